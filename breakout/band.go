@@ -1,0 +1,137 @@
+package breakout
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"slices"
+)
+
+// Defaults of the Monte Carlo band.
+const (
+	DefaultSamples = 10000
+	DefaultSeed    = 1
+	// MaxSamples bounds the work one band may ask for.
+	MaxSamples = 1_000_000
+)
+
+// Uncertainty is the Monte Carlo band of a breakout estimate.
+type Uncertainty struct {
+	Samples int    `json:"samples"`
+	Seed    uint64 `json:"seed"`
+	// Varied names the inputs drawn from a range.
+	Varied       []string `json:"varied"`
+	Distribution string   `json:"distribution"`
+	// Days to the first significant quantity; nil where that percentile of
+	// the samples never reaches it.
+	P10Days *float64 `json:"p10_days"`
+	P50Days *float64 `json:"p50_days"`
+	P90Days *float64 `json:"p90_days"`
+	// UnreachedFraction is the share of samples that never reach the first
+	// significant quantity.
+	UnreachedFraction   float64     `json:"unreached_fraction"`
+	CumulativeSQByMonth MonthlyBand `json:"cumulative_sq_by_month"`
+}
+
+// MonthlyBand is the 10th, 50th and 90th percentiles of the cumulative
+// significant quantities at the end of each month.
+type MonthlyBand struct {
+	P10 [Months]float64 `json:"p10"`
+	P50 [Months]float64 `json:"p50"`
+	P90 [Months]float64 `json:"p90"`
+}
+
+// Band draws samples scenarios, every ranged input from a triangular
+// distribution (low, central value, high) independently, and returns the
+// 10th, 50th and 90th percentiles of the days to the first significant
+// quantity and of the monthly cumulative counts. The same seed gives the
+// same band. It returns nil when no input has a range.
+func Band(s Scenario, samples int, seed uint64) (*Uncertainty, error) {
+	if samples < 1 || samples > MaxSamples {
+		return nil, &FieldError{Field: "samples", Rule: "must be in [1, 1000000]"}
+	}
+	p, err := compile(s)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.varied) == 0 {
+		return nil, nil
+	}
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	masses := p.centralMasses()
+	days := make([]float64, samples)
+	monthly := make([][]float64, Months)
+	for m := range monthly {
+		monthly[m] = make([]float64, samples)
+	}
+	var months [Months]float64
+	unreached := 0
+	for i := range samples {
+		for j, r := range p.masses {
+			if r.varies() {
+				masses[j] = r.draw(rng)
+			}
+		}
+		capacity := 0.0
+		for _, g := range p.groups {
+			capacity += g.count * g.swu.draw(rng) * g.efficiency.draw(rng)
+		}
+		days[i] = p.evaluate(capacity, masses, &months)
+		if math.IsInf(days[i], 1) {
+			unreached++
+		}
+		for m := range months {
+			monthly[m][i] = months[m]
+		}
+	}
+	u := &Uncertainty{
+		Samples:           samples,
+		Seed:              seed,
+		Varied:            p.varied,
+		Distribution:      "triangular (low, central, high), inputs independent",
+		UnreachedFraction: float64(unreached) / float64(samples),
+	}
+	slices.Sort(days)
+	u.P10Days = finitePtr(percentile(days, 0.10))
+	u.P50Days = finitePtr(percentile(days, 0.50))
+	u.P90Days = finitePtr(percentile(days, 0.90))
+	for m := range monthly {
+		slices.Sort(monthly[m])
+		u.CumulativeSQByMonth.P10[m] = percentile(monthly[m], 0.10)
+		u.CumulativeSQByMonth.P50[m] = percentile(monthly[m], 0.50)
+		u.CumulativeSQByMonth.P90[m] = percentile(monthly[m], 0.90)
+	}
+	return u, nil
+}
+
+// draw samples the triangular distribution; a fixed input returns its
+// value without consuming randomness.
+func (r ranged) draw(rng *rand.Rand) float64 {
+	if !r.varies() {
+		return r.mode
+	}
+	u := rng.Float64()
+	width := r.high - r.low
+	if u < (r.mode-r.low)/width {
+		return r.low + math.Sqrt(u*width*(r.mode-r.low))
+	}
+	return r.high - math.Sqrt((1-u)*width*(r.high-r.mode))
+}
+
+// percentile interpolates linearly between the closest ranks of sorted (the
+// "type 7" definition of R and NumPy). It is +Inf when a rank it needs is.
+func percentile(sorted []float64, q float64) float64 {
+	if len(sorted) == 0 {
+		panic(errors.New("breakout: percentile of no samples"))
+	}
+	h := q * float64(len(sorted)-1)
+	lo := int(math.Floor(h))
+	hi := min(lo+1, len(sorted)-1)
+	if math.IsInf(sorted[lo], 1) || math.IsInf(sorted[hi], 1) {
+		if h == float64(lo) && !math.IsInf(sorted[lo], 1) {
+			return sorted[lo]
+		}
+		return math.Inf(1)
+	}
+	return sorted[lo] + (h-float64(lo))*(sorted[hi]-sorted[lo])
+}

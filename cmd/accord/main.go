@@ -1,0 +1,70 @@
+// Command accord verifies a nuclear agreement: enrichment arithmetic,
+// breakout estimates, and (as they land) the evidence log, compliance,
+// reports and the dashboard.
+//
+// This package only wires flags to the packages that do the work and renders
+// their results.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// usageError marks errors in how the command was called; the hint points at
+// --help.
+type usageError struct{ error }
+
+// run executes the command line args and returns the exit code: 0 on
+// success, 1 on an error, 2 on a usage error.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(stderr, "accord: error: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintln(stderr, "accord: hint: run 'accord help' or add --help to the command")
+		return 2
+	}
+	return 1
+}
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "accord",
+		Short: "Verify a nuclear agreement: enrichment, breakout, evidence and compliance",
+		Long: `Accord verifies a nuclear agreement such as the 2015 JCPOA.
+
+It computes enrichment arithmetic and breakout estimates with their
+assumptions, steps and uncertainty band.`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args:          cobra.NoArgs,
+	}
+	root.AddCommand(newSWUCmd(), newBreakoutCmd(), newMachinesCmd())
+	return root
+}
+
+// writeJSON writes v as indented JSON followed by a newline.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

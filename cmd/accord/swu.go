@@ -1,0 +1,131 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/accordverify/accord/enrich"
+	"github.com/spf13/cobra"
+)
+
+type swuOutput struct {
+	ProductPct      float64 `json:"product_pct"`
+	FeedPct         float64 `json:"feed_pct"`
+	TailsPct        float64 `json:"tails_pct"`
+	ProductKgU      float64 `json:"product_kg_u"`
+	FeedKgU         float64 `json:"feed_kg_u"`
+	TailsKgU        float64 `json:"tails_kg_u"`
+	SWU             float64 `json:"swu"`
+	FeedPerProduct  float64 `json:"feed_per_product"`
+	SWUPerKgProduct float64 `json:"swu_per_kg_product"`
+	// FeedKgUF6 is the feed as UF6 at the regulatory 0.676 kg U per kg UF6.
+	FeedKgUF6 float64 `json:"feed_kg_uf6"`
+}
+
+func newSWUCmd() *cobra.Command {
+	var (
+		productPct, feedPct, tailsPct float64
+		productKgU, feedKgU           float64
+		asJSON                        bool
+	)
+	cmd := &cobra.Command{
+		Use:   "swu",
+		Short: "Feed, tails and separative work of one enrichment step",
+		Long: `swu computes the mass balance and separative work (kg-SWU) of enriching
+feed to a product assay, leaving tails, in an ideal cascade. Masses are kg of
+uranium (kg U). Give the product mass (default 1 kg U) or the feed mass.`,
+		Example: `  # 25 kg of 90 % from JCPOA-level LEU at 0.5 % tails (ACA: about 1,050 kg UF6 of feed)
+  accord swu --product-pct 90 --feed-pct 3.67 --tails-pct 0.5 --product-kg-u 25
+
+  # what 274.8 kg U of 60 % yields at 90 % with 20 % tails
+  accord swu --product-pct 90 --feed-pct 60 --tails-pct 20 --feed-kg-u 274.8 --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			for _, name := range []string{"product-pct", "tails-pct"} {
+				if !cmd.Flags().Changed(name) {
+					return usageError{fmt.Errorf("--%s is required", name)}
+				}
+			}
+			if cmd.Flags().Changed("product-kg-u") && cmd.Flags().Changed("feed-kg-u") {
+				return usageError{errors.New("give --product-kg-u or --feed-kg-u, not both")}
+			}
+			product, err := flagAssay("--product-pct", productPct)
+			if err != nil {
+				return err
+			}
+			feed, err := flagAssay("--feed-pct", feedPct)
+			if err != nil {
+				return err
+			}
+			tails, err := flagAssay("--tails-pct", tailsPct)
+			if err != nil {
+				return err
+			}
+			var b enrich.Balance
+			if cmd.Flags().Changed("feed-kg-u") {
+				b, err = enrich.FromFeed(feedKgU, feed, product, tails)
+			} else {
+				b, err = enrich.ForProduct(productKgU, product, feed, tails)
+			}
+			if err != nil {
+				return flagError(err)
+			}
+			f, _ := enrich.StepFactors(product, feed, tails) // checked above
+			uf6, _ := enrich.UF6FromU(b.Feed.MassKgU, enrich.RegulatoryUF6Factor)
+			out := swuOutput{
+				ProductPct: productPct, FeedPct: feedPct, TailsPct: tailsPct,
+				ProductKgU: b.Product.MassKgU, FeedKgU: b.Feed.MassKgU, TailsKgU: b.Tails.MassKgU,
+				SWU: b.SWU, FeedPerProduct: f.FeedPerProduct, SWUPerKgProduct: f.SWUPerProduct, FeedKgUF6: uf6,
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), out)
+			}
+			return renderSWU(cmd.OutOrStdout(), out, product, feed, tails)
+		},
+	}
+	fl := cmd.Flags()
+	fl.Float64Var(&productPct, "product-pct", 0, "product assay, percent U-235 (required)")
+	fl.Float64Var(&feedPct, "feed-pct", enrich.Natural.Percent(), "feed assay, percent U-235")
+	fl.Float64Var(&tailsPct, "tails-pct", 0, "tails assay, percent U-235 (required)")
+	fl.Float64Var(&productKgU, "product-kg-u", 1, "product mass, kg U")
+	fl.Float64Var(&feedKgU, "feed-kg-u", 0, "feed mass, kg U (instead of --product-kg-u)")
+	fl.BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+// flagAssay reads a percentage flag, naming the flag in its error.
+func flagAssay(flag string, pct float64) (enrich.Assay, error) {
+	a, err := enrich.Percent(pct)
+	if err != nil {
+		return a, fmt.Errorf("%s: must be in (0, 100) percent, got %v", flag, pct)
+	}
+	return a, nil
+}
+
+// flagError rewrites an enrich input error to name the flag the user typed.
+func flagError(err error) error {
+	var ie *enrich.InputError
+	if !errors.As(err, &ie) {
+		return err
+	}
+	flags := map[string]string{
+		"product assay": "--product-pct", "feed assay": "--feed-pct", "tails assay": "--tails-pct",
+		"product mass": "--product-kg-u", "feed mass": "--feed-kg-u",
+	}
+	if f, ok := flags[ie.Arg]; ok {
+		return fmt.Errorf("%s: %s", f, ie.Rule)
+	}
+	return err
+}
+
+func renderSWU(w io.Writer, o swuOutput, product, feed, tails enrich.Assay) error {
+	fmt.Fprintf(w, "Enriching %s to %s with %s tails (ideal cascade, masses in kg U)\n\n", feed, product, tails)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "product\t%s kg U\tat %s\n", num(o.ProductKgU), product)
+	fmt.Fprintf(tw, "feed\t%s kg U\tat %s\t(%s kg UF6 at 0.676 kg U per kg UF6)\n", num(o.FeedKgU), feed, num(o.FeedKgUF6))
+	fmt.Fprintf(tw, "tails\t%s kg U\tat %s\n", num(o.TailsKgU), tails)
+	fmt.Fprintf(tw, "separative work\t%s kg-SWU\t\t(%s kg-SWU and %s kg U of feed per kg of product)\n", num(o.SWU), num(o.SWUPerKgProduct), num(o.FeedPerProduct))
+	return tw.Flush()
+}
