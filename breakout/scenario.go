@@ -172,10 +172,45 @@ func ParseScenario(data []byte) (Scenario, error) {
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		return Scenario{}, errors.New("scenario: more than one document")
 	}
+	if err := checkWholeCounts(data); err != nil {
+		return Scenario{}, err
+	}
 	if err := s.Validate(); err != nil {
 		return Scenario{}, err
 	}
 	return s, nil
+}
+
+// checkWholeCounts rejects fractional machine counts, which the YAML decoder
+// would silently truncate to integers.
+func checkWholeCounts(data []byte) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
+		return err
+	}
+	fleet := mappingValue(doc.Content[0], "fleet")
+	if fleet == nil || fleet.Kind != yaml.SequenceNode {
+		return nil
+	}
+	for i, g := range fleet.Content {
+		if c := mappingValue(g, "count"); c != nil && c.Kind == yaml.ScalarNode && c.ShortTag() != "!!int" {
+			return fieldErr(fmt.Sprintf("fleet[%d].count", i), "must be a whole number of machines, got %q (line %d)", c.Value, c.Line)
+		}
+	}
+	return nil
+}
+
+// mappingValue returns the value of key in a mapping node, or nil.
+func mappingValue(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
 }
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }

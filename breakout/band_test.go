@@ -1,0 +1,133 @@
+package breakout_test
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/accordverify/accord/breakout"
+)
+
+func feb2025(t testing.TB) breakout.Scenario {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "examples", "feb-2025.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := breakout.ParseScenario(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestBandIsAbsentWhenEveryInputIsFixed(t *testing.T) {
+	s := scenario([]breakout.Lot{{MassKgU: 274.8, AssayPct: 60}}, machines("IR-6", 696, 3.5))
+	u, err := breakout.Band(s, 1000, 1)
+	if err != nil || u != nil {
+		t.Errorf("Band = %+v, %v; want nil, nil", u, err)
+	}
+	// IR-8 has no sourced range: the catalogue value alone is fixed too.
+	u, err = breakout.Band(scenario(nil, breakout.Group{Machine: "IR-8", Count: 100}), 1000, 1)
+	if err != nil || u != nil {
+		t.Errorf("Band with IR-8 = %+v, %v; want nil, nil", u, err)
+	}
+}
+
+func TestBandIsReproducibleAndOrdered(t *testing.T) {
+	s := feb2025(t)
+	a, err := breakout.Band(s, 5000, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := breakout.Band(s, 5000, 42)
+	if !reflect.DeepEqual(a, b) {
+		t.Error("the same seed gave different bands")
+	}
+	c, _ := breakout.Band(s, 5000, 43)
+	if reflect.DeepEqual(a.P50Days, c.P50Days) {
+		t.Error("different seeds gave the same median")
+	}
+	lo, mid, hi := mustDays(t, a.P10Days), mustDays(t, a.P50Days), mustDays(t, a.P90Days)
+	if !(lo < mid && mid < hi) {
+		t.Errorf("p10/p50/p90 = %g/%g/%g, want strictly ordered", lo, mid, hi)
+	}
+	// The IR-6 capacity is drawn from [3.5, 5] SWU/yr, so days lie between
+	// the two ends: 55.99 SWU at 696 x 5 and at 696 x 3.5.
+	fast, slow := 55.99/3480*365.25, 55.99/2436*365.25
+	if lo < fast-0.01 || hi > slow+0.01 {
+		t.Errorf("band %g-%g days outside the physical bounds %g-%g", lo, hi, fast, slow)
+	}
+	for m := range breakout.Months {
+		p := a.CumulativeSQByMonth
+		if !(p.P10[m] <= p.P50[m] && p.P50[m] <= p.P90[m]) {
+			t.Errorf("month %d: %g/%g/%g not ordered", m+1, p.P10[m], p.P50[m], p.P90[m])
+		}
+	}
+}
+
+// With one ranged input, the median of a triangular distribution is known
+// in closed form; the band must find it.
+func TestBandMedianMatchesTriangularDistribution(t *testing.T) {
+	// Capacity triangular on [3.5, 5] with mode 5; days = k / capacity is
+	// monotone, so the median of days is k / (median of capacity).
+	s := scenario([]breakout.Lot{{MassKgU: 274.8, AssayPct: 60}}, breakout.Group{Machine: "IR-6", Count: 696, SWUPerYear: ptr(5), SWURange: []float64{3.5, 5}})
+	s.TailsPct = map[string]float64{"60": 20}
+	u, err := breakout.Band(s, 100000, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// With the mode at the top, F(x) = ((x-a)/(c-a))^2, so the median is
+	// a + (c-a)/sqrt(2).
+	a, c := 3.5, 5.0
+	medianSWU := a + (c-a)/math.Sqrt2
+	want := 55.99 / (696 * medianSWU) * 365.25
+	if got := mustDays(t, u.P50Days); math.Abs(got-want) > 0.01*want {
+		t.Errorf("median %g days, want %g", got, want)
+	}
+}
+
+func TestBandReportsUnreachedSamples(t *testing.T) {
+	// About 40 % of draws of the stock are too small for one SQ with no
+	// natural uranium: p10 is reached, p90 is not.
+	s := scenario([]breakout.Lot{{MassKgU: 45, AssayPct: 60, MassRangeKgU: []float64{30, 60}}}, machines("IR-6", 696, 5))
+	s.TailsPct = map[string]float64{"60": 20}
+	s.NaturalUranium = breakout.LimitedNatural(0)
+	u, err := breakout.Band(s, 10000, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.P10Days == nil || u.P90Days != nil || u.UnreachedFraction < 0.2 || u.UnreachedFraction > 0.6 {
+		t.Errorf("p10 %v p90 %v unreached %g, want p10 reached, p90 never, 20-60 %% unreached", u.P10Days, u.P90Days, u.UnreachedFraction)
+	}
+}
+
+func TestBandRejectsBadSampleCounts(t *testing.T) {
+	for _, n := range []int{0, -1, breakout.MaxSamples + 1} {
+		if _, err := breakout.Band(feb2025(t), n, 1); err == nil {
+			t.Errorf("Band with %d samples accepted", n)
+		}
+	}
+}
+
+func BenchmarkEstimate(b *testing.B) {
+	s := feb2025(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := breakout.Estimate(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBand10000(b *testing.B) {
+	s := feb2025(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := breakout.Band(s, 10000, breakout.DefaultSeed); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

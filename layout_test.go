@@ -1,0 +1,150 @@
+package accord_test
+
+import (
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/accordverify/accord"
+
+// rule is one row of the dependency rules of the design: the module
+// packages a package may import, and the modules outside the standard
+// library it may use.
+type rule struct {
+	internal []string // module-relative package paths
+	external []string // import path prefixes
+}
+
+// rules maps each package (module-relative path) to its row. Dependencies
+// point inward: enrich <- breakout <- compliance/talks; record <- ledger;
+// store never imports ledger; server declares the interfaces it consumes;
+// only cmd/accord wires everything. A package missing here fails the test,
+// so every new package gets a row.
+var rules = map[string]rule{
+	".":                    {},
+	"enrich":               {}, // standard library only
+	"breakout":             {internal: []string{"enrich"}, external: []string{"go.yaml.in/yaml/v3"}},
+	"internal/agreement":   {internal: []string{"enrich"}, external: []string{"go.yaml.in/yaml/v3"}},
+	"internal/dataset":     {internal: []string{"enrich"}},
+	"internal/state":       {internal: []string{"enrich", "internal/dataset"}},
+	"internal/compliance":  {internal: []string{"enrich", "breakout", "internal/agreement", "internal/state"}},
+	"internal/record":      {internal: []string{"enrich"}, external: []string{"golang.org/x/mod/sumdb/note"}},
+	"internal/ledger":      {internal: []string{"internal/record"}, external: []string{"github.com/transparency-dev/", "golang.org/x/mod/sumdb/"}},
+	"internal/store":       {internal: []string{"internal/record"}, external: []string{"modernc.org/sqlite", "github.com/jackc/pgx/v5"}},
+	"internal/accountancy": {internal: []string{"enrich", "internal/record", "internal/state"}},
+	"internal/talks":       {internal: []string{"enrich", "breakout", "internal/agreement", "internal/state"}},
+	"internal/report":      {internal: []string{"enrich", "breakout", "internal/agreement", "internal/dataset", "internal/state", "internal/compliance", "internal/accountancy"}},
+	"internal/server":      {internal: []string{"enrich", "breakout", "internal/agreement", "internal/dataset", "internal/state", "internal/compliance", "internal/record", "internal/report", "internal/talks", "internal/accountancy"}},
+	"cmd/accord":           {internal: []string{"*"}, external: []string{"*"}},
+}
+
+// violations returns "pkg imports path" for every import of a package's
+// non-test files that its rule does not allow.
+func violations(rules map[string]rule, imports map[string][]string) []string {
+	var out []string
+	for pkg, paths := range imports {
+		r, ok := rules[pkg]
+		if !ok {
+			out = append(out, pkg+" has no row in the dependency rules")
+			continue
+		}
+		for _, p := range paths {
+			if !allowed(r, p) {
+				out = append(out, pkg+" imports "+p)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func allowed(r rule, path string) bool {
+	if rel, ok := strings.CutPrefix(path, module+"/"); ok {
+		return slices.Contains(r.internal, "*") || slices.Contains(r.internal, rel)
+	}
+	first, _, _ := strings.Cut(path, "/")
+	if !strings.Contains(first, ".") {
+		return true // standard library
+	}
+	for _, prefix := range r.external {
+		if prefix == "*" || path == prefix || strings.HasPrefix(path, strings.TrimSuffix(prefix, "/")+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// moduleImports parses the imports of every non-test Go file of the module.
+func moduleImports(t *testing.T) map[string][]string {
+	t.Helper()
+	imports := map[string][]string{}
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != "." && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		pkg := filepath.ToSlash(filepath.Dir(path))
+		for _, imp := range f.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			imports[pkg] = append(imports[pkg], p)
+		}
+		if _, ok := imports[pkg]; !ok {
+			imports[pkg] = nil
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return imports
+}
+
+func TestPackagesImportOnlyWithinTheirRow(t *testing.T) {
+	imports := moduleImports(t)
+	for _, pkg := range []string{"enrich", "breakout", "cmd/accord"} {
+		if _, ok := imports[pkg]; !ok {
+			t.Fatalf("package %s not found: is the test run from the module root?", pkg)
+		}
+	}
+	for _, v := range violations(rules, imports) {
+		t.Error(v)
+	}
+}
+
+// The checker itself catches each kind of violation.
+func TestViolationsAreCaught(t *testing.T) {
+	got := violations(rules, map[string][]string{
+		"enrich":          {"math", "go.yaml.in/yaml/v3"},
+		"breakout":        {module + "/internal/ledger", module + "/enrich"},
+		"internal/store":  {module + "/internal/ledger", "modernc.org/sqlite"},
+		"internal/server": {module + "/internal/store"},
+		"internal/util":   {"fmt"},
+		"cmd/accord":      {module + "/internal/store", "github.com/spf13/cobra"},
+	})
+	want := []string{
+		"breakout imports " + module + "/internal/ledger",
+		"enrich imports go.yaml.in/yaml/v3",
+		"internal/server imports " + module + "/internal/store",
+		"internal/store imports " + module + "/internal/ledger",
+		"internal/util has no row in the dependency rules",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("violations =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
