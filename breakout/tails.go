@@ -26,6 +26,12 @@ var DefaultTails = []TailsBand{
 	{30, 100, 20, "60 % feed: ISIS's May 2025 figure of 233 kg WGU from 408.6 kg implies about 20 % tails"},
 }
 
+// DefaultTailsFor returns the default tails assay for a feed assay and its
+// source; ok is false when no default lies below the feed.
+func DefaultTailsFor(feed enrich.Assay) (tails enrich.Assay, source string, ok bool) {
+	return tailsFor(feed, nil)
+}
+
 // tailsFor returns the tails assay for a feed assay: the scenario's override
 // for exactly that feed assay, else the default band. ok is false when the
 // resulting tails are not below the feed (the lot cannot be enriched).

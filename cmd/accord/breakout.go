@@ -8,14 +8,17 @@ import (
 	"text/tabwriter"
 
 	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/state"
 	"github.com/spf13/cobra"
 )
 
 func newBreakoutCmd() *cobra.Command {
 	var (
 		scenarioPath string
-		samples      int
-		seed         uint64
+		asOf         string
+		src          sourceFlags
+		band         bandFlags
 		asJSON       bool
 	)
 	cmd := &cobra.Command{
@@ -32,43 +35,70 @@ efficiency_range, mass_range_kg_u), a Monte Carlo band gives the 10th, 50th
 and 90th percentiles; the seed is fixed so the output is reproducible.
 
 The scenario file (YAML or JSON) is described in docs/formats.md; examples
-are in examples/. Use - to read it from standard input.`,
+are in examples/. Use - to read it from standard input. With --as-of instead,
+the scenario is the verified state at that date: the stock by level and the
+enriching centrifuges of the series, with the catalogue's capacities.`,
 		Example: `  accord breakout --scenario examples/feb-2025.yaml
   accord breakout --scenario examples/jcpoa-limits.yaml --json
-  accord breakout --scenario examples/pre-jcpoa.yaml --samples 100000 --seed 7`,
+  accord breakout --scenario examples/pre-jcpoa.yaml --samples 100000 --seed 7
+  accord breakout --as-of 2025-05-17`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if scenarioPath == "" {
-				return usageError{fmt.Errorf("--scenario is required")}
+			if (scenarioPath == "") == (asOf == "") {
+				return usageError{fmt.Errorf("give --scenario FILE or --as-of DATE")}
 			}
-			if samples < 1 || samples > breakout.MaxSamples {
-				return usageError{fmt.Errorf("--samples: must be in [1, %d], got %d", breakout.MaxSamples, samples)}
-			}
-			data, err := readInput(cmd.InOrStdin(), scenarioPath)
+			opt, err := band.options()
 			if err != nil {
 				return err
 			}
-			s, err := breakout.ParseScenario(data)
-			if err != nil {
-				return fmt.Errorf("scenario %s: %w", scenarioPath, err)
+			var s breakout.Scenario
+			var notes []string
+			label := scenarioPath
+			if asOf != "" {
+				date, err := dateFlag("as-of", asOf)
+				if err != nil {
+					return err
+				}
+				d, err := src.loadData()
+				if err != nil {
+					return err
+				}
+				s, notes = compliance.BreakoutScenario(state.At(d.Facts(), date), opt.Convention)
+				label = "as of " + asOf
+			} else {
+				data, err := readInput(cmd.InOrStdin(), scenarioPath)
+				if err != nil {
+					return err
+				}
+				if s, err = breakout.ParseScenario(data); err != nil {
+					return fmt.Errorf("scenario %s: %w", scenarioPath, err)
+				}
 			}
 			r, err := breakout.Estimate(s)
 			if err != nil {
-				return fmt.Errorf("scenario %s: %w", scenarioPath, err)
+				return fmt.Errorf("scenario %s: %w", label, err)
 			}
-			if r.Uncertainty, err = breakout.Band(s, samples, seed); err != nil {
-				return fmt.Errorf("scenario %s: %w", scenarioPath, err)
+			if r.Uncertainty, err = breakout.Band(s, opt.Samples, opt.Seed); err != nil {
+				return fmt.Errorf("scenario %s: %w", label, err)
 			}
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), r)
 			}
-			return renderBreakout(cmd.OutOrStdout(), s, r)
+			if err := renderBreakout(cmd.OutOrStdout(), s, r); err != nil {
+				return err
+			}
+			for _, n := range notes {
+				fmt.Fprintf(cmd.OutOrStdout(), "  - from the state: %s\n", n)
+			}
+			return nil
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&scenarioPath, "scenario", "", "scenario file, YAML or JSON (- for standard input)")
-	fl.IntVar(&samples, "samples", breakout.DefaultSamples, "Monte Carlo samples for the uncertainty band")
-	fl.Uint64Var(&seed, "seed", breakout.DefaultSeed, "random seed of the uncertainty band")
+	fl.StringVar(&asOf, "as-of", "", "estimate from the verified state at this date, YYYY-MM-DD, instead of a scenario")
+	src.register(cmd, false)
+	band.register(cmd)
+	band.registerConvention(cmd)
 	fl.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }

@@ -38,15 +38,16 @@ func newMachinesCmd() *cobra.Command {
 	return cmd
 }
 
-// num formats a number for people: 4 significant figures (more for large
-// integers' whole part), thousands separated by commas, no exponent.
+// num formats a number for people: 4 significant figures but at least one
+// decimal (so 8,294.4 kg U keeps its reported precision), thousands
+// separated by commas, no exponent, no trailing zeros.
 func num(f float64) string {
 	if math.IsInf(f, 0) || math.IsNaN(f) {
 		return strconv.FormatFloat(f, 'f', -1, 64)
 	}
 	decimals := 0
 	if f != 0 {
-		decimals = max(0, 3-int(math.Floor(math.Log10(math.Abs(f)))))
+		decimals = max(1, 3-int(math.Floor(math.Log10(math.Abs(f)))))
 	}
 	s := strconv.FormatFloat(f, 'f', decimals, 64)
 	if strings.Contains(s, ".") {

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/spf13/cobra"
+)
+
+func newClockCmd() *cobra.Command {
+	var (
+		src    sourceFlags
+		events []string
+		at     string
+		asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "clock --event KIND:DATE ... [--at DATE]",
+		Short: "The deadlines that follow from procedural events, and which are overdue",
+		Long: `clock runs the agreement's procedures: each --event KIND:DATE starts (or
+closes) a procedure, and clock prints every deadline that follows with its
+status at --at (default today): pending, overdue, or closed.
+
+JCPOA procedures: access-request (14 + 7 + 3 days, closed by access-granted),
+dispute (15 + 15 + 5 days, closed by dispute-resolved), snapback-notification
+(10 and 30 days, then the measures re-apply; closed by resolution-adopted).`,
+		Example: `  accord clock --event snapback-notification:2025-08-28 --at 2025-09-20
+  accord clock --event access-request:2025-01-01 --event access-granted:2025-01-20 --at 2025-02-01 --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if len(events) == 0 {
+				return usageError{fmt.Errorf("give at least one --event KIND:YYYY-MM-DD")}
+			}
+			date := calendar.Today()
+			if at != "" {
+				var err error
+				if date, err = dateFlag("at", at); err != nil {
+					return err
+				}
+			}
+			var evs []agreement.ClockEvent
+			for _, s := range events {
+				e, err := agreement.ParseClockEvent(s)
+				if err != nil {
+					return usageError{fmt.Errorf("--event: %v", err)}
+				}
+				evs = append(evs, e)
+			}
+			a, err := src.loadAgreement()
+			if err != nil {
+				return err
+			}
+			ds, err := a.Clocks(evs, date)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), struct {
+					At        calendar.Date        `json:"at"`
+					Agreement string               `json:"agreement"`
+					Deadlines []agreement.Deadline `json:"deadlines"`
+				}{date, a.ID, ds})
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Deadlines at %s (%s)\n", date, a.Name)
+			return renderDeadlines(cmd.OutOrStdout(), ds)
+		},
+	}
+	cmd.Flags().StringVar(&src.agreement, "agreement", "jcpoa", "agreement: jcpoa (built in) or a file in the agreement format")
+	cmd.Flags().StringArrayVar(&events, "event", nil, "procedural event KIND:YYYY-MM-DD (repeatable)")
+	cmd.Flags().StringVar(&at, "at", "", "date to judge the deadlines at, YYYY-MM-DD (default today)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func renderDeadlines(w io.Writer, ds []agreement.Deadline) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PROCEDURE\tSTARTED\tSTEP\tDUE\tSTATUS\tDAYS LEFT\tREF")
+	for _, d := range ds {
+		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\t%d\t%s\n", d.Procedure, d.Trigger.Kind, d.Trigger.Date, d.StepName, d.Due, d.Status, d.DaysLeft, d.Ref)
+	}
+	return tw.Flush()
+}

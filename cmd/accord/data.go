@@ -1,0 +1,179 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/state"
+	"github.com/spf13/cobra"
+)
+
+func newDataCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "data",
+		Short: "The public series of IAEA-reported figures for Iran, or your own",
+		Long: `data lists, shows and exports the series of IAEA-reported figures for Iran
+(2015-2025) embedded in Accord, every value with its source and status
+(sourced, derived, unverified). --data FILE reads your own series in the same
+CSV columns instead; it is validated row by row.`,
+		Args: cobra.NoArgs,
+	}
+	cmd.AddCommand(newDataListCmd(), newDataShowCmd(), newDataExportCmd())
+	return cmd
+}
+
+func newDataListCmd() *cobra.Command {
+	var src sourceFlags
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "One line per report: dates, document, stock by level, status",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			d, err := src.loadData()
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), d.Reports)
+			}
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "ROW\tREPORT\tDOCUMENT\tAS OF\tTOTAL kg U\tUP TO 20 %\tUP TO 60 %\tNOTES")
+			for _, r := range d.Reports {
+				notes := ""
+				if len(r.Conflicts) > 0 {
+					notes = "conflict: " + strings.Join(r.Conflicts, "; ")
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Row, r.ReportDate, r.Document, r.AsOf,
+					cell(r.Total), cell(r.Upto20), cell(r.Upto60), notes)
+			}
+			return tw.Flush()
+		},
+	}
+	src.register(cmd, false)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+// cell formats a reported mass with its qualifier and status.
+func cell(c dataset.Cell) string {
+	if !c.Present {
+		return "-"
+	}
+	prefix := map[state.Qualifier]string{state.Above: ">", state.Approx: "~"}[c.Qualifier]
+	return fmt.Sprintf("%s%s (%s)", prefix, num(c.KgU), c.Status)
+}
+
+func newDataShowCmd() *cobra.Command {
+	var src sourceFlags
+	var asOf string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show --as-of DATE",
+		Short: "The state the series gives at a date: stock by level, centrifuges, heavy water, access",
+		Example: `  accord data show --as-of 2025-02-08
+  accord data show --as-of 2019-08-19 --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			date, err := dateFlag("as-of", asOf)
+			if err != nil {
+				return err
+			}
+			d, err := src.loadData()
+			if err != nil {
+				return err
+			}
+			s := state.At(d.Facts(), date)
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), s)
+			}
+			return renderState(cmd.OutOrStdout(), s)
+		},
+	}
+	src.register(cmd, false)
+	cmd.Flags().StringVar(&asOf, "as-of", "", "date, YYYY-MM-DD (required)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func value(v state.Value, unit string) string {
+	if !v.Known {
+		return "unknown: " + v.Unknown
+	}
+	prefix := map[state.Qualifier]string{state.Above: "more than ", state.AtLeast: "at least ", state.AtMost: "up to ", state.Approx: "about "}[v.Qualifier]
+	ref := ""
+	if len(v.Evidence) > 0 {
+		ref = ", " + v.Evidence[0].Ref
+	}
+	return fmt.Sprintf("%s%s %s (%s, as of %s%s)", prefix, num(v.Value), unit, v.Status, v.Date, ref)
+}
+
+func renderState(w io.Writer, s *state.State) error {
+	fmt.Fprintf(w, "State as of %s\n\n", s.AsOf)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "Enriched uranium, total\t%s\n", value(s.Inventory.Total, "kg U"))
+	for _, l := range s.Inventory.ByLevel {
+		fmt.Fprintf(tw, "  up to %s %%\t%s\n", num(l.MaxAssayPct), value(l.Mass, "kg U"))
+	}
+	fmt.Fprintf(tw, "Highest enrichment\t%s\n", value(s.MaxEnrichment, "%"))
+	fmt.Fprintf(tw, "Heavy water\t%s\n", value(s.HeavyWater, "t"))
+	access := s.Knowledge.Access
+	if !s.Knowledge.Since.IsZero() {
+		access += " since " + s.Knowledge.Since.String()
+	}
+	fmt.Fprintf(tw, "Inspectorate access\t%s\n", access)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(s.Centrifuges) > 0 {
+		fmt.Fprintln(w, "\nCentrifuges")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "SITE\tMACHINE\tINSTALLED\tENRICHING")
+		for _, c := range s.Centrifuges {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Site, c.Machine, short(c.Installed), short(c.Enriching))
+		}
+		return tw.Flush()
+	}
+	return nil
+}
+
+// short formats a value in a table cell.
+func short(v state.Value) string {
+	if !v.Known {
+		if v.Evidence == nil {
+			return "-"
+		}
+		return "unknown"
+	}
+	prefix := map[state.Qualifier]string{state.Above: ">", state.AtLeast: ">=", state.AtMost: "<=", state.Approx: "~"}[v.Qualifier]
+	return fmt.Sprintf("%s%s (%s, %s)", prefix, num(v.Value), v.Date, v.Status)
+}
+
+func newDataExportCmd() *cobra.Command {
+	var src sourceFlags
+	var format string
+	cmd := &cobra.Command{
+		Use:   "export --format csv|json",
+		Short: "Write the series: CSV byte for byte as read, or JSON with every fact and its evidence",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			d, err := src.loadData()
+			if err != nil {
+				return err
+			}
+			switch format {
+			case "csv":
+				return d.WriteCSV(cmd.OutOrStdout())
+			case "json":
+				return d.WriteJSON(cmd.OutOrStdout())
+			}
+			return usageError{fmt.Errorf("--format: must be csv or json, got %q", format)}
+		},
+	}
+	src.register(cmd, false)
+	cmd.Flags().StringVar(&format, "format", "csv", "csv or json")
+	return cmd
+}

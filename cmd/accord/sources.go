@@ -1,0 +1,67 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/dataset"
+	"github.com/spf13/cobra"
+)
+
+// sourceFlags are the flags that choose the agreement and the data series.
+type sourceFlags struct {
+	agreement string
+	data      string
+}
+
+func (f *sourceFlags) register(cmd *cobra.Command, withAgreement bool) {
+	if withAgreement {
+		cmd.Flags().StringVar(&f.agreement, "agreement", "jcpoa", "agreement: jcpoa (built in) or a file in the agreement format")
+	}
+	cmd.Flags().StringVar(&f.data, "data", "", "a series CSV in the columns of the public series (default: the embedded IAEA series)")
+}
+
+func (f *sourceFlags) loadAgreement() (*agreement.Agreement, error) {
+	if f.agreement == "jcpoa" {
+		return agreement.JCPOA(), nil
+	}
+	b, err := os.ReadFile(f.agreement)
+	if err != nil {
+		return nil, err
+	}
+	a, err := agreement.Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("agreement %s: %w", f.agreement, err)
+	}
+	return a, nil
+}
+
+func (f *sourceFlags) loadData() (*dataset.Dataset, error) {
+	if f.data == "" {
+		return dataset.Embedded(), nil
+	}
+	r, err := os.Open(f.data)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	d, err := dataset.Parse(r, f.data)
+	if err != nil {
+		return nil, fmt.Errorf("series %s: %w", f.data, err)
+	}
+	return d, nil
+}
+
+// dateFlag parses a required --as-of style date flag.
+func dateFlag(name, value string) (calendar.Date, error) {
+	if value == "" {
+		return calendar.Date{}, usageError{fmt.Errorf("--%s is required (YYYY-MM-DD)", name)}
+	}
+	d, err := calendar.Parse(value)
+	if err != nil {
+		return d, usageError{fmt.Errorf("--%s: %v", name, err)}
+	}
+	return d, nil
+}

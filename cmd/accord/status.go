@@ -1,0 +1,174 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/compliance"
+	"github.com/spf13/cobra"
+)
+
+// bandFlags are the uncertainty-band flags shared by breakout and status.
+type bandFlags struct {
+	samples    int
+	seed       uint64
+	convention string
+}
+
+func (b *bandFlags) register(cmd *cobra.Command) {
+	cmd.Flags().IntVar(&b.samples, "samples", breakout.DefaultSamples, "Monte Carlo samples for the uncertainty band")
+	cmd.Flags().Uint64Var(&b.seed, "seed", breakout.DefaultSeed, "random seed of the uncertainty band")
+}
+
+func (b *bandFlags) registerConvention(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&b.convention, "convention", string(enrich.WGU25), "significant quantity for the breakout estimate: wgu25 or iaea")
+}
+
+func (b *bandFlags) check() error {
+	if b.samples < 1 || b.samples > breakout.MaxSamples {
+		return usageError{fmt.Errorf("--samples: must be in [1, %d], got %d", breakout.MaxSamples, b.samples)}
+	}
+	return nil
+}
+
+func (b *bandFlags) options() (compliance.Options, error) {
+	if err := b.check(); err != nil {
+		return compliance.Options{}, err
+	}
+	conv, err := enrich.ParseConvention(b.convention)
+	if err != nil {
+		return compliance.Options{}, usageError{fmt.Errorf("--convention: must be wgu25 or iaea, got %q", b.convention)}
+	}
+	return compliance.Options{Convention: conv, Samples: b.samples, Seed: b.seed}, nil
+}
+
+func newStatusCmd() *cobra.Command {
+	var (
+		src    sourceFlags
+		band   bandFlags
+		asOf   string
+		asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "status --as-of DATE",
+		Short: "The stock, significant quantities, findings for every party, and breakout at a date",
+		Long: `status derives the verified state at a date from the series, evaluates every
+commitment of the agreement (both sides) and estimates breakout from the
+stock and the enriching centrifuges known at that date.
+
+Findings are compliant, breach, unknown (the verifier lacks the knowledge) or
+not-in-force; each names its evidence.`,
+		Example: `  accord status --as-of 2025-02-08
+  accord status --as-of 2017-05-27 --json
+  accord status --as-of 2025-06-13 --agreement examples/agreements/hypothetical-2025.yaml`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			date, err := dateFlag("as-of", asOf)
+			if err != nil {
+				return err
+			}
+			opt, err := band.options()
+			if err != nil {
+				return err
+			}
+			a, err := src.loadAgreement()
+			if err != nil {
+				return err
+			}
+			d, err := src.loadData()
+			if err != nil {
+				return err
+			}
+			o, err := compliance.OverviewAt(a, d.Facts(), date, opt)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), o)
+			}
+			return renderOverview(cmd.OutOrStdout(), a.Name, o)
+		},
+	}
+	src.register(cmd, true)
+	band.register(cmd)
+	band.registerConvention(cmd)
+	cmd.Flags().StringVar(&asOf, "as-of", "", "date, YYYY-MM-DD (required)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func optNum(p *float64, suffix string) string {
+	if p == nil {
+		return "-"
+	}
+	return num(*p) + suffix
+}
+
+func renderOverview(w io.Writer, name string, o *compliance.Overview) error {
+	fmt.Fprintf(w, "%s: status as of %s\n", name, o.AsOf)
+	access := o.Knowledge.Access
+	if !o.Knowledge.Since.IsZero() {
+		access += " since " + o.Knowledge.Since.String()
+	}
+	fmt.Fprintf(w, "Inspectorate access: %s\n\n", access)
+
+	fmt.Fprintln(w, "Enriched uranium")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "level\tkg U\tSQ (IAEA)\tSQ (wgu25)\tstatus\t")
+	for _, l := range o.Inventory.ByLevel {
+		status := string(l.Status)
+		if l.Unknown != "" {
+			status = "unknown"
+		}
+		fmt.Fprintf(tw, "up to %s %%\t%s\t%s\t%s\t%s\t\n", num(l.MaxAssayPct), optNum(l.MassKgU, ""), optNum(l.SQIAEA, ""), optNum(l.SQWGU25, ""), status)
+	}
+	total := "unknown"
+	if o.Inventory.TotalKgU != nil {
+		total = num(*o.Inventory.TotalKgU)
+	}
+	fmt.Fprintf(tw, "total\t%s\t\t\t%s\t\n", total, o.Inventory.Total.Status)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if !o.Inventory.Total.Known {
+		fmt.Fprintf(w, "  (%s)\n", o.Inventory.Total.Unknown)
+	}
+	fmt.Fprintln(w, "  SQ (IAEA): 25 kg U-235 contained at 20 % or more, 75 kg below; SQ (wgu25): 25-kg quantities of 90 % the level yields with default tails")
+
+	fmt.Fprintln(w, "\nFindings")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "COMMITMENT\tOBLIGOR\tSTATUS\tOBSERVED\tLIMIT\tRATIO\tWHY")
+	for _, f := range o.Findings {
+		ratio := "-"
+		if f.Ratio != nil {
+			ratio = num(*f.Ratio) + "x"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.Commitment, f.Obligor, strings.ToUpper(string(f.Status)),
+			optNum(f.Observed, " "+f.Unit), optNum(f.Limit, " "+f.Unit), ratio, f.Reason)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, r := range o.Reimposed {
+		fmt.Fprintf(w, "\nRe-imposed on %s (%s): %s\n", r.Date, strings.Join(r.Measures, ", "), r.Title)
+	}
+	if len(o.Deadlines) > 0 {
+		fmt.Fprintln(w, "\nClocks")
+		renderDeadlines(w, o.Deadlines)
+	}
+	b := o.Breakout
+	fmt.Fprintf(w, "\nBreakout from this state: first SQ (%s) in %s days", b.Convention, days(b.FirstSQDays))
+	if u := b.Uncertainty; u != nil {
+		fmt.Fprintf(w, " (p10 %s, p50 %s, p90 %s)", days(u.P10Days), days(u.P50Days), days(u.P90Days))
+	}
+	fmt.Fprintf(w, "; fleet %s SWU/yr\n", num(b.CapacitySWUPerYear))
+	for _, n := range o.BreakoutIn {
+		fmt.Fprintf(w, "  - %s\n", n)
+	}
+	fmt.Fprintln(w, "  (accord breakout --as-of DATE shows the steps and assumptions)")
+	return nil
+}

@@ -1,0 +1,399 @@
+// Package agreement holds the terms of an agreement as data: its parties,
+// each side's commitments (limits on the programme, actions such as
+// sanctions relief), its procedures with their clocks, and the events that
+// happened under it. The format is versioned YAML, specified in
+// docs/formats.md; the JCPOA is built in.
+package agreement
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/accordverify/accord/internal/calendar"
+	"go.yaml.in/yaml/v3"
+)
+
+// FormatV1 is the format identifier of this version of the file format.
+const FormatV1 = "accord.agreement/v1"
+
+//go:embed jcpoa.yaml
+var jcpoaYAML []byte
+
+// JCPOA returns the built-in Joint Comprehensive Plan of Action.
+func JCPOA() *Agreement {
+	a, err := Parse(jcpoaYAML)
+	if err != nil {
+		panic("agreement: built-in JCPOA: " + err.Error())
+	}
+	return a
+}
+
+// JCPOASource returns the built-in JCPOA file, for users to copy and edit.
+func JCPOASource() []byte { return bytes.Clone(jcpoaYAML) }
+
+// Agreement is an agreement's terms and record of events.
+type Agreement struct {
+	Format      string       `yaml:"format" json:"format"`
+	ID          string       `yaml:"id" json:"id"`
+	Name        string       `yaml:"name" json:"name"`
+	Description string       `yaml:"description,omitempty" json:"description,omitempty"`
+	Source      string       `yaml:"source,omitempty" json:"source,omitempty"`
+	Parties     []Party      `yaml:"parties" json:"parties"`
+	Commitments []Commitment `yaml:"commitments" json:"commitments"`
+	Procedures  []Procedure  `yaml:"procedures,omitempty" json:"procedures,omitempty"`
+	Events      []Event      `yaml:"events,omitempty" json:"events,omitempty"`
+}
+
+// Roles a party can hold.
+var Roles = []string{"state", "party", "inspectorate", "mediator", "observer", "council"}
+
+// Party is a signatory, the inspectorate, or another body with a role.
+type Party struct {
+	ID      string   `yaml:"id" json:"id"`
+	Name    string   `yaml:"name" json:"name"`
+	Roles   []string `yaml:"roles" json:"roles"`
+	Members []string `yaml:"members,omitempty" json:"members,omitempty"`
+}
+
+// Commitment is one obligation of one party.
+type Commitment struct {
+	ID       string `yaml:"id" json:"id"`
+	Title    string `yaml:"title" json:"title"`
+	Obligor  string `yaml:"obligor" json:"obligor"`
+	Ref      string `yaml:"ref" json:"ref"`
+	Verifier string `yaml:"verifier" json:"verifier"`
+	// Starts is the id of the event from which the commitment runs.
+	Starts string `yaml:"starts" json:"starts"`
+	// DurationYears counts from Starts; 0 runs until the agreement ends.
+	DurationYears float64 `yaml:"duration_years,omitempty" json:"duration_years,omitempty"`
+	Note          string  `yaml:"note,omitempty" json:"note,omitempty"`
+	// Exactly one of Limit, Prohibition and Action is set.
+	Limit       *Limit       `yaml:"limit,omitempty" json:"limit,omitempty"`
+	Prohibition *Prohibition `yaml:"prohibition,omitempty" json:"prohibition,omitempty"`
+	Action      *Action      `yaml:"action,omitempty" json:"action,omitempty"`
+}
+
+// Metrics a limit can bound, with their units.
+var Metrics = map[string]string{
+	"max_enrichment_pct":    "%",
+	"enriched_uranium_kg_u": "kg U",
+	"centrifuges_installed": "machines",
+	"centrifuges_enriching": "machines",
+	"heavy_water_t":         "t",
+}
+
+// Limit bounds a metric of the programme.
+type Limit struct {
+	Metric string  `yaml:"metric" json:"metric"`
+	Max    float64 `yaml:"max" json:"max"`
+	Unit   string  `yaml:"unit" json:"unit"`
+	// Site and Machines select centrifuges (any site or type when empty).
+	Site     string   `yaml:"site,omitempty" json:"site,omitempty"`
+	Machines []string `yaml:"machines,omitempty" json:"machines,omitempty"`
+	// AbovePct counts only the stock at levels above this assay (percent).
+	AbovePct float64 `yaml:"above_pct,omitempty" json:"above_pct,omitempty"`
+	// Equivalence says how other chemical forms count.
+	Equivalence string `yaml:"equivalence,omitempty" json:"equivalence,omitempty"`
+}
+
+// Prohibition forbids an activity at a facility.
+type Prohibition struct {
+	// EnrichmentAt is a site where no centrifuge may enrich.
+	EnrichmentAt string `yaml:"enrichment_at" json:"enrichment_at"`
+}
+
+// Action kinds.
+const (
+	// KeepRelief: keep a sanctions-relief measure in place.
+	KeepRelief = "keep_relief"
+	// ApplyAdditionalProtocol: apply the Additional Protocol provisionally.
+	ApplyAdditionalProtocol = "apply_additional_protocol"
+)
+
+// Action is a commitment to do something and keep doing it.
+type Action struct {
+	Kind    string `yaml:"kind" json:"kind"`
+	Measure string `yaml:"measure,omitempty" json:"measure,omitempty"`
+}
+
+// Procedure is a process with a clock, started by an event of kind Trigger.
+type Procedure struct {
+	ID      string `yaml:"id" json:"id"`
+	Name    string `yaml:"name" json:"name"`
+	Ref     string `yaml:"ref" json:"ref"`
+	Trigger string `yaml:"trigger" json:"trigger"`
+	// ClosedBy are event kinds that end the procedure early.
+	ClosedBy []string `yaml:"closed_by,omitempty" json:"closed_by,omitempty"`
+	Steps    []Step   `yaml:"steps" json:"steps"`
+}
+
+// Step is a deadline: Days after the step named After (or the trigger).
+type Step struct {
+	ID    string `yaml:"id" json:"id"`
+	Name  string `yaml:"name" json:"name"`
+	Days  int    `yaml:"days" json:"days"`
+	After string `yaml:"after,omitempty" json:"after,omitempty"`
+	Ref   string `yaml:"ref,omitempty" json:"ref,omitempty"`
+}
+
+// Event kinds.
+const (
+	KindAdoption       = "adoption"
+	KindImplementation = "implementation"
+	KindTransition     = "transition"
+	KindTermination    = "termination" // every commitment ends
+	KindWithdrawal     = "withdrawal"  // the party stops performing all its commitments
+	KindCessation      = "cessation"   // the party stops performing the listed commitments
+	KindReimposition   = "reimposition"
+	KindNotification   = "notification"
+	KindMilestone      = "milestone"
+)
+
+// Event is something that happened, or a day the agreement defines.
+type Event struct {
+	ID    string        `yaml:"id" json:"id"`
+	Kind  string        `yaml:"kind" json:"kind"`
+	Date  calendar.Date `yaml:"date" json:"date"`
+	Party string        `yaml:"party,omitempty" json:"party,omitempty"`
+	Title string        `yaml:"title" json:"title"`
+	Ref   string        `yaml:"ref,omitempty" json:"ref,omitempty"`
+	// Commitments are those a cessation stops.
+	Commitments []string `yaml:"commitments,omitempty" json:"commitments,omitempty"`
+	// Measures are those a reimposition puts back.
+	Measures []string `yaml:"measures,omitempty" json:"measures,omitempty"`
+	// Via names the procedure that led to the event, if any.
+	Via    string `yaml:"via,omitempty" json:"via,omitempty"`
+	Source string `yaml:"source" json:"source"`
+	// Status is sourced, derived or unverified, like every outside figure.
+	Status string `yaml:"status" json:"status"`
+}
+
+// FieldError names the field of an agreement file and the rule it breaks.
+type FieldError struct {
+	Field string
+	Rule  string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Rule }
+
+func fieldErr(field, format string, a ...any) error {
+	return &FieldError{Field: field, Rule: fmt.Sprintf(format, a...)}
+}
+
+// Parse reads and validates an agreement file. Unknown fields are errors.
+func Parse(data []byte) (*Agreement, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var a Agreement
+	if err := dec.Decode(&a); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("agreement: empty document")
+		}
+		return nil, fmt.Errorf("agreement: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// Validate checks the agreement and returns the first error, a *FieldError.
+func (a *Agreement) Validate() error {
+	if a.Format != FormatV1 {
+		return fieldErr("format", "must be %q, got %q", FormatV1, a.Format)
+	}
+	if a.ID == "" || a.Name == "" {
+		return fieldErr("id", "id and name are required")
+	}
+	parties := map[string]bool{}
+	for i, p := range a.Parties {
+		f := fmt.Sprintf("parties[%d]", i)
+		if p.ID == "" || parties[p.ID] {
+			return fieldErr(f+".id", "must be present and unique, got %q", p.ID)
+		}
+		parties[p.ID] = true
+		if len(p.Roles) == 0 {
+			return fieldErr(f+".roles", "at least one of %s", strings.Join(Roles, ", "))
+		}
+		for _, r := range p.Roles {
+			if !slices.Contains(Roles, r) {
+				return fieldErr(f+".roles", "unknown role %q (one of %s)", r, strings.Join(Roles, ", "))
+			}
+		}
+	}
+	events := map[string]bool{}
+	for i, e := range a.Events {
+		f := fmt.Sprintf("events[%d]", i)
+		if e.ID == "" || events[e.ID] {
+			return fieldErr(f+".id", "must be present and unique, got %q", e.ID)
+		}
+		events[e.ID] = true
+		if e.Date.IsZero() {
+			return fieldErr(f+".date", "is required (YYYY-MM-DD)")
+		}
+		if e.Kind == "" {
+			return fieldErr(f+".kind", "is required")
+		}
+		if e.Party != "" && !parties[e.Party] {
+			return fieldErr(f+".party", "unknown party %q", e.Party)
+		}
+		if e.Source == "" {
+			return fieldErr(f+".source", "is required: every event needs its source")
+		}
+		if !slices.Contains([]string{"sourced", "derived", "unverified"}, e.Status) {
+			return fieldErr(f+".status", "must be sourced, derived or unverified, got %q", e.Status)
+		}
+		if (e.Kind == KindWithdrawal || e.Kind == KindCessation || e.Kind == KindReimposition) && e.Party == "" {
+			return fieldErr(f+".party", "is required for a %s", e.Kind)
+		}
+	}
+	ids := map[string]bool{}
+	for i, c := range a.Commitments {
+		f := fmt.Sprintf("commitments[%d]", i)
+		if c.ID == "" || ids[c.ID] {
+			return fieldErr(f+".id", "must be present and unique, got %q", c.ID)
+		}
+		ids[c.ID] = true
+		if !parties[c.Obligor] {
+			return fieldErr(f+".obligor", "unknown party %q", c.Obligor)
+		}
+		if c.Verifier != "" && !parties[c.Verifier] {
+			return fieldErr(f+".verifier", "unknown party %q", c.Verifier)
+		}
+		if c.Ref == "" {
+			return fieldErr(f+".ref", "is required: the paragraph the commitment comes from")
+		}
+		if !events[c.Starts] {
+			return fieldErr(f+".starts", "must name an event, got %q", c.Starts)
+		}
+		if c.DurationYears < 0 {
+			return fieldErr(f+".duration_years", "must be >= 0, got %v", c.DurationYears)
+		}
+		n := 0
+		for _, set := range []bool{c.Limit != nil, c.Prohibition != nil, c.Action != nil} {
+			if set {
+				n++
+			}
+		}
+		if n != 1 {
+			return fieldErr(f, "needs exactly one of limit, prohibition, action")
+		}
+		switch {
+		case c.Limit != nil:
+			unit, ok := Metrics[c.Limit.Metric]
+			if !ok {
+				return fieldErr(f+".limit.metric", "unknown metric %q", c.Limit.Metric)
+			}
+			if c.Limit.Unit != unit {
+				return fieldErr(f+".limit.unit", "metric %s is in %q, got %q", c.Limit.Metric, unit, c.Limit.Unit)
+			}
+			if c.Limit.Max < 0 {
+				return fieldErr(f+".limit.max", "must be >= 0, got %v", c.Limit.Max)
+			}
+		case c.Prohibition != nil:
+			if c.Prohibition.EnrichmentAt == "" {
+				return fieldErr(f+".prohibition.enrichment_at", "is required: the site")
+			}
+		case c.Action != nil:
+			if !slices.Contains([]string{KeepRelief, ApplyAdditionalProtocol}, c.Action.Kind) {
+				return fieldErr(f+".action.kind", "must be %s or %s, got %q", KeepRelief, ApplyAdditionalProtocol, c.Action.Kind)
+			}
+			if c.Action.Kind == KeepRelief && c.Action.Measure == "" {
+				return fieldErr(f+".action.measure", "is required for %s", KeepRelief)
+			}
+		}
+	}
+	for i, e := range a.Events {
+		for _, c := range e.Commitments {
+			if !ids[c] {
+				return fieldErr(fmt.Sprintf("events[%d].commitments", i), "unknown commitment %q", c)
+			}
+		}
+	}
+	procs := map[string]bool{}
+	for i, p := range a.Procedures {
+		f := fmt.Sprintf("procedures[%d]", i)
+		if p.ID == "" || procs[p.ID] {
+			return fieldErr(f+".id", "must be present and unique, got %q", p.ID)
+		}
+		procs[p.ID] = true
+		if p.Trigger == "" || len(p.Steps) == 0 {
+			return fieldErr(f, "needs a trigger and at least one step")
+		}
+		steps := map[string]bool{}
+		for j, s := range p.Steps {
+			sf := fmt.Sprintf("%s.steps[%d]", f, j)
+			if s.ID == "" || steps[s.ID] {
+				return fieldErr(sf+".id", "must be present and unique, got %q", s.ID)
+			}
+			if s.Days < 0 {
+				return fieldErr(sf+".days", "must be >= 0, got %d", s.Days)
+			}
+			if s.After != "" && !steps[s.After] {
+				return fieldErr(sf+".after", "must name an earlier step, got %q", s.After)
+			}
+			steps[s.ID] = true
+		}
+	}
+	for i, e := range a.Events {
+		if e.Via != "" && !procs[e.Via] {
+			return fieldErr(fmt.Sprintf("events[%d].via", i), "unknown procedure %q", e.Via)
+		}
+	}
+	return nil
+}
+
+// Event returns the event with the given id, or nil.
+func (a *Agreement) Event(id string) *Event {
+	for i := range a.Events {
+		if a.Events[i].ID == id {
+			return &a.Events[i]
+		}
+	}
+	return nil
+}
+
+// Party returns the party with the given id, or nil.
+func (a *Agreement) Party(id string) *Party {
+	for i := range a.Parties {
+		if a.Parties[i].ID == id {
+			return &a.Parties[i]
+		}
+	}
+	return nil
+}
+
+// Window is when a commitment is in force: from Start (inclusive) to End
+// (exclusive; zero for open-ended), and why it ends.
+type Window struct {
+	Start calendar.Date
+	End   calendar.Date
+	Ends  string
+}
+
+// InForce returns the window of commitment c: from its start event, for
+// its duration, and no later than the first termination event.
+func (a *Agreement) InForce(c *Commitment) Window {
+	w := Window{Start: a.Event(c.Starts).Date}
+	if c.DurationYears > 0 {
+		years := int(c.DurationYears)
+		w.End = w.Start.AddYears(years).AddDays(int((c.DurationYears - float64(years)) * 365.25))
+		w.Ends = fmt.Sprintf("%g years from %s", c.DurationYears, c.Starts)
+	}
+	for _, e := range a.Events {
+		if e.Kind == KindTermination && (w.End.IsZero() || e.Date.Before(w.End)) {
+			w.End, w.Ends = e.Date, e.Title
+		}
+	}
+	return w
+}
+
+// Contains reports whether d lies in the window.
+func (w Window) Contains(d calendar.Date) bool {
+	return !d.Before(w.Start) && (w.End.IsZero() || d.Before(w.End))
+}

@@ -1,0 +1,137 @@
+package agreement_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/calendar"
+)
+
+func TestJCPOABuiltIn(t *testing.T) {
+	a := agreement.JCPOA()
+	if a.ID != "jcpoa" || len(a.Commitments) < 10 || len(a.Procedures) != 3 {
+		t.Fatalf("JCPOA: %s, %d commitments, %d procedures", a.ID, len(a.Commitments), len(a.Procedures))
+	}
+	for _, id := range []string{"adoption-day", "implementation-day", "transition-day", "termination-day", "us-withdrawal", "e3-dispute", "e3-snapback", "un-measures-reapplied"} {
+		if a.Event(id) == nil {
+			t.Errorf("event %s missing", id)
+		}
+	}
+	want := map[string]string{"us-withdrawal": "2018-05-08", "e3-dispute": "2020-01-14", "e3-snapback": "2025-08-28",
+		"un-measures-reapplied": "2025-09-28", "termination-day": "2025-10-18", "implementation-day": "2016-01-16"}
+	for id, d := range want {
+		if got := a.Event(id).Date.String(); got != d {
+			t.Errorf("%s on %s, want %s", id, got, d)
+		}
+	}
+	// Both sides have commitments.
+	obligors := map[string]bool{}
+	for _, c := range a.Commitments {
+		obligors[c.Obligor] = true
+	}
+	if !obligors["iran"] || !obligors["us"] || !obligors["eu"] || !obligors["unsc"] {
+		t.Errorf("obligors %v, want both sides", obligors)
+	}
+}
+
+func TestInForceWindows(t *testing.T) {
+	a := agreement.JCPOA()
+	get := func(id string) *agreement.Commitment {
+		for i := range a.Commitments {
+			if a.Commitments[i].ID == id {
+				return &a.Commitments[i]
+			}
+		}
+		t.Fatalf("no commitment %s", id)
+		return nil
+	}
+	// The IR-1 cap runs 10 years: to 2026-01-16, but Termination Day ends
+	// every commitment first.
+	w := a.InForce(get("ir1-enrichment-capacity"))
+	if w.Start.String() != "2016-01-16" || w.End.String() != "2025-10-18" {
+		t.Errorf("window %v-%v", w.Start, w.End)
+	}
+	for d, want := range map[string]bool{"2016-01-15": false, "2016-01-16": true, "2025-10-17": true, "2025-10-18": false} {
+		if got := w.Contains(calendar.MustParse(d)); got != want {
+			t.Errorf("in force on %s = %v, want %v", d, got, want)
+		}
+	}
+}
+
+func TestClocks(t *testing.T) {
+	a := agreement.JCPOA()
+	ev := func(s string) agreement.ClockEvent {
+		e, err := agreement.ParseClockEvent(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	// Snapback 2025: notification 28 Aug; draft by 7 Sep; vote by 27 Sep;
+	// measures re-apply 00:00 GMT 28 Sep (UNSCR 2231 paras 11-12).
+	ds, err := a.Clocks([]agreement.ClockEvent{ev("snapback-notification:2025-08-28")}, calendar.MustParse("2025-09-20"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, d := range ds {
+		got[d.Step] = d.Due.String() + " " + d.Status
+	}
+	want := map[string]string{"draft": "2025-09-07 overdue", "vote": "2025-09-27 pending", "reapply": "2025-09-28 pending"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("snapback %s = %q, want %q", k, got[k], v)
+		}
+	}
+	// Access: 14 + 7 + 3 = 24 days; closed when access is granted.
+	ds, _ = a.Clocks([]agreement.ClockEvent{ev("access-request:2025-01-01"), ev("access-granted:2025-01-20")}, calendar.MustParse("2025-02-01"))
+	statuses := []string{}
+	for _, d := range ds {
+		statuses = append(statuses, d.Step+" "+d.Due.String()+" "+d.Status)
+	}
+	if strings.Join(statuses, "; ") != "agree 2025-01-15 overdue; joint-commission 2025-01-22 closed; implement 2025-01-25 closed" {
+		t.Errorf("access clock: %s", strings.Join(statuses, "; "))
+	}
+	// Dispute resolution: 15 + 15 + 5 = 35 days.
+	ds, _ = a.Clocks([]agreement.ClockEvent{ev("dispute:2020-01-14")}, calendar.MustParse("2020-01-14"))
+	last := ds[len(ds)-1]
+	if last.Step != "final-joint-commission" || last.Due.String() != "2020-02-18" || last.DaysLeft != 35 {
+		t.Errorf("dispute resolution ends %+v, want 2020-02-18, 35 days", last)
+	}
+	if _, err := a.Clocks([]agreement.ClockEvent{ev("invasion:2025-01-01")}, calendar.MustParse("2025-01-01")); err == nil || !strings.Contains(err.Error(), "access-request") {
+		t.Errorf("unknown kind: %v", err)
+	}
+	for _, bad := range []string{"dispute", "dispute:2020-1-14", ":2020-01-14"} {
+		if _, err := agreement.ParseClockEvent(bad); err == nil {
+			t.Errorf("ParseClockEvent(%q) accepted", bad)
+		}
+	}
+}
+
+func TestValidationNamesTheField(t *testing.T) {
+	base := string(agreement.JCPOASource())
+	cases := []struct{ from, to, field string }{
+		{"format: accord.agreement/v1", "format: accord.agreement/v9", "format"},
+		{"obligor: iran\n    ref: JCPOA para 5", "obligor: iranian\n    ref: JCPOA para 5", "commitments[0].obligor"},
+		{"limit: {metric: max_enrichment_pct, max: 3.67, unit: \"%\"}", "limit: {metric: max_enrichment_pct, max: 3.67, unit: kg}", "commitments[0].limit.unit"},
+		{"limit: {metric: max_enrichment_pct, max: 3.67, unit: \"%\"}", "limit: {metric: purity, max: 3.67, unit: \"%\"}", "commitments[0].limit.metric"},
+		{"starts: implementation-day\n    duration_years: 15\n    limit: {metric: max_enrichment_pct", "starts: someday\n    duration_years: 15\n    limit: {metric: max_enrichment_pct", "commitments[0].starts"},
+		{"{id: iran, name: Islamic Republic of Iran, roles: [state]}", "{id: iran, name: Islamic Republic of Iran, roles: [king]}", "parties[0].roles"},
+		{"commitments: [additional-protocol]", "commitments: [additional-protocols]", "events[11].commitments"},
+	}
+	for _, c := range cases {
+		if !strings.Contains(base, c.from) {
+			t.Fatalf("fixture text %q not in jcpoa.yaml", c.from)
+		}
+		_, err := agreement.Parse([]byte(strings.Replace(base, c.from, c.to, 1)))
+		var fe *agreement.FieldError
+		if !errors.As(err, &fe) || fe.Field != c.field {
+			t.Errorf("%s: got %v, want an error naming %s", c.to, err, c.field)
+		}
+	}
+	if _, err := agreement.Parse([]byte(base + "\nextra: 1\n")); err == nil || !strings.Contains(err.Error(), "field extra not found") {
+		t.Errorf("unknown field: %v", err)
+	}
+}

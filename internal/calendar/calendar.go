@@ -1,0 +1,111 @@
+// Package calendar is a civil date (year, month, day) without time zone, the
+// unit of every date in an agreement, a report or a finding.
+package calendar
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Date is a civil date. The zero value is "no date" (IsZero).
+type Date struct {
+	t time.Time // midnight UTC
+}
+
+const layout = "2006-01-02"
+
+// Of returns the date of year, month and day (normalised like time.Date).
+func Of(year int, month time.Month, day int) Date {
+	return Date{time.Date(year, month, day, 0, 0, 0, 0, time.UTC)}
+}
+
+// Parse reads a date in ISO form, YYYY-MM-DD.
+func Parse(s string) (Date, error) {
+	t, err := time.Parse(layout, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("date %q: want YYYY-MM-DD", s)
+	}
+	return Date{t}, nil
+}
+
+// MustParse is Parse for constants; it panics on an invalid date.
+func MustParse(s string) Date {
+	d, err := Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// IsZero reports whether d is the zero Date.
+func (d Date) IsZero() bool { return d.t.IsZero() }
+
+// String returns YYYY-MM-DD, or "" for the zero Date.
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.t.Format(layout)
+}
+
+// AddDays returns d plus n days.
+func (d Date) AddDays(n int) Date { return Date{d.t.AddDate(0, 0, n)} }
+
+// AddYears returns d plus n years (29 February rolls to 1 March).
+func (d Date) AddYears(n int) Date { return Date{d.t.AddDate(n, 0, 0)} }
+
+// DaysUntil returns the whole days from d to e (negative if e is earlier).
+func (d Date) DaysUntil(e Date) int { return int(e.t.Sub(d.t).Hours() / 24) }
+
+// Before, After and Equal compare dates.
+func (d Date) Before(e Date) bool { return d.t.Before(e.t) }
+func (d Date) After(e Date) bool  { return d.t.After(e.t) }
+func (d Date) Equal(e Date) bool  { return d.t.Equal(e.t) }
+
+// Compare returns -1, 0 or 1 as d is before, equal to or after e.
+func (d Date) Compare(e Date) int { return d.t.Compare(e.t) }
+
+// Today returns the current date in UTC.
+func Today() Date {
+	y, m, day := time.Now().UTC().Date()
+	return Of(y, m, day)
+}
+
+// MarshalJSON writes "YYYY-MM-DD", or null for the zero Date.
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(d.String())
+}
+
+// UnmarshalJSON reads "YYYY-MM-DD" or null.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*d = Date{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("date: want a string YYYY-MM-DD, got %s", b)
+	}
+	v, err := Parse(s)
+	*d = v
+	return err
+}
+
+// MarshalYAML writes YYYY-MM-DD.
+func (d Date) MarshalYAML() (any, error) { return d.String(), nil }
+
+// UnmarshalYAML reads YYYY-MM-DD.
+func (d *Date) UnmarshalYAML(n *yaml.Node) error {
+	v, err := Parse(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*d = v
+	return nil
+}

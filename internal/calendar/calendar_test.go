@@ -1,0 +1,39 @@
+package calendar_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/accordverify/accord/internal/calendar"
+	"go.yaml.in/yaml/v3"
+)
+
+func TestDateArithmeticAndEncoding(t *testing.T) {
+	d := calendar.MustParse("2025-08-28")
+	if got := d.AddDays(30).String(); got != "2025-09-27" {
+		t.Errorf("2025-08-28 + 30 days = %s, want 2025-09-27 (UNSCR 2231 snapback)", got)
+	}
+	if got := calendar.MustParse("2016-01-16").AddYears(15).String(); got != "2031-01-16" {
+		t.Errorf("Implementation Day + 15 years = %s", got)
+	}
+	if n := calendar.MustParse("2015-07-20").DaysUntil(calendar.MustParse("2015-10-18")); n != 90 {
+		t.Errorf("UNSCR 2231 to Adoption Day = %d days, want 90", n)
+	}
+	b, _ := json.Marshal(struct{ D, Z calendar.Date }{D: d})
+	if string(b) != `{"D":"2025-08-28","Z":null}` {
+		t.Errorf("JSON %s", b)
+	}
+	var back struct{ D calendar.Date }
+	if err := json.Unmarshal([]byte(`{"D":"2016-01-16"}`), &back); err != nil || back.D.String() != "2016-01-16" {
+		t.Errorf("JSON round trip: %v %v", back.D, err)
+	}
+	var y struct{ D calendar.Date }
+	if err := yaml.Unmarshal([]byte("d: 2016-01-16"), &y); err != nil || y.D.String() != "2016-01-16" {
+		t.Errorf("YAML: %v %v", y.D, err)
+	}
+	for _, bad := range []string{"2016-1-16", "16/01/2016", "2016-02-30", ""} {
+		if _, err := calendar.Parse(bad); err == nil {
+			t.Errorf("Parse(%q) accepted", bad)
+		}
+	}
+}

@@ -1,0 +1,193 @@
+package compliance_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/state"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func overview(t *testing.T, a *agreement.Agreement, date string) *compliance.Overview {
+	t.Helper()
+	o, err := compliance.OverviewAt(a, dataset.Embedded().Facts(), calendar.MustParse(date), compliance.Options{Convention: enrich.WGU25, Samples: 200, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func finding(t *testing.T, fs []compliance.Finding, id string) compliance.Finding {
+	t.Helper()
+	for _, f := range fs {
+		if f.Commitment == id {
+			return f
+		}
+	}
+	t.Fatalf("no finding for %s", id)
+	return compliance.Finding{}
+}
+
+func TestEveryCurbCompliantIn2017(t *testing.T) {
+	o := overview(t, agreement.JCPOA(), "2017-05-27")
+	for _, f := range o.Findings {
+		if f.Status != compliance.Compliant {
+			t.Errorf("%s (%s): %s: %s", f.Commitment, f.Obligor, f.Status, f.Reason)
+		}
+	}
+	if got := finding(t, o.Findings, "stockpile"); *got.Observed != 79.8 || len(got.Evidence) == 0 || got.Evidence[0].Ref != "iaea-iran row 4" {
+		t.Errorf("stockpile finding = %+v", got)
+	}
+}
+
+func TestBreachesBeginWhenTheSeriesShowsThem(t *testing.T) {
+	a := agreement.JCPOA()
+	facts := dataset.Embedded().Facts()
+	tracks := compliance.Timeline(a, facts, compliance.Dates(a, facts))
+	began := map[string]string{}
+	for _, tr := range tracks {
+		if len(tr.Breaches) > 0 {
+			began[tr.Commitment] = tr.Breaches[0].From.String()
+		}
+	}
+	want := map[string]string{
+		"stockpile":            "2019-07-01", // the IAEA's ad hoc report: above 202.8 kg U
+		"enrichment-level":     "2019-07-08", // enrichment above 3.67 % confirmed
+		"fordow":               "2019-11-09",
+		"advanced-centrifuges": "2021-03-15",
+		"additional-protocol":  "2021-02-23",
+		"us-sanctions-relief":  "2018-05-08",
+	}
+	for id, d := range want {
+		if began[id] != d {
+			t.Errorf("%s breach began %q, want %s", id, began[id], d)
+		}
+	}
+	for _, id := range []string{"eu-sanctions-relief", "un-sanctions-relief", "ir1-enrichment-capacity", "heavy-water"} {
+		if d, ok := began[id]; ok {
+			t.Errorf("%s shows a breach from %s; the series shows none", id, d)
+		}
+	}
+	// The stockpile breach turns unknown the day after the IAEA lost access.
+	for _, tr := range tracks {
+		if tr.Commitment == "stockpile" {
+			last := tr.Breaches[len(tr.Breaches)-1]
+			if last.To.String() != "2025-06-14" || last.Then != compliance.Unknown {
+				t.Errorf("stockpile breach ends %s into %s, want 2025-06-14 into unknown (knowledge lost after 2025-06-13)", last.To, last.Then)
+			}
+		}
+	}
+}
+
+func TestFebruary2025(t *testing.T) {
+	o := overview(t, agreement.JCPOA(), "2025-02-08")
+	if o.Inventory.TotalKgU == nil || *o.Inventory.TotalKgU != 8294.4 {
+		t.Fatalf("total = %v, want 8,294.4 kg U", o.Inventory.TotalKgU)
+	}
+	var sixty *compliance.InventoryLine
+	for i, l := range o.Inventory.ByLevel {
+		if l.MaxAssayPct == 60 {
+			sixty = &o.Inventory.ByLevel[i]
+		}
+	}
+	if sixty == nil || *sixty.MassKgU != 274.8 || math.Abs(*sixty.SQIAEA-6.595) > 0.001 || sixty.Status != state.Sourced {
+		t.Fatalf("60 %% level = %+v, want 274.8 kg U, 6.6 SQ (IAEA), sourced", sixty)
+	}
+	st := finding(t, o.Findings, "stockpile")
+	if st.Status != compliance.Breach || math.Abs(*st.Ratio-40.9) > 0.05 {
+		t.Errorf("stockpile %s at %.2f x the limit, want breach at about 41 x", st.Status, *st.Ratio)
+	}
+	if o.Breakout.FirstSQDays == nil || *o.Breakout.FirstSQDays > 30 {
+		t.Errorf("breakout from the state: %v days", o.Breakout.FirstSQDays)
+	}
+}
+
+func TestAfterTerminationDay(t *testing.T) {
+	o := overview(t, agreement.JCPOA(), "2025-11-01")
+	for _, f := range o.Findings {
+		if f.Status != compliance.NotInForce {
+			t.Errorf("%s: %s after Termination Day, want not-in-force", f.Commitment, f.Status)
+		}
+	}
+	if len(o.Reimposed) != 1 || o.Reimposed[0].Date.String() != "2025-09-28" || o.Reimposed[0].Via != "snapback" {
+		t.Errorf("re-imposed measures = %+v", o.Reimposed)
+	}
+	// Between snapback and Termination Day the UN relief ended through the
+	// procedure: not a breach.
+	o = overview(t, agreement.JCPOA(), "2025-10-01")
+	if f := finding(t, o.Findings, "un-sanctions-relief"); f.Status != compliance.NotInForce || len(f.Evidence) == 0 {
+		t.Errorf("UN relief on 2025-10-01: %s %q", f.Status, f.Reason)
+	}
+	if f := finding(t, o.Findings, "stockpile"); f.Status != compliance.Unknown {
+		t.Errorf("stockpile on 2025-10-01 after the loss of knowledge: %s, want unknown", f.Status)
+	}
+}
+
+func TestUserAgreementOnTheSameData(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "examples", "agreements", "hypothetical-2025.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := agreement.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := overview(t, a, "2025-06-13")
+	if f := finding(t, o.Findings, "no-stock-above-3.67"); f.Status != compliance.Breach || *f.Observed != 440.9 {
+		t.Errorf("no stock above 3.67 %%: %s, observed %v; want breach, 440.9 kg U (60 %%; 20 %% unreported)", f.Status, f.Observed)
+	}
+	o = overview(t, a, "2025-05-17")
+	if f := finding(t, o.Findings, "no-stock-above-3.67"); f.Status != compliance.NotInForce {
+		t.Errorf("before the deal: %s", f.Status)
+	}
+}
+
+// Golden files: the findings at dates that span the agreement's life.
+func TestFindingsGolden(t *testing.T) {
+	for _, date := range []string{"2016-06-01", "2017-05-27", "2019-08-19", "2021-05-22", "2025-02-08", "2025-10-01", "2025-11-01"} {
+		t.Run(date, func(t *testing.T) {
+			o := overview(t, agreement.JCPOA(), date)
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(o.Findings); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", "findings-"+date+".json")
+			if *update {
+				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./internal/compliance -update to create)", err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("findings differ from %s; if the change is intended, run go test ./internal/compliance -update and review the diff", path)
+			}
+		})
+	}
+}
+
+func BenchmarkOverviewAt(b *testing.B) {
+	a := agreement.JCPOA()
+	facts := dataset.Embedded().Facts()
+	date := calendar.MustParse("2025-02-08")
+	for b.Loop() {
+		if _, err := compliance.OverviewAt(a, facts, date, compliance.Options{Convention: enrich.WGU25}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,206 @@
+package compliance
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/state"
+)
+
+// Overview is everything known at a date: the stock with its significant
+// quantities, the findings for both sides, the breakout estimate, the
+// measures re-imposed and the running clocks.
+type Overview struct {
+	AsOf        calendar.Date        `json:"as_of"`
+	Agreement   string               `json:"agreement"`
+	Inventory   Inventory            `json:"inventory"`
+	Centrifuges []state.Centrifuges  `json:"centrifuges"`
+	Knowledge   state.Knowledge      `json:"knowledge"`
+	Findings    []Finding            `json:"findings"`
+	Breakout    *breakout.Result     `json:"breakout"`
+	BreakoutIn  []string             `json:"breakout_notes"`
+	Reimposed   []Reimposition       `json:"measures_reimposed"`
+	Deadlines   []agreement.Deadline `json:"deadlines"`
+}
+
+// Inventory is the stock at a date, level by level.
+type Inventory struct {
+	TotalKgU *float64        `json:"total_kg_u"`
+	Total    state.Value     `json:"total"`
+	ByLevel  []InventoryLine `json:"by_level"`
+}
+
+// InventoryLine is one level with its significant quantities.
+type InventoryLine struct {
+	MaxAssayPct float64  `json:"max_assay_pct"`
+	AssayPct    float64  `json:"assay_pct"`
+	MassKgU     *float64 `json:"mass_kg_u"`
+	// SQIAEA counts U-235 contained: 25 kg at 20 % or more, 75 kg below.
+	SQIAEA *float64 `json:"sq_iaea"`
+	// SQWGU25 counts the 25-kg quantities of 90 % uranium the level yields
+	// when enriched with the default tails for its assay.
+	SQWGU25 *float64         `json:"sq_wgu25"`
+	Status  state.Status     `json:"status"`
+	Source  string           `json:"source"`
+	Unknown string           `json:"unknown,omitempty"`
+	Ref     []state.Evidence `json:"evidence"`
+}
+
+// Reimposition is a measure put back in place.
+type Reimposition struct {
+	Measures []string      `json:"measures"`
+	Date     calendar.Date `json:"date"`
+	Party    string        `json:"party"`
+	Via      string        `json:"via,omitempty"`
+	Title    string        `json:"title"`
+	Source   string        `json:"source"`
+}
+
+// Options set the breakout estimate of an overview.
+type Options struct {
+	Convention enrich.Convention
+	// Samples and Seed set the Monte Carlo band; Samples 0 leaves it out.
+	Samples int
+	Seed    uint64
+}
+
+// OverviewAt derives the state at date from facts and evaluates it against a.
+// The breakout estimate uses the stock and the enriching centrifuges the
+// state knows, the catalogue's capacities and default tails, to one
+// significant quantity of 90 % uranium under opt.Convention.
+func OverviewAt(a *agreement.Agreement, facts []state.Fact, date calendar.Date, opt Options) (*Overview, error) {
+	s := state.At(facts, date)
+	st := &Overview{AsOf: date, Agreement: a.ID, Centrifuges: s.Centrifuges, Knowledge: s.Knowledge,
+		Findings: Evaluate(a, s), Reimposed: []Reimposition{}, Deadlines: []agreement.Deadline{}}
+	if st.Centrifuges == nil {
+		st.Centrifuges = []state.Centrifuges{}
+	}
+	st.Inventory = inventory(s)
+
+	scenario, notes := BreakoutScenario(s, opt.Convention)
+	r, err := breakout.Estimate(scenario)
+	if err != nil {
+		return nil, fmt.Errorf("breakout from the state at %s: %w", date, err)
+	}
+	if opt.Samples > 0 {
+		if r.Uncertainty, err = breakout.Band(scenario, opt.Samples, opt.Seed); err != nil {
+			return nil, err
+		}
+	}
+	st.Breakout, st.BreakoutIn = r, notes
+
+	for _, e := range a.Events {
+		if e.Kind == agreement.KindReimposition && !e.Date.After(date) {
+			st.Reimposed = append(st.Reimposed, Reimposition{Measures: e.Measures, Date: e.Date, Party: e.Party, Via: e.Via, Title: e.Title, Source: e.Source})
+		}
+	}
+	var clocks []agreement.ClockEvent
+	for _, ce := range a.EventClocks() {
+		if !ce.Date.After(date) {
+			clocks = append(clocks, ce)
+		}
+	}
+	ds, err := a.Clocks(clocks, date)
+	if err != nil {
+		return nil, err
+	}
+	st.Deadlines = append(st.Deadlines, ds...)
+	return st, nil
+}
+
+func inventory(s *state.State) Inventory {
+	inv := Inventory{Total: s.Inventory.Total, ByLevel: []InventoryLine{}}
+	if s.Inventory.Total.Known {
+		v := s.Inventory.Total.Value
+		inv.TotalKgU = &v
+	}
+	for _, l := range s.Inventory.ByLevel {
+		line := InventoryLine{MaxAssayPct: l.MaxAssayPct, AssayPct: l.AssayPct, Status: l.Mass.Status, Unknown: l.Mass.Unknown, Ref: l.Mass.Evidence}
+		if len(l.Mass.Evidence) > 0 {
+			line.Source = l.Mass.Evidence[0].Source
+		}
+		if l.Mass.Known {
+			m := l.Mass.Value
+			line.MassKgU = &m
+			assay := enrich.MustPercent(l.AssayPct)
+			if sq, err := enrich.IAEA.SignificantQuantities(m, assay); err == nil {
+				line.SQIAEA = &sq
+			}
+			if sq, ok := wgu25Yield(m, assay); ok {
+				line.SQWGU25 = &sq
+			}
+		}
+		inv.ByLevel = append(inv.ByLevel, line)
+	}
+	return inv
+}
+
+// wgu25Yield returns the 25-kg quantities of 90 % uranium that massKgU at
+// assay yields with the default tails.
+func wgu25Yield(massKgU float64, assay enrich.Assay) (float64, bool) {
+	tails, _, ok := breakout.DefaultTailsFor(assay)
+	if !ok {
+		return 0, false
+	}
+	b, err := enrich.FromFeed(massKgU, assay, enrich.WeaponGradeAssay, tails)
+	if err != nil {
+		return 0, false
+	}
+	sq, err := enrich.WGU25.SignificantQuantities(b.Product.MassKgU, enrich.WeaponGradeAssay)
+	return sq, err == nil
+}
+
+// BreakoutScenario turns a state into a breakout scenario: each known stock
+// level as a lot at its calculation assay, and the enriching centrifuges
+// of each catalogue type (all sites together). The notes say what was left
+// out.
+func BreakoutScenario(s *state.State, conv enrich.Convention) (breakout.Scenario, []string) {
+	sc := breakout.Scenario{
+		Name:   "verified state as of " + s.AsOf.String(),
+		Target: breakout.Target{AssayPct: 90, QuantitySQ: 1, Convention: conv},
+	}
+	notes := []string{}
+	for _, l := range s.Inventory.ByLevel {
+		if !l.Mass.Known {
+			notes = append(notes, fmt.Sprintf("stock up to %g %% left out: %s", l.MaxAssayPct, l.Mass.Unknown))
+			continue
+		}
+		sc.Inventory = append(sc.Inventory, breakout.Lot{
+			Label:    fmt.Sprintf("up to %g %% stock, %g kg U (%s), as of %s", l.MaxAssayPct, l.Mass.Value, l.Mass.Status, l.Mass.Date),
+			MassKgU:  l.Mass.Value,
+			AssayPct: l.AssayPct,
+		})
+	}
+	if len(s.Inventory.ByLevel) == 0 {
+		notes = append(notes, "no stock by level is known at this date: breakout starts from natural uranium")
+	}
+	counts := map[string]int{}
+	var order []string
+	for _, c := range s.Centrifuges {
+		if !c.Enriching.Known || c.Enriching.Value <= 0 {
+			continue
+		}
+		if _, ok := breakout.LookupMachine(c.Machine); !ok {
+			notes = append(notes, fmt.Sprintf("%g %s at %s left out: not in the machine catalogue", c.Enriching.Value, c.Machine, c.Site))
+			continue
+		}
+		if !slices.Contains(order, c.Machine) {
+			order = append(order, c.Machine)
+		}
+		counts[c.Machine] += int(c.Enriching.Value)
+		if c.Enriching.Qualifier != state.Exact {
+			notes = append(notes, fmt.Sprintf("%s at %s: %s %g enriching counted as %g", c.Machine, c.Site, c.Enriching.Qualifier, c.Enriching.Value, c.Enriching.Value))
+		}
+	}
+	for _, m := range order {
+		sc.Fleet = append(sc.Fleet, breakout.Group{Machine: m, Count: counts[m]})
+	}
+	if len(sc.Fleet) == 0 {
+		notes = append(notes, "no enriching centrifuges are known at this date")
+	}
+	return sc, notes
+}

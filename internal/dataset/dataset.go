@@ -1,0 +1,281 @@
+// Package dataset holds the public series of IAEA-reported figures for Iran
+// (2015-2025) as embedded data, every value with its source and status, and
+// reads users' own series in the same CSV columns.
+//
+// The series is the shared reference file iaea-iran-enriched-uranium.csv,
+// embedded unchanged. Its free-text notes also give centrifuge counts,
+// heavy water, enrichment levels and the inspectorate's access; those are
+// kept structured in facts-from-notes.csv, each row tied to the report it
+// was read from and quoting the note. [Dataset.Facts] turns both into the
+// facts from which package state derives the state at a date.
+package dataset
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/state"
+)
+
+//go:embed iaea-iran-enriched-uranium.csv
+var seriesCSV []byte
+
+//go:embed facts-from-notes.csv
+var notesCSV []byte
+
+// maxSeriesBytes bounds an imported series.
+const maxSeriesBytes = 16 << 20
+
+// Name of the embedded series, used in evidence references.
+const Name = "iaea-iran"
+
+// Columns are the CSV columns of a series, in order.
+var Columns = []string{
+	"report_date", "gov_doc", "gov_doc_status", "as_of_date", "total_kgU", "total_status",
+	"upto2_kgU", "upto5_kgU", "upto20_kgU", "upto20_status", "upto60_kgU", "upto60_status",
+	"centrifuges_and_notes", "source",
+}
+
+// Cell is one reported mass.
+type Cell struct {
+	Present   bool            `json:"present"`
+	KgU       float64         `json:"kg_u"`
+	Qualifier state.Qualifier `json:"qualifier,omitempty"`
+	Status    state.Status    `json:"status,omitempty"`
+	// Code is the confidence code of the source: H, M, L, DERIVED, UNVERIFIED.
+	Code string `json:"code,omitempty"`
+	Raw  string `json:"raw"`
+}
+
+// Report is one row of a series.
+type Report struct {
+	// Row is the CSV line number (the header is line 1).
+	Row        int           `json:"row"`
+	ReportDate string        `json:"report_date"`
+	Document   string        `json:"gov_doc,omitempty"`
+	DocStatus  string        `json:"gov_doc_status,omitempty"`
+	AsOf       calendar.Date `json:"as_of"`
+	// AsOfNote says how AsOf was obtained when the row gives no full date.
+	AsOfNote string `json:"as_of_note,omitempty"`
+	Total    Cell   `json:"total_kg_u"`
+	Upto2    Cell   `json:"upto2_kg_u"`
+	Upto5    Cell   `json:"upto5_kg_u"`
+	Upto20   Cell   `json:"upto20_kg_u"`
+	Upto60   Cell   `json:"upto60_kg_u"`
+	Notes    string `json:"notes,omitempty"`
+	// Conflicts are the clauses of the notes that record disagreement
+	// between sources, kept as the reference words them.
+	Conflicts []string `json:"conflicts,omitempty"`
+	Source    string   `json:"source"`
+}
+
+// Ref is how evidence cites the row.
+func (r *Report) Ref(series string) string { return fmt.Sprintf("%s row %d", series, r.Row) }
+
+// Dataset is a parsed series with its structured facts.
+type Dataset struct {
+	Name    string   `json:"name"`
+	Reports []Report `json:"reports"`
+	// NoteFacts are the facts read from the notes (the embedded series only).
+	NoteFacts []state.Fact `json:"note_facts,omitempty"`
+	raw       []byte
+}
+
+// RowError names the row and column of invalid input.
+type RowError struct {
+	Row    int
+	Column string
+	Rule   string
+}
+
+func (e *RowError) Error() string {
+	if e.Column == "" {
+		return fmt.Sprintf("row %d: %s", e.Row, e.Rule)
+	}
+	return fmt.Sprintf("row %d, column %s: %s", e.Row, e.Column, e.Rule)
+}
+
+// Embedded returns the embedded public series.
+func Embedded() *Dataset {
+	d, err := Parse(bytes.NewReader(seriesCSV), Name)
+	if err != nil {
+		panic("dataset: embedded series: " + err.Error())
+	}
+	if d.NoteFacts, err = parseNoteFacts(d); err != nil {
+		panic("dataset: embedded facts from notes: " + err.Error())
+	}
+	return d
+}
+
+// Parse reads a series in the CSV columns of [Columns], validating it row by
+// row. Errors are *RowError, naming the row and column.
+func Parse(r io.Reader, name string) (*Dataset, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, maxSeriesBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) > maxSeriesBytes {
+		return nil, &RowError{Row: 1, Rule: fmt.Sprintf("the series is larger than %d bytes", maxSeriesBytes)}
+	}
+	cr := csv.NewReader(bytes.NewReader(raw))
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, &RowError{Row: 1, Rule: "cannot read the header: " + err.Error()}
+	}
+	if !slices.Equal(header, Columns) {
+		return nil, &RowError{Row: 1, Rule: "header must be " + strings.Join(Columns, ",")}
+	}
+	d := &Dataset{Name: name, raw: raw}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			return nil, &RowError{Row: line, Rule: err.Error()}
+		}
+		if len(rec) != len(Columns) {
+			return nil, &RowError{Row: line, Rule: fmt.Sprintf("has %d columns, want %d", len(rec), len(Columns))}
+		}
+		rep, err := parseReport(line, rec)
+		if err != nil {
+			return nil, err
+		}
+		d.Reports = append(d.Reports, rep)
+	}
+	if len(d.Reports) == 0 {
+		return nil, &RowError{Row: 2, Rule: "the series has no rows"}
+	}
+	return d, nil
+}
+
+func parseReport(line int, rec []string) (Report, error) {
+	col := func(name string) string { return strings.TrimSpace(rec[slices.Index(Columns, name)]) }
+	fail := func(column, format string, a ...any) error {
+		return &RowError{Row: line, Column: column, Rule: fmt.Sprintf(format, a...)}
+	}
+	r := Report{Row: line, ReportDate: col("report_date"), Document: col("gov_doc"), DocStatus: col("gov_doc_status"),
+		Notes: col("centrifuges_and_notes"), Source: col("source")}
+	reportDay, _, err := parseLooseDate(r.ReportDate)
+	if err != nil {
+		return r, fail("report_date", "%v", err)
+	}
+	if _, err := statusOf(r.DocStatus, true); err != nil {
+		return r, fail("gov_doc_status", "%v", err)
+	}
+	switch asOf := col("as_of_date"); asOf {
+	case "UNVERIFIED", "n/a", "":
+		r.AsOf = reportDay
+		r.AsOfNote = fmt.Sprintf("as-of date %s; the report date %s is used", strings.ToLower(orDefault(asOf, "missing")), r.ReportDate)
+	default:
+		d, monthOnly, err := parseLooseDate(asOf)
+		if err != nil {
+			return r, fail("as_of_date", "%v", err)
+		}
+		r.AsOf = d
+		if monthOnly {
+			r.AsOfNote = "as-of month only; the first day of the month is used"
+		}
+	}
+	if r.Source == "" {
+		return r, fail("source", "is required: every row needs its source")
+	}
+	cells := []struct {
+		cell             *Cell
+		column, statusCo string
+	}{
+		{&r.Total, "total_kgU", "total_status"},
+		{&r.Upto2, "upto2_kgU", "total_status"},
+		{&r.Upto5, "upto5_kgU", "total_status"},
+		{&r.Upto20, "upto20_kgU", "upto20_status"},
+		{&r.Upto60, "upto60_kgU", "upto60_status"},
+	}
+	for _, c := range cells {
+		raw := col(c.column)
+		*c.cell = Cell{Raw: raw}
+		if raw == "" {
+			continue
+		}
+		v, q, err := parseMass(raw)
+		if err != nil {
+			return r, fail(c.column, "%v", err)
+		}
+		code := col(c.statusCo)
+		st, err := statusOf(code, false)
+		if err != nil {
+			return r, fail(c.statusCo, "%v (needed for %s = %s)", err, c.column, raw)
+		}
+		*c.cell = Cell{Present: true, KgU: v, Qualifier: q, Status: st, Code: code, Raw: raw}
+	}
+	for _, clause := range strings.Split(r.Notes, ";") {
+		l := strings.ToLower(clause)
+		if strings.Contains(l, "conflict") || strings.Contains(l, "inconsistent") || strings.Contains(l, "disagree") {
+			r.Conflicts = append(r.Conflicts, strings.TrimSpace(clause))
+		}
+	}
+	return r, nil
+}
+
+func orDefault(s, fallback string) string {
+	if s == "" {
+		return fallback
+	}
+	return s
+}
+
+// parseLooseDate reads YYYY-MM-DD or YYYY-MM (the first of the month).
+func parseLooseDate(s string) (d calendar.Date, monthOnly bool, err error) {
+	if d, err := calendar.Parse(s); err == nil {
+		return d, false, nil
+	}
+	if d, err := calendar.Parse(s + "-01"); err == nil && len(s) == 7 {
+		return d, true, nil
+	}
+	return calendar.Date{}, false, fmt.Errorf("want a date YYYY-MM-DD or YYYY-MM, got %q", s)
+}
+
+// parseMass reads "123.4", ">202.8" (more than) or "~400" (about).
+func parseMass(raw string) (float64, state.Qualifier, error) {
+	q := state.Exact
+	s := raw
+	switch {
+	case strings.HasPrefix(s, ">"):
+		q, s = state.Above, s[1:]
+	case strings.HasPrefix(s, "~"):
+		q, s = state.Approx, s[1:]
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || v < 0 || v != v {
+		return 0, q, fmt.Errorf("want a mass in kg U >= 0, optionally prefixed by > or ~, got %q", raw)
+	}
+	return v, q, nil
+}
+
+// statusOf maps the reference's confidence codes to a status: H and M
+// (seen in a primary or secondary source) are sourced, DERIVED is derived,
+// L (recollection only) and UNVERIFIED are unverified.
+func statusOf(code string, allowNA bool) (state.Status, error) {
+	switch code {
+	case "H", "M":
+		return state.Sourced, nil
+	case "DERIVED":
+		return state.Derived, nil
+	case "L", "UNVERIFIED":
+		return state.Unverified, nil
+	case "n/a", "":
+		if allowNA {
+			return "", nil
+		}
+	}
+	return "", fmt.Errorf("status must be H, M, L, DERIVED or UNVERIFIED, got %q", code)
+}

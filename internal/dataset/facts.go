@@ -1,0 +1,188 @@
+package dataset
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/state"
+)
+
+// levels maps a series column to its stock level: the level's upper bound
+// and the nominal assay used in calculations. "Up to 20 %" is nominally
+// 19.75 %, below the IAEA's 20 % direct-use line (shared reference 4.1).
+var levels = []struct {
+	levelPct, assayPct float64
+	cell               func(*Report) *Cell
+}{
+	{2, 2, func(r *Report) *Cell { return &r.Upto2 }},
+	{5, 5, func(r *Report) *Cell { return &r.Upto5 }},
+	{20, 19.75, func(r *Report) *Cell { return &r.Upto20 }},
+	{60, 60, func(r *Report) *Cell { return &r.Upto60 }},
+}
+
+func (d *Dataset) evidence(r *Report, status state.Status, note string) []state.Evidence {
+	return []state.Evidence{{Kind: "dataset", Ref: r.Ref(d.Name), Document: r.Document, Source: r.Source, Status: status, Note: note}}
+}
+
+// Facts returns every fact of the series: the stock of each report, total
+// and by level, and the facts read from the notes.
+func (d *Dataset) Facts() []state.Fact {
+	var facts []state.Fact
+	for i := range d.Reports {
+		r := &d.Reports[i]
+		if !r.Total.Present {
+			continue
+		}
+		ref := r.Ref(d.Name)
+		facts = append(facts, state.Fact{
+			Metric: state.EnrichedUraniumKgU, Date: r.AsOf, Value: r.Total.KgU, Qualifier: r.Total.Qualifier,
+			Status: r.Total.Status, Evidence: d.evidence(r, r.Total.Status, r.AsOfNote), Report: ref,
+		})
+		var known float64
+		for _, l := range levels {
+			c := l.cell(r)
+			if !c.Present {
+				continue
+			}
+			known += c.KgU
+			note := r.AsOfNote
+			if l.levelPct <= 5 {
+				note = join(note, "status of the row's total: the series has no separate status for this level")
+			}
+			facts = append(facts, state.Fact{
+				Metric: state.EnrichedUraniumKgU, Date: r.AsOf, LevelPct: l.levelPct, AssayPct: l.assayPct,
+				Value: c.KgU, Qualifier: c.Qualifier, Status: c.Status, Evidence: d.evidence(r, c.Status, note), Report: ref,
+			})
+		}
+		// The rest of the stock is up to 5 %, when only the higher levels
+		// are given.
+		if r.Total.Qualifier == state.Exact && !r.Upto2.Present && !r.Upto5.Present && r.Upto20.Present && r.Upto60.Present && r.Total.KgU >= known {
+			note := fmt.Sprintf("derived: total %s minus up to 20 %% %s and up to 60 %% %s", r.Total.Raw, r.Upto20.Raw, r.Upto60.Raw)
+			facts = append(facts, state.Fact{
+				Metric: state.EnrichedUraniumKgU, Date: r.AsOf, LevelPct: 5, AssayPct: 5,
+				Value: round(r.Total.KgU - known), Status: state.Derived, Evidence: d.evidence(r, state.Derived, join(r.AsOfNote, note)), Report: ref,
+			})
+		}
+	}
+	return append(facts, d.NoteFacts...)
+}
+
+func join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+// round removes float noise from a subtraction of one-decimal figures.
+func round(v float64) float64 {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'f', 6, 64), 64)
+	return r
+}
+
+var noteColumns = []string{"report_date", "date", "metric", "site", "machine", "value", "qualifier", "status", "note", "source"}
+
+func parseNoteFacts(d *Dataset) ([]state.Fact, error) {
+	cr := csv.NewReader(bytes.NewReader(notesCSV))
+	recs, err := cr.ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Equal(recs[0], noteColumns) {
+		return nil, fmt.Errorf("header must be %v", noteColumns)
+	}
+	var facts []state.Fact
+	for i, rec := range recs[1:] {
+		line := i + 2
+		fail := func(col, format string, a ...any) error {
+			return &RowError{Row: line, Column: col, Rule: fmt.Sprintf(format, a...)}
+		}
+		get := func(col string) string { return rec[slices.Index(noteColumns, col)] }
+		// A fact read from a report's notes cites that row; a fact from
+		// elsewhere (the JCPOA's definitions, the reference text) cites
+		// this file's row.
+		ref, doc, group := fmt.Sprintf("facts-from-notes row %d", line), "", "facts-from-notes"
+		if rd := get("report_date"); rd != "" {
+			var rep *Report
+			for j := range d.Reports {
+				if d.Reports[j].ReportDate == rd {
+					rep = &d.Reports[j]
+				}
+			}
+			if rep == nil {
+				return nil, fail("report_date", "no report %q in the series", rd)
+			}
+			ref, doc, group = rep.Ref(d.Name)+" notes", rep.Document, rep.Ref(d.Name)
+		}
+		date, err := calendar.Parse(get("date"))
+		if err != nil {
+			return nil, fail("date", "%v", err)
+		}
+		f := state.Fact{Metric: state.Metric(get("metric")), Date: date, Site: get("site"), Machine: get("machine"),
+			Qualifier: state.Qualifier(get("qualifier")), Status: state.Status(get("status"))}
+		switch f.Metric {
+		case state.VerificationAccess:
+			f.Text = get("value")
+			if !slices.Contains([]string{"full", "reduced", "none"}, f.Text) {
+				return nil, fail("value", "access must be full, reduced or none")
+			}
+		case state.MaxEnrichmentPct, state.CentrifugesInstalled, state.CentrifugesEnriching, state.HeavyWaterT, state.EnrichedUraniumKgU:
+			if f.Value, err = strconv.ParseFloat(get("value"), 64); err != nil {
+				return nil, fail("value", "want a number")
+			}
+		default:
+			return nil, fail("metric", "unknown metric %q", f.Metric)
+		}
+		if !slices.Contains([]state.Qualifier{state.Exact, state.Above, state.AtLeast, state.AtMost, state.Approx}, f.Qualifier) {
+			return nil, fail("qualifier", "unknown qualifier %q", f.Qualifier)
+		}
+		if !slices.Contains([]state.Status{state.Sourced, state.Derived, state.Unverified}, f.Status) {
+			return nil, fail("status", "unknown status %q", f.Status)
+		}
+		f.Evidence = []state.Evidence{{Kind: "dataset", Ref: ref, Document: doc, Source: get("source"), Status: f.Status, Note: get("note")}}
+		if f.Metric == state.EnrichedUraniumKgU {
+			f.Report = group + " " + f.Date.String()
+		}
+		facts = append(facts, f)
+	}
+	return facts, nil
+}
+
+// ReportAt returns the latest report with a stock figure as of date, or nil.
+func (d *Dataset) ReportAt(date calendar.Date) *Report {
+	var best *Report
+	for i := range d.Reports {
+		r := &d.Reports[i]
+		if r.AsOf.After(date) || !r.Total.Present {
+			continue
+		}
+		if best == nil || !r.AsOf.Before(best.AsOf) {
+			best = r
+		}
+	}
+	return best
+}
+
+// WriteCSV writes the series in its CSV columns, byte for byte as read.
+func (d *Dataset) WriteCSV(w io.Writer) error {
+	_, err := w.Write(d.raw)
+	return err
+}
+
+// WriteJSON writes the reports and every fact as JSON.
+func (d *Dataset) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(struct {
+		Name    string       `json:"name"`
+		Columns []string     `json:"columns"`
+		Reports []Report     `json:"reports"`
+		Facts   []state.Fact `json:"facts"`
+	}{d.Name, Columns, d.Reports, d.Facts()})
+}

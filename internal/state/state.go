@@ -1,0 +1,322 @@
+// Package state derives the verified state of a programme at a date from a
+// source of facts: the embedded public dataset now, the records indexed in
+// the store later. One derivation serves both sources.
+//
+// A fact is one reported figure (a stock, a centrifuge count, an enrichment
+// level, heavy water, the inspectorate's access) with its date, status and
+// evidence. The state at a date takes, for each figure, the latest fact on
+// or before that date; stock levels come all from one report so that levels
+// of different dates are never added up; figures older than their metric's
+// maximum age, or dated after the inspectorate lost access, are unknown.
+package state
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"github.com/accordverify/accord/internal/calendar"
+)
+
+// Metric names a kind of figure.
+type Metric string
+
+const (
+	// EnrichedUraniumKgU is the enriched-uranium stock in kg U; LevelPct
+	// selects a level ("up to LevelPct %"), 0 the total.
+	EnrichedUraniumKgU Metric = "enriched_uranium_kg_u"
+	// MaxEnrichmentPct is the highest enrichment level produced, percent.
+	MaxEnrichmentPct Metric = "max_enrichment_pct"
+	// CentrifugesInstalled and CentrifugesEnriching count machines by site
+	// and machine type.
+	CentrifugesInstalled Metric = "centrifuges_installed"
+	CentrifugesEnriching Metric = "centrifuges_enriching"
+	// HeavyWaterT is the heavy-water stock in tonnes.
+	HeavyWaterT Metric = "heavy_water_t"
+	// VerificationAccess is the inspectorate's access: Text "full",
+	// "reduced" or "none".
+	VerificationAccess Metric = "verification_access"
+)
+
+// Units of the metrics.
+var units = map[Metric]string{
+	EnrichedUraniumKgU:   "kg U",
+	MaxEnrichmentPct:     "%",
+	CentrifugesInstalled: "machines",
+	CentrifugesEnriching: "machines",
+	HeavyWaterT:          "t",
+}
+
+// Unit returns the unit of m.
+func (m Metric) Unit() string { return units[m] }
+
+// MaxAgeDays is how long a reported stock stays current: about two
+// quarterly reporting periods. Configuration facts (centrifuges, enrichment
+// level, access) stay current until a later fact changes them.
+var MaxAgeDays = map[Metric]int{
+	EnrichedUraniumKgU: 190,
+	HeavyWaterT:        190,
+}
+
+// Status says how far a figure can be trusted.
+type Status string
+
+const (
+	Sourced    Status = "sourced"
+	Derived    Status = "derived"
+	Unverified Status = "unverified"
+)
+
+// Qualifier says how a value bounds the truth.
+type Qualifier string
+
+const (
+	Exact   Qualifier = ""
+	Above   Qualifier = "above"    // "> v" in the sources: more than v
+	AtLeast Qualifier = "at_least" // v or more
+	AtMost  Qualifier = "at_most"  // "up to v"
+	Approx  Qualifier = "approx"   // "~ v" in the sources
+)
+
+// Evidence is where a figure comes from.
+type Evidence struct {
+	// Kind is "dataset" (a row of the public series) or "record" (a log
+	// entry).
+	Kind string `json:"kind"`
+	// Ref locates it: "iaea-iran row 25", or a log index.
+	Ref      string `json:"ref"`
+	Document string `json:"document,omitempty"`
+	Source   string `json:"source"`
+	Status   Status `json:"status"`
+	Note     string `json:"note,omitempty"`
+}
+
+// Fact is one reported figure.
+type Fact struct {
+	Metric   Metric        `json:"metric"`
+	Date     calendar.Date `json:"date"`
+	Site     string        `json:"site,omitempty"`
+	Machine  string        `json:"machine,omitempty"`
+	LevelPct float64       `json:"level_pct,omitempty"`
+	// AssayPct is the nominal assay of a stock level for calculations
+	// (19.75 for "up to 20 %"); 0 means LevelPct.
+	AssayPct float64 `json:"assay_pct,omitempty"`
+	Value    float64 `json:"value"`
+	// Text carries non-numeric values (VerificationAccess).
+	Text      string     `json:"text,omitempty"`
+	Qualifier Qualifier  `json:"qualifier,omitempty"`
+	Status    Status     `json:"status"`
+	Evidence  []Evidence `json:"evidence"`
+	// Report groups the facts of one report, so that stock levels are
+	// taken together.
+	Report string `json:"report,omitempty"`
+}
+
+// Value is a figure in the state: known with its date and evidence, or
+// unknown with the reason.
+type Value struct {
+	Known     bool          `json:"known"`
+	Value     float64       `json:"value"`
+	Qualifier Qualifier     `json:"qualifier,omitempty"`
+	Date      calendar.Date `json:"date"`
+	Status    Status        `json:"status,omitempty"`
+	Evidence  []Evidence    `json:"evidence,omitempty"`
+	Unknown   string        `json:"unknown,omitempty"`
+}
+
+// Level is the stock at one enrichment level.
+type Level struct {
+	MaxAssayPct float64 `json:"max_assay_pct"`
+	// AssayPct is the assay used in calculations (the nominal level, or the
+	// highest level produced when that is lower).
+	AssayPct float64 `json:"assay_pct"`
+	Mass     Value   `json:"mass_kg_u"`
+}
+
+// Inventory is the enriched-uranium stock from one report.
+type Inventory struct {
+	Report  string  `json:"report,omitempty"`
+	Total   Value   `json:"total_kg_u"`
+	ByLevel []Level `json:"by_level"`
+}
+
+// Centrifuges is the machines of one type at one site.
+type Centrifuges struct {
+	Site      string `json:"site"`
+	Machine   string `json:"machine"`
+	Installed Value  `json:"installed"`
+	Enriching Value  `json:"enriching"`
+}
+
+// Knowledge is the inspectorate's access at the date.
+type Knowledge struct {
+	Access string        `json:"access"` // full, reduced, none or unknown
+	Since  calendar.Date `json:"since"`
+	// Lost is set when access is "none": from this date the figures the
+	// inspectorate verifies are unknown.
+	Lost     calendar.Date `json:"lost,omitempty"`
+	Evidence []Evidence    `json:"evidence,omitempty"`
+}
+
+// State is the verified state at a date.
+type State struct {
+	AsOf          calendar.Date `json:"as_of"`
+	Inventory     Inventory     `json:"inventory"`
+	MaxEnrichment Value         `json:"max_enrichment_pct"`
+	Centrifuges   []Centrifuges `json:"centrifuges"`
+	HeavyWater    Value         `json:"heavy_water_t"`
+	Knowledge     Knowledge     `json:"knowledge"`
+}
+
+// CentrifugeCount sums the machines of a metric (installed or enriching)
+// at a site (any site if ""), of the given types (any type if none). It is
+// unknown if any matching entry is unknown, or if none matches.
+func (s *State) CentrifugeCount(m Metric, site string, machines []string) Value {
+	sum := Value{Known: true}
+	matched := false
+	for _, c := range s.Centrifuges {
+		if site != "" && c.Site != site {
+			continue
+		}
+		if len(machines) > 0 && !slices.Contains(machines, c.Machine) {
+			continue
+		}
+		v := c.Enriching
+		if m == CentrifugesInstalled {
+			v = c.Installed
+		}
+		if !v.Known && v.Evidence == nil {
+			continue // never reported for this metric (only for the other)
+		}
+		matched = true
+		if !v.Known {
+			return v
+		}
+		sum.Value += v.Value
+		sum.Evidence = append(sum.Evidence, v.Evidence...)
+		if v.Date.After(sum.Date) {
+			sum.Date = v.Date
+		}
+		if v.Qualifier != Exact {
+			sum.Qualifier = v.Qualifier
+		}
+		sum.Status = weaker(sum.Status, v.Status)
+	}
+	if !matched {
+		where := "any site"
+		if site != "" {
+			where = site
+		}
+		return Value{Unknown: fmt.Sprintf("no report of %s at %s", m, where)}
+	}
+	return sum
+}
+
+// weaker returns the less trusted of two statuses ("" is the identity).
+func weaker(a, b Status) Status {
+	rank := map[Status]int{"": 0, Sourced: 1, Derived: 2, Unverified: 3}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
+}
+
+// At derives the state at date from facts.
+func At(facts []Fact, date calendar.Date) *State {
+	s := &State{AsOf: date}
+	latest := func(keep func(*Fact) bool) *Fact {
+		var best *Fact
+		for i := range facts {
+			f := &facts[i]
+			if f.Date.After(date) || !keep(f) {
+				continue
+			}
+			if best == nil || !f.Date.Before(best.Date) {
+				best = f
+			}
+		}
+		return best
+	}
+
+	// Knowledge first: it decides what else is known.
+	s.Knowledge = Knowledge{Access: "unknown"}
+	if f := latest(func(f *Fact) bool { return f.Metric == VerificationAccess }); f != nil {
+		s.Knowledge = Knowledge{Access: f.Text, Since: f.Date, Evidence: f.Evidence}
+		if f.Text == "none" {
+			s.Knowledge.Lost = f.Date
+		}
+	}
+	value := func(f *Fact, m Metric) Value {
+		if f == nil {
+			return Value{Unknown: fmt.Sprintf("no report of %s on or before %s", m, date)}
+		}
+		v := Value{Known: true, Value: f.Value, Qualifier: f.Qualifier, Date: f.Date, Status: f.Status, Evidence: f.Evidence}
+		if max, ok := MaxAgeDays[m]; ok && f.Date.DaysUntil(date) > max {
+			v.Known = false
+			v.Unknown = fmt.Sprintf("last reported %g %s as of %s, more than %d days earlier", f.Value, m.Unit(), f.Date, max)
+		}
+		// After access is lost, figures verified up to that day are no
+		// longer current, except those that cannot undo themselves: the
+		// highest enrichment reached, the machines installed.
+		if lost := s.Knowledge.Lost; !lost.IsZero() && date.After(lost) && !f.Date.After(lost) && m != MaxEnrichmentPct && m != CentrifugesInstalled {
+			v.Known = false
+			v.Unknown = fmt.Sprintf("the inspectorate lost access on %s; last verified %g %s as of %s", lost, f.Value, m.Unit(), f.Date)
+		}
+		return v
+	}
+
+	// Stock: the latest report with a total; its levels.
+	if tf := latest(func(f *Fact) bool { return f.Metric == EnrichedUraniumKgU && f.LevelPct == 0 }); tf != nil {
+		s.Inventory.Report = tf.Report
+		s.Inventory.Total = value(tf, EnrichedUraniumKgU)
+		for i := range facts {
+			f := &facts[i]
+			if f.Metric == EnrichedUraniumKgU && f.LevelPct > 0 && f.Report == tf.Report {
+				assay := f.AssayPct
+				if assay == 0 {
+					assay = f.LevelPct
+				}
+				s.Inventory.ByLevel = append(s.Inventory.ByLevel, Level{MaxAssayPct: f.LevelPct, AssayPct: assay, Mass: value(f, EnrichedUraniumKgU)})
+			}
+		}
+		slices.SortFunc(s.Inventory.ByLevel, func(a, b Level) int { return cmp.Compare(a.MaxAssayPct, b.MaxAssayPct) })
+	} else {
+		s.Inventory.Total = Value{Unknown: "no report of the stock on or before " + date.String()}
+	}
+
+	s.MaxEnrichment = value(latest(func(f *Fact) bool { return f.Metric == MaxEnrichmentPct }), MaxEnrichmentPct)
+	if s.MaxEnrichment.Known {
+		for i, l := range s.Inventory.ByLevel {
+			s.Inventory.ByLevel[i].AssayPct = min(l.AssayPct, max(s.MaxEnrichment.Value, lowerLevel(s.Inventory.ByLevel, i)))
+		}
+	}
+	s.HeavyWater = value(latest(func(f *Fact) bool { return f.Metric == HeavyWaterT }), HeavyWaterT)
+
+	type key struct{ site, machine string }
+	var keys []key
+	for _, f := range facts {
+		if (f.Metric == CentrifugesInstalled || f.Metric == CentrifugesEnriching) && !f.Date.After(date) {
+			if k := (key{f.Site, f.Machine}); !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	slices.SortFunc(keys, func(a, b key) int { return cmp.Or(cmp.Compare(a.site, b.site), cmp.Compare(a.machine, b.machine)) })
+	for _, k := range keys {
+		pick := func(m Metric) Value {
+			return value(latest(func(f *Fact) bool { return f.Metric == m && f.Site == k.site && f.Machine == k.machine }), m)
+		}
+		s.Centrifuges = append(s.Centrifuges, Centrifuges{Site: k.site, Machine: k.machine,
+			Installed: pick(CentrifugesInstalled), Enriching: pick(CentrifugesEnriching)})
+	}
+	return s
+}
+
+// lowerLevel returns the bound of the level below i (0 for the first), so
+// that a level's calculation assay never falls below the level beneath it.
+func lowerLevel(levels []Level, i int) float64 {
+	if i == 0 {
+		return 0
+	}
+	return levels[i-1].MaxAssayPct
+}

@@ -1,0 +1,102 @@
+package state_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/state"
+)
+
+func ev(ref string) []state.Evidence {
+	return []state.Evidence{{Kind: "dataset", Ref: ref, Source: "test", Status: state.Sourced}}
+}
+
+func day(s string) calendar.Date { return calendar.MustParse(s) }
+
+var facts = []state.Fact{
+	{Metric: state.EnrichedUraniumKgU, Date: day("2020-01-01"), Value: 100, Status: state.Sourced, Evidence: ev("r1"), Report: "r1"},
+	{Metric: state.EnrichedUraniumKgU, Date: day("2020-01-01"), LevelPct: 5, Value: 90, Status: state.Sourced, Evidence: ev("r1"), Report: "r1"},
+	{Metric: state.EnrichedUraniumKgU, Date: day("2020-01-01"), LevelPct: 20, AssayPct: 19.75, Value: 10, Status: state.Sourced, Evidence: ev("r1"), Report: "r1"},
+	// A later report gives only the total: no levels may be mixed in from r1.
+	{Metric: state.EnrichedUraniumKgU, Date: day("2020-04-01"), Value: 202.8, Qualifier: state.Above, Status: state.Sourced, Evidence: ev("r2"), Report: "r2"},
+	{Metric: state.MaxEnrichmentPct, Date: day("2019-06-01"), Value: 4.5, Status: state.Sourced, Evidence: ev("n1")},
+	{Metric: state.MaxEnrichmentPct, Date: day("2020-01-01"), Value: 20, Status: state.Sourced, Evidence: ev("n1b")},
+	{Metric: state.CentrifugesEnriching, Date: day("2019-06-01"), Site: "A", Machine: "IR-1", Value: 1000, Status: state.Sourced, Evidence: ev("n2")},
+	{Metric: state.CentrifugesEnriching, Date: day("2019-06-01"), Site: "B", Machine: "IR-6", Value: 166, Qualifier: state.AtLeast, Status: state.Derived, Evidence: ev("n3")},
+	{Metric: state.CentrifugesInstalled, Date: day("2019-06-01"), Site: "B", Machine: "IR-1", Value: 50, Status: state.Sourced, Evidence: ev("n4")},
+	{Metric: state.VerificationAccess, Date: day("2021-01-01"), Text: "none", Status: state.Sourced, Evidence: ev("n5")},
+}
+
+func TestLatestFactsAndOneReportForLevels(t *testing.T) {
+	s := state.At(facts, day("2020-02-01"))
+	if s.Inventory.Total.Value != 100 || len(s.Inventory.ByLevel) != 2 || s.Inventory.Report != "r1" {
+		t.Fatalf("inventory %+v", s.Inventory)
+	}
+	if l := s.Inventory.ByLevel[0]; l.MaxAssayPct != 5 || l.AssayPct != 5 {
+		t.Errorf("level %+v, want max 5 %% computed at 5 %%", l)
+	}
+	if l := s.Inventory.ByLevel[1]; l.AssayPct != 19.75 {
+		t.Errorf("20 %% level computed at %g, want its nominal 19.75", l.AssayPct)
+	}
+	s = state.At(facts, day("2020-05-01"))
+	if s.Inventory.Total.Value != 202.8 || s.Inventory.Total.Qualifier != state.Above || len(s.Inventory.ByLevel) != 0 {
+		t.Errorf("after r2: %+v, want the r2 total and no levels from r1", s.Inventory)
+	}
+	if s := state.At(facts, day("2019-01-01")); s.Inventory.Total.Known || !strings.Contains(s.Inventory.Total.Unknown, "no report") {
+		t.Errorf("before any report: %+v", s.Inventory.Total)
+	}
+}
+
+// A level is computed at no more than the highest enrichment produced.
+func TestLevelAssayCappedByHighestEnrichment(t *testing.T) {
+	fs := []state.Fact{
+		{Metric: state.EnrichedUraniumKgU, Date: day("2019-08-19"), Value: 241.6, Status: state.Sourced, Evidence: ev("r"), Report: "r"},
+		{Metric: state.EnrichedUraniumKgU, Date: day("2019-08-19"), LevelPct: 5, Value: 241.6, Status: state.Sourced, Evidence: ev("r"), Report: "r"},
+		{Metric: state.MaxEnrichmentPct, Date: day("2019-08-19"), Value: 4.5, Status: state.Sourced, Evidence: ev("n")},
+	}
+	if l := state.At(fs, day("2019-09-01")).Inventory.ByLevel[0]; l.AssayPct != 4.5 {
+		t.Errorf("up to 5 %% computed at %g, want 4.5 (enriching up to 4.5 %%)", l.AssayPct)
+	}
+}
+
+func TestStaleFiguresAreUnknown(t *testing.T) {
+	s := state.At(facts, day("2020-04-01").AddDays(state.MaxAgeDays[state.EnrichedUraniumKgU]+1))
+	if s.Inventory.Total.Known || !strings.Contains(s.Inventory.Total.Unknown, "more than 190 days") {
+		t.Errorf("stale total %+v", s.Inventory.Total)
+	}
+	// Configuration facts stay current.
+	if v := s.CentrifugeCount(state.CentrifugesEnriching, "A", nil); !v.Known || v.Value != 1000 {
+		t.Errorf("IR-1 at A = %+v", v)
+	}
+}
+
+func TestCentrifugeCount(t *testing.T) {
+	s := state.At(facts, day("2020-02-01"))
+	all := s.CentrifugeCount(state.CentrifugesEnriching, "", nil)
+	if !all.Known || all.Value != 1166 || all.Qualifier != state.AtLeast || all.Status != state.Derived || len(all.Evidence) != 2 {
+		t.Errorf("all enriching = %+v, want at least 1166, derived, 2 pieces of evidence", all)
+	}
+	if v := s.CentrifugeCount(state.CentrifugesEnriching, "B", []string{"IR-1"}); v.Known {
+		t.Errorf("IR-1 enriching at B was never reported, got %+v", v)
+	}
+	if v := s.CentrifugeCount(state.CentrifugesInstalled, "B", nil); !v.Known || v.Value != 50 {
+		t.Errorf("installed at B = %+v", v)
+	}
+}
+
+func TestLostKnowledge(t *testing.T) {
+	on := state.At(facts, day("2021-01-01"))
+	if on.Knowledge.Access != "none" || !on.CentrifugeCount(state.CentrifugesEnriching, "A", nil).Known {
+		t.Errorf("on the day access is lost, what was verified up to it stands: %+v", on.Knowledge)
+	}
+	after := state.At(facts, day("2021-01-02"))
+	v := after.CentrifugeCount(state.CentrifugesEnriching, "A", nil)
+	if v.Known || !strings.Contains(v.Unknown, "lost access on 2021-01-01") {
+		t.Errorf("after access is lost: %+v", v)
+	}
+	// What cannot undo itself stays known.
+	if !after.MaxEnrichment.Known || !after.CentrifugeCount(state.CentrifugesInstalled, "B", nil).Known {
+		t.Errorf("highest enrichment and installed machines should stay known: %+v", after.MaxEnrichment)
+	}
+}
