@@ -58,7 +58,7 @@ assumptions, steps and uncertainty band.`,
 		SilenceUsage:  true,
 		Args:          cobra.NoArgs,
 	}
-	root.AddCommand(newSWUCmd(), newBreakoutCmd(), newMachinesCmd(), newDataCmd(), newStatusCmd(), newTimelineCmd(), newClockCmd())
+	root.AddCommand(newSWUCmd(), newBreakoutCmd(), newMachinesCmd(), newDataCmd(), newStatusCmd(), newTimelineCmd(), newClockCmd(), newAgreementCmd())
 	return root
 }
 

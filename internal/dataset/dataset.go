@@ -140,10 +140,14 @@ func Parse(r io.Reader, name string) (*Dataset, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return nil, &RowError{Row: line, Rule: err.Error()}
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, &RowError{Row: pe.StartLine, Rule: pe.Err.Error()}
+			}
+			return nil, &RowError{Row: len(d.Reports) + 2, Rule: err.Error()}
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) != len(Columns) {
 			return nil, &RowError{Row: line, Rule: fmt.Sprintf("has %d columns, want %d", len(rec), len(Columns))}
 		}

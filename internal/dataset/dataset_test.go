@@ -103,6 +103,7 @@ func TestParseNamesRowAndColumn(t *testing.T) {
 		{"2025-05-31,,n/a,2025-05-17,-1,H,,,,,,,,AP\n", "row 2, column total_kgU"},
 		{"2025-05-31,,n/a,2025-05-17\n", "row 2: has 4 columns"},
 		{"", "row 2: the series has no rows"},
+		{"\"2025-05-31,unterminated\n", "row 2: extraneous or missing \" in quoted-field"}, // found by FuzzParse
 	}
 	for _, c := range cases {
 		_, err := dataset.Parse(strings.NewReader(header+c.body), "mine")

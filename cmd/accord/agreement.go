@@ -1,0 +1,69 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/spf13/cobra"
+)
+
+func newAgreementCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "agreement",
+		Short: "Agreements as data: show one, or print the built-in JCPOA to start your own",
+		Args:  cobra.NoArgs,
+	}
+	var src sourceFlags
+	var asJSON bool
+	show := &cobra.Command{
+		Use:   "show",
+		Short: "The parties, commitments, procedures and events of an agreement",
+		Example: `  accord agreement show
+  accord agreement show --agreement examples/agreements/hypothetical-2025.yaml --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a, err := src.loadAgreement()
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), a)
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "%s (%s, %s)\n\nCommitments\n", a.Name, a.ID, a.Format)
+			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tOBLIGOR\tIN FORCE\tREF\tTITLE")
+			for i := range a.Commitments {
+				c := &a.Commitments[i]
+				win := a.InForce(c)
+				fmt.Fprintf(tw, "%s\t%s\t%s %s\t%s\t%s\n", c.ID, c.Obligor, win.Start, until(win.End), c.Ref, c.Title)
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			fmt.Fprintln(w, "\nEvents")
+			tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+			for _, e := range a.Events {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Date, e.Kind, e.Title, e.Status)
+			}
+			return tw.Flush()
+		},
+	}
+	src.register(show, true)
+	show.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	export := &cobra.Command{
+		Use:   "export-jcpoa",
+		Short: "Print the built-in JCPOA file, to copy and edit into an agreement of your own",
+		Example: `  accord agreement export-jcpoa > my-agreement.yaml
+  accord status --as-of 2025-02-08 --agreement my-agreement.yaml`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := cmd.OutOrStdout().Write(agreement.JCPOASource())
+			return err
+		},
+	}
+	cmd.AddCommand(show, export)
+	return cmd
+}
+
