@@ -66,4 +66,3 @@ func newAgreementCmd() *cobra.Command {
 	cmd.AddCommand(show, export)
 	return cmd
 }
-
