@@ -1,0 +1,137 @@
+package ledger_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/accordverify/accord/internal/ledger"
+	"github.com/accordverify/accord/internal/record"
+	f_note "github.com/transparency-dev/formats/note"
+	"golang.org/x/mod/sumdb/note"
+)
+
+const origin = "accord.test/log"
+
+type key struct {
+	name   string
+	skey   string
+	vkey   string
+	signer note.Signer
+}
+
+func newKey(t testing.TB, name string) key {
+	t.Helper()
+	skey, vkey, err := note.GenerateKey(rand.Reader, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key{name, skey, vkey, s}
+}
+
+// fixture is a log with an operator, four parties and two witnesses.
+type fixture struct {
+	dir       string
+	operator  key
+	iaea      key
+	iran      key
+	us        key
+	e3        key
+	witnesses []*testWitness
+	genesis   []byte
+	seq       int
+}
+
+type testWitness struct {
+	key    key
+	w      *ledger.Witness
+	server *httptest.Server
+	down   bool
+}
+
+func newFixture(t testing.TB, witnesses int) *fixture {
+	t.Helper()
+	f := &fixture{dir: t.TempDir(), operator: newKey(t, origin), iaea: newKey(t, "iaea-2026"),
+		iran: newKey(t, "iran-aeoi"), us: newKey(t, "us-state"), e3: newKey(t, "e3-ops")}
+	g := record.GenesisBody{Origin: origin, Agreement: "jcpoa", Members: []record.Member{
+		{Party: "operator", Role: record.RoleOperator, Key: f.operator.vkey},
+		{Party: "iaea", Role: record.RoleInspectorate, Key: f.iaea.vkey},
+		{Party: "iran", Role: record.RoleState, Key: f.iran.vkey},
+		{Party: "us", Role: record.RoleParty, Key: f.us.vkey},
+		{Party: "e3", Role: record.RoleParty, Key: f.e3.vkey},
+	}, WitnessesRequired: witnesses}
+	for i := range witnesses {
+		k := newKey(t, fmt.Sprintf("witness-%d.test", i))
+		cosigner, err := f_note.NewSignerForCosignatureV1(k.skey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, _ := note.NewVerifier(f.operator.vkey)
+		w, err := ledger.NewWitness(filepath.Join(t.TempDir(), "witness.json"), cosigner, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tw := &testWitness{key: k, w: w}
+		tw.server = httptest.NewServer(tw)
+		t.Cleanup(tw.server.Close)
+		f.witnesses = append(f.witnesses, tw)
+		g.Witnesses = append(g.Witnesses, record.WitnessEntry{Party: fmt.Sprintf("party-%d", i), Key: k.vkey, URL: tw.server.URL})
+	}
+	body, _ := json.Marshal(g)
+	var err error
+	f.genesis, err = record.Sign(&record.Record{Schema: record.Schema, Kind: record.Genesis, ID: "genesis", Author: "operator",
+		Created: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Body: body}, f.operator.signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (tw *testWitness) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	if tw.down {
+		rw.WriteHeader(503)
+		return
+	}
+	tw.w.ServeHTTP(rw, r)
+}
+
+func (f *fixture) options() ledger.Options {
+	return ledger.Options{Dir: f.dir, Operator: f.operator.signer, CheckpointInterval: 100 * time.Millisecond, BatchMaxAge: 5 * time.Millisecond}
+}
+
+func (f *fixture) create(t testing.TB) *ledger.Log {
+	t.Helper()
+	l, err := ledger.Create(context.Background(), f.options(), f.genesis)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = l.Close(context.Background()) })
+	return l
+}
+
+// sign makes a record of kind by author, signed by k.
+func (f *fixture) sign(t testing.TB, k key, author string, kind record.Kind, body any, refs ...string) []byte {
+	t.Helper()
+	f.seq++
+	b, _ := json.Marshal(body)
+	s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: kind, ID: fmt.Sprintf("%s-%d", author, f.seq), Author: author,
+		Created: time.Date(2026, 2, 1, 0, 0, f.seq, 0, time.UTC), Refs: refs, Body: b}, k.signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func (f *fixture) finding(t testing.TB) []byte {
+	return f.sign(t, f.iaea, "iaea", record.InspectionFinding, record.FindingBody{Site: "Natanz FEP", Date: "2026-02-01", Finding: "seals intact", Verdict: "consistent"})
+}

@@ -1,0 +1,403 @@
+// Package ledger is Accord's evidence log: signed records appended to a
+// transparency-dev/tessera log (POSIX driver, C2SP tlog-tiles), with
+// checkpoints signed by the log operator and cosigned by the witnesses the
+// log's genesis record names, receipts that prove inclusion, and an audit
+// that any party runs alone on a copy of the files.
+//
+// The log directory is the whole truth: the key registry is replayed from
+// it, duplicates are found in it, and it can be copied or served as static
+// files and verified with the same code.
+package ledger
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/accordverify/accord/internal/record"
+	"github.com/transparency-dev/tessera"
+	"github.com/transparency-dev/tessera/api"
+	"github.com/transparency-dev/tessera/client"
+	"github.com/transparency-dev/tessera/storage/posix"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// Options configure a log.
+type Options struct {
+	// Dir is the log directory.
+	Dir string
+	// Operator signs checkpoints; its key name is the log's origin.
+	Operator note.Signer
+	// WitnessURLs overrides the witness URLs of the genesis record, by
+	// witness key name.
+	WitnessURLs map[string]string
+	// CheckpointInterval is how often a new checkpoint may be published
+	// (default 200 ms; tessera's POSIX minimum is 100 ms).
+	CheckpointInterval time.Duration
+	// BatchMaxAge bounds how long an append waits for its batch (default
+	// 10 ms).
+	BatchMaxAge time.Duration
+	// WitnessTimeout bounds each witness request (default 5 s).
+	WitnessTimeout time.Duration
+}
+
+func (o *Options) defaults() {
+	if o.CheckpointInterval == 0 {
+		o.CheckpointInterval = 200 * time.Millisecond
+	}
+	if o.BatchMaxAge == 0 {
+		o.BatchMaxAge = 10 * time.Millisecond
+	}
+	if o.WitnessTimeout == 0 {
+		o.WitnessTimeout = 5 * time.Second
+	}
+}
+
+// RejectError is a record the log refuses; nothing of it was stored.
+type RejectError struct {
+	Code string // "duplicate", "key", "invalid", "reference"
+	Err  error
+}
+
+func (e *RejectError) Error() string { return e.Code + ": " + e.Err.Error() }
+func (e *RejectError) Unwrap() error { return e.Err }
+
+func reject(code string, err error) error { return &RejectError{Code: code, Err: err} }
+
+// Log is an open evidence log with one writer (this process).
+type Log struct {
+	opts     Options
+	appender *tessera.Appender
+	reader   tessera.LogReader
+	shutdown func(context.Context) error
+	cancel   context.CancelFunc
+	origin   string
+
+	closeOnce sync.Once
+	closeErr  error
+
+	mu       sync.Mutex
+	registry *record.Registry
+	ids      map[string]entryInfo // record id -> where it is
+	hashes   map[[32]byte]uint64  // entry SHA-256 -> index
+	next     uint64               // entries sequenced so far
+}
+
+type entryInfo struct {
+	index  uint64
+	author string
+}
+
+// Exists reports whether dir holds a log.
+func Exists(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "checkpoint"))
+	_, err2 := os.Stat(filepath.Join(dir, ".state"))
+	return err == nil || err2 == nil
+}
+
+// Create starts a new log in dir (which must not hold one) with the signed
+// genesis record as entry 0, and returns it open.
+func Create(ctx context.Context, opts Options, genesis []byte) (*Log, error) {
+	if Exists(opts.Dir) {
+		return nil, fmt.Errorf("ledger: %s already holds a log", opts.Dir)
+	}
+	reg := &record.Registry{}
+	s, _, err := reg.Check(genesis, 0)
+	if err != nil {
+		return nil, err
+	}
+	g, _ := record.DecodeBody[record.GenesisBody](s.Record)
+	if g.Origin != opts.Operator.Name() {
+		return nil, fmt.Errorf("ledger: the genesis origin %q must be the operator key's name %q", g.Origin, opts.Operator.Name())
+	}
+	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+		return nil, err
+	}
+	l, err := open(ctx, opts, g)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := l.Append(ctx, genesis); err != nil {
+		_ = l.Close(ctx)
+		return nil, err
+	}
+	return l, nil
+}
+
+// Open opens the log in opts.Dir, replaying every entry to rebuild the key
+// registry and the duplicate index.
+func Open(ctx context.Context, opts Options) (*Log, error) {
+	if !Exists(opts.Dir) {
+		return nil, fmt.Errorf("ledger: no log in %s (create one with accord log init)", opts.Dir)
+	}
+	first, err := readGenesis(ctx, opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	reg := &record.Registry{}
+	s, _, err := reg.Check(first, 0)
+	if err != nil {
+		return nil, fmt.Errorf("ledger: entry 0: %w", err)
+	}
+	g, _ := record.DecodeBody[record.GenesisBody](s.Record)
+	if g.Origin != opts.Operator.Name() {
+		return nil, fmt.Errorf("ledger: the log's origin is %q but the operator key is %q", g.Origin, opts.Operator.Name())
+	}
+	return open(ctx, opts, g)
+}
+
+// readGenesis reads entry 0 straight from the files.
+func readGenesis(ctx context.Context, dir string) ([]byte, error) {
+	f := client.FileFetcher{Root: dir}
+	for _, p := range []uint8{0, 1} {
+		b, err := f.ReadEntryBundle(ctx, 0, p)
+		if err != nil {
+			continue
+		}
+		var eb api.EntryBundle
+		if err := eb.UnmarshalText(b); err == nil && len(eb.Entries) > 0 {
+			return eb.Entries[0], nil
+		}
+	}
+	// The full bundle may exist while partials were collected.
+	b, err := os.ReadFile(filepath.Join(dir, "tile", "entries", "000"))
+	if err != nil {
+		return nil, fmt.Errorf("ledger: cannot read entry 0: %w", err)
+	}
+	var eb api.EntryBundle
+	if err := eb.UnmarshalText(b); err != nil || len(eb.Entries) == 0 {
+		return nil, fmt.Errorf("ledger: entry bundle 0 is malformed")
+	}
+	return eb.Entries[0], nil
+}
+
+// WitnessGroup builds the log's witness policy from its genesis record:
+// WitnessesRequired of the listed witnesses must cosign. urls override the
+// genesis URLs by witness key name.
+func WitnessGroup(g *record.GenesisBody, urls map[string]string) (tessera.WitnessGroup, error) {
+	var policy strings.Builder
+	var names []string
+	for i, w := range g.Witnesses {
+		v, err := note.NewVerifier(w.Key)
+		if err != nil {
+			return tessera.WitnessGroup{}, err
+		}
+		u := w.URL
+		if o, ok := urls[v.Name()]; ok {
+			u = o
+		}
+		if u == "" {
+			return tessera.WitnessGroup{}, fmt.Errorf("ledger: witness %s has no URL (give --witness-url %s=URL)", v.Name(), v.Name())
+		}
+		name := fmt.Sprintf("w%d", i)
+		names = append(names, name)
+		fmt.Fprintf(&policy, "witness %s %s %s\n", name, w.Key, u)
+	}
+	fmt.Fprintf(&policy, "group parties %d %s\nquorum parties\n", g.WitnessesRequired, strings.Join(names, " "))
+	return tessera.NewWitnessGroupFromPolicy([]byte(policy.String()))
+}
+
+func open(ctx context.Context, opts Options, g *record.GenesisBody) (*Log, error) {
+	opts.defaults()
+	// The appender's background work (integration, publication, witnessing,
+	// garbage collection) lives as long as the Log, not the caller's ctx.
+	life, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	driver, err := posix.New(life, posix.Config{Path: opts.Dir})
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("ledger: %w", err)
+	}
+	ao := tessera.NewAppendOptions().
+		WithCheckpointSigner(opts.Operator).
+		WithBatching(256, opts.BatchMaxAge).
+		WithCheckpointInterval(opts.CheckpointInterval).
+		// Shutdown waits for publication, which a required witness that
+		// is down stalls: do not hang for tessera's default minute.
+		WithShutdownTimeout(opts.WitnessTimeout)
+	if g.WitnessesRequired > 0 {
+		group, err := WitnessGroup(g, opts.WitnessURLs)
+		if err != nil {
+			cancel()
+			return nil, err
+		}
+		ao = ao.WithWitnesses(group, &tessera.WitnessOptions{Timeout: opts.WitnessTimeout, FailOpen: false})
+	}
+	appender, shutdown, reader, err := tessera.NewAppender(life, driver, ao)
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("ledger: %w", err)
+	}
+	l := &Log{opts: opts, appender: appender, reader: reader, shutdown: shutdown, cancel: cancel, origin: opts.Operator.Name(),
+		registry: &record.Registry{}, ids: map[string]entryInfo{}, hashes: map[[32]byte]uint64{}}
+	if err := l.replay(ctx); err != nil {
+		_ = l.Close(ctx)
+		return nil, err
+	}
+	return l, nil
+}
+
+// replay reads every integrated entry, in order, to rebuild the registry
+// and the duplicate index.
+func (l *Log) replay(ctx context.Context) error {
+	size, err := l.reader.IntegratedSize(ctx)
+	if err != nil {
+		return fmt.Errorf("ledger: %w", err)
+	}
+	for i := uint64(0); i < size; i += 256 {
+		eb, err := client.GetEntryBundle(ctx, l.reader.ReadEntryBundle, i/256, size)
+		if err != nil {
+			return fmt.Errorf("ledger: reading entries from %d: %w", i, err)
+		}
+		for j, e := range eb.Entries {
+			idx := i + uint64(j)
+			s, _, err := l.registry.Check(e, idx)
+			if err != nil {
+				return fmt.Errorf("ledger: entry %d does not verify (run accord audit): %w", idx, err)
+			}
+			if err := l.registry.Apply(s, idx); err != nil {
+				return err
+			}
+			l.ids[s.Record.ID] = entryInfo{idx, s.Record.Author}
+			l.hashes[sha256.Sum256(e)] = idx
+		}
+	}
+	l.next = size
+	return nil
+}
+
+// Origin is the log's origin (the operator key's name).
+func (l *Log) Origin() string { return l.origin }
+
+// Registry returns a snapshot of the keys.
+func (l *Log) Registry() []record.Key {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.registry.Keys()
+}
+
+// Genesis returns the log's genesis body.
+func (l *Log) Genesis() *record.GenesisBody {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.registry.Genesis()
+}
+
+// Sequenced says where an accepted record is.
+type Sequenced struct {
+	Index  uint64
+	ID     string
+	Kind   record.Kind
+	Author string
+}
+
+// Append verifies a signed record against the registry, validates it,
+// rejects duplicates (same bytes or same id) and unknown references, and
+// appends it. It returns once the entry is durably sequenced. A rejected
+// record (a *RejectError) changes nothing.
+func (l *Log) Append(ctx context.Context, entry []byte) (Sequenced, error) {
+	l.mu.Lock()
+	s, _, err := l.registry.Check(entry, l.next)
+	if err != nil {
+		l.mu.Unlock()
+		var ke *record.KeyError
+		if errors.As(err, &ke) {
+			return Sequenced{}, reject("key", err)
+		}
+		return Sequenced{}, reject("invalid", err)
+	}
+	rec := s.Record
+	h := sha256.Sum256(entry)
+	if idx, dup := l.hashes[h]; dup {
+		l.mu.Unlock()
+		return Sequenced{}, reject("duplicate", fmt.Errorf("the same signed record is already at index %d", idx))
+	}
+	if at, dup := l.ids[rec.ID]; dup {
+		l.mu.Unlock()
+		return Sequenced{}, reject("duplicate", fmt.Errorf("record id %q is already at index %d", rec.ID, at.index))
+	}
+	for _, ref := range rec.Refs {
+		if _, ok := l.ids[ref]; !ok {
+			l.mu.Unlock()
+			return Sequenced{}, reject("reference", fmt.Errorf("refs: no record %q in the log", ref))
+		}
+	}
+	if rec.Corrects != "" {
+		at, ok := l.ids[rec.Corrects]
+		if !ok || at.author != rec.Author {
+			l.mu.Unlock()
+			return Sequenced{}, reject("reference", fmt.Errorf("corrects: no record %q of author %q in the log", rec.Corrects, rec.Author))
+		}
+	}
+	idx := l.next
+	l.next++
+	l.ids[rec.ID] = entryInfo{idx, rec.Author}
+	l.hashes[h] = idx
+	future := l.appender.Add(ctx, tessera.NewEntry(entry))
+	// Key records change who may sign what: hold the lock until they are
+	// durable so that no later record is checked against a registry that
+	// could still lose them.
+	keyRecord := rec.Kind == record.KeyRegistration || rec.Kind == record.KeyRevocation || rec.Kind == record.Genesis
+	if !keyRecord {
+		l.mu.Unlock()
+	}
+	got, err := future()
+	if !keyRecord {
+		l.mu.Lock()
+	}
+	defer l.mu.Unlock()
+	if err != nil {
+		delete(l.ids, rec.ID)
+		delete(l.hashes, h)
+		return Sequenced{}, fmt.Errorf("ledger: append: %w", err)
+	}
+	if got.Index != idx {
+		// Tessera assigned another index than the order of calls: the
+		// registry and duplicate index follow the log.
+		l.ids[rec.ID] = entryInfo{got.Index, rec.Author}
+		l.hashes[h] = got.Index
+	}
+	if keyRecord {
+		if err := l.registry.Apply(s, got.Index); err != nil {
+			return Sequenced{}, err
+		}
+	}
+	return Sequenced{Index: got.Index, ID: rec.ID, Kind: rec.Kind, Author: rec.Author}, nil
+}
+
+// Checkpoint returns the latest published checkpoint.
+func (l *Log) Checkpoint(ctx context.Context) ([]byte, error) { return l.reader.ReadCheckpoint(ctx) }
+
+// Entry returns the signed bytes at index.
+func (l *Log) Entry(ctx context.Context, index uint64) ([]byte, error) {
+	size, err := l.reader.IntegratedSize(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if index >= size {
+		return nil, fmt.Errorf("ledger: no entry %d (the log has %d)", index, size)
+	}
+	eb, err := client.GetEntryBundle(ctx, l.reader.ReadEntryBundle, index/256, size)
+	if err != nil {
+		return nil, err
+	}
+	return eb.Entries[index%256], nil
+}
+
+// Close shuts the appender down, publishing what it can (bounded by ctx),
+// then stops its background work. It is safe to call more than once.
+func (l *Log) Close(ctx context.Context) error {
+	l.closeOnce.Do(func() {
+		l.closeErr = l.shutdown(ctx)
+		l.cancel()
+	})
+	return l.closeErr
+}
+
+// Reader is the log's tlog-tiles reader.
+func (l *Log) Reader() tessera.LogReader { return l.reader }

@@ -1,0 +1,492 @@
+package record
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+)
+
+// Kind is the kind of a record.
+type Kind string
+
+// The record kinds.
+const (
+	Genesis                Kind = "genesis"
+	Declaration            Kind = "declaration"
+	InspectionFinding      Kind = "inspection_finding"
+	VerifiedInventory      Kind = "verified_inventory"
+	CentrifugeInstallation Kind = "centrifuge_installation"
+	MonitoringEvent        Kind = "monitoring_event"
+	AccessRequest          Kind = "access_request"
+	AccessResponse         Kind = "access_response"
+	Notification           Kind = "notification"
+	ReliefAction           Kind = "relief_action"
+	TalksCommitment        Kind = "talks_commitment"
+	KeyRegistration        Kind = "key_registration"
+	KeyRevocation          Kind = "key_revocation"
+)
+
+// Roles a party's key can hold.
+const (
+	RoleInspectorate = "inspectorate"
+	RoleState        = "state"
+	RoleParty        = "party"
+	RoleMediator     = "mediator"
+	RoleObserver     = "observer"
+	RoleOperator     = "log-operator"
+)
+
+// Roles lists every role.
+var Roles = []string{RoleInspectorate, RoleState, RoleParty, RoleMediator, RoleObserver, RoleOperator}
+
+type kindSpec struct {
+	// roles may author the kind.
+	roles []string
+	// body is a pointer to a new body value, decoded strictly and then
+	// validated.
+	body func() validator
+	// needsRef: the kind must reference an earlier record.
+	needsRef bool
+}
+
+type validator interface{ validate() error }
+
+var allRoles = []string{RoleInspectorate, RoleState, RoleParty, RoleMediator, RoleObserver, RoleOperator}
+
+var kinds = map[Kind]kindSpec{
+	Genesis:                {roles: []string{RoleOperator}, body: func() validator { return new(GenesisBody) }},
+	Declaration:            {roles: []string{RoleState}, body: func() validator { return new(DeclarationBody) }},
+	InspectionFinding:      {roles: []string{RoleInspectorate}, body: func() validator { return new(FindingBody) }},
+	VerifiedInventory:      {roles: []string{RoleInspectorate}, body: func() validator { return new(InventoryBody) }},
+	CentrifugeInstallation: {roles: []string{RoleState, RoleInspectorate}, body: func() validator { return new(CentrifugeBody) }},
+	MonitoringEvent:        {roles: []string{RoleInspectorate}, body: func() validator { return new(MonitoringBody) }},
+	AccessRequest:          {roles: []string{RoleInspectorate}, body: func() validator { return new(AccessRequestBody) }},
+	AccessResponse:         {roles: []string{RoleState}, body: func() validator { return new(AccessResponseBody) }, needsRef: true},
+	Notification:           {roles: []string{RoleInspectorate, RoleState, RoleParty, RoleMediator}, body: func() validator { return new(NotificationBody) }},
+	ReliefAction:           {roles: []string{RoleParty}, body: func() validator { return new(ReliefBody) }},
+	TalksCommitment:        {roles: []string{RoleState, RoleParty, RoleMediator}, body: func() validator { return new(TalksCommitmentBody) }},
+	KeyRegistration:        {roles: allRoles, body: func() validator { return new(KeyRegistrationBody) }},
+	KeyRevocation:          {roles: allRoles, body: func() validator { return new(KeyRevocationBody) }},
+}
+
+// KindNames lists the kinds, sorted.
+func KindNames() []string {
+	var out []string
+	for k := range kinds {
+		out = append(out, string(k))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// MayAuthor reports whether a key of role may sign records of kind k.
+func MayAuthor(role string, k Kind) bool { return slices.Contains(kinds[k].roles, role) }
+
+func (spec kindSpec) validate(r *Record) error {
+	b := spec.body()
+	dec := json.NewDecoder(bytes.NewReader(r.Body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(b); err != nil {
+		return fieldErr("body", "%v", err)
+	}
+	if err := b.validate(); err != nil {
+		var fe *FieldError
+		if ok := asFieldError(err, &fe); ok {
+			return &FieldError{Field: "body." + fe.Field, Rule: fe.Rule}
+		}
+		return err
+	}
+	if spec.needsRef && len(r.Refs) == 0 {
+		return fieldErr("refs", "a %s must reference the record it answers", r.Kind)
+	}
+	return nil
+}
+
+func asFieldError(err error, fe **FieldError) bool {
+	e, ok := err.(*FieldError)
+	if ok {
+		*fe = e
+	}
+	return ok
+}
+
+// DecodeBody decodes the body of r into the Go type of its kind.
+func DecodeBody[T any](r *Record) (*T, error) {
+	var b T
+	if err := json.Unmarshal(r.Body, &b); err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
+func required(field, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return fieldErr(field, "is required")
+	}
+	return nil
+}
+
+func date(field, v string) error {
+	if _, err := time.Parse(time.DateOnly, v); err != nil {
+		return fieldErr(field, "must be a date YYYY-MM-DD, got %q", v)
+	}
+	return nil
+}
+
+func mass(field string, v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+		return fieldErr(field, "must be a mass >= 0 kg U, got %v", v)
+	}
+	return nil
+}
+
+func assay(field string, v float64) error {
+	if !(v > 0 && v < 100) {
+		return fieldErr(field, "must be an assay in (0, 100) %%, got %v", v)
+	}
+	return nil
+}
+
+func oneOf(field, v string, allowed ...string) error {
+	if !slices.Contains(allowed, v) {
+		return fieldErr(field, "must be one of %s, got %q", strings.Join(allowed, ", "), v)
+	}
+	return nil
+}
+
+// GenesisBody founds a log: its origin, parties, their keys and roles, the
+// operator's key, and the witnesses whose cosignatures a checkpoint needs.
+type GenesisBody struct {
+	Origin    string         `json:"origin"`
+	Agreement string         `json:"agreement,omitempty"`
+	Members   []Member       `json:"members"`
+	Witnesses []WitnessEntry `json:"witnesses"`
+	// WitnessesRequired is how many of Witnesses must cosign a checkpoint
+	// before it is published (the log's policy).
+	WitnessesRequired int `json:"witnesses_required"`
+}
+
+// Member is a key of a party with its role.
+type Member struct {
+	Party string `json:"party"`
+	Role  string `json:"role"`
+	// Key is the note verifier key, "name+hash+base64".
+	Key string `json:"key"`
+}
+
+// WitnessEntry is a witness of the log.
+type WitnessEntry struct {
+	Party string `json:"party"`
+	// Key is the witness's note verifier key.
+	Key string `json:"key"`
+	// URL is where the witness answers add-checkpoint requests.
+	URL string `json:"url,omitempty"`
+}
+
+func (b *GenesisBody) validate() error {
+	if err := required("origin", b.Origin); err != nil {
+		return err
+	}
+	operators := 0
+	for i, m := range b.Members {
+		f := fmt.Sprintf("members[%d]", i)
+		if err := required(f+".party", m.Party); err != nil {
+			return err
+		}
+		if err := oneOf(f+".role", m.Role, Roles...); err != nil {
+			return err
+		}
+		if _, err := note.NewVerifier(m.Key); err != nil {
+			return fieldErr(f+".key", "not a note verifier key: %v", err)
+		}
+		if m.Role == RoleOperator {
+			operators++
+		}
+	}
+	if operators == 0 {
+		return fieldErr("members", "must include the log operator's key (role %s)", RoleOperator)
+	}
+	for i, w := range b.Witnesses {
+		if _, err := note.NewVerifier(w.Key); err != nil {
+			return fieldErr(fmt.Sprintf("witnesses[%d].key", i), "not a note verifier key: %v", err)
+		}
+	}
+	if b.WitnessesRequired < 0 || b.WitnessesRequired > len(b.Witnesses) {
+		return fieldErr("witnesses_required", "must be in [0, %d], got %d", len(b.Witnesses), b.WitnessesRequired)
+	}
+	return nil
+}
+
+// DeclarationBody is a state's declaration.
+type DeclarationBody struct {
+	Site      string         `json:"site"`
+	Statement string         `json:"statement"`
+	Items     []MaterialItem `json:"items,omitempty"`
+}
+
+// MaterialItem is a declared quantity of nuclear material.
+type MaterialItem struct {
+	Material string  `json:"material"`
+	MassKgU  float64 `json:"mass_kg_u"`
+	AssayPct float64 `json:"assay_pct"`
+}
+
+func (b *DeclarationBody) validate() error {
+	if err := required("site", b.Site); err != nil {
+		return err
+	}
+	if err := required("statement", b.Statement); err != nil {
+		return err
+	}
+	for i, it := range b.Items {
+		f := fmt.Sprintf("items[%d]", i)
+		if err := required(f+".material", it.Material); err != nil {
+			return err
+		}
+		if err := mass(f+".mass_kg_u", it.MassKgU); err != nil {
+			return err
+		}
+		if err := assay(f+".assay_pct", it.AssayPct); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FindingBody is an inspection finding.
+type FindingBody struct {
+	Site    string `json:"site"`
+	Date    string `json:"date"`
+	Finding string `json:"finding"`
+	Verdict string `json:"verdict"`
+}
+
+func (b *FindingBody) validate() error {
+	if err := required("site", b.Site); err != nil {
+		return err
+	}
+	if err := date("date", b.Date); err != nil {
+		return err
+	}
+	if err := required("finding", b.Finding); err != nil {
+		return err
+	}
+	return oneOf("verdict", b.Verdict, "consistent", "discrepancy", "anomaly", "unresolved")
+}
+
+// InventoryBody is an inventory verified by the inspectorate.
+type InventoryBody struct {
+	AsOf     string           `json:"as_of"`
+	TotalKgU float64          `json:"total_kg_u"`
+	Levels   []InventoryLevel `json:"levels,omitempty"`
+	Source   string           `json:"source"`
+}
+
+// InventoryLevel is the stock up to one enrichment level.
+type InventoryLevel struct {
+	MaxAssayPct float64 `json:"max_assay_pct"`
+	MassKgU     float64 `json:"mass_kg_u"`
+}
+
+func (b *InventoryBody) validate() error {
+	if err := date("as_of", b.AsOf); err != nil {
+		return err
+	}
+	if err := mass("total_kg_u", b.TotalKgU); err != nil {
+		return err
+	}
+	sum := 0.0
+	for i, l := range b.Levels {
+		f := fmt.Sprintf("levels[%d]", i)
+		if err := assay(f+".max_assay_pct", l.MaxAssayPct); err != nil {
+			return err
+		}
+		if err := mass(f+".mass_kg_u", l.MassKgU); err != nil {
+			return err
+		}
+		sum += l.MassKgU
+	}
+	if sum > b.TotalKgU*(1+1e-9)+1e-9 {
+		return fieldErr("levels", "add up to %g kg U, more than total_kg_u %g", sum, b.TotalKgU)
+	}
+	return required("source", b.Source)
+}
+
+// CentrifugeBody reports the centrifuges of one type at one site.
+type CentrifugeBody struct {
+	AsOf      string `json:"as_of"`
+	Site      string `json:"site"`
+	Machine   string `json:"machine"`
+	Installed int    `json:"installed"`
+	Enriching int    `json:"enriching"`
+}
+
+func (b *CentrifugeBody) validate() error {
+	if err := date("as_of", b.AsOf); err != nil {
+		return err
+	}
+	if err := required("site", b.Site); err != nil {
+		return err
+	}
+	if err := required("machine", b.Machine); err != nil {
+		return err
+	}
+	if b.Installed < 0 {
+		return fieldErr("installed", "must be >= 0, got %d", b.Installed)
+	}
+	if b.Enriching < 0 || b.Enriching > b.Installed {
+		return fieldErr("enriching", "must be in [0, installed = %d], got %d", b.Installed, b.Enriching)
+	}
+	return nil
+}
+
+// MonitoringBody is an event of a seal, camera, enrichment monitor or
+// heartbeat.
+type MonitoringBody struct {
+	Site   string    `json:"site"`
+	Device string    `json:"device"`
+	Event  string    `json:"event"`
+	At     time.Time `json:"at"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// MonitoringEvents are the monitoring event types.
+var MonitoringEvents = []string{"seal_applied", "seal_verified", "seal_broken", "recording_started", "recording_stopped",
+	"media_retrieved", "media_withheld", "oem_reading", "heartbeat", "equipment_removed"}
+
+func (b *MonitoringBody) validate() error {
+	if err := required("site", b.Site); err != nil {
+		return err
+	}
+	if err := required("device", b.Device); err != nil {
+		return err
+	}
+	if b.At.IsZero() {
+		return fieldErr("at", "is required (RFC 3339 time)")
+	}
+	return oneOf("event", b.Event, MonitoringEvents...)
+}
+
+// AccessRequestBody is the inspectorate's request for access to a site.
+type AccessRequestBody struct {
+	Site        string `json:"site"`
+	Reason      string `json:"reason"`
+	RequestedOn string `json:"requested_on"`
+}
+
+func (b *AccessRequestBody) validate() error {
+	if err := required("site", b.Site); err != nil {
+		return err
+	}
+	if err := required("reason", b.Reason); err != nil {
+		return err
+	}
+	return date("requested_on", b.RequestedOn)
+}
+
+// AccessResponseBody is a state's answer to an access request (in refs).
+type AccessResponseBody struct {
+	Response string `json:"response"`
+	On       string `json:"on"`
+	Detail   string `json:"detail,omitempty"`
+}
+
+func (b *AccessResponseBody) validate() error {
+	if err := oneOf("response", b.Response, "granted", "denied", "alternative"); err != nil {
+		return err
+	}
+	return date("on", b.On)
+}
+
+// NotificationBody is a formal notification under the agreement.
+type NotificationBody struct {
+	Subject   string `json:"subject"`
+	Text      string `json:"text"`
+	Paragraph string `json:"paragraph,omitempty"`
+}
+
+func (b *NotificationBody) validate() error {
+	if err := required("subject", b.Subject); err != nil {
+		return err
+	}
+	return required("text", b.Text)
+}
+
+// ReliefBody is an action on a sanctions-relief measure.
+type ReliefBody struct {
+	Measure   string `json:"measure"`
+	Action    string `json:"action"`
+	Effective string `json:"effective"`
+}
+
+func (b *ReliefBody) validate() error {
+	if err := required("measure", b.Measure); err != nil {
+		return err
+	}
+	if err := oneOf("action", b.Action, "lifted", "suspended", "kept", "reimposed"); err != nil {
+		return err
+	}
+	return date("effective", b.Effective)
+}
+
+// TalksCommitmentBody commits to private talks content by its salted hash.
+type TalksCommitmentBody struct {
+	Room   string `json:"room"`
+	SHA256 string `json:"sha256"`
+}
+
+func (b *TalksCommitmentBody) validate() error {
+	if err := required("room", b.Room); err != nil {
+		return err
+	}
+	if h, err := hex.DecodeString(b.SHA256); err != nil || len(h) != 32 {
+		return fieldErr("sha256", "must be 64 hex digits, got %q", b.SHA256)
+	}
+	return nil
+}
+
+// KeyRegistrationBody adds a key for the author's party (a rotation when
+// Replaces names a key to retire).
+type KeyRegistrationBody struct {
+	Party    string `json:"party"`
+	Role     string `json:"role"`
+	Key      string `json:"key"`
+	Replaces string `json:"replaces,omitempty"`
+}
+
+func (b *KeyRegistrationBody) validate() error {
+	if err := required("party", b.Party); err != nil {
+		return err
+	}
+	if err := oneOf("role", b.Role, Roles...); err != nil {
+		return err
+	}
+	if _, err := note.NewVerifier(b.Key); err != nil {
+		return fieldErr("key", "not a note verifier key: %v", err)
+	}
+	return nil
+}
+
+// KeyRevocationBody revokes a key of the author's party.
+type KeyRevocationBody struct {
+	Party  string `json:"party"`
+	Key    string `json:"key"`
+	Reason string `json:"reason"`
+}
+
+func (b *KeyRevocationBody) validate() error {
+	if err := required("party", b.Party); err != nil {
+		return err
+	}
+	if err := required("key", b.Key); err != nil {
+		return err
+	}
+	return required("reason", b.Reason)
+}

@@ -1,0 +1,206 @@
+// Package record defines Accord's evidence records: the kinds, their
+// versioned JSON bodies and validation, and the signed envelope.
+//
+// A record is a JSON document (schema "accord.record/v1") signed by its
+// author as a signed note (golang.org/x/mod/sumdb/note): the note text is
+// the record's JSON on one line followed by a newline, and the signature
+// lines name the author's key. The signed bytes are what the log holds;
+// nobody re-canonicalizes them. Corrections are new records that name the
+// record they correct; nothing is edited.
+package record
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+)
+
+// Schema is the version of the record format.
+const Schema = "accord.record/v1"
+
+// MaxEntryBytes is the largest signed record the log accepts (the
+// tlog-tiles entry limit). Larger attachments are stored beside the log and
+// referenced by hash.
+const MaxEntryBytes = 1<<16 - 1
+
+// Record is the signed content of an entry.
+type Record struct {
+	Schema string `json:"schema"`
+	Kind   Kind   `json:"kind"`
+	// ID is unique in the log, chosen by the author.
+	ID string `json:"id"`
+	// Author is the party id of the signer.
+	Author  string    `json:"author"`
+	Created time.Time `json:"created"`
+	// Refs are ids of earlier records this one answers or builds on.
+	Refs []string `json:"refs,omitempty"`
+	// Corrects is the id of an earlier record of the same author that this
+	// one corrects.
+	Corrects string          `json:"corrects,omitempty"`
+	Body     json.RawMessage `json:"body"`
+}
+
+// FieldError names the field of a record and the rule it breaks.
+type FieldError struct {
+	Field string
+	Rule  string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Rule }
+
+func fieldErr(field, format string, a ...any) error {
+	return &FieldError{Field: field, Rule: fmt.Sprintf(format, a...)}
+}
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$`)
+
+// Parse reads a record from JSON, strictly: unknown fields are errors, and
+// the body is validated for its kind.
+func Parse(data []byte) (*Record, error) {
+	var r Record
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&r); err != nil {
+		return nil, fmt.Errorf("record: %v", err)
+	}
+	if dec.More() {
+		return nil, errors.New("record: more than one JSON value")
+	}
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// Validate checks the record's fields and its body for its kind.
+func (r *Record) Validate() error {
+	if r.Schema != Schema {
+		return fieldErr("schema", "must be %q, got %q", Schema, r.Schema)
+	}
+	spec, ok := kinds[r.Kind]
+	if !ok {
+		return fieldErr("kind", "unknown kind %q (one of %s)", r.Kind, strings.Join(KindNames(), ", "))
+	}
+	if !idPattern.MatchString(r.ID) {
+		return fieldErr("id", "must be 1-128 characters of letters, digits and . _ : -, starting with a letter or digit; got %q", r.ID)
+	}
+	if !idPattern.MatchString(r.Author) {
+		return fieldErr("author", "must be a party id, got %q", r.Author)
+	}
+	if r.Created.IsZero() {
+		return fieldErr("created", "is required (RFC 3339 time)")
+	}
+	for i, ref := range r.Refs {
+		if !idPattern.MatchString(ref) {
+			return fieldErr(fmt.Sprintf("refs[%d]", i), "must be a record id, got %q", ref)
+		}
+	}
+	if r.Corrects != "" && !idPattern.MatchString(r.Corrects) {
+		return fieldErr("corrects", "must be a record id, got %q", r.Corrects)
+	}
+	if len(r.Body) == 0 {
+		return fieldErr("body", "is required")
+	}
+	return spec.validate(r)
+}
+
+// Canonical returns the record's JSON in the one form Accord signs:
+// compact, fields in the order of the Go types, the body as decoded and
+// re-encoded.
+func (r *Record) Canonical() ([]byte, error) {
+	var body bytes.Buffer
+	if err := json.Compact(&body, r.Body); err != nil {
+		return nil, fmt.Errorf("record: body: %v", err)
+	}
+	c := *r
+	c.Body = body.Bytes()
+	c.Created = r.Created.UTC()
+	return json.Marshal(&c)
+}
+
+// Sign validates r and returns the signed note of its canonical JSON.
+func Sign(r *Record, signer note.Signer) ([]byte, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	text, err := r.Canonical()
+	if err != nil {
+		return nil, err
+	}
+	signed, err := note.Sign(&note.Note{Text: string(text) + "\n"}, signer)
+	if err != nil {
+		return nil, err
+	}
+	if len(signed) > MaxEntryBytes {
+		return nil, fmt.Errorf("record: signed record is %d bytes, more than the %d the log accepts; store attachments beside the log and reference their SHA-256", len(signed), MaxEntryBytes)
+	}
+	return signed, nil
+}
+
+// Signed is a record opened from its signed bytes.
+type Signed struct {
+	Record *Record
+	// Bytes are the exact signed bytes.
+	Bytes []byte
+	// Signer is the key that signed it.
+	Signer note.Signature
+}
+
+// Hash is the SHA-256 of the signed bytes, in hex.
+func (s *Signed) Hash() string {
+	h := sha256.Sum256(s.Bytes)
+	return hex.EncodeToString(h[:])
+}
+
+// Open verifies signed bytes against known keys and parses the record.
+// Exactly one known key must have signed.
+func Open(signed []byte, known note.Verifiers) (*Signed, error) {
+	if len(signed) > MaxEntryBytes {
+		return nil, fmt.Errorf("record: %d bytes, more than %d", len(signed), MaxEntryBytes)
+	}
+	n, err := note.Open(signed, known)
+	if err != nil {
+		var unknown *note.UnverifiedNoteError
+		if errors.As(err, &unknown) {
+			return nil, &KeyError{Reason: "signed by no key the registry trusts"}
+		}
+		var ke *KeyError
+		if errors.As(err, &ke) {
+			return nil, ke
+		}
+		return nil, fmt.Errorf("record: signature: %v", err)
+	}
+	if len(n.Sigs) != 1 {
+		return nil, fmt.Errorf("record: want one trusted signature, got %d", len(n.Sigs))
+	}
+	text := strings.TrimSuffix(n.Text, "\n")
+	if strings.Contains(text, "\n") {
+		return nil, errors.New("record: the signed text must be one line of JSON")
+	}
+	r, err := Parse([]byte(text))
+	if err != nil {
+		return nil, err
+	}
+	return &Signed{Record: r, Bytes: signed, Signer: n.Sigs[0]}, nil
+}
+
+// KeyError says why a record's key is not accepted.
+type KeyError struct {
+	Key    string
+	Reason string
+}
+
+func (e *KeyError) Error() string {
+	if e.Key == "" {
+		return "key: " + e.Reason
+	}
+	return "key " + e.Key + ": " + e.Reason
+}

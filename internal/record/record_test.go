@@ -1,0 +1,81 @@
+package record_test
+
+import (
+	"crypto/rand"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/accordverify/accord/internal/record"
+	"golang.org/x/mod/sumdb/note"
+)
+
+func TestSignOpenRoundTrip(t *testing.T) {
+	skey, vkey, _ := note.GenerateKey(rand.Reader, "iaea-2026")
+	signer, _ := note.NewSigner(skey)
+	verifier, _ := note.NewVerifier(vkey)
+	r, err := record.Parse([]byte(`{"schema":"accord.record/v1","kind":"inspection_finding","id":"f-1","author":"iaea",
+		"created":"2026-02-01T10:00:00+01:00","body":{"site":"Natanz FEP","date":"2026-02-01","finding":"seals intact","verdict":"consistent"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, err := record.Sign(r, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"schema":"accord.record/v1","kind":"inspection_finding","id":"f-1","author":"iaea","created":"2026-02-01T09:00:00Z","body":{"site":"Natanz FEP","date":"2026-02-01","finding":"seals intact","verdict":"consistent"}}` + "\n\n— iaea-2026 "
+	if !strings.HasPrefix(string(signed), want) {
+		t.Errorf("signed =\n%s\nwant prefix\n%s", signed, want)
+	}
+	s, err := record.Open(signed, note.VerifierList(verifier))
+	if err != nil || s.Record.ID != "f-1" || s.Signer.Name != "iaea-2026" {
+		t.Fatalf("Open: %+v, %v", s, err)
+	}
+	// One changed byte breaks the signature.
+	bad := []byte(strings.Replace(string(signed), "intact", "broken", 1))
+	if _, err := record.Open(bad, note.VerifierList(verifier)); err == nil {
+		t.Error("a changed record opened")
+	}
+	// An unknown key is a key error.
+	_, other, _ := note.GenerateKey(rand.Reader, "other")
+	ov, _ := note.NewVerifier(other)
+	var ke *record.KeyError
+	if _, err := record.Open(signed, note.VerifierList(ov)); !errors.As(err, &ke) {
+		t.Errorf("unknown key: %v", err)
+	}
+}
+
+func TestValidationNamesTheField(t *testing.T) {
+	base := `{"schema":"accord.record/v1","kind":"KIND","id":"r-1","author":"iran","created":"2026-02-01T00:00:00Z","body":BODY}`
+	cases := []struct{ kind, body, field string }{
+		{"declaration", `{"site":"","statement":"x"}`, "body.site"},
+		{"declaration", `{"site":"A","statement":"x","items":[{"material":"UF6","mass_kg_u":-1,"assay_pct":60}]}`, "body.items[0].mass_kg_u"},
+		{"declaration", `{"site":"A","statement":"x","items":[{"material":"UF6","mass_kg_u":1,"assay_pct":100}]}`, "body.items[0].assay_pct"},
+		{"verified_inventory", `{"as_of":"2025-02-08","total_kg_u":100,"levels":[{"max_assay_pct":60,"mass_kg_u":274.8}],"source":"GOV/2025/8"}`, "body.levels"},
+		{"verified_inventory", `{"as_of":"08/02/2025","total_kg_u":100,"source":"x"}`, "body.as_of"},
+		{"centrifuge_installation", `{"as_of":"2021-03-15","site":"Natanz FEP","machine":"IR-1","installed":10,"enriching":11}`, "body.enriching"},
+		{"monitoring_event", `{"site":"A","device":"cam-1","event":"exploded","at":"2026-01-01T00:00:00Z"}`, "body.event"},
+		{"access_response", `{"response":"granted","on":"2026-01-02"}`, "refs"},
+		{"talks_commitment", `{"room":"muscat","sha256":"abc"}`, "body.sha256"},
+		{"key_registration", `{"party":"iran","role":"king","key":"x"}`, "body.role"},
+		{"inspection_finding", `{"site":"A","date":"2026-01-01","finding":"x","verdict":"fine"}`, "body.verdict"},
+		{"weather_report", `{}`, "kind"},
+	}
+	for _, c := range cases {
+		doc := strings.Replace(strings.Replace(base, "KIND", c.kind, 1), "BODY", c.body, 1)
+		_, err := record.Parse([]byte(doc))
+		var fe *record.FieldError
+		if !errors.As(err, &fe) || fe.Field != c.field {
+			t.Errorf("%s %s: got %v, want an error naming %s", c.kind, c.body, err, c.field)
+		}
+	}
+	for _, doc := range []string{
+		strings.Replace(base, `"id":"r-1"`, `"id":"has space"`, 1),
+		strings.Replace(strings.Replace(base, "KIND", "notification", 1), "BODY", `{"subject":"x","text":"y","extra":1}`, 1),
+		`{"schema":"accord.record/v2"}`,
+	} {
+		if _, err := record.Parse([]byte(doc)); err == nil {
+			t.Errorf("accepted %s", doc)
+		}
+	}
+}
