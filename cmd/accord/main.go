@@ -14,9 +14,13 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+	"k8s.io/klog/v2"
 )
 
 func main() {
+	// Tessera logs through klog; the command reports what matters itself.
+	klog.LogToStderr(false)
+	klog.SetOutput(io.Discard)
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -38,6 +42,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	}
 	fmt.Fprintf(stderr, "accord: error: %v\n", err)
+	var ec exitCode
+	if errors.As(err, &ec) {
+		return ec.code
+	}
 	var ue usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintln(stderr, "accord: hint: run 'accord help' or add --help to the command")
@@ -58,7 +66,8 @@ assumptions, steps and uncertainty band.`,
 		SilenceUsage:  true,
 		Args:          cobra.NoArgs,
 	}
-	root.AddCommand(newSWUCmd(), newBreakoutCmd(), newMachinesCmd(), newDataCmd(), newStatusCmd(), newTimelineCmd(), newClockCmd(), newAgreementCmd())
+	root.AddCommand(newSWUCmd(), newBreakoutCmd(), newMachinesCmd(), newDataCmd(), newStatusCmd(), newTimelineCmd(), newClockCmd(), newAgreementCmd(),
+		newKeygenCmd(), newLogCmd(), newRecordCmd(), newReceiptCmd(), newWitnessCmd(), newAuditCmd())
 	return root
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -10,7 +11,7 @@ import (
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"accord": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"accord": main,
 	})
 }
 
@@ -26,6 +27,24 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("EXAMPLES", examples)
 			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// flipbyte FILE TEXT: change the first byte of the first
+			// occurrence of TEXT in FILE, as a tamperer would.
+			"flipbyte": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: flipbyte FILE TEXT")
+				}
+				path := ts.MkAbs(args[0])
+				b, err := os.ReadFile(path)
+				ts.Check(err)
+				i := bytes.Index(b, []byte(args[1]))
+				if i < 0 {
+					ts.Fatalf("%q not in %s", args[1], args[0])
+				}
+				b[i] ^= 0x01
+				ts.Check(os.WriteFile(path, b, 0o644))
+			},
 		},
 	})
 }

@@ -116,7 +116,7 @@ func TrustFromGenesis(g *record.GenesisBody) (Trust, error) {
 		return t, fmt.Errorf("genesis: no operator key named %q", g.Origin)
 	}
 	for _, w := range g.Witnesses {
-		v, err := f_note.NewVerifierForCosignatureV1(w.Key)
+		v, err := CosignatureVerifier(w.Key)
 		if err != nil {
 			return t, err
 		}
@@ -124,6 +124,12 @@ func TrustFromGenesis(g *record.GenesisBody) (Trust, error) {
 	}
 	t.Required = g.WitnessesRequired
 	return t, nil
+}
+
+// CosignatureVerifier returns the verifier of a witness's cosignatures
+// (c2sp.org/tlog-cosignature) for its public key.
+func CosignatureVerifier(vkey string) (note.Verifier, error) {
+	return f_note.NewVerifierForCosignatureV1(vkey)
 }
 
 // VerifyCheckpoint checks the operator's signature and the witness

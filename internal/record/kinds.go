@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -314,7 +315,7 @@ func (b *InventoryBody) validate() error {
 		sum += l.MassKgU
 	}
 	if sum > b.TotalKgU*(1+1e-9)+1e-9 {
-		return fieldErr("levels", "add up to %g kg U, more than total_kg_u %g", sum, b.TotalKgU)
+		return fieldErr("levels", "add up to %s kg U, more than total_kg_u %g", strconv.FormatFloat(sum, 'f', -1, 32), b.TotalKgU)
 	}
 	return required("source", b.Source)
 }

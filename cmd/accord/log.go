@@ -1,0 +1,349 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/accordverify/accord/internal/ledger"
+	"github.com/accordverify/accord/internal/record"
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	f_note "github.com/transparency-dev/formats/note"
+	"github.com/transparency-dev/tessera/client"
+	"golang.org/x/term"
+)
+
+func newLogCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "log",
+		Short: "Create an evidence log",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(newLogInitCmd())
+	return cmd
+}
+
+func newLogInitCmd() *cobra.Command {
+	var (
+		dir, originName, operatorKey, agreementID string
+		members, witnesses                        []string
+		required                                  int
+	)
+	cmd := &cobra.Command{
+		Use:   "init --dir DIR --origin ORIGIN --operator-key KEY --member ROLE:NAME.pub ...",
+		Short: "Start a log whose genesis record names the parties, their roles and keys, and the witnesses",
+		Long: `log init writes the genesis record, signed by the operator, as entry 0 of a
+new log in DIR. Each --member ROLE:FILE.pub registers a party's key with its
+role (inspectorate, state, party, mediator, observer); the party's id is
+the key's name. Each --witness FILE.pub=URL names a witness whose
+cosignature checkpoints need; --witnesses-required says how many (default:
+all). The operator key's name must be the origin.`,
+		Example: `  accord log init --dir evidence --origin accord.example/jcpoa \
+    --operator-key keys/accord.example_jcpoa.key \
+    --member inspectorate:keys/iaea.pub --member state:keys/iran.pub \
+    --member party:keys/us.pub --member party:keys/e3.pub \
+    --witness keys/witness-us.pub=http://127.0.0.1:7001 \
+    --witness keys/witness-iran.pub=http://127.0.0.1:7002`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if dir == "" || originName == "" || operatorKey == "" {
+				return usageError{errors.New("--dir, --origin and --operator-key are required")}
+			}
+			op, _, err := loadSigner(operatorKey)
+			if err != nil {
+				return err
+			}
+			if op.Name() != originName {
+				return fmt.Errorf("--operator-key: the key is named %q but the origin is %q (make the operator key with accord keygen --name %s)", op.Name(), originName, originName)
+			}
+			opPub, err := operatorVKey(operatorKey)
+			if err != nil {
+				return err
+			}
+			g := record.GenesisBody{Origin: originName, Agreement: agreementID,
+				Members: []record.Member{{Party: "operator", Role: record.RoleOperator, Key: opPub}}}
+			for _, m := range members {
+				role, file, ok := strings.Cut(m, ":")
+				if !ok {
+					return usageError{fmt.Errorf("--member %q: want ROLE:FILE.pub", m)}
+				}
+				vkey, v, err := loadVKey(file)
+				if err != nil {
+					return fmt.Errorf("--member %s: %w", m, err)
+				}
+				g.Members = append(g.Members, record.Member{Party: v.Name(), Role: role, Key: vkey})
+			}
+			for _, w := range witnesses {
+				file, u, _ := strings.Cut(w, "=")
+				vkey, v, err := loadVKey(file)
+				if err != nil {
+					return fmt.Errorf("--witness %s: %w", w, err)
+				}
+				if u != "" {
+					if _, err := url.ParseRequestURI(u); err != nil {
+						return fmt.Errorf("--witness %s: bad URL: %v", w, err)
+					}
+				}
+				g.Witnesses = append(g.Witnesses, record.WitnessEntry{Party: v.Name(), Key: vkey, URL: u})
+			}
+			g.WitnessesRequired = len(g.Witnesses)
+			if cmd.Flags().Changed("witnesses-required") {
+				g.WitnessesRequired = required
+			}
+			body, _ := json.Marshal(g)
+			genesis, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.Genesis, ID: "genesis", Author: "operator",
+				Created: time.Now().UTC().Truncate(time.Second), Body: body}, op)
+			if err != nil {
+				return fmt.Errorf("genesis: %w", err)
+			}
+			ctx := cmd.Context()
+			l, err := ledger.Create(ctx, ledger.Options{Dir: dir, Operator: op}, genesis)
+			if err != nil {
+				return err
+			}
+			publish(ctx, cmd.OutOrStdout(), l, 0)
+			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			if err := l.Close(cctx); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "log %s created in %s: %d members, %d witnesses (%d required)\n", originName, dir, len(g.Members), len(g.Witnesses), g.WitnessesRequired)
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&dir, "dir", "", "directory of the new log")
+	fl.StringVar(&originName, "origin", "", "the log's origin, e.g. accord.example/jcpoa (the operator key's name)")
+	fl.StringVar(&operatorKey, "operator-key", "", "the operator's private key file")
+	fl.StringArrayVar(&members, "member", nil, "ROLE:FILE.pub, a party's key and role (repeatable)")
+	fl.StringArrayVar(&witnesses, "witness", nil, "FILE.pub=URL, a witness's key and address (repeatable)")
+	fl.IntVar(&required, "witnesses-required", 0, "how many witnesses must cosign a checkpoint (default all)")
+	fl.StringVar(&agreementID, "agreement", "jcpoa", "the agreement the log records")
+	return cmd
+}
+
+// operatorVKey derives the public key from the private key file.
+func operatorVKey(keyFile string) (string, error) {
+	pub := strings.TrimSuffix(keyFile, ".key") + ".pub"
+	vkey, _, err := loadVKey(pub)
+	if err != nil {
+		return "", fmt.Errorf("the operator's public key is read from %s beside the private key: %w", pub, err)
+	}
+	return vkey, nil
+}
+
+// publish waits briefly for a checkpoint covering index and says what
+// happened.
+func publish(ctx context.Context, w io.Writer, l *ledger.Log, index uint64) {
+	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := l.Receipt(rctx, index); err != nil {
+		fmt.Fprintf(w, "entry %d stored; no checkpoint published yet (are the witnesses running?)\n", index)
+	}
+}
+
+func newWitnessCmd() *cobra.Command {
+	var keyFile, logKey, stateFile, listen string
+	cmd := &cobra.Command{
+		Use:   "witness --key KEY --log-key OPERATOR.pub --state FILE --listen ADDR",
+		Short: "Run a party's witness: cosign only checkpoints consistent with the last one it cosigned",
+		Long: `witness serves c2sp.org/tlog-witness (POST /add-checkpoint) for one log. It
+cosigns a checkpoint only if it is signed by the log's operator key and
+provably consistent with the last checkpoint it cosigned, which it keeps in
+the state file (written before it answers). It refuses forks with HTTP 422.`,
+		Example: `  accord witness --key keys/witness-us.key --log-key keys/accord.example_jcpoa.pub \
+    --state witness-us.json --listen 127.0.0.1:7001`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if keyFile == "" || logKey == "" || stateFile == "" || listen == "" {
+				return usageError{errors.New("--key, --log-key, --state and --listen are required")}
+			}
+			_, skey, err := loadSigner(keyFile)
+			if err != nil {
+				return err
+			}
+			cosigner, err := f_note.NewSignerForCosignatureV1(skey)
+			if err != nil {
+				return err
+			}
+			_, lv, err := loadVKey(logKey)
+			if err != nil {
+				return err
+			}
+			w, err := ledger.NewWitness(stateFile, cosigner, lv)
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", listen)
+			if err != nil {
+				return err
+			}
+			srv := &http.Server{Handler: w, ReadHeaderTimeout: 5 * time.Second}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			go func() {
+				<-ctx.Done()
+				sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				_ = srv.Shutdown(sctx)
+			}()
+			fmt.Fprintf(cmd.ErrOrStderr(), "witness %s for log %s on http://%s (cosigned size %d)\n", cosigner.Name(), lv.Name(), ln.Addr(), w.Size())
+			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&keyFile, "key", "", "the witness's private key file")
+	fl.StringVar(&logKey, "log-key", "", "the log operator's public key file")
+	fl.StringVar(&stateFile, "state", "", "file that keeps the last cosigned checkpoint")
+	fl.StringVar(&listen, "listen", "127.0.0.1:7001", "address to listen on")
+	return cmd
+}
+
+// exitCode is an error with a specific exit status.
+type exitCode struct {
+	code int
+	err  error
+}
+
+func (e exitCode) Error() string { return e.err.Error() }
+func (e exitCode) Unwrap() error { return e.err }
+
+func newAuditCmd() *cobra.Command {
+	var (
+		logLoc, stateFile, evidenceFile string
+		asJSON                          bool
+	)
+	cmd := &cobra.Command{
+		Use:   "audit --log DIR|URL",
+		Short: "Audit a log alone: every entry, tile, signature and key, and consistency with what you saw before",
+		Long: `audit recomputes the Merkle tree from every entry and checks it against the
+signed checkpoint and every tile; checks the checkpoint's operator
+signature and witness cosignatures; checks every record's signature against
+the key history replayed from the log; and checks consistency with every
+checkpoint this auditor has seen before, kept in a state file (by default in
+your user configuration directory). It needs only the log's files: a copy
+of the directory, or its URL.
+
+Exit status: 0 when everything holds; 3 on any integrity failure, naming
+the first bad index and what is wrong, with the evidence (both signed
+checkpoints and the proof) written to the evidence file.`,
+		Example: `  accord audit --log evidence
+  accord audit --log https://log.example/jcpoa/ --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if logLoc == "" {
+				return usageError{errors.New("--log is required (a directory or a URL)")}
+			}
+			ctx := cmd.Context()
+			var f ledger.Fetcher
+			opt := ledger.AuditOptions{}
+			if strings.HasPrefix(logLoc, "http://") || strings.HasPrefix(logLoc, "https://") {
+				u, err := url.Parse(strings.TrimSuffix(logLoc, "/") + "/")
+				if err != nil {
+					return err
+				}
+				hf, err := client.NewHTTPFetcher(u, &http.Client{Timeout: 30 * time.Second})
+				if err != nil {
+					return err
+				}
+				f = hf
+			} else {
+				if _, err := os.Stat(filepath.Join(logLoc, "checkpoint")); err != nil {
+					return fmt.Errorf("--log %s: no checkpoint file: not a published log", logLoc)
+				}
+				f = client.FileFetcher{Root: logLoc}
+				opt.Files = os.DirFS(logLoc)
+			}
+			raw, err := f.ReadCheckpoint(ctx)
+			if err != nil {
+				return err
+			}
+			origin, _, _ := strings.Cut(string(raw), "\n")
+			if stateFile == "" {
+				dir, err := os.UserConfigDir()
+				if err != nil {
+					return fmt.Errorf("no user configuration directory; give --state FILE: %v", err)
+				}
+				stateFile = filepath.Join(dir, "accord", "audit", strings.NewReplacer("/", "_", ":", "_").Replace(origin)+".json")
+			}
+			state, err := ledger.LoadAuditState(stateFile)
+			if err != nil {
+				return err
+			}
+			opt.State = state
+			if term.IsTerminal(int(os.Stderr.Fd())) && !asJSON {
+				var bar *progressbar.ProgressBar
+				opt.Progress = func(done, total uint64) {
+					if bar == nil {
+						bar = progressbar.NewOptions64(int64(total), progressbar.OptionSetWriter(os.Stderr),
+							progressbar.OptionSetDescription("auditing"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
+					}
+					_ = bar.Set64(int64(done))
+				}
+			}
+			res, err := ledger.Audit(ctx, f, opt)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if res.Problem != nil {
+				if res.Problem.Evidence != nil {
+					if evidenceFile == "" {
+						evidenceFile = "accord-audit-evidence.json"
+					}
+					if err := os.WriteFile(evidenceFile, mustIndent(res.Problem.Evidence), 0o644); err != nil {
+						return err
+					}
+				}
+				if asJSON {
+					_ = writeJSON(out, res)
+				}
+				msg := fmt.Sprintf("audit FAILED: %v", res.Problem)
+				if res.Problem.Evidence != nil {
+					msg += fmt.Sprintf("; evidence kept in %s", evidenceFile)
+				}
+				return exitCode{3, errors.New(msg)}
+			}
+			if err := state.Save(stateFile); err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(out, res)
+			}
+			fmt.Fprintf(out, "audit OK: %s, %d entries, root %x\n", res.Origin, res.Size, res.Root)
+			fmt.Fprintf(out, "  checkpoint signed by the operator and cosigned by %s\n", strings.Join(res.Cosigners, ", "))
+			fmt.Fprintf(out, "  every record's signature checked against the key history (%d keys); %d tiles and bundles checked\n", len(res.Keys), res.TilesCheck)
+			fmt.Fprintf(out, "  consistent with %d checkpoint(s) seen before; state in %s\n", res.PriorSeen, stateFile)
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&logLoc, "log", "", "the log: a directory, or an http(s) URL serving its files")
+	fl.StringVar(&stateFile, "state", "", "the auditor's state file (default: in the user configuration directory)")
+	fl.StringVar(&evidenceFile, "evidence", "", "where to keep evidence of a failure (default accord-audit-evidence.json)")
+	fl.BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func mustIndent(v any) []byte {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		panic(err)
+	}
+	return append(b, '\n')
+}

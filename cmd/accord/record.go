@@ -1,0 +1,331 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/accordverify/accord/internal/ledger"
+	"github.com/accordverify/accord/internal/record"
+	"github.com/spf13/cobra"
+	f_log "github.com/transparency-dev/formats/log"
+	"github.com/transparency-dev/tessera/client"
+)
+
+func newRecordCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "record",
+		Short: "Sign, submit and show evidence records",
+		Long: `Records are JSON documents of a known kind (` + strings.Join(record.KindNames(), ", ") + `),
+signed by their author's key. docs/formats.md gives each kind's fields.`,
+		Args: cobra.NoArgs,
+	}
+	cmd.AddCommand(newRecordSignCmd(), newRecordSubmitCmd(), newRecordShowCmd())
+	return cmd
+}
+
+func newRecordSignCmd() *cobra.Command {
+	var keyFile string
+	cmd := &cobra.Command{
+		Use:   "sign --key KEY FILE",
+		Short: "Validate a record and print it signed with the author's key",
+		Example: `  accord record sign --key keys/iaea.key finding.json > finding.signed
+  accord record sign --key keys/iran.key - < declaration.json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if keyFile == "" {
+				return usageError{errors.New("--key is required")}
+			}
+			signer, _, err := loadSigner(keyFile)
+			if err != nil {
+				return err
+			}
+			data, err := readInput(cmd.InOrStdin(), args[0])
+			if err != nil {
+				return err
+			}
+			r, err := record.Parse(data)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			signed, err := record.Sign(r, signer)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			_, err = cmd.OutOrStdout().Write(signed)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&keyFile, "key", "", "the author's private key file")
+	return cmd
+}
+
+func newRecordSubmitCmd() *cobra.Command {
+	var (
+		logDir, operatorKey string
+		witnessURLs         []string
+		wait                time.Duration
+		asJSON              bool
+	)
+	cmd := &cobra.Command{
+		Use:   "submit --log DIR --operator-key KEY FILE...",
+		Short: "Append signed records to a log and write each one's receipt",
+		Long: `submit opens the log as its writer (with the operator's key), checks each
+signed record against the key registry and its rules, rejects duplicates,
+appends it, and waits for a published checkpoint to write its receipt to
+FILE.receipt.json. A rejected record changes nothing. When the witnesses do
+not cosign in time, the record is stored and its receipt comes later
+(accord record show --log DIR INDEX).`,
+		Example: `  accord record submit --log evidence --operator-key keys/accord.example_jcpoa.key finding.signed`,
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if logDir == "" || operatorKey == "" {
+				return usageError{errors.New("--log and --operator-key are required")}
+			}
+			op, _, err := loadSigner(operatorKey)
+			if err != nil {
+				return err
+			}
+			urls := map[string]string{}
+			for _, w := range witnessURLs {
+				name, u, ok := strings.Cut(w, "=")
+				if !ok {
+					return usageError{fmt.Errorf("--witness-url %q: want NAME=URL", w)}
+				}
+				urls[name] = u
+			}
+			ctx := cmd.Context()
+			l, err := ledger.Open(ctx, ledger.Options{Dir: logDir, Operator: op, WitnessURLs: urls})
+			if err != nil {
+				return err
+			}
+			defer func() {
+				cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+				defer cancel()
+				_ = l.Close(cctx)
+			}()
+			var receipts []*ledger.Receipt
+			var failed int
+			for _, file := range args {
+				data, err := os.ReadFile(file)
+				if err != nil {
+					return err
+				}
+				seq, r, err := l.Submit(ctx, data, wait)
+				switch {
+				case errors.Is(err, ledger.ErrNotPublished):
+					fmt.Fprintf(cmd.ErrOrStderr(), "%s: stored at index %d (%s %s by %s); no checkpoint published within %s: the witnesses have not cosigned yet\n", file, seq.Index, seq.Kind, seq.ID, seq.Author, wait)
+					continue
+				case err != nil:
+					failed++
+					fmt.Fprintf(cmd.ErrOrStderr(), "accord: error: %s: rejected, nothing stored: %v\n", file, err)
+					continue
+				}
+				receipts = append(receipts, r)
+				if err := os.WriteFile(file+".receipt.json", mustIndent(r), 0o644); err != nil {
+					return err
+				}
+				if !asJSON {
+					fmt.Fprintf(cmd.OutOrStdout(), "%s: index %d (%s %s by %s), receipt in %s.receipt.json\n", file, seq.Index, seq.Kind, seq.ID, seq.Author, file)
+				}
+			}
+			if asJSON {
+				if err := writeJSON(cmd.OutOrStdout(), receipts); err != nil {
+					return err
+				}
+			}
+			if failed > 0 {
+				return fmt.Errorf("%d of %d records rejected", failed, len(args))
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&logDir, "log", "", "the log directory")
+	fl.StringVar(&operatorKey, "operator-key", "", "the operator's private key file")
+	fl.StringArrayVar(&witnessURLs, "witness-url", nil, "NAME=URL overriding a witness address of the genesis record")
+	fl.DurationVar(&wait, "wait", 5*time.Second, "how long to wait for a published checkpoint")
+	fl.BoolVar(&asJSON, "json", false, "print the receipts as JSON")
+	return cmd
+}
+
+func newRecordShowCmd() *cobra.Command {
+	var (
+		logDir string
+		asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "show --log DIR INDEX",
+		Short: "Show a record with its signer, and its receipt against the latest checkpoint",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if logDir == "" {
+				return usageError{errors.New("--log is required")}
+			}
+			index, err := strconv.ParseUint(args[0], 10, 64)
+			if err != nil {
+				return usageError{fmt.Errorf("INDEX: want a log index, got %q", args[0])}
+			}
+			ctx := cmd.Context()
+			f := client.FileFetcher{Root: logDir}
+			raw, err := f.ReadCheckpoint(ctx)
+			if err != nil {
+				return err
+			}
+			var cp f_log.Checkpoint
+			if _, err := cp.Unmarshal(raw); err != nil {
+				return fmt.Errorf("%s: malformed checkpoint", logDir)
+			}
+			if index >= cp.Size {
+				return fmt.Errorf("INDEX %d: the published log has %d entries", index, cp.Size)
+			}
+			// Replay the registry up to the record, as an auditor would.
+			reg := &record.Registry{}
+			var entry []byte
+			var signed *record.Signed
+			for b := uint64(0); b <= index/256; b++ {
+				eb, err := client.GetEntryBundle(ctx, f.ReadEntryBundle, b, cp.Size)
+				if err != nil {
+					return err
+				}
+				for j, e := range eb.Entries {
+					i := b*256 + uint64(j)
+					if i > index {
+						break
+					}
+					s, _, err := reg.Check(e, i)
+					if err != nil {
+						return exitCode{3, fmt.Errorf("entry %d does not verify (run accord audit): %v", i, err)}
+					}
+					if err := reg.Apply(s, i); err != nil {
+						return err
+					}
+					entry, signed = e, s
+				}
+			}
+			pb, err := client.NewProofBuilder(ctx, cp.Size, f.ReadTile)
+			if err != nil {
+				return err
+			}
+			proof, err := pb.InclusionProof(ctx, index)
+			if err != nil {
+				return err
+			}
+			r := &ledger.Receipt{Format: ledger.ReceiptFormat, Origin: cp.Origin, Index: index, Record: string(entry), InclusionProof: proof, Checkpoint: string(raw)}
+			trust, err := ledger.TrustFromGenesis(reg.Genesis())
+			if err != nil {
+				return err
+			}
+			if _, err := r.Verify(trust); err != nil {
+				return exitCode{3, err}
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), struct {
+					Record  *record.Record  `json:"record"`
+					Signer  string          `json:"signer"`
+					Receipt *ledger.Receipt `json:"receipt"`
+				}{signed.Record, signed.Signer.Name, r})
+			}
+			out := cmd.OutOrStdout()
+			rec := signed.Record
+			fmt.Fprintf(out, "index %d of %s (checkpoint size %d)\n", index, cp.Origin, cp.Size)
+			fmt.Fprintf(out, "%s %s by %s, created %s, signed by key %s: signature valid\n", rec.Kind, rec.ID, rec.Author, rec.Created.Format(time.RFC3339), signed.Signer.Name)
+			if len(rec.Refs) > 0 {
+				fmt.Fprintf(out, "refs: %s\n", strings.Join(rec.Refs, ", "))
+			}
+			var body any
+			_ = json.Unmarshal(rec.Body, &body)
+			b, _ := json.MarshalIndent(body, "", "  ")
+			fmt.Fprintf(out, "%s\ninclusion proof (%d hashes) verified against the checkpoint\n", b, len(proof))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&logDir, "log", "", "the log directory")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (the record and its receipt)")
+	return cmd
+}
+
+func newReceiptCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "receipt", Short: "Verify receipts offline", Args: cobra.NoArgs}
+	var logDir, operatorKey string
+	var witnessKeys []string
+	var required int
+	verify := &cobra.Command{
+		Use:   "verify FILE [--log DIR | --operator-key OPERATOR.pub --witness-key W.pub ...]",
+		Short: "Check a receipt: the checkpoint's signatures and the record's inclusion",
+		Long: `receipt verify checks, offline, that the receipt's checkpoint is signed by the
+log operator and cosigned by enough witnesses, and that the record is in
+the checkpoint's tree at the receipt's index. The keys come from the log's
+genesis record (--log DIR) or are given (--operator-key, --witness-key,
+--witnesses-required). Exit status 3 when the receipt does not verify.`,
+		Example: `  accord receipt verify finding.signed.receipt.json --log evidence`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			b, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			r, err := ledger.ParseReceipt(b)
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			var trust ledger.Trust
+			switch {
+			case logDir != "":
+				eb, err := client.GetEntryBundle(cmd.Context(), client.FileFetcher{Root: logDir}.ReadEntryBundle, 0, 1)
+				if err != nil {
+					return err
+				}
+				reg := &record.Registry{}
+				s, _, err := reg.Check(eb.Entries[0], 0)
+				if err != nil {
+					return err
+				}
+				g, _ := record.DecodeBody[record.GenesisBody](s.Record)
+				if trust, err = ledger.TrustFromGenesis(g); err != nil {
+					return err
+				}
+			case operatorKey != "":
+				_, v, err := loadVKey(operatorKey)
+				if err != nil {
+					return err
+				}
+				trust.Operator = v
+				for _, w := range witnessKeys {
+					vkey, _, err := loadVKey(w)
+					if err != nil {
+						return err
+					}
+					cv, err := ledger.CosignatureVerifier(vkey)
+					if err != nil {
+						return fmt.Errorf("--witness-key %s: %v", w, err)
+					}
+					trust.Witnesses = append(trust.Witnesses, cv)
+				}
+				trust.Required = len(trust.Witnesses)
+				if cmd.Flags().Changed("witnesses-required") {
+					trust.Required = required
+				}
+			default:
+				return usageError{errors.New("give --log DIR, or --operator-key with the --witness-key files")}
+			}
+			cp, err := r.Verify(trust)
+			if err != nil {
+				return exitCode{3, fmt.Errorf("%s: receipt does NOT verify: %v", args[0], err)}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "receipt OK: index %d is in %s at size %d (root %x)\n", r.Index, cp.Origin, cp.Size, cp.Hash)
+			return nil
+		},
+	}
+	verify.Flags().StringVar(&logDir, "log", "", "take the keys from this log's genesis record")
+	verify.Flags().StringVar(&operatorKey, "operator-key", "", "the operator's public key file")
+	verify.Flags().StringArrayVar(&witnessKeys, "witness-key", nil, "a witness's public key file (repeatable)")
+	verify.Flags().IntVar(&required, "witnesses-required", 0, "how many witnesses must have cosigned (default all given)")
+	cmd.AddCommand(verify)
+	return cmd
+}
