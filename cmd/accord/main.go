@@ -13,14 +13,12 @@ import (
 	"io"
 	"os"
 
+	"github.com/accordverify/accord/internal/ledger"
 	"github.com/spf13/cobra"
-	"k8s.io/klog/v2"
 )
 
 func main() {
-	// Tessera logs through klog; the command reports what matters itself.
-	klog.LogToStderr(false)
-	klog.SetOutput(io.Discard)
+	ledger.SilenceTesseraLogs()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

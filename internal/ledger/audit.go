@@ -11,8 +11,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/accordverify/accord/internal/record"
@@ -226,9 +228,14 @@ func Audit(ctx context.Context, f Fetcher, opt AuditOptions) (*AuditResult, erro
 			res.Problem = problemAt(first+uint64(len(eb.Entries)), where, "the bundle holds %d entries, the checkpoint needs %d", len(eb.Entries), want)
 			return res, nil
 		}
-		for j, e := range eb.Entries[:want] {
+		entries := eb.Entries[:want]
+		checked := checkParallel(reg, entries, first)
+		for j, e := range entries {
 			idx := first + uint64(j)
-			leaf := rfc6962.DefaultHasher.HashLeaf(e)
+			leaf := checked[j].leaf
+			if leaf == nil {
+				leaf = rfc6962.DefaultHasher.HashLeaf(e)
+			}
 			leaves = append(leaves, leaf)
 			if err := tree.Append(leaf, nil); err != nil {
 				return nil, err
@@ -243,13 +250,16 @@ func Audit(ctx context.Context, f Fetcher, opt AuditOptions) (*AuditResult, erro
 					return nil, err
 				}
 				res.Kinds[string(record.Genesis)]++
+				// Entry 0 founded the registry: check the rest again.
+				checked = checkParallel(reg, entries, first)
 				continue
 			}
-			s, _, err := reg.Check(e, idx)
-			if err != nil {
-				res.Problem = problemAt(idx, where, "record does not verify: %v", err)
+			c := checked[j]
+			if c.err != nil {
+				res.Problem = problemAt(idx, where, "record does not verify: %v", c.err)
 				return res, nil
 			}
+			s := c.signed
 			if at, dup := ids[s.Record.ID]; dup {
 				res.Problem = problemAt(idx, where, "record id %q repeats the record at index %d", s.Record.ID, at)
 				return res, nil
@@ -260,6 +270,12 @@ func Audit(ctx context.Context, f Fetcher, opt AuditOptions) (*AuditResult, erro
 				return res, nil
 			}
 			res.Kinds[string(s.Record.Kind)]++
+			if k := s.Record.Kind; k == record.KeyRegistration || k == record.KeyRevocation {
+				// The key history changed: what follows in the bundle is
+				// checked again against it.
+				rest := checkParallel(reg, entries[j+1:], idx+1)
+				copy(checked[j+1:], rest)
+			}
 		}
 		if opt.Progress != nil {
 			opt.Progress(first+want, cp.Size)
@@ -305,6 +321,32 @@ func Audit(ctx context.Context, f Fetcher, opt AuditOptions) (*AuditResult, erro
 		state.Seen = append(state.Seen, SeenCheckpoint{Size: cp.Size, Root: cp.Hash, Checkpoint: string(cpRaw), SeenAt: time.Now().UTC()})
 	}
 	return res, nil
+}
+
+type checkedEntry struct {
+	leaf   []byte
+	signed *record.Signed
+	err    error
+}
+
+// checkParallel checks entries (the first at index first) against reg on
+// every core. reg is only read.
+func checkParallel(reg *record.Registry, entries [][]byte, first uint64) []checkedEntry {
+	out := make([]checkedEntry, len(entries))
+	workers := min(runtime.GOMAXPROCS(0), len(entries))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(entries); i += workers {
+				s, _, err := reg.Check(entries[i], first+uint64(i))
+				out[i] = checkedEntry{rfc6962.DefaultHasher.HashLeaf(entries[i]), s, err}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // treeLevels returns the complete-subtree node hashes of the tree over

@@ -13,11 +13,15 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/accordverify/accord/internal/record"
@@ -26,6 +30,7 @@ import (
 	"github.com/transparency-dev/tessera/client"
 	"github.com/transparency-dev/tessera/storage/posix"
 	"golang.org/x/mod/sumdb/note"
+	"k8s.io/klog/v2"
 )
 
 // Options configure a log.
@@ -82,11 +87,23 @@ type Log struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	mu       sync.Mutex
-	registry *record.Registry
+	mu sync.Mutex
+	// snapshot is the registry records are checked against; a key record
+	// replaces it with a changed copy (readers never wait for a lock).
+	snapshot atomic.Pointer[registrySnapshot]
+	// verifying bounds concurrent signature checks to the cores, so that
+	// tessera's sequencing is not starved by hundreds of callers.
+	verifying chan struct{}
+	// gate orders key records against the others: readers are records
+	// being handed to tessera, the writer a key record.
+	gate sync.RWMutex
 	ids      map[string]entryInfo // record id -> where it is
 	hashes   map[[32]byte]uint64  // entry SHA-256 -> index
-	next     uint64               // entries sequenced so far
+}
+
+type registrySnapshot struct {
+	registry *record.Registry
+	next     uint64 // the log size when the snapshot was taken
 }
 
 type entryInfo struct {
@@ -234,7 +251,7 @@ func open(ctx context.Context, opts Options, g *record.GenesisBody) (*Log, error
 		return nil, fmt.Errorf("ledger: %w", err)
 	}
 	l := &Log{opts: opts, appender: appender, reader: reader, shutdown: shutdown, cancel: cancel, origin: opts.Operator.Name(),
-		registry: &record.Registry{}, ids: map[string]entryInfo{}, hashes: map[[32]byte]uint64{}}
+		ids: map[string]entryInfo{}, hashes: map[[32]byte]uint64{}, verifying: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	if err := l.replay(ctx); err != nil {
 		_ = l.Close(ctx)
 		return nil, err
@@ -249,6 +266,7 @@ func (l *Log) replay(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("ledger: %w", err)
 	}
+	reg := &record.Registry{}
 	for i := uint64(0); i < size; i += 256 {
 		eb, err := client.GetEntryBundle(ctx, l.reader.ReadEntryBundle, i/256, size)
 		if err != nil {
@@ -256,18 +274,18 @@ func (l *Log) replay(ctx context.Context) error {
 		}
 		for j, e := range eb.Entries {
 			idx := i + uint64(j)
-			s, _, err := l.registry.Check(e, idx)
+			s, _, err := reg.Check(e, idx)
 			if err != nil {
 				return fmt.Errorf("ledger: entry %d does not verify (run accord audit): %w", idx, err)
 			}
-			if err := l.registry.Apply(s, idx); err != nil {
+			if err := reg.Apply(s, idx); err != nil {
 				return err
 			}
 			l.ids[s.Record.ID] = entryInfo{idx, s.Record.Author}
 			l.hashes[sha256.Sum256(e)] = idx
 		}
 	}
-	l.next = size
+	l.snapshot.Store(&registrySnapshot{registry: reg, next: size})
 	return nil
 }
 
@@ -275,18 +293,10 @@ func (l *Log) replay(ctx context.Context) error {
 func (l *Log) Origin() string { return l.origin }
 
 // Registry returns a snapshot of the keys.
-func (l *Log) Registry() []record.Key {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.registry.Keys()
-}
+func (l *Log) Registry() []record.Key { return l.snapshot.Load().registry.Keys() }
 
 // Genesis returns the log's genesis body.
-func (l *Log) Genesis() *record.GenesisBody {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.registry.Genesis()
-}
+func (l *Log) Genesis() *record.GenesisBody { return l.snapshot.Load().registry.Genesis() }
 
 // Sequenced says where an accepted record is.
 type Sequenced struct {
@@ -300,74 +310,121 @@ type Sequenced struct {
 // rejects duplicates (same bytes or same id) and unknown references, and
 // appends it. It returns once the entry is durably sequenced. A rejected
 // record (a *RejectError) changes nothing.
+//
+// Signature checks run concurrently, on the cores, against the current
+// registry snapshot; the duplicate check and the reservation are brief and
+// serialized; the hand-over to tessera is concurrent. A key record (which
+// changes who may sign what) runs alone: it waits until every record
+// admitted before it has been handed to tessera, and records checked
+// against the registry it replaces are checked again.
 func (l *Log) Append(ctx context.Context, entry []byte) (Sequenced, error) {
-	l.mu.Lock()
-	s, _, err := l.registry.Check(entry, l.next)
+	snap := l.snapshot.Load()
+	l.verifying <- struct{}{}
+	s, err := check(snap.registry, entry, snap.next)
+	<-l.verifying
 	if err != nil {
-		l.mu.Unlock()
-		var ke *record.KeyError
-		if errors.As(err, &ke) {
-			return Sequenced{}, reject("key", err)
-		}
-		return Sequenced{}, reject("invalid", err)
+		return Sequenced{}, err
 	}
 	rec := s.Record
-	h := sha256.Sum256(entry)
-	if idx, dup := l.hashes[h]; dup {
-		l.mu.Unlock()
-		return Sequenced{}, reject("duplicate", fmt.Errorf("the same signed record is already at index %d", idx))
-	}
-	if at, dup := l.ids[rec.ID]; dup {
-		l.mu.Unlock()
-		return Sequenced{}, reject("duplicate", fmt.Errorf("record id %q is already at index %d", rec.ID, at.index))
-	}
-	for _, ref := range rec.Refs {
-		if _, ok := l.ids[ref]; !ok {
-			l.mu.Unlock()
-			return Sequenced{}, reject("reference", fmt.Errorf("refs: no record %q in the log", ref))
-		}
-	}
-	if rec.Corrects != "" {
-		at, ok := l.ids[rec.Corrects]
-		if !ok || at.author != rec.Author {
-			l.mu.Unlock()
-			return Sequenced{}, reject("reference", fmt.Errorf("corrects: no record %q of author %q in the log", rec.Corrects, rec.Author))
-		}
-	}
-	idx := l.next
-	l.next++
-	l.ids[rec.ID] = entryInfo{idx, rec.Author}
-	l.hashes[h] = idx
-	future := l.appender.Add(ctx, tessera.NewEntry(entry))
-	// Key records change who may sign what: hold the lock until they are
-	// durable so that no later record is checked against a registry that
-	// could still lose them.
 	keyRecord := rec.Kind == record.KeyRegistration || rec.Kind == record.KeyRevocation || rec.Kind == record.Genesis
-	if !keyRecord {
-		l.mu.Unlock()
-	}
-	got, err := future()
-	if !keyRecord {
-		l.mu.Lock()
-	}
-	defer l.mu.Unlock()
-	if err != nil {
-		delete(l.ids, rec.ID)
-		delete(l.hashes, h)
-		return Sequenced{}, fmt.Errorf("ledger: append: %w", err)
-	}
-	if got.Index != idx {
-		// Tessera assigned another index than the order of calls: the
-		// registry and duplicate index follow the log.
-		l.ids[rec.ID] = entryInfo{got.Index, rec.Author}
-		l.hashes[h] = got.Index
-	}
 	if keyRecord {
-		if err := l.registry.Apply(s, got.Index); err != nil {
+		l.gate.Lock()
+		defer l.gate.Unlock()
+	} else {
+		l.gate.RLock()
+	}
+	h := sha256.Sum256(entry)
+	l.mu.Lock()
+	if cur := l.snapshot.Load(); cur != snap {
+		if s, err = check(cur.registry, entry, cur.next); err != nil {
+			l.mu.Unlock()
+			if !keyRecord {
+				l.gate.RUnlock()
+			}
 			return Sequenced{}, err
 		}
 	}
+	if err := l.admissible(rec, h); err != nil {
+		l.mu.Unlock()
+		if !keyRecord {
+			l.gate.RUnlock()
+		}
+		return Sequenced{}, err
+	}
+	l.ids[rec.ID] = entryInfo{pending, rec.Author}
+	l.hashes[h] = pending
+	l.mu.Unlock()
+	future := l.appender.Add(ctx, tessera.NewEntry(entry))
+	if !keyRecord {
+		l.gate.RUnlock()
+	}
+	got, err := future()
+	l.mu.Lock()
+	if err != nil {
+		delete(l.ids, rec.ID)
+		delete(l.hashes, h)
+		l.mu.Unlock()
+		return Sequenced{}, fmt.Errorf("ledger: append: %w", err)
+	}
+	l.ids[rec.ID] = entryInfo{got.Index, rec.Author}
+	l.hashes[h] = got.Index
+	l.mu.Unlock()
+	if keyRecord {
+		next := snap.registry.Clone()
+		if cur := l.snapshot.Load(); cur != nil {
+			next = cur.registry.Clone()
+		}
+		if err := next.Apply(s, got.Index); err != nil {
+			return Sequenced{}, err
+		}
+		l.snapshot.Store(&registrySnapshot{registry: next, next: got.Index + 1})
+	}
 	return Sequenced{Index: got.Index, ID: rec.ID, Kind: rec.Kind, Author: rec.Author}, nil
+}
+
+func where(idx uint64) string {
+	if idx == pending {
+		return "being appended"
+	}
+	return fmt.Sprintf("at index %d", idx)
+}
+
+// pending marks a record admitted but not yet sequenced.
+const pending = ^uint64(0)
+
+// check verifies an entry against a registry.
+func check(reg *record.Registry, entry []byte, next uint64) (*record.Signed, error) {
+	s, _, err := reg.Check(entry, next)
+	if err != nil {
+		var ke *record.KeyError
+		if errors.As(err, &ke) {
+			return nil, reject("key", err)
+		}
+		return nil, reject("invalid", err)
+	}
+	return s, nil
+}
+
+// admissible rejects duplicates and dangling references; the caller holds
+// l.mu for writing.
+func (l *Log) admissible(rec *record.Record, h [32]byte) error {
+	if idx, dup := l.hashes[h]; dup {
+		return reject("duplicate", fmt.Errorf("the same signed record is already %s", where(idx)))
+	}
+	if at, dup := l.ids[rec.ID]; dup {
+		return reject("duplicate", fmt.Errorf("record id %q is already %s", rec.ID, where(at.index)))
+	}
+	for _, ref := range rec.Refs {
+		if _, ok := l.ids[ref]; !ok {
+			return reject("reference", fmt.Errorf("refs: no record %q in the log", ref))
+		}
+	}
+	if rec.Corrects != "" {
+		if at, ok := l.ids[rec.Corrects]; !ok || at.author != rec.Author {
+			return reject("reference", fmt.Errorf("corrects: no record %q of author %q in the log", rec.Corrects, rec.Author))
+		}
+	}
+	return nil
 }
 
 // Checkpoint returns the latest published checkpoint.
@@ -401,3 +458,15 @@ func (l *Log) Close(ctx context.Context) error {
 
 // Reader is the log's tlog-tiles reader.
 func (l *Log) Reader() tessera.LogReader { return l.reader }
+
+// SilenceTesseraLogs stops tessera's klog output (warnings on every
+// witness retry, for instance); Accord reports what matters itself. It
+// changes klog's process-wide settings.
+func SilenceTesseraLogs() {
+	fs := flag.NewFlagSet("klog", flag.ContinueOnError)
+	klog.InitFlags(fs)
+	_ = fs.Set("logtostderr", "false")
+	_ = fs.Set("alsologtostderr", "false")
+	_ = fs.Set("stderrthreshold", "FATAL")
+	klog.SetOutput(io.Discard)
+}

@@ -1,11 +1,10 @@
 package ledger_test
 
 import (
-	"io"
 	"os"
 	"testing"
 
-	"k8s.io/klog/v2"
+	"github.com/accordverify/accord/internal/ledger"
 )
 
 func TestMain(m *testing.M) {
@@ -14,7 +13,6 @@ func TestMain(m *testing.M) {
 		return
 	}
 	// Tessera logs through klog; keep test output to the tests.
-	klog.LogToStderr(false)
-	klog.SetOutput(io.Discard)
+	ledger.SilenceTesseraLogs()
 	os.Exit(m.Run())
 }

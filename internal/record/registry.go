@@ -29,6 +29,17 @@ type Registry struct {
 	keys    []*Key
 }
 
+// Clone returns an independent copy, so that one registry can be read
+// while a copy is changed.
+func (r *Registry) Clone() *Registry {
+	c := &Registry{genesis: r.genesis, keys: make([]*Key, len(r.keys))}
+	for i, k := range r.keys {
+		kc := *k
+		c.keys[i] = &kc
+	}
+	return c
+}
+
 // Genesis returns the genesis body, or nil before the genesis record.
 func (r *Registry) Genesis() *GenesisBody { return r.genesis }
 

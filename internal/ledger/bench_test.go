@@ -1,0 +1,233 @@
+package ledger_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/accordverify/accord/internal/ledger"
+	"github.com/accordverify/accord/internal/record"
+	"github.com/transparency-dev/tessera"
+	"github.com/transparency-dev/tessera/storage/posix"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// records makes n signed findings.
+func records(b testing.TB, f *fixture, n int) [][]byte {
+	b.Helper()
+	out := make([][]byte, n)
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				body, _ := json.Marshal(record.FindingBody{Site: "Natanz FEP", Date: "2026-02-01", Finding: "seals intact, check " + strconv.Itoa(i), Verdict: "consistent"})
+				s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.InspectionFinding, ID: fmt.Sprintf("bench-%d", i), Author: "iaea",
+					Created: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), Body: body}, f.iaea.signer)
+				if err != nil {
+					panic(err)
+				}
+				out[i] = s
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// concurrently runs add on every entry from 512 goroutines, enough to fill
+// tessera's batches of 256.
+func concurrently(entries [][]byte, add func([]byte) error) error {
+	var wg sync.WaitGroup
+	errs := make(chan error, 1)
+	next := make(chan []byte)
+	for range 512 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for e := range next {
+				if err := add(e); err != nil {
+					select {
+					case errs <- err:
+					default:
+					}
+				}
+			}
+		}()
+	}
+	for _, e := range entries {
+		next <- e
+	}
+	close(next)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+		return nil
+	}
+}
+
+// BenchmarkAppend compares signed appends (signature check against the
+// registry, validation, strict dedup, durable sequencing) with bare tessera
+// POSIX appends of the same bytes with the same batching, in one run.
+func BenchmarkAppend(b *testing.B) {
+	const batchAge = 50 * time.Millisecond
+	b.Run("bare-tessera", func(b *testing.B) {
+		f := newFixture(b, 0)
+		entries := records(b, f, b.N)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		driver, err := posix.New(ctx, posix.Config{Path: b.TempDir()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		app, shutdown, _, err := tessera.NewAppender(ctx, driver, tessera.NewAppendOptions().
+			WithCheckpointSigner(f.operator.signer).WithBatching(256, batchAge).WithCheckpointInterval(time.Second))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer func() { _ = shutdown(ctx) }()
+		b.ResetTimer()
+		err = concurrently(entries, func(e []byte) error {
+			_, err := app.Add(ctx, tessera.NewEntry(e))()
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "entries/s")
+	})
+	b.Run("signed-ledger", func(b *testing.B) {
+		f := newFixture(b, 0)
+		entries := records(b, f, b.N)
+		opts := f.options()
+		opts.BatchMaxAge, opts.CheckpointInterval = batchAge, time.Second
+		l, err := ledger.Create(context.Background(), opts, f.genesis)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer l.Close(context.Background())
+		b.ResetTimer()
+		err = concurrently(entries, func(e []byte) error {
+			_, err := l.Append(context.Background(), e)
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "entries/s")
+	})
+}
+
+// BenchmarkSubmitReceipt measures one record at a time from submission to
+// a receipt whose checkpoint both witnesses cosigned.
+func BenchmarkSubmitReceipt(b *testing.B) {
+	f := newFixture(b, 2)
+	opts := f.options()
+	opts.BatchMaxAge = time.Millisecond
+	l, err := ledger.Create(context.Background(), opts, f.genesis)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close(context.Background())
+	entries := records(b, f, b.N)
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := range b.N {
+		start := time.Now()
+		if _, _, err := l.Submit(context.Background(), entries[i], 10*time.Second); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Milliseconds()), "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Milliseconds()), "p99-ms")
+}
+
+// BenchmarkAudit audits a log of ACCORD_AUDIT_N records (default 20,000)
+// and, in the same run, verifies that many Ed25519 signatures on all
+// cores: the audit's floor.
+func BenchmarkAudit(b *testing.B) {
+	n := 20000
+	if v, err := strconv.Atoi(os.Getenv("ACCORD_AUDIT_N")); err == nil {
+		n = v
+	}
+	f := newFixture(b, 0)
+	entries := records(b, f, n)
+	opts := f.options()
+	opts.CheckpointInterval = time.Second
+	l, err := ledger.Create(context.Background(), opts, f.genesis)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := concurrently(entries, func(e []byte) error { _, err := l.Append(context.Background(), e); return err }); err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := l.Receipt(ctx, uint64(n)); err != nil {
+		b.Fatal(err)
+	}
+	_ = l.Close(context.Background())
+
+	b.Run("ed25519-all-cores", func(b *testing.B) {
+		v, _ := note.NewVerifier(f.iaea.vkey)
+		msgs := make([][]byte, len(entries))
+		for i, e := range entries {
+			msgs[i] = e
+		}
+		for b.Loop() {
+			if err := concurrentlyVerify(msgs, v); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	})
+	b.Run("audit", func(b *testing.B) {
+		for b.Loop() {
+			res, err := ledger.Audit(context.Background(), ledger.FSFetcher{FS: os.DirFS(f.dir)}, ledger.AuditOptions{})
+			if err != nil || res.Problem != nil {
+				b.Fatal(err, res.Problem)
+			}
+		}
+		b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	})
+}
+
+// concurrentlyVerify opens every signed note on all cores.
+func concurrentlyVerify(msgs [][]byte, v note.Verifier) error {
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(msgs); i += workers {
+				if _, err := note.Open(msgs[i], note.VerifierList(v)); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
