@@ -96,9 +96,9 @@ type Log struct {
 	verifying chan struct{}
 	// gate orders key records against the others: readers are records
 	// being handed to tessera, the writer a key record.
-	gate sync.RWMutex
-	ids      map[string]entryInfo // record id -> where it is
-	hashes   map[[32]byte]uint64  // entry SHA-256 -> index
+	gate   sync.RWMutex
+	ids    map[string]entryInfo // record id -> where it is
+	hashes map[[32]byte]uint64  // entry SHA-256 -> index
 }
 
 type registrySnapshot struct {
