@@ -41,7 +41,7 @@ func docExamples(t *testing.T) (string, map[string]string) {
 
 // seeded makes a deterministic key, so that regenerated examples keep
 // their keys.
-func seeded(t *testing.T, name string) key {
+func seeded(t testing.TB, name string) key {
 	seed := sha256.Sum256([]byte("accord docs example " + name))
 	skey, vkey, err := note.GenerateKey(bytes.NewReader(seed[:]), name)
 	if err != nil {
