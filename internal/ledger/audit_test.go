@@ -3,6 +3,9 @@ package ledger_test
 import (
 	"context"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -178,5 +181,21 @@ func TestVerifiesWithTesseraClientAndMerkleProofs(t *testing.T) {
 		if err := proof.VerifyInclusion(rfc6962.DefaultHasher, i, cp.Size, rfc6962.DefaultHasher.HashLeaf(eb.Entries[i%256]), p, cp.Hash); err != nil {
 			t.Errorf("entry %d: %v", i, err)
 		}
+	}
+}
+
+// The same audit runs against the log served as static files over HTTP.
+func TestAuditOverHTTP(t *testing.T) {
+	_, dir := smallLog(t, 1, 4)
+	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL + "/")
+	f, err := client.NewHTTPFetcher(u, srv.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ledger.Audit(context.Background(), f, ledger.AuditOptions{})
+	if err != nil || res.Problem != nil || res.Size != 5 {
+		t.Fatalf("audit over HTTP: %+v %v", res, err)
 	}
 }
