@@ -23,6 +23,7 @@ const (
 	Declaration            Kind = "declaration"
 	InspectionFinding      Kind = "inspection_finding"
 	VerifiedInventory      Kind = "verified_inventory"
+	VerifiedFacts          Kind = "verified_facts"
 	CentrifugeInstallation Kind = "centrifuge_installation"
 	MonitoringEvent        Kind = "monitoring_event"
 	AccessRequest          Kind = "access_request"
@@ -66,6 +67,7 @@ var kinds = map[Kind]kindSpec{
 	Declaration:            {roles: []string{RoleState}, body: func() validator { return new(DeclarationBody) }},
 	InspectionFinding:      {roles: []string{RoleInspectorate}, body: func() validator { return new(FindingBody) }},
 	VerifiedInventory:      {roles: []string{RoleInspectorate}, body: func() validator { return new(InventoryBody) }},
+	VerifiedFacts:          {roles: []string{RoleInspectorate}, body: func() validator { return new(FactsBody) }},
 	CentrifugeInstallation: {roles: []string{RoleState, RoleInspectorate}, body: func() validator { return new(CentrifugeBody) }},
 	MonitoringEvent:        {roles: []string{RoleInspectorate}, body: func() validator { return new(MonitoringBody) }},
 	AccessRequest:          {roles: []string{RoleInspectorate}, body: func() validator { return new(AccessRequestBody) }},
@@ -318,6 +320,69 @@ func (b *InventoryBody) validate() error {
 		return fieldErr("levels", "add up to %s kg U, more than total_kg_u %g", strconv.FormatFloat(sum, 'f', -1, 32), b.TotalKgU)
 	}
 	return required("source", b.Source)
+}
+
+// FactsBody carries figures the inspectorate verified or reports, each
+// with its date, qualifier and status: the form in which the public series
+// and its notes are loaded into a log.
+type FactsBody struct {
+	Source string `json:"source"`
+	Facts  []Fact `json:"facts"`
+}
+
+// Fact is one figure (see package state for the metrics).
+type Fact struct {
+	Metric    string  `json:"metric"`
+	Date      string  `json:"date"`
+	Site      string  `json:"site,omitempty"`
+	Machine   string  `json:"machine,omitempty"`
+	LevelPct  float64 `json:"level_pct,omitempty"`
+	AssayPct  float64 `json:"assay_pct,omitempty"`
+	Value     float64 `json:"value"`
+	Text      string  `json:"text,omitempty"`
+	Qualifier string  `json:"qualifier,omitempty"`
+	Status    string  `json:"status"`
+	Note      string  `json:"note,omitempty"`
+}
+
+// FactMetrics are the metrics a fact may carry.
+var FactMetrics = []string{"enriched_uranium_kg_u", "max_enrichment_pct", "centrifuges_installed", "centrifuges_enriching", "heavy_water_t", "verification_access"}
+
+func (b *FactsBody) validate() error {
+	if err := required("source", b.Source); err != nil {
+		return err
+	}
+	if len(b.Facts) == 0 {
+		return fieldErr("facts", "at least one fact is required")
+	}
+	for i, f := range b.Facts {
+		p := fmt.Sprintf("facts[%d]", i)
+		if err := oneOf(p+".metric", f.Metric, FactMetrics...); err != nil {
+			return err
+		}
+		if err := date(p+".date", f.Date); err != nil {
+			return err
+		}
+		if f.Metric == "verification_access" {
+			if err := oneOf(p+".text", f.Text, "full", "reduced", "none"); err != nil {
+				return err
+			}
+		} else if math.IsNaN(f.Value) || math.IsInf(f.Value, 0) || f.Value < 0 {
+			return fieldErr(p+".value", "must be a number >= 0, got %v", f.Value)
+		}
+		if f.LevelPct != 0 {
+			if err := assay(p+".level_pct", f.LevelPct); err != nil {
+				return err
+			}
+		}
+		if err := oneOf(p+".qualifier", f.Qualifier, "", "above", "at_least", "at_most", "approx"); err != nil {
+			return err
+		}
+		if err := oneOf(p+".status", f.Status, "sourced", "derived", "unverified"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CentrifugeBody reports the centrifuges of one type at one site.

@@ -1,0 +1,5 @@
+-- What the index was built from: the log's origin and genesis.
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

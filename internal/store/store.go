@@ -1,0 +1,466 @@
+// Package store is the queryable index of the evidence log, in SQLite
+// (modernc.org/sqlite, the embedded default) or PostgreSQL (pgx). It holds
+// nothing the log lacks: every row is an entry of the log, by its index,
+// and the whole index can be rebuilt from the log. It never imports the
+// ledger; the caller hands it entries.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/state"
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Dialects.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// Store is an open index.
+type Store struct {
+	db      *sql.DB
+	dialect string
+}
+
+// ErrNotFound is returned for an index or id the store does not hold.
+var ErrNotFound = errors.New("store: not found")
+
+// Open opens (creating if needed) the index at dsn: a postgres:// or
+// postgresql:// URL for PostgreSQL, anything else a SQLite file path. It
+// applies the embedded migrations of the dialect, each in one transaction.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	s := &Store{dialect: SQLite}
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		s.dialect = Postgres
+		s.db, err = sql.Open("pgx", dsn)
+	} else {
+		// WAL for concurrent readers; FULL sync: an acknowledged row
+		// survives power loss; a busy timeout instead of failing at once.
+		s.db, err = sql.Open("sqlite", "file:"+dsn+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)")
+		if err == nil {
+			s.db.SetMaxOpenConns(1)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.PingContext(ctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("store: %s: %w", s.dialect, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dialect is SQLite or Postgres.
+func (s *Store) Dialect() string { return s.dialect }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// q rewrites ? placeholders as $1, $2... for PostgreSQL.
+func (s *Store) q(query string) string {
+	if s.dialect != Postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
+		return fmt.Errorf("store: migrations table: %w", err)
+	}
+	dir := path.Join("migrations", s.dialect)
+	files, err := fs.ReadDir(migrations, dir)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		v, err := strconv.Atoi(strings.SplitN(f.Name(), "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("store: migration %s: name must start with its version", f.Name())
+		}
+		var done int
+		if err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), v).Scan(&done); err != nil {
+			return err
+		}
+		if done > 0 {
+			continue
+		}
+		body, _ := fs.ReadFile(migrations, path.Join(dir, f.Name()))
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		for _, stmt := range strings.Split(string(body), ";") {
+			if strings.TrimSpace(stripComments(stmt)) == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("store: migration %s: %w", f.Name(), err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (version) VALUES (?)`), v); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("store: migration %s: %w", f.Name(), err)
+		}
+	}
+	return nil
+}
+
+func stripComments(stmt string) string {
+	var out []string
+	for _, l := range strings.Split(stmt, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(l), "--") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// Entry is a log entry to index.
+type Entry struct {
+	Index  uint64
+	Signed *record.Signed
+	// Role is the role of the key that signed the record.
+	Role string
+}
+
+// Row is an indexed record.
+type Row struct {
+	Index   uint64          `json:"index"`
+	ID      string          `json:"id"`
+	Kind    string          `json:"kind"`
+	Author  string          `json:"author"`
+	Role    string          `json:"author_role"`
+	Created time.Time       `json:"created"`
+	Site    string          `json:"site,omitempty"`
+	AsOf    string          `json:"as_of,omitempty"`
+	SHA256  string          `json:"entry_sha256"`
+	Record  json.RawMessage `json:"record"`
+}
+
+// siteAndDate extracts the site and the date a record is about, for the
+// kinds that have them.
+func siteAndDate(r *record.Record) (site, asOf string) {
+	var b struct {
+		Site        string `json:"site"`
+		AsOf        string `json:"as_of"`
+		Date        string `json:"date"`
+		On          string `json:"on"`
+		RequestedOn string `json:"requested_on"`
+		Effective   string `json:"effective"`
+		Facts       []struct {
+			Date string `json:"date"`
+		} `json:"facts"`
+	}
+	_ = json.Unmarshal(r.Body, &b)
+	asOf = cmpOr(b.AsOf, b.Date, b.On, b.RequestedOn, b.Effective)
+	if asOf == "" && len(b.Facts) > 0 {
+		asOf = b.Facts[0].Date
+	}
+	return b.Site, asOf
+}
+
+func cmpOr(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// Index adds entries in one transaction; an entry already indexed at the
+// same index with the same bytes is skipped, anything else conflicting is
+// an error and nothing is written.
+func (s *Store) Index(ctx context.Context, entries []Entry) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, e := range entries {
+		rec := e.Signed.Record
+		canon, err := rec.Canonical()
+		if err != nil {
+			return err
+		}
+		var existing string
+		err = tx.QueryRowContext(ctx, s.q(`SELECT entry_sha256 FROM records WHERE log_index = ?`), int64(e.Index)).Scan(&existing)
+		switch {
+		case err == nil && existing == e.Signed.Hash():
+			continue
+		case err == nil:
+			return fmt.Errorf("store: index %d already holds another entry", e.Index)
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		site, asOf := siteAndDate(rec)
+		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO records (log_index, record_id, kind, author, author_role, created, site, as_of, entry_sha256, record_json)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			int64(e.Index), rec.ID, string(rec.Kind), rec.Author, e.Role, rec.Created.UTC().Format(time.RFC3339Nano),
+			nullable(site), nullable(asOf), e.Signed.Hash(), string(canon))
+		if err != nil {
+			return fmt.Errorf("store: index %d: %w", e.Index, err)
+		}
+	}
+	return tx.Commit()
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// Size is the number of entries indexed, which are always the first Size
+// entries of the log.
+func (s *Store) Size(ctx context.Context) (uint64, error) {
+	var n int64
+	var maxIdx sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), MAX(log_index) FROM records`).Scan(&n, &maxIdx); err != nil {
+		return 0, err
+	}
+	if n > 0 && maxIdx.Int64 != n-1 {
+		return 0, fmt.Errorf("store: %d rows but the highest index is %d: the index has gaps (run accord reindex)", n, maxIdx.Int64)
+	}
+	return uint64(n), nil
+}
+
+// Filter selects records.
+type Filter struct {
+	Kind   string
+	Author string
+	Site   string
+	// From and To bound the date the record is about, inclusive.
+	From, To string
+	// After returns records with a higher index (paging).
+	After *uint64
+	// Limit is at most 1000; 0 means 100.
+	Limit int
+}
+
+const columns = `log_index, record_id, kind, author, author_role, created, site, as_of, entry_sha256, record_json`
+
+// Query returns the records that match f, by index.
+func (s *Store) Query(ctx context.Context, f Filter) ([]Row, error) {
+	where, args := []string{"1=1"}, []any{}
+	add := func(cond string, v any) {
+		where = append(where, cond)
+		args = append(args, v)
+	}
+	if f.Kind != "" {
+		add("kind = ?", f.Kind)
+	}
+	if f.Author != "" {
+		add("author = ?", f.Author)
+	}
+	if f.Site != "" {
+		add("site = ?", f.Site)
+	}
+	if f.From != "" {
+		add("as_of >= ?", f.From)
+	}
+	if f.To != "" {
+		add("as_of <= ?", f.To)
+	}
+	if f.After != nil {
+		add("log_index > ?", int64(*f.After))
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	limit = min(limit, 1000)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+columns+` FROM records WHERE `+strings.Join(where, " AND ")+` ORDER BY log_index LIMIT `+strconv.Itoa(limit)), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Row{}
+	for rows.Next() {
+		r, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+type scanner interface{ Scan(...any) error }
+
+func scan(sc scanner) (Row, error) {
+	var r Row
+	var idx int64
+	var created, rec string
+	var site, asOf sql.NullString
+	if err := sc.Scan(&idx, &r.ID, &r.Kind, &r.Author, &r.Role, &created, &site, &asOf, &r.SHA256, &rec); err != nil {
+		return r, err
+	}
+	r.Index, r.Site, r.AsOf, r.Record = uint64(idx), site.String, asOf.String, json.RawMessage(rec)
+	r.Created, _ = time.Parse(time.RFC3339Nano, created)
+	return r, nil
+}
+
+// Get returns the record at a log index.
+func (s *Store) Get(ctx context.Context, index uint64) (Row, error) {
+	r, err := scan(s.db.QueryRowContext(ctx, s.q(`SELECT `+columns+` FROM records WHERE log_index = ?`), int64(index)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, ErrNotFound
+	}
+	return r, err
+}
+
+// All returns every row, by index (for comparing two indexes).
+func (s *Store) All(ctx context.Context) ([]Row, error) {
+	var out []Row
+	var after *uint64
+	for {
+		page, err := s.Query(ctx, Filter{After: after, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if len(page) < 1000 {
+			return out, nil
+		}
+		last := page[len(page)-1].Index
+		after = &last
+	}
+}
+
+// Reset deletes every row (before a rebuild from the log).
+func (s *Store) Reset(ctx context.Context) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM records`)
+	return err
+}
+
+// Facts returns the facts the indexed records state, for package state:
+// verified_facts records as given, verified_inventory as the stock total
+// and levels, centrifuge_installation as counts. Each fact's evidence is
+// its record's log index.
+func (s *Store) Facts(ctx context.Context) ([]state.Fact, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+columns+` FROM records WHERE kind IN (?, ?, ?) ORDER BY log_index`),
+		string(record.VerifiedFacts), string(record.VerifiedInventory), string(record.CentrifugeInstallation))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var facts []state.Fact
+	for rows.Next() {
+		row, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		fs, err := factsOf(row)
+		if err != nil {
+			return nil, fmt.Errorf("store: index %d: %w", row.Index, err)
+		}
+		facts = append(facts, fs...)
+	}
+	return facts, rows.Err()
+}
+
+func factsOf(row Row) ([]state.Fact, error) {
+	var rec record.Record
+	if err := json.Unmarshal(row.Record, &rec); err != nil {
+		return nil, err
+	}
+	ref := "log index " + strconv.FormatUint(row.Index, 10)
+	ev := func(source string, st state.Status, note string) []state.Evidence {
+		return []state.Evidence{{Kind: "record", Ref: ref, Document: rec.ID, Source: source, Status: st, Note: note}}
+	}
+	var out []state.Fact
+	switch rec.Kind {
+	case record.VerifiedFacts:
+		b, err := record.DecodeBody[record.FactsBody](&rec)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range b.Facts {
+			d, err := calendar.Parse(f.Date)
+			if err != nil {
+				return nil, err
+			}
+			st := state.Status(f.Status)
+			fact := state.Fact{Metric: state.Metric(f.Metric), Date: d, Site: f.Site, Machine: f.Machine, LevelPct: f.LevelPct,
+				AssayPct: f.AssayPct, Value: f.Value, Text: f.Text, Qualifier: state.Qualifier(f.Qualifier), Status: st,
+				Evidence: ev(b.Source, st, f.Note)}
+			if fact.Metric == state.EnrichedUraniumKgU {
+				fact.Report = ref
+			}
+			out = append(out, fact)
+		}
+	case record.VerifiedInventory:
+		b, err := record.DecodeBody[record.InventoryBody](&rec)
+		if err != nil {
+			return nil, err
+		}
+		d, err := calendar.Parse(b.AsOf)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, state.Fact{Metric: state.EnrichedUraniumKgU, Date: d, Value: b.TotalKgU, Status: state.Sourced, Evidence: ev(b.Source, state.Sourced, ""), Report: ref})
+		for _, l := range b.Levels {
+			out = append(out, state.Fact{Metric: state.EnrichedUraniumKgU, Date: d, LevelPct: l.MaxAssayPct, Value: l.MassKgU, Status: state.Sourced, Evidence: ev(b.Source, state.Sourced, ""), Report: ref})
+		}
+	case record.CentrifugeInstallation:
+		b, err := record.DecodeBody[record.CentrifugeBody](&rec)
+		if err != nil {
+			return nil, err
+		}
+		d, err := calendar.Parse(b.AsOf)
+		if err != nil {
+			return nil, err
+		}
+		// Counts the inspectorate signed are verified; a state's are its
+		// declaration.
+		st, source := state.Sourced, "verified by "+rec.Author
+		if row.Role != record.RoleInspectorate {
+			st, source = state.Unverified, "declared by "+rec.Author
+		}
+		out = append(out,
+			state.Fact{Metric: state.CentrifugesInstalled, Date: d, Site: b.Site, Machine: b.Machine, Value: float64(b.Installed), Status: st, Evidence: ev(source, st, "")},
+			state.Fact{Metric: state.CentrifugesEnriching, Date: d, Site: b.Site, Machine: b.Machine, Value: float64(b.Enriching), Status: st, Evidence: ev(source, st, "")})
+	}
+	return out, nil
+}

@@ -1,0 +1,238 @@
+package store_test
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/state"
+	"github.com/accordverify/accord/internal/store"
+	_ "github.com/jackc/pgx/v5/stdlib"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// eachStore runs a test against SQLite and, when ACCORD_TEST_POSTGRES holds
+// a DSN, PostgreSQL (each test in a schema of its own).
+func eachStore(t *testing.T, test func(t *testing.T, dsn string)) {
+	t.Run("sqlite", func(t *testing.T) {
+		test(t, filepath.Join(t.TempDir(), "index.db"))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		test(t, postgresDSN(t))
+	})
+}
+
+// postgresDSN makes a fresh schema and returns a DSN that uses it.
+func postgresDSN(t *testing.T) string {
+	t.Helper()
+	dsn := os.Getenv("ACCORD_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("PostgreSQL tests skipped: set ACCORD_TEST_POSTGRES to a DSN (CI sets it)")
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := fmt.Sprintf("accord_test_%d", time.Now().UnixNano())
+	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("ACCORD_TEST_POSTGRES is set but unusable: %v", err)
+	}
+	t.Cleanup(func() {
+		_, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE")
+		db.Close()
+	})
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	return dsn + sep + "search_path=" + schema
+}
+
+func open(t *testing.T, dsn string) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+var signer = func() note.Signer {
+	skey, _, _ := note.GenerateKey(rand.Reader, "iaea")
+	s, _ := note.NewSigner(skey)
+	return s
+}()
+
+func entry(t *testing.T, index uint64, kind record.Kind, id string, body any) store.Entry {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	r := &record.Record{Schema: record.Schema, Kind: kind, ID: id, Author: "iaea", Created: time.Date(2026, 1, 1, 0, 0, int(index), 0, time.UTC), Body: b}
+	signed, err := record.Sign(r, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store.Entry{Index: index, Signed: &record.Signed{Record: r, Bytes: signed}, Role: record.RoleInspectorate}
+}
+
+func sample(t *testing.T) []store.Entry {
+	return []store.Entry{
+		entry(t, 0, record.Notification, "n-0", record.NotificationBody{Subject: "start", Text: "log started"}),
+		entry(t, 1, record.InspectionFinding, "f-1", record.FindingBody{Site: "Natanz FEP", Date: "2025-02-01", Finding: "ok", Verdict: "consistent"}),
+		entry(t, 2, record.VerifiedInventory, "inv-2", record.InventoryBody{AsOf: "2025-02-08", TotalKgU: 8294.4,
+			Levels: []record.InventoryLevel{{MaxAssayPct: 60, MassKgU: 274.8}}, Source: "GOV/2025/8"}),
+		entry(t, 3, record.InspectionFinding, "f-3", record.FindingBody{Site: "Fordow", Date: "2025-03-01", Finding: "ok", Verdict: "anomaly"}),
+		entry(t, 4, record.VerifiedFacts, "facts-4", record.FactsBody{Source: "notes", Facts: []record.Fact{
+			{Metric: "centrifuges_enriching", Date: "2022-11-22", Site: "Fordow", Machine: "IR-6", Value: 332, Status: "sourced"},
+			{Metric: "verification_access", Date: "2025-06-13", Text: "none", Status: "sourced"},
+		}}),
+		entry(t, 5, record.CentrifugeInstallation, "c-5", record.CentrifugeBody{AsOf: "2021-03-15", Site: "Natanz FEP", Machine: "IR-1", Installed: 5060, Enriching: 5060}),
+	}
+}
+
+func TestMigrationsAreIdempotent(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		if err := s.Index(context.Background(), sample(t)[:2]); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		s2 := open(t, dsn)
+		if n, err := s2.Size(context.Background()); err != nil || n != 2 {
+			t.Errorf("after reopening: size %d, %v", n, err)
+		}
+	})
+}
+
+func TestIndexQueryGet(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		ctx := context.Background()
+		if err := s.Index(ctx, sample(t)); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := s.Size(ctx); n != 6 {
+			t.Errorf("size %d, want 6", n)
+		}
+		got := func(f store.Filter) []uint64 {
+			rows, err := s.Query(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var idx []uint64
+			for _, r := range rows {
+				idx = append(idx, r.Index)
+			}
+			return idx
+		}
+		after := uint64(1)
+		cases := []struct {
+			f    store.Filter
+			want []uint64
+		}{
+			{store.Filter{Kind: "inspection_finding"}, []uint64{1, 3}},
+			{store.Filter{Site: "Fordow"}, []uint64{3}},
+			{store.Filter{From: "2025-02-05", To: "2025-02-28"}, []uint64{2}},
+			{store.Filter{Author: "iaea", After: &after, Limit: 2}, []uint64{2, 3}},
+			{store.Filter{Author: "iran"}, nil},
+		}
+		for _, c := range cases {
+			if g := got(c.f); !reflect.DeepEqual(g, c.want) {
+				t.Errorf("%+v: got %v, want %v", c.f, g, c.want)
+			}
+		}
+		r, err := s.Get(ctx, 2)
+		if err != nil || r.ID != "inv-2" || r.AsOf != "2025-02-08" || r.Role != record.RoleInspectorate || !strings.Contains(string(r.Record), `"total_kg_u":8294.4`) {
+			t.Errorf("Get(2) = %+v, %v", r, err)
+		}
+		if _, err := s.Get(ctx, 99); err != store.ErrNotFound {
+			t.Errorf("Get(99) = %v", err)
+		}
+	})
+}
+
+// Indexing is all or nothing, idempotent for the same entry, and refuses
+// another entry at an indexed position.
+func TestIndexIsTransactional(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		ctx := context.Background()
+		es := sample(t)
+		if err := s.Index(ctx, es[:3]); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Index(ctx, es[:4]); err != nil {
+			t.Fatalf("re-indexing the same entries: %v", err)
+		}
+		other := entry(t, 4, record.Notification, "other", record.NotificationBody{Subject: "x", Text: "y"})
+		clash := entry(t, 2, record.Notification, "clash", record.NotificationBody{Subject: "x", Text: "y"})
+		if err := s.Index(ctx, []store.Entry{other, clash}); err == nil {
+			t.Fatal("another entry at index 2 accepted")
+		}
+		if n, _ := s.Size(ctx); n != 4 {
+			t.Errorf("size %d after a failed batch, want 4 (nothing of it written)", n)
+		}
+	})
+}
+
+func TestFactsFromRecords(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		ctx := context.Background()
+		if err := s.Index(ctx, sample(t)); err != nil {
+			t.Fatal(err)
+		}
+		facts, err := s.Facts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := state.At(facts, calendar.MustParse("2025-02-10"))
+		if !st.Inventory.Total.Known || st.Inventory.Total.Value != 8294.4 || st.Inventory.Total.Evidence[0].Ref != "log index 2" {
+			t.Errorf("total = %+v", st.Inventory.Total)
+		}
+		if v := st.CentrifugeCount(state.CentrifugesEnriching, "Fordow", []string{"IR-6"}); v.Value != 332 {
+			t.Errorf("Fordow IR-6 = %+v", v)
+		}
+		if v := st.CentrifugeCount(state.CentrifugesEnriching, "Natanz FEP", nil); v.Value != 5060 || v.Status != state.Sourced {
+			t.Errorf("Natanz = %+v", v)
+		}
+		if later := state.At(facts, calendar.MustParse("2025-07-01")); later.Knowledge.Access != "none" {
+			t.Errorf("access = %+v", later.Knowledge)
+		}
+	})
+}
+
+// Rebuilding the index from the same entries gives the same index.
+func TestRebuildEqualsOriginal(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		ctx := context.Background()
+		es := sample(t)
+		for _, e := range es {
+			if err := s.Index(ctx, []store.Entry{e}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before, _ := s.All(ctx)
+		if err := s.Reset(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Index(ctx, es); err != nil {
+			t.Fatal(err)
+		}
+		after, _ := s.All(ctx)
+		if !reflect.DeepEqual(before, after) || len(after) != 6 {
+			t.Errorf("rebuilt index differs:\n%v\n%v", before, after)
+		}
+	})
+}
