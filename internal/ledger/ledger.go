@@ -50,6 +50,19 @@ type Options struct {
 	BatchMaxAge time.Duration
 	// WitnessTimeout bounds each witness request (default 5 s).
 	WitnessTimeout time.Duration
+	// Index, when set, indexes every accepted record: Append acknowledges
+	// a record only once it is both durably sequenced and indexed, and Open
+	// indexes whatever the log holds beyond the index (after a crash
+	// between the two).
+	Index Indexer
+}
+
+// Indexer is a queryable index of the log (package store implements it).
+type Indexer interface {
+	// Size is how many entries, from index 0, are indexed.
+	Size(ctx context.Context) (uint64, error)
+	// Index adds entries; indexing an entry again is a no-op.
+	Index(ctx context.Context, entries []record.Indexed) error
 }
 
 func (o *Options) defaults() {
@@ -267,6 +280,16 @@ func (l *Log) replay(ctx context.Context) error {
 		return fmt.Errorf("ledger: %w", err)
 	}
 	reg := &record.Registry{}
+	indexed := size
+	var missing []record.Indexed
+	if l.opts.Index != nil {
+		if indexed, err = l.opts.Index.Size(ctx); err != nil {
+			return fmt.Errorf("ledger: index: %w", err)
+		}
+		if indexed > size {
+			return fmt.Errorf("ledger: the index holds %d entries but the log only %d: the index is not of this log (rebuild it with accord reindex)", indexed, size)
+		}
+	}
 	for i := uint64(0); i < size; i += 256 {
 		eb, err := client.GetEntryBundle(ctx, l.reader.ReadEntryBundle, i/256, size)
 		if err != nil {
@@ -278,15 +301,34 @@ func (l *Log) replay(ctx context.Context) error {
 			if err != nil {
 				return fmt.Errorf("ledger: entry %d does not verify (run accord audit): %w", idx, err)
 			}
+			l.ids[s.Record.ID] = entryInfo{idx, s.Record.Author}
+			l.hashes[sha256.Sum256(e)] = idx
+			if idx >= indexed {
+				missing = append(missing, record.Indexed{Index: idx, Signed: s, Role: roleOf(reg, s)})
+			}
 			if err := reg.Apply(s, idx); err != nil {
 				return err
 			}
-			l.ids[s.Record.ID] = entryInfo{idx, s.Record.Author}
-			l.hashes[sha256.Sum256(e)] = idx
+		}
+	}
+	if len(missing) > 0 {
+		if err := l.opts.Index.Index(ctx, missing); err != nil {
+			return fmt.Errorf("ledger: indexing entries %d-%d that the index lacks: %w", missing[0].Index, missing[len(missing)-1].Index, err)
 		}
 	}
 	l.snapshot.Store(&registrySnapshot{registry: reg, next: size})
 	return nil
+}
+
+// roleOf returns the role of the key that signed s.
+func roleOf(reg *record.Registry, s *record.Signed) string {
+	if s.Record.Kind == record.Genesis {
+		return record.RoleOperator
+	}
+	if k := reg.KeyFor(s.Signer); k != nil {
+		return k.Role
+	}
+	return ""
 }
 
 // Origin is the log's origin (the operator key's name).
@@ -369,6 +411,13 @@ func (l *Log) Append(ctx context.Context, entry []byte) (Sequenced, error) {
 	l.ids[rec.ID] = entryInfo{got.Index, rec.Author}
 	l.hashes[h] = got.Index
 	l.mu.Unlock()
+	if l.opts.Index != nil {
+		if err := l.opts.Index.Index(ctx, []record.Indexed{{Index: got.Index, Signed: s, Role: roleOf(snap.registry, s)}}); err != nil {
+			// The entry is in the log; the index catches up when the log
+			// is next opened.
+			return Sequenced{Index: got.Index, ID: rec.ID, Kind: rec.Kind, Author: rec.Author}, fmt.Errorf("ledger: sequenced at index %d but not indexed: %w", got.Index, err)
+		}
+	}
 	if keyRecord {
 		next := snap.registry.Clone()
 		if cur := l.snapshot.Load(); cur != nil {

@@ -10,6 +10,14 @@ import (
 	"golang.org/x/mod/sumdb/note"
 )
 
+// Indexed is an accepted record at its log index, with the role of the
+// key that signed it: what an index of the log stores.
+type Indexed struct {
+	Index  uint64
+	Signed *Signed
+	Role   string
+}
+
 // Key is a key in the registry.
 type Key struct {
 	VKey     string `json:"key"`
@@ -66,6 +74,15 @@ func (r *Registry) findVKey(vkey string) *Key {
 		if k.VKey == vkey {
 			return k
 		}
+	}
+	return nil
+}
+
+// KeyFor returns the registered key that made a signature, or nil.
+func (r *Registry) KeyFor(sig note.Signature) *Key {
+	if k := r.find(sig.Name, sig.Hash); k != nil {
+		c := *k
+		return &c
 	}
 	return nil
 }

@@ -154,13 +154,8 @@ func stripComments(stmt string) string {
 	return strings.Join(out, "\n")
 }
 
-// Entry is a log entry to index.
-type Entry struct {
-	Index  uint64
-	Signed *record.Signed
-	// Role is the role of the key that signed the record.
-	Role string
-}
+// Entry is a log entry to index: an accepted record at its index.
+type Entry = record.Indexed
 
 // Row is an indexed record.
 type Row struct {
@@ -251,18 +246,33 @@ func nullable(s string) any {
 	return s
 }
 
-// Size is the number of entries indexed, which are always the first Size
-// entries of the log.
+// Size is the number of entries indexed from index 0 without a gap: the
+// log's entries below Size are all in the index. (Entries appended
+// concurrently may be indexed out of order; a gap closes when the missing
+// entry is indexed.)
 func (s *Store) Size(ctx context.Context) (uint64, error) {
 	var n int64
 	var maxIdx sql.NullInt64
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), MAX(log_index) FROM records`).Scan(&n, &maxIdx); err != nil {
 		return 0, err
 	}
-	if n > 0 && maxIdx.Int64 != n-1 {
-		return 0, fmt.Errorf("store: %d rows but the highest index is %d: the index has gaps (run accord reindex)", n, maxIdx.Int64)
+	if n == 0 || maxIdx.Int64 == n-1 {
+		return uint64(n), nil
 	}
-	return uint64(n), nil
+	var first sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT MIN(r.log_index + 1) FROM records r
+		WHERE NOT EXISTS (SELECT 1 FROM records n WHERE n.log_index = r.log_index + 1)`).Scan(&first)
+	if err != nil {
+		return 0, err
+	}
+	var zero int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM records WHERE log_index = 0`).Scan(&zero); err != nil {
+		return 0, err
+	}
+	if zero == 0 {
+		return 0, nil
+	}
+	return uint64(first.Int64), nil
 }
 
 // Filter selects records.
