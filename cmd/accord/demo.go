@@ -1,0 +1,334 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/ledger"
+	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/server"
+	"github.com/accordverify/accord/internal/store"
+	"github.com/spf13/cobra"
+	f_note "github.com/transparency-dev/formats/note"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// The demo's origin, and its members: party id, role, key name.
+const demoOrigin = "accord.demo/jcpoa"
+
+var demoMembers = []struct{ party, role, key string }{
+	{"iaea", record.RoleOperator, demoOrigin},
+	{"iaea", record.RoleInspectorate, "iaea"},
+	{"iran", record.RoleState, "iran"},
+	{"us", record.RoleParty, "us"},
+	{"e3", record.RoleParty, "e3"},
+	{"oman", record.RoleMediator, "oman"},
+}
+
+// The witnesses: one for each side of the agreement.
+var demoWitnesses = []struct{ party, key string }{{"us", "witness-us"}, {"iran", "witness-iran"}}
+
+type demoConfig struct {
+	dir  string
+	db   string
+	addr string
+	out  io.Writer
+	log  *slog.Logger
+}
+
+// demo is a running demo: witnesses, the log, the index and the server.
+type demo struct {
+	addr     string
+	node     *node
+	stop     func()
+	loaded   int
+	skipped  int
+	shutdown []func()
+}
+
+func defaultDemoDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "accord", "demo")
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".local", "share", "accord", "demo")
+	}
+	return "accord-demo"
+}
+
+func newDemoCmd() *cobra.Command {
+	var cfg demoConfig
+	cmd := &cobra.Command{
+		Use:   "demo [--dir DIR] [--addr HOST:PORT] [--db DSN]",
+		Short: "Set up and serve the demo: keys, witnesses, the log, the public series as signed records, the API",
+		Long: `demo creates (or reuses) a data directory with keys for the IAEA (inspectorate
+and log operator), Iran (state), the United States and the E3 (parties) and
+Oman (mediator); runs the two parties' witnesses in process; starts the
+evidence log; loads the public IAEA series and the JCPOA's events as signed
+records through the same submission path as any record; indexes them in
+SQLite (or PostgreSQL with --db); and serves the API. Restarting reuses the
+directory and adds nothing twice.`,
+		Example: `  go run ./cmd/accord demo
+  accord demo --dir /tmp/accord-demo --addr 127.0.0.1:9090
+  accord demo --db postgres://postgres@127.0.0.1:5432/test`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			cfg.out = cmd.OutOrStdout()
+			cfg.log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+			d, err := startDemo(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer d.close()
+			u := "http://" + d.addr
+			fmt.Fprintf(cfg.out, `
+Accord demo: %d records loaded, %d already there; data in %s
+Serving on %s (Ctrl-C to stop). Try:
+  curl '%s/api/v1/status?as_of=2025-02-08'
+  curl '%s/api/v1/records?kind=verified_facts&limit=5'
+  curl '%s/api/v1/records/1'
+  curl '%s/api/v1/checkpoint'
+  curl '%s/api/v1/breakout?as_of=2025-05-17'
+  curl '%s/api/v1/openapi.json'
+  accord audit --log %s
+`, d.loaded, d.skipped, cfg.dir, u, u, u, u, u, u, u, filepath.Join(cfg.dir, "log"))
+			<-ctx.Done()
+			fmt.Fprintln(cfg.out, "stopping")
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&cfg.dir, "dir", defaultDemoDir(), "data directory (keys, log, index, witness state)")
+	cmd.Flags().StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to serve on")
+	cmd.Flags().StringVar(&cfg.db, "db", "", "index database: a postgres:// URL (default: SQLite in the data directory)")
+	return cmd
+}
+
+func (d *demo) close() {
+	for i := len(d.shutdown) - 1; i >= 0; i-- {
+		d.shutdown[i]()
+	}
+}
+
+// demoKey returns the signer of a key in dir, making the key if needed.
+func demoKey(dir, name string) (note.Signer, string, string, error) {
+	base := filepath.Join(dir, strings.ReplaceAll(name, "/", "_"))
+	if _, err := os.Stat(base + ".key"); errors.Is(err, os.ErrNotExist) {
+		skey, vkey, err := note.GenerateKey(rand.Reader, name)
+		if err != nil {
+			return nil, "", "", err
+		}
+		if err := writeNew(base+".key", []byte(skey+"\n"), 0o600); err != nil {
+			return nil, "", "", err
+		}
+		if err := writeNew(base+".pub", []byte(vkey+"\n"), 0o644); err != nil {
+			return nil, "", "", err
+		}
+	}
+	s, skey, err := loadSigner(base + ".key")
+	if err != nil {
+		return nil, "", "", err
+	}
+	vkey, _, err := loadVKey(base + ".pub")
+	return s, skey, vkey, err
+}
+
+func startDemo(ctx context.Context, cfg demoConfig) (d *demo, err error) {
+	d = &demo{}
+	defer func() {
+		if err != nil {
+			d.close()
+		}
+	}()
+	keysDir := filepath.Join(cfg.dir, "keys")
+	if err := os.MkdirAll(keysDir, 0o700); err != nil {
+		return nil, err
+	}
+	signers := map[string]note.Signer{}
+	vkeys := map[string]string{}
+	for _, m := range demoMembers {
+		s, _, v, err := demoKey(keysDir, m.key)
+		if err != nil {
+			return nil, err
+		}
+		signers[m.key], vkeys[m.key] = s, v
+	}
+	operator := signers[demoOrigin]
+	opVerifier, _ := note.NewVerifier(vkeys[demoOrigin])
+
+	// The parties' witnesses, in process.
+	urls := map[string]string{}
+	var witnesses []record.WitnessEntry
+	for _, w := range demoWitnesses {
+		_, skey, vkey, err := demoKey(keysDir, w.key)
+		if err != nil {
+			return nil, err
+		}
+		cosigner, err := f_note.NewSignerForCosignatureV1(skey)
+		if err != nil {
+			return nil, err
+		}
+		wit, err := ledger.NewWitness(filepath.Join(cfg.dir, w.key+".json"), cosigner, opVerifier)
+		if err != nil {
+			return nil, err
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		srv := &http.Server{Handler: wit, ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = srv.Serve(ln) }()
+		d.shutdown = append(d.shutdown, func() { _ = srv.Close() })
+		urls[w.key] = "http://" + ln.Addr().String()
+		witnesses = append(witnesses, record.WitnessEntry{Party: w.party, Key: vkey})
+	}
+
+	// The index, then the log (which indexes what the index lacks).
+	dsn := cfg.db
+	if dsn == "" {
+		dsn = filepath.Join(cfg.dir, "index.db")
+	}
+	idx, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	d.shutdown = append(d.shutdown, func() { idx.Close() })
+	opts := ledger.Options{Dir: filepath.Join(cfg.dir, "log"), Operator: operator, WitnessURLs: urls, Index: idx}
+	var l *ledger.Log
+	if ledger.Exists(opts.Dir) {
+		l, err = ledger.Open(ctx, opts)
+	} else {
+		g := record.GenesisBody{Origin: demoOrigin, Agreement: "jcpoa", Witnesses: witnesses, WitnessesRequired: len(witnesses)}
+		for _, m := range demoMembers {
+			g.Members = append(g.Members, record.Member{Party: m.party, Role: m.role, Key: vkeys[m.key]})
+		}
+		body, _ := json.Marshal(g)
+		var genesis []byte
+		genesis, err = record.Sign(&record.Record{Schema: record.Schema, Kind: record.Genesis, ID: "genesis", Author: "iaea",
+			Created: time.Now().UTC().Truncate(time.Second), Body: body}, operator)
+		if err != nil {
+			return nil, err
+		}
+		l, err = ledger.Create(ctx, opts, genesis)
+	}
+	if err != nil {
+		return nil, err
+	}
+	d.shutdown = append(d.shutdown, func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = l.Close(cctx)
+	})
+	d.node = &node{log: l, index: idx, wait: 5 * time.Second}
+
+	// The public series and the agreement's events, as signed records.
+	entries, err := demoRecords(signers)
+	if err != nil {
+		return nil, err
+	}
+	var last uint64
+	for _, e := range entries {
+		seq, err := l.Append(ctx, e)
+		var re *ledger.RejectError
+		if errors.As(err, &re) && re.Code == "duplicate" {
+			d.skipped++
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("loading the demo records: %w", err)
+		}
+		d.loaded++
+		last = seq.Index
+	}
+	if d.loaded > 0 {
+		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_, _ = l.Receipt(rctx, last)
+		cancel()
+	}
+
+	srv := server.New(server.Config{Log: d.node, Index: d.node, LogDir: opts.Dir, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: cfg.log})
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return nil, fmt.Errorf("--addr %s: %w", cfg.addr, err)
+	}
+	d.addr = ln.Addr().String()
+	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		_ = srv.Run(sctx, ln)
+		close(done)
+	}()
+	d.shutdown = append(d.shutdown, func() { cancel(); <-done })
+	return d, nil
+}
+
+var unsafeID = regexp.MustCompile(`[^A-Za-z0-9._:-]+`)
+
+// demoRecords turns the public series into verified_facts records signed
+// by the IAEA demo key, one per report row (and one per row's notes), and
+// the JCPOA's events of the demo parties into notifications they sign.
+func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
+	type group struct {
+		ref   string
+		facts []record.Fact
+		date  string
+	}
+	var groups []*group
+	byRef := map[string]*group{}
+	for _, f := range dataset.Embedded().Facts() {
+		ev := f.Evidence[0]
+		g := byRef[ev.Ref]
+		if g == nil {
+			g = &group{ref: ev.Ref}
+			byRef[ev.Ref] = g
+			groups = append(groups, g)
+		}
+		note := strings.TrimSpace(strings.Join([]string{ev.Document, ev.Source, ev.Note}, "; "))
+		g.facts = append(g.facts, record.Fact{Metric: string(f.Metric), Date: f.Date.String(), Site: f.Site, Machine: f.Machine,
+			LevelPct: f.LevelPct, AssayPct: f.AssayPct, Value: f.Value, Text: f.Text, Qualifier: string(f.Qualifier), Status: string(f.Status), Note: note})
+		g.date = max(g.date, f.Date.String())
+	}
+	var out [][]byte
+	for _, g := range groups {
+		body, _ := json.Marshal(record.FactsBody{Source: "public series " + g.ref, Facts: g.facts})
+		created, _ := time.Parse(time.DateOnly, g.date)
+		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.VerifiedFacts, ID: "series-" + unsafeID.ReplaceAllString(g.ref, "-"),
+			Author: "iaea", Created: created, Body: body}, signers["iaea"])
+		if err != nil {
+			return nil, fmt.Errorf("series %s: %w", g.ref, err)
+		}
+		out = append(out, s)
+	}
+	for _, e := range agreement.JCPOA().Events {
+		signer, ok := signers[e.Party]
+		if !ok || e.Party == "iaea" {
+			continue
+		}
+		body, _ := json.Marshal(record.NotificationBody{Subject: e.Kind, Text: e.Title + " (source: " + e.Source + ")", Paragraph: e.Ref})
+		created, _ := time.Parse(time.DateOnly, e.Date.String())
+		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.Notification, ID: "jcpoa-event-" + e.ID,
+			Author: e.Party, Created: created, Body: body}, signer)
+		if err != nil {
+			return nil, fmt.Errorf("event %s: %w", e.ID, err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}

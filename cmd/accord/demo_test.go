@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/record"
+)
+
+func get(t *testing.T, url string, v any) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if v != nil {
+		if err := json.Unmarshal(b, v); err != nil {
+			t.Fatalf("%s: %v\n%s", url, err, b)
+		}
+	}
+	return resp.StatusCode
+}
+
+func demoStores(t *testing.T) map[string]string {
+	dbs := map[string]string{"sqlite": ""}
+	if dsn := os.Getenv("ACCORD_TEST_POSTGRES"); dsn != "" {
+		dbs["postgres"] = dsn
+	} else {
+		t.Log("PostgreSQL part skipped: set ACCORD_TEST_POSTGRES to a DSN (CI sets it)")
+	}
+	return dbs
+}
+
+// The demo loads the public series through the submission path and serves
+// the same status as the dataset gives, on SQLite and on PostgreSQL.
+func TestDemoServesTheAPI(t *testing.T) {
+	for name, dsn := range demoStores(t) {
+		t.Run(name, func(t *testing.T) {
+			if dsn != "" {
+				dsn = freshPostgres(t, dsn)
+			}
+			dir := t.TempDir()
+			ctx := context.Background()
+			d, err := startDemo(ctx, demoConfig{dir: dir, db: dsn, addr: "127.0.0.1:0", out: io.Discard})
+			if err != nil {
+				t.Fatal(err)
+			}
+			base := "http://" + d.addr
+			if d.loaded < 40 || d.skipped != 0 {
+				t.Fatalf("loaded %d, skipped %d", d.loaded, d.skipped)
+			}
+
+			// Status from the indexed records equals status from the dataset.
+			var got compliance.Overview
+			if code := get(t, base+"/api/v1/status?as_of=2025-02-08&samples=200", &got); code != 200 {
+				t.Fatalf("status: HTTP %d", code)
+			}
+			want, err := compliance.OverviewAt(agreement.JCPOA(), dataset.Embedded().Facts(), calendar.MustParse("2025-02-08"), compliance.Options{Convention: enrich.WGU25, Samples: 200, Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if *got.Inventory.TotalKgU != 8294.4 || len(got.Findings) != len(want.Findings) {
+				t.Fatalf("total %v, %d findings", got.Inventory.TotalKgU, len(got.Findings))
+			}
+			for i, f := range got.Findings {
+				w := want.Findings[i]
+				if f.Status != w.Status || (f.Observed == nil) != (w.Observed == nil) || (f.Observed != nil && *f.Observed != *w.Observed) {
+					t.Errorf("%s: from records %s %v, from the dataset %s %v", f.Commitment, f.Status, f.Observed, w.Status, w.Observed)
+				}
+			}
+			if *got.Breakout.FirstSQDays != *want.Breakout.FirstSQDays {
+				t.Errorf("breakout %v vs %v", *got.Breakout.FirstSQDays, *want.Breakout.FirstSQDays)
+			}
+
+			// Submit a record signed by the demo IAEA key; it comes back with a receipt.
+			signer, _, err := loadSigner(filepath.Join(dir, "keys", "iaea.key"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := json.Marshal(record.FindingBody{Site: "Fordow", Date: "2026-02-01", Finding: "cameras restored", Verdict: "consistent"})
+			signed, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.InspectionFinding, ID: "test-finding", Author: "iaea", Created: time.Now().UTC(), Body: body}, signer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			post := func() (int, map[string]any) {
+				resp, err := http.Post(base+"/api/v1/records", "text/plain", strings.NewReader(string(signed)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				var m map[string]any
+				_ = json.NewDecoder(resp.Body).Decode(&m)
+				return resp.StatusCode, m
+			}
+			code, sub := post()
+			if code != 201 || sub["receipt"] == nil {
+				t.Fatalf("submit: HTTP %d %v", code, sub)
+			}
+			index := uint64(sub["index"].(float64))
+			if code, e := post(); code != 409 || !strings.Contains(e["error"].(map[string]any)["message"].(string), "already") {
+				t.Errorf("resubmit: HTTP %d %v", code, e)
+			}
+			var one map[string]any
+			if code := get(t, base+"/api/v1/records/"+strconv.FormatUint(index, 10), &one); code != 200 || one["receipt"] == nil {
+				t.Errorf("record %d: HTTP %d %v", index, code, one)
+			}
+			var list struct {
+				Records []map[string]any `json:"records"`
+			}
+			if code := get(t, base+"/api/v1/records?kind=inspection_finding&site=Fordow", &list); code != 200 || len(list.Records) != 1 {
+				t.Errorf("query: HTTP %d, %d records", code, len(list.Records))
+			}
+			if code := get(t, base+"/log/checkpoint", nil); code != 200 {
+				t.Errorf("/log/checkpoint: HTTP %d", code)
+			}
+			d.close()
+
+			// A restart reuses everything and adds nothing twice.
+			d2, err := startDemo(ctx, demoConfig{dir: dir, db: dsn, addr: "127.0.0.1:0", out: io.Discard})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d2.close()
+			if d2.loaded != 0 || d2.skipped != d.loaded {
+				t.Errorf("restart loaded %d, skipped %d; want 0 and %d", d2.loaded, d2.skipped, d.loaded)
+			}
+		})
+	}
+}

@@ -1,0 +1,546 @@
+// Package server is Accord's JSON API (/api/v1) over the evidence log and
+// its index. It declares the small interfaces it consumes; cmd/accord
+// wires the ledger and the store to them.
+package server
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/state"
+)
+
+//go:embed openapi.json
+var openAPI []byte
+
+// OpenAPI returns the API's OpenAPI document.
+func OpenAPI() []byte { return openAPI }
+
+// Log accepts signed records.
+type Log interface {
+	// Submit appends a signed record, indexes it, and waits briefly for its
+	// receipt (nil when not yet published). A rejection is an *Error.
+	Submit(ctx context.Context, entry []byte) (Submitted, error)
+	// Receipt returns the receipt of the entry at index against the latest
+	// published checkpoint.
+	Receipt(ctx context.Context, index uint64) (json.RawMessage, error)
+	// Checkpoint returns the latest published checkpoint.
+	Checkpoint(ctx context.Context) ([]byte, error)
+}
+
+// Submitted is an accepted record.
+type Submitted struct {
+	Index   uint64          `json:"index"`
+	ID      string          `json:"id"`
+	Kind    string          `json:"kind"`
+	Author  string          `json:"author"`
+	Receipt json.RawMessage `json:"receipt"`
+}
+
+// Index reads the log's index.
+type Index interface {
+	Query(ctx context.Context, f Filter) ([]Row, error)
+	Get(ctx context.Context, index uint64) (Row, error)
+	Facts(ctx context.Context) ([]state.Fact, error)
+}
+
+// Filter selects records (see GET /api/v1/records).
+type Filter struct {
+	Kind, Author, Site, From, To string
+	After                        *uint64
+	Limit                        int
+}
+
+// Row is an indexed record.
+type Row struct {
+	Index   uint64          `json:"index"`
+	ID      string          `json:"id"`
+	Kind    string          `json:"kind"`
+	Author  string          `json:"author"`
+	Role    string          `json:"author_role"`
+	Created time.Time       `json:"created"`
+	Site    string          `json:"site,omitempty"`
+	AsOf    string          `json:"as_of,omitempty"`
+	SHA256  string          `json:"entry_sha256"`
+	Record  json.RawMessage `json:"record"`
+}
+
+// ErrNotFound is what Index.Get returns for an index it lacks.
+var ErrNotFound = errors.New("not found")
+
+// Error is an API error: the HTTP status, a code, a message for people and
+// the field at fault.
+type Error struct {
+	Status  int    `json:"-"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Config configures a server.
+type Config struct {
+	Log       Log
+	Index     Index
+	LogDir    string // served read-only under /log/ (tlog-tiles)
+	Agreement *agreement.Agreement
+	Dataset   *dataset.Dataset
+	Logger    *slog.Logger
+	// MaxBodyBytes bounds request bodies (default 70,000: one record).
+	MaxBodyBytes int64
+}
+
+// Server serves the API.
+type Server struct {
+	cfg Config
+	mux *http.ServeMux
+}
+
+// New returns a server; routes are registered once.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 70_000
+	}
+	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	for _, r := range s.routes() {
+		s.mux.HandleFunc(r.pattern, r.handler)
+	}
+	return s
+}
+
+type route struct {
+	pattern string
+	handler http.HandlerFunc
+}
+
+// Routes lists the method-and-path patterns the server answers.
+func (s *Server) Routes() []string {
+	var out []string
+	for _, r := range s.routes() {
+		out = append(out, r.pattern)
+	}
+	return out
+}
+
+func (s *Server) routes() []route {
+	return []route{
+		{"GET /healthz", s.healthz},
+		{"GET /readyz", s.readyz},
+		{"GET /api/v1/openapi.json", s.openapi},
+		{"POST /api/v1/records", s.submit},
+		{"GET /api/v1/records", s.records},
+		{"GET /api/v1/records/{index}", s.record},
+		{"GET /api/v1/checkpoint", s.checkpoint},
+		{"GET /api/v1/status", s.status},
+		{"GET /api/v1/timeline", s.timeline},
+		{"GET /api/v1/breakout", s.breakoutAt},
+		{"POST /api/v1/breakout", s.breakoutScenario},
+		{"GET /api/v1/dataset", s.dataset},
+		{"GET /api/v1/agreements", s.agreements},
+		{"GET /api/v1/clock", s.clock},
+		{"GET /log/{path...}", s.logFiles},
+	}
+}
+
+// ServeHTTP logs each request and sets the headers every answer carries.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	rw := &statusWriter{ResponseWriter: w, status: 200}
+	s.mux.ServeHTTP(rw, r)
+	s.cfg.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", rw.status, "duration", time.Since(start))
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+// fail writes an error; anything that is not an *Error is a 500 whose
+// text is logged, not sent.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var e *Error
+	if !errors.As(err, &e) {
+		s.cfg.Logger.Error("internal error", "path", r.URL.Path, "err", err)
+		e = &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error"}
+	}
+	writeJSON(w, e.Status, map[string]*Error{"error": e})
+}
+
+func badRequest(field, format string, a ...any) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: "invalid", Field: field, Message: fmt.Sprintf(format, a...)}
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, 200, map[string]string{"status": "ok"})
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.cfg.Index.Query(r.Context(), Filter{Limit: 1}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, err := s.cfg.Log.Checkpoint(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, 200, map[string]string{"status": "ready"})
+}
+
+func (s *Server) openapi(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(openAPI)
+}
+
+func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxBodyBytes+1))
+	if err != nil {
+		s.fail(w, r, badRequest("body", "cannot read the request body"))
+		return
+	}
+	if int64(len(body)) > s.cfg.MaxBodyBytes {
+		s.fail(w, r, &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Field: "body", Message: fmt.Sprintf("a signed record is at most %d bytes", s.cfg.MaxBodyBytes)})
+		return
+	}
+	sub, err := s.cfg.Log.Submit(r.Context(), body)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	status := http.StatusCreated
+	if sub.Receipt == nil {
+		status = http.StatusAccepted // stored; the receipt waits for the witnesses
+	}
+	writeJSON(w, status, sub)
+}
+
+func (s *Server) records(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := Filter{Kind: q.Get("kind"), Author: q.Get("author"), Site: q.Get("site"), From: q.Get("from"), To: q.Get("to")}
+	for _, d := range []struct{ name, v string }{{"from", f.From}, {"to", f.To}} {
+		if d.v != "" {
+			if _, err := calendar.Parse(d.v); err != nil {
+				s.fail(w, r, badRequest(d.name, "%v", err))
+				return
+			}
+		}
+	}
+	if v := q.Get("after"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			s.fail(w, r, badRequest("after", "must be a log index, got %q", v))
+			return
+		}
+		f.After = &n
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			s.fail(w, r, badRequest("limit", "must be in [1, 1000], got %q", v))
+			return
+		}
+		f.Limit = n
+	}
+	rows, err := s.cfg.Index.Query(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	resp := map[string]any{"records": rows}
+	if len(rows) > 0 {
+		resp["next_after"] = rows[len(rows)-1].Index
+	}
+	writeJSON(w, 200, resp)
+}
+
+func (s *Server) record(w http.ResponseWriter, r *http.Request) {
+	idx, err := strconv.ParseUint(r.PathValue("index"), 10, 64)
+	if err != nil {
+		s.fail(w, r, badRequest("index", "must be a log index, got %q", r.PathValue("index")))
+		return
+	}
+	row, err := s.cfg.Index.Get(r.Context(), idx)
+	if errors.Is(err, ErrNotFound) {
+		s.fail(w, r, &Error{Status: http.StatusNotFound, Code: "not_found", Field: "index", Message: fmt.Sprintf("no record at index %d", idx)})
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	receipt, err := s.cfg.Log.Receipt(r.Context(), idx)
+	if err != nil {
+		receipt = nil // not yet published
+	}
+	writeJSON(w, 200, map[string]any{"record": row, "receipt": receipt})
+}
+
+func (s *Server) checkpoint(w http.ResponseWriter, r *http.Request) {
+	cp, err := s.cfg.Log.Checkpoint(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write(cp)
+}
+
+// asOf reads the required as_of parameter.
+func asOf(r *http.Request) (calendar.Date, error) {
+	v := r.URL.Query().Get("as_of")
+	if v == "" {
+		return calendar.Date{}, badRequest("as_of", "is required (YYYY-MM-DD)")
+	}
+	d, err := calendar.Parse(v)
+	if err != nil {
+		return d, badRequest("as_of", "%v", err)
+	}
+	return d, nil
+}
+
+// options reads the breakout parameters shared by status and breakout.
+func options(r *http.Request) (compliance.Options, error) {
+	q := r.URL.Query()
+	opt := compliance.Options{Convention: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed}
+	if v := q.Get("convention"); v != "" {
+		c, err := enrich.ParseConvention(v)
+		if err != nil {
+			return opt, badRequest("convention", "must be wgu25 or iaea, got %q", v)
+		}
+		opt.Convention = c
+	}
+	if v := q.Get("samples"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100_000 {
+			return opt, badRequest("samples", "must be in [1, 100000], got %q", v)
+		}
+		opt.Samples = n
+	}
+	if v := q.Get("seed"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return opt, badRequest("seed", "must be a whole number, got %q", v)
+		}
+		opt.Seed = n
+	}
+	return opt, nil
+}
+
+func (s *Server) facts(ctx context.Context) ([]state.Fact, error) { return s.cfg.Index.Facts(ctx) }
+
+// status answers the same JSON as accord status --json, from the
+// indexed records.
+func (s *Server) status(w http.ResponseWriter, r *http.Request) {
+	date, err := asOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	opt, err := options(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	facts, err := s.facts(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	o, err := compliance.OverviewAt(s.cfg.Agreement, facts, date, opt)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, 200, o)
+}
+
+func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
+	facts, err := s.facts(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, 200, compliance.Timeline(s.cfg.Agreement, facts, compliance.Dates(s.cfg.Agreement, facts)))
+}
+
+func (s *Server) breakoutAt(w http.ResponseWriter, r *http.Request) {
+	date, err := asOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	opt, err := options(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	facts, err := s.facts(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sc, notes := compliance.BreakoutScenario(state.At(facts, date), opt.Convention)
+	s.estimate(w, r, sc, opt, notes)
+}
+
+// breakoutScenario estimates a posted what-if scenario (YAML or JSON).
+func (s *Server) breakoutScenario(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		s.fail(w, r, badRequest("body", "cannot read the request body"))
+		return
+	}
+	opt, err := options(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sc, err := breakout.ParseScenario(body)
+	if err != nil {
+		var fe *breakout.FieldError
+		if errors.As(err, &fe) {
+			s.fail(w, r, badRequest(fe.Field, "%s", fe.Rule))
+			return
+		}
+		s.fail(w, r, badRequest("body", "%v", err))
+		return
+	}
+	s.estimate(w, r, sc, opt, nil)
+}
+
+func (s *Server) estimate(w http.ResponseWriter, r *http.Request, sc breakout.Scenario, opt compliance.Options, notes []string) {
+	res, err := breakout.Estimate(sc)
+	if err == nil {
+		res.Uncertainty, err = breakout.Band(sc, opt.Samples, opt.Seed)
+	}
+	if err != nil {
+		var fe *breakout.FieldError
+		if errors.As(err, &fe) {
+			s.fail(w, r, badRequest(fe.Field, "%s", fe.Rule))
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, 200, map[string]any{"breakout": res, "notes": notes})
+}
+
+func (s *Server) dataset(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Dataset == nil {
+		s.fail(w, r, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no dataset configured"})
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if err := s.cfg.Dataset.WriteJSON(w); err != nil {
+		s.cfg.Logger.Error("dataset", "err", err)
+	}
+}
+
+func (s *Server) agreements(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, 200, []*agreement.Agreement{s.cfg.Agreement})
+}
+
+func (s *Server) clock(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	at := calendar.Today()
+	if v := q.Get("at"); v != "" {
+		d, err := calendar.Parse(v)
+		if err != nil {
+			s.fail(w, r, badRequest("at", "%v", err))
+			return
+		}
+		at = d
+	}
+	var evs []agreement.ClockEvent
+	for _, v := range q["event"] {
+		e, err := agreement.ParseClockEvent(v)
+		if err != nil {
+			s.fail(w, r, badRequest("event", "%v", err))
+			return
+		}
+		evs = append(evs, e)
+	}
+	if len(evs) == 0 {
+		evs = s.cfg.Agreement.EventClocks()
+	}
+	ds, err := s.cfg.Agreement.Clocks(evs, at)
+	if err != nil {
+		s.fail(w, r, badRequest("event", "%v", err))
+		return
+	}
+	writeJSON(w, 200, map[string]any{"at": at, "deadlines": ds})
+}
+
+// logFiles serves the log's tlog-tiles files (checkpoint, tile/...), and
+// nothing else of the directory.
+func (s *Server) logFiles(w http.ResponseWriter, r *http.Request) {
+	p := r.PathValue("path")
+	if p != "checkpoint" && !strings.HasPrefix(p, "tile/") || strings.Contains(p, "..") {
+		s.fail(w, r, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such log file"})
+		return
+	}
+	full := filepath.Join(s.cfg.LogDir, filepath.FromSlash(p))
+	if _, err := os.Stat(full); err != nil {
+		s.fail(w, r, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such log file"})
+		return
+	}
+	if p == "checkpoint" {
+		w.Header().Set("Cache-Control", "no-cache")
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+	}
+	http.ServeFile(w, r, full)
+}
+
+// Run serves on ln until ctx is done, then shuts down gracefully:
+// requests in flight finish (bounded by 10 s).
+func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}

@@ -1,0 +1,106 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/server"
+	"github.com/accordverify/accord/internal/state"
+)
+
+type fake struct{}
+
+func (fake) Submit(context.Context, []byte) (server.Submitted, error) {
+	return server.Submitted{}, &server.Error{Status: 403, Code: "key", Message: "key mallory: signed by no key the registry trusts"}
+}
+func (fake) Receipt(context.Context, uint64) (json.RawMessage, error) { return nil, nil }
+func (fake) Checkpoint(context.Context) ([]byte, error)               { return []byte("origin\n0\nAAAA\n"), nil }
+func (fake) Query(context.Context, server.Filter) ([]server.Row, error) {
+	return []server.Row{}, nil
+}
+func (fake) Get(context.Context, uint64) (server.Row, error) { return server.Row{}, server.ErrNotFound }
+func (fake) Facts(context.Context) ([]state.Fact, error)     { return nil, nil }
+func newServer() *server.Server {
+	return server.New(server.Config{Log: fake{}, Index: fake{}, LogDir: os.TempDir(), Agreement: agreement.JCPOA()})
+}
+
+// Every route the server answers is in the OpenAPI document, and the
+// document in docs/ is the one served.
+func TestOpenAPICoversEveryRoute(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(server.OpenAPI(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range newServer().Routes() {
+		method, path, _ := strings.Cut(r, " ")
+		path = strings.ReplaceAll(path, "{path...}", "{path}")
+		ops, ok := doc.Paths[path]
+		if !ok {
+			t.Errorf("route %s: path %s not in openapi.json", r, path)
+			continue
+		}
+		if _, ok := ops[strings.ToLower(method)]; !ok {
+			t.Errorf("route %s: method not in openapi.json", r)
+		}
+	}
+	docs, err := os.ReadFile("../../docs/api/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(docs, server.OpenAPI()) {
+		t.Error("docs/api/openapi.json differs from internal/server/openapi.json (copy it)")
+	}
+}
+
+func TestErrorsNameTheFieldAndLeakNothing(t *testing.T) {
+	h := newServer()
+	cases := []struct {
+		method, url, body string
+		status            int
+		code, field       string
+	}{
+		{"GET", "/api/v1/status", "", 400, "invalid", "as_of"},
+		{"GET", "/api/v1/status?as_of=2025-13-01", "", 400, "invalid", "as_of"},
+		{"GET", "/api/v1/status?as_of=2025-02-08&convention=nato", "", 400, "invalid", "convention"},
+		{"GET", "/api/v1/records?limit=5000", "", 400, "invalid", "limit"},
+		{"GET", "/api/v1/records?from=yesterday", "", 400, "invalid", "from"},
+		{"GET", "/api/v1/records/abc", "", 400, "invalid", "index"},
+		{"GET", "/api/v1/records/7", "", 404, "not_found", "index"},
+		{"POST", "/api/v1/records", "x", 403, "key", ""},
+		{"POST", "/api/v1/records", strings.Repeat("x", 80_000), 413, "too_large", "body"},
+		{"POST", "/api/v1/breakout", "fleet: [{machine: IR-6, count: 696, efficiency: 1.5}]\ntarget: {assay_pct: 90, quantity_sq: 1, convention: wgu25}", 400, "invalid", "fleet[0].efficiency"},
+		{"GET", "/api/v1/clock?event=coup:2025-01-01", "", 400, "invalid", "event"},
+		{"GET", "/log/keys/operator.key", "", 404, "not_found", ""},
+	}
+	for _, c := range cases {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(c.method, c.url, strings.NewReader(c.body)))
+		var e struct {
+			Error server.Error `json:"error"`
+		}
+		if rec.Code != c.status || json.Unmarshal(rec.Body.Bytes(), &e) != nil || e.Error.Code != c.code || e.Error.Field != c.field || e.Error.Message == "" {
+			t.Errorf("%s %s: HTTP %d %s, want %d code %s field %s", c.method, c.url, rec.Code, rec.Body, c.status, c.code, c.field)
+		}
+		if rec.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: security header missing", c.url)
+		}
+	}
+}
+
+func TestWhatIfBreakout(t *testing.T) {
+	rec := httptest.NewRecorder()
+	body := `{"inventory":[{"mass_kg_u":274.8,"assay_pct":60}],"fleet":[{"machine":"IR-6","count":696,"swu_per_year":3.5}],"target":{"assay_pct":90,"quantity_sq":1,"convention":"wgu25"},"tails_pct":{"60":20}}`
+	newServer().ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/breakout", strings.NewReader(body)))
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"first_sq_days": 8.39`) {
+		t.Errorf("HTTP %d %s", rec.Code, rec.Body)
+	}
+}
