@@ -79,4 +79,3 @@ func (n *node) Facts(ctx context.Context) ([]state.Fact, error) { return n.index
 
 var _ server.Log = (*node)(nil)
 var _ server.Index = (*node)(nil)
-
