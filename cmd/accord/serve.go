@@ -4,7 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
 	"time"
+
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/dataset"
+	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
@@ -79,3 +90,132 @@ func (n *node) Facts(ctx context.Context) ([]state.Fact, error) { return n.index
 
 var _ server.Log = (*node)(nil)
 var _ server.Index = (*node)(nil)
+
+// logFlags are the flags that open an existing log as its writer.
+type logFlags struct {
+	dir, operatorKey, db string
+	witnessURLs          []string
+}
+
+func (f *logFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.dir, "dir", "", "the log directory (made by accord log init)")
+	cmd.Flags().StringVar(&f.operatorKey, "operator-key", "", "the operator's private key file")
+	cmd.Flags().StringVar(&f.db, "db", "", "the index: a postgres:// URL, or a SQLite file (default DIR.index.db beside the log)")
+	cmd.Flags().StringArrayVar(&f.witnessURLs, "witness-url", nil, "NAME=URL overriding a witness address of the genesis record")
+}
+
+func (f *logFlags) open(ctx context.Context) (*ledger.Log, *store.Store, error) {
+	if f.dir == "" || f.operatorKey == "" {
+		return nil, nil, usageError{errors.New("--dir and --operator-key are required")}
+	}
+	op, _, err := loadSigner(f.operatorKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	urls := map[string]string{}
+	for _, w := range f.witnessURLs {
+		name, u, ok := strings.Cut(w, "=")
+		if !ok {
+			return nil, nil, usageError{fmt.Errorf("--witness-url %q: want NAME=URL", w)}
+		}
+		urls[name] = u
+	}
+	dsn := f.db
+	if dsn == "" {
+		dsn = strings.TrimSuffix(f.dir, "/") + ".index.db"
+	}
+	idx, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := ledger.Open(ctx, ledger.Options{Dir: f.dir, Operator: op, WitnessURLs: urls, Index: idx})
+	if err != nil {
+		idx.Close()
+		return nil, nil, err
+	}
+	return l, idx, nil
+}
+
+func newServeCmd() *cobra.Command {
+	var (
+		lf   logFlags
+		addr string
+	)
+	cmd := &cobra.Command{
+		Use:   "serve --dir DIR --operator-key KEY [--db DSN] [--addr HOST:PORT]",
+		Short: "Serve the JSON API over a log and its index (SQLite by default, PostgreSQL with --db)",
+		Example: `  accord serve --dir evidence --operator-key keys/accord.example_jcpoa.key
+  accord serve --dir evidence --operator-key keys/accord.example_jcpoa.key --db postgres://postgres@127.0.0.1:5432/accord`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			l, idx, err := lf.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer idx.Close()
+			defer func() {
+				cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				_ = l.Close(cctx)
+			}()
+			n := &node{log: l, index: idx, wait: 5 * time.Second}
+			logger := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))
+			srv := server.New(server.Config{Log: n, Index: n, LogDir: lf.dir, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: logger})
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return err
+			}
+			logger.Info("serving", "addr", ln.Addr().String(), "log", lf.dir, "index", idx.Dialect())
+			return srv.Run(ctx, ln)
+		},
+	}
+	lf.register(cmd)
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to serve on")
+	return cmd
+}
+
+func newReindexCmd() *cobra.Command {
+	var lf logFlags
+	cmd := &cobra.Command{
+		Use:   "reindex --dir DIR --operator-key KEY [--db DSN]",
+		Short: "Rebuild the index from the log",
+		Long: `reindex empties the index and rebuilds it from every entry of the log,
+replaying the key registry. The index holds nothing the log lacks, so this
+is always safe; run it after restoring a database or on suspicion.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			dsn := lf.db
+			if dsn == "" {
+				dsn = strings.TrimSuffix(lf.dir, "/") + ".index.db"
+			}
+			idx, err := store.Open(ctx, dsn)
+			if err != nil {
+				return err
+			}
+			if err := idx.Reset(ctx); err != nil {
+				idx.Close()
+				return err
+			}
+			idx.Close()
+			l, idx, err := lf.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer idx.Close()
+			cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			_ = l.Close(cctx)
+			n, err := idx.Size(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "reindexed %d entries into %s\n", n, idx.Dialect())
+			return nil
+		},
+	}
+	lf.register(cmd)
+	return cmd
+}
