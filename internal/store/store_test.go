@@ -33,7 +33,7 @@ func eachStore(t *testing.T, test func(t *testing.T, dsn string)) {
 }
 
 // postgresDSN makes a fresh schema and returns a DSN that uses it.
-func postgresDSN(t *testing.T) string {
+func postgresDSN(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv("ACCORD_TEST_POSTGRES")
 	if dsn == "" {
@@ -74,7 +74,7 @@ var signer = func() note.Signer {
 	return s
 }()
 
-func entry(t *testing.T, index uint64, kind record.Kind, id string, body any) store.Entry {
+func entry(t testing.TB, index uint64, kind record.Kind, id string, body any) store.Entry {
 	t.Helper()
 	b, _ := json.Marshal(body)
 	r := &record.Record{Schema: record.Schema, Kind: kind, ID: id, Author: "iaea", Created: time.Date(2026, 1, 1, 0, 0, int(index), 0, time.UTC), Body: b}
