@@ -103,13 +103,13 @@ directory and adds nothing twice.`,
 Accord demo: %d records loaded, %d already there; data in %s
 Serving on %s (Ctrl-C to stop). Try:
   curl '%s/api/v1/status?as_of=2025-02-08'
-  curl '%s/api/v1/records?kind=verified_facts&limit=5'
-  curl '%s/api/v1/records/1'
   curl '%s/api/v1/checkpoint'
   curl '%s/api/v1/breakout?as_of=2025-05-17'
   curl '%s/api/v1/openapi.json'
+  TOKEN=$(accord token --server %s --key %s)
+  curl -H "Authorization: Bearer $TOKEN" '%s/api/v1/records?kind=verified_facts&limit=5'
   accord audit --log %s
-`, d.loaded, d.skipped, cfg.dir, u, u, u, u, u, u, u, filepath.Join(cfg.dir, "log"))
+`, d.loaded, d.skipped, cfg.dir, u, u, u, u, u, u, filepath.Join(cfg.dir, "keys", "iaea.key"), u, filepath.Join(cfg.dir, "log"))
 			<-ctx.Done()
 			fmt.Fprintln(cfg.out, "stopping")
 			return nil
@@ -263,7 +263,8 @@ func startDemo(ctx context.Context, cfg demoConfig) (d *demo, err error) {
 		cancel()
 	}
 
-	srv := server.New(server.Config{Log: d.node, Index: d.node, LogDir: opts.Dir, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: cfg.log})
+	srv := server.New(server.Config{Log: d.node, Index: d.node, LogDir: opts.Dir, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: cfg.log,
+		Auth: auth{idx, l}, Keys: auth{idx, l}})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return nil, fmt.Errorf("--addr %s: %w", cfg.addr, err)

@@ -20,9 +20,13 @@ import (
 	"github.com/accordverify/accord/internal/record"
 )
 
-func get(t *testing.T, url string, v any) int {
+func get(t *testing.T, url string, v any, token ...string) int {
 	t.Helper()
-	resp, err := http.Get(url)
+	req, _ := http.NewRequest("GET", url, nil)
+	if len(token) > 0 {
+		req.Header.Set("Authorization", "Bearer "+token[0])
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,14 +119,22 @@ func TestDemoServesTheAPI(t *testing.T) {
 			if code, e := post(); code != 409 || !strings.Contains(e["error"].(map[string]any)["message"].(string), "already") {
 				t.Errorf("resubmit: HTTP %d %v", code, e)
 			}
+			// Reading records takes a read token, obtained with a registered key.
+			if code := get(t, base+"/api/v1/records/1", nil); code != 401 {
+				t.Errorf("records without a token: HTTP %d, want 401", code)
+			}
+			tok, err := readToken(base, signer)
+			if err != nil {
+				t.Fatal(err)
+			}
 			var one map[string]any
-			if code := get(t, base+"/api/v1/records/"+strconv.FormatUint(index, 10), &one); code != 200 || one["receipt"] == nil {
+			if code := get(t, base+"/api/v1/records/"+strconv.FormatUint(index, 10), &one, tok); code != 200 || one["receipt"] == nil {
 				t.Errorf("record %d: HTTP %d %v", index, code, one)
 			}
 			var list struct {
 				Records []map[string]any `json:"records"`
 			}
-			if code := get(t, base+"/api/v1/records?kind=inspection_finding&site=Fordow", &list); code != 200 || len(list.Records) != 1 {
+			if code := get(t, base+"/api/v1/records?kind=inspection_finding&site=Fordow", &list, tok); code != 200 || len(list.Records) != 1 {
 				t.Errorf("query: HTTP %d, %d records", code, len(list.Records))
 			}
 			if code := get(t, base+"/log/checkpoint", nil); code != 200 {

@@ -65,7 +65,7 @@ assumptions, steps and uncertainty band.`,
 		Args:          cobra.NoArgs,
 	}
 	root.AddCommand(newSWUCmd(), newBreakoutCmd(), newMachinesCmd(), newDataCmd(), newStatusCmd(), newTimelineCmd(), newClockCmd(), newAgreementCmd(),
-		newKeygenCmd(), newLogCmd(), newRecordCmd(), newReceiptCmd(), newWitnessCmd(), newAuditCmd(), newDemoCmd(), newServeCmd(), newReindexCmd())
+		newKeygenCmd(), newLogCmd(), newRecordCmd(), newReceiptCmd(), newWitnessCmd(), newAuditCmd(), newDemoCmd(), newServeCmd(), newReindexCmd(), newTokenCmd())
 	return root
 }
 

@@ -162,7 +162,8 @@ func newServeCmd() *cobra.Command {
 			}()
 			n := &node{log: l, index: idx, wait: 5 * time.Second}
 			logger := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))
-			srv := server.New(server.Config{Log: n, Index: n, LogDir: lf.dir, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: logger})
+			srv := server.New(server.Config{Log: n, Index: n, LogDir: lf.dir, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: logger,
+				Auth: auth{idx, l}, Keys: auth{idx, l}})
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return err
@@ -219,3 +220,34 @@ is always safe; run it after restoring a database or on suspicion.`,
 	lf.register(cmd)
 	return cmd
 }
+
+// auth adapts the store and the ledger's registry to the server's Auth
+// and Keys.
+type auth struct {
+	index *store.Store
+	log   *ledger.Log
+}
+
+func (a auth) SaveChallenge(ctx context.Context, nonce string, expires time.Time) error {
+	return a.index.SaveChallenge(ctx, nonce, expires)
+}
+
+func (a auth) TakeChallenge(ctx context.Context, nonce string, now time.Time) (bool, error) {
+	return a.index.TakeChallenge(ctx, nonce, now)
+}
+
+func (a auth) SaveToken(ctx context.Context, t server.Token) error {
+	return a.index.SaveToken(ctx, store.Token(t))
+}
+
+func (a auth) LookupToken(ctx context.Context, sha string) (server.Token, error) {
+	t, err := a.index.LookupToken(ctx, sha)
+	return server.Token(t), err
+}
+
+func (a auth) Identify(signed []byte) (server.Identity, error) {
+	id, err := a.log.Identify(signed)
+	return server.Identity(id), err
+}
+
+func (a auth) Current(name string, hash uint32) bool { return a.log.KeyCurrent(name, hash) }

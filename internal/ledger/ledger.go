@@ -337,6 +337,33 @@ func (l *Log) Origin() string { return l.origin }
 // Registry returns a snapshot of the keys.
 func (l *Log) Registry() []record.Key { return l.snapshot.Load().registry.Keys() }
 
+// Identity is a registered key that signed a note.
+type Identity struct {
+	KeyName string
+	KeyHash uint32
+	Party   string
+	Role    string
+	Text    string
+}
+
+// Identify opens a signed note against the current key registry: it must
+// be signed by a registered key that is not revoked.
+func (l *Log) Identify(signed []byte) (Identity, error) {
+	reg := l.snapshot.Load().registry
+	n, err := note.Open(signed, reg)
+	if err != nil {
+		return Identity{}, err
+	}
+	k := reg.KeyFor(n.Sigs[0])
+	return Identity{KeyName: k.Name, KeyHash: n.Sigs[0].Hash, Party: k.Party, Role: k.Role, Text: n.Text}, nil
+}
+
+// KeyCurrent reports whether a key is registered and not revoked.
+func (l *Log) KeyCurrent(name string, hash uint32) bool {
+	_, err := l.snapshot.Load().registry.Verifier(name, hash)
+	return err == nil
+}
+
 // Genesis returns the log's genesis body.
 func (l *Log) Genesis() *record.GenesisBody { return l.snapshot.Load().registry.Genesis() }
 

@@ -26,6 +26,7 @@ import (
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/state"
+	"golang.org/x/time/rate"
 )
 
 //go:embed openapi.json
@@ -105,14 +106,22 @@ type Config struct {
 	Agreement *agreement.Agreement
 	Dataset   *dataset.Dataset
 	Logger    *slog.Logger
+	// Auth and Keys issue and check read tokens.
+	Auth Auth
+	Keys Keys
 	// MaxBodyBytes bounds request bodies (default 70,000: one record).
 	MaxBodyBytes int64
+	// RatePerSecond and Burst bound each caller's requests (defaults 50
+	// and 100): by key with a token, by address without.
+	RatePerSecond float64
+	Burst         int
 }
 
 // Server serves the API.
 type Server struct {
-	cfg Config
-	mux *http.ServeMux
+	cfg     Config
+	mux     *http.ServeMux
+	limiter *limiter
 }
 
 // New returns a server; routes are registered once.
@@ -123,7 +132,11 @@ func New(cfg Config) *Server {
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 70_000
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	if cfg.RatePerSecond == 0 {
+		cfg.RatePerSecond, cfg.Burst = 50, 100
+	}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(),
+		limiter: &limiter{perSec: rate.Limit(cfg.RatePerSecond), burst: cfg.Burst, buckets: map[string]*rate.Limiter{}}}
 	for _, r := range s.routes() {
 		s.mux.HandleFunc(r.pattern, r.handler)
 	}
@@ -149,6 +162,8 @@ func (s *Server) routes() []route {
 		{"GET /healthz", s.healthz},
 		{"GET /readyz", s.readyz},
 		{"GET /api/v1/openapi.json", s.openapi},
+		{"POST /api/v1/auth/challenge", s.challenge},
+		{"POST /api/v1/auth/token", s.token},
 		{"POST /api/v1/records", s.submit},
 		{"GET /api/v1/records", s.records},
 		{"GET /api/v1/records/{index}", s.record},
@@ -171,8 +186,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	rw := &statusWriter{ResponseWriter: w, status: 200}
-	s.mux.ServeHTTP(rw, r)
-	s.cfg.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", rw.status, "duration", time.Since(start))
+	c, err := s.authenticate(r)
+	who := "key " + c.Key
+	if c.anonymous() {
+		who = "addr " + remoteHost(r)
+	}
+	switch {
+	case err != nil:
+		var e *Error
+		errors.As(err, &e)
+		jsonError(rw, e)
+	case !s.limiter.allow(who):
+		rw.Header().Set("Retry-After", "1")
+		jsonError(rw, &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "too many requests; slow down"})
+	default:
+		s.mux.ServeHTTP(rw, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))
+	}
+	// Only the method, path and outcome are logged: never bodies or tokens.
+	s.cfg.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", rw.status, "caller", c.Role, "duration", time.Since(start))
 }
 
 type statusWriter struct {
@@ -252,6 +283,11 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) records(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	if err := requireRecordReader(c, true); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	q := r.URL.Query()
 	f := Filter{Kind: q.Get("kind"), Author: q.Get("author"), Site: q.Get("site"), From: q.Get("from"), To: q.Get("to")}
 	for _, d := range []struct{ name, v string }{{"from", f.From}, {"to", f.To}} {
@@ -283,7 +319,13 @@ func (s *Server) records(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	resp := map[string]any{"records": rows}
+	visible := []Row{}
+	for _, row := range rows {
+		if canRead(c, row) {
+			visible = append(visible, row)
+		}
+	}
+	resp := map[string]any{"records": visible}
 	if len(rows) > 0 {
 		resp["next_after"] = rows[len(rows)-1].Index
 	}
@@ -291,6 +333,11 @@ func (s *Server) records(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) record(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	if err := requireRecordReader(c, true); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	idx, err := strconv.ParseUint(r.PathValue("index"), 10, 64)
 	if err != nil {
 		s.fail(w, r, badRequest("index", "must be a log index, got %q", r.PathValue("index")))
@@ -303,6 +350,10 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if !canRead(c, row) {
+		s.fail(w, r, &Error{Status: http.StatusForbidden, Code: "forbidden", Field: "index", Message: "this record is private talks content: its author and the mediator read it"})
 		return
 	}
 	receipt, err := s.cfg.Log.Receipt(r.Context(), idx)
@@ -515,6 +566,14 @@ func (s *Server) logFiles(w http.ResponseWriter, r *http.Request) {
 	if p != "checkpoint" && !strings.HasPrefix(p, "tile/") || strings.Contains(p, "..") {
 		s.fail(w, r, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such log file"})
 		return
+	}
+	// Hash tiles and the checkpoint are public (receipts verify with
+	// them); entry bundles hold the records themselves.
+	if strings.HasPrefix(p, "tile/entries/") {
+		if err := requireRecordReader(callerOf(r), false); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	full := filepath.Join(s.cfg.LogDir, filepath.FromSlash(p))
 	if _, err := os.Stat(full); err != nil {
