@@ -48,6 +48,7 @@ type demoConfig struct {
 	dir  string
 	db   string
 	addr string
+	rate float64 // requests per second per caller (0: the server's default)
 	out  io.Writer
 	log  *slog.Logger
 }
@@ -115,10 +116,20 @@ Serving on %s (Ctrl-C to stop). Try:
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&cfg.dir, "dir", defaultDemoDir(), "data directory (keys, log, index, witness state)")
-	cmd.Flags().StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to serve on")
-	cmd.Flags().StringVar(&cfg.db, "db", "", "index database: a postgres:// URL (default: SQLite in the data directory)")
+	cmd.Flags().StringVar(&cfg.dir, "dir", envOr("ACCORD_DIR", defaultDemoDir()), "data directory (keys, log, index, witness state) [$ACCORD_DIR]")
+	cmd.Flags().StringVar(&cfg.addr, "addr", envOr("ACCORD_ADDR", "127.0.0.1:8080"), "address to serve on [$ACCORD_ADDR]")
+	cmd.Flags().StringVar(&cfg.db, "db", os.Getenv("ACCORD_DB"), "index database: a postgres:// URL (default: SQLite in the data directory) [$ACCORD_DB]")
+	cmd.Flags().Float64Var(&cfg.rate, "rate", 50, "requests per second allowed to each caller (twice that in a burst)")
 	return cmd
+}
+
+// envOr returns the environment variable's value, or def when it is unset:
+// flags take their defaults from the environment, explicitly.
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
 }
 
 func (d *demo) close() {
@@ -264,7 +275,7 @@ func startDemo(ctx context.Context, cfg demoConfig) (d *demo, err error) {
 	}
 
 	srv := server.New(server.Config{Log: d.node, Index: d.node, LogDir: opts.Dir, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: cfg.log,
-		Auth: auth{idx, l}, Keys: auth{idx, l}})
+		Auth: auth{idx, l}, Keys: auth{idx, l}, RatePerSecond: cfg.rate, Burst: int(2 * cfg.rate)})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return nil, fmt.Errorf("--addr %s: %w", cfg.addr, err)

@@ -119,6 +119,19 @@ func TestDemoServesTheAPI(t *testing.T) {
 			if code, e := post(); code != 409 || !strings.Contains(e["error"].(map[string]any)["message"].(string), "already") {
 				t.Errorf("resubmit: HTTP %d %v", code, e)
 			}
+			// The same through the command line: accord record submit --server.
+			body2, _ := json.Marshal(record.FindingBody{Site: "Natanz FEP", Date: "2026-02-02", Finding: "via the CLI", Verdict: "consistent"})
+			signed2, _ := record.Sign(&record.Record{Schema: record.Schema, Kind: record.InspectionFinding, ID: "cli-finding", Author: "iaea", Created: time.Now().UTC(), Body: body2}, signer)
+			file := filepath.Join(t.TempDir(), "cli.signed")
+			_ = os.WriteFile(file, signed2, 0o644)
+			var stdout, stderr strings.Builder
+			if code := run([]string{"record", "submit", "--server", base, file}, nil, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "receipt in") {
+				t.Errorf("record submit --server: exit %d\n%s%s", code, stdout.String(), stderr.String())
+			}
+			if code := run([]string{"record", "submit", "--server", base, file}, nil, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "duplicate") {
+				t.Errorf("resubmit --server: exit %d\n%s", code, stderr.String())
+			}
+
 			// Reading records takes a read token, obtained with a registered key.
 			if code := get(t, base+"/api/v1/records/1", nil); code != 401 {
 				t.Errorf("records without a token: HTTP %d, want 401", code)

@@ -6,10 +6,12 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/accordverify/accord/internal/ledger"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
 func TestMain(m *testing.M) {
+	ledger.SilenceTesseraLogs()
 	testscript.Main(m, map[string]func(){
 		"accord": main,
 	})

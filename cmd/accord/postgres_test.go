@@ -12,7 +12,7 @@ import (
 
 // freshPostgres makes a schema of its own for a test and returns a DSN
 // that uses it.
-func freshPostgres(t *testing.T, dsn string) string {
+func freshPostgres(t testing.TB, dsn string) string {
 	t.Helper()
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {

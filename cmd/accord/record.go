@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -12,6 +15,7 @@ import (
 
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/server"
 	"github.com/spf13/cobra"
 	f_log "github.com/transparency-dev/formats/log"
 	"github.com/transparency-dev/tessera/client"
@@ -67,13 +71,13 @@ func newRecordSignCmd() *cobra.Command {
 
 func newRecordSubmitCmd() *cobra.Command {
 	var (
-		logDir, operatorKey string
-		witnessURLs         []string
-		wait                time.Duration
-		asJSON              bool
+		logDir, operatorKey, serverURL string
+		witnessURLs                    []string
+		wait                           time.Duration
+		asJSON                         bool
 	)
 	cmd := &cobra.Command{
-		Use:   "submit --log DIR --operator-key KEY FILE...",
+		Use:   "submit (--log DIR --operator-key KEY | --server URL) FILE...",
 		Short: "Append signed records to a log and write each one's receipt",
 		Long: `submit opens the log as its writer (with the operator's key), checks each
 signed record against the key registry and its rules, rejects duplicates,
@@ -81,11 +85,15 @@ appends it, and waits for a published checkpoint to write its receipt to
 FILE.receipt.json. A rejected record changes nothing. When the witnesses do
 not cosign in time, the record is stored and its receipt comes later
 (accord record show --log DIR INDEX).`,
-		Example: `  accord record submit --log evidence --operator-key keys/accord.example_jcpoa.key finding.signed`,
-		Args:    cobra.MinimumNArgs(1),
+		Example: `  accord record submit --log evidence --operator-key keys/accord.example_jcpoa.key finding.signed
+  accord record submit --server http://127.0.0.1:8080 finding.signed`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if serverURL != "" {
+				return submitToServer(cmd, serverURL, args)
+			}
 			if logDir == "" || operatorKey == "" {
-				return usageError{errors.New("--log and --operator-key are required")}
+				return usageError{errors.New("give --server URL, or --log and --operator-key")}
 			}
 			op, _, err := loadSigner(operatorKey)
 			if err != nil {
@@ -148,6 +156,7 @@ not cosign in time, the record is stored and its receipt comes later
 	fl := cmd.Flags()
 	fl.StringVar(&logDir, "log", "", "the log directory")
 	fl.StringVar(&operatorKey, "operator-key", "", "the operator's private key file")
+	fl.StringVar(&serverURL, "server", "", "submit to a running accord server instead of a local log")
 	fl.StringArrayVar(&witnessURLs, "witness-url", nil, "NAME=URL overriding a witness address of the genesis record")
 	fl.DurationVar(&wait, "wait", 5*time.Second, "how long to wait for a published checkpoint")
 	fl.BoolVar(&asJSON, "json", false, "print the receipts as JSON")
@@ -328,4 +337,46 @@ genesis record (--log DIR) or are given (--operator-key, --witness-key,
 	verify.Flags().IntVar(&required, "witnesses-required", 0, "how many witnesses must have cosigned (default all given)")
 	cmd.AddCommand(verify)
 	return cmd
+}
+
+// submitToServer posts each signed record to a server and writes the
+// receipts it answers.
+func submitToServer(cmd *cobra.Command, base string, files []string) error {
+	c := &http.Client{Timeout: time.Minute}
+	failed := 0
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		resp, err := c.Post(strings.TrimSuffix(base, "/")+"/api/v1/records", "text/plain", bytes.NewReader(data))
+		if err != nil {
+			return err
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var out struct {
+			server.Submitted
+			Error *server.Error `json:"error"`
+		}
+		if err := json.Unmarshal(body, &out); err != nil {
+			return fmt.Errorf("%s: HTTP %d: not JSON", file, resp.StatusCode)
+		}
+		switch {
+		case out.Error != nil:
+			failed++
+			fmt.Fprintf(cmd.ErrOrStderr(), "accord: error: %s: rejected, nothing stored: %s: %s\n", file, out.Error.Code, out.Error.Message)
+		case out.Receipt == nil:
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s: stored at index %d (%s %s by %s); its receipt comes once the witnesses cosign\n", file, out.Index, out.Kind, out.ID, out.Author)
+		default:
+			if err := os.WriteFile(file+".receipt.json", out.Receipt, 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: index %d (%s %s by %s), receipt in %s.receipt.json\n", file, out.Index, out.Kind, out.ID, out.Author, file)
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d records rejected", failed, len(files))
+	}
+	return nil
 }

@@ -67,7 +67,7 @@ func (n *node) Receipt(ctx context.Context, index uint64) (json.RawMessage, erro
 func (n *node) Checkpoint(ctx context.Context) ([]byte, error) { return n.log.Checkpoint(ctx) }
 
 func (n *node) Query(ctx context.Context, f server.Filter) ([]server.Row, error) {
-	rows, err := n.index.Query(ctx, store.Filter{Kind: f.Kind, Author: f.Author, Site: f.Site, From: f.From, To: f.To, After: f.After, Limit: f.Limit})
+	rows, err := n.index.Query(ctx, store.Filter{Kind: f.Kind, Author: f.Author, Site: f.Site, Material: f.Material, From: f.From, To: f.To, After: f.After, Limit: f.Limit})
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ type logFlags struct {
 func (f *logFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.dir, "dir", "", "the log directory (made by accord log init)")
 	cmd.Flags().StringVar(&f.operatorKey, "operator-key", "", "the operator's private key file")
-	cmd.Flags().StringVar(&f.db, "db", "", "the index: a postgres:// URL, or a SQLite file (default DIR.index.db beside the log)")
+	cmd.Flags().StringVar(&f.db, "db", os.Getenv("ACCORD_DB"), "the index: a postgres:// URL, or a SQLite file (default DIR.index.db beside the log) [$ACCORD_DB]")
 	cmd.Flags().StringArrayVar(&f.witnessURLs, "witness-url", nil, "NAME=URL overriding a witness address of the genesis record")
 }
 
@@ -173,7 +173,7 @@ func newServeCmd() *cobra.Command {
 		},
 	}
 	lf.register(cmd)
-	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to serve on")
+	cmd.Flags().StringVar(&addr, "addr", envOr("ACCORD_ADDR", "127.0.0.1:8080"), "address to serve on [$ACCORD_ADDR]")
 	return cmd
 }
 

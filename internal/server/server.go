@@ -65,23 +65,24 @@ type Index interface {
 
 // Filter selects records (see GET /api/v1/records).
 type Filter struct {
-	Kind, Author, Site, From, To string
-	After                        *uint64
-	Limit                        int
+	Kind, Author, Site, Material, From, To string
+	After                                  *uint64
+	Limit                                  int
 }
 
 // Row is an indexed record.
 type Row struct {
-	Index   uint64          `json:"index"`
-	ID      string          `json:"id"`
-	Kind    string          `json:"kind"`
-	Author  string          `json:"author"`
-	Role    string          `json:"author_role"`
-	Created time.Time       `json:"created"`
-	Site    string          `json:"site,omitempty"`
-	AsOf    string          `json:"as_of,omitempty"`
-	SHA256  string          `json:"entry_sha256"`
-	Record  json.RawMessage `json:"record"`
+	Index    uint64          `json:"index"`
+	ID       string          `json:"id"`
+	Kind     string          `json:"kind"`
+	Author   string          `json:"author"`
+	Role     string          `json:"author_role"`
+	Created  time.Time       `json:"created"`
+	Site     string          `json:"site,omitempty"`
+	Material string          `json:"material,omitempty"`
+	AsOf     string          `json:"as_of,omitempty"`
+	SHA256   string          `json:"entry_sha256"`
+	Record   json.RawMessage `json:"record"`
 }
 
 // ErrNotFound is what Index.Get returns for an index it lacks.
@@ -289,7 +290,7 @@ func (s *Server) records(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	f := Filter{Kind: q.Get("kind"), Author: q.Get("author"), Site: q.Get("site"), From: q.Get("from"), To: q.Get("to")}
+	f := Filter{Kind: q.Get("kind"), Author: q.Get("author"), Site: q.Get("site"), Material: q.Get("material"), From: q.Get("from"), To: q.Get("to")}
 	for _, d := range []struct{ name, v string }{{"from", f.From}, {"to", f.To}} {
 		if d.v != "" {
 			if _, err := calendar.Parse(d.v); err != nil {

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -159,22 +160,26 @@ type Entry = record.Indexed
 
 // Row is an indexed record.
 type Row struct {
-	Index   uint64          `json:"index"`
-	ID      string          `json:"id"`
-	Kind    string          `json:"kind"`
-	Author  string          `json:"author"`
-	Role    string          `json:"author_role"`
-	Created time.Time       `json:"created"`
-	Site    string          `json:"site,omitempty"`
-	AsOf    string          `json:"as_of,omitempty"`
-	SHA256  string          `json:"entry_sha256"`
-	Record  json.RawMessage `json:"record"`
+	Index    uint64          `json:"index"`
+	ID       string          `json:"id"`
+	Kind     string          `json:"kind"`
+	Author   string          `json:"author"`
+	Role     string          `json:"author_role"`
+	Created  time.Time       `json:"created"`
+	Site     string          `json:"site,omitempty"`
+	Material string          `json:"material,omitempty"`
+	AsOf     string          `json:"as_of,omitempty"`
+	SHA256   string          `json:"entry_sha256"`
+	Record   json.RawMessage `json:"record"`
 }
 
-// siteAndDate extracts the site and the date a record is about, for the
-// kinds that have them.
-func siteAndDate(r *record.Record) (site, asOf string) {
+// subject extracts the site, the material and the date a record is about,
+// for the kinds that have them.
+func subject(r *record.Record) (site, material, asOf string) {
 	var b struct {
+		Items []struct {
+			Material string `json:"material"`
+		} `json:"items"`
 		Site        string `json:"site"`
 		AsOf        string `json:"as_of"`
 		Date        string `json:"date"`
@@ -190,7 +195,16 @@ func siteAndDate(r *record.Record) (site, asOf string) {
 	if asOf == "" && len(b.Facts) > 0 {
 		asOf = b.Facts[0].Date
 	}
-	return b.Site, asOf
+	var materials []string
+	for _, it := range b.Items {
+		if !slices.Contains(materials, it.Material) {
+			materials = append(materials, it.Material)
+		}
+	}
+	if r.Kind == record.VerifiedInventory {
+		materials = append(materials, "enriched uranium")
+	}
+	return b.Site, strings.Join(materials, ","), asOf
 }
 
 func cmpOr(vs ...string) string {
@@ -227,11 +241,11 @@ func (s *Store) Index(ctx context.Context, entries []Entry) error {
 		case !errors.Is(err, sql.ErrNoRows):
 			return err
 		}
-		site, asOf := siteAndDate(rec)
-		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO records (log_index, record_id, kind, author, author_role, created, site, as_of, entry_sha256, record_json)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		site, material, asOf := subject(rec)
+		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO records (log_index, record_id, kind, author, author_role, created, site, material, as_of, entry_sha256, record_json)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 			int64(e.Index), rec.ID, string(rec.Kind), rec.Author, e.Role, rec.Created.UTC().Format(time.RFC3339Nano),
-			nullable(site), nullable(asOf), e.Signed.Hash(), string(canon))
+			nullable(site), nullable(material), nullable(asOf), e.Signed.Hash(), string(canon))
 		if err != nil {
 			return fmt.Errorf("store: index %d: %w", e.Index, err)
 		}
@@ -277,9 +291,10 @@ func (s *Store) Size(ctx context.Context) (uint64, error) {
 
 // Filter selects records.
 type Filter struct {
-	Kind   string
-	Author string
-	Site   string
+	Kind     string
+	Author   string
+	Site     string
+	Material string // matches one of a record's materials
 	// From and To bound the date the record is about, inclusive.
 	From, To string
 	// After returns records with a higher index (paging).
@@ -288,7 +303,7 @@ type Filter struct {
 	Limit int
 }
 
-const columns = `log_index, record_id, kind, author, author_role, created, site, as_of, entry_sha256, record_json`
+const columns = `log_index, record_id, kind, author, author_role, created, site, material, as_of, entry_sha256, record_json`
 
 // Query returns the records that match f, by index.
 func (s *Store) Query(ctx context.Context, f Filter) ([]Row, error) {
@@ -305,6 +320,10 @@ func (s *Store) Query(ctx context.Context, f Filter) ([]Row, error) {
 	}
 	if f.Site != "" {
 		add("site = ?", f.Site)
+	}
+	if f.Material != "" {
+		add("(material = ? OR material LIKE ? OR material LIKE ? OR material LIKE ?)", f.Material)
+		args = append(args, f.Material+",%", "%,"+f.Material, "%,"+f.Material+",%")
 	}
 	if f.From != "" {
 		add("as_of >= ?", f.From)
@@ -342,11 +361,11 @@ func scan(sc scanner) (Row, error) {
 	var r Row
 	var idx int64
 	var created, rec string
-	var site, asOf sql.NullString
-	if err := sc.Scan(&idx, &r.ID, &r.Kind, &r.Author, &r.Role, &created, &site, &asOf, &r.SHA256, &rec); err != nil {
+	var site, material, asOf sql.NullString
+	if err := sc.Scan(&idx, &r.ID, &r.Kind, &r.Author, &r.Role, &created, &site, &material, &asOf, &r.SHA256, &rec); err != nil {
 		return r, err
 	}
-	r.Index, r.Site, r.AsOf, r.Record = uint64(idx), site.String, asOf.String, json.RawMessage(rec)
+	r.Index, r.Site, r.Material, r.AsOf, r.Record = uint64(idx), site.String, material.String, asOf.String, json.RawMessage(rec)
 	r.Created, _ = time.Parse(time.RFC3339Nano, created)
 	return r, nil
 }

@@ -96,6 +96,8 @@ func sample(t *testing.T) []store.Entry {
 			{Metric: "centrifuges_enriching", Date: "2022-11-22", Site: "Fordow", Machine: "IR-6", Value: 332, Status: "sourced"},
 			{Metric: "verification_access", Date: "2025-06-13", Text: "none", Status: "sourced"},
 		}}),
+		entry(t, 6, record.Declaration, "d-6", record.DeclarationBody{Site: "Isfahan", Statement: "stock", Items: []record.MaterialItem{
+			{Material: "UF6", MassKgU: 100, AssayPct: 3.67}, {Material: "UO2", MassKgU: 5, AssayPct: 3.67}}}),
 		entry(t, 5, record.CentrifugeInstallation, "c-5", record.CentrifugeBody{AsOf: "2021-03-15", Site: "Natanz FEP", Machine: "IR-1", Installed: 5060, Enriching: 5060}),
 	}
 }
@@ -121,8 +123,8 @@ func TestIndexQueryGet(t *testing.T) {
 		if err := s.Index(ctx, sample(t)); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := s.Size(ctx); n != 6 {
-			t.Errorf("size %d, want 6", n)
+		if n, _ := s.Size(ctx); n != 7 {
+			t.Errorf("size %d, want 7", n)
 		}
 		got := func(f store.Filter) []uint64 {
 			rows, err := s.Query(ctx, f)
@@ -145,6 +147,10 @@ func TestIndexQueryGet(t *testing.T) {
 			{store.Filter{From: "2025-02-05", To: "2025-02-28"}, []uint64{2}},
 			{store.Filter{Author: "iaea", After: &after, Limit: 2}, []uint64{2, 3}},
 			{store.Filter{Author: "iran"}, nil},
+			{store.Filter{Material: "UO2"}, []uint64{6}},
+			{store.Filter{Material: "UF6"}, []uint64{6}},
+			{store.Filter{Material: "enriched uranium"}, []uint64{2}},
+			{store.Filter{Material: "U"}, nil},
 		}
 		for _, c := range cases {
 			if g := got(c.f); !reflect.DeepEqual(g, c.want) {
@@ -231,7 +237,7 @@ func TestRebuildEqualsOriginal(t *testing.T) {
 			t.Fatal(err)
 		}
 		after, _ := s.All(ctx)
-		if !reflect.DeepEqual(before, after) || len(after) != 6 {
+		if !reflect.DeepEqual(before, after) || len(after) != 7 {
 			t.Errorf("rebuilt index differs:\n%v\n%v", before, after)
 		}
 	})

@@ -7,6 +7,7 @@ CREATE TABLE records (
     author_role  TEXT NOT NULL,
     created      TEXT NOT NULL,
     site         TEXT,
+    material     TEXT,
     as_of        TEXT,
     entry_sha256 TEXT NOT NULL UNIQUE,
     record_json  TEXT NOT NULL
@@ -14,3 +15,4 @@ CREATE TABLE records (
 CREATE INDEX records_kind_as_of ON records (kind, as_of);
 CREATE INDEX records_author ON records (author);
 CREATE INDEX records_site ON records (site);
+CREATE INDEX records_material ON records (material);
