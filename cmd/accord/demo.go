@@ -57,7 +57,6 @@ type demoConfig struct {
 type demo struct {
 	addr     string
 	node     *node
-	stop     func()
 	loaded   int
 	skipped  int
 	shutdown []func()
