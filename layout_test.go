@@ -43,8 +43,9 @@ var rules = map[string]rule{
 	"internal/accountancy": {internal: []string{"enrich", "internal/calendar", "internal/record", "internal/state"}},
 	"internal/talks":       {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/state"}},
 	"internal/report":      {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/dataset", "internal/state", "internal/compliance", "internal/accountancy"}},
-	"internal/server":      {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/dataset", "internal/state", "internal/compliance", "internal/record", "internal/report", "internal/talks", "internal/accountancy"}},
-	"cmd/accord":           {internal: []string{"*"}, external: []string{"*"}},
+	"internal/server": {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/dataset", "internal/state", "internal/compliance", "internal/record", "internal/report", "internal/talks", "internal/accountancy"},
+		external: []string{"golang.org/x/time/rate"}},
+	"cmd/accord": {internal: []string{"*"}, external: []string{"*"}},
 }
 
 // violations returns "pkg imports path" for every import of a package's
