@@ -18,6 +18,7 @@ import (
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/store/storetest"
 )
 
 func get(t *testing.T, url string, v any, token ...string) int {
@@ -40,130 +41,129 @@ func get(t *testing.T, url string, v any, token ...string) int {
 	return resp.StatusCode
 }
 
-func demoStores(t *testing.T) map[string]string {
-	dbs := map[string]string{"sqlite": ""}
-	if dsn := os.Getenv("ACCORD_TEST_POSTGRES"); dsn != "" {
-		dbs["postgres"] = dsn
-	} else {
-		t.Log("PostgreSQL part skipped: set ACCORD_TEST_POSTGRES to a DSN (CI sets it)")
+// demoStores runs a test on SQLite ("") and PostgreSQL (a schema of its
+// own, or skipped without $ACCORD_TEST_POSTGRES).
+func demoStores(t testing.TB, test func(t testing.TB, dsn string)) {
+	switch t := t.(type) {
+	case *testing.T:
+		t.Run("sqlite", func(t *testing.T) { test(t, "") })
+		t.Run("postgres", func(t *testing.T) { test(t, storetest.PostgresDSN(t)) })
+	case *testing.B:
+		t.Run("sqlite", func(b *testing.B) { test(b, "") })
+		t.Run("postgres", func(b *testing.B) { test(b, storetest.PostgresDSN(b)) })
 	}
-	return dbs
 }
 
 // The demo loads the public series through the submission path and serves
 // the same status as the dataset gives, on SQLite and on PostgreSQL.
 func TestDemoServesTheAPI(t *testing.T) {
-	for name, dsn := range demoStores(t) {
-		t.Run(name, func(t *testing.T) {
-			if dsn != "" {
-				dsn = freshPostgres(t, dsn)
-			}
-			dir := t.TempDir()
-			ctx := context.Background()
-			d, err := startDemo(ctx, demoConfig{dir: dir, db: dsn, addr: "127.0.0.1:0", out: io.Discard})
-			if err != nil {
-				t.Fatal(err)
-			}
-			base := "http://" + d.addr
-			if d.loaded < 40 || d.skipped != 0 {
-				t.Fatalf("loaded %d, skipped %d", d.loaded, d.skipped)
-			}
+	demoStores(t, func(tb testing.TB, dsn string) {
+		t := tb.(*testing.T)
+		dir := t.TempDir()
+		ctx := context.Background()
+		d, err := startDemo(ctx, demoConfig{dir: dir, db: dsn, addr: "127.0.0.1:0", out: io.Discard})
+		if err != nil {
+			t.Fatal(err)
+		}
+		base := "http://" + d.addr
+		if d.loaded < 40 || d.skipped != 0 {
+			t.Fatalf("loaded %d, skipped %d", d.loaded, d.skipped)
+		}
 
-			// Status from the indexed records equals status from the dataset.
-			var got compliance.Overview
-			if code := get(t, base+"/api/v1/status?as_of=2025-02-08&samples=200", &got); code != 200 {
-				t.Fatalf("status: HTTP %d", code)
+		// Status from the indexed records equals status from the dataset.
+		var got compliance.Overview
+		if code := get(t, base+"/api/v1/status?as_of=2025-02-08&samples=200", &got); code != 200 {
+			t.Fatalf("status: HTTP %d", code)
+		}
+		want, err := compliance.OverviewAt(agreement.JCPOA(), dataset.Embedded().Facts(), calendar.MustParse("2025-02-08"), compliance.Options{Convention: enrich.WGU25, Samples: 200, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *got.Inventory.TotalKgU != 8294.4 || len(got.Findings) != len(want.Findings) {
+			t.Fatalf("total %v, %d findings", got.Inventory.TotalKgU, len(got.Findings))
+		}
+		for i, f := range got.Findings {
+			w := want.Findings[i]
+			if f.Status != w.Status || (f.Observed == nil) != (w.Observed == nil) || (f.Observed != nil && *f.Observed != *w.Observed) {
+				t.Errorf("%s: from records %s %v, from the dataset %s %v", f.Commitment, f.Status, f.Observed, w.Status, w.Observed)
 			}
-			want, err := compliance.OverviewAt(agreement.JCPOA(), dataset.Embedded().Facts(), calendar.MustParse("2025-02-08"), compliance.Options{Convention: enrich.WGU25, Samples: 200, Seed: 1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if *got.Inventory.TotalKgU != 8294.4 || len(got.Findings) != len(want.Findings) {
-				t.Fatalf("total %v, %d findings", got.Inventory.TotalKgU, len(got.Findings))
-			}
-			for i, f := range got.Findings {
-				w := want.Findings[i]
-				if f.Status != w.Status || (f.Observed == nil) != (w.Observed == nil) || (f.Observed != nil && *f.Observed != *w.Observed) {
-					t.Errorf("%s: from records %s %v, from the dataset %s %v", f.Commitment, f.Status, f.Observed, w.Status, w.Observed)
-				}
-			}
-			if *got.Breakout.FirstSQDays != *want.Breakout.FirstSQDays {
-				t.Errorf("breakout %v vs %v", *got.Breakout.FirstSQDays, *want.Breakout.FirstSQDays)
-			}
+		}
+		if *got.Breakout.FirstSQDays != *want.Breakout.FirstSQDays {
+			t.Errorf("breakout %v vs %v", *got.Breakout.FirstSQDays, *want.Breakout.FirstSQDays)
+		}
 
-			// Submit a record signed by the demo IAEA key; it comes back with a receipt.
-			signer, _, err := loadSigner(filepath.Join(dir, "keys", "iaea.key"))
+		// Submit a record signed by the demo IAEA key; it comes back with a receipt.
+		signer, _, err := loadSigner(filepath.Join(dir, "keys", "iaea.key"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := json.Marshal(record.FindingBody{Site: "Fordow", Date: "2026-02-01", Finding: "cameras restored", Verdict: "consistent"})
+		signed, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.InspectionFinding, ID: "test-finding", Author: "iaea", Created: time.Now().UTC(), Body: body}, signer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		post := func() (int, map[string]any) {
+			resp, err := http.Post(base+"/api/v1/records", "text/plain", strings.NewReader(string(signed)))
 			if err != nil {
 				t.Fatal(err)
 			}
-			body, _ := json.Marshal(record.FindingBody{Site: "Fordow", Date: "2026-02-01", Finding: "cameras restored", Verdict: "consistent"})
-			signed, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.InspectionFinding, ID: "test-finding", Author: "iaea", Created: time.Now().UTC(), Body: body}, signer)
-			if err != nil {
-				t.Fatal(err)
-			}
-			post := func() (int, map[string]any) {
-				resp, err := http.Post(base+"/api/v1/records", "text/plain", strings.NewReader(string(signed)))
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer resp.Body.Close()
-				var m map[string]any
-				_ = json.NewDecoder(resp.Body).Decode(&m)
-				return resp.StatusCode, m
-			}
-			code, sub := post()
-			if code != 201 || sub["receipt"] == nil {
-				t.Fatalf("submit: HTTP %d %v", code, sub)
-			}
-			index := uint64(sub["index"].(float64))
-			if code, e := post(); code != 409 || !strings.Contains(e["error"].(map[string]any)["message"].(string), "already") {
-				t.Errorf("resubmit: HTTP %d %v", code, e)
-			}
-			// The same through the command line: accord record submit --server.
-			body2, _ := json.Marshal(record.FindingBody{Site: "Natanz FEP", Date: "2026-02-02", Finding: "via the CLI", Verdict: "consistent"})
-			signed2, _ := record.Sign(&record.Record{Schema: record.Schema, Kind: record.InspectionFinding, ID: "cli-finding", Author: "iaea", Created: time.Now().UTC(), Body: body2}, signer)
-			file := filepath.Join(t.TempDir(), "cli.signed")
-			_ = os.WriteFile(file, signed2, 0o644)
-			var stdout, stderr strings.Builder
-			if code := run([]string{"record", "submit", "--server", base, file}, nil, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "receipt in") {
-				t.Errorf("record submit --server: exit %d\n%s%s", code, stdout.String(), stderr.String())
-			}
-			if code := run([]string{"record", "submit", "--server", base, file}, nil, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "duplicate") {
-				t.Errorf("resubmit --server: exit %d\n%s", code, stderr.String())
-			}
+			defer resp.Body.Close()
+			var m map[string]any
+			_ = json.NewDecoder(resp.Body).Decode(&m)
+			return resp.StatusCode, m
+		}
+		code, sub := post()
+		if code != 201 || sub["receipt"] == nil {
+			t.Fatalf("submit: HTTP %d %v", code, sub)
+		}
+		index := uint64(sub["index"].(float64))
+		if code, e := post(); code != 409 || !strings.Contains(e["error"].(map[string]any)["message"].(string), "already") {
+			t.Errorf("resubmit: HTTP %d %v", code, e)
+		}
+		// The same through the command line: accord record submit --server.
+		body2, _ := json.Marshal(record.FindingBody{Site: "Natanz FEP", Date: "2026-02-02", Finding: "via the CLI", Verdict: "consistent"})
+		signed2, _ := record.Sign(&record.Record{Schema: record.Schema, Kind: record.InspectionFinding, ID: "cli-finding", Author: "iaea", Created: time.Now().UTC(), Body: body2}, signer)
+		file := filepath.Join(t.TempDir(), "cli.signed")
+		_ = os.WriteFile(file, signed2, 0o644)
+		var stdout, stderr strings.Builder
+		if code := run([]string{"record", "submit", "--server", base, file}, nil, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "receipt in") {
+			t.Errorf("record submit --server: exit %d\n%s%s", code, stdout.String(), stderr.String())
+		}
+		if code := run([]string{"record", "submit", "--server", base, file}, nil, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "duplicate") {
+			t.Errorf("resubmit --server: exit %d\n%s", code, stderr.String())
+		}
 
-			// Reading records takes a read token, obtained with a registered key.
-			if code := get(t, base+"/api/v1/records/1", nil); code != 401 {
-				t.Errorf("records without a token: HTTP %d, want 401", code)
-			}
-			tok, err := readToken(base, signer)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var one map[string]any
-			if code := get(t, base+"/api/v1/records/"+strconv.FormatUint(index, 10), &one, tok); code != 200 || one["receipt"] == nil {
-				t.Errorf("record %d: HTTP %d %v", index, code, one)
-			}
-			var list struct {
-				Records []map[string]any `json:"records"`
-			}
-			if code := get(t, base+"/api/v1/records?kind=inspection_finding&site=Fordow", &list, tok); code != 200 || len(list.Records) != 1 {
-				t.Errorf("query: HTTP %d, %d records", code, len(list.Records))
-			}
-			if code := get(t, base+"/log/checkpoint", nil); code != 200 {
-				t.Errorf("/log/checkpoint: HTTP %d", code)
-			}
-			d.close()
+		// Reading records takes a read token, obtained with a registered key.
+		if code := get(t, base+"/api/v1/records/1", nil); code != 401 {
+			t.Errorf("records without a token: HTTP %d, want 401", code)
+		}
+		tok, err := readToken(base, signer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var one map[string]any
+		if code := get(t, base+"/api/v1/records/"+strconv.FormatUint(index, 10), &one, tok); code != 200 || one["receipt"] == nil {
+			t.Errorf("record %d: HTTP %d %v", index, code, one)
+		}
+		var list struct {
+			Records []map[string]any `json:"records"`
+		}
+		if code := get(t, base+"/api/v1/records?kind=inspection_finding&site=Fordow", &list, tok); code != 200 || len(list.Records) != 1 {
+			t.Errorf("query: HTTP %d, %d records", code, len(list.Records))
+		}
+		if code := get(t, base+"/log/checkpoint", nil); code != 200 {
+			t.Errorf("/log/checkpoint: HTTP %d", code)
+		}
+		d.close()
 
-			// A restart reuses everything and adds nothing twice.
-			d2, err := startDemo(ctx, demoConfig{dir: dir, db: dsn, addr: "127.0.0.1:0", out: io.Discard})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer d2.close()
-			if d2.loaded != 0 || d2.skipped != d.loaded {
-				t.Errorf("restart loaded %d, skipped %d; want 0 and %d", d2.loaded, d2.skipped, d.loaded)
-			}
-		})
-	}
+		// A restart reuses everything and adds nothing twice.
+		d2, err := startDemo(ctx, demoConfig{dir: dir, db: dsn, addr: "127.0.0.1:0", out: io.Discard})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d2.close()
+		if d2.loaded != 0 || d2.skipped != d.loaded {
+			t.Errorf("restart loaded %d, skipped %d; want 0 and %d", d2.loaded, d2.skipped, d.loaded)
+		}
+	})
 }

@@ -30,133 +30,125 @@ func BenchmarkLoad(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("ACCORD_LOAD_SECONDS")); err == nil {
 		seconds = v
 	}
-	dbs := map[string]string{"sqlite": ""}
-	if dsn := os.Getenv("ACCORD_TEST_POSTGRES"); dsn != "" {
-		dbs["postgres"] = dsn
-	}
-	for name, dsn := range dbs {
-		b.Run(name, func(b *testing.B) {
-			if dsn != "" {
-				dsn = freshPostgres(b, dsn)
-			}
-			dir := b.TempDir()
-			ctx := context.Background()
-			d, err := startDemo(ctx, demoConfig{dir: dir, db: dsn, addr: "127.0.0.1:0", rate: 1e6, out: io.Discard})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer d.close()
-			base := "http://" + d.addr
-			signer, _, err := loadSigner(filepath.Join(dir, "keys", "iaea.key"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			tok, err := readToken(base, signer)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var memBefore runtime.MemStats
-			runtime.ReadMemStats(&memBefore)
-			deadline := time.Now().Add(time.Duration(seconds) * time.Second)
-			var (
-				mu                 sync.Mutex
-				submitLat, readLat []time.Duration
-				acked              []uint64
-				failures           atomic.Int64
-				seq                atomic.Int64
-			)
-			client := &http.Client{Timeout: 30 * time.Second}
-			var wg sync.WaitGroup
-			for w := range 8 {
-				wg.Add(1)
-				go func() { // submitter
-					defer wg.Done()
-					for time.Now().Before(deadline) {
-						n := seq.Add(1)
-						body, _ := json.Marshal(record.FindingBody{Site: "Natanz FEP", Date: "2026-02-01", Finding: fmt.Sprintf("load %d/%d", w, n), Verdict: "consistent"})
-						s, _ := record.Sign(&record.Record{Schema: record.Schema, Kind: record.InspectionFinding, ID: fmt.Sprintf("load-%d", n),
-							Author: "iaea", Created: time.Now().UTC(), Body: body}, signer)
-						start := time.Now()
-						resp, err := client.Post(base+"/api/v1/records", "text/plain", strings.NewReader(string(s)))
-						if err != nil {
-							failures.Add(1)
-							continue
-						}
-						var sub struct{ Index uint64 }
-						_ = json.NewDecoder(resp.Body).Decode(&sub)
-						resp.Body.Close()
-						if resp.StatusCode != 201 && resp.StatusCode != 202 {
-							failures.Add(1)
-							continue
-						}
-						mu.Lock()
-						submitLat = append(submitLat, time.Since(start))
-						acked = append(acked, sub.Index)
-						mu.Unlock()
+	demoStores(b, func(tb testing.TB, dsn string) {
+		b := tb.(*testing.B)
+		dir := b.TempDir()
+		ctx := context.Background()
+		d, err := startDemo(ctx, demoConfig{dir: dir, db: dsn, addr: "127.0.0.1:0", rate: 1e6, out: io.Discard})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer d.close()
+		base := "http://" + d.addr
+		signer, _, err := loadSigner(filepath.Join(dir, "keys", "iaea.key"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		tok, err := readToken(base, signer)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var memBefore runtime.MemStats
+		runtime.ReadMemStats(&memBefore)
+		deadline := time.Now().Add(time.Duration(seconds) * time.Second)
+		var (
+			mu                 sync.Mutex
+			submitLat, readLat []time.Duration
+			acked              []uint64
+			failures           atomic.Int64
+			seq                atomic.Int64
+		)
+		client := &http.Client{Timeout: 30 * time.Second}
+		var wg sync.WaitGroup
+		for w := range 8 {
+			wg.Add(1)
+			go func() { // submitter
+				defer wg.Done()
+				for time.Now().Before(deadline) {
+					n := seq.Add(1)
+					body, _ := json.Marshal(record.FindingBody{Site: "Natanz FEP", Date: "2026-02-01", Finding: fmt.Sprintf("load %d/%d", w, n), Verdict: "consistent"})
+					s, _ := record.Sign(&record.Record{Schema: record.Schema, Kind: record.InspectionFinding, ID: fmt.Sprintf("load-%d", n),
+						Author: "iaea", Created: time.Now().UTC(), Body: body}, signer)
+					start := time.Now()
+					resp, err := client.Post(base+"/api/v1/records", "text/plain", strings.NewReader(string(s)))
+					if err != nil {
+						failures.Add(1)
+						continue
 					}
-				}()
-			}
-			for w := range 8 {
-				wg.Add(1)
-				go func() { // reader
-					defer wg.Done()
-					for i := 0; time.Now().Before(deadline); i++ {
-						url := base + "/api/v1/records/" + strconv.Itoa(1+(w+i)%60)
-						if i%4 == 0 {
-							url = base + "/api/v1/status?as_of=2025-02-08&samples=1000"
-						}
-						req, _ := http.NewRequest("GET", url, nil)
-						req.Header.Set("Authorization", "Bearer "+tok)
-						start := time.Now()
-						resp, err := client.Do(req)
-						if err != nil {
-							failures.Add(1)
-							continue
-						}
-						_, _ = io.Copy(io.Discard, resp.Body)
-						resp.Body.Close()
-						if resp.StatusCode != 200 {
-							failures.Add(1)
-							continue
-						}
-						mu.Lock()
-						readLat = append(readLat, time.Since(start))
-						mu.Unlock()
+					var sub struct{ Index uint64 }
+					_ = json.NewDecoder(resp.Body).Decode(&sub)
+					resp.Body.Close()
+					if resp.StatusCode != 201 && resp.StatusCode != 202 {
+						failures.Add(1)
+						continue
 					}
-				}()
-			}
-			wg.Wait()
-			var memAfter runtime.MemStats
-			runtime.ReadMemStats(&memAfter)
+					mu.Lock()
+					submitLat = append(submitLat, time.Since(start))
+					acked = append(acked, sub.Index)
+					mu.Unlock()
+				}
+			}()
+		}
+		for w := range 8 {
+			wg.Add(1)
+			go func() { // reader
+				defer wg.Done()
+				for i := 0; time.Now().Before(deadline); i++ {
+					url := base + "/api/v1/records/" + strconv.Itoa(1+(w+i)%60)
+					if i%4 == 0 {
+						url = base + "/api/v1/status?as_of=2025-02-08&samples=1000"
+					}
+					req, _ := http.NewRequest("GET", url, nil)
+					req.Header.Set("Authorization", "Bearer "+tok)
+					start := time.Now()
+					resp, err := client.Do(req)
+					if err != nil {
+						failures.Add(1)
+						continue
+					}
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						failures.Add(1)
+						continue
+					}
+					mu.Lock()
+					readLat = append(readLat, time.Since(start))
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		var memAfter runtime.MemStats
+		runtime.ReadMemStats(&memAfter)
 
-			// Every acknowledged record is in the log and in the index.
-			for _, idx := range acked {
-				if _, err := d.node.log.Entry(ctx, idx); err != nil {
-					b.Fatalf("acknowledged index %d not in the log: %v", idx, err)
-				}
-				if _, err := d.node.index.Get(ctx, idx); err != nil {
-					b.Fatalf("acknowledged index %d not in the index: %v", idx, err)
-				}
+		// Every acknowledged record is in the log and in the index.
+		for _, idx := range acked {
+			if _, err := d.node.log.Entry(ctx, idx); err != nil {
+				b.Fatalf("acknowledged index %d not in the log: %v", idx, err)
 			}
-			if failures.Load() > 0 {
-				b.Errorf("%d requests failed", failures.Load())
+			if _, err := d.node.index.Get(ctx, idx); err != nil {
+				b.Fatalf("acknowledged index %d not in the index: %v", idx, err)
 			}
-			pct := func(ls []time.Duration, q float64) float64 {
-				if len(ls) == 0 {
-					return 0
-				}
-				slices.Sort(ls)
-				return float64(ls[int(q*float64(len(ls)-1))].Microseconds()) / 1000
+		}
+		if failures.Load() > 0 {
+			b.Errorf("%d requests failed", failures.Load())
+		}
+		pct := func(ls []time.Duration, q float64) float64 {
+			if len(ls) == 0 {
+				return 0
 			}
-			b.ReportMetric(float64(len(submitLat))/float64(seconds), "submits/s")
-			b.ReportMetric(pct(submitLat, 0.5), "submit-p50-ms")
-			b.ReportMetric(pct(submitLat, 0.99), "submit-p99-ms")
-			b.ReportMetric(float64(len(readLat))/float64(seconds), "reads/s")
-			b.ReportMetric(pct(readLat, 0.5), "read-p50-ms")
-			b.ReportMetric(pct(readLat, 0.99), "read-p99-ms")
-			b.ReportMetric(float64(memAfter.HeapInuse)/(1<<20), "heap-MiB")
-			b.Logf("%d submits and %d reads in %d s; %d acknowledged records all in the log and the index; heap %d -> %d MiB",
-				len(submitLat), len(readLat), seconds, len(acked), memBefore.HeapInuse>>20, memAfter.HeapInuse>>20)
-		})
-	}
+			slices.Sort(ls)
+			return float64(ls[int(q*float64(len(ls)-1))].Microseconds()) / 1000
+		}
+		b.ReportMetric(float64(len(submitLat))/float64(seconds), "submits/s")
+		b.ReportMetric(pct(submitLat, 0.5), "submit-p50-ms")
+		b.ReportMetric(pct(submitLat, 0.99), "submit-p99-ms")
+		b.ReportMetric(float64(len(readLat))/float64(seconds), "reads/s")
+		b.ReportMetric(pct(readLat, 0.5), "read-p50-ms")
+		b.ReportMetric(pct(readLat, 0.99), "read-p99-ms")
+		b.ReportMetric(float64(memAfter.HeapInuse)/(1<<20), "heap-MiB")
+		b.Logf("%d submits and %d reads in %d s; %d acknowledged records all in the log and the index; heap %d -> %d MiB",
+			len(submitLat), len(readLat), seconds, len(acked), memBefore.HeapInuse>>20, memAfter.HeapInuse>>20)
+	})
 }

@@ -71,7 +71,7 @@ func newRecordSignCmd() *cobra.Command {
 
 func newRecordSubmitCmd() *cobra.Command {
 	var (
-		logDir, operatorKey, serverURL string
+		logDir, operatorKey, serverURL, db string
 		witnessURLs                    []string
 		wait                           time.Duration
 		asJSON                         bool
@@ -81,8 +81,8 @@ func newRecordSubmitCmd() *cobra.Command {
 		Short: "Append signed records to a log and write each one's receipt",
 		Long: `submit opens the log as its writer (with the operator's key), checks each
 signed record against the key registry and its rules, rejects duplicates,
-appends it, and waits for a published checkpoint to write its receipt to
-FILE.receipt.json. A rejected record changes nothing. When the witnesses do
+appends it, indexes it, and waits for a published checkpoint to write its
+receipt to FILE.receipt.json. A rejected record changes nothing. When the witnesses do
 not cosign in time, the record is stored and its receipt comes later
 (accord record show --log DIR INDEX).`,
 		Example: `  accord record submit --log evidence --operator-key keys/accord.example_jcpoa.key finding.signed
@@ -95,23 +95,13 @@ not cosign in time, the record is stored and its receipt comes later
 			if logDir == "" || operatorKey == "" {
 				return usageError{errors.New("give --server URL, or --log and --operator-key")}
 			}
-			op, _, err := loadSigner(operatorKey)
-			if err != nil {
-				return err
-			}
-			urls := map[string]string{}
-			for _, w := range witnessURLs {
-				name, u, ok := strings.Cut(w, "=")
-				if !ok {
-					return usageError{fmt.Errorf("--witness-url %q: want NAME=URL", w)}
-				}
-				urls[name] = u
-			}
 			ctx := cmd.Context()
-			l, err := ledger.Open(ctx, ledger.Options{Dir: logDir, Operator: op, WitnessURLs: urls})
+			lf := logFlags{dir: logDir, operatorKey: operatorKey, db: db, witnessURLs: witnessURLs}
+			l, idx, err := lf.open(ctx)
 			if err != nil {
 				return err
 			}
+			defer idx.Close()
 			defer func() {
 				cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 				defer cancel()
@@ -157,6 +147,7 @@ not cosign in time, the record is stored and its receipt comes later
 	fl.StringVar(&logDir, "log", "", "the log directory")
 	fl.StringVar(&operatorKey, "operator-key", "", "the operator's private key file")
 	fl.StringVar(&serverURL, "server", "", "submit to a running accord server instead of a local log")
+	fl.StringVar(&db, "db", os.Getenv("ACCORD_DB"), "the log's index (default DIR.index.db beside the log) [$ACCORD_DB]")
 	fl.StringArrayVar(&witnessURLs, "witness-url", nil, "NAME=URL overriding a witness address of the genesis record")
 	fl.DurationVar(&wait, "wait", 5*time.Second, "how long to wait for a published checkpoint")
 	fl.BoolVar(&asJSON, "json", false, "print the receipts as JSON")

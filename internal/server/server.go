@@ -417,20 +417,25 @@ func options(r *http.Request) (compliance.Options, error) {
 
 func (s *Server) facts(ctx context.Context) ([]state.Fact, error) { return s.cfg.Index.Facts(ctx) }
 
-// status answers the same JSON as accord status --json, from the
-// indexed records.
-func (s *Server) status(w http.ResponseWriter, r *http.Request) {
+// atDate reads what status and breakout at a date share: the date, the
+// breakout options, and the facts of the index.
+func (s *Server) atDate(r *http.Request) (calendar.Date, compliance.Options, []state.Fact, error) {
 	date, err := asOf(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return date, compliance.Options{}, nil, err
 	}
 	opt, err := options(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return date, opt, nil, err
 	}
 	facts, err := s.facts(r.Context())
+	return date, opt, facts, err
+}
+
+// status answers the same JSON as accord status --json, from the
+// indexed records.
+func (s *Server) status(w http.ResponseWriter, r *http.Request) {
+	date, opt, facts, err := s.atDate(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -453,17 +458,7 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) breakoutAt(w http.ResponseWriter, r *http.Request) {
-	date, err := asOf(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	opt, err := options(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	facts, err := s.facts(r.Context())
+	date, opt, facts, err := s.atDate(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -486,15 +481,20 @@ func (s *Server) breakoutScenario(w http.ResponseWriter, r *http.Request) {
 	}
 	sc, err := breakout.ParseScenario(body)
 	if err != nil {
-		var fe *breakout.FieldError
-		if errors.As(err, &fe) {
-			s.fail(w, r, badRequest(fe.Field, "%s", fe.Rule))
-			return
-		}
-		s.fail(w, r, badRequest("body", "%v", err))
+		s.fail(w, r, scenarioError(err, badRequest("body", "%v", err)))
 		return
 	}
 	s.estimate(w, r, sc, opt, nil)
+}
+
+// scenarioError turns a scenario's field error into a 400 naming the
+// field; other errors become otherwise.
+func scenarioError(err error, otherwise error) error {
+	var fe *breakout.FieldError
+	if errors.As(err, &fe) {
+		return badRequest(fe.Field, "%s", fe.Rule)
+	}
+	return otherwise
 }
 
 func (s *Server) estimate(w http.ResponseWriter, r *http.Request, sc breakout.Scenario, opt compliance.Options, notes []string) {
@@ -503,12 +503,7 @@ func (s *Server) estimate(w http.ResponseWriter, r *http.Request, sc breakout.Sc
 		res.Uncertainty, err = breakout.Band(sc, opt.Samples, opt.Seed)
 	}
 	if err != nil {
-		var fe *breakout.FieldError
-		if errors.As(err, &fe) {
-			s.fail(w, r, badRequest(fe.Field, "%s", fe.Rule))
-			return
-		}
-		s.fail(w, r, err)
+		s.fail(w, r, scenarioError(err, err))
 		return
 	}
 	writeJSON(w, 200, map[string]any{"breakout": res, "notes": notes})

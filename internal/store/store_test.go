@@ -3,10 +3,7 @@ package store_test
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/json"
-	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -17,7 +14,7 @@ import (
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/state"
 	"github.com/accordverify/accord/internal/store"
-	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/accordverify/accord/internal/store/storetest"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -32,31 +29,8 @@ func eachStore(t *testing.T, test func(t *testing.T, dsn string)) {
 	})
 }
 
-// postgresDSN makes a fresh schema and returns a DSN that uses it.
-func postgresDSN(t testing.TB) string {
-	t.Helper()
-	dsn := os.Getenv("ACCORD_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("PostgreSQL tests skipped: set ACCORD_TEST_POSTGRES to a DSN (CI sets it)")
-	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := fmt.Sprintf("accord_test_%d", time.Now().UnixNano())
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("ACCORD_TEST_POSTGRES is set but unusable: %v", err)
-	}
-	t.Cleanup(func() {
-		_, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE")
-		db.Close()
-	})
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	return dsn + sep + "search_path=" + schema
-}
+// postgresDSN gives the test a PostgreSQL schema of its own, or skips it.
+func postgresDSN(t testing.TB) string { return storetest.PostgresDSN(t) }
 
 func open(t *testing.T, dsn string) *store.Store {
 	t.Helper()
