@@ -72,9 +72,9 @@ func newRecordSignCmd() *cobra.Command {
 func newRecordSubmitCmd() *cobra.Command {
 	var (
 		logDir, operatorKey, serverURL, db string
-		witnessURLs                    []string
-		wait                           time.Duration
-		asJSON                         bool
+		witnessURLs                        []string
+		wait                               time.Duration
+		asJSON                             bool
 	)
 	cmd := &cobra.Command{
 		Use:   "submit (--log DIR --operator-key KEY | --server URL) FILE...",
