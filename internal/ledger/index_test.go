@@ -2,11 +2,14 @@ package ledger_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/accordverify/accord/internal/ledger"
+	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/store"
 )
 
@@ -80,5 +83,41 @@ func TestIndexFollowsTheLog(t *testing.T) {
 	}
 	if before[0].Role != "log-operator" || before[1].Role != "inspectorate" {
 		t.Errorf("roles %q %q", before[0].Role, before[1].Role)
+	}
+}
+
+// failingIndex fails to index key records.
+type failingIndex struct{}
+
+func (failingIndex) Size(context.Context) (uint64, error) { return 0, nil }
+func (failingIndex) Index(_ context.Context, es []record.Indexed) error {
+	for _, e := range es {
+		if e.Signed.Record.Kind == record.KeyRevocation {
+			return errors.New("disk full")
+		}
+	}
+	return nil
+}
+
+// A key revocation takes effect as soon as it is durable, even when
+// indexing it fails: nothing signed by the revoked key gets in after it.
+func TestKeyChangeHoldsWhenIndexingFails(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, 0)
+	opts := f.options()
+	opts.Index = failingIndex{}
+	l, err := ledger.Create(ctx, opts, f.genesis)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close(ctx)
+	rev := f.sign(t, f.iran, "iran", record.KeyRevocation, record.KeyRevocationBody{Party: "iran", Key: f.iran.vkey, Reason: "compromised"})
+	if _, err := l.Append(ctx, rev); err == nil || !strings.Contains(err.Error(), "not indexed") {
+		t.Fatalf("revocation with a failing index: %v", err)
+	}
+	decl := f.sign(t, f.iran, "iran", record.Declaration, record.DeclarationBody{Site: "Natanz FEP", Statement: "after revocation"})
+	var re *ledger.RejectError
+	if _, err := l.Append(ctx, decl); !errors.As(err, &re) || re.Code != "key" {
+		t.Errorf("a record signed by the revoked key: %v, want a key rejection", err)
 	}
 }

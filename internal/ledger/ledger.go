@@ -402,31 +402,33 @@ func (l *Log) Append(ctx context.Context, entry []byte) (Sequenced, error) {
 	} else {
 		l.gate.RLock()
 	}
+	release := func() {
+		if !keyRecord {
+			l.gate.RUnlock()
+		}
+	}
 	h := sha256.Sum256(entry)
 	l.mu.Lock()
+	// The registry this record is finally checked against.
+	reg := snap.registry
 	if cur := l.snapshot.Load(); cur != snap {
-		if s, err = check(cur.registry, entry, cur.next); err != nil {
+		reg = cur.registry
+		if s, err = check(reg, entry, cur.next); err != nil {
 			l.mu.Unlock()
-			if !keyRecord {
-				l.gate.RUnlock()
-			}
+			release()
 			return Sequenced{}, err
 		}
 	}
 	if err := l.admissible(rec, h); err != nil {
 		l.mu.Unlock()
-		if !keyRecord {
-			l.gate.RUnlock()
-		}
+		release()
 		return Sequenced{}, err
 	}
 	l.ids[rec.ID] = entryInfo{pending, rec.Author}
 	l.hashes[h] = pending
 	l.mu.Unlock()
 	future := l.appender.Add(ctx, tessera.NewEntry(entry))
-	if !keyRecord {
-		l.gate.RUnlock()
-	}
+	release()
 	got, err := future()
 	l.mu.Lock()
 	if err != nil {
@@ -438,24 +440,26 @@ func (l *Log) Append(ctx context.Context, entry []byte) (Sequenced, error) {
 	l.ids[rec.ID] = entryInfo{got.Index, rec.Author}
 	l.hashes[h] = got.Index
 	l.mu.Unlock()
-	if l.opts.Index != nil {
-		if err := l.opts.Index.Index(ctx, []record.Indexed{{Index: got.Index, Signed: s, Role: roleOf(snap.registry, s)}}); err != nil {
-			// The entry is in the log; the index catches up when the log
-			// is next opened.
-			return Sequenced{Index: got.Index, ID: rec.ID, Kind: rec.Kind, Author: rec.Author}, fmt.Errorf("ledger: sequenced at index %d but not indexed: %w", got.Index, err)
-		}
-	}
+	seq := Sequenced{Index: got.Index, ID: rec.ID, Kind: rec.Kind, Author: rec.Author}
+	role := roleOf(reg, s)
 	if keyRecord {
-		next := snap.registry.Clone()
-		if cur := l.snapshot.Load(); cur != nil {
-			next = cur.registry.Clone()
-		}
+		// The key history changes as soon as the record is durable, before
+		// anything else can fail: later records are checked against it.
+		// (This record holds the gate, so reg is the current registry.)
+		next := reg.Clone()
 		if err := next.Apply(s, got.Index); err != nil {
-			return Sequenced{}, err
+			return seq, fmt.Errorf("ledger: sequenced at index %d, but the registry cannot apply it: %w", got.Index, err)
 		}
 		l.snapshot.Store(&registrySnapshot{registry: next, next: got.Index + 1})
 	}
-	return Sequenced{Index: got.Index, ID: rec.ID, Kind: rec.Kind, Author: rec.Author}, nil
+	if l.opts.Index != nil {
+		if err := l.opts.Index.Index(ctx, []record.Indexed{{Index: got.Index, Signed: s, Role: role}}); err != nil {
+			// The entry is in the log; the index catches up when the log
+			// is next opened. The record is not acknowledged.
+			return seq, fmt.Errorf("ledger: sequenced at index %d but not indexed: %w", got.Index, err)
+		}
+	}
+	return seq, nil
 }
 
 func where(idx uint64) string {
