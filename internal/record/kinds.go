@@ -167,26 +167,26 @@ func oneOf(field, v string, allowed ...string) error {
 // GenesisBody founds a log: its origin, parties, their keys and roles, the
 // operator's key, and the witnesses whose cosignatures a checkpoint needs.
 type GenesisBody struct {
-	Origin    string         `json:"origin"`
+	Origin    string         `json:"origin" jsonschema:"minLength=1"`
 	Agreement string         `json:"agreement,omitempty"`
-	Members   []Member       `json:"members"`
+	Members   []Member       `json:"members" jsonschema:"minItems=1"`
 	Witnesses []WitnessEntry `json:"witnesses"`
 	// WitnessesRequired is how many of Witnesses must cosign a checkpoint
 	// before it is published (the log's policy).
-	WitnessesRequired int `json:"witnesses_required"`
+	WitnessesRequired int `json:"witnesses_required" jsonschema:"minimum=0"`
 }
 
 // Member is a key of a party with its role.
 type Member struct {
-	Party string `json:"party"`
-	Role  string `json:"role"`
+	Party string `json:"party" jsonschema:"minLength=1"`
+	Role  string `json:"role" jsonschema:"enum=inspectorate,enum=state,enum=party,enum=mediator,enum=observer,enum=log-operator"`
 	// Key is the note verifier key, "name+hash+base64".
-	Key string `json:"key"`
+	Key string `json:"key" jsonschema:"minLength=1"`
 }
 
 // WitnessEntry is a witness of the log.
 type WitnessEntry struct {
-	Party string `json:"party"`
+	Party string `json:"party" jsonschema:"minLength=1"`
 	// Key is the witness's note verifier key.
 	Key string `json:"key"`
 	// URL is where the witness answers add-checkpoint requests.
@@ -229,16 +229,16 @@ func (b *GenesisBody) validate() error {
 
 // DeclarationBody is a state's declaration.
 type DeclarationBody struct {
-	Site      string         `json:"site"`
-	Statement string         `json:"statement"`
+	Site      string         `json:"site" jsonschema:"minLength=1"`
+	Statement string         `json:"statement" jsonschema:"minLength=1"`
 	Items     []MaterialItem `json:"items,omitempty"`
 }
 
 // MaterialItem is a declared quantity of nuclear material.
 type MaterialItem struct {
-	Material string  `json:"material"`
-	MassKgU  float64 `json:"mass_kg_u"`
-	AssayPct float64 `json:"assay_pct"`
+	Material string  `json:"material" jsonschema:"minLength=1"`
+	MassKgU  float64 `json:"mass_kg_u" jsonschema:"minimum=0"`
+	AssayPct float64 `json:"assay_pct" jsonschema:"exclusiveMinimum=0,exclusiveMaximum=100"`
 }
 
 func (b *DeclarationBody) validate() error {
@@ -265,10 +265,10 @@ func (b *DeclarationBody) validate() error {
 
 // FindingBody is an inspection finding.
 type FindingBody struct {
-	Site    string `json:"site"`
-	Date    string `json:"date"`
-	Finding string `json:"finding"`
-	Verdict string `json:"verdict"`
+	Site    string `json:"site" jsonschema:"minLength=1"`
+	Date    string `json:"date" jsonschema:"format=date"`
+	Finding string `json:"finding" jsonschema:"minLength=1"`
+	Verdict string `json:"verdict" jsonschema:"enum=consistent,enum=discrepancy,enum=anomaly,enum=unresolved"`
 }
 
 func (b *FindingBody) validate() error {
@@ -286,16 +286,16 @@ func (b *FindingBody) validate() error {
 
 // InventoryBody is an inventory verified by the inspectorate.
 type InventoryBody struct {
-	AsOf     string           `json:"as_of"`
-	TotalKgU float64          `json:"total_kg_u"`
+	AsOf     string           `json:"as_of" jsonschema:"format=date"`
+	TotalKgU float64          `json:"total_kg_u" jsonschema:"minimum=0"`
 	Levels   []InventoryLevel `json:"levels,omitempty"`
-	Source   string           `json:"source"`
+	Source   string           `json:"source" jsonschema:"minLength=1"`
 }
 
 // InventoryLevel is the stock up to one enrichment level.
 type InventoryLevel struct {
-	MaxAssayPct float64 `json:"max_assay_pct"`
-	MassKgU     float64 `json:"mass_kg_u"`
+	MaxAssayPct float64 `json:"max_assay_pct" jsonschema:"exclusiveMinimum=0,exclusiveMaximum=100"`
+	MassKgU     float64 `json:"mass_kg_u" jsonschema:"minimum=0"`
 }
 
 func (b *InventoryBody) validate() error {
@@ -326,22 +326,22 @@ func (b *InventoryBody) validate() error {
 // with its date, qualifier and status: the form in which the public series
 // and its notes are loaded into a log.
 type FactsBody struct {
-	Source string `json:"source"`
-	Facts  []Fact `json:"facts"`
+	Source string `json:"source" jsonschema:"minLength=1"`
+	Facts  []Fact `json:"facts" jsonschema:"minItems=1"`
 }
 
 // Fact is one figure (see package state for the metrics).
 type Fact struct {
-	Metric    string  `json:"metric"`
-	Date      string  `json:"date"`
+	Metric    string  `json:"metric" jsonschema:"enum=enriched_uranium_kg_u,enum=max_enrichment_pct,enum=centrifuges_installed,enum=centrifuges_enriching,enum=heavy_water_t,enum=verification_access"`
+	Date      string  `json:"date" jsonschema:"format=date"`
 	Site      string  `json:"site,omitempty"`
 	Machine   string  `json:"machine,omitempty"`
 	LevelPct  float64 `json:"level_pct,omitempty"`
 	AssayPct  float64 `json:"assay_pct,omitempty"`
 	Value     float64 `json:"value"`
 	Text      string  `json:"text,omitempty"`
-	Qualifier string  `json:"qualifier,omitempty"`
-	Status    string  `json:"status"`
+	Qualifier string  `json:"qualifier,omitempty" jsonschema:"enum=,enum=above,enum=at_least,enum=at_most,enum=approx"`
+	Status    string  `json:"status" jsonschema:"enum=sourced,enum=derived,enum=unverified"`
 	Note      string  `json:"note,omitempty"`
 }
 
@@ -387,11 +387,11 @@ func (b *FactsBody) validate() error {
 
 // CentrifugeBody reports the centrifuges of one type at one site.
 type CentrifugeBody struct {
-	AsOf      string `json:"as_of"`
-	Site      string `json:"site"`
-	Machine   string `json:"machine"`
-	Installed int    `json:"installed"`
-	Enriching int    `json:"enriching"`
+	AsOf      string `json:"as_of" jsonschema:"format=date"`
+	Site      string `json:"site" jsonschema:"minLength=1"`
+	Machine   string `json:"machine" jsonschema:"minLength=1"`
+	Installed int    `json:"installed" jsonschema:"minimum=0"`
+	Enriching int    `json:"enriching" jsonschema:"minimum=0"`
 }
 
 func (b *CentrifugeBody) validate() error {
@@ -416,9 +416,9 @@ func (b *CentrifugeBody) validate() error {
 // MonitoringBody is an event of a seal, camera, enrichment monitor or
 // heartbeat.
 type MonitoringBody struct {
-	Site   string    `json:"site"`
-	Device string    `json:"device"`
-	Event  string    `json:"event"`
+	Site   string    `json:"site" jsonschema:"minLength=1"`
+	Device string    `json:"device" jsonschema:"minLength=1"`
+	Event  string    `json:"event" jsonschema:"enum=seal_applied,enum=seal_verified,enum=seal_broken,enum=recording_started,enum=recording_stopped,enum=media_retrieved,enum=media_withheld,enum=oem_reading,enum=heartbeat,enum=equipment_removed"`
 	At     time.Time `json:"at"`
 	Detail string    `json:"detail,omitempty"`
 }
@@ -442,9 +442,9 @@ func (b *MonitoringBody) validate() error {
 
 // AccessRequestBody is the inspectorate's request for access to a site.
 type AccessRequestBody struct {
-	Site        string `json:"site"`
-	Reason      string `json:"reason"`
-	RequestedOn string `json:"requested_on"`
+	Site        string `json:"site" jsonschema:"minLength=1"`
+	Reason      string `json:"reason" jsonschema:"minLength=1"`
+	RequestedOn string `json:"requested_on" jsonschema:"format=date"`
 }
 
 func (b *AccessRequestBody) validate() error {
@@ -459,8 +459,8 @@ func (b *AccessRequestBody) validate() error {
 
 // AccessResponseBody is a state's answer to an access request (in refs).
 type AccessResponseBody struct {
-	Response string `json:"response"`
-	On       string `json:"on"`
+	Response string `json:"response" jsonschema:"enum=granted,enum=denied,enum=alternative"`
+	On       string `json:"on" jsonschema:"format=date"`
 	Detail   string `json:"detail,omitempty"`
 }
 
@@ -473,8 +473,8 @@ func (b *AccessResponseBody) validate() error {
 
 // NotificationBody is a formal notification under the agreement.
 type NotificationBody struct {
-	Subject   string `json:"subject"`
-	Text      string `json:"text"`
+	Subject   string `json:"subject" jsonschema:"minLength=1"`
+	Text      string `json:"text" jsonschema:"minLength=1"`
 	Paragraph string `json:"paragraph,omitempty"`
 }
 
@@ -487,9 +487,9 @@ func (b *NotificationBody) validate() error {
 
 // ReliefBody is an action on a sanctions-relief measure.
 type ReliefBody struct {
-	Measure   string `json:"measure"`
-	Action    string `json:"action"`
-	Effective string `json:"effective"`
+	Measure   string `json:"measure" jsonschema:"minLength=1"`
+	Action    string `json:"action" jsonschema:"enum=lifted,enum=suspended,enum=kept,enum=reimposed"`
+	Effective string `json:"effective" jsonschema:"format=date"`
 }
 
 func (b *ReliefBody) validate() error {
@@ -504,8 +504,8 @@ func (b *ReliefBody) validate() error {
 
 // TalksCommitmentBody commits to private talks content by its salted hash.
 type TalksCommitmentBody struct {
-	Room   string `json:"room"`
-	SHA256 string `json:"sha256"`
+	Room   string `json:"room" jsonschema:"minLength=1"`
+	SHA256 string `json:"sha256" jsonschema:"pattern=^[0-9a-fA-F]{64}$"`
 }
 
 func (b *TalksCommitmentBody) validate() error {
@@ -521,9 +521,9 @@ func (b *TalksCommitmentBody) validate() error {
 // KeyRegistrationBody adds a key for the author's party (a rotation when
 // Replaces names a key to retire).
 type KeyRegistrationBody struct {
-	Party    string `json:"party"`
-	Role     string `json:"role"`
-	Key      string `json:"key"`
+	Party    string `json:"party" jsonschema:"minLength=1"`
+	Role     string `json:"role" jsonschema:"enum=inspectorate,enum=state,enum=party,enum=mediator,enum=observer,enum=log-operator"`
+	Key      string `json:"key" jsonschema:"minLength=1"`
 	Replaces string `json:"replaces,omitempty"`
 }
 
@@ -542,9 +542,9 @@ func (b *KeyRegistrationBody) validate() error {
 
 // KeyRevocationBody revokes a key of the author's party.
 type KeyRevocationBody struct {
-	Party  string `json:"party"`
-	Key    string `json:"key"`
-	Reason string `json:"reason"`
+	Party  string `json:"party" jsonschema:"minLength=1"`
+	Key    string `json:"key" jsonschema:"minLength=1"`
+	Reason string `json:"reason" jsonschema:"minLength=1"`
 }
 
 func (b *KeyRevocationBody) validate() error {

@@ -33,12 +33,12 @@ const MaxEntryBytes = 1<<16 - 1
 
 // Record is the signed content of an entry.
 type Record struct {
-	Schema string `json:"schema"`
+	Schema string `json:"schema" jsonschema:"enum=accord.record/v1"`
 	Kind   Kind   `json:"kind"`
 	// ID is unique in the log, chosen by the author.
-	ID string `json:"id"`
+	ID string `json:"id" jsonschema:"pattern=^[A-Za-z0-9][A-Za-z0-9._:-]{0\\,127}$"`
 	// Author is the party id of the signer.
-	Author  string    `json:"author"`
+	Author  string    `json:"author" jsonschema:"pattern=^[A-Za-z0-9][A-Za-z0-9._:-]{0\\,127}$"`
 	Created time.Time `json:"created"`
 	// Refs are ids of earlier records this one answers or builds on.
 	Refs []string `json:"refs,omitempty"`

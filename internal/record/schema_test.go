@@ -1,0 +1,163 @@
+package record_test
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/accordverify/accord/internal/record"
+	"github.com/invopop/jsonschema"
+	validator "github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/mod/sumdb/note"
+)
+
+var updateSchemas = flag.Bool("update-schemas", false, "rewrite docs/schemas from the Go types")
+
+const schemaDir = "../../docs/schemas"
+
+var bodies = map[record.Kind]any{
+	record.Genesis:                record.GenesisBody{},
+	record.Declaration:            record.DeclarationBody{},
+	record.InspectionFinding:      record.FindingBody{},
+	record.VerifiedInventory:      record.InventoryBody{},
+	record.VerifiedFacts:          record.FactsBody{},
+	record.CentrifugeInstallation: record.CentrifugeBody{},
+	record.MonitoringEvent:        record.MonitoringBody{},
+	record.AccessRequest:          record.AccessRequestBody{},
+	record.AccessResponse:         record.AccessResponseBody{},
+	record.Notification:           record.NotificationBody{},
+	record.ReliefAction:           record.ReliefBody{},
+	record.TalksCommitment:        record.TalksCommitmentBody{},
+	record.KeyRegistration:        record.KeyRegistrationBody{},
+	record.KeyRevocation:          record.KeyRevocationBody{},
+}
+
+// schemaFor generates the JSON Schema of a whole record of one kind.
+func schemaFor(t *testing.T, kind record.Kind) []byte {
+	t.Helper()
+	r := &jsonschema.Reflector{DoNotReference: true, AllowAdditionalProperties: false}
+	s := r.Reflect(&record.Record{})
+	s.ID = jsonschema.ID("https://accord.example/schemas/accord.record/v1/" + string(kind) + ".json")
+	s.Title = "Accord record, kind " + string(kind)
+	s.Description = "An accord.record/v1 record of kind " + string(kind) + " (docs/formats.md)."
+	kindSchema, _ := s.Properties.Get("kind")
+	kindSchema.Const = string(kind)
+	kindSchema.Type = "string"
+	body := r.ReflectFromType(reflect.TypeOf(bodies[kind]))
+	body.Version, body.ID = "", ""
+	s.Properties.Set("body", body)
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(b, '\n')
+}
+
+func TestSchemasAreCurrent(t *testing.T) {
+	if len(bodies) != len(record.KindNames()) {
+		t.Fatalf("%d kinds with schemas, %d kinds", len(bodies), len(record.KindNames()))
+	}
+	for kind := range bodies {
+		want := schemaFor(t, kind)
+		path := filepath.Join(schemaDir, string(kind)+".json")
+		if *updateSchemas {
+			if err := os.WriteFile(path, want, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := os.ReadFile(path)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s is not the schema of the Go types (run go test ./internal/record -run TestSchemas -update-schemas): %v", path, err)
+		}
+	}
+}
+
+func compiled(t *testing.T, kind record.Kind) *validator.Schema {
+	t.Helper()
+	c := validator.NewCompiler()
+	c.AssertFormat()
+	path, _ := filepath.Abs(filepath.Join(schemaDir, string(kind)+".json"))
+	s, err := c.Compile(path)
+	if err != nil {
+		t.Fatalf("%s: %v", kind, err)
+	}
+	return s
+}
+
+// The schemas and the Go validation agree: valid records pass both,
+// invalid ones fail both.
+func TestSchemasAgreeWithValidation(t *testing.T) {
+	env := func(kind, body string) string {
+		return `{"schema":"accord.record/v1","kind":"` + kind + `","id":"r-1","author":"iaea","created":"2026-01-01T00:00:00Z","refs":["q-0"],"body":` + body + `}`
+	}
+	_, vkey, _ := note.GenerateKey(rand.Reader, "iaea")
+	cases := []struct {
+		kind  record.Kind
+		body  string
+		valid bool
+	}{
+		{record.Genesis, `{"origin":"o","members":[{"party":"p","role":"log-operator","key":"` + vkey + `"}],"witnesses":[],"witnesses_required":0}`, true},
+		{record.Genesis, `{"origin":"o","members":[{"party":"p","role":"king","key":"` + vkey + `"}],"witnesses":[],"witnesses_required":0}`, false},
+		{record.Declaration, `{"site":"A","statement":"s","items":[{"material":"UF6","mass_kg_u":1,"assay_pct":3.67}]}`, true},
+		{record.Declaration, `{"site":"A","statement":"s","items":[{"material":"UF6","mass_kg_u":-1,"assay_pct":3.67}]}`, false},
+		{record.Declaration, `{"site":"A","statement":"s","items":[{"material":"UF6","mass_kg_u":1,"assay_pct":100}]}`, false},
+		{record.InspectionFinding, `{"site":"A","date":"2026-01-01","finding":"f","verdict":"anomaly"}`, true},
+		{record.InspectionFinding, `{"site":"A","date":"2026-01-01","finding":"f","verdict":"fine"}`, false},
+		{record.InspectionFinding, `{"site":"A","date":"01/01/2026","finding":"f","verdict":"anomaly"}`, false},
+		{record.InspectionFinding, `{"site":"A","date":"2026-01-01","finding":"f","verdict":"anomaly","extra":1}`, false},
+		{record.VerifiedInventory, `{"as_of":"2025-02-08","total_kg_u":8294.4,"levels":[{"max_assay_pct":60,"mass_kg_u":274.8}],"source":"GOV/2025/8"}`, true},
+		{record.VerifiedInventory, `{"as_of":"2025-02-08","total_kg_u":8294.4,"source":""}`, false},
+		{record.VerifiedFacts, `{"source":"s","facts":[{"metric":"heavy_water_t","date":"2019-05-20","value":125.2,"status":"sourced"}]}`, true},
+		{record.VerifiedFacts, `{"source":"s","facts":[{"metric":"purity","date":"2019-05-20","value":1,"status":"sourced"}]}`, false},
+		{record.VerifiedFacts, `{"source":"s","facts":[]}`, false},
+		{record.CentrifugeInstallation, `{"as_of":"2021-03-15","site":"A","machine":"IR-1","installed":10,"enriching":5}`, true},
+		{record.CentrifugeInstallation, `{"as_of":"2021-03-15","site":"A","machine":"IR-1","installed":-1,"enriching":0}`, false},
+		{record.MonitoringEvent, `{"site":"A","device":"c","event":"seal_broken","at":"2026-01-01T00:00:00Z"}`, true},
+		{record.MonitoringEvent, `{"site":"A","device":"c","event":"exploded","at":"2026-01-01T00:00:00Z"}`, false},
+		{record.AccessRequest, `{"site":"A","reason":"r","requested_on":"2026-01-01"}`, true},
+		{record.AccessResponse, `{"response":"granted","on":"2026-01-02"}`, true},
+		{record.AccessResponse, `{"response":"maybe","on":"2026-01-02"}`, false},
+		{record.Notification, `{"subject":"s","text":"t"}`, true},
+		{record.Notification, `{"subject":"","text":"t"}`, false},
+		{record.ReliefAction, `{"measure":"m","action":"reimposed","effective":"2025-09-28"}`, true},
+		{record.ReliefAction, `{"measure":"m","action":"forgotten","effective":"2025-09-28"}`, false},
+		{record.TalksCommitment, `{"room":"muscat","sha256":"` + strings.Repeat("ab", 32) + `"}`, true},
+		{record.TalksCommitment, `{"room":"muscat","sha256":"abc"}`, false},
+		{record.KeyRegistration, `{"party":"iaea","role":"inspectorate","key":"` + vkey + `"}`, true},
+		{record.KeyRegistration, `{"party":"iaea","role":"emperor","key":"` + vkey + `"}`, false},
+		{record.KeyRevocation, `{"party":"iaea","key":"k","reason":"lost"}`, true},
+		{record.KeyRevocation, `{"party":"iaea","key":"k"}`, false},
+	}
+	seen := map[record.Kind]bool{}
+	for _, c := range cases {
+		doc := env(string(c.kind), c.body)
+		var v any
+		if err := json.Unmarshal([]byte(doc), &v); err != nil {
+			t.Fatal(err)
+		}
+		schemaErr := compiled(t, c.kind).Validate(v)
+		_, goErr := record.Parse([]byte(doc))
+		var fe *record.FieldError
+		if goErr != nil && !errors.As(goErr, &fe) && !strings.Contains(goErr.Error(), "unknown field") {
+			t.Errorf("%s %s: unexpected Go error %v", c.kind, c.body, goErr)
+		}
+		if (schemaErr == nil) != c.valid || (goErr == nil) != c.valid {
+			t.Errorf("%s %s: schema says %v, Go says %v; want valid=%v", c.kind, c.body, schemaErr, goErr, c.valid)
+		}
+		if c.valid {
+			seen[c.kind] = true
+		}
+	}
+	for kind := range bodies {
+		if !seen[kind] {
+			t.Errorf("no valid example of %s", kind)
+		}
+	}
+}
