@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -56,7 +57,14 @@ type testWitness struct {
 	key    key
 	w      *ledger.Witness
 	server *httptest.Server
+	mu     sync.Mutex
 	down   bool
+}
+
+func (tw *testWitness) setDown(down bool) {
+	tw.mu.Lock()
+	defer tw.mu.Unlock()
+	tw.down = down
 }
 
 func newFixture(t testing.TB, witnesses int) *fixture {
@@ -98,7 +106,10 @@ func newFixture(t testing.TB, witnesses int) *fixture {
 }
 
 func (tw *testWitness) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	if tw.down {
+	tw.mu.Lock()
+	down := tw.down
+	tw.mu.Unlock()
+	if down {
 		rw.WriteHeader(503)
 		return
 	}

@@ -146,15 +146,28 @@ func Create(ctx context.Context, opts Options, genesis []byte) (*Log, error) {
 	if g.Origin != opts.Operator.Name() {
 		return nil, fmt.Errorf("ledger: the genesis origin %q must be the operator key's name %q", g.Origin, opts.Operator.Name())
 	}
+	fresh := false
+	if entries, err := os.ReadDir(opts.Dir); err != nil || len(entries) == 0 {
+		fresh = true
+	}
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, err
 	}
+	// A log that never received its genesis record is no log: remove what
+	// was written, so that the user can simply try again.
+	undo := func() {
+		if fresh {
+			_ = os.RemoveAll(opts.Dir)
+		}
+	}
 	l, err := open(ctx, opts, g)
 	if err != nil {
+		undo()
 		return nil, err
 	}
 	if _, err := l.Append(ctx, genesis); err != nil {
 		_ = l.Close(ctx)
+		undo()
 		return nil, err
 	}
 	return l, nil
@@ -235,14 +248,6 @@ func WitnessGroup(g *record.GenesisBody, urls map[string]string) (tessera.Witnes
 
 func open(ctx context.Context, opts Options, g *record.GenesisBody) (*Log, error) {
 	opts.defaults()
-	// The appender's background work (integration, publication, witnessing,
-	// garbage collection) lives as long as the Log, not the caller's ctx.
-	life, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	driver, err := posix.New(life, posix.Config{Path: opts.Dir})
-	if err != nil {
-		cancel()
-		return nil, fmt.Errorf("ledger: %w", err)
-	}
 	ao := tessera.NewAppendOptions().
 		WithCheckpointSigner(opts.Operator).
 		WithBatching(256, opts.BatchMaxAge).
@@ -253,15 +258,47 @@ func open(ctx context.Context, opts Options, g *record.GenesisBody) (*Log, error
 	if g.WitnessesRequired > 0 {
 		group, err := WitnessGroup(g, opts.WitnessURLs)
 		if err != nil {
-			cancel()
 			return nil, err
 		}
 		ao = ao.WithWitnesses(group, &tessera.WitnessOptions{Timeout: opts.WitnessTimeout, FailOpen: false})
 	}
-	appender, shutdown, reader, err := tessera.NewAppender(life, driver, ao)
-	if err != nil {
+	// A new log publishes its first checkpoint as it starts, and that
+	// needs the witnesses' cosignatures: wait for them a little (they may
+	// be starting too) before giving up.
+	var (
+		appender *tessera.Appender
+		shutdown func(context.Context) error
+		reader   tessera.LogReader
+		cancel   context.CancelFunc
+		err      error
+	)
+	deadline := time.Now().Add(2 * opts.WitnessTimeout)
+	for {
+		// The appender's background work (integration, publication,
+		// witnessing, garbage collection) lives as long as the Log, not
+		// the caller's ctx.
+		var life context.Context
+		life, cancel = context.WithCancel(context.WithoutCancel(ctx))
+		var driver tessera.Driver
+		driver, err = posix.New(life, posix.Config{Path: opts.Dir})
+		if err == nil {
+			appender, shutdown, reader, err = tessera.NewAppender(life, driver, ao)
+		}
+		if err == nil {
+			break
+		}
 		cancel()
-		return nil, fmt.Errorf("ledger: %w", err)
+		if !strings.Contains(err.Error(), "witness policy was not satisfied") || time.Now().After(deadline) {
+			if strings.Contains(err.Error(), "witness policy") {
+				return nil, fmt.Errorf("ledger: the log's first checkpoint needs %d witness cosignatures and the witnesses did not answer (are they running?): %w", g.WitnessesRequired, err)
+			}
+			return nil, fmt.Errorf("ledger: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
 	}
 	l := &Log{opts: opts, appender: appender, reader: reader, shutdown: shutdown, cancel: cancel, origin: opts.Operator.Name(),
 		ids: map[string]entryInfo{}, hashes: map[[32]byte]uint64{}, verifying: make(chan struct{}, runtime.GOMAXPROCS(0))}

@@ -72,7 +72,7 @@ func TestWitnessDownHaltsPublication(t *testing.T) {
 	if _, _, err := l.Submit(ctx, f.finding(t), 5*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	f.witnesses[1].down = true
+	f.witnesses[1].setDown(true)
 	seq, r, err := l.Submit(ctx, f.finding(t), 1500*time.Millisecond)
 	if !errors.Is(err, ledger.ErrNotPublished) || r != nil {
 		t.Fatalf("with a witness down: receipt %v, err %v; want ErrNotPublished", r, err)
@@ -85,7 +85,7 @@ func TestWitnessDownHaltsPublication(t *testing.T) {
 	if _, err := c.Unmarshal(cp); err != nil || c.Size > seq.Index {
 		t.Errorf("published checkpoint size %d covers the entry while a witness is down", c.Size)
 	}
-	f.witnesses[1].down = false
+	f.witnesses[1].setDown(false)
 	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	r, err = l.Receipt(rctx, seq.Index)
@@ -95,5 +95,36 @@ func TestWitnessDownHaltsPublication(t *testing.T) {
 	trust, _ := ledger.TrustFromGenesis(l.Genesis())
 	if _, err := r.Verify(trust); err != nil {
 		t.Error(err)
+	}
+}
+
+// A new log's first checkpoint needs the witnesses. Creating the log while
+// they are down still stores the genesis record; its checkpoint is
+// published once they answer.
+func TestCreateWhileTheWitnessesAreDown(t *testing.T) {
+	f := newFixture(t, 2)
+	for _, w := range f.witnesses {
+		w.setDown(true)
+	}
+	opts := f.options()
+	opts.WitnessTimeout = 500 * time.Millisecond
+	ctx := context.Background()
+	l, err := ledger.Create(ctx, opts, f.genesis)
+	if err != nil {
+		t.Fatalf("witnesses down: %v", err)
+	}
+	defer l.Close(ctx)
+	short, cancel := context.WithTimeout(ctx, 700*time.Millisecond)
+	defer cancel()
+	if _, err := l.Receipt(short, 0); !errors.Is(err, ledger.ErrNotPublished) {
+		t.Fatalf("receipt with the witnesses down: %v", err)
+	}
+	for _, w := range f.witnesses {
+		w.setDown(false)
+	}
+	long, cancel2 := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel2()
+	if _, err := l.Receipt(long, 0); err != nil {
+		t.Fatalf("after the witnesses returned: %v", err)
 	}
 }
