@@ -8,6 +8,7 @@ import (
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/spf13/cobra"
 )
@@ -156,9 +157,20 @@ func renderOverview(w io.Writer, name string, o *compliance.Overview) error {
 	for _, r := range o.Reimposed {
 		fmt.Fprintf(w, "\nRe-imposed on %s (%s): %s\n", r.Date, strings.Join(r.Measures, ", "), r.Title)
 	}
-	if len(o.Deadlines) > 0 {
+	// The table shows the procedures started in the year before the date;
+	// --json has them all.
+	var recent []agreement.Deadline
+	for _, d := range o.Deadlines {
+		if d.Trigger.Date.AddDays(365).After(o.AsOf) {
+			recent = append(recent, d)
+		}
+	}
+	if len(recent) > 0 {
 		fmt.Fprintln(w, "\nClocks")
-		renderDeadlines(w, o.Deadlines)
+		renderDeadlines(w, recent)
+	}
+	if older := len(o.Deadlines) - len(recent); older > 0 {
+		fmt.Fprintf(w, "\n(%d deadlines of procedures started more than a year before: --json lists them)\n", older)
 	}
 	b := o.Breakout
 	fmt.Fprintf(w, "\nBreakout from this state: first SQ (%s) in %s days", b.Convention, days(b.FirstSQDays))
