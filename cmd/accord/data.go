@@ -63,8 +63,7 @@ func cell(c dataset.Cell) string {
 	if !c.Present {
 		return "-"
 	}
-	prefix := map[state.Qualifier]string{state.Above: ">", state.Approx: "~"}[c.Qualifier]
-	return fmt.Sprintf("%s%s (%s)", prefix, num(c.KgU), c.Status)
+	return fmt.Sprintf("%s%s (%s)", c.Qualifier.Symbol(), num(c.KgU), c.Status)
 }
 
 func newDataShowCmd() *cobra.Command {
@@ -103,12 +102,11 @@ func value(v state.Value, unit string) string {
 	if !v.Known {
 		return "unknown: " + v.Unknown
 	}
-	prefix := map[state.Qualifier]string{state.Above: "more than ", state.AtLeast: "at least ", state.AtMost: "up to ", state.Approx: "about "}[v.Qualifier]
 	ref := ""
 	if len(v.Evidence) > 0 {
 		ref = ", " + v.Evidence[0].Ref
 	}
-	return fmt.Sprintf("%s%s %s (%s, as of %s%s)", prefix, num(v.Value), unit, v.Status, v.Date, ref)
+	return fmt.Sprintf("%s%s %s (%s, as of %s%s)", v.Qualifier.Words(), num(v.Value), unit, v.Status, v.Date, ref)
 }
 
 func renderState(w io.Writer, s *state.State) error {
@@ -148,8 +146,7 @@ func short(v state.Value) string {
 		}
 		return "unknown"
 	}
-	prefix := map[state.Qualifier]string{state.Above: ">", state.AtLeast: ">=", state.AtMost: "<=", state.Approx: "~"}[v.Qualifier]
-	return fmt.Sprintf("%s%s (%s, %s)", prefix, num(v.Value), v.Date, v.Status)
+	return fmt.Sprintf("%s%s (%s, %s)", v.Qualifier.Symbol(), num(v.Value), v.Date, v.Status)
 }
 
 func newDataExportCmd() *cobra.Command {

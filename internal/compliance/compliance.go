@@ -170,8 +170,7 @@ func evalLimit(f *Finding, v state.Value, max float64) {
 }
 
 func qualified(q state.Qualifier, v float64, unit string) string {
-	prefix := map[state.Qualifier]string{state.Above: "more than ", state.AtLeast: "at least ", state.AtMost: "up to ", state.Approx: "about "}[q]
-	return fmt.Sprintf("%s%g %s", prefix, v, unit)
+	return fmt.Sprintf("%s%g %s", q.Words(), v, unit)
 }
 
 // evalAction decides an action commitment from the agreement's events: a

@@ -78,6 +78,17 @@ const (
 	Approx  Qualifier = "approx"   // "~ v" in the sources
 )
 
+// Words are how the qualifier reads before a value: "more than ", "at
+// least ", "up to ", "about ", or "".
+func (q Qualifier) Words() string {
+	return map[Qualifier]string{Above: "more than ", AtLeast: "at least ", AtMost: "up to ", Approx: "about "}[q]
+}
+
+// Symbol is the qualifier's sign in a table: ">", ">=", "<=", "~", or "".
+func (q Qualifier) Symbol() string {
+	return map[Qualifier]string{Above: ">", AtLeast: ">=", AtMost: "<=", Approx: "~"}[q]
+}
+
 // Evidence is where a figure comes from.
 type Evidence struct {
 	// Kind is "dataset" (a row of the public series) or "record" (a log
