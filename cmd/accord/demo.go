@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -139,16 +138,9 @@ func (d *demo) close() {
 
 // demoKey returns the signer of a key in dir, making the key if needed.
 func demoKey(dir, name string) (note.Signer, string, string, error) {
-	base := filepath.Join(dir, strings.ReplaceAll(name, "/", "_"))
+	base := keyBase(dir, name)
 	if _, err := os.Stat(base + ".key"); errors.Is(err, os.ErrNotExist) {
-		skey, vkey, err := note.GenerateKey(rand.Reader, name)
-		if err != nil {
-			return nil, "", "", err
-		}
-		if err := writeNew(base+".key", []byte(skey+"\n"), 0o600); err != nil {
-			return nil, "", "", err
-		}
-		if err := writeNew(base+".pub", []byte(vkey+"\n"), 0o644); err != nil {
+		if _, _, err := makeKey(dir, name); err != nil {
 			return nil, "", "", err
 		}
 	}

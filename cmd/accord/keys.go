@@ -31,18 +31,8 @@ becomes "_" in the file names.`,
 			if name == "" || out == "" {
 				return usageError{errors.New("--name and --out are required")}
 			}
-			skey, vkey, err := note.GenerateKey(rand.Reader, name)
+			base, vkey, err := makeKey(out, name)
 			if err != nil {
-				return fmt.Errorf("--name: %v (a key name has no spaces or '+')", err)
-			}
-			if err := os.MkdirAll(out, 0o755); err != nil {
-				return err
-			}
-			base := filepath.Join(out, strings.ReplaceAll(name, "/", "_"))
-			if err := writeNew(base+".key", []byte(skey+"\n"), 0o600); err != nil {
-				return err
-			}
-			if err := writeNew(base+".pub", []byte(vkey+"\n"), 0o644); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s.key (private, 0600)\n%s.pub  %s\n", base, base, vkey)
@@ -52,6 +42,30 @@ becomes "_" in the file names.`,
 	cmd.Flags().StringVar(&name, "name", "", "key name: the party, or the log's origin for the operator")
 	cmd.Flags().StringVar(&out, "out", "", "directory for NAME.key and NAME.pub")
 	return cmd
+}
+
+// keyBase is where a key's files go: DIR/NAME, a "/" in NAME becoming "_".
+func keyBase(dir, name string) string { return filepath.Join(dir, strings.ReplaceAll(name, "/", "_")) }
+
+// makeKey generates a key named name and writes NAME.key (0600) and
+// NAME.pub in dir, never overwriting; it returns the files' base path and
+// the public key.
+func makeKey(dir, name string) (base, vkey string, err error) {
+	skey, vkey, err := note.GenerateKey(rand.Reader, name)
+	if err != nil {
+		return "", "", fmt.Errorf("--name: %v (a key name has no spaces or '+')", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", "", err
+	}
+	base = keyBase(dir, name)
+	if err := writeNew(base+".key", []byte(skey+"\n"), 0o600); err != nil {
+		return "", "", err
+	}
+	if err := writeNew(base+".pub", []byte(vkey+"\n"), 0o644); err != nil {
+		return "", "", err
+	}
+	return base, vkey, nil
 }
 
 // writeNew creates a file that must not exist yet.
