@@ -277,16 +277,10 @@ genesis record (--log DIR) or are given (--operator-key, --witness-key,
 			var trust ledger.Trust
 			switch {
 			case logDir != "":
-				eb, err := client.GetEntryBundle(cmd.Context(), client.FileFetcher{Root: logDir}.ReadEntryBundle, 0, 1)
+				g, err := ledger.ReadGenesis(cmd.Context(), client.FileFetcher{Root: logDir})
 				if err != nil {
 					return err
 				}
-				reg := &record.Registry{}
-				s, _, err := reg.Check(eb.Entries[0], 0)
-				if err != nil {
-					return err
-				}
-				g, _ := record.DecodeBody[record.GenesisBody](s.Record)
 				if trust, err = ledger.TrustFromGenesis(g); err != nil {
 					return err
 				}

@@ -166,7 +166,7 @@ func Audit(ctx context.Context, f Fetcher, opt AuditOptions) (*AuditResult, erro
 		return res, nil
 	}
 	genesis := genesisBundle.Entries[0]
-	gs, _, err := reg.Check(genesis, 0)
+	g, gs, err := OpenGenesis(genesis)
 	if err != nil {
 		res.Problem = problemAt(0, "genesis record", "%v", err)
 		return res, nil
@@ -180,7 +180,6 @@ func Audit(ctx context.Context, f Fetcher, opt AuditOptions) (*AuditResult, erro
 		res.Problem = problemAt(0, "genesis record", "differs from the genesis this auditor pinned (%s of %s)", state.GenesisSHA256, state.Origin)
 		return res, nil
 	}
-	g, _ := record.DecodeBody[record.GenesisBody](gs.Record)
 	trust, err := TrustFromGenesis(g)
 	if err != nil {
 		res.Problem = problemAt(0, "genesis record", "%v", err)

@@ -26,7 +26,6 @@ import (
 
 	"github.com/accordverify/accord/internal/record"
 	"github.com/transparency-dev/tessera"
-	"github.com/transparency-dev/tessera/api"
 	"github.com/transparency-dev/tessera/client"
 	"github.com/transparency-dev/tessera/storage/posix"
 	"golang.org/x/mod/sumdb/note"
@@ -137,12 +136,10 @@ func Create(ctx context.Context, opts Options, genesis []byte) (*Log, error) {
 	if Exists(opts.Dir) {
 		return nil, fmt.Errorf("ledger: %s already holds a log", opts.Dir)
 	}
-	reg := &record.Registry{}
-	s, _, err := reg.Check(genesis, 0)
+	g, _, err := OpenGenesis(genesis)
 	if err != nil {
 		return nil, err
 	}
-	g, _ := record.DecodeBody[record.GenesisBody](s.Record)
 	if g.Origin != opts.Operator.Name() {
 		return nil, fmt.Errorf("ledger: the genesis origin %q must be the operator key's name %q", g.Origin, opts.Operator.Name())
 	}
@@ -179,45 +176,38 @@ func Open(ctx context.Context, opts Options) (*Log, error) {
 	if !Exists(opts.Dir) {
 		return nil, fmt.Errorf("ledger: no log in %s (create one with accord log init)", opts.Dir)
 	}
-	first, err := readGenesis(ctx, opts.Dir)
+	g, err := ReadGenesis(ctx, FSFetcher{FS: os.DirFS(opts.Dir)})
 	if err != nil {
 		return nil, err
 	}
-	reg := &record.Registry{}
-	s, _, err := reg.Check(first, 0)
-	if err != nil {
-		return nil, fmt.Errorf("ledger: entry 0: %w", err)
-	}
-	g, _ := record.DecodeBody[record.GenesisBody](s.Record)
 	if g.Origin != opts.Operator.Name() {
 		return nil, fmt.Errorf("ledger: the log's origin is %q but the operator key is %q", g.Origin, opts.Operator.Name())
 	}
 	return open(ctx, opts, g)
 }
 
-// readGenesis reads entry 0 straight from the files.
-func readGenesis(ctx context.Context, dir string) ([]byte, error) {
-	f := client.FileFetcher{Root: dir}
-	for _, p := range []uint8{0, 1} {
-		b, err := f.ReadEntryBundle(ctx, 0, p)
-		if err != nil {
-			continue
-		}
-		var eb api.EntryBundle
-		if err := eb.UnmarshalText(b); err == nil && len(eb.Entries) > 0 {
-			return eb.Entries[0], nil
-		}
+// OpenGenesis verifies a genesis record (signed by the operator key it
+// names) and returns its body and the signed record.
+func OpenGenesis(entry []byte) (*record.GenesisBody, *record.Signed, error) {
+	s, _, err := (&record.Registry{}).Check(entry, 0)
+	if err != nil {
+		return nil, nil, err
 	}
-	// The full bundle may exist while partials were collected.
-	b, err := os.ReadFile(filepath.Join(dir, "tile", "entries", "000"))
+	g, err := record.DecodeBody[record.GenesisBody](s.Record)
+	return g, s, err
+}
+
+// ReadGenesis reads and verifies a log's entry 0, its genesis record.
+func ReadGenesis(ctx context.Context, f Fetcher) (*record.GenesisBody, error) {
+	eb, err := client.GetEntryBundle(ctx, f.ReadEntryBundle, 0, 1)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: cannot read entry 0: %w", err)
 	}
-	var eb api.EntryBundle
-	if err := eb.UnmarshalText(b); err != nil || len(eb.Entries) == 0 {
-		return nil, fmt.Errorf("ledger: entry bundle 0 is malformed")
+	g, _, err := OpenGenesis(eb.Entries[0])
+	if err != nil {
+		return nil, fmt.Errorf("ledger: entry 0: %w", err)
 	}
-	return eb.Entries[0], nil
+	return g, nil
 }
 
 // WitnessGroup builds the log's witness policy from its genesis record:
