@@ -171,11 +171,11 @@ func Audit(ctx context.Context, f Fetcher, opt AuditOptions) (*AuditResult, erro
 		res.Problem = problemAt(0, "genesis record", "%v", err)
 		return res, nil
 	}
+	gHash := gs.Hash()
 	state := opt.State
 	if state == nil {
 		state = &AuditState{}
 	}
-	gHash := (&record.Signed{Bytes: genesis}).Hash()
 	if state.GenesisSHA256 != "" && (state.GenesisSHA256 != gHash || state.Origin != claimed.Origin) {
 		res.Problem = problemAt(0, "genesis record", "differs from the genesis this auditor pinned (%s of %s)", state.GenesisSHA256, state.Origin)
 		return res, nil
@@ -227,54 +227,34 @@ func Audit(ctx context.Context, f Fetcher, opt AuditOptions) (*AuditResult, erro
 			res.Problem = problemAt(first+uint64(len(eb.Entries)), where, "the bundle holds %d entries, the checkpoint needs %d", len(eb.Entries), want)
 			return res, nil
 		}
-		entries := eb.Entries[:want]
-		checked := checkParallel(reg, entries, first)
-		for j, e := range entries {
-			idx := first + uint64(j)
-			leaf := checked[j].leaf
-			if leaf == nil {
-				leaf = rfc6962.DefaultHasher.HashLeaf(e)
-			}
+		err = replayBundle(reg, eb.Entries[:want], first, func(idx uint64, leaf []byte, s *record.Signed, err error) error {
 			leaves = append(leaves, leaf)
 			if err := tree.Append(leaf, nil); err != nil {
-				return nil, err
+				return err
 			}
 			if wantRoots[idx+1] {
 				if rootAt[idx+1], err = tree.GetRootHash(nil); err != nil {
-					return nil, err
+					return err
 				}
 			}
-			if idx == 0 {
-				if err := reg.Apply(gs, 0); err != nil {
-					return nil, err
-				}
-				res.Kinds[string(record.Genesis)]++
-				// Entry 0 founded the registry: check the rest again.
-				checked = checkParallel(reg, entries, first)
-				continue
+			if err != nil {
+				return problemAt(idx, where, "record does not verify: %v", err)
 			}
-			c := checked[j]
-			if c.err != nil {
-				res.Problem = problemAt(idx, where, "record does not verify: %v", c.err)
-				return res, nil
-			}
-			s := c.signed
 			if at, dup := ids[s.Record.ID]; dup {
-				res.Problem = problemAt(idx, where, "record id %q repeats the record at index %d", s.Record.ID, at)
-				return res, nil
+				return problemAt(idx, where, "record id %q repeats the record at index %d", s.Record.ID, at)
 			}
 			ids[s.Record.ID] = idx
-			if err := reg.Apply(s, idx); err != nil {
-				res.Problem = problemAt(idx, where, "%v", err)
-				return res, nil
-			}
 			res.Kinds[string(s.Record.Kind)]++
-			if k := s.Record.Kind; k == record.KeyRegistration || k == record.KeyRevocation {
-				// The key history changed: what follows in the bundle is
-				// checked again against it.
-				rest := checkParallel(reg, entries[j+1:], idx+1)
-				copy(checked[j+1:], rest)
-			}
+			return nil
+		})
+		var bad *Problem
+		if errors.As(err, &bad) {
+			res.Problem = bad
+			return res, nil
+		}
+		if err != nil {
+			res.Problem = problemAt(first, where, "%v", err)
+			return res, nil
 		}
 		if opt.Progress != nil {
 			opt.Progress(first+want, cp.Size)
@@ -346,6 +326,33 @@ func checkParallel(reg *record.Registry, entries [][]byte, first uint64) []check
 	}
 	wg.Wait()
 	return out
+}
+
+// replayBundle checks consecutive entries (the first at index first)
+// against the key registry, on every core, and calls each, in log order,
+// with the entry's leaf hash and its record (or why it does not verify).
+// Unless each returns an error, an accepted record is then applied to the
+// registry; after one that changes it (the genesis record, a key
+// registration or revocation) the rest are checked again.
+func replayBundle(reg *record.Registry, entries [][]byte, first uint64, each func(idx uint64, leaf []byte, s *record.Signed, err error) error) error {
+	checked := checkParallel(reg, entries, first)
+	for j := range entries {
+		idx := first + uint64(j)
+		c := checked[j]
+		if err := each(idx, c.leaf, c.signed, c.err); err != nil {
+			return err
+		}
+		if c.err != nil {
+			continue
+		}
+		if err := reg.Apply(c.signed, idx); err != nil {
+			return err
+		}
+		if k := c.signed.Record.Kind; k == record.Genesis || k == record.KeyRegistration || k == record.KeyRevocation {
+			copy(checked[j+1:], checkParallel(reg, entries[j+1:], idx+1))
+		}
+	}
+	return nil
 }
 
 // treeLevels returns the complete-subtree node hashes of the tree over

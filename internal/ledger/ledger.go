@@ -322,20 +322,19 @@ func (l *Log) replay(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("ledger: reading entries from %d: %w", i, err)
 		}
-		for j, e := range eb.Entries {
-			idx := i + uint64(j)
-			s, _, err := reg.Check(e, idx)
+		err = replayBundle(reg, eb.Entries, i, func(idx uint64, _ []byte, s *record.Signed, err error) error {
 			if err != nil {
 				return fmt.Errorf("ledger: entry %d does not verify (run accord audit): %w", idx, err)
 			}
 			l.ids[s.Record.ID] = entryInfo{idx, s.Record.Author}
-			l.hashes[sha256.Sum256(e)] = idx
+			l.hashes[sha256.Sum256(s.Bytes)] = idx
 			if idx >= indexed {
 				missing = append(missing, record.Indexed{Index: idx, Signed: s, Role: roleOf(reg, s)})
 			}
-			if err := reg.Apply(s, idx); err != nil {
-				return err
-			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	if len(missing) > 0 {
