@@ -3,7 +3,6 @@ package ledger
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -529,15 +528,6 @@ func parseTilePath(rel string) (kind string, level, index, width uint64, ok bool
 		width, _ = strconv.ParseUint(m[3], 10, 64)
 	}
 	return kind, level, index, width, true
-}
-
-// EncodeHashes renders proof hashes in base64 for people.
-func EncodeHashes(hs [][]byte) []string {
-	out := make([]string, len(hs))
-	for i, h := range hs {
-		out[i] = base64.StdEncoding.EncodeToString(h)
-	}
-	return out
 }
 
 // FSFetcher reads a log's files from a file system (os.DirFS of the log

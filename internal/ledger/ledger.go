@@ -360,9 +360,6 @@ func roleOf(reg *record.Registry, s *record.Signed) string {
 // Origin is the log's origin (the operator key's name).
 func (l *Log) Origin() string { return l.origin }
 
-// Registry returns a snapshot of the keys.
-func (l *Log) Registry() []record.Key { return l.snapshot.Load().registry.Keys() }
-
 // Identity is a registered key that signed a note.
 type Identity struct {
 	KeyName string
