@@ -60,6 +60,9 @@ func (d Date) AddYears(n int) Date { return Date{d.t.AddDate(n, 0, 0)} }
 // DaysUntil returns the whole days from d to e (negative if e is earlier).
 func (d Date) DaysUntil(e Date) int { return int(e.t.Sub(d.t).Hours() / 24) }
 
+// Time is the date at midnight UTC.
+func (d Date) Time() time.Time { return d.t }
+
 // Before, After and Equal compare dates.
 func (d Date) Before(e Date) bool { return d.t.Before(e.t) }
 func (d Date) After(e Date) bool  { return d.t.After(e.t) }

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/accordverify/accord/internal/report"
+	"github.com/spf13/cobra"
+)
+
+func newReportCmd() *cobra.Command {
+	var (
+		src    sourceFlags
+		band   bandFlags
+		asOf   string
+		format string
+		out    string
+	)
+	cmd := &cobra.Command{
+		Use:   "report --as-of DATE [--format md|html|json|csv] [--out FILE]",
+		Short: "The verification report at a date, shaped like an IAEA quarterly report",
+		Long: `report writes the verification report at a date: summary; verification
+activities; enrichment and centrifuges; stockpile by level; continuity of
+knowledge; findings for each side; breakout; an annex of sources. Every
+figure cites the annex by number, and each annex entry names the dataset
+row or record it comes from.
+
+HTML is one self-contained page with the charts as inline SVG and print
+styles: open it in a browser and print it to PDF. With --format md and
+--out FILE, the charts are written as SVG files beside the Markdown and
+linked from it.`,
+		Example: `  accord report --as-of 2025-02-08
+  accord report --as-of 2025-02-08 --format html --out report-2025-02-08.html
+  accord report --as-of 2025-02-08 --format md --out report/2025-02-08.md
+  accord report --as-of 2019-11-03 --format csv`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			date, err := dateFlag("as-of", asOf)
+			if err != nil {
+				return err
+			}
+			opt, err := band.options()
+			if err != nil {
+				return err
+			}
+			a, err := src.loadAgreement()
+			if err != nil {
+				return err
+			}
+			d, err := src.loadData()
+			if err != nil {
+				return err
+			}
+			r, err := report.Build(a, d.Facts(), date, report.Options{Convention: opt.Convention, Samples: opt.Samples, Seed: opt.Seed})
+			if err != nil {
+				return err
+			}
+			var buf bytes.Buffer
+			switch format {
+			case "md":
+				mo := report.MarkdownOptions{}
+				if out != "" {
+					mo.Charts = "charts"
+					if err := writeCharts(r, filepath.Join(filepath.Dir(out), "charts")); err != nil {
+						return err
+					}
+				}
+				err = r.Markdown(&buf, mo)
+			case "html":
+				err = r.HTML(&buf, report.HTMLOptions{})
+			case "json":
+				err = r.JSON(&buf)
+			case "csv":
+				err = r.CSV(&buf)
+			default:
+				return usageError{fmt.Errorf("--format: must be md, html, json or csv, got %q", format)}
+			}
+			if err != nil {
+				return err
+			}
+			if out == "" {
+				_, err = cmd.OutOrStdout().Write(buf.Bytes())
+				return err
+			}
+			if dir := filepath.Dir(out); dir != "." {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					return err
+				}
+			}
+			if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s\n", out)
+			return nil
+		},
+	}
+	src.register(cmd, true)
+	band.register(cmd)
+	band.registerConvention(cmd)
+	cmd.Flags().StringVar(&asOf, "as-of", "", "date, YYYY-MM-DD (required)")
+	cmd.Flags().StringVar(&format, "format", "md", "md, html, json or csv")
+	cmd.Flags().StringVarP(&out, "out", "o", "", "write to this file instead of standard output")
+	return cmd
+}
+
+// writeCharts writes the report's charts as SVG files into dir.
+func writeCharts(r *report.Report, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, c := range r.Charts() {
+		svg, err := r.SVG(c.Name)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, c.Name+".svg"), append([]byte(`<?xml version="1.0"?>`+"\n"), svg...), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,307 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"github.com/accordverify/accord/internal/calendar"
+	"image/color"
+	"math"
+	"strconv"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Chart is one of the report's charts: its file name, title and a
+// plain-language line saying what it shows.
+type Chart struct {
+	Name    string `json:"name"`
+	Title   string `json:"title"`
+	Caption string `json:"caption"`
+}
+
+// Chart names.
+const (
+	ChartStock    = "stock-by-level"
+	ChartSixty    = "sixty-pct-vs-sq"
+	ChartBreakout = "breakout-days"
+)
+
+// Charts lists the report's charts, in the order the report shows them.
+func (r *Report) Charts() []Chart {
+	limit := "the agreement's limit"
+	if r.Stockpile.LimitKgU != nil {
+		limit = "the agreement's limit of " + Num(*r.Stockpile.LimitKgU, 1) + " kg U (dashed)"
+	}
+	return []Chart{
+		{ChartStock, "Enriched-uranium stock by level, kg U",
+			"The stock reported at each date, in total and by enrichment level, against " + limit + "; numbered lines mark the events listed below the chart."},
+		{ChartSixty, "Uranium enriched up to 60 %, kg U",
+			fmt.Sprintf("The stock of uranium enriched up to 60 %% at each reported date against one IAEA significant quantity, %s kg U at 60 %% (25 kg U-235, dashed).", Num(r.Stockpile.OneSQ60KgU, 1))},
+		{ChartBreakout, "Breakout time to one significant quantity, days (log scale)",
+			fmt.Sprintf("Days to one significant quantity of 90 %% uranium (%s) from the stock and the enriching centrifuges known at each reported date; the scale is logarithmic, so each grid step is ten times shorter.", r.Convention)},
+	}
+}
+
+// ChartEvents are the agreement events a chart marks: the kinds that
+// explain the turns of the series (withdrawal, staged reductions, dispute
+// resolution, loss of monitoring, snapback, termination).
+func (r *Report) ChartEvents() []Event {
+	var out []Event
+	for _, e := range r.Events {
+		switch e.Kind {
+		case "withdrawal", "cessation", "dispute", "snapback-notification", "reimposition", "termination", "implementation", "notification":
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+var palette = []color.Color{
+	color.RGBA{0x1f, 0x4e, 0x79, 0xff}, // total: dark blue
+	color.RGBA{0x2e, 0x8b, 0x57, 0xff}, // up to 5 %: green
+	color.RGBA{0xd9, 0x82, 0x1e, 0xff}, // up to 20 %: orange
+	color.RGBA{0xb2, 0x22, 0x22, 0xff}, // up to 60 %: red
+}
+
+var grey = color.RGBA{0x99, 0x99, 0x99, 0xff}
+
+// SVG renders the named chart as SVG.
+func (r *Report) SVG(name string) ([]byte, error) {
+	drawn := 0 // points drawn
+	p := plot.New()
+	sans := font.Font{Typeface: "Liberation", Variant: "Sans"}
+	for _, ts := range []*font.Font{&p.Title.TextStyle.Font, &p.X.Label.TextStyle.Font, &p.Y.Label.TextStyle.Font,
+		&p.X.Tick.Label.Font, &p.Y.Tick.Label.Font, &p.Legend.TextStyle.Font} {
+		ts.Typeface, ts.Variant = sans.Typeface, sans.Variant
+	}
+	p.X.Tick.Marker = yearTicks{}
+	p.Y.Tick.Marker = plainTicks{}
+	p.Legend.Top = true
+	p.Legend.Left = true
+	p.Legend.TextStyle.Font.Size = vg.Points(9)
+	p.Legend.YOffs = -vg.Points(12) // below the row of event numbers
+	p.Legend.XOffs = vg.Points(6)
+	p.Add(plotter.NewGrid())
+	var err error
+	switch name {
+	case ChartStock:
+		p.Y.Label.Text = "kg U"
+		series := []struct {
+			label string
+			key   string
+		}{{"total", ""}, {"up to 5 %", "5"}, {"up to 20 %", "20"}, {"up to 60 %", "60"}}
+		for i, s := range series {
+			if err = r.addSeries(p, &drawn, s.label, palette[i], func(pt Point) (float64, bool) {
+				if s.key == "" {
+					if pt.TotalKgU == nil {
+						return 0, false
+					}
+					return *pt.TotalKgU, true
+				}
+				v, ok := pt.ByLevel[s.key]
+				return v, ok
+			}); err != nil {
+				return nil, err
+			}
+		}
+		if r.Stockpile.LimitKgU != nil {
+			err = r.addLevel(p, *r.Stockpile.LimitKgU, "limit "+Num(*r.Stockpile.LimitKgU, 1)+" kg U")
+		}
+	case ChartSixty:
+		p.Y.Label.Text = "kg U at up to 60 %"
+		if err = r.addSeries(p, &drawn, "up to 60 %", palette[3], func(pt Point) (float64, bool) {
+			v, ok := pt.ByLevel["60"]
+			return v, ok
+		}); err == nil {
+			err = r.addLevel(p, r.Stockpile.OneSQ60KgU, "1 SQ = "+Num(r.Stockpile.OneSQ60KgU, 1)+" kg U")
+		}
+	case ChartBreakout:
+		p.Y.Label.Text = "days (log scale)"
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		err = r.addSeries(p, &drawn, "breakout, days", palette[0], func(pt Point) (float64, bool) {
+			if pt.BreakoutDays == nil || *pt.BreakoutDays <= 0 {
+				return 0, false
+			}
+			return *pt.BreakoutDays, true
+		})
+	default:
+		return nil, fmt.Errorf("report: no chart %q", name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if drawn == 0 {
+		// Nothing to draw: say so, on axes a log scale accepts.
+		p.Title.Text = "no reported figures up to " + r.AsOf.String()
+		if math.IsInf(p.Y.Min, 0) || math.IsInf(p.Y.Max, 0) {
+			p.Y.Min, p.Y.Max = 1, 1000
+		}
+		lo, hi := r.xRange()
+		p.X.Min, p.X.Max = lo, hi
+	}
+	if _, ok := p.Y.Scale.(plot.LogScale); ok && p.Y.Min <= 0 {
+		p.Y.Min = 0.1
+	}
+	if err := r.addEvents(p); err != nil {
+		return nil, err
+	}
+	w, err := p.WriterTo(7.5*vg.Inch, 3.6*vg.Inch, "svg")
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if _, err := w.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	// The XML prolog is for files; the SVG is also inlined in HTML.
+	out := buf.Bytes()
+	if i := bytes.Index(out, []byte("<svg")); i > 0 {
+		out = out[i:]
+	}
+	return out, nil
+}
+
+func unix(d calendar.Date) float64 { return float64(d.Time().Unix()) }
+
+// yearTicks marks every 1 January, labelled every year when the range
+// spans up to 12 years and every other year beyond that.
+type yearTicks struct{}
+
+func (yearTicks) Ticks(lo, hi float64) []plot.Tick {
+	from, to := time.Unix(int64(lo), 0).UTC().Year(), time.Unix(int64(hi), 0).UTC().Year()
+	step := 1
+	if to-from > 12 {
+		step = 2
+	}
+	var ticks []plot.Tick
+	for y := from; y <= to+1; y++ {
+		x := float64(time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC).Unix())
+		if x < lo || x > hi {
+			continue
+		}
+		t := plot.Tick{Value: x}
+		if y%step == 0 {
+			t.Label = strconv.Itoa(y)
+		}
+		ticks = append(ticks, t)
+	}
+	return ticks
+}
+
+// plainTicks are gonum's default ticks labelled like the report's
+// numbers: 9,000 rather than 9000, 250 rather than 250.00.
+type plainTicks struct{}
+
+func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = Num(ticks[i].Value, 2)
+		}
+	}
+	return ticks
+}
+
+// addSeries draws the points get returns a value for, counting them in
+// drawn.
+func (r *Report) addSeries(p *plot.Plot, drawn *int, label string, c color.Color, get func(Point) (float64, bool)) error {
+	var xys plotter.XYs
+	for _, pt := range r.Series {
+		if v, ok := get(pt); ok {
+			xys = append(xys, plotter.XY{X: unix(pt.Date), Y: v})
+		}
+	}
+	if len(xys) == 0 {
+		return nil
+	}
+	*drawn += len(xys)
+	l, s, err := plotter.NewLinePoints(xys)
+	if err != nil {
+		return err
+	}
+	l.Color, s.Color = c, c
+	l.Width = vg.Points(1.5)
+	s.Shape = draw.CircleGlyph{}
+	s.Radius = vg.Points(2)
+	p.Add(l, s)
+	p.Legend.Add(label, l, s)
+	return nil
+}
+
+// xRange is the chart's time range: the series and the events marked.
+func (r *Report) xRange() (float64, float64) {
+	lo, hi := math.Inf(1), unix(r.AsOf)
+	for _, pt := range r.Series {
+		lo = math.Min(lo, unix(pt.Date))
+	}
+	for _, e := range r.ChartEvents() {
+		lo = math.Min(lo, unix(e.Date))
+	}
+	if math.IsInf(lo, 1) {
+		lo = hi - 365*86400
+	}
+	return lo, hi
+}
+
+// addLevel draws a dashed horizontal line at y across the chart.
+func (r *Report) addLevel(p *plot.Plot, y float64, label string) error {
+	lo, hi := r.xRange()
+	l, err := plotter.NewLine(plotter.XYs{{X: lo, Y: y}, {X: hi, Y: y}})
+	if err != nil {
+		return err
+	}
+	l.Color = color.Black
+	l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+	p.Add(l)
+	p.Legend.Add(label, l)
+	return nil
+}
+
+// addEvents draws a thin vertical line, numbered at its top, at each
+// event the charts mark; the numbers follow ChartEvents.
+func (r *Report) addEvents(p *plot.Plot) error {
+	events := r.ChartEvents()
+	if len(events) == 0 {
+		return nil
+	}
+	// The y extent of what the chart holds so far.
+	ymin, ymax := p.Y.Min, p.Y.Max
+	if math.IsInf(ymin, 0) || math.IsInf(ymax, 0) {
+		return nil // nothing drawn: no range to mark
+	}
+	if _, ok := p.Y.Scale.(plot.LogScale); !ok {
+		ymin = 0
+	}
+	var labels plotter.XYLabels
+	for i, e := range events {
+		x := unix(e.Date)
+		l, err := plotter.NewLine(plotter.XYs{{X: x, Y: ymin}, {X: x, Y: ymax}})
+		if err != nil {
+			return err
+		}
+		l.Color = grey
+		l.Width = vg.Points(0.6)
+		l.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
+		p.Add(l)
+		labels.XYs = append(labels.XYs, plotter.XY{X: x, Y: ymax})
+		labels.Labels = append(labels.Labels, strconv.Itoa(i+1))
+	}
+	ls, err := plotter.NewLabels(labels)
+	if err != nil {
+		return err
+	}
+	for i := range ls.TextStyle {
+		ls.TextStyle[i].Font.Size = vg.Points(8)
+		ls.TextStyle[i].Font.Variant = "Sans"
+		ls.TextStyle[i].Color = grey
+		ls.Offset = vg.Point{X: vg.Points(1), Y: vg.Points(1)}
+	}
+	p.Add(ls)
+	return nil
+}

@@ -1,0 +1,154 @@
+package report
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+//go:embed report.html.tmpl
+var reportTmpl string
+
+// Stylesheet is the report's CSS, screen and print; the dashboard uses it
+// too.
+//
+//go:embed style.css
+var Stylesheet string
+
+// HTMLOptions set the HTML form.
+type HTMLOptions struct {
+	// SourceLink, when set, links an annex entry to where its evidence can
+	// be read (the dashboard's record and dataset pages).
+	SourceLink func(Source) string
+	// Stylesheet, when set, is linked instead of inlining the CSS.
+	Stylesheet string
+	// Home, when set, is a link back to the dashboard.
+	Home string
+}
+
+// Funcs are the template functions the report and the dashboard share.
+func Funcs() template.FuncMap {
+	return template.FuncMap{
+		"num":     func(v float64, prec int) string { return Num(v, prec) },
+		"nump":    func(v *float64, prec int) string { return opt(v, prec) },
+		"days":    Days,
+		"cite":    citeHTML,
+		"citeOne": func(n int) []int { return []int{n} },
+		"linkCites": func(_ *Report, text string) template.HTML {
+			return LinkCites(text, citeHTML)
+		},
+		"merge":  func(a, b []int) []int { return appendNew(slices.Clone(a), b...) },
+		"figure": figureCell,
+		"level":  level,
+		"pct":    func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) },
+	}
+}
+
+// citeHTML links annex numbers to the annex entries of the page.
+func citeHTML(ns []int) template.HTML {
+	if len(ns) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(`<span class="cite">[`)
+	for i, n := range ns {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, `<a href="#src-%d" aria-label="source %d">%d</a>`, n, n, n)
+	}
+	b.WriteString("]</span>")
+	return template.HTML(b.String())
+}
+
+// HTML writes the report as one self-contained HTML page: the charts are
+// inline SVG, the styles inline unless o.Stylesheet is set, and print
+// styles make a clean PDF from a browser's print.
+func (r *Report) HTML(w io.Writer, o HTMLOptions) error {
+	t, err := template.New("report").Funcs(Funcs()).Parse(reportTmpl)
+	if err != nil {
+		return err
+	}
+	return r.ExecuteHTML(t, w, o)
+}
+
+var citation = regexp.MustCompile(`\[(\d+(?:, \d+)*)\]`)
+
+// LinkCites escapes text and renders each of its "[1, 4]" citations with
+// link.
+func LinkCites(text string, link func(ns []int) template.HTML) template.HTML {
+	var b strings.Builder
+	last := 0
+	for _, m := range citation.FindAllStringSubmatchIndex(text, -1) {
+		b.WriteString(template.HTMLEscapeString(text[last:m[0]]))
+		var ns []int
+		for _, f := range strings.Split(text[m[2]:m[3]], ", ") {
+			n, _ := strconv.Atoi(f)
+			ns = append(ns, n)
+		}
+		b.WriteString(string(link(ns)))
+		last = m[1]
+	}
+	b.WriteString(template.HTMLEscapeString(text[last:]))
+	return template.HTML(b.String())
+}
+
+// Page is what the report template is executed with.
+type Page struct {
+	*Report
+	Options HTMLOptions
+	CSS     template.CSS
+	Figures []Figured
+}
+
+// Figured is a chart with its SVG and the events it numbers.
+type Figured struct {
+	Chart
+	SVG    template.HTML
+	Events []Event
+}
+
+// ExecuteHTML executes a template parsed from the report's template (the
+// dashboard parses it once at start) for r.
+func (r *Report) ExecuteHTML(t *template.Template, w io.Writer, o HTMLOptions) error {
+	p := Page{Report: r, Options: o}
+	if o.Stylesheet == "" {
+		p.CSS = template.CSS(Stylesheet)
+	}
+	figs, err := r.Figures()
+	if err != nil {
+		return err
+	}
+	p.Figures = figs
+	return t.ExecuteTemplate(w, "report", p)
+}
+
+// Figures renders every chart.
+func (r *Report) Figures() ([]Figured, error) {
+	var out []Figured
+	for _, c := range r.Charts() {
+		svg, err := r.SVG(c.Name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Figured{Chart: c, SVG: template.HTML(svg), Events: r.ChartEvents()})
+	}
+	return out, nil
+}
+
+// ReportTemplate is the report's HTML template source, for the dashboard
+// to parse with its own templates.
+func ReportTemplate() string { return reportTmpl }
+
+// Link is the link of an annex entry under o, or "".
+func (o HTMLOptions) Link(s Source) string {
+	if o.SourceLink == nil {
+		return ""
+	}
+	return o.SourceLink(s)
+}

@@ -1,0 +1,301 @@
+package report
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// JSON writes the report as indented JSON (format accord.report/v1).
+func (r *Report) JSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// Title is the report's title.
+func (r *Report) Title() string {
+	return fmt.Sprintf("Verification report: %s, as of %s", r.AgreementTitle, r.AsOf)
+}
+
+// MarkdownOptions set the Markdown form.
+type MarkdownOptions struct {
+	// Charts, when set, is the folder (relative to the Markdown file) that
+	// holds the charts written by WriteCharts; the report links them.
+	Charts string
+}
+
+func opt(v *float64, prec int) string {
+	if v == nil {
+		return "-"
+	}
+	return Num(*v, prec)
+}
+
+// Markdown writes the report as Markdown.
+func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
+	bw := bufio.NewWriter(w)
+	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
+	chart := func(c Chart) {
+		if o.Charts != "" {
+			p("\n![%s](%s/%s.svg)\n\n*%s*\n", c.Title, strings.TrimSuffix(o.Charts, "/"), c.Name, c.Caption)
+		}
+	}
+	charts := r.Charts()
+
+	p("# %s\n\n", r.Title())
+	p("Agreement `%s`. Significant quantities for breakout: %s. Numbers in brackets cite the annex of sources.\n\n", r.Agreement, r.ConventionText)
+
+	p("## 1. Summary\n\n")
+	for _, s := range r.Summary {
+		p("- %s\n", s)
+	}
+
+	p("\n## 2. Verification activities\n\n")
+	p("Inspectorate access: **%s** since %s.\n\n", r.Activities.Access, r.Activities.AccessSince)
+	if len(r.Activities.Documents) > 0 {
+		p("The state at %s rests on these documents:\n\n| document | latest figure as of | figures | sources |\n|---|---|--:|---|\n", r.AsOf)
+		for _, d := range r.Activities.Documents {
+			p("| %s | %s | %d | %s |\n", cell(d.Document), d.AsOf, d.Figures, Cite(d.Sources))
+		}
+	}
+	if len(r.Activities.RecentEvents) > 0 {
+		p("\nEvents of the year before %s:\n\n", r.AsOf)
+		for _, e := range r.Activities.RecentEvents {
+			p("- %s: %s [%d]\n", e.Date, e.Title, e.Source)
+		}
+	}
+	if len(r.Activities.Deadlines) > 0 {
+		p("\nClocks of procedures started in the year before %s:\n\n| procedure | started | step | due | status |\n|---|---|---|---|---|\n", r.AsOf)
+		for _, d := range r.Activities.Deadlines {
+			p("| %s | %s | %s | %s | %s |\n", cell(d.Name), d.Trigger.Date, cell(d.StepName), d.Due, d.Status)
+		}
+	}
+
+	p("\n## 3. Enrichment and centrifuges\n\n")
+	e := r.Enrichment
+	p("Highest enrichment level: **%s** %s", e.MaxEnrichment.Text(), Cite(e.MaxEnrichment.Sources))
+	if e.LimitPct != nil {
+		p(" (limit %s %%)", Num(*e.LimitPct, 2))
+	}
+	if e.MaxEnrichment.Unknown != "" {
+		p(": %s", e.MaxEnrichment.Unknown)
+	}
+	p(".\n\n")
+	if len(e.Centrifuges) > 0 {
+		p("| site | machine | installed | enriching | as of | sources |\n|---|---|--:|--:|---|---|\n")
+		for _, c := range e.Centrifuges {
+			asOf := c.Installed.AsOf
+			if c.Enriching.AsOf.After(asOf) {
+				asOf = c.Enriching.AsOf
+			}
+			p("| %s | %s | %s | %s | %s | %s |\n", cell(c.Site), c.Machine, figureCell(c.Installed), figureCell(c.Enriching), asOf, Cite(appendNew(slices.Clone(c.Installed.Sources), c.Enriching.Sources...)))
+		}
+	}
+
+	p("\n## 4. Stockpile by enrichment level\n\n")
+	st := r.Stockpile
+	p("Total: **%s** as of %s %s", st.Total.Text(), st.Total.AsOf, Cite(st.Total.Sources))
+	if st.LimitKgU != nil {
+		p("; limit %s kg U", Num(*st.LimitKgU, 1))
+	}
+	if st.Ratio != nil {
+		p(" (%s x)", Num(*st.Ratio, 1))
+	}
+	if st.Total.Unknown != "" {
+		p(": %s", st.Total.Unknown)
+	}
+	p(".\n\n")
+	if len(st.Levels) > 0 {
+		p("| level | kg U | SQ (IAEA) | SQ (wgu25) | status | sources |\n|---|--:|--:|--:|---|---|\n")
+		for _, l := range st.Levels {
+			p("| up to %g %% | %s | %s | %s | %s | %s |\n", l.MaxAssayPct, figureCell(l.Mass), opt(l.SQIAEA, 3), opt(l.SQWGU25, 3), statusOrUnknown(l.Mass), Cite(l.Mass.Sources))
+		}
+		p("\nSQ (IAEA): 25 kg U-235 contained in uranium at 20 %% or more, 75 kg below. SQ (wgu25): the 25-kg quantities of 90 %% uranium the level yields with the default tails. One IAEA significant quantity is %s kg U at 60 %%.\n", Num(st.OneSQ60KgU, 1))
+	}
+	chart(charts[0])
+	chart(charts[1])
+
+	p("\n## 5. Continuity of knowledge\n\n")
+	k := r.Knowledge
+	p("Access: **%s** since %s %s.", k.Access, k.Since, Cite(k.Sources))
+	if !k.Lost.IsZero() {
+		p(" Access was lost on %s: every figure the inspectorate verifies is unknown from that date.", k.Lost)
+	}
+	p("\n")
+	if len(k.Changes) > 0 {
+		p("\n| from | access | sources |\n|---|---|---|\n")
+		for _, c := range k.Changes {
+			p("| %s | %s | %s |\n", c.Date, c.Access, Cite(c.Sources))
+		}
+	}
+	if len(k.Unknown) > 0 {
+		p("\nNot known at %s:\n\n", r.AsOf)
+		for _, u := range k.Unknown {
+			p("- %s\n", u)
+		}
+	}
+
+	p("\n## 6. Findings for each side\n")
+	for _, s := range r.Sides {
+		p("\n### %s\n\n| commitment | ref | status | since | observed | limit | ratio | reason | sources |\n|---|---|---|---|--:|--:|--:|---|---|\n", s.Name)
+		for _, f := range s.Findings {
+			since := ""
+			if !f.Since.IsZero() {
+				since = f.Since.String()
+			}
+			observed := "-"
+			if f.Observed != nil {
+				observed = f.Qualifier.Words() + Num(*f.Observed, 2) + " " + f.Unit
+			}
+			limit := "-"
+			if f.Limit != nil {
+				limit = Num(*f.Limit, 2) + " " + f.Unit
+			}
+			p("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", cell(f.Title), cell(f.Ref), f.Status, since, cell(observed), cell(limit), opt(f.Ratio, 1), cell(f.Reason), Cite(f.Sources))
+		}
+	}
+
+	p("\n## 7. Breakout\n\n")
+	b := r.Breakout
+	p("Time to one significant quantity of 90 %% uranium (%s) from the verified state: **%s**", r.Convention, Days(b.FirstSQDays))
+	if b.Band != nil && b.Band.P10Days != nil && b.Band.P50Days != nil && b.Band.P90Days != nil {
+		p(" (10th, 50th, 90th percentile of %d samples: %s, %s, %s days)", b.Band.Samples, Num(*b.Band.P10Days, 2), Num(*b.Band.P50Days, 2), Num(*b.Band.P90Days, 2))
+	}
+	p(" %s.\n\n", Cite(b.Sources))
+	if b.Unreachable != "" {
+		p("Not reached: %s.\n\n", b.Unreachable)
+	}
+	if len(b.Fleet) > 0 {
+		p("| machine | count | SWU/yr each | efficiency | capacity, SWU/yr | source |\n|---|--:|--:|--:|--:|---|\n")
+		for _, f := range b.Fleet {
+			p("| %s | %d | %s | %s | %s | %s |\n", f.Machine, f.Count, Num(f.SWUPerYear, 2), Num(f.Efficiency, 2), Num(f.CapacitySWUPerYear, 1), cell(f.Source))
+		}
+	}
+	for _, n := range b.Notes {
+		p("- %s\n", n)
+	}
+	p("\nAssumptions:\n\n")
+	for _, a := range b.Assumptions {
+		p("- %s\n", a)
+	}
+	chart(charts[2])
+	if len(r.Series) > 0 {
+		p("\nStock and breakout at each reported date:\n\n| as of | total, kg U | up to 5 %% | up to 20 %% | up to 60 %% | breakout | sources |\n|---|--:|--:|--:|--:|--:|---|\n")
+		for _, s := range r.Series {
+			p("| %s | %s | %s | %s | %s | %s | %s |\n", s.Date, opt(s.TotalKgU, 1), level(s, "5"), level(s, "20"), level(s, "60"), Days(s.BreakoutDays), Cite(s.Sources))
+		}
+	}
+
+	p("\n## Annex: sources\n\n")
+	for _, s := range r.Sources {
+		p("%d. %s", s.N, s.Ref)
+		if s.Document != "" && s.Document != s.Ref {
+			p(", %s", s.Document)
+		}
+		p(": %s", s.Source)
+		if s.Status != "" {
+			p(" (%s)", s.Status)
+		}
+		p("\n")
+	}
+	return bw.Flush()
+}
+
+func level(p Point, key string) string {
+	if v, ok := p.ByLevel[key]; ok {
+		return Num(v, 1)
+	}
+	return "-"
+}
+
+func figureCell(f Figure) string {
+	if f.Value == nil {
+		return "unknown"
+	}
+	return f.Qualifier.Symbol() + Num(*f.Value, 1)
+}
+
+func statusOrUnknown(f Figure) string {
+	if f.Value == nil {
+		return "unknown: " + cell(f.Unknown)
+	}
+	return string(f.Status)
+}
+
+// cell escapes text for a Markdown table cell.
+func cell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}
+
+// CSV writes the report's figures one per row: section, item, value,
+// unit, qualifier, as of, status, sources (annex numbers separated by
+// spaces), and the annex itself.
+func (r *Report) CSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	row := func(section, item string, f Figure) {
+		v := ""
+		if f.Value != nil {
+			v = strconv.FormatFloat(*f.Value, 'g', 10, 64)
+		}
+		status := string(f.Status)
+		if f.Value == nil {
+			status = "unknown: " + f.Unknown
+		}
+		_ = cw.Write([]string{section, item, v, f.Unit, string(f.Qualifier), f.AsOf.String(), status, citeList(f.Sources)})
+	}
+	_ = cw.Write([]string{"section", "item", "value", "unit", "qualifier", "as_of", "status", "sources"})
+	row("stockpile", "total", r.Stockpile.Total)
+	for _, l := range r.Stockpile.Levels {
+		row("stockpile", fmt.Sprintf("up to %g %%", l.MaxAssayPct), l.Mass)
+		for _, sq := range []struct {
+			name string
+			v    *float64
+		}{{"SQ (IAEA)", l.SQIAEA}, {"SQ (wgu25)", l.SQWGU25}} {
+			if sq.v != nil {
+				row("significant quantities", fmt.Sprintf("up to %g %%, %s", l.MaxAssayPct, sq.name), Figure{Value: sq.v, Unit: "SQ", AsOf: l.Mass.AsOf, Status: "derived", Sources: l.Mass.Sources})
+			}
+		}
+	}
+	row("enrichment", "highest level", r.Enrichment.MaxEnrichment)
+	for _, c := range r.Enrichment.Centrifuges {
+		row("centrifuges", c.Site+" "+c.Machine+" installed", c.Installed)
+		row("centrifuges", c.Site+" "+c.Machine+" enriching", c.Enriching)
+	}
+	for _, s := range r.Sides {
+		for _, f := range s.Findings {
+			v := ""
+			if f.Observed != nil {
+				v = strconv.FormatFloat(*f.Observed, 'g', 10, 64)
+			}
+			_ = cw.Write([]string{"finding: " + s.Party, f.Commitment, v, f.Unit, string(f.Qualifier), r.AsOf.String(), string(f.Status), citeList(f.Sources)})
+		}
+	}
+	row("breakout", "first significant quantity ("+string(r.Convention)+")", Figure{Value: r.Breakout.FirstSQDays, Unit: "days", AsOf: r.AsOf, Status: "derived", Sources: r.Breakout.Sources})
+	if b := r.Breakout.Band; b != nil {
+		for _, q := range []struct {
+			name string
+			v    *float64
+		}{{"p10", b.P10Days}, {"p50", b.P50Days}, {"p90", b.P90Days}} {
+			row("breakout", "first significant quantity, "+q.name, Figure{Value: q.v, Unit: "days", AsOf: r.AsOf, Status: "derived", Sources: r.Breakout.Sources})
+		}
+	}
+	for _, s := range r.Sources {
+		_ = cw.Write([]string{"source", strconv.Itoa(s.N), s.Ref, s.Document, "", "", string(s.Status), s.Source})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func citeList(ns []int) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,536 @@
+// Package report builds the verification report at a date, shaped like an
+// IAEA quarterly report: summary; verification activities; enrichment and
+// centrifuges; stockpile by level; continuity of knowledge; findings for
+// each side; breakout; an annex of sources. Every figure cites the annex
+// by number, and each annex entry names the dataset row or log record it
+// came from.
+//
+// Build is pure: the same agreement, facts and date give the same report.
+// Renderers write it as Markdown, HTML (with SVG charts), JSON and CSV.
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/state"
+)
+
+// Format identifies the JSON form of a report.
+const Format = "accord.report/v1"
+
+// Report is the verification report at a date.
+type Report struct {
+	Format         string        `json:"format"`
+	Agreement      string        `json:"agreement"`
+	AgreementTitle string        `json:"agreement_title"`
+	AsOf           calendar.Date `json:"as_of"`
+	// Convention is the significant-quantity convention of the breakout
+	// figures, and ConventionText says it in words.
+	Convention     enrich.Convention `json:"convention"`
+	ConventionText string            `json:"convention_text"`
+	Summary        []string          `json:"summary"`
+	Activities     Activities        `json:"verification_activities"`
+	Enrichment     Enrichment        `json:"enrichment"`
+	Stockpile      Stockpile         `json:"stockpile"`
+	Knowledge      Knowledge         `json:"continuity_of_knowledge"`
+	Sides          []Side            `json:"findings_by_side"`
+	Breakout       Breakout          `json:"breakout"`
+	// Series is the stock and breakout at every reported date up to AsOf:
+	// the data of the charts.
+	Series []Point `json:"series"`
+	// Events are the agreement's events up to AsOf: the turns the charts
+	// annotate.
+	Events  []Event  `json:"events"`
+	Sources []Source `json:"sources"`
+}
+
+// Activities are the verification work the report rests on.
+type Activities struct {
+	// Access is the inspectorate's access (full, reduced, none, unknown).
+	Access      string        `json:"access"`
+	AccessSince calendar.Date `json:"access_since"`
+	// Documents are the reports and records whose figures the state at
+	// AsOf takes, latest first.
+	Documents []Document `json:"documents"`
+	// Deadlines are the clocks of procedures started in the year before
+	// AsOf.
+	Deadlines []agreement.Deadline `json:"deadlines"`
+	// RecentEvents are the agreement's events of the year before AsOf.
+	RecentEvents []Event `json:"recent_events"`
+}
+
+// Document is a report or record the figures come from.
+type Document struct {
+	Document string        `json:"document"`
+	AsOf     calendar.Date `json:"as_of"`
+	Figures  int           `json:"figures"`
+	Sources  []int         `json:"sources"`
+}
+
+// Enrichment is the enrichment level and the centrifuges.
+type Enrichment struct {
+	MaxEnrichment Figure `json:"max_enrichment_pct"`
+	// Limit is the agreement's enrichment limit, percent.
+	LimitPct    *float64      `json:"limit_pct"`
+	Centrifuges []Centrifuges `json:"centrifuges"`
+}
+
+// Centrifuges is the machines of one type at one site.
+type Centrifuges struct {
+	Site      string `json:"site"`
+	Machine   string `json:"machine"`
+	Installed Figure `json:"installed"`
+	Enriching Figure `json:"enriching"`
+}
+
+// Figure is one number with its date, its status and the annex entries
+// it cites; a figure that is not known says why.
+type Figure struct {
+	Value     *float64        `json:"value"`
+	Qualifier state.Qualifier `json:"qualifier,omitempty"`
+	Unit      string          `json:"unit"`
+	AsOf      calendar.Date   `json:"as_of"`
+	Status    state.Status    `json:"status,omitempty"`
+	Unknown   string          `json:"unknown,omitempty"`
+	Sources   []int           `json:"sources"`
+}
+
+// Stockpile is the enriched-uranium stock against the agreement's limit.
+type Stockpile struct {
+	Total Figure `json:"total_kg_u"`
+	// LimitKgU is the agreement's stockpile limit (202.8 kg U in the
+	// JCPOA), Ratio the total over it.
+	LimitKgU *float64 `json:"limit_kg_u"`
+	Ratio    *float64 `json:"ratio"`
+	Levels   []Level  `json:"by_level"`
+	// OneSQ60KgU is the mass of 60 % uranium holding one IAEA significant
+	// quantity (25 kg U-235): the line the 60 % stock is drawn against.
+	OneSQ60KgU float64 `json:"one_sq_at_60_pct_kg_u"`
+}
+
+// Level is the stock at one enrichment level.
+type Level struct {
+	MaxAssayPct float64  `json:"max_assay_pct"`
+	AssayPct    float64  `json:"assay_pct"`
+	Mass        Figure   `json:"mass_kg_u"`
+	SQIAEA      *float64 `json:"sq_iaea"`
+	SQWGU25     *float64 `json:"sq_wgu25"`
+}
+
+// Knowledge is the state of the inspectorate's continuity of knowledge.
+type Knowledge struct {
+	Access string        `json:"access"`
+	Since  calendar.Date `json:"since"`
+	Lost   calendar.Date `json:"lost,omitzero"`
+	// Unknown are the figures the report cannot give, with the reason.
+	Unknown []string `json:"unknown"`
+	Sources []int    `json:"sources"`
+	// Changes are the access changes up to AsOf.
+	Changes []AccessChange `json:"changes"`
+}
+
+// AccessChange is a day the inspectorate's access changed.
+type AccessChange struct {
+	Date    calendar.Date `json:"date"`
+	Access  string        `json:"access"`
+	Sources []int         `json:"sources"`
+}
+
+// Side is one party's findings.
+type Side struct {
+	Party    string    `json:"party"`
+	Name     string    `json:"name"`
+	Findings []Finding `json:"findings"`
+}
+
+// Finding is one commitment's status at AsOf and since when it holds.
+type Finding struct {
+	compliance.Finding
+	// Since is the first date of the status's current run, from the
+	// timeline of every reported date.
+	Since   calendar.Date `json:"since,omitzero"`
+	Sources []int         `json:"sources"`
+}
+
+// Breakout is the estimate from the verified state.
+type Breakout struct {
+	FirstSQDays        *float64                 `json:"first_sq_days"`
+	Band               *breakout.Uncertainty    `json:"band"`
+	CapacitySWUPerYear float64                  `json:"capacity_swu_per_year"`
+	Fleet              []breakout.FleetLine     `json:"fleet"`
+	Inventory          []breakout.Lot           `json:"inventory"`
+	StockConversion    breakout.StockConversion `json:"stock_conversion"`
+	Notes              []string                 `json:"notes"`
+	Assumptions        []string                 `json:"assumptions"`
+	Unreachable        string                   `json:"unreachable,omitempty"`
+	Sources            []int                    `json:"sources"`
+}
+
+// Point is the stock and breakout at one reported date.
+type Point struct {
+	Date calendar.Date `json:"date"`
+	// TotalKgU is the reported total; nil when the report gives none.
+	TotalKgU *float64 `json:"total_kg_u"`
+	// ByLevel maps a level ("5", "20", "60": up to that percent) to its
+	// mass in kg U.
+	ByLevel map[string]float64 `json:"by_level_kg_u"`
+	// BreakoutDays is the deterministic estimate to the first significant
+	// quantity from the state at Date (no band); nil when never reached.
+	BreakoutDays *float64 `json:"breakout_days"`
+	Sources      []int    `json:"sources"`
+}
+
+// Event is an agreement event.
+type Event struct {
+	ID     string        `json:"id"`
+	Date   calendar.Date `json:"date"`
+	Kind   string        `json:"kind"`
+	Party  string        `json:"party,omitempty"`
+	Title  string        `json:"title"`
+	Source int           `json:"source"`
+}
+
+// Source is one annex entry: where figures come from.
+type Source struct {
+	N int `json:"n"`
+	// Kind is dataset (a row of the public series), record (a log entry),
+	// agreement (an event of the agreement file) or catalogue (the machine
+	// catalogue).
+	Kind     string       `json:"kind"`
+	Ref      string       `json:"ref"`
+	Document string       `json:"document,omitempty"`
+	Source   string       `json:"source"`
+	Status   state.Status `json:"status,omitempty"`
+}
+
+// Options set how a report is built.
+type Options struct {
+	Convention enrich.Convention
+	// Samples and Seed set the breakout band; Samples 0 leaves it out.
+	Samples int
+	Seed    uint64
+}
+
+// Build makes the report at date from the facts, against a.
+func Build(a *agreement.Agreement, facts []state.Fact, date calendar.Date, opt Options) (*Report, error) {
+	o, err := compliance.OverviewAt(a, facts, date, compliance.Options{Convention: opt.Convention, Samples: opt.Samples, Seed: opt.Seed})
+	if err != nil {
+		return nil, err
+	}
+	s := state.At(facts, date)
+	b := &builder{index: map[string]int{}}
+	r := &Report{Format: Format, Agreement: a.ID, AgreementTitle: a.Name, AsOf: date,
+		Convention: opt.Convention, ConventionText: opt.Convention.Describe(), Summary: []string{}}
+
+	b.stockpile(r, a, o)
+	b.enrichment(r, a, s)
+	b.knowledge(r, facts, s)
+	b.findings(r, a, facts, o)
+	b.breakout(r, o)
+	b.series(r, a, facts, opt.Convention)
+	b.events(r, a)
+	b.activities(r, s, o)
+	r.Summary = summary(r)
+	r.Sources = b.sources
+	return r, nil
+}
+
+// builder numbers the sources in the order the report first cites them.
+type builder struct {
+	index   map[string]int
+	sources []Source
+}
+
+func (b *builder) cite(evs []state.Evidence) []int {
+	out := []int{}
+	for _, e := range evs {
+		n := b.add(Source{Kind: e.Kind, Ref: e.Ref, Document: e.Document, Source: e.Source, Status: e.Status})
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (b *builder) add(s Source) int {
+	key := s.Kind + "\x00" + s.Ref + "\x00" + s.Source
+	if n, ok := b.index[key]; ok {
+		return n
+	}
+	s.N = len(b.sources) + 1
+	b.sources = append(b.sources, s)
+	b.index[key] = s.N
+	return s.N
+}
+
+func (b *builder) figure(v state.Value, unit string) Figure {
+	f := Figure{Qualifier: v.Qualifier, Unit: unit, AsOf: v.Date, Status: v.Status, Unknown: v.Unknown, Sources: b.cite(v.Evidence)}
+	if v.Known {
+		x := v.Value
+		f.Value = &x
+	}
+	return f
+}
+
+func (b *builder) stockpile(r *Report, a *agreement.Agreement, o *compliance.Overview) {
+	st := &r.Stockpile
+	st.Total = b.figure(o.Inventory.Total, "kg U")
+	st.Levels = []Level{}
+	if c := limitOf(a, state.EnrichedUraniumKgU); c != nil {
+		m := c.Limit.Max
+		st.LimitKgU = &m
+		if st.Total.Value != nil && m > 0 {
+			ratio := *st.Total.Value / m
+			st.Ratio = &ratio
+		}
+	}
+	kg, _ := enrich.IAEA.ProductKgUPerSQ(enrich.MustPercent(60))
+	st.OneSQ60KgU = kg
+	for _, l := range o.Inventory.ByLevel {
+		v := state.Value{Known: l.MassKgU != nil, Status: l.Status, Unknown: l.Unknown, Evidence: l.Ref}
+		if l.MassKgU != nil {
+			v.Value = *l.MassKgU
+		}
+		f := b.figure(v, "kg U")
+		f.AsOf = o.Inventory.Total.Date
+		st.Levels = append(st.Levels, Level{MaxAssayPct: l.MaxAssayPct, AssayPct: l.AssayPct, Mass: f, SQIAEA: l.SQIAEA, SQWGU25: l.SQWGU25})
+	}
+}
+
+// limitOf returns the first commitment of a limiting metric m.
+func limitOf(a *agreement.Agreement, m state.Metric) *agreement.Commitment {
+	for i := range a.Commitments {
+		if c := &a.Commitments[i]; c.Limit != nil && c.Limit.Metric == string(m) && c.Limit.Site == "" && c.Limit.AbovePct == 0 {
+			return c
+		}
+	}
+	return nil
+}
+
+func (b *builder) enrichment(r *Report, a *agreement.Agreement, s *state.State) {
+	e := &r.Enrichment
+	e.MaxEnrichment = b.figure(s.MaxEnrichment, "%")
+	if c := limitOf(a, state.MaxEnrichmentPct); c != nil {
+		m := c.Limit.Max
+		e.LimitPct = &m
+	}
+	e.Centrifuges = []Centrifuges{}
+	for _, c := range s.Centrifuges {
+		e.Centrifuges = append(e.Centrifuges, Centrifuges{Site: c.Site, Machine: c.Machine,
+			Installed: b.figure(c.Installed, "machines"), Enriching: b.figure(c.Enriching, "machines")})
+	}
+}
+
+func (b *builder) knowledge(r *Report, facts []state.Fact, s *state.State) {
+	k := &r.Knowledge
+	k.Access, k.Since, k.Lost = s.Knowledge.Access, s.Knowledge.Since, s.Knowledge.Lost
+	k.Sources = b.cite(s.Knowledge.Evidence)
+	k.Unknown = []string{}
+	if !s.Inventory.Total.Known && s.Inventory.Total.Unknown != "" {
+		k.Unknown = append(k.Unknown, "enriched-uranium stock: "+s.Inventory.Total.Unknown)
+	}
+	if !s.MaxEnrichment.Known && s.MaxEnrichment.Unknown != "" {
+		k.Unknown = append(k.Unknown, "enrichment level: "+s.MaxEnrichment.Unknown)
+	}
+	if !s.HeavyWater.Known && s.HeavyWater.Unknown != "" {
+		k.Unknown = append(k.Unknown, "heavy water: "+s.HeavyWater.Unknown)
+	}
+	k.Changes = []AccessChange{}
+	var access []state.Fact
+	for _, f := range facts {
+		if f.Metric == state.VerificationAccess && !f.Date.After(r.AsOf) {
+			access = append(access, f)
+		}
+	}
+	slices.SortStableFunc(access, func(x, y state.Fact) int { return x.Date.Compare(y.Date) })
+	for _, f := range access {
+		if n := len(k.Changes); n > 0 && k.Changes[n-1].Access == f.Text {
+			continue
+		}
+		k.Changes = append(k.Changes, AccessChange{Date: f.Date, Access: f.Text, Sources: b.cite(f.Evidence)})
+	}
+}
+
+func (b *builder) findings(r *Report, a *agreement.Agreement, facts []state.Fact, o *compliance.Overview) {
+	var dates []calendar.Date
+	for _, d := range compliance.Dates(a, facts) {
+		if !d.After(r.AsOf) {
+			dates = append(dates, d)
+		}
+	}
+	if len(dates) == 0 || !dates[len(dates)-1].Equal(r.AsOf) {
+		dates = append(dates, r.AsOf)
+	}
+	tracks := compliance.Timeline(a, facts, dates)
+	r.Sides = []Side{}
+	for i, f := range o.Findings {
+		side := sideOf(r, a, f.Obligor)
+		fd := Finding{Finding: f, Sources: b.cite(f.Evidence)}
+		if ps := tracks[i].Periods; len(ps) > 0 {
+			fd.Since = ps[len(ps)-1].From
+		}
+		side.Findings = append(side.Findings, fd)
+	}
+}
+
+func sideOf(r *Report, a *agreement.Agreement, party string) *Side {
+	for i := range r.Sides {
+		if r.Sides[i].Party == party {
+			return &r.Sides[i]
+		}
+	}
+	name := party
+	if p := a.Party(party); p != nil {
+		name = p.Name
+	}
+	r.Sides = append(r.Sides, Side{Party: party, Name: name, Findings: []Finding{}})
+	return &r.Sides[len(r.Sides)-1]
+}
+
+func (b *builder) breakout(r *Report, o *compliance.Overview) {
+	res := o.Breakout
+	bo := &r.Breakout
+	bo.FirstSQDays, bo.Band, bo.CapacitySWUPerYear = res.FirstSQDays, res.Uncertainty, res.CapacitySWUPerYear
+	bo.Fleet, bo.StockConversion, bo.Unreachable = res.Fleet, res.StockConversion, res.Unreachable
+	bo.Notes, bo.Assumptions = o.BreakoutIn, res.Assumptions
+	if bo.Fleet == nil {
+		bo.Fleet = []breakout.FleetLine{}
+	}
+	bo.Sources = []int{}
+	for _, l := range o.Inventory.ByLevel {
+		if l.MassKgU != nil {
+			bo.Sources = appendNew(bo.Sources, b.cite(l.Ref)...)
+		}
+	}
+	for _, fl := range bo.Fleet {
+		bo.Sources = appendNew(bo.Sources, b.add(Source{Kind: "catalogue", Ref: "machine " + fl.Machine, Source: fl.Source}))
+	}
+	bo.Inventory = []breakout.Lot{}
+	for _, l := range o.Inventory.ByLevel {
+		if l.MassKgU != nil {
+			bo.Inventory = append(bo.Inventory, breakout.Lot{Label: fmt.Sprintf("up to %g %%", l.MaxAssayPct), MassKgU: *l.MassKgU, AssayPct: l.AssayPct})
+		}
+	}
+}
+
+func appendNew(s []int, ns ...int) []int {
+	for _, n := range ns {
+		if !slices.Contains(s, n) {
+			s = append(s, n)
+		}
+	}
+	return s
+}
+
+// series evaluates the stock and the breakout at every date a stock was
+// reported, up to AsOf.
+func (b *builder) series(r *Report, a *agreement.Agreement, facts []state.Fact, conv enrich.Convention) {
+	var dates []calendar.Date
+	for _, f := range facts {
+		if f.Metric == state.EnrichedUraniumKgU && !f.Date.After(r.AsOf) {
+			dates = append(dates, f.Date)
+		}
+	}
+	slices.SortFunc(dates, calendar.Date.Compare)
+	dates = slices.CompactFunc(dates, calendar.Date.Equal)
+	r.Series = []Point{}
+	for _, d := range dates {
+		s := state.At(facts, d)
+		p := Point{Date: d, ByLevel: map[string]float64{}, Sources: b.cite(s.Inventory.Total.Evidence)}
+		if s.Inventory.Total.Known && s.Inventory.Total.Date.Equal(d) {
+			v := s.Inventory.Total.Value
+			p.TotalKgU = &v
+		}
+		for _, l := range s.Inventory.ByLevel {
+			if l.Mass.Known && l.Mass.Date.Equal(d) {
+				p.ByLevel[fmt.Sprint(l.MaxAssayPct)] = l.Mass.Value
+			}
+		}
+		if p.TotalKgU == nil && len(p.ByLevel) == 0 {
+			continue // the date's figures are not the state's (older or unknown)
+		}
+		// Breakout needs the stock by level: a total alone has no assay.
+		if len(p.ByLevel) > 0 {
+			sc, _ := compliance.BreakoutScenario(s, conv)
+			if res, err := breakout.Estimate(sc); err == nil {
+				p.BreakoutDays = res.FirstSQDays
+			}
+		}
+		r.Series = append(r.Series, p)
+	}
+}
+
+func (b *builder) events(r *Report, a *agreement.Agreement) {
+	r.Events = []Event{}
+	for _, e := range a.Events {
+		if e.Date.After(r.AsOf) {
+			continue
+		}
+		n := b.add(Source{Kind: "agreement", Ref: a.ID + " event " + e.ID, Source: e.Source, Status: state.Status(e.Status)})
+		r.Events = append(r.Events, Event{ID: e.ID, Date: e.Date, Kind: e.Kind, Party: e.Party, Title: e.Title, Source: n})
+	}
+	slices.SortStableFunc(r.Events, func(x, y Event) int { return x.Date.Compare(y.Date) })
+}
+
+func (b *builder) activities(r *Report, s *state.State, o *compliance.Overview) {
+	act := &r.Activities
+	act.Access, act.AccessSince = s.Knowledge.Access, s.Knowledge.Since
+	yearBefore := r.AsOf.AddDays(-365)
+	act.Deadlines = []agreement.Deadline{}
+	for _, d := range o.Deadlines {
+		if !d.Trigger.Date.Before(yearBefore) {
+			act.Deadlines = append(act.Deadlines, d)
+		}
+	}
+	act.RecentEvents = []Event{}
+	for _, e := range r.Events {
+		if !e.Date.Before(yearBefore) {
+			act.RecentEvents = append(act.RecentEvents, e)
+		}
+	}
+	// The documents the state's figures come from.
+	docs := map[string]*Document{}
+	add := func(v state.Value) {
+		if !v.Known {
+			return
+		}
+		for _, e := range v.Evidence {
+			name := cmp.Or(e.Document, e.Ref)
+			d, ok := docs[name]
+			if !ok {
+				d = &Document{Document: name, AsOf: v.Date, Sources: []int{}}
+				docs[name] = d
+			}
+			if v.Date.After(d.AsOf) {
+				d.AsOf = v.Date
+			}
+			d.Figures++
+			d.Sources = appendNew(d.Sources, b.cite([]state.Evidence{e})...)
+		}
+	}
+	add(s.Inventory.Total)
+	for _, l := range s.Inventory.ByLevel {
+		add(l.Mass)
+	}
+	add(s.MaxEnrichment)
+	add(s.HeavyWater)
+	for _, c := range s.Centrifuges {
+		add(c.Installed)
+		add(c.Enriching)
+	}
+	act.Documents = []Document{}
+	for _, d := range docs {
+		act.Documents = append(act.Documents, *d)
+	}
+	slices.SortFunc(act.Documents, func(x, y Document) int {
+		return cmp.Or(y.AsOf.Compare(x.AsOf), strings.Compare(x.Document, y.Document))
+	})
+}

@@ -1,0 +1,220 @@
+package report_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/report"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func build(t testing.TB, date string) *report.Report {
+	t.Helper()
+	r, err := report.Build(agreement.JCPOA(), dataset.Embedded().Facts(), calendar.MustParse(date),
+		report.Options{Convention: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/report -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file; run go test ./internal/report -update and read the diff.\n--- got ---\n%s", name, got)
+	}
+}
+
+// The Markdown and JSON reports for three dates match their golden files:
+// before the breaches, at the February 2025 report, after the loss of
+// access.
+func TestGolden(t *testing.T) {
+	for _, date := range []string{"2017-05-27", "2025-02-08", "2025-11-01"} {
+		r := build(t, date)
+		var md, js bytes.Buffer
+		if err := r.Markdown(&md, report.MarkdownOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.JSON(&js); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "report-"+date+".md", md.Bytes())
+		golden(t, "report-"+date+".json", js.Bytes())
+	}
+}
+
+// The HTML report is one page with the three charts inline and every
+// annex entry an anchor the citations point at.
+func TestHTML(t *testing.T) {
+	r := build(t, "2025-02-08")
+	var b bytes.Buffer
+	if err := r.HTML(&b, report.HTMLOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	html := b.String()
+	if n := strings.Count(html, "<svg"); n != 3 {
+		t.Errorf("%d inline SVG charts, want 3", n)
+	}
+	for _, want := range []string{"274.8", `id="src-1"`, `href="#src-1"`, "@media print", "8,294.4 kg U"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+	if os.Getenv("ACCORD_REPORT_OUT") != "" {
+		_ = os.WriteFile(os.Getenv("ACCORD_REPORT_OUT"), b.Bytes(), 0o644)
+	}
+}
+
+// The report's figures are the compliance overview's: one derivation.
+func TestFiguresMatchTheOverview(t *testing.T) {
+	date := calendar.MustParse("2025-02-08")
+	o, err := compliance.OverviewAt(agreement.JCPOA(), dataset.Embedded().Facts(), date,
+		compliance.Options{Convention: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := build(t, "2025-02-08")
+	if *r.Stockpile.Total.Value != *o.Inventory.TotalKgU || *r.Breakout.FirstSQDays != *o.Breakout.FirstSQDays ||
+		*r.Breakout.Band.P90Days != *o.Breakout.Uncertainty.P90Days {
+		t.Errorf("report total %v, breakout %v; overview %v, %v", *r.Stockpile.Total.Value, *r.Breakout.FirstSQDays, *o.Inventory.TotalKgU, *o.Breakout.FirstSQDays)
+	}
+	for i, l := range r.Stockpile.Levels {
+		if *l.Mass.Value != *o.Inventory.ByLevel[i].MassKgU || *l.SQIAEA != *o.Inventory.ByLevel[i].SQIAEA {
+			t.Errorf("level %g: %v kg U, %v SQ; overview %v, %v", l.MaxAssayPct, *l.Mass.Value, *l.SQIAEA, *o.Inventory.ByLevel[i].MassKgU, *o.Inventory.ByLevel[i].SQIAEA)
+		}
+	}
+	if got := r.Stockpile.Levels[2]; got.MaxAssayPct != 60 || *got.Mass.Value != 274.8 {
+		t.Errorf("the 60 %% level is %+v, want 274.8 kg U", got)
+	}
+	// One IAEA significant quantity at 60 %: 25 kg U-235 / 0.60.
+	if math.Abs(r.Stockpile.OneSQ60KgU-25/0.6) > 1e-9 {
+		t.Errorf("one SQ at 60 %% = %v kg U, want %v", r.Stockpile.OneSQ60KgU, 25/0.6)
+	}
+}
+
+// Every figure cites an annex entry that exists, every annex entry names
+// where its evidence is, and every number a format prints is cited from
+// the annex of that format.
+func TestCitationsResolve(t *testing.T) {
+	r := build(t, "2025-02-08")
+	var md bytes.Buffer
+	if err := r.Markdown(&md, report.MarkdownOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	cites := regexp.MustCompile(`\[(\d+(?:, \d+)*)\]`).FindAllStringSubmatch(md.String(), -1)
+	if len(cites) < 20 {
+		t.Fatalf("only %d citations in the Markdown", len(cites))
+	}
+	for _, c := range cites {
+		for _, f := range strings.Split(c[1], ", ") {
+			n, _ := strconv.Atoi(f)
+			if n < 1 || n > len(r.Sources) {
+				t.Errorf("citation [%d] has no annex entry (%d entries)", n, len(r.Sources))
+			}
+		}
+	}
+	for i, s := range r.Sources {
+		if s.N != i+1 || s.Ref == "" || s.Source == "" || s.Kind == "" {
+			t.Errorf("annex entry %d: %+v", i+1, s)
+		}
+	}
+	// The 60 % stock cites row 33 of the series (GOV/2025/8).
+	src := r.Sources[r.Stockpile.Levels[2].Mass.Sources[0]-1]
+	if src.Ref != "iaea-iran row 33" || src.Document != "GOV/2025/8" {
+		t.Errorf("the 60 %% stock cites %+v, want iaea-iran row 33 (GOV/2025/8)", src)
+	}
+}
+
+// Since when each breach: the stockpile breach runs from the day the IAEA
+// verified the stock above 202.8 kg U.
+func TestFindingsSince(t *testing.T) {
+	r := build(t, "2025-02-08")
+	want := map[string]string{"stockpile": "2019-07-01", "enrichment-level": "2019-07-08", "fordow": "2019-11-09", "us-sanctions-relief": "2018-05-08"}
+	for _, s := range r.Sides {
+		for _, f := range s.Findings {
+			if w, ok := want[f.Commitment]; ok && (f.Status != compliance.Breach || f.Since.String() != w) {
+				t.Errorf("%s: %s since %s, want breach since %s", f.Commitment, f.Status, f.Since, w)
+			}
+		}
+	}
+}
+
+// A report with no facts at all still renders in every format, its charts
+// say there is nothing to draw, and its figures are unknown with a reason.
+func TestReportWithoutFacts(t *testing.T) {
+	r, err := report.Build(agreement.JCPOA(), nil, calendar.MustParse("2020-01-01"), report.Options{Convention: enrich.IAEA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Stockpile.Total.Value != nil || r.Stockpile.Total.Unknown == "" {
+		t.Errorf("total %+v, want unknown with a reason", r.Stockpile.Total)
+	}
+	for _, c := range r.Charts() {
+		svg, err := r.SVG(c.Name)
+		if err != nil || !bytes.Contains(svg, []byte("no reported figures")) {
+			t.Errorf("chart %s: %v", c.Name, err)
+		}
+	}
+	var b bytes.Buffer
+	for name, render := range map[string]func() error{
+		"md": func() error { return r.Markdown(&b, report.MarkdownOptions{}) }, "html": func() error { return r.HTML(&b, report.HTMLOptions{}) },
+		"json": func() error { return r.JSON(&b) }, "csv": func() error { return r.CSV(&b) },
+	} {
+		if err := render(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// The CSV is one figure per row, every row the header's width.
+func TestCSV(t *testing.T) {
+	r := build(t, "2025-02-08")
+	var b bytes.Buffer
+	if err := r.CSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, row := range rows {
+		if row[0] == "stockpile" && row[1] == "up to 60 %" {
+			found = row[2] == "274.8" && row[3] == "kg U" && row[6] == "sourced" && row[7] != ""
+		}
+	}
+	if !found {
+		t.Error("no row gives the 60 % stock as 274.8 kg U, sourced, with its sources")
+	}
+}
+
+func BenchmarkBuild(b *testing.B) {
+	for b.Loop() {
+		build(b, "2025-02-08")
+	}
+}
