@@ -55,6 +55,7 @@ type demoConfig struct {
 // demo is a running demo: witnesses, the log, the index and the server.
 type demo struct {
 	addr     string
+	reader   note.Signer // the IAEA's key, for the printed read token
 	node     *node
 	loaded   int
 	skipped  int
@@ -98,9 +99,18 @@ directory and adds nothing twice.`,
 			}
 			defer d.close()
 			u := "http://" + d.addr
+			signin := "(sign in with: accord token --server " + u + " --key " + filepath.Join(cfg.dir, "keys", "iaea.key") + ")"
+			if tok, err := readToken(u, d.reader); err == nil {
+				signin = "read token of the IAEA's demo key, valid one hour: " + tok
+			}
 			fmt.Fprintf(cfg.out, `
 Accord demo: %d records loaded, %d already there; data in %s
-Serving on %s (Ctrl-C to stop). Try:
+
+Dashboard: %s/  (Ctrl-C to stop)
+  overview %s/?as_of=2025-02-08, trends, what-if, agreement, report, sources;
+  the Records pages need a sign-in: %s
+
+The API:
   curl '%s/api/v1/status?as_of=2025-02-08'
   curl '%s/api/v1/checkpoint'
   curl '%s/api/v1/breakout?as_of=2025-05-17'
@@ -108,7 +118,7 @@ Serving on %s (Ctrl-C to stop). Try:
   TOKEN=$(accord token --server %s --key %s)
   curl -H "Authorization: Bearer $TOKEN" '%s/api/v1/records?kind=verified_facts&limit=5'
   accord audit --log %s
-`, d.loaded, d.skipped, cfg.dir, u, u, u, u, u, u, filepath.Join(cfg.dir, "keys", "iaea.key"), u, filepath.Join(cfg.dir, "log"))
+`, d.loaded, d.skipped, cfg.dir, u, u, signin, u, u, u, u, u, filepath.Join(cfg.dir, "keys", "iaea.key"), u, filepath.Join(cfg.dir, "log"))
 			<-ctx.Done()
 			fmt.Fprintln(cfg.out, "stopping")
 			return nil
@@ -173,6 +183,7 @@ func startDemo(ctx context.Context, cfg demoConfig) (d *demo, err error) {
 		signers[m.key], vkeys[m.key] = s, v
 	}
 	operator := signers[demoOrigin]
+	d.reader = signers["iaea"]
 	opVerifier, _ := note.NewVerifier(vkeys[demoOrigin])
 
 	// The parties' witnesses, in process.

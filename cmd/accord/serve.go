@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -65,6 +68,49 @@ func (n *node) Receipt(ctx context.Context, index uint64) (json.RawMessage, erro
 }
 
 func (n *node) Checkpoint(ctx context.Context) ([]byte, error) { return n.log.Checkpoint(ctx) }
+
+// Check verifies the entry at index as a reader would: its signature
+// against the key registry, its inclusion proof against the latest
+// published checkpoint, and that checkpoint's signatures.
+func (n *node) Check(ctx context.Context, index uint64) (server.RecordCheck, error) {
+	var c server.RecordCheck
+	entry, err := n.log.Entry(ctx, index)
+	if err != nil {
+		return c, err
+	}
+	sum := sha256.Sum256(entry)
+	c.EntrySHA256 = hex.EncodeToString(sum[:])
+	if id, err := n.log.Identify(entry); err != nil {
+		c.Signature = "not valid under the current key registry (" + err.Error() + "); accord audit checks it against the registry's history"
+	} else {
+		c.SignatureOK, c.Key, c.Role = true, id.KeyName, id.Role
+	}
+	trust, err := ledger.TrustFromGenesis(n.log.Genesis())
+	if err != nil {
+		return c, err
+	}
+	c.Required = trust.Required
+	rctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	r, err := n.log.Receipt(rctx, index)
+	if err != nil {
+		c.Inclusion = err.Error()
+		return c, nil
+	}
+	c.Checkpoint, c.ProofHashes = r.Checkpoint, len(r.InclusionProof)
+	if r.Record != string(entry) {
+		c.Inclusion = "the receipt's record differs from the log's entry"
+		return c, nil
+	}
+	cp, err := r.Verify(trust)
+	if err != nil {
+		c.Inclusion = err.Error()
+		return c, nil
+	}
+	_, cosigners, _ := trust.VerifyCheckpoint([]byte(r.Checkpoint))
+	c.InclusionOK, c.TreeSize, c.RootHash, c.Cosigners = true, cp.Size, base64.StdEncoding.EncodeToString(cp.Hash), cosigners
+	return c, nil
+}
 
 func (n *node) Query(ctx context.Context, f server.Filter) ([]server.Row, error) {
 	rows, err := n.index.Query(ctx, store.Filter{Kind: f.Kind, Author: f.Author, Site: f.Site, Material: f.Material, From: f.From, To: f.To, After: f.After, Limit: f.Limit})
@@ -143,7 +189,7 @@ func newServeCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "serve --dir DIR --operator-key KEY [--db DSN] [--addr HOST:PORT]",
-		Short: "Serve the JSON API over a log and its index (SQLite by default, PostgreSQL with --db)",
+		Short: "Serve the dashboard and the JSON API over a log and its index (SQLite by default, PostgreSQL with --db)",
 		Example: `  accord serve --dir evidence --operator-key keys/accord.example_jcpoa.key
   accord serve --dir evidence --operator-key keys/accord.example_jcpoa.key --db postgres://postgres@127.0.0.1:5432/accord`,
 		Args: cobra.NoArgs,
@@ -168,7 +214,7 @@ func newServeCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			logger.Info("serving", "addr", ln.Addr().String(), "log", lf.dir, "index", idx.Dialect())
+			logger.Info("serving", "addr", ln.Addr().String(), "dashboard", "http://"+ln.Addr().String()+"/", "log", lf.dir, "index", idx.Dialect())
 			return srv.Run(ctx, ln)
 		},
 	}

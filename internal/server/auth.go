@@ -149,13 +149,29 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 func (s *Server) authenticate(r *http.Request) (caller, error) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
-		return caller{}, nil
+		// The dashboard's cookie, on safe methods only: a cookie the
+		// browser sends by itself never authorizes a change.
+		ck, err := r.Cookie(tokenCookie)
+		if err != nil || ck.Value == "" || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+			return caller{}, nil
+		}
+		c, err := s.tokenCaller(r.Context(), ck.Value)
+		if err != nil {
+			return caller{}, nil // a stale cookie reads as nobody
+		}
+		return c, nil
 	}
 	tok, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok || tok == "" {
 		return caller{}, unauthorized("Authorization must be \"Bearer <token>\"")
 	}
-	t, err := s.cfg.Auth.LookupToken(r.Context(), tokenSHA(tok))
+	return s.tokenCaller(r.Context(), tok)
+}
+
+// tokenCaller returns the caller a read token stands for: valid until it
+// expires and while its key is registered and not revoked.
+func (s *Server) tokenCaller(ctx context.Context, tok string) (caller, error) {
+	t, err := s.cfg.Auth.LookupToken(ctx, tokenSHA(tok))
 	if err != nil || time.Now().After(t.Expires) {
 		return caller{}, unauthorized("unknown or expired token")
 	}

@@ -45,6 +45,34 @@ type Log interface {
 	Receipt(ctx context.Context, index uint64) (json.RawMessage, error)
 	// Checkpoint returns the latest published checkpoint.
 	Checkpoint(ctx context.Context) ([]byte, error)
+	// Check verifies the entry at index for a reader: its author's
+	// signature against the key registry, and its inclusion proof against
+	// the latest published checkpoint with that checkpoint's signatures.
+	Check(ctx context.Context, index uint64) (RecordCheck, error)
+}
+
+// RecordCheck is what the dashboard shows of a record's verification.
+type RecordCheck struct {
+	// SignatureOK: the record's signature verifies under Key, a key of
+	// Role in the registry; Signature says why when it does not.
+	SignatureOK bool   `json:"signature_ok"`
+	Signature   string `json:"signature"`
+	Key         string `json:"key"`
+	Role        string `json:"role"`
+	// InclusionOK: the inclusion proof leads from the entry to the root
+	// hash of the checkpoint of TreeSize entries, whose operator signature
+	// and witness cosignatures verify; Inclusion says why when it does not.
+	InclusionOK bool `json:"inclusion_ok"`
+	// EntrySHA256 is the hash of the log's entry, to compare with the
+	// index's copy.
+	EntrySHA256 string   `json:"entry_sha256"`
+	Inclusion   string   `json:"inclusion"`
+	ProofHashes int      `json:"proof_hashes"`
+	TreeSize    uint64   `json:"tree_size"`
+	RootHash    string   `json:"root_hash"`
+	Checkpoint  string   `json:"checkpoint"`
+	Cosigners   []string `json:"cosigners"`
+	Required    int      `json:"witnesses_required"`
 }
 
 // Submitted is an accepted record.
@@ -123,6 +151,7 @@ type Server struct {
 	cfg     Config
 	mux     *http.ServeMux
 	limiter *limiter
+	dash    *dashboard
 }
 
 // New returns a server; routes are registered once.
@@ -138,6 +167,11 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(),
 		limiter: &limiter{perSec: rate.Limit(cfg.RatePerSecond), burst: cfg.Burst, buckets: map[string]*rate.Limiter{}}}
+	dash, err := parseDashboard()
+	if err != nil {
+		panic("server: the embedded dashboard templates: " + err.Error())
+	}
+	s.dash = dash
 	for _, r := range s.routes() {
 		s.mux.HandleFunc(r.pattern, r.handler)
 	}
@@ -177,6 +211,34 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/agreements", s.agreements},
 		{"GET /api/v1/clock", s.clock},
 		{"GET /log/{path...}", s.logFiles},
+		{"GET /api/v1/charts/{name}", s.chartSVG},
+		// The dashboard.
+		{"GET /{$}", s.overviewPage},
+		{"GET /trends", s.trendsPage},
+		{"GET /what-if", s.whatIfPage},
+		{"GET /records", s.recordsPage},
+		{"GET /records/{index}", s.recordPage},
+		{"GET /agreement", s.agreementPage},
+		{"GET /report", s.reportPage},
+		{"GET /sources", s.sourcesPage},
+		{"GET /signin", s.signinPage},
+		{"POST /signin", sameOrigin(s.signin)},
+		{"POST /signout", sameOrigin(s.signout)},
+		{"GET /static/{file}", s.static},
+	}
+}
+
+// csrf refuses cross-origin form posts (Sec-Fetch-Site and Origin
+// checks).
+var csrf = http.NewCrossOriginProtection()
+
+func sameOrigin(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := csrf.Check(r); err != nil {
+			jsonError(w, &Error{Status: http.StatusForbidden, Code: "cross_origin", Message: "cross-origin form posts are refused"})
+			return
+		}
+		h(w, r)
 	}
 }
 

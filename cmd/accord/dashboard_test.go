@@ -1,0 +1,327 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/report"
+)
+
+// chromiumPath finds Debian's chromium (or another Chrome) for the
+// browser tests; the tests skip without one and CI installs it.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("browser tests skipped: no chromium on PATH (apt-get install chromium; CI installs it)")
+	return ""
+}
+
+// browser is a headless Chromium that records every console error,
+// uncaught exception, error log entry (CSP violations among them) and
+// request the pages make.
+type browser struct {
+	ctx      context.Context
+	mu       sync.Mutex
+	errors   []string
+	requests []string
+}
+
+func newBrowser(t *testing.T) *browser {
+	exe := chromiumPath(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.Flag("disable-quic", true),
+		chromedp.WindowSize(1280, 900))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	b := &browser{ctx: ctx}
+	err := chromedp.Listen(ctx, func(ev any) {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError {
+				var args []string
+				for _, a := range ev.Args {
+					args = append(args, string(a.Value))
+				}
+				b.errors = append(b.errors, "console.error: "+strings.Join(args, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			text := ev.ExceptionDetails.Text
+			if ev.ExceptionDetails.Exception != nil {
+				text += " " + ev.ExceptionDetails.Exception.Description
+			}
+			b.errors = append(b.errors, "exception: "+text)
+		case *log.EventEntryAdded:
+			if ev.Entry.Level == log.EntryLevelError {
+				b.errors = append(b.errors, "log: "+ev.Entry.Text+" "+ev.Entry.URL)
+			}
+		case *network.EventRequestWillBeSent:
+			b.requests = append(b.requests, ev.Request.URL)
+		}
+	})
+	if err != nil {
+		t.Fatalf("starting %s: %v", exe, err)
+	}
+	return b
+}
+
+// take returns and clears what the browser recorded.
+func (b *browser) take() (errs, reqs []string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	errs, reqs = b.errors, b.requests
+	b.errors, b.requests = nil, nil
+	return errs, reqs
+}
+
+// screenshotDir is where the screenshots go, for a person to look at:
+// $ACCORD_SCREENSHOTS, or accord-screenshots in the temporary directory.
+func screenshotDir(t *testing.T) string {
+	dir := os.Getenv("ACCORD_SCREENSHOTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "accord-screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshots in %s", dir)
+	return dir
+}
+
+// The dashboard in a real headless Chromium: every page loads without a
+// console error and asks no other host for anything, fits a phone's width,
+// and is screenshotted at laptop and phone widths; the overview for
+// 2025-02-08 shows 274.8 kg at 60 %; the what-if page updates when an
+// input changes and shows the API's figure for that scenario; a signed-in
+// reader sees a record's signature and inclusion checks.
+func TestDashboardInBrowser(t *testing.T) {
+	b := newBrowser(t)
+	d, err := startDemo(context.Background(), demoConfig{dir: t.TempDir(), addr: "127.0.0.1:0", out: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.close)
+	base := "http://" + d.addr
+	shots := screenshotDir(t)
+
+	// Sign in with a read token, as a user pastes it.
+	token, err := readToken(base, d.reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b.ctx,
+		chromedp.Navigate(base+"/signin?next=/records"),
+		chromedp.SendKeys(chromedp.ID("token"), token),
+		chromedp.Submit(chromedp.ID("token")),
+		chromedp.WaitVisible(chromedp.ID("records")),
+	); err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	b.take()
+
+	pages := []struct{ name, path, ready string }{
+		{"overview", "/?as_of=2025-02-08", "#inventory"},
+		{"trends", "/trends?as_of=2025-11-01", "#chart-breakout-days"},
+		{"what-if", "/what-if?as_of=2025-02-08", "#result-days"},
+		{"records", "/records", "#records"},
+		{"record", "/records/5", "#checks"},
+		{"agreement", "/agreement?as_of=2025-11-01", "#deadlines"},
+		{"report", "/report?as_of=2025-02-08", "#annex"},
+		{"sources", "/sources", "#machines"},
+	}
+	for _, p := range pages {
+		for _, width := range []int64{1280, 390} {
+			err := chromedp.Do(b.ctx,
+				chromedp.EmulateViewport(width, 900),
+				chromedp.Navigate(base+p.path),
+				chromedp.WaitReady(chromedp.CSS(p.ready)),
+			)
+			var overflow bool
+			var png []byte
+			if err == nil {
+				overflow, err = chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > document.documentElement.clientWidth + 1`))
+			}
+			if err == nil {
+				png, err = chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+			}
+			if err != nil {
+				t.Errorf("%s at %d px: %v", p.name, width, err)
+				continue
+			}
+			if err := os.WriteFile(filepath.Join(shots, fmt.Sprintf("%s-%d.png", p.name, width)), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if overflow {
+				t.Errorf("%s at %d px: the page is wider than the window", p.name, width)
+			}
+			errs, reqs := b.take()
+			for _, e := range errs {
+				t.Errorf("%s at %d px: %s", p.name, width, e)
+			}
+			for _, r := range reqs {
+				if !strings.HasPrefix(r, base+"/") && !strings.HasPrefix(r, "data:") {
+					t.Errorf("%s: a request to another host: %s", p.name, r)
+				}
+			}
+		}
+	}
+	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("overview 2025-02-08", func(t *testing.T) {
+		if err := chromedp.Do(b.ctx, chromedp.Navigate(base+"/?as_of=2025-02-08")); err != nil {
+			t.Fatal(err)
+		}
+		row := browse(t, b, chromedp.Text(chromedp.CSS(`#inventory tr[data-level="60"]`)))
+		card := browse(t, b, chromedp.Text(chromedp.ID("card-60")))
+		if !strings.Contains(row, "274.8") || !strings.Contains(card, "274.8 kg U") {
+			t.Errorf("the 60 %% row reads %q and its card %q, want 274.8 kg U", row, card)
+		}
+		// The figure links to its evidence: a record of the log.
+		href := browse(t, b, chromedp.AttributeValue(chromedp.CSS(`#card-60 .cite a`), "href"))
+		if !strings.HasPrefix(href.Value, "/records/") {
+			t.Errorf("the 60 %% figure links to %q, want a record", href.Value)
+		}
+	})
+
+	t.Run("keyboard", func(t *testing.T) {
+		if err := chromedp.Do(b.ctx, chromedp.Navigate(base+"/"), chromedp.KeyEvent("\t")); err != nil {
+			t.Fatal(err)
+		}
+		focused := browse(t, b, chromedp.Evaluate[string](`document.activeElement.className + ":" + document.activeElement.getAttribute("href")`))
+		if focused != "skip:#main" {
+			t.Errorf("the first Tab focuses %q, want the skip link", focused)
+		}
+	})
+
+	t.Run("what-if updates", func(t *testing.T) {
+		if err := chromedp.Do(b.ctx, chromedp.Navigate(base+"/what-if?as_of=2025-02-08"), chromedp.WaitReady(chromedp.ID("result-days"))); err != nil {
+			t.Fatal(err)
+		}
+		before := browse(t, b, chromedp.AttributeValue(chromedp.ID("result-days"), "data-value")).Value
+		err := chromedp.Do(b.ctx,
+			chromedp.Clear(chromedp.ID("fleet_IR-6")),
+			chromedp.SendKeys(chromedp.ID("fleet_IR-6"), "2000"),
+			chromedp.Clear(chromedp.ID("stock_60")),
+			chromedp.SendKeys(chromedp.ID("stock_60"), "400"),
+			chromedp.Poll[chromedp.Void](`document.body.dataset.estimates !== undefined && document.getElementById("result-status").textContent.startsWith("Updated") && JSON.parse(document.getElementById("scenario").textContent).inventory.some(l => l.mass_kg_u === 400)`, chromedp.WithPollingTimeout(20*time.Second)),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := browse(t, b, chromedp.AttributeValue(chromedp.ID("result-days"), "data-value")).Value
+		shown := browse(t, b, chromedp.Text(chromedp.ID("result-days")))
+		if before == after {
+			t.Errorf("the estimate stayed at %s days after the fleet and stock changed", before)
+		}
+		// The API's figure for the scenario the form now describes,
+		// built here from the form's values.
+		sc := formScenario(t, b)
+		body, _ := json.Marshal(sc)
+		resp, err := http.Post(base+"/api/v1/breakout", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var api struct{ Breakout breakout.Result }
+		if err := json.NewDecoder(resp.Body).Decode(&api); err != nil || api.Breakout.FirstSQDays == nil {
+			t.Fatalf("API: HTTP %d, %v", resp.StatusCode, err)
+		}
+		want := strconv.FormatFloat(*api.Breakout.FirstSQDays, 'f', -1, 64)
+		if after != want || shown != report.Days(api.Breakout.FirstSQDays) {
+			t.Errorf("the page shows %q (%s days), the API %s days (%q)", shown, after, want, report.Days(api.Breakout.FirstSQDays))
+		}
+		errs, _ := b.take()
+		for _, e := range errs {
+			t.Errorf("what-if: %s", e)
+		}
+	})
+
+	t.Run("record checks", func(t *testing.T) {
+		if err := chromedp.Do(b.ctx, chromedp.Navigate(base+"/records/5")); err != nil {
+			t.Fatal(err)
+		}
+		sig := browse(t, b, chromedp.Text(chromedp.ID("check-signature")))
+		incl := browse(t, b, chromedp.Text(chromedp.ID("check-inclusion")))
+		cos := browse(t, b, chromedp.Text(chromedp.ID("check-cosigners")))
+		if !strings.HasPrefix(sig, "Signature valid") || !strings.HasPrefix(incl, "Included") || !strings.Contains(cos, "witness-iran") {
+			t.Errorf("checks read:\n%s\n%s\n%s", sig, incl, cos)
+		}
+	})
+}
+
+// browse runs one browser action that returns a value, failing the test on
+// error.
+func browse[T any](t *testing.T, b *browser, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(b.ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// formScenario reads the what-if form in the page and builds the scenario
+// it describes, independently of the page's script.
+func formScenario(t *testing.T, b *browser) breakout.Scenario {
+	t.Helper()
+	fields := browse(t, b, chromedp.Evaluate[map[string]string](`Object.fromEntries(new FormData(document.getElementById("whatif")))`))
+	q := url.Values{}
+	for k, v := range fields {
+		q.Set(k, v)
+	}
+	f := func(name string) float64 {
+		v, err := strconv.ParseFloat(q.Get(name), 64)
+		if err != nil {
+			t.Fatalf("form field %s = %q", name, q.Get(name))
+		}
+		return v
+	}
+	eff := f("efficiency")
+	sc := breakout.Scenario{Name: "what-if from the dashboard", TailsPct: map[string]float64{},
+		Target: breakout.Target{AssayPct: f("target_pct"), QuantitySQ: f("quantity_sq"), Convention: enrich.Convention(q.Get("convention"))}}
+	for _, l := range []struct {
+		key   string
+		assay float64
+	}{{"5", 5}, {"20", 19.75}, {"60", 60}} {
+		if m := f("stock_" + l.key); m > 0 {
+			sc.Inventory = append(sc.Inventory, breakout.Lot{MassKgU: m, AssayPct: l.assay})
+		}
+	}
+	for _, m := range breakout.Catalogue() {
+		if n := f("fleet_" + m.Type); n > 0 {
+			sc.Fleet = append(sc.Fleet, breakout.Group{Machine: m.Type, Count: int(n), Efficiency: &eff})
+		}
+	}
+	return sc
+}

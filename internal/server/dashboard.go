@@ -1,0 +1,834 @@
+package server
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/report"
+	"github.com/accordverify/accord/internal/state"
+)
+
+// The dashboard: server-rendered pages over the same data as the API.
+// Templates are embedded and parsed once, in New; every asset is served
+// from the binary, so a page makes no request to any other host.
+
+//go:embed web
+var web embed.FS
+
+// pageNames are the dashboard's pages, each web/NAME.html defining
+// "content" inside web/layout.html.
+var pageNames = []string{"overview", "trends", "whatif", "records", "record", "agreement", "sources", "signin", "error"}
+
+// navItems are the pages in the navigation bar.
+var navItems = []struct{ Page, Path, Label string }{
+	{"overview", "/", "Overview"},
+	{"trends", "/trends", "Trends"},
+	{"whatif", "/what-if", "What-if"},
+	{"records", "/records", "Records"},
+	{"agreement", "/agreement", "Agreement"},
+	{"report", "/report", "Report"},
+	{"sources", "/sources", "Sources"},
+}
+
+type dashboard struct {
+	pages  map[string]*template.Template
+	report *template.Template
+}
+
+func parseDashboard() (*dashboard, error) {
+	funcs := report.Funcs()
+	funcs["anchor"] = anchor
+	funcs["json"] = func(v any) (string, error) {
+		b, err := json.MarshalIndent(v, "", "  ")
+		return string(b), err
+	}
+	funcs["fmtTime"] = func(t time.Time) string { return t.UTC().Format(time.DateTime) + " UTC" }
+	funcs["src"] = func(r *report.Report, ns []int) template.HTML { return citeLinks(r, ns) }
+	funcs["srcLink"] = sourceLink
+	funcs["linkCites"] = linkCites
+	funcs["barPct"] = func(v, max float64) string {
+		if max <= 0 {
+			return "0"
+		}
+		return strconv.FormatFloat(min(100, 100*v/max), 'f', 1, 64)
+	}
+	funcs["deref"] = func(v *float64) float64 {
+		if v == nil {
+			return 0
+		}
+		return *v
+	}
+	base, err := template.New("layout").Funcs(funcs).ParseFS(web, "web/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	d := &dashboard{pages: map[string]*template.Template{}}
+	for _, name := range pageNames {
+		t, err := template.Must(base.Clone()).ParseFS(web, "web/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("dashboard page %s: %w", name, err)
+		}
+		d.pages[name] = t
+	}
+	if d.report, err = template.New("report").Funcs(funcs).Parse(report.ReportTemplate()); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// view is what every page template receives.
+type view struct {
+	Page   string
+	Title  string
+	Nav    any
+	Caller caller
+	Data   any
+}
+
+// securePage sets the headers of an HTML page: no framing, no scripts or
+// styles from elsewhere, nothing fetched from another host.
+func securePage(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Cache-Control", "no-store")
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
+	var buf bytes.Buffer
+	v := view{Page: page, Title: title, Nav: navItems, Caller: callerOf(r), Data: data}
+	if err := s.dash.pages[page].ExecuteTemplate(&buf, "layout", v); err != nil {
+		s.cfg.Logger.Error("render", "page", page, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	securePage(w)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// pageError renders an error as a page: the field and the rule for bad
+// input, a plain message otherwise.
+func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	var e *Error
+	if !errors.As(err, &e) {
+		s.cfg.Logger.Error("internal error", "path", r.URL.Path, "err", err)
+		e = &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error"}
+	}
+	s.render(w, r, e.Status, "error", "Error", e)
+}
+
+var nonAnchor = regexp.MustCompile(`[^A-Za-z0-9]+`)
+
+// anchor turns a reference ("iaea-iran row 33") into an HTML id
+// ("iaea-iran-row-33").
+func anchor(ref string) string {
+	return strings.Trim(nonAnchor.ReplaceAllString(strings.TrimSuffix(ref, " notes"), "-"), "-")
+}
+
+// sourceLink is the dashboard page that shows an annex entry's evidence.
+func sourceLink(s report.Source) string {
+	switch s.Kind {
+	case "record":
+		if n, ok := strings.CutPrefix(s.Ref, "log index "); ok {
+			return "/records/" + n
+		}
+	case "dataset":
+		return "/sources#" + anchor(s.Ref)
+	case "agreement":
+		if _, id, ok := strings.Cut(s.Ref, " event "); ok {
+			return "/agreement#event-" + anchor(id)
+		}
+	case "catalogue":
+		return "/sources#" + anchor(s.Ref)
+	}
+	return "/sources"
+}
+
+// citeLinks renders annex numbers as links straight to their evidence.
+func citeLinks(r *report.Report, ns []int) template.HTML {
+	if len(ns) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(`<span class="cite">[`)
+	for i, n := range ns {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if n < 1 || n > len(r.Sources) {
+			continue
+		}
+		src := r.Sources[n-1]
+		title := src.Ref + ": " + src.Source
+		if src.Document != "" && src.Document != src.Ref {
+			title = src.Ref + ", " + src.Document + ": " + src.Source
+		}
+		fmt.Fprintf(&b, `<a href="%s" title="%s">%s</a>`, template.HTMLEscapeString(sourceLink(src)), template.HTMLEscapeString(title), template.HTMLEscapeString(cmp.Or(src.Document, src.Ref)))
+	}
+	b.WriteString("]</span>")
+	return template.HTML(b.String())
+}
+
+// linkCites turns the "[1, 4]" citations of a report's text into links to
+// their evidence.
+func linkCites(r *report.Report, text string) template.HTML {
+	return report.LinkCites(text, func(ns []int) template.HTML { return citeLinks(r, ns) })
+}
+
+// dateParam reads the optional as_of of a page; the default is the latest
+// date with a reported stock, or today when there is none.
+func dateParam(r *http.Request, facts []state.Fact) (calendar.Date, error) {
+	if v := r.URL.Query().Get("as_of"); v != "" {
+		d, err := calendar.Parse(v)
+		if err != nil {
+			return d, badRequest("as_of", "%v", err)
+		}
+		return d, nil
+	}
+	var latest calendar.Date
+	for _, f := range facts {
+		if f.Metric == state.EnrichedUraniumKgU && f.Date.After(latest) {
+			latest = f.Date
+		}
+	}
+	if latest.IsZero() {
+		return calendar.Today(), nil
+	}
+	return latest, nil
+}
+
+// reportAt builds the report the overview, trends and report pages show.
+func (s *Server) reportAt(r *http.Request) (*report.Report, error) {
+	facts, err := s.facts(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	date, err := dateParam(r, facts)
+	if err != nil {
+		return nil, err
+	}
+	opt := report.Options{Convention: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed}
+	if v := r.URL.Query().Get("convention"); v != "" {
+		c, err := enrich.ParseConvention(v)
+		if err != nil {
+			return nil, badRequest("convention", "must be wgu25 or iaea, got %q", v)
+		}
+		opt.Convention = c
+	}
+	return report.Build(s.cfg.Agreement, facts, date, opt)
+}
+
+func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) {
+	rep, err := s.reportAt(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, 200, "overview", "Overview as of "+rep.AsOf.String(), rep)
+}
+
+// trendsView is the trends page: the report's charts and the breaches with
+// the dates they began.
+type trendsView struct {
+	*report.Report
+	Figures  []report.Figured
+	Breaches []breachLine
+}
+
+type breachLine struct {
+	Title, Obligor string
+	From, To       calendar.Date
+	Then           compliance.Status
+}
+
+func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) {
+	rep, err := s.reportAt(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	figs, err := rep.Figures()
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	facts, err := s.facts(r.Context())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	v := trendsView{Report: rep, Figures: figs}
+	var dates []calendar.Date
+	for _, d := range compliance.Dates(s.cfg.Agreement, facts) {
+		if !d.After(rep.AsOf) {
+			dates = append(dates, d)
+		}
+	}
+	for _, t := range compliance.Timeline(s.cfg.Agreement, facts, dates) {
+		for _, b := range t.Breaches {
+			v.Breaches = append(v.Breaches, breachLine{Title: t.Title, Obligor: t.Obligor, From: b.From, To: b.To, Then: b.Then})
+		}
+	}
+	slices.SortStableFunc(v.Breaches, func(a, b breachLine) int { return a.From.Compare(b.From) })
+	s.render(w, r, 200, "trends", "Trends to "+rep.AsOf.String(), v)
+}
+
+// reportPage serves the report at a date in any of its formats.
+func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
+	rep, err := s.reportAt(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	ctype := "text/html; charset=utf-8"
+	switch f := r.URL.Query().Get("format"); f {
+	case "", "html":
+		err = rep.ExecuteHTML(s.dash.report, &buf, report.HTMLOptions{SourceLink: sourceLink, Stylesheet: "/static/style.css", Home: "/"})
+		securePage(w)
+	case "md":
+		ctype = "text/markdown; charset=utf-8"
+		err = rep.Markdown(&buf, report.MarkdownOptions{})
+	case "json":
+		ctype = "application/json"
+		err = rep.JSON(&buf)
+	case "csv":
+		ctype = "text/csv; charset=utf-8"
+		w.Header().Set("Content-Disposition", `attachment; filename="accord-report-`+rep.AsOf.String()+`.csv"`)
+		err = rep.CSV(&buf)
+	default:
+		s.pageError(w, r, badRequest("format", "must be html, md, json or csv, got %q", f))
+		return
+	}
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	_, _ = w.Write(buf.Bytes())
+}
+
+func (s *Server) chartSVG(w http.ResponseWriter, r *http.Request) {
+	rep, err := s.reportAt(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	name := strings.TrimSuffix(r.PathValue("name"), ".svg")
+	if !slices.ContainsFunc(rep.Charts(), func(c report.Chart) bool { return c.Name == name }) {
+		s.fail(w, r, &Error{Status: http.StatusNotFound, Code: "not_found", Field: "name", Message: "no chart " + name})
+		return
+	}
+	svg, err := rep.SVG(name)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	_, _ = w.Write(svg)
+}
+
+func (s *Server) static(w http.ResponseWriter, r *http.Request) {
+	switch r.PathValue("file") {
+	case "style.css":
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		w.Header().Set("Cache-Control", "public, max-age=300")
+		_, _ = w.Write([]byte(report.Stylesheet))
+	case "whatif.js", "page.js":
+		b, _ := web.ReadFile("web/" + r.PathValue("file"))
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Header().Set("Cache-Control", "public, max-age=300")
+		_, _ = w.Write(b)
+	default:
+		s.fail(w, r, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such file"})
+	}
+}
+
+// whatIfView is the what-if form and its estimate.
+type whatIfView struct {
+	AsOf       calendar.Date
+	Levels     []whatIfLevel
+	Machines   []whatIfMachine
+	Efficiency float64
+	Tails60    string
+	Tails20    string
+	Tails5     string
+	TailsNat   string
+	TargetPct  float64
+	Quantity   float64
+	Convention string
+	Scenario   string
+	Result     *breakout.Result
+	Err        *Error
+}
+
+type whatIfLevel struct {
+	Key      string
+	Label    string
+	AssayPct float64
+	MassKgU  float64
+}
+
+type whatIfMachine struct {
+	Machine    string
+	Count      int
+	SWUPerYear float64
+	Status     string
+}
+
+// whatIfLevels are the stock levels of the what-if form, at the assays
+// the verified state uses.
+var whatIfLevels = []whatIfLevel{{Key: "5", Label: "up to 5 %", AssayPct: 5}, {Key: "20", Label: "up to 20 %", AssayPct: 19.75}, {Key: "60", Label: "up to 60 %", AssayPct: 60}}
+
+func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request) {
+	facts, err := s.facts(r.Context())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	date, err := dateParam(r, facts)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	// The defaults are the verified state at the date.
+	st := state.At(facts, date)
+	sc, _ := compliance.BreakoutScenario(st, enrich.WGU25)
+	v := whatIfView{AsOf: date, Efficiency: 1, TargetPct: 90, Quantity: 1, Convention: string(enrich.WGU25)}
+	for _, l := range whatIfLevels {
+		for _, lot := range sc.Inventory {
+			if lot.AssayPct == l.AssayPct {
+				l.MassKgU += lot.MassKgU
+			}
+		}
+		v.Levels = append(v.Levels, l)
+	}
+	for _, m := range breakout.Catalogue() {
+		wm := whatIfMachine{Machine: m.Type, SWUPerYear: m.SWUPerYear, Status: string(m.Status)}
+		for _, g := range sc.Fleet {
+			if g.Machine == m.Type {
+				wm.Count += g.Count
+			}
+		}
+		v.Machines = append(v.Machines, wm)
+	}
+	q := r.URL.Query()
+	if err := v.read(q.Get, q.Has); err != nil {
+		v.Err = err
+		s.render(w, r, http.StatusBadRequest, "whatif", "What-if", v)
+		return
+	}
+	scenario := v.scenario()
+	res, err := breakout.Estimate(scenario)
+	if err == nil {
+		res.Uncertainty, err = breakout.Band(scenario, breakout.DefaultSamples, breakout.DefaultSeed)
+	}
+	if err != nil {
+		var fe *breakout.FieldError
+		if errors.As(err, &fe) {
+			v.Err = badRequest(fe.Field, "%s", fe.Rule)
+			s.render(w, r, http.StatusBadRequest, "whatif", "What-if", v)
+			return
+		}
+		s.pageError(w, r, err)
+		return
+	}
+	v.Result = res
+	b, _ := json.Marshal(scenario)
+	v.Scenario = string(b)
+	s.render(w, r, 200, "whatif", "What-if", v)
+}
+
+// read takes the form's values over the defaults; a bad value is an
+// error naming the field.
+func (v *whatIfView) read(get func(string) string, has func(string) bool) *Error {
+	num := func(field string, dst *float64, lo, hi float64, loOpen bool) *Error {
+		if !has(field) || strings.TrimSpace(get(field)) == "" {
+			return nil
+		}
+		x, err := strconv.ParseFloat(strings.TrimSpace(get(field)), 64)
+		if err != nil || x < lo || x > hi || (loOpen && x == lo) {
+			open := "["
+			if loOpen {
+				open = "("
+			}
+			return badRequest(field, "must be a number in %s%g, %g], got %q", open, lo, hi, get(field))
+		}
+		*dst = x
+		return nil
+	}
+	for i := range v.Levels {
+		if err := num("stock_"+v.Levels[i].Key, &v.Levels[i].MassKgU, 0, 1e6, false); err != nil {
+			return err
+		}
+	}
+	for i := range v.Machines {
+		c := float64(v.Machines[i].Count)
+		if err := num("fleet_"+v.Machines[i].Machine, &c, 0, 1e6, false); err != nil {
+			return err
+		}
+		if c != float64(int(c)) {
+			return badRequest("fleet_"+v.Machines[i].Machine, "must be a whole number of machines, got %q", get("fleet_"+v.Machines[i].Machine))
+		}
+		v.Machines[i].Count = int(c)
+	}
+	if err := num("efficiency", &v.Efficiency, 0, 1, true); err != nil {
+		return err
+	}
+	if err := num("target_pct", &v.TargetPct, 0.711, 100, true); err != nil {
+		return err
+	}
+	if err := num("quantity_sq", &v.Quantity, 0, 1000, true); err != nil {
+		return err
+	}
+	for _, t := range []struct {
+		field string
+		dst   *string
+	}{{"tails_60", &v.Tails60}, {"tails_20", &v.Tails20}, {"tails_5", &v.Tails5}, {"tails_nat", &v.TailsNat}} {
+		var x float64
+		if err := num(t.field, &x, 0, 60, true); err != nil {
+			return err
+		}
+		if has(t.field) {
+			*t.dst = strings.TrimSpace(get(t.field))
+		}
+	}
+	if c := get("convention"); c != "" {
+		if _, err := enrich.ParseConvention(c); err != nil {
+			return badRequest("convention", "must be wgu25 or iaea, got %q", c)
+		}
+		v.Convention = c
+	}
+	return nil
+}
+
+// scenario is the breakout scenario the form describes; whatif.js builds
+// the same JSON in the browser.
+func (v *whatIfView) scenario() breakout.Scenario {
+	sc := breakout.Scenario{Name: "what-if from the dashboard",
+		Target:   breakout.Target{AssayPct: v.TargetPct, QuantitySQ: v.Quantity, Convention: enrich.Convention(v.Convention)},
+		TailsPct: map[string]float64{}}
+	for _, l := range v.Levels {
+		if l.MassKgU > 0 {
+			sc.Inventory = append(sc.Inventory, breakout.Lot{Label: l.Label, MassKgU: l.MassKgU, AssayPct: l.AssayPct})
+		}
+	}
+	for _, m := range v.Machines {
+		if m.Count > 0 {
+			eff := v.Efficiency
+			sc.Fleet = append(sc.Fleet, breakout.Group{Machine: m.Machine, Count: m.Count, Efficiency: &eff})
+		}
+	}
+	for _, t := range []struct{ feed, v string }{{"60", v.Tails60}, {"19.75", v.Tails20}, {"5", v.Tails5}, {"0.711", v.TailsNat}} {
+		if x, err := strconv.ParseFloat(t.v, 64); err == nil {
+			sc.TailsPct[t.feed] = x
+		}
+	}
+	return sc
+}
+
+// recordsView is the records page: a filtered page of the log.
+type recordsView struct {
+	Filter Filter
+	Rows   []Row
+	Next   *uint64
+	Kinds  []string
+}
+
+func (s *Server) recordsPage(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	if !s.mayReadRecords(w, r, c) {
+		return
+	}
+	q := r.URL.Query()
+	f := Filter{Kind: q.Get("kind"), Author: q.Get("author"), From: q.Get("from"), To: q.Get("to"), Limit: 50}
+	for _, d := range []struct{ name, v string }{{"from", f.From}, {"to", f.To}} {
+		if d.v != "" {
+			if _, err := calendar.Parse(d.v); err != nil {
+				s.pageError(w, r, badRequest(d.name, "%v", err))
+				return
+			}
+		}
+	}
+	if v := q.Get("after"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			s.pageError(w, r, badRequest("after", "must be a log index, got %q", v))
+			return
+		}
+		f.After = &n
+	}
+	rows, err := s.cfg.Index.Query(r.Context(), f)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	v := recordsView{Filter: f, Kinds: recordKinds}
+	for _, row := range rows {
+		if canRead(c, row) {
+			v.Rows = append(v.Rows, row)
+		}
+	}
+	if len(rows) == f.Limit {
+		last := rows[len(rows)-1].Index
+		v.Next = &last
+	}
+	s.render(w, r, 200, "records", "Records", v)
+}
+
+// mayReadRecords lets record readers through; it sends anyone else to
+// the sign-in page (anonymous) or an error page (a role that does not read
+// records).
+func (s *Server) mayReadRecords(w http.ResponseWriter, r *http.Request, c caller) bool {
+	err := requireRecordReader(c, true)
+	switch {
+	case err == nil:
+		return true
+	case c.anonymous():
+		s.render(w, r, http.StatusUnauthorized, "signin", "Sign in", signinView{Next: r.URL.RequestURI(), Reason: err.Error()})
+	default:
+		s.pageError(w, r, err)
+	}
+	return false
+}
+
+// recordKinds are offered in the records filter.
+var recordKinds = []string{"declaration", "inspection_finding", "verified_inventory", "verified_facts", "monitoring_event", "access_request",
+	"access_response", "notification", "relief_action", "centrifuge_installation", "talks_commitment", "key_add", "key_revoke", "genesis"}
+
+// recordView is one record with its checks.
+type recordView struct {
+	Row    Row
+	Pretty string
+	Check  *RecordCheck
+	Err    string
+	// Series is the dataset row a verified_facts record was loaded from.
+	Series string
+}
+
+func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	if !s.mayReadRecords(w, r, c) {
+		return
+	}
+	idx, err := strconv.ParseUint(r.PathValue("index"), 10, 64)
+	if err != nil {
+		s.pageError(w, r, badRequest("index", "must be a log index, got %q", r.PathValue("index")))
+		return
+	}
+	row, err := s.cfg.Index.Get(r.Context(), idx)
+	if errors.Is(err, ErrNotFound) {
+		s.pageError(w, r, &Error{Status: http.StatusNotFound, Code: "not_found", Field: "index", Message: fmt.Sprintf("no record at index %d", idx)})
+		return
+	}
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	if !canRead(c, row) {
+		s.pageError(w, r, &Error{Status: http.StatusForbidden, Code: "forbidden", Field: "index", Message: "this record is private talks content: its author and the mediator read it"})
+		return
+	}
+	v := recordView{Row: row}
+	var pretty bytes.Buffer
+	if json.Indent(&pretty, row.Record, "", "  ") == nil {
+		v.Pretty = pretty.String()
+	}
+	var body struct {
+		Body struct {
+			Source string `json:"source"`
+		} `json:"body"`
+	}
+	if json.Unmarshal(row.Record, &body) == nil {
+		if ref, ok := strings.CutPrefix(body.Body.Source, "public series "); ok {
+			v.Series = ref
+		}
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	check, err := s.cfg.Log.Check(ctx, idx)
+	if err != nil {
+		v.Err = err.Error()
+	} else {
+		v.Check = &check
+	}
+	s.render(w, r, 200, "record", fmt.Sprintf("Record %d", idx), v)
+}
+
+// agreementView is the agreement page.
+type agreementView struct {
+	A         *agreement.Agreement
+	AsOf      calendar.Date
+	First     calendar.Date
+	Sides     []agreementSide
+	Deadlines []agreement.Deadline
+}
+
+type agreementSide struct {
+	Party  agreement.Party
+	Tracks []trackView
+}
+
+// trackView is a commitment's periods drawn as a strip: each period a
+// segment whose left edge and width are percentages of the time shown.
+type trackView struct {
+	compliance.Track
+	Segments []segment
+}
+
+type segment struct {
+	compliance.Period
+	Left, Width string
+}
+
+// strip lays out periods between from and to.
+func strip(periods []compliance.Period, from, to calendar.Date) []segment {
+	span := float64(from.DaysUntil(to))
+	if span <= 0 {
+		return nil
+	}
+	pct := func(d calendar.Date) float64 { return min(100, max(0, 100*float64(from.DaysUntil(d))/span)) }
+	var out []segment
+	for _, p := range periods {
+		end := to
+		if !p.To.IsZero() {
+			end = p.To
+		}
+		l, r := pct(p.From), pct(end)
+		if r <= l {
+			continue
+		}
+		out = append(out, segment{Period: p, Left: strconv.FormatFloat(l, 'f', 2, 64), Width: strconv.FormatFloat(r-l, 'f', 2, 64)})
+	}
+	return out
+}
+
+func (s *Server) agreementPage(w http.ResponseWriter, r *http.Request) {
+	facts, err := s.facts(r.Context())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	date := calendar.Today()
+	if v := r.URL.Query().Get("as_of"); v != "" {
+		if date, err = calendar.Parse(v); err != nil {
+			s.pageError(w, r, badRequest("as_of", "%v", err))
+			return
+		}
+	}
+	a := s.cfg.Agreement
+	var dates []calendar.Date
+	for _, d := range compliance.Dates(a, facts) {
+		if !d.After(date) {
+			dates = append(dates, d)
+		}
+	}
+	v := agreementView{A: a, AsOf: date}
+	if len(dates) > 0 {
+		v.First = dates[0]
+	}
+	for _, t := range compliance.Timeline(a, facts, dates) {
+		i := slices.IndexFunc(v.Sides, func(sd agreementSide) bool { return sd.Party.ID == t.Obligor })
+		if i < 0 {
+			p := agreement.Party{ID: t.Obligor, Name: t.Obligor}
+			if ap := a.Party(t.Obligor); ap != nil {
+				p = *ap
+			}
+			v.Sides = append(v.Sides, agreementSide{Party: p})
+			i = len(v.Sides) - 1
+		}
+		t.Points = nil // the page shows the periods
+		v.Sides[i].Tracks = append(v.Sides[i].Tracks, trackView{Track: t, Segments: strip(t.Periods, v.First, date)})
+	}
+	var clocks []agreement.ClockEvent
+	for _, ce := range a.EventClocks() {
+		if !ce.Date.After(date) {
+			clocks = append(clocks, ce)
+		}
+	}
+	if v.Deadlines, err = a.Clocks(clocks, date); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, 200, "agreement", "Agreement", v)
+}
+
+// sourcesView is the sources page: every dataset row, the facts read from
+// its notes, and the machine catalogue, each with its anchor.
+type sourcesView struct {
+	Name     string
+	Reports  any
+	Notes    []state.Fact
+	Machines []breakout.Machine
+}
+
+func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) {
+	v := sourcesView{Machines: breakout.Catalogue()}
+	if s.cfg.Dataset != nil {
+		v.Name, v.Reports, v.Notes = s.cfg.Dataset.Name, s.cfg.Dataset.Reports, s.cfg.Dataset.NoteFacts
+	}
+	s.render(w, r, 200, "sources", "Sources", v)
+}
+
+// The read-token cookie: HttpOnly, SameSite Strict, and honoured only on
+// safe methods, so that a cookie never authorizes a change.
+const tokenCookie = "accord_token"
+
+type signinView struct {
+	Next   string
+	Reason string
+	Err    string
+}
+
+func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, 200, "signin", "Sign in", signinView{Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+// safeNext keeps a redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, `\`) {
+		return "/records"
+	}
+	return next
+}
+
+func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.pageError(w, r, badRequest("token", "cannot read the form"))
+		return
+	}
+	tok := strings.TrimSpace(r.PostForm.Get("token"))
+	next := safeNext(r.PostForm.Get("next"))
+	if _, err := s.tokenCaller(r.Context(), tok); tok == "" || err != nil {
+		s.render(w, r, http.StatusUnauthorized, "signin", "Sign in", signinView{Next: next, Err: "token: unknown, expired or revoked; make one with accord token"})
+		return
+	}
+	// The cookie lasts no longer than a token can (the token's own expiry
+	// is checked on every request).
+	http.SetCookie(w, &http.Cookie{Name: tokenCookie, Value: tok, Path: "/", MaxAge: int(tokenTTL / time.Second), HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) signout(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: tokenCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}

@@ -1,0 +1,113 @@
+package server_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func page(s http.Handler, method, target string, body string, mod func(*http.Request)) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if mod != nil {
+		mod(req)
+	}
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	return rec
+}
+
+// Signing in sets an HttpOnly, SameSite=Strict cookie that reads records
+// on GET, never authorizes a POST, and a cross-site form cannot sign in.
+func TestDashboardSignIn(t *testing.T) {
+	s, tokens := setup(t)
+	form := url.Values{"token": {tokens["inspectorate"]}, "next": {"/records"}}.Encode()
+
+	rec := page(s, "POST", "/signin", form, func(r *http.Request) { r.Header.Set("Sec-Fetch-Site", "cross-site") })
+	if rec.Code != http.StatusForbidden || rec.Header().Get("Set-Cookie") != "" {
+		t.Errorf("cross-site sign-in: HTTP %d, cookie %q", rec.Code, rec.Header().Get("Set-Cookie"))
+	}
+
+	rec = page(s, "POST", "/signin", form, func(r *http.Request) { r.Header.Set("Sec-Fetch-Site", "same-origin") })
+	ck := rec.Result().Cookies()
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/records" || len(ck) != 1 ||
+		!ck[0].HttpOnly || ck[0].SameSite != http.SameSiteStrictMode || ck[0].MaxAge <= 0 || ck[0].MaxAge > 3600 {
+		t.Fatalf("sign-in: HTTP %d, location %q, cookies %+v", rec.Code, rec.Header().Get("Location"), ck)
+	}
+	withCookie := func(r *http.Request) { r.AddCookie(ck[0]) }
+	if rec := page(s, "GET", "/records", "", withCookie); rec.Code != 200 || !strings.Contains(rec.Body.String(), `href="/records/1"`) {
+		t.Errorf("records with the cookie: HTTP %d", rec.Code)
+	}
+	if rec := page(s, "GET", "/records", "", nil); rec.Code != http.StatusUnauthorized || !strings.Contains(rec.Body.String(), `name="token"`) {
+		t.Errorf("records without the cookie: HTTP %d, want the sign-in form", rec.Code)
+	}
+	// The cookie is not a credential for changes: a POST with it alone is
+	// anonymous (here: a submission, which the signature authorizes).
+	if rec := page(s, "POST", "/api/v1/auth/token", "x", withCookie); rec.Code != http.StatusUnauthorized {
+		t.Errorf("POST with the cookie: HTTP %d", rec.Code)
+	}
+	// A redirect after sign-in stays on this site.
+	evil := url.Values{"token": {tokens["party"]}, "next": {"//evil.example/x"}}.Encode()
+	if rec := page(s, "POST", "/signin", evil, nil); rec.Header().Get("Location") != "/records" {
+		t.Errorf("next=//evil.example redirected to %q", rec.Header().Get("Location"))
+	}
+	// A wrong token is refused with the field named, and no cookie.
+	if rec := page(s, "POST", "/signin", "token=nonsense", nil); rec.Code != http.StatusUnauthorized || rec.Header().Get("Set-Cookie") != "" || !strings.Contains(rec.Body.String(), "token: unknown, expired or revoked") {
+		t.Errorf("bad token: HTTP %d %q", rec.Code, rec.Header().Get("Set-Cookie"))
+	}
+	// A stale cookie reads as nobody, not as an error on public pages.
+	stale := func(r *http.Request) { r.AddCookie(&http.Cookie{Name: "accord_token", Value: "stale"}) }
+	if rec := page(s, "GET", "/sources", "", stale); rec.Code != 200 {
+		t.Errorf("a public page with a stale cookie: HTTP %d", rec.Code)
+	}
+}
+
+// outside matches what would load from another host, or run inline script.
+var outside = regexp.MustCompile(`(?i)(src|href|action|xlink:href)="(https?:)?//[^"]*"|url\((https?:)?//|@import|\son[a-z]+="|<script>`)
+
+// Pages carry a Content-Security-Policy that allows nothing from another
+// host, and refuse framing.
+func TestDashboardSecurityHeaders(t *testing.T) {
+	s, _ := setup(t)
+	for _, path := range []string{"/", "/trends", "/what-if", "/agreement", "/report", "/sources", "/signin"} {
+		rec := page(s, "GET", path, "", nil)
+		csp := rec.Header().Get("Content-Security-Policy")
+		if rec.Code != 200 || !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "script-src 'self'") ||
+			!strings.Contains(csp, "frame-ancestors 'none'") || rec.Header().Get("X-Frame-Options") != "DENY" {
+			t.Errorf("%s: HTTP %d, CSP %q", path, rec.Code, csp)
+		}
+		if m := outside.FindString(rec.Body.String()); m != "" {
+			t.Errorf("%s: loads from another host or runs an inline handler: %s", path, m)
+		}
+	}
+}
+
+// Bad input on a page names the field and the rule.
+func TestDashboardBadInput(t *testing.T) {
+	s, _ := setup(t)
+	for _, c := range []struct {
+		path, field string
+		status      int
+	}{
+		{"/?as_of=2025-02-30", "as_of", 400},
+		{"/?as_of=2025-02-08&convention=nato", "convention", 400},
+		{"/trends?as_of=yesterday", "as_of", 400},
+		{"/what-if?efficiency=1.5", "efficiency", 400},
+		{"/what-if?efficiency=0", "efficiency", 400},
+		{"/what-if?fleet_IR-6=2.5", "fleet_IR-6", 400},
+		{"/what-if?stock_60=-1", "stock_60", 400},
+		{"/what-if?convention=nato", "convention", 400},
+		{"/report?format=pdf", "format", 400},
+		{"/agreement?as_of=2025", "as_of", 400},
+	} {
+		rec := page(s, "GET", c.path, "", nil)
+		if rec.Code != c.status || !strings.Contains(rec.Body.String(), c.field+": ") {
+			t.Errorf("%s: HTTP %d, want %d naming %s:\n%s", c.path, rec.Code, c.status, c.field, rec.Body.String()[:min(200, rec.Body.Len())])
+		}
+	}
+}

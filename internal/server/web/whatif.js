@@ -1,0 +1,95 @@
+// Accord what-if: on every change, post the scenario the form describes to
+// POST /api/v1/breakout and show the estimate. The scenario is the one the
+// server builds from the same form (whatIfView.scenario in dashboard.go).
+(() => {
+  const form = document.getElementById("whatif");
+  if (!form) return;
+  const $ = (id) => document.getElementById(id);
+  const num = (el) => (el.value.trim() === "" ? null : Number(el.value));
+
+  function scenario() {
+    const sc = {
+      name: "what-if from the dashboard",
+      inventory: [],
+      fleet: [],
+      target: { assay_pct: num($("target_pct")), quantity_sq: num($("quantity_sq")), convention: $("convention").value },
+      tails_pct: {},
+    };
+    for (const el of form.querySelectorAll("input[data-assay]")) {
+      const v = num(el);
+      if (v !== null && v > 0) sc.inventory.push({ label: el.dataset.label, mass_kg_u: v, assay_pct: Number(el.dataset.assay) });
+    }
+    const eff = num($("efficiency"));
+    for (const el of form.querySelectorAll("input[data-machine]")) {
+      const v = num(el);
+      if (v !== null && v > 0) sc.fleet.push({ machine: el.dataset.machine, count: v, efficiency: eff });
+    }
+    for (const el of form.querySelectorAll("input[data-feed]")) {
+      const v = num(el);
+      if (v !== null) sc.tails_pct[el.dataset.feed] = v;
+    }
+    return sc;
+  }
+
+  // fmt matches the server's report.Num: thousands separators, at most
+  // prec decimals, trailing zeros dropped.
+  function fmt(v, prec) {
+    return Number(v.toFixed(prec)).toLocaleString("en-US", { maximumFractionDigits: prec });
+  }
+  function days(d) {
+    if (d === null || d === undefined) return "not reached";
+    return d < 100 ? fmt(d, 1) + " days" : fmt(Math.round(d), 0) + " days";
+  }
+  const opt = (v) => (v === null || v === undefined ? "-" : fmt(v, 1));
+
+  let seq = 0;
+  let timer = null;
+  async function update() {
+    const mine = ++seq;
+    const sc = scenario();
+    const err = $("result-error");
+    $("result-status").textContent = "Estimating…";
+    let resp, body;
+    try {
+      resp = await fetch("/api/v1/breakout", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(sc) });
+      body = await resp.json();
+    } catch (e) {
+      if (mine !== seq) return;
+      err.hidden = false;
+      err.textContent = "The server did not answer: " + e;
+      return;
+    }
+    if (mine !== seq) return; // a newer change is on its way
+    if (!resp.ok) {
+      err.hidden = false;
+      err.textContent = (body.error.field ? body.error.field + ": " : "") + body.error.message;
+      $("result-status").textContent = "Not estimated: fix the value named above.";
+      return;
+    }
+    err.hidden = true;
+    const r = body.breakout;
+    const d = $("result-days");
+    d.textContent = days(r.first_sq_days);
+    d.dataset.value = r.first_sq_days === null ? "" : String(r.first_sq_days);
+    const u = r.uncertainty;
+    if (u) {
+      $("result-p10").textContent = opt(u.p10_days);
+      $("result-p50").textContent = opt(u.p50_days);
+      $("result-p90").textContent = opt(u.p90_days);
+    }
+    $("result-capacity").textContent = fmt(r.capacity_swu_per_year, 0);
+    $("result-swu").textContent = fmt(r.swu_total, 0);
+    $("scenario").textContent = JSON.stringify(sc);
+    $("result-status").textContent = "Updated for the values above.";
+    document.body.dataset.estimates = String(mine);
+    history.replaceState(null, "", "?" + new URLSearchParams(new FormData(form)).toString());
+  }
+  form.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(update, 150);
+  });
+  form.addEventListener("change", () => {
+    clearTimeout(timer);
+    timer = setTimeout(update, 0);
+  });
+})();
