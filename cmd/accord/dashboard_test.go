@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
@@ -35,6 +36,9 @@ func chromiumPath(t *testing.T) string {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
 		}
+	}
+	if os.Getenv("ACCORD_TEST_BROWSER") == "required" {
+		t.Fatal("ACCORD_TEST_BROWSER=required but no chromium on PATH")
 	}
 	t.Skip("browser tests skipped: no chromium on PATH (apt-get install chromium; CI installs it)")
 	return ""
@@ -214,6 +218,55 @@ func TestDashboardInBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("evidence links resolve", func(t *testing.T) {
+		// Every citation on the overview and the report leads to a record
+		// page whose checks pass, or to an anchor that exists.
+		hrefs := map[string]bool{}
+		for _, p := range []string{"/?as_of=2025-02-08", "/?as_of=2019-11-03", "/report?as_of=2025-02-08", "/trends?as_of=2025-11-01"} {
+			if err := chromedp.Do(b.ctx, chromedp.Navigate(base+p)); err != nil {
+				t.Fatal(err)
+			}
+			sel := ".cite a"
+			if strings.HasPrefix(p, "/report") {
+				sel = "ol.sources a" // the report's annex links out; its citations link to the annex
+			}
+			for _, h := range browse(t, b, chromedp.Evaluate[[]string](`[...document.querySelectorAll("`+sel+`")].map(a => a.getAttribute("href"))`)) {
+				hrefs[h] = true
+			}
+		}
+		if len(hrefs) < 20 {
+			t.Fatalf("only %d distinct evidence links", len(hrefs))
+		}
+		ids := map[string]map[string]bool{}
+		for h := range hrefs {
+			path, frag, _ := strings.Cut(h, "#")
+			switch {
+			case strings.HasPrefix(path, "/records/"):
+				if err := chromedp.Do(b.ctx, chromedp.Navigate(base+path)); err != nil {
+					t.Fatal(err)
+				}
+				if sig := browse(t, b, chromedp.Text(chromedp.ID("check-signature"))); !strings.HasPrefix(sig, "Signature valid") {
+					t.Errorf("%s: %s", h, sig)
+				}
+			case frag != "":
+				if ids[path] == nil {
+					if err := chromedp.Do(b.ctx, chromedp.Navigate(base+path)); err != nil {
+						t.Fatal(err)
+					}
+					ids[path] = map[string]bool{}
+					for _, id := range browse(t, b, chromedp.Evaluate[[]string](`[...document.querySelectorAll("[id]")].map(e => e.id)`)) {
+						ids[path][id] = true
+					}
+				}
+				if !ids[path][frag] {
+					t.Errorf("%s: no element with that id", h)
+				}
+			default:
+				t.Errorf("%s: an evidence link to neither a record nor an anchor", h)
+			}
+		}
+	})
+
 	t.Run("keyboard", func(t *testing.T) {
 		if err := chromedp.Do(b.ctx, chromedp.Navigate(base+"/"), chromedp.KeyEvent("\t")); err != nil {
 			t.Fatal(err)
@@ -264,6 +317,33 @@ func TestDashboardInBrowser(t *testing.T) {
 		errs, _ := b.take()
 		for _, e := range errs {
 			t.Errorf("what-if: %s", e)
+		}
+	})
+
+	t.Run("report prints", func(t *testing.T) {
+		if err := chromedp.Do(b.ctx, chromedp.Navigate(base+"/report?as_of=2025-02-08"), chromedp.WaitReady(chromedp.ID("annex"))); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+			t.Fatal(err)
+		}
+		// In print the navigation is gone, the assumptions are open, and
+		// nothing is wider than the page.
+		state := browse(t, b, chromedp.Evaluate[string](`[getComputedStyle(document.querySelector("nav.top")).display,
+			getComputedStyle(document.querySelector("details > ul")).display,
+			document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1].join(",")`))
+		if state != "none,block,true" {
+			t.Errorf("print styles: nav display, assumptions display, fits = %s, want none,block,true", state)
+		}
+		pdf := browse(t, b, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPreferCSSPageSize()))
+		if !bytes.HasPrefix(pdf, []byte("%PDF-")) || len(pdf) < 50_000 {
+			t.Errorf("the PDF is %d bytes", len(pdf))
+		}
+		if err := os.WriteFile(filepath.Join(shots, "report-2025-02-08.pdf"), pdf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
+			t.Fatal(err)
 		}
 	})
 

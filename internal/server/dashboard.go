@@ -216,8 +216,9 @@ func dateParam(r *http.Request, facts []state.Fact) (calendar.Date, error) {
 	return latest, nil
 }
 
-// reportAt builds the report the overview, trends and report pages show.
-func (s *Server) reportAt(r *http.Request) (*report.Report, error) {
+// reportAt builds the report the overview, trends and report pages show;
+// samples is the size of the breakout band (0: none).
+func (s *Server) reportAt(r *http.Request, samples int) (*report.Report, error) {
 	facts, err := s.facts(r.Context())
 	if err != nil {
 		return nil, err
@@ -226,7 +227,7 @@ func (s *Server) reportAt(r *http.Request) (*report.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	opt := report.Options{Convention: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed}
+	opt := report.Options{Convention: enrich.WGU25, Samples: samples, Seed: breakout.DefaultSeed}
 	if v := r.URL.Query().Get("convention"); v != "" {
 		c, err := enrich.ParseConvention(v)
 		if err != nil {
@@ -238,7 +239,7 @@ func (s *Server) reportAt(r *http.Request) (*report.Report, error) {
 }
 
 func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) {
-	rep, err := s.reportAt(r)
+	rep, err := s.reportAt(r, breakout.DefaultSamples)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -261,7 +262,7 @@ type breachLine struct {
 }
 
 func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) {
-	rep, err := s.reportAt(r)
+	rep, err := s.reportAt(r, 0) // the charts need no band
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -294,7 +295,7 @@ func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) {
 
 // reportPage serves the report at a date in any of its formats.
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
-	rep, err := s.reportAt(r)
+	rep, err := s.reportAt(r, breakout.DefaultSamples)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -328,7 +329,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) chartSVG(w http.ResponseWriter, r *http.Request) {
-	rep, err := s.reportAt(r)
+	rep, err := s.reportAt(r, 0)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -1,12 +1,18 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/server"
+	"github.com/accordverify/accord/internal/state"
 )
 
 func page(s http.Handler, method, target string, body string, mod func(*http.Request)) *httptest.ResponseRecorder {
@@ -109,5 +115,30 @@ func TestDashboardBadInput(t *testing.T) {
 		if rec.Code != c.status || !strings.Contains(rec.Body.String(), c.field+": ") {
 			t.Errorf("%s: HTTP %d, want %d naming %s:\n%s", c.path, rec.Code, c.status, c.field, rec.Body.String()[:min(200, rec.Body.Len())])
 		}
+	}
+}
+
+// facts is an Index over the embedded public series.
+type facts struct{ fake }
+
+func (facts) Facts(context.Context) ([]state.Fact, error) { return dataset.Embedded().Facts(), nil }
+
+// The time to serve each page over the public series (the overview and
+// the report carry a 10,000-sample breakout band; trends renders three
+// charts).
+func BenchmarkPages(b *testing.B) {
+	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	for _, path := range []string{"/?as_of=2025-02-08", "/trends?as_of=2025-11-01", "/what-if?as_of=2025-02-08", "/agreement?as_of=2025-11-01", "/report?as_of=2025-02-08"} {
+		name := strings.TrimPrefix(strings.Split(path, "?")[0], "/")
+		if name == "" {
+			name = "overview"
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if rec := page(s, "GET", path, "", nil); rec.Code != 200 {
+					b.Fatalf("HTTP %d", rec.Code)
+				}
+			}
+		})
 	}
 }
