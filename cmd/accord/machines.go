@@ -2,9 +2,9 @@ package main
 
 import (
 	"fmt"
+	"github.com/accordverify/accord/internal/report"
 	"math"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/accordverify/accord/breakout"
@@ -49,24 +49,5 @@ func num(f float64) string {
 	if f != 0 {
 		decimals = max(1, 3-int(math.Floor(math.Log10(math.Abs(f)))))
 	}
-	s := strconv.FormatFloat(f, 'f', decimals, 64)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if frac != "" {
-		return sign + b.String() + "." + frac
-	}
-	return sign + b.String()
+	return report.Num(f, decimals)
 }

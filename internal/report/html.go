@@ -51,6 +51,14 @@ func Funcs() template.FuncMap {
 
 // citeHTML links annex numbers to the annex entries of the page.
 func citeHTML(ns []int) template.HTML {
+	return CiteLinks(ns, func(n int) (href, title, label string) {
+		return fmt.Sprintf("#src-%d", n), fmt.Sprintf("source %d", n), strconv.Itoa(n)
+	})
+}
+
+// CiteLinks renders annex numbers as "[a, b]" links; link gives each
+// number's address, title and label.
+func CiteLinks(ns []int, link func(n int) (href, title, label string)) template.HTML {
 	if len(ns) == 0 {
 		return ""
 	}
@@ -60,7 +68,8 @@ func citeHTML(ns []int) template.HTML {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, `<a href="#src-%d" aria-label="source %d">%d</a>`, n, n, n)
+		href, title, label := link(n)
+		fmt.Fprintf(&b, `<a href="%s" title="%s">%s</a>`, template.HTMLEscapeString(href), template.HTMLEscapeString(title), template.HTMLEscapeString(label))
 	}
 	b.WriteString("]</span>")
 	return template.HTML(b.String())

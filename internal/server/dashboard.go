@@ -163,29 +163,20 @@ func sourceLink(s report.Source) string {
 	return "/sources"
 }
 
-// citeLinks renders annex numbers as links straight to their evidence.
+// citeLinks renders annex numbers as links straight to their evidence,
+// labelled with the document.
 func citeLinks(r *report.Report, ns []int) template.HTML {
-	if len(ns) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	b.WriteString(`<span class="cite">[`)
-	for i, n := range ns {
-		if i > 0 {
-			b.WriteString(", ")
-		}
+	return report.CiteLinks(ns, func(n int) (href, title, label string) {
 		if n < 1 || n > len(r.Sources) {
-			continue
+			return "/sources", "unknown source", strconv.Itoa(n)
 		}
 		src := r.Sources[n-1]
-		title := src.Ref + ": " + src.Source
+		title = src.Ref + ": " + src.Source
 		if src.Document != "" && src.Document != src.Ref {
 			title = src.Ref + ", " + src.Document + ": " + src.Source
 		}
-		fmt.Fprintf(&b, `<a href="%s" title="%s">%s</a>`, template.HTMLEscapeString(sourceLink(src)), template.HTMLEscapeString(title), template.HTMLEscapeString(cmp.Or(src.Document, src.Ref)))
-	}
-	b.WriteString("]</span>")
-	return template.HTML(b.String())
+		return sourceLink(src), title, cmp.Or(src.Document, src.Ref)
+	})
 }
 
 // linkCites turns the "[1, 4]" citations of a report's text into links to
@@ -374,12 +365,15 @@ type whatIfView struct {
 	Tails20    string
 	Tails5     string
 	TailsNat   string
-	TargetPct  float64
-	Quantity   float64
-	Convention string
-	Scenario   string
-	Result     *breakout.Result
-	Err        *Error
+	// DefaultTails are the default tails of each feed (percent), keyed
+	// by the form field.
+	DefaultTails map[string]float64
+	TargetPct    float64
+	Quantity     float64
+	Convention   string
+	Scenario     string
+	Result       *breakout.Result
+	Err          *Error
 }
 
 type whatIfLevel struct {
@@ -414,7 +408,12 @@ func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request) {
 	// The defaults are the verified state at the date.
 	st := state.At(facts, date)
 	sc, _ := compliance.BreakoutScenario(st, enrich.WGU25)
-	v := whatIfView{AsOf: date, Efficiency: 1, TargetPct: 90, Quantity: 1, Convention: string(enrich.WGU25)}
+	v := whatIfView{AsOf: date, Efficiency: 1, TargetPct: 90, Quantity: 1, Convention: string(enrich.WGU25), DefaultTails: map[string]float64{}}
+	for field, feed := range map[string]float64{"tails_60": 60, "tails_20": 19.75, "tails_5": 5, "tails_nat": 0.711} {
+		if t, _, ok := breakout.DefaultTailsFor(enrich.MustPercent(feed)); ok {
+			v.DefaultTails[field] = t.Percent()
+		}
+	}
 	for _, l := range whatIfLevels {
 		for _, lot := range sc.Inventory {
 			if lot.AssayPct == l.AssayPct {
@@ -560,24 +559,12 @@ func (s *Server) recordsPage(w http.ResponseWriter, r *http.Request) {
 	if !s.mayReadRecords(w, r, c) {
 		return
 	}
-	q := r.URL.Query()
-	f := Filter{Kind: q.Get("kind"), Author: q.Get("author"), From: q.Get("from"), To: q.Get("to"), Limit: 50}
-	for _, d := range []struct{ name, v string }{{"from", f.From}, {"to", f.To}} {
-		if d.v != "" {
-			if _, err := calendar.Parse(d.v); err != nil {
-				s.pageError(w, r, badRequest(d.name, "%v", err))
-				return
-			}
-		}
+	f, err := parseFilter(r.URL.Query())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
 	}
-	if v := q.Get("after"); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			s.pageError(w, r, badRequest("after", "must be a log index, got %q", v))
-			return
-		}
-		f.After = &n
-	}
+	f.Limit = 50
 	rows, err := s.cfg.Index.Query(r.Context(), f)
 	if err != nil {
 		s.pageError(w, r, err)
@@ -631,22 +618,9 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) {
 	if !s.mayReadRecords(w, r, c) {
 		return
 	}
-	idx, err := strconv.ParseUint(r.PathValue("index"), 10, 64)
-	if err != nil {
-		s.pageError(w, r, badRequest("index", "must be a log index, got %q", r.PathValue("index")))
-		return
-	}
-	row, err := s.cfg.Index.Get(r.Context(), idx)
-	if errors.Is(err, ErrNotFound) {
-		s.pageError(w, r, &Error{Status: http.StatusNotFound, Code: "not_found", Field: "index", Message: fmt.Sprintf("no record at index %d", idx)})
-		return
-	}
+	row, err := s.readableRecord(r, c)
 	if err != nil {
 		s.pageError(w, r, err)
-		return
-	}
-	if !canRead(c, row) {
-		s.pageError(w, r, &Error{Status: http.StatusForbidden, Code: "forbidden", Field: "index", Message: "this record is private talks content: its author and the mediator read it"})
 		return
 	}
 	v := recordView{Row: row}
@@ -666,13 +640,13 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	check, err := s.cfg.Log.Check(ctx, idx)
+	check, err := s.cfg.Log.Check(ctx, row.Index)
 	if err != nil {
 		v.Err = err.Error()
 	} else {
 		v.Check = &check
 	}
-	s.render(w, r, 200, "record", fmt.Sprintf("Record %d", idx), v)
+	s.render(w, r, 200, "record", fmt.Sprintf("Record %d", row.Index), v)
 }
 
 // agreementView is the agreement page.

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -351,31 +352,10 @@ func (s *Server) records(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	q := r.URL.Query()
-	f := Filter{Kind: q.Get("kind"), Author: q.Get("author"), Site: q.Get("site"), Material: q.Get("material"), From: q.Get("from"), To: q.Get("to")}
-	for _, d := range []struct{ name, v string }{{"from", f.From}, {"to", f.To}} {
-		if d.v != "" {
-			if _, err := calendar.Parse(d.v); err != nil {
-				s.fail(w, r, badRequest(d.name, "%v", err))
-				return
-			}
-		}
-	}
-	if v := q.Get("after"); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			s.fail(w, r, badRequest("after", "must be a log index, got %q", v))
-			return
-		}
-		f.After = &n
-	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			s.fail(w, r, badRequest("limit", "must be in [1, 1000], got %q", v))
-			return
-		}
-		f.Limit = n
+	f, err := parseFilter(r.URL.Query())
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	rows, err := s.cfg.Index.Query(r.Context(), f)
 	if err != nil {
@@ -395,31 +375,66 @@ func (s *Server) records(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, resp)
 }
 
+// parseFilter reads the filter of GET /api/v1/records and of the records
+// page; errors name the parameter.
+func parseFilter(q url.Values) (Filter, error) {
+	f := Filter{Kind: q.Get("kind"), Author: q.Get("author"), Site: q.Get("site"), Material: q.Get("material"), From: q.Get("from"), To: q.Get("to")}
+	for _, d := range []struct{ name, v string }{{"from", f.From}, {"to", f.To}} {
+		if d.v != "" {
+			if _, err := calendar.Parse(d.v); err != nil {
+				return f, badRequest(d.name, "%v", err)
+			}
+		}
+	}
+	if v := q.Get("after"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return f, badRequest("after", "must be a log index, got %q", v)
+		}
+		f.After = &n
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return f, badRequest("limit", "must be in [1, 1000], got %q", v)
+		}
+		f.Limit = n
+	}
+	return f, nil
+}
+
+// readableRecord returns the record at the path's index if the caller may
+// read it.
+func (s *Server) readableRecord(r *http.Request, c caller) (Row, error) {
+	idx, err := strconv.ParseUint(r.PathValue("index"), 10, 64)
+	if err != nil {
+		return Row{}, badRequest("index", "must be a log index, got %q", r.PathValue("index"))
+	}
+	row, err := s.cfg.Index.Get(r.Context(), idx)
+	if errors.Is(err, ErrNotFound) {
+		return row, &Error{Status: http.StatusNotFound, Code: "not_found", Field: "index", Message: fmt.Sprintf("no record at index %d", idx)}
+	}
+	if err != nil {
+		return row, err
+	}
+	if !canRead(c, row) {
+		return row, &Error{Status: http.StatusForbidden, Code: "forbidden", Field: "index", Message: "this record is private talks content: its author and the mediator read it"}
+	}
+	return row, nil
+}
+
 func (s *Server) record(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r)
 	if err := requireRecordReader(c, true); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	idx, err := strconv.ParseUint(r.PathValue("index"), 10, 64)
-	if err != nil {
-		s.fail(w, r, badRequest("index", "must be a log index, got %q", r.PathValue("index")))
-		return
-	}
-	row, err := s.cfg.Index.Get(r.Context(), idx)
-	if errors.Is(err, ErrNotFound) {
-		s.fail(w, r, &Error{Status: http.StatusNotFound, Code: "not_found", Field: "index", Message: fmt.Sprintf("no record at index %d", idx)})
-		return
-	}
+	row, err := s.readableRecord(r, c)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if !canRead(c, row) {
-		s.fail(w, r, &Error{Status: http.StatusForbidden, Code: "forbidden", Field: "index", Message: "this record is private talks content: its author and the mediator read it"})
-		return
-	}
-	receipt, err := s.cfg.Log.Receipt(r.Context(), idx)
+	receipt, err := s.cfg.Log.Receipt(r.Context(), row.Index)
 	if err != nil {
 		receipt = nil // not yet published
 	}
