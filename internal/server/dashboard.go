@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"regexp"
 	"slices"
@@ -466,7 +467,7 @@ func (v *whatIfView) read(get func(string) string, has func(string) bool) *Error
 			return nil
 		}
 		x, err := strconv.ParseFloat(strings.TrimSpace(get(field)), 64)
-		if err != nil || x < lo || x > hi || (loOpen && x == lo) {
+		if err != nil || math.IsNaN(x) || x < lo || x > hi || (loOpen && x == lo) {
 			open := "["
 			if loOpen {
 				open = "("
@@ -502,13 +503,17 @@ func (v *whatIfView) read(get func(string) string, has func(string) bool) *Error
 	}
 	for _, t := range []struct {
 		field string
+		feed  float64
 		dst   *string
-	}{{"tails_60", &v.Tails60}, {"tails_20", &v.Tails20}, {"tails_5", &v.Tails5}, {"tails_nat", &v.TailsNat}} {
-		var x float64
-		if err := num(t.field, &x, 0, 60, true); err != nil {
+	}{{"tails_60", 60, &v.Tails60}, {"tails_20", 19.75, &v.Tails20}, {"tails_5", 5, &v.Tails5}, {"tails_nat", 0.711, &v.TailsNat}} {
+		x := -1.0
+		if err := num(t.field, &x, 0, t.feed, true); err != nil {
 			return err
 		}
-		if has(t.field) {
+		if x == t.feed {
+			return badRequest(t.field, "must be below the feed assay of %g %%, got %q", t.feed, get(t.field))
+		}
+		if x >= 0 {
 			*t.dst = strings.TrimSpace(get(t.field))
 		}
 	}
