@@ -22,6 +22,7 @@ import (
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/state"
 )
@@ -56,13 +57,8 @@ type dashboard struct {
 func parseDashboard() (*dashboard, error) {
 	funcs := report.Funcs()
 	funcs["anchor"] = anchor
-	funcs["json"] = func(v any) (string, error) {
-		b, err := json.MarshalIndent(v, "", "  ")
-		return string(b), err
-	}
 	funcs["fmtTime"] = func(t time.Time) string { return t.UTC().Format(time.DateTime) + " UTC" }
 	funcs["src"] = func(r *report.Report, ns []int) template.HTML { return citeLinks(r, ns) }
-	funcs["srcLink"] = sourceLink
 	funcs["linkCites"] = linkCites
 	funcs["barPct"] = func(v, max float64) string {
 		if max <= 0 {
@@ -756,7 +752,7 @@ func (s *Server) agreementPage(w http.ResponseWriter, r *http.Request) {
 // its notes, and the machine catalogue, each with its anchor.
 type sourcesView struct {
 	Name     string
-	Reports  any
+	Reports  []dataset.Report
 	Notes    []state.Fact
 	Machines []breakout.Machine
 }
