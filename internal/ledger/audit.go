@@ -232,9 +232,11 @@ func Audit(ctx context.Context, f Fetcher, opt AuditOptions) (*AuditResult, erro
 				return err
 			}
 			if wantRoots[idx+1] {
-				if rootAt[idx+1], err = tree.GetRootHash(nil); err != nil {
-					return err
+				root, rerr := tree.GetRootHash(nil)
+				if rerr != nil {
+					return rerr
 				}
+				rootAt[idx+1] = root
 			}
 			if err != nil {
 				return problemAt(idx, where, "record does not verify: %v", err)
