@@ -41,7 +41,7 @@ var rules = map[string]rule{
 	"internal/ledger":          {internal: []string{"internal/record"}, external: []string{"github.com/transparency-dev/", "golang.org/x/mod/sumdb/", "k8s.io/klog/v2"}},
 	"internal/store/storetest": {external: []string{"github.com/jackc/pgx/v5"}},
 	"internal/store":           {internal: []string{"internal/record", "internal/calendar", "internal/state"}, external: []string{"modernc.org/sqlite", "github.com/jackc/pgx/v5"}},
-	"internal/accountancy":     {internal: []string{"enrich", "internal/calendar", "internal/record", "internal/state"}},
+	"internal/accountancy":     {internal: []string{"enrich", "internal/calendar", "internal/record", "internal/state"}, external: []string{"gonum.org/v1/gonum"}},
 	"internal/talks":           {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/state"}},
 	"internal/report": {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/dataset", "internal/state", "internal/compliance", "internal/accountancy"},
 		external: []string{"gonum.org/v1/plot"}},

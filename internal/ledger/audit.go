@@ -87,6 +87,11 @@ type AuditOptions struct {
 	State *AuditState
 	// Progress is called as entries are checked.
 	Progress func(done, total uint64)
+	// Each, when set, is called in log order with every record that
+	// verified, so that a reader computes only from audited records. The
+	// audit's verdict is in AuditResult.Problem: a caller must discard
+	// what it collected when there is one.
+	Each func(index uint64, s *record.Signed)
 }
 
 // Problem is the first integrity failure an audit finds.
@@ -246,6 +251,9 @@ func Audit(ctx context.Context, f Fetcher, opt AuditOptions) (*AuditResult, erro
 			}
 			ids[s.Record.ID] = idx
 			res.Kinds[string(s.Record.Kind)]++
+			if opt.Each != nil {
+				opt.Each(idx, s)
+			}
 			return nil
 		})
 		var bad *Problem
