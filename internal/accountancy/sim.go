@@ -9,6 +9,7 @@ import (
 
 	"github.com/accordverify/accord/enrich"
 	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/record"
 )
 
 // Plant is a synthetic enrichment plant: one material balance area whose
@@ -351,4 +352,69 @@ func describe(d *Diversion) string {
 func monthStart(start calendar.Date, m int) calendar.Date {
 	t := start.Time().AddDate(0, m, 0)
 	return calendar.Of(t.Year(), t.Month(), t.Day())
+}
+
+// Draft is a record the simulation's operator would submit: its kind, id,
+// date and body, ready to sign.
+type Draft struct {
+	Kind record.Kind
+	ID   string
+	Date calendar.Date
+	Body any
+}
+
+// Records are the operator's records of the run, in the order it would
+// submit them: the balance area, the starting physical inventory, then for
+// each month its inventory changes, the ending physical inventory and the
+// material balance report (computed from its own measurements).
+func (run *Run) Records() ([]Draft, error) {
+	p := run.Plant
+	seq, err := evaluateRun(run)
+	if err != nil {
+		return nil, err
+	}
+	assay := map[string]float64{"feed-receipt": p.FeedPct, "feed-store": p.FeedPct, "product-shipment": p.ProductPct, "product-store": p.ProductPct,
+		"tails-shipment": p.TailsPct, "tails-store": p.TailsPct, "holdup": p.ProductPct}
+	mba := record.MBABody{MBA: p.MBA, Site: p.Name, Description: fmt.Sprintf("%d %s, %g %% feed to %g %% product, %g %% tails", p.Machines, p.Machine, p.FeedPct, p.ProductPct, p.TailsPct)}
+	for _, k := range p.KMPs() {
+		mba.KMPs = append(mba.KMPs, record.KMPDecl{ID: k.ID, Type: k.Type, Method: k.Method, Description: k.Description})
+	}
+	start := run.Periods[0].From
+	out := []Draft{{Kind: record.MaterialBalanceArea, ID: p.MBA + "-mba", Date: start, Body: mba}}
+	pil := func(d calendar.Date, lines []Line) Draft {
+		b := record.PhysicalInventoryBody{MBA: p.MBA, Date: d.String()}
+		for _, l := range lines {
+			b.Items = append(b.Items, record.InventoryItem{KMP: l.KMP, Batch: l.ID, MassKgU: l.KgU, AssayPct: assay[l.KMP], Method: l.Method, Calibration: strconv.Itoa(l.Calibration)})
+		}
+		return Draft{Kind: record.PhysicalInventory, ID: p.MBA + "-pil-" + d.String(), Date: d, Body: b}
+	}
+	out = append(out, pil(start, run.Periods[0].Begin))
+	for i, per := range run.Periods {
+		for _, part := range []struct {
+			change string
+			lines  []Line
+		}{{"increase", per.Increases}, {"decrease", per.Decreases}} {
+			for _, l := range part.lines {
+				out = append(out, Draft{Kind: record.InventoryChange, ID: p.MBA + "-" + l.ID, Date: per.From, Body: record.InventoryChangeBody{
+					MBA: p.MBA, KMP: l.KMP, Batch: l.ID, Date: per.From.String(), Change: part.change, MassKgU: l.KgU, AssayPct: assay[l.KMP],
+					Method: l.Method, Calibration: strconv.Itoa(l.Calibration)}})
+			}
+		}
+		out = append(out, pil(per.To, per.End))
+		b := seq.Balances[i]
+		out = append(out, Draft{Kind: record.MaterialBalance, ID: p.MBA + "-mbr-" + per.To.String(), Date: per.To, Body: record.MaterialBalanceBody{
+			MBA: p.MBA, From: per.From.String(), To: per.To.String(), BeginningKgU: b.BeginKgU, IncreasesKgU: b.IncreasesKgU, DecreasesKgU: b.DecreasesKgU,
+			EndingBookKgU: b.BookKgU, SRDKgU: b.SRDKgU, AdjustedBookKgU: b.AdjustedBookKgU, EndingPhysicalKgU: b.EndKgU, MUFKgU: b.MUFKgU}})
+	}
+	return out, nil
+}
+
+// evaluateRun computes the operator's balances with a table that knows
+// every method (the uncertainties do not change the balances).
+func evaluateRun(run *Run) (*Sequence, error) {
+	t := Table{Name: "operator", Methods: map[string]Uncertainty{}}
+	for _, k := range plantKMPs {
+		t.Methods[k.Method] = Uncertainty{Method: k.Method, RandomRSD: 0.01}
+	}
+	return Evaluate(run.Periods, t)
 }

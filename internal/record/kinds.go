@@ -33,6 +33,12 @@ const (
 	TalksCommitment        Kind = "talks_commitment"
 	KeyRegistration        Kind = "key_registration"
 	KeyRevocation          Kind = "key_revocation"
+	// Material accountancy.
+	MaterialBalanceArea Kind = "material_balance_area"
+	InventoryChange     Kind = "inventory_change"
+	PhysicalInventory   Kind = "physical_inventory"
+	MaterialBalance     Kind = "material_balance"
+	Measurement         Kind = "measurement"
 )
 
 // Roles a party's key can hold.
@@ -77,6 +83,11 @@ var kinds = map[Kind]kindSpec{
 	TalksCommitment:        {roles: []string{RoleState, RoleParty, RoleMediator}, body: func() validator { return new(TalksCommitmentBody) }},
 	KeyRegistration:        {roles: allRoles, body: func() validator { return new(KeyRegistrationBody) }},
 	KeyRevocation:          {roles: allRoles, body: func() validator { return new(KeyRevocationBody) }},
+	MaterialBalanceArea:    {roles: []string{RoleState}, body: func() validator { return new(MBABody) }},
+	InventoryChange:        {roles: []string{RoleState}, body: func() validator { return new(InventoryChangeBody) }},
+	PhysicalInventory:      {roles: []string{RoleState}, body: func() validator { return new(PhysicalInventoryBody) }},
+	MaterialBalance:        {roles: []string{RoleState}, body: func() validator { return new(MaterialBalanceBody) }},
+	Measurement:            {roles: []string{RoleInspectorate}, body: func() validator { return new(MeasurementBody) }},
 }
 
 // KindNames lists the kinds, sorted.
@@ -416,8 +427,13 @@ func (b *CentrifugeBody) validate() error {
 // MonitoringBody is an event of a seal, camera, enrichment monitor or
 // heartbeat.
 type MonitoringBody struct {
-	Site   string    `json:"site" jsonschema:"minLength=1"`
-	Device string    `json:"device" jsonschema:"minLength=1"`
+	Site   string `json:"site" jsonschema:"minLength=1"`
+	Device string `json:"device" jsonschema:"minLength=1"`
+	// Stream is what the device keeps knowledge of: a material stream
+	// ("enriched UF6 withdrawal") or an equipment class ("centrifuge
+	// rotors and bellows"). Continuity of knowledge is kept per site and
+	// stream.
+	Stream string    `json:"stream,omitempty"`
 	Event  string    `json:"event" jsonschema:"enum=seal_applied,enum=seal_verified,enum=seal_broken,enum=recording_started,enum=recording_stopped,enum=media_retrieved,enum=media_withheld,enum=oem_reading,enum=heartbeat,enum=equipment_removed"`
 	At     time.Time `json:"at"`
 	Detail string    `json:"detail,omitempty"`
@@ -555,4 +571,239 @@ func (b *KeyRevocationBody) validate() error {
 		return err
 	}
 	return required("reason", b.Reason)
+}
+
+// MBABody declares a material balance area and its key measurement points.
+type MBABody struct {
+	MBA         string    `json:"mba" jsonschema:"minLength=1"`
+	Site        string    `json:"site" jsonschema:"minLength=1"`
+	Description string    `json:"description,omitempty"`
+	KMPs        []KMPDecl `json:"kmps" jsonschema:"minItems=1"`
+}
+
+// KMPDecl is a key measurement point: where material is measured as it
+// flows in or out, or is held in inventory, and how.
+type KMPDecl struct {
+	ID          string `json:"id" jsonschema:"minLength=1"`
+	Type        string `json:"type" jsonschema:"enum=input,enum=output,enum=inventory"`
+	Method      string `json:"method" jsonschema:"minLength=1"`
+	Description string `json:"description,omitempty"`
+}
+
+func (b *MBABody) validate() error {
+	if err := required("mba", b.MBA); err != nil {
+		return err
+	}
+	if err := required("site", b.Site); err != nil {
+		return err
+	}
+	if len(b.KMPs) == 0 {
+		return fieldErr("kmps", "at least one key measurement point is needed")
+	}
+	seen := map[string]bool{}
+	for i, k := range b.KMPs {
+		f := fmt.Sprintf("kmps[%d]", i)
+		if err := required(f+".id", k.ID); err != nil {
+			return err
+		}
+		if seen[k.ID] {
+			return fieldErr(f+".id", "%q repeats an earlier KMP", k.ID)
+		}
+		seen[k.ID] = true
+		if err := oneOf(f+".type", k.Type, "input", "output", "inventory"); err != nil {
+			return err
+		}
+		if err := required(f+".method", k.Method); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// InventoryChangeBody is one line of an inventory change report: a batch
+// received into or shipped out of a material balance area.
+type InventoryChangeBody struct {
+	MBA    string `json:"mba" jsonschema:"minLength=1"`
+	KMP    string `json:"kmp" jsonschema:"minLength=1"`
+	Batch  string `json:"batch" jsonschema:"minLength=1"`
+	Date   string `json:"date" jsonschema:"format=date"`
+	Change string `json:"change" jsonschema:"enum=increase,enum=decrease"`
+	// MassKgU is the operator's measured mass, AssayPct its assay.
+	MassKgU  float64 `json:"mass_kg_u" jsonschema:"minimum=0"`
+	AssayPct float64 `json:"assay_pct" jsonschema:"exclusiveMinimum=0,exclusiveMaximum=100"`
+	// Method names the measurement method; Calibration its calibration
+	// period (systematic errors are shared within one).
+	Method      string `json:"method" jsonschema:"minLength=1"`
+	Calibration string `json:"calibration,omitempty"`
+	// ShipperKgU is the shipper's stated mass of a receipt, when it
+	// differs from the receiver's measurement (a shipper/receiver
+	// difference).
+	ShipperKgU  *float64 `json:"shipper_kg_u,omitempty" jsonschema:"minimum=0"`
+	Counterpart string   `json:"counterpart,omitempty"`
+}
+
+func (b *InventoryChangeBody) validate() error {
+	for _, f := range []struct{ name, v string }{{"mba", b.MBA}, {"kmp", b.KMP}, {"batch", b.Batch}, {"method", b.Method}} {
+		if err := required(f.name, f.v); err != nil {
+			return err
+		}
+	}
+	if err := date("date", b.Date); err != nil {
+		return err
+	}
+	if err := oneOf("change", b.Change, "increase", "decrease"); err != nil {
+		return err
+	}
+	if err := mass("mass_kg_u", b.MassKgU); err != nil {
+		return err
+	}
+	if b.ShipperKgU != nil {
+		if err := mass("shipper_kg_u", *b.ShipperKgU); err != nil {
+			return err
+		}
+		if b.Change != "increase" {
+			return fieldErr("shipper_kg_u", "is given for receipts (change increase) only")
+		}
+	}
+	return assay("assay_pct", b.AssayPct)
+}
+
+// PhysicalInventoryBody is a physical inventory listing: every batch on
+// hand in a material balance area at a date.
+type PhysicalInventoryBody struct {
+	MBA   string          `json:"mba" jsonschema:"minLength=1"`
+	Date  string          `json:"date" jsonschema:"format=date"`
+	Items []InventoryItem `json:"items"`
+}
+
+// InventoryItem is one batch of a physical inventory.
+type InventoryItem struct {
+	KMP         string  `json:"kmp" jsonschema:"minLength=1"`
+	Batch       string  `json:"batch" jsonschema:"minLength=1"`
+	MassKgU     float64 `json:"mass_kg_u" jsonschema:"minimum=0"`
+	AssayPct    float64 `json:"assay_pct" jsonschema:"exclusiveMinimum=0,exclusiveMaximum=100"`
+	Method      string  `json:"method" jsonschema:"minLength=1"`
+	Calibration string  `json:"calibration,omitempty"`
+}
+
+func (b *PhysicalInventoryBody) validate() error {
+	if err := required("mba", b.MBA); err != nil {
+		return err
+	}
+	if err := date("date", b.Date); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for i, it := range b.Items {
+		f := fmt.Sprintf("items[%d]", i)
+		for _, g := range []struct{ name, v string }{{"kmp", it.KMP}, {"batch", it.Batch}, {"method", it.Method}} {
+			if err := required(f+"."+g.name, g.v); err != nil {
+				return err
+			}
+		}
+		if seen[it.Batch] {
+			return fieldErr(f+".batch", "%q is listed twice", it.Batch)
+		}
+		seen[it.Batch] = true
+		if err := mass(f+".mass_kg_u", it.MassKgU); err != nil {
+			return err
+		}
+		if err := assay(f+".assay_pct", it.AssayPct); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MaterialBalanceBody is the operator's material balance report for one
+// period, its lines in the order of INFCIRC/153 para 76(c). The lines must
+// add up.
+type MaterialBalanceBody struct {
+	MBA               string  `json:"mba" jsonschema:"minLength=1"`
+	From              string  `json:"from" jsonschema:"format=date"`
+	To                string  `json:"to" jsonschema:"format=date"`
+	BeginningKgU      float64 `json:"beginning_kg_u" jsonschema:"minimum=0"`
+	IncreasesKgU      float64 `json:"increases_kg_u" jsonschema:"minimum=0"`
+	DecreasesKgU      float64 `json:"decreases_kg_u" jsonschema:"minimum=0"`
+	EndingBookKgU     float64 `json:"ending_book_kg_u"`
+	SRDKgU            float64 `json:"srd_kg_u"`
+	AdjustedBookKgU   float64 `json:"adjusted_book_kg_u"`
+	EndingPhysicalKgU float64 `json:"ending_physical_kg_u" jsonschema:"minimum=0"`
+	MUFKgU            float64 `json:"muf_kg_u"`
+}
+
+func (b *MaterialBalanceBody) validate() error {
+	if err := required("mba", b.MBA); err != nil {
+		return err
+	}
+	if err := date("from", b.From); err != nil {
+		return err
+	}
+	if err := date("to", b.To); err != nil {
+		return err
+	}
+	if b.To <= b.From {
+		return fieldErr("to", "must be after from (%s), got %s", b.From, b.To)
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"beginning_kg_u", b.BeginningKgU}, {"increases_kg_u", b.IncreasesKgU}, {"decreases_kg_u", b.DecreasesKgU}, {"ending_physical_kg_u", b.EndingPhysicalKgU}} {
+		if err := mass(f.name, f.v); err != nil {
+			return err
+		}
+	}
+	for _, f := range []struct {
+		name      string
+		got, want float64
+		rule      string
+	}{
+		{"ending_book_kg_u", b.EndingBookKgU, b.BeginningKgU + b.IncreasesKgU - b.DecreasesKgU, "beginning + increases - decreases"},
+		{"adjusted_book_kg_u", b.AdjustedBookKgU, b.EndingBookKgU + b.SRDKgU, "ending book + shipper/receiver differences"},
+		{"muf_kg_u", b.MUFKgU, b.AdjustedBookKgU - b.EndingPhysicalKgU, "adjusted book - ending physical"},
+	} {
+		if math.IsNaN(f.got) || math.Abs(f.got-f.want) > 1e-6*math.Max(1, math.Abs(f.want)) {
+			return fieldErr(f.name, "must be %s = %s, got %v", f.rule, strconv.FormatFloat(f.want, 'f', -1, 64), f.got)
+		}
+	}
+	return nil
+}
+
+// MeasurementBody is the inspectorate's own measurement of a batch the
+// operator declared, with its method and uncertainty: the basis of
+// operator-inspector differences.
+type MeasurementBody struct {
+	MBA     string  `json:"mba" jsonschema:"minLength=1"`
+	KMP     string  `json:"kmp" jsonschema:"minLength=1"`
+	Batch   string  `json:"batch" jsonschema:"minLength=1"`
+	Date    string  `json:"date" jsonschema:"format=date"`
+	Method  string  `json:"method" jsonschema:"minLength=1"`
+	MassKgU float64 `json:"mass_kg_u" jsonschema:"minimum=0"`
+	// RandomRSDPct and SystematicRSDPct are the measurement's relative
+	// standard uncertainties, percent.
+	RandomRSDPct     float64 `json:"random_rsd_pct" jsonschema:"minimum=0,exclusiveMaximum=100"`
+	SystematicRSDPct float64 `json:"systematic_rsd_pct" jsonschema:"minimum=0,exclusiveMaximum=100"`
+}
+
+func (b *MeasurementBody) validate() error {
+	for _, f := range []struct{ name, v string }{{"mba", b.MBA}, {"kmp", b.KMP}, {"batch", b.Batch}, {"method", b.Method}} {
+		if err := required(f.name, f.v); err != nil {
+			return err
+		}
+	}
+	if err := date("date", b.Date); err != nil {
+		return err
+	}
+	if err := mass("mass_kg_u", b.MassKgU); err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"random_rsd_pct", b.RandomRSDPct}, {"systematic_rsd_pct", b.SystematicRSDPct}} {
+		if math.IsNaN(f.v) || f.v < 0 || f.v >= 100 {
+			return fieldErr(f.name, "must be a percentage in [0, 100), got %v", f.v)
+		}
+	}
+	return nil
 }

@@ -37,6 +37,11 @@ var bodies = map[record.Kind]any{
 	record.TalksCommitment:        record.TalksCommitmentBody{},
 	record.KeyRegistration:        record.KeyRegistrationBody{},
 	record.KeyRevocation:          record.KeyRevocationBody{},
+	record.MaterialBalanceArea:    record.MBABody{},
+	record.InventoryChange:        record.InventoryChangeBody{},
+	record.PhysicalInventory:      record.PhysicalInventoryBody{},
+	record.MaterialBalance:        record.MaterialBalanceBody{},
+	record.Measurement:            record.MeasurementBody{},
 }
 
 // schemaFor generates the JSON Schema of a whole record of one kind.
@@ -134,6 +139,17 @@ func TestSchemasAgreeWithValidation(t *testing.T) {
 		{record.KeyRegistration, `{"party":"iaea","role":"emperor","key":"` + vkey + `"}`, false},
 		{record.KeyRevocation, `{"party":"iaea","key":"k","reason":"lost"}`, true},
 		{record.KeyRevocation, `{"party":"iaea","key":"k"}`, false},
+		{record.MonitoringEvent, `{"site":"A","device":"c","stream":"heavy water","event":"media_withheld","at":"2026-01-01T00:00:00Z"}`, true},
+		{record.MaterialBalanceArea, `{"mba":"FEP","site":"Natanz","kmps":[{"id":"feed","type":"input","method":"weighing"}]}`, true},
+		{record.MaterialBalanceArea, `{"mba":"FEP","site":"Natanz","kmps":[{"id":"feed","type":"sideways","method":"weighing"}]}`, false},
+		{record.InventoryChange, `{"mba":"FEP","kmp":"feed","batch":"b1","date":"2016-02-01","change":"increase","mass_kg_u":669.2,"assay_pct":0.711,"method":"weighing"}`, true},
+		{record.InventoryChange, `{"mba":"FEP","kmp":"feed","batch":"b1","date":"2016-02-01","change":"increase","mass_kg_u":-1,"assay_pct":0.711,"method":"weighing"}`, false},
+		{record.PhysicalInventory, `{"mba":"FEP","date":"2016-03-01","items":[{"kmp":"store","batch":"c1","mass_kg_u":150,"assay_pct":3.67,"method":"weighing"}]}`, true},
+		{record.PhysicalInventory, `{"mba":"FEP","date":"2016-03-01","items":[{"kmp":"store","batch":"c1","mass_kg_u":150,"assay_pct":0,"method":"weighing"}]}`, false},
+		{record.MaterialBalance, `{"mba":"FEP","from":"2016-02-01","to":"2016-03-01","beginning_kg_u":100,"increases_kg_u":50,"decreases_kg_u":40,"ending_book_kg_u":110,"srd_kg_u":0,"adjusted_book_kg_u":110,"ending_physical_kg_u":109,"muf_kg_u":1}`, true},
+		{record.MaterialBalance, `{"mba":"FEP","from":"2016-02-01","to":"2016-03-01","beginning_kg_u":-100,"increases_kg_u":50,"decreases_kg_u":40,"ending_book_kg_u":-90,"srd_kg_u":0,"adjusted_book_kg_u":-90,"ending_physical_kg_u":0,"muf_kg_u":-90}`, false},
+		{record.Measurement, `{"mba":"FEP","kmp":"store","batch":"c1","date":"2016-03-01","method":"NDA","mass_kg_u":150.2,"random_rsd_pct":0.5,"systematic_rsd_pct":0.2}`, true},
+		{record.Measurement, `{"mba":"FEP","kmp":"store","batch":"c1","date":"2016-03-01","method":"NDA","mass_kg_u":150.2,"random_rsd_pct":100,"systematic_rsd_pct":0.2}`, false},
 	}
 	seen := map[record.Kind]bool{}
 	for _, c := range cases {
@@ -159,5 +175,17 @@ func TestSchemasAgreeWithValidation(t *testing.T) {
 		if !seen[kind] {
 			t.Errorf("no valid example of %s", kind)
 		}
+	}
+}
+
+// A material balance report whose lines do not add up is refused, naming
+// the line and the rule.
+func TestMaterialBalanceMustAddUp(t *testing.T) {
+	doc := `{"schema":"accord.record/v1","kind":"material_balance","id":"r-1","author":"iran","created":"2026-01-01T00:00:00Z","body":` +
+		`{"mba":"FEP","from":"2016-02-01","to":"2016-03-01","beginning_kg_u":100,"increases_kg_u":50,"decreases_kg_u":40,"ending_book_kg_u":110,"srd_kg_u":0,"adjusted_book_kg_u":110,"ending_physical_kg_u":109,"muf_kg_u":2}}`
+	_, err := record.Parse([]byte(doc))
+	var fe *record.FieldError
+	if !errors.As(err, &fe) || fe.Field != "body.muf_kg_u" || !strings.Contains(fe.Rule, "adjusted book - ending physical = 1") {
+		t.Errorf("got %v", err)
 	}
 }

@@ -1,0 +1,213 @@
+package accountancy
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/record"
+)
+
+// Books are the accountancy records of a log, by material balance area.
+type Books struct {
+	Areas map[string]*Area
+}
+
+// Area is one material balance area's records, each with its log index.
+type Area struct {
+	MBA          string
+	Decl         *record.MBABody
+	DeclIndex    uint64
+	Changes      []Indexed[record.InventoryChangeBody]
+	Inventories  []Indexed[record.PhysicalInventoryBody]
+	Reports      []Indexed[record.MaterialBalanceBody]
+	Measurements []Indexed[record.MeasurementBody]
+}
+
+// Indexed is a record body with its log index.
+type Indexed[T any] struct {
+	Index uint64
+	Body  T
+}
+
+// NewBooks returns empty books.
+func NewBooks() *Books { return &Books{Areas: map[string]*Area{}} }
+
+func (b *Books) area(mba string) *Area {
+	a, ok := b.Areas[mba]
+	if !ok {
+		a = &Area{MBA: mba}
+		b.Areas[mba] = a
+	}
+	return a
+}
+
+// Add files a record if it is an accountancy record; other kinds are
+// ignored.
+func (b *Books) Add(index uint64, r *record.Record) error {
+	switch r.Kind {
+	case record.MaterialBalanceArea:
+		body, err := record.DecodeBody[record.MBABody](r)
+		if err != nil {
+			return err
+		}
+		a := b.area(body.MBA)
+		a.Decl, a.DeclIndex = body, index
+	case record.InventoryChange:
+		body, err := record.DecodeBody[record.InventoryChangeBody](r)
+		if err != nil {
+			return err
+		}
+		a := b.area(body.MBA)
+		a.Changes = append(a.Changes, Indexed[record.InventoryChangeBody]{index, *body})
+	case record.PhysicalInventory:
+		body, err := record.DecodeBody[record.PhysicalInventoryBody](r)
+		if err != nil {
+			return err
+		}
+		a := b.area(body.MBA)
+		a.Inventories = append(a.Inventories, Indexed[record.PhysicalInventoryBody]{index, *body})
+	case record.MaterialBalance:
+		body, err := record.DecodeBody[record.MaterialBalanceBody](r)
+		if err != nil {
+			return err
+		}
+		a := b.area(body.MBA)
+		a.Reports = append(a.Reports, Indexed[record.MaterialBalanceBody]{index, *body})
+	case record.Measurement:
+		body, err := record.DecodeBody[record.MeasurementBody](r)
+		if err != nil {
+			return err
+		}
+		a := b.area(body.MBA)
+		a.Measurements = append(a.Measurements, Indexed[record.MeasurementBody]{index, *body})
+	}
+	return nil
+}
+
+// Names lists the areas, sorted.
+func (b *Books) Names() []string {
+	var out []string
+	for n := range b.Areas {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Periods builds the balance periods from the physical inventory listings
+// (each consecutive pair bounds a period) and the inventory changes dated
+// within them (from <= date < to). Receipts with a shipper's figure are
+// booked at it, and the difference to the receiver's measurement is the
+// period's shipper/receiver difference. Inventory changes outside every
+// period are counted in unbalanced.
+func (a *Area) Periods() (periods []Period, unbalanced int, err error) {
+	if a.Decl == nil {
+		return nil, 0, inputErr("mba "+a.MBA, "no material_balance_area record declares it")
+	}
+	kmps := map[string]record.KMPDecl{}
+	for _, k := range a.Decl.KMPs {
+		kmps[k.ID] = k
+	}
+	cals := map[string]int{}
+	cal := func(s string) int {
+		if _, ok := cals[s]; !ok {
+			cals[s] = len(cals)
+		}
+		return cals[s]
+	}
+	pils := slices.Clone(a.Inventories)
+	slices.SortStableFunc(pils, func(x, y Indexed[record.PhysicalInventoryBody]) int { return cmp.Compare(x.Body.Date, y.Body.Date) })
+	for i := 1; i < len(pils); i++ {
+		if pils[i].Body.Date == pils[i-1].Body.Date {
+			return nil, 0, inputErr(fmt.Sprintf("log index %d", pils[i].Index), "a second physical inventory of %s on %s", a.MBA, pils[i].Body.Date)
+		}
+	}
+	items := func(p Indexed[record.PhysicalInventoryBody]) ([]Line, error) {
+		var out []Line
+		for j, it := range p.Body.Items {
+			k, ok := kmps[it.KMP]
+			if !ok || k.Type != "inventory" {
+				return nil, inputErr(fmt.Sprintf("log index %d, items[%d].kmp", p.Index, j), "%q is not an inventory KMP of %s", it.KMP, a.MBA)
+			}
+			out = append(out, Line{ID: p.Body.Date + "/" + it.Batch, KMP: it.KMP, Method: it.Method, KgU: it.MassKgU, Calibration: cal(it.Calibration)})
+		}
+		return out, nil
+	}
+	for i := 0; i+1 < len(pils); i++ {
+		from, _ := calendar.Parse(pils[i].Body.Date)
+		to, _ := calendar.Parse(pils[i+1].Body.Date)
+		p := Period{From: from, To: to}
+		if p.Begin, err = items(pils[i]); err != nil {
+			return nil, 0, err
+		}
+		if p.End, err = items(pils[i+1]); err != nil {
+			return nil, 0, err
+		}
+		periods = append(periods, p)
+	}
+	for _, c := range a.Changes {
+		k, ok := kmps[c.Body.KMP]
+		want := map[string]string{"increase": "input", "decrease": "output"}[c.Body.Change]
+		if !ok || k.Type != want {
+			return nil, 0, inputErr(fmt.Sprintf("log index %d, kmp", c.Index), "%q is not an %s KMP of %s", c.Body.KMP, want, a.MBA)
+		}
+		i := slices.IndexFunc(periods, func(p Period) bool {
+			return c.Body.Date >= p.From.String() && c.Body.Date < p.To.String()
+		})
+		if i < 0 {
+			unbalanced++
+			continue
+		}
+		l := Line{ID: "icr/" + c.Body.Batch, KMP: c.Body.KMP, Method: c.Body.Method, KgU: c.Body.MassKgU, Calibration: cal(c.Body.Calibration)}
+		if c.Body.Change == "increase" {
+			if c.Body.ShipperKgU != nil {
+				periods[i].SRDKgU += c.Body.MassKgU - *c.Body.ShipperKgU
+				l.KgU = *c.Body.ShipperKgU
+			}
+			periods[i].Increases = append(periods[i].Increases, l)
+		} else {
+			periods[i].Decreases = append(periods[i].Decreases, l)
+		}
+	}
+	return periods, unbalanced, nil
+}
+
+// ReportCheck compares an operator's material balance report with the
+// balance recomputed from the inventory changes and listings.
+type ReportCheck struct {
+	Index uint64 `json:"log_index"`
+	From  string `json:"from"`
+	To    string `json:"to"`
+	// DeclaredMUFKgU is the report's MUF; DiffKgU the report minus the
+	// recomputed MUF.
+	DeclaredMUFKgU float64 `json:"declared_muf_kg_u"`
+	DiffKgU        float64 `json:"difference_kg_u"`
+	Agrees         bool    `json:"agrees"`
+	Note           string  `json:"note,omitempty"`
+}
+
+// CheckReports compares every material balance report of the area with
+// the recomputed balances (agreement within 1 g U, or a report for a
+// period the listings do not bound).
+func (a *Area) CheckReports(s *Sequence) []ReportCheck {
+	var out []ReportCheck
+	for _, r := range a.Reports {
+		c := ReportCheck{Index: r.Index, From: r.Body.From, To: r.Body.To, DeclaredMUFKgU: r.Body.MUFKgU}
+		i := slices.IndexFunc(s.Balances, func(b Balance) bool { return b.From.String() == r.Body.From && b.To.String() == r.Body.To })
+		if i < 0 {
+			c.Note = "no physical inventory listings bound this period"
+		} else {
+			c.DiffKgU = r.Body.MUFKgU - s.Balances[i].MUFKgU
+			c.Agrees = math.Abs(c.DiffKgU) < 1e-3
+			if !c.Agrees {
+				c.Note = "the report's MUF differs from the one its inventory changes and listings give by " + strconv.FormatFloat(c.DiffKgU, 'f', 3, 64) + " kg U"
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}

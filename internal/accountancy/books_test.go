@@ -1,0 +1,72 @@
+package accountancy_test
+
+import (
+	"encoding/json"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/accordverify/accord/internal/accountancy"
+	"github.com/accordverify/accord/internal/record"
+)
+
+// books files a run's records as a log would hold them, each validated as
+// a record of its kind.
+func books(t *testing.T, run *accountancy.Run) *accountancy.Books {
+	t.Helper()
+	drafts, err := run.Records()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := accountancy.NewBooks()
+	for i, d := range drafts {
+		body, _ := json.Marshal(d.Body)
+		doc, _ := json.Marshal(record.Record{Schema: record.Schema, Kind: d.Kind, ID: d.ID, Author: "iran", Created: d.Date.Time().Add(time.Hour), Body: body})
+		r, err := record.Parse(doc)
+		if err != nil {
+			t.Fatalf("%s %s: %v", d.Kind, d.ID, err)
+		}
+		if err := b.Add(uint64(i+1), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b
+}
+
+// The balances recomputed from the records (inventory changes and
+// listings) are the simulation's, and every operator's report agrees.
+func TestRecordsRoundTrip(t *testing.T) {
+	d := &accountancy.Diversion{Kind: "abrupt", KgU: 60, Month: 3}
+	run, err := accountancy.Simulate(accountancy.Simulation{Plant: accountancy.NatanzJCPOA(), Months: 6, Seed: 3, Diversion: d, Table: accountancy.ExampleTable()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := accountancy.Evaluate(run.Periods, accountancy.ExampleTable())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := books(t, run)
+	a := b.Areas["FEP-natanz"]
+	periods, unbalanced, err := a.Periods()
+	if err != nil || unbalanced != 0 {
+		t.Fatalf("periods: %v, %d unbalanced", err, unbalanced)
+	}
+	got, err := accountancy.Evaluate(periods, accountancy.ExampleTable())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want.Balances {
+		w, g := want.Balances[i], got.Balances[i]
+		if math.Abs(w.MUFKgU-g.MUFKgU) > 1e-9 || math.Abs(w.SigmaMUFKgU-g.SigmaMUFKgU) > 1e-9 || !w.From.Equal(g.From) {
+			t.Errorf("balance %d: from records %+v, simulated %+v", i, g, w)
+		}
+	}
+	if m := got.Balances[2].MUFKgU; m < 40 || m > 80 {
+		t.Errorf("month 3 MUF %.1f kg U, want about the 60 kg U diverted", m)
+	}
+	for _, c := range a.CheckReports(got) {
+		if !c.Agrees {
+			t.Errorf("report %s..%s: %s", c.From, c.To, c.Note)
+		}
+	}
+}
