@@ -63,7 +63,7 @@ enriching centrifuges of the series, with the catalogue's capacities.`,
 				if err != nil {
 					return err
 				}
-				s, notes = compliance.BreakoutScenario(state.At(d.Facts(), date), opt.Convention)
+				s, notes = compliance.BreakoutScenario(state.At(factsOf(d), date), opt.Convention)
 				label = "as of " + asOf
 			} else {
 				data, err := readInput(cmd.InOrStdin(), scenarioPath)

@@ -85,7 +85,7 @@ func newDataShowCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			s := state.At(d.Facts(), date)
+			s := state.At(factsOf(d), date)
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), s)
 			}

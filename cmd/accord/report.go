@@ -53,7 +53,7 @@ linked from it.`,
 			if err != nil {
 				return err
 			}
-			r, err := report.Build(a, d.Facts(), date, report.Options{Convention: opt.Convention, Samples: opt.Samples, Seed: opt.Seed})
+			r, err := report.Build(a, factsOf(d), date, report.Options{Convention: opt.Convention, Samples: opt.Samples, Seed: opt.Seed})
 			if err != nil {
 				return err
 			}

@@ -84,7 +84,7 @@ not-in-force; each names its evidence.`,
 			if err != nil {
 				return err
 			}
-			o, err := compliance.OverviewAt(a, d.Facts(), date, opt)
+			o, err := compliance.OverviewAt(a, factsOf(d), date, opt)
 			if err != nil {
 				return err
 			}

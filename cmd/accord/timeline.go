@@ -30,7 +30,7 @@ func newTimelineCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			facts := d.Facts()
+			facts := factsOf(d)
 			tracks := compliance.Timeline(a, facts, compliance.Dates(a, facts))
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), tracks)

@@ -99,6 +99,10 @@ type Limit struct {
 	AbovePct float64 `yaml:"above_pct,omitempty" json:"above_pct,omitempty"`
 	// Equivalence says how other chemical forms count.
 	Equivalence string `yaml:"equivalence,omitempty" json:"equivalence,omitempty"`
+	// Stream names the stream whose continuity of knowledge the figure
+	// rests on: while the verifier's knowledge of it is escrowed or lost,
+	// a figure not verified since is unknown.
+	Stream string `yaml:"stream,omitempty" json:"stream,omitempty"`
 }
 
 // Prohibition forbids an activity at a facility.

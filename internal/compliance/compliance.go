@@ -73,7 +73,7 @@ func evaluate(a *agreement.Agreement, c *agreement.Commitment, s *state.State) F
 	case c.Limit != nil:
 		l := c.Limit
 		f.Unit = l.Unit
-		evalLimit(&f, observe(s, l), l.Max)
+		evalLimit(&f, knowledgeOf(s, l, observe(s, l)), l.Max)
 	case c.Prohibition != nil:
 		f.Unit = "machines enriching"
 		evalLimit(&f, s.CentrifugeCount(state.CentrifugesEnriching, c.Prohibition.EnrichmentAt, nil), 0)
@@ -119,6 +119,25 @@ func observe(s *state.State, l *agreement.Limit) state.Value {
 		return sum
 	}
 	return state.Value{Unknown: "unknown metric " + l.Metric}
+}
+
+// knowledgeOf makes v unknown when the verifier's continuity of knowledge
+// of the limit's stream is escrowed or lost and v was not verified since,
+// citing the interval.
+func knowledgeOf(s *state.State, l *agreement.Limit, v state.Value) state.Value {
+	if l.Stream == "" {
+		return v
+	}
+	c, lost := s.StreamLoss(l.Stream)
+	if !lost || (v.Known && v.Date.After(c.Since)) {
+		return v
+	}
+	last := "no figure verified before"
+	if !v.Date.IsZero() {
+		last = fmt.Sprintf("last verified %g %s as of %s", v.Value, l.Unit, v.Date)
+	}
+	return state.Value{Unknown: fmt.Sprintf("continuity of knowledge of %s %s since %s (%s, %s); %s", l.Stream, c.State, c.Since, c.Cause, c.Site, last),
+		Evidence: append(slices.Clone(c.Evidence), v.Evidence...)}
 }
 
 // evalLimit compares an observed value with a maximum, honouring the

@@ -191,3 +191,33 @@ func BenchmarkOverviewAt(b *testing.B) {
 		}
 	}
 }
+
+// A figure that rests on a stream whose continuity of knowledge is
+// escrowed or lost becomes unknown, citing the interval; a figure verified
+// after the loss decides again.
+func TestLostKnowledgeMakesFindingsUnknown(t *testing.T) {
+	a := agreement.JCPOA()
+	ev := func(ref, note string) []state.Evidence {
+		return []state.Evidence{{Kind: "record", Ref: ref, Source: "s", Status: state.Sourced, Note: note}}
+	}
+	base := []state.Fact{
+		{Metric: state.HeavyWaterT, Date: calendar.MustParse("2021-01-10"), Value: 120, Status: state.Sourced, Evidence: ev("log index 1", "")},
+		{Metric: state.ContinuityOfKnowledge, Date: calendar.MustParse("2016-01-16"), Site: "Arak", Stream: "heavy water", Text: state.Maintained, Status: state.Sourced, Evidence: ev("log index 2", "")},
+		{Metric: state.ContinuityOfKnowledge, Date: calendar.MustParse("2021-02-23"), Site: "Arak", Stream: "heavy water", Text: state.Escrowed, Status: state.Sourced, Evidence: ev("log index 3", "storage media not produced")},
+	}
+	at := func(facts []state.Fact, date string) compliance.Finding {
+		return finding(t, compliance.Evaluate(a, state.At(facts, calendar.MustParse(date))), "heavy-water")
+	}
+	if f := at(base, "2021-02-01"); f.Status != compliance.Compliant {
+		t.Errorf("before the loss: %s (%s)", f.Status, f.Reason)
+	}
+	f := at(base, "2021-03-01")
+	if f.Status != compliance.Unknown || f.Reason != "continuity of knowledge of heavy water escrowed since 2021-02-23 (storage media not produced, Arak); last verified 120 t as of 2021-01-10" ||
+		len(f.Evidence) == 0 || f.Evidence[0].Ref != "log index 3" {
+		t.Errorf("after the loss: %s %q %v", f.Status, f.Reason, f.Evidence)
+	}
+	later := append(base, state.Fact{Metric: state.HeavyWaterT, Date: calendar.MustParse("2021-04-01"), Value: 140, Status: state.Sourced, Evidence: ev("log index 4", "")})
+	if f := at(later, "2021-05-01"); f.Status != compliance.Breach {
+		t.Errorf("verified again after the loss: %s (%s)", f.Status, f.Reason)
+	}
+}

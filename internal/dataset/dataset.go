@@ -86,6 +86,9 @@ type Dataset struct {
 	Reports []Report `json:"reports"`
 	// NoteFacts are the facts read from the notes (the embedded series only).
 	NoteFacts []state.Fact `json:"note_facts,omitempty"`
+	// Knowledge is the public record of the inspectorate's continuity of
+	// knowledge (the embedded series only).
+	Knowledge []KnowledgeEvent `json:"knowledge_events,omitempty"`
 	raw       []byte
 }
 
@@ -111,6 +114,9 @@ func Embedded() *Dataset {
 	}
 	if d.NoteFacts, err = parseNoteFacts(d); err != nil {
 		panic("dataset: embedded facts from notes: " + err.Error())
+	}
+	if d.Knowledge, err = parseKnowledge(); err != nil {
+		panic("dataset: embedded knowledge events: " + err.Error())
 	}
 	return d
 }

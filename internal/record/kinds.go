@@ -434,14 +434,14 @@ type MonitoringBody struct {
 	// rotors and bellows"). Continuity of knowledge is kept per site and
 	// stream.
 	Stream string    `json:"stream,omitempty"`
-	Event  string    `json:"event" jsonschema:"enum=seal_applied,enum=seal_verified,enum=seal_broken,enum=recording_started,enum=recording_stopped,enum=media_retrieved,enum=media_withheld,enum=oem_reading,enum=heartbeat,enum=equipment_removed"`
+	Event  string    `json:"event" jsonschema:"enum=seal_applied,enum=seal_verified,enum=seal_broken,enum=recording_started,enum=recording_stopped,enum=media_retrieved,enum=media_withheld,enum=oem_reading,enum=heartbeat,enum=equipment_removed,enum=equipment_damaged,enum=access_denied,enum=continuity_lost"`
 	At     time.Time `json:"at"`
 	Detail string    `json:"detail,omitempty"`
 }
 
 // MonitoringEvents are the monitoring event types.
 var MonitoringEvents = []string{"seal_applied", "seal_verified", "seal_broken", "recording_started", "recording_stopped",
-	"media_retrieved", "media_withheld", "oem_reading", "heartbeat", "equipment_removed"}
+	"media_retrieved", "media_withheld", "oem_reading", "heartbeat", "equipment_removed", "equipment_damaged", "access_denied", "continuity_lost"}
 
 func (b *MonitoringBody) validate() error {
 	if err := required("site", b.Site); err != nil {

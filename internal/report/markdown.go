@@ -134,6 +134,12 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 			p("| %s | %s | %s |\n", c.Date, c.Access, Cite(c.Sources))
 		}
 	}
+	if len(k.Streams) > 0 {
+		p("\n| site | stream | knowledge | since | cause | sources |\n|---|---|---|---|---|---|\n")
+		for _, st := range k.Streams {
+			p("| %s | %s | %s | %s | %s | %s |\n", cell(st.Site), cell(st.Stream), st.State, st.Since, cell(st.Cause), Cite(st.Sources))
+		}
+	}
 	if len(k.Unknown) > 0 {
 		p("\nNot known at %s:\n\n", r.AsOf)
 		for _, u := range k.Unknown {

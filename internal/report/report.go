@@ -135,6 +135,20 @@ type Knowledge struct {
 	Sources []int    `json:"sources"`
 	// Changes are the access changes up to AsOf.
 	Changes []AccessChange `json:"changes"`
+	// Streams are the continuity of knowledge of each monitored stream.
+	Streams []StreamKnowledge `json:"streams"`
+}
+
+// StreamKnowledge is the inspectorate's knowledge of one stream at one
+// site at AsOf: maintained, escrowed (recorded but not accessible) or
+// lost, since when and why.
+type StreamKnowledge struct {
+	Site    string        `json:"site"`
+	Stream  string        `json:"stream"`
+	State   string        `json:"state"`
+	Since   calendar.Date `json:"since"`
+	Cause   string        `json:"cause,omitempty"`
+	Sources []int         `json:"sources"`
 }
 
 // AccessChange is a day the inspectorate's access changed.
@@ -342,6 +356,10 @@ func (b *builder) knowledge(r *Report, facts []state.Fact, s *state.State) {
 	}
 	if !s.HeavyWater.Known && s.HeavyWater.Unknown != "" {
 		k.Unknown = append(k.Unknown, "heavy water: "+s.HeavyWater.Unknown)
+	}
+	k.Streams = []StreamKnowledge{}
+	for _, c := range s.Continuity {
+		k.Streams = append(k.Streams, StreamKnowledge{Site: c.Site, Stream: c.Stream, State: c.State, Since: c.Since, Cause: c.Cause, Sources: b.cite(c.Evidence)})
 	}
 	k.Changes = []AccessChange{}
 	var access []state.Fact

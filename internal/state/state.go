@@ -36,6 +36,18 @@ const (
 	// VerificationAccess is the inspectorate's access: Text "full",
 	// "reduced" or "none".
 	VerificationAccess Metric = "verification_access"
+	// ContinuityOfKnowledge is the inspectorate's continuity of knowledge
+	// of one stream at one site from Date on: Text "maintained",
+	// "escrowed" (recorded but not accessible) or "lost"; the evidence's
+	// note gives the cause.
+	ContinuityOfKnowledge Metric = "continuity_of_knowledge"
+)
+
+// Continuity states.
+const (
+	Maintained = "maintained"
+	Escrowed   = "escrowed"
+	Lost       = "lost"
 )
 
 // Units of the metrics.
@@ -113,8 +125,12 @@ type Fact struct {
 	// (19.75 for "up to 20 %"); 0 means LevelPct.
 	AssayPct float64 `json:"assay_pct,omitempty"`
 	Value    float64 `json:"value"`
-	// Text carries non-numeric values (VerificationAccess).
-	Text      string     `json:"text,omitempty"`
+	// Text carries non-numeric values (VerificationAccess,
+	// ContinuityOfKnowledge).
+	Text string `json:"text,omitempty"`
+	// Stream is the stream or equipment class of a ContinuityOfKnowledge
+	// fact.
+	Stream    string     `json:"stream,omitempty"`
 	Qualifier Qualifier  `json:"qualifier,omitempty"`
 	Status    Status     `json:"status"`
 	Evidence  []Evidence `json:"evidence"`
@@ -177,6 +193,37 @@ type State struct {
 	Centrifuges   []Centrifuges `json:"centrifuges"`
 	HeavyWater    Value         `json:"heavy_water_t"`
 	Knowledge     Knowledge     `json:"knowledge"`
+	// Continuity is the continuity of knowledge of each stream at each
+	// site, as of the date.
+	Continuity []Continuity `json:"continuity_of_knowledge"`
+}
+
+// Continuity is the inspectorate's knowledge of one stream at one site.
+type Continuity struct {
+	Site   string        `json:"site"`
+	Stream string        `json:"stream"`
+	State  string        `json:"state"`
+	Since  calendar.Date `json:"since"`
+	// Cause says why knowledge is escrowed or lost.
+	Cause    string     `json:"cause,omitempty"`
+	Evidence []Evidence `json:"evidence"`
+}
+
+// StreamLoss returns the escrowed or lost continuity of stream (at any
+// site) at the state's date, the earliest loss first; ok is false when
+// knowledge of the stream is maintained or never recorded.
+func (s *State) StreamLoss(stream string) (Continuity, bool) {
+	var worst Continuity
+	found := false
+	for _, c := range s.Continuity {
+		if c.Stream != stream || c.State == Maintained {
+			continue
+		}
+		if !found || c.Since.Before(worst.Since) {
+			worst, found = c, true
+		}
+	}
+	return worst, found
 }
 
 // CentrifugeCount sums the machines of a metric (installed or enriching)
@@ -302,6 +349,26 @@ func At(facts []Fact, date calendar.Date) *State {
 		}
 	}
 	s.HeavyWater = value(latest(func(f *Fact) bool { return f.Metric == HeavyWaterT }), HeavyWaterT)
+
+	type stream struct{ site, stream string }
+	var streams []stream
+	for _, f := range facts {
+		if f.Metric == ContinuityOfKnowledge && !f.Date.After(date) {
+			if k := (stream{f.Site, f.Stream}); !slices.Contains(streams, k) {
+				streams = append(streams, k)
+			}
+		}
+	}
+	for _, k := range streams {
+		f := latest(func(f *Fact) bool {
+			return f.Metric == ContinuityOfKnowledge && f.Site == k.site && f.Stream == k.stream
+		})
+		c := Continuity{Site: k.site, Stream: k.stream, State: f.Text, Since: f.Date, Evidence: f.Evidence}
+		if f.Text != Maintained && len(f.Evidence) > 0 {
+			c.Cause = f.Evidence[0].Note
+		}
+		s.Continuity = append(s.Continuity, c)
+	}
 
 	type key struct{ site, machine string }
 	var keys []key

@@ -1,0 +1,162 @@
+package accountancy
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/state"
+)
+
+// Event is a monitoring event: a seal applied, verified or broken; a
+// camera's recording started or stopped; storage media retrieved or
+// withheld; an enrichment monitor's reading or a heartbeat; equipment
+// removed or damaged; access denied; knowledge declared lost.
+type Event struct {
+	Date   calendar.Date `json:"date"`
+	Site   string        `json:"site"`
+	Stream string        `json:"stream"`
+	Device string        `json:"device"`
+	Kind   string        `json:"event"`
+	Detail string        `json:"detail,omitempty"`
+	// Evidence is where the event is recorded: a log record or a row of
+	// the public record.
+	Evidence state.Evidence `json:"evidence"`
+}
+
+// causes say what each event does to knowledge: the state it leaves and,
+// for a loss, its cause.
+var causes = map[string]struct{ state, cause string }{
+	"seal_applied":      {state.Maintained, ""},
+	"seal_verified":     {state.Maintained, ""},
+	"recording_started": {state.Maintained, ""},
+	"media_retrieved":   {state.Maintained, ""},
+	"oem_reading":       {state.Maintained, ""},
+	"heartbeat":         {state.Maintained, ""},
+	"media_withheld":    {state.Escrowed, "storage media not produced: the data are recorded but not accessible"},
+	"seal_broken":       {state.Lost, "seal broken"},
+	"recording_stopped": {state.Lost, "recording stopped"},
+	"equipment_removed": {state.Lost, "equipment removed"},
+	"equipment_damaged": {state.Lost, "equipment damaged or destroyed"},
+	"access_denied":     {state.Lost, "access denied"},
+	"continuity_lost":   {state.Lost, "the inspectorate declared continuity of knowledge lost"},
+}
+
+// Interval is a run of one state of knowledge: from From up to (not
+// including) To; To is zero while it lasts.
+type Interval struct {
+	State    string           `json:"state"`
+	From     calendar.Date    `json:"from"`
+	To       calendar.Date    `json:"to,omitzero"`
+	Cause    string           `json:"cause,omitempty"`
+	Detail   string           `json:"detail,omitempty"`
+	Evidence []state.Evidence `json:"evidence"`
+}
+
+// Stream is the continuity of knowledge of one stream at one site.
+type Stream struct {
+	Site      string     `json:"site"`
+	Stream    string     `json:"stream"`
+	Intervals []Interval `json:"intervals"`
+}
+
+// At returns the interval in force at d, if any.
+func (s Stream) At(d calendar.Date) (Interval, bool) {
+	for _, iv := range s.Intervals {
+		if !d.Before(iv.From) && (iv.To.IsZero() || d.Before(iv.To)) {
+			return iv, true
+		}
+	}
+	return Interval{}, false
+}
+
+var rank = map[string]int{state.Maintained: 0, state.Escrowed: 1, state.Lost: 2}
+
+// Continuity derives, for each stream at each site, the intervals in which
+// knowledge was maintained, escrowed (recorded but not accessible) or lost,
+// with the cause. Each device's last event sets its state; a stream is as
+// weak as its weakest device. Knowledge regained after a loss starts a new
+// maintained interval: the gap stays lost.
+func Continuity(events []Event) []Stream {
+	type key struct{ site, stream string }
+	by := map[key][]Event{}
+	var keys []key
+	for _, e := range events {
+		if _, ok := causes[e.Kind]; !ok {
+			continue
+		}
+		k := key{e.Site, e.Stream}
+		if _, ok := by[k]; !ok {
+			keys = append(keys, k)
+		}
+		by[k] = append(by[k], e)
+	}
+	slices.SortFunc(keys, func(a, b key) int { return cmp.Or(cmp.Compare(a.site, b.site), cmp.Compare(a.stream, b.stream)) })
+	var out []Stream
+	for _, k := range keys {
+		evs := by[k]
+		slices.SortStableFunc(evs, func(a, b Event) int { return a.Date.Compare(b.Date) })
+		s := Stream{Site: k.site, Stream: k.stream}
+		devices := map[string]Event{}
+		for i, e := range evs {
+			devices[e.Device] = e
+			if i+1 < len(evs) && evs[i+1].Date.Equal(e.Date) {
+				continue // the day's last event decides
+			}
+			// The weakest device now.
+			var worst Event
+			first := true
+			for _, d := range sortedDevices(devices) {
+				de := devices[d]
+				if first || rank[causes[de.Kind].state] > rank[causes[worst.Kind].state] {
+					worst, first = de, false
+				}
+			}
+			c := causes[worst.Kind]
+			iv := Interval{State: c.state, From: e.Date, Cause: c.cause, Detail: worst.Detail, Evidence: []state.Evidence{worst.Evidence}}
+			if n := len(s.Intervals); n > 0 {
+				last := &s.Intervals[n-1]
+				if last.State == iv.State && last.Cause == iv.Cause {
+					continue
+				}
+				last.To = e.Date
+			}
+			s.Intervals = append(s.Intervals, iv)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func sortedDevices(m map[string]Event) []string {
+	var out []string
+	for d := range m {
+		out = append(out, d)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Facts turns streams into facts for package state: one
+// continuity_of_knowledge fact per interval, dated at its start.
+func Facts(streams []Stream) []state.Fact {
+	var out []state.Fact
+	for _, s := range streams {
+		for _, iv := range s.Intervals {
+			ev := make([]state.Evidence, len(iv.Evidence))
+			copy(ev, iv.Evidence)
+			if iv.State != state.Maintained && len(ev) > 0 {
+				ev[0].Note = iv.Cause
+				if iv.Detail != "" {
+					ev[0].Note += ": " + iv.Detail
+				}
+			}
+			st := state.Sourced
+			if len(ev) > 0 && ev[0].Status != "" {
+				st = ev[0].Status
+			}
+			out = append(out, state.Fact{Metric: state.ContinuityOfKnowledge, Date: iv.From, Site: s.Site, Stream: s.Stream, Text: iv.State, Status: st, Evidence: ev})
+		}
+	}
+	return out
+}

@@ -1,0 +1,78 @@
+package dataset
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/csv"
+	"fmt"
+	"slices"
+
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/state"
+)
+
+// The public record of the inspectorate's continuity of knowledge in Iran,
+// 2016-2025 (shared reference safeguards-accountancy.md section 4.3), as
+// monitoring events: what was in place, when data became recorded but not
+// accessible, and when equipment was damaged or removed and knowledge was
+// declared lost.
+//
+//go:embed knowledge-events.csv
+var knowledgeCSV []byte
+
+// KnowledgeName names the public record in evidence references.
+const KnowledgeName = "knowledge-events"
+
+// KnowledgeEvent is one event of the public record.
+type KnowledgeEvent struct {
+	Date     calendar.Date  `json:"date"`
+	Site     string         `json:"site"`
+	Stream   string         `json:"stream"`
+	Device   string         `json:"device"`
+	Event    string         `json:"event"`
+	Detail   string         `json:"detail"`
+	Evidence state.Evidence `json:"evidence"`
+}
+
+var knowledgeColumns = []string{"date", "site", "stream", "device", "event", "detail", "source", "status"}
+
+// knowledgeEventKinds are the monitoring events the record may use (those
+// of the monitoring_event record kind).
+var knowledgeEventKinds = []string{"seal_applied", "seal_verified", "seal_broken", "recording_started", "recording_stopped",
+	"media_retrieved", "media_withheld", "oem_reading", "heartbeat", "equipment_removed", "equipment_damaged", "access_denied", "continuity_lost"}
+
+func parseKnowledge() ([]KnowledgeEvent, error) {
+	recs, err := csv.NewReader(bytes.NewReader(knowledgeCSV)).ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Equal(recs[0], knowledgeColumns) {
+		return nil, fmt.Errorf("header must be %v", knowledgeColumns)
+	}
+	var out []KnowledgeEvent
+	for i, rec := range recs[1:] {
+		row := i + 2
+		fail := func(col, format string, a ...any) error {
+			return &RowError{Row: row, Column: col, Rule: fmt.Sprintf(format, a...)}
+		}
+		d, err := calendar.Parse(rec[0])
+		if err != nil {
+			return nil, fail("date", "%v", err)
+		}
+		if !slices.Contains(knowledgeEventKinds, rec[4]) {
+			return nil, fail("event", "unknown event %q", rec[4])
+		}
+		st := state.Status(rec[7])
+		if !slices.Contains([]state.Status{state.Sourced, state.Derived, state.Unverified}, st) {
+			return nil, fail("status", "unknown status %q", rec[7])
+		}
+		for j, col := range []string{"site", "stream", "device", "detail", "source"} {
+			if rec[[]int{1, 2, 3, 5, 6}[j]] == "" {
+				return nil, fail(col, "is required")
+			}
+		}
+		out = append(out, KnowledgeEvent{Date: d, Site: rec[1], Stream: rec[2], Device: rec[3], Event: rec[4], Detail: rec[5],
+			Evidence: state.Evidence{Kind: "dataset", Ref: fmt.Sprintf("%s row %d", KnowledgeName, row), Source: rec[6], Status: st, Note: rec[5]}})
+	}
+	return out, nil
+}
