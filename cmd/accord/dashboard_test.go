@@ -161,6 +161,8 @@ func TestDashboardInBrowser(t *testing.T) {
 		{"agreement", "/agreement?as_of=2025-11-01", "#deadlines"},
 		{"report", "/report?as_of=2025-02-08", "#annex"},
 		{"sources", "/sources", "#machines"},
+		{"knowledge", "/knowledge?as_of=2025-11-01", "#streams"},
+		{"balance", "/balance", "#balances"},
 	}
 	for _, p := range pages {
 		for _, width := range []int64{1280, 390} {
@@ -344,6 +346,26 @@ func TestDashboardInBrowser(t *testing.T) {
 		}
 		if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
 			t.Fatal(err)
+		}
+	})
+
+	t.Run("balance and knowledge", func(t *testing.T) {
+		if err := chromedp.Do(b.ctx, chromedp.Navigate(base+"/balance")); err != nil {
+			t.Fatal(err)
+		}
+		page := browse(t, b, chromedp.Text(chromedp.ID("card-page")))
+		if !strings.Contains(page, "ALARM") || !strings.Contains(page, "in the period 2016-07-01 to 2016-08-01") {
+			t.Errorf("the balance page's Page card reads %q, want an alarm in 2016-07", page)
+		}
+		if n := browse(t, b, chromedp.Evaluate[int](`document.querySelectorAll("figure.chart svg").length`)); n != 2 {
+			t.Errorf("%d balance charts, want 2", n)
+		}
+		if err := chromedp.Do(b.ctx, chromedp.Navigate(base+"/knowledge?as_of=2024-06-01")); err != nil {
+			t.Fatal(err)
+		}
+		unknown := browse(t, b, chromedp.Text(chromedp.ID("unknown-findings")))
+		if !strings.Contains(unknown, "Heavy water") || !strings.Contains(unknown, "continuity of knowledge of heavy water lost since 2024-03-01") {
+			t.Errorf("the knowledge page's unknown findings read %q", unknown)
 		}
 	})
 

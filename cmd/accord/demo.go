@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/accordverify/accord/internal/accountancy"
 	"io"
 	"log/slog"
 	"net"
@@ -341,6 +342,43 @@ func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 			Author: e.Party, Created: created, Body: body}, signer)
 		if err != nil {
 			return nil, fmt.Errorf("event %s: %w", e.ID, err)
+		}
+		out = append(out, s)
+	}
+	// The public record of continuity of knowledge, as the IAEA's
+	// monitoring events.
+	for _, e := range dataset.Embedded().Knowledge {
+		row := strings.TrimPrefix(e.Evidence.Ref, dataset.KnowledgeName+" row ")
+		body, _ := json.Marshal(record.MonitoringBody{Site: e.Site, Device: e.Device, Stream: e.Stream, Event: e.Event, At: e.Date.Time(),
+			Detail: e.Detail + " (source: " + e.Evidence.Source + "; " + string(e.Evidence.Status) + ")"})
+		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.MonitoringEvent, ID: "knowledge-row-" + row,
+			Author: "iaea", Created: e.Date.Time(), Body: body}, signers["iaea"])
+		if err != nil {
+			return nil, fmt.Errorf("knowledge row %s: %w", row, err)
+		}
+		out = append(out, s)
+	}
+	// A synthetic plant's accountancy records, for the balance pages: a
+	// year of the JCPOA-size FEP's design with 40 kg U taken from its
+	// product store in month 6 (about five sigma-MUF: Page's test alarms
+	// that month). Simulated, not reported data: its area and site say so.
+	plant := accountancy.NatanzJCPOA()
+	plant.Name, plant.MBA = "synthetic plant (simulated for the demo, not reported data)", "SYNTHETIC-FEP"
+	run, err := accountancy.Simulate(accountancy.Simulation{Plant: plant, Months: 12, Seed: 1, Table: accountancy.ExampleTable(),
+		Diversion: &accountancy.Diversion{Kind: "abrupt", KgU: 40, Month: 6, From: "product"}})
+	if err != nil {
+		return nil, err
+	}
+	drafts, err := run.Records()
+	if err != nil {
+		return nil, err
+	}
+	for i, d := range drafts {
+		body, _ := json.Marshal(d.Body)
+		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: d.Kind, ID: d.ID, Author: "iran",
+			Created: d.Date.Time().Add(time.Duration(i) * time.Second), Body: body}, signers["iran"])
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", d.Kind, d.ID, err)
 		}
 		out = append(out, s)
 	}

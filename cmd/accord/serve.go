@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/accordverify/accord/internal/accountancy"
 	"log/slog"
 	"net"
 	"os"
@@ -132,7 +133,64 @@ func (n *node) Get(ctx context.Context, index uint64) (server.Row, error) {
 	return server.Row(r), err
 }
 
-func (n *node) Facts(ctx context.Context) ([]state.Fact, error) { return n.index.Facts(ctx) }
+// Facts are the index's facts with the continuity of knowledge its
+// monitoring events give.
+func (n *node) Facts(ctx context.Context) ([]state.Fact, error) {
+	facts, err := n.index.Facts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var events []accountancy.Event
+	err = n.each(ctx, string(record.MonitoringEvent), func(idx uint64, r *record.Record) {
+		if e, ok := monitoringEvent(idx, r); ok {
+			events = append(events, e)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return append(facts, accountancy.Facts(accountancy.Continuity(events))...), nil
+}
+
+// each calls fn with every indexed record of kind, in log order.
+func (n *node) each(ctx context.Context, kind string, fn func(uint64, *record.Record)) error {
+	f := store.Filter{Kind: kind, Limit: 1000}
+	for {
+		rows, err := n.index.Query(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, row := range rows {
+			var r record.Record
+			if err := json.Unmarshal(row.Record, &r); err != nil {
+				return fmt.Errorf("index %d: %w", row.Index, err)
+			}
+			fn(row.Index, &r)
+		}
+		if len(rows) < f.Limit {
+			return nil
+		}
+		last := rows[len(rows)-1].Index
+		f.After = &last
+	}
+}
+
+// Books are the accountancy records of the index.
+func (n *node) Books(ctx context.Context) (*accountancy.Books, error) {
+	b := accountancy.NewBooks()
+	var addErr error
+	for _, k := range []record.Kind{record.MaterialBalanceArea, record.InventoryChange, record.PhysicalInventory, record.MaterialBalance, record.Measurement} {
+		err := n.each(ctx, string(k), func(idx uint64, r *record.Record) {
+			if err := b.Add(idx, r); err != nil && addErr == nil {
+				addErr = fmt.Errorf("index %d: %w", idx, err)
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return b, addErr
+}
 
 var _ server.Log = (*node)(nil)
 var _ server.Index = (*node)(nil)

@@ -73,20 +73,7 @@ var grey = color.RGBA{0x99, 0x99, 0x99, 0xff}
 // SVG renders the named chart as SVG.
 func (r *Report) SVG(name string) ([]byte, error) {
 	drawn := 0 // points drawn
-	p := plot.New()
-	sans := font.Font{Typeface: "Liberation", Variant: "Sans"}
-	for _, ts := range []*font.Font{&p.Title.TextStyle.Font, &p.X.Label.TextStyle.Font, &p.Y.Label.TextStyle.Font,
-		&p.X.Tick.Label.Font, &p.Y.Tick.Label.Font, &p.Legend.TextStyle.Font} {
-		ts.Typeface, ts.Variant = sans.Typeface, sans.Variant
-	}
-	p.X.Tick.Marker = yearTicks{}
-	p.Y.Tick.Marker = plainTicks{}
-	p.Legend.Top = true
-	p.Legend.Left = true
-	p.Legend.TextStyle.Font.Size = vg.Points(9)
-	p.Legend.YOffs = -vg.Points(12) // below the row of event numbers
-	p.Legend.XOffs = vg.Points(6)
-	p.Add(plotter.NewGrid())
+	p := newPlot()
 	var err error
 	switch name {
 	case ChartStock:
@@ -151,6 +138,32 @@ func (r *Report) SVG(name string) ([]byte, error) {
 	if err := r.addEvents(p); err != nil {
 		return nil, err
 	}
+	return render(p)
+}
+
+// newPlot is a plot in the charts' style: sans-serif text, yearly ticks,
+// plain numbers, a grid, the legend top left.
+func newPlot() *plot.Plot {
+	p := plot.New()
+	sans := font.Font{Typeface: "Liberation", Variant: "Sans"}
+	for _, ts := range []*font.Font{&p.Title.TextStyle.Font, &p.X.Label.TextStyle.Font, &p.Y.Label.TextStyle.Font,
+		&p.X.Tick.Label.Font, &p.Y.Tick.Label.Font, &p.Legend.TextStyle.Font} {
+		ts.Typeface, ts.Variant = sans.Typeface, sans.Variant
+	}
+	p.X.Tick.Marker = yearTicks{}
+	p.Y.Tick.Marker = plainTicks{}
+	p.Legend.Top = true
+	p.Legend.Left = true
+	p.Legend.TextStyle.Font.Size = vg.Points(9)
+	p.Legend.YOffs = -vg.Points(12) // below the row of event numbers
+	p.Legend.XOffs = vg.Points(6)
+	p.Add(plotter.NewGrid())
+	return p
+}
+
+// render writes p as SVG without the XML prolog (the SVG is also inlined
+// in HTML).
+func render(p *plot.Plot) ([]byte, error) {
 	w, err := p.WriterTo(7.5*vg.Inch, 3.6*vg.Inch, "svg")
 	if err != nil {
 		return nil, err
@@ -159,7 +172,6 @@ func (r *Report) SVG(name string) ([]byte, error) {
 	if _, err := w.WriteTo(&buf); err != nil {
 		return nil, err
 	}
-	// The XML prolog is for files; the SVG is also inlined in HTML.
 	out := buf.Bytes()
 	if i := bytes.Index(out, []byte("<svg")); i > 0 {
 		out = out[i:]

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/server"
 	"github.com/accordverify/accord/internal/state"
@@ -51,6 +52,9 @@ func (b *backend) Get(_ context.Context, i uint64) (server.Row, error) {
 	return server.Row{}, server.ErrNotFound
 }
 func (b *backend) Facts(context.Context) ([]state.Fact, error) { return nil, nil }
+func (b *backend) Books(context.Context) (*accountancy.Books, error) {
+	return accountancy.NewBooks(), nil
+}
 func (b *backend) SaveChallenge(_ context.Context, n string, exp time.Time) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -184,6 +188,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/agreement", "", public},
 		{"GET", "/report", "", public},
 		{"GET", "/sources", "", public},
+		{"GET", "/knowledge", "", public},
+		{"GET", "/balance", "", listing},
 		{"GET", "/signin", "", public},
 		{"GET", "/static/style.css", "", public},
 		{"POST", "/signin", "token=nonsense", map[string]int{"anonymous": unauth, "observer": unauth, "party": unauth, "state": unauth, "inspectorate": unauth, "mediator": unauth}},

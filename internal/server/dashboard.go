@@ -36,7 +36,7 @@ var web embed.FS
 
 // pageNames are the dashboard's pages, each web/NAME.html defining
 // "content" inside web/layout.html.
-var pageNames = []string{"overview", "trends", "whatif", "records", "record", "agreement", "sources", "signin", "error"}
+var pageNames = []string{"overview", "trends", "whatif", "records", "record", "agreement", "sources", "signin", "error", "balance", "knowledge"}
 
 // navItems are the pages in the navigation bar.
 var navItems = []struct{ Page, Path, Label string }{
@@ -45,6 +45,8 @@ var navItems = []struct{ Page, Path, Label string }{
 	{"whatif", "/what-if", "What-if"},
 	{"records", "/records", "Records"},
 	{"agreement", "/agreement", "Agreement"},
+	{"knowledge", "/knowledge", "Knowledge"},
+	{"balance", "/balance", "Balance"},
 	{"report", "/report", "Report"},
 	{"sources", "/sources", "Sources"},
 }
@@ -60,6 +62,8 @@ func parseDashboard() (*dashboard, error) {
 	funcs["fmtTime"] = func(t time.Time) string { return t.UTC().Format(time.DateTime) + " UTC" }
 	funcs["src"] = func(r *report.Report, ns []int) template.HTML { return citeLinks(r, ns) }
 	funcs["linkCites"] = linkCites
+	funcs["dec"] = func(n int) int { return n - 1 }
+	funcs["trimIndex"] = func(ref string) string { return strings.TrimPrefix(ref, "log index ") }
 	funcs["barPct"] = func(v, max float64) string {
 		if max <= 0 {
 			return "0"
@@ -751,16 +755,17 @@ func (s *Server) agreementPage(w http.ResponseWriter, r *http.Request) {
 // sourcesView is the sources page: every dataset row, the facts read from
 // its notes, and the machine catalogue, each with its anchor.
 type sourcesView struct {
-	Name     string
-	Reports  []dataset.Report
-	Notes    []state.Fact
-	Machines []breakout.Machine
+	Name      string
+	Reports   []dataset.Report
+	Notes     []state.Fact
+	Knowledge []dataset.KnowledgeEvent
+	Machines  []breakout.Machine
 }
 
 func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) {
 	v := sourcesView{Machines: breakout.Catalogue()}
 	if s.cfg.Dataset != nil {
-		v.Name, v.Reports, v.Notes = s.cfg.Dataset.Name, s.cfg.Dataset.Reports, s.cfg.Dataset.NoteFacts
+		v.Name, v.Reports, v.Notes, v.Knowledge = s.cfg.Dataset.Name, s.cfg.Dataset.Reports, s.cfg.Dataset.NoteFacts, s.cfg.Dataset.Knowledge
 	}
 	s.render(w, r, 200, "sources", "Sources", v)
 }

@@ -80,7 +80,7 @@ var outside = regexp.MustCompile(`(?i)(src|href|action|xlink:href)="(https?:)?//
 // host, and refuse framing.
 func TestDashboardSecurityHeaders(t *testing.T) {
 	s, _ := setup(t)
-	for _, path := range []string{"/", "/trends", "/what-if", "/agreement", "/report", "/sources", "/signin"} {
+	for _, path := range []string{"/", "/trends", "/what-if", "/agreement", "/report", "/sources", "/signin", "/knowledge"} {
 		rec := page(s, "GET", path, "", nil)
 		csp := rec.Header().Get("Content-Security-Policy")
 		if rec.Code != 200 || !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "script-src 'self'") ||

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/accordverify/accord/internal/accountancy"
 	"io"
 	"log/slog"
 	"net"
@@ -90,6 +91,8 @@ type Index interface {
 	Query(ctx context.Context, f Filter) ([]Row, error)
 	Get(ctx context.Context, index uint64) (Row, error)
 	Facts(ctx context.Context) ([]state.Fact, error)
+	// Books returns the accountancy records, by material balance area.
+	Books(ctx context.Context) (*accountancy.Books, error)
 }
 
 // Filter selects records (see GET /api/v1/records).
@@ -135,7 +138,10 @@ type Config struct {
 	LogDir    string // served read-only under /log/ (tlog-tiles)
 	Agreement *agreement.Agreement
 	Dataset   *dataset.Dataset
-	Logger    *slog.Logger
+	// Uncertainties are the measurement uncertainties of the balance
+	// pages (default: the labelled example table).
+	Uncertainties *accountancy.Table
+	Logger        *slog.Logger
 	// Auth and Keys issue and check read tokens.
 	Auth Auth
 	Keys Keys
@@ -222,6 +228,8 @@ func (s *Server) routes() []route {
 		{"GET /agreement", s.agreementPage},
 		{"GET /report", s.reportPage},
 		{"GET /sources", s.sourcesPage},
+		{"GET /balance", s.balancePage},
+		{"GET /knowledge", s.knowledgePage},
 		{"GET /signin", s.signinPage},
 		{"POST /signin", sameOrigin(s.signin)},
 		{"POST /signout", sameOrigin(s.signout)},

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/server"
 	"github.com/accordverify/accord/internal/state"
@@ -28,8 +29,9 @@ func (fake) Check(context.Context, uint64) (server.RecordCheck, error) {
 func (fake) Query(context.Context, server.Filter) ([]server.Row, error) {
 	return []server.Row{}, nil
 }
-func (fake) Get(context.Context, uint64) (server.Row, error) { return server.Row{}, server.ErrNotFound }
-func (fake) Facts(context.Context) ([]state.Fact, error)     { return nil, nil }
+func (fake) Get(context.Context, uint64) (server.Row, error)   { return server.Row{}, server.ErrNotFound }
+func (fake) Facts(context.Context) ([]state.Fact, error)       { return nil, nil }
+func (fake) Books(context.Context) (*accountancy.Books, error) { return accountancy.NewBooks(), nil }
 func newServer() *server.Server {
 	return server.New(server.Config{Log: fake{}, Index: fake{}, LogDir: os.TempDir(), Agreement: agreement.JCPOA()})
 }
