@@ -127,15 +127,15 @@ func Evaluate(periods []Period, t Table) (*Sequence, error) {
 	seq := &Sequence{Balances: make([]Balance, n), Cov: mat.NewSymDense(n, nil)}
 	terms := make([][]term, n)
 	for i, p := range periods {
-		field := fmt.Sprintf("periods[%d]", i)
+		field := func() string { return fmt.Sprintf("periods[%d]", i) }
 		if !p.From.Before(p.To) {
-			return nil, inputErr(field+".to", "must be after from (%s), got %s", p.From, p.To)
+			return nil, inputErr(field()+".to", "must be after from (%s), got %s", p.From, p.To)
 		}
 		if i > 0 && !p.From.Equal(periods[i-1].To) {
-			return nil, inputErr(field+".from", "must be the previous period's end %s, got %s", periods[i-1].To, p.From)
+			return nil, inputErr(field()+".from", "must be the previous period's end %s, got %s", periods[i-1].To, p.From)
 		}
 		if math.IsNaN(p.SRDKgU) || math.IsInf(p.SRDKgU, 0) {
-			return nil, inputErr(field+".srd_kg_u", "must be a number, got %v", p.SRDKgU)
+			return nil, inputErr(field()+".srd_kg_u", "must be a number, got %v", p.SRDKgU)
 		}
 		b := Balance{From: p.From, To: p.To, SRDKgU: p.SRDKgU}
 		for _, part := range []struct {
@@ -146,16 +146,16 @@ func Evaluate(periods []Period, t Table) (*Sequence, error) {
 		}{{"beginning_inventory", p.Begin, 1, &b.BeginKgU}, {"increases", p.Increases, 1, &b.IncreasesKgU},
 			{"decreases", p.Decreases, -1, &b.DecreasesKgU}, {"ending_inventory", p.End, -1, &b.EndKgU}} {
 			for j, l := range part.lines {
-				lf := fmt.Sprintf("%s.%s[%d]", field, part.name, j)
+				lf := func() string { return fmt.Sprintf("%s.%s[%d]", field(), part.name, j) }
 				if math.IsNaN(l.KgU) || math.IsInf(l.KgU, 0) || l.KgU < 0 {
-					return nil, inputErr(lf+".kg_u", "must be a mass >= 0 kg U, got %v", l.KgU)
+					return nil, inputErr(lf()+".kg_u", "must be a mass >= 0 kg U, got %v", l.KgU)
 				}
 				if l.ID == "" || l.KMP == "" {
-					return nil, inputErr(lf, "needs an id and a kmp")
+					return nil, inputErr(lf(), "needs an id and a kmp")
 				}
 				u, ok := t.Methods[l.Method]
 				if !ok {
-					return nil, inputErr(lf+".method", "no uncertainty for method %q in the table %q", l.Method, t.Name)
+					return nil, inputErr(lf()+".method", "no uncertainty for method %q in the table %q", l.Method, t.Name)
 				}
 				*part.sum += l.KgU
 				terms[i] = append(terms[i], term{line: l, coeff: part.coeff, u: u})
@@ -201,16 +201,21 @@ func Evaluate(periods []Period, t Table) (*Sequence, error) {
 			m.coeff = append(m.coeff, t.coeff)
 		}
 	}
+	// Accumulate in a plain array: a group is non-zero only in the
+	// balances of its calibration period, so each touches few cells.
+	cov := make([]float64, n*n)
+	nz := make([]int, 0, n)
 	for _, g := range order {
 		v := sys[g]
+		nz = nz[:0]
 		for i := range n {
-			if v[i] == 0 {
-				continue
+			if v[i] != 0 {
+				nz = append(nz, i)
 			}
-			for j := i; j < n; j++ {
-				if v[j] != 0 {
-					seq.Cov.SetSym(i, j, seq.Cov.At(i, j)+v[i]*v[j])
-				}
+		}
+		for a, i := range nz {
+			for _, j := range nz[a:] {
+				cov[i*n+j] += v[i] * v[j]
 			}
 		}
 	}
@@ -224,8 +229,16 @@ func Evaluate(periods []Period, t Table) (*Sequence, error) {
 				if i == j && a != b {
 					c *= 2 // the same measurement twice in one balance
 				}
-				seq.Cov.SetSym(i, j, seq.Cov.At(i, j)+c)
+				if i > j {
+					i, j = j, i
+				}
+				cov[i*n+j] += c
 			}
+		}
+	}
+	for i := range n {
+		for j := i; j < n; j++ {
+			seq.Cov.SetSym(i, j, cov[i*n+j])
 		}
 	}
 	for i := range seq.Balances {
