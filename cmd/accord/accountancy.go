@@ -228,6 +228,7 @@ type balanceView struct {
 	Periods       []periodView              `json:"periods"`
 	Tests         testsView                 `json:"tests"`
 	Reports       []accountancy.ReportCheck `json:"operator_reports"`
+	Verification  []accountancy.Difference  `json:"operator_inspector_differences"`
 	Unbalanced    int                       `json:"inventory_changes_outside_periods"`
 	Detection     *detectionView            `json:"detection,omitempty"`
 }
@@ -242,6 +243,7 @@ type periodView struct {
 type testsView struct {
 	Alpha  float64   `json:"alpha"`
 	CUMUF  cumufView `json:"cumuf"`
+	ITMUF  []float64 `json:"itmuf_kg_u"`
 	SITMUF []float64 `json:"sitmuf"`
 	Page   pageView  `json:"page"`
 	Note   string    `json:"note"`
@@ -331,7 +333,10 @@ that loss (abrupt:KG_U@PERIOD or protracted:KG_U; periods count from 1).`,
 			if err != nil {
 				return usageError{err}
 			}
-			v := balanceView{MBA: mba, Uncertainties: tbl.Name, Reports: area.CheckReports(seq), Unbalanced: unbalanced}
+			v := balanceView{MBA: mba, Uncertainties: tbl.Name, Reports: area.CheckReports(seq), Unbalanced: unbalanced, Verification: area.Differences(tbl)}
+			if v.Verification == nil {
+				v.Verification = []accountancy.Difference{}
+			}
 			if area.Decl != nil {
 				v.Site = area.Decl.Site
 			}
@@ -343,7 +348,7 @@ that loss (abrupt:KG_U@PERIOD or protracted:KG_U; periods count from 1).`,
 				v.Periods = append(v.Periods, pv)
 			}
 			n := len(seq.Balances)
-			v.Tests = testsView{Alpha: res.Alpha, SITMUF: res.SITMUF,
+			v.Tests = testsView{Alpha: res.Alpha, ITMUF: res.ITMUF, SITMUF: res.SITMUF,
 				CUMUF: cumufView{KgU: res.CUMUF.KgU[n-1], SigmaKgU: res.CUMUF.SigmaKgU[n-1], Alarm: res.CUMUF.Alarm, ByPeriod: res.CUMUF.KgU},
 				Page:  pageView{K: res.Page.K, Threshold: res.Page.Threshold, Statistic: res.Page.Statistic},
 				Note:  fmt.Sprintf("each period alarms when MUF > %.3f sigma-MUF; CUMUF tests the last cumulative MUF the same way; Page's test runs on SITMUF with reference value k and a threshold simulated (100,000 sequences) for a false-alarm probability of %g over %d periods", accountancy.ZQuantile(1-res.Alpha), res.Alpha, n)}
@@ -449,6 +454,17 @@ func renderBalance(w io.Writer, v balanceView) error {
 		}
 	}
 	fmt.Fprintf(w, "Operator's material balance reports: %d of %d agree with the recomputed balances\n", agree, len(v.Reports))
+	for _, d := range v.Verification {
+		verdict := "within 3 sigma"
+		if d.Significant {
+			verdict = "SIGNIFICANT"
+		}
+		if d.Note != "" && d.DeclaredKgU == 0 {
+			verdict = d.Note
+		}
+		fmt.Fprintf(w, "  inspectorate measurement at log index %d, %s %s: declared %s, measured %s kg U, difference %s ± %s kg U: %s\n",
+			d.Index, d.KMP, d.Batch, report.Num(d.DeclaredKgU, 2), report.Num(d.MeasuredKgU, 2), report.Num(d.DiffKgU, 2), report.Num(d.SigmaKgU, 2), verdict)
+	}
 	if v.Unbalanced > 0 {
 		fmt.Fprintf(w, "%d inventory changes fall outside the periods the listings bound\n", v.Unbalanced)
 	}

@@ -192,6 +192,10 @@ func TestSITMUFEqualsTheConditionalForm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	res, err := s.Test(accountancy.Options{Trials: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
 	muf := s.MUF()
 	for i := range muf {
 		var itmuf, v float64
@@ -216,6 +220,9 @@ func TestSITMUFEqualsTheConditionalForm(t *testing.T) {
 		}
 		if want := itmuf / math.Sqrt(v); math.Abs(sit[i]-want) > 1e-9 {
 			t.Errorf("sitmuf[%d] = %v, conditional form %v", i, sit[i], want)
+		}
+		if math.Abs(res.ITMUF[i]-itmuf) > 1e-9*math.Max(1, math.Abs(itmuf)) {
+			t.Errorf("itmuf[%d] = %v, conditional form %v", i, res.ITMUF[i], itmuf)
 		}
 	}
 }

@@ -211,3 +211,61 @@ func (a *Area) CheckReports(s *Sequence) []ReportCheck {
 	}
 	return out
 }
+
+// Difference is an operator-inspector difference: the inspectorate's
+// measurement of a declared batch against the operator's figure.
+type Difference struct {
+	Index       uint64  `json:"log_index"`
+	KMP         string  `json:"kmp"`
+	Batch       string  `json:"batch"`
+	Date        string  `json:"date"`
+	DeclaredKgU float64 `json:"declared_kg_u"`
+	MeasuredKgU float64 `json:"measured_kg_u"`
+	// DiffKgU is declared minus measured; SigmaKgU combines both
+	// measurements' random and systematic uncertainties.
+	DiffKgU  float64 `json:"difference_kg_u"`
+	SigmaKgU float64 `json:"sigma_kg_u"`
+	// Significant: |difference| > 3 sigma.
+	Significant bool   `json:"significant"`
+	Note        string `json:"note,omitempty"`
+}
+
+// Differences compares each inspectorate measurement with the batch the
+// operator declared (an inventory change or a listed item of the same KMP,
+// batch and date), using t for the operator's methods.
+func (a *Area) Differences(t Table) []Difference {
+	type decl struct {
+		kg     float64
+		method string
+	}
+	declared := map[string]decl{}
+	for _, c := range a.Changes {
+		declared[c.Body.KMP+"\x00"+c.Body.Batch+"\x00"+c.Body.Date] = decl{c.Body.MassKgU, c.Body.Method}
+	}
+	for _, p := range a.Inventories {
+		for _, it := range p.Body.Items {
+			declared[it.KMP+"\x00"+it.Batch+"\x00"+p.Body.Date] = decl{it.MassKgU, it.Method}
+		}
+	}
+	var out []Difference
+	for _, m := range a.Measurements {
+		d := Difference{Index: m.Index, KMP: m.Body.KMP, Batch: m.Body.Batch, Date: m.Body.Date, MeasuredKgU: m.Body.MassKgU}
+		op, ok := declared[m.Body.KMP+"\x00"+m.Body.Batch+"\x00"+m.Body.Date]
+		if !ok {
+			d.Note = "no declared batch of this KMP, batch and date"
+			out = append(out, d)
+			continue
+		}
+		d.DeclaredKgU, d.DiffKgU = op.kg, op.kg-m.Body.MassKgU
+		u := t.Methods[op.method]
+		opVar := op.kg * op.kg * (u.RandomRSD*u.RandomRSD + u.SystematicRSD*u.SystematicRSD)
+		ir, is := m.Body.RandomRSDPct/100, m.Body.SystematicRSDPct/100
+		d.SigmaKgU = math.Sqrt(opVar + m.Body.MassKgU*m.Body.MassKgU*(ir*ir+is*is))
+		d.Significant = d.SigmaKgU > 0 && math.Abs(d.DiffKgU) > 3*d.SigmaKgU
+		if _, ok := t.Methods[op.method]; !ok {
+			d.Note = "the operator's method " + op.method + " has no uncertainty in the table: its term is left out"
+		}
+		out = append(out, d)
+	}
+	return out
+}

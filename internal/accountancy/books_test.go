@@ -70,3 +70,32 @@ func TestRecordsRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// An inspectorate measurement of a declared batch gives an
+// operator-inspector difference with its combined sigma; a large one is
+// significant, and an undeclared batch is named.
+func TestOperatorInspectorDifferences(t *testing.T) {
+	run, err := accountancy.Simulate(accountancy.Simulation{Plant: accountancy.NatanzJCPOA(), Months: 2, Seed: 3, Table: accountancy.ExampleTable()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := books(t, run)
+	a := b.Areas["FEP-natanz"]
+	item := run.Periods[0].End[1] // the product store at the end of month 1
+	date := run.Periods[0].To.String()
+	add := func(batch string, kg float64) {
+		a.Measurements = append(a.Measurements, accountancy.Indexed[record.MeasurementBody]{Index: 99, Body: record.MeasurementBody{
+			MBA: "FEP-natanz", KMP: item.KMP, Batch: batch, Date: date, Method: "NDA", MassKgU: kg, RandomRSDPct: 0.5, SystematicRSDPct: 0.2}})
+	}
+	add(item.ID, item.KgU*1.001)
+	add(item.ID, item.KgU*0.9)
+	add("nothing-like-it", 10)
+	d := a.Differences(accountancy.ExampleTable())
+	if len(d) != 3 || d[0].Significant || !d[1].Significant || d[2].Note == "" {
+		t.Fatalf("differences %+v", d)
+	}
+	want := math.Sqrt(math.Pow(item.KgU, 2)*(0.002*0.002+0.001*0.001) + math.Pow(item.KgU*0.9, 2)*(0.005*0.005+0.002*0.002))
+	if math.Abs(d[1].SigmaKgU-want) > 1e-9 || math.Abs(d[1].DiffKgU-item.KgU*0.1) > 1e-9 {
+		t.Errorf("difference %v ± %v, want %v ± %v", d[1].DiffKgU, d[1].SigmaKgU, item.KgU*0.1, want)
+	}
+}

@@ -57,10 +57,13 @@ func (o Options) check() error {
 type Results struct {
 	Alpha float64 `json:"alpha"`
 	// PeriodAlarms: each balance's MUF test, MUF > z(1-alpha) sigma-MUF.
-	PeriodAlarms []bool    `json:"-"`
-	CUMUF        CUMUF     `json:"cumuf"`
-	SITMUF       []float64 `json:"sitmuf"`
-	Page         Page      `json:"page"`
+	PeriodAlarms []bool `json:"-"`
+	CUMUF        CUMUF  `json:"cumuf"`
+	// ITMUF is each MUF less its expectation given the earlier ones, kg U;
+	// SITMUF the same divided by its standard deviation.
+	ITMUF  []float64 `json:"itmuf_kg_u"`
+	SITMUF []float64 `json:"sitmuf"`
+	Page   Page      `json:"page"`
 }
 
 // CUMUF is the cumulative MUF at each balance with its standard deviation
@@ -113,11 +116,16 @@ func (s *Sequence) Test(o Options) (*Results, error) {
 		r.CUMUF.SigmaKgU = append(r.CUMUF.SigmaKgU, math.Sqrt(varSum))
 	}
 	r.CUMUF.Alarm = varSum > 0 && cum > z*math.Sqrt(varSum)
-	sit, err := s.SITMUF()
+	l, err := s.cholesky()
 	if err != nil {
 		return nil, err
 	}
+	sit := forward(l, muf)
 	r.SITMUF = sit
+	// Var(itmuf_i) is the square of the Cholesky factor's diagonal.
+	for i, y := range sit {
+		r.ITMUF = append(r.ITMUF, y*l.At(i, i))
+	}
 	h := PageThreshold(n, o.K, o.Alpha, o.Trials, o.Seed)
 	r.Page = Page{K: o.K, Threshold: h, Statistic: pageStatistic(sit, o.K)}
 	for i, v := range r.Page.Statistic {

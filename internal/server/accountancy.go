@@ -24,6 +24,7 @@ type balanceView struct {
 	Results       *accountancy.Results
 	AlarmPeriod   string
 	Reports       []accountancy.ReportCheck
+	Differences   []accountancy.Difference
 	Unbalanced    int
 	Charts        []report.Figured
 	Z             float64
@@ -78,6 +79,7 @@ func (s *Server) balancePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.Balances, v.Alarms, v.Unbalanced, v.Reports = seq.Balances, v.Results.PeriodAlarms, unbalanced, area.CheckReports(seq)
+	v.Differences = area.Differences(tbl)
 	v.Z = accountancy.ZQuantile(1 - v.Results.Alpha)
 	if p := v.Results.Page.AlarmPeriod; p != nil {
 		v.AlarmPeriod = seq.Balances[*p].From.String() + " to " + seq.Balances[*p].To.String()
