@@ -396,23 +396,34 @@ func parseLoss(s string) (accountancy.Loss, error) {
 // auditedBooks audits the log at dir and files its accountancy records;
 // a log that fails the audit gives no balance.
 func auditedBooks(ctx context.Context, dir string) (*accountancy.Books, error) {
-	if _, err := os.Stat(filepath.Join(dir, "checkpoint")); err != nil {
-		return nil, fmt.Errorf("--log %s: no checkpoint file: not a published log", dir)
-	}
 	books := accountancy.NewBooks()
 	var addErr error
-	res, err := ledger.Audit(ctx, client.FileFetcher{Root: dir}, ledger.AuditOptions{Files: os.DirFS(dir), Each: func(i uint64, s *record.Signed) {
+	err := auditedRecords(ctx, dir, func(i uint64, s *record.Signed) {
 		if err := books.Add(i, s.Record); err != nil && addErr == nil {
 			addErr = fmt.Errorf("log index %d: %w", i, err)
 		}
-	}})
+	})
 	if err != nil {
 		return nil, err
 	}
-	if res.Problem != nil {
-		return nil, exitCode{3, fmt.Errorf("the log at %s does not pass the audit, so no balance is computed from it: %s", dir, res.Problem.Error())}
-	}
 	return books, addErr
+}
+
+// auditedRecords audits the log at dir, calling each with every verified
+// record; when the audit fails it returns the failure (exit status 3), and
+// what each saw must be discarded.
+func auditedRecords(ctx context.Context, dir string, each func(uint64, *record.Signed)) error {
+	if _, err := os.Stat(filepath.Join(dir, "checkpoint")); err != nil {
+		return fmt.Errorf("--log %s: no checkpoint file: not a published log", dir)
+	}
+	res, err := ledger.Audit(ctx, client.FileFetcher{Root: dir}, ledger.AuditOptions{Files: os.DirFS(dir), Each: each})
+	if err != nil {
+		return err
+	}
+	if res.Problem != nil {
+		return exitCode{3, fmt.Errorf("the log at %s does not pass the audit, so nothing is computed from it: %s", dir, res.Problem.Error())}
+	}
+	return nil
 }
 
 func renderBalance(w io.Writer, v balanceView) error {

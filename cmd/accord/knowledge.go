@@ -4,18 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-	"github.com/transparency-dev/tessera/client"
 
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/dataset"
-	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/state"
 )
@@ -141,22 +137,13 @@ status.`,
 
 // auditedEvents audits the log at dir and returns its monitoring events.
 func auditedEvents(ctx context.Context, dir string) ([]accountancy.Event, error) {
-	if _, err := os.Stat(filepath.Join(dir, "checkpoint")); err != nil {
-		return nil, fmt.Errorf("--log %s: no checkpoint file: not a published log", dir)
-	}
 	var events []accountancy.Event
-	res, err := ledger.Audit(ctx, client.FileFetcher{Root: dir}, ledger.AuditOptions{Files: os.DirFS(dir), Each: func(i uint64, s *record.Signed) {
+	err := auditedRecords(ctx, dir, func(i uint64, s *record.Signed) {
 		if e, ok := monitoringEvent(i, s.Record); ok {
 			events = append(events, e)
 		}
-	}})
-	if err != nil {
-		return nil, err
-	}
-	if res.Problem != nil {
-		return nil, exitCode{3, fmt.Errorf("the log at %s does not pass the audit: %s", dir, res.Problem.Error())}
-	}
-	return events, nil
+	})
+	return events, err
 }
 
 func renderKnowledge(w io.Writer, v knowledgeView) error {

@@ -127,12 +127,10 @@ func (s *Server) knowledgePage(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	date := calendar.Today()
-	if v := r.URL.Query().Get("as_of"); v != "" {
-		if date, err = calendar.Parse(v); err != nil {
-			s.pageError(w, r, badRequest("as_of", "%v", err))
-			return
-		}
+	date, err := dateOrToday(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
 	}
 	v := knowledgeView{AsOf: date}
 	type key struct{ site, stream string }

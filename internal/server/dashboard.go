@@ -208,6 +208,19 @@ func dateParam(r *http.Request, facts []state.Fact) (calendar.Date, error) {
 	return latest, nil
 }
 
+// dateOrToday reads the optional as_of of a page; the default is today.
+func dateOrToday(r *http.Request) (calendar.Date, error) {
+	v := r.URL.Query().Get("as_of")
+	if v == "" {
+		return calendar.Today(), nil
+	}
+	d, err := calendar.Parse(v)
+	if err != nil {
+		return d, badRequest("as_of", "%v", err)
+	}
+	return d, nil
+}
+
 // reportAt builds the report the overview, trends and report pages show;
 // samples is the size of the breakout band (0: none).
 func (s *Server) reportAt(r *http.Request, samples int) (*report.Report, error) {
@@ -708,12 +721,10 @@ func (s *Server) agreementPage(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	date := calendar.Today()
-	if v := r.URL.Query().Get("as_of"); v != "" {
-		if date, err = calendar.Parse(v); err != nil {
-			s.pageError(w, r, badRequest("as_of", "%v", err))
-			return
-		}
+	date, err := dateOrToday(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
 	}
 	a := s.cfg.Agreement
 	var dates []calendar.Date
