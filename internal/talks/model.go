@@ -1,0 +1,180 @@
+package talks
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/state"
+)
+
+// ModelVersion names the evaluation model; a report carries it so that a
+// figure can be recomputed and contested.
+const ModelVersion = "accord.talks.breakout-at-limits/v1"
+
+// The terms the model reads.
+const (
+	TermEnrichmentCap = "enrichment_cap_pct"
+	TermStockpileCap  = "stockpile_cap_kg_u"
+	// TermCentrifugesPrefix + a machine type ("centrifuges_IR-6") is the
+	// number of machines of that type the proposal allows to enrich.
+	TermCentrifugesPrefix = "centrifuges_"
+)
+
+// Metric names.
+const (
+	MetricBreakoutDays    = "breakout_days"
+	MetricBreakoutP10     = "breakout_days_p10"
+	MetricBreakoutP90     = "breakout_days_p90"
+	MetricSQPermitted     = "sq_permitted"
+	MetricReductionKgU    = "reduction_kg_u"
+	MetricCentrifugesOut  = "centrifuges_to_remove"
+	unreachedBreakoutDays = 100_000 // a breakout never reached counts as this many days
+)
+
+// MetricUnits are the metrics' units.
+var MetricUnits = map[string]string{
+	MetricBreakoutDays: "days", MetricBreakoutP10: "days", MetricBreakoutP90: "days",
+	MetricSQPermitted: "SQ (IAEA)", MetricReductionKgU: "kg U", MetricCentrifugesOut: "machines",
+}
+
+// Model sets how a proposal is evaluated.
+type Model struct {
+	// Baseline is the latest verified state, from which reductions are
+	// counted; nil leaves them out.
+	Baseline *state.State
+	// Convention of the significant quantity of the breakout target.
+	Convention enrich.Convention
+	// Samples and Seed set the breakout band; 0 samples leaves it out
+	// (the zone explorer evaluates thousands of packages).
+	Samples int
+	Seed    uint64
+}
+
+// Evaluation is a proposal's derived metrics.
+type Evaluation struct {
+	Model   string             `json:"model"`
+	Metrics map[string]float64 `json:"metrics"`
+	// Notes say how the metrics were reached (assumptions, what the
+	// proposal leaves unlimited).
+	Notes []string `json:"notes"`
+}
+
+// Evaluate turns a package into metrics at the most it permits: breakout
+// to one significant quantity of 90 % uranium from a stock of the
+// stockpile cap at the enrichment cap, with the centrifuges it allows
+// enriching (the catalogue's capacities and default tails); the
+// significant quantities that stock holds; and, from the baseline, the
+// enriched uranium to ship out or down-blend and the centrifuges to
+// remove.
+func (m Model) Evaluate(p Package) (*Evaluation, error) {
+	ev := &Evaluation{Model: ModelVersion, Metrics: map[string]float64{}, Notes: []string{}}
+	capPct, ok := number(p, TermEnrichmentCap)
+	if !ok {
+		return nil, fieldErr("values."+TermEnrichmentCap, "the model needs the enrichment cap (percent)")
+	}
+	stockKg, ok := number(p, TermStockpileCap)
+	if !ok {
+		return nil, fieldErr("values."+TermStockpileCap, "the model needs the stockpile cap (kg U)")
+	}
+	conv := m.Convention
+	if conv == "" {
+		conv = enrich.WGU25
+	}
+	sc := breakout.Scenario{Name: "proposal at its limits", Target: breakout.Target{AssayPct: 90, QuantitySQ: 1, Convention: conv}}
+	if capPct > 0 && stockKg > 0 {
+		sc.Inventory = []breakout.Lot{{Label: fmt.Sprintf("stockpile cap %g kg U at %g %%", stockKg, capPct), MassKgU: stockKg, AssayPct: capPct}}
+		sq, err := enrich.IAEA.SignificantQuantities(stockKg, enrich.MustPercent(capPct))
+		if err != nil {
+			return nil, fieldErr("values."+TermEnrichmentCap, "%v", err)
+		}
+		ev.Metrics[MetricSQPermitted] = sq
+	} else {
+		ev.Metrics[MetricSQPermitted] = 0
+		ev.Notes = append(ev.Notes, "no enriched stock permitted: breakout starts from natural uranium")
+	}
+	allowed := map[string]float64{}
+	for _, id := range sortedKeys(p) {
+		machine, ok := strings.CutPrefix(id, TermCentrifugesPrefix)
+		if !ok || p[id].Number == nil {
+			continue
+		}
+		if _, known := breakout.LookupMachine(machine); !known {
+			return nil, fieldErr("values."+id, "%q is not in the machine catalogue", machine)
+		}
+		allowed[machine] = *p[id].Number
+		if n := int(*p[id].Number); n > 0 && capPct > 0 {
+			sc.Fleet = append(sc.Fleet, breakout.Group{Machine: machine, Count: n})
+		}
+	}
+	if len(sc.Fleet) == 0 {
+		ev.Metrics[MetricBreakoutDays] = unreachedBreakoutDays
+		ev.Notes = append(ev.Notes, fmt.Sprintf("no centrifuge may enrich: breakout is not reached (counted as %d days)", unreachedBreakoutDays))
+	} else {
+		res, err := breakout.Estimate(sc)
+		if err != nil {
+			return nil, err
+		}
+		ev.Metrics[MetricBreakoutDays] = days(res.FirstSQDays)
+		ev.Notes = append(ev.Notes, res.Assumptions...)
+		if m.Samples > 0 {
+			band, err := breakout.Band(sc, m.Samples, m.Seed)
+			if err != nil {
+				return nil, err
+			}
+			ev.Metrics[MetricBreakoutP10], ev.Metrics[MetricBreakoutP90] = days(band.P10Days), days(band.P90Days)
+		}
+	}
+	if b := m.Baseline; b != nil {
+		var above, below float64
+		for _, l := range b.Inventory.ByLevel {
+			if !l.Mass.Known {
+				continue
+			}
+			if l.MaxAssayPct > capPct {
+				above += l.Mass.Value
+			} else {
+				below += l.Mass.Value
+			}
+		}
+		// A level counts as above the cap when its upper bound is: the
+		// reports do not split "up to 5 %" at 3.67 %.
+		ev.Metrics[MetricReductionKgU] = above + max(0, below-stockKg)
+		remove := 0.0
+		var types []string
+		for _, c := range b.Centrifuges {
+			if !slices.Contains(types, c.Machine) {
+				types = append(types, c.Machine)
+			}
+		}
+		for _, t := range types {
+			limit, limited := allowed[t]
+			if !limited {
+				continue
+			}
+			if n := b.CentrifugeCount(state.CentrifugesInstalled, "", []string{t}); n.Known {
+				remove += max(0, n.Value-limit)
+			}
+		}
+		ev.Metrics[MetricCentrifugesOut] = remove
+		ev.Notes = append(ev.Notes, "reductions from the verified state as of "+b.AsOf.String())
+	}
+	return ev, nil
+}
+
+func days(d *float64) float64 {
+	if d == nil {
+		return unreachedBreakoutDays
+	}
+	return *d
+}
+
+func number(p Package, id string) (float64, bool) {
+	v, ok := p[id]
+	if !ok || v.Number == nil {
+		return 0, false
+	}
+	return *v.Number, true
+}

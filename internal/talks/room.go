@@ -1,0 +1,280 @@
+package talks
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Roles of a delegation's members.
+var MemberRoles = []string{"principal", "negotiator", "expert", "observer"}
+
+// Delegation is a party in the room.
+type Delegation struct {
+	Party   string   `json:"party"`
+	Name    string   `json:"name"`
+	Members []Member `json:"members"`
+}
+
+// Member is a person of a delegation.
+type Member struct {
+	Name   string   `json:"name"`
+	Role   string   `json:"role"`
+	Tracks []string `json:"tracks,omitempty"`
+}
+
+// Policy is what a feasibility answer discloses.
+type Policy string
+
+const (
+	// Standard: a party learns whether a proposal meets its own red
+	// lines; the mediator learns whether all are met and which fail.
+	Standard Policy = "standard"
+	// Blind: everyone, the mediator included, learns only "all met" or
+	// "not all met".
+	Blind Policy = "blind"
+)
+
+// Room is a mediated negotiation.
+type Room struct {
+	ID       string       `json:"id"`
+	Title    string       `json:"title"`
+	Mediator string       `json:"mediator"`
+	Parties  []Delegation `json:"parties"`
+	Tracks   []string     `json:"tracks"`
+	Space    Space        `json:"space"`
+	Policy   Policy       `json:"policy"`
+	// Budget is the feasibility queries each party may make per round.
+	Budget int   `json:"budget_per_round"`
+	Round  int   `json:"round"`
+	Model  Model `json:"-"`
+
+	redLines map[string]RedLines
+	// Commitments are the published hashes of each party's red lines.
+	Commitments map[string]string `json:"commitments"`
+	Proposals   []Proposal        `json:"-"`
+	Ledger      []Query           `json:"-"`
+}
+
+// Proposal is a package put to the room, by the mediator (who may mask
+// its origin) or relayed from a party.
+type Proposal struct {
+	ID      string  `json:"id"`
+	Round   int     `json:"round"`
+	Values  Package `json:"values"`
+	Version int     `json:"space_version"`
+	// Origin is who proposed it; Attribution what the parties are told
+	// (the mediator may present a party's proposal as its own).
+	Origin      string `json:"-"`
+	Attribution string `json:"attribution"`
+}
+
+// Query is one feasibility question, kept so that probing shows.
+type Query struct {
+	Party    string    `json:"party"`
+	Round    int       `json:"round"`
+	Proposal string    `json:"proposal"`
+	At       time.Time `json:"at"`
+}
+
+// ErrForbidden is what a party gets for content that is not its own.
+var ErrForbidden = errors.New("forbidden")
+
+// NewRoom returns a room with a mediator, parties and an issue space.
+func NewRoom(id, title, mediator string, parties []Delegation, space Space, policy Policy, budget int) (*Room, error) {
+	if id == "" || mediator == "" {
+		return nil, fieldErr("room", "needs an id and a mediator")
+	}
+	if len(parties) < 2 {
+		return nil, fieldErr("parties", "a mediated room needs at least two parties")
+	}
+	for i, d := range parties {
+		if d.Party == "" || d.Party == mediator {
+			return nil, fieldErr(fmt.Sprintf("parties[%d].party", i), "must be named and not the mediator")
+		}
+		for j, m := range d.Members {
+			if !slices.Contains(MemberRoles, m.Role) {
+				return nil, fieldErr(fmt.Sprintf("parties[%d].members[%d].role", i, j), "must be principal, negotiator, expert or observer, got %q", m.Role)
+			}
+		}
+	}
+	if policy != Standard && policy != Blind {
+		return nil, fieldErr("policy", "must be standard or blind, got %q", policy)
+	}
+	if budget < 1 {
+		return nil, fieldErr("budget_per_round", "must be at least 1, got %d", budget)
+	}
+	if err := space.Validate(); err != nil {
+		return nil, err
+	}
+	return &Room{ID: id, Title: title, Mediator: mediator, Parties: parties, Tracks: []string{"principals", "experts"}, Space: space,
+		Policy: policy, Budget: budget, Round: 1, redLines: map[string]RedLines{}, Commitments: map[string]string{}}, nil
+}
+
+func (r *Room) isParty(p string) bool {
+	return slices.ContainsFunc(r.Parties, func(d Delegation) bool { return d.Party == p })
+}
+
+// SubmitRedLines stores a party's red lines (only the party submits its
+// own) and returns the commitment to publish in the evidence log. A party
+// submits once: moving a red line later would not match the commitment.
+func (r *Room) SubmitRedLines(by string, rl RedLines) (string, error) {
+	if !r.isParty(by) || rl.Party != by {
+		return "", fmt.Errorf("%w: a party submits its own red lines", ErrForbidden)
+	}
+	if rl.Room != r.ID {
+		return "", fieldErr("room", "is %q, not this room %q", rl.Room, r.ID)
+	}
+	if _, done := r.redLines[by]; done {
+		return "", fieldErr("constraints", "%s has submitted its red lines already (commitment %s)", by, r.Commitments[by])
+	}
+	if err := rl.Validate(&r.Space); err != nil {
+		return "", err
+	}
+	r.redLines[by] = rl
+	c := rl.Commitment()
+	r.Commitments[by] = c
+	return c, nil
+}
+
+// RedLinesOf returns party's red lines to viewer: the party itself or the
+// mediator; anyone else is refused.
+func (r *Room) RedLinesOf(viewer, party string) (RedLines, error) {
+	if viewer != party && viewer != r.Mediator {
+		return RedLines{}, fmt.Errorf("%w: %s's red lines are readable by %s and the mediator only", ErrForbidden, party, party)
+	}
+	rl, ok := r.redLines[party]
+	if !ok {
+		return RedLines{}, fieldErr("party", "%s has submitted no red lines", party)
+	}
+	return rl, nil
+}
+
+// Propose puts a package to the room. The mediator proposes, possibly
+// relaying a party's proposal (origin) under its own attribution.
+func (r *Room) Propose(by, origin string, values Package, attributeToMediator bool) (Proposal, error) {
+	if by != r.Mediator {
+		return Proposal{}, fmt.Errorf("%w: parties never address each other; proposals go through the mediator", ErrForbidden)
+	}
+	if origin != r.Mediator && !r.isParty(origin) {
+		return Proposal{}, fieldErr("origin", "%q is neither the mediator nor a party", origin)
+	}
+	if err := r.Space.Check(values); err != nil {
+		return Proposal{}, err
+	}
+	p := Proposal{ID: fmt.Sprintf("p%d", len(r.Proposals)+1), Round: r.Round, Values: values, Version: r.Space.Version, Origin: origin, Attribution: origin}
+	if attributeToMediator {
+		p.Attribution = r.Mediator
+	}
+	r.Proposals = append(r.Proposals, p)
+	return p, nil
+}
+
+func (r *Room) proposal(id string) (Proposal, error) {
+	i := slices.IndexFunc(r.Proposals, func(p Proposal) bool { return p.ID == id })
+	if i < 0 {
+		return Proposal{}, fieldErr("proposal", "no proposal %q", id)
+	}
+	return r.Proposals[i], nil
+}
+
+// Report is what one recipient learns of a proposal's feasibility.
+type Report struct {
+	Recipient string             `json:"recipient"`
+	Proposal  string             `json:"proposal"`
+	Model     string             `json:"model"`
+	Metrics   map[string]float64 `json:"metrics"`
+	// OwnMet: the recipient party's red lines all hold (a party, standard
+	// policy).
+	OwnMet *bool `json:"own_red_lines_met,omitempty"`
+	// AllMet: every party's red lines hold (the mediator; everyone under
+	// the blind policy).
+	AllMet *bool `json:"all_red_lines_met,omitempty"`
+	// Failing names each failing red line by party (the mediator, standard
+	// policy only).
+	Failing map[string][]Constraint `json:"failing,omitempty"`
+	// Remaining is the recipient's queries left this round (a party).
+	Remaining *int `json:"queries_remaining,omitempty"`
+}
+
+// Feasibility answers recipient's question whether a proposal meets the
+// red lines, under the room's policy. A party's questions are counted
+// against its budget for the round and logged; beyond the budget it gets
+// an error and nothing else. Every party must have submitted red lines.
+func (r *Room) Feasibility(recipient, proposalID string, at time.Time) (*Report, error) {
+	if recipient != r.Mediator && !r.isParty(recipient) {
+		return nil, fmt.Errorf("%w: %s is not in the room", ErrForbidden, recipient)
+	}
+	p, err := r.proposal(proposalID)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range r.Parties {
+		if _, ok := r.redLines[d.Party]; !ok {
+			return nil, fieldErr("red_lines", "%s has not submitted its red lines yet", d.Party)
+		}
+	}
+	var left int
+	if recipient != r.Mediator {
+		used := 0
+		for _, q := range r.Ledger {
+			if q.Party == recipient && q.Round == r.Round {
+				used++
+			}
+		}
+		if used >= r.Budget {
+			return nil, fieldErr("budget", "%s has used its %d feasibility queries of round %d", recipient, r.Budget, r.Round)
+		}
+		left = r.Budget - used - 1
+	}
+	r.Ledger = append(r.Ledger, Query{Party: recipient, Round: r.Round, Proposal: p.ID, At: at})
+
+	ev, err := r.Model.Evaluate(p.Values)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Recipient: recipient, Proposal: p.ID, Model: ev.Model, Metrics: ev.Metrics}
+	all := true
+	failing := map[string][]Constraint{}
+	own := true
+	for _, d := range r.Parties {
+		for _, c := range r.redLines[d.Party].Constraints {
+			ch, err := evaluateConstraint(&r.Space, c, p.Values, ev.Metrics)
+			if err != nil {
+				return nil, err
+			}
+			if !ch.Holds {
+				all = false
+				failing[d.Party] = append(failing[d.Party], c)
+				if d.Party == recipient {
+					own = false
+				}
+			}
+		}
+	}
+	switch {
+	case r.Policy == Blind:
+		rep.AllMet = &all
+	case recipient == r.Mediator:
+		rep.AllMet = &all
+		if len(failing) > 0 {
+			rep.Failing = failing
+		}
+	default:
+		rep.OwnMet = &own
+	}
+	if recipient != r.Mediator {
+		rep.Remaining = &left
+	}
+	return rep, nil
+}
+
+// NextRound opens a new round (the mediator only): budgets start again.
+func (r *Room) NextRound(by string) error {
+	if by != r.Mediator {
+		return fmt.Errorf("%w: the mediator opens rounds", ErrForbidden)
+	}
+	r.Round++
+	return nil
+}

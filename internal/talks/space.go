@@ -1,0 +1,188 @@
+// Package talks is a mediated negotiation room: a mediator between
+// parties who never address each other, an issue space of typed terms,
+// proposals turned into derived metrics by versioned models (breakout days
+// first of all), each party's private red lines on terms or metrics with a
+// salted hash commitment for the evidence log, feasibility answers that
+// tell each recipient only what its disclosure policy allows, a metered
+// query budget against probing, and a zone-of-agreement explorer for the
+// mediator. Design notes: shared reference mediated-talks.md section 5.
+//
+// Evaluation is pure: no I/O, no clock except where a time is passed in.
+package talks
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Kind is a term's type.
+type Kind string
+
+const (
+	Numeric  Kind = "numeric"
+	Option   Kind = "option"
+	YesNo    Kind = "yesno"
+	Schedule Kind = "schedule"
+)
+
+// Term is one issue of the space.
+type Term struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Kind  Kind   `json:"kind"`
+	// Unit, Min, Max and Step bound a numeric term; the zone explorer
+	// steps through [Min, Max] by Step.
+	Unit string  `json:"unit,omitempty"`
+	Min  float64 `json:"min,omitempty"`
+	Max  float64 `json:"max,omitempty"`
+	Step float64 `json:"step,omitempty"`
+	// Options of an option term.
+	Options []string `json:"options,omitempty"`
+	// Phases of a schedule term (for example, sanctions relief steps tied
+	// to verification milestones); a value orders them.
+	Phases []string `json:"phases,omitempty"`
+	// Track is the negotiation track that handles the term (principals,
+	// experts).
+	Track string `json:"track,omitempty"`
+}
+
+// Space is a version of the issue space. A frozen version cannot change;
+// the mediator opens a new version instead.
+type Space struct {
+	Version int    `json:"version"`
+	Terms   []Term `json:"terms"`
+	Frozen  bool   `json:"frozen"`
+	// Excluded are the topics a party has declared not on the agenda,
+	// recorded as such.
+	Excluded []Exclusion `json:"excluded,omitempty"`
+}
+
+// Exclusion is a party's "not on the agenda".
+type Exclusion struct {
+	Party string `json:"party"`
+	Topic string `json:"topic"`
+}
+
+// FieldError names the field of bad input and the rule.
+type FieldError struct {
+	Field string
+	Rule  string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Rule }
+
+func fieldErr(field, format string, a ...any) error {
+	return &FieldError{Field: field, Rule: fmt.Sprintf(format, a...)}
+}
+
+// Validate checks the space's terms.
+func (s *Space) Validate() error {
+	seen := map[string]bool{}
+	for i, t := range s.Terms {
+		f := fmt.Sprintf("terms[%d]", i)
+		if t.ID == "" || strings.ContainsAny(t.ID, " \t\n") {
+			return fieldErr(f+".id", "must be a word, got %q", t.ID)
+		}
+		if seen[t.ID] {
+			return fieldErr(f+".id", "%q repeats an earlier term", t.ID)
+		}
+		seen[t.ID] = true
+		switch t.Kind {
+		case Numeric:
+			if t.Unit == "" {
+				return fieldErr(f+".unit", "a numeric term needs its unit")
+			}
+			if !(t.Min <= t.Max) || math.IsInf(t.Min, 0) || math.IsInf(t.Max, 0) {
+				return fieldErr(f+".max", "must be >= min (%v), got %v", t.Min, t.Max)
+			}
+			if !(t.Step > 0) {
+				return fieldErr(f+".step", "must be > 0, got %v", t.Step)
+			}
+		case Option:
+			if len(t.Options) < 2 {
+				return fieldErr(f+".options", "an option term needs at least two options")
+			}
+		case YesNo:
+		case Schedule:
+			if len(t.Phases) < 1 {
+				return fieldErr(f+".phases", "a schedule term needs its phases")
+			}
+		default:
+			return fieldErr(f+".kind", "must be numeric, option, yesno or schedule, got %q", t.Kind)
+		}
+	}
+	return nil
+}
+
+// Term returns the term with id.
+func (s *Space) Term(id string) (Term, bool) {
+	i := slices.IndexFunc(s.Terms, func(t Term) bool { return t.ID == id })
+	if i < 0 {
+		return Term{}, false
+	}
+	return s.Terms[i], true
+}
+
+// Value is a term's value in a package: a number, a text (option, yes or
+// no), or an order of phases.
+type Value struct {
+	Number *float64 `json:"number,omitempty"`
+	Text   string   `json:"text,omitempty"`
+	Order  []string `json:"order,omitempty"`
+}
+
+// Num is a numeric value.
+func Num(v float64) Value { return Value{Number: &v} }
+
+// Package assigns values to terms: a proposal.
+type Package map[string]Value
+
+// Check validates a package against the space: every value of a known
+// term, of its kind and within its bounds.
+func (s *Space) Check(p Package) error {
+	for _, id := range sortedKeys(p) {
+		v := p[id]
+		t, ok := s.Term(id)
+		f := "values." + id
+		if !ok {
+			return fieldErr(f, "no such term in version %d of the issue space", s.Version)
+		}
+		switch t.Kind {
+		case Numeric:
+			if v.Number == nil || math.IsNaN(*v.Number) {
+				return fieldErr(f, "needs a number (%s)", t.Unit)
+			}
+			if *v.Number < t.Min || *v.Number > t.Max {
+				return fieldErr(f, "must be in [%v, %v] %s, got %v", t.Min, t.Max, t.Unit, *v.Number)
+			}
+		case Option:
+			if !slices.Contains(t.Options, v.Text) {
+				return fieldErr(f, "must be one of %s, got %q", strings.Join(t.Options, ", "), v.Text)
+			}
+		case YesNo:
+			if v.Text != "yes" && v.Text != "no" {
+				return fieldErr(f, "must be yes or no, got %q", v.Text)
+			}
+		case Schedule:
+			got := slices.Clone(v.Order)
+			want := slices.Clone(t.Phases)
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				return fieldErr(f, "must order the phases %s", strings.Join(t.Phases, ", "))
+			}
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
