@@ -316,9 +316,22 @@ func TestDashboardInBrowser(t *testing.T) {
 		if after != want || shown != report.Days(api.Breakout.FirstSQDays) {
 			t.Errorf("the page shows %q (%s days), the API %s days (%q)", shown, after, want, report.Days(api.Breakout.FirstSQDays))
 		}
+		// A bad value gets the form field's name and the rule.
+		if err := chromedp.Do(b.ctx,
+			chromedp.Clear(chromedp.ID("efficiency")),
+			chromedp.SendKeys(chromedp.ID("efficiency"), "1.5"),
+			chromedp.Poll[chromedp.Void](`!document.getElementById("result-error").hidden`, chromedp.WithPollingTimeout(10*time.Second)),
+		); err != nil {
+			t.Fatal(err)
+		}
+		if msg := browse(t, b, chromedp.Text(chromedp.ID("result-error"))); msg != "efficiency: must be in (0, 1], got 1.5" {
+			t.Errorf("the error reads %q", msg)
+		}
 		errs, _ := b.take()
 		for _, e := range errs {
-			t.Errorf("what-if: %s", e)
+			if !strings.Contains(e, "400") { // the refused estimate's HTTP status is logged by the browser
+				t.Errorf("what-if: %s", e)
+			}
 		}
 	})
 

@@ -31,6 +31,26 @@
     return sc;
   }
 
+  // formField names the form's field for a field of the posted scenario
+  // ("fleet[2].count" is the count of the third machine type posted).
+  function formField(field, sc) {
+    let m = field.match(/^fleet\[(\d+)\]/);
+    if (m && sc.fleet[Number(m[1])]) {
+      return field.endsWith(".efficiency") ? "efficiency" : "fleet_" + sc.fleet[Number(m[1])].machine;
+    }
+    m = field.match(/^inventory\[(\d+)\]/);
+    if (m && sc.inventory[Number(m[1])]) {
+      const el = form.querySelector('input[data-assay="' + sc.inventory[Number(m[1])].assay_pct + '"]');
+      if (el) return el.name;
+    }
+    m = field.match(/^tails_pct\[?"?([0-9.]+)/);
+    if (m) {
+      const el = form.querySelector('input[data-feed="' + m[1] + '"]');
+      if (el) return el.name;
+    }
+    return { "target.assay_pct": "target_pct", "target.quantity_sq": "quantity_sq", "target.convention": "convention" }[field] || field;
+  }
+
   // fmt matches the server's report.Num: thousands separators, at most
   // prec decimals, trailing zeros dropped.
   function fmt(v, prec) {
@@ -62,7 +82,7 @@
     if (mine !== seq) return; // a newer change is on its way
     if (!resp.ok) {
       err.hidden = false;
-      err.textContent = (body.error.field ? body.error.field + ": " : "") + body.error.message;
+      err.textContent = (body.error.field ? formField(body.error.field, sc) + ": " : "") + body.error.message;
       $("result-status").textContent = "Not estimated: fix the value named above.";
       return;
     }
