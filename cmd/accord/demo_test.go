@@ -91,6 +91,24 @@ func TestDemoServesTheAPI(t *testing.T) {
 		if *got.Breakout.FirstSQDays != *want.Breakout.FirstSQDays {
 			t.Errorf("breakout %v vs %v", *got.Breakout.FirstSQDays, *want.Breakout.FirstSQDays)
 		}
+		// The continuity of knowledge the monitoring events give makes the
+		// heavy-water finding unknown for that reason, from the records as
+		// from the public record.
+		var hw compliance.Overview
+		if code := get(t, base+"/api/v1/status?as_of=2022-01-01&samples=10", &hw); code != 200 {
+			t.Fatalf("status: HTTP %d", code)
+		}
+		cli, err := compliance.OverviewAt(agreement.JCPOA(), factsOf(dataset.Embedded()), calendar.MustParse("2022-01-01"), compliance.Options{Convention: enrich.WGU25, Samples: 10, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range []*compliance.Overview{&hw, cli} {
+			for _, f := range o.Findings {
+				if f.Commitment == "heavy-water" && (f.Status != compliance.Unknown || !strings.HasPrefix(f.Reason, "continuity of knowledge of heavy water escrowed since 2021-02-23")) {
+					t.Errorf("heavy water: %s %q", f.Status, f.Reason)
+				}
+			}
+		}
 
 		// Submit a record signed by the demo IAEA key; it comes back with a receipt.
 		signer, _, err := loadSigner(filepath.Join(dir, "keys", "iaea.key"))
