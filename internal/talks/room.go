@@ -55,6 +55,10 @@ type Room struct {
 	Commitments map[string]string `json:"commitments"`
 	Proposals   []Proposal        `json:"-"`
 	Ledger      []Query           `json:"-"`
+	Messages    []Message         `json:"-"`
+	Texts       []Text            `json:"-"`
+	// Confirmations are the parties' signed confirmations by text version.
+	Confirmations map[int]map[string][]byte `json:"-"`
 }
 
 // Proposal is a package put to the room, by the mediator (who may mask

@@ -1,0 +1,121 @@
+package talks_test
+
+import (
+	"crypto/rand"
+	"errors"
+	"testing"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordverify/accord/internal/talks"
+)
+
+// Parties write only to the mediator; a relay reaches its recipients only
+// once released, all at the same time, attributed as the mediator chose;
+// no party reads another's messages.
+func TestRelay(t *testing.T) {
+	r := room(t, talks.Standard)
+	at := time.Date(2025, 4, 12, 10, 0, 0, 0, time.UTC)
+	q, err := r.Send("iran", talks.KindQuestion, "Would a 3.67 % cap be verified by the AP?", "", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Send("oman", talks.KindQuestion, "x", "", at); !errors.Is(err, talks.ErrForbidden) {
+		t.Errorf("the mediator sent as a party: %v", err)
+	}
+	if _, err := r.Relay("iran", "", "hello", []string{"us"}, false, at); !errors.Is(err, talks.ErrForbidden) {
+		t.Errorf("a party relayed: %v", err)
+	}
+	masked, err := r.Relay("oman", q.ID, "", []string{"us"}, true, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, err := r.Relay("oman", q.ID, "", []string{"us"}, false, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in, _ := r.Inbox("us"); len(in) != 0 {
+		t.Fatalf("the US reads %d messages before the release", len(in))
+	}
+	later := at.Add(time.Hour)
+	if err := r.Release("oman", []string{masked.ID, open.ID}, later); err != nil {
+		t.Fatal(err)
+	}
+	in, _ := r.Inbox("us")
+	if len(in) != 2 || in[0].From != "oman" || in[1].From != "iran" || !in[0].Released.Equal(later) || !in[1].Released.Equal(later) {
+		t.Errorf("the US inbox: %+v", in)
+	}
+	if in, _ := r.Inbox("iran"); len(in) != 1 || in[0].ID != q.ID {
+		t.Errorf("Iran's inbox holds %d messages, want its own question only", len(in))
+	}
+	if in, _ := r.Inbox("oman"); len(in) != 3 {
+		t.Errorf("the mediator reads %d messages, want 3", len(in))
+	}
+}
+
+// registry opens notes signed by the parties' keys.
+type registry map[string]note.Verifier
+
+func (g registry) Open(signed []byte) (string, string, error) {
+	var vs []note.Verifier
+	for _, v := range g {
+		vs = append(vs, v)
+	}
+	n, err := note.Open(signed, note.VerifierList(vs...))
+	if err != nil {
+		return "", "", err
+	}
+	return n.Sigs[0].Name, n.Text, nil
+}
+
+// The final text is confirmed by each party's signature over its hash;
+// a text with a bracketed clause, a signature over another text, or a
+// stranger's key are refused.
+func TestConfirmFinalText(t *testing.T) {
+	r := room(t, talks.Standard)
+	signers := map[string]note.Signer{}
+	reg := registry{}
+	for _, p := range []string{"us", "iran", "mallory"} {
+		skey, vkey, _ := note.GenerateKey(rand.Reader, p)
+		s, _ := note.NewSigner(skey)
+		v, _ := note.NewVerifier(vkey)
+		signers[p] = s
+		if p != "mallory" {
+			reg[p] = v
+		}
+	}
+	sign := func(party string, version int, hash string) []byte {
+		b, _ := note.Sign(&note.Note{Text: talks.ConfirmText("muscat", version, hash)}, signers[party])
+		return b
+	}
+	draft, err := r.DraftText("oman", []talks.Clause{{ID: "c1", Text: "Enrichment up to 3.67 %", Status: talks.Agreed, Terms: []string{talks.TermEnrichmentCap}},
+		{ID: "c2", Text: "[Stockpile]", Status: talks.Bracketed}}, jcpoaLike())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Confirm(reg, draft.Version, sign("us", draft.Version, draft.Hash())); err == nil {
+		t.Error("a text with a bracketed clause was confirmed")
+	}
+	final, err := r.DraftText("oman", []talks.Clause{{ID: "c1", Text: "Enrichment up to 3.67 %", Status: talks.Agreed}, {ID: "c2", Text: "Stockpile 202.8 kg U", Status: talks.Agreed}}, jcpoaLike())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Confirm(reg, final.Version, sign("us", final.Version, draft.Hash())); err == nil {
+		t.Error("a signature over another text's hash was accepted")
+	}
+	if _, err := r.Confirm(reg, final.Version, sign("mallory", final.Version, final.Hash())); err == nil {
+		t.Error("an unregistered key confirmed")
+	}
+	for _, p := range []string{"us", "iran"} {
+		if _, ok := r.Final(); ok {
+			t.Fatal("final before both confirmed")
+		}
+		if got, err := r.Confirm(reg, final.Version, sign(p, final.Version, final.Hash())); err != nil || got != p {
+			t.Fatalf("%s confirms: %v", p, err)
+		}
+	}
+	if f, ok := r.Final(); !ok || f.Version != final.Version || f.Hash() != final.Hash() {
+		t.Errorf("final %+v %v", f, ok)
+	}
+}
