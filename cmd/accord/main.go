@@ -64,7 +64,7 @@ assumptions, steps and uncertainty band.`,
 		SilenceUsage:  true,
 		Args:          cobra.NoArgs,
 	}
-	root.AddCommand(newSWUCmd(), newBreakoutCmd(), newMachinesCmd(), newDataCmd(), newStatusCmd(), newReportCmd(), newSimulateCmd(), newBalanceCmd(), newKnowledgeCmd(), newTimelineCmd(), newClockCmd(), newAgreementCmd(),
+	root.AddCommand(newSWUCmd(), newBreakoutCmd(), newMachinesCmd(), newDataCmd(), newStatusCmd(), newReportCmd(), newSimulateCmd(), newBalanceCmd(), newKnowledgeCmd(), newTalksCmd(), newTimelineCmd(), newClockCmd(), newAgreementCmd(),
 		newKeygenCmd(), newLogCmd(), newRecordCmd(), newReceiptCmd(), newWitnessCmd(), newAuditCmd(), newDemoCmd(), newServeCmd(), newReindexCmd(), newTokenCmd())
 	return root
 }

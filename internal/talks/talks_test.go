@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -276,5 +277,34 @@ func TestBadInput(t *testing.T) {
 	bad.Terms[0].Step = 0
 	if _, err := talks.NewRoom("x", "", "oman", []talks.Delegation{{Party: "a"}, {Party: "b"}}, bad, talks.Standard, 1); !errors.As(err, &fe) || fe.Field != "terms[0].step" {
 		t.Errorf("step 0: %v", err)
+	}
+}
+
+// The example rooms parse; a room file with an unknown field or a red line
+// on an unknown subject is refused, naming it.
+func TestRoomFiles(t *testing.T) {
+	for _, f := range []string{"muscat-2025.yaml", "muscat-2025-no-zone.yaml"} {
+		b, err := os.ReadFile("../../examples/talks/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		spec, r, err := talks.ParseSpec(b)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if len(r.Commitments) != 2 || len(spec.Proposals) != 2 || len(r.Space.Excluded) != 1 {
+			t.Errorf("%s: %d commitments, %d proposals, %d exclusions", f, len(r.Commitments), len(spec.Proposals), len(r.Space.Excluded))
+		}
+	}
+	bad := []struct{ doc, want string }{
+		{"format: accord.talks.room/v1\nid: x\nmediator: m\nflavour: mint\n", "field flavour not found"},
+		{"format: accord.talks.room/v2\n", "format: must be accord.talks.room/v1"},
+		{"format: accord.talks.room/v1\nid: x\nmediator: m\npolicy: standard\nbudget_per_round: 1\nparties: [{party: a}, {party: b}]\nspace: {version: 1, terms: [{id: cap, kind: numeric, unit: '%', min: 0, max: 1, step: 1}]}\nred_lines: [{party: a, constraints: [{subject: moon, op: '>=', value: 1}]}]\n",
+			"red_lines[0].constraints[0].subject"},
+	}
+	for _, c := range bad {
+		if _, _, err := talks.ParseSpec([]byte(c.doc)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v, want %q", c.doc, err, c.want)
+		}
 	}
 }

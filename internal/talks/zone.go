@@ -3,10 +3,11 @@ package talks
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
-// MaxZonePoints bounds the packages one exploration evaluates.
-const MaxZonePoints = 200_000
+// MaxZonePoints bounds the packages one exploration checks.
+const MaxZonePoints = 1_000_000
 
 // Candidate is a package that meets every red line, with its metrics and
 // the margin of each red line.
@@ -34,6 +35,11 @@ type Zone struct {
 // every other numeric term is stepped from Min to Max by Step, every
 // option and yes/no term takes each value; schedules must be fixed. It
 // proposes the package with the largest smallest margin.
+//
+// Every red line names one subject, so the terms the model does not read
+// are independent of each other and of the model's: each is chosen alone,
+// and only the model's terms (the caps and the centrifuges) are searched
+// jointly. The counts cover every package of the grid.
 func (r *Room) ExploreZone(by string, fixed Package) (*Zone, error) {
 	if by != r.Mediator {
 		return nil, fmt.Errorf("%w: the zone of agreement is the mediator's to explore", ErrForbidden)
@@ -46,12 +52,22 @@ func (r *Room) ExploreZone(by string, fixed Package) (*Zone, error) {
 	if err := r.Space.Check(fixed); err != nil {
 		return nil, err
 	}
+	var all []Constraint
+	for _, d := range r.Parties {
+		all = append(all, r.redLines[d.Party].Constraints...)
+	}
 	type axis struct {
 		id     string
 		values []Value
 	}
-	var axes []axis
-	points := 1
+	var joint []axis
+	base := Package{}
+	for k, v := range fixed {
+		base[k] = v
+	}
+	grid := 1
+	feasibleOthers := 1
+	othersMin := math.Inf(1)
 	for _, t := range r.Space.Terms {
 		if _, ok := fixed[t.ID]; ok {
 			continue
@@ -72,47 +88,93 @@ func (r *Room) ExploreZone(by string, fixed Package) (*Zone, error) {
 		case Schedule:
 			return nil, fieldErr("fixed."+t.ID, "fix the schedule term %s: schedules are not explored", t.ID)
 		}
-		axes = append(axes, axis{t.ID, vs})
-		points *= len(vs)
-		if points > MaxZonePoints {
-			return nil, fieldErr("fixed", "the search would evaluate more than %d packages: fix some terms or coarsen their steps", MaxZonePoints)
+		grid *= len(vs)
+		if grid > MaxZonePoints*1000 {
+			return nil, fieldErr("fixed", "the issue space is too large to explore: fix some terms or coarsen their steps")
 		}
+		if modelTerm(t.ID) {
+			joint = append(joint, axis{t.ID, vs})
+			continue
+		}
+		// A term the model does not read: its best value alone.
+		bestMargin, feasible := math.Inf(-1), 0
+		var best Value
+		for _, v := range vs {
+			m := math.Inf(1)
+			ok := true
+			for _, c := range all {
+				if c.Subject != t.ID {
+					continue
+				}
+				ch, err := evaluateConstraint(&r.Space, c, Package{t.ID: v}, nil)
+				if err != nil {
+					return nil, err
+				}
+				ok = ok && ch.Holds
+				m = math.Min(m, ch.Margin)
+			}
+			if ok {
+				feasible++
+				if m > bestMargin {
+					bestMargin, best = m, v
+				}
+			}
+		}
+		feasibleOthers *= feasible
+		if feasible == 0 {
+			best = vs[0]
+		}
+		base[t.ID] = best
+		othersMin = math.Min(othersMin, bestMargin)
 	}
-	zone := &Zone{}
-	idx := make([]int, len(axes))
+	points := 1
+	for _, a := range joint {
+		points *= len(a.values)
+	}
+	if points > MaxZonePoints {
+		return nil, fieldErr("fixed", "the search would evaluate the model for more than %d packages: fix some of the caps and centrifuges or coarsen their steps", MaxZonePoints)
+	}
+	zone := &Zone{Evaluated: grid}
 	model := r.Model
 	model.Samples = 0 // deterministic breakout for the search
+	idx := make([]int, len(joint))
+	feasibleJoint := 0
 	for {
 		p := Package{}
-		for k, v := range fixed {
+		for k, v := range base {
 			p[k] = v
 		}
-		for i, a := range axes {
+		for i, a := range joint {
 			p[a.id] = a.values[idx[i]]
 		}
-		zone.Evaluated++
-		if c, ok, err := r.candidate(model, p); err != nil {
+		c, ok, err := r.candidate(model, p)
+		if err != nil {
 			return nil, err
-		} else if ok {
-			zone.Feasible++
+		}
+		if ok && feasibleOthers > 0 {
+			feasibleJoint++
 			if zone.Best == nil || c.MinMargin > zone.Best.MinMargin {
 				zone.Best = c
 			}
 		}
-		// Next point of the grid.
 		i := 0
-		for ; i < len(axes); i++ {
+		for ; i < len(joint); i++ {
 			idx[i]++
-			if idx[i] < len(axes[i].values) {
+			if idx[i] < len(joint[i].values) {
 				break
 			}
 			idx[i] = 0
 		}
-		if i == len(axes) {
+		if i == len(joint) {
 			break
 		}
 	}
+	zone.Feasible = feasibleJoint * feasibleOthers
 	return zone, nil
+}
+
+func modelTerm(id string) bool {
+	return id == TermEnrichmentCap || id == TermStockpileCap || strings.HasPrefix(id, TermCentrifugesPrefix)
 }
 
 // candidate evaluates p against every red line.

@@ -1,0 +1,317 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/report"
+	"github.com/accordverify/accord/internal/state"
+	"github.com/accordverify/accord/internal/talks"
+)
+
+func newTalksCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "talks",
+		Short: "Mediated talks, offline: evaluate proposals against red lines, explore the zone of agreement",
+		Long: `talks works on a room file (format accord.talks.room/v1): the mediator's
+view of a room, with the issue space, the parties and every party's red
+lines. It evaluates proposals with the versioned model (breakout days at the
+most a proposal permits, with its band; significant quantities permitted;
+reductions from the verified state), answers feasibility as each recipient
+would see it, explores the zone of agreement, and prints and verifies the
+commitments of red lines.
+
+These commands are for preparing and studying a room on one machine. The
+multi-party room, where each party reads only its own red lines and
+feasibility answers through the server, is not built yet.`,
+	}
+	cmd.AddCommand(newTalksEvaluateCmd(), newTalksZoneCmd(), newTalksCommitCmd())
+	return cmd
+}
+
+// talksFlags are the flags every talks command shares.
+type talksFlags struct {
+	room, asOf string
+	asJSON     bool
+}
+
+func (f *talksFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.room, "room", "", "the room file (required)")
+	cmd.Flags().StringVar(&f.asOf, "baseline", "2025-02-08", "the date of the verified state reductions are counted from")
+	cmd.Flags().BoolVar(&f.asJSON, "json", false, "print JSON")
+}
+
+func (f *talksFlags) load() (*talks.Spec, *talks.Room, error) {
+	if f.room == "" {
+		return nil, nil, usageError{errors.New("--room FILE is required")}
+	}
+	b, err := os.ReadFile(f.room)
+	if err != nil {
+		return nil, nil, err
+	}
+	spec, room, err := talks.ParseSpec(b)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", f.room, err)
+	}
+	date, err := dateFlag("baseline", f.asOf)
+	if err != nil {
+		return nil, nil, err
+	}
+	room.Model = talks.Model{Baseline: state.At(factsOf(dataset.Embedded()), date), Convention: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed}
+	return spec, room, nil
+}
+
+// parseSets reads --set TERM=VALUE into a package.
+func parseSets(sets []string) (talks.Package, error) {
+	p := talks.Package{}
+	for _, s := range sets {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok || k == "" {
+			return nil, usageError{fmt.Errorf("--set %q: want TERM=VALUE", s)}
+		}
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			p[k] = talks.Num(f)
+		} else if strings.Contains(v, ",") {
+			p[k] = talks.Value{Order: strings.Split(v, ",")}
+		} else {
+			p[k] = talks.Value{Text: v}
+		}
+	}
+	return p, nil
+}
+
+func newTalksEvaluateCmd() *cobra.Command {
+	var (
+		f        talksFlags
+		proposal string
+		sets     []string
+	)
+	cmd := &cobra.Command{
+		Use:   "evaluate --room FILE (--proposal NAME | --set TERM=VALUE ...)",
+		Short: "A proposal's metrics and the feasibility answer each recipient would get",
+		Example: `  accord talks evaluate --room examples/talks/muscat-2025.yaml --proposal jcpoa-limits
+  accord talks evaluate --room examples/talks/muscat-2025.yaml --proposal leaner --set stockpile_cap_kg_u=0 --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			spec, room, err := f.load()
+			if err != nil {
+				return err
+			}
+			values := talks.Package{}
+			if proposal != "" {
+				p, ok := spec.Proposals[proposal]
+				if !ok {
+					return usageError{fmt.Errorf("--proposal: no proposal %q in the room file", proposal)}
+				}
+				for k, v := range p {
+					values[k] = v
+				}
+			}
+			extra, err := parseSets(sets)
+			if err != nil {
+				return err
+			}
+			for k, v := range extra {
+				values[k] = v
+			}
+			p, err := room.Propose(room.Mediator, room.Mediator, values, true)
+			if err != nil {
+				return err
+			}
+			ev, err := room.Model.Evaluate(p.Values)
+			if err != nil {
+				return err
+			}
+			now := time.Now()
+			var reports []*talks.Report
+			for _, who := range append([]string{room.Mediator}, partyIDs(room)...) {
+				r, err := room.Feasibility(who, p.ID, now)
+				if err != nil {
+					return err
+				}
+				reports = append(reports, r)
+			}
+			if f.asJSON {
+				return writeJSON(cmd.OutOrStdout(), map[string]any{"room": room.ID, "values": p.Values, "evaluation": ev, "reports": reports})
+			}
+			return renderEvaluation(cmd.OutOrStdout(), room, ev, reports)
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&proposal, "proposal", "", "a proposal of the room file, by name")
+	cmd.Flags().StringArrayVar(&sets, "set", nil, "TERM=VALUE: set or override a term (a number, a word, or phases separated by commas)")
+	return cmd
+}
+
+func partyIDs(r *talks.Room) []string {
+	var out []string
+	for _, d := range r.Parties {
+		out = append(out, d.Party)
+	}
+	return out
+}
+
+func renderEvaluation(w io.Writer, room *talks.Room, ev *talks.Evaluation, reports []*talks.Report) error {
+	fmt.Fprintf(w, "%s: model %s\n", room.Title, ev.Model)
+	for _, m := range []string{talks.MetricBreakoutDays, talks.MetricBreakoutP10, talks.MetricBreakoutP90, talks.MetricSQPermitted, talks.MetricReductionKgU, talks.MetricCentrifugesOut} {
+		if v, ok := ev.Metrics[m]; ok {
+			fmt.Fprintf(w, "  %-22s %s %s\n", m, report.Num(v, 2), talks.MetricUnits[m])
+		}
+	}
+	fmt.Fprintln(w, "Feasibility, as each recipient would see it:")
+	yes := map[bool]string{true: "yes", false: "no"}
+	for _, r := range reports {
+		switch {
+		case r.OwnMet != nil:
+			fmt.Fprintf(w, "  %-8s meets its own red lines: %s\n", r.Recipient, yes[*r.OwnMet])
+		case r.AllMet != nil:
+			line := fmt.Sprintf("  %-8s meets every red line: %s", r.Recipient, yes[*r.AllMet])
+			var failing []string
+			for _, p := range sortedParties(r.Failing) {
+				for _, c := range r.Failing[p] {
+					failing = append(failing, p+": "+c.String())
+				}
+			}
+			if len(failing) > 0 {
+				line += " (failing: " + strings.Join(failing, "; ") + ")"
+			}
+			fmt.Fprintln(w, line)
+		}
+	}
+	return nil
+}
+
+func sortedParties(m map[string][]talks.Constraint) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func newTalksZoneCmd() *cobra.Command {
+	var (
+		f    talksFlags
+		sets []string
+	)
+	cmd := &cobra.Command{
+		Use:   "zone --room FILE [--set TERM=VALUE ...]",
+		Short: "Search the issue space for packages that meet every red line (the mediator's explorer)",
+		Example: `  accord talks zone --room examples/talks/muscat-2025.yaml --set relief=iaea-verification,un-relief,us-relief
+  accord talks zone --room examples/talks/muscat-2025-no-zone.yaml --set relief=iaea-verification,un-relief,us-relief`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, room, err := f.load()
+			if err != nil {
+				return err
+			}
+			fixed, err := parseSets(sets)
+			if err != nil {
+				return err
+			}
+			z, err := room.ExploreZone(room.Mediator, fixed)
+			if err != nil {
+				return err
+			}
+			if f.asJSON {
+				return writeJSON(cmd.OutOrStdout(), z)
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "%s: %s packages in the grid, %s meet every red line\n", room.Title, report.Num(float64(z.Evaluated), 0), report.Num(float64(z.Feasible), 0))
+			if z.Best == nil {
+				fmt.Fprintln(w, "No zone of agreement: no package of the issue space meets every party's red lines.")
+				return nil
+			}
+			fmt.Fprintf(w, "The package farthest from every red line (smallest margin %s of each term's range or metric's threshold):\n", report.Num(z.Best.MinMargin, 3))
+			for _, id := range sortedTerms(z.Best.Values) {
+				v := z.Best.Values[id]
+				switch {
+				case v.Number != nil:
+					fmt.Fprintf(w, "  %-20s %s\n", id, report.Num(*v.Number, 2))
+				case v.Order != nil:
+					fmt.Fprintf(w, "  %-20s %s\n", id, strings.Join(v.Order, " -> "))
+				default:
+					fmt.Fprintf(w, "  %-20s %s\n", id, v.Text)
+				}
+			}
+			fmt.Fprintf(w, "  breakout %s days (deterministic), %s SQ permitted\n", report.Num(z.Best.Metrics[talks.MetricBreakoutDays], 0), report.Num(z.Best.Metrics[talks.MetricSQPermitted], 3))
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringArrayVar(&sets, "set", nil, "TERM=VALUE: fix a term (schedules must be fixed)")
+	return cmd
+}
+
+func sortedTerms(p talks.Package) []string {
+	var out []string
+	for k := range p {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func newTalksCommitCmd() *cobra.Command {
+	var (
+		f                 talksFlags
+		party, commitment string
+	)
+	cmd := &cobra.Command{
+		Use:   "commit --room FILE --party ID [--verify HEX]",
+		Short: "Print a party's red lines with their salt and commitment, or verify revealed red lines against a commitment",
+		Long: `commit prints the red lines of a party in the room file, with the salt (a
+fresh one when the file gives none) and the commitment: the SHA-256 that goes
+into the evidence log as a talks_commitment record. Keep the printed red
+lines and salt private. With --verify HEX it checks that the red lines in the
+file (salt included) are the ones committed to: exit status 1 when not.`,
+		Example: `  accord talks commit --room examples/talks/muscat-2025.yaml --party us --json > us-red-lines.json`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, room, err := f.load()
+			if err != nil {
+				return err
+			}
+			if party == "" {
+				return usageError{errors.New("--party is required")}
+			}
+			rl, err := room.RedLinesOf(room.Mediator, party)
+			if err != nil {
+				return err
+			}
+			c := rl.Commitment()
+			if commitment != "" {
+				if !talks.VerifyReveal(rl, strings.ToLower(commitment)) {
+					return fmt.Errorf("the red lines of %s in %s do not match the commitment %s", party, f.room, commitment)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "the red lines of %s match the commitment %s\n", party, commitment)
+				return nil
+			}
+			if f.asJSON {
+				return writeJSON(cmd.OutOrStdout(), map[string]any{"red_lines": rl, "commitment": c})
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s's red lines in %s:\n", party, room.ID)
+			for _, con := range rl.Constraints {
+				fmt.Fprintf(cmd.OutOrStdout(), "  %s\n", con)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "salt %s\ncommitment %s\n", rl.Salt, c)
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&party, "party", "", "the party")
+	cmd.Flags().StringVar(&commitment, "verify", "", "a commitment (hex) to verify the red lines against")
+	return cmd
+}

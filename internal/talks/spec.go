@@ -1,0 +1,97 @@
+package talks
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// SpecFormat identifies a room file.
+const SpecFormat = "accord.talks.room/v1"
+
+// Spec is a room file: a room as its mediator (or an analyst) sets it up,
+// every party's red lines included. A room file is therefore the
+// mediator's view: it is for preparing and studying a room offline, not
+// for handing to a party.
+type Spec struct {
+	Format   string       `yaml:"format"`
+	ID       string       `yaml:"id"`
+	Title    string       `yaml:"title"`
+	Note     string       `yaml:"note,omitempty"`
+	Mediator string       `yaml:"mediator"`
+	Parties  []Delegation `yaml:"parties"`
+	Policy   Policy       `yaml:"policy"`
+	Budget   int          `yaml:"budget_per_round"`
+	Space    Space        `yaml:"space"`
+	RedLines []RedLines   `yaml:"red_lines"`
+	// Proposals are packages to evaluate, by name.
+	Proposals map[string]Package `yaml:"proposals,omitempty"`
+}
+
+// ParseSpec reads a room file (YAML; unknown fields are errors) and builds
+// the room, submitting each party's red lines. Red lines without a salt
+// get a fresh one.
+func ParseSpec(data []byte) (*Spec, *Room, error) {
+	var s Spec
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&s); err != nil && !errors.Is(err, io.EOF) {
+		return nil, nil, fmt.Errorf("room file: %v", err)
+	}
+	if s.Format != SpecFormat {
+		return nil, nil, fieldErr("format", "must be %s, got %q", SpecFormat, s.Format)
+	}
+	r, err := NewRoom(s.ID, s.Title, s.Mediator, s.Parties, s.Space, s.Policy, s.Budget)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range s.RedLines {
+		rl := &s.RedLines[i]
+		if rl.Room == "" {
+			rl.Room = s.ID
+		}
+		if rl.Salt == "" {
+			rl.Salt = NewSalt()
+		}
+		if _, err := r.SubmitRedLines(rl.Party, *rl); err != nil {
+			var fe *FieldError
+			if errors.As(err, &fe) {
+				return nil, nil, fieldErr(fmt.Sprintf("red_lines[%d].%s", i, fe.Field), "%s", fe.Rule)
+			}
+			return nil, nil, fmt.Errorf("red_lines[%d]: %w", i, err)
+		}
+	}
+	for _, name := range sortedKeys(s.Proposals) {
+		if err := r.Space.Check(s.Proposals[name]); err != nil {
+			var fe *FieldError
+			if errors.As(err, &fe) {
+				return nil, nil, fieldErr("proposals."+name+"."+fe.Field, "%s", fe.Rule)
+			}
+			return nil, nil, err
+		}
+	}
+	return &s, r, nil
+}
+
+// UnmarshalYAML reads a value: a number, a word (option, yes, no), or a
+// list of phases.
+func (v *Value) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		var f float64
+		if n.Tag == "!!int" || n.Tag == "!!float" {
+			if err := n.Decode(&f); err != nil {
+				return err
+			}
+			v.Number = &f
+			return nil
+		}
+		return n.Decode(&v.Text)
+	case yaml.SequenceNode:
+		return n.Decode(&v.Order)
+	}
+	return fmt.Errorf("line %d: a value is a number, a word or a list of phases", n.Line)
+}
