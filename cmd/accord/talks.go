@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -178,7 +179,7 @@ func renderEvaluation(w io.Writer, room *talks.Room, ev *talks.Evaluation, repor
 		case r.AllMet != nil:
 			line := fmt.Sprintf("  %-8s meets every red line: %s", r.Recipient, yes[*r.AllMet])
 			var failing []string
-			for _, p := range sortedParties(r.Failing) {
+			for _, p := range slices.Sorted(maps.Keys(r.Failing)) {
 				for _, c := range r.Failing[p] {
 					failing = append(failing, p+": "+c.String())
 				}
@@ -190,15 +191,6 @@ func renderEvaluation(w io.Writer, room *talks.Room, ev *talks.Evaluation, repor
 		}
 	}
 	return nil
-}
-
-func sortedParties(m map[string][]talks.Constraint) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 func newTalksZoneCmd() *cobra.Command {
@@ -235,7 +227,7 @@ func newTalksZoneCmd() *cobra.Command {
 				return nil
 			}
 			fmt.Fprintf(w, "The package farthest from every red line (smallest margin %s of each term's range or metric's threshold):\n", report.Num(z.Best.MinMargin, 3))
-			for _, id := range sortedTerms(z.Best.Values) {
+			for _, id := range slices.Sorted(maps.Keys(z.Best.Values)) {
 				v := z.Best.Values[id]
 				switch {
 				case v.Number != nil:
@@ -253,15 +245,6 @@ func newTalksZoneCmd() *cobra.Command {
 	f.register(cmd)
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "TERM=VALUE: fix a term (schedules must be fixed)")
 	return cmd
-}
-
-func sortedTerms(p talks.Package) []string {
-	var out []string
-	for k := range p {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 func newTalksCommitCmd() *cobra.Command {

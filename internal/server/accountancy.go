@@ -122,12 +122,7 @@ type knowledgeInterval struct {
 // knowledgePage shows each stream's knowledge over time from the
 // continuity-of-knowledge facts, and the findings it makes unknown.
 func (s *Server) knowledgePage(w http.ResponseWriter, r *http.Request) {
-	facts, err := s.facts(r.Context())
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	date, err := dateOrToday(r)
+	facts, date, err := s.factsAndDate(r)
 	if err != nil {
 		s.pageError(w, r, err)
 		return

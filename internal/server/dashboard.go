@@ -715,13 +715,19 @@ func strip(periods []compliance.Period, from, to calendar.Date) []segment {
 	return out
 }
 
-func (s *Server) agreementPage(w http.ResponseWriter, r *http.Request) {
+// factsAndDate reads what the agreement and knowledge pages share: the
+// facts and the optional date (default today).
+func (s *Server) factsAndDate(r *http.Request) ([]state.Fact, calendar.Date, error) {
 	facts, err := s.facts(r.Context())
 	if err != nil {
-		s.pageError(w, r, err)
-		return
+		return nil, calendar.Date{}, err
 	}
 	date, err := dateOrToday(r)
+	return facts, date, err
+}
+
+func (s *Server) agreementPage(w http.ResponseWriter, r *http.Request) {
+	facts, date, err := s.factsAndDate(r)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
