@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -213,6 +214,32 @@ func TestRebuildEqualsOriginal(t *testing.T) {
 		after, _ := s.All(ctx)
 		if !reflect.DeepEqual(before, after) || len(after) != 7 {
 			t.Errorf("rebuilt index differs:\n%v\n%v", before, after)
+		}
+	})
+}
+
+// Talks rooms are saved, replaced and loaded, on both dialects.
+func TestTalksRooms(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		ctx := context.Background()
+		if _, err := s.LoadRoom(ctx, "muscat"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("missing room: %v", err)
+		}
+		for _, state := range []string{`{"round":1}`, `{"round":2}`} {
+			if err := s.SaveRoom(ctx, "muscat", []byte(state)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.SaveRoom(ctx, "rome", []byte(`{}`)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.LoadRoom(ctx, "muscat")
+		if err != nil || string(got) != `{"round":2}` {
+			t.Errorf("load: %s %v", got, err)
+		}
+		if ids, err := s.RoomIDs(ctx); err != nil || len(ids) != 2 || ids[0] != "muscat" {
+			t.Errorf("ids %v %v", ids, err)
 		}
 	})
 }

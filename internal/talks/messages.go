@@ -211,24 +211,34 @@ func (r *Room) DraftText(by string, clauses []Clause, values Package) (Text, err
 // text: the signed note must be the party's and say ConfirmText. Every
 // clause must be agreed.
 func (r *Room) Confirm(sigs Signatures, version int, signed []byte) (party string, err error) {
-	if version < 1 || version > len(r.Texts) {
-		return "", fieldErr("version", "no version %d of the text", version)
-	}
-	t := r.Texts[version-1]
-	for _, c := range t.Clauses {
-		if c.Status != Agreed {
-			return "", fieldErr("version", "clause %s is %s: only a text whose every clause is agreed can be confirmed", c.ID, c.Status)
-		}
+	t, err := r.confirmable(version)
+	if err != nil {
+		return "", err
 	}
 	party, text, err := sigs.Open(signed)
 	if err != nil {
 		return "", fieldErr("signature", "%v", err)
 	}
-	if !r.isParty(party) {
-		return "", fmt.Errorf("%w: %s is not a party of the room", ErrForbidden, party)
-	}
 	if want := ConfirmText(r.ID, version, t.Hash()); text != want {
 		return "", fieldErr("signature", "the signed text must be %q", want)
+	}
+	return party, r.ConfirmHash(party, version, t.Hash(), signed)
+}
+
+// ConfirmHash records a party's confirmation of a version whose hash it
+// signed, when the signature has been checked elsewhere (the evidence log
+// checks a talks_commitment record's author and signature); evidence is
+// the signed bytes.
+func (r *Room) ConfirmHash(party string, version int, hash string, evidence []byte) error {
+	t, err := r.confirmable(version)
+	if err != nil {
+		return err
+	}
+	if !r.isParty(party) {
+		return fmt.Errorf("%w: %s is not a party of the room", ErrForbidden, party)
+	}
+	if hash != t.Hash() {
+		return fieldErr("sha256", "is not the hash of version %d of the text (%s)", version, t.Hash())
 	}
 	if r.Confirmations == nil {
 		r.Confirmations = map[int]map[string][]byte{}
@@ -236,8 +246,21 @@ func (r *Room) Confirm(sigs Signatures, version int, signed []byte) (party strin
 	if r.Confirmations[version] == nil {
 		r.Confirmations[version] = map[string][]byte{}
 	}
-	r.Confirmations[version][party] = signed
-	return party, nil
+	r.Confirmations[version][party] = evidence
+	return nil
+}
+
+func (r *Room) confirmable(version int) (Text, error) {
+	if version < 1 || version > len(r.Texts) {
+		return Text{}, fieldErr("version", "no version %d of the text", version)
+	}
+	t := r.Texts[version-1]
+	for _, c := range t.Clauses {
+		if c.Status != Agreed {
+			return Text{}, fieldErr("version", "clause %s is %s: only a text whose every clause is agreed can be confirmed", c.ID, c.Status)
+		}
+	}
+	return t, nil
 }
 
 // Final returns the version every party has confirmed, if any.

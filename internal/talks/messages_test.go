@@ -3,6 +3,7 @@ package talks_test
 import (
 	"crypto/rand"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,5 +118,54 @@ func TestConfirmFinalText(t *testing.T) {
 	}
 	if f, ok := r.Final(); !ok || f.Version != final.Version || f.Hash() != final.Hash() {
 		t.Errorf("final %+v %v", f, ok)
+	}
+}
+
+// A room survives a snapshot: red lines (still matching their
+// commitments), proposals with their hidden origin, the ledger, messages,
+// texts and confirmations; a snapshot whose red lines were moved is refused.
+func TestSnapshotRoundTrip(t *testing.T) {
+	r := room(t, talks.Standard)
+	submitBoth(t, r, redLines("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 180}),
+		redLines("iran", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: ">=", Value: 3.67}))
+	p, _ := r.Propose("oman", "iran", jcpoaLike(), true)
+	at := time.Date(2025, 4, 12, 10, 0, 0, 0, time.UTC)
+	if _, err := r.Feasibility("us", p.ID, at); err != nil {
+		t.Fatal(err)
+	}
+	q, _ := r.Send("iran", talks.KindQuestion, "q", "", at)
+	if _, err := r.Relay("oman", q.ID, "", []string{"us"}, true, at); err != nil {
+		t.Fatal(err)
+	}
+	b, err := r.MarshalSnapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := talks.Restore(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b2, _ := back.MarshalSnapshot()
+	if string(b) != string(b2) {
+		t.Errorf("the snapshot changed on the round trip:\n%s\n%s", b, b2)
+	}
+	if v, _ := back.ViewFor("us"); v.Proposals[0].Origin != "" || v.Proposals[0].Attribution != "oman" || len(v.RedLines) != 1 {
+		t.Errorf("the US view after restore: %+v", v)
+	}
+	if v, _ := back.ViewFor("oman"); v.Proposals[0].Origin != "iran" || len(v.RedLines) != 2 {
+		t.Errorf("the mediator's view after restore: %+v", v)
+	}
+	if _, err := back.Feasibility("us", p.ID, at); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(back.Ledger); n != 2 {
+		t.Errorf("ledger %d after restore and one more query, want 2", n)
+	}
+	moved := strings.Replace(string(b), `"value":180`, `"value":100`, 1)
+	if _, err := talks.Restore([]byte(moved)); err == nil || !strings.Contains(err.Error(), "do not match their commitment") {
+		t.Errorf("moved red lines restored: %v", err)
+	}
+	if _, err := back.ViewFor("mallory"); !errors.Is(err, talks.ErrForbidden) {
+		t.Errorf("a stranger viewed the room: %v", err)
 	}
 }

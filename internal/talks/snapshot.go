@@ -1,0 +1,150 @@
+package talks
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+)
+
+// Snapshot is a room's whole state, private parts included (red lines,
+// who proposed what, the query ledger): what the server keeps. It is
+// never sent to a party; View is.
+type Snapshot struct {
+	ID            string                    `json:"id"`
+	Title         string                    `json:"title"`
+	Mediator      string                    `json:"mediator"`
+	Parties       []Delegation              `json:"parties"`
+	Tracks        []string                  `json:"tracks"`
+	Space         Space                     `json:"space"`
+	Policy        Policy                    `json:"policy"`
+	Budget        int                       `json:"budget_per_round"`
+	Round         int                       `json:"round"`
+	RedLines      map[string]RedLines       `json:"red_lines"`
+	Commitments   map[string]string         `json:"commitments"`
+	Proposals     []snapshotProposal        `json:"proposals"`
+	Ledger        []Query                   `json:"ledger"`
+	Messages      []snapshotMessage         `json:"messages"`
+	Texts         []Text                    `json:"texts"`
+	Confirmations map[int]map[string][]byte `json:"confirmations"`
+}
+
+type snapshotProposal struct {
+	Proposal
+	Origin string `json:"origin"`
+}
+
+type snapshotMessage struct {
+	Message
+	Origin string `json:"origin"`
+}
+
+// Snapshot returns the room's whole state.
+func (r *Room) Snapshot() Snapshot {
+	s := Snapshot{ID: r.ID, Title: r.Title, Mediator: r.Mediator, Parties: r.Parties, Tracks: r.Tracks, Space: r.Space, Policy: r.Policy,
+		Budget: r.Budget, Round: r.Round, RedLines: r.redLines, Commitments: r.Commitments, Ledger: r.Ledger, Texts: r.Texts, Confirmations: r.Confirmations}
+	for _, p := range r.Proposals {
+		s.Proposals = append(s.Proposals, snapshotProposal{p, p.Origin})
+	}
+	for _, m := range r.Messages {
+		s.Messages = append(s.Messages, snapshotMessage{m, m.origin})
+	}
+	return s
+}
+
+// MarshalSnapshot is the snapshot as JSON.
+func (r *Room) MarshalSnapshot() ([]byte, error) { return json.Marshal(r.Snapshot()) }
+
+// Restore rebuilds a room from a snapshot's JSON, checking it as a new
+// room is checked.
+func Restore(data []byte) (*Room, error) {
+	var s Snapshot
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("talks: room snapshot: %v", err)
+	}
+	r, err := NewRoom(s.ID, s.Title, s.Mediator, s.Parties, s.Space, s.Policy, s.Budget)
+	if err != nil {
+		return nil, fmt.Errorf("talks: room snapshot %s: %w", s.ID, err)
+	}
+	r.Tracks, r.Round, r.Ledger, r.Texts, r.Confirmations = s.Tracks, s.Round, s.Ledger, s.Texts, s.Confirmations
+	for party, rl := range s.RedLines {
+		if rl.Commitment() != s.Commitments[party] {
+			return nil, fmt.Errorf("talks: room snapshot %s: the red lines of %s do not match their commitment", s.ID, party)
+		}
+		r.redLines[party] = rl
+		r.Commitments[party] = s.Commitments[party]
+	}
+	for _, p := range s.Proposals {
+		p.Proposal.Origin = p.Origin
+		r.Proposals = append(r.Proposals, p.Proposal)
+	}
+	for _, m := range s.Messages {
+		m.Message.origin = m.Origin
+		r.Messages = append(r.Messages, m.Message)
+	}
+	return r, nil
+}
+
+// View is what a participant may see of the room: the space, the parties,
+// the round, the published commitments, the proposals as attributed (their
+// origin only to the mediator), the negotiating text and who confirmed it,
+// and the viewer's own red lines (every party's to the mediator).
+type View struct {
+	ID          string              `json:"id"`
+	Title       string              `json:"title"`
+	Mediator    string              `json:"mediator"`
+	Viewer      string              `json:"viewer"`
+	Parties     []Delegation        `json:"parties"`
+	Space       Space               `json:"space"`
+	Policy      Policy              `json:"policy"`
+	Budget      int                 `json:"budget_per_round"`
+	Round       int                 `json:"round"`
+	Commitments map[string]string   `json:"commitments"`
+	Proposals   []ProposalView      `json:"proposals"`
+	Texts       []Text              `json:"texts"`
+	Confirmed   map[int][]string    `json:"confirmed_by"`
+	RedLines    map[string]RedLines `json:"red_lines"`
+	Final       *Text               `json:"final,omitempty"`
+}
+
+// ProposalView is a proposal as a viewer sees it.
+type ProposalView struct {
+	Proposal
+	// Origin is shown to the mediator only.
+	Origin string `json:"origin,omitempty"`
+}
+
+// ViewFor returns viewer's view, or ErrForbidden for someone not in the
+// room.
+func (r *Room) ViewFor(viewer string) (*View, error) {
+	if viewer != r.Mediator && !r.isParty(viewer) {
+		return nil, fmt.Errorf("%w: %s is not in the room", ErrForbidden, viewer)
+	}
+	v := &View{ID: r.ID, Title: r.Title, Mediator: r.Mediator, Viewer: viewer, Parties: r.Parties, Space: r.Space, Policy: r.Policy,
+		Budget: r.Budget, Round: r.Round, Commitments: r.Commitments, Proposals: []ProposalView{}, Texts: r.Texts,
+		Confirmed: map[int][]string{}, RedLines: map[string]RedLines{}}
+	if v.Texts == nil {
+		v.Texts = []Text{}
+	}
+	for _, p := range r.Proposals {
+		pv := ProposalView{Proposal: p}
+		if viewer == r.Mediator {
+			pv.Origin = p.Origin
+		}
+		v.Proposals = append(v.Proposals, pv)
+	}
+	for version, by := range r.Confirmations {
+		for party := range by {
+			v.Confirmed[version] = append(v.Confirmed[version], party)
+		}
+		slices.Sort(v.Confirmed[version])
+	}
+	for party, rl := range r.redLines {
+		if viewer == party || viewer == r.Mediator {
+			v.RedLines[party] = rl
+		}
+	}
+	if t, ok := r.Final(); ok {
+		v.Final = &t
+	}
+	return v, nil
+}
