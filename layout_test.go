@@ -31,6 +31,7 @@ type rule struct {
 var rules = map[string]rule{
 	".":                        {},
 	"enrich":                   {}, // standard library only
+	"examples":                 {}, // embedded example files
 	"breakout":                 {internal: []string{"enrich"}, external: []string{"go.yaml.in/yaml/v3"}},
 	"internal/calendar":        {external: []string{"go.yaml.in/yaml/v3"}},
 	"internal/agreement":       {internal: []string{"enrich", "internal/calendar"}, external: []string{"go.yaml.in/yaml/v3"}},

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/accordverify/accord/examples"
 	"github.com/accordverify/accord/internal/accountancy"
+	"github.com/accordverify/accord/internal/talks"
 	"io"
 	"log/slog"
 	"net"
@@ -277,8 +279,12 @@ func startDemo(ctx context.Context, cfg demoConfig) (d *demo, err error) {
 		cancel()
 	}
 
+	if err := demoRooms(ctx, l, idx, signers); err != nil {
+		return nil, fmt.Errorf("the demo's talks rooms: %w", err)
+	}
+
 	srv := server.New(server.Config{Log: d.node, Index: d.node, LogDir: opts.Dir, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: cfg.log,
-		Auth: auth{idx, l}, Keys: auth{idx, l}, RatePerSecond: cfg.rate, Burst: int(2 * cfg.rate)})
+		Auth: auth{idx, l}, Keys: auth{idx, l}, Rooms: rooms{idx}, RatePerSecond: cfg.rate, Burst: int(2 * cfg.rate)})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return nil, fmt.Errorf("--addr %s: %w", cfg.addr, err)
@@ -383,4 +389,62 @@ func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// demoRooms opens the illustrative talks rooms, mediated by Oman: the
+// Muscat room with its illustrative red lines submitted by the US and
+// Iranian demo keys (their commitments signed and logged), the variant
+// without a zone of agreement, and a live room without red lines where
+// three users run a round. Rooms that exist are left as they are.
+func demoRooms(ctx context.Context, l *ledger.Log, idx *store.Store, signers map[string]note.Signer) error {
+	for _, r := range []struct {
+		file, id string
+		redLines bool
+	}{{"talks/muscat-2025.yaml", "muscat-2025", true}, {"talks/muscat-2025-no-zone.yaml", "muscat-2025-no-zone", true}, {"talks/muscat-2025.yaml", "muscat-2025-live", false}} {
+		if _, err := idx.LoadRoom(ctx, r.id); err == nil {
+			continue
+		}
+		b, err := examples.FS.ReadFile(r.file)
+		if err != nil {
+			return err
+		}
+		spec, _, err := talks.ParseSpec(b)
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.file, err)
+		}
+		room, err := talks.NewRoom(r.id, spec.Title, spec.Mediator, spec.Parties, spec.Space, spec.Policy, spec.Budget)
+		if err != nil {
+			return err
+		}
+		if r.id == "muscat-2025-live" {
+			room.Title += ", live: submit your red lines"
+		}
+		for _, rl := range spec.RedLines {
+			if !r.redLines {
+				break
+			}
+			rl.Room = r.id
+			commitment, err := room.SubmitRedLines(rl.Party, rl)
+			if err != nil {
+				return err
+			}
+			body, _ := json.Marshal(record.TalksCommitmentBody{Room: r.id, SHA256: commitment})
+			signed, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.TalksCommitment, ID: "redlines-" + r.id + "-" + rl.Party,
+				Author: rl.Party, Created: time.Now().UTC().Truncate(time.Second), Body: body}, signers[rl.Party])
+			if err != nil {
+				return err
+			}
+			if _, err := l.Append(ctx, signed); err != nil {
+				return err
+			}
+		}
+		state, err := room.MarshalSnapshot()
+		if err != nil {
+			return err
+		}
+		if err := idx.SaveRoom(ctx, r.id, state); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -192,6 +192,23 @@ func (n *node) Books(ctx context.Context) (*accountancy.Books, error) {
 	return b, addErr
 }
 
+// rooms adapts the store's talks rooms to the server.
+type rooms struct{ s *store.Store }
+
+func (r rooms) SaveRoom(ctx context.Context, id string, state []byte) error {
+	return r.s.SaveRoom(ctx, id, state)
+}
+
+func (r rooms) LoadRoom(ctx context.Context, id string) ([]byte, error) {
+	b, err := r.s.LoadRoom(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, server.ErrNotFound
+	}
+	return b, err
+}
+
+func (r rooms) RoomIDs(ctx context.Context) ([]string, error) { return r.s.RoomIDs(ctx) }
+
 var _ server.Log = (*node)(nil)
 var _ server.Index = (*node)(nil)
 
@@ -267,7 +284,7 @@ func newServeCmd() *cobra.Command {
 			n := &node{log: l, index: idx, wait: 5 * time.Second}
 			logger := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))
 			srv := server.New(server.Config{Log: n, Index: n, LogDir: lf.dir, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: logger,
-				Auth: auth{idx, l}, Keys: auth{idx, l}})
+				Auth: auth{idx, l}, Keys: auth{idx, l}, Rooms: rooms{idx}})
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return err

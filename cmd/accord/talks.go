@@ -33,11 +33,18 @@ reductions from the verified state), answers feasibility as each recipient
 would see it, explores the zone of agreement, and prints and verifies the
 commitments of red lines.
 
-These commands are for preparing and studying a room on one machine. The
-multi-party room, where each party reads only its own red lines and
-feasibility answers through the server, is not built yet.`,
+On a server (accord serve, accord demo), a room is shared: the mediator
+opens it (open), each party submits its own red lines with a signed
+commitment that goes into the evidence log (red-lines), the mediator puts
+proposals (propose), each participant asks for feasibility and learns what
+its role allows (feasibility), the mediator explores the zone (zone
+--server), records the negotiating text (text), and each party confirms it
+with its signature over the text's hash, logged (confirm). Every command
+that acts on a server takes --server, --key (your registered key) and
+--room (the room's id).`,
 	}
-	cmd.AddCommand(newTalksEvaluateCmd(), newTalksZoneCmd(), newTalksCommitCmd())
+	cmd.AddCommand(newTalksEvaluateCmd(), newTalksZoneCmd(), newTalksCommitCmd(),
+		newTalksOpenCmd(), newTalksRedLinesCmd(), newTalksShowCmd(), newTalksProposeCmd(), newTalksFeasibilityCmd(), newTalksTextCmd(), newTalksConfirmCmd())
 	return cmd
 }
 
@@ -195,33 +202,49 @@ func renderEvaluation(w io.Writer, room *talks.Room, ev *talks.Evaluation, repor
 
 func newTalksZoneCmd() *cobra.Command {
 	var (
-		f    talksFlags
-		sets []string
+		f      talksFlags
+		online clientFlags
+		sets   []string
 	)
 	cmd := &cobra.Command{
 		Use:   "zone --room FILE [--set TERM=VALUE ...]",
 		Short: "Search the issue space for packages that meet every red line (the mediator's explorer)",
 		Example: `  accord talks zone --room examples/talks/muscat-2025.yaml --set relief=iaea-verification,un-relief,us-relief
+  accord talks zone --server http://127.0.0.1:8080 --key oman.key --room muscat-2025 --set relief=iaea-verification,un-relief,us-relief
   accord talks zone --room examples/talks/muscat-2025-no-zone.yaml --set relief=iaea-verification,un-relief,us-relief`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, room, err := f.load()
-			if err != nil {
-				return err
-			}
 			fixed, err := parseSets(sets)
 			if err != nil {
 				return err
 			}
-			z, err := room.ExploreZone(room.Mediator, fixed)
-			if err != nil {
-				return err
+			title := f.room
+			var z *talks.Zone
+			if online.server != "" {
+				online.room = f.room
+				c, err := online.client()
+				if err != nil {
+					return err
+				}
+				z = &talks.Zone{}
+				if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/zone", map[string]any{"fixed": fixed}, z); err != nil {
+					return err
+				}
+			} else {
+				_, room, err := f.load()
+				if err != nil {
+					return err
+				}
+				title = room.Title
+				if z, err = room.ExploreZone(room.Mediator, fixed); err != nil {
+					return err
+				}
 			}
 			if f.asJSON {
 				return writeJSON(cmd.OutOrStdout(), z)
 			}
 			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "%s: %s packages in the grid, %s meet every red line\n", room.Title, report.Num(float64(z.Evaluated), 0), report.Num(float64(z.Feasible), 0))
+			fmt.Fprintf(w, "%s: %s packages in the grid, %s meet every red line\n", title, report.Num(float64(z.Evaluated), 0), report.Num(float64(z.Feasible), 0))
 			if z.Best == nil {
 				fmt.Fprintln(w, "No zone of agreement: no package of the issue space meets every party's red lines.")
 				return nil
@@ -244,6 +267,8 @@ func newTalksZoneCmd() *cobra.Command {
 	}
 	f.register(cmd)
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "TERM=VALUE: fix a term (schedules must be fixed)")
+	cmd.Flags().StringVar(&online.server, "server", "", "explore a room on this server (as its mediator); --room is then its id")
+	cmd.Flags().StringVar(&online.key, "key", "", "the mediator's private key file (with --server)")
 	return cmd
 }
 

@@ -196,6 +196,12 @@ func dateParam(r *http.Request, facts []state.Fact) (calendar.Date, error) {
 		}
 		return d, nil
 	}
+	return latestStock(facts), nil
+}
+
+// latestStock is the date of the latest reported stock, or today when
+// there is none.
+func latestStock(facts []state.Fact) calendar.Date {
 	var latest calendar.Date
 	for _, f := range facts {
 		if f.Metric == state.EnrichedUraniumKgU && f.Date.After(latest) {
@@ -203,9 +209,9 @@ func dateParam(r *http.Request, facts []state.Fact) (calendar.Date, error) {
 		}
 	}
 	if latest.IsZero() {
-		return calendar.Today(), nil
+		return calendar.Today()
 	}
-	return latest, nil
+	return latest
 }
 
 // dateOrToday reads the optional as_of of a page; the default is today.

@@ -138,6 +138,8 @@ type Config struct {
 	LogDir    string // served read-only under /log/ (tlog-tiles)
 	Agreement *agreement.Agreement
 	Dataset   *dataset.Dataset
+	// Rooms keeps the talks rooms; nil serves none.
+	Rooms Rooms
 	// Uncertainties are the measurement uncertainties of the balance
 	// pages (default: the labelled example table).
 	Uncertainties *accountancy.Table
@@ -155,10 +157,11 @@ type Config struct {
 
 // Server serves the API.
 type Server struct {
-	cfg     Config
-	mux     *http.ServeMux
-	limiter *limiter
-	dash    *dashboard
+	cfg       Config
+	mux       *http.ServeMux
+	limiter   *limiter
+	dash      *dashboard
+	roomLocks roomLocks
 }
 
 // New returns a server; routes are registered once.
@@ -219,6 +222,21 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/clock", s.clock},
 		{"GET /log/{path...}", s.logFiles},
 		{"GET /api/v1/charts/{name}", s.chartSVG},
+		// Mediated talks.
+		{"GET /api/v1/talks/rooms", s.listRooms},
+		{"POST /api/v1/talks/rooms", s.createRoom},
+		{"GET /api/v1/talks/rooms/{room}", s.talksRoute(false, s.getRoom)},
+		{"POST /api/v1/talks/rooms/{room}/red-lines", s.talksRoute(true, s.submitRedLines)},
+		{"GET /api/v1/talks/rooms/{room}/red-lines/{party}", s.talksRoute(false, s.getRedLines)},
+		{"POST /api/v1/talks/rooms/{room}/proposals", s.talksRoute(true, s.propose)},
+		{"POST /api/v1/talks/rooms/{room}/feasibility", s.talksRoute(true, s.feasibility)},
+		{"POST /api/v1/talks/rooms/{room}/zone", s.talksRoute(false, s.zone)},
+		{"POST /api/v1/talks/rooms/{room}/rounds", s.talksRoute(true, s.nextRound)},
+		{"POST /api/v1/talks/rooms/{room}/messages", s.talksRoute(true, s.postMessage)},
+		{"POST /api/v1/talks/rooms/{room}/messages/release", s.talksRoute(true, s.release)},
+		{"GET /api/v1/talks/rooms/{room}/messages", s.talksRoute(false, s.inbox)},
+		{"POST /api/v1/talks/rooms/{room}/texts", s.talksRoute(true, s.draftText)},
+		{"POST /api/v1/talks/rooms/{room}/texts/{version}/confirm", s.talksRoute(true, s.confirmText)},
 		// The dashboard.
 		{"GET /{$}", s.overviewPage},
 		{"GET /trends", s.trendsPage},

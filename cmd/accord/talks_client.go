@@ -1,0 +1,384 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"go.yaml.in/yaml/v3"
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/server"
+	"github.com/accordverify/accord/internal/talks"
+)
+
+// talksClient talks to a server's talks API as one key.
+type talksClient struct {
+	base   string
+	signer note.Signer
+	token  string
+}
+
+// clientFlags are the flags of the commands that act in a room on a
+// server.
+type clientFlags struct {
+	server, key, room string
+}
+
+func (f *clientFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.server, "server", envOr("ACCORD_SERVER", ""), "the server's base URL [$ACCORD_SERVER]")
+	cmd.Flags().StringVar(&f.key, "key", "", "your private key file (a key registered in the log)")
+	cmd.Flags().StringVar(&f.room, "room", "", "the room's id")
+}
+
+func (f *clientFlags) client() (*talksClient, error) {
+	if f.server == "" || f.key == "" || f.room == "" {
+		return nil, usageError{errors.New("--server, --key and --room are required")}
+	}
+	s, _, err := loadSigner(f.key)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := readToken(f.server, s)
+	if err != nil {
+		return nil, fmt.Errorf("a read token for %s: %w", s.Name(), err)
+	}
+	return &talksClient{base: strings.TrimSuffix(f.server, "/"), signer: s, token: tok}, nil
+}
+
+// do calls the API and decodes the answer into out; an API error comes
+// back as an error naming the field.
+func (c *talksClient) do(method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, c.base+path, body)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := (&http.Client{Timeout: 60 * time.Second}).Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		var e struct{ Error server.Error }
+		if json.Unmarshal(b, &e) == nil && e.Error.Message != "" {
+			if e.Error.Field != "" {
+				return fmt.Errorf("%s: %s (HTTP %d)", e.Error.Field, e.Error.Message, resp.StatusCode)
+			}
+			return fmt.Errorf("%s (HTTP %d)", e.Error.Message, resp.StatusCode)
+		}
+		return fmt.Errorf("HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(b))
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal(b, out)
+}
+
+// commit signs a talks_commitment record of hash by the key's party.
+func (c *talksClient) commit(room, hash, id string) (string, error) {
+	body, _ := json.Marshal(record.TalksCommitmentBody{Room: room, SHA256: hash})
+	signed, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.TalksCommitment, ID: id, Author: c.signer.Name(),
+		Created: time.Now().UTC().Truncate(time.Second), Body: body}, c.signer)
+	return string(signed), err
+}
+
+func printJSON(cmd *cobra.Command, v any) error { return writeJSON(cmd.OutOrStdout(), v) }
+
+func newTalksOpenCmd() *cobra.Command {
+	var f clientFlags
+	var file string
+	cmd := &cobra.Command{
+		Use:   "open --server URL --key MEDIATOR.key --file ROOM.yaml",
+		Short: "Open a room on the server as its mediator, from a room file (its red lines are not sent: each party submits its own)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			b, err := os.ReadFile(file)
+			if err != nil {
+				return err
+			}
+			spec, _, err := talks.ParseSpec(b)
+			if err != nil {
+				return fmt.Errorf("%s: %w", file, err)
+			}
+			f.room = spec.ID
+			c, err := f.client()
+			if err != nil {
+				return err
+			}
+			var view talks.View
+			err = c.do("POST", "/api/v1/talks/rooms", map[string]any{"id": spec.ID, "title": spec.Title, "parties": spec.Parties, "space": spec.Space,
+				"policy": spec.Policy, "budget_per_round": spec.Budget}, &view)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "room %s opened, mediated by %s, parties %s\n", view.ID, view.Mediator, strings.Join(partiesOf(view.Parties), ", "))
+			if len(spec.RedLines) > 0 {
+				fmt.Fprintf(cmd.ErrOrStderr(), "the red lines in %s were not sent: each party submits its own with accord talks red-lines\n", file)
+			}
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&file, "file", "", "the room file")
+	return cmd
+}
+
+func partiesOf(ds []talks.Delegation) []string {
+	var out []string
+	for _, d := range ds {
+		out = append(out, d.Party)
+	}
+	return out
+}
+
+func newTalksRedLinesCmd() *cobra.Command {
+	var f clientFlags
+	var file, out string
+	cmd := &cobra.Command{
+		Use:   "red-lines --server URL --key PARTY.key --room ID --file RED-LINES.yaml --out KEEP.json",
+		Short: "Submit your party's red lines: their commitment goes into the evidence log, signed by your key",
+		Long: `red-lines reads your constraints (YAML: constraints: [{subject, op, value or
+text}]), adds a fresh salt, signs a talks_commitment record of their
+commitment with your key, and submits both. The server keeps the red lines
+for you and the mediator only; the log keeps the commitment. Keep the file
+--out writes (your red lines with the salt): revealing it later proves they
+did not move (accord talks commit --verify).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if file == "" || out == "" {
+				return usageError{errors.New("--file and --out are required")}
+			}
+			c, err := f.client()
+			if err != nil {
+				return err
+			}
+			b, err := os.ReadFile(file)
+			if err != nil {
+				return err
+			}
+			var in struct {
+				Constraints []talks.Constraint `yaml:"constraints"`
+			}
+			dec := yaml.NewDecoder(bytes.NewReader(b))
+			dec.KnownFields(true)
+			if err := dec.Decode(&in); err != nil {
+				return fmt.Errorf("%s: %v", file, err)
+			}
+			rl := talks.RedLines{Room: f.room, Party: c.signer.Name(), Constraints: in.Constraints, Salt: talks.NewSalt()}
+			hash := rl.Commitment()
+			signed, err := c.commit(f.room, hash, "redlines-"+f.room+"-"+rl.Party)
+			if err != nil {
+				return err
+			}
+			keep, _ := json.MarshalIndent(map[string]any{"red_lines": rl, "commitment": hash}, "", "  ")
+			if err := writeNew(out, append(keep, '\n'), 0o600); err != nil {
+				return fmt.Errorf("--out: %w", err)
+			}
+			var resp struct {
+				Commitment string           `json:"commitment"`
+				Log        server.Submitted `json:"log"`
+			}
+			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/red-lines", map[string]any{"red_lines": rl, "commitment": signed}, &resp); err != nil {
+				_ = os.Remove(out)
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "red lines of %s submitted; commitment %s in the log at index %d; kept in %s\n", rl.Party, resp.Commitment, resp.Log.Index, out)
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&file, "file", "", "your constraints (YAML)")
+	cmd.Flags().StringVar(&out, "out", "", "where to keep your red lines with their salt (created 0600; must not exist)")
+	return cmd
+}
+
+func newTalksShowCmd() *cobra.Command {
+	var f clientFlags
+	cmd := &cobra.Command{
+		Use:   "show --server URL --key KEY --room ID",
+		Short: "Your view of a room on the server (JSON)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := f.client()
+			if err != nil {
+				return err
+			}
+			var v json.RawMessage
+			if err := c.do("GET", "/api/v1/talks/rooms/"+f.room, nil, &v); err != nil {
+				return err
+			}
+			return printJSON(cmd, v)
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+func newTalksProposeCmd() *cobra.Command {
+	var f clientFlags
+	var sets []string
+	var origin string
+	var mask bool
+	cmd := &cobra.Command{
+		Use:   "propose --server URL --key MEDIATOR.key --room ID --set TERM=VALUE ... [--origin PARTY] [--mask]",
+		Short: "Put a package to the room (the mediator), possibly relaying a party's proposal under the mediator's name",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := f.client()
+			if err != nil {
+				return err
+			}
+			values, err := parseSets(sets)
+			if err != nil {
+				return err
+			}
+			var p talks.Proposal
+			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/proposals", map[string]any{"origin": origin, "values": values, "attribute_to_mediator": mask}, &p); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "proposal %s, round %d, attributed to %s\n", p.ID, p.Round, p.Attribution)
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringArrayVar(&sets, "set", nil, "TERM=VALUE")
+	cmd.Flags().StringVar(&origin, "origin", "", "the party whose proposal this relays (default: the mediator)")
+	cmd.Flags().BoolVar(&mask, "mask", false, "attribute it to the mediator")
+	return cmd
+}
+
+func newTalksFeasibilityCmd() *cobra.Command {
+	var f clientFlags
+	var proposal string
+	cmd := &cobra.Command{
+		Use:   "feasibility --server URL --key KEY --room ID --proposal P",
+		Short: "Ask whether a proposal meets the red lines: you learn what your role allows (a party: its own), within your budget",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := f.client()
+			if err != nil {
+				return err
+			}
+			var rep talks.Report
+			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/feasibility", map[string]any{"proposal": proposal}, &rep); err != nil {
+				return err
+			}
+			return printJSON(cmd, rep)
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&proposal, "proposal", "", "the proposal's id")
+	return cmd
+}
+
+func newTalksTextCmd() *cobra.Command {
+	var f clientFlags
+	var file string
+	cmd := &cobra.Command{
+		Use:   "text --server URL --key MEDIATOR.key --room ID --file TEXT.yaml",
+		Short: "Record a version of the single negotiating text (the mediator): clauses with their status, and values",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := f.client()
+			if err != nil {
+				return err
+			}
+			b, err := os.ReadFile(file)
+			if err != nil {
+				return err
+			}
+			var in struct {
+				Clauses []talks.Clause `yaml:"clauses"`
+				Values  talks.Package  `yaml:"values"`
+			}
+			dec := yaml.NewDecoder(bytes.NewReader(b))
+			dec.KnownFields(true)
+			if err := dec.Decode(&in); err != nil {
+				return fmt.Errorf("%s: %v", file, err)
+			}
+			var resp struct {
+				Text   talks.Text `json:"text"`
+				SHA256 string     `json:"sha256"`
+			}
+			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/texts", in, &resp); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "text version %d, sha256 %s\n", resp.Text.Version, resp.SHA256)
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&file, "file", "", "the text (YAML: clauses [{id, text, status, terms}], values)")
+	return cmd
+}
+
+func newTalksConfirmCmd() *cobra.Command {
+	var f clientFlags
+	var version int
+	cmd := &cobra.Command{
+		Use:   "confirm --server URL --key PARTY.key --room ID --version N",
+		Short: "Confirm a version of the negotiating text: your signature over its hash goes into the evidence log",
+		Long: `confirm fetches the text, computes its hash here (it does not trust the
+server's), shows it, signs a talks_commitment record of the hash with your
+key and submits it.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := f.client()
+			if err != nil {
+				return err
+			}
+			var v talks.View
+			if err := c.do("GET", "/api/v1/talks/rooms/"+f.room, nil, &v); err != nil {
+				return err
+			}
+			if version < 1 || version > len(v.Texts) {
+				return usageError{fmt.Errorf("--version: the room has %d versions of the text", len(v.Texts))}
+			}
+			t := v.Texts[version-1]
+			hash := t.Hash()
+			for _, cl := range t.Clauses {
+				fmt.Fprintf(cmd.OutOrStdout(), "  [%s] %s: %s\n", cl.Status, cl.ID, cl.Text)
+			}
+			signed, err := c.commit(f.room, hash, "confirm-"+f.room+"-v"+strconv.Itoa(version)+"-"+c.signer.Name())
+			if err != nil {
+				return err
+			}
+			var resp struct {
+				Log   server.Submitted `json:"log"`
+				Final bool             `json:"final"`
+			}
+			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/texts/"+strconv.Itoa(version)+"/confirm", map[string]any{"commitment": signed}, &resp); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "version %d (sha256 %s) confirmed by %s, log index %d", version, hash, c.signer.Name(), resp.Log.Index)
+			if resp.Final {
+				fmt.Fprint(cmd.OutOrStdout(), "; every party has confirmed it: the text is final")
+			}
+			fmt.Fprintln(cmd.OutOrStdout())
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().IntVar(&version, "version", 0, "the text's version")
+	return cmd
+}

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/accordverify/accord/internal/ledger"
+	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/talks"
+)
+
+// A round of mediated talks in the demo by three command-line users: the
+// US and Iran submit red lines (commitments logged), Oman relays a
+// proposal under its own name, each party learns only whether it meets its
+// own red lines, Oman finds the zone of agreement, and both parties confirm
+// the final text with their signatures in the log; a revealed red line
+// verifies against its logged commitment.
+func TestTalksRoundInTheDemo(t *testing.T) {
+	dir := t.TempDir()
+	d, err := startDemo(context.Background(), demoConfig{dir: dir, addr: "127.0.0.1:0", out: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.close()
+	base := "http://" + d.addr
+	key := func(p string) string { return filepath.Join(dir, "keys", p+".key") }
+	work := t.TempDir()
+	write := func(name, s string) string {
+		p := filepath.Join(work, name)
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cli := func(args ...string) string {
+		t.Helper()
+		var out, errb strings.Builder
+		if code := run(args, nil, &out, &errb); code != 0 {
+			t.Fatalf("accord %s: exit %d\n%s%s", strings.Join(args, " "), code, out.String(), errb.String())
+		}
+		return out.String()
+	}
+	room := []string{"--server", base, "--room", "muscat-2025-live"}
+	as := func(party string, args ...string) []string {
+		return append(append(args, room...), "--key", key(party))
+	}
+
+	usRL := write("us.yaml", "constraints:\n  - {subject: breakout_days, op: \">=\", value: 365}\n")
+	iranRL := write("iran.yaml", "constraints:\n  - {subject: enrichment_cap_pct, op: \">=\", value: 3.67}\n")
+	cli(as("us", "talks", "red-lines", "--file", usRL, "--out", filepath.Join(work, "us-keep.json"))...)
+	cli(as("iran", "talks", "red-lines", "--file", iranRL, "--out", filepath.Join(work, "iran-keep.json"))...)
+
+	out := cli(as("oman", "talks", "propose", "--origin", "iran", "--mask", "--set", "enrichment_cap_pct=3.67", "--set", "stockpile_cap_kg_u=200",
+		"--set", "centrifuges_IR-1=3000", "--set", "centrifuges_IR-6=0", "--set", "duration_years=10", "--set", "additional_protocol=yes",
+		"--set", "relief=iaea-verification,un-relief,us-relief")...)
+	if !strings.Contains(out, "attributed to oman") {
+		t.Errorf("propose: %s", out)
+	}
+	for party, want := range map[string]string{"us": `"own_red_lines_met": true`, "iran": `"own_red_lines_met": true`, "oman": `"all_red_lines_met": true`} {
+		got := cli(as(party, "talks", "feasibility", "--proposal", "p1")...)
+		if !strings.Contains(got, want) || (party != "oman" && (strings.Contains(got, "all_red_lines_met") || strings.Contains(got, "failing"))) {
+			t.Errorf("%s's feasibility answer:\n%s", party, got)
+		}
+	}
+	if got := cli(as("oman", "talks", "zone", "--set", "relief=iaea-verification,un-relief,us-relief")...); !strings.Contains(got, "meet every red line") || strings.Contains(got, "No zone") {
+		t.Errorf("zone:\n%s", got)
+	}
+	// A party cannot read the other's red lines, nor explore the zone.
+	var errb strings.Builder
+	if code := run(as("us", "talks", "zone", "--set", "relief=iaea-verification,un-relief,us-relief"), nil, io.Discard, &errb); code == 0 || !strings.Contains(errb.String(), "mediator") {
+		t.Errorf("the US explored the zone: exit %d %s", code, errb.String())
+	}
+	var view talks.View
+	if err := json.Unmarshal([]byte(cli(as("us", "talks", "show")...)), &view); err != nil {
+		t.Fatal(err)
+	}
+	if _, iran := view.RedLines["iran"]; iran || len(view.RedLines) != 1 || view.Proposals[0].Origin != "" || view.Proposals[0].Attribution != "oman" {
+		t.Errorf("the US view: red lines %v, proposal %+v", view.RedLines, view.Proposals[0])
+	}
+
+	text := write("text.yaml", `clauses:
+  - {id: enrichment, text: "Enrichment up to 3.67 %", status: agreed, terms: [enrichment_cap_pct]}
+  - {id: verification, text: "The Additional Protocol applies", status: agreed, terms: [additional_protocol]}
+values:
+  enrichment_cap_pct: 3.67
+  additional_protocol: "yes"
+`)
+	cli(as("oman", "talks", "text", "--file", text)...)
+	cli(as("us", "talks", "confirm", "--version", "1")...)
+	if out := cli(as("iran", "talks", "confirm", "--version", "1")...); !strings.Contains(out, "the text is final") {
+		t.Errorf("confirm: %s", out)
+	}
+
+	// The log holds the parties' commitments and confirmations, signed by
+	// them, and passes the audit; the kept red lines verify against the
+	// logged commitment.
+	var commitments = map[string]string{}
+	logDir := filepath.Join(dir, "log")
+	res, err := ledger.Audit(context.Background(), ledger.FSFetcher{FS: os.DirFS(logDir)}, ledger.AuditOptions{Each: func(_ uint64, s *record.Signed) {
+		if s.Record.Kind == record.TalksCommitment {
+			b, _ := record.DecodeBody[record.TalksCommitmentBody](s.Record)
+			if b.Room == "muscat-2025-live" {
+				commitments[s.Record.ID] = b.SHA256
+			}
+		}
+	}})
+	if err != nil || res.Problem != nil {
+		t.Fatalf("audit: %v %v", err, res.Problem)
+	}
+	if len(commitments) != 4 {
+		t.Errorf("%d talks commitments of the live room in the log, want 4: %v", len(commitments), commitments)
+	}
+	keep, _ := os.ReadFile(filepath.Join(work, "us-keep.json"))
+	var kept struct {
+		RedLines   talks.RedLines `json:"red_lines"`
+		Commitment string         `json:"commitment"`
+	}
+	if err := json.Unmarshal(keep, &kept); err != nil {
+		t.Fatal(err)
+	}
+	if logged := commitments["redlines-muscat-2025-live-us"]; logged == "" || !talks.VerifyReveal(kept.RedLines, logged) {
+		t.Errorf("the US's kept red lines do not verify against the logged commitment %q", logged)
+	}
+	if st, _ := os.Stat(filepath.Join(work, "us-keep.json")); st.Mode().Perm() != 0o600 {
+		t.Errorf("the kept red lines are mode %o", st.Mode().Perm())
+	}
+}

@@ -1,0 +1,450 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/state"
+	"github.com/accordverify/accord/internal/talks"
+)
+
+// Rooms keeps the state of talks rooms (package store implements it).
+type Rooms interface {
+	SaveRoom(ctx context.Context, id string, state []byte) error
+	LoadRoom(ctx context.Context, id string) ([]byte, error)
+	RoomIDs(ctx context.Context) ([]string, error)
+}
+
+// roomLocks serialize the changes to each room.
+type roomLocks struct {
+	mu sync.Mutex
+	m  map[string]*sync.Mutex
+}
+
+func (l *roomLocks) lock(id string) func() {
+	l.mu.Lock()
+	if l.m == nil {
+		l.m = map[string]*sync.Mutex{}
+	}
+	m, ok := l.m[id]
+	if !ok {
+		m = &sync.Mutex{}
+		l.m[id] = m
+	}
+	l.mu.Unlock()
+	m.Lock()
+	return m.Unlock
+}
+
+// talksError maps the talks package's errors to API errors.
+func talksError(err error) error {
+	var fe *talks.FieldError
+	switch {
+	case errors.Is(err, talks.ErrForbidden):
+		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: err.Error()}
+	case errors.As(err, &fe):
+		return badRequest(fe.Field, "%s", fe.Rule)
+	}
+	return err
+}
+
+// participant is the caller's party; talks need a token.
+func participant(r *http.Request) (caller, error) {
+	c := callerOf(r)
+	if c.anonymous() {
+		return c, unauthorized("talks need a read token for your key (POST /api/v1/auth/challenge, then /api/v1/auth/token)")
+	}
+	return c, nil
+}
+
+// room loads a room for a change (or a read) under its lock; save writes it
+// back.
+func (s *Server) room(ctx context.Context, id string) (*talks.Room, func(), error) {
+	if s.cfg.Rooms == nil {
+		return nil, func() {}, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "this server keeps no talks rooms"}
+	}
+	unlock := s.roomLocks.lock(id)
+	b, err := s.cfg.Rooms.LoadRoom(ctx, id)
+	if err != nil {
+		unlock()
+		if errors.Is(err, ErrNotFound) {
+			return nil, func() {}, &Error{Status: http.StatusNotFound, Code: "not_found", Field: "room", Message: "no talks room " + strconv.Quote(id)}
+		}
+		return nil, func() {}, err
+	}
+	rm, err := talks.Restore(b)
+	if err != nil {
+		unlock()
+		return nil, func() {}, err
+	}
+	rm.Model, err = s.talksModel(ctx)
+	if err != nil {
+		unlock()
+		return nil, func() {}, err
+	}
+	return rm, unlock, nil
+}
+
+func (s *Server) saveRoom(ctx context.Context, rm *talks.Room) error {
+	b, err := rm.MarshalSnapshot()
+	if err != nil {
+		return err
+	}
+	return s.cfg.Rooms.SaveRoom(ctx, rm.ID, b)
+}
+
+// talksModel evaluates proposals against the latest verified state.
+func (s *Server) talksModel(ctx context.Context) (talks.Model, error) {
+	facts, err := s.facts(ctx)
+	if err != nil {
+		return talks.Model{}, err
+	}
+	var latest = state.At(facts, latestStock(facts))
+	return talks.Model{Baseline: latest, Convention: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed}, nil
+}
+
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badRequest("body", "%v", err)
+	}
+	return nil
+}
+
+// talksRoute wraps a room handler: the caller's token, the room under its
+// lock, the handler's answer, and the room saved when the handler changed
+// it.
+func (s *Server) talksRoute(change bool, h func(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, err := participant(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		rm, unlock, err := s.room(r.Context(), r.PathValue("room"))
+		defer unlock()
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v, status, err := h(w, r, c, rm)
+		if err != nil {
+			s.fail(w, r, talksError(err))
+			return
+		}
+		if change {
+			if err := s.saveRoom(r.Context(), rm); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		writeJSON(w, status, v)
+	}
+}
+
+type roomRequest struct {
+	ID      string             `json:"id"`
+	Title   string             `json:"title"`
+	Parties []talks.Delegation `json:"parties"`
+	Space   talks.Space        `json:"space"`
+	Policy  talks.Policy       `json:"policy"`
+	Budget  int                `json:"budget_per_round"`
+}
+
+// createRoom: a mediator opens a room it mediates.
+func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) {
+	c, err := participant(r)
+	if err == nil && c.Role != "mediator" {
+		err = &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "only a mediator's key opens a talks room"}
+	}
+	if err == nil && s.cfg.Rooms == nil {
+		err = &Error{Status: http.StatusNotFound, Code: "not_found", Message: "this server keeps no talks rooms"}
+	}
+	var req roomRequest
+	if err == nil {
+		err = decode(r, &req)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	unlock := s.roomLocks.lock(req.ID)
+	defer unlock()
+	if _, err := s.cfg.Rooms.LoadRoom(r.Context(), req.ID); err == nil {
+		s.fail(w, r, &Error{Status: http.StatusConflict, Code: "duplicate", Field: "id", Message: "a talks room " + strconv.Quote(req.ID) + " exists"})
+		return
+	}
+	rm, err := talks.NewRoom(req.ID, req.Title, c.Party, req.Parties, req.Space, req.Policy, req.Budget)
+	if err == nil {
+		err = s.saveRoom(r.Context(), rm)
+	}
+	if err != nil {
+		s.fail(w, r, talksError(err))
+		return
+	}
+	v, _ := rm.ViewFor(c.Party)
+	writeJSON(w, http.StatusCreated, v)
+}
+
+// listRooms lists the rooms the caller takes part in.
+func (s *Server) listRooms(w http.ResponseWriter, r *http.Request) {
+	c, err := participant(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := []map[string]string{}
+	if s.cfg.Rooms != nil {
+		ids, err := s.cfg.Rooms.RoomIDs(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, id := range ids {
+			b, err := s.cfg.Rooms.LoadRoom(r.Context(), id)
+			if err != nil {
+				continue
+			}
+			rm, err := talks.Restore(b)
+			if err != nil {
+				continue
+			}
+			if v, err := rm.ViewFor(c.Party); err == nil {
+				role := "party"
+				if v.Mediator == c.Party {
+					role = "mediator"
+				}
+				out = append(out, map[string]string{"id": v.ID, "title": v.Title, "role": role})
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"rooms": out})
+}
+
+// recordOf reads the record of a signed note without checking the
+// signature (the log checks it on submission).
+func recordOf(signed []byte) (*record.Record, error) {
+	i := bytes.Index(signed, []byte("\n\n"))
+	if i < 0 {
+		return nil, badRequest("commitment", "must be a signed record (a signed note)")
+	}
+	rec, err := record.Parse(signed[:i])
+	if err != nil {
+		return nil, badRequest("commitment", "%v", err)
+	}
+	return rec, nil
+}
+
+// logCommitment checks that a signed talks_commitment record is the
+// caller's, for this room and this hash, and submits it to the evidence
+// log, which checks its signature; it returns what the log answered.
+func (s *Server) logCommitment(ctx context.Context, c caller, roomID, hash string, signed string) (Submitted, error) {
+	rec, err := recordOf([]byte(signed))
+	if err != nil {
+		return Submitted{}, err
+	}
+	if rec.Kind != record.TalksCommitment || rec.Author != c.Party {
+		return Submitted{}, badRequest("commitment", "must be a talks_commitment record by %s", c.Party)
+	}
+	body, err := record.DecodeBody[record.TalksCommitmentBody](rec)
+	if err != nil {
+		return Submitted{}, badRequest("commitment", "%v", err)
+	}
+	if body.Room != roomID || body.SHA256 != hash {
+		return Submitted{}, badRequest("commitment", "must commit to room %s and sha256 %s", roomID, hash)
+	}
+	return s.cfg.Log.Submit(ctx, []byte(signed))
+}
+
+type redLinesRequest struct {
+	RedLines talks.RedLines `json:"red_lines"`
+	// Commitment is the party's signed talks_commitment record of the red
+	// lines' commitment, for the evidence log.
+	Commitment string `json:"commitment"`
+}
+
+func (s *Server) submitRedLines(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
+	var req redLinesRequest
+	if err := decode(r, &req); err != nil {
+		return nil, 0, err
+	}
+	// Check the red lines on a copy before anything reaches the log.
+	snap, err := rm.MarshalSnapshot()
+	if err != nil {
+		return nil, 0, err
+	}
+	trial, err := talks.Restore(snap)
+	if err != nil {
+		return nil, 0, err
+	}
+	commitment, err := trial.SubmitRedLines(c.Party, req.RedLines)
+	if err != nil {
+		return nil, 0, err
+	}
+	sub, err := s.logCommitment(r.Context(), c, rm.ID, commitment, req.Commitment)
+	if err != nil {
+		return nil, 0, err
+	}
+	if _, err := rm.SubmitRedLines(c.Party, req.RedLines); err != nil {
+		return nil, 0, err
+	}
+	return map[string]any{"commitment": commitment, "log": sub}, http.StatusCreated, nil
+}
+
+func (s *Server) getRoom(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
+	v, err := rm.ViewFor(c.Party)
+	return v, http.StatusOK, err
+}
+
+func (s *Server) getRedLines(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
+	rl, err := rm.RedLinesOf(c.Party, r.PathValue("party"))
+	return rl, http.StatusOK, err
+}
+
+type proposalRequest struct {
+	Origin              string        `json:"origin"`
+	Values              talks.Package `json:"values"`
+	AttributeToMediator bool          `json:"attribute_to_mediator"`
+}
+
+func (s *Server) propose(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
+	var req proposalRequest
+	if err := decode(r, &req); err != nil {
+		return nil, 0, err
+	}
+	if req.Origin == "" {
+		req.Origin = c.Party
+	}
+	p, err := rm.Propose(c.Party, req.Origin, req.Values, req.AttributeToMediator)
+	return p, http.StatusCreated, err
+}
+
+func (s *Server) feasibility(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
+	var req struct {
+		Proposal string `json:"proposal"`
+	}
+	if err := decode(r, &req); err != nil {
+		return nil, 0, err
+	}
+	rep, err := rm.Feasibility(c.Party, req.Proposal, time.Now().UTC())
+	return rep, http.StatusOK, err
+}
+
+func (s *Server) zone(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
+	var req struct {
+		Fixed talks.Package `json:"fixed"`
+	}
+	if err := decode(r, &req); err != nil {
+		return nil, 0, err
+	}
+	z, err := rm.ExploreZone(c.Party, req.Fixed)
+	return z, http.StatusOK, err
+}
+
+func (s *Server) nextRound(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
+	err := rm.NextRound(c.Party)
+	return map[string]int{"round": rm.Round}, http.StatusOK, err
+}
+
+type messageRequest struct {
+	Kind                string   `json:"kind"`
+	Body                string   `json:"body"`
+	Proposal            string   `json:"proposal,omitempty"`
+	RelayOf             string   `json:"relay_of,omitempty"`
+	To                  []string `json:"to,omitempty"`
+	AttributeToMediator bool     `json:"attribute_to_mediator,omitempty"`
+}
+
+// postMessage: a party writes to the mediator; the mediator relays.
+func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
+	var req messageRequest
+	if err := decode(r, &req); err != nil {
+		return nil, 0, err
+	}
+	now := time.Now().UTC()
+	if c.Party == rm.Mediator {
+		m, err := rm.Relay(c.Party, req.RelayOf, req.Body, req.To, req.AttributeToMediator, now)
+		return m, http.StatusCreated, err
+	}
+	m, err := rm.Send(c.Party, req.Kind, req.Body, req.Proposal, now)
+	return m, http.StatusCreated, err
+}
+
+func (s *Server) release(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
+	var req struct {
+		IDs []string `json:"ids"`
+	}
+	if err := decode(r, &req); err != nil {
+		return nil, 0, err
+	}
+	err := rm.Release(c.Party, req.IDs, time.Now().UTC())
+	return map[string]any{"released": req.IDs}, http.StatusOK, err
+}
+
+func (s *Server) inbox(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
+	in, err := rm.Inbox(c.Party)
+	if in == nil {
+		in = []talks.Message{}
+	}
+	return map[string]any{"messages": in}, http.StatusOK, err
+}
+
+func (s *Server) draftText(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
+	var req struct {
+		Clauses []talks.Clause `json:"clauses"`
+		Values  talks.Package  `json:"values"`
+	}
+	if err := decode(r, &req); err != nil {
+		return nil, 0, err
+	}
+	t, err := rm.DraftText(c.Party, req.Clauses, req.Values)
+	return map[string]any{"text": t, "sha256": t.Hash()}, http.StatusCreated, err
+}
+
+// confirmText: a party confirms a version of the text with a signed
+// talks_commitment record of its hash, which goes into the evidence log.
+func (s *Server) confirmText(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
+	version, err := strconv.Atoi(r.PathValue("version"))
+	if err != nil {
+		return nil, 0, badRequest("version", "must be a number, got %q", r.PathValue("version"))
+	}
+	var req struct {
+		Commitment string `json:"commitment"`
+	}
+	if err := decode(r, &req); err != nil {
+		return nil, 0, err
+	}
+	if version < 1 || version > len(rm.Texts) {
+		return nil, 0, badRequest("version", "no version %d of the text", version)
+	}
+	hash := rm.Texts[version-1].Hash()
+	// Check everything the room checks before the log receives anything.
+	snap, _ := rm.MarshalSnapshot()
+	trial, err := talks.Restore(snap)
+	if err == nil {
+		err = trial.ConfirmHash(c.Party, version, hash, nil)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	sub, err := s.logCommitment(r.Context(), c, rm.ID, hash, req.Commitment)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := rm.ConfirmHash(c.Party, version, hash, []byte(req.Commitment)); err != nil {
+		return nil, 0, err
+	}
+	_, final := rm.Final()
+	return map[string]any{"version": version, "sha256": hash, "log": sub, "final": final}, http.StatusOK, nil
+}

@@ -1,0 +1,241 @@
+package server_test
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/server"
+	"github.com/accordverify/accord/internal/talks"
+)
+
+// call makes an API request as role (tokens by role; "" is anonymous) and
+// decodes the answer.
+func call(t *testing.T, s *server.Server, tokens map[string]string, role, method, url string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd *strings.Reader
+	if body == nil {
+		rd = strings.NewReader("")
+	} else {
+		b, _ := json.Marshal(body)
+		rd = strings.NewReader(string(b))
+	}
+	req := httptest.NewRequest(method, url, rd)
+	if role != "" {
+		req.Header.Set("Authorization", "Bearer "+tokens[role])
+	}
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	var m map[string]any
+	_ = json.Unmarshal(rec.Body.Bytes(), &m)
+	return rec.Code, m
+}
+
+// commitment signs a talks_commitment record of hash as party (the test
+// backend's log does not check signatures; the ledger's tests do).
+func commitment(t *testing.T, party, room, hash string) string {
+	t.Helper()
+	skey, _, _ := note.GenerateKey(rand.Reader, party)
+	signer, _ := note.NewSigner(skey)
+	body, _ := json.Marshal(record.TalksCommitmentBody{Room: room, SHA256: hash})
+	signed, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.TalksCommitment, ID: fmt.Sprintf("c-%s-%s", party, hash[:8]), Author: party,
+		Created: time.Date(2025, 4, 12, 0, 0, 0, 0, time.UTC), Body: body}, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(signed)
+}
+
+func testRoom() map[string]any {
+	return map[string]any{"id": "muscat", "title": "Indirect talks (test)", "policy": "standard", "budget_per_round": 2,
+		"parties": []talks.Delegation{{Party: "us", Name: "US"}, {Party: "iran", Name: "Iran"}},
+		"space": talks.Space{Version: 1, Terms: []talks.Term{
+			{ID: talks.TermEnrichmentCap, Kind: talks.Numeric, Unit: "%", Min: 0, Max: 20, Step: 1},
+			{ID: talks.TermStockpileCap, Kind: talks.Numeric, Unit: "kg U", Min: 0, Max: 1000, Step: 100},
+			{ID: "centrifuges_IR-1", Kind: talks.Numeric, Unit: "machines", Min: 0, Max: 6000, Step: 1000},
+		}}}
+}
+
+func rl(party string, c talks.Constraint) talks.RedLines {
+	return talks.RedLines{Room: "muscat", Party: party, Constraints: []talks.Constraint{c}, Salt: strings.Repeat("ab", 32)}
+}
+
+// Through every talks endpoint, for every role: only the mediator opens,
+// proposes, relays and explores; a party submits and reads only its own
+// red lines, learns only its own feasibility, within its budget; nobody
+// outside the room reads anything; red lines and confirmations reach the
+// log as the parties' commitments, and nothing is stored when a commitment
+// does not match.
+func TestTalksAuthorization(t *testing.T) {
+	s, tokens := setup(t)
+	// The roles of setup: mediator = oman, state = iran, "us" = party us;
+	// party (e3), inspectorate (iaea) and observer (press) are not in the room.
+	outsiders := []string{"party", "inspectorate", "observer"}
+	covered := map[string]bool{}
+	expect := func(route, role, method, url string, body any, want int) map[string]any {
+		t.Helper()
+		covered[method+" "+route] = true
+		code, m := call(t, s, tokens, role, method, url, body)
+		if code != want {
+			t.Errorf("%s %s as %q: HTTP %d %v, want %d", method, url, role, code, m, want)
+		}
+		return m
+	}
+	const base = "/api/v1/talks/rooms"
+	const R = "/api/v1/talks/rooms/{room}"
+
+	for _, role := range append(outsiders, "state", "us") {
+		expect(base, role, "POST", base, testRoom(), 403)
+	}
+	expect(base, "", "POST", base, testRoom(), 401)
+	expect(base, "mediator", "POST", base, testRoom(), 201)
+	expect(base, "mediator", "POST", base, testRoom(), 409)
+	if m := expect(base, "us", "GET", base, nil, 200); len(m["rooms"].([]any)) != 1 {
+		t.Errorf("the US lists %v", m)
+	}
+	if m := expect(base, "party", "GET", base, nil, 200); len(m["rooms"].([]any)) != 0 {
+		t.Errorf("an outsider lists %v", m)
+	}
+
+	// Red lines, with their commitments.
+	usRL := rl("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 365})
+	iranRL := rl("iran", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: ">=", Value: 3.67})
+	usC, iranC := usRL.Commitment(), iranRL.Commitment()
+	url := base + "/muscat/red-lines"
+	expect(R+"/red-lines", "us", "POST", url, map[string]any{"red_lines": usRL, "commitment": commitment(t, "us", "muscat", iranC)}, 400)
+	expect(R+"/red-lines", "us", "POST", url, map[string]any{"red_lines": usRL, "commitment": commitment(t, "iran", "muscat", usC)}, 400)
+	expect(R+"/red-lines", "state", "POST", url, map[string]any{"red_lines": usRL, "commitment": commitment(t, "iran", "muscat", usC)}, 403)
+	for _, role := range outsiders {
+		expect(R+"/red-lines", role, "POST", url, map[string]any{"red_lines": usRL, "commitment": commitment(t, "e3", "muscat", usC)}, 403)
+	}
+	expect(R+"/red-lines", "", "POST", url, map[string]any{"red_lines": usRL}, 401)
+	if m := expect(R+"/red-lines", "us", "POST", url, map[string]any{"red_lines": usRL, "commitment": commitment(t, "us", "muscat", usC)}, 201); m["commitment"] != usC {
+		t.Errorf("commitment %v, want %s", m["commitment"], usC)
+	}
+	expect(R+"/red-lines", "state", "POST", url, map[string]any{"red_lines": iranRL, "commitment": commitment(t, "iran", "muscat", iranC)}, 201)
+	expect(R+"/red-lines", "us", "POST", url, map[string]any{"red_lines": usRL, "commitment": commitment(t, "us", "muscat", usC)}, 400) // once only
+
+	for role, want := range map[string]int{"us": 200, "mediator": 200, "state": 403, "party": 403, "inspectorate": 403, "observer": 403, "": 401} {
+		m := expect(R+"/red-lines/{party}", role, "GET", url+"/us", nil, want)
+		if want == 200 && m["salt"] != usRL.Salt {
+			t.Errorf("%s reads %v", role, m)
+		}
+	}
+
+	// Proposals only through the mediator; the origin is the mediator's to know.
+	values := map[string]any{talks.TermEnrichmentCap: map[string]float64{"number": 3.67}, talks.TermStockpileCap: map[string]float64{"number": 200}, "centrifuges_IR-1": map[string]float64{"number": 5000}}
+	for _, role := range append(outsiders, "state", "us") {
+		expect(R+"/proposals", role, "POST", base+"/muscat/proposals", map[string]any{"origin": "iran", "values": values}, 403)
+	}
+	expect(R+"/proposals", "mediator", "POST", base+"/muscat/proposals", map[string]any{"origin": "iran", "values": values, "attribute_to_mediator": true}, 201)
+	us := expect(R, "us", "GET", base+"/muscat", nil, 200)
+	med := expect(R, "mediator", "GET", base+"/muscat", nil, 200)
+	for _, role := range outsiders {
+		expect(R, role, "GET", base+"/muscat", nil, 403)
+	}
+	expect(R, "", "GET", base+"/muscat", nil, 401)
+	if p := us["proposals"].([]any)[0].(map[string]any); p["origin"] != nil || p["attribution"] != "oman" || len(us["red_lines"].(map[string]any)) != 1 {
+		t.Errorf("the US view: %v", us)
+	}
+	if p := med["proposals"].([]any)[0].(map[string]any); p["origin"] != "iran" || len(med["red_lines"].(map[string]any)) != 2 {
+		t.Errorf("the mediator's view: %v", med)
+	}
+	if strings.Contains(fmt.Sprint(us), "3.67") && strings.Contains(fmt.Sprint(us["red_lines"]), "enrichment") {
+		t.Error("Iran's red line shows in the US view")
+	}
+
+	// Feasibility: each learns what its role allows, within its budget.
+	q := map[string]any{"proposal": "p1"}
+	usRep := expect(R+"/feasibility", "us", "POST", base+"/muscat/feasibility", q, 200)
+	iranRep := expect(R+"/feasibility", "state", "POST", base+"/muscat/feasibility", q, 200)
+	medRep := expect(R+"/feasibility", "mediator", "POST", base+"/muscat/feasibility", q, 200)
+	for _, role := range outsiders {
+		expect(R+"/feasibility", role, "POST", base+"/muscat/feasibility", q, 403)
+	}
+	if usRep["own_red_lines_met"] != false || usRep["all_red_lines_met"] != nil || usRep["failing"] != nil ||
+		iranRep["own_red_lines_met"] != true || iranRep["failing"] != nil ||
+		medRep["all_red_lines_met"] != false || medRep["failing"].(map[string]any)["us"] == nil {
+		t.Errorf("reports:\nus %v\niran %v\nmediator %v", usRep, iranRep, medRep)
+	}
+	expect(R+"/feasibility", "us", "POST", base+"/muscat/feasibility", q, 200)
+	if m := expect(R+"/feasibility", "us", "POST", base+"/muscat/feasibility", q, 400); m["error"].(map[string]any)["field"] != "budget" {
+		t.Errorf("over budget: %v", m)
+	}
+	for _, role := range append(outsiders, "us", "state") {
+		expect(R+"/rounds", role, "POST", base+"/muscat/rounds", nil, 403)
+	}
+	expect(R+"/rounds", "mediator", "POST", base+"/muscat/rounds", nil, 200)
+	expect(R+"/feasibility", "us", "POST", base+"/muscat/feasibility", q, 200) // a new round
+
+	// The zone explorer is the mediator's.
+	for _, role := range append(outsiders, "us", "state") {
+		expect(R+"/zone", role, "POST", base+"/muscat/zone", map[string]any{"fixed": map[string]any{}}, 403)
+	}
+	if z := expect(R+"/zone", "mediator", "POST", base+"/muscat/zone", map[string]any{"fixed": map[string]any{}}, 200); z["best"] == nil {
+		t.Errorf("zone %v", z)
+	}
+
+	// Messages: parties to the mediator, relays released at once.
+	m := expect(R+"/messages", "state", "POST", base+"/muscat/messages", map[string]any{"kind": "question", "body": "verification of the cap?"}, 201)
+	for _, role := range outsiders {
+		expect(R+"/messages", role, "POST", base+"/muscat/messages", map[string]any{"kind": "question", "body": "x"}, 403)
+	}
+	relay := expect(R+"/messages", "mediator", "POST", base+"/muscat/messages", map[string]any{"relay_of": m["id"], "to": []string{"us"}, "attribute_to_mediator": true}, 201)
+	if in := expect(R+"/messages", "us", "GET", base+"/muscat/messages", nil, 200); len(in["messages"].([]any)) != 0 {
+		t.Errorf("the US reads %v before the release", in)
+	}
+	for _, role := range append(outsiders, "us", "state") {
+		expect(R+"/messages/release", role, "POST", base+"/muscat/messages/release", map[string]any{"ids": []any{relay["id"]}}, 403)
+	}
+	expect(R+"/messages/release", "mediator", "POST", base+"/muscat/messages/release", map[string]any{"ids": []any{relay["id"]}}, 200)
+	if in := expect(R+"/messages", "us", "GET", base+"/muscat/messages", nil, 200); len(in["messages"].([]any)) != 1 || in["messages"].([]any)[0].(map[string]any)["from"] != "oman" {
+		t.Errorf("the US inbox: %v", in)
+	}
+	for _, role := range outsiders {
+		expect(R+"/messages", role, "GET", base+"/muscat/messages", nil, 403)
+	}
+
+	// The final text, confirmed by both parties' commitments in the log.
+	clauses := []talks.Clause{{ID: "c1", Text: "Enrichment up to 3.67 %", Status: talks.Agreed}}
+	for _, role := range append(outsiders, "us", "state") {
+		expect(R+"/texts", role, "POST", base+"/muscat/texts", map[string]any{"clauses": clauses, "values": values}, 403)
+	}
+	text := expect(R+"/texts", "mediator", "POST", base+"/muscat/texts", map[string]any{"clauses": clauses, "values": values}, 201)
+	hash := text["sha256"].(string)
+	confirm := base + "/muscat/texts/1/confirm"
+	expect(R+"/texts/{version}/confirm", "us", "POST", confirm, map[string]any{"commitment": commitment(t, "us", "muscat", usC)}, 400)
+	expect(R+"/texts/{version}/confirm", "mediator", "POST", confirm, map[string]any{"commitment": commitment(t, "oman", "muscat", hash)}, 403)
+	for _, role := range outsiders {
+		expect(R+"/texts/{version}/confirm", role, "POST", confirm, map[string]any{"commitment": commitment(t, "e3", "muscat", hash)}, 403)
+	}
+	if r := expect(R+"/texts/{version}/confirm", "us", "POST", confirm, map[string]any{"commitment": commitment(t, "us", "muscat", hash)}, 200); r["final"] != false {
+		t.Errorf("final after one confirmation: %v", r)
+	}
+	if r := expect(R+"/texts/{version}/confirm", "state", "POST", confirm, map[string]any{"commitment": commitment(t, "iran", "muscat", hash)}, 200); r["final"] != true {
+		t.Errorf("final after both: %v", r)
+	}
+
+	// The log received the two red-line commitments and the two
+	// confirmations, and nothing from a refused request.
+	if n := len(lastBackend.logged); n != 4 {
+		t.Errorf("%d entries reached the log, want 4", n)
+	}
+	for i, party := range []string{"us", "iran", "us", "iran"} {
+		if !strings.Contains(string(lastBackend.logged[i]), `"author":"`+party+`"`) {
+			t.Errorf("log entry %d is not %s's", i, party)
+		}
+	}
+
+	for _, r := range s.Routes() {
+		if strings.Contains(r, "/api/v1/talks/") && !covered[r] {
+			t.Errorf("talks route %s is not tested", r)
+		}
+	}
+}
