@@ -238,7 +238,7 @@ func newTalksProposeCmd() *cobra.Command {
 	var f clientFlags
 	var sets []string
 	var origin string
-	var mask bool
+	var mask, hold bool
 	cmd := &cobra.Command{
 		Use:   "propose --server URL --key MEDIATOR.key --room ID --set TERM=VALUE ... [--origin PARTY] [--mask]",
 		Short: "Put a package to the room (the mediator), possibly relaying a party's proposal under the mediator's name",
@@ -253,10 +253,14 @@ func newTalksProposeCmd() *cobra.Command {
 				return err
 			}
 			var p talks.Proposal
-			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/proposals", map[string]any{"origin": origin, "values": values, "attribute_to_mediator": mask}, &p); err != nil {
+			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/proposals", map[string]any{"origin": origin, "values": values, "attribute_to_mediator": mask, "hold": hold}, &p); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "proposal %s, round %d, attributed to %s\n", p.ID, p.Round, p.Attribution)
+			state := "released to the parties"
+			if p.Released.IsZero() {
+				state = "held: release it with accord talks release"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "proposal %s, round %d, attributed to %s, %s\n", p.ID, p.Round, p.Attribution, state)
 			return nil
 		},
 	}
@@ -264,6 +268,7 @@ func newTalksProposeCmd() *cobra.Command {
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "TERM=VALUE")
 	cmd.Flags().StringVar(&origin, "origin", "", "the party whose proposal this relays (default: the mediator)")
 	cmd.Flags().BoolVar(&mask, "mask", false, "attribute it to the mediator")
+	cmd.Flags().BoolVar(&hold, "hold", false, "keep it for the mediator until released")
 	return cmd
 }
 
@@ -380,5 +385,49 @@ key and submits it.`,
 	}
 	f.register(cmd)
 	cmd.Flags().IntVar(&version, "version", 0, "the text's version")
+	return cmd
+}
+
+func newTalksReleaseCmd() *cobra.Command {
+	var f clientFlags
+	var proposal string
+	cmd := &cobra.Command{
+		Use:   "release --server URL --key MEDIATOR.key --room ID --proposal P",
+		Short: "Release a held proposal to every party at once (the mediator)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := f.client()
+			if err != nil {
+				return err
+			}
+			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/proposals/"+proposal+"/release", nil, nil); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "proposal %s released to every party\n", proposal)
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&proposal, "proposal", "", "the proposal's id")
+	return cmd
+}
+
+func newTalksNoteCmd() *cobra.Command {
+	var f clientFlags
+	var text string
+	cmd := &cobra.Command{
+		Use:   "note --server URL --key MEDIATOR.key --room ID --text TEXT",
+		Short: "Record a private note (the mediator; no party reads it)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := f.client()
+			if err != nil {
+				return err
+			}
+			return c.do("POST", "/api/v1/talks/rooms/"+f.room+"/notes", map[string]any{"text": text}, nil)
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&text, "text", "", "the note")
 	return cmd
 }

@@ -229,6 +229,8 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/talks/rooms/{room}/red-lines", s.talksRoute(true, s.submitRedLines)},
 		{"GET /api/v1/talks/rooms/{room}/red-lines/{party}", s.talksRoute(false, s.getRedLines)},
 		{"POST /api/v1/talks/rooms/{room}/proposals", s.talksRoute(true, s.propose)},
+		{"POST /api/v1/talks/rooms/{room}/proposals/{proposal}/release", s.talksRoute(true, s.releaseProposal)},
+		{"POST /api/v1/talks/rooms/{room}/notes", s.talksRoute(true, s.addNote)},
 		{"POST /api/v1/talks/rooms/{room}/feasibility", s.talksRoute(true, s.feasibility)},
 		{"POST /api/v1/talks/rooms/{room}/zone", s.talksRoute(false, s.zone)},
 		{"POST /api/v1/talks/rooms/{room}/rounds", s.talksRoute(true, s.nextRound)},

@@ -316,6 +316,8 @@ type proposalRequest struct {
 	Origin              string        `json:"origin"`
 	Values              talks.Package `json:"values"`
 	AttributeToMediator bool          `json:"attribute_to_mediator"`
+	// Hold keeps the proposal for the mediator until it is released.
+	Hold bool `json:"hold"`
 }
 
 func (s *Server) propose(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
@@ -326,8 +328,28 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request, c caller, rm *t
 	if req.Origin == "" {
 		req.Origin = c.Party
 	}
-	p, err := rm.Propose(c.Party, req.Origin, req.Values, req.AttributeToMediator)
+	propose := rm.Propose
+	if req.Hold {
+		propose = rm.Hold
+	}
+	p, err := propose(c.Party, req.Origin, req.Values, req.AttributeToMediator)
 	return p, http.StatusCreated, err
+}
+
+func (s *Server) releaseProposal(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
+	err := rm.ReleaseProposal(c.Party, r.PathValue("proposal"), time.Now().UTC())
+	return map[string]string{"released": r.PathValue("proposal")}, http.StatusOK, err
+}
+
+func (s *Server) addNote(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
+	var req struct {
+		Text string `json:"text"`
+	}
+	if err := decode(r, &req); err != nil {
+		return nil, 0, err
+	}
+	err := rm.AddNote(c.Party, req.Text, time.Now().UTC())
+	return map[string]int{"notes": len(rm.Notes)}, http.StatusCreated, err
 }
 
 func (s *Server) feasibility(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {

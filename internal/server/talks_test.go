@@ -151,6 +151,30 @@ func TestTalksAuthorization(t *testing.T) {
 		t.Error("Iran's red line shows in the US view")
 	}
 
+	// A held proposal and the mediator's notes stay the mediator's.
+	expect(R+"/proposals", "mediator", "POST", base+"/muscat/proposals", map[string]any{"values": values, "hold": true}, 201)
+	for _, role := range append(outsiders, "us", "state") {
+		expect(R+"/notes", role, "POST", base+"/muscat/notes", map[string]any{"text": "x"}, 403)
+	}
+	expect(R+"/notes", "mediator", "POST", base+"/muscat/notes", map[string]any{"text": "Iran may move if relief is phased"}, 201)
+	for _, role := range []string{"us", "state"} {
+		v := expect(R, role, "GET", base+"/muscat", nil, 200)
+		if len(v["proposals"].([]any)) != 1 || v["notes"] != nil || strings.Contains(fmt.Sprint(v), "relief is phased") {
+			t.Errorf("%s sees a held proposal or the mediator's notes: %v", role, v)
+		}
+		expect(R+"/feasibility", role, "POST", base+"/muscat/feasibility", map[string]any{"proposal": "p2"}, 400)
+	}
+	if v := expect(R, "mediator", "GET", base+"/muscat", nil, 200); len(v["proposals"].([]any)) != 2 || len(v["notes"].([]any)) != 1 {
+		t.Errorf("the mediator's view: %v", v)
+	}
+	for _, role := range append(outsiders, "us", "state") {
+		expect(R+"/proposals/{proposal}/release", role, "POST", base+"/muscat/proposals/p2/release", nil, 403)
+	}
+	expect(R+"/proposals/{proposal}/release", "mediator", "POST", base+"/muscat/proposals/p2/release", nil, 200)
+	if v := expect(R, "us", "GET", base+"/muscat", nil, 200); len(v["proposals"].([]any)) != 2 {
+		t.Errorf("after the release the US sees %v", v["proposals"])
+	}
+
 	// Feasibility: each learns what its role allows, within its budget.
 	q := map[string]any{"proposal": "p1"}
 	usRep := expect(R+"/feasibility", "us", "POST", base+"/muscat/feasibility", q, 200)

@@ -169,3 +169,45 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		t.Errorf("a stranger viewed the room: %v", err)
 	}
 }
+
+// A held proposal and the mediator's notes are the mediator's alone until
+// the proposal is released.
+func TestHeldProposalsAndNotes(t *testing.T) {
+	r := room(t, talks.Standard)
+	submitBoth(t, r, redLines("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 180}),
+		redLines("iran", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: ">=", Value: 3.67}))
+	p, err := r.Hold("oman", "oman", jcpoaLike(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AddNote("oman", "Iran may move on the stockpile if relief is phased", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AddNote("us", "x", time.Now()); !errors.Is(err, talks.ErrForbidden) {
+		t.Errorf("a party wrote a mediator's note: %v", err)
+	}
+	for _, party := range []string{"us", "iran"} {
+		v, _ := r.ViewFor(party)
+		if len(v.Proposals) != 0 || len(v.Notes) != 0 {
+			t.Errorf("%s sees %d proposals and %d notes before the release", party, len(v.Proposals), len(v.Notes))
+		}
+		if _, err := r.Feasibility(party, p.ID, time.Now()); err == nil {
+			t.Errorf("%s asked about a held proposal", party)
+		}
+	}
+	if v, _ := r.ViewFor("oman"); len(v.Proposals) != 1 || len(v.Notes) != 1 {
+		t.Errorf("the mediator's view: %+v", v)
+	}
+	if err := r.ReleaseProposal("iran", p.ID, time.Now()); !errors.Is(err, talks.ErrForbidden) {
+		t.Errorf("a party released: %v", err)
+	}
+	if err := r.ReleaseProposal("oman", p.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := r.ViewFor("us"); len(v.Proposals) != 1 || len(v.Notes) != 0 {
+		t.Errorf("after the release the US sees %d proposals and %d notes", len(v.Proposals), len(v.Notes))
+	}
+	if _, err := r.Feasibility("us", p.ID, time.Now()); err != nil {
+		t.Errorf("after the release: %v", err)
+	}
+}

@@ -56,6 +56,7 @@ type Room struct {
 	Proposals   []Proposal        `json:"-"`
 	Ledger      []Query           `json:"-"`
 	Messages    []Message         `json:"-"`
+	Notes       []Note            `json:"-"`
 	Texts       []Text            `json:"-"`
 	// Confirmations are the parties' signed confirmations by text version.
 	Confirmations map[int]map[string][]byte `json:"-"`
@@ -72,6 +73,9 @@ type Proposal struct {
 	// (the mediator may present a party's proposal as its own).
 	Origin      string `json:"-"`
 	Attribution string `json:"attribution"`
+	// Released is when the parties received it, all at once; until then
+	// only the mediator sees it.
+	Released time.Time `json:"released,omitzero"`
 }
 
 // Query is one feasibility question, kept so that probing shows.
@@ -155,9 +159,53 @@ func (r *Room) RedLinesOf(viewer, party string) (RedLines, error) {
 	return rl, nil
 }
 
-// Propose puts a package to the room. The mediator proposes, possibly
-// relaying a party's proposal (origin) under its own attribution.
+// Propose puts a package to the room, released to the parties at once
+// (Hold keeps it for the mediator until ReleaseProposal). The mediator
+// proposes, possibly relaying a party's proposal (origin) under its own
+// attribution.
 func (r *Room) Propose(by, origin string, values Package, attributeToMediator bool) (Proposal, error) {
+	return r.propose(by, origin, values, attributeToMediator, false, time.Now().UTC())
+}
+
+// Hold puts a package to the room without releasing it.
+func (r *Room) Hold(by, origin string, values Package, attributeToMediator bool) (Proposal, error) {
+	return r.propose(by, origin, values, attributeToMediator, true, time.Time{})
+}
+
+// ReleaseProposal releases a held proposal to every party at once.
+func (r *Room) ReleaseProposal(by, id string, at time.Time) error {
+	if by != r.Mediator {
+		return fmt.Errorf("%w: only the mediator releases", ErrForbidden)
+	}
+	i := slices.IndexFunc(r.Proposals, func(p Proposal) bool { return p.ID == id })
+	if i < 0 {
+		return fieldErr("proposal", "no proposal %q", id)
+	}
+	if r.Proposals[i].Released.IsZero() {
+		r.Proposals[i].Released = at
+	}
+	return nil
+}
+
+// AddNote records a note of the mediator's, which only the mediator reads.
+func (r *Room) AddNote(by, text string, at time.Time) error {
+	if by != r.Mediator {
+		return fmt.Errorf("%w: notes are the mediator's", ErrForbidden)
+	}
+	if text == "" {
+		return fieldErr("text", "is required")
+	}
+	r.Notes = append(r.Notes, Note{Text: text, At: at})
+	return nil
+}
+
+// Note is a mediator's private note.
+type Note struct {
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
+}
+
+func (r *Room) propose(by, origin string, values Package, attributeToMediator, hold bool, at time.Time) (Proposal, error) {
 	if by != r.Mediator {
 		return Proposal{}, fmt.Errorf("%w: parties never address each other; proposals go through the mediator", ErrForbidden)
 	}
@@ -168,6 +216,9 @@ func (r *Room) Propose(by, origin string, values Package, attributeToMediator bo
 		return Proposal{}, err
 	}
 	p := Proposal{ID: fmt.Sprintf("p%d", len(r.Proposals)+1), Round: r.Round, Values: values, Version: r.Space.Version, Origin: origin, Attribution: origin}
+	if !hold {
+		p.Released = at
+	}
 	if attributeToMediator {
 		p.Attribution = r.Mediator
 	}
@@ -213,6 +264,9 @@ func (r *Room) Feasibility(recipient, proposalID string, at time.Time) (*Report,
 	p, err := r.proposal(proposalID)
 	if err != nil {
 		return nil, err
+	}
+	if recipient != r.Mediator && p.Released.IsZero() {
+		return nil, fieldErr("proposal", "no proposal %q", proposalID) // unreleased: not there for a party
 	}
 	for _, d := range r.Parties {
 		if _, ok := r.redLines[d.Party]; !ok {

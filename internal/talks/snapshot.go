@@ -26,6 +26,7 @@ type Snapshot struct {
 	Messages      []snapshotMessage         `json:"messages"`
 	Texts         []Text                    `json:"texts"`
 	Confirmations map[int]map[string][]byte `json:"confirmations"`
+	Notes         []Note                    `json:"notes"`
 }
 
 type snapshotProposal struct {
@@ -41,7 +42,7 @@ type snapshotMessage struct {
 // Snapshot returns the room's whole state.
 func (r *Room) Snapshot() Snapshot {
 	s := Snapshot{ID: r.ID, Title: r.Title, Mediator: r.Mediator, Parties: r.Parties, Tracks: r.Tracks, Space: r.Space, Policy: r.Policy,
-		Budget: r.Budget, Round: r.Round, RedLines: r.redLines, Commitments: r.Commitments, Ledger: r.Ledger, Texts: r.Texts, Confirmations: r.Confirmations}
+		Budget: r.Budget, Round: r.Round, RedLines: r.redLines, Commitments: r.Commitments, Ledger: r.Ledger, Texts: r.Texts, Confirmations: r.Confirmations, Notes: r.Notes}
 	for _, p := range r.Proposals {
 		s.Proposals = append(s.Proposals, snapshotProposal{p, p.Origin})
 	}
@@ -65,7 +66,7 @@ func Restore(data []byte) (*Room, error) {
 	if err != nil {
 		return nil, fmt.Errorf("talks: room snapshot %s: %w", s.ID, err)
 	}
-	r.Tracks, r.Round, r.Ledger, r.Texts, r.Confirmations = s.Tracks, s.Round, s.Ledger, s.Texts, s.Confirmations
+	r.Tracks, r.Round, r.Ledger, r.Texts, r.Confirmations, r.Notes = s.Tracks, s.Round, s.Ledger, s.Texts, s.Confirmations, s.Notes
 	for party, rl := range s.RedLines {
 		if rl.Commitment() != s.Commitments[party] {
 			return nil, fmt.Errorf("talks: room snapshot %s: the red lines of %s do not match their commitment", s.ID, party)
@@ -104,6 +105,8 @@ type View struct {
 	Confirmed   map[int][]string    `json:"confirmed_by"`
 	RedLines    map[string]RedLines `json:"red_lines"`
 	Final       *Text               `json:"final,omitempty"`
+	// Notes are the mediator's, in the mediator's view only.
+	Notes []Note `json:"notes,omitempty"`
 }
 
 // ProposalView is a proposal as a viewer sees it.
@@ -126,11 +129,17 @@ func (r *Room) ViewFor(viewer string) (*View, error) {
 		v.Texts = []Text{}
 	}
 	for _, p := range r.Proposals {
+		if viewer != r.Mediator && p.Released.IsZero() {
+			continue
+		}
 		pv := ProposalView{Proposal: p}
 		if viewer == r.Mediator {
 			pv.Origin = p.Origin
 		}
 		v.Proposals = append(v.Proposals, pv)
+	}
+	if viewer == r.Mediator {
+		v.Notes = r.Notes
 	}
 	for version, by := range r.Confirmations {
 		for party := range by {
