@@ -129,7 +129,8 @@ func screenshotDir(t *testing.T) string {
 // reader sees a record's signature and inclusion checks.
 func TestDashboardInBrowser(t *testing.T) {
 	b := newBrowser(t)
-	d, err := startDemo(context.Background(), demoConfig{dir: t.TempDir(), addr: "127.0.0.1:0", out: io.Discard})
+	demoDir := t.TempDir()
+	d, err := startDemo(context.Background(), demoConfig{dir: demoDir, addr: "127.0.0.1:0", out: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,6 +380,44 @@ func TestDashboardInBrowser(t *testing.T) {
 		unknown := browse(t, b, chromedp.Text(chromedp.ID("unknown-findings")))
 		if !strings.Contains(unknown, "Heavy water") || !strings.Contains(unknown, "continuity of knowledge of heavy water lost since 2024-03-01") {
 			t.Errorf("the knowledge page's unknown findings read %q", unknown)
+		}
+	})
+
+	t.Run("talks views", func(t *testing.T) {
+		// The mediator's and a party's views of the illustrative room, each
+		// signed in with its own key's token.
+		for _, who := range []struct{ key, want, not string }{
+			{"oman", "Mediator's view", ""},
+			{"us", "us's view", "enrichment_cap_pct &gt;= 3.67"},
+		} {
+			signer, _, err := loadSigner(filepath.Join(demoDir, "keys", who.key+".key"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, err := readToken(base, signer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := chromedp.Do(b.ctx,
+				chromedp.Navigate(base+"/signin?next=/talks/muscat-2025"),
+				chromedp.SendKeys(chromedp.ID("token"), tok),
+				chromedp.Submit(chromedp.ID("token")),
+				chromedp.WaitVisible(chromedp.ID("red-lines")),
+			); err != nil {
+				t.Fatalf("%s: %v", who.key, err)
+			}
+			html := browse(t, b, chromedp.OuterHTML(chromedp.CSS("main")))
+			if !strings.Contains(html, who.want) || (who.not != "" && strings.Contains(html, who.not)) {
+				t.Errorf("%s's page: want %q, not %q", who.key, who.want, who.not)
+			}
+			png := browse(t, b, chromedp.FullScreenshot(100))
+			if err := os.WriteFile(filepath.Join(shots, "talks-"+who.key+"-1280.png"), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			errs, _ := b.take()
+			for _, e := range errs {
+				t.Errorf("talks page as %s: %s", who.key, e)
+			}
 		}
 	})
 

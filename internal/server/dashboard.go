@@ -36,7 +36,7 @@ var web embed.FS
 
 // pageNames are the dashboard's pages, each web/NAME.html defining
 // "content" inside web/layout.html.
-var pageNames = []string{"overview", "trends", "whatif", "records", "record", "agreement", "sources", "signin", "error", "balance", "knowledge"}
+var pageNames = []string{"overview", "trends", "whatif", "records", "record", "agreement", "sources", "signin", "error", "balance", "knowledge", "talks", "talksroom"}
 
 // navItems are the pages in the navigation bar.
 var navItems = []struct{ Page, Path, Label string }{
@@ -47,6 +47,7 @@ var navItems = []struct{ Page, Path, Label string }{
 	{"agreement", "/agreement", "Agreement"},
 	{"knowledge", "/knowledge", "Knowledge"},
 	{"balance", "/balance", "Balance"},
+	{"talks", "/talks", "Talks"},
 	{"report", "/report", "Report"},
 	{"sources", "/sources", "Sources"},
 }
@@ -63,6 +64,14 @@ func parseDashboard() (*dashboard, error) {
 	funcs["src"] = func(r *report.Report, ns []int) template.HTML { return citeLinks(r, ns) }
 	funcs["linkCites"] = linkCites
 	funcs["dec"] = func(n int) int { return n - 1 }
+	funcs["deref1"] = func(b *bool) bool { return b != nil && *b }
+	funcs["deref2"] = func(n *int) int {
+		if n == nil {
+			return 0
+		}
+		return *n
+	}
+	funcs["i2f"] = func(n int) float64 { return float64(n) }
 	funcs["trimIndex"] = func(ref string) string { return strings.TrimPrefix(ref, "log index ") }
 	funcs["barPct"] = func(v, max float64) string {
 		if max <= 0 {

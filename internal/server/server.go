@@ -254,6 +254,10 @@ func (s *Server) routes() []route {
 		{"POST /signin", sameOrigin(s.signin)},
 		{"POST /signout", sameOrigin(s.signout)},
 		{"GET /static/{file}", s.static},
+		{"GET /talks", s.talksPage},
+		{"GET /talks/{room}", s.talksRoomPage(nil)},
+		{"POST /talks/{room}/feasibility", sameOrigin(s.talksRoomPage(talksFeasibility))},
+		{"POST /talks/{room}/zone", sameOrigin(s.talksRoomPage(talksZone))},
 	}
 }
 

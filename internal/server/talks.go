@@ -470,3 +470,123 @@ func (s *Server) confirmText(w http.ResponseWriter, r *http.Request, c caller, r
 	_, final := rm.Final()
 	return map[string]any{"version": version, "sha256": hash, "log": sub, "final": final}, http.StatusOK, nil
 }
+
+// The dashboard's talks pages: the rooms a signed-in participant takes
+// part in, and each room as that participant may see it.
+
+type talksRoomView struct {
+	View   *talks.View
+	Viewer string
+	Inbox  []talks.Message
+	Report *talks.Report
+	Zone   *talks.Zone
+	Error  string
+}
+
+func (s *Server) talksPage(w http.ResponseWriter, r *http.Request) {
+	c := callerOf(r)
+	if c.anonymous() {
+		s.render(w, r, http.StatusUnauthorized, "signin", "Sign in", signinView{Next: r.URL.RequestURI(), Reason: "talks rooms are for their participants: sign in with your key's read token"})
+		return
+	}
+	var rooms []map[string]string
+	if s.cfg.Rooms != nil {
+		ids, err := s.cfg.Rooms.RoomIDs(r.Context())
+		if err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		for _, id := range ids {
+			b, err := s.cfg.Rooms.LoadRoom(r.Context(), id)
+			if err != nil {
+				continue
+			}
+			rm, err := talks.Restore(b)
+			if err != nil {
+				continue
+			}
+			if v, err := rm.ViewFor(c.Party); err == nil {
+				role := "a party"
+				if v.Mediator == c.Party {
+					role = "the mediator"
+				}
+				rooms = append(rooms, map[string]string{"id": v.ID, "title": v.Title, "role": role})
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, "talks", "Talks", map[string]any{"Rooms": rooms})
+}
+
+// talksRoomPage renders a room for the caller; act, when set, runs a form
+// action (feasibility, zone) first and shows its answer.
+func (s *Server) talksRoomPage(act func(r *http.Request, c caller, rm *talks.Room, v *talksRoomView) (changed bool, err error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c := callerOf(r)
+		if r.Method == http.MethodPost {
+			// Form posts carry the sign-in cookie; sameOrigin has refused
+			// cross-site ones.
+			if ck, err := r.Cookie(tokenCookie); err == nil {
+				c, _ = s.tokenCaller(r.Context(), ck.Value)
+			}
+		}
+		if c.anonymous() {
+			s.render(w, r, http.StatusUnauthorized, "signin", "Sign in", signinView{Next: "/talks/" + r.PathValue("room"), Reason: "talks rooms are for their participants: sign in with your key's read token"})
+			return
+		}
+		rm, unlock, err := s.room(r.Context(), r.PathValue("room"))
+		defer unlock()
+		if err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		v := &talksRoomView{Viewer: c.Party}
+		if act != nil {
+			if err := r.ParseForm(); err != nil {
+				s.pageError(w, r, badRequest("body", "cannot read the form"))
+				return
+			}
+			changed, err := act(r, c, rm, v)
+			if err != nil {
+				if errors.Is(err, talks.ErrForbidden) {
+					s.pageError(w, r, talksError(err))
+					return
+				}
+				v.Error = err.Error()
+			}
+			if changed && err == nil {
+				if err := s.saveRoom(r.Context(), rm); err != nil {
+					s.pageError(w, r, err)
+					return
+				}
+			}
+		}
+		if v.View, err = rm.ViewFor(c.Party); err != nil {
+			s.pageError(w, r, talksError(err))
+			return
+		}
+		v.Inbox, _ = rm.Inbox(c.Party)
+		s.render(w, r, http.StatusOK, "talksroom", rm.Title, v)
+	}
+}
+
+// talksFeasibility asks, from the room page, whether a proposal meets the
+// red lines (counted against the party's budget like an API query).
+func talksFeasibility(r *http.Request, c caller, rm *talks.Room, v *talksRoomView) (bool, error) {
+	rep, err := rm.Feasibility(c.Party, r.PostForm.Get("proposal"), time.Now().UTC())
+	v.Report = rep
+	return err == nil, err
+}
+
+// talksZone explores the zone of agreement from the room page (the
+// mediator), with the room's schedule terms at their listed order.
+func talksZone(r *http.Request, c caller, rm *talks.Room, v *talksRoomView) (bool, error) {
+	fixed := talks.Package{}
+	for _, t := range rm.Space.Terms {
+		if t.Kind == talks.Schedule {
+			fixed[t.ID] = talks.Value{Order: t.Phases}
+		}
+	}
+	z, err := rm.ExploreZone(c.Party, fixed)
+	v.Zone = z
+	return false, err
+}

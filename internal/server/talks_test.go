@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -167,6 +168,68 @@ func TestTalksAuthorization(t *testing.T) {
 	if v := expect(R, "mediator", "GET", base+"/muscat", nil, 200); len(v["proposals"].([]any)) != 2 || len(v["notes"].([]any)) != 1 {
 		t.Errorf("the mediator's view: %v", v)
 	}
+	// The room's page: each participant's view, nobody else's.
+	page := func(role, method, url, form string, sameSite bool) (int, string) {
+		req := httptest.NewRequest(method, url, strings.NewReader(form))
+		if form != "" {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		if role != "" {
+			if method == "GET" {
+				req.Header.Set("Authorization", "Bearer "+tokens[role])
+			} else {
+				req.AddCookie(&http.Cookie{Name: "accord_token", Value: tokens[role]})
+			}
+		}
+		if sameSite {
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+		} else if method == "POST" {
+			req.Header.Set("Sec-Fetch-Site", "cross-site")
+		}
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		covered[method+" "+strings.NewReplacer("/talks/muscat", "/talks/{room}").Replace(url)] = true
+		return rec.Code, rec.Body.String()
+	}
+	usPage := func() string {
+		code, body := page("us", "GET", "/talks/muscat", "", false)
+		if code != 200 {
+			t.Fatalf("the US page: HTTP %d", code)
+		}
+		return body
+	}
+	if b := usPage(); !strings.Contains(b, "breakout_days &gt;= 365") || strings.Contains(b, "enrichment_cap_pct &gt;= 3.67") ||
+		strings.Contains(b, "relief is phased") || strings.Contains(b, "<td>p2</td>") || strings.Contains(b, "<td>iran</td>") {
+		t.Error("the US page shows another party's red line, the mediator's notes, a held proposal or a proposal's origin")
+	}
+	if code, b := page("mediator", "GET", "/talks/muscat", "", false); code != 200 || !strings.Contains(b, "enrichment_cap_pct &gt;= 3.67") || !strings.Contains(b, "breakout_days &gt;= 365") ||
+		!strings.Contains(b, "relief is phased") || !strings.Contains(b, "<td>p2</td>") {
+		t.Errorf("the mediator's page: HTTP %d", code)
+	}
+	for _, role := range outsiders {
+		if code, b := page(role, "GET", "/talks/muscat", "", false); code != 403 || strings.Contains(b, "&gt;=") {
+			t.Errorf("%s reads the room page: HTTP %d", role, code)
+		}
+	}
+	if code, _ := page("", "GET", "/talks/muscat", "", false); code != 401 {
+		t.Errorf("anonymous room page: HTTP %d", code)
+	}
+	if code, b := page("us", "GET", "/talks", "", false); code != 200 || !strings.Contains(b, `href="/talks/muscat"`) {
+		t.Errorf("the US rooms page: HTTP %d", code)
+	}
+	if code, b := page("party", "GET", "/talks", "", false); code != 200 || strings.Contains(b, `href="/talks/muscat"`) {
+		t.Errorf("an outsider's rooms page: HTTP %d", code)
+	}
+	if code, _ := page("mediator", "POST", "/talks/muscat/zone", "", false); code != 403 {
+		t.Errorf("a cross-site zone post: HTTP %d", code)
+	}
+	if code, b := page("mediator", "POST", "/talks/muscat/zone", "", true); code != 200 || !strings.Contains(b, `id="zone"`) {
+		t.Errorf("the mediator's zone: HTTP %d", code)
+	}
+	if code, _ := page("us", "POST", "/talks/muscat/zone", "", true); code != 403 {
+		t.Errorf("the US explored the zone from the page: HTTP %d", code)
+	}
+
 	for _, role := range append(outsiders, "us", "state") {
 		expect(R+"/proposals/{proposal}/release", role, "POST", base+"/muscat/proposals/p2/release", nil, 403)
 	}
@@ -197,6 +260,17 @@ func TestTalksAuthorization(t *testing.T) {
 	}
 	expect(R+"/rounds", "mediator", "POST", base+"/muscat/rounds", nil, 200)
 	expect(R+"/feasibility", "us", "POST", base+"/muscat/feasibility", q, 200) // a new round
+	// The page's feasibility form counts like the API: the US's second
+	// query of round 2 answers, a third does not.
+	if code, b := page("us", "POST", "/talks/muscat/feasibility", "proposal=p1", true); code != 200 || !strings.Contains(b, "does not meet your red lines") || strings.Contains(b, "failing for") {
+		t.Errorf("the US's feasibility from the page: HTTP %d", code)
+	}
+	if code, b := page("us", "POST", "/talks/muscat/feasibility", "proposal=p1", true); code != 200 || !strings.Contains(b, "has used its 2 feasibility queries") {
+		t.Errorf("over budget from the page: HTTP %d", code)
+	}
+	if code, _ := page("us", "POST", "/talks/muscat/feasibility", "proposal=p1", false); code != 403 {
+		t.Errorf("a cross-site feasibility post: HTTP %d", code)
+	}
 
 	// The zone explorer is the mediator's.
 	for _, role := range append(outsiders, "us", "state") {
@@ -258,7 +332,7 @@ func TestTalksAuthorization(t *testing.T) {
 	}
 
 	for _, r := range s.Routes() {
-		if strings.Contains(r, "/api/v1/talks/") && !covered[r] {
+		if (strings.Contains(r, "/api/v1/talks/") || strings.Contains(r, " /talks")) && !covered[r] {
 			t.Errorf("talks route %s is not tested", r)
 		}
 	}
