@@ -261,7 +261,11 @@ func newTalksZoneCmd() *cobra.Command {
 					fmt.Fprintf(w, "  %-20s %s\n", id, v.Text)
 				}
 			}
-			fmt.Fprintf(w, "  breakout %s days (deterministic), %s SQ permitted\n", report.Num(z.Best.Metrics[talks.MetricBreakoutDays], 0), report.Num(z.Best.Metrics[talks.MetricSQPermitted], 3))
+			breakoutText := report.Num(z.Best.Metrics[talks.MetricBreakoutDays], 0) + " days (deterministic)"
+			if z.Best.Metrics[talks.MetricBreakoutDays] >= talks.UnreachedBreakoutDays {
+				breakoutText = "not reached (no centrifuge may enrich)"
+			}
+			fmt.Fprintf(w, "  breakout %s, %s SQ permitted\n", breakoutText, report.Num(z.Best.Metrics[talks.MetricSQPermitted], 3))
 			return nil
 		},
 	}

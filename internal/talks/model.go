@@ -25,14 +25,17 @@ const (
 
 // Metric names.
 const (
-	MetricBreakoutDays    = "breakout_days"
-	MetricBreakoutP10     = "breakout_days_p10"
-	MetricBreakoutP90     = "breakout_days_p90"
-	MetricSQPermitted     = "sq_permitted"
-	MetricReductionKgU    = "reduction_kg_u"
-	MetricCentrifugesOut  = "centrifuges_to_remove"
-	unreachedBreakoutDays = 100_000 // a breakout never reached counts as this many days
+	MetricBreakoutDays   = "breakout_days"
+	MetricBreakoutP10    = "breakout_days_p10"
+	MetricBreakoutP90    = "breakout_days_p90"
+	MetricSQPermitted    = "sq_permitted"
+	MetricReductionKgU   = "reduction_kg_u"
+	MetricCentrifugesOut = "centrifuges_to_remove"
 )
+
+// UnreachedBreakoutDays is what a breakout never reached counts as, so
+// that red lines and margins on breakout days stay numbers.
+const UnreachedBreakoutDays = 100_000
 
 // MetricUnits are the metrics' units.
 var MetricUnits = map[string]string{
@@ -110,8 +113,8 @@ func (m Model) Evaluate(p Package) (*Evaluation, error) {
 		}
 	}
 	if len(sc.Fleet) == 0 {
-		ev.Metrics[MetricBreakoutDays] = unreachedBreakoutDays
-		ev.Notes = append(ev.Notes, fmt.Sprintf("no centrifuge may enrich: breakout is not reached (counted as %d days)", unreachedBreakoutDays))
+		ev.Metrics[MetricBreakoutDays] = UnreachedBreakoutDays
+		ev.Notes = append(ev.Notes, fmt.Sprintf("no centrifuge may enrich: breakout is not reached (counted as %d days)", UnreachedBreakoutDays))
 	} else {
 		res, err := breakout.Estimate(sc)
 		if err != nil {
@@ -166,7 +169,7 @@ func (m Model) Evaluate(p Package) (*Evaluation, error) {
 
 func days(d *float64) float64 {
 	if d == nil {
-		return unreachedBreakoutDays
+		return UnreachedBreakoutDays
 	}
 	return *d
 }
