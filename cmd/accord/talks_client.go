@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -252,10 +253,34 @@ func newTalksProposeCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var p talks.Proposal
-			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/proposals", map[string]any{"origin": origin, "values": values, "attribute_to_mediator": mask, "hold": hold}, &p); err != nil {
+			req := map[string]any{"origin": origin, "values": values, "attribute_to_mediator": mask, "hold": hold}
+			if !hold {
+				// Released at once: sign the release hash for the log.
+				var v talks.View
+				if err := c.do("GET", "/api/v1/talks/rooms/"+f.room, nil, &v); err != nil {
+					return err
+				}
+				o := origin
+				if o == "" {
+					o = c.signer.Name()
+				}
+				attribution := o
+				if mask {
+					attribution = c.signer.Name()
+				}
+				hash := talks.ReleaseHash(f.room, v.Round, values, attribution, o)
+				if req["commitment"], err = c.commit(f.room, hash, "release-"+f.room+"-"+hash[:16]); err != nil {
+					return err
+				}
+			}
+			var resp struct {
+				Proposal talks.Proposal   `json:"proposal"`
+				Log      server.Submitted `json:"log"`
+			}
+			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/proposals", req, &resp); err != nil {
 				return err
 			}
+			p := resp.Proposal
 			state := "released to the parties"
 			if p.Released.IsZero() {
 				state = "held: release it with accord talks release"
@@ -400,7 +425,21 @@ func newTalksReleaseCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/proposals/"+proposal+"/release", nil, nil); err != nil {
+			var v talks.View
+			if err := c.do("GET", "/api/v1/talks/rooms/"+f.room, nil, &v); err != nil {
+				return err
+			}
+			i := slices.IndexFunc(v.Proposals, func(p talks.ProposalView) bool { return p.ID == proposal })
+			if i < 0 {
+				return usageError{fmt.Errorf("--proposal: no proposal %q in the room", proposal)}
+			}
+			p := v.Proposals[i]
+			hash := talks.ReleaseHash(f.room, p.Round, p.Values, p.Attribution, p.Origin)
+			signed, err := c.commit(f.room, hash, "release-"+f.room+"-"+hash[:16])
+			if err != nil {
+				return err
+			}
+			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/proposals/"+proposal+"/release", map[string]any{"commitment": signed}, nil); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "proposal %s released to every party\n", proposal)

@@ -112,8 +112,17 @@ values:
 	if err != nil || res.Problem != nil {
 		t.Fatalf("audit: %v %v", err, res.Problem)
 	}
-	if len(commitments) != 4 {
-		t.Errorf("%d talks commitments of the live room in the log, want 4: %v", len(commitments), commitments)
+	if len(commitments) != 5 {
+		t.Errorf("%d talks commitments of the live room in the log, want 5 (two red lines, the release, two confirmations): %v", len(commitments), commitments)
+	}
+	// The release commitment binds what was proposed, its attribution and
+	// its origin, none of which the log discloses.
+	values := talks.Package{"enrichment_cap_pct": talks.Num(3.67), "stockpile_cap_kg_u": talks.Num(200), "centrifuges_IR-1": talks.Num(3000),
+		"centrifuges_IR-6": talks.Num(0), "duration_years": talks.Num(10), "additional_protocol": {Text: "yes"},
+		"relief": {Order: []string{"iaea-verification", "un-relief", "us-relief"}}}
+	want := talks.ReleaseHash("muscat-2025-live", 1, values, "oman", "iran")
+	if got := commitments["release-muscat-2025-live-"+want[:16]]; got != want {
+		t.Errorf("release commitment %q, want %q", got, want)
 	}
 	keep, _ := os.ReadFile(filepath.Join(work, "us-keep.json"))
 	var kept struct {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -318,6 +319,9 @@ type proposalRequest struct {
 	AttributeToMediator bool          `json:"attribute_to_mediator"`
 	// Hold keeps the proposal for the mediator until it is released.
 	Hold bool `json:"hold"`
+	// Commitment, to release at once, is the mediator's signed
+	// talks_commitment record of the proposal's release hash.
+	Commitment string `json:"commitment,omitempty"`
 }
 
 func (s *Server) propose(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
@@ -328,17 +332,54 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request, c caller, rm *t
 	if req.Origin == "" {
 		req.Origin = c.Party
 	}
-	propose := rm.Propose
-	if req.Hold {
-		propose = rm.Hold
+	p, err := rm.Hold(c.Party, req.Origin, req.Values, req.AttributeToMediator)
+	if err != nil || req.Hold {
+		return map[string]any{"proposal": p, "release_sha256": rm.ReleaseHash(p)}, http.StatusCreated, err
 	}
-	p, err := propose(c.Party, req.Origin, req.Values, req.AttributeToMediator)
-	return p, http.StatusCreated, err
+	// Released at once: its release hash goes into the log first.
+	sub, err := s.logRelease(r.Context(), c, rm, p, req.Commitment)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := rm.ReleaseProposal(c.Party, p.ID, time.Now().UTC()); err != nil {
+		return nil, 0, err
+	}
+	p, _ = rm.Proposal(p.ID)
+	return map[string]any{"proposal": p, "release_sha256": rm.ReleaseHash(p), "log": sub}, http.StatusCreated, nil
+}
+
+// logRelease logs the mediator's commitment to a proposal's release hash.
+func (s *Server) logRelease(ctx context.Context, c caller, rm *talks.Room, p talks.Proposal, signed string) (Submitted, error) {
+	hash := rm.ReleaseHash(p)
+	if signed == "" {
+		return Submitted{}, badRequest("commitment", "releasing a proposal logs its hash: sign a talks_commitment record of room %s and sha256 %s", rm.ID, hash)
+	}
+	return s.logCommitment(ctx, c, rm.ID, hash, signed)
 }
 
 func (s *Server) releaseProposal(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
-	err := rm.ReleaseProposal(c.Party, r.PathValue("proposal"), time.Now().UTC())
-	return map[string]string{"released": r.PathValue("proposal")}, http.StatusOK, err
+	if c.Party != rm.Mediator {
+		return nil, 0, fmt.Errorf("%w: only the mediator releases", talks.ErrForbidden)
+	}
+	var req struct {
+		Commitment string `json:"commitment"`
+	}
+	if err := decode(r, &req); err != nil {
+		return nil, 0, err
+	}
+	p, err := rm.Proposal(r.PathValue("proposal"))
+	if err != nil {
+		return nil, 0, err
+	}
+	if !p.Released.IsZero() {
+		return nil, 0, badRequest("proposal", "%s is released already", p.ID)
+	}
+	sub, err := s.logRelease(r.Context(), c, rm, p, req.Commitment)
+	if err != nil {
+		return nil, 0, err
+	}
+	err = rm.ReleaseProposal(c.Party, p.ID, time.Now().UTC())
+	return map[string]any{"released": p.ID, "log": sub}, http.StatusOK, err
 }
 
 func (s *Server) addNote(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {

@@ -131,11 +131,19 @@ func TestTalksAuthorization(t *testing.T) {
 	}
 
 	// Proposals only through the mediator; the origin is the mediator's to know.
-	values := map[string]any{talks.TermEnrichmentCap: map[string]float64{"number": 3.67}, talks.TermStockpileCap: map[string]float64{"number": 200}, "centrifuges_IR-1": map[string]float64{"number": 5000}}
+	values := talks.Package{talks.TermEnrichmentCap: talks.Num(3.67), talks.TermStockpileCap: talks.Num(200), "centrifuges_IR-1": talks.Num(5000)}
+	p1Hash := talks.ReleaseHash("muscat", 1, values, "oman", "iran")
 	for _, role := range append(outsiders, "state", "us") {
 		expect(R+"/proposals", role, "POST", base+"/muscat/proposals", map[string]any{"origin": "iran", "values": values}, 403)
 	}
-	expect(R+"/proposals", "mediator", "POST", base+"/muscat/proposals", map[string]any{"origin": "iran", "values": values, "attribute_to_mediator": true}, 201)
+	// Releasing a proposal logs the mediator's commitment to its hash.
+	if m := expect(R+"/proposals", "mediator", "POST", base+"/muscat/proposals", map[string]any{"origin": "iran", "values": values, "attribute_to_mediator": true}, 400); !strings.Contains(fmt.Sprint(m), p1Hash) {
+		t.Errorf("the refusal does not give the hash to sign: %v", m)
+	}
+	expect(R+"/proposals", "mediator", "POST", base+"/muscat/proposals", map[string]any{"origin": "iran", "values": values, "attribute_to_mediator": true,
+		"commitment": commitment(t, "oman", "muscat", talks.ReleaseHash("muscat", 1, values, "oman", "oman"))}, 400)
+	expect(R+"/proposals", "mediator", "POST", base+"/muscat/proposals", map[string]any{"origin": "iran", "values": values, "attribute_to_mediator": true,
+		"commitment": commitment(t, "oman", "muscat", p1Hash)}, 201)
 	us := expect(R, "us", "GET", base+"/muscat", nil, 200)
 	med := expect(R, "mediator", "GET", base+"/muscat", nil, 200)
 	for _, role := range outsiders {
@@ -233,7 +241,9 @@ func TestTalksAuthorization(t *testing.T) {
 	for _, role := range append(outsiders, "us", "state") {
 		expect(R+"/proposals/{proposal}/release", role, "POST", base+"/muscat/proposals/p2/release", nil, 403)
 	}
-	expect(R+"/proposals/{proposal}/release", "mediator", "POST", base+"/muscat/proposals/p2/release", nil, 200)
+	expect(R+"/proposals/{proposal}/release", "mediator", "POST", base+"/muscat/proposals/p2/release", map[string]any{}, 400)
+	expect(R+"/proposals/{proposal}/release", "mediator", "POST", base+"/muscat/proposals/p2/release",
+		map[string]any{"commitment": commitment(t, "oman", "muscat", talks.ReleaseHash("muscat", 1, values, "oman", "oman"))}, 200)
 	if v := expect(R, "us", "GET", base+"/muscat", nil, 200); len(v["proposals"].([]any)) != 2 {
 		t.Errorf("after the release the US sees %v", v["proposals"])
 	}
@@ -320,12 +330,13 @@ func TestTalksAuthorization(t *testing.T) {
 		t.Errorf("final after both: %v", r)
 	}
 
-	// The log received the two red-line commitments and the two
-	// confirmations, and nothing from a refused request.
-	if n := len(lastBackend.logged); n != 4 {
-		t.Errorf("%d entries reached the log, want 4", n)
+	// The log received the two red-line commitments, the mediator's two
+	// release commitments and the two confirmations, and nothing from a
+	// refused request.
+	if n := len(lastBackend.logged); n != 6 {
+		t.Errorf("%d entries reached the log, want 6", n)
 	}
-	for i, party := range []string{"us", "iran", "us", "iran"} {
+	for i, party := range []string{"us", "iran", "oman", "oman", "us", "iran"} {
 		if !strings.Contains(string(lastBackend.logged[i]), `"author":"`+party+`"`) {
 			t.Errorf("log entry %d is not %s's", i, party)
 		}

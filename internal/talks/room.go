@@ -1,6 +1,9 @@
 package talks
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -225,6 +228,32 @@ func (r *Room) propose(by, origin string, values Package, attributeToMediator, h
 	r.Proposals = append(r.Proposals, p)
 	return p, nil
 }
+
+// ReleaseHash is the SHA-256, in hex, that the mediator commits to in the
+// evidence log when a proposal reaches the parties: of the line
+// accord.talks.release/v1 and a newline, then the JSON of the room, the
+// round, the values, the attribution and the origin (so the log later
+// proves what was put, to whom it was attributed and who proposed it,
+// without disclosing any of it now).
+func ReleaseHash(room string, round int, values Package, attribution, origin string) string {
+	b, _ := json.Marshal(struct {
+		Room        string  `json:"room"`
+		Round       int     `json:"round"`
+		Values      Package `json:"values"`
+		Attribution string  `json:"attribution"`
+		Origin      string  `json:"origin"`
+	}{room, round, values, attribution, origin})
+	h := sha256.Sum256(append([]byte("accord.talks.release/v1\n"), b...))
+	return hex.EncodeToString(h[:])
+}
+
+// ReleaseHash is the proposal's release hash in room r.
+func (r *Room) ReleaseHash(p Proposal) string {
+	return ReleaseHash(r.ID, p.Round, p.Values, p.Attribution, p.Origin)
+}
+
+// Proposal returns the proposal with id.
+func (r *Room) Proposal(id string) (Proposal, error) { return r.proposal(id) }
 
 func (r *Room) proposal(id string) (Proposal, error) {
 	i := slices.IndexFunc(r.Proposals, func(p Proposal) bool { return p.ID == id })
