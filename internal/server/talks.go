@@ -631,3 +631,33 @@ func talksZone(r *http.Request, c caller, rm *talks.Room, v *talksRoomView) (boo
 	v.Zone = z
 	return false, err
 }
+
+func (s *Server) freezeSpace(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
+	err := rm.Freeze(c.Party)
+	return rm.Space, http.StatusOK, err
+}
+
+func (s *Server) reviseSpace(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
+	if c.Party != rm.Mediator {
+		return nil, 0, fmt.Errorf("%w: the mediator revises the issue space", talks.ErrForbidden)
+	}
+	var req struct {
+		Terms []talks.Term `json:"terms"`
+	}
+	if err := decode(r, &req); err != nil {
+		return nil, 0, err
+	}
+	err := rm.Revise(c.Party, req.Terms)
+	return rm.Space, http.StatusOK, err
+}
+
+func (s *Server) exclude(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
+	var req struct {
+		Topic string `json:"topic"`
+	}
+	if err := decode(r, &req); err != nil {
+		return nil, 0, err
+	}
+	err := rm.Exclude(c.Party, req.Topic)
+	return rm.Space.Excluded, http.StatusCreated, err
+}

@@ -290,6 +290,21 @@ func TestTalksAuthorization(t *testing.T) {
 		t.Errorf("zone %v", z)
 	}
 
+	// The issue space: the mediator freezes and revises it; a party records
+	// what is not on its agenda.
+	for _, role := range append(outsiders, "us", "state") {
+		expect(R+"/space/freeze", role, "POST", base+"/muscat/space/freeze", nil, 403)
+		expect(R+"/space", role, "POST", base+"/muscat/space", map[string]any{"terms": []any{}}, 403)
+	}
+	for _, role := range append(outsiders, "mediator") {
+		expect(R+"/exclusions", role, "POST", base+"/muscat/exclusions", map[string]any{"topic": "missiles"}, 403)
+	}
+	expect(R+"/exclusions", "state", "POST", base+"/muscat/exclusions", map[string]any{"topic": "missiles"}, 201)
+	expect(R+"/space/freeze", "mediator", "POST", base+"/muscat/space/freeze", nil, 200)
+	if sp := expect(R+"/space", "mediator", "POST", base+"/muscat/space", map[string]any{"terms": testRoom()["space"].(talks.Space).Terms}, 200); sp["version"] != 2.0 {
+		t.Errorf("a revision of the frozen version 1: %v", sp)
+	}
+
 	// Messages: parties to the mediator, relays released at once.
 	m := expect(R+"/messages", "state", "POST", base+"/muscat/messages", map[string]any{"kind": "question", "body": "verification of the cap?"}, 201)
 	for _, role := range outsiders {

@@ -211,3 +211,39 @@ func TestHeldProposalsAndNotes(t *testing.T) {
 		t.Errorf("after the release: %v", err)
 	}
 }
+
+// The mediator freezes the issue space; a revision then opens a new
+// version, which must keep every red line meaningful, and proposals of the
+// old version are closed to questions. A party records what it will not
+// discuss.
+func TestSpaceVersions(t *testing.T) {
+	r := room(t, talks.Standard)
+	submitBoth(t, r, redLines("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 180}),
+		redLines("iran", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: ">=", Value: 3.67}))
+	p, _ := r.Propose("oman", "oman", jcpoaLike(), false)
+	terms := space().Terms
+	if err := r.Revise("oman", terms[:5]); err != nil || r.Space.Version != 1 {
+		t.Fatalf("revising an open version: %v, version %d", err, r.Space.Version)
+	}
+	if err := r.Freeze("us"); !errors.Is(err, talks.ErrForbidden) {
+		t.Errorf("a party froze the space: %v", err)
+	}
+	if err := r.Freeze("oman"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Revise("oman", terms[1:]); err == nil {
+		t.Error("a revision dropped the term of Iran's red line")
+	}
+	if err := r.Revise("oman", terms); err != nil || r.Space.Version != 2 || r.Space.Frozen {
+		t.Fatalf("revising a frozen version: %v, %+v", err, r.Space)
+	}
+	if _, err := r.Feasibility("us", p.ID, time.Now()); err == nil || !strings.Contains(err.Error(), "version 1") {
+		t.Errorf("a version-1 proposal answered on version 2: %v", err)
+	}
+	if err := r.Exclude("iran", "missiles"); err != nil || len(r.Space.Excluded) != 1 {
+		t.Errorf("exclusion: %v", err)
+	}
+	if err := r.Exclude("oman", "x"); !errors.Is(err, talks.ErrForbidden) {
+		t.Errorf("the mediator excluded a topic for a party: %v", err)
+	}
+}

@@ -297,6 +297,9 @@ func (r *Room) Feasibility(recipient, proposalID string, at time.Time) (*Report,
 	if recipient != r.Mediator && p.Released.IsZero() {
 		return nil, fieldErr("proposal", "no proposal %q", proposalID) // unreleased: not there for a party
 	}
+	if p.Version != r.Space.Version {
+		return nil, fieldErr("proposal", "%s was put on version %d of the issue space; it is now version %d", p.ID, p.Version, r.Space.Version)
+	}
 	for _, d := range r.Parties {
 		if _, ok := r.redLines[d.Party]; !ok {
 			return nil, fieldErr("red_lines", "%s has not submitted its red lines yet", d.Party)
@@ -363,5 +366,52 @@ func (r *Room) NextRound(by string) error {
 		return fmt.Errorf("%w: the mediator opens rounds", ErrForbidden)
 	}
 	r.Round++
+	return nil
+}
+
+// Freeze freezes the current version of the issue space (the mediator):
+// its terms no longer change; a change opens a new version.
+func (r *Room) Freeze(by string) error {
+	if by != r.Mediator {
+		return fmt.Errorf("%w: the mediator freezes the issue space", ErrForbidden)
+	}
+	r.Space.Frozen = true
+	return nil
+}
+
+// Revise changes the issue space's terms (the mediator): in place while
+// the version is open, as a new version once it is frozen. Every red line
+// must still name a term or a metric; proposals of earlier versions are no
+// longer open to feasibility questions.
+func (r *Room) Revise(by string, terms []Term) error {
+	if by != r.Mediator {
+		return fmt.Errorf("%w: the mediator revises the issue space", ErrForbidden)
+	}
+	next := Space{Version: r.Space.Version, Terms: terms, Excluded: r.Space.Excluded}
+	if r.Space.Frozen {
+		next.Version++
+	}
+	if err := next.Validate(); err != nil {
+		return err
+	}
+	for party, rl := range r.redLines {
+		if err := rl.Validate(&next); err != nil {
+			return fieldErr("terms", "%s's red lines would no longer hold on the revised space (%v)", party, err)
+		}
+	}
+	r.Space = next
+	return nil
+}
+
+// Exclude records a party's "not on the agenda": a topic the party will not
+// discuss, recorded as such in the issue space.
+func (r *Room) Exclude(party, topic string) error {
+	if !r.isParty(party) {
+		return fmt.Errorf("%w: a party declares its own exclusions", ErrForbidden)
+	}
+	if topic == "" {
+		return fieldErr("topic", "is required")
+	}
+	r.Space.Excluded = append(r.Space.Excluded, Exclusion{Party: party, Topic: topic})
 	return nil
 }
