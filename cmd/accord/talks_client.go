@@ -95,6 +95,15 @@ func (c *talksClient) do(method, path string, in, out any) error {
 	return json.Unmarshal(b, out)
 }
 
+// view is the caller's view of the room.
+func (c *talksClient) view(room string) (*talks.View, error) {
+	var v talks.View
+	if err := c.do("GET", "/api/v1/talks/rooms/"+room, nil, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
 // commit signs a talks_commitment record of hash by the key's party.
 func (c *talksClient) commit(room, hash, id string) (string, error) {
 	body, _ := json.Marshal(record.TalksCommitmentBody{Room: room, SHA256: hash})
@@ -256,8 +265,8 @@ func newTalksProposeCmd() *cobra.Command {
 			req := map[string]any{"origin": origin, "values": values, "attribute_to_mediator": mask, "hold": hold}
 			if !hold {
 				// Released at once: sign the release hash for the log.
-				var v talks.View
-				if err := c.do("GET", "/api/v1/talks/rooms/"+f.room, nil, &v); err != nil {
+				v, err := c.view(f.room)
+				if err != nil {
 					return err
 				}
 				o := origin
@@ -377,8 +386,8 @@ key and submits it.`,
 			if err != nil {
 				return err
 			}
-			var v talks.View
-			if err := c.do("GET", "/api/v1/talks/rooms/"+f.room, nil, &v); err != nil {
+			v, err := c.view(f.room)
+			if err != nil {
 				return err
 			}
 			if version < 1 || version > len(v.Texts) {
@@ -425,8 +434,8 @@ func newTalksReleaseCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var v talks.View
-			if err := c.do("GET", "/api/v1/talks/rooms/"+f.room, nil, &v); err != nil {
+			v, err := c.view(f.room)
+			if err != nil {
 				return err
 			}
 			i := slices.IndexFunc(v.Proposals, func(p talks.ProposalView) bool { return p.ID == proposal })

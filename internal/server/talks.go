@@ -205,32 +205,52 @@ func (s *Server) listRooms(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	rooms, err := s.roomsOf(r.Context(), c.Party)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	out := []map[string]string{}
-	if s.cfg.Rooms != nil {
-		ids, err := s.cfg.Rooms.RoomIDs(r.Context())
-		if err != nil {
-			s.fail(w, r, err)
-			return
+	for _, rm := range rooms {
+		role := "party"
+		if rm.Mediator {
+			role = "mediator"
 		}
-		for _, id := range ids {
-			b, err := s.cfg.Rooms.LoadRoom(r.Context(), id)
-			if err != nil {
-				continue
-			}
-			rm, err := talks.Restore(b)
-			if err != nil {
-				continue
-			}
-			if v, err := rm.ViewFor(c.Party); err == nil {
-				role := "party"
-				if v.Mediator == c.Party {
-					role = "mediator"
-				}
-				out = append(out, map[string]string{"id": v.ID, "title": v.Title, "role": role})
-			}
-		}
+		out = append(out, map[string]string{"id": rm.ID, "title": rm.Title, "role": role})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"rooms": out})
+}
+
+// roomEntry is a room a participant takes part in.
+type roomEntry struct {
+	ID, Title string
+	Mediator  bool
+}
+
+// roomsOf lists the rooms party takes part in.
+func (s *Server) roomsOf(ctx context.Context, party string) ([]roomEntry, error) {
+	if s.cfg.Rooms == nil {
+		return nil, nil
+	}
+	ids, err := s.cfg.Rooms.RoomIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []roomEntry
+	for _, id := range ids {
+		b, err := s.cfg.Rooms.LoadRoom(ctx, id)
+		if err != nil {
+			continue
+		}
+		rm, err := talks.Restore(b)
+		if err != nil {
+			continue
+		}
+		if v, err := rm.ViewFor(party); err == nil {
+			out = append(out, roomEntry{ID: v.ID, Title: v.Title, Mediator: v.Mediator == party})
+		}
+	}
+	return out, nil
 }
 
 // recordOf reads the record of a signed note without checking the
@@ -530,30 +550,18 @@ func (s *Server) talksPage(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnauthorized, "signin", "Sign in", signinView{Next: r.URL.RequestURI(), Reason: "talks rooms are for their participants: sign in with your key's read token"})
 		return
 	}
+	entries, err := s.roomsOf(r.Context(), c.Party)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
 	var rooms []map[string]string
-	if s.cfg.Rooms != nil {
-		ids, err := s.cfg.Rooms.RoomIDs(r.Context())
-		if err != nil {
-			s.pageError(w, r, err)
-			return
+	for _, rm := range entries {
+		role := "a party"
+		if rm.Mediator {
+			role = "the mediator"
 		}
-		for _, id := range ids {
-			b, err := s.cfg.Rooms.LoadRoom(r.Context(), id)
-			if err != nil {
-				continue
-			}
-			rm, err := talks.Restore(b)
-			if err != nil {
-				continue
-			}
-			if v, err := rm.ViewFor(c.Party); err == nil {
-				role := "a party"
-				if v.Mediator == c.Party {
-					role = "the mediator"
-				}
-				rooms = append(rooms, map[string]string{"id": v.ID, "title": v.Title, "role": role})
-			}
-		}
+		rooms = append(rooms, map[string]string{"id": rm.ID, "title": rm.Title, "role": role})
 	}
 	s.render(w, r, http.StatusOK, "talks", "Talks", map[string]any{"Rooms": rooms})
 }
