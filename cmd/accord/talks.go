@@ -44,7 +44,8 @@ that acts on a server takes --server, --key (your registered key) and
 --room (the room's id).`,
 	}
 	cmd.AddCommand(newTalksEvaluateCmd(), newTalksZoneCmd(), newTalksCommitCmd(),
-		newTalksOpenCmd(), newTalksRedLinesCmd(), newTalksShowCmd(), newTalksProposeCmd(), newTalksFeasibilityCmd(), newTalksTextCmd(), newTalksConfirmCmd(), newTalksReleaseCmd(), newTalksNoteCmd())
+		newTalksOpenCmd(), newTalksRedLinesCmd(), newTalksShowCmd(), newTalksProposeCmd(), newTalksFeasibilityCmd(), newTalksTextCmd(), newTalksConfirmCmd(), newTalksReleaseCmd(), newTalksNoteCmd(),
+		newTalksSendCmd(), newTalksRelayCmd(), newTalksInboxCmd())
 	return cmd
 }
 

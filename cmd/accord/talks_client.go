@@ -479,3 +479,98 @@ func newTalksNoteCmd() *cobra.Command {
 	cmd.Flags().StringVar(&text, "text", "", "the note")
 	return cmd
 }
+
+func newTalksSendCmd() *cobra.Command {
+	var f clientFlags
+	var kind, body, proposal string
+	cmd := &cobra.Command{
+		Use:   "send --server URL --key PARTY.key --room ID --kind KIND --body TEXT [--proposal P]",
+		Short: "Write to the mediator (a party): a proposal, a question, a criticism or an acceptance",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := f.client()
+			if err != nil {
+				return err
+			}
+			var m talks.Message
+			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/messages", map[string]any{"kind": kind, "body": body, "proposal": proposal}, &m); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "message %s to the mediator\n", m.ID)
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&kind, "kind", "question", "proposal, question, criticism or acceptance")
+	cmd.Flags().StringVar(&body, "body", "", "the message")
+	cmd.Flags().StringVar(&proposal, "proposal", "", "the proposal it is about, if any")
+	return cmd
+}
+
+func newTalksRelayCmd() *cobra.Command {
+	var f clientFlags
+	var of, body string
+	var to []string
+	var mask, release bool
+	cmd := &cobra.Command{
+		Use:   "relay --server URL --key MEDIATOR.key --room ID --to PARTY [--of MESSAGE] [--body TEXT] [--mask] [--release]",
+		Short: "Relay a party's message, or write your own, to parties (the mediator); released to all at once",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := f.client()
+			if err != nil {
+				return err
+			}
+			var m talks.Message
+			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/messages", map[string]any{"relay_of": of, "body": body, "to": to, "attribute_to_mediator": mask}, &m); err != nil {
+				return err
+			}
+			state := "held (release it with POST /api/v1/talks/rooms/ROOM/messages/release)"
+			if release {
+				if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/messages/release", map[string]any{"ids": []string{m.ID}}, nil); err != nil {
+					return err
+				}
+				state = "released"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "relay %s to %s, %s\n", m.ID, strings.Join(to, ", "), state)
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&of, "of", "", "the party's message to relay")
+	cmd.Flags().StringVar(&body, "body", "", "the text (default: the relayed message's)")
+	cmd.Flags().StringArrayVar(&to, "to", nil, "a recipient party (repeat for several)")
+	cmd.Flags().BoolVar(&mask, "mask", false, "attribute it to the mediator")
+	cmd.Flags().BoolVar(&release, "release", true, "release it at once")
+	return cmd
+}
+
+func newTalksInboxCmd() *cobra.Command {
+	var f clientFlags
+	cmd := &cobra.Command{
+		Use:   "inbox --server URL --key KEY --room ID",
+		Short: "Your messages: a party's own and the relays released to it; the mediator's all",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := f.client()
+			if err != nil {
+				return err
+			}
+			var in struct {
+				Messages []talks.Message `json:"messages"`
+			}
+			if err := c.do("GET", "/api/v1/talks/rooms/"+f.room+"/messages", nil, &in); err != nil {
+				return err
+			}
+			for _, m := range in.Messages {
+				fmt.Fprintf(cmd.OutOrStdout(), "%s %s %s from %s to %s: %s\n", m.ID, m.At.Format(time.RFC3339), m.Kind, m.From, strings.Join(m.To, ", "), m.Body)
+			}
+			if len(in.Messages) == 0 {
+				fmt.Fprintln(cmd.OutOrStdout(), "no messages")
+			}
+			return nil
+		},
+	}
+	f.register(cmd)
+	return cmd
+}

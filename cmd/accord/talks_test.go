@@ -83,6 +83,19 @@ func TestTalksRoundInTheDemo(t *testing.T) {
 		t.Errorf("the US view: red lines %v, proposal %+v", view.RedLines, view.Proposals[0])
 	}
 
+	// Messages: Iran asks the mediator; the mediator relays it, masked, to
+	// the US; the US reads it as the mediator's, Iran does not read it.
+	if out := cli(as("iran", "talks", "send", "--kind", "question", "--body", "Would the cap be verified under the AP?")...); !strings.Contains(out, "to the mediator") {
+		t.Errorf("send: %s", out)
+	}
+	cli(as("oman", "talks", "relay", "--of", "m1", "--to", "us", "--mask")...)
+	if in := cli(as("us", "talks", "inbox")...); !strings.Contains(in, "relay from oman to us: Would the cap be verified") {
+		t.Errorf("the US inbox:\n%s", in)
+	}
+	if in := cli(as("iran", "talks", "inbox")...); strings.Contains(in, "relay") {
+		t.Errorf("Iran's inbox holds the relay to the US:\n%s", in)
+	}
+
 	text := write("text.yaml", `clauses:
   - {id: enrichment, text: "Enrichment up to 3.67 %", status: agreed, terms: [enrichment_cap_pct]}
   - {id: verification, text: "The Additional Protocol applies", status: agreed, terms: [additional_protocol]}
