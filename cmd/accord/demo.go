@@ -167,6 +167,9 @@ func demoKey(dir, name string) (note.Signer, string, string, error) {
 
 func startDemo(ctx context.Context, cfg demoConfig) (d *demo, err error) {
 	d = &demo{}
+	if cfg.log == nil {
+		cfg.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
 	defer func() {
 		if err != nil {
 			d.close()
@@ -221,32 +224,25 @@ func startDemo(ctx context.Context, cfg demoConfig) (d *demo, err error) {
 	if dsn == "" {
 		dsn = filepath.Join(cfg.dir, "index.db")
 	}
-	idx, err := store.Open(ctx, dsn)
-	if err != nil {
-		return nil, err
-	}
-	d.shutdown = append(d.shutdown, func() { idx.Close() })
-	opts := ledger.Options{Dir: filepath.Join(cfg.dir, "log"), Operator: operator, WitnessURLs: urls, Index: idx}
-	var l *ledger.Log
-	if ledger.Exists(opts.Dir) {
-		l, err = ledger.Open(ctx, opts)
-	} else {
+	opts := ledger.Options{Dir: filepath.Join(cfg.dir, "log"), Operator: operator, WitnessURLs: urls}
+	var genesis []byte
+	if !ledger.Exists(opts.Dir) {
 		g := record.GenesisBody{Origin: demoOrigin, Agreement: "jcpoa", Witnesses: witnesses, WitnessesRequired: len(witnesses)}
 		for _, m := range demoMembers {
 			g.Members = append(g.Members, record.Member{Party: m.party, Role: m.role, Key: vkeys[m.key]})
 		}
 		body, _ := json.Marshal(g)
-		var genesis []byte
 		genesis, err = record.Sign(&record.Record{Schema: record.Schema, Kind: record.Genesis, ID: "genesis", Author: "iaea",
 			Created: time.Now().UTC().Truncate(time.Second), Body: body}, operator)
 		if err != nil {
 			return nil, err
 		}
-		l, err = ledger.Create(ctx, opts, genesis)
 	}
+	l, idx, err := openLog(ctx, dsn, opts, genesis, func(msg string) { cfg.log.Warn(msg) })
 	if err != nil {
 		return nil, err
 	}
+	d.shutdown = append(d.shutdown, func() { idx.Close() })
 	d.shutdown = append(d.shutdown, func() {
 		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

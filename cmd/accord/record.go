@@ -97,7 +97,7 @@ not cosign in time, the record is stored and its receipt comes later
 			}
 			ctx := cmd.Context()
 			lf := logFlags{dir: logDir, operatorKey: operatorKey, db: db, witnessURLs: witnessURLs}
-			l, idx, err := lf.open(ctx)
+			l, idx, err := lf.open(ctx, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}

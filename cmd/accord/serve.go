@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"github.com/accordverify/accord/internal/accountancy"
+	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -40,8 +42,18 @@ var rejectStatus = map[string]int{"duplicate": 409, "key": 403, "invalid": 400, 
 
 func (n *node) Submit(ctx context.Context, entry []byte) (server.Submitted, error) {
 	seq, r, err := n.log.Submit(ctx, entry, n.wait)
-	var re *ledger.RejectError
+	var (
+		re   *ledger.RejectError
+		down *ledger.IndexDownError
+		late *ledger.NotIndexedError
+	)
 	switch {
+	case errors.As(err, &down):
+		return server.Submitted{}, &server.Error{Status: http.StatusServiceUnavailable, Code: "unavailable",
+			Message: "the index database is unavailable; nothing was stored, try again"}
+	case errors.As(err, &late):
+		return server.Submitted{}, &server.Error{Status: http.StatusServiceUnavailable, Code: "not_indexed",
+			Message: fmt.Sprintf("the record is in the log at index %d but the index database is unavailable, so it is not acknowledged yet; it is indexed as soon as the database returns (submitting it again is refused as a duplicate at that index)", late.Index)}
 	case errors.As(err, &re):
 		e := &server.Error{Status: rejectStatus[re.Code], Code: re.Code, Message: re.Err.Error()}
 		var fe *record.FieldError
@@ -225,7 +237,35 @@ func (f *logFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.witnessURLs, "witness-url", nil, "NAME=URL overriding a witness address of the genesis record")
 }
 
-func (f *logFlags) open(ctx context.Context) (*ledger.Log, *store.Store, error) {
+// openLog opens the index at dsn and the log in opts.Dir over it. A damaged
+// SQLite index is set aside and an index that differs from the log is
+// rebuilt from it; warn is told when either happens.
+func openLog(ctx context.Context, dsn string, opts ledger.Options, genesis []byte, warn func(string)) (*ledger.Log, *store.Store, error) {
+	idx, note, err := store.OpenRecovering(ctx, dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	if note != "" {
+		warn(note)
+	}
+	opts.Index = idx
+	var l *ledger.Log
+	if genesis != nil {
+		l, err = ledger.Create(ctx, opts, genesis)
+	} else {
+		l, err = ledger.Open(ctx, opts)
+	}
+	if err != nil {
+		idx.Close()
+		return nil, nil, err
+	}
+	if why := l.Rebuilt(); why != "" {
+		warn(why)
+	}
+	return l, idx, nil
+}
+
+func (f *logFlags) open(ctx context.Context, warn io.Writer) (*ledger.Log, *store.Store, error) {
 	if f.dir == "" || f.operatorKey == "" {
 		return nil, nil, usageError{errors.New("--dir and --operator-key are required")}
 	}
@@ -245,16 +285,9 @@ func (f *logFlags) open(ctx context.Context) (*ledger.Log, *store.Store, error) 
 	if dsn == "" {
 		dsn = strings.TrimSuffix(f.dir, "/") + ".index.db"
 	}
-	idx, err := store.Open(ctx, dsn)
-	if err != nil {
-		return nil, nil, err
-	}
-	l, err := ledger.Open(ctx, ledger.Options{Dir: f.dir, Operator: op, WitnessURLs: urls, Index: idx})
-	if err != nil {
-		idx.Close()
-		return nil, nil, err
-	}
-	return l, idx, nil
+	return openLog(ctx, dsn, ledger.Options{Dir: f.dir, Operator: op, WitnessURLs: urls}, nil, func(msg string) {
+		fmt.Fprintf(warn, "accord: warning: %s\n", msg)
+	})
 }
 
 func newServeCmd() *cobra.Command {
@@ -271,7 +304,7 @@ func newServeCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			l, idx, err := lf.open(ctx)
+			l, idx, err := lf.open(ctx, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -322,7 +355,7 @@ is always safe; run it after restoring a database or on suspicion.`,
 				return err
 			}
 			idx.Close()
-			l, idx, err := lf.open(ctx)
+			l, idx, err := lf.open(ctx, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}

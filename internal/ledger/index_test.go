@@ -2,11 +2,14 @@ package ledger_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
@@ -86,13 +89,14 @@ func TestIndexFollowsTheLog(t *testing.T) {
 	}
 }
 
-// failingIndex fails to index key records.
-type failingIndex struct{}
+// failingIndex fails to index a key record the first time it is given one.
+type failingIndex struct{ failed bool }
 
-func (failingIndex) Size(context.Context) (uint64, error) { return 0, nil }
-func (failingIndex) Index(_ context.Context, es []record.Indexed) error {
+func (*failingIndex) Size(context.Context) (uint64, error) { return 0, nil }
+func (f *failingIndex) Index(_ context.Context, es []record.Indexed) error {
 	for _, e := range es {
-		if e.Signed.Record.Kind == record.KeyRevocation {
+		if e.Signed.Record.Kind == record.KeyRevocation && !f.failed {
+			f.failed = true
 			return errors.New("disk full")
 		}
 	}
@@ -105,19 +109,159 @@ func TestKeyChangeHoldsWhenIndexingFails(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, 0)
 	opts := f.options()
-	opts.Index = failingIndex{}
+	opts.Index = &failingIndex{}
 	l, err := ledger.Create(ctx, opts, f.genesis)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer l.Close(ctx)
 	rev := f.sign(t, f.iran, "iran", record.KeyRevocation, record.KeyRevocationBody{Party: "iran", Key: f.iran.vkey, Reason: "compromised"})
-	if _, err := l.Append(ctx, rev); err == nil || !strings.Contains(err.Error(), "not indexed") {
+	var late *ledger.NotIndexedError
+	if _, err := l.Append(ctx, rev); !errors.As(err, &late) || !strings.Contains(err.Error(), "not indexed") {
 		t.Fatalf("revocation with a failing index: %v", err)
 	}
 	decl := f.sign(t, f.iran, "iran", record.Declaration, record.DeclarationBody{Site: "Natanz FEP", Statement: "after revocation"})
 	var re *ledger.RejectError
 	if _, err := l.Append(ctx, decl); !errors.As(err, &re) || re.Code != "key" {
 		t.Errorf("a record signed by the revoked key: %v, want a key rejection", err)
+	}
+}
+
+// switchIndex is a real index that can be taken down and brought back.
+type switchIndex struct {
+	*store.Store
+	mu   sync.Mutex
+	down bool
+}
+
+func (s *switchIndex) set(down bool) { s.mu.Lock(); s.down = down; s.mu.Unlock() }
+
+func (s *switchIndex) Index(ctx context.Context, es []record.Indexed) error {
+	s.mu.Lock()
+	down := s.down
+	s.mu.Unlock()
+	if down {
+		return &store.UnavailableError{Err: errors.New("connection refused")}
+	}
+	return s.Store.Index(ctx, es)
+}
+
+// While the index is down: the record being appended when it fails is in
+// the log but not acknowledged (NotIndexedError); later records are
+// refused with nothing stored (IndexDownError); once the index is back the
+// backlog is indexed without any new write, and appends resume.
+func TestIndexDownAndBack(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, 0)
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "index.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	idx := &switchIndex{Store: st}
+	opts := f.options()
+	opts.Index = idx
+	l, err := ledger.Create(ctx, opts, f.genesis)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close(ctx)
+	if _, err := l.Append(ctx, f.finding(t)); err != nil {
+		t.Fatal(err)
+	}
+	idx.set(true)
+	var late *ledger.NotIndexedError
+	if _, err := l.Append(ctx, f.finding(t)); !errors.As(err, &late) || late.Index != 2 {
+		t.Fatalf("append with the index down: %v, want NotIndexedError at 2", err)
+	}
+	var down *ledger.IndexDownError
+	for range 3 {
+		if _, err := l.Append(ctx, f.finding(t)); !errors.As(err, &down) {
+			t.Fatalf("append while entries wait for the index: %v, want IndexDownError", err)
+		}
+	}
+	if size, _ := l.Reader().IntegratedSize(ctx); size != 3 {
+		t.Fatalf("log size %d while the index was down, want 3 (refused records must not be stored)", size)
+	}
+	if n := l.Unindexed(); n != 1 {
+		t.Fatalf("backlog %d, want 1", n)
+	}
+	idx.set(false)
+	deadline := time.Now().Add(5 * time.Second)
+	for l.Unindexed() > 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n, _ := st.Size(ctx); n != 3 || l.Unindexed() != 0 {
+		t.Fatalf("after the index came back: index size %d, backlog %d; want 3 and 0 without any new write", n, l.Unindexed())
+	}
+	if seq, err := l.Append(ctx, f.finding(t)); err != nil || seq.Index != 3 {
+		t.Fatalf("append after the index came back: %+v %v", seq, err)
+	}
+}
+
+// An index whose rows were changed, or that lost rows, is found at Open
+// and rebuilt from the log; the result equals an index built from scratch.
+func TestOpenRebuildsAnIndexThatDiffersFromTheLog(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, 0)
+	path := filepath.Join(t.TempDir(), "index.db")
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := f.options()
+	opts.Index = st
+	l, err := ledger.Create(ctx, opts, f.genesis)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 300 { // more than one entry bundle
+		if _, err := l.Append(ctx, f.finding(t)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = l.Close(ctx)
+	want, _ := st.All(ctx)
+	st.Close()
+
+	for _, tamper := range []struct{ name, sql, column string }{
+		{"record_json", `UPDATE records SET record_json = replace(record_json, 'consistent', 'inconsistent') WHERE log_index = 270`, "record_json"},
+		{"kind", `UPDATE records SET kind = 'declaration' WHERE log_index = 5`, "kind"},
+		{"deleted row", `DELETE FROM records WHERE log_index = 100`, ""},
+	} {
+		t.Run(tamper.name, func(t *testing.T) {
+			db, err := sql.Open("sqlite", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Exec(tamper.sql); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			st, err := store.Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			opts.Index = st
+			l, err := ledger.Open(ctx, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = l.Close(ctx)
+			why := l.Rebuilt()
+			if tamper.column != "" && !strings.Contains(why, "column "+tamper.column) {
+				t.Errorf("Rebuilt() = %q, want it to name column %s", why, tamper.column)
+			}
+			if tamper.column == "" && why != "" {
+				// A missing row is a gap: the entries after it are indexed
+				// again at start (no rebuild needed).
+				t.Logf("Rebuilt() = %q", why)
+			}
+			got, _ := st.All(ctx)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("after Open the index differs from the original (%d rows, want %d)", len(got), len(want))
+			}
+		})
 	}
 }

@@ -64,6 +64,42 @@ type Indexer interface {
 	Index(ctx context.Context, entries []record.Indexed) error
 }
 
+// VerifyingIndexer is an index that Open checks against the log: every
+// indexed entry, every column. An index that differs is emptied and
+// rebuilt from the log (the log is the evidence; the index is derived).
+type VerifyingIndexer interface {
+	Indexer
+	// Verify returns an error when the index does not hold exactly these
+	// consecutive entries.
+	Verify(ctx context.Context, entries []record.Indexed) error
+	// Reset empties the index.
+	Reset(ctx context.Context) error
+}
+
+// NotIndexedError is a record that is durably in the log but could not be
+// indexed (the index database is down or full). It is not acknowledged;
+// the log keeps indexing it in the background until the index takes it.
+type NotIndexedError struct {
+	Index uint64
+	Err   error
+}
+
+func (e *NotIndexedError) Error() string {
+	return fmt.Sprintf("ledger: sequenced at index %d but not indexed (it will be once the index is back): %v", e.Index, e.Err)
+}
+
+func (e *NotIndexedError) Unwrap() error { return e.Err }
+
+// IndexDownError refuses a record because entries already in the log
+// still wait for the index: nothing of the record was stored.
+type IndexDownError struct{ Err error }
+
+func (e *IndexDownError) Error() string {
+	return "ledger: the index is unavailable, nothing was stored (try again): " + e.Err.Error()
+}
+
+func (e *IndexDownError) Unwrap() error { return e.Err }
+
 func (o *Options) defaults() {
 	if o.CheckpointInterval == 0 {
 		o.CheckpointInterval = 200 * time.Millisecond
@@ -111,6 +147,14 @@ type Log struct {
 	gate   sync.RWMutex
 	ids    map[string]entryInfo // record id -> where it is
 	hashes map[[32]byte]uint64  // entry SHA-256 -> index
+
+	// backlog holds entries in the log that the index has not taken yet
+	// (it was down); they go in before the next entry, or by the retry
+	// loop.
+	backlogMu sync.Mutex
+	backlog   []record.Indexed
+	// rebuilt says why Open rebuilt the index, when it did.
+	rebuilt string
 }
 
 type registrySnapshot struct {
@@ -296,19 +340,75 @@ func open(ctx context.Context, opts Options, g *record.GenesisBody) (*Log, error
 		_ = l.Close(ctx)
 		return nil, err
 	}
+	if opts.Index != nil {
+		retry, stop := context.WithCancel(context.WithoutCancel(ctx))
+		cancelAppender := l.cancel
+		l.cancel = func() { stop(); cancelAppender() }
+		go l.retryIndexing(retry)
+	}
 	return l, nil
 }
 
+// Rebuilt says why Open emptied the index and rebuilt it from the log
+// ("" when the index agreed with the log).
+func (l *Log) Rebuilt() string { return l.rebuilt }
+
+// retryIndexing hands the backlog to the index every second until ctx ends.
+func (l *Log) retryIndexing(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			_ = l.flush(ctx)
+		}
+	}
+}
+
+// flush hands the backlog to the index.
+func (l *Log) flush(ctx context.Context) error {
+	l.backlogMu.Lock()
+	defer l.backlogMu.Unlock()
+	if len(l.backlog) == 0 {
+		return nil
+	}
+	if err := l.opts.Index.Index(ctx, l.backlog); err != nil {
+		return err
+	}
+	l.backlog = nil
+	return nil
+}
+
+// index indexes one entry; if the index refuses it, it joins the backlog.
+func (l *Log) index(ctx context.Context, e record.Indexed) error {
+	err := l.opts.Index.Index(ctx, []record.Indexed{e})
+	if err != nil {
+		l.backlogMu.Lock()
+		l.backlog = append(l.backlog, e)
+		l.backlogMu.Unlock()
+	}
+	return err
+}
+
+// Unindexed is how many entries of the log wait for the index.
+func (l *Log) Unindexed() int {
+	l.backlogMu.Lock()
+	defer l.backlogMu.Unlock()
+	return len(l.backlog)
+}
+
 // replay reads every integrated entry, in order, to rebuild the registry
-// and the duplicate index.
+// and the duplicate index; it checks the index against the log (a
+// VerifyingIndexer that differs is emptied and rebuilt) and indexes what
+// the log holds beyond it.
 func (l *Log) replay(ctx context.Context) error {
 	size, err := l.reader.IntegratedSize(ctx)
 	if err != nil {
 		return fmt.Errorf("ledger: %w", err)
 	}
-	reg := &record.Registry{}
 	indexed := size
-	var missing []record.Indexed
 	if l.opts.Index != nil {
 		if indexed, err = l.opts.Index.Size(ctx); err != nil {
 			return fmt.Errorf("ledger: index: %w", err)
@@ -317,29 +417,69 @@ func (l *Log) replay(ctx context.Context) error {
 			return fmt.Errorf("ledger: the index holds %d entries but the log only %d: the index is not of this log (rebuild it with accord reindex)", indexed, size)
 		}
 	}
+	verifier, _ := l.opts.Index.(VerifyingIndexer)
+	for attempt := 0; ; attempt++ {
+		err := l.replayFrom(ctx, size, indexed, verifier)
+		var bad *indexMismatch
+		if !errors.As(err, &bad) || attempt > 0 {
+			return err
+		}
+		// The index is not what the log says: rebuild it.
+		l.rebuilt = fmt.Sprintf("the index differed from the log (%v); it was emptied and rebuilt from the log's %d entries", bad.err, size)
+		if err := verifier.Reset(ctx); err != nil {
+			return fmt.Errorf("ledger: emptying an index that differs from the log: %w", err)
+		}
+		indexed = 0
+		clear(l.ids)
+		clear(l.hashes)
+	}
+}
+
+// indexMismatch is an index that does not agree with the log.
+type indexMismatch struct{ err error }
+
+func (e *indexMismatch) Error() string { return "ledger: " + e.err.Error() }
+
+// replayFrom replays the log's size entries; entries below indexed are
+// checked against the index when verifier is set, the others indexed.
+func (l *Log) replayFrom(ctx context.Context, size, indexed uint64, verifier VerifyingIndexer) error {
+	reg := &record.Registry{}
 	for i := uint64(0); i < size; i += 256 {
 		eb, err := client.GetEntryBundle(ctx, l.reader.ReadEntryBundle, i/256, size)
 		if err != nil {
 			return fmt.Errorf("ledger: reading entries from %d: %w", i, err)
 		}
+		var present, missing []record.Indexed
 		err = replayBundle(reg, eb.Entries, i, func(idx uint64, _ []byte, s *record.Signed, err error) error {
 			if err != nil {
 				return fmt.Errorf("ledger: entry %d does not verify (run accord audit): %w", idx, err)
 			}
 			l.ids[s.Record.ID] = entryInfo{idx, s.Record.Author}
 			l.hashes[sha256.Sum256(s.Bytes)] = idx
+			e := record.Indexed{Index: idx, Signed: s, Role: roleOf(reg, s)}
 			if idx >= indexed {
-				missing = append(missing, record.Indexed{Index: idx, Signed: s, Role: roleOf(reg, s)})
+				missing = append(missing, e)
+			} else if verifier != nil {
+				present = append(present, e)
 			}
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-	}
-	if len(missing) > 0 {
-		if err := l.opts.Index.Index(ctx, missing); err != nil {
-			return fmt.Errorf("ledger: indexing entries %d-%d that the index lacks: %w", missing[0].Index, missing[len(missing)-1].Index, err)
+		if len(present) > 0 {
+			if err := verifier.Verify(ctx, present); err != nil {
+				var mm interface{ Unavailable() bool }
+				if errors.As(err, &mm) {
+					return fmt.Errorf("ledger: checking the index: %w", err)
+				}
+				return &indexMismatch{err: err}
+			}
+		}
+		if len(missing) > 0 {
+			if err := l.opts.Index.Index(ctx, missing); err != nil {
+				return fmt.Errorf("ledger: indexing entries %d-%d that the index lacks: %w", missing[0].Index, missing[len(missing)-1].Index, err)
+			}
 		}
 	}
 	l.snapshot.Store(&registrySnapshot{registry: reg, next: size})
@@ -410,6 +550,13 @@ type Sequenced struct {
 // admitted before it has been handed to tessera, and records checked
 // against the registry it replaces are checked again.
 func (l *Log) Append(ctx context.Context, entry []byte) (Sequenced, error) {
+	if l.opts.Index != nil && l.Unindexed() > 0 {
+		// The index is (or was just) down: do not add to the log what
+		// cannot be acknowledged.
+		if err := l.flush(ctx); err != nil {
+			return Sequenced{}, &IndexDownError{Err: err}
+		}
+	}
 	snap := l.snapshot.Load()
 	l.verifying <- struct{}{}
 	s, err := check(snap.registry, entry, snap.next)
@@ -476,10 +623,10 @@ func (l *Log) Append(ctx context.Context, entry []byte) (Sequenced, error) {
 		l.snapshot.Store(&registrySnapshot{registry: next, next: got.Index + 1})
 	}
 	if l.opts.Index != nil {
-		if err := l.opts.Index.Index(ctx, []record.Indexed{{Index: got.Index, Signed: s, Role: role}}); err != nil {
-			// The entry is in the log; the index catches up when the log
-			// is next opened. The record is not acknowledged.
-			return seq, fmt.Errorf("ledger: sequenced at index %d but not indexed: %w", got.Index, err)
+		if err := l.index(ctx, record.Indexed{Index: got.Index, Signed: s, Role: role}); err != nil {
+			// The entry is in the log and in the backlog: the index
+			// takes it when it is back. The record is not acknowledged.
+			return seq, &NotIndexedError{Index: got.Index, Err: err}
 		}
 	}
 	return seq, nil

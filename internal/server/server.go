@@ -326,10 +326,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // fail writes an error; anything that is not an *Error is a 500 whose
 // text is logged, not sent.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var e *Error
-	if !errors.As(err, &e) {
+	var (
+		e    *Error
+		temp interface{ Unavailable() bool }
+	)
+	if errors.As(err, &temp) && temp.Unavailable() && !errors.As(err, &e) {
+		s.cfg.Logger.Warn("unavailable", "path", r.URL.Path, "err", err)
+		e = &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "the index database is unavailable; nothing was changed, try again"}
+	}
+	if e == nil && !errors.As(err, &e) {
 		s.cfg.Logger.Error("internal error", "path", r.URL.Path, "err", err)
 		e = &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error"}
+	}
+	if e.Status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
 	}
 	writeJSON(w, e.Status, map[string]*Error{"error": e})
 }

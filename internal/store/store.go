@@ -6,6 +6,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"embed"
@@ -13,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"slices"
 	"strconv"
@@ -73,6 +75,33 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// OpenRecovering is Open, except that a SQLite file that is damaged or not
+// a database is set aside (renamed DSN.corrupt-TIME, kept as evidence) and
+// a new, empty index made in its place, for the log to fill. The note says
+// what was done ("" when nothing was). The index's records come back from
+// the log; its talks rooms and tokens, which the log does not hold, stay in
+// the file set aside.
+func OpenRecovering(ctx context.Context, dsn string) (*Store, string, error) {
+	s, err := Open(ctx, dsn)
+	if err == nil || strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") || !corrupt(err) {
+		return s, "", err
+	}
+	aside := dsn + ".corrupt-" + time.Now().UTC().Format("20060102T150405Z")
+	if rerr := os.Rename(dsn, aside); rerr != nil {
+		return nil, "", fmt.Errorf("%w (and setting it aside failed: %v)", err, rerr)
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if _, serr := os.Stat(dsn + suffix); serr == nil {
+			_ = os.Rename(dsn+suffix, aside+suffix)
+		}
+	}
+	s, oerr := Open(ctx, dsn)
+	if oerr != nil {
+		return nil, "", oerr
+	}
+	return s, fmt.Sprintf("the index %s could not be read (%v); it was set aside as %s and a new index is being built from the log", dsn, err, aside), nil
 }
 
 // Dialect is SQLite or Postgres.
@@ -216,41 +245,132 @@ func cmpOr(vs ...string) string {
 	return ""
 }
 
+// rowOf is the row Index writes for an entry.
+func rowOf(e Entry) (Row, error) {
+	rec := e.Signed.Record
+	canon, err := rec.Canonical()
+	if err != nil {
+		return Row{}, err
+	}
+	site, material, asOf := subject(rec)
+	return Row{Index: e.Index, ID: rec.ID, Kind: string(rec.Kind), Author: rec.Author, Role: e.Role, Created: rec.Created.UTC(),
+		Site: site, Material: material, AsOf: asOf, SHA256: e.Signed.Hash(), Record: canon}, nil
+}
+
 // Index adds entries in one transaction; an entry already indexed at the
 // same index with the same bytes is skipped, anything else conflicting is
 // an error and nothing is written.
 func (s *Store) Index(ctx context.Context, entries []Entry) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return unavailable(err)
 	}
 	defer tx.Rollback()
 	for _, e := range entries {
-		rec := e.Signed.Record
-		canon, err := rec.Canonical()
+		row, err := rowOf(e)
 		if err != nil {
 			return err
 		}
 		var existing string
 		err = tx.QueryRowContext(ctx, s.q(`SELECT entry_sha256 FROM records WHERE log_index = ?`), int64(e.Index)).Scan(&existing)
 		switch {
-		case err == nil && existing == e.Signed.Hash():
+		case err == nil && existing == row.SHA256:
 			continue
 		case err == nil:
 			return fmt.Errorf("store: index %d already holds another entry", e.Index)
 		case !errors.Is(err, sql.ErrNoRows):
-			return err
+			return unavailable(err)
 		}
-		site, material, asOf := subject(rec)
 		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO records (log_index, record_id, kind, author, author_role, created, site, material, as_of, entry_sha256, record_json)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-			int64(e.Index), rec.ID, string(rec.Kind), rec.Author, e.Role, rec.Created.UTC().Format(time.RFC3339Nano),
-			nullable(site), nullable(material), nullable(asOf), e.Signed.Hash(), string(canon))
+			int64(row.Index), row.ID, row.Kind, row.Author, row.Role, row.Created.Format(time.RFC3339Nano),
+			nullable(row.Site), nullable(row.Material), nullable(row.AsOf), row.SHA256, string(row.Record))
 		if err != nil {
-			return fmt.Errorf("store: index %d: %w", e.Index, err)
+			return fmt.Errorf("store: index %d: %w", e.Index, unavailable(err))
 		}
 	}
-	return tx.Commit()
+	return unavailable(tx.Commit())
+}
+
+// MismatchError is a row of the index that differs from the log's entry
+// at its index.
+type MismatchError struct {
+	Index  uint64
+	Column string // the first column that differs, or "" when the row is missing
+}
+
+func (e *MismatchError) Error() string {
+	if e.Column == "" {
+		return fmt.Sprintf("store: the index lacks entry %d", e.Index)
+	}
+	return fmt.Sprintf("store: the index's row %d differs from the log's entry in column %s", e.Index, e.Column)
+}
+
+// Verify checks that the index holds each of entries (consecutive log
+// entries) exactly as Index would write it, every column; the first
+// difference is a *MismatchError.
+func (s *Store) Verify(ctx context.Context, entries []Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+columns+` FROM records WHERE log_index >= ? AND log_index <= ? ORDER BY log_index`),
+		int64(entries[0].Index), int64(entries[len(entries)-1].Index))
+	if err != nil {
+		return unavailable(err)
+	}
+	defer rows.Close()
+	got := make(map[uint64]Row, len(entries))
+	for rows.Next() {
+		r, err := scan(rows)
+		if err != nil {
+			return err
+		}
+		got[r.Index] = r
+	}
+	if err := rows.Err(); err != nil {
+		return unavailable(err)
+	}
+	for _, e := range entries {
+		want, err := rowOf(e)
+		if err != nil {
+			return err
+		}
+		have, ok := got[e.Index]
+		if !ok {
+			return &MismatchError{Index: e.Index}
+		}
+		if col := differs(have, want); col != "" {
+			return &MismatchError{Index: e.Index, Column: col}
+		}
+	}
+	return nil
+}
+
+// differs names the first column in which two rows differ.
+func differs(a, b Row) string {
+	switch {
+	case a.ID != b.ID:
+		return "record_id"
+	case a.Kind != b.Kind:
+		return "kind"
+	case a.Author != b.Author:
+		return "author"
+	case a.Role != b.Role:
+		return "author_role"
+	case !a.Created.Equal(b.Created):
+		return "created"
+	case a.Site != b.Site:
+		return "site"
+	case a.Material != b.Material:
+		return "material"
+	case a.AsOf != b.AsOf:
+		return "as_of"
+	case a.SHA256 != b.SHA256:
+		return "entry_sha256"
+	case !bytes.Equal(a.Record, b.Record):
+		return "record_json"
+	}
+	return ""
 }
 
 func nullable(s string) any {
@@ -268,7 +388,7 @@ func (s *Store) Size(ctx context.Context) (uint64, error) {
 	var n int64
 	var maxIdx sql.NullInt64
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), MAX(log_index) FROM records`).Scan(&n, &maxIdx); err != nil {
-		return 0, err
+		return 0, unavailable(err)
 	}
 	if n == 0 || maxIdx.Int64 == n-1 {
 		return uint64(n), nil
@@ -341,7 +461,7 @@ func (s *Store) Query(ctx context.Context, f Filter) ([]Row, error) {
 	limit = min(limit, 1000)
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+columns+` FROM records WHERE `+strings.Join(where, " AND ")+` ORDER BY log_index LIMIT `+strconv.Itoa(limit)), args...)
 	if err != nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
 	defer rows.Close()
 	out := []Row{}
@@ -352,7 +472,7 @@ func (s *Store) Query(ctx context.Context, f Filter) ([]Row, error) {
 		}
 		out = append(out, r)
 	}
-	return out, rows.Err()
+	return out, unavailable(rows.Err())
 }
 
 type scanner interface{ Scan(...any) error }
@@ -376,7 +496,7 @@ func (s *Store) Get(ctx context.Context, index uint64) (Row, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, ErrNotFound
 	}
-	return r, err
+	return r, unavailable(err)
 }
 
 // All returns every row, by index (for comparing two indexes).

@@ -1,10 +1,12 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -242,4 +244,73 @@ func TestTalksRooms(t *testing.T) {
 			t.Errorf("ids %v %v", ids, err)
 		}
 	})
+}
+
+// Verify names the first row that differs from the log's entries, in both
+// dialects.
+func TestVerifyNamesTheDifference(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s := open(t, dsn)
+		es := sample(t)
+		if err := s.Index(ctx, es); err != nil {
+			t.Fatal(err)
+		}
+		byIndex := make([]store.Entry, len(es))
+		for _, e := range es {
+			byIndex[e.Index] = e
+		}
+		if err := s.Verify(ctx, byIndex); err != nil {
+			t.Fatalf("Verify on an honest index: %v", err)
+		}
+		other := byIndex[3]
+		other.Role = record.RoleState
+		var mm *store.MismatchError
+		if err := s.Verify(ctx, []store.Entry{byIndex[2], other}); !errors.As(err, &mm) || mm.Index != 3 || mm.Column != "author_role" {
+			t.Errorf("Verify with a different role at 3: %v, want a mismatch in author_role at 3", err)
+		}
+		beyond := entry(t, 9, record.Notification, "n-9", record.NotificationBody{Subject: "x", Text: "y"})
+		if err := s.Verify(ctx, []store.Entry{beyond}); !errors.As(err, &mm) || mm.Index != 9 || mm.Column != "" {
+			t.Errorf("Verify of an entry the index lacks: %v", err)
+		}
+	})
+}
+
+// A SQLite file that is not a database is set aside (kept) and a new,
+// empty index made in its place.
+func TestOpenRecoveringSetsADamagedFileAside(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "index.db")
+	garbage := []byte(strings.Repeat("not a database, overwritten by a faulty disk\n", 200))
+	if err := os.WriteFile(path, garbage, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Open(ctx, path); err == nil {
+		t.Fatal("Open accepted a file that is not a database")
+	}
+	s, note, err := store.OpenRecovering(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if !strings.Contains(note, "set aside") {
+		t.Errorf("note %q does not say the file was set aside", note)
+	}
+	if n, err := s.Size(ctx); err != nil || n != 0 {
+		t.Errorf("the new index: size %d, %v", n, err)
+	}
+	kept, _ := filepath.Glob(path + ".corrupt-*")
+	if len(kept) != 1 {
+		t.Fatalf("set-aside files %v, want one", kept)
+	}
+	if b, _ := os.ReadFile(kept[0]); !bytes.Equal(b, garbage) {
+		t.Error("the damaged file was not kept as it was")
+	}
+	// A healthy file is opened as it is, with no note.
+	s.Close()
+	s, note, err = store.OpenRecovering(ctx, path)
+	if err != nil || note != "" {
+		t.Fatalf("reopening a healthy index: %q %v", note, err)
+	}
+	s.Close()
 }
