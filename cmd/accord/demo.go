@@ -170,9 +170,10 @@ func startDemo(ctx context.Context, cfg demoConfig) (d *demo, err error) {
 	if cfg.log == nil {
 		cfg.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	started := d
 	defer func() {
 		if err != nil {
-			d.close()
+			started.close()
 		}
 	}()
 	keysDir := filepath.Join(cfg.dir, "keys")
@@ -275,7 +276,7 @@ func startDemo(ctx context.Context, cfg demoConfig) (d *demo, err error) {
 		cancel()
 	}
 
-	if err := demoRooms(ctx, l, idx, signers); err != nil {
+	if err := demoRooms(ctx, l, idx, signers, cfg.log); err != nil {
 		return nil, fmt.Errorf("the demo's talks rooms: %w", err)
 	}
 
@@ -392,7 +393,8 @@ func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 // Iranian demo keys (their commitments signed and logged), the variant
 // without a zone of agreement, and a live room without red lines where
 // three users run a round. Rooms that exist are left as they are.
-func demoRooms(ctx context.Context, l *ledger.Log, idx *store.Store, signers map[string]note.Signer) error {
+func demoRooms(ctx context.Context, l *ledger.Log, idx *store.Store, signers map[string]note.Signer, warn *slog.Logger) error {
+rooms:
 	for _, r := range []struct {
 		file, id string
 		redLines bool
@@ -430,7 +432,14 @@ func demoRooms(ctx context.Context, l *ledger.Log, idx *store.Store, signers map
 			if err != nil {
 				return err
 			}
-			if _, err := l.Append(ctx, signed); err != nil {
+			var re *ledger.RejectError
+			if _, err := l.Append(ctx, signed); errors.As(err, &re) && re.Code == "duplicate" {
+				// The log holds this room's commitments but the index
+				// lost the room (it was set aside or emptied): its red
+				// lines' salts are gone, so it cannot be made again.
+				warn.Warn("talks room not recreated: its commitments are in the log but its private state is not in this index", "room", r.id)
+				continue rooms
+			} else if err != nil {
 				return err
 			}
 		}

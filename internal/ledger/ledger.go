@@ -340,6 +340,15 @@ func open(ctx context.Context, opts Options, g *record.GenesisBody) (*Log, error
 		_ = l.Close(ctx)
 		return nil, err
 	}
+	// A crash can leave entries integrated (their tiles written) but not
+	// yet in a published checkpoint. Wait, briefly, for the checkpoint
+	// that covers them, so that readers and auditors see them signed; if
+	// the witnesses are down this gives up and publication follows later.
+	if size := l.snapshot.Load().next; size > 0 {
+		wctx, cancel := context.WithTimeout(ctx, 2*opts.CheckpointInterval+opts.WitnessTimeout)
+		_, _ = l.Receipt(wctx, size-1)
+		cancel()
+	}
 	if opts.Index != nil {
 		retry, stop := context.WithCancel(context.WithoutCancel(ctx))
 		cancelAppender := l.cancel

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -156,6 +157,9 @@ func (s *Server) authenticate(r *http.Request) (caller, error) {
 			return caller{}, nil
 		}
 		c, err := s.tokenCaller(r.Context(), ck.Value)
+		if unavailable(err) {
+			return caller{}, err
+		}
 		if err != nil {
 			return caller{}, nil // a stale cookie reads as nobody
 		}
@@ -172,6 +176,9 @@ func (s *Server) authenticate(r *http.Request) (caller, error) {
 // expires and while its key is registered and not revoked.
 func (s *Server) tokenCaller(ctx context.Context, tok string) (caller, error) {
 	t, err := s.cfg.Auth.LookupToken(ctx, tokenSHA(tok))
+	if unavailable(err) {
+		return caller{}, err // the token store is down: not the caller's fault
+	}
 	if err != nil || time.Now().After(t.Expires) {
 		return caller{}, unauthorized("unknown or expired token")
 	}
@@ -245,4 +252,12 @@ func jsonError(w http.ResponseWriter, e *Error) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(e.Status)
 	_ = json.NewEncoder(w).Encode(map[string]*Error{"error": e})
+}
+
+// unavailable reports whether err says a backing store is down for now
+// (the error has an Unavailable method returning true); such errors
+// answer 503, not 401 or 500.
+func unavailable(err error) bool {
+	var temp interface{ Unavailable() bool }
+	return errors.As(err, &temp) && temp.Unavailable()
 }

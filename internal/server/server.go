@@ -292,9 +292,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case err != nil:
-		var e *Error
-		errors.As(err, &e)
-		jsonError(rw, e)
+		s.fail(rw, r, err)
 	case !s.limiter.allow(who):
 		rw.Header().Set("Retry-After", "1")
 		jsonError(rw, &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "too many requests; slow down"})
@@ -326,11 +324,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // fail writes an error; anything that is not an *Error is a 500 whose
 // text is logged, not sent.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var (
-		e    *Error
-		temp interface{ Unavailable() bool }
-	)
-	if errors.As(err, &temp) && temp.Unavailable() && !errors.As(err, &e) {
+	var e *Error
+	if unavailable(err) && !errors.As(err, &e) {
 		s.cfg.Logger.Warn("unavailable", "path", r.URL.Path, "err", err)
 		e = &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "the index database is unavailable; nothing was changed, try again"}
 	}

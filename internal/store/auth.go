@@ -66,5 +66,5 @@ func (s *Store) LookupToken(ctx context.Context, sha string) (Token, error) {
 	}
 	t.KeyHash = uint32(hash)
 	t.Expires, _ = time.Parse(time.RFC3339Nano, expires)
-	return t, err
+	return t, unavailable(err)
 }
