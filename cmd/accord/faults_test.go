@@ -355,7 +355,6 @@ func TestCorruptedStoreIsRebuiltAtStart(t *testing.T) {
 	})
 }
 
-
 // tcpProxy forwards a loopback port to a target address. down cuts every
 // connection and refuses new ones, as a database that stops does; up
 // accepts again on the same port.
