@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -553,4 +554,120 @@ func TestPostgresRestartUnderWriteLoad(t *testing.T) {
 	t.Logf("PostgreSQL restart (%s): before %d acknowledged; during the 2 s outage %d sent, %d acknowledged, refused %v, a read got %d; after %d acknowledged; "+
 		"all %d in the log and the index; index equals a rebuild; audit passes at size %d",
 		mode, len(before.acked), dur.sent, len(dur.acked), dur.refused, readDown, len(afte.acked), len(acked), size)
+}
+
+// smallDisk mounts a tmpfs of the given size for the test, or skips (it
+// needs root; CI runs as root and sets ACCORD_TEST_FAULTS=required so that
+// the test fails rather than skips there).
+func smallDisk(t *testing.T, size string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput(); err != nil {
+		msg := fmt.Sprintf("full-disk test skipped: mounting a %s tmpfs needs root (%v: %s)", size, err, bytes.TrimSpace(out))
+		if os.Getenv("ACCORD_TEST_FAULTS") == "required" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", "-l", dir).Run() })
+	return dir
+}
+
+// fill writes a file until the file system is full and returns its path.
+func fill(t *testing.T, dir string) string {
+	t.Helper()
+	path := filepath.Join(dir, "filler")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	chunk := make([]byte, 64<<10)
+	for {
+		if _, err := f.Write(chunk); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatalf("filling the disk: %v", err)
+			}
+			break
+		}
+	}
+	// The last bytes: whatever a smaller write still fits.
+	for _, n := range []int{4096, 512, 1} {
+		for {
+			if _, err := f.Write(chunk[:n]); err != nil {
+				break
+			}
+		}
+	}
+	return path
+}
+
+// A full disk under the log and the index: submissions fail with a clear
+// error and nothing acknowledged is lost or corrupted; once space returns,
+// submissions succeed again and the audit passes.
+func TestFullDisk(t *testing.T) {
+	disk := smallDisk(t, "48m")
+	ctx := context.Background()
+	dir := filepath.Join(disk, "demo")
+	d, err := startDemo(ctx, demoConfig{dir: dir, addr: "127.0.0.1:0", rate: 1e6, out: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { d.close() }()
+	base := "http://" + d.addr
+	signer, _, err := loadSigner(filepath.Join(dir, "keys", "iaea.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	sent := newLedgerOf()
+	for i := range 5 {
+		sent.add(submitFinding(client, base, signer, fmt.Sprintf("disk-before-%d", i)))
+	}
+	if len(sent.acked) != 5 {
+		t.Fatalf("before the disk filled: %d of 5 acknowledged (%v)", len(sent.acked), sent.refused)
+	}
+
+	filler := fill(t, disk)
+	full := newLedgerOf()
+	var firstErr string
+	for i := range 20 {
+		s := submitFinding(client, base, signer, fmt.Sprintf("disk-full-%d", i))
+		full.add(s)
+		if !s.acknowledged() && firstErr == "" {
+			firstErr = fmt.Sprintf("%d %s", s.status, s.code)
+		}
+	}
+	if len(full.acked) == 20 {
+		t.Fatal("every submission was acknowledged on a full disk")
+	}
+	for what := range full.refused {
+		if !strings.HasPrefix(what, "503 ") && !strings.HasPrefix(what, "507 ") {
+			t.Errorf("on a full disk a submission got %q, want a 503 or 507 refusal", what)
+		}
+	}
+
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	after := newLedgerOf()
+	deadline := time.Now().Add(30 * time.Second)
+	for i := 0; len(after.acked) < 5 && time.Now().Before(deadline); i++ {
+		after.add(submitFinding(client, base, signer, fmt.Sprintf("disk-after-%d", i)))
+		if len(after.acked) == 0 {
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	if len(after.acked) < 5 {
+		t.Fatalf("after space returned: %d acknowledged (%v)", len(after.acked), after.refused)
+	}
+	d.close()
+	d = &demo{}
+	acked := map[uint64]string{}
+	for _, l := range []*ledgerOf{sent, full, after} {
+		maps.Copy(acked, l.acked)
+	}
+	size := checkAcknowledged(t, dir, "", acked)
+	t.Logf("full disk: %d acknowledged before; on the full disk %d sent, %d acknowledged, refused %v; after space returned %d acknowledged; all in the log and the index; audit passes at size %d",
+		len(sent.acked), full.sent, len(full.acked), full.refused, len(after.acked), size)
 }

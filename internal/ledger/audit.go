@@ -130,6 +130,11 @@ type AuditResult struct {
 	Kinds      map[string]int `json:"records_by_kind"`
 	Keys       []record.Key   `json:"keys"`
 	TilesCheck int            `json:"tiles_checked"`
+	// Stray are files under tile/ whose names no tile or bundle has, such
+	// as the temporary files tessera v1.0.4 leaves when a write fails (a
+	// full disk): no reader ever reads them, so they prove nothing either
+	// way; they are listed for the operator to remove.
+	Stray []string `json:"stray_files,omitempty"`
 	PriorSeen  int            `json:"checkpoints_seen_before"`
 	Problem    *Problem       `json:"problem"`
 }
@@ -286,7 +291,8 @@ func Audit(ctx context.Context, f Fetcher, opt AuditOptions) (*AuditResult, erro
 	}
 	// Every tile a client of this size reads, and every tile and bundle
 	// file in a local directory, must match the recomputed tree.
-	n, p := checkTiles(ctx, f, levels, cp.Size, opt.Files, leaves)
+	n, stray, p := checkTiles(ctx, f, levels, cp.Size, opt.Files, leaves)
+	res.Stray = stray
 	res.TilesCheck = n
 	if p != nil {
 		res.Problem = p
@@ -437,7 +443,7 @@ func firstTileMismatch(ctx context.Context, f Fetcher, levels [][][]byte, size u
 
 // checkTiles checks the tiles a client of size reads and, for a
 // directory, every tile and bundle file present.
-func checkTiles(ctx context.Context, f Fetcher, levels [][][]byte, size uint64, files fs.FS, leaves [][]byte) (int, *Problem) {
+func checkTiles(ctx context.Context, f Fetcher, levels [][][]byte, size uint64, files fs.FS, leaves [][]byte) (int, []string, *Problem) {
 	n := 0
 	for level := uint64(0); level*layout.TileHeight < uint64(len(levels)); level++ {
 		nodes := uint64(len(levels[level*layout.TileHeight]))
@@ -448,25 +454,29 @@ func checkTiles(ctx context.Context, f Fetcher, levels [][][]byte, size uint64, 
 			}
 			got, err := f.ReadTile(ctx, level, i, uint8(w))
 			if err != nil {
-				return n, tileProblem(level, i, w, 0, fmt.Sprintf("cannot read: %v", err))
+				return n, nil, tileProblem(level, i, w, 0, fmt.Sprintf("cannot read: %v", err))
 			}
 			want, _ := expectedTile(levels, level, i, w)
 			if node, bad := mismatch(got, want); bad {
-				return n, tileProblem(level, i, w, node, "the tile does not match the tree recomputed from the entries")
+				return n, nil, tileProblem(level, i, w, node, "the tile does not match the tree recomputed from the entries")
 			}
 			n++
 		}
 	}
 	if files == nil {
-		return n, nil
+		return n, nil, nil
 	}
-	var problem *Problem
+	var (
+		problem *Problem
+		stray   []string
+	)
 	err := fs.WalkDir(files, "tile", func(rel string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || problem != nil {
 			return err
 		}
 		kind, level, index, width, ok := parseTilePath(rel)
 		if !ok {
+			stray = append(stray, rel)
 			return nil
 		}
 		got, err := fs.ReadFile(files, rel)
@@ -489,9 +499,9 @@ func checkTiles(ctx context.Context, f Fetcher, levels [][][]byte, size uint64, 
 		return nil
 	})
 	if err != nil {
-		return n, &Problem{Where: "tile", What: err.Error()}
+		return n, stray, &Problem{Where: "tile", What: err.Error()}
 	}
-	return n, problem
+	return n, stray, problem
 }
 
 func checkBundleFile(rel string, raw []byte, index, width uint64, leaves [][]byte) *Problem {
@@ -519,7 +529,7 @@ func checkBundleFile(rel string, raw []byte, index, width uint64, leaves [][]byt
 	return nil
 }
 
-var tilePathRE = regexp.MustCompile(`^tile/(entries|\d+)/((?:x\d{3}/)*\d{3})(?:\.p/(\d+))?$`)
+var tilePathRE = regexp.MustCompile(`^tile/(entries|\d+)/((?:x\d{3}/)*\d{3})(?:\.p/(\d{1,3}))?$`)
 
 // parseTilePath reads tile/L/N[.p/W] and tile/entries/N[.p/W].
 func parseTilePath(rel string) (kind string, level, index, width uint64, ok bool) {
@@ -536,6 +546,9 @@ func parseTilePath(rel string) (kind string, level, index, width uint64, ok bool
 	index, _ = strconv.ParseUint(strings.ReplaceAll(strings.ReplaceAll(m[2], "x", ""), "/", ""), 10, 64)
 	if m[3] != "" {
 		width, _ = strconv.ParseUint(m[3], 10, 64)
+		if width == 0 || width >= layout.TileWidth {
+			return "", 0, 0, 0, false
+		}
 	}
 	return kind, level, index, width, true
 }

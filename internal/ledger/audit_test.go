@@ -199,3 +199,24 @@ func TestAuditOverHTTP(t *testing.T) {
 		t.Fatalf("audit over HTTP: %+v %v", res, err)
 	}
 }
+
+// A temporary file that a failed write left under tile/ (tessera v1.0.4
+// names it after the tile plus a random number) is listed as stray, not
+// taken for a tile; a tile file with a valid name is still checked.
+func TestAuditListsStrayFilesAndStillChecksTiles(t *testing.T) {
+	_, dir := smallLog(t, 0, 4)
+	files := memCopy(t, dir)
+	leftover := "tile/entries/000.p/51521013795"
+	files[leftover] = &fstest.MapFile{Data: files["tile/entries/000.p/5"].Data[:10]}
+	res := audit(t, files, nil)
+	if res.Problem != nil {
+		t.Fatalf("a stray temporary file failed the audit: %v", res.Problem)
+	}
+	if len(res.Stray) != 1 || res.Stray[0] != leftover {
+		t.Errorf("stray = %v, want [%s]", res.Stray, leftover)
+	}
+	files["tile/0/000.p/3"] = &fstest.MapFile{Data: make([]byte, 3*32)} // a stale partial tile, zeroed
+	if res := audit(t, files, nil); res.Problem == nil {
+		t.Error("a wrong partial tile passed the audit")
+	}
+}

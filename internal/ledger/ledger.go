@@ -22,6 +22,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/accordverify/accord/internal/record"
@@ -89,6 +90,15 @@ func (e *NotIndexedError) Error() string {
 }
 
 func (e *NotIndexedError) Unwrap() error { return e.Err }
+
+// ErrStorageFull means the log's storage has no space left: the record
+// was not sequenced. Appends succeed again once space is freed.
+var ErrStorageFull = errors.New("ledger: the log's storage is full; nothing was stored")
+
+// noSpace reports whether err comes from a full file system.
+func noSpace(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || strings.Contains(err.Error(), "no space left on device")
+}
 
 // IndexDownError refuses a record because entries already in the log
 // still wait for the index: nothing of the record was stored.
@@ -614,6 +624,9 @@ func (l *Log) Append(ctx context.Context, entry []byte) (Sequenced, error) {
 		delete(l.ids, rec.ID)
 		delete(l.hashes, h)
 		l.mu.Unlock()
+		if noSpace(err) {
+			return Sequenced{}, fmt.Errorf("%w (%v)", ErrStorageFull, err)
+		}
 		return Sequenced{}, fmt.Errorf("ledger: append: %w", err)
 	}
 	l.ids[rec.ID] = entryInfo{got.Index, rec.Author}
