@@ -134,9 +134,9 @@ type AuditResult struct {
 	// as the temporary files tessera v1.0.4 leaves when a write fails (a
 	// full disk): no reader ever reads them, so they prove nothing either
 	// way; they are listed for the operator to remove.
-	Stray []string `json:"stray_files,omitempty"`
-	PriorSeen  int            `json:"checkpoints_seen_before"`
-	Problem    *Problem       `json:"problem"`
+	Stray     []string `json:"stray_files,omitempty"`
+	PriorSeen int      `json:"checkpoints_seen_before"`
+	Problem   *Problem `json:"problem"`
 }
 
 func problemAt(i uint64, where, format string, a ...any) *Problem {
