@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/accordverify/accord/internal/ledger"
@@ -20,9 +22,14 @@ import (
 // own red lines, Oman finds the zone of agreement, and both parties confirm
 // the final text with their signatures in the log; a revealed red line
 // verifies against its logged commitment.
+//
+// Everything the server logs, at debug level, through the round holds no
+// secret: no private key, no token, no red line, salt, message or note.
 func TestTalksRoundInTheDemo(t *testing.T) {
 	dir := t.TempDir()
-	d, err := startDemo(context.Background(), demoConfig{dir: dir, addr: "127.0.0.1:0", out: io.Discard})
+	var serverLog strings.Builder
+	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: &serverLog}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	d, err := startDemo(context.Background(), demoConfig{dir: dir, addr: "127.0.0.1:0", out: io.Discard, log: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,4 +158,35 @@ values:
 	if st, _ := os.Stat(filepath.Join(work, "us-keep.json")); st.Mode().Perm() != 0o600 {
 		t.Errorf("the kept red lines are mode %o", st.Mode().Perm())
 	}
+
+	// No secret in the server's log.
+	d.close()
+	logged := serverLog.String()
+	if !strings.Contains(logged, "/api/v1/talks/rooms/muscat-2025-live/red-lines") {
+		t.Fatalf("the server's log does not show the requests (is it the server's log?):\n%.2000s", logged)
+	}
+	secrets := map[string]string{"the US's salt": kept.RedLines.Salt, "a red line's subject": "breakout_days", "a message": "Would the cap be verified",
+		"a clause": "The Additional Protocol applies", "a bearer token": "Bearer "}
+	keys, _ := filepath.Glob(filepath.Join(dir, "keys", "*.key"))
+	for _, k := range keys {
+		b, _ := os.ReadFile(k)
+		secrets["private key "+filepath.Base(k)] = strings.TrimSpace(string(b))
+	}
+	for what, secret := range secrets {
+		if secret != "" && strings.Contains(logged, secret) {
+			t.Errorf("the server's log holds %s (%q)", what, secret)
+		}
+	}
+}
+
+// lockedWriter serialises writes from the server's goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

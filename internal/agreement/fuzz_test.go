@@ -25,3 +25,20 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzClockEvent feeds arbitrary KIND:DATE flags to the parser: it never
+// panics, and an event it accepts prints back as it was given.
+func FuzzClockEvent(f *testing.F) {
+	f.Add("snapback-notification:2025-08-28")
+	f.Add("access-request:2016-02-30")
+	f.Add(":2025-01-01")
+	f.Fuzz(func(t *testing.T, s string) {
+		e, err := agreement.ParseClockEvent(s)
+		if err != nil {
+			return
+		}
+		if got := e.Kind + ":" + e.Date.String(); got != s {
+			t.Fatalf("%q parsed to %q", s, got)
+		}
+	})
+}

@@ -21,7 +21,7 @@ import (
 
 // smallLog makes a log with witnesses, genesis and n findings, all
 // published, closes it and returns its directory.
-func smallLog(t *testing.T, witnesses, n int) (*fixture, string) {
+func smallLog(t testing.TB, witnesses, n int) (*fixture, string) {
 	t.Helper()
 	f := newFixture(t, witnesses)
 	l := f.create(t)
@@ -46,7 +46,7 @@ func smallLog(t *testing.T, witnesses, n int) (*fixture, string) {
 }
 
 // memCopy reads the log's published files (not tessera's .state) into memory.
-func memCopy(t *testing.T, dir string) fstest.MapFS {
+func memCopy(t testing.TB, dir string) fstest.MapFS {
 	t.Helper()
 	m := fstest.MapFS{}
 	err := fs.WalkDir(os.DirFS(dir), ".", func(p string, d fs.DirEntry, err error) error {

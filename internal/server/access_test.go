@@ -132,7 +132,10 @@ var lastBackend *backend
 
 var roles = []string{"anonymous", "observer", "party", "state", "inspectorate", "mediator"}
 
-func setup(t *testing.T) (*server.Server, map[string]string) {
+func setup(t *testing.T) (*server.Server, map[string]string) { return setupRate(t, 1000) }
+
+// setupRate is setup with a rate limit of perSecond requests per caller.
+func setupRate(t testing.TB, perSecond float64) (*server.Server, map[string]string) {
 	dir := t.TempDir()
 	_ = os.MkdirAll(filepath.Join(dir, "tile", "entries"), 0o755)
 	_ = os.MkdirAll(filepath.Join(dir, "tile", "0"), 0o755)
@@ -147,7 +150,7 @@ func setup(t *testing.T) (*server.Server, map[string]string) {
 	b.keys["revoked"] = server.Identity{KeyName: "revoked", Party: "us", Role: "party"}
 	b.keys["us"] = server.Identity{KeyName: "us-key", Party: "us", Role: "party"}
 	lastBackend = b
-	s := server.New(server.Config{Log: b, Index: b, Auth: b, Keys: b, Rooms: b, LogDir: dir, Agreement: agreement.JCPOA(), RatePerSecond: 1000, Burst: 1000})
+	s := server.New(server.Config{Log: b, Index: b, Auth: b, Keys: b, Rooms: b, LogDir: dir, Agreement: agreement.JCPOA(), RatePerSecond: perSecond, Burst: int(perSecond)})
 	tokens := map[string]string{}
 	for role := range b.keys {
 		tokens[role] = obtainToken(t, s, role)
@@ -156,7 +159,7 @@ func setup(t *testing.T) (*server.Server, map[string]string) {
 }
 
 // obtainToken runs the challenge and token exchange for a role.
-func obtainToken(t *testing.T, s *server.Server, role string) string {
+func obtainToken(t testing.TB, s *server.Server, role string) string {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/auth/challenge", nil))
