@@ -506,8 +506,8 @@ func TestPostgresRestartUnderWriteLoad(t *testing.T) {
 	setPhase := func(p string) { phaseMu.Lock(); phase = p; phaseMu.Unlock() }
 
 	time.Sleep(time.Second)
-	setPhase("down")
 	px.down()
+	setPhase("down")
 	pgctl("stop")
 	time.Sleep(2 * time.Second)
 	readDown := read()
@@ -551,7 +551,7 @@ func TestPostgresRestartUnderWriteLoad(t *testing.T) {
 	if len(ctl) > 0 {
 		mode = "proxy cut and pg_ctlcluster stop/start"
 	}
-	t.Logf("PostgreSQL restart (%s): before %d acknowledged; during the 2 s outage %d sent, %d acknowledged, refused %v, a read got %d; after %d acknowledged; "+
+	t.Logf("PostgreSQL restart (%s): before %d acknowledged; answered during the 2 s outage %d, of them %d acknowledged (indexed just before the cut), refused %v, a read got %d; after %d acknowledged; "+
 		"all %d in the log and the index; index equals a rebuild; audit passes at size %d",
 		mode, len(before.acked), dur.sent, len(dur.acked), dur.refused, readDown, len(afte.acked), len(acked), size)
 }

@@ -118,7 +118,26 @@ func BenchmarkLoad(b *testing.B) {
 				}
 			}()
 		}
+		// The heap in use, every second: its peak in the first and in the
+		// second half of the run (bounded memory: no growth between them).
+		var peak [2]uint64
+		sampled := make(chan struct{})
+		go func() {
+			defer close(sampled)
+			start := time.Now()
+			for time.Now().Before(deadline) {
+				var m runtime.MemStats
+				runtime.ReadMemStats(&m)
+				half := 0
+				if time.Since(start) > time.Duration(seconds)*time.Second/2 {
+					half = 1
+				}
+				peak[half] = max(peak[half], m.HeapInuse)
+				time.Sleep(time.Second)
+			}
+		}()
 		wg.Wait()
+		<-sampled
 		var memAfter runtime.MemStats
 		runtime.ReadMemStats(&memAfter)
 
@@ -148,7 +167,9 @@ func BenchmarkLoad(b *testing.B) {
 		b.ReportMetric(pct(readLat, 0.5), "read-p50-ms")
 		b.ReportMetric(pct(readLat, 0.99), "read-p99-ms")
 		b.ReportMetric(float64(memAfter.HeapInuse)/(1<<20), "heap-MiB")
-		b.Logf("%d submits and %d reads in %d s; %d acknowledged records all in the log and the index; heap %d -> %d MiB",
-			len(submitLat), len(readLat), seconds, len(acked), memBefore.HeapInuse>>20, memAfter.HeapInuse>>20)
+		b.ReportMetric(float64(peak[0])/(1<<20), "heap-peak-1st-half-MiB")
+		b.ReportMetric(float64(peak[1])/(1<<20), "heap-peak-2nd-half-MiB")
+		b.Logf("%d submits and %d reads in %d s; %d acknowledged records all in the log and the index; heap %d -> %d MiB, peak %d MiB in the first half, %d MiB in the second",
+			len(submitLat), len(readLat), seconds, len(acked), memBefore.HeapInuse>>20, memAfter.HeapInuse>>20, peak[0]>>20, peak[1]>>20)
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/store"
 	"github.com/transparency-dev/tessera"
 	"github.com/transparency-dev/tessera/storage/posix"
 	"golang.org/x/mod/sumdb/note"
@@ -226,4 +228,59 @@ func concurrentlyVerify(msgs [][]byte, v note.Verifier) error {
 		}
 	}
 	return nil
+}
+
+// BenchmarkOpen measures starting over a log of ACCORD_OPEN_N records
+// (default 20,000): "replay" opens it without an index (the replay every
+// start does: every entry read and its signature checked); "verify-index"
+// opens it over its SQLite index, which is also compared with the log row
+// by row. The difference is what checking the index at start costs.
+func BenchmarkOpen(b *testing.B) {
+	n := 20000
+	if v, err := strconv.Atoi(os.Getenv("ACCORD_OPEN_N")); err == nil {
+		n = v
+	}
+	f := newFixture(b, 0)
+	entries := records(b, f, n)
+	opts := f.options()
+	opts.CheckpointInterval = time.Second
+	idx, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "index.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer idx.Close()
+	opts.Index = idx
+	l, err := ledger.Create(context.Background(), opts, f.genesis)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := concurrently(entries, func(e []byte) error { _, err := l.Append(context.Background(), e); return err }); err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := l.Receipt(ctx, uint64(n)); err != nil {
+		b.Fatal(err)
+	}
+	_ = l.Close(context.Background())
+	for _, c := range []struct {
+		name  string
+		index ledger.Indexer
+	}{{"replay", nil}, {"verify-index", idx}} {
+		b.Run(c.name, func(b *testing.B) {
+			o := opts
+			o.Index = c.index
+			for b.Loop() {
+				l, err := ledger.Open(context.Background(), o)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if l.Rebuilt() != "" {
+					b.Fatal(l.Rebuilt())
+				}
+				_ = l.Close(context.Background())
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+		})
+	}
 }

@@ -55,6 +55,14 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		s.dialect = Postgres
 		s.db, err = sql.Open("pgx", dsn)
+		if err == nil {
+			// Keep connections for the concurrent readers and writers:
+			// database/sql keeps 2 idle by default, and a new PostgreSQL
+			// connection costs a backend process and a handshake.
+			s.db.SetMaxOpenConns(32)
+			s.db.SetMaxIdleConns(32)
+			s.db.SetConnMaxIdleTime(5 * time.Minute)
+		}
 	} else {
 		// WAL for concurrent readers; FULL sync: an acknowledged row
 		// survives power loss; a busy timeout instead of failing at once.
