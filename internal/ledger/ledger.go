@@ -71,8 +71,8 @@ type Indexer interface {
 type VerifyingIndexer interface {
 	Indexer
 	// Verify returns an error when the index does not hold exactly these
-	// consecutive entries.
-	Verify(ctx context.Context, entries []record.Indexed) error
+	// consecutive entries (with missingOK, when a row it holds differs).
+	Verify(ctx context.Context, entries []record.Indexed, missingOK bool) error
 	// Reset empties the index.
 	Reset(ctx context.Context) error
 }
@@ -486,10 +486,18 @@ func (l *Log) replayFrom(ctx context.Context, size, indexed uint64, verifier Ver
 		if err != nil {
 			return err
 		}
-		if len(present) > 0 {
-			if err := verifier.Verify(ctx, present); err != nil {
-				var mm interface{ Unavailable() bool }
-				if errors.As(err, &mm) {
+		// Rows the index holds must be the log's entries, also beyond a
+		// gap (rows after a missing one).
+		for _, part := range []struct {
+			es        []record.Indexed
+			missingOK bool
+		}{{present, false}, {missing, true}} {
+			if verifier == nil || len(part.es) == 0 {
+				continue
+			}
+			if err := verifier.Verify(ctx, part.es, part.missingOK); err != nil {
+				var temp interface{ Unavailable() bool }
+				if errors.As(err, &temp) {
 					return fmt.Errorf("ledger: checking the index: %w", err)
 				}
 				return &indexMismatch{err: err}

@@ -260,18 +260,21 @@ func TestVerifyNamesTheDifference(t *testing.T) {
 		for _, e := range es {
 			byIndex[e.Index] = e
 		}
-		if err := s.Verify(ctx, byIndex); err != nil {
+		if err := s.Verify(ctx, byIndex, false); err != nil {
 			t.Fatalf("Verify on an honest index: %v", err)
 		}
 		other := byIndex[3]
 		other.Role = record.RoleState
 		var mm *store.MismatchError
-		if err := s.Verify(ctx, []store.Entry{byIndex[2], other}); !errors.As(err, &mm) || mm.Index != 3 || mm.Column != "author_role" {
+		if err := s.Verify(ctx, []store.Entry{byIndex[2], other}, false); !errors.As(err, &mm) || mm.Index != 3 || mm.Column != "author_role" {
 			t.Errorf("Verify with a different role at 3: %v, want a mismatch in author_role at 3", err)
 		}
 		beyond := entry(t, 9, record.Notification, "n-9", record.NotificationBody{Subject: "x", Text: "y"})
-		if err := s.Verify(ctx, []store.Entry{beyond}); !errors.As(err, &mm) || mm.Index != 9 || mm.Column != "" {
+		if err := s.Verify(ctx, []store.Entry{beyond}, false); !errors.As(err, &mm) || mm.Index != 9 || mm.Column != "" {
 			t.Errorf("Verify of an entry the index lacks: %v", err)
+		}
+		if err := s.Verify(ctx, []store.Entry{byIndex[2], beyond}, true); err != nil {
+			t.Errorf("Verify with missingOK of an entry the index lacks: %v", err)
 		}
 	})
 }
