@@ -133,15 +133,7 @@ func checkAcknowledged(t *testing.T, dir, db string, acked map[uint64]string) ui
 	if err != nil {
 		t.Fatal(err)
 	}
-	for idx, id := range acked {
-		e, err := d.node.log.Entry(ctx, idx)
-		if err != nil || !strings.Contains(string(e), `"id":"`+id+`"`) {
-			t.Errorf("acknowledged %s at index %d lost from the log: %v", id, idx, err)
-		}
-		if row, err := d.node.index.Get(ctx, idx); err != nil || row.ID != id {
-			t.Errorf("acknowledged %s at index %d not in the index: %v", id, idx, err)
-		}
-	}
+	checkPresent(t, d.node, acked)
 	size, err := d.node.log.Reader().IntegratedSize(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -171,6 +163,22 @@ func checkAcknowledged(t *testing.T, dir, db string, acked map[uint64]string) ui
 	}
 	auditLog(t, filepath.Join(dir, "log"))
 	return size
+}
+
+// checkPresent checks that every acknowledged record (id by index) is in
+// the node's log and index at its index.
+func checkPresent(t *testing.T, n *node, acked map[uint64]string) {
+	t.Helper()
+	ctx := context.Background()
+	for idx, id := range acked {
+		e, err := n.log.Entry(ctx, idx)
+		if err != nil || !strings.Contains(string(e), `"id":"`+id+`"`) {
+			t.Errorf("acknowledged %s at index %d lost from the log: %v", id, idx, err)
+		}
+		if row, err := n.index.Get(ctx, idx); err != nil || row.ID != id {
+			t.Errorf("acknowledged %s at index %d not in the index: %v", id, idx, err)
+		}
+	}
 }
 
 // auditLog runs the full audit on a log directory and fails on any problem.

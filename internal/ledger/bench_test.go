@@ -166,23 +166,7 @@ func BenchmarkAudit(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("ACCORD_AUDIT_N")); err == nil {
 		n = v
 	}
-	f := newFixture(b, 0)
-	entries := records(b, f, n)
-	opts := f.options()
-	opts.CheckpointInterval = time.Second
-	l, err := ledger.Create(context.Background(), opts, f.genesis)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := concurrently(entries, func(e []byte) error { _, err := l.Append(context.Background(), e); return err }); err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if _, err := l.Receipt(ctx, uint64(n)); err != nil {
-		b.Fatal(err)
-	}
-	_ = l.Close(context.Background())
+	f, _, entries := benchLog(b, n, nil)
 
 	b.Run("ed25519-all-cores", func(b *testing.B) {
 		v, _ := note.NewVerifier(f.iaea.vkey)
@@ -240,29 +224,12 @@ func BenchmarkOpen(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("ACCORD_OPEN_N")); err == nil {
 		n = v
 	}
-	f := newFixture(b, 0)
-	entries := records(b, f, n)
-	opts := f.options()
-	opts.CheckpointInterval = time.Second
 	idx, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "index.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer idx.Close()
-	opts.Index = idx
-	l, err := ledger.Create(context.Background(), opts, f.genesis)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := concurrently(entries, func(e []byte) error { _, err := l.Append(context.Background(), e); return err }); err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if _, err := l.Receipt(ctx, uint64(n)); err != nil {
-		b.Fatal(err)
-	}
-	_ = l.Close(context.Background())
+	_, opts, _ := benchLog(b, n, idx)
 	for _, c := range []struct {
 		name  string
 		index ledger.Indexer
@@ -283,4 +250,29 @@ func BenchmarkOpen(b *testing.B) {
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 		})
 	}
+}
+
+// benchLog makes a closed, published log of n signed findings (indexed in
+// index when it is not nil) and returns its fixture, options and entries.
+func benchLog(b *testing.B, n int, index ledger.Indexer) (*fixture, ledger.Options, [][]byte) {
+	b.Helper()
+	f := newFixture(b, 0)
+	entries := records(b, f, n)
+	opts := f.options()
+	opts.CheckpointInterval = time.Second
+	opts.Index = index
+	l, err := ledger.Create(context.Background(), opts, f.genesis)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := concurrently(entries, func(e []byte) error { _, err := l.Append(context.Background(), e); return err }); err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := l.Receipt(ctx, uint64(n)); err != nil {
+		b.Fatal(err)
+	}
+	_ = l.Close(context.Background())
+	return f, opts, entries
 }

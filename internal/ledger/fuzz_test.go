@@ -41,17 +41,7 @@ func FuzzWitness(f *testing.F) {
 // log with two witnesses: it never panics, and a receipt that verifies
 // proves the record a real receipt proves, at the same index.
 func FuzzReceipt(f *testing.F) {
-	fx := newFixture(f, 2)
-	l := fx.create(f)
-	defer l.Close(context.Background())
-	_, r, err := l.Submit(context.Background(), fx.finding(f), 10*time.Second)
-	if err != nil {
-		f.Fatal(err)
-	}
-	trust, err := ledger.TrustFromGenesis(l.Genesis())
-	if err != nil {
-		f.Fatal(err)
-	}
+	r, trust := genuineReceipt(f)
 	genuine, _ := json.Marshal(r)
 	f.Add(genuine)
 	f.Add([]byte(`{"format":"accord.receipt/v1","index":0,"record":"","inclusion_proof":[],"checkpoint":""}`))
@@ -69,17 +59,7 @@ func FuzzReceipt(f *testing.F) {
 // FuzzCheckpoint feeds arbitrary checkpoints to the checkpoint verifier:
 // it never panics, and only the genuine checkpoint's tree verifies.
 func FuzzCheckpoint(f *testing.F) {
-	fx := newFixture(f, 2)
-	l := fx.create(f)
-	defer l.Close(context.Background())
-	_, r, err := l.Submit(context.Background(), fx.finding(f), 10*time.Second)
-	if err != nil {
-		f.Fatal(err)
-	}
-	trust, err := ledger.TrustFromGenesis(l.Genesis())
-	if err != nil {
-		f.Fatal(err)
-	}
+	r, trust := genuineReceipt(f)
 	want, _, err := trust.VerifyCheckpoint([]byte(r.Checkpoint))
 	if err != nil {
 		f.Fatal(err)
@@ -119,4 +99,21 @@ func FuzzAuditState(f *testing.F) {
 			t.Fatalf("state does not round-trip: %v\n%s\n%s", err, a, b)
 		}
 	})
+}
+
+// genuineReceipt submits one record to a new log with two witnesses and
+// returns its receipt and the log's trust.
+func genuineReceipt(f *testing.F) (*ledger.Receipt, ledger.Trust) {
+	fx := newFixture(f, 2)
+	l := fx.create(f)
+	f.Cleanup(func() { _ = l.Close(context.Background()) })
+	_, r, err := l.Submit(context.Background(), fx.finding(f), 10*time.Second)
+	if err != nil {
+		f.Fatal(err)
+	}
+	trust, err := ledger.TrustFromGenesis(l.Genesis())
+	if err != nil {
+		f.Fatal(err)
+	}
+	return r, trust
 }
