@@ -67,9 +67,15 @@ func submitFinding(client *http.Client, base string, signer note.Signer, id stri
 	defer resp.Body.Close()
 	var out struct {
 		Index uint64
-		Error struct{ Code string }
+		Error struct {
+			Code  string
+			Index *uint64 // where a record not acknowledged yet is in the log
+		}
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&out)
+	if out.Error.Index != nil {
+		out.Index = *out.Error.Index
+	}
 	return submission{id: id, status: resp.StatusCode, code: out.Error.Code, index: out.Index}
 }
 
@@ -98,15 +104,35 @@ func submitters(n int, base string, signer note.Signer, prefix string, stop <-ch
 	return &wg
 }
 
-// ledgerOf collects submissions: what was acknowledged, by index.
+// ledgerOf collects submissions: what was acknowledged, by index, and what
+// the log kept without acknowledging it (503 not_indexed: in the log, and
+// due in the index once the database returns).
 type ledgerOf struct {
 	mu      sync.Mutex
 	acked   map[uint64]string
+	kept    map[uint64]string
 	refused map[string]int // by status and code
-	sent    int
+	// notStored are the ids refused with an answer that promises nothing
+	// was stored (503 unavailable, 507 storage_full).
+	notStored []string
+	sent      int
 }
 
-func newLedgerOf() *ledgerOf { return &ledgerOf{acked: map[uint64]string{}, refused: map[string]int{}} }
+func newLedgerOf() *ledgerOf {
+	return &ledgerOf{acked: map[uint64]string{}, kept: map[uint64]string{}, refused: map[string]int{}}
+}
+
+// inLog is every record the ledgers say is in the log (acknowledged or
+// kept, by index), and every id they say is not.
+func inLog(ls ...*ledgerOf) (map[uint64]string, []string) {
+	all, none := map[uint64]string{}, []string{}
+	for _, l := range ls {
+		maps.Copy(all, l.acked)
+		maps.Copy(all, l.kept)
+		none = append(none, l.notStored...)
+	}
+	return all, none
+}
 
 func (l *ledgerOf) add(s submission) {
 	l.mu.Lock()
@@ -117,16 +143,23 @@ func (l *ledgerOf) add(s submission) {
 		l.acked[s.index] = s.id
 	case s.status == 0:
 		l.refused["no answer"]++
+	case s.code == "not_indexed":
+		l.kept[s.index] = s.id
+		l.refused["503 not_indexed"]++
+	case s.code == "unavailable" || s.code == "storage_full":
+		l.notStored = append(l.notStored, s.id)
+		l.refused[fmt.Sprintf("%d %s", s.status, s.code)]++
 	default:
 		l.refused[fmt.Sprintf("%d %s", s.status, s.code)]++
 	}
 }
 
 // checkAcknowledged restarts the demo in dir and checks that every
-// acknowledged record is in the log and in the index at its index, that
-// the index holds the whole log, and that it equals an index rebuilt from
-// the log; then audits the log's files. It returns the log's size.
-func checkAcknowledged(t *testing.T, dir, db string, acked map[uint64]string) uint64 {
+// acknowledged record is in the log and in the index at its index, that no
+// record in absent is in the log, that the index holds the whole log, and
+// that it equals an index rebuilt from the log; then audits the log's
+// files. It returns the log's size.
+func checkAcknowledged(t *testing.T, dir, db string, acked map[uint64]string, absent []string) uint64 {
 	t.Helper()
 	ctx := context.Background()
 	d, err := startDemo(ctx, demoConfig{dir: dir, db: db, addr: "127.0.0.1:0", out: io.Discard})
@@ -160,6 +193,15 @@ func checkAcknowledged(t *testing.T, dir, db string, acked map[uint64]string) ui
 	}
 	if !reflect.DeepEqual(rows, rebuilt) {
 		t.Errorf("the index (%d rows) differs from one rebuilt from the log (%d rows)", len(rows), len(rebuilt))
+	}
+	ids := map[string]uint64{}
+	for _, r := range rebuilt {
+		ids[r.ID] = r.Index
+	}
+	for _, id := range absent {
+		if at, ok := ids[id]; ok {
+			t.Errorf("%s was refused as not stored, but the log holds it at index %d", id, at)
+		}
 	}
 	auditLog(t, filepath.Join(dir, "log"))
 	return size
@@ -296,7 +338,8 @@ func TestKillNineServerLosesNoAcknowledgedRecord(t *testing.T) {
 		close(stop)
 		wg.Wait()
 	}
-	size := checkAcknowledged(t, dir, "", sent.acked)
+	acked, absent := inLog(sent)
+	size := checkAcknowledged(t, dir, "", acked, absent)
 	t.Logf("kill -9: %d rounds, %d submissions, %d acknowledged, all in the log and the index after the restarts; "+
 		"refused or unanswered %v; index equals a rebuild; audit passes at size %d", rounds, sent.sent, len(sent.acked), sent.refused, size)
 }
@@ -550,17 +593,14 @@ func TestPostgresRestartUnderWriteLoad(t *testing.T) {
 	if backlog != 0 {
 		t.Errorf("%d entries still wait for the index after the database returned", backlog)
 	}
-	acked := map[uint64]string{}
-	for _, l := range []*ledgerOf{before, dur, afte} {
-		maps.Copy(acked, l.acked)
-	}
-	size := checkAcknowledged(t, dir, proxied, acked)
+	acked, absent := inLog(before, dur, afte)
+	size := checkAcknowledged(t, dir, proxied, acked, absent)
 	mode := "proxy cut"
 	if len(ctl) > 0 {
 		mode = "proxy cut and pg_ctlcluster stop/start"
 	}
 	t.Logf("PostgreSQL restart (%s): before %d acknowledged; answered during the 2 s outage %d, of them %d acknowledged (indexed just before the cut), refused %v, a read got %d; after %d acknowledged; "+
-		"all %d in the log and the index; index equals a rebuild; audit passes at size %d",
+		"all %d (with those answered not_indexed) in the log and the index; index equals a rebuild; audit passes at size %d",
 		mode, len(before.acked), dur.sent, len(dur.acked), dur.refused, readDown, len(afte.acked), len(acked), size)
 }
 
@@ -671,11 +711,92 @@ func TestFullDisk(t *testing.T) {
 	}
 	d.close()
 	d = &demo{}
-	acked := map[uint64]string{}
-	for _, l := range []*ledgerOf{sent, full, after} {
-		maps.Copy(acked, l.acked)
-	}
-	size := checkAcknowledged(t, dir, "", acked)
+	acked, absent := inLog(sent, full, after)
+	size := checkAcknowledged(t, dir, "", acked, absent)
 	t.Logf("full disk: %d acknowledged before; on the full disk %d sent, %d acknowledged, refused %v; after space returned %d acknowledged; all in the log and the index; audit passes at size %d",
 		len(sent.acked), full.sent, len(full.acked), full.refused, len(after.acked), size)
+}
+
+// TestFullIndexDisk fills the disk that holds the SQLite index while the
+// log's disk has room. The record that meets the full index is kept in the
+// log and answered 503 not_indexed with its index; later submissions are
+// refused with 503 and nothing stored; once space returns the kept record
+// is indexed by the background retry and submissions succeed; nothing
+// acknowledged is lost and the index equals one rebuilt from the log.
+func TestFullIndexDisk(t *testing.T) {
+	disk := smallDisk(t, "16m")
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(disk, "index.db")
+	d, err := startDemo(ctx, demoConfig{dir: dir, db: db, addr: "127.0.0.1:0", rate: 1e6, out: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { d.close() }()
+	base := "http://" + d.addr
+	signer, _, err := loadSigner(filepath.Join(dir, "keys", "iaea.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	sent := newLedgerOf()
+	for i := range 5 {
+		sent.add(submitFinding(client, base, signer, fmt.Sprintf("index-disk-before-%d", i)))
+	}
+	if len(sent.acked) != 5 {
+		t.Fatalf("before the disk filled: %d of 5 acknowledged (%v)", len(sent.acked), sent.refused)
+	}
+
+	// SQLite keeps its write-ahead log's file at its largest size and
+	// reuses it; truncate it, so that the next write needs new space.
+	raw, err := sql.Open("sqlite", "file:"+db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var busy, frames, moved int
+	if err := raw.QueryRow("PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &moved); err != nil || busy != 0 {
+		t.Fatalf("truncating the index's write-ahead log: busy %d, %v", busy, err)
+	}
+	raw.Close()
+	filler := fill(t, disk)
+	full := newLedgerOf()
+	for i := range 20 {
+		full.add(submitFinding(client, base, signer, fmt.Sprintf("index-disk-full-%d", i)))
+	}
+	if len(full.acked) != 0 {
+		t.Errorf("%d of 20 submissions acknowledged with the index's disk full", len(full.acked))
+	}
+	if len(full.kept) != 1 {
+		t.Errorf("%d submissions answered not_indexed (want the one that met the full index): %v", len(full.kept), full.refused)
+	}
+	for what := range full.refused {
+		if what != "503 not_indexed" && what != "503 unavailable" {
+			t.Errorf("with the index's disk full a submission got %q, want 503 not_indexed or unavailable", what)
+		}
+	}
+
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	after := newLedgerOf()
+	deadline := time.Now().Add(30 * time.Second)
+	for i := 0; len(after.acked) < 5 && time.Now().Before(deadline); i++ {
+		after.add(submitFinding(client, base, signer, fmt.Sprintf("index-disk-after-%d", i)))
+		if len(after.acked) == 0 {
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	if len(after.acked) < 5 {
+		t.Fatalf("after space returned: %d acknowledged (%v)", len(after.acked), after.refused)
+	}
+	backlog := d.node.log.Unindexed()
+	d.close()
+	d = &demo{}
+	if backlog != 0 {
+		t.Errorf("%d entries still wait for the index after space returned", backlog)
+	}
+	acked, absent := inLog(sent, full, after)
+	size := checkAcknowledged(t, dir, db, acked, absent)
+	t.Logf("full index disk: %d acknowledged before; with the index's disk full %d sent, refused %v; after space returned %d acknowledged; all (and the kept record) in the log and the index, none of the %d refused as not stored; audit passes at size %d",
+		len(sent.acked), full.sent, full.refused, len(after.acked), len(absent), size)
 }

@@ -55,7 +55,7 @@ func (n *node) Submit(ctx context.Context, entry []byte) (server.Submitted, erro
 		return server.Submitted{}, &server.Error{Status: http.StatusInsufficientStorage, Code: "storage_full",
 			Message: "the log's disk is full: nothing was stored; submissions succeed again once the operator frees space"}
 	case errors.As(err, &late):
-		return server.Submitted{}, &server.Error{Status: http.StatusServiceUnavailable, Code: "not_indexed",
+		return server.Submitted{}, &server.Error{Status: http.StatusServiceUnavailable, Code: "not_indexed", Index: &late.Index,
 			Message: fmt.Sprintf("the record is in the log at index %d but the index database is unavailable, so it is not acknowledged yet; it is indexed as soon as the database returns (submitting it again is refused as a duplicate at that index)", late.Index)}
 	case errors.As(err, &re):
 		e := &server.Error{Status: rejectStatus[re.Code], Code: re.Code, Message: re.Err.Error()}

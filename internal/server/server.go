@@ -127,6 +127,9 @@ type Error struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
+	// Index is where the record is in the log when it is there but not
+	// acknowledged (code not_indexed).
+	Index *uint64 `json:"index,omitempty"`
 }
 
 func (e *Error) Error() string { return e.Message }
