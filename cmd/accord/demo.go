@@ -53,6 +53,9 @@ type demoConfig struct {
 	rate float64 // requests per second per caller (0: the server's default)
 	out  io.Writer
 	log  *slog.Logger
+	// witness, when set, wraps each in-process witness's handler (the fault
+	// tests use it to take a witness down and bring it back).
+	witness func(key string, h http.Handler) http.Handler
 }
 
 // demo is a running demo: witnesses, the log, the index and the server.
@@ -213,7 +216,11 @@ func startDemo(ctx context.Context, cfg demoConfig) (d *demo, err error) {
 		if err != nil {
 			return nil, err
 		}
-		srv := &http.Server{Handler: wit, ReadHeaderTimeout: 5 * time.Second}
+		var h http.Handler = wit
+		if cfg.witness != nil {
+			h = cfg.witness(w.key, h)
+		}
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 		go func() { _ = srv.Serve(ln) }()
 		d.shutdown = append(d.shutdown, func() { _ = srv.Close() })
 		urls[w.key] = "http://" + ln.Addr().String()

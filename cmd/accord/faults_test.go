@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -799,4 +800,161 @@ func TestFullIndexDisk(t *testing.T) {
 	size := checkAcknowledged(t, dir, db, acked, absent)
 	t.Logf("full index disk: %d acknowledged before; with the index's disk full %d sent, refused %v; after space returned %d acknowledged; all (and the kept record) in the log and the index, none of the %d refused as not stored; audit passes at size %d",
 		len(sent.acked), full.sent, full.refused, len(after.acked), len(absent), size)
+}
+
+// TestWitnessDownThroughTheServer takes one of the demo's two required
+// witnesses down while a client submits. Each submission is stored and
+// answered 202 without a receipt; the published checkpoint does not move;
+// the record can be read, without a receipt. When the witness returns,
+// the checkpoint moves past the records and each one's receipt verifies
+// against the trust the genesis record declares (both witnesses).
+func TestWitnessDownThroughTheServer(t *testing.T) {
+	var down atomic.Bool
+	wrap := func(key string, h http.Handler) http.Handler {
+		if key != "witness-iran" {
+			return h
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if down.Load() {
+				http.Error(w, "witness down", http.StatusServiceUnavailable)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	d, err := startDemo(ctx, demoConfig{dir: dir, addr: "127.0.0.1:0", rate: 1e6, out: io.Discard, witness: wrap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { d.close() }()
+	base := "http://" + d.addr
+	signer, _, err := loadSigner(filepath.Join(dir, "keys", "iaea.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := readToken(base, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust, err := ledger.TrustFromGenesis(d.node.log.Genesis())
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	published := func() uint64 {
+		t.Helper()
+		resp, err := client.Get(base + "/api/v1/checkpoint")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		cp, _, err := trust.VerifyCheckpoint(raw)
+		if err != nil {
+			t.Fatalf("the published checkpoint does not verify: %v\n%s", err, raw)
+		}
+		return cp.Size
+	}
+	// receipt reads a record and returns its receipt, nil when none yet.
+	receipt := func(idx uint64) *ledger.Receipt {
+		t.Helper()
+		req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/records/%d", base, idx), nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out struct {
+			Record  struct{ ID string }
+			Receipt json.RawMessage
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 || out.Record.ID == "" {
+			t.Fatalf("reading record %d: HTTP %d, %v", idx, resp.StatusCode, err)
+		}
+		if len(out.Receipt) == 0 || string(out.Receipt) == "null" {
+			return nil
+		}
+		r, err := ledger.ParseReceipt(out.Receipt)
+		if err != nil {
+			t.Fatalf("record %d: %v", idx, err)
+		}
+		return r
+	}
+
+	before := newLedgerOf()
+	for i := range 2 {
+		before.add(submitFinding(client, base, signer, fmt.Sprintf("witness-before-%d", i)))
+	}
+	if len(before.acked) != 2 {
+		t.Fatalf("with both witnesses up: %d of 2 acknowledged (%v)", len(before.acked), before.refused)
+	}
+	sizeUp := published()
+
+	down.Store(true)
+	// Three at once: each waits up to the server's 5 s for its receipt.
+	subs := make([]submission, 3)
+	var wg sync.WaitGroup
+	for i := range subs {
+		wg.Go(func() { subs[i] = submitFinding(client, base, signer, fmt.Sprintf("witness-down-%d", i)) })
+	}
+	wg.Wait()
+	statuses := map[int]int{}
+	held := map[uint64]string{} // answered 202: stored, receipt to come
+	var last uint64
+	for _, s := range subs {
+		statuses[s.status]++
+		if s.status == http.StatusAccepted {
+			held[s.index] = s.id
+			last = max(last, s.index)
+		}
+	}
+	sizeDown := published()
+	if statuses[http.StatusAccepted] != 3 {
+		t.Errorf("with a required witness down, submissions got %v, want three 202 (stored, receipt to come)", statuses)
+	}
+	if sizeDown != sizeUp {
+		t.Errorf("the published checkpoint moved from %d to %d with a required witness down", sizeUp, sizeDown)
+	}
+	for idx := range held {
+		if r := receipt(idx); r != nil {
+			t.Errorf("record %d has a receipt while a required witness is down", idx)
+		}
+	}
+
+	down.Store(false)
+	deadline := time.Now().Add(30 * time.Second)
+	for len(held) > 0 && published() <= last && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	sizeBack := published()
+	for idx := range held {
+		r := receipt(idx)
+		if r == nil {
+			t.Errorf("record %d has no receipt 30 s after the witness returned (published size %d)", idx, sizeBack)
+			continue
+		}
+		cp, err := r.Verify(trust)
+		if err != nil {
+			t.Errorf("record %d: the receipt does not verify: %v", idx, err)
+			continue
+		}
+		if cp.Size <= idx {
+			t.Errorf("record %d: the receipt's checkpoint has size %d", idx, cp.Size)
+		}
+	}
+	after := submitFinding(client, base, signer, "witness-after")
+	if after.status != http.StatusCreated {
+		t.Errorf("after the witness returned a submission got %d %s, want 201 with its receipt", after.status, after.code)
+	}
+	d.close()
+	d = &demo{}
+	acked, absent := inLog(before)
+	maps.Copy(acked, held)
+	acked[after.index] = "witness-after"
+	size := checkAcknowledged(t, dir, "", acked, absent)
+	t.Logf("witness down: published size %d before, %d while down (3 submissions answered %v), %d after it returned; each held record's receipt verifies; audit passes at size %d",
+		sizeUp, sizeDown, statuses, sizeBack, size)
 }
