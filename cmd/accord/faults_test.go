@@ -105,6 +105,21 @@ func submitters(n int, base string, signer note.Signer, prefix string, stop <-ch
 	return &wg
 }
 
+// iaeaSession is the demo's address, the IAEA's signer (from the demo's
+// keys in dir) and a read token for it.
+func iaeaSession(t testing.TB, d *demo, dir string) (base string, signer note.Signer, token string) {
+	t.Helper()
+	base = "http://" + d.addr
+	signer, _, err := loadSigner(filepath.Join(dir, "keys", "iaea.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token, err = readToken(base, signer); err != nil {
+		t.Fatal(err)
+	}
+	return base, signer, token
+}
+
 // ledgerOf collects submissions: what was acknowledged, by index, and what
 // the log kept without acknowledging it (503 not_indexed: in the log, and
 // due in the index once the database returns).
@@ -509,15 +524,7 @@ func TestPostgresRestartUnderWriteLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := "http://" + d.addr
-	signer, _, err := loadSigner(filepath.Join(dir, "keys", "iaea.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := readToken(base, signer)
-	if err != nil {
-		t.Fatal(err)
-	}
+	base, signer, tok := iaeaSession(t, d, dir)
 	read := func() int {
 		req, _ := http.NewRequest("GET", base+"/api/v1/records?limit=5", nil)
 		req.Header.Set("Authorization", "Bearer "+tok)
@@ -651,71 +658,76 @@ func fill(t *testing.T, dir string) string {
 	return path
 }
 
-// A full disk under the log and the index: submissions fail with a clear
-// error and nothing acknowledged is lost or corrupted; once space returns,
-// submissions succeed again and the audit passes.
-func TestFullDisk(t *testing.T) {
-	disk := smallDisk(t, "48m")
-	ctx := context.Background()
-	dir := filepath.Join(disk, "demo")
-	d, err := startDemo(ctx, demoConfig{dir: dir, addr: "127.0.0.1:0", rate: 1e6, out: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { d.close() }()
-	base := "http://" + d.addr
-	signer, _, err := loadSigner(filepath.Join(dir, "keys", "iaea.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := &http.Client{Timeout: 30 * time.Second}
-	sent := newLedgerOf()
-	for i := range 5 {
-		sent.add(submitFinding(client, base, signer, fmt.Sprintf("disk-before-%d", i)))
-	}
-	if len(sent.acked) != 5 {
-		t.Fatalf("before the disk filled: %d of 5 acknowledged (%v)", len(sent.acked), sent.refused)
-	}
+// diskRun is what a demo answered as its disk filled and emptied.
+type diskRun struct {
+	before, full, after *ledgerOf
+	backlog             int // entries waiting for the index at the end
+}
 
+// runDiskFull starts a demo with cfg, submits 5 records, runs beforeFill,
+// fills the file system at disk, submits 20 records, removes the filler,
+// and submits until 5 more are acknowledged (within 30 s). The demo is
+// closed when it returns.
+func runDiskFull(t *testing.T, cfg demoConfig, disk, prefix string, beforeFill func()) diskRun {
+	t.Helper()
+	d, err := startDemo(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.close()
+	base, signer, _ := iaeaSession(t, d, cfg.dir)
+	client := &http.Client{Timeout: 30 * time.Second}
+	r := diskRun{before: newLedgerOf(), full: newLedgerOf(), after: newLedgerOf()}
+	for i := range 5 {
+		r.before.add(submitFinding(client, base, signer, fmt.Sprintf("%s-before-%d", prefix, i)))
+	}
+	if len(r.before.acked) != 5 {
+		t.Fatalf("before the disk filled: %d of 5 acknowledged (%v)", len(r.before.acked), r.before.refused)
+	}
+	if beforeFill != nil {
+		beforeFill()
+	}
 	filler := fill(t, disk)
-	full := newLedgerOf()
-	var firstErr string
 	for i := range 20 {
-		s := submitFinding(client, base, signer, fmt.Sprintf("disk-full-%d", i))
-		full.add(s)
-		if !s.acknowledged() && firstErr == "" {
-			firstErr = fmt.Sprintf("%d %s", s.status, s.code)
+		r.full.add(submitFinding(client, base, signer, fmt.Sprintf("%s-full-%d", prefix, i)))
+	}
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for i := 0; len(r.after.acked) < 5 && time.Now().Before(deadline); i++ {
+		r.after.add(submitFinding(client, base, signer, fmt.Sprintf("%s-after-%d", prefix, i)))
+		if len(r.after.acked) == 0 {
+			time.Sleep(200 * time.Millisecond)
 		}
 	}
-	if len(full.acked) == 20 {
+	if len(r.after.acked) < 5 {
+		t.Fatalf("after space returned: %d acknowledged (%v)", len(r.after.acked), r.after.refused)
+	}
+	r.backlog = d.node.log.Unindexed()
+	return r
+}
+
+// TestFullDisk puts the log and the index on a small file system and fills
+// it: every submission is refused with 507 (or 503) and nothing stored;
+// once space returns submissions succeed; nothing acknowledged is lost and
+// the audit passes.
+func TestFullDisk(t *testing.T) {
+	disk := smallDisk(t, "48m")
+	dir := filepath.Join(disk, "demo")
+	r := runDiskFull(t, demoConfig{dir: dir, addr: "127.0.0.1:0", rate: 1e6, out: io.Discard}, disk, "disk", nil)
+	if len(r.full.acked) == 20 {
 		t.Fatal("every submission was acknowledged on a full disk")
 	}
-	for what := range full.refused {
+	for what := range r.full.refused {
 		if !strings.HasPrefix(what, "503 ") && !strings.HasPrefix(what, "507 ") {
 			t.Errorf("on a full disk a submission got %q, want a 503 or 507 refusal", what)
 		}
 	}
-
-	if err := os.Remove(filler); err != nil {
-		t.Fatal(err)
-	}
-	after := newLedgerOf()
-	deadline := time.Now().Add(30 * time.Second)
-	for i := 0; len(after.acked) < 5 && time.Now().Before(deadline); i++ {
-		after.add(submitFinding(client, base, signer, fmt.Sprintf("disk-after-%d", i)))
-		if len(after.acked) == 0 {
-			time.Sleep(200 * time.Millisecond)
-		}
-	}
-	if len(after.acked) < 5 {
-		t.Fatalf("after space returned: %d acknowledged (%v)", len(after.acked), after.refused)
-	}
-	d.close()
-	d = &demo{}
-	acked, absent := inLog(sent, full, after)
+	acked, absent := inLog(r.before, r.full, r.after)
 	size := checkAcknowledged(t, dir, "", acked, absent)
 	t.Logf("full disk: %d acknowledged before; on the full disk %d sent, %d acknowledged, refused %v; after space returned %d acknowledged; all in the log and the index; audit passes at size %d",
-		len(sent.acked), full.sent, len(full.acked), full.refused, len(after.acked), size)
+		len(r.before.acked), r.full.sent, len(r.full.acked), r.full.refused, len(r.after.acked), size)
 }
 
 // TestFullIndexDisk fills the disk that holds the SQLite index while the
@@ -726,80 +738,40 @@ func TestFullDisk(t *testing.T) {
 // acknowledged is lost and the index equals one rebuilt from the log.
 func TestFullIndexDisk(t *testing.T) {
 	disk := smallDisk(t, "16m")
-	ctx := context.Background()
 	dir := t.TempDir()
 	db := filepath.Join(disk, "index.db")
-	d, err := startDemo(ctx, demoConfig{dir: dir, db: db, addr: "127.0.0.1:0", rate: 1e6, out: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { d.close() }()
-	base := "http://" + d.addr
-	signer, _, err := loadSigner(filepath.Join(dir, "keys", "iaea.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := &http.Client{Timeout: 30 * time.Second}
-	sent := newLedgerOf()
-	for i := range 5 {
-		sent.add(submitFinding(client, base, signer, fmt.Sprintf("index-disk-before-%d", i)))
-	}
-	if len(sent.acked) != 5 {
-		t.Fatalf("before the disk filled: %d of 5 acknowledged (%v)", len(sent.acked), sent.refused)
-	}
-
 	// SQLite keeps its write-ahead log's file at its largest size and
 	// reuses it; truncate it, so that the next write needs new space.
-	raw, err := sql.Open("sqlite", "file:"+db)
-	if err != nil {
-		t.Fatal(err)
+	truncateWAL := func() {
+		raw, err := sql.Open("sqlite", "file:"+db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		var busy, frames, moved int
+		if err := raw.QueryRow("PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &moved); err != nil || busy != 0 {
+			t.Fatalf("truncating the index's write-ahead log: busy %d, %v", busy, err)
+		}
 	}
-	var busy, frames, moved int
-	if err := raw.QueryRow("PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &moved); err != nil || busy != 0 {
-		t.Fatalf("truncating the index's write-ahead log: busy %d, %v", busy, err)
+	r := runDiskFull(t, demoConfig{dir: dir, db: db, addr: "127.0.0.1:0", rate: 1e6, out: io.Discard}, disk, "index-disk", truncateWAL)
+	if len(r.full.acked) != 0 {
+		t.Errorf("%d of 20 submissions acknowledged with the index's disk full", len(r.full.acked))
 	}
-	raw.Close()
-	filler := fill(t, disk)
-	full := newLedgerOf()
-	for i := range 20 {
-		full.add(submitFinding(client, base, signer, fmt.Sprintf("index-disk-full-%d", i)))
+	if len(r.full.kept) != 1 {
+		t.Errorf("%d submissions answered not_indexed (want the one that met the full index): %v", len(r.full.kept), r.full.refused)
 	}
-	if len(full.acked) != 0 {
-		t.Errorf("%d of 20 submissions acknowledged with the index's disk full", len(full.acked))
-	}
-	if len(full.kept) != 1 {
-		t.Errorf("%d submissions answered not_indexed (want the one that met the full index): %v", len(full.kept), full.refused)
-	}
-	for what := range full.refused {
+	for what := range r.full.refused {
 		if what != "503 not_indexed" && what != "503 unavailable" {
 			t.Errorf("with the index's disk full a submission got %q, want 503 not_indexed or unavailable", what)
 		}
 	}
-
-	if err := os.Remove(filler); err != nil {
-		t.Fatal(err)
+	if r.backlog != 0 {
+		t.Errorf("%d entries still wait for the index after space returned", r.backlog)
 	}
-	after := newLedgerOf()
-	deadline := time.Now().Add(30 * time.Second)
-	for i := 0; len(after.acked) < 5 && time.Now().Before(deadline); i++ {
-		after.add(submitFinding(client, base, signer, fmt.Sprintf("index-disk-after-%d", i)))
-		if len(after.acked) == 0 {
-			time.Sleep(200 * time.Millisecond)
-		}
-	}
-	if len(after.acked) < 5 {
-		t.Fatalf("after space returned: %d acknowledged (%v)", len(after.acked), after.refused)
-	}
-	backlog := d.node.log.Unindexed()
-	d.close()
-	d = &demo{}
-	if backlog != 0 {
-		t.Errorf("%d entries still wait for the index after space returned", backlog)
-	}
-	acked, absent := inLog(sent, full, after)
+	acked, absent := inLog(r.before, r.full, r.after)
 	size := checkAcknowledged(t, dir, db, acked, absent)
 	t.Logf("full index disk: %d acknowledged before; with the index's disk full %d sent, refused %v; after space returned %d acknowledged; all (and the kept record) in the log and the index, none of the %d refused as not stored; audit passes at size %d",
-		len(sent.acked), full.sent, full.refused, len(after.acked), len(absent), size)
+		len(r.before.acked), r.full.sent, r.full.refused, len(r.after.acked), len(absent), size)
 }
 
 // TestWitnessDownThroughTheServer takes one of the demo's two required
@@ -829,15 +801,7 @@ func TestWitnessDownThroughTheServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { d.close() }()
-	base := "http://" + d.addr
-	signer, _, err := loadSigner(filepath.Join(dir, "keys", "iaea.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := readToken(base, signer)
-	if err != nil {
-		t.Fatal(err)
-	}
+	base, signer, tok := iaeaSession(t, d, dir)
 	trust, err := ledger.TrustFromGenesis(d.node.log.Genesis())
 	if err != nil {
 		t.Fatal(err)

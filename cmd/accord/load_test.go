@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -39,15 +38,7 @@ func BenchmarkLoad(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer d.close()
-		base := "http://" + d.addr
-		signer, _, err := loadSigner(filepath.Join(dir, "keys", "iaea.key"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		tok, err := readToken(base, signer)
-		if err != nil {
-			b.Fatal(err)
-		}
+		base, signer, tok := iaeaSession(b, d, dir)
 		var memBefore runtime.MemStats
 		runtime.ReadMemStats(&memBefore)
 		deadline := time.Now().Add(time.Duration(seconds) * time.Second)
