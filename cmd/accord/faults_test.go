@@ -240,19 +240,11 @@ func checkPresent(t *testing.T, n *node, acked map[uint64]string) {
 }
 
 // auditLog runs the full audit on a log directory and fails on any problem.
-// It first waits for the log to be at rest (its checkpoint unchanged for a
-// second): tessera's publisher may still be finishing a write when Close
-// returns, and an audit of a log being written sees tiles beyond the
-// checkpoint it read.
+// The log need not be at rest: tessera's publisher may still be finishing a
+// write when Close returns, and the audit takes files beyond the checkpoint
+// it read for what they are (not yet published).
 func auditLog(t *testing.T, logDir string) {
 	t.Helper()
-	var last []byte
-	for stable, deadline := time.Now(), time.Now().Add(10*time.Second); time.Since(stable) < time.Second && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		cp, _ := os.ReadFile(filepath.Join(logDir, "checkpoint"))
-		if !bytes.Equal(cp, last) {
-			last, stable = cp, time.Now()
-		}
-	}
 	res, err := ledger.Audit(context.Background(), ledger.FSFetcher{FS: os.DirFS(logDir)}, ledger.AuditOptions{Files: os.DirFS(logDir)})
 	if err != nil {
 		t.Fatalf("audit: %v", err)

@@ -329,6 +329,10 @@ checkpoints and the proof) written to the evidence file.`,
 			fmt.Fprintf(out, "  checkpoint signed by the operator and cosigned by %s\n", strings.Join(res.Cosigners, ", "))
 			fmt.Fprintf(out, "  every record's signature checked against the key history (%d keys); %d tiles and bundles checked\n", len(res.Keys), res.TilesCheck)
 			fmt.Fprintf(out, "  consistent with %d checkpoint(s) seen before; state in %s\n", res.PriorSeen, stateFile)
+			if res.Unpublished > 0 {
+				fmt.Fprintf(out, "  note: %d tile or bundle file(s) reach beyond this checkpoint (entries the log holds that no published checkpoint covers yet: it is being written, or awaits its witnesses); their covered part was checked, the rest will be at the next audit\n",
+					res.Unpublished)
+			}
 			if len(res.Stray) > 0 {
 				fmt.Fprintf(out, "  note: %d stray file(s) under tile/ that no reader reads (temporary files of an interrupted write, such as on a full disk); they may be removed: %s\n",
 					len(res.Stray), strings.Join(res.Stray, ", "))

@@ -134,9 +134,16 @@ type AuditResult struct {
 	// as the temporary files tessera v1.0.4 leaves when a write fails (a
 	// full disk): no reader ever reads them, so they prove nothing either
 	// way; they are listed for the operator to remove.
-	Stray     []string `json:"stray_files,omitempty"`
-	PriorSeen int      `json:"checkpoints_seen_before"`
-	Problem   *Problem `json:"problem"`
+	Stray []string `json:"stray_files,omitempty"`
+	// Unpublished counts the tile and bundle files that reach beyond the
+	// audited checkpoint: entries the log has integrated that no published
+	// checkpoint commits to yet (a log being written, or one stopped
+	// before its next checkpoint). The part of each that the checkpoint
+	// covers is checked; the rest proves nothing until a checkpoint covers
+	// it, and the next audit checks it then.
+	Unpublished int      `json:"unpublished_files,omitempty"`
+	PriorSeen   int      `json:"checkpoints_seen_before"`
+	Problem     *Problem `json:"problem"`
 }
 
 func problemAt(i uint64, where, format string, a ...any) *Problem {
@@ -291,8 +298,8 @@ func Audit(ctx context.Context, f Fetcher, opt AuditOptions) (*AuditResult, erro
 	}
 	// Every tile a client of this size reads, and every tile and bundle
 	// file in a local directory, must match the recomputed tree.
-	n, stray, p := checkTiles(ctx, f, levels, cp.Size, opt.Files, leaves)
-	res.Stray = stray
+	n, stray, unpublished, p := checkTiles(ctx, f, levels, cp.Size, opt.Files, leaves)
+	res.Stray, res.Unpublished = stray, unpublished
 	res.TilesCheck = n
 	if p != nil {
 		res.Problem = p
@@ -443,7 +450,7 @@ func firstTileMismatch(ctx context.Context, f Fetcher, levels [][][]byte, size u
 
 // checkTiles checks the tiles a client of size reads and, for a
 // directory, every tile and bundle file present.
-func checkTiles(ctx context.Context, f Fetcher, levels [][][]byte, size uint64, files fs.FS, leaves [][]byte) (int, []string, *Problem) {
+func checkTiles(ctx context.Context, f Fetcher, levels [][][]byte, size uint64, files fs.FS, leaves [][]byte) (int, []string, int, *Problem) {
 	n := 0
 	for level := uint64(0); level*layout.TileHeight < uint64(len(levels)); level++ {
 		nodes := uint64(len(levels[level*layout.TileHeight]))
@@ -454,23 +461,27 @@ func checkTiles(ctx context.Context, f Fetcher, levels [][][]byte, size uint64, 
 			}
 			got, err := f.ReadTile(ctx, level, i, uint8(w))
 			if err != nil {
-				return n, nil, tileProblem(level, i, w, 0, fmt.Sprintf("cannot read: %v", err))
+				return n, nil, 0, tileProblem(level, i, w, 0, fmt.Sprintf("cannot read: %v", err))
 			}
 			want, _ := expectedTile(levels, level, i, w)
 			if node, bad := mismatch(got, want); bad {
-				return n, nil, tileProblem(level, i, w, node, "the tile does not match the tree recomputed from the entries")
+				return n, nil, 0, tileProblem(level, i, w, node, "the tile does not match the tree recomputed from the entries")
 			}
 			n++
 		}
 	}
 	if files == nil {
-		return n, nil, nil
+		return n, nil, 0, nil
 	}
 	var (
-		problem *Problem
-		stray   []string
+		problem     *Problem
+		stray       []string
+		unpublished int
 	)
 	err := fs.WalkDir(files, "tile", func(rel string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // removed while the walk ran (a log being written)
+		}
 		if err != nil || d.IsDir() || problem != nil {
 			return err
 		}
@@ -480,53 +491,99 @@ func checkTiles(ctx context.Context, f Fetcher, levels [][][]byte, size uint64, 
 			return nil
 		}
 		got, err := fs.ReadFile(files, rel)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // tessera replaced a partial tile or bundle meanwhile
+		}
 		if err != nil {
 			return err
 		}
 		n++
 		if kind == "entries" {
-			problem = checkBundleFile(rel, got, index, width, leaves)
+			var beyond bool
+			problem, beyond = checkBundleFile(rel, got, index, width, leaves)
+			if beyond && problem == nil {
+				unpublished++
+			}
 			return nil
 		}
-		want, ok := expectedTile(levels, level, index, width)
-		if !ok {
-			problem = tileProblem(level, index, width, 0, "the tile is beyond the signed tree")
+		if want, covered := expectedTile(levels, level, index, width); covered {
+			if node, bad := mismatch(got, want); bad {
+				problem = tileProblem(level, index, width, node, "the tile does not match the tree recomputed from the entries")
+			}
 			return nil
 		}
-		if node, bad := mismatch(got, want); bad {
+		// The tile reaches beyond the audited tree: check the nodes the
+		// tree has, and count the file as not yet published.
+		unpublished++
+		have := coveredNodes(levels, level, index, width)
+		if len(got) != tileBytes(width) {
+			problem = tileProblem(level, index, width, 0, fmt.Sprintf("the tile holds %d bytes, its name says %d", len(got), tileBytes(width)))
+		} else if node, bad := mismatch(got[:len(have)], have); bad {
 			problem = tileProblem(level, index, width, node, "the tile does not match the tree recomputed from the entries")
 		}
 		return nil
 	})
 	if err != nil {
-		return n, stray, &Problem{Where: "tile", What: err.Error()}
+		return n, stray, unpublished, &Problem{Where: "tile", What: err.Error()}
 	}
-	return n, stray, problem
+	return n, stray, unpublished, problem
 }
 
-func checkBundleFile(rel string, raw []byte, index, width uint64, leaves [][]byte) *Problem {
+// coveredNodes is the part of a tile that a tree of the audited size
+// already has: the nodes of the tile's level that lie within the tree.
+func coveredNodes(levels [][][]byte, level, index, width uint64) []byte {
+	h := level * layout.TileHeight
+	if h >= uint64(len(levels)) {
+		return nil
+	}
+	nodes := levels[h]
+	first := index * layout.TileWidth
+	if first >= uint64(len(nodes)) {
+		return nil
+	}
+	if width == 0 {
+		width = layout.TileWidth
+	}
+	var b bytes.Buffer
+	for _, n := range nodes[first:min(first+width, uint64(len(nodes)))] {
+		b.Write(n)
+	}
+	return b.Bytes()
+}
+
+// tileBytes is the size of a tile file of width (0: a full tile).
+func tileBytes(width uint64) int {
+	if width == 0 {
+		width = layout.TileWidth
+	}
+	return int(width) * 32
+}
+
+// checkBundleFile checks the entries of a bundle file that the audited tree
+// holds; beyond reports that the bundle also holds entries past it.
+func checkBundleFile(rel string, raw []byte, index, width uint64, leaves [][]byte) (problem *Problem, beyond bool) {
 	first := index * layout.EntryBundleWidth
 	var eb api.EntryBundle
 	if err := eb.UnmarshalText(raw); err != nil {
-		return problemAt(first, rel, "malformed entry bundle: %v", err)
+		return problemAt(first, rel, "malformed entry bundle: %v", err), false
 	}
 	want := width
 	if want == 0 {
 		want = layout.EntryBundleWidth
 	}
 	if uint64(len(eb.Entries)) != want {
-		return problemAt(first, rel, "the bundle holds %d entries, its name says %d", len(eb.Entries), want)
+		return problemAt(first, rel, "the bundle holds %d entries, its name says %d", len(eb.Entries), want), false
 	}
 	for j, e := range eb.Entries {
 		idx := first + uint64(j)
 		if idx >= uint64(len(leaves)) {
-			return problemAt(idx, rel, "the entry is beyond the signed tree")
+			return nil, true
 		}
 		if !bytes.Equal(rfc6962.DefaultHasher.HashLeaf(e), leaves[idx]) {
-			return problemAt(idx, rel, "the entry differs from the one the signed tree commits to")
+			return problemAt(idx, rel, "the entry differs from the one the signed tree commits to"), false
 		}
 	}
-	return nil
+	return nil, false
 }
 
 var tilePathRE = regexp.MustCompile(`^tile/(entries|\d+)/((?:x\d{3}/)*\d{3})(?:\.p/(\d{1,3}))?$`)

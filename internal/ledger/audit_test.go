@@ -2,12 +2,16 @@ package ledger_test
 
 import (
 	"context"
+	"encoding/binary"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -15,6 +19,7 @@ import (
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/transparency-dev/merkle/proof"
 	"github.com/transparency-dev/merkle/rfc6962"
+	"github.com/transparency-dev/tessera/api"
 	"github.com/transparency-dev/tessera/client"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -219,4 +224,128 @@ func TestAuditListsStrayFilesAndStillChecksTiles(t *testing.T) {
 	if res := audit(t, files, nil); res.Problem == nil {
 		t.Error("a wrong partial tile passed the audit")
 	}
+}
+
+// An audit of a log that is being written passes: tiles and bundles that
+// the log has integrated but that no published checkpoint covers yet are
+// counted as unpublished, not taken for tampering (the part of them the
+// checkpoint does cover is still checked), and files that tessera removes
+// while the audit walks (partial tiles once full ones exist) are skipped.
+func TestAuditOfALiveLog(t *testing.T) {
+	f := newFixture(t, 0)
+	opts := f.options()
+	opts.CheckpointInterval = 500 * time.Millisecond // integration runs ahead of publication
+	ctx := context.Background()
+	l, err := ledger.Create(ctx, opts, f.genesis)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close(ctx)
+	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := l.Receipt(rctx, 0); err != nil { // the genesis record, published
+		t.Fatal(err)
+	}
+	entries := make(chan []byte, 1500)
+	for range cap(entries) {
+		entries <- f.finding(t)
+	}
+	close(entries)
+	appendErrs := make(chan error, 8)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for e := range entries {
+				if _, err := l.Append(ctx, e); err != nil {
+					appendErrs <- err
+					return
+				}
+			}
+		})
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+
+	files := os.DirFS(f.dir)
+	audits, unpublished := 0, 0
+	for live := true; live; audits++ {
+		select {
+		case <-done:
+			live = false
+		default:
+		}
+		res, err := ledger.Audit(ctx, ledger.FSFetcher{FS: files}, ledger.AuditOptions{Files: files})
+		if err != nil {
+			t.Fatalf("audit %d: %v", audits, err)
+		}
+		if res.Problem != nil {
+			t.Fatalf("audit %d of the live log, at size %d: %v", audits, res.Size, res.Problem)
+		}
+		unpublished += res.Unpublished
+	}
+	close(appendErrs)
+	for err := range appendErrs {
+		t.Fatal(err)
+	}
+	if unpublished == 0 {
+		t.Error("no audit saw a file beyond its checkpoint: the log was not written during the audits")
+	}
+	t.Logf("%d audits while %d records were appended; %d files beyond the audited checkpoint seen in all", audits, cap(entries), unpublished)
+}
+
+// A tile or bundle that reaches beyond the audited checkpoint is not
+// published yet, but the part of it that the checkpoint covers is checked.
+func TestAuditChecksTheCoveredPartOfUnpublishedFiles(t *testing.T) {
+	_, dir := smallLog(t, 0, 4) // 5 entries: tile/0/000.p/5, tile/entries/000.p/5
+	files := memCopy(t, dir)
+	tile := files["tile/0/000.p/5"].Data
+	bundle := files["tile/entries/000.p/5"].Data
+	if tile == nil || bundle == nil {
+		t.Fatalf("the log's files: %v", slices.Collect(maps.Keys(files)))
+	}
+	// The log as it would be with two more entries integrated and not yet
+	// published: their hashes and bundle, with the checkpoint unchanged.
+	ahead := append(append([]byte{}, tile...), make([]byte, 2*32)...)
+	ahead[len(tile)] = 0x5a
+	files["tile/0/000.p/7"] = &fstest.MapFile{Data: ahead}
+	res := audit(t, files, nil)
+	if res.Problem != nil || res.Unpublished != 1 {
+		t.Fatalf("a tile beyond the checkpoint with its covered part intact: problem %v, unpublished %d (want none, 1)", res.Problem, res.Unpublished)
+	}
+	tampered := append([]byte{}, ahead...)
+	tampered[3*32] ^= 1 // the fourth node, which the checkpoint covers
+	files["tile/0/000.p/7"] = &fstest.MapFile{Data: tampered}
+	if res := audit(t, files, nil); res.Problem == nil || !strings.Contains(res.Problem.What, "does not match") {
+		t.Errorf("a changed node within the checkpoint, in a tile beyond it: problem %v", res.Problem)
+	}
+	files["tile/0/000.p/7"] = &fstest.MapFile{Data: ahead[:6*32]}
+	if res := audit(t, files, nil); res.Problem == nil {
+		t.Error("a tile beyond the checkpoint shorter than its name says passed")
+	}
+	delete(files, "tile/0/000.p/7")
+
+	var eb api.EntryBundle
+	if err := eb.UnmarshalText(bundle); err != nil {
+		t.Fatal(err)
+	}
+	longer := append(slices.Clone(eb.Entries), []byte("not yet published"), []byte("nor this"))
+	files["tile/entries/000.p/7"] = &fstest.MapFile{Data: bundleOf(longer)}
+	if res := audit(t, files, nil); res.Problem != nil || res.Unpublished != 1 {
+		t.Fatalf("a bundle beyond the checkpoint with its covered entries intact: problem %v, unpublished %d", res.Problem, res.Unpublished)
+	}
+	longer[2] = []byte("rewritten")
+	files["tile/entries/000.p/7"] = &fstest.MapFile{Data: bundleOf(longer)}
+	if res := audit(t, files, nil); res.Problem == nil || res.Problem.Index == nil || *res.Problem.Index != 2 {
+		t.Errorf("a changed entry within the checkpoint, in a bundle beyond it: problem %v", res.Problem)
+	}
+}
+
+// bundleOf encodes entries as a tlog-tiles entry bundle.
+func bundleOf(entries [][]byte) []byte {
+	var b []byte
+	for _, e := range entries {
+		b = binary.BigEndian.AppendUint16(b, uint16(len(e)))
+		b = append(b, e...)
+	}
+	return b
 }
