@@ -27,6 +27,7 @@ type talksClient struct {
 	base   string
 	signer note.Signer
 	token  string
+	room   string
 }
 
 // clientFlags are the flags of the commands that act in a room on a
@@ -53,8 +54,27 @@ func (f *clientFlags) client() (*talksClient, error) {
 	if err != nil {
 		return nil, fmt.Errorf("a read token for %s: %w", s.Name(), err)
 	}
-	return &talksClient{base: strings.TrimSuffix(f.server, "/"), signer: s, token: tok}, nil
+	return &talksClient{base: strings.TrimSuffix(f.server, "/"), signer: s, token: tok, room: f.room}, nil
 }
+
+// roomCmd completes cmd as a command that acts in a room on a server as one
+// key: it registers --server, --key and --room and runs run with a client.
+func roomCmd(cmd *cobra.Command, run func(cmd *cobra.Command, c *talksClient) error) *cobra.Command {
+	var f clientFlags
+	f.register(cmd)
+	cmd.Args = cobra.NoArgs
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		c, err := f.client()
+		if err != nil {
+			return err
+		}
+		return run(cmd, c)
+	}
+	return cmd
+}
+
+// roomPath is the path of the client's room in the API, followed by rest.
+func (c *talksClient) roomPath(rest string) string { return "/api/v1/talks/rooms/" + c.room + rest }
 
 // do calls the API and decodes the answer into out; an API error comes
 // back as an error naming the field.
@@ -96,20 +116,40 @@ func (c *talksClient) do(method, path string, in, out any) error {
 }
 
 // view is the caller's view of the room.
-func (c *talksClient) view(room string) (*talks.View, error) {
+func (c *talksClient) view() (*talks.View, error) {
 	var v talks.View
-	if err := c.do("GET", "/api/v1/talks/rooms/"+room, nil, &v); err != nil {
+	if err := c.do("GET", c.roomPath(""), nil, &v); err != nil {
 		return nil, err
 	}
 	return &v, nil
 }
 
 // commit signs a talks_commitment record of hash by the key's party.
-func (c *talksClient) commit(room, hash, id string) (string, error) {
-	body, _ := json.Marshal(record.TalksCommitmentBody{Room: room, SHA256: hash})
+func (c *talksClient) commit(hash, id string) (string, error) {
+	body, _ := json.Marshal(record.TalksCommitmentBody{Room: c.room, SHA256: hash})
 	signed, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.TalksCommitment, ID: id, Author: c.signer.Name(),
 		Created: time.Now().UTC().Truncate(time.Second), Body: body}, c.signer)
 	return string(signed), err
+}
+
+// commitRelease signs the commitment to releasing a proposal to the parties.
+func (c *talksClient) commitRelease(round int, values talks.Package, attribution, origin string) (string, error) {
+	hash := talks.ReleaseHash(c.room, round, values, attribution, origin)
+	return c.commit(hash, "release-"+c.room+"-"+hash[:16])
+}
+
+// readYAMLFile decodes a YAML file into v; unknown fields are errors.
+func readYAMLFile(file string, v any) error {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%s: %v", file, err)
+	}
+	return nil
 }
 
 func printJSON(cmd *cobra.Command, v any) error { return writeJSON(cmd.OutOrStdout(), v) }
@@ -162,9 +202,8 @@ func partiesOf(ds []talks.Delegation) []string {
 }
 
 func newTalksRedLinesCmd() *cobra.Command {
-	var f clientFlags
 	var file, out string
-	cmd := &cobra.Command{
+	cmd := roomCmd(&cobra.Command{
 		Use:   "red-lines --server URL --key PARTY.key --room ID --file RED-LINES.yaml --out KEEP.json",
 		Short: "Submit your party's red lines: their commitment goes into the evidence log, signed by your key",
 		Long: `red-lines reads your constraints (YAML: constraints: [{subject, op, value or
@@ -173,132 +212,104 @@ commitment with your key, and submits both. The server keeps the red lines
 for you and the mediator only; the log keeps the commitment. Keep the file
 --out writes (your red lines with the salt): revealing it later proves they
 did not move (accord talks commit --verify).`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		PreRunE: func(*cobra.Command, []string) error {
 			if file == "" || out == "" {
 				return usageError{errors.New("--file and --out are required")}
 			}
-			c, err := f.client()
-			if err != nil {
-				return err
-			}
-			b, err := os.ReadFile(file)
-			if err != nil {
-				return err
-			}
-			var in struct {
-				Constraints []talks.Constraint `yaml:"constraints"`
-			}
-			dec := yaml.NewDecoder(bytes.NewReader(b))
-			dec.KnownFields(true)
-			if err := dec.Decode(&in); err != nil {
-				return fmt.Errorf("%s: %v", file, err)
-			}
-			rl := talks.RedLines{Room: f.room, Party: c.signer.Name(), Constraints: in.Constraints, Salt: talks.NewSalt()}
-			hash := rl.Commitment()
-			signed, err := c.commit(f.room, hash, "redlines-"+f.room+"-"+rl.Party)
-			if err != nil {
-				return err
-			}
-			keep, _ := json.MarshalIndent(map[string]any{"red_lines": rl, "commitment": hash}, "", "  ")
-			if err := writeNew(out, append(keep, '\n'), 0o600); err != nil {
-				return fmt.Errorf("--out: %w", err)
-			}
-			var resp struct {
-				Commitment string           `json:"commitment"`
-				Log        server.Submitted `json:"log"`
-			}
-			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/red-lines", map[string]any{"red_lines": rl, "commitment": signed}, &resp); err != nil {
-				_ = os.Remove(out)
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "red lines of %s submitted; commitment %s in the log at index %d; kept in %s\n", rl.Party, resp.Commitment, resp.Log.Index, out)
 			return nil
 		},
-	}
-	f.register(cmd)
+	}, func(cmd *cobra.Command, c *talksClient) error {
+		var in struct {
+			Constraints []talks.Constraint `yaml:"constraints"`
+		}
+		if err := readYAMLFile(file, &in); err != nil {
+			return err
+		}
+		rl := talks.RedLines{Room: c.room, Party: c.signer.Name(), Constraints: in.Constraints, Salt: talks.NewSalt()}
+		hash := rl.Commitment()
+		signed, err := c.commit(hash, "redlines-"+c.room+"-"+rl.Party)
+		if err != nil {
+			return err
+		}
+		keep, _ := json.MarshalIndent(map[string]any{"red_lines": rl, "commitment": hash}, "", "  ")
+		if err := writeNew(out, append(keep, '\n'), 0o600); err != nil {
+			return fmt.Errorf("--out: %w", err)
+		}
+		var resp struct {
+			Commitment string           `json:"commitment"`
+			Log        server.Submitted `json:"log"`
+		}
+		if err := c.do("POST", c.roomPath("/red-lines"), map[string]any{"red_lines": rl, "commitment": signed}, &resp); err != nil {
+			_ = os.Remove(out)
+			return err
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "red lines of %s submitted; commitment %s in the log at index %d; kept in %s\n", rl.Party, resp.Commitment, resp.Log.Index, out)
+		return nil
+	})
 	cmd.Flags().StringVar(&file, "file", "", "your constraints (YAML)")
 	cmd.Flags().StringVar(&out, "out", "", "where to keep your red lines with their salt (created 0600; must not exist)")
 	return cmd
 }
 
 func newTalksShowCmd() *cobra.Command {
-	var f clientFlags
-	cmd := &cobra.Command{
+	return roomCmd(&cobra.Command{
 		Use:   "show --server URL --key KEY --room ID",
 		Short: "Your view of a room on the server (JSON)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := f.client()
-			if err != nil {
-				return err
-			}
-			var v json.RawMessage
-			if err := c.do("GET", "/api/v1/talks/rooms/"+f.room, nil, &v); err != nil {
-				return err
-			}
-			return printJSON(cmd, v)
-		},
-	}
-	f.register(cmd)
-	return cmd
+	}, func(cmd *cobra.Command, c *talksClient) error {
+		var v json.RawMessage
+		if err := c.do("GET", c.roomPath(""), nil, &v); err != nil {
+			return err
+		}
+		return printJSON(cmd, v)
+	})
 }
 
 func newTalksProposeCmd() *cobra.Command {
-	var f clientFlags
 	var sets []string
 	var origin string
 	var mask, hold bool
-	cmd := &cobra.Command{
+	cmd := roomCmd(&cobra.Command{
 		Use:   "propose --server URL --key MEDIATOR.key --room ID --set TERM=VALUE ... [--origin PARTY] [--mask]",
 		Short: "Put a package to the room (the mediator), possibly relaying a party's proposal under the mediator's name",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := f.client()
+	}, func(cmd *cobra.Command, c *talksClient) error {
+		values, err := parseSets(sets)
+		if err != nil {
+			return err
+		}
+		req := map[string]any{"origin": origin, "values": values, "attribute_to_mediator": mask, "hold": hold}
+		if !hold {
+			// Released at once: sign the release hash for the log.
+			v, err := c.view()
 			if err != nil {
 				return err
 			}
-			values, err := parseSets(sets)
-			if err != nil {
+			o := origin
+			if o == "" {
+				o = c.signer.Name()
+			}
+			attribution := o
+			if mask {
+				attribution = c.signer.Name()
+			}
+			if req["commitment"], err = c.commitRelease(v.Round, values, attribution, o); err != nil {
 				return err
 			}
-			req := map[string]any{"origin": origin, "values": values, "attribute_to_mediator": mask, "hold": hold}
-			if !hold {
-				// Released at once: sign the release hash for the log.
-				v, err := c.view(f.room)
-				if err != nil {
-					return err
-				}
-				o := origin
-				if o == "" {
-					o = c.signer.Name()
-				}
-				attribution := o
-				if mask {
-					attribution = c.signer.Name()
-				}
-				hash := talks.ReleaseHash(f.room, v.Round, values, attribution, o)
-				if req["commitment"], err = c.commit(f.room, hash, "release-"+f.room+"-"+hash[:16]); err != nil {
-					return err
-				}
-			}
-			var resp struct {
-				Proposal talks.Proposal   `json:"proposal"`
-				Log      server.Submitted `json:"log"`
-			}
-			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/proposals", req, &resp); err != nil {
-				return err
-			}
-			p := resp.Proposal
-			state := "released to the parties"
-			if p.Released.IsZero() {
-				state = "held: release it with accord talks release"
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "proposal %s, round %d, attributed to %s, %s\n", p.ID, p.Round, p.Attribution, state)
-			return nil
-		},
-	}
-	f.register(cmd)
+		}
+		var resp struct {
+			Proposal talks.Proposal   `json:"proposal"`
+			Log      server.Submitted `json:"log"`
+		}
+		if err := c.do("POST", c.roomPath("/proposals"), req, &resp); err != nil {
+			return err
+		}
+		p := resp.Proposal
+		state := "released to the parties"
+		if p.Released.IsZero() {
+			state = "held: release it with accord talks release"
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "proposal %s, round %d, attributed to %s, %s\n", p.ID, p.Round, p.Attribution, state)
+		return nil
+	})
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "TERM=VALUE")
 	cmd.Flags().StringVar(&origin, "origin", "", "the party whose proposal this relays (default: the mediator)")
 	cmd.Flags().BoolVar(&mask, "mask", false, "attribute it to the mediator")
@@ -307,200 +318,145 @@ func newTalksProposeCmd() *cobra.Command {
 }
 
 func newTalksFeasibilityCmd() *cobra.Command {
-	var f clientFlags
 	var proposal string
-	cmd := &cobra.Command{
+	cmd := roomCmd(&cobra.Command{
 		Use:   "feasibility --server URL --key KEY --room ID --proposal P",
 		Short: "Ask whether a proposal meets the red lines: you learn what your role allows (a party: its own), within your budget",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := f.client()
-			if err != nil {
-				return err
-			}
-			var rep talks.Report
-			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/feasibility", map[string]any{"proposal": proposal}, &rep); err != nil {
-				return err
-			}
-			return printJSON(cmd, rep)
-		},
-	}
-	f.register(cmd)
+	}, func(cmd *cobra.Command, c *talksClient) error {
+		var rep talks.Report
+		if err := c.do("POST", c.roomPath("/feasibility"), map[string]any{"proposal": proposal}, &rep); err != nil {
+			return err
+		}
+		return printJSON(cmd, rep)
+	})
 	cmd.Flags().StringVar(&proposal, "proposal", "", "the proposal's id")
 	return cmd
 }
 
 func newTalksTextCmd() *cobra.Command {
-	var f clientFlags
 	var file string
-	cmd := &cobra.Command{
+	cmd := roomCmd(&cobra.Command{
 		Use:   "text --server URL --key MEDIATOR.key --room ID --file TEXT.yaml",
 		Short: "Record a version of the single negotiating text (the mediator): clauses with their status, and values",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := f.client()
-			if err != nil {
-				return err
-			}
-			b, err := os.ReadFile(file)
-			if err != nil {
-				return err
-			}
-			var in struct {
-				Clauses []talks.Clause `yaml:"clauses"`
-				Values  talks.Package  `yaml:"values"`
-			}
-			dec := yaml.NewDecoder(bytes.NewReader(b))
-			dec.KnownFields(true)
-			if err := dec.Decode(&in); err != nil {
-				return fmt.Errorf("%s: %v", file, err)
-			}
-			var resp struct {
-				Text   talks.Text `json:"text"`
-				SHA256 string     `json:"sha256"`
-			}
-			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/texts", in, &resp); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "text version %d, sha256 %s\n", resp.Text.Version, resp.SHA256)
-			return nil
-		},
-	}
-	f.register(cmd)
+	}, func(cmd *cobra.Command, c *talksClient) error {
+		var in struct {
+			Clauses []talks.Clause `yaml:"clauses"`
+			Values  talks.Package  `yaml:"values"`
+		}
+		if err := readYAMLFile(file, &in); err != nil {
+			return err
+		}
+		var resp struct {
+			Text   talks.Text `json:"text"`
+			SHA256 string     `json:"sha256"`
+		}
+		if err := c.do("POST", c.roomPath("/texts"), in, &resp); err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "text version %d, sha256 %s\n", resp.Text.Version, resp.SHA256)
+		return nil
+	})
 	cmd.Flags().StringVar(&file, "file", "", "the text (YAML: clauses [{id, text, status, terms}], values)")
 	return cmd
 }
 
 func newTalksConfirmCmd() *cobra.Command {
-	var f clientFlags
 	var version int
-	cmd := &cobra.Command{
+	cmd := roomCmd(&cobra.Command{
 		Use:   "confirm --server URL --key PARTY.key --room ID --version N",
 		Short: "Confirm a version of the negotiating text: your signature over its hash goes into the evidence log",
 		Long: `confirm fetches the text, computes its hash here (it does not trust the
 server's), shows it, signs a talks_commitment record of the hash with your
 key and submits it.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := f.client()
-			if err != nil {
-				return err
-			}
-			v, err := c.view(f.room)
-			if err != nil {
-				return err
-			}
-			if version < 1 || version > len(v.Texts) {
-				return usageError{fmt.Errorf("--version: the room has %d versions of the text", len(v.Texts))}
-			}
-			t := v.Texts[version-1]
-			hash := t.Hash()
-			for _, cl := range t.Clauses {
-				fmt.Fprintf(cmd.OutOrStdout(), "  [%s] %s: %s\n", cl.Status, cl.ID, cl.Text)
-			}
-			signed, err := c.commit(f.room, hash, "confirm-"+f.room+"-v"+strconv.Itoa(version)+"-"+c.signer.Name())
-			if err != nil {
-				return err
-			}
-			var resp struct {
-				Log   server.Submitted `json:"log"`
-				Final bool             `json:"final"`
-			}
-			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/texts/"+strconv.Itoa(version)+"/confirm", map[string]any{"commitment": signed}, &resp); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "version %d (sha256 %s) confirmed by %s, log index %d", version, hash, c.signer.Name(), resp.Log.Index)
-			if resp.Final {
-				fmt.Fprint(cmd.OutOrStdout(), "; every party has confirmed it: the text is final")
-			}
-			fmt.Fprintln(cmd.OutOrStdout())
-			return nil
-		},
-	}
-	f.register(cmd)
+	}, func(cmd *cobra.Command, c *talksClient) error {
+		v, err := c.view()
+		if err != nil {
+			return err
+		}
+		if version < 1 || version > len(v.Texts) {
+			return usageError{fmt.Errorf("--version: the room has %d versions of the text", len(v.Texts))}
+		}
+		t := v.Texts[version-1]
+		hash := t.Hash()
+		for _, cl := range t.Clauses {
+			fmt.Fprintf(cmd.OutOrStdout(), "  [%s] %s: %s\n", cl.Status, cl.ID, cl.Text)
+		}
+		signed, err := c.commit(hash, "confirm-"+c.room+"-v"+strconv.Itoa(version)+"-"+c.signer.Name())
+		if err != nil {
+			return err
+		}
+		var resp struct {
+			Log   server.Submitted `json:"log"`
+			Final bool             `json:"final"`
+		}
+		if err := c.do("POST", c.roomPath("/texts/"+strconv.Itoa(version)+"/confirm"), map[string]any{"commitment": signed}, &resp); err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "version %d (sha256 %s) confirmed by %s, log index %d", version, hash, c.signer.Name(), resp.Log.Index)
+		if resp.Final {
+			fmt.Fprint(cmd.OutOrStdout(), "; every party has confirmed it: the text is final")
+		}
+		fmt.Fprintln(cmd.OutOrStdout())
+		return nil
+	})
 	cmd.Flags().IntVar(&version, "version", 0, "the text's version")
 	return cmd
 }
 
 func newTalksReleaseCmd() *cobra.Command {
-	var f clientFlags
 	var proposal string
-	cmd := &cobra.Command{
+	cmd := roomCmd(&cobra.Command{
 		Use:   "release --server URL --key MEDIATOR.key --room ID --proposal P",
 		Short: "Release a held proposal to every party at once (the mediator)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := f.client()
-			if err != nil {
-				return err
-			}
-			v, err := c.view(f.room)
-			if err != nil {
-				return err
-			}
-			i := slices.IndexFunc(v.Proposals, func(p talks.ProposalView) bool { return p.ID == proposal })
-			if i < 0 {
-				return usageError{fmt.Errorf("--proposal: no proposal %q in the room", proposal)}
-			}
-			p := v.Proposals[i]
-			hash := talks.ReleaseHash(f.room, p.Round, p.Values, p.Attribution, p.Origin)
-			signed, err := c.commit(f.room, hash, "release-"+f.room+"-"+hash[:16])
-			if err != nil {
-				return err
-			}
-			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/proposals/"+proposal+"/release", map[string]any{"commitment": signed}, nil); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "proposal %s released to every party\n", proposal)
-			return nil
-		},
-	}
-	f.register(cmd)
+	}, func(cmd *cobra.Command, c *talksClient) error {
+		v, err := c.view()
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(v.Proposals, func(p talks.ProposalView) bool { return p.ID == proposal })
+		if i < 0 {
+			return usageError{fmt.Errorf("--proposal: no proposal %q in the room", proposal)}
+		}
+		p := v.Proposals[i]
+		signed, err := c.commitRelease(p.Round, p.Values, p.Attribution, p.Origin)
+		if err != nil {
+			return err
+		}
+		if err := c.do("POST", c.roomPath("/proposals/"+proposal+"/release"), map[string]any{"commitment": signed}, nil); err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "proposal %s released to every party\n", proposal)
+		return nil
+	})
 	cmd.Flags().StringVar(&proposal, "proposal", "", "the proposal's id")
 	return cmd
 }
 
 func newTalksNoteCmd() *cobra.Command {
-	var f clientFlags
 	var text string
-	cmd := &cobra.Command{
+	cmd := roomCmd(&cobra.Command{
 		Use:   "note --server URL --key MEDIATOR.key --room ID --text TEXT",
 		Short: "Record a private note (the mediator; no party reads it)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := f.client()
-			if err != nil {
-				return err
-			}
-			return c.do("POST", "/api/v1/talks/rooms/"+f.room+"/notes", map[string]any{"text": text}, nil)
-		},
-	}
-	f.register(cmd)
+	}, func(_ *cobra.Command, c *talksClient) error {
+		return c.do("POST", c.roomPath("/notes"), map[string]any{"text": text}, nil)
+	})
 	cmd.Flags().StringVar(&text, "text", "", "the note")
 	return cmd
 }
 
 func newTalksSendCmd() *cobra.Command {
-	var f clientFlags
 	var kind, body, proposal string
-	cmd := &cobra.Command{
+	cmd := roomCmd(&cobra.Command{
 		Use:   "send --server URL --key PARTY.key --room ID --kind KIND --body TEXT [--proposal P]",
 		Short: "Write to the mediator (a party): a proposal, a question, a criticism or an acceptance",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := f.client()
-			if err != nil {
-				return err
-			}
-			var m talks.Message
-			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/messages", map[string]any{"kind": kind, "body": body, "proposal": proposal}, &m); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "message %s to the mediator\n", m.ID)
-			return nil
-		},
-	}
-	f.register(cmd)
+	}, func(cmd *cobra.Command, c *talksClient) error {
+		var m talks.Message
+		if err := c.do("POST", c.roomPath("/messages"), map[string]any{"kind": kind, "body": body, "proposal": proposal}, &m); err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "message %s to the mediator\n", m.ID)
+		return nil
+	})
 	cmd.Flags().StringVar(&kind, "kind", "question", "proposal, question, criticism or acceptance")
 	cmd.Flags().StringVar(&body, "body", "", "the message")
 	cmd.Flags().StringVar(&proposal, "proposal", "", "the proposal it is about, if any")
@@ -508,35 +464,27 @@ func newTalksSendCmd() *cobra.Command {
 }
 
 func newTalksRelayCmd() *cobra.Command {
-	var f clientFlags
 	var of, body string
 	var to []string
 	var mask, release bool
-	cmd := &cobra.Command{
+	cmd := roomCmd(&cobra.Command{
 		Use:   "relay --server URL --key MEDIATOR.key --room ID --to PARTY [--of MESSAGE] [--body TEXT] [--mask] [--release]",
 		Short: "Relay a party's message, or write your own, to parties (the mediator); released to all at once",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := f.client()
-			if err != nil {
+	}, func(cmd *cobra.Command, c *talksClient) error {
+		var m talks.Message
+		if err := c.do("POST", c.roomPath("/messages"), map[string]any{"relay_of": of, "body": body, "to": to, "attribute_to_mediator": mask}, &m); err != nil {
+			return err
+		}
+		state := "held (release it with POST /api/v1/talks/rooms/ROOM/messages/release)"
+		if release {
+			if err := c.do("POST", c.roomPath("/messages/release"), map[string]any{"ids": []string{m.ID}}, nil); err != nil {
 				return err
 			}
-			var m talks.Message
-			if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/messages", map[string]any{"relay_of": of, "body": body, "to": to, "attribute_to_mediator": mask}, &m); err != nil {
-				return err
-			}
-			state := "held (release it with POST /api/v1/talks/rooms/ROOM/messages/release)"
-			if release {
-				if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/messages/release", map[string]any{"ids": []string{m.ID}}, nil); err != nil {
-					return err
-				}
-				state = "released"
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "relay %s to %s, %s\n", m.ID, strings.Join(to, ", "), state)
-			return nil
-		},
-	}
-	f.register(cmd)
+			state = "released"
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "relay %s to %s, %s\n", m.ID, strings.Join(to, ", "), state)
+		return nil
+	})
 	cmd.Flags().StringVar(&of, "of", "", "the party's message to relay")
 	cmd.Flags().StringVar(&body, "body", "", "the text (default: the relayed message's)")
 	cmd.Flags().StringArrayVar(&to, "to", nil, "a recipient party (repeat for several)")
@@ -546,31 +494,22 @@ func newTalksRelayCmd() *cobra.Command {
 }
 
 func newTalksInboxCmd() *cobra.Command {
-	var f clientFlags
-	cmd := &cobra.Command{
+	return roomCmd(&cobra.Command{
 		Use:   "inbox --server URL --key KEY --room ID",
 		Short: "Your messages: a party's own and the relays released to it; the mediator's all",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := f.client()
-			if err != nil {
-				return err
-			}
-			var in struct {
-				Messages []talks.Message `json:"messages"`
-			}
-			if err := c.do("GET", "/api/v1/talks/rooms/"+f.room+"/messages", nil, &in); err != nil {
-				return err
-			}
-			for _, m := range in.Messages {
-				fmt.Fprintf(cmd.OutOrStdout(), "%s %s %s from %s to %s: %s\n", m.ID, m.At.Format(time.RFC3339), m.Kind, m.From, strings.Join(m.To, ", "), m.Body)
-			}
-			if len(in.Messages) == 0 {
-				fmt.Fprintln(cmd.OutOrStdout(), "no messages")
-			}
-			return nil
-		},
-	}
-	f.register(cmd)
-	return cmd
+	}, func(cmd *cobra.Command, c *talksClient) error {
+		var in struct {
+			Messages []talks.Message `json:"messages"`
+		}
+		if err := c.do("GET", c.roomPath("/messages"), nil, &in); err != nil {
+			return err
+		}
+		for _, m := range in.Messages {
+			fmt.Fprintf(cmd.OutOrStdout(), "%s %s %s from %s to %s: %s\n", m.ID, m.At.Format(time.RFC3339), m.Kind, m.From, strings.Join(m.To, ", "), m.Body)
+		}
+		if len(in.Messages) == 0 {
+			fmt.Fprintln(cmd.OutOrStdout(), "no messages")
+		}
+		return nil
+	})
 }
