@@ -577,9 +577,9 @@ type Sequenced struct {
 // admitted before it has been handed to tessera, and records checked
 // against the registry it replaces are checked again.
 func (l *Log) Append(ctx context.Context, entry []byte) (Sequenced, error) {
-	if l.opts.Index != nil && l.Unindexed() > 0 {
-		// The index is (or was just) down: do not add to the log what
-		// cannot be acknowledged.
+	if l.opts.Index != nil {
+		// A backlog means the index is (or was just) down: hand it over
+		// first, and do not add to the log what cannot be acknowledged.
 		if err := l.flush(ctx); err != nil {
 			return Sequenced{}, &IndexDownError{Err: err}
 		}

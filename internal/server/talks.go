@@ -301,11 +301,7 @@ func (s *Server) submitRedLines(w http.ResponseWriter, r *http.Request, c caller
 		return nil, 0, err
 	}
 	// Check the red lines on a copy before anything reaches the log.
-	snap, err := rm.MarshalSnapshot()
-	if err != nil {
-		return nil, 0, err
-	}
-	trial, err := talks.Restore(snap)
+	trial, err := rm.Clone()
 	if err != nil {
 		return nil, 0, err
 	}
@@ -513,8 +509,7 @@ func (s *Server) confirmText(w http.ResponseWriter, r *http.Request, c caller, r
 	}
 	hash := rm.Texts[version-1].Hash()
 	// Check everything the room checks before the log receives anything.
-	snap, _ := rm.MarshalSnapshot()
-	trial, err := talks.Restore(snap)
+	trial, err := rm.Clone()
 	if err == nil {
 		err = trial.ConfirmHash(c.Party, version, hash, nil)
 	}

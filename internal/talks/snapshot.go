@@ -52,6 +52,21 @@ func (r *Room) Snapshot() Snapshot {
 	return s
 }
 
+// Clone is an independent copy of the room (through its snapshot), on which
+// a change can be tried before anything else sees it.
+func (r *Room) Clone() (*Room, error) {
+	snap, err := r.MarshalSnapshot()
+	if err != nil {
+		return nil, err
+	}
+	c, err := Restore(snap)
+	if err != nil {
+		return nil, err
+	}
+	c.Model = r.Model
+	return c, nil
+}
+
 // MarshalSnapshot is the snapshot as JSON.
 func (r *Room) MarshalSnapshot() ([]byte, error) { return json.Marshal(r.Snapshot()) }
 
