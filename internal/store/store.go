@@ -52,7 +52,7 @@ var ErrNotFound = errors.New("store: not found")
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	s := &Store{dialect: SQLite}
 	var err error
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	if isPostgres(dsn) {
 		s.dialect = Postgres
 		s.db, err = sql.Open("pgx", dsn)
 		if err == nil {
@@ -85,6 +85,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	return s, nil
 }
 
+// isPostgres reports whether dsn names a PostgreSQL database (otherwise it
+// is a SQLite file).
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
 // OpenRecovering is Open, except that a SQLite file that is damaged or not
 // a database is set aside (renamed DSN.corrupt-TIME, kept as evidence) and
 // a new, empty index made in its place, for the log to fill. The note says
@@ -93,7 +99,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 // the file set aside.
 func OpenRecovering(ctx context.Context, dsn string) (*Store, string, error) {
 	s, err := Open(ctx, dsn)
-	if err == nil || strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") || !corrupt(err) {
+	if err == nil || isPostgres(dsn) || !corrupt(err) {
 		return s, "", err
 	}
 	aside := dsn + ".corrupt-" + time.Now().UTC().Format("20060102T150405Z")
