@@ -42,10 +42,12 @@ type MonthlyBand struct {
 }
 
 // Band draws samples scenarios, every ranged input from a triangular
-// distribution (low, central value, high) independently, and returns the
-// 10th, 50th and 90th percentiles of the days to the first significant
-// quantity and of the monthly cumulative counts. The same seed gives the
-// same band. It returns nil when no input has a range.
+// distribution (low, central value, high), and returns the 10th, 50th and
+// 90th percentiles of the days to the first significant quantity and of
+// the monthly cumulative counts. Inputs are independent, except the tails
+// of feeds in one default band, which move together (one analyst's
+// choice). The same seed gives the same band. It returns nil when no input
+// has a range.
 func Band(s Scenario, samples int, seed uint64) (*Uncertainty, error) {
 	if samples < 1 || samples > MaxSamples {
 		return nil, &FieldError{Field: "samples", Rule: "must be in [1, 1000000]"}
@@ -58,7 +60,15 @@ func Band(s Scenario, samples int, seed uint64) (*Uncertainty, error) {
 		return nil, nil
 	}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	masses := p.centralMasses()
+	in := p.centralInputs()
+	tailsVary := false
+	for _, t := range p.tails {
+		tailsVary = tailsVary || t.choice.r.varies()
+	}
+	bandDraw := make([]float64, len(DefaultTails))
+	coefs := p.coefs(&in, nil)
+	var highCascades []int
+	typeDraw := map[string]float64{}
 	days := make([]float64, samples)
 	monthly := make([][]float64, Months)
 	for m := range monthly {
@@ -67,16 +77,41 @@ func Band(s Scenario, samples int, seed uint64) (*Uncertainty, error) {
 	var months [Months]float64
 	unreached := 0
 	for i := range samples {
+		massVaries := false
 		for j, r := range p.masses {
 			if r.varies() {
-				masses[j] = r.draw(rng)
+				in.masses[j], massVaries = r.draw(rng), true
 			}
 		}
-		capacity := 0.0
-		for _, g := range p.groups {
-			capacity += g.count * g.swu.draw(rng) * g.efficiency.draw(rng)
+		if tailsVary {
+			for b := range bandDraw {
+				bandDraw[b] = rng.Float64()
+			}
+			for j, t := range p.tails {
+				if t.choice.band >= 0 {
+					in.tailsPct[j] = t.choice.r.quantile(bandDraw[t.choice.band])
+				}
+			}
 		}
-		days[i] = p.evaluate(capacity, masses, &months)
+		// One draw per machine type: the same machines perform alike at
+		// every site.
+		clear(typeDraw)
+		for j, g := range p.groups {
+			u, ok := typeDraw[g.swuKey]
+			if !ok && g.swu.varies() {
+				u = rng.Float64()
+				typeDraw[g.swuKey] = u
+			}
+			in.rates[j] = g.swu.quantile(u) * g.efficiency.draw(rng)
+		}
+		in.cascades = int(math.Round(p.cascades.draw(rng)))
+		in.setupDays = p.setup.draw(rng)
+		if tailsVary || massVaries {
+			coefs = p.coefs(&in, coefs)
+		}
+		cp := p.capacity(&in, highCascades)
+		highCascades = cp.highCascades
+		days[i] = p.evaluate(coefs, cp, in.setupDays, &months)
 		if math.IsInf(days[i], 1) {
 			unreached++
 		}
@@ -88,7 +123,7 @@ func Band(s Scenario, samples int, seed uint64) (*Uncertainty, error) {
 		Samples:           samples,
 		Seed:              seed,
 		Varied:            p.varied,
-		Distribution:      "triangular (low, central, high), inputs independent",
+		Distribution:      "triangular (low, central, high); inputs independent except the tails of feeds in one default band, which move together",
 		UnreachedFraction: float64(unreached) / float64(samples),
 	}
 	slices.Sort(days)
@@ -110,13 +145,24 @@ func (r ranged) draw(rng *rand.Rand) float64 {
 	if !r.varies() {
 		return r.mode
 	}
-	u := rng.Float64()
+	return r.quantile(rng.Float64())
+}
+
+// quantile is the inverse of the triangular distribution's cumulative
+// distribution function at u in [0, 1).
+func (r ranged) quantile(u float64) float64 {
+	if !r.varies() {
+		return r.mode
+	}
 	width := r.high - r.low
 	if u < (r.mode-r.low)/width {
 		return r.low + math.Sqrt(u*width*(r.mode-r.low))
 	}
 	return r.high - math.Sqrt((1-u)*width*(r.high-r.mode))
 }
+
+// median is the median of the triangular distribution.
+func (r ranged) median() float64 { return r.quantile(0.5) }
 
 // percentile interpolates linearly between the closest ranks of sorted (the
 // "type 7" definition of R and NumPy). It is +Inf when a rank it needs is.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/enrich"
 )
 
 func feb2025(t testing.TB) breakout.Scenario {
@@ -25,6 +26,7 @@ func feb2025(t testing.TB) breakout.Scenario {
 
 func TestBandIsAbsentWhenEveryInputIsFixed(t *testing.T) {
 	s := scenario([]breakout.Lot{{MassKgU: 274.8, AssayPct: 60}}, machines("IR-6", 696, 3.5))
+	s.TailsPct = map[string]float64{"60": 20} // a scenario's tails are fixed
 	u, err := breakout.Band(s, 1000, 1)
 	if err != nil || u != nil {
 		t.Errorf("Band = %+v, %v; want nil, nil", u, err)
@@ -54,9 +56,12 @@ func TestBandIsReproducibleAndOrdered(t *testing.T) {
 	if !(lo < mid && mid < hi) {
 		t.Errorf("p10/p50/p90 = %g/%g/%g, want strictly ordered", lo, mid, hi)
 	}
-	// The IR-6 capacity is drawn from [3.5, 5] SWU/yr, so days lie between
-	// the two ends: 55.99 SWU at 696 x 5 and at 696 x 3.5.
-	fast, slow := 55.99/3480*365.25, 55.99/2436*365.25
+	// The IR-6 capacity is drawn from [3.5, 10] SWU/yr, the tails for 60 %
+	// feed from [8, 20] % and the set-up from [0, 7] days, so days lie
+	// between the two ends: 55.99 SWU (20 % tails) at 696 x 10 with no
+	// set-up, and 25 kg at 8 % tails at 696 x 3.5 after 7 days.
+	f8, _ := enrich.StepFactors(enrich.MustPercent(90), enrich.MustPercent(60), enrich.MustPercent(8))
+	fast, slow := 55.99/6960*365.25, 7+25*f8.SWUPerProduct/2436*365.25
 	if lo < fast-0.01 || hi > slow+0.01 {
 		t.Errorf("band %g-%g days outside the physical bounds %g-%g", lo, hi, fast, slow)
 	}

@@ -41,7 +41,7 @@ var catalogue = []Machine{
 	},
 	{
 		Type: "IR-2m", SWUPerYear: 4, Range: []float64{3, 5}, Status: Unverified,
-		Source: "commonly cited 3-5 SWU/yr (ISIS 2011 'Iran's Advanced Centrifuges'); the number is not in the retrieved text; central value is the midpoint",
+		Source: "commonly cited 3-5 SWU/yr (ISIS 2011 'Iran's Advanced Centrifuges'); the number is not confirmed in the texts consulted; central value is the midpoint",
 	},
 	{
 		Type: "IR-4", SWUPerYear: 4, Range: []float64{3, 5}, Status: Unverified,
@@ -50,7 +50,7 @@ var catalogue = []Machine{
 	{
 		Type: "IR-6", SWUPerYear: 5, Range: []float64{3.5, 10}, Status: Derived,
 		Source: "central 5: ISIS 2022-07-14, in practice 'about half of its single machine theoretical value', of the 10 SWU/yr " +
-			"claimed by Salehi (2019-11-04); low 3.5: the breakout check of the shared reference (section 2.4); high 10: the Iranian claim",
+			"claimed by Salehi (2019-11-04); low 3.5 (UNVERIFIED): 70 % of that realised value, the margin ISIS's 'about one week' with four cascades of 174 IR-6 needs; high 10: the Iranian claim",
 	},
 	{
 		Type: "IR-8", SWUPerYear: 20, Status: Unverified,

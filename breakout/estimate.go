@@ -2,13 +2,23 @@
 // inventory of enriched uranium (and, after it, natural uranium) into
 // significant quantities of weapon-grade uranium: the "breakout time".
 //
-// The model is the one behind the public estimates it is tested against:
-// ideal-cascade separative work from package enrich, each lot enriched
-// directly to the target assay, the highest-assay stock first, then lower
-// lots, then natural uranium, with the whole fleet's capacity (scaled by
-// each group's efficiency) available to every step. Every estimate carries
-// its assumptions and its steps; where inputs have ranges, [Band] gives a
-// Monte Carlo band.
+// Separative work is that of ideal cascades (package enrich). How the fleet
+// is put to work is a named [Convention]:
+//
+//   - [Cascades] (the default) runs the steps from near-20 % feed and above
+//     in a bounded number of whole cascades of the most capable machines,
+//     after a time to reconfigure them, and first enriches lower feed to
+//     near 20 % on the other machines, which the high-enrichment cascades
+//     join when they have nothing else to do.
+//   - [WholeFleet] puts every machine on every step from the first day: a
+//     lower bound.
+//
+// The stock is used highest assay first, then natural uranium. Stages
+// overlap: the days to a quantity are the set-up plus the longer of the
+// high-enrichment work on the high-enrichment cascades and all the work on
+// all the machines. Every estimate carries its assumptions and its steps;
+// where inputs have ranges, [Band] gives a Monte Carlo band and [Run] makes
+// its median the headline.
 package breakout
 
 import (
@@ -31,22 +41,42 @@ const DaysPerMonth = DaysPerYear / 12
 // Months is the number of months of the cumulative series.
 const Months = 12
 
-// Result is a deterministic breakout estimate (every ranged input at its
-// central value).
+// Stages of a breakout.
+const (
+	StageHigh  = "high-enrichment"
+	StageLow   = "low-enrichment"
+	StageWhole = "whole fleet"
+)
+
+// Result is a breakout estimate: the deterministic figures (every ranged
+// input at its central value) and, from [Run], the band and the headline.
 type Result struct {
-	Convention      enrich.Convention `json:"convention"`
-	ConventionText  string            `json:"convention_text"`
+	Convention     Convention `json:"convention"`
+	ConventionText string     `json:"convention_text"`
+	// SQ is how a significant quantity is counted.
+	SQ              enrich.Convention `json:"sq"`
+	SQText          string            `json:"sq_text"`
 	TargetPct       float64           `json:"target_pct"`
 	QuantitySQ      float64           `json:"quantity_sq"`
 	ProductKgUPerSQ float64           `json:"product_kg_u_per_sq"`
+	// HeadlineDays is the figure to quote for the first significant
+	// quantity: the median of the band when there is one, else
+	// FirstSQDays; nil when it is not reached.
+	HeadlineDays *float64 `json:"headline_days"`
 	// CapacitySWUPerYear is the fleet's effective capacity, the sum over
 	// Fleet of count x SWU per machine-year x efficiency.
-	CapacitySWUPerYear float64     `json:"capacity_swu_per_year"`
-	Fleet              []FleetLine `json:"fleet"`
-	SetupDays          float64     `json:"setup_days"`
+	CapacitySWUPerYear float64 `json:"capacity_swu_per_year"`
+	// HighCapacitySWUPerYear is the capacity on the high-enrichment steps:
+	// the chosen cascades (cascades), or the whole fleet (whole-fleet).
+	HighCapacitySWUPerYear float64     `json:"high_capacity_swu_per_year"`
+	Fleet                  []FleetLine `json:"fleet"`
+	SetupDays              float64     `json:"setup_days"`
 	// FirstSQDays is the days until the first significant quantity is
-	// complete, set-up included; nil when it cannot be reached.
+	// complete, set-up included, every input at its central value; nil
+	// when it cannot be reached.
 	FirstSQDays *float64 `json:"first_sq_days"`
+	// Timing says how FirstSQDays is reached.
+	Timing Timing `json:"timing"`
 	// TargetDays is the days until QuantitySQ significant quantities are
 	// complete; nil when they cannot be reached.
 	TargetDays *float64 `json:"target_days"`
@@ -64,23 +94,42 @@ type Result struct {
 	// Unreachable says why the target or the first SQ cannot be reached.
 	Unreachable string   `json:"unreachable,omitempty"`
 	Assumptions []string `json:"assumptions"`
-	// Uncertainty is set by the caller from [Band]; nil when every input is
-	// fixed.
+	// Uncertainty is the band from [Run] or [Band]; nil when every input is
+	// fixed or no band was asked for.
 	Uncertainty *Uncertainty `json:"uncertainty"`
 }
 
 // FleetLine is one group of the fleet with the values used.
 type FleetLine struct {
-	Machine            string  `json:"machine"`
-	Count              int     `json:"count"`
+	Machine string `json:"machine"`
+	Site    string `json:"site,omitempty"`
+	Count   int    `json:"count"`
+	// Cascades is the cascades the machines form (the last one may be
+	// partly filled), HighCascades how many of them run the
+	// high-enrichment steps (cascades convention).
+	Cascades           int     `json:"cascades"`
+	HighCascades       int     `json:"high_enrichment_cascades"`
 	SWUPerYear         float64 `json:"swu_per_year"`
 	Efficiency         float64 `json:"efficiency"`
 	CapacitySWUPerYear float64 `json:"capacity_swu_per_year"`
 	Source             string  `json:"source"`
 }
 
+// Timing is how the days to the first significant quantity are reached:
+// SetupDays plus the longer of HighDays and AllDays.
+type Timing struct {
+	SetupDays float64 `json:"setup_days"`
+	// HighDays is the high-enrichment work at the high-enrichment capacity.
+	HighDays *float64 `json:"high_enrichment_days"`
+	// AllDays is all the work at the whole fleet's capacity.
+	AllDays *float64 `json:"all_work_days"`
+	Text    string   `json:"text"`
+}
+
 // Step is one enrichment step of a breakout.
 type Step struct {
+	// Stage is StageHigh, StageLow or StageWhole.
+	Stage      string  `json:"stage"`
 	Feed       string  `json:"feed"`
 	FeedPct    float64 `json:"feed_pct"`
 	FeedKgU    float64 `json:"feed_kg_u"`
@@ -91,6 +140,13 @@ type Step struct {
 	TailsKgU    float64  `json:"tails_kg_u"`
 	TailsSource string   `json:"tails_source,omitempty"`
 	SWU         float64  `json:"swu"`
+	// Machines says which machines do the step; CapacitySWUPerYear is
+	// theirs.
+	Machines           string  `json:"machines"`
+	CapacitySWUPerYear float64 `json:"capacity_swu_per_year"`
+	// Days is the step's separative work at that capacity; stages work at
+	// the same time, so the days of steps do not add up (see Timing).
+	Days *float64 `json:"days"`
 }
 
 // StockConversion is what the existing stock alone yields when all of it is
@@ -104,24 +160,32 @@ type StockConversion struct {
 	Days *float64 `json:"days"`
 }
 
+// route is how a feed reaches the target.
+type route int
+
+const (
+	atTarget route = iota // already at or above the target
+	direct                // enriched straight to the target
+	viaNear20             // enriched to IntermediatePct first, then to the target
+)
+
 // source is one feed in the order it is used.
 type source struct {
-	label       string
-	lot         int // index into Scenario.Inventory; -1 for natural uranium
-	feed        enrich.Assay
-	tails       enrich.Assay // zero when the feed is already at target
-	tailsSource string
-	massKgU     float64 // +Inf for unlimited natural uranium
-	f           enrich.Factors
+	label string
+	lot   int // index into Scenario.Inventory; -1 for natural uranium
+	feed  enrich.Assay
+	route route
+	// tails of the step that starts from feed (to the target, or to the
+	// intermediate), and of the step from the intermediate to the target.
+	tails, tailsHigh int // indices into plan.tails; -1 when unused
 }
-
-// maxProduct is the product the source yields when all of mass is fed.
-func (s *source) maxProduct(mass float64) float64 { return mass / s.f.FeedPerProduct }
 
 // ranged is an input drawn from a triangular distribution in the band.
 type ranged struct {
 	low, mode, high float64
 }
+
+func fixed(v float64) ranged { return ranged{v, v, v} }
 
 func (r ranged) varies() bool { return r.low < r.high }
 
@@ -129,34 +193,54 @@ func (r ranged) varies() bool { return r.low < r.high }
 type group struct {
 	line       FleetLine
 	count      float64
+	cascades   int
+	size       float64 // machines per cascade (the last may hold fewer)
+	high       bool    // allowed on the high-enrichment steps
 	swu        ranged
+	swuKey     string // groups of one machine type and range share a draw
 	efficiency ranged
+}
+
+// tailsInput is the tails assay of one feed assay, which the band may vary;
+// feeds of the same default band share one draw.
+type tailsInput struct {
+	choice tailsChoice
+	feed   enrich.Assay
 }
 
 // plan is a validated scenario compiled for evaluation.
 type plan struct {
-	s       Scenario
-	target  enrich.Assay
-	conv    enrich.Convention
-	perSQ   float64
-	sources []source
-	skipped []string
-	groups  []group
-	masses  []ranged // per source; natural fixed
-	varied  []string
+	s        Scenario
+	conv     Convention
+	target   enrich.Assay
+	sq       enrich.Convention
+	perSQ    float64
+	staged   bool // the cascades convention with a target above the intermediate
+	sources  []source
+	masses   []ranged // per source; natural fixed (+Inf when unlimited)
+	tails    []tailsInput
+	skipped  []string
+	groups   []group
+	cascades ranged // the most cascades on the high-enrichment steps
+	setup    ranged
+	setupSrc string
+	varied   []string
 }
 
 func compile(s Scenario) (*plan, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
+	conv, _ := ParseConvention(string(s.Convention))
 	target := enrich.MustPercent(s.Target.AssayPct)
-	conv := s.Target.Convention
-	perSQ, err := conv.ProductKgUPerSQ(target)
+	sq := s.Target.SQ
+	perSQ, err := sq.ProductKgUPerSQ(target)
 	if err != nil {
 		return nil, err
 	}
-	p := &plan{s: s, target: target, conv: conv, perSQ: perSQ}
+	p := &plan{s: s, conv: conv, target: target, sq: sq, perSQ: perSQ,
+		staged: conv == Cascades && target.Percent() > IntermediatePct}
+	near20 := enrich.MustPercent(IntermediatePct)
 
 	order := make([]int, len(s.Inventory))
 	for i := range order {
@@ -165,6 +249,34 @@ func compile(s Scenario) (*plan, error) {
 	slices.SortStableFunc(order, func(a, b int) int {
 		return cmp.Compare(s.Inventory[b].AssayPct, s.Inventory[a].AssayPct)
 	})
+	add := func(src source, mass ranged) bool {
+		switch {
+		case src.feed.Fraction() >= target.Fraction():
+			src.route = atTarget
+		case p.staged && src.feed.Percent() < HighFeedPct:
+			src.route = viaNear20
+		default:
+			src.route = direct
+		}
+		src.tails, src.tailsHigh = -1, -1
+		var ok bool
+		switch src.route {
+		case direct:
+			src.tails, ok = p.tailsIndex(src.feed)
+		case viaNear20:
+			if src.tails, ok = p.tailsIndex(src.feed); ok {
+				src.tailsHigh, ok = p.tailsIndex(near20)
+			}
+		default:
+			ok = true
+		}
+		if !ok {
+			return false
+		}
+		p.sources = append(p.sources, src)
+		p.masses = append(p.masses, mass)
+		return true
+	}
 	for _, i := range order {
 		l := s.Inventory[i]
 		feed := enrich.MustPercent(l.AssayPct)
@@ -172,45 +284,29 @@ func compile(s Scenario) (*plan, error) {
 		if label == "" {
 			label = fmt.Sprintf("inventory[%d] %s kg U at %s", i, num(l.MassKgU), feed)
 		}
-		src := source{label: label, lot: i, feed: feed, massKgU: l.MassKgU}
-		if feed.Fraction() >= target.Fraction() {
-			src.f = enrich.Factors{FeedPerProduct: 1}
-		} else {
-			tails, tsrc, ok := tailsFor(feed, s.TailsPct)
-			if !ok {
-				p.skipped = append(p.skipped, fmt.Sprintf("%s: tails assay not below the feed assay, lot not used", label))
-				continue
-			}
-			src.tails, src.tailsSource = tails, tsrc
-			if src.f, err = enrich.StepFactors(target, feed, tails); err != nil {
-				return nil, err
-			}
-		}
-		r := ranged{l.MassKgU, l.MassKgU, l.MassKgU}
+		r := fixed(l.MassKgU)
 		if l.MassRangeKgU != nil {
 			r = ranged{l.MassRangeKgU[0], l.MassKgU, l.MassRangeKgU[1]}
 			if r.varies() {
 				p.varied = append(p.varied, fmt.Sprintf("inventory[%d].mass_kg_u %s-%s", i, num(r.low), num(r.high)))
 			}
 		}
-		p.sources = append(p.sources, src)
-		p.masses = append(p.masses, r)
+		if !add(source{label: label, lot: i, feed: feed}, r) {
+			p.skipped = append(p.skipped, fmt.Sprintf("%s: tails assay not below the feed assay, lot not used", label))
+		}
 	}
-	natural := source{label: "natural uranium", lot: -1, feed: enrich.Natural, massKgU: math.Inf(1)}
+	natural := math.Inf(1)
 	if s.NaturalUranium.Limited {
-		natural.massKgU = s.NaturalUranium.MassKgU
+		natural = s.NaturalUranium.MassKgU
 	}
-	if natural.massKgU > 0 && enrich.Natural.Fraction() < target.Fraction() {
-		tails, tsrc, ok := tailsFor(enrich.Natural, s.TailsPct)
-		if ok {
-			natural.tails, natural.tailsSource = tails, tsrc
-			if natural.f, err = enrich.StepFactors(target, enrich.Natural, tails); err != nil {
-				return nil, err
-			}
-			p.sources = append(p.sources, natural)
-			p.masses = append(p.masses, ranged{natural.massKgU, natural.massKgU, natural.massKgU})
-		} else {
+	if natural > 0 && enrich.Natural.Fraction() < target.Fraction() {
+		if !add(source{label: "natural uranium", lot: -1, feed: enrich.Natural}, fixed(natural)) {
 			p.skipped = append(p.skipped, "natural uranium: tails assay not below 0.711 %, not used")
+		}
+	}
+	for _, t := range p.tails {
+		if t.choice.r.varies() {
+			p.varied = append(p.varied, fmt.Sprintf("tails for %s feed %s-%s %%", t.feed, num(t.choice.r.low), num(t.choice.r.high)))
 		}
 	}
 
@@ -221,26 +317,25 @@ func compile(s Scenario) (*plan, error) {
 		source := ""
 		switch {
 		case g.SWUPerYear != nil:
-			v := *g.SWUPerYear
-			swu = ranged{v, v, v}
+			swu = fixed(*g.SWUPerYear)
 			source = "scenario swu_per_year"
 			if g.SWURange != nil {
-				swu = ranged{g.SWURange[0], v, g.SWURange[1]}
+				swu = ranged{g.SWURange[0], *g.SWUPerYear, g.SWURange[1]}
 				source += fmt.Sprintf(", range %s-%s", num(swu.low), num(swu.high))
 			}
 		case known:
-			swu = ranged{m.SWUPerYear, m.SWUPerYear, m.SWUPerYear}
+			swu = fixed(m.SWUPerYear)
 			if m.Range != nil {
 				swu = ranged{m.Range[0], m.SWUPerYear, m.Range[1]}
 			}
 			source = fmt.Sprintf("catalogue (%s): %s", m.Status, m.Source)
 		}
-		if swu.varies() {
-			p.varied = append(p.varied, fmt.Sprintf("fleet[%d] %s SWU per machine-year %s-%s", i, g.Machine, num(swu.low), num(swu.high)))
+		if v := fmt.Sprintf("%s SWU per machine-year %s-%s", g.Machine, num(swu.low), num(swu.high)); swu.varies() && !slices.Contains(p.varied, v) {
+			p.varied = append(p.varied, v)
 		}
-		eff := ranged{1, 1, 1}
+		eff := fixed(1)
 		if g.Efficiency != nil {
-			eff = ranged{*g.Efficiency, *g.Efficiency, *g.Efficiency}
+			eff = fixed(*g.Efficiency)
 		}
 		if g.EfficiencyRange != nil {
 			eff.low, eff.high = g.EfficiencyRange[0], g.EfficiencyRange[1]
@@ -252,89 +347,272 @@ func compile(s Scenario) (*plan, error) {
 			}
 		}
 		gr.swu, gr.efficiency = swu, eff
+		gr.swuKey = fmt.Sprintf("%s %v", strings.ToLower(g.Machine), swu)
+		switch {
+		case g.Count == 0:
+		case g.Cascades > 0:
+			gr.cascades, gr.size = g.Cascades, gr.count/float64(g.Cascades)
+		default:
+			gr.cascades, gr.size = (g.Count+DefaultCascadeSize-1)/DefaultCascadeSize, DefaultCascadeSize
+		}
+		gr.high = slices.ContainsFunc(s.Cascades.Machines, func(m string) bool { return strings.EqualFold(m, g.Machine) })
 		gr.line = FleetLine{
-			Machine: g.Machine, Count: g.Count, SWUPerYear: swu.mode, Efficiency: eff.mode,
+			Machine: g.Machine, Site: g.Site, Count: g.Count, Cascades: gr.cascades, SWUPerYear: swu.mode, Efficiency: eff.mode,
 			CapacitySWUPerYear: gr.count * swu.mode * eff.mode, Source: source,
 		}
 		p.groups = append(p.groups, gr)
 	}
+
+	switch {
+	case s.SetupDays != nil:
+		p.setup, p.setupSrc = fixed(*s.SetupDays), "scenario setup_days"
+		if s.SetupRangeDays != nil {
+			p.setup.low, p.setup.high = s.SetupRangeDays[0], s.SetupRangeDays[1]
+		}
+	case conv == Cascades:
+		d := DefaultReconfigureDays
+		p.setup, p.setupSrc = ranged{d[0], d[1], d[2]}, "default time to reconfigure the cascades: "+ReconfigureSource
+	default:
+		p.setup, p.setupSrc = fixed(0), "none (whole-fleet)"
+	}
+	if p.setup.varies() {
+		p.varied = append(p.varied, fmt.Sprintf("set-up %s-%s days", num(p.setup.low), num(p.setup.high)))
+	}
+	if p.staged {
+		c := s.Cascades
+		// By default the advanced machines run the high-enrichment steps
+		// when the fleet has a cascade of them, else every machine.
+		if len(c.Machines) == 0 {
+			advanced := slices.ContainsFunc(p.groups, func(g group) bool { return g.cascades > 0 && g.swu.mode > AdvancedSWUPerYear })
+			for i := range p.groups {
+				p.groups[i].high = !advanced || p.groups[i].swu.mode > AdvancedSWUPerYear
+			}
+		}
+		able := 0
+		for _, g := range p.groups {
+			if g.high {
+				able += g.cascades
+			}
+		}
+		switch {
+		case c.Max != nil:
+			p.cascades = fixed(float64(*c.Max))
+			if c.MaxRange != nil {
+				p.cascades.low, p.cascades.high = c.MaxRange[0], c.MaxRange[1]
+			}
+		default:
+			a := float64(able)
+			p.cascades = ranged{min(DefaultHighCascadesLow, a), min(DefaultHighCascadesCentral, a), a}
+		}
+		if p.cascades.varies() {
+			p.varied = append(p.varied, fmt.Sprintf("cascades on the high-enrichment steps %s-%s", num(p.cascades.low), num(p.cascades.high)))
+		}
+	}
 	return p, nil
 }
 
-// productForSWU returns the kg U of target product that budget kg-SWU make
-// from the sources, used in order, with the given masses.
-func (p *plan) productForSWU(budget float64, masses []float64) float64 {
+// tailsIndex returns the tails input of a feed assay; ok is false when the
+// feed cannot be enriched. Feeds of one default band share a draw.
+func (p *plan) tailsIndex(feed enrich.Assay) (int, bool) {
+	for i, t := range p.tails {
+		if t.feed == feed {
+			return i, true
+		}
+	}
+	c, ok := tailsFor(feed, p.s.TailsPct)
+	if !ok {
+		return -1, false
+	}
+	p.tails = append(p.tails, tailsInput{choice: c, feed: feed})
+	return len(p.tails) - 1, true
+}
+
+// coef is what one source costs per kg U of target product.
+type coef struct {
+	feedPerProduct float64 // kg U of this feed per kg U of product
+	swuHigh        float64 // kg-SWU of the high-enrichment (or only) stage
+	swuLow         float64 // kg-SWU of the low-enrichment stage
+	maxProduct     float64 // kg U of product the source's mass gives
+	// The factors of each step, for the steps of the result.
+	step, stepHigh enrich.Factors
+	tails          enrich.Assay
+	tailsHigh      enrich.Assay
+}
+
+// inputs are one draw of every ranged input (or their central values).
+type inputs struct {
+	masses    []float64
+	tailsPct  []float64
+	rates     []float64 // per group: SWU per machine-year x efficiency
+	cascades  int
+	setupDays float64
+}
+
+// capacity is the fleet's capacity on the two stages.
+type capacity struct {
+	all, high float64
+	// highCascades is how many cascades of each group run the
+	// high-enrichment steps.
+	highCascades []int
+}
+
+// centralInputs are every input at its central value: the sourced central
+// value of each range, and for the number of cascades, whose range runs to
+// every cascade the fleet has, the median of its distribution.
+func (p *plan) centralInputs() inputs {
+	in := inputs{cascades: int(math.Round(p.cascades.median())), setupDays: p.setup.mode}
+	for _, m := range p.masses {
+		in.masses = append(in.masses, m.mode)
+	}
+	for _, t := range p.tails {
+		in.tailsPct = append(in.tailsPct, t.choice.r.mode)
+	}
+	for _, g := range p.groups {
+		in.rates = append(in.rates, g.swu.mode*g.efficiency.mode)
+	}
+	return in
+}
+
+// coefs computes each source's cost per kg of product under in.
+func (p *plan) coefs(in *inputs, out []coef) []coef {
+	out = out[:0]
+	near20 := enrich.MustPercent(IntermediatePct)
+	for i, src := range p.sources {
+		c := coef{feedPerProduct: 1}
+		switch src.route {
+		case direct:
+			c.tails = enrich.MustPercent(in.tailsPct[src.tails])
+			c.step, _ = enrich.StepFactors(p.target, src.feed, c.tails)
+			c.feedPerProduct, c.swuHigh = c.step.FeedPerProduct, c.step.SWUPerProduct
+		case viaNear20:
+			c.tails = enrich.MustPercent(in.tailsPct[src.tails])
+			c.tailsHigh = enrich.MustPercent(in.tailsPct[src.tailsHigh])
+			c.step, _ = enrich.StepFactors(near20, src.feed, c.tails)
+			c.stepHigh, _ = enrich.StepFactors(p.target, near20, c.tailsHigh)
+			c.feedPerProduct = c.stepHigh.FeedPerProduct * c.step.FeedPerProduct
+			c.swuHigh = c.stepHigh.SWUPerProduct
+			c.swuLow = c.stepHigh.FeedPerProduct * c.step.SWUPerProduct
+		}
+		c.maxProduct = in.masses[i] / c.feedPerProduct
+		out = append(out, c)
+	}
+	return out
+}
+
+// capacity computes the stages' capacity under in: the most capable whole
+// cascades of the allowed machines, up to in.cascades, run the
+// high-enrichment steps.
+func (p *plan) capacity(in *inputs, highCascades []int) capacity {
+	c := capacity{highCascades: highCascades[:0]}
+	for i, g := range p.groups {
+		c.all += g.count * in.rates[i]
+		c.highCascades = append(c.highCascades, 0)
+	}
+	if !p.staged {
+		c.high = c.all
+		return c
+	}
+	left := in.cascades
+	for left > 0 {
+		// The most capable cascade not yet taken: a full one of a group,
+		// or a group's last, partly filled one.
+		best, bestCap := -1, 0.0
+		for i, g := range p.groups {
+			taken := c.highCascades[i]
+			if !g.high || taken >= g.cascades {
+				continue
+			}
+			machines := min(g.size, g.count-float64(taken)*g.size)
+			if v := machines * in.rates[i]; v > bestCap {
+				best, bestCap = i, v
+			}
+		}
+		if best < 0 {
+			break
+		}
+		c.highCascades[best]++
+		c.high += bestCap
+		left--
+	}
+	return c
+}
+
+// need returns the work to make product kg U: on the high-enrichment
+// stage, and in all; ok is false when the sources cannot yield that much.
+func need(coefs []coef, product float64) (high, all float64, ok bool) {
+	for _, c := range coefs {
+		take := min(product, c.maxProduct)
+		high += take * c.swuHigh
+		all += take * (c.swuHigh + c.swuLow)
+		product -= take
+		if product <= 0 {
+			return high, all, true
+		}
+	}
+	return high, all, product <= 1e-9
+}
+
+// days is the set-up plus the longer of the high-enrichment work on the
+// high-enrichment capacity and all the work on the whole fleet; 0 when
+// there is no work; +Inf when work has no capacity to do it.
+func (cp capacity) days(high, all, setup float64) float64 {
+	if all <= 0 {
+		return 0
+	}
+	t := 0.0
+	if high > 0 {
+		if cp.high <= 0 {
+			return math.Inf(1)
+		}
+		t = high / cp.high
+	}
+	if cp.all <= 0 {
+		return math.Inf(1)
+	}
+	return setup + max(t, all/cp.all)*DaysPerYear
+}
+
+// productAt returns the kg U of product complete after years of work: the
+// most that both the high-enrichment budget and the whole budget allow.
+func productAt(coefs []coef, cp capacity, years float64) float64 {
+	return min(afford(coefs, cp.high*years, true), afford(coefs, cp.all*years, false))
+}
+
+// afford returns the product a budget of kg-SWU buys, sources in order,
+// counting the high-enrichment work only (high) or all the work.
+func afford(coefs []coef, budget float64, high bool) float64 {
 	total := 0.0
-	for i := range p.sources {
-		src := &p.sources[i]
-		maxP := src.maxProduct(masses[i])
-		cost := maxP * src.f.SWUPerProduct
-		if cost <= budget {
-			total += maxP
-			budget -= cost
+	for _, c := range coefs {
+		cost := c.swuHigh
+		if !high {
+			cost += c.swuLow
+		}
+		if cost <= 0 {
+			total += c.maxProduct
 			continue
 		}
-		return total + budget/src.f.SWUPerProduct
+		if c.maxProduct*cost <= budget {
+			total += c.maxProduct
+			budget -= c.maxProduct * cost
+			continue
+		}
+		return total + budget/cost
 	}
 	return total
 }
 
-// swuForProduct returns the kg-SWU needed to make product kg U; ok is false
-// when the sources cannot yield that much.
-func (p *plan) swuForProduct(product float64, masses []float64) (swu float64, ok bool) {
-	for i := range p.sources {
-		src := &p.sources[i]
-		maxP := src.maxProduct(masses[i])
-		if maxP >= product {
-			return swu + product*src.f.SWUPerProduct, true
-		}
-		product -= maxP
-		swu += maxP * src.f.SWUPerProduct
-	}
-	return swu, product <= 1e-12
-}
-
-// days returns the days to do swu of work at capacity SWU per year, set-up
-// included; +Inf when there is work and no capacity.
-func (p *plan) days(swu, capacity float64) float64 {
-	if swu <= 0 {
-		return p.s.SetupDays
-	}
-	if capacity <= 0 {
-		return math.Inf(1)
-	}
-	return p.s.SetupDays + swu/capacity*DaysPerYear
-}
-
 // evaluate computes the figures the band varies: the days to the first SQ
 // (+Inf when unreachable) and the cumulative SQ at the end of each month.
-func (p *plan) evaluate(capacity float64, masses []float64, months *[Months]float64) float64 {
+func (p *plan) evaluate(coefs []coef, cp capacity, setup float64, months *[Months]float64) float64 {
 	first := math.Inf(1)
-	if swu, ok := p.swuForProduct(p.perSQ, masses); ok {
-		first = p.days(swu, capacity)
+	if high, all, ok := need(coefs, p.perSQ); ok {
+		first = cp.days(high, all, setup)
 	}
-	perDay := capacity / DaysPerYear
 	for m := range months {
-		work := (float64(m+1)*DaysPerMonth - p.s.SetupDays) * perDay
-		months[m] = p.productForSWU(max(work, 0), masses) / p.perSQ
+		years := max(float64(m+1)*DaysPerMonth-setup, 0) / DaysPerYear
+		months[m] = productAt(coefs, cp, years) / p.perSQ
 	}
 	return first
-}
-
-func (p *plan) centralMasses() []float64 {
-	m := make([]float64, len(p.masses))
-	for i, r := range p.masses {
-		m[i] = r.mode
-	}
-	return m
-}
-
-func (p *plan) centralCapacity() float64 {
-	c := 0.0
-	for _, g := range p.groups {
-		c += g.line.CapacitySWUPerYear
-	}
-	return c
 }
 
 // Estimate computes the deterministic breakout estimate of s, every ranged
@@ -344,59 +622,70 @@ func Estimate(s Scenario) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	masses := p.centralMasses()
-	capacity := p.centralCapacity()
+	in := p.centralInputs()
+	coefs := p.coefs(&in, nil)
+	cp := p.capacity(&in, nil)
 	r := &Result{
-		Convention:         p.conv,
-		ConventionText:     p.conv.Describe(),
+		Convention: p.conv, ConventionText: p.conv.Describe(),
+		SQ: p.sq, SQText: p.sq.Describe(),
 		TargetPct:          p.target.Percent(),
 		QuantitySQ:         s.Target.QuantitySQ,
 		ProductKgUPerSQ:    p.perSQ,
-		CapacitySWUPerYear: capacity,
-		SetupDays:          s.SetupDays,
-		Skipped:            p.skipped,
-		Steps:              []Step{},
+		CapacitySWUPerYear: cp.all, HighCapacitySWUPerYear: cp.high,
+		SetupDays: in.setupDays,
+		Skipped:   p.skipped,
+		Steps:     []Step{},
+		Fleet:     []FleetLine{},
 	}
-	for _, g := range p.groups {
-		r.Fleet = append(r.Fleet, g.line)
+	for i, g := range p.groups {
+		l := g.line
+		l.HighCascades = cp.highCascades[i]
+		r.Fleet = append(r.Fleet, l)
 	}
-	r.FirstSQDays = finitePtr(p.evaluate(capacity, masses, &r.CumulativeSQByMonth))
+	r.FirstSQDays = finitePtr(p.evaluate(coefs, cp, in.setupDays, &r.CumulativeSQByMonth))
+	r.HeadlineDays = r.FirstSQDays
+	r.Timing = p.timing(coefs, cp, in.setupDays)
 
 	// Steps for the target quantity.
 	remaining := s.Target.QuantitySQ * p.perSQ
-	for i := range p.sources {
+	var high, all float64
+	for i, c := range coefs {
 		if remaining <= 0 {
 			break
 		}
-		src := &p.sources[i]
-		prod := min(remaining, src.maxProduct(masses[i]))
+		prod := min(remaining, c.maxProduct)
 		if prod <= 0 {
 			continue
 		}
 		remaining -= prod
-		r.Steps = append(r.Steps, src.step(prod, p.target))
-		r.SWUTotal += prod * src.f.SWUPerProduct
+		r.Steps = append(r.Steps, p.steps(i, c, prod, cp)...)
+		high += prod * c.swuHigh
+		all += prod * (c.swuHigh + c.swuLow)
 	}
+	r.SWUTotal = all
 	if remaining <= 1e-9 {
-		r.TargetDays = finitePtr(p.days(r.SWUTotal, capacity))
+		r.TargetDays = finitePtr(cp.days(high, all, in.setupDays))
 	}
 
 	// Whole-stock conversion: the lots alone, natural uranium excluded.
-	for i := range p.sources {
-		src := &p.sources[i]
-		if src.lot < 0 {
+	high, all = 0, 0
+	for i, c := range coefs {
+		if p.sources[i].lot < 0 {
 			continue
 		}
-		prod := src.maxProduct(masses[i])
-		r.StockConversion.ProductKgU += prod
-		r.StockConversion.SWU += prod * src.f.SWUPerProduct
+		r.StockConversion.ProductKgU += c.maxProduct
+		high += c.maxProduct * c.swuHigh
+		all += c.maxProduct * (c.swuHigh + c.swuLow)
 	}
+	r.StockConversion.SWU = all
 	r.StockConversion.SQ = r.StockConversion.ProductKgU / p.perSQ
-	r.StockConversion.Days = finitePtr(p.days(r.StockConversion.SWU, capacity))
+	r.StockConversion.Days = finitePtr(cp.days(high, all, in.setupDays))
 
 	switch {
-	case r.FirstSQDays == nil && capacity <= 0:
+	case r.FirstSQDays == nil && cp.all <= 0:
 		r.Unreachable = "the fleet has no enrichment capacity"
+	case r.FirstSQDays == nil && cp.high <= 0:
+		r.Unreachable = "no machine may run the high-enrichment steps (cascades.machines)"
 	case r.FirstSQDays == nil:
 		r.Unreachable = "the stock and the natural uranium available cannot make one significant quantity"
 	case r.TargetDays == nil && remaining > 1e-9:
@@ -405,50 +694,173 @@ func Estimate(s Scenario) (*Result, error) {
 	case r.TargetDays == nil:
 		r.Unreachable = "the fleet has no enrichment capacity"
 	}
-	r.Assumptions = p.assumptions()
+	r.Assumptions = p.assumptions(&in, cp)
 	return r, nil
 }
 
-func (src *source) step(prod float64, target enrich.Assay) Step {
-	st := Step{
-		Feed:       src.label,
-		FeedPct:    src.feed.Percent(),
-		FeedKgU:    prod * src.f.FeedPerProduct,
-		ProductPct: target.Percent(),
-		ProductKgU: prod,
-		TailsKgU:   prod * src.f.TailsPerProduct,
-		SWU:        prod * src.f.SWUPerProduct,
+// Run computes the estimate of s with a band of samples draws (none when
+// samples is 0) and makes the band's median the headline.
+func Run(s Scenario, samples int, seed uint64) (*Result, error) {
+	r, err := Estimate(s)
+	if err != nil || samples == 0 {
+		return r, err
 	}
-	if src.tails.Valid() {
-		t := src.tails.Percent()
-		st.TailsPct = &t
-		st.TailsSource = src.tailsSource
-	} else {
-		st.ProductPct = src.feed.Percent()
+	if r.Uncertainty, err = Band(s, samples, seed); err != nil {
+		return nil, err
 	}
-	return st
+	if u := r.Uncertainty; u != nil {
+		r.HeadlineDays = u.P50Days
+	}
+	return r, nil
 }
 
-func (p *plan) assumptions() []string {
+// timing explains the days to the first significant quantity.
+func (p *plan) timing(coefs []coef, cp capacity, setup float64) Timing {
+	t := Timing{SetupDays: setup}
+	high, all, ok := need(coefs, p.perSQ)
+	if !ok {
+		t.Text = "the first significant quantity cannot be made from the material available"
+		return t
+	}
+	if all <= 0 {
+		t.SetupDays = 0
+		t.Text = "the stock already holds a significant quantity at the target assay: no work"
+		return t
+	}
+	if cp.high > 0 {
+		t.HighDays = finitePtr(high / cp.high * DaysPerYear)
+	}
+	if cp.all > 0 {
+		t.AllDays = finitePtr(all / cp.all * DaysPerYear)
+	}
+	switch {
+	case t.AllDays == nil || (high > 0 && t.HighDays == nil):
+		t.Text = "no capacity to do the work"
+	case !p.staged:
+		t.Text = fmt.Sprintf("%s of set-up, then %s kg-SWU on the whole fleet: %s", dayCount(setup), num(all), dayCount(*t.AllDays))
+	default:
+		t.Text = fmt.Sprintf("%s to reconfigure, then the longer of %s kg-SWU of high-enrichment work on the high-enrichment cascades (%s) "+
+			"and %s kg-SWU of all work on all machines (%s)", dayCount(setup), num(high), dayCount(*t.HighDays), num(all), dayCount(*t.AllDays))
+	}
+	return t
+}
+
+// steps are the steps by which source i makes prod kg U of product.
+func (p *plan) steps(i int, c coef, prod float64, cp capacity) []Step {
+	src := p.sources[i]
+	stepDays := func(swu, capacity float64) *float64 {
+		if swu <= 0 {
+			return finitePtr(0)
+		}
+		if capacity <= 0 {
+			return nil
+		}
+		return finitePtr(swu / capacity * DaysPerYear)
+	}
+	highStage, highMachines := StageWhole, p.machines(cp, true)
+	if p.staged {
+		highStage = StageHigh
+	}
+	switch src.route {
+	case atTarget:
+		return []Step{{Stage: highStage, Feed: src.label, FeedPct: src.feed.Percent(), FeedKgU: prod, ProductPct: src.feed.Percent(), ProductKgU: prod,
+			Machines: "none: the stock is at or above the target", Days: finitePtr(0)}}
+	case direct:
+		st := factorStep(highStage, src.label, src.feed, p.target, c.tails, c.step, prod, p.tails[src.tails].choice.source)
+		st.Machines, st.CapacitySWUPerYear, st.Days = highMachines, cp.high, stepDays(st.SWU, cp.high)
+		return []Step{st}
+	}
+	near20 := enrich.MustPercent(IntermediatePct)
+	mid := prod * c.stepHigh.FeedPerProduct
+	low := factorStep(StageLow, src.label, src.feed, near20, c.tails, c.step, mid, p.tails[src.tails].choice.source)
+	low.Machines, low.CapacitySWUPerYear = p.machines(cp, false), cp.all-cp.high
+	low.Days = stepDays(low.SWU, cp.all)
+	hi := factorStep(StageHigh, fmt.Sprintf("%s made from %s", near20, src.label), near20, p.target, c.tailsHigh, c.stepHigh, prod, p.tails[src.tailsHigh].choice.source)
+	hi.Machines, hi.CapacitySWUPerYear, hi.Days = highMachines, cp.high, stepDays(hi.SWU, cp.high)
+	return []Step{low, hi}
+}
+
+func factorStep(stage, label string, feed, product, tails enrich.Assay, f enrich.Factors, prod float64, tailsSource string) Step {
+	t := tails.Percent()
+	return Step{Stage: stage, Feed: label, FeedPct: feed.Percent(), FeedKgU: prod * f.FeedPerProduct, ProductPct: product.Percent(), ProductKgU: prod,
+		TailsPct: &t, TailsKgU: prod * f.TailsPerProduct, TailsSource: tailsSource, SWU: prod * f.SWUPerProduct}
+}
+
+// machines says in words which machines run a stage.
+func (p *plan) machines(cp capacity, high bool) string {
+	where := func(g group) string {
+		if g.line.Site == "" {
+			return g.line.Machine
+		}
+		return g.line.Machine + " at " + g.line.Site
+	}
+	var parts []string
+	if !p.staged {
+		for _, g := range p.groups {
+			if g.count > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", g.line.Count, where(g)))
+			}
+		}
+		if len(parts) == 0 {
+			return "no machines"
+		}
+		return "the whole fleet: " + strings.Join(parts, ", ")
+	}
+	n := 0
+	for i, g := range p.groups {
+		k := cp.highCascades[i]
+		if high && k > 0 {
+			n += k
+			parts = append(parts, fmt.Sprintf("%d x %s %s", k, num(math.Min(g.size, g.count)), where(g)))
+		}
+		if !high {
+			if rest := g.count - math.Min(g.count, float64(k)*g.size); rest > 0 {
+				parts = append(parts, fmt.Sprintf("%s %s", num(rest), where(g)))
+			}
+		}
+	}
+	switch {
+	case high && n == 0:
+		return "no cascade"
+	case high:
+		return fmt.Sprintf("%d cascades: %s", n, strings.Join(parts, ", "))
+	case len(parts) == 0:
+		return "the high-enrichment cascades (no other machines)"
+	}
+	return "the other machines (" + strings.Join(parts, ", ") + "), joined by the high-enrichment cascades when they have nothing else to do"
+}
+
+func (p *plan) assumptions(in *inputs, cp capacity) []string {
 	s := p.s
 	a := []string{
-		fmt.Sprintf("one significant quantity is %s kg U at %s (%s)", num(p.perSQ), p.target, p.conv.Describe()),
-		"ideal-cascade separative work (value function on U-235 weight fractions), scaled by each group's efficiency; " +
-			"the whole fleet can work on every step (batch recycling or reconfigured cascades)",
-		"stock used highest assay first, each lot enriched directly to the target assay, then natural uranium (0.711 %), " +
-			"supply " + s.NaturalUranium.String(),
-		fmt.Sprintf("set-up %s days before separative work starts; %g days a year, months of %g days",
-			num(s.SetupDays), DaysPerYear, DaysPerMonth),
+		fmt.Sprintf("one significant quantity is %s kg U at %s (%s)", num(p.perSQ), p.target, p.sq.Describe()),
+		"convention " + p.conv.Describe(),
+		"ideal-cascade separative work (value function on U-235 weight fractions), scaled by each group's efficiency",
+		"stock used highest assay first, then natural uranium (0.711 %), supply " + s.NaturalUranium.String(),
+		fmt.Sprintf("set-up of %s before separative work starts (%s); %g days a year, months of %g days",
+			dayCount(in.setupDays), p.setupSrc, DaysPerYear, DaysPerMonth),
+	}
+	if p.staged {
+		src := "scenario cascades.max"
+		if s.Cascades.Max == nil {
+			src = HighCascadesSource
+		}
+		a = append(a,
+			fmt.Sprintf("feed at %g %% or more goes straight into the high-enrichment cascades; lower feed is first enriched to %g %% on the other machines", HighFeedPct, IntermediatePct),
+			fmt.Sprintf("at most %d cascades on the high-enrichment steps, the most capable first (%s): here %s, %s SWU/yr",
+				in.cascades, src, p.machines(cp, true), num(cp.high)),
+			"cascades of "+strconv.Itoa(DefaultCascadeSize)+" machines where the fleet gives no count of cascades ("+CascadeSizeSource+")")
 	}
 	for _, g := range p.groups {
 		l := g.line
 		a = append(a, fmt.Sprintf("%d %s x %s SWU/yr x efficiency %s = %s SWU/yr (%s)",
 			l.Count, l.Machine, num(l.SWUPerYear), num(l.Efficiency), num(l.CapacitySWUPerYear), l.Source))
 	}
+	for i, t := range p.tails {
+		a = append(a, fmt.Sprintf("tails %s %% for %s feed (%s)", num(in.tailsPct[i]), t.feed, t.choice.source))
+	}
 	for _, src := range p.sources {
-		if src.tails.Valid() {
-			a = append(a, fmt.Sprintf("tails %s for %s feed (%s)", src.tails, src.feed, src.tailsSource))
-		} else {
+		if src.route == atTarget {
 			a = append(a, fmt.Sprintf("%s is at or above the target assay and counts as product without further work", src.label))
 		}
 	}
@@ -474,4 +886,12 @@ func num(f float64) string {
 		out = strings.TrimRight(strings.TrimRight(out, "0"), ".")
 	}
 	return out
+}
+
+// dayCount is a number of days for people: "1 day", "2.5 days".
+func dayCount(d float64) string {
+	if d == 1 {
+		return "1 day"
+	}
+	return num(d) + " days"
 }

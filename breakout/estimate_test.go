@@ -15,13 +15,24 @@ import (
 
 func ptr(f float64) *float64 { return &f }
 
-// scenario builds a wgu25 scenario to 90 % for one SQ.
+// scenario builds a wgu25 scenario to 90 % for one SQ, under the
+// whole-fleet convention: the arithmetic the reference checks use.
 func scenario(lots []breakout.Lot, fleet ...breakout.Group) breakout.Scenario {
 	return breakout.Scenario{
-		Inventory: lots,
-		Fleet:     fleet,
-		Target:    breakout.Target{AssayPct: 90, QuantitySQ: 1, Convention: enrich.WGU25},
+		Convention: breakout.WholeFleet,
+		Inventory:  lots,
+		Fleet:      fleet,
+		Target:     breakout.Target{AssayPct: 90, QuantitySQ: 1, SQ: enrich.WGU25},
 	}
+}
+
+// cascades is the scenario under the cascades convention, with its
+// set-up and number of cascades fixed.
+func cascades(s breakout.Scenario, n int, setup float64) breakout.Scenario {
+	s.Convention = breakout.Cascades
+	s.Cascades.Max = &n
+	s.SetupDays = &setup
+	return s
 }
 
 func machines(name string, count int, swu float64) breakout.Group {
@@ -47,8 +58,8 @@ func mustDays(t *testing.T, d *float64) float64 {
 
 const month = breakout.DaysPerMonth
 
-// The three consistency checks of the shared reference, section 2.4, each at
-// both ends of the ranges the reference uses.
+// Three consistency checks (JCPOA limits, before the JCPOA, 2024-25) with the
+// whole fleet on every step, each at both ends of the ranges they use.
 func TestReferenceConsistencyChecks(t *testing.T) {
 	cases := []struct {
 		name             string
@@ -132,16 +143,18 @@ func TestReferenceConsistencyChecks(t *testing.T) {
 	}
 }
 
-// The shipped examples give the answers the public debate gives.
+// The shipped examples give the answers the public debate gives, and the
+// headline (the band's median) and the estimate with every input at its
+// central value both lie within the band's 10th to 90th percentile.
 func TestExamples(t *testing.T) {
 	cases := []struct {
 		file           string
 		minDays, maxDa float64
 		claim          string
 	}{
-		{"jcpoa-limits.yaml", 9 * month, 15.3 * month, "about a year (US officials: at least 12 months; reference: 11.4-15.3 months from natural uranium alone)"},
-		{"pre-jcpoa.yaml", 1.5 * month, 2.5 * month, "about two months (Kerry 2014, Moniz 2015)"},
-		{"feb-2025.yaml", 4, 10, "about one week (ISIS, four advanced cascades, higher tails)"},
+		{"jcpoa-limits.yaml", 365, 15.3 * month, "at least a year (Moniz, April 2015)"},
+		{"pre-jcpoa.yaml", 1.5 * month, 3.5 * month, "two to three months (Moniz and Obama, April 2015)"},
+		{"feb-2025.yaml", 5, 10, "about one week (ISIS, four advanced cascades, higher tails)"},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
@@ -153,23 +166,27 @@ func TestExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := estimate(t, s)
-			if d := mustDays(t, r.FirstSQDays); d < c.minDays || d > c.maxDa {
-				t.Errorf("first SQ in %.1f days, want %.0f-%.0f: %s", d, c.minDays, c.maxDa, c.claim)
-			}
-			u, err := breakout.Band(s, 2000, breakout.DefaultSeed)
+			r, err := breakout.Run(s, 2000, breakout.DefaultSeed)
 			if err != nil {
 				t.Fatal(err)
 			}
+			if d := mustDays(t, r.HeadlineDays); d < c.minDays || d > c.maxDa {
+				t.Errorf("headline %.1f days, want %.0f-%.0f: %s", d, c.minDays, c.maxDa, c.claim)
+			}
+			u := r.Uncertainty
 			if u == nil {
 				t.Fatal("no band, but the example has ranged inputs")
 			}
 			lo, mid, hi := mustDays(t, u.P10Days), mustDays(t, u.P50Days), mustDays(t, u.P90Days)
-			if !(lo <= mid && mid <= hi) || hi > 2*c.maxDa || lo < c.minDays/2 {
-				t.Errorf("band p10/p50/p90 = %.1f/%.1f/%.1f days, want ordered and near %.0f-%.0f", lo, mid, hi, c.minDays, c.maxDa)
+			central := mustDays(t, r.FirstSQDays)
+			if !(lo <= mid && mid <= hi) || *r.HeadlineDays != mid {
+				t.Errorf("band p10/p50/p90 = %.1f/%.1f/%.1f, headline %.1f: want ordered, headline the median", lo, mid, hi, *r.HeadlineDays)
 			}
-			if len(r.Assumptions) < 4 {
-				t.Errorf("assumptions = %q, want them printed", r.Assumptions)
+			if central < lo || central > hi {
+				t.Errorf("central estimate %.1f days outside its band %.1f-%.1f", central, lo, hi)
+			}
+			if len(r.Assumptions) < 4 || r.Convention != breakout.Cascades {
+				t.Errorf("assumptions = %q, convention %q: want them printed, cascades", r.Assumptions, r.Convention)
 			}
 		})
 	}
@@ -207,7 +224,7 @@ func TestStockConversion(t *testing.T) {
 func TestIAEAConventionCountsU235(t *testing.T) {
 	// No machines: what counts is the stock alone.
 	s := scenario([]breakout.Lot{{MassKgU: 274.8, AssayPct: 60}}, machines("IR-6", 0, 5))
-	s.Target = breakout.Target{AssayPct: 60, QuantitySQ: 1, Convention: enrich.IAEA}
+	s.Target = breakout.Target{AssayPct: 60, QuantitySQ: 1, SQ: enrich.IAEA}
 	r := estimate(t, s)
 	if math.Abs(r.ProductKgUPerSQ-41.667) > 0.001 {
 		t.Errorf("IAEA SQ at 60 %% = %.3f kg U, want 41.667 (the IAEA's 'about 42 kg')", r.ProductKgUPerSQ)
@@ -247,41 +264,46 @@ func TestUseOrder(t *testing.T) {
 // steps make the target; the monthly series never falls.
 func TestStepsConserveMaterial(t *testing.T) {
 	for _, q := range []float64{0.5, 1, 3, 25} {
-		s := scenario([]breakout.Lot{{MassKgU: 274.8, AssayPct: 60}, {MassKgU: 606.8, AssayPct: 19.75}, {MassKgU: 2000, AssayPct: 4.5}},
-			machines("IR-6", 696, 5), machines("IR-1", 5000, 0.9))
-		s.Target.QuantitySQ = q
-		r := estimate(t, s)
-		total, swu := 0.0, 0.0
-		for _, st := range r.Steps {
-			tails := 0.0
-			if st.TailsPct != nil {
-				tails = *st.TailsPct
+		for _, conv := range breakout.Conventions() {
+			s := scenario([]breakout.Lot{{MassKgU: 274.8, AssayPct: 60}, {MassKgU: 606.8, AssayPct: 19.75}, {MassKgU: 2000, AssayPct: 4.5}},
+				machines("IR-6", 696, 5), machines("IR-1", 5000, 0.9))
+			s.Target.QuantitySQ = q
+			s.Convention = conv
+			r := estimate(t, s)
+			total, swu := 0.0, 0.0
+			for _, st := range r.Steps {
+				tails := 0.0
+				if st.TailsPct != nil {
+					tails = *st.TailsPct
+				}
+				if d := st.FeedKgU - st.ProductKgU - st.TailsKgU; math.Abs(d) > 1e-9*st.FeedKgU {
+					t.Errorf("step %s: uranium off by %g", st.Feed, d)
+				}
+				if d := st.FeedKgU*st.FeedPct - st.ProductKgU*st.ProductPct - st.TailsKgU*tails; math.Abs(d) > 1e-9*st.FeedKgU*st.FeedPct {
+					t.Errorf("step %s: U-235 off by %g", st.Feed, d/100)
+				}
+				if st.SWU < 0 {
+					t.Errorf("step %s: SWU %g < 0", st.Feed, st.SWU)
+				}
+				if st.ProductPct == 90 {
+					total += st.ProductKgU
+				}
+				swu += st.SWU
 			}
-			if d := st.FeedKgU - st.ProductKgU - st.TailsKgU; math.Abs(d) > 1e-9*st.FeedKgU {
-				t.Errorf("step %s: uranium off by %g", st.Feed, d)
+			if math.Abs(total-q*25) > 1e-9 || math.Abs(swu-r.SWUTotal) > 1e-9 {
+				t.Errorf("%g SQ: steps make %g kg U with %g SWU, want %g kg U and %g SWU", q, total, swu, q*25, r.SWUTotal)
 			}
-			if d := st.FeedKgU*st.FeedPct - st.ProductKgU*st.ProductPct - st.TailsKgU*tails; math.Abs(d) > 1e-9*st.FeedKgU*st.FeedPct {
-				t.Errorf("step %s: U-235 off by %g", st.Feed, d/100)
+			for m := 1; m < breakout.Months; m++ {
+				if r.CumulativeSQByMonth[m] < r.CumulativeSQByMonth[m-1] {
+					t.Errorf("cumulative SQ falls in month %d: %v", m+1, r.CumulativeSQByMonth)
+				}
 			}
-			if st.SWU < 0 {
-				t.Errorf("step %s: SWU %g < 0", st.Feed, st.SWU)
-			}
-			total += st.ProductKgU
-			swu += st.SWU
-		}
-		if math.Abs(total-q*25) > 1e-9 || math.Abs(swu-r.SWUTotal) > 1e-9 {
-			t.Errorf("%g SQ: steps make %g kg U with %g SWU, want %g kg U and %g SWU", q, total, swu, q*25, r.SWUTotal)
-		}
-		for m := 1; m < breakout.Months; m++ {
-			if r.CumulativeSQByMonth[m] < r.CumulativeSQByMonth[m-1] {
-				t.Errorf("cumulative SQ falls in month %d: %v", m+1, r.CumulativeSQByMonth)
-			}
-		}
-		// The month in which the target is reached agrees with TargetDays.
-		td := mustDays(t, r.TargetDays)
-		if m := int(td / month); m < breakout.Months {
-			if r.CumulativeSQByMonth[m] < q-1e-9 || (m > 0 && r.CumulativeSQByMonth[m-1] > q+1e-9) {
-				t.Errorf("%g SQ at day %.1f, but month series %v", q, td, r.CumulativeSQByMonth)
+			// The month in which the target is reached agrees with TargetDays.
+			td := mustDays(t, r.TargetDays)
+			if m := int(td / month); m < breakout.Months {
+				if r.CumulativeSQByMonth[m] < q-1e-9 || (m > 0 && r.CumulativeSQByMonth[m-1] > q+1e-9) {
+					t.Errorf("%g SQ at day %.1f, but month series %v", q, td, r.CumulativeSQByMonth)
+				}
 			}
 		}
 	}
@@ -312,7 +334,8 @@ func TestMonotonic(t *testing.T) {
 func TestSetupDaysAdd(t *testing.T) {
 	s := scenario([]breakout.Lot{{MassKgU: 274.8, AssayPct: 60}}, machines("IR-6", 696, 5))
 	base := mustDays(t, estimate(t, s).FirstSQDays)
-	s.SetupDays = 31
+	setup := 31.0
+	s.SetupDays = &setup
 	r := estimate(t, s)
 	if got := mustDays(t, r.FirstSQDays); math.Abs(got-base-31) > 1e-9 {
 		t.Errorf("with 31 set-up days: %g, want %g", got, base+31)
@@ -330,7 +353,7 @@ func TestLimitedMaterialAndCapacity(t *testing.T) {
 		if r.FirstSQDays != nil || r.TargetDays != nil || !strings.Contains(r.Unreachable, "cannot make one") {
 			t.Errorf("got first %v target %v %q, want unreachable", r.FirstSQDays, r.TargetDays, r.Unreachable)
 		}
-		if want := 20 * (0.6 - 0.2) / (0.9 - 0.2) / 25; math.Abs(r.CumulativeSQByMonth[11]-want) > 1e-9 {
+		if want := 20 * (0.6 - 0.14) / (0.9 - 0.14) / 25; math.Abs(r.CumulativeSQByMonth[11]-want) > 1e-9 {
 			t.Errorf("month 12 = %g SQ, want all the stock can give, %g", r.CumulativeSQByMonth[11], want)
 		}
 	})
@@ -395,11 +418,17 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"fleet[0].efficiency_range", func(s *breakout.Scenario) { s.Fleet[0].EfficiencyRange = []float64{0, 0.5} }},
 		{"target.assay_pct", func(s *breakout.Scenario) { s.Target.AssayPct = 60 }}, // wgu25 needs 90 % or more
 		{"target.quantity_sq", func(s *breakout.Scenario) { s.Target.QuantitySQ = 0 }},
-		{"target.convention", func(s *breakout.Scenario) { s.Target.Convention = "" }},
-		{"target.convention", func(s *breakout.Scenario) { s.Target.Convention = "nato" }},
+		{"target.sq", func(s *breakout.Scenario) { s.Target.SQ = "" }},
+		{"target.sq", func(s *breakout.Scenario) { s.Target.SQ = "nato" }},
+		{"convention", func(s *breakout.Scenario) { s.Convention = "half-fleet" }},
+		{"fleet[0].cascades", func(s *breakout.Scenario) { s.Fleet[0].Cascades = 700 }},
+		{"cascades.max", func(s *breakout.Scenario) { n := 0; s.Cascades.Max = &n }},
+		{"cascades.max_range", func(s *breakout.Scenario) { n := 4; s.Cascades.Max = &n; s.Cascades.MaxRange = []float64{5, 8} }},
+		{"cascades.machines[0]", func(s *breakout.Scenario) { s.Cascades.Machines = []string{"P-9"} }},
+		{"setup_days_range", func(s *breakout.Scenario) { s.SetupRangeDays = []float64{0, 3} }},
 		{`tails_pct["60"]`, func(s *breakout.Scenario) { s.TailsPct = map[string]float64{"60": 60} }},
 		{`tails_pct["sixty"]`, func(s *breakout.Scenario) { s.TailsPct = map[string]float64{"sixty": 20} }},
-		{"setup_days", func(s *breakout.Scenario) { s.SetupDays = math.NaN() }},
+		{"setup_days", func(s *breakout.Scenario) { d := math.NaN(); s.SetupDays = &d }},
 		{"natural_uranium", func(s *breakout.Scenario) { s.NaturalUranium = breakout.LimitedNatural(-1) }},
 	}
 	for _, c := range cases {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,19 +19,43 @@ import (
 // format (YAML or JSON); docs/formats.md describes it field by field.
 type Scenario struct {
 	Name string `yaml:"name,omitempty" json:"name,omitempty"`
+	// Convention names the assumptions that assign the fleet to the steps;
+	// "" is DefaultConvention.
+	Convention Convention `yaml:"convention,omitempty" json:"convention,omitempty"`
 	// Inventory is the enriched-uranium stock, lot by lot.
 	Inventory []Lot `yaml:"inventory" json:"inventory"`
 	// Fleet is the centrifuges available for breakout.
 	Fleet  []Group `yaml:"fleet" json:"fleet"`
 	Target Target  `yaml:"target" json:"target"`
 	// TailsPct overrides the default tails assay (percent) for a feed assay,
-	// keyed by the feed assay in percent ("60", "19.75", "0.711").
+	// keyed by the feed assay in percent ("60", "19.75", "0.711"). An
+	// override is fixed: the band does not vary it.
 	TailsPct map[string]float64 `yaml:"tails_pct,omitempty" json:"tails_pct,omitempty"`
-	// SetupDays pass before the first separative work is done.
-	SetupDays float64 `yaml:"setup_days,omitempty" json:"setup_days,omitempty"`
+	// SetupDays pass before the first separative work is done; nil takes
+	// the convention's default (cascades: DefaultReconfigureDays;
+	// whole-fleet: 0).
+	SetupDays *float64 `yaml:"setup_days,omitempty" json:"setup_days,omitempty"`
+	// SetupRangeDays is an optional [low, high] range around SetupDays.
+	SetupRangeDays []float64 `yaml:"setup_days_range,omitempty" json:"setup_days_range,omitempty"`
+	// Cascades are the inputs of the cascades convention.
+	Cascades CascadePlan `yaml:"cascades,omitempty" json:"cascades,omitzero"`
 	// NaturalUranium is the natural uranium available as feed once the stock
 	// is used up. The zero value is unlimited.
 	NaturalUranium NaturalSupply `yaml:"natural_uranium,omitempty" json:"natural_uranium"`
+}
+
+// CascadePlan sets how the cascades convention runs the high-enrichment
+// steps.
+type CascadePlan struct {
+	// Max is the most cascades on the high-enrichment steps; nil takes the
+	// central value of DefaultHighCascades, and its range when MaxRange is
+	// nil too.
+	Max *int `yaml:"max,omitempty" json:"max,omitempty"`
+	// MaxRange is an optional [low, high] range around Max.
+	MaxRange []float64 `yaml:"max_range,omitempty" json:"max_range,omitempty"`
+	// Machines are the machine types allowed on the high-enrichment steps;
+	// empty allows every type, the most capable cascades first.
+	Machines []string `yaml:"machines,omitempty" json:"machines,omitempty"`
 }
 
 // Lot is a quantity of uranium at one assay.
@@ -42,10 +67,15 @@ type Lot struct {
 	MassRangeKgU []float64 `yaml:"mass_range_kg_u,omitempty" json:"mass_range_kg_u,omitempty"`
 }
 
-// Group is a number of centrifuges of one type.
+// Group is a number of centrifuges of one type, at one site.
 type Group struct {
 	Machine string `yaml:"machine" json:"machine"`
 	Count   int    `yaml:"count" json:"count"`
+	// Site is where the machines are (for people; optional).
+	Site string `yaml:"site,omitempty" json:"site,omitempty"`
+	// Cascades is the number of cascades the machines form; 0 takes
+	// cascades of DefaultCascadeSize, the last one partly filled.
+	Cascades int `yaml:"cascades,omitempty" json:"cascades,omitempty"`
 	// SWUPerYear is the capacity per machine; nil takes the catalogue's
 	// central value and range.
 	SWUPerYear *float64 `yaml:"swu_per_year,omitempty" json:"swu_per_year,omitempty"`
@@ -59,9 +89,14 @@ type Group struct {
 
 // Target is what breakout aims at.
 type Target struct {
-	AssayPct   float64           `yaml:"assay_pct" json:"assay_pct"`
-	QuantitySQ float64           `yaml:"quantity_sq" json:"quantity_sq"`
-	Convention enrich.Convention `yaml:"convention" json:"convention"`
+	AssayPct   float64 `yaml:"assay_pct" json:"assay_pct"`
+	QuantitySQ float64 `yaml:"quantity_sq" json:"quantity_sq"`
+	// SQ is how a significant quantity is counted (wgu25 or iaea).
+	SQ enrich.Convention `yaml:"sq" json:"sq"`
+	// LegacySQ is the name the field had before conventions of
+	// assumptions existed ("convention: wgu25"); ParseScenario moves it
+	// to SQ.
+	LegacySQ enrich.Convention `yaml:"convention,omitempty" json:"-"`
 }
 
 // NaturalSupply is the natural uranium available as feed: unlimited (the
@@ -145,8 +180,13 @@ func fieldErr(field, format string, a ...any) error {
 	return &FieldError{Field: field, Rule: fmt.Sprintf(format, a...)}
 }
 
-// maxScenarioBytes bounds a scenario file.
-const maxScenarioBytes = 1 << 20
+// Bounds of a scenario.
+const (
+	maxScenarioBytes = 1 << 20
+	maxMachines      = 10_000_000
+	maxCascades      = 10_000
+	maxSetupDays     = 3650
+)
 
 // ParseScenario reads a scenario from YAML or JSON (JSON is read as YAML).
 // Unknown fields are errors. The scenario is validated; an error names the
@@ -175,29 +215,45 @@ func ParseScenario(data []byte) (Scenario, error) {
 	if err := checkWholeCounts(data); err != nil {
 		return Scenario{}, err
 	}
+	// The name the significant-quantity field had before; an old file
+	// reads as it always did.
+	if s.Target.SQ == "" && s.Target.LegacySQ != "" {
+		if _, err := enrich.ParseConvention(string(s.Target.LegacySQ)); err == nil {
+			s.Target.SQ, s.Target.LegacySQ = s.Target.LegacySQ, ""
+		}
+	}
+	if s.Target.LegacySQ != "" {
+		return Scenario{}, fieldErr("target.convention", "give target.sq (%q or %q) only; the scenario's top-level convention names the assumptions (%s)", enrich.IAEA, enrich.WGU25, conventionNames())
+	}
 	if err := s.Validate(); err != nil {
 		return Scenario{}, err
 	}
 	return s, nil
 }
 
-// checkWholeCounts rejects fractional machine counts, which the YAML decoder
-// would silently truncate to integers.
+// checkWholeCounts rejects fractional machine and cascade counts, which the
+// YAML decoder would silently truncate to integers.
 func checkWholeCounts(data []byte) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
 		return err
 	}
-	fleet := mappingValue(doc.Content[0], "fleet")
-	if fleet == nil || fleet.Kind != yaml.SequenceNode {
+	whole := func(field string, n *yaml.Node) error {
+		if n != nil && n.Kind == yaml.ScalarNode && n.ShortTag() != "!!int" {
+			return fieldErr(field, "must be a whole number, got %q (line %d)", n.Value, n.Line)
+		}
 		return nil
 	}
-	for i, g := range fleet.Content {
-		if c := mappingValue(g, "count"); c != nil && c.Kind == yaml.ScalarNode && c.ShortTag() != "!!int" {
-			return fieldErr(fmt.Sprintf("fleet[%d].count", i), "must be a whole number of machines, got %q (line %d)", c.Value, c.Line)
+	if fleet := mappingValue(doc.Content[0], "fleet"); fleet != nil && fleet.Kind == yaml.SequenceNode {
+		for i, g := range fleet.Content {
+			for _, key := range []string{"count", "cascades"} {
+				if err := whole(fmt.Sprintf("fleet[%d].%s", i, key), mappingValue(g, key)); err != nil {
+					return err
+				}
+			}
 		}
 	}
-	return nil
+	return whole("cascades.max", mappingValue(mappingValue(doc.Content[0], "cascades"), "max"))
 }
 
 // mappingValue returns the value of key in a mapping node, or nil.
@@ -234,8 +290,11 @@ func (s *Scenario) Validate() error {
 		if strings.TrimSpace(g.Machine) == "" {
 			return fieldErr(p+".machine", "is required (a machine type such as %s)", machineNames())
 		}
-		if g.Count < 0 {
-			return fieldErr(p+".count", "must be >= 0, got %d", g.Count)
+		if g.Count < 0 || g.Count > maxMachines {
+			return fieldErr(p+".count", "must be in [0, %d], got %d", maxMachines, g.Count)
+		}
+		if g.Cascades < 0 || g.Cascades > g.Count {
+			return fieldErr(p+".cascades", "must be in [0, count %d], got %d", g.Count, g.Cascades)
 		}
 		m, known := LookupMachine(g.Machine)
 		swu := m.SWUPerYear
@@ -278,15 +337,21 @@ func (s *Scenario) Validate() error {
 	if !finite(s.Target.QuantitySQ) || s.Target.QuantitySQ <= 0 {
 		return fieldErr("target.quantity_sq", "must be > 0 significant quantities, got %v", s.Target.QuantitySQ)
 	}
-	if s.Target.Convention == "" {
-		return fieldErr("target.convention", "is required: %q (25 kg U-235 contained) or %q (25 kg of uranium at 90 %% or more)", enrich.IAEA, enrich.WGU25)
+	if s.Target.SQ == "" && s.Target.LegacySQ != "" {
+		return fieldErr("target.convention", "is now target.sq (%q or %q); the scenario's top-level convention names the assumptions (%s)", enrich.IAEA, enrich.WGU25, conventionNames())
 	}
-	conv, err := enrich.ParseConvention(string(s.Target.Convention))
+	if s.Target.SQ == "" {
+		return fieldErr("target.sq", "is required: %q (25 kg U-235 contained) or %q (25 kg of uranium at 90 %% or more)", enrich.IAEA, enrich.WGU25)
+	}
+	sq, err := enrich.ParseConvention(string(s.Target.SQ))
 	if err != nil {
-		return fieldErr("target.convention", "must be %q or %q, got %q", enrich.IAEA, enrich.WGU25, s.Target.Convention)
+		return fieldErr("target.sq", "must be %q or %q, got %q", enrich.IAEA, enrich.WGU25, s.Target.SQ)
 	}
-	if _, err := conv.ProductKgUPerSQ(target); err != nil {
-		return fieldErr("target.assay_pct", "convention %s counts uranium at %s or more, got %v %%", conv, enrich.WeaponGradeAssay, s.Target.AssayPct)
+	if _, err := sq.ProductKgUPerSQ(target); err != nil {
+		return fieldErr("target.assay_pct", "sq %s counts uranium at %s or more, got %v %%", sq, enrich.WeaponGradeAssay, s.Target.AssayPct)
+	}
+	if _, err := ParseConvention(string(s.Convention)); err != nil {
+		return fieldErr("convention", "%v", err)
 	}
 	for key, t := range s.TailsPct {
 		p := fmt.Sprintf("tails_pct[%q]", key)
@@ -298,8 +363,35 @@ func (s *Scenario) Validate() error {
 			return fieldErr(p, "tails assay must be in (0, %v) %%, below its feed assay, got %v", feed, t)
 		}
 	}
-	if !finite(s.SetupDays) || s.SetupDays < 0 {
-		return fieldErr("setup_days", "must be >= 0 days, got %v", s.SetupDays)
+	if s.SetupDays != nil {
+		if d := *s.SetupDays; !finite(d) || d < 0 {
+			return fieldErr("setup_days", "must be >= 0 days, got %v", d)
+		}
+	}
+	if s.SetupRangeDays != nil {
+		if s.SetupDays == nil {
+			return fieldErr("setup_days_range", "needs setup_days as its central value")
+		}
+		if err := checkRange("setup_days_range", s.SetupRangeDays, *s.SetupDays, 0, maxSetupDays); err != nil {
+			return err
+		}
+	}
+	c := s.Cascades
+	if c.Max != nil && (*c.Max < 1 || *c.Max > maxCascades) {
+		return fieldErr("cascades.max", "must be a whole number of cascades in [1, %d], got %d", maxCascades, *c.Max)
+	}
+	if c.MaxRange != nil {
+		if c.Max == nil {
+			return fieldErr("cascades.max_range", "needs cascades.max as its central value")
+		}
+		if err := checkRange("cascades.max_range", c.MaxRange, float64(*c.Max), 1, maxCascades); err != nil {
+			return err
+		}
+	}
+	for i, m := range c.Machines {
+		if _, ok := LookupMachine(m); !ok && !slices.ContainsFunc(s.Fleet, func(g Group) bool { return strings.EqualFold(g.Machine, m) }) {
+			return fieldErr(fmt.Sprintf("cascades.machines[%d]", i), "%q is neither in the fleet nor in the catalogue (%s)", m, machineNames())
+		}
 	}
 	if n := s.NaturalUranium; n.Limited && (!finite(n.MassKgU) || n.MassKgU < 0) {
 		return fieldErr("natural_uranium", `must be "unlimited" or a mass >= 0 kg U, got %v`, n.MassKgU)

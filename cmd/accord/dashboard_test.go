@@ -310,12 +310,12 @@ func TestDashboardInBrowser(t *testing.T) {
 		}
 		defer resp.Body.Close()
 		var api struct{ Breakout breakout.Result }
-		if err := json.NewDecoder(resp.Body).Decode(&api); err != nil || api.Breakout.FirstSQDays == nil {
+		if err := json.NewDecoder(resp.Body).Decode(&api); err != nil || api.Breakout.HeadlineDays == nil {
 			t.Fatalf("API: HTTP %d, %v", resp.StatusCode, err)
 		}
-		want := strconv.FormatFloat(*api.Breakout.FirstSQDays, 'f', -1, 64)
-		if after != want || shown != report.Days(api.Breakout.FirstSQDays) {
-			t.Errorf("the page shows %q (%s days), the API %s days (%q)", shown, after, want, report.Days(api.Breakout.FirstSQDays))
+		want := strconv.FormatFloat(*api.Breakout.HeadlineDays, 'f', -1, 64)
+		if after != want || shown != report.Days(api.Breakout.HeadlineDays) {
+			t.Errorf("the page shows %q (%s days), the API %s days (%q)", shown, after, want, report.Days(api.Breakout.HeadlineDays))
 		}
 		// A bad value gets the form field's name and the rule.
 		if err := chromedp.Do(b.ctx,
@@ -462,8 +462,13 @@ func formScenario(t *testing.T, b *browser) breakout.Scenario {
 		return v
 	}
 	eff := f("efficiency")
-	sc := breakout.Scenario{Name: "what-if from the dashboard", TailsPct: map[string]float64{},
-		Target: breakout.Target{AssayPct: f("target_pct"), QuantitySQ: f("quantity_sq"), Convention: enrich.Convention(q.Get("convention"))}}
+	sc := breakout.Scenario{Name: "what-if from the dashboard", TailsPct: map[string]float64{}, Convention: breakout.Convention(q.Get("convention")),
+		Target: breakout.Target{AssayPct: f("target_pct"), QuantitySQ: f("quantity_sq"), SQ: enrich.Convention(q.Get("sq"))}}
+	// A machine type whose count is the state's keeps the state's groups.
+	var base []breakout.Group
+	if err := json.Unmarshal([]byte(browse(t, b, chromedp.Evaluate[string](`document.getElementById("whatif").dataset.baseFleet`))), &base); err != nil {
+		t.Fatal(err)
+	}
 	for _, l := range []struct {
 		key   string
 		assay float64
@@ -473,8 +478,23 @@ func formScenario(t *testing.T, b *browser) breakout.Scenario {
 		}
 	}
 	for _, m := range breakout.Catalogue() {
-		if n := f("fleet_" + m.Type); n > 0 {
-			sc.Fleet = append(sc.Fleet, breakout.Group{Machine: m.Type, Count: int(n), Efficiency: &eff})
+		n := int(f("fleet_" + m.Type))
+		if n <= 0 {
+			continue
+		}
+		var groups []breakout.Group
+		total := 0
+		for _, g := range base {
+			if g.Machine == m.Type {
+				groups, total = append(groups, g), total+g.Count
+			}
+		}
+		if total != n {
+			groups = []breakout.Group{{Machine: m.Type, Count: n}}
+		}
+		for _, g := range groups {
+			g.Efficiency = &eff
+			sc.Fleet = append(sc.Fleet, g)
 		}
 	}
 	return sc

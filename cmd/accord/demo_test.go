@@ -75,7 +75,7 @@ func TestDemoServesTheAPI(t *testing.T) {
 		if code := get(t, base+"/api/v1/status?as_of=2025-02-08&samples=200", &got); code != 200 {
 			t.Fatalf("status: HTTP %d", code)
 		}
-		want, err := compliance.OverviewAt(agreement.JCPOA(), dataset.Embedded().Facts(), calendar.MustParse("2025-02-08"), compliance.Options{Convention: enrich.WGU25, Samples: 200, Seed: 1})
+		want, err := compliance.OverviewAt(agreement.JCPOA(), dataset.Embedded().Facts(), calendar.MustParse("2025-02-08"), compliance.BreakoutOptions{SQ: enrich.WGU25, Samples: 200, Seed: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,8 +88,8 @@ func TestDemoServesTheAPI(t *testing.T) {
 				t.Errorf("%s: from records %s %v, from the dataset %s %v", f.Commitment, f.Status, f.Observed, w.Status, w.Observed)
 			}
 		}
-		if *got.Breakout.FirstSQDays != *want.Breakout.FirstSQDays {
-			t.Errorf("breakout %v vs %v", *got.Breakout.FirstSQDays, *want.Breakout.FirstSQDays)
+		if *got.Breakout.Estimate.HeadlineDays != *want.Breakout.Estimate.HeadlineDays {
+			t.Errorf("breakout %v vs %v", *got.Breakout.Estimate.HeadlineDays, *want.Breakout.Estimate.HeadlineDays)
 		}
 		// The continuity of knowledge the monitoring events give makes the
 		// heavy-water finding unknown for that reason, from the records as
@@ -98,7 +98,7 @@ func TestDemoServesTheAPI(t *testing.T) {
 		if code := get(t, base+"/api/v1/status?as_of=2022-01-01&samples=10", &hw); code != 200 {
 			t.Fatalf("status: HTTP %d", code)
 		}
-		cli, err := compliance.OverviewAt(agreement.JCPOA(), factsOf(dataset.Embedded()), calendar.MustParse("2022-01-01"), compliance.Options{Convention: enrich.WGU25, Samples: 10, Seed: 1})
+		cli, err := compliance.OverviewAt(agreement.JCPOA(), factsOf(dataset.Embedded()), calendar.MustParse("2022-01-01"), compliance.BreakoutOptions{SQ: enrich.WGU25, Samples: 10, Seed: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

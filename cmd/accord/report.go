@@ -53,7 +53,7 @@ linked from it.`,
 			if err != nil {
 				return err
 			}
-			r, err := report.Build(a, factsOf(d), date, report.Options{Convention: opt.Convention, Samples: opt.Samples, Seed: opt.Seed})
+			r, err := report.Build(a, factsOf(d), date, opt)
 			if err != nil {
 				return err
 			}
@@ -99,6 +99,7 @@ linked from it.`,
 	src.register(cmd, true)
 	band.register(cmd)
 	band.registerConvention(cmd)
+	band.registerDated(cmd)
 	cmd.Flags().StringVar(&asOf, "as-of", "", "date, YYYY-MM-DD (required)")
 	cmd.Flags().StringVar(&format, "format", "md", "md, html, json or csv")
 	cmd.Flags().StringVarP(&out, "out", "o", "", "write to this file instead of standard output")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -13,11 +14,18 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// bandFlags are the uncertainty-band flags shared by breakout and status.
+// bandFlags are the breakout flags shared by breakout, status and report:
+// the band, the convention, the significant quantity, the machines counted
+// and the damage assumptions after a loss of knowledge.
 type bandFlags struct {
 	samples    int
 	seed       uint64
 	convention string
+	sq         string
+	machines   string
+	surviving  float64
+	remaining  float64
+	dated      bool
 }
 
 func (b *bandFlags) register(cmd *cobra.Command) {
@@ -25,8 +33,20 @@ func (b *bandFlags) register(cmd *cobra.Command) {
 	cmd.Flags().Uint64Var(&b.seed, "seed", breakout.DefaultSeed, "random seed of the uncertainty band")
 }
 
+// registerConvention adds the flags that choose how breakout is estimated.
 func (b *bandFlags) registerConvention(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&b.convention, "convention", string(enrich.WGU25), "significant quantity for the breakout estimate: wgu25 or iaea")
+	fl := cmd.Flags()
+	fl.StringVar(&b.convention, "convention", string(breakout.DefaultConvention), "breakout assumptions: cascades (the fleet in cascades as an operator would run it) or whole-fleet (every machine on every step: a lower bound)")
+	fl.StringVar(&b.sq, "sq", string(enrich.WGU25), "significant quantity of the breakout target: wgu25 (25 kg of 90 % uranium) or iaea (25 kg U-235)")
+}
+
+// registerDated adds the flags of an estimate at a date.
+func (b *bandFlags) registerDated(cmd *cobra.Command) {
+	b.dated = true
+	fl := cmd.Flags()
+	fl.StringVar(&b.machines, "machines", compliance.Enriching, "centrifuges counted: enriching (reported as enriching) or installed")
+	fl.Float64Var(&b.surviving, "surviving-fleet", compliance.DefaultDamage.FleetFraction, "after a loss of knowledge: the share (0-1) of the last verified fleet assumed to work")
+	fl.Float64Var(&b.remaining, "remaining-stock", compliance.DefaultDamage.StockFraction, "after a loss of knowledge: the share (0-1) of the last verified stock assumed in place")
 }
 
 func (b *bandFlags) check() error {
@@ -36,15 +56,26 @@ func (b *bandFlags) check() error {
 	return nil
 }
 
-func (b *bandFlags) options() (compliance.Options, error) {
+func (b *bandFlags) options() (compliance.BreakoutOptions, error) {
 	if err := b.check(); err != nil {
-		return compliance.Options{}, err
+		return compliance.BreakoutOptions{}, err
 	}
-	conv, err := enrich.ParseConvention(b.convention)
+	if _, err := enrich.ParseConvention(b.convention); err == nil {
+		return compliance.BreakoutOptions{}, usageError{fmt.Errorf("--convention: %s is a significant quantity, given by --sq %s; the conventions are cascades and whole-fleet", b.convention, b.convention)}
+	}
+	opt := compliance.BreakoutOptions{SQ: enrich.Convention(b.sq), Convention: breakout.Convention(b.convention), Machines: b.machines, Samples: b.samples, Seed: b.seed}
+	if b.dated {
+		opt.Damage = &compliance.Damage{FleetFraction: b.surviving, StockFraction: b.remaining}
+	}
+	opt, err := opt.Normalize()
 	if err != nil {
-		return compliance.Options{}, usageError{fmt.Errorf("--convention: must be wgu25 or iaea, got %q", b.convention)}
+		var fe *breakout.FieldError
+		if errors.As(err, &fe) {
+			return opt, usageError{fmt.Errorf("--%s: %s", strings.ReplaceAll(fe.Field, "_", "-"), fe.Rule)}
+		}
+		return opt, err
 	}
-	return compliance.Options{Convention: conv, Samples: b.samples, Seed: b.seed}, nil
+	return opt, nil
 }
 
 func newStatusCmd() *cobra.Command {
@@ -97,6 +128,7 @@ not-in-force; each names its evidence.`,
 	src.register(cmd, true)
 	band.register(cmd)
 	band.registerConvention(cmd)
+	band.registerDated(cmd)
 	cmd.Flags().StringVar(&asOf, "as-of", "", "date, YYYY-MM-DD (required)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
@@ -172,15 +204,8 @@ func renderOverview(w io.Writer, name string, o *compliance.Overview) error {
 	if older := len(o.Deadlines) - len(recent); older > 0 {
 		fmt.Fprintf(w, "\n(%d deadlines of procedures started more than a year before: --json lists them)\n", older)
 	}
-	b := o.Breakout
-	fmt.Fprintf(w, "\nBreakout from this state: first SQ (%s) in %s days", b.Convention, days(b.FirstSQDays))
-	if u := b.Uncertainty; u != nil {
-		fmt.Fprintf(w, " (p10 %s, p50 %s, p90 %s)", days(u.P10Days), days(u.P50Days), days(u.P90Days))
-	}
-	fmt.Fprintf(w, "; fleet %s SWU/yr\n", num(b.CapacitySWUPerYear))
-	for _, n := range o.BreakoutIn {
-		fmt.Fprintf(w, "  - %s\n", n)
-	}
+	fmt.Fprintln(w)
+	renderDatedHeadline(w, o.Breakout)
 	fmt.Fprintln(w, "  (accord breakout --as-of DATE shows the steps and assumptions)")
 	return nil
 }

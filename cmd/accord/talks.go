@@ -77,7 +77,7 @@ func (f *talksFlags) load() (*talks.Spec, *talks.Room, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	room.Model = talks.Model{Baseline: state.At(factsOf(dataset.Embedded()), date), Convention: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed}
+	room.Model = talks.Model{Baseline: state.At(factsOf(dataset.Embedded()), date), SQ: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed}
 	return spec, room, nil
 }
 

@@ -47,6 +47,17 @@ type Agreement struct {
 	Commitments []Commitment `yaml:"commitments" json:"commitments"`
 	Procedures  []Procedure  `yaml:"procedures,omitempty" json:"procedures,omitempty"`
 	Events      []Event      `yaml:"events,omitempty" json:"events,omitempty"`
+	// BreakoutGoal is the breakout time the agreement's limits were meant
+	// to keep, as its negotiators stated it; nil when none was stated.
+	BreakoutGoal *BreakoutGoal `yaml:"breakout_goal,omitempty" json:"breakout_goal,omitempty"`
+}
+
+// BreakoutGoal is a stated design figure for breakout at the agreement's
+// limits: at least DaysAtLeast days, in the words of Text, from Source.
+type BreakoutGoal struct {
+	DaysAtLeast float64 `yaml:"days_at_least" json:"days_at_least"`
+	Text        string  `yaml:"text" json:"text"`
+	Source      string  `yaml:"source" json:"source"`
 }
 
 // Roles a party can hold.
@@ -213,6 +224,14 @@ func (a *Agreement) Validate() error {
 	}
 	if a.ID == "" || a.Name == "" {
 		return fieldErr("id", "id and name are required")
+	}
+	if g := a.BreakoutGoal; g != nil {
+		if !(g.DaysAtLeast > 0 && g.DaysAtLeast < 36525) {
+			return fieldErr("breakout_goal.days_at_least", "must be a number of days in (0, 36525), got %v", g.DaysAtLeast)
+		}
+		if strings.TrimSpace(g.Text) == "" || strings.TrimSpace(g.Source) == "" {
+			return fieldErr("breakout_goal", "text and source are required: the words of the goal and who stated it")
+		}
 	}
 	parties := map[string]bool{}
 	for i, p := range a.Parties {

@@ -21,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 
 func overview(t *testing.T, a *agreement.Agreement, date string) *compliance.Overview {
 	t.Helper()
-	o, err := compliance.OverviewAt(a, dataset.Embedded().Facts(), calendar.MustParse(date), compliance.Options{Convention: enrich.WGU25, Samples: 200, Seed: 1})
+	o, err := compliance.OverviewAt(a, dataset.Embedded().Facts(), calendar.MustParse(date), compliance.BreakoutOptions{SQ: enrich.WGU25, Samples: 200, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,8 +108,8 @@ func TestFebruary2025(t *testing.T) {
 	if st.Status != compliance.Breach || math.Abs(*st.Ratio-40.9) > 0.05 {
 		t.Errorf("stockpile %s at %.2f x the limit, want breach at about 41 x", st.Status, *st.Ratio)
 	}
-	if o.Breakout.FirstSQDays == nil || *o.Breakout.FirstSQDays > 30 {
-		t.Errorf("breakout from the state: %v days", o.Breakout.FirstSQDays)
+	if h := o.Breakout.Headline(); h == nil || *h > 30 || o.Breakout.Status != compliance.Estimated {
+		t.Errorf("breakout from the state: %s, %v days", o.Breakout.Status, h)
 	}
 }
 
@@ -144,8 +144,10 @@ func TestUserAgreementOnTheSameData(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := overview(t, a, "2025-06-13")
-	if f := finding(t, o.Findings, "no-stock-above-3.67"); f.Status != compliance.Breach || *f.Observed != 440.9 {
-		t.Errorf("no stock above 3.67 %%: %s, observed %v; want breach, 440.9 kg U (60 %%; 20 %% unreported)", f.Status, f.Observed)
+	// The report of 2025-06-13 gives the total and the 60 % level; the
+	// others are carried forward from May, so every level counts.
+	if f := finding(t, o.Findings, "no-stock-above-3.67"); f.Status != compliance.Breach || *f.Observed != 9874.9 {
+		t.Errorf("no stock above 3.67 %%: %s, observed %v; want breach, 9874.9 kg U (60 %% reported, 5 and 20 %% carried forward)", f.Status, f.Observed)
 	}
 	o = overview(t, a, "2025-05-17")
 	if f := finding(t, o.Findings, "no-stock-above-3.67"); f.Status != compliance.NotInForce {
@@ -186,7 +188,7 @@ func BenchmarkOverviewAt(b *testing.B) {
 	facts := dataset.Embedded().Facts()
 	date := calendar.MustParse("2025-02-08")
 	for b.Loop() {
-		if _, err := compliance.OverviewAt(a, facts, date, compliance.Options{Convention: enrich.WGU25}); err != nil {
+		if _, err := compliance.OverviewAt(a, facts, date, compliance.BreakoutOptions{SQ: enrich.WGU25}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,8 +1,6 @@
 package compliance
 
 import (
-	"fmt"
-	"slices"
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
@@ -21,8 +19,7 @@ type Overview struct {
 	Centrifuges []state.Centrifuges  `json:"centrifuges"`
 	Knowledge   state.Knowledge      `json:"knowledge"`
 	Findings    []Finding            `json:"findings"`
-	Breakout    *breakout.Result     `json:"breakout"`
-	BreakoutIn  []string             `json:"breakout_notes"`
+	Breakout    *Breakout            `json:"breakout"`
 	Reimposed   []Reimposition       `json:"measures_reimposed"`
 	Deadlines   []agreement.Deadline `json:"deadlines"`
 }
@@ -60,19 +57,9 @@ type Reimposition struct {
 	Source   string        `json:"source"`
 }
 
-// Options set the breakout estimate of an overview.
-type Options struct {
-	Convention enrich.Convention
-	// Samples and Seed set the Monte Carlo band; Samples 0 leaves it out.
-	Samples int
-	Seed    uint64
-}
-
-// OverviewAt derives the state at date from facts and evaluates it against a.
-// The breakout estimate uses the stock and the enriching centrifuges the
-// state knows, the catalogue's capacities and default tails, to one
-// significant quantity of 90 % uranium under opt.Convention.
-func OverviewAt(a *agreement.Agreement, facts []state.Fact, date calendar.Date, opt Options) (*Overview, error) {
+// OverviewAt derives the state at date from facts and evaluates it against a,
+// with the breakout estimate of BreakoutAt.
+func OverviewAt(a *agreement.Agreement, facts []state.Fact, date calendar.Date, opt BreakoutOptions) (*Overview, error) {
 	s := state.At(facts, date)
 	st := &Overview{AsOf: date, Agreement: a.ID, Centrifuges: s.Centrifuges, Knowledge: s.Knowledge,
 		Findings: Evaluate(a, s), Reimposed: []Reimposition{}, Deadlines: []agreement.Deadline{}}
@@ -81,17 +68,11 @@ func OverviewAt(a *agreement.Agreement, facts []state.Fact, date calendar.Date, 
 	}
 	st.Inventory = inventory(s)
 
-	scenario, notes := BreakoutScenario(s, opt.Convention)
-	r, err := breakout.Estimate(scenario)
+	b, err := BreakoutAt(facts, date, opt)
 	if err != nil {
-		return nil, fmt.Errorf("breakout from the state at %s: %w", date, err)
+		return nil, err
 	}
-	if opt.Samples > 0 {
-		if r.Uncertainty, err = breakout.Band(scenario, opt.Samples, opt.Seed); err != nil {
-			return nil, err
-		}
-	}
-	st.Breakout, st.BreakoutIn = r, notes
+	st.Breakout = b
 
 	for _, e := range a.Events {
 		if e.Kind == agreement.KindReimposition && !e.Date.After(date) {
@@ -152,55 +133,4 @@ func wgu25Yield(massKgU float64, assay enrich.Assay) (float64, bool) {
 	}
 	sq, err := enrich.WGU25.SignificantQuantities(b.Product.MassKgU, enrich.WeaponGradeAssay)
 	return sq, err == nil
-}
-
-// BreakoutScenario turns a state into a breakout scenario: each known stock
-// level as a lot at its calculation assay, and the enriching centrifuges
-// of each catalogue type (all sites together). The notes say what was left
-// out.
-func BreakoutScenario(s *state.State, conv enrich.Convention) (breakout.Scenario, []string) {
-	sc := breakout.Scenario{
-		Name:   "verified state as of " + s.AsOf.String(),
-		Target: breakout.Target{AssayPct: 90, QuantitySQ: 1, Convention: conv},
-	}
-	notes := []string{}
-	for _, l := range s.Inventory.ByLevel {
-		if !l.Mass.Known {
-			notes = append(notes, fmt.Sprintf("stock up to %g %% left out: %s", l.MaxAssayPct, l.Mass.Unknown))
-			continue
-		}
-		sc.Inventory = append(sc.Inventory, breakout.Lot{
-			Label:    fmt.Sprintf("up to %g %% stock, %g kg U (%s), as of %s", l.MaxAssayPct, l.Mass.Value, l.Mass.Status, l.Mass.Date),
-			MassKgU:  l.Mass.Value,
-			AssayPct: l.AssayPct,
-		})
-	}
-	if len(s.Inventory.ByLevel) == 0 {
-		notes = append(notes, "no stock by level is known at this date: breakout starts from natural uranium")
-	}
-	counts := map[string]int{}
-	var order []string
-	for _, c := range s.Centrifuges {
-		if !c.Enriching.Known || c.Enriching.Value <= 0 {
-			continue
-		}
-		if _, ok := breakout.LookupMachine(c.Machine); !ok {
-			notes = append(notes, fmt.Sprintf("%g %s at %s left out: not in the machine catalogue", c.Enriching.Value, c.Machine, c.Site))
-			continue
-		}
-		if !slices.Contains(order, c.Machine) {
-			order = append(order, c.Machine)
-		}
-		counts[c.Machine] += int(c.Enriching.Value)
-		if c.Enriching.Qualifier != state.Exact {
-			notes = append(notes, fmt.Sprintf("%s at %s: %s %g enriching counted as %g", c.Machine, c.Site, c.Enriching.Qualifier, c.Enriching.Value, c.Enriching.Value))
-		}
-	}
-	for _, m := range order {
-		sc.Fleet = append(sc.Fleet, breakout.Group{Machine: m, Count: counts[m]})
-	}
-	if len(sc.Fleet) == 0 {
-		notes = append(notes, "no enriching centrifuges are known at this date")
-	}
-	return sc, notes
 }

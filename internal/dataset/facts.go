@@ -132,7 +132,7 @@ func parseNoteFacts(d *Dataset) ([]state.Fact, error) {
 			if !slices.Contains([]string{"full", "reduced", "none"}, f.Text) {
 				return nil, fail("value", "access must be full, reduced or none")
 			}
-		case state.MaxEnrichmentPct, state.CentrifugesInstalled, state.CentrifugesEnriching, state.HeavyWaterT, state.EnrichedUraniumKgU:
+		case state.MaxEnrichmentPct, state.CentrifugesInstalled, state.CentrifugesEnriching, state.CascadesInstalled, state.CascadesEnriching, state.HeavyWaterT, state.EnrichedUraniumKgU:
 			if f.Value, err = strconv.ParseFloat(get("value"), 64); err != nil {
 				return nil, fail("value", "want a number")
 			}

@@ -343,7 +343,7 @@ type FactsBody struct {
 
 // Fact is one figure (see package state for the metrics).
 type Fact struct {
-	Metric    string  `json:"metric" jsonschema:"enum=enriched_uranium_kg_u,enum=max_enrichment_pct,enum=centrifuges_installed,enum=centrifuges_enriching,enum=heavy_water_t,enum=verification_access"`
+	Metric    string  `json:"metric" jsonschema:"enum=enriched_uranium_kg_u,enum=max_enrichment_pct,enum=centrifuges_installed,enum=centrifuges_enriching,enum=cascades_installed,enum=cascades_enriching,enum=heavy_water_t,enum=verification_access"`
 	Date      string  `json:"date" jsonschema:"format=date"`
 	Site      string  `json:"site,omitempty"`
 	Machine   string  `json:"machine,omitempty"`
@@ -357,7 +357,7 @@ type Fact struct {
 }
 
 // FactMetrics are the metrics a fact may carry.
-var FactMetrics = []string{"enriched_uranium_kg_u", "max_enrichment_pct", "centrifuges_installed", "centrifuges_enriching", "heavy_water_t", "verification_access"}
+var FactMetrics = []string{"enriched_uranium_kg_u", "max_enrichment_pct", "centrifuges_installed", "centrifuges_enriching", "cascades_installed", "cascades_enriching", "heavy_water_t", "verification_access"}
 
 func (b *FactsBody) validate() error {
 	if err := required("source", b.Source); err != nil {

@@ -3,11 +3,14 @@ package report
 import (
 	"bytes"
 	"fmt"
-	"github.com/accordverify/accord/internal/calendar"
 	"image/color"
 	"math"
+	"slices"
 	"strconv"
 	"time"
+
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/compliance"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -43,7 +46,9 @@ func (r *Report) Charts() []Chart {
 		{ChartSixty, "Uranium enriched up to 60 %, kg U",
 			fmt.Sprintf("The stock of uranium enriched up to 60 %% at each reported date against one IAEA significant quantity, %s kg U at 60 %% (25 kg U-235, dashed).", Num(r.Stockpile.OneSQ60KgU, 1))},
 		{ChartBreakout, "Breakout time to one significant quantity, days (log scale)",
-			fmt.Sprintf("Days to one significant quantity of 90 %% uranium (%s) from the stock and the enriching centrifuges known at each reported date; the scale is logarithmic, so each grid step is ten times shorter.", r.Convention)},
+			fmt.Sprintf("Days to one significant quantity of 90 %% uranium (%s, %s convention) from the stock and the centrifuges known at each reported date: "+
+				"the line is the median of the band, the shaded area its 10th to 90th percentile; where the figures are unknown the line stops, and the last known estimate is ringed. "+
+				"The scale is logarithmic.", r.SQ, r.Convention)},
 	}
 }
 
@@ -110,13 +115,8 @@ func (r *Report) SVG(name string) ([]byte, error) {
 	case ChartBreakout:
 		p.Y.Label.Text = "days (log scale)"
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
-		err = r.addSeries(p, &drawn, "breakout, days", palette[0], func(pt Point) (float64, bool) {
-			if pt.BreakoutDays == nil || *pt.BreakoutDays <= 0 {
-				return 0, false
-			}
-			return *pt.BreakoutDays, true
-		})
+		p.Y.Tick.Marker = logTicks{}
+		err = r.addBreakout(p, &drawn)
 	default:
 		return nil, fmt.Errorf("report: no chart %q", name)
 	}
@@ -316,4 +316,117 @@ func (r *Report) addEvents(p *plot.Plot) error {
 	}
 	p.Add(ls)
 	return nil
+}
+
+// addBreakout draws the dated estimates: the band as a shaded area, the
+// headline as a line that stops where the estimate is unknown, and the
+// last known estimate ringed with the date from which it is unknown.
+func (r *Report) addBreakout(p *plot.Plot, drawn *int) error {
+	var runs []plotter.XYs
+	var bands []plotter.XYs
+	var lo, hi plotter.XYs
+	closeRun := func() {
+		if len(lo) > 0 {
+			band := append(slices.Clone(lo), reversed(hi)...)
+			bands = append(bands, band)
+		}
+		lo, hi = nil, nil
+	}
+	var lastKnown *Point
+	unknownFrom := calendar.Date{}
+	for i := range r.Series {
+		pt := &r.Series[i]
+		if pt.BreakoutStatus != compliance.Estimated || pt.BreakoutDays == nil || *pt.BreakoutDays <= 0 {
+			if len(runs) > 0 && len(runs[len(runs)-1]) > 0 {
+				runs = append(runs, nil)
+			}
+			closeRun()
+			if pt.BreakoutStatus == compliance.UnknownEstimate && lastKnown != nil && unknownFrom.IsZero() {
+				unknownFrom = pt.Date
+			}
+			continue
+		}
+		if len(runs) == 0 {
+			runs = append(runs, nil)
+		}
+		x := unix(pt.Date)
+		runs[len(runs)-1] = append(runs[len(runs)-1], plotter.XY{X: x, Y: *pt.BreakoutDays})
+		if pt.BreakoutP10Days != nil && pt.BreakoutP90Days != nil && *pt.BreakoutP10Days > 0 {
+			lo = append(lo, plotter.XY{X: x, Y: *pt.BreakoutP10Days})
+			hi = append(hi, plotter.XY{X: x, Y: *pt.BreakoutP90Days})
+		}
+		lastKnown, unknownFrom = pt, calendar.Date{}
+	}
+	closeRun()
+	for _, b := range bands {
+		if len(b) < 4 {
+			continue // one point: no area
+		}
+		poly, err := plotter.NewPolygon(b)
+		if err != nil {
+			return err
+		}
+		poly.Color = color.RGBA{0x1f, 0x4e, 0x79, 0x30}
+		poly.LineStyle.Width = 0
+		p.Add(poly)
+	}
+	legend := false
+	for _, xys := range runs {
+		if len(xys) == 0 {
+			continue
+		}
+		*drawn += len(xys)
+		l, s, err := plotter.NewLinePoints(xys)
+		if err != nil {
+			return err
+		}
+		l.Color, s.Color = palette[0], palette[0]
+		l.Width = vg.Points(1.5)
+		s.Shape = draw.CircleGlyph{}
+		s.Radius = vg.Points(2)
+		p.Add(l, s)
+		if !legend {
+			p.Legend.Add("breakout, days (median; band: 10th to 90th percentile)", l, s)
+			legend = true
+		}
+	}
+	if lastKnown != nil && !unknownFrom.IsZero() {
+		ring, err := plotter.NewScatter(plotter.XYs{{X: unix(lastKnown.Date), Y: *lastKnown.BreakoutDays}})
+		if err != nil {
+			return err
+		}
+		ring.Shape = draw.RingGlyph{}
+		ring.Radius = vg.Points(5)
+		ring.Color = palette[3]
+		p.Add(ring)
+		p.Legend.Add(fmt.Sprintf("last known, %s; unknown from %s", lastKnown.Date, unknownFrom), ring)
+	}
+	return nil
+}
+
+func reversed(xys plotter.XYs) plotter.XYs {
+	out := slices.Clone(xys)
+	slices.Reverse(out)
+	return out
+}
+
+// logTicks label a log axis at 1, 2 and 5 times each power of ten, so
+// that short times read off as well as long ones.
+type logTicks struct{}
+
+func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ticks []plot.Tick
+	if lo <= 0 {
+		lo = 0.1
+	}
+	for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
+		for _, m := range []float64{1, 2, 5} {
+			v := m * math.Pow(10, e)
+			if v < lo*0.999 || v > hi*1.001 {
+				continue
+			}
+			ticks = append(ticks, plot.Tick{Value: v, Label: Num(v, 1)})
+		}
+	}
+	return ticks
 }

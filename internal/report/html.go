@@ -46,6 +46,12 @@ func Funcs() template.FuncMap {
 		"figure": figureCell,
 		"level":  level,
 		"pct":    func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) },
+		"breakoutSentence": func(b Breakout) template.HTML {
+			return LinkCites(BreakoutSentence(&b.Breakout, Cite(b.Sources), Cite(b.LastKnownSources)), citeHTML)
+		},
+		"breakoutDays": BreakoutDays,
+		"seriesDays":   SeriesDays,
+		"upperFirst":   upperFirst,
 	}
 }
 

@@ -2,16 +2,18 @@ package report
 
 import (
 	"bufio"
+
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/accordverify/accord/internal/compliance"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
 )
 
-// JSON writes the report as indented JSON (format accord.report/v1).
+// JSON writes the report as indented JSON (format Format).
 func (r *Report) JSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -49,7 +51,7 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	charts := r.Charts()
 
 	p("# %s\n\n", r.Title())
-	p("Agreement `%s`. Significant quantities for breakout: %s. Numbers in brackets cite the annex of sources.\n\n", r.Agreement, r.ConventionText)
+	p("Agreement `%s`. Breakout: %s convention; significant quantities: %s. Numbers in brackets cite the annex of sources.\n\n", r.Agreement, r.Convention, r.SQText)
 
 	p("## 1. Summary\n\n")
 	for _, s := range r.Summary {
@@ -169,32 +171,52 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 
 	p("\n## 7. Breakout\n\n")
 	b := r.Breakout
-	p("Time to one significant quantity of 90 %% uranium (%s) from the verified state: **%s**", r.Convention, Days(b.FirstSQDays))
-	if b.Band != nil && b.Band.P10Days != nil && b.Band.P50Days != nil && b.Band.P90Days != nil {
-		p(" (10th, 50th, 90th percentile of %d samples: %s, %s, %s days)", b.Band.Samples, Num(*b.Band.P10Days, 2), Num(*b.Band.P50Days, 2), Num(*b.Band.P90Days, 2))
-	}
-	p(" %s.\n\n", Cite(b.Sources))
-	if b.Unreachable != "" {
-		p("Not reached: %s.\n\n", b.Unreachable)
-	}
-	if len(b.Fleet) > 0 {
-		p("| machine | count | SWU/yr each | efficiency | capacity, SWU/yr | source |\n|---|--:|--:|--:|--:|---|\n")
-		for _, f := range b.Fleet {
-			p("| %s | %d | %s | %s | %s | %s |\n", f.Machine, f.Count, Num(f.SWUPerYear, 2), Num(f.Efficiency, 2), Num(f.CapacitySWUPerYear, 1), cell(f.Source))
+	p("%s\n\n", BreakoutSentence(&b.Breakout, Cite(b.Sources), Cite(b.LastKnownSources)))
+	p("Convention: %s. Significant quantity: %s. Centrifuges counted: %s.\n\n", b.ConventionText, r.SQText, b.Machines)
+	if e := b.Estimate; e != nil {
+		if e.FirstSQDays != nil {
+			p("With every input at its central value: %s. %s.\n\n", Days(e.FirstSQDays), upperFirst(e.Timing.Text))
+		}
+		if len(e.Steps) > 0 {
+			p("| stage | feed | feed %% | product %% | product, kg U | tails %% | kg-SWU | machines | days at their capacity |\n|---|---|--:|--:|--:|--:|--:|---|--:|\n")
+			for _, st := range e.Steps {
+				tails := "-"
+				if st.TailsPct != nil {
+					tails = Num(*st.TailsPct, 3)
+				}
+				p("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", st.Stage, cell(st.Feed), Num(st.FeedPct, 3), Num(st.ProductPct, 3), Num(st.ProductKgU, 2), tails, Num(st.SWU, 1), cell(st.Machines), opt(st.Days, 1))
+			}
+			p("\n")
+		}
+		if len(e.Fleet) > 0 {
+			p("| machine | site | count | cascades | of them on high-enrichment steps | SWU/yr each | capacity, SWU/yr | source |\n|---|---|--:|--:|--:|--:|--:|---|\n")
+			for _, f := range e.Fleet {
+				p("| %s | %s | %d | %d | %d | %s | %s | %s |\n", f.Machine, cell(f.Site), f.Count, f.Cascades, f.HighCascades, Num(f.SWUPerYear, 2), Num(f.CapacitySWUPerYear, 1), cell(f.Source))
+			}
+			p("\n")
 		}
 	}
 	for _, n := range b.Notes {
 		p("- %s\n", n)
 	}
-	p("\nAssumptions:\n\n")
-	for _, a := range b.Assumptions {
-		p("- %s\n", a)
+	if e := b.Estimate; e != nil {
+		p("\nAssumptions:\n\n")
+		for _, a := range e.Assumptions {
+			p("- %s\n", a)
+		}
+	}
+	if l := b.AtLimits; l != nil {
+		if l.Comparison != "" {
+			p("\n%s %s\n", l.Comparison, Cite(b.AtLimitsSources))
+		} else {
+			p("\nAt the agreement's limits: %s %s.\n", BreakoutDays(&l.Breakout), Cite(b.AtLimitsSources))
+		}
 	}
 	chart(charts[2])
 	if len(r.Series) > 0 {
-		p("\nStock and breakout at each reported date:\n\n| as of | total, kg U | up to 5 %% | up to 20 %% | up to 60 %% | breakout | sources |\n|---|--:|--:|--:|--:|--:|---|\n")
+		p("\nStock and breakout at each reported date (breakout: the median of the band, with its 10th to 90th percentile):\n\n| as of | total, kg U | up to 5 %% | up to 20 %% | up to 60 %% | breakout, days | sources |\n|---|--:|--:|--:|--:|--:|---|\n")
 		for _, s := range r.Series {
-			p("| %s | %s | %s | %s | %s | %s | %s |\n", s.Date, opt(s.TotalKgU, 1), level(s, "5"), level(s, "20"), level(s, "60"), Days(s.BreakoutDays), Cite(s.Sources))
+			p("| %s | %s | %s | %s | %s | %s | %s |\n", s.Date, opt(s.TotalKgU, 1), level(s, "5"), level(s, "20"), level(s, "60"), SeriesDays(s), Cite(s.Sources))
 		}
 	}
 
@@ -282,14 +304,32 @@ func (r *Report) CSV(w io.Writer) error {
 			_ = cw.Write([]string{"finding: " + s.Party, f.Commitment, v, f.Unit, string(f.Qualifier), r.AsOf.String(), string(f.Status), citeList(f.Sources)})
 		}
 	}
-	row("breakout", "first significant quantity ("+string(r.Convention)+")", Figure{Value: r.Breakout.FirstSQDays, Unit: "days", AsOf: r.AsOf, Status: "derived", Sources: r.Breakout.Sources})
-	if b := r.Breakout.Band; b != nil {
+	bo := r.Breakout
+	item := fmt.Sprintf("first significant quantity (%s, %s)", r.SQ, r.Convention)
+	headline := Figure{Unit: "days", AsOf: r.AsOf, Status: "derived", Sources: bo.Sources}
+	switch {
+	case bo.Status == compliance.Estimated:
+		headline.Value = bo.Estimate.HeadlineDays
+	case bo.Status == compliance.NotReachable:
+		headline.Unknown = "not reachable: " + bo.Reason
+	default:
+		headline.Unknown = bo.Reason
+	}
+	row("breakout", item, headline)
+	if e := bo.Estimate; e != nil && e.Uncertainty != nil {
+		u := e.Uncertainty
 		for _, q := range []struct {
 			name string
 			v    *float64
-		}{{"p10", b.P10Days}, {"p50", b.P50Days}, {"p90", b.P90Days}} {
-			row("breakout", "first significant quantity, "+q.name, Figure{Value: q.v, Unit: "days", AsOf: r.AsOf, Status: "derived", Sources: r.Breakout.Sources})
+		}{{"p10", u.P10Days}, {"p50", u.P50Days}, {"p90", u.P90Days}} {
+			row("breakout", item+", "+q.name, Figure{Value: q.v, Unit: "days", AsOf: r.AsOf, Status: "derived", Sources: bo.Sources})
 		}
+	}
+	if lk := bo.LastKnown; lk != nil {
+		row("breakout", item+", last known estimate", Figure{Value: lk.HeadlineDays, Unit: "days", AsOf: lk.AsOf, Status: "derived", Sources: bo.LastKnownSources})
+	}
+	if l := bo.AtLimits; l != nil && l.Estimate != nil {
+		row("breakout", item+", at the agreement's limits", Figure{Value: l.Estimate.HeadlineDays, Unit: "days", AsOf: r.AsOf, Status: "derived", Sources: bo.AtLimitsSources})
 	}
 	for _, s := range r.Sources {
 		_ = cw.Write([]string{"source", strconv.Itoa(s.N), s.Ref, s.Document, "", "", string(s.Status), s.Source})

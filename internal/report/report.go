@@ -23,8 +23,11 @@ import (
 	"github.com/accordverify/accord/internal/state"
 )
 
-// Format identifies the JSON form of a report.
-const Format = "accord.report/v1"
+// Format identifies the JSON form of a report. v2: the breakout section is
+// the dated estimate (status, convention, band, last known estimate);
+// "convention" names the breakout assumptions and "sq" the significant
+// quantity, which v1 called "convention".
+const Format = "accord.report/v2"
 
 // Report is the verification report at a date.
 type Report struct {
@@ -32,17 +35,20 @@ type Report struct {
 	Agreement      string        `json:"agreement"`
 	AgreementTitle string        `json:"agreement_title"`
 	AsOf           calendar.Date `json:"as_of"`
-	// Convention is the significant-quantity convention of the breakout
-	// figures, and ConventionText says it in words.
-	Convention     enrich.Convention `json:"convention"`
-	ConventionText string            `json:"convention_text"`
-	Summary        []string          `json:"summary"`
-	Activities     Activities        `json:"verification_activities"`
-	Enrichment     Enrichment        `json:"enrichment"`
-	Stockpile      Stockpile         `json:"stockpile"`
-	Knowledge      Knowledge         `json:"continuity_of_knowledge"`
-	Sides          []Side            `json:"findings_by_side"`
-	Breakout       Breakout          `json:"breakout"`
+	// SQ is how the breakout figures count a significant quantity, and
+	// SQText says it in words.
+	SQ     enrich.Convention `json:"sq"`
+	SQText string            `json:"sq_text"`
+	// Convention names the assumptions of the breakout figures.
+	Convention     breakout.Convention `json:"convention"`
+	ConventionText string              `json:"convention_text"`
+	Summary        []string            `json:"summary"`
+	Activities     Activities          `json:"verification_activities"`
+	Enrichment     Enrichment          `json:"enrichment"`
+	Stockpile      Stockpile           `json:"stockpile"`
+	Knowledge      Knowledge           `json:"continuity_of_knowledge"`
+	Sides          []Side              `json:"findings_by_side"`
+	Breakout       Breakout            `json:"breakout"`
 	// Series is the stock and breakout at every reported date up to AsOf:
 	// the data of the charts.
 	Series []Point `json:"series"`
@@ -174,18 +180,16 @@ type Finding struct {
 	Sources []int         `json:"sources"`
 }
 
-// Breakout is the estimate from the verified state.
+// Breakout is the dated estimate from what the inspectorate knew at AsOf,
+// with the annex entries it cites, and the estimate at the agreement's
+// limits beside the figure the agreement was designed to keep.
 type Breakout struct {
-	FirstSQDays        *float64                 `json:"first_sq_days"`
-	Band               *breakout.Uncertainty    `json:"band"`
-	CapacitySWUPerYear float64                  `json:"capacity_swu_per_year"`
-	Fleet              []breakout.FleetLine     `json:"fleet"`
-	Inventory          []breakout.Lot           `json:"inventory"`
-	StockConversion    breakout.StockConversion `json:"stock_conversion"`
-	Notes              []string                 `json:"notes"`
-	Assumptions        []string                 `json:"assumptions"`
-	Unreachable        string                   `json:"unreachable,omitempty"`
-	Sources            []int                    `json:"sources"`
+	compliance.Breakout
+	Sources []int `json:"sources"`
+	// LastKnownSources cite the figures of the last known estimate.
+	LastKnownSources []int                      `json:"last_known_sources,omitempty"`
+	AtLimits         *compliance.LimitsBreakout `json:"at_limits,omitempty"`
+	AtLimitsSources  []int                      `json:"at_limits_sources,omitempty"`
 }
 
 // Point is the stock and breakout at one reported date.
@@ -196,10 +200,15 @@ type Point struct {
 	// ByLevel maps a level ("5", "20", "60": up to that percent) to its
 	// mass in kg U.
 	ByLevel map[string]float64 `json:"by_level_kg_u"`
-	// BreakoutDays is the deterministic estimate to the first significant
-	// quantity from the state at Date (no band); nil when never reached.
-	BreakoutDays *float64 `json:"breakout_days"`
-	Sources      []int    `json:"sources"`
+	// BreakoutStatus is the status of the dated estimate at Date
+	// (estimated, unknown, not-reachable); BreakoutDays its headline
+	// (the median of its band) and the band's 10th and 90th percentiles,
+	// nil unless estimated.
+	BreakoutStatus  string   `json:"breakout_status"`
+	BreakoutDays    *float64 `json:"breakout_days"`
+	BreakoutP10Days *float64 `json:"breakout_p10_days"`
+	BreakoutP90Days *float64 `json:"breakout_p90_days"`
+	Sources         []int    `json:"sources"`
 }
 
 // Event is an agreement event.
@@ -225,31 +234,34 @@ type Source struct {
 	Status   state.Status `json:"status,omitempty"`
 }
 
-// Options set how a report is built.
-type Options struct {
-	Convention enrich.Convention
-	// Samples and Seed set the breakout band; Samples 0 leaves it out.
-	Samples int
-	Seed    uint64
-}
+// Options set the breakout figures of a report: the significant quantity,
+// the convention, the machines counted, the band and the damage
+// assumptions after a loss of knowledge.
+type Options = compliance.BreakoutOptions
 
 // Build makes the report at date from the facts, against a.
 func Build(a *agreement.Agreement, facts []state.Fact, date calendar.Date, opt Options) (*Report, error) {
-	o, err := compliance.OverviewAt(a, facts, date, compliance.Options{Convention: opt.Convention, Samples: opt.Samples, Seed: opt.Seed})
+	o, err := compliance.OverviewAt(a, facts, date, opt)
+	if err != nil {
+		return nil, err
+	}
+	limits, err := compliance.AtLimits(a, opt)
 	if err != nil {
 		return nil, err
 	}
 	s := state.At(facts, date)
 	b := &builder{index: map[string]int{}}
 	r := &Report{Format: Format, Agreement: a.ID, AgreementTitle: a.Name, AsOf: date,
-		Convention: opt.Convention, ConventionText: opt.Convention.Describe(), Summary: []string{}}
+		SQ: o.Breakout.SQ, SQText: o.Breakout.SQ.Describe(), Convention: o.Breakout.Convention, ConventionText: o.Breakout.ConventionText, Summary: []string{}}
 
 	b.stockpile(r, a, o)
 	b.enrichment(r, a, s)
 	b.knowledge(r, facts, s)
 	b.findings(r, a, facts, o)
-	b.breakout(r, o)
-	b.series(r, a, facts, opt.Convention)
+	b.breakout(r, a, o, limits)
+	if err := b.series(r, facts, opt); err != nil {
+		return nil, err
+	}
 	b.events(r, a)
 	b.activities(r, s, o)
 	r.Summary = summary(r)
@@ -413,30 +425,35 @@ func sideOf(r *Report, a *agreement.Agreement, party string) *Side {
 	return &r.Sides[len(r.Sides)-1]
 }
 
-func (b *builder) breakout(r *Report, o *compliance.Overview) {
-	res := o.Breakout
+func (b *builder) breakout(r *Report, a *agreement.Agreement, o *compliance.Overview, limits *compliance.LimitsBreakout) {
 	bo := &r.Breakout
-	bo.FirstSQDays, bo.Band, bo.CapacitySWUPerYear = res.FirstSQDays, res.Uncertainty, res.CapacitySWUPerYear
-	bo.Fleet, bo.StockConversion, bo.Unreachable = res.Fleet, res.StockConversion, res.Unreachable
-	bo.Notes, bo.Assumptions = o.BreakoutIn, res.Assumptions
-	if bo.Fleet == nil {
-		bo.Fleet = []breakout.FleetLine{}
-	}
-	bo.Sources = []int{}
-	for _, l := range o.Inventory.ByLevel {
-		if l.MassKgU != nil {
-			bo.Sources = appendNew(bo.Sources, b.cite(l.Ref)...)
+	bo.Breakout = *o.Breakout
+	bo.Sources = b.cite(bo.Evidence)
+	if e := bo.Estimate; e != nil {
+		for _, fl := range e.Fleet {
+			bo.Sources = appendNew(bo.Sources, b.machine(fl))
 		}
 	}
-	for _, fl := range bo.Fleet {
-		bo.Sources = appendNew(bo.Sources, b.add(Source{Kind: "catalogue", Ref: "machine " + fl.Machine, Source: fl.Source}))
+	slices.Sort(bo.Sources)
+	if lk := bo.LastKnown; lk != nil {
+		bo.LastKnownSources = b.cite(lk.Evidence)
+		slices.Sort(bo.LastKnownSources)
 	}
-	bo.Inventory = []breakout.Lot{}
-	for _, l := range o.Inventory.ByLevel {
-		if l.MassKgU != nil {
-			bo.Inventory = append(bo.Inventory, breakout.Lot{Label: fmt.Sprintf("up to %g %%", l.MaxAssayPct), MassKgU: *l.MassKgU, AssayPct: l.AssayPct})
+	if limits != nil {
+		bo.AtLimits = limits
+		bo.AtLimitsSources = []int{b.add(Source{Kind: "agreement", Ref: a.ID + " limits", Source: a.Source})}
+		if g := limits.Goal; g != nil {
+			bo.AtLimitsSources = appendNew(bo.AtLimitsSources, b.add(Source{Kind: "agreement", Ref: a.ID + " breakout goal", Source: g.Source}))
+		}
+		for _, fl := range limits.Estimate.Fleet {
+			bo.AtLimitsSources = appendNew(bo.AtLimitsSources, b.machine(fl))
 		}
 	}
+}
+
+// machine cites the catalogue entry of a fleet line.
+func (b *builder) machine(fl breakout.FleetLine) int {
+	return b.add(Source{Kind: "catalogue", Ref: "machine " + fl.Machine, Source: fl.Source})
 }
 
 func appendNew(s []int, ns ...int) []int {
@@ -448,9 +465,10 @@ func appendNew(s []int, ns ...int) []int {
 	return s
 }
 
-// series evaluates the stock and the breakout at every date a stock was
-// reported, up to AsOf.
-func (b *builder) series(r *Report, a *agreement.Agreement, facts []state.Fact, conv enrich.Convention) {
+// series evaluates the stock and the dated breakout at every date a stock
+// was reported, up to AsOf, and at AsOf itself when it falls later and the
+// estimate there is not known: the chart then shows the gap.
+func (b *builder) series(r *Report, facts []state.Fact, opt Options) error {
 	var dates []calendar.Date
 	for _, f := range facts {
 		if f.Metric == state.EnrichedUraniumKgU && !f.Date.After(r.AsOf) {
@@ -468,22 +486,52 @@ func (b *builder) series(r *Report, a *agreement.Agreement, facts []state.Fact, 
 			p.TotalKgU = &v
 		}
 		for _, l := range s.Inventory.ByLevel {
-			if l.Mass.Known && l.Mass.Date.Equal(d) {
+			if l.Mass.Known && l.Mass.Date.Equal(d) && !carried(l) {
 				p.ByLevel[fmt.Sprint(l.MaxAssayPct)] = l.Mass.Value
 			}
 		}
 		if p.TotalKgU == nil && len(p.ByLevel) == 0 {
 			continue // the date's figures are not the state's (older or unknown)
 		}
-		// Breakout needs the stock by level: a total alone has no assay.
-		if len(p.ByLevel) > 0 {
-			sc, _ := compliance.BreakoutScenario(s, conv)
-			if res, err := breakout.Estimate(sc); err == nil {
-				p.BreakoutDays = res.FirstSQDays
-			}
+		if err := b.point(&p, facts, opt); err != nil {
+			return err
 		}
 		r.Series = append(r.Series, p)
 	}
+	if n := len(r.Series); n == 0 || r.Series[n-1].Date.Before(r.AsOf) {
+		if r.Breakout.Status == compliance.UnknownEstimate {
+			r.Series = append(r.Series, Point{Date: r.AsOf, ByLevel: map[string]float64{}, BreakoutStatus: compliance.UnknownEstimate, Sources: []int{}})
+		}
+	}
+	return nil
+}
+
+// carried reports whether a level was carried forward from an earlier
+// breakdown rather than reported at its date.
+func carried(l state.Level) bool {
+	for _, e := range l.Mass.Evidence {
+		if strings.HasPrefix(e.Note, "carried forward") {
+			return true
+		}
+	}
+	return false
+}
+
+// point fills the breakout of a series point: the dated estimate, with
+// the band of the report's options.
+func (b *builder) point(p *Point, facts []state.Fact, opt Options) error {
+	bo, err := compliance.BreakoutAt(facts, p.Date, opt)
+	if err != nil {
+		return err
+	}
+	p.BreakoutStatus = bo.Status
+	if bo.Status == compliance.Estimated {
+		p.BreakoutDays = bo.Estimate.HeadlineDays
+		if u := bo.Estimate.Uncertainty; u != nil {
+			p.BreakoutP10Days, p.BreakoutP90Days = u.P10Days, u.P90Days
+		}
+	}
+	return nil
 }
 
 func (b *builder) events(r *Report, a *agreement.Agreement) {

@@ -28,7 +28,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 func build(t testing.TB, date string) *report.Report {
 	t.Helper()
 	r, err := report.Build(agreement.JCPOA(), facts(), calendar.MustParse(date),
-		report.Options{Convention: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed})
+		report.Options{SQ: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,14 +107,14 @@ func TestHTML(t *testing.T) {
 func TestFiguresMatchTheOverview(t *testing.T) {
 	date := calendar.MustParse("2025-02-08")
 	o, err := compliance.OverviewAt(agreement.JCPOA(), facts(), date,
-		compliance.Options{Convention: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed})
+		compliance.BreakoutOptions{SQ: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := build(t, "2025-02-08")
-	if *r.Stockpile.Total.Value != *o.Inventory.TotalKgU || *r.Breakout.FirstSQDays != *o.Breakout.FirstSQDays ||
-		*r.Breakout.Band.P90Days != *o.Breakout.Uncertainty.P90Days {
-		t.Errorf("report total %v, breakout %v; overview %v, %v", *r.Stockpile.Total.Value, *r.Breakout.FirstSQDays, *o.Inventory.TotalKgU, *o.Breakout.FirstSQDays)
+	if *r.Stockpile.Total.Value != *o.Inventory.TotalKgU || *r.Breakout.Estimate.HeadlineDays != *o.Breakout.Estimate.HeadlineDays ||
+		*r.Breakout.Estimate.Uncertainty.P90Days != *o.Breakout.Estimate.Uncertainty.P90Days {
+		t.Errorf("report total %v, breakout %v; overview %v, %v", *r.Stockpile.Total.Value, *r.Breakout.Estimate.HeadlineDays, *o.Inventory.TotalKgU, *o.Breakout.Estimate.HeadlineDays)
 	}
 	for i, l := range r.Stockpile.Levels {
 		if *l.Mass.Value != *o.Inventory.ByLevel[i].MassKgU || *l.SQIAEA != *o.Inventory.ByLevel[i].SQIAEA {
@@ -180,7 +180,7 @@ func TestFindingsSince(t *testing.T) {
 // A report with no facts at all still renders in every format, its charts
 // say there is nothing to draw, and its figures are unknown with a reason.
 func TestReportWithoutFacts(t *testing.T) {
-	r, err := report.Build(agreement.JCPOA(), nil, calendar.MustParse("2020-01-01"), report.Options{Convention: enrich.IAEA})
+	r, err := report.Build(agreement.JCPOA(), nil, calendar.MustParse("2020-01-01"), report.Options{SQ: enrich.IAEA})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,16 +101,7 @@ func summary(r *Report) []string {
 		}
 		out = append(out, line+".")
 	}
-	b := r.Breakout
-	switch {
-	case b.FirstSQDays != nil && b.Band != nil && b.Band.P10Days != nil && b.Band.P90Days != nil:
-		out = append(out, fmt.Sprintf("Breakout to one significant quantity (%s): %s (10th to 90th percentile %s to %s), with the stock and the enriching centrifuges known at the date.",
-			r.Convention, Days(b.FirstSQDays), Num(*b.Band.P10Days, 1), Days(b.Band.P90Days)))
-	case b.FirstSQDays != nil:
-		out = append(out, fmt.Sprintf("Breakout to one significant quantity (%s): %s, with the stock and the enriching centrifuges known at the date.", r.Convention, Days(b.FirstSQDays)))
-	default:
-		out = append(out, "Breakout to one significant quantity is not reached within the planning horizon: "+b.Unreachable+".")
-	}
+	out = append(out, BreakoutSentence(&r.Breakout.Breakout, Cite(r.Breakout.Sources), Cite(r.Breakout.LastKnownSources)))
 	for _, s := range r.Sides {
 		counts := map[compliance.Status]int{}
 		for _, f := range s.Findings {
@@ -138,4 +129,76 @@ func plural(s compliance.Status, n int) string {
 		return "breaches"
 	}
 	return word
+}
+
+// BreakoutSentence says a dated breakout estimate in plain words, with the
+// citations of its figures and of its last known estimate.
+func BreakoutSentence(b *compliance.Breakout, cite, lastCite string) string {
+	what := fmt.Sprintf("Breakout to one significant quantity (%s, %s convention)", b.SQ, b.Convention)
+	switch b.Status {
+	case compliance.Estimated:
+		return fmt.Sprintf("%s: %s, from the stock and the %s centrifuges known at the date %s.", what, BreakoutDays(b), b.Machines, cite)
+	case compliance.NotReachable:
+		return fmt.Sprintf("%s: not reachable with the known stock and centrifuges: %s %s.", what, b.Reason, cite)
+	}
+	line := fmt.Sprintf("%s: unknown, because %s.", what, b.Reason)
+	if lk := b.LastKnown; lk != nil {
+		line += fmt.Sprintf(" The last estimate on known figures, as of %s, was %s %s.", lk.AsOf, daysBand(lk.HeadlineDays, lk.P10Days, lk.P90Days), lastCite)
+	}
+	if s := b.Since; s != nil {
+		line += " " + upperFirst(s.Text) + "."
+	}
+	return line
+}
+
+// BreakoutDays is an estimated breakout's headline with its band: "6.8
+// days (10th to 90th percentile 4.6 to 9.6)"; or "unknown" and "not
+// reachable".
+func BreakoutDays(b *compliance.Breakout) string {
+	switch {
+	case b == nil || b.Status == compliance.UnknownEstimate:
+		return "unknown"
+	case b.Status == compliance.NotReachable || b.Estimate == nil:
+		return "not reachable"
+	}
+	e := b.Estimate
+	var p10, p90 *float64
+	if u := e.Uncertainty; u != nil {
+		p10, p90 = u.P10Days, u.P90Days
+	}
+	return daysBand(e.HeadlineDays, p10, p90)
+}
+
+func daysBand(d, p10, p90 *float64) string {
+	out := Days(d)
+	if p10 != nil && p90 != nil {
+		out += fmt.Sprintf(" (10th to 90th percentile %s to %s)", Num(*p10, 1), Days(p90))
+	}
+	return out
+}
+
+// SeriesDays is a series point's breakout for a table cell: "6.8 (4.6 to
+// 9.6)", "unknown" or "not reachable".
+func SeriesDays(p Point) string {
+	switch p.BreakoutStatus {
+	case compliance.Estimated:
+		out := Num(*p.BreakoutDays, 1)
+		if *p.BreakoutDays >= 100 {
+			out = Num(math.Round(*p.BreakoutDays), 0)
+		}
+		if p.BreakoutP10Days != nil && p.BreakoutP90Days != nil {
+			out += fmt.Sprintf(" (%s to %s)", Num(*p.BreakoutP10Days, 1), Num(*p.BreakoutP90Days, 1))
+		}
+		return out
+	case compliance.NotReachable:
+		return "not reachable"
+	}
+	return "unknown"
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -247,13 +247,9 @@ func (s *Server) reportAt(r *http.Request, samples int) (*report.Report, error) 
 	if err != nil {
 		return nil, err
 	}
-	opt := report.Options{Convention: enrich.WGU25, Samples: samples, Seed: breakout.DefaultSeed}
-	if v := r.URL.Query().Get("convention"); v != "" {
-		c, err := enrich.ParseConvention(v)
-		if err != nil {
-			return nil, badRequest("convention", "must be wgu25 or iaea, got %q", v)
-		}
-		opt.Convention = c
+	opt, err := breakoutOptions(r.URL.Query(), samples)
+	if err != nil {
+		return nil, err
 	}
 	return report.Build(s.cfg.Agreement, facts, date, opt)
 }
@@ -282,7 +278,7 @@ type breachLine struct {
 }
 
 func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) {
-	rep, err := s.reportAt(r, 0) // the charts need no band
+	rep, err := s.reportAt(r, breakout.DefaultSamples)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -386,7 +382,12 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 
 // whatIfView is the what-if form and its estimate.
 type whatIfView struct {
-	AsOf       calendar.Date
+	AsOf calendar.Date
+	// From is the date of the state the form starts from: AsOf, or the
+	// last date with known figures when they are unknown at AsOf; Note
+	// says so.
+	From       calendar.Date
+	Note       string
 	Levels     []whatIfLevel
 	Machines   []whatIfMachine
 	Efficiency float64
@@ -399,10 +400,19 @@ type whatIfView struct {
 	DefaultTails map[string]float64
 	TargetPct    float64
 	Quantity     float64
+	SQ           string
 	Convention   string
-	Scenario     string
-	Result       *breakout.Result
-	Err          *Error
+	Conventions  []breakout.Convention
+	// Cascades and SetupDays are blank for the convention's defaults.
+	Cascades  string
+	SetupDays string
+	// BaseFleet is the fleet of the state, by site and cascade, as JSON:
+	// a type whose count is unchanged keeps it.
+	BaseFleet string
+	base      []breakout.Group
+	Scenario  string
+	Result    *breakout.Result
+	Err       *Error
 }
 
 type whatIfLevel struct {
@@ -434,10 +444,22 @@ func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	// The defaults are the verified state at the date.
+	// The defaults are the state at the date, or the last known one.
+	v := whatIfView{AsOf: date, From: date, Efficiency: 1, TargetPct: 90, Quantity: 1, SQ: string(enrich.WGU25),
+		Convention: string(breakout.DefaultConvention), Conventions: breakout.Conventions(), DefaultTails: map[string]float64{}}
+	opt, _ := compliance.BreakoutOptions{}.Normalize()
 	st := state.At(facts, date)
-	sc, _ := compliance.BreakoutScenario(st, enrich.WGU25)
-	v := whatIfView{AsOf: date, Efficiency: 1, TargetPct: 90, Quantity: 1, Convention: string(enrich.WGU25), DefaultTails: map[string]float64{}}
+	sc, _, _, unknown := compliance.BreakoutScenario(st, opt)
+	if len(unknown) > 0 {
+		if b, err := compliance.BreakoutAt(facts, date, opt); err == nil && b.LastKnown != nil {
+			v.From = b.LastKnown.AsOf
+			sc, _, _, _ = compliance.BreakoutScenario(state.At(facts, v.From), opt)
+			v.Note = fmt.Sprintf("The figures at %s are unknown (%s); the form starts from the last known state, as of %s.", date, b.Reason, v.From)
+		} else {
+			v.Note = fmt.Sprintf("The figures at %s are unknown: %s. Enter a stock and a fleet.", date, unknown[0])
+			sc = breakout.Scenario{}
+		}
+	}
 	for field, feed := range map[string]float64{"tails_60": 60, "tails_20": 19.75, "tails_5": 5, "tails_nat": 0.711} {
 		if t, _, ok := breakout.DefaultTailsFor(enrich.MustPercent(feed)); ok {
 			v.DefaultTails[field] = t.Percent()
@@ -445,12 +467,13 @@ func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, l := range whatIfLevels {
 		for _, lot := range sc.Inventory {
-			if lot.AssayPct == l.AssayPct {
+			if levelKey(lot.AssayPct) == l.Key {
 				l.MassKgU += lot.MassKgU
 			}
 		}
 		v.Levels = append(v.Levels, l)
 	}
+	v.base = sc.Fleet
 	for _, m := range breakout.Catalogue() {
 		wm := whatIfMachine{Machine: m.Type, SWUPerYear: m.SWUPerYear, Status: string(m.Status)}
 		for _, g := range sc.Fleet {
@@ -460,6 +483,8 @@ func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Machines = append(v.Machines, wm)
 	}
+	base, _ := json.Marshal(v.base)
+	v.BaseFleet = string(base)
 	q := r.URL.Query()
 	if err := v.read(q.Get, q.Has); err != nil {
 		v.Err = err
@@ -467,10 +492,7 @@ func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	scenario := v.scenario()
-	res, err := breakout.Estimate(scenario)
-	if err == nil {
-		res.Uncertainty, err = breakout.Band(scenario, breakout.DefaultSamples, breakout.DefaultSeed)
-	}
+	res, err := breakout.Run(scenario, breakout.DefaultSamples, breakout.DefaultSeed)
 	if err != nil {
 		var fe *breakout.FieldError
 		if errors.As(err, &fe) {
@@ -485,6 +507,17 @@ func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request) {
 	b, _ := json.Marshal(scenario)
 	v.Scenario = string(b)
 	s.render(w, r, 200, "whatif", "What-if", v)
+}
+
+// levelKey is the what-if level of a lot's assay.
+func levelKey(assay float64) string {
+	switch {
+	case assay > 20:
+		return "60"
+	case assay > 5:
+		return "20"
+	}
+	return "5"
 }
 
 // read takes the form's values over the defaults; a bad value is an
@@ -545,9 +578,32 @@ func (v *whatIfView) read(get func(string) string, has func(string) bool) *Error
 			*t.dst = strings.TrimSpace(get(t.field))
 		}
 	}
-	if c := get("convention"); c != "" {
+	x := -1.0
+	if err := num("cascades", &x, 1, 10000, false); err != nil {
+		return err
+	}
+	if x >= 0 {
+		if x != math.Trunc(x) {
+			return badRequest("cascades", "must be a whole number of cascades, got %q", get("cascades"))
+		}
+		v.Cascades = strings.TrimSpace(get("cascades"))
+	}
+	x = -1
+	if err := num("setup_days", &x, 0, 3650, false); err != nil {
+		return err
+	}
+	if x >= 0 {
+		v.SetupDays = strings.TrimSpace(get("setup_days"))
+	}
+	if c := get("sq"); c != "" {
 		if _, err := enrich.ParseConvention(c); err != nil {
-			return badRequest("convention", "must be wgu25 or iaea, got %q", c)
+			return badRequest("sq", "must be wgu25 or iaea, got %q", c)
+		}
+		v.SQ = c
+	}
+	if c := get("convention"); c != "" {
+		if _, err := breakout.ParseConvention(c); err != nil {
+			return badRequest("convention", "%v", err)
 		}
 		v.Convention = c
 	}
@@ -555,26 +611,49 @@ func (v *whatIfView) read(get func(string) string, has func(string) bool) *Error
 }
 
 // scenario is the breakout scenario the form describes; whatif.js builds
-// the same JSON in the browser.
+// the same JSON in the browser. A machine type whose count is the state's
+// keeps the state's groups (sites and cascades); a changed count is one
+// group in cascades of the default size.
 func (v *whatIfView) scenario() breakout.Scenario {
-	sc := breakout.Scenario{Name: "what-if from the dashboard",
-		Target:   breakout.Target{AssayPct: v.TargetPct, QuantitySQ: v.Quantity, Convention: enrich.Convention(v.Convention)},
+	sc := breakout.Scenario{Name: "what-if from the dashboard", Convention: breakout.Convention(v.Convention),
+		Target:   breakout.Target{AssayPct: v.TargetPct, QuantitySQ: v.Quantity, SQ: enrich.Convention(v.SQ)},
 		TailsPct: map[string]float64{}}
 	for _, l := range v.Levels {
 		if l.MassKgU > 0 {
 			sc.Inventory = append(sc.Inventory, breakout.Lot{Label: l.Label, MassKgU: l.MassKgU, AssayPct: l.AssayPct})
 		}
 	}
+	eff := v.Efficiency
 	for _, m := range v.Machines {
-		if m.Count > 0 {
-			eff := v.Efficiency
-			sc.Fleet = append(sc.Fleet, breakout.Group{Machine: m.Machine, Count: m.Count, Efficiency: &eff})
+		if m.Count <= 0 {
+			continue
+		}
+		var groups []breakout.Group
+		total := 0
+		for _, g := range v.base {
+			if g.Machine == m.Machine {
+				groups = append(groups, g)
+				total += g.Count
+			}
+		}
+		if total != m.Count {
+			groups = []breakout.Group{{Machine: m.Machine, Count: m.Count}}
+		}
+		for _, g := range groups {
+			g.Efficiency = &eff
+			sc.Fleet = append(sc.Fleet, g)
 		}
 	}
 	for _, t := range []struct{ feed, v string }{{"60", v.Tails60}, {"19.75", v.Tails20}, {"5", v.Tails5}, {"0.711", v.TailsNat}} {
 		if x, err := strconv.ParseFloat(t.v, 64); err == nil {
 			sc.TailsPct[t.feed] = x
 		}
+	}
+	if n, err := strconv.Atoi(v.Cascades); err == nil {
+		sc.Cascades.Max = &n
+	}
+	if d, err := strconv.ParseFloat(v.SetupDays, 64); err == nil {
+		sc.SetupDays = &d
 	}
 	return sc
 }

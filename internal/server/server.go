@@ -508,16 +508,42 @@ func asOf(r *http.Request) (calendar.Date, error) {
 }
 
 // options reads the breakout parameters shared by status and breakout.
-func options(r *http.Request) (compliance.Options, error) {
-	q := r.URL.Query()
-	opt := compliance.Options{Convention: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed}
+func options(r *http.Request) (compliance.BreakoutOptions, error) {
+	return breakoutOptions(r.URL.Query(), breakout.DefaultSamples)
+}
+
+// breakoutOptions reads the breakout parameters of the API and the pages:
+// convention, sq, machines, surviving_fleet, remaining_stock, samples and
+// seed; samples is the default band size.
+func breakoutOptions(q url.Values, samples int) (compliance.BreakoutOptions, error) {
+	opt := compliance.BreakoutOptions{SQ: enrich.WGU25, Convention: breakout.DefaultConvention, Machines: compliance.Enriching,
+		Samples: samples, Seed: breakout.DefaultSeed}
 	if v := q.Get("convention"); v != "" {
-		c, err := enrich.ParseConvention(v)
-		if err != nil {
-			return opt, badRequest("convention", "must be wgu25 or iaea, got %q", v)
+		if _, err := enrich.ParseConvention(v); err == nil {
+			return opt, badRequest("convention", "%s is a significant quantity: give sq=%s; the conventions are cascades and whole-fleet", v, v)
 		}
-		opt.Convention = c
+		opt.Convention = breakout.Convention(v)
 	}
+	if v := q.Get("sq"); v != "" {
+		opt.SQ = enrich.Convention(v)
+	}
+	if v := q.Get("machines"); v != "" {
+		opt.Machines = v
+	}
+	damage := compliance.DefaultDamage
+	for _, f := range []struct {
+		name string
+		dst  *float64
+	}{{"surviving_fleet", &damage.FleetFraction}, {"remaining_stock", &damage.StockFraction}} {
+		if v := q.Get(f.name); v != "" {
+			x, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				return opt, badRequest(f.name, "must be a fraction in [0, 1], got %q", v)
+			}
+			*f.dst = x
+		}
+	}
+	opt.Damage = &damage
 	if v := q.Get("samples"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 100_000 {
@@ -532,6 +558,10 @@ func options(r *http.Request) (compliance.Options, error) {
 		}
 		opt.Seed = n
 	}
+	opt, err := opt.Normalize()
+	if err != nil {
+		return opt, scenarioError(err, err)
+	}
 	return opt, nil
 }
 
@@ -539,10 +569,10 @@ func (s *Server) facts(ctx context.Context) ([]state.Fact, error) { return s.cfg
 
 // atDate reads what status and breakout at a date share: the date, the
 // breakout options, and the facts of the index.
-func (s *Server) atDate(r *http.Request) (calendar.Date, compliance.Options, []state.Fact, error) {
+func (s *Server) atDate(r *http.Request) (calendar.Date, compliance.BreakoutOptions, []state.Fact, error) {
 	date, err := asOf(r)
 	if err != nil {
-		return date, compliance.Options{}, nil, err
+		return date, compliance.BreakoutOptions{}, nil, err
 	}
 	opt, err := options(r)
 	if err != nil {
@@ -583,8 +613,12 @@ func (s *Server) breakoutAt(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sc, notes := compliance.BreakoutScenario(state.At(facts, date), opt.Convention)
-	s.estimate(w, r, sc, opt, notes)
+	b, err := compliance.BreakoutAt(facts, date, opt)
+	if err != nil {
+		s.fail(w, r, scenarioError(err, err))
+		return
+	}
+	writeJSON(w, 200, b)
 }
 
 // breakoutScenario estimates a posted what-if scenario (YAML or JSON).
@@ -604,7 +638,7 @@ func (s *Server) breakoutScenario(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, scenarioError(err, badRequest("body", "%v", err)))
 		return
 	}
-	s.estimate(w, r, sc, opt, nil)
+	s.estimate(w, r, sc, opt)
 }
 
 // scenarioError turns a scenario's field error into a 400 naming the
@@ -617,16 +651,19 @@ func scenarioError(err error, otherwise error) error {
 	return otherwise
 }
 
-func (s *Server) estimate(w http.ResponseWriter, r *http.Request, sc breakout.Scenario, opt compliance.Options, notes []string) {
-	res, err := breakout.Estimate(sc)
-	if err == nil {
-		res.Uncertainty, err = breakout.Band(sc, opt.Samples, opt.Seed)
+func (s *Server) estimate(w http.ResponseWriter, r *http.Request, sc breakout.Scenario, opt compliance.BreakoutOptions) {
+	if r.URL.Query().Has("convention") {
+		sc.Convention = opt.Convention
 	}
+	if r.URL.Query().Has("sq") {
+		sc.Target.SQ = opt.SQ
+	}
+	res, err := breakout.Run(sc, opt.Samples, opt.Seed)
 	if err != nil {
 		s.fail(w, r, scenarioError(err, err))
 		return
 	}
-	writeJSON(w, 200, map[string]any{"breakout": res, "notes": notes})
+	writeJSON(w, 200, map[string]any{"breakout": res})
 }
 
 func (s *Server) dataset(w http.ResponseWriter, r *http.Request) {

@@ -102,9 +102,21 @@ func TestErrorsNameTheFieldAndLeakNothing(t *testing.T) {
 
 func TestWhatIfBreakout(t *testing.T) {
 	rec := httptest.NewRecorder()
-	body := `{"inventory":[{"mass_kg_u":274.8,"assay_pct":60}],"fleet":[{"machine":"IR-6","count":696,"swu_per_year":3.5}],"target":{"assay_pct":90,"quantity_sq":1,"convention":"wgu25"},"tails_pct":{"60":20}}`
+	body := `{"inventory":[{"mass_kg_u":274.8,"assay_pct":60}],"fleet":[{"machine":"IR-6","count":696,"swu_per_year":3.5}],"target":{"assay_pct":90,"quantity_sq":1,"sq":"wgu25"},"tails_pct":{"60":20},"setup_days":0}`
 	newServer().ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/breakout", strings.NewReader(body)))
-	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"first_sq_days": 8.39`) {
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"first_sq_days": 8.39`) || !strings.Contains(rec.Body.String(), `"convention": "cascades"`) {
 		t.Errorf("HTTP %d %s", rec.Code, rec.Body)
+	}
+	// The query's convention overrides the scenario's.
+	rec = httptest.NewRecorder()
+	newServer().ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/breakout?convention=whole-fleet", strings.NewReader(body)))
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"convention": "whole-fleet"`) {
+		t.Errorf("HTTP %d %s", rec.Code, rec.Body)
+	}
+	// The significant quantity is sq; convention=wgu25 is refused with the hint.
+	rec = httptest.NewRecorder()
+	newServer().ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/breakout?as_of=2025-05-17&convention=wgu25", nil))
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "sq=wgu25") {
+		t.Errorf("convention=wgu25: HTTP %d %s", rec.Code, rec.Body)
 	}
 }

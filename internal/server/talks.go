@@ -111,7 +111,7 @@ func (s *Server) talksModel(ctx context.Context) (talks.Model, error) {
 		return talks.Model{}, err
 	}
 	var latest = state.At(facts, latestStock(facts))
-	return talks.Model{Baseline: latest, Convention: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed}, nil
+	return talks.Model{Baseline: latest, SQ: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed}, nil
 }
 
 func decode(r *http.Request, v any) error {

@@ -106,7 +106,7 @@ func TestTalksAuthorization(t *testing.T) {
 	}
 
 	// Red lines, with their commitments.
-	usRL := rl("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 365})
+	usRL := rl("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 400})
 	iranRL := rl("iran", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: ">=", Value: 3.67})
 	usC, iranC := usRL.Commitment(), iranRL.Commitment()
 	url := base + "/muscat/red-lines"
@@ -206,11 +206,11 @@ func TestTalksAuthorization(t *testing.T) {
 		}
 		return body
 	}
-	if b := usPage(); !strings.Contains(b, "breakout_days &gt;= 365") || strings.Contains(b, "enrichment_cap_pct &gt;= 3.67") ||
+	if b := usPage(); !strings.Contains(b, "breakout_days &gt;= 400") || strings.Contains(b, "enrichment_cap_pct &gt;= 3.67") ||
 		strings.Contains(b, "relief is phased") || strings.Contains(b, "<td>p2</td>") || strings.Contains(b, "<td>iran</td>") {
 		t.Error("the US page shows another party's red line, the mediator's notes, a held proposal or a proposal's origin")
 	}
-	if code, b := page("mediator", "GET", "/talks/muscat", "", false); code != 200 || !strings.Contains(b, "enrichment_cap_pct &gt;= 3.67") || !strings.Contains(b, "breakout_days &gt;= 365") ||
+	if code, b := page("mediator", "GET", "/talks/muscat", "", false); code != 200 || !strings.Contains(b, "enrichment_cap_pct &gt;= 3.67") || !strings.Contains(b, "breakout_days &gt;= 400") ||
 		!strings.Contains(b, "relief is phased") || !strings.Contains(b, "<td>p2</td>") {
 		t.Errorf("the mediator's page: HTTP %d", code)
 	}

@@ -13,6 +13,7 @@ package state
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/accordverify/accord/internal/calendar"
@@ -31,6 +32,10 @@ const (
 	// and machine type.
 	CentrifugesInstalled Metric = "centrifuges_installed"
 	CentrifugesEnriching Metric = "centrifuges_enriching"
+	// CascadesInstalled and CascadesEnriching count the cascades those
+	// machines form, by site and machine type.
+	CascadesInstalled Metric = "cascades_installed"
+	CascadesEnriching Metric = "cascades_enriching"
 	// HeavyWaterT is the heavy-water stock in tonnes.
 	HeavyWaterT Metric = "heavy_water_t"
 	// VerificationAccess is the inspectorate's access: Text "full",
@@ -56,6 +61,8 @@ var units = map[Metric]string{
 	MaxEnrichmentPct:     "%",
 	CentrifugesInstalled: "machines",
 	CentrifugesEnriching: "machines",
+	CascadesInstalled:    "cascades",
+	CascadesEnriching:    "cascades",
 	HeavyWaterT:          "t",
 }
 
@@ -173,6 +180,9 @@ type Centrifuges struct {
 	Machine   string `json:"machine"`
 	Installed Value  `json:"installed"`
 	Enriching Value  `json:"enriching"`
+	// CascadesEnriching is the cascades the enriching machines form;
+	// unknown when no report gives it.
+	CascadesEnriching Value `json:"cascades_enriching"`
 }
 
 // Knowledge is the inspectorate's access at the date.
@@ -232,6 +242,9 @@ func (s *State) StreamLoss(stream string) (Continuity, bool) {
 func (s *State) CentrifugeCount(m Metric, site string, machines []string) Value {
 	sum := Value{Known: true}
 	matched := false
+	// floor is what the parts bound from below (all but the "up to"
+	// ones); when both kinds are summed, the floor is what is certain.
+	floor, upTo := 0.0, false
 	for _, c := range s.Centrifuges {
 		if site != "" && c.Site != site {
 			continue
@@ -251,6 +264,11 @@ func (s *State) CentrifugeCount(m Metric, site string, machines []string) Value 
 			return v
 		}
 		sum.Value += v.Value
+		if v.Qualifier == AtMost {
+			upTo = true
+		} else {
+			floor += v.Value
+		}
 		sum.Evidence = append(sum.Evidence, v.Evidence...)
 		if v.Date.After(sum.Date) {
 			sum.Date = v.Date
@@ -266,6 +284,11 @@ func (s *State) CentrifugeCount(m Metric, site string, machines []string) Value 
 			where = site
 		}
 		return Value{Unknown: fmt.Sprintf("no report of %s at %s", m, where)}
+	}
+	if upTo && floor > 0 && floor < sum.Value {
+		// "at least" the certain parts: a count of which some parts are
+		// only upper bounds is at least the sum of the others.
+		sum.Value, sum.Qualifier = floor, AtLeast
 	}
 	return sum
 }
@@ -316,33 +339,43 @@ func At(facts []Fact, date calendar.Date) *State {
 		// After access is lost, figures verified up to that day are no
 		// longer current, except those that cannot undo themselves: the
 		// highest enrichment reached, the machines installed.
-		if lost := s.Knowledge.Lost; !lost.IsZero() && date.After(lost) && !f.Date.After(lost) && m != MaxEnrichmentPct && m != CentrifugesInstalled {
+		if lost := s.Knowledge.Lost; !lost.IsZero() && date.After(lost) && !f.Date.After(lost) && m != MaxEnrichmentPct && m != CentrifugesInstalled && m != CascadesInstalled {
 			v.Known = false
 			v.Unknown = fmt.Sprintf("the inspectorate lost access on %s; last verified %g %s as of %s", lost, f.Value, m.Unit(), f.Date)
 		}
 		return v
 	}
 
-	// Stock: the latest report with a total; its levels.
+	// Stock: the latest report with a total; its levels, and the levels it
+	// does not give carried forward from the latest earlier breakdown.
 	if tf := latest(func(f *Fact) bool { return f.Metric == EnrichedUraniumKgU && f.LevelPct == 0 }); tf != nil {
 		s.Inventory.Report = tf.Report
 		s.Inventory.Total = value(tf, EnrichedUraniumKgU)
 		for i := range facts {
 			f := &facts[i]
 			if f.Metric == EnrichedUraniumKgU && f.LevelPct > 0 && f.Report == tf.Report {
-				assay := f.AssayPct
-				if assay == 0 {
-					assay = f.LevelPct
-				}
-				s.Inventory.ByLevel = append(s.Inventory.ByLevel, Level{MaxAssayPct: f.LevelPct, AssayPct: assay, Mass: value(f, EnrichedUraniumKgU)})
+				s.Inventory.ByLevel = append(s.Inventory.ByLevel, Level{MaxAssayPct: f.LevelPct, AssayPct: assayOf(f), Mass: value(f, EnrichedUraniumKgU)})
 			}
 		}
+		s.Inventory.ByLevel = append(s.Inventory.ByLevel, carryForward(facts, tf, s.Inventory.ByLevel, s.Inventory.Total)...)
 		slices.SortFunc(s.Inventory.ByLevel, func(a, b Level) int { return cmp.Compare(a.MaxAssayPct, b.MaxAssayPct) })
 	} else {
 		s.Inventory.Total = Value{Unknown: "no report of the stock on or before " + date.String()}
 	}
 
 	s.MaxEnrichment = value(latest(func(f *Fact) bool { return f.Metric == MaxEnrichmentPct }), MaxEnrichmentPct)
+	// A total with no breakdown, ever, when nothing was enriched above 5 %:
+	// all of it is at the highest level produced.
+	if t := s.Inventory.Total; len(s.Inventory.ByLevel) == 0 && len(t.Evidence) > 0 && s.MaxEnrichment.Known && s.MaxEnrichment.Value <= 5 {
+		v := t
+		v.Status = Derived
+		v.Evidence = append(slices.Clone(t.Evidence), s.MaxEnrichment.Evidence...)
+		for i := range v.Evidence {
+			v.Evidence[i].Status = Derived
+			v.Evidence[i].Note = fmt.Sprintf("derived: no breakdown reported; the whole stock is at up to %g %%, the highest level produced as of %s", s.MaxEnrichment.Value, s.MaxEnrichment.Date)
+		}
+		s.Inventory.ByLevel = []Level{{MaxAssayPct: 5, AssayPct: s.MaxEnrichment.Value, Mass: v}}
+	}
 	if s.MaxEnrichment.Known {
 		for i, l := range s.Inventory.ByLevel {
 			s.Inventory.ByLevel[i].AssayPct = min(l.AssayPct, max(s.MaxEnrichment.Value, lowerLevel(s.Inventory.ByLevel, i)))
@@ -373,7 +406,7 @@ func At(facts []Fact, date calendar.Date) *State {
 	type key struct{ site, machine string }
 	var keys []key
 	for _, f := range facts {
-		if (f.Metric == CentrifugesInstalled || f.Metric == CentrifugesEnriching) && !f.Date.After(date) {
+		if (f.Metric == CentrifugesInstalled || f.Metric == CentrifugesEnriching || f.Metric == CascadesEnriching) && !f.Date.After(date) {
 			if k := (key{f.Site, f.Machine}); !slices.Contains(keys, k) {
 				keys = append(keys, k)
 			}
@@ -384,8 +417,13 @@ func At(facts []Fact, date calendar.Date) *State {
 		pick := func(m Metric) Value {
 			return value(latest(func(f *Fact) bool { return f.Metric == m && f.Site == k.site && f.Machine == k.machine }), m)
 		}
-		s.Centrifuges = append(s.Centrifuges, Centrifuges{Site: k.site, Machine: k.machine,
-			Installed: pick(CentrifugesInstalled), Enriching: pick(CentrifugesEnriching)})
+		c := Centrifuges{Site: k.site, Machine: k.machine,
+			Installed: pick(CentrifugesInstalled), Enriching: pick(CentrifugesEnriching), CascadesEnriching: pick(CascadesEnriching)}
+		// A count of cascades describes the machines of its own date.
+		if c.CascadesEnriching.Known && c.Enriching.Known && c.CascadesEnriching.Date.Before(c.Enriching.Date) {
+			c.CascadesEnriching = Value{Unknown: fmt.Sprintf("cascades last reported as of %s, before the machines' count of %s", c.CascadesEnriching.Date, c.Enriching.Date)}
+		}
+		s.Centrifuges = append(s.Centrifuges, c)
 	}
 	return s
 }
@@ -398,3 +436,86 @@ func lowerLevel(levels []Level, i int) float64 {
 	}
 	return levels[i-1].MaxAssayPct
 }
+
+func assayOf(f *Fact) float64 {
+	if f.AssayPct != 0 {
+		return f.AssayPct
+	}
+	return f.LevelPct
+}
+
+// carryForward returns the levels a report with total tf does not give,
+// from the latest earlier report that gives them: their share of the rest
+// of the total (the total less the levels given) as in that report, marked
+// derived. A report that gives no total for its levels, or a rest that
+// leaves nothing to share, carries nothing.
+func carryForward(facts []Fact, tf *Fact, given []Level, total Value) []Level {
+	rest := tf.Value
+	has := map[float64]bool{}
+	for _, l := range given {
+		has[l.MaxAssayPct] = true
+		if l.Mass.Known || len(l.Mass.Evidence) > 0 {
+			rest -= factValue(facts, tf.Report, l.MaxAssayPct)
+		}
+	}
+	if rest <= 1e-6*tf.Value {
+		return nil
+	}
+	// The latest earlier report with a level this one lacks.
+	var from *Fact
+	for i := range facts {
+		f := &facts[i]
+		if f.Metric != EnrichedUraniumKgU || f.LevelPct == 0 || f.Report == tf.Report || has[f.LevelPct] || f.Date.After(tf.Date) {
+			continue
+		}
+		if from == nil || f.Date.After(from.Date) {
+			from = f
+		}
+	}
+	if from == nil {
+		return nil
+	}
+	var missing []*Fact
+	share := 0.0
+	for i := range facts {
+		f := &facts[i]
+		if f.Metric == EnrichedUraniumKgU && f.LevelPct > 0 && f.Report == from.Report && !has[f.LevelPct] {
+			missing = append(missing, f)
+			share += f.Value
+		}
+	}
+	if share <= 0 {
+		return nil
+	}
+	var out []Level
+	for _, f := range missing {
+		v := total
+		v.Value = round6(rest * f.Value / share)
+		v.Status = Derived
+		note := fmt.Sprintf("carried forward: up to %g %% was %g kg U of %g kg U of levels not given again, as of %s; scaled to the %g kg U the report of %s leaves",
+			f.LevelPct, f.Value, share, f.Date, round6(rest), tf.Date)
+		v.Evidence = append(slices.Clone(total.Evidence), f.Evidence...)
+		for i := range v.Evidence {
+			v.Evidence[i].Status = Derived
+			v.Evidence[i].Note = note
+		}
+		if !v.Known {
+			v.Unknown = fmt.Sprintf("%s (this level: %.1f kg U, carried forward)", total.Unknown, v.Value)
+		}
+		out = append(out, Level{MaxAssayPct: f.LevelPct, AssayPct: assayOf(f), Mass: v})
+	}
+	return out
+}
+
+// factValue is the value of the level of a report.
+func factValue(facts []Fact, report string, level float64) float64 {
+	for i := range facts {
+		if f := &facts[i]; f.Metric == EnrichedUraniumKgU && f.Report == report && f.LevelPct == level {
+			return f.Value
+		}
+	}
+	return 0
+}
+
+// round6 removes float noise from sums of one-decimal figures.
+func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }

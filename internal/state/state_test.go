@@ -1,6 +1,7 @@
 package state_test
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -18,7 +19,8 @@ var facts = []state.Fact{
 	{Metric: state.EnrichedUraniumKgU, Date: day("2020-01-01"), Value: 100, Status: state.Sourced, Evidence: ev("r1"), Report: "r1"},
 	{Metric: state.EnrichedUraniumKgU, Date: day("2020-01-01"), LevelPct: 5, Value: 90, Status: state.Sourced, Evidence: ev("r1"), Report: "r1"},
 	{Metric: state.EnrichedUraniumKgU, Date: day("2020-01-01"), LevelPct: 20, AssayPct: 19.75, Value: 10, Status: state.Sourced, Evidence: ev("r1"), Report: "r1"},
-	// A later report gives only the total: no levels may be mixed in from r1.
+	// A later report gives only the total: r1's breakdown is carried forward,
+	// scaled to it and marked derived.
 	{Metric: state.EnrichedUraniumKgU, Date: day("2020-04-01"), Value: 202.8, Qualifier: state.Above, Status: state.Sourced, Evidence: ev("r2"), Report: "r2"},
 	{Metric: state.MaxEnrichmentPct, Date: day("2019-06-01"), Value: 4.5, Status: state.Sourced, Evidence: ev("n1")},
 	{Metric: state.MaxEnrichmentPct, Date: day("2020-01-01"), Value: 20, Status: state.Sourced, Evidence: ev("n1b")},
@@ -40,8 +42,15 @@ func TestLatestFactsAndOneReportForLevels(t *testing.T) {
 		t.Errorf("20 %% level computed at %g, want its nominal 19.75", l.AssayPct)
 	}
 	s = state.At(facts, day("2020-05-01"))
-	if s.Inventory.Total.Value != 202.8 || s.Inventory.Total.Qualifier != state.Above || len(s.Inventory.ByLevel) != 0 {
-		t.Errorf("after r2: %+v, want the r2 total and no levels from r1", s.Inventory)
+	if s.Inventory.Total.Value != 202.8 || s.Inventory.Total.Qualifier != state.Above || len(s.Inventory.ByLevel) != 2 {
+		t.Fatalf("after r2: %+v, want the r2 total and r1's two levels carried forward", s.Inventory)
+	}
+	for i, want := range []float64{182.52, 20.28} {
+		l := s.Inventory.ByLevel[i].Mass
+		if l.Value != want || l.Status != state.Derived || l.Qualifier != state.Above || !l.Date.Equal(day("2020-04-01")) ||
+			len(l.Evidence) != 2 || !strings.HasPrefix(l.Evidence[0].Note, "carried forward") {
+			t.Errorf("level %d carried forward as %+v, want more than %g kg U, derived, dated 2020-04-01, citing both reports", i, l, want)
+		}
 	}
 	if s := state.At(facts, day("2019-01-01")); s.Inventory.Total.Known || !strings.Contains(s.Inventory.Total.Unknown, "no report") {
 		t.Errorf("before any report: %+v", s.Inventory.Total)
@@ -98,5 +107,42 @@ func TestLostKnowledge(t *testing.T) {
 	// What cannot undo itself stays known.
 	if !after.MaxEnrichment.Known || !after.CentrifugeCount(state.CentrifugesInstalled, "B", nil).Known {
 		t.Errorf("highest enrichment and installed machines should stay known: %+v", after.MaxEnrichment)
+	}
+}
+
+// A report that gives some levels: the rest of its total is shared among
+// the levels it leaves out, as the last report that gave them shared them.
+func TestPartialBreakdownCarriesTheRest(t *testing.T) {
+	fs := []state.Fact{
+		{Metric: state.EnrichedUraniumKgU, Date: day("2025-05-17"), Value: 9247.6, Status: state.Sourced, Evidence: ev("may"), Report: "may"},
+		{Metric: state.EnrichedUraniumKgU, Date: day("2025-05-17"), LevelPct: 5, Value: 8564.5, Status: state.Derived, Evidence: ev("may"), Report: "may"},
+		{Metric: state.EnrichedUraniumKgU, Date: day("2025-05-17"), LevelPct: 20, AssayPct: 19.75, Value: 274.5, Status: state.Unverified, Evidence: ev("may"), Report: "may"},
+		{Metric: state.EnrichedUraniumKgU, Date: day("2025-05-17"), LevelPct: 60, Value: 408.6, Status: state.Sourced, Evidence: ev("may"), Report: "may"},
+		{Metric: state.EnrichedUraniumKgU, Date: day("2025-06-13"), Value: 9874.9, Status: state.Sourced, Evidence: ev("june"), Report: "june"},
+		{Metric: state.EnrichedUraniumKgU, Date: day("2025-06-13"), LevelPct: 60, Value: 440.9, Status: state.Sourced, Evidence: ev("june"), Report: "june"},
+	}
+	s := state.At(fs, day("2025-06-13"))
+	sum := 0.0
+	for _, l := range s.Inventory.ByLevel {
+		sum += l.Mass.Value
+	}
+	if len(s.Inventory.ByLevel) != 3 || math.Abs(sum-9874.9) > 1e-6 || s.Inventory.ByLevel[2].Mass.Status != state.Sourced || s.Inventory.ByLevel[0].Mass.Status != state.Derived {
+		t.Errorf("levels %+v (sum %g), want 5 and 20 %% carried forward (derived) and 60 %% as reported, summing to the total", s.Inventory.ByLevel, sum)
+	}
+	if got, want := s.Inventory.ByLevel[1].Mass.Value, (9874.9-440.9)*274.5/(8564.5+274.5); math.Abs(got-want) > 1e-3 {
+		t.Errorf("20 %% level %g, want its May share of the rest, %g", got, want)
+	}
+}
+
+// A total with no breakdown ever, while nothing was enriched above 5 %, is
+// all at the highest level produced.
+func TestTotalWithoutBreakdownAtTheHighestLevel(t *testing.T) {
+	fs := []state.Fact{
+		{Metric: state.EnrichedUraniumKgU, Date: day("2015-06-30"), Value: 5095, Status: state.Derived, Evidence: ev("r"), Report: "r"},
+		{Metric: state.MaxEnrichmentPct, Date: day("2015-06-30"), Value: 3.5, Qualifier: state.Approx, Status: state.Sourced, Evidence: ev("m")},
+	}
+	l := state.At(fs, day("2015-07-14")).Inventory.ByLevel
+	if len(l) != 1 || l[0].Mass.Value != 5095 || l[0].AssayPct != 3.5 || l[0].Mass.Status != state.Derived {
+		t.Errorf("levels %+v, want 5095 kg U at 3.5 %%, derived", l)
 	}
 }

@@ -73,7 +73,7 @@ func BenchmarkStatus(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := compliance.OverviewAt(a, facts, date, compliance.Options{Convention: enrich.WGU25, Samples: 10000, Seed: 1}); err != nil {
+				if _, err := compliance.OverviewAt(a, facts, date, compliance.BreakoutOptions{SQ: enrich.WGU25, Samples: 10000, Seed: 1}); err != nil {
 					b.Fatal(err)
 				}
 			}

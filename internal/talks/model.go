@@ -11,8 +11,10 @@ import (
 )
 
 // ModelVersion names the evaluation model; a report carries it so that a
-// figure can be recomputed and contested.
-const ModelVersion = "accord.talks.breakout-at-limits/v1"
+// figure can be recomputed and contested. v2 assigns the fleet to the
+// steps by a breakout convention (the fleet in cascades by default); v1
+// put every machine on every step.
+const ModelVersion = "accord.talks.breakout-at-limits/v2"
 
 // The terms the model reads.
 const (
@@ -48,8 +50,12 @@ type Model struct {
 	// Baseline is the latest verified state, from which reductions are
 	// counted; nil leaves them out.
 	Baseline *state.State
-	// Convention of the significant quantity of the breakout target.
-	Convention enrich.Convention
+	// SQ is how the breakout target's significant quantity is counted;
+	// "" is wgu25.
+	SQ enrich.Convention
+	// Convention names the breakout assumptions; "" is the default
+	// (breakout.DefaultConvention).
+	Convention breakout.Convention
 	// Samples and Seed set the breakout band; 0 samples leaves it out
 	// (the zone explorer evaluates thousands of packages).
 	Samples int
@@ -68,7 +74,9 @@ type Evaluation struct {
 // Evaluate turns a package into metrics at the most it permits: breakout
 // to one significant quantity of 90 % uranium from a stock of the
 // stockpile cap at the enrichment cap, with the centrifuges it allows
-// enriching (the catalogue's capacities and default tails); the
+// enriching (the catalogue's capacities and default tails, assigned to
+// the steps by the model's convention; breakout_days is the estimate with
+// every input at its central value, the p10 and p90 metrics its band); the
 // significant quantities that stock holds; and, from the baseline, the
 // enriched uranium to ship out or down-blend and the centrifuges to
 // remove.
@@ -82,11 +90,11 @@ func (m Model) Evaluate(p Package) (*Evaluation, error) {
 	if !ok {
 		return nil, fieldErr("values."+TermStockpileCap, "the model needs the stockpile cap (kg U)")
 	}
-	conv := m.Convention
-	if conv == "" {
-		conv = enrich.WGU25
+	sq := m.SQ
+	if sq == "" {
+		sq = enrich.WGU25
 	}
-	sc := breakout.Scenario{Name: "proposal at its limits", Target: breakout.Target{AssayPct: 90, QuantitySQ: 1, Convention: conv}}
+	sc := breakout.Scenario{Name: "proposal at its limits", Convention: m.Convention, Target: breakout.Target{AssayPct: 90, QuantitySQ: 1, SQ: sq}}
 	if capPct > 0 && stockKg > 0 {
 		sc.Inventory = []breakout.Lot{{Label: fmt.Sprintf("stockpile cap %g kg U at %g %%", stockKg, capPct), MassKgU: stockKg, AssayPct: capPct}}
 		sq, err := enrich.IAEA.SignificantQuantities(stockKg, enrich.MustPercent(capPct))

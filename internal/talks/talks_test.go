@@ -63,7 +63,7 @@ func TestModelAtTheJCPOALimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := state.At(dataset.Embedded().Facts(), calendar.MustParse("2025-02-08"))
-	ev, err := talks.Model{Baseline: base, Convention: enrich.WGU25}.Evaluate(jcpoaLike())
+	ev, err := talks.Model{Baseline: base, SQ: enrich.WGU25}.Evaluate(jcpoaLike())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func submitBoth(t *testing.T, r *talks.Room, us, iran talks.RedLines) {
 // mediator about all and which fail, and under the blind policy everyone
 // only whether all are met.
 func TestFeasibilityDisclosesByRecipient(t *testing.T) {
-	us := redLines("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 365},
+	us := redLines("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 400},
 		talks.Constraint{Subject: "additional_protocol", Op: "=", Text: "yes"})
 	iran := redLines("iran", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: ">=", Value: 3.67})
 	for _, policy := range []talks.Policy{talks.Standard, talks.Blind} {
@@ -136,14 +136,14 @@ func TestFeasibilityDisclosesByRecipient(t *testing.T) {
 		if _, err := r.RedLinesOf("iran", "us"); !errors.Is(err, talks.ErrForbidden) {
 			t.Errorf("iran read the US red lines: %v", err)
 		}
-		if got, err := r.RedLinesOf("oman", "us"); err != nil || got.Constraints[0].Value != 365 {
+		if got, err := r.RedLinesOf("oman", "us"); err != nil || got.Constraints[0].Value != 400 {
 			t.Errorf("the mediator cannot read the US red lines: %v", err)
 		}
 		if _, err := r.Propose("iran", "iran", jcpoaLike(), false); !errors.Is(err, talks.ErrForbidden) {
 			t.Errorf("a party proposed directly: %v", err)
 		}
 		// The JCPOA-like package meets Iran's red line but not the US's
-		// 365 days (the planner gives about 315).
+		// 400 days (the planner gives about 381).
 		p, err := r.Propose("oman", "iran", jcpoaLike(), true)
 		if err != nil || p.Attribution != "oman" {
 			t.Fatalf("propose: %v %+v", err, p)
@@ -283,7 +283,7 @@ func TestBadInput(t *testing.T) {
 // The example rooms parse; a room file with an unknown field or a red line
 // on an unknown subject is refused, naming it.
 func TestRoomFiles(t *testing.T) {
-	for _, f := range []string{"muscat-2025.yaml", "muscat-2025-no-zone.yaml"} {
+	for f, proposals := range map[string]int{"muscat-2025.yaml": 3, "muscat-2025-no-zone.yaml": 2} {
 		b, err := os.ReadFile("../../examples/talks/" + f)
 		if err != nil {
 			t.Fatal(err)
@@ -292,7 +292,7 @@ func TestRoomFiles(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		if len(r.Commitments) != 2 || len(spec.Proposals) != 2 || len(r.Space.Excluded) != 1 {
+		if len(r.Commitments) != 2 || len(spec.Proposals) != proposals || len(r.Space.Excluded) != 1 {
 			t.Errorf("%s: %d commitments, %d proposals, %d exclusions", f, len(r.Commitments), len(spec.Proposals), len(r.Space.Excluded))
 		}
 	}

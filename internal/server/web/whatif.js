@@ -7,22 +7,38 @@
   const $ = (id) => document.getElementById(id);
   const num = (el) => (el.value.trim() === "" ? null : Number(el.value));
 
+  const baseFleet = JSON.parse(form.dataset.baseFleet || "null") || [];
+
   function scenario() {
     const sc = {
       name: "what-if from the dashboard",
+      convention: $("wconvention").value,
       inventory: [],
       fleet: [],
-      target: { assay_pct: num($("target_pct")), quantity_sq: num($("quantity_sq")), convention: $("convention").value },
+      target: { assay_pct: num($("target_pct")), quantity_sq: num($("quantity_sq")), sq: $("sq").value },
       tails_pct: {},
     };
+    const cascades = num($("cascades"));
+    if (cascades !== null) sc.cascades = { max: cascades };
+    const setup = num($("setup_days"));
+    if (setup !== null) sc.setup_days = setup;
     for (const el of form.querySelectorAll("input[data-assay]")) {
       const v = num(el);
       if (v !== null && v > 0) sc.inventory.push({ label: el.dataset.label, mass_kg_u: v, assay_pct: Number(el.dataset.assay) });
     }
     const eff = num($("efficiency"));
+    // A type whose count is the state's keeps the state's groups (sites
+    // and cascades); a changed count is one group.
     for (const el of form.querySelectorAll("input[data-machine]")) {
       const v = num(el);
-      if (v !== null && v > 0) sc.fleet.push({ machine: el.dataset.machine, count: v, efficiency: eff });
+      if (v === null || v <= 0) continue;
+      const groups = baseFleet.filter((g) => g.machine === el.dataset.machine);
+      const total = groups.reduce((n, g) => n + g.count, 0);
+      if (total === v) {
+        for (const g of groups) sc.fleet.push(Object.assign({}, g, { efficiency: eff }));
+      } else {
+        sc.fleet.push({ machine: el.dataset.machine, count: v, efficiency: eff });
+      }
     }
     for (const el of form.querySelectorAll("input[data-feed]")) {
       const v = num(el);
@@ -38,6 +54,9 @@
     if (m && sc.fleet[Number(m[1])]) {
       return field.endsWith(".efficiency") ? "efficiency" : "fleet_" + sc.fleet[Number(m[1])].machine;
     }
+    if (field.startsWith("cascades.")) {
+      return "cascades";
+    }
     m = field.match(/^inventory\[(\d+)\]/);
     if (m && sc.inventory[Number(m[1])]) {
       const el = form.querySelector('input[data-assay="' + sc.inventory[Number(m[1])].assay_pct + '"]');
@@ -48,7 +67,7 @@
       const el = form.querySelector('input[data-feed="' + m[1] + '"]');
       if (el) return el.name;
     }
-    return { "target.assay_pct": "target_pct", "target.quantity_sq": "quantity_sq", "target.convention": "convention" }[field] || field;
+    return { "target.assay_pct": "target_pct", "target.quantity_sq": "quantity_sq", "target.sq": "sq", setup_days: "setup_days" }[field] || field;
   }
 
   // fmt matches the server's report.Num: thousands separators, at most
@@ -89,15 +108,17 @@
     err.hidden = true;
     const r = body.breakout;
     const d = $("result-days");
-    d.textContent = days(r.first_sq_days);
-    d.dataset.value = r.first_sq_days === null ? "" : String(r.first_sq_days);
+    d.textContent = days(r.headline_days);
+    d.dataset.value = r.headline_days === null ? "" : String(r.headline_days);
     const u = r.uncertainty;
     if (u) {
       $("result-p10").textContent = opt(u.p10_days);
-      $("result-p50").textContent = opt(u.p50_days);
       $("result-p90").textContent = opt(u.p90_days);
     }
+    $("result-central").textContent = days(r.first_sq_days);
     $("result-capacity").textContent = fmt(r.capacity_swu_per_year, 0);
+    $("result-high").textContent = fmt(r.high_capacity_swu_per_year, 0);
+    $("result-timing").textContent = r.timing.text;
     $("result-swu").textContent = fmt(r.swu_total, 0);
     $("scenario").textContent = JSON.stringify(sc);
     $("result-status").textContent = "Updated for the values above.";

@@ -1,0 +1,457 @@
+package compliance
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/state"
+)
+
+// Statuses of a dated breakout estimate.
+const (
+	// Estimated: the stock and the fleet are known and give a path.
+	Estimated = "estimated"
+	// UnknownEstimate: the stock or the fleet is not known at the date.
+	UnknownEstimate = "unknown"
+	// NotReachable: the stock and the fleet are known and give no path to
+	// a significant quantity.
+	NotReachable = "not-reachable"
+)
+
+// Fleet bases: which machines a dated estimate counts.
+const (
+	Enriching = "enriching"
+	Installed = "installed"
+)
+
+// Damage is what may have changed since the inspectorate lost knowledge:
+// the share of the last verified fleet that still works and of the last
+// verified stock that is still there, each in [0, 1]. Users change it.
+type Damage struct {
+	FleetFraction float64 `json:"fleet_fraction"`
+	StockFraction float64 `json:"stock_fraction"`
+}
+
+// DefaultDamage is the stated end of the range after a loss of knowledge:
+// no cascade of the declared plants known to work, the stock intact.
+var DefaultDamage = Damage{FleetFraction: 0, StockFraction: 1}
+
+// Validate names the field and the rule a bad damage assumption breaks.
+func (d Damage) Validate() error {
+	if !(d.FleetFraction >= 0 && d.FleetFraction <= 1) {
+		return &breakout.FieldError{Field: "surviving_fleet", Rule: fmt.Sprintf("must be a fraction in [0, 1], got %v", d.FleetFraction)}
+	}
+	if !(d.StockFraction >= 0 && d.StockFraction <= 1) {
+		return &breakout.FieldError{Field: "remaining_stock", Rule: fmt.Sprintf("must be a fraction in [0, 1], got %v", d.StockFraction)}
+	}
+	return nil
+}
+
+// Breakout is the breakout estimate at a date from what the inspectorate
+// knew then: an estimate, or unknown with the last estimate on known
+// figures and the range of what may have changed since, or not
+// reachable.
+type Breakout struct {
+	AsOf calendar.Date `json:"as_of"`
+	// Status is Estimated, UnknownEstimate or NotReachable; Reason says why
+	// it is not Estimated.
+	Status         string              `json:"status"`
+	Reason         string              `json:"reason,omitempty"`
+	Convention     breakout.Convention `json:"convention"`
+	ConventionText string              `json:"convention_text"`
+	SQ             enrich.Convention   `json:"sq"`
+	Machines       string              `json:"machines"`
+	// Estimate is the estimate with its band; nil when unknown.
+	Estimate *breakout.Result `json:"estimate"`
+	// Scenario is what the estimate was computed from.
+	Scenario *breakout.Scenario `json:"scenario,omitempty"`
+	// Notes say what the state gave and what was left out.
+	Notes []string `json:"notes"`
+	// Evidence is where the stock and the fleet figures come from.
+	Evidence []state.Evidence `json:"evidence"`
+	// LastKnown is the latest estimate on known figures, when unknown.
+	LastKnown *LastKnown `json:"last_known,omitempty"`
+	// Since is the range of what may have changed since knowledge was
+	// lost, when it was.
+	Since *ChangeRange `json:"since_lost,omitempty"`
+}
+
+// LastKnown is an earlier estimate made on known figures.
+type LastKnown struct {
+	AsOf         calendar.Date    `json:"as_of"`
+	HeadlineDays *float64         `json:"headline_days"`
+	P10Days      *float64         `json:"p10_days"`
+	P90Days      *float64         `json:"p90_days"`
+	Evidence     []state.Evidence `json:"evidence"`
+}
+
+// ChangeRange runs from the last known state, nothing lost
+// (FromDays), to the damage assumptions (ToDays: nil when they leave no
+// path with the declared plants).
+type ChangeRange struct {
+	Lost     calendar.Date `json:"lost"`
+	FromDays *float64      `json:"from_days"`
+	ToDays   *float64      `json:"to_days"`
+	Damage   Damage        `json:"damage"`
+	Text     string        `json:"text"`
+}
+
+// Headline is the figure to quote: the estimate's headline, or nil.
+func (b *Breakout) Headline() *float64 {
+	if b == nil || b.Estimate == nil || b.Status != Estimated {
+		return nil
+	}
+	return b.Estimate.HeadlineDays
+}
+
+// BreakoutOptions set a dated estimate.
+type BreakoutOptions struct {
+	SQ         enrich.Convention
+	Convention breakout.Convention
+	// Machines is Enriching (the default) or Installed.
+	Machines string
+	// Samples and Seed set the band; Samples 0 leaves it out.
+	Samples int
+	Seed    uint64
+	// Damage sets the far end of the range after a loss of knowledge;
+	// nil is DefaultDamage.
+	Damage *Damage
+}
+
+// Normalize fills the defaults of o and checks it; an invalid option is a
+// *breakout.FieldError naming it.
+func (o BreakoutOptions) Normalize() (BreakoutOptions, error) {
+	if o.SQ == "" {
+		o.SQ = enrich.WGU25
+	}
+	if _, err := enrich.ParseConvention(string(o.SQ)); err != nil {
+		return o, &breakout.FieldError{Field: "sq", Rule: fmt.Sprintf("must be %q or %q, got %q", enrich.WGU25, enrich.IAEA, o.SQ)}
+	}
+	c, err := breakout.ParseConvention(string(o.Convention))
+	if err != nil {
+		return o, &breakout.FieldError{Field: "convention", Rule: err.Error()}
+	}
+	o.Convention = c
+	switch o.Machines {
+	case "":
+		o.Machines = Enriching
+	case Enriching, Installed:
+	default:
+		return o, &breakout.FieldError{Field: "machines", Rule: fmt.Sprintf("must be %q or %q, got %q", Enriching, Installed, o.Machines)}
+	}
+	if o.Damage == nil {
+		d := DefaultDamage
+		o.Damage = &d
+	}
+	if err := o.Damage.Validate(); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+// BreakoutAt is the breakout estimate at date from facts. An invalid option
+// returns a *breakout.FieldError naming it.
+func BreakoutAt(facts []state.Fact, date calendar.Date, opt BreakoutOptions) (*Breakout, error) {
+	opt, err := opt.Normalize()
+	if err != nil {
+		return nil, err
+	}
+	b, err := breakoutOf(state.At(facts, date), opt)
+	if err != nil || b.Status != UnknownEstimate {
+		return b, err
+	}
+	// The latest date, before this one, at which the figures were known.
+	lost := state.At(facts, date).Knowledge.Lost
+	for _, d := range stockDates(facts, date) {
+		if !lost.IsZero() && d.After(lost) {
+			continue
+		}
+		prev, err := breakoutOf(state.At(facts, d), opt)
+		if err != nil {
+			return nil, err
+		}
+		if prev.Status != Estimated {
+			continue
+		}
+		e := prev.Estimate
+		b.LastKnown = &LastKnown{AsOf: d, HeadlineDays: e.HeadlineDays, Evidence: prev.Evidence}
+		if u := e.Uncertainty; u != nil {
+			b.LastKnown.P10Days, b.LastKnown.P90Days = u.P10Days, u.P90Days
+		}
+		if !lost.IsZero() {
+			b.Since, err = sinceLost(prev, lost, opt)
+			if err != nil {
+				return nil, err
+			}
+		}
+		break
+	}
+	return b, nil
+}
+
+// stockDates are the dates of stock figures on or before date, latest
+// first.
+func stockDates(facts []state.Fact, date calendar.Date) []calendar.Date {
+	var ds []calendar.Date
+	for _, f := range facts {
+		if f.Metric == state.EnrichedUraniumKgU && f.LevelPct == 0 && !f.Date.After(date) {
+			ds = append(ds, f.Date)
+		}
+	}
+	slices.SortFunc(ds, func(a, b calendar.Date) int { return b.Compare(a) })
+	return slices.CompactFunc(ds, calendar.Date.Equal)
+}
+
+// sinceLost runs the last known estimate again under the damage
+// assumptions.
+func sinceLost(known *Breakout, lost calendar.Date, opt BreakoutOptions) (*ChangeRange, error) {
+	d := *opt.Damage
+	r := &ChangeRange{Lost: lost, FromDays: known.Estimate.HeadlineDays, Damage: d}
+	sc := *known.Scenario
+	sc.Name = "last verified state with the damage assumptions"
+	sc.Inventory = slices.Clone(sc.Inventory)
+	for i := range sc.Inventory {
+		sc.Inventory[i].MassKgU *= d.StockFraction
+	}
+	sc.Fleet = slices.Clone(sc.Fleet)
+	for i := range sc.Fleet {
+		g := &sc.Fleet[i]
+		g.Count = int(float64(g.Count) * d.FleetFraction)
+		g.Cascades = min(g.Cascades, int(float64(g.Cascades)*d.FleetFraction))
+		if g.Count == 0 {
+			g.Cascades = 0
+		}
+	}
+	res, err := breakout.Run(sc, opt.Samples, opt.Seed)
+	if err != nil {
+		return nil, err
+	}
+	r.ToDays = res.HeadlineDays
+	assume := fmt.Sprintf("%s of the last verified fleet working and %s of the last verified stock in place",
+		pct(d.FleetFraction), pct(d.StockFraction))
+	switch {
+	case r.ToDays == nil:
+		r.Text = fmt.Sprintf("since the inspectorate lost access on %s the figures are unknown: from %s (nothing lost since) to no path with the declared plants (%s); "+
+			"an undeclared plant is not in this estimate", lost, daysText(r.FromDays), assume)
+	default:
+		r.Text = fmt.Sprintf("since the inspectorate lost access on %s the figures are unknown: from %s (nothing lost since) to %s (%s)",
+			lost, daysText(r.FromDays), daysText(r.ToDays), assume)
+	}
+	return r, nil
+}
+
+func pct(f float64) string { return fmt.Sprintf("%g %%", f*100) }
+
+func daysText(d *float64) string {
+	if d == nil {
+		return "no path"
+	}
+	return fmt.Sprintf("%.1f days", *d)
+}
+
+// breakoutOf estimates from one state.
+func breakoutOf(s *state.State, opt BreakoutOptions) (*Breakout, error) {
+	b := &Breakout{AsOf: s.AsOf, Convention: opt.Convention, ConventionText: opt.Convention.Describe(), SQ: opt.SQ, Machines: opt.Machines,
+		Notes: []string{}, Evidence: []state.Evidence{}}
+	sc, notes, evidence, unknown := BreakoutScenario(s, opt)
+	b.Notes, b.Evidence = notes, evidence
+	if len(unknown) > 0 {
+		b.Status = UnknownEstimate
+		b.Reason = unknown[0]
+		if lost := s.Knowledge.Lost; !lost.IsZero() && s.AsOf.After(lost) {
+			b.Reason = fmt.Sprintf("the inspectorate lost access on %s: the stock and the centrifuges are unknown since", lost)
+		} else if len(unknown) > 1 {
+			b.Reason = fmt.Sprintf("%s (and %d more unknown figures)", unknown[0], len(unknown)-1)
+		}
+		b.Notes = append(b.Notes, unknown...)
+		return b, nil
+	}
+	res, err := breakout.Run(sc, opt.Samples, opt.Seed)
+	if err != nil {
+		var fe *breakout.FieldError
+		if errors.As(err, &fe) {
+			return nil, fmt.Errorf("breakout from the state at %s: %w", s.AsOf, err)
+		}
+		return nil, err
+	}
+	b.Estimate, b.Scenario = res, &sc
+	b.Status = Estimated
+	if res.FirstSQDays == nil {
+		b.Status, b.Reason = NotReachable, res.Unreachable
+	}
+	return b, nil
+}
+
+// BreakoutScenario turns a state into a breakout scenario: each known stock
+// level as a lot at its calculation assay, and the centrifuges of each
+// catalogue type at each site (enriching, or installed), with the cascades
+// they form where a report gives them. It returns what was left out
+// (notes), the evidence used, and the figures whose absence makes the
+// estimate unknown.
+func BreakoutScenario(s *state.State, opt BreakoutOptions) (sc breakout.Scenario, notes []string, evidence []state.Evidence, unknown []string) {
+	sc = breakout.Scenario{
+		Name:       "verified state as of " + s.AsOf.String(),
+		Convention: opt.Convention,
+		Target:     breakout.Target{AssayPct: 90, QuantitySQ: 1, SQ: opt.SQ},
+	}
+	notes, evidence = []string{}, []state.Evidence{}
+	if !s.Inventory.Total.Known {
+		unknown = append(unknown, "the stock is unknown: "+s.Inventory.Total.Unknown)
+	}
+	for _, l := range s.Inventory.ByLevel {
+		if !l.Mass.Known {
+			unknown = append(unknown, fmt.Sprintf("the stock up to %g %% is unknown: %s", l.MaxAssayPct, l.Mass.Unknown))
+			continue
+		}
+		m := l.Mass
+		label := fmt.Sprintf("up to %g %% stock, %s%g kg U (%s), as of %s", l.MaxAssayPct, m.Qualifier.Words(), m.Value, m.Status, m.Date)
+		sc.Inventory = append(sc.Inventory, breakout.Lot{Label: label, MassKgU: m.Value, AssayPct: l.AssayPct})
+		evidence = append(evidence, m.Evidence...)
+		if m.Qualifier != state.Exact {
+			notes = append(notes, fmt.Sprintf("stock up to %g %%: %s%g kg U counted as %g", l.MaxAssayPct, m.Qualifier.Words(), m.Value, m.Value))
+		}
+	}
+	if s.Inventory.Total.Known && len(s.Inventory.ByLevel) == 0 {
+		unknown = append(unknown, "the stock by enrichment level is unknown: the reports give only a total")
+	}
+
+	basis := state.CentrifugesEnriching
+	if opt.Machines == Installed {
+		basis = state.CentrifugesInstalled
+	}
+	for _, c := range s.Centrifuges {
+		v := c.Enriching
+		if basis == state.CentrifugesInstalled {
+			v = c.Installed
+		}
+		if !v.Known && v.Evidence == nil {
+			continue // never reported for this basis
+		}
+		if !v.Known {
+			unknown = append(unknown, fmt.Sprintf("the %s %s at %s are unknown: %s", opt.Machines, c.Machine, c.Site, v.Unknown))
+			continue
+		}
+		if v.Value <= 0 {
+			continue
+		}
+		if _, ok := breakout.LookupMachine(c.Machine); !ok {
+			notes = append(notes, fmt.Sprintf("%g %s at %s left out: not in the machine catalogue", v.Value, c.Machine, c.Site))
+			continue
+		}
+		g := breakout.Group{Machine: c.Machine, Site: c.Site, Count: int(v.Value)}
+		if k := c.CascadesEnriching; basis == state.CentrifugesEnriching && k.Known && k.Value >= 1 && k.Value <= v.Value {
+			g.Cascades = int(k.Value)
+			evidence = append(evidence, k.Evidence...)
+		}
+		sc.Fleet = append(sc.Fleet, g)
+		evidence = append(evidence, v.Evidence...)
+		if v.Qualifier != state.Exact {
+			notes = append(notes, fmt.Sprintf("%s at %s: %s%g %s counted as %g", c.Machine, c.Site, v.Qualifier.Words(), v.Value, opt.Machines, v.Value))
+		}
+	}
+	if len(sc.Fleet) == 0 && len(unknown) == 0 {
+		if !slices.ContainsFunc(s.Centrifuges, func(c state.Centrifuges) bool { return c.Enriching.Known || c.Installed.Known }) {
+			unknown = append(unknown, "no report of the centrifuges on or before "+s.AsOf.String())
+		} else {
+			notes = append(notes, fmt.Sprintf("no %s centrifuges are reported at this date", opt.Machines))
+		}
+	}
+	return sc, notes, evidence, unknown
+}
+
+// LimitsBreakout is the breakout estimate at the most an agreement
+// permits, beside the figure the agreement was designed to keep.
+type LimitsBreakout struct {
+	Breakout
+	Goal *agreement.BreakoutGoal `json:"goal,omitempty"`
+	// Comparison says how the estimate stands against the goal, and why
+	// they may differ.
+	Comparison string `json:"comparison,omitempty"`
+}
+
+// AtLimits estimates breakout at the most a permits: a stock of its
+// stockpile limit at its enrichment limit, with the centrifuges its limits
+// let enrich (by type and site). It returns nil when the agreement limits
+// neither the stock nor the enrichment level.
+func AtLimits(a *agreement.Agreement, opt BreakoutOptions) (*LimitsBreakout, error) {
+	opt, err := opt.Normalize()
+	if err != nil {
+		return nil, err
+	}
+	var stock, level *agreement.Commitment
+	var fleet []breakout.Group
+	var refs []string
+	for i := range a.Commitments {
+		c := &a.Commitments[i]
+		l := c.Limit
+		switch {
+		case l == nil:
+		case l.Metric == string(state.EnrichedUraniumKgU) && l.AbovePct == 0 && l.Site == "":
+			stock = c
+		case l.Metric == string(state.MaxEnrichmentPct):
+			level = c
+		case l.Metric == string(state.CentrifugesEnriching) && l.Max > 0 && len(l.Machines) == 1:
+			fleet = append(fleet, breakout.Group{Machine: l.Machines[0], Site: l.Site, Count: int(l.Max)})
+			refs = append(refs, c.Ref)
+		}
+	}
+	if stock == nil || level == nil {
+		return nil, nil
+	}
+	refs = append([]string{stock.Ref, level.Ref}, refs...)
+	sc := breakout.Scenario{
+		Name:       "at the agreement's limits",
+		Convention: opt.Convention,
+		Inventory: []breakout.Lot{{Label: fmt.Sprintf("stockpile limit, %g kg U at %g %%", stock.Limit.Max, level.Limit.Max),
+			MassKgU: stock.Limit.Max, AssayPct: level.Limit.Max}},
+		Fleet:  fleet,
+		Target: breakout.Target{AssayPct: 90, QuantitySQ: 1, SQ: opt.SQ},
+	}
+	res, err := breakout.Run(sc, opt.Samples, opt.Seed)
+	if err != nil {
+		return nil, err
+	}
+	lb := &LimitsBreakout{Breakout: Breakout{Status: Estimated, Convention: opt.Convention, ConventionText: opt.Convention.Describe(), SQ: opt.SQ,
+		Machines: Enriching, Estimate: res, Scenario: &sc, Notes: []string{"limits: " + strings.Join(refs, "; ")}, Evidence: []state.Evidence{}},
+		Goal: a.BreakoutGoal}
+	if res.FirstSQDays == nil {
+		lb.Status, lb.Reason = NotReachable, res.Unreachable
+	}
+	if g := lb.Goal; g != nil && res.HeadlineDays != nil {
+		d := *res.HeadlineDays
+		band := ""
+		if u := res.Uncertainty; u != nil && u.P10Days != nil && u.P90Days != nil {
+			band = fmt.Sprintf(" (10th to 90th percentile %.0f to %.0f)", *u.P10Days, *u.P90Days)
+		}
+		verdict := fmt.Sprintf("at or above the design figure of %s (%g days)", g.Text, g.DaysAtLeast)
+		if d < g.DaysAtLeast {
+			verdict = fmt.Sprintf("%.0f days short of the design figure of %s (%g days)", g.DaysAtLeast-d, g.Text, g.DaysAtLeast)
+		}
+		lb.Comparison = fmt.Sprintf("At the agreement's limits (%s) breakout is %.0f days%s, %s. The design figure rests on modelling that was not published; "+
+			"this estimate assumes the %s convention: %s.", limitsText(sc), d, band, verdict, opt.Convention, res.Timing.Text)
+	}
+	return lb, nil
+}
+
+// limitsText says a limits scenario in words: "202.8 kg U at 3.67 %,
+// 5060 IR-1 at Natanz FEP".
+func limitsText(sc breakout.Scenario) string {
+	var parts []string
+	for _, l := range sc.Inventory {
+		parts = append(parts, fmt.Sprintf("%g kg U at %g %%", l.MassKgU, l.AssayPct))
+	}
+	for _, g := range sc.Fleet {
+		p := fmt.Sprintf("%d %s", g.Count, g.Machine)
+		if g.Site != "" {
+			p += " at " + g.Site
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, ", ")
+}
