@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
-	"slices"
 )
 
 // Defaults of the Monte Carlo band.
@@ -126,15 +125,11 @@ func Band(s Scenario, samples int, seed uint64) (*Uncertainty, error) {
 		Distribution:      "triangular (low, central, high); inputs independent except the tails of feeds in one default band, which move together",
 		UnreachedFraction: float64(unreached) / float64(samples),
 	}
-	slices.Sort(days)
-	u.P10Days = finitePtr(percentile(days, 0.10))
-	u.P50Days = finitePtr(percentile(days, 0.50))
-	u.P90Days = finitePtr(percentile(days, 0.90))
+	q := deciles(days)
+	u.P10Days, u.P50Days, u.P90Days = finitePtr(q[0]), finitePtr(q[1]), finitePtr(q[2])
 	for m := range monthly {
-		slices.Sort(monthly[m])
-		u.CumulativeSQByMonth.P10[m] = percentile(monthly[m], 0.10)
-		u.CumulativeSQByMonth.P50[m] = percentile(monthly[m], 0.50)
-		u.CumulativeSQByMonth.P90[m] = percentile(monthly[m], 0.90)
+		q := deciles(monthly[m])
+		u.CumulativeSQByMonth.P10[m], u.CumulativeSQByMonth.P50[m], u.CumulativeSQByMonth.P90[m] = q[0], q[1], q[2]
 	}
 	return u, nil
 }
@@ -164,8 +159,72 @@ func (r ranged) quantile(u float64) float64 {
 // median is the median of the triangular distribution.
 func (r ranged) median() float64 { return r.quantile(0.5) }
 
+// deciles returns the 10th, 50th and 90th percentiles of xs (reordering
+// it): the percentile of a sorted copy, found by selecting only the ranks
+// it needs, which costs a few passes instead of a sort.
+func deciles(xs []float64) [3]float64 {
+	var ranks []int
+	for _, q := range []float64{0.10, 0.50, 0.90} {
+		lo := int(math.Floor(q * float64(len(xs)-1)))
+		ranks = append(ranks, lo, min(lo+1, len(xs)-1))
+	}
+	// Each rank is selected within the part of xs after the previous one,
+	// which selection leaves holding only larger values.
+	from := 0
+	for _, k := range ranks {
+		if k >= from {
+			selectRank(xs[from:], k-from)
+			from = k + 1
+		}
+	}
+	return [3]float64{percentile(xs, 0.10), percentile(xs, 0.50), percentile(xs, 0.90)}
+}
+
+// selectRank reorders xs so that xs[k] is the value a sort would put there,
+// with no larger value before it and no smaller one after (Hoare's
+// selection with a median-of-three pivot).
+func selectRank(xs []float64, k int) {
+	lo, hi := 0, len(xs)-1
+	for hi > lo {
+		mid := lo + (hi-lo)/2
+		if xs[mid] < xs[lo] {
+			xs[mid], xs[lo] = xs[lo], xs[mid]
+		}
+		if xs[hi] < xs[lo] {
+			xs[hi], xs[lo] = xs[lo], xs[hi]
+		}
+		if xs[hi] < xs[mid] {
+			xs[hi], xs[mid] = xs[mid], xs[hi]
+		}
+		pivot := xs[mid]
+		i, j := lo, hi
+		for i <= j {
+			for xs[i] < pivot {
+				i++
+			}
+			for xs[j] > pivot {
+				j--
+			}
+			if i <= j {
+				xs[i], xs[j] = xs[j], xs[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return
+		}
+	}
+}
+
 // percentile interpolates linearly between the closest ranks of sorted (the
-// "type 7" definition of R and NumPy). It is +Inf when a rank it needs is.
+// "type 7" definition of R and NumPy); sorted need only hold those two
+// ranks in place. It is +Inf when a rank it needs is.
 func percentile(sorted []float64, q float64) float64 {
 	if len(sorted) == 0 {
 		panic(errors.New("breakout: percentile of no samples"))

@@ -2,9 +2,11 @@ package breakout_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/accordverify/accord/breakout"
@@ -133,6 +135,35 @@ func BenchmarkBand10000(b *testing.B) {
 	for b.Loop() {
 		if _, err := breakout.Band(s, 10000, breakout.DefaultSeed); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// The deciles found by selection are those of a sorted copy, ties and
+// infinities included.
+func TestDecilesMatchSorting(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{1, 2, 3, 10, 11, 1000, 10001} {
+		for range 20 {
+			xs := make([]float64, n)
+			for i := range xs {
+				switch rng.IntN(4) {
+				case 0:
+					xs[i] = math.Inf(1)
+				case 1:
+					xs[i] = float64(rng.IntN(5))
+				default:
+					xs[i] = rng.Float64() * 100
+				}
+			}
+			sorted := slices.Clone(xs)
+			slices.Sort(sorted)
+			got := breakout.Deciles(xs)
+			for i, q := range []float64{0.1, 0.5, 0.9} {
+				if want := breakout.Percentile(sorted, q); got[i] != want && !(math.IsInf(got[i], 1) && math.IsInf(want, 1)) {
+					t.Fatalf("n=%d q=%g: selection %g, sort %g", n, q, got[i], want)
+				}
+			}
 		}
 	}
 }

@@ -164,9 +164,9 @@ type StockConversion struct {
 type route int
 
 const (
-	atTarget route = iota // already at or above the target
-	direct                // enriched straight to the target
-	viaNear20             // enriched to IntermediatePct first, then to the target
+	atTarget  route = iota // already at or above the target
+	direct                 // enriched straight to the target
+	viaNear20              // enriched to IntermediatePct first, then to the target
 )
 
 // source is one feed in the order it is used.

@@ -83,4 +83,3 @@ func tailsFor(feed enrich.Assay, overrides map[string]float64) (tailsChoice, boo
 	c.central, c.ok = t, true
 	return c, true
 }
-

@@ -185,3 +185,35 @@ func TestUnknownAfterLossOfAccess(t *testing.T) {
 		t.Errorf("no machines enriching: %+v, want not-reachable with the reason", b)
 	}
 }
+
+// BenchmarkBreakoutAt is one dated estimate with its 10,000-sample band
+// (target: under 100 ms); Unknown adds the search for the last known
+// estimate and the range since.
+func BenchmarkBreakoutAt(b *testing.B) {
+	facts := dataset.Embedded().Facts()
+	for _, d := range []string{"2025-05-17", "2026-06-01"} {
+		b.Run(d, func(b *testing.B) {
+			date := calendar.MustParse(d)
+			for b.Loop() {
+				if _, err := compliance.BreakoutAt(facts, date, compliance.BreakoutOptions{Samples: breakout.DefaultSamples, Seed: 1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSeries is the trends series: the dated estimate with its band at
+// every report date (target: under 1 s).
+func BenchmarkSeries(b *testing.B) {
+	facts := dataset.Embedded().Facts()
+	dates := reportDates(facts)
+	b.ReportMetric(float64(len(dates)), "dates")
+	for b.Loop() {
+		for _, d := range dates {
+			if _, err := compliance.BreakoutAt(facts, d, compliance.BreakoutOptions{Samples: breakout.DefaultSamples, Seed: 1}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

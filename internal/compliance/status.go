@@ -1,7 +1,6 @@
 package compliance
 
 import (
-
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
 	"github.com/accordverify/accord/internal/agreement"

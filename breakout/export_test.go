@@ -1,0 +1,7 @@
+package breakout
+
+// Deciles and Percentile are exported for tests.
+var (
+	Deciles    = deciles
+	Percentile = percentile
+)
