@@ -116,6 +116,8 @@ func (r *Report) SVG(name string) ([]byte, error) {
 		p.Y.Label.Text = "days (log scale)"
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = logTicks{}
+		p.Legend.Top = false // the line falls from the top left
+		p.Legend.YOffs = vg.Points(6)
 		err = r.addBreakout(p, &drawn)
 	default:
 		return nil, fmt.Errorf("report: no chart %q", name)
@@ -399,7 +401,11 @@ func (r *Report) addBreakout(p *plot.Plot, drawn *int) error {
 		ring.Radius = vg.Points(5)
 		ring.Color = palette[3]
 		p.Add(ring)
-		p.Legend.Add(fmt.Sprintf("last known, %s; unknown from %s", lastKnown.Date, unknownFrom), ring)
+		from := "unknown from " + unknownFrom.String()
+		if lost := r.Knowledge.Lost; !lost.IsZero() && lost.Before(unknownFrom) {
+			from = "unknown after the loss of access on " + lost.String()
+		}
+		p.Legend.Add(fmt.Sprintf("last known estimate, %s; %s", lastKnown.Date, from), ring)
 	}
 	return nil
 }

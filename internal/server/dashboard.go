@@ -167,6 +167,12 @@ func sourceLink(s report.Source) string {
 		if _, id, ok := strings.Cut(s.Ref, " event "); ok {
 			return "/agreement#event-" + anchor(id)
 		}
+		switch {
+		case strings.HasSuffix(s.Ref, " breakout goal"):
+			return "/agreement#breakout-goal"
+		case strings.HasSuffix(s.Ref, " limits"):
+			return "/agreement#commitments"
+		}
 	case "catalogue":
 		return "/sources#" + anchor(s.Ref)
 	}
