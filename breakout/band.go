@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // Defaults of the Monte Carlo band.
@@ -163,21 +164,27 @@ func (r ranged) median() float64 { return r.quantile(0.5) }
 // it): the percentile of a sorted copy, found by selecting only the ranks
 // it needs, which costs a few passes instead of a sort.
 func deciles(xs []float64) [3]float64 {
-	var ranks []int
-	for _, q := range []float64{0.10, 0.50, 0.90} {
-		lo := int(math.Floor(q * float64(len(xs)-1)))
-		ranks = append(ranks, lo, min(lo+1, len(xs)-1))
-	}
-	// Each rank is selected within the part of xs after the previous one,
-	// which selection leaves holding only larger values.
+	var out [3]float64
 	from := 0
-	for _, k := range ranks {
-		if k >= from {
-			selectRank(xs[from:], k-from)
-			from = k + 1
+	for i, q := range []float64{0.10, 0.50, 0.90} {
+		h := q * float64(len(xs)-1)
+		lo := int(math.Floor(h))
+		// Selection leaves xs[from:lo] no larger and xs[lo+1:] no
+		// smaller than xs[lo]; the next rank is the least of the rest.
+		selectRank(xs[from:], lo-from)
+		from = lo + 1
+		v := xs[lo]
+		if lo+1 < len(xs) && h > float64(lo) {
+			next := slices.Min(xs[lo+1:])
+			if math.IsInf(v, 1) || math.IsInf(next, 1) {
+				v = math.Inf(1)
+			} else {
+				v += (h - float64(lo)) * (next - v)
+			}
 		}
+		out[i] = v
 	}
-	return [3]float64{percentile(xs, 0.10), percentile(xs, 0.50), percentile(xs, 0.90)}
+	return out
 }
 
 // selectRank reorders xs so that xs[k] is the value a sort would put there,

@@ -167,3 +167,19 @@ func TestDecilesMatchSorting(t *testing.T) {
 		}
 	}
 }
+
+// The band's factors, computed from the value function of each assay, are
+// those of package enrich.
+func TestStepFactorsMatchEnrich(t *testing.T) {
+	for _, c := range [][3]float64{{90, 60, 14}, {90, 19.75, 5}, {19.75, 5, 0.75}, {19.75, 0.711, 0.3}, {90, 3.5, 1}} {
+		p, f, tl := enrich.MustPercent(c[0]), enrich.MustPercent(c[1]), enrich.MustPercent(c[2])
+		want, err := enrich.StepFactors(p, f, tl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := breakout.StepFactors(p, f, tl, enrich.Value(p), enrich.Value(f), enrich.Value(tl))
+		if math.Abs(got.SWUPerProduct-want.SWUPerProduct) > 1e-12*want.SWUPerProduct || got.FeedPerProduct != want.FeedPerProduct || got.TailsPerProduct != want.TailsPerProduct {
+			t.Errorf("%v: %+v, want %+v", c, got, want)
+		}
+	}
+}

@@ -225,6 +225,14 @@ type plan struct {
 	setup    ranged
 	setupSrc string
 	varied   []string
+	classes  []cascadeClass // scratch of capacity
+}
+
+// cascadeClass is some cascades of one group with the same capacity.
+type cascadeClass struct {
+	group    int
+	capacity float64
+	count    int
 }
 
 func compile(s Scenario) (*plan, error) {
@@ -473,22 +481,30 @@ func (p *plan) centralInputs() inputs {
 	return in
 }
 
-// coefs computes each source's cost per kg of product under in.
+// coefs computes each source's cost per kg of product under in. The value
+// function of the target, the intermediate and each feed is fixed; only
+// that of the tails drawn is computed per call.
 func (p *plan) coefs(in *inputs, out []coef) []coef {
 	out = out[:0]
 	near20 := enrich.MustPercent(IntermediatePct)
+	vTails := make([]float64, len(p.tails))
+	for j, t := range in.tailsPct {
+		vTails[j] = enrich.Value(enrich.MustPercent(t))
+	}
+	vTarget, vNear20 := enrich.Value(p.target), enrich.Value(near20)
 	for i, src := range p.sources {
 		c := coef{feedPerProduct: 1}
+		vFeed := enrich.Value(src.feed)
 		switch src.route {
 		case direct:
 			c.tails = enrich.MustPercent(in.tailsPct[src.tails])
-			c.step, _ = enrich.StepFactors(p.target, src.feed, c.tails)
+			c.step = stepFactors(p.target, src.feed, c.tails, vTarget, vFeed, vTails[src.tails])
 			c.feedPerProduct, c.swuHigh = c.step.FeedPerProduct, c.step.SWUPerProduct
 		case viaNear20:
 			c.tails = enrich.MustPercent(in.tailsPct[src.tails])
 			c.tailsHigh = enrich.MustPercent(in.tailsPct[src.tailsHigh])
-			c.step, _ = enrich.StepFactors(near20, src.feed, c.tails)
-			c.stepHigh, _ = enrich.StepFactors(p.target, near20, c.tailsHigh)
+			c.step = stepFactors(near20, src.feed, c.tails, vNear20, vFeed, vTails[src.tails])
+			c.stepHigh = stepFactors(p.target, near20, c.tailsHigh, vTarget, vNear20, vTails[src.tailsHigh])
 			c.feedPerProduct = c.stepHigh.FeedPerProduct * c.step.FeedPerProduct
 			c.swuHigh = c.stepHigh.SWUPerProduct
 			c.swuLow = c.stepHigh.FeedPerProduct * c.step.SWUPerProduct
@@ -497,6 +513,15 @@ func (p *plan) coefs(in *inputs, out []coef) []coef {
 		out = append(out, c)
 	}
 	return out
+}
+
+// stepFactors is enrich.StepFactors for assays already checked, given the
+// value function of each (TestStepFactorsMatchEnrich holds them equal).
+func stepFactors(product, feed, tails enrich.Assay, vp, vf, vt float64) enrich.Factors {
+	xp, xf, xt := product.Fraction(), feed.Fraction(), tails.Fraction()
+	fp := (xp - xt) / (xf - xt)
+	tp := (xp - xf) / (xf - xt)
+	return enrich.Factors{FeedPerProduct: fp, TailsPerProduct: tp, SWUPerProduct: vp + tp*vt - fp*vf}
 }
 
 // capacity computes the stages' capacity under in: the most capable whole
@@ -512,27 +537,32 @@ func (p *plan) capacity(in *inputs, highCascades []int) capacity {
 		c.high = c.all
 		return c
 	}
-	left := in.cascades
-	for left > 0 {
-		// The most capable cascade not yet taken: a full one of a group,
-		// or a group's last, partly filled one.
-		best, bestCap := -1, 0.0
-		for i, g := range p.groups {
-			taken := c.highCascades[i]
-			if !g.high || taken >= g.cascades {
-				continue
-			}
-			machines := min(g.size, g.count-float64(taken)*g.size)
-			if v := machines * in.rates[i]; v > bestCap {
-				best, bestCap = i, v
-			}
+	// The cascades able to run the high-enrichment steps, most capable
+	// first: each group's full cascades, then its last, partly filled one.
+	classes := p.classes[:0]
+	for i, g := range p.groups {
+		if !g.high || g.cascades == 0 {
+			continue
 		}
-		if best < 0 {
+		full := min(g.cascades, int(g.count/g.size))
+		if full > 0 {
+			classes = append(classes, cascadeClass{i, g.size * in.rates[i], full})
+		}
+		if rest := g.count - float64(full)*g.size; g.cascades > full && rest > 0 {
+			classes = append(classes, cascadeClass{i, rest * in.rates[i], 1})
+		}
+	}
+	slices.SortStableFunc(classes, func(a, b cascadeClass) int { return cmp.Compare(b.capacity, a.capacity) })
+	p.classes = classes
+	left := in.cascades
+	for _, k := range classes {
+		if left <= 0 {
 			break
 		}
-		c.highCascades[best]++
-		c.high += bestCap
-		left--
+		n := min(left, k.count)
+		c.highCascades[k.group] += n
+		c.high += float64(n) * k.capacity
+		left -= n
 	}
 	return c
 }

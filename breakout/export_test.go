@@ -2,6 +2,7 @@ package breakout
 
 // Deciles and Percentile are exported for tests.
 var (
-	Deciles    = deciles
-	Percentile = percentile
+	Deciles     = deciles
+	Percentile  = percentile
+	StepFactors = stepFactors
 )

@@ -53,7 +53,7 @@ linked from it.`,
 			if err != nil {
 				return err
 			}
-			r, err := report.Build(a, factsOf(d), date, opt)
+			r, err := report.Build(a, factsOf(d), date, report.Options{BreakoutOptions: opt})
 			if err != nil {
 				return err
 			}

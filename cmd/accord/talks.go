@@ -262,7 +262,7 @@ func newTalksZoneCmd() *cobra.Command {
 					fmt.Fprintf(w, "  %-20s %s\n", id, v.Text)
 				}
 			}
-			breakoutText := report.Num(z.Best.Metrics[talks.MetricBreakoutDays], 0) + " days (deterministic)"
+			breakoutText := report.Num(z.Best.Metrics[talks.MetricBreakoutDays], 0) + " days (every input at its central value)"
 			if z.Best.Metrics[talks.MetricBreakoutDays] >= talks.UnreachedBreakoutDays {
 				breakoutText = "not reached (no centrifuge may enrich)"
 			}

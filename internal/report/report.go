@@ -234,18 +234,23 @@ type Source struct {
 	Status   state.Status `json:"status,omitempty"`
 }
 
-// Options set the breakout figures of a report: the significant quantity,
-// the convention, the machines counted, the band and the damage
-// assumptions after a loss of knowledge.
-type Options = compliance.BreakoutOptions
+// Options set how a report is built: its breakout figures (the significant
+// quantity, the convention, the machines counted, the band and the damage
+// assumptions after a loss of knowledge), and whether to leave out the
+// series of every reported date, which costs a banded estimate at each
+// (a page that shows no chart needs none).
+type Options struct {
+	compliance.BreakoutOptions
+	SkipSeries bool
+}
 
 // Build makes the report at date from the facts, against a.
 func Build(a *agreement.Agreement, facts []state.Fact, date calendar.Date, opt Options) (*Report, error) {
-	o, err := compliance.OverviewAt(a, facts, date, opt)
+	o, err := compliance.OverviewAt(a, facts, date, opt.BreakoutOptions)
 	if err != nil {
 		return nil, err
 	}
-	limits, err := compliance.AtLimits(a, opt)
+	limits, err := compliance.AtLimits(a, opt.BreakoutOptions)
 	if err != nil {
 		return nil, err
 	}
@@ -259,8 +264,11 @@ func Build(a *agreement.Agreement, facts []state.Fact, date calendar.Date, opt O
 	b.knowledge(r, facts, s)
 	b.findings(r, a, facts, o)
 	b.breakout(r, a, o, limits)
-	if err := b.series(r, facts, opt); err != nil {
-		return nil, err
+	r.Series = []Point{}
+	if !opt.SkipSeries {
+		if err := b.series(r, facts, opt.BreakoutOptions); err != nil {
+			return nil, err
+		}
 	}
 	b.events(r, a)
 	b.activities(r, s, o)
@@ -468,7 +476,7 @@ func appendNew(s []int, ns ...int) []int {
 // series evaluates the stock and the dated breakout at every date a stock
 // was reported, up to AsOf, and at AsOf itself when it falls later and the
 // estimate there is not known: the chart then shows the gap.
-func (b *builder) series(r *Report, facts []state.Fact, opt Options) error {
+func (b *builder) series(r *Report, facts []state.Fact, opt compliance.BreakoutOptions) error {
 	var dates []calendar.Date
 	for _, f := range facts {
 		if f.Metric == state.EnrichedUraniumKgU && !f.Date.After(r.AsOf) {
@@ -519,7 +527,7 @@ func carried(l state.Level) bool {
 
 // point fills the breakout of a series point: the dated estimate, with
 // the band of the report's options.
-func (b *builder) point(p *Point, facts []state.Fact, opt Options) error {
+func (b *builder) point(p *Point, facts []state.Fact, opt compliance.BreakoutOptions) error {
 	bo, err := compliance.BreakoutAt(facts, p.Date, opt)
 	if err != nil {
 		return err

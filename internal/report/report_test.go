@@ -28,7 +28,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 func build(t testing.TB, date string) *report.Report {
 	t.Helper()
 	r, err := report.Build(agreement.JCPOA(), facts(), calendar.MustParse(date),
-		report.Options{SQ: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed})
+		report.Options{BreakoutOptions: compliance.BreakoutOptions{SQ: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func TestFindingsSince(t *testing.T) {
 // A report with no facts at all still renders in every format, its charts
 // say there is nothing to draw, and its figures are unknown with a reason.
 func TestReportWithoutFacts(t *testing.T) {
-	r, err := report.Build(agreement.JCPOA(), nil, calendar.MustParse("2020-01-01"), report.Options{SQ: enrich.IAEA})
+	r, err := report.Build(agreement.JCPOA(), nil, calendar.MustParse("2020-01-01"), report.Options{BreakoutOptions: compliance.BreakoutOptions{SQ: enrich.IAEA}})
 	if err != nil {
 		t.Fatal(err)
 	}

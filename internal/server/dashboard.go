@@ -244,7 +244,7 @@ func dateOrToday(r *http.Request) (calendar.Date, error) {
 
 // reportAt builds the report the overview, trends and report pages show;
 // samples is the size of the breakout band (0: none).
-func (s *Server) reportAt(r *http.Request, samples int) (*report.Report, error) {
+func (s *Server) reportAt(r *http.Request, samples int, skipSeries bool) (*report.Report, error) {
 	facts, err := s.facts(r.Context())
 	if err != nil {
 		return nil, err
@@ -257,11 +257,11 @@ func (s *Server) reportAt(r *http.Request, samples int) (*report.Report, error) 
 	if err != nil {
 		return nil, err
 	}
-	return report.Build(s.cfg.Agreement, facts, date, opt)
+	return report.Build(s.cfg.Agreement, facts, date, report.Options{BreakoutOptions: opt, SkipSeries: skipSeries})
 }
 
 func (s *Server) overviewPage(w http.ResponseWriter, r *http.Request) {
-	rep, err := s.reportAt(r, breakout.DefaultSamples)
+	rep, err := s.reportAt(r, breakout.DefaultSamples, true) // the overview shows no chart
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -284,7 +284,7 @@ type breachLine struct {
 }
 
 func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) {
-	rep, err := s.reportAt(r, breakout.DefaultSamples)
+	rep, err := s.reportAt(r, breakout.DefaultSamples, false)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -317,7 +317,7 @@ func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) {
 
 // reportPage serves the report at a date in any of its formats.
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
-	rep, err := s.reportAt(r, breakout.DefaultSamples)
+	rep, err := s.reportAt(r, breakout.DefaultSamples, false)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -351,7 +351,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) chartSVG(w http.ResponseWriter, r *http.Request) {
-	rep, err := s.reportAt(r, 0)
+	rep, err := s.reportAt(r, breakout.DefaultSamples, false)
 	if err != nil {
 		s.fail(w, r, err)
 		return
