@@ -77,8 +77,7 @@ func tailsFor(feed enrich.Assay, overrides map[string]float64) (tailsChoice, boo
 	}
 	// A range that reaches the feed assay is cut below it.
 	if c.r.high >= feed.Percent() {
-		c.r.high = min(c.r.high, feed.Percent()*0.999)
-		c.r.low = min(c.r.low, c.r.mode)
+		c.r.high = feed.Percent() * 0.999
 	}
 	c.central, c.ok = t, true
 	return c, true
