@@ -465,10 +465,11 @@ type capacity struct {
 }
 
 // centralInputs are every input at its central value: the sourced central
-// value of each range, and for the number of cascades, whose range runs to
-// every cascade the fleet has, the median of its distribution.
+// value of each range, and for the number of cascades and the set-up, whose
+// ranges are not centred on a sourced figure (the cascades run to every
+// cascade the fleet has), the median of their distributions.
 func (p *plan) centralInputs() inputs {
-	in := inputs{cascades: int(math.Round(p.cascades.median())), setupDays: p.setup.mode}
+	in := inputs{cascades: int(math.Round(p.cascades.median())), setupDays: math.Round(p.setup.median()*10) / 10}
 	for _, m := range p.masses {
 		in.masses = append(in.masses, m.mode)
 	}
