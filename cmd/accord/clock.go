@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"text/tabwriter"
 
 	"github.com/accordverify/accord/internal/agreement"
@@ -22,7 +23,12 @@ func newClockCmd() *cobra.Command {
 		Short: "The deadlines that follow from procedural events, and which are overdue",
 		Long: `clock runs the agreement's procedures: each --event KIND:DATE starts (or
 closes) a procedure, and clock prints every deadline that follows with its
-status at --at (default today): pending, overdue, or closed.
+status at --at (default today): pending, overdue, closed (a closing event came
+first), done (an event of the agreement records the step, with its date),
+took-effect (a step that takes effect by itself once its date has passed, such
+as the re-application of measures) or unrecorded (a step whose date passed
+with no record of it, when that does not make it late: the parties may extend
+it, or it is known only from events not recorded).
 
 JCPOA procedures: access-request (14 + 7 + 3 days, closed by access-granted),
 dispute (15 + 15 + 5 days, closed by dispute-resolved), snapback-notification
@@ -79,7 +85,15 @@ func renderDeadlines(w io.Writer, ds []agreement.Deadline) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROCEDURE\tSTARTED\tSTEP\tDUE\tSTATUS\tDAYS LEFT\tREF")
 	for _, d := range ds {
-		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\t%d\t%s\n", d.Procedure, d.Trigger.Kind, d.Trigger.Date, d.StepName, d.Due, d.Status, d.DaysLeft, d.Ref)
+		// Days left count only for a step still awaited.
+		days, status := "-", d.Status
+		if d.Status == agreement.Pending || d.Status == agreement.Overdue {
+			days = strconv.Itoa(d.DaysLeft)
+		}
+		if !d.DoneOn.IsZero() {
+			status += " on " + d.DoneOn.String()
+		}
+		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\t%s\t%s\n", d.Procedure, d.Trigger.Kind, d.Trigger.Date, d.StepName, d.Due, status, days, d.Ref)
 	}
 	return tw.Flush()
 }

@@ -50,6 +50,29 @@ type Agreement struct {
 	// BreakoutGoal is the breakout time the agreement's limits were meant
 	// to keep, as its negotiators stated it; nil when none was stated.
 	BreakoutGoal *BreakoutGoal `yaml:"breakout_goal,omitempty" json:"breakout_goal,omitempty"`
+	// Readings are events whose effect parties read differently.
+	Readings []Reading `yaml:"readings,omitempty" json:"readings,omitempty"`
+}
+
+// Reading is a question about an event's effect that parties answer
+// differently: each view names its parties, whether the event takes
+// effect under it, and its basis.
+type Reading struct {
+	ID       string `yaml:"id" json:"id"`
+	Event    string `yaml:"event" json:"event"`
+	Question string `yaml:"question" json:"question"`
+	Views    []View `yaml:"views" json:"views"`
+}
+
+// View is one reading of an event.
+type View struct {
+	Parties     []string `yaml:"parties" json:"parties"`
+	TakesEffect bool     `yaml:"takes_effect" json:"takes_effect"`
+	// Basis is the argument in a sentence, with the document and paragraph
+	// it rests on; Source is where that position was stated.
+	Basis  string `yaml:"basis" json:"basis"`
+	Source string `yaml:"source" json:"source"`
+	Status string `yaml:"status" json:"status"`
 }
 
 // BreakoutGoal is a stated design figure for breakout at the agreement's
@@ -58,6 +81,18 @@ type BreakoutGoal struct {
 	DaysAtLeast float64 `yaml:"days_at_least" json:"days_at_least"`
 	Text        string  `yaml:"text" json:"text"`
 	Source      string  `yaml:"source" json:"source"`
+}
+
+// DefaultReportingIntervalDays is the age beyond which a figure no longer
+// decides a commitment: about two quarterly reporting periods.
+const DefaultReportingIntervalDays = 190
+
+// ReportingInterval is c's reporting interval in days.
+func (c *Commitment) ReportingInterval() int {
+	if c.ReportingIntervalDays > 0 {
+		return c.ReportingIntervalDays
+	}
+	return DefaultReportingIntervalDays
 }
 
 // Roles a party can hold.
@@ -82,7 +117,10 @@ type Commitment struct {
 	Starts string `yaml:"starts" json:"starts"`
 	// DurationYears counts from Starts; 0 runs until the agreement ends.
 	DurationYears float64 `yaml:"duration_years,omitempty" json:"duration_years,omitempty"`
-	Note          string  `yaml:"note,omitempty" json:"note,omitempty"`
+	// ReportingIntervalDays is how old the evidence of a figure may be and
+	// still decide the commitment; 0 is DefaultReportingIntervalDays.
+	ReportingIntervalDays int    `yaml:"reporting_interval_days,omitempty" json:"reporting_interval_days,omitempty"`
+	Note                  string `yaml:"note,omitempty" json:"note,omitempty"`
 	// Exactly one of Limit, Prohibition and Action is set.
 	Limit       *Limit       `yaml:"limit,omitempty" json:"limit,omitempty"`
 	Prohibition *Prohibition `yaml:"prohibition,omitempty" json:"prohibition,omitempty"`
@@ -154,6 +192,16 @@ type Step struct {
 	Days  int    `yaml:"days" json:"days"`
 	After string `yaml:"after,omitempty" json:"after,omitempty"`
 	Ref   string `yaml:"ref,omitempty" json:"ref,omitempty"`
+	// Automatic: the step takes effect by itself on its date (measures
+	// re-apply); past its date it took effect, it is never overdue.
+	Automatic bool `yaml:"automatic,omitempty" json:"automatic,omitempty"`
+	// DoneBy are event kinds that record the step as done; past its date
+	// with none recorded, the step is unrecorded, not overdue.
+	DoneBy []string `yaml:"done_by,omitempty" json:"done_by,omitempty"`
+	// Extendable: the parties may extend the step's time (by consensus);
+	// past its date with no record of it, it is unrecorded, not overdue,
+	// and so are the steps that follow it.
+	Extendable bool `yaml:"extendable,omitempty" json:"extendable,omitempty"`
 }
 
 // Event kinds.
@@ -231,6 +279,44 @@ func (a *Agreement) Validate() error {
 		}
 		if strings.TrimSpace(g.Text) == "" || strings.TrimSpace(g.Source) == "" {
 			return fieldErr("breakout_goal", "text and source are required: the words of the goal and who stated it")
+		}
+	}
+	for i, r := range a.Readings {
+		f := fmt.Sprintf("readings[%d]", i)
+		e := a.Event(r.Event)
+		switch {
+		case r.ID == "":
+			return fieldErr(f+".id", "is required")
+		case e == nil:
+			return fieldErr(f+".event", "no event %q", r.Event)
+		case e.Kind != KindTermination:
+			return fieldErr(f+".event", "event %q is of kind %s; readings apply to termination events", r.Event, e.Kind)
+		case strings.TrimSpace(r.Question) == "":
+			return fieldErr(f+".question", "is required")
+		case len(r.Views) < 2:
+			return fieldErr(f+".views", "at least two views are needed for a reading, got %d", len(r.Views))
+		}
+		for j, v := range r.Views {
+			g := fmt.Sprintf("%s.views[%d]", f, j)
+			if len(v.Parties) == 0 {
+				return fieldErr(g+".parties", "at least one party")
+			}
+			for _, p := range v.Parties {
+				if a.Party(p) == nil {
+					return fieldErr(g+".parties", "no party %q", p)
+				}
+			}
+			if strings.TrimSpace(v.Basis) == "" || strings.TrimSpace(v.Source) == "" {
+				return fieldErr(g, "basis and source are required")
+			}
+			if !slices.Contains([]string{"sourced", "derived", "unverified"}, v.Status) {
+				return fieldErr(g+".status", "must be sourced, derived or unverified, got %q", v.Status)
+			}
+		}
+	}
+	for i, c := range a.Commitments {
+		if c.ReportingIntervalDays < 0 || c.ReportingIntervalDays > 3650 {
+			return fieldErr(fmt.Sprintf("commitments[%d].reporting_interval_days", i), "must be in [0, 3650] days, got %d", c.ReportingIntervalDays)
 		}
 	}
 	parties := map[string]bool{}
@@ -401,7 +487,11 @@ type Window struct {
 
 // InForce returns the window of commitment c: from its start event, for
 // its duration, and no later than the first termination event.
-func (a *Agreement) InForce(c *Commitment) Window {
+func (a *Agreement) InForce(c *Commitment) Window { return a.InForceExcept(c, nil) }
+
+// InForceExcept is InForce with the termination events in ignored read as
+// taking no effect.
+func (a *Agreement) InForceExcept(c *Commitment, ignored map[string]bool) Window {
 	w := Window{Start: a.Event(c.Starts).Date}
 	if c.DurationYears > 0 {
 		years := int(c.DurationYears)
@@ -409,7 +499,7 @@ func (a *Agreement) InForce(c *Commitment) Window {
 		w.Ends = fmt.Sprintf("%g years from %s", c.DurationYears, c.Starts)
 	}
 	for _, e := range a.Events {
-		if e.Kind == KindTermination && (w.End.IsZero() || e.Date.Before(w.End)) {
+		if e.Kind == KindTermination && !ignored[e.ID] && (w.End.IsZero() || e.Date.Before(w.End)) {
 			w.End, w.Ends = e.Date, e.Title
 		}
 	}

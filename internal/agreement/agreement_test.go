@@ -79,10 +79,39 @@ func TestClocks(t *testing.T) {
 	for _, d := range ds {
 		got[d.Step] = d.Due.String() + " " + d.Status
 	}
-	want := map[string]string{"draft": "2025-09-07 overdue", "vote": "2025-09-27 pending", "reapply": "2025-09-28 pending"}
+	// The record shows the Council's vote of 19 September: the draft and the
+	// vote are done, not overdue.
+	want := map[string]string{"draft": "2025-09-07 done", "vote": "2025-09-27 done", "reapply": "2025-09-28 pending"}
 	for k, v := range want {
 		if got[k] != v {
 			t.Errorf("snapback %s = %q, want %q", k, got[k], v)
+		}
+	}
+	for _, d := range ds {
+		if d.Status == agreement.Done && d.DoneOn.String() != "2025-09-19" {
+			t.Errorf("%s done on %s, want 2025-09-19", d.Step, d.DoneOn)
+		}
+	}
+	// Before the vote, the draft's date has passed with no record of it:
+	// unrecorded (the draft is known only from the vote), not overdue.
+	ds, _ = a.Clocks([]agreement.ClockEvent{ev("snapback-notification:2025-08-28")}, calendar.MustParse("2025-09-15"))
+	if ds[0].Step != "draft" || ds[0].Status != agreement.Unrecorded || ds[1].Status != agreement.Pending {
+		t.Errorf("at 2025-09-15: draft %s, vote %s; want unrecorded, pending", ds[0].Status, ds[1].Status)
+	}
+	// Months later nothing of the snapback is overdue: the measures took
+	// effect by themselves; the dispute resolution steps of 2020, which
+	// the parties may extend, are unrecorded, not overdue.
+	ds, _ = a.Clocks([]agreement.ClockEvent{ev("snapback-notification:2025-08-28"), ev("dispute:2020-01-14")}, calendar.MustParse("2026-06-01"))
+	for _, d := range ds {
+		want := agreement.Unrecorded
+		switch d.Step {
+		case "draft", "vote":
+			want = agreement.Done
+		case "reapply":
+			want = agreement.TookEffect
+		}
+		if d.Status != want {
+			t.Errorf("%s %s at 2026-06-01: %s, want %s", d.Procedure, d.Step, d.Status, want)
 		}
 	}
 	// Access: 14 + 7 + 3 = 24 days; closed when access is granted.

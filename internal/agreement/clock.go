@@ -30,9 +30,16 @@ func ParseClockEvent(s string) (ClockEvent, error) {
 
 // Deadline statuses.
 const (
-	Pending = "pending" // due on or after the date asked about
-	Overdue = "overdue" // due before it, and the procedure was not closed in time
-	Closed  = "closed"  // a closing event came first
+	Pending    = "pending"     // due on or after the date asked about
+	Overdue    = "overdue"     // due before it, and the procedure was not closed in time
+	Closed     = "closed"      // a closing event came first
+	Done       = "done"        // an event records the step as done
+	TookEffect = "took-effect" // an automatic step whose date has passed
+	// Unrecorded: a step whose date has passed with no record of it,
+	// when that says nothing of its being late: an extendable step (or
+	// one after it), or a step known only from events (done_by) that are
+	// not recorded (yet).
+	Unrecorded = "unrecorded"
 )
 
 // Deadline is one step of a running procedure.
@@ -45,26 +52,39 @@ type Deadline struct {
 	Due       calendar.Date `json:"due"`
 	Ref       string        `json:"ref"`
 	Status    string        `json:"status"`
+	// DoneOn is the date of the event that records the step as done.
+	DoneOn calendar.Date `json:"done_on,omitzero"`
 	// DaysLeft is the days from the date asked about to Due (negative when
 	// past).
 	DaysLeft int `json:"days_left"`
 }
 
-// TriggerKinds lists the event kinds that start a procedure, and ClosingKinds those
-// that close one.
+// TriggerKinds lists the event kinds that start a procedure, and those
+// that close one or record one of its steps as done.
 func (a *Agreement) TriggerKinds() (triggers, closing []string) {
 	for _, p := range a.Procedures {
 		triggers = append(triggers, p.Trigger)
 		closing = append(closing, p.ClosedBy...)
+		for _, s := range p.Steps {
+			closing = append(closing, s.DoneBy...)
+		}
 	}
 	return triggers, closing
 }
 
 // Clocks returns the deadlines that follow from events, with their status
 // at date at. Each trigger starts its procedure's steps; a closing event of
-// that procedure on or after the trigger closes the steps due after it.
+// that procedure on or after the trigger closes the steps due after it; an
+// event a step is done by marks it done. The agreement's own recorded
+// events that close procedures or mark steps done count too, so that a
+// step the record shows done is not reported overdue.
 func (a *Agreement) Clocks(events []ClockEvent, at calendar.Date) ([]Deadline, error) {
 	triggers, closing := a.TriggerKinds()
+	for _, e := range a.Events {
+		if slices.Contains(closing, e.Kind) {
+			events = append(events, ClockEvent{Kind: e.Kind, Date: e.Date})
+		}
+	}
 	for _, e := range events {
 		if !slices.Contains(triggers, e.Kind) && !slices.Contains(closing, e.Kind) {
 			return nil, fmt.Errorf("event kind %q: the agreement %s has no procedure it starts or closes (starts: %s; closes: %s)",
@@ -85,20 +105,35 @@ func (a *Agreement) Clocks(events []ClockEvent, at calendar.Date) ([]Deadline, e
 				}
 			}
 			due := map[string]calendar.Date{}
-			prev := trig.Date
+			unrecorded := map[string]bool{}
+			prev, prevID := trig.Date, ""
 			for _, s := range p.Steps {
-				from := prev
+				from, fromID := prev, prevID
 				if s.After != "" {
-					from = due[s.After]
+					from, fromID = due[s.After], s.After
 				}
 				d := from.AddDays(s.Days)
 				due[s.ID] = d
-				prev = d
+				prev, prevID = d, s.ID
+				var doneOn calendar.Date
+				for _, e := range events {
+					if slices.Contains(s.DoneBy, e.Kind) && !e.Date.Before(trig.Date) && !e.Date.After(at) && (doneOn.IsZero() || e.Date.Before(doneOn)) {
+						doneOn = e.Date
+					}
+				}
 				status := Pending
 				switch {
+				case !doneOn.IsZero():
+					status = Done
 				case !closedOn.IsZero() && !closedOn.After(d):
 					status = Closed
-				case d.Before(at):
+				case !d.Before(at):
+				case s.Automatic:
+					status = TookEffect
+				case s.Extendable || len(s.DoneBy) > 0 || unrecorded[fromID]:
+					status = Unrecorded
+					unrecorded[s.ID] = true
+				default:
 					status = Overdue
 				}
 				ref := s.Ref
@@ -106,7 +141,7 @@ func (a *Agreement) Clocks(events []ClockEvent, at calendar.Date) ([]Deadline, e
 					ref = p.Ref
 				}
 				out = append(out, Deadline{Procedure: p.ID, Name: p.Name, Trigger: trig, Step: s.ID, StepName: s.Name,
-					Due: d, Ref: ref, Status: status, DaysLeft: at.DaysUntil(d)})
+					Due: d, Ref: ref, Status: status, DoneOn: doneOn, DaysLeft: at.DaysUntil(d)})
 			}
 		}
 	}
