@@ -173,7 +173,11 @@ func renderKnowledge(w io.Writer, v knowledgeView) error {
 			}
 			ref := ""
 			if len(iv.Evidence) > 0 {
-				ref = " [" + iv.Evidence[0].Ref + "]"
+				refs := make([]string, len(iv.Evidence))
+				for i, e := range iv.Evidence {
+					refs[i] = e.Ref
+				}
+				ref = " [" + strings.Join(refs, "; ") + "]"
 			}
 			fmt.Fprintf(w, "  %-10s from %s %s%s%s\n", iv.State, iv.From, to, cause, ref)
 		}

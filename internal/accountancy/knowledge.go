@@ -116,7 +116,14 @@ func Continuity(events []Event) []Stream {
 			iv := Interval{State: c.state, From: e.Date, Cause: c.cause, Detail: worst.Detail, Evidence: []state.Evidence{worst.Evidence}}
 			if n := len(s.Intervals); n > 0 {
 				last := &s.Intervals[n-1]
-				if last.State == iv.State && last.Cause == iv.Cause {
+				if last.State == iv.State {
+					// The same state for another reason (a loss the
+					// inspectorate later declares, a second seal
+					// broken) confirms the interval; it does not start
+					// a new one.
+					if last.Cause != iv.Cause {
+						last.Evidence = append(last.Evidence, iv.Evidence...)
+					}
 					continue
 				}
 				last.To = e.Date

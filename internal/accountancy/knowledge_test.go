@@ -23,6 +23,7 @@ func TestContinuityIntervals(t *testing.T) {
 		ev("2021-02-23", "camera-1", "media_withheld"),
 		ev("2021-03-01", "seal-7", "seal_verified"),
 		ev("2021-06-01", "seal-7", "seal_broken"),
+		ev("2021-07-15", "camera-1", "continuity_lost"), // confirms the loss: no new interval
 		ev("2021-09-01", "seal-7", "seal_applied"),
 		ev("2021-09-01", "camera-1", "media_retrieved"),
 	}
@@ -49,11 +50,11 @@ func TestContinuityIntervals(t *testing.T) {
 			t.Errorf("interval %d = %s %s..%s %q, want %+v", i, iv[i].State, iv[i].From, to, iv[i].Cause, w)
 		}
 	}
-	if i, ok := got[0].At(calendar.MustParse("2021-07-01")); !ok || i.State != "lost" || i.Evidence[0].Ref != "log index 2021-06-01" {
+	if i, ok := got[0].At(calendar.MustParse("2021-08-01")); !ok || i.State != "lost" || len(i.Evidence) != 2 || i.Evidence[0].Ref != "log index 2021-06-01" || i.Evidence[1].Ref != "log index 2021-07-15" {
 		t.Errorf("at 2021-07-01: %+v", i)
 	}
 	// As facts, the state at a date carries the interval and its cause.
-	s := state.At(accountancy.Facts(got), calendar.MustParse("2021-07-01"))
+	s := state.At(accountancy.Facts(got), calendar.MustParse("2021-08-01"))
 	if c, ok := s.StreamLoss("UF6 withdrawal"); !ok || c.State != "lost" || c.Since.String() != "2021-06-01" || c.Cause != "seal broken" {
 		t.Errorf("state: %+v", s.Continuity)
 	}

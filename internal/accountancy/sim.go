@@ -74,7 +74,7 @@ func NatanzJCPOA() Plant {
 		SWUPerMachineYear: 0.9, FeedPct: 0.711, ProductPct: 3.67, TailsPct: 0.3,
 		FeedStoreKgU: 1340, ProductStoreKgU: 150, TailsStoreKgU: 590, HoldupKgU: 30,
 		Sources: []string{
-			"5,060 IR-1 enriching at Natanz: JCPOA Annex I para 27 (shared reference enrichment-and-jcpoa.md)",
+			"5,060 IR-1 enriching at Natanz: JCPOA para 2; Annex I para 27",
 			"0.9 SWU/yr per IR-1: the machine catalogue (derived; ISIS 2020-04-15)",
 			"3.67 % product: JCPOA para 5; 0.3 % tails for natural feed: the catalogue of default tails (Urenco's worked example)",
 			"stores (feed 1,340, product 150, tails 590, holdup 30 kg U): assumptions of the synthetic plant, about two months of feed and one of tails",

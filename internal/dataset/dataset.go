@@ -80,6 +80,27 @@ type Report struct {
 // Ref is how evidence cites the row.
 func (r *Report) Ref(series string) string { return fmt.Sprintf("%s row %d", series, r.Row) }
 
+// Cited names the row's primary document as a reader should see it: the
+// Agency's document symbol, said to be unchecked when the row marks it
+// UNVERIFIED (the figure was seen only as others reported it), or "" when
+// the row names none.
+func (r *Report) Cited() string {
+	doc := r.Document
+	switch {
+	case doc == "" || strings.EqualFold(doc, "n/a"):
+		return ""
+	case strings.EqualFold(doc, "UNVERIFIED"):
+		return "IAEA report of " + r.ReportDate + " (symbol not known)"
+	case strings.HasPrefix(doc, "GOV/INF"):
+		return "IAEA ad hoc report to the Board (GOV/INF series; number not known)"
+	case !strings.HasPrefix(doc, "GOV/"):
+		return "IAEA " + doc
+	case strings.EqualFold(r.DocStatus, "UNVERIFIED"):
+		return "IAEA " + doc + " (symbol not checked against the document)"
+	}
+	return "IAEA " + doc
+}
+
 // Dataset is a parsed series with its structured facts.
 type Dataset struct {
 	Name    string   `json:"name"`

@@ -120,3 +120,33 @@ func TestParseNamesRowAndColumn(t *testing.T) {
 		t.Errorf("good series: %v, %d facts", err, len(d.Facts()))
 	}
 }
+
+// Evidence names the primary document first and says where it was seen;
+// a document symbol the series marks UNVERIFIED is said to be unchecked.
+func TestEvidenceCitesTheDocument(t *testing.T) {
+	want := map[string]string{
+		// A series row whose symbol is unverified.
+		"2021-05-22 enriched_uranium_kg_u": "IAEA GOV/2021/28 (symbol not checked against the document), as reported by",
+		// A fact from a later report, "DOCUMENT; reported by WHERE".
+		"2025-09-03 verification_access": "IAEA GOV/2025/50 (3 September 2025), as reported by AP and Reuters",
+		// The series row of June 2024 (symbol given as checked).
+		"2024-05-11 enriched_uranium_kg_u": "IAEA GOV/2024/26, as reported by",
+	}
+	found := map[string]bool{}
+	for _, f := range dataset.Embedded().Facts() {
+		k := f.Date.String() + " " + string(f.Metric)
+		w, ok := want[k]
+		if !ok || found[k] {
+			continue
+		}
+		found[k] = true
+		if got := f.Evidence[0].Cited(); !strings.HasPrefix(got, w) {
+			t.Errorf("%s cited as %q, want it to start %q", k, got, w)
+		}
+	}
+	for k := range want {
+		if !found[k] {
+			t.Errorf("no fact %s", k)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/state"
@@ -27,7 +28,7 @@ var levels = []struct {
 }
 
 func (d *Dataset) evidence(r *Report, status state.Status, note string) []state.Evidence {
-	return []state.Evidence{{Kind: "dataset", Ref: r.Ref(d.Name), Document: r.Document, Source: r.Source, Status: status, Note: note}}
+	return []state.Evidence{{Kind: "dataset", Ref: r.Ref(d.Name), Document: r.Cited(), Source: r.Source, Status: status, Note: note}}
 }
 
 // Facts returns every fact of the series: the stock of each report, total
@@ -105,9 +106,9 @@ func parseNoteFacts(d *Dataset) ([]state.Fact, error) {
 		}
 		get := func(col string) string { return rec[slices.Index(noteColumns, col)] }
 		// A fact read from a report's notes cites that row; a fact from
-		// elsewhere (the JCPOA's definitions, the reference text) cites
+		// elsewhere (the JCPOA's definitions, a later report) cites
 		// this file's row.
-		ref, doc, group := fmt.Sprintf("facts-from-notes row %d", line), "", "facts-from-notes"
+		ref, doc, group := fmt.Sprintf("%s fact %d", d.Name, line), "", d.Name+" facts"
 		if rd := get("report_date"); rd != "" {
 			var rep *Report
 			for j := range d.Reports {
@@ -118,7 +119,15 @@ func parseNoteFacts(d *Dataset) ([]state.Fact, error) {
 			if rep == nil {
 				return nil, fail("report_date", "no report %q in the series", rd)
 			}
-			ref, doc, group = rep.Ref(d.Name)+" notes", rep.Document, rep.Ref(d.Name)
+			ref, doc, group = rep.Ref(d.Name)+" notes", rep.Cited(), rep.Ref(d.Name)
+		}
+		source := get("source")
+		if doc == "" {
+			// "DOCUMENT; reported by WHERE": the primary document and
+			// where its words were seen.
+			if d, by, ok := strings.Cut(source, "; reported by "); ok {
+				doc, source = d, by
+			}
 		}
 		date, err := calendar.Parse(get("date"))
 		if err != nil {
@@ -145,7 +154,7 @@ func parseNoteFacts(d *Dataset) ([]state.Fact, error) {
 		if !slices.Contains([]state.Status{state.Sourced, state.Derived, state.Unverified}, f.Status) {
 			return nil, fail("status", "unknown status %q", f.Status)
 		}
-		f.Evidence = []state.Evidence{{Kind: "dataset", Ref: ref, Document: doc, Source: get("source"), Status: f.Status, Note: get("note")}}
+		f.Evidence = []state.Evidence{{Kind: "dataset", Ref: ref, Document: doc, Source: source, Status: f.Status, Note: get("note")}}
 		if f.Metric == state.EnrichedUraniumKgU {
 			f.Report = group + " " + f.Date.String()
 		}

@@ -21,7 +21,7 @@ import (
 var knowledgeCSV []byte
 
 // KnowledgeName names the public record in evidence references.
-const KnowledgeName = "knowledge-events"
+const KnowledgeName = "iaea-iran monitoring"
 
 // KnowledgeEvent is one event of the public record.
 type KnowledgeEvent struct {
@@ -72,7 +72,7 @@ func parseKnowledge() ([]KnowledgeEvent, error) {
 			}
 		}
 		out = append(out, KnowledgeEvent{Date: d, Site: rec[1], Stream: rec[2], Device: rec[3], Event: rec[4], Detail: rec[5],
-			Evidence: state.Evidence{Kind: "dataset", Ref: fmt.Sprintf("%s row %d", KnowledgeName, row), Source: rec[6], Status: st, Note: rec[5]}})
+			Evidence: state.Evidence{Kind: "dataset", Ref: fmt.Sprintf("%s event %d", KnowledgeName, row), Source: rec[6], Status: st, Note: rec[5]}})
 	}
 	return out, nil
 }

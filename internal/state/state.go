@@ -1,4 +1,4 @@
-// Package state derives the verified state of a programme at a date from a
+// Package state derives the reported state of a programme at a date from a
 // source of facts: the embedded public dataset now, the records indexed in
 // the store later. One derivation serves both sources.
 //
@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/accordverify/accord/internal/calendar"
 )
@@ -121,6 +122,27 @@ type Evidence struct {
 	Note     string `json:"note,omitempty"`
 }
 
+// Cited is how a reader sees the evidence: for a row of a public series,
+// the primary document and where its figures were seen ("IAEA GOV/2025/50,
+// as reported by AP and Reuters"); for a log record, its source and the
+// record's id.
+func (e Evidence) Cited() string { return Citation(e.Kind, e.Document, e.Source) }
+
+// Citation words a source of the given kind (see Evidence.Cited).
+func Citation(kind, document, source string) string {
+	switch {
+	case document == "":
+		return source
+	case source == "":
+		return document
+	case kind == "dataset":
+		return document + ", as reported by " + source
+	case kind == "record":
+		return source + " (record " + document + ")"
+	}
+	return document + ": " + source
+}
+
 // Fact is one reported figure.
 type Fact struct {
 	Metric   Metric        `json:"metric"`
@@ -195,7 +217,7 @@ type Knowledge struct {
 	Evidence []Evidence    `json:"evidence,omitempty"`
 }
 
-// State is the verified state at a date.
+// State is the reported state at a date.
 type State struct {
 	AsOf          calendar.Date `json:"as_of"`
 	Inventory     Inventory     `json:"inventory"`
@@ -242,6 +264,10 @@ func (s *State) StreamLoss(stream string) (Continuity, bool) {
 func (s *State) CentrifugeCount(m Metric, site string, machines []string) Value {
 	sum := Value{Known: true}
 	matched := false
+	// unknown is the first part not known at the date: the sum is then
+	// unknown too, but keeps the sum of the last figures, for a finding
+	// to say what it last confirmed (unless a part was never reported).
+	var unknown *Value
 	// floor is what the parts bound from below (all but the "up to"
 	// ones); when both kinds are summed, the floor is what is certain.
 	floor, upTo := 0.0, false
@@ -261,7 +287,16 @@ func (s *State) CentrifugeCount(m Metric, site string, machines []string) Value 
 		}
 		matched = true
 		if !v.Known {
-			return v
+			if v.Date.IsZero() || unknown != nil && unknown.Date.IsZero() {
+				// Never reported: the sum has no last figure either.
+				unknown = &Value{Unknown: v.Unknown, Evidence: v.Evidence}
+				continue
+			}
+			if unknown == nil {
+				u := v
+				u.Unknown = fmt.Sprintf("%s at %s: %s", c.Machine, c.Site, v.Unknown)
+				unknown = &u
+			}
 		}
 		sum.Value += v.Value
 		if v.Qualifier == AtMost {
@@ -289,6 +324,12 @@ func (s *State) CentrifugeCount(m Metric, site string, machines []string) Value 
 		// "at least" the certain parts: a count of which some parts are
 		// only upper bounds is at least the sum of the others.
 		sum.Value, sum.Qualifier = floor, AtLeast
+	}
+	if unknown != nil {
+		if unknown.Date.IsZero() {
+			return *unknown
+		}
+		sum.Known, sum.Unknown = false, unknown.Unknown
 	}
 	return sum
 }
@@ -322,9 +363,19 @@ func At(facts []Fact, date calendar.Date) *State {
 	// Knowledge first: it decides what else is known.
 	s.Knowledge = Knowledge{Access: "unknown"}
 	if f := latest(func(f *Fact) bool { return f.Metric == VerificationAccess }); f != nil {
-		s.Knowledge = Knowledge{Access: f.Text, Since: f.Date, Evidence: f.Evidence}
+		// Since is the start of the latest run of the same access: later
+		// reports that it still holds do not move it.
+		since, evidence := f.Date, f.Evidence
+		for {
+			prev := latest(func(g *Fact) bool { return g.Metric == VerificationAccess && g.Date.Before(since) })
+			if prev == nil || prev.Text != f.Text {
+				break
+			}
+			since, evidence = prev.Date, append(slices.Clone(prev.Evidence), evidence...)
+		}
+		s.Knowledge = Knowledge{Access: f.Text, Since: since, Evidence: evidence}
 		if f.Text == "none" {
-			s.Knowledge.Lost = f.Date
+			s.Knowledge.Lost = since
 		}
 	}
 	value := func(f *Fact, m Metric) Value {
@@ -334,14 +385,14 @@ func At(facts []Fact, date calendar.Date) *State {
 		v := Value{Known: true, Value: f.Value, Qualifier: f.Qualifier, Date: f.Date, Status: f.Status, Evidence: f.Evidence}
 		if max, ok := MaxAgeDays[m]; ok && f.Date.DaysUntil(date) > max {
 			v.Known = false
-			v.Unknown = fmt.Sprintf("last reported %g %s as of %s, more than %d days earlier", f.Value, m.Unit(), f.Date, max)
+			v.Unknown = fmt.Sprintf("last reported %g %s as of %s (%s), %s before this date: figures older than %d days are not current", f.Value, m.Unit(), f.Date, f.Status, Age(f.Date.DaysUntil(date)), max)
 		}
 		// After access is lost, figures verified up to that day are no
 		// longer current, except those that cannot undo themselves: the
 		// highest enrichment reached, the machines installed.
 		if lost := s.Knowledge.Lost; !lost.IsZero() && date.After(lost) && !f.Date.After(lost) && m != MaxEnrichmentPct && m != CentrifugesInstalled && m != CascadesInstalled {
 			v.Known = false
-			v.Unknown = fmt.Sprintf("the inspectorate lost access on %s; last verified %g %s as of %s", lost, f.Value, m.Unit(), f.Date)
+			v.Unknown = fmt.Sprintf("the inspectorate lost access on %s; last reported %g %s as of %s (%s)", lost, f.Value, m.Unit(), f.Date, f.Status)
 		}
 		return v
 	}
@@ -375,6 +426,24 @@ func At(facts []Fact, date calendar.Date) *State {
 			v.Evidence[i].Note = fmt.Sprintf("derived: no breakdown reported; the whole stock is at up to %g %%, the highest level produced as of %s", s.MaxEnrichment.Value, s.MaxEnrichment.Date)
 		}
 		s.Inventory.ByLevel = []Level{{MaxAssayPct: 5, AssayPct: s.MaxEnrichment.Value, Mass: v}}
+	}
+	// A stock above 20 % reported later confirms the enrichment level
+	// that made it, as of its report: enrichment to "up to 60 %" is
+	// confirmed by each report of a stock up to 60 %.
+	if m := s.MaxEnrichment; m.Known {
+		for i, l := range s.Inventory.ByLevel {
+			// A level reported before access was lost still shows what
+			// had been made by its date.
+			if (l.Mass.Known || l.Mass.Evidence != nil) && l.Mass.Value > 0 && !l.Carried() && l.MaxAssayPct == m.Value && lowerLevel(s.Inventory.ByLevel, i) >= 20 && l.Mass.Date.After(m.Date) {
+				c := m
+				c.Date, c.Status = l.Mass.Date, weaker(m.Status, Derived)
+				c.Evidence = append(slices.Clone(m.Evidence), l.Mass.Evidence...)
+				for j := len(m.Evidence); j < len(c.Evidence); j++ {
+					c.Evidence[j].Note = fmt.Sprintf("confirms enrichment up to %g %%: %g kg U up to %g %% as of %s", m.Value, l.Mass.Value, l.MaxAssayPct, l.Mass.Date)
+				}
+				s.MaxEnrichment = c
+			}
+		}
 	}
 	if s.MaxEnrichment.Known {
 		for i, l := range s.Inventory.ByLevel {
@@ -500,7 +569,7 @@ func carryForward(facts []Fact, tf *Fact, given []Level, total Value) []Level {
 			v.Evidence[i].Note = note
 		}
 		if !v.Known {
-			v.Unknown = fmt.Sprintf("%s (this level: %.1f kg U, carried forward)", total.Unknown, v.Value)
+			v.Unknown = fmt.Sprintf("%s, of which up to %g %%: %.1f kg U (derived: the breakdown of %s scaled to that total)", total.Unknown, f.LevelPct, v.Value, f.Date)
 		}
 		out = append(out, Level{MaxAssayPct: f.LevelPct, AssayPct: assayOf(f), Mass: v})
 	}
@@ -519,3 +588,22 @@ func factValue(facts []Fact, report string, level float64) float64 {
 
 // round6 removes float noise from sums of one-decimal figures.
 func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
+
+// Carried reports whether the level was carried forward from an earlier
+// breakdown rather than reported at its date.
+func (l Level) Carried() bool {
+	for _, e := range l.Mass.Evidence {
+		if strings.HasPrefix(e.Note, "carried forward") {
+			return true
+		}
+	}
+	return false
+}
+
+// Age says an age in days for people: "98 days", "3.9 years".
+func Age(days int) string {
+	if days < 730 {
+		return fmt.Sprintf("%d days", days)
+	}
+	return fmt.Sprintf("%.1f years", float64(days)/365.25)
+}

@@ -71,7 +71,7 @@ func TestLevelAssayCappedByHighestEnrichment(t *testing.T) {
 
 func TestStaleFiguresAreUnknown(t *testing.T) {
 	s := state.At(facts, day("2020-04-01").AddDays(state.MaxAgeDays[state.EnrichedUraniumKgU]+1))
-	if s.Inventory.Total.Known || !strings.Contains(s.Inventory.Total.Unknown, "more than 190 days") {
+	if s.Inventory.Total.Known || !strings.Contains(s.Inventory.Total.Unknown, "191 days before this date") {
 		t.Errorf("stale total %+v", s.Inventory.Total)
 	}
 	// Configuration facts stay current.
