@@ -288,7 +288,7 @@ func startDemo(ctx context.Context, cfg demoConfig) (d *demo, err error) {
 	}
 
 	srv := server.New(server.Config{Log: d.node, Index: d.node, LogDir: opts.Dir, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: cfg.log,
-		Auth: auth{idx, l}, Keys: auth{idx, l}, Rooms: rooms{idx}, RatePerSecond: cfg.rate, Burst: int(2 * cfg.rate)})
+		Auth: auth{idx, l}, Keys: auth{idx, l}, Rooms: rooms{idx}, RatePerSecond: cfg.rate, Burst: int(2 * cfg.rate), Demo: true})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return nil, fmt.Errorf("--addr %s: %w", cfg.addr, err)
@@ -311,9 +311,9 @@ var unsafeID = regexp.MustCompile(`[^A-Za-z0-9._:-]+`)
 // the JCPOA's events of the demo parties into notifications they sign.
 func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 	type group struct {
-		ref   string
-		facts []record.Fact
-		date  string
+		ref, source string
+		facts       []record.Fact
+		date        string
 	}
 	var groups []*group
 	byRef := map[string]*group{}
@@ -321,18 +321,23 @@ func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 		ev := f.Evidence[0]
 		g := byRef[ev.Ref]
 		if g == nil {
-			g = &group{ref: ev.Ref}
+			// The record cites the row's document and where it was
+			// seen, as the public series does.
+			g = &group{ref: ev.Ref, source: ev.Cited()}
 			byRef[ev.Ref] = g
 			groups = append(groups, g)
 		}
-		note := strings.TrimSpace(strings.Join([]string{ev.Document, ev.Source, ev.Note}, "; "))
+		note := ev.Note
+		if c := ev.Cited(); c != g.source {
+			note = strings.TrimSpace(c + "; " + note)
+		}
 		g.facts = append(g.facts, record.Fact{Metric: string(f.Metric), Date: f.Date.String(), Site: f.Site, Machine: f.Machine,
 			LevelPct: f.LevelPct, AssayPct: f.AssayPct, Value: f.Value, Text: f.Text, Qualifier: string(f.Qualifier), Status: string(f.Status), Note: note})
 		g.date = max(g.date, f.Date.String())
 	}
 	var out [][]byte
 	for _, g := range groups {
-		body, _ := json.Marshal(record.FactsBody{Source: "public series " + g.ref, Facts: g.facts})
+		body, _ := json.Marshal(record.FactsBody{Source: g.source, Facts: g.facts})
 		created, _ := time.Parse(time.DateOnly, g.date)
 		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.VerifiedFacts, ID: "series-" + unsafeID.ReplaceAllString(g.ref, "-"),
 			Author: "iaea", Created: created, Body: body}, signers["iaea"])
@@ -358,7 +363,7 @@ func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 	// The public record of continuity of knowledge, as the IAEA's
 	// monitoring events.
 	for _, e := range dataset.Embedded().Knowledge {
-		row := strings.TrimPrefix(e.Evidence.Ref, dataset.KnowledgeName+" row ")
+		row := strings.TrimPrefix(e.Evidence.Ref, dataset.KnowledgeName+" event ")
 		body, _ := json.Marshal(record.MonitoringBody{Site: e.Site, Device: e.Device, Stream: e.Stream, Event: e.Event, At: e.Date.Time(),
 			Detail: e.Detail + " (source: " + e.Evidence.Source + "; " + string(e.Evidence.Status) + ")"})
 		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.MonitoringEvent, ID: "knowledge-row-" + row,

@@ -11,6 +11,7 @@ import (
 	"github.com/accordverify/accord/enrich"
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/state"
 	"github.com/spf13/cobra"
 )
 
@@ -45,8 +46,8 @@ func (b *bandFlags) registerDated(cmd *cobra.Command) {
 	b.dated = true
 	fl := cmd.Flags()
 	fl.StringVar(&b.machines, "machines", compliance.Enriching, "centrifuges counted: enriching (reported as enriching) or installed")
-	fl.Float64Var(&b.surviving, "surviving-fleet", compliance.DefaultDamage.FleetFraction, "after a loss of knowledge: the share (0-1) of the last verified fleet assumed to work")
-	fl.Float64Var(&b.remaining, "remaining-stock", compliance.DefaultDamage.StockFraction, "after a loss of knowledge: the share (0-1) of the last verified stock assumed in place")
+	fl.Float64Var(&b.surviving, "surviving-fleet", compliance.DefaultDamage.FleetFraction, "after a loss of knowledge: the share (0-1) of the last known fleet assumed to work")
+	fl.Float64Var(&b.remaining, "remaining-stock", compliance.DefaultDamage.StockFraction, "after a loss of knowledge: the share (0-1) of the last known stock assumed in place")
 }
 
 func (b *bandFlags) check() error {
@@ -88,12 +89,17 @@ func newStatusCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "status --as-of DATE",
 		Short: "The stock, significant quantities, findings for every party, and breakout at a date",
-		Long: `status derives the verified state at a date from the series, evaluates every
+		Long: `status derives the state reported at a date from the series, evaluates every
 commitment of the agreement (both sides) and estimates breakout from the
 stock and the enriching centrifuges known at that date.
 
-Findings are compliant, breach, unknown (the verifier lacks the knowledge) or
-not-in-force; each names its evidence.`,
+Findings are compliant, breach, unknown (the verifier lacks the knowledge: a
+figure older than the commitment's reporting interval confirms nothing, and
+the finding says when it was last confirmed), disputed (the parties read an
+event of the agreement differently: --json gives the status under each
+reading and its basis) or not-in-force; each names its evidence and its age.
+Figures are sourced (from a cited document), derived (computed from sourced
+figures) or unverified (the source could not be checked).`,
 		Example: `  accord status --as-of 2025-02-08
   accord status --as-of 2017-05-27 --json
   accord status --as-of 2025-06-13 --agreement examples/agreements/hypothetical-2025.yaml`,
@@ -147,28 +153,39 @@ func renderOverview(w io.Writer, name string, o *compliance.Overview) error {
 	if !o.Knowledge.Since.IsZero() {
 		access += " since " + o.Knowledge.Since.String()
 	}
-	fmt.Fprintf(w, "Inspectorate access: %s\n\n", access)
+	fmt.Fprintf(w, "Inspectorate access: %s\n", access)
+	if l := o.Latest.Report; l != nil {
+		fmt.Fprintf(w, "Latest evidence: %s, of %s (%s before this date)\n", l.Evidence.Cited(), l.Date, state.Age(l.AgeDays))
+	}
+	if l := o.Latest.Stock; l != nil && l.AgeDays > 0 {
+		fmt.Fprintf(w, "Latest figure of the stock: of %s (%s before this date), from %s\n", l.Date, state.Age(l.AgeDays), l.Evidence.Cited())
+	}
+	fmt.Fprintln(w)
 
 	fmt.Fprintln(w, "Enriched uranium")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "level\tkg U\tSQ (IAEA)\tSQ (wgu25)\tstatus\t")
+	fmt.Fprintln(tw, "level\tkg U\tas of\tSQ (IAEA)\tSQ (wgu25)\tstatus\t")
+	var unknown []string
 	for _, l := range o.Inventory.ByLevel {
-		status := string(l.Status)
-		if l.Unknown != "" {
-			status = "unknown"
+		mass, asOf, status := optNum(l.MassKgU, ""), l.AsOf.String(), string(l.Status)
+		if l.MassKgU == nil {
+			mass, asOf, status = "unknown", "-", "unknown"
+			unknown = append(unknown, fmt.Sprintf("up to %s %%: %s", num(l.MaxAssayPct), l.Unknown))
 		}
-		fmt.Fprintf(tw, "up to %s %%\t%s\t%s\t%s\t%s\t\n", num(l.MaxAssayPct), optNum(l.MassKgU, ""), optNum(l.SQIAEA, ""), optNum(l.SQWGU25, ""), status)
+		fmt.Fprintf(tw, "up to %s %%\t%s\t%s\t%s\t%s\t%s\t\n", num(l.MaxAssayPct), mass, asOf, optNum(l.SQIAEA, ""), optNum(l.SQWGU25, ""), status)
 	}
-	total := "unknown"
-	if o.Inventory.TotalKgU != nil {
-		total = num(*o.Inventory.TotalKgU)
+	total, asOf, status := "unknown", "-", "unknown"
+	if t := o.Inventory.Total; o.Inventory.TotalKgU != nil {
+		total, asOf, status = num(*o.Inventory.TotalKgU), t.Date.String(), string(t.Status)
+	} else {
+		unknown = append(unknown, "total: "+t.Unknown)
 	}
-	fmt.Fprintf(tw, "total\t%s\t\t\t%s\t\n", total, o.Inventory.Total.Status)
+	fmt.Fprintf(tw, "total\t%s\t%s\t\t\t%s\t\n", total, asOf, status)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if !o.Inventory.Total.Known {
-		fmt.Fprintf(w, "  (%s)\n", o.Inventory.Total.Unknown)
+	for _, u := range unknown {
+		fmt.Fprintf(w, "  %s\n", u)
 	}
 	fmt.Fprintln(w, "  SQ (IAEA): 25 kg U-235 contained at 20 % or more, 75 kg below; SQ (wgu25): 25-kg quantities of 90 % the level yields with default tails")
 

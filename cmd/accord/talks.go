@@ -29,7 +29,7 @@ func newTalksCmd() *cobra.Command {
 view of a room, with the issue space, the parties and every party's red
 lines. It evaluates proposals with the versioned model (breakout days at the
 most a proposal permits, with its band; significant quantities permitted;
-reductions from the verified state), answers feasibility as each recipient
+reductions from the state reported at the baseline date), answers feasibility as each recipient
 would see it, explores the zone of agreement, and prints and verifies the
 commitments of red lines.
 
@@ -57,7 +57,7 @@ type talksFlags struct {
 
 func (f *talksFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.room, "room", "", "the room file (required)")
-	cmd.Flags().StringVar(&f.asOf, "baseline", "2025-02-08", "the date of the verified state reductions are counted from")
+	cmd.Flags().StringVar(&f.asOf, "baseline", "2025-02-08", "the date of the reported state reductions are counted from")
 	cmd.Flags().BoolVar(&f.asJSON, "json", false, "print JSON")
 }
 

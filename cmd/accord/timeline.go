@@ -13,12 +13,20 @@ import (
 func newTimelineCmd() *cobra.Command {
 	var (
 		src    sourceFlags
+		to     string
 		asJSON bool
 	)
 	cmd := &cobra.Command{
 		Use:   "timeline",
 		Short: "Each commitment's status across every report and event date, and when each breach began and ended",
+		Long: `timeline evaluates every commitment at each date worth evaluating up to --to
+(default today): every report and event date, the day each figure stops
+deciding, and the start and end of each commitment under every reading of a
+disputed event. A breach ends only when a figure shows compliance or the
+commitment is no longer in force: when knowledge is lost it stays a breach,
+"not ended, last confirmed" on the date of its last figure.`,
 		Example: `  accord timeline
+  accord timeline --to 2021-12-31
   accord timeline --json | jq '.[] | select(.breaches | length > 0) | {commitment, breaches}'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -30,8 +38,14 @@ func newTimelineCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			until := calendar.Today()
+			if to != "" {
+				if until, err = dateFlag("to", to); err != nil {
+					return err
+				}
+			}
 			facts := factsOf(d)
-			tracks := compliance.Timeline(a, facts, compliance.Dates(a, facts))
+			tracks := compliance.Timeline(a, facts, compliance.Dates(a, facts, until))
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), tracks)
 			}
@@ -39,6 +53,7 @@ func newTimelineCmd() *cobra.Command {
 		},
 	}
 	src.register(cmd, true)
+	cmd.Flags().StringVar(&to, "to", "", "last date evaluated, YYYY-MM-DD (default today)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
@@ -55,9 +70,9 @@ func renderTimeline(w io.Writer, name string, tracks []compliance.Track) error {
 			return err
 		}
 		for _, b := range t.Breaches {
-			end := "ongoing at the last date evaluated"
+			end := fmt.Sprintf("not ended, last confirmed %s", b.ConfirmedUntil)
 			if !b.To.IsZero() {
-				end = fmt.Sprintf("ended %s (then %s)", b.To, b.Then)
+				end = fmt.Sprintf("ended %s (then %s), last confirmed %s", b.To, b.Then, b.ConfirmedUntil)
 			}
 			fmt.Fprintf(w, "  breach began %s, %s\n", b.From, end)
 		}

@@ -31,7 +31,7 @@ const (
 )
 
 // Damage is what may have changed since the inspectorate lost knowledge:
-// the share of the last verified fleet that still works and of the last
+// the share of the last known fleet that still works and of the last
 // verified stock that is still there, each in [0, 1]. Users change it.
 type Damage struct {
 	FleetFraction float64 `json:"fleet_fraction"`
@@ -214,7 +214,7 @@ func sinceLost(known *Breakout, lost calendar.Date, opt BreakoutOptions) (*Chang
 	d := *opt.Damage
 	r := &ChangeRange{Lost: lost, FromDays: known.Estimate.HeadlineDays, Damage: d}
 	sc := *known.Scenario
-	sc.Name = "last verified state with the damage assumptions"
+	sc.Name = "last known state with the damage assumptions"
 	sc.Inventory = slices.Clone(sc.Inventory)
 	for i := range sc.Inventory {
 		sc.Inventory[i].MassKgU *= d.StockFraction
@@ -233,7 +233,7 @@ func sinceLost(known *Breakout, lost calendar.Date, opt BreakoutOptions) (*Chang
 		return nil, err
 	}
 	r.ToDays = res.HeadlineDays
-	assume := fmt.Sprintf("%s of the last verified fleet working and %s of the last verified stock in place",
+	assume := fmt.Sprintf("%s of the last known fleet working and %s of the last known stock in place",
 		pct(d.FleetFraction), pct(d.StockFraction))
 	switch {
 	case r.ToDays == nil:
@@ -296,7 +296,7 @@ func breakoutOf(s *state.State, opt BreakoutOptions) (*Breakout, error) {
 // estimate unknown.
 func BreakoutScenario(s *state.State, opt BreakoutOptions) (sc breakout.Scenario, notes []string, evidence []state.Evidence, unknown []string) {
 	sc = breakout.Scenario{
-		Name:       "verified state as of " + s.AsOf.String(),
+		Name:       "the state reported as of " + s.AsOf.String(),
 		Convention: opt.Convention,
 		Target:     breakout.Target{AssayPct: 90, QuantitySQ: 1, SQ: opt.SQ},
 	}

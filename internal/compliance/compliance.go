@@ -22,7 +22,14 @@ const (
 	Breach     Status = "breach"
 	Unknown    Status = "unknown" // the verifier lacks the knowledge
 	NotInForce Status = "not-in-force"
+	// Disputed: parties read the commitment's force differently; the
+	// finding's readings give the status under each.
+	Disputed Status = "disputed"
 )
+
+// Statuses lists every status a finding can have, in the order reports
+// count them.
+var Statuses = []Status{Breach, Disputed, Unknown, Compliant, NotInForce}
 
 // Finding is the evaluation of one commitment at one date.
 type Finding struct {
@@ -39,9 +46,31 @@ type Finding struct {
 	Limit        *float64      `json:"limit"`
 	Unit         string        `json:"unit"`
 	// Ratio is observed / limit, when both are known and the limit is not 0.
-	Ratio    *float64         `json:"ratio"`
-	Reason   string           `json:"reason"`
-	Evidence []state.Evidence `json:"evidence"`
+	Ratio *float64 `json:"ratio"`
+	// AgeDays is the age of the figure observed at the date evaluated.
+	AgeDays *int `json:"age_days,omitempty"`
+	// LastConfirmed is the date of the last figure that decided the
+	// finding, when that figure is now too old to decide it (the finding
+	// is then unknown, or a breach last confirmed on that date).
+	LastConfirmed calendar.Date    `json:"last_confirmed,omitzero"`
+	Reason        string           `json:"reason"`
+	Evidence      []state.Evidence `json:"evidence"`
+	// Readings give the status under each party's reading of an event in
+	// dispute: when they differ, the status is Disputed; when they agree
+	// for different reasons, each reason is kept. Question says what is
+	// in dispute.
+	Question string           `json:"question,omitempty"`
+	Readings []FindingReading `json:"readings,omitempty"`
+}
+
+// FindingReading is a finding's status under one reading.
+type FindingReading struct {
+	Reading string   `json:"reading"`
+	Parties []string `json:"parties"`
+	Status  Status   `json:"status"`
+	Reason  string   `json:"reason"`
+	Basis   string   `json:"basis"`
+	Source  string   `json:"source"`
 }
 
 // Evaluate returns a finding for every commitment of a, in the agreement's
@@ -54,10 +83,73 @@ func Evaluate(a *agreement.Agreement, s *state.State) []Finding {
 	return out
 }
 
+// evaluate decides c at s.AsOf; where parties read an event that would end
+// c differently and the readings give different statuses, the finding is
+// disputed, with the status under each reading.
 func evaluate(a *agreement.Agreement, c *agreement.Commitment, s *state.State) Finding {
+	f := evaluateUnder(a, c, s, nil)
+	for _, r := range a.Readings {
+		e := a.Event(r.Event)
+		if s.AsOf.Before(e.Date) {
+			continue
+		}
+		var views []FindingReading
+		var inForce *Finding
+		differ := false
+		for _, v := range r.Views {
+			vf := evaluateUnder(a, c, s, map[string]bool{e.ID: !v.TakesEffect})
+			if vf.Status != NotInForce && inForce == nil {
+				inForce = &vf
+			}
+			if len(views) > 0 && vf.Status != views[0].Status {
+				differ = true
+			}
+			views = append(views, FindingReading{Reading: r.ID, Parties: v.Parties, Status: vf.Status, Reason: vf.Reason, Basis: v.Basis, Source: v.Source})
+		}
+		if !differ {
+			// The same status for different reasons: say both, so that
+			// no party's reading is given as the only one.
+			if reasons := readingReasons(views); len(reasons) > 1 {
+				f.Question, f.Readings = r.Question, views
+				f.Reason = fmt.Sprintf("%s under every reading of %s (%s)", strings.ReplaceAll(string(f.Status), "-", " "), r.Question, strings.Join(reasons, "; "))
+			}
+			continue
+		}
+		if inForce != nil {
+			f = *inForce
+		}
+		f.Status, f.Question, f.Readings = Disputed, r.Question, views
+		var parts []string
+		for _, v := range views {
+			parts = append(parts, fmt.Sprintf("%s: %s", strings.Join(v.Parties, ", "), v.Status))
+		}
+		f.Reason = fmt.Sprintf("the parties dispute %s (%s)", r.Question, strings.Join(parts, "; "))
+		f.Evidence = append(f.Evidence, state.Evidence{Kind: "agreement", Ref: a.ID + " event " + e.ID, Source: e.Source, Status: state.Status(e.Status), Note: e.Title})
+		break
+	}
+	return f
+}
+
+// readingReasons are the distinct reasons of the views, each with its
+// parties, or one entry when they all give the same reason.
+func readingReasons(views []FindingReading) []string {
+	var out []string
+	for _, v := range views {
+		if v.Reason != views[0].Reason {
+			out = nil
+			for _, v := range views {
+				out = append(out, fmt.Sprintf("%s: %s", strings.Join(v.Parties, ", "), v.Reason))
+			}
+			return out
+		}
+	}
+	return []string{views[0].Reason}
+}
+
+func evaluateUnder(a *agreement.Agreement, c *agreement.Commitment, s *state.State, ignored map[string]bool) Finding {
 	f := Finding{Commitment: c.ID, Title: c.Title, Obligor: c.Obligor, Ref: c.Ref, Verifier: c.Verifier, Evidence: []state.Evidence{}}
 	date := s.AsOf
-	if w := a.InForce(c); !w.Contains(date) {
+	if w := a.InForceExcept(c, ignored); !w.Contains(date) {
 		f.Status = NotInForce
 		if date.Before(w.Start) {
 			f.Reason = fmt.Sprintf("in force from %s (%s)", w.Start, c.Starts)
@@ -74,13 +166,44 @@ func evaluate(a *agreement.Agreement, c *agreement.Commitment, s *state.State) F
 		l := c.Limit
 		f.Unit = l.Unit
 		evalLimit(&f, knowledgeOf(s, l, observe(s, l)), l.Max)
+		stale(&f, c, date)
 	case c.Prohibition != nil:
 		f.Unit = "machines enriching"
 		evalLimit(&f, s.CentrifugeCount(state.CentrifugesEnriching, c.Prohibition.EnrichmentAt, nil), 0)
+		stale(&f, c, date)
 	case c.Action != nil:
 		evalAction(a, c, date, &f)
 	}
 	return f
+}
+
+// stale ages a finding decided by a figure: a figure older than the
+// commitment's reporting interval no longer confirms compliance (the
+// finding becomes unknown, last confirmed compliant on its date); a breach
+// it showed stays a breach, last confirmed on its date.
+func stale(f *Finding, c *agreement.Commitment, date calendar.Date) {
+	if f.Observed == nil || f.ObservedAsOf.IsZero() {
+		return
+	}
+	age := f.ObservedAsOf.DaysUntil(date)
+	f.AgeDays = &age
+	if !f.LastConfirmed.IsZero() {
+		return // already judged as a figure no longer known
+	}
+	if age <= c.ReportingInterval() {
+		return
+	}
+	f.LastConfirmed = f.ObservedAsOf
+	since := fmt.Sprintf("%s, %s before this date; no figure since (figures older than %d days do not decide)", f.ObservedAsOf, state.Age(age), c.ReportingInterval())
+	switch f.Status {
+	case Compliant:
+		f.Status = Unknown
+		f.Reason = "last confirmed compliant on " + since
+	case Breach:
+		f.Reason += "; last confirmed on " + since
+	case Unknown:
+		f.Reason += "; the figure is of " + since
+	}
 }
 
 // observe returns the state's value of a limit's metric.
@@ -132,11 +255,14 @@ func knowledgeOf(s *state.State, l *agreement.Limit, v state.Value) state.Value 
 	if !lost || (v.Known && v.Date.After(c.Since)) {
 		return v
 	}
-	last := "no figure verified before"
+	last := "no figure reported before"
 	if !v.Date.IsZero() {
-		last = fmt.Sprintf("last verified %g %s as of %s", v.Value, l.Unit, v.Date)
+		last = fmt.Sprintf("last reported %g %s as of %s (%s)", v.Value, l.Unit, v.Date, v.Status)
 	}
-	return state.Value{Unknown: fmt.Sprintf("continuity of knowledge of %s %s since %s (%s, %s); %s", l.Stream, c.State, c.Since, c.Cause, c.Site, last),
+	// The last figure stays with the value (not known at the date) so that
+	// the finding can say what it last confirmed.
+	return state.Value{Value: v.Value, Qualifier: v.Qualifier, Date: v.Date, Status: v.Status,
+		Unknown:  fmt.Sprintf("continuity of knowledge of %s %s since %s (%s, %s); %s", l.Stream, c.State, c.Since, c.Cause, c.Site, last),
 		Evidence: append(slices.Clone(c.Evidence), v.Evidence...)}
 }
 
@@ -148,6 +274,7 @@ func evalLimit(f *Finding, v state.Value, max float64) {
 	if !v.Known {
 		f.Status, f.Reason = Unknown, v.Unknown
 		f.Evidence = append(f.Evidence, v.Evidence...)
+		lastConfirmed(f, v, max)
 		return
 	}
 	obs := v.Value
@@ -186,6 +313,34 @@ func evalLimit(f *Finding, v state.Value, max float64) {
 		f.Status = Unknown
 		f.Reason = fmt.Sprintf("%s as of %s does not decide against the limit of %s", shown, v.Date, qualified(state.Exact, max, f.Unit))
 	}
+}
+
+// lastConfirmed judges the last figure of a value no longer known at the
+// date: a breach it showed stays a breach, last confirmed on its date and
+// not known since (knowledge lost does not end it); compliance it showed
+// is only "last confirmed compliant", and the finding stays unknown.
+func lastConfirmed(f *Finding, v state.Value, max float64) {
+	if v.Date.IsZero() {
+		return // no figure ever
+	}
+	last := v
+	last.Known = true
+	var then Finding
+	then.Unit = f.Unit
+	evalLimit(&then, last, max)
+	switch then.Status {
+	case Breach:
+		f.Status = Breach
+		f.Reason = fmt.Sprintf("breach last confirmed on %s (%s); not known since: %s", v.Date, then.Reason, v.Unknown)
+	case Compliant:
+		f.Reason = fmt.Sprintf("last confirmed compliant on %s; not known since: %s", v.Date, v.Unknown)
+	default:
+		return
+	}
+	// The figure shown is the last one, dated, with LastConfirmed saying
+	// that it no longer decides.
+	f.Observed, f.Qualifier, f.ObservedAsOf, f.Ratio = then.Observed, then.Qualifier, then.ObservedAsOf, then.Ratio
+	f.LastConfirmed = v.Date
 }
 
 func qualified(q state.Qualifier, v float64, unit string) string {

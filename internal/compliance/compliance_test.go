@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/accordverify/accord/enrich"
@@ -54,7 +55,7 @@ func TestEveryCurbCompliantIn2017(t *testing.T) {
 func TestBreachesBeginWhenTheSeriesShowsThem(t *testing.T) {
 	a := agreement.JCPOA()
 	facts := dataset.Embedded().Facts()
-	tracks := compliance.Timeline(a, facts, compliance.Dates(a, facts))
+	tracks := compliance.Timeline(a, facts, compliance.Dates(a, facts, calendar.MustParse("2026-12-01")))
 	began := map[string]string{}
 	for _, tr := range tracks {
 		if len(tr.Breaches) > 0 {
@@ -65,26 +66,35 @@ func TestBreachesBeginWhenTheSeriesShowsThem(t *testing.T) {
 		"stockpile":            "2019-07-01", // the IAEA's ad hoc report: above 202.8 kg U
 		"enrichment-level":     "2019-07-08", // enrichment above 3.67 % confirmed
 		"fordow":               "2019-11-09",
-		"advanced-centrifuges": "2021-03-15",
+		"advanced-centrifuges": "2019-11-03", // GOV/2019/55: advanced cascades accumulating enriched uranium
 		"additional-protocol":  "2021-02-23",
 		"us-sanctions-relief":  "2018-05-08",
+		"heavy-water":          "2016-02-17", // GOV/2016/8: 130.9 t, above the 130 t of Annex I para 14
 	}
 	for id, d := range want {
 		if began[id] != d {
 			t.Errorf("%s breach began %q, want %s", id, began[id], d)
 		}
 	}
-	for _, id := range []string{"eu-sanctions-relief", "un-sanctions-relief", "ir1-enrichment-capacity", "heavy-water"} {
+	for _, id := range []string{"eu-sanctions-relief", "un-sanctions-relief", "ir1-enrichment-capacity"} {
 		if d, ok := began[id]; ok {
 			t.Errorf("%s shows a breach from %s; the series shows none", id, d)
 		}
 	}
-	// The stockpile breach turns unknown the day after the IAEA lost access.
+	// A breach that goes dark stays a breach: the stockpile breach is not
+	// ended by the loss of access (unknown) nor by the dispute over
+	// Termination Day; it was last confirmed on 2025-06-13. No breach of
+	// any commitment ends into unknown or disputed.
 	for _, tr := range tracks {
+		for _, b := range tr.Breaches {
+			if b.Then == compliance.Unknown || b.Then == compliance.Disputed || b.ConfirmedUntil.IsZero() {
+				t.Errorf("%s: breach from %s ends %s into %s (confirmed until %s)", tr.Commitment, b.From, b.To, b.Then, b.ConfirmedUntil)
+			}
+		}
 		if tr.Commitment == "stockpile" {
 			last := tr.Breaches[len(tr.Breaches)-1]
-			if last.To.String() != "2025-06-14" || last.Then != compliance.Unknown {
-				t.Errorf("stockpile breach ends %s into %s, want 2025-06-14 into unknown (knowledge lost after 2025-06-13)", last.To, last.Then)
+			if !last.To.IsZero() || last.ConfirmedUntil.String() != "2025-06-13" {
+				t.Errorf("stockpile breach ends %s (then %s), confirmed until %s; want not ended, last confirmed 2025-06-13", last.To, last.Then, last.ConfirmedUntil)
 			}
 		}
 	}
@@ -115,12 +125,18 @@ func TestFebruary2025(t *testing.T) {
 
 func TestAfterTerminationDay(t *testing.T) {
 	o := overview(t, agreement.JCPOA(), "2025-11-01")
+	// The commitments the snapback ended are not in force under either
+	// reading; every other one is disputed.
 	for _, f := range o.Findings {
-		if f.Status != compliance.NotInForce {
-			t.Errorf("%s: %s after Termination Day, want not-in-force", f.Commitment, f.Status)
+		want := compliance.Disputed
+		if f.Commitment == "un-sanctions-relief" || f.Commitment == "eu-sanctions-relief" {
+			want = compliance.NotInForce
+		}
+		if f.Status != want {
+			t.Errorf("%s: %s after Termination Day, want %s", f.Commitment, f.Status, want)
 		}
 	}
-	if len(o.Reimposed) != 1 || o.Reimposed[0].Date.String() != "2025-09-28" || o.Reimposed[0].Via != "snapback" {
+	if len(o.Reimposed) != 2 || o.Reimposed[0].Date.String() != "2025-09-28" || o.Reimposed[0].Via != "snapback" || o.Reimposed[1].Party != "eu" {
 		t.Errorf("re-imposed measures = %+v", o.Reimposed)
 	}
 	// Between snapback and Termination Day the UN relief ended through the
@@ -129,8 +145,11 @@ func TestAfterTerminationDay(t *testing.T) {
 	if f := finding(t, o.Findings, "un-sanctions-relief"); f.Status != compliance.NotInForce || len(f.Evidence) == 0 {
 		t.Errorf("UN relief on 2025-10-01: %s %q", f.Status, f.Reason)
 	}
-	if f := finding(t, o.Findings, "stockpile"); f.Status != compliance.Unknown {
-		t.Errorf("stockpile on 2025-10-01 after the loss of knowledge: %s, want unknown", f.Status)
+	// The stockpile breach went dark with the loss of access: it stays a
+	// breach, last confirmed on the last figure, not known since.
+	if f := finding(t, o.Findings, "stockpile"); f.Status != compliance.Breach || f.LastConfirmed.String() != "2025-06-13" ||
+		!strings.Contains(f.Reason, "not known since: the inspectorate lost access on 2025-06-13") {
+		t.Errorf("stockpile on 2025-10-01 after the loss of knowledge: %s %q (last confirmed %s), want a breach last confirmed on 2025-06-13", f.Status, f.Reason, f.LastConfirmed)
 	}
 }
 
@@ -214,12 +233,57 @@ func TestLostKnowledgeMakesFindingsUnknown(t *testing.T) {
 		t.Errorf("before the loss: %s (%s)", f.Status, f.Reason)
 	}
 	f := at(base, "2021-03-01")
-	if f.Status != compliance.Unknown || f.Reason != "continuity of knowledge of heavy water escrowed since 2021-02-23 (storage media not produced, Arak); last verified 120 t as of 2021-01-10" ||
-		len(f.Evidence) == 0 || f.Evidence[0].Ref != "log index 3" {
+	if f.Status != compliance.Unknown || f.Reason != "last confirmed compliant on 2021-01-10; not known since: continuity of knowledge of heavy water escrowed since 2021-02-23 (storage media not produced, Arak); last reported 120 t as of 2021-01-10 (sourced)" ||
+		f.LastConfirmed.String() != "2021-01-10" || len(f.Evidence) == 0 || f.Evidence[0].Ref != "log index 3" {
 		t.Errorf("after the loss: %s %q %v", f.Status, f.Reason, f.Evidence)
 	}
 	later := append(base, state.Fact{Metric: state.HeavyWaterT, Date: calendar.MustParse("2021-04-01"), Value: 140, Status: state.Sourced, Evidence: ev("log index 4", "")})
-	if f := at(later, "2021-05-01"); f.Status != compliance.Breach {
+	if f := at(later, "2021-05-01"); f.Status != compliance.Breach || !f.LastConfirmed.IsZero() {
 		t.Errorf("verified again after the loss: %s (%s)", f.Status, f.Reason)
+	}
+	// A breach that then goes dark stays a breach, last confirmed.
+	dark := append(later, state.Fact{Metric: state.ContinuityOfKnowledge, Date: calendar.MustParse("2021-06-01"), Site: "Arak", Stream: "heavy water", Text: state.Lost, Status: state.Sourced, Evidence: ev("log index 5", "cameras removed")})
+	if f := at(dark, "2021-07-01"); f.Status != compliance.Breach || f.LastConfirmed.String() != "2021-04-01" || !strings.HasPrefix(f.Reason, "breach last confirmed on 2021-04-01 (140 t as of 2021-04-01 exceeds the limit of 130 t); not known since: continuity of knowledge of heavy water lost since 2021-06-01") {
+		t.Errorf("a breach gone dark: %s %q (last confirmed %s)", f.Status, f.Reason, f.LastConfirmed)
+	}
+}
+
+// After Termination Day the parties read the JCPOA's force differently:
+// the curbs are disputed, with the status under each reading and its basis.
+func TestTerminationDayIsDisputed(t *testing.T) {
+	o := overview(t, agreement.JCPOA(), "2025-11-01")
+	f := finding(t, o.Findings, "stockpile")
+	if f.Status != compliance.Disputed || len(f.Readings) < 2 {
+		t.Fatalf("stockpile: %s with %d readings, want disputed with two", f.Status, len(f.Readings))
+	}
+	got := map[string]compliance.Status{}
+	for _, r := range f.Readings {
+		if r.Basis == "" || r.Source == "" {
+			t.Errorf("reading %v without basis or source", r.Parties)
+		}
+		got[r.Parties[0]] = r.Status
+	}
+	if got["iran"] != compliance.NotInForce || got["e3"] != compliance.Breach {
+		t.Errorf("readings %v, want iran: not-in-force, e3: breach (last confirmed before the loss of access)", got)
+	}
+	// Before Termination Day nothing is disputed.
+	for _, f := range overview(t, agreement.JCPOA(), "2025-10-01").Findings {
+		if f.Status == compliance.Disputed {
+			t.Errorf("%s disputed before Termination Day", f.Commitment)
+		}
+	}
+}
+
+// A figure older than the reporting interval no longer confirms
+// compliance: the IR-1 count of 2021-03-15 does not make 2025-02-08
+// compliant; a breach stays a breach, last confirmed on its date.
+func TestStaleFiguresDoNotConfirmCompliance(t *testing.T) {
+	f := finding(t, overview(t, agreement.JCPOA(), "2025-02-08").Findings, "ir1-enrichment-capacity")
+	if f.Status != compliance.Unknown || f.LastConfirmed.String() != "2021-03-15" || f.AgeDays == nil || *f.AgeDays < 1400 || !strings.Contains(f.Reason, "last confirmed compliant on 2021-03-15") {
+		t.Errorf("IR-1 at 2025-02-08: %s, last confirmed %s, age %v: %s", f.Status, f.LastConfirmed, f.AgeDays, f.Reason)
+	}
+	// 60 % production began on 2021-04-17 (IAEA statement).
+	if e := finding(t, overview(t, agreement.JCPOA(), "2021-05-01").Findings, "enrichment-level"); e.Observed == nil || *e.Observed != 60 || e.Status != compliance.Breach {
+		t.Errorf("enrichment at 2021-05-01: %v %s, want 60 %%, breach", e.Observed, e.Status)
 	}
 }

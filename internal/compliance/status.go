@@ -21,6 +21,48 @@ type Overview struct {
 	Breakout    *Breakout            `json:"breakout"`
 	Reimposed   []Reimposition       `json:"measures_reimposed"`
 	Deadlines   []agreement.Deadline `json:"deadlines"`
+	// Latest is the latest evidence on or before AsOf, and the latest
+	// figure of the stock: what the date's findings can rest on, and how
+	// old it is.
+	Latest Latest `json:"latest"`
+}
+
+// Latest names the latest evidence at a date and its age.
+type Latest struct {
+	// Report is the latest reported (not derived) fact of any kind;
+	// Stock the latest reported total of the stock. Either is nil when
+	// there is none.
+	Report *LatestFigure `json:"report"`
+	Stock  *LatestFigure `json:"stock"`
+}
+
+// LatestFigure is one dated piece of evidence and its age at the date.
+type LatestFigure struct {
+	Date     calendar.Date  `json:"date"`
+	AgeDays  int            `json:"age_days"`
+	Evidence state.Evidence `json:"evidence"`
+}
+
+// latestAt finds the latest evidence on or before date.
+func latestAt(facts []state.Fact, date calendar.Date) Latest {
+	var out Latest
+	pick := func(cur **LatestFigure, f *state.Fact) {
+		if f.Date.After(date) || f.Status == state.Derived || len(f.Evidence) == 0 {
+			return
+		}
+		if *cur != nil && !f.Date.After((*cur).Date) {
+			return
+		}
+		*cur = &LatestFigure{Date: f.Date, AgeDays: f.Date.DaysUntil(date), Evidence: f.Evidence[0]}
+	}
+	for i := range facts {
+		f := &facts[i]
+		pick(&out.Report, f)
+		if f.Metric == state.EnrichedUraniumKgU && f.LevelPct == 0 {
+			pick(&out.Stock, f)
+		}
+	}
+	return out
 }
 
 // Inventory is the stock at a date, level by level.
@@ -39,9 +81,13 @@ type InventoryLine struct {
 	SQIAEA *float64 `json:"sq_iaea"`
 	// SQWGU25 counts the 25-kg quantities of 90 % uranium the level yields
 	// when enriched with the default tails for its assay.
-	SQWGU25 *float64         `json:"sq_wgu25"`
-	Status  state.Status     `json:"status"`
-	Source  string           `json:"source"`
+	SQWGU25 *float64     `json:"sq_wgu25"`
+	Status  state.Status `json:"status"`
+	Source  string       `json:"source"`
+	// AsOf is the date of the figure: of the mass shown, or, when the
+	// mass is unknown at the date, of the last one reported (Unknown
+	// says why it no longer holds).
+	AsOf    calendar.Date    `json:"as_of,omitzero"`
 	Unknown string           `json:"unknown,omitempty"`
 	Ref     []state.Evidence `json:"evidence"`
 }
@@ -66,6 +112,7 @@ func OverviewAt(a *agreement.Agreement, facts []state.Fact, date calendar.Date, 
 		st.Centrifuges = []state.Centrifuges{}
 	}
 	st.Inventory = inventory(s)
+	st.Latest = latestAt(facts, date)
 
 	b, err := BreakoutAt(facts, date, opt)
 	if err != nil {
@@ -99,7 +146,7 @@ func inventory(s *state.State) Inventory {
 		inv.TotalKgU = &v
 	}
 	for _, l := range s.Inventory.ByLevel {
-		line := InventoryLine{MaxAssayPct: l.MaxAssayPct, AssayPct: l.AssayPct, Status: l.Mass.Status, Unknown: l.Mass.Unknown, Ref: l.Mass.Evidence}
+		line := InventoryLine{MaxAssayPct: l.MaxAssayPct, AssayPct: l.AssayPct, Status: l.Mass.Status, AsOf: l.Mass.Date, Unknown: l.Mass.Unknown, Ref: l.Mass.Evidence}
 		if len(l.Mass.Evidence) > 0 {
 			line.Source = l.Mass.Evidence[0].Source
 		}

@@ -1,6 +1,7 @@
 package compliance
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/accordverify/accord/internal/agreement"
@@ -25,6 +26,11 @@ type Point struct {
 	Observed *float64        `json:"observed"`
 	Qualif   state.Qualifier `json:"qualifier,omitempty"`
 	Ratio    *float64        `json:"ratio"`
+	// ObservedAsOf is the date of the figure observed.
+	ObservedAsOf calendar.Date `json:"observed_as_of,omitzero"`
+	// LastConfirmed is set when the figure deciding the status is older
+	// than the commitment's reporting interval.
+	LastConfirmed calendar.Date `json:"last_confirmed,omitzero"`
 }
 
 // Period is a run of one status: from From up to (not including) To; To is
@@ -35,6 +41,13 @@ type Period struct {
 	To     calendar.Date `json:"to"`
 	// Then is the status that followed (empty while ongoing).
 	Then Status `json:"then,omitempty"`
+	// ConfirmedUntil, for a breach, is the date of the last figure that
+	// showed it (of the last date evaluated, for a breach shown by an
+	// event such as a withdrawal).
+	// A breach that goes dark (unknown, or disputed in force) is not
+	// ended: it runs on, confirmed until that date, until a figure shows
+	// compliance or the commitment is no longer in force.
+	ConfirmedUntil calendar.Date `json:"confirmed_until,omitzero"`
 }
 
 // Timeline evaluates every commitment of a at each date of dates (sorted,
@@ -46,7 +59,7 @@ func Timeline(a *agreement.Agreement, facts []state.Fact, dates []calendar.Date)
 	}
 	for _, d := range dates {
 		for i, f := range Evaluate(a, state.At(facts, d)) {
-			tracks[i].Points = append(tracks[i].Points, Point{Date: d, Status: f.Status, Observed: f.Observed, Qualif: f.Qualifier, Ratio: f.Ratio})
+			tracks[i].Points = append(tracks[i].Points, Point{Date: d, Status: f.Status, Observed: f.Observed, Qualif: f.Qualifier, Ratio: f.Ratio, ObservedAsOf: f.ObservedAsOf, LastConfirmed: f.LastConfirmed})
 		}
 	}
 	for i := range tracks {
@@ -60,19 +73,49 @@ func Timeline(a *agreement.Agreement, facts []state.Fact, dates []calendar.Date)
 			}
 			t.Periods = append(t.Periods, Period{Status: p.Status, From: p.Date})
 		}
-		for _, p := range t.Periods {
-			if p.Status == Breach {
-				t.Breaches = append(t.Breaches, p)
-			}
-		}
+		t.Breaches = breaches(t.Points)
 	}
 	return tracks
 }
 
-// Dates returns the dates worth evaluating: every fact's date and the day
-// it stops being current, every event
-// of a, and the start and end of every commitment, sorted and unique.
-func Dates(a *agreement.Agreement, facts []state.Fact) []calendar.Date {
+// breaches are the breaches of a track: each from its first date to the
+// first date after it when a figure shows compliance or the commitment is
+// no longer in force; dates when it is unknown or disputed do not end it.
+func breaches(points []Point) []Period {
+	out := []Period{}
+	var cur *Period
+	for _, p := range points {
+		switch p.Status {
+		case Breach:
+			if cur == nil {
+				cur = &Period{Status: Breach, From: p.Date}
+			}
+			// Confirmed by the figure's date, or, for a breach an event
+			// of the agreement shows, by the date evaluated.
+			confirmed := cmp.Or(p.LastConfirmed, p.ObservedAsOf, p.Date)
+			if confirmed.After(cur.ConfirmedUntil) {
+				cur.ConfirmedUntil = confirmed
+			}
+		case Unknown, Disputed:
+		default:
+			if cur != nil {
+				cur.To, cur.Then = p.Date, p.Status
+				out = append(out, *cur)
+				cur = nil
+			}
+		}
+	}
+	if cur != nil {
+		out = append(out, *cur)
+	}
+	return out
+}
+
+// Dates returns the dates worth evaluating up to until (inclusive, and
+// then until itself): every fact's date and the days it stops being
+// current, every event of a, and the start and end of every commitment
+// under every reading, sorted and unique.
+func Dates(a *agreement.Agreement, facts []state.Fact, until calendar.Date) []calendar.Date {
 	var ds []calendar.Date
 	for _, f := range facts {
 		ds = append(ds, f.Date)
@@ -87,13 +130,35 @@ func Dates(a *agreement.Agreement, facts []state.Fact) []calendar.Date {
 	for _, e := range a.Events {
 		ds = append(ds, e.Date)
 	}
+	// The days a figure stops deciding a commitment.
+	var intervals []int
 	for i := range a.Commitments {
-		w := a.InForce(&a.Commitments[i])
-		ds = append(ds, w.Start)
-		if !w.End.IsZero() {
-			ds = append(ds, w.End)
+		if n := a.Commitments[i].ReportingInterval(); !slices.Contains(intervals, n) {
+			intervals = append(intervals, n)
 		}
 	}
+	for _, f := range facts {
+		for _, n := range intervals {
+			ds = append(ds, f.Date.AddDays(n+1))
+		}
+	}
+	for i := range a.Commitments {
+		c := &a.Commitments[i]
+		ends := []agreement.Window{a.InForce(c)}
+		// Under each reading of a disputed event, the commitment may end
+		// on another day.
+		for _, r := range a.Readings {
+			ends = append(ends, a.InForceExcept(c, map[string]bool{r.Event: true}))
+		}
+		for _, w := range ends {
+			ds = append(ds, w.Start)
+			if !w.End.IsZero() {
+				ds = append(ds, w.End)
+			}
+		}
+	}
+	ds = slices.DeleteFunc(ds, func(d calendar.Date) bool { return d.After(until) })
+	ds = append(ds, until)
 	slices.SortFunc(ds, calendar.Date.Compare)
 	return slices.CompactFunc(ds, calendar.Date.Equal)
 }

@@ -52,6 +52,10 @@ func Funcs() template.FuncMap {
 		"breakoutDays": BreakoutDays,
 		"seriesDays":   SeriesDays,
 		"upperFirst":   upperFirst,
+		"join":         strings.Join,
+		"provenance":   func() []Term { return Provenance },
+		"findingTerms": func() []Term { return Findings },
+		"legendNote":   func() string { return LegendNote },
 	}
 }
 

@@ -60,6 +60,13 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 
 	p("\n## 2. Verification activities\n\n")
 	p("Inspectorate access: **%s** since %s.\n\n", r.Activities.Access, r.Activities.AccessSince)
+	if l := r.Activities.Latest; l != nil {
+		p("Latest evidence: %s, of %s, %s before this report's date %s.", l.Document, l.Date, l.Age, Cite(l.Sources))
+		if s := r.Activities.LatestStock; s != nil && s.AgeDays > 0 {
+			p(" Latest figure of the stock: of %s, %s before %s.", s.Date, s.Age, Cite(s.Sources))
+		}
+		p("\n\n")
+	}
 	if len(r.Activities.Documents) > 0 {
 		p("The state at %s rests on these documents:\n\n| document | latest figure as of | figures | sources |\n|---|---|--:|---|\n", r.AsOf)
 		for _, d := range r.Activities.Documents {
@@ -75,7 +82,11 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	if len(r.Activities.Deadlines) > 0 {
 		p("\nClocks of procedures started in the year before %s:\n\n| procedure | started | step | due | status |\n|---|---|---|---|---|\n", r.AsOf)
 		for _, d := range r.Activities.Deadlines {
-			p("| %s | %s | %s | %s | %s |\n", cell(d.Name), d.Trigger.Date, cell(d.StepName), d.Due, d.Status)
+			status := d.Status
+			if !d.DoneOn.IsZero() {
+				status += " on " + d.DoneOn.String()
+			}
+			p("| %s | %s | %s | %s | %s |\n", cell(d.Name), d.Trigger.Date, cell(d.StepName), d.Due, status)
 		}
 	}
 
@@ -150,6 +161,12 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	}
 
 	p("\n## 6. Findings for each side\n")
+	for _, d := range r.Disputes {
+		p("\nIn dispute since %s: %s. It bears on %d %s; each gives its status under every reading.\n\n", d.Date, d.Question, len(d.Commitments), map[bool]string{true: "finding", false: "findings"}[len(d.Commitments) == 1])
+		for _, v := range d.Views {
+			p("- %s: %s. %s %s\n", strings.Join(v.Parties, ", "), v.Reading, upperFirst(v.Basis), Cite(v.Sources))
+		}
+	}
 	for _, s := range r.Sides {
 		p("\n### %s\n\n| commitment | ref | status | since | observed | limit | ratio | reason | sources |\n|---|---|---|---|--:|--:|--:|---|---|\n", s.Name)
 		for _, f := range s.Findings {
@@ -220,17 +237,23 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 		}
 	}
 
+	p("\n## Key to the words\n\nHow each figure is known:\n\n")
+	for _, t := range Provenance {
+		p("- **%s**: %s\n", t.Word, t.Meaning)
+	}
+	p("\nWhat a finding says:\n\n")
+	for _, t := range Findings {
+		p("- **%s**: %s\n", t.Word, t.Meaning)
+	}
+	p("\n%s\n", LegendNote)
+
 	p("\n## Annex: sources\n\n")
 	for _, s := range r.Sources {
-		p("%d. %s", s.N, s.Ref)
-		if s.Document != "" && s.Document != s.Ref {
-			p(", %s", s.Document)
-		}
-		p(": %s", s.Source)
+		p("%d. %s (%s", s.N, s.Cited(), s.Ref)
 		if s.Status != "" {
-			p(" (%s)", s.Status)
+			p("; %s", s.Status)
 		}
-		p("\n")
+		p(")\n")
 	}
 	return bw.Flush()
 }

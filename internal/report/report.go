@@ -48,7 +48,11 @@ type Report struct {
 	Stockpile      Stockpile           `json:"stockpile"`
 	Knowledge      Knowledge           `json:"continuity_of_knowledge"`
 	Sides          []Side              `json:"findings_by_side"`
-	Breakout       Breakout            `json:"breakout"`
+	// Disputes are the events the parties read differently, with each
+	// reading, its basis and its sources: the findings they decide cite
+	// them by question.
+	Disputes []Dispute `json:"disputes"`
+	Breakout Breakout  `json:"breakout"`
 	// Series is the stock and breakout at every reported date up to AsOf:
 	// the data of the charts.
 	Series []Point `json:"series"`
@@ -63,6 +67,11 @@ type Activities struct {
 	// Access is the inspectorate's access (full, reduced, none, unknown).
 	Access      string        `json:"access"`
 	AccessSince calendar.Date `json:"access_since"`
+	// Latest is the latest evidence on or before AsOf and LatestStock the
+	// latest figure of the stock, each with its age at AsOf (nil when
+	// there is none).
+	Latest      *Latest `json:"latest_evidence"`
+	LatestStock *Latest `json:"latest_stock"`
 	// Documents are the reports and records whose figures the state at
 	// AsOf takes, latest first.
 	Documents []Document `json:"documents"`
@@ -71,6 +80,16 @@ type Activities struct {
 	Deadlines []agreement.Deadline `json:"deadlines"`
 	// RecentEvents are the agreement's events of the year before AsOf.
 	RecentEvents []Event `json:"recent_events"`
+}
+
+// Latest is one dated piece of evidence, its age at the report's date, and
+// the document it comes from in words.
+type Latest struct {
+	Date     calendar.Date `json:"date"`
+	AgeDays  int           `json:"age_days"`
+	Age      string        `json:"age"`
+	Document string        `json:"document"`
+	Sources  []int         `json:"sources"`
 }
 
 // Document is a report or record the figures come from.
@@ -104,9 +123,11 @@ type Figure struct {
 	Qualifier state.Qualifier `json:"qualifier,omitempty"`
 	Unit      string          `json:"unit"`
 	AsOf      calendar.Date   `json:"as_of"`
-	Status    state.Status    `json:"status,omitempty"`
-	Unknown   string          `json:"unknown,omitempty"`
-	Sources   []int           `json:"sources"`
+	// AgeDays is the age of the figure at the report's date.
+	AgeDays *int         `json:"age_days,omitempty"`
+	Status  state.Status `json:"status,omitempty"`
+	Unknown string       `json:"unknown,omitempty"`
+	Sources []int        `json:"sources"`
 }
 
 // Stockpile is the enriched-uranium stock against the agreement's limit.
@@ -169,6 +190,25 @@ type Side struct {
 	Party    string    `json:"party"`
 	Name     string    `json:"name"`
 	Findings []Finding `json:"findings"`
+}
+
+// Dispute is an event of the agreement the parties read differently.
+type Dispute struct {
+	Question string        `json:"question"`
+	Event    string        `json:"event"`
+	Date     calendar.Date `json:"date"`
+	// Commitments are the findings whose status turns on it.
+	Commitments []string      `json:"commitments"`
+	Views       []DisputeView `json:"views"`
+}
+
+// DisputeView is one reading of a disputed event.
+type DisputeView struct {
+	Parties []string `json:"parties"`
+	// Reading says in words what the parties hold of the event.
+	Reading string `json:"reading"`
+	Basis   string `json:"basis"`
+	Sources []int  `json:"sources"`
 }
 
 // Finding is one commitment's status at AsOf and since when it holds.
@@ -234,6 +274,16 @@ type Source struct {
 	Status   state.Status `json:"status,omitempty"`
 }
 
+// Cited is how the annex words the source: the document, then where it
+// was seen.
+func (s Source) Cited() string {
+	doc := s.Document
+	if doc == s.Ref {
+		doc = ""
+	}
+	return state.Citation(s.Kind, doc, s.Source)
+}
+
 // Options set how a report is built: its breakout figures (the significant
 // quantity, the convention, the machines counted, the band and the damage
 // assumptions after a loss of knowledge), and whether to leave out the
@@ -255,7 +305,7 @@ func Build(a *agreement.Agreement, facts []state.Fact, date calendar.Date, opt O
 		return nil, err
 	}
 	s := state.At(facts, date)
-	b := &builder{index: map[string]int{}}
+	b := &builder{index: map[string]int{}, asOf: date}
 	r := &Report{Format: Format, Agreement: a.ID, AgreementTitle: a.Name, AsOf: date,
 		SQ: o.Breakout.SQ, SQText: o.Breakout.SQ.Describe(), Convention: o.Breakout.Convention, ConventionText: o.Breakout.ConventionText, Summary: []string{}}
 
@@ -281,6 +331,7 @@ func Build(a *agreement.Agreement, facts []state.Fact, date calendar.Date, opt O
 type builder struct {
 	index   map[string]int
 	sources []Source
+	asOf    calendar.Date
 }
 
 func (b *builder) cite(evs []state.Evidence) []int {
@@ -307,6 +358,10 @@ func (b *builder) add(s Source) int {
 
 func (b *builder) figure(v state.Value, unit string) Figure {
 	f := Figure{Qualifier: v.Qualifier, Unit: unit, AsOf: v.Date, Status: v.Status, Unknown: v.Unknown, Sources: b.cite(v.Evidence)}
+	if !v.Date.IsZero() {
+		age := v.Date.DaysUntil(b.asOf)
+		f.AgeDays = &age
+	}
 	if v.Known {
 		x := v.Value
 		f.Value = &x
@@ -398,16 +453,7 @@ func (b *builder) knowledge(r *Report, facts []state.Fact, s *state.State) {
 }
 
 func (b *builder) findings(r *Report, a *agreement.Agreement, facts []state.Fact, o *compliance.Overview) {
-	var dates []calendar.Date
-	for _, d := range compliance.Dates(a, facts) {
-		if !d.After(r.AsOf) {
-			dates = append(dates, d)
-		}
-	}
-	if len(dates) == 0 || !dates[len(dates)-1].Equal(r.AsOf) {
-		dates = append(dates, r.AsOf)
-	}
-	tracks := compliance.Timeline(a, facts, dates)
+	tracks := compliance.Timeline(a, facts, compliance.Dates(a, facts, r.AsOf))
 	r.Sides = []Side{}
 	for i, f := range o.Findings {
 		side := sideOf(r, a, f.Obligor)
@@ -416,6 +462,32 @@ func (b *builder) findings(r *Report, a *agreement.Agreement, facts []state.Fact
 			fd.Since = ps[len(ps)-1].From
 		}
 		side.Findings = append(side.Findings, fd)
+	}
+	b.disputes(r, a, o)
+}
+
+// disputes lists the readings of the events that decide some finding.
+func (b *builder) disputes(r *Report, a *agreement.Agreement, o *compliance.Overview) {
+	r.Disputes = []Dispute{}
+	for _, rd := range a.Readings {
+		d := Dispute{Question: rd.Question, Event: rd.Event, Date: a.Event(rd.Event).Date, Commitments: []string{}}
+		for _, f := range o.Findings {
+			if f.Question == rd.Question {
+				d.Commitments = append(d.Commitments, f.Commitment)
+			}
+		}
+		if len(d.Commitments) == 0 {
+			continue
+		}
+		for _, v := range rd.Views {
+			reading := "it took effect"
+			if !v.TakesEffect {
+				reading = "it did not take effect"
+			}
+			n := b.add(Source{Kind: "agreement", Ref: a.ID + " reading " + rd.ID + " (" + strings.Join(v.Parties, ", ") + ")", Source: v.Source, Status: state.Status(v.Status)})
+			d.Views = append(d.Views, DisputeView{Parties: v.Parties, Reading: reading, Basis: v.Basis, Sources: []int{n}})
+		}
+		r.Disputes = append(r.Disputes, d)
 	}
 }
 
@@ -494,7 +566,7 @@ func (b *builder) series(r *Report, facts []state.Fact, opt compliance.BreakoutO
 			p.TotalKgU = &v
 		}
 		for _, l := range s.Inventory.ByLevel {
-			if l.Mass.Known && l.Mass.Date.Equal(d) && !carried(l) {
+			if l.Mass.Known && l.Mass.Date.Equal(d) && !l.Carried() {
 				p.ByLevel[fmt.Sprint(l.MaxAssayPct)] = l.Mass.Value
 			}
 		}
@@ -512,17 +584,6 @@ func (b *builder) series(r *Report, facts []state.Fact, opt compliance.BreakoutO
 		}
 	}
 	return nil
-}
-
-// carried reports whether a level was carried forward from an earlier
-// breakdown rather than reported at its date.
-func carried(l state.Level) bool {
-	for _, e := range l.Mass.Evidence {
-		if strings.HasPrefix(e.Note, "carried forward") {
-			return true
-		}
-	}
-	return false
 }
 
 // point fills the breakout of a series point: the dated estimate, with
@@ -570,6 +631,13 @@ func (b *builder) activities(r *Report, s *state.State, o *compliance.Overview) 
 			act.RecentEvents = append(act.RecentEvents, e)
 		}
 	}
+	latest := func(l *compliance.LatestFigure) *Latest {
+		if l == nil {
+			return nil
+		}
+		return &Latest{Date: l.Date, AgeDays: l.AgeDays, Age: state.Age(l.AgeDays), Document: l.Evidence.Cited(), Sources: b.cite([]state.Evidence{l.Evidence})}
+	}
+	act.Latest, act.LatestStock = latest(o.Latest.Report), latest(o.Latest.Stock)
 	// The documents the state's figures come from.
 	docs := map[string]*Document{}
 	add := func(v state.Value) {
@@ -577,7 +645,7 @@ func (b *builder) activities(r *Report, s *state.State, o *compliance.Overview) 
 			return
 		}
 		for _, e := range v.Evidence {
-			name := cmp.Or(e.Document, e.Ref)
+			name := cmp.Or(e.Document, e.Source, e.Ref)
 			d, ok := docs[name]
 			if !ok {
 				d = &Document{Document: name, AsOf: v.Date, Sources: []int{}}

@@ -50,11 +50,12 @@ func (f Figure) Text() string {
 	if f.Value == nil {
 		return "unknown"
 	}
-	unit := " " + f.Unit
+	// Enrichment levels are read to two decimals: 3.67 % is the
+	// agreement's limit, and 3.7 % would read as a breach of it.
 	if f.Unit == "%" {
-		unit = " %"
+		return f.Qualifier.Words() + Num(*f.Value, 2) + " %"
 	}
-	return f.Qualifier.Words() + Num(*f.Value, 1) + unit
+	return f.Qualifier.Words() + Num(*f.Value, 1) + " " + f.Unit
 }
 
 // Cite is the annex numbers as "[1, 4]", or "" when there are none.
@@ -95,25 +96,36 @@ func summary(r *Report) []string {
 			strings.Join(levels, ", "), Num(sq, 2), Num(st.OneSQ60KgU, 1)))
 	}
 	if e := r.Enrichment.MaxEnrichment; e.Value != nil {
-		line := fmt.Sprintf("Uranium was enriched to %s %s", e.Text(), Cite(e.Sources))
+		line := fmt.Sprintf("Uranium was enriched to %s as of %s %s", e.Text(), e.AsOf, Cite(e.Sources))
 		if r.Enrichment.LimitPct != nil {
 			line += fmt.Sprintf(", against the limit of %s %%", Num(*r.Enrichment.LimitPct, 2))
 		}
 		out = append(out, line+".")
 	}
 	out = append(out, BreakoutSentence(&r.Breakout.Breakout, Cite(r.Breakout.Sources), Cite(r.Breakout.LastKnownSources)))
+	var disputes []string
+	disputed := map[string]int{}
 	for _, s := range r.Sides {
 		counts := map[compliance.Status]int{}
 		for _, f := range s.Findings {
 			counts[f.Status]++
+			if f.Status == compliance.Disputed {
+				if disputed[f.Question] == 0 {
+					disputes = append(disputes, f.Question)
+				}
+				disputed[f.Question]++
+			}
 		}
 		var parts []string
-		for _, st := range []compliance.Status{compliance.Breach, compliance.Unknown, compliance.Compliant, compliance.NotInForce} {
+		for _, st := range compliance.Statuses {
 			if n := counts[st]; n > 0 {
 				parts = append(parts, fmt.Sprintf("%d %s", n, plural(st, n)))
 			}
 		}
 		out = append(out, fmt.Sprintf("%s: %s.", s.Name, strings.Join(parts, ", ")))
+	}
+	for _, q := range disputes {
+		out = append(out, fmt.Sprintf("The parties dispute %s: %d %s disputed, with the status under each party's reading in the findings.", q, disputed[q], map[bool]string{true: "commitment is", false: "commitments are"}[disputed[q] == 1]))
 	}
 	k := r.Knowledge
 	line := fmt.Sprintf("Inspectorate access: %s since %s %s.", k.Access, k.Since, Cite(k.Sources))
@@ -124,7 +136,7 @@ func summary(r *Report) []string {
 }
 
 func plural(s compliance.Status, n int) string {
-	word := map[compliance.Status]string{compliance.Breach: "breach", compliance.Unknown: "unknown", compliance.Compliant: "compliant", compliance.NotInForce: "not in force"}[s]
+	word := strings.ReplaceAll(string(s), "-", " ")
 	if n > 1 && s == compliance.Breach {
 		return "breaches"
 	}
@@ -202,3 +214,28 @@ func upperFirst(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
+
+// Term is a word of the vocabulary every page, report and command uses,
+// with its meaning.
+type Term struct{ Word, Meaning string }
+
+// Provenance are the words that say how a figure is known.
+var Provenance = []Term{
+	{"sourced", "taken from the cited document (an IAEA report, a treaty text, a statement), as reported where the document itself was not seen"},
+	{"derived", "computed from sourced figures by the rule its note gives (a unit conversion, a remainder, an earlier breakdown scaled)"},
+	{"unverified", "the source could not be checked, or the sources disagree: read it as a claim"},
+}
+
+// Findings are the statuses of a finding, in the order of
+// compliance.Statuses.
+var Findings = []Term{
+	{"breach", "a figure younger than the commitment's reporting interval, or an event of the agreement, shows the commitment broken; lost knowledge does not end it: it stays a breach, last confirmed on its date"},
+	{"disputed", "the parties read an event of the agreement differently; the finding gives the status under each reading and its basis"},
+	{"unknown", "no figure younger than the commitment's reporting interval decides it (the finding says when it was last confirmed), or the inspectorate lacks the knowledge"},
+	{"compliant", "a figure younger than the commitment's reporting interval shows the commitment kept"},
+	{"not-in-force", "the commitment has not begun, or has ended, under every reading"},
+}
+
+// LegendNote is said with the legend: "verified" is the inspectorate's
+// word.
+const LegendNote = "\"Verified\" is said only of what the inspectorate itself reported as verified."

@@ -100,9 +100,9 @@ type knowledgeView struct {
 	AsOf    calendar.Date
 	First   calendar.Date
 	Streams []knowledgeStream
-	// Unknown are the findings that are unknown because knowledge of their
-	// stream is escrowed or lost.
-	Unknown []compliance.Finding
+	// Dark are the findings that rest on a stream whose knowledge is
+	// escrowed or lost: unknown, or a breach last confirmed before.
+	Dark []compliance.Finding
 }
 
 type knowledgeStream struct {
@@ -178,8 +178,9 @@ func (s *Server) knowledgePage(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		for _, f := range compliance.Evaluate(s.cfg.Agreement, st) {
-			if f.Commitment == c.ID && f.Status == compliance.Unknown {
-				v.Unknown = append(v.Unknown, f)
+			// Unknown for it, or a breach last confirmed before it.
+			if f.Commitment == c.ID && (f.Status == compliance.Unknown || !f.LastConfirmed.IsZero()) {
+				v.Dark = append(v.Dark, f)
 			}
 		}
 	}

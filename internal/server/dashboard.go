@@ -57,13 +57,23 @@ type dashboard struct {
 	report *template.Template
 }
 
-func parseDashboard() (*dashboard, error) {
+// parseDashboard parses the pages; demo marks every page and key as the
+// demonstration's.
+func parseDashboard(demo bool) (*dashboard, error) {
 	funcs := report.Funcs()
+	funcs["demo"] = func() bool { return demo }
+	funcs["keyLabel"] = func() string {
+		if demo {
+			return "demo key"
+		}
+		return ""
+	}
 	funcs["anchor"] = anchor
 	funcs["fmtTime"] = func(t time.Time) string { return t.UTC().Format(time.DateTime) + " UTC" }
 	funcs["src"] = func(r *report.Report, ns []int) template.HTML { return citeLinks(r, ns) }
 	funcs["linkCites"] = linkCites
 	funcs["dec"] = func(n int) int { return n - 1 }
+	funcs["age"] = state.Age
 	funcs["deref1"] = func(b *bool) bool { return b != nil && *b }
 	funcs["deref2"] = func(n *int) int {
 		if n == nil {
@@ -201,19 +211,6 @@ func linkCites(r *report.Report, text string) template.HTML {
 	return report.LinkCites(text, func(ns []int) template.HTML { return citeLinks(r, ns) })
 }
 
-// dateParam reads the optional as_of of a page; the default is the latest
-// date with a reported stock, or today when there is none.
-func dateParam(r *http.Request, facts []state.Fact) (calendar.Date, error) {
-	if v := r.URL.Query().Get("as_of"); v != "" {
-		d, err := calendar.Parse(v)
-		if err != nil {
-			return d, badRequest("as_of", "%v", err)
-		}
-		return d, nil
-	}
-	return latestStock(facts), nil
-}
-
 // latestStock is the date of the latest reported stock, or today when
 // there is none.
 func latestStock(facts []state.Fact) calendar.Date {
@@ -249,7 +246,7 @@ func (s *Server) reportAt(r *http.Request, samples int, skipSeries bool) (*repor
 	if err != nil {
 		return nil, err
 	}
-	date, err := dateParam(r, facts)
+	date, err := dateOrToday(r)
 	if err != nil {
 		return nil, err
 	}
@@ -278,9 +275,9 @@ type trendsView struct {
 }
 
 type breachLine struct {
-	Title, Obligor string
-	From, To       calendar.Date
-	Then           compliance.Status
+	Title, Obligor      string
+	From, To, Confirmed calendar.Date
+	Then                compliance.Status
 }
 
 func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) {
@@ -300,15 +297,9 @@ func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := trendsView{Report: rep, Figures: figs}
-	var dates []calendar.Date
-	for _, d := range compliance.Dates(s.cfg.Agreement, facts) {
-		if !d.After(rep.AsOf) {
-			dates = append(dates, d)
-		}
-	}
-	for _, t := range compliance.Timeline(s.cfg.Agreement, facts, dates) {
+	for _, t := range compliance.Timeline(s.cfg.Agreement, facts, compliance.Dates(s.cfg.Agreement, facts, rep.AsOf)) {
 		for _, b := range t.Breaches {
-			v.Breaches = append(v.Breaches, breachLine{Title: t.Title, Obligor: t.Obligor, From: b.From, To: b.To, Then: b.Then})
+			v.Breaches = append(v.Breaches, breachLine{Title: t.Title, Obligor: t.Obligor, From: b.From, To: b.To, Then: b.Then, Confirmed: b.ConfirmedUntil})
 		}
 	}
 	slices.SortStableFunc(v.Breaches, func(a, b breachLine) int { return a.From.Compare(b.From) })
@@ -436,7 +427,7 @@ type whatIfMachine struct {
 }
 
 // whatIfLevels are the stock levels of the what-if form, at the assays
-// the verified state uses.
+// the reported state uses.
 var whatIfLevels = []whatIfLevel{{Key: "5", Label: "up to 5 %", AssayPct: 5}, {Key: "20", Label: "up to 20 %", AssayPct: 19.75}, {Key: "60", Label: "up to 60 %", AssayPct: 60}}
 
 func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request) {
@@ -445,7 +436,7 @@ func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	date, err := dateParam(r, facts)
+	date, err := dateOrToday(r)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -833,12 +824,7 @@ func (s *Server) agreementPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := s.cfg.Agreement
-	var dates []calendar.Date
-	for _, d := range compliance.Dates(a, facts) {
-		if !d.After(date) {
-			dates = append(dates, d)
-		}
-	}
+	dates := compliance.Dates(a, facts, date)
 	v := agreementView{A: a, AsOf: date}
 	if len(dates) > 0 {
 		v.First = dates[0]

@@ -156,6 +156,9 @@ type Config struct {
 	// and 100): by key with a token, by address without.
 	RatePerSecond float64
 	Burst         int
+	// Demo marks the demonstration: every page says that its keys were
+	// made for the demo and which of its data are synthetic.
+	Demo bool
 }
 
 // Server serves the API.
@@ -180,7 +183,7 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(),
 		limiter: &limiter{perSec: rate.Limit(cfg.RatePerSecond), burst: cfg.Burst, buckets: map[string]*rate.Limiter{}}}
-	dash, err := parseDashboard()
+	dash, err := parseDashboard(cfg.Demo)
 	if err != nil {
 		panic("server: the embedded dashboard templates: " + err.Error())
 	}
@@ -604,7 +607,7 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, 200, compliance.Timeline(s.cfg.Agreement, facts, compliance.Dates(s.cfg.Agreement, facts)))
+	writeJSON(w, 200, compliance.Timeline(s.cfg.Agreement, facts, compliance.Dates(s.cfg.Agreement, facts, calendar.Today())))
 }
 
 func (s *Server) breakoutAt(w http.ResponseWriter, r *http.Request) {

@@ -104,7 +104,7 @@ func (s *Server) saveRoom(ctx context.Context, rm *talks.Room) error {
 	return s.cfg.Rooms.SaveRoom(ctx, rm.ID, b)
 }
 
-// talksModel evaluates proposals against the latest verified state.
+// talksModel evaluates proposals against the latest reported state.
 func (s *Server) talksModel(ctx context.Context) (talks.Model, error) {
 	facts, err := s.facts(ctx)
 	if err != nil {

@@ -47,7 +47,7 @@ var MetricUnits = map[string]string{
 
 // Model sets how a proposal is evaluated.
 type Model struct {
-	// Baseline is the latest verified state, from which reductions are
+	// Baseline is the latest reported state, from which reductions are
 	// counted; nil leaves them out.
 	Baseline *state.State
 	// SQ is how the breakout target's significant quantity is counted;
@@ -170,7 +170,7 @@ func (m Model) Evaluate(p Package) (*Evaluation, error) {
 			}
 		}
 		ev.Metrics[MetricCentrifugesOut] = remove
-		ev.Notes = append(ev.Notes, "reductions from the verified state as of "+b.AsOf.String())
+		ev.Notes = append(ev.Notes, "reductions from the state reported as of "+b.AsOf.String())
 	}
 	return ev, nil
 }

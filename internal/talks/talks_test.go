@@ -47,7 +47,7 @@ func jcpoaLike() talks.Package {
 }
 
 // The model's breakout at the JCPOA's limits is the breakout planner's for
-// examples/jcpoa-limits.yaml, and the reductions from the verified state of
+// examples/jcpoa-limits.yaml, and the reductions from the reported state of
 // February 2025 are the stock above the cap plus the excess below it.
 func TestModelAtTheJCPOALimits(t *testing.T) {
 	b, err := os.ReadFile("../../examples/jcpoa-limits.yaml")
