@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/accordverify/accord/internal/input"
 )
 
 // Defaults of the Monte Carlo band.
@@ -50,7 +52,7 @@ type MonthlyBand struct {
 // has a range.
 func Band(s Scenario, samples int, seed uint64) (*Uncertainty, error) {
 	if samples < 1 || samples > MaxSamples {
-		return nil, &FieldError{Field: "samples", Rule: "must be in [1, 1000000]"}
+		return nil, &input.Error{Field: "samples", Rule: "must be in [1, 1000000]"}
 	}
 	p, err := compile(s)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/input"
 )
 
 func ptr(f float64) *float64 { return &f }
@@ -435,7 +436,7 @@ func TestValidationNamesTheField(t *testing.T) {
 		s := good()
 		c.edit(&s)
 		_, err := breakout.Estimate(s)
-		var fe *breakout.FieldError
+		var fe *input.Error
 		if !errors.As(err, &fe) || fe.Field != c.field {
 			t.Errorf("want an error naming %s, got %v", c.field, err)
 		}

@@ -11,8 +11,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/accordverify/accord/enrich"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/input"
 )
 
 // Scenario is the input of a breakout estimate. It is also the scenario file
@@ -130,7 +132,7 @@ func (n *NaturalSupply) UnmarshalYAML(v *yaml.Node) error {
 	}
 	var kg float64
 	if err := v.Decode(&kg); err != nil {
-		return &FieldError{Field: "natural_uranium", Rule: fmt.Sprintf(`must be "unlimited" or a mass in kg U, got %q (line %d)`, v.Value, v.Line)}
+		return &input.Error{Field: "natural_uranium", Rule: fmt.Sprintf(`must be "unlimited" or a mass in kg U, got %q (line %d)`, v.Value, v.Line)}
 	}
 	*n = LimitedNatural(kg)
 	return nil
@@ -161,24 +163,14 @@ func (n *NaturalSupply) UnmarshalJSON(b []byte) error {
 	}
 	var kg float64
 	if err := json.Unmarshal(b, &kg); err != nil {
-		return &FieldError{Field: "natural_uranium", Rule: fmt.Sprintf(`must be "unlimited" or a mass in kg U, got %s`, b)}
+		return &input.Error{Field: "natural_uranium", Rule: fmt.Sprintf(`must be "unlimited" or a mass in kg U, got %s`, b)}
 	}
 	*n = LimitedNatural(kg)
 	return nil
 }
 
-// FieldError reports an invalid scenario: the field, as a path such as
-// "fleet[0].efficiency", and the rule it breaks.
-type FieldError struct {
-	Field string
-	Rule  string
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Rule }
-
-func fieldErr(field, format string, a ...any) error {
-	return &FieldError{Field: field, Rule: fmt.Sprintf(format, a...)}
-}
+// FieldError names the scenario field at fault and the rule it broke.
+type FieldError = input.Error
 
 // Bounds of a scenario.
 const (
@@ -223,7 +215,7 @@ func ParseScenario(data []byte) (Scenario, error) {
 		}
 	}
 	if s.Target.LegacySQ != "" {
-		return Scenario{}, fieldErr("target.convention", "give target.sq (%q or %q) only; the scenario's top-level convention names the assumptions (%s)", enrich.IAEA, enrich.WGU25, conventionNames())
+		return Scenario{}, input.Errorf("target.convention", "give target.sq (%q or %q) only; the scenario's top-level convention names the assumptions (%s)", enrich.IAEA, enrich.WGU25, conventionNames())
 	}
 	if err := s.Validate(); err != nil {
 		return Scenario{}, err
@@ -240,7 +232,7 @@ func checkWholeCounts(data []byte) error {
 	}
 	whole := func(field string, n *yaml.Node) error {
 		if n != nil && n.Kind == yaml.ScalarNode && n.ShortTag() != "!!int" {
-			return fieldErr(field, "must be a whole number, got %q (line %d)", n.Value, n.Line)
+			return input.Errorf(field, "must be a whole number, got %q (line %d)", n.Value, n.Line)
 		}
 		return nil
 	}
@@ -276,10 +268,10 @@ func (s *Scenario) Validate() error {
 	for i, l := range s.Inventory {
 		p := fmt.Sprintf("inventory[%d]", i)
 		if !finite(l.MassKgU) || l.MassKgU < 0 {
-			return fieldErr(p+".mass_kg_u", "must be a finite mass >= 0 kg U, got %v", l.MassKgU)
+			return input.Errorf(p+".mass_kg_u", "must be a finite mass >= 0 kg U, got %v", l.MassKgU)
 		}
 		if _, err := enrich.Percent(l.AssayPct); err != nil {
-			return fieldErr(p+".assay_pct", "must be in (0, 100) %%, got %v", l.AssayPct)
+			return input.Errorf(p+".assay_pct", "must be in (0, 100) %%, got %v", l.AssayPct)
 		}
 		if err := checkRange(p+".mass_range_kg_u", l.MassRangeKgU, l.MassKgU, 0, math.Inf(1)); err != nil {
 			return err
@@ -288,33 +280,33 @@ func (s *Scenario) Validate() error {
 	for i, g := range s.Fleet {
 		p := fmt.Sprintf("fleet[%d]", i)
 		if strings.TrimSpace(g.Machine) == "" {
-			return fieldErr(p+".machine", "is required (a machine type such as %s)", machineNames())
+			return input.Errorf(p+".machine", "is required (a machine type such as %s)", machineNames())
 		}
 		if g.Count < 0 || g.Count > maxMachines {
-			return fieldErr(p+".count", "must be in [0, %d], got %d", maxMachines, g.Count)
+			return input.Errorf(p+".count", "must be in [0, %d], got %d", maxMachines, g.Count)
 		}
 		if g.Cascades < 0 || g.Cascades > g.Count {
-			return fieldErr(p+".cascades", "must be in [0, count %d], got %d", g.Count, g.Cascades)
+			return input.Errorf(p+".cascades", "must be in [0, count %d], got %d", g.Count, g.Cascades)
 		}
 		m, known := LookupMachine(g.Machine)
 		swu := m.SWUPerYear
 		if g.SWUPerYear != nil {
 			swu = *g.SWUPerYear
 			if !finite(swu) || swu <= 0 {
-				return fieldErr(p+".swu_per_year", "must be > 0 SWU per machine-year, got %v", swu)
+				return input.Errorf(p+".swu_per_year", "must be > 0 SWU per machine-year, got %v", swu)
 			}
 		} else if !known {
-			return fieldErr(p+".swu_per_year", "is required for machine %q, which is not in the catalogue (%s)", g.Machine, machineNames())
+			return input.Errorf(p+".swu_per_year", "is required for machine %q, which is not in the catalogue (%s)", g.Machine, machineNames())
 		}
 		if g.SWURange != nil && g.SWUPerYear == nil {
-			return fieldErr(p+".swu_per_year_range", "needs swu_per_year as its central value")
+			return input.Errorf(p+".swu_per_year_range", "needs swu_per_year as its central value")
 		}
 		if err := checkRange(p+".swu_per_year_range", g.SWURange, swu, 0, math.Inf(1)); err != nil {
 			return err
 		}
 		if g.Efficiency != nil {
 			if e := *g.Efficiency; !finite(e) || e <= 0 || e > 1 {
-				return fieldErr(p+".efficiency", "must be in (0, 1], got %v", e)
+				return input.Errorf(p+".efficiency", "must be in (0, 1], got %v", e)
 			}
 		}
 		if g.EfficiencyRange != nil {
@@ -326,51 +318,51 @@ func (s *Scenario) Validate() error {
 				return err
 			}
 			if g.EfficiencyRange[0] <= 0 {
-				return fieldErr(p+".efficiency_range", "must lie in (0, 1], got [%v, %v]", g.EfficiencyRange[0], g.EfficiencyRange[1])
+				return input.Errorf(p+".efficiency_range", "must lie in (0, 1], got [%v, %v]", g.EfficiencyRange[0], g.EfficiencyRange[1])
 			}
 		}
 	}
 	target, err := enrich.Percent(s.Target.AssayPct)
 	if err != nil {
-		return fieldErr("target.assay_pct", "must be in (0, 100) %%, got %v", s.Target.AssayPct)
+		return input.Errorf("target.assay_pct", "must be in (0, 100) %%, got %v", s.Target.AssayPct)
 	}
 	if !finite(s.Target.QuantitySQ) || s.Target.QuantitySQ <= 0 {
-		return fieldErr("target.quantity_sq", "must be > 0 significant quantities, got %v", s.Target.QuantitySQ)
+		return input.Errorf("target.quantity_sq", "must be > 0 significant quantities, got %v", s.Target.QuantitySQ)
 	}
 	if s.Target.SQ == "" && s.Target.LegacySQ != "" {
-		return fieldErr("target.convention", "is now target.sq (%q or %q); the scenario's top-level convention names the assumptions (%s)", enrich.IAEA, enrich.WGU25, conventionNames())
+		return input.Errorf("target.convention", "is now target.sq (%q or %q); the scenario's top-level convention names the assumptions (%s)", enrich.IAEA, enrich.WGU25, conventionNames())
 	}
 	if s.Target.SQ == "" {
-		return fieldErr("target.sq", "is required: %q (25 kg U-235 contained) or %q (25 kg of uranium at 90 %% or more)", enrich.IAEA, enrich.WGU25)
+		return input.Errorf("target.sq", "is required: %q (25 kg U-235 contained) or %q (25 kg of uranium at 90 %% or more)", enrich.IAEA, enrich.WGU25)
 	}
 	sq, err := enrich.ParseConvention(string(s.Target.SQ))
 	if err != nil {
-		return fieldErr("target.sq", "must be %q or %q, got %q", enrich.IAEA, enrich.WGU25, s.Target.SQ)
+		return input.Errorf("target.sq", "must be %q or %q, got %q", enrich.IAEA, enrich.WGU25, s.Target.SQ)
 	}
 	if _, err := sq.ProductKgUPerSQ(target); err != nil {
-		return fieldErr("target.assay_pct", "sq %s counts uranium at %s or more, got %v %%", sq, enrich.WeaponGradeAssay, s.Target.AssayPct)
+		return input.Errorf("target.assay_pct", "sq %s counts uranium at %s or more, got %v %%", sq, enrich.WeaponGradeAssay, s.Target.AssayPct)
 	}
 	if _, err := ParseConvention(string(s.Convention)); err != nil {
-		return fieldErr("convention", "%v", err)
+		return input.Errorf("convention", "%v", err)
 	}
 	for key, t := range s.TailsPct {
 		p := fmt.Sprintf("tails_pct[%q]", key)
 		feed, err := strconv.ParseFloat(strings.TrimSpace(key), 64)
 		if err != nil || feed <= 0 || feed >= 100 {
-			return fieldErr(p, "key must be a feed assay in percent, in (0, 100), got %q", key)
+			return input.Errorf(p, "key must be a feed assay in percent, in (0, 100), got %q", key)
 		}
 		if !finite(t) || t <= 0 || t >= feed {
-			return fieldErr(p, "tails assay must be in (0, %v) %%, below its feed assay, got %v", feed, t)
+			return input.Errorf(p, "tails assay must be in (0, %v) %%, below its feed assay, got %v", feed, t)
 		}
 	}
 	if s.SetupDays != nil {
 		if d := *s.SetupDays; !finite(d) || d < 0 {
-			return fieldErr("setup_days", "must be >= 0 days, got %v", d)
+			return input.Errorf("setup_days", "must be >= 0 days, got %v", d)
 		}
 	}
 	if s.SetupRangeDays != nil {
 		if s.SetupDays == nil {
-			return fieldErr("setup_days_range", "needs setup_days as its central value")
+			return input.Errorf("setup_days_range", "needs setup_days as its central value")
 		}
 		if err := checkRange("setup_days_range", s.SetupRangeDays, *s.SetupDays, 0, maxSetupDays); err != nil {
 			return err
@@ -378,11 +370,11 @@ func (s *Scenario) Validate() error {
 	}
 	c := s.Cascades
 	if c.Max != nil && (*c.Max < 1 || *c.Max > maxCascades) {
-		return fieldErr("cascades.max", "must be a whole number of cascades in [1, %d], got %d", maxCascades, *c.Max)
+		return input.Errorf("cascades.max", "must be a whole number of cascades in [1, %d], got %d", maxCascades, *c.Max)
 	}
 	if c.MaxRange != nil {
 		if c.Max == nil {
-			return fieldErr("cascades.max_range", "needs cascades.max as its central value")
+			return input.Errorf("cascades.max_range", "needs cascades.max as its central value")
 		}
 		if err := checkRange("cascades.max_range", c.MaxRange, float64(*c.Max), 1, maxCascades); err != nil {
 			return err
@@ -390,11 +382,11 @@ func (s *Scenario) Validate() error {
 	}
 	for i, m := range c.Machines {
 		if _, ok := LookupMachine(m); !ok && !slices.ContainsFunc(s.Fleet, func(g Group) bool { return strings.EqualFold(g.Machine, m) }) {
-			return fieldErr(fmt.Sprintf("cascades.machines[%d]", i), "%q is neither in the fleet nor in the catalogue (%s)", m, machineNames())
+			return input.Errorf(fmt.Sprintf("cascades.machines[%d]", i), "%q is neither in the fleet nor in the catalogue (%s)", m, machineNames())
 		}
 	}
 	if n := s.NaturalUranium; n.Limited && (!finite(n.MassKgU) || n.MassKgU < 0) {
-		return fieldErr("natural_uranium", `must be "unlimited" or a mass >= 0 kg U, got %v`, n.MassKgU)
+		return input.Errorf("natural_uranium", `must be "unlimited" or a mass >= 0 kg U, got %v`, n.MassKgU)
 	}
 	return nil
 }
@@ -406,14 +398,14 @@ func checkRange(field string, r []float64, central, min, max float64) error {
 		return nil
 	}
 	if len(r) != 2 {
-		return fieldErr(field, "must be [low, high], got %d values", len(r))
+		return input.Errorf(field, "must be [low, high], got %d values", len(r))
 	}
 	lo, hi := r[0], r[1]
 	if !finite(lo) || !finite(hi) || lo > hi || lo < min || hi > max {
-		return fieldErr(field, "must be [low, high] with %v <= low <= high <= %v, got [%v, %v]", min, max, lo, hi)
+		return input.Errorf(field, "must be [low, high] with %v <= low <= high <= %v, got [%v, %v]", min, max, lo, hi)
 	}
 	if central < lo || central > hi {
-		return fieldErr(field, "must contain the central value %v, got [%v, %v]", central, lo, hi)
+		return input.Errorf(field, "must contain the central value %v, got [%v, %v]", central, lo, hi)
 	}
 	return nil
 }

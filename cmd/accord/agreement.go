@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"text/tabwriter"
 
-	"github.com/accordverify/accord/internal/agreement"
 	"github.com/spf13/cobra"
+
+	"github.com/accordverify/accord/internal/agreement"
 )
 
 func newAgreementCmd() *cobra.Command {

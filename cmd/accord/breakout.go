@@ -8,10 +8,11 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/report"
-	"github.com/spf13/cobra"
 )
 
 func newBreakoutCmd() *cobra.Command {

@@ -6,9 +6,10 @@ import (
 	"strconv"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/calendar"
-	"github.com/spf13/cobra"
 )
 
 func newClockCmd() *cobra.Command {

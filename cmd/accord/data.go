@@ -6,9 +6,10 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/state"
-	"github.com/spf13/cobra"
 )
 
 func newDataCmd() *cobra.Command {

@@ -5,9 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/accordverify/accord/examples"
-	"github.com/accordverify/accord/internal/accountancy"
-	"github.com/accordverify/accord/internal/talks"
 	"io"
 	"log/slog"
 	"net"
@@ -20,15 +17,19 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/spf13/cobra"
+	f_note "github.com/transparency-dev/formats/note"
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordverify/accord/examples"
+	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/server"
 	"github.com/accordverify/accord/internal/store"
-	"github.com/spf13/cobra"
-	f_note "github.com/transparency-dev/formats/note"
-	"golang.org/x/mod/sumdb/note"
+	"github.com/accordverify/accord/internal/talks"
 )
 
 // The demo's origin, and its members: party id, role, key name.

@@ -26,10 +26,11 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
+
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/store/storetest"
-	"golang.org/x/mod/sumdb/note"
 )
 
 // The fault tests of RELIABILITY.md. Each prints one summary line (go test

@@ -16,13 +16,14 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/accordverify/accord/internal/ledger"
-	"github.com/accordverify/accord/internal/record"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	f_note "github.com/transparency-dev/formats/note"
 	"github.com/transparency-dev/tessera/client"
 	"golang.org/x/term"
+
+	"github.com/accordverify/accord/internal/ledger"
+	"github.com/accordverify/accord/internal/record"
 )
 
 func newLogCmd() *cobra.Command {

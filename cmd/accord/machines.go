@@ -2,13 +2,14 @@ package main
 
 import (
 	"fmt"
-	"github.com/accordverify/accord/internal/report"
 	"math"
 	"strconv"
 	"text/tabwriter"
 
-	"github.com/accordverify/accord/breakout"
 	"github.com/spf13/cobra"
+
+	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/internal/report"
 )
 
 func newMachinesCmd() *cobra.Command {

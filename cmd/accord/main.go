@@ -13,8 +13,9 @@ import (
 	"io"
 	"os"
 
-	"github.com/accordverify/accord/internal/ledger"
 	"github.com/spf13/cobra"
+
+	"github.com/accordverify/accord/internal/ledger"
 )
 
 func main() {

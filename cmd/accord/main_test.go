@@ -6,8 +6,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/accordverify/accord/internal/ledger"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/accordverify/accord/internal/ledger"
 )
 
 func TestMain(m *testing.M) {

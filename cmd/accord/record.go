@@ -13,12 +13,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/accordverify/accord/internal/ledger"
-	"github.com/accordverify/accord/internal/record"
-	"github.com/accordverify/accord/internal/server"
 	"github.com/spf13/cobra"
 	f_log "github.com/transparency-dev/formats/log"
 	"github.com/transparency-dev/tessera/client"
+
+	"github.com/accordverify/accord/internal/ledger"
+	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/server"
 )
 
 func newRecordCmd() *cobra.Command {

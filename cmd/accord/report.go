@@ -6,8 +6,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/accordverify/accord/internal/report"
 	"github.com/spf13/cobra"
+
+	"github.com/accordverify/accord/internal/report"
 )
 
 func newReportCmd() *cobra.Command {

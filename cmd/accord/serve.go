@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/accordverify/accord/internal/accountancy"
 	"io"
 	"log/slog"
 	"net"
@@ -19,10 +18,12 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/accordverify/accord/internal/agreement"
-	"github.com/accordverify/accord/internal/dataset"
 	"github.com/spf13/cobra"
 
+	"github.com/accordverify/accord/internal/accountancy"
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/server"
@@ -59,7 +60,7 @@ func (n *node) Submit(ctx context.Context, entry []byte) (server.Submitted, erro
 			Message: fmt.Sprintf("the record is in the log at index %d but the index database is unavailable, so it is not acknowledged yet; it is indexed as soon as the database returns (submitting it again is refused as a duplicate at that index)", late.Index)}
 	case errors.As(err, &re):
 		e := &server.Error{Status: rejectStatus[re.Code], Code: re.Code, Message: re.Err.Error()}
-		var fe *record.FieldError
+		var fe *input.Error
 		if errors.As(err, &fe) {
 			e.Field = fe.Field
 		}

@@ -7,12 +7,14 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/state"
-	"github.com/spf13/cobra"
 )
 
 // bandFlags are the breakout flags shared by breakout, status and report:
@@ -70,7 +72,7 @@ func (b *bandFlags) options() (compliance.BreakoutOptions, error) {
 	}
 	opt, err := opt.Normalize()
 	if err != nil {
-		var fe *breakout.FieldError
+		var fe *input.Error
 		if errors.As(err, &fe) {
 			return opt, usageError{fmt.Errorf("--%s: %s", strings.ReplaceAll(fe.Field, "_", "-"), fe.Rule)}
 		}

@@ -6,8 +6,9 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/accordverify/accord/enrich"
 	"github.com/spf13/cobra"
+
+	"github.com/accordverify/accord/enrich"
 )
 
 type swuOutput struct {

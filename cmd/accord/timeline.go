@@ -5,9 +5,10 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/spf13/cobra"
+
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
-	"github.com/spf13/cobra"
 )
 
 func newTimelineCmd() *cobra.Command {

@@ -9,9 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/accordverify/accord/internal/server"
 	"github.com/spf13/cobra"
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordverify/accord/internal/server"
 )
 
 // readToken obtains a read token from a server for a key: it asks for a

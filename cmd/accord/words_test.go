@@ -13,11 +13,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/state"
-	"github.com/spf13/cobra"
 )
 
 // internalWords are what a user must never read: the project's own notes,

@@ -23,8 +23,9 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/accordverify/accord/internal/calendar"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/accordverify/accord/internal/calendar"
 )
 
 // Line is one measured quantity in a balance: an inventory change or an

@@ -7,9 +7,10 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"gonum.org/v1/gonum/mat"
+
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/calendar"
-	"gonum.org/v1/gonum/mat"
 )
 
 // table has one method per KMP so each test sets its own uncertainties.

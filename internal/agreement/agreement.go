@@ -14,8 +14,10 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/accordverify/accord/internal/calendar"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/input"
 )
 
 // FormatV1 is the format identifier of this version of the file format.
@@ -236,18 +238,6 @@ type Event struct {
 	Status string `yaml:"status" json:"status"`
 }
 
-// FieldError names the field of an agreement file and the rule it breaks.
-type FieldError struct {
-	Field string
-	Rule  string
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Rule }
-
-func fieldErr(field, format string, a ...any) error {
-	return &FieldError{Field: field, Rule: fmt.Sprintf(format, a...)}
-}
-
 // Parse reads and validates an agreement file. Unknown fields are errors.
 func Parse(data []byte) (*Agreement, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -265,20 +255,20 @@ func Parse(data []byte) (*Agreement, error) {
 	return &a, nil
 }
 
-// Validate checks the agreement and returns the first error, a *FieldError.
+// Validate checks the agreement and returns the first error, a *input.Error.
 func (a *Agreement) Validate() error {
 	if a.Format != FormatV1 {
-		return fieldErr("format", "must be %q, got %q", FormatV1, a.Format)
+		return input.Errorf("format", "must be %q, got %q", FormatV1, a.Format)
 	}
 	if a.ID == "" || a.Name == "" {
-		return fieldErr("id", "id and name are required")
+		return input.Errorf("id", "id and name are required")
 	}
 	if g := a.BreakoutGoal; g != nil {
 		if !(g.DaysAtLeast > 0 && g.DaysAtLeast < 36525) {
-			return fieldErr("breakout_goal.days_at_least", "must be a number of days in (0, 36525), got %v", g.DaysAtLeast)
+			return input.Errorf("breakout_goal.days_at_least", "must be a number of days in (0, 36525), got %v", g.DaysAtLeast)
 		}
 		if strings.TrimSpace(g.Text) == "" || strings.TrimSpace(g.Source) == "" {
-			return fieldErr("breakout_goal", "text and source are required: the words of the goal and who stated it")
+			return input.Errorf("breakout_goal", "text and source are required: the words of the goal and who stated it")
 		}
 	}
 	for i, r := range a.Readings {
@@ -286,52 +276,52 @@ func (a *Agreement) Validate() error {
 		e := a.Event(r.Event)
 		switch {
 		case r.ID == "":
-			return fieldErr(f+".id", "is required")
+			return input.Errorf(f+".id", "is required")
 		case e == nil:
-			return fieldErr(f+".event", "no event %q", r.Event)
+			return input.Errorf(f+".event", "no event %q", r.Event)
 		case e.Kind != KindTermination:
-			return fieldErr(f+".event", "event %q is of kind %s; readings apply to termination events", r.Event, e.Kind)
+			return input.Errorf(f+".event", "event %q is of kind %s; readings apply to termination events", r.Event, e.Kind)
 		case strings.TrimSpace(r.Question) == "":
-			return fieldErr(f+".question", "is required")
+			return input.Errorf(f+".question", "is required")
 		case len(r.Views) < 2:
-			return fieldErr(f+".views", "at least two views are needed for a reading, got %d", len(r.Views))
+			return input.Errorf(f+".views", "at least two views are needed for a reading, got %d", len(r.Views))
 		}
 		for j, v := range r.Views {
 			g := fmt.Sprintf("%s.views[%d]", f, j)
 			if len(v.Parties) == 0 {
-				return fieldErr(g+".parties", "at least one party")
+				return input.Errorf(g+".parties", "at least one party")
 			}
 			for _, p := range v.Parties {
 				if a.Party(p) == nil {
-					return fieldErr(g+".parties", "no party %q", p)
+					return input.Errorf(g+".parties", "no party %q", p)
 				}
 			}
 			if strings.TrimSpace(v.Basis) == "" || strings.TrimSpace(v.Source) == "" {
-				return fieldErr(g, "basis and source are required")
+				return input.Errorf(g, "basis and source are required")
 			}
 			if !slices.Contains([]string{"sourced", "derived", "unverified"}, v.Status) {
-				return fieldErr(g+".status", "must be sourced, derived or unverified, got %q", v.Status)
+				return input.Errorf(g+".status", "must be sourced, derived or unverified, got %q", v.Status)
 			}
 		}
 	}
 	for i, c := range a.Commitments {
 		if c.ReportingIntervalDays < 0 || c.ReportingIntervalDays > 3650 {
-			return fieldErr(fmt.Sprintf("commitments[%d].reporting_interval_days", i), "must be in [0, 3650] days, got %d", c.ReportingIntervalDays)
+			return input.Errorf(fmt.Sprintf("commitments[%d].reporting_interval_days", i), "must be in [0, 3650] days, got %d", c.ReportingIntervalDays)
 		}
 	}
 	parties := map[string]bool{}
 	for i, p := range a.Parties {
 		f := fmt.Sprintf("parties[%d]", i)
 		if p.ID == "" || parties[p.ID] {
-			return fieldErr(f+".id", "must be present and unique, got %q", p.ID)
+			return input.Errorf(f+".id", "must be present and unique, got %q", p.ID)
 		}
 		parties[p.ID] = true
 		if len(p.Roles) == 0 {
-			return fieldErr(f+".roles", "at least one of %s", strings.Join(Roles, ", "))
+			return input.Errorf(f+".roles", "at least one of %s", strings.Join(Roles, ", "))
 		}
 		for _, r := range p.Roles {
 			if !slices.Contains(Roles, r) {
-				return fieldErr(f+".roles", "unknown role %q (one of %s)", r, strings.Join(Roles, ", "))
+				return input.Errorf(f+".roles", "unknown role %q (one of %s)", r, strings.Join(Roles, ", "))
 			}
 		}
 	}
@@ -339,49 +329,49 @@ func (a *Agreement) Validate() error {
 	for i, e := range a.Events {
 		f := fmt.Sprintf("events[%d]", i)
 		if e.ID == "" || events[e.ID] {
-			return fieldErr(f+".id", "must be present and unique, got %q", e.ID)
+			return input.Errorf(f+".id", "must be present and unique, got %q", e.ID)
 		}
 		events[e.ID] = true
 		if e.Date.IsZero() {
-			return fieldErr(f+".date", "is required (YYYY-MM-DD)")
+			return input.Errorf(f+".date", "is required (YYYY-MM-DD)")
 		}
 		if e.Kind == "" {
-			return fieldErr(f+".kind", "is required")
+			return input.Errorf(f+".kind", "is required")
 		}
 		if e.Party != "" && !parties[e.Party] {
-			return fieldErr(f+".party", "unknown party %q", e.Party)
+			return input.Errorf(f+".party", "unknown party %q", e.Party)
 		}
 		if e.Source == "" {
-			return fieldErr(f+".source", "is required: every event needs its source")
+			return input.Errorf(f+".source", "is required: every event needs its source")
 		}
 		if !slices.Contains([]string{"sourced", "derived", "unverified"}, e.Status) {
-			return fieldErr(f+".status", "must be sourced, derived or unverified, got %q", e.Status)
+			return input.Errorf(f+".status", "must be sourced, derived or unverified, got %q", e.Status)
 		}
 		if (e.Kind == KindWithdrawal || e.Kind == KindCessation || e.Kind == KindReimposition) && e.Party == "" {
-			return fieldErr(f+".party", "is required for a %s", e.Kind)
+			return input.Errorf(f+".party", "is required for a %s", e.Kind)
 		}
 	}
 	ids := map[string]bool{}
 	for i, c := range a.Commitments {
 		f := fmt.Sprintf("commitments[%d]", i)
 		if c.ID == "" || ids[c.ID] {
-			return fieldErr(f+".id", "must be present and unique, got %q", c.ID)
+			return input.Errorf(f+".id", "must be present and unique, got %q", c.ID)
 		}
 		ids[c.ID] = true
 		if !parties[c.Obligor] {
-			return fieldErr(f+".obligor", "unknown party %q", c.Obligor)
+			return input.Errorf(f+".obligor", "unknown party %q", c.Obligor)
 		}
 		if c.Verifier != "" && !parties[c.Verifier] {
-			return fieldErr(f+".verifier", "unknown party %q", c.Verifier)
+			return input.Errorf(f+".verifier", "unknown party %q", c.Verifier)
 		}
 		if c.Ref == "" {
-			return fieldErr(f+".ref", "is required: the paragraph the commitment comes from")
+			return input.Errorf(f+".ref", "is required: the paragraph the commitment comes from")
 		}
 		if !events[c.Starts] {
-			return fieldErr(f+".starts", "must name an event, got %q", c.Starts)
+			return input.Errorf(f+".starts", "must name an event, got %q", c.Starts)
 		}
 		if c.DurationYears < 0 {
-			return fieldErr(f+".duration_years", "must be >= 0, got %v", c.DurationYears)
+			return input.Errorf(f+".duration_years", "must be >= 0, got %v", c.DurationYears)
 		}
 		n := 0
 		for _, set := range []bool{c.Limit != nil, c.Prohibition != nil, c.Action != nil} {
@@ -390,37 +380,37 @@ func (a *Agreement) Validate() error {
 			}
 		}
 		if n != 1 {
-			return fieldErr(f, "needs exactly one of limit, prohibition, action")
+			return input.Errorf(f, "needs exactly one of limit, prohibition, action")
 		}
 		switch {
 		case c.Limit != nil:
 			unit, ok := Metrics[c.Limit.Metric]
 			if !ok {
-				return fieldErr(f+".limit.metric", "unknown metric %q", c.Limit.Metric)
+				return input.Errorf(f+".limit.metric", "unknown metric %q", c.Limit.Metric)
 			}
 			if c.Limit.Unit != unit {
-				return fieldErr(f+".limit.unit", "metric %s is in %q, got %q", c.Limit.Metric, unit, c.Limit.Unit)
+				return input.Errorf(f+".limit.unit", "metric %s is in %q, got %q", c.Limit.Metric, unit, c.Limit.Unit)
 			}
 			if c.Limit.Max < 0 {
-				return fieldErr(f+".limit.max", "must be >= 0, got %v", c.Limit.Max)
+				return input.Errorf(f+".limit.max", "must be >= 0, got %v", c.Limit.Max)
 			}
 		case c.Prohibition != nil:
 			if c.Prohibition.EnrichmentAt == "" {
-				return fieldErr(f+".prohibition.enrichment_at", "is required: the site")
+				return input.Errorf(f+".prohibition.enrichment_at", "is required: the site")
 			}
 		case c.Action != nil:
 			if !slices.Contains([]string{KeepRelief, ApplyAdditionalProtocol}, c.Action.Kind) {
-				return fieldErr(f+".action.kind", "must be %s or %s, got %q", KeepRelief, ApplyAdditionalProtocol, c.Action.Kind)
+				return input.Errorf(f+".action.kind", "must be %s or %s, got %q", KeepRelief, ApplyAdditionalProtocol, c.Action.Kind)
 			}
 			if c.Action.Kind == KeepRelief && c.Action.Measure == "" {
-				return fieldErr(f+".action.measure", "is required for %s", KeepRelief)
+				return input.Errorf(f+".action.measure", "is required for %s", KeepRelief)
 			}
 		}
 	}
 	for i, e := range a.Events {
 		for _, c := range e.Commitments {
 			if !ids[c] {
-				return fieldErr(fmt.Sprintf("events[%d].commitments", i), "unknown commitment %q", c)
+				return input.Errorf(fmt.Sprintf("events[%d].commitments", i), "unknown commitment %q", c)
 			}
 		}
 	}
@@ -428,30 +418,30 @@ func (a *Agreement) Validate() error {
 	for i, p := range a.Procedures {
 		f := fmt.Sprintf("procedures[%d]", i)
 		if p.ID == "" || procs[p.ID] {
-			return fieldErr(f+".id", "must be present and unique, got %q", p.ID)
+			return input.Errorf(f+".id", "must be present and unique, got %q", p.ID)
 		}
 		procs[p.ID] = true
 		if p.Trigger == "" || len(p.Steps) == 0 {
-			return fieldErr(f, "needs a trigger and at least one step")
+			return input.Errorf(f, "needs a trigger and at least one step")
 		}
 		steps := map[string]bool{}
 		for j, s := range p.Steps {
 			sf := fmt.Sprintf("%s.steps[%d]", f, j)
 			if s.ID == "" || steps[s.ID] {
-				return fieldErr(sf+".id", "must be present and unique, got %q", s.ID)
+				return input.Errorf(sf+".id", "must be present and unique, got %q", s.ID)
 			}
 			if s.Days < 0 {
-				return fieldErr(sf+".days", "must be >= 0, got %d", s.Days)
+				return input.Errorf(sf+".days", "must be >= 0, got %d", s.Days)
 			}
 			if s.After != "" && !steps[s.After] {
-				return fieldErr(sf+".after", "must name an earlier step, got %q", s.After)
+				return input.Errorf(sf+".after", "must name an earlier step, got %q", s.After)
 			}
 			steps[s.ID] = true
 		}
 	}
 	for i, e := range a.Events {
 		if e.Via != "" && !procs[e.Via] {
-			return fieldErr(fmt.Sprintf("events[%d].via", i), "unknown procedure %q", e.Via)
+			return input.Errorf(fmt.Sprintf("events[%d].via", i), "unknown procedure %q", e.Via)
 		}
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/input"
 )
 
 func TestJCPOABuiltIn(t *testing.T) {
@@ -155,7 +156,7 @@ func TestValidationNamesTheField(t *testing.T) {
 			t.Fatalf("fixture text %q not in jcpoa.yaml", c.from)
 		}
 		_, err := agreement.Parse([]byte(strings.Replace(base, c.from, c.to, 1)))
-		var fe *agreement.FieldError
+		var fe *input.Error
 		if !errors.As(err, &fe) || fe.Field != c.field {
 			t.Errorf("%s: got %v, want an error naming %s", c.to, err, c.field)
 		}

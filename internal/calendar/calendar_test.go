@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/accordverify/accord/internal/calendar"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/accordverify/accord/internal/calendar"
 )
 
 func TestDateArithmeticAndEncoding(t *testing.T) {

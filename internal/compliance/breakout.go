@@ -10,6 +10,7 @@ import (
 	"github.com/accordverify/accord/enrich"
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/state"
 )
 
@@ -45,10 +46,10 @@ var DefaultDamage = Damage{FleetFraction: 0, StockFraction: 1}
 // Validate names the field and the rule a bad damage assumption breaks.
 func (d Damage) Validate() error {
 	if !(d.FleetFraction >= 0 && d.FleetFraction <= 1) {
-		return &breakout.FieldError{Field: "surviving_fleet", Rule: fmt.Sprintf("must be a fraction in [0, 1], got %v", d.FleetFraction)}
+		return &input.Error{Field: "surviving_fleet", Rule: fmt.Sprintf("must be a fraction in [0, 1], got %v", d.FleetFraction)}
 	}
 	if !(d.StockFraction >= 0 && d.StockFraction <= 1) {
-		return &breakout.FieldError{Field: "remaining_stock", Rule: fmt.Sprintf("must be a fraction in [0, 1], got %v", d.StockFraction)}
+		return &input.Error{Field: "remaining_stock", Rule: fmt.Sprintf("must be a fraction in [0, 1], got %v", d.StockFraction)}
 	}
 	return nil
 }
@@ -125,17 +126,17 @@ type BreakoutOptions struct {
 }
 
 // Normalize fills the defaults of o and checks it; an invalid option is a
-// *breakout.FieldError naming it.
+// *input.Error naming it.
 func (o BreakoutOptions) Normalize() (BreakoutOptions, error) {
 	if o.SQ == "" {
 		o.SQ = enrich.WGU25
 	}
 	if _, err := enrich.ParseConvention(string(o.SQ)); err != nil {
-		return o, &breakout.FieldError{Field: "sq", Rule: fmt.Sprintf("must be %q or %q, got %q", enrich.WGU25, enrich.IAEA, o.SQ)}
+		return o, &input.Error{Field: "sq", Rule: fmt.Sprintf("must be %q or %q, got %q", enrich.WGU25, enrich.IAEA, o.SQ)}
 	}
 	c, err := breakout.ParseConvention(string(o.Convention))
 	if err != nil {
-		return o, &breakout.FieldError{Field: "convention", Rule: err.Error()}
+		return o, &input.Error{Field: "convention", Rule: err.Error()}
 	}
 	o.Convention = c
 	switch o.Machines {
@@ -143,7 +144,7 @@ func (o BreakoutOptions) Normalize() (BreakoutOptions, error) {
 		o.Machines = Enriching
 	case Enriching, Installed:
 	default:
-		return o, &breakout.FieldError{Field: "machines", Rule: fmt.Sprintf("must be %q or %q, got %q", Enriching, Installed, o.Machines)}
+		return o, &input.Error{Field: "machines", Rule: fmt.Sprintf("must be %q or %q, got %q", Enriching, Installed, o.Machines)}
 	}
 	if o.Damage == nil {
 		d := DefaultDamage
@@ -156,7 +157,7 @@ func (o BreakoutOptions) Normalize() (BreakoutOptions, error) {
 }
 
 // BreakoutAt is the breakout estimate at date from facts. An invalid option
-// returns a *breakout.FieldError naming it.
+// returns a *input.Error naming it.
 func BreakoutAt(facts []state.Fact, date calendar.Date, opt BreakoutOptions) (*Breakout, error) {
 	opt, err := opt.Normalize()
 	if err != nil {
@@ -274,7 +275,7 @@ func breakoutOf(s *state.State, opt BreakoutOptions) (*Breakout, error) {
 	}
 	res, err := breakout.Run(sc, opt.Samples, opt.Seed)
 	if err != nil {
-		var fe *breakout.FieldError
+		var fe *input.Error
 		if errors.As(err, &fe) {
 			return nil, fmt.Errorf("breakout from the state at %s: %w", s.AsOf, err)
 		}

@@ -6,12 +6,13 @@ import (
 	"strings"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/dataset"
-	"go.yaml.in/yaml/v3"
 )
 
 // published is one public breakout estimate with what Accord gives for

@@ -16,13 +16,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/accordverify/accord/internal/record"
 	f_log "github.com/transparency-dev/formats/log"
 	"github.com/transparency-dev/merkle/compact"
 	"github.com/transparency-dev/merkle/rfc6962"
 	"github.com/transparency-dev/tessera/api"
 	"github.com/transparency-dev/tessera/api/layout"
 	"github.com/transparency-dev/tessera/client"
+
+	"github.com/accordverify/accord/internal/record"
 )
 
 // Fetcher reads a tlog-tiles log: client.FileFetcher for a directory,

@@ -16,12 +16,13 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/accordverify/accord/internal/ledger"
 	"github.com/transparency-dev/merkle/proof"
 	"github.com/transparency-dev/merkle/rfc6962"
 	"github.com/transparency-dev/tessera/api"
 	"github.com/transparency-dev/tessera/client"
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordverify/accord/internal/ledger"
 )
 
 // smallLog makes a log with witnesses, genesis and n findings, all

@@ -14,12 +14,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/accordverify/accord/internal/ledger"
-	"github.com/accordverify/accord/internal/record"
-	"github.com/accordverify/accord/internal/store"
 	"github.com/transparency-dev/tessera"
 	"github.com/transparency-dev/tessera/storage/posix"
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordverify/accord/internal/ledger"
+	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/store"
 )
 
 // records makes n signed findings.

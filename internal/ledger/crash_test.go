@@ -13,9 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
+
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
-	"golang.org/x/mod/sumdb/note"
 )
 
 const helperEnv = "ACCORD_LEDGER_APPEND_LOOP"

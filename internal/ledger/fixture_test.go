@@ -12,10 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/accordverify/accord/internal/ledger"
-	"github.com/accordverify/accord/internal/record"
 	f_note "github.com/transparency-dev/formats/note"
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordverify/accord/internal/ledger"
+	"github.com/accordverify/accord/internal/record"
 )
 
 const origin = "accord.test/log"

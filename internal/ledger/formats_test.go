@@ -14,10 +14,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/accordverify/accord/internal/ledger"
-	"github.com/accordverify/accord/internal/record"
 	f_note "github.com/transparency-dev/formats/note"
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordverify/accord/internal/ledger"
+	"github.com/accordverify/accord/internal/record"
 )
 
 var updateDocs = flag.Bool("update-docs", false, "regenerate the examples in docs/formats.md")

@@ -10,9 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/accordverify/accord/internal/ledger"
 	f_note "github.com/transparency-dev/formats/note"
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordverify/accord/internal/ledger"
 )
 
 // FuzzWitness feeds arbitrary add-checkpoint requests to a witness: it

@@ -25,12 +25,13 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/accordverify/accord/internal/record"
 	"github.com/transparency-dev/tessera"
 	"github.com/transparency-dev/tessera/client"
 	"github.com/transparency-dev/tessera/storage/posix"
 	"golang.org/x/mod/sumdb/note"
 	"k8s.io/klog/v2"
+
+	"github.com/accordverify/accord/internal/record"
 )
 
 // Options configure a log.

@@ -8,13 +8,14 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/accordverify/accord/internal/record"
 	f_log "github.com/transparency-dev/formats/log"
 	f_note "github.com/transparency-dev/formats/note"
 	"github.com/transparency-dev/merkle/proof"
 	"github.com/transparency-dev/merkle/rfc6962"
 	"github.com/transparency-dev/tessera/client"
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordverify/accord/internal/record"
 )
 
 // ReceiptFormat identifies the receipt format.

@@ -10,9 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/accordverify/accord/internal/ledger"
 	f_log "github.com/transparency-dev/formats/log"
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordverify/accord/internal/ledger"
 )
 
 // A witness refuses a forked checkpoint, even one signed with the real

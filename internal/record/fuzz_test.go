@@ -4,8 +4,9 @@ import (
 	"crypto/rand"
 	"testing"
 
-	"github.com/accordverify/accord/internal/record"
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordverify/accord/internal/record"
 )
 
 // FuzzOpen: arbitrary signed bytes either fail or give a record that

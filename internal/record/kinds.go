@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordverify/accord/internal/input"
 )
 
 // Kind is the kind of a record.
@@ -108,27 +110,15 @@ func (spec kindSpec) validate(r *Record) error {
 	dec := json.NewDecoder(bytes.NewReader(r.Body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(b); err != nil {
-		return fieldErr("body", "%v", err)
+		return input.Errorf("body", "%v", err)
 	}
 	if err := b.validate(); err != nil {
-		var fe *FieldError
-		if ok := asFieldError(err, &fe); ok {
-			return &FieldError{Field: "body." + fe.Field, Rule: fe.Rule}
-		}
-		return err
+		return input.Prefix("body.", err)
 	}
 	if spec.needsRef && len(r.Refs) == 0 {
-		return fieldErr("refs", "a %s must reference the record it answers", r.Kind)
+		return input.Errorf("refs", "a %s must reference the record it answers", r.Kind)
 	}
 	return nil
-}
-
-func asFieldError(err error, fe **FieldError) bool {
-	e, ok := err.(*FieldError)
-	if ok {
-		*fe = e
-	}
-	return ok
 }
 
 // DecodeBody decodes the body of r into the Go type of its kind.
@@ -142,35 +132,35 @@ func DecodeBody[T any](r *Record) (*T, error) {
 
 func required(field, v string) error {
 	if strings.TrimSpace(v) == "" {
-		return fieldErr(field, "is required")
+		return input.Errorf(field, "is required")
 	}
 	return nil
 }
 
 func date(field, v string) error {
 	if _, err := time.Parse(time.DateOnly, v); err != nil {
-		return fieldErr(field, "must be a date YYYY-MM-DD, got %q", v)
+		return input.Errorf(field, "must be a date YYYY-MM-DD, got %q", v)
 	}
 	return nil
 }
 
 func mass(field string, v float64) error {
 	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-		return fieldErr(field, "must be a mass >= 0 kg U, got %v", v)
+		return input.Errorf(field, "must be a mass >= 0 kg U, got %v", v)
 	}
 	return nil
 }
 
 func assay(field string, v float64) error {
 	if !(v > 0 && v < 100) {
-		return fieldErr(field, "must be an assay in (0, 100) %%, got %v", v)
+		return input.Errorf(field, "must be an assay in (0, 100) %%, got %v", v)
 	}
 	return nil
 }
 
 func oneOf(field, v string, allowed ...string) error {
 	if !slices.Contains(allowed, v) {
-		return fieldErr(field, "must be one of %s, got %q", strings.Join(allowed, ", "), v)
+		return input.Errorf(field, "must be one of %s, got %q", strings.Join(allowed, ", "), v)
 	}
 	return nil
 }
@@ -218,22 +208,22 @@ func (b *GenesisBody) validate() error {
 			return err
 		}
 		if _, err := note.NewVerifier(m.Key); err != nil {
-			return fieldErr(f+".key", "not a note verifier key: %v", err)
+			return input.Errorf(f+".key", "not a note verifier key: %v", err)
 		}
 		if m.Role == RoleOperator {
 			operators++
 		}
 	}
 	if operators == 0 {
-		return fieldErr("members", "must include the log operator's key (role %s)", RoleOperator)
+		return input.Errorf("members", "must include the log operator's key (role %s)", RoleOperator)
 	}
 	for i, w := range b.Witnesses {
 		if _, err := note.NewVerifier(w.Key); err != nil {
-			return fieldErr(fmt.Sprintf("witnesses[%d].key", i), "not a note verifier key: %v", err)
+			return input.Errorf(fmt.Sprintf("witnesses[%d].key", i), "not a note verifier key: %v", err)
 		}
 	}
 	if b.WitnessesRequired < 0 || b.WitnessesRequired > len(b.Witnesses) {
-		return fieldErr("witnesses_required", "must be in [0, %d], got %d", len(b.Witnesses), b.WitnessesRequired)
+		return input.Errorf("witnesses_required", "must be in [0, %d], got %d", len(b.Witnesses), b.WitnessesRequired)
 	}
 	return nil
 }
@@ -328,7 +318,7 @@ func (b *InventoryBody) validate() error {
 		sum += l.MassKgU
 	}
 	if sum > b.TotalKgU*(1+1e-9)+1e-9 {
-		return fieldErr("levels", "add up to %s kg U, more than total_kg_u %g", strconv.FormatFloat(sum, 'f', -1, 32), b.TotalKgU)
+		return input.Errorf("levels", "add up to %s kg U, more than total_kg_u %g", strconv.FormatFloat(sum, 'f', -1, 32), b.TotalKgU)
 	}
 	return required("source", b.Source)
 }
@@ -364,7 +354,7 @@ func (b *FactsBody) validate() error {
 		return err
 	}
 	if len(b.Facts) == 0 {
-		return fieldErr("facts", "at least one fact is required")
+		return input.Errorf("facts", "at least one fact is required")
 	}
 	for i, f := range b.Facts {
 		p := fmt.Sprintf("facts[%d]", i)
@@ -379,7 +369,7 @@ func (b *FactsBody) validate() error {
 				return err
 			}
 		} else if math.IsNaN(f.Value) || math.IsInf(f.Value, 0) || f.Value < 0 {
-			return fieldErr(p+".value", "must be a number >= 0, got %v", f.Value)
+			return input.Errorf(p+".value", "must be a number >= 0, got %v", f.Value)
 		}
 		if f.LevelPct != 0 {
 			if err := assay(p+".level_pct", f.LevelPct); err != nil {
@@ -416,10 +406,10 @@ func (b *CentrifugeBody) validate() error {
 		return err
 	}
 	if b.Installed < 0 {
-		return fieldErr("installed", "must be >= 0, got %d", b.Installed)
+		return input.Errorf("installed", "must be >= 0, got %d", b.Installed)
 	}
 	if b.Enriching < 0 || b.Enriching > b.Installed {
-		return fieldErr("enriching", "must be in [0, installed = %d], got %d", b.Installed, b.Enriching)
+		return input.Errorf("enriching", "must be in [0, installed = %d], got %d", b.Installed, b.Enriching)
 	}
 	return nil
 }
@@ -451,7 +441,7 @@ func (b *MonitoringBody) validate() error {
 		return err
 	}
 	if b.At.IsZero() {
-		return fieldErr("at", "is required (RFC 3339 time)")
+		return input.Errorf("at", "is required (RFC 3339 time)")
 	}
 	return oneOf("event", b.Event, MonitoringEvents...)
 }
@@ -529,7 +519,7 @@ func (b *TalksCommitmentBody) validate() error {
 		return err
 	}
 	if h, err := hex.DecodeString(b.SHA256); err != nil || len(h) != 32 {
-		return fieldErr("sha256", "must be 64 hex digits, got %q", b.SHA256)
+		return input.Errorf("sha256", "must be 64 hex digits, got %q", b.SHA256)
 	}
 	return nil
 }
@@ -551,7 +541,7 @@ func (b *KeyRegistrationBody) validate() error {
 		return err
 	}
 	if _, err := note.NewVerifier(b.Key); err != nil {
-		return fieldErr("key", "not a note verifier key: %v", err)
+		return input.Errorf("key", "not a note verifier key: %v", err)
 	}
 	return nil
 }
@@ -598,7 +588,7 @@ func (b *MBABody) validate() error {
 		return err
 	}
 	if len(b.KMPs) == 0 {
-		return fieldErr("kmps", "at least one key measurement point is needed")
+		return input.Errorf("kmps", "at least one key measurement point is needed")
 	}
 	seen := map[string]bool{}
 	for i, k := range b.KMPs {
@@ -607,7 +597,7 @@ func (b *MBABody) validate() error {
 			return err
 		}
 		if seen[k.ID] {
-			return fieldErr(f+".id", "%q repeats an earlier KMP", k.ID)
+			return input.Errorf(f+".id", "%q repeats an earlier KMP", k.ID)
 		}
 		seen[k.ID] = true
 		if err := oneOf(f+".type", k.Type, "input", "output", "inventory"); err != nil {
@@ -662,7 +652,7 @@ func (b *InventoryChangeBody) validate() error {
 			return err
 		}
 		if b.Change != "increase" {
-			return fieldErr("shipper_kg_u", "is given for receipts (change increase) only")
+			return input.Errorf("shipper_kg_u", "is given for receipts (change increase) only")
 		}
 	}
 	return assay("assay_pct", b.AssayPct)
@@ -702,7 +692,7 @@ func (b *PhysicalInventoryBody) validate() error {
 			}
 		}
 		if seen[it.Batch] {
-			return fieldErr(f+".batch", "%q is listed twice", it.Batch)
+			return input.Errorf(f+".batch", "%q is listed twice", it.Batch)
 		}
 		seen[it.Batch] = true
 		if err := mass(f+".mass_kg_u", it.MassKgU); err != nil {
@@ -743,7 +733,7 @@ func (b *MaterialBalanceBody) validate() error {
 		return err
 	}
 	if b.To <= b.From {
-		return fieldErr("to", "must be after from (%s), got %s", b.From, b.To)
+		return input.Errorf("to", "must be after from (%s), got %s", b.From, b.To)
 	}
 	for _, f := range []struct {
 		name string
@@ -763,7 +753,7 @@ func (b *MaterialBalanceBody) validate() error {
 		{"muf_kg_u", b.MUFKgU, b.AdjustedBookKgU - b.EndingPhysicalKgU, "adjusted book - ending physical"},
 	} {
 		if math.IsNaN(f.got) || math.Abs(f.got-f.want) > 1e-6*math.Max(1, math.Abs(f.want)) {
-			return fieldErr(f.name, "must be %s = %s, got %v", f.rule, strconv.FormatFloat(f.want, 'f', -1, 64), f.got)
+			return input.Errorf(f.name, "must be %s = %s, got %v", f.rule, strconv.FormatFloat(f.want, 'f', -1, 64), f.got)
 		}
 	}
 	return nil
@@ -802,7 +792,7 @@ func (b *MeasurementBody) validate() error {
 		v    float64
 	}{{"random_rsd_pct", b.RandomRSDPct}, {"systematic_rsd_pct", b.SystematicRSDPct}} {
 		if math.IsNaN(f.v) || f.v < 0 || f.v >= 100 {
-			return fieldErr(f.name, "must be a percentage in [0, 100), got %v", f.v)
+			return input.Errorf(f.name, "must be a percentage in [0, 100), got %v", f.v)
 		}
 	}
 	return nil

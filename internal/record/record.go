@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordverify/accord/internal/input"
 )
 
 // Schema is the version of the record format.
@@ -48,18 +50,6 @@ type Record struct {
 	Body     json.RawMessage `json:"body"`
 }
 
-// FieldError names the field of a record and the rule it breaks.
-type FieldError struct {
-	Field string
-	Rule  string
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Rule }
-
-func fieldErr(field, format string, a ...any) error {
-	return &FieldError{Field: field, Rule: fmt.Sprintf(format, a...)}
-}
-
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$`)
 
 // Parse reads a record from JSON, strictly: unknown fields are errors, and
@@ -83,31 +73,31 @@ func Parse(data []byte) (*Record, error) {
 // Validate checks the record's fields and its body for its kind.
 func (r *Record) Validate() error {
 	if r.Schema != Schema {
-		return fieldErr("schema", "must be %q, got %q", Schema, r.Schema)
+		return input.Errorf("schema", "must be %q, got %q", Schema, r.Schema)
 	}
 	spec, ok := kinds[r.Kind]
 	if !ok {
-		return fieldErr("kind", "unknown kind %q (one of %s)", r.Kind, strings.Join(KindNames(), ", "))
+		return input.Errorf("kind", "unknown kind %q (one of %s)", r.Kind, strings.Join(KindNames(), ", "))
 	}
 	if !idPattern.MatchString(r.ID) {
-		return fieldErr("id", "must be 1-128 characters of letters, digits and . _ : -, starting with a letter or digit; got %q", r.ID)
+		return input.Errorf("id", "must be 1-128 characters of letters, digits and . _ : -, starting with a letter or digit; got %q", r.ID)
 	}
 	if !idPattern.MatchString(r.Author) {
-		return fieldErr("author", "must be a party id, got %q", r.Author)
+		return input.Errorf("author", "must be a party id, got %q", r.Author)
 	}
 	if r.Created.IsZero() {
-		return fieldErr("created", "is required (RFC 3339 time)")
+		return input.Errorf("created", "is required (RFC 3339 time)")
 	}
 	for i, ref := range r.Refs {
 		if !idPattern.MatchString(ref) {
-			return fieldErr(fmt.Sprintf("refs[%d]", i), "must be a record id, got %q", ref)
+			return input.Errorf(fmt.Sprintf("refs[%d]", i), "must be a record id, got %q", ref)
 		}
 	}
 	if r.Corrects != "" && !idPattern.MatchString(r.Corrects) {
-		return fieldErr("corrects", "must be a record id, got %q", r.Corrects)
+		return input.Errorf("corrects", "must be a record id, got %q", r.Corrects)
 	}
 	if len(r.Body) == 0 {
-		return fieldErr("body", "is required")
+		return input.Errorf("body", "is required")
 	}
 	return spec.validate(r)
 }

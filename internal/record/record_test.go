@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/accordverify/accord/internal/record"
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordverify/accord/internal/input"
+	"github.com/accordverify/accord/internal/record"
 )
 
 func TestSignOpenRoundTrip(t *testing.T) {
@@ -64,7 +66,7 @@ func TestValidationNamesTheField(t *testing.T) {
 	for _, c := range cases {
 		doc := strings.Replace(strings.Replace(base, "KIND", c.kind, 1), "BODY", c.body, 1)
 		_, err := record.Parse([]byte(doc))
-		var fe *record.FieldError
+		var fe *input.Error
 		if !errors.As(err, &fe) || fe.Field != c.field {
 			t.Errorf("%s %s: got %v, want an error naming %s", c.kind, c.body, err, c.field)
 		}

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordverify/accord/internal/input"
 )
 
 // Indexed is an accepted record at its log index, with the role of the
@@ -137,31 +139,31 @@ func (r *Registry) Check(entry []byte, index uint64) (*Signed, *Key, error) {
 	}
 	switch rec.Kind {
 	case Genesis:
-		return nil, nil, fieldErr("kind", "a genesis record is only valid at index 0")
+		return nil, nil, input.Errorf("kind", "a genesis record is only valid at index 0")
 	case KeyRegistration:
 		b, _ := DecodeBody[KeyRegistrationBody](rec)
 		if b.Party != rec.Author {
-			return nil, nil, fieldErr("body.party", "a party registers only its own keys: %q is not the author %q", b.Party, rec.Author)
+			return nil, nil, input.Errorf("body.party", "a party registers only its own keys: %q is not the author %q", b.Party, rec.Author)
 		}
 		if !r.partyHasRole(b.Party, b.Role) {
-			return nil, nil, fieldErr("body.role", "party %q holds no %s key; a registration cannot add a role", b.Party, b.Role)
+			return nil, nil, input.Errorf("body.role", "party %q holds no %s key; a registration cannot add a role", b.Party, b.Role)
 		}
 		if r.findVKey(b.Key) != nil {
-			return nil, nil, fieldErr("body.key", "already registered")
+			return nil, nil, input.Errorf("body.key", "already registered")
 		}
 		if b.Replaces != "" {
 			if old := r.findVKey(b.Replaces); old == nil || old.Party != b.Party || old.Revoked {
-				return nil, nil, fieldErr("body.replaces", "must be a current key of party %q", b.Party)
+				return nil, nil, input.Errorf("body.replaces", "must be a current key of party %q", b.Party)
 			}
 		}
 	case KeyRevocation:
 		b, _ := DecodeBody[KeyRevocationBody](rec)
 		old := r.findVKey(b.Key)
 		if b.Party != rec.Author || old == nil || old.Party != b.Party {
-			return nil, nil, fieldErr("body.key", "must be a key of the author's party %q", rec.Author)
+			return nil, nil, input.Errorf("body.key", "must be a key of the author's party %q", rec.Author)
 		}
 		if old.Revoked {
-			return nil, nil, fieldErr("body.key", "already revoked")
+			return nil, nil, input.Errorf("body.key", "already revoked")
 		}
 	}
 	return s, k, nil

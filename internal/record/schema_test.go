@@ -12,10 +12,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/accordverify/accord/internal/record"
 	"github.com/invopop/jsonschema"
 	validator "github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordverify/accord/internal/input"
+	"github.com/accordverify/accord/internal/record"
 )
 
 var updateSchemas = flag.Bool("update-schemas", false, "rewrite docs/schemas from the Go types")
@@ -160,7 +162,7 @@ func TestSchemasAgreeWithValidation(t *testing.T) {
 		}
 		schemaErr := compiled(t, c.kind).Validate(v)
 		_, goErr := record.Parse([]byte(doc))
-		var fe *record.FieldError
+		var fe *input.Error
 		if goErr != nil && !errors.As(goErr, &fe) && !strings.Contains(goErr.Error(), "unknown field") {
 			t.Errorf("%s %s: unexpected Go error %v", c.kind, c.body, goErr)
 		}
@@ -184,7 +186,7 @@ func TestMaterialBalanceMustAddUp(t *testing.T) {
 	doc := `{"schema":"accord.record/v1","kind":"material_balance","id":"r-1","author":"iran","created":"2026-01-01T00:00:00Z","body":` +
 		`{"mba":"FEP","from":"2016-02-01","to":"2016-03-01","beginning_kg_u":100,"increases_kg_u":50,"decreases_kg_u":40,"ending_book_kg_u":110,"srd_kg_u":0,"adjusted_book_kg_u":110,"ending_physical_kg_u":109,"muf_kg_u":2}}`
 	_, err := record.Parse([]byte(doc))
-	var fe *record.FieldError
+	var fe *input.Error
 	if !errors.As(err, &fe) || fe.Field != "body.muf_kg_u" || !strings.Contains(fe.Rule, "adjusted book - ending physical = 1") {
 		t.Errorf("got %v", err)
 	}

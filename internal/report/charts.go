@@ -9,14 +9,14 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/accordverify/accord/internal/calendar"
-	"github.com/accordverify/accord/internal/compliance"
-
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/compliance"
 )
 
 // Chart is one of the report's charts: its file name, title and a

@@ -2,15 +2,15 @@ package report
 
 import (
 	"bufio"
-
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"github.com/accordverify/accord/internal/compliance"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/accordverify/accord/internal/compliance"
 )
 
 // JSON writes the report as indented JSON (format Format).

@@ -23,6 +23,7 @@ import (
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/state"
 )
@@ -491,7 +492,7 @@ func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request) {
 	scenario := v.scenario()
 	res, err := breakout.Run(scenario, breakout.DefaultSamples, breakout.DefaultSeed)
 	if err != nil {
-		var fe *breakout.FieldError
+		var fe *input.Error
 		if errors.As(err, &fe) {
 			v.Err = badRequest(fe.Field, "%s", fe.Rule)
 			s.render(w, r, http.StatusBadRequest, "whatif", "What-if", v)

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/accordverify/accord/internal/accountancy"
 	"io"
 	"log/slog"
 	"net"
@@ -21,14 +20,17 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/state"
-	"golang.org/x/time/rate"
 )
 
 //go:embed openapi.json
@@ -647,7 +649,7 @@ func (s *Server) breakoutScenario(w http.ResponseWriter, r *http.Request) {
 // scenarioError turns a scenario's field error into a 400 naming the
 // field; other errors become otherwise.
 func scenarioError(err error, otherwise error) error {
-	var fe *breakout.FieldError
+	var fe *input.Error
 	if errors.As(err, &fe) {
 		return badRequest(fe.Field, "%s", fe.Rule)
 	}

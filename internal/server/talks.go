@@ -14,6 +14,7 @@ import (
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/state"
 	"github.com/accordverify/accord/internal/talks"
@@ -49,7 +50,7 @@ func (l *roomLocks) lock(id string) func() {
 
 // talksError maps the talks package's errors to API errors.
 func talksError(err error) error {
-	var fe *talks.FieldError
+	var fe *input.Error
 	switch {
 	case errors.Is(err, talks.ErrForbidden):
 		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: err.Error()}

@@ -21,11 +21,12 @@ import (
 	"strings"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
+
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/state"
-	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
-	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
 )
 
 //go:embed migrations

@@ -13,12 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
+
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/state"
 	"github.com/accordverify/accord/internal/store"
 	"github.com/accordverify/accord/internal/store/storetest"
-	"golang.org/x/mod/sumdb/note"
 )
 
 // eachStore runs a test against SQLite and, when ACCORD_TEST_POSTGRES holds

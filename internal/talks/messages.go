@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/accordverify/accord/internal/input"
 )
 
 // Message kinds: a party writes to the mediator; the mediator relays.
@@ -42,10 +44,10 @@ func (r *Room) Send(from, kind, body, proposal string, at time.Time) (Message, e
 		return Message{}, fmt.Errorf("%w: %s is not a party of the room (the mediator relays)", ErrForbidden, from)
 	}
 	if !slices.Contains([]string{KindProposal, KindQuestion, KindCriticism, KindAcceptance}, kind) {
-		return Message{}, fieldErr("kind", "must be proposal, question, criticism or acceptance, got %q", kind)
+		return Message{}, input.Errorf("kind", "must be proposal, question, criticism or acceptance, got %q", kind)
 	}
 	if body == "" {
-		return Message{}, fieldErr("body", "is required")
+		return Message{}, input.Errorf("body", "is required")
 	}
 	if proposal != "" {
 		if _, err := r.proposal(proposal); err != nil {
@@ -65,18 +67,18 @@ func (r *Room) Relay(by, of, body string, to []string, attributeToMediator bool,
 		return Message{}, fmt.Errorf("%w: only the mediator relays; parties never address each other", ErrForbidden)
 	}
 	if len(to) == 0 {
-		return Message{}, fieldErr("to", "a relay needs its recipients")
+		return Message{}, input.Errorf("to", "a relay needs its recipients")
 	}
 	for _, p := range to {
 		if !r.isParty(p) {
-			return Message{}, fieldErr("to", "%q is not a party of the room", p)
+			return Message{}, input.Errorf("to", "%q is not a party of the room", p)
 		}
 	}
 	m := Message{ID: fmt.Sprintf("m%d", len(r.Messages)+1), Round: r.Round, Kind: KindRelay, From: r.Mediator, To: to, Body: body, At: at, origin: r.Mediator}
 	if of != "" {
 		i := slices.IndexFunc(r.Messages, func(x Message) bool { return x.ID == of })
 		if i < 0 {
-			return Message{}, fieldErr("of", "no message %q", of)
+			return Message{}, input.Errorf("of", "no message %q", of)
 		}
 		src := r.Messages[i]
 		m.origin, m.Proposal = src.origin, src.Proposal
@@ -88,7 +90,7 @@ func (r *Room) Relay(by, of, body string, to []string, attributeToMediator bool,
 		}
 	}
 	if m.Body == "" {
-		return Message{}, fieldErr("body", "is required")
+		return Message{}, input.Errorf("body", "is required")
 	}
 	r.Messages = append(r.Messages, m)
 	return m, nil
@@ -102,7 +104,7 @@ func (r *Room) Release(by string, ids []string, at time.Time) error {
 	for _, id := range ids {
 		i := slices.IndexFunc(r.Messages, func(x Message) bool { return x.ID == id })
 		if i < 0 || r.Messages[i].Kind != KindRelay {
-			return fieldErr("ids", "%q is not a relay of the room", id)
+			return input.Errorf("ids", "%q is not a relay of the room", id)
 		}
 	}
 	for _, id := range ids {
@@ -187,15 +189,15 @@ func (r *Room) DraftText(by string, clauses []Clause, values Package) (Text, err
 	for i, c := range clauses {
 		f := fmt.Sprintf("clauses[%d]", i)
 		if c.ID == "" || seen[c.ID] {
-			return Text{}, fieldErr(f+".id", "must be present and unique, got %q", c.ID)
+			return Text{}, input.Errorf(f+".id", "must be present and unique, got %q", c.ID)
 		}
 		seen[c.ID] = true
 		if !slices.Contains([]string{Agreed, Bracketed, Open}, c.Status) {
-			return Text{}, fieldErr(f+".status", "must be agreed, bracketed or open, got %q", c.Status)
+			return Text{}, input.Errorf(f+".status", "must be agreed, bracketed or open, got %q", c.Status)
 		}
 		for _, t := range c.Terms {
 			if _, ok := r.Space.Term(t); !ok {
-				return Text{}, fieldErr(f+".terms", "%q is not a term of the issue space", t)
+				return Text{}, input.Errorf(f+".terms", "%q is not a term of the issue space", t)
 			}
 		}
 	}
@@ -217,10 +219,10 @@ func (r *Room) Confirm(sigs Signatures, version int, signed []byte) (party strin
 	}
 	party, text, err := sigs.Open(signed)
 	if err != nil {
-		return "", fieldErr("signature", "%v", err)
+		return "", input.Errorf("signature", "%v", err)
 	}
 	if want := ConfirmText(r.ID, version, t.Hash()); text != want {
-		return "", fieldErr("signature", "the signed text must be %q", want)
+		return "", input.Errorf("signature", "the signed text must be %q", want)
 	}
 	return party, r.ConfirmHash(party, version, t.Hash(), signed)
 }
@@ -238,7 +240,7 @@ func (r *Room) ConfirmHash(party string, version int, hash string, evidence []by
 		return fmt.Errorf("%w: %s is not a party of the room", ErrForbidden, party)
 	}
 	if hash != t.Hash() {
-		return fieldErr("sha256", "is not the hash of version %d of the text (%s)", version, t.Hash())
+		return input.Errorf("sha256", "is not the hash of version %d of the text (%s)", version, t.Hash())
 	}
 	if r.Confirmations == nil {
 		r.Confirmations = map[int]map[string][]byte{}
@@ -252,12 +254,12 @@ func (r *Room) ConfirmHash(party string, version int, hash string, evidence []by
 
 func (r *Room) confirmable(version int) (Text, error) {
 	if version < 1 || version > len(r.Texts) {
-		return Text{}, fieldErr("version", "no version %d of the text", version)
+		return Text{}, input.Errorf("version", "no version %d of the text", version)
 	}
 	t := r.Texts[version-1]
 	for _, c := range t.Clauses {
 		if c.Status != Agreed {
-			return Text{}, fieldErr("version", "clause %s is %s: only a text whose every clause is agreed can be confirmed", c.ID, c.Status)
+			return Text{}, input.Errorf("version", "clause %s is %s: only a text whose every clause is agreed can be confirmed", c.ID, c.Status)
 		}
 	}
 	return t, nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/state"
 )
 
@@ -84,11 +85,11 @@ func (m Model) Evaluate(p Package) (*Evaluation, error) {
 	ev := &Evaluation{Model: ModelVersion, Metrics: map[string]float64{}, Notes: []string{}}
 	capPct, ok := number(p, TermEnrichmentCap)
 	if !ok {
-		return nil, fieldErr("values."+TermEnrichmentCap, "the model needs the enrichment cap (percent)")
+		return nil, input.Errorf("values."+TermEnrichmentCap, "the model needs the enrichment cap (percent)")
 	}
 	stockKg, ok := number(p, TermStockpileCap)
 	if !ok {
-		return nil, fieldErr("values."+TermStockpileCap, "the model needs the stockpile cap (kg U)")
+		return nil, input.Errorf("values."+TermStockpileCap, "the model needs the stockpile cap (kg U)")
 	}
 	sq := m.SQ
 	if sq == "" {
@@ -99,7 +100,7 @@ func (m Model) Evaluate(p Package) (*Evaluation, error) {
 		sc.Inventory = []breakout.Lot{{Label: fmt.Sprintf("stockpile cap %g kg U at %g %%", stockKg, capPct), MassKgU: stockKg, AssayPct: capPct}}
 		sq, err := enrich.IAEA.SignificantQuantities(stockKg, enrich.MustPercent(capPct))
 		if err != nil {
-			return nil, fieldErr("values."+TermEnrichmentCap, "%v", err)
+			return nil, input.Errorf("values."+TermEnrichmentCap, "%v", err)
 		}
 		ev.Metrics[MetricSQPermitted] = sq
 	} else {
@@ -113,7 +114,7 @@ func (m Model) Evaluate(p Package) (*Evaluation, error) {
 			continue
 		}
 		if _, known := breakout.LookupMachine(machine); !known {
-			return nil, fieldErr("values."+id, "%q is not in the machine catalogue", machine)
+			return nil, input.Errorf("values."+id, "%q is not in the machine catalogue", machine)
 		}
 		allowed[machine] = *p[id].Number
 		if n := int(*p[id].Number); n > 0 && capPct > 0 {

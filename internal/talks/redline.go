@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/accordverify/accord/internal/input"
 )
 
 // Constraint is one red line: a term or a derived metric compared with a
@@ -70,40 +72,40 @@ func VerifyReveal(revealed RedLines, commitment string) bool {
 // or a metric of the model, each operator fitting the subject.
 func (r RedLines) Validate(s *Space) error {
 	if len(r.Salt) < 32 {
-		return fieldErr("salt", "needs at least 16 random bytes (32 hex digits)")
+		return input.Errorf("salt", "needs at least 16 random bytes (32 hex digits)")
 	}
 	if len(r.Constraints) == 0 {
-		return fieldErr("constraints", "at least one red line is needed")
+		return input.Errorf("constraints", "at least one red line is needed")
 	}
 	for i, c := range r.Constraints {
 		f := fmt.Sprintf("constraints[%d]", i)
 		if _, metric := MetricUnits[c.Subject]; metric {
 			if c.Op != ">=" && c.Op != "<=" {
-				return fieldErr(f+".op", "must be >= or <= for a metric, got %q", c.Op)
+				return input.Errorf(f+".op", "must be >= or <= for a metric, got %q", c.Op)
 			}
 			if math.IsNaN(c.Value) || math.IsInf(c.Value, 0) {
-				return fieldErr(f+".value", "must be a number, got %v", c.Value)
+				return input.Errorf(f+".value", "must be a number, got %v", c.Value)
 			}
 			continue
 		}
 		t, ok := s.Term(c.Subject)
 		if !ok {
-			return fieldErr(f+".subject", "%q is neither a term of the issue space nor a metric of the model", c.Subject)
+			return input.Errorf(f+".subject", "%q is neither a term of the issue space nor a metric of the model", c.Subject)
 		}
 		switch t.Kind {
 		case Numeric:
 			if c.Op != ">=" && c.Op != "<=" {
-				return fieldErr(f+".op", "must be >= or <= for a numeric term, got %q", c.Op)
+				return input.Errorf(f+".op", "must be >= or <= for a numeric term, got %q", c.Op)
 			}
 		case Option, YesNo:
 			if c.Op != "=" && c.Op != "!=" {
-				return fieldErr(f+".op", "must be = or != for %s, got %q", t.ID, c.Op)
+				return input.Errorf(f+".op", "must be = or != for %s, got %q", t.ID, c.Op)
 			}
 			if t.Kind == Option && !slices.Contains(t.Options, c.Text) || t.Kind == YesNo && c.Text != "yes" && c.Text != "no" {
-				return fieldErr(f+".text", "is not a value of %s, got %q", t.ID, c.Text)
+				return input.Errorf(f+".text", "is not a value of %s, got %q", t.ID, c.Text)
 			}
 		case Schedule:
-			return fieldErr(f+".subject", "red lines on schedules are not supported yet (%s)", t.ID)
+			return input.Errorf(f+".subject", "red lines on schedules are not supported yet (%s)", t.ID)
 		}
 	}
 	return nil
@@ -126,12 +128,12 @@ func evaluateConstraint(s *Space, c Constraint, p Package, metrics map[string]fl
 	if mv, metric := metrics[c.Subject]; metric {
 		v, scale = mv, math.Max(math.Abs(c.Value), 1)
 	} else if _, isMetric := MetricUnits[c.Subject]; isMetric {
-		return ch, fieldErr("constraint", "the model gave no %s for this proposal", c.Subject)
+		return ch, input.Errorf("constraint", "the model gave no %s for this proposal", c.Subject)
 	} else {
 		t, _ := s.Term(c.Subject)
 		val, ok := p[c.Subject]
 		if !ok {
-			return ch, fieldErr("values."+c.Subject, "the proposal leaves %s open: a red line on it cannot be checked", c.Subject)
+			return ch, input.Errorf("values."+c.Subject, "the proposal leaves %s open: a red line on it cannot be checked", c.Subject)
 		}
 		if t.Kind == Option || t.Kind == YesNo {
 			eq := val.Text == c.Text
@@ -140,7 +142,7 @@ func evaluateConstraint(s *Space, c Constraint, p Package, metrics map[string]fl
 			return ch, nil
 		}
 		if val.Number == nil {
-			return ch, fieldErr("values."+c.Subject, "needs a number")
+			return ch, input.Errorf("values."+c.Subject, "needs a number")
 		}
 		v, scale = *val.Number, math.Max(t.Max-t.Min, 1e-9)
 	}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/accordverify/accord/internal/input"
 )
 
 // Roles of a delegation's members.
@@ -95,26 +97,26 @@ var ErrForbidden = errors.New("forbidden")
 // NewRoom returns a room with a mediator, parties and an issue space.
 func NewRoom(id, title, mediator string, parties []Delegation, space Space, policy Policy, budget int) (*Room, error) {
 	if id == "" || mediator == "" {
-		return nil, fieldErr("room", "needs an id and a mediator")
+		return nil, input.Errorf("room", "needs an id and a mediator")
 	}
 	if len(parties) < 2 {
-		return nil, fieldErr("parties", "a mediated room needs at least two parties")
+		return nil, input.Errorf("parties", "a mediated room needs at least two parties")
 	}
 	for i, d := range parties {
 		if d.Party == "" || d.Party == mediator {
-			return nil, fieldErr(fmt.Sprintf("parties[%d].party", i), "must be named and not the mediator")
+			return nil, input.Errorf(fmt.Sprintf("parties[%d].party", i), "must be named and not the mediator")
 		}
 		for j, m := range d.Members {
 			if !slices.Contains(MemberRoles, m.Role) {
-				return nil, fieldErr(fmt.Sprintf("parties[%d].members[%d].role", i, j), "must be principal, negotiator, expert or observer, got %q", m.Role)
+				return nil, input.Errorf(fmt.Sprintf("parties[%d].members[%d].role", i, j), "must be principal, negotiator, expert or observer, got %q", m.Role)
 			}
 		}
 	}
 	if policy != Standard && policy != Blind {
-		return nil, fieldErr("policy", "must be standard or blind, got %q", policy)
+		return nil, input.Errorf("policy", "must be standard or blind, got %q", policy)
 	}
 	if budget < 1 {
-		return nil, fieldErr("budget_per_round", "must be at least 1, got %d", budget)
+		return nil, input.Errorf("budget_per_round", "must be at least 1, got %d", budget)
 	}
 	if err := space.Validate(); err != nil {
 		return nil, err
@@ -135,10 +137,10 @@ func (r *Room) SubmitRedLines(by string, rl RedLines) (string, error) {
 		return "", fmt.Errorf("%w: a party submits its own red lines", ErrForbidden)
 	}
 	if rl.Room != r.ID {
-		return "", fieldErr("room", "is %q, not this room %q", rl.Room, r.ID)
+		return "", input.Errorf("room", "is %q, not this room %q", rl.Room, r.ID)
 	}
 	if _, done := r.redLines[by]; done {
-		return "", fieldErr("constraints", "%s has submitted its red lines already (commitment %s)", by, r.Commitments[by])
+		return "", input.Errorf("constraints", "%s has submitted its red lines already (commitment %s)", by, r.Commitments[by])
 	}
 	if err := rl.Validate(&r.Space); err != nil {
 		return "", err
@@ -157,7 +159,7 @@ func (r *Room) RedLinesOf(viewer, party string) (RedLines, error) {
 	}
 	rl, ok := r.redLines[party]
 	if !ok {
-		return RedLines{}, fieldErr("party", "%s has submitted no red lines", party)
+		return RedLines{}, input.Errorf("party", "%s has submitted no red lines", party)
 	}
 	return rl, nil
 }
@@ -182,7 +184,7 @@ func (r *Room) ReleaseProposal(by, id string, at time.Time) error {
 	}
 	i := slices.IndexFunc(r.Proposals, func(p Proposal) bool { return p.ID == id })
 	if i < 0 {
-		return fieldErr("proposal", "no proposal %q", id)
+		return input.Errorf("proposal", "no proposal %q", id)
 	}
 	if r.Proposals[i].Released.IsZero() {
 		r.Proposals[i].Released = at
@@ -196,7 +198,7 @@ func (r *Room) AddNote(by, text string, at time.Time) error {
 		return fmt.Errorf("%w: notes are the mediator's", ErrForbidden)
 	}
 	if text == "" {
-		return fieldErr("text", "is required")
+		return input.Errorf("text", "is required")
 	}
 	r.Notes = append(r.Notes, Note{Text: text, At: at})
 	return nil
@@ -213,7 +215,7 @@ func (r *Room) propose(by, origin string, values Package, attributeToMediator, h
 		return Proposal{}, fmt.Errorf("%w: parties never address each other; proposals go through the mediator", ErrForbidden)
 	}
 	if origin != r.Mediator && !r.isParty(origin) {
-		return Proposal{}, fieldErr("origin", "%q is neither the mediator nor a party", origin)
+		return Proposal{}, input.Errorf("origin", "%q is neither the mediator nor a party", origin)
 	}
 	if err := r.Space.Check(values); err != nil {
 		return Proposal{}, err
@@ -258,7 +260,7 @@ func (r *Room) Proposal(id string) (Proposal, error) { return r.proposal(id) }
 func (r *Room) proposal(id string) (Proposal, error) {
 	i := slices.IndexFunc(r.Proposals, func(p Proposal) bool { return p.ID == id })
 	if i < 0 {
-		return Proposal{}, fieldErr("proposal", "no proposal %q", id)
+		return Proposal{}, input.Errorf("proposal", "no proposal %q", id)
 	}
 	return r.Proposals[i], nil
 }
@@ -295,14 +297,14 @@ func (r *Room) Feasibility(recipient, proposalID string, at time.Time) (*Report,
 		return nil, err
 	}
 	if recipient != r.Mediator && p.Released.IsZero() {
-		return nil, fieldErr("proposal", "no proposal %q", proposalID) // unreleased: not there for a party
+		return nil, input.Errorf("proposal", "no proposal %q", proposalID) // unreleased: not there for a party
 	}
 	if p.Version != r.Space.Version {
-		return nil, fieldErr("proposal", "%s was put on version %d of the issue space; it is now version %d", p.ID, p.Version, r.Space.Version)
+		return nil, input.Errorf("proposal", "%s was put on version %d of the issue space; it is now version %d", p.ID, p.Version, r.Space.Version)
 	}
 	for _, d := range r.Parties {
 		if _, ok := r.redLines[d.Party]; !ok {
-			return nil, fieldErr("red_lines", "%s has not submitted its red lines yet", d.Party)
+			return nil, input.Errorf("red_lines", "%s has not submitted its red lines yet", d.Party)
 		}
 	}
 	var left int
@@ -314,7 +316,7 @@ func (r *Room) Feasibility(recipient, proposalID string, at time.Time) (*Report,
 			}
 		}
 		if used >= r.Budget {
-			return nil, fieldErr("budget", "%s has used its %d feasibility queries of round %d", recipient, r.Budget, r.Round)
+			return nil, input.Errorf("budget", "%s has used its %d feasibility queries of round %d", recipient, r.Budget, r.Round)
 		}
 		left = r.Budget - used - 1
 	}
@@ -396,7 +398,7 @@ func (r *Room) Revise(by string, terms []Term) error {
 	}
 	for party, rl := range r.redLines {
 		if err := rl.Validate(&next); err != nil {
-			return fieldErr("terms", "%s's red lines would no longer hold on the revised space (%v)", party, err)
+			return input.Errorf("terms", "%s's red lines would no longer hold on the revised space (%v)", party, err)
 		}
 	}
 	r.Space = next
@@ -410,7 +412,7 @@ func (r *Room) Exclude(party, topic string) error {
 		return fmt.Errorf("%w: a party declares its own exclusions", ErrForbidden)
 	}
 	if topic == "" {
-		return fieldErr("topic", "is required")
+		return input.Errorf("topic", "is required")
 	}
 	r.Space.Excluded = append(r.Space.Excluded, Exclusion{Party: party, Topic: topic})
 	return nil

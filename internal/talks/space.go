@@ -16,6 +16,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/accordverify/accord/internal/input"
 )
 
 // Kind is a term's type.
@@ -66,52 +68,40 @@ type Exclusion struct {
 	Topic string `json:"topic"`
 }
 
-// FieldError names the field of bad input and the rule.
-type FieldError struct {
-	Field string
-	Rule  string
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Rule }
-
-func fieldErr(field, format string, a ...any) error {
-	return &FieldError{Field: field, Rule: fmt.Sprintf(format, a...)}
-}
-
 // Validate checks the space's terms.
 func (s *Space) Validate() error {
 	seen := map[string]bool{}
 	for i, t := range s.Terms {
 		f := fmt.Sprintf("terms[%d]", i)
 		if t.ID == "" || strings.ContainsAny(t.ID, " \t\n") {
-			return fieldErr(f+".id", "must be a word, got %q", t.ID)
+			return input.Errorf(f+".id", "must be a word, got %q", t.ID)
 		}
 		if seen[t.ID] {
-			return fieldErr(f+".id", "%q repeats an earlier term", t.ID)
+			return input.Errorf(f+".id", "%q repeats an earlier term", t.ID)
 		}
 		seen[t.ID] = true
 		switch t.Kind {
 		case Numeric:
 			if t.Unit == "" {
-				return fieldErr(f+".unit", "a numeric term needs its unit")
+				return input.Errorf(f+".unit", "a numeric term needs its unit")
 			}
 			if !(t.Min <= t.Max) || math.IsInf(t.Min, 0) || math.IsInf(t.Max, 0) {
-				return fieldErr(f+".max", "must be >= min (%v), got %v", t.Min, t.Max)
+				return input.Errorf(f+".max", "must be >= min (%v), got %v", t.Min, t.Max)
 			}
 			if !(t.Step > 0) {
-				return fieldErr(f+".step", "must be > 0, got %v", t.Step)
+				return input.Errorf(f+".step", "must be > 0, got %v", t.Step)
 			}
 		case Option:
 			if len(t.Options) < 2 {
-				return fieldErr(f+".options", "an option term needs at least two options")
+				return input.Errorf(f+".options", "an option term needs at least two options")
 			}
 		case YesNo:
 		case Schedule:
 			if len(t.Phases) < 1 {
-				return fieldErr(f+".phases", "a schedule term needs its phases")
+				return input.Errorf(f+".phases", "a schedule term needs its phases")
 			}
 		default:
-			return fieldErr(f+".kind", "must be numeric, option, yesno or schedule, got %q", t.Kind)
+			return input.Errorf(f+".kind", "must be numeric, option, yesno or schedule, got %q", t.Kind)
 		}
 	}
 	return nil
@@ -148,23 +138,23 @@ func (s *Space) Check(p Package) error {
 		t, ok := s.Term(id)
 		f := "values." + id
 		if !ok {
-			return fieldErr(f, "no such term in version %d of the issue space", s.Version)
+			return input.Errorf(f, "no such term in version %d of the issue space", s.Version)
 		}
 		switch t.Kind {
 		case Numeric:
 			if v.Number == nil || math.IsNaN(*v.Number) {
-				return fieldErr(f, "needs a number (%s)", t.Unit)
+				return input.Errorf(f, "needs a number (%s)", t.Unit)
 			}
 			if *v.Number < t.Min || *v.Number > t.Max {
-				return fieldErr(f, "must be in [%v, %v] %s, got %v", t.Min, t.Max, t.Unit, *v.Number)
+				return input.Errorf(f, "must be in [%v, %v] %s, got %v", t.Min, t.Max, t.Unit, *v.Number)
 			}
 		case Option:
 			if !slices.Contains(t.Options, v.Text) {
-				return fieldErr(f, "must be one of %s, got %q", strings.Join(t.Options, ", "), v.Text)
+				return input.Errorf(f, "must be one of %s, got %q", strings.Join(t.Options, ", "), v.Text)
 			}
 		case YesNo:
 			if v.Text != "yes" && v.Text != "no" {
-				return fieldErr(f, "must be yes or no, got %q", v.Text)
+				return input.Errorf(f, "must be yes or no, got %q", v.Text)
 			}
 		case Schedule:
 			got := slices.Clone(v.Order)
@@ -172,7 +162,7 @@ func (s *Space) Check(p Package) error {
 			slices.Sort(got)
 			slices.Sort(want)
 			if !slices.Equal(got, want) {
-				return fieldErr(f, "must order the phases %s", strings.Join(t.Phases, ", "))
+				return input.Errorf(f, "must order the phases %s", strings.Join(t.Phases, ", "))
 			}
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/accordverify/accord/internal/input"
 )
 
 // SpecFormat identifies a room file.
@@ -42,7 +44,7 @@ func ParseSpec(data []byte) (*Spec, *Room, error) {
 		return nil, nil, fmt.Errorf("room file: %v", err)
 	}
 	if s.Format != SpecFormat {
-		return nil, nil, fieldErr("format", "must be %s, got %q", SpecFormat, s.Format)
+		return nil, nil, input.Errorf("format", "must be %s, got %q", SpecFormat, s.Format)
 	}
 	r, err := NewRoom(s.ID, s.Title, s.Mediator, s.Parties, s.Space, s.Policy, s.Budget)
 	if err != nil {
@@ -57,20 +59,16 @@ func ParseSpec(data []byte) (*Spec, *Room, error) {
 			rl.Salt = NewSalt()
 		}
 		if _, err := r.SubmitRedLines(rl.Party, *rl); err != nil {
-			var fe *FieldError
+			var fe *input.Error
 			if errors.As(err, &fe) {
-				return nil, nil, fieldErr(fmt.Sprintf("red_lines[%d].%s", i, fe.Field), "%s", fe.Rule)
+				return nil, nil, input.Prefix(fmt.Sprintf("red_lines[%d].", i), fe)
 			}
 			return nil, nil, fmt.Errorf("red_lines[%d]: %w", i, err)
 		}
 	}
 	for _, name := range sortedKeys(s.Proposals) {
 		if err := r.Space.Check(s.Proposals[name]); err != nil {
-			var fe *FieldError
-			if errors.As(err, &fe) {
-				return nil, nil, fieldErr("proposals."+name+"."+fe.Field, "%s", fe.Rule)
-			}
-			return nil, nil, err
+			return nil, nil, input.Prefix("proposals."+name+".", err)
 		}
 	}
 	return &s, r, nil

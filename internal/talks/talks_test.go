@@ -12,6 +12,7 @@ import (
 	"github.com/accordverify/accord/enrich"
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/state"
 	"github.com/accordverify/accord/internal/talks"
 )
@@ -253,7 +254,7 @@ func TestZoneOfAgreement(t *testing.T) {
 // Bad input names the field.
 func TestBadInput(t *testing.T) {
 	r := room(t, talks.Standard)
-	var fe *talks.FieldError
+	var fe *input.Error
 	if _, err := r.Propose("oman", "oman", talks.Package{talks.TermEnrichmentCap: talks.Num(95)}, false); !errors.As(err, &fe) || fe.Field != "values."+talks.TermEnrichmentCap {
 		t.Errorf("cap 95 %%: %v", err)
 	}

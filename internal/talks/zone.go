@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/accordverify/accord/internal/input"
 )
 
 // MaxZonePoints bounds the packages one exploration checks.
@@ -46,7 +48,7 @@ func (r *Room) ExploreZone(by string, fixed Package) (*Zone, error) {
 	}
 	for _, d := range r.Parties {
 		if _, ok := r.redLines[d.Party]; !ok {
-			return nil, fieldErr("red_lines", "%s has not submitted its red lines yet", d.Party)
+			return nil, input.Errorf("red_lines", "%s has not submitted its red lines yet", d.Party)
 		}
 	}
 	if err := r.Space.Check(fixed); err != nil {
@@ -86,11 +88,11 @@ func (r *Room) ExploreZone(by string, fixed Package) (*Zone, error) {
 		case YesNo:
 			vs = []Value{{Text: "yes"}, {Text: "no"}}
 		case Schedule:
-			return nil, fieldErr("fixed."+t.ID, "fix the schedule term %s: schedules are not explored", t.ID)
+			return nil, input.Errorf("fixed."+t.ID, "fix the schedule term %s: schedules are not explored", t.ID)
 		}
 		grid *= len(vs)
 		if grid > MaxZonePoints*1000 {
-			return nil, fieldErr("fixed", "the issue space is too large to explore: fix some terms or coarsen their steps")
+			return nil, input.Errorf("fixed", "the issue space is too large to explore: fix some terms or coarsen their steps")
 		}
 		if modelTerm(t.ID) {
 			joint = append(joint, axis{t.ID, vs})
@@ -132,7 +134,7 @@ func (r *Room) ExploreZone(by string, fixed Package) (*Zone, error) {
 		points *= len(a.values)
 	}
 	if points > MaxZonePoints {
-		return nil, fieldErr("fixed", "the search would evaluate the model for more than %d packages: fix some of the caps and centrifuges or coarsen their steps", MaxZonePoints)
+		return nil, input.Errorf("fixed", "the search would evaluate the model for more than %d packages: fix some of the caps and centrifuges or coarsen their steps", MaxZonePoints)
 	}
 	zone := &Zone{Evaluated: grid}
 	model := r.Model
