@@ -11,7 +11,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -39,8 +38,6 @@ type node struct {
 	wait  time.Duration
 }
 
-var rejectStatus = map[string]int{"duplicate": 409, "key": 403, "invalid": 400, "reference": 422}
-
 func (n *node) Submit(ctx context.Context, entry []byte) (server.Submitted, error) {
 	seq, r, err := n.log.Submit(ctx, entry, n.wait)
 	var (
@@ -50,16 +47,16 @@ func (n *node) Submit(ctx context.Context, entry []byte) (server.Submitted, erro
 	)
 	switch {
 	case errors.As(err, &down):
-		return server.Submitted{}, &server.Error{Status: http.StatusServiceUnavailable, Code: "unavailable",
+		return server.Submitted{}, &server.Error{Code: "unavailable",
 			Message: "the index database is unavailable; nothing was stored, try again"}
 	case errors.Is(err, ledger.ErrStorageFull):
-		return server.Submitted{}, &server.Error{Status: http.StatusInsufficientStorage, Code: "storage_full",
+		return server.Submitted{}, &server.Error{Code: "storage_full",
 			Message: "the log's disk is full: nothing was stored; submissions succeed again once the operator frees space"}
 	case errors.As(err, &late):
-		return server.Submitted{}, &server.Error{Status: http.StatusServiceUnavailable, Code: "not_indexed", Index: &late.Index,
+		return server.Submitted{}, &server.Error{Code: "not_indexed", Index: &late.Index,
 			Message: fmt.Sprintf("the record is in the log at index %d but the index database is unavailable, so it is not acknowledged yet; it is indexed as soon as the database returns (submitting it again is refused as a duplicate at that index)", late.Index)}
 	case errors.As(err, &re):
-		e := &server.Error{Status: rejectStatus[re.Code], Code: re.Code, Message: re.Err.Error()}
+		e := &server.Error{Code: re.Code, Message: re.Err.Error()}
 		var fe *input.Error
 		if errors.As(err, &fe) {
 			e.Field = fe.Field
@@ -129,24 +126,24 @@ func (n *node) Check(ctx context.Context, index uint64) (server.RecordCheck, err
 	return c, nil
 }
 
-func (n *node) Query(ctx context.Context, f server.Filter) ([]server.Row, error) {
-	rows, err := n.index.Query(ctx, store.Filter{Kind: f.Kind, Author: f.Author, Site: f.Site, Material: f.Material, From: f.From, To: f.To, After: f.After, Limit: f.Limit})
+func (n *node) Query(ctx context.Context, f record.Filter) ([]record.Row, error) {
+	rows, err := n.index.Query(ctx, record.Filter{Kind: f.Kind, Author: f.Author, Site: f.Site, Material: f.Material, From: f.From, To: f.To, After: f.After, Limit: f.Limit})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]server.Row, len(rows))
+	out := make([]record.Row, len(rows))
 	for i, r := range rows {
-		out[i] = server.Row(r)
+		out[i] = record.Row(r)
 	}
 	return out, nil
 }
 
-func (n *node) Get(ctx context.Context, index uint64) (server.Row, error) {
+func (n *node) Get(ctx context.Context, index uint64) (record.Row, error) {
 	r, err := n.index.Get(ctx, index)
-	if errors.Is(err, store.ErrNotFound) {
-		return server.Row{}, server.ErrNotFound
+	if errors.Is(err, record.ErrNotFound) {
+		return record.Row{}, record.ErrNotFound
 	}
-	return server.Row(r), err
+	return record.Row(r), err
 }
 
 // Facts are the index's facts with the continuity of knowledge its
@@ -170,7 +167,7 @@ func (n *node) Facts(ctx context.Context) ([]state.Fact, error) {
 
 // each calls fn with every indexed record of kind, in log order.
 func (n *node) each(ctx context.Context, kind string, fn func(uint64, *record.Record)) error {
-	f := store.Filter{Kind: kind, Limit: 1000}
+	f := record.Filter{Kind: kind, Limit: 1000}
 	for {
 		rows, err := n.index.Query(ctx, f)
 		if err != nil {
@@ -217,8 +214,8 @@ func (r rooms) SaveRoom(ctx context.Context, id string, state []byte) error {
 
 func (r rooms) LoadRoom(ctx context.Context, id string) ([]byte, error) {
 	b, err := r.s.LoadRoom(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, server.ErrNotFound
+	if errors.Is(err, record.ErrNotFound) {
+		return nil, record.ErrNotFound
 	}
 	return b, err
 }
@@ -394,13 +391,13 @@ func (a auth) TakeChallenge(ctx context.Context, nonce string, now time.Time) (b
 	return a.index.TakeChallenge(ctx, nonce, now)
 }
 
-func (a auth) SaveToken(ctx context.Context, t server.Token) error {
-	return a.index.SaveToken(ctx, store.Token(t))
+func (a auth) SaveToken(ctx context.Context, t record.ReadToken) error {
+	return a.index.SaveToken(ctx, record.ReadToken(t))
 }
 
-func (a auth) LookupToken(ctx context.Context, sha string) (server.Token, error) {
+func (a auth) LookupToken(ctx context.Context, sha string) (record.ReadToken, error) {
 	t, err := a.index.LookupToken(ctx, sha)
-	return server.Token(t), err
+	return record.ReadToken(t), err
 }
 
 func (a auth) Identify(signed []byte) (server.Identity, error) {

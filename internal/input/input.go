@@ -18,6 +18,9 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Field + ": " + e.Rule }
 
+// ErrorCode classifies bad input for callers that map errors to statuses.
+func (e *Error) ErrorCode() string { return "invalid" }
+
 // Errorf returns an *Error for field, the rule formatted as by fmt.Sprintf.
 func Errorf(field, format string, a ...any) error {
 	return &Error{Field: field, Rule: fmt.Sprintf(format, a...)}

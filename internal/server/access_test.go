@@ -14,6 +14,7 @@ import (
 
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/server"
 	"github.com/accordverify/accord/internal/state"
 )
@@ -23,7 +24,7 @@ type backend struct {
 	rooms  map[string][]byte
 	logged [][]byte
 	mu     sync.Mutex
-	tokens map[string]server.Token
+	tokens map[string]record.ReadToken
 	nonces map[string]time.Time
 	keys   map[string]server.Identity // signed body -> identity
 }
@@ -48,7 +49,7 @@ func (b *backend) LoadRoom(_ context.Context, id string) ([]byte, error) {
 	defer b.mu.Unlock()
 	st, ok := b.rooms[id]
 	if !ok {
-		return nil, server.ErrNotFound
+		return nil, record.ErrNotFound
 	}
 	return st, nil
 }
@@ -69,19 +70,19 @@ func (b *backend) Check(context.Context, uint64) (server.RecordCheck, error) {
 	return server.RecordCheck{SignatureOK: true, Key: "iaea-key", Role: "inspectorate"}, nil
 }
 
-var rows = []server.Row{
+var rows = []record.Row{
 	{Index: 1, ID: "f-1", Kind: "inspection_finding", Author: "iaea", Record: json.RawMessage(`{}`)},
 	{Index: 2, ID: "t-2", Kind: "talks_commitment", Author: "us", Record: json.RawMessage(`{}`)},
 }
 
-func (b *backend) Query(context.Context, server.Filter) ([]server.Row, error) { return rows, nil }
-func (b *backend) Get(_ context.Context, i uint64) (server.Row, error) {
+func (b *backend) Query(context.Context, record.Filter) ([]record.Row, error) { return rows, nil }
+func (b *backend) Get(_ context.Context, i uint64) (record.Row, error) {
 	for _, r := range rows {
 		if r.Index == i {
 			return r, nil
 		}
 	}
-	return server.Row{}, server.ErrNotFound
+	return record.Row{}, record.ErrNotFound
 }
 func (b *backend) Facts(context.Context) ([]state.Fact, error) { return nil, nil }
 func (b *backend) Books(context.Context) (*accountancy.Books, error) {
@@ -100,18 +101,18 @@ func (b *backend) TakeChallenge(_ context.Context, n string, now time.Time) (boo
 	delete(b.nonces, n)
 	return ok && now.Before(exp), nil
 }
-func (b *backend) SaveToken(_ context.Context, t server.Token) error {
+func (b *backend) SaveToken(_ context.Context, t record.ReadToken) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.tokens[t.SHA256] = t
 	return nil
 }
-func (b *backend) LookupToken(_ context.Context, sha string) (server.Token, error) {
+func (b *backend) LookupToken(_ context.Context, sha string) (record.ReadToken, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	t, ok := b.tokens[sha]
 	if !ok {
-		return t, server.ErrNotFound
+		return t, record.ErrNotFound
 	}
 	return t, nil
 }
@@ -142,7 +143,7 @@ func setupRate(t testing.TB, perSecond float64) (*server.Server, map[string]stri
 	_ = os.WriteFile(filepath.Join(dir, "tile", "entries", "000"), []byte("x"), 0o644)
 	_ = os.WriteFile(filepath.Join(dir, "tile", "0", "000"), []byte("x"), 0o644)
 	_ = os.WriteFile(filepath.Join(dir, "checkpoint"), []byte("x"), 0o644)
-	b := &backend{tokens: map[string]server.Token{}, nonces: map[string]time.Time{}, keys: map[string]server.Identity{}}
+	b := &backend{tokens: map[string]record.ReadToken{}, nonces: map[string]time.Time{}, keys: map[string]server.Identity{}}
 	party := map[string]string{"observer": "press", "party": "e3", "state": "iran", "inspectorate": "iaea", "mediator": "oman"}
 	for role, p := range party {
 		b.keys[role] = server.Identity{KeyName: p + "-key", Party: p, Role: role}
@@ -312,7 +313,7 @@ func TestTokensAreBoundToTheirKeyAndExpire(t *testing.T) {
 }
 
 func TestRateLimitPerCaller(t *testing.T) {
-	b := &backend{tokens: map[string]server.Token{}, nonces: map[string]time.Time{}, keys: map[string]server.Identity{}}
+	b := &backend{tokens: map[string]record.ReadToken{}, nonces: map[string]time.Time{}, keys: map[string]server.Identity{}}
 	s := server.New(server.Config{Log: b, Index: b, Auth: b, Keys: b, Agreement: agreement.JCPOA(), RatePerSecond: 1, Burst: 3})
 	codes := []int{}
 	for range 5 {

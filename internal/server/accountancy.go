@@ -67,7 +67,7 @@ func (s *Server) balancePage(w http.ResponseWriter, r *http.Request) {
 	}
 	periods, unbalanced, err := area.Periods()
 	if err != nil {
-		s.pageError(w, r, &Error{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: err.Error()})
+		s.pageError(w, r, &Error{Code: "unprocessable", Message: err.Error()})
 		return
 	}
 	seq, err := accountancy.Evaluate(periods, tbl)
@@ -75,7 +75,7 @@ func (s *Server) balancePage(w http.ResponseWriter, r *http.Request) {
 		v.Results, err = seq.Test(accountancy.Options{})
 	}
 	if err != nil {
-		s.pageError(w, r, &Error{Status: http.StatusUnprocessableEntity, Code: "invalid", Message: err.Error()})
+		s.pageError(w, r, &Error{Code: "unprocessable", Message: err.Error()})
 		return
 	}
 	v.Balances, v.Alarms, v.Unbalanced, v.Reports = seq.Balances, v.Results.PeriodAlarms, unbalanced, area.CheckReports(seq)

@@ -6,8 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -16,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/accordverify/accord/internal/record"
 )
 
 // Auth stores read-token challenges and tokens (package store implements
@@ -23,18 +23,8 @@ import (
 type Auth interface {
 	SaveChallenge(ctx context.Context, nonce string, expires time.Time) error
 	TakeChallenge(ctx context.Context, nonce string, now time.Time) (bool, error)
-	SaveToken(ctx context.Context, t Token) error
-	LookupToken(ctx context.Context, sha string) (Token, error)
-}
-
-// Token is a read token's record; only its SHA-256 is kept.
-type Token struct {
-	SHA256  string
-	KeyName string
-	KeyHash uint32
-	Party   string
-	Role    string
-	Expires time.Time
+	SaveToken(ctx context.Context, t record.ReadToken) error
+	LookupToken(ctx context.Context, sha string) (record.ReadToken, error)
 }
 
 // Keys resolves signatures against the log's key registry.
@@ -106,7 +96,7 @@ func (s *Server) challenge(w http.ResponseWriter, r *http.Request) {
 }
 
 func unauthorized(msg string) *Error {
-	return &Error{Status: http.StatusUnauthorized, Code: "unauthorized", Message: msg}
+	return &Error{Code: "unauthorized", Message: msg}
 }
 
 // token issues a read token for a challenge signed by a registered key.
@@ -137,7 +127,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tok := randomString()
-	t := Token{SHA256: tokenSHA(tok), KeyName: id.KeyName, KeyHash: id.KeyHash, Party: id.Party, Role: id.Role, Expires: time.Now().Add(tokenTTL)}
+	t := record.ReadToken{SHA256: tokenSHA(tok), KeyName: id.KeyName, KeyHash: id.KeyHash, Party: id.Party, Role: id.Role, Expires: time.Now().Add(tokenTTL)}
 	if err := s.cfg.Auth.SaveToken(r.Context(), t); err != nil {
 		s.fail(w, r, err)
 		return
@@ -234,30 +224,15 @@ func requireRecordReader(c caller, mediatorToo bool) error {
 	if mediatorToo && c.Role == "mediator" {
 		return nil
 	}
-	return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "role " + c.Role + " does not read the agreement's records"}
+	return &Error{Code: "forbidden", Message: "role " + c.Role + " does not read the agreement's records"}
 }
 
 // canRead says whether the caller may read a record: private talks content
 // only by its author and the mediator; everything else by the agreement's
 // parties, its state and the inspectorate.
-func canRead(c caller, row Row) bool {
+func canRead(c caller, row record.Row) bool {
 	if row.Kind == "talks_commitment" {
 		return c.Party == row.Author || c.Role == "mediator"
 	}
 	return requireRecordReader(c, false) == nil
-}
-
-// jsonError is used by middleware that cannot reach s.fail's logger.
-func jsonError(w http.ResponseWriter, e *Error) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(e.Status)
-	_ = json.NewEncoder(w).Encode(map[string]*Error{"error": e})
-}
-
-// unavailable reports whether err says a backing store is down for now
-// (the error has an Unavailable method returning true); such errors
-// answer 503, not 401 or 500.
-func unavailable(err error) bool {
-	var temp interface{ Unavailable() bool }
-	return errors.As(err, &temp) && temp.Unavailable()
 }

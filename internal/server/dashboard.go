@@ -24,6 +24,7 @@ import (
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/input"
+	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/state"
 )
@@ -149,12 +150,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 // pageError renders an error as a page: the field and the rule for bad
 // input, a plain message otherwise.
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
-	var e *Error
-	if !errors.As(err, &e) {
-		s.cfg.Logger.Error("internal error", "path", r.URL.Path, "err", err)
-		e = &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error"}
-	}
-	s.render(w, r, e.Status, "error", "Error", e)
+	e := problem(s.cfg.Logger, r.URL.Path, err)
+	s.render(w, r, e.status(), "error", "Error", e)
 }
 
 var nonAnchor = regexp.MustCompile(`[^A-Za-z0-9]+`)
@@ -350,7 +347,7 @@ func (s *Server) chartSVG(w http.ResponseWriter, r *http.Request) {
 	}
 	name := strings.TrimSuffix(r.PathValue("name"), ".svg")
 	if !slices.ContainsFunc(rep.Charts(), func(c report.Chart) bool { return c.Name == name }) {
-		s.fail(w, r, &Error{Status: http.StatusNotFound, Code: "not_found", Field: "name", Message: "no chart " + name})
+		s.fail(w, r, &Error{Code: "not_found", Field: "name", Message: "no chart " + name})
 		return
 	}
 	svg, err := rep.SVG(name)
@@ -374,7 +371,7 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=300")
 		_, _ = w.Write(b)
 	default:
-		s.fail(w, r, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such file"})
+		s.fail(w, r, &Error{Code: "not_found", Message: "no such file"})
 	}
 }
 
@@ -658,8 +655,8 @@ func (v *whatIfView) scenario() breakout.Scenario {
 
 // recordsView is the records page: a filtered page of the log.
 type recordsView struct {
-	Filter Filter
-	Rows   []Row
+	Filter record.Filter
+	Rows   []record.Row
 	Next   *uint64
 	Kinds  []string
 }
@@ -715,7 +712,7 @@ var recordKinds = []string{"declaration", "inspection_finding", "verified_invent
 
 // recordView is one record with its checks.
 type recordView struct {
-	Row    Row
+	Row    record.Row
 	Pretty string
 	Check  *RecordCheck
 	Err    string

@@ -30,6 +30,7 @@ import (
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/input"
+	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/state"
 )
 
@@ -90,51 +91,12 @@ type Submitted struct {
 
 // Index reads the log's index.
 type Index interface {
-	Query(ctx context.Context, f Filter) ([]Row, error)
-	Get(ctx context.Context, index uint64) (Row, error)
+	Query(ctx context.Context, f record.Filter) ([]record.Row, error)
+	Get(ctx context.Context, index uint64) (record.Row, error)
 	Facts(ctx context.Context) ([]state.Fact, error)
 	// Books returns the accountancy records, by material balance area.
 	Books(ctx context.Context) (*accountancy.Books, error)
 }
-
-// Filter selects records (see GET /api/v1/records).
-type Filter struct {
-	Kind, Author, Site, Material, From, To string
-	After                                  *uint64
-	Limit                                  int
-}
-
-// Row is an indexed record.
-type Row struct {
-	Index    uint64          `json:"index"`
-	ID       string          `json:"id"`
-	Kind     string          `json:"kind"`
-	Author   string          `json:"author"`
-	Role     string          `json:"author_role"`
-	Created  time.Time       `json:"created"`
-	Site     string          `json:"site,omitempty"`
-	Material string          `json:"material,omitempty"`
-	AsOf     string          `json:"as_of,omitempty"`
-	SHA256   string          `json:"entry_sha256"`
-	Record   json.RawMessage `json:"record"`
-}
-
-// ErrNotFound is what Index.Get returns for an index it lacks.
-var ErrNotFound = errors.New("not found")
-
-// Error is an API error: the HTTP status, a code, a message for people and
-// the field at fault.
-type Error struct {
-	Status  int    `json:"-"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Field   string `json:"field,omitempty"`
-	// Index is where the record is in the log when it is there but not
-	// acknowledged (code not_indexed).
-	Index *uint64 `json:"index,omitempty"`
-}
-
-func (e *Error) Error() string { return e.Message }
 
 // Config configures a server.
 type Config struct {
@@ -279,7 +241,7 @@ var csrf = http.NewCrossOriginProtection()
 func sameOrigin(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if err := csrf.Check(r); err != nil {
-			jsonError(w, &Error{Status: http.StatusForbidden, Code: "cross_origin", Message: "cross-origin form posts are refused"})
+			jsonError(w, &Error{Code: "cross_origin", Message: "cross-origin form posts are refused"})
 			return
 		}
 		h(w, r)
@@ -303,7 +265,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(rw, r, err)
 	case !s.limiter.allow(who):
 		rw.Header().Set("Retry-After", "1")
-		jsonError(rw, &Error{Status: http.StatusTooManyRequests, Code: "rate_limited", Message: "too many requests; slow down"})
+		jsonError(rw, &Error{Code: "rate_limited", Message: "too many requests; slow down"})
 	default:
 		s.mux.ServeHTTP(rw, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))
 	}
@@ -329,34 +291,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
-// fail writes an error; anything that is not an *Error is a 500 whose
-// text is logged, not sent.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var e *Error
-	if unavailable(err) && !errors.As(err, &e) {
-		s.cfg.Logger.Warn("unavailable", "path", r.URL.Path, "err", err)
-		e = &Error{Status: http.StatusServiceUnavailable, Code: "unavailable", Message: "the index database is unavailable; nothing was changed, try again"}
-	}
-	if e == nil && !errors.As(err, &e) {
-		s.cfg.Logger.Error("internal error", "path", r.URL.Path, "err", err)
-		e = &Error{Status: http.StatusInternalServerError, Code: "internal", Message: "internal error"}
-	}
-	if e.Status == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", "1")
-	}
-	writeJSON(w, e.Status, map[string]*Error{"error": e})
-}
-
-func badRequest(field, format string, a ...any) *Error {
-	return &Error{Status: http.StatusBadRequest, Code: "invalid", Field: field, Message: fmt.Sprintf(format, a...)}
-}
-
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, map[string]string{"status": "ok"})
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.cfg.Index.Query(r.Context(), Filter{Limit: 1}); err != nil {
+	if _, err := s.cfg.Index.Query(r.Context(), record.Filter{Limit: 1}); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -379,7 +319,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if int64(len(body)) > s.cfg.MaxBodyBytes {
-		s.fail(w, r, &Error{Status: http.StatusRequestEntityTooLarge, Code: "too_large", Field: "body", Message: fmt.Sprintf("a signed record is at most %d bytes", s.cfg.MaxBodyBytes)})
+		s.fail(w, r, &Error{Code: "too_large", Field: "body", Message: fmt.Sprintf("a signed record is at most %d bytes", s.cfg.MaxBodyBytes)})
 		return
 	}
 	sub, err := s.cfg.Log.Submit(r.Context(), body)
@@ -410,7 +350,7 @@ func (s *Server) records(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	visible := []Row{}
+	visible := []record.Row{}
 	for _, row := range rows {
 		if canRead(c, row) {
 			visible = append(visible, row)
@@ -425,8 +365,8 @@ func (s *Server) records(w http.ResponseWriter, r *http.Request) {
 
 // parseFilter reads the filter of GET /api/v1/records and of the records
 // page; errors name the parameter.
-func parseFilter(q url.Values) (Filter, error) {
-	f := Filter{Kind: q.Get("kind"), Author: q.Get("author"), Site: q.Get("site"), Material: q.Get("material"), From: q.Get("from"), To: q.Get("to")}
+func parseFilter(q url.Values) (record.Filter, error) {
+	f := record.Filter{Kind: q.Get("kind"), Author: q.Get("author"), Site: q.Get("site"), Material: q.Get("material"), From: q.Get("from"), To: q.Get("to")}
 	for _, d := range []struct{ name, v string }{{"from", f.From}, {"to", f.To}} {
 		if d.v != "" {
 			if _, err := calendar.Parse(d.v); err != nil {
@@ -453,20 +393,20 @@ func parseFilter(q url.Values) (Filter, error) {
 
 // readableRecord returns the record at the path's index if the caller may
 // read it.
-func (s *Server) readableRecord(r *http.Request, c caller) (Row, error) {
+func (s *Server) readableRecord(r *http.Request, c caller) (record.Row, error) {
 	idx, err := strconv.ParseUint(r.PathValue("index"), 10, 64)
 	if err != nil {
-		return Row{}, badRequest("index", "must be a log index, got %q", r.PathValue("index"))
+		return record.Row{}, badRequest("index", "must be a log index, got %q", r.PathValue("index"))
 	}
 	row, err := s.cfg.Index.Get(r.Context(), idx)
-	if errors.Is(err, ErrNotFound) {
-		return row, &Error{Status: http.StatusNotFound, Code: "not_found", Field: "index", Message: fmt.Sprintf("no record at index %d", idx)}
+	if errors.Is(err, record.ErrNotFound) {
+		return row, &Error{Code: "not_found", Field: "index", Message: fmt.Sprintf("no record at index %d", idx)}
 	}
 	if err != nil {
 		return row, err
 	}
 	if !canRead(c, row) {
-		return row, &Error{Status: http.StatusForbidden, Code: "forbidden", Field: "index", Message: "this record is private talks content: its author and the mediator read it"}
+		return row, &Error{Code: "forbidden", Field: "index", Message: "this record is private talks content: its author and the mediator read it"}
 	}
 	return row, nil
 }
@@ -565,7 +505,7 @@ func breakoutOptions(q url.Values, samples int) (compliance.BreakoutOptions, err
 	}
 	opt, err := opt.Normalize()
 	if err != nil {
-		return opt, scenarioError(err, err)
+		return opt, err
 	}
 	return opt, nil
 }
@@ -620,7 +560,7 @@ func (s *Server) breakoutAt(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := compliance.BreakoutAt(facts, date, opt)
 	if err != nil {
-		s.fail(w, r, scenarioError(err, err))
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, 200, b)
@@ -640,20 +580,14 @@ func (s *Server) breakoutScenario(w http.ResponseWriter, r *http.Request) {
 	}
 	sc, err := breakout.ParseScenario(body)
 	if err != nil {
-		s.fail(w, r, scenarioError(err, badRequest("body", "%v", err)))
+		var in *input.Error
+		if !errors.As(err, &in) {
+			err = badRequest("body", "%v", err) // not YAML or JSON at all
+		}
+		s.fail(w, r, err)
 		return
 	}
 	s.estimate(w, r, sc, opt)
-}
-
-// scenarioError turns a scenario's field error into a 400 naming the
-// field; other errors become otherwise.
-func scenarioError(err error, otherwise error) error {
-	var fe *input.Error
-	if errors.As(err, &fe) {
-		return badRequest(fe.Field, "%s", fe.Rule)
-	}
-	return otherwise
 }
 
 func (s *Server) estimate(w http.ResponseWriter, r *http.Request, sc breakout.Scenario, opt compliance.BreakoutOptions) {
@@ -665,7 +599,7 @@ func (s *Server) estimate(w http.ResponseWriter, r *http.Request, sc breakout.Sc
 	}
 	res, err := breakout.Run(sc, opt.Samples, opt.Seed)
 	if err != nil {
-		s.fail(w, r, scenarioError(err, err))
+		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, 200, map[string]any{"breakout": res})
@@ -673,7 +607,7 @@ func (s *Server) estimate(w http.ResponseWriter, r *http.Request, sc breakout.Sc
 
 func (s *Server) dataset(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Dataset == nil {
-		s.fail(w, r, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no dataset configured"})
+		s.fail(w, r, &Error{Code: "not_found", Message: "no dataset configured"})
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -722,7 +656,7 @@ func (s *Server) clock(w http.ResponseWriter, r *http.Request) {
 func (s *Server) logFiles(w http.ResponseWriter, r *http.Request) {
 	p := r.PathValue("path")
 	if p != "checkpoint" && !strings.HasPrefix(p, "tile/") || strings.Contains(p, "..") {
-		s.fail(w, r, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such log file"})
+		s.fail(w, r, &Error{Code: "not_found", Message: "no such log file"})
 		return
 	}
 	// Hash tiles and the checkpoint are public (receipts verify with
@@ -735,7 +669,7 @@ func (s *Server) logFiles(w http.ResponseWriter, r *http.Request) {
 	}
 	full := filepath.Join(s.cfg.LogDir, filepath.FromSlash(p))
 	if _, err := os.Stat(full); err != nil {
-		s.fail(w, r, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such log file"})
+		s.fail(w, r, &Error{Code: "not_found", Message: "no such log file"})
 		return
 	}
 	if p == "checkpoint" {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/server"
 	"github.com/accordverify/accord/internal/state"
 )
@@ -19,17 +20,17 @@ import (
 type fake struct{}
 
 func (fake) Submit(context.Context, []byte) (server.Submitted, error) {
-	return server.Submitted{}, &server.Error{Status: 403, Code: "key", Message: "key mallory: signed by no key the registry trusts"}
+	return server.Submitted{}, &server.Error{Code: "key", Message: "key mallory: signed by no key the registry trusts"}
 }
 func (fake) Receipt(context.Context, uint64) (json.RawMessage, error) { return nil, nil }
 func (fake) Checkpoint(context.Context) ([]byte, error)               { return []byte("origin\n0\nAAAA\n"), nil }
 func (fake) Check(context.Context, uint64) (server.RecordCheck, error) {
-	return server.RecordCheck{}, server.ErrNotFound
+	return server.RecordCheck{}, record.ErrNotFound
 }
-func (fake) Query(context.Context, server.Filter) ([]server.Row, error) {
-	return []server.Row{}, nil
+func (fake) Query(context.Context, record.Filter) ([]record.Row, error) {
+	return []record.Row{}, nil
 }
-func (fake) Get(context.Context, uint64) (server.Row, error)   { return server.Row{}, server.ErrNotFound }
+func (fake) Get(context.Context, uint64) (record.Row, error)   { return record.Row{}, record.ErrNotFound }
 func (fake) Facts(context.Context) ([]state.Fact, error)       { return nil, nil }
 func (fake) Books(context.Context) (*accountancy.Books, error) { return accountancy.NewBooks(), nil }
 func newServer() *server.Server {

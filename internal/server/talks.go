@@ -14,7 +14,6 @@ import (
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
-	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/state"
 	"github.com/accordverify/accord/internal/talks"
@@ -48,18 +47,6 @@ func (l *roomLocks) lock(id string) func() {
 	return m.Unlock
 }
 
-// talksError maps the talks package's errors to API errors.
-func talksError(err error) error {
-	var fe *input.Error
-	switch {
-	case errors.Is(err, talks.ErrForbidden):
-		return &Error{Status: http.StatusForbidden, Code: "forbidden", Message: err.Error()}
-	case errors.As(err, &fe):
-		return badRequest(fe.Field, "%s", fe.Rule)
-	}
-	return err
-}
-
 // participant is the caller's party; talks need a token.
 func participant(r *http.Request) (caller, error) {
 	c := callerOf(r)
@@ -73,14 +60,14 @@ func participant(r *http.Request) (caller, error) {
 // back.
 func (s *Server) room(ctx context.Context, id string) (*talks.Room, func(), error) {
 	if s.cfg.Rooms == nil {
-		return nil, func() {}, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "this server keeps no talks rooms"}
+		return nil, func() {}, &Error{Code: "not_found", Message: "this server keeps no talks rooms"}
 	}
 	unlock := s.roomLocks.lock(id)
 	b, err := s.cfg.Rooms.LoadRoom(ctx, id)
 	if err != nil {
 		unlock()
-		if errors.Is(err, ErrNotFound) {
-			return nil, func() {}, &Error{Status: http.StatusNotFound, Code: "not_found", Field: "room", Message: "no talks room " + strconv.Quote(id)}
+		if errors.Is(err, record.ErrNotFound) {
+			return nil, func() {}, &Error{Code: "not_found", Field: "room", Message: "no talks room " + strconv.Quote(id)}
 		}
 		return nil, func() {}, err
 	}
@@ -142,7 +129,7 @@ func (s *Server) talksRoute(change bool, h func(w http.ResponseWriter, r *http.R
 		}
 		v, status, err := h(w, r, c, rm)
 		if err != nil {
-			s.fail(w, r, talksError(err))
+			s.fail(w, r, err)
 			return
 		}
 		if change {
@@ -168,10 +155,10 @@ type roomRequest struct {
 func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) {
 	c, err := participant(r)
 	if err == nil && c.Role != "mediator" {
-		err = &Error{Status: http.StatusForbidden, Code: "forbidden", Message: "only a mediator's key opens a talks room"}
+		err = &Error{Code: "forbidden", Message: "only a mediator's key opens a talks room"}
 	}
 	if err == nil && s.cfg.Rooms == nil {
-		err = &Error{Status: http.StatusNotFound, Code: "not_found", Message: "this server keeps no talks rooms"}
+		err = &Error{Code: "not_found", Message: "this server keeps no talks rooms"}
 	}
 	var req roomRequest
 	if err == nil {
@@ -184,7 +171,7 @@ func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) {
 	unlock := s.roomLocks.lock(req.ID)
 	defer unlock()
 	if _, err := s.cfg.Rooms.LoadRoom(r.Context(), req.ID); err == nil {
-		s.fail(w, r, &Error{Status: http.StatusConflict, Code: "duplicate", Field: "id", Message: "a talks room " + strconv.Quote(req.ID) + " exists"})
+		s.fail(w, r, &Error{Code: "duplicate", Field: "id", Message: "a talks room " + strconv.Quote(req.ID) + " exists"})
 		return
 	}
 	rm, err := talks.NewRoom(req.ID, req.Title, c.Party, req.Parties, req.Space, req.Policy, req.Budget)
@@ -192,7 +179,7 @@ func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) {
 		err = s.saveRoom(r.Context(), rm)
 	}
 	if err != nil {
-		s.fail(w, r, talksError(err))
+		s.fail(w, r, err)
 		return
 	}
 	v, _ := rm.ViewFor(c.Party)
@@ -593,7 +580,7 @@ func (s *Server) talksRoomPage(act func(r *http.Request, c caller, rm *talks.Roo
 			changed, err := act(r, c, rm, v)
 			if err != nil {
 				if errors.Is(err, talks.ErrForbidden) {
-					s.pageError(w, r, talksError(err))
+					s.pageError(w, r, err)
 					return
 				}
 				v.Error = err.Error()
@@ -606,7 +593,7 @@ func (s *Server) talksRoomPage(act func(r *http.Request, c caller, rm *talks.Roo
 			}
 		}
 		if v.View, err = rm.ViewFor(c.Party); err != nil {
-			s.pageError(w, r, talksError(err))
+			s.pageError(w, r, err)
 			return
 		}
 		v.Inbox, _ = rm.Inbox(c.Party)

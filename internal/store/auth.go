@@ -5,30 +5,23 @@ import (
 	"database/sql"
 	"errors"
 	"time"
+
+	"github.com/accordverify/accord/internal/record"
 )
 
-// Token is a read token's record: the key it was issued to, the key's
-// party and role, and when it expires. Only the token's SHA-256 is stored.
-type Token struct {
-	SHA256  string
-	KeyName string
-	KeyHash uint32
-	Party   string
-	Role    string
-	Expires time.Time
-}
-
 // SaveChallenge stores a one-time challenge until it expires.
-func (s *Store) SaveChallenge(ctx context.Context, nonce string, expires time.Time) error {
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO auth_challenges (nonce, expires) VALUES (?, ?)`), nonce, expires.UTC().Format(time.RFC3339Nano))
+func (s *Store) SaveChallenge(ctx context.Context, nonce string, expires time.Time) (err error) {
+	defer outage(&err)
+	_, err = s.db.ExecContext(ctx, s.q(`INSERT INTO auth_challenges (nonce, expires) VALUES (?, ?)`), nonce, expires.UTC().Format(time.RFC3339Nano))
 	return err
 }
 
 // TakeChallenge consumes a challenge: true if it existed and had not
 // expired. A challenge can be taken once.
-func (s *Store) TakeChallenge(ctx context.Context, nonce string, now time.Time) (bool, error) {
+func (s *Store) TakeChallenge(ctx context.Context, nonce string, now time.Time) (_ bool, err error) {
+	defer outage(&err)
 	var expires string
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT expires FROM auth_challenges WHERE nonce = ?`), nonce).Scan(&expires)
+	err = s.db.QueryRowContext(ctx, s.q(`SELECT expires FROM auth_challenges WHERE nonce = ?`), nonce).Scan(&expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -47,22 +40,24 @@ func (s *Store) TakeChallenge(ctx context.Context, nonce string, now time.Time) 
 }
 
 // SaveToken stores a token's record.
-func (s *Store) SaveToken(ctx context.Context, t Token) error {
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO auth_tokens (token_sha256, key_name, key_hash, party, role, expires) VALUES (?, ?, ?, ?, ?, ?)`),
+func (s *Store) SaveToken(ctx context.Context, t record.ReadToken) (err error) {
+	defer outage(&err)
+	_, err = s.db.ExecContext(ctx, s.q(`INSERT INTO auth_tokens (token_sha256, key_name, key_hash, party, role, expires) VALUES (?, ?, ?, ?, ?, ?)`),
 		t.SHA256, t.KeyName, int64(t.KeyHash), t.Party, t.Role, t.Expires.UTC().Format(time.RFC3339Nano))
 	return err
 }
 
 // LookupToken returns the record of a token by its SHA-256, or
-// ErrNotFound.
-func (s *Store) LookupToken(ctx context.Context, sha string) (Token, error) {
-	t := Token{SHA256: sha}
+// record.ErrNotFound.
+func (s *Store) LookupToken(ctx context.Context, sha string) (_ record.ReadToken, err error) {
+	defer outage(&err)
+	t := record.ReadToken{SHA256: sha}
 	var hash int64
 	var expires string
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT key_name, key_hash, party, role, expires FROM auth_tokens WHERE token_sha256 = ?`), sha).
+	err = s.db.QueryRowContext(ctx, s.q(`SELECT key_name, key_hash, party, role, expires FROM auth_tokens WHERE token_sha256 = ?`), sha).
 		Scan(&t.KeyName, &hash, &t.Party, &t.Role, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
-		return t, ErrNotFound
+		return t, record.ErrNotFound
 	}
 	t.KeyHash = uint32(hash)
 	t.Expires, _ = time.Parse(time.RFC3339Nano, expires)

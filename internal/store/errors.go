@@ -23,8 +23,11 @@ func (e *UnavailableError) Error() string {
 func (e *UnavailableError) Unwrap() error { return e.Err }
 
 // Unavailable marks the error as temporary for callers that do not import
-// this package (the server maps it to 503).
+// this package.
 func (e *UnavailableError) Unavailable() bool { return true }
+
+// ErrorCode classifies the outage for callers that map errors to statuses.
+func (e *UnavailableError) ErrorCode() string { return "unavailable" }
 
 // unavailable wraps err in an *UnavailableError when it says the database
 // cannot be reached or cannot take writes; other errors are returned as
@@ -39,6 +42,11 @@ func unavailable(err error) error {
 	}
 	return &UnavailableError{Err: err}
 }
+
+// outage marks *err as an *UnavailableError when it says the database is
+// down for now; every exported method defers it, so that callers classify
+// outages from any method alike.
+func outage(err *error) { *err = unavailable(*err) }
 
 func temporary(err error) bool {
 	var (

@@ -44,9 +44,6 @@ type Store struct {
 	dialect string
 }
 
-// ErrNotFound is returned for an index or id the store does not hold.
-var ErrNotFound = errors.New("store: not found")
-
 // Open opens (creating if needed) the index at dsn: a postgres:// or
 // postgresql:// URL for PostgreSQL, anything else a SQLite file path. It
 // applies the embedded migrations of the dialect, each in one transaction.
@@ -202,21 +199,6 @@ func stripComments(stmt string) string {
 // Entry is a log entry to index: an accepted record at its index.
 type Entry = record.Indexed
 
-// Row is an indexed record.
-type Row struct {
-	Index    uint64          `json:"index"`
-	ID       string          `json:"id"`
-	Kind     string          `json:"kind"`
-	Author   string          `json:"author"`
-	Role     string          `json:"author_role"`
-	Created  time.Time       `json:"created"`
-	Site     string          `json:"site,omitempty"`
-	Material string          `json:"material,omitempty"`
-	AsOf     string          `json:"as_of,omitempty"`
-	SHA256   string          `json:"entry_sha256"`
-	Record   json.RawMessage `json:"record"`
-}
-
 // subject extracts the site, the material and the date a record is about,
 // for the kinds that have them.
 func subject(r *record.Record) (site, material, asOf string) {
@@ -261,21 +243,22 @@ func cmpOr(vs ...string) string {
 }
 
 // rowOf is the row Index writes for an entry.
-func rowOf(e Entry) (Row, error) {
+func rowOf(e Entry) (record.Row, error) {
 	rec := e.Signed.Record
 	canon, err := rec.Canonical()
 	if err != nil {
-		return Row{}, err
+		return record.Row{}, err
 	}
 	site, material, asOf := subject(rec)
-	return Row{Index: e.Index, ID: rec.ID, Kind: string(rec.Kind), Author: rec.Author, Role: e.Role, Created: rec.Created.UTC(),
+	return record.Row{Index: e.Index, ID: rec.ID, Kind: string(rec.Kind), Author: rec.Author, Role: e.Role, Created: rec.Created.UTC(),
 		Site: site, Material: material, AsOf: asOf, SHA256: e.Signed.Hash(), Record: canon}, nil
 }
 
 // Index adds entries in one transaction; an entry already indexed at the
 // same index with the same bytes is skipped, anything else conflicting is
 // an error and nothing is written.
-func (s *Store) Index(ctx context.Context, entries []Entry) error {
+func (s *Store) Index(ctx context.Context, entries []Entry) (err error) {
+	defer outage(&err)
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return unavailable(err)
@@ -325,7 +308,8 @@ func (e *MismatchError) Error() string {
 // entries) exactly as Index would write it, every column; the first
 // difference is a *MismatchError. With missingOK, entries the index lacks
 // are not a difference (only the rows it holds are checked).
-func (s *Store) Verify(ctx context.Context, entries []Entry, missingOK bool) error {
+func (s *Store) Verify(ctx context.Context, entries []Entry, missingOK bool) (err error) {
+	defer outage(&err)
 	if len(entries) == 0 {
 		return nil
 	}
@@ -335,7 +319,7 @@ func (s *Store) Verify(ctx context.Context, entries []Entry, missingOK bool) err
 		return unavailable(err)
 	}
 	defer rows.Close()
-	got := make(map[uint64]Row, len(entries))
+	got := make(map[uint64]record.Row, len(entries))
 	for rows.Next() {
 		r, err := scan(rows)
 		if err != nil {
@@ -366,7 +350,7 @@ func (s *Store) Verify(ctx context.Context, entries []Entry, missingOK bool) err
 }
 
 // differs names the first column in which two rows differ.
-func differs(a, b Row) string {
+func differs(a, b record.Row) string {
 	switch {
 	case a.ID != b.ID:
 		return "record_id"
@@ -403,7 +387,8 @@ func nullable(s string) any {
 // log's entries below Size are all in the index. (Entries appended
 // concurrently may be indexed out of order; a gap closes when the missing
 // entry is indexed.)
-func (s *Store) Size(ctx context.Context) (uint64, error) {
+func (s *Store) Size(ctx context.Context) (_ uint64, err error) {
+	defer outage(&err)
 	var n int64
 	var maxIdx sql.NullInt64
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), MAX(log_index) FROM records`).Scan(&n, &maxIdx); err != nil {
@@ -413,7 +398,7 @@ func (s *Store) Size(ctx context.Context) (uint64, error) {
 		return uint64(n), nil
 	}
 	var first sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `SELECT MIN(r.log_index + 1) FROM records r
+	err = s.db.QueryRowContext(ctx, `SELECT MIN(r.log_index + 1) FROM records r
 		WHERE NOT EXISTS (SELECT 1 FROM records n WHERE n.log_index = r.log_index + 1)`).Scan(&first)
 	if err != nil {
 		return 0, err
@@ -428,24 +413,11 @@ func (s *Store) Size(ctx context.Context) (uint64, error) {
 	return uint64(first.Int64), nil
 }
 
-// Filter selects records.
-type Filter struct {
-	Kind     string
-	Author   string
-	Site     string
-	Material string // matches one of a record's materials
-	// From and To bound the date the record is about, inclusive.
-	From, To string
-	// After returns records with a higher index (paging).
-	After *uint64
-	// Limit is at most 1000; 0 means 100.
-	Limit int
-}
-
 const columns = `log_index, record_id, kind, author, author_role, created, site, material, as_of, entry_sha256, record_json`
 
 // Query returns the records that match f, by index.
-func (s *Store) Query(ctx context.Context, f Filter) ([]Row, error) {
+func (s *Store) Query(ctx context.Context, f record.Filter) (_ []record.Row, err error) {
+	defer outage(&err)
 	where, args := []string{"1=1"}, []any{}
 	add := func(cond string, v any) {
 		where = append(where, cond)
@@ -483,7 +455,7 @@ func (s *Store) Query(ctx context.Context, f Filter) ([]Row, error) {
 		return nil, unavailable(err)
 	}
 	defer rows.Close()
-	out := []Row{}
+	out := []record.Row{}
 	for rows.Next() {
 		r, err := scan(rows)
 		if err != nil {
@@ -496,8 +468,8 @@ func (s *Store) Query(ctx context.Context, f Filter) ([]Row, error) {
 
 type scanner interface{ Scan(...any) error }
 
-func scan(sc scanner) (Row, error) {
-	var r Row
+func scan(sc scanner) (record.Row, error) {
+	var r record.Row
 	var idx int64
 	var created, rec string
 	var site, material, asOf sql.NullString
@@ -510,20 +482,22 @@ func scan(sc scanner) (Row, error) {
 }
 
 // Get returns the record at a log index.
-func (s *Store) Get(ctx context.Context, index uint64) (Row, error) {
+func (s *Store) Get(ctx context.Context, index uint64) (_ record.Row, err error) {
+	defer outage(&err)
 	r, err := scan(s.db.QueryRowContext(ctx, s.q(`SELECT `+columns+` FROM records WHERE log_index = ?`), int64(index)))
 	if errors.Is(err, sql.ErrNoRows) {
-		return r, ErrNotFound
+		return r, record.ErrNotFound
 	}
 	return r, unavailable(err)
 }
 
 // All returns every row, by index (for comparing two indexes).
-func (s *Store) All(ctx context.Context) ([]Row, error) {
-	var out []Row
+func (s *Store) All(ctx context.Context) (_ []record.Row, err error) {
+	defer outage(&err)
+	var out []record.Row
 	var after *uint64
 	for {
-		page, err := s.Query(ctx, Filter{After: after, Limit: 1000})
+		page, err := s.Query(ctx, record.Filter{After: after, Limit: 1000})
 		if err != nil {
 			return nil, err
 		}
@@ -537,8 +511,9 @@ func (s *Store) All(ctx context.Context) ([]Row, error) {
 }
 
 // Reset deletes every row (before a rebuild from the log).
-func (s *Store) Reset(ctx context.Context) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM records`)
+func (s *Store) Reset(ctx context.Context) (err error) {
+	defer outage(&err)
+	_, err = s.db.ExecContext(ctx, `DELETE FROM records`)
 	return err
 }
 
@@ -546,7 +521,8 @@ func (s *Store) Reset(ctx context.Context) error {
 // verified_facts records as given, verified_inventory as the stock total
 // and levels, centrifuge_installation as counts. Each fact's evidence is
 // its record's log index.
-func (s *Store) Facts(ctx context.Context) ([]state.Fact, error) {
+func (s *Store) Facts(ctx context.Context) (_ []state.Fact, err error) {
+	defer outage(&err)
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+columns+` FROM records WHERE kind IN (?, ?, ?) ORDER BY log_index`),
 		string(record.VerifiedFacts), string(record.VerifiedInventory), string(record.CentrifugeInstallation))
 	if err != nil {
@@ -568,7 +544,7 @@ func (s *Store) Facts(ctx context.Context) ([]state.Fact, error) {
 	return facts, rows.Err()
 }
 
-func factsOf(row Row) ([]state.Fact, error) {
+func factsOf(row record.Row) ([]state.Fact, error) {
 	var rec record.Record
 	if err := json.Unmarshal(row.Record, &rec); err != nil {
 		return nil, err

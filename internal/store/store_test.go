@@ -104,7 +104,7 @@ func TestIndexQueryGet(t *testing.T) {
 		if n, _ := s.Size(ctx); n != 7 {
 			t.Errorf("size %d, want 7", n)
 		}
-		got := func(f store.Filter) []uint64 {
+		got := func(f record.Filter) []uint64 {
 			rows, err := s.Query(ctx, f)
 			if err != nil {
 				t.Fatal(err)
@@ -117,18 +117,18 @@ func TestIndexQueryGet(t *testing.T) {
 		}
 		after := uint64(1)
 		cases := []struct {
-			f    store.Filter
+			f    record.Filter
 			want []uint64
 		}{
-			{store.Filter{Kind: "inspection_finding"}, []uint64{1, 3}},
-			{store.Filter{Site: "Fordow"}, []uint64{3}},
-			{store.Filter{From: "2025-02-05", To: "2025-02-28"}, []uint64{2}},
-			{store.Filter{Author: "iaea", After: &after, Limit: 2}, []uint64{2, 3}},
-			{store.Filter{Author: "iran"}, nil},
-			{store.Filter{Material: "UO2"}, []uint64{6}},
-			{store.Filter{Material: "UF6"}, []uint64{6}},
-			{store.Filter{Material: "enriched uranium"}, []uint64{2}},
-			{store.Filter{Material: "U"}, nil},
+			{record.Filter{Kind: "inspection_finding"}, []uint64{1, 3}},
+			{record.Filter{Site: "Fordow"}, []uint64{3}},
+			{record.Filter{From: "2025-02-05", To: "2025-02-28"}, []uint64{2}},
+			{record.Filter{Author: "iaea", After: &after, Limit: 2}, []uint64{2, 3}},
+			{record.Filter{Author: "iran"}, nil},
+			{record.Filter{Material: "UO2"}, []uint64{6}},
+			{record.Filter{Material: "UF6"}, []uint64{6}},
+			{record.Filter{Material: "enriched uranium"}, []uint64{2}},
+			{record.Filter{Material: "U"}, nil},
 		}
 		for _, c := range cases {
 			if g := got(c.f); !reflect.DeepEqual(g, c.want) {
@@ -139,7 +139,7 @@ func TestIndexQueryGet(t *testing.T) {
 		if err != nil || r.ID != "inv-2" || r.AsOf != "2025-02-08" || r.Role != record.RoleInspectorate || !strings.Contains(string(r.Record), `"total_kg_u":8294.4`) {
 			t.Errorf("Get(2) = %+v, %v", r, err)
 		}
-		if _, err := s.Get(ctx, 99); err != store.ErrNotFound {
+		if _, err := s.Get(ctx, 99); err != record.ErrNotFound {
 			t.Errorf("Get(99) = %v", err)
 		}
 	})
@@ -226,7 +226,7 @@ func TestTalksRooms(t *testing.T) {
 	eachStore(t, func(t *testing.T, dsn string) {
 		s := open(t, dsn)
 		ctx := context.Background()
-		if _, err := s.LoadRoom(ctx, "muscat"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := s.LoadRoom(ctx, "muscat"); !errors.Is(err, record.ErrNotFound) {
 			t.Fatalf("missing room: %v", err)
 		}
 		for _, state := range []string{`{"round":1}`, `{"round":2}`} {

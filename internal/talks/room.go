@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -92,7 +91,14 @@ type Query struct {
 }
 
 // ErrForbidden is what a party gets for content that is not its own.
-var ErrForbidden = errors.New("forbidden")
+var ErrForbidden error = forbidden{}
+
+type forbidden struct{}
+
+func (forbidden) Error() string { return "forbidden" }
+
+// ErrorCode classifies the error for callers that map errors to statuses.
+func (forbidden) ErrorCode() string { return "forbidden" }
 
 // NewRoom returns a room with a mediator, parties and an issue space.
 func NewRoom(id, title, mediator string, parties []Delegation, space Space, policy Policy, budget int) (*Room, error) {

@@ -1,0 +1,62 @@
+package record
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// The types below are what an index of the log holds and hands out: the
+// store writes and reads them, the server serves them, and neither has a
+// copy of its own.
+
+// Row is an indexed record: its position in the log, what it is about, and
+// the record itself.
+type Row struct {
+	Index    uint64          `json:"index"`
+	ID       string          `json:"id"`
+	Kind     string          `json:"kind"`
+	Author   string          `json:"author"`
+	Role     string          `json:"author_role"`
+	Created  time.Time       `json:"created"`
+	Site     string          `json:"site,omitempty"`
+	Material string          `json:"material,omitempty"`
+	AsOf     string          `json:"as_of,omitempty"`
+	SHA256   string          `json:"entry_sha256"`
+	Record   json.RawMessage `json:"record"`
+}
+
+// Filter selects indexed records.
+type Filter struct {
+	Kind     string
+	Author   string
+	Site     string
+	Material string // matches one of a record's materials
+	// From and To bound the date the record is about, inclusive.
+	From, To string
+	// After returns records with a higher index (paging).
+	After *uint64
+	// Limit is at most 1000; 0 means 100.
+	Limit int
+}
+
+// ReadToken is a read token's record: the key it was issued to, the key's
+// party and role, and when it expires. Only the token's SHA-256 is kept.
+type ReadToken struct {
+	SHA256  string
+	KeyName string
+	KeyHash uint32
+	Party   string
+	Role    string
+	Expires time.Time
+}
+
+// ErrNotFound is what an index returns for a record, token or room it does
+// not hold.
+var ErrNotFound error = notFound{}
+
+type notFound struct{}
+
+func (notFound) Error() string { return "not found" }
+
+// ErrorCode classifies the error for callers that map errors to statuses.
+func (notFound) ErrorCode() string { return "not_found" }
