@@ -19,6 +19,7 @@ import (
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/report"
@@ -171,7 +172,7 @@ func writeSimulation(ctx context.Context, dir, mba string, drafts []accountancy.
 	signers := map[string]note.Signer{}
 	vkeys := map[string]string{}
 	for _, name := range []string{origin, "iran", "iaea"} {
-		s, _, v, err := demoKey(keysDir, name)
+		s, _, v, err := keyfile.Ensure(keysDir, name)
 		if err != nil {
 			return 0, err
 		}

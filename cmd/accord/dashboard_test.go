@@ -25,6 +25,8 @@ import (
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/client"
+	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/report"
 )
 
@@ -139,7 +141,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	shots := screenshotDir(t)
 
 	// Sign in with a read token, as a user pastes it.
-	token, err := readToken(base, d.reader)
+	token, err := client.ReadToken(context.Background(), base, d.reader)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,11 +395,11 @@ func TestDashboardInBrowser(t *testing.T) {
 			{"oman", "Mediator's view", ""},
 			{"us", "us's view", "enrichment_cap_pct &gt;= 3.67"},
 		} {
-			signer, _, err := loadSigner(filepath.Join(demoDir, "keys", who.key+".key"))
+			signer, _, err := keyfile.LoadSigner(filepath.Join(demoDir, "keys", who.key+".key"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			tok, err := readToken(base, signer)
+			tok, err := client.ReadToken(context.Background(), base, signer)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -24,7 +24,9 @@ import (
 	"github.com/accordverify/accord/examples"
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/client"
 	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/server"
@@ -107,7 +109,7 @@ directory and adds nothing twice.`,
 			defer d.close()
 			u := "http://" + d.addr
 			signin := "(sign in with: accord token --server " + u + " --key " + filepath.Join(cfg.dir, "keys", "iaea.key") + ")"
-			if tok, err := readToken(u, d.reader); err == nil {
+			if tok, err := client.ReadToken(context.Background(), u, d.reader); err == nil {
 				signin = "read token of the IAEA's demo key, valid one hour: " + tok
 			}
 			fmt.Fprintf(cfg.out, `
@@ -153,22 +155,6 @@ func (d *demo) close() {
 	}
 }
 
-// demoKey returns the signer of a key in dir, making the key if needed.
-func demoKey(dir, name string) (note.Signer, string, string, error) {
-	base := keyBase(dir, name)
-	if _, err := os.Stat(base + ".key"); errors.Is(err, os.ErrNotExist) {
-		if _, _, err := makeKey(dir, name); err != nil {
-			return nil, "", "", err
-		}
-	}
-	s, skey, err := loadSigner(base + ".key")
-	if err != nil {
-		return nil, "", "", err
-	}
-	vkey, _, err := loadVKey(base + ".pub")
-	return s, skey, vkey, err
-}
-
 func startDemo(ctx context.Context, cfg demoConfig) (d *demo, err error) {
 	d = &demo{}
 	if cfg.log == nil {
@@ -187,7 +173,7 @@ func startDemo(ctx context.Context, cfg demoConfig) (d *demo, err error) {
 	signers := map[string]note.Signer{}
 	vkeys := map[string]string{}
 	for _, m := range demoMembers {
-		s, _, v, err := demoKey(keysDir, m.key)
+		s, _, v, err := keyfile.Ensure(keysDir, m.key)
 		if err != nil {
 			return nil, err
 		}
@@ -201,7 +187,7 @@ func startDemo(ctx context.Context, cfg demoConfig) (d *demo, err error) {
 	urls := map[string]string{}
 	var witnesses []record.WitnessEntry
 	for _, w := range demoWitnesses {
-		_, skey, vkey, err := demoKey(keysDir, w.key)
+		_, skey, vkey, err := keyfile.Ensure(keysDir, w.key)
 		if err != nil {
 			return nil, err
 		}

@@ -15,8 +15,10 @@ import (
 	"github.com/accordverify/accord/enrich"
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/client"
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/store/storetest"
 )
@@ -111,7 +113,7 @@ func TestDemoServesTheAPI(t *testing.T) {
 		}
 
 		// Submit a record signed by the demo IAEA key; it comes back with a receipt.
-		signer, _, err := loadSigner(filepath.Join(dir, "keys", "iaea.key"))
+		signer, _, err := keyfile.LoadSigner(filepath.Join(dir, "keys", "iaea.key"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +157,7 @@ func TestDemoServesTheAPI(t *testing.T) {
 		if code := get(t, base+"/api/v1/records/1", nil); code != 401 {
 			t.Errorf("records without a token: HTTP %d, want 401", code)
 		}
-		tok, err := readToken(base, signer)
+		tok, err := client.ReadToken(context.Background(), base, signer)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -28,6 +28,8 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/accordverify/accord/internal/client"
+	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/store/storetest"
@@ -111,11 +113,11 @@ func submitters(n int, base string, signer note.Signer, prefix string, stop <-ch
 func iaeaSession(t testing.TB, d *demo, dir string) (base string, signer note.Signer, token string) {
 	t.Helper()
 	base = "http://" + d.addr
-	signer, _, err := loadSigner(filepath.Join(dir, "keys", "iaea.key"))
+	signer, _, err := keyfile.LoadSigner(filepath.Join(dir, "keys", "iaea.key"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if token, err = readToken(base, signer); err != nil {
+	if token, err = client.ReadToken(context.Background(), base, signer); err != nil {
 		t.Fatal(err)
 	}
 	return base, signer, token
@@ -321,7 +323,7 @@ func TestKillNineServerLosesNoAcknowledgedRecord(t *testing.T) {
 		}
 		if signer == nil {
 			var err error
-			if signer, _, err = loadSigner(filepath.Join(dir, "keys", "iaea.key")); err != nil {
+			if signer, _, err = keyfile.LoadSigner(filepath.Join(dir, "keys", "iaea.key")); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -22,6 +22,7 @@ import (
 	"github.com/transparency-dev/tessera/client"
 	"golang.org/x/term"
 
+	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 )
@@ -62,7 +63,7 @@ all). The operator key's name must be the origin.`,
 			if dir == "" || originName == "" || operatorKey == "" {
 				return usageError{errors.New("--dir, --origin and --operator-key are required")}
 			}
-			op, _, err := loadSigner(operatorKey)
+			op, _, err := keyfile.LoadSigner(operatorKey)
 			if err != nil {
 				return err
 			}
@@ -80,7 +81,7 @@ all). The operator key's name must be the origin.`,
 				if !ok {
 					return usageError{fmt.Errorf("--member %q: want ROLE:FILE.pub", m)}
 				}
-				vkey, v, err := loadVKey(file)
+				vkey, v, err := keyfile.LoadVerifier(file)
 				if err != nil {
 					return fmt.Errorf("--member %s: %w", m, err)
 				}
@@ -88,7 +89,7 @@ all). The operator key's name must be the origin.`,
 			}
 			for _, w := range witnesses {
 				file, u, _ := strings.Cut(w, "=")
-				vkey, v, err := loadVKey(file)
+				vkey, v, err := keyfile.LoadVerifier(file)
 				if err != nil {
 					return fmt.Errorf("--witness %s: %w", w, err)
 				}
@@ -138,7 +139,7 @@ all). The operator key's name must be the origin.`,
 // operatorVKey derives the public key from the private key file.
 func operatorVKey(keyFile string) (string, error) {
 	pub := strings.TrimSuffix(keyFile, ".key") + ".pub"
-	vkey, _, err := loadVKey(pub)
+	vkey, _, err := keyfile.LoadVerifier(pub)
 	if err != nil {
 		return "", fmt.Errorf("the operator's public key is read from %s beside the private key: %w", pub, err)
 	}
@@ -171,7 +172,7 @@ the state file (written before it answers). It refuses forks with HTTP 422.`,
 			if keyFile == "" || logKey == "" || stateFile == "" || listen == "" {
 				return usageError{errors.New("--key, --log-key, --state and --listen are required")}
 			}
-			_, skey, err := loadSigner(keyFile)
+			_, skey, err := keyfile.LoadSigner(keyFile)
 			if err != nil {
 				return err
 			}
@@ -179,7 +180,7 @@ the state file (written before it answers). It refuses forks with HTTP 422.`,
 			if err != nil {
 				return err
 			}
-			_, lv, err := loadVKey(logKey)
+			_, lv, err := keyfile.LoadVerifier(logKey)
 			if err != nil {
 				return err
 			}

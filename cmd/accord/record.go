@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"strconv"
 	"strings"
@@ -15,11 +12,12 @@ import (
 
 	"github.com/spf13/cobra"
 	f_log "github.com/transparency-dev/formats/log"
-	"github.com/transparency-dev/tessera/client"
+	tclient "github.com/transparency-dev/tessera/client"
 
+	"github.com/accordverify/accord/internal/client"
+	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
-	"github.com/accordverify/accord/internal/server"
 )
 
 func newRecordCmd() *cobra.Command {
@@ -46,7 +44,7 @@ func newRecordSignCmd() *cobra.Command {
 			if keyFile == "" {
 				return usageError{errors.New("--key is required")}
 			}
-			signer, _, err := loadSigner(keyFile)
+			signer, _, err := keyfile.LoadSigner(keyFile)
 			if err != nil {
 				return err
 			}
@@ -173,7 +171,7 @@ func newRecordShowCmd() *cobra.Command {
 				return usageError{fmt.Errorf("INDEX: want a log index, got %q", args[0])}
 			}
 			ctx := cmd.Context()
-			f := client.FileFetcher{Root: logDir}
+			f := tclient.FileFetcher{Root: logDir}
 			raw, err := f.ReadCheckpoint(ctx)
 			if err != nil {
 				return err
@@ -190,7 +188,7 @@ func newRecordShowCmd() *cobra.Command {
 			var entry []byte
 			var signed *record.Signed
 			for b := uint64(0); b <= index/256; b++ {
-				eb, err := client.GetEntryBundle(ctx, f.ReadEntryBundle, b, cp.Size)
+				eb, err := tclient.GetEntryBundle(ctx, f.ReadEntryBundle, b, cp.Size)
 				if err != nil {
 					return err
 				}
@@ -209,7 +207,7 @@ func newRecordShowCmd() *cobra.Command {
 					entry, signed = e, s
 				}
 			}
-			pb, err := client.NewProofBuilder(ctx, cp.Size, f.ReadTile)
+			pb, err := tclient.NewProofBuilder(ctx, cp.Size, f.ReadTile)
 			if err != nil {
 				return err
 			}
@@ -278,7 +276,7 @@ genesis record (--log DIR) or are given (--operator-key, --witness-key,
 			var trust ledger.Trust
 			switch {
 			case logDir != "":
-				g, err := ledger.ReadGenesis(cmd.Context(), client.FileFetcher{Root: logDir})
+				g, err := ledger.ReadGenesis(cmd.Context(), tclient.FileFetcher{Root: logDir})
 				if err != nil {
 					return err
 				}
@@ -286,13 +284,13 @@ genesis record (--log DIR) or are given (--operator-key, --witness-key,
 					return err
 				}
 			case operatorKey != "":
-				_, v, err := loadVKey(operatorKey)
+				_, v, err := keyfile.LoadVerifier(operatorKey)
 				if err != nil {
 					return err
 				}
 				trust.Operator = v
 				for _, w := range witnessKeys {
-					vkey, _, err := loadVKey(w)
+					vkey, _, err := keyfile.LoadVerifier(w)
 					if err != nil {
 						return err
 					}
@@ -328,30 +326,21 @@ genesis record (--log DIR) or are given (--operator-key, --witness-key,
 // submitToServer posts each signed record to a server and writes the
 // receipts it answers.
 func submitToServer(cmd *cobra.Command, base string, files []string) error {
-	c := &http.Client{Timeout: time.Minute}
+	c := client.New(base)
 	failed := 0
 	for _, file := range files {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			return err
 		}
-		resp, err := c.Post(strings.TrimSuffix(base, "/")+"/api/v1/records", "text/plain", bytes.NewReader(data))
-		if err != nil {
-			return err
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		var out struct {
-			server.Submitted
-			Error *server.Error `json:"error"`
-		}
-		if err := json.Unmarshal(body, &out); err != nil {
-			return fmt.Errorf("%s: HTTP %d: not JSON", file, resp.StatusCode)
-		}
+		out, err := c.Submit(cmd.Context(), data)
+		var ae *client.APIError
 		switch {
-		case out.Error != nil:
+		case errors.As(err, &ae):
 			failed++
-			fmt.Fprintf(cmd.ErrOrStderr(), "accord: error: %s: rejected, nothing stored: %s: %s\n", file, out.Error.Code, out.Error.Message)
+			fmt.Fprintf(cmd.ErrOrStderr(), "accord: error: %s: rejected, nothing stored: %s: %s\n", file, ae.Code, ae.Message)
+		case err != nil:
+			return fmt.Errorf("%s: %w", file, err)
 		case out.Receipt == nil:
 			fmt.Fprintf(cmd.ErrOrStderr(), "%s: stored at index %d (%s %s by %s); its receipt comes once the witnesses cosign\n", file, out.Index, out.Kind, out.ID, out.Author)
 		default:

@@ -23,6 +23,7 @@ import (
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/input"
+	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/server"
@@ -270,7 +271,7 @@ func (f *logFlags) open(ctx context.Context, warn io.Writer) (*ledger.Log, *stor
 	if f.dir == "" || f.operatorKey == "" {
 		return nil, nil, usageError{errors.New("--dir and --operator-key are required")}
 	}
-	op, _, err := loadSigner(f.operatorKey)
+	op, _, err := keyfile.LoadSigner(f.operatorKey)
 	if err != nil {
 		return nil, nil, err
 	}

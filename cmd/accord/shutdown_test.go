@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/accordverify/accord/internal/keyfile"
 )
 
 // Shutting the server down while clients submit: every request either was
@@ -18,7 +20,7 @@ func TestShutdownLosesNoAcknowledgedRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	signer, _, err := loadSigner(filepath.Join(dir, "keys", "iaea.key"))
+	signer, _, err := keyfile.LoadSigner(filepath.Join(dir, "keys", "iaea.key"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -223,12 +223,11 @@ func newTalksZoneCmd() *cobra.Command {
 			var z *talks.Zone
 			if online.server != "" {
 				online.room = f.room
-				c, err := online.client()
+				room, err := online.open(cmd.Context())
 				if err != nil {
 					return err
 				}
-				z = &talks.Zone{}
-				if err := c.do("POST", "/api/v1/talks/rooms/"+f.room+"/zone", map[string]any{"fixed": fixed}, z); err != nil {
+				if z, err = room.Zone(cmd.Context(), fixed); err != nil {
 					return err
 				}
 			} else {

@@ -2,33 +2,22 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
-	"golang.org/x/mod/sumdb/note"
 
-	"github.com/accordverify/accord/internal/record"
-	"github.com/accordverify/accord/internal/server"
+	"github.com/accordverify/accord/internal/client"
+	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/talks"
 )
-
-// talksClient talks to a server's talks API as one key.
-type talksClient struct {
-	base   string
-	signer note.Signer
-	token  string
-	room   string
-}
 
 // clientFlags are the flags of the commands that act in a room on a
 // server.
@@ -42,100 +31,36 @@ func (f *clientFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.room, "room", "", "the room's id")
 }
 
-func (f *clientFlags) client() (*talksClient, error) {
+// open signs in to the server with the key and returns the room.
+func (f *clientFlags) open(ctx context.Context) (*client.Room, error) {
 	if f.server == "" || f.key == "" || f.room == "" {
 		return nil, usageError{errors.New("--server, --key and --room are required")}
 	}
-	s, _, err := loadSigner(f.key)
+	s, _, err := keyfile.LoadSigner(f.key)
 	if err != nil {
 		return nil, err
 	}
-	tok, err := readToken(f.server, s)
-	if err != nil {
+	c := client.New(f.server)
+	if err := c.SignIn(ctx, s); err != nil {
 		return nil, fmt.Errorf("a read token for %s: %w", s.Name(), err)
 	}
-	return &talksClient{base: strings.TrimSuffix(f.server, "/"), signer: s, token: tok, room: f.room}, nil
+	return c.Room(f.room, s), nil
 }
 
 // roomCmd completes cmd as a command that acts in a room on a server as one
-// key: it registers --server, --key and --room and runs run with a client.
-func roomCmd(cmd *cobra.Command, run func(cmd *cobra.Command, c *talksClient) error) *cobra.Command {
+// key: it registers --server, --key and --room and runs run with the room.
+func roomCmd(cmd *cobra.Command, run func(cmd *cobra.Command, r *client.Room) error) *cobra.Command {
 	var f clientFlags
 	f.register(cmd)
 	cmd.Args = cobra.NoArgs
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		c, err := f.client()
+		r, err := f.open(cmd.Context())
 		if err != nil {
 			return err
 		}
-		return run(cmd, c)
+		return run(cmd, r)
 	}
 	return cmd
-}
-
-// roomPath is the path of the client's room in the API, followed by rest.
-func (c *talksClient) roomPath(rest string) string { return "/api/v1/talks/rooms/" + c.room + rest }
-
-// do calls the API and decodes the answer into out; an API error comes
-// back as an error naming the field.
-func (c *talksClient) do(method, path string, in, out any) error {
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, c.base+path, body)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := (&http.Client{Timeout: 60 * time.Second}).Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode >= 300 {
-		var e struct{ Error server.Error }
-		if json.Unmarshal(b, &e) == nil && e.Error.Message != "" {
-			if e.Error.Field != "" {
-				return fmt.Errorf("%s: %s (HTTP %d)", e.Error.Field, e.Error.Message, resp.StatusCode)
-			}
-			return fmt.Errorf("%s (HTTP %d)", e.Error.Message, resp.StatusCode)
-		}
-		return fmt.Errorf("HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(b))
-	}
-	if out == nil {
-		return nil
-	}
-	return json.Unmarshal(b, out)
-}
-
-// view is the caller's view of the room.
-func (c *talksClient) view() (*talks.View, error) {
-	var v talks.View
-	if err := c.do("GET", c.roomPath(""), nil, &v); err != nil {
-		return nil, err
-	}
-	return &v, nil
-}
-
-// commit signs a talks_commitment record of hash by the key's party.
-func (c *talksClient) commit(hash, id string) (string, error) {
-	body, _ := json.Marshal(record.TalksCommitmentBody{Room: c.room, SHA256: hash})
-	signed, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.TalksCommitment, ID: id, Author: c.signer.Name(),
-		Created: time.Now().UTC().Truncate(time.Second), Body: body}, c.signer)
-	return string(signed), err
-}
-
-// commitRelease signs the commitment to releasing a proposal to the parties.
-func (c *talksClient) commitRelease(round int, values talks.Package, attribution, origin string) (string, error) {
-	hash := talks.ReleaseHash(c.room, round, values, attribution, origin)
-	return c.commit(hash, "release-"+c.room+"-"+hash[:16])
 }
 
 // readYAMLFile decodes a YAML file into v; unknown fields are errors.
@@ -171,13 +96,11 @@ func newTalksOpenCmd() *cobra.Command {
 				return fmt.Errorf("%s: %w", file, err)
 			}
 			f.room = spec.ID
-			c, err := f.client()
+			room, err := f.open(cmd.Context())
 			if err != nil {
 				return err
 			}
-			var view talks.View
-			err = c.do("POST", "/api/v1/talks/rooms", map[string]any{"id": spec.ID, "title": spec.Title, "parties": spec.Parties, "space": spec.Space,
-				"policy": spec.Policy, "budget_per_round": spec.Budget}, &view)
+			view, err := room.Open(cmd.Context(), spec)
 			if err != nil {
 				return err
 			}
@@ -218,32 +141,24 @@ did not move (accord talks commit --verify).`,
 			}
 			return nil
 		},
-	}, func(cmd *cobra.Command, c *talksClient) error {
+	}, func(cmd *cobra.Command, room *client.Room) error {
 		var in struct {
 			Constraints []talks.Constraint `yaml:"constraints"`
 		}
 		if err := readYAMLFile(file, &in); err != nil {
 			return err
 		}
-		rl := talks.RedLines{Room: c.room, Party: c.signer.Name(), Constraints: in.Constraints, Salt: talks.NewSalt()}
-		hash := rl.Commitment()
-		signed, err := c.commit(hash, "redlines-"+c.room+"-"+rl.Party)
-		if err != nil {
-			return err
-		}
-		keep, _ := json.MarshalIndent(map[string]any{"red_lines": rl, "commitment": hash}, "", "  ")
-		if err := writeNew(out, append(keep, '\n'), 0o600); err != nil {
+		rl := talks.RedLines{Room: room.ID, Party: room.Party(), Constraints: in.Constraints, Salt: talks.NewSalt()}
+		keep, _ := json.MarshalIndent(map[string]any{"red_lines": rl, "commitment": rl.Commitment()}, "", "  ")
+		if err := keyfile.WriteNew(out, append(keep, '\n'), 0o600); err != nil {
 			return fmt.Errorf("--out: %w", err)
 		}
-		var resp struct {
-			Commitment string           `json:"commitment"`
-			Log        server.Submitted `json:"log"`
-		}
-		if err := c.do("POST", c.roomPath("/red-lines"), map[string]any{"red_lines": rl, "commitment": signed}, &resp); err != nil {
+		commitment, logged, err := room.SubmitRedLines(cmd.Context(), rl)
+		if err != nil {
 			_ = os.Remove(out)
 			return err
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "red lines of %s submitted; commitment %s in the log at index %d; kept in %s\n", rl.Party, resp.Commitment, resp.Log.Index, out)
+		fmt.Fprintf(cmd.OutOrStdout(), "red lines of %s submitted; commitment %s in the log at index %d; kept in %s\n", rl.Party, commitment, logged.Index, out)
 		return nil
 	})
 	cmd.Flags().StringVar(&file, "file", "", "your constraints (YAML)")
@@ -255,9 +170,9 @@ func newTalksShowCmd() *cobra.Command {
 	return roomCmd(&cobra.Command{
 		Use:   "show --server URL --key KEY --room ID",
 		Short: "Your view of a room on the server (JSON)",
-	}, func(cmd *cobra.Command, c *talksClient) error {
-		var v json.RawMessage
-		if err := c.do("GET", c.roomPath(""), nil, &v); err != nil {
+	}, func(cmd *cobra.Command, room *client.Room) error {
+		v, err := room.RawView(cmd.Context())
+		if err != nil {
 			return err
 		}
 		return printJSON(cmd, v)
@@ -271,38 +186,15 @@ func newTalksProposeCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "propose --server URL --key MEDIATOR.key --room ID --set TERM=VALUE ... [--origin PARTY] [--mask]",
 		Short: "Put a package to the room (the mediator), possibly relaying a party's proposal under the mediator's name",
-	}, func(cmd *cobra.Command, c *talksClient) error {
+	}, func(cmd *cobra.Command, room *client.Room) error {
 		values, err := parseSets(sets)
 		if err != nil {
 			return err
 		}
-		req := map[string]any{"origin": origin, "values": values, "attribute_to_mediator": mask, "hold": hold}
-		if !hold {
-			// Released at once: sign the release hash for the log.
-			v, err := c.view()
-			if err != nil {
-				return err
-			}
-			o := origin
-			if o == "" {
-				o = c.signer.Name()
-			}
-			attribution := o
-			if mask {
-				attribution = c.signer.Name()
-			}
-			if req["commitment"], err = c.commitRelease(v.Round, values, attribution, o); err != nil {
-				return err
-			}
-		}
-		var resp struct {
-			Proposal talks.Proposal   `json:"proposal"`
-			Log      server.Submitted `json:"log"`
-		}
-		if err := c.do("POST", c.roomPath("/proposals"), req, &resp); err != nil {
+		p, err := room.Propose(cmd.Context(), values, origin, mask, hold)
+		if err != nil {
 			return err
 		}
-		p := resp.Proposal
 		state := "released to the parties"
 		if p.Released.IsZero() {
 			state = "held: release it with accord talks release"
@@ -322,9 +214,9 @@ func newTalksFeasibilityCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "feasibility --server URL --key KEY --room ID --proposal P",
 		Short: "Ask whether a proposal meets the red lines: you learn what your role allows (a party: its own), within your budget",
-	}, func(cmd *cobra.Command, c *talksClient) error {
-		var rep talks.Report
-		if err := c.do("POST", c.roomPath("/feasibility"), map[string]any{"proposal": proposal}, &rep); err != nil {
+	}, func(cmd *cobra.Command, room *client.Room) error {
+		rep, err := room.Feasibility(cmd.Context(), proposal)
+		if err != nil {
 			return err
 		}
 		return printJSON(cmd, rep)
@@ -338,7 +230,7 @@ func newTalksTextCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "text --server URL --key MEDIATOR.key --room ID --file TEXT.yaml",
 		Short: "Record a version of the single negotiating text (the mediator): clauses with their status, and values",
-	}, func(cmd *cobra.Command, c *talksClient) error {
+	}, func(cmd *cobra.Command, room *client.Room) error {
 		var in struct {
 			Clauses []talks.Clause `yaml:"clauses"`
 			Values  talks.Package  `yaml:"values"`
@@ -346,14 +238,11 @@ func newTalksTextCmd() *cobra.Command {
 		if err := readYAMLFile(file, &in); err != nil {
 			return err
 		}
-		var resp struct {
-			Text   talks.Text `json:"text"`
-			SHA256 string     `json:"sha256"`
-		}
-		if err := c.do("POST", c.roomPath("/texts"), in, &resp); err != nil {
+		text, hash, err := room.AddText(cmd.Context(), in.Clauses, in.Values)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "text version %d, sha256 %s\n", resp.Text.Version, resp.SHA256)
+		fmt.Fprintf(cmd.OutOrStdout(), "text version %d, sha256 %s\n", text.Version, hash)
 		return nil
 	})
 	cmd.Flags().StringVar(&file, "file", "", "the text (YAML: clauses [{id, text, status, terms}], values)")
@@ -368,8 +257,8 @@ func newTalksConfirmCmd() *cobra.Command {
 		Long: `confirm fetches the text, computes its hash here (it does not trust the
 server's), shows it, signs a talks_commitment record of the hash with your
 key and submits it.`,
-	}, func(cmd *cobra.Command, c *talksClient) error {
-		v, err := c.view()
+	}, func(cmd *cobra.Command, room *client.Room) error {
+		v, err := room.View(cmd.Context())
 		if err != nil {
 			return err
 		}
@@ -377,23 +266,15 @@ key and submits it.`,
 			return usageError{fmt.Errorf("--version: the room has %d versions of the text", len(v.Texts))}
 		}
 		t := v.Texts[version-1]
-		hash := t.Hash()
 		for _, cl := range t.Clauses {
 			fmt.Fprintf(cmd.OutOrStdout(), "  [%s] %s: %s\n", cl.Status, cl.ID, cl.Text)
 		}
-		signed, err := c.commit(hash, "confirm-"+c.room+"-v"+strconv.Itoa(version)+"-"+c.signer.Name())
+		logged, final, err := room.Confirm(cmd.Context(), version, t)
 		if err != nil {
 			return err
 		}
-		var resp struct {
-			Log   server.Submitted `json:"log"`
-			Final bool             `json:"final"`
-		}
-		if err := c.do("POST", c.roomPath("/texts/"+strconv.Itoa(version)+"/confirm"), map[string]any{"commitment": signed}, &resp); err != nil {
-			return err
-		}
-		fmt.Fprintf(cmd.OutOrStdout(), "version %d (sha256 %s) confirmed by %s, log index %d", version, hash, c.signer.Name(), resp.Log.Index)
-		if resp.Final {
+		fmt.Fprintf(cmd.OutOrStdout(), "version %d (sha256 %s) confirmed by %s, log index %d", version, t.Hash(), room.Party(), logged.Index)
+		if final {
 			fmt.Fprint(cmd.OutOrStdout(), "; every party has confirmed it: the text is final")
 		}
 		fmt.Fprintln(cmd.OutOrStdout())
@@ -408,8 +289,8 @@ func newTalksReleaseCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "release --server URL --key MEDIATOR.key --room ID --proposal P",
 		Short: "Release a held proposal to every party at once (the mediator)",
-	}, func(cmd *cobra.Command, c *talksClient) error {
-		v, err := c.view()
+	}, func(cmd *cobra.Command, room *client.Room) error {
+		v, err := room.View(cmd.Context())
 		if err != nil {
 			return err
 		}
@@ -417,12 +298,7 @@ func newTalksReleaseCmd() *cobra.Command {
 		if i < 0 {
 			return usageError{fmt.Errorf("--proposal: no proposal %q in the room", proposal)}
 		}
-		p := v.Proposals[i]
-		signed, err := c.commitRelease(p.Round, p.Values, p.Attribution, p.Origin)
-		if err != nil {
-			return err
-		}
-		if err := c.do("POST", c.roomPath("/proposals/"+proposal+"/release"), map[string]any{"commitment": signed}, nil); err != nil {
+		if err := room.Release(cmd.Context(), v.Proposals[i]); err != nil {
 			return err
 		}
 		fmt.Fprintf(cmd.OutOrStdout(), "proposal %s released to every party\n", proposal)
@@ -437,8 +313,8 @@ func newTalksNoteCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "note --server URL --key MEDIATOR.key --room ID --text TEXT",
 		Short: "Record a private note (the mediator; no party reads it)",
-	}, func(_ *cobra.Command, c *talksClient) error {
-		return c.do("POST", c.roomPath("/notes"), map[string]any{"text": text}, nil)
+	}, func(cmd *cobra.Command, room *client.Room) error {
+		return room.Note(cmd.Context(), text)
 	})
 	cmd.Flags().StringVar(&text, "text", "", "the note")
 	return cmd
@@ -449,9 +325,9 @@ func newTalksSendCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "send --server URL --key PARTY.key --room ID --kind KIND --body TEXT [--proposal P]",
 		Short: "Write to the mediator (a party): a proposal, a question, a criticism or an acceptance",
-	}, func(cmd *cobra.Command, c *talksClient) error {
-		var m talks.Message
-		if err := c.do("POST", c.roomPath("/messages"), map[string]any{"kind": kind, "body": body, "proposal": proposal}, &m); err != nil {
+	}, func(cmd *cobra.Command, room *client.Room) error {
+		m, err := room.Send(cmd.Context(), kind, body, proposal)
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(cmd.OutOrStdout(), "message %s to the mediator\n", m.ID)
@@ -470,14 +346,14 @@ func newTalksRelayCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "relay --server URL --key MEDIATOR.key --room ID --to PARTY [--of MESSAGE] [--body TEXT] [--mask] [--release]",
 		Short: "Relay a party's message, or write your own, to parties (the mediator); released to all at once",
-	}, func(cmd *cobra.Command, c *talksClient) error {
-		var m talks.Message
-		if err := c.do("POST", c.roomPath("/messages"), map[string]any{"relay_of": of, "body": body, "to": to, "attribute_to_mediator": mask}, &m); err != nil {
+	}, func(cmd *cobra.Command, room *client.Room) error {
+		m, err := room.Relay(cmd.Context(), of, body, to, mask)
+		if err != nil {
 			return err
 		}
 		state := "held (release it with POST /api/v1/talks/rooms/ROOM/messages/release)"
 		if release {
-			if err := c.do("POST", c.roomPath("/messages/release"), map[string]any{"ids": []string{m.ID}}, nil); err != nil {
+			if err := room.ReleaseMessages(cmd.Context(), m.ID); err != nil {
 				return err
 			}
 			state = "released"
@@ -497,17 +373,15 @@ func newTalksInboxCmd() *cobra.Command {
 	return roomCmd(&cobra.Command{
 		Use:   "inbox --server URL --key KEY --room ID",
 		Short: "Your messages: a party's own and the relays released to it; the mediator's all",
-	}, func(cmd *cobra.Command, c *talksClient) error {
-		var in struct {
-			Messages []talks.Message `json:"messages"`
-		}
-		if err := c.do("GET", c.roomPath("/messages"), nil, &in); err != nil {
+	}, func(cmd *cobra.Command, room *client.Room) error {
+		messages, err := room.Inbox(cmd.Context())
+		if err != nil {
 			return err
 		}
-		for _, m := range in.Messages {
+		for _, m := range messages {
 			fmt.Fprintf(cmd.OutOrStdout(), "%s %s %s from %s to %s: %s\n", m.ID, m.At.Format(time.RFC3339), m.Kind, m.From, strings.Join(m.To, ", "), m.Body)
 		}
-		if len(in.Messages) == 0 {
+		if len(messages) == 0 {
 			fmt.Fprintln(cmd.OutOrStdout(), "no messages")
 		}
 		return nil

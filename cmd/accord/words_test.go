@@ -16,7 +16,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/client"
 	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/state"
 )
@@ -177,7 +179,7 @@ func TestUsersReadNoInternalWords(t *testing.T) {
 	}
 	t.Cleanup(d.close)
 	base := "http://" + d.addr
-	token, err := readToken(base, d.reader)
+	token, err := client.ReadToken(context.Background(), base, d.reader)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,11 +196,11 @@ func TestUsersReadNoInternalWords(t *testing.T) {
 	// The talks rooms, as a party and as the mediator see them.
 	tokens := []string{"", token}
 	for _, who := range []string{"us", "oman"} {
-		signer, _, err := loadSigner(filepath.Join(dir, "demo", "keys", who+".key"))
+		signer, _, err := keyfile.LoadSigner(filepath.Join(dir, "demo", "keys", who+".key"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		tok, err := readToken(base, signer)
+		tok, err := client.ReadToken(context.Background(), base, signer)
 		if err != nil {
 			t.Fatal(err)
 		}
