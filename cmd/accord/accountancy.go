@@ -1,27 +1,20 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/transparency-dev/tessera/client"
-	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/internal/accountancy"
+	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/calendar"
-	"github.com/accordverify/accord/internal/keyfile"
-	"github.com/accordverify/accord/internal/ledger"
-	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/report"
 )
 
@@ -109,7 +102,7 @@ refused.`,
 			}
 			run, err := accountancy.Simulate(sim)
 			if err != nil {
-				var ie *accountancy.InputError
+				var ie *input.Error
 				if errors.As(err, &ie) {
 					return usageError{fmt.Errorf("--%s: %s", strings.ReplaceAll(ie.Field, "_", "-"), ie.Rule)}
 				}
@@ -119,7 +112,7 @@ refused.`,
 			if err != nil {
 				return err
 			}
-			n, err := writeSimulation(cmd.Context(), logDir, plant.MBA, drafts)
+			n, err := app.WriteSimulation(cmd.Context(), logDir, plant.MBA, drafts)
 			if err != nil {
 				return err
 			}
@@ -161,115 +154,6 @@ refused.`,
 	return cmd
 }
 
-// writeSimulation makes keys beside dir, creates the log, and appends the
-// drafts signed by the operator of the plant (the state).
-func writeSimulation(ctx context.Context, dir, mba string, drafts []accountancy.Draft) (int, error) {
-	keysDir := strings.TrimSuffix(dir, "/") + ".keys"
-	if err := os.MkdirAll(keysDir, 0o700); err != nil {
-		return 0, err
-	}
-	origin := "accord.simulate/" + mba
-	signers := map[string]note.Signer{}
-	vkeys := map[string]string{}
-	for _, name := range []string{origin, "iran", "iaea"} {
-		s, _, v, err := keyfile.Ensure(keysDir, name)
-		if err != nil {
-			return 0, err
-		}
-		signers[name], vkeys[name] = s, v
-	}
-	g := record.GenesisBody{Origin: origin, Agreement: "simulation", Members: []record.Member{
-		{Party: "operator", Role: record.RoleOperator, Key: vkeys[origin]},
-		{Party: "iran", Role: record.RoleState, Key: vkeys["iran"]},
-		{Party: "iaea", Role: record.RoleInspectorate, Key: vkeys["iaea"]},
-	}}
-	body, _ := json.Marshal(g)
-	created := drafts[0].Date.Time()
-	genesis, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.Genesis, ID: "genesis", Author: "operator", Created: created, Body: body}, signers[origin])
-	if err != nil {
-		return 0, err
-	}
-	l, err := ledger.Create(ctx, ledger.Options{Dir: dir, Operator: signers[origin]}, genesis)
-	if err != nil {
-		return 0, err
-	}
-	var last uint64
-	for i, d := range drafts {
-		b, err := json.Marshal(d.Body)
-		if err != nil {
-			return i, err
-		}
-		rec := &record.Record{Schema: record.Schema, Kind: d.Kind, ID: d.ID, Author: "iran", Created: d.Date.Time().Add(time.Duration(i) * time.Second), Body: b}
-		signed, err := record.Sign(rec, signers["iran"])
-		if err != nil {
-			return i, err
-		}
-		seq, err := l.Append(ctx, signed)
-		if err != nil {
-			return i, fmt.Errorf("%s %s: %w", d.Kind, d.ID, err)
-		}
-		last = seq.Index
-	}
-	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	_, err = l.Receipt(rctx, last)
-	cancel()
-	cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if cerr := l.Close(cctx); err == nil {
-		err = cerr
-	}
-	return len(drafts), err
-}
-
-// balanceView is the JSON of accord balance.
-type balanceView struct {
-	MBA           string                    `json:"mba"`
-	Site          string                    `json:"site"`
-	Uncertainties string                    `json:"uncertainties"`
-	Periods       []periodView              `json:"periods"`
-	Tests         testsView                 `json:"tests"`
-	Reports       []accountancy.ReportCheck `json:"operator_reports"`
-	Verification  []accountancy.Difference  `json:"operator_inspector_differences"`
-	Unbalanced    int                       `json:"inventory_changes_outside_periods"`
-	Detection     *detectionView            `json:"detection,omitempty"`
-}
-
-type periodView struct {
-	Period string `json:"period"`
-	accountancy.Balance
-	Ratio float64 `json:"muf_over_sigma"`
-	Alarm bool    `json:"alarm"`
-}
-
-type testsView struct {
-	Alpha  float64   `json:"alpha"`
-	CUMUF  cumufView `json:"cumuf"`
-	ITMUF  []float64 `json:"itmuf_kg_u"`
-	SITMUF []float64 `json:"sitmuf"`
-	Page   pageView  `json:"page"`
-	Note   string    `json:"note"`
-}
-
-type cumufView struct {
-	KgU      float64   `json:"kg_u"`
-	SigmaKgU float64   `json:"sigma_kg_u"`
-	Alarm    bool      `json:"alarm"`
-	ByPeriod []float64 `json:"by_period_kg_u"`
-}
-
-type pageView struct {
-	K           float64   `json:"k"`
-	Threshold   float64   `json:"threshold"`
-	Statistic   []float64 `json:"statistic"`
-	AlarmPeriod *string   `json:"alarm_period"`
-}
-
-type detectionView struct {
-	Loss        accountancy.Loss `json:"loss"`
-	Probability float64          `json:"probability"`
-	Trials      int              `json:"trials"`
-}
-
 func newBalanceCmd() *cobra.Command {
 	var (
 		logDir, mba, table, detect string
@@ -304,10 +188,14 @@ that loss (abrupt:KG_U@PERIOD or protracted:KG_U; periods count from 1).`,
 			if err != nil {
 				return err
 			}
-			books, err := auditedBooks(cmd.Context(), logDir)
+			l, err := app.ReadLog(cmd.Context(), logDir)
+			if err == nil {
+				err = l.Err()
+			}
 			if err != nil {
 				return err
 			}
+			books := l.Books()
 			names := books.Names()
 			switch {
 			case len(names) == 0:
@@ -321,51 +209,22 @@ that loss (abrupt:KG_U@PERIOD or protracted:KG_U; periods count from 1).`,
 			if !ok {
 				return usageError{fmt.Errorf("--mba: no area %q (the log holds %s)", mba, strings.Join(names, ", "))}
 			}
-			periods, unbalanced, err := area.Periods()
-			if err != nil {
-				return err
-			}
-			seq, err := accountancy.Evaluate(periods, tbl)
-			if err != nil {
-				return err
-			}
 			opt := accountancy.Options{Alpha: alpha, K: k}
-			res, err := seq.Test(opt)
+			v, err := accountancy.Analyze(area, tbl, opt)
+			if ie := (*input.Error)(nil); errors.As(err, &ie) {
+				return usageError{err} // --alpha or --k
+			}
 			if err != nil {
-				return usageError{err}
-			}
-			v := balanceView{MBA: mba, Uncertainties: tbl.Name, Reports: area.CheckReports(seq), Unbalanced: unbalanced, Verification: area.Differences(tbl)}
-			if v.Verification == nil {
-				v.Verification = []accountancy.Difference{}
-			}
-			if area.Decl != nil {
-				v.Site = area.Decl.Site
-			}
-			for i, b := range seq.Balances {
-				pv := periodView{Period: b.From.String() + "/" + b.To.String(), Balance: b, Alarm: res.PeriodAlarms[i]}
-				if b.SigmaMUFKgU > 0 {
-					pv.Ratio = b.MUFKgU / b.SigmaMUFKgU
-				}
-				v.Periods = append(v.Periods, pv)
-			}
-			n := len(seq.Balances)
-			v.Tests = testsView{Alpha: res.Alpha, ITMUF: res.ITMUF, SITMUF: res.SITMUF,
-				CUMUF: cumufView{KgU: res.CUMUF.KgU[n-1], SigmaKgU: res.CUMUF.SigmaKgU[n-1], Alarm: res.CUMUF.Alarm, ByPeriod: res.CUMUF.KgU},
-				Page:  pageView{K: res.Page.K, Threshold: res.Page.Threshold, Statistic: res.Page.Statistic},
-				Note:  fmt.Sprintf("each period alarms when MUF > %.3f sigma-MUF; CUMUF tests the last cumulative MUF the same way; Page's test runs on SITMUF with reference value k and a threshold simulated (100,000 sequences) for a false-alarm probability of %g over %d periods", accountancy.ZQuantile(1-res.Alpha), res.Alpha, n)}
-			if p := res.Page.AlarmPeriod; p != nil {
-				v.Tests.Page.AlarmPeriod = &v.Periods[*p].Period
+				return err
 			}
 			if detect != "" {
 				loss, err := parseLoss(detect)
 				if err != nil {
 					return err
 				}
-				dp, err := seq.DetectionProbability(loss, opt)
-				if err != nil {
+				if err := v.Detect(loss, opt); err != nil {
 					return usageError{fmt.Errorf("--detect: %v", err)}
 				}
-				v.Detection = &detectionView{Loss: loss, Probability: dp, Trials: 100_000}
 			}
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), v)
@@ -394,40 +253,7 @@ func parseLoss(s string) (accountancy.Loss, error) {
 	return accountancy.Loss{Kind: d.Kind, KgU: d.KgU, Period: max(d.Month-1, 0)}, nil
 }
 
-// auditedBooks audits the log at dir and files its accountancy records;
-// a log that fails the audit gives no balance.
-func auditedBooks(ctx context.Context, dir string) (*accountancy.Books, error) {
-	books := accountancy.NewBooks()
-	var addErr error
-	err := auditedRecords(ctx, dir, func(i uint64, s *record.Signed) {
-		if err := books.Add(i, s.Record); err != nil && addErr == nil {
-			addErr = fmt.Errorf("log index %d: %w", i, err)
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	return books, addErr
-}
-
-// auditedRecords audits the log at dir, calling each with every verified
-// record; when the audit fails it returns the failure (exit status 3), and
-// what each saw must be discarded.
-func auditedRecords(ctx context.Context, dir string, each func(uint64, *record.Signed)) error {
-	if _, err := os.Stat(filepath.Join(dir, "checkpoint")); err != nil {
-		return fmt.Errorf("--log %s: no checkpoint file: not a published log", dir)
-	}
-	res, err := ledger.Audit(ctx, client.FileFetcher{Root: dir}, ledger.AuditOptions{Files: os.DirFS(dir), Each: each})
-	if err != nil {
-		return err
-	}
-	if res.Problem != nil {
-		return exitCode{3, fmt.Errorf("the log at %s does not pass the audit, so nothing is computed from it: %s", dir, res.Problem.Error())}
-	}
-	return nil
-}
-
-func renderBalance(w io.Writer, v balanceView) error {
+func renderBalance(w io.Writer, v *accountancy.Analysis) error {
 	fmt.Fprintf(w, "Material balance area %s (%s), %d periods\nUncertainties: %s\n\n", v.MBA, v.Site, len(v.Periods), v.Uncertainties)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "period\tbeginning\tincreases\tdecreases\tbook\tending\tMUF\tsigma-MUF\tMUF/sigma\talarm\t")

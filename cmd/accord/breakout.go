@@ -12,6 +12,7 @@ import (
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/report"
 )
 
@@ -77,7 +78,7 @@ a loss of access, the range from that estimate to the damage assumptions
 				if err != nil {
 					return err
 				}
-				b, err := compliance.BreakoutAt(factsOf(d), date, opt)
+				b, err := compliance.BreakoutAt(evidence.Public(d), date, opt)
 				if err != nil {
 					return fmt.Errorf("breakout as of %s: %w", asOf, err)
 				}

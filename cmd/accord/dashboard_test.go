@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -25,6 +24,7 @@ import (
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/client"
 	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/report"
@@ -132,16 +132,16 @@ func screenshotDir(t *testing.T) string {
 func TestDashboardInBrowser(t *testing.T) {
 	b := newBrowser(t)
 	demoDir := t.TempDir()
-	d, err := startDemo(context.Background(), demoConfig{dir: demoDir, addr: "127.0.0.1:0", out: io.Discard})
+	d, err := app.StartDemo(context.Background(), app.DemoConfig{Dir: demoDir, Addr: "127.0.0.1:0"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(d.close)
-	base := "http://" + d.addr
+	t.Cleanup(d.Close)
+	base := "http://" + d.Addr
 	shots := screenshotDir(t)
 
 	// Sign in with a read token, as a user pastes it.
-	token, err := client.ReadToken(context.Background(), base, d.reader)
+	token, err := client.ReadToken(context.Background(), base, d.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}

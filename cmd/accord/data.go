@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/state"
 )
 
@@ -86,7 +87,7 @@ func newDataShowCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			s := state.At(factsOf(d), date)
+			s := state.At(evidence.Public(d), date)
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), s)
 			}

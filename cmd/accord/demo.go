@@ -1,75 +1,18 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
-	f_note "github.com/transparency-dev/formats/note"
-	"golang.org/x/mod/sumdb/note"
 
-	"github.com/accordverify/accord/examples"
-	"github.com/accordverify/accord/internal/accountancy"
-	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/client"
-	"github.com/accordverify/accord/internal/dataset"
-	"github.com/accordverify/accord/internal/keyfile"
-	"github.com/accordverify/accord/internal/ledger"
-	"github.com/accordverify/accord/internal/record"
-	"github.com/accordverify/accord/internal/server"
-	"github.com/accordverify/accord/internal/store"
-	"github.com/accordverify/accord/internal/talks"
 )
-
-// The demo's origin, and its members: party id, role, key name.
-const demoOrigin = "accord.demo/jcpoa"
-
-var demoMembers = []struct{ party, role, key string }{
-	{"iaea", record.RoleOperator, demoOrigin},
-	{"iaea", record.RoleInspectorate, "iaea"},
-	{"iran", record.RoleState, "iran"},
-	{"us", record.RoleParty, "us"},
-	{"e3", record.RoleParty, "e3"},
-	{"oman", record.RoleMediator, "oman"},
-}
-
-// The witnesses: one for each side of the agreement.
-var demoWitnesses = []struct{ party, key string }{{"us", "witness-us"}, {"iran", "witness-iran"}}
-
-type demoConfig struct {
-	dir  string
-	db   string
-	addr string
-	rate float64 // requests per second per caller (0: the server's default)
-	out  io.Writer
-	log  *slog.Logger
-	// witness, when set, wraps each in-process witness's handler (the fault
-	// tests use it to take a witness down and bring it back).
-	witness func(key string, h http.Handler) http.Handler
-}
-
-// demo is a running demo: witnesses, the log, the index and the server.
-type demo struct {
-	addr     string
-	reader   note.Signer // the IAEA's key, for the printed read token
-	node     *node
-	loaded   int
-	skipped  int
-	shutdown []func()
-}
 
 func defaultDemoDir() string {
 	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
@@ -82,7 +25,7 @@ func defaultDemoDir() string {
 }
 
 func newDemoCmd() *cobra.Command {
-	var cfg demoConfig
+	var cfg app.DemoConfig
 	cmd := &cobra.Command{
 		Use:   "demo [--dir DIR] [--addr HOST:PORT] [--db DSN]",
 		Short: "Set up and serve the demo: keys, witnesses, the log, the public series as signed records, the API",
@@ -100,19 +43,19 @@ directory and adds nothing twice.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			cfg.out = cmd.OutOrStdout()
-			cfg.log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-			d, err := startDemo(ctx, cfg)
+			out := cmd.OutOrStdout()
+			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+			d, err := app.StartDemo(ctx, cfg)
 			if err != nil {
 				return err
 			}
-			defer d.close()
-			u := "http://" + d.addr
-			signin := "(sign in with: accord token --server " + u + " --key " + filepath.Join(cfg.dir, "keys", "iaea.key") + ")"
-			if tok, err := client.ReadToken(context.Background(), u, d.reader); err == nil {
+			defer d.Close()
+			u := "http://" + d.Addr
+			signin := "(sign in with: accord token --server " + u + " --key " + filepath.Join(cfg.Dir, "keys", "iaea.key") + ")"
+			if tok, err := client.ReadToken(ctx, u, d.Reader); err == nil {
 				signin = "read token of the IAEA's demo key, valid one hour: " + tok
 			}
-			fmt.Fprintf(cfg.out, `
+			fmt.Fprintf(out, `
 Accord demo: %d records loaded, %d already there; data in %s
 
 Dashboard: %s/  (Ctrl-C to stop)
@@ -127,328 +70,15 @@ The API:
   TOKEN=$(accord token --server %s --key %s)
   curl -H "Authorization: Bearer $TOKEN" '%s/api/v1/records?kind=verified_facts&limit=5'
   accord audit --log %s
-`, d.loaded, d.skipped, cfg.dir, u, u, signin, u, u, u, u, u, filepath.Join(cfg.dir, "keys", "iaea.key"), u, filepath.Join(cfg.dir, "log"))
+`, d.Loaded, d.Skipped, cfg.Dir, u, u, signin, u, u, u, u, u, filepath.Join(cfg.Dir, "keys", "iaea.key"), u, filepath.Join(cfg.Dir, "log"))
 			<-ctx.Done()
-			fmt.Fprintln(cfg.out, "stopping")
+			fmt.Fprintln(out, "stopping")
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&cfg.dir, "dir", envOr("ACCORD_DIR", defaultDemoDir()), "data directory (keys, log, index, witness state) [$ACCORD_DIR]")
-	cmd.Flags().StringVar(&cfg.addr, "addr", envOr("ACCORD_ADDR", "127.0.0.1:8080"), "address to serve on [$ACCORD_ADDR]")
-	cmd.Flags().StringVar(&cfg.db, "db", os.Getenv("ACCORD_DB"), "index database: a postgres:// URL (default: SQLite in the data directory) [$ACCORD_DB]")
-	cmd.Flags().Float64Var(&cfg.rate, "rate", 50, "requests per second allowed to each caller (twice that in a burst)")
+	cmd.Flags().StringVar(&cfg.Dir, "dir", envOr("ACCORD_DIR", defaultDemoDir()), "data directory (keys, log, index, witness state) [$ACCORD_DIR]")
+	cmd.Flags().StringVar(&cfg.Addr, "addr", envOr("ACCORD_ADDR", "127.0.0.1:8080"), "address to serve on [$ACCORD_ADDR]")
+	cmd.Flags().StringVar(&cfg.DB, "db", os.Getenv("ACCORD_DB"), "index database: a postgres:// URL (default: SQLite in the data directory) [$ACCORD_DB]")
+	cmd.Flags().Float64Var(&cfg.Rate, "rate", 50, "requests per second allowed to each caller (twice that in a burst)")
 	return cmd
-}
-
-// envOr returns the environment variable's value, or def when it is unset:
-// flags take their defaults from the environment, explicitly.
-func envOr(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok {
-		return v
-	}
-	return def
-}
-
-func (d *demo) close() {
-	for i := len(d.shutdown) - 1; i >= 0; i-- {
-		d.shutdown[i]()
-	}
-}
-
-func startDemo(ctx context.Context, cfg demoConfig) (d *demo, err error) {
-	d = &demo{}
-	if cfg.log == nil {
-		cfg.log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	started := d
-	defer func() {
-		if err != nil {
-			started.close()
-		}
-	}()
-	keysDir := filepath.Join(cfg.dir, "keys")
-	if err := os.MkdirAll(keysDir, 0o700); err != nil {
-		return nil, err
-	}
-	signers := map[string]note.Signer{}
-	vkeys := map[string]string{}
-	for _, m := range demoMembers {
-		s, _, v, err := keyfile.Ensure(keysDir, m.key)
-		if err != nil {
-			return nil, err
-		}
-		signers[m.key], vkeys[m.key] = s, v
-	}
-	operator := signers[demoOrigin]
-	d.reader = signers["iaea"]
-	opVerifier, _ := note.NewVerifier(vkeys[demoOrigin])
-
-	// The parties' witnesses, in process.
-	urls := map[string]string{}
-	var witnesses []record.WitnessEntry
-	for _, w := range demoWitnesses {
-		_, skey, vkey, err := keyfile.Ensure(keysDir, w.key)
-		if err != nil {
-			return nil, err
-		}
-		cosigner, err := f_note.NewSignerForCosignatureV1(skey)
-		if err != nil {
-			return nil, err
-		}
-		wit, err := ledger.NewWitness(filepath.Join(cfg.dir, w.key+".json"), cosigner, opVerifier)
-		if err != nil {
-			return nil, err
-		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		var h http.Handler = wit
-		if cfg.witness != nil {
-			h = cfg.witness(w.key, h)
-		}
-		srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
-		go func() { _ = srv.Serve(ln) }()
-		d.shutdown = append(d.shutdown, func() { _ = srv.Close() })
-		urls[w.key] = "http://" + ln.Addr().String()
-		witnesses = append(witnesses, record.WitnessEntry{Party: w.party, Key: vkey})
-	}
-
-	// The index, then the log (which indexes what the index lacks).
-	dsn := cfg.db
-	if dsn == "" {
-		dsn = filepath.Join(cfg.dir, "index.db")
-	}
-	opts := ledger.Options{Dir: filepath.Join(cfg.dir, "log"), Operator: operator, WitnessURLs: urls}
-	var genesis []byte
-	if !ledger.Exists(opts.Dir) {
-		g := record.GenesisBody{Origin: demoOrigin, Agreement: "jcpoa", Witnesses: witnesses, WitnessesRequired: len(witnesses)}
-		for _, m := range demoMembers {
-			g.Members = append(g.Members, record.Member{Party: m.party, Role: m.role, Key: vkeys[m.key]})
-		}
-		body, _ := json.Marshal(g)
-		genesis, err = record.Sign(&record.Record{Schema: record.Schema, Kind: record.Genesis, ID: "genesis", Author: "iaea",
-			Created: time.Now().UTC().Truncate(time.Second), Body: body}, operator)
-		if err != nil {
-			return nil, err
-		}
-	}
-	l, idx, err := openLog(ctx, dsn, opts, genesis, func(msg string) { cfg.log.Warn(msg) })
-	if err != nil {
-		return nil, err
-	}
-	d.shutdown = append(d.shutdown, func() { idx.Close() })
-	d.shutdown = append(d.shutdown, func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = l.Close(cctx)
-	})
-	d.node = &node{log: l, index: idx, wait: 5 * time.Second}
-
-	// The public series and the agreement's events, as signed records.
-	entries, err := demoRecords(signers)
-	if err != nil {
-		return nil, err
-	}
-	var last uint64
-	for _, e := range entries {
-		seq, err := l.Append(ctx, e)
-		var re *ledger.RejectError
-		if errors.As(err, &re) && re.Code == "duplicate" {
-			d.skipped++
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("loading the demo records: %w", err)
-		}
-		d.loaded++
-		last = seq.Index
-	}
-	if d.loaded > 0 {
-		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		_, _ = l.Receipt(rctx, last)
-		cancel()
-	}
-
-	if err := demoRooms(ctx, l, idx, signers, cfg.log); err != nil {
-		return nil, fmt.Errorf("the demo's talks rooms: %w", err)
-	}
-
-	srv := server.New(server.Config{Log: d.node, Index: d.node, LogDir: opts.Dir, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: cfg.log,
-		Auth: auth{idx, l}, Keys: auth{idx, l}, Rooms: rooms{idx}, RatePerSecond: cfg.rate, Burst: int(2 * cfg.rate), Demo: true})
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return nil, fmt.Errorf("--addr %s: %w", cfg.addr, err)
-	}
-	d.addr = ln.Addr().String()
-	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	done := make(chan struct{})
-	go func() {
-		_ = srv.Run(sctx, ln)
-		close(done)
-	}()
-	d.shutdown = append(d.shutdown, func() { cancel(); <-done })
-	return d, nil
-}
-
-var unsafeID = regexp.MustCompile(`[^A-Za-z0-9._:-]+`)
-
-// demoRecords turns the public series into verified_facts records signed
-// by the IAEA demo key, one per report row (and one per row's notes), and
-// the JCPOA's events of the demo parties into notifications they sign.
-func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
-	type group struct {
-		ref, source string
-		facts       []record.Fact
-		date        string
-	}
-	var groups []*group
-	byRef := map[string]*group{}
-	for _, f := range dataset.Embedded().Facts() {
-		ev := f.Evidence[0]
-		g := byRef[ev.Ref]
-		if g == nil {
-			// The record cites the row's document and where it was
-			// seen, as the public series does.
-			g = &group{ref: ev.Ref, source: ev.Cited()}
-			byRef[ev.Ref] = g
-			groups = append(groups, g)
-		}
-		note := ev.Note
-		if c := ev.Cited(); c != g.source {
-			note = strings.TrimSpace(c + "; " + note)
-		}
-		g.facts = append(g.facts, record.Fact{Metric: string(f.Metric), Date: f.Date.String(), Site: f.Site, Machine: f.Machine,
-			LevelPct: f.LevelPct, AssayPct: f.AssayPct, Value: f.Value, Text: f.Text, Qualifier: string(f.Qualifier), Status: string(f.Status), Note: note})
-		g.date = max(g.date, f.Date.String())
-	}
-	var out [][]byte
-	for _, g := range groups {
-		body, _ := json.Marshal(record.FactsBody{Source: g.source, Facts: g.facts})
-		created, _ := time.Parse(time.DateOnly, g.date)
-		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.VerifiedFacts, ID: "series-" + unsafeID.ReplaceAllString(g.ref, "-"),
-			Author: "iaea", Created: created, Body: body}, signers["iaea"])
-		if err != nil {
-			return nil, fmt.Errorf("series %s: %w", g.ref, err)
-		}
-		out = append(out, s)
-	}
-	for _, e := range agreement.JCPOA().Events {
-		signer, ok := signers[e.Party]
-		if !ok || e.Party == "iaea" {
-			continue
-		}
-		body, _ := json.Marshal(record.NotificationBody{Subject: e.Kind, Text: e.Title + " (source: " + e.Source + ")", Paragraph: e.Ref})
-		created, _ := time.Parse(time.DateOnly, e.Date.String())
-		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.Notification, ID: "jcpoa-event-" + e.ID,
-			Author: e.Party, Created: created, Body: body}, signer)
-		if err != nil {
-			return nil, fmt.Errorf("event %s: %w", e.ID, err)
-		}
-		out = append(out, s)
-	}
-	// The public record of continuity of knowledge, as the IAEA's
-	// monitoring events.
-	for _, e := range dataset.Embedded().Knowledge {
-		row := strings.TrimPrefix(e.Evidence.Ref, dataset.KnowledgeName+" event ")
-		body, _ := json.Marshal(record.MonitoringBody{Site: e.Site, Device: e.Device, Stream: e.Stream, Event: e.Event, At: e.Date.Time(),
-			Detail: e.Detail + " (source: " + e.Evidence.Source + "; " + string(e.Evidence.Status) + ")"})
-		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.MonitoringEvent, ID: "knowledge-row-" + row,
-			Author: "iaea", Created: e.Date.Time(), Body: body}, signers["iaea"])
-		if err != nil {
-			return nil, fmt.Errorf("knowledge row %s: %w", row, err)
-		}
-		out = append(out, s)
-	}
-	// A synthetic plant's accountancy records, for the balance pages: a
-	// year of the JCPOA-size FEP's design with 40 kg U taken from its
-	// product store in month 6 (about five sigma-MUF: Page's test alarms
-	// that month). Simulated, not reported data: its area and site say so.
-	plant := accountancy.NatanzJCPOA()
-	plant.Name, plant.MBA = "synthetic plant (simulated for the demo, not reported data)", "SYNTHETIC-FEP"
-	run, err := accountancy.Simulate(accountancy.Simulation{Plant: plant, Months: 12, Seed: 1, Table: accountancy.ExampleTable(),
-		Diversion: &accountancy.Diversion{Kind: "abrupt", KgU: 40, Month: 6, From: "product"}})
-	if err != nil {
-		return nil, err
-	}
-	drafts, err := run.Records()
-	if err != nil {
-		return nil, err
-	}
-	for i, d := range drafts {
-		body, _ := json.Marshal(d.Body)
-		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: d.Kind, ID: d.ID, Author: "iran",
-			Created: d.Date.Time().Add(time.Duration(i) * time.Second), Body: body}, signers["iran"])
-		if err != nil {
-			return nil, fmt.Errorf("%s %s: %w", d.Kind, d.ID, err)
-		}
-		out = append(out, s)
-	}
-	return out, nil
-}
-
-// demoRooms opens the illustrative talks rooms, mediated by Oman: the
-// Muscat room with its illustrative red lines submitted by the US and
-// Iranian demo keys (their commitments signed and logged), the variant
-// without a zone of agreement, and a live room without red lines where
-// three users run a round. Rooms that exist are left as they are.
-func demoRooms(ctx context.Context, l *ledger.Log, idx *store.Store, signers map[string]note.Signer, warn *slog.Logger) error {
-rooms:
-	for _, r := range []struct {
-		file, id string
-		redLines bool
-	}{{"talks/muscat-2025.yaml", "muscat-2025", true}, {"talks/muscat-2025-no-zone.yaml", "muscat-2025-no-zone", true}, {"talks/muscat-2025.yaml", "muscat-2025-live", false}} {
-		if _, err := idx.LoadRoom(ctx, r.id); err == nil {
-			continue
-		}
-		b, err := examples.FS.ReadFile(r.file)
-		if err != nil {
-			return err
-		}
-		spec, _, err := talks.ParseSpec(b)
-		if err != nil {
-			return fmt.Errorf("%s: %w", r.file, err)
-		}
-		room, err := talks.NewRoom(r.id, spec.Title, spec.Mediator, spec.Parties, spec.Space, spec.Policy, spec.Budget)
-		if err != nil {
-			return err
-		}
-		if r.id == "muscat-2025-live" {
-			room.Title += ", live: submit your red lines"
-		}
-		for _, rl := range spec.RedLines {
-			if !r.redLines {
-				break
-			}
-			rl.Room = r.id
-			commitment, err := room.SubmitRedLines(rl.Party, rl)
-			if err != nil {
-				return err
-			}
-			body, _ := json.Marshal(record.TalksCommitmentBody{Room: r.id, SHA256: commitment})
-			signed, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.TalksCommitment, ID: "redlines-" + r.id + "-" + rl.Party,
-				Author: rl.Party, Created: time.Now().UTC().Truncate(time.Second), Body: body}, signers[rl.Party])
-			if err != nil {
-				return err
-			}
-			var re *ledger.RejectError
-			if _, err := l.Append(ctx, signed); errors.As(err, &re) && re.Code == "duplicate" {
-				// The log holds this room's commitments but the index
-				// lost the room (it was set aside or emptied): its red
-				// lines' salts are gone, so it cannot be made again.
-				warn.Warn("talks room not recreated: its commitments are in the log but its private state is not in this index", "room", r.id)
-				continue rooms
-			} else if err != nil {
-				return err
-			}
-		}
-		state, err := room.MarshalSnapshot()
-		if err != nil {
-			return err
-		}
-		if err := idx.SaveRoom(ctx, r.id, state); err != nil {
-			return err
-		}
-	}
-	return nil
 }

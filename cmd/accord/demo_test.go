@@ -14,10 +14,12 @@ import (
 
 	"github.com/accordverify/accord/enrich"
 	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/client"
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/store/storetest"
@@ -63,13 +65,13 @@ func TestDemoServesTheAPI(t *testing.T) {
 		t := tb.(*testing.T)
 		dir := t.TempDir()
 		ctx := context.Background()
-		d, err := startDemo(ctx, demoConfig{dir: dir, db: dsn, addr: "127.0.0.1:0", out: io.Discard})
+		d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, DB: dsn, Addr: "127.0.0.1:0"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		base := "http://" + d.addr
-		if d.loaded < 40 || d.skipped != 0 {
-			t.Fatalf("loaded %d, skipped %d", d.loaded, d.skipped)
+		base := "http://" + d.Addr
+		if d.Loaded < 40 || d.Skipped != 0 {
+			t.Fatalf("loaded %d, skipped %d", d.Loaded, d.Skipped)
 		}
 
 		// Status from the indexed records equals status from the dataset.
@@ -100,7 +102,7 @@ func TestDemoServesTheAPI(t *testing.T) {
 		if code := get(t, base+"/api/v1/status?as_of=2022-01-01&samples=10", &hw); code != 200 {
 			t.Fatalf("status: HTTP %d", code)
 		}
-		cli, err := compliance.OverviewAt(agreement.JCPOA(), factsOf(dataset.Embedded()), calendar.MustParse("2022-01-01"), compliance.BreakoutOptions{SQ: enrich.WGU25, Samples: 10, Seed: 1})
+		cli, err := compliance.OverviewAt(agreement.JCPOA(), evidence.Public(dataset.Embedded()), calendar.MustParse("2022-01-01"), compliance.BreakoutOptions{SQ: enrich.WGU25, Samples: 10, Seed: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,16 +176,16 @@ func TestDemoServesTheAPI(t *testing.T) {
 		if code := get(t, base+"/log/checkpoint", nil); code != 200 {
 			t.Errorf("/log/checkpoint: HTTP %d", code)
 		}
-		d.close()
+		d.Close()
 
 		// A restart reuses everything and adds nothing twice.
-		d2, err := startDemo(ctx, demoConfig{dir: dir, db: dsn, addr: "127.0.0.1:0", out: io.Discard})
+		d2, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, DB: dsn, Addr: "127.0.0.1:0"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer d2.close()
-		if d2.loaded != 0 || d2.skipped != d.loaded {
-			t.Errorf("restart loaded %d, skipped %d; want 0 and %d", d2.loaded, d2.skipped, d.loaded)
+		defer d2.Close()
+		if d2.Loaded != 0 || d2.Skipped != d.Loaded {
+			t.Errorf("restart loaded %d, skipped %d; want 0 and %d", d2.Loaded, d2.Skipped, d.Loaded)
 		}
 	})
 }

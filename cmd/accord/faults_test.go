@@ -28,6 +28,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/client"
 	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/ledger"
@@ -110,9 +111,9 @@ func submitters(n int, base string, signer note.Signer, prefix string, stop <-ch
 
 // iaeaSession is the demo's address, the IAEA's signer (from the demo's
 // keys in dir) and a read token for it.
-func iaeaSession(t testing.TB, d *demo, dir string) (base string, signer note.Signer, token string) {
+func iaeaSession(t testing.TB, d *app.Demo, dir string) (base string, signer note.Signer, token string) {
 	t.Helper()
-	base = "http://" + d.addr
+	base = "http://" + d.Addr
 	signer, _, err := keyfile.LoadSigner(filepath.Join(dir, "keys", "iaea.key"))
 	if err != nil {
 		t.Fatal(err)
@@ -181,32 +182,32 @@ func (l *ledgerOf) add(s submission) {
 func checkAcknowledged(t *testing.T, dir, db string, acked map[uint64]string, absent []string) uint64 {
 	t.Helper()
 	ctx := context.Background()
-	d, err := startDemo(ctx, demoConfig{dir: dir, db: db, addr: "127.0.0.1:0", out: io.Discard})
+	d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, DB: db, Addr: "127.0.0.1:0"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkPresent(t, d.node, acked)
-	size, err := d.node.log.Reader().IntegratedSize(ctx)
+	checkPresent(t, d.App, acked)
+	size, err := d.App.Log.Reader().IntegratedSize(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := d.node.index.Size(ctx); err != nil || n != size {
+	if n, err := d.App.Index.Size(ctx); err != nil || n != size {
 		t.Errorf("the index holds %d entries, the log %d (%v)", n, size, err)
 	}
-	rows, err := d.node.index.All(ctx)
+	rows, err := d.App.Index.All(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.close()
+	d.Close()
 
 	// An index rebuilt from the log equals the one that lived through the faults.
 	fresh := filepath.Join(t.TempDir(), "rebuilt.db")
-	d, err = startDemo(ctx, demoConfig{dir: dir, db: fresh, addr: "127.0.0.1:0", out: io.Discard})
+	d, err = app.StartDemo(ctx, app.DemoConfig{Dir: dir, DB: fresh, Addr: "127.0.0.1:0"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rebuilt, err := d.node.index.All(ctx)
-	d.close()
+	rebuilt, err := d.App.Index.All(ctx)
+	d.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,15 +229,15 @@ func checkAcknowledged(t *testing.T, dir, db string, acked map[uint64]string, ab
 
 // checkPresent checks that every acknowledged record (id by index) is in
 // the node's log and index at its index.
-func checkPresent(t *testing.T, n *node, acked map[uint64]string) {
+func checkPresent(t *testing.T, n *app.App, acked map[uint64]string) {
 	t.Helper()
 	ctx := context.Background()
 	for idx, id := range acked {
-		e, err := n.log.Entry(ctx, idx)
+		e, err := n.Log.Entry(ctx, idx)
 		if err != nil || !strings.Contains(string(e), `"id":"`+id+`"`) {
 			t.Errorf("acknowledged %s at index %d lost from the log: %v", id, idx, err)
 		}
-		if row, err := n.index.Get(ctx, idx); err != nil || row.ID != id {
+		if row, err := n.Index.Get(ctx, idx); err != nil || row.ID != id {
 			t.Errorf("acknowledged %s at index %d not in the index: %v", id, idx, err)
 		}
 	}
@@ -360,24 +361,24 @@ func TestKillNineServerLosesNoAcknowledgedRecord(t *testing.T) {
 func TestCorruptedStoreIsRebuiltAtStart(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	d, err := startDemo(ctx, demoConfig{dir: dir, addr: "127.0.0.1:0", out: io.Discard})
+	d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, Addr: "127.0.0.1:0"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := d.node.index.All(ctx)
-	d.close()
+	want, err := d.App.Index.All(ctx)
+	d.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "index.db")
 	restart := func(t *testing.T) string {
 		var warnings bytes.Buffer
-		d, err := startDemo(ctx, demoConfig{dir: dir, addr: "127.0.0.1:0", out: io.Discard, log: slog.New(slog.NewTextHandler(&warnings, nil))})
+		d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, Addr: "127.0.0.1:0", Log: slog.New(slog.NewTextHandler(&warnings, nil))})
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer d.close()
-		got, err := d.node.index.All(ctx)
+		defer d.Close()
+		got, err := d.App.Index.All(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -515,7 +516,7 @@ func TestPostgresRestartUnderWriteLoad(t *testing.T) {
 
 	ctx := context.Background()
 	dir := t.TempDir()
-	d, err := startDemo(ctx, demoConfig{dir: dir, db: proxied, addr: "127.0.0.1:0", rate: 1e6, out: io.Discard})
+	d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, DB: proxied, Addr: "127.0.0.1:0", Rate: 1e6})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -579,8 +580,8 @@ func TestPostgresRestartUnderWriteLoad(t *testing.T) {
 	close(stop)
 	wg.Wait()
 	readUp := read()
-	backlog := d.node.log.Unindexed()
-	d.close()
+	backlog := d.App.Log.Unindexed()
+	d.Close()
 
 	if len(before.acked) == 0 {
 		t.Error("nothing acknowledged before the restart")
@@ -663,14 +664,14 @@ type diskRun struct {
 // fills the file system at disk, submits 20 records, removes the filler,
 // and submits until 5 more are acknowledged (within 30 s). The demo is
 // closed when it returns.
-func runDiskFull(t *testing.T, cfg demoConfig, disk, prefix string, beforeFill func()) diskRun {
+func runDiskFull(t *testing.T, cfg app.DemoConfig, disk, prefix string, beforeFill func()) diskRun {
 	t.Helper()
-	d, err := startDemo(context.Background(), cfg)
+	d, err := app.StartDemo(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.close()
-	base, signer, _ := iaeaSession(t, d, cfg.dir)
+	defer d.Close()
+	base, signer, _ := iaeaSession(t, d, cfg.Dir)
 	client := &http.Client{Timeout: 30 * time.Second}
 	r := diskRun{before: newLedgerOf(), full: newLedgerOf(), after: newLedgerOf()}
 	for i := range 5 {
@@ -699,7 +700,7 @@ func runDiskFull(t *testing.T, cfg demoConfig, disk, prefix string, beforeFill f
 	if len(r.after.acked) < 5 {
 		t.Fatalf("after space returned: %d acknowledged (%v)", len(r.after.acked), r.after.refused)
 	}
-	r.backlog = d.node.log.Unindexed()
+	r.backlog = d.App.Log.Unindexed()
 	return r
 }
 
@@ -710,7 +711,7 @@ func runDiskFull(t *testing.T, cfg demoConfig, disk, prefix string, beforeFill f
 func TestFullDisk(t *testing.T) {
 	disk := smallDisk(t, "48m")
 	dir := filepath.Join(disk, "demo")
-	r := runDiskFull(t, demoConfig{dir: dir, addr: "127.0.0.1:0", rate: 1e6, out: io.Discard}, disk, "disk", nil)
+	r := runDiskFull(t, app.DemoConfig{Dir: dir, Addr: "127.0.0.1:0", Rate: 1e6}, disk, "disk", nil)
 	if len(r.full.acked) == 20 {
 		t.Fatal("every submission was acknowledged on a full disk")
 	}
@@ -748,7 +749,7 @@ func TestFullIndexDisk(t *testing.T) {
 			t.Fatalf("truncating the index's write-ahead log: busy %d, %v", busy, err)
 		}
 	}
-	r := runDiskFull(t, demoConfig{dir: dir, db: db, addr: "127.0.0.1:0", rate: 1e6, out: io.Discard}, disk, "index-disk", truncateWAL)
+	r := runDiskFull(t, app.DemoConfig{Dir: dir, DB: db, Addr: "127.0.0.1:0", Rate: 1e6}, disk, "index-disk", truncateWAL)
 	if len(r.full.acked) != 0 {
 		t.Errorf("%d of 20 submissions acknowledged with the index's disk full", len(r.full.acked))
 	}
@@ -791,13 +792,13 @@ func TestWitnessDownThroughTheServer(t *testing.T) {
 	}
 	ctx := context.Background()
 	dir := t.TempDir()
-	d, err := startDemo(ctx, demoConfig{dir: dir, addr: "127.0.0.1:0", rate: 1e6, out: io.Discard, witness: wrap})
+	d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, Addr: "127.0.0.1:0", Rate: 1e6, Witness: wrap})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { d.close() }()
+	defer func() { d.Close() }()
 	base, signer, tok := iaeaSession(t, d, dir)
-	trust, err := ledger.TrustFromGenesis(d.node.log.Genesis())
+	trust, err := ledger.TrustFromGenesis(d.App.Log.Genesis())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -908,8 +909,8 @@ func TestWitnessDownThroughTheServer(t *testing.T) {
 	if after.status != http.StatusCreated {
 		t.Errorf("after the witness returned a submission got %d %s, want 201 with its receipt", after.status, after.code)
 	}
-	d.close()
-	d = &demo{}
+	d.Close()
+	d = &app.Demo{} // closed: the deferred Close has nothing left to do
 	acked, absent := inLog(before)
 	maps.Copy(acked, held)
 	acked[after.index] = "witness-after"

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -10,58 +9,17 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/accountancy"
+	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/dataset"
-	"github.com/accordverify/accord/internal/record"
-	"github.com/accordverify/accord/internal/state"
+	"github.com/accordverify/accord/internal/evidence"
 )
-
-// publicEvents are the embedded public record of continuity of knowledge
-// as monitoring events.
-func publicEvents(d *dataset.Dataset) []accountancy.Event {
-	var out []accountancy.Event
-	for _, e := range d.Knowledge {
-		out = append(out, accountancy.Event{Date: e.Date, Site: e.Site, Stream: e.Stream, Device: e.Device, Kind: e.Event, Detail: e.Detail, Evidence: e.Evidence})
-	}
-	return out
-}
-
-// factsOf are a series' facts with the continuity of knowledge its public
-// record gives (the embedded series; a user's series has none).
-func factsOf(d *dataset.Dataset) []state.Fact {
-	return append(d.Facts(), accountancy.Facts(accountancy.Continuity(publicEvents(d)))...)
-}
-
-// monitoringEvent turns a monitoring_event record into an event whose
-// evidence is its log index.
-func monitoringEvent(index uint64, r *record.Record) (accountancy.Event, bool) {
-	if r.Kind != record.MonitoringEvent {
-		return accountancy.Event{}, false
-	}
-	b, err := record.DecodeBody[record.MonitoringBody](r)
-	if err != nil || b.Stream == "" {
-		return accountancy.Event{}, false
-	}
-	t := b.At.UTC()
-	return accountancy.Event{Date: calendar.Of(t.Year(), t.Month(), t.Day()), Site: b.Site, Stream: b.Stream, Device: b.Device, Kind: b.Event, Detail: b.Detail,
-		Evidence: state.Evidence{Kind: "record", Ref: fmt.Sprintf("log index %d", index), Document: r.ID, Source: "monitoring event by " + r.Author, Status: state.Sourced, Note: b.Detail}}, true
-}
 
 // knowledgeView is the JSON of accord knowledge.
 type knowledgeView struct {
-	AsOf    calendar.Date `json:"as_of"`
-	Source  string        `json:"source"`
-	Streams []streamView  `json:"streams"`
-}
-
-type streamView struct {
-	Site      string                 `json:"site"`
-	Stream    string                 `json:"stream"`
-	State     string                 `json:"state"`
-	Since     calendar.Date          `json:"since,omitzero"`
-	Cause     string                 `json:"cause,omitempty"`
-	Evidence  []state.Evidence       `json:"evidence"`
-	Intervals []accountancy.Interval `json:"intervals"`
+	AsOf    calendar.Date          `json:"as_of"`
+	Source  string                 `json:"source"`
+	Streams []accountancy.StreamAt `json:"streams"`
 }
 
 func newKnowledgeCmd() *cobra.Command {
@@ -83,9 +41,10 @@ JCPOA monitoring in place; data kept by Iran from 23 Feb 2021; cameras and
 the online enrichment monitor removed in June 2022; knowledge of centrifuge
 components, heavy water and uranium ore concentrate declared lost in 2024;
 access lost on 13 June 2025). With --log it audits the log and reads its
-monitoring_event records. Findings that rest on a stream (the heavy-water
-limit) become unknown while its knowledge is escrowed or lost: see accord
-status.`,
+monitoring_event records. A finding that rests on a stream (the heavy-water
+limit) is unknown while its knowledge is escrowed or lost, or, if its last
+figure showed a breach, stays a breach last confirmed on that figure: see
+accord status.`,
 		Example: `  accord knowledge --as-of 2021-06-01
   accord knowledge --as-of 2024-06-01 --json
   accord knowledge --as-of 2026-01-01 --log ~/.local/share/accord/demo/log`,
@@ -98,31 +57,16 @@ status.`,
 			v := knowledgeView{AsOf: date, Source: "the embedded public record (" + dataset.KnowledgeName + ")"}
 			var events []accountancy.Event
 			if logDir == "" {
-				events = publicEvents(dataset.Embedded())
+				events = evidence.PublicEvents(dataset.Embedded())
 			} else {
 				v.Source = "the monitoring events of the audited log " + logDir
-				if events, err = auditedEvents(cmd.Context(), logDir); err != nil {
+				l, err := app.ReadLog(cmd.Context(), logDir)
+				if err != nil {
 					return err
 				}
+				events = l.Events()
 			}
-			for _, s := range accountancy.Continuity(events) {
-				sv := streamView{Site: s.Site, Stream: s.Stream, State: "not yet monitored", Evidence: []state.Evidence{}}
-				for _, iv := range s.Intervals {
-					if !iv.From.After(date) {
-						sv.Intervals = append(sv.Intervals, iv)
-					}
-				}
-				if iv, ok := s.At(date); ok {
-					sv.State, sv.Since, sv.Cause, sv.Evidence = iv.State, iv.From, iv.Cause, iv.Evidence
-				}
-				if n := len(sv.Intervals); n > 0 && !sv.Intervals[n-1].To.IsZero() && sv.Intervals[n-1].To.After(date) {
-					sv.Intervals[n-1].To = calendar.Date{} // as known at the date
-				}
-				if sv.Intervals == nil {
-					sv.Intervals = []accountancy.Interval{}
-				}
-				v.Streams = append(v.Streams, sv)
-			}
+			v.Streams = accountancy.KnowledgeAt(events, date)
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), v)
 			}
@@ -133,17 +77,6 @@ status.`,
 	cmd.Flags().StringVar(&logDir, "log", "", "a log directory to read monitoring events from (default: the public record)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
-}
-
-// auditedEvents audits the log at dir and returns its monitoring events.
-func auditedEvents(ctx context.Context, dir string) ([]accountancy.Event, error) {
-	var events []accountancy.Event
-	err := auditedRecords(ctx, dir, func(i uint64, s *record.Signed) {
-		if e, ok := monitoringEvent(i, s.Record); ok {
-			events = append(events, e)
-		}
-	})
-	return events, err
 }
 
 func renderKnowledge(w io.Writer, v knowledgeView) error {

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/record"
 )
 
@@ -33,11 +34,11 @@ func BenchmarkLoad(b *testing.B) {
 		b := tb.(*testing.B)
 		dir := b.TempDir()
 		ctx := context.Background()
-		d, err := startDemo(ctx, demoConfig{dir: dir, db: dsn, addr: "127.0.0.1:0", rate: 1e6, out: io.Discard})
+		d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, DB: dsn, Addr: "127.0.0.1:0", Rate: 1e6})
 		if err != nil {
 			b.Fatal(err)
 		}
-		defer d.close()
+		defer d.Close()
 		base, signer, tok := iaeaSession(b, d, dir)
 		var memBefore runtime.MemStats
 		runtime.ReadMemStats(&memBefore)
@@ -134,10 +135,10 @@ func BenchmarkLoad(b *testing.B) {
 
 		// Every acknowledged record is in the log and in the index.
 		for _, idx := range acked {
-			if _, err := d.node.log.Entry(ctx, idx); err != nil {
+			if _, err := d.App.Log.Entry(ctx, idx); err != nil {
 				b.Fatalf("acknowledged index %d not in the log: %v", idx, err)
 			}
-			if _, err := d.node.index.Get(ctx, idx); err != nil {
+			if _, err := d.App.Index.Get(ctx, idx); err != nil {
 				b.Fatalf("acknowledged index %d not in the index: %v", idx, err)
 			}
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/ledger"
 )
 
@@ -44,6 +45,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var ec exitCode
 	if errors.As(err, &ec) {
 		return ec.code
+	}
+	var ae *app.AuditError
+	if errors.As(err, &ae) {
+		return 3 // the evidence does not verify
 	}
 	var ue usageError
 	if errors.As(err, &ue) {

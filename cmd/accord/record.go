@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,9 +10,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	f_log "github.com/transparency-dev/formats/log"
 	tclient "github.com/transparency-dev/tessera/client"
 
+	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/client"
 	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/ledger"
@@ -96,16 +95,16 @@ not cosign in time, the record is stored and its receipt comes later
 			}
 			ctx := cmd.Context()
 			lf := logFlags{dir: logDir, operatorKey: operatorKey, db: db, witnessURLs: witnessURLs}
-			l, idx, err := lf.open(ctx, cmd.ErrOrStderr())
+			cfg, err := lf.config(cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
-			defer idx.Close()
-			defer func() {
-				cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-				defer cancel()
-				_ = l.Close(cctx)
-			}()
+			a, err := app.Open(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			l := a.Log
 			var receipts []*ledger.Receipt
 			var failed int
 			for _, file := range args {
@@ -170,58 +169,9 @@ func newRecordShowCmd() *cobra.Command {
 			if err != nil {
 				return usageError{fmt.Errorf("INDEX: want a log index, got %q", args[0])}
 			}
-			ctx := cmd.Context()
-			f := tclient.FileFetcher{Root: logDir}
-			raw, err := f.ReadCheckpoint(ctx)
+			signed, r, err := app.ReadRecord(cmd.Context(), logDir, index)
 			if err != nil {
 				return err
-			}
-			var cp f_log.Checkpoint
-			if _, err := cp.Unmarshal(raw); err != nil {
-				return fmt.Errorf("%s: malformed checkpoint", logDir)
-			}
-			if index >= cp.Size {
-				return fmt.Errorf("INDEX %d: the published log has %d entries", index, cp.Size)
-			}
-			// Replay the registry up to the record, as an auditor would.
-			reg := &record.Registry{}
-			var entry []byte
-			var signed *record.Signed
-			for b := uint64(0); b <= index/256; b++ {
-				eb, err := tclient.GetEntryBundle(ctx, f.ReadEntryBundle, b, cp.Size)
-				if err != nil {
-					return err
-				}
-				for j, e := range eb.Entries {
-					i := b*256 + uint64(j)
-					if i > index {
-						break
-					}
-					s, _, err := reg.Check(e, i)
-					if err != nil {
-						return exitCode{3, fmt.Errorf("entry %d does not verify (run accord audit): %v", i, err)}
-					}
-					if err := reg.Apply(s, i); err != nil {
-						return err
-					}
-					entry, signed = e, s
-				}
-			}
-			pb, err := tclient.NewProofBuilder(ctx, cp.Size, f.ReadTile)
-			if err != nil {
-				return err
-			}
-			proof, err := pb.InclusionProof(ctx, index)
-			if err != nil {
-				return err
-			}
-			r := &ledger.Receipt{Format: ledger.ReceiptFormat, Origin: cp.Origin, Index: index, Record: string(entry), InclusionProof: proof, Checkpoint: string(raw)}
-			trust, err := ledger.TrustFromGenesis(reg.Genesis())
-			if err != nil {
-				return err
-			}
-			if _, err := r.Verify(trust); err != nil {
-				return exitCode{3, err}
 			}
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), struct {
@@ -232,7 +182,7 @@ func newRecordShowCmd() *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			rec := signed.Record
-			fmt.Fprintf(out, "index %d of %s (checkpoint size %d)\n", index, cp.Origin, cp.Size)
+			fmt.Fprintf(out, "index %d of %s (checkpoint %s)\n", index, r.Origin, checkpointSize(r.Checkpoint))
 			fmt.Fprintf(out, "%s %s by %s, created %s, signed by key %s: signature valid\n", rec.Kind, rec.ID, rec.Author, rec.Created.Format(time.RFC3339), signed.Signer.Name)
 			if len(rec.Refs) > 0 {
 				fmt.Fprintf(out, "refs: %s\n", strings.Join(rec.Refs, ", "))
@@ -240,7 +190,7 @@ func newRecordShowCmd() *cobra.Command {
 			var body any
 			_ = json.Unmarshal(rec.Body, &body)
 			b, _ := json.MarshalIndent(body, "", "  ")
-			fmt.Fprintf(out, "%s\ninclusion proof (%d hashes) verified against the checkpoint\n", b, len(proof))
+			fmt.Fprintf(out, "%s\ninclusion proof (%d hashes) verified against the checkpoint\n", b, len(r.InclusionProof))
 			return nil
 		},
 	}
@@ -354,4 +304,12 @@ func submitToServer(cmd *cobra.Command, base string, files []string) error {
 		return fmt.Errorf("%d of %d records rejected", failed, len(files))
 	}
 	return nil
+}
+
+// checkpointSize is "size N" of a checkpoint's text (its second line).
+func checkpointSize(cp string) string {
+	if lines := strings.SplitN(cp, "\n", 3); len(lines) > 1 {
+		return "size " + lines[1]
+	}
+	return "of unknown size"
 }

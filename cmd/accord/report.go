@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/report"
 )
 
@@ -54,7 +55,7 @@ linked from it.`,
 			if err != nil {
 				return err
 			}
-			r, err := report.Build(a, factsOf(d), date, report.Options{BreakoutOptions: opt})
+			r, err := report.Build(a, evidence.Public(d), date, report.Options{BreakoutOptions: opt})
 			if err != nil {
 				return err
 			}

@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
-	"io"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/keyfile"
 )
 
@@ -16,7 +16,7 @@ import (
 func TestShutdownLosesNoAcknowledgedRecord(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	d, err := startDemo(ctx, demoConfig{dir: dir, addr: "127.0.0.1:0", rate: 1e6, out: io.Discard})
+	d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, Addr: "127.0.0.1:0", Rate: 1e6})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,9 +26,9 @@ func TestShutdownLosesNoAcknowledgedRecord(t *testing.T) {
 	}
 	sent := newLedgerOf()
 	stop := make(chan struct{})
-	wg := submitters(6, "http://"+d.addr, signer, "shutdown", stop, sent.add)
+	wg := submitters(6, "http://"+d.Addr, signer, "shutdown", stop, sent.add)
 	time.Sleep(700 * time.Millisecond)
-	d.close() // graceful: requests in flight finish, then the log closes
+	d.Close() // graceful: requests in flight finish, then the log closes
 	close(stop)
 	wg.Wait()
 	acked := sent.acked
@@ -36,11 +36,11 @@ func TestShutdownLosesNoAcknowledgedRecord(t *testing.T) {
 		t.Fatal("nothing was acknowledged before the shutdown")
 	}
 
-	d2, err := startDemo(ctx, demoConfig{dir: dir, addr: "127.0.0.1:0", out: io.Discard})
+	d2, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, Addr: "127.0.0.1:0"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d2.close()
-	checkPresent(t, d2.node, acked)
+	defer d2.Close()
+	checkPresent(t, d2.App, acked)
 	t.Logf("%d acknowledged before the shutdown, all present after the restart; refused or unanswered: %v", len(acked), sent.refused)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/accordverify/accord/enrich"
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/state"
 )
@@ -123,7 +124,7 @@ figures) or unverified (the source could not be checked).`,
 			if err != nil {
 				return err
 			}
-			o, err := compliance.OverviewAt(a, factsOf(d), date, opt)
+			o, err := compliance.OverviewAt(a, evidence.Public(d), date, opt)
 			if err != nil {
 				return err
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
 	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/state"
 	"github.com/accordverify/accord/internal/talks"
@@ -77,7 +78,7 @@ func (f *talksFlags) load() (*talks.Spec, *talks.Room, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	room.Model = talks.Model{Baseline: state.At(factsOf(dataset.Embedded()), date), SQ: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed}
+	room.Model = talks.Model{Baseline: state.At(evidence.Public(dataset.Embedded()), date), SQ: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed}
 	return spec, room, nil
 }
 

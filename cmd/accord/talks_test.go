@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/talks"
@@ -29,12 +30,12 @@ func TestTalksRoundInTheDemo(t *testing.T) {
 	dir := t.TempDir()
 	var serverLog strings.Builder
 	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: &serverLog}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	d, err := startDemo(context.Background(), demoConfig{dir: dir, addr: "127.0.0.1:0", out: io.Discard, log: logger})
+	d, err := app.StartDemo(context.Background(), app.DemoConfig{Dir: dir, Addr: "127.0.0.1:0", Log: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.close()
-	base := "http://" + d.addr
+	defer d.Close()
+	base := "http://" + d.Addr
 	key := func(p string) string { return filepath.Join(dir, "keys", p+".key") }
 	work := t.TempDir()
 	write := func(name, s string) string {
@@ -160,7 +161,7 @@ values:
 	}
 
 	// No secret in the server's log.
-	d.close()
+	d.Close()
 	logged := serverLog.String()
 	if !strings.Contains(logged, "/api/v1/talks/rooms/muscat-2025-live/red-lines") {
 		t.Fatalf("the server's log does not show the requests (is it the server's log?):\n%.2000s", logged)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/evidence"
 )
 
 func newTimelineCmd() *cobra.Command {
@@ -45,7 +46,7 @@ commitment is no longer in force: when knowledge is lost it stays a breach,
 					return err
 				}
 			}
-			facts := factsOf(d)
+			facts := evidence.Public(d)
 			tracks := compliance.Timeline(a, facts, compliance.Dates(a, facts, until))
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), tracks)

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/client"
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/keyfile"
@@ -173,13 +174,13 @@ func TestUsersReadNoInternalWords(t *testing.T) {
 
 	// Every page of the demo dashboard, signed in and not, and the API's
 	// answers of the same figures.
-	d, err := startDemo(context.Background(), demoConfig{dir: filepath.Join(dir, "demo"), addr: "127.0.0.1:0", out: io.Discard})
+	d, err := app.StartDemo(context.Background(), app.DemoConfig{Dir: filepath.Join(dir, "demo"), Addr: "127.0.0.1:0"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(d.close)
-	base := "http://" + d.addr
-	token, err := client.ReadToken(context.Background(), base, d.reader)
+	t.Cleanup(d.Close)
+	base := "http://" + d.Addr
+	token, err := client.ReadToken(context.Background(), base, d.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}

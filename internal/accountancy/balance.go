@@ -26,6 +26,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/input"
 )
 
 // Line is one measured quantity in a balance: an inventory change or an
@@ -93,18 +94,6 @@ func (s *Sequence) MUF() []float64 {
 	return out
 }
 
-// InputError names the period, line and field of bad input.
-type InputError struct {
-	Field string
-	Rule  string
-}
-
-func (e *InputError) Error() string { return e.Field + ": " + e.Rule }
-
-func inputErr(field, format string, a ...any) error {
-	return &InputError{Field: field, Rule: fmt.Sprintf(format, a...)}
-}
-
 // term is one measurement's place in a balance: coefficient +1 (beginning
 // inventory, increases) or -1 (decreases, ending inventory).
 type term struct {
@@ -123,20 +112,20 @@ type group struct {
 func Evaluate(periods []Period, t Table) (*Sequence, error) {
 	n := len(periods)
 	if n == 0 {
-		return nil, inputErr("periods", "at least one balance period is needed")
+		return nil, input.Errorf("periods", "at least one balance period is needed")
 	}
 	seq := &Sequence{Balances: make([]Balance, n), Cov: mat.NewSymDense(n, nil)}
 	terms := make([][]term, n)
 	for i, p := range periods {
 		field := func() string { return fmt.Sprintf("periods[%d]", i) }
 		if !p.From.Before(p.To) {
-			return nil, inputErr(field()+".to", "must be after from (%s), got %s", p.From, p.To)
+			return nil, input.Errorf(field()+".to", "must be after from (%s), got %s", p.From, p.To)
 		}
 		if i > 0 && !p.From.Equal(periods[i-1].To) {
-			return nil, inputErr(field()+".from", "must be the previous period's end %s, got %s", periods[i-1].To, p.From)
+			return nil, input.Errorf(field()+".from", "must be the previous period's end %s, got %s", periods[i-1].To, p.From)
 		}
 		if math.IsNaN(p.SRDKgU) || math.IsInf(p.SRDKgU, 0) {
-			return nil, inputErr(field()+".srd_kg_u", "must be a number, got %v", p.SRDKgU)
+			return nil, input.Errorf(field()+".srd_kg_u", "must be a number, got %v", p.SRDKgU)
 		}
 		b := Balance{From: p.From, To: p.To, SRDKgU: p.SRDKgU}
 		for _, part := range []struct {
@@ -149,14 +138,14 @@ func Evaluate(periods []Period, t Table) (*Sequence, error) {
 			for j, l := range part.lines {
 				lf := func() string { return fmt.Sprintf("%s.%s[%d]", field(), part.name, j) }
 				if math.IsNaN(l.KgU) || math.IsInf(l.KgU, 0) || l.KgU < 0 {
-					return nil, inputErr(lf()+".kg_u", "must be a mass >= 0 kg U, got %v", l.KgU)
+					return nil, input.Errorf(lf()+".kg_u", "must be a mass >= 0 kg U, got %v", l.KgU)
 				}
 				if l.ID == "" || l.KMP == "" {
-					return nil, inputErr(lf(), "needs an id and a kmp")
+					return nil, input.Errorf(lf(), "needs an id and a kmp")
 				}
 				u, ok := t.Methods[l.Method]
 				if !ok {
-					return nil, inputErr(lf()+".method", "no uncertainty for method %q in the table %q", l.Method, t.Name)
+					return nil, input.Errorf(lf()+".method", "no uncertainty for method %q in the table %q", l.Method, t.Name)
 				}
 				*part.sum += l.KgU
 				terms[i] = append(terms[i], term{line: l, coeff: part.coeff, u: u})
@@ -196,7 +185,7 @@ func Evaluate(periods []Period, t Table) (*Sequence, error) {
 				meas[t.line.ID] = m
 				measOrder = append(measOrder, t.line.ID)
 			} else if m.x != t.line.KgU {
-				return nil, inputErr(fmt.Sprintf("periods[%d]", i), "measurement %q appears with two masses, %v and %v kg U", t.line.ID, m.x, t.line.KgU)
+				return nil, input.Errorf(fmt.Sprintf("periods[%d]", i), "measurement %q appears with two masses, %v and %v kg U", t.line.ID, m.x, t.line.KgU)
 			}
 			m.idx = append(m.idx, i)
 			m.coeff = append(m.coeff, t.coeff)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/input"
 )
 
 // table has one method per KMP so each test sets its own uncertainties.
@@ -259,7 +260,7 @@ func TestBadInputNamesTheField(t *testing.T) {
 		p := periods([]float64{1, 1}, []float64{1, 1}, []float64{0, 0, 0})
 		mutate(p)
 		_, err := accountancy.Evaluate(p, table(0.01, 0.01))
-		var ie *accountancy.InputError
+		var ie *input.Error
 		if !errors.As(err, &ie) || ie.Field != field {
 			t.Errorf("%s: got %v", field, err)
 		}

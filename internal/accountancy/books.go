@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/record"
 )
 
@@ -106,7 +107,7 @@ func (b *Books) Names() []string {
 // period are counted in unbalanced.
 func (a *Area) Periods() (periods []Period, unbalanced int, err error) {
 	if a.Decl == nil {
-		return nil, 0, inputErr("mba "+a.MBA, "no material_balance_area record declares it")
+		return nil, 0, input.Errorf("mba "+a.MBA, "no material_balance_area record declares it")
 	}
 	kmps := map[string]record.KMPDecl{}
 	for _, k := range a.Decl.KMPs {
@@ -123,7 +124,7 @@ func (a *Area) Periods() (periods []Period, unbalanced int, err error) {
 	slices.SortStableFunc(pils, func(x, y Indexed[record.PhysicalInventoryBody]) int { return cmp.Compare(x.Body.Date, y.Body.Date) })
 	for i := 1; i < len(pils); i++ {
 		if pils[i].Body.Date == pils[i-1].Body.Date {
-			return nil, 0, inputErr(fmt.Sprintf("log index %d", pils[i].Index), "a second physical inventory of %s on %s", a.MBA, pils[i].Body.Date)
+			return nil, 0, input.Errorf(fmt.Sprintf("log index %d", pils[i].Index), "a second physical inventory of %s on %s", a.MBA, pils[i].Body.Date)
 		}
 	}
 	items := func(p Indexed[record.PhysicalInventoryBody]) ([]Line, error) {
@@ -131,7 +132,7 @@ func (a *Area) Periods() (periods []Period, unbalanced int, err error) {
 		for j, it := range p.Body.Items {
 			k, ok := kmps[it.KMP]
 			if !ok || k.Type != "inventory" {
-				return nil, inputErr(fmt.Sprintf("log index %d, items[%d].kmp", p.Index, j), "%q is not an inventory KMP of %s", it.KMP, a.MBA)
+				return nil, input.Errorf(fmt.Sprintf("log index %d, items[%d].kmp", p.Index, j), "%q is not an inventory KMP of %s", it.KMP, a.MBA)
 			}
 			out = append(out, Line{ID: p.Body.Date + "/" + it.Batch, KMP: it.KMP, Method: it.Method, KgU: it.MassKgU, Calibration: cal(it.Calibration)})
 		}
@@ -153,7 +154,7 @@ func (a *Area) Periods() (periods []Period, unbalanced int, err error) {
 		k, ok := kmps[c.Body.KMP]
 		want := map[string]string{"increase": "input", "decrease": "output"}[c.Body.Change]
 		if !ok || k.Type != want {
-			return nil, 0, inputErr(fmt.Sprintf("log index %d, kmp", c.Index), "%q is not an %s KMP of %s", c.Body.KMP, want, a.MBA)
+			return nil, 0, input.Errorf(fmt.Sprintf("log index %d, kmp", c.Index), "%q is not an %s KMP of %s", c.Body.KMP, want, a.MBA)
 		}
 		i := slices.IndexFunc(periods, func(p Period) bool {
 			return c.Body.Date >= p.From.String() && c.Body.Date < p.To.String()

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/accordverify/accord/internal/accountancy"
+	"github.com/accordverify/accord/internal/input"
 )
 
 // The two parsers of user input, the uncertainty table and the diversion
@@ -22,7 +23,7 @@ func FuzzUserInput(f *testing.F) {
 				t.Errorf("%q parsed to %+v", s, d)
 			}
 		} else {
-			var ie *accountancy.InputError
+			var ie *input.Error
 			if !errors.As(err, &ie) || ie.Field != "diversion" {
 				t.Errorf("%q: %v does not name the field", s, err)
 			}

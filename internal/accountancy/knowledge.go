@@ -70,6 +70,44 @@ func (s Stream) At(d calendar.Date) (Interval, bool) {
 	return Interval{}, false
 }
 
+// NotMonitored is the state of a stream with no interval begun by a date.
+const NotMonitored = "not yet monitored"
+
+// StreamAt is a stream's continuity of knowledge as known at a date: its
+// state then, since when and why, and the intervals begun by that date
+// (the last left open when it ran past the date).
+type StreamAt struct {
+	Site      string           `json:"site"`
+	Stream    string           `json:"stream"`
+	State     string           `json:"state"`
+	Since     calendar.Date    `json:"since,omitzero"`
+	Cause     string           `json:"cause,omitempty"`
+	Evidence  []state.Evidence `json:"evidence"`
+	Intervals []Interval       `json:"intervals"`
+}
+
+// KnowledgeAt is every stream's continuity of knowledge at date, from the
+// monitoring events: what the CLI and the dashboard both show.
+func KnowledgeAt(events []Event, date calendar.Date) []StreamAt {
+	var out []StreamAt
+	for _, s := range Continuity(events) {
+		sa := StreamAt{Site: s.Site, Stream: s.Stream, State: NotMonitored, Evidence: []state.Evidence{}, Intervals: []Interval{}}
+		for _, iv := range s.Intervals {
+			if !iv.From.After(date) {
+				sa.Intervals = append(sa.Intervals, iv)
+			}
+		}
+		if n := len(sa.Intervals); n > 0 && sa.Intervals[n-1].To.After(date) {
+			sa.Intervals[n-1].To = calendar.Date{} // as known at the date
+		}
+		if iv, ok := s.At(date); ok {
+			sa.State, sa.Since, sa.Cause, sa.Evidence = iv.State, iv.From, iv.Cause, iv.Evidence
+		}
+		out = append(out, sa)
+	}
+	return out
+}
+
 var rank = map[string]int{state.Maintained: 0, state.Escrowed: 1, state.Lost: 2}
 
 // Continuity derives, for each stream at each site, the intervals in which

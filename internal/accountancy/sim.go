@@ -9,6 +9,7 @@ import (
 
 	"github.com/accordverify/accord/enrich"
 	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/record"
 )
 
@@ -91,22 +92,22 @@ type Flows struct {
 func (p Plant) MonthlyFlows() (Flows, error) {
 	prod, err := enrich.Percent(p.ProductPct)
 	if err != nil {
-		return Flows{}, inputErr("product_pct", "%v", err)
+		return Flows{}, input.Errorf("product_pct", "%v", err)
 	}
 	feed, err := enrich.Percent(p.FeedPct)
 	if err != nil {
-		return Flows{}, inputErr("feed_pct", "%v", err)
+		return Flows{}, input.Errorf("feed_pct", "%v", err)
 	}
 	tails, err := enrich.Percent(p.TailsPct)
 	if err != nil {
-		return Flows{}, inputErr("tails_pct", "%v", err)
+		return Flows{}, input.Errorf("tails_pct", "%v", err)
 	}
 	f, err := enrich.StepFactors(prod, feed, tails)
 	if err != nil {
-		return Flows{}, inputErr("tails_pct", "%v", err)
+		return Flows{}, input.Errorf("tails_pct", "%v", err)
 	}
 	if p.Machines <= 0 || !(p.SWUPerMachineYear > 0) {
-		return Flows{}, inputErr("machines", "need machines > 0 with a capacity > 0, got %d x %v SWU/yr", p.Machines, p.SWUPerMachineYear)
+		return Flows{}, input.Errorf("machines", "need machines > 0 with a capacity > 0, got %d x %v SWU/yr", p.Machines, p.SWUPerMachineYear)
 	}
 	swu := float64(p.Machines) * p.SWUPerMachineYear / 12
 	product := swu / f.SWUPerProduct
@@ -134,7 +135,7 @@ func ParseDiversion(s string) (Diversion, error) {
 	kind, rest, ok := strings.Cut(s, ":")
 	d := Diversion{Kind: kind, From: "product"}
 	if !ok || (kind != "abrupt" && kind != "protracted") {
-		return d, inputErr("diversion", "want abrupt:KG_U@MONTH or protracted:KG_U (or NSQ for the mass), got %q", s)
+		return d, input.Errorf("diversion", "want abrupt:KG_U@MONTH or protracted:KG_U (or NSQ for the mass), got %q", s)
 	}
 	amount := rest
 	if kind == "abrupt" {
@@ -142,16 +143,16 @@ func ParseDiversion(s string) (Diversion, error) {
 		amount, month, ok = strings.Cut(rest, "@")
 		m, err := strconv.Atoi(month)
 		if !ok || err != nil || m < 1 {
-			return d, inputErr("diversion", "an abrupt diversion needs @MONTH (1 or more), got %q", s)
+			return d, input.Errorf("diversion", "an abrupt diversion needs @MONTH (1 or more), got %q", s)
 		}
 		d.Month = m
 	} else if strings.Contains(rest, "@") {
-		return d, inputErr("diversion", "a protracted diversion runs over every month: no @MONTH, got %q", s)
+		return d, input.Errorf("diversion", "a protracted diversion runs over every month: no @MONTH, got %q", s)
 	}
 	num, isSQ := strings.CutSuffix(strings.ToLower(amount), "sq")
 	v, err := strconv.ParseFloat(num, 64)
 	if err != nil || !(v > 0) || math.IsInf(v, 0) {
-		return d, inputErr("diversion", "the mass must be a number > 0 of kg U (or NSQ), got %q", amount)
+		return d, input.Errorf("diversion", "the mass must be a number > 0 of kg U (or NSQ), got %q", amount)
 	}
 	if isSQ {
 		d.SQ = v
@@ -192,7 +193,7 @@ type Run struct {
 // inventory.
 func Simulate(s Simulation) (*Run, error) {
 	if s.Months < 1 || s.Months > 1200 {
-		return nil, inputErr("months", "must be in [1, 1200], got %d", s.Months)
+		return nil, input.Errorf("months", "must be in [1, 1200], got %d", s.Months)
 	}
 	if s.CalibrationMonths == 0 {
 		s.CalibrationMonths = 12
@@ -206,7 +207,7 @@ func Simulate(s Simulation) (*Run, error) {
 		v    float64
 	}{{"feed_store_kg_u", p.FeedStoreKgU}, {"product_store_kg_u", p.ProductStoreKgU}, {"tails_store_kg_u", p.TailsStoreKgU}, {"holdup_kg_u", p.HoldupKgU}} {
 		if math.IsNaN(st.v) || st.v < 0 || math.IsInf(st.v, 0) {
-			return nil, inputErr(st.name, "must be a mass >= 0 kg U, got %v", st.v)
+			return nil, input.Errorf(st.name, "must be a mass >= 0 kg U, got %v", st.v)
 		}
 	}
 	flows, err := p.MonthlyFlows()
@@ -215,7 +216,7 @@ func Simulate(s Simulation) (*Run, error) {
 	}
 	for _, k := range plantKMPs {
 		if _, ok := s.Table.Methods[k.Method]; !ok {
-			return nil, inputErr("uncertainties", "the table %q has no method %q (KMP %s)", s.Table.Name, k.Method, k.ID)
+			return nil, input.Errorf("uncertainties", "the table %q has no method %q (KMP %s)", s.Table.Name, k.Method, k.ID)
 		}
 	}
 	run := &Run{Plant: p, Flows: flows, Taken: make([]float64, s.Months)}
@@ -307,13 +308,13 @@ func plan(run *Run, d *Diversion, months int) error {
 	case "feed":
 		store, assay = p.FeedStoreKgU, p.FeedPct
 	default:
-		return inputErr("divert_from", "must be product or feed, got %q", d.From)
+		return input.Errorf("divert_from", "must be product or feed, got %q", d.From)
 	}
 	kg := d.KgU
 	if d.SQ > 0 {
 		per, err := enrich.IAEA.ProductKgUPerSQ(enrich.MustPercent(assay))
 		if err != nil {
-			return inputErr("diversion", "%v", err)
+			return input.Errorf("diversion", "%v", err)
 		}
 		kg = d.SQ * per
 	}
@@ -321,7 +322,7 @@ func plan(run *Run, d *Diversion, months int) error {
 	switch d.Kind {
 	case "abrupt":
 		if d.Month > months {
-			return inputErr("diversion", "month %d is after the last simulated month %d", d.Month, months)
+			return input.Errorf("diversion", "month %d is after the last simulated month %d", d.Month, months)
 		}
 		run.Taken[d.Month-1] = kg
 	case "protracted":
@@ -329,10 +330,10 @@ func plan(run *Run, d *Diversion, months int) error {
 			run.Taken[i] = kg / float64(months)
 		}
 	default:
-		return inputErr("diversion", "kind must be abrupt or protracted, got %q", d.Kind)
+		return input.Errorf("diversion", "kind must be abrupt or protracted, got %q", d.Kind)
 	}
 	if kg > store {
-		return inputErr("diversion", "%s kg U (%s) is more than the plant holds: its %s store holds %s kg U of %g %% uranium",
+		return input.Errorf("diversion", "%s kg U (%s) is more than the plant holds: its %s store holds %s kg U of %g %% uranium",
 			strconv.FormatFloat(kg, 'f', 1, 64), describe(d), d.From, strconv.FormatFloat(store, 'f', 1, 64), assay)
 	}
 	return nil

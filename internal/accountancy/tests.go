@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/accordverify/accord/internal/input"
 )
 
 // Options set the statistical tests.
@@ -44,11 +46,11 @@ func (o Options) withDefaults() Options {
 func (o Options) check() error {
 	switch {
 	case !(o.Alpha > 0 && o.Alpha < 0.5):
-		return inputErr("alpha", "must be in (0, 0.5), got %v", o.Alpha)
+		return input.Errorf("alpha", "must be in (0, 0.5), got %v", o.Alpha)
 	case !(o.K >= 0 && o.K < 10):
-		return inputErr("k", "must be in [0, 10), got %v", o.K)
+		return input.Errorf("k", "must be in [0, 10), got %v", o.K)
 	case o.Trials < 100 || o.Trials > 10_000_000:
-		return inputErr("trials", "must be in [100, 10000000], got %d", o.Trials)
+		return input.Errorf("trials", "must be in [100, 10000000], got %d", o.Trials)
 	}
 	return nil
 }
@@ -145,10 +147,10 @@ func (s *Sequence) cholesky() (*mat.TriDense, error) {
 	if ok := ch.Factorize(s.Cov); !ok {
 		for i, b := range s.Balances {
 			if b.SigmaMUFKgU == 0 {
-				return nil, inputErr(fmt.Sprintf("periods[%d]", i), "sigma-MUF is 0: every line of the balance needs a measurement uncertainty")
+				return nil, input.Errorf(fmt.Sprintf("periods[%d]", i), "sigma-MUF is 0: every line of the balance needs a measurement uncertainty")
 			}
 		}
-		return nil, inputErr("periods", "the covariance of the balances is not positive definite")
+		return nil, input.Errorf("periods", "the covariance of the balances is not positive definite")
 	}
 	var l mat.TriDense
 	ch.LTo(&l)
@@ -246,13 +248,13 @@ type Loss struct {
 // Vector is the loss's expected MUF in each of n balances.
 func (l Loss) Vector(n int) ([]float64, error) {
 	if math.IsNaN(l.KgU) || l.KgU <= 0 || math.IsInf(l.KgU, 0) {
-		return nil, inputErr("loss.kg_u", "must be a mass > 0 kg U, got %v", l.KgU)
+		return nil, input.Errorf("loss.kg_u", "must be a mass > 0 kg U, got %v", l.KgU)
 	}
 	v := make([]float64, n)
 	switch l.Kind {
 	case "abrupt":
 		if l.Period < 0 || l.Period >= n {
-			return nil, inputErr("loss.period", "must be a balance in [0, %d], got %d", n-1, l.Period)
+			return nil, input.Errorf("loss.period", "must be a balance in [0, %d], got %d", n-1, l.Period)
 		}
 		v[l.Period] = l.KgU
 	case "protracted":
@@ -260,7 +262,7 @@ func (l Loss) Vector(n int) ([]float64, error) {
 			v[i] = l.KgU / float64(n)
 		}
 	default:
-		return nil, inputErr("loss.kind", "must be abrupt or protracted, got %q", l.Kind)
+		return nil, input.Errorf("loss.kind", "must be abrupt or protracted, got %q", l.Kind)
 	}
 	return v, nil
 }

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/accordverify/accord/internal/input"
 )
 
 // Uncertainty is a measurement method's relative standard uncertainties:
@@ -68,15 +70,15 @@ func ParseTable(r io.Reader, name string) (Table, error) {
 		row := i + 2
 		u := Uncertainty{Method: strings.TrimSpace(rec[0]), Note: rec[3]}
 		if u.Method == "" {
-			return t, inputErr(fmt.Sprintf("row %d, column method", row), "is required")
+			return t, input.Errorf(fmt.Sprintf("row %d, column method", row), "is required")
 		}
 		if _, dup := t.Methods[u.Method]; dup {
-			return t, inputErr(fmt.Sprintf("row %d, column method", row), "%q repeats an earlier row", u.Method)
+			return t, input.Errorf(fmt.Sprintf("row %d, column method", row), "%q repeats an earlier row", u.Method)
 		}
 		for j, dst := range []*float64{&u.RandomRSD, &u.SystematicRSD} {
 			v, err := strconv.ParseFloat(strings.TrimSpace(rec[1+j]), 64)
 			if err != nil || math.IsNaN(v) || v < 0 || v >= 100 {
-				return t, inputErr(fmt.Sprintf("row %d, column %s", row, TableColumns[1+j]), "must be a percentage in [0, 100), got %q", rec[1+j])
+				return t, input.Errorf(fmt.Sprintf("row %d, column %s", row, TableColumns[1+j]), "must be a percentage in [0, 100), got %q", rec[1+j])
 			}
 			*dst = v / 100
 		}

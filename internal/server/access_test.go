@@ -84,7 +84,9 @@ func (b *backend) Get(_ context.Context, i uint64) (record.Row, error) {
 	}
 	return record.Row{}, record.ErrNotFound
 }
-func (b *backend) Facts(context.Context) ([]state.Fact, error) { return nil, nil }
+func (b *backend) Facts(context.Context) ([]state.Fact, error)         { return nil, nil }
+func (b *backend) Events(context.Context) ([]accountancy.Event, error) { return nil, nil }
+
 func (b *backend) Books(context.Context) (*accountancy.Books, error) {
 	return accountancy.NewBooks(), nil
 }

@@ -9,8 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/server"
 	"github.com/accordverify/accord/internal/state"
 )
@@ -124,7 +126,13 @@ func TestDashboardBadInput(t *testing.T) {
 // facts is an Index over the embedded public series.
 type facts struct{ fake }
 
-func (facts) Facts(context.Context) ([]state.Fact, error) { return dataset.Embedded().Facts(), nil }
+func (facts) Facts(context.Context) ([]state.Fact, error) {
+	return evidence.Public(dataset.Embedded()), nil
+}
+
+func (facts) Events(context.Context) ([]accountancy.Event, error) {
+	return evidence.PublicEvents(dataset.Embedded()), nil
+}
 
 // The time to serve each page over the public series (the overview and
 // the report carry a 10,000-sample breakout band; trends renders three

@@ -96,6 +96,8 @@ type Index interface {
 	Facts(ctx context.Context) ([]state.Fact, error)
 	// Books returns the accountancy records, by material balance area.
 	Books(ctx context.Context) (*accountancy.Books, error)
+	// Events returns the monitoring events, in log order.
+	Events(ctx context.Context) ([]accountancy.Event, error)
 }
 
 // Config configures a server.
@@ -511,6 +513,10 @@ func breakoutOptions(q url.Values, samples int) (compliance.BreakoutOptions, err
 }
 
 func (s *Server) facts(ctx context.Context) ([]state.Fact, error) { return s.cfg.Index.Facts(ctx) }
+
+func (s *Server) events(ctx context.Context) ([]accountancy.Event, error) {
+	return s.cfg.Index.Events(ctx)
+}
 
 // atDate reads what status and breakout at a date share: the date, the
 // breakout options, and the facts of the index.

@@ -30,9 +30,10 @@ func (fake) Check(context.Context, uint64) (server.RecordCheck, error) {
 func (fake) Query(context.Context, record.Filter) ([]record.Row, error) {
 	return []record.Row{}, nil
 }
-func (fake) Get(context.Context, uint64) (record.Row, error)   { return record.Row{}, record.ErrNotFound }
-func (fake) Facts(context.Context) ([]state.Fact, error)       { return nil, nil }
-func (fake) Books(context.Context) (*accountancy.Books, error) { return accountancy.NewBooks(), nil }
+func (fake) Get(context.Context, uint64) (record.Row, error)     { return record.Row{}, record.ErrNotFound }
+func (fake) Facts(context.Context) ([]state.Fact, error)         { return nil, nil }
+func (fake) Books(context.Context) (*accountancy.Books, error)   { return accountancy.NewBooks(), nil }
+func (fake) Events(context.Context) ([]accountancy.Event, error) { return nil, nil }
 func newServer() *server.Server {
 	return server.New(server.Config{Log: fake{}, Index: fake{}, LogDir: os.TempDir(), Agreement: agreement.JCPOA()})
 }

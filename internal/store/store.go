@@ -16,15 +16,15 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/accordverify/accord/internal/evidence"
+
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
 
-	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/state"
 )
@@ -199,49 +199,6 @@ func stripComments(stmt string) string {
 // Entry is a log entry to index: an accepted record at its index.
 type Entry = record.Indexed
 
-// subject extracts the site, the material and the date a record is about,
-// for the kinds that have them.
-func subject(r *record.Record) (site, material, asOf string) {
-	var b struct {
-		Items []struct {
-			Material string `json:"material"`
-		} `json:"items"`
-		Site        string `json:"site"`
-		AsOf        string `json:"as_of"`
-		Date        string `json:"date"`
-		On          string `json:"on"`
-		RequestedOn string `json:"requested_on"`
-		Effective   string `json:"effective"`
-		Facts       []struct {
-			Date string `json:"date"`
-		} `json:"facts"`
-	}
-	_ = json.Unmarshal(r.Body, &b)
-	asOf = cmpOr(b.AsOf, b.Date, b.On, b.RequestedOn, b.Effective)
-	if asOf == "" && len(b.Facts) > 0 {
-		asOf = b.Facts[0].Date
-	}
-	var materials []string
-	for _, it := range b.Items {
-		if !slices.Contains(materials, it.Material) {
-			materials = append(materials, it.Material)
-		}
-	}
-	if r.Kind == record.VerifiedInventory {
-		materials = append(materials, "enriched uranium")
-	}
-	return b.Site, strings.Join(materials, ","), asOf
-}
-
-func cmpOr(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
 // rowOf is the row Index writes for an entry.
 func rowOf(e Entry) (record.Row, error) {
 	rec := e.Signed.Record
@@ -249,7 +206,7 @@ func rowOf(e Entry) (record.Row, error) {
 	if err != nil {
 		return record.Row{}, err
 	}
-	site, material, asOf := subject(rec)
+	site, material, asOf := evidence.Subject(rec)
 	return record.Row{Index: e.Index, ID: rec.ID, Kind: string(rec.Kind), Author: rec.Author, Role: e.Role, Created: rec.Created.UTC(),
 		Site: site, Material: material, AsOf: asOf, SHA256: e.Signed.Hash(), Record: canon}, nil
 }
@@ -523,8 +480,12 @@ func (s *Store) Reset(ctx context.Context) (err error) {
 // its record's log index.
 func (s *Store) Facts(ctx context.Context) (_ []state.Fact, err error) {
 	defer outage(&err)
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+columns+` FROM records WHERE kind IN (?, ?, ?) ORDER BY log_index`),
-		string(record.VerifiedFacts), string(record.VerifiedInventory), string(record.CentrifugeInstallation))
+	kinds := make([]any, len(evidence.FactKinds))
+	for i, k := range evidence.FactKinds {
+		kinds[i] = string(k)
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(kinds)), ", ")
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+columns+` FROM records WHERE kind IN (`+marks+`) ORDER BY log_index`), kinds...)
 	if err != nil {
 		return nil, err
 	}
@@ -535,76 +496,15 @@ func (s *Store) Facts(ctx context.Context) (_ []state.Fact, err error) {
 		if err != nil {
 			return nil, err
 		}
-		fs, err := factsOf(row)
+		var rec record.Record
+		if err := json.Unmarshal(row.Record, &rec); err != nil {
+			return nil, fmt.Errorf("store: index %d: %w", row.Index, err)
+		}
+		fs, err := evidence.Facts(row.Index, row.Role, &rec)
 		if err != nil {
 			return nil, fmt.Errorf("store: index %d: %w", row.Index, err)
 		}
 		facts = append(facts, fs...)
 	}
 	return facts, rows.Err()
-}
-
-func factsOf(row record.Row) ([]state.Fact, error) {
-	var rec record.Record
-	if err := json.Unmarshal(row.Record, &rec); err != nil {
-		return nil, err
-	}
-	ref := "log index " + strconv.FormatUint(row.Index, 10)
-	ev := func(source string, st state.Status, note string) []state.Evidence {
-		return []state.Evidence{{Kind: "record", Ref: ref, Document: rec.ID, Source: source, Status: st, Note: note}}
-	}
-	var out []state.Fact
-	switch rec.Kind {
-	case record.VerifiedFacts:
-		b, err := record.DecodeBody[record.FactsBody](&rec)
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range b.Facts {
-			d, err := calendar.Parse(f.Date)
-			if err != nil {
-				return nil, err
-			}
-			st := state.Status(f.Status)
-			fact := state.Fact{Metric: state.Metric(f.Metric), Date: d, Site: f.Site, Machine: f.Machine, LevelPct: f.LevelPct,
-				AssayPct: f.AssayPct, Value: f.Value, Text: f.Text, Qualifier: state.Qualifier(f.Qualifier), Status: st,
-				Evidence: ev(b.Source, st, f.Note)}
-			if fact.Metric == state.EnrichedUraniumKgU {
-				fact.Report = ref
-			}
-			out = append(out, fact)
-		}
-	case record.VerifiedInventory:
-		b, err := record.DecodeBody[record.InventoryBody](&rec)
-		if err != nil {
-			return nil, err
-		}
-		d, err := calendar.Parse(b.AsOf)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, state.Fact{Metric: state.EnrichedUraniumKgU, Date: d, Value: b.TotalKgU, Status: state.Sourced, Evidence: ev(b.Source, state.Sourced, ""), Report: ref})
-		for _, l := range b.Levels {
-			out = append(out, state.Fact{Metric: state.EnrichedUraniumKgU, Date: d, LevelPct: l.MaxAssayPct, Value: l.MassKgU, Status: state.Sourced, Evidence: ev(b.Source, state.Sourced, ""), Report: ref})
-		}
-	case record.CentrifugeInstallation:
-		b, err := record.DecodeBody[record.CentrifugeBody](&rec)
-		if err != nil {
-			return nil, err
-		}
-		d, err := calendar.Parse(b.AsOf)
-		if err != nil {
-			return nil, err
-		}
-		// Counts the inspectorate signed are verified; a state's are its
-		// declaration.
-		st, source := state.Sourced, "verified by "+rec.Author
-		if row.Role != record.RoleInspectorate {
-			st, source = state.Unverified, "declared by "+rec.Author
-		}
-		out = append(out,
-			state.Fact{Metric: state.CentrifugesInstalled, Date: d, Site: b.Site, Machine: b.Machine, Value: float64(b.Installed), Status: st, Evidence: ev(source, st, "")},
-			state.Fact{Metric: state.CentrifugesEnriching, Date: d, Site: b.Site, Machine: b.Machine, Value: float64(b.Enriching), Status: st, Evidence: ev(source, st, "")})
-	}
-	return out, nil
 }

@@ -1,0 +1,378 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/accordverify/accord/examples"
+	"github.com/accordverify/accord/internal/accountancy"
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/keyfile"
+	"github.com/accordverify/accord/internal/ledger"
+	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/talks"
+	f_note "github.com/transparency-dev/formats/note"
+	"golang.org/x/mod/sumdb/note"
+)
+
+// The demo's origin, and its members: party id, role, key name.
+const demoOrigin = "accord.demo/jcpoa"
+
+var demoMembers = []struct{ party, role, key string }{
+	{"iaea", record.RoleOperator, demoOrigin},
+	{"iaea", record.RoleInspectorate, "iaea"},
+	{"iran", record.RoleState, "iran"},
+	{"us", record.RoleParty, "us"},
+	{"e3", record.RoleParty, "e3"},
+	{"oman", record.RoleMediator, "oman"},
+}
+
+// The witnesses: one for each side of the agreement.
+var demoWitnesses = []struct{ party, key string }{{"us", "witness-us"}, {"iran", "witness-iran"}}
+
+// DemoConfig sets up the demo.
+type DemoConfig struct {
+	// Dir holds its keys, log, index and witness state; DB overrides the
+	// index (a postgres:// URL; "" is SQLite in Dir).
+	Dir, DB string
+	// Addr is where it serves (HOST:PORT; port 0 picks one).
+	Addr string
+	// Rate is the requests per second allowed each caller (0: the
+	// server's default); twice that in a burst.
+	Rate float64
+	Log  *slog.Logger
+	// Witness, when set, wraps each in-process witness's handler (the
+	// fault tests use it to take a witness down and bring it back).
+	Witness func(key string, h http.Handler) http.Handler
+}
+
+// Demo is a running demo: witnesses, the log, the index and the server.
+type Demo struct {
+	// Addr is where the server listens.
+	Addr string
+	// Reader is the IAEA's demo key, which reads every record.
+	Reader note.Signer
+	App    *App
+	// Loaded and Skipped count the demo records added now and found
+	// already in the log.
+	Loaded, Skipped int
+	shutdown        []func()
+}
+
+// Close stops the server, the log and the witnesses.
+func (d *Demo) Close() {
+	for i := len(d.shutdown) - 1; i >= 0; i-- {
+		d.shutdown[i]()
+	}
+}
+
+// StartDemo creates (or reuses) the demo's directory: keys for the IAEA
+// (inspectorate and log operator), Iran (state), the United States and the
+// E3 (parties) and Oman (mediator); runs the two parties' witnesses in
+// process; opens the log over its index; loads the public IAEA series, the
+// JCPOA's events, the public record of monitoring and a synthetic plant's
+// accountancy as signed records through the submission path; opens the
+// illustrative talks rooms; and serves. Restarting adds nothing twice.
+func StartDemo(ctx context.Context, cfg DemoConfig) (d *Demo, err error) {
+	d = &Demo{}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	started := d
+	defer func() {
+		if err != nil {
+			started.Close()
+		}
+	}()
+	keysDir := filepath.Join(cfg.Dir, "keys")
+	if err := os.MkdirAll(keysDir, 0o700); err != nil {
+		return nil, err
+	}
+	signers := map[string]note.Signer{}
+	vkeys := map[string]string{}
+	for _, m := range demoMembers {
+		s, _, v, err := keyfile.Ensure(keysDir, m.key)
+		if err != nil {
+			return nil, err
+		}
+		signers[m.key], vkeys[m.key] = s, v
+	}
+	operator := signers[demoOrigin]
+	d.Reader = signers["iaea"]
+	opVerifier, _ := note.NewVerifier(vkeys[demoOrigin])
+
+	// The parties' witnesses, in process.
+	urls := map[string]string{}
+	var witnesses []record.WitnessEntry
+	for _, w := range demoWitnesses {
+		_, skey, vkey, err := keyfile.Ensure(keysDir, w.key)
+		if err != nil {
+			return nil, err
+		}
+		cosigner, err := f_note.NewSignerForCosignatureV1(skey)
+		if err != nil {
+			return nil, err
+		}
+		wit, err := ledger.NewWitness(filepath.Join(cfg.Dir, w.key+".json"), cosigner, opVerifier)
+		if err != nil {
+			return nil, err
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		var h http.Handler = wit
+		if cfg.Witness != nil {
+			h = cfg.Witness(w.key, h)
+		}
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = srv.Serve(ln) }()
+		d.shutdown = append(d.shutdown, func() { _ = srv.Close() })
+		urls[w.key] = "http://" + ln.Addr().String()
+		witnesses = append(witnesses, record.WitnessEntry{Party: w.party, Key: vkey})
+	}
+
+	// The index, then the log (which indexes what the index lacks).
+	logDir := filepath.Join(cfg.Dir, "log")
+	acfg := Config{Dir: logDir, DB: cfg.DB, Operator: operator, WitnessURLs: urls, Warn: func(msg string) { cfg.Log.Warn(msg) }}
+	if acfg.DB == "" {
+		acfg.DB = filepath.Join(cfg.Dir, "index.db")
+	}
+	if !ledger.Exists(logDir) {
+		g := record.GenesisBody{Origin: demoOrigin, Agreement: "jcpoa", Witnesses: witnesses, WitnessesRequired: len(witnesses)}
+		for _, m := range demoMembers {
+			g.Members = append(g.Members, record.Member{Party: m.party, Role: m.role, Key: vkeys[m.key]})
+		}
+		body, _ := json.Marshal(g)
+		acfg.Genesis, err = record.Sign(&record.Record{Schema: record.Schema, Kind: record.Genesis, ID: "genesis", Author: "iaea",
+			Created: time.Now().UTC().Truncate(time.Second), Body: body}, operator)
+		if err != nil {
+			return nil, err
+		}
+	}
+	a, err := Open(ctx, acfg)
+	if err != nil {
+		return nil, err
+	}
+	d.App = a
+	d.shutdown = append(d.shutdown, func() { _ = a.Close() })
+	l := a.Log
+
+	// The public series and the agreement's events, as signed records.
+	entries, err := demoRecords(signers)
+	if err != nil {
+		return nil, err
+	}
+	var last uint64
+	for _, e := range entries {
+		seq, err := l.Append(ctx, e)
+		var re *ledger.RejectError
+		if errors.As(err, &re) && re.Code == "duplicate" {
+			d.Skipped++
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("loading the demo records: %w", err)
+		}
+		d.Loaded++
+		last = seq.Index
+	}
+	if d.Loaded > 0 {
+		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_, _ = l.Receipt(rctx, last)
+		cancel()
+	}
+
+	if err := demoRooms(ctx, a, signers, cfg.Log); err != nil {
+		return nil, fmt.Errorf("the demo's talks rooms: %w", err)
+	}
+
+	srv := a.Server(ServerOptions{Logger: cfg.Log, RatePerSecond: cfg.Rate, Burst: int(2 * cfg.Rate), Demo: true})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("--addr %s: %w", cfg.Addr, err)
+	}
+	d.Addr = ln.Addr().String()
+	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		_ = srv.Run(sctx, ln)
+		close(done)
+	}()
+	d.shutdown = append(d.shutdown, func() { cancel(); <-done })
+	return d, nil
+}
+
+var unsafeID = regexp.MustCompile(`[^A-Za-z0-9._:-]+`)
+
+// demoRecords turns the public series into verified_facts records signed
+// by the IAEA demo key, one per report row (and one per row's notes), and
+// the JCPOA's events of the demo parties into notifications they sign.
+func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
+	type group struct {
+		ref, source string
+		facts       []record.Fact
+		date        string
+	}
+	var groups []*group
+	byRef := map[string]*group{}
+	for _, f := range dataset.Embedded().Facts() {
+		ev := f.Evidence[0]
+		g := byRef[ev.Ref]
+		if g == nil {
+			// The record cites the row's document and where it was
+			// seen, as the public series does.
+			g = &group{ref: ev.Ref, source: ev.Cited()}
+			byRef[ev.Ref] = g
+			groups = append(groups, g)
+		}
+		note := ev.Note
+		if c := ev.Cited(); c != g.source {
+			note = strings.TrimSpace(c + "; " + note)
+		}
+		g.facts = append(g.facts, record.Fact{Metric: string(f.Metric), Date: f.Date.String(), Site: f.Site, Machine: f.Machine,
+			LevelPct: f.LevelPct, AssayPct: f.AssayPct, Value: f.Value, Text: f.Text, Qualifier: string(f.Qualifier), Status: string(f.Status), Note: note})
+		g.date = max(g.date, f.Date.String())
+	}
+	var out [][]byte
+	for _, g := range groups {
+		body, _ := json.Marshal(record.FactsBody{Source: g.source, Facts: g.facts})
+		created, _ := time.Parse(time.DateOnly, g.date)
+		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.VerifiedFacts, ID: "series-" + unsafeID.ReplaceAllString(g.ref, "-"),
+			Author: "iaea", Created: created, Body: body}, signers["iaea"])
+		if err != nil {
+			return nil, fmt.Errorf("series %s: %w", g.ref, err)
+		}
+		out = append(out, s)
+	}
+	for _, e := range agreement.JCPOA().Events {
+		signer, ok := signers[e.Party]
+		if !ok || e.Party == "iaea" {
+			continue
+		}
+		body, _ := json.Marshal(record.NotificationBody{Subject: e.Kind, Text: e.Title + " (source: " + e.Source + ")", Paragraph: e.Ref})
+		created, _ := time.Parse(time.DateOnly, e.Date.String())
+		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.Notification, ID: "jcpoa-event-" + e.ID,
+			Author: e.Party, Created: created, Body: body}, signer)
+		if err != nil {
+			return nil, fmt.Errorf("event %s: %w", e.ID, err)
+		}
+		out = append(out, s)
+	}
+	// The public record of continuity of knowledge, as the IAEA's
+	// monitoring events.
+	for _, e := range dataset.Embedded().Knowledge {
+		row := strings.TrimPrefix(e.Evidence.Ref, dataset.KnowledgeName+" event ")
+		body, _ := json.Marshal(record.MonitoringBody{Site: e.Site, Device: e.Device, Stream: e.Stream, Event: e.Event, At: e.Date.Time(),
+			Detail: e.Detail + " (source: " + e.Evidence.Source + "; " + string(e.Evidence.Status) + ")"})
+		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.MonitoringEvent, ID: "knowledge-row-" + row,
+			Author: "iaea", Created: e.Date.Time(), Body: body}, signers["iaea"])
+		if err != nil {
+			return nil, fmt.Errorf("knowledge row %s: %w", row, err)
+		}
+		out = append(out, s)
+	}
+	// A synthetic plant's accountancy records, for the balance pages: a
+	// year of the JCPOA-size FEP's design with 40 kg U taken from its
+	// product store in month 6 (about five sigma-MUF: Page's test alarms
+	// that month). Simulated, not reported data: its area and site say so.
+	plant := accountancy.NatanzJCPOA()
+	plant.Name, plant.MBA = "synthetic plant (simulated for the demo, not reported data)", "SYNTHETIC-FEP"
+	run, err := accountancy.Simulate(accountancy.Simulation{Plant: plant, Months: 12, Seed: 1, Table: accountancy.ExampleTable(),
+		Diversion: &accountancy.Diversion{Kind: "abrupt", KgU: 40, Month: 6, From: "product"}})
+	if err != nil {
+		return nil, err
+	}
+	drafts, err := run.Records()
+	if err != nil {
+		return nil, err
+	}
+	for i, d := range drafts {
+		body, _ := json.Marshal(d.Body)
+		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: d.Kind, ID: d.ID, Author: "iran",
+			Created: d.Date.Time().Add(time.Duration(i) * time.Second), Body: body}, signers["iran"])
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", d.Kind, d.ID, err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// demoRooms opens the illustrative talks rooms, mediated by Oman: the
+// Muscat room with its illustrative red lines submitted by the US and
+// Iranian demo keys (their commitments signed and logged), the variant
+// without a zone of agreement, and a live room without red lines where
+// three users run a round. Rooms that exist are left as they are.
+func demoRooms(ctx context.Context, a *App, signers map[string]note.Signer, warn *slog.Logger) error {
+rooms:
+	for _, r := range []struct {
+		file, id string
+		redLines bool
+	}{{"talks/muscat-2025.yaml", "muscat-2025", true}, {"talks/muscat-2025-no-zone.yaml", "muscat-2025-no-zone", true}, {"talks/muscat-2025.yaml", "muscat-2025-live", false}} {
+		if _, err := a.Index.LoadRoom(ctx, r.id); err == nil {
+			continue
+		}
+		b, err := examples.FS.ReadFile(r.file)
+		if err != nil {
+			return err
+		}
+		spec, _, err := talks.ParseSpec(b)
+		if err != nil {
+			return fmt.Errorf("%s: %w", r.file, err)
+		}
+		room, err := talks.NewRoom(r.id, spec.Title, spec.Mediator, spec.Parties, spec.Space, spec.Policy, spec.Budget)
+		if err != nil {
+			return err
+		}
+		if r.id == "muscat-2025-live" {
+			room.Title += ", live: submit your red lines"
+		}
+		for _, rl := range spec.RedLines {
+			if !r.redLines {
+				break
+			}
+			rl.Room = r.id
+			commitment, err := room.SubmitRedLines(rl.Party, rl)
+			if err != nil {
+				return err
+			}
+			body, _ := json.Marshal(record.TalksCommitmentBody{Room: r.id, SHA256: commitment})
+			signed, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.TalksCommitment, ID: "redlines-" + r.id + "-" + rl.Party,
+				Author: rl.Party, Created: time.Now().UTC().Truncate(time.Second), Body: body}, signers[rl.Party])
+			if err != nil {
+				return err
+			}
+			var re *ledger.RejectError
+			if _, err := a.Log.Append(ctx, signed); errors.As(err, &re) && re.Code == "duplicate" {
+				// The log holds this room's commitments but the index
+				// lost the room (it was set aside or emptied): its red
+				// lines' salts are gone, so it cannot be made again.
+				warn.Warn("talks room not recreated: its commitments are in the log but its private state is not in this index", "room", r.id)
+				continue rooms
+			} else if err != nil {
+				return err
+			}
+		}
+		state, err := room.MarshalSnapshot()
+		if err != nil {
+			return err
+		}
+		if err := a.Index.SaveRoom(ctx, r.id, state); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,209 @@
+// Package evidence turns what Accord holds into what its analyses read:
+// the log's records into facts for the state, monitoring events for
+// continuity of knowledge and accountancy books; the embedded public
+// record into the same. It is the one set of conversions the index, the
+// server and the CLI share.
+package evidence
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/accordverify/accord/internal/accountancy"
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/state"
+)
+
+// FactKinds are the record kinds that state facts.
+var FactKinds = []record.Kind{record.VerifiedFacts, record.VerifiedInventory, record.CentrifugeInstallation}
+
+// BookKinds are the record kinds the accountancy books file.
+var BookKinds = []record.Kind{record.MaterialBalanceArea, record.InventoryChange, record.PhysicalInventory, record.MaterialBalance, record.Measurement}
+
+// Ref is how evidence cites the record at a log index.
+func Ref(index uint64) string { return "log index " + strconv.FormatUint(index, 10) }
+
+// Subject is the site, the materials and the date a record is about, for
+// the kinds that have them (the index's columns).
+func Subject(r *record.Record) (site, material, asOf string) {
+	var b struct {
+		Items []struct {
+			Material string `json:"material"`
+		} `json:"items"`
+		Site        string `json:"site"`
+		AsOf        string `json:"as_of"`
+		Date        string `json:"date"`
+		On          string `json:"on"`
+		RequestedOn string `json:"requested_on"`
+		Effective   string `json:"effective"`
+		Facts       []struct {
+			Date string `json:"date"`
+		} `json:"facts"`
+	}
+	_ = json.Unmarshal(r.Body, &b)
+	for _, d := range []string{b.AsOf, b.Date, b.On, b.RequestedOn, b.Effective} {
+		if d != "" {
+			asOf = d
+			break
+		}
+	}
+	if asOf == "" && len(b.Facts) > 0 {
+		asOf = b.Facts[0].Date
+	}
+	var materials []string
+	for _, it := range b.Items {
+		if !slices.Contains(materials, it.Material) {
+			materials = append(materials, it.Material)
+		}
+	}
+	if r.Kind == record.VerifiedInventory {
+		materials = append(materials, "enriched uranium")
+	}
+	return b.Site, strings.Join(materials, ","), asOf
+}
+
+// Facts are the facts a record at a log index states, signed by a key of
+// role: verified_facts as given, verified_inventory as the stock total and
+// levels, centrifuge_installation as counts (verified when the
+// inspectorate signed them, a declaration otherwise). Other kinds state
+// none. Each fact cites the record.
+func Facts(index uint64, role string, rec *record.Record) ([]state.Fact, error) {
+	ref := Ref(index)
+	ev := func(source string, st state.Status, note string) []state.Evidence {
+		return []state.Evidence{{Kind: "record", Ref: ref, Document: rec.ID, Source: source, Status: st, Note: note}}
+	}
+	var out []state.Fact
+	switch rec.Kind {
+	case record.VerifiedFacts:
+		b, err := record.DecodeBody[record.FactsBody](rec)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range b.Facts {
+			d, err := calendar.Parse(f.Date)
+			if err != nil {
+				return nil, err
+			}
+			st := state.Status(f.Status)
+			fact := state.Fact{Metric: state.Metric(f.Metric), Date: d, Site: f.Site, Machine: f.Machine, LevelPct: f.LevelPct,
+				AssayPct: f.AssayPct, Value: f.Value, Text: f.Text, Qualifier: state.Qualifier(f.Qualifier), Status: st,
+				Evidence: ev(b.Source, st, f.Note)}
+			if fact.Metric == state.EnrichedUraniumKgU {
+				fact.Report = ref
+			}
+			out = append(out, fact)
+		}
+	case record.VerifiedInventory:
+		b, err := record.DecodeBody[record.InventoryBody](rec)
+		if err != nil {
+			return nil, err
+		}
+		d, err := calendar.Parse(b.AsOf)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, state.Fact{Metric: state.EnrichedUraniumKgU, Date: d, Value: b.TotalKgU, Status: state.Sourced, Evidence: ev(b.Source, state.Sourced, ""), Report: ref})
+		for _, l := range b.Levels {
+			out = append(out, state.Fact{Metric: state.EnrichedUraniumKgU, Date: d, LevelPct: l.MaxAssayPct, Value: l.MassKgU, Status: state.Sourced, Evidence: ev(b.Source, state.Sourced, ""), Report: ref})
+		}
+	case record.CentrifugeInstallation:
+		b, err := record.DecodeBody[record.CentrifugeBody](rec)
+		if err != nil {
+			return nil, err
+		}
+		d, err := calendar.Parse(b.AsOf)
+		if err != nil {
+			return nil, err
+		}
+		st, source := state.Sourced, "verified by "+rec.Author
+		if role != record.RoleInspectorate {
+			st, source = state.Unverified, "declared by "+rec.Author
+		}
+		out = append(out,
+			state.Fact{Metric: state.CentrifugesInstalled, Date: d, Site: b.Site, Machine: b.Machine, Value: float64(b.Installed), Status: st, Evidence: ev(source, st, "")},
+			state.Fact{Metric: state.CentrifugesEnriching, Date: d, Site: b.Site, Machine: b.Machine, Value: float64(b.Enriching), Status: st, Evidence: ev(source, st, "")})
+	}
+	return out, nil
+}
+
+// Event is the monitoring event a monitoring_event record at a log index
+// gives, citing the record; ok is false for other records and for events
+// of no stream.
+func Event(index uint64, r *record.Record) (e accountancy.Event, ok bool) {
+	if r.Kind != record.MonitoringEvent {
+		return e, false
+	}
+	b, err := record.DecodeBody[record.MonitoringBody](r)
+	if err != nil || b.Stream == "" {
+		return e, false
+	}
+	t := b.At.UTC()
+	return accountancy.Event{Date: calendar.Of(t.Year(), t.Month(), t.Day()), Site: b.Site, Stream: b.Stream, Device: b.Device, Kind: b.Event, Detail: b.Detail,
+		Evidence: state.Evidence{Kind: "record", Ref: Ref(index), Document: r.ID, Source: "monitoring event by " + r.Author, Status: state.Sourced, Note: b.Detail}}, true
+}
+
+// Log gathers what a log's records give, in log order: facts, monitoring
+// events and books.
+type Log struct {
+	facts  []state.Fact
+	events []accountancy.Event
+	books  *accountancy.Books
+	err    error
+}
+
+// NewLog returns an empty gathering.
+func NewLog() *Log { return &Log{books: accountancy.NewBooks()} }
+
+// Add files the record at index, signed by a key of role. The first record
+// that cannot be read is remembered (Err); the others are still filed.
+func (l *Log) Add(index uint64, role string, r *record.Record) {
+	fs, err := Facts(index, role, r)
+	if err != nil && l.err == nil {
+		l.err = fmt.Errorf("%s: %w", Ref(index), err)
+	}
+	l.facts = append(l.facts, fs...)
+	if e, ok := Event(index, r); ok {
+		l.events = append(l.events, e)
+	}
+	if slices.Contains(BookKinds, r.Kind) {
+		if err := l.books.Add(index, r); err != nil && l.err == nil {
+			l.err = fmt.Errorf("%s: %w", Ref(index), err)
+		}
+	}
+}
+
+// Facts are the facts of the records with the continuity of knowledge
+// their monitoring events give.
+func (l *Log) Facts() []state.Fact {
+	return append(slices.Clone(l.facts), accountancy.Facts(accountancy.Continuity(l.events))...)
+}
+
+// Events are the monitoring events of the records.
+func (l *Log) Events() []accountancy.Event { return l.events }
+
+// Books are the accountancy records, by material balance area.
+func (l *Log) Books() *accountancy.Books { return l.books }
+
+// Err is the first record that could not be read, if any.
+func (l *Log) Err() error { return l.err }
+
+// PublicEvents are the embedded public record of continuity of knowledge
+// as monitoring events.
+func PublicEvents(d *dataset.Dataset) []accountancy.Event {
+	var out []accountancy.Event
+	for _, e := range d.Knowledge {
+		out = append(out, accountancy.Event{Date: e.Date, Site: e.Site, Stream: e.Stream, Device: e.Device, Kind: e.Event, Detail: e.Detail, Evidence: e.Evidence})
+	}
+	return out
+}
+
+// Public are a series' facts with the continuity of knowledge its public
+// record gives (the embedded series has one; a user's series has none).
+func Public(d *dataset.Dataset) []state.Fact {
+	return append(d.Facts(), accountancy.Facts(accountancy.Continuity(PublicEvents(d)))...)
+}
