@@ -3,10 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -14,7 +12,6 @@ import (
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/calendar"
-	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/report"
 )
 
@@ -102,11 +99,7 @@ refused.`,
 			}
 			run, err := accountancy.Simulate(sim)
 			if err != nil {
-				var ie *input.Error
-				if errors.As(err, &ie) {
-					return usageError{fmt.Errorf("--%s: %s", strings.ReplaceAll(ie.Field, "_", "-"), ie.Rule)}
-				}
-				return err
+				return flagError(err)
 			}
 			drafts, err := run.Records()
 			if err != nil {
@@ -210,10 +203,10 @@ that loss (abrupt:KG_U@PERIOD or protracted:KG_U; periods count from 1).`,
 				return usageError{fmt.Errorf("--mba: no area %q (the log holds %s)", mba, strings.Join(names, ", "))}
 			}
 			opt := accountancy.Options{Alpha: alpha, K: k}
-			v, err := accountancy.Analyze(area, tbl, opt)
-			if ie := (*input.Error)(nil); errors.As(err, &ie) {
-				return usageError{err} // --alpha or --k
+			if err := opt.Validate(); err != nil {
+				return flagError(err) // --alpha or --k
 			}
+			v, err := accountancy.Analyze(area, tbl, opt)
 			if err != nil {
 				return err
 			}
@@ -229,7 +222,7 @@ that loss (abrupt:KG_U@PERIOD or protracted:KG_U; periods count from 1).`,
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), v)
 			}
-			return renderBalance(cmd.OutOrStdout(), v)
+			return report.TextBalance(cmd.OutOrStdout(), v)
 		},
 	}
 	f := cmd.Flags()
@@ -251,63 +244,4 @@ func parseLoss(s string) (accountancy.Loss, error) {
 		return accountancy.Loss{}, usageError{fmt.Errorf("--detect: want abrupt:KG_U@PERIOD or protracted:KG_U in kg U, got %q", s)}
 	}
 	return accountancy.Loss{Kind: d.Kind, KgU: d.KgU, Period: max(d.Month-1, 0)}, nil
-}
-
-func renderBalance(w io.Writer, v *accountancy.Analysis) error {
-	fmt.Fprintf(w, "Material balance area %s (%s), %d periods\nUncertainties: %s\n\n", v.MBA, v.Site, len(v.Periods), v.Uncertainties)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "period\tbeginning\tincreases\tdecreases\tbook\tending\tMUF\tsigma-MUF\tMUF/sigma\talarm\t")
-	for _, p := range v.Periods {
-		alarm := ""
-		if p.Alarm {
-			alarm = "ALARM"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", p.Period, report.Num(p.BeginKgU, 1), report.Num(p.IncreasesKgU, 1), report.Num(p.DecreasesKgU, 1),
-			report.Num(p.BookKgU, 1), report.Num(p.EndKgU, 1), report.Num(p.MUFKgU, 2), report.Num(p.SigmaMUFKgU, 2), report.Num(p.Ratio, 2), alarm)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintln(w, "  (kg U; MUF = beginning + increases - decreases + SRD - ending)")
-	t := v.Tests
-	yes := map[bool]string{true: "ALARM", false: "no alarm"}
-	fmt.Fprintf(w, "\nTests, false-alarm probability %g:\n", t.Alpha)
-	fmt.Fprintf(w, "  CUMUF after %d periods: %s kg U, sigma %s kg U: %s\n", len(v.Periods), report.Num(t.CUMUF.KgU, 2), report.Num(t.CUMUF.SigmaKgU, 2), yes[t.CUMUF.Alarm])
-	last := 0.0
-	if n := len(t.Page.Statistic); n > 0 {
-		last = t.Page.Statistic[n-1]
-	}
-	fmt.Fprintf(w, "  Page's test on SITMUF (k %g, threshold %s): ", t.Page.K, report.Num(t.Page.Threshold, 3))
-	if t.Page.AlarmPeriod != nil {
-		fmt.Fprintf(w, "ALARM in period %s\n", *t.Page.AlarmPeriod)
-	} else {
-		fmt.Fprintf(w, "no alarm (last statistic %s)\n", report.Num(last, 3))
-	}
-	agree := 0
-	for _, r := range v.Reports {
-		if r.Agrees {
-			agree++
-		} else {
-			fmt.Fprintf(w, "  operator's report at log index %d (%s/%s): %s\n", r.Index, r.From, r.To, r.Note)
-		}
-	}
-	fmt.Fprintf(w, "Operator's material balance reports: %d of %d agree with the recomputed balances\n", agree, len(v.Reports))
-	for _, d := range v.Verification {
-		verdict := "within 3 sigma"
-		if d.Significant {
-			verdict = "SIGNIFICANT"
-		}
-		if d.Note != "" && d.DeclaredKgU == 0 {
-			verdict = d.Note
-		}
-		fmt.Fprintf(w, "  inspectorate measurement at log index %d, %s %s: declared %s, measured %s kg U, difference %s ± %s kg U: %s\n",
-			d.Index, d.KMP, d.Batch, report.Num(d.DeclaredKgU, 2), report.Num(d.MeasuredKgU, 2), report.Num(d.DiffKgU, 2), report.Num(d.SigmaKgU, 2), verdict)
-	}
-	if v.Unbalanced > 0 {
-		fmt.Fprintf(w, "%d inventory changes fall outside the periods the listings bound\n", v.Unbalanced)
-	}
-	if d := v.Detection; d != nil {
-		fmt.Fprintf(w, "Detection probability of %s loss of %s kg U by Page's test: %.3f (%d trials)\n", map[string]string{"abrupt": "an abrupt", "protracted": "a protracted"}[d.Loss.Kind], report.Num(d.Loss.KgU, 1), d.Probability, d.Trials)
-	}
-	return nil
 }

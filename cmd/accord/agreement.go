@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/report"
 )
 
 func newAgreementCmd() *cobra.Command {
@@ -38,7 +39,7 @@ func newAgreementCmd() *cobra.Command {
 			for i := range a.Commitments {
 				c := &a.Commitments[i]
 				win := a.InForce(c)
-				fmt.Fprintf(tw, "%s\t%s\t%s %s\t%s\t%s\n", c.ID, c.Obligor, win.Start, until(win.End), c.Ref, c.Title)
+				fmt.Fprintf(tw, "%s\t%s\t%s %s\t%s\t%s\n", c.ID, c.Obligor, win.Start, report.Until(win.End), c.Ref, c.Title)
 			}
 			if err := tw.Flush(); err != nil {
 				return err

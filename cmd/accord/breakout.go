@@ -4,9 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -85,7 +82,7 @@ a loss of access, the range from that estimate to the damage assumptions
 				if asJSON {
 					return writeJSON(out, b)
 				}
-				return renderDated(out, b)
+				return report.TextDated(out, b)
 			}
 			data, err := readInput(cmd.InOrStdin(), scenarioPath)
 			if err != nil {
@@ -108,7 +105,7 @@ a loss of access, the range from that estimate to the damage assumptions
 			if asJSON {
 				return writeJSON(out, r)
 			}
-			return renderBreakout(out, s, r)
+			return report.TextBreakout(out, s, r)
 		},
 	}
 	fl := cmd.Flags()
@@ -122,149 +119,10 @@ a loss of access, the range from that estimate to the damage assumptions
 	return cmd
 }
 
-// renderDated writes a dated estimate: its status first, then the
-// estimate or what is known instead.
-func renderDated(w io.Writer, b *compliance.Breakout) error {
-	renderDatedHeadline(w, b)
-	if b.Estimate != nil {
-		fmt.Fprintln(w)
-		if err := renderBreakout(w, *b.Scenario, b.Estimate); err != nil {
-			return err
-		}
-	}
-	if len(b.Notes) > 0 {
-		fmt.Fprintln(w, "\nFrom the state")
-		for _, n := range b.Notes {
-			fmt.Fprintf(w, "  - %s\n", n)
-		}
-	}
-	return nil
-}
-
-// renderDatedHeadline writes the status and headline of a dated estimate.
-func renderDatedHeadline(w io.Writer, b *compliance.Breakout) {
-	fmt.Fprintf(w, "Breakout as of %s (%s convention, %s, %s centrifuges): %s\n", b.AsOf, b.Convention, b.SQ, b.Machines, report.BreakoutDays(b))
-	switch b.Status {
-	case compliance.NotReachable:
-		fmt.Fprintf(w, "  not reachable: %s\n", b.Reason)
-	case compliance.UnknownEstimate:
-		fmt.Fprintf(w, "  unknown: %s\n", b.Reason)
-		if lk := b.LastKnown; lk != nil {
-			fmt.Fprintf(w, "  the last estimate on known figures, as of %s: %s\n", lk.AsOf, report.BreakoutDays(&compliance.Breakout{Status: compliance.Estimated,
-				Estimate: &breakout.Result{HeadlineDays: lk.HeadlineDays, Uncertainty: &breakout.Uncertainty{P10Days: lk.P10Days, P90Days: lk.P90Days}}}))
-		} else {
-			fmt.Fprintln(w, "  no earlier estimate on known figures")
-		}
-		if s := b.Since; s != nil {
-			fmt.Fprintf(w, "  %s\n  (change the damage assumptions with --surviving-fleet and --remaining-stock)\n", s.Text)
-		}
-	}
-}
-
 // readInput reads a file, or standard input for "-".
 func readInput(stdin io.Reader, path string) ([]byte, error) {
 	if path == "-" {
 		return io.ReadAll(io.LimitReader(stdin, 1<<20+1))
 	}
 	return os.ReadFile(path)
-}
-
-func days(d *float64) string {
-	if d == nil {
-		return "never"
-	}
-	return num(*d)
-}
-
-func renderBreakout(w io.Writer, s breakout.Scenario, r *breakout.Result) error {
-	title := "Breakout estimate"
-	if s.Name != "" {
-		title += ": " + s.Name
-	}
-	fmt.Fprintln(w, title)
-	fmt.Fprintf(w, "Convention: %s\n", r.ConventionText)
-	fmt.Fprintf(w, "One significant quantity (SQ) = %s kg U at %s %% (%s)\n\n", num(r.ProductKgUPerSQ), num(r.TargetPct), r.SQText)
-
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "Days to the first SQ\t%s", days(r.HeadlineDays))
-	if u := r.Uncertainty; u != nil {
-		fmt.Fprintf(tw, "\t(median of %d samples, seed %d; p10 %s, p90 %s)", u.Samples, u.Seed, days(u.P10Days), days(u.P90Days))
-	}
-	fmt.Fprintln(tw)
-	fmt.Fprintf(tw, "Every input at its central value\t%s\n", days(r.FirstSQDays))
-	fmt.Fprintf(tw, "Days to %s SQ (target)\t%s\n", num(r.QuantitySQ), days(r.TargetDays))
-	fmt.Fprintf(tw, "Separative work for the target\t%s kg-SWU\n", num(r.SWUTotal))
-	fmt.Fprintf(tw, "Fleet capacity\t%s SWU/yr (high-enrichment steps: %s SWU/yr)\n", num(r.CapacitySWUPerYear), num(r.HighCapacitySWUPerYear))
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if r.Timing.Text != "" {
-		fmt.Fprintf(w, "How: %s\n", r.Timing.Text)
-	}
-	if r.Unreachable != "" {
-		fmt.Fprintf(w, "Not reachable: %s\n", r.Unreachable)
-	}
-
-	fmt.Fprintln(w, "\nSteps for the target (each at its stage's capacity; stages work at the same time)")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "stage\tfeed %\tfeed kg U\tproduct %\tproduct kg U\ttails %\ttails kg U\tkg-SWU\tdays\t")
-	for _, st := range r.Steps {
-		tails := "-"
-		if st.TailsPct != nil {
-			tails = num(*st.TailsPct)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", st.Stage, num(st.FeedPct), num(st.FeedKgU), num(st.ProductPct), num(st.ProductKgU), tails, num(st.TailsKgU), num(st.SWU), days(st.Days))
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	var seen []string
-	for _, st := range r.Steps {
-		if line := st.Stage + ": " + st.Machines; !slices.Contains(seen, line) {
-			seen = append(seen, line)
-			fmt.Fprintf(w, "  %s\n", line)
-		}
-	}
-
-	fmt.Fprintln(w, "\nCumulative SQ complete at the end of each month")
-	tw = tabwriter.NewWriter(w, 0, 0, 1, ' ', tabwriter.AlignRight)
-	row := func(label string, v [breakout.Months]float64) {
-		fmt.Fprintf(tw, "%s\t", label)
-		for _, x := range v {
-			fmt.Fprintf(tw, "%.1f\t", x)
-		}
-		fmt.Fprintln(tw)
-	}
-	fmt.Fprint(tw, "month\t")
-	for m := 1; m <= breakout.Months; m++ {
-		fmt.Fprintf(tw, "%d\t", m)
-	}
-	fmt.Fprintln(tw)
-	row("SQ", r.CumulativeSQByMonth)
-	if u := r.Uncertainty; u != nil {
-		row("p10", u.CumulativeSQByMonth.P10)
-		row("p50", u.CumulativeSQByMonth.P50)
-		row("p90", u.CumulativeSQByMonth.P90)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-
-	sc := r.StockConversion
-	fmt.Fprintf(w, "\nWhole stock to %s %%: %s kg U (%s SQ), %s kg-SWU, %s days\n",
-		num(r.TargetPct), num(sc.ProductKgU), num(sc.SQ), num(sc.SWU), days(sc.Days))
-	for _, sk := range r.Skipped {
-		fmt.Fprintf(w, "Skipped: %s\n", sk)
-	}
-
-	fmt.Fprintln(w, "\nAssumptions")
-	for _, a := range r.Assumptions {
-		fmt.Fprintf(w, "  - %s\n", a)
-	}
-	if u := r.Uncertainty; u != nil {
-		fmt.Fprintf(w, "  - uncertainty band: %s; varied: %s\n", u.Distribution, strings.Join(u.Varied, "; "))
-	} else {
-		fmt.Fprintln(w, "  - no input has a range: no uncertainty band")
-	}
-	return nil
 }

@@ -2,14 +2,12 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"strconv"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/report"
 )
 
 func newClockCmd() *cobra.Command {
@@ -72,7 +70,7 @@ dispute (15 + 15 + 5 days, closed by dispute-resolved), snapback-notification
 				}{date, a.ID, ds})
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Deadlines at %s (%s)\n", date, a.Name)
-			return renderDeadlines(cmd.OutOrStdout(), ds)
+			return report.TextDeadlines(cmd.OutOrStdout(), ds)
 		},
 	}
 	cmd.Flags().StringVar(&src.agreement, "agreement", "jcpoa", "agreement: jcpoa (built in) or a file in the agreement format")
@@ -80,21 +78,4 @@ dispute (15 + 15 + 5 days, closed by dispute-resolved), snapback-notification
 	cmd.Flags().StringVar(&at, "at", "", "date to judge the deadlines at, YYYY-MM-DD (default today)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
-}
-
-func renderDeadlines(w io.Writer, ds []agreement.Deadline) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROCEDURE\tSTARTED\tSTEP\tDUE\tSTATUS\tDAYS LEFT\tREF")
-	for _, d := range ds {
-		// Days left count only for a step still awaited.
-		days, status := "-", d.Status
-		if d.Status == agreement.Pending || d.Status == agreement.Overdue {
-			days = strconv.Itoa(d.DaysLeft)
-		}
-		if !d.DoneOn.IsZero() {
-			status += " on " + d.DoneOn.String()
-		}
-		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\t%s\t%s\n", d.Procedure, d.Trigger.Kind, d.Trigger.Date, d.StepName, d.Due, status, days, d.Ref)
-	}
-	return tw.Flush()
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -10,6 +9,7 @@ import (
 
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/evidence"
+	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/state"
 )
 
@@ -65,7 +65,7 @@ func cell(c dataset.Cell) string {
 	if !c.Present {
 		return "-"
 	}
-	return fmt.Sprintf("%s%s (%s)", c.Qualifier.Symbol(), num(c.KgU), c.Status)
+	return fmt.Sprintf("%s%s (%s)", c.Qualifier.Symbol(), report.Sig(c.KgU), c.Status)
 }
 
 func newDataShowCmd() *cobra.Command {
@@ -91,64 +91,13 @@ func newDataShowCmd() *cobra.Command {
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), s)
 			}
-			return renderState(cmd.OutOrStdout(), s)
+			return report.TextState(cmd.OutOrStdout(), s)
 		},
 	}
 	src.register(cmd, false)
 	cmd.Flags().StringVar(&asOf, "as-of", "", "date, YYYY-MM-DD (required)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
-}
-
-func value(v state.Value, unit string) string {
-	if !v.Known {
-		return "unknown: " + v.Unknown
-	}
-	ref := ""
-	if len(v.Evidence) > 0 {
-		ref = ", " + v.Evidence[0].Ref
-	}
-	return fmt.Sprintf("%s%s %s (%s, as of %s%s)", v.Qualifier.Words(), num(v.Value), unit, v.Status, v.Date, ref)
-}
-
-func renderState(w io.Writer, s *state.State) error {
-	fmt.Fprintf(w, "State as of %s\n\n", s.AsOf)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "Enriched uranium, total\t%s\n", value(s.Inventory.Total, "kg U"))
-	for _, l := range s.Inventory.ByLevel {
-		fmt.Fprintf(tw, "  up to %s %%\t%s\n", num(l.MaxAssayPct), value(l.Mass, "kg U"))
-	}
-	fmt.Fprintf(tw, "Highest enrichment\t%s\n", value(s.MaxEnrichment, "%"))
-	fmt.Fprintf(tw, "Heavy water\t%s\n", value(s.HeavyWater, "t"))
-	access := s.Knowledge.Access
-	if !s.Knowledge.Since.IsZero() {
-		access += " since " + s.Knowledge.Since.String()
-	}
-	fmt.Fprintf(tw, "Inspectorate access\t%s\n", access)
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	if len(s.Centrifuges) > 0 {
-		fmt.Fprintln(w, "\nCentrifuges")
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "SITE\tMACHINE\tINSTALLED\tENRICHING")
-		for _, c := range s.Centrifuges {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Site, c.Machine, short(c.Installed), short(c.Enriching))
-		}
-		return tw.Flush()
-	}
-	return nil
-}
-
-// short formats a value in a table cell.
-func short(v state.Value) string {
-	if !v.Known {
-		if v.Evidence == nil {
-			return "-"
-		}
-		return "unknown"
-	}
-	return fmt.Sprintf("%s%s (%s, %s)", v.Qualifier.Symbol(), num(v.Value), v.Date, v.Status)
 }
 
 func newDataExportCmd() *cobra.Command {

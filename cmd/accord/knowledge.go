@@ -1,26 +1,14 @@
 package main
 
 import (
-	"fmt"
-	"io"
-	"strings"
-	"text/tabwriter"
-
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/app"
-	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/evidence"
+	"github.com/accordverify/accord/internal/report"
 )
-
-// knowledgeView is the JSON of accord knowledge.
-type knowledgeView struct {
-	AsOf    calendar.Date          `json:"as_of"`
-	Source  string                 `json:"source"`
-	Streams []accountancy.StreamAt `json:"streams"`
-}
 
 func newKnowledgeCmd() *cobra.Command {
 	var (
@@ -54,7 +42,7 @@ accord status.`,
 			if err != nil {
 				return err
 			}
-			v := knowledgeView{AsOf: date, Source: "the embedded public record (" + dataset.KnowledgeName + ")"}
+			v := report.ContinuityView{AsOf: date, Source: "the embedded public record (" + dataset.KnowledgeName + ")"}
 			var events []accountancy.Event
 			if logDir == "" {
 				events = evidence.PublicEvents(dataset.Embedded())
@@ -70,50 +58,11 @@ accord status.`,
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), v)
 			}
-			return renderKnowledge(cmd.OutOrStdout(), v)
+			return report.TextKnowledge(cmd.OutOrStdout(), v)
 		},
 	}
 	cmd.Flags().StringVar(&asOf, "as-of", "", "date, YYYY-MM-DD (required)")
 	cmd.Flags().StringVar(&logDir, "log", "", "a log directory to read monitoring events from (default: the public record)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
-}
-
-func renderKnowledge(w io.Writer, v knowledgeView) error {
-	fmt.Fprintf(w, "Continuity of knowledge as of %s, from %s\n\n", v.AsOf, v.Source)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SITE\tSTREAM\tSTATE\tSINCE\tCAUSE")
-	for _, s := range v.Streams {
-		since := ""
-		if !s.Since.IsZero() {
-			since = s.Since.String()
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Site, s.Stream, strings.ToUpper(s.State), since, s.Cause)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	for _, s := range v.Streams {
-		fmt.Fprintf(w, "\n%s, %s:\n", s.Stream, s.Site)
-		for _, iv := range s.Intervals {
-			to := "ongoing"
-			if !iv.To.IsZero() {
-				to = "to " + iv.To.String()
-			}
-			cause := ""
-			if iv.Cause != "" {
-				cause = ": " + iv.Cause
-			}
-			ref := ""
-			if len(iv.Evidence) > 0 {
-				refs := make([]string, len(iv.Evidence))
-				for i, e := range iv.Evidence {
-					refs[i] = e.Ref
-				}
-				ref = " [" + strings.Join(refs, "; ") + "]"
-			}
-			fmt.Fprintf(w, "  %-10s from %s %s%s%s\n", iv.State, iv.From, to, cause, ref)
-		}
-	}
-	return nil
 }

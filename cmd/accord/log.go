@@ -5,13 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -19,9 +17,9 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	f_note "github.com/transparency-dev/formats/note"
-	"github.com/transparency-dev/tessera/client"
 	"golang.org/x/term"
 
+	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
@@ -67,15 +65,11 @@ all). The operator key's name must be the origin.`,
 			if err != nil {
 				return err
 			}
-			if op.Name() != originName {
-				return fmt.Errorf("--operator-key: the key is named %q but the origin is %q (make the operator key with accord keygen --name %s)", op.Name(), originName, originName)
-			}
 			opPub, err := operatorVKey(operatorKey)
 			if err != nil {
 				return err
 			}
-			g := record.GenesisBody{Origin: originName, Agreement: agreementID,
-				Members: []record.Member{{Party: "operator", Role: record.RoleOperator, Key: opPub}}}
+			n := app.NewLog{Dir: dir, Origin: originName, Agreement: agreementID, Operator: op, OperatorKey: opPub}
 			for _, m := range members {
 				role, file, ok := strings.Cut(m, ":")
 				if !ok {
@@ -85,7 +79,7 @@ all). The operator key's name must be the origin.`,
 				if err != nil {
 					return fmt.Errorf("--member %s: %w", m, err)
 				}
-				g.Members = append(g.Members, record.Member{Party: v.Name(), Role: role, Key: vkey})
+				n.Members = append(n.Members, record.Member{Party: v.Name(), Role: role, Key: vkey})
 			}
 			for _, w := range witnesses {
 				file, u, _ := strings.Cut(w, "=")
@@ -98,28 +92,17 @@ all). The operator key's name must be the origin.`,
 						return fmt.Errorf("--witness %s: bad URL: %v", w, err)
 					}
 				}
-				g.Witnesses = append(g.Witnesses, record.WitnessEntry{Party: v.Name(), Key: vkey, URL: u})
+				n.Witnesses = append(n.Witnesses, record.WitnessEntry{Party: v.Name(), Key: vkey, URL: u})
 			}
-			g.WitnessesRequired = len(g.Witnesses)
 			if cmd.Flags().Changed("witnesses-required") {
-				g.WitnessesRequired = required
+				n.Required = &required
 			}
-			body, _ := json.Marshal(g)
-			genesis, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.Genesis, ID: "genesis", Author: "operator",
-				Created: time.Now().UTC().Truncate(time.Second), Body: body}, op)
-			if err != nil {
-				return fmt.Errorf("genesis: %w", err)
-			}
-			ctx := cmd.Context()
-			l, err := ledger.Create(ctx, ledger.Options{Dir: dir, Operator: op}, genesis)
+			g, published, err := app.CreateLog(cmd.Context(), n)
 			if err != nil {
 				return err
 			}
-			publish(ctx, cmd.OutOrStdout(), l, 0)
-			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-			defer cancel()
-			if err := l.Close(cctx); err != nil {
-				return err
+			if !published {
+				fmt.Fprintln(cmd.OutOrStdout(), "entry 0 stored; no checkpoint published yet (are the witnesses running?)")
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "log %s created in %s: %d members, %d witnesses (%d required)\n", originName, dir, len(g.Members), len(g.Witnesses), g.WitnessesRequired)
 			return nil
@@ -144,16 +127,6 @@ func operatorVKey(keyFile string) (string, error) {
 		return "", fmt.Errorf("the operator's public key is read from %s beside the private key: %w", pub, err)
 	}
 	return vkey, nil
-}
-
-// publish waits briefly for a checkpoint covering index and says what
-// happened.
-func publish(ctx context.Context, w io.Writer, l *ledger.Log, index uint64) {
-	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	if _, err := l.Receipt(rctx, index); err != nil {
-		fmt.Fprintf(w, "entry %d stored; no checkpoint published yet (are the witnesses running?)\n", index)
-	}
 }
 
 func newWitnessCmd() *cobra.Command {
@@ -251,46 +224,10 @@ checkpoints and the proof) written to the evidence file.`,
 			if logLoc == "" {
 				return usageError{errors.New("--log is required (a directory or a URL)")}
 			}
-			ctx := cmd.Context()
-			var f ledger.Fetcher
-			opt := ledger.AuditOptions{}
-			if strings.HasPrefix(logLoc, "http://") || strings.HasPrefix(logLoc, "https://") {
-				u, err := url.Parse(strings.TrimSuffix(logLoc, "/") + "/")
-				if err != nil {
-					return err
-				}
-				hf, err := client.NewHTTPFetcher(u, &http.Client{Timeout: 30 * time.Second})
-				if err != nil {
-					return err
-				}
-				f = hf
-			} else {
-				if _, err := os.Stat(filepath.Join(logLoc, "checkpoint")); err != nil {
-					return fmt.Errorf("--log %s: no checkpoint file: not a published log", logLoc)
-				}
-				f = client.FileFetcher{Root: logLoc}
-				opt.Files = os.DirFS(logLoc)
-			}
-			raw, err := f.ReadCheckpoint(ctx)
-			if err != nil {
-				return err
-			}
-			origin, _, _ := strings.Cut(string(raw), "\n")
-			if stateFile == "" {
-				dir, err := os.UserConfigDir()
-				if err != nil {
-					return fmt.Errorf("no user configuration directory; give --state FILE: %v", err)
-				}
-				stateFile = filepath.Join(dir, "accord", "audit", strings.NewReplacer("/", "_", ":", "_").Replace(origin)+".json")
-			}
-			state, err := ledger.LoadAuditState(stateFile)
-			if err != nil {
-				return err
-			}
-			opt.State = state
+			ac := app.AuditConfig{Log: logLoc, StateFile: stateFile}
 			if term.IsTerminal(int(os.Stderr.Fd())) && !asJSON {
 				var bar *progressbar.ProgressBar
-				opt.Progress = func(done, total uint64) {
+				ac.Progress = func(done, total uint64) {
 					if bar == nil {
 						bar = progressbar.NewOptions64(int64(total), progressbar.OptionSetWriter(os.Stderr),
 							progressbar.OptionSetDescription("auditing"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
@@ -298,7 +235,7 @@ checkpoints and the proof) written to the evidence file.`,
 					_ = bar.Set64(int64(done))
 				}
 			}
-			res, err := ledger.Audit(ctx, f, opt)
+			res, stateFile, err := app.Audit(cmd.Context(), ac)
 			if err != nil {
 				return err
 			}
@@ -320,9 +257,6 @@ checkpoints and the proof) written to the evidence file.`,
 					msg += fmt.Sprintf("; evidence kept in %s", evidenceFile)
 				}
 				return exitCode{3, errors.New(msg)}
-			}
-			if err := state.Save(stateFile); err != nil {
-				return err
 			}
 			if asJSON {
 				return writeJSON(out, res)

@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -28,27 +26,13 @@ func newMachinesCmd() *cobra.Command {
 			for _, m := range cat {
 				rng := "-"
 				if m.Range != nil {
-					rng = num(m.Range[0]) + "-" + num(m.Range[1])
+					rng = report.Sig(m.Range[0]) + "-" + report.Sig(m.Range[1])
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Type, num(m.SWUPerYear), rng, m.Status, m.Source)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Type, report.Sig(m.SWUPerYear), rng, m.Status, m.Source)
 			}
 			return tw.Flush()
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
-}
-
-// num formats a number for people: 4 significant figures but at least one
-// decimal (so 8,294.4 kg U keeps its reported precision), thousands
-// separated by commas, no exponent, no trailing zeros.
-func num(f float64) string {
-	if math.IsInf(f, 0) || math.IsNaN(f) {
-		return strconv.FormatFloat(f, 'f', -1, 64)
-	}
-	decimals := 0
-	if f != 0 {
-		decimals = max(1, 3-int(math.Floor(math.Log10(math.Abs(f)))))
-	}
-	return report.Num(f, decimals)
 }

@@ -12,10 +12,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/app"
+	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/ledger"
 )
 
@@ -27,6 +29,17 @@ func main() {
 // usageError marks errors in how the command was called; the hint points at
 // --help.
 type usageError struct{ error }
+
+// flagError makes bad input that names a flag's field (an *input.Error) a
+// usage error naming the flag (--surviving-fleet for surviving_fleet);
+// other errors are returned as they are.
+func flagError(err error) error {
+	var ie *input.Error
+	if errors.As(err, &ie) {
+		return usageError{fmt.Errorf("--%s: %s", strings.ReplaceAll(ie.Field, "_", "-"), ie.Rule)}
+	}
+	return err
+}
 
 // run executes the command line args and returns the exit code: 0 on
 // success, 1 on an error, 2 on a usage error.

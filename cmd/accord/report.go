@@ -65,7 +65,7 @@ linked from it.`,
 				mo := report.MarkdownOptions{}
 				if out != "" {
 					mo.Charts = "charts"
-					if err := writeCharts(r, filepath.Join(filepath.Dir(out), "charts")); err != nil {
+					if err := r.WriteCharts(filepath.Join(filepath.Dir(out), "charts")); err != nil {
 						return err
 					}
 				}
@@ -106,21 +106,4 @@ linked from it.`,
 	cmd.Flags().StringVar(&format, "format", "md", "md, html, json or csv")
 	cmd.Flags().StringVarP(&out, "out", "o", "", "write to this file instead of standard output")
 	return cmd
-}
-
-// writeCharts writes the report's charts as SVG files into dir.
-func writeCharts(r *report.Report, dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	for _, c := range r.Charts() {
-		svg, err := r.SVG(c.Name)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, c.Name+".svg"), append([]byte(`<?xml version="1.0"?>`+"\n"), svg...), 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -1,21 +1,15 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
-	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/evidence"
-	"github.com/accordverify/accord/internal/input"
-	"github.com/accordverify/accord/internal/state"
+	"github.com/accordverify/accord/internal/report"
 )
 
 // bandFlags are the breakout flags shared by breakout, status and report:
@@ -72,14 +66,7 @@ func (b *bandFlags) options() (compliance.BreakoutOptions, error) {
 		opt.Damage = &compliance.Damage{FleetFraction: b.surviving, StockFraction: b.remaining}
 	}
 	opt, err := opt.Normalize()
-	if err != nil {
-		var fe *input.Error
-		if errors.As(err, &fe) {
-			return opt, usageError{fmt.Errorf("--%s: %s", strings.ReplaceAll(fe.Field, "_", "-"), fe.Rule)}
-		}
-		return opt, err
-	}
-	return opt, nil
+	return opt, flagError(err)
 }
 
 func newStatusCmd() *cobra.Command {
@@ -131,7 +118,7 @@ figures) or unverified (the source could not be checked).`,
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), o)
 			}
-			return renderOverview(cmd.OutOrStdout(), a.Name, o)
+			return report.TextStatus(cmd.OutOrStdout(), a.Name, o)
 		},
 	}
 	src.register(cmd, true)
@@ -141,91 +128,4 @@ figures) or unverified (the source could not be checked).`,
 	cmd.Flags().StringVar(&asOf, "as-of", "", "date, YYYY-MM-DD (required)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
-}
-
-func optNum(p *float64, suffix string) string {
-	if p == nil {
-		return "-"
-	}
-	return num(*p) + suffix
-}
-
-func renderOverview(w io.Writer, name string, o *compliance.Overview) error {
-	fmt.Fprintf(w, "%s: status as of %s\n", name, o.AsOf)
-	access := o.Knowledge.Access
-	if !o.Knowledge.Since.IsZero() {
-		access += " since " + o.Knowledge.Since.String()
-	}
-	fmt.Fprintf(w, "Inspectorate access: %s\n", access)
-	if l := o.Latest.Report; l != nil {
-		fmt.Fprintf(w, "Latest evidence: %s, of %s (%s before this date)\n", l.Evidence.Cited(), l.Date, state.Age(l.AgeDays))
-	}
-	if l := o.Latest.Stock; l != nil && l.AgeDays > 0 {
-		fmt.Fprintf(w, "Latest figure of the stock: of %s (%s before this date), from %s\n", l.Date, state.Age(l.AgeDays), l.Evidence.Cited())
-	}
-	fmt.Fprintln(w)
-
-	fmt.Fprintln(w, "Enriched uranium")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "level\tkg U\tas of\tSQ (IAEA)\tSQ (wgu25)\tstatus\t")
-	var unknown []string
-	for _, l := range o.Inventory.ByLevel {
-		mass, asOf, status := optNum(l.MassKgU, ""), l.AsOf.String(), string(l.Status)
-		if l.MassKgU == nil {
-			mass, asOf, status = "unknown", "-", "unknown"
-			unknown = append(unknown, fmt.Sprintf("up to %s %%: %s", num(l.MaxAssayPct), l.Unknown))
-		}
-		fmt.Fprintf(tw, "up to %s %%\t%s\t%s\t%s\t%s\t%s\t\n", num(l.MaxAssayPct), mass, asOf, optNum(l.SQIAEA, ""), optNum(l.SQWGU25, ""), status)
-	}
-	total, asOf, status := "unknown", "-", "unknown"
-	if t := o.Inventory.Total; o.Inventory.TotalKgU != nil {
-		total, asOf, status = num(*o.Inventory.TotalKgU), t.Date.String(), string(t.Status)
-	} else {
-		unknown = append(unknown, "total: "+t.Unknown)
-	}
-	fmt.Fprintf(tw, "total\t%s\t%s\t\t\t%s\t\n", total, asOf, status)
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	for _, u := range unknown {
-		fmt.Fprintf(w, "  %s\n", u)
-	}
-	fmt.Fprintln(w, "  SQ (IAEA): 25 kg U-235 contained at 20 % or more, 75 kg below; SQ (wgu25): 25-kg quantities of 90 % the level yields with default tails")
-
-	fmt.Fprintln(w, "\nFindings")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "COMMITMENT\tOBLIGOR\tSTATUS\tOBSERVED\tLIMIT\tRATIO\tWHY")
-	for _, f := range o.Findings {
-		ratio := "-"
-		if f.Ratio != nil {
-			ratio = num(*f.Ratio) + "x"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.Commitment, f.Obligor, strings.ToUpper(string(f.Status)),
-			optNum(f.Observed, " "+f.Unit), optNum(f.Limit, " "+f.Unit), ratio, f.Reason)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	for _, r := range o.Reimposed {
-		fmt.Fprintf(w, "\nRe-imposed on %s (%s): %s\n", r.Date, strings.Join(r.Measures, ", "), r.Title)
-	}
-	// The table shows the procedures started in the year before the date;
-	// --json has them all.
-	var recent []agreement.Deadline
-	for _, d := range o.Deadlines {
-		if d.Trigger.Date.AddDays(365).After(o.AsOf) {
-			recent = append(recent, d)
-		}
-	}
-	if len(recent) > 0 {
-		fmt.Fprintln(w, "\nClocks")
-		renderDeadlines(w, recent)
-	}
-	if older := len(o.Deadlines) - len(recent); older > 0 {
-		fmt.Fprintf(w, "\n(%d deadlines of procedures started more than a year before: --json lists them)\n", older)
-	}
-	fmt.Fprintln(w)
-	renderDatedHeadline(w, o.Breakout)
-	fmt.Fprintln(w, "  (accord breakout --as-of DATE shows the steps and assumptions)")
-	return nil
 }

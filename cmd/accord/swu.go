@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/report"
 )
 
 type swuOutput struct {
@@ -71,7 +72,7 @@ uranium (kg U). Give the product mass (default 1 kg U) or the feed mass.`,
 				b, err = enrich.ForProduct(productKgU, product, feed, tails)
 			}
 			if err != nil {
-				return flagError(err)
+				return enrichFlagError(err)
 			}
 			f, _ := enrich.StepFactors(product, feed, tails) // checked above
 			uf6, _ := enrich.UF6FromU(b.Feed.MassKgU, enrich.RegulatoryUF6Factor)
@@ -106,7 +107,7 @@ func flagAssay(flag string, pct float64) (enrich.Assay, error) {
 }
 
 // flagError rewrites an enrich input error to name the flag the user typed.
-func flagError(err error) error {
+func enrichFlagError(err error) error {
 	var ie *enrich.InputError
 	if !errors.As(err, &ie) {
 		return err
@@ -124,9 +125,9 @@ func flagError(err error) error {
 func renderSWU(w io.Writer, o swuOutput, product, feed, tails enrich.Assay) error {
 	fmt.Fprintf(w, "Enriching %s to %s with %s tails (ideal cascade, masses in kg U)\n\n", feed, product, tails)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "product\t%s kg U\tat %s\n", num(o.ProductKgU), product)
-	fmt.Fprintf(tw, "feed\t%s kg U\tat %s\t(%s kg UF6 at 0.676 kg U per kg UF6)\n", num(o.FeedKgU), feed, num(o.FeedKgUF6))
-	fmt.Fprintf(tw, "tails\t%s kg U\tat %s\n", num(o.TailsKgU), tails)
-	fmt.Fprintf(tw, "separative work\t%s kg-SWU\t\t(%s kg-SWU and %s kg U of feed per kg of product)\n", num(o.SWU), num(o.SWUPerKgProduct), num(o.FeedPerProduct))
+	fmt.Fprintf(tw, "product\t%s kg U\tat %s\n", report.Sig(o.ProductKgU), product)
+	fmt.Fprintf(tw, "feed\t%s kg U\tat %s\t(%s kg UF6 at 0.676 kg U per kg UF6)\n", report.Sig(o.FeedKgU), feed, report.Sig(o.FeedKgUF6))
+	fmt.Fprintf(tw, "tails\t%s kg U\tat %s\n", report.Sig(o.TailsKgU), tails)
+	fmt.Fprintf(tw, "separative work\t%s kg-SWU\t\t(%s kg-SWU and %s kg U of feed per kg of product)\n", report.Sig(o.SWU), report.Sig(o.SWUPerKgProduct), report.Sig(o.FeedPerProduct))
 	return tw.Flush()
 }

@@ -145,7 +145,7 @@ func newTalksEvaluateCmd() *cobra.Command {
 			}
 			now := time.Now()
 			var reports []*talks.Report
-			for _, who := range append([]string{room.Mediator}, partyIDs(room)...) {
+			for _, who := range append([]string{room.Mediator}, talks.PartyIDs(room.Parties)...) {
 				r, err := room.Feasibility(who, p.ID, now)
 				if err != nil {
 					return err
@@ -162,14 +162,6 @@ func newTalksEvaluateCmd() *cobra.Command {
 	cmd.Flags().StringVar(&proposal, "proposal", "", "a proposal of the room file, by name")
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "TERM=VALUE: set or override a term (a number, a word, or phases separated by commas)")
 	return cmd
-}
-
-func partyIDs(r *talks.Room) []string {
-	var out []string
-	for _, d := range r.Parties {
-		out = append(out, d.Party)
-	}
-	return out
 }
 
 func renderEvaluation(w io.Writer, room *talks.Room, ev *talks.Evaluation, reports []*talks.Report) error {

@@ -104,7 +104,7 @@ func newTalksOpenCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "room %s opened, mediated by %s, parties %s\n", view.ID, view.Mediator, strings.Join(partiesOf(view.Parties), ", "))
+			fmt.Fprintf(cmd.OutOrStdout(), "room %s opened, mediated by %s, parties %s\n", view.ID, view.Mediator, strings.Join(talks.PartyIDs(view.Parties), ", "))
 			if len(spec.RedLines) > 0 {
 				fmt.Fprintf(cmd.ErrOrStderr(), "the red lines in %s were not sent: each party submits its own with accord talks red-lines\n", file)
 			}
@@ -114,14 +114,6 @@ func newTalksOpenCmd() *cobra.Command {
 	f.register(cmd)
 	cmd.Flags().StringVar(&file, "file", "", "the room file")
 	return cmd
-}
-
-func partiesOf(ds []talks.Delegation) []string {
-	var out []string
-	for _, d := range ds {
-		out = append(out, d.Party)
-	}
-	return out
 }
 
 func newTalksRedLinesCmd() *cobra.Command {

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"fmt"
-	"io"
-	"text/tabwriter"
-
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/evidence"
+	"github.com/accordverify/accord/internal/report"
 )
 
 func newTimelineCmd() *cobra.Command {
@@ -51,40 +48,11 @@ commitment is no longer in force: when knowledge is lost it stays a breach,
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), tracks)
 			}
-			return renderTimeline(cmd.OutOrStdout(), a.Name, tracks)
+			return report.TextTimeline(cmd.OutOrStdout(), a.Name, tracks)
 		},
 	}
 	src.register(cmd, true)
 	cmd.Flags().StringVar(&to, "to", "", "last date evaluated, YYYY-MM-DD (default today)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
-}
-
-func renderTimeline(w io.Writer, name string, tracks []compliance.Track) error {
-	fmt.Fprintf(w, "%s: status of each commitment over time\n", name)
-	for _, t := range tracks {
-		fmt.Fprintf(w, "\n%s (%s): %s\n", t.Commitment, t.Obligor, t.Title)
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		for _, p := range t.Periods {
-			fmt.Fprintf(tw, "  %s\t%s\t%s\n", p.From, until(p.To), p.Status)
-		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
-		for _, b := range t.Breaches {
-			end := fmt.Sprintf("not ended, last confirmed %s", b.ConfirmedUntil)
-			if !b.To.IsZero() {
-				end = fmt.Sprintf("ended %s (then %s), last confirmed %s", b.To, b.Then, b.ConfirmedUntil)
-			}
-			fmt.Fprintf(w, "  breach began %s, %s\n", b.From, end)
-		}
-	}
-	return nil
-}
-
-func until(d calendar.Date) string {
-	if d.IsZero() {
-		return "onwards"
-	}
-	return "to " + d.String()
 }

@@ -43,6 +43,9 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
+// Validate checks the options, with the defaults of those left zero.
+func (o Options) Validate() error { return o.withDefaults().check() }
+
 func (o Options) check() error {
 	switch {
 	case !(o.Alpha > 0 && o.Alpha < 0.5):

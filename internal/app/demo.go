@@ -15,6 +15,9 @@ import (
 	"strings"
 	"time"
 
+	f_note "github.com/transparency-dev/formats/note"
+	"golang.org/x/mod/sumdb/note"
+
 	"github.com/accordverify/accord/examples"
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/agreement"
@@ -23,8 +26,6 @@ import (
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/talks"
-	f_note "github.com/transparency-dev/formats/note"
-	"golang.org/x/mod/sumdb/note"
 )
 
 // The demo's origin, and its members: party id, role, key name.

@@ -8,11 +8,12 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
+
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
-	"golang.org/x/mod/sumdb/note"
 )
 
 // WriteSimulation makes keys beside dir (DIR.keys), creates a log there for

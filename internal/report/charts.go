@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"time"
@@ -435,4 +437,21 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 		}
 	}
 	return ticks
+}
+
+// WriteCharts writes the report's charts as SVG files into dir.
+func (r *Report) WriteCharts(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, c := range r.Charts() {
+		svg, err := r.SVG(c.Name)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, c.Name+".svg"), append([]byte(`<?xml version="1.0"?>`+"\n"), svg...), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }

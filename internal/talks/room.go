@@ -423,3 +423,12 @@ func (r *Room) Exclude(party, topic string) error {
 	r.Space.Excluded = append(r.Space.Excluded, Exclusion{Party: party, Topic: topic})
 	return nil
 }
+
+// PartyIDs are the ids of the delegations' parties, in order.
+func PartyIDs(ds []Delegation) []string {
+	out := make([]string, len(ds))
+	for i, d := range ds {
+		out[i] = d.Party
+	}
+	return out
+}
