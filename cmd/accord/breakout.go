@@ -9,7 +9,6 @@ import (
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/internal/compliance"
-	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/report"
 )
 
@@ -71,11 +70,11 @@ a loss of access, the range from that estimate to the damage assumptions
 				if err != nil {
 					return err
 				}
-				d, err := src.loadData()
+				facts, err := src.facts()
 				if err != nil {
 					return err
 				}
-				b, err := compliance.BreakoutAt(evidence.Public(d), date, opt)
+				b, err := compliance.BreakoutAt(facts, date, opt)
 				if err != nil {
 					return fmt.Errorf("breakout as of %s: %w", asOf, err)
 				}

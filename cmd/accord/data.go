@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/dataset"
-	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/state"
 )
@@ -83,11 +82,11 @@ func newDataShowCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			d, err := src.loadData()
+			facts, err := src.facts()
 			if err != nil {
 				return err
 			}
-			s := state.At(evidence.Public(d), date)
+			s := state.At(facts, date)
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), s)
 			}

@@ -95,11 +95,7 @@ not cosign in time, the record is stored and its receipt comes later
 			}
 			ctx := cmd.Context()
 			lf := logFlags{dir: logDir, operatorKey: operatorKey, db: db, witnessURLs: witnessURLs}
-			cfg, err := lf.config(cmd.ErrOrStderr())
-			if err != nil {
-				return err
-			}
-			a, err := app.Open(ctx, cfg)
+			a, err := lf.open(ctx, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}

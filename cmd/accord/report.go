@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/report"
 )
 
@@ -47,15 +46,11 @@ linked from it.`,
 			if err != nil {
 				return err
 			}
-			a, err := src.loadAgreement()
+			a, facts, err := src.load()
 			if err != nil {
 				return err
 			}
-			d, err := src.loadData()
-			if err != nil {
-				return err
-			}
-			r, err := report.Build(a, evidence.Public(d), date, report.Options{BreakoutOptions: opt})
+			r, err := report.Build(a, facts, date, report.Options{BreakoutOptions: opt})
 			if err != nil {
 				return err
 			}

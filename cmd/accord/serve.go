@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -52,6 +53,15 @@ func (f *logFlags) config(warn io.Writer) (app.Config, error) {
 		Warn: func(msg string) { fmt.Fprintf(warn, "accord: warning: %s\n", msg) }}, nil
 }
 
+// open opens the log the flags name, with its index.
+func (f *logFlags) open(ctx context.Context, warn io.Writer) (*app.App, error) {
+	cfg, err := f.config(warn)
+	if err != nil {
+		return nil, err
+	}
+	return app.Open(ctx, cfg)
+}
+
 func newServeCmd() *cobra.Command {
 	var (
 		lf   logFlags
@@ -66,11 +76,7 @@ func newServeCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			cfg, err := lf.config(cmd.ErrOrStderr())
-			if err != nil {
-				return err
-			}
-			a, err := app.Open(ctx, cfg)
+			a, err := lf.open(ctx, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}

@@ -9,6 +9,8 @@ import (
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/evidence"
+	"github.com/accordverify/accord/internal/state"
 )
 
 // sourceFlags are the flags that choose the agreement and the data series.
@@ -53,6 +55,26 @@ func (f *sourceFlags) loadData() (*dataset.Dataset, error) {
 		return nil, fmt.Errorf("series %s: %w", f.data, err)
 	}
 	return d, nil
+}
+
+// facts are the series' facts, with the continuity of knowledge of its
+// public record.
+func (f *sourceFlags) facts() ([]state.Fact, error) {
+	d, err := f.loadData()
+	if err != nil {
+		return nil, err
+	}
+	return evidence.Public(d), nil
+}
+
+// load reads the agreement and the series' facts.
+func (f *sourceFlags) load() (*agreement.Agreement, []state.Fact, error) {
+	a, err := f.loadAgreement()
+	if err != nil {
+		return nil, nil, err
+	}
+	facts, err := f.facts()
+	return a, facts, err
 }
 
 // dateFlag parses a required --as-of style date flag.

@@ -8,7 +8,6 @@ import (
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
 	"github.com/accordverify/accord/internal/compliance"
-	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/report"
 )
 
@@ -103,15 +102,11 @@ figures) or unverified (the source could not be checked).`,
 			if err != nil {
 				return err
 			}
-			a, err := src.loadAgreement()
+			a, facts, err := src.load()
 			if err != nil {
 				return err
 			}
-			d, err := src.loadData()
-			if err != nil {
-				return err
-			}
-			o, err := compliance.OverviewAt(a, evidence.Public(d), date, opt)
+			o, err := compliance.OverviewAt(a, facts, date, opt)
 			if err != nil {
 				return err
 			}

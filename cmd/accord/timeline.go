@@ -5,7 +5,6 @@ import (
 
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
-	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/report"
 )
 
@@ -29,11 +28,7 @@ commitment is no longer in force: when knowledge is lost it stays a breach,
   accord timeline --json | jq '.[] | select(.breaches | length > 0) | {commitment, breaches}'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			a, err := src.loadAgreement()
-			if err != nil {
-				return err
-			}
-			d, err := src.loadData()
+			a, facts, err := src.load()
 			if err != nil {
 				return err
 			}
@@ -43,7 +38,6 @@ commitment is no longer in force: when knowledge is lost it stays a breach,
 					return err
 				}
 			}
-			facts := evidence.Public(d)
 			tracks := compliance.Timeline(a, facts, compliance.Dates(a, facts, until))
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), tracks)
