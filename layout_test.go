@@ -4,6 +4,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -23,11 +24,12 @@ type rule struct {
 
 // rules maps each package (module-relative path) to its row. Dependencies
 // point inward: enrich <- breakout <- compliance/talks; record <- ledger;
-// store never imports ledger; server declares the interfaces it consumes;
-// only cmd/accord wires everything. state is the common language of facts:
-// dataset (and later the store) produce facts, state derives the state,
-// compliance evaluates it. calendar is the civil date all of them share. A package missing here fails the test,
-// so every new package gets a row.
+// store never imports ledger; server declares the interfaces it consumes
+// and app implements them over the ledger and the store; cmd/accord parses
+// flags. state is the common language of facts: dataset and evidence
+// produce facts, state derives the state, compliance evaluates it. calendar
+// is the civil date all of them share. A package missing here fails the
+// test, so every new package gets a row.
 var rules = map[string]rule{
 	".":                        {},
 	"enrich":                   {}, // standard library only
@@ -37,11 +39,11 @@ var rules = map[string]rule{
 	"internal/input":           {}, // the one bad-input error; standard library only
 	"internal/evidence":        {internal: []string{"internal/accountancy", "internal/calendar", "internal/dataset", "internal/record", "internal/state"}},
 	"internal/keyfile":         {external: []string{"golang.org/x/mod/sumdb/note"}},
-	"internal/agreement":       {internal: []string{"enrich", "internal/calendar", "internal/input"}, external: []string{"go.yaml.in/yaml/v3"}},
+	"internal/agreement":       {internal: []string{"enrich", "internal/calendar", "internal/input", "internal/record", "internal/state"}, external: []string{"go.yaml.in/yaml/v3"}},
 	"internal/state":           {internal: []string{"enrich", "internal/calendar"}},
 	"internal/dataset":         {internal: []string{"enrich", "internal/calendar", "internal/state"}},
 	"internal/compliance":      {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/state", "internal/input"}},
-	"internal/record":          {internal: []string{"enrich", "internal/calendar", "internal/input"}, external: []string{"golang.org/x/mod/sumdb/note"}},
+	"internal/record":          {internal: []string{"enrich", "internal/calendar", "internal/input", "internal/state"}, external: []string{"golang.org/x/mod/sumdb/note"}},
 	"internal/ledger":          {internal: []string{"internal/record"}, external: []string{"github.com/transparency-dev/", "golang.org/x/mod/sumdb/", "k8s.io/klog/v2"}},
 	"internal/store/storetest": {external: []string{"github.com/jackc/pgx/v5"}},
 	"internal/store":           {internal: []string{"internal/record", "internal/calendar", "internal/state", "internal/evidence"}, external: []string{"modernc.org/sqlite", "github.com/jackc/pgx/v5"}},
@@ -161,5 +163,51 @@ func TestViolationsAreCaught(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("violations =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// docs/architecture.md's table names every package with the module
+// packages it imports, as the code does.
+func TestArchitectureTableMatchesTheCode(t *testing.T) {
+	doc, err := os.ReadFile("docs/architecture.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string][]string{}
+	for _, line := range strings.Split(string(doc), "\n") {
+		cells := strings.Split(line, " | ")
+		if len(cells) != 3 || !strings.HasPrefix(cells[0], "| `") {
+			continue
+		}
+		pkg := strings.Trim(strings.TrimPrefix(cells[0], "| "), "`")
+		var names []string
+		deps, _, _ := strings.Cut(strings.TrimSuffix(cells[2], " |"), " (")
+		for _, d := range strings.Split(deps, ",") {
+			if d = strings.Trim(strings.TrimSpace(d), "`"); d != "" && d != "-" && d != "standard library only" && d != "everything" {
+				names = append(names, d)
+			}
+		}
+		slices.Sort(names)
+		rows[pkg] = names
+	}
+	for pkg, paths := range moduleImports(t) {
+		if pkg == "." || pkg == "examples" || pkg == "internal/store/storetest" || pkg == "cmd/accord" {
+			continue
+		}
+		got, ok := rows[pkg]
+		if !ok {
+			t.Errorf("docs/architecture.md has no row for %s", pkg)
+			continue
+		}
+		var want []string
+		for _, p := range paths {
+			if rel, ok := strings.CutPrefix(p, module+"/"); ok {
+				want = append(want, strings.TrimPrefix(rel, "internal/"))
+			}
+		}
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("docs/architecture.md: %s imports %v, the code %v", pkg, got, want)
+		}
 	}
 }

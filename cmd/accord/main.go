@@ -1,9 +1,11 @@
-// Command accord verifies a nuclear agreement: enrichment arithmetic,
-// breakout estimates, and (as they land) the evidence log, compliance,
-// reports and the dashboard.
+// Command accord verifies a nuclear agreement: enrichment arithmetic and
+// breakout estimates, the evidence log, compliance over time, the
+// verification report, material balances, mediated talks and the
+// dashboard.
 //
-// This package only wires flags to the packages that do the work and renders
-// their results.
+// This package only parses flags and hands them to the packages that do
+// the work (internal/app for a log and its server); internal/report renders
+// what it prints.
 package main
 
 import (

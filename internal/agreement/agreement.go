@@ -18,6 +18,8 @@ import (
 
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/input"
+	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/state"
 )
 
 // FormatV1 is the format identifier of this version of the file format.
@@ -98,7 +100,11 @@ func (c *Commitment) ReportingInterval() int {
 }
 
 // Roles a party can hold.
-var Roles = []string{"state", "party", "inspectorate", "mediator", "observer", "council"}
+var Roles = append(slices.DeleteFunc(slices.Clone(record.Roles), func(r string) bool { return r == record.RoleOperator }), RoleCouncil)
+
+// RoleCouncil is the role of a body that acts on the agreement without a
+// key in its log (the UN Security Council).
+const RoleCouncil = "council"
 
 // Party is a signatory, the inspectorate, or another body with a role.
 type Party struct {
@@ -129,14 +135,9 @@ type Commitment struct {
 	Action      *Action      `yaml:"action,omitempty" json:"action,omitempty"`
 }
 
-// Metrics a limit can bound, with their units.
-var Metrics = map[string]string{
-	"max_enrichment_pct":    "%",
-	"enriched_uranium_kg_u": "kg U",
-	"centrifuges_installed": "machines",
-	"centrifuges_enriching": "machines",
-	"heavy_water_t":         "t",
-}
+// LimitMetrics are the metrics a limit may bound (those the findings
+// observe), in the units of package state.
+var LimitMetrics = []state.Metric{state.MaxEnrichmentPct, state.EnrichedUraniumKgU, state.CentrifugesInstalled, state.CentrifugesEnriching, state.HeavyWaterT}
 
 // Limit bounds a metric of the programme.
 type Limit struct {
@@ -384,10 +385,11 @@ func (a *Agreement) Validate() error {
 		}
 		switch {
 		case c.Limit != nil:
-			unit, ok := Metrics[c.Limit.Metric]
-			if !ok {
-				return input.Errorf(f+".limit.metric", "unknown metric %q", c.Limit.Metric)
+			m := state.Metric(c.Limit.Metric)
+			if !slices.Contains(LimitMetrics, m) {
+				return input.Errorf(f+".limit.metric", "unknown metric %q (a limit bounds one of %v)", c.Limit.Metric, LimitMetrics)
 			}
+			unit := m.Unit()
 			if c.Limit.Unit != unit {
 				return input.Errorf(f+".limit.unit", "metric %s is in %q, got %q", c.Limit.Metric, unit, c.Limit.Unit)
 			}

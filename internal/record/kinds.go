@@ -14,6 +14,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accordverify/accord/internal/input"
+	"github.com/accordverify/accord/internal/state"
 )
 
 // Kind is the kind of a record.
@@ -347,7 +348,13 @@ type Fact struct {
 }
 
 // FactMetrics are the metrics a fact may carry.
-var FactMetrics = []string{"enriched_uranium_kg_u", "max_enrichment_pct", "centrifuges_installed", "centrifuges_enriching", "cascades_installed", "cascades_enriching", "heavy_water_t", "verification_access"}
+var FactMetrics = func() []string {
+	out := make([]string, len(state.Metrics))
+	for i, m := range state.Metrics {
+		out[i] = string(m)
+	}
+	return out
+}()
 
 func (b *FactsBody) validate() error {
 	if err := required("source", b.Source); err != nil {
@@ -364,7 +371,7 @@ func (b *FactsBody) validate() error {
 		if err := date(p+".date", f.Date); err != nil {
 			return err
 		}
-		if f.Metric == "verification_access" {
+		if f.Metric == string(state.VerificationAccess) {
 			if err := oneOf(p+".text", f.Text, "full", "reduced", "none"); err != nil {
 				return err
 			}

@@ -46,7 +46,7 @@ type Identity struct {
 }
 
 // Roles that read the agreement's records.
-var recordReaders = []string{"party", "state", "inspectorate", "log-operator"}
+var recordReaders = []string{record.RoleParty, record.RoleState, record.RoleInspectorate, record.RoleOperator}
 
 // caller is who makes a request: anonymous (zero) or a token's key.
 type caller struct {
@@ -221,7 +221,7 @@ func requireRecordReader(c caller, mediatorToo bool) error {
 			return nil
 		}
 	}
-	if mediatorToo && c.Role == "mediator" {
+	if mediatorToo && c.Role == record.RoleMediator {
 		return nil
 	}
 	return &Error{Code: "forbidden", Message: "role " + c.Role + " does not read the agreement's records"}
@@ -231,8 +231,8 @@ func requireRecordReader(c caller, mediatorToo bool) error {
 // only by its author and the mediator; everything else by the agreement's
 // parties, its state and the inspectorate.
 func canRead(c caller, row record.Row) bool {
-	if row.Kind == "talks_commitment" {
-		return c.Party == row.Author || c.Role == "mediator"
+	if row.Kind == string(record.TalksCommitment) {
+		return c.Party == row.Author || c.Role == record.RoleMediator
 	}
 	return requireRecordReader(c, false) == nil
 }

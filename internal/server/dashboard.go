@@ -677,7 +677,7 @@ func (s *Server) recordsPage(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	v := recordsView{Filter: f, Kinds: recordKinds}
+	v := recordsView{Filter: f, Kinds: record.KindNames()}
 	for _, row := range rows {
 		if canRead(c, row) {
 			v.Rows = append(v.Rows, row)
@@ -705,10 +705,6 @@ func (s *Server) mayReadRecords(w http.ResponseWriter, r *http.Request, c caller
 	}
 	return false
 }
-
-// recordKinds are offered in the records filter.
-var recordKinds = []string{"declaration", "inspection_finding", "verified_inventory", "verified_facts", "monitoring_event", "access_request",
-	"access_response", "notification", "relief_action", "centrifuge_installation", "talks_commitment", "key_add", "key_revoke", "genesis"}
 
 // recordView is one record with its checks.
 type recordView struct {

@@ -1,6 +1,6 @@
 // Package server is Accord's JSON API (/api/v1) over the evidence log and
-// its index. It declares the small interfaces it consumes; cmd/accord
-// wires the ledger and the store to them.
+// its index, and the dashboard. It declares the small interfaces it
+// consumes; internal/app implements them over the ledger and the store.
 package server
 
 import (

@@ -154,7 +154,7 @@ type roomRequest struct {
 // createRoom: a mediator opens a room it mediates.
 func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) {
 	c, err := participant(r)
-	if err == nil && c.Role != "mediator" {
+	if err == nil && c.Role != record.RoleMediator {
 		err = &Error{Code: "forbidden", Message: "only a mediator's key opens a talks room"}
 	}
 	if err == nil && s.cfg.Rooms == nil {
@@ -202,7 +202,7 @@ func (s *Server) listRooms(w http.ResponseWriter, r *http.Request) {
 	for _, rm := range rooms {
 		role := "party"
 		if rm.Mediator {
-			role = "mediator"
+			role = record.RoleMediator
 		}
 		out = append(out, map[string]string{"id": rm.ID, "title": rm.Title, "role": role})
 	}

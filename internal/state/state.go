@@ -56,6 +56,11 @@ const (
 	Lost       = "lost"
 )
 
+// Metrics are the metrics a reported fact can carry: the one list the
+// record format, the agreement format and the pages take theirs from.
+var Metrics = []Metric{EnrichedUraniumKgU, MaxEnrichmentPct, CentrifugesInstalled, CentrifugesEnriching,
+	CascadesInstalled, CascadesEnriching, HeavyWaterT, VerificationAccess}
+
 // Units of the metrics.
 var units = map[Metric]string{
 	EnrichedUraniumKgU:   "kg U",
