@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -203,7 +204,14 @@ type thresholdKey struct {
 	seed     uint64
 }
 
-var thresholds sync.Map // thresholdKey -> float64
+// thresholds memoizes PageThreshold, a pure function of its key, for the
+// process; at most maxThresholds keys are kept, so that callers who vary
+// the options cannot grow it without bound.
+var (
+	thresholds    sync.Map // thresholdKey -> float64
+	thresholdsN   atomic.Int64
+	maxThresholds int64 = 256
+)
 
 // PageThreshold returns h such that Page's test with reference value k on
 // n independent N(0, 1) values (SITMUF with no loss) alarms with
@@ -226,7 +234,9 @@ func PageThreshold(n int, k, alpha float64, trials int, seed uint64) float64 {
 	}
 	slices.Sort(maxes)
 	h := quantile(maxes, 1-alpha)
-	thresholds.Store(key, h)
+	if thresholdsN.Add(1) <= maxThresholds {
+		thresholds.Store(key, h)
+	}
 	return h
 }
 

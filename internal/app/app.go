@@ -195,11 +195,15 @@ func (a *App) Submit(ctx context.Context, entry []byte) (server.Submitted, error
 }
 
 // Receipt returns the receipt of the entry at index, waiting at most a
-// tenth of a second for a published checkpoint that covers it.
+// tenth of a second for a published checkpoint that covers it; nil when
+// none does yet.
 func (a *App) Receipt(ctx context.Context, index uint64) (json.RawMessage, error) {
-	ctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	rctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	defer cancel()
-	r, err := a.Log.Receipt(ctx, index)
+	r, err := a.Log.Receipt(rctx, index)
+	if errors.Is(err, ledger.ErrNotPublished) || (errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil) {
+		return nil, nil // not yet published
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -123,7 +123,7 @@ func Dates(a *agreement.Agreement, facts []state.Fact, until calendar.Date) []ca
 		if f.Metric == state.VerificationAccess && f.Text == "none" {
 			ds = append(ds, f.Date.AddDays(1))
 		}
-		if max, ok := state.MaxAgeDays[f.Metric]; ok {
+		if max, ok := f.Metric.MaxAge(); ok {
 			ds = append(ds, f.Date.AddDays(max+1))
 		}
 	}

@@ -46,7 +46,8 @@ type Log interface {
 	// receipt (nil when not yet published). A rejection is an *Error.
 	Submit(ctx context.Context, entry []byte) (Submitted, error)
 	// Receipt returns the receipt of the entry at index against the latest
-	// published checkpoint.
+	// published checkpoint, or nil when no published checkpoint covers the
+	// entry yet.
 	Receipt(ctx context.Context, index uint64) (json.RawMessage, error)
 	// Checkpoint returns the latest published checkpoint.
 	Checkpoint(ctx context.Context) ([]byte, error)
@@ -426,7 +427,8 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) {
 	}
 	receipt, err := s.cfg.Log.Receipt(r.Context(), row.Index)
 	if err != nil {
-		receipt = nil // not yet published
+		s.fail(w, r, err)
+		return
 	}
 	writeJSON(w, 200, map[string]any{"record": row, "receipt": receipt})
 }

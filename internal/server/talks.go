@@ -26,25 +26,49 @@ type Rooms interface {
 	RoomIDs(ctx context.Context) ([]string, error)
 }
 
-// roomLocks serialize the changes to each room.
+// roomLocks serialize the changes to each room. A room's lock lives while
+// some request holds or waits for it, so the map holds only the rooms in
+// use (ids come from requests: a map that only grew would be theirs to
+// fill).
 type roomLocks struct {
 	mu sync.Mutex
-	m  map[string]*sync.Mutex
+	m  map[string]*roomLock
 }
 
+type roomLock struct {
+	sync.Mutex
+	users int // requests holding or waiting for it
+}
+
+// lock locks room id and returns its unlock.
 func (l *roomLocks) lock(id string) func() {
 	l.mu.Lock()
 	if l.m == nil {
-		l.m = map[string]*sync.Mutex{}
+		l.m = map[string]*roomLock{}
 	}
 	m, ok := l.m[id]
 	if !ok {
-		m = &sync.Mutex{}
+		m = &roomLock{}
 		l.m[id] = m
 	}
+	m.users++
 	l.mu.Unlock()
 	m.Lock()
-	return m.Unlock
+	return func() {
+		m.Unlock()
+		l.mu.Lock()
+		if m.users--; m.users == 0 {
+			delete(l.m, id)
+		}
+		l.mu.Unlock()
+	}
+}
+
+// held is how many rooms have a lock in use.
+func (l *roomLocks) held() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.m)
 }
 
 // participant is the caller's party; talks need a token.
@@ -348,7 +372,9 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request, c caller, rm *t
 	if err := rm.ReleaseProposal(c.Party, p.ID, time.Now().UTC()); err != nil {
 		return nil, 0, err
 	}
-	p, _ = rm.Proposal(p.ID)
+	if p, err = rm.Proposal(p.ID); err != nil {
+		return nil, 0, err
+	}
 	return map[string]any{"proposal": p, "release_sha256": rm.ReleaseHash(p), "log": sub}, http.StatusCreated, nil
 }
 
@@ -558,7 +584,10 @@ func (s *Server) talksRoomPage(act func(r *http.Request, c caller, rm *talks.Roo
 			// Form posts carry the sign-in cookie; sameOrigin has refused
 			// cross-site ones.
 			if ck, err := r.Cookie(tokenCookie); err == nil {
-				c, _ = s.tokenCaller(r.Context(), ck.Value)
+				if c, err = s.tokenCaller(r.Context(), ck.Value); unavailable(err) {
+					s.pageError(w, r, err) // the token store is down: not the caller's fault
+					return
+				}
 			}
 		}
 		if c.anonymous() {
@@ -596,7 +625,10 @@ func (s *Server) talksRoomPage(act func(r *http.Request, c caller, rm *talks.Roo
 			s.pageError(w, r, err)
 			return
 		}
-		v.Inbox, _ = rm.Inbox(c.Party)
+		if v.Inbox, err = rm.Inbox(c.Party); err != nil {
+			s.pageError(w, r, err)
+			return
+		}
 		s.render(w, r, http.StatusOK, "talksroom", rm.Title, v)
 	}
 }

@@ -75,12 +75,16 @@ var units = map[Metric]string{
 // Unit returns the unit of m.
 func (m Metric) Unit() string { return units[m] }
 
-// MaxAgeDays is how long a reported stock stays current: about two
-// quarterly reporting periods. Configuration facts (centrifuges, enrichment
-// level, access) stay current until a later fact changes them.
-var MaxAgeDays = map[Metric]int{
-	EnrichedUraniumKgU: 190,
-	HeavyWaterT:        190,
+// MaxAge is how many days a reported figure of m stays current: a stock
+// about two quarterly reporting periods; ok is false for configuration
+// facts (centrifuges, enrichment level, access), which stay current until a
+// later fact changes them.
+func (m Metric) MaxAge() (days int, ok bool) {
+	switch m {
+	case EnrichedUraniumKgU, HeavyWaterT:
+		return 190, true
+	}
+	return 0, false
 }
 
 // Status says how far a figure can be trusted.
@@ -388,7 +392,7 @@ func At(facts []Fact, date calendar.Date) *State {
 			return Value{Unknown: fmt.Sprintf("no report of %s on or before %s", m, date)}
 		}
 		v := Value{Known: true, Value: f.Value, Qualifier: f.Qualifier, Date: f.Date, Status: f.Status, Evidence: f.Evidence}
-		if max, ok := MaxAgeDays[m]; ok && f.Date.DaysUntil(date) > max {
+		if max, ok := m.MaxAge(); ok && f.Date.DaysUntil(date) > max {
 			v.Known = false
 			v.Unknown = fmt.Sprintf("last reported %g %s as of %s (%s), %s before this date: figures older than %d days are not current", f.Value, m.Unit(), f.Date, f.Status, Age(f.Date.DaysUntil(date)), max)
 		}

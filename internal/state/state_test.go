@@ -70,7 +70,7 @@ func TestLevelAssayCappedByHighestEnrichment(t *testing.T) {
 }
 
 func TestStaleFiguresAreUnknown(t *testing.T) {
-	s := state.At(facts, day("2020-04-01").AddDays(state.MaxAgeDays[state.EnrichedUraniumKgU]+1))
+	s := state.At(facts, day("2020-04-01").AddDays(maxAge(state.EnrichedUraniumKgU)+1))
 	if s.Inventory.Total.Known || !strings.Contains(s.Inventory.Total.Unknown, "191 days before this date") {
 		t.Errorf("stale total %+v", s.Inventory.Total)
 	}
@@ -145,4 +145,9 @@ func TestTotalWithoutBreakdownAtTheHighestLevel(t *testing.T) {
 	if len(l) != 1 || l[0].Mass.Value != 5095 || l[0].AssayPct != 3.5 || l[0].Mass.Status != state.Derived {
 		t.Errorf("levels %+v, want 5095 kg U at 3.5 %%, derived", l)
 	}
+}
+
+func maxAge(m state.Metric) int {
+	d, _ := m.MaxAge()
+	return d
 }
