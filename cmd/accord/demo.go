@@ -233,9 +233,10 @@ func startDemo(ctx context.Context, cfg demoConfig) (d *demo, err error) {
 	if dsn == "" {
 		dsn = filepath.Join(cfg.dir, "index.db")
 	}
-	opts := ledger.Options{Dir: filepath.Join(cfg.dir, "log"), Operator: operator, WitnessURLs: urls}
+	logDir := filepath.Join(cfg.dir, "log")
+	opts := ledger.Options{Operator: operator, WitnessURLs: urls}
 	var genesis []byte
-	if !ledger.Exists(opts.Dir) {
+	if !ledger.Exists(logDir) {
 		g := record.GenesisBody{Origin: demoOrigin, Agreement: "jcpoa", Witnesses: witnesses, WitnessesRequired: len(witnesses)}
 		for _, m := range demoMembers {
 			g.Members = append(g.Members, record.Member{Party: m.party, Role: m.role, Key: vkeys[m.key]})
@@ -247,7 +248,7 @@ func startDemo(ctx context.Context, cfg demoConfig) (d *demo, err error) {
 			return nil, err
 		}
 	}
-	l, idx, err := openLog(ctx, dsn, opts, genesis, func(msg string) { cfg.log.Warn(msg) })
+	l, idx, err := openLog(ctx, dsn, ledger.POSIX(logDir), opts, genesis, func(msg string) { cfg.log.Warn(msg) })
 	if err != nil {
 		return nil, err
 	}
@@ -288,7 +289,7 @@ func startDemo(ctx context.Context, cfg demoConfig) (d *demo, err error) {
 		return nil, fmt.Errorf("the demo's talks rooms: %w", err)
 	}
 
-	srv := server.New(server.Config{Log: d.node, Index: d.node, LogDir: opts.Dir, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: cfg.log,
+	srv := server.New(server.Config{Log: d.node, Index: d.node, LogDir: logDir, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: cfg.log,
 		Auth: auth{idx, l}, Keys: auth{idx, l}, Rooms: rooms{idx}, RatePerSecond: cfg.rate, Burst: int(2 * cfg.rate), Demo: true})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

@@ -110,7 +110,7 @@ all). The operator key's name must be the origin.`,
 				return fmt.Errorf("genesis: %w", err)
 			}
 			ctx := cmd.Context()
-			l, err := ledger.Create(ctx, ledger.Options{Dir: dir, Operator: op}, genesis)
+			l, err := ledger.Create(ctx, ledger.POSIX(dir), ledger.Options{Operator: op}, genesis)
 			if err != nil {
 				return err
 			}

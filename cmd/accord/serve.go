@@ -244,7 +244,7 @@ func (f *logFlags) register(cmd *cobra.Command) {
 // openLog opens the index at dsn and the log in opts.Dir over it. A damaged
 // SQLite index is set aside and an index that differs from the log is
 // rebuilt from it; warn is told when either happens.
-func openLog(ctx context.Context, dsn string, opts ledger.Options, genesis []byte, warn func(string)) (*ledger.Log, *store.Store, error) {
+func openLog(ctx context.Context, dsn string, s ledger.Storage, opts ledger.Options, genesis []byte, warn func(string)) (*ledger.Log, *store.Store, error) {
 	idx, note, err := store.OpenRecovering(ctx, dsn)
 	if err != nil {
 		return nil, nil, err
@@ -255,9 +255,9 @@ func openLog(ctx context.Context, dsn string, opts ledger.Options, genesis []byt
 	opts.Index = idx
 	var l *ledger.Log
 	if genesis != nil {
-		l, err = ledger.Create(ctx, opts, genesis)
+		l, err = ledger.Create(ctx, s, opts, genesis)
 	} else {
-		l, err = ledger.Open(ctx, opts)
+		l, err = ledger.Open(ctx, s, opts)
 	}
 	if err != nil {
 		idx.Close()
@@ -289,7 +289,7 @@ func (f *logFlags) open(ctx context.Context, warn io.Writer) (*ledger.Log, *stor
 	if dsn == "" {
 		dsn = strings.TrimSuffix(f.dir, "/") + ".index.db"
 	}
-	return openLog(ctx, dsn, ledger.Options{Dir: f.dir, Operator: op, WitnessURLs: urls}, nil, func(msg string) {
+	return openLog(ctx, dsn, ledger.POSIX(f.dir), ledger.Options{Operator: op, WitnessURLs: urls}, nil, func(msg string) {
 		fmt.Fprintf(warn, "accord: warning: %s\n", msg)
 	})
 }

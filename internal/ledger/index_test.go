@@ -29,7 +29,7 @@ func TestIndexFollowsTheLog(t *testing.T) {
 	defer idx.Close()
 	opts := f.options()
 	opts.Index = idx
-	l, err := ledger.Create(ctx, opts, f.genesis)
+	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestIndexFollowsTheLog(t *testing.T) {
 
 	// Appends whose indexing never happened (the process died in between).
 	noIndex := f.options()
-	l, err = ledger.Open(ctx, noIndex)
+	l, err = ledger.Open(ctx, f.storage(), noIndex)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestIndexFollowsTheLog(t *testing.T) {
 	if n, _ := idx.Size(ctx); n != 4 {
 		t.Fatalf("index size %d, want still 4", n)
 	}
-	l, err = ledger.Open(ctx, opts)
+	l, err = ledger.Open(ctx, f.storage(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestIndexFollowsTheLog(t *testing.T) {
 	}
 	defer fresh.Close()
 	opts.Index = fresh
-	l, err = ledger.Open(ctx, opts)
+	l, err = ledger.Open(ctx, f.storage(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestKeyChangeHoldsWhenIndexingFails(t *testing.T) {
 	f := newFixture(t, 0)
 	opts := f.options()
 	opts.Index = &failingIndex{}
-	l, err := ledger.Create(ctx, opts, f.genesis)
+	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestIndexDownAndBack(t *testing.T) {
 	idx := &switchIndex{Store: st}
 	opts := f.options()
 	opts.Index = idx
-	l, err := ledger.Create(ctx, opts, f.genesis)
+	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +211,7 @@ func TestOpenRebuildsAnIndexThatDiffersFromTheLog(t *testing.T) {
 	}
 	opts := f.options()
 	opts.Index = st
-	l, err := ledger.Create(ctx, opts, f.genesis)
+	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +245,7 @@ func TestOpenRebuildsAnIndexThatDiffersFromTheLog(t *testing.T) {
 			}
 			defer st.Close()
 			opts.Index = st
-			l, err := ledger.Open(ctx, opts)
+			l, err := ledger.Open(ctx, f.storage(), opts)
 			if err != nil {
 				t.Fatal(err)
 			}

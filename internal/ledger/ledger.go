@@ -1,12 +1,13 @@
 // Package ledger is Accord's evidence log: signed records appended to a
-// transparency-dev/tessera log (POSIX driver, C2SP tlog-tiles), with
-// checkpoints signed by the log operator and cosigned by the witnesses the
-// log's genesis record names, receipts that prove inclusion, and an audit
-// that any party runs alone on a copy of the files.
+// transparency-dev/tessera log (C2SP tlog-tiles) on the storage its caller
+// gives (POSIX for a local directory), with checkpoints signed by the log
+// operator and cosigned by the witnesses the log's genesis record names,
+// receipts that prove inclusion, and an audit that any party runs alone on
+// a copy of the files.
 //
-// The log directory is the whole truth: the key registry is replayed from
-// it, duplicates are found in it, and it can be copied or served as static
-// files and verified with the same code.
+// The log's files are the whole truth: the key registry is replayed from
+// them, duplicates are found in them, and they can be copied or served as
+// static files and verified with the same code.
 package ledger
 
 import (
@@ -16,8 +17,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -27,7 +26,6 @@ import (
 
 	"github.com/transparency-dev/tessera"
 	"github.com/transparency-dev/tessera/client"
-	"github.com/transparency-dev/tessera/storage/posix"
 	"golang.org/x/mod/sumdb/note"
 	"k8s.io/klog/v2"
 
@@ -36,8 +34,6 @@ import (
 
 // Options configure a log.
 type Options struct {
-	// Dir is the log directory.
-	Dir string
 	// Operator signs checkpoints; its key name is the log's origin.
 	Operator note.Signer
 	// WitnessURLs overrides the witness URLs of the genesis record, by
@@ -178,18 +174,16 @@ type entryInfo struct {
 	author string
 }
 
-// Exists reports whether dir holds a log.
-func Exists(dir string) bool {
-	_, err := os.Stat(filepath.Join(dir, "checkpoint"))
-	_, err2 := os.Stat(filepath.Join(dir, ".state"))
-	return err == nil || err2 == nil
-}
-
-// Create starts a new log in dir (which must not hold one) with the signed
+// Create starts a new log on s (which must not hold one) with the signed
 // genesis record as entry 0, and returns it open.
-func Create(ctx context.Context, opts Options, genesis []byte) (*Log, error) {
-	if Exists(opts.Dir) {
-		return nil, fmt.Errorf("ledger: %s already holds a log", opts.Dir)
+func Create(ctx context.Context, s Storage, opts Options, genesis []byte) (*Log, error) {
+	if err := s.usable(); err != nil {
+		return nil, err
+	}
+	if held, err := s.holdsLog(ctx); err != nil {
+		return nil, fmt.Errorf("ledger: %s: %w", s, err)
+	} else if held {
+		return nil, fmt.Errorf("ledger: %s already holds a log", s)
 	}
 	g, _, err := OpenGenesis(genesis)
 	if err != nil {
@@ -198,21 +192,13 @@ func Create(ctx context.Context, opts Options, genesis []byte) (*Log, error) {
 	if g.Origin != opts.Operator.Name() {
 		return nil, fmt.Errorf("ledger: the genesis origin %q must be the operator key's name %q", g.Origin, opts.Operator.Name())
 	}
-	fresh := false
-	if entries, err := os.ReadDir(opts.Dir); err != nil || len(entries) == 0 {
-		fresh = true
-	}
-	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+	// A log that never received its genesis record is no log: undo what
+	// was written, so that the user can simply try again.
+	undo, err := s.prepare()
+	if err != nil {
 		return nil, err
 	}
-	// A log that never received its genesis record is no log: remove what
-	// was written, so that the user can simply try again.
-	undo := func() {
-		if fresh {
-			_ = os.RemoveAll(opts.Dir)
-		}
-	}
-	l, err := open(ctx, opts, g)
+	l, err := open(ctx, s, opts, g)
 	if err != nil {
 		undo()
 		return nil, err
@@ -225,20 +211,23 @@ func Create(ctx context.Context, opts Options, genesis []byte) (*Log, error) {
 	return l, nil
 }
 
-// Open opens the log in opts.Dir, replaying every entry to rebuild the key
+// Open opens the log on s, replaying every entry to rebuild the key
 // registry and the duplicate index.
-func Open(ctx context.Context, opts Options) (*Log, error) {
-	if !Exists(opts.Dir) {
-		return nil, fmt.Errorf("ledger: no log in %s (create one with accord log init)", opts.Dir)
+func Open(ctx context.Context, s Storage, opts Options) (*Log, error) {
+	if err := s.usable(); err != nil {
+		return nil, err
 	}
-	g, err := ReadGenesis(ctx, FSFetcher{FS: os.DirFS(opts.Dir)})
+	if s.dir != "" && !Exists(s.dir) {
+		return nil, fmt.Errorf("ledger: no log in %s (create one with accord log init)", s)
+	}
+	g, err := ReadGenesis(ctx, s.Files)
 	if err != nil {
 		return nil, err
 	}
 	if g.Origin != opts.Operator.Name() {
 		return nil, fmt.Errorf("ledger: the log's origin is %q but the operator key is %q", g.Origin, opts.Operator.Name())
 	}
-	return open(ctx, opts, g)
+	return open(ctx, s, opts, g)
 }
 
 // OpenGenesis verifies a genesis record (signed by the operator key it
@@ -291,7 +280,7 @@ func WitnessGroup(g *record.GenesisBody, urls map[string]string) (tessera.Witnes
 	return tessera.NewWitnessGroupFromPolicy([]byte(policy.String()))
 }
 
-func open(ctx context.Context, opts Options, g *record.GenesisBody) (*Log, error) {
+func open(ctx context.Context, s Storage, opts Options, g *record.GenesisBody) (*Log, error) {
 	opts.defaults()
 	ao := tessera.NewAppendOptions().
 		WithCheckpointSigner(opts.Operator).
@@ -324,11 +313,7 @@ func open(ctx context.Context, opts Options, g *record.GenesisBody) (*Log, error
 		// the caller's ctx.
 		var life context.Context
 		life, cancel = context.WithCancel(context.WithoutCancel(ctx))
-		var driver tessera.Driver
-		driver, err = posix.New(life, posix.Config{Path: opts.Dir})
-		if err == nil {
-			appender, shutdown, reader, err = tessera.NewAppender(life, driver, ao)
-		}
+		appender, shutdown, reader, err = tessera.NewAppender(life, s.Driver, ao)
 		if err == nil {
 			break
 		}
