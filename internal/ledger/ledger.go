@@ -138,6 +138,8 @@ type Log struct {
 	shutdown func(context.Context) error
 	cancel   context.CancelFunc
 	origin   string
+	// published follows the published checkpoint for Receipt.
+	published *publication
 
 	closeOnce sync.Once
 	closeErr  error
@@ -303,6 +305,7 @@ func open(ctx context.Context, s Storage, opts Options, g *record.GenesisBody) (
 		appender *tessera.Appender
 		shutdown func(context.Context) error
 		reader   tessera.LogReader
+		life     context.Context
 		cancel   context.CancelFunc
 		err      error
 	)
@@ -311,7 +314,6 @@ func open(ctx context.Context, s Storage, opts Options, g *record.GenesisBody) (
 		// The appender's background work (integration, publication,
 		// witnessing, garbage collection) lives as long as the Log, not
 		// the caller's ctx.
-		var life context.Context
 		life, cancel = context.WithCancel(context.WithoutCancel(ctx))
 		appender, shutdown, reader, err = tessera.NewAppender(life, s.Driver, ao)
 		if err == nil {
@@ -331,7 +333,8 @@ func open(ctx context.Context, s Storage, opts Options, g *record.GenesisBody) (
 		}
 	}
 	l := &Log{opts: opts, appender: appender, reader: reader, shutdown: shutdown, cancel: cancel, origin: opts.Operator.Name(),
-		ids: map[string]entryInfo{}, hashes: map[[32]byte]uint64{}, verifying: make(chan struct{}, runtime.GOMAXPROCS(0))}
+		published: newPublication(life, reader.ReadCheckpoint, publicationPoll),
+		ids:       map[string]entryInfo{}, hashes: map[[32]byte]uint64{}, verifying: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	if err := l.replay(ctx); err != nil {
 		_ = l.Close(ctx)
 		return nil, err
