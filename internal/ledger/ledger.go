@@ -574,81 +574,145 @@ func (l *Log) Append(ctx context.Context, entry []byte) (Sequenced, error) {
 		}
 	}
 	snap := l.snapshot.Load()
-	l.verifying <- struct{}{}
-	s, err := check(snap.registry, entry, snap.next)
-	<-l.verifying
+	s, err := l.verify(snap, entry)
 	if err != nil {
 		return Sequenced{}, err
 	}
-	rec := s.Record
-	keyRecord := rec.Kind == record.KeyRegistration || rec.Kind == record.KeyRevocation || rec.Kind == record.Genesis
-	if keyRecord {
-		l.gate.Lock()
-		defer l.gate.Unlock()
-	} else {
-		l.gate.RLock()
+	if changesKeys(s.Record.Kind) {
+		return l.appendAlone(ctx, snap, s, entry)
 	}
-	release := func() {
-		if !keyRecord {
-			l.gate.RUnlock()
-		}
+	t, err := l.handOverShared(ctx, snap, s, entry)
+	if err != nil {
+		return Sequenced{}, err
 	}
+	return l.settle(ctx, t)
+}
+
+// changesKeys reports whether a record of kind changes who may sign what.
+func changesKeys(kind record.Kind) bool {
+	return kind == record.KeyRegistration || kind == record.KeyRevocation || kind == record.Genesis
+}
+
+// verify checks entry against the snapshot's registry; at most one check
+// per core runs at a time.
+func (l *Log) verify(snap *registrySnapshot, entry []byte) (*record.Signed, error) {
+	l.verifying <- struct{}{}
+	defer func() { <-l.verifying }()
+	return check(snap.registry, entry, snap.next)
+}
+
+// appendAlone appends a key record: it holds the gate alone from before
+// its final checks until the registry has changed, so that no record is
+// checked against the registry it replaces once it is in the log.
+func (l *Log) appendAlone(ctx context.Context, snap *registrySnapshot, s *record.Signed, entry []byte) (Sequenced, error) {
+	l.gate.Lock()
+	defer l.gate.Unlock()
+	t, err := l.handOver(ctx, snap, s, entry)
+	if err != nil {
+		return Sequenced{}, err
+	}
+	return l.settle(ctx, t)
+}
+
+// handOverShared hands a record that changes no key to tessera, sharing
+// the gate with the other such records until tessera has its entry.
+func (l *Log) handOverShared(ctx context.Context, snap *registrySnapshot, s *record.Signed, entry []byte) (*handedOver, error) {
+	l.gate.RLock()
+	defer l.gate.RUnlock()
+	return l.handOver(ctx, snap, s, entry)
+}
+
+// handedOver is a record whose entry tessera has.
+type handedOver struct {
+	signed *record.Signed
+	// reg is the registry the record was finally checked against.
+	reg    *record.Registry
+	hash   [32]byte
+	future tessera.IndexFuture
+}
+
+// handOver reserves the record's id and entry hash and gives the entry to
+// tessera.
+func (l *Log) handOver(ctx context.Context, snap *registrySnapshot, s *record.Signed, entry []byte) (*handedOver, error) {
 	h := sha256.Sum256(entry)
+	reg, s, err := l.reserve(snap, s, entry, h)
+	if err != nil {
+		return nil, err
+	}
+	return &handedOver{signed: s, reg: reg, hash: h, future: l.appender.Add(ctx, tessera.NewEntry(entry))}, nil
+}
+
+// reserve checks the record again when a key record has changed the
+// registry since snap, rejects duplicates and dangling references, and
+// marks the record's id and entry hash as being appended. It returns the
+// registry the record was checked against, and the record as checked.
+func (l *Log) reserve(snap *registrySnapshot, s *record.Signed, entry []byte, h [32]byte) (*record.Registry, *record.Signed, error) {
 	l.mu.Lock()
-	// The registry this record is finally checked against.
+	defer l.mu.Unlock()
 	reg := snap.registry
 	if cur := l.snapshot.Load(); cur != snap {
 		reg = cur.registry
+		var err error
 		if s, err = check(reg, entry, cur.next); err != nil {
-			l.mu.Unlock()
-			release()
-			return Sequenced{}, err
+			return nil, nil, err
 		}
 	}
+	rec := s.Record
 	if err := l.admissible(rec, h); err != nil {
-		l.mu.Unlock()
-		release()
-		return Sequenced{}, err
+		return nil, nil, err
 	}
 	l.ids[rec.ID] = entryInfo{pending, rec.Author}
 	l.hashes[h] = pending
-	l.mu.Unlock()
-	future := l.appender.Add(ctx, tessera.NewEntry(entry))
-	release()
-	got, err := future()
-	l.mu.Lock()
+	return reg, s, nil
+}
+
+// settle waits until tessera has sequenced the entry, then records where
+// it is, changes the registry for a key record, and indexes it.
+func (l *Log) settle(ctx context.Context, t *handedOver) (Sequenced, error) {
+	got, err := t.future()
+	l.place(t, got.Index, err)
 	if err != nil {
-		delete(l.ids, rec.ID)
-		delete(l.hashes, h)
-		l.mu.Unlock()
 		if noSpace(err) {
 			return Sequenced{}, fmt.Errorf("%w (%v)", ErrStorageFull, err)
 		}
 		return Sequenced{}, fmt.Errorf("ledger: append: %w", err)
 	}
-	l.ids[rec.ID] = entryInfo{got.Index, rec.Author}
-	l.hashes[h] = got.Index
-	l.mu.Unlock()
+	rec := t.signed.Record
 	seq := Sequenced{Index: got.Index, ID: rec.ID, Kind: rec.Kind, Author: rec.Author}
-	role := roleOf(reg, s)
-	if keyRecord {
+	if changesKeys(rec.Kind) {
 		// The key history changes as soon as the record is durable, before
 		// anything else can fail: later records are checked against it.
-		// (This record holds the gate, so reg is the current registry.)
-		next := reg.Clone()
-		if err := next.Apply(s, got.Index); err != nil {
+		// (This record holds the gate alone, so t.reg is the current
+		// registry.)
+		next := t.reg.Clone()
+		if err := next.Apply(t.signed, got.Index); err != nil {
 			return seq, fmt.Errorf("ledger: sequenced at index %d, but the registry cannot apply it: %w", got.Index, err)
 		}
 		l.snapshot.Store(&registrySnapshot{registry: next, next: got.Index + 1})
 	}
 	if l.opts.Index != nil {
-		if err := l.index(ctx, record.Indexed{Index: got.Index, Signed: s, Role: role}); err != nil {
+		if err := l.index(ctx, record.Indexed{Index: got.Index, Signed: t.signed, Role: roleOf(t.reg, t.signed)}); err != nil {
 			// The entry is in the log and in the backlog: the index
 			// takes it when it is back. The record is not acknowledged.
 			return seq, &NotIndexedError{Index: got.Index, Err: err}
 		}
 	}
 	return seq, nil
+}
+
+// place records where tessera put a reserved record, or drops the
+// reservation when tessera failed to sequence it.
+func (l *Log) place(t *handedOver, index uint64, err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	rec := t.signed.Record
+	if err != nil {
+		delete(l.ids, rec.ID)
+		delete(l.hashes, t.hash)
+		return
+	}
+	l.ids[rec.ID] = entryInfo{index, rec.Author}
+	l.hashes[t.hash] = index
 }
 
 func where(idx uint64) string {
