@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,6 +28,7 @@ import (
 	"github.com/transparency-dev/tessera"
 	"github.com/transparency-dev/tessera/client"
 	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/sync/semaphore"
 	"k8s.io/klog/v2"
 
 	"github.com/accordverify/accord/internal/record"
@@ -150,18 +152,20 @@ type Log struct {
 	snapshot atomic.Pointer[registrySnapshot]
 	// verifying bounds concurrent signature checks to the cores, so that
 	// tessera's sequencing is not starved by hundreds of callers.
-	verifying chan struct{}
-	// gate orders key records against the others: readers are records
-	// being handed to tessera, the writer a key record.
-	gate   sync.RWMutex
+	verifying *semaphore.Weighted
+	// gate orders key records against the others: a record being handed
+	// to tessera holds one unit, a key record all gateWidth of them.
+	gate   *semaphore.Weighted
 	ids    map[string]entryInfo // record id -> where it is
 	hashes map[[32]byte]uint64  // entry SHA-256 -> index
 
 	// backlog holds entries in the log that the index has not taken yet
 	// (it was down); they go in before the next entry, or by the retry
-	// loop.
+	// loop. backlogMu guards the slice; flushing lets one hand-over of it
+	// to the index run at a time.
 	backlogMu sync.Mutex
 	backlog   []record.Indexed
+	flushing  *semaphore.Weighted
 	// rebuilt says why Open rebuilt the index, when it did.
 	rebuilt string
 }
@@ -334,7 +338,8 @@ func open(ctx context.Context, s Storage, opts Options, g *record.GenesisBody) (
 	}
 	l := &Log{opts: opts, appender: appender, reader: reader, shutdown: shutdown, cancel: cancel, origin: opts.Operator.Name(),
 		published: newPublication(life, reader.ReadCheckpoint, publicationPoll),
-		ids:       map[string]entryInfo{}, hashes: map[[32]byte]uint64{}, verifying: make(chan struct{}, runtime.GOMAXPROCS(0))}
+		ids:       map[string]entryInfo{}, hashes: map[[32]byte]uint64{},
+		verifying: semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0))), gate: semaphore.NewWeighted(gateWidth), flushing: semaphore.NewWeighted(1)}
 	if err := l.replay(ctx); err != nil {
 		_ = l.Close(ctx)
 		return nil, err
@@ -375,18 +380,40 @@ func (l *Log) retryIndexing(ctx context.Context) {
 	}
 }
 
-// flush hands the backlog to the index.
+// flush hands the backlog to the index. One flush runs at a time; waiting
+// for it honours ctx.
 func (l *Log) flush(ctx context.Context) error {
-	l.backlogMu.Lock()
-	defer l.backlogMu.Unlock()
-	if len(l.backlog) == 0 {
+	if l.Unindexed() == 0 {
 		return nil
 	}
-	if err := l.opts.Index.Index(ctx, l.backlog); err != nil {
+	if err := l.flushing.Acquire(ctx, 1); err != nil {
 		return err
 	}
-	l.backlog = nil
+	defer l.flushing.Release(1)
+	waiting := l.backlogged()
+	if len(waiting) == 0 {
+		return nil // flushed while this one waited
+	}
+	if err := l.opts.Index.Index(ctx, waiting); err != nil {
+		return err
+	}
+	l.dropBacklog(len(waiting))
 	return nil
+}
+
+// backlogged returns a copy of the backlog.
+func (l *Log) backlogged() []record.Indexed {
+	l.backlogMu.Lock()
+	defer l.backlogMu.Unlock()
+	return slices.Clone(l.backlog)
+}
+
+// dropBacklog removes the first n entries of the backlog, which the index
+// has taken (entries that failed meanwhile are after them).
+func (l *Log) dropBacklog(n int) {
+	l.backlogMu.Lock()
+	defer l.backlogMu.Unlock()
+	l.backlog = slices.Delete(l.backlog, 0, n)
 }
 
 // index indexes one entry; if the index refuses it, it joins the backlog.
@@ -565,27 +592,77 @@ type Sequenced struct {
 // changes who may sign what) runs alone: it waits until every record
 // admitted before it has been handed to tessera, and records checked
 // against the registry it replaces are checked again.
+//
+// Append returns when ctx ends. Until tessera has the entry, nothing is
+// stored then. Once tessera has it, the append runs to its end without the
+// caller (the entry is sequenced, or not, whatever ctx) and the error says
+// that the record may be in the log.
 func (l *Log) Append(ctx context.Context, entry []byte) (Sequenced, error) {
+	handed := make(chan struct{})
+	done := make(chan appended, 1)
+	go func() {
+		seq, err := l.append(ctx, entry, handed)
+		done <- appended{seq, err}
+	}()
+	select {
+	case r := <-done:
+		return r.seq, r.err
+	case <-ctx.Done():
+	}
+	// Before the hand-over, every wait of append honours ctx: it returns
+	// at once.
+	select {
+	case r := <-done:
+		return r.seq, r.err
+	case <-handed:
+	}
+	select {
+	case r := <-done:
+		return r.seq, r.err
+	default:
+		return Sequenced{}, fmt.Errorf("ledger: %w while tessera was sequencing the entry: the record may be in the log (submitted again, it is refused as a duplicate if it is)", ctx.Err())
+	}
+}
+
+type appended struct {
+	seq Sequenced
+	err error
+}
+
+// append does the work of Append; it closes handed once tessera has the
+// entry. Until then each of its waits honours ctx and a refusal stores
+// nothing; from then on it runs to its end, so that the duplicate check,
+// the key registry and the index follow the log.
+func (l *Log) append(ctx context.Context, entry []byte, handed chan<- struct{}) (Sequenced, error) {
 	if l.opts.Index != nil {
 		// A backlog means the index is (or was just) down: hand it over
 		// first, and do not add to the log what cannot be acknowledged.
 		if err := l.flush(ctx); err != nil {
+			if ctx.Err() != nil {
+				return Sequenced{}, notStored(ctx)
+			}
 			return Sequenced{}, &IndexDownError{Err: err}
 		}
 	}
 	snap := l.snapshot.Load()
-	s, err := l.verify(snap, entry)
+	s, err := l.verify(ctx, snap, entry)
 	if err != nil {
 		return Sequenced{}, err
 	}
 	if changesKeys(s.Record.Kind) {
-		return l.appendAlone(ctx, snap, s, entry)
+		return l.appendAlone(ctx, snap, s, entry, handed)
 	}
-	t, err := l.handOverShared(ctx, snap, s, entry)
+	t, err := l.handOverShared(ctx, snap, s, entry, handed)
 	if err != nil {
 		return Sequenced{}, err
 	}
 	return l.settle(ctx, t)
+}
+
+// notStored is the error of an append that ctx ended before tessera had
+// the entry.
+func notStored(ctx context.Context) error {
+	return fmt.Errorf("ledger: %w; nothing was stored", ctx.Err())
 }
 
 // changesKeys reports whether a record of kind changes who may sign what.
@@ -595,19 +672,27 @@ func changesKeys(kind record.Kind) bool {
 
 // verify checks entry against the snapshot's registry; at most one check
 // per core runs at a time.
-func (l *Log) verify(snap *registrySnapshot, entry []byte) (*record.Signed, error) {
-	l.verifying <- struct{}{}
-	defer func() { <-l.verifying }()
+func (l *Log) verify(ctx context.Context, snap *registrySnapshot, entry []byte) (*record.Signed, error) {
+	if err := l.verifying.Acquire(ctx, 1); err != nil {
+		return nil, notStored(ctx)
+	}
+	defer l.verifying.Release(1)
 	return check(snap.registry, entry, snap.next)
 }
+
+// gateWidth is the gate's capacity: more records than are ever handed to
+// tessera at once.
+const gateWidth = 1 << 30
 
 // appendAlone appends a key record: it holds the gate alone from before
 // its final checks until the registry has changed, so that no record is
 // checked against the registry it replaces once it is in the log.
-func (l *Log) appendAlone(ctx context.Context, snap *registrySnapshot, s *record.Signed, entry []byte) (Sequenced, error) {
-	l.gate.Lock()
-	defer l.gate.Unlock()
-	t, err := l.handOver(ctx, snap, s, entry)
+func (l *Log) appendAlone(ctx context.Context, snap *registrySnapshot, s *record.Signed, entry []byte, handed chan<- struct{}) (Sequenced, error) {
+	if err := l.gate.Acquire(ctx, gateWidth); err != nil {
+		return Sequenced{}, notStored(ctx)
+	}
+	defer l.gate.Release(gateWidth)
+	t, err := l.handOver(ctx, snap, s, entry, handed)
 	if err != nil {
 		return Sequenced{}, err
 	}
@@ -616,10 +701,12 @@ func (l *Log) appendAlone(ctx context.Context, snap *registrySnapshot, s *record
 
 // handOverShared hands a record that changes no key to tessera, sharing
 // the gate with the other such records until tessera has its entry.
-func (l *Log) handOverShared(ctx context.Context, snap *registrySnapshot, s *record.Signed, entry []byte) (*handedOver, error) {
-	l.gate.RLock()
-	defer l.gate.RUnlock()
-	return l.handOver(ctx, snap, s, entry)
+func (l *Log) handOverShared(ctx context.Context, snap *registrySnapshot, s *record.Signed, entry []byte, handed chan<- struct{}) (*handedOver, error) {
+	if err := l.gate.Acquire(ctx, 1); err != nil {
+		return nil, notStored(ctx)
+	}
+	defer l.gate.Release(1)
+	return l.handOver(ctx, snap, s, entry, handed)
 }
 
 // handedOver is a record whose entry tessera has.
@@ -632,14 +719,19 @@ type handedOver struct {
 }
 
 // handOver reserves the record's id and entry hash and gives the entry to
-// tessera.
-func (l *Log) handOver(ctx context.Context, snap *registrySnapshot, s *record.Signed, entry []byte) (*handedOver, error) {
+// tessera, unless ctx has ended; it closes handed once tessera has it.
+func (l *Log) handOver(ctx context.Context, snap *registrySnapshot, s *record.Signed, entry []byte, handed chan<- struct{}) (*handedOver, error) {
+	if ctx.Err() != nil {
+		return nil, notStored(ctx)
+	}
 	h := sha256.Sum256(entry)
 	reg, s, err := l.reserve(snap, s, entry, h)
 	if err != nil {
 		return nil, err
 	}
-	return &handedOver{signed: s, reg: reg, hash: h, future: l.appender.Add(ctx, tessera.NewEntry(entry))}, nil
+	t := &handedOver{signed: s, reg: reg, hash: h, future: l.appender.Add(ctx, tessera.NewEntry(entry))}
+	close(handed)
+	return t, nil
 }
 
 // reserve checks the record again when a key record has changed the
@@ -666,8 +758,10 @@ func (l *Log) reserve(snap *registrySnapshot, s *record.Signed, entry []byte, h 
 	return reg, s, nil
 }
 
-// settle waits until tessera has sequenced the entry, then records where
-// it is, changes the registry for a key record, and indexes it.
+// settle waits until tessera has sequenced the entry (tessera's future
+// takes no context: once it has the entry, its index must be known), then
+// records where the entry is, changes the registry for a key record, and
+// indexes it (with ctx: if ctx has ended, the entry joins the backlog).
 func (l *Log) settle(ctx context.Context, t *handedOver) (Sequenced, error) {
 	got, err := t.future()
 	l.place(t, got.Index, err)
