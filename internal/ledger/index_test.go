@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"log/slog"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -264,5 +265,66 @@ func TestOpenRebuildsAnIndexThatDiffersFromTheLog(t *testing.T) {
 				t.Fatalf("after Open the index differs from the original (%d rows, want %d)", len(got), len(want))
 			}
 		})
+	}
+}
+
+// lockedBuffer is a log destination safe for concurrent writers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// The background retry of the backlog says when it starts failing and
+// when the index takes the backlog again.
+func TestIndexRetriesAreLogged(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, 0)
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "index.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	idx := &switchIndex{Store: st}
+	var logs lockedBuffer
+	opts := f.options()
+	opts.Index = idx
+	opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close(ctx)
+	idx.set(true)
+	var late *ledger.NotIndexedError
+	if _, err := l.Append(ctx, f.finding(t)); !errors.As(err, &late) {
+		t.Fatalf("append with the index down: %v", err)
+	}
+	waitForLog := func(what string) {
+		t.Helper()
+		deadline := time.Now().Add(3 * time.Second)
+		for !strings.Contains(logs.String(), what) {
+			if time.Now().After(deadline) {
+				t.Fatalf("no %q in the log:\n%s", what, logs.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitForLog("connection refused")
+	idx.set(false)
+	waitForLog("the index took the entries that waited for it")
+	if n := strings.Count(logs.String(), "connection refused"); n != 1 {
+		t.Errorf("the failing retries were logged %d times, want once:\n%s", n, logs.String())
 	}
 }

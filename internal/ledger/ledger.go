@@ -17,6 +17,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"runtime"
 	"slices"
 	"strings"
@@ -49,6 +50,11 @@ type Options struct {
 	BatchMaxAge time.Duration
 	// WitnessTimeout bounds each witness request (default 5 s).
 	WitnessTimeout time.Duration
+	// Logger receives what the log cannot return to a caller: failed
+	// retries of indexing the backlog (the first of a run, and the
+	// recovery), and entries a restart finds unpublished (default
+	// slog.Default()).
+	Logger *slog.Logger
 	// Index, when set, indexes every accepted record: Append acknowledges
 	// a record only once it is both durably sequenced and indexed, and Open
 	// indexes whatever the log holds beyond the index (after a crash
@@ -94,9 +100,33 @@ func (e *NotIndexedError) Unwrap() error { return e.Err }
 // was not sequenced. Appends succeed again once space is freed.
 var ErrStorageFull = errors.New("ledger: the log's storage is full; nothing was stored")
 
-// noSpace reports whether err comes from a full file system.
+// noSpace reports whether err comes from a full file system (no space,
+// or the quota used up).
+//
+// tessera's POSIX driver (v1.0.4) wraps the errors of writing its
+// temporary files, tiles and tree state with %v ("failed to create temp
+// file: %v", "failed to set tile(%v): %v", "failed to write new tree
+// state: %v"), so that the errno is not in err's chain any more, only its
+// text: the errno's own text is looked for when errors.Is cannot find it.
 func noSpace(err error) bool {
-	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || strings.Contains(err.Error(), "no space left on device")
+	for _, errno := range []syscall.Errno{syscall.ENOSPC, syscall.EDQUOT} {
+		if errors.Is(err, errno) || strings.Contains(err.Error(), errno.Error()) {
+			return true
+		}
+	}
+	return false
+}
+
+// witnessPolicyUnmet reports whether tessera could not publish a
+// checkpoint because too few witnesses cosigned it.
+//
+// tessera (v1.0.4) reports this with ErrPolicyNotSatisfied of its
+// internal/witness package, which no other module can name, and
+// NewAppender and the POSIX driver wrap it with %v ("failed to init
+// appender lifecycle: %v", "failed to publish checkpoint: %v", "newCP:
+// %v"): only the sentinel's text reaches the ledger.
+func witnessPolicyUnmet(err error) bool {
+	return strings.Contains(err.Error(), "witness policy was not satisfied")
 }
 
 // IndexDownError refuses a record because entries already in the log
@@ -118,6 +148,9 @@ func (o *Options) defaults() {
 	}
 	if o.WitnessTimeout == 0 {
 		o.WitnessTimeout = 5 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
 	}
 }
 
@@ -324,11 +357,11 @@ func open(ctx context.Context, s Storage, opts Options, g *record.GenesisBody) (
 			break
 		}
 		cancel()
-		if !strings.Contains(err.Error(), "witness policy was not satisfied") || time.Now().After(deadline) {
-			if strings.Contains(err.Error(), "witness policy") {
-				return nil, fmt.Errorf("ledger: the log's first checkpoint needs %d witness cosignatures and the witnesses did not answer (are they running?): %w", g.WitnessesRequired, err)
-			}
+		if !witnessPolicyUnmet(err) {
 			return nil, fmt.Errorf("ledger: %w", err)
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("ledger: the log's first checkpoint needs %d witness cosignatures and the witnesses did not answer (are they running?): %w", g.WitnessesRequired, err)
 		}
 		select {
 		case <-ctx.Done():
@@ -350,7 +383,9 @@ func open(ctx context.Context, s Storage, opts Options, g *record.GenesisBody) (
 	// the witnesses are down this gives up and publication follows later.
 	if size := l.snapshot.Load().next; size > 0 {
 		wctx, cancel := context.WithTimeout(ctx, 2*opts.CheckpointInterval+opts.WitnessTimeout)
-		_, _ = l.Receipt(wctx, size-1)
+		if _, err := l.Receipt(wctx, size-1); err != nil {
+			opts.Logger.Warn("ledger: entries the log holds are not in a published checkpoint yet; they will be once the witnesses cosign one", "size", size, "err", err)
+		}
 		cancel()
 	}
 	if opts.Index != nil {
@@ -366,17 +401,30 @@ func open(ctx context.Context, s Storage, opts Options, g *record.GenesisBody) (
 // ("" when the index agreed with the log).
 func (l *Log) Rebuilt() string { return l.rebuilt }
 
-// retryIndexing hands the backlog to the index every second until ctx ends.
+// retryIndexing hands the backlog to the index every second until ctx
+// ends. It logs the first failure of a run, and the index taking the
+// backlog after one.
 func (l *Log) retryIndexing(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
+	failing := false
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			_ = l.flush(ctx)
 		}
+		waiting := l.Unindexed()
+		err := l.flush(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil && !failing:
+			l.opts.Logger.Warn("ledger: the index does not take the entries that wait for it; retrying every second", "waiting", l.Unindexed(), "err", err)
+		case err == nil && failing:
+			l.opts.Logger.Info("ledger: the index took the entries that waited for it", "entries", waiting)
+		}
+		failing = err != nil
 	}
 }
 
