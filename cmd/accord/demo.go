@@ -289,7 +289,7 @@ func startDemo(ctx context.Context, cfg demoConfig) (d *demo, err error) {
 		return nil, fmt.Errorf("the demo's talks rooms: %w", err)
 	}
 
-	srv := server.New(server.Config{Log: d.node, Index: d.node, LogDir: logDir, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: cfg.log,
+	srv := server.New(server.Config{Log: d.node, Index: d.node, LogFiles: ledger.NewFiles(l.Reader()), Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: cfg.log,
 		Auth: auth{idx, l}, Keys: auth{idx, l}, Rooms: rooms{idx}, RatePerSecond: cfg.rate, Burst: int(2 * cfg.rate), Demo: true})
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

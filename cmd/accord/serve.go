@@ -320,7 +320,7 @@ func newServeCmd() *cobra.Command {
 			}()
 			n := &node{log: l, index: idx, wait: 5 * time.Second}
 			logger := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))
-			srv := server.New(server.Config{Log: n, Index: n, LogDir: lf.dir, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: logger,
+			srv := server.New(server.Config{Log: n, Index: n, LogFiles: ledger.NewFiles(l.Reader()), Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: logger,
 				Auth: auth{idx, l}, Keys: auth{idx, l}, Rooms: rooms{idx}})
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {

@@ -33,7 +33,7 @@ func (fake) Get(context.Context, uint64) (server.Row, error)   { return server.R
 func (fake) Facts(context.Context) ([]state.Fact, error)       { return nil, nil }
 func (fake) Books(context.Context) (*accountancy.Books, error) { return accountancy.NewBooks(), nil }
 func newServer() *server.Server {
-	return server.New(server.Config{Log: fake{}, Index: fake{}, LogDir: os.TempDir(), Agreement: agreement.JCPOA()})
+	return server.New(server.Config{Log: fake{}, Index: fake{}, Agreement: agreement.JCPOA()})
 }
 
 // Every route the server answers is in the OpenAPI document, and the
