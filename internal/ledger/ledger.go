@@ -383,7 +383,7 @@ func open(ctx context.Context, s Storage, opts Options, g *record.GenesisBody) (
 	// the witnesses are down this gives up and publication follows later.
 	if size := l.snapshot.Load().next; size > 0 {
 		wctx, cancel := context.WithTimeout(ctx, 2*opts.CheckpointInterval+opts.WitnessTimeout)
-		if _, err := l.Receipt(wctx, size-1); err != nil {
+		if _, err := l.Receipt(wctx, size-1); err != nil && ctx.Err() == nil {
 			opts.Logger.Warn("ledger: entries the log holds are not in a published checkpoint yet; they will be once the witnesses cosign one", "size", size, "err", err)
 		}
 		cancel()
