@@ -14,7 +14,9 @@ import (
 // publication follows a log's published checkpoint for everyone waiting
 // for one: a single goroutine reads the checkpoint, as soon as someone
 // starts waiting and then every period while anyone waits, and wakes each
-// waiter once a checkpoint covers its index.
+// waiter once a checkpoint covers its index. A checkpoint read less than a
+// period ago answers at once, so that the answer is the latest checkpoint
+// give or take a period.
 //
 // tessera.PublicationAwaiter does the same for futures, but it ends every
 // wait on the first failed read and notices a cancelled context only at
@@ -30,8 +32,9 @@ type publication struct {
 	stopped chan struct{}
 
 	mu         sync.Mutex
-	checkpoint []byte // the largest checkpoint read, and its size
+	checkpoint []byte // the largest checkpoint read, its size, and when
 	size       uint64
+	readAt     time.Time
 	readErr    error // why the last read failed; nil after a good one
 	waiters    map[*waiter]struct{}
 	ended      bool
@@ -60,7 +63,7 @@ func newPublication(ctx context.Context, read func(context.Context) ([]byte, err
 // the last failed read of the checkpoint, if the last read failed).
 func (p *publication) await(ctx context.Context, index uint64) ([]byte, uint64, error) {
 	p.mu.Lock()
-	if p.size > index {
+	if p.size > index && time.Since(p.readAt) < p.period {
 		cp, size := p.checkpoint, p.size
 		p.mu.Unlock()
 		return cp, size, nil
@@ -180,7 +183,7 @@ func (p *publication) poll(ctx context.Context) {
 	if size < p.size {
 		return // an older checkpoint than one already read: keep that one
 	}
-	p.checkpoint, p.size = cp, size
+	p.checkpoint, p.size, p.readAt = cp, size, time.Now()
 	for w := range p.waiters {
 		if w.index < size {
 			w.checkpoint, w.size = cp, size

@@ -130,9 +130,28 @@ func TestPublicationWakesEveryWaiterItCovers(t *testing.T) {
 			t.Fatal("a waiter is still waiting after the follower stopped")
 		}
 	}
-	// A wait that the last checkpoint covers is answered from it at once.
+	// A wait that the checkpoint just read covers is answered from it.
 	if _, size, err := p.await(context.Background(), 10); err != nil || size != covered {
 		t.Errorf("await(10) after the follower stopped: size %d, %v", size, err)
+	}
+}
+
+// A checkpoint read more than a period ago is read again before it
+// answers: a receipt is made against the latest checkpoint.
+func TestPublicationAnswersWithTheLatestCheckpoint(t *testing.T) {
+	var size atomic.Uint64
+	size.Store(5)
+	read := func(context.Context) ([]byte, error) { return checkpointOfSize(size.Load()), nil }
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	p := newPublication(ctx, read, 10*time.Millisecond)
+	if _, got, err := p.await(ctx, 2); err != nil || got != 5 {
+		t.Fatalf("await(2): size %d, %v", got, err)
+	}
+	size.Store(9)
+	time.Sleep(20 * time.Millisecond)
+	if _, got, err := p.await(ctx, 2); err != nil || got != 9 {
+		t.Errorf("await(2) after the log grew: size %d, %v; want the latest checkpoint, 9", got, err)
 	}
 }
 
