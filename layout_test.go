@@ -44,7 +44,7 @@ var rules = map[string]rule{
 	"internal/dataset":         {internal: []string{"enrich", "internal/calendar", "internal/state"}},
 	"internal/compliance":      {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/state", "internal/input"}},
 	"internal/record":          {internal: []string{"enrich", "internal/calendar", "internal/input", "internal/state"}, external: []string{"golang.org/x/mod/sumdb/note"}},
-	"internal/ledger":          {internal: []string{"internal/record"}, external: []string{"github.com/transparency-dev/", "golang.org/x/mod/sumdb/", "k8s.io/klog/v2"}},
+	"internal/ledger":          {internal: []string{"internal/record"}, external: []string{"github.com/transparency-dev/", "golang.org/x/mod/sumdb/", "golang.org/x/sync/semaphore", "k8s.io/klog/v2"}},
 	"internal/store/storetest": {external: []string{"github.com/jackc/pgx/v5"}},
 	"internal/store":           {internal: []string{"internal/record", "internal/calendar", "internal/state", "internal/evidence"}, external: []string{"modernc.org/sqlite", "github.com/jackc/pgx/v5"}},
 	"internal/accountancy":     {internal: []string{"enrich", "internal/calendar", "internal/record", "internal/state", "internal/input"}, external: []string{"gonum.org/v1/gonum"}},

@@ -76,12 +76,17 @@ func newServeCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			a, err := lf.open(ctx, cmd.ErrOrStderr())
+			logger := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))
+			cfg, err := lf.config(cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			cfg.Logger = logger
+			a, err := app.Open(ctx, cfg)
 			if err != nil {
 				return err
 			}
 			defer a.Close()
-			logger := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return err

@@ -46,6 +46,9 @@ type Config struct {
 	Warn func(string)
 	// SubmitWait is how long Submit waits for a record's receipt (0: 5 s).
 	SubmitWait time.Duration
+	// Logger receives what the log does in the background (index retries,
+	// publication at start); nil is slog.Default().
+	Logger *slog.Logger
 }
 
 // DefaultDB is the SQLite index beside a log directory.
@@ -55,7 +58,6 @@ func DefaultDB(dir string) string { return strings.TrimSuffix(dir, "/") + ".inde
 type App struct {
 	Log   *ledger.Log
 	Index *store.Store
-	dir   string
 	wait  time.Duration
 }
 
@@ -78,12 +80,12 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if note != "" {
 		warn(note)
 	}
-	opts := ledger.Options{Dir: cfg.Dir, Operator: cfg.Operator, WitnessURLs: cfg.WitnessURLs, Index: idx}
+	opts := ledger.Options{Operator: cfg.Operator, WitnessURLs: cfg.WitnessURLs, Index: idx, Logger: cfg.Logger}
 	var l *ledger.Log
 	if cfg.Genesis != nil {
-		l, err = ledger.Create(ctx, opts, cfg.Genesis)
+		l, err = ledger.Create(ctx, ledger.POSIX(cfg.Dir), opts, cfg.Genesis)
 	} else {
-		l, err = ledger.Open(ctx, opts)
+		l, err = ledger.Open(ctx, ledger.POSIX(cfg.Dir), opts)
 	}
 	if err != nil {
 		idx.Close()
@@ -96,7 +98,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if wait == 0 {
 		wait = 5 * time.Second
 	}
-	return &App{Log: l, Index: idx, dir: cfg.Dir, wait: wait}, nil
+	return &App{Log: l, Index: idx, wait: wait}, nil
 }
 
 // Close closes the log, waiting up to ten seconds for its last
@@ -147,7 +149,7 @@ type ServerOptions struct {
 // Server is the API and dashboard over the app, for the built-in JCPOA and
 // the embedded public series.
 func (a *App) Server(o ServerOptions) *server.Server {
-	return server.New(server.Config{Log: a, Index: a, Auth: a, Keys: a, Rooms: a, LogDir: a.dir,
+	return server.New(server.Config{Log: a, Index: a, Auth: a, Keys: a, Rooms: a, LogFiles: ledger.NewFiles(a.Log.Reader()),
 		Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: o.Logger,
 		RatePerSecond: o.RatePerSecond, Burst: o.Burst, Demo: o.Demo})
 }
@@ -347,10 +349,7 @@ func (a *App) LookupToken(ctx context.Context, sha string) (record.ReadToken, er
 }
 
 // Identify opens a signed note against the log's key registry.
-func (a *App) Identify(signed []byte) (server.Identity, error) {
-	id, err := a.Log.Identify(signed)
-	return server.Identity(id), err
-}
+func (a *App) Identify(signed []byte) (record.Identity, error) { return a.Log.Identify(signed) }
 
 // Current reports whether a key is registered and not revoked.
 func (a *App) Current(name string, hash uint32) bool { return a.Log.KeyCurrent(name, hash) }

@@ -147,7 +147,7 @@ func StartDemo(ctx context.Context, cfg DemoConfig) (d *Demo, err error) {
 
 	// The index, then the log (which indexes what the index lacks).
 	logDir := filepath.Join(cfg.Dir, "log")
-	acfg := Config{Dir: logDir, DB: cfg.DB, Operator: operator, WitnessURLs: urls, Warn: func(msg string) { cfg.Log.Warn(msg) }}
+	acfg := Config{Dir: logDir, DB: cfg.DB, Operator: operator, WitnessURLs: urls, Warn: func(msg string) { cfg.Log.Warn(msg) }, Logger: cfg.Log}
 	if acfg.DB == "" {
 		acfg.DB = filepath.Join(cfg.Dir, "index.db")
 	}

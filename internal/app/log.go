@@ -50,7 +50,7 @@ func CreateLog(ctx context.Context, n NewLog) (g record.GenesisBody, published b
 	if err != nil {
 		return g, false, fmt.Errorf("genesis: %w", err)
 	}
-	l, err := ledger.Create(ctx, ledger.Options{Dir: n.Dir, Operator: n.Operator}, genesis)
+	l, err := ledger.Create(ctx, ledger.POSIX(n.Dir), ledger.Options{Operator: n.Operator}, genesis)
 	if err != nil {
 		return g, false, err
 	}

@@ -45,7 +45,7 @@ func WriteSimulation(ctx context.Context, dir, mba string, drafts []accountancy.
 	if err != nil {
 		return 0, err
 	}
-	l, err := ledger.Create(ctx, ledger.Options{Dir: dir, Operator: signers[origin]}, genesis)
+	l, err := ledger.Create(ctx, ledger.POSIX(dir), ledger.Options{Operator: signers[origin]}, genesis)
 	if err != nil {
 		return 0, err
 	}

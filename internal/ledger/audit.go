@@ -9,10 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -486,11 +483,12 @@ func checkTiles(ctx context.Context, f Fetcher, levels [][][]byte, size uint64, 
 		if err != nil || d.IsDir() || problem != nil {
 			return err
 		}
-		kind, level, index, width, ok := parseTilePath(rel)
-		if !ok {
+		f, err := parseLogPath(rel)
+		if err != nil {
 			stray = append(stray, rel)
 			return nil
 		}
+		level, index, width := f.level, f.index, uint64(f.width)
 		got, err := fs.ReadFile(files, rel)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil // tessera replaced a partial tile or bundle meanwhile
@@ -499,7 +497,7 @@ func checkTiles(ctx context.Context, f Fetcher, levels [][][]byte, size uint64, 
 			return err
 		}
 		n++
-		if kind == "entries" {
+		if f.kind == bundleFile {
 			var beyond bool
 			problem, beyond = checkBundleFile(rel, got, index, width, leaves)
 			if beyond && problem == nil {
@@ -585,30 +583,6 @@ func checkBundleFile(rel string, raw []byte, index, width uint64, leaves [][]byt
 		}
 	}
 	return nil, false
-}
-
-var tilePathRE = regexp.MustCompile(`^tile/(entries|\d+)/((?:x\d{3}/)*\d{3})(?:\.p/(\d{1,3}))?$`)
-
-// parseTilePath reads tile/L/N[.p/W] and tile/entries/N[.p/W].
-func parseTilePath(rel string) (kind string, level, index, width uint64, ok bool) {
-	m := tilePathRE.FindStringSubmatch(rel)
-	if m == nil {
-		return "", 0, 0, 0, false
-	}
-	kind = "tile"
-	if m[1] == "entries" {
-		kind = "entries"
-	} else {
-		level, _ = strconv.ParseUint(m[1], 10, 64)
-	}
-	index, _ = strconv.ParseUint(strings.ReplaceAll(strings.ReplaceAll(m[2], "x", ""), "/", ""), 10, 64)
-	if m[3] != "" {
-		width, _ = strconv.ParseUint(m[3], 10, 64)
-		if width == 0 || width >= layout.TileWidth {
-			return "", 0, 0, 0, false
-		}
-	}
-	return kind, level, index, width, true
 }
 
 // FSFetcher reads a log's files from a file system (os.DirFS of the log

@@ -237,7 +237,7 @@ func TestAuditOfALiveLog(t *testing.T) {
 	opts := f.options()
 	opts.CheckpointInterval = 500 * time.Millisecond // integration runs ahead of publication
 	ctx := context.Background()
-	l, err := ledger.Create(ctx, opts, f.genesis)
+	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
 	if err != nil {
 		t.Fatal(err)
 	}

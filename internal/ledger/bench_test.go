@@ -117,7 +117,7 @@ func BenchmarkAppend(b *testing.B) {
 		entries := records(b, f, b.N)
 		opts := f.options()
 		opts.BatchMaxAge, opts.CheckpointInterval = batchAge, time.Second
-		l, err := ledger.Create(context.Background(), opts, f.genesis)
+		l, err := ledger.Create(context.Background(), f.storage(), opts, f.genesis)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -170,7 +170,7 @@ func BenchmarkSubmitReceipt(b *testing.B) {
 	f := newFixture(b, 2)
 	opts := f.options()
 	opts.BatchMaxAge = time.Millisecond
-	l, err := ledger.Create(context.Background(), opts, f.genesis)
+	l, err := ledger.Create(context.Background(), f.storage(), opts, f.genesis)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -262,7 +262,7 @@ func BenchmarkOpen(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer idx.Close()
-	_, opts, _ := benchLog(b, n, idx)
+	f, opts, _ := benchLog(b, n, idx)
 	for _, c := range []struct {
 		name  string
 		index ledger.Indexer
@@ -275,7 +275,7 @@ func BenchmarkOpen(b *testing.B) {
 				b.StopTimer()
 				before := liveHeap()
 				b.StartTimer()
-				l, err := ledger.Open(context.Background(), o)
+				l, err := ledger.Open(context.Background(), f.storage(), o)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -304,7 +304,7 @@ func benchLog(b *testing.B, n int, index ledger.Indexer) (*fixture, ledger.Optio
 	opts := f.options()
 	opts.CheckpointInterval = time.Second
 	opts.Index = index
-	l, err := ledger.Create(context.Background(), opts, f.genesis)
+	l, err := ledger.Create(context.Background(), f.storage(), opts, f.genesis)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -38,7 +38,7 @@ func appendLoopHelper() {
 	op, _ := note.NewSigner(cfg.Operator)
 	iaea, _ := note.NewSigner(cfg.IAEA)
 	ctx := context.Background()
-	l, err := ledger.Open(ctx, ledger.Options{Dir: cfg.Dir, Operator: op, CheckpointInterval: 100 * time.Millisecond, BatchMaxAge: 2 * time.Millisecond})
+	l, err := ledger.Open(ctx, ledger.POSIX(cfg.Dir), ledger.Options{Operator: op, CheckpointInterval: 100 * time.Millisecond, BatchMaxAge: 2 * time.Millisecond})
 	if err != nil {
 		fmt.Println("open:", err)
 		os.Exit(1)
@@ -104,7 +104,7 @@ func TestKillNineLosesNoAcknowledgedRecord(t *testing.T) {
 	// Restart: the log opens, publishes what it has, and holds every
 	// acknowledged record.
 	ctx := context.Background()
-	l, err := ledger.Open(ctx, f.options())
+	l, err := ledger.Open(ctx, f.storage(), f.options())
 	if err != nil {
 		t.Fatal(err)
 	}

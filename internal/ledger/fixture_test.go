@@ -118,12 +118,15 @@ func (tw *testWitness) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (f *fixture) options() ledger.Options {
-	return ledger.Options{Dir: f.dir, Operator: f.operator.signer, CheckpointInterval: 100 * time.Millisecond, BatchMaxAge: 5 * time.Millisecond}
+	return ledger.Options{Operator: f.operator.signer, CheckpointInterval: 100 * time.Millisecond, BatchMaxAge: 5 * time.Millisecond}
 }
+
+// storage is the fixture's log directory, through tessera's POSIX driver.
+func (f *fixture) storage() ledger.Storage { return ledger.POSIX(f.dir) }
 
 func (f *fixture) create(t testing.TB) *ledger.Log {
 	t.Helper()
-	l, err := ledger.Create(context.Background(), f.options(), f.genesis)
+	l, err := ledger.Create(context.Background(), f.storage(), f.options(), f.genesis)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,7 +81,7 @@ func generateExamples(t *testing.T, recordJSON string) map[string]string {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	l, err := ledger.Create(ctx, ledger.Options{Dir: t.TempDir(), Operator: op.signer, WitnessURLs: map[string]string{"witness-us": srv.URL},
+	l, err := ledger.Create(ctx, ledger.POSIX(t.TempDir()), ledger.Options{Operator: op.signer, WitnessURLs: map[string]string{"witness-us": srv.URL},
 		CheckpointInterval: 100 * time.Millisecond}, genesis)
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"log/slog"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -29,7 +30,7 @@ func TestIndexFollowsTheLog(t *testing.T) {
 	defer idx.Close()
 	opts := f.options()
 	opts.Index = idx
-	l, err := ledger.Create(ctx, opts, f.genesis)
+	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func TestIndexFollowsTheLog(t *testing.T) {
 
 	// Appends whose indexing never happened (the process died in between).
 	noIndex := f.options()
-	l, err = ledger.Open(ctx, noIndex)
+	l, err = ledger.Open(ctx, f.storage(), noIndex)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func TestIndexFollowsTheLog(t *testing.T) {
 	if n, _ := idx.Size(ctx); n != 4 {
 		t.Fatalf("index size %d, want still 4", n)
 	}
-	l, err = ledger.Open(ctx, opts)
+	l, err = ledger.Open(ctx, f.storage(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +76,7 @@ func TestIndexFollowsTheLog(t *testing.T) {
 	}
 	defer fresh.Close()
 	opts.Index = fresh
-	l, err = ledger.Open(ctx, opts)
+	l, err = ledger.Open(ctx, f.storage(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func TestKeyChangeHoldsWhenIndexingFails(t *testing.T) {
 	f := newFixture(t, 0)
 	opts := f.options()
 	opts.Index = &failingIndex{}
-	l, err := ledger.Create(ctx, opts, f.genesis)
+	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +162,7 @@ func TestIndexDownAndBack(t *testing.T) {
 	idx := &switchIndex{Store: st}
 	opts := f.options()
 	opts.Index = idx
-	l, err := ledger.Create(ctx, opts, f.genesis)
+	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +212,7 @@ func TestOpenRebuildsAnIndexThatDiffersFromTheLog(t *testing.T) {
 	}
 	opts := f.options()
 	opts.Index = st
-	l, err := ledger.Create(ctx, opts, f.genesis)
+	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +246,7 @@ func TestOpenRebuildsAnIndexThatDiffersFromTheLog(t *testing.T) {
 			}
 			defer st.Close()
 			opts.Index = st
-			l, err := ledger.Open(ctx, opts)
+			l, err := ledger.Open(ctx, f.storage(), opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -264,5 +265,66 @@ func TestOpenRebuildsAnIndexThatDiffersFromTheLog(t *testing.T) {
 				t.Fatalf("after Open the index differs from the original (%d rows, want %d)", len(got), len(want))
 			}
 		})
+	}
+}
+
+// lockedBuffer is a log destination safe for concurrent writers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// The background retry of the backlog says when it starts failing and
+// when the index takes the backlog again.
+func TestIndexRetriesAreLogged(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, 0)
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "index.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	idx := &switchIndex{Store: st}
+	var logs lockedBuffer
+	opts := f.options()
+	opts.Index = idx
+	opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close(ctx)
+	idx.set(true)
+	var late *ledger.NotIndexedError
+	if _, err := l.Append(ctx, f.finding(t)); !errors.As(err, &late) {
+		t.Fatalf("append with the index down: %v", err)
+	}
+	waitForLog := func(what string) {
+		t.Helper()
+		deadline := time.Now().Add(3 * time.Second)
+		for !strings.Contains(logs.String(), what) {
+			if time.Now().After(deadline) {
+				t.Fatalf("no %q in the log:\n%s", what, logs.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitForLog("connection refused")
+	idx.set(false)
+	waitForLog("the index took the entries that waited for it")
+	if n := strings.Count(logs.String(), "connection refused"); n != 1 {
+		t.Errorf("the failing retries were logged %d times, want once:\n%s", n, logs.String())
 	}
 }

@@ -1,12 +1,13 @@
 // Package ledger is Accord's evidence log: signed records appended to a
-// transparency-dev/tessera log (POSIX driver, C2SP tlog-tiles), with
-// checkpoints signed by the log operator and cosigned by the witnesses the
-// log's genesis record names, receipts that prove inclusion, and an audit
-// that any party runs alone on a copy of the files.
+// transparency-dev/tessera log (C2SP tlog-tiles) on the storage its caller
+// gives (POSIX for a local directory), with checkpoints signed by the log
+// operator and cosigned by the witnesses the log's genesis record names,
+// receipts that prove inclusion, and an audit that any party runs alone on
+// a copy of the files.
 //
-// The log directory is the whole truth: the key registry is replayed from
-// it, duplicates are found in it, and it can be copied or served as static
-// files and verified with the same code.
+// The log's files are the whole truth: the key registry is replayed from
+// them, duplicates are found in them, and they can be copied or served as
+// static files and verified with the same code.
 package ledger
 
 import (
@@ -16,9 +17,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+	"log/slog"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,8 +28,8 @@ import (
 
 	"github.com/transparency-dev/tessera"
 	"github.com/transparency-dev/tessera/client"
-	"github.com/transparency-dev/tessera/storage/posix"
 	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/sync/semaphore"
 	"k8s.io/klog/v2"
 
 	"github.com/accordverify/accord/internal/record"
@@ -36,8 +37,6 @@ import (
 
 // Options configure a log.
 type Options struct {
-	// Dir is the log directory.
-	Dir string
 	// Operator signs checkpoints; its key name is the log's origin.
 	Operator note.Signer
 	// WitnessURLs overrides the witness URLs of the genesis record, by
@@ -51,6 +50,11 @@ type Options struct {
 	BatchMaxAge time.Duration
 	// WitnessTimeout bounds each witness request (default 5 s).
 	WitnessTimeout time.Duration
+	// Logger receives what the log cannot return to a caller: failed
+	// retries of indexing the backlog (the first of a run, and the
+	// recovery), and entries a restart finds unpublished (default
+	// slog.Default()).
+	Logger *slog.Logger
 	// Index, when set, indexes every accepted record: Append acknowledges
 	// a record only once it is both durably sequenced and indexed, and Open
 	// indexes whatever the log holds beyond the index (after a crash
@@ -96,9 +100,33 @@ func (e *NotIndexedError) Unwrap() error { return e.Err }
 // was not sequenced. Appends succeed again once space is freed.
 var ErrStorageFull = errors.New("ledger: the log's storage is full; nothing was stored")
 
-// noSpace reports whether err comes from a full file system.
+// noSpace reports whether err comes from a full file system (no space,
+// or the quota used up).
+//
+// tessera's POSIX driver (v1.0.4) wraps the errors of writing its
+// temporary files, tiles and tree state with %v ("failed to create temp
+// file: %v", "failed to set tile(%v): %v", "failed to write new tree
+// state: %v"), so that the errno is not in err's chain any more, only its
+// text: the errno's own text is looked for when errors.Is cannot find it.
 func noSpace(err error) bool {
-	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || strings.Contains(err.Error(), "no space left on device")
+	for _, errno := range []syscall.Errno{syscall.ENOSPC, syscall.EDQUOT} {
+		if errors.Is(err, errno) || strings.Contains(err.Error(), errno.Error()) {
+			return true
+		}
+	}
+	return false
+}
+
+// witnessPolicyUnmet reports whether tessera could not publish a
+// checkpoint because too few witnesses cosigned it.
+//
+// tessera (v1.0.4) reports this with ErrPolicyNotSatisfied of its
+// internal/witness package, which no other module can name, and
+// NewAppender and the POSIX driver wrap it with %v ("failed to init
+// appender lifecycle: %v", "failed to publish checkpoint: %v", "newCP:
+// %v"): only the sentinel's text reaches the ledger.
+func witnessPolicyUnmet(err error) bool {
+	return strings.Contains(err.Error(), "witness policy was not satisfied")
 }
 
 // IndexDownError refuses a record because entries already in the log
@@ -121,6 +149,9 @@ func (o *Options) defaults() {
 	if o.WitnessTimeout == 0 {
 		o.WitnessTimeout = 5 * time.Second
 	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
 }
 
 // RejectError is a record the log refuses; nothing of it was stored.
@@ -142,6 +173,8 @@ type Log struct {
 	shutdown func(context.Context) error
 	cancel   context.CancelFunc
 	origin   string
+	// published follows the published checkpoint for Receipt.
+	published *publication
 
 	closeOnce sync.Once
 	closeErr  error
@@ -152,18 +185,20 @@ type Log struct {
 	snapshot atomic.Pointer[registrySnapshot]
 	// verifying bounds concurrent signature checks to the cores, so that
 	// tessera's sequencing is not starved by hundreds of callers.
-	verifying chan struct{}
-	// gate orders key records against the others: readers are records
-	// being handed to tessera, the writer a key record.
-	gate   sync.RWMutex
+	verifying *semaphore.Weighted
+	// gate orders key records against the others: a record being handed
+	// to tessera holds one unit, a key record all gateWidth of them.
+	gate   *semaphore.Weighted
 	ids    map[string]entryInfo // record id -> where it is
 	hashes map[[32]byte]uint64  // entry SHA-256 -> index
 
 	// backlog holds entries in the log that the index has not taken yet
 	// (it was down); they go in before the next entry, or by the retry
-	// loop.
+	// loop. backlogMu guards the slice; flushing lets one hand-over of it
+	// to the index run at a time.
 	backlogMu sync.Mutex
 	backlog   []record.Indexed
+	flushing  *semaphore.Weighted
 	// rebuilt says why Open rebuilt the index, when it did.
 	rebuilt string
 }
@@ -178,18 +213,16 @@ type entryInfo struct {
 	author string
 }
 
-// Exists reports whether dir holds a log.
-func Exists(dir string) bool {
-	_, err := os.Stat(filepath.Join(dir, "checkpoint"))
-	_, err2 := os.Stat(filepath.Join(dir, ".state"))
-	return err == nil || err2 == nil
-}
-
-// Create starts a new log in dir (which must not hold one) with the signed
+// Create starts a new log on s (which must not hold one) with the signed
 // genesis record as entry 0, and returns it open.
-func Create(ctx context.Context, opts Options, genesis []byte) (*Log, error) {
-	if Exists(opts.Dir) {
-		return nil, fmt.Errorf("ledger: %s already holds a log", opts.Dir)
+func Create(ctx context.Context, s Storage, opts Options, genesis []byte) (*Log, error) {
+	if err := s.usable(); err != nil {
+		return nil, err
+	}
+	if held, err := s.holdsLog(ctx); err != nil {
+		return nil, fmt.Errorf("ledger: %s: %w", s, err)
+	} else if held {
+		return nil, fmt.Errorf("ledger: %s already holds a log", s)
 	}
 	g, _, err := OpenGenesis(genesis)
 	if err != nil {
@@ -198,21 +231,13 @@ func Create(ctx context.Context, opts Options, genesis []byte) (*Log, error) {
 	if g.Origin != opts.Operator.Name() {
 		return nil, fmt.Errorf("ledger: the genesis origin %q must be the operator key's name %q", g.Origin, opts.Operator.Name())
 	}
-	fresh := false
-	if entries, err := os.ReadDir(opts.Dir); err != nil || len(entries) == 0 {
-		fresh = true
-	}
-	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+	// A log that never received its genesis record is no log: undo what
+	// was written, so that the user can simply try again.
+	undo, err := s.prepare()
+	if err != nil {
 		return nil, err
 	}
-	// A log that never received its genesis record is no log: remove what
-	// was written, so that the user can simply try again.
-	undo := func() {
-		if fresh {
-			_ = os.RemoveAll(opts.Dir)
-		}
-	}
-	l, err := open(ctx, opts, g)
+	l, err := open(ctx, s, opts, g)
 	if err != nil {
 		undo()
 		return nil, err
@@ -225,20 +250,23 @@ func Create(ctx context.Context, opts Options, genesis []byte) (*Log, error) {
 	return l, nil
 }
 
-// Open opens the log in opts.Dir, replaying every entry to rebuild the key
+// Open opens the log on s, replaying every entry to rebuild the key
 // registry and the duplicate index.
-func Open(ctx context.Context, opts Options) (*Log, error) {
-	if !Exists(opts.Dir) {
-		return nil, fmt.Errorf("ledger: no log in %s (create one with accord log init)", opts.Dir)
+func Open(ctx context.Context, s Storage, opts Options) (*Log, error) {
+	if err := s.usable(); err != nil {
+		return nil, err
 	}
-	g, err := ReadGenesis(ctx, FSFetcher{FS: os.DirFS(opts.Dir)})
+	if s.dir != "" && !Exists(s.dir) {
+		return nil, fmt.Errorf("ledger: no log in %s (create one with accord log init)", s)
+	}
+	g, err := ReadGenesis(ctx, s.Files)
 	if err != nil {
 		return nil, err
 	}
 	if g.Origin != opts.Operator.Name() {
 		return nil, fmt.Errorf("ledger: the log's origin is %q but the operator key is %q", g.Origin, opts.Operator.Name())
 	}
-	return open(ctx, opts, g)
+	return open(ctx, s, opts, g)
 }
 
 // OpenGenesis verifies a genesis record (signed by the operator key it
@@ -291,7 +319,7 @@ func WitnessGroup(g *record.GenesisBody, urls map[string]string) (tessera.Witnes
 	return tessera.NewWitnessGroupFromPolicy([]byte(policy.String()))
 }
 
-func open(ctx context.Context, opts Options, g *record.GenesisBody) (*Log, error) {
+func open(ctx context.Context, s Storage, opts Options, g *record.GenesisBody) (*Log, error) {
 	opts.defaults()
 	ao := tessera.NewAppendOptions().
 		WithCheckpointSigner(opts.Operator).
@@ -314,6 +342,7 @@ func open(ctx context.Context, opts Options, g *record.GenesisBody) (*Log, error
 		appender *tessera.Appender
 		shutdown func(context.Context) error
 		reader   tessera.LogReader
+		life     context.Context
 		cancel   context.CancelFunc
 		err      error
 	)
@@ -322,22 +351,17 @@ func open(ctx context.Context, opts Options, g *record.GenesisBody) (*Log, error
 		// The appender's background work (integration, publication,
 		// witnessing, garbage collection) lives as long as the Log, not
 		// the caller's ctx.
-		var life context.Context
 		life, cancel = context.WithCancel(context.WithoutCancel(ctx))
-		var driver tessera.Driver
-		driver, err = posix.New(life, posix.Config{Path: opts.Dir})
-		if err == nil {
-			appender, shutdown, reader, err = tessera.NewAppender(life, driver, ao)
-		}
+		appender, shutdown, reader, err = tessera.NewAppender(life, s.Driver, ao)
 		if err == nil {
 			break
 		}
 		cancel()
-		if !strings.Contains(err.Error(), "witness policy was not satisfied") || time.Now().After(deadline) {
-			if strings.Contains(err.Error(), "witness policy") {
-				return nil, fmt.Errorf("ledger: the log's first checkpoint needs %d witness cosignatures and the witnesses did not answer (are they running?): %w", g.WitnessesRequired, err)
-			}
+		if !witnessPolicyUnmet(err) {
 			return nil, fmt.Errorf("ledger: %w", err)
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("ledger: the log's first checkpoint needs %d witness cosignatures and the witnesses did not answer (are they running?): %w", g.WitnessesRequired, err)
 		}
 		select {
 		case <-ctx.Done():
@@ -346,7 +370,9 @@ func open(ctx context.Context, opts Options, g *record.GenesisBody) (*Log, error
 		}
 	}
 	l := &Log{opts: opts, appender: appender, reader: reader, shutdown: shutdown, cancel: cancel, origin: opts.Operator.Name(),
-		ids: map[string]entryInfo{}, hashes: map[[32]byte]uint64{}, verifying: make(chan struct{}, runtime.GOMAXPROCS(0))}
+		published: newPublication(life, reader.ReadCheckpoint, publicationPoll),
+		ids:       map[string]entryInfo{}, hashes: map[[32]byte]uint64{},
+		verifying: semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0))), gate: semaphore.NewWeighted(gateWidth), flushing: semaphore.NewWeighted(1)}
 	if err := l.replay(ctx); err != nil {
 		_ = l.Close(ctx)
 		return nil, err
@@ -357,7 +383,9 @@ func open(ctx context.Context, opts Options, g *record.GenesisBody) (*Log, error
 	// the witnesses are down this gives up and publication follows later.
 	if size := l.snapshot.Load().next; size > 0 {
 		wctx, cancel := context.WithTimeout(ctx, 2*opts.CheckpointInterval+opts.WitnessTimeout)
-		_, _ = l.Receipt(wctx, size-1)
+		if _, err := l.Receipt(wctx, size-1); err != nil && ctx.Err() == nil {
+			opts.Logger.Warn("ledger: entries the log holds are not in a published checkpoint yet; they will be once the witnesses cosign one", "size", size, "err", err)
+		}
 		cancel()
 	}
 	if opts.Index != nil {
@@ -373,32 +401,67 @@ func open(ctx context.Context, opts Options, g *record.GenesisBody) (*Log, error
 // ("" when the index agreed with the log).
 func (l *Log) Rebuilt() string { return l.rebuilt }
 
-// retryIndexing hands the backlog to the index every second until ctx ends.
+// retryIndexing hands the backlog to the index every second until ctx
+// ends. It logs the first failure of a run, and the index taking the
+// backlog after one.
 func (l *Log) retryIndexing(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
+	failing := false
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			_ = l.flush(ctx)
 		}
+		waiting := l.Unindexed()
+		err := l.flush(ctx)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil && !failing:
+			l.opts.Logger.Warn("ledger: the index does not take the entries that wait for it; retrying every second", "waiting", l.Unindexed(), "err", err)
+		case err == nil && failing:
+			l.opts.Logger.Info("ledger: the index took the entries that waited for it", "entries", waiting)
+		}
+		failing = err != nil
 	}
 }
 
-// flush hands the backlog to the index.
+// flush hands the backlog to the index. One flush runs at a time; waiting
+// for it honours ctx.
 func (l *Log) flush(ctx context.Context) error {
-	l.backlogMu.Lock()
-	defer l.backlogMu.Unlock()
-	if len(l.backlog) == 0 {
+	if l.Unindexed() == 0 {
 		return nil
 	}
-	if err := l.opts.Index.Index(ctx, l.backlog); err != nil {
+	if err := l.flushing.Acquire(ctx, 1); err != nil {
 		return err
 	}
-	l.backlog = nil
+	defer l.flushing.Release(1)
+	waiting := l.backlogged()
+	if len(waiting) == 0 {
+		return nil // flushed while this one waited
+	}
+	if err := l.opts.Index.Index(ctx, waiting); err != nil {
+		return err
+	}
+	l.dropBacklog(len(waiting))
 	return nil
+}
+
+// backlogged returns a copy of the backlog.
+func (l *Log) backlogged() []record.Indexed {
+	l.backlogMu.Lock()
+	defer l.backlogMu.Unlock()
+	return slices.Clone(l.backlog)
+}
+
+// dropBacklog removes the first n entries of the backlog, which the index
+// has taken (entries that failed meanwhile are after them).
+func (l *Log) dropBacklog(n int) {
+	l.backlogMu.Lock()
+	defer l.backlogMu.Unlock()
+	l.backlog = slices.Delete(l.backlog, 0, n)
 }
 
 // index indexes one entry; if the index refuses it, it joins the backlog.
@@ -528,25 +591,16 @@ func roleOf(reg *record.Registry, s *record.Signed) string {
 // Origin is the log's origin (the operator key's name).
 func (l *Log) Origin() string { return l.origin }
 
-// Identity is a registered key that signed a note.
-type Identity struct {
-	KeyName string
-	KeyHash uint32
-	Party   string
-	Role    string
-	Text    string
-}
-
 // Identify opens a signed note against the current key registry: it must
 // be signed by a registered key that is not revoked.
-func (l *Log) Identify(signed []byte) (Identity, error) {
+func (l *Log) Identify(signed []byte) (record.Identity, error) {
 	reg := l.snapshot.Load().registry
 	n, err := note.Open(signed, reg)
 	if err != nil {
-		return Identity{}, err
+		return record.Identity{}, err
 	}
 	k := reg.KeyFor(n.Sigs[0])
-	return Identity{KeyName: k.Name, KeyHash: n.Sigs[0].Hash, Party: k.Party, Role: k.Role, Text: n.Text}, nil
+	return record.Identity{KeyName: k.Name, KeyHash: n.Sigs[0].Hash, Party: k.Party, Role: k.Role, Text: n.Text}, nil
 }
 
 // KeyCurrent reports whether a key is registered and not revoked.
@@ -577,90 +631,221 @@ type Sequenced struct {
 // changes who may sign what) runs alone: it waits until every record
 // admitted before it has been handed to tessera, and records checked
 // against the registry it replaces are checked again.
+//
+// Append returns when ctx ends. Until tessera has the entry, nothing is
+// stored then. Once tessera has it, the append runs to its end without the
+// caller (the entry is sequenced, or not, whatever ctx) and the error says
+// that the record may be in the log.
 func (l *Log) Append(ctx context.Context, entry []byte) (Sequenced, error) {
+	handed := make(chan struct{})
+	done := make(chan appended, 1)
+	go func() {
+		seq, err := l.append(ctx, entry, handed)
+		done <- appended{seq, err}
+	}()
+	select {
+	case r := <-done:
+		return r.seq, r.err
+	case <-ctx.Done():
+	}
+	// Before the hand-over, every wait of append honours ctx: it returns
+	// at once.
+	select {
+	case r := <-done:
+		return r.seq, r.err
+	case <-handed:
+	}
+	select {
+	case r := <-done:
+		return r.seq, r.err
+	default:
+		return Sequenced{}, fmt.Errorf("ledger: %w while tessera was sequencing the entry: the record may be in the log (submitted again, it is refused as a duplicate if it is)", ctx.Err())
+	}
+}
+
+type appended struct {
+	seq Sequenced
+	err error
+}
+
+// append does the work of Append; it closes handed once tessera has the
+// entry. Until then each of its waits honours ctx and a refusal stores
+// nothing; from then on it runs to its end, so that the duplicate check,
+// the key registry and the index follow the log.
+func (l *Log) append(ctx context.Context, entry []byte, handed chan<- struct{}) (Sequenced, error) {
 	if l.opts.Index != nil {
 		// A backlog means the index is (or was just) down: hand it over
 		// first, and do not add to the log what cannot be acknowledged.
 		if err := l.flush(ctx); err != nil {
+			if ctx.Err() != nil {
+				return Sequenced{}, notStored(ctx)
+			}
 			return Sequenced{}, &IndexDownError{Err: err}
 		}
 	}
 	snap := l.snapshot.Load()
-	l.verifying <- struct{}{}
-	s, err := check(snap.registry, entry, snap.next)
-	<-l.verifying
+	s, err := l.verify(ctx, snap, entry)
 	if err != nil {
 		return Sequenced{}, err
 	}
-	rec := s.Record
-	keyRecord := rec.Kind == record.KeyRegistration || rec.Kind == record.KeyRevocation || rec.Kind == record.Genesis
-	if keyRecord {
-		l.gate.Lock()
-		defer l.gate.Unlock()
-	} else {
-		l.gate.RLock()
+	if changesKeys(s.Record.Kind) {
+		return l.appendAlone(ctx, snap, s, entry, handed)
 	}
-	release := func() {
-		if !keyRecord {
-			l.gate.RUnlock()
-		}
+	t, err := l.handOverShared(ctx, snap, s, entry, handed)
+	if err != nil {
+		return Sequenced{}, err
+	}
+	return l.settle(ctx, t)
+}
+
+// notStored is the error of an append that ctx ended before tessera had
+// the entry.
+func notStored(ctx context.Context) error {
+	return fmt.Errorf("ledger: %w; nothing was stored", ctx.Err())
+}
+
+// changesKeys reports whether a record of kind changes who may sign what.
+func changesKeys(kind record.Kind) bool {
+	return kind == record.KeyRegistration || kind == record.KeyRevocation || kind == record.Genesis
+}
+
+// verify checks entry against the snapshot's registry; at most one check
+// per core runs at a time.
+func (l *Log) verify(ctx context.Context, snap *registrySnapshot, entry []byte) (*record.Signed, error) {
+	if err := l.verifying.Acquire(ctx, 1); err != nil {
+		return nil, notStored(ctx)
+	}
+	defer l.verifying.Release(1)
+	return check(snap.registry, entry, snap.next)
+}
+
+// gateWidth is the gate's capacity: more records than are ever handed to
+// tessera at once.
+const gateWidth = 1 << 30
+
+// appendAlone appends a key record: it holds the gate alone from before
+// its final checks until the registry has changed, so that no record is
+// checked against the registry it replaces once it is in the log.
+func (l *Log) appendAlone(ctx context.Context, snap *registrySnapshot, s *record.Signed, entry []byte, handed chan<- struct{}) (Sequenced, error) {
+	if err := l.gate.Acquire(ctx, gateWidth); err != nil {
+		return Sequenced{}, notStored(ctx)
+	}
+	defer l.gate.Release(gateWidth)
+	t, err := l.handOver(ctx, snap, s, entry, handed)
+	if err != nil {
+		return Sequenced{}, err
+	}
+	return l.settle(ctx, t)
+}
+
+// handOverShared hands a record that changes no key to tessera, sharing
+// the gate with the other such records until tessera has its entry.
+func (l *Log) handOverShared(ctx context.Context, snap *registrySnapshot, s *record.Signed, entry []byte, handed chan<- struct{}) (*handedOver, error) {
+	if err := l.gate.Acquire(ctx, 1); err != nil {
+		return nil, notStored(ctx)
+	}
+	defer l.gate.Release(1)
+	return l.handOver(ctx, snap, s, entry, handed)
+}
+
+// handedOver is a record whose entry tessera has.
+type handedOver struct {
+	signed *record.Signed
+	// reg is the registry the record was finally checked against.
+	reg    *record.Registry
+	hash   [32]byte
+	future tessera.IndexFuture
+}
+
+// handOver reserves the record's id and entry hash and gives the entry to
+// tessera, unless ctx has ended; it closes handed once tessera has it.
+func (l *Log) handOver(ctx context.Context, snap *registrySnapshot, s *record.Signed, entry []byte, handed chan<- struct{}) (*handedOver, error) {
+	if ctx.Err() != nil {
+		return nil, notStored(ctx)
 	}
 	h := sha256.Sum256(entry)
+	reg, s, err := l.reserve(snap, s, entry, h)
+	if err != nil {
+		return nil, err
+	}
+	t := &handedOver{signed: s, reg: reg, hash: h, future: l.appender.Add(ctx, tessera.NewEntry(entry))}
+	close(handed)
+	return t, nil
+}
+
+// reserve checks the record again when a key record has changed the
+// registry since snap, rejects duplicates and dangling references, and
+// marks the record's id and entry hash as being appended. It returns the
+// registry the record was checked against, and the record as checked.
+func (l *Log) reserve(snap *registrySnapshot, s *record.Signed, entry []byte, h [32]byte) (*record.Registry, *record.Signed, error) {
 	l.mu.Lock()
-	// The registry this record is finally checked against.
+	defer l.mu.Unlock()
 	reg := snap.registry
 	if cur := l.snapshot.Load(); cur != snap {
 		reg = cur.registry
+		var err error
 		if s, err = check(reg, entry, cur.next); err != nil {
-			l.mu.Unlock()
-			release()
-			return Sequenced{}, err
+			return nil, nil, err
 		}
 	}
+	rec := s.Record
 	if err := l.admissible(rec, h); err != nil {
-		l.mu.Unlock()
-		release()
-		return Sequenced{}, err
+		return nil, nil, err
 	}
 	l.ids[rec.ID] = entryInfo{pending, rec.Author}
 	l.hashes[h] = pending
-	l.mu.Unlock()
-	future := l.appender.Add(ctx, tessera.NewEntry(entry))
-	release()
-	got, err := future()
-	l.mu.Lock()
+	return reg, s, nil
+}
+
+// settle waits until tessera has sequenced the entry (tessera's future
+// takes no context: once it has the entry, its index must be known), then
+// records where the entry is, changes the registry for a key record, and
+// indexes it (with ctx: if ctx has ended, the entry joins the backlog).
+func (l *Log) settle(ctx context.Context, t *handedOver) (Sequenced, error) {
+	got, err := t.future()
+	l.place(t, got.Index, err)
 	if err != nil {
-		delete(l.ids, rec.ID)
-		delete(l.hashes, h)
-		l.mu.Unlock()
 		if noSpace(err) {
 			return Sequenced{}, fmt.Errorf("%w (%v)", ErrStorageFull, err)
 		}
 		return Sequenced{}, fmt.Errorf("ledger: append: %w", err)
 	}
-	l.ids[rec.ID] = entryInfo{got.Index, rec.Author}
-	l.hashes[h] = got.Index
-	l.mu.Unlock()
+	rec := t.signed.Record
 	seq := Sequenced{Index: got.Index, ID: rec.ID, Kind: rec.Kind, Author: rec.Author}
-	role := roleOf(reg, s)
-	if keyRecord {
+	if changesKeys(rec.Kind) {
 		// The key history changes as soon as the record is durable, before
 		// anything else can fail: later records are checked against it.
-		// (This record holds the gate, so reg is the current registry.)
-		next := reg.Clone()
-		if err := next.Apply(s, got.Index); err != nil {
+		// (This record holds the gate alone, so t.reg is the current
+		// registry.)
+		next := t.reg.Clone()
+		if err := next.Apply(t.signed, got.Index); err != nil {
 			return seq, fmt.Errorf("ledger: sequenced at index %d, but the registry cannot apply it: %w", got.Index, err)
 		}
 		l.snapshot.Store(&registrySnapshot{registry: next, next: got.Index + 1})
 	}
 	if l.opts.Index != nil {
-		if err := l.index(ctx, record.Indexed{Index: got.Index, Signed: s, Role: role}); err != nil {
+		if err := l.index(ctx, record.Indexed{Index: got.Index, Signed: t.signed, Role: roleOf(t.reg, t.signed)}); err != nil {
 			// The entry is in the log and in the backlog: the index
 			// takes it when it is back. The record is not acknowledged.
 			return seq, &NotIndexedError{Index: got.Index, Err: err}
 		}
 	}
 	return seq, nil
+}
+
+// place records where tessera put a reserved record, or drops the
+// reservation when tessera failed to sequence it.
+func (l *Log) place(t *handedOver, index uint64, err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	rec := t.signed.Record
+	if err != nil {
+		delete(l.ids, rec.ID)
+		delete(l.hashes, t.hash)
+		return
+	}
+	l.ids[rec.ID] = entryInfo{index, rec.Author}
+	l.hashes[t.hash] = index
 }
 
 func where(idx uint64) string {

@@ -123,7 +123,7 @@ func TestRevokedAndRotatedKeys(t *testing.T) {
 	if err := l.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
-	l2, err := ledger.Open(ctx, f.options())
+	l2, err := ledger.Open(ctx, f.storage(), f.options())
 	if err != nil {
 		t.Fatal(err)
 	}

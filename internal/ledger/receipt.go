@@ -42,23 +42,19 @@ type Receipt struct {
 // down). The record is in the log; its receipt comes later.
 var ErrNotPublished = errors.New("sequenced, but no published checkpoint covers it yet")
 
+// publicationPoll is how often the published checkpoint is read while
+// anyone waits for a receipt.
+const publicationPoll = 20 * time.Millisecond
+
 // Receipt waits until a published checkpoint covers index (bounded by ctx)
-// and returns the receipt of the entry at index.
+// and returns the receipt of the entry at index. The waits of all callers
+// share one reader of the checkpoint.
 func (l *Log) Receipt(ctx context.Context, index uint64) (*Receipt, error) {
-	for {
-		raw, err := l.reader.ReadCheckpoint(ctx)
-		if err == nil {
-			var cp f_log.Checkpoint
-			if _, err := cp.Unmarshal(raw); err == nil && cp.Size > index {
-				return l.receiptAt(ctx, index, raw, cp.Size)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("index %d: %w", index, ErrNotPublished)
-		case <-time.After(20 * time.Millisecond):
-		}
+	cp, size, err := l.published.await(ctx, index)
+	if err != nil {
+		return nil, fmt.Errorf("index %d: %w", index, err)
 	}
+	return l.receiptAt(ctx, index, cp, size)
 }
 
 func (l *Log) receiptAt(ctx context.Context, index uint64, cpRaw []byte, size uint64) (*Receipt, error) {

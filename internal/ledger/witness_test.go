@@ -110,7 +110,7 @@ func TestCreateWhileTheWitnessesAreDown(t *testing.T) {
 	opts := f.options()
 	opts.WitnessTimeout = 500 * time.Millisecond
 	ctx := context.Background()
-	l, err := ledger.Create(ctx, opts, f.genesis)
+	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
 	if err != nil {
 		t.Fatalf("witnesses down: %v", err)
 	}

@@ -50,6 +50,15 @@ type ReadToken struct {
 	Expires time.Time
 }
 
+// Identity is the registered key that signed a note, and the note's text.
+type Identity struct {
+	KeyName string
+	KeyHash uint32
+	Party   string
+	Role    string
+	Text    string
+}
+
 // ErrNotFound is what an index returns for a record, token or room it does
 // not hold.
 var ErrNotFound error = notFound{}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/server"
 	"github.com/accordverify/accord/internal/state"
@@ -26,7 +27,7 @@ type backend struct {
 	mu     sync.Mutex
 	tokens map[string]record.ReadToken
 	nonces map[string]time.Time
-	keys   map[string]server.Identity // signed body -> identity
+	keys   map[string]record.Identity // signed body -> identity
 }
 
 func (b *backend) Submit(_ context.Context, entry []byte) (server.Submitted, error) {
@@ -118,7 +119,7 @@ func (b *backend) LookupToken(_ context.Context, sha string) (record.ReadToken, 
 	}
 	return t, nil
 }
-func (b *backend) Identify(signed []byte) (server.Identity, error) {
+func (b *backend) Identify(signed []byte) (record.Identity, error) {
 	role, nonce, _ := strings.Cut(string(signed), "|")
 	id, ok := b.keys[role]
 	if !ok {
@@ -145,15 +146,15 @@ func setupRate(t testing.TB, perSecond float64) (*server.Server, map[string]stri
 	_ = os.WriteFile(filepath.Join(dir, "tile", "entries", "000"), []byte("x"), 0o644)
 	_ = os.WriteFile(filepath.Join(dir, "tile", "0", "000"), []byte("x"), 0o644)
 	_ = os.WriteFile(filepath.Join(dir, "checkpoint"), []byte("x"), 0o644)
-	b := &backend{tokens: map[string]record.ReadToken{}, nonces: map[string]time.Time{}, keys: map[string]server.Identity{}}
+	b := &backend{tokens: map[string]record.ReadToken{}, nonces: map[string]time.Time{}, keys: map[string]record.Identity{}}
 	party := map[string]string{"observer": "press", "party": "e3", "state": "iran", "inspectorate": "iaea", "mediator": "oman"}
 	for role, p := range party {
-		b.keys[role] = server.Identity{KeyName: p + "-key", Party: p, Role: role}
+		b.keys[role] = record.Identity{KeyName: p + "-key", Party: p, Role: role}
 	}
-	b.keys["revoked"] = server.Identity{KeyName: "revoked", Party: "us", Role: "party"}
-	b.keys["us"] = server.Identity{KeyName: "us-key", Party: "us", Role: "party"}
+	b.keys["revoked"] = record.Identity{KeyName: "revoked", Party: "us", Role: "party"}
+	b.keys["us"] = record.Identity{KeyName: "us-key", Party: "us", Role: "party"}
 	lastBackend = b
-	s := server.New(server.Config{Log: b, Index: b, Auth: b, Keys: b, Rooms: b, LogDir: dir, Agreement: agreement.JCPOA(), RatePerSecond: perSecond, Burst: int(perSecond)})
+	s := server.New(server.Config{Log: b, Index: b, Auth: b, Keys: b, Rooms: b, LogFiles: ledger.NewFiles(ledger.FSFetcher{FS: os.DirFS(dir)}), Agreement: agreement.JCPOA(), RatePerSecond: perSecond, Burst: int(perSecond)})
 	tokens := map[string]string{}
 	for role := range b.keys {
 		tokens[role] = obtainToken(t, s, role)
@@ -183,6 +184,41 @@ func obtainToken(t testing.TB, s *server.Server, role string) string {
 		t.Fatalf("a used challenge gave HTTP %d", rec.Code)
 	}
 	return tok.Token
+}
+
+// A path under /log/ is parsed, not joined to a directory: encoded slashes
+// and dots name no log file (GET /log/tile%2F%2Fentries/000 decodes to
+// tile//entries/000, an empty segment), and an entry bundle, however it is
+// spelt, is read only with a record reader's token.
+func TestLogFilesRefuseEncodedPaths(t *testing.T) {
+	s, tokens := setup(t)
+	for _, c := range []struct {
+		url  string
+		want map[string]int // by role; others get the anonymous answer
+	}{
+		{"/log/tile%2F%2Fentries/000", map[string]int{"anonymous": 404, "party": 404}},
+		{"/log/tile/%2Fentries/000", map[string]int{"anonymous": 404, "party": 404}},
+		{"/log/tile%2F..%2Fentries/000", map[string]int{"anonymous": 404, "party": 404}},
+		{"/log/tile/0%2F..%2F..%2Fcheckpoint", map[string]int{"anonymous": 404, "party": 404}},
+		{"/log/tile%2Fentries%2F000", map[string]int{"anonymous": 401, "observer": 403, "party": 200}},
+		{"/log/tile/entries/000", map[string]int{"anonymous": 401, "observer": 403, "party": 200}},
+	} {
+		for _, role := range []string{"anonymous", "observer", "party"} {
+			want, ok := c.want[role]
+			if !ok {
+				want = c.want["anonymous"]
+			}
+			req := httptest.NewRequest("GET", c.url, nil)
+			if role != "anonymous" {
+				req.Header.Set("Authorization", "Bearer "+tokens[role])
+			}
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, req)
+			if rec.Code != want {
+				t.Errorf("GET %s as %s: HTTP %d, want %d (%s)", c.url, role, rec.Code, want, strings.TrimSpace(rec.Body.String()))
+			}
+		}
+	}
 }
 
 // Every endpoint for every role.
@@ -315,7 +351,7 @@ func TestTokensAreBoundToTheirKeyAndExpire(t *testing.T) {
 }
 
 func TestRateLimitPerCaller(t *testing.T) {
-	b := &backend{tokens: map[string]record.ReadToken{}, nonces: map[string]time.Time{}, keys: map[string]server.Identity{}}
+	b := &backend{tokens: map[string]record.ReadToken{}, nonces: map[string]time.Time{}, keys: map[string]record.Identity{}}
 	s := server.New(server.Config{Log: b, Index: b, Auth: b, Keys: b, Agreement: agreement.JCPOA(), RatePerSecond: 1, Burst: 3})
 	codes := []int{}
 	for range 5 {

@@ -31,18 +31,9 @@ type Auth interface {
 type Keys interface {
 	// Identify opens a signed note against the registry and returns the
 	// signing key (unknown or revoked keys are errors) and the note text.
-	Identify(signed []byte) (Identity, error)
+	Identify(signed []byte) (record.Identity, error)
 	// Current reports whether a key is still registered and not revoked.
 	Current(name string, hash uint32) bool
-}
-
-// Identity is the registered key that signed something.
-type Identity struct {
-	KeyName string
-	KeyHash uint32
-	Party   string
-	Role    string
-	Text    string
 }
 
 // Roles that read the agreement's records.

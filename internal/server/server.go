@@ -10,14 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -105,7 +103,7 @@ type Index interface {
 type Config struct {
 	Log       Log
 	Index     Index
-	LogDir    string // served read-only under /log/ (tlog-tiles)
+	LogFiles  LogFiles // served read-only under /log/ (tlog-tiles); nil serves none
 	Agreement *agreement.Agreement
 	Dataset   *dataset.Dataset
 	// Rooms keeps the talks rooms; nil serves none.
@@ -659,33 +657,35 @@ func (s *Server) clock(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, map[string]any{"at": at, "deadlines": ds})
 }
 
+// LogFiles serves the log's tlog-tiles files.
+type LogFiles interface {
+	// ServeLogFile answers a GET of the file at path ("checkpoint",
+	// "tile/..."), with its caching headers. Before an entry bundle, which
+	// holds the records themselves, it calls mayReadRecords and returns its
+	// error, having answered nothing. It returns an error wrapping
+	// fs.ErrNotExist, having answered nothing, when path names no log file.
+	ServeLogFile(w http.ResponseWriter, r *http.Request, path string, mayReadRecords func() error) error
+}
+
 // logFiles serves the log's tlog-tiles files (checkpoint, tile/...), and
-// nothing else of the directory.
+// nothing else.
 func (s *Server) logFiles(w http.ResponseWriter, r *http.Request) {
-	p := r.PathValue("path")
-	if p != "checkpoint" && !strings.HasPrefix(p, "tile/") || strings.Contains(p, "..") {
-		s.fail(w, r, &Error{Code: "not_found", Message: "no such log file"})
+	notFound := &Error{Code: "not_found", Message: "no such log file"}
+	if s.cfg.LogFiles == nil {
+		s.fail(w, r, notFound)
 		return
 	}
 	// Hash tiles and the checkpoint are public (receipts verify with
 	// them); entry bundles hold the records themselves.
-	if strings.HasPrefix(p, "tile/entries/") {
-		if err := requireRecordReader(callerOf(r), false); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	err := s.cfg.LogFiles.ServeLogFile(w, r, r.PathValue("path"), func() error {
+		return requireRecordReader(callerOf(r), false)
+	})
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		s.fail(w, r, notFound)
+	case err != nil:
+		s.fail(w, r, err)
 	}
-	full := filepath.Join(s.cfg.LogDir, filepath.FromSlash(p))
-	if _, err := os.Stat(full); err != nil {
-		s.fail(w, r, &Error{Code: "not_found", Message: "no such log file"})
-		return
-	}
-	if p == "checkpoint" {
-		w.Header().Set("Cache-Control", "no-cache")
-	} else {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-	}
-	http.ServeFile(w, r, full)
 }
 
 // Run serves on ln until ctx is done, then shuts down gracefully:

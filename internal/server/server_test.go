@@ -35,7 +35,7 @@ func (fake) Facts(context.Context) ([]state.Fact, error)         { return nil, n
 func (fake) Books(context.Context) (*accountancy.Books, error)   { return accountancy.NewBooks(), nil }
 func (fake) Events(context.Context) ([]accountancy.Event, error) { return nil, nil }
 func newServer() *server.Server {
-	return server.New(server.Config{Log: fake{}, Index: fake{}, LogDir: os.TempDir(), Agreement: agreement.JCPOA()})
+	return server.New(server.Config{Log: fake{}, Index: fake{}, Agreement: agreement.JCPOA()})
 }
 
 // Every route the server answers is in the OpenAPI document, and the
