@@ -1,0 +1,76 @@
+package evidence_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/evidence"
+	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/state"
+)
+
+func rec(t *testing.T, kind record.Kind, body any) *record.Record {
+	t.Helper()
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &record.Record{Schema: record.Schema, Kind: kind, ID: "r", Author: "iaea", Body: b}
+}
+
+// Centrifuge counts are verified when the inspectorate signs them and a
+// declaration otherwise; every fact cites its record.
+func TestFactsCiteTheRecordAndItsSigner(t *testing.T) {
+	r := rec(t, record.CentrifugeInstallation, record.CentrifugeBody{AsOf: "2025-02-08", Site: "Fordow", Machine: "IR-6", Installed: 1044, Enriching: 696})
+	for _, c := range []struct {
+		role   string
+		status state.Status
+	}{{record.RoleInspectorate, state.Sourced}, {record.RoleState, state.Unverified}} {
+		fs, err := evidence.Facts(12, c.role, r)
+		if err != nil || len(fs) != 2 {
+			t.Fatalf("%s: %v %v", c.role, fs, err)
+		}
+		for _, f := range fs {
+			if f.Status != c.status || f.Evidence[0].Ref != "log index 12" || f.Evidence[0].Document != "r" {
+				t.Errorf("signed by %s: %+v", c.role, f)
+			}
+		}
+	}
+	inv := rec(t, record.VerifiedInventory, record.InventoryBody{AsOf: "2025-02-08", TotalKgU: 8294.4,
+		Levels: []record.InventoryLevel{{MaxAssayPct: 60, MassKgU: 274.8}}, Source: "GOV/2025/8"})
+	fs, err := evidence.Facts(3, record.RoleInspectorate, inv)
+	if err != nil || len(fs) != 2 || fs[0].Value != 8294.4 || fs[1].LevelPct != 60 || fs[0].Report != "log index 3" {
+		t.Errorf("inventory: %+v %v", fs, err)
+	}
+	if site, material, asOf := evidence.Subject(inv); site != "" || material != "enriched uranium" || asOf != "2025-02-08" {
+		t.Errorf("subject %q %q %q", site, material, asOf)
+	}
+}
+
+// A log's monitoring events give continuity facts beside its other facts;
+// the public record gives the same for the embedded series.
+func TestLogGathersFactsEventsAndBooks(t *testing.T) {
+	l := evidence.NewLog()
+	at := time.Date(2022, 6, 8, 10, 0, 0, 0, time.UTC)
+	l.Add(1, record.RoleInspectorate, rec(t, record.MonitoringEvent, record.MonitoringBody{Site: "Natanz", Device: "cam-1", Stream: "enrichment monitoring", Event: "equipment_removed", At: at}))
+	l.Add(2, record.RoleInspectorate, rec(t, record.MonitoringEvent, record.MonitoringBody{Site: "Natanz", Device: "cam-2", Event: "heartbeat", At: at})) // no stream: no event
+	if n := len(l.Events()); n != 1 || l.Err() != nil {
+		t.Fatalf("%d events, err %v", n, l.Err())
+	}
+	s := state.At(l.Facts(), calendar.MustParse("2022-07-01"))
+	if c, ok := s.StreamLoss("enrichment monitoring"); !ok || c.State != state.Lost || c.Since.String() != "2022-06-08" {
+		t.Errorf("continuity from the log: %+v", s.Continuity)
+	}
+	public := 0
+	for _, f := range evidence.Public(dataset.Embedded()) {
+		if f.Metric == state.ContinuityOfKnowledge {
+			public++
+		}
+	}
+	if public == 0 {
+		t.Error("the public record gives no continuity of knowledge")
+	}
+}
