@@ -3,14 +3,12 @@ package ledger_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
-	"github.com/accordverify/accord/internal/store"
 )
 
 // An append waiting for a signature-check slot, for the gate (a key record
@@ -19,11 +17,7 @@ import (
 func TestAppendHonoursItsContextWhileItWaits(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, 0)
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "index.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := f.index(t)
 	idx := &switchIndex{Store: st}
 	opts := f.options()
 	opts.Index = idx
@@ -77,11 +71,7 @@ func TestAppendHonoursItsContextWhileItWaits(t *testing.T) {
 func TestAppendWhoseCallerLeavesAfterTheHandOver(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, 0)
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "index.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := f.index(t)
 	opts := f.options()
 	opts.Index = st
 	// tessera sequences a batch only after 700 ms.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/store"
 )
 
 const origin = "accord.test/log"
@@ -123,6 +124,17 @@ func (f *fixture) options() ledger.Options {
 
 // storage is the fixture's log directory, through tessera's POSIX driver.
 func (f *fixture) storage() ledger.Storage { return ledger.POSIX(f.dir) }
+
+// index opens a SQLite index of its own for the test, closed when it ends.
+func (f *fixture) index(t testing.TB) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "index.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
 
 func (f *fixture) create(t testing.TB) *ledger.Log {
 	t.Helper()

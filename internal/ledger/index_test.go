@@ -23,11 +23,7 @@ import (
 func TestIndexFollowsTheLog(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, 0)
-	idx, err := store.Open(ctx, filepath.Join(t.TempDir(), "index.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
+	idx := f.index(t)
 	opts := f.options()
 	opts.Index = idx
 	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
@@ -154,11 +150,7 @@ func (s *switchIndex) Index(ctx context.Context, es []record.Indexed) error {
 func TestIndexDownAndBack(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, 0)
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "index.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := f.index(t)
 	idx := &switchIndex{Store: st}
 	opts := f.options()
 	opts.Index = idx
@@ -291,11 +283,7 @@ func (b *lockedBuffer) String() string {
 func TestIndexRetriesAreLogged(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, 0)
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "index.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := f.index(t)
 	idx := &switchIndex{Store: st}
 	var logs lockedBuffer
 	opts := f.options()
