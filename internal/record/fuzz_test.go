@@ -2,8 +2,12 @@ package record_test
 
 import (
 	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
 	"testing"
+	"time"
 
+	"filippo.io/age"
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accordverify/accord/internal/record"
@@ -50,6 +54,33 @@ func FuzzParse(f *testing.F) {
 		c2, _ := r2.Canonical()
 		if string(c) != string(c2) {
 			t.Fatalf("canonical form not stable:\n%s\n%s", c, c2)
+		}
+	})
+}
+
+// FuzzOpenSealed: an arbitrary sealed body either fails to open or gives a
+// valid record bound to the sealed record's id and author; it never panics.
+func FuzzOpenSealed(f *testing.F) {
+	id, _ := age.GenerateX25519Identity()
+	body, _ := json.Marshal(record.NotificationBody{Subject: "s", Text: "t"})
+	inner := &record.Record{Schema: record.Schema, Kind: record.Notification, ID: "n-1", Author: "iran", Created: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Body: body}
+	sealed, err := record.Seal(inner, []string{"iran"}, []age.Recipient{id.Recipient()})
+	if err != nil {
+		f.Fatal(err)
+	}
+	b, _ := record.DecodeBody[record.SealedBody](sealed)
+	raw, _ := base64.StdEncoding.DecodeString(b.Age)
+	f.Add(raw)
+	f.Add([]byte("age-encryption.org/v1\n-> X25519 AAAA\n--- AAAA\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s := *sealed
+		s.Body, _ = json.Marshal(record.SealedBody{To: []string{"iran"}, Age: base64.StdEncoding.EncodeToString(data)})
+		r, err := record.OpenSealed(&s, id)
+		if err != nil {
+			return
+		}
+		if r.ID != "n-1" || r.Author != "iran" || r.Validate() != nil {
+			t.Fatalf("opened %+v", r)
 		}
 	})
 }

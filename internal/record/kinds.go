@@ -36,6 +36,8 @@ const (
 	TalksCommitment        Kind = "talks_commitment"
 	KeyRegistration        Kind = "key_registration"
 	KeyRevocation          Kind = "key_revocation"
+	// Sealed hides another kind's content from all but its recipients.
+	Sealed Kind = "sealed"
 	// Material accountancy.
 	MaterialBalanceArea Kind = "material_balance_area"
 	InventoryChange     Kind = "inventory_change"
@@ -86,6 +88,7 @@ var kinds = map[Kind]kindSpec{
 	TalksCommitment:        {roles: []string{RoleState, RoleParty, RoleMediator}, body: func() validator { return new(TalksCommitmentBody) }},
 	KeyRegistration:        {roles: allRoles, body: func() validator { return new(KeyRegistrationBody) }},
 	KeyRevocation:          {roles: allRoles, body: func() validator { return new(KeyRevocationBody) }},
+	Sealed:                 {roles: []string{RoleInspectorate, RoleState, RoleParty, RoleMediator}, body: func() validator { return new(SealedBody) }},
 	MaterialBalanceArea:    {roles: []string{RoleState}, body: func() validator { return new(MBABody) }},
 	InventoryChange:        {roles: []string{RoleState}, body: func() validator { return new(InventoryChangeBody) }},
 	PhysicalInventory:      {roles: []string{RoleState}, body: func() validator { return new(PhysicalInventoryBody) }},
@@ -176,6 +179,10 @@ type GenesisBody struct {
 	// WitnessesRequired is how many of Witnesses must cosign a checkpoint
 	// before it is published (the log's policy).
 	WitnessesRequired int `json:"witnesses_required" jsonschema:"minimum=0"`
+	// Confidential are the kinds this log accepts only sealed to their
+	// recipients (see Seal): every member copies the log, so what only
+	// some may read must be encrypted in it.
+	Confidential []Kind `json:"confidential,omitempty"`
 }
 
 // Member is a key of a party with its role.
@@ -184,6 +191,9 @@ type Member struct {
 	Role  string `json:"role" jsonschema:"enum=inspectorate,enum=state,enum=party,enum=mediator,enum=observer,enum=log-operator"`
 	// Key is the note verifier key, "name+hash+base64".
 	Key string `json:"key" jsonschema:"minLength=1"`
+	// Recipient is the key's encryption key (an age X25519 recipient,
+	// "age1..."): what records sealed to the party are encrypted to.
+	Recipient string `json:"recipient,omitempty" jsonschema:"pattern=^age1[02-9ac-hj-np-z]{58}$"`
 }
 
 // WitnessEntry is a witness of the log.
@@ -211,6 +221,9 @@ func (b *GenesisBody) validate() error {
 		if _, err := note.NewVerifier(m.Key); err != nil {
 			return input.Errorf(f+".key", "not a note verifier key: %v", err)
 		}
+		if err := recipient(f+".recipient", m.Recipient); err != nil {
+			return err
+		}
 		if m.Role == RoleOperator {
 			operators++
 		}
@@ -225,6 +238,11 @@ func (b *GenesisBody) validate() error {
 	}
 	if b.WitnessesRequired < 0 || b.WitnessesRequired > len(b.Witnesses) {
 		return input.Errorf("witnesses_required", "must be in [0, %d], got %d", len(b.Witnesses), b.WitnessesRequired)
+	}
+	for i, k := range b.Confidential {
+		if !sealable(k) {
+			return input.Errorf(fmt.Sprintf("confidential[%d]", i), "%q is not a kind that can be sealed (one of %s, except genesis and the key records)", k, strings.Join(KindNames(), ", "))
+		}
 	}
 	return nil
 }
@@ -538,6 +556,9 @@ type KeyRegistrationBody struct {
 	Role     string `json:"role" jsonschema:"enum=inspectorate,enum=state,enum=party,enum=mediator,enum=observer,enum=log-operator"`
 	Key      string `json:"key" jsonschema:"minLength=1"`
 	Replaces string `json:"replaces,omitempty"`
+	// Recipient is the new key's encryption key (an age X25519 recipient);
+	// it is retired with the key.
+	Recipient string `json:"recipient,omitempty" jsonschema:"pattern=^age1[02-9ac-hj-np-z]{58}$"`
 }
 
 func (b *KeyRegistrationBody) validate() error {
@@ -549,6 +570,17 @@ func (b *KeyRegistrationBody) validate() error {
 	}
 	if _, err := note.NewVerifier(b.Key); err != nil {
 		return input.Errorf("key", "not a note verifier key: %v", err)
+	}
+	return recipient("recipient", b.Recipient)
+}
+
+// recipient checks an optional encryption key.
+func recipient(field, v string) error {
+	if v == "" {
+		return nil
+	}
+	if _, err := ParseRecipient(v); err != nil {
+		return input.Errorf(field, "must be an age X25519 recipient (age1...): %v", err)
 	}
 	return nil
 }

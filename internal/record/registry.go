@@ -22,13 +22,15 @@ type Indexed struct {
 
 // Key is a key in the registry.
 type Key struct {
-	VKey     string `json:"key"`
-	Name     string `json:"name"`
-	Party    string `json:"party"`
-	Role     string `json:"role"`
-	AddedAt  uint64 `json:"added_at"`
-	Revoked  bool   `json:"revoked"`
-	verifier note.Verifier
+	VKey  string `json:"key"`
+	Name  string `json:"name"`
+	Party string `json:"party"`
+	Role  string `json:"role"`
+	// Recipient is the key's encryption key ("": none registered).
+	Recipient string `json:"recipient,omitempty"`
+	AddedAt   uint64 `json:"added_at"`
+	Revoked   bool   `json:"revoked"`
+	verifier  note.Verifier
 }
 
 // Registry is the key history replayed from the log: the genesis record's
@@ -101,7 +103,7 @@ func (r *Registry) Verifier(name string, hash uint32) (note.Verifier, error) {
 	return k.verifier, nil
 }
 
-func (r *Registry) add(vkey, party, role string, index uint64) error {
+func (r *Registry) add(vkey, party, role, recipient string, index uint64) error {
 	v, err := note.NewVerifier(vkey)
 	if err != nil {
 		return err
@@ -109,7 +111,7 @@ func (r *Registry) add(vkey, party, role string, index uint64) error {
 	if r.find(v.Name(), v.KeyHash()) != nil {
 		return &KeyError{Key: v.Name(), Reason: "already registered"}
 	}
-	r.keys = append(r.keys, &Key{VKey: vkey, Name: v.Name(), Party: party, Role: role, AddedAt: index, verifier: v})
+	r.keys = append(r.keys, &Key{VKey: vkey, Name: v.Name(), Party: party, Role: role, Recipient: recipient, AddedAt: index, verifier: v})
 	return nil
 }
 
@@ -137,9 +139,17 @@ func (r *Registry) Check(entry []byte, index uint64) (*Signed, *Key, error) {
 	if !MayAuthor(k.Role, rec.Kind) {
 		return nil, nil, &KeyError{Key: k.Name, Reason: fmt.Sprintf("has role %s, which may not sign a %s", k.Role, rec.Kind)}
 	}
+	if r.genesis.IsConfidential(rec.Kind) {
+		return nil, nil, input.Errorf("kind", "%s records are confidential in this log: seal them to their recipients (a sealed record)", rec.Kind)
+	}
 	switch rec.Kind {
 	case Genesis:
 		return nil, nil, input.Errorf("kind", "a genesis record is only valid at index 0")
+	case Sealed:
+		b, _ := DecodeBody[SealedBody](rec)
+		if _, err := r.Recipients(b.To); err != nil {
+			return nil, nil, input.Prefix("body.", err)
+		}
 	case KeyRegistration:
 		b, _ := DecodeBody[KeyRegistrationBody](rec)
 		if b.Party != rec.Author {
@@ -194,7 +204,7 @@ func (r *Registry) checkGenesis(entry []byte) (*Signed, *Key, error) {
 	tmp := &Registry{}
 	for _, m := range body.Members {
 		if m.Role == RoleOperator && m.Party == rec.Author {
-			if err := tmp.add(m.Key, m.Party, m.Role, 0); err != nil {
+			if err := tmp.add(m.Key, m.Party, m.Role, m.Recipient, 0); err != nil {
 				return nil, nil, fmt.Errorf("genesis: %w", err)
 			}
 		}
@@ -221,7 +231,7 @@ func (r *Registry) Apply(s *Signed, index uint64) error {
 		}
 		r.genesis = b
 		for _, m := range b.Members {
-			if err := r.add(m.Key, m.Party, m.Role, index); err != nil {
+			if err := r.add(m.Key, m.Party, m.Role, m.Recipient, index); err != nil {
 				return fmt.Errorf("genesis: %w", err)
 			}
 		}
@@ -230,7 +240,7 @@ func (r *Registry) Apply(s *Signed, index uint64) error {
 		if err != nil {
 			return err
 		}
-		if err := r.add(b.Key, b.Party, b.Role, index); err != nil {
+		if err := r.add(b.Key, b.Party, b.Role, b.Recipient, index); err != nil {
 			return err
 		}
 		if b.Replaces != "" {

@@ -3,6 +3,7 @@ package record_test
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -44,6 +45,7 @@ var bodies = map[record.Kind]any{
 	record.PhysicalInventory:      record.PhysicalInventoryBody{},
 	record.MaterialBalance:        record.MaterialBalanceBody{},
 	record.Measurement:            record.MeasurementBody{},
+	record.Sealed:                 record.SealedBody{},
 }
 
 // schemaFor generates the JSON Schema of a whole record of one kind.
@@ -140,6 +142,9 @@ func TestSchemasAgreeWithValidation(t *testing.T) {
 		{record.KeyRegistration, `{"party":"iaea","role":"inspectorate","key":"` + vkey + `"}`, true},
 		{record.KeyRegistration, `{"party":"iaea","role":"emperor","key":"` + vkey + `"}`, false},
 		{record.KeyRevocation, `{"party":"iaea","key":"k","reason":"lost"}`, true},
+		{record.Sealed, `{"to":["iran","oman"],"age":"` + base64.StdEncoding.EncodeToString([]byte("age-encryption.org/v1\n-> X25519 abc\n")) + `"}`, true},
+		{record.Sealed, `{"to":[],"age":"` + base64.StdEncoding.EncodeToString([]byte("age-encryption.org/v1\n")) + `"}`, false},
+		{record.Sealed, `{"to":["iran"],"age":"` + base64.StdEncoding.EncodeToString([]byte("plaintext")) + `"}`, false},
 		{record.KeyRevocation, `{"party":"iaea","key":"k"}`, false},
 		{record.MonitoringEvent, `{"site":"A","device":"c","stream":"heavy water","event":"media_withheld","at":"2026-01-01T00:00:00Z"}`, true},
 		{record.MaterialBalanceArea, `{"mba":"FEP","site":"Natanz","kmps":[{"id":"feed","type":"input","method":"weighing"}]}`, true},
