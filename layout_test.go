@@ -38,12 +38,12 @@ var rules = map[string]rule{
 	"internal/calendar":        {external: []string{"go.yaml.in/yaml/v3"}},
 	"internal/input":           {}, // the one bad-input error; standard library only
 	"internal/evidence":        {internal: []string{"internal/accountancy", "internal/calendar", "internal/dataset", "internal/record", "internal/state"}},
-	"internal/keyfile":         {external: []string{"golang.org/x/mod/sumdb/note"}},
+	"internal/keyfile":         {external: []string{"filippo.io/age", "golang.org/x/mod/sumdb/note"}},
 	"internal/agreement":       {internal: []string{"enrich", "internal/calendar", "internal/input", "internal/record", "internal/state"}, external: []string{"go.yaml.in/yaml/v3"}},
 	"internal/state":           {internal: []string{"enrich", "internal/calendar"}},
 	"internal/dataset":         {internal: []string{"enrich", "internal/calendar", "internal/state"}},
 	"internal/compliance":      {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/state", "internal/input"}},
-	"internal/record":          {internal: []string{"enrich", "internal/calendar", "internal/input", "internal/state"}, external: []string{"golang.org/x/mod/sumdb/note"}},
+	"internal/record":          {internal: []string{"enrich", "internal/calendar", "internal/input", "internal/state"}, external: []string{"filippo.io/age", "golang.org/x/mod/sumdb/note"}},
 	"internal/ledger":          {internal: []string{"internal/record"}, external: []string{"github.com/transparency-dev/", "golang.org/x/mod/sumdb/", "golang.org/x/sync/semaphore", "k8s.io/klog/v2"}},
 	"internal/store/storetest": {external: []string{"github.com/jackc/pgx/v5"}},
 	"internal/store":           {internal: []string{"internal/record", "internal/calendar", "internal/state", "internal/evidence"}, external: []string{"modernc.org/sqlite", "github.com/jackc/pgx/v5"}},
@@ -54,7 +54,7 @@ var rules = map[string]rule{
 	"internal/server": {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/dataset", "internal/state", "internal/compliance", "internal/record", "internal/report", "internal/talks", "internal/accountancy", "internal/input"},
 		external: []string{"golang.org/x/time/rate"}},
 	"internal/app": {internal: []string{"examples", "internal/accountancy", "internal/agreement", "internal/dataset", "internal/evidence", "internal/input", "internal/keyfile", "internal/ledger", "internal/record", "internal/server", "internal/state", "internal/store", "internal/talks"},
-		external: []string{"github.com/transparency-dev/", "golang.org/x/mod/sumdb/note"}},
+		external: []string{"filippo.io/age", "github.com/transparency-dev/", "golang.org/x/mod/sumdb/note"}},
 	"internal/client": {internal: []string{"internal/record", "internal/server", "internal/talks"}, external: []string{"golang.org/x/mod/sumdb/note"}},
 	"cmd/accord":      {internal: []string{"*"}, external: []string{"*"}},
 }

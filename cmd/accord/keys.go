@@ -13,10 +13,13 @@ func newKeygenCmd() *cobra.Command {
 	var name, out string
 	cmd := &cobra.Command{
 		Use:   "keygen --name NAME --out DIR",
-		Short: "Make an Ed25519 signing key: NAME.key (mode 0600) and NAME.pub",
-		Long: `keygen makes an Ed25519 key in the signed-note format. NAME.key is the
-private key, written with mode 0600; NAME.pub the public (verifier) key to
-share. Name a party's key after the party (iran, iaea, us); name the log
+		Short: "Make a party's keys: NAME.key (signing, 0600), NAME.age (encryption, 0600) and NAME.pub (to share)",
+		Long: `keygen makes an Ed25519 signing key in the signed-note format and an X25519
+encryption key in age's format. NAME.key and NAME.age are private, written
+with mode 0600: the first signs the party's records, the second opens the
+records sealed to the party. NAME.pub is what to share: the verifier key on
+its first line, the encryption key's recipient (age1...) on its second;
+log init registers both. Name a party's key after the party (iran, iaea, us); name the log
 operator's key after the log's origin (accord.example/jcpoa), since
 checkpoints carry the operator key's name as the origin. A "/" in NAME
 becomes "_" in the file names.`,
@@ -31,11 +34,15 @@ becomes "_" in the file names.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s.key (private, 0600)\n%s.pub  %s\n", base, base, vkey)
+			rcpt, err := keyfile.Recipient(base + ".pub")
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s.key (signing, private, 0600)\n%s.age (encryption, private, 0600)\n%s.pub  %s\n%*s  %s\n", base, base, base, vkey, len(base)+4, "", rcpt)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&name, "name", "", "key name: the party, or the log's origin for the operator")
-	cmd.Flags().StringVar(&out, "out", "", "directory for NAME.key and NAME.pub")
+	cmd.Flags().StringVar(&out, "out", "", "directory for NAME.key, NAME.age and NAME.pub")
 	return cmd
 }

@@ -38,7 +38,7 @@ func newLogCmd() *cobra.Command {
 func newLogInitCmd() *cobra.Command {
 	var (
 		dir, originName, operatorKey, agreementID string
-		members, witnesses                        []string
+		members, witnesses, confidential          []string
 		required                                  int
 	)
 	cmd := &cobra.Command{
@@ -47,7 +47,11 @@ func newLogInitCmd() *cobra.Command {
 		Long: `log init writes the genesis record, signed by the operator, as entry 0 of a
 new log in DIR. Each --member ROLE:FILE.pub registers a party's key with its
 role (inspectorate, state, party, mediator, observer); the party's id is
-the key's name. Each --witness FILE.pub=URL names a witness whose
+the key's name, and the encryption key on the file's second line (keygen
+writes it) is registered with it, so that records can be sealed to the
+party. --confidential names the record kinds the log accepts only sealed
+(default: talks_commitment): every member copies the log, so content only
+some may read is kept in it encrypted to them. Each --witness FILE.pub=URL names a witness whose
 cosignature checkpoints need; --witnesses-required says how many (default:
 all). The operator key's name must be the origin.`,
 		Example: `  accord log init --dir evidence --origin accord.example/jcpoa \
@@ -69,7 +73,14 @@ all). The operator key's name must be the origin.`,
 			if err != nil {
 				return err
 			}
-			n := app.NewLog{Dir: dir, Origin: originName, Agreement: agreementID, Operator: op, OperatorKey: opPub}
+			opRcpt, err := keyfile.Recipient(strings.TrimSuffix(operatorKey, ".key") + ".pub")
+			if err != nil {
+				return err
+			}
+			n := app.NewLog{Dir: dir, Origin: originName, Agreement: agreementID, Operator: op, OperatorKey: opPub, OperatorRecipient: opRcpt}
+			for _, k := range confidential {
+				n.Confidential = append(n.Confidential, record.Kind(k))
+			}
 			for _, m := range members {
 				role, file, ok := strings.Cut(m, ":")
 				if !ok {
@@ -79,7 +90,11 @@ all). The operator key's name must be the origin.`,
 				if err != nil {
 					return fmt.Errorf("--member %s: %w", m, err)
 				}
-				n.Members = append(n.Members, record.Member{Party: v.Name(), Role: role, Key: vkey})
+				rcpt, err := keyfile.Recipient(file)
+				if err != nil {
+					return fmt.Errorf("--member %s: %w", m, err)
+				}
+				n.Members = append(n.Members, record.Member{Party: v.Name(), Role: role, Key: vkey, Recipient: rcpt})
 			}
 			for _, w := range witnesses {
 				file, u, _ := strings.Cut(w, "=")
@@ -116,7 +131,16 @@ all). The operator key's name must be the origin.`,
 	fl.StringArrayVar(&witnesses, "witness", nil, "FILE.pub=URL, a witness's key and address (repeatable)")
 	fl.IntVar(&required, "witnesses-required", 0, "how many witnesses must cosign a checkpoint (default all)")
 	fl.StringVar(&agreementID, "agreement", "jcpoa", "the agreement the log records")
+	fl.StringSliceVar(&confidential, "confidential", kindNames(record.DefaultConfidential), "record kinds accepted only sealed to their recipients (repeatable)")
 	return cmd
+}
+
+func kindNames(ks []record.Kind) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return out
 }
 
 // operatorVKey derives the public key from the private key file.

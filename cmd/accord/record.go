@@ -22,12 +22,12 @@ import (
 func newRecordCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "record",
-		Short: "Sign, submit and show evidence records",
+		Short: "Sign, submit, show and open evidence records",
 		Long: `Records are JSON documents of a known kind (` + strings.Join(record.KindNames(), ", ") + `),
 signed by their author's key. docs/formats.md gives each kind's fields.`,
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(newRecordSignCmd(), newRecordSubmitCmd(), newRecordShowCmd())
+	cmd.AddCommand(newRecordSignCmd(), newRecordSubmitCmd(), newRecordShowCmd(), newRecordOpenCmd())
 	return cmd
 }
 

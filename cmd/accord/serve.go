@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 
+	"filippo.io/age"
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/app"
@@ -41,6 +42,15 @@ func (f *logFlags) config(warn io.Writer) (app.Config, error) {
 	if err != nil {
 		return app.Config{}, err
 	}
+	// The operator's encryption key, beside the signing key, lets the
+	// server open what is sealed to it (talks commitments, to check them);
+	// a key made before encryption keys has none.
+	var id *age.X25519Identity
+	if idFile := keyfile.IdentityFile(f.operatorKey); fileExists(idFile) {
+		if id, err = keyfile.LoadIdentity(idFile); err != nil {
+			return app.Config{}, err
+		}
+	}
 	urls := map[string]string{}
 	for _, w := range f.witnessURLs {
 		name, u, ok := strings.Cut(w, "=")
@@ -49,7 +59,7 @@ func (f *logFlags) config(warn io.Writer) (app.Config, error) {
 		}
 		urls[name] = u
 	}
-	return app.Config{Dir: f.dir, DB: f.db, Operator: op, WitnessURLs: urls,
+	return app.Config{Dir: f.dir, DB: f.db, Operator: op, Identity: id, WitnessURLs: urls,
 		Warn: func(msg string) { fmt.Fprintf(warn, "accord: warning: %s\n", msg) }}, nil
 }
 
@@ -133,4 +143,9 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -1,17 +1,22 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
+	"filippo.io/age"
 	"github.com/accordverify/accord/internal/app"
+	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/talks"
@@ -118,32 +123,89 @@ values:
 	}
 
 	// The log holds the parties' commitments and confirmations, signed by
-	// them, and passes the audit; the kept red lines verify against the
-	// logged commitment.
-	var commitments = map[string]string{}
+	// them and sealed to their author, the mediator and the server; it
+	// passes the audit of a member who reads none of them.
 	logDir := filepath.Join(dir, "log")
-	res, err := ledger.Audit(context.Background(), ledger.FSFetcher{FS: os.DirFS(logDir)}, ledger.AuditOptions{Each: func(_ uint64, s *record.Signed) {
+	var entries [][]byte
+	var sealed []*record.Record
+	sealedAt := map[string]uint64{}
+	res, err := ledger.Audit(context.Background(), ledger.FSFetcher{FS: os.DirFS(logDir)}, ledger.AuditOptions{Each: func(i uint64, s *record.Signed) {
+		entries = append(entries, s.Bytes)
+		if s.Record.Kind == record.Sealed {
+			sealed = append(sealed, s.Record)
+			sealedAt[s.Record.ID] = i
+		}
 		if s.Record.Kind == record.TalksCommitment {
-			b, _ := record.DecodeBody[record.TalksCommitmentBody](s.Record)
-			if b.Room == "muscat-2025-live" {
-				commitments[s.Record.ID] = b.SHA256
-			}
+			t.Errorf("a talks commitment in clear in the log: %s", s.Bytes)
 		}
 	}})
 	if err != nil || res.Problem != nil {
 		t.Fatalf("audit: %v %v", err, res.Problem)
 	}
-	if len(commitments) != 5 {
-		t.Errorf("%d talks commitments of the live room in the log, want 5 (two red lines, the release, two confirmations): %v", len(commitments), commitments)
+	identity := func(p string) *age.X25519Identity {
+		id, err := keyfile.LoadIdentity(filepath.Join(dir, "keys", p+".age"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
 	}
-	// The release commitment binds what was proposed, its attribution and
-	// its origin, none of which the log discloses.
+	opened := func(p string) map[string]string { // record id -> committed hash, of this room
+		out := map[string]string{}
+		for _, r := range sealed {
+			inner, err := record.OpenSealed(r, identity(p))
+			if errors.Is(err, record.ErrNotRecipient) {
+				continue
+			}
+			if err != nil {
+				t.Fatalf("%s opens %s: %v", p, r.ID, err)
+			}
+			if b, _ := record.DecodeBody[record.TalksCommitmentBody](inner); b.Room == "muscat-2025-live" {
+				out[inner.ID] = b.SHA256
+			}
+		}
+		return out
+	}
+	commitments := opened("oman")
+	if len(commitments) != 5 {
+		t.Errorf("the mediator opens %d talks commitments of the live room, want 5 (two red lines, the release, two confirmations): %v", len(commitments), commitments)
+	}
+	// The release commitment binds what was proposed, its attribution, its
+	// origin and a salt that only the mediator holds.
 	values := talks.Package{"enrichment_cap_pct": talks.Num(3.67), "stockpile_cap_kg_u": talks.Num(200), "centrifuges_IR-1": talks.Num(3000),
 		"centrifuges_IR-6": talks.Num(0), "duration_years": talks.Num(10), "additional_protocol": {Text: "yes"},
 		"relief": {Order: []string{"iaea-verification", "un-relief", "us-relief"}}}
-	want := talks.ReleaseHash("muscat-2025-live", 1, values, "oman", "iran")
-	if got := commitments["release-muscat-2025-live-"+want[:16]]; got != want {
+	var medView talks.View
+	if err := json.Unmarshal([]byte(cli(as("oman", "talks", "show")...)), &medView); err != nil {
+		t.Fatal(err)
+	}
+	want := talks.ReleaseHash("muscat-2025-live", 1, values, "oman", "iran", medView.Proposals[0].Salt)
+	if got := commitments[talks.CommitmentID("oman", want)]; got != want {
 		t.Errorf("release commitment %q, want %q", got, want)
+	}
+
+	// A member with the whole log: the US opens its own commitments only,
+	// and no entry shows the room, a red line, a salt, a message, a clause
+	// or a masked origin. The unmasking attack (hash each candidate origin
+	// with what the US knows) matches nothing the US can read.
+	usOpens := opened("us")
+	if len(usOpens) != 2 {
+		t.Errorf("the US opens %d commitments, want its own two (red lines, confirmation): %v", len(usOpens), usOpens)
+	}
+	for _, origin := range []string{"iran", "us", "oman"} {
+		guess := talks.ReleaseHash("muscat-2025-live", 1, values, "oman", origin, "")
+		for _, e := range entries {
+			if bytes.Contains(e, []byte(guess)) {
+				t.Errorf("the unmasking attack finds origin %s in the log", origin)
+			}
+		}
+		for _, h := range usOpens {
+			if h == guess {
+				t.Errorf("the unmasking attack finds origin %s among the US's records", origin)
+			}
+		}
+	}
+	if len(medView.Proposals[0].Salt) < 32 {
+		t.Errorf("the release salt %q", medView.Proposals[0].Salt)
 	}
 	keep, _ := os.ReadFile(filepath.Join(work, "us-keep.json"))
 	var kept struct {
@@ -153,8 +215,28 @@ values:
 	if err := json.Unmarshal(keep, &kept); err != nil {
 		t.Fatal(err)
 	}
-	if logged := commitments["redlines-muscat-2025-live-us"]; logged == "" || !talks.VerifyReveal(kept.RedLines, logged) {
+	usID := talks.CommitmentID("us", kept.Commitment)
+	if logged := usOpens[usID]; logged == "" || !talks.VerifyReveal(kept.RedLines, logged) {
 		t.Errorf("the US's kept red lines do not verify against the logged commitment %q", logged)
+	}
+	// The US opens its own commitment offline from its copy of the log;
+	// Iran, not a recipient, cannot.
+	at := strconv.FormatUint(sealedAt[usID], 10)
+	if out := cli("record", "open", "--log", logDir, "--key", key("us"), at); !strings.Contains(out, kept.Commitment) || !strings.Contains(out, "talks_commitment") {
+		t.Errorf("record open as the US:\n%s", out)
+	}
+	errb.Reset()
+	if code := run([]string{"record", "open", "--log", logDir, "--key", key("iran"), at}, nil, io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "sealed to") {
+		t.Errorf("record open as Iran: exit %d %s", code, errb.String())
+	}
+	for what, secret := range map[string]string{"the room": "muscat-2025-live", "the US's salt": kept.RedLines.Salt, "a red line's subject": "breakout_days",
+		"a message": "Would the cap be verified", "a clause": "The Additional Protocol applies", "the release salt": medView.Proposals[0].Salt,
+		"the release hash": want, "the US's commitment": kept.Commitment} {
+		for _, e := range entries {
+			if bytes.Contains(e, []byte(secret)) {
+				t.Errorf("an entry of the log shows %s (%q)", what, secret)
+			}
+		}
 	}
 	if st, _ := os.Stat(filepath.Join(work, "us-keep.json")); st.Mode().Perm() != 0o600 {
 		t.Errorf("the kept red lines are mode %o", st.Mode().Perm())

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"filippo.io/age"
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accordverify/accord/internal/accountancy"
@@ -37,6 +38,10 @@ type Config struct {
 	Dir, DB string
 	// Operator signs the log's checkpoints.
 	Operator note.Signer
+	// Identity is the operator's encryption key (nil: none): the server
+	// opens the records sealed to the operator's party with it, to check
+	// talks commitments and show their recipients what they were sent.
+	Identity *age.X25519Identity
 	// WitnessURLs override the witness addresses of the genesis record.
 	WitnessURLs map[string]string
 	// Genesis, when set, creates the log with this genesis record.
@@ -56,9 +61,10 @@ func DefaultDB(dir string) string { return strings.TrimSuffix(dir, "/") + ".inde
 
 // App is an open log with its index.
 type App struct {
-	Log   *ledger.Log
-	Index *store.Store
-	wait  time.Duration
+	Log      *ledger.Log
+	Index    *store.Store
+	wait     time.Duration
+	identity *age.X25519Identity
 }
 
 // Open opens the index, then the log over it (which indexes whatever the
@@ -98,7 +104,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if wait == 0 {
 		wait = 5 * time.Second
 	}
-	return &App{Log: l, Index: idx, wait: wait}, nil
+	return &App{Log: l, Index: idx, wait: wait, identity: cfg.Identity}, nil
 }
 
 // Close closes the log, waiting up to ten seconds for its last
@@ -149,7 +155,7 @@ type ServerOptions struct {
 // Server is the API and dashboard over the app, for the built-in JCPOA and
 // the embedded public series.
 func (a *App) Server(o ServerOptions) *server.Server {
-	return server.New(server.Config{Log: a, Index: a, Auth: a, Keys: a, Rooms: a, LogFiles: ledger.NewFiles(a.Log.Reader()),
+	return server.New(server.Config{Log: a, Index: a, Auth: a, Keys: a, Rooms: a, Confidential: a, LogFiles: ledger.NewFiles(a.Log.Reader()),
 		Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: o.Logger,
 		RatePerSecond: o.RatePerSecond, Burst: o.Burst, Demo: o.Demo})
 }
@@ -160,7 +166,35 @@ var (
 	_ server.Auth  = (*App)(nil)
 	_ server.Keys  = (*App)(nil)
 	_ server.Rooms = (*App)(nil)
+
+	_ server.Confidential = (*App)(nil)
 )
+
+// Registry is the log's key registry as of its latest entry.
+func (a *App) Registry() *record.Registry { return a.Log.Registry() }
+
+// OpenSealed opens a sealed record with the operator's encryption key.
+func (a *App) OpenSealed(r *record.Record) (*record.Record, error) {
+	if a.identity == nil {
+		return nil, record.ErrNotRecipient
+	}
+	return record.OpenSealed(r, a.identity)
+}
+
+// ServerParty is the party of the registered, current key whose
+// encryption key the server holds ("" when none).
+func (a *App) ServerParty() string {
+	if a.identity == nil {
+		return ""
+	}
+	want := a.identity.Recipient().String()
+	for _, k := range a.Log.Registry().Keys() {
+		if k.Recipient == want && !k.Revoked {
+			return k.Party
+		}
+	}
+	return ""
+}
 
 // Submit appends a signed record, indexes it and waits briefly for its
 // receipt. A rejection is an error with its code for the API.

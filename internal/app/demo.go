@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"filippo.io/age"
 	f_note "github.com/transparency-dev/formats/note"
 	"golang.org/x/mod/sumdb/note"
 
@@ -103,12 +106,17 @@ func StartDemo(ctx context.Context, cfg DemoConfig) (d *Demo, err error) {
 	}
 	signers := map[string]note.Signer{}
 	vkeys := map[string]string{}
+	identities := map[string]*age.X25519Identity{}
 	for _, m := range demoMembers {
 		s, _, v, err := keyfile.Ensure(keysDir, m.key)
 		if err != nil {
 			return nil, err
 		}
-		signers[m.key], vkeys[m.key] = s, v
+		id, err := keyfile.EnsureIdentity(keysDir, m.key)
+		if err != nil {
+			return nil, err
+		}
+		signers[m.key], vkeys[m.key], identities[m.key] = s, v, id
 	}
 	operator := signers[demoOrigin]
 	d.Reader = signers["iaea"]
@@ -147,14 +155,14 @@ func StartDemo(ctx context.Context, cfg DemoConfig) (d *Demo, err error) {
 
 	// The index, then the log (which indexes what the index lacks).
 	logDir := filepath.Join(cfg.Dir, "log")
-	acfg := Config{Dir: logDir, DB: cfg.DB, Operator: operator, WitnessURLs: urls, Warn: func(msg string) { cfg.Log.Warn(msg) }, Logger: cfg.Log}
+	acfg := Config{Dir: logDir, DB: cfg.DB, Operator: operator, Identity: identities[demoOrigin], WitnessURLs: urls, Warn: func(msg string) { cfg.Log.Warn(msg) }, Logger: cfg.Log}
 	if acfg.DB == "" {
 		acfg.DB = filepath.Join(cfg.Dir, "index.db")
 	}
 	if !ledger.Exists(logDir) {
-		g := record.GenesisBody{Origin: demoOrigin, Agreement: "jcpoa", Witnesses: witnesses, WitnessesRequired: len(witnesses)}
+		g := record.GenesisBody{Origin: demoOrigin, Agreement: "jcpoa", Witnesses: witnesses, WitnessesRequired: len(witnesses), Confidential: record.DefaultConfidential}
 		for _, m := range demoMembers {
-			g.Members = append(g.Members, record.Member{Party: m.party, Role: m.role, Key: vkeys[m.key]})
+			g.Members = append(g.Members, record.Member{Party: m.party, Role: m.role, Key: vkeys[m.key], Recipient: identities[m.key].Recipient().String()})
 		}
 		body, _ := json.Marshal(g)
 		acfg.Genesis, err = record.Sign(&record.Record{Schema: record.Schema, Kind: record.Genesis, ID: "genesis", Author: "iaea",
@@ -196,7 +204,7 @@ func StartDemo(ctx context.Context, cfg DemoConfig) (d *Demo, err error) {
 		cancel()
 	}
 
-	if err := demoRooms(ctx, a, signers, cfg.Log); err != nil {
+	if err := demoRooms(ctx, a, signers, identities); err != nil {
 		return nil, fmt.Errorf("the demo's talks rooms: %w", err)
 	}
 
@@ -317,8 +325,7 @@ func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 // Iranian demo keys (their commitments signed and logged), the variant
 // without a zone of agreement, and a live room without red lines where
 // three users run a round. Rooms that exist are left as they are.
-func demoRooms(ctx context.Context, a *App, signers map[string]note.Signer, warn *slog.Logger) error {
-rooms:
+func demoRooms(ctx context.Context, a *App, signers map[string]note.Signer, identities map[string]*age.X25519Identity) error {
 	for _, r := range []struct {
 		file, id string
 		redLines bool
@@ -346,23 +353,20 @@ rooms:
 				break
 			}
 			rl.Room = r.id
+			// The salt is secret and the same at every start (derived from
+			// the party's private key), so that a restart finds the
+			// commitment already logged instead of logging another.
+			rl.Salt = demoSalt(identities[rl.Party], r.id)
 			commitment, err := room.SubmitRedLines(rl.Party, rl)
 			if err != nil {
 				return err
 			}
-			body, _ := json.Marshal(record.TalksCommitmentBody{Room: r.id, SHA256: commitment})
-			signed, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.TalksCommitment, ID: "redlines-" + r.id + "-" + rl.Party,
-				Author: rl.Party, Created: time.Now().UTC().Truncate(time.Second), Body: body}, signers[rl.Party])
-			if err != nil {
-				return err
-			}
 			var re *ledger.RejectError
-			if _, err := a.Log.Append(ctx, signed); errors.As(err, &re) && re.Code == "duplicate" {
+			if err := logCommitment(ctx, a, signers[rl.Party], room, commitment); errors.As(err, &re) && re.Code == "duplicate" {
 				// The log holds this room's commitments but the index
-				// lost the room (it was set aside or emptied): its red
-				// lines' salts are gone, so it cannot be made again.
-				warn.Warn("talks room not recreated: its commitments are in the log but its private state is not in this index", "room", r.id)
-				continue rooms
+				// lost the room (it was set aside or emptied): it is made
+				// again with the same red lines, and nothing is logged twice.
+				continue
 			} else if err != nil {
 				return err
 			}
@@ -376,4 +380,36 @@ rooms:
 		}
 	}
 	return nil
+}
+
+// logCommitment logs a party's commitment in a room, as the talks client
+// does: sealed to the party, the mediator and the server.
+func logCommitment(ctx context.Context, a *App, signer note.Signer, room *talks.Room, hash string) error {
+	body, _ := json.Marshal(record.TalksCommitmentBody{Room: room.ID, SHA256: hash})
+	rec := &record.Record{Schema: record.Schema, Kind: record.TalksCommitment, ID: talks.CommitmentID(signer.Name(), hash),
+		Author: signer.Name(), Created: time.Now().UTC().Truncate(time.Second), Body: body}
+	if a.Log.Genesis().IsConfidential(record.TalksCommitment) {
+		reg := a.Log.Registry()
+		to := []string{signer.Name(), room.Mediator, a.ServerParty()}
+		rcpts, err := reg.Recipients(to)
+		if err != nil {
+			return err
+		}
+		if rec, err = record.Seal(rec, to, rcpts); err != nil {
+			return err
+		}
+	}
+	signed, err := record.Sign(rec, signer)
+	if err != nil {
+		return err
+	}
+	_, err = a.Log.Append(ctx, signed)
+	return err
+}
+
+// demoSalt is a demo red line's salt: secret, since it is derived from the
+// party's private encryption key, and the same at every start.
+func demoSalt(id *age.X25519Identity, room string) string {
+	h := sha256.Sum256([]byte("accord.demo.salt/v1\n" + id.String() + "\n" + room))
+	return hex.EncodeToString(h[:])
 }

@@ -23,10 +23,15 @@ import (
 type NewLog struct {
 	Dir, Origin, Agreement string
 	Operator               note.Signer
-	// OperatorKey is the operator's public key.
-	OperatorKey string
-	Members     []record.Member
-	Witnesses   []record.WitnessEntry
+	// OperatorKey is the operator's public key; OperatorRecipient its
+	// encryption key ("": none), which lets the server open the records
+	// sealed to it.
+	OperatorKey, OperatorRecipient string
+	// Confidential are the kinds accepted only sealed (nil: the default,
+	// record.DefaultConfidential).
+	Confidential []record.Kind
+	Members      []record.Member
+	Witnesses    []record.WitnessEntry
 	// Required is how many witnesses must cosign (nil: all).
 	Required *int
 }
@@ -38,8 +43,11 @@ func CreateLog(ctx context.Context, n NewLog) (g record.GenesisBody, published b
 	if n.Operator.Name() != n.Origin {
 		return g, false, fmt.Errorf("--operator-key: the key is named %q but the origin is %q (make the operator key with accord keygen --name %s)", n.Operator.Name(), n.Origin, n.Origin)
 	}
-	g = record.GenesisBody{Origin: n.Origin, Agreement: n.Agreement, Witnesses: n.Witnesses,
-		Members: append([]record.Member{{Party: "operator", Role: record.RoleOperator, Key: n.OperatorKey}}, n.Members...)}
+	g = record.GenesisBody{Origin: n.Origin, Agreement: n.Agreement, Witnesses: n.Witnesses, Confidential: n.Confidential,
+		Members: append([]record.Member{{Party: "operator", Role: record.RoleOperator, Key: n.OperatorKey, Recipient: n.OperatorRecipient}}, n.Members...)}
+	if g.Confidential == nil {
+		g.Confidential = record.DefaultConfidential
+	}
 	g.WitnessesRequired = len(g.Witnesses)
 	if n.Required != nil {
 		g.WitnessesRequired = *n.Required

@@ -145,3 +145,14 @@ func (c *Client) call(ctx context.Context, method, path, contentType string, bod
 	}
 	return nil
 }
+
+// Keys returns the log's key registry as the server publishes it, with the
+// kinds the log keeps confidential and the party whose encryption key the
+// server holds.
+func (c *Client) Keys(ctx context.Context) (*server.KeysView, error) {
+	var v server.KeysView
+	if err := c.Do(ctx, "GET", "/api/v1/keys", nil, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}

@@ -3,6 +3,8 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -55,26 +57,48 @@ func (r *Room) RawView(ctx context.Context) (json.RawMessage, error) {
 	return v, err
 }
 
-// Commit signs a talks_commitment record of hash, with record id id, by the
-// room's key.
-func (r *Room) Commit(hash, id string) (string, error) {
+// Commit signs a talks_commitment record of hash by the room's key; in a
+// log that keeps talks commitments confidential, it is sealed to the key's
+// party, the room's mediator and the server (which checks it), so that the
+// members who copy the log learn nothing from it. Its id is opaque: derived
+// from the author and the salted hash, it names neither the room nor what
+// is committed.
+func (r *Room) Commit(ctx context.Context, hash string) (string, error) {
 	body, _ := json.Marshal(record.TalksCommitmentBody{Room: r.ID, SHA256: hash})
-	signed, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.TalksCommitment, ID: id, Author: r.signer.Name(),
-		Created: time.Now().UTC().Truncate(time.Second), Body: body}, r.signer)
+	rec := &record.Record{Schema: record.Schema, Kind: record.TalksCommitment, ID: talks.CommitmentID(r.signer.Name(), hash), Author: r.signer.Name(),
+		Created: time.Now().UTC().Truncate(time.Second), Body: body}
+	keys, err := r.c.Keys(ctx)
+	if err != nil {
+		return "", fmt.Errorf("the log's key registry: %w", err)
+	}
+	if slices.Contains(keys.Confidential, record.TalksCommitment) {
+		v, err := r.View(ctx)
+		if err != nil {
+			return "", err
+		}
+		to := []string{r.signer.Name(), v.Mediator, keys.ServerParty}
+		rcpts, err := record.Recipients(keys.Keys, to)
+		if err != nil {
+			return "", err
+		}
+		if rec, err = record.Seal(rec, to, rcpts); err != nil {
+			return "", err
+		}
+	}
+	signed, err := record.Sign(rec, r.signer)
 	return string(signed), err
 }
 
 // commitRelease signs the commitment to releasing a proposal to the
 // parties.
-func (r *Room) commitRelease(round int, values talks.Package, attribution, origin string) (string, error) {
-	hash := talks.ReleaseHash(r.ID, round, values, attribution, origin)
-	return r.Commit(hash, "release-"+r.ID+"-"+hash[:16])
+func (r *Room) commitRelease(ctx context.Context, round int, values talks.Package, attribution, origin, salt string) (string, error) {
+	return r.Commit(ctx, talks.ReleaseHash(r.ID, round, values, attribution, origin, salt))
 }
 
 // SubmitRedLines submits the key's red lines with the signed commitment to
 // them; the log's record of the commitment comes back.
 func (r *Room) SubmitRedLines(ctx context.Context, rl talks.RedLines) (commitment string, logged server.Submitted, err error) {
-	signed, err := r.Commit(rl.Commitment(), "redlines-"+r.ID+"-"+rl.Party)
+	signed, err := r.Commit(ctx, rl.Commitment())
 	if err != nil {
 		return "", server.Submitted{}, err
 	}
@@ -93,6 +117,8 @@ func (r *Room) SubmitRedLines(ctx context.Context, rl talks.RedLines) (commitmen
 func (r *Room) Propose(ctx context.Context, values talks.Package, origin string, mask, hold bool) (talks.Proposal, error) {
 	req := map[string]any{"origin": origin, "values": values, "attribute_to_mediator": mask, "hold": hold}
 	if !hold {
+		salt := talks.NewSalt()
+		req["salt"] = salt
 		v, err := r.View(ctx)
 		if err != nil {
 			return talks.Proposal{}, err
@@ -105,7 +131,7 @@ func (r *Room) Propose(ctx context.Context, values talks.Package, origin string,
 		if mask {
 			attribution = r.signer.Name()
 		}
-		if req["commitment"], err = r.commitRelease(v.Round, values, attribution, o); err != nil {
+		if req["commitment"], err = r.commitRelease(ctx, v.Round, values, attribution, o, salt); err != nil {
 			return talks.Proposal{}, err
 		}
 	}
@@ -118,7 +144,7 @@ func (r *Room) Propose(ctx context.Context, values talks.Package, origin string,
 
 // Release releases a held proposal to every party at once (the mediator).
 func (r *Room) Release(ctx context.Context, p talks.ProposalView) error {
-	signed, err := r.commitRelease(p.Round, p.Values, p.Attribution, p.Origin)
+	signed, err := r.commitRelease(ctx, p.Round, p.Values, p.Attribution, p.Origin, p.Salt)
 	if err != nil {
 		return err
 	}
@@ -147,7 +173,7 @@ func (r *Room) AddText(ctx context.Context, clauses []talks.Clause, values talks
 // Confirm signs the hash of a version of the text, computed here, and
 // submits it; final says whether every party has now confirmed it.
 func (r *Room) Confirm(ctx context.Context, version int, t talks.Text) (logged server.Submitted, final bool, err error) {
-	signed, err := r.Commit(t.Hash(), "confirm-"+r.ID+"-v"+strconv.Itoa(version)+"-"+r.signer.Name())
+	signed, err := r.Commit(ctx, t.Hash())
 	if err != nil {
 		return server.Submitted{}, false, err
 	}

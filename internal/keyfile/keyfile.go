@@ -1,5 +1,9 @@
-// Package keyfile reads and writes Ed25519 keys in the signed-note format:
-// NAME.key (private, mode 0600) and NAME.pub (the verifier key to share).
+// Package keyfile reads and writes a party's keys: an Ed25519 signing key
+// in the signed-note format, NAME.key (private, mode 0600), and an X25519
+// encryption key in age's format, NAME.age (private, mode 0600), which
+// opens the records sealed to the party. NAME.pub is what the party shares:
+// the verifier key on its first line and the encryption key's recipient
+// ("age1...") on its second.
 package keyfile
 
 import (
@@ -11,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"filippo.io/age"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -32,10 +37,76 @@ func Make(dir, name string) (base, vkey string, err error) {
 	if err := WriteNew(base+".key", []byte(skey+"\n"), 0o600); err != nil {
 		return "", "", err
 	}
-	if err := WriteNew(base+".pub", []byte(vkey+"\n"), 0o644); err != nil {
+	id, err := makeIdentity(base + ".age")
+	if err != nil {
+		return "", "", err
+	}
+	if err := WriteNew(base+".pub", []byte(vkey+"\n"+id.Recipient().String()+"\n"), 0o644); err != nil {
 		return "", "", err
 	}
 	return base, vkey, nil
+}
+
+// IdentityFile is the encryption key file beside a signing key file:
+// NAME.age for NAME.key.
+func IdentityFile(keyPath string) string { return strings.TrimSuffix(keyPath, ".key") + ".age" }
+
+func makeIdentity(path string) (*age.X25519Identity, error) {
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		return nil, err
+	}
+	text := fmt.Sprintf("# Accord encryption key (age X25519); public key: %s\n%s\n", id.Recipient(), id)
+	return id, WriteNew(path, []byte(text), 0o600)
+}
+
+// EnsureIdentity returns the encryption key beside the signing key name in
+// dir, making it first if it does not exist.
+func EnsureIdentity(dir, name string) (*age.X25519Identity, error) {
+	path := Base(dir, name) + ".age"
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return makeIdentity(path)
+	}
+	return LoadIdentity(path)
+}
+
+// LoadIdentity reads an encryption key file (NAME.age, or any age X25519
+// identity file), refusing one that others can read.
+func LoadIdentity(path string) (*age.X25519Identity, error) {
+	b, err := readPrivate(path)
+	if err != nil {
+		return nil, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		id, err := age.ParseX25519Identity(line)
+		if err != nil {
+			return nil, fmt.Errorf("%s: not an age X25519 identity: %v", path, err)
+		}
+		return id, nil
+	}
+	return nil, fmt.Errorf("%s: no identity in the file", path)
+}
+
+// Recipient returns the encryption key's recipient from a public key file
+// (the line after the verifier key), or "" for a file made before
+// encryption keys, which has none.
+func Recipient(pubPath string) (string, error) {
+	b, err := os.ReadFile(pubPath)
+	if err != nil {
+		return "", err
+	}
+	lines := strings.Fields(string(b))
+	if len(lines) < 2 {
+		return "", nil
+	}
+	if _, err := age.ParseX25519Recipient(lines[1]); err != nil {
+		return "", fmt.Errorf("%s: the second line is not an age recipient: %v", pubPath, err)
+	}
+	return lines[1], nil
 }
 
 // Ensure returns the signer, private key and public key of the key name in
@@ -71,16 +142,21 @@ func WriteNew(path string, data []byte, mode os.FileMode) error {
 	return f.Close()
 }
 
-// LoadSigner reads a private key file, refusing one that others can read.
-func LoadSigner(path string) (note.Signer, string, error) {
+// readPrivate reads a private key file, refusing one that others can read.
+func readPrivate(path string) ([]byte, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	if st.Mode().Perm()&0o077 != 0 {
-		return nil, "", fmt.Errorf("%s: a private key must be readable by its owner only (mode %04o; run chmod 600 %s)", path, st.Mode().Perm(), path)
+		return nil, fmt.Errorf("%s: a private key must be readable by its owner only (mode %04o; run chmod 600 %s)", path, st.Mode().Perm(), path)
 	}
-	b, err := os.ReadFile(path)
+	return os.ReadFile(path)
+}
+
+// LoadSigner reads a private key file, refusing one that others can read.
+func LoadSigner(path string) (note.Signer, string, error) {
+	b, err := readPrivate(path)
 	if err != nil {
 		return nil, "", err
 	}
@@ -98,7 +174,8 @@ func LoadVerifier(path string) (string, note.Verifier, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	vkey := strings.TrimSpace(string(b))
+	vkey, _, _ := strings.Cut(strings.TrimSpace(string(b)), "\n")
+	vkey = strings.TrimSpace(vkey)
 	v, err := note.NewVerifier(vkey)
 	if err != nil {
 		return "", nil, fmt.Errorf("%s: not a public key: %v", path, err)

@@ -35,3 +35,49 @@ func TestEnsureMakesOnceAndGuardsThePrivateKey(t *testing.T) {
 		t.Errorf("a world-readable key was read: %v", err)
 	}
 }
+
+// A key comes with its encryption key: NAME.age, private, which names its
+// public recipient and opens what is sealed to it; an existing key gets
+// one on demand.
+func TestEncryptionKeyBesideTheSigningKey(t *testing.T) {
+	dir := t.TempDir()
+	base, _, err := keyfile.Make(dir, "iran")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(base + ".age")
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("NAME.age: %v %v", st, err)
+	}
+	id, err := keyfile.LoadIdentity(keyfile.IdentityFile(base + ".key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcpt, err := keyfile.Recipient(base + ".pub")
+	if err != nil || rcpt != id.Recipient().String() || !strings.HasPrefix(rcpt, "age1") {
+		t.Errorf("recipient %q, %v; identity's %s", rcpt, err, id.Recipient())
+	}
+	again, err := keyfile.EnsureIdentity(dir, "iran")
+	if err != nil || again.String() != id.String() {
+		t.Errorf("EnsureIdentity made another key: %v", err)
+	}
+	if err := os.Chmod(base+".age", 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := keyfile.LoadIdentity(base + ".age"); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Errorf("a world-readable encryption key was read: %v", err)
+	}
+	// A public key file made before encryption keys has no recipient; its
+	// verifier key still reads.
+	vkey, _, _ := keyfile.LoadVerifier(base + ".pub")
+	old := filepath.Join(dir, "old.pub")
+	if err := os.WriteFile(old, []byte(vkey+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := keyfile.Recipient(old); r != "" || err != nil {
+		t.Errorf("a one-line public key file: %q %v", r, err)
+	}
+	if v, _, err := keyfile.LoadVerifier(base + ".pub"); err != nil || v != vkey || strings.Contains(v, "age1") {
+		t.Errorf("the verifier key of a two-line file: %q %v", v, err)
+	}
+}

@@ -612,6 +612,9 @@ func (l *Log) KeyCurrent(name string, hash uint32) bool {
 // Genesis returns the log's genesis body.
 func (l *Log) Genesis() *record.GenesisBody { return l.snapshot.Load().registry.Genesis() }
 
+// Registry returns a copy of the key registry as of the latest entry.
+func (l *Log) Registry() *record.Registry { return l.snapshot.Load().registry.Clone() }
+
 // Sequenced says where an accepted record is.
 type Sequenced struct {
 	Index  uint64

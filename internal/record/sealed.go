@@ -217,10 +217,16 @@ func ParseRecipient(s string) (age.Recipient, error) {
 // to seal a record to them. A party with no current encryption key is an
 // error that names it.
 func (r *Registry) Recipients(parties []string) ([]age.Recipient, error) {
+	return Recipients(r.Keys(), parties)
+}
+
+// Recipients returns the current encryption keys of each of the parties
+// among keys (a registry's, as Registry.Keys or the API lists them).
+func Recipients(keys []Key, parties []string) ([]age.Recipient, error) {
 	var out []age.Recipient
 	for _, p := range parties {
 		n := 0
-		for _, k := range r.keys {
+		for _, k := range keys {
 			if k.Party != p || k.Revoked || k.Recipient == "" {
 				continue
 			}

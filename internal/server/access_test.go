@@ -130,6 +130,12 @@ func (b *backend) Identify(signed []byte) (record.Identity, error) {
 }
 func (b *backend) Current(name string, _ uint32) bool { return name != "revoked" }
 
+func (b *backend) Registry() *record.Registry { return &record.Registry{} }
+
+func (b *backend) OpenSealed(*record.Record) (*record.Record, error) { return nil, record.ErrNotRecipient }
+
+func (b *backend) ServerParty() string { return "" }
+
 // lastBackend is the backend of the last setup, for tests that look into
 // what reached the log.
 var lastBackend *backend
@@ -154,7 +160,7 @@ func setupRate(t testing.TB, perSecond float64) (*server.Server, map[string]stri
 	b.keys["revoked"] = record.Identity{KeyName: "revoked", Party: "us", Role: "party"}
 	b.keys["us"] = record.Identity{KeyName: "us-key", Party: "us", Role: "party"}
 	lastBackend = b
-	s := server.New(server.Config{Log: b, Index: b, Auth: b, Keys: b, Rooms: b, LogFiles: ledger.NewFiles(ledger.FSFetcher{FS: os.DirFS(dir)}), Agreement: agreement.JCPOA(), RatePerSecond: perSecond, Burst: int(perSecond)})
+	s := server.New(server.Config{Log: b, Index: b, Auth: b, Keys: b, Rooms: b, Confidential: b, LogFiles: ledger.NewFiles(ledger.FSFetcher{FS: os.DirFS(dir)}), Agreement: agreement.JCPOA(), RatePerSecond: perSecond, Burst: int(perSecond)})
 	tokens := map[string]string{}
 	for role := range b.keys {
 		tokens[role] = obtainToken(t, s, role)
@@ -247,6 +253,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/api/v1/records/1", "", readers},
 		{"GET", "/api/v1/records/2", "", talks},
 		{"GET", "/api/v1/checkpoint", "", public},
+		{"GET", "/api/v1/keys", "", public},
 		{"GET", "/api/v1/status?as_of=2025-02-08&samples=10", "", public},
 		{"GET", "/api/v1/timeline", "", public},
 		{"GET", "/api/v1/breakout?as_of=2025-02-08&samples=10", "", public},

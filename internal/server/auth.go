@@ -6,9 +6,11 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -221,9 +223,27 @@ func requireRecordReader(c caller, mediatorToo bool) error {
 // canRead says whether the caller may read a record: private talks content
 // only by its author and the mediator; everything else by the agreement's
 // parties, its state and the inspectorate.
+//
+// A sealed record is ciphertext every member holds in its copy of the log:
+// the agreement's readers read it as such, and so do its recipients, who
+// alone can open it.
 func canRead(c caller, row record.Row) bool {
-	if row.Kind == string(record.TalksCommitment) {
+	switch row.Kind {
+	case string(record.TalksCommitment): // a log that keeps them in clear
 		return c.Party == row.Author || c.Role == record.RoleMediator
+	case string(record.Sealed):
+		if slices.Contains(sealedTo(row), c.Party) {
+			return true
+		}
 	}
 	return requireRecordReader(c, false) == nil
+}
+
+// sealedTo is the recipients a sealed row names.
+func sealedTo(row record.Row) []string {
+	var r record.Record
+	if err := json.Unmarshal(row.Record, &r); err != nil {
+		return nil
+	}
+	return record.SealedTo(&r)
 }

@@ -115,6 +115,9 @@ type Config struct {
 	// Auth and Keys issue and check read tokens.
 	Auth Auth
 	Keys Keys
+	// Confidential publishes the key registry and opens the records
+	// sealed to the server; nil: neither.
+	Confidential Confidential
 	// MaxBodyBytes bounds request bodies (default 70,000: one record).
 	MaxBodyBytes int64
 	// RatePerSecond and Burst bound each caller's requests (defaults 50
@@ -184,6 +187,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/records", s.records},
 		{"GET /api/v1/records/{index}", s.record},
 		{"GET /api/v1/checkpoint", s.checkpoint},
+		{"GET /api/v1/keys", s.keys},
 		{"GET /api/v1/status", s.status},
 		{"GET /api/v1/timeline", s.timeline},
 		{"GET /api/v1/breakout", s.breakoutAt},
@@ -428,7 +432,11 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, 200, map[string]any{"record": row, "receipt": receipt})
+	out := map[string]any{"record": row, "receipt": receipt}
+	if inner := s.opened(r.Context(), c, row); inner != nil {
+		out["opened"] = inner
+	}
+	writeJSON(w, 200, out)
 }
 
 func (s *Server) checkpoint(w http.ResponseWriter, r *http.Request) {

@@ -282,12 +282,18 @@ func recordOf(signed []byte) (*record.Record, error) {
 // logCommitment checks that a signed talks_commitment record is the
 // caller's, for this room and this hash, and submits it to the evidence
 // log, which checks its signature; it returns what the log answered.
-func (s *Server) logCommitment(ctx context.Context, c caller, roomID, hash string, signed string) (Submitted, error) {
+func (s *Server) logCommitment(ctx context.Context, c caller, roomID, mediator, hash string, signed string) (Submitted, error) {
 	rec, err := recordOf([]byte(signed))
 	if err != nil {
 		return Submitted{}, err
 	}
-	if rec.Kind != record.TalksCommitment || rec.Author != c.Party {
+	if rec.Author != c.Party {
+		return Submitted{}, badRequest("commitment", "must be a talks_commitment record by %s", c.Party)
+	}
+	if rec, err = s.unseal(rec, c.Party, mediator); err != nil {
+		return Submitted{}, err
+	}
+	if rec.Kind != record.TalksCommitment {
 		return Submitted{}, badRequest("commitment", "must be a talks_commitment record by %s", c.Party)
 	}
 	body, err := record.DecodeBody[record.TalksCommitmentBody](rec)
@@ -321,7 +327,7 @@ func (s *Server) submitRedLines(w http.ResponseWriter, r *http.Request, c caller
 	if err != nil {
 		return nil, 0, err
 	}
-	sub, err := s.logCommitment(r.Context(), c, rm.ID, commitment, req.Commitment)
+	sub, err := s.logCommitment(r.Context(), c, rm.ID, rm.Mediator, commitment, req.Commitment)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -348,8 +354,11 @@ type proposalRequest struct {
 	// Hold keeps the proposal for the mediator until it is released.
 	Hold bool `json:"hold"`
 	// Commitment, to release at once, is the mediator's signed
-	// talks_commitment record of the proposal's release hash.
+	// talks_commitment record of the proposal's release hash, made with
+	// Salt (the release hash's secret; "": the server picks one, for a
+	// held proposal).
 	Commitment string `json:"commitment,omitempty"`
+	Salt       string `json:"salt,omitempty"`
 }
 
 func (s *Server) propose(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
@@ -360,7 +369,7 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request, c caller, rm *t
 	if req.Origin == "" {
 		req.Origin = c.Party
 	}
-	p, err := rm.Hold(c.Party, req.Origin, req.Values, req.AttributeToMediator)
+	p, err := rm.Hold(c.Party, req.Origin, req.Values, req.AttributeToMediator, req.Salt)
 	if err != nil || req.Hold {
 		return map[string]any{"proposal": p, "release_sha256": rm.ReleaseHash(p)}, http.StatusCreated, err
 	}
@@ -384,7 +393,7 @@ func (s *Server) logRelease(ctx context.Context, c caller, rm *talks.Room, p tal
 	if signed == "" {
 		return Submitted{}, badRequest("commitment", "releasing a proposal logs its hash: sign a talks_commitment record of room %s and sha256 %s", rm.ID, hash)
 	}
-	return s.logCommitment(ctx, c, rm.ID, hash, signed)
+	return s.logCommitment(ctx, c, rm.ID, rm.Mediator, hash, signed)
 }
 
 func (s *Server) releaseProposal(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
@@ -530,7 +539,7 @@ func (s *Server) confirmText(w http.ResponseWriter, r *http.Request, c caller, r
 	if err != nil {
 		return nil, 0, err
 	}
-	sub, err := s.logCommitment(r.Context(), c, rm.ID, hash, req.Commitment)
+	sub, err := s.logCommitment(r.Context(), c, rm.ID, rm.Mediator, hash, req.Commitment)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -132,17 +132,18 @@ func TestTalksAuthorization(t *testing.T) {
 
 	// Proposals only through the mediator; the origin is the mediator's to know.
 	values := talks.Package{talks.TermEnrichmentCap: talks.Num(3.67), talks.TermStockpileCap: talks.Num(200), "centrifuges_IR-1": talks.Num(5000)}
-	p1Hash := talks.ReleaseHash("muscat", 1, values, "oman", "iran")
+	salt := talks.NewSalt()
+	p1Hash := talks.ReleaseHash("muscat", 1, values, "oman", "iran", salt)
 	for _, role := range append(outsiders, "state", "us") {
 		expect(R+"/proposals", role, "POST", base+"/muscat/proposals", map[string]any{"origin": "iran", "values": values}, 403)
 	}
 	// Releasing a proposal logs the mediator's commitment to its hash.
-	if m := expect(R+"/proposals", "mediator", "POST", base+"/muscat/proposals", map[string]any{"origin": "iran", "values": values, "attribute_to_mediator": true}, 400); !strings.Contains(fmt.Sprint(m), p1Hash) {
+	if m := expect(R+"/proposals", "mediator", "POST", base+"/muscat/proposals", map[string]any{"origin": "iran", "values": values, "attribute_to_mediator": true, "salt": salt}, 400); !strings.Contains(fmt.Sprint(m), p1Hash) {
 		t.Errorf("the refusal does not give the hash to sign: %v", m)
 	}
-	expect(R+"/proposals", "mediator", "POST", base+"/muscat/proposals", map[string]any{"origin": "iran", "values": values, "attribute_to_mediator": true,
-		"commitment": commitment(t, "oman", "muscat", talks.ReleaseHash("muscat", 1, values, "oman", "oman"))}, 400)
-	expect(R+"/proposals", "mediator", "POST", base+"/muscat/proposals", map[string]any{"origin": "iran", "values": values, "attribute_to_mediator": true,
+	expect(R+"/proposals", "mediator", "POST", base+"/muscat/proposals", map[string]any{"origin": "iran", "values": values, "attribute_to_mediator": true, "salt": salt,
+		"commitment": commitment(t, "oman", "muscat", talks.ReleaseHash("muscat", 1, values, "oman", "oman", salt))}, 400)
+	expect(R+"/proposals", "mediator", "POST", base+"/muscat/proposals", map[string]any{"origin": "iran", "values": values, "attribute_to_mediator": true, "salt": salt,
 		"commitment": commitment(t, "oman", "muscat", p1Hash)}, 201)
 	us := expect(R, "us", "GET", base+"/muscat", nil, 200)
 	med := expect(R, "mediator", "GET", base+"/muscat", nil, 200)
@@ -242,8 +243,22 @@ func TestTalksAuthorization(t *testing.T) {
 		expect(R+"/proposals/{proposal}/release", role, "POST", base+"/muscat/proposals/p2/release", nil, 403)
 	}
 	expect(R+"/proposals/{proposal}/release", "mediator", "POST", base+"/muscat/proposals/p2/release", map[string]any{}, 400)
+	// The held proposal's release hash has a secret salt the mediator alone
+	// sees.
+	var p2Salt string
+	for _, p := range expect(R, "mediator", "GET", base+"/muscat", nil, 200)["proposals"].([]any) {
+		if p := p.(map[string]any); p["id"] == "p2" {
+			p2Salt, _ = p["salt"].(string)
+		}
+	}
+	if len(p2Salt) != 64 {
+		t.Fatalf("the mediator's view of p2 has salt %q", p2Salt)
+	}
+	if v := expect(R, "us", "GET", base+"/muscat", nil, 200); strings.Contains(fmt.Sprint(v), p2Salt) || strings.Contains(fmt.Sprint(v), salt) {
+		t.Errorf("a party's view shows a release salt: %v", v)
+	}
 	expect(R+"/proposals/{proposal}/release", "mediator", "POST", base+"/muscat/proposals/p2/release",
-		map[string]any{"commitment": commitment(t, "oman", "muscat", talks.ReleaseHash("muscat", 1, values, "oman", "oman"))}, 200)
+		map[string]any{"commitment": commitment(t, "oman", "muscat", talks.ReleaseHash("muscat", 1, values, "oman", "oman", p2Salt))}, 200)
 	if v := expect(R, "us", "GET", base+"/muscat", nil, 200); len(v["proposals"].([]any)) != 2 {
 		t.Errorf("after the release the US sees %v", v["proposals"])
 	}

@@ -157,10 +157,13 @@ type Text struct {
 	Version int      `json:"version"`
 	Clauses []Clause `json:"clauses"`
 	Values  Package  `json:"values"`
+	// Salt is secret randomness the parties receive with the text, so that
+	// the hash in the log cannot be tested against guessed texts.
+	Salt string `json:"salt,omitempty"`
 }
 
-// Hash is the SHA-256, in hex, of the text's canonical JSON after a
-// domain line: what each party signs to confirm it.
+// Hash is the SHA-256, in hex, of the text's canonical JSON (its salt
+// included) after a domain line: what each party signs to confirm it.
 func (t Text) Hash() string {
 	b, _ := json.Marshal(t)
 	h := sha256.Sum256(append([]byte("accord.talks.text/v1\n"), b...))
@@ -204,7 +207,7 @@ func (r *Room) DraftText(by string, clauses []Clause, values Package) (Text, err
 	if err := r.Space.Check(values); err != nil {
 		return Text{}, err
 	}
-	t := Text{Room: r.ID, Version: len(r.Texts) + 1, Clauses: clauses, Values: values}
+	t := Text{Room: r.ID, Version: len(r.Texts) + 1, Clauses: clauses, Values: values, Salt: NewSalt()}
 	r.Texts = append(r.Texts, t)
 	return t, nil
 }

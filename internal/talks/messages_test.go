@@ -176,7 +176,7 @@ func TestHeldProposalsAndNotes(t *testing.T) {
 	r := room(t, talks.Standard)
 	submitBoth(t, r, redLines("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 180}),
 		redLines("iran", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: ">=", Value: 3.67}))
-	p, err := r.Hold("oman", "oman", jcpoaLike(), false)
+	p, err := r.Hold("oman", "oman", jcpoaLike(), false, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,6 +49,23 @@ func NewSalt() string {
 	return hex.EncodeToString(b)
 }
 
+// checkSalt: every commitment's salt is secret randomness of at least 128
+// bits, in hex, so that nobody can test guesses against the hash.
+func checkSalt(field, salt string) error {
+	if b, err := hex.DecodeString(salt); err != nil || len(b) < 16 {
+		return input.Errorf(field, "must be at least 16 random bytes in hex (32 hex digits)")
+	}
+	return nil
+}
+
+// CommitmentID is the record id of author's commitment to hash in the
+// evidence log: opaque (it names neither the room nor what is committed),
+// the same for the same commitment, and distinct between authors.
+func CommitmentID(author, hash string) string {
+	h := sha256.Sum256([]byte("accord.talks.commitment-id/v1\n" + author + "\n" + hash))
+	return "talks-" + hex.EncodeToString(h[:10])
+}
+
 // commitmentHead separates the commitment's hash domain from any other.
 const commitmentHead = "accord.talks.redlines/v1\n"
 
@@ -71,8 +88,8 @@ func VerifyReveal(revealed RedLines, commitment string) bool {
 // Validate checks red lines against the space: each subject a term of it
 // or a metric of the model, each operator fitting the subject.
 func (r RedLines) Validate(s *Space) error {
-	if len(r.Salt) < 32 {
-		return input.Errorf("salt", "needs at least 16 random bytes (32 hex digits)")
+	if err := checkSalt("salt", r.Salt); err != nil {
+		return err
 	}
 	if len(r.Constraints) == 0 {
 		return input.Errorf("constraints", "at least one red line is needed")

@@ -77,6 +77,9 @@ type Proposal struct {
 	// (the mediator may present a party's proposal as its own).
 	Origin      string `json:"-"`
 	Attribution string `json:"attribution"`
+	// Salt is the release hash's secret salt, the mediator's: without it
+	// the hash of two or three possible origins would betray a masked one.
+	Salt string `json:"-"`
 	// Released is when the parties received it, all at once; until then
 	// only the mediator sees it.
 	Released time.Time `json:"released,omitzero"`
@@ -178,9 +181,21 @@ func (r *Room) Propose(by, origin string, values Package, attributeToMediator bo
 	return r.propose(by, origin, values, attributeToMediator, false, time.Now().UTC())
 }
 
-// Hold puts a package to the room without releasing it.
-func (r *Room) Hold(by, origin string, values Package, attributeToMediator bool) (Proposal, error) {
-	return r.propose(by, origin, values, attributeToMediator, true, time.Time{})
+// Hold puts a package to the room without releasing it. salt is the
+// secret of its release hash ("": a new one; otherwise at least 128 bits
+// in hex, chosen by a mediator who signs the release commitment first).
+func (r *Room) Hold(by, origin string, values Package, attributeToMediator bool, salt string) (Proposal, error) {
+	if salt != "" {
+		if err := checkSalt("salt", salt); err != nil {
+			return Proposal{}, err
+		}
+	}
+	p, err := r.propose(by, origin, values, attributeToMediator, true, time.Time{})
+	if err != nil || salt == "" {
+		return p, err
+	}
+	r.Proposals[len(r.Proposals)-1].Salt = salt
+	return r.Proposals[len(r.Proposals)-1], nil
 }
 
 // ReleaseProposal releases a held proposal to every party at once.
@@ -226,7 +241,7 @@ func (r *Room) propose(by, origin string, values Package, attributeToMediator, h
 	if err := r.Space.Check(values); err != nil {
 		return Proposal{}, err
 	}
-	p := Proposal{ID: fmt.Sprintf("p%d", len(r.Proposals)+1), Round: r.Round, Values: values, Version: r.Space.Version, Origin: origin, Attribution: origin}
+	p := Proposal{ID: fmt.Sprintf("p%d", len(r.Proposals)+1), Round: r.Round, Values: values, Version: r.Space.Version, Origin: origin, Attribution: origin, Salt: NewSalt()}
 	if !hold {
 		p.Released = at
 	}
@@ -240,24 +255,27 @@ func (r *Room) propose(by, origin string, values Package, attributeToMediator, h
 // ReleaseHash is the SHA-256, in hex, that the mediator commits to in the
 // evidence log when a proposal reaches the parties: of the line
 // accord.talks.release/v1 and a newline, then the JSON of the room, the
-// round, the values, the attribution and the origin (so the log later
-// proves what was put, to whom it was attributed and who proposed it,
-// without disclosing any of it now).
-func ReleaseHash(room string, round int, values Package, attribution, origin string) string {
+// round, the values, the attribution, the origin and the secret salt (so
+// the log later proves what was put, to whom it was attributed and who
+// proposed it, without disclosing any of it now: without the salt, which
+// the mediator reveals only with the opening, nobody can test candidate
+// origins against the hash).
+func ReleaseHash(room string, round int, values Package, attribution, origin, salt string) string {
 	b, _ := json.Marshal(struct {
 		Room        string  `json:"room"`
 		Round       int     `json:"round"`
 		Values      Package `json:"values"`
 		Attribution string  `json:"attribution"`
 		Origin      string  `json:"origin"`
-	}{room, round, values, attribution, origin})
+		Salt        string  `json:"salt,omitempty"`
+	}{room, round, values, attribution, origin, salt})
 	h := sha256.Sum256(append([]byte("accord.talks.release/v1\n"), b...))
 	return hex.EncodeToString(h[:])
 }
 
 // ReleaseHash is the proposal's release hash in room r.
 func (r *Room) ReleaseHash(p Proposal) string {
-	return ReleaseHash(r.ID, p.Round, p.Values, p.Attribution, p.Origin)
+	return ReleaseHash(r.ID, p.Round, p.Values, p.Attribution, p.Origin, p.Salt)
 }
 
 // Proposal returns the proposal with id.

@@ -32,6 +32,7 @@ type Snapshot struct {
 type snapshotProposal struct {
 	Proposal
 	Origin string `json:"origin"`
+	Salt   string `json:"salt,omitempty"`
 }
 
 type snapshotMessage struct {
@@ -44,7 +45,7 @@ func (r *Room) Snapshot() Snapshot {
 	s := Snapshot{ID: r.ID, Title: r.Title, Mediator: r.Mediator, Parties: r.Parties, Tracks: r.Tracks, Space: r.Space, Policy: r.Policy,
 		Budget: r.Budget, Round: r.Round, RedLines: r.redLines, Commitments: r.Commitments, Ledger: r.Ledger, Texts: r.Texts, Confirmations: r.Confirmations, Notes: r.Notes}
 	for _, p := range r.Proposals {
-		s.Proposals = append(s.Proposals, snapshotProposal{p, p.Origin})
+		s.Proposals = append(s.Proposals, snapshotProposal{p, p.Origin, p.Salt})
 	}
 	for _, m := range r.Messages {
 		s.Messages = append(s.Messages, snapshotMessage{m, m.origin})
@@ -90,7 +91,7 @@ func Restore(data []byte) (*Room, error) {
 		r.Commitments[party] = s.Commitments[party]
 	}
 	for _, p := range s.Proposals {
-		p.Proposal.Origin = p.Origin
+		p.Proposal.Origin, p.Proposal.Salt = p.Origin, p.Salt
 		r.Proposals = append(r.Proposals, p.Proposal)
 	}
 	for _, m := range s.Messages {
@@ -127,8 +128,9 @@ type View struct {
 // ProposalView is a proposal as a viewer sees it.
 type ProposalView struct {
 	Proposal
-	// Origin is shown to the mediator only.
+	// Origin and the release hash's Salt are shown to the mediator only.
 	Origin string `json:"origin,omitempty"`
+	Salt   string `json:"salt,omitempty"`
 }
 
 // ViewFor returns viewer's view, or ErrForbidden for someone not in the
@@ -149,7 +151,7 @@ func (r *Room) ViewFor(viewer string) (*View, error) {
 		}
 		pv := ProposalView{Proposal: p}
 		if viewer == r.Mediator {
-			pv.Origin = p.Origin
+			pv.Origin, pv.Salt = p.Origin, p.Salt
 		}
 		v.Proposals = append(v.Proposals, pv)
 	}
