@@ -132,7 +132,9 @@ func (b *backend) Current(name string, _ uint32) bool { return name != "revoked"
 
 func (b *backend) Registry() *record.Registry { return &record.Registry{} }
 
-func (b *backend) OpenSealed(*record.Record) (*record.Record, error) { return nil, record.ErrNotRecipient }
+func (b *backend) OpenSealed(*record.Record) (*record.Record, error) {
+	return nil, record.ErrNotRecipient
+}
 
 func (b *backend) ServerParty() string { return "" }
 
