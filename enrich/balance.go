@@ -62,10 +62,7 @@ func StepFactors(product, feed, tails Assay) (Factors, error) {
 // leaving tails: how much feed it takes, how much tails it leaves and the
 // separative work.
 func ForProduct(productKgU float64, product, feed, tails Assay) (Balance, error) {
-	if err := checkMass("product mass", productKgU); err != nil {
-		return Balance{}, err
-	}
-	f, err := StepFactors(product, feed, tails)
+	f, err := massFactors("product mass", productKgU, product, feed, tails)
 	if err != nil {
 		return Balance{}, err
 	}
@@ -80,10 +77,7 @@ func ForProduct(productKgU float64, product, feed, tails Assay) (Balance, error)
 // FromFeed returns the step that enriches all of feedKgU to product, leaving
 // tails: how much product it yields and the separative work.
 func FromFeed(feedKgU float64, feed, product, tails Assay) (Balance, error) {
-	if err := checkMass("feed mass", feedKgU); err != nil {
-		return Balance{}, err
-	}
-	f, err := StepFactors(product, feed, tails)
+	f, err := massFactors("feed mass", feedKgU, product, feed, tails)
 	if err != nil {
 		return Balance{}, err
 	}
@@ -94,6 +88,15 @@ func FromFeed(feedKgU float64, feed, product, tails Assay) (Balance, error) {
 		Tails:   Stream{feedKgU - p, tails},
 		SWU:     p * f.SWUPerProduct,
 	}, nil
+}
+
+// massFactors checks the mass of the stream named name, and returns the
+// step's factors.
+func massFactors(name string, kgU float64, product, feed, tails Assay) (Factors, error) {
+	if err := checkMass(name, kgU); err != nil {
+		return Factors{}, err
+	}
+	return StepFactors(product, feed, tails)
 }
 
 // SWU returns the separative work, in kg-SWU, of making productKgU of product

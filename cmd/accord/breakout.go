@@ -66,11 +66,7 @@ a loss of access, the range from that estimate to the damage assumptions
 			}
 			out := cmd.OutOrStdout()
 			if asOf != "" {
-				date, err := dateFlag("as-of", asOf)
-				if err != nil {
-					return err
-				}
-				facts, err := src.facts()
+				date, facts, err := src.factsAt(asOf)
 				if err != nil {
 					return err
 				}

@@ -21,6 +21,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
@@ -141,16 +142,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	shots := screenshotDir(t)
 
 	// Sign in with a read token, as a user pastes it.
-	token, err := client.ReadToken(context.Background(), base, d.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(b.ctx,
-		chromedp.Navigate(base+"/signin?next=/records"),
-		chromedp.SendKeys(chromedp.ID("token"), token),
-		chromedp.Submit(chromedp.ID("token")),
-		chromedp.WaitVisible(chromedp.ID("records")),
-	); err != nil {
+	if err := b.signIn(base, d.Reader, "/records", "records"); err != nil {
 		t.Fatalf("sign in: %v", err)
 	}
 	b.take()
@@ -399,16 +391,7 @@ func TestDashboardInBrowser(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tok, err := client.ReadToken(context.Background(), base, signer)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := chromedp.Do(b.ctx,
-				chromedp.Navigate(base+"/signin?next=/talks/muscat-2025"),
-				chromedp.SendKeys(chromedp.ID("token"), tok),
-				chromedp.Submit(chromedp.ID("token")),
-				chromedp.WaitVisible(chromedp.ID("red-lines")),
-			); err != nil {
+			if err := b.signIn(base, signer, "/talks/muscat-2025", "red-lines"); err != nil {
 				t.Fatalf("%s: %v", who.key, err)
 			}
 			html := browse(t, b, chromedp.OuterHTML(chromedp.CSS("main")))
@@ -441,6 +424,22 @@ func TestDashboardInBrowser(t *testing.T) {
 
 // browse runs one browser action that returns a value, failing the test on
 // error.
+// signIn gets a read token for signer from the server at base and signs
+// in with it on the page, as a user pastes it; the browser then goes to
+// next and waits for the element with the id ready.
+func (b *browser) signIn(base string, signer note.Signer, next, ready string) error {
+	token, err := client.ReadToken(context.Background(), base, signer)
+	if err != nil {
+		return err
+	}
+	return chromedp.Do(b.ctx,
+		chromedp.Navigate(base+"/signin?next="+next),
+		chromedp.SendKeys(chromedp.ID("token"), token),
+		chromedp.Submit(chromedp.ID("token")),
+		chromedp.WaitVisible(chromedp.ID(ready)),
+	)
+}
+
 func browse[T any](t *testing.T, b *browser, a chromedp.Action[T]) T {
 	t.Helper()
 	v, err := chromedp.Run(b.ctx, a)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -13,50 +14,43 @@ import (
 )
 
 func newDataCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "data",
-		Short: "The public series of IAEA-reported figures for Iran, or your own",
-		Long: `data lists, shows and exports the series of IAEA-reported figures for Iran
+	return group("data", "The public series of IAEA-reported figures for Iran, or your own",
+		`data lists, shows and exports the series of IAEA-reported figures for Iran
 (2015-2025) embedded in Accord, every value with its source and status
 (sourced, derived, unverified). --data FILE reads your own series in the same
 CSV columns instead; it is validated row by row.`,
-		Args: cobra.NoArgs,
-	}
-	cmd.AddCommand(newDataListCmd(), newDataShowCmd(), newDataExportCmd())
-	return cmd
+		newDataListCmd(), newDataShowCmd(), newDataExportCmd())
 }
 
 func newDataListCmd() *cobra.Command {
 	var src sourceFlags
-	var asJSON bool
-	cmd := &cobra.Command{
+	cmd := printCmd(&cobra.Command{
 		Use:   "list",
 		Short: "One line per report: dates, document, stock by level, status",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := src.loadData()
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), d.Reports)
-			}
-			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ROW\tREPORT\tDOCUMENT\tAS OF\tTOTAL kg U\tUP TO 20 %\tUP TO 60 %\tNOTES")
-			for _, r := range d.Reports {
-				notes := ""
-				if len(r.Conflicts) > 0 {
-					notes = "conflict: " + strings.Join(r.Conflicts, "; ")
-				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Row, r.ReportDate, r.Document, r.AsOf,
-					cell(r.Total), cell(r.Upto20), cell(r.Upto60), notes)
-			}
-			return tw.Flush()
-		},
-	}
+	}, func(*cobra.Command) ([]dataset.Report, error) {
+		d, err := src.loadData()
+		if err != nil {
+			return nil, err
+		}
+		return d.Reports, nil
+	}, textReports)
 	src.register(cmd, false)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// textReports writes one line per report.
+func textReports(w io.Writer, reports []dataset.Report) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ROW\tREPORT\tDOCUMENT\tAS OF\tTOTAL kg U\tUP TO 20 %\tUP TO 60 %\tNOTES")
+	for _, r := range reports {
+		notes := ""
+		if len(r.Conflicts) > 0 {
+			notes = "conflict: " + strings.Join(r.Conflicts, "; ")
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Row, r.ReportDate, r.Document, r.AsOf,
+			cell(r.Total), cell(r.Upto20), cell(r.Upto60), notes)
+	}
+	return tw.Flush()
 }
 
 // cell formats a reported mass with its qualifier and status.
@@ -70,32 +64,20 @@ func cell(c dataset.Cell) string {
 func newDataShowCmd() *cobra.Command {
 	var src sourceFlags
 	var asOf string
-	var asJSON bool
-	cmd := &cobra.Command{
+	cmd := printCmd(&cobra.Command{
 		Use:   "show --as-of DATE",
 		Short: "The state the series gives at a date: stock by level, centrifuges, heavy water, access",
 		Example: `  accord data show --as-of 2025-02-08
   accord data show --as-of 2019-08-19 --json`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			date, err := dateFlag("as-of", asOf)
-			if err != nil {
-				return err
-			}
-			facts, err := src.facts()
-			if err != nil {
-				return err
-			}
-			s := state.At(facts, date)
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), s)
-			}
-			return report.TextState(cmd.OutOrStdout(), s)
-		},
-	}
+	}, func(*cobra.Command) (*state.State, error) {
+		date, facts, err := src.factsAt(asOf)
+		if err != nil {
+			return nil, err
+		}
+		return state.At(facts, date), nil
+	}, report.TextState)
 	src.register(cmd, false)
 	cmd.Flags().StringVar(&asOf, "as-of", "", "date, YYYY-MM-DD (required)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
 

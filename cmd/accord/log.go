@@ -26,13 +26,7 @@ import (
 )
 
 func newLogCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "log",
-		Short: "Create an evidence log",
-		Args:  cobra.NoArgs,
-	}
-	cmd.AddCommand(newLogInitCmd())
-	return cmd
+	return group("log", "Create an evidence log", "", newLogInitCmd())
 }
 
 func newLogInitCmd() *cobra.Command {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -11,28 +12,22 @@ import (
 )
 
 func newMachinesCmd() *cobra.Command {
-	var asJSON bool
-	cmd := &cobra.Command{
+	return printCmd(&cobra.Command{
 		Use:   "machines",
 		Short: "The centrifuge catalogue: SWU per machine-year, range, status and source",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cat := breakout.Catalogue()
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), cat)
-			}
-			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "MACHINE\tSWU/YR\tRANGE\tSTATUS\tSOURCE")
-			for _, m := range cat {
-				rng := "-"
-				if m.Range != nil {
-					rng = report.Sig(m.Range[0]) + "-" + report.Sig(m.Range[1])
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Type, report.Sig(m.SWUPerYear), rng, m.Status, m.Source)
-			}
-			return tw.Flush()
-		},
+	}, func(*cobra.Command) ([]breakout.Machine, error) { return breakout.Catalogue(), nil }, textMachines)
+}
+
+// textMachines writes the catalogue as a table.
+func textMachines(w io.Writer, cat []breakout.Machine) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "MACHINE\tSWU/YR\tRANGE\tSTATUS\tSOURCE")
+	for _, m := range cat {
+		rng := "-"
+		if m.Range != nil {
+			rng = report.Sig(m.Range[0]) + "-" + report.Sig(m.Range[1])
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", m.Type, report.Sig(m.SWUPerYear), rng, m.Status, m.Source)
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	return cmd
+	return tw.Flush()
 }

@@ -90,6 +90,33 @@ assumptions, steps and uncertainty band.`,
 	return root
 }
 
+// group is a command that only holds its subcommands: use, the short help
+// and the long one (empty for none).
+func group(use, short, long string, subs ...*cobra.Command) *cobra.Command {
+	cmd := &cobra.Command{Use: use, Short: short, Long: long, Args: cobra.NoArgs}
+	cmd.AddCommand(subs...)
+	return cmd
+}
+
+// printCmd completes cmd as a command without arguments that prints what
+// get gives: as JSON with --json, else with text.
+func printCmd[T any](cmd *cobra.Command, get func(cmd *cobra.Command) (T, error), text func(w io.Writer, v T) error) *cobra.Command {
+	var asJSON bool
+	cmd.Args = cobra.NoArgs
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		v, err := get(cmd)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			return writeJSON(cmd.OutOrStdout(), v)
+		}
+		return text(cmd.OutOrStdout(), v)
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
 // writeJSON writes v as indented JSON followed by a newline.
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

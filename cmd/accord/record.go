@@ -20,15 +20,10 @@ import (
 )
 
 func newRecordCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "record",
-		Short: "Sign, submit, show and open evidence records",
-		Long: `Records are JSON documents of a known kind (` + strings.Join(record.KindNames(), ", ") + `),
+	return group("record", "Sign, submit, show and open evidence records",
+		`Records are JSON documents of a known kind (`+strings.Join(record.KindNames(), ", ")+`),
 signed by their author's key. docs/formats.md gives each kind's fields.`,
-		Args: cobra.NoArgs,
-	}
-	cmd.AddCommand(newRecordSignCmd(), newRecordSubmitCmd(), newRecordShowCmd(), newRecordOpenCmd())
-	return cmd
+		newRecordSignCmd(), newRecordSubmitCmd(), newRecordShowCmd(), newRecordOpenCmd())
 }
 
 func newRecordSignCmd() *cobra.Command {
@@ -196,7 +191,10 @@ func newRecordShowCmd() *cobra.Command {
 }
 
 func newReceiptCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "receipt", Short: "Verify receipts offline", Args: cobra.NoArgs}
+	return group("receipt", "Verify receipts offline", "", newReceiptVerifyCmd())
+}
+
+func newReceiptVerifyCmd() *cobra.Command {
 	var logDir, operatorKey string
 	var witnessKeys []string
 	var required int
@@ -265,8 +263,7 @@ genesis record (--log DIR) or are given (--operator-key, --witness-key,
 	verify.Flags().StringVar(&operatorKey, "operator-key", "", "the operator's public key file")
 	verify.Flags().StringArrayVar(&witnessKeys, "witness-key", nil, "a witness's public key file (repeatable)")
 	verify.Flags().IntVar(&required, "witnesses-required", 0, "how many witnesses must have cosigned (default all given)")
-	cmd.AddCommand(verify)
-	return cmd
+	return verify
 }
 
 // submitToServer posts each signed record to a server and writes the

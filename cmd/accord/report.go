@@ -13,9 +13,7 @@ import (
 
 func newReportCmd() *cobra.Command {
 	var (
-		src    sourceFlags
-		band   bandFlags
-		asOf   string
+		f      evaluationFlags
 		format string
 		out    string
 	)
@@ -38,19 +36,11 @@ linked from it.`,
   accord report --as-of 2019-11-03 --format csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			date, err := dateFlag("as-of", asOf)
+			e, err := f.load()
 			if err != nil {
 				return err
 			}
-			opt, err := band.options()
-			if err != nil {
-				return err
-			}
-			a, facts, err := src.load()
-			if err != nil {
-				return err
-			}
-			r, err := report.Build(a, facts, date, report.Options{BreakoutOptions: opt})
+			r, err := report.Build(e.agreement, e.facts, e.date, report.Options{BreakoutOptions: e.breakout})
 			if err != nil {
 				return err
 			}
@@ -93,11 +83,7 @@ linked from it.`,
 			return nil
 		},
 	}
-	src.register(cmd, true)
-	band.register(cmd)
-	band.registerConvention(cmd)
-	band.registerDated(cmd)
-	cmd.Flags().StringVar(&asOf, "as-of", "", "date, YYYY-MM-DD (required)")
+	f.register(cmd)
 	cmd.Flags().StringVar(&format, "format", "md", "md, html, json or csv")
 	cmd.Flags().StringVarP(&out, "out", "o", "", "write to this file instead of standard output")
 	return cmd

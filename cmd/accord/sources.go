@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 
@@ -30,31 +31,31 @@ func (f *sourceFlags) loadAgreement() (*agreement.Agreement, error) {
 	if f.agreement == "jcpoa" {
 		return agreement.JCPOA(), nil
 	}
-	b, err := os.ReadFile(f.agreement)
-	if err != nil {
-		return nil, err
-	}
-	a, err := agreement.Parse(b)
-	if err != nil {
-		return nil, fmt.Errorf("agreement %s: %w", f.agreement, err)
-	}
-	return a, nil
+	return parseFile(f.agreement, "agreement", agreement.Parse)
 }
 
 func (f *sourceFlags) loadData() (*dataset.Dataset, error) {
 	if f.data == "" {
 		return dataset.Embedded(), nil
 	}
-	r, err := os.Open(f.data)
+	return parseFile(f.data, "series", func(b []byte) (*dataset.Dataset, error) {
+		return dataset.Parse(bytes.NewReader(b), f.data)
+	})
+}
+
+// parseFile parses the file at path with parse; what names the file in a
+// parse error.
+func parseFile[T any](path, what string, parse func([]byte) (T, error)) (T, error) {
+	var zero T
+	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
-	defer r.Close()
-	d, err := dataset.Parse(r, f.data)
+	v, err := parse(b)
 	if err != nil {
-		return nil, fmt.Errorf("series %s: %w", f.data, err)
+		return zero, fmt.Errorf("%s %s: %w", what, path, err)
 	}
-	return d, nil
+	return v, nil
 }
 
 // facts are the series' facts, with the continuity of knowledge of its
@@ -75,6 +76,16 @@ func (f *sourceFlags) load() (*agreement.Agreement, []state.Fact, error) {
 	}
 	facts, err := f.facts()
 	return a, facts, err
+}
+
+// factsAt reads the --as-of date and the series' facts.
+func (f *sourceFlags) factsAt(asOf string) (calendar.Date, []state.Fact, error) {
+	date, err := dateFlag("as-of", asOf)
+	if err != nil {
+		return date, nil, err
+	}
+	facts, err := f.facts()
+	return date, facts, err
 }
 
 // dateFlag parses a required --as-of style date flag.

@@ -7,8 +7,11 @@ import (
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/report"
+	"github.com/accordverify/accord/internal/state"
 )
 
 // bandFlags are the breakout flags shared by breakout, status and report:
@@ -68,11 +71,47 @@ func (b *bandFlags) options() (compliance.BreakoutOptions, error) {
 	return opt, flagError(err)
 }
 
+// evaluationFlags are the flags of the commands that evaluate the agreement
+// at a date (status, report): the sources, the breakout flags and --as-of.
+type evaluationFlags struct {
+	src  sourceFlags
+	band bandFlags
+	asOf string
+}
+
+func (f *evaluationFlags) register(cmd *cobra.Command) {
+	f.src.register(cmd, true)
+	f.band.register(cmd)
+	f.band.registerConvention(cmd)
+	f.band.registerDated(cmd)
+	cmd.Flags().StringVar(&f.asOf, "as-of", "", "date, YYYY-MM-DD (required)")
+}
+
+// evaluation is what the flags choose: the agreement, the facts, the date
+// and the breakout options.
+type evaluation struct {
+	agreement *agreement.Agreement
+	facts     []state.Fact
+	date      calendar.Date
+	breakout  compliance.BreakoutOptions
+}
+
+func (f *evaluationFlags) load() (evaluation, error) {
+	opt, err := f.band.options()
+	if err != nil {
+		return evaluation{}, err
+	}
+	date, err := dateFlag("as-of", f.asOf)
+	if err != nil {
+		return evaluation{}, err
+	}
+	a, facts, err := f.src.load()
+	return evaluation{agreement: a, facts: facts, date: date, breakout: opt}, err
+}
+
 func newStatusCmd() *cobra.Command {
 	var (
-		src    sourceFlags
-		band   bandFlags
-		asOf   string
+		f      evaluationFlags
 		asJSON bool
 	)
 	cmd := &cobra.Command{
@@ -94,33 +133,21 @@ figures) or unverified (the source could not be checked).`,
   accord status --as-of 2025-06-13 --agreement examples/agreements/hypothetical-2025.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			date, err := dateFlag("as-of", asOf)
+			e, err := f.load()
 			if err != nil {
 				return err
 			}
-			opt, err := band.options()
-			if err != nil {
-				return err
-			}
-			a, facts, err := src.load()
-			if err != nil {
-				return err
-			}
-			o, err := compliance.OverviewAt(a, facts, date, opt)
+			o, err := compliance.OverviewAt(e.agreement, e.facts, e.date, e.breakout)
 			if err != nil {
 				return err
 			}
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), o)
 			}
-			return report.TextStatus(cmd.OutOrStdout(), a.Name, o)
+			return report.TextStatus(cmd.OutOrStdout(), e.agreement.Name, o)
 		},
 	}
-	src.register(cmd, true)
-	band.register(cmd)
-	band.registerConvention(cmd)
-	band.registerDated(cmd)
-	cmd.Flags().StringVar(&asOf, "as-of", "", "date, YYYY-MM-DD (required)")
+	f.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }

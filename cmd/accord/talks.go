@@ -23,10 +23,8 @@ import (
 )
 
 func newTalksCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "talks",
-		Short: "Mediated talks, offline: evaluate proposals against red lines, explore the zone of agreement",
-		Long: `talks works on a room file (format accord.talks.room/v1): the mediator's
+	return group("talks", "Mediated talks, offline: evaluate proposals against red lines, explore the zone of agreement",
+		`talks works on a room file (format accord.talks.room/v1): the mediator's
 view of a room, with the issue space, the parties and every party's red
 lines. It evaluates proposals with the versioned model (breakout days at the
 most a proposal permits, with its band; significant quantities permitted;
@@ -43,11 +41,9 @@ its role allows (feasibility), the mediator explores the zone (zone
 with its signature over the text's hash, logged (confirm). Every command
 that acts on a server takes --server, --key (your registered key) and
 --room (the room's id).`,
-	}
-	cmd.AddCommand(newTalksEvaluateCmd(), newTalksZoneCmd(), newTalksCommitCmd(),
+		newTalksEvaluateCmd(), newTalksZoneCmd(), newTalksCommitCmd(),
 		newTalksOpenCmd(), newTalksRedLinesCmd(), newTalksShowCmd(), newTalksProposeCmd(), newTalksFeasibilityCmd(), newTalksTextCmd(), newTalksConfirmCmd(), newTalksReleaseCmd(), newTalksNoteCmd(),
 		newTalksSendCmd(), newTalksRelayCmd(), newTalksInboxCmd())
-	return cmd
 }
 
 // talksFlags are the flags every talks command shares.

@@ -21,11 +21,7 @@ func TestAppendHonoursItsContextWhileItWaits(t *testing.T) {
 	idx := &switchIndex{Store: st}
 	opts := f.options()
 	opts.Index = idx
-	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close(ctx)
+	l := f.createWith(t, opts)
 
 	waitWhileHeld := func(name string, occupy func() func()) {
 		t.Helper()
@@ -76,11 +72,7 @@ func TestAppendWhoseCallerLeavesAfterTheHandOver(t *testing.T) {
 	opts.Index = st
 	// tessera sequences a batch only after 700 ms.
 	opts.BatchMaxAge = 700 * time.Millisecond
-	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close(ctx)
+	l := f.createWith(t, opts)
 
 	leave := func(entry []byte) {
 		t.Helper()

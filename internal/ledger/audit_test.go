@@ -237,11 +237,7 @@ func TestAuditOfALiveLog(t *testing.T) {
 	opts := f.options()
 	opts.CheckpointInterval = 500 * time.Millisecond // integration runs ahead of publication
 	ctx := context.Background()
-	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close(ctx)
+	l := f.createWith(t, opts)
 	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if _, err := l.Receipt(rctx, 0); err != nil { // the genesis record, published

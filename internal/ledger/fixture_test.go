@@ -136,9 +136,17 @@ func (f *fixture) index(t testing.TB) *store.Store {
 	return st
 }
 
+// create creates the fixture's log with its options, closed when the test
+// ends.
 func (f *fixture) create(t testing.TB) *ledger.Log {
 	t.Helper()
-	l, err := ledger.Create(context.Background(), f.storage(), f.options(), f.genesis)
+	return f.createWith(t, f.options())
+}
+
+// createWith creates the fixture's log with opts, closed when the test ends.
+func (f *fixture) createWith(t testing.TB, opts ledger.Options) *ledger.Log {
+	t.Helper()
+	l, err := ledger.Create(context.Background(), f.storage(), opts, f.genesis)
 	if err != nil {
 		t.Fatal(err)
 	}

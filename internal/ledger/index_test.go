@@ -107,11 +107,7 @@ func TestKeyChangeHoldsWhenIndexingFails(t *testing.T) {
 	f := newFixture(t, 0)
 	opts := f.options()
 	opts.Index = &failingIndex{}
-	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close(ctx)
+	l := f.createWith(t, opts)
 	rev := f.sign(t, f.iran, "iran", record.KeyRevocation, record.KeyRevocationBody{Party: "iran", Key: f.iran.vkey, Reason: "compromised"})
 	var late *ledger.NotIndexedError
 	if _, err := l.Append(ctx, rev); !errors.As(err, &late) || !strings.Contains(err.Error(), "not indexed") {
@@ -154,11 +150,7 @@ func TestIndexDownAndBack(t *testing.T) {
 	idx := &switchIndex{Store: st}
 	opts := f.options()
 	opts.Index = idx
-	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close(ctx)
+	l := f.createWith(t, opts)
 	if _, err := l.Append(ctx, f.finding(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -289,11 +281,7 @@ func TestIndexRetriesAreLogged(t *testing.T) {
 	opts := f.options()
 	opts.Index = idx
 	opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
-	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close(ctx)
+	l := f.createWith(t, opts)
 	idx.set(true)
 	var late *ledger.NotIndexedError
 	if _, err := l.Append(ctx, f.finding(t)); !errors.As(err, &late) {
