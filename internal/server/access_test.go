@@ -74,9 +74,26 @@ func (b *backend) Check(context.Context, uint64) (server.RecordCheck, error) {
 var rows = []record.Row{
 	{Index: 1, ID: "f-1", Kind: "inspection_finding", Author: "iaea", Record: json.RawMessage(`{}`)},
 	{Index: 2, ID: "t-2", Kind: "talks_commitment", Author: "us", Record: json.RawMessage(`{}`)},
+	{Index: 3, ID: "t-3", Kind: "talks_commitment", Author: "iran", Record: json.RawMessage(`{}`)},
 }
 
-func (b *backend) Query(context.Context, record.Filter) ([]record.Row, error) { return rows, nil }
+// Query filters as the store does, by kind, author, private kind, position
+// and limit.
+func (b *backend) Query(_ context.Context, f record.Filter) ([]record.Row, error) {
+	out := []record.Row{}
+	for _, r := range rows {
+		switch {
+		case f.Kind != "" && r.Kind != f.Kind, f.Author != "" && r.Author != f.Author,
+			f.Private != "" && r.Kind == f.Private && r.Author != f.Reader, f.After != nil && r.Index <= *f.After:
+			continue
+		}
+		if f.Limit > 0 && len(out) == f.Limit {
+			break
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
 func (b *backend) Get(_ context.Context, i uint64) (record.Row, error) {
 	for _, r := range rows {
 		if r.Index == i {

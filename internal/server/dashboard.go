@@ -675,17 +675,12 @@ func (s *Server) recordsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.Limit = 50
-	rows, err := s.cfg.Index.Query(r.Context(), f)
+	rows, err := s.readableRows(r.Context(), c, f)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	v := recordsView{Filter: f, Kinds: record.KindNames()}
-	for _, row := range rows {
-		if canRead(c, row) {
-			v.Rows = append(v.Rows, row)
-		}
-	}
+	v := recordsView{Filter: f, Kinds: record.KindNames(), Rows: rows}
 	if len(rows) == f.Limit {
 		last := rows[len(rows)-1].Index
 		v.Next = &last

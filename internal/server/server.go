@@ -346,22 +346,37 @@ func (s *Server) records(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	rows, err := s.cfg.Index.Query(r.Context(), f)
+	visible, err := s.readableRows(r.Context(), c, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	resp := map[string]any{"records": visible}
+	if len(visible) > 0 {
+		resp["next_after"] = visible[len(visible)-1].Index
+	}
+	writeJSON(w, 200, resp)
+}
+
+// readableRows returns the records of f that the caller may read: the
+// index leaves out the others, so a page ends at a readable record and
+// paging names no position of another.
+func (s *Server) readableRows(ctx context.Context, c caller, f record.Filter) ([]record.Row, error) {
 	visible := []record.Row{}
+	f, ok := readable(c, f)
+	if !ok {
+		return visible, nil
+	}
+	rows, err := s.cfg.Index.Query(ctx, f)
+	if err != nil {
+		return nil, err
+	}
 	for _, row := range rows {
 		if canRead(c, row) {
 			visible = append(visible, row)
 		}
 	}
-	resp := map[string]any{"records": visible}
-	if len(rows) > 0 {
-		resp["next_after"] = rows[len(rows)-1].Index
-	}
-	writeJSON(w, 200, resp)
+	return visible, nil
 }
 
 // parseFilter reads the filter of GET /api/v1/records and of the records
@@ -406,8 +421,8 @@ func (s *Server) readableRecord(r *http.Request, c caller) (record.Row, error) {
 	if err != nil {
 		return row, err
 	}
-	if !canRead(c, row) {
-		return row, &Error{Code: "forbidden", Field: "index", Message: "this record is private talks content: its author and the mediator read it"}
+	if err := readError(c, row); err != nil {
+		return row, err
 	}
 	return row, nil
 }

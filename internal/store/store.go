@@ -402,6 +402,10 @@ func (s *Store) Query(ctx context.Context, f record.Filter) (_ []record.Row, err
 	if f.After != nil {
 		add("log_index > ?", int64(*f.After))
 	}
+	if f.Private != "" {
+		add("(kind <> ? OR author = ?)", f.Private)
+		args = append(args, f.Reader)
+	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100

@@ -129,6 +129,11 @@ func TestIndexQueryGet(t *testing.T) {
 			{record.Filter{Material: "UF6"}, []uint64{6}},
 			{record.Filter{Material: "enriched uranium"}, []uint64{2}},
 			{record.Filter{Material: "U"}, nil},
+			// A kind only its authors read: another reader's pages skip it.
+			{record.Filter{Private: "inspection_finding", Reader: "us"}, []uint64{0, 2, 4, 5, 6}},
+			{record.Filter{Private: "inspection_finding", Reader: "us", After: &after, Limit: 1}, []uint64{2}},
+			{record.Filter{Private: "inspection_finding", Reader: "iaea", After: &after, Limit: 1}, []uint64{2}},
+			{record.Filter{Private: "inspection_finding", Reader: "iaea", Kind: "inspection_finding"}, []uint64{1, 3}},
 		}
 		for _, c := range cases {
 			if g := got(c.f); !reflect.DeepEqual(g, c.want) {
