@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -322,4 +323,69 @@ func TestOpenRecoveringSetsADamagedFileAside(t *testing.T) {
 		t.Fatalf("reopening a healthy index: %q %v", note, err)
 	}
 	s.Close()
+}
+
+// Expired challenges and tokens do not pile up: issuing a challenge
+// deletes the expired ones, saving a token the expired tokens, in both
+// dialects; the live ones stay usable.
+func TestExpiredChallengesAndTokensArePurged(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		ctx := context.Background()
+		now := time.Now()
+		for i := range 50 {
+			if err := s.SaveChallenge(ctx, fmt.Sprintf("old-%d", i), now.Add(-time.Duration(i+1)*time.Second)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.SaveChallenge(ctx, "live", now.Add(5*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.Rows(ctx, "auth_challenges"); err != nil || n != 1 {
+			t.Errorf("%d challenges kept after issuing one (%v), want only the live one", n, err)
+		}
+		if ok, err := s.TakeChallenge(ctx, "live", now); !ok || err != nil {
+			t.Errorf("the live challenge: %v %v", ok, err)
+		}
+		for i, exp := range []time.Time{now.Add(-time.Hour), now.Add(-time.Millisecond), now.Add(time.Hour)} {
+			if err := s.SaveToken(ctx, record.ReadToken{SHA256: fmt.Sprint(i), KeyName: "k", Party: "us", Role: "party", Expires: exp}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := s.Rows(ctx, "auth_tokens"); err != nil || n != 1 {
+			t.Errorf("%d tokens kept (%v), want the one that has not expired", n, err)
+		}
+		if tok, err := s.LookupToken(ctx, "2"); err != nil || !tok.Expires.Equal(now.Add(time.Hour).Round(0)) {
+			t.Errorf("the live token: %+v %v", tok, err)
+		}
+	})
+}
+
+// The SQLite index holds the talks rooms, red lines and their salts: its
+// file and the -wal and -shm files beside it are its owner's only (0600),
+// whether new or made by an earlier version with looser permissions.
+func TestSQLiteFilesAreOwnerOnly(t *testing.T) {
+	dir := t.TempDir()
+	older := filepath.Join(dir, "older.db")
+	for _, p := range []string{older, older + "-wal"} {
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, path := range []string{filepath.Join(dir, "index.db"), older} {
+		s := open(t, path)
+		ctx := context.Background()
+		if err := s.SaveRoom(ctx, "muscat", []byte(`{"red_lines":{}}`)); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{path, path + "-wal", path + "-shm"} {
+			fi, err := os.Stat(p)
+			if err != nil {
+				t.Fatalf("%s: %v", p, err)
+			}
+			if m := fi.Mode().Perm(); m != 0o600 {
+				t.Errorf("%s is %v, want -rw-------", filepath.Base(p), m)
+			}
+		}
+	}
 }

@@ -1,0 +1,10 @@
+package store
+
+import "context"
+
+// Rows counts the rows of a table, for tests that look at what the store
+// keeps.
+func (s *Store) Rows(ctx context.Context, table string) (n int, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n)
+	return n, err
+}
