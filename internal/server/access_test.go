@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -22,12 +23,13 @@ import (
 
 // backend is an in-memory Log, Index, Auth and Keys.
 type backend struct {
-	rooms  map[string][]byte
-	logged [][]byte
-	mu     sync.Mutex
-	tokens map[string]record.ReadToken
-	nonces map[string]time.Time
-	keys   map[string]record.Identity // signed body -> identity
+	rooms    map[string][]byte
+	messages []message
+	logged   [][]byte
+	mu       sync.Mutex
+	tokens   map[string]record.ReadToken
+	nonces   map[string]time.Time
+	keys     map[string]record.Identity // signed body -> identity
 }
 
 func (b *backend) Submit(_ context.Context, entry []byte) (server.Submitted, error) {
@@ -53,6 +55,54 @@ func (b *backend) LoadRoom(_ context.Context, id string) ([]byte, error) {
 		return nil, record.ErrNotFound
 	}
 	return st, nil
+}
+
+// message is a stored talks message.
+type message struct {
+	room, id, sender string
+	round            int
+	body             []byte
+}
+
+func (b *backend) AddMessage(_ context.Context, room, id, sender string, round int, m []byte) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.messages = append(b.messages, message{room, id, sender, round, m})
+	return nil
+}
+func (b *backend) UpdateMessages(_ context.Context, room string, ms map[string][]byte) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i, m := range b.messages {
+		if n, ok := ms[m.id]; ok && m.room == room {
+			b.messages[i].body = n
+		}
+	}
+	return nil
+}
+func (b *backend) Messages(_ context.Context, room string, ids []string) ([][]byte, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out [][]byte
+	for _, m := range b.messages {
+		if m.room == room && (ids == nil || slices.Contains(ids, m.id)) {
+			out = append(out, m.body)
+		}
+	}
+	return out, nil
+}
+func (b *backend) CountMessages(_ context.Context, room, sender string, round int) (total, sent int, _ error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, m := range b.messages {
+		if m.room == room {
+			total++
+			if m.sender == sender && m.round == round {
+				sent++
+			}
+		}
+	}
+	return total, sent, nil
 }
 func (b *backend) RoomIDs(context.Context) ([]string, error) {
 	b.mu.Lock()
