@@ -400,3 +400,23 @@ func (a *App) LoadRoom(ctx context.Context, id string) ([]byte, error) {
 
 // RoomIDs lists the talks rooms.
 func (a *App) RoomIDs(ctx context.Context) ([]string, error) { return a.Index.RoomIDs(ctx) }
+
+// AddMessage stores a talks room's next message as a row of its own.
+func (a *App) AddMessage(ctx context.Context, room, id, sender string, round int, message []byte) error {
+	return a.Index.AddMessage(ctx, room, id, sender, round, message)
+}
+
+// UpdateMessages replaces messages of a room by id, all or none.
+func (a *App) UpdateMessages(ctx context.Context, room string, messages map[string][]byte) error {
+	return a.Index.UpdateMessages(ctx, room, messages)
+}
+
+// Messages returns a room's messages in order: all, or those of ids.
+func (a *App) Messages(ctx context.Context, room string, ids []string) ([][]byte, error) {
+	return a.Index.Messages(ctx, room, ids)
+}
+
+// CountMessages counts a room's messages, and sender's in round.
+func (a *App) CountMessages(ctx context.Context, room, sender string, round int) (int, int, error) {
+	return a.Index.CountMessages(ctx, room, sender, round)
+}

@@ -37,6 +37,10 @@ type Filter struct {
 	After *uint64
 	// Limit is at most 1000; 0 means 100.
 	Limit int
+	// Private is a kind that only its authors read: its records are left
+	// out unless Reader wrote them ("" leaves every record in). Paging
+	// with a reader's filter then never passes a record it may not read.
+	Private, Reader string
 }
 
 // ReadToken is a read token's record: the key it was issued to, the key's

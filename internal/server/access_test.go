@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -22,12 +23,13 @@ import (
 
 // backend is an in-memory Log, Index, Auth and Keys.
 type backend struct {
-	rooms  map[string][]byte
-	logged [][]byte
-	mu     sync.Mutex
-	tokens map[string]record.ReadToken
-	nonces map[string]time.Time
-	keys   map[string]record.Identity // signed body -> identity
+	rooms    map[string][]byte
+	messages []message
+	logged   [][]byte
+	mu       sync.Mutex
+	tokens   map[string]record.ReadToken
+	nonces   map[string]time.Time
+	keys     map[string]record.Identity // signed body -> identity
 }
 
 func (b *backend) Submit(_ context.Context, entry []byte) (server.Submitted, error) {
@@ -54,6 +56,54 @@ func (b *backend) LoadRoom(_ context.Context, id string) ([]byte, error) {
 	}
 	return st, nil
 }
+
+// message is a stored talks message.
+type message struct {
+	room, id, sender string
+	round            int
+	body             []byte
+}
+
+func (b *backend) AddMessage(_ context.Context, room, id, sender string, round int, m []byte) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.messages = append(b.messages, message{room, id, sender, round, m})
+	return nil
+}
+func (b *backend) UpdateMessages(_ context.Context, room string, ms map[string][]byte) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i, m := range b.messages {
+		if n, ok := ms[m.id]; ok && m.room == room {
+			b.messages[i].body = n
+		}
+	}
+	return nil
+}
+func (b *backend) Messages(_ context.Context, room string, ids []string) ([][]byte, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out [][]byte
+	for _, m := range b.messages {
+		if m.room == room && (ids == nil || slices.Contains(ids, m.id)) {
+			out = append(out, m.body)
+		}
+	}
+	return out, nil
+}
+func (b *backend) CountMessages(_ context.Context, room, sender string, round int) (total, sent int, _ error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, m := range b.messages {
+		if m.room == room {
+			total++
+			if m.sender == sender && m.round == round {
+				sent++
+			}
+		}
+	}
+	return total, sent, nil
+}
 func (b *backend) RoomIDs(context.Context) ([]string, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -74,9 +124,26 @@ func (b *backend) Check(context.Context, uint64) (server.RecordCheck, error) {
 var rows = []record.Row{
 	{Index: 1, ID: "f-1", Kind: "inspection_finding", Author: "iaea", Record: json.RawMessage(`{}`)},
 	{Index: 2, ID: "t-2", Kind: "talks_commitment", Author: "us", Record: json.RawMessage(`{}`)},
+	{Index: 3, ID: "t-3", Kind: "talks_commitment", Author: "iran", Record: json.RawMessage(`{}`)},
 }
 
-func (b *backend) Query(context.Context, record.Filter) ([]record.Row, error) { return rows, nil }
+// Query filters as the store does, by kind, author, private kind, position
+// and limit.
+func (b *backend) Query(_ context.Context, f record.Filter) ([]record.Row, error) {
+	out := []record.Row{}
+	for _, r := range rows {
+		switch {
+		case f.Kind != "" && r.Kind != f.Kind, f.Author != "" && r.Author != f.Author,
+			f.Private != "" && r.Kind == f.Private && r.Author != f.Reader, f.After != nil && r.Index <= *f.After:
+			continue
+		}
+		if f.Limit > 0 && len(out) == f.Limit {
+			break
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
 func (b *backend) Get(_ context.Context, i uint64) (record.Row, error) {
 	for _, r := range rows {
 		if r.Index == i {

@@ -227,16 +227,39 @@ func requireRecordReader(c caller, mediatorToo bool) error {
 // A sealed record is ciphertext every member holds in its copy of the log:
 // the agreement's readers read it as such, and so do its recipients, who
 // alone can open it.
-func canRead(c caller, row record.Row) bool {
-	switch row.Kind {
-	case string(record.TalksCommitment): // a log that keeps them in clear
-		return c.Party == row.Author || c.Role == record.RoleMediator
-	case string(record.Sealed):
-		if slices.Contains(sealedTo(row), c.Party) {
-			return true
-		}
+func canRead(c caller, row record.Row) bool { return readError(c, row) == nil }
+
+// readError says why the caller may not read a record (nil when it may).
+func readError(c caller, row record.Row) error {
+	if row.Kind == string(record.Sealed) && slices.Contains(sealedTo(row), c.Party) {
+		return nil
 	}
-	return requireRecordReader(c, false) == nil
+	if row.Kind == string(record.TalksCommitment) { // a log that keeps them in clear
+		if c.Party == row.Author || c.Role == record.RoleMediator {
+			return nil
+		}
+		return &Error{Code: "forbidden", Field: "index", Message: "this record is private talks content: its author and the mediator read it"}
+	}
+	if err := requireRecordReader(c, false); err != nil {
+		return &Error{Code: "forbidden", Field: "index", Message: "this record is the agreement's: its parties, its state and the inspectorate read it (" + err.Error() + ")"}
+	}
+	return nil
+}
+
+// readable narrows a filter of the records to those the caller may read,
+// so that neither the rows nor the paging position name another record;
+// false when the caller reads no record the filter could match.
+func readable(c caller, f record.Filter) (record.Filter, bool) {
+	if requireRecordReader(c, false) != nil {
+		// The mediator reads talks content only, every author's.
+		if c.Role != record.RoleMediator || f.Kind != "" && f.Kind != string(record.TalksCommitment) {
+			return f, false
+		}
+		f.Kind = string(record.TalksCommitment)
+		return f, true
+	}
+	f.Private, f.Reader = string(record.TalksCommitment), c.Party
+	return f, true
 }
 
 // sealedTo is the recipients a sealed row names.

@@ -11,11 +11,14 @@ import (
 	"html/template"
 	"math"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
@@ -672,17 +675,12 @@ func (s *Server) recordsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.Limit = 50
-	rows, err := s.cfg.Index.Query(r.Context(), f)
+	rows, err := s.readableRows(r.Context(), c, f)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	v := recordsView{Filter: f, Kinds: record.KindNames()}
-	for _, row := range rows {
-		if canRead(c, row) {
-			v.Rows = append(v.Rows, row)
-		}
-	}
+	v := recordsView{Filter: f, Kinds: record.KindNames(), Rows: rows}
 	if len(rows) == f.Limit {
 		last := rows[len(rows)-1].Index
 		v.Next = &last
@@ -881,12 +879,45 @@ func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, 200, "signin", "Sign in", signinView{Next: safeNext(r.URL.Query().Get("next"))})
 }
 
-// safeNext keeps a redirect on this site.
+// safeNext keeps a redirect on this site: next must be a clean local path,
+// a single '/' and then no '/' or '\', with no control characters or
+// spaces but ' ', and no scheme or host, as given and after each decoding
+// (browsers drop tabs and newlines, so "/\t/evil.example" would leave the
+// site). Anything else goes to the records page.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, `\`) {
-		return "/records"
+	const home = "/records"
+	for s, i := next, 0; ; i++ {
+		if !localPath(s) {
+			return home
+		}
+		d, err := url.PathUnescape(s)
+		if err != nil || i == 3 && d != s {
+			return home // malformed, or encoded over and over
+		}
+		if d == s {
+			break
+		}
+		s = d
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return home
 	}
 	return next
+}
+
+// localPath reports whether s starts with a single '/' and holds no
+// backslash, control character or space other than ' '.
+func localPath(s string) bool {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") {
+		return false
+	}
+	for _, r := range s {
+		if r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) && r != ' ' || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) signin(w http.ResponseWriter, r *http.Request) {

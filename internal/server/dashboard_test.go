@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -180,4 +181,42 @@ func FuzzWhatIfForm(f *testing.F) {
 			t.Errorf("%q: HTTP %d", query, rec.Code)
 		}
 	})
+}
+
+// Sign-in sends the browser back only to a local path: a next that a
+// browser would read as another site, spelt however it is, goes to the
+// records page instead, on the form and after signing in.
+func TestSignInRedirectsOnlyToLocalPaths(t *testing.T) {
+	s, tokens := setup(t)
+	for _, c := range []struct{ next, want string }{
+		{"/records?kind=inspection_finding", "/records?kind=inspection_finding"},
+		{"/talks/muscat", "/talks/muscat"},
+		{"/\t/evil.example", "/records"},
+		{"/\n/evil.example", "/records"},
+		{"/\r/evil.example", "/records"},
+		{"/%09/evil.example", "/records"},
+		{"/%2509/evil.example", "/records"},
+		{"//evil.example", "/records"},
+		{"/%2Fevil.example", "/records"},
+		{"/%252F/evil.example", "/records"},
+		{"/\\evil.example", "/records"},
+		{"/%5Cevil.example", "/records"},
+		{"\\\\evil.example", "/records"},
+		{"https://evil.example/", "/records"},
+		{"javascript:alert(1)", "/records"},
+		{" /records", "/records"},
+		{"/\u00a0/evil.example", "/records"},
+		{"/%zz", "/records"},
+		{"", "/records"},
+	} {
+		form := url.Values{"token": {tokens["party"]}, "next": {c.next}}.Encode()
+		rec := page(s, "POST", "/signin", form, func(r *http.Request) { r.Header.Set("Sec-Fetch-Site", "same-origin") })
+		if got := rec.Header().Get("Location"); rec.Code != http.StatusSeeOther || got != c.want {
+			t.Errorf("sign-in with next=%q: HTTP %d to %q, want %q", c.next, rec.Code, got, c.want)
+		}
+		rec = page(s, "GET", "/signin?next="+url.QueryEscape(c.next), "", nil)
+		if want := `name="next" value="` + template.HTMLEscapeString(c.want) + `"`; rec.Code != 200 || !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("the sign-in form for next=%q: HTTP %d, want %s", c.next, rec.Code, want)
+		}
+	}
 }

@@ -200,23 +200,23 @@ func (s *Server) routes() []route {
 		// Mediated talks.
 		{"GET /api/v1/talks/rooms", s.listRooms},
 		{"POST /api/v1/talks/rooms", s.createRoom},
-		{"GET /api/v1/talks/rooms/{room}", s.talksRoute(false, s.getRoom)},
-		{"POST /api/v1/talks/rooms/{room}/red-lines", s.talksRoute(true, s.submitRedLines)},
-		{"GET /api/v1/talks/rooms/{room}/red-lines/{party}", s.talksRoute(false, s.getRedLines)},
-		{"POST /api/v1/talks/rooms/{room}/proposals", s.talksRoute(true, s.propose)},
-		{"POST /api/v1/talks/rooms/{room}/proposals/{proposal}/release", s.talksRoute(true, s.releaseProposal)},
-		{"POST /api/v1/talks/rooms/{room}/notes", s.talksRoute(true, s.addNote)},
-		{"POST /api/v1/talks/rooms/{room}/space", s.talksRoute(true, s.reviseSpace)},
-		{"POST /api/v1/talks/rooms/{room}/space/freeze", s.talksRoute(true, s.freezeSpace)},
-		{"POST /api/v1/talks/rooms/{room}/exclusions", s.talksRoute(true, s.exclude)},
-		{"POST /api/v1/talks/rooms/{room}/feasibility", s.talksRoute(true, s.feasibility)},
-		{"POST /api/v1/talks/rooms/{room}/zone", s.talksRoute(false, s.zone)},
-		{"POST /api/v1/talks/rooms/{room}/rounds", s.talksRoute(true, s.nextRound)},
-		{"POST /api/v1/talks/rooms/{room}/messages", s.talksRoute(true, s.postMessage)},
-		{"POST /api/v1/talks/rooms/{room}/messages/release", s.talksRoute(true, s.release)},
-		{"GET /api/v1/talks/rooms/{room}/messages", s.talksRoute(false, s.inbox)},
-		{"POST /api/v1/talks/rooms/{room}/texts", s.talksRoute(true, s.draftText)},
-		{"POST /api/v1/talks/rooms/{room}/texts/{version}/confirm", s.talksRoute(true, s.confirmText)},
+		{"GET /api/v1/talks/rooms/{room}", s.talksRoute(unchanged, s.getRoom)},
+		{"POST /api/v1/talks/rooms/{room}/red-lines", s.talksRoute(changes, s.submitRedLines)},
+		{"GET /api/v1/talks/rooms/{room}/red-lines/{party}", s.talksRoute(unchanged, s.getRedLines)},
+		{"POST /api/v1/talks/rooms/{room}/proposals", s.talksRoute(changes, s.propose)},
+		{"POST /api/v1/talks/rooms/{room}/proposals/{proposal}/release", s.talksRoute(changes, s.releaseProposal)},
+		{"POST /api/v1/talks/rooms/{room}/notes", s.talksRoute(changes, s.addNote)},
+		{"POST /api/v1/talks/rooms/{room}/space", s.talksRoute(changes, s.reviseSpace)},
+		{"POST /api/v1/talks/rooms/{room}/space/freeze", s.talksRoute(changes, s.freezeSpace)},
+		{"POST /api/v1/talks/rooms/{room}/exclusions", s.talksRoute(changes, s.exclude)},
+		{"POST /api/v1/talks/rooms/{room}/feasibility", s.talksRoute(charges, s.feasibility)},
+		{"POST /api/v1/talks/rooms/{room}/zone", s.talksRoute(snapshot, s.zone)},
+		{"POST /api/v1/talks/rooms/{room}/rounds", s.talksRoute(changes, s.nextRound)},
+		{"POST /api/v1/talks/rooms/{room}/messages", s.talksRoute(unchanged, s.postMessage)},
+		{"POST /api/v1/talks/rooms/{room}/messages/release", s.talksRoute(unchanged, s.release)},
+		{"GET /api/v1/talks/rooms/{room}/messages", s.talksRoute(unchanged, s.inbox)},
+		{"POST /api/v1/talks/rooms/{room}/texts", s.talksRoute(changes, s.draftText)},
+		{"POST /api/v1/talks/rooms/{room}/texts/{version}/confirm", s.talksRoute(changes, s.confirmText)},
 		// The dashboard.
 		{"GET /{$}", s.overviewPage},
 		{"GET /trends", s.trendsPage},
@@ -233,9 +233,9 @@ func (s *Server) routes() []route {
 		{"POST /signout", sameOrigin(s.signout)},
 		{"GET /static/{file}", s.static},
 		{"GET /talks", s.talksPage},
-		{"GET /talks/{room}", s.talksRoomPage(nil)},
-		{"POST /talks/{room}/feasibility", sameOrigin(s.talksRoomPage(talksFeasibility))},
-		{"POST /talks/{room}/zone", sameOrigin(s.talksRoomPage(talksZone))},
+		{"GET /talks/{room}", s.talksRoomPage(unchanged, nil)},
+		{"POST /talks/{room}/feasibility", sameOrigin(s.talksRoomPage(charges, talksFeasibility))},
+		{"POST /talks/{room}/zone", sameOrigin(s.talksRoomPage(snapshot, talksZone))},
 	}
 }
 
@@ -350,22 +350,37 @@ func (s *Server) records(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	rows, err := s.cfg.Index.Query(r.Context(), f)
+	visible, err := s.readableRows(r.Context(), c, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	resp := map[string]any{"records": visible}
+	if len(visible) > 0 {
+		resp["next_after"] = visible[len(visible)-1].Index
+	}
+	writeJSON(w, 200, resp)
+}
+
+// readableRows returns the records of f that the caller may read: the
+// index leaves out the others, so a page ends at a readable record and
+// paging names no position of another.
+func (s *Server) readableRows(ctx context.Context, c caller, f record.Filter) ([]record.Row, error) {
 	visible := []record.Row{}
+	f, ok := readable(c, f)
+	if !ok {
+		return visible, nil
+	}
+	rows, err := s.cfg.Index.Query(ctx, f)
+	if err != nil {
+		return nil, err
+	}
 	for _, row := range rows {
 		if canRead(c, row) {
 			visible = append(visible, row)
 		}
 	}
-	resp := map[string]any{"records": visible}
-	if len(rows) > 0 {
-		resp["next_after"] = rows[len(rows)-1].Index
-	}
-	writeJSON(w, 200, resp)
+	return visible, nil
 }
 
 // parseFilter reads the filter of GET /api/v1/records and of the records
@@ -410,8 +425,8 @@ func (s *Server) readableRecord(r *http.Request, c caller) (record.Row, error) {
 	if err != nil {
 		return row, err
 	}
-	if !canRead(c, row) {
-		return row, &Error{Code: "forbidden", Field: "index", Message: "this record is private talks content: its author and the mediator read it"}
+	if err := readError(c, row); err != nil {
+		return row, err
 	}
 	return row, nil
 }

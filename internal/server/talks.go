@@ -19,11 +19,21 @@ import (
 	"github.com/accordverify/accord/internal/talks"
 )
 
-// Rooms keeps the state of talks rooms (package store implements it).
+// Rooms keeps the state of talks rooms (package store implements it),
+// and their messages one by one beside it.
 type Rooms interface {
 	SaveRoom(ctx context.Context, id string, state []byte) error
 	LoadRoom(ctx context.Context, id string) ([]byte, error)
 	RoomIDs(ctx context.Context) ([]string, error)
+	// AddMessage stores a room's next message (talks.MarshalMessage);
+	// sender (the mediator for a relay) and round count it.
+	AddMessage(ctx context.Context, room, id, sender string, round int, message []byte) error
+	// UpdateMessages replaces messages by id, all or none.
+	UpdateMessages(ctx context.Context, room string, messages map[string][]byte) error
+	// Messages returns a room's messages in order: all, or those of ids.
+	Messages(ctx context.Context, room string, ids []string) ([][]byte, error)
+	// CountMessages counts a room's messages, and sender's in round.
+	CountMessages(ctx context.Context, room, sender string, round int) (total, sent int, err error)
 }
 
 // roomLocks serialize the changes to each room. A room's lock lives while
@@ -135,10 +145,28 @@ func decode(r *http.Request, v any) error {
 	return nil
 }
 
+// What a room handler does with the room.
+type roomUse int
+
+const (
+	// unchanged: the room's snapshot is not saved; the handler reads the
+	// room under its lock, or stores what it adds as rows of its own (a
+	// message).
+	unchanged roomUse = iota
+	// changes: the room is saved when the handler succeeds.
+	changes
+	// charges: the room is saved whatever the handler answers (a
+	// feasibility question counts against the budget even when it fails).
+	charges
+	// snapshot: the handler works on the room's copy without its lock, so
+	// that long work (the zone explorer) does not hold up the room.
+	snapshot
+)
+
 // talksRoute wraps a room handler: the caller's token, the room under its
-// lock, the handler's answer, and the room saved when the handler changed
-// it.
-func (s *Server) talksRoute(change bool, h func(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error)) http.HandlerFunc {
+// lock (a copy, unlocked, for a snapshot), the handler's answer, and the
+// room saved as use says.
+func (s *Server) talksRoute(use roomUse, h func(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c, err := participant(r)
 		if err != nil {
@@ -146,21 +174,27 @@ func (s *Server) talksRoute(change bool, h func(w http.ResponseWriter, r *http.R
 			return
 		}
 		rm, unlock, err := s.room(r.Context(), r.PathValue("room"))
+		if use == snapshot {
+			// The room is already this request's own copy, read from the
+			// store: nothing else sees it, and nothing is saved.
+			unlock()
+			unlock = func() {}
+		}
 		defer unlock()
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		v, status, err := h(w, r, c, rm)
+		if use == charges || use == changes && err == nil {
+			if serr := s.saveRoom(r.Context(), rm); serr != nil {
+				s.fail(w, r, serr)
+				return
+			}
+		}
 		if err != nil {
 			s.fail(w, r, err)
 			return
-		}
-		if change {
-			if err := s.saveRoom(r.Context(), rm); err != nil {
-				s.fail(w, r, err)
-				return
-			}
 		}
 		writeJSON(w, status, v)
 	}
@@ -475,30 +509,110 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, c caller, r
 		return nil, 0, err
 	}
 	now := time.Now().UTC()
-	if c.Party == rm.Mediator {
-		m, err := rm.Relay(c.Party, req.RelayOf, req.Body, req.To, req.AttributeToMediator, now)
-		return m, http.StatusCreated, err
+	var tally talks.Tally
+	var err error
+	tally.Messages, tally.Sent, err = s.cfg.Rooms.CountMessages(r.Context(), rm.ID, c.Party, rm.Round)
+	if err != nil {
+		return nil, 0, err
 	}
-	m, err := rm.Send(c.Party, req.Kind, req.Body, req.Proposal, now)
+	var m talks.Message
+	if c.Party == rm.Mediator {
+		var of *talks.Message
+		if req.RelayOf != "" {
+			found, err := s.messages(r.Context(), rm.ID, []string{req.RelayOf})
+			if err != nil {
+				return nil, 0, err
+			}
+			if len(found) == 0 {
+				return nil, 0, badRequest("relay_of", "no message %q", req.RelayOf)
+			}
+			of = &found[0]
+		}
+		m, err = rm.Relay(c.Party, of, req.Body, req.To, req.AttributeToMediator, now, tally)
+	} else {
+		m, err = rm.Send(c.Party, req.Kind, req.Body, req.Proposal, now, tally)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	// One row: the room itself is not rewritten for a message.
+	row, err := talks.MarshalMessage(m)
+	if err == nil {
+		err = s.cfg.Rooms.AddMessage(r.Context(), rm.ID, m.ID, c.Party, m.Round, row)
+	}
 	return m, http.StatusCreated, err
 }
 
+// maxReleaseIDs bounds the relays one release names.
+const maxReleaseIDs = 1000
+
 func (s *Server) release(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
+	if c.Party != rm.Mediator {
+		return nil, 0, fmt.Errorf("%w: only the mediator releases", talks.ErrForbidden)
+	}
 	var req struct {
 		IDs []string `json:"ids"`
 	}
 	if err := decode(r, &req); err != nil {
 		return nil, 0, err
 	}
-	err := rm.Release(c.Party, req.IDs, time.Now().UTC())
+	if len(req.IDs) > maxReleaseIDs {
+		return nil, 0, badRequest("ids", "at most %d relays at once, got %d", maxReleaseIDs, len(req.IDs))
+	}
+	found, err := s.messages(r.Context(), rm.ID, append([]string{}, req.IDs...))
+	if err != nil {
+		return nil, 0, err
+	}
+	released, err := rm.Release(c.Party, req.IDs, found, time.Now().UTC())
+	if err != nil {
+		return nil, 0, err
+	}
+	rows := map[string][]byte{}
+	for _, m := range released {
+		if rows[m.ID], err = talks.MarshalMessage(m); err != nil {
+			return nil, 0, err
+		}
+	}
+	err = s.cfg.Rooms.UpdateMessages(r.Context(), rm.ID, rows)
 	return map[string]any{"released": req.IDs}, http.StatusOK, err
 }
 
-func (s *Server) inbox(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
-	in, err := rm.Inbox(c.Party)
+// messages reads a room's messages from the store: all (ids nil) or those
+// of ids.
+func (s *Server) messages(ctx context.Context, room string, ids []string) ([]talks.Message, error) {
+	rows, err := s.cfg.Rooms.Messages(ctx, room, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]talks.Message, 0, len(rows))
+	for _, b := range rows {
+		m, err := talks.UnmarshalMessage(b)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// inboxOf is what the caller may read of a room's messages.
+func (s *Server) inboxOf(ctx context.Context, c caller, rm *talks.Room) ([]talks.Message, error) {
+	if _, err := rm.Inbox(c.Party, nil); err != nil {
+		return nil, err // not in the room: its messages are not read
+	}
+	all, err := s.messages(ctx, rm.ID, nil)
+	if err != nil {
+		return nil, err
+	}
+	in, err := rm.Inbox(c.Party, all)
 	if in == nil {
 		in = []talks.Message{}
 	}
+	return in, err
+}
+
+func (s *Server) inbox(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
+	in, err := s.inboxOf(r.Context(), c, rm)
 	return map[string]any{"messages": in}, http.StatusOK, err
 }
 
@@ -585,8 +699,9 @@ func (s *Server) talksPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // talksRoomPage renders a room for the caller; act, when set, runs a form
-// action (feasibility, zone) first and shows its answer.
-func (s *Server) talksRoomPage(act func(r *http.Request, c caller, rm *talks.Room, v *talksRoomView) (changed bool, err error)) http.HandlerFunc {
+// action (feasibility, zone) first and shows its answer; use says what
+// becomes of the room, as for the API's routes.
+func (s *Server) talksRoomPage(use roomUse, act func(r *http.Request, c caller, rm *talks.Room, v *talksRoomView) (changed bool, err error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := callerOf(r)
 		if r.Method == http.MethodPost {
@@ -604,6 +719,10 @@ func (s *Server) talksRoomPage(act func(r *http.Request, c caller, rm *talks.Roo
 			return
 		}
 		rm, unlock, err := s.room(r.Context(), r.PathValue("room"))
+		if use == snapshot {
+			unlock() // the request's own copy: the zone explorer holds up nobody
+			unlock = func() {}
+		}
 		defer unlock()
 		if err != nil {
 			s.pageError(w, r, err)
@@ -623,7 +742,7 @@ func (s *Server) talksRoomPage(act func(r *http.Request, c caller, rm *talks.Roo
 				}
 				v.Error = err.Error()
 			}
-			if changed && err == nil {
+			if changed && (err == nil || use == charges) {
 				if err := s.saveRoom(r.Context(), rm); err != nil {
 					s.pageError(w, r, err)
 					return
@@ -634,7 +753,7 @@ func (s *Server) talksRoomPage(act func(r *http.Request, c caller, rm *talks.Roo
 			s.pageError(w, r, err)
 			return
 		}
-		if v.Inbox, err = rm.Inbox(c.Party); err != nil {
+		if v.Inbox, err = s.inboxOf(r.Context(), c, rm); err != nil {
 			s.pageError(w, r, err)
 			return
 		}
@@ -645,9 +764,10 @@ func (s *Server) talksRoomPage(act func(r *http.Request, c caller, rm *talks.Roo
 // talksFeasibility asks, from the room page, whether a proposal meets the
 // red lines (counted against the party's budget like an API query).
 func talksFeasibility(r *http.Request, c caller, rm *talks.Room, v *talksRoomView) (bool, error) {
+	asked := len(rm.Ledger)
 	rep, err := rm.Feasibility(c.Party, r.PostForm.Get("proposal"), time.Now().UTC())
 	v.Report = rep
-	return err == nil, err
+	return len(rm.Ledger) > asked, err // counted, answered or not
 }
 
 // talksZone explores the zone of agreement from the room page (the

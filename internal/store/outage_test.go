@@ -99,6 +99,12 @@ func TestEveryMethodMarksAnOutage(t *testing.T) {
 		"SaveRoom":      func() error { return s.SaveRoom(ctx, "r", []byte("{}")) },
 		"LoadRoom":      func() error { _, err := s.LoadRoom(ctx, "r"); return err },
 		"RoomIDs":       func() error { _, err := s.RoomIDs(ctx); return err },
+		"AddMessage":    func() error { return s.AddMessage(ctx, "r", "m1", "us", 1, []byte("{}")) },
+		"UpdateMessages": func() error {
+			return s.UpdateMessages(ctx, "r", map[string][]byte{"m1": []byte("{}")})
+		},
+		"Messages":      func() error { _, err := s.Messages(ctx, "r", nil); return err },
+		"CountMessages": func() error { _, _, err := s.CountMessages(ctx, "r", "us", 1); return err },
 	}
 	for name, call := range calls {
 		err := call()

@@ -62,6 +62,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 			s.db.SetConnMaxIdleTime(5 * time.Minute)
 		}
 	} else {
+		if err := private(dsn); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
 		// WAL for concurrent readers; FULL sync: an acknowledged row
 		// survives power loss; a busy timeout instead of failing at once.
 		s.db, err = sql.Open("sqlite", "file:"+dsn+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)")
@@ -81,6 +84,26 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// private creates the SQLite file at path readable and writable by its
+// owner only (0600), or makes an existing one so: it holds the talks rooms,
+// red lines and their salts. SQLite gives its -wal and -shm files the
+// database file's permissions; existing ones are set too.
+func private(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 // isPostgres reports whether dsn names a PostgreSQL database (otherwise it
@@ -401,6 +424,10 @@ func (s *Store) Query(ctx context.Context, f record.Filter) (_ []record.Row, err
 	}
 	if f.After != nil {
 		add("log_index > ?", int64(*f.After))
+	}
+	if f.Private != "" {
+		add("(kind <> ? OR author = ?)", f.Private)
+		args = append(args, f.Reader)
 	}
 	limit := f.Limit
 	if limit <= 0 {

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -129,6 +130,11 @@ func TestIndexQueryGet(t *testing.T) {
 			{record.Filter{Material: "UF6"}, []uint64{6}},
 			{record.Filter{Material: "enriched uranium"}, []uint64{2}},
 			{record.Filter{Material: "U"}, nil},
+			// A kind only its authors read: another reader's pages skip it.
+			{record.Filter{Private: "inspection_finding", Reader: "us"}, []uint64{0, 2, 4, 5, 6}},
+			{record.Filter{Private: "inspection_finding", Reader: "us", After: &after, Limit: 1}, []uint64{2}},
+			{record.Filter{Private: "inspection_finding", Reader: "iaea", After: &after, Limit: 1}, []uint64{2}},
+			{record.Filter{Private: "inspection_finding", Reader: "iaea", Kind: "inspection_finding"}, []uint64{1, 3}},
 		}
 		for _, c := range cases {
 			if g := got(c.f); !reflect.DeepEqual(g, c.want) {
@@ -247,6 +253,107 @@ func TestTalksRooms(t *testing.T) {
 	})
 }
 
+// A talks room's messages are rows of their own: adding one inserts a row
+// and leaves the room's state alone; they come back in order, all or by
+// id, counted by sender and round; releasing relays updates them together,
+// or none when an id is missing.
+func TestTalksMessagesAreRows(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		ctx := context.Background()
+		if err := s.SaveRoom(ctx, "muscat", []byte(`{"round":1}`)); err != nil {
+			t.Fatal(err)
+		}
+		for i, m := range []struct {
+			sender string
+			round  int
+		}{{"iran", 1}, {"oman", 1}, {"iran", 1}, {"iran", 2}} {
+			if err := s.AddMessage(ctx, "muscat", fmt.Sprintf("m%d", i+1), m.sender, m.round, []byte(fmt.Sprintf(`{"id":"m%d"}`, i+1))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.AddMessage(ctx, "rome", "m1", "us", 1, []byte(`{"id":"m1"}`)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AddMessage(ctx, "muscat", "m2", "us", 1, []byte(`{}`)); err == nil {
+			t.Error("a second message m2 was stored")
+		}
+		if total, sent, err := s.CountMessages(ctx, "muscat", "iran", 1); err != nil || total != 4 || sent != 2 {
+			t.Errorf("count: %d %d %v, want 4 messages, 2 of iran's in round 1", total, sent, err)
+		}
+		if total, sent, err := s.CountMessages(ctx, "nowhere", "iran", 1); err != nil || total != 0 || sent != 0 {
+			t.Errorf("count of a room without messages: %d %d %v", total, sent, err)
+		}
+		str := func(ms [][]byte) string {
+			var out []string
+			for _, m := range ms {
+				out = append(out, string(m))
+			}
+			return strings.Join(out, " ")
+		}
+		if got, err := s.Messages(ctx, "muscat", nil); err != nil || str(got) != `{"id":"m1"} {"id":"m2"} {"id":"m3"} {"id":"m4"}` {
+			t.Errorf("messages: %s %v", str(got), err)
+		}
+		if got, err := s.Messages(ctx, "muscat", []string{"m3", "m9", "m1"}); err != nil || str(got) != `{"id":"m1"} {"id":"m3"}` {
+			t.Errorf("messages by id: %s %v", str(got), err)
+		}
+		if err := s.UpdateMessages(ctx, "muscat", map[string][]byte{"m2": []byte(`{"id":"m2","released":1}`), "m9": []byte(`{}`)}); err == nil {
+			t.Error("an update naming a missing message was accepted")
+		}
+		if err := s.UpdateMessages(ctx, "muscat", map[string][]byte{"m2": []byte(`{"id":"m2","released":1}`), "m3": []byte(`{"id":"m3","released":1}`)}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Messages(ctx, "muscat", nil); str(got) != `{"id":"m1"} {"id":"m2","released":1} {"id":"m3","released":1} {"id":"m4"}` {
+			t.Errorf("after the update: %s", str(got))
+		}
+		if st, err := s.LoadRoom(ctx, "muscat"); err != nil || string(st) != `{"round":1}` {
+			t.Errorf("the room's state changed: %s %v", st, err)
+		}
+	})
+}
+
+// Rooms stored before messages had rows of their own keep their messages:
+// the migration moves them, in order, to rows counted by sender (the
+// mediator for relays) and round, and takes them out of the room's state.
+func TestMigrationMovesMessagesToRows(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{`DROP TABLE talks_messages`, `DELETE FROM schema_migrations WHERE version = 5`} {
+			if err := s.Exec(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		old := `{"id":"muscat","mediator":"oman","round":2,"messages":[` +
+			`{"id":"m1","round":1,"kind":"question","from":"iran","to":["oman"],"body":"q","at":"2025-04-12T10:00:00Z","origin":"iran"},` +
+			`{"id":"m2","round":2,"kind":"relay","from":"iran","to":["us"],"body":"q","at":"2025-04-12T11:00:00Z","origin":"iran"}]}`
+		for id, st := range map[string]string{"muscat": old, "rome": `{"id":"rome","messages":null}`, "oslo": `{"id":"oslo"}`} {
+			if err := s.SaveRoom(ctx, id, []byte(st)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s.Close()
+		s = open(t, dsn)
+		msgs, err := s.Messages(ctx, "muscat", nil)
+		compact := func(b []byte) string { return strings.ReplaceAll(string(b), " ", "") } // PostgreSQL's jsonb spaces its text
+		if err != nil || len(msgs) != 2 || !strings.Contains(compact(msgs[0]), `"id":"m1"`) || !strings.Contains(compact(msgs[1]), `"origin":"iran"`) {
+			t.Fatalf("moved messages: %q %v", msgs, err)
+		}
+		if total, sent, err := s.CountMessages(ctx, "muscat", "oman", 2); err != nil || total != 2 || sent != 1 {
+			t.Errorf("the relay is counted as the mediator's: %d %d %v", total, sent, err)
+		}
+		for _, id := range []string{"muscat", "rome", "oslo"} {
+			st, err := s.LoadRoom(ctx, id)
+			if err != nil || strings.Contains(string(st), "messages") || !strings.Contains(string(st), `"id"`) {
+				t.Errorf("%s's state after the migration: %s %v", id, st, err)
+			}
+		}
+	})
+}
+
 // Verify names the first row that differs from the log's entries, in both
 // dialects.
 func TestVerifyNamesTheDifference(t *testing.T) {
@@ -317,4 +424,69 @@ func TestOpenRecoveringSetsADamagedFileAside(t *testing.T) {
 		t.Fatalf("reopening a healthy index: %q %v", note, err)
 	}
 	s.Close()
+}
+
+// Expired challenges and tokens do not pile up: issuing a challenge
+// deletes the expired ones, saving a token the expired tokens, in both
+// dialects; the live ones stay usable.
+func TestExpiredChallengesAndTokensArePurged(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		s := open(t, dsn)
+		ctx := context.Background()
+		now := time.Now()
+		for i := range 50 {
+			if err := s.SaveChallenge(ctx, fmt.Sprintf("old-%d", i), now.Add(-time.Duration(i+1)*time.Second)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.SaveChallenge(ctx, "live", now.Add(5*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.Rows(ctx, "auth_challenges"); err != nil || n != 1 {
+			t.Errorf("%d challenges kept after issuing one (%v), want only the live one", n, err)
+		}
+		if ok, err := s.TakeChallenge(ctx, "live", now); !ok || err != nil {
+			t.Errorf("the live challenge: %v %v", ok, err)
+		}
+		for i, exp := range []time.Time{now.Add(-time.Hour), now.Add(-time.Millisecond), now.Add(time.Hour)} {
+			if err := s.SaveToken(ctx, record.ReadToken{SHA256: fmt.Sprint(i), KeyName: "k", Party: "us", Role: "party", Expires: exp}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := s.Rows(ctx, "auth_tokens"); err != nil || n != 1 {
+			t.Errorf("%d tokens kept (%v), want the one that has not expired", n, err)
+		}
+		if tok, err := s.LookupToken(ctx, "2"); err != nil || !tok.Expires.Equal(now.Add(time.Hour).Round(0)) {
+			t.Errorf("the live token: %+v %v", tok, err)
+		}
+	})
+}
+
+// The SQLite index holds the talks rooms, red lines and their salts: its
+// file and the -wal and -shm files beside it are its owner's only (0600),
+// whether new or made by an earlier version with looser permissions.
+func TestSQLiteFilesAreOwnerOnly(t *testing.T) {
+	dir := t.TempDir()
+	older := filepath.Join(dir, "older.db")
+	for _, p := range []string{older, older + "-wal"} {
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, path := range []string{filepath.Join(dir, "index.db"), older} {
+		s := open(t, path)
+		ctx := context.Background()
+		if err := s.SaveRoom(ctx, "muscat", []byte(`{"red_lines":{}}`)); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{path, path + "-wal", path + "-shm"} {
+			fi, err := os.Stat(p)
+			if err != nil {
+				t.Fatalf("%s: %v", p, err)
+			}
+			if m := fi.Mode().Perm(); m != 0o600 {
+				t.Errorf("%s is %v, want -rw-------", filepath.Base(p), m)
+			}
+		}
+	}
 }

@@ -20,8 +20,19 @@ const (
 	KindRelay      = "relay"
 )
 
+// Bounds on messages. A message's body is at most MaxMessageBytes; a party
+// sends at most MaxMessagesPerRound messages in a round, and the mediator
+// at most MaxMessagesPerRound relays per party of the room. The mediator
+// opens a new round for more.
+const (
+	MaxMessageBytes     = 16 << 10
+	MaxMessagesPerRound = 100
+)
+
 // Message is one message of the room. Parties write only to the mediator;
 // the mediator relays to parties, released to all its recipients at once.
+// Messages are kept one by one beside the room (MarshalMessage), not in
+// its snapshot: a message is one row, and the room is not rewritten for it.
 type Message struct {
 	ID       string    `json:"id"`
 	Round    int       `json:"round"`
@@ -38,31 +49,71 @@ type Message struct {
 	origin string
 }
 
-// Send is a party's message to the mediator.
-func (r *Room) Send(from, kind, body, proposal string, at time.Time) (Message, error) {
+// MarshalMessage is a message as the store keeps it, its origin included:
+// like the snapshot, never sent to a party.
+func MarshalMessage(m Message) ([]byte, error) {
+	return json.Marshal(snapshotMessage{m, m.origin})
+}
+
+// UnmarshalMessage reads a message MarshalMessage wrote.
+func UnmarshalMessage(b []byte) (Message, error) {
+	var sm snapshotMessage
+	if err := json.Unmarshal(b, &sm); err != nil {
+		return Message{}, fmt.Errorf("talks: message: %v", err)
+	}
+	sm.Message.origin = sm.Origin
+	return sm.Message, nil
+}
+
+// Tally is what the store counts of a room's messages when one is added:
+// the messages in the room, and those the sender (a party, or the mediator
+// for relays) has sent in the current round.
+type Tally struct {
+	Messages int
+	Sent     int
+}
+
+// Send is a party's message to the mediator; t counts the room's messages
+// and the party's of this round. A party naming a proposal it has not
+// received (held, or missing) gets the same answer either way.
+func (r *Room) Send(from, kind, body, proposal string, at time.Time, t Tally) (Message, error) {
 	if !r.isParty(from) {
 		return Message{}, fmt.Errorf("%w: %s is not a party of the room (the mediator relays)", ErrForbidden, from)
 	}
 	if !slices.Contains([]string{KindProposal, KindQuestion, KindCriticism, KindAcceptance}, kind) {
 		return Message{}, input.Errorf("kind", "must be proposal, question, criticism or acceptance, got %q", kind)
 	}
-	if body == "" {
-		return Message{}, input.Errorf("body", "is required")
+	if err := checkBody(body); err != nil {
+		return Message{}, err
+	}
+	if t.Sent >= MaxMessagesPerRound {
+		return Message{}, input.Errorf("messages", "%s has sent its %d messages of round %d; the mediator opens the next round", from, MaxMessagesPerRound, r.Round)
 	}
 	if proposal != "" {
-		if _, err := r.proposal(proposal); err != nil {
+		if _, err := r.visibleProposal(from, proposal); err != nil {
 			return Message{}, err
 		}
 	}
-	m := Message{ID: fmt.Sprintf("m%d", len(r.Messages)+1), Round: r.Round, Kind: kind, From: from, To: []string{r.Mediator}, Body: body, Proposal: proposal, At: at, origin: from}
-	r.Messages = append(r.Messages, m)
-	return m, nil
+	return Message{ID: messageID(t), Round: r.Round, Kind: kind, From: from, To: []string{r.Mediator}, Body: body, Proposal: proposal, At: at, origin: from}, nil
+}
+
+func messageID(t Tally) string { return fmt.Sprintf("m%d", t.Messages+1) }
+
+func checkBody(body string) error {
+	if body == "" {
+		return input.Errorf("body", "is required")
+	}
+	if len(body) > MaxMessageBytes {
+		return input.Errorf("body", "must be at most %d bytes, got %d", MaxMessageBytes, len(body))
+	}
+	return nil
 }
 
 // Relay is the mediator's message to parties: its own text, or a party's
-// message it carries (of), attributed to the mediator when it chooses.
-// It stays unreleased until Release.
-func (r *Room) Relay(by, of, body string, to []string, attributeToMediator bool, at time.Time) (Message, error) {
+// message it carries (of, nil for none), attributed to the mediator when
+// it chooses; t counts the room's messages and the mediator's relays of
+// this round. It stays unreleased until Release.
+func (r *Room) Relay(by string, of *Message, body string, to []string, attributeToMediator bool, at time.Time, t Tally) (Message, error) {
 	if by != r.Mediator {
 		return Message{}, fmt.Errorf("%w: only the mediator relays; parties never address each other", ErrForbidden)
 	}
@@ -74,55 +125,54 @@ func (r *Room) Relay(by, of, body string, to []string, attributeToMediator bool,
 			return Message{}, input.Errorf("to", "%q is not a party of the room", p)
 		}
 	}
-	m := Message{ID: fmt.Sprintf("m%d", len(r.Messages)+1), Round: r.Round, Kind: KindRelay, From: r.Mediator, To: to, Body: body, At: at, origin: r.Mediator}
-	if of != "" {
-		i := slices.IndexFunc(r.Messages, func(x Message) bool { return x.ID == of })
-		if i < 0 {
-			return Message{}, input.Errorf("of", "no message %q", of)
-		}
-		src := r.Messages[i]
-		m.origin, m.Proposal = src.origin, src.Proposal
+	if limit := MaxMessagesPerRound * len(r.Parties); t.Sent >= limit {
+		return Message{}, input.Errorf("messages", "the mediator has sent its %d relays of round %d; open the next round", limit, r.Round)
+	}
+	m := Message{ID: messageID(t), Round: r.Round, Kind: KindRelay, From: r.Mediator, To: to, Body: body, At: at, origin: r.Mediator}
+	if of != nil {
+		m.origin, m.Proposal = of.origin, of.Proposal
 		if body == "" {
-			m.Body = src.Body
+			m.Body = of.Body
 		}
 		if !attributeToMediator {
-			m.From = src.origin
+			m.From = of.origin
 		}
 	}
-	if m.Body == "" {
-		return Message{}, input.Errorf("body", "is required")
+	if err := checkBody(m.Body); err != nil {
+		return Message{}, err
 	}
-	r.Messages = append(r.Messages, m)
 	return m, nil
 }
 
-// Release delivers relays to all their recipients at the same time.
-func (r *Room) Release(by string, ids []string, at time.Time) error {
+// Release delivers relays to all their recipients at the same time: found
+// are the room's messages with the given ids, and the released relays are
+// returned to be stored.
+func (r *Room) Release(by string, ids []string, found []Message, at time.Time) ([]Message, error) {
 	if by != r.Mediator {
-		return fmt.Errorf("%w: only the mediator releases", ErrForbidden)
+		return nil, fmt.Errorf("%w: only the mediator releases", ErrForbidden)
 	}
+	var out []Message
 	for _, id := range ids {
-		i := slices.IndexFunc(r.Messages, func(x Message) bool { return x.ID == id })
-		if i < 0 || r.Messages[i].Kind != KindRelay {
-			return input.Errorf("ids", "%q is not a relay of the room", id)
+		i := slices.IndexFunc(found, func(x Message) bool { return x.ID == id })
+		if i < 0 || found[i].Kind != KindRelay {
+			return nil, input.Errorf("ids", "%q is not a relay of the room", id)
 		}
+		m := found[i]
+		m.Released = at
+		out = append(out, m)
 	}
-	for _, id := range ids {
-		i := slices.IndexFunc(r.Messages, func(x Message) bool { return x.ID == id })
-		r.Messages[i].Released = at
-	}
-	return nil
+	return out, nil
 }
 
-// Inbox is what viewer may read: the mediator everything; a party the
-// messages it sent and the released relays addressed to it, attributed as
-// the mediator chose.
-func (r *Room) Inbox(viewer string) ([]Message, error) {
+// Inbox is what viewer may read of the room's messages (all, in order):
+// the mediator everything; a party the messages it sent and the released
+// relays addressed to it, attributed as the mediator chose.
+func (r *Room) Inbox(viewer string, all []Message) ([]Message, error) {
 	if viewer != r.Mediator && !r.isParty(viewer) {
 		return nil, fmt.Errorf("%w: %s is not in the room", ErrForbidden, viewer)
 	}
 	var out []Message
-	for _, m := range r.Messages {
+	for _, m := range all {
 		switch {
 		case viewer == r.Mediator:
 		case m.Kind != KindRelay && m.From == viewer:

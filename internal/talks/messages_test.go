@@ -3,55 +3,195 @@ package talks_test
 import (
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/talks"
 )
+
+// thread keeps a room's messages as the store does: one by one, each
+// through MarshalMessage and back, counted by sender and round.
+type thread struct {
+	r    *talks.Room
+	rows [][]byte
+}
+
+func (th *thread) all(t *testing.T) []talks.Message {
+	t.Helper()
+	var out []talks.Message
+	for _, b := range th.rows {
+		m, err := talks.UnmarshalMessage(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func (th *thread) tally(t *testing.T, sender string) talks.Tally {
+	n := talks.Tally{Messages: len(th.rows)}
+	for _, m := range th.all(t) {
+		from := m.From
+		if m.Kind == talks.KindRelay {
+			from = th.r.Mediator
+		}
+		if from == sender && m.Round == th.r.Round {
+			n.Sent++
+		}
+	}
+	return n
+}
+
+func (th *thread) put(t *testing.T, m talks.Message) {
+	t.Helper()
+	b, err := talks.MarshalMessage(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, old := range th.all(t) {
+		if old.ID == m.ID {
+			th.rows[i] = b
+			return
+		}
+	}
+	th.rows = append(th.rows, b)
+}
+
+func (th *thread) send(t *testing.T, from, kind, body, proposal string, at time.Time) (talks.Message, error) {
+	m, err := th.r.Send(from, kind, body, proposal, at, th.tally(t, from))
+	if err == nil {
+		th.put(t, m)
+	}
+	return m, err
+}
+
+func (th *thread) relay(t *testing.T, by, of, body string, to []string, mask bool, at time.Time) (talks.Message, error) {
+	var src *talks.Message
+	for _, m := range th.all(t) {
+		if m.ID == of {
+			src = &m
+		}
+	}
+	m, err := th.r.Relay(by, src, body, to, mask, at, th.tally(t, by))
+	if err == nil {
+		th.put(t, m)
+	}
+	return m, err
+}
+
+func (th *thread) release(t *testing.T, by string, ids []string, at time.Time) error {
+	out, err := th.r.Release(by, ids, th.all(t), at)
+	for _, m := range out {
+		th.put(t, m)
+	}
+	return err
+}
+
+func (th *thread) inbox(t *testing.T, viewer string) []talks.Message {
+	in, _ := th.r.Inbox(viewer, th.all(t))
+	return in
+}
 
 // Parties write only to the mediator; a relay reaches its recipients only
 // once released, all at the same time, attributed as the mediator chose;
 // no party reads another's messages.
 func TestRelay(t *testing.T) {
 	r := room(t, talks.Standard)
+	th := &thread{r: r}
 	at := time.Date(2025, 4, 12, 10, 0, 0, 0, time.UTC)
-	q, err := r.Send("iran", talks.KindQuestion, "Would a 3.67 % cap be verified by the AP?", "", at)
+	q, err := th.send(t, "iran", talks.KindQuestion, "Would a 3.67 % cap be verified by the AP?", "", at)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := r.Send("oman", talks.KindQuestion, "x", "", at); !errors.Is(err, talks.ErrForbidden) {
+	if _, err := th.send(t, "oman", talks.KindQuestion, "x", "", at); !errors.Is(err, talks.ErrForbidden) {
 		t.Errorf("the mediator sent as a party: %v", err)
 	}
-	if _, err := r.Relay("iran", "", "hello", []string{"us"}, false, at); !errors.Is(err, talks.ErrForbidden) {
+	if _, err := th.relay(t, "iran", "", "hello", []string{"us"}, false, at); !errors.Is(err, talks.ErrForbidden) {
 		t.Errorf("a party relayed: %v", err)
 	}
-	masked, err := r.Relay("oman", q.ID, "", []string{"us"}, true, at)
+	masked, err := th.relay(t, "oman", q.ID, "", []string{"us"}, true, at)
 	if err != nil {
 		t.Fatal(err)
 	}
-	open, err := r.Relay("oman", q.ID, "", []string{"us"}, false, at)
+	open, err := th.relay(t, "oman", q.ID, "", []string{"us"}, false, at)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if in, _ := r.Inbox("us"); len(in) != 0 {
+	if in := th.inbox(t, "us"); len(in) != 0 {
 		t.Fatalf("the US reads %d messages before the release", len(in))
 	}
 	later := at.Add(time.Hour)
-	if err := r.Release("oman", []string{masked.ID, open.ID}, later); err != nil {
+	if err := th.release(t, "oman", []string{masked.ID, "m9"}, later); err == nil {
+		t.Error("a release naming no relay of the room was accepted")
+	}
+	if err := th.release(t, "oman", []string{masked.ID, open.ID}, later); err != nil {
 		t.Fatal(err)
 	}
-	in, _ := r.Inbox("us")
+	in := th.inbox(t, "us")
 	if len(in) != 2 || in[0].From != "oman" || in[1].From != "iran" || !in[0].Released.Equal(later) || !in[1].Released.Equal(later) {
 		t.Errorf("the US inbox: %+v", in)
 	}
-	if in, _ := r.Inbox("iran"); len(in) != 1 || in[0].ID != q.ID {
+	if in := th.inbox(t, "iran"); len(in) != 1 || in[0].ID != q.ID {
 		t.Errorf("Iran's inbox holds %d messages, want its own question only", len(in))
 	}
-	if in, _ := r.Inbox("oman"); len(in) != 3 {
+	if in := th.inbox(t, "oman"); len(in) != 3 {
 		t.Errorf("the mediator reads %d messages, want 3", len(in))
+	}
+}
+
+// A message's body is at most MaxMessageBytes, and a party sends at most
+// MaxMessagesPerRound messages a round (the mediator that many relays per
+// party); a new round starts the count again. Refusals name the field.
+func TestMessageBounds(t *testing.T) {
+	r := room(t, talks.Standard)
+	th := &thread{r: r}
+	at := time.Date(2025, 4, 12, 10, 0, 0, 0, time.UTC)
+	field := func(err error) string {
+		var in *input.Error
+		if errors.As(err, &in) {
+			return in.Field
+		}
+		return fmt.Sprint(err)
+	}
+	if _, err := th.send(t, "iran", talks.KindQuestion, strings.Repeat("x", talks.MaxMessageBytes+1), "", at); field(err) != "body" {
+		t.Errorf("a message of %d bytes: %v", talks.MaxMessageBytes+1, err)
+	}
+	if _, err := th.relay(t, "oman", "", strings.Repeat("x", talks.MaxMessageBytes+1), []string{"us"}, false, at); field(err) != "body" {
+		t.Errorf("a relay of %d bytes: %v", talks.MaxMessageBytes+1, err)
+	}
+	if _, err := th.send(t, "iran", talks.KindQuestion, strings.Repeat("x", talks.MaxMessageBytes), "", at); err != nil {
+		t.Errorf("a message of %d bytes: %v", talks.MaxMessageBytes, err)
+	}
+	for i := 1; i < talks.MaxMessagesPerRound; i++ {
+		if _, err := th.send(t, "iran", talks.KindQuestion, "q", "", at); err != nil {
+			t.Fatalf("message %d: %v", i+1, err)
+		}
+	}
+	if _, err := th.send(t, "iran", talks.KindQuestion, "one too many", "", at); field(err) != "messages" {
+		t.Errorf("message %d of the round: %v", talks.MaxMessagesPerRound+1, err)
+	}
+	if _, err := th.send(t, "us", talks.KindQuestion, "q", "", at); err != nil {
+		t.Errorf("another party's count: %v", err)
+	}
+	for i := 0; i < talks.MaxMessagesPerRound*2; i++ {
+		if _, err := th.relay(t, "oman", "", "r", []string{"us"}, false, at); err != nil {
+			t.Fatalf("relay %d: %v", i+1, err)
+		}
+	}
+	if _, err := th.relay(t, "oman", "", "r", []string{"us"}, false, at); field(err) != "messages" {
+		t.Errorf("relay %d of the round: %v", 2*talks.MaxMessagesPerRound+1, err)
+	}
+	if err := r.NextRound("oman"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := th.send(t, "iran", talks.KindQuestion, "next round", "", at); err != nil {
+		t.Errorf("a new round: %v", err)
 	}
 }
 
@@ -122,8 +262,8 @@ func TestConfirmFinalText(t *testing.T) {
 }
 
 // A room survives a snapshot: red lines (still matching their
-// commitments), proposals with their hidden origin, the ledger, messages,
-// texts and confirmations; a snapshot whose red lines were moved is refused.
+// commitments), proposals with their hidden origin, the ledger, texts and
+// confirmations (messages are kept apart: TestRelay); a snapshot whose red lines were moved is refused.
 func TestSnapshotRoundTrip(t *testing.T) {
 	r := room(t, talks.Standard)
 	submitBoth(t, r, redLines("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 180}),
@@ -131,10 +271,6 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	p, _ := r.Propose("oman", "iran", jcpoaLike(), true)
 	at := time.Date(2025, 4, 12, 10, 0, 0, 0, time.UTC)
 	if _, err := r.Feasibility("us", p.ID, at); err != nil {
-		t.Fatal(err)
-	}
-	q, _ := r.Send("iran", talks.KindQuestion, "q", "", at)
-	if _, err := r.Relay("oman", q.ID, "", []string{"us"}, true, at); err != nil {
 		t.Fatal(err)
 	}
 	b, err := r.MarshalSnapshot()

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -59,7 +60,6 @@ type Room struct {
 	Commitments map[string]string `json:"commitments"`
 	Proposals   []Proposal        `json:"-"`
 	Ledger      []Query           `json:"-"`
-	Messages    []Message         `json:"-"`
 	Notes       []Note            `json:"-"`
 	Texts       []Text            `json:"-"`
 	// Confirmations are the parties' signed confirmations by text version.
@@ -284,7 +284,7 @@ func (r *Room) Proposal(id string) (Proposal, error) { return r.proposal(id) }
 func (r *Room) proposal(id string) (Proposal, error) {
 	i := slices.IndexFunc(r.Proposals, func(p Proposal) bool { return p.ID == id })
 	if i < 0 {
-		return Proposal{}, input.Errorf("proposal", "no proposal %q", id)
+		return Proposal{}, errNoProposal(id)
 	}
 	return r.Proposals[i], nil
 }
@@ -302,34 +302,38 @@ type Report struct {
 	// the blind policy).
 	AllMet *bool `json:"all_red_lines_met,omitempty"`
 	// Failing names each failing red line by party (the mediator, standard
-	// policy only).
+	// policy only); a red line that cannot be checked fails.
 	Failing map[string][]Constraint `json:"failing,omitempty"`
+	// Unchecked are the red lines that could not be checked on the
+	// proposal (a term it leaves open, a metric the model did not give),
+	// by party, each counted as failing: the recipient's own (a party) or
+	// every party's (the mediator), under the standard policy only.
+	Unchecked map[string][]Unchecked `json:"unchecked,omitempty"`
 	// Remaining is the recipient's queries left this round (a party).
 	Remaining *int `json:"queries_remaining,omitempty"`
 }
 
+// Unchecked is a red line that could not be checked, and why.
+type Unchecked struct {
+	Constraint Constraint `json:"constraint"`
+	Reason     string     `json:"reason"`
+}
+
 // Feasibility answers recipient's question whether a proposal meets the
 // red lines, under the room's policy. A party's questions are counted
-// against its budget for the round and logged; beyond the budget it gets
-// an error and nothing else. Every party must have submitted red lines.
+// against its budget for the round and logged, whatever the answer: a
+// question about a proposal that is missing, held, stale or that the model
+// cannot evaluate counts as much as one answered, so a party learns nothing
+// for free. Beyond the budget it gets an error and nothing else.
+//
+// Neither the answer nor an error tells a party about another party's red
+// lines: a red line that cannot be checked on the proposal counts as
+// failing, and only its own party (and, under the standard policy, the
+// mediator) is told which and why. Every party must have submitted red
+// lines.
 func (r *Room) Feasibility(recipient, proposalID string, at time.Time) (*Report, error) {
 	if recipient != r.Mediator && !r.isParty(recipient) {
 		return nil, fmt.Errorf("%w: %s is not in the room", ErrForbidden, recipient)
-	}
-	p, err := r.proposal(proposalID)
-	if err != nil {
-		return nil, err
-	}
-	if recipient != r.Mediator && p.Released.IsZero() {
-		return nil, input.Errorf("proposal", "no proposal %q", proposalID) // unreleased: not there for a party
-	}
-	if p.Version != r.Space.Version {
-		return nil, input.Errorf("proposal", "%s was put on version %d of the issue space; it is now version %d", p.ID, p.Version, r.Space.Version)
-	}
-	for _, d := range r.Parties {
-		if _, ok := r.redLines[d.Party]; !ok {
-			return nil, input.Errorf("red_lines", "%s has not submitted its red lines yet", d.Party)
-		}
 	}
 	var left int
 	if recipient != r.Mediator {
@@ -344,8 +348,22 @@ func (r *Room) Feasibility(recipient, proposalID string, at time.Time) (*Report,
 		}
 		left = r.Budget - used - 1
 	}
-	r.Ledger = append(r.Ledger, Query{Party: recipient, Round: r.Round, Proposal: p.ID, At: at})
+	// Counted before anything else is looked at: a failed question costs
+	// what an answered one does.
+	r.Ledger = append(r.Ledger, Query{Party: recipient, Round: r.Round, Proposal: proposalID, At: at})
 
+	p, err := r.visibleProposal(recipient, proposalID)
+	if err != nil {
+		return nil, err
+	}
+	if p.Version != r.Space.Version {
+		return nil, input.Errorf("proposal", "%s was put on version %d of the issue space; it is now version %d", p.ID, p.Version, r.Space.Version)
+	}
+	for _, d := range r.Parties {
+		if _, ok := r.redLines[d.Party]; !ok {
+			return nil, input.Errorf("red_lines", "%s has not submitted its red lines yet", d.Party)
+		}
+	}
 	ev, err := r.Model.Evaluate(p.Values)
 	if err != nil {
 		return nil, err
@@ -353,12 +371,21 @@ func (r *Room) Feasibility(recipient, proposalID string, at time.Time) (*Report,
 	rep := &Report{Recipient: recipient, Proposal: p.ID, Model: ev.Model, Metrics: ev.Metrics}
 	all := true
 	failing := map[string][]Constraint{}
+	unchecked := map[string][]Unchecked{}
 	own := true
 	for _, d := range r.Parties {
 		for _, c := range r.redLines[d.Party].Constraints {
 			ch, err := evaluateConstraint(&r.Space, c, p.Values, ev.Metrics)
 			if err != nil {
-				return nil, err
+				// Not shown to hold: it fails, and the reason is for the
+				// party's and the mediator's eyes only.
+				ch.Holds = false
+				reason := err.Error()
+				var in *input.Error
+				if errors.As(err, &in) {
+					reason = in.Rule
+				}
+				unchecked[d.Party] = append(unchecked[d.Party], Unchecked{Constraint: c, Reason: reason})
 			}
 			if !ch.Holds {
 				all = false
@@ -377,14 +404,32 @@ func (r *Room) Feasibility(recipient, proposalID string, at time.Time) (*Report,
 		if len(failing) > 0 {
 			rep.Failing = failing
 		}
+		if len(unchecked) > 0 {
+			rep.Unchecked = unchecked
+		}
 	default:
 		rep.OwnMet = &own
+		if u := unchecked[recipient]; len(u) > 0 {
+			rep.Unchecked = map[string][]Unchecked{recipient: u}
+		}
 	}
 	if recipient != r.Mediator {
 		rep.Remaining = &left
 	}
 	return rep, nil
 }
+
+// visibleProposal returns the proposal with id as viewer may see it: a
+// party is told of a held proposal exactly what it is told of a missing one.
+func (r *Room) visibleProposal(viewer, id string) (Proposal, error) {
+	p, err := r.proposal(id)
+	if err == nil && viewer != r.Mediator && p.Released.IsZero() {
+		err = errNoProposal(id)
+	}
+	return p, err
+}
+
+func errNoProposal(id string) error { return input.Errorf("proposal", "no proposal %q", id) }
 
 // NextRound opens a new round (the mediator only): budgets start again.
 func (r *Room) NextRound(by string) error {

@@ -7,8 +7,9 @@ import (
 )
 
 // Snapshot is a room's whole state, private parts included (red lines,
-// who proposed what, the query ledger): what the server keeps. It is
-// never sent to a party; View is.
+// who proposed what, the query ledger), but for its messages, which are
+// kept one by one (MarshalMessage): what the server keeps. It is never
+// sent to a party; View is.
 type Snapshot struct {
 	ID            string                    `json:"id"`
 	Title         string                    `json:"title"`
@@ -23,7 +24,6 @@ type Snapshot struct {
 	Commitments   map[string]string         `json:"commitments"`
 	Proposals     []snapshotProposal        `json:"proposals"`
 	Ledger        []Query                   `json:"ledger"`
-	Messages      []snapshotMessage         `json:"messages"`
 	Texts         []Text                    `json:"texts"`
 	Confirmations map[int]map[string][]byte `json:"confirmations"`
 	Notes         []Note                    `json:"notes"`
@@ -46,9 +46,6 @@ func (r *Room) Snapshot() Snapshot {
 		Budget: r.Budget, Round: r.Round, RedLines: r.redLines, Commitments: r.Commitments, Ledger: r.Ledger, Texts: r.Texts, Confirmations: r.Confirmations, Notes: r.Notes}
 	for _, p := range r.Proposals {
 		s.Proposals = append(s.Proposals, snapshotProposal{p, p.Origin, p.Salt})
-	}
-	for _, m := range r.Messages {
-		s.Messages = append(s.Messages, snapshotMessage{m, m.origin})
 	}
 	return s
 }
@@ -93,10 +90,6 @@ func Restore(data []byte) (*Room, error) {
 	for _, p := range s.Proposals {
 		p.Proposal.Origin, p.Proposal.Salt = p.Origin, p.Salt
 		r.Proposals = append(r.Proposals, p.Proposal)
-	}
-	for _, m := range s.Messages {
-		m.Message.origin = m.Origin
-		r.Messages = append(r.Messages, m.Message)
 	}
 	return r, nil
 }
