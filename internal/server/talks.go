@@ -3,10 +3,8 @@ package server
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"sync"
@@ -124,15 +122,6 @@ func (s *Server) talksModel(ctx context.Context) (talks.Model, error) {
 	}
 	var latest = state.At(facts, latestStock(facts))
 	return talks.Model{Baseline: latest, SQ: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed}, nil
-}
-
-func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return badRequest("body", "%v", err)
-	}
-	return nil
 }
 
 // talksRoute wraps a room handler: the caller's token, the room under its
@@ -602,8 +591,8 @@ func (s *Server) talksRoomPage(act func(r *http.Request, c caller, rm *talks.Roo
 		}
 		v := &talksRoomView{Viewer: c.Party}
 		if act != nil {
-			if err := r.ParseForm(); err != nil {
-				s.pageError(w, r, badRequest("body", "cannot read the form"))
+			if err := parseForm(r); err != nil {
+				s.pageError(w, r, err)
 				return
 			}
 			changed, err := act(r, c, rm, v)
