@@ -259,3 +259,18 @@ func BenchmarkWorstBreakoutRequest(b *testing.B) {
 	}
 	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
 }
+
+// Dates read from a query lie within 1945-2100, naming the parameter.
+func TestQueryDatesWithinRange(t *testing.T) {
+	s, tokens := setup(t)
+	for _, c := range []struct{ url, field string }{
+		{"/api/v1/status?as_of=0001-01-01", "as_of"},
+		{"/api/v1/breakout?as_of=9999-12-31", "as_of"},
+		{"/api/v1/clock?at=2101-01-01", "at"},
+		{"/api/v1/records?from=1944-12-31", "from"},
+	} {
+		if code, ec, field := send(s, tokens, "inspectorate", "GET", c.url, nil, nil); code != 400 || ec != "invalid" || field != c.field {
+			t.Errorf("%s: HTTP %d %s %s, want 400 naming %s", c.url, code, ec, field, c.field)
+		}
+	}
+}
