@@ -71,9 +71,16 @@ func Catalogue() []Machine {
 // LookupMachine returns the catalogue entry for a machine type, matched
 // without regard to case.
 func LookupMachine(name string) (Machine, bool) {
+	m, ok := catalogueMachine(name)
+	m.Range = slices.Clone(m.Range)
+	return m, ok
+}
+
+// catalogueMachine is LookupMachine without the copy of the range, for
+// callers that only read it.
+func catalogueMachine(name string) (Machine, bool) {
 	for _, m := range catalogue {
 		if strings.EqualFold(m.Type, name) {
-			m.Range = slices.Clone(m.Range)
 			return m, true
 		}
 	}

@@ -23,6 +23,7 @@ package breakout
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -235,7 +236,12 @@ type cascadeClass struct {
 	count    int
 }
 
-func compile(s Scenario) (*plan, error) {
+// compile validates s and compiles it; without texts it leaves out what
+// only the result's texts and the band read (labels, sources, the varied
+// inputs and the draw keys), for FirstSQDays.
+func compile(s Scenario) (*plan, error) { return compileTexts(s, true) }
+
+func compileTexts(s Scenario, texts bool) (*plan, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
@@ -247,7 +253,8 @@ func compile(s Scenario) (*plan, error) {
 		return nil, err
 	}
 	p := &plan{s: s, conv: conv, target: target, sq: sq, perSQ: perSQ,
-		staged: conv == Cascades && target.Percent() > IntermediatePct}
+		staged: conv == Cascades && target.Percent() > IntermediatePct,
+		groups: make([]group, 0, len(s.Fleet)), sources: make([]source, 0, len(s.Inventory)+1), masses: make([]ranged, 0, len(s.Inventory)+1)}
 	near20 := enrich.MustPercent(IntermediatePct)
 
 	order := make([]int, len(s.Inventory))
@@ -289,13 +296,13 @@ func compile(s Scenario) (*plan, error) {
 		l := s.Inventory[i]
 		feed := enrich.MustPercent(l.AssayPct)
 		label := l.Label
-		if label == "" {
+		if label == "" && texts {
 			label = fmt.Sprintf("inventory[%d] %s kg U at %s", i, num(l.MassKgU), feed)
 		}
 		r := fixed(l.MassKgU)
 		if l.MassRangeKgU != nil {
 			r = ranged{l.MassRangeKgU[0], l.MassKgU, l.MassRangeKgU[1]}
-			if r.varies() {
+			if r.varies() && texts {
 				p.varied = append(p.varied, fmt.Sprintf("inventory[%d].mass_kg_u %s-%s", i, num(r.low), num(r.high)))
 			}
 		}
@@ -313,14 +320,14 @@ func compile(s Scenario) (*plan, error) {
 		}
 	}
 	for _, t := range p.tails {
-		if t.choice.r.varies() {
+		if t.choice.r.varies() && texts {
 			p.varied = append(p.varied, fmt.Sprintf("tails for %s feed %s-%s %%", t.feed, num(t.choice.r.low), num(t.choice.r.high)))
 		}
 	}
 
 	for i, g := range s.Fleet {
 		gr := group{count: float64(g.Count)}
-		m, known := LookupMachine(g.Machine)
+		m, known := catalogueMachine(g.Machine)
 		var swu ranged
 		source := ""
 		switch {
@@ -329,17 +336,23 @@ func compile(s Scenario) (*plan, error) {
 			source = "scenario swu_per_year"
 			if g.SWURange != nil {
 				swu = ranged{g.SWURange[0], *g.SWUPerYear, g.SWURange[1]}
-				source += fmt.Sprintf(", range %s-%s", num(swu.low), num(swu.high))
+				if texts {
+					source += fmt.Sprintf(", range %s-%s", num(swu.low), num(swu.high))
+				}
 			}
 		case known:
 			swu = fixed(m.SWUPerYear)
 			if m.Range != nil {
 				swu = ranged{m.Range[0], m.SWUPerYear, m.Range[1]}
 			}
-			source = fmt.Sprintf("catalogue (%s): %s", m.Status, m.Source)
+			if texts {
+				source = fmt.Sprintf("catalogue (%s): %s", m.Status, m.Source)
+			}
 		}
-		if v := fmt.Sprintf("%s SWU per machine-year %s-%s", g.Machine, num(swu.low), num(swu.high)); swu.varies() && !slices.Contains(p.varied, v) {
-			p.varied = append(p.varied, v)
+		if texts && swu.varies() {
+			if v := fmt.Sprintf("%s SWU per machine-year %s-%s", g.Machine, num(swu.low), num(swu.high)); !slices.Contains(p.varied, v) {
+				p.varied = append(p.varied, v)
+			}
 		}
 		eff := fixed(1)
 		if g.Efficiency != nil {
@@ -350,12 +363,14 @@ func compile(s Scenario) (*plan, error) {
 			if g.Efficiency == nil {
 				eff.mode = midpoint(g.EfficiencyRange)
 			}
-			if eff.varies() {
+			if eff.varies() && texts {
 				p.varied = append(p.varied, fmt.Sprintf("fleet[%d] %s efficiency %s-%s", i, g.Machine, num(eff.low), num(eff.high)))
 			}
 		}
 		gr.swu, gr.efficiency = swu, eff
-		gr.swuKey = fmt.Sprintf("%s %v", strings.ToLower(g.Machine), swu)
+		if texts {
+			gr.swuKey = fmt.Sprintf("%s %v", strings.ToLower(g.Machine), swu)
+		}
 		switch {
 		case g.Count == 0:
 		case g.Cascades > 0:
@@ -383,7 +398,7 @@ func compile(s Scenario) (*plan, error) {
 	default:
 		p.setup, p.setupSrc = fixed(0), "none (whole-fleet)"
 	}
-	if p.setup.varies() {
+	if p.setup.varies() && texts {
 		p.varied = append(p.varied, fmt.Sprintf("set-up %s-%s days", num(p.setup.low), num(p.setup.high)))
 	}
 	if p.staged {
@@ -412,7 +427,7 @@ func compile(s Scenario) (*plan, error) {
 			a := float64(able)
 			p.cascades = ranged{min(DefaultHighCascadesLow, a), min(DefaultHighCascadesCentral, a), a}
 		}
-		if p.cascades.varies() {
+		if p.cascades.varies() && texts {
 			p.varied = append(p.varied, fmt.Sprintf("cascades on the high-enrichment steps %s-%s", num(p.cascades.low), num(p.cascades.high)))
 		}
 	}
@@ -729,14 +744,36 @@ func Estimate(s Scenario) (*Result, error) {
 	return r, nil
 }
 
+// FirstSQDays is the FirstSQDays of Estimate alone: the days (set-up
+// included) to the first significant quantity with every input at its
+// central value, nil when never, without the steps, series and texts of
+// the full result. It is for searches that estimate many scenarios.
+func FirstSQDays(s Scenario) (*float64, error) {
+	p, err := compileTexts(s, false)
+	if err != nil {
+		return nil, err
+	}
+	in := p.centralInputs()
+	coefs := p.coefs(&in, nil)
+	cp := p.capacity(&in, nil)
+	var months [Months]float64
+	return finitePtr(p.evaluate(coefs, cp, in.setupDays, &months)), nil
+}
+
 // Run computes the estimate of s with a band of samples draws (none when
 // samples is 0) and makes the band's median the headline.
 func Run(s Scenario, samples int, seed uint64) (*Result, error) {
+	return RunContext(context.Background(), s, samples, seed)
+}
+
+// RunContext is Run, its band stopping early when ctx is done (see
+// BandContext).
+func RunContext(ctx context.Context, s Scenario, samples int, seed uint64) (*Result, error) {
 	r, err := Estimate(s)
 	if err != nil || samples == 0 {
 		return r, err
 	}
-	if r.Uncertainty, err = Band(s, samples, seed); err != nil {
+	if r.Uncertainty, err = BandContext(ctx, s, samples, seed); err != nil {
 		return nil, err
 	}
 	if u := r.Uncertainty; u != nil {
@@ -797,16 +834,16 @@ func (p *plan) steps(i int, c coef, prod float64, cp capacity) []Step {
 		return []Step{{Stage: highStage, Feed: src.label, FeedPct: src.feed.Percent(), FeedKgU: prod, ProductPct: src.feed.Percent(), ProductKgU: prod,
 			Machines: "none: the stock is at or above the target", Days: finitePtr(0)}}
 	case direct:
-		st := factorStep(highStage, src.label, src.feed, p.target, c.tails, c.step, prod, p.tails[src.tails].choice.source)
+		st := factorStep(highStage, src.label, src.feed, p.target, c.tails, c.step, prod, p.tails[src.tails].choice.text())
 		st.Machines, st.CapacitySWUPerYear, st.Days = highMachines, cp.high, stepDays(st.SWU, cp.high)
 		return []Step{st}
 	}
 	near20 := enrich.MustPercent(IntermediatePct)
 	mid := prod * c.stepHigh.FeedPerProduct
-	low := factorStep(StageLow, src.label, src.feed, near20, c.tails, c.step, mid, p.tails[src.tails].choice.source)
+	low := factorStep(StageLow, src.label, src.feed, near20, c.tails, c.step, mid, p.tails[src.tails].choice.text())
 	low.Machines, low.CapacitySWUPerYear = p.machines(cp, false), cp.all-cp.high
 	low.Days = stepDays(low.SWU, cp.all)
-	hi := factorStep(StageHigh, fmt.Sprintf("%s made from %s", near20, src.label), near20, p.target, c.tailsHigh, c.stepHigh, prod, p.tails[src.tailsHigh].choice.source)
+	hi := factorStep(StageHigh, fmt.Sprintf("%s made from %s", near20, src.label), near20, p.target, c.tailsHigh, c.stepHigh, prod, p.tails[src.tailsHigh].choice.text())
 	hi.Machines, hi.CapacitySWUPerYear, hi.Days = highMachines, cp.high, stepDays(hi.SWU, cp.high)
 	return []Step{low, hi}
 }
@@ -888,7 +925,7 @@ func (p *plan) assumptions(in *inputs, cp capacity) []string {
 			l.Count, l.Machine, num(l.SWUPerYear), num(l.Efficiency), num(l.CapacitySWUPerYear), l.Source))
 	}
 	for i, t := range p.tails {
-		a = append(a, fmt.Sprintf("tails %s %% for %s feed (%s)", num(in.tailsPct[i]), t.feed, t.choice.source))
+		a = append(a, fmt.Sprintf("tails %s %% for %s feed (%s)", num(in.tailsPct[i]), t.feed, t.choice.text()))
 	}
 	for _, src := range p.sources {
 		if src.route == atTarget {

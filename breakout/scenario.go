@@ -172,8 +172,20 @@ func (n *NaturalSupply) UnmarshalJSON(b []byte) error {
 // FieldError names the scenario field at fault and the rule it broke.
 type FieldError = input.Error
 
-// Bounds of a scenario.
+// Bounds of a scenario. The fleet and the stock of any state are far
+// smaller (Iran's reports list fewer than 20 groups of machines and a few
+// lots); the bounds keep the work of one estimate, and of each sample of
+// its band, small.
 const (
+	// MaxFleetGroups is the most groups a fleet lists.
+	MaxFleetGroups = 100
+	// MaxLots is the most lots an inventory lists.
+	MaxLots = 100
+	// MaxTailsOverrides is the most feed assays tails_pct overrides.
+	MaxTailsOverrides = 20
+	// MaxCascadeMachines is the most machine types cascades.machines lists.
+	MaxCascadeMachines = 20
+
 	maxScenarioBytes = 1 << 20
 	maxMachines      = 10_000_000
 	maxCascades      = 10_000
@@ -265,6 +277,18 @@ func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
 // Validate checks every field and returns the first error, a *FieldError.
 func (s *Scenario) Validate() error {
+	if len(s.Inventory) > MaxLots {
+		return input.Errorf("inventory", "must list at most %d lots, got %d", MaxLots, len(s.Inventory))
+	}
+	if len(s.Fleet) > MaxFleetGroups {
+		return input.Errorf("fleet", "must list at most %d groups, got %d", MaxFleetGroups, len(s.Fleet))
+	}
+	if len(s.TailsPct) > MaxTailsOverrides {
+		return input.Errorf("tails_pct", "must override at most %d feed assays, got %d", MaxTailsOverrides, len(s.TailsPct))
+	}
+	if len(s.Cascades.Machines) > MaxCascadeMachines {
+		return input.Errorf("cascades.machines", "must list at most %d machine types, got %d", MaxCascadeMachines, len(s.Cascades.Machines))
+	}
 	for i, l := range s.Inventory {
 		p := fmt.Sprintf("inventory[%d]", i)
 		if !finite(l.MassKgU) || l.MassKgU < 0 {
@@ -288,7 +312,7 @@ func (s *Scenario) Validate() error {
 		if g.Cascades < 0 || g.Cascades > g.Count {
 			return input.Errorf(p+".cascades", "must be in [0, count %d], got %d", g.Count, g.Cascades)
 		}
-		m, known := LookupMachine(g.Machine)
+		m, known := catalogueMachine(g.Machine)
 		swu := m.SWUPerYear
 		if g.SWUPerYear != nil {
 			swu = *g.SWUPerYear

@@ -32,7 +32,7 @@ var DefaultTails = []TailsBand{
 // and its source; ok is false when no default lies below the feed.
 func DefaultTailsFor(feed enrich.Assay) (tails enrich.Assay, source string, ok bool) {
 	t, _ := tailsFor(feed, nil)
-	return t.central, t.source, t.ok
+	return t.central, t.text(), t.ok
 }
 
 // tailsChoice is the tails of one feed assay: fixed by the scenario, or a
@@ -40,9 +40,17 @@ func DefaultTailsFor(feed enrich.Assay) (tails enrich.Assay, source string, ok b
 type tailsChoice struct {
 	central enrich.Assay
 	r       ranged // percent; fixed when the scenario sets it
-	source  string
-	band    int // index into DefaultTails; -1 when the scenario sets it
+	source  string // the scenario's override; text() names a default's
+	band    int    // index into DefaultTails; -1 when the scenario sets it
 	ok      bool
+}
+
+// text is where the tails come from, in words.
+func (c tailsChoice) text() string {
+	if c.band >= 0 {
+		return "default: " + DefaultTails[c.band].Source
+	}
+	return c.source
 }
 
 // tailsFor returns the tails of a feed assay: the scenario's override for
@@ -62,7 +70,7 @@ func tailsFor(feed enrich.Assay, overrides map[string]float64) (tailsChoice, boo
 	} else {
 		for i, b := range DefaultTails {
 			if feed.Percent() >= b.FeedMinPct && feed.Percent() < b.FeedBelowPct {
-				tpct, c.source, c.band = b.TailsPct, "default: "+b.Source, i
+				tpct, c.band = b.TailsPct, i
 				c.r = ranged{tpct, tpct, tpct}
 				if b.RangePct != nil {
 					c.r = ranged{b.RangePct[0], tpct, b.RangePct[1]}

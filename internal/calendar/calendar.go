@@ -22,13 +22,33 @@ func Of(year int, month time.Month, day int) Date {
 	return Date{time.Date(year, month, day, 0, 0, 0, 0, time.UTC)}
 }
 
-// Parse reads a date in ISO form, YYYY-MM-DD.
+// The dates Parse accepts: from the first year of nuclear material to
+// account for to the end of the century. Nothing an agreement, a report
+// or a record dates lies outside; a date outside is a typing error.
+var (
+	Earliest = Of(1945, time.January, 1)
+	Latest   = Of(2100, time.December, 31)
+)
+
+// Parse reads a date in ISO form, YYYY-MM-DD, within Earliest..Latest.
 func Parse(s string) (Date, error) {
 	t, err := time.Parse(layout, s)
 	if err != nil {
 		return Date{}, fmt.Errorf("date %q: want YYYY-MM-DD", s)
 	}
+	if err := CheckRange(t); err != nil {
+		return Date{}, fmt.Errorf("date %q: %w", s, err)
+	}
 	return Date{t}, nil
+}
+
+// CheckRange returns an error unless t lies within Earliest..Latest, both
+// days included (in UTC).
+func CheckRange(t time.Time) error {
+	if t.Before(Earliest.t) || !t.Before(Latest.t.AddDate(0, 0, 1)) {
+		return fmt.Errorf("must lie within %s..%s", Earliest, Latest)
+	}
+	return nil
 }
 
 // MustParse is Parse for constants; it panics on an invalid date.

@@ -2,6 +2,7 @@ package calendar_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -32,9 +33,21 @@ func TestDateArithmeticAndEncoding(t *testing.T) {
 	if err := yaml.Unmarshal([]byte("d: 2016-01-16"), &y); err != nil || y.D.String() != "2016-01-16" {
 		t.Errorf("YAML: %v %v", y.D, err)
 	}
-	for _, bad := range []string{"2016-1-16", "16/01/2016", "2016-02-30", ""} {
+	for _, bad := range []string{"2016-1-16", "16/01/2016", "2016-02-30", "", "0001-01-01", "1944-12-31", "2101-01-01", "9999-12-31"} {
 		if _, err := calendar.Parse(bad); err == nil {
 			t.Errorf("Parse(%q) accepted", bad)
 		}
+	}
+}
+
+// Dates lie within 1945-01-01..2100-12-31, both days included.
+func TestDateRange(t *testing.T) {
+	for _, ok := range []string{"1945-01-01", "2100-12-31"} {
+		if _, err := calendar.Parse(ok); err != nil {
+			t.Errorf("Parse(%q): %v", ok, err)
+		}
+	}
+	if _, err := calendar.Parse("2101-01-01"); err == nil || !strings.Contains(err.Error(), "1945-01-01..2100-12-31") {
+		t.Errorf("the refusal does not state the range: %v", err)
 	}
 }

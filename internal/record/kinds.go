@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/state"
 )
@@ -141,16 +142,38 @@ func required(field, v string) error {
 	return nil
 }
 
+// Bounds of the numbers of a record body, stated in the schemas too.
+// They are far beyond any real figure; a number outside is a typing
+// error, or an attempt to break whatever adds the figures up.
+const (
+	// MaxMassKgU is 100,000 t of uranium: more than the world mines in a
+	// year.
+	MaxMassKgU = 1e8
+	// MaxBalanceKgU bounds the signed lines of a material balance.
+	MaxBalanceKgU = 1e9
+	// MaxCentrifuges bounds the machines of one type at one site.
+	MaxCentrifuges = 1_000_000
+	// MaxWitnesses bounds a log's witnesses.
+	MaxWitnesses = 100
+	// MaxFactValue bounds a fact's value, whatever its metric (the largest
+	// are masses in kg U).
+	MaxFactValue = MaxMassKgU
+)
+
+// date checks a date YYYY-MM-DD within calendar.Earliest..Latest.
 func date(field, v string) error {
 	if _, err := time.Parse(time.DateOnly, v); err != nil {
 		return input.Errorf(field, "must be a date YYYY-MM-DD, got %q", v)
+	}
+	if _, err := calendar.Parse(v); err != nil {
+		return input.Errorf(field, "must be a date within %s..%s, got %q", calendar.Earliest, calendar.Latest, v)
 	}
 	return nil
 }
 
 func mass(field string, v float64) error {
-	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-		return input.Errorf(field, "must be a mass >= 0 kg U, got %v", v)
+	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > MaxMassKgU {
+		return input.Errorf(field, "must be a mass in [0, %g] kg U, got %v", MaxMassKgU, v)
 	}
 	return nil
 }
@@ -175,10 +198,10 @@ type GenesisBody struct {
 	Origin    string         `json:"origin" jsonschema:"minLength=1"`
 	Agreement string         `json:"agreement,omitempty"`
 	Members   []Member       `json:"members" jsonschema:"minItems=1"`
-	Witnesses []WitnessEntry `json:"witnesses"`
+	Witnesses []WitnessEntry `json:"witnesses" jsonschema:"maxItems=100"`
 	// WitnessesRequired is how many of Witnesses must cosign a checkpoint
 	// before it is published (the log's policy).
-	WitnessesRequired int `json:"witnesses_required" jsonschema:"minimum=0"`
+	WitnessesRequired int `json:"witnesses_required" jsonschema:"minimum=0,maximum=100"`
 	// Confidential are the kinds this log accepts only sealed to their
 	// recipients (see Seal): every member copies the log, so what only
 	// some may read must be encrypted in it.
@@ -236,6 +259,9 @@ func (b *GenesisBody) validate() error {
 			return input.Errorf(fmt.Sprintf("witnesses[%d].key", i), "not a note verifier key: %v", err)
 		}
 	}
+	if len(b.Witnesses) > MaxWitnesses {
+		return input.Errorf("witnesses", "must be at most %d, got %d", MaxWitnesses, len(b.Witnesses))
+	}
 	if b.WitnessesRequired < 0 || b.WitnessesRequired > len(b.Witnesses) {
 		return input.Errorf("witnesses_required", "must be in [0, %d], got %d", len(b.Witnesses), b.WitnessesRequired)
 	}
@@ -257,7 +283,7 @@ type DeclarationBody struct {
 // MaterialItem is a declared quantity of nuclear material.
 type MaterialItem struct {
 	Material string  `json:"material" jsonschema:"minLength=1"`
-	MassKgU  float64 `json:"mass_kg_u" jsonschema:"minimum=0"`
+	MassKgU  float64 `json:"mass_kg_u" jsonschema:"minimum=0,maximum=100000000"`
 	AssayPct float64 `json:"assay_pct" jsonschema:"exclusiveMinimum=0,exclusiveMaximum=100"`
 }
 
@@ -286,7 +312,7 @@ func (b *DeclarationBody) validate() error {
 // FindingBody is an inspection finding.
 type FindingBody struct {
 	Site    string `json:"site" jsonschema:"minLength=1"`
-	Date    string `json:"date" jsonschema:"format=date"`
+	Date    string `json:"date" jsonschema:"format=date,pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
 	Finding string `json:"finding" jsonschema:"minLength=1"`
 	Verdict string `json:"verdict" jsonschema:"enum=consistent,enum=discrepancy,enum=anomaly,enum=unresolved"`
 }
@@ -306,8 +332,8 @@ func (b *FindingBody) validate() error {
 
 // InventoryBody is an inventory verified by the inspectorate.
 type InventoryBody struct {
-	AsOf     string           `json:"as_of" jsonschema:"format=date"`
-	TotalKgU float64          `json:"total_kg_u" jsonschema:"minimum=0"`
+	AsOf     string           `json:"as_of" jsonschema:"format=date,pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
+	TotalKgU float64          `json:"total_kg_u" jsonschema:"minimum=0,maximum=100000000"`
 	Levels   []InventoryLevel `json:"levels,omitempty"`
 	Source   string           `json:"source" jsonschema:"minLength=1"`
 }
@@ -315,7 +341,7 @@ type InventoryBody struct {
 // InventoryLevel is the stock up to one enrichment level.
 type InventoryLevel struct {
 	MaxAssayPct float64 `json:"max_assay_pct" jsonschema:"exclusiveMinimum=0,exclusiveMaximum=100"`
-	MassKgU     float64 `json:"mass_kg_u" jsonschema:"minimum=0"`
+	MassKgU     float64 `json:"mass_kg_u" jsonschema:"minimum=0,maximum=100000000"`
 }
 
 func (b *InventoryBody) validate() error {
@@ -353,12 +379,12 @@ type FactsBody struct {
 // Fact is one figure (see package state for the metrics).
 type Fact struct {
 	Metric    string  `json:"metric" jsonschema:"enum=enriched_uranium_kg_u,enum=max_enrichment_pct,enum=centrifuges_installed,enum=centrifuges_enriching,enum=cascades_installed,enum=cascades_enriching,enum=heavy_water_t,enum=verification_access"`
-	Date      string  `json:"date" jsonschema:"format=date"`
+	Date      string  `json:"date" jsonschema:"format=date,pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
 	Site      string  `json:"site,omitempty"`
 	Machine   string  `json:"machine,omitempty"`
-	LevelPct  float64 `json:"level_pct,omitempty"`
-	AssayPct  float64 `json:"assay_pct,omitempty"`
-	Value     float64 `json:"value"`
+	LevelPct  float64 `json:"level_pct,omitempty" jsonschema:"minimum=0,exclusiveMaximum=100"`
+	AssayPct  float64 `json:"assay_pct,omitempty" jsonschema:"minimum=0,exclusiveMaximum=100"`
+	Value     float64 `json:"value" jsonschema:"minimum=0,maximum=100000000"`
 	Text      string  `json:"text,omitempty"`
 	Qualifier string  `json:"qualifier,omitempty" jsonschema:"enum=,enum=above,enum=at_least,enum=at_most,enum=approx"`
 	Status    string  `json:"status" jsonschema:"enum=sourced,enum=derived,enum=unverified"`
@@ -393,11 +419,17 @@ func (b *FactsBody) validate() error {
 			if err := oneOf(p+".text", f.Text, "full", "reduced", "none"); err != nil {
 				return err
 			}
-		} else if math.IsNaN(f.Value) || math.IsInf(f.Value, 0) || f.Value < 0 {
-			return input.Errorf(p+".value", "must be a number >= 0, got %v", f.Value)
+		}
+		if math.IsNaN(f.Value) || math.IsInf(f.Value, 0) || f.Value < 0 || f.Value > MaxFactValue {
+			return input.Errorf(p+".value", "must be a number in [0, %g], got %v", MaxFactValue, f.Value)
 		}
 		if f.LevelPct != 0 {
 			if err := assay(p+".level_pct", f.LevelPct); err != nil {
+				return err
+			}
+		}
+		if f.AssayPct != 0 {
+			if err := assay(p+".assay_pct", f.AssayPct); err != nil {
 				return err
 			}
 		}
@@ -413,11 +445,11 @@ func (b *FactsBody) validate() error {
 
 // CentrifugeBody reports the centrifuges of one type at one site.
 type CentrifugeBody struct {
-	AsOf      string `json:"as_of" jsonschema:"format=date"`
+	AsOf      string `json:"as_of" jsonschema:"format=date,pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
 	Site      string `json:"site" jsonschema:"minLength=1"`
 	Machine   string `json:"machine" jsonschema:"minLength=1"`
-	Installed int    `json:"installed" jsonschema:"minimum=0"`
-	Enriching int    `json:"enriching" jsonschema:"minimum=0"`
+	Installed int    `json:"installed" jsonschema:"minimum=0,maximum=1000000"`
+	Enriching int    `json:"enriching" jsonschema:"minimum=0,maximum=1000000"`
 }
 
 func (b *CentrifugeBody) validate() error {
@@ -430,8 +462,8 @@ func (b *CentrifugeBody) validate() error {
 	if err := required("machine", b.Machine); err != nil {
 		return err
 	}
-	if b.Installed < 0 {
-		return input.Errorf("installed", "must be >= 0, got %d", b.Installed)
+	if b.Installed < 0 || b.Installed > MaxCentrifuges {
+		return input.Errorf("installed", "must be in [0, %d], got %d", MaxCentrifuges, b.Installed)
 	}
 	if b.Enriching < 0 || b.Enriching > b.Installed {
 		return input.Errorf("enriching", "must be in [0, installed = %d], got %d", b.Installed, b.Enriching)
@@ -450,7 +482,7 @@ type MonitoringBody struct {
 	// stream.
 	Stream string    `json:"stream,omitempty"`
 	Event  string    `json:"event" jsonschema:"enum=seal_applied,enum=seal_verified,enum=seal_broken,enum=recording_started,enum=recording_stopped,enum=media_retrieved,enum=media_withheld,enum=oem_reading,enum=heartbeat,enum=equipment_removed,enum=equipment_damaged,enum=access_denied,enum=continuity_lost"`
-	At     time.Time `json:"at"`
+	At     time.Time `json:"at" jsonschema:"pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
 	Detail string    `json:"detail,omitempty"`
 }
 
@@ -468,6 +500,9 @@ func (b *MonitoringBody) validate() error {
 	if b.At.IsZero() {
 		return input.Errorf("at", "is required (RFC 3339 time)")
 	}
+	if err := calendar.CheckRange(b.At.UTC()); err != nil {
+		return input.Errorf("at", "%v, got %s", err, b.At.Format(time.RFC3339))
+	}
 	return oneOf("event", b.Event, MonitoringEvents...)
 }
 
@@ -475,7 +510,7 @@ func (b *MonitoringBody) validate() error {
 type AccessRequestBody struct {
 	Site        string `json:"site" jsonschema:"minLength=1"`
 	Reason      string `json:"reason" jsonschema:"minLength=1"`
-	RequestedOn string `json:"requested_on" jsonschema:"format=date"`
+	RequestedOn string `json:"requested_on" jsonschema:"format=date,pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
 }
 
 func (b *AccessRequestBody) validate() error {
@@ -491,7 +526,7 @@ func (b *AccessRequestBody) validate() error {
 // AccessResponseBody is a state's answer to an access request (in refs).
 type AccessResponseBody struct {
 	Response string `json:"response" jsonschema:"enum=granted,enum=denied,enum=alternative"`
-	On       string `json:"on" jsonschema:"format=date"`
+	On       string `json:"on" jsonschema:"format=date,pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
 	Detail   string `json:"detail,omitempty"`
 }
 
@@ -520,7 +555,7 @@ func (b *NotificationBody) validate() error {
 type ReliefBody struct {
 	Measure   string `json:"measure" jsonschema:"minLength=1"`
 	Action    string `json:"action" jsonschema:"enum=lifted,enum=suspended,enum=kept,enum=reimposed"`
-	Effective string `json:"effective" jsonschema:"format=date"`
+	Effective string `json:"effective" jsonschema:"format=date,pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
 }
 
 func (b *ReliefBody) validate() error {
@@ -655,10 +690,10 @@ type InventoryChangeBody struct {
 	MBA    string `json:"mba" jsonschema:"minLength=1"`
 	KMP    string `json:"kmp" jsonschema:"minLength=1"`
 	Batch  string `json:"batch" jsonschema:"minLength=1"`
-	Date   string `json:"date" jsonschema:"format=date"`
+	Date   string `json:"date" jsonschema:"format=date,pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
 	Change string `json:"change" jsonschema:"enum=increase,enum=decrease"`
 	// MassKgU is the operator's measured mass, AssayPct its assay.
-	MassKgU  float64 `json:"mass_kg_u" jsonschema:"minimum=0"`
+	MassKgU  float64 `json:"mass_kg_u" jsonschema:"minimum=0,maximum=100000000"`
 	AssayPct float64 `json:"assay_pct" jsonschema:"exclusiveMinimum=0,exclusiveMaximum=100"`
 	// Method names the measurement method; Calibration its calibration
 	// period (systematic errors are shared within one).
@@ -667,7 +702,7 @@ type InventoryChangeBody struct {
 	// ShipperKgU is the shipper's stated mass of a receipt, when it
 	// differs from the receiver's measurement (a shipper/receiver
 	// difference).
-	ShipperKgU  *float64 `json:"shipper_kg_u,omitempty" jsonschema:"minimum=0"`
+	ShipperKgU  *float64 `json:"shipper_kg_u,omitempty" jsonschema:"minimum=0,maximum=100000000"`
 	Counterpart string   `json:"counterpart,omitempty"`
 }
 
@@ -701,7 +736,7 @@ func (b *InventoryChangeBody) validate() error {
 // hand in a material balance area at a date.
 type PhysicalInventoryBody struct {
 	MBA   string          `json:"mba" jsonschema:"minLength=1"`
-	Date  string          `json:"date" jsonschema:"format=date"`
+	Date  string          `json:"date" jsonschema:"format=date,pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
 	Items []InventoryItem `json:"items"`
 }
 
@@ -709,7 +744,7 @@ type PhysicalInventoryBody struct {
 type InventoryItem struct {
 	KMP         string  `json:"kmp" jsonschema:"minLength=1"`
 	Batch       string  `json:"batch" jsonschema:"minLength=1"`
-	MassKgU     float64 `json:"mass_kg_u" jsonschema:"minimum=0"`
+	MassKgU     float64 `json:"mass_kg_u" jsonschema:"minimum=0,maximum=100000000"`
 	AssayPct    float64 `json:"assay_pct" jsonschema:"exclusiveMinimum=0,exclusiveMaximum=100"`
 	Method      string  `json:"method" jsonschema:"minLength=1"`
 	Calibration string  `json:"calibration,omitempty"`
@@ -749,16 +784,16 @@ func (b *PhysicalInventoryBody) validate() error {
 // add up.
 type MaterialBalanceBody struct {
 	MBA               string  `json:"mba" jsonschema:"minLength=1"`
-	From              string  `json:"from" jsonschema:"format=date"`
-	To                string  `json:"to" jsonschema:"format=date"`
-	BeginningKgU      float64 `json:"beginning_kg_u" jsonschema:"minimum=0"`
-	IncreasesKgU      float64 `json:"increases_kg_u" jsonschema:"minimum=0"`
-	DecreasesKgU      float64 `json:"decreases_kg_u" jsonschema:"minimum=0"`
-	EndingBookKgU     float64 `json:"ending_book_kg_u"`
-	SRDKgU            float64 `json:"srd_kg_u"`
-	AdjustedBookKgU   float64 `json:"adjusted_book_kg_u"`
-	EndingPhysicalKgU float64 `json:"ending_physical_kg_u" jsonschema:"minimum=0"`
-	MUFKgU            float64 `json:"muf_kg_u"`
+	From              string  `json:"from" jsonschema:"format=date,pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
+	To                string  `json:"to" jsonschema:"format=date,pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
+	BeginningKgU      float64 `json:"beginning_kg_u" jsonschema:"minimum=0,maximum=100000000"`
+	IncreasesKgU      float64 `json:"increases_kg_u" jsonschema:"minimum=0,maximum=100000000"`
+	DecreasesKgU      float64 `json:"decreases_kg_u" jsonschema:"minimum=0,maximum=100000000"`
+	EndingBookKgU     float64 `json:"ending_book_kg_u" jsonschema:"minimum=-1000000000,maximum=1000000000"`
+	SRDKgU            float64 `json:"srd_kg_u" jsonschema:"minimum=-1000000000,maximum=1000000000"`
+	AdjustedBookKgU   float64 `json:"adjusted_book_kg_u" jsonschema:"minimum=-1000000000,maximum=1000000000"`
+	EndingPhysicalKgU float64 `json:"ending_physical_kg_u" jsonschema:"minimum=0,maximum=100000000"`
+	MUFKgU            float64 `json:"muf_kg_u" jsonschema:"minimum=-1000000000,maximum=1000000000"`
 }
 
 func (b *MaterialBalanceBody) validate() error {
@@ -780,6 +815,14 @@ func (b *MaterialBalanceBody) validate() error {
 	}{{"beginning_kg_u", b.BeginningKgU}, {"increases_kg_u", b.IncreasesKgU}, {"decreases_kg_u", b.DecreasesKgU}, {"ending_physical_kg_u", b.EndingPhysicalKgU}} {
 		if err := mass(f.name, f.v); err != nil {
 			return err
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"ending_book_kg_u", b.EndingBookKgU}, {"srd_kg_u", b.SRDKgU}, {"adjusted_book_kg_u", b.AdjustedBookKgU}, {"muf_kg_u", b.MUFKgU}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) || math.Abs(f.v) > MaxBalanceKgU {
+			return input.Errorf(f.name, "must be in [%g, %g] kg U, got %v", -MaxBalanceKgU, MaxBalanceKgU, f.v)
 		}
 	}
 	for _, f := range []struct {
@@ -805,9 +848,9 @@ type MeasurementBody struct {
 	MBA     string  `json:"mba" jsonschema:"minLength=1"`
 	KMP     string  `json:"kmp" jsonschema:"minLength=1"`
 	Batch   string  `json:"batch" jsonschema:"minLength=1"`
-	Date    string  `json:"date" jsonschema:"format=date"`
+	Date    string  `json:"date" jsonschema:"format=date,pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
 	Method  string  `json:"method" jsonschema:"minLength=1"`
-	MassKgU float64 `json:"mass_kg_u" jsonschema:"minimum=0"`
+	MassKgU float64 `json:"mass_kg_u" jsonschema:"minimum=0,maximum=100000000"`
 	// RandomRSDPct and SystematicRSDPct are the measurement's relative
 	// standard uncertainties, percent.
 	RandomRSDPct     float64 `json:"random_rsd_pct" jsonschema:"minimum=0,exclusiveMaximum=100"`

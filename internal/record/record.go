@@ -22,6 +22,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/input"
 )
 
@@ -41,7 +42,7 @@ type Record struct {
 	ID string `json:"id" jsonschema:"pattern=^[A-Za-z0-9][A-Za-z0-9._:-]{0\\,127}$"`
 	// Author is the party id of the signer.
 	Author  string    `json:"author" jsonschema:"pattern=^[A-Za-z0-9][A-Za-z0-9._:-]{0\\,127}$"`
-	Created time.Time `json:"created"`
+	Created time.Time `json:"created" jsonschema:"pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
 	// Refs are ids of earlier records this one answers or builds on.
 	Refs []string `json:"refs,omitempty"`
 	// Corrects is the id of an earlier record of the same author that this
@@ -52,8 +53,9 @@ type Record struct {
 
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$`)
 
-// Parse reads a record from JSON, strictly: unknown fields are errors, and
-// the body is validated for its kind.
+// Parse reads a record from JSON, strictly: unknown fields, a key given
+// twice in one object anywhere, and anything after the one JSON value are
+// errors, and the body is validated for its kind.
 func Parse(data []byte) (*Record, error) {
 	var r Record
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -61,8 +63,8 @@ func Parse(data []byte) (*Record, error) {
 	if err := dec.Decode(&r); err != nil {
 		return nil, fmt.Errorf("record: %v", err)
 	}
-	if dec.More() {
-		return nil, errors.New("record: more than one JSON value")
+	if err := checkStrict(data); err != nil {
+		return nil, err
 	}
 	if err := r.Validate(); err != nil {
 		return nil, err
@@ -87,6 +89,9 @@ func (r *Record) Validate() error {
 	}
 	if r.Created.IsZero() {
 		return input.Errorf("created", "is required (RFC 3339 time)")
+	}
+	if err := calendar.CheckRange(r.Created.UTC()); err != nil {
+		return input.Errorf("created", "%v, got %s", err, r.Created.Format(time.RFC3339))
 	}
 	for i, ref := range r.Refs {
 		if !idPattern.MatchString(ref) {

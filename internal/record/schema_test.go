@@ -157,6 +157,20 @@ func TestSchemasAgreeWithValidation(t *testing.T) {
 		{record.MaterialBalance, `{"mba":"FEP","from":"2016-02-01","to":"2016-03-01","beginning_kg_u":-100,"increases_kg_u":50,"decreases_kg_u":40,"ending_book_kg_u":-90,"srd_kg_u":0,"adjusted_book_kg_u":-90,"ending_physical_kg_u":0,"muf_kg_u":-90}`, false},
 		{record.Measurement, `{"mba":"FEP","kmp":"store","batch":"c1","date":"2016-03-01","method":"NDA","mass_kg_u":150.2,"random_rsd_pct":0.5,"systematic_rsd_pct":0.2}`, true},
 		{record.Measurement, `{"mba":"FEP","kmp":"store","batch":"c1","date":"2016-03-01","method":"NDA","mass_kg_u":150.2,"random_rsd_pct":100,"systematic_rsd_pct":0.2}`, false},
+		// Plausible ranges: dates within 1945-2100, masses up to 1e8 kg U,
+		// machines up to 1,000,000 of a type at a site.
+		{record.VerifiedInventory, `{"as_of":"2025-02-08","total_kg_u":1e308,"source":"s"}`, false},
+		{record.VerifiedInventory, `{"as_of":"2025-02-08","total_kg_u":100000000,"source":"s"}`, true},
+		{record.VerifiedInventory, `{"as_of":"9999-12-31","total_kg_u":1,"source":"s"}`, false},
+		{record.VerifiedInventory, `{"as_of":"1944-12-31","total_kg_u":1,"source":"s"}`, false},
+		{record.VerifiedInventory, `{"as_of":"1945-01-01","total_kg_u":1,"source":"s"}`, true},
+		{record.InspectionFinding, `{"site":"A","date":"2101-01-01","finding":"f","verdict":"anomaly"}`, false},
+		{record.InspectionFinding, `{"site":"A","date":"2100-12-31","finding":"f","verdict":"anomaly"}`, true},
+		{record.CentrifugeInstallation, `{"as_of":"2021-03-15","site":"A","machine":"IR-1","installed":1000001,"enriching":0}`, false},
+		{record.VerifiedFacts, `{"source":"s","facts":[{"metric":"enriched_uranium_kg_u","date":"2019-05-20","value":1e9,"status":"sourced"}]}`, false},
+		{record.VerifiedFacts, `{"source":"s","facts":[{"metric":"enriched_uranium_kg_u","date":"2019-05-20","value":1,"assay_pct":-1,"status":"sourced"}]}`, false},
+		{record.MonitoringEvent, `{"site":"A","device":"c","event":"seal_broken","at":"0001-01-01T00:00:00Z"}`, false},
+		{record.MaterialBalance, `{"mba":"FEP","from":"2016-02-01","to":"2016-03-01","beginning_kg_u":0,"increases_kg_u":0,"decreases_kg_u":0,"ending_book_kg_u":0,"srd_kg_u":2e9,"adjusted_book_kg_u":2e9,"ending_physical_kg_u":0,"muf_kg_u":2e9}`, false},
 	}
 	seen := map[record.Kind]bool{}
 	for _, c := range cases {

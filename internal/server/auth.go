@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"net"
 	"net/http"
 	"slices"
@@ -79,6 +78,12 @@ func tokenSHA(token string) string {
 }
 
 func (s *Server) challenge(w http.ResponseWriter, r *http.Request) {
+	// The challenge takes no body; one is read within the route's limit
+	// and ignored.
+	if _, err := readBody(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	nonce := randomString()
 	expires := time.Now().Add(challengeTTL)
 	if err := s.cfg.Auth.SaveChallenge(r.Context(), nonce, expires); err != nil {
@@ -94,9 +99,9 @@ func unauthorized(msg string) *Error {
 
 // token issues a read token for a challenge signed by a registered key.
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, 8<<10))
+	body, err := readBody(r)
 	if err != nil {
-		s.fail(w, r, badRequest("body", "cannot read the request body"))
+		s.fail(w, r, err)
 		return
 	}
 	id, err := s.cfg.Keys.Identify(body)

@@ -490,7 +490,7 @@ func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	scenario := v.scenario()
-	res, err := breakout.Run(scenario, breakout.DefaultSamples, breakout.DefaultSeed)
+	res, err := breakout.RunContext(r.Context(), scenario, breakout.DefaultSamples, breakout.DefaultSeed)
 	if err != nil {
 		var fe *input.Error
 		if errors.As(err, &fe) {
@@ -921,8 +921,8 @@ func localPath(s string) bool {
 }
 
 func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.pageError(w, r, badRequest("token", "cannot read the form"))
+	if err := parseForm(r); err != nil {
+		s.pageError(w, r, err)
 		return
 	}
 	tok := strings.TrimSpace(r.PostForm.Get("token"))

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -50,6 +51,7 @@ var statuses = map[string]int{
 	"rate_limited":  http.StatusTooManyRequests,
 	"internal":      http.StatusInternalServerError,
 	"unavailable":   http.StatusServiceUnavailable,
+	"timeout":       http.StatusServiceUnavailable, // the request's time ran out, or its client went
 	"not_indexed":   http.StatusServiceUnavailable,
 	"storage_full":  http.StatusInsufficientStorage,
 }
@@ -70,6 +72,10 @@ func problem(log *slog.Logger, path string, err error) *Error {
 		return e
 	}
 	var c interface{ ErrorCode() string }
+	if !errors.As(err, &c) && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
+		log.Warn("timeout", "path", path, "err", err)
+		return &Error{Code: "timeout", Message: fmt.Sprintf("the request was stopped: it ran out of its %s, or its client went; nothing was changed", requestTimeout)}
+	}
 	if !errors.As(err, &c) || statuses[c.ErrorCode()] == 0 || c.ErrorCode() == "internal" {
 		log.Error("internal error", "path", path, "err", err)
 		return &Error{Code: "internal", Message: messages["internal"]}

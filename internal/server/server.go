@@ -12,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -260,12 +261,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	rw := &statusWriter{ResponseWriter: w, status: 200}
+	// The request's work stops when its answer could no longer be
+	// written, or when the client goes.
+	ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
+	defer cancel()
+	r, tooLarge := s.limitBody(rw, r.WithContext(ctx))
 	c, err := s.authenticate(r)
 	who := "key " + c.Key
 	if c.anonymous() {
 		who = "addr " + remoteHost(r)
 	}
 	switch {
+	case tooLarge != nil:
+		// Before the caller's token: a body too large is refused unread,
+		// whoever sends it.
+		s.fail(rw, r, tooLarge)
 	case err != nil:
 		s.fail(rw, r, err)
 	case !s.limiter.allow(who):
@@ -318,13 +328,9 @@ func (s *Server) openapi(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxBodyBytes+1))
+	body, err := readBody(r)
 	if err != nil {
-		s.fail(w, r, badRequest("body", "cannot read the request body"))
-		return
-	}
-	if int64(len(body)) > s.cfg.MaxBodyBytes {
-		s.fail(w, r, &Error{Code: "too_large", Field: "body", Message: fmt.Sprintf("a signed record is at most %d bytes", s.cfg.MaxBodyBytes)})
+		s.fail(w, r, err)
 		return
 	}
 	sub, err := s.cfg.Log.Submit(r.Context(), body)
@@ -395,9 +401,9 @@ func parseFilter(q url.Values) (record.Filter, error) {
 		}
 	}
 	if v := q.Get("after"); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
+		n, err := logIndex(v)
 		if err != nil {
-			return f, badRequest("after", "must be a log index, got %q", v)
+			return f, badRequest("after", "must be a log index in [0, %d], got %q", uint64(math.MaxInt64), v)
 		}
 		f.After = &n
 	}
@@ -411,12 +417,22 @@ func parseFilter(q url.Values) (record.Filter, error) {
 	return f, nil
 }
 
+// logIndex reads a log index: a whole number below 2^63, the most the
+// index databases hold.
+func logIndex(v string) (uint64, error) {
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err == nil && n > math.MaxInt64 {
+		err = strconv.ErrRange
+	}
+	return n, err
+}
+
 // readableRecord returns the record at the path's index if the caller may
 // read it.
 func (s *Server) readableRecord(r *http.Request, c caller) (record.Row, error) {
-	idx, err := strconv.ParseUint(r.PathValue("index"), 10, 64)
+	idx, err := logIndex(r.PathValue("index"))
 	if err != nil {
-		return record.Row{}, badRequest("index", "must be a log index, got %q", r.PathValue("index"))
+		return record.Row{}, badRequest("index", "must be a log index in [0, %d], got %q", uint64(math.MaxInt64), r.PathValue("index"))
 	}
 	row, err := s.cfg.Index.Get(r.Context(), idx)
 	if errors.Is(err, record.ErrNotFound) {
@@ -516,8 +532,8 @@ func breakoutOptions(q url.Values, samples int) (compliance.BreakoutOptions, err
 	opt.Damage = &damage
 	if v := q.Get("samples"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100_000 {
-			return opt, badRequest("samples", "must be in [1, 100000], got %q", v)
+		if err != nil || n < 1 || n > maxSamples {
+			return opt, badRequest("samples", "must be in [1, %d], got %q", maxSamples, v)
 		}
 		opt.Samples = n
 	}
@@ -597,9 +613,9 @@ func (s *Server) breakoutAt(w http.ResponseWriter, r *http.Request) {
 
 // breakoutScenario estimates a posted what-if scenario (YAML or JSON).
 func (s *Server) breakoutScenario(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	body, err := readBody(r)
 	if err != nil {
-		s.fail(w, r, badRequest("body", "cannot read the request body"))
+		s.fail(w, r, err)
 		return
 	}
 	opt, err := options(r)
@@ -626,7 +642,7 @@ func (s *Server) estimate(w http.ResponseWriter, r *http.Request, sc breakout.Sc
 	if r.URL.Query().Has("sq") {
 		sc.Target.SQ = opt.SQ
 	}
-	res, err := breakout.Run(sc, opt.Samples, opt.Seed)
+	res, err := breakout.RunContext(r.Context(), sc, opt.Samples, opt.Seed)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -714,7 +730,7 @@ func (s *Server) logFiles(w http.ResponseWriter, r *http.Request) {
 // Run serves on ln until ctx is done, then shuts down gracefully:
 // requests in flight finish (bounded by 10 s).
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: requestTimeout}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {

@@ -3,10 +3,8 @@ package server
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"sync"
@@ -134,15 +132,6 @@ func (s *Server) talksModel(ctx context.Context) (talks.Model, error) {
 	}
 	var latest = state.At(facts, latestStock(facts))
 	return talks.Model{Baseline: latest, SQ: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed}, nil
-}
-
-func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return badRequest("body", "%v", err)
-	}
-	return nil
 }
 
 // What a room handler does with the room.
@@ -730,8 +719,8 @@ func (s *Server) talksRoomPage(use roomUse, act func(r *http.Request, c caller, 
 		}
 		v := &talksRoomView{Viewer: c.Party}
 		if act != nil {
-			if err := r.ParseForm(); err != nil {
-				s.pageError(w, r, badRequest("body", "cannot read the form"))
+			if err := parseForm(r); err != nil {
+				s.pageError(w, r, err)
 				return
 			}
 			changed, err := act(r, c, rm, v)

@@ -81,7 +81,12 @@ type Evaluation struct {
 // significant quantities that stock holds; and, from the baseline, the
 // enriched uranium to ship out or down-blend and the centrifuges to
 // remove.
-func (m Model) Evaluate(p Package) (*Evaluation, error) {
+func (m Model) Evaluate(p Package) (*Evaluation, error) { return m.evaluate(p, true) }
+
+// evaluate is Evaluate; without notes it computes the metrics alone,
+// the breakout days without the estimate's steps and texts (the zone
+// explorer evaluates thousands of packages).
+func (m Model) evaluate(p Package, notes bool) (*Evaluation, error) {
 	ev := &Evaluation{Model: ModelVersion, Metrics: map[string]float64{}, Notes: []string{}}
 	capPct, ok := number(p, TermEnrichmentCap)
 	if !ok {
@@ -97,7 +102,10 @@ func (m Model) Evaluate(p Package) (*Evaluation, error) {
 	}
 	sc := breakout.Scenario{Name: "proposal at its limits", Convention: m.Convention, Target: breakout.Target{AssayPct: 90, QuantitySQ: 1, SQ: sq}}
 	if capPct > 0 && stockKg > 0 {
-		sc.Inventory = []breakout.Lot{{Label: fmt.Sprintf("stockpile cap %g kg U at %g %%", stockKg, capPct), MassKgU: stockKg, AssayPct: capPct}}
+		sc.Inventory = []breakout.Lot{{MassKgU: stockKg, AssayPct: capPct}}
+		if notes {
+			sc.Inventory[0].Label = fmt.Sprintf("stockpile cap %g kg U at %g %%", stockKg, capPct)
+		}
 		sq, err := enrich.IAEA.SignificantQuantities(stockKg, enrich.MustPercent(capPct))
 		if err != nil {
 			return nil, input.Errorf("values."+TermEnrichmentCap, "%v", err)
@@ -124,6 +132,12 @@ func (m Model) Evaluate(p Package) (*Evaluation, error) {
 	if len(sc.Fleet) == 0 {
 		ev.Metrics[MetricBreakoutDays] = UnreachedBreakoutDays
 		ev.Notes = append(ev.Notes, fmt.Sprintf("no centrifuge may enrich: breakout is not reached (counted as %d days)", UnreachedBreakoutDays))
+	} else if !notes {
+		first, err := breakout.FirstSQDays(sc)
+		if err != nil {
+			return nil, err
+		}
+		ev.Metrics[MetricBreakoutDays] = days(first)
 	} else {
 		res, err := breakout.Estimate(sc)
 		if err != nil {
@@ -171,7 +185,9 @@ func (m Model) Evaluate(p Package) (*Evaluation, error) {
 			}
 		}
 		ev.Metrics[MetricCentrifugesOut] = remove
-		ev.Notes = append(ev.Notes, "reductions from the state reported as of "+b.AsOf.String())
+		if notes {
+			ev.Notes = append(ev.Notes, "reductions from the state reported as of "+b.AsOf.String())
+		}
 	}
 	return ev, nil
 }

@@ -31,6 +31,9 @@ func (c Constraint) String() string {
 	return fmt.Sprintf("%s %s %g", c.Subject, c.Op, c.Value)
 }
 
+// MaxRedLines is the most red lines one party submits in a room.
+const MaxRedLines = 100
+
 // RedLines are one party's private constraints in a room, with the salt
 // of their commitment.
 type RedLines struct {
@@ -93,6 +96,9 @@ func (r RedLines) Validate(s *Space) error {
 	}
 	if len(r.Constraints) == 0 {
 		return input.Errorf("constraints", "at least one red line is needed")
+	}
+	if len(r.Constraints) > MaxRedLines {
+		return input.Errorf("constraints", "must be at most %d red lines, got %d", MaxRedLines, len(r.Constraints))
 	}
 	for i, c := range r.Constraints {
 		f := fmt.Sprintf("constraints[%d]", i)

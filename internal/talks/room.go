@@ -115,6 +115,9 @@ func NewRoom(id, title, mediator string, parties []Delegation, space Space, poli
 		if d.Party == "" || d.Party == mediator {
 			return nil, input.Errorf(fmt.Sprintf("parties[%d].party", i), "must be named and not the mediator")
 		}
+		if slices.ContainsFunc(parties[:i], func(e Delegation) bool { return e.Party == d.Party }) {
+			return nil, input.Errorf(fmt.Sprintf("parties[%d].party", i), "%q is listed twice: list each party once", d.Party)
+		}
 		for j, m := range d.Members {
 			if !slices.Contains(MemberRoles, m.Role) {
 				return nil, input.Errorf(fmt.Sprintf("parties[%d].members[%d].role", i, j), "must be principal, negotiator, expert or observer, got %q", m.Role)

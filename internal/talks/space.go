@@ -51,6 +51,23 @@ type Term struct {
 	Track string `json:"track,omitempty"`
 }
 
+// Bounds of an issue space.
+const (
+	// MaxTerms is the most terms a space has.
+	MaxTerms = 100
+	// MaxTermSteps is the most values a numeric term has from Min to
+	// Max by Step, both ends included: the zone explorer steps through
+	// them.
+	MaxTermSteps = 10_000
+)
+
+// steps is the number of values of a numeric term from Min to Max by
+// Step, both ends included; +Inf or NaN when Step is too small for the
+// range to be stepped through.
+func (t Term) steps() float64 {
+	return math.Floor((t.Max-t.Min)/t.Step+1e-9) + 1
+}
+
 // Space is a version of the issue space. A frozen version cannot change;
 // the mediator opens a new version instead.
 type Space struct {
@@ -70,6 +87,9 @@ type Exclusion struct {
 
 // Validate checks the space's terms.
 func (s *Space) Validate() error {
+	if len(s.Terms) > MaxTerms {
+		return input.Errorf("terms", "must be at most %d, got %d", MaxTerms, len(s.Terms))
+	}
 	seen := map[string]bool{}
 	for i, t := range s.Terms {
 		f := fmt.Sprintf("terms[%d]", i)
@@ -90,6 +110,9 @@ func (s *Space) Validate() error {
 			}
 			if !(t.Step > 0) {
 				return input.Errorf(f+".step", "must be > 0, got %v", t.Step)
+			}
+			if n := t.steps(); !(n <= MaxTermSteps) {
+				return input.Errorf(f+".step", "must step from min %v to max %v in at most %d values, got %v", t.Min, t.Max, MaxTermSteps, t.Step)
 			}
 		case Option:
 			if len(t.Options) < 2 {

@@ -2,14 +2,31 @@ package talks
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/accordverify/accord/internal/input"
 )
 
-// MaxZonePoints bounds the packages one exploration checks.
-const MaxZonePoints = 1_000_000
+// Bounds of one exploration, which keep its work under a second of one
+// processor. The example rooms search about 47,000 packages jointly.
+const (
+	// MaxZonePoints bounds the packages for which one exploration
+	// evaluates the model (the caps and the centrifuges, searched
+	// jointly).
+	MaxZonePoints = 50_000
+	// MaxZoneChecks bounds the red-line checks: every red line on each
+	// package searched jointly, and the red lines on each other term on
+	// each of its values.
+	MaxZoneChecks = 500_000
+	// MaxZoneGrid bounds the packages an exploration counts: the product
+	// of the values of every term it does not fix. Terms the model does
+	// not read are searched one by one, so the grid costs little beyond
+	// its count.
+	MaxZoneGrid = 1_000_000_000
+)
 
 // Candidate is a package that meets every red line, with its metrics and
 // the margin of each red line.
@@ -55,8 +72,49 @@ func (r *Room) ExploreZone(by string, fixed Package) (*Zone, error) {
 		return nil, err
 	}
 	var all []Constraint
+	bySubject := map[string][]Constraint{}
 	for _, d := range r.Parties {
 		all = append(all, r.redLines[d.Party].Constraints...)
+		for _, c := range r.redLines[d.Party].Constraints {
+			bySubject[c.Subject] = append(bySubject[c.Subject], c)
+		}
+	}
+	// The size of the search, from the terms alone, before any list of
+	// values is built.
+	grid, points, work := 1.0, 1.0, 0.0
+	for _, t := range r.Space.Terms {
+		if _, ok := fixed[t.ID]; ok {
+			continue
+		}
+		n := 0.0
+		switch t.Kind {
+		case Numeric:
+			n = t.steps()
+			if !(n <= MaxTermSteps) {
+				return nil, input.Errorf("fixed."+t.ID, "the term has more than %d values from %v to %v by %v: fix it or coarsen its step", MaxTermSteps, t.Min, t.Max, t.Step)
+			}
+		case Option:
+			n = float64(len(t.Options))
+		case YesNo:
+			n = 2
+		case Schedule:
+			return nil, input.Errorf("fixed."+t.ID, "fix the schedule term %s: schedules are not explored", t.ID)
+		}
+		grid *= n
+		if modelTerm(t.ID) {
+			points *= n
+		} else {
+			work += n * float64(len(bySubject[t.ID]))
+		}
+	}
+	if grid > MaxZoneGrid {
+		return nil, input.Errorf("fixed", "the issue space has more than %d packages to count: fix some terms or coarsen their steps", MaxZoneGrid)
+	}
+	if points > MaxZonePoints {
+		return nil, input.Errorf("fixed", "the search would evaluate the model for %.0f packages, more than %d: fix some of the caps and centrifuges or coarsen their steps", points, MaxZonePoints)
+	}
+	if work += points * float64(len(all)); work > MaxZoneChecks {
+		return nil, input.Errorf("fixed", "the search would check red lines %.0f times (%.0f packages searched jointly, %d red lines), more than %d: fix some terms or coarsen their steps", work, points, len(all), MaxZoneChecks)
 	}
 	type axis struct {
 		id     string
@@ -67,7 +125,6 @@ func (r *Room) ExploreZone(by string, fixed Package) (*Zone, error) {
 	for k, v := range fixed {
 		base[k] = v
 	}
-	grid := 1
 	feasibleOthers := 1
 	othersMin := math.Inf(1)
 	for _, t := range r.Space.Terms {
@@ -77,7 +134,8 @@ func (r *Room) ExploreZone(by string, fixed Package) (*Zone, error) {
 		var vs []Value
 		switch t.Kind {
 		case Numeric:
-			n := int(math.Floor((t.Max-t.Min)/t.Step+1e-9)) + 1
+			n := int(t.steps())
+			vs = make([]Value, 0, n)
 			for i := range n {
 				vs = append(vs, Num(t.Min+float64(i)*t.Step))
 			}
@@ -87,12 +145,6 @@ func (r *Room) ExploreZone(by string, fixed Package) (*Zone, error) {
 			}
 		case YesNo:
 			vs = []Value{{Text: "yes"}, {Text: "no"}}
-		case Schedule:
-			return nil, input.Errorf("fixed."+t.ID, "fix the schedule term %s: schedules are not explored", t.ID)
-		}
-		grid *= len(vs)
-		if grid > MaxZonePoints*1000 {
-			return nil, input.Errorf("fixed", "the issue space is too large to explore: fix some terms or coarsen their steps")
 		}
 		if modelTerm(t.ID) {
 			joint = append(joint, axis{t.ID, vs})
@@ -104,10 +156,7 @@ func (r *Room) ExploreZone(by string, fixed Package) (*Zone, error) {
 		for _, v := range vs {
 			m := math.Inf(1)
 			ok := true
-			for _, c := range all {
-				if c.Subject != t.ID {
-					continue
-				}
+			for _, c := range bySubject[t.ID] {
 				ch, err := evaluateConstraint(&r.Space, c, Package{t.ID: v}, nil)
 				if err != nil {
 					return nil, err
@@ -129,34 +178,27 @@ func (r *Room) ExploreZone(by string, fixed Package) (*Zone, error) {
 		base[t.ID] = best
 		othersMin = math.Min(othersMin, bestMargin)
 	}
-	points := 1
-	for _, a := range joint {
-		points *= len(a.values)
-	}
-	if points > MaxZonePoints {
-		return nil, input.Errorf("fixed", "the search would evaluate the model for more than %d packages: fix some of the caps and centrifuges or coarsen their steps", MaxZonePoints)
-	}
-	zone := &Zone{Evaluated: grid}
+	zone := &Zone{Evaluated: int(grid)}
 	model := r.Model
 	model.Samples = 0 // deterministic breakout for the search
 	idx := make([]int, len(joint))
 	feasibleJoint := 0
+	// One package and one list of checks serve every point; the best
+	// candidate gets copies.
+	p := maps.Clone(base)
+	var checks []Check
 	for {
-		p := Package{}
-		for k, v := range base {
-			p[k] = v
-		}
 		for i, a := range joint {
 			p[a.id] = a.values[idx[i]]
 		}
-		c, ok, err := r.candidate(model, p)
+		ev, ok, err := r.check(model, p, &checks)
 		if err != nil {
 			return nil, err
 		}
 		if ok && feasibleOthers > 0 {
 			feasibleJoint++
-			if zone.Best == nil || c.MinMargin > zone.Best.MinMargin {
-				zone.Best = c
+			if m := minMargin(checks); zone.Best == nil || m > zone.Best.MinMargin {
+				zone.Best = r.candidate(p, ev, checks)
 			}
 		}
 		i := 0
@@ -179,13 +221,14 @@ func modelTerm(id string) bool {
 	return id == TermEnrichmentCap || id == TermStockpileCap || strings.HasPrefix(id, TermCentrifugesPrefix)
 }
 
-// candidate evaluates p against every red line.
-func (r *Room) candidate(m Model, p Package) (*Candidate, bool, error) {
-	ev, err := m.Evaluate(p)
+// check evaluates p with the model and against every red line, the
+// parties' in order, into *checks; ok is false at the first that fails.
+func (r *Room) check(m Model, p Package, checks *[]Check) (*Evaluation, bool, error) {
+	ev, err := m.evaluate(p, false)
 	if err != nil {
 		return nil, false, err
 	}
-	c := &Candidate{Values: p, Metrics: ev.Metrics, MinMargin: math.Inf(1), Margins: map[string][]Check{}}
+	*checks = (*checks)[:0]
 	for _, d := range r.Parties {
 		for _, con := range r.redLines[d.Party].Constraints {
 			ch, err := evaluateConstraint(&r.Space, con, p, ev.Metrics)
@@ -193,11 +236,30 @@ func (r *Room) candidate(m Model, p Package) (*Candidate, bool, error) {
 				return nil, false, err
 			}
 			if !ch.Holds {
-				return nil, false, nil
+				return ev, false, nil
 			}
-			c.Margins[d.Party] = append(c.Margins[d.Party], ch)
-			c.MinMargin = math.Min(c.MinMargin, ch.Margin)
+			*checks = append(*checks, ch)
 		}
 	}
-	return c, true, nil
+	return ev, true, nil
+}
+
+func minMargin(checks []Check) float64 {
+	m := math.Inf(1)
+	for _, ch := range checks {
+		m = math.Min(m, ch.Margin)
+	}
+	return m
+}
+
+// candidate is the package p that meets every red line, with copies of
+// its values and of the checks of every red line, by party.
+func (r *Room) candidate(p Package, ev *Evaluation, checks []Check) *Candidate {
+	c := &Candidate{Values: maps.Clone(p), Metrics: ev.Metrics, MinMargin: minMargin(checks), Margins: map[string][]Check{}}
+	for _, d := range r.Parties {
+		n := len(r.redLines[d.Party].Constraints)
+		c.Margins[d.Party] = slices.Clone(checks[:n])
+		checks = checks[n:]
+	}
+	return c
 }
