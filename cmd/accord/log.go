@@ -287,6 +287,10 @@ checkpoints and the proof) written to the evidence file.`,
 				fmt.Fprintf(out, "  note: %d tile or bundle file(s) reach beyond this checkpoint (entries the log holds that no published checkpoint covers yet: it is being written, or awaits its witnesses); their covered part was checked, the rest will be at the next audit\n",
 					res.Unpublished)
 			}
+			if len(res.Superseded) > 0 {
+				fmt.Fprintf(out, "  note: %d partial tile or bundle file(s) disagree with the tree but no checkpoint this auditor verified reads them (left by a crash, for entries sequenced again after the restart); they prove nothing and may be removed: %s\n",
+					len(res.Superseded), strings.Join(res.Superseded, ", "))
+			}
 			if len(res.Stray) > 0 {
 				fmt.Fprintf(out, "  note: %d stray file(s) under tile/ that no reader reads (temporary files of an interrupted write, such as on a full disk); they may be removed: %s\n",
 					len(res.Stray), strings.Join(res.Stray, ", "))

@@ -139,8 +139,16 @@ type AuditResult struct {
 	// before its next checkpoint). The part of each that the checkpoint
 	// covers is checked; the rest proves nothing until a checkpoint covers
 	// it, and the next audit checks it then.
-	Unpublished int      `json:"unpublished_files,omitempty"`
-	PriorSeen   int      `json:"checkpoints_seen_before"`
+	Unpublished int `json:"unpublished_files,omitempty"`
+	// Superseded are partial tile and bundle files that disagree with the
+	// tree but that no checkpoint this auditor has verified reads:
+	// tessera writes a partial file before the tree state that covers it,
+	// so a crash can leave one for entries that were never published and
+	// were sequenced again after the restart. No reader of a published
+	// checkpoint reads them; they are listed, not taken for tampering (a
+	// changed file that a verified checkpoint does read is).
+	Superseded []string `json:"superseded_files,omitempty"`
+	PriorSeen  int      `json:"checkpoints_seen_before"`
 	Problem     *Problem `json:"problem"`
 }
 
@@ -296,8 +304,12 @@ func Audit(ctx context.Context, f Fetcher, opt AuditOptions) (*AuditResult, erro
 	}
 	// Every tile a client of this size reads, and every tile and bundle
 	// file in a local directory, must match the recomputed tree.
-	n, stray, unpublished, p := checkTiles(ctx, f, levels, cp.Size, opt.Files, leaves)
-	res.Stray, res.Unpublished = stray, unpublished
+	sizes := []uint64{cp.Size}
+	for _, seen := range state.Seen {
+		sizes = append(sizes, seen.Size)
+	}
+	n, walk, p := checkTiles(ctx, f, levels, cp.Size, opt.Files, leaves, sizes)
+	res.Stray, res.Unpublished, res.Superseded = walk.stray, walk.unpublished, walk.superseded
 	res.TilesCheck = n
 	if p != nil {
 		res.Problem = p
@@ -448,7 +460,25 @@ func firstTileMismatch(ctx context.Context, f Fetcher, levels [][][]byte, size u
 
 // checkTiles checks the tiles a client of size reads and, for a
 // directory, every tile and bundle file present.
-func checkTiles(ctx context.Context, f Fetcher, levels [][][]byte, size uint64, files fs.FS, leaves [][]byte) (int, []string, int, *Problem) {
+// walked is what the walk of a directory's files found besides problems.
+type walked struct {
+	stray, superseded []string
+	unpublished       int
+}
+
+// readBy reports whether a client of one of sizes reads the partial file
+// of width at level and index (level 0's bundles and tiles alike).
+func readBy(sizes []uint64, level, index, width uint64) bool {
+	for _, s := range sizes {
+		nodes := s >> (level * layout.TileHeight)
+		if nodes/layout.TileWidth == index && nodes%layout.TileWidth == width {
+			return true
+		}
+	}
+	return false
+}
+
+func checkTiles(ctx context.Context, f Fetcher, levels [][][]byte, size uint64, files fs.FS, leaves [][]byte, sizes []uint64) (int, walked, *Problem) {
 	n := 0
 	for level := uint64(0); level*layout.TileHeight < uint64(len(levels)); level++ {
 		nodes := uint64(len(levels[level*layout.TileHeight]))
@@ -459,23 +489,31 @@ func checkTiles(ctx context.Context, f Fetcher, levels [][][]byte, size uint64, 
 			}
 			got, err := f.ReadTile(ctx, level, i, uint8(w))
 			if err != nil {
-				return n, nil, 0, tileProblem(level, i, w, 0, fmt.Sprintf("cannot read: %v", err))
+				return n, walked{}, tileProblem(level, i, w, 0, fmt.Sprintf("cannot read: %v", err))
 			}
 			want, _ := expectedTile(levels, level, i, w)
 			if node, bad := mismatch(got, want); bad {
-				return n, nil, 0, tileProblem(level, i, w, node, "the tile does not match the tree recomputed from the entries")
+				return n, walked{}, tileProblem(level, i, w, node, "the tile does not match the tree recomputed from the entries")
 			}
 			n++
 		}
 	}
 	if files == nil {
-		return n, nil, 0, nil
+		return n, walked{}, nil
 	}
 	var (
-		problem     *Problem
-		stray       []string
-		unpublished int
+		problem *Problem
+		w       walked
 	)
+	// superseded: a partial file that disagrees with the tree but that no
+	// verified checkpoint reads is listed, not a problem.
+	superseded := func(rel string, p *Problem, level, index, width uint64) *Problem {
+		if p != nil && width != 0 && !readBy(sizes, level, index, width) {
+			w.superseded = append(w.superseded, rel)
+			return nil
+		}
+		return p
+	}
 	err := fs.WalkDir(files, "tile", func(rel string, d fs.DirEntry, err error) error {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil // removed while the walk ran (a log being written)
@@ -485,7 +523,7 @@ func checkTiles(ctx context.Context, f Fetcher, levels [][][]byte, size uint64, 
 		}
 		f, err := parseLogPath(rel)
 		if err != nil {
-			stray = append(stray, rel)
+			w.stray = append(w.stray, rel)
 			return nil
 		}
 		level, index, width := f.level, f.index, uint64(f.width)
@@ -498,34 +536,34 @@ func checkTiles(ctx context.Context, f Fetcher, levels [][][]byte, size uint64, 
 		}
 		n++
 		if f.kind == bundleFile {
-			var beyond bool
-			problem, beyond = checkBundleFile(rel, got, index, width, leaves)
-			if beyond && problem == nil {
-				unpublished++
+			p, beyond := checkBundleFile(rel, got, index, width, leaves)
+			if beyond && p == nil {
+				w.unpublished++
 			}
+			problem = superseded(rel, p, 0, index, width)
 			return nil
 		}
 		if want, covered := expectedTile(levels, level, index, width); covered {
 			if node, bad := mismatch(got, want); bad {
-				problem = tileProblem(level, index, width, node, "the tile does not match the tree recomputed from the entries")
+				problem = superseded(rel, tileProblem(level, index, width, node, "the tile does not match the tree recomputed from the entries"), level, index, width)
 			}
 			return nil
 		}
 		// The tile reaches beyond the audited tree: check the nodes the
 		// tree has, and count the file as not yet published.
-		unpublished++
+		w.unpublished++
 		have := coveredNodes(levels, level, index, width)
 		if len(got) != tileBytes(width) {
 			problem = tileProblem(level, index, width, 0, fmt.Sprintf("the tile holds %d bytes, its name says %d", len(got), tileBytes(width)))
 		} else if node, bad := mismatch(got[:len(have)], have); bad {
-			problem = tileProblem(level, index, width, node, "the tile does not match the tree recomputed from the entries")
+			problem = superseded(rel, tileProblem(level, index, width, node, "the tile does not match the tree recomputed from the entries"), level, index, width)
 		}
 		return nil
 	})
 	if err != nil {
-		return n, stray, unpublished, &Problem{Where: "tile", What: err.Error()}
+		return n, w, &Problem{Where: "tile", What: err.Error()}
 	}
-	return n, stray, unpublished, problem
+	return n, w, problem
 }
 
 // coveredNodes is the part of a tile that a tree of the audited size

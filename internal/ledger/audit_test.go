@@ -3,6 +3,7 @@ package ledger_test
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"io/fs"
 	"maps"
 	"net/http"
@@ -221,9 +222,23 @@ func TestAuditListsStrayFilesAndStillChecksTiles(t *testing.T) {
 	if len(res.Stray) != 1 || res.Stray[0] != leftover {
 		t.Errorf("stray = %v, want [%s]", res.Stray, leftover)
 	}
-	files["tile/0/000.p/3"] = &fstest.MapFile{Data: make([]byte, 3*32)} // a stale partial tile, zeroed
+	// A partial tile that disagrees with the tree: when no verified
+	// checkpoint reads it (tessera left it from entries that a crash kept
+	// from being published), it is listed as superseded; when one does,
+	// it is tampering.
+	files["tile/0/000.p/3"] = &fstest.MapFile{Data: make([]byte, 3*32)}
+	res = audit(t, files, nil)
+	if res.Problem != nil || len(res.Superseded) != 1 || res.Superseded[0] != "tile/0/000.p/3" {
+		t.Errorf("a partial tile no verified checkpoint reads: problem %v, superseded %v", res.Problem, res.Superseded)
+	}
+	seen3 := &ledger.AuditState{Seen: []ledger.SeenCheckpoint{{Size: 3}}}
+	if res := audit(t, files, seen3); res.Problem == nil || res.Problem.Where != "tile/0/000.p/3" {
+		t.Errorf("a changed partial tile that a verified checkpoint of size 3 reads: %+v", res.Problem)
+	}
+	current := fmt.Sprintf("tile/0/000.p/%d", res.Size)
+	files[current] = &fstest.MapFile{Data: make([]byte, res.Size*32)}
 	if res := audit(t, files, nil); res.Problem == nil {
-		t.Error("a wrong partial tile passed the audit")
+		t.Errorf("a changed %s, which the current checkpoint reads, passed the audit", current)
 	}
 }
 
