@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/transparency-dev/tessera/storage/posix"
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/accordverify/accord/internal/cputime"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/store"
@@ -102,7 +102,7 @@ func BenchmarkAppend(b *testing.B) {
 		}
 		defer func() { _ = shutdown(ctx) }()
 		b.ResetTimer()
-		cpu := cpuTime()
+		cpu := cputime.Used()
 		err = concurrently(entries, func(e []byte) error {
 			_, err := app.Add(ctx, tessera.NewEntry(e))()
 			return err
@@ -110,7 +110,7 @@ func BenchmarkAppend(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		reportAppend(b, cpuTime()-cpu)
+		reportAppend(b, cputime.Used()-cpu)
 	})
 	b.Run("signed-ledger", func(b *testing.B) {
 		f := newFixture(b, 0)
@@ -123,7 +123,7 @@ func BenchmarkAppend(b *testing.B) {
 		}
 		defer l.Close(context.Background())
 		b.ResetTimer()
-		cpu := cpuTime()
+		cpu := cputime.Used()
 		err = concurrently(entries, func(e []byte) error {
 			_, err := l.Append(context.Background(), e)
 			return err
@@ -131,7 +131,7 @@ func BenchmarkAppend(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		reportAppend(b, cpuTime()-cpu)
+		reportAppend(b, cputime.Used()-cpu)
 	})
 }
 
@@ -153,15 +153,6 @@ func liveHeap() int64 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return int64(ms.HeapAlloc)
-}
-
-// cpuTime is the processor time this process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkSubmitReceipt measures one record at a time from submission to

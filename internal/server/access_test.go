@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -437,5 +438,44 @@ func TestRateLimitPerCaller(t *testing.T) {
 	}
 	if fmt.Sprint(codes) != "[200 200 200 429 429]" {
 		t.Errorf("codes %v, want three allowed then 429", codes)
+	}
+}
+
+// Every spelling of an entry bundle's path, for every role: whatever the
+// encoding (%2F, %2F., //, /./, percent-encoded letters, .., NUL), a role
+// that does not read the agreement's records never gets the bundle's
+// bytes, and no spelling reaches a file outside the log's tiles.
+func TestLogFileSpellingsForEveryRole(t *testing.T) {
+	s, tokens := setup(t)
+	canonical := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/log/tile/entries/000", nil)
+	req.Header.Set("Authorization", "Bearer "+tokens["party"])
+	s.ServeHTTP(canonical, req)
+	if canonical.Code != 200 || canonical.Body.Len() == 0 {
+		t.Fatalf("the canonical bundle as a party: HTTP %d", canonical.Code)
+	}
+	spellings := []string{
+		"/log/tile/entries/000", "/log/tile%2Fentries%2F000", "/log/tile%2F%2Fentries/000", "/log/tile%2F.%2Fentries/000",
+		"/log/tile//entries/000", "/log/tile/./entries/000", "/log/%74ile/entries/000", "/log/tile/%65ntries/000",
+		"/log/tile/entries/../entries/000", "/log/tile/0/../entries/000", "/log/tile%2F0%2F..%2Fentries%2F000",
+		"/log/tile/entries/000%00", "/log/tile/entries/000/", "/log/./tile/entries/000", "/log/tile/entries/%30%30%30",
+		"/log/tile/entries/x/../000", "/log/tile%5Centries%5C000", "/log/..%2F..%2Fgo.mod",
+	}
+	for _, url := range spellings {
+		for _, role := range []string{"anonymous", "observer", "party", "state", "inspectorate", "mediator"} {
+			req := httptest.NewRequest("GET", url, nil)
+			if role != "anonymous" {
+				req.Header.Set("Authorization", "Bearer "+tokens[role])
+			}
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, req)
+			reader := role == "party" || role == "state" || role == "inspectorate"
+			if rec.Code == 200 && (!reader || !bytes.Equal(rec.Body.Bytes(), canonical.Body.Bytes())) {
+				t.Errorf("GET %s as %s: HTTP 200 with %d bytes", url, role, rec.Body.Len())
+			}
+			if rec.Code >= 500 {
+				t.Errorf("GET %s as %s: HTTP %d", url, role, rec.Code)
+			}
+		}
 	}
 }
