@@ -149,7 +149,7 @@ type AuditResult struct {
 	// changed file that a verified checkpoint does read is).
 	Superseded []string `json:"superseded_files,omitempty"`
 	PriorSeen  int      `json:"checkpoints_seen_before"`
-	Problem     *Problem `json:"problem"`
+	Problem    *Problem `json:"problem"`
 }
 
 func problemAt(i uint64, where, format string, a ...any) *Problem {
