@@ -505,8 +505,10 @@ func checkTiles(ctx context.Context, f Fetcher, levels [][][]byte, size uint64, 
 		problem *Problem
 		w       walked
 	)
-	// superseded: a partial file that disagrees with the tree but that no
-	// verified checkpoint reads is listed, not a problem.
+	// superseded: a partial file wholly within the tree that disagrees
+	// with it but that no verified checkpoint reads is listed, not a
+	// problem (a reader of a checkpoint that read it would find the fork
+	// through the consistency check with that checkpoint).
 	superseded := func(rel string, p *Problem, level, index, width uint64) *Problem {
 		if p != nil && width != 0 && !readBy(sizes, level, index, width) {
 			w.superseded = append(w.superseded, rel)
@@ -540,7 +542,10 @@ func checkTiles(ctx context.Context, f Fetcher, levels [][][]byte, size uint64, 
 			if beyond && p == nil {
 				w.unpublished++
 			}
-			problem = superseded(rel, p, 0, index, width)
+			if n := width; n != 0 && index*layout.EntryBundleWidth+n <= size {
+				p = superseded(rel, p, 0, index, width) // wholly within the tree
+			}
+			problem = p
 			return nil
 		}
 		if want, covered := expectedTile(levels, level, index, width); covered {
@@ -556,7 +561,9 @@ func checkTiles(ctx context.Context, f Fetcher, levels [][][]byte, size uint64, 
 		if len(got) != tileBytes(width) {
 			problem = tileProblem(level, index, width, 0, fmt.Sprintf("the tile holds %d bytes, its name says %d", len(got), tileBytes(width)))
 		} else if node, bad := mismatch(got[:len(have)], have); bad {
-			problem = superseded(rel, tileProblem(level, index, width, node, "the tile does not match the tree recomputed from the entries"), level, index, width)
+			// The part the checkpoint covers is final: a file that reaches
+			// beyond it must agree there.
+			problem = tileProblem(level, index, width, node, "the tile does not match the tree recomputed from the entries")
 		}
 		return nil
 	})

@@ -97,7 +97,7 @@ func TestAuditDetectsEverySingleByteChange(t *testing.T) {
 	if res := audit(t, orig, nil); res.Problem != nil {
 		t.Fatal(res.Problem)
 	}
-	flips := 0
+	flips, listed := 0, 0
 	for name, file := range orig {
 		for i := range file.Data {
 			tampered := fstest.MapFS{}
@@ -110,11 +110,16 @@ func TestAuditDetectsEverySingleByteChange(t *testing.T) {
 			res, err := ledger.Audit(context.Background(), ledger.FSFetcher{FS: tampered}, ledger.AuditOptions{Files: tampered})
 			flips++
 			if err == nil && res.Problem == nil {
-				t.Fatalf("byte %d of %s flipped: the audit passed", i, name)
+				// A partial file that no verified checkpoint reads (the
+				// current one reads a wider one) is listed, not trusted.
+				if !slices.Contains(res.Superseded, name) {
+					t.Fatalf("byte %d of %s flipped: the audit passed", i, name)
+				}
+				listed++
 			}
 		}
 	}
-	t.Logf("%d single-byte changes over %d files, all detected", flips, len(orig))
+	t.Logf("%d single-byte changes over %d files, all detected (%d in partial files no verified checkpoint reads, listed as superseded)", flips, len(orig), listed)
 }
 
 func TestAuditNamesTheBadIndex(t *testing.T) {
