@@ -140,6 +140,23 @@ func TestRedTeam(t *testing.T) {
 				t.Fatalf("%d entry bundles read: %v", bundles, err)
 			}
 		}},
+		{"a party reads another's sealed talks record on its page", func(t *testing.T) {
+			e3 := token("e3")
+			_, list, _ := send("GET", "/api/v1/records?kind=sealed&author=us", us, "", nil)
+			var page struct {
+				Records []struct{ Index uint64 } `json:"records"`
+			}
+			if json.Unmarshal([]byte(list), &page) != nil || len(page.Records) == 0 {
+				t.Fatalf("the US's sealed records: %.300s", list)
+			}
+			path := fmt.Sprintf("/records/%d", page.Records[0].Index)
+			if code, body, _ := send("GET", path, us, "", nil); code != 200 || !strings.Contains(body, `id="opened"`) || !strings.Contains(body, "muscat-2025") {
+				t.Errorf("the US's own sealed record, as the US: HTTP %d, opened %v", code, strings.Contains(body, `id="opened"`))
+			}
+			if code, body, _ := send("GET", path, e3, "", nil); code != 200 || strings.Contains(body, `id="opened"`) || strings.Contains(body, "muscat") {
+				t.Errorf("the US's sealed record, as the E3: HTTP %d, shows its content", code)
+			}
+		}},
 		{"redirect off-site after sign-in", func(t *testing.T) {
 			for _, next := range []string{"/%09/evil.example", "//evil.example", "/\\evil.example", "https://evil.example/"} {
 				code, _, h := send("POST", "/signin", "", "application/x-www-form-urlencoded", strings.NewReader("token="+us+"&next="+next))

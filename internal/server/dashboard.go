@@ -712,6 +712,10 @@ type recordView struct {
 	Err    string
 	// Series is the dataset row a verified_facts record was loaded from.
 	Series string
+	// SealedTo are a sealed record's recipients; Opened is what it hides,
+	// for a recipient when the server is one too.
+	SealedTo []string
+	Opened   string
 }
 
 func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) {
@@ -724,10 +728,15 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	v := recordView{Row: row}
+	v := recordView{Row: row, SealedTo: sealedTo(row)}
 	var pretty bytes.Buffer
 	if json.Indent(&pretty, row.Record, "", "  ") == nil {
 		v.Pretty = pretty.String()
+	}
+	if inner := s.opened(r.Context(), c, row); inner != nil {
+		if b, err := json.MarshalIndent(inner, "", "  "); err == nil {
+			v.Opened = string(b)
+		}
 	}
 	var body struct {
 		Body struct {
