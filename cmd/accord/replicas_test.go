@@ -240,15 +240,19 @@ func testReplicaFailover(t *testing.T, dsn string) {
 		}
 	}
 
-	// Reads from every server but the writer, all the time.
-	type readCount struct{ ok, failed atomic.Int64 }
+	// Reads from every reader, all the time, until it is about to be
+	// killed (once it has become the writer).
+	type readCount struct {
+		ok, failed atomic.Int64
+		stop       chan struct{}
+		done       sync.WaitGroup
+	}
 	reads := map[string]*readCount{}
-	var reading sync.WaitGroup
-	readStop := make(chan struct{})
 	readFrom := func(r *replica) {
-		rc := &readCount{}
+		rc := &readCount{stop: make(chan struct{})}
 		reads[r.base] = rc
-		reading.Go(func() {
+		readStop := rc.stop
+		rc.done.Go(func() {
 			c := &http.Client{Timeout: 10 * time.Second}
 			for i := 0; ; i++ {
 				select {
@@ -298,6 +302,10 @@ func testReplicaFailover(t *testing.T, dsn string) {
 		}
 		waitAck(fmt.Sprintf("in round %d", round))
 		time.Sleep(load)
+		if rc := reads[writer.base]; rc != nil {
+			close(rc.stop)
+			rc.done.Wait()
+		}
 		_ = writer.cmd.Process.Signal(syscall.SIGKILL)
 		killed := time.Now()
 		<-writer.done
@@ -333,8 +341,14 @@ func testReplicaFailover(t *testing.T, dsn string) {
 	}
 	close(stop)
 	submitting.Wait()
-	close(readStop)
-	reading.Wait()
+	for _, rc := range reads {
+		select {
+		case <-rc.stop:
+		default:
+			close(rc.stop)
+		}
+		rc.done.Wait()
+	}
 	for _, r := range replicas {
 		if r.alive() {
 			_ = r.cmd.Process.Signal(syscall.SIGTERM)
