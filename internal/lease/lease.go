@@ -275,6 +275,13 @@ func (l *Lease) releaseLocked() {
 	// flock. The file stays: removing it would let a process lock a new
 	// file while another still holds the old one.
 	if l.file != nil {
+		if l.conn != nil {
+			// Unlock first: closing the connection ends the session, and
+			// with it the lock, only once the server has noticed.
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			_, _ = l.conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", l.key)
+			cancel()
+		}
 		l.dropConn()
 		_ = l.file.Close()
 		l.file = nil
