@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,12 +19,14 @@ import (
 	"testing"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib"
 	f_note "github.com/transparency-dev/formats/note"
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/server"
 	"github.com/accordverify/accord/internal/store/storetest"
 )
 
@@ -383,5 +387,47 @@ func TestRestoreFromBackup(t *testing.T) {
 	}
 	if res.Problem != nil {
 		t.Fatalf("audit of the restored log: %v", res.Problem)
+	}
+}
+
+// A writer whose PostgreSQL session ends while it lives (a network
+// partition, the database restarted) stops appending and reads; the reader
+// takes the lease; the old writer then names the new one.
+func TestWriterThatLosesItsLeaseReads(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	ctx := context.Background()
+	rl := newReplicaLog(t, dsn)
+	const addrA, addrB = "http://lease-lost-a.test", "http://lease-lost-b.test"
+	a := rl.open(t, addrA, true)
+	defer a.Close()
+	b := rl.open(t, addrB, false)
+	defer b.Close()
+	if _, err := a.Submit(ctx, rl.finding(t)); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE application_name = 'accord writer ` + addrA + `'`); err != nil {
+		t.Fatal(err)
+	}
+	took := waitFor(t, 30*time.Second, "the writer whose session ended reads, and the reader writes", func() bool {
+		selfA, _ := a.Writer()
+		selfB, _ := b.Writer()
+		return !selfA && selfB
+	})
+	t.Logf("the writer stepped down and the reader took over %s after the session ended", took.Round(time.Millisecond))
+	waitFor(t, 30*time.Second, "the old writer names the new one", func() bool { _, w := a.Writer(); return w == addrB })
+	var se *server.Error
+	if _, err := a.Submit(ctx, rl.finding(t)); !errors.As(err, &se) || se.Code != "not_writer" || se.Writer != addrB {
+		t.Errorf("a submission to the old writer: %v, want not_writer naming %s", err, addrB)
+	}
+	if _, err := b.Submit(ctx, rl.finding(t)); err != nil {
+		t.Errorf("a submission to the new writer: %v", err)
+	}
+	if n, err := b.Index.Size(ctx); err != nil || n != 3 {
+		t.Errorf("the index holds %d entries (%v), want 3", n, err)
 	}
 }
