@@ -46,6 +46,7 @@ var rules = map[string]rule{
 	"internal/compliance":      {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/state", "internal/input"}},
 	"internal/record":          {internal: []string{"enrich", "internal/calendar", "internal/input", "internal/state"}, external: []string{"filippo.io/age", "golang.org/x/mod/sumdb/note"}},
 	"internal/ledger":          {internal: []string{"internal/record"}, external: []string{"github.com/transparency-dev/", "golang.org/x/mod/sumdb/", "golang.org/x/sync/semaphore", "k8s.io/klog/v2"}},
+	"internal/lease":           {external: []string{"github.com/jackc/pgx/v5", "golang.org/x/sys/unix"}}, // the writer's lease: a file lock, a PostgreSQL advisory lock
 	"internal/store/storetest": {external: []string{"github.com/jackc/pgx/v5"}},
 	"internal/store":           {internal: []string{"internal/record", "internal/calendar", "internal/state", "internal/evidence"}, external: []string{"modernc.org/sqlite", "github.com/jackc/pgx/v5"}},
 	"internal/accountancy":     {internal: []string{"enrich", "internal/calendar", "internal/record", "internal/state", "internal/input"}, external: []string{"gonum.org/v1/gonum"}},
@@ -54,7 +55,7 @@ var rules = map[string]rule{
 		external: []string{"gonum.org/v1/plot"}},
 	"internal/server": {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/dataset", "internal/state", "internal/compliance", "internal/record", "internal/report", "internal/talks", "internal/accountancy", "internal/input"},
 		external: []string{"golang.org/x/time/rate"}},
-	"internal/app": {internal: []string{"examples", "internal/accountancy", "internal/agreement", "internal/dataset", "internal/evidence", "internal/input", "internal/keyfile", "internal/ledger", "internal/record", "internal/server", "internal/state", "internal/store", "internal/talks"},
+	"internal/app": {internal: []string{"examples", "internal/accountancy", "internal/agreement", "internal/dataset", "internal/evidence", "internal/input", "internal/keyfile", "internal/lease", "internal/ledger", "internal/record", "internal/server", "internal/state", "internal/store", "internal/talks"},
 		external: []string{"filippo.io/age", "github.com/transparency-dev/", "golang.org/x/mod/sumdb/note"}},
 	"internal/client": {internal: []string{"internal/record", "internal/server", "internal/talks"}, external: []string{"golang.org/x/mod/sumdb/note"}},
 	"cmd/accord":      {internal: []string{"*"}, external: []string{"*"}},

@@ -187,7 +187,7 @@ func checkAcknowledged(t *testing.T, dir, db string, acked map[uint64]string, ab
 		t.Fatal(err)
 	}
 	checkPresent(t, d.App, acked)
-	size, err := d.App.Log.Reader().IntegratedSize(ctx)
+	size, err := d.App.Log().Reader().IntegratedSize(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func checkPresent(t *testing.T, n *app.App, acked map[uint64]string) {
 	t.Helper()
 	ctx := context.Background()
 	for idx, id := range acked {
-		e, err := n.Log.Entry(ctx, idx)
+		e, err := n.Log().Entry(ctx, idx)
 		if err != nil || !strings.Contains(string(e), `"id":"`+id+`"`) {
 			t.Errorf("acknowledged %s at index %d lost from the log: %v", id, idx, err)
 		}
@@ -580,7 +580,7 @@ func TestPostgresRestartUnderWriteLoad(t *testing.T) {
 	close(stop)
 	wg.Wait()
 	readUp := read()
-	backlog := d.App.Log.Unindexed()
+	backlog := d.App.Log().Unindexed()
 	d.Close()
 
 	if len(before.acked) == 0 {
@@ -700,7 +700,7 @@ func runDiskFull(t *testing.T, cfg app.DemoConfig, disk, prefix string, beforeFi
 	if len(r.after.acked) < 5 {
 		t.Fatalf("after space returned: %d acknowledged (%v)", len(r.after.acked), r.after.refused)
 	}
-	r.backlog = d.App.Log.Unindexed()
+	r.backlog = d.App.Log().Unindexed()
 	return r
 }
 
@@ -798,7 +798,7 @@ func TestWitnessDownThroughTheServer(t *testing.T) {
 	}
 	defer func() { d.Close() }()
 	base, signer, tok := iaeaSession(t, d, dir)
-	trust, err := ledger.TrustFromGenesis(d.App.Log.Genesis())
+	trust, err := ledger.TrustFromGenesis(d.App.Log().Genesis())
 	if err != nil {
 		t.Fatal(err)
 	}

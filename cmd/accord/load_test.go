@@ -135,7 +135,7 @@ func BenchmarkLoad(b *testing.B) {
 
 		// Every acknowledged record is in the log and in the index.
 		for _, idx := range acked {
-			if _, err := d.App.Log.Entry(ctx, idx); err != nil {
+			if _, err := d.App.Log().Entry(ctx, idx); err != nil {
 				b.Fatalf("acknowledged index %d not in the log: %v", idx, err)
 			}
 			if _, err := d.App.Index.Get(ctx, idx); err != nil {

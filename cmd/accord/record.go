@@ -95,7 +95,7 @@ not cosign in time, the record is stored and its receipt comes later
 				return err
 			}
 			defer a.Close()
-			l := a.Log
+			l := a.Log()
 			var receipts []*ledger.Receipt
 			var failed int
 			for _, file := range args {

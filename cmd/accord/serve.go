@@ -74,14 +74,25 @@ func (f *logFlags) open(ctx context.Context, warn io.Writer) (*app.App, error) {
 
 func newServeCmd() *cobra.Command {
 	var (
-		lf   logFlags
-		addr string
+		lf              logFlags
+		addr, advertise string
 	)
 	cmd := &cobra.Command{
-		Use:   "serve --dir DIR --operator-key KEY [--db DSN] [--addr HOST:PORT]",
+		Use:   "serve --dir DIR --operator-key KEY [--db DSN] [--addr HOST:PORT] [--advertise URL]",
 		Short: "Serve the dashboard and the JSON API over a log and its index (SQLite by default, PostgreSQL with --db)",
+		Long: `serve serves the dashboard and the JSON API over a log and its index.
+
+A log has one writer at a time. The first server on a log takes the
+writer's lease (a lock file beside the log directory and, with a
+PostgreSQL index, a lock in the database) and appends; a server started on
+the same log while another writes it is a reader: it serves every read,
+and answers submissions with 503 not_writer naming the writer's address
+(--advertise). When the writer stops, a reader takes the lease within a
+few seconds and appends from where the log is.`,
 		Example: `  accord serve --dir evidence --operator-key keys/accord.example_jcpoa.key
-  accord serve --dir evidence --operator-key keys/accord.example_jcpoa.key --db postgres://postgres@127.0.0.1:5432/accord`,
+  accord serve --dir evidence --operator-key keys/accord.example_jcpoa.key --db postgres://postgres@127.0.0.1:5432/accord
+  accord serve --dir /shared/evidence --operator-key keys/accord.example_jcpoa.key --db postgres://accord@db:5432/accord \
+    --addr 0.0.0.0:8080 --advertise http://replica-1.example:8080`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -91,22 +102,31 @@ func newServeCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cfg.Logger = logger
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return err
+			}
+			defer ln.Close()
+			if advertise == "" {
+				advertise = "http://" + ln.Addr().String()
+			}
+			cfg.Logger, cfg.Replica, cfg.Advertise = logger, true, advertise
 			a, err := app.Open(ctx, cfg)
 			if err != nil {
 				return err
 			}
 			defer a.Close()
-			ln, err := net.Listen("tcp", addr)
-			if err != nil {
-				return err
+			role := "writer"
+			if self, writer := a.Writer(); !self {
+				role = "reader of the log that " + writer + " writes"
 			}
-			logger.Info("serving", "addr", ln.Addr().String(), "dashboard", "http://"+ln.Addr().String()+"/", "log", lf.dir, "index", a.Index.Dialect())
+			logger.Info("serving", "addr", ln.Addr().String(), "dashboard", "http://"+ln.Addr().String()+"/", "advertise", advertise, "role", role, "log", lf.dir, "index", a.Index.Dialect())
 			return a.Server(app.ServerOptions{Logger: logger}).Run(ctx, ln)
 		},
 	}
 	lf.register(cmd)
 	cmd.Flags().StringVar(&addr, "addr", envOr("ACCORD_ADDR", "127.0.0.1:8080"), "address to serve on [$ACCORD_ADDR]")
+	cmd.Flags().StringVar(&advertise, "advertise", os.Getenv("ACCORD_ADVERTISE"), "the URL at which clients reach this server, which readers name as the writer's (default http://ADDR) [$ACCORD_ADVERTISE]")
 	return cmd
 }
 

@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"filippo.io/age"
@@ -24,6 +26,7 @@ import (
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/input"
+	"github.com/accordverify/accord/internal/lease"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/server"
@@ -52,87 +55,296 @@ type Config struct {
 	// SubmitWait is how long Submit waits for a record's receipt (0: 5 s).
 	SubmitWait time.Duration
 	// Logger receives what the log does in the background (index retries,
-	// publication at start); nil is slog.Default().
+	// publication at start, the writer's lease); nil is slog.Default().
 	Logger *slog.Logger
+	// Replica lets Open start as a reader when another process writes the
+	// log: it serves reads, refuses submissions naming the writer, and
+	// becomes the writer once that one is gone. Without it Open fails
+	// while another process writes the log.
+	Replica bool
+	// Advertise is the address this process serves the API at, recorded
+	// with the writer's lease for readers to name.
+	Advertise string
+	// LeasePoll is how often a reader asks for the writer's lease and a
+	// writer checks that it still holds it (0: one second).
+	LeasePoll time.Duration
 }
 
 // DefaultDB is the SQLite index beside a log directory.
 func DefaultDB(dir string) string { return strings.TrimSuffix(dir, "/") + ".index.db" }
 
-// App is an open log with its index.
+// App is an open log with its index: the log's writer, or a reader of a
+// log that another process writes, which becomes the writer when that one
+// is gone (Config.Replica).
 type App struct {
-	Log      *ledger.Log
+	// Index is the log's index, shared by the writer and its readers.
 	Index    *store.Store
+	log      atomic.Pointer[ledger.Log]
 	wait     time.Duration
 	identity *age.X25519Identity
+	cfg      Config
+	lease    *lease.Lease
+	// writer is the address the writer advertises, as a reader last saw
+	// it.
+	writer   atomic.Pointer[string]
+	stop     context.CancelFunc
+	watching sync.WaitGroup
 }
 
-// Open opens the index, then the log over it (which indexes whatever the
-// index lacks). A damaged SQLite index is set aside and an index that
-// differs from the log is rebuilt from it; cfg.Warn is told.
-func Open(ctx context.Context, cfg Config) (*App, error) {
-	warn := cfg.Warn
-	if warn == nil {
-		warn = func(string) {}
+// Log is the open log: the writer's, or a reader's view of it. A reader
+// that takes over replaces it: call Log for each use rather than keeping
+// it.
+func (a *App) Log() *ledger.Log { return a.log.Load() }
+
+// Open takes the log's writer lease, opens the index, then the log over it
+// (which indexes whatever the index lacks). A damaged SQLite index is set
+// aside and an index that differs from the log is rebuilt from it;
+// cfg.Warn is told.
+//
+// When another process holds the lease, Open fails naming it, unless
+// cfg.Replica: then the app reads the log and its index, refuses
+// submissions, and takes the lease, opening the log as its writer, once
+// the writer is gone.
+func Open(ctx context.Context, cfg Config) (*App, error) { return open(ctx, cfg, false) }
+
+// open is Open; reset empties the index (once the lease is held) before
+// the log is opened over it.
+func open(ctx context.Context, cfg Config, reset bool) (*App, error) {
+	if cfg.Warn == nil {
+		cfg.Warn = func(string) {}
 	}
-	dsn := cfg.DB
-	if dsn == "" {
-		dsn = DefaultDB(cfg.Dir)
+	if cfg.DB == "" {
+		cfg.DB = DefaultDB(cfg.Dir)
 	}
-	idx, note, err := store.OpenRecovering(ctx, dsn)
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.LeasePoll <= 0 {
+		cfg.LeasePoll = time.Second
+	}
+	if cfg.SubmitWait == 0 {
+		cfg.SubmitWait = 5 * time.Second
+	}
+	lcfg := lease.Config{Dir: cfg.Dir, Origin: cfg.Operator.Name(), Advertise: cfg.Advertise}
+	if strings.HasPrefix(cfg.DB, "postgres://") || strings.HasPrefix(cfg.DB, "postgresql://") { // as store.Open tells them apart
+		lcfg.Postgres = cfg.DB
+	}
+	ls, err := lease.New(lcfg)
+	if err != nil {
+		return nil, err
+	}
+	held, err := ls.TryAcquire(ctx)
+	if err != nil {
+		ls.Close()
+		return nil, err
+	}
+	if !held && (!cfg.Replica || cfg.Genesis != nil || reset) {
+		who := ls.Holder(ctx)
+		ls.Close()
+		return nil, &input.Error{Field: "dir", Rule: fmt.Sprintf("another process writes the log in %s%s: a log has one writer at a time (stop it first, or serve this one as a reader)", cfg.Dir, at(who))}
+	}
+	a := &App{wait: cfg.SubmitWait, identity: cfg.Identity, cfg: cfg, lease: ls}
+	var l *ledger.Log
+	if held {
+		l, err = a.openWriter(ctx, reset)
+	} else {
+		l, err = a.openReader(ctx)
+		who := ls.Holder(ctx)
+		a.writer.Store(&who)
+	}
+	if err != nil {
+		ls.Close()
+		return nil, err
+	}
+	a.log.Store(l)
+	wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	a.stop = stop
+	a.watching.Go(func() { a.watch(wctx) })
+	return a, nil
+}
+
+// at names a writer's address in a message.
+func at(addr string) string {
+	if addr == "" {
+		return ""
+	}
+	return " (its server is at " + addr + ")"
+}
+
+// ledgerOptions are the options of the log, as its writer.
+func (a *App) ledgerOptions() ledger.Options {
+	return ledger.Options{Operator: a.cfg.Operator, WitnessURLs: a.cfg.WitnessURLs, Index: a.Index, Logger: a.cfg.Logger}
+}
+
+// openWriter opens the index (setting a damaged SQLite file aside) and the
+// log over it as its writer; the lease is held.
+func (a *App) openWriter(ctx context.Context, reset bool) (*ledger.Log, error) {
+	idx, note, err := store.OpenRecovering(ctx, a.cfg.DB)
 	if err != nil {
 		return nil, err
 	}
 	if note != "" {
-		warn(note)
+		a.cfg.Warn(note)
 	}
-	opts := ledger.Options{Operator: cfg.Operator, WitnessURLs: cfg.WitnessURLs, Index: idx, Logger: cfg.Logger}
+	if reset {
+		if err := idx.Reset(ctx); err != nil {
+			idx.Close()
+			return nil, err
+		}
+	}
+	a.Index = idx
 	var l *ledger.Log
-	if cfg.Genesis != nil {
-		l, err = ledger.Create(ctx, ledger.POSIX(cfg.Dir), opts, cfg.Genesis)
+	if a.cfg.Genesis != nil {
+		l, err = ledger.Create(ctx, ledger.POSIX(a.cfg.Dir), a.ledgerOptions(), a.cfg.Genesis)
 	} else {
-		l, err = ledger.Open(ctx, ledger.POSIX(cfg.Dir), opts)
+		l, err = ledger.Open(ctx, ledger.POSIX(a.cfg.Dir), a.ledgerOptions())
 	}
 	if err != nil {
 		idx.Close()
 		return nil, err
 	}
 	if why := l.Rebuilt(); why != "" {
-		warn(why)
+		a.cfg.Warn(why)
 	}
-	wait := cfg.SubmitWait
-	if wait == 0 {
-		wait = 5 * time.Second
-	}
-	return &App{Log: l, Index: idx, wait: wait, identity: cfg.Identity}, nil
+	return l, nil
 }
 
-// Close closes the log, waiting up to ten seconds for its last
-// checkpoint, then the index.
-func (a *App) Close() error {
+// openReader opens the index as it is (the writer repairs it, not a
+// reader) and the log for reading.
+func (a *App) openReader(ctx context.Context) (*ledger.Log, error) {
+	idx, err := store.Open(ctx, a.cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	l, err := ledger.OpenReader(ctx, ledger.POSIX(a.cfg.Dir), ledger.Options{Operator: a.cfg.Operator, Logger: a.cfg.Logger}, a.cfg.LeasePoll)
+	if err != nil {
+		idx.Close()
+		return nil, err
+	}
+	a.Index = idx
+	return l, nil
+}
+
+// watch runs until ctx ends: a writer checks every poll that it still
+// holds its lease (and reads the log, appending nothing more, once it does
+// not); a reader asks for the lease every poll, and opens the log as its
+// writer once it has it.
+func (a *App) watch(ctx context.Context) {
+	t := time.NewTicker(a.cfg.LeasePoll)
+	defer t.Stop()
+	failing := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		l := a.Log()
+		switch {
+		case l.Writing() && a.lease.Held():
+			if err := a.lease.Check(ctx); err != nil && ctx.Err() == nil {
+				a.cfg.Logger.Error("this process lost the log's writer lease: it appends nothing more and reads the log", "err", err)
+				a.demote(ctx)
+			}
+		case l.Writing():
+			a.demote(ctx) // lost, and the reader could not open before
+		default:
+			held, err := a.lease.TryAcquire(ctx)
+			if ctx.Err() != nil {
+				return
+			}
+			if err != nil {
+				if !failing {
+					a.cfg.Logger.Warn("cannot ask for the log's writer lease; retrying", "err", err)
+				}
+				failing = true
+				continue
+			}
+			failing = false
+			if !held {
+				who := a.lease.Holder(ctx)
+				a.writer.Store(&who)
+				continue
+			}
+			a.promote(ctx)
+		}
+	}
+}
+
+// promote opens the log as its writer, from the log's state, once the
+// lease is held, and puts it in the reader's place.
+func (a *App) promote(ctx context.Context) {
+	start := time.Now()
+	w, err := ledger.Open(ctx, ledger.POSIX(a.cfg.Dir), a.ledgerOptions())
+	if err != nil {
+		a.cfg.Logger.Error("this process took the log's writer lease but cannot open the log as its writer; it gives the lease back and tries again", "err", err)
+		a.lease.Release()
+		return
+	}
+	if why := w.Rebuilt(); why != "" {
+		a.cfg.Warn(why)
+	}
+	old := a.log.Swap(w)
+	closeLog(old)
+	size, _ := w.Reader().IntegratedSize(ctx)
+	a.cfg.Logger.Info("this process is now the log's writer", "opened_in", time.Since(start).String(), "entries", size, "advertise", a.cfg.Advertise)
+}
+
+// demote puts a reader of the log in the place of a writer that lost its
+// lease; when the reader cannot open, the writer stays in place, refusing
+// submissions (its lease is gone), and the next poll tries again.
+func (a *App) demote(ctx context.Context) {
+	r, err := ledger.OpenReader(ctx, ledger.POSIX(a.cfg.Dir), ledger.Options{Operator: a.cfg.Operator, Logger: a.cfg.Logger}, a.cfg.LeasePoll)
+	if err != nil {
+		a.cfg.Logger.Error("cannot open the log for reading after losing its writer lease; trying again", "err", err)
+		return
+	}
+	closeLog(a.log.Swap(r))
+}
+
+// closeLog closes a log that is no longer in use, waiting up to ten seconds
+// for its last checkpoint.
+func closeLog(l *ledger.Log) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err := a.Log.Close(ctx)
+	_ = l.Close(ctx)
+}
+
+// Writing reports whether this process is the log's writer: it holds the
+// lease and has the log open for appending.
+func (a *App) Writing() bool { return a.Log().Writing() && a.lease.Held() }
+
+// Writer reports whether this process writes the log and, when it does
+// not, the address the writer advertises ("" when unknown).
+func (a *App) Writer() (bool, string) {
+	if a.Writing() {
+		return true, a.cfg.Advertise
+	}
+	if w := a.writer.Load(); w != nil {
+		return false, *w
+	}
+	return false, ""
+}
+
+// Close stops following the lease, closes the log (waiting up to ten
+// seconds for its last checkpoint), gives the lease up, then closes the
+// index.
+func (a *App) Close() error {
+	a.stop()
+	a.watching.Wait()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := a.Log().Close(ctx)
+	a.lease.Close()
 	return errors.Join(err, a.Index.Close())
 }
 
 // Reindex empties the index and rebuilds it from every entry of the log;
-// it returns the number of entries indexed and the index's dialect.
+// it returns the number of entries indexed and the index's dialect. It
+// needs the writer's lease: it fails while another process writes the log.
 func Reindex(ctx context.Context, cfg Config) (uint64, string, error) {
-	dsn := cfg.DB
-	if dsn == "" {
-		dsn = DefaultDB(cfg.Dir)
-	}
-	idx, err := store.Open(ctx, dsn)
-	if err != nil {
-		return 0, "", err
-	}
-	err = idx.Reset(ctx)
-	idx.Close()
-	if err != nil {
-		return 0, "", err
-	}
-	a, err := Open(ctx, cfg)
+	cfg.Replica = false
+	a, err := open(ctx, cfg, true)
 	if err != nil {
 		return 0, "", err
 	}
@@ -155,7 +367,7 @@ type ServerOptions struct {
 // Server is the API and dashboard over the app, for the built-in JCPOA and
 // the embedded public series.
 func (a *App) Server(o ServerOptions) *server.Server {
-	return server.New(server.Config{Log: a, Index: a, Auth: a, Keys: a, Rooms: a, Confidential: a, LogFiles: ledger.NewFiles(a.Log.Reader()),
+	return server.New(server.Config{Log: a, Index: a, Auth: a, Keys: a, Rooms: a, Confidential: a, LogFiles: ledger.NewFiles(logFiles{a}), Replica: a,
 		Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: o.Logger,
 		RatePerSecond: o.RatePerSecond, Burst: o.Burst, Demo: o.Demo})
 }
@@ -171,7 +383,7 @@ var (
 )
 
 // Registry is the log's key registry as of its latest entry.
-func (a *App) Registry() *record.Registry { return a.Log.Registry() }
+func (a *App) Registry() *record.Registry { return a.Log().Registry() }
 
 // OpenSealed opens a sealed record with the operator's encryption key.
 func (a *App) OpenSealed(r *record.Record) (*record.Record, error) {
@@ -188,7 +400,7 @@ func (a *App) ServerParty() string {
 		return ""
 	}
 	want := a.identity.Recipient().String()
-	for _, k := range a.Log.Registry().Keys() {
+	for _, k := range a.Log().Registry().Keys() {
 		if k.Recipient == want && !k.Revoked {
 			return k.Party
 		}
@@ -199,13 +411,18 @@ func (a *App) ServerParty() string {
 // Submit appends a signed record, indexes it and waits briefly for its
 // receipt. A rejection is an error with its code for the API.
 func (a *App) Submit(ctx context.Context, entry []byte) (server.Submitted, error) {
-	seq, r, err := a.Log.Submit(ctx, entry, a.wait)
+	if !a.Writing() {
+		return server.Submitted{}, a.notWriter()
+	}
+	seq, r, err := a.Log().Submit(ctx, entry, a.wait)
 	var (
 		re   *ledger.RejectError
 		down *ledger.IndexDownError
 		late *ledger.NotIndexedError
 	)
 	switch {
+	case errors.Is(err, ledger.ErrNotWriter):
+		return server.Submitted{}, a.notWriter()
 	case errors.As(err, &down):
 		return server.Submitted{}, &server.Error{Code: "unavailable", Message: "the index database is unavailable; nothing was stored, try again"}
 	case errors.Is(err, ledger.ErrStorageFull):
@@ -230,13 +447,39 @@ func (a *App) Submit(ctx context.Context, entry []byte) (server.Submitted, error
 	return server.Submitted{Index: seq.Index, ID: seq.ID, Kind: string(seq.Kind), Author: seq.Author, Receipt: b}, nil
 }
 
+// notWriter refuses a submission to a reader, naming the writer.
+func (a *App) notWriter() error {
+	_, w := a.Writer()
+	where := "the writer's address is not known yet"
+	if w != "" {
+		where = "the writer is at " + w
+	}
+	return &server.Error{Code: "not_writer", Writer: w,
+		Message: "this server reads the log and another writes it (" + where + "): submit there, or try again shortly; nothing was stored"}
+}
+
+// logFiles reads the files of the log the app has open now.
+type logFiles struct{ a *App }
+
+func (f logFiles) ReadCheckpoint(ctx context.Context) ([]byte, error) {
+	return f.a.Log().Reader().ReadCheckpoint(ctx)
+}
+
+func (f logFiles) ReadTile(ctx context.Context, l, i uint64, p uint8) ([]byte, error) {
+	return f.a.Log().Reader().ReadTile(ctx, l, i, p)
+}
+
+func (f logFiles) ReadEntryBundle(ctx context.Context, i uint64, p uint8) ([]byte, error) {
+	return f.a.Log().Reader().ReadEntryBundle(ctx, i, p)
+}
+
 // Receipt returns the receipt of the entry at index, waiting at most a
 // tenth of a second for a published checkpoint that covers it; nil when
 // none does yet.
 func (a *App) Receipt(ctx context.Context, index uint64) (json.RawMessage, error) {
 	rctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 	defer cancel()
-	r, err := a.Log.Receipt(rctx, index)
+	r, err := a.Log().Receipt(rctx, index)
 	if errors.Is(err, ledger.ErrNotPublished) || (errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil) {
 		return nil, nil // not yet published
 	}
@@ -247,32 +490,32 @@ func (a *App) Receipt(ctx context.Context, index uint64) (json.RawMessage, error
 }
 
 // Checkpoint is the latest published checkpoint.
-func (a *App) Checkpoint(ctx context.Context) ([]byte, error) { return a.Log.Checkpoint(ctx) }
+func (a *App) Checkpoint(ctx context.Context) ([]byte, error) { return a.Log().Checkpoint(ctx) }
 
 // Check verifies the entry at index as a reader would: its signature
 // against the key registry, its inclusion proof against the latest
 // published checkpoint, and that checkpoint's signatures.
 func (a *App) Check(ctx context.Context, index uint64) (server.RecordCheck, error) {
 	var c server.RecordCheck
-	entry, err := a.Log.Entry(ctx, index)
+	entry, err := a.Log().Entry(ctx, index)
 	if err != nil {
 		return c, err
 	}
 	sum := sha256.Sum256(entry)
 	c.EntrySHA256 = hex.EncodeToString(sum[:])
-	if id, err := a.Log.Identify(entry); err != nil {
+	if id, err := a.Log().Identify(entry); err != nil {
 		c.Signature = "not valid under the current key registry (" + err.Error() + "); accord audit checks it against the registry's history"
 	} else {
 		c.SignatureOK, c.Key, c.Role = true, id.KeyName, id.Role
 	}
-	trust, err := ledger.TrustFromGenesis(a.Log.Genesis())
+	trust, err := ledger.TrustFromGenesis(a.Log().Genesis())
 	if err != nil {
 		return c, err
 	}
 	c.Required = trust.Required
 	rctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 	defer cancel()
-	r, err := a.Log.Receipt(rctx, index)
+	r, err := a.Log().Receipt(rctx, index)
 	if err != nil {
 		c.Inclusion = err.Error()
 		return c, nil
@@ -383,10 +626,10 @@ func (a *App) LookupToken(ctx context.Context, sha string) (record.ReadToken, er
 }
 
 // Identify opens a signed note against the log's key registry.
-func (a *App) Identify(signed []byte) (record.Identity, error) { return a.Log.Identify(signed) }
+func (a *App) Identify(signed []byte) (record.Identity, error) { return a.Log().Identify(signed) }
 
 // Current reports whether a key is registered and not revoked.
-func (a *App) Current(name string, hash uint32) bool { return a.Log.KeyCurrent(name, hash) }
+func (a *App) Current(name string, hash uint32) bool { return a.Log().KeyCurrent(name, hash) }
 
 // SaveRoom keeps a talks room's state.
 func (a *App) SaveRoom(ctx context.Context, id string, state []byte) error {

@@ -177,7 +177,7 @@ func StartDemo(ctx context.Context, cfg DemoConfig) (d *Demo, err error) {
 	}
 	d.App = a
 	d.shutdown = append(d.shutdown, func() { _ = a.Close() })
-	l := a.Log
+	l := a.Log()
 
 	// The public series and the agreement's events, as signed records.
 	entries, err := demoRecords(signers)
@@ -388,8 +388,8 @@ func logCommitment(ctx context.Context, a *App, signer note.Signer, room *talks.
 	body, _ := json.Marshal(record.TalksCommitmentBody{Room: room.ID, SHA256: hash})
 	rec := &record.Record{Schema: record.Schema, Kind: record.TalksCommitment, ID: talks.CommitmentID(signer.Name(), hash),
 		Author: signer.Name(), Created: time.Now().UTC().Truncate(time.Second), Body: body}
-	if a.Log.Genesis().IsConfidential(record.TalksCommitment) {
-		reg := a.Log.Registry()
+	if a.Log().Genesis().IsConfidential(record.TalksCommitment) {
+		reg := a.Log().Registry()
 		to := []string{signer.Name(), room.Mediator, a.ServerParty()}
 		rcpts, err := reg.Recipients(to)
 		if err != nil {
@@ -403,7 +403,7 @@ func logCommitment(ctx context.Context, a *App, signer note.Signer, room *talks.
 	if err != nil {
 		return err
 	}
-	_, err = a.Log.Append(ctx, signed)
+	_, err = a.Log().Append(ctx, signed)
 	return err
 }
 

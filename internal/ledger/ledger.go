@@ -165,7 +165,8 @@ func (e *RejectError) Unwrap() error { return e.Err }
 
 func reject(code string, err error) error { return &RejectError{Code: code, Err: err} }
 
-// Log is an open evidence log with one writer (this process).
+// Log is an open evidence log: its one writer (Open, Create), or a reader
+// of a log that another process writes (OpenReader).
 type Log struct {
 	opts     Options
 	appender *tessera.Appender
@@ -640,6 +641,9 @@ type Sequenced struct {
 // caller (the entry is sequenced, or not, whatever ctx) and the error says
 // that the record may be in the log.
 func (l *Log) Append(ctx context.Context, entry []byte) (Sequenced, error) {
+	if !l.Writing() {
+		return Sequenced{}, ErrNotWriter
+	}
 	handed := make(chan struct{})
 	done := make(chan appended, 1)
 	go func() {

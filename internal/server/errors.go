@@ -20,6 +20,9 @@ type Error struct {
 	// Index is where the record is in the log when it is there but not
 	// acknowledged (code not_indexed).
 	Index *uint64 `json:"index,omitempty"`
+	// Writer is the address of the log's writer, when this server only
+	// reads the log (code not_writer).
+	Writer string `json:"writer,omitempty"`
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -53,6 +56,7 @@ var statuses = map[string]int{
 	"unavailable":   http.StatusServiceUnavailable,
 	"timeout":       http.StatusServiceUnavailable, // the request's time ran out, or its client went
 	"not_indexed":   http.StatusServiceUnavailable,
+	"not_writer":    http.StatusServiceUnavailable, // a reader: the writer's address is in the answer
 	"storage_full":  http.StatusInsufficientStorage,
 }
 

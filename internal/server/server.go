@@ -128,6 +128,18 @@ type Config struct {
 	// Demo marks the demonstration: every page says that its keys were
 	// made for the demo and which of its data are synthetic.
 	Demo bool
+	// Replica says whether this server writes its log; nil: it does.
+	Replica Replica
+}
+
+// Replica says whether this server writes its log or reads a log that
+// another server writes. A reader serves every read; what would change the
+// log or a talks room goes to the writer (rooms change under the writer's
+// lock).
+type Replica interface {
+	// Writer reports whether this server is the log's writer and, when it
+	// is not, the address the writer advertises ("" when unknown).
+	Writer() (self bool, writer string)
 }
 
 // Server serves the API.
@@ -184,7 +196,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/openapi.json", s.openapi},
 		{"POST /api/v1/auth/challenge", s.challenge},
 		{"POST /api/v1/auth/token", s.token},
-		{"POST /api/v1/records", s.submit},
+		{"POST /api/v1/records", s.writes(s.submit)},
 		{"GET /api/v1/records", s.records},
 		{"GET /api/v1/records/{index}", s.record},
 		{"GET /api/v1/checkpoint", s.checkpoint},
@@ -200,24 +212,24 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/charts/{name}", s.chartSVG},
 		// Mediated talks.
 		{"GET /api/v1/talks/rooms", s.listRooms},
-		{"POST /api/v1/talks/rooms", s.createRoom},
+		{"POST /api/v1/talks/rooms", s.writes(s.createRoom)},
 		{"GET /api/v1/talks/rooms/{room}", s.talksRoute(unchanged, s.getRoom)},
-		{"POST /api/v1/talks/rooms/{room}/red-lines", s.talksRoute(changes, s.submitRedLines)},
+		{"POST /api/v1/talks/rooms/{room}/red-lines", s.writes(s.talksRoute(changes, s.submitRedLines))},
 		{"GET /api/v1/talks/rooms/{room}/red-lines/{party}", s.talksRoute(unchanged, s.getRedLines)},
-		{"POST /api/v1/talks/rooms/{room}/proposals", s.talksRoute(changes, s.propose)},
-		{"POST /api/v1/talks/rooms/{room}/proposals/{proposal}/release", s.talksRoute(changes, s.releaseProposal)},
-		{"POST /api/v1/talks/rooms/{room}/notes", s.talksRoute(changes, s.addNote)},
-		{"POST /api/v1/talks/rooms/{room}/space", s.talksRoute(changes, s.reviseSpace)},
-		{"POST /api/v1/talks/rooms/{room}/space/freeze", s.talksRoute(changes, s.freezeSpace)},
-		{"POST /api/v1/talks/rooms/{room}/exclusions", s.talksRoute(changes, s.exclude)},
-		{"POST /api/v1/talks/rooms/{room}/feasibility", s.talksRoute(charges, s.feasibility)},
+		{"POST /api/v1/talks/rooms/{room}/proposals", s.writes(s.talksRoute(changes, s.propose))},
+		{"POST /api/v1/talks/rooms/{room}/proposals/{proposal}/release", s.writes(s.talksRoute(changes, s.releaseProposal))},
+		{"POST /api/v1/talks/rooms/{room}/notes", s.writes(s.talksRoute(changes, s.addNote))},
+		{"POST /api/v1/talks/rooms/{room}/space", s.writes(s.talksRoute(changes, s.reviseSpace))},
+		{"POST /api/v1/talks/rooms/{room}/space/freeze", s.writes(s.talksRoute(changes, s.freezeSpace))},
+		{"POST /api/v1/talks/rooms/{room}/exclusions", s.writes(s.talksRoute(changes, s.exclude))},
+		{"POST /api/v1/talks/rooms/{room}/feasibility", s.writes(s.talksRoute(charges, s.feasibility))},
 		{"POST /api/v1/talks/rooms/{room}/zone", s.talksRoute(snapshot, s.zone)},
-		{"POST /api/v1/talks/rooms/{room}/rounds", s.talksRoute(changes, s.nextRound)},
-		{"POST /api/v1/talks/rooms/{room}/messages", s.talksRoute(unchanged, s.postMessage)},
-		{"POST /api/v1/talks/rooms/{room}/messages/release", s.talksRoute(unchanged, s.release)},
+		{"POST /api/v1/talks/rooms/{room}/rounds", s.writes(s.talksRoute(changes, s.nextRound))},
+		{"POST /api/v1/talks/rooms/{room}/messages", s.writes(s.talksRoute(unchanged, s.postMessage))},
+		{"POST /api/v1/talks/rooms/{room}/messages/release", s.writes(s.talksRoute(unchanged, s.release))},
 		{"GET /api/v1/talks/rooms/{room}/messages", s.talksRoute(unchanged, s.inbox)},
-		{"POST /api/v1/talks/rooms/{room}/texts", s.talksRoute(changes, s.draftText)},
-		{"POST /api/v1/talks/rooms/{room}/texts/{version}/confirm", s.talksRoute(changes, s.confirmText)},
+		{"POST /api/v1/talks/rooms/{room}/texts", s.writes(s.talksRoute(changes, s.draftText))},
+		{"POST /api/v1/talks/rooms/{room}/texts/{version}/confirm", s.writes(s.talksRoute(changes, s.confirmText))},
 		// The dashboard.
 		{"GET /{$}", s.overviewPage},
 		{"GET /trends", s.trendsPage},
@@ -235,7 +247,7 @@ func (s *Server) routes() []route {
 		{"GET /static/{file}", s.static},
 		{"GET /talks", s.talksPage},
 		{"GET /talks/{room}", s.talksRoomPage(unchanged, nil)},
-		{"POST /talks/{room}/feasibility", sameOrigin(s.talksRoomPage(charges, talksFeasibility))},
+		{"POST /talks/{room}/feasibility", sameOrigin(s.writes(s.talksRoomPage(charges, talksFeasibility)))},
 		{"POST /talks/{room}/zone", sameOrigin(s.talksRoomPage(snapshot, talksZone))},
 	}
 }
@@ -319,7 +331,39 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, 200, map[string]string{"status": "ready"})
+	// A reader is ready: it serves every read, and names the writer for
+	// the rest.
+	ready := map[string]string{"status": "ready", "role": "writer"}
+	if self, writer := s.writer(); !self {
+		ready["role"], ready["writer"] = "reader", writer
+	}
+	writeJSON(w, 200, ready)
+}
+
+// writer reports whether this server writes its log, and the writer's
+// address when it does not.
+func (s *Server) writer() (bool, string) {
+	if s.cfg.Replica == nil {
+		return true, ""
+	}
+	return s.cfg.Replica.Writer()
+}
+
+// writes serves h only on the log's writer; a reader answers 503
+// not_writer with the writer's address, changing nothing.
+func (s *Server) writes(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if self, writer := s.writer(); !self {
+			where := "the writer's address is not known yet"
+			if writer != "" {
+				where = "the writer is at " + writer
+			}
+			jsonError(w, &Error{Code: "not_writer", Writer: writer,
+				Message: "this server reads the log and another writes it (" + where + "): send this there, or try again shortly; nothing was changed"})
+			return
+		}
+		h(w, r)
+	}
 }
 
 func (s *Server) openapi(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,142 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"time"
+
+	f_log "github.com/transparency-dev/formats/log"
+	"github.com/transparency-dev/tessera/client"
+	"golang.org/x/sync/semaphore"
+
+	"github.com/accordverify/accord/internal/record"
+)
+
+// ErrNotWriter refuses an append to a log opened with OpenReader: another
+// process writes it. Nothing was stored.
+var ErrNotWriter = errors.New("ledger: this process reads the log; another process writes it")
+
+// OpenReader opens the log on s for reading while another process writes
+// it: there is no appender, and Append refuses every record with
+// ErrNotWriter. The key registry is replayed from the published entries
+// and follows the published checkpoint, every period, until Close. What
+// the reader reads is what the published checkpoint covers (tessera's
+// contract: files beyond it may still change). opts.Index is ignored: the
+// writer indexes.
+func OpenReader(ctx context.Context, s Storage, opts Options, period time.Duration) (*Log, error) {
+	if err := s.usable(); err != nil {
+		return nil, err
+	}
+	if s.dir != "" && !Exists(s.dir) {
+		return nil, fmt.Errorf("ledger: no log in %s (create one with accord log init)", s)
+	}
+	g, err := ReadGenesis(ctx, s.Files)
+	if err != nil {
+		return nil, err
+	}
+	if g.Origin != opts.Operator.Name() {
+		return nil, fmt.Errorf("ledger: the log's origin is %q but the operator key is %q", g.Origin, opts.Operator.Name())
+	}
+	opts.defaults()
+	opts.Index = nil
+	if period <= 0 {
+		period = time.Second
+	}
+	life, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	r := publishedReader{s.Files}
+	l := &Log{opts: opts, reader: r, shutdown: func(context.Context) error { return nil }, cancel: cancel, origin: opts.Operator.Name(),
+		published: newPublication(life, r.ReadCheckpoint, publicationPoll),
+		ids:       map[string]entryInfo{}, hashes: map[[32]byte]uint64{},
+		verifying: semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0))), gate: semaphore.NewWeighted(gateWidth), flushing: semaphore.NewWeighted(1)}
+	if err := l.replay(ctx); err != nil {
+		cancel()
+		return nil, err
+	}
+	go l.follow(life, period)
+	return l, nil
+}
+
+// Writing reports whether this process appends to the log (Open, Create),
+// rather than reading it (OpenReader).
+func (l *Log) Writing() bool { return l.appender != nil }
+
+// follow brings a reader's key registry up to the published checkpoint
+// every period until ctx ends; it logs the first failure of a run.
+func (l *Log) follow(ctx context.Context, period time.Duration) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	failing := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		err := l.Refresh(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil && !failing {
+			l.opts.Logger.Warn("ledger: cannot follow the log's published entries; retrying", "err", err)
+		}
+		failing = err != nil
+	}
+}
+
+// Refresh brings a reader's key registry up to the log's published
+// checkpoint: every entry it has not seen is checked against the registry
+// and applied to it, as Open replays them.
+func (l *Log) Refresh(ctx context.Context) error {
+	size, err := l.reader.IntegratedSize(ctx)
+	if err != nil {
+		return err
+	}
+	snap := l.snapshot.Load()
+	if size <= snap.next {
+		return nil
+	}
+	reg := snap.registry.Clone()
+	for i := snap.next; i < size; {
+		eb, err := client.GetEntryBundle(ctx, l.reader.ReadEntryBundle, i/256, size)
+		if err != nil {
+			return fmt.Errorf("ledger: reading entries from %d: %w", i, err)
+		}
+		first := i - i%256
+		entries := eb.Entries[i%256:]
+		err = replayBundle(reg, entries, i, func(idx uint64, _ []byte, _ *record.Signed, err error) error {
+			if err != nil {
+				return fmt.Errorf("ledger: entry %d does not verify (run accord audit): %w", idx, err)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		i = first + uint64(len(eb.Entries))
+	}
+	l.snapshot.Store(&registrySnapshot{registry: reg, next: size})
+	return nil
+}
+
+// publishedReader reads a log that another process writes, as far as its
+// published checkpoint: its size is the checkpoint's, never tessera's
+// integrated size, which may run ahead of what is signed.
+type publishedReader struct{ Fetcher }
+
+func (r publishedReader) IntegratedSize(ctx context.Context) (uint64, error) {
+	raw, err := r.ReadCheckpoint(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("ledger: reading the checkpoint: %w", err)
+	}
+	var cp f_log.Checkpoint
+	if _, err := cp.Unmarshal(raw); err != nil {
+		return 0, fmt.Errorf("ledger: the checkpoint: %w", err)
+	}
+	return cp.Size, nil
+}
+
+func (r publishedReader) NextIndex(ctx context.Context) (uint64, error) {
+	return r.IntegratedSize(ctx)
+}
