@@ -65,6 +65,7 @@ type App struct {
 	Index    *store.Store
 	wait     time.Duration
 	identity *age.X25519Identity
+	dir      string // the log's directory
 }
 
 // Open opens the index, then the log over it (which indexes whatever the
@@ -104,7 +105,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if wait == 0 {
 		wait = 5 * time.Second
 	}
-	return &App{Log: l, Index: idx, wait: wait, identity: cfg.Identity}, nil
+	return &App{Log: l, Index: idx, wait: wait, identity: cfg.Identity, dir: cfg.Dir}, nil
 }
 
 // Close closes the log, waiting up to ten seconds for its last

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -279,7 +280,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.fail(rw, r, err)
 	case !s.limiter.allow(who):
-		rw.Header().Set("Retry-After", "1")
 		jsonError(rw, &Error{Code: "rate_limited", Message: "too many requests; slow down"})
 	default:
 		s.mux.ServeHTTP(rw, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))
@@ -310,16 +310,57 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, map[string]string{"status": "ok"})
 }
 
+// writable is what /readyz asks of a Log that can say whether a
+// submission can succeed now: nil, or why not in words for an operator.
+type writable interface {
+	Writable(ctx context.Context) error
+}
+
+// Readiness is /readyz's answer: ready when writes can succeed now. Each
+// check is "ok" or why not.
+type Readiness struct {
+	Status string            `json:"status"` // "ready" or "not_ready"
+	Checks map[string]string `json:"checks"` // index, log, writes
+	Error  *Error            `json:"error,omitempty"`
+}
+
+// readyz answers 200 when the index answers, the log's checkpoint reads
+// and writes can succeed; otherwise 503, code unavailable, with
+// Retry-After, saying which check failed and why.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ready := Readiness{Status: "ready", Checks: map[string]string{"index": "ok", "log": "ok", "writes": "ok"}}
+	var why []string
+	fail := func(check, reason string, err error) {
+		s.cfg.Logger.Warn("not ready", "check", check, "err", err)
+		ready.Checks[check] = reason
+		why = append(why, check+": "+reason)
+	}
 	if _, err := s.cfg.Index.Query(r.Context(), record.Filter{Limit: 1}); err != nil {
-		s.fail(w, r, err)
-		return
+		if unavailable(err) {
+			fail("index", "unavailable: the index database cannot be reached", err)
+		} else {
+			fail("index", "failing: the index database answers with errors", err)
+		}
 	}
 	if _, err := s.cfg.Log.Checkpoint(r.Context()); err != nil {
-		s.fail(w, r, err)
+		fail("log", "failing: the log's checkpoint cannot be read", err)
+	}
+	switch wr, ok := s.cfg.Log.(writable); {
+	case len(why) > 0:
+		ready.Checks["writes"] = "no: see the other checks"
+	case ok:
+		if err := wr.Writable(r.Context()); err != nil {
+			fail("writes", "no: "+err.Error(), err)
+		}
+	}
+	if len(why) == 0 {
+		writeJSON(w, 200, ready)
 		return
 	}
-	writeJSON(w, 200, map[string]string{"status": "ready"})
+	ready.Status = "not_ready"
+	ready.Error = &Error{Code: "unavailable", Message: "not ready: " + strings.Join(why, "; ")}
+	retryAfter(w, ready.Error.status())
+	writeJSON(w, ready.Error.status(), ready)
 }
 
 func (s *Server) openapi(w http.ResponseWriter, r *http.Request) {
