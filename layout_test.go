@@ -48,7 +48,7 @@ var rules = map[string]rule{
 	"internal/ledger":          {internal: []string{"internal/record"}, external: []string{"github.com/transparency-dev/", "golang.org/x/mod/sumdb/", "golang.org/x/sync/semaphore", "k8s.io/klog/v2"}},
 	"internal/lease":           {external: []string{"github.com/jackc/pgx/v5", "golang.org/x/sys/unix"}}, // the writer's lease: a file lock, a PostgreSQL advisory lock
 	"internal/store/storetest": {external: []string{"github.com/jackc/pgx/v5"}},
-	"internal/store":           {internal: []string{"internal/record", "internal/calendar", "internal/state", "internal/evidence"}, external: []string{"modernc.org/sqlite", "github.com/jackc/pgx/v5"}},
+	"internal/store":           {internal: []string{"internal/record", "internal/calendar", "internal/state", "internal/evidence"}, external: []string{"modernc.org/sqlite", "github.com/jackc/pgx/v5", "github.com/pressly/goose/v3"}},
 	"internal/accountancy":     {internal: []string{"enrich", "internal/calendar", "internal/record", "internal/state", "internal/input"}, external: []string{"gonum.org/v1/gonum"}},
 	"internal/talks":           {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/state", "internal/input"}, external: []string{"go.yaml.in/yaml/v3"}},
 	"internal/report": {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/dataset", "internal/state", "internal/compliance", "internal/accountancy"},

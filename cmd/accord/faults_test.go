@@ -658,6 +658,29 @@ func fill(t *testing.T, dir string) string {
 type diskRun struct {
 	before, full, after *ledgerOf
 	backlog             int // entries waiting for the index at the end
+	// readyFull and readyAfter are what /readyz answered on the full disk
+	// and at the end: its status and its checks.
+	readyFull, readyAfter readiness
+}
+
+// readiness is an answer of /readyz.
+type readiness struct {
+	status int
+	Checks map[string]string `json:"checks"`
+}
+
+func ready(t *testing.T, client *http.Client, base string) readiness {
+	t.Helper()
+	resp, err := client.Get(base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	r := readiness{status: resp.StatusCode}
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		t.Fatalf("/readyz: %v", err)
+	}
+	return r
 }
 
 // runDiskFull starts a demo with cfg, submits 5 records, runs beforeFill,
@@ -687,6 +710,7 @@ func runDiskFull(t *testing.T, cfg app.DemoConfig, disk, prefix string, beforeFi
 	for i := range 20 {
 		r.full.add(submitFinding(client, base, signer, fmt.Sprintf("%s-full-%d", prefix, i)))
 	}
+	r.readyFull = ready(t, client, base)
 	if err := os.Remove(filler); err != nil {
 		t.Fatal(err)
 	}
@@ -701,6 +725,7 @@ func runDiskFull(t *testing.T, cfg app.DemoConfig, disk, prefix string, beforeFi
 		t.Fatalf("after space returned: %d acknowledged (%v)", len(r.after.acked), r.after.refused)
 	}
 	r.backlog = d.App.Log().Unindexed()
+	r.readyAfter = ready(t, client, base)
 	return r
 }
 
@@ -719,6 +744,12 @@ func TestFullDisk(t *testing.T) {
 		if !strings.HasPrefix(what, "503 ") && !strings.HasPrefix(what, "507 ") {
 			t.Errorf("on a full disk a submission got %q, want a 503 or 507 refusal", what)
 		}
+	}
+	if r.readyFull.status != 503 || !strings.HasPrefix(r.readyFull.Checks["writes"], "no: ") {
+		t.Errorf("/readyz on the full disk: %d %v, want 503 saying why writes cannot succeed", r.readyFull.status, r.readyFull.Checks)
+	}
+	if r.readyAfter.status != 200 {
+		t.Errorf("/readyz once space returned: %d %v, want 200", r.readyAfter.status, r.readyAfter.Checks)
 	}
 	acked, absent := inLog(r.before, r.full, r.after)
 	size := checkAcknowledged(t, dir, "", acked, absent)
@@ -763,6 +794,12 @@ func TestFullIndexDisk(t *testing.T) {
 	}
 	if r.backlog != 0 {
 		t.Errorf("%d entries still wait for the index after space returned", r.backlog)
+	}
+	if r.readyFull.status != 503 || !strings.HasPrefix(r.readyFull.Checks["writes"], "no: ") {
+		t.Errorf("/readyz with the index's disk full: %d %v, want 503 saying why writes cannot succeed", r.readyFull.status, r.readyFull.Checks)
+	}
+	if r.readyAfter.status != 200 {
+		t.Errorf("/readyz once space returned: %d %v, want 200", r.readyAfter.status, r.readyAfter.Checks)
 	}
 	acked, absent := inLog(r.before, r.full, r.after)
 	size := checkAcknowledged(t, dir, db, acked, absent)

@@ -149,14 +149,14 @@ func post(t *testing.T, base string, entry []byte) answer {
 	return a
 }
 
-func readyz(t *testing.T, base string) map[string]string {
+func readyz(t *testing.T, base string) map[string]any {
 	t.Helper()
 	resp, err := http.Get(base + "/readyz")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var m map[string]string
+	var m map[string]any
 	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("/readyz: %d %v", resp.StatusCode, err)
 	}

@@ -106,11 +106,19 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	jsonError(w, problem(s.cfg.Logger, r.URL.Path, err))
 }
 
-// jsonError writes e with its status.
-func jsonError(w http.ResponseWriter, e *Error) {
-	if e.status() == http.StatusServiceUnavailable {
+// retryAfter is the one place that says when to try again: with every
+// answer of status 503 (an outage: the index database down, a record not
+// yet indexed, a request out of time) or 429 (rate limited), on every
+// route, as JSON or as a page.
+func retryAfter(w http.ResponseWriter, status int) {
+	if status == http.StatusServiceUnavailable || status == http.StatusTooManyRequests {
 		w.Header().Set("Retry-After", "1")
 	}
+}
+
+// jsonError writes e with its status.
+func jsonError(w http.ResponseWriter, e *Error) {
+	retryAfter(w, e.status())
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(e.status())
 	enc := json.NewEncoder(w)

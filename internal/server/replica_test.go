@@ -49,7 +49,7 @@ func TestReaderSendsChangesToTheWriter(t *testing.T) {
 	}
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
-	var ready map[string]string
+	var ready map[string]any
 	if err := json.Unmarshal(rec.Body.Bytes(), &ready); err != nil || rec.Code != 200 || ready["role"] != "reader" || ready["writer"] != "http://writer.test:8080" {
 		t.Errorf("/readyz of a reader: %d %s", rec.Code, rec.Body)
 	}

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -291,7 +292,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.fail(rw, r, err)
 	case !s.limiter.allow(who):
-		rw.Header().Set("Retry-After", "1")
 		jsonError(rw, &Error{Code: "rate_limited", Message: "too many requests; slow down"})
 	default:
 		s.mux.ServeHTTP(rw, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))
@@ -322,22 +322,67 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 200, map[string]string{"status": "ok"})
 }
 
+// writable is what /readyz asks of a Log that can say whether a
+// submission can succeed now: nil, or why not in words for an operator.
+type writable interface {
+	Writable(ctx context.Context) error
+}
+
+// Readiness is /readyz's answer: ready when writes can succeed now. Each
+// check is "ok" or why not.
+type Readiness struct {
+	Status string            `json:"status"` // "ready" or "not_ready"
+	Checks map[string]string `json:"checks"` // index, log, writes
+	// Role is "writer", or "reader" when another process writes the log:
+	// a reader serves every read and names the Writer for the rest.
+	Role   string `json:"role"`
+	Writer string `json:"writer,omitempty"`
+	Error  *Error `json:"error,omitempty"`
+}
+
+// readyz answers 200 when the index answers, the log's checkpoint reads
+// and writes can succeed; otherwise 503, code unavailable, with
+// Retry-After, saying which check failed and why.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ready := Readiness{Status: "ready", Checks: map[string]string{"index": "ok", "log": "ok", "writes": "ok"}, Role: "writer"}
+	self, writer := s.writer()
+	if !self {
+		ready.Role, ready.Writer = "reader", writer
+	}
+	var why []string
+	fail := func(check, reason string, err error) {
+		s.cfg.Logger.Warn("not ready", "check", check, "err", err)
+		ready.Checks[check] = reason
+		why = append(why, check+": "+reason)
+	}
 	if _, err := s.cfg.Index.Query(r.Context(), record.Filter{Limit: 1}); err != nil {
-		s.fail(w, r, err)
-		return
+		if unavailable(err) {
+			fail("index", "unavailable: the index database cannot be reached", err)
+		} else {
+			fail("index", "failing: the index database answers with errors", err)
+		}
 	}
 	if _, err := s.cfg.Log.Checkpoint(r.Context()); err != nil {
-		s.fail(w, r, err)
+		fail("log", "failing: the log's checkpoint cannot be read", err)
+	}
+	switch wr, ok := s.cfg.Log.(writable); {
+	case len(why) > 0:
+		ready.Checks["writes"] = "no: see the other checks"
+	case !self:
+		ready.Checks["writes"] = "at the writer (" + writer + ")"
+	case ok:
+		if err := wr.Writable(r.Context()); err != nil {
+			fail("writes", "no: "+err.Error(), err)
+		}
+	}
+	if len(why) == 0 {
+		writeJSON(w, 200, ready)
 		return
 	}
-	// A reader is ready: it serves every read, and names the writer for
-	// the rest.
-	ready := map[string]string{"status": "ready", "role": "writer"}
-	if self, writer := s.writer(); !self {
-		ready["role"], ready["writer"] = "reader", writer
-	}
-	writeJSON(w, 200, ready)
+	ready.Status = "not_ready"
+	ready.Error = &Error{Code: "unavailable", Message: "not ready: " + strings.Join(why, "; ")}
+	retryAfter(w, ready.Error.status())
+	writeJSON(w, ready.Error.status(), ready)
 }
 
 // writer reports whether this server writes its log, and the writer's

@@ -9,28 +9,22 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/accordverify/accord/internal/evidence"
-
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
 
+	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/state"
 )
-
-//go:embed migrations
-var migrations embed.FS
 
 // Dialects.
 const (
@@ -46,7 +40,8 @@ type Store struct {
 
 // Open opens (creating if needed) the index at dsn: a postgres:// or
 // postgresql:// URL for PostgreSQL, anything else a SQLite file path. It
-// applies the embedded migrations of the dialect, each in one transaction.
+// applies the embedded migrations of the dialect, each in one transaction,
+// under a lock (see migrate).
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	s := &Store{dialect: SQLite}
 	var err error
@@ -65,9 +60,11 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		if err := private(dsn); err != nil {
 			return nil, fmt.Errorf("store: %w", err)
 		}
-		// WAL for concurrent readers; FULL sync: an acknowledged row
-		// survives power loss; a busy timeout instead of failing at once.
-		s.db, err = sql.Open("sqlite", "file:"+dsn+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)")
+		// A busy timeout instead of failing at once, set first: the
+		// next pragma writes to a new file, which a process starting at
+		// the same moment may hold; WAL for concurrent readers; FULL
+		// sync: an acknowledged row survives power loss.
+		s.db, err = sql.Open("sqlite", "file:"+dsn+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)")
 		if err == nil {
 			s.db.SetMaxOpenConns(1)
 		}
@@ -79,7 +76,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.db.Close()
 		return nil, fmt.Errorf("store: %s: %w", s.dialect, err)
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, dsn); err != nil {
 		s.db.Close()
 		return nil, err
 	}
@@ -161,62 +158,6 @@ func (s *Store) q(query string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
-}
-
-func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
-		return fmt.Errorf("store: migrations table: %w", err)
-	}
-	dir := path.Join("migrations", s.dialect)
-	files, err := fs.ReadDir(migrations, dir)
-	if err != nil {
-		return err
-	}
-	for _, f := range files {
-		v, err := strconv.Atoi(strings.SplitN(f.Name(), "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("store: migration %s: name must start with its version", f.Name())
-		}
-		var done int
-		if err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), v).Scan(&done); err != nil {
-			return err
-		}
-		if done > 0 {
-			continue
-		}
-		body, _ := fs.ReadFile(migrations, path.Join(dir, f.Name()))
-		tx, err := s.db.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		for _, stmt := range strings.Split(string(body), ";") {
-			if strings.TrimSpace(stripComments(stmt)) == "" {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, stmt); err != nil {
-				tx.Rollback()
-				return fmt.Errorf("store: migration %s: %w", f.Name(), err)
-			}
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (version) VALUES (?)`), v); err != nil {
-			tx.Rollback()
-			return err
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("store: migration %s: %w", f.Name(), err)
-		}
-	}
-	return nil
-}
-
-func stripComments(stmt string) string {
-	var out []string
-	for _, l := range strings.Split(stmt, "\n") {
-		if !strings.HasPrefix(strings.TrimSpace(l), "--") {
-			out = append(out, l)
-		}
-	}
-	return strings.Join(out, "\n")
 }
 
 // Entry is a log entry to index: an accepted record at its index.

@@ -322,7 +322,7 @@ func TestMigrationMovesMessagesToRows(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, q := range []string{`DROP TABLE talks_messages`, `DELETE FROM schema_migrations WHERE version = 5`} {
+		for _, q := range []string{`DROP TABLE talks_messages`, `DELETE FROM goose_db_version WHERE version_id = 5`} {
 			if err := s.Exec(ctx, q); err != nil {
 				t.Fatal(err)
 			}

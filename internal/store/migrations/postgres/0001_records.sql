@@ -1,3 +1,4 @@
+-- +goose Up
 -- The index of the evidence log: one row per entry, by log index.
 CREATE TABLE records (
     log_index    BIGINT PRIMARY KEY,

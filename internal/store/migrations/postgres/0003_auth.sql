@@ -1,3 +1,4 @@
+-- +goose Up
 -- Not evidence: read-token challenges and tokens (only their SHA-256).
 CREATE TABLE auth_challenges (
     nonce   TEXT PRIMARY KEY,

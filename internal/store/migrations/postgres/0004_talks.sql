@@ -1,3 +1,4 @@
+-- +goose Up
 -- Not evidence: the state of mediated talks rooms (red lines included),
 -- readable through the server by the parties and the mediator only. Only
 -- commitments and hashes of this content go into the log.

@@ -1,3 +1,4 @@
+-- +goose Up
 -- Not evidence: the messages of talks rooms, one row each, so that a
 -- message is an insert and not a rewrite of its room. sender is the party
 -- that sent it (the mediator for relays) and round its round: what the

@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"os"
+	"path"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/database"
+	"github.com/pressly/goose/v3/lock"
+)
+
+// migrations are the SQL files goose applies, by dialect, in the order of
+// the version that starts each name. Each starts with "-- +goose Up".
+//
+//go:embed migrations
+var migrations embed.FS
+
+// versionTable is where goose records the migrations applied.
+const versionTable = "goose_db_version"
+
+// legacyTable is where Accord's own migrator recorded them before goose:
+// one row per version applied. A database that has it is adopted as it
+// stands (see adopting).
+const legacyTable = "schema_migrations"
+
+// migrate applies the dialect's embedded migrations with goose, each in
+// one transaction, under a lock held for the whole run: a PostgreSQL
+// advisory lock (one per schema), or for SQLite a file lock beside the
+// database. Processes starting at once on an empty database take turns;
+// the first applies the migrations and the others find nothing to do.
+func (s *Store) migrate(ctx context.Context, dsn string) error {
+	fsys, err := fs.Sub(migrations, path.Join("migrations", s.dialect))
+	if err != nil {
+		return err
+	}
+	dialect := database.DialectSQLite3
+	var locker lock.SessionLocker = &fileLocker{path: dsn + "-migrate.lock"}
+	if s.dialect == Postgres {
+		dialect = database.DialectPostgres
+		// The lock is the database's, shared by all its schemas; each
+		// schema is an index of its own and takes a lock of its own.
+		var schema sql.NullString
+		if err := s.db.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+			return fmt.Errorf("store: migrations: %w", err)
+		}
+		h := fnv.New64a()
+		h.Write([]byte("accord index migrations\x00" + schema.String))
+		// Try every second, for ten minutes at most: a migration holds it
+		// for well under a second on an index of any size seen so far.
+		if locker, err = lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64())), lock.WithLockTimeout(1, 600)); err != nil {
+			return err
+		}
+	}
+	versions, err := database.NewStore(dialect, versionTable)
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectCustom, s.db, fsys,
+		goose.WithStore(adopting{StoreExtender: versions.(database.StoreExtender), dialect: s.dialect}),
+		goose.WithSessionLocker(locker),
+		goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	// Status first: it takes the lock, and so the version table is made
+	// (and an earlier migrator's versions adopted) under it. Up would
+	// make it before taking the lock, leaving racing processes to retry.
+	if _, err := p.Status(ctx); err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("store: migrations: %w", err)
+	}
+	return nil
+}
+
+// adopting is goose's version store, which adopts a database migrated by
+// Accord's earlier migrator: when goose makes its version table, the
+// versions recorded in that migrator's table are recorded as applied, in
+// the same transaction, so they are not applied again. That table is left
+// as it is.
+type adopting struct {
+	database.StoreExtender
+	dialect string
+}
+
+// Insert records a version. Goose inserts version 0 right after making its
+// table, in the same transaction: then the earlier versions follow it.
+func (a adopting) Insert(ctx context.Context, db database.DBTxConn, req database.InsertRequest) error {
+	if err := a.StoreExtender.Insert(ctx, db, req); err != nil || req.Version != 0 {
+		return err
+	}
+	var n int
+	exists := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '` + legacyTable + `'`
+	if a.dialect == Postgres {
+		exists = `SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = '` + legacyTable + `'`
+	}
+	if err := db.QueryRowContext(ctx, exists).Scan(&n); err != nil || n == 0 {
+		return err
+	}
+	_, err := db.ExecContext(ctx, `INSERT INTO `+versionTable+` (version_id, is_applied) SELECT version, TRUE FROM `+legacyTable+` ORDER BY version`)
+	return err
+}
+
+// fileLocker is the SQLite migrations' lock: an exclusive flock(2) on a
+// file beside the database, which excludes other processes and other
+// opens in the same process alike, and which the system releases when its
+// holder dies. The file stays: removing it would let two holders lock two
+// different files.
+type fileLocker struct {
+	path string
+	mu   sync.Mutex
+	f    *os.File
+}
+
+func (l *fileLocker) SessionLock(ctx context.Context, _ *sql.Conn) error {
+	f, err := os.OpenFile(l.path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
+			f.Close()
+			return fmt.Errorf("lock %s: %w", l.path, err)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	l.mu.Lock()
+	l.f = f
+	l.mu.Unlock()
+	return nil
+}
+
+func (l *fileLocker) SessionUnlock(context.Context, *sql.Conn) error {
+	l.mu.Lock()
+	f := l.f
+	l.f = nil
+	l.mu.Unlock()
+	if f == nil {
+		return nil
+	}
+	return f.Close() // closing the last descriptor releases the lock
+}
