@@ -15,3 +15,10 @@ func (s *Store) Exec(ctx context.Context, query string) error {
 	_, err := s.db.ExecContext(ctx, query)
 	return err
 }
+
+// Synchronous is SQLite's synchronous setting of the connection the next
+// statement gets (2 is FULL).
+func (s *Store) Synchronous(ctx context.Context) (n int, err error) {
+	err = s.db.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&n)
+	return n, err
+}

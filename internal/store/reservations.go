@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 
 	"github.com/accordverify/accord/internal/record"
@@ -26,9 +27,32 @@ import (
 // reservation in the transaction that adds its row, so that this insert
 // either conflicts with the reservation or, having waited for that
 // transaction, finds the row.
+//
+// A reservation need not survive a crash (the writer's start releases
+// every reservation once the log's entries are indexed), only be seen by
+// every connection: SQLite commits it without waiting for the disk.
 func (s *Store) Reserve(ctx context.Context, c record.Claim) (_ *record.Conflict, err error) {
 	defer outage(&err)
-	tx, err := s.db.BeginTx(ctx, nil)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	defer conn.Close()
+	if s.dialect == SQLite {
+		if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
+			return nil, unavailable(err)
+		}
+		defer func() {
+			if _, ferr := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA synchronous = FULL`); ferr != nil {
+				// Never hand out a connection that does not sync.
+				_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+				if err == nil {
+					err = unavailable(ferr)
+				}
+			}
+		}()
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, unavailable(err)
 	}

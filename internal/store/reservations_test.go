@@ -54,6 +54,13 @@ func TestReservations(t *testing.T) {
 		if n, _ := s.Reservations(ctx); n != 1 {
 			t.Errorf("%d reservations after refusals, want 1", n)
 		}
+		if s.Dialect() == store.SQLite {
+			// Reservations are committed without waiting for the disk;
+			// everything else still is.
+			if n, err := s.Synchronous(ctx); err != nil || n != 2 {
+				t.Errorf("synchronous = %d (%v) after reservations, want 2 (FULL)", n, err)
+			}
+		}
 
 		// Another append's release leaves the reservation; indexing ends it.
 		if err := other.Release(ctx, claim(es[1], "b")); err != nil {
