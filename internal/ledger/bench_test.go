@@ -248,6 +248,9 @@ func concurrentlyVerify(msgs [][]byte, v note.Verifier) error {
 	return nil
 }
 
+// maxHeapPerRecord bounds the heap an open log keeps for each record.
+const maxHeapPerRecord = 40
+
 // BenchmarkOpen measures starting over a log of ACCORD_OPEN_N records
 // (default 20,000): "replay" opens it without an index (the replay every
 // start does: every entry read and its signature checked); "verify-index"
@@ -305,6 +308,11 @@ func BenchmarkOpen(b *testing.B) {
 			// nothing; without one, the record ids and entry hashes).
 			b.ReportMetric(float64(retained)/(1<<20), "heap-MiB")
 			b.ReportMetric(float64(retained)/float64(n), "heap-B/record")
+			// The bound an open log must keep: on a log large enough that
+			// what it keeps whatever its size does not count.
+			if perRecord := float64(retained) / float64(n); n >= 10000 && perRecord > maxHeapPerRecord {
+				b.Errorf("the open log keeps %.1f bytes of heap a record, more than %d", perRecord, maxHeapPerRecord)
+			}
 		})
 	}
 }
