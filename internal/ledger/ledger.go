@@ -671,8 +671,9 @@ type Sequenced struct {
 // record (a *RejectError) changes nothing.
 //
 // Signature checks run concurrently, on the cores, against the current
-// registry snapshot; the duplicate check and the reservation are brief and
-// serialized; the hand-over to tessera is concurrent. A key record (which
+// registry snapshot; the duplicate check is the reservation of the
+// record's id and entry hash in the index (see Reserver), one transaction;
+// the hand-over to tessera is concurrent. A key record (which
 // changes who may sign what) runs alone: it waits until every record
 // admitted before it has been handed to tessera, and records checked
 // against the registry it replaces are checked again.
