@@ -758,11 +758,13 @@ func TestFullDisk(t *testing.T) {
 }
 
 // TestFullIndexDisk fills the disk that holds the SQLite index while the
-// log's disk has room. The record that meets the full index is kept in the
-// log and answered 503 not_indexed with its index; later submissions are
-// refused with 503 and nothing stored; once space returns the kept record
-// is indexed by the background retry and submissions succeed; nothing
-// acknowledged is lost and the index equals one rebuilt from the log.
+// log's disk has room. A record reserves its id and entry hash in the index
+// before the log takes it, so the full index refuses it with 503 and
+// nothing stored; at most one record, whose reservation still found room
+// and whose row did not, is kept in the log and answered 503 not_indexed
+// with its index. Once space returns a kept record is indexed by the
+// background retry and submissions succeed; nothing acknowledged is lost
+// and the index equals one rebuilt from the log.
 func TestFullIndexDisk(t *testing.T) {
 	disk := smallDisk(t, "16m")
 	dir := t.TempDir()
@@ -784,8 +786,8 @@ func TestFullIndexDisk(t *testing.T) {
 	if len(r.full.acked) != 0 {
 		t.Errorf("%d of 20 submissions acknowledged with the index's disk full", len(r.full.acked))
 	}
-	if len(r.full.kept) != 1 {
-		t.Errorf("%d submissions answered not_indexed (want the one that met the full index): %v", len(r.full.kept), r.full.refused)
+	if len(r.full.kept) > 1 {
+		t.Errorf("%d submissions answered not_indexed (want at most the one that met the full index): %v", len(r.full.kept), r.full.refused)
 	}
 	for what := range r.full.refused {
 		if what != "503 not_indexed" && what != "503 unavailable" {
@@ -803,7 +805,7 @@ func TestFullIndexDisk(t *testing.T) {
 	}
 	acked, absent := inLog(r.before, r.full, r.after)
 	size := checkAcknowledged(t, dir, db, acked, absent)
-	t.Logf("full index disk: %d acknowledged before; with the index's disk full %d sent, refused %v; after space returned %d acknowledged; all (and the kept record) in the log and the index, none of the %d refused as not stored; audit passes at size %d",
+	t.Logf("full index disk: %d acknowledged before; with the index's disk full %d sent, refused %v; after space returned %d acknowledged; all (and any kept record) in the log and the index, none of the %d refused as not stored; audit passes at size %d",
 		len(r.before.acked), r.full.sent, r.full.refused, len(r.after.acked), len(absent), size)
 }
 

@@ -34,3 +34,7 @@ func (l *Log) OccupyFlush() (release func()) {
 	}
 	return func() { l.flushing.Release(1) }
 }
+
+// KeepsRecordsInMemory reports whether the log answers the duplicate check
+// from memory (its index is not a Reserver) rather than from the index.
+func (l *Log) KeepsRecordsInMemory() bool { return l.memory != nil }

@@ -6,13 +6,14 @@
 // a copy of the files.
 //
 // The log's files are the whole truth: the key registry is replayed from
-// them, duplicates are found in them, and they can be copied or served as
-// static files and verified with the same code.
+// them, the index is built from them, and they can be copied or served as
+// static files and verified with the same code. Duplicates are refused by
+// the index (a Reserver), whose state every process sharing it sees.
 package ledger
 
 import (
 	"context"
-	"crypto/sha256"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -58,7 +59,9 @@ type Options struct {
 	// Index, when set, indexes every accepted record: Append acknowledges
 	// a record only once it is both durably sequenced and indexed, and Open
 	// indexes whatever the log holds beyond the index (after a crash
-	// between the two).
+	// between the two). An index that is also a Reserver answers the
+	// duplicate check; otherwise the log keeps its record ids and entry
+	// hashes in memory (32 bytes a record).
 	Index Indexer
 }
 
@@ -180,7 +183,6 @@ type Log struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	mu sync.Mutex
 	// snapshot is the registry records are checked against; a key record
 	// replaces it with a changed copy (readers never wait for a lock).
 	snapshot atomic.Pointer[registrySnapshot]
@@ -189,9 +191,11 @@ type Log struct {
 	verifying *semaphore.Weighted
 	// gate orders key records against the others: a record being handed
 	// to tessera holds one unit, a key record all gateWidth of them.
-	gate   *semaphore.Weighted
-	ids    map[string]entryInfo // record id -> where it is
-	hashes map[[32]byte]uint64  // entry SHA-256 -> index
+	gate *semaphore.Weighted
+	// claims answers the duplicate check: the index, or memory when the
+	// index is not a Reserver (or there is none).
+	claims Reserver
+	memory *memoryClaims
 
 	// backlog holds entries in the log that the index has not taken yet
 	// (it was down); they go in before the next entry, or by the retry
@@ -199,7 +203,11 @@ type Log struct {
 	// to the index run at a time.
 	backlogMu sync.Mutex
 	backlog   []record.Indexed
-	flushing  *semaphore.Weighted
+	// unreleased are reservations of records that did not reach the log
+	// and that the index did not release (it was down): released with
+	// the backlog.
+	unreleased []record.Claim
+	flushing   *semaphore.Weighted
 	// rebuilt says why Open rebuilt the index, when it did.
 	rebuilt string
 }
@@ -207,11 +215,6 @@ type Log struct {
 type registrySnapshot struct {
 	registry *record.Registry
 	next     uint64 // the log size when the snapshot was taken
-}
-
-type entryInfo struct {
-	index  uint64
-	author string
 }
 
 // Create starts a new log on s (which must not hold one) with the signed
@@ -251,8 +254,9 @@ func Create(ctx context.Context, s Storage, opts Options, genesis []byte) (*Log,
 	return l, nil
 }
 
-// Open opens the log on s, replaying every entry to rebuild the key
-// registry and the duplicate index.
+// Open opens the log on s as its writer, replaying every entry to rebuild
+// the key registry and to index what the index lacks; then it releases the
+// reservations of records that never reached the log (see Reserver).
 func Open(ctx context.Context, s Storage, opts Options) (*Log, error) {
 	if err := s.usable(); err != nil {
 		return nil, err
@@ -372,11 +376,22 @@ func open(ctx context.Context, s Storage, opts Options, g *record.GenesisBody) (
 	}
 	l := &Log{opts: opts, appender: appender, reader: reader, shutdown: shutdown, cancel: cancel, origin: opts.Operator.Name(),
 		published: newPublication(life, reader.ReadCheckpoint, publicationPoll),
-		ids:       map[string]entryInfo{}, hashes: map[[32]byte]uint64{},
 		verifying: semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0))), gate: semaphore.NewWeighted(gateWidth), flushing: semaphore.NewWeighted(1)}
+	if r, ok := opts.Index.(Reserver); ok {
+		l.claims = r
+	} else {
+		l.memory = newMemoryClaims(l.Entry)
+		l.claims = l.memory
+	}
 	if err := l.replay(ctx); err != nil {
 		_ = l.Close(ctx)
 		return nil, err
+	}
+	// Every entry of the log is indexed now, which ended its reservation:
+	// the reservations left are of records that never reached it.
+	if err := l.claims.ReleaseReservations(ctx); err != nil {
+		_ = l.Close(ctx)
+		return nil, fmt.Errorf("ledger: releasing the reservations of records that are not in the log: %w", err)
 	}
 	// A crash can leave entries integrated (their tiles written) but not
 	// yet in a published checkpoint. Wait, briefly, for the checkpoint
@@ -392,8 +407,14 @@ func open(ctx context.Context, s Storage, opts Options, g *record.GenesisBody) (
 	if opts.Index != nil {
 		retry, stop := context.WithCancel(context.WithoutCancel(ctx))
 		cancelAppender := l.cancel
-		l.cancel = func() { stop(); cancelAppender() }
-		go l.retryIndexing(retry)
+		stopped := make(chan struct{})
+		// Close returns once the retries have stopped, so that nothing
+		// of a closed log runs or stays reachable.
+		l.cancel = func() { stop(); <-stopped; cancelAppender() }
+		go func() {
+			defer close(stopped)
+			l.retryIndexing(retry)
+		}()
 	}
 	return l, nil
 }
@@ -429,40 +450,55 @@ func (l *Log) retryIndexing(ctx context.Context) {
 	}
 }
 
-// flush hands the backlog to the index. One flush runs at a time; waiting
-// for it honours ctx.
+// flush hands the backlog to the index, and releases the reservations
+// that wait for it. One flush runs at a time; waiting for it honours ctx.
 func (l *Log) flush(ctx context.Context) error {
-	if l.Unindexed() == 0 {
+	if l.waiting() == 0 {
 		return nil
 	}
 	if err := l.flushing.Acquire(ctx, 1); err != nil {
 		return err
 	}
 	defer l.flushing.Release(1)
-	waiting := l.backlogged()
-	if len(waiting) == 0 {
-		return nil // flushed while this one waited
+	waiting, unreleased := l.backlogged()
+	if len(waiting) > 0 {
+		if err := l.opts.Index.Index(ctx, waiting); err != nil {
+			return err
+		}
 	}
-	if err := l.opts.Index.Index(ctx, waiting); err != nil {
-		return err
+	for i, c := range unreleased {
+		if err := l.claims.Release(ctx, c); err != nil {
+			l.dropBacklog(len(waiting), i)
+			return err
+		}
 	}
-	l.dropBacklog(len(waiting))
+	l.dropBacklog(len(waiting), len(unreleased))
 	return nil
 }
 
-// backlogged returns a copy of the backlog.
-func (l *Log) backlogged() []record.Indexed {
+// waiting is how many entries and reservations wait for the index.
+func (l *Log) waiting() int {
 	l.backlogMu.Lock()
 	defer l.backlogMu.Unlock()
-	return slices.Clone(l.backlog)
+	return len(l.backlog) + len(l.unreleased)
+}
+
+// backlogged returns a copy of the backlog and of the reservations to
+// release.
+func (l *Log) backlogged() ([]record.Indexed, []record.Claim) {
+	l.backlogMu.Lock()
+	defer l.backlogMu.Unlock()
+	return slices.Clone(l.backlog), slices.Clone(l.unreleased)
 }
 
 // dropBacklog removes the first n entries of the backlog, which the index
-// has taken (entries that failed meanwhile are after them).
-func (l *Log) dropBacklog(n int) {
+// has taken, and the first r reservations to release, which it released
+// (those that failed meanwhile are after them).
+func (l *Log) dropBacklog(n, r int) {
 	l.backlogMu.Lock()
 	defer l.backlogMu.Unlock()
 	l.backlog = slices.Delete(l.backlog, 0, n)
+	l.unreleased = slices.Delete(l.unreleased, 0, r)
 }
 
 // index indexes one entry; if the index refuses it, it joins the backlog.
@@ -514,8 +550,10 @@ func (l *Log) replay(ctx context.Context) error {
 			return fmt.Errorf("ledger: emptying an index that differs from the log: %w", err)
 		}
 		indexed = 0
-		clear(l.ids)
-		clear(l.hashes)
+		if l.memory != nil {
+			l.memory = newMemoryClaims(l.Entry)
+			l.claims = l.memory
+		}
 	}
 }
 
@@ -538,8 +576,9 @@ func (l *Log) replayFrom(ctx context.Context, size, indexed uint64, verifier Ver
 			if err != nil {
 				return fmt.Errorf("ledger: entry %d does not verify (run accord audit): %w", idx, err)
 			}
-			l.ids[s.Record.ID] = entryInfo{idx, s.Record.Author}
-			l.hashes[sha256.Sum256(s.Bytes)] = idx
+			if l.memory != nil {
+				l.memory.replayed(idx, s)
+			}
 			e := record.Indexed{Index: idx, Signed: s, Role: roleOf(reg, s)}
 			if idx >= indexed {
 				missing = append(missing, e)
@@ -573,6 +612,9 @@ func (l *Log) replayFrom(ctx context.Context, size, indexed uint64, verifier Ver
 				return fmt.Errorf("ledger: indexing entries %d-%d that the index lacks: %w", missing[0].Index, missing[len(missing)-1].Index, err)
 			}
 		}
+	}
+	if l.memory != nil {
+		l.memory.built()
 	}
 	l.snapshot.Store(&registrySnapshot{registry: reg, next: size})
 	return nil
@@ -630,8 +672,9 @@ type Sequenced struct {
 // record (a *RejectError) changes nothing.
 //
 // Signature checks run concurrently, on the cores, against the current
-// registry snapshot; the duplicate check and the reservation are brief and
-// serialized; the hand-over to tessera is concurrent. A key record (which
+// registry snapshot; the duplicate check is the reservation of the
+// record's id and entry hash in the index (see Reserver), one transaction;
+// the hand-over to tessera is concurrent. A key record (which
 // changes who may sign what) runs alone: it waits until every record
 // admitted before it has been handed to tessera, and records checked
 // against the registry it replaces are checked again.
@@ -760,7 +803,7 @@ type handedOver struct {
 	signed *record.Signed
 	// reg is the registry the record was finally checked against.
 	reg    *record.Registry
-	hash   [32]byte
+	claim  record.Claim
 	future tessera.IndexFuture
 }
 
@@ -770,52 +813,78 @@ func (l *Log) handOver(ctx context.Context, snap *registrySnapshot, s *record.Si
 	if ctx.Err() != nil {
 		return nil, notStored(ctx)
 	}
-	h := sha256.Sum256(entry)
-	reg, s, err := l.reserve(snap, s, entry, h)
+	reg, s, claim, err := l.reserve(ctx, snap, s, entry)
 	if err != nil {
 		return nil, err
 	}
-	t := &handedOver{signed: s, reg: reg, hash: h, future: l.appender.Add(ctx, tessera.NewEntry(entry))}
+	if ctx.Err() != nil {
+		l.release(claim)
+		return nil, notStored(ctx)
+	}
+	t := &handedOver{signed: s, reg: reg, claim: claim, future: l.appender.Add(ctx, tessera.NewEntry(entry))}
 	close(handed)
 	return t, nil
 }
 
 // reserve checks the record again when a key record has changed the
-// registry since snap, rejects duplicates and dangling references, and
-// marks the record's id and entry hash as being appended. It returns the
-// registry the record was checked against, and the record as checked.
-func (l *Log) reserve(snap *registrySnapshot, s *record.Signed, entry []byte, h [32]byte) (*record.Registry, *record.Signed, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// registry since snap, and reserves the record's id and entry hash (which
+// rejects duplicates and dangling references). It returns the registry the
+// record was checked against, the record as checked, and its claim.
+func (l *Log) reserve(ctx context.Context, snap *registrySnapshot, s *record.Signed, entry []byte) (*record.Registry, *record.Signed, record.Claim, error) {
 	reg := snap.registry
 	if cur := l.snapshot.Load(); cur != snap {
 		reg = cur.registry
 		var err error
 		if s, err = check(reg, entry, cur.next); err != nil {
-			return nil, nil, err
+			return nil, nil, record.Claim{}, err
 		}
 	}
-	rec := s.Record
-	if err := l.admissible(rec, h); err != nil {
-		return nil, nil, err
+	claim := record.ClaimOf(s, rand.Text())
+	conflict, err := l.claims.Reserve(ctx, claim)
+	if err != nil {
+		// The reservation may have been made all the same (the answer was
+		// lost): release it, which is a no-op otherwise.
+		l.release(claim)
+		if ctx.Err() != nil {
+			return nil, nil, record.Claim{}, notStored(ctx)
+		}
+		return nil, nil, record.Claim{}, &IndexDownError{Err: err}
 	}
-	l.ids[rec.ID] = entryInfo{pending, rec.Author}
-	l.hashes[h] = pending
-	return reg, s, nil
+	if conflict != nil {
+		return nil, nil, record.Claim{}, conflictError(conflict, claim)
+	}
+	return reg, s, claim, nil
+}
+
+// release ends the reservation of a record that did not reach the log; if
+// the index cannot take that now, the reservation is released with the
+// backlog.
+func (l *Log) release(c record.Claim) {
+	ctx, cancel := context.WithTimeout(context.Background(), l.opts.WitnessTimeout)
+	defer cancel()
+	if err := l.claims.Release(ctx, c); err != nil {
+		l.backlogMu.Lock()
+		l.unreleased = append(l.unreleased, c)
+		l.backlogMu.Unlock()
+	}
 }
 
 // settle waits until tessera has sequenced the entry (tessera's future
 // takes no context: once it has the entry, its index must be known), then
-// records where the entry is, changes the registry for a key record, and
-// indexes it (with ctx: if ctx has ended, the entry joins the backlog).
+// changes the registry for a key record, and indexes the entry (with ctx:
+// if ctx has ended, the entry joins the backlog), which ends its
+// reservation. An entry tessera refused has its reservation released.
 func (l *Log) settle(ctx context.Context, t *handedOver) (Sequenced, error) {
 	got, err := t.future()
-	l.place(t, got.Index, err)
 	if err != nil {
+		l.release(t.claim)
 		if noSpace(err) {
 			return Sequenced{}, fmt.Errorf("%w (%v)", ErrStorageFull, err)
 		}
 		return Sequenced{}, fmt.Errorf("ledger: append: %w", err)
+	}
+	if l.memory != nil {
+		l.memory.placed(t.claim, got.Index)
 	}
 	rec := t.signed.Record
 	seq := Sequenced{Index: got.Index, ID: rec.ID, Kind: rec.Kind, Author: rec.Author}
@@ -840,31 +909,6 @@ func (l *Log) settle(ctx context.Context, t *handedOver) (Sequenced, error) {
 	return seq, nil
 }
 
-// place records where tessera put a reserved record, or drops the
-// reservation when tessera failed to sequence it.
-func (l *Log) place(t *handedOver, index uint64, err error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	rec := t.signed.Record
-	if err != nil {
-		delete(l.ids, rec.ID)
-		delete(l.hashes, t.hash)
-		return
-	}
-	l.ids[rec.ID] = entryInfo{index, rec.Author}
-	l.hashes[t.hash] = index
-}
-
-func where(idx uint64) string {
-	if idx == pending {
-		return "being appended"
-	}
-	return fmt.Sprintf("at index %d", idx)
-}
-
-// pending marks a record admitted but not yet sequenced.
-const pending = ^uint64(0)
-
 // check verifies an entry against a registry.
 func check(reg *record.Registry, entry []byte, next uint64) (*record.Signed, error) {
 	s, _, err := reg.Check(entry, next)
@@ -876,28 +920,6 @@ func check(reg *record.Registry, entry []byte, next uint64) (*record.Signed, err
 		return nil, reject("invalid", err)
 	}
 	return s, nil
-}
-
-// admissible rejects duplicates and dangling references; the caller holds
-// l.mu for writing.
-func (l *Log) admissible(rec *record.Record, h [32]byte) error {
-	if idx, dup := l.hashes[h]; dup {
-		return reject("duplicate", fmt.Errorf("the same signed record is already %s", where(idx)))
-	}
-	if at, dup := l.ids[rec.ID]; dup {
-		return reject("duplicate", fmt.Errorf("record id %q is already %s", rec.ID, where(at.index)))
-	}
-	for _, ref := range rec.Refs {
-		if _, ok := l.ids[ref]; !ok {
-			return reject("reference", fmt.Errorf("refs: no record %q in the log", ref))
-		}
-	}
-	if rec.Corrects != "" {
-		if at, ok := l.ids[rec.Corrects]; !ok || at.author != rec.Author {
-			return reject("reference", fmt.Errorf("corrects: no record %q of author %q in the log", rec.Corrects, rec.Author))
-		}
-	}
-	return nil
 }
 
 // Checkpoint returns the latest published checkpoint.
@@ -942,4 +964,101 @@ func SilenceTesseraLogs() {
 	_ = fs.Set("alsologtostderr", "false")
 	_ = fs.Set("stderrthreshold", "FATAL")
 	klog.SetOutput(io.Discard)
+}
+
+// Refresh catches up with the entries appended to the log since this Log
+// last saw it, by another process (the writer, when this process serves
+// reads; the previous writer, when this one takes over): each is verified
+// and the key registrations and revocations among them change the key
+// registry that Identify, KeyCurrent and Append use. It reads nothing
+// when the log has not grown, and it is safe to call at any time.
+//
+// A process that only reads calls it before it relies on the registry
+// (identifying a token's key, checking a record); a process that becomes
+// the writer of a log another process wrote calls TakeOver instead.
+func (l *Log) Refresh(ctx context.Context) error {
+	_, err := l.refresh(ctx, nil)
+	return err
+}
+
+// TakeOver is what a process that becomes the log's writer calls, once no
+// other process writes to it (it holds the writer's lease), before its
+// first Append, when its Log was opened while another process wrote:
+// Refresh, then index the entries the index lacks (the previous writer
+// may have died between sequencing an entry and indexing it), then release
+// the reservations of records that never reached the log, as Open does.
+func (l *Log) TakeOver(ctx context.Context) error {
+	if l.opts.Index == nil {
+		return l.Refresh(ctx)
+	}
+	indexed, err := l.opts.Index.Size(ctx)
+	if err != nil {
+		return fmt.Errorf("ledger: index: %w", err)
+	}
+	if _, err := l.refresh(ctx, func(es []record.Indexed) error {
+		var missing []record.Indexed
+		for _, e := range es {
+			if e.Index >= indexed {
+				missing = append(missing, e)
+			}
+		}
+		if len(missing) == 0 {
+			return nil
+		}
+		return l.opts.Index.Index(ctx, missing)
+	}); err != nil {
+		return err
+	}
+	if err := l.claims.ReleaseReservations(ctx); err != nil {
+		return fmt.Errorf("ledger: releasing the reservations of records that are not in the log: %w", err)
+	}
+	return nil
+}
+
+// refresh replays the entries from the registry snapshot's size to the
+// log's, applying them to a copy of the registry that then replaces it;
+// each bundle's entries go to each (when set) as they are replayed. It
+// holds the whole gate, as a key record does, so that no record is checked
+// against the registry it replaces. It returns the log's size.
+func (l *Log) refresh(ctx context.Context, each func([]record.Indexed) error) (uint64, error) {
+	size, err := l.reader.IntegratedSize(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("ledger: %w", err)
+	}
+	if l.snapshot.Load().next >= size {
+		return size, nil
+	}
+	if err := l.gate.Acquire(ctx, gateWidth); err != nil {
+		return 0, err
+	}
+	defer l.gate.Release(gateWidth)
+	snap := l.snapshot.Load()
+	if snap.next >= size {
+		return size, nil
+	}
+	reg := snap.registry.Clone()
+	for i := snap.next; i < size; i = (i/256 + 1) * 256 {
+		eb, err := client.GetEntryBundle(ctx, l.reader.ReadEntryBundle, i/256, size)
+		if err != nil {
+			return 0, fmt.Errorf("ledger: reading entries from %d: %w", i, err)
+		}
+		var got []record.Indexed
+		err = replayBundle(reg, eb.Entries[i%256:], i, func(idx uint64, _ []byte, s *record.Signed, err error) error {
+			if err != nil {
+				return fmt.Errorf("ledger: entry %d does not verify (run accord audit): %w", idx, err)
+			}
+			got = append(got, record.Indexed{Index: idx, Signed: s, Role: roleOf(reg, s)})
+			return nil
+		})
+		if err != nil {
+			return 0, err
+		}
+		if each != nil {
+			if err := each(got); err != nil {
+				return 0, fmt.Errorf("ledger: indexing entries %d-%d that the index lacks: %w", got[0].Index, got[len(got)-1].Index, err)
+			}
+		}
+	}
+	l.snapshot.Store(&registrySnapshot{registry: reg, next: size})
+	return size, nil
 }

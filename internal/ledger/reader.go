@@ -8,10 +8,7 @@ import (
 	"time"
 
 	f_log "github.com/transparency-dev/formats/log"
-	"github.com/transparency-dev/tessera/client"
 	"golang.org/x/sync/semaphore"
-
-	"github.com/accordverify/accord/internal/record"
 )
 
 // ErrNotWriter refuses an append to a log opened with OpenReader: another
@@ -48,7 +45,6 @@ func OpenReader(ctx context.Context, s Storage, opts Options, period time.Durati
 	r := publishedReader{s.Files}
 	l := &Log{opts: opts, reader: r, shutdown: func(context.Context) error { return nil }, cancel: cancel, origin: opts.Operator.Name(),
 		published: newPublication(life, r.ReadCheckpoint, publicationPoll),
-		ids:       map[string]entryInfo{}, hashes: map[[32]byte]uint64{},
 		verifying: semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0))), gate: semaphore.NewWeighted(gateWidth), flushing: semaphore.NewWeighted(1)}
 	if err := l.replay(ctx); err != nil {
 		cancel()
@@ -83,41 +79,6 @@ func (l *Log) follow(ctx context.Context, period time.Duration) {
 		}
 		failing = err != nil
 	}
-}
-
-// Refresh brings a reader's key registry up to the log's published
-// checkpoint: every entry it has not seen is checked against the registry
-// and applied to it, as Open replays them.
-func (l *Log) Refresh(ctx context.Context) error {
-	size, err := l.reader.IntegratedSize(ctx)
-	if err != nil {
-		return err
-	}
-	snap := l.snapshot.Load()
-	if size <= snap.next {
-		return nil
-	}
-	reg := snap.registry.Clone()
-	for i := snap.next; i < size; {
-		eb, err := client.GetEntryBundle(ctx, l.reader.ReadEntryBundle, i/256, size)
-		if err != nil {
-			return fmt.Errorf("ledger: reading entries from %d: %w", i, err)
-		}
-		first := i - i%256
-		entries := eb.Entries[i%256:]
-		err = replayBundle(reg, entries, i, func(idx uint64, _ []byte, _ *record.Signed, err error) error {
-			if err != nil {
-				return fmt.Errorf("ledger: entry %d does not verify (run accord audit): %w", idx, err)
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		i = first + uint64(len(eb.Entries))
-	}
-	l.snapshot.Store(&registrySnapshot{registry: reg, next: size})
-	return nil
 }
 
 // publishedReader reads a log that another process writes, as far as its

@@ -73,3 +73,42 @@ func (notFound) Error() string { return "not found" }
 
 // ErrorCode classifies the error for callers that map errors to statuses.
 func (notFound) ErrorCode() string { return "not_found" }
+
+// Claim is what a record about to be appended to the log claims in the
+// index, before the log sequences it: its id and the hash of its signed
+// bytes, which no other entry may have, and the records it names, which
+// must be in the log (or being appended). The index keeps the claim until
+// the entry is indexed, or the claim is released because the entry never
+// reached the log.
+type Claim struct {
+	ID     string
+	Author string
+	// SHA256 is the hash of the signed bytes, in hex (Signed.Hash).
+	SHA256   string
+	Refs     []string
+	Corrects string
+	// Token tells this claim from another one of the same record, so that
+	// releasing it never releases someone else's.
+	Token string
+}
+
+// ClaimOf is the claim of a signed record; token tells it from others.
+func ClaimOf(s *Signed, token string) Claim {
+	r := s.Record
+	return Claim{ID: r.ID, Author: r.Author, SHA256: s.Hash(), Refs: r.Refs, Corrects: r.Corrects, Token: token}
+}
+
+// Conflict is why a claim is refused.
+type Conflict struct {
+	// Field is what conflicts: "entry" (the same signed bytes are in the
+	// log), "id" (the record id is taken), "refs" or "corrects" (the
+	// record named is not in the log, or for "corrects" not by the same
+	// author).
+	Field string
+	// Value is the record id named, for "refs" and "corrects".
+	Value string
+	// Index is where the entry that has the same bytes or id is, unless
+	// Pending: it is being appended.
+	Index   uint64
+	Pending bool
+}

@@ -98,3 +98,10 @@ func MigrateAsBefore(ctx context.Context, dsn string) error {
 	}
 	return nil
 }
+
+// Synchronous is SQLite's synchronous setting of the connection the next
+// statement gets (2 is FULL).
+func (s *Store) Synchronous(ctx context.Context) (n int, err error) {
+	err = s.db.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&n)
+	return n, err
+}

@@ -177,7 +177,8 @@ func rowOf(e Entry) (record.Row, error) {
 
 // Index adds entries in one transaction; an entry already indexed at the
 // same index with the same bytes is skipped, anything else conflicting is
-// an error and nothing is written.
+// an error and nothing is written. The reservations of the entries' record
+// ids and hashes (see Reserve) are removed in the same transaction.
 func (s *Store) Index(ctx context.Context, entries []Entry) (err error) {
 	defer outage(&err)
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -189,6 +190,10 @@ func (s *Store) Index(ctx context.Context, entries []Entry) (err error) {
 		row, err := rowOf(e)
 		if err != nil {
 			return err
+		}
+		// The entry is in the log: its reservation, if any, ends here.
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM reservations WHERE record_id = ? OR entry_sha256 = ?`), row.ID, row.SHA256); err != nil {
+			return unavailable(err)
 		}
 		var existing string
 		err = tx.QueryRowContext(ctx, s.q(`SELECT entry_sha256 FROM records WHERE log_index = ?`), int64(e.Index)).Scan(&existing)
@@ -435,11 +440,21 @@ func (s *Store) All(ctx context.Context) (_ []record.Row, err error) {
 	}
 }
 
-// Reset deletes every row (before a rebuild from the log).
+// Reset deletes every row and reservation (before a rebuild from the
+// log).
 func (s *Store) Reset(ctx context.Context) (err error) {
 	defer outage(&err)
-	_, err = s.db.ExecContext(ctx, `DELETE FROM records`)
-	return err
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, table := range []string{"records", "reservations"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 // Facts returns the facts the indexed records state, for package state:

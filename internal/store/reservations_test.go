@@ -1,0 +1,119 @@
+package store_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/store"
+)
+
+// The duplicate check in the index: a reserved record is refused as being
+// appended, an indexed one as at its index (by bytes or by id), from any
+// connection to the same database; indexing ends the reservation; releasing
+// ends only the releaser's own; references must be in the log or being
+// appended.
+func TestReservations(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s := open(t, dsn)
+		other := open(t, dsn) // another process sharing the index
+		es := sample(t)
+		claim := func(e store.Entry, token string) record.Claim { return record.ClaimOf(e.Signed, token) }
+		reserve := func(s *store.Store, c record.Claim) *record.Conflict {
+			t.Helper()
+			conflict, err := s.Reserve(ctx, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return conflict
+		}
+		if err := s.Index(ctx, es[:1]); err != nil {
+			t.Fatal(err)
+		}
+		if c := reserve(s, claim(es[1], "a")); c != nil {
+			t.Fatalf("a new record: %+v, want it reserved", c)
+		}
+		sameID := entry(t, 9, record.InspectionFinding, es[1].Signed.Record.ID, record.FindingBody{Site: "Fordow", Date: "2025-02-01", Finding: "other", Verdict: "consistent"})
+		for _, c := range []struct {
+			name  string
+			claim record.Claim
+			want  record.Conflict
+		}{
+			{"the same record, being appended", claim(es[1], "b"), record.Conflict{Field: "entry", Pending: true}},
+			{"its id, being appended", claim(sameID, "b"), record.Conflict{Field: "id", Pending: true}},
+			{"an indexed record", claim(es[0], "b"), record.Conflict{Field: "entry", Index: 0}},
+		} {
+			for name, st := range map[string]*store.Store{"same store": s, "other store": other} {
+				if got := reserve(st, c.claim); got == nil || !reflect.DeepEqual(*got, c.want) {
+					t.Errorf("%s (%s): got %+v, want %+v", c.name, name, got, c.want)
+				}
+			}
+		}
+		if n, _ := s.Reservations(ctx); n != 1 {
+			t.Errorf("%d reservations after refusals, want 1", n)
+		}
+		if s.Dialect() == store.SQLite {
+			// Reservations are committed without waiting for the disk;
+			// everything else still is.
+			if n, err := s.Synchronous(ctx); err != nil || n != 2 {
+				t.Errorf("synchronous = %d (%v) after reservations, want 2 (FULL)", n, err)
+			}
+		}
+
+		// Another append's release leaves the reservation; indexing ends it.
+		if err := other.Release(ctx, claim(es[1], "b")); err != nil {
+			t.Fatal(err)
+		}
+		if got := reserve(other, claim(es[1], "b")); got == nil || !got.Pending {
+			t.Errorf("after another token's release: %+v, want still being appended", got)
+		}
+		if err := s.Index(ctx, es[1:2]); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := s.Reservations(ctx); n != 0 {
+			t.Errorf("%d reservations after indexing, want 0", n)
+		}
+		if got := reserve(other, claim(sameID, "c")); got == nil || !reflect.DeepEqual(*got, record.Conflict{Field: "id", Index: 1}) {
+			t.Errorf("the id of an indexed record: %+v", got)
+		}
+
+		// Released, a record can be reserved again.
+		if c := reserve(s, claim(es[2], "d")); c != nil {
+			t.Fatal(c)
+		}
+		if err := s.Release(ctx, claim(es[2], "d")); err != nil {
+			t.Fatal(err)
+		}
+		if c := reserve(other, claim(es[2], "e")); c != nil {
+			t.Errorf("after its release: %+v, want it reserved", c)
+		}
+		if err := other.ReleaseReservations(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := s.Reservations(ctx); n != 0 {
+			t.Errorf("%d reservations after releasing all, want 0", n)
+		}
+
+		// References: indexed or being appended; corrects by the same author.
+		if c := reserve(s, claim(es[3], "f")); c != nil {
+			t.Fatal(c)
+		}
+		for _, c := range []struct {
+			name  string
+			claim record.Claim
+			want  *record.Conflict
+		}{
+			{"refs an indexed record", record.Claim{ID: "r1", Author: "iaea", SHA256: "01", Refs: []string{"n-0"}, Token: "g"}, nil},
+			{"refs one being appended", record.Claim{ID: "r2", Author: "iaea", SHA256: "02", Refs: []string{"f-3"}, Token: "g"}, nil},
+			{"refs none", record.Claim{ID: "r3", Author: "iaea", SHA256: "03", Refs: []string{"n-0", "nowhere"}, Token: "g"}, &record.Conflict{Field: "refs", Value: "nowhere"}},
+			{"corrects its author's", record.Claim{ID: "r4", Author: "iaea", SHA256: "04", Corrects: "f-1", Token: "g"}, nil},
+			{"corrects another author's", record.Claim{ID: "r5", Author: "iran", SHA256: "05", Corrects: "f-1", Token: "g"}, &record.Conflict{Field: "corrects", Value: "f-1"}},
+		} {
+			if got := reserve(other, c.claim); !reflect.DeepEqual(got, c.want) {
+				t.Errorf("%s: got %+v, want %+v", c.name, got, c.want)
+			}
+		}
+	})
+}
