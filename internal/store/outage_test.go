@@ -99,6 +99,7 @@ func TestEveryMethodMarksAnOutage(t *testing.T) {
 		"Release":             func() error { return s.Release(ctx, record.Claim{ID: "x", Token: "x"}) },
 		"ReleaseReservations": func() error { return s.ReleaseReservations(ctx) },
 		"Reservations":        func() error { _, err := s.Reservations(ctx); return err },
+		"ProbeWrite":          func() error { return s.ProbeWrite(ctx) },
 		"Facts":               func() error { _, err := s.Facts(ctx); return err },
 		"SaveRoom":            func() error { return s.SaveRoom(ctx, "r", []byte("{}")) },
 		"LoadRoom":            func() error { _, err := s.LoadRoom(ctx, "r"); return err },
