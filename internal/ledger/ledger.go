@@ -258,6 +258,16 @@ func Create(ctx context.Context, s Storage, opts Options, genesis []byte) (*Log,
 // the key registry and to index what the index lacks; then it releases the
 // reservations of records that never reached the log (see Reserver).
 func Open(ctx context.Context, s Storage, opts Options) (*Log, error) {
+	g, err := existing(ctx, s, opts)
+	if err != nil {
+		return nil, err
+	}
+	return open(ctx, s, opts, g)
+}
+
+// existing reads the genesis of the log on s, which must exist and be the
+// operator's.
+func existing(ctx context.Context, s Storage, opts Options) (*record.GenesisBody, error) {
 	if err := s.usable(); err != nil {
 		return nil, err
 	}
@@ -271,7 +281,7 @@ func Open(ctx context.Context, s Storage, opts Options) (*Log, error) {
 	if g.Origin != opts.Operator.Name() {
 		return nil, fmt.Errorf("ledger: the log's origin is %q but the operator key is %q", g.Origin, opts.Operator.Name())
 	}
-	return open(ctx, s, opts, g)
+	return g, nil
 }
 
 // OpenGenesis verifies a genesis record (signed by the operator key it

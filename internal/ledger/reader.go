@@ -23,18 +23,8 @@ var ErrNotWriter = errors.New("ledger: this process reads the log; another proce
 // contract: files beyond it may still change). opts.Index is ignored: the
 // writer indexes.
 func OpenReader(ctx context.Context, s Storage, opts Options, period time.Duration) (*Log, error) {
-	if err := s.usable(); err != nil {
+	if _, err := existing(ctx, s, opts); err != nil {
 		return nil, err
-	}
-	if s.dir != "" && !Exists(s.dir) {
-		return nil, fmt.Errorf("ledger: no log in %s (create one with accord log init)", s)
-	}
-	g, err := ReadGenesis(ctx, s.Files)
-	if err != nil {
-		return nil, err
-	}
-	if g.Origin != opts.Operator.Name() {
-		return nil, fmt.Errorf("ledger: the log's origin is %q but the operator key is %q", g.Origin, opts.Operator.Name())
 	}
 	opts.defaults()
 	opts.Index = nil
