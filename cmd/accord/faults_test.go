@@ -429,6 +429,19 @@ type tcpProxy struct {
 	conns        map[net.Conn]bool
 }
 
+// proxiedPostgres is the test PostgreSQL behind a proxy that the test can
+// take down: the proxy and the DSN that reaches the database through it.
+func proxiedPostgres(t *testing.T) (*tcpProxy, string) {
+	t.Helper()
+	u, err := url.Parse(storetest.PostgresDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	px := startProxy(t, u.Host)
+	u.Host = px.addr
+	return px, u.String()
+}
+
 func startProxy(t *testing.T, target string) *tcpProxy {
 	t.Helper()
 	p := &tcpProxy{addr: freeAddr(t), target: target, conns: map[net.Conn]bool{}}
@@ -492,14 +505,7 @@ func (p *tcpProxy) down() {
 // ACCORD_TEST_POSTGRES_CTL set to a pg_ctlcluster prefix (CI sets it, in a
 // step of its own), the real server is stopped and started as well.
 func TestPostgresRestartUnderWriteLoad(t *testing.T) {
-	dsn := storetest.PostgresDSN(t)
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	px := startProxy(t, u.Host)
-	u.Host = px.addr
-	proxied := u.String()
+	px, proxied := proxiedPostgres(t)
 	ctl := strings.Fields(os.Getenv("ACCORD_TEST_POSTGRES_CTL"))
 	pgctl := func(action string) {
 		if len(ctl) == 0 {

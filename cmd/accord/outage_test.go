@@ -5,14 +5,12 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/server"
-	"github.com/accordverify/accord/internal/store/storetest"
 )
 
 // indexFree are the GET routes whose answer needs nothing from the index:
@@ -57,16 +55,10 @@ func getURL(route string) string {
 // /readyz says not ready and why. Once the database is back, every route
 // answers as before.
 func TestEveryRouteAnswersUnavailableWhileTheIndexIsDown(t *testing.T) {
-	dsn := storetest.PostgresDSN(t)
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	px := startProxy(t, u.Host)
-	u.Host = px.addr
+	px, proxied := proxiedPostgres(t)
 	ctx := context.Background()
 	dir := t.TempDir()
-	d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, DB: u.String(), Addr: "127.0.0.1:0", Rate: 1e6})
+	d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, DB: proxied, Addr: "127.0.0.1:0", Rate: 1e6})
 	if err != nil {
 		t.Fatal(err)
 	}
