@@ -437,7 +437,21 @@ func (l *Log) Rebuilt() string { return l.rebuilt }
 // ends. It logs the first failure of a run, and the index taking the
 // backlog after one.
 func (l *Log) retryIndexing(ctx context.Context) {
-	t := time.NewTicker(time.Second)
+	var waiting int
+	every(ctx, time.Second, func() error {
+		waiting = l.Unindexed()
+		return l.flush(ctx)
+	}, func(err error) {
+		l.opts.Logger.Warn("ledger: the index does not take the entries that wait for it; retrying every second", "waiting", l.Unindexed(), "err", err)
+	}, func() {
+		l.opts.Logger.Info("ledger: the index took the entries that waited for it", "entries", waiting)
+	})
+}
+
+// every runs step every period until ctx ends, telling failed of the first
+// failure of a run and recovered (when set) of the first success after one.
+func every(ctx context.Context, period time.Duration, step func() error, failed func(error), recovered func()) {
+	t := time.NewTicker(period)
 	defer t.Stop()
 	failing := false
 	for {
@@ -446,15 +460,14 @@ func (l *Log) retryIndexing(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		waiting := l.Unindexed()
-		err := l.flush(ctx)
+		err := step()
 		switch {
 		case ctx.Err() != nil:
 			return
 		case err != nil && !failing:
-			l.opts.Logger.Warn("ledger: the index does not take the entries that wait for it; retrying every second", "waiting", l.Unindexed(), "err", err)
-		case err == nil && failing:
-			l.opts.Logger.Info("ledger: the index took the entries that waited for it", "entries", waiting)
+			failed(err)
+		case err == nil && failing && recovered != nil:
+			recovered()
 		}
 		failing = err != nil
 	}

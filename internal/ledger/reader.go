@@ -51,24 +51,9 @@ func (l *Log) Writing() bool { return l.appender != nil }
 // follow brings a reader's key registry up to the published checkpoint
 // every period until ctx ends; it logs the first failure of a run.
 func (l *Log) follow(ctx context.Context, period time.Duration) {
-	t := time.NewTicker(period)
-	defer t.Stop()
-	failing := false
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		err := l.Refresh(ctx)
-		if ctx.Err() != nil {
-			return
-		}
-		if err != nil && !failing {
-			l.opts.Logger.Warn("ledger: cannot follow the log's published entries; retrying", "err", err)
-		}
-		failing = err != nil
-	}
+	every(ctx, period, func() error { return l.Refresh(ctx) }, func(err error) {
+		l.opts.Logger.Warn("ledger: cannot follow the log's published entries; retrying", "err", err)
+	}, nil)
 }
 
 // publishedReader reads a log that another process writes, as far as its
