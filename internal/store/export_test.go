@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io/fs"
-	"path"
 	"strconv"
 	"strings"
 )
@@ -58,8 +57,11 @@ func MigrateAsBefore(ctx context.Context, dsn string) error {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
 		return err
 	}
-	dir := path.Join("migrations", s.dialect)
-	files, err := fs.ReadDir(migrations, dir)
+	dir, err := dialectMigrations(s.dialect)
+	if err != nil {
+		return err
+	}
+	files, err := fs.ReadDir(dir, ".")
 	if err != nil {
 		return err
 	}
@@ -68,7 +70,7 @@ func MigrateAsBefore(ctx context.Context, dsn string) error {
 		if err != nil {
 			return err
 		}
-		body, _ := fs.ReadFile(migrations, path.Join(dir, f.Name()))
+		body, _ := fs.ReadFile(dir, f.Name())
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
 			return err
@@ -104,4 +106,18 @@ func MigrateAsBefore(ctx context.Context, dsn string) error {
 func (s *Store) Synchronous(ctx context.Context) (n int, err error) {
 	err = s.db.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&n)
 	return n, err
+}
+
+// DialectMigrations lists the migration files of a dialect.
+func DialectMigrations(dialect string) ([]string, error) {
+	dir, err := dialectMigrations(dialect)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := fs.ReadDir(dir, ".")
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names, err
 }

@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -19,11 +21,58 @@ import (
 	"github.com/pressly/goose/v3/lock"
 )
 
-// migrations are the SQL files goose applies, by dialect, in the order of
-// the version that starts each name. Each starts with "-- +goose Up".
+// migrations are the SQL files goose applies, in the order of the version
+// that starts each name; each starts with "-- +goose Up". A migration is
+// written once, in migrations/, unless its SQL differs between the
+// dialects: then it is in migrations/sqlite and migrations/postgres alike
+// (see dialectMigrations).
 //
 //go:embed migrations
 var migrations embed.FS
+
+// dialectMigrations is the migrations of one dialect as one directory: the
+// shared files and the dialect's own.
+func dialectMigrations(dialect string) (fs.FS, error) {
+	own, err := fs.Sub(migrations, path.Join("migrations", dialect))
+	if err != nil {
+		return nil, err
+	}
+	shared, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	return overlay{own, shared}, nil
+}
+
+// overlay is a flat directory of the SQL files of two: a name is looked up
+// in the first, then the second.
+type overlay [2]fs.FS
+
+func (o overlay) Open(name string) (fs.File, error) {
+	f, err := o[0].Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return o[1].Open(name)
+	}
+	return f, err
+}
+
+// ReadDir lists the SQL files of both, sorted by name.
+func (o overlay) ReadDir(name string) ([]fs.DirEntry, error) {
+	var all []fs.DirEntry
+	for _, d := range o {
+		entries, err := fs.ReadDir(d, name)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			if !e.IsDir() && path.Ext(e.Name()) == ".sql" {
+				all = append(all, e)
+			}
+		}
+	}
+	slices.SortFunc(all, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return all, nil
+}
 
 // versionTable is where goose records the migrations applied.
 const versionTable = "goose_db_version"
@@ -39,7 +88,7 @@ const legacyTable = "schema_migrations"
 // database. Processes starting at once on an empty database take turns;
 // the first applies the migrations and the others find nothing to do.
 func (s *Store) migrate(ctx context.Context, dsn string) error {
-	fsys, err := fs.Sub(migrations, path.Join("migrations", s.dialect))
+	fsys, err := dialectMigrations(s.dialect)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/accordverify/accord/internal/record"
@@ -38,11 +40,11 @@ func TestMain(m *testing.M) {
 // versions is the number of rows goose's version table holds once every
 // migration of the dialect is applied: one per file, and its version 0.
 func versions(t *testing.T, dsn string) int {
-	dir := "sqlite"
+	dialect := store.SQLite
 	if !filepath.IsAbs(dsn) {
-		dir = "postgres"
+		dialect = store.Postgres
 	}
-	files, err := os.ReadDir(filepath.Join("migrations", dir))
+	files, err := store.DialectMigrations(dialect)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,4 +145,31 @@ func TestAnIndexMadeBeforeGooseIsAdopted(t *testing.T) {
 			t.Errorf("indexing after the adoption: %d rows, %v", len(got), err)
 		}
 	})
+}
+
+// Each dialect has every version once, the shared files and its own alike,
+// and a version written for one dialect is written for the other too.
+func TestEachDialectHasEveryMigrationOnce(t *testing.T) {
+	var lists [2][]string
+	for i, dialect := range []string{store.SQLite, store.Postgres} {
+		names, err := store.DialectMigrations(dialect)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]string{}
+		for _, n := range names {
+			v, _, _ := strings.Cut(n, "_")
+			if other, ok := seen[v]; ok {
+				t.Errorf("%s: version %s twice: %s and %s", dialect, v, other, n)
+			}
+			seen[v] = n
+			lists[i] = append(lists[i], v)
+		}
+		if len(names) < 6 {
+			t.Errorf("%s: %d migrations, want at least 6: %v", dialect, len(names), names)
+		}
+	}
+	if !slices.Equal(lists[0], lists[1]) {
+		t.Errorf("the dialects' versions differ: sqlite %v, postgres %v", lists[0], lists[1])
+	}
 }
