@@ -41,8 +41,9 @@ const (
 	Blind Policy = "blind"
 )
 
-// Room is a mediated negotiation.
-type Room struct {
+// Setting is what a room is and where it stands: who meets, on what
+// space, under which policy and budget, in which round.
+type Setting struct {
 	ID       string       `json:"id"`
 	Title    string       `json:"title"`
 	Mediator string       `json:"mediator"`
@@ -51,9 +52,14 @@ type Room struct {
 	Space    Space        `json:"space"`
 	Policy   Policy       `json:"policy"`
 	// Budget is the feasibility queries each party may make per round.
-	Budget int   `json:"budget_per_round"`
-	Round  int   `json:"round"`
-	Model  Model `json:"-"`
+	Budget int `json:"budget_per_round"`
+	Round  int `json:"round"`
+}
+
+// Room is a mediated negotiation.
+type Room struct {
+	Setting
+	Model Model `json:"-"`
 
 	redLines map[string]RedLines
 	// Commitments are the published hashes of each party's red lines.
@@ -133,8 +139,8 @@ func NewRoom(id, title, mediator string, parties []Delegation, space Space, poli
 	if err := space.Validate(); err != nil {
 		return nil, err
 	}
-	return &Room{ID: id, Title: title, Mediator: mediator, Parties: parties, Tracks: []string{"principals", "experts"}, Space: space,
-		Policy: policy, Budget: budget, Round: 1, redLines: map[string]RedLines{}, Commitments: map[string]string{}}, nil
+	return &Room{Setting: Setting{ID: id, Title: title, Mediator: mediator, Parties: parties, Tracks: []string{"principals", "experts"}, Space: space,
+		Policy: policy, Budget: budget, Round: 1}, redLines: map[string]RedLines{}, Commitments: map[string]string{}}, nil
 }
 
 func (r *Room) isParty(p string) bool {

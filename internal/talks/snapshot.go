@@ -11,15 +11,7 @@ import (
 // kept one by one (MarshalMessage): what the server keeps. It is never
 // sent to a party; View is.
 type Snapshot struct {
-	ID            string                    `json:"id"`
-	Title         string                    `json:"title"`
-	Mediator      string                    `json:"mediator"`
-	Parties       []Delegation              `json:"parties"`
-	Tracks        []string                  `json:"tracks"`
-	Space         Space                     `json:"space"`
-	Policy        Policy                    `json:"policy"`
-	Budget        int                       `json:"budget_per_round"`
-	Round         int                       `json:"round"`
+	Setting
 	RedLines      map[string]RedLines       `json:"red_lines"`
 	Commitments   map[string]string         `json:"commitments"`
 	Proposals     []snapshotProposal        `json:"proposals"`
@@ -42,8 +34,7 @@ type snapshotMessage struct {
 
 // Snapshot returns the room's whole state.
 func (r *Room) Snapshot() Snapshot {
-	s := Snapshot{ID: r.ID, Title: r.Title, Mediator: r.Mediator, Parties: r.Parties, Tracks: r.Tracks, Space: r.Space, Policy: r.Policy,
-		Budget: r.Budget, Round: r.Round, RedLines: r.redLines, Commitments: r.Commitments, Ledger: r.Ledger, Texts: r.Texts, Confirmations: r.Confirmations, Notes: r.Notes}
+	s := Snapshot{Setting: r.Setting, RedLines: r.redLines, Commitments: r.Commitments, Ledger: r.Ledger, Texts: r.Texts, Confirmations: r.Confirmations, Notes: r.Notes}
 	for _, p := range r.Proposals {
 		s.Proposals = append(s.Proposals, snapshotProposal{p, p.Origin, p.Salt})
 	}
