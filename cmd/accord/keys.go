@@ -7,12 +7,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/keyfile"
+	"github.com/accordverify/accord/internal/ledger"
 )
 
 func newKeygenCmd() *cobra.Command {
 	var name, out string
+	var witness bool
 	cmd := &cobra.Command{
-		Use:   "keygen --name NAME --out DIR",
+		Use:   "keygen --name NAME --out DIR [--witness]",
 		Short: "Make a party's keys: NAME.key (signing, 0600), NAME.age (encryption, 0600) and NAME.pub (to share)",
 		Long: `keygen makes an Ed25519 signing key in the signed-note format and an X25519
 encryption key in age's format. NAME.key and NAME.age are private, written
@@ -22,9 +24,12 @@ its first line, the encryption key's recipient (age1...) on its second;
 log init registers both. Name a party's key after the party (iran, iaea, us); name the log
 operator's key after the log's origin (accord.example/jcpoa), since
 checkpoints carry the operator key's name as the origin. A "/" in NAME
-becomes "_" in the file names.`,
+becomes "_" in the file names. With --witness it also prints the key in the
+form witness policies name (C2SP tlog-cosignature, type 0x04), which is how
+log init records a witness in the genesis record.`,
 		Example: `  accord keygen --name iaea --out keys
-  accord keygen --name accord.example/jcpoa --out keys`,
+  accord keygen --name accord.example/jcpoa --out keys
+  accord keygen --name witness-us --out keys --witness`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if name == "" || out == "" {
@@ -39,10 +44,18 @@ becomes "_" in the file names.`,
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s.key (signing, private, 0600)\n%s.age (encryption, private, 0600)\n%s.pub  %s\n%*s  %s\n", base, base, base, vkey, len(base)+4, "", rcpt)
+			if witness {
+				ckey, err := ledger.CosignatureKey(vkey)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "as a witness, its cosignature key (c2sp.org/tlog-cosignature, type 0x04):\n  %s\n", ckey)
+			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&name, "name", "", "key name: the party, or the log's origin for the operator")
 	cmd.Flags().StringVar(&out, "out", "", "directory for NAME.key, NAME.age and NAME.pub")
+	cmd.Flags().BoolVar(&witness, "witness", false, "also print the key's cosignature form, for a witness")
 	return cmd
 }

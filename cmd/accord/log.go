@@ -101,7 +101,11 @@ all). The operator key's name must be the origin.`,
 						return fmt.Errorf("--witness %s: bad URL: %v", w, err)
 					}
 				}
-				n.Witnesses = append(n.Witnesses, record.WitnessEntry{Party: v.Name(), Key: vkey, URL: u})
+				ckey, err := ledger.CosignatureKey(vkey)
+				if err != nil {
+					return fmt.Errorf("--witness %s: %w", w, err)
+				}
+				n.Witnesses = append(n.Witnesses, record.WitnessEntry{Party: v.Name(), Key: ckey, URL: u})
 			}
 			if cmd.Flags().Changed("witnesses-required") {
 				n.Required = &required
@@ -192,7 +196,15 @@ the state file (written before it answers). It refuses forks with HTTP 422.`,
 				defer cancel()
 				_ = srv.Shutdown(sctx)
 			}()
-			fmt.Fprintf(cmd.ErrOrStderr(), "witness %s for log %s on http://%s (cosigned size %d)\n", cosigner.Name(), lv.Name(), ln.Addr(), w.Size())
+			vkey, err := keyfile.VerifierKey(skey)
+			if err != nil {
+				return err
+			}
+			ckey, err := ledger.CosignatureKey(vkey)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "witness %s for log %s on http://%s (cosigned size %d)\ncosignature key: %s\n", cosigner.Name(), lv.Name(), ln.Addr(), w.Size(), ckey)
 			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 				return err
 			}

@@ -150,7 +150,11 @@ func StartDemo(ctx context.Context, cfg DemoConfig) (d *Demo, err error) {
 		go func() { _ = srv.Serve(ln) }()
 		d.shutdown = append(d.shutdown, func() { _ = srv.Close() })
 		urls[w.key] = "http://" + ln.Addr().String()
-		witnesses = append(witnesses, record.WitnessEntry{Party: w.party, Key: vkey})
+		ckey, err := ledger.CosignatureKey(vkey)
+		if err != nil {
+			return nil, err
+		}
+		witnesses = append(witnesses, record.WitnessEntry{Party: w.party, Key: ckey})
 	}
 
 	// The index, then the log (which indexes what the index lacks).

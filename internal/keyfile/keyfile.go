@@ -7,7 +7,9 @@
 package keyfile
 
 import (
+	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -166,6 +168,20 @@ func LoadSigner(path string) (note.Signer, string, error) {
 		return nil, "", fmt.Errorf("%s: not a private signing key: %v", path, err)
 	}
 	return s, skey, nil
+}
+
+// VerifierKey is the verifier key of a private signing key (as
+// note.GenerateKey would have returned it).
+func VerifierKey(skey string) (string, error) {
+	parts := strings.SplitN(skey, "+", 5)
+	if len(parts) != 5 || parts[0] != "PRIVATE" || parts[1] != "KEY" {
+		return "", errors.New("not a private signing key")
+	}
+	k, err := base64.StdEncoding.DecodeString(parts[4])
+	if err != nil || len(k) != 1+ed25519.SeedSize || k[0] != 1 {
+		return "", errors.New("not an Ed25519 private signing key")
+	}
+	return note.NewEd25519VerifierKey(parts[2], ed25519.NewKeyFromSeed(k[1:]).Public().(ed25519.PublicKey))
 }
 
 // LoadVerifier reads a public key file.

@@ -1,10 +1,13 @@
 package keyfile_test
 
 import (
+	"crypto/rand"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accordverify/accord/internal/keyfile"
 )
@@ -79,5 +82,20 @@ func TestEncryptionKeyBesideTheSigningKey(t *testing.T) {
 	}
 	if v, _, err := keyfile.LoadVerifier(base + ".pub"); err != nil || v != vkey || strings.Contains(v, "age1") {
 		t.Errorf("the verifier key of a two-line file: %q %v", v, err)
+	}
+}
+
+// The verifier key derived from a private key is the one made with it.
+func TestVerifierKeyOfAPrivateKey(t *testing.T) {
+	skey, vkey, err := note.GenerateKey(rand.Reader, "witness-us")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := keyfile.VerifierKey(skey)
+	if err != nil || got != vkey {
+		t.Errorf("VerifierKey = %q, %v; want %q", got, err, vkey)
+	}
+	if _, err := keyfile.VerifierKey(vkey); err == nil {
+		t.Error("a public key was taken for a private one")
 	}
 }

@@ -65,7 +65,7 @@ func generateExamples(t *testing.T, recordJSON string) map[string]string {
 	g := record.GenesisBody{Origin: op.name, Agreement: "jcpoa", Members: []record.Member{
 		{Party: "operator", Role: record.RoleOperator, Key: op.vkey},
 		{Party: "iaea", Role: record.RoleInspectorate, Key: iaea.vkey},
-	}, Witnesses: []record.WitnessEntry{{Party: "us", Key: wk.vkey, URL: "http://127.0.0.1:7001"}}, WitnessesRequired: 1}
+	}, Witnesses: []record.WitnessEntry{{Party: "us", Key: cosignatureKey(t, wk.vkey), URL: "http://127.0.0.1:7001"}}, WitnessesRequired: 1}
 	body, _ := json.Marshal(g)
 	genesis, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.Genesis, ID: "genesis", Author: "operator",
 		Created: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Body: body}, op.signer)
@@ -154,4 +154,13 @@ func TestFormatsDocExamples(t *testing.T) {
 	if _, err := r.Verify(trust); err != nil || r.Record != string(signed) || r.Index != 1 {
 		t.Errorf("receipt example: %v", err)
 	}
+}
+
+func cosignatureKey(t testing.TB, vkey string) string {
+	t.Helper()
+	k, err := ledger.CosignatureKey(vkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

@@ -315,7 +315,7 @@ func WitnessGroup(g *record.GenesisBody, urls map[string]string) (tessera.Witnes
 	var policy strings.Builder
 	var names []string
 	for i, w := range g.Witnesses {
-		v, err := note.NewVerifier(w.Key)
+		v, err := CosignatureVerifier(w.Key)
 		if err != nil {
 			return tessera.WitnessGroup{}, err
 		}

@@ -124,9 +124,26 @@ func TrustFromGenesis(g *record.GenesisBody) (Trust, error) {
 }
 
 // CosignatureVerifier returns the verifier of a witness's cosignatures
-// (c2sp.org/tlog-cosignature) for its public key.
+// (c2sp.org/tlog-cosignature) for its public key, in either form (see
+// CosignatureKey).
 func CosignatureVerifier(vkey string) (note.Verifier, error) {
 	return f_note.NewVerifierForCosignatureV1(vkey)
+}
+
+// CosignatureKey is a witness's verifier key in the form
+// c2sp.org/tlog-cosignature names: signature type 0x04 (Ed25519
+// cosignature/v1), with its key hash. A key already in that form is
+// returned as it is; an Ed25519 note key (type 0x01, what keygen writes)
+// is converted. Genesis records name witnesses by this form, which other
+// witness tools and policies expect.
+func CosignatureKey(vkey string) (string, error) {
+	if _, err := note.NewVerifier(vkey); err != nil {
+		if _, err2 := f_note.NewVerifierForCosignatureV1(vkey); err2 != nil {
+			return "", fmt.Errorf("not an Ed25519 verifier key: %v", err)
+		}
+		return vkey, nil
+	}
+	return f_note.VKeyToCosignatureV1(vkey)
 }
 
 // VerifyCheckpoint checks the operator's signature and the witness

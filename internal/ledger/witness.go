@@ -88,10 +88,21 @@ func (w *Witness) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	_, _ = rw.Write(resp)
 }
 
+// addCheckpoint answers as c2sp.org/tlog-witness says, in its order: 404
+// for a log it does not witness, 403 when no signature of the log's key
+// verifies, 400 for an old size beyond the checkpoint's, 409 (with the
+// size it holds) for an old size that is not the one it cosigned last or
+// for its own size with another root, 422 for a consistency proof that
+// does not verify (a proof from size 0 must be empty, and a checkpoint of
+// size 0 must have the empty tree's root), then 200 with its cosignature,
+// after the new checkpoint is persisted.
 func (w *Witness) addCheckpoint(body []byte) (int, []byte) {
 	old, proofHashes, cpRaw, err := parseAddCheckpoint(body)
 	if err != nil {
 		return http.StatusBadRequest, []byte(err.Error() + "\n")
+	}
+	if origin, _, _ := bytes.Cut(cpRaw, []byte("\n")); string(origin) != w.logKey.Name() {
+		return http.StatusNotFound, []byte("unknown log: this witness witnesses " + w.logKey.Name() + "\n")
 	}
 	n, err := note.Open(cpRaw, note.VerifierList(w.logKey))
 	if err != nil {
@@ -101,25 +112,26 @@ func (w *Witness) addCheckpoint(body []byte) (int, []byte) {
 	if rest, err := cp.Unmarshal([]byte(n.Text)); err != nil || len(rest) != 0 {
 		return http.StatusBadRequest, []byte("malformed checkpoint\n")
 	}
-	if cp.Origin != w.logKey.Name() {
-		return http.StatusNotFound, []byte("unknown log\n")
-	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	conflict := func() (int, []byte) { return http.StatusConflict, fmt.Appendf(nil, "%d\n", w.state.Size) }
 	if old > cp.Size {
 		return http.StatusBadRequest, []byte("old size is larger than the checkpoint's\n")
 	}
 	if old != w.state.Size {
-		return http.StatusConflict, fmt.Appendf(nil, "%d\n", w.state.Size)
+		return conflict()
 	}
 	switch {
-	case cp.Size == w.state.Size && w.state.Size > 0:
-		if !bytes.Equal(cp.Hash, w.state.Root) {
-			w.Refused++
-			return http.StatusUnprocessableEntity, []byte("inconsistent: same size, different root\n")
-		}
-	case w.state.Size > 0:
-		if err := proof.VerifyConsistency(rfc6962.DefaultHasher, w.state.Size, cp.Size, proofHashes, w.state.Root, cp.Hash); err != nil {
+	case old == 0 && len(proofHashes) > 0:
+		return http.StatusUnprocessableEntity, []byte("inconsistent: the proof from size 0 must be empty\n")
+	case cp.Size == 0 && !bytes.Equal(cp.Hash, rfc6962.DefaultHasher.EmptyRoot()):
+		w.Refused++
+		return http.StatusUnprocessableEntity, []byte("inconsistent: a tree of size 0 has the empty tree's root\n")
+	case old == cp.Size && old > 0 && !bytes.Equal(cp.Hash, w.state.Root):
+		w.Refused++
+		return conflict()
+	case old > 0:
+		if err := proof.VerifyConsistency(rfc6962.DefaultHasher, old, cp.Size, proofHashes, w.state.Root, cp.Hash); err != nil {
 			w.Refused++
 			return http.StatusUnprocessableEntity, []byte("inconsistent: " + err.Error() + "\n")
 		}
@@ -152,7 +164,7 @@ func parseAddCheckpoint(body []byte) (old uint64, proofHashes [][]byte, cp []byt
 	if !ok {
 		return 0, nil, nil, fmt.Errorf("first line must be \"old <size>\"")
 	}
-	if old, err = strconv.ParseUint(oldStr, 10, 64); err != nil {
+	if old, err = strconv.ParseUint(oldStr, 10, 64); err != nil || (len(oldStr) > 1 && oldStr[0] == '0') {
 		return 0, nil, nil, fmt.Errorf("bad old size")
 	}
 	for sc.Scan() {

@@ -46,8 +46,8 @@ func TestWitnessRefusesAFork(t *testing.T) {
 	signed, _ = note.Sign(&note.Note{Text: string(same.Marshal())}, f.operator.signer)
 	resp, _ = http.Post(w.server.URL+"/add-checkpoint", "text/plain", strings.NewReader(fmt.Sprintf("old %d\n\n%s", size, signed)))
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnprocessableEntity {
-		t.Errorf("same size, other root: HTTP %d, want 422", resp.StatusCode)
+	if resp.StatusCode != http.StatusConflict {
+		t.Errorf("same size, other root: HTTP %d, want 409", resp.StatusCode)
 	}
 	// A checkpoint not signed by the log: 403. A stale old size: 409.
 	other := newKey(t, origin)

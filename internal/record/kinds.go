@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	f_note "github.com/transparency-dev/formats/note"
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accordverify/accord/internal/calendar"
@@ -255,8 +256,8 @@ func (b *GenesisBody) validate() error {
 		return input.Errorf("members", "must include the log operator's key (role %s)", RoleOperator)
 	}
 	for i, w := range b.Witnesses {
-		if _, err := note.NewVerifier(w.Key); err != nil {
-			return input.Errorf(fmt.Sprintf("witnesses[%d].key", i), "not a note verifier key: %v", err)
+		if _, err := f_note.NewVerifierForCosignatureV1(w.Key); err != nil {
+			return input.Errorf(fmt.Sprintf("witnesses[%d].key", i), "not an Ed25519 verifier key (cosignature type 0x04, or note type 0x01): %v", err)
 		}
 	}
 	if len(b.Witnesses) > MaxWitnesses {
