@@ -83,17 +83,21 @@ It computes enrichment arithmetic and breakout estimates with their
 assumptions, steps and uncertainty band.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		Args:          cobra.NoArgs,
+		Args:          rejectWords,
+		RunE:          helpIfBare,
+		Version:       buildInfo().String(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.SetUsageTemplate(root.UsageTemplate() + "\nExit status: 0 done, 1 error, 2 usage error, 3 evidence does not verify (accord help exit-status).\n")
 	root.AddCommand(newSWUCmd(), newBreakoutCmd(), newMachinesCmd(), newDataCmd(), newStatusCmd(), newReportCmd(), newSimulateCmd(), newBalanceCmd(), newKnowledgeCmd(), newTalksCmd(), newTimelineCmd(), newClockCmd(), newAgreementCmd(),
-		newKeygenCmd(), newLogCmd(), newRecordCmd(), newReceiptCmd(), newWitnessCmd(), newAuditCmd(), newDemoCmd(), newServeCmd(), newReindexCmd(), newTokenCmd())
+		newKeygenCmd(), newLogCmd(), newRecordCmd(), newReceiptCmd(), newWitnessCmd(), newAuditCmd(), newDemoCmd(), newServeCmd(), newReindexCmd(), newTokenCmd(), newVersionCmd(), newExitStatusTopic())
 	return root
 }
 
 // group is a command that only holds its subcommands: use, the short help
 // and the long one (empty for none).
 func group(use, short, long string, subs ...*cobra.Command) *cobra.Command {
-	cmd := &cobra.Command{Use: use, Short: short, Long: long, Args: cobra.NoArgs}
+	cmd := &cobra.Command{Use: use, Short: short, Long: long, Args: rejectWords, RunE: helpIfBare}
 	cmd.AddCommand(subs...)
 	return cmd
 }
