@@ -2,10 +2,12 @@ package ledger
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"fmt"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,9 +36,15 @@ func NewFiles(f Fetcher) *Files { return &Files{f: f} }
 // returns an error wrapping fs.ErrNotExist; it returns other read errors
 // as they are, also without answering.
 //
-// The checkpoint changes and is served with Cache-Control: no-cache;
-// tiles and bundles do not, and are served public for an hour. Each
-// answer carries a strong ETag of its content, for conditional requests.
+// Caching follows c2sp.org/tlog-tiles: the checkpoint changes and is
+// served with Cache-Control: no-cache; a full tile or bundle never changes
+// and is served for a year, immutable; a partial one is replaced by a
+// wider one and then removed, so it is served for a minute. Entry bundles
+// hold the records, which only members may read: their answers are
+// private, never stored by a shared cache. Each answer carries a strong
+// ETag of its content, for conditional requests; an entry bundle is
+// gzip-compressed for a client that accepts it (its records are JSON text;
+// hash tiles are random bytes and are not).
 func (s *Files) ServeLogFile(w http.ResponseWriter, r *http.Request, path string, mayReadRecords func() error) error {
 	f, err := parseLogPath(path)
 	if err != nil {
@@ -63,16 +71,58 @@ func (s *Files) ServeLogFile(w http.ResponseWriter, r *http.Request, path string
 		return fmt.Errorf("ledger: reading %s: %w", path, err)
 	}
 	h := w.Header()
-	if f.kind == checkpointFile {
-		h.Set("Content-Type", "text/plain; charset=utf-8")
-		h.Set("Cache-Control", "no-cache")
-	} else {
-		h.Set("Content-Type", "application/octet-stream")
-		h.Set("Cache-Control", "public, max-age=3600")
+	h.Set("Content-Type", "application/octet-stream")
+	scope, age := "public", "max-age=60"
+	if f.width == 0 {
+		age = "max-age=31536000, immutable"
 	}
-	h.Set("ETag", fmt.Sprintf(`"%x"`, sha256.Sum256(b)))
+	tag := fmt.Sprintf("%x", sha256.Sum256(b))
+	switch f.kind {
+	case checkpointFile:
+		h.Set("Content-Type", "text/plain; charset=utf-8")
+		age = "no-cache"
+	case bundleFile:
+		scope = "private"
+		h.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+			var z bytes.Buffer
+			zw := gzip.NewWriter(&z)
+			_, _ = zw.Write(b)
+			if err := zw.Close(); err != nil {
+				return fmt.Errorf("ledger: compressing %s: %w", path, err)
+			}
+			b, tag = z.Bytes(), tag+"-gzip"
+			h.Set("Content-Encoding", "gzip")
+		}
+	}
+	if age == "no-cache" {
+		h.Set("Cache-Control", age)
+	} else {
+		h.Set("Cache-Control", scope+", "+age)
+	}
+	h.Set("ETag", `"`+tag+`"`)
 	http.ServeContent(w, r, path, time.Time{}, bytes.NewReader(b))
 	return nil
+}
+
+// acceptsGzip reports whether an Accept-Encoding header accepts gzip
+// (RFC 9110 section 12.5.3): named, or by "*", with a weight above 0.
+func acceptsGzip(accept string) bool {
+	for part := range strings.SplitSeq(accept, ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		coding = strings.ToLower(strings.TrimSpace(coding))
+		if coding != "gzip" && coding != "x-gzip" && coding != "*" {
+			continue
+		}
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.ReplaceAll(strings.ToLower(params), " ", ""), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		return q > 0
+	}
+	return false
 }
 
 // logFile is a tlog-tiles resource: the checkpoint, a hash tile or an

@@ -1,8 +1,11 @@
 package ledger_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -68,15 +71,15 @@ func TestFilesServeEachTlogTilesPath(t *testing.T) {
 		cache   string
 	}{
 		{"checkpoint", false, "no-cache"},
-		{"tile/0/000", false, "public, max-age=3600"},
-		{"tile/0/000.p/5", false, "public, max-age=3600"},
-		{"tile/0/x001/x234/067", false, "public, max-age=3600"},
-		{"tile/0/x001/x234/067.p/255", false, "public, max-age=3600"},
-		{"tile/3/012.p/1", false, "public, max-age=3600"},
-		{"tile/63/000", false, "public, max-age=3600"},
-		{"tile/entries/000", true, "public, max-age=3600"},
-		{"tile/entries/000.p/1", true, "public, max-age=3600"},
-		{"tile/entries/x123/456.p/200", true, "public, max-age=3600"},
+		{"tile/0/000", false, "public, max-age=31536000, immutable"},
+		{"tile/0/000.p/5", false, "public, max-age=60"},
+		{"tile/0/x001/x234/067", false, "public, max-age=31536000, immutable"},
+		{"tile/0/x001/x234/067.p/255", false, "public, max-age=60"},
+		{"tile/3/012.p/1", false, "public, max-age=60"},
+		{"tile/63/000", false, "public, max-age=31536000, immutable"},
+		{"tile/entries/000", true, "private, max-age=31536000, immutable"},
+		{"tile/entries/000.p/1", true, "private, max-age=60"},
+		{"tile/entries/x123/456.p/200", true, "private, max-age=60"},
 	} {
 		f := &recordingFetcher{}
 		rec, asked, err := serve(f, c.path, true)
@@ -107,6 +110,51 @@ func TestFilesServeEachTlogTilesPath(t *testing.T) {
 			if !errors.Is(err, fs.ErrPermission) || len(f.read) != 0 {
 				t.Errorf("%s with no mayReadRecords: %v, read %v; want it refused", c.path, err, f.read)
 			}
+		}
+	}
+}
+
+// An entry bundle is gzip-compressed for a client that accepts it, under
+// its own ETag; hash tiles and clients that do not accept gzip get the
+// bytes as they are.
+func TestFilesCompressEntryBundlesWhenAsked(t *testing.T) {
+	f := &recordingFetcher{}
+	plain, _, _ := serve(f, "tile/entries/000", true)
+	for _, c := range []struct {
+		path, accept string
+		gzipped      bool
+	}{
+		{"tile/entries/000", "gzip", true},
+		{"tile/entries/000", "br;q=1.0, gzip;q=0.5", true},
+		{"tile/entries/000", "*", true},
+		{"tile/entries/000", "gzip;q=0", false},
+		{"tile/entries/000", "identity", false},
+		{"tile/entries/000", "", false},
+		{"tile/0/000", "gzip", false},
+	} {
+		rec, _, err := serve(f, c.path, true, "Accept-Encoding", c.accept)
+		if err != nil || rec.Code != 200 {
+			t.Fatalf("%s, Accept-Encoding %q: HTTP %d, %v", c.path, c.accept, rec.Code, err)
+		}
+		body := rec.Body.Bytes()
+		if got := rec.Header().Get("Content-Encoding") == "gzip"; got != c.gzipped {
+			t.Errorf("%s, Accept-Encoding %q: gzip %v, want %v", c.path, c.accept, got, c.gzipped)
+			continue
+		}
+		if c.gzipped {
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if body, err = io.ReadAll(zr); err != nil {
+				t.Fatal(err)
+			}
+			if rec.Header().Get("ETag") == plain.Header().Get("ETag") {
+				t.Errorf("the compressed bundle has the ETag of the plain one")
+			}
+		}
+		if string(body) != c.path {
+			t.Errorf("%s, Accept-Encoding %q: content %q", c.path, c.accept, body)
 		}
 	}
 }
