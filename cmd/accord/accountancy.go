@@ -36,8 +36,9 @@ func newSimulateCmd() *cobra.Command {
 		plant                                                 = accountancy.NatanzJCPOA()
 	)
 	cmd := &cobra.Command{
-		Use:   "simulate --facility enrichment --months N --log DIR [--diversion abrupt:KG_U@MONTH|protracted:KG_U]",
-		Short: "Simulate an enrichment plant's accountancy records (feed, product, tails, inventories) into a new signed log",
+		Annotations: map[string]string{noEnv: "log"},
+		Use:         "simulate --facility enrichment --months N --log DIR [--diversion abrupt:KG_U@MONTH|protracted:KG_U]",
+		Short:       "Simulate an enrichment plant's accountancy records (feed, product, tails, inventories) into a new signed log",
 		Long: `simulate runs a synthetic enrichment plant month by month and writes the
 records its operator would submit (the material balance area, inventory
 changes, physical inventory listings and material balance reports) into a new

@@ -12,7 +12,7 @@ import (
 
 func newKeygenCmd() *cobra.Command {
 	var name, out string
-	var witness bool
+	var witness, asJSON bool
 	cmd := &cobra.Command{
 		Use:   "keygen --name NAME --out DIR [--witness]",
 		Short: "Make a party's keys: NAME.key (signing, 0600), NAME.age (encryption, 0600) and NAME.pub (to share)",
@@ -43,13 +43,18 @@ log init records a witness in the genesis record.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s.key (signing, private, 0600)\n%s.age (encryption, private, 0600)\n%s.pub  %s\n%*s  %s\n", base, base, base, vkey, len(base)+4, "", rcpt)
+			made := madeKeys{Key: base + ".key", Identity: base + ".age", Pub: base + ".pub", VerifierKey: vkey, Recipient: rcpt}
 			if witness {
-				ckey, err := ledger.CosignatureKey(vkey)
-				if err != nil {
+				if made.CosignatureKey, err = ledger.CosignatureKey(vkey); err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "as a witness, its cosignature key (c2sp.org/tlog-cosignature, type 0x04):\n  %s\n", ckey)
+			}
+			if asJSON {
+				return writeJSON(cmd.OutOrStdout(), made)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s (signing, private, 0600)\n%s (encryption, private, 0600)\n%s  %s\n%*s  %s\n", made.Key, made.Identity, made.Pub, vkey, len(made.Pub), "", rcpt)
+			if witness {
+				fmt.Fprintf(cmd.OutOrStdout(), "as a witness, its cosignature key (c2sp.org/tlog-cosignature, type 0x04):\n  %s\n", made.CosignatureKey)
 			}
 			return nil
 		},
@@ -57,5 +62,18 @@ log init records a witness in the genesis record.`,
 	cmd.Flags().StringVar(&name, "name", "", "key name: the party, or the log's origin for the operator")
 	cmd.Flags().StringVar(&out, "out", "", "directory for NAME.key, NAME.age and NAME.pub")
 	cmd.Flags().BoolVar(&witness, "witness", false, "also print the key's cosignature form, for a witness")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the files and keys as JSON")
 	return cmd
+}
+
+// madeKeys is what keygen made: the files, and the public keys to share.
+type madeKeys struct {
+	Key         string `json:"key_file"`
+	Identity    string `json:"identity_file"`
+	Pub         string `json:"public_file"`
+	VerifierKey string `json:"verifier_key"`
+	Recipient   string `json:"recipient"`
+	// CosignatureKey is the verifier key in the cosignature form, for a
+	// witness (with --witness).
+	CosignatureKey string `json:"cosignature_key,omitempty"`
 }

@@ -36,8 +36,9 @@ func newLogInitCmd() *cobra.Command {
 		required                                  int
 	)
 	cmd := &cobra.Command{
-		Use:   "init --dir DIR --origin ORIGIN --operator-key KEY --member ROLE:NAME.pub ...",
-		Short: "Start a log whose genesis record names the parties, their roles and keys, and the witnesses",
+		Annotations: map[string]string{noEnv: "log"},
+		Use:         "init --log DIR --origin ORIGIN --operator-key KEY --member ROLE:NAME.pub ...",
+		Short:       "Start a log whose genesis record names the parties, their roles and keys, and the witnesses",
 		Long: `log init writes the genesis record, signed by the operator, as entry 0 of a
 new log in DIR. Each --member ROLE:FILE.pub registers a party's key with its
 role (inspectorate, state, party, mediator, observer); the party's id is
@@ -48,7 +49,7 @@ party. --confidential names the record kinds the log accepts only sealed
 some may read is kept in it encrypted to them. Each --witness FILE.pub=URL names a witness whose
 cosignature checkpoints need; --witnesses-required says how many (default:
 all). The operator key's name must be the origin.`,
-		Example: `  accord log init --dir evidence --origin accord.example/jcpoa \
+		Example: `  accord log init --log evidence --origin accord.example/jcpoa \
     --operator-key keys/accord.example_jcpoa.key \
     --member inspectorate:keys/iaea.pub --member state:keys/iran.pub \
     --member party:keys/us.pub --member party:keys/e3.pub \
@@ -57,7 +58,7 @@ all). The operator key's name must be the origin.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dir == "" || originName == "" || operatorKey == "" {
-				return usageError{errors.New("--dir, --origin and --operator-key are required")}
+				return usageError{errors.New("--log, --origin and --operator-key are required")}
 			}
 			op, _, err := keyfile.LoadSigner(operatorKey)
 			if err != nil {
@@ -122,7 +123,8 @@ all). The operator key's name must be the origin.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&dir, "dir", "", "directory of the new log")
+	fl.StringVar(&dir, "log", "", "directory of the new log")
+	alias(fl, "log", "dir")
 	fl.StringVar(&originName, "origin", "", "the log's origin, e.g. accord.example/jcpoa (the operator key's name)")
 	fl.StringVar(&operatorKey, "operator-key", "", "the operator's private key file")
 	fl.StringArrayVar(&members, "member", nil, "ROLE:FILE.pub, a party's key and role (repeatable)")
@@ -154,18 +156,19 @@ func operatorVKey(keyFile string) (string, error) {
 func newWitnessCmd() *cobra.Command {
 	var keyFile, logKey, stateFile, listen string
 	cmd := &cobra.Command{
-		Use:   "witness --key KEY --log-key OPERATOR.pub --state FILE --listen ADDR",
-		Short: "Run a party's witness: cosign only checkpoints consistent with the last one it cosigned",
+		Annotations: map[string]string{noEnv: "key,addr"},
+		Use:         "witness --key KEY --log-key OPERATOR.pub --state FILE --addr ADDR",
+		Short:       "Run a party's witness: cosign only checkpoints consistent with the last one it cosigned",
 		Long: `witness serves c2sp.org/tlog-witness (POST /add-checkpoint) for one log. It
 cosigns a checkpoint only if it is signed by the log's operator key and
 provably consistent with the last checkpoint it cosigned, which it keeps in
 the state file (written before it answers). It refuses forks with HTTP 422.`,
 		Example: `  accord witness --key keys/witness-us.key --log-key keys/accord.example_jcpoa.pub \
-    --state witness-us.json --listen 127.0.0.1:7001`,
+    --state witness-us.json --addr 127.0.0.1:7001`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if keyFile == "" || logKey == "" || stateFile == "" || listen == "" {
-				return usageError{errors.New("--key, --log-key, --state and --listen are required")}
+				return usageError{errors.New("--key, --log-key, --state and --addr are required")}
 			}
 			_, skey, err := keyfile.LoadSigner(keyFile)
 			if err != nil {
@@ -215,7 +218,8 @@ the state file (written before it answers). It refuses forks with HTTP 422.`,
 	fl.StringVar(&keyFile, "key", "", "the witness's private key file")
 	fl.StringVar(&logKey, "log-key", "", "the log operator's public key file")
 	fl.StringVar(&stateFile, "state", "", "file that keeps the last cosigned checkpoint")
-	fl.StringVar(&listen, "listen", "127.0.0.1:7001", "address to listen on")
+	fl.StringVar(&listen, "addr", "127.0.0.1:7001", "address to listen on")
+	alias(fl, "addr", "listen")
 	return cmd
 }
 

@@ -26,7 +26,8 @@ type logFlags struct {
 }
 
 func (f *logFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.dir, "dir", "", "the log directory (made by accord log init)")
+	cmd.Flags().StringVar(&f.dir, "log", "", "the log directory (made by accord log init)")
+	alias(cmd.Flags(), "log", "dir")
 	cmd.Flags().StringVar(&f.operatorKey, "operator-key", "", "the operator's private key file")
 	cmd.Flags().StringVar(&f.db, "db", os.Getenv("ACCORD_DB"), "the index: a postgres:// URL, or a SQLite file (default DIR.index.db beside the log) [$ACCORD_DB]")
 	cmd.Flags().StringArrayVar(&f.witnessURLs, "witness-url", nil, "NAME=URL overriding a witness address of the genesis record")
@@ -36,7 +37,7 @@ func (f *logFlags) register(cmd *cobra.Command) {
 // warn.
 func (f *logFlags) config(warn io.Writer) (app.Config, error) {
 	if f.dir == "" || f.operatorKey == "" {
-		return app.Config{}, usageError{errors.New("--dir and --operator-key are required")}
+		return app.Config{}, usageError{errors.New("--log and --operator-key are required")}
 	}
 	op, _, err := keyfile.LoadSigner(f.operatorKey)
 	if err != nil {
@@ -78,7 +79,7 @@ func newServeCmd() *cobra.Command {
 		addr, advertise string
 	)
 	cmd := &cobra.Command{
-		Use:   "serve --dir DIR --operator-key KEY [--db DSN] [--addr HOST:PORT] [--advertise URL]",
+		Use:   "serve --log DIR --operator-key KEY [--db DSN] [--addr HOST:PORT] [--advertise URL]",
 		Short: "Serve the dashboard and the JSON API over a log and its index (SQLite by default, PostgreSQL with --db)",
 		Long: `serve serves the dashboard and the JSON API over a log and its index.
 
@@ -89,9 +90,9 @@ the same log while another writes it is a reader: it serves every read,
 and answers submissions with 503 not_writer naming the writer's address
 (--advertise). When the writer stops, a reader takes the lease within a
 few seconds and appends from where the log is.`,
-		Example: `  accord serve --dir evidence --operator-key keys/accord.example_jcpoa.key
-  accord serve --dir evidence --operator-key keys/accord.example_jcpoa.key --db postgres://postgres@127.0.0.1:5432/accord
-  accord serve --dir /shared/evidence --operator-key keys/accord.example_jcpoa.key --db postgres://accord@db:5432/accord \
+		Example: `  accord serve --log evidence --operator-key keys/accord.example_jcpoa.key
+  accord serve --log evidence --operator-key keys/accord.example_jcpoa.key --db postgres://postgres@127.0.0.1:5432/accord
+  accord serve --log /shared/evidence --operator-key keys/accord.example_jcpoa.key --db postgres://accord@db:5432/accord \
     --addr 0.0.0.0:8080 --advertise http://replica-1.example:8080`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -133,7 +134,7 @@ few seconds and appends from where the log is.`,
 func newReindexCmd() *cobra.Command {
 	var lf logFlags
 	cmd := &cobra.Command{
-		Use:   "reindex --dir DIR --operator-key KEY [--db DSN]",
+		Use:   "reindex --log DIR --operator-key KEY [--db DSN]",
 		Short: "Rebuild the index from the log",
 		Long: `reindex empties the index and rebuilds it from every entry of the log,
 replaying the key registry. The index holds nothing the log lacks, so this

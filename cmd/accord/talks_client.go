@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -203,18 +206,60 @@ func newTalksProposeCmd() *cobra.Command {
 
 func newTalksFeasibilityCmd() *cobra.Command {
 	var proposal string
+	var asJSON bool
 	cmd := roomCmd(&cobra.Command{
-		Use:   "feasibility --server URL --key KEY --room ID --proposal P",
+		Use:   "feasibility --server URL --key KEY --room ID --proposal P [--json]",
 		Short: "Ask whether a proposal meets the red lines: you learn what your role allows (a party: its own), within your budget",
+		Example: `  accord talks feasibility --server http://127.0.0.1:8080 --key keys/us.key --room muscat-2025-live --proposal p1
+  accord talks feasibility --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --proposal p1 --json`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		rep, err := room.Feasibility(cmd.Context(), proposal)
 		if err != nil {
 			return err
 		}
-		return printJSON(cmd, rep)
+		if asJSON {
+			return printJSON(cmd, rep)
+		}
+		writeFeasibility(cmd.OutOrStdout(), rep)
+		return nil
 	})
 	cmd.Flags().StringVar(&proposal, "proposal", "", "the proposal's id")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// writeFeasibility writes a feasibility answer in words: what the
+// recipient may learn and nothing more.
+func writeFeasibility(w io.Writer, rep talks.Report) {
+	met := func(b bool) string {
+		if b {
+			return "all met"
+		}
+		return "NOT all met"
+	}
+	fmt.Fprintf(w, "proposal %s, for %s (model %s)\n", rep.Proposal, rep.Recipient, rep.Model)
+	if rep.OwnMet != nil {
+		fmt.Fprintf(w, "  your red lines: %s\n", met(*rep.OwnMet))
+	}
+	if rep.AllMet != nil {
+		fmt.Fprintf(w, "  every party's red lines: %s\n", met(*rep.AllMet))
+	}
+	for _, party := range slices.Sorted(maps.Keys(rep.Failing)) {
+		for _, c := range rep.Failing[party] {
+			fmt.Fprintf(w, "  failing (%s): %s\n", party, c)
+		}
+	}
+	for _, party := range slices.Sorted(maps.Keys(rep.Unchecked)) {
+		for _, u := range rep.Unchecked[party] {
+			fmt.Fprintf(w, "  not checked, counted as failing (%s): %s: %s\n", party, u.Constraint, u.Reason)
+		}
+	}
+	for _, m := range slices.Sorted(maps.Keys(rep.Metrics)) {
+		fmt.Fprintf(w, "  %s: %s\n", m, strconv.FormatFloat(rep.Metrics[m], 'g', 4, 64))
+	}
+	if rep.Remaining != nil {
+		fmt.Fprintf(w, "  questions left this round: %d\n", *rep.Remaining)
+	}
 }
 
 func newTalksTextCmd() *cobra.Command {
@@ -362,13 +407,21 @@ func newTalksRelayCmd() *cobra.Command {
 }
 
 func newTalksInboxCmd() *cobra.Command {
-	return roomCmd(&cobra.Command{
-		Use:   "inbox --server URL --key KEY --room ID",
-		Short: "Your messages: a party's own and the relays released to it; the mediator's all",
+	var asJSON bool
+	cmd := roomCmd(&cobra.Command{
+		Use:     "inbox --server URL --key KEY --room ID [--json]",
+		Short:   "Your messages: a party's own and the relays released to it; the mediator's all",
+		Example: "  accord talks inbox --server http://127.0.0.1:8080 --key keys/us.key --room muscat-2025-live --json",
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		messages, err := room.Inbox(cmd.Context())
 		if err != nil {
 			return err
+		}
+		if asJSON {
+			if messages == nil {
+				messages = []talks.Message{}
+			}
+			return printJSON(cmd, messages)
 		}
 		for _, m := range messages {
 			fmt.Fprintf(cmd.OutOrStdout(), "%s %s %s from %s to %s: %s\n", m.ID, m.At.Format(time.RFC3339), m.Kind, m.From, strings.Join(m.To, ", "), m.Body)
@@ -378,4 +431,6 @@ func newTalksInboxCmd() *cobra.Command {
 		}
 		return nil
 	})
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
 }

@@ -75,7 +75,7 @@ func TestTalksRoundInTheDemo(t *testing.T) {
 		t.Errorf("propose: %s", out)
 	}
 	for party, want := range map[string]string{"us": `"own_red_lines_met": true`, "iran": `"own_red_lines_met": true`, "oman": `"all_red_lines_met": true`} {
-		got := cli(as(party, "talks", "feasibility", "--proposal", "p1")...)
+		got := cli(as(party, "talks", "feasibility", "--proposal", "p1", "--json")...)
 		if !strings.Contains(got, want) || (party != "oman" && (strings.Contains(got, "all_red_lines_met") || strings.Contains(got, "failing"))) {
 			t.Errorf("%s's feasibility answer:\n%s", party, got)
 		}
@@ -107,6 +107,14 @@ func TestTalksRoundInTheDemo(t *testing.T) {
 	}
 	if in := cli(as("iran", "talks", "inbox")...); strings.Contains(in, "relay") {
 		t.Errorf("Iran's inbox holds the relay to the US:\n%s", in)
+	}
+	var inbox []talks.Message
+	if err := json.Unmarshal([]byte(cli(as("us", "talks", "inbox", "--json")...)), &inbox); err != nil || len(inbox) != 1 || inbox[0].Kind != "relay" {
+		t.Errorf("the US inbox as JSON: %+v, %v", inbox, err)
+	}
+	// In words, a party's answer says its own red lines hold and no more.
+	if got := cli(as("us", "talks", "feasibility", "--proposal", "p1")...); !strings.Contains(got, "your red lines: all met") || strings.Contains(got, "every party") {
+		t.Errorf("the US feasibility answer in words:\n%s", got)
 	}
 
 	text := write("text.yaml", `clauses:

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// envFlags are the flags that name a server, a directory, a key or a
+// database, and the environment variable each takes its value from when it
+// is not given on the command line. One name for each concept across
+// commands: --log is a log (a directory, or a URL where that is allowed),
+// --addr an address to listen on, --server a server's base URL, --key the
+// caller's private key, --operator-key the log operator's, --db the index.
+var envFlags = map[string]string{
+	"log":          "ACCORD_LOG",
+	"addr":         "ACCORD_ADDR",
+	"server":       "ACCORD_SERVER",
+	"key":          "ACCORD_KEY",
+	"operator-key": "ACCORD_OPERATOR_KEY",
+	"log-key":      "ACCORD_LOG_KEY",
+	"db":           "ACCORD_DB",
+	"advertise":    "ACCORD_ADVERTISE",
+	"dir":          "ACCORD_DIR",
+}
+
+// noEnv is the annotation of a command whose flags of these names (comma
+// separated) mean something else than the environment's: a --log that names
+// a log to create, a witness's own --key and --addr.
+const noEnv = "accord-no-env"
+
+// fromEnv reports whether the flag takes its value from the environment
+// in cmd.
+func fromEnv(cmd *cobra.Command, f *pflag.Flag) (string, bool) {
+	env, ok := envFlags[f.Name]
+	if !ok || f.Hidden {
+		return "", false
+	}
+	for n := range strings.SplitSeq(cmd.Annotations[noEnv], ",") {
+		if n == f.Name {
+			return "", false
+		}
+	}
+	return env, true
+}
+
+// alias registers old as a hidden second name of the flag name, sharing
+// its value: a name kept working after a rename.
+func alias(fs *pflag.FlagSet, name, old string) {
+	f := fs.Lookup(name)
+	fs.AddFlag(&pflag.Flag{Name: old, Usage: "the old name of --" + name, Value: f.Value, DefValue: f.DefValue, Hidden: true})
+}
+
+// documentEnv adds its environment variable to the help of every flag of
+// envFlags in the command tree.
+func documentEnv(cmd *cobra.Command) {
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		env, ok := fromEnv(cmd, f)
+		if !ok || strings.Contains(f.Usage, "[$") {
+			return
+		}
+		f.Usage += " [$" + env + "]"
+	})
+	for _, c := range cmd.Commands() {
+		documentEnv(c)
+	}
+}
+
+// applyEnv gives every flag of envFlags that the command line left unset
+// the value of its environment variable, if set and not empty.
+func applyEnv(cmd *cobra.Command, _ []string) error {
+	var err error
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		env, ok := fromEnv(cmd, f)
+		if !ok || f.Changed || err != nil {
+			return
+		}
+		if v := os.Getenv(env); v != "" {
+			if e := f.Value.Set(v); e != nil {
+				err = usageError{fmt.Errorf("$%s (for --%s): %v", env, f.Name, e)}
+			}
+		}
+	})
+	return err
+}
