@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -26,6 +27,7 @@ func defaultDemoDir() string {
 
 func newDemoCmd() *cobra.Command {
 	var cfg app.DemoConfig
+	var level logLevel
 	cmd := &cobra.Command{
 		Use:   "demo [--dir DIR] [--addr HOST:PORT] [--db DSN]",
 		Short: "Set up and serve the demo: keys, witnesses, the log, the public series as signed records, the API",
@@ -44,7 +46,7 @@ directory and adds nothing twice.`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			out := cmd.OutOrStdout()
-			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+			cfg.Log = level.logger(func(w io.Writer, o *slog.HandlerOptions) slog.Handler { return slog.NewTextHandler(w, o) }, cmd.ErrOrStderr())
 			d, err := app.StartDemo(ctx, cfg)
 			if err != nil {
 				return err
@@ -76,6 +78,7 @@ The API:
 			return nil
 		},
 	}
+	level.register(cmd.Flags(), slog.LevelWarn)
 	cmd.Flags().StringVar(&cfg.Dir, "dir", envOr("ACCORD_DIR", defaultDemoDir()), "data directory (keys, log, index, witness state) [$ACCORD_DIR]")
 	cmd.Flags().StringVar(&cfg.Addr, "addr", envOr("ACCORD_ADDR", "127.0.0.1:8080"), "address to serve on [$ACCORD_ADDR]")
 	cmd.Flags().StringVar(&cfg.DB, "db", os.Getenv("ACCORD_DB"), "index database: a postgres:// URL (default: SQLite in the data directory) [$ACCORD_DB]")

@@ -2,11 +2,15 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/accordverify/accord/internal/ledger"
 )
 
 // envFlags are the flags that name a server, a directory, a key or a
@@ -25,6 +29,7 @@ var envFlags = map[string]string{
 	"db":           "ACCORD_DB",
 	"advertise":    "ACCORD_ADVERTISE",
 	"dir":          "ACCORD_DIR",
+	"log-level":    "ACCORD_LOG_LEVEL",
 }
 
 // noEnv is the annotation of a command whose flags of these names (comma
@@ -85,4 +90,33 @@ func applyEnv(cmd *cobra.Command, _ []string) error {
 		}
 	})
 	return err
+}
+
+// logLevel is the --log-level flag of the commands that serve: debug,
+// info, warn or error.
+type logLevel struct{ slog.LevelVar }
+
+func (l *logLevel) Type() string { return "level" }
+
+func (l *logLevel) Set(s string) error {
+	switch strings.ToLower(s) {
+	case "debug", "info", "warn", "error":
+		return l.UnmarshalText([]byte(s))
+	}
+	return fmt.Errorf("want debug, info, warn or error, got %q", s)
+}
+
+func (l *logLevel) String() string { return strings.ToLower(l.Level().String()) }
+
+// register adds --log-level with its default.
+func (l *logLevel) register(fs *pflag.FlagSet, def slog.Level) {
+	l.LevelVar.Set(def)
+	fs.Var(l, "log-level", "what the server logs: debug (tessera's progress too), info, warn or error")
+}
+
+// logger is the server's logger at level l, tessera's logs routed to it.
+func (l *logLevel) logger(h func(io.Writer, *slog.HandlerOptions) slog.Handler, w io.Writer) *slog.Logger {
+	logger := slog.New(h(w, &slog.HandlerOptions{Level: l}))
+	ledger.RouteTesseraLogs(logger, l.Level() <= slog.LevelDebug)
+	return logger
 }

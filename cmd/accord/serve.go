@@ -76,6 +76,7 @@ func (f *logFlags) open(ctx context.Context, warn io.Writer) (*app.App, error) {
 func newServeCmd() *cobra.Command {
 	var (
 		lf              logFlags
+		level           logLevel
 		addr, advertise string
 	)
 	cmd := &cobra.Command{
@@ -98,7 +99,7 @@ few seconds and appends from where the log is.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			logger := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))
+			logger := level.logger(func(w io.Writer, o *slog.HandlerOptions) slog.Handler { return slog.NewJSONHandler(w, o) }, cmd.ErrOrStderr())
 			cfg, err := lf.config(cmd.ErrOrStderr())
 			if err != nil {
 				return err
@@ -126,6 +127,7 @@ few seconds and appends from where the log is.`,
 		},
 	}
 	lf.register(cmd)
+	level.register(cmd.Flags(), slog.LevelInfo)
 	cmd.Flags().StringVar(&addr, "addr", envOr("ACCORD_ADDR", "127.0.0.1:8080"), "address to serve on [$ACCORD_ADDR]")
 	cmd.Flags().StringVar(&advertise, "advertise", os.Getenv("ACCORD_ADVERTISE"), "the URL at which clients reach this server, which readers name as the writer's (default http://ADDR) [$ACCORD_ADVERTISE]")
 	return cmd

@@ -986,7 +986,25 @@ func SilenceTesseraLogs() {
 	_ = fs.Set("logtostderr", "false")
 	_ = fs.Set("alsologtostderr", "false")
 	_ = fs.Set("stderrthreshold", "FATAL")
+	_ = fs.Set("v", "0")
+	klog.ClearLogger()
 	klog.SetOutput(io.Discard)
+}
+
+// RouteTesseraLogs sends tessera's logs to logger, marked component=tessera:
+// its errors and warnings at those levels, its information at info, and,
+// with verbose, its detailed progress (klog's V(1) and V(2)) at debug
+// levels below that, which the logger's handler keeps or drops by its
+// level.
+func RouteTesseraLogs(logger *slog.Logger, verbose bool) {
+	fs := flag.NewFlagSet("klog", flag.ContinueOnError)
+	klog.InitFlags(fs)
+	v := "0"
+	if verbose {
+		v = "2"
+	}
+	_ = fs.Set("v", v)
+	klog.SetSlogLogger(logger.With("component", "tessera"))
 }
 
 // Refresh catches up with the entries appended to the log since this Log

@@ -1,0 +1,41 @@
+package ledger_test
+
+import (
+	"bytes"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"k8s.io/klog/v2"
+
+	"github.com/accordverify/accord/internal/ledger"
+)
+
+// Tessera's logs reach the server's logger, marked as tessera's; its
+// detailed progress only when verbose.
+func TestTesseraLogsGoToTheServersLogger(t *testing.T) {
+	t.Cleanup(ledger.SilenceTesseraLogs)
+	for _, verbose := range []bool{false, true} {
+		var buf bytes.Buffer
+		ledger.RouteTesseraLogs(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})), verbose)
+		klog.Warning("witness slow")
+		klog.V(2).Info("integrated a batch")
+		klog.Flush()
+		out := buf.String()
+		if !strings.Contains(out, "witness slow") || !strings.Contains(out, "component=tessera") {
+			t.Errorf("verbose %v: tessera's warning is not in the server's log:\n%s", verbose, out)
+		}
+		if got := strings.Contains(out, "integrated a batch"); got != verbose {
+			t.Errorf("verbose %v: detailed progress logged: %v\n%s", verbose, got, out)
+		}
+	}
+	ledger.SilenceTesseraLogs()
+	var buf bytes.Buffer
+	klog.SetOutput(&buf)
+	ledger.SilenceTesseraLogs()
+	klog.Warning("witness slow")
+	klog.Flush()
+	if buf.Len() != 0 {
+		t.Errorf("silenced, tessera still logs: %q", buf.String())
+	}
+}
