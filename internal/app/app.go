@@ -28,6 +28,7 @@ import (
 	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/lease"
 	"github.com/accordverify/accord/internal/ledger"
+	"github.com/accordverify/accord/internal/metrics"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/server"
 	"github.com/accordverify/accord/internal/state"
@@ -68,6 +69,9 @@ type Config struct {
 	// LeasePoll is how often a reader asks for the writer's lease and a
 	// writer checks that it still holds it (0: one second).
 	LeasePoll time.Duration
+	// Metrics, when set, count submissions and appends and time the
+	// requests to the witnesses.
+	Metrics *metrics.Metrics
 }
 
 // DefaultDB is the SQLite index beside a log directory.
@@ -171,6 +175,15 @@ func at(addr string) string {
 	return " (its server is at " + addr + ")"
 }
 
+// storage is the log's directory, its witnesses asked through the
+// metrics' client when there are metrics.
+func (a *App) storage() ledger.Storage {
+	if a.cfg.Metrics == nil {
+		return ledger.POSIX(a.cfg.Dir)
+	}
+	return ledger.POSIXWith(a.cfg.Dir, a.cfg.Metrics.WitnessClient(nil))
+}
+
 // ledgerOptions are the options of the log, as its writer.
 func (a *App) ledgerOptions() ledger.Options {
 	return ledger.Options{Operator: a.cfg.Operator, WitnessURLs: a.cfg.WitnessURLs, Index: a.Index, Logger: a.cfg.Logger}
@@ -195,9 +208,9 @@ func (a *App) openWriter(ctx context.Context, reset bool) (*ledger.Log, error) {
 	a.Index = idx
 	var l *ledger.Log
 	if a.cfg.Genesis != nil {
-		l, err = ledger.Create(ctx, ledger.POSIX(a.cfg.Dir), a.ledgerOptions(), a.cfg.Genesis)
+		l, err = ledger.Create(ctx, a.storage(), a.ledgerOptions(), a.cfg.Genesis)
 	} else {
-		l, err = ledger.Open(ctx, ledger.POSIX(a.cfg.Dir), a.ledgerOptions())
+		l, err = ledger.Open(ctx, a.storage(), a.ledgerOptions())
 	}
 	if err != nil {
 		idx.Close()
@@ -411,6 +424,24 @@ func (a *App) ServerParty() string {
 // Submit appends a signed record, indexes it and waits briefly for its
 // receipt. A rejection is an error with its code for the API.
 func (a *App) Submit(ctx context.Context, entry []byte) (server.Submitted, error) {
+	s, err := a.submit(ctx, entry)
+	outcome := metrics.Accepted
+	var se *server.Error
+	switch {
+	case err == nil:
+		a.cfg.Metrics.Appended(1)
+	case errors.As(err, &se) && se.Code == "not_writer":
+		outcome = metrics.NotWriter
+	case errors.As(err, &se) && se.Code != "unavailable" && se.Code != "storage_full" && se.Code != "not_indexed":
+		outcome = metrics.Refused
+	default:
+		outcome = metrics.Failed
+	}
+	a.cfg.Metrics.Submission(outcome)
+	return s, err
+}
+
+func (a *App) submit(ctx context.Context, entry []byte) (server.Submitted, error) {
 	if !a.Writing() {
 		return server.Submitted{}, a.notWriter()
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 
@@ -37,9 +38,13 @@ type Storage struct {
 // POSIX is the log kept in the local directory dir by tessera's POSIX
 // driver. Create makes the directory, and removes it again when it made it
 // and the log could not take its genesis record.
-func POSIX(dir string) Storage {
+func POSIX(dir string) Storage { return POSIXWith(dir, nil) }
+
+// POSIXWith is POSIX with the HTTP client the log asks its witnesses with
+// (nil: the default client): one that times or counts them, for instance.
+func POSIXWith(dir string, witnessClient *http.Client) Storage {
 	// posix.New keeps no context: it only records its configuration.
-	d, err := posix.New(context.Background(), posix.Config{Path: dir})
+	d, err := posix.New(context.Background(), posix.Config{Path: dir, HTTPClient: witnessClient})
 	return Storage{Driver: d, Files: FSFetcher{FS: os.DirFS(dir)}, dir: dir, err: err}
 }
 
