@@ -17,6 +17,7 @@ import (
 
 	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/keyfile"
+	"github.com/accordverify/accord/internal/metrics"
 )
 
 // logFlags are the flags that open an existing log as its writer.
@@ -112,7 +113,7 @@ few seconds and appends from where the log is.`,
 			if advertise == "" {
 				advertise = "http://" + ln.Addr().String()
 			}
-			cfg.Logger, cfg.Replica, cfg.Advertise = logger, true, advertise
+			cfg.Logger, cfg.Replica, cfg.Advertise, cfg.Metrics = logger, true, advertise, metrics.New()
 			a, err := app.Open(ctx, cfg)
 			if err != nil {
 				return err

@@ -161,6 +161,9 @@ func open(ctx context.Context, cfg Config, reset bool) (*App, error) {
 		return nil, err
 	}
 	a.log.Store(l)
+	if cfg.Metrics != nil {
+		cfg.Metrics.Watch(a.MetricsState())
+	}
 	wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop = stop
 	a.watching.Go(func() { a.watch(wctx) })
@@ -382,7 +385,7 @@ type ServerOptions struct {
 func (a *App) Server(o ServerOptions) *server.Server {
 	return server.New(server.Config{Log: a, Index: a, Auth: a, Keys: a, Rooms: a, Confidential: a, LogFiles: ledger.NewFiles(logFiles{a}), Replica: a,
 		Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: o.Logger,
-		RatePerSecond: o.RatePerSecond, Burst: o.Burst, Demo: o.Demo})
+		RatePerSecond: o.RatePerSecond, Burst: o.Burst, Demo: o.Demo, Metrics: a.cfg.Metrics})
 }
 
 var (

@@ -27,6 +27,7 @@ import (
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/ledger"
+	"github.com/accordverify/accord/internal/metrics"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/talks"
 )
@@ -159,7 +160,8 @@ func StartDemo(ctx context.Context, cfg DemoConfig) (d *Demo, err error) {
 
 	// The index, then the log (which indexes what the index lacks).
 	logDir := filepath.Join(cfg.Dir, "log")
-	acfg := Config{Dir: logDir, DB: cfg.DB, Operator: operator, Identity: identities[demoOrigin], WitnessURLs: urls, Warn: func(msg string) { cfg.Log.Warn(msg) }, Logger: cfg.Log}
+	acfg := Config{Dir: logDir, DB: cfg.DB, Operator: operator, Identity: identities[demoOrigin], WitnessURLs: urls, Warn: func(msg string) { cfg.Log.Warn(msg) }, Logger: cfg.Log,
+		Metrics: metrics.New()}
 	if acfg.DB == "" {
 		acfg.DB = filepath.Join(cfg.Dir, "index.db")
 	}

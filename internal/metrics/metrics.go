@@ -8,6 +8,7 @@ package metrics
 import (
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -35,6 +36,7 @@ type Metrics struct {
 	limited     prometheus.Counter
 	witness     *prometheus.CounterVec
 	witnessTime *prometheus.HistogramVec
+	state       *stateCollector
 }
 
 // Submission outcomes.
@@ -45,10 +47,10 @@ const (
 	Failed    = "failed"     // the server could not log it (storage, index, witnesses)
 )
 
-// New makes the metrics, with the Go runtime's and the process's; state may
-// have nil functions.
-func New(state State) *Metrics {
-	m := &Metrics{reg: prometheus.NewRegistry()}
+// New makes the metrics, with the Go runtime's and the process's; the
+// log's state is read once Watch says how.
+func New() *Metrics {
+	m := &Metrics{reg: prometheus.NewRegistry(), state: &stateCollector{}}
 	f := func(c prometheus.Collector) { m.reg.MustRegister(c) }
 	f(collectors.NewGoCollector())
 	f(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -60,7 +62,7 @@ func New(state State) *Metrics {
 	m.submissions = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "accord_submissions_total",
 		Help: "Records submitted, by outcome: accepted, refused (nothing stored), not_writer (sent to a reader), failed (the server could not log it)."}, []string{"outcome"})
 	m.appends = prometheus.NewCounter(prometheus.CounterOpts{Name: "accord_appends_total",
-		Help: "Records this server appended to the log (durably sequenced and indexed)."})
+		Help: "Records submitted to this server that it appended to the log (durably sequenced and indexed)."})
 	m.limited = prometheus.NewCounter(prometheus.CounterOpts{Name: "accord_rate_limited_total",
 		Help: "Requests refused by the per-caller rate limit (HTTP 429)."})
 	m.witness = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "accord_witness_requests_total",
@@ -70,8 +72,16 @@ func New(state State) *Metrics {
 	for _, c := range []prometheus.Collector{m.requests, m.duration, m.submissions, m.appends, m.limited, m.witness, m.witnessTime} {
 		f(c)
 	}
-	f(stateCollector{state})
+	f(m.state)
 	return m
+}
+
+// Watch says how to read the log's state at each scrape; its functions may
+// be nil.
+func (m *Metrics) Watch(s State) {
+	m.state.mu.Lock()
+	defer m.state.mu.Unlock()
+	m.state.s = s
 }
 
 // Handler serves the metrics in Prometheus's text format.
@@ -134,7 +144,10 @@ type roundTripper func(*http.Request) (*http.Response, error)
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // stateCollector reads the log's state at each scrape.
-type stateCollector struct{ s State }
+type stateCollector struct {
+	mu sync.Mutex
+	s  State
+}
 
 var (
 	sizeDesc    = prometheus.NewDesc("accord_checkpoint_size", "Entries covered by the latest published checkpoint this server has seen.", nil, nil)
@@ -142,21 +155,24 @@ var (
 	backlogDesc = prometheus.NewDesc("accord_index_backlog_entries", "Entries in the log that the index does not hold yet.", nil, nil)
 )
 
-func (c stateCollector) Describe(ch chan<- *prometheus.Desc) {
+func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- sizeDesc
 	ch <- ageDesc
 	ch <- backlogDesc
 }
 
-func (c stateCollector) Collect(ch chan<- prometheus.Metric) {
-	if c.s.Checkpoint != nil {
-		if size, seen, ok := c.s.Checkpoint(); ok {
+func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
+	c.mu.Lock()
+	s := c.s
+	c.mu.Unlock()
+	if s.Checkpoint != nil {
+		if size, seen, ok := s.Checkpoint(); ok {
 			ch <- prometheus.MustNewConstMetric(sizeDesc, prometheus.GaugeValue, float64(size))
 			ch <- prometheus.MustNewConstMetric(ageDesc, prometheus.GaugeValue, time.Since(seen).Seconds())
 		}
 	}
-	if c.s.Backlog != nil {
-		if n, ok := c.s.Backlog(); ok {
+	if s.Backlog != nil {
+		if n, ok := s.Backlog(); ok {
 			ch <- prometheus.MustNewConstMetric(backlogDesc, prometheus.GaugeValue, float64(n))
 		}
 	}

@@ -64,7 +64,11 @@ next:
 
 func TestMetricsScrapeAsPrometheusReadsThem(t *testing.T) {
 	known := false
-	m := metrics.New(metrics.State{
+	m := metrics.New()
+	if _, ok := scrape(t, m)["accord_checkpoint_size"]; ok {
+		t.Error("the checkpoint's size is scraped before anything says how to read it")
+	}
+	m.Watch(metrics.State{
 		Checkpoint: func() (uint64, time.Time, bool) { return 42, time.Now().Add(-3 * time.Second), known },
 		Backlog:    func() (uint64, bool) { return 7, known },
 	})

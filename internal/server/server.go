@@ -30,6 +30,7 @@ import (
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/input"
+	"github.com/accordverify/accord/internal/metrics"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/state"
 )
@@ -131,6 +132,9 @@ type Config struct {
 	Demo bool
 	// Replica says whether this server writes its log; nil: it does.
 	Replica Replica
+	// Metrics count every request by route and status, and are served at
+	// /metrics; nil: none.
+	Metrics *metrics.Metrics
 }
 
 // Replica says whether this server writes its log or reads a log that
@@ -195,6 +199,7 @@ func (s *Server) routes() []route {
 		{"GET /healthz", s.healthz},
 		{"GET /readyz", s.readyz},
 		{"GET /api/v1/openapi.json", s.openapi},
+		{"GET /metrics", s.metrics},
 		{"POST /api/v1/auth/challenge", s.challenge},
 		{"POST /api/v1/auth/token", s.token},
 		{"POST /api/v1/records", s.writes(s.submit)},
@@ -296,8 +301,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.mux.ServeHTTP(rw, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))
 	}
+	took := time.Since(start)
+	if s.cfg.Metrics != nil {
+		_, route := s.mux.Handler(r)
+		s.cfg.Metrics.Request(route, r.Method, rw.status, took)
+	}
 	// Only the method, path and outcome are logged: never bodies or tokens.
-	s.cfg.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", rw.status, "caller", c.Role, "duration", time.Since(start))
+	s.cfg.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", rw.status, "caller", c.Role, "duration", took)
 }
 
 type statusWriter struct {
@@ -414,6 +424,16 @@ func (s *Server) writes(h http.HandlerFunc) http.HandlerFunc {
 func (s *Server) openapi(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(openAPI)
+}
+
+// metrics serves the server's metrics in Prometheus's text format: counts
+// and times, nothing a record says.
+func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Metrics == nil {
+		jsonError(w, &Error{Code: "not_found", Message: "this server keeps no metrics"})
+		return
+	}
+	s.cfg.Metrics.Handler().ServeHTTP(w, r)
 }
 
 func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
