@@ -77,7 +77,9 @@ func (g *growing) Facts(context.Context) ([]state.Fact, error) {
 
 func newGrowing(cacheBytes int64) (*growing, *server.Server) {
 	g := &growing{size: 10}
-	return g, server.New(server.Config{Log: g, Index: g, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9, CacheBytes: cacheBytes})
+	s := server.New(server.Config{Log: g, Index: g, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9, CacheBytes: cacheBytes})
+	s.SetStateTTL(0)
+	return g, s
 }
 
 func ifNoneMatch(tag string) func(*http.Request) {
@@ -295,5 +297,21 @@ func TestErrorsAreNotCached(t *testing.T) {
 	g.mu.Unlock()
 	if rec := page(s, "GET", path, "", nil); rec.Code != 200 || rec.Header().Get("ETag") == "" {
 		t.Errorf("index back: HTTP %d", rec.Code)
+	}
+}
+
+// A read of the state serves the requests of the next moments only: a
+// record indexed since is in the tags shortly after.
+func TestTheStateIsReadAgainSoon(t *testing.T) {
+	g, s := newGrowing(0)
+	s.SetStateTTL(20 * time.Millisecond)
+	path := "/api/v1/status?as_of=2025-06-01&samples=100"
+	old := page(s, "GET", path, "", nil).Header().Get("ETag")
+	g.mu.Lock()
+	g.size = 11
+	g.mu.Unlock()
+	time.Sleep(50 * time.Millisecond)
+	if rec := page(s, "GET", path, "", ifNoneMatch(old)); rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("ETag"), `"11-`) {
+		t.Errorf("50 ms after a checkpoint: HTTP %d, ETag %s", rec.Code, rec.Header().Get("ETag"))
 	}
 }

@@ -161,6 +161,7 @@ type Server struct {
 	cache    *pageCache // nil: none
 	flight   singleflight.Group
 	computed atomic.Int64
+	memo     stateMemo
 }
 
 // New returns a server; routes are registered once.
@@ -182,6 +183,7 @@ func New(cfg Config) *Server {
 	}
 	s.dash = dash
 	s.config = configuration(cfg)
+	s.memo.ttl = stateTTL
 	switch {
 	case cfg.CacheBytes == 0:
 		s.cache = newPageCache(DefaultCacheBytes)
@@ -445,6 +447,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.forgetState()
 	status := http.StatusCreated
 	if sub.Receipt == nil {
 		status = http.StatusAccepted // stored; the receipt waits for the witnesses
