@@ -321,8 +321,8 @@ func transient(r *http.Request) {
 	}
 }
 
-// compute runs h for r and returns its answer; kept is false when the
-// answer must not be kept or tagged.
+// compute runs h for r and returns its answer; keep is false when the
+// answer must not be kept or tagged (an error, or transient).
 func compute(h http.HandlerFunc, r *http.Request) (a *answer, keep bool) {
 	var marked atomic.Bool
 	rec := &recorder{header: http.Header{}}
@@ -420,11 +420,16 @@ func (s *Server) fill(kind tagKind, st logState, key string, h http.HandlerFunc,
 		defer cancel()
 		s.computed.Add(1)
 		a, keep := compute(h, r.WithContext(ctx))
-		if keep && kind == fromLog {
+		// Kept only if the log did not change while it was computed: the
+		// answer may show the change, under the tag of the state before
+		// it. It is still sent with that tag: by the time it is asked for
+		// again the state, and so the tag, has moved on.
+		store := keep
+		if store && kind == fromLog {
 			now, ok := s.state(ctx)
-			keep = ok && now == st
+			store = ok && now == st
 		}
-		if keep {
+		if store {
 			s.cache.add(key, st.id, a)
 		}
 		return result{a, keep}, nil

@@ -315,3 +315,28 @@ func TestTheStateIsReadAgainSoon(t *testing.T) {
 		t.Errorf("50 ms after a checkpoint: HTTP %d, ETag %s", rec.Code, rec.Header().Get("ETag"))
 	}
 }
+
+// An answer computed while a checkpoint arrives carries the tag of the
+// state read before it, and is not kept: its body may show the new record.
+func TestAnAnswerComputedAcrossACheckpointIsNotKept(t *testing.T) {
+	g, s := newGrowing(0)
+	g.gate = make(chan struct{})
+	done := make(chan *http.Response, 1)
+	go func() {
+		done <- page(s, "GET", "/api/v1/status?as_of=2025-06-01&samples=100", "", nil).Result()
+	}()
+	for g.reads.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	g.mu.Lock()
+	g.size = 11
+	g.mu.Unlock()
+	close(g.gate)
+	resp := <-done
+	if tag := resp.Header.Get("ETag"); resp.StatusCode != 200 || !strings.HasPrefix(tag, `"10-`) {
+		t.Errorf("HTTP %d, ETag %s, want the tag of 10 entries", resp.StatusCode, tag)
+	}
+	if n := s.CacheStats().Entries; n != 0 {
+		t.Errorf("the cache kept %d answers computed across a checkpoint", n)
+	}
+}
