@@ -114,6 +114,31 @@ func TestDemoServesTheAPI(t *testing.T) {
 			}
 		}
 
+		// A page read again with its tag is not sent again.
+		overview := func(tag string) (int, string) {
+			req, _ := http.NewRequest("GET", base+"/?as_of=2025-02-08", nil)
+			if tag != "" {
+				req.Header.Set("If-None-Match", tag)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			n, _ := io.Copy(io.Discard, resp.Body)
+			if resp.StatusCode == http.StatusNotModified && n != 0 {
+				t.Errorf("a 304 with %d bytes", n)
+			}
+			return resp.StatusCode, resp.Header.Get("ETag")
+		}
+		code, pageTag := overview("")
+		if code != 200 || pageTag == "" {
+			t.Fatalf("overview: HTTP %d, ETag %q", code, pageTag)
+		}
+		if code, tag := overview(pageTag); code != http.StatusNotModified || tag != pageTag {
+			t.Errorf("overview with its tag: HTTP %d, ETag %q", code, tag)
+		}
+
 		// Submit a record signed by the demo IAEA key; it comes back with a receipt.
 		signer, _, err := keyfile.LoadSigner(filepath.Join(dir, "keys", "iaea.key"))
 		if err != nil {
@@ -139,6 +164,10 @@ func TestDemoServesTheAPI(t *testing.T) {
 			t.Fatalf("submit: HTTP %d %v", code, sub)
 		}
 		index := uint64(sub["index"].(float64))
+		// The new record is a new state of the log: the old tag gets the page.
+		if code, tag := overview(pageTag); code != 200 || tag == pageTag {
+			t.Errorf("overview after a record with the old tag: HTTP %d, ETag %q", code, tag)
+		}
 		if code, e := post(); code != 409 || !strings.Contains(e["error"].(map[string]any)["message"].(string), "already") {
 			t.Errorf("resubmit: HTTP %d %v", code, e)
 		}

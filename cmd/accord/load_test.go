@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"runtime"
@@ -16,8 +17,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/app"
+	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/server"
 )
 
 // BenchmarkLoad runs the demo and, for ACCORD_LOAD_SECONDS (default 5),
@@ -164,4 +168,98 @@ func BenchmarkLoad(b *testing.B) {
 		b.Logf("%d submits and %d reads in %d s; %d acknowledged records all in the log and the index; heap %d -> %d MiB, peak %d MiB in the first half, %d MiB in the second",
 			len(submitLat), len(readLat), seconds, len(acked), memBefore.HeapInuse>>20, memAfter.HeapInuse>>20, peak[0]>>20, peak[1]>>20)
 	})
+}
+
+// cachedPages are the public pages BenchmarkCachedPages reads: the
+// overview and the trends page of today, the report of today and the
+// status at a date.
+var cachedPages = []string{"/", "/trends", "/report", "/api/v1/status?as_of=2025-02-08"}
+
+// BenchmarkCachedPages measures public page reads over loopback: 8
+// anonymous clients read the overview, trends, the report and the status
+// at a date in turn, without If-None-Match (so what is measured is the
+// server's cache, not the clients'), for ACCORD_PAGES_SECONDS (default 20)
+// against a server without its page cache, then as long against one with
+// it, both over the same demo log. It reports the reads per second of
+// each, their ratio, and the latencies of the cached reads. SQLite only.
+// Run with -benchtime 1x.
+func BenchmarkCachedPages(b *testing.B) {
+	seconds := 20
+	if v, err := strconv.Atoi(os.Getenv("ACCORD_PAGES_SECONDS")); err == nil {
+		seconds = v
+	}
+	dir := b.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, Addr: "127.0.0.1:0", Rate: 1e6})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	// Two servers over the demo's log, wired alike but for the cache.
+	serve := func(cacheBytes int64) string {
+		s := server.New(server.Config{Log: d.App, Index: d.App, Auth: d.App, Keys: d.App, Rooms: d.App, Confidential: d.App, Replica: d.App,
+			Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Demo: true, RatePerSecond: 1e6, Burst: 1e6, CacheBytes: cacheBytes})
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		go func() { _ = s.Run(ctx, ln) }()
+		return "http://" + ln.Addr().String()
+	}
+	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	read := func(base string) (reads int, lat []time.Duration) {
+		deadline := time.Now().Add(time.Duration(seconds) * time.Second)
+		var (
+			mu       sync.Mutex
+			wg       sync.WaitGroup
+			failures atomic.Int64
+		)
+		for w := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; time.Now().Before(deadline); i++ {
+					start := time.Now()
+					resp, err := client.Get(base + cachedPages[i%len(cachedPages)])
+					if err != nil {
+						failures.Add(1)
+						continue
+					}
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						failures.Add(1)
+						continue
+					}
+					mu.Lock()
+					lat = append(lat, time.Since(start))
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if failures.Load() > 0 {
+			b.Errorf("%d reads failed", failures.Load())
+		}
+		return len(lat), lat
+	}
+	pct := func(ls []time.Duration, q float64) float64 {
+		if len(ls) == 0 {
+			return 0
+		}
+		slices.Sort(ls)
+		return float64(ls[int(q*float64(len(ls)-1))].Microseconds()) / 1000
+	}
+	uncachedN, uncachedLat := read(serve(-1))
+	cachedN, cachedLat := read(serve(0))
+	uncached, cached := float64(uncachedN)/float64(seconds), float64(cachedN)/float64(seconds)
+	b.ReportMetric(uncached, "uncached-reads/s")
+	b.ReportMetric(cached, "cached-reads/s")
+	b.ReportMetric(cached/max(uncached, 1e-9), "ratio")
+	b.ReportMetric(pct(uncachedLat, 0.5), "uncached-p50-ms")
+	b.ReportMetric(pct(uncachedLat, 0.99), "uncached-p99-ms")
+	b.ReportMetric(pct(cachedLat, 0.5), "cached-p50-ms")
+	b.ReportMetric(pct(cachedLat, 0.99), "cached-p99-ms")
+	b.Logf("%d s each: %d reads without the cache, %d with it", seconds, uncachedN, cachedN)
 }

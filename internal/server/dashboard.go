@@ -757,6 +757,9 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) {
 	} else {
 		v.Check = &check
 	}
+	if err != nil || !check.InclusionOK {
+		transient(r) // the check may pass a moment later (it timed out, or a checkpoint was on its way)
+	}
 	s.render(w, r, 200, "record", fmt.Sprintf("Record %d", row.Index), v)
 }
 

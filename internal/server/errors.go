@@ -119,6 +119,8 @@ func retryAfter(w http.ResponseWriter, status int) {
 // jsonError writes e with its status.
 func jsonError(w http.ResponseWriter, e *Error) {
 	retryAfter(w, e.status())
+	// An error is of its moment: no cache keeps it.
+	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(e.status())
 	enc := json.NewEncoder(w)

@@ -18,8 +18,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/singleflight"
 	"golang.org/x/time/rate"
 
 	"github.com/accordverify/accord/breakout"
@@ -135,6 +137,10 @@ type Config struct {
 	// Metrics count every request by route and status, and are served at
 	// /metrics; nil: none.
 	Metrics *metrics.Metrics
+	// CacheBytes bounds the cache of public pages and answers (0:
+	// DefaultCacheBytes; negative: no cache, every answer is computed,
+	// though each still carries its tag).
+	CacheBytes int64
 }
 
 // Replica says whether this server writes its log or reads a log that
@@ -154,6 +160,12 @@ type Server struct {
 	limiter   *limiter
 	dash      *dashboard
 	roomLocks roomLocks
+	// config names the configuration the answers show (see tagged).
+	config   string
+	cache    *pageCache // nil: none
+	flight   singleflight.Group
+	computed atomic.Int64
+	memo     stateMemo
 }
 
 // New returns a server; routes are registered once.
@@ -174,6 +186,14 @@ func New(cfg Config) *Server {
 		panic("server: the embedded dashboard templates: " + err.Error())
 	}
 	s.dash = dash
+	s.config = configuration(cfg)
+	s.memo.ttl = stateTTL
+	switch {
+	case cfg.CacheBytes == 0:
+		s.cache = newPageCache(DefaultCacheBytes)
+	case cfg.CacheBytes > 0:
+		s.cache = newPageCache(cfg.CacheBytes)
+	}
 	for _, r := range s.routes() {
 		s.mux.HandleFunc(r.pattern, r.handler)
 	}
@@ -198,24 +218,24 @@ func (s *Server) routes() []route {
 	return []route{
 		{"GET /healthz", s.healthz},
 		{"GET /readyz", s.readyz},
-		{"GET /api/v1/openapi.json", s.openapi},
+		{"GET /api/v1/openapi.json", s.tagged(fixed, s.openapi)},
 		{"GET /metrics", s.metrics},
 		{"POST /api/v1/auth/challenge", s.challenge},
 		{"POST /api/v1/auth/token", s.token},
 		{"POST /api/v1/records", s.writes(s.submit)},
-		{"GET /api/v1/records", s.records},
-		{"GET /api/v1/records/{index}", s.record},
-		{"GET /api/v1/checkpoint", s.checkpoint},
+		{"GET /api/v1/records", s.tagged(fromLog, s.records)},
+		{"GET /api/v1/records/{index}", s.tagged(fromLog, s.record)},
+		{"GET /api/v1/checkpoint", s.tagged(fromLog, s.checkpoint)},
 		{"GET /api/v1/keys", s.keys},
-		{"GET /api/v1/status", s.status},
-		{"GET /api/v1/timeline", s.timeline},
-		{"GET /api/v1/breakout", s.breakoutAt},
+		{"GET /api/v1/status", s.tagged(fromLog, s.status)},
+		{"GET /api/v1/timeline", s.tagged(fromLog, s.timeline)},
+		{"GET /api/v1/breakout", s.tagged(fromLog, s.breakoutAt)},
 		{"POST /api/v1/breakout", s.breakoutScenario},
-		{"GET /api/v1/dataset", s.dataset},
-		{"GET /api/v1/agreements", s.agreements},
-		{"GET /api/v1/clock", s.clock},
+		{"GET /api/v1/dataset", s.tagged(fixed, s.dataset)},
+		{"GET /api/v1/agreements", s.tagged(fixed, s.agreements)},
+		{"GET /api/v1/clock", s.tagged(fromLog, s.clock)},
 		{"GET /log/{path...}", s.logFiles},
-		{"GET /api/v1/charts/{name}", s.chartSVG},
+		{"GET /api/v1/charts/{name}", s.tagged(fromLog, s.chartSVG)},
 		// Mediated talks.
 		{"GET /api/v1/talks/rooms", s.listRooms},
 		{"POST /api/v1/talks/rooms", s.writes(s.createRoom)},
@@ -237,20 +257,20 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/talks/rooms/{room}/texts", s.writes(s.talksRoute(changes, s.draftText))},
 		{"POST /api/v1/talks/rooms/{room}/texts/{version}/confirm", s.writes(s.talksRoute(changes, s.confirmText))},
 		// The dashboard.
-		{"GET /{$}", s.overviewPage},
-		{"GET /trends", s.trendsPage},
-		{"GET /what-if", s.whatIfPage},
-		{"GET /records", s.recordsPage},
-		{"GET /records/{index}", s.recordPage},
-		{"GET /agreement", s.agreementPage},
-		{"GET /report", s.reportPage},
-		{"GET /sources", s.sourcesPage},
-		{"GET /balance", s.balancePage},
-		{"GET /knowledge", s.knowledgePage},
-		{"GET /signin", s.signinPage},
+		{"GET /{$}", s.tagged(fromLog, s.overviewPage)},
+		{"GET /trends", s.tagged(fromLog, s.trendsPage)},
+		{"GET /what-if", s.tagged(fromLog, s.whatIfPage)},
+		{"GET /records", s.tagged(fromLog, s.recordsPage)},
+		{"GET /records/{index}", s.tagged(fromLog, s.recordPage)},
+		{"GET /agreement", s.tagged(fromLog, s.agreementPage)},
+		{"GET /report", s.tagged(fromLog, s.reportPage)},
+		{"GET /sources", s.tagged(fixed, s.sourcesPage)},
+		{"GET /balance", s.tagged(fromLog, s.balancePage)},
+		{"GET /knowledge", s.tagged(fromLog, s.knowledgePage)},
+		{"GET /signin", s.tagged(fixed, s.signinPage)},
 		{"POST /signin", sameOrigin(s.signin)},
 		{"POST /signout", sameOrigin(s.signout)},
-		{"GET /static/{file}", s.static},
+		{"GET /static/{file}", s.tagged(static, s.static)},
 		{"GET /talks", s.talksPage},
 		{"GET /talks/{room}", s.talksRoomPage(unchanged, nil)},
 		{"POST /talks/{room}/feasibility", sameOrigin(s.writes(s.talksRoomPage(charges, talksFeasibility)))},
@@ -447,6 +467,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.forgetState()
 	status := http.StatusCreated
 	if sub.Receipt == nil {
 		status = http.StatusAccepted // stored; the receipt waits for the witnesses
@@ -571,6 +592,9 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if receipt == nil {
+		transient(r) // the receipt may be a moment away
 	}
 	out := map[string]any{"record": row, "receipt": receipt}
 	if inner := s.opened(r.Context(), c, row); inner != nil {
