@@ -735,6 +735,8 @@ func (a *auditor) run() (*Problem, string, error) {
 		if job.problem != nil {
 			return job.problem, "", nil
 		}
+		a.markRead(job.where)
+		a.checkedFiles++
 		first := job.index * layout.EntryBundleWidth
 		for j, e := range job.entries {
 			idx := first + uint64(j)
@@ -825,7 +827,6 @@ func (a *auditor) readBundle(ctx context.Context, b uint64) *bundleJob {
 	}
 	job.entries = eb.Entries[:want]
 	job.checked = make([]checkedEntry, want)
-	a.markRead(job.where)
 	return job
 }
 
@@ -850,7 +851,6 @@ func (a *auditor) noteFileProblem(p *Problem) {
 func (a *auditor) checkTile(level, index uint64, nodes [][]byte) {
 	w := uint64(len(nodes)) % layout.TileWidth
 	got, err := a.f.ReadTile(a.ctx, level, index, uint8(w))
-	a.res.TilesCheck++
 	a.checkedFiles++
 	switch {
 	case err != nil:
