@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -235,7 +236,7 @@ func (e exitCode) Unwrap() error { return e.err }
 func newAuditCmd() *cobra.Command {
 	var (
 		logLoc, stateFile, evidenceFile string
-		asJSON                          bool
+		asJSON, full                    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "audit --log DIR|URL",
@@ -248,17 +249,27 @@ checkpoint this auditor has seen before, kept in a state file (by default in
 your user configuration directory). It needs only the log's files: a copy
 of the directory, or its URL.
 
+The state file also keeps what the audit verified: the tree's size, root
+and right edge, the key history and the record ids. The next audit then
+checks only what was added since: the new checkpoint must extend the tree
+verified before (a log rewritten or forked since fails, with the
+evidence), the new records are checked against the key history carried
+over, and the tiles and bundles that hold new entries against the tree.
+--full checks every entry again and refreshes the state; a state file that
+does not check out is not trusted, and the audit is a full one.
+
 Exit status: 0 when everything holds; 3 on any integrity failure, naming
 the first bad index and what is wrong, with the evidence (both signed
 checkpoints and the proof) written to the evidence file.`,
 		Example: `  accord audit --log evidence
+  accord audit --log evidence --full
   accord audit --log https://log.example/jcpoa/ --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if logLoc == "" {
 				return usageError{errors.New("--log is required (a directory or a URL)")}
 			}
-			ac := app.AuditConfig{Log: logLoc, StateFile: stateFile}
+			ac := app.AuditConfig{Log: logLoc, StateFile: stateFile, Full: full}
 			if term.IsTerminal(int(os.Stderr.Fd())) && !asJSON {
 				var bar *progressbar.ProgressBar
 				ac.Progress = func(done, total uint64) {
@@ -295,10 +306,23 @@ checkpoints and the proof) written to the evidence file.`,
 			if asJSON {
 				return writeJSON(out, res)
 			}
-			fmt.Fprintf(out, "audit OK: %s, %d entries, root %x\n", res.Origin, res.Size, res.Root)
+			if res.Mode == ledger.AuditIncremental {
+				fmt.Fprintf(out, "audit OK: %s, %s entries, %s new entries checked (incremental from %s; --full to check all), root %x\n",
+					res.Origin, grouped(res.Size), grouped(res.EntriesChecked), grouped(res.FromSize), res.Root)
+			} else {
+				fmt.Fprintf(out, "audit OK: %s, %s entries, all %s checked, root %x\n", res.Origin, grouped(res.Size), grouped(res.EntriesChecked), res.Root)
+			}
+			if res.FullBecause != "" {
+				fmt.Fprintf(out, "  a full audit, as the state did not allow an incremental one: %s\n", res.FullBecause)
+			}
 			fmt.Fprintf(out, "  checkpoint signed by the operator and cosigned by %s\n", strings.Join(res.Cosigners, ", "))
-			fmt.Fprintf(out, "  every record's signature checked against the key history (%d keys); %d tiles and bundles checked\n", len(res.Keys), res.TilesCheck)
-			fmt.Fprintf(out, "  consistent with %d checkpoint(s) seen before; state in %s\n", res.PriorSeen, stateFile)
+			if res.Mode == ledger.AuditIncremental {
+				fmt.Fprintf(out, "  each new record's signature checked against the key history carried from the last audit (%d keys); %d tiles and bundles checked\n", len(res.Keys), res.TilesCheck)
+				fmt.Fprintf(out, "  the tree extends the one verified at size %s, consistent with the %d checkpoint(s) seen before; state in %s\n", grouped(res.FromSize), res.PriorSeen, stateFile)
+			} else {
+				fmt.Fprintf(out, "  every record's signature checked against the key history (%d keys); %d tiles and bundles checked\n", len(res.Keys), res.TilesCheck)
+				fmt.Fprintf(out, "  consistent with %d checkpoint(s) seen before; state in %s\n", res.PriorSeen, stateFile)
+			}
 			if res.Unpublished > 0 {
 				fmt.Fprintf(out, "  note: %d tile or bundle file(s) reach beyond this checkpoint (entries the log holds that no published checkpoint covers yet: it is being written, or awaits its witnesses); their covered part was checked, the rest will be at the next audit\n",
 					res.Unpublished)
@@ -318,8 +342,18 @@ checkpoints and the proof) written to the evidence file.`,
 	fl.StringVar(&logLoc, "log", "", "the log: a directory, or an http(s) URL serving its files")
 	fl.StringVar(&stateFile, "state", "", "the auditor's state file (default: in the user configuration directory)")
 	fl.StringVar(&evidenceFile, "evidence", "", "where to keep evidence of a failure (default accord-audit-evidence.json)")
+	fl.BoolVar(&full, "full", false, "check every entry, not only those added since the last audit")
 	fl.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// grouped writes n with a comma between groups of three digits.
+func grouped(n uint64) string {
+	s := strconv.FormatUint(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 func mustIndent(v any) []byte {

@@ -80,14 +80,18 @@ type AuditConfig struct {
 	StateFile string
 	// Progress, when set, is told how many entries are done.
 	Progress func(done, total uint64)
+	// Full checks every entry, even when the state lets the audit check
+	// only those added since the last one.
+	Full bool
 }
 
-// Audit audits a log alone: every entry, tile, signature and key, and
-// consistency with what the auditor saw before. It saves the auditor's
+// Audit audits a log alone: every entry, tile, signature and key (or,
+// after an earlier audit, those added since), and consistency with what
+// the auditor saw before. It saves the auditor's
 // state when the log passes, and returns the state file it used.
 func Audit(ctx context.Context, c AuditConfig) (*ledger.AuditResult, string, error) {
 	var f ledger.Fetcher
-	opt := ledger.AuditOptions{Progress: c.Progress}
+	opt := ledger.AuditOptions{Progress: c.Progress, Full: c.Full}
 	if strings.HasPrefix(c.Log, "http://") || strings.HasPrefix(c.Log, "https://") {
 		u, err := url.Parse(strings.TrimSuffix(c.Log, "/") + "/")
 		if err != nil {
