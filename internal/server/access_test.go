@@ -17,6 +17,7 @@ import (
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/ledger"
+	"github.com/accordverify/accord/internal/metrics"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/server"
 	"github.com/accordverify/accord/internal/state"
@@ -230,7 +231,8 @@ func setupRate(t testing.TB, perSecond float64) (*server.Server, map[string]stri
 	b.keys["revoked"] = record.Identity{KeyName: "revoked", Party: "us", Role: "party"}
 	b.keys["us"] = record.Identity{KeyName: "us-key", Party: "us", Role: "party"}
 	lastBackend = b
-	s := server.New(server.Config{Log: b, Index: b, Auth: b, Keys: b, Rooms: b, Confidential: b, LogFiles: ledger.NewFiles(ledger.FSFetcher{FS: os.DirFS(dir)}), Agreement: agreement.JCPOA(), RatePerSecond: perSecond, Burst: int(perSecond)})
+	s := server.New(server.Config{Log: b, Index: b, Auth: b, Keys: b, Rooms: b, Confidential: b, LogFiles: ledger.NewFiles(ledger.FSFetcher{FS: os.DirFS(dir)}), Agreement: agreement.JCPOA(), RatePerSecond: perSecond, Burst: int(perSecond),
+		Metrics: metrics.New()})
 	tokens := map[string]string{}
 	for role := range b.keys {
 		tokens[role] = obtainToken(t, s, role)
@@ -317,6 +319,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/healthz", "", public},
 		{"GET", "/readyz", "", public},
 		{"GET", "/api/v1/openapi.json", "", public},
+		{"GET", "/metrics", "", public},
 		{"POST", "/api/v1/auth/challenge", "", public},
 		{"POST", "/api/v1/records", "signed record", accepted},
 		{"GET", "/api/v1/records", "", listing},
