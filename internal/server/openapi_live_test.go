@@ -436,6 +436,7 @@ func TestOpenAPILive(t *testing.T) {
 	}
 
 	reached := map[string]map[int]bool{}
+	samples := map[string]liveCase{} // a request each operation served
 	run := func(c liveCase) {
 		t.Helper()
 		h := c.h
@@ -511,6 +512,9 @@ func TestOpenAPILive(t *testing.T) {
 			reached[route.Operation.OperationID] = map[int]bool{}
 		}
 		reached[route.Operation.OperationID][rec.Code] = true
+		if _, ok := samples[route.Operation.OperationID]; !ok && rec.Code < 300 {
+			samples[route.Operation.OperationID] = c
+		}
 		if c.after != nil {
 			c.after(t, got)
 		}
@@ -520,6 +524,34 @@ func TestOpenAPILive(t *testing.T) {
 	}
 	for _, c := range late() {
 		run(c)
+	}
+	// What every route answers alike: a token that is not valid (401), a
+	// body larger than any route takes (413), a caller too fast (429, from
+	// a server that allows one request).
+	slow.RatePerSecond, slow.Burst = 0.001, 1
+	slowest := cfg(slow)
+	run(liveCase{name: "the first request", h: slowest, method: "GET", url: "/healthz", status: 200})
+	ids := make([]string, 0, len(samples))
+	for id := range samples {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		c := samples[id]
+		c.after, c.request, c.h = nil, either, nil
+		bad := c
+		bad.name, bad.as, bad.status = c.name+", a token not valid", "", 401
+		bad.header = map[string]string{"Authorization": "Bearer not-a-token"}
+		run(bad)
+		large := c
+		large.name, large.body, large.status = c.name+", too large", strings.Repeat("x", 140_000), 413
+		if large.contentType == "" {
+			large.contentType = "text/plain"
+		}
+		run(large)
+		fast := c
+		fast.name, fast.as, fast.cookie, fast.h, fast.status = c.name+", too fast", "", false, slowest, 429
+		run(fast)
 	}
 
 	// What was reached, and what was not.
