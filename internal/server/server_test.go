@@ -1,12 +1,10 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
@@ -36,39 +34,6 @@ func (fake) Books(context.Context) (*accountancy.Books, error)   { return accoun
 func (fake) Events(context.Context) ([]accountancy.Event, error) { return nil, nil }
 func newServer() *server.Server {
 	return server.New(server.Config{Log: fake{}, Index: fake{}, Agreement: agreement.JCPOA()})
-}
-
-// Every route the server answers is in the OpenAPI document, and the
-// document in docs/ is the one served.
-func TestOpenAPICoversEveryRoute(t *testing.T) {
-	var doc struct {
-		Paths map[string]map[string]any `json:"paths"`
-	}
-	if err := json.Unmarshal(server.OpenAPI(), &doc); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range newServer().Routes() {
-		method, path, _ := strings.Cut(r, " ")
-		if !strings.HasPrefix(path, "/api/") && !strings.HasPrefix(path, "/log/") && path != "/healthz" && path != "/readyz" {
-			continue // a dashboard page, not the API
-		}
-		path = strings.ReplaceAll(path, "{path...}", "{path}")
-		ops, ok := doc.Paths[path]
-		if !ok {
-			t.Errorf("route %s: path %s not in openapi.json", r, path)
-			continue
-		}
-		if _, ok := ops[strings.ToLower(method)]; !ok {
-			t.Errorf("route %s: method not in openapi.json", r)
-		}
-	}
-	docs, err := os.ReadFile("../../docs/api/openapi.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(docs, server.OpenAPI()) {
-		t.Error("docs/api/openapi.json differs from internal/server/openapi.json (copy it)")
-	}
 }
 
 func TestErrorsNameTheFieldAndLeakNothing(t *testing.T) {
