@@ -223,7 +223,7 @@ func apiOperations() []operation {
 		{pattern: "GET /healthz", id: "getHealth", tag: "service", summary: "Liveness", desc: "Answers as long as the process serves requests.",
 			ok: ok(200, "The process is alive.", healthAnswer{})},
 		{pattern: "GET /metrics", id: "getMetrics", tag: "service", summary: "Prometheus metrics",
-			desc: "The server's metrics in Prometheus's text exposition format: requests by route pattern, method and status with their latency, submissions by outcome, appends, rate-limit refusals, requests to the witnesses by status with their latency, the latest checkpoint's size and age, the index's backlog, and the Go runtime's and the process's. Counts and times only, nothing a record says.",
+			desc:   "The server's metrics in Prometheus's text exposition format: requests by route pattern, method and status with their latency, submissions by outcome, appends, rate-limit refusals, requests to the witnesses by status with their latency, the latest checkpoint's size and age, the index's backlog, and the Go runtime's and the process's. Counts and times only, nothing a record says.",
 			ok:     map[int]docAnswer{200: {desc: "The metrics.", media: "text/plain", schema: map[string]any{"type": "string"}}},
 			errors: map[int]string{404: "This server keeps no metrics (code not_found)."}},
 		{pattern: "GET /readyz", id: "getReadiness", tag: "service", summary: "Readiness",
