@@ -232,7 +232,8 @@ func apiOperations() []operation {
 			errors: map[int]string{503: "Not ready, with Retry-After: status not_ready, each check ok or why not, and an error of code unavailable. (A request out of time, or an outage of the token store, is an Error instead.)"}},
 		{pattern: "GET /api/v1/openapi.json", id: "getOpenAPI", tag: "service", summary: "This document",
 			desc: "The OpenAPI document of the API, generated from the server's route table and its Go types.",
-			ok:   ok(200, "The OpenAPI 3.1 document.", map[string]any{"type": "object", "required": []string{"openapi", "info", "paths"}})},
+			ok:   ok(200, "The OpenAPI 3.1 document.", map[string]any{"type": "object", "required": []string{"openapi", "info", "paths"},
+				"properties": map[string]any{"openapi": map[string]any{"type": "string"}, "info": map[string]any{"type": "object"}, "paths": map[string]any{"type": "object"}}})},
 
 		{pattern: "POST /api/v1/auth/challenge", id: "createChallenge", tag: "auth", summary: "A challenge to sign for a read token",
 			desc: fmt.Sprintf("A one-time challenge, valid %s. Sign the text \"accord-read-token\\n<challenge>\\n\" as a signed note (golang.org/x/mod/sumdb/note) with a registered key and send it to POST /api/v1/auth/token. The route reads no body; one sent is read within the route's bound and ignored.", challengeTTL),
@@ -806,6 +807,7 @@ func openAPIDocument() ([]byte, error) {
 	}
 	doc := map[string]any{
 		"openapi": "3.1.0",
+		"servers": []any{map[string]any{"url": "/", "description": "The server that serves this document."}},
 		"info": map[string]any{
 			"title":   "Accord API",
 			"version": "1",
