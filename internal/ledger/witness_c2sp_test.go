@@ -2,6 +2,7 @@ package ledger_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
@@ -11,7 +12,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"filippo.io/torchwood"
 	f_log "github.com/transparency-dev/formats/log"
 	f_note "github.com/transparency-dev/formats/note"
 	"github.com/transparency-dev/merkle/rfc6962"
@@ -156,5 +159,72 @@ func TestWitnessAnswersAsC2SPSays(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The witness key Accord publishes is the one torchwood, an independent
+// implementation of c2sp.org/tlog-cosignature, names for the same Ed25519
+// key, and torchwood verifies the witness's cosignatures with it.
+func TestWitnessKeyAndCosignaturesAsTorchwoodReadsThem(t *testing.T) {
+	const logName = "example.org/jcpoa"
+	logKey := newKey(t, logName)
+	wskey, wvkey, err := note.GenerateKey(rand.Reader, "witness.example/w1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The Ed25519 private key inside the signed-note key.
+	k, err := base64.StdEncoding.DecodeString(strings.SplitN(wskey, "+", 5)[4])
+	if err != nil || len(k) != 33 {
+		t.Fatalf("the private key: %v", err)
+	}
+	tw, err := torchwood.NewCosignatureSigner("witness.example/w1", ed25519.NewKeyFromSeed(k[1:]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	published, err := ledger.CosignatureKey(wvkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tw.Verifier().String(); got != published {
+		t.Errorf("published witness key %s; torchwood names it %s", published, got)
+	}
+
+	cosigner, err := f_note.NewSignerForCosignatureV1(wskey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logVerifier, err := note.NewVerifier(logKey.vkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := ledger.NewWitness(filepath.Join(t.TempDir(), "witness.json"), cosigner, logVerifier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(w)
+	defer srv.Close()
+	tree := testonly.New(rfc6962.DefaultHasher)
+	tree.AppendData([]byte("entry 0"), []byte("entry 1"))
+	text := string(f_log.Checkpoint{Origin: logName, Size: 2, Hash: tree.Hash()}.Marshal())
+	signed, err := note.Sign(&note.Note{Text: text}, logKey.signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := time.Now().Unix()
+	resp, err := http.Post(srv.URL+"/add-checkpoint", "text/plain", strings.NewReader("old 0\n\n"+string(signed)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cosig, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("add-checkpoint: HTTP %d %s", resp.StatusCode, cosig)
+	}
+	n, err := note.Open([]byte(text+"\n"+string(cosig)), note.VerifierList(tw.Verifier()))
+	if err != nil || len(n.Sigs) != 1 {
+		t.Fatalf("torchwood does not verify the cosignature %q: %v", cosig, err)
+	}
+	if ts, err := torchwood.CosignatureTimestamp(n.Sigs[0]); err != nil || ts < before-1 || ts > time.Now().Unix()+1 {
+		t.Errorf("the cosignature's timestamp %d (%v), want about %d", ts, err, before)
 	}
 }
