@@ -57,6 +57,17 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$`)
 // twice in one object anywhere, and anything after the one JSON value are
 // errors, and the body is validated for its kind.
 func Parse(data []byte) (*Record, error) {
+	if r, ok := parseFast(data); ok {
+		if err := r.Validate(); err != nil {
+			return nil, err
+		}
+		return r, nil
+	}
+	return parseFull(data)
+}
+
+// parseFull is Parse without the shortcut of parseFast.
+func parseFull(data []byte) (*Record, error) {
 	var r Record
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
