@@ -740,18 +740,31 @@ func (l *Log) Append(ctx context.Context, entry []byte) (Sequenced, error) {
 	if !l.Writing() {
 		return Sequenced{}, ErrNotWriter
 	}
-	// The checks run on the caller's goroutine, whose stack has grown to
-	// what they need, before the one that hands the entry over starts.
+	// The checks and, for a record that changes no key, the hand-over run
+	// on the caller's goroutine (each wait honours ctx; its stack has grown
+	// to what they need); then a goroutine waits for tessera's answer, so
+	// that the caller can leave.
 	snap, s, err := l.admit(ctx, entry)
 	if err != nil {
 		return Sequenced{}, err
 	}
 	handed := make(chan struct{})
 	done := make(chan appended, 1)
-	go func() {
-		seq, err := l.append(ctx, snap, s, entry, handed)
-		done <- appended{seq, err}
-	}()
+	if changesKeys(s.Record.Kind) {
+		go func() {
+			seq, err := l.appendAlone(ctx, snap, s, entry, handed)
+			done <- appended{seq, err}
+		}()
+	} else {
+		t, err := l.handOverShared(ctx, snap, s, entry, handed)
+		if err != nil {
+			return Sequenced{}, err
+		}
+		go func() {
+			seq, err := l.settle(ctx, t)
+			done <- appended{seq, err}
+		}()
+	}
 	select {
 	case r := <-done:
 		return r.seq, r.err
@@ -797,22 +810,6 @@ func (l *Log) admit(ctx context.Context, entry []byte) (*registrySnapshot, *reco
 		return nil, nil, err
 	}
 	return snap, s, nil
-}
-
-// append does the rest of Append's work on a record admit checked
-// against snap; it closes handed once tessera has the entry. Until then
-// each of its waits honours ctx and a refusal stores nothing; from then
-// on it runs to its end, so that the duplicate check, the key registry
-// and the index follow the log.
-func (l *Log) append(ctx context.Context, snap *registrySnapshot, s *record.Signed, entry []byte, handed chan<- struct{}) (Sequenced, error) {
-	if changesKeys(s.Record.Kind) {
-		return l.appendAlone(ctx, snap, s, entry, handed)
-	}
-	t, err := l.handOverShared(ctx, snap, s, entry, handed)
-	if err != nil {
-		return Sequenced{}, err
-	}
-	return l.settle(ctx, t)
 }
 
 // notStored is the error of an append that ctx ended before tessera had
