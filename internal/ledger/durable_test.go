@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/accordverify/accord/internal/ledger"
@@ -226,4 +227,76 @@ func TestTakeOverIndexesWhatTheLogHolds(t *testing.T) {
 	}
 	_, err = reader.Append(ctx, logged)
 	wantReject(t, "the record the previous writer logged", err, "duplicate", "already at index 1")
+}
+
+// Appends that reserve and index at the same time share the index's
+// transactions; a duplicate is still refused exactly as one at a time:
+// of many concurrent submissions of one record, or of records with one
+// id, exactly one is accepted and the others are refused as being
+// appended or at the first one's index; and every accepted record is
+// indexed when Append returns.
+func TestConcurrentDuplicatesInSharedTransactions(t *testing.T) {
+	eachIndex(t, func(t *testing.T, open func() *store.Store) {
+		ctx := context.Background()
+		f := newFixture(t, 0)
+		opts := f.options()
+		st := open()
+		opts.Index = st
+		l := f.createWith(t, opts)
+		const n = 40
+		var entries [][]byte
+		for range n {
+			entries = append(entries, f.finding(t))
+		}
+		// Each record three times: twice its bytes, once another record
+		// with its id; all at once.
+		type result struct {
+			i   int
+			seq ledger.Sequenced
+			err error
+		}
+		results := make(chan result, 3*n)
+		var wg sync.WaitGroup
+		for i, e := range entries {
+			f.seq = i + 1
+			other := f.sameID(t)
+			for _, sub := range [][]byte{e, e, other} {
+				wg.Go(func() {
+					seq, err := l.Append(ctx, sub)
+					results <- result{i, seq, err}
+				})
+			}
+		}
+		wg.Wait()
+		close(results)
+		accepted := make([]int, n)
+		for r := range results {
+			if r.err == nil {
+				accepted[r.i]++
+				if got, err := st.Get(ctx, r.seq.Index); err != nil || got.ID != r.seq.ID {
+					t.Errorf("record %s acknowledged at %d but not indexed there: %+v, %v", r.seq.ID, r.seq.Index, got, err)
+				}
+				continue
+			}
+			var re *ledger.RejectError
+			if !errors.As(r.err, &re) || re.Code != "duplicate" ||
+				!strings.Contains(r.err.Error(), "being appended") && !strings.Contains(r.err.Error(), "at index") {
+				t.Errorf("record %d: %v, want a duplicate refusal", r.i, r.err)
+			}
+		}
+		for i, a := range accepted {
+			if a != 1 {
+				t.Errorf("record %d accepted %d times, want once", i, a)
+			}
+		}
+		if size, _ := st.Size(ctx); size != n+1 {
+			t.Errorf("index size %d, want %d", size, n+1)
+		}
+		if c, _ := st.Reservations(ctx); c != 0 {
+			t.Errorf("%d reservations left", c)
+		}
+		// Submitted again, one at a time: at its index.
+		_, err := l.Append(ctx, entries[0])
+		wantReject(t, "the first record again", err, "duplicate", "already at index")
+	})
 }

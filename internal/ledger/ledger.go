@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -196,6 +197,15 @@ type Log struct {
 	// index is not a Reserver (or there is none).
 	claims Reserver
 	memory *memoryClaims
+	// reserving batches the reservations of concurrent appends when the
+	// index takes many in one transaction (a BatchReserver); indexing
+	// batches the indexing of concurrent appends' entries. Both are nil
+	// without an index.
+	// tokenPrefix and tokens make the claims' tokens (see token).
+	tokenPrefix string
+	tokens      atomic.Uint64
+	reserving   *batcher[record.Claim, *record.Conflict]
+	indexing    *batcher[record.Indexed, struct{}]
 
 	// backlog holds entries in the log that the index has not taken yet
 	// (it was down); they go in before the next entry, or by the retry
@@ -386,7 +396,8 @@ func open(ctx context.Context, s Storage, opts Options, g *record.GenesisBody) (
 	}
 	l := &Log{opts: opts, appender: appender, reader: reader, shutdown: shutdown, cancel: cancel, origin: opts.Operator.Name(),
 		published: newPublication(life, reader.ReadCheckpoint, publicationPoll),
-		verifying: semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0))), gate: semaphore.NewWeighted(gateWidth), flushing: semaphore.NewWeighted(1)}
+		verifying: semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0))), gate: semaphore.NewWeighted(gateWidth), flushing: semaphore.NewWeighted(1),
+		tokenPrefix: rand.Text() + "-"}
 	if r, ok := opts.Index.(Reserver); ok {
 		l.claims = r
 	} else {
@@ -421,9 +432,25 @@ func open(ctx context.Context, s Storage, opts Options, g *record.GenesisBody) (
 		// Close returns once the retries have stopped, so that nothing
 		// of a closed log runs or stays reachable.
 		l.cancel = func() { stop(); <-stopped; cancelAppender() }
+		l.indexing = newBatcher(l.indexBatch, nil)
+		if r, ok := l.claims.(BatchReserver); ok {
+			l.reserving = newBatcher(reserveBatch(r), func(c *batchCall[record.Claim, *record.Conflict]) {
+				// The caller left: a claim that was reserved (or may have
+				// been, the answer lost) did not reach the log.
+				if c.out == nil {
+					l.release(c.in)
+				}
+			})
+		}
+		var wg sync.WaitGroup
+		wg.Go(func() { l.retryIndexing(retry) })
+		wg.Go(func() { l.indexing.run(retry) })
+		if l.reserving != nil {
+			wg.Go(func() { l.reserving.run(retry) })
+		}
 		go func() {
 			defer close(stopped)
-			l.retryIndexing(retry)
+			wg.Wait()
 		}()
 	}
 	return l, nil
@@ -524,10 +551,13 @@ func (l *Log) dropBacklog(n, r int) {
 	l.unreleased = slices.Delete(l.unreleased, 0, r)
 }
 
-// index indexes one entry; if the index refuses it, it joins the backlog.
+// index indexes one entry, in one transaction with the entries of the
+// appends that index theirs at the same time; if the index refuses them,
+// they join the backlog. When ctx ends first, the entry is still indexed
+// (or joins the backlog), but the error is ctx's.
 func (l *Log) index(ctx context.Context, e record.Indexed) error {
-	err := l.opts.Index.Index(ctx, []record.Indexed{e})
-	if err != nil {
+	_, fate, err := l.indexing.call(ctx, e)
+	if fate == notSubmitted {
 		l.backlogMu.Lock()
 		l.backlog = append(l.backlog, e)
 		l.backlogMu.Unlock()
@@ -710,12 +740,31 @@ func (l *Log) Append(ctx context.Context, entry []byte) (Sequenced, error) {
 	if !l.Writing() {
 		return Sequenced{}, ErrNotWriter
 	}
+	// The checks and, for a record that changes no key, the hand-over run
+	// on the caller's goroutine (each wait honours ctx; its stack has grown
+	// to what they need); then a goroutine waits for tessera's answer, so
+	// that the caller can leave.
+	snap, s, err := l.admit(ctx, entry)
+	if err != nil {
+		return Sequenced{}, err
+	}
 	handed := make(chan struct{})
 	done := make(chan appended, 1)
-	go func() {
-		seq, err := l.append(ctx, entry, handed)
-		done <- appended{seq, err}
-	}()
+	if changesKeys(s.Record.Kind) {
+		go func() {
+			seq, err := l.appendAlone(ctx, snap, s, entry, handed)
+			done <- appended{seq, err}
+		}()
+	} else {
+		t, err := l.handOverShared(ctx, snap, s, entry, handed)
+		if err != nil {
+			return Sequenced{}, err
+		}
+		go func() {
+			seq, err := l.settle(ctx, t)
+			done <- appended{seq, err}
+		}()
+	}
 	select {
 	case r := <-done:
 		return r.seq, r.err
@@ -741,34 +790,26 @@ type appended struct {
 	err error
 }
 
-// append does the work of Append; it closes handed once tessera has the
-// entry. Until then each of its waits honours ctx and a refusal stores
-// nothing; from then on it runs to its end, so that the duplicate check,
-// the key registry and the index follow the log.
-func (l *Log) append(ctx context.Context, entry []byte, handed chan<- struct{}) (Sequenced, error) {
+// admit is what Append does before the duplicate check: it hands a
+// backlog to the index, then checks entry against the current registry
+// snapshot. Each of its waits honours ctx; nothing is stored.
+func (l *Log) admit(ctx context.Context, entry []byte) (*registrySnapshot, *record.Signed, error) {
 	if l.opts.Index != nil {
 		// A backlog means the index is (or was just) down: hand it over
 		// first, and do not add to the log what cannot be acknowledged.
 		if err := l.flush(ctx); err != nil {
 			if ctx.Err() != nil {
-				return Sequenced{}, notStored(ctx)
+				return nil, nil, notStored(ctx)
 			}
-			return Sequenced{}, &IndexDownError{Err: err}
+			return nil, nil, &IndexDownError{Err: err}
 		}
 	}
 	snap := l.snapshot.Load()
 	s, err := l.verify(ctx, snap, entry)
 	if err != nil {
-		return Sequenced{}, err
+		return nil, nil, err
 	}
-	if changesKeys(s.Record.Kind) {
-		return l.appendAlone(ctx, snap, s, entry, handed)
-	}
-	t, err := l.handOverShared(ctx, snap, s, entry, handed)
-	if err != nil {
-		return Sequenced{}, err
-	}
-	return l.settle(ctx, t)
+	return snap, s, nil
 }
 
 // notStored is the error of an append that ctx ended before tessera had
@@ -862,8 +903,24 @@ func (l *Log) reserve(ctx context.Context, snap *registrySnapshot, s *record.Sig
 			return nil, nil, record.Claim{}, err
 		}
 	}
-	claim := record.ClaimOf(s, rand.Text())
-	conflict, err := l.claims.Reserve(ctx, claim)
+	claim := record.ClaimOf(s, l.token())
+	var (
+		conflict *record.Conflict
+		err      error
+	)
+	if l.reserving != nil {
+		var fate callFate
+		conflict, fate, err = l.reserving.call(ctx, claim)
+		if fate != answered {
+			// Nothing was reserved, or the batcher releases what was.
+			if ctx.Err() != nil {
+				return nil, nil, record.Claim{}, notStored(ctx)
+			}
+			return nil, nil, record.Claim{}, &IndexDownError{Err: err}
+		}
+	} else {
+		conflict, err = l.claims.Reserve(ctx, claim)
+	}
 	if err != nil {
 		// The reservation may have been made all the same (the answer was
 		// lost): release it, which is a no-op otherwise.
@@ -877,6 +934,12 @@ func (l *Log) reserve(ctx context.Context, snap *registrySnapshot, s *record.Sig
 		return nil, nil, record.Claim{}, conflictError(conflict, claim)
 	}
 	return reg, s, claim, nil
+}
+
+// token returns a claim token no other claim has: random for the log,
+// which tells it from other processes', and counted within it.
+func (l *Log) token() string {
+	return l.tokenPrefix + strconv.FormatUint(l.tokens.Add(1), 36)
 }
 
 // release ends the reservation of a record that did not reach the log; if

@@ -113,10 +113,11 @@ func MayAuthor(role string, k Kind) bool { return slices.Contains(kinds[k].roles
 
 func (spec kindSpec) validate(r *Record) error {
 	b := spec.body()
-	dec := json.NewDecoder(bytes.NewReader(r.Body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(b); err != nil {
-		return input.Errorf("body", "%v", err)
+	if !decodeBodyFast(r.Body, b) {
+		b = spec.body()
+		if err := decodeBodyFull(r.Body, b); err != nil {
+			return input.Errorf("body", "%v", err)
+		}
 	}
 	if err := b.validate(); err != nil {
 		return input.Prefix("body.", err)
@@ -125,6 +126,13 @@ func (spec kindSpec) validate(r *Record) error {
 		return input.Errorf("refs", "a %s must reference the record it answers", r.Kind)
 	}
 	return nil
+}
+
+// decodeBodyFull decodes a body strictly with encoding/json.
+func decodeBodyFull(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
 }
 
 // DecodeBody decodes the body of r into the Go type of its kind.

@@ -20,18 +20,32 @@ import (
 // Reserve claims c's record id and entry hash for an append, and checks
 // that the records c names are in the log or being appended. It returns
 // the conflict when the claim is refused (nothing is written then), and an
-// error when the database could not answer.
+// error when the database could not answer. It is ReserveAll of one claim.
+func (s *Store) Reserve(ctx context.Context, c record.Claim) (*record.Conflict, error) {
+	conflicts, err := s.ReserveAll(ctx, []record.Claim{c})
+	if err != nil {
+		return nil, err
+	}
+	return conflicts[0], nil
+}
+
+// ReserveAll reserves each of cs as Reserve does, in order, in one
+// transaction: the conflict of each claim (nil when it is reserved), or
+// an error when the database could not answer, and then none is reserved.
+// A claim is refused by the claims before it as by any other reservation:
+// a second claim of the same id or bytes is being appended.
 //
-// The reservation is inserted first and the records table read after it:
+// Each reservation is inserted first and the records table read after it:
 // an append that indexes the same record concurrently removes its own
 // reservation in the transaction that adds its row, so that this insert
 // either conflicts with the reservation or, having waited for that
-// transaction, finds the row.
+// transaction, finds the row. A refused claim's own insert is deleted
+// again in the transaction.
 //
 // A reservation need not survive a crash (the writer's start releases
 // every reservation once the log's entries are indexed), only be seen by
 // every connection: SQLite commits it without waiting for the disk.
-func (s *Store) Reserve(ctx context.Context, c record.Claim) (_ *record.Conflict, err error) {
+func (s *Store) ReserveAll(ctx context.Context, cs []record.Claim) (_ []*record.Conflict, err error) {
 	defer outage(&err)
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
@@ -57,55 +71,79 @@ func (s *Store) Reserve(ctx context.Context, c record.Claim) (_ *record.Conflict
 		return nil, unavailable(err)
 	}
 	defer tx.Rollback()
+	out := make([]*record.Conflict, len(cs))
+	for i, c := range cs {
+		conflict, inserted, err := s.reserve(ctx, tx, c)
+		if err != nil {
+			return nil, err
+		}
+		if conflict != nil && inserted {
+			if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM reservations WHERE record_id = ? AND token = ?`), c.ID, c.Token); err != nil {
+				return nil, unavailable(err)
+			}
+		}
+		out[i] = conflict
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, unavailable(err)
+	}
+	return out, nil
+}
+
+// reserve inserts c's reservation in tx and checks it; inserted says
+// whether the insert took (a refused claim's insert is for the caller to
+// undo).
+func (s *Store) reserve(ctx context.Context, tx *sql.Tx, c record.Claim) (_ *record.Conflict, inserted bool, _ error) {
 	res, err := tx.ExecContext(ctx, s.q(`INSERT INTO reservations (record_id, entry_sha256, author, token) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`),
 		c.ID, c.SHA256, c.Author, c.Token)
 	if err != nil {
-		return nil, unavailable(err)
+		return nil, false, unavailable(err)
 	}
-	inserted, err := res.RowsAffected()
+	n, err := res.RowsAffected()
 	if err != nil {
-		return nil, unavailable(err)
+		return nil, false, unavailable(err)
 	}
+	inserted = n > 0
 	// The same bytes first, then the same id; in the log first, then
 	// being appended (as the refusal names the earlier).
 	for _, col := range []struct{ name, field, value string }{{"entry_sha256", "entry", c.SHA256}, {"record_id", "id", c.ID}} {
 		idx, found, err := s.logged(ctx, tx, col.name+` = ?`, col.value)
 		if err != nil {
-			return nil, err
+			return nil, inserted, err
 		}
 		if found {
-			return &record.Conflict{Field: col.field, Index: idx}, nil
+			return &record.Conflict{Field: col.field, Index: idx}, inserted, nil
 		}
-		if inserted == 0 {
+		if !inserted {
 			var n int
 			if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM reservations WHERE `+col.name+` = ?`), col.value).Scan(&n); err != nil {
-				return nil, unavailable(err)
+				return nil, inserted, unavailable(err)
 			}
 			if n > 0 {
-				return &record.Conflict{Field: col.field, Pending: true}, nil
+				return &record.Conflict{Field: col.field, Pending: true}, inserted, nil
 			}
 		}
 	}
-	if inserted == 0 {
+	if !inserted {
 		// Neither the id nor the hash is taken any more: the conflicting
 		// reservation went between the insert and the reads.
-		return &record.Conflict{Field: "id", Pending: true}, nil
+		return &record.Conflict{Field: "id", Pending: true}, inserted, nil
 	}
 	for _, ref := range c.Refs {
 		if _, ok, err := s.author(ctx, tx, ref); err != nil {
-			return nil, err
+			return nil, inserted, err
 		} else if !ok {
-			return &record.Conflict{Field: "refs", Value: ref}, nil
+			return &record.Conflict{Field: "refs", Value: ref}, inserted, nil
 		}
 	}
 	if c.Corrects != "" {
 		if author, ok, err := s.author(ctx, tx, c.Corrects); err != nil {
-			return nil, err
+			return nil, inserted, err
 		} else if !ok || author != c.Author {
-			return &record.Conflict{Field: "corrects", Value: c.Corrects}, nil
+			return &record.Conflict{Field: "corrects", Value: c.Corrects}, inserted, nil
 		}
 	}
-	return nil, unavailable(tx.Commit())
+	return nil, inserted, nil
 }
 
 // logged finds the log index of the indexed record that matches cond.

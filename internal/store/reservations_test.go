@@ -117,3 +117,68 @@ func TestReservations(t *testing.T) {
 		}
 	})
 }
+
+// Many claims in one transaction: each is refused by the claims before it
+// in the batch as by any other reservation (same bytes or same id: being
+// appended), and by reservations and records of earlier batches; a refused
+// claim keeps nothing, the others are reserved; references may name a
+// claim earlier in the batch.
+func TestReserveAll(t *testing.T) {
+	eachStore(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s := open(t, dsn)
+		es := sample(t)
+		if err := s.Index(ctx, es[:1]); err != nil {
+			t.Fatal(err)
+		}
+		claim := func(e store.Entry, token string) record.Claim { return record.ClaimOf(e.Signed, token) }
+		sameID := entry(t, 9, record.InspectionFinding, es[1].Signed.Record.ID, record.FindingBody{Site: "Fordow", Date: "2025-02-01", Finding: "other", Verdict: "consistent"})
+		batch := []record.Claim{
+			claim(es[1], "a"),
+			claim(es[1], "b"),  // the same bytes, earlier in the batch
+			claim(sameID, "c"), // the same id, earlier in the batch
+			claim(es[0], "d"),  // an indexed record
+			{ID: "r1", Author: "iaea", SHA256: "01", Refs: []string{"f-1"}, Token: "e"},     // refs a claim before it
+			{ID: "r2", Author: "iaea", SHA256: "02", Refs: []string{"nowhere"}, Token: "f"}, // refs none
+			claim(es[2], "g"),
+		}
+		want := []*record.Conflict{nil, {Field: "entry", Pending: true}, {Field: "id", Pending: true}, {Field: "entry", Index: 0}, nil, {Field: "refs", Value: "nowhere"}, nil}
+		got, err := s.ReserveAll(ctx, batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			for i := range want {
+				t.Errorf("claim %d: got %+v, want %+v", i, got[i], want[i])
+			}
+		}
+		if n, _ := s.Reservations(ctx); n != 3 {
+			t.Errorf("%d reservations, want 3 (the refused claims keep nothing)", n)
+		}
+		// A second batch, from another connection: the first batch's
+		// reservations refuse the same records; the one refused for its
+		// reference is free.
+		other := open(t, dsn)
+		got, err = other.ReserveAll(ctx, []record.Claim{claim(es[2], "h"), {ID: "r2", Author: "iaea", SHA256: "02", Token: "i"}, claim(sameID, "j")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = []*record.Conflict{{Field: "entry", Pending: true}, nil, {Field: "id", Pending: true}}
+		if !reflect.DeepEqual(got, want) {
+			for i := range want {
+				t.Errorf("second batch, claim %d: got %+v, want %+v", i, got[i], want[i])
+			}
+		}
+		// Once indexed, the record is refused at its index.
+		if err := s.Index(ctx, es[1:2]); err != nil {
+			t.Fatal(err)
+		}
+		got, err = other.ReserveAll(ctx, []record.Claim{claim(es[1], "k"), claim(sameID, "l")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []*record.Conflict{{Field: "entry", Index: 1}, {Field: "id", Index: 1}}; !reflect.DeepEqual(got, want) {
+			t.Errorf("after indexing: got %+v %+v, want %+v %+v", got[0], got[1], want[0], want[1])
+		}
+	})
+}
