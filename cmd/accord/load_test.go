@@ -96,20 +96,13 @@ func BenchmarkLoad(b *testing.B) {
 					}
 					req, _ := http.NewRequest("GET", url, nil)
 					req.Header.Set("Authorization", "Bearer "+tok)
-					start := time.Now()
-					resp, err := client.Do(req)
-					if err != nil {
-						failures.Add(1)
-						continue
-					}
-					_, _ = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode != 200 {
+					took, ok := timedRead(client, req)
+					if !ok {
 						failures.Add(1)
 						continue
 					}
 					mu.Lock()
-					readLat = append(readLat, time.Since(start))
+					readLat = append(readLat, took)
 					mu.Unlock()
 				}
 			}()
@@ -220,20 +213,14 @@ func BenchmarkCachedPages(b *testing.B) {
 			go func() {
 				defer wg.Done()
 				for i := w; time.Now().Before(deadline); i++ {
-					start := time.Now()
-					resp, err := client.Get(base + cachedPages[i%len(cachedPages)])
-					if err != nil {
-						failures.Add(1)
-						continue
-					}
-					_, _ = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-					if resp.StatusCode != 200 {
+					req, _ := http.NewRequest("GET", base+cachedPages[i%len(cachedPages)], nil)
+					took, ok := timedRead(client, req)
+					if !ok {
 						failures.Add(1)
 						continue
 					}
 					mu.Lock()
-					lat = append(lat, time.Since(start))
+					lat = append(lat, took)
 					mu.Unlock()
 				}
 			}()
@@ -262,4 +249,17 @@ func BenchmarkCachedPages(b *testing.B) {
 	b.ReportMetric(pct(cachedLat, 0.5), "cached-p50-ms")
 	b.ReportMetric(pct(cachedLat, 0.99), "cached-p99-ms")
 	b.Logf("%d s each: %d reads without the cache, %d with it", seconds, uncachedN, cachedN)
+}
+
+// timedRead sends req and reads the whole answer: how long it took, and
+// whether it was a 200.
+func timedRead(client *http.Client, req *http.Request) (time.Duration, bool) {
+	start := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, false
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return time.Since(start), resp.StatusCode == 200
 }

@@ -49,7 +49,7 @@ func rawAppend(t testing.TB, f *fixture, entries ...[]byte) {
 
 // appendPublished appends entries through the ledger and waits for a
 // checkpoint that covers them.
-func appendPublished(t *testing.T, l *ledger.Log, entries ...[]byte) {
+func appendPublished(t testing.TB, l *ledger.Log, entries ...[]byte) {
 	t.Helper()
 	ctx := context.Background()
 	var last uint64

@@ -33,19 +33,11 @@ func smallLog(t testing.TB, witnesses, n int) (*fixture, string) {
 	f := newFixture(t, witnesses)
 	l := f.create(t)
 	ctx := context.Background()
-	var last uint64
-	for range n {
-		seq, err := l.Append(ctx, f.finding(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		last = seq.Index
+	entries := make([][]byte, n)
+	for i := range entries {
+		entries[i] = f.finding(t)
 	}
-	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if _, err := l.Receipt(rctx, last); err != nil {
-		t.Fatal(err)
-	}
+	appendPublished(t, l, entries...)
 	if err := l.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
