@@ -232,7 +232,7 @@ func apiOperations() []operation {
 			errors: map[int]string{503: "Not ready, with Retry-After: status not_ready, each check ok or why not, and an error of code unavailable. (A request out of time, or an outage of the token store, is an Error instead.)"}},
 		{pattern: "GET /api/v1/openapi.json", id: "getOpenAPI", tag: "service", summary: "This document",
 			desc: "The OpenAPI document of the API, generated from the server's route table and its Go types.",
-			ok:   ok(200, "The OpenAPI 3.1 document.", map[string]any{"type": "object", "required": []string{"openapi", "info", "paths"},
+			ok: ok(200, "The OpenAPI 3.1 document.", map[string]any{"type": "object", "required": []string{"openapi", "info", "paths"},
 				"properties": map[string]any{"openapi": map[string]any{"type": "string"}, "info": map[string]any{"type": "object"}, "paths": map[string]any{"type": "object"}}})},
 
 		{pattern: "POST /api/v1/auth/challenge", id: "createChallenge", tag: "auth", summary: "A challenge to sign for a read token",
