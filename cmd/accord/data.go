@@ -104,5 +104,6 @@ func newDataExportCmd() *cobra.Command {
 	}
 	src.register(cmd, false)
 	cmd.Flags().StringVar(&format, "format", "csv", "csv or json")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"csv", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/enrich"
 	"github.com/accordverify/accord/internal/ledger"
 )
 
@@ -119,4 +121,40 @@ func (l *logLevel) logger(h func(io.Writer, *slog.HandlerOptions) slog.Handler, 
 	logger := slog.New(h(w, &slog.HandlerOptions{Level: l}))
 	ledger.RouteTesseraLogs(logger, l.Level() <= slog.LevelDebug)
 	return logger
+}
+
+// completions are the values a shell completes for flags with a fixed
+// vocabulary, by flag name; formats differ by command and are given there.
+func completions() map[string][]string {
+	var conventions, machines []string
+	for _, c := range breakout.Conventions() {
+		conventions = append(conventions, string(c))
+	}
+	for _, m := range breakout.Catalogue() {
+		machines = append(machines, m.Type)
+	}
+	return map[string][]string{
+		"convention": conventions,
+		"sq":         {string(enrich.WGU25), string(enrich.IAEA)},
+		"machine":    machines,
+		"log-level":  {"debug", "info", "warn", "error"},
+	}
+}
+
+// completeValues registers the completion of every flag of completions in
+// the command tree, where the command has not registered its own.
+func completeValues(cmd *cobra.Command, values map[string][]string) {
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		v, ok := values[f.Name]
+		if !ok {
+			return
+		}
+		if _, exists := cmd.GetFlagCompletionFunc(f.Name); exists {
+			return
+		}
+		_ = cmd.RegisterFlagCompletionFunc(f.Name, cobra.FixedCompletions(v, cobra.ShellCompDirectiveNoFileComp))
+	})
+	for _, c := range cmd.Commands() {
+		completeValues(c, values)
+	}
 }

@@ -90,6 +90,7 @@ assumptions, steps and uncertainty band.`,
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetUsageTemplate(root.UsageTemplate() + "\nExit status: 0 done, 1 error, 2 usage error, 3 evidence does not verify (accord help exit-status).\n")
 	defer documentEnv(root)
+	defer completeValues(root, completions())
 	root.PersistentPreRunE = applyEnv
 	root.AddCommand(newSWUCmd(), newBreakoutCmd(), newMachinesCmd(), newDataCmd(), newStatusCmd(), newReportCmd(), newSimulateCmd(), newBalanceCmd(), newKnowledgeCmd(), newTalksCmd(), newTimelineCmd(), newClockCmd(), newAgreementCmd(),
 		newKeygenCmd(), newLogCmd(), newRecordCmd(), newReceiptCmd(), newWitnessCmd(), newAuditCmd(), newDemoCmd(), newServeCmd(), newReindexCmd(), newTokenCmd(), newVersionCmd(), newExitStatusTopic())

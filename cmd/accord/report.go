@@ -85,6 +85,7 @@ linked from it.`,
 	}
 	f.register(cmd)
 	cmd.Flags().StringVar(&format, "format", "md", "md, html, json or csv")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"md", "html", "json", "csv"}, cobra.ShellCompDirectiveNoFileComp))
 	cmd.Flags().StringVarP(&out, "out", "o", "", "write to this file instead of standard output")
 	return cmd
 }

@@ -371,6 +371,7 @@ func newTalksSendCmd() *cobra.Command {
 		return nil
 	})
 	cmd.Flags().StringVar(&kind, "kind", "question", "proposal, question, criticism or acceptance")
+	_ = cmd.RegisterFlagCompletionFunc("kind", cobra.FixedCompletions([]string{"proposal", "question", "criticism", "acceptance"}, cobra.ShellCompDirectiveNoFileComp))
 	cmd.Flags().StringVar(&body, "body", "", "the message")
 	cmd.Flags().StringVar(&proposal, "proposal", "", "the proposal it is about, if any")
 	return cmd

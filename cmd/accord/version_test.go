@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -39,5 +40,30 @@ func TestVersionAndUnknownCommands(t *testing.T) {
 	}
 	if code, out, _ := call("swu", "--help"); code != 0 || !strings.Contains(out, "Exit status: 0 done") {
 		t.Errorf("a command's help does not give the exit statuses: %q", out)
+	}
+}
+
+// A shell completes the values of flags with a fixed vocabulary.
+func TestFlagValuesComplete(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"__complete", "breakout", "--convention", ""}, []string{"cascades", "whole-fleet"}},
+		{[]string{"__complete", "status", "--sq", ""}, []string{"wgu25", "iaea"}},
+		{[]string{"__complete", "report", "--format", ""}, []string{"md", "html", "json", "csv"}},
+		{[]string{"__complete", "simulate", "--machine", ""}, []string{"IR-1", "IR-6"}},
+		{[]string{"__complete", "serve", "--log-level", ""}, []string{"debug", "error"}},
+	} {
+		var out bytes.Buffer
+		if code := run(c.args, strings.NewReader(""), &out, &bytes.Buffer{}); code != 0 {
+			t.Errorf("%v: exit %d", c.args, code)
+		}
+		lines := strings.Split(out.String(), "\n")
+		for _, w := range c.want {
+			if !slices.Contains(lines, w) {
+				t.Errorf("%v: %q not among %q", c.args, w, lines)
+			}
+		}
 	}
 }
