@@ -25,6 +25,7 @@ var indexFree = map[string]bool{
 	"GET /api/v1/agreements":   true,
 	"GET /api/v1/clock":        true,
 	"GET /log/{path...}":       true,
+	"GET /metrics":             true, // counts and times; what the index would say is left out
 	"GET /static/{file}":       true,
 	"GET /sources":             true,
 	"GET /signin":              true,
@@ -146,6 +147,11 @@ func TestEveryRouteAnswersUnavailableWhileTheIndexIsDown(t *testing.T) {
 		case !indexFree[r] && before[r] != 200 && a.status != before[r] && !unavailable(a):
 			t.Errorf("%s without a token, the index down: %d %q, want %d as before or 503 unavailable", r, a.status, a.code, before[r])
 		}
+	}
+	// The metrics say nothing of the index's backlog while it cannot be
+	// read, rather than 0.
+	if a := get("/metrics", ""); a.status != 200 || strings.Contains(a.body, "\naccord_index_backlog_entries ") || !strings.Contains(a.body, "\naccord_checkpoint_size ") {
+		t.Errorf("/metrics with the index down: %d, backlog or checkpoint wrong:\n%s", a.status, a.body)
 	}
 
 	if err := px.up(); err != nil {
