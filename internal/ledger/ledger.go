@@ -1054,7 +1054,9 @@ func SilenceTesseraLogs() {
 	klog.SetOutput(io.Discard)
 }
 
-// RouteTesseraLogs sends tessera's logs to logger, marked component=tessera:
+// RouteTesseraLogs sends tessera's logs to logger, marked component=tessera
+// (call it at start, before any log is opened: klog's logger is
+// process-wide and may not change while tessera logs):
 // its errors and warnings at those levels, its information at info, and,
 // with verbose, its detailed progress (klog's V(1) and V(2)) at debug
 // levels below that, which the logger's handler keeps or drops by its

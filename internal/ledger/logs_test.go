@@ -3,6 +3,8 @@ package ledger_test
 import (
 	"bytes"
 	"log/slog"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -11,10 +13,24 @@ import (
 	"github.com/accordverify/accord/internal/ledger"
 )
 
+// klogChildEnv runs TestTesseraLogsGoToTheServersLogger's checks in a
+// child process of the test binary: klog's logger is process-wide and may
+// be set only before anything logs, while the other tests of this package
+// leave tessera's goroutines logging.
+const klogChildEnv = "ACCORD_LEDGER_TEST_KLOG_CHILD"
+
 // Tessera's logs reach the server's logger, marked as tessera's; its
-// detailed progress only when verbose.
+// detailed progress only when verbose; silenced, nothing.
 func TestTesseraLogsGoToTheServersLogger(t *testing.T) {
-	t.Cleanup(ledger.SilenceTesseraLogs)
+	if os.Getenv(klogChildEnv) == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestTesseraLogsGoToTheServersLogger$", "-test.count=1", "-test.v")
+		cmd.Env = append(os.Environ(), klogChildEnv+"=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "--- PASS: TestTesseraLogsGoToTheServersLogger") {
+			t.Fatalf("the check in a child process: %v\n%s", err, out)
+		}
+		return
+	}
 	for _, verbose := range []bool{false, true} {
 		var buf bytes.Buffer
 		ledger.RouteTesseraLogs(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})), verbose)
