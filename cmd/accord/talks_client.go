@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/accordverify/accord/examples"
 	"github.com/accordverify/accord/internal/client"
 	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/talks"
@@ -90,7 +91,7 @@ func newTalksOpenCmd() *cobra.Command {
 		Short: "Open a room on the server as its mediator, from a room file (its red lines are not sent: each party submits its own)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			b, err := os.ReadFile(file)
+			b, err := readNamed(nil, file, examples.Rooms)
 			if err != nil {
 				return err
 			}
@@ -115,7 +116,7 @@ func newTalksOpenCmd() *cobra.Command {
 		},
 	}
 	f.register(cmd)
-	cmd.Flags().StringVar(&file, "file", "", "the room file")
+	cmd.Flags().StringVar(&file, "file", "", "the room file, or a built-in room: muscat-2025, muscat-2025-no-zone")
 	return cmd
 }
 
