@@ -89,7 +89,9 @@ func newTalksOpenCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "open --server URL --key MEDIATOR.key --file ROOM.yaml",
 		Short: "Open a room on the server as its mediator, from a room file (its red lines are not sent: each party submits its own)",
-		Args:  cobra.NoArgs,
+		Example: `  accord talks open --server http://127.0.0.1:8080 --key keys/oman.key --file muscat-2025
+  accord talks open --server http://127.0.0.1:8080 --key keys/oman.key --file my-room.yaml`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			b, err := readNamed(nil, file, examples.Rooms)
 			if err != nil {
@@ -125,6 +127,8 @@ func newTalksRedLinesCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "red-lines --server URL --key PARTY.key --room ID --file RED-LINES.yaml --out KEEP.json",
 		Short: "Submit your party's red lines: their commitment goes into the evidence log, signed by your key",
+		Example: `  accord talks red-lines --server http://127.0.0.1:8080 --key keys/us.key --room muscat-2025-live \
+    --file us-red-lines.yaml --out us-red-lines.keep.json`,
 		Long: `red-lines reads your constraints (YAML: constraints: [{subject, op, value or
 text}]), adds a fresh salt, signs a talks_commitment record of their
 commitment with your key, and submits both. The server keeps the red lines
@@ -164,8 +168,9 @@ did not move (accord talks commit --verify).`,
 
 func newTalksShowCmd() *cobra.Command {
 	return roomCmd(&cobra.Command{
-		Use:   "show --server URL --key KEY --room ID",
-		Short: "Your view of a room on the server (JSON)",
+		Use:     "show --server URL --key KEY --room ID",
+		Short:   "Your view of a room on the server (JSON)",
+		Example: `  accord talks show --server http://127.0.0.1:8080 --key keys/us.key --room muscat-2025-live`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		v, err := room.RawView(cmd.Context())
 		if err != nil {
@@ -182,6 +187,10 @@ func newTalksProposeCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "propose --server URL --key MEDIATOR.key --room ID --set TERM=VALUE ... [--origin PARTY] [--mask]",
 		Short: "Put a package to the room (the mediator), possibly relaying a party's proposal under the mediator's name",
+		Example: `  accord talks propose --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live \
+    --set enrichment_cap_pct=3.67 --set stockpile_cap_kg_u=202.8
+  accord talks propose --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live \
+    --set enrichment_cap_pct=3.67 --origin iran --mask --hold`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		values, err := parseSets(sets)
 		if err != nil {
@@ -266,8 +275,9 @@ func writeFeasibility(w io.Writer, rep talks.Report) {
 func newTalksTextCmd() *cobra.Command {
 	var file string
 	cmd := roomCmd(&cobra.Command{
-		Use:   "text --server URL --key MEDIATOR.key --room ID --file TEXT.yaml",
-		Short: "Record a version of the single negotiating text (the mediator): clauses with their status, and values",
+		Use:     "text --server URL --key MEDIATOR.key --room ID --file TEXT.yaml",
+		Short:   "Record a version of the single negotiating text (the mediator): clauses with their status, and values",
+		Example: `  accord talks text --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --file text-v1.yaml`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		var in struct {
 			Clauses []talks.Clause `yaml:"clauses"`
@@ -292,6 +302,8 @@ func newTalksConfirmCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "confirm --server URL --key PARTY.key --room ID --version N",
 		Short: "Confirm a version of the negotiating text: your signature over its hash goes into the evidence log",
+		Example: `  accord talks confirm --server http://127.0.0.1:8080 --key keys/us.key --room muscat-2025-live --version 1
+  accord talks confirm --server http://127.0.0.1:8080 --key keys/iran.key --room muscat-2025-live --version 1`,
 		Long: `confirm fetches the text, computes its hash here (it does not trust the
 server's), shows it, signs a talks_commitment record of the hash with your
 key and submits it.`,
@@ -325,8 +337,9 @@ key and submits it.`,
 func newTalksReleaseCmd() *cobra.Command {
 	var proposal string
 	cmd := roomCmd(&cobra.Command{
-		Use:   "release --server URL --key MEDIATOR.key --room ID --proposal P",
-		Short: "Release a held proposal to every party at once (the mediator)",
+		Use:     "release --server URL --key MEDIATOR.key --room ID --proposal P",
+		Short:   "Release a held proposal to every party at once (the mediator)",
+		Example: `  accord talks release --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --proposal p1`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		v, err := room.View(cmd.Context())
 		if err != nil {
@@ -349,8 +362,9 @@ func newTalksReleaseCmd() *cobra.Command {
 func newTalksNoteCmd() *cobra.Command {
 	var text string
 	cmd := roomCmd(&cobra.Command{
-		Use:   "note --server URL --key MEDIATOR.key --room ID --text TEXT",
-		Short: "Record a private note (the mediator; no party reads it)",
+		Use:     "note --server URL --key MEDIATOR.key --room ID --text TEXT",
+		Short:   "Record a private note (the mediator; no party reads it)",
+		Example: `  accord talks note --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --text "Iran open to 3.67 % if relief is front-loaded"`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		return room.Note(cmd.Context(), text)
 	})
@@ -363,6 +377,8 @@ func newTalksSendCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "send --server URL --key PARTY.key --room ID --kind KIND --body TEXT [--proposal P]",
 		Short: "Write to the mediator (a party): a proposal, a question, a criticism or an acceptance",
+		Example: `  accord talks send --server http://127.0.0.1:8080 --key keys/iran.key --room muscat-2025-live --kind question --body "Is the cap in UF6 or in U?"
+  accord talks send --server http://127.0.0.1:8080 --key keys/us.key --room muscat-2025-live --kind acceptance --proposal p1 --body "Acceptable"`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		m, err := room.Send(cmd.Context(), kind, body, proposal)
 		if err != nil {
@@ -385,6 +401,8 @@ func newTalksRelayCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "relay --server URL --key MEDIATOR.key --room ID --to PARTY [--of MESSAGE] [--body TEXT] [--mask] [--release]",
 		Short: "Relay a party's message, or write your own, to parties (the mediator); released to all at once",
+		Example: `  accord talks relay --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --to us --of m1 --mask --release
+  accord talks relay --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --to us --to iran --body "Next round on Saturday"`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		m, err := room.Relay(cmd.Context(), of, body, to, mask)
 		if err != nil {
