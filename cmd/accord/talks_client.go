@@ -19,6 +19,7 @@ import (
 
 	"github.com/accordverify/accord/examples"
 	"github.com/accordverify/accord/internal/client"
+	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/talks"
 )
@@ -76,6 +77,9 @@ func readYAMLFile(file string, v any) error {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil {
+		if ue := input.UnknownField(err, v); ue != nil {
+			return fmt.Errorf("%s: %w", file, ue)
+		}
 		return fmt.Errorf("%s: %v", file, err)
 	}
 	return nil
