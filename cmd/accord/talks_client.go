@@ -9,6 +9,7 @@ import (
 	"io"
 	"maps"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -301,6 +302,9 @@ func newTalksTextCmd() *cobra.Command {
 	return cmd
 }
 
+// atIndex finds the log index in the server's words for a duplicate.
+var atIndex = regexp.MustCompile(`at index (\d+)`)
+
 func newTalksConfirmCmd() *cobra.Command {
 	var version int
 	cmd := roomCmd(&cobra.Command{
@@ -324,6 +328,16 @@ key and submits it.`,
 			fmt.Fprintf(cmd.OutOrStdout(), "  [%s] %s: %s\n", cl.Status, cl.ID, cl.Text)
 		}
 		logged, final, err := room.Confirm(cmd.Context(), version, t)
+		var ae *client.APIError
+		if errors.As(err, &ae) && ae.Code == "duplicate" {
+			where := ""
+			if ae.Index != nil {
+				where = fmt.Sprintf(" (in the log at index %d)", *ae.Index)
+			} else if m := atIndex.FindStringSubmatch(ae.Message); m != nil {
+				where = " (in the log at index " + m[1] + ")"
+			}
+			return fmt.Errorf("you already confirmed version %d of the text%s; nothing was changed", version, where)
+		}
 		if err != nil {
 			return err
 		}
