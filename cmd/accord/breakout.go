@@ -77,7 +77,9 @@ a loss of access, the range from that estimate to the damage assumptions
 				if err != nil {
 					return err
 				}
+				stop := spin(cmd.ErrOrStderr(), "estimating breakout")
 				b, err := compliance.BreakoutAt(facts, date, opt)
+				stop()
 				if err != nil {
 					return fmt.Errorf("breakout as of %s: %w", asOf, err)
 				}
@@ -100,7 +102,9 @@ a loss of access, the range from that estimate to the damage assumptions
 			if cmd.Flags().Changed("sq") {
 				s.Target.SQ = opt.SQ
 			}
+			stop := spin(cmd.ErrOrStderr(), "estimating breakout")
 			r, err := breakout.Run(s, opt.Samples, opt.Seed)
+			stop()
 			if err != nil {
 				return fmt.Errorf("scenario %s: %w", scenarioPath, err)
 			}

@@ -94,6 +94,7 @@ func newDataExportCmd() *cobra.Command {
   accord data export --format json > iaea-series.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			defer spin(cmd.ErrOrStderr(), "reading and writing the series")()
 			d, err := src.loadData()
 			if err != nil {
 				return err

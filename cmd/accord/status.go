@@ -137,7 +137,9 @@ figures) or unverified (the source could not be checked).`,
 			if err != nil {
 				return err
 			}
+			stop := spin(cmd.ErrOrStderr(), "evaluating the state and its breakout band")
 			o, err := compliance.OverviewAt(e.agreement, e.facts, e.date, e.breakout)
+			stop()
 			if err != nil {
 				return err
 			}

@@ -216,7 +216,10 @@ func newTalksZoneCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if z, err = room.Zone(cmd.Context(), fixed); err != nil {
+				stop := spin(cmd.ErrOrStderr(), "exploring the zone of agreement on the server")
+				z, err = room.Zone(cmd.Context(), fixed)
+				stop()
+				if err != nil {
 					return err
 				}
 			} else {
@@ -225,7 +228,10 @@ func newTalksZoneCmd() *cobra.Command {
 					return err
 				}
 				title = room.Title
-				if z, err = room.ExploreZone(room.Mediator, fixed); err != nil {
+				stop := spin(cmd.ErrOrStderr(), "exploring the zone of agreement")
+				z, err = room.ExploreZone(room.Mediator, fixed)
+				stop()
+				if err != nil {
 					return err
 				}
 			}
