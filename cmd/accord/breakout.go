@@ -50,12 +50,13 @@ The scenario file (YAML or JSON) is described in docs/formats.md. Use - to
 read it from standard input, or the name of a built-in scenario:
   feb-2025      the February 2025 stock (IAEA GOV/2025/8) in four IR-6 cascades
   jcpoa-limits  the JCPOA limits: 300 kg UF6 at 3.67 %, 5,060 IR-1 (JCPOA Annex I)
-  pre-jcpoa     June 2015, before the JCPOA: 5,095 kg U at 3.5 %, 9,156 IR-1 With --as-of
-instead, the scenario is what the inspectorate knew at that date: the stock
-by level and the centrifuges of the series. Where it did not know them, the
-estimate is unknown: it gives the last estimate on known figures and, after
-a loss of access, the range from that estimate to the damage assumptions
-(--surviving-fleet, --remaining-stock).`,
+  pre-jcpoa     June 2015, before the JCPOA: 5,095 kg U at 3.5 %, 9,156 IR-1
+
+With --as-of instead, the scenario is what the inspectorate knew at that
+date: the stock by level and the centrifuges of the series. Where it did not
+know them, the estimate is unknown: it gives the last estimate on known
+figures and, after a loss of access, the range from that estimate to the
+damage assumptions (--surviving-fleet, --remaining-stock).`,
 		Example: `  accord breakout --scenario feb-2025
   accord breakout --scenario jcpoa-limits --json
   accord breakout --scenario pre-jcpoa --samples 100000 --seed 7
