@@ -23,7 +23,7 @@ import (
 )
 
 func newTalksCmd() *cobra.Command {
-	return group("talks", "Mediated talks, offline: evaluate proposals against red lines, explore the zone of agreement",
+	return group("talks", "Mediated talks: evaluate proposals and explore the zone of agreement offline, or take part in a room on a server",
 		`talks works on a room file (format accord.talks.room/v1): the mediator's
 view of a room, with the issue space, the parties and every party's red
 lines. It evaluates proposals with the versioned model (breakout days at the
