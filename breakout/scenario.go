@@ -210,6 +210,9 @@ func ParseScenario(data []byte) (Scenario, error) {
 		if errors.As(err, &fe) {
 			return Scenario{}, fe
 		}
+		if ue := input.UnknownField(err, &s); ue != nil {
+			return Scenario{}, ue
+		}
 		return Scenario{}, fmt.Errorf("scenario: %s", strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	var extra yaml.Node
@@ -217,6 +220,9 @@ func ParseScenario(data []byte) (Scenario, error) {
 		return Scenario{}, errors.New("scenario: more than one document")
 	}
 	if err := checkWholeCounts(data); err != nil {
+		return Scenario{}, err
+	}
+	if err := checkRequired(data); err != nil {
 		return Scenario{}, err
 	}
 	// The name the significant-quantity field had before; an old file
@@ -435,3 +441,50 @@ func checkRange(field string, r []float64, central, min, max float64) error {
 }
 
 func midpoint(r []float64) float64 { return (r[0] + r[1]) / 2 }
+
+// required are the fields a scenario must give, with what each is: a
+// missing one is named as missing rather than checked as a zero.
+var required = []struct{ path, what string }{
+	{"target", "what breakout aims at: assay_pct, quantity_sq and sq"},
+	{"target.assay_pct", "the assay to reach in %, e.g. 90"},
+	{"target.quantity_sq", "how many significant quantities, e.g. 1"},
+}
+
+// requiredInList are the fields every entry of a list must give.
+var requiredInList = map[string][]struct{ field, what string }{
+	"inventory": {{"mass_kg_u", "the lot's mass in kg U"}, {"assay_pct", "the lot's assay in %"}},
+	"fleet":     {{"count", "how many machines"}},
+}
+
+// checkRequired names the first required field that the document does not
+// give at all.
+func checkRequired(data []byte) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
+		return nil // the decoder has already answered for the syntax
+	}
+	root := doc.Content[0]
+	for _, r := range required {
+		n := root
+		for _, key := range strings.Split(r.path, ".") {
+			n = mappingValue(n, key)
+			if n == nil {
+				return input.Errorf(r.path, "is missing: give %s", r.what)
+			}
+		}
+	}
+	for list, fields := range requiredInList {
+		l := mappingValue(root, list)
+		if l == nil || l.Kind != yaml.SequenceNode {
+			continue
+		}
+		for i, item := range l.Content {
+			for _, f := range fields {
+				if item.Kind == yaml.MappingNode && mappingValue(item, f.field) == nil {
+					return input.Errorf(fmt.Sprintf("%s[%d].%s", list, i, f.field), "is missing: give %s", f.what)
+				}
+			}
+		}
+	}
+	return nil
+}

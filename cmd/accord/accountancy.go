@@ -98,7 +98,9 @@ refused.`,
 				d.From = divertFrom
 				sim.Diversion = &d
 			}
+			stop := spin(cmd.ErrOrStderr(), "simulating the plant")
 			run, err := accountancy.Simulate(sim)
+			stop()
 			if err != nil {
 				return flagError(err)
 			}
@@ -106,7 +108,9 @@ refused.`,
 			if err != nil {
 				return err
 			}
-			n, err := app.WriteSimulation(cmd.Context(), logDir, plant.MBA, drafts)
+			progress := newCounter(cmd.ErrOrStderr(), "signing and logging records", len(drafts))
+			n, err := app.WriteSimulation(cmd.Context(), logDir, plant.MBA, drafts, func(done, _ int) { progress.set(done) })
+			progress.finish()
 			if err != nil {
 				return err
 			}

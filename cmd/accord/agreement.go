@@ -22,7 +22,7 @@ func newAgreementShowCmd() *cobra.Command {
 		Use:   "show",
 		Short: "The parties, commitments, procedures and events of an agreement",
 		Example: `  accord agreement show
-  accord agreement show --agreement examples/agreements/hypothetical-2025.yaml --json`,
+  accord agreement show --agreement hypothetical-2025 --json`,
 	}, func(*cobra.Command) (*agreement.Agreement, error) { return src.loadAgreement() }, textAgreement)
 	src.register(cmd, true)
 	return cmd

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/examples"
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/report"
 )
@@ -42,16 +46,20 @@ with every input at its central value, the steps, the cumulative SQ at the
 end of each of the first 12 months, the conversion of the whole stock and
 every assumption follow.
 
-The scenario file (YAML or JSON) is described in docs/formats.md; examples
-are in examples/. Use - to read it from standard input. With --as-of
-instead, the scenario is what the inspectorate knew at that date: the stock
-by level and the centrifuges of the series. Where it did not know them, the
-estimate is unknown: it gives the last estimate on known figures and, after
-a loss of access, the range from that estimate to the damage assumptions
-(--surviving-fleet, --remaining-stock).`,
-		Example: `  accord breakout --scenario examples/feb-2025.yaml
-  accord breakout --scenario examples/jcpoa-limits.yaml --json
-  accord breakout --scenario examples/pre-jcpoa.yaml --samples 100000 --seed 7
+The scenario file (YAML or JSON) is described in docs/formats.md. Use - to
+read it from standard input, or the name of a built-in scenario:
+  feb-2025      the February 2025 stock (IAEA GOV/2025/8) in four IR-6 cascades
+  jcpoa-limits  the JCPOA limits: 300 kg UF6 at 3.67 %, 5,060 IR-1 (JCPOA Annex I)
+  pre-jcpoa     June 2015, before the JCPOA: 5,095 kg U at 3.5 %, 9,156 IR-1
+
+With --as-of instead, the scenario is what the inspectorate knew at that
+date: the stock by level and the centrifuges of the series. Where it did not
+know them, the estimate is unknown: it gives the last estimate on known
+figures and, after a loss of access, the range from that estimate to the
+damage assumptions (--surviving-fleet, --remaining-stock).`,
+		Example: `  accord breakout --scenario feb-2025
+  accord breakout --scenario jcpoa-limits --json
+  accord breakout --scenario pre-jcpoa --samples 100000 --seed 7
   accord breakout --as-of 2025-05-17
   accord breakout --as-of 2025-05-17 --convention whole-fleet
   accord breakout --as-of 2026-06-01 --surviving-fleet 0.25`,
@@ -70,7 +78,9 @@ a loss of access, the range from that estimate to the damage assumptions
 				if err != nil {
 					return err
 				}
+				stop := spin(cmd.ErrOrStderr(), "estimating breakout")
 				b, err := compliance.BreakoutAt(facts, date, opt)
+				stop()
 				if err != nil {
 					return fmt.Errorf("breakout as of %s: %w", asOf, err)
 				}
@@ -79,7 +89,7 @@ a loss of access, the range from that estimate to the damage assumptions
 				}
 				return report.TextDated(out, b)
 			}
-			data, err := readInput(cmd.InOrStdin(), scenarioPath)
+			data, err := readNamed(cmd.InOrStdin(), scenarioPath, examples.Scenarios)
 			if err != nil {
 				return err
 			}
@@ -93,7 +103,9 @@ a loss of access, the range from that estimate to the damage assumptions
 			if cmd.Flags().Changed("sq") {
 				s.Target.SQ = opt.SQ
 			}
+			stop := spin(cmd.ErrOrStderr(), "estimating breakout")
 			r, err := breakout.Run(s, opt.Samples, opt.Seed)
+			stop()
 			if err != nil {
 				return fmt.Errorf("scenario %s: %w", scenarioPath, err)
 			}
@@ -104,7 +116,7 @@ a loss of access, the range from that estimate to the damage assumptions
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&scenarioPath, "scenario", "", "scenario file, YAML or JSON (- for standard input)")
+	fl.StringVar(&scenarioPath, "scenario", "", "scenario file, YAML or JSON (- for standard input), or a built-in scenario: feb-2025, jcpoa-limits, pre-jcpoa")
 	fl.StringVar(&asOf, "as-of", "", "estimate from what the inspectorate knew at this date, YYYY-MM-DD, instead of a scenario")
 	src.register(cmd, false)
 	band.register(cmd)
@@ -120,4 +132,18 @@ func readInput(stdin io.Reader, path string) ([]byte, error) {
 		return io.ReadAll(io.LimitReader(stdin, 1<<20+1))
 	}
 	return os.ReadFile(path)
+}
+
+// readNamed reads the file at path, standard input for "-", or, when no
+// such file exists, the built-in example of kind k of that name
+// (feb-2025, muscat-2025): the examples work from any directory.
+func readNamed(stdin io.Reader, path string, k examples.Kind) ([]byte, error) {
+	b, err := readInput(stdin, path)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return b, err
+	}
+	if b, ok := examples.Read(k, path); ok {
+		return b, nil
+	}
+	return nil, fmt.Errorf("%s: no such file, and no built-in example of that name (built in: %s)", path, strings.Join(examples.Names(k), ", "))
 }

@@ -73,7 +73,7 @@ dispute (15 + 15 + 5 days, closed by dispute-resolved), snapback-notification
 			return report.TextDeadlines(cmd.OutOrStdout(), ds)
 		},
 	}
-	cmd.Flags().StringVar(&src.agreement, "agreement", "jcpoa", "agreement: jcpoa (built in) or a file in the agreement format")
+	cmd.Flags().StringVar(&src.agreement, "agreement", "jcpoa", "agreement: jcpoa (built in), hypothetical-2025 (a built-in illustration) or a file in the agreement format")
 	cmd.Flags().StringArrayVar(&events, "event", nil, "procedural event KIND:YYYY-MM-DD (repeatable)")
 	cmd.Flags().StringVar(&at, "at", "", "date to judge the deadlines at, YYYY-MM-DD (default today)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")

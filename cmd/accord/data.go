@@ -27,6 +27,9 @@ func newDataListCmd() *cobra.Command {
 	cmd := printCmd(&cobra.Command{
 		Use:   "list",
 		Short: "One line per report: dates, document, stock by level, status",
+		Example: `  accord data list
+  accord data list --json
+  accord data list --data my-series.csv`,
 	}, func(*cobra.Command) ([]dataset.Report, error) {
 		d, err := src.loadData()
 		if err != nil {
@@ -87,8 +90,11 @@ func newDataExportCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "export --format csv|json",
 		Short: "Write the series: CSV byte for byte as read, or JSON with every fact and its evidence",
-		Args:  cobra.NoArgs,
+		Example: `  accord data export > iaea-series.csv
+  accord data export --format json > iaea-series.json`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			defer spin(cmd.ErrOrStderr(), "reading and writing the series")()
 			d, err := src.loadData()
 			if err != nil {
 				return err

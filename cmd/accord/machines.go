@@ -15,6 +15,8 @@ func newMachinesCmd() *cobra.Command {
 	return printCmd(&cobra.Command{
 		Use:   "machines",
 		Short: "The centrifuge catalogue: SWU per machine-year, range, status and source",
+		Example: `  accord machines
+  accord machines --json`,
 	}, func(*cobra.Command) ([]breakout.Machine, error) { return breakout.Catalogue(), nil }, textMachines)
 }
 

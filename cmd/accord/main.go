@@ -77,10 +77,28 @@ func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "accord",
 		Short: "Verify a nuclear agreement: enrichment, breakout, evidence and compliance",
-		Long: `Accord verifies a nuclear agreement such as the 2015 JCPOA.
+		Long: `Accord verifies a nuclear agreement such as the 2015 JCPOA: how much enriched
+uranium, at what level, against which limit, how many days from a bomb's
+worth of weapon-grade uranium, and the signed evidence behind each figure.
 
-It computes enrichment arithmetic and breakout estimates with their
-assumptions, steps and uncertainty band.`,
+Start with the demo:
+
+  accord demo
+
+It makes keys for the IAEA, Iran, the United States, the E3 and Oman, starts
+a signed evidence log with the parties' witnesses, loads the public IAEA
+series for Iran (2015-2025) and the JCPOA's events as signed records, opens
+illustrative talks rooms, and serves the dashboard and the API at
+http://127.0.0.1:8080. Leave it running and try the other commands.
+
+Without a server, from any directory:
+
+  accord breakout --scenario feb-2025     days to a bomb's worth, February 2025
+  accord status --as-of 2025-05-17        stock, limits, findings and breakout at a date
+  accord data list                        the IAEA-reported series, report by report
+  accord talks zone --room muscat-2025 --set relief=iaea-verification,un-relief,us-relief
+
+Every command's help ends with examples you can paste.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          rejectWords,
@@ -92,8 +110,29 @@ assumptions, steps and uncertainty band.`,
 	defer documentEnv(root)
 	defer completeValues(root, completions())
 	root.PersistentPreRunE = applyEnv
-	root.AddCommand(newSWUCmd(), newBreakoutCmd(), newMachinesCmd(), newDataCmd(), newStatusCmd(), newReportCmd(), newSimulateCmd(), newBalanceCmd(), newKnowledgeCmd(), newTalksCmd(), newTimelineCmd(), newClockCmd(), newAgreementCmd(),
-		newKeygenCmd(), newLogCmd(), newRecordCmd(), newReceiptCmd(), newWitnessCmd(), newAuditCmd(), newDemoCmd(), newServeCmd(), newReindexCmd(), newTokenCmd(), newVersionCmd(), newExitStatusTopic())
+	root.Example = `  accord demo
+  accord breakout --scenario feb-2025
+  accord status --as-of 2025-05-17`
+	groups := []struct {
+		id, title string
+		cmds      []*cobra.Command
+	}{
+		{"start", "Start here:", []*cobra.Command{newDemoCmd()}},
+		{"figures", "Enrichment and breakout:", []*cobra.Command{newBreakoutCmd(), newSWUCmd(), newMachinesCmd()}},
+		{"compliance", "Public data, compliance and the report:", []*cobra.Command{newDataCmd(), newStatusCmd(), newReportCmd(), newTimelineCmd(), newClockCmd(), newKnowledgeCmd(), newAgreementCmd()}},
+		{"accountancy", "Material accountancy:", []*cobra.Command{newBalanceCmd(), newSimulateCmd()}},
+		{"talks", "Mediated talks:", []*cobra.Command{newTalksCmd()}},
+		{"evidence", "The evidence log:", []*cobra.Command{newKeygenCmd(), newLogCmd(), newRecordCmd(), newReceiptCmd(), newWitnessCmd(), newAuditCmd(), newTokenCmd()}},
+		{"server", "Running a server:", []*cobra.Command{newServeCmd(), newReindexCmd()}},
+	}
+	for _, g := range groups {
+		root.AddGroup(&cobra.Group{ID: g.id, Title: g.title})
+		for _, c := range g.cmds {
+			c.GroupID = g.id
+			root.AddCommand(c)
+		}
+	}
+	root.AddCommand(newVersionCmd(), newExitStatusTopic())
 	return root
 }
 
@@ -102,7 +141,31 @@ assumptions, steps and uncertainty band.`,
 func group(use, short, long string, subs ...*cobra.Command) *cobra.Command {
 	cmd := &cobra.Command{Use: use, Short: short, Long: long, Args: rejectWords, RunE: helpIfBare}
 	cmd.AddCommand(subs...)
+	var examples []string
+	for _, sub := range subs {
+		if ex := firstExample(sub.Example); ex != "" {
+			examples = append(examples, ex)
+		}
+	}
+	cmd.Example = strings.Join(examples, "\n")
 	return cmd
+}
+
+// firstExample returns the first example of an Example text, with the
+// lines it continues onto (a line ending in a backslash).
+func firstExample(example string) string {
+	var lines []string
+	for line := range strings.Lines(example) {
+		line = strings.TrimRight(line, "\n")
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		lines = append(lines, line)
+		if !strings.HasSuffix(line, "\\") {
+			break
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // printCmd completes cmd as a command without arguments that prints what

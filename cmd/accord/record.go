@@ -151,7 +151,9 @@ func newRecordShowCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show --log DIR INDEX",
 		Short: "Show a record with its signer, and its receipt against the latest checkpoint",
-		Args:  cobra.ExactArgs(1),
+		Example: `  accord record show --log evidence 12
+  accord record show --log evidence 12 --json`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if logDir == "" {
 				return usageError{errors.New("--log is required")}

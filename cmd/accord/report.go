@@ -40,7 +40,9 @@ linked from it.`,
 			if err != nil {
 				return err
 			}
+			stop := spin(cmd.ErrOrStderr(), "building the report")
 			r, err := report.Build(e.agreement, e.facts, e.date, report.Options{BreakoutOptions: e.breakout})
+			stop()
 			if err != nil {
 				return err
 			}

@@ -139,6 +139,8 @@ func newReindexCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "reindex --log DIR --operator-key KEY [--db DSN]",
 		Short: "Rebuild the index from the log",
+		Example: `  accord reindex --log evidence --operator-key keys/accord.example_jcpoa.key
+  accord reindex --log evidence --operator-key keys/accord.example_jcpoa.key --db postgres://accord@db:5432/accord`,
 		Long: `reindex empties the index and rebuilds it from every entry of the log,
 replaying the key registry. The index holds nothing the log lacks, so this
 is always safe; run it after restoring a database or on suspicion.`,

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/accordverify/accord/examples"
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/dataset"
@@ -22,7 +23,7 @@ type sourceFlags struct {
 
 func (f *sourceFlags) register(cmd *cobra.Command, withAgreement bool) {
 	if withAgreement {
-		cmd.Flags().StringVar(&f.agreement, "agreement", "jcpoa", "agreement: jcpoa (built in) or a file in the agreement format")
+		cmd.Flags().StringVar(&f.agreement, "agreement", "jcpoa", "agreement: jcpoa (built in), hypothetical-2025 (a built-in illustration) or a file in the agreement format")
 	}
 	cmd.Flags().StringVar(&f.data, "data", "", "a series CSV in the columns of the public series (default: the embedded IAEA series)")
 }
@@ -31,7 +32,15 @@ func (f *sourceFlags) loadAgreement() (*agreement.Agreement, error) {
 	if f.agreement == "jcpoa" {
 		return agreement.JCPOA(), nil
 	}
-	return parseFile(f.agreement, "agreement", agreement.Parse)
+	b, err := readNamed(nil, f.agreement, examples.Agreements)
+	if err != nil {
+		return nil, err
+	}
+	a, err := agreement.Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("agreement %s: %w", f.agreement, err)
+	}
+	return a, nil
 }
 
 func (f *sourceFlags) loadData() (*dataset.Dataset, error) {

@@ -130,14 +130,16 @@ Figures are sourced (from a cited document), derived (computed from sourced
 figures) or unverified (the source could not be checked).`,
 		Example: `  accord status --as-of 2025-02-08
   accord status --as-of 2017-05-27 --json
-  accord status --as-of 2025-06-13 --agreement examples/agreements/hypothetical-2025.yaml`,
+  accord status --as-of 2025-06-13 --agreement hypothetical-2025`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			e, err := f.load()
 			if err != nil {
 				return err
 			}
+			stop := spin(cmd.ErrOrStderr(), "evaluating the state and its breakout band")
 			o, err := compliance.OverviewAt(e.agreement, e.facts, e.date, e.breakout)
+			stop()
 			if err != nil {
 				return err
 			}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/examples"
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/report"
@@ -23,7 +23,7 @@ import (
 )
 
 func newTalksCmd() *cobra.Command {
-	return group("talks", "Mediated talks, offline: evaluate proposals against red lines, explore the zone of agreement",
+	return group("talks", "Mediated talks: evaluate proposals and explore the zone of agreement offline, or take part in a room on a server",
 		`talks works on a room file (format accord.talks.room/v1): the mediator's
 view of a room, with the issue space, the parties and every party's red
 lines. It evaluates proposals with the versioned model (breakout days at the
@@ -53,7 +53,7 @@ type talksFlags struct {
 }
 
 func (f *talksFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.room, "room", "", "the room file (required)")
+	cmd.Flags().StringVar(&f.room, "room", "", "the room file (required), or a built-in room: muscat-2025, muscat-2025-no-zone")
 	cmd.Flags().StringVar(&f.asOf, "baseline", "2025-02-08", "the date of the reported state reductions are counted from")
 	cmd.Flags().BoolVar(&f.asJSON, "json", false, "print JSON")
 }
@@ -62,7 +62,7 @@ func (f *talksFlags) load() (*talks.Spec, *talks.Room, error) {
 	if f.room == "" {
 		return nil, nil, usageError{errors.New("--room FILE is required")}
 	}
-	b, err := os.ReadFile(f.room)
+	b, err := readNamed(nil, f.room, examples.Rooms)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -106,8 +106,8 @@ func newTalksEvaluateCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "evaluate --room FILE (--proposal NAME | --set TERM=VALUE ...)",
 		Short: "A proposal's metrics and the feasibility answer each recipient would get",
-		Example: `  accord talks evaluate --room examples/talks/muscat-2025.yaml --proposal jcpoa-limits
-  accord talks evaluate --room examples/talks/muscat-2025.yaml --proposal leaner --set stockpile_cap_kg_u=0 --json`,
+		Example: `  accord talks evaluate --room muscat-2025 --proposal jcpoa-limits
+  accord talks evaluate --room muscat-2025 --proposal leaner --set stockpile_cap_kg_u=0 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			spec, room, err := f.load()
@@ -199,9 +199,9 @@ func newTalksZoneCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "zone --room FILE [--set TERM=VALUE ...]",
 		Short: "Search the issue space for packages that meet every red line (the mediator's explorer)",
-		Example: `  accord talks zone --room examples/talks/muscat-2025.yaml --set relief=iaea-verification,un-relief,us-relief
+		Example: `  accord talks zone --room muscat-2025 --set relief=iaea-verification,un-relief,us-relief
   accord talks zone --server http://127.0.0.1:8080 --key oman.key --room muscat-2025 --set relief=iaea-verification,un-relief,us-relief
-  accord talks zone --room examples/talks/muscat-2025-no-zone.yaml --set relief=iaea-verification,un-relief,us-relief`,
+  accord talks zone --room muscat-2025-no-zone --set relief=iaea-verification,un-relief,us-relief`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fixed, err := parseSets(sets)
@@ -216,7 +216,10 @@ func newTalksZoneCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if z, err = room.Zone(cmd.Context(), fixed); err != nil {
+				stop := spin(cmd.ErrOrStderr(), "exploring the zone of agreement on the server")
+				z, err = room.Zone(cmd.Context(), fixed)
+				stop()
+				if err != nil {
 					return err
 				}
 			} else {
@@ -225,7 +228,10 @@ func newTalksZoneCmd() *cobra.Command {
 					return err
 				}
 				title = room.Title
-				if z, err = room.ExploreZone(room.Mediator, fixed); err != nil {
+				stop := spin(cmd.ErrOrStderr(), "exploring the zone of agreement")
+				z, err = room.ExploreZone(room.Mediator, fixed)
+				stop()
+				if err != nil {
 					return err
 				}
 			}
@@ -278,7 +284,7 @@ fresh one when the file gives none) and the commitment: the SHA-256 that goes
 into the evidence log as a talks_commitment record. Keep the printed red
 lines and salt private. With --verify HEX it checks that the red lines in the
 file (salt included) are the ones committed to: exit status 1 when not.`,
-		Example: `  accord talks commit --room examples/talks/muscat-2025.yaml --party us --json > us-red-lines.json`,
+		Example: `  accord talks commit --room muscat-2025 --party us --json > us-red-lines.json`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, room, err := f.load()

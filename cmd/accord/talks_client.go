@@ -9,6 +9,7 @@ import (
 	"io"
 	"maps"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,7 +18,9 @@ import (
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/accordverify/accord/examples"
 	"github.com/accordverify/accord/internal/client"
+	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/talks"
 )
@@ -75,6 +78,9 @@ func readYAMLFile(file string, v any) error {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil {
+		if ue := input.UnknownField(err, v); ue != nil {
+			return fmt.Errorf("%s: %w", file, ue)
+		}
 		return fmt.Errorf("%s: %v", file, err)
 	}
 	return nil
@@ -88,9 +94,11 @@ func newTalksOpenCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "open --server URL --key MEDIATOR.key --file ROOM.yaml",
 		Short: "Open a room on the server as its mediator, from a room file (its red lines are not sent: each party submits its own)",
-		Args:  cobra.NoArgs,
+		Example: `  accord talks open --server http://127.0.0.1:8080 --key keys/oman.key --file muscat-2025
+  accord talks open --server http://127.0.0.1:8080 --key keys/oman.key --file my-room.yaml`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			b, err := os.ReadFile(file)
+			b, err := readNamed(nil, file, examples.Rooms)
 			if err != nil {
 				return err
 			}
@@ -115,7 +123,7 @@ func newTalksOpenCmd() *cobra.Command {
 		},
 	}
 	f.register(cmd)
-	cmd.Flags().StringVar(&file, "file", "", "the room file")
+	cmd.Flags().StringVar(&file, "file", "", "the room file, or a built-in room: muscat-2025, muscat-2025-no-zone")
 	return cmd
 }
 
@@ -124,6 +132,8 @@ func newTalksRedLinesCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "red-lines --server URL --key PARTY.key --room ID --file RED-LINES.yaml --out KEEP.json",
 		Short: "Submit your party's red lines: their commitment goes into the evidence log, signed by your key",
+		Example: `  accord talks red-lines --server http://127.0.0.1:8080 --key keys/us.key --room muscat-2025-live \
+    --file us-red-lines.yaml --out us-red-lines.keep.json`,
 		Long: `red-lines reads your constraints (YAML: constraints: [{subject, op, value or
 text}]), adds a fresh salt, signs a talks_commitment record of their
 commitment with your key, and submits both. The server keeps the red lines
@@ -163,8 +173,9 @@ did not move (accord talks commit --verify).`,
 
 func newTalksShowCmd() *cobra.Command {
 	return roomCmd(&cobra.Command{
-		Use:   "show --server URL --key KEY --room ID",
-		Short: "Your view of a room on the server (JSON)",
+		Use:     "show --server URL --key KEY --room ID",
+		Short:   "Your view of a room on the server (JSON)",
+		Example: `  accord talks show --server http://127.0.0.1:8080 --key keys/us.key --room muscat-2025-live`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		v, err := room.RawView(cmd.Context())
 		if err != nil {
@@ -181,6 +192,10 @@ func newTalksProposeCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "propose --server URL --key MEDIATOR.key --room ID --set TERM=VALUE ... [--origin PARTY] [--mask]",
 		Short: "Put a package to the room (the mediator), possibly relaying a party's proposal under the mediator's name",
+		Example: `  accord talks propose --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live \
+    --set enrichment_cap_pct=3.67 --set stockpile_cap_kg_u=202.8
+  accord talks propose --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live \
+    --set enrichment_cap_pct=3.67 --origin iran --mask --hold`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		values, err := parseSets(sets)
 		if err != nil {
@@ -265,8 +280,9 @@ func writeFeasibility(w io.Writer, rep talks.Report) {
 func newTalksTextCmd() *cobra.Command {
 	var file string
 	cmd := roomCmd(&cobra.Command{
-		Use:   "text --server URL --key MEDIATOR.key --room ID --file TEXT.yaml",
-		Short: "Record a version of the single negotiating text (the mediator): clauses with their status, and values",
+		Use:     "text --server URL --key MEDIATOR.key --room ID --file TEXT.yaml",
+		Short:   "Record a version of the single negotiating text (the mediator): clauses with their status, and values",
+		Example: `  accord talks text --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --file text-v1.yaml`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		var in struct {
 			Clauses []talks.Clause `yaml:"clauses"`
@@ -286,11 +302,16 @@ func newTalksTextCmd() *cobra.Command {
 	return cmd
 }
 
+// atIndex finds the log index in the server's words for a duplicate.
+var atIndex = regexp.MustCompile(`at index (\d+)`)
+
 func newTalksConfirmCmd() *cobra.Command {
 	var version int
 	cmd := roomCmd(&cobra.Command{
 		Use:   "confirm --server URL --key PARTY.key --room ID --version N",
 		Short: "Confirm a version of the negotiating text: your signature over its hash goes into the evidence log",
+		Example: `  accord talks confirm --server http://127.0.0.1:8080 --key keys/us.key --room muscat-2025-live --version 1
+  accord talks confirm --server http://127.0.0.1:8080 --key keys/iran.key --room muscat-2025-live --version 1`,
 		Long: `confirm fetches the text, computes its hash here (it does not trust the
 server's), shows it, signs a talks_commitment record of the hash with your
 key and submits it.`,
@@ -307,6 +328,16 @@ key and submits it.`,
 			fmt.Fprintf(cmd.OutOrStdout(), "  [%s] %s: %s\n", cl.Status, cl.ID, cl.Text)
 		}
 		logged, final, err := room.Confirm(cmd.Context(), version, t)
+		var ae *client.APIError
+		if errors.As(err, &ae) && ae.Code == "duplicate" {
+			where := ""
+			if ae.Index != nil {
+				where = fmt.Sprintf(" (in the log at index %d)", *ae.Index)
+			} else if m := atIndex.FindStringSubmatch(ae.Message); m != nil {
+				where = " (in the log at index " + m[1] + ")"
+			}
+			return fmt.Errorf("you already confirmed version %d of the text%s; nothing was changed", version, where)
+		}
 		if err != nil {
 			return err
 		}
@@ -324,8 +355,9 @@ key and submits it.`,
 func newTalksReleaseCmd() *cobra.Command {
 	var proposal string
 	cmd := roomCmd(&cobra.Command{
-		Use:   "release --server URL --key MEDIATOR.key --room ID --proposal P",
-		Short: "Release a held proposal to every party at once (the mediator)",
+		Use:     "release --server URL --key MEDIATOR.key --room ID --proposal P",
+		Short:   "Release a held proposal to every party at once (the mediator)",
+		Example: `  accord talks release --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --proposal p1`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		v, err := room.View(cmd.Context())
 		if err != nil {
@@ -348,8 +380,9 @@ func newTalksReleaseCmd() *cobra.Command {
 func newTalksNoteCmd() *cobra.Command {
 	var text string
 	cmd := roomCmd(&cobra.Command{
-		Use:   "note --server URL --key MEDIATOR.key --room ID --text TEXT",
-		Short: "Record a private note (the mediator; no party reads it)",
+		Use:     "note --server URL --key MEDIATOR.key --room ID --text TEXT",
+		Short:   "Record a private note (the mediator; no party reads it)",
+		Example: `  accord talks note --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --text "Iran open to 3.67 % if relief is front-loaded"`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		return room.Note(cmd.Context(), text)
 	})
@@ -362,6 +395,8 @@ func newTalksSendCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "send --server URL --key PARTY.key --room ID --kind KIND --body TEXT [--proposal P]",
 		Short: "Write to the mediator (a party): a proposal, a question, a criticism or an acceptance",
+		Example: `  accord talks send --server http://127.0.0.1:8080 --key keys/iran.key --room muscat-2025-live --kind question --body "Is the cap in UF6 or in U?"
+  accord talks send --server http://127.0.0.1:8080 --key keys/us.key --room muscat-2025-live --kind acceptance --proposal p1 --body "Acceptable"`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		m, err := room.Send(cmd.Context(), kind, body, proposal)
 		if err != nil {
@@ -384,6 +419,8 @@ func newTalksRelayCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "relay --server URL --key MEDIATOR.key --room ID --to PARTY [--of MESSAGE] [--body TEXT] [--mask] [--release]",
 		Short: "Relay a party's message, or write your own, to parties (the mediator); released to all at once",
+		Example: `  accord talks relay --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --to us --of m1 --mask --release
+  accord talks relay --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --to us --to iran --body "Next round on Saturday"`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		m, err := room.Relay(cmd.Context(), of, body, to, mask)
 		if err != nil {

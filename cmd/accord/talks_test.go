@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -126,6 +127,13 @@ values:
 `)
 	cli(as("oman", "talks", "text", "--file", text)...)
 	cli(as("us", "talks", "confirm", "--version", "1")...)
+	// Confirming twice changes nothing and says so in words.
+	var twiceOut, twiceErr strings.Builder
+	if code := run(as("us", "talks", "confirm", "--version", "1"), nil, &twiceOut, &twiceErr); code != 1 ||
+		!regexp.MustCompile(`you already confirmed version 1 of the text \(in the log at index \d+\); nothing was changed`).MatchString(twiceErr.String()) ||
+		strings.Contains(twiceErr.String(), "HTTP") {
+		t.Errorf("confirming twice: exit %d, %s", code, twiceErr.String())
+	}
 	if out := cli(as("iran", "talks", "confirm", "--version", "1")...); !strings.Contains(out, "the text is final") {
 		t.Errorf("confirm: %s", out)
 	}

@@ -15,7 +15,8 @@ func newTokenCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "token --server URL --key KEY",
 		Short: "Get a read token for your registered key (valid one hour)",
-		Example: `  TOKEN=$(accord token --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/iaea.key)
+		Example: `  accord token --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/iaea.key
+  TOKEN=$(accord token --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/iaea.key)
   curl -H "Authorization: Bearer $TOKEN" 'http://127.0.0.1:8080/api/v1/records?limit=5'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

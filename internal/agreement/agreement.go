@@ -248,6 +248,9 @@ func Parse(data []byte) (*Agreement, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, errors.New("agreement: empty document")
 		}
+		if ue := input.UnknownField(err, &a); ue != nil {
+			return nil, ue
+		}
 		return nil, fmt.Errorf("agreement: %s", strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	if err := a.Validate(); err != nil {

@@ -161,7 +161,7 @@ func TestValidationNamesTheField(t *testing.T) {
 			t.Errorf("%s: got %v, want an error naming %s", c.to, err, c.field)
 		}
 	}
-	if _, err := agreement.Parse([]byte(base + "\nextra: 1\n")); err == nil || !strings.Contains(err.Error(), "field extra not found") {
+	if _, err := agreement.Parse([]byte(base + "\nextra: 1\n")); err == nil || !strings.Contains(err.Error(), "extra: unknown field, line") {
 		t.Errorf("unknown field: %v", err)
 	}
 }

@@ -19,7 +19,8 @@ import (
 // WriteSimulation makes keys beside dir (DIR.keys), creates a log there for
 // the plant's material balance area mba, and appends the drafts signed by
 // the plant's operator (the state); it returns how many it appended.
-func WriteSimulation(ctx context.Context, dir, mba string, drafts []accountancy.Draft) (int, error) {
+// progress, when not nil, is told how many drafts are appended.
+func WriteSimulation(ctx context.Context, dir, mba string, drafts []accountancy.Draft, progress func(done, total int)) (int, error) {
 	keysDir := strings.TrimSuffix(dir, "/") + ".keys"
 	if err := os.MkdirAll(keysDir, 0o700); err != nil {
 		return 0, err
@@ -65,6 +66,9 @@ func WriteSimulation(ctx context.Context, dir, mba string, drafts []accountancy.
 			return i, fmt.Errorf("%s %s: %w", d.Kind, d.ID, err)
 		}
 		last = seq.Index
+		if progress != nil {
+			progress(i+1, len(drafts))
+		}
 	}
 	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	_, err = l.Receipt(rctx, last)

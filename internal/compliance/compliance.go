@@ -45,7 +45,8 @@ type Finding struct {
 	ObservedAsOf calendar.Date `json:"observed_as_of"`
 	Limit        *float64      `json:"limit"`
 	Unit         string        `json:"unit"`
-	// Ratio is observed / limit, when both are known and the limit is not 0.
+	// Ratio is observed / limit, when both are known, the limit is not 0
+	// and the metric is an amount (not an enrichment level in %).
 	Ratio *float64 `json:"ratio"`
 	// AgeDays is the age of the figure observed at the date evaluated.
 	AgeDays *int `json:"age_days,omitempty"`
@@ -279,7 +280,10 @@ func evalLimit(f *Finding, v state.Value, max float64) {
 	}
 	obs := v.Value
 	f.Observed, f.Qualifier, f.ObservedAsOf, f.Evidence = &obs, v.Qualifier, v.Date, append(f.Evidence, v.Evidence...)
-	if max > 0 {
+	// A ratio of enrichment levels (60 % against 3.67 %) means nothing: the
+	// material at 60 % is not "16 times" the material at 3.67 %. Levels are
+	// shown as the level and its limit; masses and counts get a ratio.
+	if max > 0 && f.Unit != "%" {
 		r := obs / max
 		f.Ratio = &r
 	}

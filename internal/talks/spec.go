@@ -41,6 +41,9 @@ func ParseSpec(data []byte) (*Spec, *Room, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&s); err != nil && !errors.Is(err, io.EOF) {
+		if ue := input.UnknownField(err, &s); ue != nil {
+			return nil, nil, ue
+		}
 		return nil, nil, fmt.Errorf("room file: %v", err)
 	}
 	if s.Format != SpecFormat {

@@ -298,7 +298,7 @@ func TestRoomFiles(t *testing.T) {
 		}
 	}
 	bad := []struct{ doc, want string }{
-		{"format: accord.talks.room/v1\nid: x\nmediator: m\nflavour: mint\n", "field flavour not found"},
+		{"format: accord.talks.room/v1\nid: x\nmediator: m\nflavour: mint\n", "flavour: unknown field, line 4"},
 		{"format: accord.talks.room/v2\n", "format: must be accord.talks.room/v1"},
 		{"format: accord.talks.room/v1\nid: x\nmediator: m\npolicy: standard\nbudget_per_round: 1\nparties: [{party: a}, {party: b}]\nspace: {version: 1, terms: [{id: cap, kind: numeric, unit: '%', min: 0, max: 1, step: 1}]}\nred_lines: [{party: a, constraints: [{subject: moon, op: '>=', value: 1}]}]\n",
 			"red_lines[0].constraints[0].subject"},
