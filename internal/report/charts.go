@@ -276,7 +276,7 @@ func (c *chart) render() ([]byte, error) {
 	rowH := evStyle.Height("0") + vg.Points(2)
 	bandH := vg.Length(len(rowEnd)) * rowH
 	if bandH > 0 {
-		bandH += vg.Points(4)
+		bandH += vg.Points(6)
 	}
 
 	// The legend: columns of equal width when every entry fits one, else
@@ -301,7 +301,9 @@ func (c *chart) render() ([]byte, error) {
 			labels[i] = wrap(leg.TextStyle, e.label, avail-leg.ThumbnailWidth-em)
 		}
 	}
-	lineH := leg.TextStyle.Height("0")
+	// A wrapped label is drawn a line at a time (gonum's own line
+	// spacing lets the lines' boxes touch).
+	lineH := leg.TextStyle.Height("0") * 1.15
 	pad := vg.Points(3)
 	var rowHeights []vg.Length
 	for i, l := range labels {
@@ -330,7 +332,7 @@ func (c *chart) render() ([]byte, error) {
 	c.p.Draw(plotC)
 	if len(nums) > 0 {
 		for i, n := range nums {
-			y := plotC.Max.Y + vg.Points(2) + vg.Length(n.row)*rowH
+			y := plotC.Max.Y + vg.Points(4) + vg.Length(n.row)*rowH
 			dc.FillText(evStyle, vg.Point{X: n.x, Y: y}, strconv.Itoa(i+1))
 		}
 	}
@@ -340,10 +342,17 @@ func (c *chart) render() ([]byte, error) {
 		if col == 0 && row > 0 {
 			y -= rowHeights[row-1]
 		}
-		one := leg
-		one.Add(l, c.legend[i].thumbs...)
 		x := left + vg.Length(col)*colW
-		one.Draw(draw.Crop(dc, x, -(w - min(w, x+max(colW, avail))), 0, -(total - y)))
+		for k, line := range strings.Split(l, "\n") {
+			one := leg
+			if k == 0 {
+				one.Add(line, c.legend[i].thumbs...)
+			} else {
+				one.Add(line)
+			}
+			top := y - vg.Length(k)*lineH
+			one.Draw(draw.Crop(dc, x, -(w - min(w, x+max(colW, avail))), 0, -(total - top)))
+		}
 	}
 
 	var buf bytes.Buffer
