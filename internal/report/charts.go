@@ -251,7 +251,7 @@ func (c *chart) render() ([]byte, error) {
 	evStyle := c.p.X.Tick.Label
 	evStyle.Font.Size = eventSize
 	evStyle.Color = grey
-	evStyle.XAlign = draw.XCenter
+	evStyle.XAlign, evStyle.YAlign = draw.XCenter, draw.YBottom
 	gap := vg.Points(3)
 	type placed struct {
 		x   vg.Length
@@ -332,7 +332,7 @@ func (c *chart) render() ([]byte, error) {
 	c.p.Draw(plotC)
 	if len(nums) > 0 {
 		for i, n := range nums {
-			y := plotC.Max.Y + vg.Points(4) + vg.Length(n.row)*rowH
+			y := plotC.Max.Y + vg.Points(3) + vg.Length(n.row)*rowH
 			dc.FillText(evStyle, vg.Point{X: n.x, Y: y}, strconv.Itoa(i+1))
 		}
 	}
