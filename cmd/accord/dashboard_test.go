@@ -371,7 +371,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		if !strings.Contains(page, "ALARM") || !strings.Contains(page, "in the period 2016-07-01 to 2016-08-01") {
 			t.Errorf("the balance page's Page card reads %q, want an alarm in 2016-07", page)
 		}
-		if n := browse(t, b, chromedp.Evaluate[int](`document.querySelectorAll("figure.chart svg").length`)); n != 2 {
+		if n := browse(t, b, chromedp.Evaluate[int](`document.querySelectorAll("figure.chart svg.chart-wide").length`)); n != 2 {
 			t.Errorf("%d balance charts, want 2", n)
 		}
 		if err := chromedp.Do(b.ctx, chromedp.Navigate(base+"/knowledge?as_of=2024-06-01")); err != nil {

@@ -14,15 +14,19 @@ import (
 )
 
 // monthTicks marks the first of every month, labelled YYYY-MM every
-// month up to a year and every third month beyond.
-type monthTicks struct{}
+// month up to a year and every third month beyond (on a phone, every
+// third month beyond four and every sixth beyond a year).
+type monthTicks struct{ narrow bool }
 
-func (monthTicks) Ticks(lo, hi float64) []plot.Tick {
+func (mt monthTicks) Ticks(lo, hi float64) []plot.Tick {
 	start := time.Unix(int64(lo), 0).UTC()
 	end := time.Unix(int64(hi), 0).UTC()
 	months := (end.Year()-start.Year())*12 + int(end.Month()-start.Month())
 	step := 1
-	if months > 13 {
+	switch {
+	case mt.narrow && months > 12:
+		step = 6
+	case months > 13 || mt.narrow && months > 4:
 		step = 3
 	}
 	var ticks []plot.Tick
@@ -51,9 +55,18 @@ var BalanceCharts = []Chart{
 // BalanceSVG renders a balance chart ("muf" or "page") of seq and its
 // test results.
 func BalanceSVG(name string, seq *accountancy.Sequence, res *accountancy.Results) ([]byte, error) {
-	p := newPlot()
-	p.X.Tick.Marker = monthTicks{}
-	p.Legend.YOffs = 0
+	return balanceSVG(name, seq, res, false)
+}
+
+// NarrowBalanceSVG renders a balance chart for a phone (see NarrowSVG).
+func NarrowBalanceSVG(name string, seq *accountancy.Sequence, res *accountancy.Results) ([]byte, error) {
+	return balanceSVG(name, seq, res, true)
+}
+
+func balanceSVG(name string, seq *accountancy.Sequence, res *accountancy.Results, narrow bool) ([]byte, error) {
+	c := newChart(narrow)
+	p := c.p
+	p.X.Tick.Marker = monthTicks{narrow: narrow}
 	var xs []float64
 	for _, b := range seq.Balances {
 		xs = append(xs, float64(b.To.Time().Unix()))
@@ -61,7 +74,7 @@ func BalanceSVG(name string, seq *accountancy.Sequence, res *accountancy.Results
 	if len(xs) == 0 {
 		return nil, fmt.Errorf("report: no balances to chart")
 	}
-	line := func(ys []float64, label string, c color.Color) error {
+	line := func(ys []float64, label string, col color.Color) error {
 		pts := make(plotter.XYs, len(ys))
 		for i, y := range ys {
 			pts[i] = plotter.XY{X: xs[i], Y: y}
@@ -70,9 +83,9 @@ func BalanceSVG(name string, seq *accountancy.Sequence, res *accountancy.Results
 		if err != nil {
 			return err
 		}
-		l.Color, s.Color, s.Shape, s.Radius = c, c, draw.CircleGlyph{}, vg.Points(2.5)
+		l.Color, s.Color, s.Shape, s.Radius = col, col, draw.CircleGlyph{}, vg.Points(2.5)
 		p.Add(l, s)
-		p.Legend.Add(label, l, s)
+		c.addLegend(label, l, s)
 		return nil
 	}
 	dashed := func(ys []float64, label string) error {
@@ -86,7 +99,7 @@ func BalanceSVG(name string, seq *accountancy.Sequence, res *accountancy.Results
 		}
 		l.Color, l.Dashes = color.Black, []vg.Length{vg.Points(5), vg.Points(3)}
 		p.Add(l)
-		p.Legend.Add(label, l)
+		c.addLegend(label, l)
 		return nil
 	}
 	switch name {
@@ -132,5 +145,5 @@ func BalanceSVG(name string, seq *accountancy.Sequence, res *accountancy.Results
 	default:
 		return nil, fmt.Errorf("report: no balance chart %q", name)
 	}
-	return render(p)
+	return c.render()
 }

@@ -9,11 +9,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
@@ -59,7 +61,14 @@ func (r *Report) Charts() []Chart {
 // resolution, loss of monitoring, snapback, termination).
 func (r *Report) ChartEvents() []Event {
 	var out []Event
+	last := r.AsOf
+	if n := len(r.Series); n > 0 {
+		last = r.Series[n-1].Date
+	}
 	for _, e := range r.Events {
+		if e.Date.After(last) {
+			continue // beyond the time axis
+		}
 		switch e.Kind {
 		case "withdrawal", "cessation", "dispute", "snapback-notification", "reimposition", "termination", "implementation", "notification":
 			out = append(out, e)
@@ -77,10 +86,27 @@ var palette = []color.Color{
 
 var grey = color.RGBA{0x99, 0x99, 0x99, 0xff}
 
-// SVG renders the named chart as SVG.
-func (r *Report) SVG(name string) ([]byte, error) {
+// SVG renders the named chart as SVG, sized for a page or a screen at
+// least 40rem wide.
+func (r *Report) SVG(name string) ([]byte, error) { return r.svg(name, false) }
+
+// NarrowSVG renders the named chart for a phone: narrower, with text
+// that stays at least 11 px high when the chart fills a 390 px screen.
+func (r *Report) NarrowSVG(name string) ([]byte, error) { return r.svg(name, true) }
+
+func (r *Report) svg(name string, narrow bool) ([]byte, error) {
+	c, err := r.chart(name, narrow)
+	if err != nil {
+		return nil, err
+	}
+	return c.render()
+}
+
+// chart builds the named chart, not yet drawn.
+func (r *Report) chart(name string, narrow bool) (*chart, error) {
 	drawn := 0 // points drawn
-	p := newPlot()
+	c := newChart(narrow)
+	p := c.p
 	var err error
 	switch name {
 	case ChartStock:
@@ -90,7 +116,7 @@ func (r *Report) SVG(name string) ([]byte, error) {
 			key   string
 		}{{"total", ""}, {"up to 5 %", "5"}, {"up to 20 %", "20"}, {"up to 60 %", "60"}}
 		for i, s := range series {
-			if err = r.addSeries(p, &drawn, s.label, palette[i], func(pt Point) (float64, bool) {
+			if err = r.addSeries(c, &drawn, s.label, palette[i], func(pt Point) (float64, bool) {
 				if s.key == "" {
 					if pt.TotalKgU == nil {
 						return 0, false
@@ -104,95 +130,279 @@ func (r *Report) SVG(name string) ([]byte, error) {
 			}
 		}
 		if r.Stockpile.LimitKgU != nil {
-			err = r.addLevel(p, *r.Stockpile.LimitKgU, "limit "+Num(*r.Stockpile.LimitKgU, 1)+" kg U")
+			err = r.addLevel(c, *r.Stockpile.LimitKgU, "limit "+Num(*r.Stockpile.LimitKgU, 1)+" kg U")
 		}
 	case ChartSixty:
 		p.Y.Label.Text = "kg U at up to 60 %"
-		if err = r.addSeries(p, &drawn, "up to 60 %", palette[3], func(pt Point) (float64, bool) {
+		if err = r.addSeries(c, &drawn, "up to 60 %", palette[3], func(pt Point) (float64, bool) {
 			v, ok := pt.ByLevel["60"]
 			return v, ok
 		}); err == nil {
-			err = r.addLevel(p, r.Stockpile.OneSQ60KgU, "1 SQ = "+Num(r.Stockpile.OneSQ60KgU, 1)+" kg U")
+			err = r.addLevel(c, r.Stockpile.OneSQ60KgU, "1 SQ = "+Num(r.Stockpile.OneSQ60KgU, 1)+" kg U")
 		}
 	case ChartBreakout:
 		p.Y.Label.Text = "days (log scale)"
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = logTicks{}
-		p.Legend.Top = false // the line falls from the top left
-		p.Legend.YOffs = vg.Points(6)
-		err = r.addBreakout(p, &drawn)
+		err = r.addBreakout(c, &drawn)
 	default:
 		return nil, fmt.Errorf("report: no chart %q", name)
 	}
 	if err != nil {
 		return nil, err
 	}
+	lo, hi := r.xRange()
 	if drawn == 0 {
 		// Nothing to draw: say so, on axes a log scale accepts.
 		p.Title.Text = "no reported figures up to " + r.AsOf.String()
 		if math.IsInf(p.Y.Min, 0) || math.IsInf(p.Y.Max, 0) {
 			p.Y.Min, p.Y.Max = 1, 1000
 		}
-		lo, hi := r.xRange()
-		p.X.Min, p.X.Max = lo, hi
 	}
-	if _, ok := p.Y.Scale.(plot.LogScale); ok && p.Y.Min <= 0 {
-		p.Y.Min = 0.1
+	// The time axis spans the events and the data, and ends at the last
+	// reported date.
+	p.X.Min, p.X.Max = lo, hi
+	if _, ok := p.Y.Scale.(plot.LogScale); ok {
+		// Whole decades, so that the axis is labelled at both ends and a
+		// short time reads off between 1, 2 and 5.
+		if p.Y.Min <= 0 {
+			p.Y.Min = 0.1
+		}
+		p.Y.Min = math.Pow(10, math.Floor(math.Log10(p.Y.Min)+1e-9))
+		p.Y.Max = math.Pow(10, math.Ceil(math.Log10(p.Y.Max)-1e-9))
 	}
-	if err := r.addEvents(p); err != nil {
+	if err := r.addEvents(c); err != nil {
 		return nil, err
 	}
-	return render(p)
+	return c, nil
 }
 
-// newPlot is a plot in the charts' style: sans-serif text, yearly ticks,
-// plain numbers, a grid, the legend top left.
-func newPlot() *plot.Plot {
-	p := plot.New()
+// A chart is a gonum plot with its legend and event numbers kept apart,
+// so that render can set them outside the plotting area.
+type chart struct {
+	p      *plot.Plot
+	legend []legendEntry
+	events []float64 // the x of each event marked, numbered from 1
+	narrow bool
+}
+
+type legendEntry struct {
+	label  string
+	thumbs []plot.Thumbnailer
+}
+
+func (c *chart) addLegend(label string, thumbs ...plot.Thumbnailer) {
+	c.legend = append(c.legend, legendEntry{label, thumbs})
+}
+
+// Text sizes: on a page (7.5 in wide, shown at 720 px or more) and on a
+// phone (4 in, 384 px, shown at about 350 px: 10 pt stays above 12 px).
+func (c *chart) sizes() (tick, label, legend, event vg.Length) {
+	if c.narrow {
+		return vg.Points(10), vg.Points(10.5), vg.Points(10), vg.Points(10)
+	}
+	return vg.Points(10), vg.Points(11), vg.Points(9.5), vg.Points(9)
+}
+
+// newChart is a plot in the charts' style: sans-serif text, yearly ticks,
+// plain numbers, a grid.
+func newChart(narrow bool) *chart {
+	c := &chart{p: plot.New(), narrow: narrow}
+	p := c.p
+	tick, label, legend, _ := c.sizes()
 	sans := font.Font{Typeface: "Liberation", Variant: "Sans"}
 	for _, ts := range []*font.Font{&p.Title.TextStyle.Font, &p.X.Label.TextStyle.Font, &p.Y.Label.TextStyle.Font,
 		&p.X.Tick.Label.Font, &p.Y.Tick.Label.Font, &p.Legend.TextStyle.Font} {
 		ts.Typeface, ts.Variant = sans.Typeface, sans.Variant
 	}
-	p.X.Tick.Marker = yearTicks{}
+	p.X.Tick.Label.Font.Size, p.Y.Tick.Label.Font.Size = tick, tick
+	p.X.Label.TextStyle.Font.Size, p.Y.Label.TextStyle.Font.Size, p.Title.TextStyle.Font.Size = label, label, label
+	p.Legend.TextStyle.Font.Size = legend
+	p.X.Tick.Marker = yearTicks{narrow: narrow}
 	p.Y.Tick.Marker = plainTicks{}
-	p.Legend.Top = true
-	p.Legend.Left = true
-	p.Legend.TextStyle.Font.Size = vg.Points(9)
-	p.Legend.YOffs = -vg.Points(12) // below the row of event numbers
-	p.Legend.XOffs = vg.Points(6)
 	p.Add(plotter.NewGrid())
-	return p
+	return c
 }
 
-// render writes p as SVG without the XML prolog (the SVG is also inlined
-// in HTML).
-func render(p *plot.Plot) ([]byte, error) {
-	w, err := p.WriterTo(7.5*vg.Inch, 3.6*vg.Inch, "svg")
+// The plotting area's size, the legend and the event numbers outside it.
+func (c *chart) plotSize() (w, h vg.Length) {
+	if c.narrow {
+		return 4 * vg.Inch, 3 * vg.Inch
+	}
+	return 7.5 * vg.Inch, 3.4 * vg.Inch
+}
+
+// render draws the chart as SVG without the XML prolog (the SVG is also
+// inlined in HTML): the event numbers in rows above the plot, where no
+// two overlap, and the legend below it, in as many columns as fit.
+func (c *chart) render() ([]byte, error) {
+	w, h := c.plotSize()
+	_, _, _, eventSize := c.sizes()
+	// Where the data area falls across the width: the same for any height.
+	pc, err := draw.NewFormattedCanvas(w, h, "svg")
 	if err != nil {
 		return nil, err
 	}
+	probe := draw.New(pc)
+	da := c.p.DataCanvas(probe)
+	trx, _ := c.p.Transforms(&da)
+
+	// Event numbers: each in the first row where it clears the one before.
+	evStyle := c.p.X.Tick.Label
+	evStyle.Font.Size = eventSize
+	evStyle.Color = grey
+	evStyle.XAlign, evStyle.YAlign = draw.XCenter, draw.YBottom
+	gap := vg.Points(3)
+	type placed struct {
+		x   vg.Length
+		row int
+	}
+	var nums []placed
+	var rowEnd []vg.Length
+	for i, x := range c.events {
+		label := strconv.Itoa(i + 1)
+		half := evStyle.Width(label) / 2
+		cx := min(max(trx(x), half), w-half)
+		row := 0
+		for row < len(rowEnd) && cx-half < rowEnd[row]+gap {
+			row++
+		}
+		if row == len(rowEnd) {
+			rowEnd = append(rowEnd, 0)
+		}
+		rowEnd[row] = cx + half
+		nums = append(nums, placed{cx, row})
+	}
+	rowH := evStyle.Height("0") + vg.Points(2)
+	bandH := vg.Length(len(rowEnd)) * rowH
+	if bandH > 0 {
+		bandH += vg.Points(6)
+	}
+
+	// The legend: columns of equal width when every entry fits one, else
+	// one entry a row, wrapped to the width.
+	leg := c.p.Legend
+	leg.Top, leg.Left = true, true
+	em := leg.TextStyle.Width(" ")
+	left := da.Min.X
+	avail := w - left - vg.Points(4)
+	colW := vg.Length(0)
+	for _, e := range c.legend {
+		colW = max(colW, leg.ThumbnailWidth+em+leg.TextStyle.Width(e.label)+vg.Points(12))
+	}
+	cols := 1
+	if colW > 0 {
+		cols = max(1, min(len(c.legend), int(avail/colW)))
+	}
+	labels := make([]string, len(c.legend))
+	for i, e := range c.legend {
+		labels[i] = e.label
+		if cols == 1 {
+			labels[i] = wrap(leg.TextStyle, e.label, avail-leg.ThumbnailWidth-em)
+		}
+	}
+	// A wrapped label is drawn a line at a time (gonum's own line
+	// spacing lets the lines' boxes touch).
+	lineH := leg.TextStyle.Height("0") * 1.15
+	pad := vg.Points(3)
+	var rowHeights []vg.Length
+	for i, l := range labels {
+		if i%cols == 0 {
+			rowHeights = append(rowHeights, 0)
+		}
+		n := vg.Length(strings.Count(l, "\n") + 1)
+		rowHeights[len(rowHeights)-1] = max(rowHeights[len(rowHeights)-1], n*lineH+pad)
+	}
+	legendH := vg.Length(0)
+	for _, rh := range rowHeights {
+		legendH += rh
+	}
+	if legendH > 0 {
+		legendH += vg.Points(6)
+	}
+
+	total := h + bandH + legendH
+	vc, err := draw.NewFormattedCanvas(w, total, "svg")
+	if err != nil {
+		return nil, err
+	}
+	dc := draw.New(vc)
+	plotC := draw.Crop(dc, 0, 0, legendH, -bandH)
+	c.p.Legend = plot.NewLegend() // drawn below instead
+	c.p.Draw(plotC)
+	if len(nums) > 0 {
+		for i, n := range nums {
+			y := plotC.Max.Y + vg.Points(3) + vg.Length(n.row)*rowH
+			dc.FillText(evStyle, vg.Point{X: n.x, Y: y}, strconv.Itoa(i+1))
+		}
+	}
+	y := legendH - vg.Points(2)
+	for i, l := range labels {
+		row, col := i/cols, i%cols
+		if col == 0 && row > 0 {
+			y -= rowHeights[row-1]
+		}
+		x := left + vg.Length(col)*colW
+		for k, line := range strings.Split(l, "\n") {
+			one := leg
+			if k == 0 {
+				one.Add(line, c.legend[i].thumbs...)
+			} else {
+				one.Add(line)
+			}
+			top := y - vg.Length(k)*lineH
+			one.Draw(draw.Crop(dc, x, -(w - min(w, x+max(colW, avail))), 0, -(total - top)))
+		}
+	}
+
 	var buf bytes.Buffer
-	if _, err := w.WriteTo(&buf); err != nil {
+	if _, err := vc.WriteTo(&buf); err != nil {
 		return nil, err
 	}
 	out := buf.Bytes()
 	if i := bytes.Index(out, []byte("<svg")); i > 0 {
 		out = out[i:]
 	}
+	class := "chart-wide"
+	if c.narrow {
+		class = "chart-narrow"
+	}
+	out = append([]byte(`<svg class="`+class+`"`), out[len("<svg"):]...)
 	return out, nil
+}
+
+// wrap breaks s into lines no wider than width in style.
+func wrap(style text.Style, s string, width vg.Length) string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		if line != "" && style.Width(line+" "+word) > width {
+			lines = append(lines, line)
+			line = word
+			continue
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	return strings.Join(append(lines, line), "\n")
 }
 
 func unix(d calendar.Date) float64 { return float64(d.Time().Unix()) }
 
 // yearTicks marks every 1 January, labelled every year when the range
-// spans up to 12 years and every other year beyond that.
-type yearTicks struct{}
+// spans up to 12 years and every other year beyond that; on a phone,
+// every other year beyond 5 years and every third beyond 10.
+type yearTicks struct{ narrow bool }
 
-func (yearTicks) Ticks(lo, hi float64) []plot.Tick {
+func (yt yearTicks) Ticks(lo, hi float64) []plot.Tick {
 	from, to := time.Unix(int64(lo), 0).UTC().Year(), time.Unix(int64(hi), 0).UTC().Year()
 	step := 1
-	if to-from > 12 {
+	switch {
+	case yt.narrow && to-from > 10:
+		step = 3
+	case to-from > 12 || yt.narrow && to-from > 5:
 		step = 2
 	}
 	var ticks []plot.Tick
@@ -226,7 +436,7 @@ func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
 
 // addSeries draws the points get returns a value for, counting them in
 // drawn.
-func (r *Report) addSeries(p *plot.Plot, drawn *int, label string, c color.Color, get func(Point) (float64, bool)) error {
+func (r *Report) addSeries(c *chart, drawn *int, label string, col color.Color, get func(Point) (float64, bool)) error {
 	var xys plotter.XYs
 	for _, pt := range r.Series {
 		if v, ok := get(pt); ok {
@@ -241,18 +451,23 @@ func (r *Report) addSeries(p *plot.Plot, drawn *int, label string, c color.Color
 	if err != nil {
 		return err
 	}
-	l.Color, s.Color = c, c
+	l.Color, s.Color = col, col
 	l.Width = vg.Points(1.5)
 	s.Shape = draw.CircleGlyph{}
 	s.Radius = vg.Points(2)
-	p.Add(l, s)
-	p.Legend.Add(label, l, s)
+	c.p.Add(l, s)
+	c.addLegend(label, l, s)
 	return nil
 }
 
-// xRange is the chart's time range: the series and the events marked.
+// xRange is the chart's time range: from the first of the series and the
+// events marked to the last reported date (the report's date when there
+// is none).
 func (r *Report) xRange() (float64, float64) {
 	lo, hi := math.Inf(1), unix(r.AsOf)
+	if n := len(r.Series); n > 0 {
+		hi = unix(r.Series[n-1].Date)
+	}
 	for _, pt := range r.Series {
 		lo = math.Min(lo, unix(pt.Date))
 	}
@@ -266,7 +481,7 @@ func (r *Report) xRange() (float64, float64) {
 }
 
 // addLevel draws a dashed horizontal line at y across the chart.
-func (r *Report) addLevel(p *plot.Plot, y float64, label string) error {
+func (r *Report) addLevel(c *chart, y float64, label string) error {
 	lo, hi := r.xRange()
 	l, err := plotter.NewLine(plotter.XYs{{X: lo, Y: y}, {X: hi, Y: y}})
 	if err != nil {
@@ -274,14 +489,15 @@ func (r *Report) addLevel(p *plot.Plot, y float64, label string) error {
 	}
 	l.Color = color.Black
 	l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
-	p.Add(l)
-	p.Legend.Add(label, l)
+	c.p.Add(l)
+	c.addLegend(label, l)
 	return nil
 }
 
-// addEvents draws a thin vertical line, numbered at its top, at each
-// event the charts mark; the numbers follow ChartEvents.
-func (r *Report) addEvents(p *plot.Plot) error {
+// addEvents draws a thin vertical line at each event the charts mark;
+// render numbers them above the plot, in the order of ChartEvents.
+func (r *Report) addEvents(c *chart) error {
+	p := c.p
 	events := r.ChartEvents()
 	if len(events) == 0 {
 		return nil
@@ -294,8 +510,7 @@ func (r *Report) addEvents(p *plot.Plot) error {
 	if _, ok := p.Y.Scale.(plot.LogScale); !ok {
 		ymin = 0
 	}
-	var labels plotter.XYLabels
-	for i, e := range events {
+	for _, e := range events {
 		x := unix(e.Date)
 		l, err := plotter.NewLine(plotter.XYs{{X: x, Y: ymin}, {X: x, Y: ymax}})
 		if err != nil {
@@ -305,27 +520,16 @@ func (r *Report) addEvents(p *plot.Plot) error {
 		l.Width = vg.Points(0.6)
 		l.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
 		p.Add(l)
-		labels.XYs = append(labels.XYs, plotter.XY{X: x, Y: ymax})
-		labels.Labels = append(labels.Labels, strconv.Itoa(i+1))
+		c.events = append(c.events, x)
 	}
-	ls, err := plotter.NewLabels(labels)
-	if err != nil {
-		return err
-	}
-	for i := range ls.TextStyle {
-		ls.TextStyle[i].Font.Size = vg.Points(8)
-		ls.TextStyle[i].Font.Variant = "Sans"
-		ls.TextStyle[i].Color = grey
-		ls.Offset = vg.Point{X: vg.Points(1), Y: vg.Points(1)}
-	}
-	p.Add(ls)
 	return nil
 }
 
 // addBreakout draws the dated estimates: the band as a shaded area, the
 // headline as a line that stops where the estimate is unknown, and the
 // last known estimate ringed with the date from which it is unknown.
-func (r *Report) addBreakout(p *plot.Plot, drawn *int) error {
+func (r *Report) addBreakout(c *chart, drawn *int) error {
+	p := c.p
 	var runs []plotter.XYs
 	var bands []plotter.XYs
 	var lo, hi plotter.XYs
@@ -390,7 +594,7 @@ func (r *Report) addBreakout(p *plot.Plot, drawn *int) error {
 		s.Radius = vg.Points(2)
 		p.Add(l, s)
 		if !legend {
-			p.Legend.Add("breakout, days (median; band: 10th to 90th percentile)", l, s)
+			c.addLegend("breakout, days (median; band: 10th to 90th percentile)", l, s)
 			legend = true
 		}
 	}
@@ -407,7 +611,7 @@ func (r *Report) addBreakout(p *plot.Plot, drawn *int) error {
 		if lost := r.Knowledge.Lost; !lost.IsZero() && lost.Before(unknownFrom) {
 			from = "unknown after the loss of access on " + lost.String()
 		}
-		p.Legend.Add(fmt.Sprintf("last known estimate, %s; %s", lastKnown.Date, from), ring)
+		c.addLegend(fmt.Sprintf("last known estimate, %s; %s", lastKnown.Date, from), ring)
 	}
 	return nil
 }

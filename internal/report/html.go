@@ -125,10 +125,12 @@ type Page struct {
 	Figures []Figured
 }
 
-// Figured is a chart with its SVG and the events it numbers.
+// Figured is a chart with its SVG, the SVG for a phone (shown instead
+// on narrow screens) and the events it numbers.
 type Figured struct {
 	Chart
 	SVG    template.HTML
+	Narrow template.HTML
 	Events []Event
 }
 
@@ -155,7 +157,11 @@ func (r *Report) Figures() ([]Figured, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Figured{Chart: c, SVG: template.HTML(svg), Events: r.ChartEvents()})
+		narrow, err := r.NarrowSVG(c.Name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Figured{Chart: c, SVG: template.HTML(svg), Narrow: template.HTML(narrow), Events: r.ChartEvents()})
 	}
 	return out, nil
 }

@@ -90,8 +90,11 @@ func TestHTML(t *testing.T) {
 		t.Fatal(err)
 	}
 	html := b.String()
-	if n := strings.Count(html, "<svg"); n != 3 {
+	if n := strings.Count(html, `<svg class="chart-wide"`); n != 3 {
 		t.Errorf("%d inline SVG charts, want 3", n)
+	}
+	if n := strings.Count(html, `<svg class="chart-narrow"`); n != 3 {
+		t.Errorf("%d inline SVG charts for a phone, want 3", n)
 	}
 	for _, want := range []string{"274.8", `id="src-1"`, `href="#src-1"`, "@media print", "8,294.4 kg U"} {
 		if !strings.Contains(html, want) {

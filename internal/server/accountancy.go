@@ -69,7 +69,12 @@ func (s *Server) balancePage(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, err)
 			return
 		}
-		v.Charts = append(v.Charts, report.Figured{Chart: ch, SVG: template.HTML(svg)})
+		narrow, err := report.NarrowBalanceSVG(ch.Name, v.Seq, v.Results)
+		if err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		v.Charts = append(v.Charts, report.Figured{Chart: ch, SVG: template.HTML(svg), Narrow: template.HTML(narrow)})
 	}
 	s.render(w, r, 200, "balance", "Material balances: "+v.MBA, v)
 }
