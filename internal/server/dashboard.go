@@ -87,6 +87,7 @@ func parseDashboard(demo bool) (*dashboard, error) {
 		return *n
 	}
 	funcs["i2f"] = func(n int) float64 { return float64(n) }
+	funcs["plural"] = pluralWord
 	funcs["trimIndex"] = func(ref string) string { return strings.TrimPrefix(ref, "log index ") }
 	funcs["barPct"] = func(v, max float64) string {
 		if max <= 0 {
@@ -953,4 +954,29 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 func (s *Server) signout(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: tokenCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// pluralWord is the word for a count: one when the count is 1, many
+// otherwise. The count is an integer, a float or a figure as shown
+// ("1", "1,024").
+func pluralWord(n any, one, many string) string {
+	var isOne bool
+	switch n := n.(type) {
+	case int:
+		isOne = n == 1
+	case int64:
+		isOne = n == 1
+	case uint64:
+		isOne = n == 1
+	case float64:
+		isOne = n == 1
+	case *int:
+		isOne = n != nil && *n == 1
+	case string:
+		isOne = strings.TrimSpace(n) == "1"
+	}
+	if isOne {
+		return one
+	}
+	return many
 }
