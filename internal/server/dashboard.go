@@ -39,6 +39,13 @@ import (
 //go:embed web
 var web embed.FS
 
+// phoneCSS follows the report's stylesheet: the dashboard on a narrow
+// screen (stacked tables, the what-if estimate above its form, long
+// hashes that wrap).
+//
+//go:embed web/phone.css
+var phoneCSS []byte
+
 // pageNames are the dashboard's pages, each web/NAME.html defining
 // "content" inside web/layout.html.
 var pageNames = []string{"overview", "trends", "whatif", "records", "record", "agreement", "sources", "signin", "error", "balance", "knowledge", "talks", "talksroom"}
@@ -370,6 +377,7 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/css; charset=utf-8")
 		w.Header().Set("Cache-Control", "public, max-age=300")
 		_, _ = w.Write([]byte(report.Stylesheet))
+		_, _ = w.Write(phoneCSS)
 	case "whatif.js", "page.js":
 		b, _ := web.ReadFile("web/" + r.PathValue("file"))
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
