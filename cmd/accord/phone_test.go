@@ -147,6 +147,23 @@ func TestDashboardOnPhone(t *testing.T) {
 	for _, p := range public {
 		check("", p)
 	}
+	// A phone cannot hover: a tap on a segment of the agreement's strips
+	// writes its status and dates under the strip.
+	if err := chromedp.Do(b.ctx,
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(base+"/agreement?as_of=2025-11-01"),
+		chromedp.WaitReady(chromedp.CSS(".strip span[title]")),
+		chromedp.Click(chromedp.CSS(".strip span[title]")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	title := browse(t, b, chromedp.Evaluate[string](`document.querySelector(".strip span[title]").title`))
+	said := browse(t, b, chromedp.Evaluate[string](`document.querySelector(".strip-said").textContent`))
+	if said == "" || said != title {
+		t.Errorf("a tap on a segment titled %q shows %q under its strip", title, said)
+	}
+	b.take()
+
 	if err := b.signIn(base, d.Reader, "/records", "records"); err != nil {
 		t.Fatalf("sign in: %v", err)
 	}
