@@ -39,6 +39,13 @@ import (
 //go:embed web
 var web embed.FS
 
+// phoneCSS follows the report's stylesheet: the dashboard on a narrow
+// screen (stacked tables, the what-if estimate above its form, long
+// hashes that wrap).
+//
+//go:embed web/phone.css
+var phoneCSS []byte
+
 // pageNames are the dashboard's pages, each web/NAME.html defining
 // "content" inside web/layout.html.
 var pageNames = []string{"overview", "trends", "whatif", "records", "record", "agreement", "sources", "signin", "error", "balance", "knowledge", "talks", "talksroom"}
@@ -87,6 +94,7 @@ func parseDashboard(demo bool) (*dashboard, error) {
 		return *n
 	}
 	funcs["i2f"] = func(n int) float64 { return float64(n) }
+	funcs["plural"] = pluralWord
 	funcs["trimIndex"] = func(ref string) string { return strings.TrimPrefix(ref, "log index ") }
 	funcs["barPct"] = func(v, max float64) string {
 		if max <= 0 {
@@ -369,6 +377,7 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/css; charset=utf-8")
 		w.Header().Set("Cache-Control", "public, max-age=300")
 		_, _ = w.Write([]byte(report.Stylesheet))
+		_, _ = w.Write(phoneCSS)
 	case "whatif.js", "page.js":
 		b, _ := web.ReadFile("web/" + r.PathValue("file"))
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
@@ -953,4 +962,29 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 func (s *Server) signout(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: tokenCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// pluralWord is the word for a count: one when the count is 1, many
+// otherwise. The count is an integer, a float or a figure as shown
+// ("1", "1,024").
+func pluralWord(n any, one, many string) string {
+	var isOne bool
+	switch n := n.(type) {
+	case int:
+		isOne = n == 1
+	case int64:
+		isOne = n == 1
+	case uint64:
+		isOne = n == 1
+	case float64:
+		isOne = n == 1
+	case *int:
+		isOne = n != nil && *n == 1
+	case string:
+		isOne = strings.TrimSpace(n) == "1"
+	}
+	if isOne {
+		return one
+	}
+	return many
 }
