@@ -78,6 +78,9 @@ func TestPublicationWakesEveryWaiterItCovers(t *testing.T) {
 	}
 	go await(later, 500)
 	waitFor(t, "205 waiters", func() bool { return p.waiterCount() == covered+5 })
+	// Count from the read the follower is blocked in: counted before the
+	// follower reaches it, that read would look like one more.
+	waitFor(t, "the follower to read", func() bool { return reads.Load() >= 1 })
 
 	readsBefore := reads.Load()
 	feed <- checkpointOfSize(covered) // one read returns a checkpoint of size 200
