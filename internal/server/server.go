@@ -319,11 +319,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case !s.limiter.allow(who):
 		jsonError(rw, &Error{Code: "rate_limited", Message: "too many requests; slow down"})
 	default:
-		s.mux.ServeHTTP(rw, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))
+		routed := r.WithContext(context.WithValue(r.Context(), callerKey{}, c))
+		s.mux.ServeHTTP(rw, routed)
+		r.Pattern = routed.Pattern // the mux names the route it served
 	}
 	took := time.Since(start)
 	if s.cfg.Metrics != nil {
-		_, route := s.mux.Handler(r)
+		route := r.Pattern
+		if route == "" { // refused before the mux: find the route it would have taken
+			_, route = s.mux.Handler(r)
+		}
 		s.cfg.Metrics.Request(route, r.Method, rw.status, took)
 	}
 	// Only the method, path and outcome are logged: never bodies or tokens.
