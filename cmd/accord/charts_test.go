@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/accordverify/accord/internal/app"
 )
 
 // chartTextJS measures every text element of the charts shown on the
@@ -67,12 +64,7 @@ func overlaps(texts []chartText) []string {
 // smaller than 11 px.
 func TestChartsInBrowser(t *testing.T) {
 	b := newBrowser(t)
-	d, err := app.StartDemo(context.Background(), app.DemoConfig{Dir: t.TempDir(), Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(d.Close)
-	base := "http://" + d.Addr
+	d, base := startDemo(t, t.TempDir())
 	shots := screenshotDir(t)
 	// The balance page is for signed-in readers.
 	if err := b.signIn(base, d.Reader, "/records", "records"); err != nil {

@@ -130,6 +130,18 @@ func screenshotDir(t *testing.T) string {
 	return dir
 }
 
+// startDemo starts the demo over dir on a free port of the loopback, for
+// the test's duration, and returns it with its base URL.
+func startDemo(t testing.TB, dir string) (*app.Demo, string) {
+	t.Helper()
+	d, err := app.StartDemo(context.Background(), app.DemoConfig{Dir: dir, Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	return d, "http://" + d.Addr
+}
+
 // The dashboard in a real headless Chromium: every page loads without a
 // console error and asks no other host for anything, fits a phone's width,
 // and is screenshotted at laptop and phone widths; the overview for
@@ -139,12 +151,7 @@ func screenshotDir(t *testing.T) string {
 func TestDashboardInBrowser(t *testing.T) {
 	b := newBrowser(t)
 	demoDir := t.TempDir()
-	d, err := app.StartDemo(context.Background(), app.DemoConfig{Dir: demoDir, Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(d.Close)
-	base := "http://" + d.Addr
+	d, base := startDemo(t, demoDir)
 	shots := screenshotDir(t)
 
 	// Sign in with a read token, as a user pastes it.

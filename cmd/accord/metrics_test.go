@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
 	"path/filepath"
@@ -12,7 +11,6 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/record"
 )
@@ -22,12 +20,7 @@ import (
 // asked, the requests answered, the checkpoint and an empty backlog.
 func TestMetricsAreScraped(t *testing.T) {
 	dir := t.TempDir()
-	d, err := app.StartDemo(context.Background(), app.DemoConfig{Dir: dir, Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	base := "http://" + d.Addr
+	d, base := startDemo(t, dir)
 	// A record signed by the demo IAEA key, submitted twice: accepted,
 	// then refused as a duplicate.
 	signer, _, err := keyfile.LoadSigner(filepath.Join(dir, "keys", "iaea.key"))

@@ -11,7 +11,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/keyfile"
 )
 
@@ -57,12 +56,7 @@ type fit struct {
 func TestDashboardOnPhone(t *testing.T) {
 	b := newBrowser(t)
 	demoDir := t.TempDir()
-	d, err := app.StartDemo(context.Background(), app.DemoConfig{Dir: demoDir, Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(d.Close)
-	base := "http://" + d.Addr
+	d, base := startDemo(t, demoDir)
 	shots := screenshotDir(t)
 
 	type page struct {
