@@ -63,15 +63,29 @@ const cancelEvery = 256
 // an error wrapping ctx.Err(). The context is checked every few hundred
 // samples, so a band stops within a fraction of a millisecond.
 func BandContext(ctx context.Context, s Scenario, samples int, seed uint64) (*Uncertainty, error) {
+	u, _, err := band(ctx, s, samples, seed)
+	return u, err
+}
+
+// Samples is BandContext that also returns the days to the first
+// significant quantity of every sample (+Inf where a sample never reaches
+// it), in no particular order: the distribution a later calculation can
+// combine with another (the warning time subtracts a time to detect). The
+// days are nil, as is the band, when no input has a range.
+func Samples(ctx context.Context, s Scenario, samples int, seed uint64) (*Uncertainty, []float64, error) {
+	return band(ctx, s, samples, seed)
+}
+
+func band(ctx context.Context, s Scenario, samples int, seed uint64) (*Uncertainty, []float64, error) {
 	if samples < 1 || samples > MaxSamples {
-		return nil, &input.Error{Field: "samples", Rule: "must be in [1, 1000000]"}
+		return nil, nil, &input.Error{Field: "samples", Rule: "must be in [1, 1000000]"}
 	}
 	p, err := compile(s)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(p.varied) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	in := p.centralInputs()
@@ -92,7 +106,7 @@ func BandContext(ctx context.Context, s Scenario, samples int, seed uint64) (*Un
 	unreached := 0
 	for i := range samples {
 		if i%cancelEvery == 0 && ctx.Err() != nil {
-			return nil, fmt.Errorf("breakout: band stopped after %d of %d samples: %w", i, samples, context.Cause(ctx))
+			return nil, nil, fmt.Errorf("breakout: band stopped after %d of %d samples: %w", i, samples, context.Cause(ctx))
 		}
 		massVaries := false
 		for j, r := range p.masses {
@@ -149,7 +163,7 @@ func BandContext(ctx context.Context, s Scenario, samples int, seed uint64) (*Un
 		q := deciles(monthly[m])
 		u.CumulativeSQByMonth.P10[m], u.CumulativeSQByMonth.P50[m], u.CumulativeSQByMonth.P90[m] = q[0], q[1], q[2]
 	}
-	return u, nil
+	return u, days, nil
 }
 
 // draw samples the triangular distribution; a fixed input returns its

@@ -118,7 +118,7 @@ Every command's help ends with examples you can paste.`,
 		cmds      []*cobra.Command
 	}{
 		{"start", "Start here:", []*cobra.Command{newDemoCmd()}},
-		{"figures", "Enrichment and breakout:", []*cobra.Command{newBreakoutCmd(), newSWUCmd(), newMachinesCmd()}},
+		{"figures", "Enrichment and breakout:", []*cobra.Command{newBreakoutCmd(), newWarningCmd(), newSWUCmd(), newMachinesCmd()}},
 		{"compliance", "Public data, compliance and the report:", []*cobra.Command{newDataCmd(), newStatusCmd(), newReportCmd(), newTimelineCmd(), newClockCmd(), newKnowledgeCmd(), newAgreementCmd()}},
 		{"accountancy", "Material accountancy:", []*cobra.Command{newBalanceCmd(), newSimulateCmd()}},
 		{"talks", "Mediated talks:", []*cobra.Command{newTalksCmd()}},

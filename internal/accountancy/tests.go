@@ -95,6 +95,23 @@ type Page struct {
 // ZQuantile is the standard normal quantile of p.
 func ZQuantile(p float64) float64 { return math.Sqrt2 * math.Erfinv(2*p-1) }
 
+// BalanceDetectionProbability is the probability that one material
+// balance's one-sided MUF test at false-alarm probability alpha alarms
+// when lossKg is missing and MUF is normal with standard deviation
+// sigmaKg: Φ(loss/σ − z(1−α)), the IAEA's 1 − β for one balance period.
+func BalanceDetectionProbability(lossKg, sigmaKg, alpha float64) (float64, error) {
+	switch {
+	case !(lossKg >= 0) || math.IsInf(lossKg, 0):
+		return 0, input.Errorf("loss_kg", "must be a finite mass of 0 kg or more, got %v", lossKg)
+	case !(sigmaKg > 0) || math.IsInf(sigmaKg, 0):
+		return 0, input.Errorf("sigma_muf_kg", "must be a finite standard deviation above 0 kg, got %v", sigmaKg)
+	case !(alpha > 0 && alpha < 1):
+		return 0, input.Errorf("alpha", "must be a probability in (0, 1), got %v", alpha)
+	}
+	z := lossKg/sigmaKg - ZQuantile(1-alpha)
+	return 0.5 * math.Erfc(-z/math.Sqrt2), nil
+}
+
 // Test runs the tests on s.
 func (s *Sequence) Test(o Options) (*Results, error) {
 	o = o.withDefaults()

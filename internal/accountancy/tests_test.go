@@ -2,6 +2,7 @@ package accountancy_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/accordverify/accord/internal/accountancy"
@@ -26,5 +27,21 @@ func TestZQuantile(t *testing.T) {
 		if got := accountancy.ZQuantile(c.p); math.Abs(got-c.z) > 1e-4 {
 			t.Errorf("z(%g) = %.5f, want %.4f", c.p, got, c.z)
 		}
+	}
+}
+
+// One balance's test alarms with the false-alarm probability when nothing
+// is missing, and with 1 − β = 90 % when the loss is (z(0.95) + z(0.90)) σ.
+func TestBalanceDetectionProbability(t *testing.T) {
+	p, err := accountancy.BalanceDetectionProbability(0, 10, 0.05)
+	if err != nil || math.Abs(p-0.05) > 1e-9 {
+		t.Errorf("no loss: %v, %v; want 0.05", p, err)
+	}
+	loss := 10 * (accountancy.ZQuantile(0.95) + accountancy.ZQuantile(0.90))
+	if p, _ = accountancy.BalanceDetectionProbability(loss, 10, 0.05); math.Abs(p-0.90) > 1e-9 {
+		t.Errorf("loss %.2f kg at σ 10 kg: %v; want 0.90", loss, p)
+	}
+	if _, err := accountancy.BalanceDetectionProbability(1, 0, 0.05); err == nil || !strings.Contains(err.Error(), "sigma_muf_kg") {
+		t.Errorf("σ 0: %v; want an error naming sigma_muf_kg", err)
 	}
 }

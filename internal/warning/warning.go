@@ -1,0 +1,215 @@
+package warning
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/state"
+)
+
+// Statuses of a warning estimate.
+const (
+	// Estimated: the breakout and the regime are known.
+	Estimated = "estimated"
+	// UnknownWarning: the breakout time or the regime is not known at the
+	// date.
+	UnknownWarning = "unknown"
+	// NoDetection: no activity able to see a breakout at the declared
+	// plants is in force, so verification gives no warning.
+	NoDetection = "no-detection"
+	// NotReachable: the known stock and fleet give no path to a
+	// significant quantity.
+	NotReachable = "not-reachable"
+)
+
+// Goal is one of the IAEA's timeliness detection goals.
+type Goal struct {
+	Material string `json:"material"`
+	Days     int    `json:"days"`
+	// Applies is set on the goal for the breakout's product, highly
+	// enriched uranium (unirradiated direct-use material).
+	Applies bool `json:"applies"`
+}
+
+// TimelinessSource is where the goals come from.
+const TimelinessSource = "IAEA Safeguards Glossary (2001 edition), timeliness detection goals; NSSPI, Introduction: History of IAEA Safeguards"
+
+// TimelinessGoals are the IAEA's timeliness detection goals.
+var TimelinessGoals = []Goal{
+	{Material: "unirradiated direct-use material (HEU, separated plutonium)", Days: 30, Applies: true},
+	{Material: "irradiated direct-use material (spent fuel)", Days: 90},
+	{Material: "indirect-use material (LEU, natural and depleted uranium)", Days: 365},
+}
+
+// Breakout is the dated breakout estimate a warning starts from.
+type Breakout struct {
+	AsOf   calendar.Date `json:"as_of"`
+	Status string        `json:"status"`
+	Reason string        `json:"reason,omitempty"`
+	// Convention and ConventionText name the breakout assumptions; SQ the
+	// significant quantity; Machines the centrifuges counted.
+	Convention     breakout.Convention `json:"convention"`
+	ConventionText string              `json:"convention_text"`
+	SQ             string              `json:"sq"`
+	Machines       string              `json:"machines"`
+	// HeadlineDays is the median of the band (or the central estimate
+	// when no input varies); the quantiles are the band's.
+	HeadlineDays *float64 `json:"headline_days"`
+	Quantiles
+	// FeedKgU is the enriched stock the estimate feeds to the breakout.
+	FeedKgU  float64          `json:"feed_kg_u"`
+	Evidence []state.Evidence `json:"evidence"`
+}
+
+// Estimate is the warning time at a date.
+type Estimate struct {
+	Model  string        `json:"model"`
+	AsOf   calendar.Date `json:"as_of"`
+	Status string        `json:"status"`
+	Reason string        `json:"reason"`
+	// Breakout is the breakout estimate at the date.
+	Breakout Breakout `json:"breakout"`
+	// Regime is every activity's state at the date.
+	Regime Regime `json:"regime"`
+	// Detection is the time to detect; nil when no activity can detect.
+	Detection *Detection `json:"detection_days"`
+	// Warning is breakout time minus time to detect; nil unless
+	// Estimated.
+	Warning *Quantiles `json:"warning_days"`
+	// PCompleteBeforeDetection is the probability that the breakout is
+	// done before the inspectorate could know of it; nil when unknown.
+	PCompleteBeforeDetection *float64 `json:"p_complete_before_detection"`
+	Timeliness               []Goal   `json:"timeliness_goals"`
+	TimelinessSource         string   `json:"timeliness_source"`
+	// Assumptions say what the figures rest on.
+	Assumptions []string `json:"assumptions"`
+}
+
+// Options set a dated warning estimate.
+type Options struct {
+	Breakout compliance.BreakoutOptions
+	// Samples and Seed set both Monte Carlo draws; 0 samples is
+	// DefaultSamples.
+	Samples int
+	Seed    uint64
+	// Confirm is the time to confirm and report; nil is DefaultConfirm.
+	Confirm *Range
+	// Regime is the verification regime; nil is JCPOA().
+	Regime []Activity
+}
+
+// At is the warning estimate at date from facts: the dated breakout
+// estimate (with its convention), the regime in force at the same date,
+// the time to detect, and their difference. An invalid option is an
+// *input.Error naming it.
+func At(ctx context.Context, facts []state.Fact, date calendar.Date, o Options) (*Estimate, error) {
+	if o.Samples == 0 {
+		o.Samples = DefaultSamples
+	}
+	if o.Regime == nil {
+		o.Regime = JCPOA()
+	}
+	bo := o.Breakout
+	bo.Samples = 0 // the band is drawn below, with its samples
+	b, err := compliance.BreakoutAt(facts, date, bo)
+	if err != nil {
+		return nil, err
+	}
+	e := &Estimate{Model: ModelVersion, AsOf: date, Timeliness: TimelinessGoals, TimelinessSource: TimelinessSource,
+		Breakout: Breakout{AsOf: b.AsOf, Status: b.Status, Reason: b.Reason, Convention: b.Convention, ConventionText: b.ConventionText,
+			SQ: string(b.SQ), Machines: b.Machines, Evidence: b.Evidence}}
+	var bdays []float64
+	if b.Status != compliance.UnknownEstimate && b.Scenario != nil {
+		for _, l := range b.Scenario.Inventory {
+			e.Breakout.FeedKgU += l.MassKgU
+		}
+		u, days, err := breakout.Samples(ctx, *b.Scenario, o.Samples, o.Seed)
+		if err != nil {
+			return nil, err
+		}
+		e.Breakout.HeadlineDays = b.Estimate.FirstSQDays
+		if u != nil {
+			e.Breakout.HeadlineDays = u.P50Days
+			e.Breakout.Quantiles = Quantiles{P10: u.P10Days, P50: u.P50Days, P90: u.P90Days}
+		} else {
+			central := math.Inf(1)
+			if d := b.Estimate.FirstSQDays; d != nil {
+				central = *d
+			}
+			days = []float64{central}
+		}
+		bdays = days
+	}
+	st := state.At(facts, date)
+	e.Regime = RegimeAt(o.Regime, st)
+	e.Assumptions = append(e.Assumptions,
+		"a breakout starts at the declared enrichment plants with the declared stock; an undeclared plant is not in this estimate",
+		"breakout: "+b.ConventionText,
+		ConfirmBasis)
+	for _, a := range e.Regime.Activities {
+		if a.Counts() {
+			e.Assumptions = append(e.Assumptions, a.Name+": "+a.Basis)
+		}
+	}
+	if !e.Regime.Known() {
+		e.Status, e.Reason = UnknownWarning, "the inspectorate's access at this date is not in the record, so the regime in force is unknown"
+		return e, nil
+	}
+	if len(e.Regime.InForce()) == 0 {
+		one := 1.0
+		e.Status, e.PCompleteBeforeDetection = NoDetection, &one
+		e.Reason = fmt.Sprintf("no verification activity able to see a breakout at the declared plants is in force (the inspectorate's access is %s since %s): a breakout would not be detected by verification, whatever its length",
+			e.Regime.Access, st.Knowledge.Since)
+		if b.Status == compliance.NotReachable {
+			e.PCompleteBeforeDetection = nil
+		}
+		return e, nil
+	}
+	e.Detection, err = Detect(e.Regime, DetectOptions{Samples: o.Samples, Seed: o.Seed, Confirm: o.Confirm, LossKgU: e.Breakout.FeedKgU})
+	if err != nil {
+		return nil, err
+	}
+	if e.Breakout.FeedKgU <= 0 {
+		e.Assumptions = append(e.Assumptions, "the material balance is not counted: the breakout's feed is not known")
+	}
+	switch b.Status {
+	case compliance.UnknownEstimate:
+		e.Status, e.Reason = UnknownWarning, "the breakout time is unknown: "+b.Reason
+		return e, nil
+	case compliance.NotReachable:
+		e.Status, e.Reason = NotReachable, "the known stock and centrifuges give no path to a significant quantity: "+b.Reason
+		return e, nil
+	}
+	w, p := combine(bdays, e.Detection.days)
+	e.Status, e.Warning, e.PCompleteBeforeDetection = Estimated, &w, &p
+	e.Reason = "breakout time minus time to detect, sample by sample"
+	return e, nil
+}
+
+// combine pairs breakout samples with detection samples (cycling the
+// breakout's when it has one) and returns the warning quantiles and the
+// share of samples whose breakout completes before detection.
+func combine(bdays, ddays []float64) (Quantiles, float64) {
+	w := make([]float64, len(ddays))
+	before := 0
+	for i, d := range ddays {
+		b := bdays[i%len(bdays)]
+		switch {
+		case math.IsInf(b, 1):
+			w[i] = math.Inf(1) // never completes: no need of warning
+		case math.IsInf(d, 1):
+			w[i] = math.Inf(-1)
+			before++
+		default:
+			w[i] = b - d
+			if d > b {
+				before++
+			}
+		}
+	}
+	return quantiles(w), float64(before) / float64(len(ddays))
+}

@@ -1,0 +1,260 @@
+package warning_test
+
+import (
+	"context"
+	"errors"
+	"math"
+	"testing"
+
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/evidence"
+	"github.com/accordverify/accord/internal/input"
+	"github.com/accordverify/accord/internal/state"
+	"github.com/accordverify/accord/internal/warning"
+)
+
+// regimeOf is a regime at full access with the given activities in force.
+func regimeOf(acts ...warning.Activity) warning.Regime {
+	r := warning.Regime{Access: "full"}
+	for _, a := range acts {
+		r.Activities = append(r.Activities, warning.ActivityAt{Activity: a, State: warning.InForce})
+	}
+	return r
+}
+
+func periodic(id string, period, pLow, pHigh float64) warning.Activity {
+	return warning.Activity{ID: id, Kind: warning.Periodic, Sees: warning.Declared,
+		Period: &warning.Range{Low: period, High: period}, Detect: &warning.Range{Low: pLow, High: pHigh}}
+}
+
+func continuous(id string, latency float64) warning.Activity {
+	return warning.Activity{ID: id, Kind: warning.Continuous, Sees: warning.Declared,
+		Latency: &warning.Range{Low: latency, High: latency}, Detect: &warning.Range{Low: 1, High: 1}}
+}
+
+var noConfirm = &warning.Range{}
+
+func detect(t *testing.T, r warning.Regime, o warning.DetectOptions) *warning.Detection {
+	t.Helper()
+	d, err := warning.Detect(r, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func near(t *testing.T, what string, got *float64, want, tol float64) {
+	t.Helper()
+	if got == nil || math.Abs(*got-want) > tol {
+		t.Errorf("%s = %v, want %v ± %v", what, deref(got), want, tol)
+	}
+}
+
+func deref(p *float64) any {
+	if p == nil {
+		return "nil"
+	}
+	return *p
+}
+
+// A periodic inspection every T days with a uniform start and certain
+// detection waits T/2 on average, its median T/2 and its deciles T/10 and
+// 9T/10; misses add whole periods: with probability p the mean wait is
+// T/2 + T(1-p)/p.
+func TestPeriodicInspectionWaitsHalfAPeriod(t *testing.T) {
+	for _, T := range []float64{1, 7, 30} {
+		d := detect(t, regimeOf(periodic("inspection", T, 1, 1)), warning.DetectOptions{Samples: 200_000, Confirm: noConfirm})
+		near(t, "mean", d.Mean(), T/2, 0.01*T)
+		near(t, "p50", d.P50, T/2, 0.01*T)
+		near(t, "p10", d.P10, T/10, 0.01*T)
+		near(t, "p90", d.P90, 9*T/10, 0.01*T)
+	}
+	d := detect(t, regimeOf(periodic("inspection", 10, 0.5, 0.5)), warning.DetectOptions{Samples: 200_000, Confirm: noConfirm})
+	near(t, "mean with p = 0.5", d.Mean(), 10.0/2+10*(0.5/0.5), 0.15)
+}
+
+// A continuous monitor that always sees the breakout detects it after its
+// latency; the time to confirm adds its own mean.
+func TestContinuousMonitorDetectsAfterItsLatency(t *testing.T) {
+	d := detect(t, regimeOf(continuous("monitor", 0.5)), warning.DetectOptions{Samples: 1000, Confirm: noConfirm})
+	near(t, "p10", d.P10, 0.5, 1e-12)
+	near(t, "p90", d.P90, 0.5, 1e-12)
+	d = detect(t, regimeOf(continuous("monitor", 0.5)), warning.DetectOptions{Samples: 100_000, Confirm: &warning.Range{Low: 2, High: 10}})
+	near(t, "mean with confirmation", d.Mean(), 0.5+6, 0.05)
+}
+
+// Nothing in force: never detected. A monitor that misses: never by it.
+func TestNoActivityNeverDetects(t *testing.T) {
+	d := detect(t, regimeOf(), warning.DetectOptions{Samples: 100})
+	if d.NeverFraction != 1 || d.P50 != nil {
+		t.Errorf("no activity: never %v, p50 %v; want 1 and nil", d.NeverFraction, deref(d.P50))
+	}
+	blind := continuous("monitor", 1)
+	blind.Detect = &warning.Range{}
+	d = detect(t, regimeOf(blind), warning.DetectOptions{Samples: 100})
+	if d.NeverFraction != 1 {
+		t.Errorf("a monitor that sees nothing detects in %v of samples", 1-d.NeverFraction)
+	}
+}
+
+// More frequent or more capable verification never detects later; losing
+// a stream never detects earlier: sample by sample, since each activity
+// draws from its own stream.
+func TestMoreVerificationNeverShortensWarning(t *testing.T) {
+	o := warning.DetectOptions{Samples: 20_000, Seed: 7}
+	base := regimeOf(periodic("inspection", 30, 0.5, 0.9), continuous("monitor", 1))
+	for name, better := range map[string]warning.Regime{
+		"more frequent":  regimeOf(periodic("inspection", 7, 0.5, 0.9), continuous("monitor", 1)),
+		"more capable":   regimeOf(periodic("inspection", 30, 0.8, 0.99), continuous("monitor", 1)),
+		"one more":       regimeOf(periodic("inspection", 30, 0.5, 0.9), continuous("monitor", 1), periodic("daily", 1, 0.5, 0.9)),
+		"faster monitor": regimeOf(periodic("inspection", 30, 0.5, 0.9), continuous("monitor", 0.1)),
+	} {
+		b, w := detect(t, base, o), detect(t, better, o)
+		if !atMost(w.P10, b.P10) || !atMost(w.P50, b.P50) || !atMost(w.P90, b.P90) || w.NeverFraction > b.NeverFraction {
+			t.Errorf("%s: detection %v/%v/%v, base %v/%v/%v: more verification detected later",
+				name, deref(w.P10), deref(w.P50), deref(w.P90), deref(b.P10), deref(b.P50), deref(b.P90))
+		}
+	}
+	lost := regimeOf(periodic("inspection", 30, 0.5, 0.9))
+	l, b := detect(t, lost, o), detect(t, base, o)
+	if !atMost(b.P50, l.P50) || !atMost(b.P90, l.P90) {
+		t.Errorf("losing the monitor: p50 %v, p90 %v; with it %v, %v: a lost stream detected earlier", deref(l.P50), deref(l.P90), deref(b.P50), deref(b.P90))
+	}
+}
+
+// atMost reports a <= b, where nil is +Inf.
+func atMost(a, b *float64) bool {
+	switch {
+	case b == nil:
+		return true
+	case a == nil:
+		return false
+	}
+	return *a <= *b
+}
+
+func at(t *testing.T, date string) *warning.Estimate {
+	t.Helper()
+	d, err := calendar.Parse(date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := warning.At(context.Background(), evidence.Public(dataset.Embedded()), d, warning.Options{Samples: 2000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// The public record: months of warning under the JCPOA's full regime; about
+// zero or less in mid-2024 (cameras and monitors removed, about a week to a
+// bomb's worth); none after June 2025 (no access).
+func TestWarningOnThePublicRecord(t *testing.T) {
+	full := at(t, "2017-05-27")
+	if full.Status != warning.Estimated || full.Warning.P10 == nil || *full.Warning.P10 < 90 {
+		t.Errorf("2017-05-27: %s, warning p10 %v; want estimated and months", full.Status, deref(full.Warning.P10))
+	}
+	if full.Detection.P90 == nil || *full.Detection.P90 > 30 {
+		t.Errorf("2017-05-27: detection p90 %v days; the full regime detects within the one-month timeliness goal", deref(full.Detection.P90))
+	}
+	inForce := map[string]bool{}
+	for _, a := range full.Detection.Activities {
+		inForce[a.ID] = true
+	}
+	if !inForce["online-monitors"] || !inForce["daily-access"] {
+		t.Errorf("2017-05-27: activities counted %v; want the online monitors and daily access", inForce)
+	}
+
+	mid := at(t, "2024-06-01")
+	if mid.Status != warning.Estimated || mid.Warning.P50 == nil || *mid.Warning.P50 > 2 {
+		t.Errorf("2024-06-01: %s, warning p50 %v; want about zero or negative", mid.Status, deref(mid.Warning.P50))
+	}
+	if p := mid.PCompleteBeforeDetection; p == nil || *p < 0.5 {
+		t.Errorf("2024-06-01: probability of completing before detection %v; want more likely than not", deref(p))
+	}
+	for _, a := range mid.Regime.Activities {
+		if a.ID == "online-monitors" && a.State != warning.Lost {
+			t.Errorf("2024-06-01: online monitors %s; the public record has them removed on 2022-06-08", a.State)
+		}
+	}
+
+	after := at(t, "2026-06-01")
+	if after.Status != warning.NoDetection && after.Status != warning.UnknownWarning {
+		t.Errorf("2026-06-01: status %s; want no detection or unknown", after.Status)
+	}
+	if after.Warning != nil {
+		t.Errorf("2026-06-01: a warning figure %+v where nothing can detect", after.Warning)
+	}
+}
+
+// The breakout the warning starts from is the dated estimate: same band.
+func TestWarningStartsFromTheDatedBreakout(t *testing.T) {
+	e := at(t, "2024-06-01")
+	if e.Breakout.Status != "estimated" || e.Breakout.P50 == nil || *e.Breakout.P50 < 3 || *e.Breakout.P50 > 12 {
+		t.Errorf("2024-06-01 breakout %+v: want the estimate of about a week", e.Breakout)
+	}
+	if e.Breakout.ConventionText == "" || len(e.Breakout.Evidence) == 0 {
+		t.Error("the breakout carries no convention or evidence")
+	}
+}
+
+// Unknown access makes the regime, and so the warning, unknown.
+func TestUnknownAccessIsUnknown(t *testing.T) {
+	s := &state.State{AsOf: mustDate(t, "2017-05-27"), Knowledge: state.Knowledge{Access: "unknown"}}
+	r := warning.RegimeAt(warning.JCPOA(), s)
+	if r.Known() {
+		t.Fatal("a regime at unknown access is known")
+	}
+	for _, a := range r.Activities {
+		if a.Counts() {
+			t.Errorf("%s counts at unknown access", a.ID)
+		}
+	}
+	e, err := warning.At(context.Background(), nil, mustDate(t, "2017-05-27"), warning.Options{Samples: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Status != warning.UnknownWarning || e.Warning != nil {
+		t.Errorf("no facts: %s %+v; want unknown with no figure", e.Status, e.Warning)
+	}
+}
+
+func mustDate(t *testing.T, s string) calendar.Date {
+	d, err := calendar.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// The built-in regime parses and every activity names its source; a bad
+// row is refused with its row and field.
+func TestRegimeIsData(t *testing.T) {
+	acts := warning.JCPOA()
+	if len(acts) < 4 {
+		t.Fatalf("%d activities", len(acts))
+	}
+	for _, a := range acts {
+		if a.Source == "" || a.Provision == "" || a.Basis == "" {
+			t.Errorf("%s has no source, provision or basis", a.ID)
+		}
+	}
+	bad := []byte("id,activity,kind,sees,sites,stream,needs_access,from,to,low_days,high_days,detect_low,detect_high,sigma_muf_kg_u,provision,source,status,basis\n" +
+		"x,inspections,periodic,declared,here,,full,2016-01-16,,7,,0.5,0.9,,p,s,sourced,b\n")
+	_, err := warning.ParseRegime(bad)
+	var fe *input.Error
+	if !errors.As(err, &fe) || fe.Field != "row 2: low_days" {
+		t.Errorf("half a range: %v; want an error on row 2: low_days", err)
+	}
+}
+
+func BenchmarkWarningAt(b *testing.B) {
+	facts := evidence.Public(dataset.Embedded())
+	d, _ := calendar.Parse("2024-06-01")
+	for b.Loop() {
+		if _, err := warning.At(context.Background(), facts, d, warning.Options{Samples: 10_000}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
