@@ -162,7 +162,7 @@ func newTalksEvaluateCmd() *cobra.Command {
 
 func renderEvaluation(w io.Writer, room *talks.Room, ev *talks.Evaluation, reports []*talks.Report) error {
 	fmt.Fprintf(w, "%s: model %s\n", room.Title, ev.Model)
-	for _, m := range []string{talks.MetricBreakoutDays, talks.MetricBreakoutP10, talks.MetricBreakoutP90, talks.MetricSQPermitted, talks.MetricReductionKgU, talks.MetricCentrifugesOut} {
+	for _, m := range []string{talks.MetricBreakoutDays, talks.MetricBreakoutP10, talks.MetricBreakoutP90, talks.MetricWarningDays, talks.MetricSQPermitted, talks.MetricReductionKgU, talks.MetricCentrifugesOut} {
 		if v, ok := ev.Metrics[m]; ok {
 			fmt.Fprintf(w, "  %-22s %s %s\n", m, report.Num(v, 2), talks.MetricUnits[m])
 		}

@@ -15,7 +15,7 @@ import (
 // figure can be recomputed and contested. v2 assigns the fleet to the
 // steps by a breakout convention (the fleet in cascades by default); v1
 // put every machine on every step.
-const ModelVersion = "accord.talks.breakout-at-limits/v2"
+const ModelVersion = "accord.talks.breakout-at-limits/v3"
 
 // The terms the model reads.
 const (
@@ -44,6 +44,7 @@ const UnreachedBreakoutDays = 100_000
 var MetricUnits = map[string]string{
 	MetricBreakoutDays: "days", MetricBreakoutP10: "days", MetricBreakoutP90: "days",
 	MetricSQPermitted: "SQ (IAEA)", MetricReductionKgU: "kg U", MetricCentrifugesOut: "machines",
+	MetricWarningDays: "days",
 }
 
 // Model sets how a proposal is evaluated.
@@ -152,6 +153,14 @@ func (m Model) evaluate(p Package, notes bool) (*Evaluation, error) {
 			}
 			ev.Metrics[MetricBreakoutP10], ev.Metrics[MetricBreakoutP90] = days(band.P10Days), days(band.P90Days)
 		}
+	}
+	detect, wnotes, err := detection(p, stockKg)
+	if err != nil {
+		return nil, err
+	}
+	ev.Metrics[MetricWarningDays] = ev.Metrics[MetricBreakoutDays] - detect
+	if notes {
+		ev.Notes = append(ev.Notes, wnotes...)
 	}
 	if b := m.Baseline; b != nil {
 		var above, below float64

@@ -309,3 +309,60 @@ func TestRoomFiles(t *testing.T) {
 		}
 	}
 }
+
+// warning_days is breakout_days minus the median time to detect under the
+// proposal's inspection terms: daily inspections and online monitors give
+// more warning than the safeguards agreement's inspections alone, and a red
+// line on warning_days holds or fails with those terms.
+func TestRedLineOnWarningDaysReadsTheInspectionTerms(t *testing.T) {
+	s := space()
+	s.Terms = append(s.Terms,
+		talks.Term{ID: talks.TermInspectionInterval, Title: "Inspections at the enrichment plants", Kind: talks.Numeric, Unit: "days", Min: 1, Max: 30, Step: 1},
+		talks.Term{ID: talks.TermOnlineMonitoring, Title: "Online enrichment monitors", Kind: talks.YesNo})
+	r, err := talks.NewRoom("muscat", "Indirect talks (test)", "oman", []talks.Delegation{
+		{Party: "us", Name: "United States", Members: []talks.Member{{Name: "envoy", Role: "principal"}}},
+		{Party: "iran", Name: "Iran", Members: []talks.Member{{Name: "minister", Role: "principal"}}},
+	}, s, talks.Standard, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	submitBoth(t, r, redLines("us", talks.Constraint{Subject: talks.MetricWarningDays, Op: ">=", Value: 368}),
+		redLines("iran", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: ">=", Value: 3.67}))
+	loose := jcpoaLike()
+	tight := jcpoaLike()
+	tight[talks.TermInspectionInterval] = talks.Num(1)
+	tight[talks.TermOnlineMonitoring] = talks.Value{Text: "yes"}
+	at := time.Date(2025, 4, 12, 10, 0, 0, 0, time.UTC)
+	var warn [2]float64
+	for i, values := range []talks.Package{loose, tight} {
+		ev, err := talks.Model{SQ: enrich.WGU25}.Evaluate(values)
+		if err != nil {
+			t.Fatal(err)
+		}
+		warn[i] = ev.Metrics[talks.MetricWarningDays]
+		if b := ev.Metrics[talks.MetricBreakoutDays]; warn[i] >= b || warn[i] < b-60 {
+			t.Errorf("warning %v days against breakout %v: want breakout less days to detect", warn[i], b)
+		}
+		p, err := r.Propose("oman", "oman", values, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := r.Feasibility("us", p.ID, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := i == 1; rep.OwnMet == nil || *rep.OwnMet != want {
+			t.Errorf("proposal %d (warning %.1f days): US red line warning_days >= 368 met %v, want %v", i, warn[i], rep.OwnMet, want)
+		}
+	}
+	t.Logf("warning days: safeguards agreement alone %.1f, daily inspections and monitors %.1f", warn[0], warn[1])
+	if warn[1] <= warn[0] {
+		t.Errorf("daily inspections and monitors give %v days of warning, the safeguards agreement alone %v", warn[1], warn[0])
+	}
+	bad := jcpoaLike()
+	bad[talks.TermInspectionInterval] = talks.Num(0)
+	var fe *input.Error
+	if _, err := (talks.Model{}).Evaluate(bad); !errors.As(err, &fe) || fe.Field != "values."+talks.TermInspectionInterval {
+		t.Errorf("an interval of 0 days: %v; want an error naming values.%s", err, talks.TermInspectionInterval)
+	}
+}

@@ -218,7 +218,8 @@ func (r *Room) ExploreZone(by string, fixed Package) (*Zone, error) {
 }
 
 func modelTerm(id string) bool {
-	return id == TermEnrichmentCap || id == TermStockpileCap || strings.HasPrefix(id, TermCentrifugesPrefix)
+	return id == TermEnrichmentCap || id == TermStockpileCap || strings.HasPrefix(id, TermCentrifugesPrefix) ||
+		id == TermInspectionInterval || id == TermOnlineMonitoring
 }
 
 // check evaluates p with the model and against every red line, the
