@@ -55,7 +55,7 @@ var rules = map[string]rule{
 	"internal/talks":           {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/state", "internal/input", "internal/warning"}, external: []string{"go.yaml.in/yaml/v3"}},
 	"internal/report": {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/dataset", "internal/state", "internal/compliance", "internal/accountancy", "internal/warning"},
 		external: []string{"gonum.org/v1/plot"}},
-	"internal/server": {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/dataset", "internal/state", "internal/compliance", "internal/record", "internal/report", "internal/talks", "internal/accountancy", "internal/input", "internal/metrics"},
+	"internal/server": {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/dataset", "internal/state", "internal/compliance", "internal/record", "internal/report", "internal/talks", "internal/accountancy", "internal/input", "internal/metrics", "internal/warning"},
 		external: []string{"golang.org/x/time/rate", "golang.org/x/sync/singleflight"}},
 	"internal/app": {internal: []string{"examples", "internal/accountancy", "internal/agreement", "internal/dataset", "internal/evidence", "internal/input", "internal/keyfile", "internal/lease", "internal/ledger", "internal/metrics", "internal/record", "internal/server", "internal/state", "internal/store", "internal/talks"},
 		external: []string{"filippo.io/age", "github.com/transparency-dev/", "golang.org/x/mod/sumdb/note"}},

@@ -43,7 +43,7 @@ func getURL(route string) string {
 		path = strings.ReplaceAll(path, placeholder, value)
 	}
 	switch route {
-	case "GET /api/v1/status", "GET /api/v1/breakout", "GET /api/v1/charts/{name}":
+	case "GET /api/v1/status", "GET /api/v1/breakout", "GET /api/v1/warning", "GET /api/v1/charts/{name}":
 		path += "?as_of=2025-02-08"
 	}
 	return path

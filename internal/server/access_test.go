@@ -330,6 +330,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/api/v1/status?as_of=2025-02-08&samples=10", "", public},
 		{"GET", "/api/v1/timeline", "", public},
 		{"GET", "/api/v1/breakout?as_of=2025-02-08&samples=10", "", public},
+		{"GET", "/api/v1/warning?as_of=2025-02-08&samples=10", "", public},
 		{"POST", "/api/v1/breakout?samples=10", `{"fleet":[{"machine":"IR-6","count":696}],"target":{"assay_pct":90,"quantity_sq":1,"convention":"wgu25"}}`, public},
 		{"GET", "/api/v1/agreements", "", public},
 		{"GET", "/api/v1/clock?event=dispute:2020-01-14&at=2020-02-01", "", public},

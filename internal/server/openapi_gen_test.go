@@ -22,6 +22,7 @@ import (
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/talks"
+	"github.com/accordverify/accord/internal/warning"
 )
 
 var updateOpenAPI = flag.Bool("update", false, "rewrite internal/server/openapi.json and docs/api/openapi.json from the route table and the Go types")
@@ -291,6 +292,9 @@ func apiOperations() []operation {
 		{pattern: "GET /api/v1/breakout", id: "getBreakout", tag: "state", summary: "Breakout at a date", cached: true, params: stateParams,
 			desc: "Breakout at a date from what the inspectorate knew: status (estimated, unknown, not-reachable), the estimate with its band, or the last known estimate and the range since a loss of access.",
 			ok:   ok(200, "The breakout at the date.", compliance.Breakout{}), errors: map[int]string{400: errorStatus[400]}},
+		{pattern: "GET /api/v1/warning", id: "getWarning", tag: "state", summary: "Warning time at a date", cached: true, params: stateParams,
+			desc: "Would a breakout be caught before it is done: the breakout at the date, the verification regime in force (each activity in force, escrowed, lost or not in force, with its provision and source), the time to detect and report (p10, p50, p90), the warning time (breakout time minus time to detect) and the probability that the breakout is done first; status estimated, unknown, no-detection or not-reachable. The same JSON as accord warning --json.",
+			ok:   ok(200, "The warning estimate at the date.", warning.Estimate{}), errors: map[int]string{400: errorStatus[400]}},
 		{pattern: "POST /api/v1/breakout", id: "estimateScenario", tag: "state", summary: "What-if breakout for a scenario", params: breakoutParams,
 			desc: fmt.Sprintf("Estimates breakout for a posted scenario, as YAML or JSON: at most %d bytes, 100 fleet groups, 100 lots, 20 tails overrides and 20 cascade machine types (400 naming the list). The query's convention and sq override the scenario's.", maxScenarioBody),
 			body: map[string]any{"application/json": breakout.Scenario{}, "application/yaml": breakout.Scenario{}}, bodyRequired: true,

@@ -35,6 +35,7 @@ import (
 	"github.com/accordverify/accord/internal/metrics"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/state"
+	"github.com/accordverify/accord/internal/warning"
 )
 
 //go:embed openapi.json
@@ -230,6 +231,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/status", s.tagged(fromLog, s.status)},
 		{"GET /api/v1/timeline", s.tagged(fromLog, s.timeline)},
 		{"GET /api/v1/breakout", s.tagged(fromLog, s.breakoutAt)},
+		{"GET /api/v1/warning", s.tagged(fromLog, s.warningAt)},
 		{"POST /api/v1/breakout", s.breakoutScenario},
 		{"GET /api/v1/dataset", s.tagged(fixed, s.dataset)},
 		{"GET /api/v1/agreements", s.tagged(fixed, s.agreements)},
@@ -747,6 +749,22 @@ func (s *Server) breakoutAt(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, 200, b)
+}
+
+// warningAt answers the same JSON as accord warning --json: the dated
+// breakout, the regime in force, the time to detect and the warning time.
+func (s *Server) warningAt(w http.ResponseWriter, r *http.Request) {
+	date, opt, facts, err := s.atDate(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	e, err := warning.At(r.Context(), facts, date, warning.Options{Breakout: opt, Samples: opt.Samples, Seed: opt.Seed})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, 200, e)
 }
 
 // breakoutScenario estimates a posted what-if scenario (YAML or JSON).
