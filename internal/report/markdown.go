@@ -237,6 +237,8 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 		}
 	}
 
+	r.warningMarkdown(p)
+
 	p("\n## Key to the words\n\nHow each figure is known:\n\n")
 	for _, t := range Provenance {
 		p("- **%s**: %s\n", t.Word, t.Meaning)
@@ -354,6 +356,7 @@ func (r *Report) CSV(w io.Writer) error {
 	if l := bo.AtLimits; l != nil && l.Estimate != nil {
 		row("breakout", item+", at the agreement's limits", Figure{Value: l.Estimate.HeadlineDays, Unit: "days", AsOf: r.AsOf, Status: "derived", Sources: bo.AtLimitsSources})
 	}
+	r.warningCSV(row, func(rec []string) { _ = cw.Write(rec) })
 	for _, s := range r.Sources {
 		_ = cw.Write([]string{"source", strconv.Itoa(s.N), s.Ref, s.Document, "", "", string(s.Status), s.Source})
 	}

@@ -11,6 +11,7 @@ package report
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/state"
+	"github.com/accordverify/accord/internal/warning"
 )
 
 // Format identifies the JSON form of a report. v2: the breakout section is
@@ -53,6 +55,9 @@ type Report struct {
 	// them by question.
 	Disputes []Dispute `json:"disputes"`
 	Breakout Breakout  `json:"breakout"`
+	// Warning is breakout time minus the time verification needs to
+	// detect a breakout, with the regime in force at AsOf.
+	Warning Warning `json:"warning"`
 	// Series is the stock and breakout at every reported date up to AsOf:
 	// the data of the charts.
 	Series []Point `json:"series"`
@@ -232,6 +237,14 @@ type Breakout struct {
 	AtLimitsSources  []int                      `json:"at_limits_sources,omitempty"`
 }
 
+// Warning is the warning estimate at AsOf with the annex entries it cites:
+// the breakout's evidence, each activity's provision, and the evidence of
+// its state.
+type Warning struct {
+	warning.Estimate
+	Sources []int `json:"sources"`
+}
+
 // Point is the stock and breakout at one reported date.
 type Point struct {
 	Date calendar.Date `json:"date"`
@@ -248,7 +261,14 @@ type Point struct {
 	BreakoutDays    *float64 `json:"breakout_days"`
 	BreakoutP10Days *float64 `json:"breakout_p10_days"`
 	BreakoutP90Days *float64 `json:"breakout_p90_days"`
-	Sources         []int    `json:"sources"`
+	// WarningStatus is the status of the warning estimate at Date
+	// (estimated, unknown, no-detection, not-reachable); WarningDays its
+	// median and the 10th and 90th percentiles, nil unless estimated.
+	WarningStatus  string   `json:"warning_status"`
+	WarningDays    *float64 `json:"warning_days"`
+	WarningP10Days *float64 `json:"warning_p10_days"`
+	WarningP90Days *float64 `json:"warning_p90_days"`
+	Sources        []int    `json:"sources"`
 }
 
 // Event is an agreement event.
@@ -314,6 +334,9 @@ func Build(a *agreement.Agreement, facts []state.Fact, date calendar.Date, opt O
 	b.knowledge(r, facts, s)
 	b.findings(r, a, facts, o)
 	b.breakout(r, a, o, limits)
+	if err := b.warning(r, facts, opt.BreakoutOptions); err != nil {
+		return nil, err
+	}
 	r.Series = []Point{}
 	if !opt.SkipSeries {
 		if err := b.series(r, facts, opt.BreakoutOptions); err != nil {
@@ -531,6 +554,33 @@ func (b *builder) breakout(r *Report, a *agreement.Agreement, o *compliance.Over
 	}
 }
 
+// warning estimates the warning time at AsOf and cites what it rests on.
+func (b *builder) warning(r *Report, facts []state.Fact, opt compliance.BreakoutOptions) error {
+	e, err := warning.At(context.Background(), facts, r.AsOf, warningOptions(opt))
+	if err != nil {
+		return err
+	}
+	w := &r.Warning
+	w.Estimate = *e
+	w.Sources = b.cite(e.Breakout.Evidence)
+	for _, a := range e.Regime.Activities {
+		w.Sources = appendNew(w.Sources, b.add(Source{Kind: "agreement", Ref: "verification: " + a.ID, Document: a.Provision, Source: a.Source, Status: a.Status}))
+		w.Sources = appendNew(w.Sources, b.cite(a.Evidence)...)
+	}
+	slices.Sort(w.Sources)
+	return nil
+}
+
+// warningOptions are the warning's options for the report's breakout
+// options: the same band and seed; without a band, the central breakout
+// estimate less the drawn time to detect.
+func warningOptions(opt compliance.BreakoutOptions) warning.Options {
+	if opt.Samples == 0 {
+		return warning.Options{Breakout: opt, Samples: warning.DefaultSamples, Seed: opt.Seed, CentralBreakout: true}
+	}
+	return warning.Options{Breakout: opt, Samples: opt.Samples, Seed: opt.Seed}
+}
+
 // machine cites the catalogue entry of a fleet line.
 func (b *builder) machine(fl breakout.FleetLine) int {
 	return b.add(Source{Kind: "catalogue", Ref: "machine " + fl.Machine, Source: fl.Source})
@@ -589,16 +639,20 @@ func (b *builder) series(r *Report, facts []state.Fact, opt compliance.BreakoutO
 // point fills the breakout of a series point: the dated estimate, with
 // the band of the report's options.
 func (b *builder) point(p *Point, facts []state.Fact, opt compliance.BreakoutOptions) error {
-	bo, err := compliance.BreakoutAt(facts, p.Date, opt)
+	e, err := warning.At(context.Background(), facts, p.Date, warningOptions(opt))
 	if err != nil {
 		return err
 	}
-	p.BreakoutStatus = bo.Status
-	if bo.Status == compliance.Estimated {
-		p.BreakoutDays = bo.Estimate.HeadlineDays
-		if u := bo.Estimate.Uncertainty; u != nil {
-			p.BreakoutP10Days, p.BreakoutP90Days = u.P10Days, u.P90Days
+	p.BreakoutStatus = e.Breakout.Status
+	if p.BreakoutStatus == compliance.Estimated {
+		p.BreakoutDays = e.Breakout.HeadlineDays
+		if opt.Samples > 0 {
+			p.BreakoutP10Days, p.BreakoutP90Days = e.Breakout.P10, e.Breakout.P90
 		}
+	}
+	p.WarningStatus = e.Status
+	if w := e.Warning; w != nil {
+		p.WarningDays, p.WarningP10Days, p.WarningP90Days = w.P50, w.P10, w.P90
 	}
 	return nil
 }

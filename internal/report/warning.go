@@ -107,16 +107,7 @@ func TextWarning(w io.Writer, e *warning.Estimate) error {
 		}
 	}
 	fmt.Fprintf(w, "\nVerification regime as of %s (inspectorate access: %s)\n", e.Regime.AsOf, e.Regime.Access)
-	counted := map[string]warning.ActivityAt{}
-	if e.Detection != nil {
-		for _, a := range e.Detection.Activities {
-			counted[a.ID] = a
-		}
-	}
-	for _, a := range e.Regime.Activities {
-		if c, ok := counted[a.ID]; ok {
-			a = c
-		}
+	for _, a := range e.Listed() {
 		state := a.State
 		if !a.Since.IsZero() {
 			state += " since " + a.Since.String()
@@ -136,4 +127,110 @@ func TextWarning(w io.Writer, e *warning.Estimate) error {
 	}
 	fmt.Fprintf(w, "\nModel %s; timeliness goals: %s\n", e.Model, e.TimelinessSource)
 	return nil
+}
+
+// warningMarkdown writes the report's warning section.
+func (r *Report) warningMarkdown(p func(string, ...any)) {
+	w := r.Warning
+	if w.Model == "" {
+		return
+	}
+	e := &w.Estimate
+	p("\n## 8. Warning time\n\n")
+	p("%s %s\n\n", WarningSentence(e), Cite(w.Sources))
+	p("Warning time is the breakout time less the time from the start of a breakout at the declared plants until the inspectorate could know of it and report it to the Board, drawn sample by sample (model %s).\n\n", e.Model)
+	p("| | 10th percentile | median | 90th percentile |\n|---|--:|--:|--:|\n")
+	b := e.Breakout
+	p("| breakout, days | %s | %s | %s |\n", opt(b.P10, 1), opt(b.HeadlineDays, 1), opt(b.P90, 1))
+	if d := e.Detection; d != nil {
+		p("| time to detect and report, days | %s | %s | %s |\n", opt(d.P10, 1), opt(d.P50, 1), opt(d.P90, 1))
+	} else {
+		p("| time to detect and report, days | never | never | never |\n")
+	}
+	if q := e.Warning; q != nil {
+		p("| warning, days | %s | %s | %s |\n", opt(q.P10, 1), opt(q.P50, 1), opt(q.P90, 1))
+	} else {
+		p("| warning, days | %s | %s | %s |\n", e.Status, e.Status, e.Status)
+	}
+	for _, g := range e.Timeliness {
+		if g.Applies {
+			p("\nThe IAEA's timeliness goal for %s is %d days (%s).\n", g.Material, g.Days, e.TimelinessSource)
+		}
+	}
+	p("\nThe verification regime as of %s (inspectorate access: %s):\n\n| activity | state | since | terms | provision | status |\n|---|---|---|---|---|---|\n", e.Regime.AsOf, e.Regime.Access)
+	for _, a := range e.Listed() {
+		since := "-"
+		if !a.Since.IsZero() {
+			since = a.Since.String()
+		}
+		state := a.State
+		if a.Reason != "" && a.State != warning.InForce {
+			state += ": " + a.Reason
+		}
+		p("| %s | %s | %s | %s | %s | %s |\n", cell(a.Name), cell(state), since, cell(ActivityTerms(a)), cell(a.Provision), a.Status)
+	}
+	p("\nAssumptions:\n\n")
+	for _, a := range e.Assumptions {
+		p("- %s\n", a)
+	}
+	if len(r.Series) > 0 {
+		p("\nWarning at each reported date (median, with its 10th to 90th percentile):\n\n| as of | warning | days |\n|---|---|--:|\n")
+		for _, s := range r.Series {
+			p("| %s | %s | %s |\n", s.Date, s.WarningStatus, SeriesWarning(s))
+		}
+	}
+}
+
+// SeriesWarning is a series point's warning for a table cell: "-12.9
+// (-39.3 to -1.7)", or its status.
+func SeriesWarning(p Point) string {
+	if p.WarningStatus != warning.Estimated || p.WarningDays == nil {
+		if p.WarningStatus == "" {
+			return "-"
+		}
+		return p.WarningStatus
+	}
+	out := Num(*p.WarningDays, 1)
+	if p.WarningP10Days != nil && p.WarningP90Days != nil {
+		out += fmt.Sprintf(" (%s to %s)", Num(*p.WarningP10Days, 1), Num(*p.WarningP90Days, 1))
+	}
+	return out
+}
+
+// warningCSV writes the warning's rows: the time to detect and the warning
+// time at each percentile, or what stands in their place (never detected,
+// no detection, unknown and why).
+func (r *Report) warningCSV(row func(section, item string, f Figure), raw func([]string)) {
+	w := r.Warning
+	if w.Model == "" {
+		return
+	}
+	e := &w.Estimate
+	put := func(item string, v *float64, instead string) {
+		if v != nil {
+			row("warning", item, Figure{Value: v, Unit: "days", AsOf: r.AsOf, Status: "derived", Sources: w.Sources})
+			return
+		}
+		raw([]string{"warning", item, "", "days", "", r.AsOf.String(), instead, citeList(w.Sources)})
+	}
+	var d, q warning.Quantiles
+	never := "never: no activity in force can see a breakout at the declared plants"
+	if e.Detection != nil {
+		d = e.Detection.Quantiles
+		never = "never in this share of samples"
+	}
+	if e.Warning != nil {
+		q = *e.Warning
+	}
+	why := e.Status + ": " + e.Reason
+	if e.Status == warning.Estimated {
+		why = "no warning: the breakout is done before detection in this share of samples"
+	}
+	for _, p := range []struct {
+		name         string
+		detect, warn *float64
+	}{{"p10", d.P10, q.P10}, {"p50", d.P50, q.P50}, {"p90", d.P90, q.P90}} {
+		put("time to detect and report, "+p.name, p.detect, never)
+		put("warning time, "+p.name, p.warn, why)
+	}
 }

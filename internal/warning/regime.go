@@ -325,3 +325,18 @@ func RegimeAt(acts []Activity, s *state.State) Regime {
 	}
 	return r
 }
+
+// Listed are the regime's activities with, for those the time to detect
+// counted, what it computed (an accountancy activity's probability).
+func (e *Estimate) Listed() []ActivityAt {
+	out := slices.Clone(e.Regime.Activities)
+	if e.Detection == nil {
+		return out
+	}
+	for i, a := range out {
+		if j := slices.IndexFunc(e.Detection.Activities, func(c ActivityAt) bool { return c.ID == a.ID }); j >= 0 {
+			out[i] = e.Detection.Activities[j]
+		}
+	}
+	return out
+}

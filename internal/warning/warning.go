@@ -100,6 +100,10 @@ type Options struct {
 	Confirm *Range
 	// Regime is the verification regime; nil is JCPOA().
 	Regime []Activity
+	// CentralBreakout takes the breakout at its central estimate (every
+	// input at its central value) instead of drawing its band: for a
+	// report built without bands.
+	CentralBreakout bool
 }
 
 // At is the warning estimate at date from facts: the dated breakout
@@ -127,9 +131,13 @@ func At(ctx context.Context, facts []state.Fact, date calendar.Date, o Options) 
 		for _, l := range b.Scenario.Inventory {
 			e.Breakout.FeedKgU += l.MassKgU
 		}
-		u, days, err := breakout.Samples(ctx, *b.Scenario, o.Samples, o.Seed)
-		if err != nil {
-			return nil, err
+		var u *breakout.Uncertainty
+		var days []float64
+		if !o.CentralBreakout {
+			u, days, err = breakout.Samples(ctx, *b.Scenario, o.Samples, o.Seed)
+			if err != nil {
+				return nil, err
+			}
 		}
 		e.Breakout.HeadlineDays = b.Estimate.FirstSQDays
 		if u != nil {
