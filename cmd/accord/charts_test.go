@@ -74,7 +74,7 @@ func TestChartsInBrowser(t *testing.T) {
 		name, path, ready string
 		charts            int
 	}{
-		{"trends", "/trends?as_of=2025-11-01", "#chart-breakout-days", 3},
+		{"trends", "/trends?as_of=2025-11-01", "#chart-warning-days", 4},
 		{"overview", "/?as_of=2025-02-08", "#inventory", 0},
 		{"report", "/report?as_of=2025-02-08", "#annex", 3},
 		{"balance", "/balance", "#balances", 2},

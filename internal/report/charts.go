@@ -21,6 +21,7 @@ import (
 
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/warning"
 )
 
 // Chart is one of the report's charts: its file name, title and a
@@ -36,6 +37,7 @@ const (
 	ChartStock    = "stock-by-level"
 	ChartSixty    = "sixty-pct-vs-sq"
 	ChartBreakout = "breakout-days"
+	ChartWarning  = "warning-days"
 )
 
 // Charts lists the report's charts, in the order the report shows them.
@@ -53,6 +55,10 @@ func (r *Report) Charts() []Chart {
 			fmt.Sprintf("Days to one significant quantity of 90 %% uranium (%s, %s convention) from the stock and the centrifuges known at each reported date: "+
 				"the line is the median of the band, the shaded area its 10th to 90th percentile; where the figures are unknown the line stops, and the last known estimate is ringed. "+
 				"The scale is logarithmic.", r.SQ, r.Convention)},
+		{ChartWarning, "Warning time: breakout time less time to detect, days",
+			"Days between the moment verification could detect a breakout at the declared plants and report it, and the moment the breakout is done, at each reported date: " +
+				"the line is the median, the shaded area its 10th to 90th percentile; below the dashed zero line a breakout is done before it could be known. " +
+				"Where the warning is unknown the line stops; a cross marks a date at which no verification activity able to see a breakout was in force."},
 	}
 }
 
@@ -145,6 +151,9 @@ func (r *Report) chart(name string, narrow bool) (*chart, error) {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = logTicks{}
 		err = r.addBreakout(c, &drawn)
+	case ChartWarning:
+		p.Y.Label.Text = "days of warning"
+		err = r.addWarning(c, &drawn)
 	default:
 		return nil, fmt.Errorf("report: no chart %q", name)
 	}
@@ -612,6 +621,91 @@ func (r *Report) addBreakout(c *chart, drawn *int) error {
 			from = "unknown after the loss of access on " + lost.String()
 		}
 		c.addLegend(fmt.Sprintf("last known estimate, %s; %s", lastKnown.Date, from), ring)
+	}
+	return nil
+}
+
+// addWarning draws the warning time at each reported date: the median as
+// a line that stops where the warning is not estimated, the band shaded,
+// zero dashed, and a cross at each date with no detection in force.
+func (r *Report) addWarning(c *chart, drawn *int) error {
+	p := c.p
+	var runs, bands []plotter.XYs
+	var run, lo, hi, none plotter.XYs
+	closeBand := func() {
+		if len(lo) > 1 {
+			bands = append(bands, append(slices.Clone(lo), reversed(hi)...))
+		}
+		lo, hi = nil, nil
+	}
+	closeRun := func() {
+		closeBand()
+		if len(run) > 0 {
+			runs = append(runs, run)
+		}
+		run = nil
+	}
+	for _, pt := range r.Series {
+		x := unix(pt.Date)
+		if pt.WarningStatus != warning.Estimated || pt.WarningDays == nil {
+			closeRun()
+			if pt.WarningStatus == warning.NoDetection {
+				none = append(none, plotter.XY{X: x, Y: 0})
+			}
+			continue
+		}
+		run = append(run, plotter.XY{X: x, Y: *pt.WarningDays})
+		if pt.WarningP10Days == nil || pt.WarningP90Days == nil {
+			closeBand()
+			continue
+		}
+		lo = append(lo, plotter.XY{X: x, Y: *pt.WarningP10Days})
+		hi = append(hi, plotter.XY{X: x, Y: *pt.WarningP90Days})
+	}
+	closeRun()
+	for _, b := range bands {
+		poly, err := plotter.NewPolygon(b)
+		if err != nil {
+			return err
+		}
+		poly.Color = color.RGBA{0x1f, 0x4e, 0x79, 0x30}
+		poly.LineStyle.Width = 0
+		p.Add(poly)
+	}
+	legend := false
+	for _, xys := range runs {
+		if len(xys) == 0 {
+			continue
+		}
+		*drawn += len(xys)
+		l, s, err := plotter.NewLinePoints(xys)
+		if err != nil {
+			return err
+		}
+		l.Color, s.Color = palette[0], palette[0]
+		l.Width = vg.Points(1.5)
+		s.Shape = draw.CircleGlyph{}
+		s.Radius = vg.Points(2)
+		p.Add(l, s)
+		if !legend {
+			c.addLegend("warning, days (median; band: 10th to 90th percentile)", l, s)
+			legend = true
+		}
+	}
+	if len(none) > 0 {
+		*drawn += len(none)
+		x, err := plotter.NewScatter(none)
+		if err != nil {
+			return err
+		}
+		x.Shape = draw.CrossGlyph{}
+		x.Radius = vg.Points(5)
+		x.Color = palette[3]
+		p.Add(x)
+		c.addLegend("no verification able to see a breakout in force", x)
+	}
+	if *drawn > 0 {
+		return r.addLevel(c, 0, "0: done as soon as it could be known")
 	}
 	return nil
 }

@@ -34,11 +34,12 @@ type HTMLOptions struct {
 // Funcs are the template functions the report and the dashboard share.
 func Funcs() template.FuncMap {
 	return template.FuncMap{
-		"num":     func(v float64, prec int) string { return Num(v, prec) },
-		"nump":    func(v *float64, prec int) string { return opt(v, prec) },
-		"days":    Days,
-		"cite":    citeHTML,
-		"citeOne": func(n int) []int { return []int{n} },
+		"num":      func(v float64, prec int) string { return Num(v, prec) },
+		"nump":     func(v *float64, prec int) string { return opt(v, prec) },
+		"days":     Days,
+		"warnDays": signedDays,
+		"cite":     citeHTML,
+		"citeOne":  func(n int) []int { return []int{n} },
 		"linkCites": func(_ *Report, text string) template.HTML {
 			return LinkCites(text, citeHTML)
 		},

@@ -237,7 +237,7 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 		}
 	}
 
-	r.warningMarkdown(p)
+	r.warningMarkdown(p, func() { chart(charts[3]) })
 
 	p("\n## Key to the words\n\nHow each figure is known:\n\n")
 	for _, t := range Provenance {

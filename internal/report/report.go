@@ -564,12 +564,16 @@ func (b *builder) warning(r *Report, facts []state.Fact, opt compliance.Breakout
 	w.Estimate = *e
 	w.Sources = b.cite(e.Breakout.Evidence)
 	for _, a := range e.Regime.Activities {
-		w.Sources = appendNew(w.Sources, b.add(Source{Kind: "agreement", Ref: "verification: " + a.ID, Document: a.Provision, Source: a.Source, Status: a.Status}))
+		w.Sources = appendNew(w.Sources, b.add(Source{Kind: "agreement", Ref: RegimeRef + a.ID, Document: a.Provision, Source: a.Source, Status: a.Status}))
 		w.Sources = appendNew(w.Sources, b.cite(a.Evidence)...)
 	}
 	slices.Sort(w.Sources)
 	return nil
 }
+
+// RegimeRef prefixes the reference of an annex entry that is an activity
+// of the verification regime.
+const RegimeRef = "verification regime: "
 
 // warningOptions are the warning's options for the report's breakout
 // options: the same band and seed; without a band, the central breakout

@@ -130,7 +130,7 @@ func TextWarning(w io.Writer, e *warning.Estimate) error {
 }
 
 // warningMarkdown writes the report's warning section.
-func (r *Report) warningMarkdown(p func(string, ...any)) {
+func (r *Report) warningMarkdown(p func(string, ...any), chart func()) {
 	w := r.Warning
 	if w.Model == "" {
 		return
@@ -173,6 +173,7 @@ func (r *Report) warningMarkdown(p func(string, ...any)) {
 	for _, a := range e.Assumptions {
 		p("- %s\n", a)
 	}
+	chart()
 	if len(r.Series) > 0 {
 		p("\nWarning at each reported date (median, with its 10th to 90th percentile):\n\n| as of | warning | days |\n|---|---|--:|\n")
 		for _, s := range r.Series {

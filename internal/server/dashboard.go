@@ -30,6 +30,7 @@ import (
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/state"
+	"github.com/accordverify/accord/internal/warning"
 )
 
 // The dashboard: server-rendered pages over the same data as the API.
@@ -195,6 +196,9 @@ func sourceLink(s report.Source) string {
 		}
 	case "catalogue":
 		return "/sources#" + anchor(s.Ref)
+	}
+	if id, ok := strings.CutPrefix(s.Ref, report.RegimeRef); ok {
+		return "/sources#" + anchor("regime "+id)
 	}
 	return "/sources"
 }
@@ -877,10 +881,12 @@ type sourcesView struct {
 	Notes     []state.Fact
 	Knowledge []dataset.KnowledgeEvent
 	Machines  []breakout.Machine
+	// Regime is the verification regime the warning time counts.
+	Regime []warning.Activity
 }
 
 func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) {
-	v := sourcesView{Machines: breakout.Catalogue()}
+	v := sourcesView{Machines: breakout.Catalogue(), Regime: warning.JCPOA()}
 	if s.cfg.Dataset != nil {
 		v.Name, v.Reports, v.Notes, v.Knowledge = s.cfg.Dataset.Name, s.cfg.Dataset.Reports, s.cfg.Dataset.NoteFacts, s.cfg.Dataset.Knowledge
 	}
