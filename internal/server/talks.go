@@ -821,6 +821,17 @@ func (s *Server) exclude(w http.ResponseWriter, r *http.Request, c caller, rm *t
 // Words says a red line in words, with the room's terms' titles and units.
 func (v *talksRoomView) Words(c talks.Constraint) string { return constraintWords(&v.View.Space, c) }
 
+// Confirmable reports whether every clause of t is agreed: only such a
+// text can be confirmed.
+func (v *talksRoomView) Confirmable(t talks.Text) bool {
+	for _, c := range t.Clauses {
+		if c.Status != talks.Agreed {
+			return false
+		}
+	}
+	return true
+}
+
 // metricNames name the model's metrics in words.
 var metricNames = map[string]string{
 	talks.MetricBreakoutDays: "breakout time", talks.MetricBreakoutP10: "breakout time (10th percentile)",
@@ -836,6 +847,12 @@ func constraintWords(sp *talks.Space, c talks.Constraint) string {
 		unit = t.Unit
 		if t.Title != "" {
 			name = t.Title
+		}
+		if t.Kind == talks.YesNo {
+			if (c.Op == "=") == (c.Text == "yes") {
+				return name + ": yes"
+			}
+			return name + ": no"
 		}
 	} else if u, ok := talks.MetricUnits[c.Subject]; ok {
 		name, unit = metricNames[c.Subject], u
