@@ -21,6 +21,7 @@ import (
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/talks"
+	"github.com/chromedp/chromedp"
 )
 
 // A round of mediated talks in the demo by three command-line users: the
@@ -288,4 +289,240 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// A whole round of talks through the room's pages, by three people each
+// in a browser context of their own (their own sign-in): the US and Iran
+// submit red lines with the command their page shows, the mediator holds a
+// proposal on behalf of Iran under its own name and releases it with the
+// command its page shows, the US asks about it and writes to the mediator,
+// who relays the message to Iran (held, then released), writes the text,
+// and both parties confirm it with the command their pages show; the text
+// is then final on every page and in every page's title. A party never
+// sees the other's red lines, a held proposal, a proposal's origin or a
+// message not relayed to it; no page scrolls sideways on a phone.
+func TestTalksRoundInBrowser(t *testing.T) {
+	b := newBrowser(t)
+	dir := t.TempDir()
+	_, base := startDemo(t, dir)
+	const room = "muscat-2025-live"
+	key := func(p string) string { return filepath.Join(dir, "keys", p+".key") }
+	work := t.TempDir()
+	shots := screenshotDir(t)
+	if err := chromedp.Do(b.ctx); err != nil { // the browser, before its contexts
+		t.Fatal(err)
+	}
+	people := map[string]*browser{}
+	for _, p := range []string{"us", "iran", "oman"} {
+		ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+		t.Cleanup(cancel)
+		signer, _, err := keyfile.LoadSigner(key(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		people[p] = &browser{ctx: ctx}
+		if err := people[p].signIn(base, signer, "/talks/"+room, "room-state"); err != nil {
+			t.Fatalf("%s signs in: %v", p, err)
+		}
+	}
+	// page reloads who's page and returns its main content and title.
+	page := func(who string) (html, title string) {
+		t.Helper()
+		pb := people[who]
+		if err := chromedp.Do(pb.ctx, chromedp.Navigate(base+"/talks/"+room), chromedp.WaitVisible(chromedp.ID("room-state"))); err != nil {
+			t.Fatalf("%s's page: %v", who, err)
+		}
+		html = browse(t, pb, chromedp.OuterHTML(chromedp.CSS("main")))
+		title = browse(t, pb, chromedp.Title())
+		return html, title
+	}
+	// The red lines in words, each party's own.
+	usLine, iranLine := "breakout time at least 365 days", "Enrichment cap at least 3.67 %"
+	// visible checks what a party's page shows and never shows.
+	visible := func(when string) {
+		t.Helper()
+		for who, other := range map[string]string{"us": iranLine, "iran": usLine} {
+			html, _ := page(who)
+			for _, not := range []string{other, "(held)", "On behalf of", "origin", "Hold the proposal", "Record the text"} {
+				if strings.Contains(html, not) {
+					t.Errorf("%s: %s's page shows %q", when, who, not)
+				}
+			}
+		}
+	}
+	// fits checks who's page at a phone's width.
+	fits := func(who, when string) {
+		t.Helper()
+		pb := people[who]
+		err := chromedp.Do(pb.ctx, chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/talks/"+room), chromedp.WaitVisible(chromedp.ID("room-state")))
+		var f fit
+		if err == nil {
+			f, err = chromedp.Run(pb.ctx, chromedp.Evaluate[fit](fitScript))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.ScrollWidth > f.InnerWidth || len(f.Cut) > 0 {
+			t.Errorf("%s: %s's page at 390 px is %d px wide; cut: %v", when, who, f.ScrollWidth, f.Cut)
+		}
+		png := browse(t, pb, chromedp.FullScreenshot(100))
+		if err := os.WriteFile(filepath.Join(shots, "talks-round-"+who+"-"+strings.ReplaceAll(when, " ", "-")+"-390.png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(pb.ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// runShown runs the command who's page shows in the element id, with
+	// who's key file and the files of replace in place of the page's names.
+	runShown := func(who, id string, replace map[string]string) string {
+		t.Helper()
+		page(who)
+		shown := browse(t, people[who], chromedp.Text(chromedp.ID(id)))
+		args := strings.Fields(shown)
+		if len(args) < 3 || args[0] != "accord" || !strings.Contains(shown, "--server "+base) || !strings.Contains(shown, "--room "+room) {
+			t.Fatalf("%s's page shows %q", who, shown)
+		}
+		replace[who+".key"] = key(who)
+		for i, a := range args {
+			if r, ok := replace[a]; ok {
+				args[i] = r
+			}
+		}
+		var out, errb strings.Builder
+		if code := run(args[1:], nil, &out, &errb); code != 0 {
+			t.Fatalf("%s runs %q: exit %d\n%s%s", who, shown, code, out.String(), errb.String())
+		}
+		return out.String()
+	}
+	submit := func(who, form, done string) {
+		t.Helper()
+		if err := chromedp.Do(people[who].ctx, chromedp.Click(chromedp.CSS("#"+form+" button[type=submit]")), chromedp.WaitVisible(chromedp.CSS("#done, main [role=alert]"))); err != nil {
+			t.Fatalf("%s submits %s: %v", who, form, err)
+		}
+		if got := browse(t, people[who], chromedp.Text(chromedp.CSS("main"))); !strings.Contains(got, done) {
+			t.Fatalf("%s submits %s: the page does not say %q:\n%.3000s", who, form, done, got)
+		}
+	}
+
+	// Red lines, each with the command its party's page shows.
+	if _, title := page("us"); !strings.Contains(title, "waiting for red lines (0 of 2 in)") {
+		t.Errorf("the title at the start: %q", title)
+	}
+	fits("us", "before red lines")
+	for who, yaml := range map[string]string{
+		"us":   "constraints:\n  - {subject: breakout_days, op: \">=\", value: 365}\n",
+		"iran": "constraints:\n  - {subject: enrichment_cap_pct, op: \">=\", value: 3.67}\n",
+	} {
+		file := filepath.Join(work, who+"-red-lines.yaml")
+		if err := os.WriteFile(file, []byte(yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		runShown(who, "cmd-red-lines", map[string]string{"red-lines.yaml": file, "red-lines.keep.json": filepath.Join(work, who+"-keep.json")})
+	}
+	if html, _ := page("oman"); !strings.Contains(html, usLine) || !strings.Contains(html, iranLine) {
+		t.Errorf("the mediator's page does not show both red lines in words")
+	}
+	if html, _ := page("us"); !strings.Contains(html, usLine) || strings.Contains(html, "cmd-red-lines") {
+		t.Errorf("the US page after its red lines: own shown %v, command still shown %v", strings.Contains(html, usLine), strings.Contains(html, "cmd-red-lines"))
+	}
+	visible("after the red lines")
+
+	// The mediator holds a proposal of Iran's under its own name.
+	page("oman")
+	for id, v := range map[string]string{"enrichment_cap_pct": "3.67", "stockpile_cap_kg_u": "200", "centrifuges_IR-1": "3000",
+		"centrifuges_IR-6": "0", "duration_years": "10", "additional_protocol": "yes", "origin": "iran"} {
+		if id != "origin" {
+			id = "v-" + id
+		}
+		if err := chromedp.Do(people["oman"].ctx, chromedp.SetValue(chromedp.ID(id), v)); err != nil {
+			t.Fatalf("the proposal's %s: %v", id, err)
+		}
+	}
+	if err := chromedp.Do(people["oman"].ctx, chromedp.Click(chromedp.CSS("#propose input[name=mask]"))); err != nil {
+		t.Fatal(err)
+	}
+	submit("oman", "propose", "Proposal p1 is held")
+	if html, _ := page("us"); strings.Contains(html, `<option>p1</option>`) || strings.Contains(html, "Proposal p1") {
+		t.Errorf("the US sees the held proposal")
+	}
+	visible("with a held proposal")
+	fits("oman", "with a held proposal")
+	runShown("oman", "cmd-release-p1", map[string]string{})
+	page("us")
+	if got := browse(t, people["us"], chromedp.Text(chromedp.CSS("#proposals tbody"))); !strings.Contains(got, "p1") || !strings.Contains(got, "oman") || strings.Contains(got, "iran") {
+		t.Errorf("the US sees the released proposal as %q, want p1 attributed to the mediator", got)
+	}
+
+	// The US asks about it and writes to the mediator.
+	if err := chromedp.Do(people["us"].ctx, chromedp.Click(chromedp.CSS("form[action$=feasibility] button")), chromedp.WaitVisible(chromedp.ID("answer"))); err != nil {
+		t.Fatal(err)
+	}
+	if got := browse(t, people["us"], chromedp.Text(chromedp.ID("answer"))); !strings.Contains(got, "meets your red lines") || strings.Contains(got, "every red line") {
+		t.Errorf("the US's answer: %q", got)
+	}
+	page("us")
+	const question = "Would the cap be verified under the Additional Protocol?"
+	if err := chromedp.Do(people["us"].ctx, chromedp.SendKeys(chromedp.ID("body"), question)); err != nil {
+		t.Fatal(err)
+	}
+	submit("us", "send", "sent to the mediator")
+	if html, _ := page("iran"); strings.Contains(html, question) {
+		t.Errorf("Iran reads the US's message to the mediator")
+	}
+	// The mediator relays it to Iran: held, then released.
+	page("oman")
+	if err := chromedp.Do(people["oman"].ctx, chromedp.SetValue(chromedp.ID("relay_of"), "m1"), chromedp.Click(chromedp.CSS(`#relay input[name=to][value=iran]`))); err != nil {
+		t.Fatal(err)
+	}
+	submit("oman", "relay", "is held")
+	if html, _ := page("iran"); strings.Contains(html, question) {
+		t.Errorf("Iran reads the relay before its release")
+	}
+	page("oman")
+	submit("oman", "release-relays", "Released to their recipients")
+	if html, _ := page("iran"); !strings.Contains(html, question) || !strings.Contains(html, "from oman to iran") {
+		t.Errorf("Iran does not read the released relay as the mediator's")
+	}
+	if html, _ := page("us"); strings.Contains(html, "from oman") {
+		t.Errorf("the US reads the relay to Iran")
+	}
+	visible("after the messages")
+
+	// The mediator writes the text with the proposal's values: a first
+	// version with a bracketed clause, which no party can confirm, then one
+	// agreed clause by clause, which both parties confirm with the command
+	// their pages show.
+	for version, clauses := range []string{"Enrichment up to 3.67 %\nbracketed: The Additional Protocol applies",
+		"Enrichment up to 3.67 %\nThe Additional Protocol applies"} {
+		page("oman")
+		if err := chromedp.Do(people["oman"].ctx, chromedp.SendKeys(chromedp.ID("clauses"), clauses),
+			chromedp.SetValue(chromedp.ID("text-values"), "p1")); err != nil {
+			t.Fatal(err)
+		}
+		submit("oman", "draft", "Version "+strconv.Itoa(version+1)+" of the text is recorded")
+		if version == 0 {
+			if html, _ := page("us"); strings.Contains(html, "cmd-confirm") || !strings.Contains(html, "not-confirmable") {
+				t.Errorf("the US page offers to confirm a text with a bracketed clause")
+			}
+		}
+	}
+	for _, who := range []string{"us", "iran"} {
+		if _, title := page(who); !strings.Contains(title, "text version 2 awaiting confirmation") {
+			t.Errorf("%s's title before its confirmation: %q", who, title)
+		}
+		fits(who, "before the confirmations")
+		out := runShown(who, "cmd-confirm", map[string]string{})
+		if who == "iran" && !strings.Contains(out, "the text is final") {
+			t.Errorf("Iran's confirmation: %s", out)
+		}
+	}
+	for _, who := range []string{"us", "iran", "oman"} {
+		html, title := page(who)
+		if !strings.Contains(title, "text final") || strings.Contains(title, "red lines") || !strings.Contains(html, `id="final"`) || strings.Contains(html, "cmd-confirm") {
+			t.Errorf("%s's page once both confirmed: title %q, final shown %v", who, title, strings.Contains(html, `id="final"`))
+		}
+		fits(who, "once final")
+	}
+	visible("once final")
 }

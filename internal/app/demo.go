@@ -352,7 +352,7 @@ func demoRooms(ctx context.Context, a *App, signers map[string]note.Signer, iden
 			return err
 		}
 		if r.id == "muscat-2025-live" {
-			room.Title += ", live: submit your red lines"
+			room.Title += " (live round)"
 		}
 		for _, rl := range spec.RedLines {
 			if !r.redLines {

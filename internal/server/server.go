@@ -277,6 +277,10 @@ func (s *Server) routes() []route {
 		{"GET /talks/{room}", s.talksRoomPage(unchanged, nil)},
 		{"POST /talks/{room}/feasibility", sameOrigin(s.writes(s.talksRoomPage(charges, talksFeasibility)))},
 		{"POST /talks/{room}/zone", sameOrigin(s.talksRoomPage(snapshot, talksZone))},
+		{"POST /talks/{room}/proposals", sameOrigin(s.writes(s.talksRoomPage(changes, talksHold)))},
+		{"POST /talks/{room}/texts", sameOrigin(s.writes(s.talksRoomPage(changes, talksDraft)))},
+		{"POST /talks/{room}/messages", sameOrigin(s.writes(s.talksRoomPage(unchanged, s.talksMessage)))},
+		{"POST /talks/{room}/messages/release", sameOrigin(s.writes(s.talksRoomPage(unchanged, s.talksReleaseMessages)))},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -663,6 +664,11 @@ type talksRoomView struct {
 	Report *talks.Report
 	Zone   *talks.Zone
 	Error  string
+	// Done says what a form's step did.
+	Done string
+	// State is where the round stands; Base the server's address, for the
+	// commands that sign.
+	State, Base string
 }
 
 func (s *Server) talksPage(w http.ResponseWriter, r *http.Request) {
@@ -746,7 +752,8 @@ func (s *Server) talksRoomPage(use roomUse, act func(r *http.Request, c caller, 
 			s.pageError(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusOK, "talksroom", rm.Title, v)
+		v.State, v.Base = roomState(v.View), baseURL(r)
+		s.render(w, r, http.StatusOK, "talksroom", rm.Title+": "+v.State, v)
 	}
 }
 
@@ -801,4 +808,240 @@ func (s *Server) exclude(w http.ResponseWriter, r *http.Request, c caller, rm *t
 	}
 	err := rm.Exclude(c.Party, req.Topic)
 	return rm.Space.Excluded, http.StatusCreated, err
+}
+
+// The room page's forms for the steps that need no signature of the
+// participant's own: the mediator holds a proposal, relays and releases
+// messages and writes the text; a party writes to the mediator. The steps
+// that put the participant's signature into the evidence log (red lines,
+// releasing a proposal, confirming the text) are shown on the page as the
+// command that signs them with the participant's key file, its values
+// filled in: the key never reaches the browser or the server.
+
+// Words says a red line in words, with the room's terms' titles and units.
+func (v *talksRoomView) Words(c talks.Constraint) string { return constraintWords(&v.View.Space, c) }
+
+// Confirmable reports whether every clause of t is agreed: only such a
+// text can be confirmed.
+func (v *talksRoomView) Confirmable(t talks.Text) bool {
+	for _, c := range t.Clauses {
+		if c.Status != talks.Agreed {
+			return false
+		}
+	}
+	return true
+}
+
+// metricNames name the model's metrics in words.
+var metricNames = map[string]string{
+	talks.MetricBreakoutDays: "breakout time", talks.MetricBreakoutP10: "breakout time (10th percentile)",
+	talks.MetricBreakoutP90: "breakout time (90th percentile)", talks.MetricSQPermitted: "significant quantities permitted",
+	talks.MetricReductionKgU: "reduction of the stockpile", talks.MetricCentrifugesOut: "centrifuges to remove",
+}
+
+// constraintWords says a red line in words: "Enrichment cap at least
+// 3.67 %", "breakout time at least 365 days", "Additional Protocol is yes".
+func constraintWords(sp *talks.Space, c talks.Constraint) string {
+	name, unit := c.Subject, ""
+	if t, ok := sp.Term(c.Subject); ok {
+		unit = t.Unit
+		if t.Title != "" {
+			name = t.Title
+		}
+		if t.Kind == talks.YesNo {
+			if (c.Op == "=") == (c.Text == "yes") {
+				return name + ": yes"
+			}
+			return name + ": no"
+		}
+	} else if u, ok := talks.MetricUnits[c.Subject]; ok {
+		name, unit = metricNames[c.Subject], u
+	}
+	op := map[string]string{">=": "at least", "<=": "at most", "=": "is", "!=": "is not"}[c.Op]
+	if op == "" {
+		op = c.Op
+	}
+	value := c.Text
+	if value == "" {
+		value = strconv.FormatFloat(c.Value, 'f', -1, 64)
+		if unit != "" {
+			value += " " + unit
+		}
+	}
+	return name + " " + op + " " + value
+}
+
+// roomState says where the round stands, for the page's title.
+func roomState(v *talks.View) string {
+	switch {
+	case v.Final != nil:
+		return fmt.Sprintf("text final (version %d, confirmed by every party)", v.Final.Version)
+	case len(v.Texts) > 0:
+		return fmt.Sprintf("text version %d awaiting confirmation", len(v.Texts))
+	case len(v.Commitments) < len(v.Parties):
+		return fmt.Sprintf("round %d, waiting for red lines (%d of %d in)", v.Round, len(v.Commitments), len(v.Parties))
+	case len(v.Proposals) > 0:
+		return fmt.Sprintf("round %d, proposals on the table", v.Round)
+	default:
+		return fmt.Sprintf("round %d, red lines in, no proposal yet", v.Round)
+	}
+}
+
+// baseURL is the server's address as the request reached it.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// formPackage reads a proposal's values from the form: "v.TERM" per term
+// (a number, an option, yes or no, or phases separated by commas); an
+// empty field leaves the term open.
+func formPackage(r *http.Request, sp *talks.Space) (talks.Package, error) {
+	p := talks.Package{}
+	for _, t := range sp.Terms {
+		s := strings.TrimSpace(r.PostForm.Get("v." + t.ID))
+		if s == "" {
+			continue
+		}
+		switch t.Kind {
+		case talks.Numeric:
+			f, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				return nil, badRequest(t.ID, "%s needs a number, got %q", t.Title, s)
+			}
+			p[t.ID] = talks.Num(f)
+		case talks.Schedule:
+			var order []string
+			for o := range strings.SplitSeq(s, ",") {
+				order = append(order, strings.TrimSpace(o))
+			}
+			p[t.ID] = talks.Value{Order: order}
+		default:
+			p[t.ID] = talks.Value{Text: s}
+		}
+	}
+	return p, nil
+}
+
+// talksHold: the mediator puts a proposal to the room, held for the
+// mediator until released (releasing logs its hash with the mediator's
+// signature).
+func talksHold(r *http.Request, c caller, rm *talks.Room, v *talksRoomView) (bool, error) {
+	values, err := formPackage(r, &rm.Space)
+	if err != nil {
+		return false, err
+	}
+	p, err := rm.Hold(c.Party, r.PostForm.Get("origin"), values, r.PostForm.Get("mask") != "", "")
+	if err == nil {
+		v.Done = fmt.Sprintf("Proposal %s is held: no party sees it until you release it.", p.ID)
+	}
+	return err == nil, err
+}
+
+// talksDraft: the mediator records a version of the text, one clause a
+// line ("bracketed: ..." or "open: ..." mark a clause not agreed), with
+// the values of a proposal.
+func talksDraft(r *http.Request, c caller, rm *talks.Room, v *talksRoomView) (bool, error) {
+	var clauses []talks.Clause
+	for line := range strings.Lines(r.PostForm.Get("clauses")) {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		cl := talks.Clause{ID: fmt.Sprintf("c%d", len(clauses)+1), Status: talks.Agreed, Text: line}
+		if st, rest, ok := strings.Cut(line, ":"); ok && (st == talks.Bracketed || st == talks.Open || st == talks.Agreed) {
+			cl.Status, cl.Text = st, strings.TrimSpace(rest)
+		}
+		clauses = append(clauses, cl)
+	}
+	values := talks.Package{}
+	if id := r.PostForm.Get("proposal"); id != "" {
+		p, err := rm.Proposal(id)
+		if err != nil {
+			return false, err
+		}
+		values = p.Values
+	}
+	t, err := rm.DraftText(c.Party, clauses, values)
+	if err == nil {
+		v.Done = fmt.Sprintf("Version %d of the text is recorded; each party confirms it with its signature.", t.Version)
+	}
+	return err == nil, err
+}
+
+// talksMessage: a party writes to the mediator; the mediator relays a
+// message, or writes its own, held until released.
+func (s *Server) talksMessage(r *http.Request, c caller, rm *talks.Room, v *talksRoomView) (bool, error) {
+	f := r.PostForm
+	now := time.Now().UTC()
+	var tally talks.Tally
+	var err error
+	tally.Messages, tally.Sent, err = s.cfg.Rooms.CountMessages(r.Context(), rm.ID, c.Party, rm.Round)
+	if err != nil {
+		return false, err
+	}
+	var m talks.Message
+	if c.Party == rm.Mediator {
+		var of *talks.Message
+		if id := f.Get("relay_of"); id != "" {
+			found, err := s.messages(r.Context(), rm.ID, []string{id})
+			if err != nil {
+				return false, err
+			}
+			if len(found) == 0 {
+				return false, badRequest("relay_of", "no message %q", id)
+			}
+			of = &found[0]
+		}
+		m, err = rm.Relay(c.Party, of, f.Get("body"), f["to"], f.Get("mask") != "", now, tally)
+	} else {
+		m, err = rm.Send(c.Party, f.Get("kind"), f.Get("body"), f.Get("proposal"), now, tally)
+	}
+	if err != nil {
+		return false, err
+	}
+	row, err := talks.MarshalMessage(m)
+	if err == nil {
+		err = s.cfg.Rooms.AddMessage(r.Context(), rm.ID, m.ID, c.Party, m.Round, row)
+	}
+	if err == nil {
+		v.Done = "Message " + m.ID + " sent to the mediator."
+		if c.Party == rm.Mediator {
+			v.Done = "Relay " + m.ID + " is held: release it to reach its recipients."
+		}
+	}
+	return false, err // a row of its own: the room is not rewritten
+}
+
+// talksReleaseMessages: the mediator releases held relays to their
+// recipients at once.
+func (s *Server) talksReleaseMessages(r *http.Request, c caller, rm *talks.Room, v *talksRoomView) (bool, error) {
+	if c.Party != rm.Mediator {
+		return false, fmt.Errorf("%w: only the mediator releases", talks.ErrForbidden)
+	}
+	ids := r.PostForm["id"]
+	if len(ids) == 0 || len(ids) > maxReleaseIDs {
+		return false, badRequest("ids", "choose between 1 and %d relays to release", maxReleaseIDs)
+	}
+	found, err := s.messages(r.Context(), rm.ID, append([]string{}, ids...))
+	if err != nil {
+		return false, err
+	}
+	released, err := rm.Release(c.Party, ids, found, time.Now().UTC())
+	if err != nil {
+		return false, err
+	}
+	rows := map[string][]byte{}
+	for _, m := range released {
+		if rows[m.ID], err = talks.MarshalMessage(m); err != nil {
+			return false, err
+		}
+	}
+	if err = s.cfg.Rooms.UpdateMessages(r.Context(), rm.ID, rows); err == nil {
+		v.Done = "Released to their recipients: " + strings.Join(ids, ", ") + "."
+	}
+	return false, err
 }

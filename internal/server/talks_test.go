@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -207,16 +208,16 @@ func TestTalksAuthorization(t *testing.T) {
 		}
 		return body
 	}
-	if b := usPage(); !strings.Contains(b, "breakout_days &gt;= 400") || strings.Contains(b, "enrichment_cap_pct &gt;= 3.67") ||
+	if b := usPage(); !strings.Contains(b, "breakout time at least 400 days") || strings.Contains(b, "enrichment_cap_pct at least 3.67 %") ||
 		strings.Contains(b, "relief is phased") || strings.Contains(b, "<td>p2</td>") || strings.Contains(b, "<td>iran</td>") {
 		t.Error("the US page shows another party's red line, the mediator's notes, a held proposal or a proposal's origin")
 	}
-	if code, b := page("mediator", "GET", "/talks/muscat", "", false); code != 200 || !strings.Contains(b, "enrichment_cap_pct &gt;= 3.67") || !strings.Contains(b, "breakout_days &gt;= 400") ||
+	if code, b := page("mediator", "GET", "/talks/muscat", "", false); code != 200 || !strings.Contains(b, "enrichment_cap_pct at least 3.67 %") || !strings.Contains(b, "breakout time at least 400 days") ||
 		!strings.Contains(b, "relief is phased") || !strings.Contains(b, "<td>p2</td>") {
 		t.Errorf("the mediator's page: HTTP %d", code)
 	}
 	for _, role := range outsiders {
-		if code, b := page(role, "GET", "/talks/muscat", "", false); code != 403 || strings.Contains(b, "&gt;=") {
+		if code, b := page(role, "GET", "/talks/muscat", "", false); code != 403 || strings.Contains(b, "at least") {
 			t.Errorf("%s reads the room page: HTTP %d", role, code)
 		}
 	}
@@ -371,6 +372,57 @@ func TestTalksAuthorization(t *testing.T) {
 		if !strings.Contains(string(lastBackend.logged[i]), `"author":"`+party+`"`) {
 			t.Errorf("log entry %d is not %s's", i, party)
 		}
+	}
+
+	// The room page's forms: only the mediator holds proposals, relays,
+	// releases relays and writes the text; a party writes to the mediator;
+	// nobody outside the room does anything; a cross-site post is refused.
+	for _, f := range []struct{ path, form string }{
+		{"/talks/muscat/proposals", "v.enrichment_cap_pct=3.67&origin=iran&mask=1"},
+		{"/talks/muscat/texts", "clauses=Enrichment+up+to+3.67+%25&proposal=p1"},
+		{"/talks/muscat/messages/release", "id=m1"},
+	} {
+		for _, role := range append(outsiders, "us", "state") {
+			if code, _ := page(role, "POST", f.path, f.form, true); code != 403 {
+				t.Errorf("%s posts %s: HTTP %d", role, f.path, code)
+			}
+		}
+		if code, _ := page("mediator", "POST", f.path, f.form, false); code != 403 {
+			t.Errorf("a cross-site post of %s: HTTP %d", f.path, code)
+		}
+	}
+	for _, role := range outsiders {
+		if code, _ := page(role, "POST", "/talks/muscat/messages", "kind=question&body=x", true); code != 403 {
+			t.Errorf("%s writes in the room: HTTP %d", role, code)
+		}
+	}
+	if code, b := page("mediator", "POST", "/talks/muscat/proposals", "v.enrichment_cap_pct=3.67&origin=iran&mask=1", true); code != 200 || !strings.Contains(b, "is held") {
+		t.Errorf("the mediator holds a proposal from the page: HTTP %d", code)
+	}
+	code, b := page("us", "POST", "/talks/muscat/messages", "kind=question&body=from+the+page", true)
+	sent := regexp.MustCompile(`Message (m\d+) sent to the mediator`).FindStringSubmatch(b)
+	if code != 200 || sent == nil {
+		t.Fatalf("the US writes from the page: HTTP %d", code)
+	}
+	if code, b := page("state", "GET", "/talks/muscat", "", false); code != 200 || strings.Contains(b, "from the page") {
+		t.Errorf("Iran reads the US's message before any relay: HTTP %d", code)
+	}
+	code, b = page("mediator", "POST", "/talks/muscat/messages", "relay_of="+sent[1]+"&to=iran&mask=1", true)
+	if code != 200 || !strings.Contains(b, "is held") {
+		t.Errorf("the mediator relays from the page: HTTP %d", code)
+	}
+	relayID := regexp.MustCompile(`Relay (m\d+) is held`).FindStringSubmatch(b)
+	if relayID == nil {
+		t.Fatalf("no relay id in the page")
+	}
+	if code, b := page("mediator", "POST", "/talks/muscat/messages/release", "id="+relayID[1], true); code != 200 || !strings.Contains(b, "Released to their recipients") {
+		t.Errorf("the mediator releases from the page: HTTP %d", code)
+	}
+	if code, b := page("state", "GET", "/talks/muscat", "", false); code != 200 || !strings.Contains(b, "from the page") {
+		t.Errorf("Iran does not read the released relay: HTTP %d", code)
+	}
+	if code, b := page("mediator", "POST", "/talks/muscat/texts", "clauses=Enrichment+up+to+3.67+%25&proposal=p1", true); code != 200 || !strings.Contains(b, "is final") {
+		t.Errorf("the mediator's text after the final one: HTTP %d", code)
 	}
 
 	for _, r := range s.Routes() {
