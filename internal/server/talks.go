@@ -832,13 +832,6 @@ func (v *talksRoomView) Confirmable(t talks.Text) bool {
 	return true
 }
 
-// metricNames name the model's metrics in words.
-var metricNames = map[string]string{
-	talks.MetricBreakoutDays: "breakout time", talks.MetricBreakoutP10: "breakout time (10th percentile)",
-	talks.MetricBreakoutP90: "breakout time (90th percentile)", talks.MetricSQPermitted: "significant quantities permitted",
-	talks.MetricReductionKgU: "reduction of the stockpile", talks.MetricCentrifugesOut: "centrifuges to remove",
-}
-
 // constraintWords says a red line in words: "Enrichment cap at least
 // 3.67 %", "breakout time at least 365 days", "Additional Protocol is yes".
 func constraintWords(sp *talks.Space, c talks.Constraint) string {
@@ -855,7 +848,7 @@ func constraintWords(sp *talks.Space, c talks.Constraint) string {
 			return name + ": no"
 		}
 	} else if u, ok := talks.MetricUnits[c.Subject]; ok {
-		name, unit = metricNames[c.Subject], u
+		name, unit = talks.MetricNames[c.Subject], u
 	}
 	op := map[string]string{">=": "at least", "<=": "at most", "=": "is", "!=": "is not"}[c.Op]
 	if op == "" {

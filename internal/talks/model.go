@@ -47,6 +47,14 @@ var MetricUnits = map[string]string{
 	MetricWarningDays: "days",
 }
 
+// MetricNames name the metrics in words, for pages and red lines in words.
+var MetricNames = map[string]string{
+	MetricBreakoutDays: "breakout time", MetricBreakoutP10: "breakout time (10th percentile)",
+	MetricBreakoutP90: "breakout time (90th percentile)", MetricSQPermitted: "significant quantities permitted",
+	MetricReductionKgU: "reduction of the stockpile", MetricCentrifugesOut: "centrifuges to remove",
+	MetricWarningDays: "warning time (breakout time less the time to detect it)",
+}
+
 // Model sets how a proposal is evaluated.
 type Model struct {
 	// Baseline is the latest reported state, from which reductions are

@@ -366,3 +366,17 @@ func TestRedLineOnWarningDaysReadsTheInspectionTerms(t *testing.T) {
 		t.Errorf("an interval of 0 days: %v; want an error naming values.%s", err, talks.TermInspectionInterval)
 	}
 }
+
+// Every metric has a unit and a name in words, and nothing else has.
+func TestEveryMetricIsNamed(t *testing.T) {
+	for m := range talks.MetricUnits {
+		if talks.MetricNames[m] == "" {
+			t.Errorf("metric %s has no name in words", m)
+		}
+	}
+	for m := range talks.MetricNames {
+		if _, ok := talks.MetricUnits[m]; !ok {
+			t.Errorf("%s is named but is not a metric", m)
+		}
+	}
+}
