@@ -53,7 +53,7 @@ type talksFlags struct {
 }
 
 func (f *talksFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.room, "room", "", "the room file (required), or a built-in room: muscat-2025, muscat-2025-no-zone")
+	cmd.Flags().StringVar(&f.room, "room", "", "the room file (required), or a built-in room: muscat-2025, muscat-2025-no-zone, muscat-2025-verification")
 	cmd.Flags().StringVar(&f.asOf, "baseline", "2025-02-08", "the date of the reported state reductions are counted from")
 	cmd.Flags().BoolVar(&f.asJSON, "json", false, "print JSON")
 }
@@ -107,7 +107,8 @@ func newTalksEvaluateCmd() *cobra.Command {
 		Use:   "evaluate --room FILE (--proposal NAME | --set TERM=VALUE ...)",
 		Short: "A proposal's metrics and the feasibility answer each recipient would get",
 		Example: `  accord talks evaluate --room muscat-2025 --proposal jcpoa-limits
-  accord talks evaluate --room muscat-2025 --proposal leaner --set stockpile_cap_kg_u=0 --json`,
+  accord talks evaluate --room muscat-2025 --proposal leaner --set stockpile_cap_kg_u=0 --json
+  accord talks evaluate --room muscat-2025-verification --proposal advanced-machines-safeguards-only`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			spec, room, err := f.load()

@@ -355,6 +355,9 @@ type builder struct {
 	index   map[string]int
 	sources []Source
 	asOf    calendar.Date
+	// detections keeps the times to detect the series draws: the regime
+	// changes at a few dates only.
+	detections warning.Detections
 }
 
 func (b *builder) cite(evs []state.Evidence) []int {
@@ -643,7 +646,9 @@ func (b *builder) series(r *Report, facts []state.Fact, opt compliance.BreakoutO
 // point fills the breakout of a series point: the dated estimate, with
 // the band of the report's options.
 func (b *builder) point(p *Point, facts []state.Fact, opt compliance.BreakoutOptions) error {
-	e, err := warning.At(context.Background(), facts, p.Date, warningOptions(opt))
+	o := warningOptions(opt)
+	o.Detections = &b.detections
+	e, err := warning.At(context.Background(), facts, p.Date, o)
 	if err != nil {
 		return err
 	}

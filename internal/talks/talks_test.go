@@ -380,3 +380,32 @@ func TestEveryMetricIsNamed(t *testing.T) {
 		}
 	}
 }
+
+// The example room on verification terms: at 20 % and 1,000 IR-6, daily
+// inspections with online monitors leave the two weeks of warning the US
+// side's illustrative red line asks for; the safeguards agreement's
+// inspections alone do not.
+func TestExampleRoomOnVerificationTerms(t *testing.T) {
+	b, err := os.ReadFile("../../examples/talks/muscat-2025-verification.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, r, err := talks.ParseSpec(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 4, 12, 10, 0, 0, 0, time.UTC)
+	for name, want := range map[string]bool{"advanced-machines-daily-access": true, "advanced-machines-safeguards-only": false} {
+		p, err := r.Propose(spec.Mediator, spec.Mediator, spec.Proposals[name], true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := r.Feasibility(spec.Mediator, p.ID, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.AllMet == nil || *rep.AllMet != want {
+			t.Errorf("%s: every red line met %v, want %v (failing %v)", name, rep.AllMet, want, rep.Failing)
+		}
+	}
+}

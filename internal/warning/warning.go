@@ -1,11 +1,13 @@
 package warning
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
 
 	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/state"
@@ -104,6 +106,46 @@ type Options struct {
 	// input at its central value) instead of drawing its band: for a
 	// report built without bands.
 	CentralBreakout bool
+	// Detections, when set, keeps the times to detect already drawn, so
+	// that estimates at many dates under the same regime (a series) draw
+	// each once.
+	Detections *Detections
+}
+
+// Detections keeps times to detect by everything they depend on: the
+// activities counted and their probabilities, the samples, the seed and
+// the time to confirm. Not safe for concurrent use.
+type Detections struct{ m map[string]*Detection }
+
+func (c *Detections) detect(r Regime, o DetectOptions) (*Detection, error) {
+	if c == nil {
+		return Detect(r, o)
+	}
+	key := fmt.Sprintf("%d/%d/%v", o.Samples, o.Seed, o.Confirm)
+	for _, a := range r.InForce() {
+		key += "|" + a.ID
+		if a.Kind == Accountancy {
+			// The loss matters only through the balance test's
+			// probability, which is 1 for most losses.
+			p, err := accountancy.BalanceDetectionProbability(max(o.LossKgU, 0), a.SigmaMUFKgU, cmp.Or(o.Alpha, DefaultAlpha))
+			if err != nil {
+				return nil, err
+			}
+			key += fmt.Sprintf("=%v,%v", o.LossKgU > 0, p)
+		}
+	}
+	if d, ok := c.m[key]; ok {
+		return d, nil
+	}
+	d, err := Detect(r, o)
+	if err != nil {
+		return nil, err
+	}
+	if c.m == nil {
+		c.m = map[string]*Detection{}
+	}
+	c.m[key] = d
+	return d, nil
 }
 
 // At is the warning estimate at date from facts: the dated breakout
@@ -177,7 +219,7 @@ func At(ctx context.Context, facts []state.Fact, date calendar.Date, o Options) 
 		}
 		return e, nil
 	}
-	e.Detection, err = Detect(e.Regime, DetectOptions{Samples: o.Samples, Seed: o.Seed, Confirm: o.Confirm, LossKgU: e.Breakout.FeedKgU})
+	e.Detection, err = o.Detections.detect(e.Regime, DetectOptions{Samples: o.Samples, Seed: o.Seed, Confirm: o.Confirm, LossKgU: e.Breakout.FeedKgU})
 	if err != nil {
 		return nil, err
 	}

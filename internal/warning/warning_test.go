@@ -249,12 +249,39 @@ func TestRegimeIsData(t *testing.T) {
 	}
 }
 
+// One dated warning estimate with 10,000 samples (the breakout band and
+// the time to detect), at the three regimes of the public record.
 func BenchmarkWarningAt(b *testing.B) {
 	facts := evidence.Public(dataset.Embedded())
-	d, _ := calendar.Parse("2024-06-01")
-	for b.Loop() {
-		if _, err := warning.At(context.Background(), facts, d, warning.Options{Samples: 10_000}); err != nil {
-			b.Fatal(err)
+	for _, date := range []string{"2017-05-27", "2024-06-01", "2026-06-01"} {
+		d, _ := calendar.Parse(date)
+		b.Run(date, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := warning.At(context.Background(), facts, d, warning.Options{Samples: 10_000}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// Estimates that share the times to detect drawn for earlier dates give
+// what they give alone.
+func TestSharedDetectionsGiveTheSameEstimates(t *testing.T) {
+	facts := evidence.Public(dataset.Embedded())
+	var shared warning.Detections
+	for _, date := range []string{"2017-05-27", "2017-08-21", "2021-06-01", "2024-06-01", "2024-08-17"} {
+		d := mustDate(t, date)
+		alone, err := warning.At(context.Background(), facts, d, warning.Options{Samples: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		with, err := warning.At(context.Background(), facts, d, warning.Options{Samples: 500, Detections: &shared})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := *alone.Warning.P50, *with.Warning.P50; a != b || *alone.Detection.P90 != *with.Detection.P90 {
+			t.Errorf("%s: warning %v alone, %v with shared detections", date, a, b)
 		}
 	}
 }
