@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -17,11 +16,9 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	f_note "github.com/transparency-dev/formats/note"
 	"golang.org/x/term"
 
 	"github.com/accordverify/accord/internal/app"
-	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 )
@@ -61,15 +58,7 @@ all). The operator key's name must be the origin.`,
 			if dir == "" || originName == "" || operatorKey == "" {
 				return usageError{errors.New("--log, --origin and --operator-key are required")}
 			}
-			op, _, err := keyfile.LoadSigner(operatorKey)
-			if err != nil {
-				return err
-			}
-			opPub, err := operatorVKey(operatorKey)
-			if err != nil {
-				return err
-			}
-			opRcpt, err := keyfile.Recipient(strings.TrimSuffix(operatorKey, ".key") + ".pub")
+			op, opPub, opRcpt, err := app.OperatorKeys(operatorKey)
 			if err != nil {
 				return err
 			}
@@ -82,32 +71,19 @@ all). The operator key's name must be the origin.`,
 				if !ok {
 					return usageError{fmt.Errorf("--member %q: want ROLE:FILE.pub", m)}
 				}
-				vkey, v, err := keyfile.LoadVerifier(file)
+				member, err := app.Member(role, file)
 				if err != nil {
 					return fmt.Errorf("--member %s: %w", m, err)
 				}
-				rcpt, err := keyfile.Recipient(file)
-				if err != nil {
-					return fmt.Errorf("--member %s: %w", m, err)
-				}
-				n.Members = append(n.Members, record.Member{Party: v.Name(), Role: role, Key: vkey, Recipient: rcpt})
+				n.Members = append(n.Members, member)
 			}
 			for _, w := range witnesses {
 				file, u, _ := strings.Cut(w, "=")
-				vkey, v, err := keyfile.LoadVerifier(file)
+				witness, err := app.Witness(file, u)
 				if err != nil {
 					return fmt.Errorf("--witness %s: %w", w, err)
 				}
-				if u != "" {
-					if _, err := url.ParseRequestURI(u); err != nil {
-						return fmt.Errorf("--witness %s: bad URL: %v", w, err)
-					}
-				}
-				ckey, err := ledger.CosignatureKey(vkey)
-				if err != nil {
-					return fmt.Errorf("--witness %s: %w", w, err)
-				}
-				n.Witnesses = append(n.Witnesses, record.WitnessEntry{Party: v.Name(), Key: ckey, URL: u})
+				n.Witnesses = append(n.Witnesses, witness)
 			}
 			if cmd.Flags().Changed("witnesses-required") {
 				n.Required = &required
@@ -144,16 +120,6 @@ func kindNames(ks []record.Kind) []string {
 	return out
 }
 
-// operatorVKey derives the public key from the private key file.
-func operatorVKey(keyFile string) (string, error) {
-	pub := strings.TrimSuffix(keyFile, ".key") + ".pub"
-	vkey, _, err := keyfile.LoadVerifier(pub)
-	if err != nil {
-		return "", fmt.Errorf("the operator's public key is read from %s beside the private key: %w", pub, err)
-	}
-	return vkey, nil
-}
-
 func newWitnessCmd() *cobra.Command {
 	var keyFile, logKey, stateFile, listen string
 	cmd := &cobra.Command{
@@ -171,19 +137,7 @@ the state file (written before it answers). It refuses forks with HTTP 422.`,
 			if keyFile == "" || logKey == "" || stateFile == "" || listen == "" {
 				return usageError{errors.New("--key, --log-key, --state and --addr are required")}
 			}
-			_, skey, err := keyfile.LoadSigner(keyFile)
-			if err != nil {
-				return err
-			}
-			cosigner, err := f_note.NewSignerForCosignatureV1(skey)
-			if err != nil {
-				return err
-			}
-			_, lv, err := keyfile.LoadVerifier(logKey)
-			if err != nil {
-				return err
-			}
-			w, err := ledger.NewWitness(stateFile, cosigner, lv)
+			w, err := app.NewWitnessService(keyFile, logKey, stateFile)
 			if err != nil {
 				return err
 			}
@@ -200,15 +154,7 @@ the state file (written before it answers). It refuses forks with HTTP 422.`,
 				defer cancel()
 				_ = srv.Shutdown(sctx)
 			}()
-			vkey, err := keyfile.VerifierKey(skey)
-			if err != nil {
-				return err
-			}
-			ckey, err := ledger.CosignatureKey(vkey)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "witness %s for log %s on http://%s (cosigned size %d)\ncosignature key: %s\n", cosigner.Name(), lv.Name(), ln.Addr(), w.Size(), ckey)
+			fmt.Fprintf(cmd.ErrOrStderr(), "witness %s for log %s on http://%s (cosigned size %d)\ncosignature key: %s\n", w.Name, w.LogName, ln.Addr(), w.Size(), w.CosignatureKey)
 			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 				return err
 			}
