@@ -6,7 +6,6 @@ import (
 	"io"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -80,19 +79,9 @@ func (f *talksFlags) load() (*talks.Spec, *talks.Room, error) {
 
 // parseSets reads --set TERM=VALUE into a package.
 func parseSets(sets []string) (talks.Package, error) {
-	p := talks.Package{}
-	for _, s := range sets {
-		k, v, ok := strings.Cut(s, "=")
-		if !ok || k == "" {
-			return nil, usageError{fmt.Errorf("--set %q: want TERM=VALUE", s)}
-		}
-		if f, err := strconv.ParseFloat(v, 64); err == nil {
-			p[k] = talks.Num(f)
-		} else if strings.Contains(v, ",") {
-			p[k] = talks.Value{Order: strings.Split(v, ",")}
-		} else {
-			p[k] = talks.Value{Text: v}
-		}
+	p, err := talks.ParseTerms(sets)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--set %w", err)}
 	}
 	return p, nil
 }
