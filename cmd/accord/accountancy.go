@@ -15,19 +15,6 @@ import (
 	"github.com/accordverify/accord/internal/report"
 )
 
-// uncertainties loads a user's uncertainty table, or the labelled example.
-func uncertainties(path string) (accountancy.Table, error) {
-	if path == "" {
-		return accountancy.ExampleTable(), nil
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return accountancy.Table{}, err
-	}
-	defer f.Close()
-	return accountancy.ParseTable(f, path)
-}
-
 func newSimulateCmd() *cobra.Command {
 	var (
 		facility, diversion, divertFrom, logDir, table, start string
@@ -73,14 +60,8 @@ refused.`,
 			if !ok {
 				return usageError{fmt.Errorf("--machine: %q is not in the machine catalogue (accord machines lists it)", plant.Machine)}
 			}
-			plant.SWUPerMachineYear = m.SWUPerYear
-			if plant.Machine != "IR-1" || plant.Machines != 5060 || plant.ProductPct != 3.67 || plant.FeedPct != 0.711 {
-				plant.Name = fmt.Sprintf("synthetic enrichment plant, %d %s", plant.Machines, plant.Machine)
-				plant.MBA = "plant-" + strings.ToLower(plant.Machine)
-				plant.Sources = append(plant.Sources[:0], fmt.Sprintf("%d %s at %g SWU/yr (catalogue, %s), %g %% feed to %g %% product with %g %% tails: the user's flags", plant.Machines, plant.Machine, m.SWUPerYear, m.Status, plant.FeedPct, plant.ProductPct, plant.TailsPct),
-					"stores: the user's flags or the defaults of the synthetic plant")
-			}
-			tbl, err := uncertainties(table)
+			plant.Fit(m.SWUPerYear, string(m.Status))
+			tbl, err := accountancy.LoadTable(table)
 			if err != nil {
 				return err
 			}
@@ -182,7 +163,7 @@ that loss (abrupt:KG_U@PERIOD or protracted:KG_U; periods count from 1).`,
 			if logDir == "" {
 				return usageError{errors.New("--log DIR is required")}
 			}
-			tbl, err := uncertainties(table)
+			tbl, err := accountancy.LoadTable(table)
 			if err != nil {
 				return err
 			}
