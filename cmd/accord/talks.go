@@ -11,8 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/accordverify/accord/breakout"
-	"github.com/accordverify/accord/enrich"
 	"github.com/accordverify/accord/examples"
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/evidence"
@@ -73,7 +71,7 @@ func (f *talksFlags) load() (*talks.Spec, *talks.Room, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	room.Model = talks.Model{Baseline: state.At(evidence.Public(dataset.Embedded()), date), SQ: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed}
+	room.Model = talks.ModelAt(state.At(evidence.Public(dataset.Embedded()), date))
 	return spec, room, nil
 }
 
