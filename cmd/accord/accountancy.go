@@ -174,19 +174,11 @@ that loss (abrupt:KG_U@PERIOD or protracted:KG_U; periods count from 1).`,
 			if err != nil {
 				return err
 			}
-			books := l.Books()
-			names := books.Names()
-			switch {
-			case len(names) == 0:
-				return fmt.Errorf("--log %s: no material balance area records", logDir)
-			case mba == "" && len(names) > 1:
-				return usageError{fmt.Errorf("--mba: the log holds %d areas (%s); choose one", len(names), strings.Join(names, ", "))}
-			case mba == "":
-				mba = names[0]
-			}
-			area, ok := books.Areas[mba]
-			if !ok {
-				return usageError{fmt.Errorf("--mba: no area %q (the log holds %s)", mba, strings.Join(names, ", "))}
+			area, err := l.Books().Area(mba)
+			if errors.Is(err, accountancy.ErrNoAreas) {
+				return fmt.Errorf("--log %s: %w", logDir, err)
+			} else if err != nil {
+				return flagError(err) // --mba
 			}
 			opt := accountancy.Options{Alpha: alpha, K: k}
 			if err := opt.Validate(); err != nil {
