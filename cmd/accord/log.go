@@ -14,9 +14,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/ledger"
@@ -216,15 +214,9 @@ checkpoints and the proof) written to the evidence file.`,
 				return usageError{errors.New("--log is required (a directory or a URL)")}
 			}
 			ac := app.AuditConfig{Log: logLoc, StateFile: stateFile, Full: full}
-			if term.IsTerminal(int(os.Stderr.Fd())) && !asJSON {
-				var bar *progressbar.ProgressBar
-				ac.Progress = func(done, total uint64) {
-					if bar == nil {
-						bar = progressbar.NewOptions64(int64(total), progressbar.OptionSetWriter(os.Stderr),
-							progressbar.OptionSetDescription("auditing"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
-					}
-					_ = bar.Set64(int64(done))
-				}
+			if progress := newCounter(cmd.ErrOrStderr(), "auditing", 0); progress != nil && !asJSON {
+				ac.Progress = func(done, total uint64) { progress.total = int(total); progress.set(int(done)) }
+				defer progress.finish()
 			}
 			res, stateFile, err := app.Audit(cmd.Context(), ac)
 			if err != nil {

@@ -179,10 +179,7 @@ func newRecordShowCmd() *cobra.Command {
 			if len(rec.Refs) > 0 {
 				fmt.Fprintf(out, "refs: %s\n", strings.Join(rec.Refs, ", "))
 			}
-			var body any
-			_ = json.Unmarshal(rec.Body, &body)
-			b, _ := json.MarshalIndent(body, "", "  ")
-			fmt.Fprintf(out, "%s\ninclusion proof (%d hashes) verified against the checkpoint\n", b, len(r.InclusionProof))
+			fmt.Fprintf(out, "%s\ninclusion proof (%d hashes) verified against the checkpoint\n", indented(rec.Body), len(r.InclusionProof))
 			return nil
 		},
 	}
@@ -304,6 +301,14 @@ func submitToServer(cmd *cobra.Command, base string, files []string) error {
 		return fmt.Errorf("%d of %d records rejected", failed, len(files))
 	}
 	return nil
+}
+
+// indented is a record's JSON body, indented.
+func indented(body json.RawMessage) []byte {
+	var v any
+	_ = json.Unmarshal(body, &v)
+	b, _ := json.MarshalIndent(v, "", "  ")
+	return b
 }
 
 // checkpointSize is "size N" of a checkpoint's text (its second line).
