@@ -1,18 +1,15 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -143,20 +140,10 @@ the state file (written before it answers). It refuses forks with HTTP 422.`,
 			if err != nil {
 				return err
 			}
-			srv := &http.Server{Handler: w, ReadHeaderTimeout: 5 * time.Second}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			go func() {
-				<-ctx.Done()
-				sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				_ = srv.Shutdown(sctx)
-			}()
 			fmt.Fprintf(cmd.ErrOrStderr(), "witness %s for log %s on http://%s (cosigned size %d)\ncosignature key: %s\n", w.Name, w.LogName, ln.Addr(), w.Size(), w.CosignatureKey)
-			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-				return err
-			}
-			return nil
+			return w.Serve(ctx, ln)
 		},
 	}
 	fl := cmd.Flags()

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"filippo.io/age"
-	f_note "github.com/transparency-dev/formats/note"
 	tclient "github.com/transparency-dev/tessera/client"
 	"golang.org/x/mod/sumdb/note"
 
@@ -113,42 +112,4 @@ func TrustFromKeys(operatorPub string, witnessPubs []string, required *int) (led
 		trust.Required = *required
 	}
 	return trust, nil
-}
-
-// WitnessService is a party's witness of one log, from its key files.
-type WitnessService struct {
-	*ledger.Witness
-	// Name is the witness's, LogName the log's; CosignatureKey is the
-	// witness's key in the form witness policies name.
-	Name, LogName, CosignatureKey string
-}
-
-// NewWitnessService loads the witness's private key, the log operator's
-// public key and the witness's state (the last checkpoint it cosigned).
-func NewWitnessService(keyFile, logPub, stateFile string) (*WitnessService, error) {
-	_, skey, err := keyfile.LoadSigner(keyFile)
-	if err != nil {
-		return nil, err
-	}
-	cosigner, err := f_note.NewSignerForCosignatureV1(skey)
-	if err != nil {
-		return nil, err
-	}
-	_, lv, err := keyfile.LoadVerifier(logPub)
-	if err != nil {
-		return nil, err
-	}
-	w, err := ledger.NewWitness(stateFile, cosigner, lv)
-	if err != nil {
-		return nil, err
-	}
-	vkey, err := keyfile.VerifierKey(skey)
-	if err != nil {
-		return nil, err
-	}
-	ckey, err := ledger.CosignatureKey(vkey)
-	if err != nil {
-		return nil, err
-	}
-	return &WitnessService{Witness: w, Name: cosigner.Name(), LogName: lv.Name(), CosignatureKey: ckey}, nil
 }
