@@ -15,19 +15,6 @@ import (
 	"github.com/accordverify/accord/internal/report"
 )
 
-// uncertainties loads a user's uncertainty table, or the labelled example.
-func uncertainties(path string) (accountancy.Table, error) {
-	if path == "" {
-		return accountancy.ExampleTable(), nil
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return accountancy.Table{}, err
-	}
-	defer f.Close()
-	return accountancy.ParseTable(f, path)
-}
-
 func newSimulateCmd() *cobra.Command {
 	var (
 		facility, diversion, divertFrom, logDir, table, start string
@@ -73,14 +60,8 @@ refused.`,
 			if !ok {
 				return usageError{fmt.Errorf("--machine: %q is not in the machine catalogue (accord machines lists it)", plant.Machine)}
 			}
-			plant.SWUPerMachineYear = m.SWUPerYear
-			if plant.Machine != "IR-1" || plant.Machines != 5060 || plant.ProductPct != 3.67 || plant.FeedPct != 0.711 {
-				plant.Name = fmt.Sprintf("synthetic enrichment plant, %d %s", plant.Machines, plant.Machine)
-				plant.MBA = "plant-" + strings.ToLower(plant.Machine)
-				plant.Sources = append(plant.Sources[:0], fmt.Sprintf("%d %s at %g SWU/yr (catalogue, %s), %g %% feed to %g %% product with %g %% tails: the user's flags", plant.Machines, plant.Machine, m.SWUPerYear, m.Status, plant.FeedPct, plant.ProductPct, plant.TailsPct),
-					"stores: the user's flags or the defaults of the synthetic plant")
-			}
-			tbl, err := uncertainties(table)
+			plant.Fit(m.SWUPerYear, string(m.Status))
+			tbl, err := accountancy.LoadTable(table)
 			if err != nil {
 				return err
 			}
@@ -182,7 +163,7 @@ that loss (abrupt:KG_U@PERIOD or protracted:KG_U; periods count from 1).`,
 			if logDir == "" {
 				return usageError{errors.New("--log DIR is required")}
 			}
-			tbl, err := uncertainties(table)
+			tbl, err := accountancy.LoadTable(table)
 			if err != nil {
 				return err
 			}
@@ -193,19 +174,11 @@ that loss (abrupt:KG_U@PERIOD or protracted:KG_U; periods count from 1).`,
 			if err != nil {
 				return err
 			}
-			books := l.Books()
-			names := books.Names()
-			switch {
-			case len(names) == 0:
-				return fmt.Errorf("--log %s: no material balance area records", logDir)
-			case mba == "" && len(names) > 1:
-				return usageError{fmt.Errorf("--mba: the log holds %d areas (%s); choose one", len(names), strings.Join(names, ", "))}
-			case mba == "":
-				mba = names[0]
-			}
-			area, ok := books.Areas[mba]
-			if !ok {
-				return usageError{fmt.Errorf("--mba: no area %q (the log holds %s)", mba, strings.Join(names, ", "))}
+			area, err := l.Books().Area(mba)
+			if errors.Is(err, accountancy.ErrNoAreas) {
+				return fmt.Errorf("--log %s: %w", logDir, err)
+			} else if err != nil {
+				return flagError(err) // --mba
 			}
 			opt := accountancy.Options{Alpha: alpha, K: k}
 			if err := opt.Validate(); err != nil {

@@ -134,7 +134,18 @@ func screenshotDir(t *testing.T) string {
 // the test's duration, and returns it with its base URL.
 func startDemo(t testing.TB, dir string) (*app.Demo, string) {
 	t.Helper()
-	d, err := app.StartDemo(context.Background(), app.DemoConfig{Dir: dir, Addr: "127.0.0.1:0"})
+	return startDemoWith(t, app.DemoConfig{Dir: dir})
+}
+
+// startDemoWith starts the demo as cfg says (on a free port of the
+// loopback when it names no address), for the test's duration, and
+// returns it with its base URL.
+func startDemoWith(t testing.TB, cfg app.DemoConfig) (*app.Demo, string) {
+	t.Helper()
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:0"
+	}
+	d, err := app.StartDemo(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

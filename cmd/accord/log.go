@@ -1,27 +1,19 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
-	f_note "github.com/transparency-dev/formats/note"
-	"golang.org/x/term"
 
 	"github.com/accordverify/accord/internal/app"
-	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 )
@@ -61,15 +53,7 @@ all). The operator key's name must be the origin.`,
 			if dir == "" || originName == "" || operatorKey == "" {
 				return usageError{errors.New("--log, --origin and --operator-key are required")}
 			}
-			op, _, err := keyfile.LoadSigner(operatorKey)
-			if err != nil {
-				return err
-			}
-			opPub, err := operatorVKey(operatorKey)
-			if err != nil {
-				return err
-			}
-			opRcpt, err := keyfile.Recipient(strings.TrimSuffix(operatorKey, ".key") + ".pub")
+			op, opPub, opRcpt, err := app.OperatorKeys(operatorKey)
 			if err != nil {
 				return err
 			}
@@ -82,32 +66,19 @@ all). The operator key's name must be the origin.`,
 				if !ok {
 					return usageError{fmt.Errorf("--member %q: want ROLE:FILE.pub", m)}
 				}
-				vkey, v, err := keyfile.LoadVerifier(file)
+				member, err := app.Member(role, file)
 				if err != nil {
 					return fmt.Errorf("--member %s: %w", m, err)
 				}
-				rcpt, err := keyfile.Recipient(file)
-				if err != nil {
-					return fmt.Errorf("--member %s: %w", m, err)
-				}
-				n.Members = append(n.Members, record.Member{Party: v.Name(), Role: role, Key: vkey, Recipient: rcpt})
+				n.Members = append(n.Members, member)
 			}
 			for _, w := range witnesses {
 				file, u, _ := strings.Cut(w, "=")
-				vkey, v, err := keyfile.LoadVerifier(file)
+				witness, err := app.Witness(file, u)
 				if err != nil {
 					return fmt.Errorf("--witness %s: %w", w, err)
 				}
-				if u != "" {
-					if _, err := url.ParseRequestURI(u); err != nil {
-						return fmt.Errorf("--witness %s: bad URL: %v", w, err)
-					}
-				}
-				ckey, err := ledger.CosignatureKey(vkey)
-				if err != nil {
-					return fmt.Errorf("--witness %s: %w", w, err)
-				}
-				n.Witnesses = append(n.Witnesses, record.WitnessEntry{Party: v.Name(), Key: ckey, URL: u})
+				n.Witnesses = append(n.Witnesses, witness)
 			}
 			if cmd.Flags().Changed("witnesses-required") {
 				n.Required = &required
@@ -144,16 +115,6 @@ func kindNames(ks []record.Kind) []string {
 	return out
 }
 
-// operatorVKey derives the public key from the private key file.
-func operatorVKey(keyFile string) (string, error) {
-	pub := strings.TrimSuffix(keyFile, ".key") + ".pub"
-	vkey, _, err := keyfile.LoadVerifier(pub)
-	if err != nil {
-		return "", fmt.Errorf("the operator's public key is read from %s beside the private key: %w", pub, err)
-	}
-	return vkey, nil
-}
-
 func newWitnessCmd() *cobra.Command {
 	var keyFile, logKey, stateFile, listen string
 	cmd := &cobra.Command{
@@ -171,19 +132,7 @@ the state file (written before it answers). It refuses forks with HTTP 422.`,
 			if keyFile == "" || logKey == "" || stateFile == "" || listen == "" {
 				return usageError{errors.New("--key, --log-key, --state and --addr are required")}
 			}
-			_, skey, err := keyfile.LoadSigner(keyFile)
-			if err != nil {
-				return err
-			}
-			cosigner, err := f_note.NewSignerForCosignatureV1(skey)
-			if err != nil {
-				return err
-			}
-			_, lv, err := keyfile.LoadVerifier(logKey)
-			if err != nil {
-				return err
-			}
-			w, err := ledger.NewWitness(stateFile, cosigner, lv)
+			w, err := app.NewWitnessService(keyFile, logKey, stateFile)
 			if err != nil {
 				return err
 			}
@@ -191,28 +140,10 @@ the state file (written before it answers). It refuses forks with HTTP 422.`,
 			if err != nil {
 				return err
 			}
-			srv := &http.Server{Handler: w, ReadHeaderTimeout: 5 * time.Second}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			go func() {
-				<-ctx.Done()
-				sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				_ = srv.Shutdown(sctx)
-			}()
-			vkey, err := keyfile.VerifierKey(skey)
-			if err != nil {
-				return err
-			}
-			ckey, err := ledger.CosignatureKey(vkey)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "witness %s for log %s on http://%s (cosigned size %d)\ncosignature key: %s\n", cosigner.Name(), lv.Name(), ln.Addr(), w.Size(), ckey)
-			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-				return err
-			}
-			return nil
+			fmt.Fprintf(cmd.ErrOrStderr(), "witness %s for log %s on http://%s (cosigned size %d)\ncosignature key: %s\n", w.Name, w.LogName, ln.Addr(), w.Size(), w.CosignatureKey)
+			return w.Serve(ctx, ln)
 		},
 	}
 	fl := cmd.Flags()
@@ -270,15 +201,9 @@ checkpoints and the proof) written to the evidence file.`,
 				return usageError{errors.New("--log is required (a directory or a URL)")}
 			}
 			ac := app.AuditConfig{Log: logLoc, StateFile: stateFile, Full: full}
-			if term.IsTerminal(int(os.Stderr.Fd())) && !asJSON {
-				var bar *progressbar.ProgressBar
-				ac.Progress = func(done, total uint64) {
-					if bar == nil {
-						bar = progressbar.NewOptions64(int64(total), progressbar.OptionSetWriter(os.Stderr),
-							progressbar.OptionSetDescription("auditing"), progressbar.OptionShowCount(), progressbar.OptionClearOnFinish())
-					}
-					_ = bar.Set64(int64(done))
-				}
+			if progress := newCounter(cmd.ErrOrStderr(), "auditing", 0); progress != nil && !asJSON {
+				ac.Progress = func(done, total uint64) { progress.total = int(total); progress.set(int(done)) }
+				defer progress.finish()
 			}
 			res, stateFile, err := app.Audit(cmd.Context(), ac)
 			if err != nil {

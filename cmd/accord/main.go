@@ -4,8 +4,8 @@
 // dashboard.
 //
 // This package only parses flags and hands them to the packages that do
-// the work (internal/app for a log and its server); internal/report renders
-// what it prints.
+// the work (internal/app for a log and its server, internal/client for a
+// running server); internal/report renders most of what it prints.
 package main
 
 import (

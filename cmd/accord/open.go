@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -64,10 +63,7 @@ beside PARTY.key). It prints the record the sealed one hides. Exit status
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(out, "index %d: sealed to %s, signed by key %s: signature and inclusion verified\n", index, strings.Join(record.SealedTo(signed.Record), ", "), signed.Signer.Name)
 			fmt.Fprintf(out, "%s %s by %s\n", inner.Kind, inner.ID, inner.Author)
-			var body any
-			_ = json.Unmarshal(inner.Body, &body)
-			b, _ := json.MarshalIndent(body, "", "  ")
-			fmt.Fprintf(out, "%s\n", b)
+			fmt.Fprintf(out, "%s\n", indented(inner.Body))
 			return nil
 		},
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	tclient "github.com/transparency-dev/tessera/client"
 
 	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/client"
@@ -180,10 +179,7 @@ func newRecordShowCmd() *cobra.Command {
 			if len(rec.Refs) > 0 {
 				fmt.Fprintf(out, "refs: %s\n", strings.Join(rec.Refs, ", "))
 			}
-			var body any
-			_ = json.Unmarshal(rec.Body, &body)
-			b, _ := json.MarshalIndent(body, "", "  ")
-			fmt.Fprintf(out, "%s\ninclusion proof (%d hashes) verified against the checkpoint\n", b, len(r.InclusionProof))
+			fmt.Fprintf(out, "%s\ninclusion proof (%d hashes) verified against the checkpoint\n", indented(rec.Body), len(r.InclusionProof))
 			return nil
 		},
 	}
@@ -226,36 +222,18 @@ genesis record (--log DIR) or are given (--operator-key, --witness-key,
 			var trust ledger.Trust
 			switch {
 			case logDir != "":
-				g, err := ledger.ReadGenesis(cmd.Context(), tclient.FileFetcher{Root: logDir})
-				if err != nil {
-					return err
-				}
-				if trust, err = ledger.TrustFromGenesis(g); err != nil {
-					return err
-				}
+				trust, err = app.TrustFromLog(cmd.Context(), logDir)
 			case operatorKey != "":
-				_, v, err := keyfile.LoadVerifier(operatorKey)
-				if err != nil {
-					return err
-				}
-				trust.Operator = v
-				for _, w := range witnessKeys {
-					vkey, _, err := keyfile.LoadVerifier(w)
-					if err != nil {
-						return err
-					}
-					cv, err := ledger.CosignatureVerifier(vkey)
-					if err != nil {
-						return fmt.Errorf("--witness-key %s: %v", w, err)
-					}
-					trust.Witnesses = append(trust.Witnesses, cv)
-				}
-				trust.Required = len(trust.Witnesses)
+				var req *int
 				if cmd.Flags().Changed("witnesses-required") {
-					trust.Required = required
+					req = &required
 				}
+				trust, err = app.TrustFromKeys(operatorKey, witnessKeys, req)
 			default:
 				return usageError{errors.New("give --log DIR, or --operator-key with the --witness-key files")}
+			}
+			if err != nil {
+				return err
 			}
 			cp, err := r.Verify(trust)
 			if err != nil {
@@ -323,6 +301,14 @@ func submitToServer(cmd *cobra.Command, base string, files []string) error {
 		return fmt.Errorf("%d of %d records rejected", failed, len(files))
 	}
 	return nil
+}
+
+// indented is a record's JSON body, indented.
+func indented(body json.RawMessage) []byte {
+	var v any
+	_ = json.Unmarshal(body, &v)
+	b, _ := json.MarshalIndent(v, "", "  ")
+	return b
 }
 
 // checkpointSize is "size N" of a checkpoint's text (its second line).

@@ -27,12 +27,7 @@ import (
 func TestRedTeam(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, Addr: "127.0.0.1:0", Rate: 10_000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	base := "http://" + d.Addr
+	_, base := startDemoWith(t, app.DemoConfig{Dir: dir, Rate: 10_000})
 	token := func(party string) string {
 		s, _, err := keyfile.LoadSigner(filepath.Join(dir, "keys", party+".key"))
 		if err != nil {

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"syscall"
 
-	"filippo.io/age"
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/app"
@@ -44,14 +43,9 @@ func (f *logFlags) config(warn io.Writer) (app.Config, error) {
 	if err != nil {
 		return app.Config{}, err
 	}
-	// The operator's encryption key, beside the signing key, lets the
-	// server open what is sealed to it (talks commitments, to check them);
-	// a key made before encryption keys has none.
-	var id *age.X25519Identity
-	if idFile := keyfile.IdentityFile(f.operatorKey); fileExists(idFile) {
-		if id, err = keyfile.LoadIdentity(idFile); err != nil {
-			return app.Config{}, err
-		}
+	id, err := app.OperatorIdentity(f.operatorKey)
+	if err != nil {
+		return app.Config{}, err
 	}
 	urls := map[string]string{}
 	for _, w := range f.witnessURLs {
@@ -169,9 +163,4 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
-}
-
-func fileExists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
 }

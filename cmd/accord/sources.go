@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -52,8 +53,8 @@ func (f *sourceFlags) loadData() (*dataset.Dataset, error) {
 	})
 }
 
-// parseFile parses the file at path with parse; what names the file in a
-// parse error.
+// parseFile parses the file at path with parse; what ("" for nothing)
+// names the file in a parse error, before its path.
 func parseFile[T any](path, what string, parse func([]byte) (T, error)) (T, error) {
 	var zero T
 	b, err := os.ReadFile(path)
@@ -62,7 +63,7 @@ func parseFile[T any](path, what string, parse func([]byte) (T, error)) (T, erro
 	}
 	v, err := parse(b)
 	if err != nil {
-		return zero, fmt.Errorf("%s %s: %w", what, path, err)
+		return zero, fmt.Errorf("%s: %w", strings.TrimSpace(what+" "+path), err)
 	}
 	return v, nil
 }

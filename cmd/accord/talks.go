@@ -6,14 +6,11 @@ import (
 	"io"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/accordverify/accord/breakout"
-	"github.com/accordverify/accord/enrich"
 	"github.com/accordverify/accord/examples"
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/evidence"
@@ -74,25 +71,15 @@ func (f *talksFlags) load() (*talks.Spec, *talks.Room, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	room.Model = talks.Model{Baseline: state.At(evidence.Public(dataset.Embedded()), date), SQ: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed}
+	room.Model = talks.ModelAt(state.At(evidence.Public(dataset.Embedded()), date))
 	return spec, room, nil
 }
 
 // parseSets reads --set TERM=VALUE into a package.
 func parseSets(sets []string) (talks.Package, error) {
-	p := talks.Package{}
-	for _, s := range sets {
-		k, v, ok := strings.Cut(s, "=")
-		if !ok || k == "" {
-			return nil, usageError{fmt.Errorf("--set %q: want TERM=VALUE", s)}
-		}
-		if f, err := strconv.ParseFloat(v, 64); err == nil {
-			p[k] = talks.Num(f)
-		} else if strings.Contains(v, ",") {
-			p[k] = talks.Value{Order: strings.Split(v, ",")}
-		} else {
-			p[k] = talks.Value{Text: v}
-		}
+	p, err := talks.ParseTerms(sets)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--set %w", err)}
 	}
 	return p, nil
 }

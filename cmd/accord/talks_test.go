@@ -37,12 +37,7 @@ func TestTalksRoundInTheDemo(t *testing.T) {
 	dir := t.TempDir()
 	var serverLog strings.Builder
 	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: &serverLog}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	d, err := app.StartDemo(context.Background(), app.DemoConfig{Dir: dir, Addr: "127.0.0.1:0", Log: logger})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	base := "http://" + d.Addr
+	d, base := startDemoWith(t, app.DemoConfig{Dir: dir, Log: logger})
 	key := func(p string) string { return filepath.Join(dir, "keys", p+".key") }
 	work := t.TempDir()
 	write := func(name, s string) string {

@@ -174,12 +174,7 @@ func TestUsersReadNoInternalWords(t *testing.T) {
 
 	// Every page of the demo dashboard, signed in and not, and the API's
 	// answers of the same figures.
-	d, err := app.StartDemo(context.Background(), app.DemoConfig{Dir: filepath.Join(dir, "demo"), Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(d.Close)
-	base := "http://" + d.Addr
+	d, base := startDemoWith(t, app.DemoConfig{Dir: filepath.Join(dir, "demo")})
 	token, err := client.ReadToken(context.Background(), base, d.Reader)
 	if err != nil {
 		t.Fatal(err)

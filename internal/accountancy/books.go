@@ -2,10 +2,12 @@ package accountancy
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/input"
@@ -97,6 +99,29 @@ func (b *Books) Names() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// ErrNoAreas is the error of books that hold no material balance area.
+var ErrNoAreas = errors.New("no material balance area records")
+
+// Area returns the area mba, or the only one when mba is "". Books with
+// several areas need one named: an *input.Error for field mba says which
+// they hold.
+func (b *Books) Area(mba string) (*Area, error) {
+	names := b.Names()
+	switch {
+	case len(names) == 0:
+		return nil, ErrNoAreas
+	case mba == "" && len(names) > 1:
+		return nil, input.Errorf("mba", "the log holds %d areas (%s); choose one", len(names), strings.Join(names, ", "))
+	case mba == "":
+		mba = names[0]
+	}
+	area, ok := b.Areas[mba]
+	if !ok {
+		return nil, input.Errorf("mba", "no area %q (the log holds %s)", mba, strings.Join(names, ", "))
+	}
+	return area, nil
 }
 
 // Periods builds the balance periods from the physical inventory listings

@@ -2,11 +2,14 @@ package accountancy_test
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/accordverify/accord/internal/accountancy"
+	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/record"
 )
 
@@ -97,5 +100,27 @@ func TestOperatorInspectorDifferences(t *testing.T) {
 	want := math.Sqrt(math.Pow(item.KgU, 2)*(0.002*0.002+0.001*0.001) + math.Pow(item.KgU*0.9, 2)*(0.005*0.005+0.002*0.002))
 	if math.Abs(d[1].SigmaKgU-want) > 1e-9 || math.Abs(d[1].DiffKgU-item.KgU*0.1) > 1e-9 {
 		t.Errorf("difference %v ± %v, want %v ± %v", d[1].DiffKgU, d[1].SigmaKgU, item.KgU*0.1, want)
+	}
+}
+
+func TestBooksArea(t *testing.T) {
+	one := &accountancy.Area{MBA: "a"}
+	books := &accountancy.Books{Areas: map[string]*accountancy.Area{"a": one, "b": {MBA: "b"}}}
+	if got, err := books.Area("a"); got != one || err != nil {
+		t.Errorf("Area(a) = %v, %v", got, err)
+	}
+	var ie *input.Error
+	if _, err := books.Area(""); !errors.As(err, &ie) || ie.Field != "mba" || !strings.Contains(ie.Rule, "choose one") {
+		t.Errorf("two areas, none named: got %v", err)
+	}
+	if _, err := books.Area("c"); !errors.As(err, &ie) || !strings.Contains(ie.Rule, `no area "c" (the log holds a, b)`) {
+		t.Errorf("an unknown area: got %v", err)
+	}
+	delete(books.Areas, "b")
+	if got, err := books.Area(""); got != one || err != nil {
+		t.Errorf("the only area: got %v, %v", got, err)
+	}
+	if _, err := (&accountancy.Books{}).Area(""); !errors.Is(err, accountancy.ErrNoAreas) {
+		t.Errorf("no areas: got %v", err)
 	}
 }

@@ -82,6 +82,21 @@ func NatanzJCPOA() Plant {
 		}}
 }
 
+// Fit gives the plant its machines' separative capacity (swuPerYear, of
+// the machine catalogue, whose status of the figure is status). A plant
+// other than Natanz at its JCPOA size (another machine, fleet, feed or
+// product) is named after its fleet, and its sources are the user's.
+func (p *Plant) Fit(swuPerYear float64, status string) {
+	p.SWUPerMachineYear = swuPerYear
+	if p.Machine == "IR-1" && p.Machines == 5060 && p.ProductPct == 3.67 && p.FeedPct == 0.711 {
+		return
+	}
+	p.Name = fmt.Sprintf("synthetic enrichment plant, %d %s", p.Machines, p.Machine)
+	p.MBA = "plant-" + strings.ToLower(p.Machine)
+	p.Sources = append(p.Sources[:0], fmt.Sprintf("%d %s at %g SWU/yr (catalogue, %s), %g %% feed to %g %% product with %g %% tails: the user's flags", p.Machines, p.Machine, swuPerYear, status, p.FeedPct, p.ProductPct, p.TailsPct),
+		"stores: the user's flags or the defaults of the synthetic plant")
+}
+
 // Flows are the plant's monthly flows, kg U.
 type Flows struct {
 	FeedKgU, ProductKgU, TailsKgU, SWU float64

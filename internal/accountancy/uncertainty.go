@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,6 +52,20 @@ func ExampleTable() Table {
 		panic("accountancy: the example uncertainty table: " + err.Error())
 	}
 	return t
+}
+
+// LoadTable reads the table in the file at path, or the labelled example
+// when path is "".
+func LoadTable(path string) (Table, error) {
+	if path == "" {
+		return ExampleTable(), nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return Table{}, err
+	}
+	defer f.Close()
+	return ParseTable(f, path)
 }
 
 // ParseTable reads a table in the columns of [TableColumns]; errors name

@@ -6,9 +6,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,6 +47,26 @@ func (e *APIError) Error() string {
 		return fmt.Sprintf("%s: %s (HTTP %d)", e.Field, e.Message, e.Status)
 	}
 	return fmt.Sprintf("%s (HTTP %d)", e.Message, e.Status)
+}
+
+// atIndex finds the log index in the server's words for a duplicate.
+var atIndex = regexp.MustCompile(`at index (\d+)`)
+
+// Duplicate reports whether err is the server's answer that the record is
+// already in the log, and at which index ("" when the server does not
+// say).
+func Duplicate(err error) (index string, ok bool) {
+	var e *APIError
+	switch {
+	case !errors.As(err, &e) || e.Code != "duplicate":
+		return "", false
+	case e.Index != nil:
+		return strconv.FormatUint(*e.Index, 10), true
+	}
+	if m := atIndex.FindStringSubmatch(e.Message); m != nil {
+		return m[1], true
+	}
+	return "", true
 }
 
 // ErrorCode is the API's code for the error.

@@ -11,8 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/accordverify/accord/breakout"
-	"github.com/accordverify/accord/enrich"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/state"
 	"github.com/accordverify/accord/internal/talks"
@@ -131,8 +129,7 @@ func (s *Server) talksModel(ctx context.Context) (talks.Model, error) {
 	if err != nil {
 		return talks.Model{}, err
 	}
-	var latest = state.At(facts, latestStock(facts))
-	return talks.Model{Baseline: latest, SQ: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed}, nil
+	return talks.ModelAt(state.At(facts, latestStock(facts))), nil
 }
 
 // What a room handler does with the room.

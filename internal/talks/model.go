@@ -81,6 +81,12 @@ type Evaluation struct {
 	Notes []string `json:"notes"`
 }
 
+// ModelAt is the model that counts reductions from baseline, with the
+// breakout target of 25 kg of weapon-grade uranium and the default band.
+func ModelAt(baseline *state.State) Model {
+	return Model{Baseline: baseline, SQ: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed}
+}
+
 // Evaluate turns a package into metrics at the most it permits: breakout
 // to one significant quantity of 90 % uranium from a stock of the
 // stockpile cap at the enrichment cap, with the centrifuges it allows

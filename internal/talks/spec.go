@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -38,10 +40,9 @@ type Spec struct {
 // get a fresh one.
 func ParseSpec(data []byte) (*Spec, *Room, error) {
 	var s Spec
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&s); err != nil && !errors.Is(err, io.EOF) {
-		if ue := input.UnknownField(err, &s); ue != nil {
+	if err := decodeStrict(data, &s); err != nil && !errors.Is(err, io.EOF) {
+		var ue *input.Error
+		if errors.As(err, &ue) {
 			return nil, nil, ue
 		}
 		return nil, nil, fmt.Errorf("room file: %v", err)
@@ -95,4 +96,57 @@ func (v *Value) UnmarshalYAML(n *yaml.Node) error {
 		return n.Decode(&v.Order)
 	}
 	return fmt.Errorf("line %d: a value is a number, a word or a list of phases", n.Line)
+}
+
+// decodeStrict decodes a YAML document into v (a pointer); a field that v
+// does not have is an *input.Error naming it.
+func decodeStrict(data []byte, v any) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	err := dec.Decode(v)
+	if ue := input.UnknownField(err, v); ue != nil {
+		return ue
+	}
+	return err
+}
+
+// ParseConstraints reads a party's red lines: constraints: [{subject, op,
+// value or text}].
+func ParseConstraints(data []byte) ([]Constraint, error) {
+	var in struct {
+		Constraints []Constraint `yaml:"constraints"`
+	}
+	err := decodeStrict(data, &in)
+	return in.Constraints, err
+}
+
+// ParseText reads a version of the single negotiating text to propose:
+// its clauses (id, text, status, terms) and values.
+func ParseText(data []byte) (Text, error) {
+	var in struct {
+		Clauses []Clause `yaml:"clauses"`
+		Values  Package  `yaml:"values"`
+	}
+	err := decodeStrict(data, &in)
+	return Text{Clauses: in.Clauses, Values: in.Values}, err
+}
+
+// ParseTerms reads TERM=VALUE settings into a package: a value is a
+// number, phases separated by commas, or a word.
+func ParseTerms(sets []string) (Package, error) {
+	p := Package{}
+	for _, s := range sets {
+		k, v, ok := strings.Cut(s, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("%q: want TERM=VALUE", s)
+		}
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			p[k] = Num(f)
+		} else if strings.Contains(v, ",") {
+			p[k] = Value{Order: strings.Split(v, ",")}
+		} else {
+			p[k] = Value{Text: v}
+		}
+	}
+	return p, nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,18 +8,15 @@ import (
 	"io"
 	"maps"
 	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/accordverify/accord/examples"
 	"github.com/accordverify/accord/internal/client"
-	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/talks"
 )
@@ -67,23 +63,6 @@ func roomCmd(cmd *cobra.Command, run func(cmd *cobra.Command, r *client.Room) er
 		return run(cmd, r)
 	}
 	return cmd
-}
-
-// readYAMLFile decodes a YAML file into v; unknown fields are errors.
-func readYAMLFile(file string, v any) error {
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return err
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
-		if ue := input.UnknownField(err, v); ue != nil {
-			return fmt.Errorf("%s: %w", file, ue)
-		}
-		return fmt.Errorf("%s: %v", file, err)
-	}
-	return nil
 }
 
 func printJSON(cmd *cobra.Command, v any) error { return writeJSON(cmd.OutOrStdout(), v) }
@@ -147,13 +126,11 @@ did not move (accord talks commit --verify).`,
 			return nil
 		},
 	}, func(cmd *cobra.Command, room *client.Room) error {
-		var in struct {
-			Constraints []talks.Constraint `yaml:"constraints"`
-		}
-		if err := readYAMLFile(file, &in); err != nil {
+		constraints, err := parseFile(file, "", talks.ParseConstraints)
+		if err != nil {
 			return err
 		}
-		rl := talks.RedLines{Room: room.ID, Party: room.Party(), Constraints: in.Constraints, Salt: talks.NewSalt()}
+		rl := talks.RedLines{Room: room.ID, Party: room.Party(), Constraints: constraints, Salt: talks.NewSalt()}
 		keep, _ := json.MarshalIndent(map[string]any{"red_lines": rl, "commitment": rl.Commitment()}, "", "  ")
 		if err := keyfile.WriteNew(out, append(keep, '\n'), 0o600); err != nil {
 			return fmt.Errorf("--out: %w", err)
@@ -284,11 +261,8 @@ func newTalksTextCmd() *cobra.Command {
 		Short:   "Record a version of the single negotiating text (the mediator): clauses with their status, and values",
 		Example: `  accord talks text --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --file text-v1.yaml`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
-		var in struct {
-			Clauses []talks.Clause `yaml:"clauses"`
-			Values  talks.Package  `yaml:"values"`
-		}
-		if err := readYAMLFile(file, &in); err != nil {
+		in, err := parseFile(file, "", talks.ParseText)
+		if err != nil {
 			return err
 		}
 		text, hash, err := room.AddText(cmd.Context(), in.Clauses, in.Values)
@@ -301,9 +275,6 @@ func newTalksTextCmd() *cobra.Command {
 	cmd.Flags().StringVar(&file, "file", "", "the text (YAML: clauses [{id, text, status, terms}], values)")
 	return cmd
 }
-
-// atIndex finds the log index in the server's words for a duplicate.
-var atIndex = regexp.MustCompile(`at index (\d+)`)
 
 func newTalksConfirmCmd() *cobra.Command {
 	var version int
@@ -328,13 +299,10 @@ key and submits it.`,
 			fmt.Fprintf(cmd.OutOrStdout(), "  [%s] %s: %s\n", cl.Status, cl.ID, cl.Text)
 		}
 		logged, final, err := room.Confirm(cmd.Context(), version, t)
-		var ae *client.APIError
-		if errors.As(err, &ae) && ae.Code == "duplicate" {
+		if at, dup := client.Duplicate(err); dup {
 			where := ""
-			if ae.Index != nil {
-				where = fmt.Sprintf(" (in the log at index %d)", *ae.Index)
-			} else if m := atIndex.FindStringSubmatch(ae.Message); m != nil {
-				where = " (in the log at index " + m[1] + ")"
+			if at != "" {
+				where = " (in the log at index " + at + ")"
 			}
 			return fmt.Errorf("you already confirmed version %d of the text%s; nothing was changed", version, where)
 		}

@@ -1,0 +1,115 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+
+	"filippo.io/age"
+	tclient "github.com/transparency-dev/tessera/client"
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordverify/accord/internal/keyfile"
+	"github.com/accordverify/accord/internal/ledger"
+	"github.com/accordverify/accord/internal/record"
+)
+
+// OperatorKeys reads the log operator's keys: the signer from its private
+// key file, and from the public file beside it (NAME.pub) its verifier key
+// and its encryption key's recipient.
+func OperatorKeys(keyFile string) (signer note.Signer, vkey, recipient string, err error) {
+	if signer, _, err = keyfile.LoadSigner(keyFile); err != nil {
+		return nil, "", "", err
+	}
+	pub := strings.TrimSuffix(keyFile, ".key") + ".pub"
+	if vkey, _, err = keyfile.LoadVerifier(pub); err != nil {
+		return nil, "", "", fmt.Errorf("the operator's public key is read from %s beside the private key: %w", pub, err)
+	}
+	recipient, err = keyfile.Recipient(pub)
+	return signer, vkey, recipient, err
+}
+
+// OperatorIdentity reads the operator's encryption key beside its signing
+// key, which lets the server open what is sealed to it (talks commitments,
+// to check them); nil when there is none (a key made before encryption
+// keys).
+func OperatorIdentity(keyFile string) (*age.X25519Identity, error) {
+	idFile := keyfile.IdentityFile(keyFile)
+	if _, err := os.Stat(idFile); err != nil {
+		return nil, nil
+	}
+	return keyfile.LoadIdentity(idFile)
+}
+
+// Member reads a party's public key file (NAME.pub) as a member of a log
+// with role: the party's id is the key's name, and the encryption key on
+// the file's second line is registered with it.
+func Member(role, pubFile string) (record.Member, error) {
+	vkey, v, err := keyfile.LoadVerifier(pubFile)
+	if err != nil {
+		return record.Member{}, err
+	}
+	rcpt, err := keyfile.Recipient(pubFile)
+	if err != nil {
+		return record.Member{}, err
+	}
+	return record.Member{Party: v.Name(), Role: role, Key: vkey, Recipient: rcpt}, nil
+}
+
+// Witness reads a witness's public key file as a witness of a log, at
+// address u ("": none given).
+func Witness(pubFile, u string) (record.WitnessEntry, error) {
+	vkey, v, err := keyfile.LoadVerifier(pubFile)
+	if err != nil {
+		return record.WitnessEntry{}, err
+	}
+	if u != "" {
+		if _, err := url.ParseRequestURI(u); err != nil {
+			return record.WitnessEntry{}, fmt.Errorf("bad URL: %v", err)
+		}
+	}
+	ckey, err := ledger.CosignatureKey(vkey)
+	if err != nil {
+		return record.WitnessEntry{}, err
+	}
+	return record.WitnessEntry{Party: v.Name(), Key: ckey, URL: u}, nil
+}
+
+// TrustFromLog is the trust the genesis record of the log in dir declares.
+func TrustFromLog(ctx context.Context, dir string) (ledger.Trust, error) {
+	g, err := ledger.ReadGenesis(ctx, tclient.FileFetcher{Root: dir})
+	if err != nil {
+		return ledger.Trust{}, err
+	}
+	return ledger.TrustFromGenesis(g)
+}
+
+// TrustFromKeys is the trust of an operator's public key file and
+// witnesses' public key files; required is how many witnesses must have
+// cosigned (nil: all).
+func TrustFromKeys(operatorPub string, witnessPubs []string, required *int) (ledger.Trust, error) {
+	var trust ledger.Trust
+	_, v, err := keyfile.LoadVerifier(operatorPub)
+	if err != nil {
+		return trust, err
+	}
+	trust.Operator = v
+	for _, w := range witnessPubs {
+		vkey, _, err := keyfile.LoadVerifier(w)
+		if err != nil {
+			return trust, err
+		}
+		cv, err := ledger.CosignatureVerifier(vkey)
+		if err != nil {
+			return trust, fmt.Errorf("--witness-key %s: %v", w, err)
+		}
+		trust.Witnesses = append(trust.Witnesses, cv)
+	}
+	trust.Required = len(trust.Witnesses)
+	if required != nil {
+		trust.Required = *required
+	}
+	return trust, nil
+}

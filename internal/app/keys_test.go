@@ -1,0 +1,87 @@
+package app_test
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/accordverify/accord/internal/app"
+	"github.com/accordverify/accord/internal/keyfile"
+)
+
+// A log's members, witnesses and trust come from the parties' public key
+// files; a witness serves from its key files until its context ends.
+func TestKeyFiles(t *testing.T) {
+	dir := t.TempDir()
+	newKey := func(name string) string {
+		base, _, err := keyfile.Make(dir, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return base
+	}
+	op, us, w := newKey("accord.example/test"), newKey("us"), newKey("witness-us")
+
+	signer, vkey, rcpt, err := app.OperatorKeys(op + ".key")
+	if err != nil || signer.Name() != "accord.example/test" || !strings.HasPrefix(vkey, "accord.example/test+") || !strings.HasPrefix(rcpt, "age1") {
+		t.Fatalf("operator keys: %v, %q, %q, %v", signer, vkey, rcpt, err)
+	}
+	if id, err := app.OperatorIdentity(op + ".key"); id == nil || err != nil {
+		t.Errorf("operator identity: %v, %v", id, err)
+	}
+	if id, err := app.OperatorIdentity(filepath.Join(dir, "none.key")); id != nil || err != nil {
+		t.Errorf("no identity file: got %v, %v; want none and no error", id, err)
+	}
+	m, err := app.Member("party", us+".pub")
+	if err != nil || m.Party != "us" || m.Role != "party" || m.Recipient == "" {
+		t.Errorf("member: %+v, %v", m, err)
+	}
+	if _, err := app.Witness(w+".pub", "not a url"); err == nil || !strings.Contains(err.Error(), "bad URL") {
+		t.Errorf("a witness at a bad URL: got %v", err)
+	}
+	we, err := app.Witness(w+".pub", "http://127.0.0.1:7001")
+	if err != nil || we.Party != "witness-us" || we.URL != "http://127.0.0.1:7001" {
+		t.Errorf("witness: %+v, %v", we, err)
+	}
+	one := 1
+	trust, err := app.TrustFromKeys(op+".pub", []string{w + ".pub"}, &one)
+	if err != nil || trust.Required != 1 || len(trust.Witnesses) != 1 || trust.Operator.Name() != "accord.example/test" {
+		t.Errorf("trust: %+v, %v", trust, err)
+	}
+
+	ws, err := app.NewWitnessService(w+".key", op+".pub", filepath.Join(dir, "witness.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ws.Name != "witness-us" || ws.LogName != "accord.example/test" || ws.CosignatureKey == "" {
+		t.Errorf("witness service: %q %q %q", ws.Name, ws.LogName, ws.CosignatureKey)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ws.Serve(ctx, ln) }()
+	resp, err := http.Post("http://"+ln.Addr().String()+"/add-checkpoint", "text/plain", strings.NewReader("not a checkpoint"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode < 400 {
+		t.Errorf("a malformed checkpoint: HTTP %d, want an error", resp.StatusCode)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve after its context ended: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Serve did not return after its context ended")
+	}
+}
