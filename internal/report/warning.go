@@ -16,7 +16,7 @@ func WarningSentence(e *warning.Estimate) string {
 	switch e.Status {
 	case warning.Estimated:
 		w := e.Warning
-		line := fmt.Sprintf("Warning time as of %s: %s (10th to 90th percentile %s to %s)", e.AsOf, signedDays(w.P50), signedDays(w.P10), signedDays(w.P90))
+		line := fmt.Sprintf("Warning time as of %s: %s; 10th to 90th percentile %s to %s", e.AsOf, signedDays(w.P50), bandEnd(w.P10), bandEnd(w.P90))
 		p := *e.PCompleteBeforeDetection
 		switch {
 		case p >= 0.5:
@@ -44,6 +44,15 @@ func signedDays(d *float64) string {
 	v := *d
 	if v >= 60 || v <= -60 {
 		return fmt.Sprintf("%s days (about %s months)", Num(v, 0), Num(v/30.44, 0))
+	}
+	return Days(d)
+}
+
+// bandEnd is one end of a warning band: "378 days", or "no warning" where
+// the breakout is done before detection.
+func bandEnd(d *float64) string {
+	if d == nil {
+		return "no warning"
 	}
 	return Days(d)
 }
@@ -101,10 +110,13 @@ func TextWarning(w io.Writer, e *warning.Estimate) error {
 		fmt.Fprintln(w, b.Status)
 	}
 	fmt.Fprintf(w, "Time to detect and report: %s\n", DetectionWords(e.Detection))
+	fmt.Fprintln(w, "IAEA timeliness detection goals:")
 	for _, g := range e.Timeliness {
+		mark := ""
 		if g.Applies {
-			fmt.Fprintf(w, "IAEA timeliness goal for %s: %d days\n", g.Material, g.Days)
+			mark = " (a breakout's product)"
 		}
+		fmt.Fprintf(w, "  %d days for %s%s\n", g.Days, g.Material, mark)
 	}
 	fmt.Fprintf(w, "\nVerification regime as of %s (inspectorate access: %s)\n", e.Regime.AsOf, e.Regime.Access)
 	for _, a := range e.Listed() {
