@@ -22,6 +22,7 @@ import (
 	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/state"
+	"github.com/accordverify/accord/internal/warning"
 )
 
 // internalWords are what a user must never read: the project's own notes,
@@ -36,8 +37,8 @@ var internalWords = []*regexp.Regexp{
 }
 
 // vocabulary is every status word a user can meet: how a figure is known,
-// what a finding says, a dated breakout's status, a deadline's status and
-// a stream's continuity of knowledge.
+// what a finding says, a dated breakout's status, a warning's, a
+// deadline's status and a stream's continuity of knowledge.
 func vocabulary() []string {
 	var v []string
 	for _, t := range report.Provenance {
@@ -47,6 +48,7 @@ func vocabulary() []string {
 		v = append(v, string(s))
 	}
 	v = append(v, compliance.Estimated, compliance.UnknownEstimate, compliance.NotReachable)
+	v = append(v, warning.Estimated, warning.UnknownWarning, warning.NoDetection, warning.NotReachable)
 	v = append(v, agreement.Pending, agreement.Overdue, agreement.Closed, agreement.Done, agreement.TookEffect, agreement.Unrecorded)
 	return append(v, state.Maintained, state.Escrowed, state.Lost)
 }

@@ -63,6 +63,10 @@ type tagKind int
 const (
 	// fromLog: the log's state and the date (pages default to today).
 	fromLog tagKind = iota
+	// fromCheckpoint: fromLog, and the checkpoint's signatures, which a
+	// republished checkpoint of the same tree changes (the checkpoint
+	// itself); not kept in the page cache.
+	fromCheckpoint
 	// fixed: the program and its configuration only.
 	fixed
 	// static: fixed, and kept five minutes by any cache.
@@ -72,7 +76,13 @@ const (
 // logState is the state of the log an answer is computed at.
 type logState struct {
 	size uint64 // the published checkpoint's size
-	id   string // the checkpoint's hash, the records beyond it, the date
+	// id names the tree (the hash of the checkpoint's body: origin, size
+	// and root), the records beyond it and the date: what an answer
+	// derived from the log depends on. The witnesses' cosignatures of a
+	// republished checkpoint of the same tree do not change it.
+	id string
+	// signed is the hash of the whole checkpoint, signatures included.
+	signed string
 }
 
 // maxBeyond is how many indexed records beyond the published checkpoint
@@ -152,8 +162,9 @@ func (s *Server) state(ctx context.Context) (logState, bool) {
 	if err != nil || len(beyond) >= maxBeyond {
 		return logState{}, false
 	}
-	h := sha256.Sum256(cp)
-	return logState{size: size, id: fmt.Sprintf("%x+%d@%s", h[:12], len(beyond), calendar.Today())}, true
+	body, _, _ := strings.Cut(string(cp), "\n\n")
+	h, whole := sha256.Sum256([]byte(body)), sha256.Sum256(cp)
+	return logState{size: size, id: fmt.Sprintf("%x+%d@%s", h[:12], len(beyond), calendar.Today()), signed: fmt.Sprintf("%x", whole[:12])}, true
 }
 
 // program names the running program: its build (module versions and
@@ -341,7 +352,7 @@ func (s *Server) tagged(kind tagKind, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := callerOf(r)
 		st := logState{id: "fixed"}
-		if kind == fromLog {
+		if kind == fromLog || kind == fromCheckpoint {
 			var ok bool
 			if st, ok = s.currentState(r.Context()); !ok {
 				// Without a state there is no tag: computed every time,
@@ -351,7 +362,11 @@ func (s *Server) tagged(kind tagKind, h http.HandlerFunc) http.HandlerFunc {
 				return
 			}
 		}
-		key := s.answerKey(st.id, c, r)
+		state := st.id
+		if kind == fromCheckpoint {
+			state += "/" + st.signed
+		}
+		key := s.answerKey(state, c, r)
 		tag := etag(st.size, key)
 		policy := publicCache
 		switch {
@@ -371,7 +386,7 @@ func (s *Server) tagged(kind tagKind, h http.HandlerFunc) http.HandlerFunc {
 		var a *answer
 		var keep bool
 		switch {
-		case c.anonymous() && s.cache != nil:
+		case c.anonymous() && s.cache != nil && kind != fromCheckpoint:
 			if a = s.cache.get(key); a != nil {
 				keep = true
 				break
@@ -427,7 +442,7 @@ func (s *Server) fill(kind tagKind, st logState, key string, h http.HandlerFunc,
 		store := keep
 		if store && kind == fromLog {
 			now, ok := s.state(ctx)
-			store = ok && now == st
+			store = ok && now.id == st.id
 		}
 		if store {
 			s.cache.add(key, st.id, a)

@@ -29,6 +29,7 @@ type growing struct {
 	fake
 	mu     sync.Mutex
 	size   int
+	cosigs int // the witnesses' cosignatures on the checkpoint
 	beyond []record.Row
 	fail   bool
 	// gate, when set, holds Facts until it is closed.
@@ -39,7 +40,11 @@ type growing struct {
 func (g *growing) Checkpoint(context.Context) ([]byte, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return fmt.Appendf(nil, "example.org/log\n%d\nAAAA\n\n— example.org/log sig\n", g.size), nil
+	cp := fmt.Appendf(nil, "example.org/log\n%d\nAAAA\n\n— example.org/log sig\n", g.size)
+	for i := range g.cosigs {
+		cp = fmt.Appendf(cp, "— witness-%d cosig\n", i)
+	}
+	return cp, nil
 }
 
 func (g *growing) Query(_ context.Context, f record.Filter) ([]record.Row, error) {
@@ -119,6 +124,34 @@ func TestRepeatWithTheTagIsNotModified(t *testing.T) {
 	}
 	if rec.Header().Get("Content-Security-Policy") == "" || rec.Header().Get("X-Frame-Options") != "DENY" || rec.Header().Get("X-Content-Type-Options") != "nosniff" {
 		t.Errorf("overview from the cache lost its headers: %v", rec.Header())
+	}
+}
+
+// A checkpoint of the same tree published again with a witness's
+// cosignature more changes no answer derived from the log: their tags stay
+// and a repeat is 304 (a page computed before and asked for after is not
+// sent again); the checkpoint itself changes, and so does its tag.
+func TestACosignedCheckpointKeepsThePagesTags(t *testing.T) {
+	g, s := newGrowing(1 << 20)
+	tags := map[string]string{}
+	for _, path := range []string{"/?as_of=2025-02-08", "/api/v1/status?as_of=2025-02-08&samples=100", "/api/v1/checkpoint"} {
+		tags[path] = page(s, "GET", path, "", nil).Header().Get("ETag")
+	}
+	g.mu.Lock()
+	g.cosigs++
+	g.mu.Unlock()
+	for path, tag := range tags {
+		rec := page(s, "GET", path, "", ifNoneMatch(tag))
+		switch path {
+		case "/api/v1/checkpoint":
+			if rec.Code != 200 || rec.Header().Get("ETag") == tag || !strings.Contains(rec.Body.String(), "witness-0") {
+				t.Errorf("%s after a new cosignature: HTTP %d, ETag %q (was %q)", path, rec.Code, rec.Header().Get("ETag"), tag)
+			}
+		default:
+			if rec.Code != http.StatusNotModified || rec.Header().Get("ETag") != tag {
+				t.Errorf("%s after a new cosignature: HTTP %d, ETag %q; want 304 with %q", path, rec.Code, rec.Header().Get("ETag"), tag)
+			}
+		}
 	}
 }
 

@@ -226,7 +226,7 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/records", s.writes(s.submit)},
 		{"GET /api/v1/records", s.tagged(fromLog, s.records)},
 		{"GET /api/v1/records/{index}", s.tagged(fromLog, s.record)},
-		{"GET /api/v1/checkpoint", s.tagged(fromLog, s.checkpoint)},
+		{"GET /api/v1/checkpoint", s.tagged(fromCheckpoint, s.checkpoint)},
 		{"GET /api/v1/keys", s.keys},
 		{"GET /api/v1/status", s.tagged(fromLog, s.status)},
 		{"GET /api/v1/timeline", s.tagged(fromLog, s.timeline)},
