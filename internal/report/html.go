@@ -143,8 +143,10 @@ type Page struct {
 	Data DataStatus
 	// Annex is the annex of sources by document, each document once.
 	Annex []AnnexDocument
-	// Findings counts each side's findings by status, for the summary.
-	Findings []SideCount
+	// Findings counts each side's findings by status, for the summary;
+	// Headlines are the summary's sentences less the counts it tables.
+	Findings  []SideCount
+	Headlines []string
 }
 
 // Figured is a chart with its number in the report, its SVG, the SVG
@@ -220,14 +222,18 @@ func (d AnnexDocument) Numbers() []int {
 	return out
 }
 
-// AnnexDocuments groups the annex by document as cited, in the order of
-// each document's first entry: a document several figures rest on is
-// listed once, with every entry number that cites it.
+// AnnexDocuments groups the annex by document as cited (a record by the
+// document it carries), in the order of each document's first entry: a
+// document several figures rest on is listed once, with every entry
+// number that cites it.
 func (r *Report) AnnexDocuments() []AnnexDocument {
 	var out []AnnexDocument
 	at := map[string]int{}
 	for _, s := range r.Sources {
 		c := s.Cited()
+		if s.Kind == "record" && s.Source != "" {
+			c = s.Source // the record is named with the entry
+		}
 		i, ok := at[c]
 		if !ok {
 			i = len(out)
@@ -279,6 +285,11 @@ func (r *Report) FindingCounts() []SideCount {
 // dashboard parses it once at start) for r.
 func (r *Report) ExecuteHTML(t *template.Template, w io.Writer, o HTMLOptions) error {
 	p := Page{Report: r, Options: o, Issuer: cmp.Or(o.Issuer, DefaultIssuer), Data: r.DataStatus(), Annex: r.AnnexDocuments(), Findings: r.FindingCounts()}
+	for _, line := range r.Summary {
+		if !slices.ContainsFunc(r.Sides, func(s Side) bool { return strings.HasPrefix(line, s.Name+": ") }) {
+			p.Headlines = append(p.Headlines, line)
+		}
+	}
 	if o.Stylesheet == "" {
 		p.CSS = template.CSS(Stylesheet)
 	}
