@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/report"
 )
 
@@ -16,6 +17,7 @@ func newReportCmd() *cobra.Command {
 		f      evaluationFlags
 		format string
 		out    string
+		issuer string
 	)
 	cmd := &cobra.Command{
 		Use:   "report --as-of DATE [--format md|html|json|csv] [--out FILE]",
@@ -27,9 +29,10 @@ figure cites the annex by number, and each annex entry names the dataset
 row or record it comes from.
 
 HTML is one self-contained page with the charts as inline SVG and print
-styles: open it in a browser and print it to PDF. With --format md and
---out FILE, the charts are written as SVG files beside the Markdown and
-linked from it.`,
+styles: open it in a browser and print it to PDF (A4); its cover gives
+the issuer (--issuer), the date of the figures and today's date of
+issue. With --format md and --out FILE, the charts are written as SVG
+files beside the Markdown and linked from it.`,
 		Example: `  accord report --as-of 2025-02-08
   accord report --as-of 2025-02-08 --format html --out report-2025-02-08.html
   accord report --as-of 2025-02-08 --format md --out report/2025-02-08.md
@@ -58,7 +61,7 @@ linked from it.`,
 				}
 				err = r.Markdown(&buf, mo)
 			case "html":
-				err = r.HTML(&buf, report.HTMLOptions{})
+				err = r.HTML(&buf, report.HTMLOptions{Issuer: issuer, Issued: calendar.Today()})
 			case "json":
 				err = r.JSON(&buf)
 			case "csv":
@@ -87,6 +90,7 @@ linked from it.`,
 	}
 	f.register(cmd)
 	cmd.Flags().StringVar(&format, "format", "md", "md, html, json or csv")
+	cmd.Flags().StringVar(&issuer, "issuer", "", "who issues the report, for the HTML cover (default \""+report.DefaultIssuer+"\")")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"md", "html", "json", "csv"}, cobra.ShellCompDirectiveNoFileComp))
 	cmd.Flags().StringVarP(&out, "out", "o", "", "write to this file instead of standard output")
 	return cmd

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"html/template"
@@ -9,6 +10,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/state"
 )
 
 //go:embed report.html.tmpl
@@ -29,7 +34,16 @@ type HTMLOptions struct {
 	Stylesheet string
 	// Home, when set, is a link back to the dashboard.
 	Home string
+	// Issuer is who issues the report, said on its cover; empty is
+	// DefaultIssuer.
+	Issuer string
+	// Issued is the date of issue on the cover; zero says the report is
+	// not dated.
+	Issued calendar.Date
 }
+
+// DefaultIssuer is the cover's issuer when the options name none.
+const DefaultIssuer = "Accord, open verification of the agreement from the public record"
 
 // Funcs are the template functions the report and the dashboard share.
 func Funcs() template.FuncMap {
@@ -124,21 +138,159 @@ type Page struct {
 	Options HTMLOptions
 	CSS     template.CSS
 	Figures []Figured
+	// Issuer is the cover's issuer.
+	Issuer string
+	// Data counts the figures by how they are known, for the cover.
+	Data DataStatus
+	// Annex is the annex of sources by document, each document once.
+	Annex []AnnexDocument
+	// Findings counts each side's findings by status, for the summary;
+	// Headlines are the summary's sentences less the counts it tables.
+	Findings  []SideCount
+	Headlines []string
 }
 
-// Figured is a chart with its SVG, the SVG for a phone (shown instead
-// on narrow screens) and the events it numbers.
+// Figured is a chart with its number in the report, its SVG, the SVG
+// for a phone (shown instead on narrow screens) and the events it
+// numbers.
 type Figured struct {
 	Chart
+	N      int
 	SVG    template.HTML
 	Narrow template.HTML
 	Events []Event
 }
 
+// Catalogue is the annex entry of a machine's catalogue line, cited
+// where a table would otherwise repeat the line's text.
+func (p Page) Catalogue(source string) []int {
+	for _, s := range p.Sources {
+		if s.Kind == "catalogue" && s.Source == source {
+			return []int{s.N}
+		}
+	}
+	return nil
+}
+
+// DataStatus counts the report's figures (the stock, its levels, the
+// enrichment level, the centrifuges) by how each is known. A figure
+// that is not known counts as unknown, whatever its source.
+type DataStatus struct {
+	Figures, Sourced, Derived, Unverified, Unknown int
+}
+
+// DataStatus counts r's figures by how each is known.
+func (r *Report) DataStatus() DataStatus {
+	var d DataStatus
+	add := func(f Figure) {
+		d.Figures++
+		switch {
+		case f.Value == nil:
+			d.Unknown++
+		case f.Status == state.Derived:
+			d.Derived++
+		case f.Status == state.Unverified:
+			d.Unverified++
+		default:
+			d.Sourced++
+		}
+	}
+	add(r.Stockpile.Total)
+	for _, l := range r.Stockpile.Levels {
+		add(l.Mass)
+	}
+	add(r.Enrichment.MaxEnrichment)
+	for _, c := range r.Enrichment.Centrifuges {
+		add(c.Installed)
+		add(c.Enriching)
+	}
+	return d
+}
+
+// AnnexDocument is one document of the annex with the entries that cite
+// it: the rows, records and events of the data it is read from.
+type AnnexDocument struct {
+	Cited   string
+	Entries []Source
+}
+
+// Numbers are the annex numbers of the document's entries.
+func (d AnnexDocument) Numbers() []int {
+	out := make([]int, len(d.Entries))
+	for i, e := range d.Entries {
+		out[i] = e.N
+	}
+	return out
+}
+
+// AnnexDocuments groups the annex by document as cited (a record by the
+// document it carries), in the order of each document's first entry: a
+// document several figures rest on is listed once, with every entry
+// number that cites it.
+func (r *Report) AnnexDocuments() []AnnexDocument {
+	var out []AnnexDocument
+	at := map[string]int{}
+	for _, s := range r.Sources {
+		c := s.Cited()
+		if s.Kind == "record" && s.Source != "" {
+			c = s.Source // the record is named with the entry
+		}
+		i, ok := at[c]
+		if !ok {
+			i = len(out)
+			at[c] = i
+			out = append(out, AnnexDocument{Cited: c})
+		}
+		out[i].Entries = append(out[i].Entries, s)
+	}
+	return out
+}
+
+// SideCount is one side's findings counted by status, in the order of
+// compliance.Statuses, and the commitments it is in breach of.
+type SideCount struct {
+	Name     string
+	Counts   []StatusCount
+	Breaches []string
+}
+
+// StatusCount is the number of findings with a status.
+type StatusCount struct {
+	Status compliance.Status
+	N      int
+}
+
+// FindingCounts counts each side's findings by status.
+func (r *Report) FindingCounts() []SideCount {
+	var out []SideCount
+	for _, s := range r.Sides {
+		sc := SideCount{Name: s.Name}
+		for _, st := range compliance.Statuses {
+			n := 0
+			for _, f := range s.Findings {
+				if f.Status == st {
+					n++
+					if st == compliance.Breach {
+						sc.Breaches = append(sc.Breaches, f.Title)
+					}
+				}
+			}
+			sc.Counts = append(sc.Counts, StatusCount{st, n})
+		}
+		out = append(out, sc)
+	}
+	return out
+}
+
 // ExecuteHTML executes a template parsed from the report's template (the
 // dashboard parses it once at start) for r.
 func (r *Report) ExecuteHTML(t *template.Template, w io.Writer, o HTMLOptions) error {
-	p := Page{Report: r, Options: o}
+	p := Page{Report: r, Options: o, Issuer: cmp.Or(o.Issuer, DefaultIssuer), Data: r.DataStatus(), Annex: r.AnnexDocuments(), Findings: r.FindingCounts()}
+	for _, line := range r.Summary {
+		if !slices.ContainsFunc(r.Sides, func(s Side) bool { return strings.HasPrefix(line, s.Name+": ") }) {
+			p.Headlines = append(p.Headlines, line)
+		}
+	}
 	if o.Stylesheet == "" {
 		p.CSS = template.CSS(Stylesheet)
 	}
@@ -153,7 +305,7 @@ func (r *Report) ExecuteHTML(t *template.Template, w io.Writer, o HTMLOptions) e
 // Figures renders every chart.
 func (r *Report) Figures() ([]Figured, error) {
 	var out []Figured
-	for _, c := range r.Charts() {
+	for i, c := range r.Charts() {
 		svg, err := r.SVG(c.Name)
 		if err != nil {
 			return nil, err
@@ -162,7 +314,7 @@ func (r *Report) Figures() ([]Figured, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Figured{Chart: c, SVG: template.HTML(svg), Narrow: template.HTML(narrow), Events: r.ChartEvents()})
+		out = append(out, Figured{Chart: c, N: i + 1, SVG: template.HTML(svg), Narrow: template.HTML(narrow), Events: r.ChartEvents()})
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"flag"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -99,6 +100,33 @@ func TestHTML(t *testing.T) {
 	for _, want := range []string{"274.8", `id="src-1"`, `href="#src-1"`, "@media print", "8,294.4 kg U"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("HTML lacks %q", want)
+		}
+	}
+	for _, want := range []string{`<section class="cover"`, "Issued by", "Date of issue", "not dated", `id="data-status"`, "Figure 1</a>: <strong>", "Figure 3</a>: <strong>"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+	if !strings.Contains(html, "23 figures of the stock, enrichment and centrifuges: 13 sourced, 4 derived, 1 unverified, 5 unknown") {
+		t.Errorf("the cover's status of the data: %v", r.DataStatus())
+	}
+	// The annex lists a document once, with every entry that cites it,
+	// and keeps every entry's anchor.
+	docs := r.AnnexDocuments()
+	seen, entries := map[string]bool{}, 0
+	for _, d := range docs {
+		if seen[d.Cited] {
+			t.Errorf("the annex lists %q twice", d.Cited)
+		}
+		seen[d.Cited] = true
+		entries += len(d.Entries)
+	}
+	if entries != len(r.Sources) || len(docs) >= len(r.Sources) {
+		t.Errorf("%d documents hold %d entries of %d", len(docs), entries, len(r.Sources))
+	}
+	for _, s := range r.Sources {
+		if strings.Count(html, fmt.Sprintf(`id="src-%d"`, s.N)) != 1 {
+			t.Errorf("annex entry %d has no anchor, or more than one", s.N)
 		}
 	}
 	if os.Getenv("ACCORD_REPORT_OUT") != "" {

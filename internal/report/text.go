@@ -16,6 +16,17 @@ func Num(v float64, prec int) string {
 	if strings.Contains(s, ".") {
 		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	}
+	return group(s)
+}
+
+// Fixed formats v with thousands separators and exactly prec decimals:
+// Fixed(3, 1) = "3.0".
+func Fixed(v float64, prec int) string {
+	return group(strconv.FormatFloat(v, 'f', prec, 64))
+}
+
+// group puts thousands separators in a formatted number.
+func group(s string) string {
 	sign := ""
 	if strings.HasPrefix(s, "-") {
 		sign, s = "-", s[1:]
@@ -34,15 +45,25 @@ func Num(v float64, prec int) string {
 	return sign + b.String()
 }
 
-// Days formats a number of days: one decimal under 100, none above.
+// Days formats an estimated number of days: "1.0 days", "6.8 days",
+// "399 days". Under 100 the one decimal is always shown, so a band reads
+// "3.0 to 8.7 days", never "3 to 8.7"; from 100 on, whole days. A
+// number with a decimal takes the plural, "1.0 days", as counts of whole
+// days say "1 day" (state.Age).
 func Days(d *float64) string {
 	if d == nil {
 		return "not reached"
 	}
-	if *d < 100 {
-		return Num(*d, 1) + " days"
+	return DayNum(*d) + " days"
+}
+
+// DayNum is the number of Days without its unit, for a band or a table
+// cell: one decimal under 100, whole days from 100.
+func DayNum(d float64) string {
+	if math.Abs(d) < 99.95 {
+		return Fixed(d, 1)
 	}
-	return Num(math.Round(*d), 0) + " days"
+	return Num(math.Round(d), 0)
 }
 
 // Text is a figure in words: "about 8,294.4 kg U", or "unknown".
@@ -184,7 +205,7 @@ func BreakoutDays(b *compliance.Breakout) string {
 func daysBand(d, p10, p90 *float64) string {
 	out := Days(d)
 	if p10 != nil && p90 != nil {
-		out += fmt.Sprintf(" (10th to 90th percentile %s to %s)", Num(*p10, 1), Days(p90))
+		out += fmt.Sprintf(" (10th to 90th percentile %s to %s)", DayNum(*p10), Days(p90))
 	}
 	return out
 }
@@ -194,12 +215,9 @@ func daysBand(d, p10, p90 *float64) string {
 func SeriesDays(p Point) string {
 	switch p.BreakoutStatus {
 	case compliance.Estimated:
-		out := Num(*p.BreakoutDays, 1)
-		if *p.BreakoutDays >= 100 {
-			out = Num(math.Round(*p.BreakoutDays), 0)
-		}
+		out := DayNum(*p.BreakoutDays)
 		if p.BreakoutP10Days != nil && p.BreakoutP90Days != nil {
-			out += fmt.Sprintf(" (%s to %s)", Num(*p.BreakoutP10Days, 1), Num(*p.BreakoutP90Days, 1))
+			out += fmt.Sprintf(" (%s to %s)", DayNum(*p.BreakoutP10Days), DayNum(*p.BreakoutP90Days))
 		}
 		return out
 	case compliance.NotReachable:

@@ -331,7 +331,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	ctype := "text/html; charset=utf-8"
 	switch f := r.URL.Query().Get("format"); f {
 	case "", "html":
-		err = rep.ExecuteHTML(s.dash.report, &buf, report.HTMLOptions{SourceLink: sourceLink, Stylesheet: "/static/style.css", Home: "/"})
+		err = rep.ExecuteHTML(s.dash.report, &buf, report.HTMLOptions{SourceLink: sourceLink, Stylesheet: "/static/style.css", Home: "/", Issued: calendar.Today()})
 		securePage(w)
 	case "md":
 		ctype = "text/markdown; charset=utf-8"

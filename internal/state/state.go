@@ -609,8 +609,11 @@ func (l Level) Carried() bool {
 	return false
 }
 
-// Age says an age in days for people: "98 days", "3.9 years".
+// Age says an age in days for people: "1 day", "98 days", "3.9 years".
 func Age(days int) string {
+	if days == 1 || days == -1 {
+		return fmt.Sprintf("%d day", days)
+	}
 	if days < 730 {
 		return fmt.Sprintf("%d days", days)
 	}

@@ -1,0 +1,32 @@
+package report_test
+
+import (
+	"testing"
+
+	"github.com/accordverify/accord/internal/report"
+	"github.com/accordverify/accord/internal/state"
+)
+
+// Days read as numbers of days with their decimals shown the same way at
+// every size: one decimal under 100 (so a band never reads "3 to 8.7"),
+// whole days from 100; a count of whole days says "1 day".
+func TestDaysText(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	for _, c := range []struct {
+		in   *float64
+		want string
+	}{
+		{f(1), "1.0 days"}, {f(3), "3.0 days"}, {f(5.44), "5.4 days"}, {f(0.04), "0.0 days"},
+		{f(99.94), "99.9 days"}, {f(99.96), "100 days"}, {f(399.4), "399 days"}, {f(1234.6), "1,235 days"},
+		{nil, "not reached"},
+	} {
+		if got := report.Days(c.in); got != c.want {
+			t.Errorf("Days = %q, want %q", got, c.want)
+		}
+	}
+	for days, want := range map[int]string{0: "0 days", 1: "1 day", 2: "2 days", 729: "729 days", 730: "2.0 years"} {
+		if got := state.Age(days); got != want {
+			t.Errorf("Age(%d) = %q, want %q", days, got, want)
+		}
+	}
+}
