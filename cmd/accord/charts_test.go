@@ -76,7 +76,7 @@ func TestChartsInBrowser(t *testing.T) {
 	}{
 		{"trends", "/trends?as_of=2025-11-01", "#chart-warning-days", 4},
 		{"overview", "/?as_of=2025-02-08", "#inventory", 0},
-		{"report", "/report?as_of=2025-02-08", "#annex", 3},
+		{"report", "/report?as_of=2025-02-08", "#annex", 4},
 		{"balance", "/balance", "#balances", 2},
 	}
 	for _, p := range pages {

@@ -48,12 +48,14 @@ const DefaultIssuer = "Accord, open verification of the agreement from the publi
 // Funcs are the template functions the report and the dashboard share.
 func Funcs() template.FuncMap {
 	return template.FuncMap{
-		"num":      func(v float64, prec int) string { return Num(v, prec) },
-		"nump":     func(v *float64, prec int) string { return opt(v, prec) },
-		"days":     Days,
-		"warnDays": signedDays,
-		"cite":     citeHTML,
-		"citeOne":  func(n int) []int { return []int{n} },
+		"num":             func(v float64, prec int) string { return Num(v, prec) },
+		"nump":            func(v *float64, prec int) string { return opt(v, prec) },
+		"days":            Days,
+		"warnDays":        signedDays,
+		"warningSentence": func(w Warning) string { return WarningSentence(&w.Estimate) },
+		"activityTerms":   ActivityTerms,
+		"cite":            citeHTML,
+		"citeOne":         func(n int) []int { return []int{n} },
 		"linkCites": func(_ *Report, text string) template.HTML {
 			return LinkCites(text, citeHTML)
 		},

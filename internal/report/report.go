@@ -243,6 +243,9 @@ type Breakout struct {
 type Warning struct {
 	warning.Estimate
 	Sources []int `json:"sources"`
+	// RegimeSources cite the regime alone: each activity's provision and
+	// the evidence of its state.
+	RegimeSources []int `json:"regime_sources"`
 }
 
 // Point is the stock and breakout at one reported date.
@@ -565,11 +568,13 @@ func (b *builder) warning(r *Report, facts []state.Fact, opt compliance.Breakout
 	}
 	w := &r.Warning
 	w.Estimate = *e
-	w.Sources = b.cite(e.Breakout.Evidence)
+	w.RegimeSources = []int{}
 	for _, a := range e.Regime.Activities {
-		w.Sources = appendNew(w.Sources, b.add(Source{Kind: "agreement", Ref: RegimeRef + a.ID, Document: a.Provision, Source: a.Source, Status: a.Status}))
-		w.Sources = appendNew(w.Sources, b.cite(a.Evidence)...)
+		w.RegimeSources = appendNew(w.RegimeSources, b.add(Source{Kind: "agreement", Ref: RegimeRef + a.ID, Document: a.Provision, Source: a.Source, Status: a.Status}))
+		w.RegimeSources = appendNew(w.RegimeSources, b.cite(a.Evidence)...)
 	}
+	slices.Sort(w.RegimeSources)
+	w.Sources = appendNew(b.cite(e.Breakout.Evidence), w.RegimeSources...)
 	slices.Sort(w.Sources)
 	return nil
 }

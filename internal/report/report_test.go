@@ -82,7 +82,7 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// The HTML report is one page with the three charts inline and every
+// The HTML report is one page with the four charts inline and every
 // annex entry an anchor the citations point at.
 func TestHTML(t *testing.T) {
 	r := build(t, "2025-02-08")
@@ -91,11 +91,16 @@ func TestHTML(t *testing.T) {
 		t.Fatal(err)
 	}
 	html := b.String()
-	if n := strings.Count(html, `<svg class="chart-wide"`); n != 3 {
-		t.Errorf("%d inline SVG charts, want 3", n)
+	if n := strings.Count(html, `<svg class="chart-wide"`); n != 4 {
+		t.Errorf("%d inline SVG charts, want 4", n)
 	}
-	if n := strings.Count(html, `<svg class="chart-narrow"`); n != 3 {
-		t.Errorf("%d inline SVG charts for a phone, want 3", n)
+	if n := strings.Count(html, `<svg class="chart-narrow"`); n != 4 {
+		t.Errorf("%d inline SVG charts for a phone, want 4", n)
+	}
+	for _, want := range []string{`id="s8"`, "8. Warning time", `id="warning-regime"`, "JCPOA Annex I para 67.1", "Figure 4"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the HTML report lacks %q", want)
+		}
 	}
 	for _, want := range []string{"274.8", `id="src-1"`, `href="#src-1"`, "@media print", "8,294.4 kg U"} {
 		if !strings.Contains(html, want) {

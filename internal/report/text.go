@@ -124,6 +124,9 @@ func summary(r *Report) []string {
 		out = append(out, line+".")
 	}
 	out = append(out, BreakoutSentence(&r.Breakout.Breakout, Cite(r.Breakout.Sources), Cite(r.Breakout.LastKnownSources)))
+	if r.Warning.Model != "" {
+		out = append(out, WarningHeadline(&r.Warning.Estimate))
+	}
 	var disputes []string
 	disputed := map[string]int{}
 	for _, s := range r.Sides {

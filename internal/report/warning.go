@@ -35,6 +35,25 @@ func WarningSentence(e *warning.Estimate) string {
 	return fmt.Sprintf("Warning time as of %s: unknown, because %s.", e.AsOf, e.Reason)
 }
 
+// WarningHeadline is the warning in one short sentence for a summary,
+// pointing at the section that gives its regime and sources.
+func WarningHeadline(e *warning.Estimate) string {
+	const what = "Warning time (breakout time less the time to detect it; section 8)"
+	switch e.Status {
+	case warning.Estimated:
+		line := fmt.Sprintf("%s: %s", what, signedDays(e.Warning.P50))
+		if p := *e.PCompleteBeforeDetection; p > 0 {
+			line += fmt.Sprintf("; a breakout would be done before it could be known with probability %s", Num(p, 2))
+		}
+		return line + "."
+	case warning.NoDetection:
+		return what + ": none, since no verification activity able to see a breakout at the declared plants is in force."
+	case warning.NotReachable:
+		return what + ": not applicable, since the known stock and centrifuges give no path to a significant quantity."
+	}
+	return what + ": unknown, because " + e.Reason + "."
+}
+
 // signedDays is "-12.9 days", "3 months (95 days)" or "never" for a nil
 // percentile (no detection before the breakout is done, or no breakout).
 func signedDays(d *float64) string {
@@ -89,10 +108,14 @@ func ActivityTerms(a warning.ActivityAt) string {
 }
 
 func rangeDays(r warning.Range) string {
-	if r.Low == r.High {
-		return Days(&r.Low)
+	unit := " days"
+	if r.High == 1 {
+		unit = " day"
 	}
-	return fmt.Sprintf("%s to %s", Num(r.Low, 2), Days(&r.High))
+	if r.Low == r.High {
+		return Num(r.Low, 2) + unit
+	}
+	return fmt.Sprintf("%s to %s%s", Num(r.Low, 2), Num(r.High, 2), unit)
 }
 
 // TextWarning prints a warning estimate for a terminal.

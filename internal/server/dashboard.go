@@ -215,7 +215,11 @@ func citeLinks(r *report.Report, ns []int) template.HTML {
 		if src.Document != "" && src.Document != src.Ref {
 			title = src.Ref + ", " + src.Document + ": " + src.Source
 		}
-		return sourceLink(src), title, cmp.Or(src.Document, src.Ref)
+		label = cmp.Or(src.Document, src.Ref)
+		if id, ok := strings.CutPrefix(src.Ref, report.RegimeRef); ok {
+			label = "regime: " + id // the provision is the title; too long a label
+		}
+		return sourceLink(src), title, label
 	})
 }
 

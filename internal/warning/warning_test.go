@@ -3,6 +3,7 @@ package warning_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 
@@ -70,8 +71,11 @@ func TestPeriodicInspectionWaitsHalfAPeriod(t *testing.T) {
 		near(t, "p10", d.P10, T/10, 0.01*T)
 		near(t, "p90", d.P90, 9*T/10, 0.01*T)
 	}
-	d := detect(t, regimeOf(periodic("inspection", 10, 0.5, 0.5)), warning.DetectOptions{Samples: 200_000, Confirm: noConfirm})
-	near(t, "mean with p = 0.5", d.Mean(), 10.0/2+10*(0.5/0.5), 0.15)
+	for _, p := range []float64{0.5, 0.8} {
+		const T = 10.0
+		d := detect(t, regimeOf(periodic("inspection", T, p, p)), warning.DetectOptions{Samples: 200_000, Confirm: noConfirm})
+		near(t, fmt.Sprintf("mean with p = %g", p), d.Mean(), T/2+T*(1-p)/p, 0.15)
+	}
 }
 
 // A continuous monitor that always sees the breakout detects it after its
