@@ -5,8 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"html"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -18,12 +22,14 @@ import (
 
 	"filippo.io/age"
 	"github.com/accordverify/accord/internal/app"
+	"github.com/accordverify/accord/internal/client"
 	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/talks"
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+	"golang.org/x/mod/sumdb/note"
 )
 
 // A round of mediated talks in the demo by three command-line users: the
@@ -596,4 +602,118 @@ func TestTalksRoundInBrowser(t *testing.T) {
 		fits(who, "once final")
 	}
 	visible("once final")
+}
+
+// A step signed in the page reaches the log only when the signed-in
+// participant's registered key signed the very record the server prepared:
+// a signature by another party's key, a record changed after its signature
+// and a signature over other red lines than those submitted are refused
+// with the rule they break, and nothing is logged or kept; the record as
+// prepared and signed is logged.
+func TestTalksPageSignatureChecks(t *testing.T) {
+	dir := t.TempDir()
+	d, base := startDemo(t, dir)
+	const room = "muscat-2025-live"
+	signer := func(p string) note.Signer {
+		s, _, err := keyfile.LoadSigner(filepath.Join(dir, "keys", p+".key"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	token, err := client.ReadToken(context.Background(), base, signer("us"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(path string, form url.Values) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", base+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.AddCookie(&http.Cookie{Name: "accord_token", Value: token})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	redLines := func(days string) url.Values {
+		return url.Values{"subject": {"breakout_days"}, "op": {">="}, "value": {days}, "salt": {strings.Repeat("5a", 32)}}
+	}
+	prepare := func(form url.Values) string {
+		t.Helper()
+		f := url.Values{"step": {"red-lines"}}
+		for k, v := range form {
+			f[k] = v
+		}
+		code, b := post("/talks/"+room+"/sign", f)
+		var p struct{ Record, SHA256, Preimage string }
+		if err := json.Unmarshal([]byte(b), &p); code != 200 || err != nil {
+			t.Fatalf("prepare: HTTP %d %s", code, b)
+		}
+		if !talks.VerifyReveal(talks.RedLines{Room: room, Party: "us", Constraints: []talks.Constraint{{Subject: "breakout_days", Op: ">=", Value: 365}}, Salt: strings.Repeat("5a", 32)}, p.SHA256) && form.Get("value") == "365" {
+			t.Errorf("the prepared hash %s is not the red lines' commitment", p.SHA256)
+		}
+		return p.Record
+	}
+	sign := func(text string, s note.Signer) string {
+		t.Helper()
+		b, err := note.Sign(&note.Note{Text: text}, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	alert := regexp.MustCompile(`<p class="bad" role="alert">([^<]*)</p>`)
+	// logged is the log's size: the index its next entry takes.
+	logged := func() uint64 {
+		t.Helper()
+		var n uint64
+		for ; ; n++ {
+			if _, err := d.App.Log().Entry(context.Background(), n); err != nil {
+				return n
+			}
+		}
+	}
+	size := logged()
+	submit := func(form url.Values, signed, want string) {
+		t.Helper()
+		f := url.Values{"commitment": {strings.ReplaceAll(signed, "\n", "\r\n")}}
+		for k, v := range form {
+			f[k] = v
+		}
+		code, b := post("/talks/"+room+"/red-lines", f)
+		m := alert.FindStringSubmatch(b)
+		if m != nil {
+			t.Logf("refused: %s", html.UnescapeString(m[1]))
+		}
+		if code != 200 || m == nil || !strings.Contains(html.UnescapeString(m[1]), want) {
+			t.Errorf("submitted %s: HTTP %d, alert %q, want %q", want, code, m, want)
+		}
+	}
+	form := redLines("365")
+	rec := prepare(form)
+	submit(form, sign(rec, signer("iran")), `belongs to party "iran", not to the author "us"`)
+	signed := sign(rec, signer("us"))
+	// The same record a minute later: well formed, but not what was signed.
+	tampered := regexp.MustCompile(`("created":"[0-9-]+T[0-9]{2}:)([0-9])`).ReplaceAllStringFunc(signed, func(m string) string {
+		return m[:len(m)-1] + string("1032547698"[m[len(m)-1]-'0'])
+	})
+	if tampered == signed {
+		t.Fatal("the record was not changed")
+	}
+	submit(form, tampered, "signature")
+	submit(redLines("400"), signed, "must commit to room "+room)
+	if code, b := post("/talks/"+room+"/feasibility", url.Values{}); code != 200 || !strings.Contains(b, "(0 of 2 in)") {
+		t.Errorf("refused red lines were kept: %.300s", b)
+	}
+	f := url.Values{"commitment": {signed}}
+	for k, v := range form {
+		f[k] = v
+	}
+	if code, b := post("/talks/"+room+"/red-lines", f); code != 200 || !strings.Contains(b, fmt.Sprintf("in the evidence log at index %d,", size)) {
+		t.Errorf("the red lines as signed, at index %d: HTTP %d %v", size, code, alert.FindStringSubmatch(b))
+	}
 }

@@ -149,6 +149,11 @@ func (s *Server) unsignedCommitment(c caller, rm *talks.Room, hash string) (stri
 	return string(text) + "\n", to, nil
 }
 
+// notTaken says that a signed step was refused and nothing kept, and why.
+func notTaken(err error) error {
+	return fmt.Errorf("your signed record was refused and nothing was kept: %w", err)
+}
+
 // formCommitment is the signed record a form posts: a browser posts its
 // line ends as CRLF, which the signed note (a record's JSON holds no CR of
 // its own) had as LF.
@@ -195,7 +200,7 @@ func (s *Server) talksSignedRedLines(r *http.Request, c caller, rm *talks.Room, 
 	}
 	commitment, sub, err := s.redLinesStep(r.Context(), c, rm, rl, formCommitment(r))
 	if err != nil {
-		return false, err
+		return false, notTaken(err)
 	}
 	v.Done = fmt.Sprintf("Your red lines are submitted: their commitment %.16s… is in the evidence log at index %d, signed with your key.", commitment, sub.Index)
 	v.Logged = &sub
@@ -208,7 +213,7 @@ func (s *Server) talksSignedRelease(r *http.Request, c caller, rm *talks.Room, v
 	id := r.PathValue("proposal")
 	sub, err := s.releaseStep(r.Context(), c, rm, id, formCommitment(r))
 	if err != nil {
-		return false, err
+		return false, notTaken(err)
 	}
 	v.Done = fmt.Sprintf("Proposal %s is released to every party; its hash is in the evidence log at index %d, signed with your key.", id, sub.Index)
 	v.Logged = &sub
@@ -224,7 +229,7 @@ func (s *Server) talksSignedConfirm(r *http.Request, c caller, rm *talks.Room, v
 	}
 	_, sub, final, err := s.confirmStep(r.Context(), c, rm, version, formCommitment(r))
 	if err != nil {
-		return false, err
+		return false, notTaken(err)
 	}
 	v.Done = fmt.Sprintf("You confirmed version %d of the text; your signature is in the evidence log at index %d.", version, sub.Index)
 	if final {
