@@ -5,8 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"html"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,14 +18,18 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"filippo.io/age"
 	"github.com/accordverify/accord/internal/app"
+	"github.com/accordverify/accord/internal/client"
 	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/talks"
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+	"golang.org/x/mod/sumdb/note"
 )
 
 // A round of mediated talks in the demo by three command-line users: the
@@ -302,12 +310,12 @@ func TestTalksRoundInBrowser(t *testing.T) {
 	_, base := startDemo(t, dir)
 	const room = "muscat-2025-live"
 	key := func(p string) string { return filepath.Join(dir, "keys", p+".key") }
-	work := t.TempDir()
 	shots := screenshotDir(t)
 	if err := chromedp.Do(b.ctx); err != nil { // the browser, before its contexts
 		t.Fatal(err)
 	}
 	people := map[string]*browser{}
+	downloads := map[string]string{}
 	for _, p := range []string{"us", "iran", "oman"} {
 		ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
 		t.Cleanup(cancel)
@@ -318,6 +326,11 @@ func TestTalksRoundInBrowser(t *testing.T) {
 		people[p] = &browser{ctx: ctx}
 		if err := people[p].signIn(base, signer, "/talks/"+room, "room-state"); err != nil {
 			t.Fatalf("%s signs in: %v", p, err)
+		}
+		downloads[p] = t.TempDir()
+		if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow,
+			BrowserContextID: chromedp.FromContext(ctx).BrowserContextID, DownloadPath: downloads[p]}); err != nil {
+			t.Fatal(err)
 		}
 	}
 	// page reloads who's page and returns its main content and title.
@@ -368,27 +381,60 @@ func TestTalksRoundInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// runShown runs the command who's page shows in the element id, with
-	// who's key file and the files of replace in place of the page's names.
-	runShown := func(who, id string, replace map[string]string) string {
+	// commandShown checks that who's page still offers the command for a
+	// signed step (id), its values filled in, for those who sign on their
+	// own computer.
+	commandShown := func(who, id string) {
+		t.Helper()
+		html, _ := page(who)
+		m := regexp.MustCompile(`<pre class="cmd" id="` + id + `">([^<]*)</pre>`).FindStringSubmatch(html)
+		if m == nil || !strings.HasPrefix(m[1], "accord talks ") || !strings.Contains(m[1], "--server "+base) || !strings.Contains(m[1], "--room "+room) || !strings.Contains(m[1], "--key "+who+".key") {
+			t.Errorf("%s's page does not offer the command %s: %v", who, id, m)
+		}
+	}
+	// sign takes a step signed in who's page: fill, the key file on the
+	// form's file input, and the button that signs (for red lines, then
+	// the link that saves them with their salt and the submit button); it
+	// checks the page's answer and that the record it links to is in the
+	// log with a valid signature by who's key.
+	sign := func(who, form, done string, fill ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		page(who)
-		shown := browse(t, people[who], chromedp.Text(chromedp.ID(id)))
-		args := strings.Fields(shown)
-		if len(args) < 3 || args[0] != "accord" || !strings.Contains(shown, "--server "+base) || !strings.Contains(shown, "--room "+room) {
-			t.Fatalf("%s's page shows %q", who, shown)
+		f := "#" + form + " "
+		steps := append(fill, chromedp.SetUploadFiles(chromedp.CSS(f+"input.key-file"), []string{key(who)}), chromedp.Click(chromedp.CSS(f+"button.sign-step")))
+		ctx, cancel := context.WithTimeout(people[who].ctx, time.Minute)
+		defer cancel()
+		failed := func(err error) {
+			t.Helper()
+			said, _ := chromedp.Run(people[who].ctx, chromedp.Text(chromedp.CSS("main")))
+			t.Fatalf("%s signs %s: %v\n%.3000s", who, form, err, said)
 		}
-		replace[who+".key"] = key(who)
-		for i, a := range args {
-			if r, ok := replace[a]; ok {
-				args[i] = r
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			failed(err)
+		}
+		if form == "submit-red-lines" {
+			if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(f+".keep:not([hidden]) a, .sign-said.bad"))); err != nil {
+				failed(err)
+			}
+			if bad, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".sign-said"))); strings.Contains(bad, "not") {
+				failed(errors.New(bad))
+			}
+			if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(f+".keep-link")), chromedp.Click(chromedp.CSS(f+"button.submit-signed"))); err != nil {
+				failed(err)
 			}
 		}
-		var out, errb strings.Builder
-		if code := run(args[1:], nil, &out, &errb); code != 0 {
-			t.Fatalf("%s runs %q: exit %d\n%s%s", who, shown, code, out.String(), errb.String())
+		if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#done, main [role=alert], .sign-said.bad"))); err != nil {
+			failed(err)
 		}
-		return out.String()
+		if got := browse(t, people[who], chromedp.Text(chromedp.CSS("main"))); !strings.Contains(got, done) {
+			t.Fatalf("%s signs %s: the page does not say %q:\n%.3000s", who, form, done, got)
+		}
+		if err := chromedp.Do(people[who].ctx, chromedp.Click(chromedp.ID("logged")), chromedp.WaitVisible(chromedp.ID("check-signature"))); err != nil {
+			t.Fatalf("%s opens the record of %s: %v", who, form, err)
+		}
+		if got := browse(t, people[who], chromedp.Text(chromedp.ID("check-signature"))); !strings.Contains(got, "Signature valid") || !strings.Contains(got, "key "+who) {
+			t.Errorf("%s's record of %s: %q", who, form, got)
+		}
 	}
 	submit := func(who, form, done string) {
 		t.Helper()
@@ -405,15 +451,43 @@ func TestTalksRoundInBrowser(t *testing.T) {
 		t.Errorf("the title at the start: %q", title)
 	}
 	fits("us", "before red lines")
-	for who, yaml := range map[string]string{
-		"us":   "constraints:\n  - {subject: breakout_days, op: \">=\", value: 365}\n",
-		"iran": "constraints:\n  - {subject: enrichment_cap_pct, op: \">=\", value: 3.67}\n",
-	} {
-		file := filepath.Join(work, who+"-red-lines.yaml")
-		if err := os.WriteFile(file, []byte(yaml), 0o644); err != nil {
-			t.Fatal(err)
+	commandShown("us", "cmd-red-lines")
+	// A key file that is not the signed-in participant's is refused before
+	// anything is signed.
+	page("us")
+	if err := chromedp.Do(people["us"].ctx, chromedp.SetValue(chromedp.ID("rl-breakout_days"), "365"),
+		chromedp.SetUploadFiles(chromedp.CSS("#submit-red-lines input.key-file"), []string{key("iran")}),
+		chromedp.Click(chromedp.CSS("#submit-red-lines button.sign-step")), chromedp.WaitVisible(chromedp.CSS(".sign-said.bad"))); err != nil {
+		t.Fatal(err)
+	}
+	if got := browse(t, people["us"], chromedp.Text(chromedp.CSS(".sign-said"))); !strings.Contains(got, "signed in with the key us") {
+		t.Errorf("the US signs with Iran's key file: %q", got)
+	}
+	// Each party writes its red lines in the page's form and signs them
+	// there; the file the page saves keeps them with their salt.
+	sign("us", "submit-red-lines", "Your red lines are submitted", chromedp.SetValue(chromedp.ID("rl-breakout_days"), "365"))
+	sign("iran", "submit-red-lines", "Your red lines are submitted",
+		chromedp.SetValue(chromedp.ID("op-enrichment_cap_pct"), ">="), chromedp.SetValue(chromedp.ID("rl-enrichment_cap_pct"), "3.67"))
+	for who, line := range map[string]talks.Constraint{"us": {Subject: "breakout_days", Op: ">=", Value: 365}, "iran": {Subject: "enrichment_cap_pct", Op: ">=", Value: 3.67}} {
+		var kept struct {
+			RedLines   talks.RedLines `json:"red_lines"`
+			Commitment string         `json:"commitment"`
 		}
-		runShown(who, "cmd-red-lines", map[string]string{"red-lines.yaml": file, "red-lines.keep.json": filepath.Join(work, who+"-keep.json")})
+		file := filepath.Join(downloads[who], who+"-red-lines.keep.json")
+		var b []byte
+		for range 50 {
+			var err error
+			if b, err = os.ReadFile(file); err == nil {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if err := json.Unmarshal(b, &kept); err != nil {
+			t.Fatalf("%s's saved red lines: %v (%q)", who, err, b)
+		}
+		if len(kept.RedLines.Constraints) != 1 || kept.RedLines.Constraints[0] != line || !talks.VerifyReveal(kept.RedLines, kept.Commitment) || len(kept.RedLines.Salt) != 64 {
+			t.Errorf("%s's saved red lines do not reveal its commitment: %+v", who, kept)
+		}
 	}
 	if html, _ := page("oman"); !strings.Contains(html, usLine) || !strings.Contains(html, iranLine) {
 		t.Errorf("the mediator's page does not show both red lines in words")
@@ -443,7 +517,8 @@ func TestTalksRoundInBrowser(t *testing.T) {
 	}
 	visible("with a held proposal")
 	fits("oman", "with a held proposal")
-	runShown("oman", "cmd-release-p1", map[string]string{})
+	commandShown("oman", "cmd-release-p1")
+	sign("oman", "held-p1", "Proposal p1 is released to every party")
 	page("us")
 	if got := browse(t, people["us"], chromedp.Text(chromedp.CSS("#proposals tbody"))); !strings.Contains(got, "p1") || !strings.Contains(got, "oman") || strings.Contains(got, "iran") {
 		t.Errorf("the US sees the released proposal as %q, want p1 attributed to the mediator", got)
@@ -507,10 +582,12 @@ func TestTalksRoundInBrowser(t *testing.T) {
 			t.Errorf("%s's title before its confirmation: %q", who, title)
 		}
 		fits(who, "before the confirmations")
-		out := runShown(who, "cmd-confirm", map[string]string{})
-		if who == "iran" && !strings.Contains(out, "the text is final") {
-			t.Errorf("Iran's confirmation: %s", out)
+		commandShown(who, "cmd-confirm")
+		done := "You confirmed version 2 of the text"
+		if who == "iran" {
+			done = "the text is final"
 		}
+		sign(who, "confirm-2", done)
 	}
 	for _, who := range []string{"us", "iran", "oman"} {
 		html, title := page(who)
@@ -520,4 +597,118 @@ func TestTalksRoundInBrowser(t *testing.T) {
 		fits(who, "once final")
 	}
 	visible("once final")
+}
+
+// A step signed in the page reaches the log only when the signed-in
+// participant's registered key signed the very record the server prepared:
+// a signature by another party's key, a record changed after its signature
+// and a signature over other red lines than those submitted are refused
+// with the rule they break, and nothing is logged or kept; the record as
+// prepared and signed is logged.
+func TestTalksPageSignatureChecks(t *testing.T) {
+	dir := t.TempDir()
+	d, base := startDemo(t, dir)
+	const room = "muscat-2025-live"
+	signer := func(p string) note.Signer {
+		s, _, err := keyfile.LoadSigner(filepath.Join(dir, "keys", p+".key"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	token, err := client.ReadToken(context.Background(), base, signer("us"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(path string, form url.Values) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest("POST", base+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.AddCookie(&http.Cookie{Name: "accord_token", Value: token})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	redLines := func(days string) url.Values {
+		return url.Values{"subject": {"breakout_days"}, "op": {">="}, "value": {days}, "salt": {strings.Repeat("5a", 32)}}
+	}
+	prepare := func(form url.Values) string {
+		t.Helper()
+		f := url.Values{"step": {"red-lines"}}
+		for k, v := range form {
+			f[k] = v
+		}
+		code, b := post("/talks/"+room+"/sign", f)
+		var p struct{ Record, SHA256, Preimage string }
+		if err := json.Unmarshal([]byte(b), &p); code != 200 || err != nil {
+			t.Fatalf("prepare: HTTP %d %s", code, b)
+		}
+		if !talks.VerifyReveal(talks.RedLines{Room: room, Party: "us", Constraints: []talks.Constraint{{Subject: "breakout_days", Op: ">=", Value: 365}}, Salt: strings.Repeat("5a", 32)}, p.SHA256) && form.Get("value") == "365" {
+			t.Errorf("the prepared hash %s is not the red lines' commitment", p.SHA256)
+		}
+		return p.Record
+	}
+	sign := func(text string, s note.Signer) string {
+		t.Helper()
+		b, err := note.Sign(&note.Note{Text: text}, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	alert := regexp.MustCompile(`<p class="bad" role="alert">([^<]*)</p>`)
+	// logged is the log's size: the index its next entry takes.
+	logged := func() uint64 {
+		t.Helper()
+		var n uint64
+		for ; ; n++ {
+			if _, err := d.App.Log().Entry(context.Background(), n); err != nil {
+				return n
+			}
+		}
+	}
+	size := logged()
+	submit := func(form url.Values, signed, want string) {
+		t.Helper()
+		f := url.Values{"commitment": {strings.ReplaceAll(signed, "\n", "\r\n")}}
+		for k, v := range form {
+			f[k] = v
+		}
+		code, b := post("/talks/"+room+"/red-lines", f)
+		m := alert.FindStringSubmatch(b)
+		if m != nil {
+			t.Logf("refused: %s", html.UnescapeString(m[1]))
+		}
+		if code != 200 || m == nil || !strings.Contains(html.UnescapeString(m[1]), want) {
+			t.Errorf("submitted %s: HTTP %d, alert %q, want %q", want, code, m, want)
+		}
+	}
+	form := redLines("365")
+	rec := prepare(form)
+	submit(form, sign(rec, signer("iran")), `belongs to party "iran", not to the author "us"`)
+	signed := sign(rec, signer("us"))
+	// The same record a minute later: well formed, but not what was signed.
+	tampered := regexp.MustCompile(`("created":"[0-9-]+T[0-9]{2}:)([0-9])`).ReplaceAllStringFunc(signed, func(m string) string {
+		return m[:len(m)-1] + string("1032547698"[m[len(m)-1]-'0'])
+	})
+	if tampered == signed {
+		t.Fatal("the record was not changed")
+	}
+	submit(form, tampered, "signature")
+	submit(redLines("400"), signed, "must commit to room "+room)
+	if code, b := post("/talks/"+room+"/feasibility", url.Values{}); code != 200 || !strings.Contains(b, "(0 of 2 in)") {
+		t.Errorf("refused red lines were kept: %.300s", b)
+	}
+	f := url.Values{"commitment": {signed}}
+	for k, v := range form {
+		f[k] = v
+	}
+	if code, b := post("/talks/"+room+"/red-lines", f); code != 200 || !strings.Contains(b, fmt.Sprintf("in the evidence log at index %d,", size)) {
+		t.Errorf("the red lines as signed, at index %d: HTTP %d %v", size, code, alert.FindStringSubmatch(b))
+	}
 }

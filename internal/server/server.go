@@ -281,6 +281,10 @@ func (s *Server) routes() []route {
 		{"POST /talks/{room}/texts", sameOrigin(s.writes(s.talksRoomPage(changes, talksDraft)))},
 		{"POST /talks/{room}/messages", sameOrigin(s.writes(s.talksRoomPage(unchanged, s.talksMessage)))},
 		{"POST /talks/{room}/messages/release", sameOrigin(s.writes(s.talksRoomPage(unchanged, s.talksReleaseMessages)))},
+		{"POST /talks/{room}/sign", sameOrigin(s.writes(s.talksPrepare))},
+		{"POST /talks/{room}/red-lines", sameOrigin(s.writes(s.talksRoomPage(changes, s.talksSignedRedLines)))},
+		{"POST /talks/{room}/proposals/{proposal}/release", sameOrigin(s.writes(s.talksRoomPage(changes, s.talksSignedRelease)))},
+		{"POST /talks/{room}/texts/{version}/confirm", sameOrigin(s.writes(s.talksRoomPage(changes, s.talksSignedConfirm)))},
 	}
 }
 

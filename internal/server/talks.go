@@ -339,23 +339,39 @@ func (s *Server) submitRedLines(w http.ResponseWriter, r *http.Request, c caller
 	if err := decode(r, &req); err != nil {
 		return nil, 0, err
 	}
-	// Check the red lines on a copy before anything reaches the log.
-	trial, err := rm.Clone()
+	commitment, sub, err := s.redLinesStep(r.Context(), c, rm, req.RedLines, req.Commitment)
 	if err != nil {
-		return nil, 0, err
-	}
-	commitment, err := trial.SubmitRedLines(c.Party, req.RedLines)
-	if err != nil {
-		return nil, 0, err
-	}
-	sub, err := s.logCommitment(r.Context(), c, rm.ID, rm.Mediator, commitment, req.Commitment)
-	if err != nil {
-		return nil, 0, err
-	}
-	if _, err := rm.SubmitRedLines(c.Party, req.RedLines); err != nil {
 		return nil, 0, err
 	}
 	return map[string]any{"commitment": commitment, "log": sub}, http.StatusCreated, nil
+}
+
+// redLinesHash checks a party's red lines on a copy of the room and
+// returns their commitment.
+func redLinesHash(c caller, rm *talks.Room, rl talks.RedLines) (string, error) {
+	trial, err := rm.Clone()
+	if err != nil {
+		return "", err
+	}
+	return trial.SubmitRedLines(c.Party, rl)
+}
+
+// redLinesStep submits a party's red lines with its signed commitment to
+// them (the API's route and the room page's form).
+func (s *Server) redLinesStep(ctx context.Context, c caller, rm *talks.Room, rl talks.RedLines, signed string) (string, Submitted, error) {
+	// Check the red lines on a copy before anything reaches the log.
+	commitment, err := redLinesHash(c, rm, rl)
+	if err != nil {
+		return "", Submitted{}, err
+	}
+	sub, err := s.logCommitment(ctx, c, rm.ID, rm.Mediator, commitment, signed)
+	if err != nil {
+		return "", Submitted{}, err
+	}
+	if _, err := rm.SubmitRedLines(c.Party, rl); err != nil {
+		return "", Submitted{}, err
+	}
+	return commitment, sub, nil
 }
 
 func (s *Server) getRoom(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
@@ -427,19 +443,39 @@ func (s *Server) releaseProposal(w http.ResponseWriter, r *http.Request, c calle
 	if err := decode(r, &req); err != nil {
 		return nil, 0, err
 	}
-	p, err := rm.Proposal(r.PathValue("proposal"))
+	id := r.PathValue("proposal")
+	sub, err := s.releaseStep(r.Context(), c, rm, id, req.Commitment)
+	return map[string]any{"released": id, "log": sub}, http.StatusOK, err
+}
+
+// heldProposal is a proposal the caller, the mediator, may release.
+func heldProposal(c caller, rm *talks.Room, id string) (talks.Proposal, error) {
+	if c.Party != rm.Mediator {
+		return talks.Proposal{}, fmt.Errorf("%w: only the mediator releases", talks.ErrForbidden)
+	}
+	p, err := rm.Proposal(id)
 	if err != nil {
-		return nil, 0, err
+		return talks.Proposal{}, err
 	}
 	if !p.Released.IsZero() {
-		return nil, 0, badRequest("proposal", "%s is released already", p.ID)
+		return talks.Proposal{}, badRequest("proposal", "%s is released already", p.ID)
 	}
-	sub, err := s.logRelease(r.Context(), c, rm, p, req.Commitment)
+	return p, nil
+}
+
+// releaseStep releases a held proposal with the mediator's signed
+// commitment to its release hash (the API's route and the room page's
+// form).
+func (s *Server) releaseStep(ctx context.Context, c caller, rm *talks.Room, id, signed string) (Submitted, error) {
+	p, err := heldProposal(c, rm, id)
 	if err != nil {
-		return nil, 0, err
+		return Submitted{}, err
 	}
-	err = rm.ReleaseProposal(c.Party, p.ID, time.Now().UTC())
-	return map[string]any{"released": p.ID, "log": sub}, http.StatusOK, err
+	sub, err := s.logRelease(ctx, c, rm, p, signed)
+	if err != nil {
+		return Submitted{}, err
+	}
+	return sub, rm.ReleaseProposal(c.Party, p.ID, time.Now().UTC())
 }
 
 func (s *Server) addNote(w http.ResponseWriter, r *http.Request, c caller, rm *talks.Room) (any, int, error) {
@@ -628,27 +664,45 @@ func (s *Server) confirmText(w http.ResponseWriter, r *http.Request, c caller, r
 	if err := decode(r, &req); err != nil {
 		return nil, 0, err
 	}
+	hash, sub, final, err := s.confirmStep(r.Context(), c, rm, version, req.Commitment)
+	if err != nil {
+		return nil, 0, err
+	}
+	return map[string]any{"version": version, "sha256": hash, "log": sub, "final": final}, http.StatusOK, nil
+}
+
+// confirmable checks, on a copy of the room, that the caller may confirm
+// version of the text, and returns the version's hash.
+func confirmable(c caller, rm *talks.Room, version int) (string, error) {
 	if version < 1 || version > len(rm.Texts) {
-		return nil, 0, badRequest("version", "no version %d of the text", version)
+		return "", badRequest("version", "no version %d of the text", version)
 	}
 	hash := rm.Texts[version-1].Hash()
-	// Check everything the room checks before the log receives anything.
 	trial, err := rm.Clone()
 	if err == nil {
 		err = trial.ConfirmHash(c.Party, version, hash, nil)
 	}
+	return hash, err
+}
+
+// confirmStep confirms a version of the text with the party's signed
+// commitment to its hash (the API's route and the room page's form);
+// final says whether every party has now confirmed it.
+func (s *Server) confirmStep(ctx context.Context, c caller, rm *talks.Room, version int, signed string) (string, Submitted, bool, error) {
+	// Check everything the room checks before the log receives anything.
+	hash, err := confirmable(c, rm, version)
 	if err != nil {
-		return nil, 0, err
+		return "", Submitted{}, false, err
 	}
-	sub, err := s.logCommitment(r.Context(), c, rm.ID, rm.Mediator, hash, req.Commitment)
+	sub, err := s.logCommitment(ctx, c, rm.ID, rm.Mediator, hash, signed)
 	if err != nil {
-		return nil, 0, err
+		return "", Submitted{}, false, err
 	}
-	if err := rm.ConfirmHash(c.Party, version, hash, []byte(req.Commitment)); err != nil {
-		return nil, 0, err
+	if err := rm.ConfirmHash(c.Party, version, hash, []byte(signed)); err != nil {
+		return "", Submitted{}, false, err
 	}
 	_, final := rm.Final()
-	return map[string]any{"version": version, "sha256": hash, "log": sub, "final": final}, http.StatusOK, nil
+	return hash, sub, final, nil
 }
 
 // The dashboard's talks pages: the rooms a signed-in participant takes
@@ -661,8 +715,10 @@ type talksRoomView struct {
 	Report *talks.Report
 	Zone   *talks.Zone
 	Error  string
-	// Done says what a form's step did.
-	Done string
+	// Done says what a form's step did; Logged is the record it put into
+	// the evidence log, if any.
+	Done   string
+	Logged *Submitted
 	// State is where the round stands; Base the server's address, for the
 	// commands that sign.
 	State, Base string
@@ -695,16 +751,10 @@ func (s *Server) talksPage(w http.ResponseWriter, r *http.Request) {
 // becomes of the room, as for the API's routes.
 func (s *Server) talksRoomPage(use roomUse, act func(r *http.Request, c caller, rm *talks.Room, v *talksRoomView) (changed bool, err error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		c := callerOf(r)
-		if r.Method == http.MethodPost {
-			// Form posts carry the sign-in cookie; sameOrigin has refused
-			// cross-site ones.
-			if ck, err := r.Cookie(tokenCookie); err == nil {
-				if c, err = s.tokenCaller(r.Context(), ck.Value); unavailable(err) {
-					s.pageError(w, r, err) // the token store is down: not the caller's fault
-					return
-				}
-			}
+		c, err := s.pageCaller(r)
+		if err != nil {
+			s.pageError(w, r, err)
+			return
 		}
 		if c.anonymous() {
 			s.render(w, r, http.StatusUnauthorized, "signin", "Sign in", signinView{Next: "/talks/" + r.PathValue("room"), Reason: "talks rooms are for their participants: sign in with your key's read token"})
@@ -811,12 +861,24 @@ func (s *Server) exclude(w http.ResponseWriter, r *http.Request, c caller, rm *t
 // participant's own: the mediator holds a proposal, relays and releases
 // messages and writes the text; a party writes to the mediator. The steps
 // that put the participant's signature into the evidence log (red lines,
-// releasing a proposal, confirming the text) are shown on the page as the
-// command that signs them with the participant's key file, its values
-// filled in: the key never reaches the browser or the server.
+// releasing a proposal, confirming the text) are signed in the page with
+// the participant's key file, which never leaves the browser (talkssign.go),
+// or with the command the page shows beside them.
 
 // Words says a red line in words, with the room's terms' titles and units.
 func (v *talksRoomView) Words(c talks.Constraint) string { return constraintWords(&v.View.Space, c) }
+
+// metricRow is a metric a red line may bound, for the red lines' form.
+type metricRow struct{ ID, Name, Unit string }
+
+// Metrics are the metrics a red line may bound, breakout time first.
+func (v *talksRoomView) Metrics() []metricRow {
+	var out []metricRow
+	for _, m := range []string{talks.MetricBreakoutDays, talks.MetricWarningDays, talks.MetricSQPermitted, talks.MetricBreakoutP10, talks.MetricBreakoutP90, talks.MetricReductionKgU, talks.MetricCentrifugesOut} {
+		out = append(out, metricRow{ID: m, Name: talks.MetricNames[m], Unit: talks.MetricUnits[m]})
+	}
+	return out
+}
 
 // Confirmable reports whether every clause of t is agreed: only such a
 // text can be confirmed.

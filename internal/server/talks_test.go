@@ -198,7 +198,7 @@ func TestTalksAuthorization(t *testing.T) {
 		}
 		rec := httptest.NewRecorder()
 		s.ServeHTTP(rec, req)
-		covered[method+" "+strings.NewReplacer("/talks/muscat", "/talks/{room}").Replace(url)] = true
+		covered[method+" "+strings.NewReplacer("/talks/muscat", "/talks/{room}", "/proposals/p2/", "/proposals/{proposal}/", "/texts/1/", "/texts/{version}/").Replace(url)] = true
 		return rec.Code, rec.Body.String()
 	}
 	usPage := func() string {
@@ -423,6 +423,54 @@ func TestTalksAuthorization(t *testing.T) {
 	}
 	if code, b := page("mediator", "POST", "/talks/muscat/texts", "clauses=Enrichment+up+to+3.67+%25&proposal=p1", true); code != 200 || !strings.Contains(b, "is final") {
 		t.Errorf("the mediator's text after the final one: HTTP %d", code)
+	}
+
+	// The steps signed in the page: the server prepares the record only
+	// for the participant whose step it is, and takes its signed form only
+	// from the same site; nothing reaches the log from a refused one.
+	logged := len(lastBackend.logged)
+	for _, f := range []struct{ path, form string }{
+		{"/talks/muscat/sign", "step=release&proposal=p2"},
+		{"/talks/muscat/red-lines", "subject=breakout_days&op=%3E%3D&value=400&salt=" + strings.Repeat("ab", 32) + "&commitment=x"},
+		{"/talks/muscat/proposals/p2/release", "commitment=x"},
+		{"/talks/muscat/texts/1/confirm", "commitment=x"},
+	} {
+		for _, role := range outsiders {
+			if code, _ := page(role, "POST", f.path, f.form, true); code != 403 {
+				t.Errorf("%s posts %s: HTTP %d", role, f.path, code)
+			}
+		}
+		if code, _ := page("mediator", "POST", f.path, f.form, false); code != 403 {
+			t.Errorf("a cross-site post of %s: HTTP %d", f.path, code)
+		}
+	}
+	for _, role := range []string{"us", "state"} {
+		if code, b := page(role, "POST", "/talks/muscat/sign", "step=release&proposal=p2", true); code != 403 || strings.Contains(b, "accord.talks.release") {
+			t.Errorf("%s asks to sign a release: HTTP %d %.200s", role, code, b)
+		}
+		if code, b := page(role, "POST", "/talks/muscat/proposals/p2/release", "commitment=x", true); code != 403 {
+			t.Errorf("%s releases from the page: HTTP %d %.200s", role, code, b)
+		}
+	}
+	code, b = page("mediator", "POST", "/talks/muscat/proposals", "v.enrichment_cap_pct=3.67", true)
+	held := regexp.MustCompile(`Proposal (p\d+) is held`).FindStringSubmatch(b)
+	if code != 200 || held == nil {
+		t.Fatalf("the mediator holds a proposal from the page: HTTP %d", code)
+	}
+	if code, b := page("mediator", "POST", "/talks/muscat/sign", "step=release&proposal="+held[1], true); code != 200 || !strings.Contains(b, `"preimage": "accord.talks.release/v1\n`) || !strings.Contains(b, `"author": "oman"`) {
+		t.Errorf("the mediator asks to sign a release: HTTP %d %.300s", code, b)
+	}
+	if code, b := page("mediator", "POST", "/talks/muscat/sign", "step=confirm&version=1", true); code != 403 {
+		t.Errorf("the mediator asks to sign a confirmation: HTTP %d %.300s", code, b)
+	}
+	if code, b := page("us", "POST", "/talks/muscat/sign", "step=red-lines&subject=breakout_days&op=%3E%3D&value=400&salt="+strings.Repeat("ab", 32), true); code != 400 || !strings.Contains(b, "already") {
+		t.Errorf("the US asks to sign red lines again: HTTP %d %.300s", code, b)
+	}
+	if code, b := page("us", "POST", "/talks/muscat/red-lines", "subject=breakout_days&op=%3E%3D&value=400&salt="+strings.Repeat("ab", 32)+"&commitment=x", true); code != 200 || !strings.Contains(b, "already") {
+		t.Errorf("the US submits red lines again from the page: HTTP %d", code)
+	}
+	if n := len(lastBackend.logged); n != logged {
+		t.Errorf("%d entries reached the log from refused page steps", n-logged)
 	}
 
 	for _, r := range s.Routes() {

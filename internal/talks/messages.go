@@ -215,9 +215,15 @@ type Text struct {
 // Hash is the SHA-256, in hex, of the text's canonical JSON (its salt
 // included) after a domain line: what each party signs to confirm it.
 func (t Text) Hash() string {
-	b, _ := json.Marshal(t)
-	h := sha256.Sum256(append([]byte("accord.talks.text/v1\n"), b...))
+	h := sha256.Sum256(t.Preimage())
 	return hex.EncodeToString(h[:])
+}
+
+// Preimage is what the text's hash hashes: the domain line and the text's
+// canonical JSON. A page that signs a confirmation checks it.
+func (t Text) Preimage() []byte {
+	b, _ := json.Marshal(t)
+	return append([]byte("accord.talks.text/v1\n"), b...)
 }
 
 // ConfirmText is the text a party signs (as a signed note) to confirm a

@@ -77,9 +77,15 @@ const commitmentHead = "accord.talks.redlines/v1\n"
 // evidence log at submission (a talks_commitment record); revealing the red
 // lines later, salt included, proves they did not move.
 func (r RedLines) Commitment() string {
-	b, _ := json.Marshal(r)
-	h := sha256.Sum256(append([]byte(commitmentHead), b...))
+	h := sha256.Sum256(r.Preimage())
 	return hex.EncodeToString(h[:])
+}
+
+// Preimage is what the commitment hashes: the domain line and the red
+// lines' canonical JSON. A page that signs the commitment checks it.
+func (r RedLines) Preimage() []byte {
+	b, _ := json.Marshal(r)
+	return append([]byte(commitmentHead), b...)
 }
 
 // VerifyReveal reports whether revealed red lines are the ones committed

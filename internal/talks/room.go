@@ -270,6 +270,13 @@ func (r *Room) propose(by, origin string, values Package, attributeToMediator, h
 // the mediator reveals only with the opening, nobody can test candidate
 // origins against the hash).
 func ReleaseHash(room string, round int, values Package, attribution, origin, salt string) string {
+	h := sha256.Sum256(ReleasePreimage(room, round, values, attribution, origin, salt))
+	return hex.EncodeToString(h[:])
+}
+
+// ReleasePreimage is what a release hash hashes: the domain line and the
+// release's canonical JSON. A page that signs the release checks it.
+func ReleasePreimage(room string, round int, values Package, attribution, origin, salt string) []byte {
 	b, _ := json.Marshal(struct {
 		Room        string  `json:"room"`
 		Round       int     `json:"round"`
@@ -278,13 +285,17 @@ func ReleaseHash(room string, round int, values Package, attribution, origin, sa
 		Origin      string  `json:"origin"`
 		Salt        string  `json:"salt,omitempty"`
 	}{room, round, values, attribution, origin, salt})
-	h := sha256.Sum256(append([]byte("accord.talks.release/v1\n"), b...))
-	return hex.EncodeToString(h[:])
+	return append([]byte("accord.talks.release/v1\n"), b...)
 }
 
 // ReleaseHash is the proposal's release hash in room r.
 func (r *Room) ReleaseHash(p Proposal) string {
 	return ReleaseHash(r.ID, p.Round, p.Values, p.Attribution, p.Origin, p.Salt)
+}
+
+// ReleasePreimage is what the proposal's release hash hashes in room r.
+func (r *Room) ReleasePreimage(p Proposal) []byte {
+	return ReleasePreimage(r.ID, p.Round, p.Values, p.Attribution, p.Origin, p.Salt)
 }
 
 // Proposal returns the proposal with id.

@@ -1,0 +1,252 @@
+// Accord talks room: the steps signed with the participant's own key (red
+// lines, releasing a held proposal, confirming the text) are signed here,
+// with the browser's Web Crypto (Ed25519). The key file is read from the
+// disk by this page and never sent: the server prepares the record, the
+// page checks it against what it shows, signs it as a signed note, and
+// posts the signature with the step's form. No cryptography is written
+// here beyond calls to Web Crypto.
+"use strict";
+
+const enc = new TextEncoder();
+
+function hex(bytes) {
+  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function b64(bytes) {
+  let s = "";
+  for (const b of new Uint8Array(bytes)) s += String.fromCharCode(b);
+  return btoa(s);
+}
+
+function unb64(s, url) {
+  if (url) {
+    s = s.replace(/-/g, "+").replace(/_/g, "/");
+    while (s.length % 4) s += "=";
+  }
+  const bin = atob(s);
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+async function sha256(bytes) {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+}
+
+function concat(...parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let i = 0;
+  for (const p of parts) {
+    out.set(p, i);
+    i += p.length;
+  }
+  return out;
+}
+
+// A refusal to sign, in words for the participant.
+class Refused extends Error {}
+
+// readKey reads a signed-note private key file
+// (PRIVATE+KEY+name+hash+base64(0x01 || seed)) into a Web Crypto Ed25519
+// key, checking the key hash the file names.
+async function readKey(file) {
+  const text = (await file.text()).trim();
+  // Four "+" separate the fields; the key's base64 may hold more.
+  const f = text.split("+");
+  f.splice(4, f.length, f.slice(4).join("+"));
+  if (f.length !== 5 || f[0] !== "PRIVATE" || f[1] !== "KEY") {
+    throw new Refused("This is not a private key file: a key file begins PRIVATE+KEY+ and names its key.");
+  }
+  const [, , name, hash, data] = f;
+  let raw;
+  try {
+    raw = unb64(data);
+  } catch {
+    throw new Refused("The key file is damaged: its key is not base64.");
+  }
+  if (raw.length !== 33 || raw[0] !== 1) {
+    throw new Refused("The key file does not hold an Ed25519 key.");
+  }
+  const pkcs8 = concat(Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]), raw.slice(1));
+  let key, jwk;
+  try {
+    key = await crypto.subtle.importKey("pkcs8", pkcs8, { name: "Ed25519" }, true, ["sign"]);
+    jwk = await crypto.subtle.exportKey("jwk", key);
+  } catch (e) {
+    throw new Refused("This browser cannot sign with Ed25519 (" + e.message + "): use the command shown below instead.");
+  }
+  const pub = unb64(jwk.x, true);
+  // The key hash: the first four bytes of SHA-256(name "\n" 0x01 key).
+  const kh = (await sha256(concat(enc.encode(name + "\n"), Uint8Array.of(1), pub))).slice(0, 4);
+  if (hex(kh) !== hash.toLowerCase()) {
+    throw new Refused("The key file is damaged: its key does not match the key hash it names.");
+  }
+  return { name, key, keyHash: kh };
+}
+
+// signNote signs text (a record's text, ending in a newline) as a signed
+// note: the text, a blank line, and "— name base64(keyhash || signature)".
+async function signNote(text, k) {
+  const sig = new Uint8Array(await crypto.subtle.sign({ name: "Ed25519" }, k.key, enc.encode(text)));
+  return text + "\n\u2014 " + k.name + " " + b64(concat(k.keyHash, sig)) + "\n";
+}
+
+// checkPrepared checks what the server prepared: the hash is of the
+// preimage, the preimage says what this page shows and sent, the record
+// is the signed-in participant's commitment to that hash in this room.
+async function checkPrepared(form, p, expect) {
+  const h = hex(await sha256(enc.encode(p.preimage)));
+  if (h !== p.sha256) {
+    throw new Refused("The server's hash is not the hash of what it sent to sign: nothing was signed.");
+  }
+  const nl = p.preimage.indexOf("\n");
+  const domain = p.preimage.slice(0, nl);
+  const what = JSON.parse(p.preimage.slice(nl + 1));
+  expect(domain, what);
+  const rec = JSON.parse(p.record);
+  if (!p.record.endsWith("\n") || rec.author !== p.author || rec.author !== form.dataset.me) {
+    throw new Refused("The record to sign is not yours: nothing was signed.");
+  }
+  const id = "talks-" + hex((await sha256(enc.encode("accord.talks.commitment-id/v1\n" + p.author + "\n" + p.sha256))).slice(0, 10));
+  if (rec.id !== id) {
+    throw new Refused("The record to sign does not commit to the hash checked here: nothing was signed.");
+  }
+  if (rec.kind === "talks_commitment") {
+    if (rec.body.room !== form.dataset.room || rec.body.sha256 !== p.sha256) {
+      throw new Refused("The record to sign commits to another room or hash: nothing was signed.");
+    }
+  } else if (rec.kind === "sealed") {
+    for (const who of [p.author, form.dataset.mediator]) {
+      if (!rec.body.to.includes(who)) {
+        throw new Refused("The record to sign is not sealed to " + who + ": nothing was signed.");
+      }
+    }
+  } else {
+    throw new Refused("The record to sign is a " + rec.kind + " record, not a talks commitment: nothing was signed.");
+  }
+}
+
+function same(a, b, what) {
+  if (a !== b) throw new Refused("The server prepared " + what + " " + JSON.stringify(a) + ", but this page shows " + JSON.stringify(b) + ": nothing was signed.");
+}
+
+// What each step checks of the preimage against the page.
+const expectations = {
+  "red-lines": (form) => (domain, rl) => {
+    same(domain, "accord.talks.redlines/v1", "a commitment of kind");
+    same(rl.room, form.dataset.room, "red lines for room");
+    same(rl.party, form.dataset.me, "red lines of");
+    same(rl.salt, form.elements.salt.value, "the salt");
+    const rows = [];
+    const subjects = form.querySelectorAll("[name=subject]");
+    const ops = form.querySelectorAll("[name=op]");
+    const values = form.querySelectorAll("[name=value]");
+    subjects.forEach((s, i) => {
+      const v = values[i].value.trim();
+      if (v !== "") rows.push({ subject: s.value, op: ops[i].value, value: v });
+    });
+    same(rl.constraints.length, rows.length, "a number of red lines");
+    rl.constraints.forEach((c, i) => {
+      same(c.subject, rows[i].subject, "the subject");
+      same(c.op, rows[i].op, "the operator of " + c.subject);
+      if (c.text !== undefined) {
+        same(c.text, rows[i].value, "the value of " + c.subject);
+      } else {
+        same(c.value ?? 0, Number(rows[i].value), "the value of " + c.subject);
+      }
+    });
+  },
+  release: (form) => (domain, rel) => {
+    same(domain, "accord.talks.release/v1", "a commitment of kind");
+    same(rel.room, form.dataset.room, "a release in room");
+    same(String(rel.round), form.dataset.round, "a release in round");
+    same(rel.attribution, form.dataset.attribution, "a release attributed to");
+    same(rel.origin, form.dataset.origin, "a release from");
+  },
+  confirm: (form) => (domain, text) => {
+    same(domain, "accord.talks.text/v1", "a commitment of kind");
+    same(text.room, form.dataset.room, "a text of room");
+    same(String(text.version), form.dataset.version, "version");
+    const shown = document.querySelectorAll('ul.clauses[data-version="' + form.dataset.version + '"] > li');
+    same(text.clauses.length, shown.length, "a number of clauses");
+    text.clauses.forEach((c, i) => {
+      same(c.status, shown[i].dataset.status, "the status of clause " + (i + 1));
+      same(c.text, shown[i].dataset.text, "clause " + (i + 1));
+    });
+  },
+};
+
+async function prepare(form) {
+  const body = new URLSearchParams(new FormData(form));
+  body.delete("commitment");
+  body.set("step", form.dataset.step);
+  if (form.dataset.proposal) body.set("proposal", form.dataset.proposal);
+  if (form.dataset.version) body.set("version", form.dataset.version);
+  const resp = await fetch("/talks/" + encodeURIComponent(form.dataset.room) + "/sign", {
+    method: "POST",
+    body,
+    credentials: "same-origin",
+  });
+  const p = await resp.json();
+  if (!resp.ok) throw new Refused(p.message || p.detail || "the server refused: " + resp.status);
+  return p;
+}
+
+async function signStep(form, said) {
+  const input = form.querySelector("input.key-file");
+  if (!input.files.length) throw new Refused("Choose your key file first.");
+  const k = await readKey(input.files[0]);
+  if (form.elements.salt) {
+    form.elements.salt.value = hex(crypto.getRandomValues(new Uint8Array(32)));
+  }
+  said.textContent = "Preparing the record…";
+  const p = await prepare(form);
+  if (k.name !== p.key) {
+    throw new Refused("This key file is the key " + k.name + "'s, but you are signed in with the key " + p.key + ": a step is signed by the key of the participant who takes it.");
+  }
+  await checkPrepared(form, p, expectations[form.dataset.step](form));
+  form.elements.commitment.value = await signNote(p.record, k);
+  return p;
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form.signs")) {
+    const said = form.querySelector(".sign-said");
+    const button = form.querySelector("button.sign-step");
+    const submit = form.querySelector("button.submit-signed");
+    const keep = form.querySelector(".keep");
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      said.classList.remove("bad");
+      try {
+        const p = await signStep(form, said);
+        if (form.dataset.step === "red-lines") {
+          // The party keeps its red lines with their salt: revealing them
+          // later proves they did not move.
+          const kept = '{"red_lines": ' + p.preimage.slice(p.preimage.indexOf("\n") + 1) + ', "commitment": "' + p.sha256 + '"}\n';
+          const link = keep.querySelector("a");
+          link.href = URL.createObjectURL(new Blob([kept], { type: "application/json" }));
+          link.addEventListener("click", () => {
+            submit.disabled = false;
+          }, { once: true });
+          keep.hidden = false;
+          // What was signed stays as signed until it is submitted.
+          for (const el of form.querySelectorAll("tbody select, tbody input")) el.disabled = el.type !== "hidden";
+          said.textContent = "Signed with your key. Save the file above, then submit.";
+        } else {
+          said.textContent = "Signed with your key; submitting…";
+          form.submit();
+        }
+      } catch (e) {
+        said.textContent = e instanceof Refused ? e.message : "Nothing was signed: " + e.message;
+        said.classList.add("bad");
+        button.disabled = false;
+      }
+    });
+    if (submit) {
+      form.addEventListener("submit", () => {
+        // Disabled fields are not posted: the rows signed are posted as signed.
+        for (const el of form.querySelectorAll("tbody select, tbody input")) el.disabled = false;
+      });
+    }
+  }
+});
