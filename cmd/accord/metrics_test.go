@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"path/filepath"
 	"testing"
@@ -32,24 +33,33 @@ func TestMetricsAreScraped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// One connection for every request: the server reads a connection's
+	// next request only after the last one's handler has returned, and so
+	// after it counted that request. On several connections a response
+	// could reach the test before its request is counted, and /metrics,
+	// asked on another connection, miss it.
+	client := &http.Client{Transport: &http.Transport{MaxConnsPerHost: 1}}
+	defer client.CloseIdleConnections()
 	for _, want := range []int{201, 409} {
-		resp, err := http.Post(base+"/api/v1/records", "text/plain", bytes.NewReader(signed))
+		resp, err := client.Post(base+"/api/v1/records", "text/plain", bytes.NewReader(signed))
 		if err != nil {
 			t.Fatal(err)
 		}
+		_, _ = io.Copy(io.Discard, resp.Body) // read to the end, so the connection is reused
 		resp.Body.Close()
 		if resp.StatusCode != want {
 			t.Fatalf("submit: HTTP %d, want %d", resp.StatusCode, want)
 		}
 	}
 	for range 2 {
-		resp, err := http.Get(base + "/api/v1/status?as_of=2025-02-08&samples=10")
+		resp, err := client.Get(base + "/api/v1/status?as_of=2025-02-08&samples=10")
 		if err != nil {
 			t.Fatal(err)
 		}
+		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 	}
-	resp, err := http.Get(base + "/metrics")
+	resp, err := client.Get(base + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
