@@ -575,37 +575,8 @@ func (r *Report) addBreakout(c *chart, drawn *int) error {
 		lastKnown, unknownFrom = pt, calendar.Date{}
 	}
 	closeRun()
-	for _, b := range bands {
-		if len(b) < 4 {
-			continue // one point: no area
-		}
-		poly, err := plotter.NewPolygon(b)
-		if err != nil {
-			return err
-		}
-		poly.Color = color.RGBA{0x1f, 0x4e, 0x79, 0x30}
-		poly.LineStyle.Width = 0
-		p.Add(poly)
-	}
-	legend := false
-	for _, xys := range runs {
-		if len(xys) == 0 {
-			continue
-		}
-		*drawn += len(xys)
-		l, s, err := plotter.NewLinePoints(xys)
-		if err != nil {
-			return err
-		}
-		l.Color, s.Color = palette[0], palette[0]
-		l.Width = vg.Points(1.5)
-		s.Shape = draw.CircleGlyph{}
-		s.Radius = vg.Points(2)
-		p.Add(l, s)
-		if !legend {
-			c.addLegend("breakout, days (median; band: 10th to 90th percentile)", l, s)
-			legend = true
-		}
+	if err := c.addBanded(drawn, runs, bands, "breakout, days (median; band: 10th to 90th percentile)"); err != nil {
+		return err
 	}
 	if lastKnown != nil && !unknownFrom.IsZero() {
 		ring, err := plotter.NewScatter(plotter.XYs{{X: unix(lastKnown.Date), Y: *lastKnown.BreakoutDays}})
@@ -663,34 +634,8 @@ func (r *Report) addWarning(c *chart, drawn *int) error {
 		hi = append(hi, plotter.XY{X: x, Y: *pt.WarningP90Days})
 	}
 	closeRun()
-	for _, b := range bands {
-		poly, err := plotter.NewPolygon(b)
-		if err != nil {
-			return err
-		}
-		poly.Color = color.RGBA{0x1f, 0x4e, 0x79, 0x30}
-		poly.LineStyle.Width = 0
-		p.Add(poly)
-	}
-	legend := false
-	for _, xys := range runs {
-		if len(xys) == 0 {
-			continue
-		}
-		*drawn += len(xys)
-		l, s, err := plotter.NewLinePoints(xys)
-		if err != nil {
-			return err
-		}
-		l.Color, s.Color = palette[0], palette[0]
-		l.Width = vg.Points(1.5)
-		s.Shape = draw.CircleGlyph{}
-		s.Radius = vg.Points(2)
-		p.Add(l, s)
-		if !legend {
-			c.addLegend("warning, days (median; band: 10th to 90th percentile)", l, s)
-			legend = true
-		}
+	if err := c.addBanded(drawn, runs, bands, "warning, days (median; band: 10th to 90th percentile)"); err != nil {
+		return err
 	}
 	if len(none) > 0 {
 		*drawn += len(none)
@@ -706,6 +651,45 @@ func (r *Report) addWarning(c *chart, drawn *int) error {
 	}
 	if *drawn > 0 {
 		return r.addLevel(c, 0, "0: done as soon as it could be known")
+	}
+	return nil
+}
+
+// addBanded draws a median as lines (one per run of known points, counted
+// in drawn) over its 10th-90th percentile band, shaded, with one legend
+// entry.
+func (c *chart) addBanded(drawn *int, runs, bands []plotter.XYs, label string) error {
+	for _, b := range bands {
+		if len(b) < 4 {
+			continue // one point: no area
+		}
+		poly, err := plotter.NewPolygon(b)
+		if err != nil {
+			return err
+		}
+		poly.Color = color.RGBA{0x1f, 0x4e, 0x79, 0x30}
+		poly.LineStyle.Width = 0
+		c.p.Add(poly)
+	}
+	legend := false
+	for _, xys := range runs {
+		if len(xys) == 0 {
+			continue
+		}
+		*drawn += len(xys)
+		l, s, err := plotter.NewLinePoints(xys)
+		if err != nil {
+			return err
+		}
+		l.Color, s.Color = palette[0], palette[0]
+		l.Width = vg.Points(1.5)
+		s.Shape = draw.CircleGlyph{}
+		s.Radius = vg.Points(2)
+		c.p.Add(l, s)
+		if !legend {
+			c.addLegend(label, l, s)
+			legend = true
+		}
 	}
 	return nil
 }

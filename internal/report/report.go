@@ -658,12 +658,8 @@ func (b *builder) point(p *Point, facts []state.Fact, opt compliance.BreakoutOpt
 		return err
 	}
 	p.BreakoutStatus = e.Breakout.Status
-	if p.BreakoutStatus == compliance.Estimated {
-		p.BreakoutDays = e.Breakout.HeadlineDays
-		if opt.Samples > 0 {
-			p.BreakoutP10Days, p.BreakoutP90Days = e.Breakout.P10, e.Breakout.P90
-		}
-	}
+	band := e.BreakoutBand()
+	p.BreakoutDays, p.BreakoutP10Days, p.BreakoutP90Days = band.P50, band.P10, band.P90
 	p.WarningStatus = e.Status
 	if w := e.Warning; w != nil {
 		p.WarningDays, p.WarningP10Days, p.WarningP90Days = w.P50, w.P10, w.P90

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/warning"
 )
 
@@ -125,8 +126,8 @@ func TextWarning(w io.Writer, e *warning.Estimate) error {
 	b := e.Breakout
 	fmt.Fprintf(w, "Breakout (%s convention, %s, %s centrifuges): ", b.Convention, b.SQ, b.Machines)
 	switch {
-	case b.HeadlineDays != nil:
-		fmt.Fprintln(w, daysBand(b.HeadlineDays, b.P10, b.P90))
+	case b.Status == compliance.Estimated:
+		fmt.Fprintln(w, BreakoutDays(b))
 	case b.Reason != "":
 		fmt.Fprintf(w, "%s: %s\n", b.Status, b.Reason)
 	default:
@@ -175,8 +176,8 @@ func (r *Report) warningMarkdown(p func(string, ...any), chart func()) {
 	p("%s %s\n\n", WarningSentence(e), Cite(w.Sources))
 	p("Warning time is the breakout time less the time from the start of a breakout at the declared plants until the inspectorate could know of it and report it to the Board, drawn sample by sample (model %s).\n\n", e.Model)
 	p("| | 10th percentile | median | 90th percentile |\n|---|--:|--:|--:|\n")
-	b := e.Breakout
-	p("| breakout, days | %s | %s | %s |\n", opt(b.P10, 1), opt(b.HeadlineDays, 1), opt(b.P90, 1))
+	b := e.BreakoutBand()
+	p("| breakout, days | %s | %s | %s |\n", opt(b.P10, 1), opt(b.P50, 1), opt(b.P90, 1))
 	if d := e.Detection; d != nil {
 		p("| time to detect and report, days | %s | %s | %s |\n", opt(d.P10, 1), opt(d.P50, 1), opt(d.P90, 1))
 	} else {

@@ -47,34 +47,15 @@ var TimelinessGoals = []Goal{
 	{Material: "indirect-use material (LEU, natural and depleted uranium)", Days: 365},
 }
 
-// Breakout is the dated breakout estimate a warning starts from.
-type Breakout struct {
-	AsOf   calendar.Date `json:"as_of"`
-	Status string        `json:"status"`
-	Reason string        `json:"reason,omitempty"`
-	// Convention and ConventionText name the breakout assumptions; SQ the
-	// significant quantity; Machines the centrifuges counted.
-	Convention     breakout.Convention `json:"convention"`
-	ConventionText string              `json:"convention_text"`
-	SQ             string              `json:"sq"`
-	Machines       string              `json:"machines"`
-	// HeadlineDays is the median of the band (or the central estimate
-	// when no input varies); the quantiles are the band's.
-	HeadlineDays *float64 `json:"headline_days"`
-	Quantiles
-	// FeedKgU is the enriched stock the estimate feeds to the breakout.
-	FeedKgU  float64          `json:"feed_kg_u"`
-	Evidence []state.Evidence `json:"evidence"`
-}
-
 // Estimate is the warning time at a date.
 type Estimate struct {
 	Model  string        `json:"model"`
 	AsOf   calendar.Date `json:"as_of"`
 	Status string        `json:"status"`
 	Reason string        `json:"reason"`
-	// Breakout is the breakout estimate at the date.
-	Breakout Breakout `json:"breakout"`
+	// Breakout is the dated breakout estimate the warning starts from:
+	// the same as the breakout at that date, with its band.
+	Breakout *compliance.Breakout `json:"breakout"`
 	// Regime is every activity's state at the date.
 	Regime Regime `json:"regime"`
 	// Detection is the time to detect; nil when no activity can detect.
@@ -160,39 +141,43 @@ func At(ctx context.Context, facts []state.Fact, date calendar.Date, o Options) 
 		o.Regime = JCPOA()
 	}
 	bo := o.Breakout
-	bo.Samples = 0 // the band is drawn below, with its samples
+	bo.Samples = 0 // the band is drawn below, keeping its samples
 	b, err := compliance.BreakoutAt(facts, date, bo)
 	if err != nil {
 		return nil, err
 	}
-	e := &Estimate{Model: ModelVersion, AsOf: date, Timeliness: TimelinessGoals, TimelinessSource: TimelinessSource,
-		Breakout: Breakout{AsOf: b.AsOf, Status: b.Status, Reason: b.Reason, Convention: b.Convention, ConventionText: b.ConventionText,
-			SQ: string(b.SQ), Machines: b.Machines, Evidence: b.Evidence}}
+	if b.Status == compliance.UnknownEstimate && !o.CentralBreakout {
+		// The last known estimate and the range since, with their bands.
+		bo.Samples = o.Samples
+		if b, err = compliance.BreakoutAt(facts, date, bo); err != nil {
+			return nil, err
+		}
+	}
+	e := &Estimate{Model: ModelVersion, AsOf: date, Breakout: b, Timeliness: TimelinessGoals, TimelinessSource: TimelinessSource}
 	var bdays []float64
+	feedKgU := 0.0
 	if b.Status != compliance.UnknownEstimate && b.Scenario != nil {
 		for _, l := range b.Scenario.Inventory {
-			e.Breakout.FeedKgU += l.MassKgU
+			feedKgU += l.MassKgU
 		}
-		var u *breakout.Uncertainty
-		var days []float64
 		if !o.CentralBreakout {
-			u, days, err = breakout.Samples(ctx, *b.Scenario, o.Samples, o.Seed)
+			// The band as breakout.Run draws it, with its samples.
+			u, days, err := breakout.Samples(ctx, *b.Scenario, o.Samples, o.Seed)
 			if err != nil {
 				return nil, err
 			}
+			if u != nil {
+				b.Estimate.Uncertainty, b.Estimate.HeadlineDays = u, u.P50Days
+				bdays = days
+			}
 		}
-		e.Breakout.HeadlineDays = b.Estimate.FirstSQDays
-		if u != nil {
-			e.Breakout.HeadlineDays = u.P50Days
-			e.Breakout.Quantiles = Quantiles{P10: u.P10Days, P50: u.P50Days, P90: u.P90Days}
-		} else {
+		if bdays == nil {
 			central := math.Inf(1)
 			if d := b.Estimate.FirstSQDays; d != nil {
 				central = *d
 			}
-			days = []float64{central}
+			bdays = []float64{central}
 		}
-		bdays = days
 	}
 	st := state.At(facts, date)
 	e.Regime = RegimeAt(o.Regime, st)
@@ -219,11 +204,11 @@ func At(ctx context.Context, facts []state.Fact, date calendar.Date, o Options) 
 		}
 		return e, nil
 	}
-	e.Detection, err = o.Detections.detect(e.Regime, DetectOptions{Samples: o.Samples, Seed: o.Seed, Confirm: o.Confirm, LossKgU: e.Breakout.FeedKgU})
+	e.Detection, err = o.Detections.detect(e.Regime, DetectOptions{Samples: o.Samples, Seed: o.Seed, Confirm: o.Confirm, LossKgU: feedKgU})
 	if err != nil {
 		return nil, err
 	}
-	if e.Breakout.FeedKgU <= 0 {
+	if feedKgU <= 0 {
 		e.Assumptions = append(e.Assumptions, "the material balance is not counted: the breakout's feed is not known")
 	}
 	switch b.Status {
@@ -238,6 +223,21 @@ func At(ctx context.Context, facts []state.Fact, date calendar.Date, o Options) 
 	e.Status, e.Warning, e.PCompleteBeforeDetection = Estimated, &w, &p
 	e.Reason = "breakout time minus time to detect, sample by sample"
 	return e, nil
+}
+
+// BreakoutBand is the breakout's headline (the median of its band, or the
+// central estimate without one) with the band's 10th and 90th
+// percentiles; all nil unless the breakout is estimated.
+func (e *Estimate) BreakoutBand() Quantiles {
+	b := e.Breakout
+	if b == nil || b.Status != compliance.Estimated || b.Estimate == nil {
+		return Quantiles{}
+	}
+	q := Quantiles{P50: b.Estimate.HeadlineDays}
+	if u := b.Estimate.Uncertainty; u != nil {
+		q.P10, q.P90 = u.P10Days, u.P90Days
+	}
+	return q
 }
 
 // combine pairs breakout samples with detection samples (cycling the

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/input"
@@ -195,8 +196,18 @@ func TestWarningOnThePublicRecord(t *testing.T) {
 // The breakout the warning starts from is the dated estimate: same band.
 func TestWarningStartsFromTheDatedBreakout(t *testing.T) {
 	e := at(t, "2024-06-01")
-	if e.Breakout.Status != "estimated" || e.Breakout.P50 == nil || *e.Breakout.P50 < 3 || *e.Breakout.P50 > 12 {
-		t.Errorf("2024-06-01 breakout %+v: want the estimate of about a week", e.Breakout)
+	if b := e.BreakoutBand(); e.Breakout.Status != "estimated" || b.P50 == nil || *b.P50 < 3 || *b.P50 > 12 || b.P10 == nil || b.P90 == nil {
+		t.Errorf("2024-06-01 breakout %+v: want the estimate of about a week with its band", b)
+	}
+	// The same estimate, band and all, as the dated breakout.
+	d := mustDate(t, "2024-06-01")
+	alone, err := compliance.BreakoutAt(evidence.Public(dataset.Embedded()), d, compliance.BreakoutOptions{Samples: 2000}) // seed 0, as at draws
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := e.Breakout.Estimate.Uncertainty, alone.Estimate.Uncertainty; *got.P10Days != *want.P10Days || *got.P90Days != *want.P90Days ||
+		*e.Breakout.Estimate.HeadlineDays != *alone.Estimate.HeadlineDays {
+		t.Errorf("the warning's breakout band %v-%v differs from the dated breakout's %v-%v", *got.P10Days, *got.P90Days, *want.P10Days, *want.P90Days)
 	}
 	if e.Breakout.ConventionText == "" || len(e.Breakout.Evidence) == 0 {
 		t.Error("the breakout carries no convention or evidence")
