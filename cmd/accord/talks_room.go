@@ -54,6 +54,7 @@ func (f *clientFlags) open(ctx context.Context) (*client.Room, error) {
 func roomCmd(cmd *cobra.Command, run func(cmd *cobra.Command, r *client.Room) error) *cobra.Command {
 	var f clientFlags
 	f.register(cmd)
+	registerJSON(cmd)
 	cmd.Args = cobra.NoArgs
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		r, err := f.open(cmd.Context())
@@ -66,6 +67,23 @@ func roomCmd(cmd *cobra.Command, run func(cmd *cobra.Command, r *client.Room) er
 }
 
 func printJSON(cmd *cobra.Command, v any) error { return writeJSON(cmd.OutOrStdout(), v) }
+
+// registerJSON adds --json to a room command that has none of its own.
+func registerJSON(cmd *cobra.Command) {
+	if cmd.Flags().Lookup("json") == nil {
+		cmd.Flags().Bool("json", false, "print the result as JSON")
+	}
+}
+
+// say prints what a room command did: v as JSON with --json, else the
+// sentence.
+func say(cmd *cobra.Command, v any, format string, a ...any) error {
+	if asJSON, _ := cmd.Flags().GetBool("json"); asJSON {
+		return printJSON(cmd, v)
+	}
+	_, err := fmt.Fprintf(cmd.OutOrStdout(), format+"\n", a...)
+	return err
+}
 
 func newTalksOpenCmd() *cobra.Command {
 	var f clientFlags
@@ -94,14 +112,14 @@ func newTalksOpenCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "room %s opened, mediated by %s, parties %s\n", view.ID, view.Mediator, strings.Join(talks.PartyIDs(view.Parties), ", "))
 			if len(spec.RedLines) > 0 {
 				fmt.Fprintf(cmd.ErrOrStderr(), "the red lines in %s were not sent: each party submits its own with accord talks red-lines\n", file)
 			}
-			return nil
+			return say(cmd, view, "room %s opened, mediated by %s, parties %s", view.ID, view.Mediator, strings.Join(talks.PartyIDs(view.Parties), ", "))
 		},
 	}
 	f.register(cmd)
+	registerJSON(cmd)
 	cmd.Flags().StringVar(&file, "file", "", "the room file, or a built-in room: muscat-2025, muscat-2025-no-zone, muscat-2025-verification")
 	return cmd
 }
@@ -140,8 +158,8 @@ did not move (accord talks commit --verify).`,
 			_ = os.Remove(out)
 			return err
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "red lines of %s submitted; commitment %s in the log at index %d; kept in %s\n", rl.Party, commitment, logged.Index, out)
-		return nil
+		return say(cmd, map[string]any{"party": rl.Party, "commitment": commitment, "logged": logged, "kept_in": out},
+			"red lines of %s submitted; commitment %s in the log at index %d; kept in %s", rl.Party, commitment, logged.Index, out)
 	})
 	cmd.Flags().StringVar(&file, "file", "", "your constraints (YAML)")
 	cmd.Flags().StringVar(&out, "out", "", "where to keep your red lines with their salt (created 0600; must not exist)")
@@ -186,8 +204,7 @@ func newTalksProposeCmd() *cobra.Command {
 		if p.Released.IsZero() {
 			state = "held: release it with accord talks release"
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "proposal %s, round %d, attributed to %s, %s\n", p.ID, p.Round, p.Attribution, state)
-		return nil
+		return say(cmd, p, "proposal %s, round %d, attributed to %s, %s", p.ID, p.Round, p.Attribution, state)
 	})
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "TERM=VALUE")
 	cmd.Flags().StringVar(&origin, "origin", "", "the party whose proposal this relays (default: the mediator)")
@@ -198,7 +215,6 @@ func newTalksProposeCmd() *cobra.Command {
 
 func newTalksFeasibilityCmd() *cobra.Command {
 	var proposal string
-	var asJSON bool
 	cmd := roomCmd(&cobra.Command{
 		Use:   "feasibility --server URL --key KEY --room ID --proposal P [--json]",
 		Short: "Ask whether a proposal meets the red lines: you learn what your role allows (a party: its own), within your budget",
@@ -209,14 +225,13 @@ func newTalksFeasibilityCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if asJSON {
+		if asJSON, _ := cmd.Flags().GetBool("json"); asJSON {
 			return printJSON(cmd, rep)
 		}
 		writeFeasibility(cmd.OutOrStdout(), rep)
 		return nil
 	})
 	cmd.Flags().StringVar(&proposal, "proposal", "", "the proposal's id")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
 
@@ -269,8 +284,7 @@ func newTalksTextCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "text version %d, sha256 %s\n", text.Version, hash)
-		return nil
+		return say(cmd, map[string]any{"text": text, "sha256": hash}, "text version %d, sha256 %s", text.Version, hash)
 	})
 	cmd.Flags().StringVar(&file, "file", "", "the text (YAML: clauses [{id, text, status, terms}], values)")
 	return cmd
@@ -295,8 +309,10 @@ key and submits it.`,
 			return usageError{fmt.Errorf("--version: the room has %d versions of the text", len(v.Texts))}
 		}
 		t := v.Texts[version-1]
-		for _, cl := range t.Clauses {
-			fmt.Fprintf(cmd.OutOrStdout(), "  [%s] %s: %s\n", cl.Status, cl.ID, cl.Text)
+		if asJSON, _ := cmd.Flags().GetBool("json"); !asJSON {
+			for _, cl := range t.Clauses {
+				fmt.Fprintf(cmd.OutOrStdout(), "  [%s] %s: %s\n", cl.Status, cl.ID, cl.Text)
+			}
 		}
 		logged, final, err := room.Confirm(cmd.Context(), version, t)
 		if at, dup := client.Duplicate(err); dup {
@@ -309,12 +325,12 @@ key and submits it.`,
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "version %d (sha256 %s) confirmed by %s, log index %d", version, t.Hash(), room.Party(), logged.Index)
+		end := ""
 		if final {
-			fmt.Fprint(cmd.OutOrStdout(), "; every party has confirmed it: the text is final")
+			end = "; every party has confirmed it: the text is final"
 		}
-		fmt.Fprintln(cmd.OutOrStdout())
-		return nil
+		return say(cmd, map[string]any{"version": version, "sha256": t.Hash(), "party": room.Party(), "logged": logged, "final": final},
+			"version %d (sha256 %s) confirmed by %s, log index %d%s", version, t.Hash(), room.Party(), logged.Index, end)
 	})
 	cmd.Flags().IntVar(&version, "version", 0, "the text's version")
 	return cmd
@@ -338,8 +354,7 @@ func newTalksReleaseCmd() *cobra.Command {
 		if err := room.Release(cmd.Context(), v.Proposals[i]); err != nil {
 			return err
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "proposal %s released to every party\n", proposal)
-		return nil
+		return say(cmd, map[string]any{"proposal": proposal, "released": true}, "proposal %s released to every party", proposal)
 	})
 	cmd.Flags().StringVar(&proposal, "proposal", "", "the proposal's id")
 	return cmd
@@ -352,7 +367,10 @@ func newTalksNoteCmd() *cobra.Command {
 		Short:   "Record a private note (the mediator; no party reads it)",
 		Example: `  accord talks note --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --text "Iran open to 3.67 % if relief is front-loaded"`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
-		return room.Note(cmd.Context(), text)
+		if err := room.Note(cmd.Context(), text); err != nil {
+			return err
+		}
+		return say(cmd, map[string]any{"noted": true}, "note recorded; no party reads it")
 	})
 	cmd.Flags().StringVar(&text, "text", "", "the note")
 	return cmd
@@ -370,8 +388,7 @@ func newTalksSendCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "message %s to the mediator\n", m.ID)
-		return nil
+		return say(cmd, m, "message %s to the mediator", m.ID)
 	})
 	cmd.Flags().StringVar(&kind, "kind", "question", "proposal, question, criticism or acceptance")
 	_ = cmd.RegisterFlagCompletionFunc("kind", cobra.FixedCompletions([]string{"proposal", "question", "criticism", "acceptance"}, cobra.ShellCompDirectiveNoFileComp))
@@ -401,8 +418,7 @@ func newTalksRelayCmd() *cobra.Command {
 			}
 			state = "released"
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "relay %s to %s, %s\n", m.ID, strings.Join(to, ", "), state)
-		return nil
+		return say(cmd, m, "relay %s to %s, %s", m.ID, strings.Join(to, ", "), state)
 	})
 	cmd.Flags().StringVar(&of, "of", "", "the party's message to relay")
 	cmd.Flags().StringVar(&body, "body", "", "the text (default: the relayed message's)")
@@ -413,7 +429,6 @@ func newTalksRelayCmd() *cobra.Command {
 }
 
 func newTalksInboxCmd() *cobra.Command {
-	var asJSON bool
 	cmd := roomCmd(&cobra.Command{
 		Use:     "inbox --server URL --key KEY --room ID [--json]",
 		Short:   "Your messages: a party's own and the relays released to it; the mediator's all",
@@ -423,7 +438,7 @@ func newTalksInboxCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if asJSON {
+		if asJSON, _ := cmd.Flags().GetBool("json"); asJSON {
 			if messages == nil {
 				messages = []talks.Message{}
 			}
@@ -437,6 +452,5 @@ func newTalksInboxCmd() *cobra.Command {
 		}
 		return nil
 	})
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }

@@ -106,7 +106,12 @@ func TestTalksRoundInTheDemo(t *testing.T) {
 	if out := cli(as("iran", "talks", "send", "--kind", "question", "--body", "Would the cap be verified under the AP?")...); !strings.Contains(out, "to the mediator") {
 		t.Errorf("send: %s", out)
 	}
-	cli(as("oman", "talks", "relay", "--of", "m1", "--to", "us", "--mask")...)
+	// Every room command that acts says what it did in JSON with --json:
+	// the relay is the message it made.
+	var relayed talks.Message
+	if err := json.Unmarshal([]byte(cli(as("oman", "talks", "relay", "--of", "m1", "--to", "us", "--mask", "--json")...)), &relayed); err != nil || relayed.ID == "" || relayed.From != "oman" {
+		t.Errorf("relay --json: %+v, %v", relayed, err)
+	}
 	if in := cli(as("us", "talks", "inbox")...); !strings.Contains(in, "relay from oman to us: Would the cap be verified") {
 		t.Errorf("the US inbox:\n%s", in)
 	}
