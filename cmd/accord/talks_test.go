@@ -28,6 +28,7 @@ import (
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/talks"
 	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"golang.org/x/mod/sumdb/note"
 )
@@ -321,9 +322,30 @@ func TestTalksRoundInBrowser(t *testing.T) {
 	}
 	people := map[string]*browser{}
 	downloads := map[string]string{}
+	// Every body a page posts, to show below that none carries a key.
+	var postedMu sync.Mutex
+	var posted []string
 	for _, p := range []string{"us", "iran", "oman"} {
 		ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
 		t.Cleanup(cancel)
+		if err := chromedp.Listen(ctx, func(ev any) {
+			e, ok := ev.(*network.EventRequestWillBeSent)
+			if !ok || !e.Request.HasPostData {
+				return
+			}
+			var body strings.Builder
+			for _, d := range e.Request.PostDataEntries {
+				body.Write(d.Bytes) // decoded from the protocol's base64
+			}
+			postedMu.Lock()
+			posted = append(posted, e.Request.URL+"\n"+body.String())
+			postedMu.Unlock()
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+			t.Fatal(err)
+		}
 		signer, _, err := keyfile.LoadSigner(key(p))
 		if err != nil {
 			t.Fatal(err)
@@ -602,6 +624,31 @@ func TestTalksRoundInBrowser(t *testing.T) {
 		fits(who, "once final")
 	}
 	visible("once final")
+
+	// The key files were read in the pages and never left them: no posted
+	// body holds a key's secret, in the file's form or URL-encoded.
+	postedMu.Lock()
+	defer postedMu.Unlock()
+	signed := 0
+	for _, body := range posted {
+		if strings.Contains(body, "/sign\n") {
+			signed++
+		}
+		for _, p := range []string{"us", "iran", "oman"} {
+			b, err := os.ReadFile(key(p))
+			if err != nil {
+				t.Fatal(err)
+			}
+			secret := strings.TrimSpace(string(b))
+			seed := secret[strings.LastIndex(secret, "+")+1:]
+			if strings.Contains(body, seed) || strings.Contains(body, url.QueryEscape(seed)) {
+				t.Errorf("a page posted %s's private key:\n%.200s", p, body)
+			}
+		}
+	}
+	if signed < 5 {
+		t.Errorf("%d posts to prepare a signed record seen of the round's 6 (2 red lines, a release, 2 confirmations, a refused key): the check above saw too little", signed)
+	}
 }
 
 // A step signed in the page reaches the log only when the signed-in
