@@ -639,8 +639,13 @@ func TestTalksRoundInBrowser(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			secret := strings.TrimSpace(string(b))
-			seed := secret[strings.LastIndex(secret, "+")+1:]
+			// PRIVATE+KEY+name+hash+seed: the seed is base64, which has
+			// '+' of its own, so it is the fifth field, not the last.
+			fields := strings.SplitN(strings.TrimSpace(string(b)), "+", 5)
+			if len(fields) != 5 || len(fields[4]) < 40 {
+				t.Fatalf("%s's key file is not PRIVATE+KEY+name+hash+seed", p)
+			}
+			seed := fields[4]
 			if strings.Contains(body, seed) || strings.Contains(body, url.QueryEscape(seed)) {
 				t.Errorf("a page posted %s's private key:\n%.200s", p, body)
 			}
