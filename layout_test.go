@@ -51,7 +51,7 @@ var rules = map[string]rule{
 	"internal/store/storetest": {external: []string{"github.com/jackc/pgx/v5"}},
 	"internal/store":           {internal: []string{"internal/record", "internal/calendar", "internal/state", "internal/evidence"}, external: []string{"modernc.org/sqlite", "github.com/jackc/pgx/v5", "github.com/pressly/goose/v3"}},
 	"internal/accountancy":     {internal: []string{"enrich", "internal/calendar", "internal/record", "internal/state", "internal/input"}, external: []string{"gonum.org/v1/gonum"}},
-	"internal/warning":         {internal: []string{"breakout", "internal/accountancy", "internal/calendar", "internal/compliance", "internal/input", "internal/state"}},
+	"internal/warning":         {internal: []string{"breakout", "internal/accountancy", "internal/agreement", "internal/calendar", "internal/compliance", "internal/input", "internal/state"}},
 	"internal/talks":           {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/state", "internal/input", "internal/warning"}, external: []string{"go.yaml.in/yaml/v3"}},
 	"internal/report": {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/dataset", "internal/state", "internal/compliance", "internal/accountancy", "internal/warning"},
 		external: []string{"gonum.org/v1/plot"}},

@@ -43,7 +43,7 @@ activity able to see a breakout is in force it is none.`,
 				return err
 			}
 			stop := spin(cmd.ErrOrStderr(), "drawing the breakout and the time to detect")
-			w, err := warning.At(cmd.Context(), e.facts, e.date, warning.Options{Breakout: e.breakout, Samples: e.breakout.Samples, Seed: e.breakout.Seed})
+			w, err := warning.At(cmd.Context(), e.facts, e.date, warning.Options{Breakout: e.breakout, Samples: e.breakout.Samples, Seed: e.breakout.Seed, Regime: e.agreement.Verification})
 			stop()
 			if err != nil {
 				return flagError(err)

@@ -56,6 +56,10 @@ type Agreement struct {
 	BreakoutGoal *BreakoutGoal `yaml:"breakout_goal,omitempty" json:"breakout_goal,omitempty"`
 	// Readings are events whose effect parties read differently.
 	Readings []Reading `yaml:"readings,omitempty" json:"readings,omitempty"`
+	// Verification is the regime that verifies the agreement: each
+	// activity with its provision, terms and source. Without it the
+	// warning time is unknown.
+	Verification []Activity `yaml:"verification,omitempty" json:"verification,omitempty"`
 }
 
 // Reading is a question about an event's effect that parties answer
@@ -266,6 +270,9 @@ func (a *Agreement) Validate() error {
 	}
 	if a.ID == "" || a.Name == "" {
 		return input.Errorf("id", "id and name are required")
+	}
+	if err := a.validateVerification(); err != nil {
+		return err
 	}
 	if g := a.BreakoutGoal; g != nil {
 		if !(g.DaysAtLeast > 0 && g.DaysAtLeast < 36525) {

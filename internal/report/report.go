@@ -328,7 +328,7 @@ func Build(a *agreement.Agreement, facts []state.Fact, date calendar.Date, opt O
 		return nil, err
 	}
 	s := state.At(facts, date)
-	b := &builder{index: map[string]int{}, asOf: date}
+	b := &builder{index: map[string]int{}, asOf: date, regime: a.Verification}
 	r := &Report{Format: Format, Agreement: a.ID, AgreementTitle: a.Name, AsOf: date,
 		SQ: o.Breakout.SQ, SQText: o.Breakout.SQ.Describe(), Convention: o.Breakout.Convention, ConventionText: o.Breakout.ConventionText, Summary: []string{}}
 
@@ -361,6 +361,8 @@ type builder struct {
 	// detections keeps the times to detect the series draws: the regime
 	// changes at a few dates only.
 	detections warning.Detections
+	// regime is the agreement's verification regime.
+	regime []warning.Activity
 }
 
 func (b *builder) cite(evs []state.Evidence) []int {
@@ -562,7 +564,7 @@ func (b *builder) breakout(r *Report, a *agreement.Agreement, o *compliance.Over
 
 // warning estimates the warning time at AsOf and cites what it rests on.
 func (b *builder) warning(r *Report, facts []state.Fact, opt compliance.BreakoutOptions) error {
-	e, err := warning.At(context.Background(), facts, r.AsOf, warningOptions(opt))
+	e, err := warning.At(context.Background(), facts, r.AsOf, b.warningOptions(opt))
 	if err != nil {
 		return err
 	}
@@ -586,11 +588,11 @@ const RegimeRef = "verification regime: "
 // warningOptions are the warning's options for the report's breakout
 // options: the same band and seed; without a band, the central breakout
 // estimate less the drawn time to detect.
-func warningOptions(opt compliance.BreakoutOptions) warning.Options {
+func (b *builder) warningOptions(opt compliance.BreakoutOptions) warning.Options {
 	if opt.Samples == 0 {
-		return warning.Options{Breakout: opt, Samples: warning.DefaultSamples, Seed: opt.Seed, CentralBreakout: true}
+		return warning.Options{Breakout: opt, Samples: warning.DefaultSamples, Seed: opt.Seed, CentralBreakout: true, Regime: b.regime}
 	}
-	return warning.Options{Breakout: opt, Samples: opt.Samples, Seed: opt.Seed}
+	return warning.Options{Breakout: opt, Samples: opt.Samples, Seed: opt.Seed, Regime: b.regime}
 }
 
 // machine cites the catalogue entry of a fleet line.
@@ -651,7 +653,7 @@ func (b *builder) series(r *Report, facts []state.Fact, opt compliance.BreakoutO
 // point fills the breakout of a series point: the dated estimate, with
 // the band of the report's options.
 func (b *builder) point(p *Point, facts []state.Fact, opt compliance.BreakoutOptions) error {
-	o := warningOptions(opt)
+	o := b.warningOptions(opt)
 	o.Detections = &b.detections
 	e, err := warning.At(context.Background(), facts, p.Date, o)
 	if err != nil {

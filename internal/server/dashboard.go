@@ -890,7 +890,7 @@ type sourcesView struct {
 }
 
 func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) {
-	v := sourcesView{Machines: breakout.Catalogue(), Regime: warning.JCPOA()}
+	v := sourcesView{Machines: breakout.Catalogue(), Regime: s.cfg.Agreement.Verification}
 	if s.cfg.Dataset != nil {
 		v.Name, v.Reports, v.Notes, v.Knowledge = s.cfg.Dataset.Name, s.cfg.Dataset.Reports, s.cfg.Dataset.NoteFacts, s.cfg.Dataset.Knowledge
 	}

@@ -767,7 +767,7 @@ func (s *Server) warningAt(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	e, err := warning.At(r.Context(), facts, date, warning.Options{Breakout: opt, Samples: opt.Samples, Seed: opt.Seed})
+	e, err := warning.At(r.Context(), facts, date, warning.Options{Breakout: opt, Samples: opt.Samples, Seed: opt.Seed, Regime: s.cfg.Agreement.Verification})
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/warning"
 )
@@ -83,7 +84,7 @@ var detections = struct {
 }{m: map[detectionKey]float64{}}
 
 func detectUnder(k detectionKey) (float64, error) {
-	acts := warning.JCPOA()
+	acts := agreement.JCPOA().Verification
 	pick := func(id string) warning.ActivityAt {
 		i := slices.IndexFunc(acts, func(a warning.Activity) bool { return a.ID == id })
 		return warning.ActivityAt{Activity: acts[i], State: warning.InForce}

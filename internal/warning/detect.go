@@ -143,7 +143,7 @@ func Detect(r Regime, o DetectOptions) (*Detection, error) {
 			u1, u2, u3, u4 := c.rng.Float64(), c.rng.Float64(), c.rng.Float64(), 1-c.rng.Float64()
 			p := c.p
 			if p < 0 {
-				p = c.act.Detect.draw(u2)
+				p = draw(*c.act.Detect, u2)
 			}
 			var t float64
 			switch c.act.Kind {
@@ -151,9 +151,9 @@ func Detect(r Regime, o DetectOptions) (*Detection, error) {
 				if u3 >= p {
 					continue
 				}
-				t = c.act.Latency.draw(u1)
+				t = draw(*c.act.Latency, u1)
 			default:
-				period := c.act.Period.draw(u1)
+				period := draw(*c.act.Period, u1)
 				misses := 0.0
 				switch {
 				case p <= 0:
@@ -171,7 +171,7 @@ func Detect(r Regime, o DetectOptions) (*Detection, error) {
 			d.days[i] = best
 			continue
 		}
-		d.days[i] = best + o.Confirm.draw(c)
+		d.days[i] = best + draw(*o.Confirm, c)
 	}
 	d.NeverFraction = float64(never) / float64(o.Samples)
 	d.Quantiles = quantiles(d.days)

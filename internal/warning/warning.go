@@ -81,7 +81,8 @@ type Options struct {
 	Seed    uint64
 	// Confirm is the time to confirm and report; nil is DefaultConfirm.
 	Confirm *Range
-	// Regime is the verification regime; nil is JCPOA().
+	// Regime is the verification regime, the agreement's; without one the
+	// warning is unknown.
 	Regime []Activity
 	// CentralBreakout takes the breakout at its central estimate (every
 	// input at its central value) instead of drawing its band: for a
@@ -137,9 +138,6 @@ func At(ctx context.Context, facts []state.Fact, date calendar.Date, o Options) 
 	if o.Samples == 0 {
 		o.Samples = DefaultSamples
 	}
-	if o.Regime == nil {
-		o.Regime = JCPOA()
-	}
 	bo := o.Breakout
 	bo.Samples = 0 // the band is drawn below, keeping its samples
 	b, err := compliance.BreakoutAt(facts, date, bo)
@@ -189,6 +187,10 @@ func At(ctx context.Context, facts []state.Fact, date calendar.Date, o Options) 
 		if a.Counts() {
 			e.Assumptions = append(e.Assumptions, a.Name+": "+a.Basis)
 		}
+	}
+	if len(o.Regime) == 0 {
+		e.Status, e.Reason = UnknownWarning, "the agreement names no verification regime"
+		return e, nil
 	}
 	if !e.Regime.Known() {
 		e.Status, e.Reason = UnknownWarning, "the inspectorate's access at this date is not in the record, so the regime in force is unknown"

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
+	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/dataset"
@@ -15,6 +17,9 @@ import (
 	"github.com/accordverify/accord/internal/state"
 	"github.com/accordverify/accord/internal/warning"
 )
+
+// jcpoa is the built-in agreement's verification regime.
+var jcpoa = agreement.JCPOA().Verification
 
 // regimeOf is a regime at full access with the given activities in force.
 func regimeOf(acts ...warning.Activity) warning.Regime {
@@ -145,7 +150,7 @@ func at(t *testing.T, date string) *warning.Estimate {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := warning.At(context.Background(), evidence.Public(dataset.Embedded()), d, warning.Options{Samples: 2000})
+	e, err := warning.At(context.Background(), evidence.Public(dataset.Embedded()), d, warning.Options{Samples: 2000, Regime: jcpoa})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +222,7 @@ func TestWarningStartsFromTheDatedBreakout(t *testing.T) {
 // Unknown access makes the regime, and so the warning, unknown.
 func TestUnknownAccessIsUnknown(t *testing.T) {
 	s := &state.State{AsOf: mustDate(t, "2017-05-27"), Knowledge: state.Knowledge{Access: "unknown"}}
-	r := warning.RegimeAt(warning.JCPOA(), s)
+	r := warning.RegimeAt(jcpoa, s)
 	if r.Known() {
 		t.Fatal("a regime at unknown access is known")
 	}
@@ -226,7 +231,7 @@ func TestUnknownAccessIsUnknown(t *testing.T) {
 			t.Errorf("%s counts at unknown access", a.ID)
 		}
 	}
-	e, err := warning.At(context.Background(), nil, mustDate(t, "2017-05-27"), warning.Options{Samples: 100})
+	e, err := warning.At(context.Background(), nil, mustDate(t, "2017-05-27"), warning.Options{Samples: 100, Regime: jcpoa})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,24 +248,32 @@ func mustDate(t *testing.T, s string) calendar.Date {
 	return d
 }
 
-// The built-in regime parses and every activity names its source; a bad
-// row is refused with its row and field.
-func TestRegimeIsData(t *testing.T) {
-	acts := warning.JCPOA()
-	if len(acts) < 4 {
-		t.Fatalf("%d activities", len(acts))
+// The JCPOA's regime is the built-in agreement's: every activity names
+// its provision, source and basis; an agreement with a bad activity is
+// refused naming it; an agreement without a regime leaves the warning
+// unknown.
+func TestRegimeIsTheAgreements(t *testing.T) {
+	if len(jcpoa) < 4 {
+		t.Fatalf("%d activities", len(jcpoa))
 	}
-	for _, a := range acts {
+	for _, a := range jcpoa {
 		if a.Source == "" || a.Provision == "" || a.Basis == "" {
 			t.Errorf("%s has no source, provision or basis", a.ID)
 		}
 	}
-	bad := []byte("id,activity,kind,sees,sites,stream,needs_access,from,to,low_days,high_days,detect_low,detect_high,sigma_muf_kg_u,provision,source,status,basis\n" +
-		"x,inspections,periodic,declared,here,,full,2016-01-16,,7,,0.5,0.9,,p,s,sourced,b\n")
-	_, err := warning.ParseRegime(bad)
+	src := string(agreement.JCPOASource())
+	bad := strings.Replace(src, "period_days: {low: 7, high: 30}", "period_days: {low: 0, high: 30}", 1)
+	_, err := agreement.Parse([]byte(bad))
 	var fe *input.Error
-	if !errors.As(err, &fe) || fe.Field != "row 2: low_days" {
-		t.Errorf("half a range: %v; want an error on row 2: low_days", err)
+	if !errors.As(err, &fe) || !strings.HasPrefix(fe.Field, "verification[") || !strings.HasSuffix(fe.Field, ".period_days") {
+		t.Errorf("an inspection every 0 to 30 days: %v; want an error naming verification[i].period_days", err)
+	}
+	e, err := warning.At(context.Background(), evidence.Public(dataset.Embedded()), mustDate(t, "2017-05-27"), warning.Options{Samples: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Status != warning.UnknownWarning || e.Warning != nil || !strings.Contains(e.Reason, "no verification regime") {
+		t.Errorf("no regime: %s %q; want unknown", e.Status, e.Reason)
 	}
 }
 
@@ -272,7 +285,7 @@ func BenchmarkWarningAt(b *testing.B) {
 		d, _ := calendar.Parse(date)
 		b.Run(date, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := warning.At(context.Background(), facts, d, warning.Options{Samples: 10_000}); err != nil {
+				if _, err := warning.At(context.Background(), facts, d, warning.Options{Samples: 10_000, Regime: jcpoa}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -287,11 +300,11 @@ func TestSharedDetectionsGiveTheSameEstimates(t *testing.T) {
 	var shared warning.Detections
 	for _, date := range []string{"2017-05-27", "2017-08-21", "2021-06-01", "2024-06-01", "2024-08-17"} {
 		d := mustDate(t, date)
-		alone, err := warning.At(context.Background(), facts, d, warning.Options{Samples: 500})
+		alone, err := warning.At(context.Background(), facts, d, warning.Options{Samples: 500, Regime: jcpoa})
 		if err != nil {
 			t.Fatal(err)
 		}
-		with, err := warning.At(context.Background(), facts, d, warning.Options{Samples: 500, Detections: &shared})
+		with, err := warning.At(context.Background(), facts, d, warning.Options{Samples: 500, Regime: jcpoa, Detections: &shared})
 		if err != nil {
 			t.Fatal(err)
 		}
