@@ -70,6 +70,10 @@ type Model struct {
 	// (the zone explorer evaluates thousands of packages).
 	Samples int
 	Seed    uint64
+	// detections, when set, keeps the median time to detect by inspection
+	// terms for one search of many packages (the zone explorer); nil
+	// draws it for each evaluation.
+	detections map[detectionKey]float64
 }
 
 // Evaluation is a proposal's derived metrics.
@@ -168,7 +172,7 @@ func (m Model) evaluate(p Package, notes bool) (*Evaluation, error) {
 			ev.Metrics[MetricBreakoutP10], ev.Metrics[MetricBreakoutP90] = days(band.P10Days), days(band.P90Days)
 		}
 	}
-	detect, wnotes, err := detection(p, stockKg)
+	detect, wnotes, err := m.detection(p, stockKg)
 	if err != nil {
 		return nil, err
 	}

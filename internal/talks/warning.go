@@ -3,7 +3,6 @@ package talks
 import (
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/input"
@@ -34,28 +33,22 @@ const warningSamples = 4000
 // its own), with the proposal's inspection interval in place of the
 // safeguards agreement's where it gives one, and online monitors where it
 // provides them. It returns the median days and the notes that say so.
-func detection(p Package, stockKgU float64) (float64, []string, error) {
+func (m Model) detection(p Package, stockKgU float64) (float64, []string, error) {
 	interval, hasInterval := number(p, TermInspectionInterval)
 	monitors := p[TermOnlineMonitoring].Text == "yes"
 	if hasInterval && !(interval > 0) {
 		return 0, nil, input.Errorf("values."+TermInspectionInterval, "must be a number of days above 0, got %v", interval)
 	}
 	key := detectionKey{interval: interval, monitors: monitors, stock: stockKgU}
-	detections.Lock()
-	d, ok := detections.m[key]
-	detections.Unlock()
+	d, ok := m.detections[key]
 	if !ok {
 		var err error
-		d, err = detectUnder(key)
-		if err != nil {
+		if d, err = detectUnder(key); err != nil {
 			return 0, nil, err
 		}
-		detections.Lock()
-		if len(detections.m) >= 4096 {
-			clear(detections.m)
+		if m.detections != nil {
+			m.detections[key] = d
 		}
-		detections.m[key] = d
-		detections.Unlock()
 	}
 	notes := []string{fmt.Sprintf("warning_days: breakout_days minus the median time to detect and report a breakout (%.1f days; model %s)", d, warning.ModelVersion)}
 	switch {
@@ -75,13 +68,6 @@ type detectionKey struct {
 	monitors bool
 	stock    float64
 }
-
-// detections caches the median time to detect by inspection terms: a pure
-// function of them, which the zone explorer asks for thousands of times.
-var detections = struct {
-	sync.Mutex
-	m map[detectionKey]float64
-}{m: map[detectionKey]float64{}}
 
 func detectUnder(k detectionKey) (float64, error) {
 	acts := agreement.JCPOA().Verification

@@ -181,6 +181,9 @@ func (r *Room) ExploreZone(by string, fixed Package) (*Zone, error) {
 	zone := &Zone{Evaluated: int(grid)}
 	model := r.Model
 	model.Samples = 0 // deterministic breakout for the search
+	// The time to detect depends on a few inspection terms only: drawn
+	// once for each of their values in this search.
+	model.detections = map[detectionKey]float64{}
 	idx := make([]int, len(joint))
 	feasibleJoint := 0
 	// One package and one list of checks serve every point; the best
