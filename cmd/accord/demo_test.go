@@ -73,6 +73,21 @@ func TestDemoServesTheAPI(t *testing.T) {
 		if d.Loaded < 40 || d.Skipped != 0 {
 			t.Fatalf("loaded %d, skipped %d", d.Loaded, d.Skipped)
 		}
+		// The demo is ready when a checkpoint covers every record it
+		// logged, the talks rooms' commitments included: otherwise the
+		// pages' tags change under the first reader when it catches up.
+		cp, err := d.App.Log().Checkpoint(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		size, err := strconv.ParseUint(strings.Split(string(cp), "\n")[1], 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := size - 1
+		if beyond, err := d.App.Index.Query(ctx, record.Filter{After: &last, Limit: 10}); err != nil || len(beyond) != 0 {
+			t.Fatalf("%d records indexed beyond the checkpoint of size %d (%v)", len(beyond), size, err)
+		}
 
 		// Status from the indexed records equals status from the dataset.
 		var got compliance.Overview

@@ -191,6 +191,7 @@ func StartDemo(ctx context.Context, cfg DemoConfig) (d *Demo, err error) {
 		return nil, err
 	}
 	var last uint64
+	appended := false
 	for _, e := range entries {
 		seq, err := l.Append(ctx, e)
 		var re *ledger.RejectError
@@ -202,16 +203,27 @@ func StartDemo(ctx context.Context, cfg DemoConfig) (d *Demo, err error) {
 			return nil, fmt.Errorf("loading the demo records: %w", err)
 		}
 		d.Loaded++
-		last = seq.Index
-	}
-	if d.Loaded > 0 {
-		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		_, _ = l.Receipt(rctx, last)
-		cancel()
+		last, appended = seq.Index, true
 	}
 
-	if err := demoRooms(ctx, a, signers, identities); err != nil {
+	rooms, logged, err := demoRooms(ctx, a, signers, identities)
+	if err != nil {
 		return nil, fmt.Errorf("the demo's talks rooms: %w", err)
+	}
+	if logged {
+		last, appended = max(last, rooms), true
+	}
+	// The demo is ready when a checkpoint covers what it logged: the
+	// pages and their tags then stay as they are until someone adds a
+	// record, instead of changing under the first reader when the
+	// checkpoint catches up.
+	if appended {
+		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_, err := l.Receipt(rctx, last)
+		cancel()
+		if err != nil {
+			cfg.Log.Warn("the demo's records are not yet covered by a checkpoint", "index", last, "error", err)
+		}
 	}
 
 	srv := a.Server(ServerOptions{Logger: cfg.Log, RatePerSecond: cfg.Rate, Burst: int(2 * cfg.Rate), Demo: true})
@@ -330,8 +342,9 @@ func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 // Muscat room with its illustrative red lines submitted by the US and
 // Iranian demo keys (their commitments signed and logged), the variant
 // without a zone of agreement, and a live room without red lines where
-// three users run a round. Rooms that exist are left as they are.
-func demoRooms(ctx context.Context, a *App, signers map[string]note.Signer, identities map[string]*age.X25519Identity) error {
+// three users run a round. Rooms that exist are left as they are. It
+// returns the index of the last commitment it logged, if it logged one.
+func demoRooms(ctx context.Context, a *App, signers map[string]note.Signer, identities map[string]*age.X25519Identity) (last uint64, logged bool, err error) {
 	for _, r := range []struct {
 		file, id string
 		redLines bool
@@ -341,15 +354,15 @@ func demoRooms(ctx context.Context, a *App, signers map[string]note.Signer, iden
 		}
 		b, err := examples.FS.ReadFile(r.file)
 		if err != nil {
-			return err
+			return 0, false, err
 		}
 		spec, _, err := talks.ParseSpec(b)
 		if err != nil {
-			return fmt.Errorf("%s: %w", r.file, err)
+			return 0, false, fmt.Errorf("%s: %w", r.file, err)
 		}
 		room, err := talks.NewRoom(r.id, spec.Title, spec.Mediator, spec.Parties, spec.Space, spec.Policy, spec.Budget)
 		if err != nil {
-			return err
+			return 0, false, err
 		}
 		if r.id == "muscat-2025-live" {
 			room.Title += " (live round)"
@@ -365,32 +378,34 @@ func demoRooms(ctx context.Context, a *App, signers map[string]note.Signer, iden
 			rl.Salt = demoSalt(identities[rl.Party], r.id)
 			commitment, err := room.SubmitRedLines(rl.Party, rl)
 			if err != nil {
-				return err
+				return 0, false, err
 			}
 			var re *ledger.RejectError
-			if err := logCommitment(ctx, a, signers[rl.Party], room, commitment); errors.As(err, &re) && re.Code == "duplicate" {
+			seq, err := logCommitment(ctx, a, signers[rl.Party], room, commitment)
+			if errors.As(err, &re) && re.Code == "duplicate" {
 				// The log holds this room's commitments but the index
 				// lost the room (it was set aside or emptied): it is made
 				// again with the same red lines, and nothing is logged twice.
 				continue
 			} else if err != nil {
-				return err
+				return 0, false, err
 			}
+			last, logged = max(last, seq.Index), true
 		}
 		state, err := room.MarshalSnapshot()
 		if err != nil {
-			return err
+			return 0, false, err
 		}
 		if err := a.Index.SaveRoom(ctx, r.id, state); err != nil {
-			return err
+			return 0, false, err
 		}
 	}
-	return nil
+	return last, logged, nil
 }
 
 // logCommitment logs a party's commitment in a room, as the talks client
 // does: sealed to the party, the mediator and the server.
-func logCommitment(ctx context.Context, a *App, signer note.Signer, room *talks.Room, hash string) error {
+func logCommitment(ctx context.Context, a *App, signer note.Signer, room *talks.Room, hash string) (ledger.Sequenced, error) {
 	body, _ := json.Marshal(record.TalksCommitmentBody{Room: room.ID, SHA256: hash})
 	rec := &record.Record{Schema: record.Schema, Kind: record.TalksCommitment, ID: talks.CommitmentID(signer.Name(), hash),
 		Author: signer.Name(), Created: time.Now().UTC().Truncate(time.Second), Body: body}
@@ -399,18 +414,17 @@ func logCommitment(ctx context.Context, a *App, signer note.Signer, room *talks.
 		to := []string{signer.Name(), room.Mediator, a.ServerParty()}
 		rcpts, err := reg.Recipients(to)
 		if err != nil {
-			return err
+			return ledger.Sequenced{}, err
 		}
 		if rec, err = record.Seal(rec, to, rcpts); err != nil {
-			return err
+			return ledger.Sequenced{}, err
 		}
 	}
 	signed, err := record.Sign(rec, signer)
 	if err != nil {
-		return err
+		return ledger.Sequenced{}, err
 	}
-	_, err = a.Log().Append(ctx, signed)
-	return err
+	return a.Log().Append(ctx, signed)
 }
 
 // demoSalt is a demo red line's salt: secret, since it is derived from the
