@@ -104,7 +104,7 @@ func (r *Registry) Verifier(name string, hash uint32) (note.Verifier, error) {
 }
 
 func (r *Registry) add(vkey, party, role, recipient string, index uint64) error {
-	v, err := note.NewVerifier(vkey)
+	v, err := NewVerifier(vkey)
 	if err != nil {
 		return err
 	}
