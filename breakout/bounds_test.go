@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -76,20 +75,10 @@ func TestFirstSQDaysIsEstimates(t *testing.T) {
 		t.Fatal("no examples")
 	}
 	for _, name := range files {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := breakout.ParseScenario(data)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := example(t, filepath.Base(name))
 		for _, conv := range breakout.Conventions() {
 			s.Convention = conv
-			want, err := breakout.Estimate(s)
-			if err != nil {
-				t.Fatal(err)
-			}
+			want := estimate(t, s)
 			got, err := breakout.FirstSQDays(s)
 			if err != nil {
 				t.Fatal(err)
