@@ -3,24 +3,23 @@ package breakout_test
 import (
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/examples"
 )
 
-func feb2025(t testing.TB) breakout.Scenario { return example(t, "feb-2025.yaml") }
+func feb2025(t testing.TB) breakout.Scenario { return example(t, "feb-2025") }
 
-// example is the scenario of the shipped example file.
-func example(t testing.TB, file string) breakout.Scenario {
+// example is the scenario of the shipped example called name.
+func example(t testing.TB, name string) breakout.Scenario {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "examples", file))
-	if err != nil {
-		t.Fatal(err)
+	data, ok := examples.Read(examples.Scenarios, name)
+	if !ok {
+		t.Fatalf("no example scenario %s", name)
 	}
 	s, err := breakout.ParseScenario(data)
 	if err != nil {
