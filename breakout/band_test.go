@@ -3,21 +3,23 @@ package breakout_test
 import (
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/examples"
 )
 
-func feb2025(t testing.TB) breakout.Scenario {
+func feb2025(t testing.TB) breakout.Scenario { return example(t, "feb-2025") }
+
+// example is the scenario of the shipped example called name.
+func example(t testing.TB, name string) breakout.Scenario {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "examples", "feb-2025.yaml"))
-	if err != nil {
-		t.Fatal(err)
+	data, ok := examples.Read(examples.Scenarios, name)
+	if !ok {
+		t.Fatalf("no example scenario %s", name)
 	}
 	s, err := breakout.ParseScenario(data)
 	if err != nil {
@@ -27,8 +29,7 @@ func feb2025(t testing.TB) breakout.Scenario {
 }
 
 func TestBandIsAbsentWhenEveryInputIsFixed(t *testing.T) {
-	s := scenario([]breakout.Lot{{MassKgU: 274.8, AssayPct: 60}}, machines("IR-6", 696, 3.5))
-	s.TailsPct = map[string]float64{"60": 20} // a scenario's tails are fixed
+	s := withTails(scenario([]breakout.Lot{{MassKgU: 274.8, AssayPct: 60}}, machines("IR-6", 696, 3.5)), "60", 20) // a scenario's tails are fixed
 	u, err := breakout.Band(s, 1000, 1)
 	if err != nil || u != nil {
 		t.Errorf("Band = %+v, %v; want nil, nil", u, err)
@@ -80,8 +81,7 @@ func TestBandIsReproducibleAndOrdered(t *testing.T) {
 func TestBandMedianMatchesTriangularDistribution(t *testing.T) {
 	// Capacity triangular on [3.5, 5] with mode 5; days = k / capacity is
 	// monotone, so the median of days is k / (median of capacity).
-	s := scenario([]breakout.Lot{{MassKgU: 274.8, AssayPct: 60}}, breakout.Group{Machine: "IR-6", Count: 696, SWUPerYear: ptr(5), SWURange: []float64{3.5, 5}})
-	s.TailsPct = map[string]float64{"60": 20}
+	s := withTails(scenario([]breakout.Lot{{MassKgU: 274.8, AssayPct: 60}}, breakout.Group{Machine: "IR-6", Count: 696, SWUPerYear: ptr(5), SWURange: []float64{3.5, 5}}), "60", 20)
 	u, err := breakout.Band(s, 100000, 7)
 	if err != nil {
 		t.Fatal(err)
@@ -99,8 +99,7 @@ func TestBandMedianMatchesTriangularDistribution(t *testing.T) {
 func TestBandReportsUnreachedSamples(t *testing.T) {
 	// About 40 % of draws of the stock are too small for one SQ with no
 	// natural uranium: p10 is reached, p90 is not.
-	s := scenario([]breakout.Lot{{MassKgU: 45, AssayPct: 60, MassRangeKgU: []float64{30, 60}}}, machines("IR-6", 696, 5))
-	s.TailsPct = map[string]float64{"60": 20}
+	s := withTails(scenario([]breakout.Lot{{MassKgU: 45, AssayPct: 60, MassRangeKgU: []float64{30, 60}}}, machines("IR-6", 696, 5)), "60", 20)
 	s.NaturalUranium = breakout.LimitedNatural(0)
 	u, err := breakout.Band(s, 10000, 1)
 	if err != nil {

@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/examples"
 	"github.com/accordverify/accord/internal/input"
 )
 
@@ -71,25 +70,15 @@ func TestScenarioBounds(t *testing.T) {
 // FirstSQDays is the FirstSQDays of Estimate, for every example and both
 // conventions.
 func TestFirstSQDaysIsEstimates(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "examples", "*.yaml"))
-	if len(files) == 0 {
+	names := examples.Names(examples.Scenarios)
+	if len(names) == 0 {
 		t.Fatal("no examples")
 	}
-	for _, name := range files {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := breakout.ParseScenario(data)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, name := range names {
+		s := example(t, name)
 		for _, conv := range breakout.Conventions() {
 			s.Convention = conv
-			want, err := breakout.Estimate(s)
-			if err != nil {
-				t.Fatal(err)
-			}
+			want := estimate(t, s)
 			got, err := breakout.FirstSQDays(s)
 			if err != nil {
 				t.Fatal(err)

@@ -3,8 +3,6 @@ package breakout_test
 import (
 	"errors"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -33,6 +31,12 @@ func cascades(s breakout.Scenario, n int, setup float64) breakout.Scenario {
 	s.Convention = breakout.Cascades
 	s.Cascades.Max = &n
 	s.SetupDays = &setup
+	return s
+}
+
+// withTails is s with the tails assay of its lots at assay set to pct.
+func withTails(s breakout.Scenario, assay string, pct float64) breakout.Scenario {
+	s.TailsPct = map[string]float64{assay: pct}
 	return s
 }
 
@@ -70,57 +74,33 @@ func TestReferenceConsistencyChecks(t *testing.T) {
 		lowSWU, highSWU  float64 // per machine
 	}{
 		{
-			name: "JCPOA regime: 5,060 IR-1 from natural at 0.3 % tails, 11.4-15.3 months",
-			s: func() breakout.Scenario {
-				s := scenario(nil, machines("IR-1", 5060, 1))
-				s.TailsPct = map[string]float64{"0.711": 0.3}
-				return s
-			}(),
+			name:    "JCPOA regime: 5,060 IR-1 from natural at 0.3 % tails, 11.4-15.3 months",
+			s:       withTails(scenario(nil, machines("IR-1", 5060, 1)), "0.711", 0.3),
 			wantSWU: 4823, wantLow: 11.4 * month, wantHig: 15.3 * month, lowSWU: 0.75, highSWU: 1.0,
 		},
 		{
-			name: "JCPOA regime at 0.5 % tails, 9.1-12.2 months",
-			s: func() breakout.Scenario {
-				s := scenario(nil, machines("IR-1", 5060, 1))
-				s.TailsPct = map[string]float64{"0.711": 0.5}
-				return s
-			}(),
+			name:    "JCPOA regime at 0.5 % tails, 9.1-12.2 months",
+			s:       withTails(scenario(nil, machines("IR-1", 5060, 1)), "0.711", 0.5),
 			wantSWU: 3852, wantLow: 9.1 * month, wantHig: 12.2 * month, lowSWU: 0.75, highSWU: 1.0,
 		},
 		{
-			name: "pre-JCPOA: 9,000 IR-1 on 3.5 % LEU at 1 % tails, 1.6 months",
-			s: func() breakout.Scenario {
-				s := scenario([]breakout.Lot{{MassKgU: 7000, AssayPct: 3.5}}, machines("IR-1", 9000, 1))
-				s.TailsPct = map[string]float64{"3.5": 1}
-				return s
-			}(),
+			name:    "pre-JCPOA: 9,000 IR-1 on 3.5 % LEU at 1 % tails, 1.6 months",
+			s:       withTails(scenario([]breakout.Lot{{MassKgU: 7000, AssayPct: 3.5}}, machines("IR-1", 9000, 1)), "3.5", 1),
 			wantSWU: 1194, wantLow: 1194 / 9000.0 * 365.25, wantHig: 1194 / 6750.0 * 365.25, lowSWU: 0.75, highSWU: 1.0,
 		},
 		{
-			name: "pre-JCPOA at 0.7 % tails, up to 2.4 months",
-			s: func() breakout.Scenario {
-				s := scenario([]breakout.Lot{{MassKgU: 7000, AssayPct: 3.5}}, machines("IR-1", 9000, 1))
-				s.TailsPct = map[string]float64{"3.5": 0.7}
-				return s
-			}(),
+			name:    "pre-JCPOA at 0.7 % tails, up to 2.4 months",
+			s:       withTails(scenario([]breakout.Lot{{MassKgU: 7000, AssayPct: 3.5}}, machines("IR-1", 9000, 1)), "3.5", 0.7),
 			wantSWU: 1358, wantLow: 1358 / 9000.0 * 365.25, wantHig: 2.4 * month, lowSWU: 0.75, highSWU: 1.0,
 		},
 		{
-			name: "2024-25: 60 % stock in 4 x 174 IR-6 at 30 % tails, from 5 days",
-			s: func() breakout.Scenario {
-				s := scenario([]breakout.Lot{{MassKgU: 274.8, AssayPct: 60}}, machines("IR-6", 696, 5))
-				s.TailsPct = map[string]float64{"60": 30}
-				return s
-			}(),
+			name:    "2024-25: 60 % stock in 4 x 174 IR-6 at 30 % tails, from 5 days",
+			s:       withTails(scenario([]breakout.Lot{{MassKgU: 274.8, AssayPct: 60}}, machines("IR-6", 696, 5)), "60", 30),
 			wantSWU: 48.36, wantLow: 5.07, wantHig: 7.25, lowSWU: 3.5, highSWU: 5,
 		},
 		{
-			name: "2024-25 at 5 % tails, up to 12 days",
-			s: func() breakout.Scenario {
-				s := scenario([]breakout.Lot{{MassKgU: 274.8, AssayPct: 60}}, machines("IR-6", 696, 5))
-				s.TailsPct = map[string]float64{"60": 5}
-				return s
-			}(),
+			name:    "2024-25 at 5 % tails, up to 12 days",
+			s:       withTails(scenario([]breakout.Lot{{MassKgU: 274.8, AssayPct: 60}}, machines("IR-6", 696, 5)), "60", 5),
 			wantSWU: 76.95, wantLow: 8.07, wantHig: 11.54, lowSWU: 3.5, highSWU: 5,
 		},
 	}
@@ -159,14 +139,7 @@ func TestExamples(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join("..", "examples", c.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := breakout.ParseScenario(data)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := example(t, c.file)
 			r, err := breakout.Run(s, 2000, breakout.DefaultSeed)
 			if err != nil {
 				t.Fatal(err)

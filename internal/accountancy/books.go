@@ -60,34 +60,26 @@ func (b *Books) Add(index uint64, r *record.Record) error {
 		a := b.area(body.MBA)
 		a.Decl, a.DeclIndex = body, index
 	case record.InventoryChange:
-		body, err := record.DecodeBody[record.InventoryChangeBody](r)
-		if err != nil {
-			return err
-		}
-		a := b.area(body.MBA)
-		a.Changes = append(a.Changes, Indexed[record.InventoryChangeBody]{index, *body})
+		return file(b, r, index, func(x *record.InventoryChangeBody) string { return x.MBA }, func(a *Area) *[]Indexed[record.InventoryChangeBody] { return &a.Changes })
 	case record.PhysicalInventory:
-		body, err := record.DecodeBody[record.PhysicalInventoryBody](r)
-		if err != nil {
-			return err
-		}
-		a := b.area(body.MBA)
-		a.Inventories = append(a.Inventories, Indexed[record.PhysicalInventoryBody]{index, *body})
+		return file(b, r, index, func(x *record.PhysicalInventoryBody) string { return x.MBA }, func(a *Area) *[]Indexed[record.PhysicalInventoryBody] { return &a.Inventories })
 	case record.MaterialBalance:
-		body, err := record.DecodeBody[record.MaterialBalanceBody](r)
-		if err != nil {
-			return err
-		}
-		a := b.area(body.MBA)
-		a.Reports = append(a.Reports, Indexed[record.MaterialBalanceBody]{index, *body})
+		return file(b, r, index, func(x *record.MaterialBalanceBody) string { return x.MBA }, func(a *Area) *[]Indexed[record.MaterialBalanceBody] { return &a.Reports })
 	case record.Measurement:
-		body, err := record.DecodeBody[record.MeasurementBody](r)
-		if err != nil {
-			return err
-		}
-		a := b.area(body.MBA)
-		a.Measurements = append(a.Measurements, Indexed[record.MeasurementBody]{index, *body})
+		return file(b, r, index, func(x *record.MeasurementBody) string { return x.MBA }, func(a *Area) *[]Indexed[record.MeasurementBody] { return &a.Measurements })
 	}
+	return nil
+}
+
+// file decodes r's body as a T and appends it, with its log index, to the
+// list that in picks in the area mba names.
+func file[T any](b *Books, r *record.Record, index uint64, mba func(*T) string, in func(*Area) *[]Indexed[T]) error {
+	body, err := record.DecodeBody[T](r)
+	if err != nil {
+		return err
+	}
+	list := in(b.area(mba(body)))
+	*list = append(*list, Indexed[T]{index, *body})
 	return nil
 }
 

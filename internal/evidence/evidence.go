@@ -99,11 +99,7 @@ func Facts(index uint64, role string, rec *record.Record) ([]state.Fact, error) 
 			out = append(out, fact)
 		}
 	case record.VerifiedInventory:
-		b, err := record.DecodeBody[record.InventoryBody](rec)
-		if err != nil {
-			return nil, err
-		}
-		d, err := calendar.Parse(b.AsOf)
+		b, d, err := dated(rec, func(b *record.InventoryBody) string { return b.AsOf })
 		if err != nil {
 			return nil, err
 		}
@@ -112,11 +108,7 @@ func Facts(index uint64, role string, rec *record.Record) ([]state.Fact, error) 
 			out = append(out, state.Fact{Metric: state.EnrichedUraniumKgU, Date: d, LevelPct: l.MaxAssayPct, Value: l.MassKgU, Status: state.Sourced, Evidence: ev(b.Source, state.Sourced, ""), Report: ref})
 		}
 	case record.CentrifugeInstallation:
-		b, err := record.DecodeBody[record.CentrifugeBody](rec)
-		if err != nil {
-			return nil, err
-		}
-		d, err := calendar.Parse(b.AsOf)
+		b, d, err := dated(rec, func(b *record.CentrifugeBody) string { return b.AsOf })
 		if err != nil {
 			return nil, err
 		}
@@ -129,6 +121,16 @@ func Facts(index uint64, role string, rec *record.Record) ([]state.Fact, error) 
 			state.Fact{Metric: state.CentrifugesEnriching, Date: d, Site: b.Site, Machine: b.Machine, Value: float64(b.Enriching), Status: st, Evidence: ev(source, st, "")})
 	}
 	return out, nil
+}
+
+// dated decodes rec's body as a T and parses the date asOf reads from it.
+func dated[T any](rec *record.Record, asOf func(*T) string) (*T, calendar.Date, error) {
+	b, err := record.DecodeBody[T](rec)
+	if err != nil {
+		return nil, calendar.Date{}, err
+	}
+	d, err := calendar.Parse(asOf(b))
+	return b, d, err
 }
 
 // Event is the monitoring event a monitoring_event record at a log index

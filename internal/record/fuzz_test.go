@@ -1,7 +1,6 @@
 package record_test
 
 import (
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"testing"
@@ -16,9 +15,7 @@ import (
 // FuzzOpen: arbitrary signed bytes either fail or give a record that
 // validates and is signed by the known key.
 func FuzzOpen(f *testing.F) {
-	skey, vkey, _ := note.GenerateKey(rand.Reader, "iaea")
-	signer, _ := note.NewSigner(skey)
-	v, _ := note.NewVerifier(vkey)
+	signer, v := newKey(f, "iaea")
 	r, _ := record.Parse([]byte(`{"schema":"accord.record/v1","kind":"notification","id":"n-1","author":"iaea","created":"2026-01-01T00:00:00Z","body":{"subject":"s","text":"t"}}`))
 	signed, _ := record.Sign(r, signer)
 	f.Add(signed)

@@ -12,10 +12,20 @@ import (
 	"github.com/accordverify/accord/internal/record"
 )
 
+// newKey makes a signing key named name and its verifier.
+func newKey(tb testing.TB, name string) (note.Signer, note.Verifier) {
+	tb.Helper()
+	skey, vkey, err1 := note.GenerateKey(rand.Reader, name)
+	signer, err2 := note.NewSigner(skey)
+	verifier, err3 := note.NewVerifier(vkey)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		tb.Fatal(err)
+	}
+	return signer, verifier
+}
+
 func TestSignOpenRoundTrip(t *testing.T) {
-	skey, vkey, _ := note.GenerateKey(rand.Reader, "iaea-2026")
-	signer, _ := note.NewSigner(skey)
-	verifier, _ := note.NewVerifier(vkey)
+	signer, verifier := newKey(t, "iaea-2026")
 	r, err := record.Parse([]byte(`{"schema":"accord.record/v1","kind":"inspection_finding","id":"f-1","author":"iaea",
 		"created":"2026-02-01T10:00:00+01:00","body":{"site":"Natanz FEP","date":"2026-02-01","finding":"seals intact","verdict":"consistent"}}`))
 	if err != nil {

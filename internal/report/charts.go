@@ -538,7 +538,6 @@ func (r *Report) addEvents(c *chart) error {
 // headline as a line that stops where the estimate is unknown, and the
 // last known estimate ringed with the date from which it is unknown.
 func (r *Report) addBreakout(c *chart, drawn *int) error {
-	p := c.p
 	var runs []plotter.XYs
 	var bands []plotter.XYs
 	var lo, hi plotter.XYs
@@ -579,19 +578,12 @@ func (r *Report) addBreakout(c *chart, drawn *int) error {
 		return err
 	}
 	if lastKnown != nil && !unknownFrom.IsZero() {
-		ring, err := plotter.NewScatter(plotter.XYs{{X: unix(lastKnown.Date), Y: *lastKnown.BreakoutDays}})
-		if err != nil {
-			return err
-		}
-		ring.Shape = draw.RingGlyph{}
-		ring.Radius = vg.Points(5)
-		ring.Color = palette[3]
-		p.Add(ring)
 		from := "unknown from " + unknownFrom.String()
 		if lost := r.Knowledge.Lost; !lost.IsZero() && lost.Before(unknownFrom) {
 			from = "unknown after the loss of access on " + lost.String()
 		}
-		c.addLegend(fmt.Sprintf("last known estimate, %s; %s", lastKnown.Date, from), ring)
+		return c.addMarks(plotter.XYs{{X: unix(lastKnown.Date), Y: *lastKnown.BreakoutDays}}, draw.RingGlyph{},
+			fmt.Sprintf("last known estimate, %s; %s", lastKnown.Date, from))
 	}
 	return nil
 }
@@ -600,7 +592,6 @@ func (r *Report) addBreakout(c *chart, drawn *int) error {
 // a line that stops where the warning is not estimated, the band shaded,
 // zero dashed, and a cross at each date with no detection in force.
 func (r *Report) addWarning(c *chart, drawn *int) error {
-	p := c.p
 	var runs, bands []plotter.XYs
 	var run, lo, hi, none plotter.XYs
 	closeBand := func() {
@@ -639,19 +630,28 @@ func (r *Report) addWarning(c *chart, drawn *int) error {
 	}
 	if len(none) > 0 {
 		*drawn += len(none)
-		x, err := plotter.NewScatter(none)
-		if err != nil {
+		if err := c.addMarks(none, draw.CrossGlyph{}, "no verification able to see a breakout in force"); err != nil {
 			return err
 		}
-		x.Shape = draw.CrossGlyph{}
-		x.Radius = vg.Points(5)
-		x.Color = palette[3]
-		p.Add(x)
-		c.addLegend("no verification able to see a breakout in force", x)
 	}
 	if *drawn > 0 {
 		return r.addLevel(c, 0, "0: done as soon as it could be known")
 	}
+	return nil
+}
+
+// addMarks draws points as large glyphs of shape, in the colour of what
+// is unknown or missing, with a legend entry.
+func (c *chart) addMarks(pts plotter.XYs, shape draw.GlyphDrawer, label string) error {
+	marks, err := plotter.NewScatter(pts)
+	if err != nil {
+		return err
+	}
+	marks.Shape = shape
+	marks.Radius = vg.Points(5)
+	marks.Color = palette[3]
+	c.p.Add(marks)
+	c.addLegend(label, marks)
 	return nil
 }
 

@@ -39,6 +39,23 @@ func opt(v *float64, prec int) string {
 	return Num(*v, prec)
 }
 
+// optf is format with v at prec in place of its %s, or "" when v is nil:
+// a clause of a sentence that only a known value says.
+func optf(format string, v *float64, prec int) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprintf(format, Num(*v, prec))
+}
+
+// unknownWhy is the clause that says why f is unknown, if it is.
+func unknownWhy(f Figure) string {
+	if f.Unknown == "" {
+		return ""
+	}
+	return ": " + f.Unknown
+}
+
 // Markdown writes the report as Markdown.
 func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	bw := bufio.NewWriter(w)
@@ -92,14 +109,8 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 
 	p("\n## 3. Enrichment and centrifuges\n\n")
 	e := r.Enrichment
-	p("Highest enrichment level: **%s** %s", e.MaxEnrichment.Text(), Cite(e.MaxEnrichment.Sources))
-	if e.LimitPct != nil {
-		p(" (limit %s %%)", Num(*e.LimitPct, 2))
-	}
-	if e.MaxEnrichment.Unknown != "" {
-		p(": %s", e.MaxEnrichment.Unknown)
-	}
-	p(".\n\n")
+	p("Highest enrichment level: **%s** %s%s%s.\n\n", e.MaxEnrichment.Text(), Cite(e.MaxEnrichment.Sources),
+		optf(" (limit %s %%)", e.LimitPct, 2), unknownWhy(e.MaxEnrichment))
 	if len(e.Centrifuges) > 0 {
 		p("| site | machine | installed | enriching | as of | sources |\n|---|---|--:|--:|---|---|\n")
 		for _, c := range e.Centrifuges {
@@ -113,17 +124,8 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 
 	p("\n## 4. Stockpile by enrichment level\n\n")
 	st := r.Stockpile
-	p("Total: **%s** as of %s %s", st.Total.Text(), st.Total.AsOf, Cite(st.Total.Sources))
-	if st.LimitKgU != nil {
-		p("; limit %s kg U", Num(*st.LimitKgU, 1))
-	}
-	if st.Ratio != nil {
-		p(" (%s x)", Num(*st.Ratio, 1))
-	}
-	if st.Total.Unknown != "" {
-		p(": %s", st.Total.Unknown)
-	}
-	p(".\n\n")
+	p("Total: **%s** as of %s %s%s%s%s.\n\n", st.Total.Text(), st.Total.AsOf, Cite(st.Total.Sources),
+		optf("; limit %s kg U", st.LimitKgU, 1), optf(" (%s x)", st.Ratio, 1), unknownWhy(st.Total))
 	if len(st.Levels) > 0 {
 		p("| level | kg U | SQ (IAEA) | SQ (wgu25) | status | sources |\n|---|--:|--:|--:|---|---|\n")
 		for _, l := range st.Levels {

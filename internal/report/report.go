@@ -175,12 +175,8 @@ type Knowledge struct {
 // site at AsOf: maintained, escrowed (recorded but not accessible) or
 // lost, since when and why.
 type StreamKnowledge struct {
-	Site    string        `json:"site"`
-	Stream  string        `json:"stream"`
-	State   string        `json:"state"`
-	Since   calendar.Date `json:"since"`
-	Cause   string        `json:"cause,omitempty"`
-	Sources []int         `json:"sources"`
+	state.StreamStatus
+	Sources []int `json:"sources"`
 }
 
 // AccessChange is a day the inspectorate's access changed.
@@ -465,7 +461,7 @@ func (b *builder) knowledge(r *Report, facts []state.Fact, s *state.State) {
 	}
 	k.Streams = []StreamKnowledge{}
 	for _, c := range s.Continuity {
-		k.Streams = append(k.Streams, StreamKnowledge{Site: c.Site, Stream: c.Stream, State: c.State, Since: c.Since, Cause: c.Cause, Sources: b.cite(c.Evidence)})
+		k.Streams = append(k.Streams, StreamKnowledge{StreamStatus: c.StreamStatus, Sources: b.cite(c.Evidence)})
 	}
 	k.Changes = []AccessChange{}
 	var access []state.Fact

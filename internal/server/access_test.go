@@ -50,13 +50,18 @@ func (b *backend) SaveRoom(_ context.Context, id string, state []byte) error {
 	return nil
 }
 func (b *backend) LoadRoom(_ context.Context, id string) ([]byte, error) {
+	return lookup(b, b.rooms, id)
+}
+
+// lookup is m[k] under b's lock, or record.ErrNotFound as the store says it.
+func lookup[V any](b *backend, m map[string]V, k string) (V, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	st, ok := b.rooms[id]
+	v, ok := m[k]
 	if !ok {
-		return nil, record.ErrNotFound
+		return v, record.ErrNotFound
 	}
-	return st, nil
+	return v, nil
 }
 
 // message is a stored talks message.
@@ -180,13 +185,7 @@ func (b *backend) SaveToken(_ context.Context, t record.ReadToken) error {
 	return nil
 }
 func (b *backend) LookupToken(_ context.Context, sha string) (record.ReadToken, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	t, ok := b.tokens[sha]
-	if !ok {
-		return t, record.ErrNotFound
-	}
-	return t, nil
+	return lookup(b, b.tokens, sha)
 }
 func (b *backend) Identify(signed []byte) (record.Identity, error) {
 	role, nonce, _ := strings.Cut(string(signed), "|")

@@ -450,12 +450,7 @@ type whatIfMachine struct {
 var whatIfLevels = []whatIfLevel{{Key: "5", Label: "up to 5 %", AssayPct: 5}, {Key: "20", Label: "up to 20 %", AssayPct: 19.75}, {Key: "60", Label: "up to 60 %", AssayPct: 60}}
 
 func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request) {
-	facts, err := s.facts(r.Context())
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	date, err := dateOrToday(r)
+	facts, date, err := s.factsAndDate(r)
 	if err != nil {
 		s.pageError(w, r, err)
 		return

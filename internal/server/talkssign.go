@@ -149,6 +149,13 @@ func (s *Server) unsignedCommitment(c caller, rm *talks.Room, hash string) (stri
 	return string(text) + "\n", to, nil
 }
 
+// logged records on the page a signed step the log took: what it did and
+// the log's answer.
+func (v *talksRoomView) logged(sub Submitted, done string) (bool, error) {
+	v.Done, v.Logged = done, &sub
+	return true, nil
+}
+
 // notTaken says that a signed step was refused and nothing kept, and why.
 func notTaken(err error) error {
 	return fmt.Errorf("your signed record was refused and nothing was kept: %w", err)
@@ -202,9 +209,7 @@ func (s *Server) talksSignedRedLines(r *http.Request, c caller, rm *talks.Room, 
 	if err != nil {
 		return false, notTaken(err)
 	}
-	v.Done = fmt.Sprintf("Your red lines are submitted: their commitment %.16s… is in the evidence log at index %d, signed with your key.", commitment, sub.Index)
-	v.Logged = &sub
-	return true, nil
+	return v.logged(sub, fmt.Sprintf("Your red lines are submitted: their commitment %.16s… is in the evidence log at index %d, signed with your key.", commitment, sub.Index))
 }
 
 // talksSignedRelease: the mediator releases a held proposal, with the
@@ -215,9 +220,7 @@ func (s *Server) talksSignedRelease(r *http.Request, c caller, rm *talks.Room, v
 	if err != nil {
 		return false, notTaken(err)
 	}
-	v.Done = fmt.Sprintf("Proposal %s is released to every party; its hash is in the evidence log at index %d, signed with your key.", id, sub.Index)
-	v.Logged = &sub
-	return true, nil
+	return v.logged(sub, fmt.Sprintf("Proposal %s is released to every party; its hash is in the evidence log at index %d, signed with your key.", id, sub.Index))
 }
 
 // talksSignedConfirm: a party confirms a version of the text, with the
@@ -231,10 +234,9 @@ func (s *Server) talksSignedConfirm(r *http.Request, c caller, rm *talks.Room, v
 	if err != nil {
 		return false, notTaken(err)
 	}
-	v.Done = fmt.Sprintf("You confirmed version %d of the text; your signature is in the evidence log at index %d.", version, sub.Index)
+	done := fmt.Sprintf("You confirmed version %d of the text; your signature is in the evidence log at index %d.", version, sub.Index)
 	if final {
-		v.Done += " Every party has confirmed it: the text is final."
+		done += " Every party has confirmed it: the text is final."
 	}
-	v.Logged = &sub
-	return true, nil
+	return v.logged(sub, done)
 }

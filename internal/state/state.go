@@ -239,15 +239,22 @@ type State struct {
 	Continuity []Continuity `json:"continuity_of_knowledge"`
 }
 
-// Continuity is the inspectorate's knowledge of one stream at one site.
+// Continuity is the inspectorate's knowledge of one stream at one site,
+// with its evidence.
 type Continuity struct {
+	StreamStatus
+	Evidence []Evidence `json:"evidence"`
+}
+
+// StreamStatus is the state of knowledge of one stream at one site
+// (maintained, escrowed or lost), since when and why.
+type StreamStatus struct {
 	Site   string        `json:"site"`
 	Stream string        `json:"stream"`
 	State  string        `json:"state"`
 	Since  calendar.Date `json:"since"`
 	// Cause says why knowledge is escrowed or lost.
-	Cause    string     `json:"cause,omitempty"`
-	Evidence []Evidence `json:"evidence"`
+	Cause string `json:"cause,omitempty"`
 }
 
 // StreamLoss returns the escrowed or lost continuity of stream (at any
@@ -474,7 +481,7 @@ func At(facts []Fact, date calendar.Date) *State {
 		f := latest(func(f *Fact) bool {
 			return f.Metric == ContinuityOfKnowledge && f.Site == k.site && f.Stream == k.stream
 		})
-		c := Continuity{Site: k.site, Stream: k.stream, State: f.Text, Since: f.Date, Evidence: f.Evidence}
+		c := Continuity{StreamStatus: StreamStatus{Site: k.site, Stream: k.stream, State: f.Text, Since: f.Date}, Evidence: f.Evidence}
 		if f.Text != Maintained && len(f.Evidence) > 0 {
 			c.Cause = f.Evidence[0].Note
 		}

@@ -66,10 +66,7 @@ func TestRoomListsEachPartyOnce(t *testing.T) {
 	_, err := talks.NewRoom("r", "t", "oman", delegations("us", "iran", "us"), space(), talks.Standard, 3)
 	wantField(t, "NewRoom", err, "parties[2].party")
 
-	data, err := examples.FS.ReadFile("talks/muscat-2025.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := example(t, examples.Rooms, "muscat-2025")
 	twice := strings.Replace(string(data), "  - party: iran\n", "  - party: us\n    name: again\n  - party: iran\n", 1)
 	if twice == string(data) {
 		t.Fatal("the example room file changed: this test cannot list a party twice")

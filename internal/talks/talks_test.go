@@ -3,13 +3,13 @@ package talks_test
 import (
 	"errors"
 	"math"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/examples"
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/input"
@@ -28,6 +28,16 @@ func space() talks.Space {
 		{ID: "additional_protocol", Title: "Apply the Additional Protocol", Kind: talks.YesNo},
 		{ID: "relief", Title: "Sanctions relief", Kind: talks.Schedule, Phases: []string{"verification", "un-relief", "us-relief"}},
 	}}
+}
+
+// example is the shipped example file of kind k called name.
+func example(t *testing.T, k examples.Kind, name string) []byte {
+	t.Helper()
+	b, ok := examples.Read(k, name)
+	if !ok {
+		t.Fatalf("no example %s/%s", k, name)
+	}
+	return b
 }
 
 func room(t *testing.T, policy talks.Policy) *talks.Room {
@@ -51,11 +61,7 @@ func jcpoaLike() talks.Package {
 // examples/jcpoa-limits.yaml, and the reductions from the reported state of
 // February 2025 are the stock above the cap plus the excess below it.
 func TestModelAtTheJCPOALimits(t *testing.T) {
-	b, err := os.ReadFile("../../examples/jcpoa-limits.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := breakout.ParseScenario(b)
+	sc, err := breakout.ParseScenario(example(t, examples.Scenarios, "jcpoa-limits"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,11 +291,7 @@ func TestBadInput(t *testing.T) {
 // on an unknown subject is refused, naming it.
 func TestRoomFiles(t *testing.T) {
 	for f, proposals := range map[string]int{"muscat-2025.yaml": 3, "muscat-2025-no-zone.yaml": 2} {
-		b, err := os.ReadFile("../../examples/talks/" + f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		spec, r, err := talks.ParseSpec(b)
+		spec, r, err := talks.ParseSpec(example(t, examples.Rooms, f))
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
@@ -386,11 +388,7 @@ func TestEveryMetricIsNamed(t *testing.T) {
 // side's illustrative red line asks for; the safeguards agreement's
 // inspections alone do not.
 func TestExampleRoomOnVerificationTerms(t *testing.T) {
-	b, err := os.ReadFile("../../examples/talks/muscat-2025-verification.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec, r, err := talks.ParseSpec(b)
+	spec, r, err := talks.ParseSpec(example(t, examples.Rooms, "muscat-2025-verification"))
 	if err != nil {
 		t.Fatal(err)
 	}
