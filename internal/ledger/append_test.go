@@ -17,11 +17,8 @@ import (
 func TestAppendHonoursItsContextWhileItWaits(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, 0)
-	st := f.index(t)
-	idx := &switchIndex{Store: st}
-	opts := f.options()
-	opts.Index = idx
-	l := f.createWith(t, opts)
+	idx := &switchIndex{Store: f.index(t)}
+	l := f.createWith(t, f.over(idx))
 
 	waitWhileHeld := func(name string, occupy func() func()) {
 		t.Helper()
@@ -68,8 +65,7 @@ func TestAppendWhoseCallerLeavesAfterTheHandOver(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, 0)
 	st := f.index(t)
-	opts := f.options()
-	opts.Index = st
+	opts := f.over(st)
 	// tessera sequences a batch only after 700 ms.
 	opts.BatchMaxAge = 700 * time.Millisecond
 	l := f.createWith(t, opts)

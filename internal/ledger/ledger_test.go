@@ -51,9 +51,7 @@ func TestRejectedRecordsChangeNothing(t *testing.T) {
 	l := f.create(t)
 	ctx := context.Background()
 	good := f.finding(t)
-	if _, err := l.Append(ctx, good); err != nil {
-		t.Fatal(err)
-	}
+	appendAll(t, l, good)
 	stranger := newKey(t, "stranger")
 	forged := []byte(string(good[:len(good)-10]) + "AAAAAAAAA\n")
 	wrongRole := f.sign(t, f.iran, "iran", record.InspectionFinding, record.FindingBody{Site: "Fordow", Date: "2026-02-01", Finding: "all fine", Verdict: "consistent"})
@@ -92,9 +90,7 @@ func TestRevokedAndRotatedKeys(t *testing.T) {
 	ctx := context.Background()
 	next := newKey(t, "iran-aeoi-2")
 	reg := f.sign(t, f.iran, "iran", record.KeyRegistration, record.KeyRegistrationBody{Party: "iran", Role: record.RoleState, Key: next.vkey, Replaces: f.iran.vkey})
-	if _, err := l.Append(ctx, reg); err != nil {
-		t.Fatal(err)
-	}
+	appendAll(t, l, reg)
 	decl := record.DeclarationBody{Site: "Natanz FEP", Statement: "5,060 IR-1 installed"}
 	// The replaced key is revoked: its records are refused, nothing stored.
 	before, _ := l.Reader().IntegratedSize(ctx)
@@ -140,10 +136,7 @@ func TestSameIDWithOtherBytesIsADuplicate(t *testing.T) {
 	f := newFixture(t, 0)
 	l := f.create(t)
 	ctx := context.Background()
-	a := f.finding(t)
-	if _, err := l.Append(ctx, a); err != nil {
-		t.Fatal(err)
-	}
+	appendAll(t, l, f.finding(t))
 	f.seq-- // the next record reuses the id
 	b := f.sign(t, f.iaea, "iaea", record.InspectionFinding, record.FindingBody{Site: "Fordow", Date: "2026-02-02", Finding: "other", Verdict: "anomaly"})
 	_, err := l.Append(ctx, b)
