@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -31,7 +32,13 @@ type key struct {
 
 func newKey(t testing.TB, name string) key {
 	t.Helper()
-	skey, vkey, err := note.GenerateKey(rand.Reader, name)
+	return keyFrom(t, name, rand.Reader)
+}
+
+// keyFrom makes a key named name from the randomness r gives.
+func keyFrom(t testing.TB, name string, r io.Reader) key {
+	t.Helper()
+	skey, vkey, err := note.GenerateKey(r, name)
 	if err != nil {
 		t.Fatal(err)
 	}
