@@ -3,8 +3,6 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,11 +17,11 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
 	f_note "github.com/transparency-dev/formats/note"
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accordverify/accord/internal/app"
+	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/server"
@@ -35,13 +33,11 @@ type testKey struct {
 	signer     note.Signer
 }
 
+// newTestKey makes a key as `accord keygen` does, in a directory of the
+// test's.
 func newTestKey(t *testing.T, name string) testKey {
 	t.Helper()
-	skey, vkey, err := note.GenerateKey(rand.Reader, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := note.NewSigner(skey)
+	s, skey, vkey, err := keyfile.Ensure(t.TempDir(), name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,6 +157,19 @@ func readyz(t *testing.T, base string) map[string]any {
 		t.Fatalf("/readyz: %d %v", resp.StatusCode, err)
 	}
 	return m
+}
+
+// audit audits the log in dir from its files and fails the test on any
+// problem.
+func audit(t *testing.T, dir string) {
+	t.Helper()
+	res, err := ledger.Audit(context.Background(), ledger.FSFetcher{FS: os.DirFS(dir)}, ledger.AuditOptions{Files: os.DirFS(dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Problem != nil {
+		t.Fatalf("audit of %s: %v", dir, res.Problem)
+	}
 }
 
 // waitFor waits, up to within, for cond; it fails the test after that.
@@ -308,13 +317,7 @@ func testReplicas(t *testing.T, db string) {
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
-	res, err := ledger.Audit(ctx, ledger.FSFetcher{FS: os.DirFS(rl.dir)}, ledger.AuditOptions{Files: os.DirFS(rl.dir)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Problem != nil {
-		t.Fatalf("audit: %v", res.Problem)
-	}
+	audit(t, rl.dir)
 }
 
 // A backup restored elsewhere: the index copied mid-way (older than the
@@ -381,13 +384,7 @@ func TestRestoreFromBackup(t *testing.T) {
 	if !reflect.DeepEqual(rows, rebuilt) {
 		t.Errorf("the restored index (%d rows) differs from one rebuilt from the log (%d rows)", len(rows), len(rebuilt))
 	}
-	res, err := ledger.Audit(ctx, ledger.FSFetcher{FS: os.DirFS(restored.dir)}, ledger.AuditOptions{Files: os.DirFS(restored.dir)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Problem != nil {
-		t.Fatalf("audit of the restored log: %v", res.Problem)
-	}
+	audit(t, restored.dir)
 }
 
 // A writer whose PostgreSQL session ends while it lives (a network
@@ -405,14 +402,7 @@ func TestWriterThatLosesItsLeaseReads(t *testing.T) {
 	if _, err := a.Submit(ctx, rl.finding(t)); err != nil {
 		t.Fatal(err)
 	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(`SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE application_name = 'accord writer ` + addrA + `'`); err != nil {
-		t.Fatal(err)
-	}
+	storetest.EndSessions(t, dsn, "accord writer "+addrA)
 	took := waitFor(t, 30*time.Second, "the writer whose session ended reads, and the reader writes", func() bool {
 		selfA, _ := a.Writer()
 		selfB, _ := b.Writer()

@@ -2,13 +2,10 @@ package lease_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
 	"testing"
-
-	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/accordverify/accord/internal/lease"
 	"github.com/accordverify/accord/internal/store/storetest"
@@ -69,14 +66,7 @@ func testOneHolder(t *testing.T, dsn string) {
 	}
 	// Lost: the holder's session ended by the database (which waits for
 	// the session to end).
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(`SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE application_name = 'accord writer http://a.test'`); err != nil {
-		t.Fatal(err)
-	}
+	storetest.EndSessions(t, dsn, "accord writer http://a.test")
 	if err := a.Check(ctx); !errors.Is(err, lease.ErrLost) || a.Held() {
 		t.Errorf("the holder after its session ended: %v, held %v", err, a.Held())
 	}

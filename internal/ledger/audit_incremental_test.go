@@ -47,34 +47,6 @@ func rawAppend(t testing.TB, f *fixture, entries ...[]byte) {
 	}
 }
 
-// appendPublished appends entries through the ledger and waits for a
-// checkpoint that covers them.
-func appendPublished(t testing.TB, l *ledger.Log, entries ...[]byte) {
-	t.Helper()
-	ctx := context.Background()
-	var last uint64
-	for _, e := range entries {
-		seq, err := l.Append(ctx, e)
-		if err != nil {
-			t.Fatal(err)
-		}
-		last = seq.Index
-	}
-	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if _, err := l.Receipt(rctx, last); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func findings(t *testing.T, f *fixture, n int) [][]byte {
-	out := make([][]byte, n)
-	for i := range out {
-		out[i] = f.finding(t)
-	}
-	return out
-}
-
 // reload saves the state to a file and reads it back, as the command does
 // between audits.
 func reload(t *testing.T, s *ledger.AuditState) *ledger.AuditState {
@@ -93,16 +65,14 @@ func reload(t *testing.T, s *ledger.AuditState) *ledger.AuditState {
 // An audit that follows a growing log checks only the entries added since
 // the last one, and --full checks them all.
 func TestIncrementalAuditChecksOnlyTheNewEntries(t *testing.T) {
-	f := newFixture(t, 1)
-	l := f.create(t)
-	appendPublished(t, l, findings(t, f, 300)...) // 301 entries: a full tile and a partial one
+	f, l := publishedLog(t, 1, 300) // 301 entries: a full tile and a partial one
 	state := &ledger.AuditState{}
 	res := audit(t, os.DirFS(f.dir), state)
 	if res.Problem != nil || res.Mode != ledger.AuditFull || res.EntriesChecked != 301 || res.FromSize != 0 {
 		t.Fatalf("first audit: problem %v, mode %s, %d entries checked from %d", res.Problem, res.Mode, res.EntriesChecked, res.FromSize)
 	}
 	for _, step := range []struct{ add, size uint64 }{{5, 306}, {0, 306}, {300, 606}, {1, 607}} {
-		appendPublished(t, l, findings(t, f, int(step.add))...)
+		appendPublished(t, l, f.findings(t, int(step.add))...)
 		state = reload(t, state)
 		from := state.Verified.Size
 		res := audit(t, os.DirFS(f.dir), state)
@@ -143,11 +113,7 @@ func TestIncrementalAuditCarriesTheKeyRegistry(t *testing.T) {
 	if err := l.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	state := &ledger.AuditState{}
-	if res := audit(t, os.DirFS(f.dir), state); res.Problem != nil {
-		t.Fatal(res.Problem)
-	}
-	state = reload(t, state)
+	state := reload(t, audited(t, f))
 	// The new key signs; then a record signed with the revoked one.
 	good := f.sign(t, next, "iaea", record.InspectionFinding, record.FindingBody{Site: "Fordow FFEP", Date: "2026-02-02", Finding: "seals intact", Verdict: "consistent"})
 	rawAppend(t, f, good, f.finding(t))
@@ -161,17 +127,9 @@ func TestIncrementalAuditCarriesTheKeyRegistry(t *testing.T) {
 // caught by the incremental audit, with the evidence.
 func TestIncrementalAuditCatchesARewrite(t *testing.T) {
 	for _, n := range []int{3, 5} {
-		f, dir := smallLog(t, 0, 3)
-		state := &ledger.AuditState{}
-		if res := audit(t, os.DirFS(dir), state); res.Problem != nil {
-			t.Fatal(res.Problem)
-		}
-		state = reload(t, state)
-		g := newFixture(t, 0)
-		g.operator, g.iaea, g.genesis = f.operator, f.iaea, f.genesis
-		g.seq = 100
-		appendPublished(t, g.create(t), findings(t, g, n)...)
-		res := audit(t, os.DirFS(g.dir), state)
+		f, _ := smallLog(t, 0, 3)
+		state := reload(t, audited(t, f))
+		res := audit(t, os.DirFS(rewritten(t, f, n)), state)
 		if res.Mode != ledger.AuditIncremental || res.Problem == nil || !strings.Contains(res.Problem.What, "rewritten") || res.Problem.Evidence == nil || res.Problem.Evidence.Earlier == "" {
 			t.Fatalf("a log rebuilt with %d records: mode %s, problem %+v, want a rewrite with evidence", n, res.Mode, res.Problem)
 		}
@@ -181,15 +139,9 @@ func TestIncrementalAuditCatchesARewrite(t *testing.T) {
 // A changed new tile or bundle, or a changed old entry in the bundle that
 // the new entries extend, is caught by the incremental audit.
 func TestIncrementalAuditChecksTheNewFiles(t *testing.T) {
-	f := newFixture(t, 0)
-	l := f.create(t)
-	appendPublished(t, l, findings(t, f, 4)...)
-	state := &ledger.AuditState{}
-	if res := audit(t, os.DirFS(f.dir), state); res.Problem != nil {
-		t.Fatal(res.Problem)
-	}
-	state = reload(t, state)
-	appendPublished(t, l, findings(t, f, 3)...) // 8 entries
+	f, l := publishedLog(t, 0, 4)
+	state := reload(t, audited(t, f))
+	appendPublished(t, l, f.findings(t, 3)...) // 8 entries
 	orig := memCopy(t, f.dir)
 	for _, c := range []struct {
 		file string
@@ -218,14 +170,9 @@ func TestIncrementalAuditChecksTheNewFiles(t *testing.T) {
 // A damaged or edited audit state does not let a log through unchecked:
 // the audit is a full one, and says why.
 func TestIncrementalAuditDistrustsADamagedState(t *testing.T) {
-	f := newFixture(t, 0)
-	l := f.create(t)
-	appendPublished(t, l, findings(t, f, 300)...)
-	state := &ledger.AuditState{}
-	if res := audit(t, os.DirFS(f.dir), state); res.Problem != nil {
-		t.Fatal(res.Problem)
-	}
-	appendPublished(t, l, findings(t, f, 2)...)
+	f, l := publishedLog(t, 0, 300)
+	state := audited(t, f)
+	appendPublished(t, l, f.findings(t, 2)...)
 	resum := func(v *ledger.VerifiedTree) {
 		c := *v
 		c.SHA256 = ""
@@ -257,16 +204,8 @@ func TestIncrementalAuditDistrustsADamagedState(t *testing.T) {
 // A new record whose id repeats an old one's is found: the id hashes the
 // state keeps send the audit to a full one, which names both.
 func TestIncrementalAuditFindsARepeatedID(t *testing.T) {
-	f := newFixture(t, 0)
-	l := f.create(t)
-	appendPublished(t, l, findings(t, f, 3)...)
-	if err := l.Close(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	state := &ledger.AuditState{}
-	if res := audit(t, os.DirFS(f.dir), state); res.Problem != nil {
-		t.Fatal(res.Problem)
-	}
+	f, _ := smallLog(t, 0, 3)
+	state := audited(t, f)
 	f.seq = 1 // iaea-2 again, at another time
 	again := f.sign(t, f.iaea, "iaea", record.InspectionFinding, record.FindingBody{Site: "Isfahan UCF", Date: "2026-02-01", Finding: "seals intact", Verdict: "consistent"})
 	rawAppend(t, f, again)

@@ -26,22 +26,37 @@ import (
 	"github.com/accordverify/accord/internal/ledger"
 )
 
+// publishedLog makes a log with witnesses, genesis and n findings, all
+// published; it stays open until the test ends.
+func publishedLog(t testing.TB, witnesses, n int) (*fixture, *ledger.Log) {
+	t.Helper()
+	f := newFixture(t, witnesses)
+	l := f.create(t)
+	appendPublished(t, l, f.findings(t, n)...)
+	return f, l
+}
+
 // smallLog makes a log with witnesses, genesis and n findings, all
 // published, closes it and returns its directory.
 func smallLog(t testing.TB, witnesses, n int) (*fixture, string) {
 	t.Helper()
-	f := newFixture(t, witnesses)
-	l := f.create(t)
-	ctx := context.Background()
-	entries := make([][]byte, n)
-	for i := range entries {
-		entries[i] = f.finding(t)
-	}
-	appendPublished(t, l, entries...)
-	if err := l.Close(ctx); err != nil {
+	f, l := publishedLog(t, witnesses, n)
+	if err := l.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return f, f.dir
+}
+
+// rewritten is f's log rebuilt from scratch, as its operator could: the
+// same keys and genesis, then n other findings, published. It returns the
+// new log's directory.
+func rewritten(t testing.TB, f *fixture, n int) string {
+	t.Helper()
+	g := newFixture(t, 0)
+	g.operator, g.iaea, g.genesis = f.operator, f.iaea, f.genesis
+	g.seq = 100
+	appendPublished(t, g.create(t), g.findings(t, n)...)
+	return g.dir
 }
 
 // memCopy reads the log's published files (not tessera's .state) into memory.
@@ -60,6 +75,16 @@ func memCopy(t testing.TB, dir string) fstest.MapFS {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// audited is the state of an audit of f's log that found nothing wrong.
+func audited(t *testing.T, f *fixture) *ledger.AuditState {
+	t.Helper()
+	state := &ledger.AuditState{}
+	if res := audit(t, os.DirFS(f.dir), state); res.Problem != nil {
+		t.Fatal(res.Problem)
+	}
+	return state
 }
 
 func audit(t *testing.T, files fs.FS, state *ledger.AuditState) *ledger.AuditResult {
@@ -131,28 +156,10 @@ func TestAuditNamesTheBadIndex(t *testing.T) {
 
 // A log rewritten after an auditor saw it is caught, with the evidence.
 func TestAuditCatchesARewrittenLog(t *testing.T) {
-	f, dir := smallLog(t, 0, 3)
-	state := &ledger.AuditState{}
-	if res := audit(t, os.DirFS(dir), state); res.Problem != nil {
-		t.Fatal(res.Problem)
-	}
-	// The operator rebuilds the log from scratch with other records, with
-	// the same keys and genesis, and signs a longer checkpoint.
-	g := newFixture(t, 0)
-	g.operator, g.iaea, g.genesis = f.operator, f.iaea, f.genesis
-	g.seq = 100
-	l := g.create(t)
-	for range 5 {
-		if _, err := l.Append(context.Background(), g.finding(t)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if _, err := l.Receipt(ctx, 5); err != nil {
-		t.Fatal(err)
-	}
-	res := audit(t, os.DirFS(g.dir), state)
+	f, _ := smallLog(t, 0, 3)
+	state := audited(t, f)
+	// The operator rebuilds the log and signs a longer checkpoint.
+	res := audit(t, os.DirFS(rewritten(t, f, 5)), state)
 	if res.Problem == nil || !strings.Contains(res.Problem.What, "rewritten") || res.Problem.Evidence == nil || res.Problem.Evidence.Earlier == "" {
 		t.Fatalf("problem = %+v, want a rewrite with evidence", res.Problem)
 	}

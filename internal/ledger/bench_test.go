@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,26 +37,39 @@ func records(b testing.TB, f *fixture, n int) [][]byte {
 func recordsFrom(b testing.TB, f *fixture, start, n int) [][]byte {
 	b.Helper()
 	out := make([][]byte, n)
-	var wg sync.WaitGroup
+	err := onEveryCore(n, func(j int) error {
+		i := start + j
+		body, _ := json.Marshal(record.FindingBody{Site: "Natanz FEP", Date: "2026-02-01", Finding: "seals intact, check " + strconv.Itoa(i), Verdict: "consistent"})
+		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.InspectionFinding, ID: fmt.Sprintf("bench-%d", i), Author: "iaea",
+			Created: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), Body: body}, f.iaea.signer)
+		out[j] = s
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return out
+}
+
+// onEveryCore calls do(i) for every i below n from one goroutine a core
+// (GOMAXPROCS), each taking every GOMAXPROCS-th i. A goroutine stops at
+// its first error; onEveryCore returns the errors, joined.
+func onEveryCore(n int, do func(i int) error) error {
 	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
 	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := w; j < n; j += workers {
-				i := start + j
-				body, _ := json.Marshal(record.FindingBody{Site: "Natanz FEP", Date: "2026-02-01", Finding: "seals intact, check " + strconv.Itoa(i), Verdict: "consistent"})
-				s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.InspectionFinding, ID: fmt.Sprintf("bench-%d", i), Author: "iaea",
-					Created: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), Body: body}, f.iaea.signer)
-				if err != nil {
-					panic(err)
+		wg.Go(func() {
+			for i := w; i < n; i += workers {
+				if err := do(i); err != nil {
+					errs[w] = err
+					return
 				}
-				out[j] = s
 			}
-		}()
+		})
 	}
 	wg.Wait()
-	return out
+	return errors.Join(errs...)
 }
 
 // concurrently runs add on every entry from 512 goroutines, enough to fill
@@ -138,23 +151,16 @@ func BenchmarkAppend(b *testing.B) {
 			check := checker(f.iaea.vkey)
 			b.ResetTimer()
 			cpu := cputime.Used()
-			workers := runtime.GOMAXPROCS(0)
-			var wg sync.WaitGroup
-			var bad atomic.Int64
-			for w := range workers {
-				wg.Go(func() {
-					for i := w; i < len(msgs); i += workers {
-						if !check(pub, msgs[i], sigs[i]) {
-							bad.Add(1)
-						}
-					}
-				})
-			}
-			wg.Wait()
+			err := onEveryCore(len(msgs), func(i int) error {
+				if !check(pub, msgs[i], sigs[i]) {
+					return fmt.Errorf("signature %d does not verify", i)
+				}
+				return nil
+			})
 			used := cputime.Used() - cpu
 			b.StopTimer()
-			if bad.Load() > 0 {
-				b.Fatalf("%d signatures do not verify", bad.Load())
+			if err != nil {
+				b.Fatal(err)
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "verifies/s")
 			b.ReportMetric(perEntry(b, used), "cpu-us/verify")
@@ -399,28 +405,10 @@ func BenchmarkAudit(b *testing.B) {
 
 // concurrentlyVerify opens every signed note on all cores.
 func concurrentlyVerify(msgs [][]byte, v note.Verifier) error {
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	errs := make([]error, workers)
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(msgs); i += workers {
-				if _, err := note.Open(msgs[i], note.VerifierList(v)); err != nil {
-					errs[w] = err
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return onEveryCore(len(msgs), func(i int) error {
+		_, err := note.Open(msgs[i], note.VerifierList(v))
+		return err
+	})
 }
 
 // maxHeapPerRecord bounds the heap an open log keeps for each record.

@@ -30,38 +30,34 @@ func (f *fixture) sameID(t *testing.T) []byte {
 	return f.sign(t, f.iaea, "iaea", record.InspectionFinding, record.FindingBody{Site: "Fordow", Date: "2026-02-01", Finding: "other text", Verdict: "consistent"})
 }
 
-// eachIndex runs a test over a SQLite index and, when ACCORD_TEST_POSTGRES
-// holds a DSN, a PostgreSQL one; open opens another connection to it (as
-// another process would).
-func eachIndex(t *testing.T, test func(t *testing.T, open func() *store.Store)) {
-	opener := func(t *testing.T, dsn string) func() *store.Store {
-		return func() *store.Store {
+// eachIndex runs a test on a new fixture over a SQLite index and, when
+// ACCORD_TEST_POSTGRES holds a DSN, a PostgreSQL one; open opens another
+// connection to it (as another process would).
+func eachIndex(t *testing.T, test func(t *testing.T, f *fixture, open func() *store.Store)) {
+	run := func(t *testing.T, dsn string) {
+		test(t, newFixture(t, 0), func() *store.Store {
 			st, err := store.Open(context.Background(), dsn)
 			if err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { st.Close() })
 			return st
-		}
+		})
 	}
-	t.Run("sqlite", func(t *testing.T) { test(t, opener(t, t.TempDir()+"/index.db")) })
-	t.Run("postgres", func(t *testing.T) { test(t, opener(t, storetest.PostgresDSN(t))) })
+	t.Run("sqlite", func(t *testing.T) { run(t, t.TempDir()+"/index.db") })
+	t.Run("postgres", func(t *testing.T) { run(t, storetest.PostgresDSN(t)) })
 }
 
 // Duplicates are refused from the index, not from memory: after a restart
 // the log keeps no record in memory and still refuses the same bytes and
 // the same id.
 func TestDuplicatesRefusedAcrossARestart(t *testing.T) {
-	eachIndex(t, func(t *testing.T, open func() *store.Store) {
+	eachIndex(t, func(t *testing.T, f *fixture, open func() *store.Store) {
 		ctx := context.Background()
-		f := newFixture(t, 0)
-		opts := f.options()
-		opts.Index = open()
+		opts := f.over(open())
 		l := f.createWith(t, opts)
 		finding := f.finding(t)
-		if _, err := l.Append(ctx, finding); err != nil {
-			t.Fatal(err)
-		}
+		appendAll(t, l, finding)
 		sameID := f.sameID(t)
 		if err := l.Close(ctx); err != nil {
 			t.Fatal(err)
@@ -90,11 +86,9 @@ func TestDuplicatesRefusedAcrossARestart(t *testing.T) {
 // in what the other holds; and once refreshed, each checks records against
 // the keys the other registered and revoked.
 func TestTwoLogsOnOneIndex(t *testing.T) {
-	eachIndex(t, func(t *testing.T, open func() *store.Store) {
+	eachIndex(t, func(t *testing.T, f *fixture, open func() *store.Store) {
 		ctx := context.Background()
-		f := newFixture(t, 0)
-		opts := f.options()
-		opts.Index = open()
+		opts := f.over(open())
 		a := f.createWith(t, opts)
 		opts.Index = open()
 		b, err := ledger.Open(ctx, f.storage(), opts)
@@ -104,9 +98,7 @@ func TestTwoLogsOnOneIndex(t *testing.T) {
 		defer b.Close(ctx)
 
 		first := f.finding(t)
-		if _, err := a.Append(ctx, first); err != nil {
-			t.Fatal(err)
-		}
+		appendAll(t, a, first)
 		_, err = b.Append(ctx, first)
 		wantReject(t, "B: a record A appended", err, "duplicate", "already at index 1")
 		_, err = b.Append(ctx, f.sameID(t))
@@ -125,9 +117,7 @@ func TestTwoLogsOnOneIndex(t *testing.T) {
 		}
 
 		rev := f.sign(t, f.iran, "iran", record.KeyRevocation, record.KeyRevocationBody{Party: "iran", Key: f.iran.vkey, Reason: "compromised"})
-		if _, err := a.Append(ctx, rev); err != nil {
-			t.Fatal(err)
-		}
+		appendAll(t, a, rev)
 		if !b.KeyCurrent(f.iran.signer.Name(), f.iran.signer.KeyHash()) {
 			t.Fatal("B saw the revocation without a refresh: the test no longer shows what Refresh does")
 		}
@@ -149,12 +139,10 @@ func TestTwoLogsOnOneIndex(t *testing.T) {
 // leaves a reservation: it refuses the record while it stands, and the
 // next writer's start (or take-over) releases it, so the record gets in.
 func TestReservationLeftByACrashDoesNotBlockTheRecord(t *testing.T) {
-	eachIndex(t, func(t *testing.T, open func() *store.Store) {
+	eachIndex(t, func(t *testing.T, f *fixture, open func() *store.Store) {
 		ctx := context.Background()
-		f := newFixture(t, 0)
 		st := open()
-		opts := f.options()
-		opts.Index = st
+		opts := f.over(st)
 		l := f.createWith(t, opts)
 		crashed := func(entry []byte) {
 			t.Helper()
@@ -205,9 +193,7 @@ func TestTakeOverIndexesWhatTheLogHolds(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, 0)
 	st := f.index(t)
-	opts := f.options()
-	opts.Index = st
-	reader := f.createWith(t, opts)
+	reader := f.createWith(t, f.over(st))
 	// The previous writer, whose indexing never happened.
 	noIndex := f.options()
 	w, err := ledger.Open(ctx, f.storage(), noIndex)
@@ -215,9 +201,7 @@ func TestTakeOverIndexesWhatTheLogHolds(t *testing.T) {
 		t.Fatal(err)
 	}
 	logged := f.finding(t)
-	if _, err := w.Append(ctx, logged); err != nil {
-		t.Fatal(err)
-	}
+	appendAll(t, w, logged)
 	_ = w.Close(ctx)
 	if err := reader.TakeOver(ctx); err != nil {
 		t.Fatal(err)
@@ -236,18 +220,12 @@ func TestTakeOverIndexesWhatTheLogHolds(t *testing.T) {
 // appended or at the first one's index; and every accepted record is
 // indexed when Append returns.
 func TestConcurrentDuplicatesInSharedTransactions(t *testing.T) {
-	eachIndex(t, func(t *testing.T, open func() *store.Store) {
+	eachIndex(t, func(t *testing.T, f *fixture, open func() *store.Store) {
 		ctx := context.Background()
-		f := newFixture(t, 0)
-		opts := f.options()
 		st := open()
-		opts.Index = st
-		l := f.createWith(t, opts)
+		l := f.createWith(t, f.over(st))
 		const n = 40
-		var entries [][]byte
-		for range n {
-			entries = append(entries, f.finding(t))
-		}
+		entries := f.findings(t, n)
 		// Each record three times: twice its bytes, once another record
 		// with its id; all at once.
 		type result struct {

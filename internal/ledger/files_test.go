@@ -235,19 +235,8 @@ func TestFilesRefuseTheEncodedSlashBypass(t *testing.T) {
 func TestFilesServeTheLogsOwnFiles(t *testing.T) {
 	f := newFixture(t, 0)
 	l := f.create(t)
-	ctx := context.Background()
-	var last uint64
-	for range 5 {
-		seq, err := l.Append(ctx, f.finding(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		last = seq.Index
-	}
-	if _, err := l.Receipt(ctx, last); err != nil {
-		t.Fatal(err)
-	}
-	size := last + 1
+	appendPublished(t, l, f.findings(t, 5)...)
+	const size = 6 // the genesis record and five findings
 	for _, path := range []string{"checkpoint", layout.TilePath(0, 0, layout.PartialTileSize(0, 0, size)), layout.EntriesPath(0, layout.PartialTileSize(0, 0, size))} {
 		want, err := os.ReadFile(filepath.Join(f.dir, filepath.FromSlash(path)))
 		if err != nil {

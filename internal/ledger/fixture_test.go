@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -31,7 +32,13 @@ type key struct {
 
 func newKey(t testing.TB, name string) key {
 	t.Helper()
-	skey, vkey, err := note.GenerateKey(rand.Reader, name)
+	return keyFrom(t, name, rand.Reader)
+}
+
+// keyFrom makes a key named name from the randomness r gives.
+func keyFrom(t testing.TB, name string, r io.Reader) key {
+	t.Helper()
+	skey, vkey, err := note.GenerateKey(r, name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,16 +89,7 @@ func newFixture(t testing.TB, witnesses int) *fixture {
 	}, WitnessesRequired: witnesses}
 	for i := range witnesses {
 		k := newKey(t, fmt.Sprintf("witness-%d.test", i))
-		cosigner, err := f_note.NewSignerForCosignatureV1(k.skey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, _ := note.NewVerifier(f.operator.vkey)
-		w, err := ledger.NewWitness(filepath.Join(t.TempDir(), "witness.json"), cosigner, v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tw := &testWitness{key: k, w: w}
+		tw := &testWitness{key: k, w: newWitness(t, k, f.operator.vkey)}
 		tw.server = httptest.NewServer(tw)
 		t.Cleanup(tw.server.Close)
 		f.witnesses = append(f.witnesses, tw)
@@ -107,6 +105,25 @@ func newFixture(t testing.TB, witnesses int) *fixture {
 	return f
 }
 
+// newWitness is a witness with key k for the log whose key is logVKey,
+// keeping its state in a file of the test's.
+func newWitness(t testing.TB, k key, logVKey string) *ledger.Witness {
+	t.Helper()
+	cosigner, err := f_note.NewSignerForCosignatureV1(k.skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := note.NewVerifier(logVKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := ledger.NewWitness(filepath.Join(t.TempDir(), "witness.json"), cosigner, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
 func (tw *testWitness) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	tw.mu.Lock()
 	down := tw.down
@@ -120,6 +137,13 @@ func (tw *testWitness) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 
 func (f *fixture) options() ledger.Options {
 	return ledger.Options{Operator: f.operator.signer, CheckpointInterval: 100 * time.Millisecond, BatchMaxAge: 5 * time.Millisecond}
+}
+
+// over is the fixture's options with idx as the log's index.
+func (f *fixture) over(idx ledger.Indexer) ledger.Options {
+	opts := f.options()
+	opts.Index = idx
+	return opts
 }
 
 // storage is the fixture's log directory, through tessera's POSIX driver.
@@ -169,4 +193,43 @@ func (f *fixture) sign(t testing.TB, k key, author string, kind record.Kind, bod
 
 func (f *fixture) finding(t testing.TB) []byte {
 	return f.sign(t, f.iaea, "iaea", record.InspectionFinding, record.FindingBody{Site: "Natanz FEP", Date: "2026-02-01", Finding: "seals intact", Verdict: "consistent"})
+}
+
+// findings makes n signed findings.
+func (f *fixture) findings(t testing.TB, n int) [][]byte {
+	out := make([][]byte, n)
+	for i := range out {
+		out[i] = f.finding(t)
+	}
+	return out
+}
+
+// appendAll appends entries to l, failing the test at the first refusal.
+func appendAll(t testing.TB, l *ledger.Log, entries ...[]byte) {
+	t.Helper()
+	for _, e := range entries {
+		if _, err := l.Append(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// appendPublished appends entries through the ledger and waits for a
+// checkpoint that covers them.
+func appendPublished(t testing.TB, l *ledger.Log, entries ...[]byte) {
+	t.Helper()
+	ctx := context.Background()
+	var last uint64
+	for _, e := range entries {
+		seq, err := l.Append(ctx, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = seq.Index
+	}
+	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if _, err := l.Receipt(rctx, last); err != nil {
+		t.Fatal(err)
+	}
 }

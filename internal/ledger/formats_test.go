@@ -8,13 +8,11 @@ import (
 	"flag"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	f_note "github.com/transparency-dev/formats/note"
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accordverify/accord/internal/ledger"
@@ -44,23 +42,12 @@ func docExamples(t *testing.T) (string, map[string]string) {
 // their keys.
 func seeded(t testing.TB, name string) key {
 	seed := sha256.Sum256([]byte("accord docs example " + name))
-	skey, vkey, err := note.GenerateKey(bytes.NewReader(seed[:]), name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _ := note.NewSigner(skey)
-	return key{name, skey, vkey, s}
+	return keyFrom(t, name, bytes.NewReader(seed[:]))
 }
 
 func generateExamples(t *testing.T, recordJSON string) map[string]string {
 	iaea, op, wk := seeded(t, "iaea"), seeded(t, "accord.example/jcpoa"), seeded(t, "witness-us")
-	cosigner, _ := f_note.NewSignerForCosignatureV1(wk.skey)
-	ov, _ := note.NewVerifier(op.vkey)
-	w, err := ledger.NewWitness(filepath.Join(t.TempDir(), "w.json"), cosigner, ov)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(w)
+	srv := httptest.NewServer(newWitness(t, wk, op.vkey))
 	defer srv.Close()
 	g := record.GenesisBody{Origin: op.name, Agreement: "jcpoa", Members: []record.Member{
 		{Party: "operator", Role: record.RoleOperator, Key: op.vkey},

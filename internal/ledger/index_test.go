@@ -24,17 +24,9 @@ func TestIndexFollowsTheLog(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, 0)
 	idx := f.index(t)
-	opts := f.options()
-	opts.Index = idx
-	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range 3 {
-		if _, err := l.Append(ctx, f.finding(t)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	opts := f.over(idx)
+	l := f.createWith(t, opts)
+	appendAll(t, l, f.findings(t, 3)...)
 	if n, _ := idx.Size(ctx); n != 4 {
 		t.Fatalf("index size %d after 4 acknowledged records", n)
 	}
@@ -42,15 +34,11 @@ func TestIndexFollowsTheLog(t *testing.T) {
 
 	// Appends whose indexing never happened (the process died in between).
 	noIndex := f.options()
-	l, err = ledger.Open(ctx, f.storage(), noIndex)
+	l, err := ledger.Open(ctx, f.storage(), noIndex)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for range 2 {
-		if _, err := l.Append(ctx, f.finding(t)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	appendAll(t, l, f.findings(t, 2)...)
 	_ = l.Close(ctx)
 	if n, _ := idx.Size(ctx); n != 4 {
 		t.Fatalf("index size %d, want still 4", n)
@@ -105,9 +93,7 @@ func (f *failingIndex) Index(_ context.Context, es []record.Indexed) error {
 func TestKeyChangeHoldsWhenIndexingFails(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, 0)
-	opts := f.options()
-	opts.Index = &failingIndex{}
-	l := f.createWith(t, opts)
+	l := f.createWith(t, f.over(&failingIndex{}))
 	rev := f.sign(t, f.iran, "iran", record.KeyRevocation, record.KeyRevocationBody{Party: "iran", Key: f.iran.vkey, Reason: "compromised"})
 	var late *ledger.NotIndexedError
 	if _, err := l.Append(ctx, rev); !errors.As(err, &late) || !strings.Contains(err.Error(), "not indexed") {
@@ -148,12 +134,8 @@ func TestIndexDownAndBack(t *testing.T) {
 	f := newFixture(t, 0)
 	st := f.index(t)
 	idx := &switchIndex{Store: st}
-	opts := f.options()
-	opts.Index = idx
-	l := f.createWith(t, opts)
-	if _, err := l.Append(ctx, f.finding(t)); err != nil {
-		t.Fatal(err)
-	}
+	l := f.createWith(t, f.over(idx))
+	appendAll(t, l, f.finding(t))
 	idx.set(true)
 	var late *ledger.NotIndexedError
 	if _, err := l.Append(ctx, f.finding(t)); !errors.As(err, &late) || late.Index != 2 {
@@ -194,17 +176,9 @@ func TestOpenRebuildsAnIndexThatDiffersFromTheLog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := f.options()
-	opts.Index = st
-	l, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range 300 { // more than one entry bundle
-		if _, err := l.Append(ctx, f.finding(t)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	opts := f.over(st)
+	l := f.createWith(t, opts)
+	appendAll(t, l, f.findings(t, 300)...) // more than one entry bundle
 	_ = l.Close(ctx)
 	want, _ := st.All(ctx)
 	st.Close()
@@ -275,11 +249,9 @@ func (b *lockedBuffer) String() string {
 func TestIndexRetriesAreLogged(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, 0)
-	st := f.index(t)
-	idx := &switchIndex{Store: st}
+	idx := &switchIndex{Store: f.index(t)}
 	var logs lockedBuffer
-	opts := f.options()
-	opts.Index = idx
+	opts := f.over(idx)
 	opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	l := f.createWith(t, opts)
 	idx.set(true)

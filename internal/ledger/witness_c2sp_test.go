@@ -3,20 +3,17 @@ package ledger_test
 import (
 	"bytes"
 	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"filippo.io/torchwood"
 	f_log "github.com/transparency-dev/formats/log"
-	f_note "github.com/transparency-dev/formats/note"
 	"github.com/transparency-dev/merkle/rfc6962"
 	"github.com/transparency-dev/merkle/testonly"
 	"golang.org/x/mod/sumdb/note"
@@ -32,19 +29,8 @@ func TestWitnessAnswersAsC2SPSays(t *testing.T) {
 	logKey := newKey(t, logName)
 	stranger := newKey(t, "example.org/other")
 	impostor := newKey(t, logName) // the log's name, another key
-	wskey, wvkey, err := note.GenerateKey(rand.Reader, "witness.example/w1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cosigner, err := f_note.NewSignerForCosignatureV1(wskey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cosigVerifier, err := ledger.CosignatureVerifier(wvkey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logVerifier, err := note.NewVerifier(logKey.vkey)
+	wk := newKey(t, "witness.example/w1")
+	cosigVerifier, err := ledger.CosignatureVerifier(wk.vkey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,10 +101,7 @@ func TestWitnessAnswersAsC2SPSays(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			w, err := ledger.NewWitness(filepath.Join(t.TempDir(), "witness.json"), cosigner, logVerifier)
-			if err != nil {
-				t.Fatal(err)
-			}
+			w := newWitness(t, wk, logKey.vkey)
 			srv := httptest.NewServer(w)
 			defer srv.Close()
 			post := func(b string) (int, string, string) {
@@ -168,12 +151,9 @@ func TestWitnessAnswersAsC2SPSays(t *testing.T) {
 func TestWitnessKeyAndCosignaturesAsTorchwoodReadsThem(t *testing.T) {
 	const logName = "example.org/jcpoa"
 	logKey := newKey(t, logName)
-	wskey, wvkey, err := note.GenerateKey(rand.Reader, "witness.example/w1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	wk := newKey(t, "witness.example/w1")
 	// The Ed25519 private key inside the signed-note key.
-	k, err := base64.StdEncoding.DecodeString(strings.SplitN(wskey, "+", 5)[4])
+	k, err := base64.StdEncoding.DecodeString(strings.SplitN(wk.skey, "+", 5)[4])
 	if err != nil || len(k) != 33 {
 		t.Fatalf("the private key: %v", err)
 	}
@@ -181,7 +161,7 @@ func TestWitnessKeyAndCosignaturesAsTorchwoodReadsThem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	published, err := ledger.CosignatureKey(wvkey)
+	published, err := ledger.CosignatureKey(wk.vkey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,19 +169,7 @@ func TestWitnessKeyAndCosignaturesAsTorchwoodReadsThem(t *testing.T) {
 		t.Errorf("published witness key %s; torchwood names it %s", published, got)
 	}
 
-	cosigner, err := f_note.NewSignerForCosignatureV1(wskey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logVerifier, err := note.NewVerifier(logKey.vkey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := ledger.NewWitness(filepath.Join(t.TempDir(), "witness.json"), cosigner, logVerifier)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(w)
+	srv := httptest.NewServer(newWitness(t, wk, logKey.vkey))
 	defer srv.Close()
 	tree := testonly.New(rfc6962.DefaultHasher)
 	tree.AppendData([]byte("entry 0"), []byte("entry 1"))

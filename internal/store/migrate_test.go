@@ -137,10 +137,7 @@ func TestAnIndexMadeBeforeGooseIsAdopted(t *testing.T) {
 			t.Fatal(err)
 		}
 		check(t, dsn, 0)
-		s := open(t, dsn)
-		if err := s.Index(ctx, sample(t)[:1]); err != nil {
-			t.Fatal(err)
-		}
+		s := indexed(t, dsn, sample(t)[:1])
 		if got, err := s.Query(ctx, record.Filter{Kind: string(record.Notification)}); err != nil || len(got) != 1 {
 			t.Errorf("indexing after the adoption: %d rows, %v", len(got), err)
 		}

@@ -126,11 +126,8 @@ func TestReservations(t *testing.T) {
 func TestReserveAll(t *testing.T) {
 	eachStore(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		s := open(t, dsn)
 		es := sample(t)
-		if err := s.Index(ctx, es[:1]); err != nil {
-			t.Fatal(err)
-		}
+		s := indexed(t, dsn, es[:1])
 		claim := func(e store.Entry, token string) record.Claim { return record.ClaimOf(e.Signed, token) }
 		sameID := entry(t, 9, record.InspectionFinding, es[1].Signed.Record.ID, record.FindingBody{Site: "Fordow", Date: "2025-02-01", Finding: "other", Verdict: "consistent"})
 		batch := []record.Claim{

@@ -277,27 +277,24 @@ func (s *Store) Verify(ctx context.Context, entries []Entry, missingOK bool) (er
 
 // differs names the first column in which two rows differ.
 func differs(a, b record.Row) string {
-	switch {
-	case a.ID != b.ID:
-		return "record_id"
-	case a.Kind != b.Kind:
-		return "kind"
-	case a.Author != b.Author:
-		return "author"
-	case a.Role != b.Role:
-		return "author_role"
-	case !a.Created.Equal(b.Created):
-		return "created"
-	case a.Site != b.Site:
-		return "site"
-	case a.Material != b.Material:
-		return "material"
-	case a.AsOf != b.AsOf:
-		return "as_of"
-	case a.SHA256 != b.SHA256:
-		return "entry_sha256"
-	case !bytes.Equal(a.Record, b.Record):
-		return "record_json"
+	for _, c := range []struct {
+		column string
+		same   bool
+	}{
+		{"record_id", a.ID == b.ID},
+		{"kind", a.Kind == b.Kind},
+		{"author", a.Author == b.Author},
+		{"author_role", a.Role == b.Role},
+		{"created", a.Created.Equal(b.Created)},
+		{"site", a.Site == b.Site},
+		{"material", a.Material == b.Material},
+		{"as_of", a.AsOf == b.AsOf},
+		{"entry_sha256", a.SHA256 == b.SHA256},
+		{"record_json", bytes.Equal(a.Record, b.Record)},
+	} {
+		if !c.same {
+			return c.column
+		}
 	}
 	return ""
 }

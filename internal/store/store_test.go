@@ -47,6 +47,16 @@ func open(t *testing.T, dsn string) *store.Store {
 	return s
 }
 
+// indexed opens the store at dsn and indexes entries in it.
+func indexed(t *testing.T, dsn string, entries []store.Entry) *store.Store {
+	t.Helper()
+	s := open(t, dsn)
+	if err := s.Index(context.Background(), entries); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 var signer = func() note.Signer {
 	skey, _, _ := note.GenerateKey(rand.Reader, "iaea")
 	s, _ := note.NewSigner(skey)
@@ -83,10 +93,7 @@ func sample(t *testing.T) []store.Entry {
 
 func TestMigrationsAreIdempotent(t *testing.T) {
 	eachStore(t, func(t *testing.T, dsn string) {
-		s := open(t, dsn)
-		if err := s.Index(context.Background(), sample(t)[:2]); err != nil {
-			t.Fatal(err)
-		}
+		s := indexed(t, dsn, sample(t)[:2])
 		s.Close()
 		s2 := open(t, dsn)
 		if n, err := s2.Size(context.Background()); err != nil || n != 2 {
@@ -97,11 +104,8 @@ func TestMigrationsAreIdempotent(t *testing.T) {
 
 func TestIndexQueryGet(t *testing.T) {
 	eachStore(t, func(t *testing.T, dsn string) {
-		s := open(t, dsn)
+		s := indexed(t, dsn, sample(t))
 		ctx := context.Background()
-		if err := s.Index(ctx, sample(t)); err != nil {
-			t.Fatal(err)
-		}
 		if n, _ := s.Size(ctx); n != 7 {
 			t.Errorf("size %d, want 7", n)
 		}
@@ -155,12 +159,9 @@ func TestIndexQueryGet(t *testing.T) {
 // another entry at an indexed position.
 func TestIndexIsTransactional(t *testing.T) {
 	eachStore(t, func(t *testing.T, dsn string) {
-		s := open(t, dsn)
-		ctx := context.Background()
 		es := sample(t)
-		if err := s.Index(ctx, es[:3]); err != nil {
-			t.Fatal(err)
-		}
+		s := indexed(t, dsn, es[:3])
+		ctx := context.Background()
 		if err := s.Index(ctx, es[:4]); err != nil {
 			t.Fatalf("re-indexing the same entries: %v", err)
 		}
@@ -177,12 +178,8 @@ func TestIndexIsTransactional(t *testing.T) {
 
 func TestFactsFromRecords(t *testing.T) {
 	eachStore(t, func(t *testing.T, dsn string) {
-		s := open(t, dsn)
-		ctx := context.Background()
-		if err := s.Index(ctx, sample(t)); err != nil {
-			t.Fatal(err)
-		}
-		facts, err := s.Facts(ctx)
+		s := indexed(t, dsn, sample(t))
+		facts, err := s.Facts(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -361,11 +358,8 @@ func TestMigrationMovesMessagesToRows(t *testing.T) {
 func TestVerifyNamesTheDifference(t *testing.T) {
 	eachStore(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		s := open(t, dsn)
 		es := sample(t)
-		if err := s.Index(ctx, es); err != nil {
-			t.Fatal(err)
-		}
+		s := indexed(t, dsn, es)
 		byIndex := make([]store.Entry, len(es))
 		for _, e := range es {
 			byIndex[e.Index] = e

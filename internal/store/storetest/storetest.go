@@ -42,3 +42,18 @@ func PostgresDSN(t testing.TB) string {
 	}
 	return dsn + sep + "search_path=" + schema
 }
+
+// EndSessions ends the PostgreSQL sessions whose application_name is name,
+// as a network partition or a restart of the database would, waiting up to
+// 10 s for each to end.
+func EndSessions(t testing.TB, dsn, name string) {
+	t.Helper()
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE application_name = $1`, name); err != nil {
+		t.Fatal(err)
+	}
+}
