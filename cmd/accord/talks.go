@@ -3,9 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"maps"
-	"slices"
 	"strings"
 	"time"
 
@@ -139,43 +136,13 @@ func newTalksEvaluateCmd() *cobra.Command {
 			if f.asJSON {
 				return writeJSON(cmd.OutOrStdout(), map[string]any{"room": room.ID, "values": p.Values, "evaluation": ev, "reports": reports})
 			}
-			return renderEvaluation(cmd.OutOrStdout(), room, ev, reports)
+			return report.TextEvaluation(cmd.OutOrStdout(), room.Title, ev, reports)
 		},
 	}
 	f.register(cmd)
 	cmd.Flags().StringVar(&proposal, "proposal", "", "a proposal of the room file, by name")
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "TERM=VALUE: set or override a term (a number, a word, or phases separated by commas)")
 	return cmd
-}
-
-func renderEvaluation(w io.Writer, room *talks.Room, ev *talks.Evaluation, reports []*talks.Report) error {
-	fmt.Fprintf(w, "%s: model %s\n", room.Title, ev.Model)
-	for _, m := range []string{talks.MetricBreakoutDays, talks.MetricBreakoutP10, talks.MetricBreakoutP90, talks.MetricWarningDays, talks.MetricSQPermitted, talks.MetricReductionKgU, talks.MetricCentrifugesOut} {
-		if v, ok := ev.Metrics[m]; ok {
-			fmt.Fprintf(w, "  %-22s %s %s\n", m, report.Num(v, 2), talks.MetricUnits[m])
-		}
-	}
-	fmt.Fprintln(w, "Feasibility, as each recipient would see it:")
-	yes := map[bool]string{true: "yes", false: "no"}
-	for _, r := range reports {
-		switch {
-		case r.OwnMet != nil:
-			fmt.Fprintf(w, "  %-8s meets its own red lines: %s\n", r.Recipient, yes[*r.OwnMet])
-		case r.AllMet != nil:
-			line := fmt.Sprintf("  %-8s meets every red line: %s", r.Recipient, yes[*r.AllMet])
-			var failing []string
-			for _, p := range slices.Sorted(maps.Keys(r.Failing)) {
-				for _, c := range r.Failing[p] {
-					failing = append(failing, p+": "+c.String())
-				}
-			}
-			if len(failing) > 0 {
-				line += " (failing: " + strings.Join(failing, "; ") + ")"
-			}
-			fmt.Fprintln(w, line)
-		}
-	}
-	return nil
 }
 
 func newTalksZoneCmd() *cobra.Command {
@@ -226,30 +193,7 @@ func newTalksZoneCmd() *cobra.Command {
 			if f.asJSON {
 				return writeJSON(cmd.OutOrStdout(), z)
 			}
-			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "%s: %s packages in the grid, %s meet every red line\n", title, report.Num(float64(z.Evaluated), 0), report.Num(float64(z.Feasible), 0))
-			if z.Best == nil {
-				fmt.Fprintln(w, "No zone of agreement: no package of the issue space meets every party's red lines.")
-				return nil
-			}
-			fmt.Fprintf(w, "The package farthest from every red line (smallest margin %s of each term's range or metric's threshold):\n", report.Num(z.Best.MinMargin, 3))
-			for _, id := range slices.Sorted(maps.Keys(z.Best.Values)) {
-				v := z.Best.Values[id]
-				switch {
-				case v.Number != nil:
-					fmt.Fprintf(w, "  %-20s %s\n", id, report.Num(*v.Number, 2))
-				case v.Order != nil:
-					fmt.Fprintf(w, "  %-20s %s\n", id, strings.Join(v.Order, " -> "))
-				default:
-					fmt.Fprintf(w, "  %-20s %s\n", id, v.Text)
-				}
-			}
-			breakoutText := report.Num(z.Best.Metrics[talks.MetricBreakoutDays], 0) + " days (every input at its central value)"
-			if z.Best.Metrics[talks.MetricBreakoutDays] >= talks.UnreachedBreakoutDays {
-				breakoutText = "not reached (no centrifuge may enrich)"
-			}
-			fmt.Fprintf(w, "  breakout %s, %s SQ permitted\n", breakoutText, report.Num(z.Best.Metrics[talks.MetricSQPermitted], 3))
-			return nil
+			return report.TextZone(cmd.OutOrStdout(), title, z)
 		},
 	}
 	f.register(cmd)
@@ -297,12 +241,7 @@ file (salt included) are the ones committed to: exit status 1 when not.`,
 			if f.asJSON {
 				return writeJSON(cmd.OutOrStdout(), map[string]any{"red_lines": rl, "commitment": c})
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s's red lines in %s:\n", party, room.ID)
-			for _, con := range rl.Constraints {
-				fmt.Fprintf(cmd.OutOrStdout(), "  %s\n", con)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "salt %s\ncommitment %s\n", rl.Salt, c)
-			return nil
+			return report.TextRedLines(cmd.OutOrStdout(), room.ID, rl)
 		},
 	}
 	f.register(cmd)

@@ -5,19 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"maps"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/examples"
 	"github.com/accordverify/accord/internal/client"
 	"github.com/accordverify/accord/internal/keyfile"
+	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/talks"
 )
 
@@ -228,45 +225,10 @@ func newTalksFeasibilityCmd() *cobra.Command {
 		if asJSON, _ := cmd.Flags().GetBool("json"); asJSON {
 			return printJSON(cmd, rep)
 		}
-		writeFeasibility(cmd.OutOrStdout(), rep)
-		return nil
+		return report.TextFeasibility(cmd.OutOrStdout(), rep)
 	})
 	cmd.Flags().StringVar(&proposal, "proposal", "", "the proposal's id")
 	return cmd
-}
-
-// writeFeasibility writes a feasibility answer in words: what the
-// recipient may learn and nothing more.
-func writeFeasibility(w io.Writer, rep talks.Report) {
-	met := func(b bool) string {
-		if b {
-			return "all met"
-		}
-		return "NOT all met"
-	}
-	fmt.Fprintf(w, "proposal %s, for %s (model %s)\n", rep.Proposal, rep.Recipient, rep.Model)
-	if rep.OwnMet != nil {
-		fmt.Fprintf(w, "  your red lines: %s\n", met(*rep.OwnMet))
-	}
-	if rep.AllMet != nil {
-		fmt.Fprintf(w, "  every party's red lines: %s\n", met(*rep.AllMet))
-	}
-	for _, party := range slices.Sorted(maps.Keys(rep.Failing)) {
-		for _, c := range rep.Failing[party] {
-			fmt.Fprintf(w, "  failing (%s): %s\n", party, c)
-		}
-	}
-	for _, party := range slices.Sorted(maps.Keys(rep.Unchecked)) {
-		for _, u := range rep.Unchecked[party] {
-			fmt.Fprintf(w, "  not checked, counted as failing (%s): %s: %s\n", party, u.Constraint, u.Reason)
-		}
-	}
-	for _, m := range slices.Sorted(maps.Keys(rep.Metrics)) {
-		fmt.Fprintf(w, "  %s: %s\n", m, strconv.FormatFloat(rep.Metrics[m], 'g', 4, 64))
-	}
-	if rep.Remaining != nil {
-		fmt.Fprintf(w, "  questions left this round: %d\n", *rep.Remaining)
-	}
 }
 
 func newTalksTextCmd() *cobra.Command {
@@ -310,9 +272,7 @@ key and submits it.`,
 		}
 		t := v.Texts[version-1]
 		if asJSON, _ := cmd.Flags().GetBool("json"); !asJSON {
-			for _, cl := range t.Clauses {
-				fmt.Fprintf(cmd.OutOrStdout(), "  [%s] %s: %s\n", cl.Status, cl.ID, cl.Text)
-			}
+			_ = report.TextClauses(cmd.OutOrStdout(), t)
 		}
 		logged, final, err := room.Confirm(cmd.Context(), version, t)
 		if at, dup := client.Duplicate(err); dup {
@@ -444,13 +404,7 @@ func newTalksInboxCmd() *cobra.Command {
 			}
 			return printJSON(cmd, messages)
 		}
-		for _, m := range messages {
-			fmt.Fprintf(cmd.OutOrStdout(), "%s %s %s from %s to %s: %s\n", m.ID, m.At.Format(time.RFC3339), m.Kind, m.From, strings.Join(m.To, ", "), m.Body)
-		}
-		if len(messages) == 0 {
-			fmt.Fprintln(cmd.OutOrStdout(), "no messages")
-		}
-		return nil
+		return report.TextInbox(cmd.OutOrStdout(), messages)
 	})
 	return cmd
 }
