@@ -96,18 +96,7 @@ refused.`,
 				return err
 			}
 			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "%s: %d months from %s\n", plant.Name, months, run.Periods[0].From)
-			fmt.Fprintf(w, "  each month: feed %s kg U in, product %s kg U and tails %s kg U out (%s SWU)\n",
-				report.Num(run.Flows.FeedKgU, 1), report.Num(run.Flows.ProductKgU, 1), report.Num(run.Flows.TailsKgU, 1), report.Num(run.Flows.SWU, 0))
-			for _, s := range plant.Sources {
-				fmt.Fprintf(w, "  - %s\n", s)
-			}
-			fmt.Fprintf(w, "  uncertainties: %s\n", tbl.Name)
-			if sim.Diversion != nil {
-				fmt.Fprintf(w, "  diversion: %s kg U from the %s store, %s\n", report.Num(run.DiversionKgU, 1), sim.Diversion.From, diversion)
-			} else {
-				fmt.Fprintln(w, "  no diversion")
-			}
+			_ = report.TextSimulation(w, sim, run, diversion)
 			fmt.Fprintf(w, "%d records signed and logged in %s (keys in %s.keys)\nnext: accord balance --log %s\n", n, logDir, strings.TrimSuffix(logDir, "/"), logDir)
 			return nil
 		},

@@ -2,9 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -36,32 +33,9 @@ func newDataListCmd() *cobra.Command {
 			return nil, err
 		}
 		return d.Reports, nil
-	}, textReports)
+	}, report.TextReports)
 	src.register(cmd, false)
 	return cmd
-}
-
-// textReports writes one line per report.
-func textReports(w io.Writer, reports []dataset.Report) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ROW\tREPORT\tDOCUMENT\tAS OF\tTOTAL kg U\tUP TO 20 %\tUP TO 60 %\tNOTES")
-	for _, r := range reports {
-		notes := ""
-		if len(r.Conflicts) > 0 {
-			notes = "conflict: " + strings.Join(r.Conflicts, "; ")
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Row, r.ReportDate, r.Document, r.AsOf,
-			cell(r.Total), cell(r.Upto20), cell(r.Upto60), notes)
-	}
-	return tw.Flush()
-}
-
-// cell formats a reported mass with its qualifier and status.
-func cell(c dataset.Cell) string {
-	if !c.Present {
-		return "-"
-	}
-	return fmt.Sprintf("%s%s (%s)", c.Qualifier.Symbol(), report.Sig(c.KgU), c.Status)
 }
 
 func newDataShowCmd() *cobra.Command {
