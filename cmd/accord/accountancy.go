@@ -126,9 +126,8 @@ func newBalanceCmd() *cobra.Command {
 	var (
 		logDir, mba, table, detect string
 		alpha, k                   float64
-		asJSON                     bool
 	)
-	cmd := &cobra.Command{
+	cmd := printCmd(&cobra.Command{
 		Use:   "balance --log DIR [--mba ID] [--json]",
 		Short: "Material balances of an audited log: MUF, sigma-MUF, CUMUF, SITMUF and Page's test",
 		Long: `balance audits the log at DIR (every entry, signature and tile, as accord
@@ -147,51 +146,44 @@ that loss (abrupt:KG_U@PERIOD or protracted:KG_U; periods count from 1).`,
 		Example: `  accord balance --log plant-abrupt
   accord balance --log plant-abrupt --json
   accord balance --log plant-clean --detect abrupt:20@6`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if logDir == "" {
-				return usageError{errors.New("--log DIR is required")}
-			}
-			tbl, err := accountancy.LoadTable(table)
-			if err != nil {
-				return err
-			}
-			l, err := app.ReadLog(cmd.Context(), logDir)
-			if err == nil {
-				err = l.Err()
-			}
-			if err != nil {
-				return err
-			}
-			area, err := l.Books().Area(mba)
-			if errors.Is(err, accountancy.ErrNoAreas) {
-				return fmt.Errorf("--log %s: %w", logDir, err)
-			} else if err != nil {
-				return flagError(err) // --mba
-			}
-			opt := accountancy.Options{Alpha: alpha, K: k}
-			if err := opt.Validate(); err != nil {
-				return flagError(err) // --alpha or --k
-			}
-			v, err := accountancy.Analyze(area, tbl, opt)
-			if err != nil {
-				return err
-			}
-			if detect != "" {
-				loss, err := parseLoss(detect)
-				if err != nil {
-					return err
-				}
-				if err := v.Detect(loss, opt); err != nil {
-					return usageError{fmt.Errorf("--detect: %v", err)}
-				}
-			}
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), v)
-			}
-			return report.TextBalance(cmd.OutOrStdout(), v)
-		},
-	}
+	}, func(cmd *cobra.Command) (*accountancy.Analysis, error) {
+		if logDir == "" {
+			return nil, usageError{errors.New("--log DIR is required")}
+		}
+		tbl, err := accountancy.LoadTable(table)
+		if err != nil {
+			return nil, err
+		}
+		l, err := app.ReadLog(cmd.Context(), logDir)
+		if err == nil {
+			err = l.Err()
+		}
+		if err != nil {
+			return nil, err
+		}
+		area, err := l.Books().Area(mba)
+		if errors.Is(err, accountancy.ErrNoAreas) {
+			return nil, fmt.Errorf("--log %s: %w", logDir, err)
+		} else if err != nil {
+			return nil, flagError(err) // --mba
+		}
+		opt := accountancy.Options{Alpha: alpha, K: k}
+		if err := opt.Validate(); err != nil {
+			return nil, flagError(err) // --alpha or --k
+		}
+		v, err := accountancy.Analyze(area, tbl, opt)
+		if err != nil || detect == "" {
+			return v, err
+		}
+		loss, err := parseLoss(detect)
+		if err != nil {
+			return nil, err
+		}
+		if err := v.Detect(loss, opt); err != nil {
+			return nil, usageError{fmt.Errorf("--detect: %v", err)}
+		}
+		return v, nil
+	}, report.TextBalance)
 	f := cmd.Flags()
 	f.StringVar(&logDir, "log", "", "the log directory (required)")
 	f.StringVar(&mba, "mba", "", "the material balance area (needed when the log holds several)")
@@ -199,7 +191,6 @@ that loss (abrupt:KG_U@PERIOD or protracted:KG_U; periods count from 1).`,
 	f.Float64Var(&alpha, "alpha", 0.05, "false-alarm probability of each test over the sequence")
 	f.Float64Var(&k, "k", 0.5, "reference value of Page's test, in standard deviations of SITMUF")
 	f.StringVar(&detect, "detect", "", "a loss whose detection probability to compute: abrupt:KG_U@PERIOD or protracted:KG_U")
-	f.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -111,10 +112,10 @@ func (f *evaluationFlags) load() (evaluation, error) {
 
 func newStatusCmd() *cobra.Command {
 	var (
-		f      evaluationFlags
-		asJSON bool
+		f    evaluationFlags
+		name string
 	)
-	cmd := &cobra.Command{
+	cmd := printCmd(&cobra.Command{
 		Use:   "status --as-of DATE",
 		Short: "The stock, significant quantities, findings for every party, and breakout at a date",
 		Long: `status derives the state reported at a date from the series, evaluates every
@@ -131,25 +132,15 @@ figures) or unverified (the source could not be checked).`,
 		Example: `  accord status --as-of 2025-02-08
   accord status --as-of 2017-05-27 --json
   accord status --as-of 2025-06-13 --agreement hypothetical-2025`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			e, err := f.load()
-			if err != nil {
-				return err
-			}
-			stop := spin(cmd.ErrOrStderr(), "evaluating the state and its breakout band")
-			o, err := compliance.OverviewAt(e.agreement, e.facts, e.date, e.breakout)
-			stop()
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), o)
-			}
-			return report.TextStatus(cmd.OutOrStdout(), e.agreement.Name, o)
-		},
-	}
+	}, func(cmd *cobra.Command) (*compliance.Overview, error) {
+		e, err := f.load()
+		if err != nil {
+			return nil, err
+		}
+		name = e.agreement.Name
+		defer spin(cmd.ErrOrStderr(), "evaluating the state and its breakout band")()
+		return compliance.OverviewAt(e.agreement, e.facts, e.date, e.breakout)
+	}, func(w io.Writer, o *compliance.Overview) error { return report.TextStatus(w, name, o) })
 	f.register(cmd)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/calendar"
@@ -10,11 +12,11 @@ import (
 
 func newTimelineCmd() *cobra.Command {
 	var (
-		src    sourceFlags
-		to     string
-		asJSON bool
+		src  sourceFlags
+		to   string
+		name string
 	)
-	cmd := &cobra.Command{
+	cmd := printCmd(&cobra.Command{
 		Use:   "timeline",
 		Short: "Each commitment's status across every report and event date, and when each breach began and ended",
 		Long: `timeline evaluates every commitment at each date worth evaluating up to --to
@@ -26,27 +28,21 @@ commitment is no longer in force: when knowledge is lost it stays a breach,
 		Example: `  accord timeline
   accord timeline --to 2021-12-31
   accord timeline --json | jq '.[] | select(.breaches | length > 0) | {commitment, breaches}'`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			a, facts, err := src.load()
-			if err != nil {
-				return err
+	}, func(*cobra.Command) ([]compliance.Track, error) {
+		a, facts, err := src.load()
+		if err != nil {
+			return nil, err
+		}
+		until := calendar.Today()
+		if to != "" {
+			if until, err = dateFlag("to", to); err != nil {
+				return nil, err
 			}
-			until := calendar.Today()
-			if to != "" {
-				if until, err = dateFlag("to", to); err != nil {
-					return err
-				}
-			}
-			tracks := compliance.Timeline(a, facts, compliance.Dates(a, facts, until))
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), tracks)
-			}
-			return report.TextTimeline(cmd.OutOrStdout(), a.Name, tracks)
-		},
-	}
+		}
+		name = a.Name
+		return compliance.Timeline(a, facts, compliance.Dates(a, facts, until)), nil
+	}, func(w io.Writer, tracks []compliance.Track) error { return report.TextTimeline(w, name, tracks) })
 	src.register(cmd, true)
 	cmd.Flags().StringVar(&to, "to", "", "last date evaluated, YYYY-MM-DD (default today)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
