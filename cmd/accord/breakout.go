@@ -1,17 +1,13 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/examples"
+	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/report"
 )
@@ -89,7 +85,7 @@ damage assumptions (--surviving-fleet, --remaining-stock).`,
 				}
 				return report.TextDated(out, b)
 			}
-			data, err := readNamed(cmd.InOrStdin(), scenarioPath, examples.Scenarios)
+			data, err := app.ReadNamed(cmd.InOrStdin(), scenarioPath, examples.Scenarios)
 			if err != nil {
 				return err
 			}
@@ -124,26 +120,4 @@ damage assumptions (--surviving-fleet, --remaining-stock).`,
 	band.registerDated(cmd)
 	fl.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
-}
-
-// readInput reads a file, or standard input for "-".
-func readInput(stdin io.Reader, path string) ([]byte, error) {
-	if path == "-" {
-		return io.ReadAll(io.LimitReader(stdin, 1<<20+1))
-	}
-	return os.ReadFile(path)
-}
-
-// readNamed reads the file at path, standard input for "-", or, when no
-// such file exists, the built-in example of kind k of that name
-// (feb-2025, muscat-2025): the examples work from any directory.
-func readNamed(stdin io.Reader, path string, k examples.Kind) ([]byte, error) {
-	b, err := readInput(stdin, path)
-	if err == nil || !errors.Is(err, fs.ErrNotExist) {
-		return b, err
-	}
-	if b, ok := examples.Read(k, path); ok {
-		return b, nil
-	}
-	return nil, fmt.Errorf("%s: no such file, and no built-in example of that name (built in: %s)", path, strings.Join(examples.Names(k), ", "))
 }

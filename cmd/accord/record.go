@@ -41,7 +41,7 @@ func newRecordSignCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			data, err := readInput(cmd.InOrStdin(), args[0])
+			data, err := app.ReadInput(cmd.InOrStdin(), args[0])
 			if err != nil {
 				return err
 			}

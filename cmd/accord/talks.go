@@ -4,15 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/accordverify/accord/examples"
-	"github.com/accordverify/accord/internal/dataset"
-	"github.com/accordverify/accord/internal/evidence"
+	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/report"
-	"github.com/accordverify/accord/internal/state"
 	"github.com/accordverify/accord/internal/talks"
 )
 
@@ -56,19 +52,15 @@ func (f *talksFlags) load() (*talks.Spec, *talks.Room, error) {
 	if f.room == "" {
 		return nil, nil, usageError{errors.New("--room FILE is required")}
 	}
-	b, err := readNamed(nil, f.room, examples.Rooms)
+	spec, room, err := app.LoadRoom(f.room)
 	if err != nil {
 		return nil, nil, err
-	}
-	spec, room, err := talks.ParseSpec(b)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", f.room, err)
 	}
 	date, err := dateFlag("baseline", f.asOf)
 	if err != nil {
 		return nil, nil, err
 	}
-	room.Model = talks.ModelAt(state.At(evidence.Public(dataset.Embedded()), date))
+	room.Model = app.PublicModel(date)
 	return spec, room, nil
 }
 
@@ -116,25 +108,12 @@ func newTalksEvaluateCmd() *cobra.Command {
 			for k, v := range extra {
 				values[k] = v
 			}
-			p, err := room.Propose(room.Mediator, room.Mediator, values, true)
+			values, ev, reports, err := app.EvaluateProposal(room, values)
 			if err != nil {
 				return err
-			}
-			ev, err := room.Model.Evaluate(p.Values)
-			if err != nil {
-				return err
-			}
-			now := time.Now()
-			var reports []*talks.Report
-			for _, who := range append([]string{room.Mediator}, talks.PartyIDs(room.Parties)...) {
-				r, err := room.Feasibility(who, p.ID, now)
-				if err != nil {
-					return err
-				}
-				reports = append(reports, r)
 			}
 			if f.asJSON {
-				return writeJSON(cmd.OutOrStdout(), map[string]any{"room": room.ID, "values": p.Values, "evaluation": ev, "reports": reports})
+				return writeJSON(cmd.OutOrStdout(), map[string]any{"room": room.ID, "values": values, "evaluation": ev, "reports": reports})
 			}
 			return report.TextEvaluation(cmd.OutOrStdout(), room.Title, ev, reports)
 		},

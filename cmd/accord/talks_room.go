@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/accordverify/accord/examples"
+	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/client"
 	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/report"
@@ -92,13 +92,9 @@ func newTalksOpenCmd() *cobra.Command {
   accord talks open --server http://127.0.0.1:8080 --key keys/oman.key --file my-room.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			b, err := readNamed(nil, file, examples.Rooms)
+			spec, _, err := app.LoadRoom(file)
 			if err != nil {
 				return err
-			}
-			spec, _, err := talks.ParseSpec(b)
-			if err != nil {
-				return fmt.Errorf("%s: %w", file, err)
 			}
 			f.room = spec.ID
 			room, err := f.open(cmd.Context())
@@ -141,7 +137,7 @@ did not move (accord talks commit --verify).`,
 			return nil
 		},
 	}, func(cmd *cobra.Command, room *client.Room) error {
-		constraints, err := parseFile(file, "", talks.ParseConstraints)
+		constraints, err := app.ParseFile(file, "", talks.ParseConstraints)
 		if err != nil {
 			return err
 		}
@@ -238,7 +234,7 @@ func newTalksTextCmd() *cobra.Command {
 		Short:   "Record a version of the single negotiating text (the mediator): clauses with their status, and values",
 		Example: `  accord talks text --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --file text-v1.yaml`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
-		in, err := parseFile(file, "", talks.ParseText)
+		in, err := app.ParseFile(file, "", talks.ParseText)
 		if err != nil {
 			return err
 		}
