@@ -53,7 +53,7 @@ var rules = map[string]rule{
 	"internal/accountancy":     {internal: []string{"enrich", "internal/calendar", "internal/record", "internal/state", "internal/input"}, external: []string{"gonum.org/v1/gonum"}},
 	"internal/warning":         {internal: []string{"breakout", "internal/accountancy", "internal/agreement", "internal/calendar", "internal/compliance", "internal/input", "internal/state"}},
 	"internal/talks":           {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/state", "internal/input", "internal/warning"}, external: []string{"go.yaml.in/yaml/v3"}},
-	"internal/report": {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/dataset", "internal/state", "internal/compliance", "internal/accountancy", "internal/talks", "internal/warning"},
+	"internal/report": {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/dataset", "internal/state", "internal/compliance", "internal/accountancy", "internal/record", "internal/talks", "internal/warning"},
 		external: []string{"gonum.org/v1/plot"}},
 	"internal/server": {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/dataset", "internal/state", "internal/compliance", "internal/record", "internal/report", "internal/talks", "internal/accountancy", "internal/input", "internal/metrics", "internal/warning"},
 		external: []string{"golang.org/x/time/rate", "golang.org/x/sync/singleflight"}},

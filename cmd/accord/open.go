@@ -11,6 +11,7 @@ import (
 	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/report"
 )
 
 func newRecordOpenCmd() *cobra.Command {
@@ -60,11 +61,7 @@ beside PARTY.key). It prints the record the sealed one hides. Exit status
 					Record *record.Record `json:"record"`
 				}{index, record.SealedTo(signed.Record), signed.Signer.Name, inner})
 			}
-			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "index %d: sealed to %s, signed by key %s: signature and inclusion verified\n", index, strings.Join(record.SealedTo(signed.Record), ", "), signed.Signer.Name)
-			fmt.Fprintf(out, "%s %s by %s\n", inner.Kind, inner.ID, inner.Author)
-			fmt.Fprintf(out, "%s\n", indented(inner.Body))
-			return nil
+			return report.TextSealedRecord(cmd.OutOrStdout(), index, signed, inner)
 		},
 	}
 	cmd.Flags().StringVar(&logDir, "log", "", "the log directory (your copy)")

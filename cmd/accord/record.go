@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -16,6 +15,7 @@ import (
 	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/report"
 )
 
 func newRecordCmd() *cobra.Command {
@@ -172,15 +172,7 @@ func newRecordShowCmd() *cobra.Command {
 					Receipt *ledger.Receipt `json:"receipt"`
 				}{signed.Record, signed.Signer.Name, r})
 			}
-			out := cmd.OutOrStdout()
-			rec := signed.Record
-			fmt.Fprintf(out, "index %d of %s (checkpoint %s)\n", index, r.Origin, checkpointSize(r.Checkpoint))
-			fmt.Fprintf(out, "%s %s by %s, created %s, signed by key %s: signature valid\n", rec.Kind, rec.ID, rec.Author, rec.Created.Format(time.RFC3339), signed.Signer.Name)
-			if len(rec.Refs) > 0 {
-				fmt.Fprintf(out, "refs: %s\n", strings.Join(rec.Refs, ", "))
-			}
-			fmt.Fprintf(out, "%s\ninclusion proof (%d hashes) verified against the checkpoint\n", indented(rec.Body), len(r.InclusionProof))
-			return nil
+			return report.TextRecord(cmd.OutOrStdout(), index, signed, r.Origin, r.Checkpoint, len(r.InclusionProof))
 		},
 	}
 	cmd.Flags().StringVar(&logDir, "log", "", "the log directory")
@@ -301,20 +293,4 @@ func submitToServer(cmd *cobra.Command, base string, files []string) error {
 		return fmt.Errorf("%d of %d records rejected", failed, len(files))
 	}
 	return nil
-}
-
-// indented is a record's JSON body, indented.
-func indented(body json.RawMessage) []byte {
-	var v any
-	_ = json.Unmarshal(body, &v)
-	b, _ := json.MarshalIndent(v, "", "  ")
-	return b
-}
-
-// checkpointSize is "size N" of a checkpoint's text (its second line).
-func checkpointSize(cp string) string {
-	if lines := strings.SplitN(cp, "\n", 3); len(lines) > 1 {
-		return "size " + lines[1]
-	}
-	return "of unknown size"
 }

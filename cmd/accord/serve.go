@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/app"
-	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/metrics"
 )
 
@@ -39,24 +38,19 @@ func (f *logFlags) config(warn io.Writer) (app.Config, error) {
 	if f.dir == "" || f.operatorKey == "" {
 		return app.Config{}, usageError{errors.New("--log and --operator-key are required")}
 	}
-	op, _, err := keyfile.LoadSigner(f.operatorKey)
+	cfg, err := app.OperatorConfig(f.dir, f.db, f.operatorKey, map[string]string{})
 	if err != nil {
 		return app.Config{}, err
 	}
-	id, err := app.OperatorIdentity(f.operatorKey)
-	if err != nil {
-		return app.Config{}, err
-	}
-	urls := map[string]string{}
 	for _, w := range f.witnessURLs {
 		name, u, ok := strings.Cut(w, "=")
 		if !ok {
 			return app.Config{}, usageError{fmt.Errorf("--witness-url %q: want NAME=URL", w)}
 		}
-		urls[name] = u
+		cfg.WitnessURLs[name] = u
 	}
-	return app.Config{Dir: f.dir, DB: f.db, Operator: op, Identity: id, WitnessURLs: urls,
-		Warn: func(msg string) { fmt.Fprintf(warn, "accord: warning: %s\n", msg) }}, nil
+	cfg.Warn = func(msg string) { fmt.Fprintf(warn, "accord: warning: %s\n", msg) }
+	return cfg, nil
 }
 
 // open opens the log the flags name, with its index.
