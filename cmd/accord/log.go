@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"strconv"
 	"strings"
 	"syscall"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/report"
 )
 
 func newLogCmd() *cobra.Command {
@@ -231,36 +231,9 @@ checkpoints and the proof) written to the evidence file.`,
 			if asJSON {
 				return writeJSON(out, res)
 			}
-			if res.Mode == ledger.AuditIncremental {
-				fmt.Fprintf(out, "audit OK: %s, %s entries, %s new entries checked (incremental from %s; --full to check all), root %x\n",
-					res.Origin, grouped(res.Size), grouped(res.EntriesChecked), grouped(res.FromSize), res.Root)
-			} else {
-				fmt.Fprintf(out, "audit OK: %s, %s entries, all %s checked, root %x\n", res.Origin, grouped(res.Size), grouped(res.EntriesChecked), res.Root)
-			}
-			if res.FullBecause != "" {
-				fmt.Fprintf(out, "  a full audit, as the state did not allow an incremental one: %s\n", res.FullBecause)
-			}
-			fmt.Fprintf(out, "  checkpoint signed by the operator and cosigned by %s\n", strings.Join(res.Cosigners, ", "))
-			if res.Mode == ledger.AuditIncremental {
-				fmt.Fprintf(out, "  each new record's signature checked against the key history carried from the last audit (%d keys); %d tiles and bundles checked\n", len(res.Keys), res.TilesCheck)
-				fmt.Fprintf(out, "  the tree extends the one verified at size %s, consistent with the %d checkpoint(s) seen before; state in %s\n", grouped(res.FromSize), res.PriorSeen, stateFile)
-			} else {
-				fmt.Fprintf(out, "  every record's signature checked against the key history (%d keys); %d tiles and bundles checked\n", len(res.Keys), res.TilesCheck)
-				fmt.Fprintf(out, "  consistent with %d checkpoint(s) seen before; state in %s\n", res.PriorSeen, stateFile)
-			}
-			if res.Unpublished > 0 {
-				fmt.Fprintf(out, "  note: %d tile or bundle file(s) reach beyond this checkpoint (entries the log holds that no published checkpoint covers yet: it is being written, or awaits its witnesses); their covered part was checked, the rest will be at the next audit\n",
-					res.Unpublished)
-			}
-			if len(res.Superseded) > 0 {
-				fmt.Fprintf(out, "  note: %d partial tile or bundle file(s) disagree with the tree but no checkpoint this auditor verified reads them (left by a crash, for entries sequenced again after the restart); they prove nothing and may be removed: %s\n",
-					len(res.Superseded), strings.Join(res.Superseded, ", "))
-			}
-			if len(res.Stray) > 0 {
-				fmt.Fprintf(out, "  note: %d stray file(s) under tile/ that no reader reads (temporary files of an interrupted write, such as on a full disk); they may be removed: %s\n",
-					len(res.Stray), strings.Join(res.Stray, ", "))
-			}
-			return nil
+			return report.TextAudit(out, report.AuditSummary{Origin: res.Origin, Size: res.Size, FromSize: res.FromSize, EntriesChecked: res.EntriesChecked, Root: res.Root,
+				Incremental: res.Mode == ledger.AuditIncremental, FullBecause: res.FullBecause, Cosigners: res.Cosigners, Keys: len(res.Keys), TilesChecked: res.TilesCheck,
+				PriorSeen: res.PriorSeen, Unpublished: res.Unpublished, Superseded: res.Superseded, Stray: res.Stray, StateFile: stateFile})
 		},
 	}
 	fl := cmd.Flags()
@@ -270,15 +243,6 @@ checkpoints and the proof) written to the evidence file.`,
 	fl.BoolVar(&full, "full", false, "check every entry, not only those added since the last audit")
 	fl.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
-}
-
-// grouped writes n with a comma between groups of three digits.
-func grouped(n uint64) string {
-	s := strconv.FormatUint(n, 10)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 func mustIndent(v any) []byte {

@@ -103,7 +103,7 @@ Every command's help ends with examples you can paste.`,
 		SilenceUsage:  true,
 		Args:          rejectWords,
 		RunE:          helpIfBare,
-		Version:       buildInfo().String(),
+		Version:       app.BuildInfo().String(),
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetUsageTemplate(root.UsageTemplate() + "\nExit status: 0 done, 1 error, 2 usage error, 3 evidence does not verify (accord help exit-status).\n")
