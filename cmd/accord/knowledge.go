@@ -5,8 +5,6 @@ import (
 
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/app"
-	"github.com/accordverify/accord/internal/dataset"
-	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/report"
 )
 
@@ -38,20 +36,11 @@ accord status.`,
 		if err != nil {
 			return report.ContinuityView{}, err
 		}
-		v := report.ContinuityView{AsOf: date, Source: "the embedded public record (" + dataset.KnowledgeName + ")"}
-		var events []accountancy.Event
-		if logDir == "" {
-			events = evidence.PublicEvents(dataset.Embedded())
-		} else {
-			v.Source = "the monitoring events of the audited log " + logDir
-			l, err := app.ReadLog(cmd.Context(), logDir)
-			if err != nil {
-				return v, err
-			}
-			events = l.Events()
+		source, events, err := app.MonitoringEvents(cmd.Context(), logDir)
+		if err != nil {
+			return report.ContinuityView{}, err
 		}
-		v.Streams = accountancy.KnowledgeAt(events, date)
-		return v, nil
+		return report.ContinuityView{AsOf: date, Source: source, Streams: accountancy.KnowledgeAt(events, date)}, nil
 	}, report.TextKnowledge)
 	cmd.Flags().StringVar(&asOf, "as-of", "", "date, YYYY-MM-DD (required)")
 	cmd.Flags().StringVar(&logDir, "log", "", "a log directory to read monitoring events from (default: the public record)")

@@ -90,3 +90,15 @@ func TestEvaluateProposal(t *testing.T) {
 		t.Errorf("recipients %v, want %v", got, want)
 	}
 }
+
+// Without a log, the monitoring events are the embedded public record's;
+// a directory that holds no log gives an error.
+func TestMonitoringEvents(t *testing.T) {
+	source, events, err := app.MonitoringEvents(t.Context(), "")
+	if err != nil || len(events) == 0 || !strings.Contains(source, dataset.KnowledgeName) {
+		t.Errorf("MonitoringEvents(\"\") = %q, %d events, %v", source, len(events), err)
+	}
+	if _, _, err := app.MonitoringEvents(t.Context(), t.TempDir()); err == nil {
+		t.Error("MonitoringEvents(an empty directory): no error")
+	}
+}

@@ -9,6 +9,8 @@ import (
 	f_log "github.com/transparency-dev/formats/log"
 	tclient "github.com/transparency-dev/tessera/client"
 
+	"github.com/accordverify/accord/internal/accountancy"
+	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
@@ -110,4 +112,18 @@ func ReadRecord(ctx context.Context, dir string, index uint64) (*record.Signed, 
 		return nil, nil, &AuditError{err}
 	}
 	return signed, r, nil
+}
+
+// MonitoringEvents are the monitoring events of the audited log in dir, or
+// of the embedded public record when dir is "", with the name of their
+// source.
+func MonitoringEvents(ctx context.Context, dir string) (source string, events []accountancy.Event, err error) {
+	if dir == "" {
+		return "the embedded public record (" + dataset.KnowledgeName + ")", evidence.PublicEvents(dataset.Embedded()), nil
+	}
+	l, err := ReadLog(ctx, dir)
+	if err != nil {
+		return "", nil, err
+	}
+	return "the monitoring events of the audited log " + dir, l.Events(), nil
 }
