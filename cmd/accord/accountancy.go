@@ -12,6 +12,7 @@ import (
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/progress"
 	"github.com/accordverify/accord/internal/report"
 )
 
@@ -79,7 +80,7 @@ refused.`,
 				d.From = divertFrom
 				sim.Diversion = &d
 			}
-			stop := spin(cmd.ErrOrStderr(), "simulating the plant")
+			stop := progress.Spin(cmd.ErrOrStderr(), "simulating the plant")
 			run, err := accountancy.Simulate(sim)
 			stop()
 			if err != nil {
@@ -89,9 +90,9 @@ refused.`,
 			if err != nil {
 				return err
 			}
-			progress := newCounter(cmd.ErrOrStderr(), "signing and logging records", len(drafts))
-			n, err := app.WriteSimulation(cmd.Context(), logDir, plant.MBA, drafts, func(done, _ int) { progress.set(done) })
-			progress.finish()
+			counter := progress.NewCounter(cmd.ErrOrStderr(), "signing and logging records", len(drafts))
+			n, err := app.WriteSimulation(cmd.Context(), logDir, plant.MBA, drafts, func(done, _ int) { counter.Set(done) })
+			counter.Finish()
 			if err != nil {
 				return err
 			}

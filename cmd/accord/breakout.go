@@ -9,6 +9,7 @@ import (
 	"github.com/accordverify/accord/examples"
 	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/progress"
 	"github.com/accordverify/accord/internal/report"
 )
 
@@ -74,7 +75,7 @@ damage assumptions (--surviving-fleet, --remaining-stock).`,
 				if err != nil {
 					return err
 				}
-				stop := spin(cmd.ErrOrStderr(), "estimating breakout")
+				stop := progress.Spin(cmd.ErrOrStderr(), "estimating breakout")
 				b, err := compliance.BreakoutAt(facts, date, opt)
 				stop()
 				if err != nil {
@@ -99,7 +100,7 @@ damage assumptions (--surviving-fleet, --remaining-stock).`,
 			if cmd.Flags().Changed("sq") {
 				s.Target.SQ = opt.SQ
 			}
-			stop := spin(cmd.ErrOrStderr(), "estimating breakout")
+			stop := progress.Spin(cmd.ErrOrStderr(), "estimating breakout")
 			r, err := breakout.Run(s, opt.Samples, opt.Seed)
 			stop()
 			if err != nil {

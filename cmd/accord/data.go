@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/progress"
 	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/state"
 )
@@ -68,7 +69,7 @@ func newDataExportCmd() *cobra.Command {
   accord data export --format json > iaea-series.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			defer spin(cmd.ErrOrStderr(), "reading and writing the series")()
+			defer progress.Spin(cmd.ErrOrStderr(), "reading and writing the series")()
 			d, err := src.loadData()
 			if err != nil {
 				return err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/ledger"
+	"github.com/accordverify/accord/internal/progress"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/report"
 )
@@ -201,9 +202,9 @@ checkpoints and the proof) written to the evidence file.`,
 				return usageError{errors.New("--log is required (a directory or a URL)")}
 			}
 			ac := app.AuditConfig{Log: logLoc, StateFile: stateFile, Full: full}
-			if progress := newCounter(cmd.ErrOrStderr(), "auditing", 0); progress != nil && !asJSON {
-				ac.Progress = func(done, total uint64) { progress.total = int(total); progress.set(int(done)) }
-				defer progress.finish()
+			if counter := progress.NewCounter(cmd.ErrOrStderr(), "auditing", 0); counter != nil && !asJSON {
+				ac.Progress = func(done, total uint64) { counter.SetTotal(int(total)); counter.Set(int(done)) }
+				defer counter.Finish()
 			}
 			res, stateFile, err := app.Audit(cmd.Context(), ac)
 			if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/progress"
 	"github.com/accordverify/accord/internal/report"
 )
 
@@ -43,7 +44,7 @@ files beside the Markdown and linked from it.`,
 			if err != nil {
 				return err
 			}
-			stop := spin(cmd.ErrOrStderr(), "building the report")
+			stop := progress.Spin(cmd.ErrOrStderr(), "building the report")
 			r, err := report.Build(e.agreement, e.facts, e.date, report.Options{BreakoutOptions: e.breakout})
 			stop()
 			if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/progress"
 	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/state"
 )
@@ -138,7 +139,7 @@ figures) or unverified (the source could not be checked).`,
 			return nil, err
 		}
 		name = e.agreement.Name
-		defer spin(cmd.ErrOrStderr(), "evaluating the state and its breakout band")()
+		defer progress.Spin(cmd.ErrOrStderr(), "evaluating the state and its breakout band")()
 		return compliance.OverviewAt(e.agreement, e.facts, e.date, e.breakout)
 	}, func(w io.Writer, o *compliance.Overview) error { return report.TextStatus(w, name, o) })
 	f.register(cmd)

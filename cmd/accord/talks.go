@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/app"
+	"github.com/accordverify/accord/internal/progress"
 	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/talks"
 )
@@ -150,7 +151,7 @@ func newTalksZoneCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				stop := spin(cmd.ErrOrStderr(), "exploring the zone of agreement on the server")
+				stop := progress.Spin(cmd.ErrOrStderr(), "exploring the zone of agreement on the server")
 				z, err = room.Zone(cmd.Context(), fixed)
 				stop()
 				if err != nil {
@@ -162,7 +163,7 @@ func newTalksZoneCmd() *cobra.Command {
 					return err
 				}
 				title = room.Title
-				stop := spin(cmd.ErrOrStderr(), "exploring the zone of agreement")
+				stop := progress.Spin(cmd.ErrOrStderr(), "exploring the zone of agreement")
 				z, err = room.ExploreZone(room.Mediator, fixed)
 				stop()
 				if err != nil {

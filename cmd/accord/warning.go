@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/accordverify/accord/internal/progress"
 	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/warning"
 )
@@ -38,7 +39,7 @@ activity able to see a breakout is in force it is none.`,
 		if err != nil {
 			return nil, err
 		}
-		stop := spin(cmd.ErrOrStderr(), "drawing the breakout and the time to detect")
+		stop := progress.Spin(cmd.ErrOrStderr(), "drawing the breakout and the time to detect")
 		w, err := warning.At(cmd.Context(), e.facts, e.date, warning.Options{Breakout: e.breakout, Samples: e.breakout.Samples, Seed: e.breakout.Seed, Regime: e.agreement.Verification})
 		stop()
 		return w, flagError(err)
