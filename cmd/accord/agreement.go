@@ -13,15 +13,12 @@ func newAgreementCmd() *cobra.Command {
 }
 
 func newAgreementShowCmd() *cobra.Command {
-	var src sourceFlags
-	cmd := printCmd(&cobra.Command{
+	return sourceCmd(&cobra.Command{
 		Use:   "show",
 		Short: "The parties, commitments, procedures and events of an agreement",
 		Example: `  accord agreement show
   accord agreement show --agreement hypothetical-2025 --json`,
-	}, func(*cobra.Command) (*agreement.Agreement, error) { return src.loadAgreement() }, report.TextAgreement)
-	src.register(cmd, true)
-	return cmd
+	}, true, (*sourceFlags).loadAgreement, report.TextAgreement)
 }
 
 func newAgreementExportCmd() *cobra.Command {

@@ -122,3 +122,12 @@ damage assumptions (--surviving-fleet, --remaining-stock).`,
 	fl.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
+
+func newMachinesCmd() *cobra.Command {
+	return printCmd(&cobra.Command{
+		Use:   "machines",
+		Short: "The centrifuge catalogue: SWU per machine-year, range, status and source",
+		Example: `  accord machines
+  accord machines --json`,
+	}, func(*cobra.Command) ([]breakout.Machine, error) { return breakout.Catalogue(), nil }, report.TextMachines)
+}

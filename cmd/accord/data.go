@@ -21,40 +21,35 @@ CSV columns instead; it is validated row by row.`,
 }
 
 func newDataListCmd() *cobra.Command {
-	var src sourceFlags
-	cmd := printCmd(&cobra.Command{
+	return sourceCmd(&cobra.Command{
 		Use:   "list",
 		Short: "One line per report: dates, document, stock by level, status",
 		Example: `  accord data list
   accord data list --json
   accord data list --data my-series.csv`,
-	}, func(*cobra.Command) ([]dataset.Report, error) {
+	}, false, func(src *sourceFlags) ([]dataset.Report, error) {
 		d, err := src.loadData()
 		if err != nil {
 			return nil, err
 		}
 		return d.Reports, nil
 	}, report.TextReports)
-	src.register(cmd, false)
-	return cmd
 }
 
 func newDataShowCmd() *cobra.Command {
-	var src sourceFlags
 	var asOf string
-	cmd := printCmd(&cobra.Command{
+	cmd := sourceCmd(&cobra.Command{
 		Use:   "show --as-of DATE",
 		Short: "The state the series gives at a date: stock by level, centrifuges, heavy water, access",
 		Example: `  accord data show --as-of 2025-02-08
   accord data show --as-of 2019-08-19 --json`,
-	}, func(*cobra.Command) (*state.State, error) {
+	}, false, func(src *sourceFlags) (*state.State, error) {
 		date, facts, err := src.factsAt(asOf)
 		if err != nil {
 			return nil, err
 		}
 		return state.At(facts, date), nil
 	}, report.TextState)
-	src.register(cmd, false)
 	cmd.Flags().StringVar(&asOf, "as-of", "", "date, YYYY-MM-DD (required)")
 	return cmd
 }

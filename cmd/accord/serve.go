@@ -150,6 +150,46 @@ is always safe; run it after restoring a database or on suspicion.`,
 	return cmd
 }
 
+func newWitnessCmd() *cobra.Command {
+	var keyFile, logKey, stateFile, listen string
+	cmd := &cobra.Command{
+		Annotations: map[string]string{noEnv: "key,addr"},
+		Use:         "witness --key KEY --log-key OPERATOR.pub --state FILE --addr ADDR",
+		Short:       "Run a party's witness: cosign only checkpoints consistent with the last one it cosigned",
+		Long: `witness serves c2sp.org/tlog-witness (POST /add-checkpoint) for one log. It
+cosigns a checkpoint only if it is signed by the log's operator key and
+provably consistent with the last checkpoint it cosigned, which it keeps in
+the state file (written before it answers). It refuses forks with HTTP 422.`,
+		Example: `  accord witness --key keys/witness-us.key --log-key keys/accord.example_jcpoa.pub \
+    --state witness-us.json --addr 127.0.0.1:7001`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if keyFile == "" || logKey == "" || stateFile == "" || listen == "" {
+				return usageError{errors.New("--key, --log-key, --state and --addr are required")}
+			}
+			w, err := app.NewWitnessService(keyFile, logKey, stateFile)
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", listen)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			fmt.Fprintf(cmd.ErrOrStderr(), "witness %s for log %s on http://%s (cosigned size %d)\ncosignature key: %s\n", w.Name, w.LogName, ln.Addr(), w.Size(), w.CosignatureKey)
+			return w.Serve(ctx, ln)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&keyFile, "key", "", "the witness's private key file")
+	fl.StringVar(&logKey, "log-key", "", "the log operator's public key file")
+	fl.StringVar(&stateFile, "state", "", "file that keeps the last cosigned checkpoint")
+	fl.StringVar(&listen, "addr", "127.0.0.1:7001", "address to listen on")
+	alias(fl, "addr", "listen")
+	return cmd
+}
+
 // envOr returns the environment variable's value, or def when it is unset:
 // flags take their defaults from the environment, explicitly.
 func envOr(name, def string) string {

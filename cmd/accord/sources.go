@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -23,6 +24,16 @@ func (f *sourceFlags) register(cmd *cobra.Command, withAgreement bool) {
 		cmd.Flags().StringVar(&f.agreement, "agreement", "jcpoa", "agreement: jcpoa (built in), hypothetical-2025 (a built-in illustration) or a file in the agreement format")
 	}
 	cmd.Flags().StringVar(&f.data, "data", "", "a series CSV in the columns of the public series (default: the embedded IAEA series)")
+}
+
+// sourceCmd completes cmd as a print command (printCmd) of what get reads
+// from the sources the flags choose; withAgreement adds --agreement to
+// --data.
+func sourceCmd[T any](cmd *cobra.Command, withAgreement bool, get func(src *sourceFlags) (T, error), text func(w io.Writer, v T) error) *cobra.Command {
+	var src sourceFlags
+	printCmd(cmd, func(*cobra.Command) (T, error) { return get(&src) }, text)
+	src.register(cmd, withAgreement)
+	return cmd
 }
 
 func (f *sourceFlags) loadAgreement() (*agreement.Agreement, error) {

@@ -11,12 +11,8 @@ import (
 )
 
 func newTimelineCmd() *cobra.Command {
-	var (
-		src  sourceFlags
-		to   string
-		name string
-	)
-	cmd := printCmd(&cobra.Command{
+	var to, name string
+	cmd := sourceCmd(&cobra.Command{
 		Use:   "timeline",
 		Short: "Each commitment's status across every report and event date, and when each breach began and ended",
 		Long: `timeline evaluates every commitment at each date worth evaluating up to --to
@@ -28,7 +24,7 @@ commitment is no longer in force: when knowledge is lost it stays a breach,
 		Example: `  accord timeline
   accord timeline --to 2021-12-31
   accord timeline --json | jq '.[] | select(.breaches | length > 0) | {commitment, breaches}'`,
-	}, func(*cobra.Command) ([]compliance.Track, error) {
+	}, true, func(src *sourceFlags) ([]compliance.Track, error) {
 		a, facts, err := src.load()
 		if err != nil {
 			return nil, err
@@ -42,7 +38,6 @@ commitment is no longer in force: when knowledge is lost it stays a breach,
 		name = a.Name
 		return compliance.Timeline(a, facts, compliance.Dates(a, facts, until)), nil
 	}, func(w io.Writer, tracks []compliance.Track) error { return report.TextTimeline(w, name, tracks) })
-	src.register(cmd, true)
 	cmd.Flags().StringVar(&to, "to", "", "last date evaluated, YYYY-MM-DD (default today)")
 	return cmd
 }
