@@ -117,8 +117,6 @@ damage assumptions (--surviving-fleet, --remaining-stock).`,
 	fl.StringVar(&asOf, "as-of", "", "estimate from what the inspectorate knew at this date, YYYY-MM-DD, instead of a scenario")
 	src.register(cmd, false)
 	band.register(cmd)
-	band.registerConvention(cmd)
-	band.registerDated(cmd)
 	fl.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
