@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -158,7 +157,10 @@ checkpoints and the proof) written to the evidence file.`,
 			if logLoc == "" {
 				return usageError{errors.New("--log is required (a directory or a URL)")}
 			}
-			ac := app.AuditConfig{Log: logLoc, StateFile: stateFile, Full: full}
+			if evidenceFile == "" {
+				evidenceFile = "accord-audit-evidence.json"
+			}
+			ac := app.AuditConfig{Log: logLoc, StateFile: stateFile, Full: full, EvidenceFile: evidenceFile}
 			if counter := progress.NewCounter(cmd.ErrOrStderr(), "auditing", 0); counter != nil && !asJSON {
 				ac.Progress = func(done, total uint64) { counter.SetTotal(int(total)); counter.Set(int(done)) }
 				defer counter.Finish()
@@ -169,14 +171,6 @@ checkpoints and the proof) written to the evidence file.`,
 			}
 			out := cmd.OutOrStdout()
 			if res.Problem != nil {
-				if res.Problem.Evidence != nil {
-					if evidenceFile == "" {
-						evidenceFile = "accord-audit-evidence.json"
-					}
-					if err := os.WriteFile(evidenceFile, mustIndent(res.Problem.Evidence), 0o644); err != nil {
-						return err
-					}
-				}
 				if asJSON {
 					_ = writeJSON(out, res)
 				}

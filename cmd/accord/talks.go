@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -98,17 +99,13 @@ func newTalksEvaluateCmd() *cobra.Command {
 				if !ok {
 					return usageError{fmt.Errorf("--proposal: no proposal %q in the room file", proposal)}
 				}
-				for k, v := range p {
-					values[k] = v
-				}
+				maps.Copy(values, p)
 			}
 			extra, err := parseSets(sets)
 			if err != nil {
 				return err
 			}
-			for k, v := range extra {
-				values[k] = v
-			}
+			maps.Copy(values, extra)
 			values, ev, reports, err := app.EvaluateProposal(room, values)
 			if err != nil {
 				return err
