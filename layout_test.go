@@ -58,7 +58,7 @@ var rules = map[string]rule{
 		external: []string{"gonum.org/v1/plot"}},
 	"internal/server": {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/dataset", "internal/state", "internal/compliance", "internal/record", "internal/report", "internal/talks", "internal/accountancy", "internal/input", "internal/metrics", "internal/warning"},
 		external: []string{"golang.org/x/time/rate", "golang.org/x/sync/singleflight"}},
-	"internal/app": {internal: []string{"examples", "internal/accountancy", "internal/agreement", "internal/calendar", "internal/dataset", "internal/evidence", "internal/input", "internal/keyfile", "internal/lease", "internal/ledger", "internal/metrics", "internal/record", "internal/server", "internal/state", "internal/store", "internal/talks"},
+	"internal/app": {internal: []string{"breakout", "examples", "internal/accountancy", "internal/agreement", "internal/calendar", "internal/dataset", "internal/evidence", "internal/input", "internal/keyfile", "internal/lease", "internal/ledger", "internal/metrics", "internal/record", "internal/server", "internal/state", "internal/store", "internal/talks"},
 		external: []string{"filippo.io/age", "github.com/transparency-dev/", "golang.org/x/mod/sumdb/note"}},
 	"internal/client": {internal: []string{"internal/record", "internal/server", "internal/talks"}, external: []string{"golang.org/x/mod/sumdb/note"}},
 	"cmd/accord":      {internal: []string{"*"}, external: []string{"*"}},

@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/breakout"
-	"github.com/accordverify/accord/examples"
 	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/progress"
@@ -86,13 +85,9 @@ damage assumptions (--surviving-fleet, --remaining-stock).`,
 				}
 				return report.TextDated(out, b)
 			}
-			data, err := app.ReadNamed(cmd.InOrStdin(), scenarioPath, examples.Scenarios)
+			s, err := app.LoadScenario(cmd.InOrStdin(), scenarioPath)
 			if err != nil {
 				return err
-			}
-			s, err := breakout.ParseScenario(data)
-			if err != nil {
-				return fmt.Errorf("scenario %s: %w", scenarioPath, err)
 			}
 			if cmd.Flags().Changed("convention") {
 				s.Convention = opt.Convention

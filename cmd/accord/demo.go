@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -44,11 +43,8 @@ directory and adds nothing twice.`,
 			}
 			defer d.Close()
 			u := "http://" + d.Addr
-			signin := "(sign in with: accord token --server " + u + " --key " + filepath.Join(cfg.Dir, "keys", "iaea.key") + ")"
-			if tok, err := client.ReadToken(ctx, u, d.Reader); err == nil {
-				signin = "read token of the IAEA's demo key, valid one hour: " + tok
-			}
-			_ = report.TextDemo(out, cfg.Dir, u, signin, d.Loaded, d.Skipped)
+			tok, _ := client.ReadToken(ctx, u, d.Reader) // none: the welcome says how to get one
+			_ = report.TextDemo(out, cfg.Dir, u, tok, d.Loaded, d.Skipped)
 			<-ctx.Done()
 			fmt.Fprintln(out, "stopping")
 			return nil

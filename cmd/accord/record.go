@@ -191,13 +191,9 @@ genesis record (--log DIR) or are given (--operator-key, --witness-key,
 		Example: `  accord receipt verify finding.signed.receipt.json --log evidence`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := os.ReadFile(args[0])
+			r, err := app.ReadReceipt(args[0])
 			if err != nil {
 				return err
-			}
-			r, err := ledger.ParseReceipt(b)
-			if err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
 			}
 			var trust ledger.Trust
 			switch {

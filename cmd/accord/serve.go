@@ -107,11 +107,7 @@ few seconds and appends from where the log is.`,
 				return err
 			}
 			defer a.Close()
-			role := "writer"
-			if self, writer := a.Writer(); !self {
-				role = "reader of the log that " + writer + " writes"
-			}
-			logger.Info("serving", "addr", ln.Addr().String(), "dashboard", "http://"+ln.Addr().String()+"/", "advertise", advertise, "role", role, "log", lf.dir, "index", a.Index.Dialect())
+			logger.Info("serving", "addr", ln.Addr().String(), "dashboard", "http://"+ln.Addr().String()+"/", "advertise", advertise, "role", a.Role(), "log", lf.dir, "index", a.Index.Dialect())
 			return a.Server(app.ServerOptions{Logger: logger}).Run(ctx, ln)
 		},
 	}

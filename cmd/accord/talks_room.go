@@ -271,13 +271,6 @@ key and submits it.`,
 			_ = report.TextClauses(cmd.OutOrStdout(), t)
 		}
 		logged, final, err := room.Confirm(cmd.Context(), version, t)
-		if at, dup := client.Duplicate(err); dup {
-			where := ""
-			if at != "" {
-				where = " (in the log at index " + at + ")"
-			}
-			return fmt.Errorf("you already confirmed version %d of the text%s; nothing was changed", version, where)
-		}
 		if err != nil {
 			return err
 		}

@@ -12,10 +12,12 @@ import (
 	"os"
 	"strings"
 
+	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/examples"
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/evidence"
+	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/state"
 	"github.com/accordverify/accord/internal/talks"
 )
@@ -107,4 +109,31 @@ func LoadRoom(name string) (*talks.Spec, *talks.Room, error) {
 		return nil, nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return spec, room, nil
+}
+
+// LoadScenario reads a breakout scenario: a file, standard input for "-",
+// or a built-in scenario of that name.
+func LoadScenario(stdin io.Reader, path string) (breakout.Scenario, error) {
+	data, err := ReadNamed(stdin, path, examples.Scenarios)
+	if err != nil {
+		return breakout.Scenario{}, err
+	}
+	s, err := breakout.ParseScenario(data)
+	if err != nil {
+		return s, fmt.Errorf("scenario %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// ReadReceipt reads a record's receipt from its file.
+func ReadReceipt(path string) (*ledger.Receipt, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	r, err := ledger.ParseReceipt(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return r, nil
 }

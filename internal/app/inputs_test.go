@@ -102,3 +102,21 @@ func TestMonitoringEvents(t *testing.T) {
 		t.Error("MonitoringEvents(an empty directory): no error")
 	}
 }
+
+// A scenario loads by name; a receipt file that is not one is named in
+// the error.
+func TestLoadScenarioAndReceipt(t *testing.T) {
+	if s, err := app.LoadScenario(nil, "feb-2025"); err != nil || s.Name == "" {
+		t.Errorf("LoadScenario(feb-2025) = %+v, %v", s, err)
+	}
+	if _, err := app.LoadScenario(strings.NewReader("not: [a scenario"), "-"); err == nil || !strings.HasPrefix(err.Error(), "scenario -: ") {
+		t.Errorf("LoadScenario(bad) = %v, want an error naming the scenario", err)
+	}
+	bad := filepath.Join(t.TempDir(), "r.json")
+	if err := os.WriteFile(bad, []byte("not a receipt"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.ReadReceipt(bad); err == nil || !strings.HasPrefix(err.Error(), bad+": ") {
+		t.Errorf("ReadReceipt(bad) = %v, want an error naming the file", err)
+	}
+}

@@ -11,9 +11,14 @@ import (
 
 // TextDemo writes the demo's welcome: the records loaded and found already
 // in the log, the data directory dir, the dashboard at base and how to
-// sign in (signin), and commands to try against the API and the log.
-func TextDemo(w io.Writer, dir, base, signin string, loaded, skipped int) error {
+// sign in (with token, a read token of the IAEA's demo key, when there is
+// one), and commands to try against the API and the log.
+func TextDemo(w io.Writer, dir, base, token string, loaded, skipped int) error {
 	u := base
+	signin := "(sign in with: accord token --server " + u + " --key " + filepath.Join(dir, "keys", "iaea.key") + ")"
+	if token != "" {
+		signin = "read token of the IAEA's demo key, valid one hour: " + token
+	}
 	_, err := fmt.Fprintf(w, `
 Accord demo: %d records loaded, %d already there; data in %s
 
