@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 
@@ -34,7 +33,7 @@ dispute (15 + 15 + 5 days, closed by dispute-resolved), snapback-notification
 (10 and 30 days, then the measures re-apply; closed by resolution-adopted).`,
 		Example: `  accord clock --event snapback-notification:2025-08-28 --at 2025-09-20
   accord clock --event access-request:2025-01-01 --event access-granted:2025-01-20 --at 2025-02-01 --json`,
-	}, func(*cobra.Command) (*deadlines, error) {
+	}, func(*cobra.Command) (*report.Clocks, error) {
 		if len(events) == 0 {
 			return nil, usageError{fmt.Errorf("give at least one --event KIND:YYYY-MM-DD")}
 		}
@@ -58,22 +57,10 @@ dispute (15 + 15 + 5 days, closed by dispute-resolved), snapback-notification
 			return nil, err
 		}
 		ds, err := a.Clocks(evs, date)
-		return &deadlines{At: date, Agreement: a.ID, Deadlines: ds, name: a.Name}, err
-	}, func(w io.Writer, d *deadlines) error {
-		fmt.Fprintf(w, "Deadlines at %s (%s)\n", d.At, d.name)
-		return report.TextDeadlines(w, d.Deadlines)
-	})
+		return &report.Clocks{At: date, Agreement: a.ID, Deadlines: ds, Name: a.Name}, err
+	}, report.TextClocks)
 	cmd.Flags().StringVar(&src.agreement, "agreement", "jcpoa", "agreement: jcpoa (built in), hypothetical-2025 (a built-in illustration) or a file in the agreement format")
 	cmd.Flags().StringArrayVar(&events, "event", nil, "procedural event KIND:YYYY-MM-DD (repeatable)")
 	cmd.Flags().StringVar(&at, "at", "", "date to judge the deadlines at, YYYY-MM-DD (default today)")
 	return cmd
-}
-
-// deadlines is what clock prints: the deadlines at a date under an
-// agreement (named by its id; name is for the text).
-type deadlines struct {
-	At        calendar.Date        `json:"at"`
-	Agreement string               `json:"agreement"`
-	Deadlines []agreement.Deadline `json:"deadlines"`
-	name      string
 }

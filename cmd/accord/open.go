@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -38,18 +37,12 @@ beside PARTY.key). It prints the record the sealed one hides. Exit status
 			if err != nil {
 				return usageError{fmt.Errorf("INDEX: want a log index, got %q", args[0])}
 			}
-			id, err := keyfile.LoadIdentity(keyfile.IdentityFile(keyFile))
+			idFile := keyfile.IdentityFile(keyFile)
+			id, err := keyfile.LoadIdentity(idFile)
 			if err != nil {
 				return fmt.Errorf("--key: the encryption key: %w", err)
 			}
-			signed, _, err := app.ReadRecord(cmd.Context(), logDir, index)
-			if err != nil {
-				return err
-			}
-			inner, err := record.OpenSealed(signed.Record, id)
-			if errors.Is(err, record.ErrNotRecipient) {
-				return fmt.Errorf("index %d is sealed to %s: not to the key %s", index, strings.Join(record.SealedTo(signed.Record), ", "), keyfile.IdentityFile(keyFile))
-			}
+			signed, inner, err := app.OpenRecord(cmd.Context(), logDir, index, id, idFile)
 			if err != nil {
 				return err
 			}

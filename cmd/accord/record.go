@@ -215,15 +215,15 @@ genesis record (--log DIR) or are given (--operator-key, --witness-key,
 			if err != nil {
 				err = fmt.Errorf("%s: receipt does NOT verify: %v", args[0], err)
 				if asJSON {
-					_ = writeJSON(cmd.OutOrStdout(), receiptCheck{Index: r.Index, Error: err.Error()})
+					_ = writeJSON(cmd.OutOrStdout(), report.ReceiptCheck{Index: r.Index, Error: err.Error()})
 				}
 				return exitCode{3, err}
 			}
+			check := report.ReceiptCheck{OK: true, Index: r.Index, Origin: cp.Origin, Size: cp.Size, Root: fmt.Sprintf("%x", cp.Hash)}
 			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), receiptCheck{OK: true, Index: r.Index, Origin: cp.Origin, Size: cp.Size, Root: fmt.Sprintf("%x", cp.Hash)})
+				return writeJSON(cmd.OutOrStdout(), check)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "receipt OK: index %d is in %s at size %d (root %x)\n", r.Index, cp.Origin, cp.Size, cp.Hash)
-			return nil
+			return report.TextReceiptCheck(cmd.OutOrStdout(), check)
 		},
 	}
 	verify.Flags().StringVar(&logDir, "log", "", "take the keys from this log's genesis record")
@@ -232,18 +232,6 @@ genesis record (--log DIR) or are given (--operator-key, --witness-key,
 	verify.Flags().IntVar(&required, "witnesses-required", 0, "how many witnesses must have cosigned (default all given)")
 	verify.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON (also when it does not verify)")
 	return verify
-}
-
-// receiptCheck is what receipt verify --json prints.
-type receiptCheck struct {
-	OK    bool   `json:"ok"`
-	Index uint64 `json:"index"`
-	// Origin, Size and Root are the checkpoint the record is proved in.
-	Origin string `json:"origin,omitempty"`
-	Size   uint64 `json:"size,omitempty"`
-	Root   string `json:"root_hex,omitempty"`
-	// Error says why it does not verify.
-	Error string `json:"error,omitempty"`
 }
 
 // submitted is what became of a record submitted: where it is in the

@@ -51,7 +51,7 @@ func (f *clientFlags) open(ctx context.Context) (*client.Room, error) {
 func roomCmd(cmd *cobra.Command, run func(cmd *cobra.Command, r *client.Room) error) *cobra.Command {
 	var f clientFlags
 	f.register(cmd)
-	registerJSON(cmd)
+	cmd.Flags().Bool("json", false, "print the result as JSON")
 	cmd.Args = cobra.NoArgs
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		r, err := f.open(cmd.Context())
@@ -64,13 +64,6 @@ func roomCmd(cmd *cobra.Command, run func(cmd *cobra.Command, r *client.Room) er
 }
 
 func printJSON(cmd *cobra.Command, v any) error { return writeJSON(cmd.OutOrStdout(), v) }
-
-// registerJSON adds --json to a room command that has none of its own.
-func registerJSON(cmd *cobra.Command) {
-	if cmd.Flags().Lookup("json") == nil {
-		cmd.Flags().Bool("json", false, "print the result as JSON")
-	}
-}
 
 // say prints what a room command did: v as JSON with --json, else the
 // sentence.
@@ -112,7 +105,7 @@ func newTalksOpenCmd() *cobra.Command {
 		},
 	}
 	f.register(cmd)
-	registerJSON(cmd)
+	cmd.Flags().Bool("json", false, "print the result as JSON")
 	cmd.Flags().StringVar(&file, "file", "", "the room file, or a built-in room: muscat-2025, muscat-2025-no-zone, muscat-2025-verification")
 	return cmd
 }

@@ -2,10 +2,13 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"filippo.io/age"
 	f_log "github.com/transparency-dev/formats/log"
 	tclient "github.com/transparency-dev/tessera/client"
 
@@ -126,4 +129,20 @@ func MonitoringEvents(ctx context.Context, dir string) (source string, events []
 		return "", nil, err
 	}
 	return "the monitoring events of the audited log " + dir, l.Events(), nil
+}
+
+// OpenRecord reads the sealed record at index of the published log in dir
+// (checked as ReadRecord checks it) and opens it with id, the encryption
+// key in the file idFile, which the error names when the record is not
+// sealed to it.
+func OpenRecord(ctx context.Context, dir string, index uint64, id *age.X25519Identity, idFile string) (sealed *record.Signed, inner *record.Record, err error) {
+	sealed, _, err = ReadRecord(ctx, dir, index)
+	if err != nil {
+		return nil, nil, err
+	}
+	inner, err = record.OpenSealed(sealed.Record, id)
+	if errors.Is(err, record.ErrNotRecipient) {
+		return nil, nil, fmt.Errorf("index %d is sealed to %s: not to the key %s", index, strings.Join(record.SealedTo(sealed.Record), ", "), idFile)
+	}
+	return sealed, inner, err
 }
