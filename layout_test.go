@@ -60,7 +60,7 @@ var rules = map[string]rule{
 		external: []string{"golang.org/x/time/rate", "golang.org/x/sync/singleflight"}},
 	"internal/app": {internal: []string{"breakout", "examples", "internal/accountancy", "internal/agreement", "internal/calendar", "internal/dataset", "internal/evidence", "internal/input", "internal/keyfile", "internal/lease", "internal/ledger", "internal/metrics", "internal/record", "internal/server", "internal/state", "internal/store", "internal/talks"},
 		external: []string{"filippo.io/age", "github.com/transparency-dev/", "golang.org/x/mod/sumdb/note"}},
-	"internal/client": {internal: []string{"internal/record", "internal/server", "internal/talks"}, external: []string{"golang.org/x/mod/sumdb/note"}},
+	"internal/client": {internal: []string{"internal/keyfile", "internal/record", "internal/server", "internal/talks"}, external: []string{"golang.org/x/mod/sumdb/note"}},
 	"cmd/accord":      {internal: []string{"*"}, external: []string{"*"}},
 }
 

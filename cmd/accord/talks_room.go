@@ -35,15 +35,7 @@ func (f *clientFlags) open(ctx context.Context) (*client.Room, error) {
 	if f.server == "" || f.key == "" || f.room == "" {
 		return nil, usageError{errors.New("--server, --key and --room are required")}
 	}
-	s, _, err := keyfile.LoadSigner(f.key)
-	if err != nil {
-		return nil, err
-	}
-	c := client.New(f.server)
-	if err := c.SignIn(ctx, s); err != nil {
-		return nil, fmt.Errorf("a read token for %s: %w", s.Name(), err)
-	}
-	return c.Room(f.room, s), nil
+	return client.OpenRoom(ctx, f.server, f.key, f.room)
 }
 
 // roomCmd completes cmd as a command that acts in a room on a server as one
