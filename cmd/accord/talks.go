@@ -66,6 +66,22 @@ func (f *talksFlags) load() (*talks.Spec, *talks.Room, error) {
 	return spec, room, nil
 }
 
+// roomFileCmd completes cmd as a command on a room file: it registers the
+// talks flags and runs run with them and the room loaded.
+func roomFileCmd(cmd *cobra.Command, run func(cmd *cobra.Command, f *talksFlags, spec *talks.Spec, room *talks.Room) error) *cobra.Command {
+	var f talksFlags
+	f.register(cmd)
+	cmd.Args = cobra.NoArgs
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		spec, room, err := f.load()
+		if err != nil {
+			return err
+		}
+		return run(cmd, &f, spec, room)
+	}
+	return cmd
+}
+
 // parseSets reads --set TERM=VALUE into a package.
 func parseSets(sets []string) (talks.Package, error) {
 	p, err := talks.ParseTerms(sets)
@@ -77,46 +93,38 @@ func parseSets(sets []string) (talks.Package, error) {
 
 func newTalksEvaluateCmd() *cobra.Command {
 	var (
-		f        talksFlags
 		proposal string
 		sets     []string
 	)
-	cmd := &cobra.Command{
+	cmd := roomFileCmd(&cobra.Command{
 		Use:   "evaluate --room FILE (--proposal NAME | --set TERM=VALUE ...)",
 		Short: "A proposal's metrics and the feasibility answer each recipient would get",
 		Example: `  accord talks evaluate --room muscat-2025 --proposal jcpoa-limits
   accord talks evaluate --room muscat-2025 --proposal leaner --set stockpile_cap_kg_u=0 --json
   accord talks evaluate --room muscat-2025-verification --proposal advanced-machines-safeguards-only`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			spec, room, err := f.load()
-			if err != nil {
-				return err
+	}, func(cmd *cobra.Command, f *talksFlags, spec *talks.Spec, room *talks.Room) error {
+		values := talks.Package{}
+		if proposal != "" {
+			p, ok := spec.Proposals[proposal]
+			if !ok {
+				return usageError{fmt.Errorf("--proposal: no proposal %q in the room file", proposal)}
 			}
-			values := talks.Package{}
-			if proposal != "" {
-				p, ok := spec.Proposals[proposal]
-				if !ok {
-					return usageError{fmt.Errorf("--proposal: no proposal %q in the room file", proposal)}
-				}
-				maps.Copy(values, p)
-			}
-			extra, err := parseSets(sets)
-			if err != nil {
-				return err
-			}
-			maps.Copy(values, extra)
-			values, ev, reports, err := app.EvaluateProposal(room, values)
-			if err != nil {
-				return err
-			}
-			if f.asJSON {
-				return writeJSON(cmd.OutOrStdout(), map[string]any{"room": room.ID, "values": values, "evaluation": ev, "reports": reports})
-			}
-			return report.TextEvaluation(cmd.OutOrStdout(), room.Title, ev, reports)
-		},
-	}
-	f.register(cmd)
+			maps.Copy(values, p)
+		}
+		extra, err := parseSets(sets)
+		if err != nil {
+			return err
+		}
+		maps.Copy(values, extra)
+		values, ev, reports, err := app.EvaluateProposal(room, values)
+		if err != nil {
+			return err
+		}
+		if f.asJSON {
+			return writeJSON(cmd.OutOrStdout(), map[string]any{"room": room.ID, "values": values, "evaluation": ev, "reports": reports})
+		}
+		return report.TextEvaluation(cmd.OutOrStdout(), room.Title, ev, reports)
+	})
 	cmd.Flags().StringVar(&proposal, "proposal", "", "a proposal of the room file, by name")
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "TERM=VALUE: set or override a term (a number, a word, or phases separated by commas)")
 	return cmd
@@ -181,11 +189,8 @@ func newTalksZoneCmd() *cobra.Command {
 }
 
 func newTalksCommitCmd() *cobra.Command {
-	var (
-		f                 talksFlags
-		party, commitment string
-	)
-	cmd := &cobra.Command{
+	var party, commitment string
+	cmd := roomFileCmd(&cobra.Command{
 		Use:   "commit --room FILE --party ID [--verify HEX]",
 		Short: "Print a party's red lines with their salt and commitment, or verify revealed red lines against a commitment",
 		Long: `commit prints the red lines of a party in the room file, with the salt (a
@@ -194,34 +199,27 @@ into the evidence log as a talks_commitment record. Keep the printed red
 lines and salt private. With --verify HEX it checks that the red lines in the
 file (salt included) are the ones committed to: exit status 1 when not.`,
 		Example: `  accord talks commit --room muscat-2025 --party us --json > us-red-lines.json`,
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, room, err := f.load()
-			if err != nil {
-				return err
+	}, func(cmd *cobra.Command, f *talksFlags, _ *talks.Spec, room *talks.Room) error {
+		if party == "" {
+			return usageError{errors.New("--party is required")}
+		}
+		rl, err := room.RedLinesOf(room.Mediator, party)
+		if err != nil {
+			return err
+		}
+		c := rl.Commitment()
+		if commitment != "" {
+			if !talks.VerifyReveal(rl, strings.ToLower(commitment)) {
+				return fmt.Errorf("the red lines of %s in %s do not match the commitment %s", party, f.room, commitment)
 			}
-			if party == "" {
-				return usageError{errors.New("--party is required")}
-			}
-			rl, err := room.RedLinesOf(room.Mediator, party)
-			if err != nil {
-				return err
-			}
-			c := rl.Commitment()
-			if commitment != "" {
-				if !talks.VerifyReveal(rl, strings.ToLower(commitment)) {
-					return fmt.Errorf("the red lines of %s in %s do not match the commitment %s", party, f.room, commitment)
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "the red lines of %s match the commitment %s\n", party, commitment)
-				return nil
-			}
-			if f.asJSON {
-				return writeJSON(cmd.OutOrStdout(), map[string]any{"red_lines": rl, "commitment": c})
-			}
-			return report.TextRedLines(cmd.OutOrStdout(), room.ID, rl)
-		},
-	}
-	f.register(cmd)
+			fmt.Fprintf(cmd.OutOrStdout(), "the red lines of %s match the commitment %s\n", party, commitment)
+			return nil
+		}
+		if f.asJSON {
+			return writeJSON(cmd.OutOrStdout(), map[string]any{"red_lines": rl, "commitment": c})
+		}
+		return report.TextRedLines(cmd.OutOrStdout(), room.ID, rl)
+	})
 	cmd.Flags().StringVar(&party, "party", "", "the party")
 	cmd.Flags().StringVar(&commitment, "verify", "", "a commitment (hex) to verify the red lines against")
 	return cmd
