@@ -5,7 +5,8 @@
 //
 // This package only parses flags and hands them to the packages that do
 // the work (internal/app for a log and its server, internal/client for a
-// running server); internal/report renders most of what it prints.
+// running server); internal/report renders most of what it prints, and
+// internal/progress shows how long work is getting on.
 package main
 
 import (
