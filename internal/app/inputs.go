@@ -47,8 +47,22 @@ func ReadNamed(stdin io.Reader, path string, k examples.Kind) ([]byte, error) {
 // ParseFile parses the file at path with parse; what ("" for nothing)
 // names the file in a parse error, before its path.
 func ParseFile[T any](path, what string, parse func([]byte) (T, error)) (T, error) {
-	var zero T
 	b, err := os.ReadFile(path)
+	return parsed(b, err, path, what, parse)
+}
+
+// parseNamed parses what ReadNamed reads with parse; what ("" for
+// nothing) names it in a parse error, before its path.
+func parseNamed[T any](stdin io.Reader, path string, k examples.Kind, what string, parse func([]byte) (T, error)) (T, error) {
+	b, err := ReadNamed(stdin, path, k)
+	return parsed(b, err, path, what, parse)
+}
+
+// parsed is parse(b) for the bytes read from path, unless reading them
+// failed (err); what ("" for nothing) names the file in a parse error,
+// before its path.
+func parsed[T any](b []byte, err error, path, what string, parse func([]byte) (T, error)) (T, error) {
+	var zero T
 	if err != nil {
 		return zero, err
 	}
@@ -65,15 +79,7 @@ func LoadAgreement(name string) (*agreement.Agreement, error) {
 	if name == "jcpoa" {
 		return agreement.JCPOA(), nil
 	}
-	b, err := ReadNamed(nil, name, examples.Agreements)
-	if err != nil {
-		return nil, err
-	}
-	a, err := agreement.Parse(b)
-	if err != nil {
-		return nil, fmt.Errorf("agreement %s: %w", name, err)
-	}
-	return a, nil
+	return parseNamed(nil, name, examples.Agreements, "agreement", agreement.Parse)
 }
 
 // LoadDataset returns the series in the CSV file at path, or the embedded
@@ -100,13 +106,13 @@ func PublicFacts(path string) ([]state.Fact, error) {
 // LoadRoom reads a room file, or the built-in room of that name, into its
 // spec and the mediator's room.
 func LoadRoom(name string) (*talks.Spec, *talks.Room, error) {
-	b, err := ReadNamed(nil, name, examples.Rooms)
+	var room *talks.Room
+	spec, err := parseNamed(nil, name, examples.Rooms, "", func(b []byte) (spec *talks.Spec, err error) {
+		spec, room, err = talks.ParseSpec(b)
+		return spec, err
+	})
 	if err != nil {
 		return nil, nil, err
-	}
-	spec, room, err := talks.ParseSpec(b)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return spec, room, nil
 }
@@ -114,15 +120,7 @@ func LoadRoom(name string) (*talks.Spec, *talks.Room, error) {
 // LoadScenario reads a breakout scenario: a file, standard input for "-",
 // or a built-in scenario of that name.
 func LoadScenario(stdin io.Reader, path string) (breakout.Scenario, error) {
-	data, err := ReadNamed(stdin, path, examples.Scenarios)
-	if err != nil {
-		return breakout.Scenario{}, err
-	}
-	s, err := breakout.ParseScenario(data)
-	if err != nil {
-		return s, fmt.Errorf("scenario %s: %w", path, err)
-	}
-	return s, nil
+	return parseNamed(stdin, path, examples.Scenarios, "scenario", breakout.ParseScenario)
 }
 
 // ReadReceipt reads a record's receipt from its file.
