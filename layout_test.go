@@ -45,7 +45,8 @@ var rules = map[string]rule{
 	"internal/dataset":         {internal: []string{"enrich", "internal/calendar", "internal/state"}},
 	"internal/compliance":      {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/state", "internal/input"}},
 	"internal/record":          {internal: []string{"enrich", "internal/calendar", "internal/input", "internal/state"}, external: []string{"filippo.io/age", "golang.org/x/mod/sumdb/note", "github.com/transparency-dev/formats/note"}},
-	"internal/metrics":         {external: []string{"github.com/prometheus/client_golang/"}}, // the server's Prometheus metrics
+	"internal/metrics":         {external: []string{"github.com/prometheus/client_golang/"}},                   // the server's Prometheus metrics
+	"internal/progress":        {external: []string{"github.com/schollz/progressbar/v3", "golang.org/x/term"}}, // progress on a terminal
 	"internal/ledger":          {internal: []string{"internal/record"}, external: []string{"github.com/transparency-dev/", "golang.org/x/mod/sumdb/", "golang.org/x/sync/semaphore", "k8s.io/klog/v2"}},
 	"internal/lease":           {external: []string{"github.com/jackc/pgx/v5", "golang.org/x/sys/unix"}}, // the writer's lease: a file lock, a PostgreSQL advisory lock
 	"internal/store/storetest": {external: []string{"github.com/jackc/pgx/v5"}},
@@ -53,13 +54,13 @@ var rules = map[string]rule{
 	"internal/accountancy":     {internal: []string{"enrich", "internal/calendar", "internal/record", "internal/state", "internal/input"}, external: []string{"gonum.org/v1/gonum"}},
 	"internal/warning":         {internal: []string{"breakout", "internal/accountancy", "internal/agreement", "internal/calendar", "internal/compliance", "internal/input", "internal/state"}},
 	"internal/talks":           {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/state", "internal/input", "internal/warning"}, external: []string{"go.yaml.in/yaml/v3"}},
-	"internal/report": {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/dataset", "internal/state", "internal/compliance", "internal/accountancy", "internal/warning"},
+	"internal/report": {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/dataset", "internal/state", "internal/compliance", "internal/accountancy", "internal/record", "internal/talks", "internal/warning"},
 		external: []string{"gonum.org/v1/plot"}},
 	"internal/server": {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/dataset", "internal/state", "internal/compliance", "internal/record", "internal/report", "internal/talks", "internal/accountancy", "internal/input", "internal/metrics", "internal/warning"},
 		external: []string{"golang.org/x/time/rate", "golang.org/x/sync/singleflight"}},
-	"internal/app": {internal: []string{"examples", "internal/accountancy", "internal/agreement", "internal/dataset", "internal/evidence", "internal/input", "internal/keyfile", "internal/lease", "internal/ledger", "internal/metrics", "internal/record", "internal/server", "internal/state", "internal/store", "internal/talks"},
+	"internal/app": {internal: []string{"breakout", "examples", "internal/accountancy", "internal/agreement", "internal/calendar", "internal/dataset", "internal/evidence", "internal/input", "internal/keyfile", "internal/lease", "internal/ledger", "internal/metrics", "internal/record", "internal/server", "internal/state", "internal/store", "internal/talks"},
 		external: []string{"filippo.io/age", "github.com/transparency-dev/", "golang.org/x/mod/sumdb/note"}},
-	"internal/client": {internal: []string{"internal/record", "internal/server", "internal/talks"}, external: []string{"golang.org/x/mod/sumdb/note"}},
+	"internal/client": {internal: []string{"internal/keyfile", "internal/record", "internal/server", "internal/talks"}, external: []string{"golang.org/x/mod/sumdb/note"}},
 	"cmd/accord":      {internal: []string{"*"}, external: []string{"*"}},
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/progress"
 	"github.com/accordverify/accord/internal/report"
 )
 
@@ -79,7 +80,7 @@ refused.`,
 				d.From = divertFrom
 				sim.Diversion = &d
 			}
-			stop := spin(cmd.ErrOrStderr(), "simulating the plant")
+			stop := progress.Spin(cmd.ErrOrStderr(), "simulating the plant")
 			run, err := accountancy.Simulate(sim)
 			stop()
 			if err != nil {
@@ -89,25 +90,14 @@ refused.`,
 			if err != nil {
 				return err
 			}
-			progress := newCounter(cmd.ErrOrStderr(), "signing and logging records", len(drafts))
-			n, err := app.WriteSimulation(cmd.Context(), logDir, plant.MBA, drafts, func(done, _ int) { progress.set(done) })
-			progress.finish()
+			counter := progress.NewCounter(cmd.ErrOrStderr(), "signing and logging records", len(drafts))
+			n, err := app.WriteSimulation(cmd.Context(), logDir, plant.MBA, drafts, func(done, _ int) { counter.Set(done) })
+			counter.Finish()
 			if err != nil {
 				return err
 			}
 			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "%s: %d months from %s\n", plant.Name, months, run.Periods[0].From)
-			fmt.Fprintf(w, "  each month: feed %s kg U in, product %s kg U and tails %s kg U out (%s SWU)\n",
-				report.Num(run.Flows.FeedKgU, 1), report.Num(run.Flows.ProductKgU, 1), report.Num(run.Flows.TailsKgU, 1), report.Num(run.Flows.SWU, 0))
-			for _, s := range plant.Sources {
-				fmt.Fprintf(w, "  - %s\n", s)
-			}
-			fmt.Fprintf(w, "  uncertainties: %s\n", tbl.Name)
-			if sim.Diversion != nil {
-				fmt.Fprintf(w, "  diversion: %s kg U from the %s store, %s\n", report.Num(run.DiversionKgU, 1), sim.Diversion.From, diversion)
-			} else {
-				fmt.Fprintln(w, "  no diversion")
-			}
+			_ = report.TextSimulation(w, sim, run, diversion)
 			fmt.Fprintf(w, "%d records signed and logged in %s (keys in %s.keys)\nnext: accord balance --log %s\n", n, logDir, strings.TrimSuffix(logDir, "/"), logDir)
 			return nil
 		},
@@ -137,9 +127,8 @@ func newBalanceCmd() *cobra.Command {
 	var (
 		logDir, mba, table, detect string
 		alpha, k                   float64
-		asJSON                     bool
 	)
-	cmd := &cobra.Command{
+	cmd := printCmd(&cobra.Command{
 		Use:   "balance --log DIR [--mba ID] [--json]",
 		Short: "Material balances of an audited log: MUF, sigma-MUF, CUMUF, SITMUF and Page's test",
 		Long: `balance audits the log at DIR (every entry, signature and tile, as accord
@@ -158,51 +147,44 @@ that loss (abrupt:KG_U@PERIOD or protracted:KG_U; periods count from 1).`,
 		Example: `  accord balance --log plant-abrupt
   accord balance --log plant-abrupt --json
   accord balance --log plant-clean --detect abrupt:20@6`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if logDir == "" {
-				return usageError{errors.New("--log DIR is required")}
-			}
-			tbl, err := accountancy.LoadTable(table)
-			if err != nil {
-				return err
-			}
-			l, err := app.ReadLog(cmd.Context(), logDir)
-			if err == nil {
-				err = l.Err()
-			}
-			if err != nil {
-				return err
-			}
-			area, err := l.Books().Area(mba)
-			if errors.Is(err, accountancy.ErrNoAreas) {
-				return fmt.Errorf("--log %s: %w", logDir, err)
-			} else if err != nil {
-				return flagError(err) // --mba
-			}
-			opt := accountancy.Options{Alpha: alpha, K: k}
-			if err := opt.Validate(); err != nil {
-				return flagError(err) // --alpha or --k
-			}
-			v, err := accountancy.Analyze(area, tbl, opt)
-			if err != nil {
-				return err
-			}
-			if detect != "" {
-				loss, err := parseLoss(detect)
-				if err != nil {
-					return err
-				}
-				if err := v.Detect(loss, opt); err != nil {
-					return usageError{fmt.Errorf("--detect: %v", err)}
-				}
-			}
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), v)
-			}
-			return report.TextBalance(cmd.OutOrStdout(), v)
-		},
-	}
+	}, func(cmd *cobra.Command) (*accountancy.Analysis, error) {
+		if logDir == "" {
+			return nil, usageError{errors.New("--log DIR is required")}
+		}
+		tbl, err := accountancy.LoadTable(table)
+		if err != nil {
+			return nil, err
+		}
+		l, err := app.ReadLog(cmd.Context(), logDir)
+		if err == nil {
+			err = l.Err()
+		}
+		if err != nil {
+			return nil, err
+		}
+		area, err := l.Books().Area(mba)
+		if errors.Is(err, accountancy.ErrNoAreas) {
+			return nil, fmt.Errorf("--log %s: %w", logDir, err)
+		} else if err != nil {
+			return nil, flagError(err) // --mba
+		}
+		opt := accountancy.Options{Alpha: alpha, K: k}
+		if err := opt.Validate(); err != nil {
+			return nil, flagError(err) // --alpha or --k
+		}
+		v, err := accountancy.Analyze(area, tbl, opt)
+		if err != nil || detect == "" {
+			return v, err
+		}
+		loss, err := parseLoss(detect)
+		if err != nil {
+			return nil, err
+		}
+		if err := v.Detect(loss, opt); err != nil {
+			return nil, usageError{fmt.Errorf("--detect: %v", err)}
+		}
+		return v, nil
+	}, report.TextBalance)
 	f := cmd.Flags()
 	f.StringVar(&logDir, "log", "", "the log directory (required)")
 	f.StringVar(&mba, "mba", "", "the material balance area (needed when the log holds several)")
@@ -210,7 +192,6 @@ that loss (abrupt:KG_U@PERIOD or protracted:KG_U; periods count from 1).`,
 	f.Float64Var(&alpha, "alpha", 0.05, "false-alarm probability of each test over the sequence")
 	f.Float64Var(&k, "k", 0.5, "reference value of Page's test, in standard deviations of SITMUF")
 	f.StringVar(&detect, "detect", "", "a loss whose detection probability to compute: abrupt:KG_U@PERIOD or protracted:KG_U")
-	f.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
 

@@ -1,18 +1,14 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/breakout"
-	"github.com/accordverify/accord/examples"
+	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/progress"
 	"github.com/accordverify/accord/internal/report"
 )
 
@@ -78,7 +74,7 @@ damage assumptions (--surviving-fleet, --remaining-stock).`,
 				if err != nil {
 					return err
 				}
-				stop := spin(cmd.ErrOrStderr(), "estimating breakout")
+				stop := progress.Spin(cmd.ErrOrStderr(), "estimating breakout")
 				b, err := compliance.BreakoutAt(facts, date, opt)
 				stop()
 				if err != nil {
@@ -89,13 +85,9 @@ damage assumptions (--surviving-fleet, --remaining-stock).`,
 				}
 				return report.TextDated(out, b)
 			}
-			data, err := readNamed(cmd.InOrStdin(), scenarioPath, examples.Scenarios)
+			s, err := app.LoadScenario(cmd.InOrStdin(), scenarioPath)
 			if err != nil {
 				return err
-			}
-			s, err := breakout.ParseScenario(data)
-			if err != nil {
-				return fmt.Errorf("scenario %s: %w", scenarioPath, err)
 			}
 			if cmd.Flags().Changed("convention") {
 				s.Convention = opt.Convention
@@ -103,7 +95,7 @@ damage assumptions (--surviving-fleet, --remaining-stock).`,
 			if cmd.Flags().Changed("sq") {
 				s.Target.SQ = opt.SQ
 			}
-			stop := spin(cmd.ErrOrStderr(), "estimating breakout")
+			stop := progress.Spin(cmd.ErrOrStderr(), "estimating breakout")
 			r, err := breakout.Run(s, opt.Samples, opt.Seed)
 			stop()
 			if err != nil {
@@ -120,30 +112,15 @@ damage assumptions (--surviving-fleet, --remaining-stock).`,
 	fl.StringVar(&asOf, "as-of", "", "estimate from what the inspectorate knew at this date, YYYY-MM-DD, instead of a scenario")
 	src.register(cmd, false)
 	band.register(cmd)
-	band.registerConvention(cmd)
-	band.registerDated(cmd)
 	fl.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
 
-// readInput reads a file, or standard input for "-".
-func readInput(stdin io.Reader, path string) ([]byte, error) {
-	if path == "-" {
-		return io.ReadAll(io.LimitReader(stdin, 1<<20+1))
-	}
-	return os.ReadFile(path)
-}
-
-// readNamed reads the file at path, standard input for "-", or, when no
-// such file exists, the built-in example of kind k of that name
-// (feb-2025, muscat-2025): the examples work from any directory.
-func readNamed(stdin io.Reader, path string, k examples.Kind) ([]byte, error) {
-	b, err := readInput(stdin, path)
-	if err == nil || !errors.Is(err, fs.ErrNotExist) {
-		return b, err
-	}
-	if b, ok := examples.Read(k, path); ok {
-		return b, nil
-	}
-	return nil, fmt.Errorf("%s: no such file, and no built-in example of that name (built in: %s)", path, strings.Join(examples.Names(k), ", "))
+func newMachinesCmd() *cobra.Command {
+	return printCmd(&cobra.Command{
+		Use:   "machines",
+		Short: "The centrifuge catalogue: SWU per machine-year, range, status and source",
+		Example: `  accord machines
+  accord machines --json`,
+	}, func(*cobra.Command) ([]breakout.Machine, error) { return breakout.Catalogue(), nil }, report.TextMachines)
 }

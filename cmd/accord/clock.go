@@ -15,9 +15,8 @@ func newClockCmd() *cobra.Command {
 		src    sourceFlags
 		events []string
 		at     string
-		asJSON bool
 	)
-	cmd := &cobra.Command{
+	cmd := printCmd(&cobra.Command{
 		Use:   "clock --event KIND:DATE ... [--at DATE]",
 		Short: "The deadlines that follow from procedural events, and which are overdue",
 		Long: `clock runs the agreement's procedures: each --event KIND:DATE starts (or
@@ -34,48 +33,34 @@ dispute (15 + 15 + 5 days, closed by dispute-resolved), snapback-notification
 (10 and 30 days, then the measures re-apply; closed by resolution-adopted).`,
 		Example: `  accord clock --event snapback-notification:2025-08-28 --at 2025-09-20
   accord clock --event access-request:2025-01-01 --event access-granted:2025-01-20 --at 2025-02-01 --json`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if len(events) == 0 {
-				return usageError{fmt.Errorf("give at least one --event KIND:YYYY-MM-DD")}
+	}, func(*cobra.Command) (*report.Clocks, error) {
+		if len(events) == 0 {
+			return nil, usageError{fmt.Errorf("give at least one --event KIND:YYYY-MM-DD")}
+		}
+		date := calendar.Today()
+		if at != "" {
+			var err error
+			if date, err = dateFlag("at", at); err != nil {
+				return nil, err
 			}
-			date := calendar.Today()
-			if at != "" {
-				var err error
-				if date, err = dateFlag("at", at); err != nil {
-					return err
-				}
-			}
-			var evs []agreement.ClockEvent
-			for _, s := range events {
-				e, err := agreement.ParseClockEvent(s)
-				if err != nil {
-					return usageError{fmt.Errorf("--event: %v", err)}
-				}
-				evs = append(evs, e)
-			}
-			a, err := src.loadAgreement()
+		}
+		var evs []agreement.ClockEvent
+		for _, s := range events {
+			e, err := agreement.ParseClockEvent(s)
 			if err != nil {
-				return err
+				return nil, usageError{fmt.Errorf("--event: %v", err)}
 			}
-			ds, err := a.Clocks(evs, date)
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), struct {
-					At        calendar.Date        `json:"at"`
-					Agreement string               `json:"agreement"`
-					Deadlines []agreement.Deadline `json:"deadlines"`
-				}{date, a.ID, ds})
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Deadlines at %s (%s)\n", date, a.Name)
-			return report.TextDeadlines(cmd.OutOrStdout(), ds)
-		},
-	}
+			evs = append(evs, e)
+		}
+		a, err := src.loadAgreement()
+		if err != nil {
+			return nil, err
+		}
+		ds, err := a.Clocks(evs, date)
+		return &report.Clocks{At: date, Agreement: a.ID, Deadlines: ds, Name: a.Name}, err
+	}, report.TextClocks)
 	cmd.Flags().StringVar(&src.agreement, "agreement", "jcpoa", "agreement: jcpoa (built in), hypothetical-2025 (a built-in illustration) or a file in the agreement format")
 	cmd.Flags().StringArrayVar(&events, "event", nil, "procedural event KIND:YYYY-MM-DD (repeatable)")
 	cmd.Flags().StringVar(&at, "at", "", "date to judge the deadlines at, YYYY-MM-DD (default today)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }

@@ -2,13 +2,11 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/progress"
 	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/state"
 )
@@ -23,63 +21,35 @@ CSV columns instead; it is validated row by row.`,
 }
 
 func newDataListCmd() *cobra.Command {
-	var src sourceFlags
-	cmd := printCmd(&cobra.Command{
+	return sourceCmd(&cobra.Command{
 		Use:   "list",
 		Short: "One line per report: dates, document, stock by level, status",
 		Example: `  accord data list
   accord data list --json
   accord data list --data my-series.csv`,
-	}, func(*cobra.Command) ([]dataset.Report, error) {
+	}, false, func(src *sourceFlags) ([]dataset.Report, error) {
 		d, err := src.loadData()
 		if err != nil {
 			return nil, err
 		}
 		return d.Reports, nil
-	}, textReports)
-	src.register(cmd, false)
-	return cmd
-}
-
-// textReports writes one line per report.
-func textReports(w io.Writer, reports []dataset.Report) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ROW\tREPORT\tDOCUMENT\tAS OF\tTOTAL kg U\tUP TO 20 %\tUP TO 60 %\tNOTES")
-	for _, r := range reports {
-		notes := ""
-		if len(r.Conflicts) > 0 {
-			notes = "conflict: " + strings.Join(r.Conflicts, "; ")
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Row, r.ReportDate, r.Document, r.AsOf,
-			cell(r.Total), cell(r.Upto20), cell(r.Upto60), notes)
-	}
-	return tw.Flush()
-}
-
-// cell formats a reported mass with its qualifier and status.
-func cell(c dataset.Cell) string {
-	if !c.Present {
-		return "-"
-	}
-	return fmt.Sprintf("%s%s (%s)", c.Qualifier.Symbol(), report.Sig(c.KgU), c.Status)
+	}, report.TextReports)
 }
 
 func newDataShowCmd() *cobra.Command {
-	var src sourceFlags
 	var asOf string
-	cmd := printCmd(&cobra.Command{
+	cmd := sourceCmd(&cobra.Command{
 		Use:   "show --as-of DATE",
 		Short: "The state the series gives at a date: stock by level, centrifuges, heavy water, access",
 		Example: `  accord data show --as-of 2025-02-08
   accord data show --as-of 2019-08-19 --json`,
-	}, func(*cobra.Command) (*state.State, error) {
+	}, false, func(src *sourceFlags) (*state.State, error) {
 		date, facts, err := src.factsAt(asOf)
 		if err != nil {
 			return nil, err
 		}
 		return state.At(facts, date), nil
 	}, report.TextState)
-	src.register(cmd, false)
 	cmd.Flags().StringVar(&asOf, "as-of", "", "date, YYYY-MM-DD (required)")
 	return cmd
 }
@@ -94,7 +64,7 @@ func newDataExportCmd() *cobra.Command {
   accord data export --format json > iaea-series.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			defer spin(cmd.ErrOrStderr(), "reading and writing the series")()
+			defer progress.Spin(cmd.ErrOrStderr(), "reading and writing the series")()
 			d, err := src.loadData()
 			if err != nil {
 				return err

@@ -6,8 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/accordverify/accord/internal/keyfile"
-	"github.com/accordverify/accord/internal/ledger"
+	"github.com/accordverify/accord/internal/app"
 )
 
 func newKeygenCmd() *cobra.Command {
@@ -35,24 +34,14 @@ log init records a witness in the genesis record.`,
 			if name == "" || out == "" {
 				return usageError{errors.New("--name and --out are required")}
 			}
-			base, vkey, err := keyfile.Make(out, name)
+			made, err := app.MakeKeys(out, name, witness)
 			if err != nil {
 				return err
-			}
-			rcpt, err := keyfile.Recipient(base + ".pub")
-			if err != nil {
-				return err
-			}
-			made := madeKeys{Key: base + ".key", Identity: base + ".age", Pub: base + ".pub", VerifierKey: vkey, Recipient: rcpt}
-			if witness {
-				if made.CosignatureKey, err = ledger.CosignatureKey(vkey); err != nil {
-					return err
-				}
 			}
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), made)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s (signing, private, 0600)\n%s (encryption, private, 0600)\n%s  %s\n%*s  %s\n", made.Key, made.Identity, made.Pub, vkey, len(made.Pub), "", rcpt)
+			fmt.Fprintf(cmd.OutOrStdout(), "%s (signing, private, 0600)\n%s (encryption, private, 0600)\n%s  %s\n%*s  %s\n", made.Key, made.Identity, made.Pub, made.VerifierKey, len(made.Pub), "", made.Recipient)
 			if witness {
 				fmt.Fprintf(cmd.OutOrStdout(), "as a witness, its cosignature key (c2sp.org/tlog-cosignature, type 0x04):\n  %s\n", made.CosignatureKey)
 			}
@@ -64,16 +53,4 @@ log init records a witness in the genesis record.`,
 	cmd.Flags().BoolVar(&witness, "witness", false, "also print the key's cosignature form, for a witness")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the files and keys as JSON")
 	return cmd
-}
-
-// madeKeys is what keygen made: the files, and the public keys to share.
-type madeKeys struct {
-	Key         string `json:"key_file"`
-	Identity    string `json:"identity_file"`
-	Pub         string `json:"public_file"`
-	VerifierKey string `json:"verifier_key"`
-	Recipient   string `json:"recipient"`
-	// CosignatureKey is the verifier key in the cosignature form, for a
-	// witness (with --witness).
-	CosignatureKey string `json:"cosignature_key,omitempty"`
 }

@@ -5,17 +5,12 @@ import (
 
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/app"
-	"github.com/accordverify/accord/internal/dataset"
-	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/report"
 )
 
 func newKnowledgeCmd() *cobra.Command {
-	var (
-		asOf, logDir string
-		asJSON       bool
-	)
-	cmd := &cobra.Command{
+	var asOf, logDir string
+	cmd := printCmd(&cobra.Command{
 		Use:   "knowledge --as-of DATE [--log DIR] [--json]",
 		Short: "Continuity of knowledge at a date: each stream maintained, escrowed or lost, since when and why",
 		Long: `knowledge derives, from monitoring events, the intervals in which the
@@ -36,33 +31,18 @@ accord status.`,
 		Example: `  accord knowledge --as-of 2021-06-01
   accord knowledge --as-of 2024-06-01 --json
   accord knowledge --as-of 2026-01-01 --log ~/.local/share/accord/demo/log`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			date, err := dateFlag("as-of", asOf)
-			if err != nil {
-				return err
-			}
-			v := report.ContinuityView{AsOf: date, Source: "the embedded public record (" + dataset.KnowledgeName + ")"}
-			var events []accountancy.Event
-			if logDir == "" {
-				events = evidence.PublicEvents(dataset.Embedded())
-			} else {
-				v.Source = "the monitoring events of the audited log " + logDir
-				l, err := app.ReadLog(cmd.Context(), logDir)
-				if err != nil {
-					return err
-				}
-				events = l.Events()
-			}
-			v.Streams = accountancy.KnowledgeAt(events, date)
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), v)
-			}
-			return report.TextKnowledge(cmd.OutOrStdout(), v)
-		},
-	}
+	}, func(cmd *cobra.Command) (report.ContinuityView, error) {
+		date, err := dateFlag("as-of", asOf)
+		if err != nil {
+			return report.ContinuityView{}, err
+		}
+		source, events, err := app.MonitoringEvents(cmd.Context(), logDir)
+		if err != nil {
+			return report.ContinuityView{}, err
+		}
+		return report.ContinuityView{AsOf: date, Source: source, Streams: accountancy.KnowledgeAt(events, date)}, nil
+	}, report.TextKnowledge)
 	cmd.Flags().StringVar(&asOf, "as-of", "", "date, YYYY-MM-DD (required)")
 	cmd.Flags().StringVar(&logDir, "log", "", "a log directory to read monitoring events from (default: the public record)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }

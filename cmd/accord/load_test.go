@@ -96,14 +96,7 @@ func BenchmarkLoad(b *testing.B) {
 					}
 					req, _ := http.NewRequest("GET", url, nil)
 					req.Header.Set("Authorization", "Bearer "+tok)
-					took, ok := timedRead(client, req)
-					if !ok {
-						failures.Add(1)
-						continue
-					}
-					mu.Lock()
-					readLat = append(readLat, took)
-					mu.Unlock()
+					keepTimedRead(client, req, &mu, &readLat, &failures)
 				}
 			}()
 		}
@@ -214,14 +207,7 @@ func BenchmarkCachedPages(b *testing.B) {
 				defer wg.Done()
 				for i := w; time.Now().Before(deadline); i++ {
 					req, _ := http.NewRequest("GET", base+cachedPages[i%len(cachedPages)], nil)
-					took, ok := timedRead(client, req)
-					if !ok {
-						failures.Add(1)
-						continue
-					}
-					mu.Lock()
-					lat = append(lat, took)
-					mu.Unlock()
+					keepTimedRead(client, req, &mu, &lat, &failures)
 				}
 			}()
 		}
@@ -262,4 +248,17 @@ func timedRead(client *http.Client, req *http.Request) (time.Duration, bool) {
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	return time.Since(start), resp.StatusCode == 200
+}
+
+// keepTimedRead reads req with client and keeps its latency in lat (under
+// mu), or counts a failure: what every reader of the load benchmarks does.
+func keepTimedRead(client *http.Client, req *http.Request, mu *sync.Mutex, lat *[]time.Duration, failures *atomic.Int64) {
+	took, ok := timedRead(client, req)
+	if !ok {
+		failures.Add(1)
+		return
+	}
+	mu.Lock()
+	*lat = append(*lat, took)
+	mu.Unlock()
 }

@@ -4,18 +4,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
-	"os"
-	"os/signal"
-	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/ledger"
+	"github.com/accordverify/accord/internal/progress"
 	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/report"
 )
 
 func newLogCmd() *cobra.Command {
@@ -115,46 +112,6 @@ func kindNames(ks []record.Kind) []string {
 	return out
 }
 
-func newWitnessCmd() *cobra.Command {
-	var keyFile, logKey, stateFile, listen string
-	cmd := &cobra.Command{
-		Annotations: map[string]string{noEnv: "key,addr"},
-		Use:         "witness --key KEY --log-key OPERATOR.pub --state FILE --addr ADDR",
-		Short:       "Run a party's witness: cosign only checkpoints consistent with the last one it cosigned",
-		Long: `witness serves c2sp.org/tlog-witness (POST /add-checkpoint) for one log. It
-cosigns a checkpoint only if it is signed by the log's operator key and
-provably consistent with the last checkpoint it cosigned, which it keeps in
-the state file (written before it answers). It refuses forks with HTTP 422.`,
-		Example: `  accord witness --key keys/witness-us.key --log-key keys/accord.example_jcpoa.pub \
-    --state witness-us.json --addr 127.0.0.1:7001`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if keyFile == "" || logKey == "" || stateFile == "" || listen == "" {
-				return usageError{errors.New("--key, --log-key, --state and --addr are required")}
-			}
-			w, err := app.NewWitnessService(keyFile, logKey, stateFile)
-			if err != nil {
-				return err
-			}
-			ln, err := net.Listen("tcp", listen)
-			if err != nil {
-				return err
-			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			fmt.Fprintf(cmd.ErrOrStderr(), "witness %s for log %s on http://%s (cosigned size %d)\ncosignature key: %s\n", w.Name, w.LogName, ln.Addr(), w.Size(), w.CosignatureKey)
-			return w.Serve(ctx, ln)
-		},
-	}
-	fl := cmd.Flags()
-	fl.StringVar(&keyFile, "key", "", "the witness's private key file")
-	fl.StringVar(&logKey, "log-key", "", "the log operator's public key file")
-	fl.StringVar(&stateFile, "state", "", "file that keeps the last cosigned checkpoint")
-	fl.StringVar(&listen, "addr", "127.0.0.1:7001", "address to listen on")
-	alias(fl, "addr", "listen")
-	return cmd
-}
-
 // exitCode is an error with a specific exit status.
 type exitCode struct {
 	code int
@@ -200,10 +157,13 @@ checkpoints and the proof) written to the evidence file.`,
 			if logLoc == "" {
 				return usageError{errors.New("--log is required (a directory or a URL)")}
 			}
-			ac := app.AuditConfig{Log: logLoc, StateFile: stateFile, Full: full}
-			if progress := newCounter(cmd.ErrOrStderr(), "auditing", 0); progress != nil && !asJSON {
-				ac.Progress = func(done, total uint64) { progress.total = int(total); progress.set(int(done)) }
-				defer progress.finish()
+			if evidenceFile == "" {
+				evidenceFile = "accord-audit-evidence.json"
+			}
+			ac := app.AuditConfig{Log: logLoc, StateFile: stateFile, Full: full, EvidenceFile: evidenceFile}
+			if counter := progress.NewCounter(cmd.ErrOrStderr(), "auditing", 0); counter != nil && !asJSON {
+				ac.Progress = func(done, total uint64) { counter.SetTotal(int(total)); counter.Set(int(done)) }
+				defer counter.Finish()
 			}
 			res, stateFile, err := app.Audit(cmd.Context(), ac)
 			if err != nil {
@@ -211,14 +171,6 @@ checkpoints and the proof) written to the evidence file.`,
 			}
 			out := cmd.OutOrStdout()
 			if res.Problem != nil {
-				if res.Problem.Evidence != nil {
-					if evidenceFile == "" {
-						evidenceFile = "accord-audit-evidence.json"
-					}
-					if err := os.WriteFile(evidenceFile, mustIndent(res.Problem.Evidence), 0o644); err != nil {
-						return err
-					}
-				}
 				if asJSON {
 					_ = writeJSON(out, res)
 				}
@@ -231,36 +183,9 @@ checkpoints and the proof) written to the evidence file.`,
 			if asJSON {
 				return writeJSON(out, res)
 			}
-			if res.Mode == ledger.AuditIncremental {
-				fmt.Fprintf(out, "audit OK: %s, %s entries, %s new entries checked (incremental from %s; --full to check all), root %x\n",
-					res.Origin, grouped(res.Size), grouped(res.EntriesChecked), grouped(res.FromSize), res.Root)
-			} else {
-				fmt.Fprintf(out, "audit OK: %s, %s entries, all %s checked, root %x\n", res.Origin, grouped(res.Size), grouped(res.EntriesChecked), res.Root)
-			}
-			if res.FullBecause != "" {
-				fmt.Fprintf(out, "  a full audit, as the state did not allow an incremental one: %s\n", res.FullBecause)
-			}
-			fmt.Fprintf(out, "  checkpoint signed by the operator and cosigned by %s\n", strings.Join(res.Cosigners, ", "))
-			if res.Mode == ledger.AuditIncremental {
-				fmt.Fprintf(out, "  each new record's signature checked against the key history carried from the last audit (%d keys); %d tiles and bundles checked\n", len(res.Keys), res.TilesCheck)
-				fmt.Fprintf(out, "  the tree extends the one verified at size %s, consistent with the %d checkpoint(s) seen before; state in %s\n", grouped(res.FromSize), res.PriorSeen, stateFile)
-			} else {
-				fmt.Fprintf(out, "  every record's signature checked against the key history (%d keys); %d tiles and bundles checked\n", len(res.Keys), res.TilesCheck)
-				fmt.Fprintf(out, "  consistent with %d checkpoint(s) seen before; state in %s\n", res.PriorSeen, stateFile)
-			}
-			if res.Unpublished > 0 {
-				fmt.Fprintf(out, "  note: %d tile or bundle file(s) reach beyond this checkpoint (entries the log holds that no published checkpoint covers yet: it is being written, or awaits its witnesses); their covered part was checked, the rest will be at the next audit\n",
-					res.Unpublished)
-			}
-			if len(res.Superseded) > 0 {
-				fmt.Fprintf(out, "  note: %d partial tile or bundle file(s) disagree with the tree but no checkpoint this auditor verified reads them (left by a crash, for entries sequenced again after the restart); they prove nothing and may be removed: %s\n",
-					len(res.Superseded), strings.Join(res.Superseded, ", "))
-			}
-			if len(res.Stray) > 0 {
-				fmt.Fprintf(out, "  note: %d stray file(s) under tile/ that no reader reads (temporary files of an interrupted write, such as on a full disk); they may be removed: %s\n",
-					len(res.Stray), strings.Join(res.Stray, ", "))
-			}
-			return nil
+			return report.TextAudit(out, report.AuditSummary{Origin: res.Origin, Size: res.Size, FromSize: res.FromSize, EntriesChecked: res.EntriesChecked, Root: res.Root,
+				Incremental: res.Mode == ledger.AuditIncremental, FullBecause: res.FullBecause, Cosigners: res.Cosigners, Keys: len(res.Keys), TilesChecked: res.TilesCheck,
+				PriorSeen: res.PriorSeen, Unpublished: res.Unpublished, Superseded: res.Superseded, Stray: res.Stray, StateFile: stateFile})
 		},
 	}
 	fl := cmd.Flags()
@@ -270,15 +195,6 @@ checkpoints and the proof) written to the evidence file.`,
 	fl.BoolVar(&full, "full", false, "check every entry, not only those added since the last audit")
 	fl.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
-}
-
-// grouped writes n with a comma between groups of three digits.
-func grouped(n uint64) string {
-	s := strconv.FormatUint(n, 10)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 func mustIndent(v any) []byte {

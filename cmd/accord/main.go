@@ -5,7 +5,8 @@
 //
 // This package only parses flags and hands them to the packages that do
 // the work (internal/app for a log and its server, internal/client for a
-// running server); internal/report renders most of what it prints.
+// running server); internal/report renders most of what it prints, and
+// internal/progress shows how long work is getting on.
 package main
 
 import (
@@ -103,7 +104,7 @@ Every command's help ends with examples you can paste.`,
 		SilenceUsage:  true,
 		Args:          rejectWords,
 		RunE:          helpIfBare,
-		Version:       buildInfo().String(),
+		Version:       app.BuildInfo().String(),
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetUsageTemplate(root.UsageTemplate() + "\nExit status: 0 done, 1 error, 2 usage error, 3 evidence does not verify (accord help exit-status).\n")

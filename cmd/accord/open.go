@@ -4,13 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/report"
 )
 
 func newRecordOpenCmd() *cobra.Command {
@@ -37,18 +37,12 @@ beside PARTY.key). It prints the record the sealed one hides. Exit status
 			if err != nil {
 				return usageError{fmt.Errorf("INDEX: want a log index, got %q", args[0])}
 			}
-			id, err := keyfile.LoadIdentity(keyfile.IdentityFile(keyFile))
+			idFile := keyfile.IdentityFile(keyFile)
+			id, err := keyfile.LoadIdentity(idFile)
 			if err != nil {
 				return fmt.Errorf("--key: the encryption key: %w", err)
 			}
-			signed, _, err := app.ReadRecord(cmd.Context(), logDir, index)
-			if err != nil {
-				return err
-			}
-			inner, err := record.OpenSealed(signed.Record, id)
-			if errors.Is(err, record.ErrNotRecipient) {
-				return fmt.Errorf("index %d is sealed to %s: not to the key %s", index, strings.Join(record.SealedTo(signed.Record), ", "), keyfile.IdentityFile(keyFile))
-			}
+			signed, inner, err := app.OpenRecord(cmd.Context(), logDir, index, id, idFile)
 			if err != nil {
 				return err
 			}
@@ -60,11 +54,7 @@ beside PARTY.key). It prints the record the sealed one hides. Exit status
 					Record *record.Record `json:"record"`
 				}{index, record.SealedTo(signed.Record), signed.Signer.Name, inner})
 			}
-			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "index %d: sealed to %s, signed by key %s: signature and inclusion verified\n", index, strings.Join(record.SealedTo(signed.Record), ", "), signed.Signer.Name)
-			fmt.Fprintf(out, "%s %s by %s\n", inner.Kind, inner.ID, inner.Author)
-			fmt.Fprintf(out, "%s\n", indented(inner.Body))
-			return nil
+			return report.TextSealedRecord(cmd.OutOrStdout(), index, signed, inner)
 		},
 	}
 	cmd.Flags().StringVar(&logDir, "log", "", "the log directory (your copy)")

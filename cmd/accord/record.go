@@ -16,6 +16,8 @@ import (
 	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/report"
+	"github.com/accordverify/accord/internal/server"
 )
 
 func newRecordCmd() *cobra.Command {
@@ -41,7 +43,7 @@ func newRecordSignCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			data, err := readInput(cmd.InOrStdin(), args[0])
+			data, err := app.ReadInput(cmd.InOrStdin(), args[0])
 			if err != nil {
 				return err
 			}
@@ -82,7 +84,15 @@ not cosign in time, the record is stored and its receipt comes later
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if serverURL != "" {
-				return submitToServer(cmd, serverURL, args)
+				c := client.New(serverURL)
+				return submitFiles(cmd, args, false, func(data []byte) (submitted, error) {
+					out, err := c.Submit(cmd.Context(), data)
+					var ae *client.APIError
+					if errors.As(err, &ae) {
+						return submitted{}, rejected{fmt.Errorf("%s: %s", ae.Code, ae.Message)}
+					}
+					return submitted{Submitted: out, receipt: out.Receipt, pending: "its receipt comes once the witnesses cosign"}, err
+				})
 			}
 			if logDir == "" || operatorKey == "" {
 				return usageError{errors.New("give --server URL, or --log and --operator-key")}
@@ -94,41 +104,19 @@ not cosign in time, the record is stored and its receipt comes later
 				return err
 			}
 			defer a.Close()
-			l := a.Log()
-			var receipts []*ledger.Receipt
-			var failed int
-			for _, file := range args {
-				data, err := os.ReadFile(file)
-				if err != nil {
-					return err
-				}
-				seq, r, err := l.Submit(ctx, data, wait)
+			return submitFiles(cmd, args, asJSON, func(data []byte) (submitted, error) {
+				seq, r, err := a.Log().Submit(ctx, data, wait)
+				s := submitted{Submitted: server.Submitted{Index: seq.Index, ID: seq.ID, Kind: string(seq.Kind), Author: seq.Author}}
 				switch {
 				case errors.Is(err, ledger.ErrNotPublished):
-					fmt.Fprintf(cmd.ErrOrStderr(), "%s: stored at index %d (%s %s by %s); no checkpoint published within %s: the witnesses have not cosigned yet\n", file, seq.Index, seq.Kind, seq.ID, seq.Author, wait)
-					continue
+					s.pending = fmt.Sprintf("no checkpoint published within %s: the witnesses have not cosigned yet", wait)
+					return s, nil
 				case err != nil:
-					failed++
-					fmt.Fprintf(cmd.ErrOrStderr(), "accord: error: %s: rejected, nothing stored: %v\n", file, err)
-					continue
+					return s, rejected{err}
 				}
-				receipts = append(receipts, r)
-				if err := os.WriteFile(file+".receipt.json", mustIndent(r), 0o644); err != nil {
-					return err
-				}
-				if !asJSON {
-					fmt.Fprintf(cmd.OutOrStdout(), "%s: index %d (%s %s by %s), receipt in %s.receipt.json\n", file, seq.Index, seq.Kind, seq.ID, seq.Author, file)
-				}
-			}
-			if asJSON {
-				if err := writeJSON(cmd.OutOrStdout(), receipts); err != nil {
-					return err
-				}
-			}
-			if failed > 0 {
-				return fmt.Errorf("%d of %d records rejected", failed, len(args))
-			}
-			return nil
+				s.receipt = mustIndent(r)
+				return s, nil
+			})
 		},
 	}
 	fl := cmd.Flags()
@@ -172,15 +160,7 @@ func newRecordShowCmd() *cobra.Command {
 					Receipt *ledger.Receipt `json:"receipt"`
 				}{signed.Record, signed.Signer.Name, r})
 			}
-			out := cmd.OutOrStdout()
-			rec := signed.Record
-			fmt.Fprintf(out, "index %d of %s (checkpoint %s)\n", index, r.Origin, checkpointSize(r.Checkpoint))
-			fmt.Fprintf(out, "%s %s by %s, created %s, signed by key %s: signature valid\n", rec.Kind, rec.ID, rec.Author, rec.Created.Format(time.RFC3339), signed.Signer.Name)
-			if len(rec.Refs) > 0 {
-				fmt.Fprintf(out, "refs: %s\n", strings.Join(rec.Refs, ", "))
-			}
-			fmt.Fprintf(out, "%s\ninclusion proof (%d hashes) verified against the checkpoint\n", indented(rec.Body), len(r.InclusionProof))
-			return nil
+			return report.TextRecord(cmd.OutOrStdout(), index, signed, r.Origin, r.Checkpoint, len(r.InclusionProof))
 		},
 	}
 	cmd.Flags().StringVar(&logDir, "log", "", "the log directory")
@@ -211,13 +191,9 @@ genesis record (--log DIR) or are given (--operator-key, --witness-key,
 		Example: `  accord receipt verify finding.signed.receipt.json --log evidence`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			b, err := os.ReadFile(args[0])
+			r, err := app.ReadReceipt(args[0])
 			if err != nil {
 				return err
-			}
-			r, err := ledger.ParseReceipt(b)
-			if err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
 			}
 			var trust ledger.Trust
 			switch {
@@ -239,15 +215,15 @@ genesis record (--log DIR) or are given (--operator-key, --witness-key,
 			if err != nil {
 				err = fmt.Errorf("%s: receipt does NOT verify: %v", args[0], err)
 				if asJSON {
-					_ = writeJSON(cmd.OutOrStdout(), receiptCheck{Index: r.Index, Error: err.Error()})
+					_ = writeJSON(cmd.OutOrStdout(), report.ReceiptCheck{Index: r.Index, Error: err.Error()})
 				}
 				return exitCode{3, err}
 			}
+			check := report.ReceiptCheck{OK: true, Index: r.Index, Origin: cp.Origin, Size: cp.Size, Root: fmt.Sprintf("%x", cp.Hash)}
 			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), receiptCheck{OK: true, Index: r.Index, Origin: cp.Origin, Size: cp.Size, Root: fmt.Sprintf("%x", cp.Hash)})
+				return writeJSON(cmd.OutOrStdout(), check)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "receipt OK: index %d is in %s at size %d (root %x)\n", r.Index, cp.Origin, cp.Size, cp.Hash)
-			return nil
+			return report.TextReceiptCheck(cmd.OutOrStdout(), check)
 		},
 	}
 	verify.Flags().StringVar(&logDir, "log", "", "take the keys from this log's genesis record")
@@ -258,63 +234,57 @@ genesis record (--log DIR) or are given (--operator-key, --witness-key,
 	return verify
 }
 
-// receiptCheck is what receipt verify --json prints.
-type receiptCheck struct {
-	OK    bool   `json:"ok"`
-	Index uint64 `json:"index"`
-	// Origin, Size and Root are the checkpoint the record is proved in.
-	Origin string `json:"origin,omitempty"`
-	Size   uint64 `json:"size,omitempty"`
-	Root   string `json:"root_hex,omitempty"`
-	// Error says why it does not verify.
-	Error string `json:"error,omitempty"`
+// submitted is what became of a record submitted: where it is in the
+// log, and its receipt to keep, or why none came yet (pending).
+type submitted struct {
+	server.Submitted
+	receipt []byte
+	pending string
 }
 
-// submitToServer posts each signed record to a server and writes the
-// receipts it answers.
-func submitToServer(cmd *cobra.Command, base string, files []string) error {
-	c := client.New(base)
+// rejected is a record the log refused: nothing was stored.
+type rejected struct{ error }
+
+// submitFiles submits each signed record file with submit, writes each
+// receipt beside its file (FILE.receipt.json) and says what became of each
+// record, or with asJSON prints the receipts. A rejected record is counted
+// and the others go on; any other error stops.
+func submitFiles(cmd *cobra.Command, files []string, asJSON bool, submit func(data []byte) (submitted, error)) error {
+	var receipts []json.RawMessage
 	failed := 0
 	for _, file := range files {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			return err
 		}
-		out, err := c.Submit(cmd.Context(), data)
-		var ae *client.APIError
+		s, err := submit(data)
+		var rej rejected
 		switch {
-		case errors.As(err, &ae):
+		case errors.As(err, &rej):
 			failed++
-			fmt.Fprintf(cmd.ErrOrStderr(), "accord: error: %s: rejected, nothing stored: %s: %s\n", file, ae.Code, ae.Message)
+			fmt.Fprintf(cmd.ErrOrStderr(), "accord: error: %s: rejected, nothing stored: %v\n", file, rej.error)
+			continue
 		case err != nil:
 			return fmt.Errorf("%s: %w", file, err)
-		case out.Receipt == nil:
-			fmt.Fprintf(cmd.ErrOrStderr(), "%s: stored at index %d (%s %s by %s); its receipt comes once the witnesses cosign\n", file, out.Index, out.Kind, out.ID, out.Author)
-		default:
-			if err := os.WriteFile(file+".receipt.json", out.Receipt, 0o644); err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: index %d (%s %s by %s), receipt in %s.receipt.json\n", file, out.Index, out.Kind, out.ID, out.Author, file)
+		case s.receipt == nil:
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s: stored at index %d (%s %s by %s); %s\n", file, s.Index, s.Kind, s.ID, s.Author, s.pending)
+			continue
+		}
+		receipts = append(receipts, s.receipt)
+		if err := os.WriteFile(file+".receipt.json", s.receipt, 0o644); err != nil {
+			return err
+		}
+		if !asJSON {
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: index %d (%s %s by %s), receipt in %s.receipt.json\n", file, s.Index, s.Kind, s.ID, s.Author, file)
+		}
+	}
+	if asJSON {
+		if err := writeJSON(cmd.OutOrStdout(), receipts); err != nil {
+			return err
 		}
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d records rejected", failed, len(files))
 	}
 	return nil
-}
-
-// indented is a record's JSON body, indented.
-func indented(body json.RawMessage) []byte {
-	var v any
-	_ = json.Unmarshal(body, &v)
-	b, _ := json.MarshalIndent(v, "", "  ")
-	return b
-}
-
-// checkpointSize is "size N" of a checkpoint's text (its second line).
-func checkpointSize(cp string) string {
-	if lines := strings.SplitN(cp, "\n", 3); len(lines) > 1 {
-		return "size " + lines[1]
-	}
-	return "of unknown size"
 }

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
+	"slices"
 
 	"github.com/spf13/cobra"
 
-	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/progress"
 	"github.com/accordverify/accord/internal/report"
 )
 
@@ -43,45 +41,24 @@ files beside the Markdown and linked from it.`,
 			if err != nil {
 				return err
 			}
-			stop := spin(cmd.ErrOrStderr(), "building the report")
+			stop := progress.Spin(cmd.ErrOrStderr(), "building the report")
 			r, err := report.Build(e.agreement, e.facts, e.date, report.Options{BreakoutOptions: e.breakout})
 			stop()
 			if err != nil {
 				return err
 			}
-			var buf bytes.Buffer
-			switch format {
-			case "md":
-				mo := report.MarkdownOptions{}
-				if out != "" {
-					mo.Charts = "charts"
-					if err := r.WriteCharts(filepath.Join(filepath.Dir(out), "charts")); err != nil {
-						return err
-					}
-				}
-				err = r.Markdown(&buf, mo)
-			case "html":
-				err = r.HTML(&buf, report.HTMLOptions{Issuer: issuer, Issued: calendar.Today()})
-			case "json":
-				err = r.JSON(&buf)
-			case "csv":
-				err = r.CSV(&buf)
-			default:
+			if !slices.Contains(report.Formats, format) {
 				return usageError{fmt.Errorf("--format: must be md, html, json or csv, got %q", format)}
 			}
+			b, err := r.Encode(format, out, issuer)
 			if err != nil {
 				return err
 			}
 			if out == "" {
-				_, err = cmd.OutOrStdout().Write(buf.Bytes())
+				_, err = cmd.OutOrStdout().Write(b)
 				return err
 			}
-			if dir := filepath.Dir(out); dir != "." {
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					return err
-				}
-			}
-			if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+			if err := report.WriteFile(out, b); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s\n", out)
@@ -91,7 +68,7 @@ files beside the Markdown and linked from it.`,
 	f.register(cmd)
 	cmd.Flags().StringVar(&format, "format", "md", "md, html, json or csv")
 	cmd.Flags().StringVar(&issuer, "issuer", "", "who issues the report, for the HTML cover (default \""+report.DefaultIssuer+"\")")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"md", "html", "json", "csv"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats, cobra.ShellCompDirectiveNoFileComp))
 	cmd.Flags().StringVarP(&out, "out", "o", "", "write to this file instead of standard output")
 	return cmd
 }

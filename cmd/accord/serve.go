@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/app"
-	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/metrics"
 )
 
@@ -39,24 +38,19 @@ func (f *logFlags) config(warn io.Writer) (app.Config, error) {
 	if f.dir == "" || f.operatorKey == "" {
 		return app.Config{}, usageError{errors.New("--log and --operator-key are required")}
 	}
-	op, _, err := keyfile.LoadSigner(f.operatorKey)
+	cfg, err := app.OperatorConfig(f.dir, f.db, f.operatorKey, map[string]string{})
 	if err != nil {
 		return app.Config{}, err
 	}
-	id, err := app.OperatorIdentity(f.operatorKey)
-	if err != nil {
-		return app.Config{}, err
-	}
-	urls := map[string]string{}
 	for _, w := range f.witnessURLs {
 		name, u, ok := strings.Cut(w, "=")
 		if !ok {
 			return app.Config{}, usageError{fmt.Errorf("--witness-url %q: want NAME=URL", w)}
 		}
-		urls[name] = u
+		cfg.WitnessURLs[name] = u
 	}
-	return app.Config{Dir: f.dir, DB: f.db, Operator: op, Identity: id, WitnessURLs: urls,
-		Warn: func(msg string) { fmt.Fprintf(warn, "accord: warning: %s\n", msg) }}, nil
+	cfg.Warn = func(msg string) { fmt.Fprintf(warn, "accord: warning: %s\n", msg) }
+	return cfg, nil
 }
 
 // open opens the log the flags name, with its index.
@@ -113,11 +107,7 @@ few seconds and appends from where the log is.`,
 				return err
 			}
 			defer a.Close()
-			role := "writer"
-			if self, writer := a.Writer(); !self {
-				role = "reader of the log that " + writer + " writes"
-			}
-			logger.Info("serving", "addr", ln.Addr().String(), "dashboard", "http://"+ln.Addr().String()+"/", "advertise", advertise, "role", role, "log", lf.dir, "index", a.Index.Dialect())
+			logger.Info("serving", "addr", ln.Addr().String(), "dashboard", "http://"+ln.Addr().String()+"/", "advertise", advertise, "role", a.Role(), "log", lf.dir, "index", a.Index.Dialect())
 			return a.Server(app.ServerOptions{Logger: logger}).Run(ctx, ln)
 		},
 	}
@@ -153,6 +143,46 @@ is always safe; run it after restoring a database or on suspicion.`,
 		},
 	}
 	lf.register(cmd)
+	return cmd
+}
+
+func newWitnessCmd() *cobra.Command {
+	var keyFile, logKey, stateFile, listen string
+	cmd := &cobra.Command{
+		Annotations: map[string]string{noEnv: "key,addr"},
+		Use:         "witness --key KEY --log-key OPERATOR.pub --state FILE --addr ADDR",
+		Short:       "Run a party's witness: cosign only checkpoints consistent with the last one it cosigned",
+		Long: `witness serves c2sp.org/tlog-witness (POST /add-checkpoint) for one log. It
+cosigns a checkpoint only if it is signed by the log's operator key and
+provably consistent with the last checkpoint it cosigned, which it keeps in
+the state file (written before it answers). It refuses forks with HTTP 422.`,
+		Example: `  accord witness --key keys/witness-us.key --log-key keys/accord.example_jcpoa.pub \
+    --state witness-us.json --addr 127.0.0.1:7001`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if keyFile == "" || logKey == "" || stateFile == "" || listen == "" {
+				return usageError{errors.New("--key, --log-key, --state and --addr are required")}
+			}
+			w, err := app.NewWitnessService(keyFile, logKey, stateFile)
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", listen)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			fmt.Fprintf(cmd.ErrOrStderr(), "witness %s for log %s on http://%s (cosigned size %d)\ncosignature key: %s\n", w.Name, w.LogName, ln.Addr(), w.Size(), w.CosignatureKey)
+			return w.Serve(ctx, ln)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&keyFile, "key", "", "the witness's private key file")
+	fl.StringVar(&logKey, "log-key", "", "the log operator's public key file")
+	fl.StringVar(&stateFile, "state", "", "file that keeps the last cosigned checkpoint")
+	fl.StringVar(&listen, "addr", "127.0.0.1:7001", "address to listen on")
+	alias(fl, "addr", "listen")
 	return cmd
 }
 

@@ -1,18 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"os"
-	"strings"
+	"io"
 
 	"github.com/spf13/cobra"
 
-	"github.com/accordverify/accord/examples"
 	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/dataset"
-	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/state"
 )
 
@@ -29,54 +26,25 @@ func (f *sourceFlags) register(cmd *cobra.Command, withAgreement bool) {
 	cmd.Flags().StringVar(&f.data, "data", "", "a series CSV in the columns of the public series (default: the embedded IAEA series)")
 }
 
+// sourceCmd completes cmd as a print command (printCmd) of what get reads
+// from the sources the flags choose; withAgreement adds --agreement to
+// --data.
+func sourceCmd[T any](cmd *cobra.Command, withAgreement bool, get func(src *sourceFlags) (T, error), text func(w io.Writer, v T) error) *cobra.Command {
+	var src sourceFlags
+	printCmd(cmd, func(*cobra.Command) (T, error) { return get(&src) }, text)
+	src.register(cmd, withAgreement)
+	return cmd
+}
+
 func (f *sourceFlags) loadAgreement() (*agreement.Agreement, error) {
-	if f.agreement == "jcpoa" {
-		return agreement.JCPOA(), nil
-	}
-	b, err := readNamed(nil, f.agreement, examples.Agreements)
-	if err != nil {
-		return nil, err
-	}
-	a, err := agreement.Parse(b)
-	if err != nil {
-		return nil, fmt.Errorf("agreement %s: %w", f.agreement, err)
-	}
-	return a, nil
+	return app.LoadAgreement(f.agreement)
 }
 
-func (f *sourceFlags) loadData() (*dataset.Dataset, error) {
-	if f.data == "" {
-		return dataset.Embedded(), nil
-	}
-	return parseFile(f.data, "series", func(b []byte) (*dataset.Dataset, error) {
-		return dataset.Parse(bytes.NewReader(b), f.data)
-	})
-}
-
-// parseFile parses the file at path with parse; what ("" for nothing)
-// names the file in a parse error, before its path.
-func parseFile[T any](path, what string, parse func([]byte) (T, error)) (T, error) {
-	var zero T
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return zero, err
-	}
-	v, err := parse(b)
-	if err != nil {
-		return zero, fmt.Errorf("%s: %w", strings.TrimSpace(what+" "+path), err)
-	}
-	return v, nil
-}
+func (f *sourceFlags) loadData() (*dataset.Dataset, error) { return app.LoadDataset(f.data) }
 
 // facts are the series' facts, with the continuity of knowledge of its
 // public record.
-func (f *sourceFlags) facts() ([]state.Fact, error) {
-	d, err := f.loadData()
-	if err != nil {
-		return nil, err
-	}
-	return evidence.Public(d), nil
-}
+func (f *sourceFlags) facts() ([]state.Fact, error) { return app.PublicFacts(f.data) }
 
 // load reads the agreement and the series' facts.
 func (f *sourceFlags) load() (*agreement.Agreement, []state.Fact, error) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -10,13 +11,14 @@ import (
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/progress"
 	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/state"
 )
 
-// bandFlags are the breakout flags shared by breakout, status and report:
-// the band, the convention, the significant quantity, the machines counted
-// and the damage assumptions after a loss of knowledge.
+// bandFlags are the breakout flags shared by breakout, status, warning and
+// report: the band, the convention, the significant quantity, the machines
+// counted and the damage assumptions after a loss of knowledge.
 type bandFlags struct {
 	samples    int
 	seed       uint64
@@ -25,48 +27,28 @@ type bandFlags struct {
 	machines   string
 	surviving  float64
 	remaining  float64
-	dated      bool
 }
 
 func (b *bandFlags) register(cmd *cobra.Command) {
-	cmd.Flags().IntVar(&b.samples, "samples", breakout.DefaultSamples, "Monte Carlo samples for the uncertainty band")
-	cmd.Flags().Uint64Var(&b.seed, "seed", breakout.DefaultSeed, "random seed of the uncertainty band")
-}
-
-// registerConvention adds the flags that choose how breakout is estimated.
-func (b *bandFlags) registerConvention(cmd *cobra.Command) {
 	fl := cmd.Flags()
+	fl.IntVar(&b.samples, "samples", breakout.DefaultSamples, "Monte Carlo samples for the uncertainty band")
+	fl.Uint64Var(&b.seed, "seed", breakout.DefaultSeed, "random seed of the uncertainty band")
 	fl.StringVar(&b.convention, "convention", string(breakout.DefaultConvention), "breakout assumptions: cascades (the fleet in cascades as an operator would run it) or whole-fleet (every machine on every step: a lower bound)")
 	fl.StringVar(&b.sq, "sq", string(enrich.WGU25), "significant quantity of the breakout target: wgu25 (25 kg of 90 % uranium) or iaea (25 kg U-235)")
-}
-
-// registerDated adds the flags of an estimate at a date.
-func (b *bandFlags) registerDated(cmd *cobra.Command) {
-	b.dated = true
-	fl := cmd.Flags()
 	fl.StringVar(&b.machines, "machines", compliance.Enriching, "centrifuges counted: enriching (reported as enriching) or installed")
 	fl.Float64Var(&b.surviving, "surviving-fleet", compliance.DefaultDamage.FleetFraction, "after a loss of knowledge: the share (0-1) of the last known fleet assumed to work")
 	fl.Float64Var(&b.remaining, "remaining-stock", compliance.DefaultDamage.StockFraction, "after a loss of knowledge: the share (0-1) of the last known stock assumed in place")
 }
 
-func (b *bandFlags) check() error {
-	if b.samples < 1 || b.samples > breakout.MaxSamples {
-		return usageError{fmt.Errorf("--samples: must be in [1, %d], got %d", breakout.MaxSamples, b.samples)}
-	}
-	return nil
-}
-
 func (b *bandFlags) options() (compliance.BreakoutOptions, error) {
-	if err := b.check(); err != nil {
-		return compliance.BreakoutOptions{}, err
+	if b.samples < 1 || b.samples > breakout.MaxSamples {
+		return compliance.BreakoutOptions{}, usageError{fmt.Errorf("--samples: must be in [1, %d], got %d", breakout.MaxSamples, b.samples)}
 	}
 	if _, err := enrich.ParseConvention(b.convention); err == nil {
 		return compliance.BreakoutOptions{}, usageError{fmt.Errorf("--convention: %s is a significant quantity, given by --sq %s; the conventions are cascades and whole-fleet", b.convention, b.convention)}
 	}
-	opt := compliance.BreakoutOptions{SQ: enrich.Convention(b.sq), Convention: breakout.Convention(b.convention), Machines: b.machines, Samples: b.samples, Seed: b.seed}
-	if b.dated {
-		opt.Damage = &compliance.Damage{FleetFraction: b.surviving, StockFraction: b.remaining}
-	}
+	opt := compliance.BreakoutOptions{SQ: enrich.Convention(b.sq), Convention: breakout.Convention(b.convention), Machines: b.machines, Samples: b.samples, Seed: b.seed,
+		Damage: &compliance.Damage{FleetFraction: b.surviving, StockFraction: b.remaining}}
 	opt, err := opt.Normalize()
 	return opt, flagError(err)
 }
@@ -82,8 +64,6 @@ type evaluationFlags struct {
 func (f *evaluationFlags) register(cmd *cobra.Command) {
 	f.src.register(cmd, true)
 	f.band.register(cmd)
-	f.band.registerConvention(cmd)
-	f.band.registerDated(cmd)
 	cmd.Flags().StringVar(&f.asOf, "as-of", "", "date, YYYY-MM-DD (required)")
 }
 
@@ -111,10 +91,10 @@ func (f *evaluationFlags) load() (evaluation, error) {
 
 func newStatusCmd() *cobra.Command {
 	var (
-		f      evaluationFlags
-		asJSON bool
+		f    evaluationFlags
+		name string
 	)
-	cmd := &cobra.Command{
+	cmd := printCmd(&cobra.Command{
 		Use:   "status --as-of DATE",
 		Short: "The stock, significant quantities, findings for every party, and breakout at a date",
 		Long: `status derives the state reported at a date from the series, evaluates every
@@ -131,25 +111,15 @@ figures) or unverified (the source could not be checked).`,
 		Example: `  accord status --as-of 2025-02-08
   accord status --as-of 2017-05-27 --json
   accord status --as-of 2025-06-13 --agreement hypothetical-2025`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			e, err := f.load()
-			if err != nil {
-				return err
-			}
-			stop := spin(cmd.ErrOrStderr(), "evaluating the state and its breakout band")
-			o, err := compliance.OverviewAt(e.agreement, e.facts, e.date, e.breakout)
-			stop()
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), o)
-			}
-			return report.TextStatus(cmd.OutOrStdout(), e.agreement.Name, o)
-		},
-	}
+	}, func(cmd *cobra.Command) (*compliance.Overview, error) {
+		e, err := f.load()
+		if err != nil {
+			return nil, err
+		}
+		name = e.agreement.Name
+		defer progress.Spin(cmd.ErrOrStderr(), "evaluating the state and its breakout band")()
+		return compliance.OverviewAt(e.agreement, e.facts, e.date, e.breakout)
+	}, func(w io.Writer, o *compliance.Overview) error { return report.TextStatus(w, name, o) })
 	f.register(cmd)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }

@@ -3,28 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/enrich"
 	"github.com/accordverify/accord/internal/report"
 )
-
-type swuOutput struct {
-	ProductPct      float64 `json:"product_pct"`
-	FeedPct         float64 `json:"feed_pct"`
-	TailsPct        float64 `json:"tails_pct"`
-	ProductKgU      float64 `json:"product_kg_u"`
-	FeedKgU         float64 `json:"feed_kg_u"`
-	TailsKgU        float64 `json:"tails_kg_u"`
-	SWU             float64 `json:"swu"`
-	FeedPerProduct  float64 `json:"feed_per_product"`
-	SWUPerKgProduct float64 `json:"swu_per_kg_product"`
-	// FeedKgUF6 is the feed as UF6 at the regulatory 0.676 kg U per kg UF6.
-	FeedKgUF6 float64 `json:"feed_kg_uf6"`
-}
 
 func newSWUCmd() *cobra.Command {
 	var (
@@ -76,7 +60,7 @@ uranium (kg U). Give the product mass (default 1 kg U) or the feed mass.`,
 			}
 			f, _ := enrich.StepFactors(product, feed, tails) // checked above
 			uf6, _ := enrich.UF6FromU(b.Feed.MassKgU, enrich.RegulatoryUF6Factor)
-			out := swuOutput{
+			out := report.SWUStep{
 				ProductPct: productPct, FeedPct: feedPct, TailsPct: tailsPct,
 				ProductKgU: b.Product.MassKgU, FeedKgU: b.Feed.MassKgU, TailsKgU: b.Tails.MassKgU,
 				SWU: b.SWU, FeedPerProduct: f.FeedPerProduct, SWUPerKgProduct: f.SWUPerProduct, FeedKgUF6: uf6,
@@ -84,7 +68,7 @@ uranium (kg U). Give the product mass (default 1 kg U) or the feed mass.`,
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), out)
 			}
-			return renderSWU(cmd.OutOrStdout(), out, product, feed, tails)
+			return report.TextSWU(cmd.OutOrStdout(), out, product, feed, tails)
 		},
 	}
 	fl := cmd.Flags()
@@ -120,14 +104,4 @@ func enrichFlagError(err error) error {
 		return fmt.Errorf("%s: %s", f, ie.Rule)
 	}
 	return err
-}
-
-func renderSWU(w io.Writer, o swuOutput, product, feed, tails enrich.Assay) error {
-	fmt.Fprintf(w, "Enriching %s to %s with %s tails (ideal cascade, masses in kg U)\n\n", feed, product, tails)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "product\t%s kg U\tat %s\n", report.Sig(o.ProductKgU), product)
-	fmt.Fprintf(tw, "feed\t%s kg U\tat %s\t(%s kg UF6 at 0.676 kg U per kg UF6)\n", report.Sig(o.FeedKgU), feed, report.Sig(o.FeedKgUF6))
-	fmt.Fprintf(tw, "tails\t%s kg U\tat %s\n", report.Sig(o.TailsKgU), tails)
-	fmt.Fprintf(tw, "separative work\t%s kg-SWU\t\t(%s kg-SWU and %s kg U of feed per kg of product)\n", report.Sig(o.SWU), report.Sig(o.SWUPerKgProduct), report.Sig(o.FeedPerProduct))
-	return tw.Flush()
 }

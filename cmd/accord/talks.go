@@ -3,19 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"maps"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/accordverify/accord/examples"
-	"github.com/accordverify/accord/internal/dataset"
-	"github.com/accordverify/accord/internal/evidence"
+	"github.com/accordverify/accord/internal/app"
+	"github.com/accordverify/accord/internal/progress"
 	"github.com/accordverify/accord/internal/report"
-	"github.com/accordverify/accord/internal/state"
 	"github.com/accordverify/accord/internal/talks"
 )
 
@@ -59,20 +54,32 @@ func (f *talksFlags) load() (*talks.Spec, *talks.Room, error) {
 	if f.room == "" {
 		return nil, nil, usageError{errors.New("--room FILE is required")}
 	}
-	b, err := readNamed(nil, f.room, examples.Rooms)
+	spec, room, err := app.LoadRoom(f.room)
 	if err != nil {
 		return nil, nil, err
-	}
-	spec, room, err := talks.ParseSpec(b)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", f.room, err)
 	}
 	date, err := dateFlag("baseline", f.asOf)
 	if err != nil {
 		return nil, nil, err
 	}
-	room.Model = talks.ModelAt(state.At(evidence.Public(dataset.Embedded()), date))
+	room.Model = app.PublicModel(date)
 	return spec, room, nil
+}
+
+// roomFileCmd completes cmd as a command on a room file: it registers the
+// talks flags and runs run with them and the room loaded.
+func roomFileCmd(cmd *cobra.Command, run func(cmd *cobra.Command, f *talksFlags, spec *talks.Spec, room *talks.Room) error) *cobra.Command {
+	var f talksFlags
+	f.register(cmd)
+	cmd.Args = cobra.NoArgs
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		spec, room, err := f.load()
+		if err != nil {
+			return err
+		}
+		return run(cmd, &f, spec, room)
+	}
+	return cmd
 }
 
 // parseSets reads --set TERM=VALUE into a package.
@@ -86,96 +93,41 @@ func parseSets(sets []string) (talks.Package, error) {
 
 func newTalksEvaluateCmd() *cobra.Command {
 	var (
-		f        talksFlags
 		proposal string
 		sets     []string
 	)
-	cmd := &cobra.Command{
+	cmd := roomFileCmd(&cobra.Command{
 		Use:   "evaluate --room FILE (--proposal NAME | --set TERM=VALUE ...)",
 		Short: "A proposal's metrics and the feasibility answer each recipient would get",
 		Example: `  accord talks evaluate --room muscat-2025 --proposal jcpoa-limits
   accord talks evaluate --room muscat-2025 --proposal leaner --set stockpile_cap_kg_u=0 --json
   accord talks evaluate --room muscat-2025-verification --proposal advanced-machines-safeguards-only`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			spec, room, err := f.load()
-			if err != nil {
-				return err
+	}, func(cmd *cobra.Command, f *talksFlags, spec *talks.Spec, room *talks.Room) error {
+		values := talks.Package{}
+		if proposal != "" {
+			p, ok := spec.Proposals[proposal]
+			if !ok {
+				return usageError{fmt.Errorf("--proposal: no proposal %q in the room file", proposal)}
 			}
-			values := talks.Package{}
-			if proposal != "" {
-				p, ok := spec.Proposals[proposal]
-				if !ok {
-					return usageError{fmt.Errorf("--proposal: no proposal %q in the room file", proposal)}
-				}
-				for k, v := range p {
-					values[k] = v
-				}
-			}
-			extra, err := parseSets(sets)
-			if err != nil {
-				return err
-			}
-			for k, v := range extra {
-				values[k] = v
-			}
-			p, err := room.Propose(room.Mediator, room.Mediator, values, true)
-			if err != nil {
-				return err
-			}
-			ev, err := room.Model.Evaluate(p.Values)
-			if err != nil {
-				return err
-			}
-			now := time.Now()
-			var reports []*talks.Report
-			for _, who := range append([]string{room.Mediator}, talks.PartyIDs(room.Parties)...) {
-				r, err := room.Feasibility(who, p.ID, now)
-				if err != nil {
-					return err
-				}
-				reports = append(reports, r)
-			}
-			if f.asJSON {
-				return writeJSON(cmd.OutOrStdout(), map[string]any{"room": room.ID, "values": p.Values, "evaluation": ev, "reports": reports})
-			}
-			return renderEvaluation(cmd.OutOrStdout(), room, ev, reports)
-		},
-	}
-	f.register(cmd)
+			maps.Copy(values, p)
+		}
+		extra, err := parseSets(sets)
+		if err != nil {
+			return err
+		}
+		maps.Copy(values, extra)
+		values, ev, reports, err := app.EvaluateProposal(room, values)
+		if err != nil {
+			return err
+		}
+		if f.asJSON {
+			return writeJSON(cmd.OutOrStdout(), map[string]any{"room": room.ID, "values": values, "evaluation": ev, "reports": reports})
+		}
+		return report.TextEvaluation(cmd.OutOrStdout(), room.Title, ev, reports)
+	})
 	cmd.Flags().StringVar(&proposal, "proposal", "", "a proposal of the room file, by name")
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "TERM=VALUE: set or override a term (a number, a word, or phases separated by commas)")
 	return cmd
-}
-
-func renderEvaluation(w io.Writer, room *talks.Room, ev *talks.Evaluation, reports []*talks.Report) error {
-	fmt.Fprintf(w, "%s: model %s\n", room.Title, ev.Model)
-	for _, m := range []string{talks.MetricBreakoutDays, talks.MetricBreakoutP10, talks.MetricBreakoutP90, talks.MetricWarningDays, talks.MetricSQPermitted, talks.MetricReductionKgU, talks.MetricCentrifugesOut} {
-		if v, ok := ev.Metrics[m]; ok {
-			fmt.Fprintf(w, "  %-22s %s %s\n", m, report.Num(v, 2), talks.MetricUnits[m])
-		}
-	}
-	fmt.Fprintln(w, "Feasibility, as each recipient would see it:")
-	yes := map[bool]string{true: "yes", false: "no"}
-	for _, r := range reports {
-		switch {
-		case r.OwnMet != nil:
-			fmt.Fprintf(w, "  %-8s meets its own red lines: %s\n", r.Recipient, yes[*r.OwnMet])
-		case r.AllMet != nil:
-			line := fmt.Sprintf("  %-8s meets every red line: %s", r.Recipient, yes[*r.AllMet])
-			var failing []string
-			for _, p := range slices.Sorted(maps.Keys(r.Failing)) {
-				for _, c := range r.Failing[p] {
-					failing = append(failing, p+": "+c.String())
-				}
-			}
-			if len(failing) > 0 {
-				line += " (failing: " + strings.Join(failing, "; ") + ")"
-			}
-			fmt.Fprintln(w, line)
-		}
-	}
-	return nil
 }
 
 func newTalksZoneCmd() *cobra.Command {
@@ -204,7 +156,7 @@ func newTalksZoneCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				stop := spin(cmd.ErrOrStderr(), "exploring the zone of agreement on the server")
+				stop := progress.Spin(cmd.ErrOrStderr(), "exploring the zone of agreement on the server")
 				z, err = room.Zone(cmd.Context(), fixed)
 				stop()
 				if err != nil {
@@ -216,7 +168,7 @@ func newTalksZoneCmd() *cobra.Command {
 					return err
 				}
 				title = room.Title
-				stop := spin(cmd.ErrOrStderr(), "exploring the zone of agreement")
+				stop := progress.Spin(cmd.ErrOrStderr(), "exploring the zone of agreement")
 				z, err = room.ExploreZone(room.Mediator, fixed)
 				stop()
 				if err != nil {
@@ -226,30 +178,7 @@ func newTalksZoneCmd() *cobra.Command {
 			if f.asJSON {
 				return writeJSON(cmd.OutOrStdout(), z)
 			}
-			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "%s: %s packages in the grid, %s meet every red line\n", title, report.Num(float64(z.Evaluated), 0), report.Num(float64(z.Feasible), 0))
-			if z.Best == nil {
-				fmt.Fprintln(w, "No zone of agreement: no package of the issue space meets every party's red lines.")
-				return nil
-			}
-			fmt.Fprintf(w, "The package farthest from every red line (smallest margin %s of each term's range or metric's threshold):\n", report.Num(z.Best.MinMargin, 3))
-			for _, id := range slices.Sorted(maps.Keys(z.Best.Values)) {
-				v := z.Best.Values[id]
-				switch {
-				case v.Number != nil:
-					fmt.Fprintf(w, "  %-20s %s\n", id, report.Num(*v.Number, 2))
-				case v.Order != nil:
-					fmt.Fprintf(w, "  %-20s %s\n", id, strings.Join(v.Order, " -> "))
-				default:
-					fmt.Fprintf(w, "  %-20s %s\n", id, v.Text)
-				}
-			}
-			breakoutText := report.Num(z.Best.Metrics[talks.MetricBreakoutDays], 0) + " days (every input at its central value)"
-			if z.Best.Metrics[talks.MetricBreakoutDays] >= talks.UnreachedBreakoutDays {
-				breakoutText = "not reached (no centrifuge may enrich)"
-			}
-			fmt.Fprintf(w, "  breakout %s, %s SQ permitted\n", breakoutText, report.Num(z.Best.Metrics[talks.MetricSQPermitted], 3))
-			return nil
+			return report.TextZone(cmd.OutOrStdout(), title, z)
 		},
 	}
 	f.register(cmd)
@@ -260,11 +189,8 @@ func newTalksZoneCmd() *cobra.Command {
 }
 
 func newTalksCommitCmd() *cobra.Command {
-	var (
-		f                 talksFlags
-		party, commitment string
-	)
-	cmd := &cobra.Command{
+	var party, commitment string
+	cmd := roomFileCmd(&cobra.Command{
 		Use:   "commit --room FILE --party ID [--verify HEX]",
 		Short: "Print a party's red lines with their salt and commitment, or verify revealed red lines against a commitment",
 		Long: `commit prints the red lines of a party in the room file, with the salt (a
@@ -273,39 +199,27 @@ into the evidence log as a talks_commitment record. Keep the printed red
 lines and salt private. With --verify HEX it checks that the red lines in the
 file (salt included) are the ones committed to: exit status 1 when not.`,
 		Example: `  accord talks commit --room muscat-2025 --party us --json > us-red-lines.json`,
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, room, err := f.load()
-			if err != nil {
-				return err
+	}, func(cmd *cobra.Command, f *talksFlags, _ *talks.Spec, room *talks.Room) error {
+		if party == "" {
+			return usageError{errors.New("--party is required")}
+		}
+		rl, err := room.RedLinesOf(room.Mediator, party)
+		if err != nil {
+			return err
+		}
+		c := rl.Commitment()
+		if commitment != "" {
+			if !talks.VerifyReveal(rl, strings.ToLower(commitment)) {
+				return fmt.Errorf("the red lines of %s in %s do not match the commitment %s", party, f.room, commitment)
 			}
-			if party == "" {
-				return usageError{errors.New("--party is required")}
-			}
-			rl, err := room.RedLinesOf(room.Mediator, party)
-			if err != nil {
-				return err
-			}
-			c := rl.Commitment()
-			if commitment != "" {
-				if !talks.VerifyReveal(rl, strings.ToLower(commitment)) {
-					return fmt.Errorf("the red lines of %s in %s do not match the commitment %s", party, f.room, commitment)
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "the red lines of %s match the commitment %s\n", party, commitment)
-				return nil
-			}
-			if f.asJSON {
-				return writeJSON(cmd.OutOrStdout(), map[string]any{"red_lines": rl, "commitment": c})
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s's red lines in %s:\n", party, room.ID)
-			for _, con := range rl.Constraints {
-				fmt.Fprintf(cmd.OutOrStdout(), "  %s\n", con)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "salt %s\ncommitment %s\n", rl.Salt, c)
+			fmt.Fprintf(cmd.OutOrStdout(), "the red lines of %s match the commitment %s\n", party, commitment)
 			return nil
-		},
-	}
-	f.register(cmd)
+		}
+		if f.asJSON {
+			return writeJSON(cmd.OutOrStdout(), map[string]any{"red_lines": rl, "commitment": c})
+		}
+		return report.TextRedLines(cmd.OutOrStdout(), room.ID, rl)
+	})
 	cmd.Flags().StringVar(&party, "party", "", "the party")
 	cmd.Flags().StringVar(&commitment, "verify", "", "a commitment (hex) to verify the red lines against")
 	return cmd

@@ -5,19 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"maps"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/accordverify/accord/examples"
+	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/client"
 	"github.com/accordverify/accord/internal/keyfile"
+	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/talks"
 )
 
@@ -38,15 +35,7 @@ func (f *clientFlags) open(ctx context.Context) (*client.Room, error) {
 	if f.server == "" || f.key == "" || f.room == "" {
 		return nil, usageError{errors.New("--server, --key and --room are required")}
 	}
-	s, _, err := keyfile.LoadSigner(f.key)
-	if err != nil {
-		return nil, err
-	}
-	c := client.New(f.server)
-	if err := c.SignIn(ctx, s); err != nil {
-		return nil, fmt.Errorf("a read token for %s: %w", s.Name(), err)
-	}
-	return c.Room(f.room, s), nil
+	return client.OpenRoom(ctx, f.server, f.key, f.room)
 }
 
 // roomCmd completes cmd as a command that acts in a room on a server as one
@@ -54,7 +43,7 @@ func (f *clientFlags) open(ctx context.Context) (*client.Room, error) {
 func roomCmd(cmd *cobra.Command, run func(cmd *cobra.Command, r *client.Room) error) *cobra.Command {
 	var f clientFlags
 	f.register(cmd)
-	registerJSON(cmd)
+	cmd.Flags().Bool("json", false, "print the result as JSON")
 	cmd.Args = cobra.NoArgs
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		r, err := f.open(cmd.Context())
@@ -67,13 +56,6 @@ func roomCmd(cmd *cobra.Command, run func(cmd *cobra.Command, r *client.Room) er
 }
 
 func printJSON(cmd *cobra.Command, v any) error { return writeJSON(cmd.OutOrStdout(), v) }
-
-// registerJSON adds --json to a room command that has none of its own.
-func registerJSON(cmd *cobra.Command) {
-	if cmd.Flags().Lookup("json") == nil {
-		cmd.Flags().Bool("json", false, "print the result as JSON")
-	}
-}
 
 // say prints what a room command did: v as JSON with --json, else the
 // sentence.
@@ -95,13 +77,9 @@ func newTalksOpenCmd() *cobra.Command {
   accord talks open --server http://127.0.0.1:8080 --key keys/oman.key --file my-room.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			b, err := readNamed(nil, file, examples.Rooms)
+			spec, _, err := app.LoadRoom(file)
 			if err != nil {
 				return err
-			}
-			spec, _, err := talks.ParseSpec(b)
-			if err != nil {
-				return fmt.Errorf("%s: %w", file, err)
 			}
 			f.room = spec.ID
 			room, err := f.open(cmd.Context())
@@ -119,7 +97,7 @@ func newTalksOpenCmd() *cobra.Command {
 		},
 	}
 	f.register(cmd)
-	registerJSON(cmd)
+	cmd.Flags().Bool("json", false, "print the result as JSON")
 	cmd.Flags().StringVar(&file, "file", "", "the room file, or a built-in room: muscat-2025, muscat-2025-no-zone, muscat-2025-verification")
 	return cmd
 }
@@ -144,7 +122,7 @@ did not move (accord talks commit --verify).`,
 			return nil
 		},
 	}, func(cmd *cobra.Command, room *client.Room) error {
-		constraints, err := parseFile(file, "", talks.ParseConstraints)
+		constraints, err := app.ParseFile(file, "", talks.ParseConstraints)
 		if err != nil {
 			return err
 		}
@@ -228,45 +206,10 @@ func newTalksFeasibilityCmd() *cobra.Command {
 		if asJSON, _ := cmd.Flags().GetBool("json"); asJSON {
 			return printJSON(cmd, rep)
 		}
-		writeFeasibility(cmd.OutOrStdout(), rep)
-		return nil
+		return report.TextFeasibility(cmd.OutOrStdout(), rep)
 	})
 	cmd.Flags().StringVar(&proposal, "proposal", "", "the proposal's id")
 	return cmd
-}
-
-// writeFeasibility writes a feasibility answer in words: what the
-// recipient may learn and nothing more.
-func writeFeasibility(w io.Writer, rep talks.Report) {
-	met := func(b bool) string {
-		if b {
-			return "all met"
-		}
-		return "NOT all met"
-	}
-	fmt.Fprintf(w, "proposal %s, for %s (model %s)\n", rep.Proposal, rep.Recipient, rep.Model)
-	if rep.OwnMet != nil {
-		fmt.Fprintf(w, "  your red lines: %s\n", met(*rep.OwnMet))
-	}
-	if rep.AllMet != nil {
-		fmt.Fprintf(w, "  every party's red lines: %s\n", met(*rep.AllMet))
-	}
-	for _, party := range slices.Sorted(maps.Keys(rep.Failing)) {
-		for _, c := range rep.Failing[party] {
-			fmt.Fprintf(w, "  failing (%s): %s\n", party, c)
-		}
-	}
-	for _, party := range slices.Sorted(maps.Keys(rep.Unchecked)) {
-		for _, u := range rep.Unchecked[party] {
-			fmt.Fprintf(w, "  not checked, counted as failing (%s): %s: %s\n", party, u.Constraint, u.Reason)
-		}
-	}
-	for _, m := range slices.Sorted(maps.Keys(rep.Metrics)) {
-		fmt.Fprintf(w, "  %s: %s\n", m, strconv.FormatFloat(rep.Metrics[m], 'g', 4, 64))
-	}
-	if rep.Remaining != nil {
-		fmt.Fprintf(w, "  questions left this round: %d\n", *rep.Remaining)
-	}
 }
 
 func newTalksTextCmd() *cobra.Command {
@@ -276,7 +219,7 @@ func newTalksTextCmd() *cobra.Command {
 		Short:   "Record a version of the single negotiating text (the mediator): clauses with their status, and values",
 		Example: `  accord talks text --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --file text-v1.yaml`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
-		in, err := parseFile(file, "", talks.ParseText)
+		in, err := app.ParseFile(file, "", talks.ParseText)
 		if err != nil {
 			return err
 		}
@@ -310,18 +253,9 @@ key and submits it.`,
 		}
 		t := v.Texts[version-1]
 		if asJSON, _ := cmd.Flags().GetBool("json"); !asJSON {
-			for _, cl := range t.Clauses {
-				fmt.Fprintf(cmd.OutOrStdout(), "  [%s] %s: %s\n", cl.Status, cl.ID, cl.Text)
-			}
+			_ = report.TextClauses(cmd.OutOrStdout(), t)
 		}
 		logged, final, err := room.Confirm(cmd.Context(), version, t)
-		if at, dup := client.Duplicate(err); dup {
-			where := ""
-			if at != "" {
-				where = " (in the log at index " + at + ")"
-			}
-			return fmt.Errorf("you already confirmed version %d of the text%s; nothing was changed", version, where)
-		}
 		if err != nil {
 			return err
 		}
@@ -444,13 +378,7 @@ func newTalksInboxCmd() *cobra.Command {
 			}
 			return printJSON(cmd, messages)
 		}
-		for _, m := range messages {
-			fmt.Fprintf(cmd.OutOrStdout(), "%s %s %s from %s to %s: %s\n", m.ID, m.At.Format(time.RFC3339), m.Kind, m.From, strings.Join(m.To, ", "), m.Body)
-		}
-		if len(messages) == 0 {
-			fmt.Fprintln(cmd.OutOrStdout(), "no messages")
-		}
-		return nil
+		return report.TextInbox(cmd.OutOrStdout(), messages)
 	})
 	return cmd
 }

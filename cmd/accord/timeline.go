@@ -1,6 +1,8 @@
 package main
 
 import (
+	"io"
+
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/calendar"
@@ -9,12 +11,8 @@ import (
 )
 
 func newTimelineCmd() *cobra.Command {
-	var (
-		src    sourceFlags
-		to     string
-		asJSON bool
-	)
-	cmd := &cobra.Command{
+	var to, name string
+	cmd := sourceCmd(&cobra.Command{
 		Use:   "timeline",
 		Short: "Each commitment's status across every report and event date, and when each breach began and ended",
 		Long: `timeline evaluates every commitment at each date worth evaluating up to --to
@@ -26,27 +24,20 @@ commitment is no longer in force: when knowledge is lost it stays a breach,
 		Example: `  accord timeline
   accord timeline --to 2021-12-31
   accord timeline --json | jq '.[] | select(.breaches | length > 0) | {commitment, breaches}'`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			a, facts, err := src.load()
-			if err != nil {
-				return err
+	}, true, func(src *sourceFlags) ([]compliance.Track, error) {
+		a, facts, err := src.load()
+		if err != nil {
+			return nil, err
+		}
+		until := calendar.Today()
+		if to != "" {
+			if until, err = dateFlag("to", to); err != nil {
+				return nil, err
 			}
-			until := calendar.Today()
-			if to != "" {
-				if until, err = dateFlag("to", to); err != nil {
-					return err
-				}
-			}
-			tracks := compliance.Timeline(a, facts, compliance.Dates(a, facts, until))
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), tracks)
-			}
-			return report.TextTimeline(cmd.OutOrStdout(), a.Name, tracks)
-		},
-	}
-	src.register(cmd, true)
+		}
+		name = a.Name
+		return compliance.Timeline(a, facts, compliance.Dates(a, facts, until)), nil
+	}, func(w io.Writer, tracks []compliance.Track) error { return report.TextTimeline(w, name, tracks) })
 	cmd.Flags().StringVar(&to, "to", "", "last date evaluated, YYYY-MM-DD (default today)")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/accordverify/accord/internal/client"
-	"github.com/accordverify/accord/internal/keyfile"
 )
 
 func newTokenCmd() *cobra.Command {
@@ -23,11 +22,7 @@ func newTokenCmd() *cobra.Command {
 			if base == "" || keyFile == "" {
 				return usageError{errors.New("--server and --key are required")}
 			}
-			s, _, err := keyfile.LoadSigner(keyFile)
-			if err != nil {
-				return err
-			}
-			tok, err := client.ReadToken(cmd.Context(), base, s)
+			tok, err := client.ReadTokenWithKey(cmd.Context(), base, keyFile)
 			if err != nil {
 				return err
 			}

@@ -3,64 +3,19 @@ package main
 import (
 	"fmt"
 	"io"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/accordverify/accord/internal/app"
 )
-
-// build is what the binary knows of how it was built.
-type build struct {
-	// Module is the module's version: a tag for a released build,
-	// "(devel)" for one built from a checkout.
-	Module   string `json:"module_version"`
-	Revision string `json:"vcs_revision,omitempty"`
-	Time     string `json:"vcs_time,omitempty"`
-	// Modified: the checkout had changes not committed.
-	Modified bool   `json:"vcs_modified,omitempty"`
-	Go       string `json:"go_version"`
-}
-
-func buildInfo() build {
-	b := build{Module: "(unknown)"}
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return b
-	}
-	b.Module, b.Go = info.Main.Version, info.GoVersion
-	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			b.Revision = s.Value
-		case "vcs.time":
-			b.Time = s.Value
-		case "vcs.modified":
-			b.Modified = s.Value == "true"
-		}
-	}
-	return b
-}
-
-func (b build) String() string {
-	s := "accord " + b.Module
-	if b.Revision != "" {
-		s += ", revision " + b.Revision
-		if b.Modified {
-			s += " (modified)"
-		}
-		if b.Time != "" {
-			s += " of " + b.Time
-		}
-	}
-	return s + ", built with " + b.Go
-}
 
 func newVersionCmd() *cobra.Command {
 	return printCmd(&cobra.Command{
 		Use:     "version",
 		Short:   "The version of this build: module version, source revision, Go version",
 		Example: "  accord version\n  accord version --json\n  accord --version",
-	}, func(*cobra.Command) (build, error) { return buildInfo(), nil },
-		func(w io.Writer, b build) error { _, err := fmt.Fprintln(w, b); return err })
+	}, func(*cobra.Command) (app.Build, error) { return app.BuildInfo(), nil },
+		func(w io.Writer, b app.Build) error { _, err := fmt.Fprintln(w, b); return err })
 }
 
 // exitStatusHelp is the table of exit statuses, one for every command.

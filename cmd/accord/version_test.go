@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/accordverify/accord/internal/app"
 )
 
 // --version and the version command print the build; an unknown word
@@ -24,7 +26,7 @@ func TestVersionAndUnknownCommands(t *testing.T) {
 		}
 	}
 	code, out, _ := call("version", "--json")
-	var b build
+	var b app.Build
 	if err := json.Unmarshal([]byte(out), &b); code != 0 || err != nil || b.Go != runtime.Version() || b.Module == "" {
 		t.Errorf("version --json: exit %d, %q, %v", code, out, err)
 	}

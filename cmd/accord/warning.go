@@ -3,16 +3,14 @@ package main
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/accordverify/accord/internal/progress"
 	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/warning"
 )
 
 func newWarningCmd() *cobra.Command {
-	var (
-		f      evaluationFlags
-		asJSON bool
-	)
-	cmd := &cobra.Command{
+	var f evaluationFlags
+	cmd := printCmd(&cobra.Command{
 		Use:   "warning --as-of DATE",
 		Short: "Would a breakout be caught before it is done? Breakout time minus time to detect",
 		Long: `warning puts the dated breakout estimate beside the verification regime in
@@ -36,25 +34,16 @@ activity able to see a breakout is in force it is none.`,
 		Example: `  accord warning --as-of 2017-05-27
   accord warning --as-of 2024-06-01 --json
   accord warning --as-of 2026-06-01`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			e, err := f.load()
-			if err != nil {
-				return err
-			}
-			stop := spin(cmd.ErrOrStderr(), "drawing the breakout and the time to detect")
-			w, err := warning.At(cmd.Context(), e.facts, e.date, warning.Options{Breakout: e.breakout, Samples: e.breakout.Samples, Seed: e.breakout.Seed, Regime: e.agreement.Verification})
-			stop()
-			if err != nil {
-				return flagError(err)
-			}
-			if asJSON {
-				return writeJSON(cmd.OutOrStdout(), w)
-			}
-			return report.TextWarning(cmd.OutOrStdout(), w)
-		},
-	}
+	}, func(cmd *cobra.Command) (*warning.Estimate, error) {
+		e, err := f.load()
+		if err != nil {
+			return nil, err
+		}
+		stop := progress.Spin(cmd.ErrOrStderr(), "drawing the breakout and the time to detect")
+		w, err := warning.At(cmd.Context(), e.facts, e.date, warning.Options{Breakout: e.breakout, Samples: e.breakout.Samples, Seed: e.breakout.Seed, Regime: e.agreement.Verification})
+		stop()
+		return w, flagError(err)
+	}, report.TextWarning)
 	f.register(cmd)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }

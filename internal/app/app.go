@@ -342,6 +342,15 @@ func (a *App) Writer() (bool, string) {
 	return false, ""
 }
 
+// Role says what this process is to the log: "writer", or "reader of the
+// log that ADDR writes".
+func (a *App) Role() string {
+	if self, writer := a.Writer(); !self {
+		return "reader of the log that " + writer + " writes"
+	}
+	return "writer"
+}
+
 // Close stops following the lease, closes the log (waiting up to ten
 // seconds for its last checkpoint), gives the lease up, then closes the
 // index.

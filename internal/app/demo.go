@@ -433,3 +433,16 @@ func demoSalt(id *age.X25519Identity, room string) string {
 	h := sha256.Sum256([]byte("accord.demo.salt/v1\n" + id.String() + "\n" + room))
 	return hex.EncodeToString(h[:])
 }
+
+// DefaultDemoDir is the demo's data directory when none is given:
+// accord/demo in the user's data directory ($XDG_DATA_HOME, or
+// ~/.local/share), else accord-demo here.
+func DefaultDemoDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "accord", "demo")
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".local", "share", "accord", "demo")
+	}
+	return "accord-demo"
+}

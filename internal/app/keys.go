@@ -113,3 +113,52 @@ func TrustFromKeys(operatorPub string, witnessPubs []string, required *int) (led
 	}
 	return trust, nil
 }
+
+// MadeKeys is what MakeKeys made: the files, and the public keys to share.
+type MadeKeys struct {
+	Key         string `json:"key_file"`
+	Identity    string `json:"identity_file"`
+	Pub         string `json:"public_file"`
+	VerifierKey string `json:"verifier_key"`
+	Recipient   string `json:"recipient"`
+	// CosignatureKey is the verifier key in the cosignature form, for a
+	// witness (with --witness).
+	CosignatureKey string `json:"cosignature_key,omitempty"`
+}
+
+// MakeKeys makes a party's keys named name in dir: NAME.key (signing),
+// NAME.age (encryption), both 0600, and NAME.pub to share. For a witness
+// it also gives the verifier key in the form witness policies name.
+func MakeKeys(dir, name string, witness bool) (MadeKeys, error) {
+	base, vkey, err := keyfile.Make(dir, name)
+	if err != nil {
+		return MadeKeys{}, err
+	}
+	rcpt, err := keyfile.Recipient(base + ".pub")
+	if err != nil {
+		return MadeKeys{}, err
+	}
+	made := MadeKeys{Key: base + ".key", Identity: base + ".age", Pub: base + ".pub", VerifierKey: vkey, Recipient: rcpt}
+	if witness {
+		if made.CosignatureKey, err = ledger.CosignatureKey(vkey); err != nil {
+			return MadeKeys{}, err
+		}
+	}
+	return made, nil
+}
+
+// OperatorConfig is the configuration that opens the log in dir as its
+// writer, with the index db and the operator's private key file (and the
+// encryption key beside it); witnessURLs override witness addresses of the
+// genesis record by name.
+func OperatorConfig(dir, db, operatorKey string, witnessURLs map[string]string) (Config, error) {
+	op, _, err := keyfile.LoadSigner(operatorKey)
+	if err != nil {
+		return Config{}, err
+	}
+	id, err := OperatorIdentity(operatorKey)
+	if err != nil {
+		return Config{}, err
+	}
+	return Config{Dir: dir, DB: db, Operator: op, Identity: id, WitnessURLs: witnessURLs}, nil
+}

@@ -85,3 +85,28 @@ func TestKeyFiles(t *testing.T) {
 		t.Fatal("Serve did not return after its context ended")
 	}
 }
+
+// MakeKeys writes a party's three files and gives its public keys; for a
+// witness also the cosignature form. OperatorConfig opens the keys of the
+// log's operator.
+func TestMakeKeys(t *testing.T) {
+	dir := t.TempDir()
+	made, err := app.MakeKeys(dir, "accord.example/jcpoa", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := filepath.Join(dir, "accord.example_jcpoa")
+	if made.Key != base+".key" || made.Identity != base+".age" || made.Pub != base+".pub" {
+		t.Errorf("files %s %s %s, want %s.key, .age and .pub", made.Key, made.Identity, made.Pub, base)
+	}
+	if !strings.HasPrefix(made.VerifierKey, "accord.example/jcpoa+") || !strings.HasPrefix(made.Recipient, "age1") || made.CosignatureKey == "" {
+		t.Errorf("keys %q %q %q", made.VerifierKey, made.Recipient, made.CosignatureKey)
+	}
+	if _, err := app.MakeKeys(dir, "accord.example/jcpoa", false); err == nil {
+		t.Error("MakeKeys over existing files: no error")
+	}
+	cfg, err := app.OperatorConfig("log", "", made.Key, map[string]string{"w": "http://127.0.0.1:1"})
+	if err != nil || cfg.Operator.Name() != "accord.example/jcpoa" || cfg.Identity == nil || cfg.Dir != "log" || cfg.WitnessURLs["w"] == "" {
+		t.Errorf("OperatorConfig = %+v, %v", cfg, err)
+	}
+}

@@ -83,12 +83,16 @@ type AuditConfig struct {
 	// Full checks every entry, even when the state lets the audit check
 	// only those added since the last one.
 	Full bool
+	// EvidenceFile is where the evidence of a log that contradicts itself
+	// or what was seen before is kept (indented JSON); "": not kept.
+	EvidenceFile string
 }
 
 // Audit audits a log alone: every entry, tile, signature and key (or,
 // after an earlier audit, those added since), and consistency with what
-// the auditor saw before. It saves the auditor's
-// state when the log passes, and returns the state file it used.
+// the auditor saw before. It saves the auditor's state when the log
+// passes, keeps the evidence of a failure in c.EvidenceFile, and returns
+// the state file it used.
 func Audit(ctx context.Context, c AuditConfig) (*ledger.AuditResult, string, error) {
 	var f ledger.Fetcher
 	opt := ledger.AuditOptions{Progress: c.Progress, Full: c.Full}
@@ -128,6 +132,10 @@ func Audit(ctx context.Context, c AuditConfig) (*ledger.AuditResult, string, err
 	}
 	opt.State = state
 	res, err := ledger.Audit(ctx, f, opt)
+	if err == nil && res.Problem != nil && res.Problem.Evidence != nil && c.EvidenceFile != "" {
+		b, _ := json.MarshalIndent(res.Problem.Evidence, "", "  ")
+		err = os.WriteFile(c.EvidenceFile, append(b, '\n'), 0o644)
+	}
 	if err != nil || res.Problem != nil {
 		return res, stateFile, err
 	}

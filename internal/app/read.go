@@ -2,13 +2,18 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"filippo.io/age"
 	f_log "github.com/transparency-dev/formats/log"
 	tclient "github.com/transparency-dev/tessera/client"
 
+	"github.com/accordverify/accord/internal/accountancy"
+	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
@@ -110,4 +115,34 @@ func ReadRecord(ctx context.Context, dir string, index uint64) (*record.Signed, 
 		return nil, nil, &AuditError{err}
 	}
 	return signed, r, nil
+}
+
+// MonitoringEvents are the monitoring events of the audited log in dir, or
+// of the embedded public record when dir is "", with the name of their
+// source.
+func MonitoringEvents(ctx context.Context, dir string) (source string, events []accountancy.Event, err error) {
+	if dir == "" {
+		return "the embedded public record (" + dataset.KnowledgeName + ")", evidence.PublicEvents(dataset.Embedded()), nil
+	}
+	l, err := ReadLog(ctx, dir)
+	if err != nil {
+		return "", nil, err
+	}
+	return "the monitoring events of the audited log " + dir, l.Events(), nil
+}
+
+// OpenRecord reads the sealed record at index of the published log in dir
+// (checked as ReadRecord checks it) and opens it with id, the encryption
+// key in the file idFile, which the error names when the record is not
+// sealed to it.
+func OpenRecord(ctx context.Context, dir string, index uint64, id *age.X25519Identity, idFile string) (sealed *record.Signed, inner *record.Record, err error) {
+	sealed, _, err = ReadRecord(ctx, dir, index)
+	if err != nil {
+		return nil, nil, err
+	}
+	inner, err = record.OpenSealed(sealed.Record, id)
+	if errors.Is(err, record.ErrNotRecipient) {
+		return nil, nil, fmt.Errorf("index %d is sealed to %s: not to the key %s", index, strings.Join(record.SealedTo(sealed.Record), ", "), idFile)
+	}
+	return sealed, inner, err
 }

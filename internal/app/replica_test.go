@@ -221,6 +221,9 @@ func testReplicas(t *testing.T, db string) {
 	if self, w := b.Writer(); self || w != addrA {
 		t.Fatalf("the second server: writer %v, names %q; want a reader naming %s", self, w, addrA)
 	}
+	if ra, rb := a.Role(), b.Role(); ra != "writer" || rb != "reader of the log that "+addrA+" writes" {
+		t.Errorf("roles %q and %q", ra, rb)
+	}
 	sa := httptest.NewServer(a.Server(app.ServerOptions{}))
 	defer sa.Close()
 	sb := httptest.NewServer(b.Server(app.ServerOptions{}))

@@ -171,8 +171,22 @@ func (r *Room) AddText(ctx context.Context, clauses []talks.Clause, values talks
 }
 
 // Confirm signs the hash of a version of the text, computed here, and
-// submits it; final says whether every party has now confirmed it.
+// submits it; final says whether every party has now confirmed it. A
+// version the key has confirmed before is an error that says so, and
+// where the log holds that confirmation.
 func (r *Room) Confirm(ctx context.Context, version int, t talks.Text) (logged server.Submitted, final bool, err error) {
+	logged, final, err = r.confirm(ctx, version, t)
+	if at, dup := Duplicate(err); dup {
+		where := ""
+		if at != "" {
+			where = " (in the log at index " + at + ")"
+		}
+		return logged, final, fmt.Errorf("you already confirmed version %d of the text%s; nothing was changed", version, where)
+	}
+	return logged, final, err
+}
+
+func (r *Room) confirm(ctx context.Context, version int, t talks.Text) (logged server.Submitted, final bool, err error) {
 	signed, err := r.Commit(ctx, t.Hash())
 	if err != nil {
 		return server.Submitted{}, false, err

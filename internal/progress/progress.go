@@ -1,4 +1,8 @@
-package main
+// Package progress shows how long work is getting on, on a terminal: a
+// count of steps, or a spinner for work whose steps cannot be counted.
+// Nothing is shown when the writer is not a terminal (a file, a pipe, a
+// test's buffer), nor for work that ends within [Delay].
+package progress
 
 import (
 	"io"
@@ -10,9 +14,9 @@ import (
 	"golang.org/x/term"
 )
 
-// progressDelay is how long work runs before its progress is shown: what
-// ends sooner prints nothing.
-const progressDelay = 700 * time.Millisecond
+// Delay is how long work runs before its progress is shown: what ends
+// sooner prints nothing.
+const Delay = 700 * time.Millisecond
 
 // terminal returns w as a terminal file, or nil when it is not one:
 // progress goes to standard error only when a person is watching it, never
@@ -25,9 +29,9 @@ func terminal(w io.Writer) *os.File {
 	return f
 }
 
-// counter shows "what  12/62" progress on stderr when it is a terminal;
-// a nil one does nothing.
-type counter struct {
+// Counter shows "what  12/62" progress on a terminal; a nil one does
+// nothing.
+type Counter struct {
 	f     *os.File
 	what  string
 	total int
@@ -35,24 +39,31 @@ type counter struct {
 	bar   *progressbar.ProgressBar
 }
 
-// newCounter returns a counter of total steps described by what, shown
-// on w when w is a terminal.
-func newCounter(w io.Writer, what string, total int) *counter {
+// NewCounter returns a counter of total steps described by what, shown on
+// w when w is a terminal, and nil otherwise.
+func NewCounter(w io.Writer, what string, total int) *Counter {
 	f := terminal(w)
 	if f == nil {
 		return nil
 	}
-	return &counter{f: f, what: what, total: total, start: time.Now()}
+	return &Counter{f: f, what: what, total: total, start: time.Now()}
 }
 
-// set records done steps; the bar appears once the work has lasted
-// progressDelay.
-func (c *counter) set(done int) {
+// SetTotal sets the number of steps, for work that learns it on the way;
+// it takes effect when the bar first appears.
+func (c *Counter) SetTotal(total int) {
+	if c != nil {
+		c.total = total
+	}
+}
+
+// Set records done steps; the bar appears once the work has lasted Delay.
+func (c *Counter) Set(done int) {
 	if c == nil {
 		return
 	}
 	if c.bar == nil {
-		if time.Since(c.start) < progressDelay {
+		if time.Since(c.start) < Delay {
 			return
 		}
 		c.bar = progressbar.NewOptions(c.total, progressbar.OptionSetWriter(c.f), progressbar.OptionSetDescription(c.what),
@@ -61,18 +72,18 @@ func (c *counter) set(done int) {
 	_ = c.bar.Set(done)
 }
 
-// finish clears the bar.
-func (c *counter) finish() {
+// Finish clears the bar.
+func (c *Counter) Finish() {
 	if c != nil && c.bar != nil {
 		_ = c.bar.Finish()
 		_ = c.bar.Clear()
 	}
 }
 
-// spin shows a spinner with what on w, when w is a terminal, from
-// progressDelay after the call until the returned stop is called: for work
-// whose steps cannot be counted.
-func spin(w io.Writer, what string) (stop func()) {
+// Spin shows a spinner with what on w, when w is a terminal, from Delay
+// after the call until the returned stop is called (once or more): for
+// work whose steps cannot be counted.
+func Spin(w io.Writer, what string) (stop func()) {
 	f := terminal(w)
 	if f == nil {
 		return func() {}
@@ -85,7 +96,7 @@ func spin(w io.Writer, what string) (stop func()) {
 		select {
 		case <-done:
 			return
-		case <-time.After(progressDelay):
+		case <-time.After(Delay):
 		}
 		bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(f), progressbar.OptionSetDescription(what),
 			progressbar.OptionSpinnerType(14), progressbar.OptionClearOnFinish(), progressbar.OptionSetElapsedTime(true))
