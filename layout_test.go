@@ -44,7 +44,7 @@ var rules = map[string]rule{
 	"internal/state":           {internal: []string{"enrich", "internal/calendar"}},
 	"internal/dataset":         {internal: []string{"enrich", "internal/calendar", "internal/state"}},
 	"internal/compliance":      {internal: []string{"enrich", "breakout", "internal/agreement", "internal/calendar", "internal/state", "internal/input"}},
-	"internal/record":          {internal: []string{"enrich", "internal/calendar", "internal/input", "internal/state"}, external: []string{"filippo.io/age", "golang.org/x/mod/sumdb/note", "github.com/transparency-dev/formats/note"}},
+	"internal/record":          {internal: []string{"enrich", "internal/calendar", "internal/input", "internal/state"}, external: []string{"filippo.io/age", "golang.org/x/mod/sumdb/note", "github.com/transparency-dev/formats/note", "github.com/oasisprotocol/curve25519-voi/primitives/ed25519"}},
 	"internal/metrics":         {external: []string{"github.com/prometheus/client_golang/"}},                   // the server's Prometheus metrics
 	"internal/progress":        {external: []string{"github.com/schollz/progressbar/v3", "golang.org/x/term"}}, // progress on a terminal
 	"internal/ledger":          {internal: []string{"internal/record"}, external: []string{"github.com/transparency-dev/", "golang.org/x/mod/sumdb/", "golang.org/x/sync/semaphore", "k8s.io/klog/v2"}},
