@@ -188,8 +188,14 @@ type Log struct {
 	// replaces it with a changed copy (readers never wait for a lock).
 	snapshot atomic.Pointer[registrySnapshot]
 	// verifying bounds concurrent signature checks to the cores, so that
-	// tessera's sequencing is not starved by hundreds of callers.
-	verifying *semaphore.Weighted
+	// tessera's sequencing is not starved by hundreds of callers: a check
+	// holds one of its slots. (A channel, not a semaphore.Weighted: a
+	// waiter for a slot then allocates nothing, and nothing here needs
+	// weights.)
+	verifying chan struct{}
+	// settlers wait for tessera's answers for the appends that a caller
+	// may leave.
+	settlers *settlers
 	// gate orders key records against the others: a record being handed
 	// to tessera holds one unit, a key record all gateWidth of them.
 	gate *semaphore.Weighted
@@ -396,8 +402,8 @@ func open(ctx context.Context, s Storage, opts Options, g *record.GenesisBody) (
 	}
 	l := &Log{opts: opts, appender: appender, reader: reader, shutdown: shutdown, cancel: cancel, origin: opts.Operator.Name(),
 		published: newPublication(life, reader.ReadCheckpoint, publicationPoll),
-		verifying: semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0))), gate: semaphore.NewWeighted(gateWidth), flushing: semaphore.NewWeighted(1),
-		tokenPrefix: rand.Text() + "-"}
+		verifying: verifySlots(), gate: semaphore.NewWeighted(gateWidth), flushing: semaphore.NewWeighted(1),
+		settlers: newSettlers(), tokenPrefix: rand.Text() + "-"}
 	if r, ok := opts.Index.(Reserver); ok {
 		l.claims = r
 	} else {
@@ -760,10 +766,10 @@ func (l *Log) Append(ctx context.Context, entry []byte) (Sequenced, error) {
 		if err != nil {
 			return Sequenced{}, err
 		}
-		go func() {
+		l.settlers.run(func() {
 			seq, err := l.settle(ctx, t)
 			done <- appended{seq, err}
-		}()
+		})
 	}
 	select {
 	case r := <-done:
@@ -826,12 +832,17 @@ func changesKeys(kind record.Kind) bool {
 // verify checks entry against the snapshot's registry; at most one check
 // per core runs at a time.
 func (l *Log) verify(ctx context.Context, snap *registrySnapshot, entry []byte) (*record.Signed, error) {
-	if err := l.verifying.Acquire(ctx, 1); err != nil {
+	select {
+	case l.verifying <- struct{}{}:
+	case <-ctx.Done():
 		return nil, notStored(ctx)
 	}
-	defer l.verifying.Release(1)
+	defer func() { <-l.verifying }()
 	return check(snap.registry, entry, snap.next)
 }
+
+// verifySlots makes the slots of Log.verifying: one a core.
+func verifySlots() chan struct{} { return make(chan struct{}, runtime.GOMAXPROCS(0)) }
 
 // gateWidth is the gate's capacity: more records than are ever handed to
 // tessera at once.
@@ -1033,6 +1044,9 @@ func (l *Log) Close(ctx context.Context) error {
 	l.closeOnce.Do(func() {
 		l.closeErr = l.shutdown(ctx)
 		l.cancel()
+		if l.settlers != nil {
+			l.settlers.stop()
+		}
 	})
 	return l.closeErr
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"time"
 
 	f_log "github.com/transparency-dev/formats/log"
@@ -35,7 +34,7 @@ func OpenReader(ctx context.Context, s Storage, opts Options, period time.Durati
 	r := publishedReader{s.Files}
 	l := &Log{opts: opts, reader: r, shutdown: func(context.Context) error { return nil }, cancel: cancel, origin: opts.Operator.Name(),
 		published: newPublication(life, r.ReadCheckpoint, publicationPoll),
-		verifying: semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0))), gate: semaphore.NewWeighted(gateWidth), flushing: semaphore.NewWeighted(1)}
+		verifying: verifySlots(), gate: semaphore.NewWeighted(gateWidth), flushing: semaphore.NewWeighted(1)}
 	if err := l.replay(ctx); err != nil {
 		cancel()
 		return nil, err
