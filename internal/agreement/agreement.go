@@ -310,7 +310,7 @@ func (a *Agreement) Validate() error {
 			if strings.TrimSpace(v.Basis) == "" || strings.TrimSpace(v.Source) == "" {
 				return input.Errorf(g, "basis and source are required")
 			}
-			if !slices.Contains([]string{"sourced", "derived", "unverified"}, v.Status) {
+			if !slices.Contains(state.Statuses, state.Status(v.Status)) {
 				return input.Errorf(g+".status", "must be sourced, derived or unverified, got %q", v.Status)
 			}
 		}
@@ -353,7 +353,7 @@ func (a *Agreement) Validate() error {
 		if e.Source == "" {
 			return input.Errorf(f+".source", "is required: every event needs its source")
 		}
-		if !slices.Contains([]string{"sourced", "derived", "unverified"}, e.Status) {
+		if !slices.Contains(state.Statuses, state.Status(e.Status)) {
 			return input.Errorf(f+".status", "must be sourced, derived or unverified, got %q", e.Status)
 		}
 		if (e.Kind == KindWithdrawal || e.Kind == KindCessation || e.Kind == KindReimposition) && e.Party == "" {
