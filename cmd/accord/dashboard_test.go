@@ -28,6 +28,7 @@ import (
 	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/client"
 	"github.com/accordverify/accord/internal/keyfile"
+	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/report"
 )
 
@@ -142,6 +143,16 @@ func startDemo(t testing.TB, dir string) (*app.Demo, string) {
 // returns it with its base URL.
 func startDemoWith(t testing.TB, cfg app.DemoConfig) (*app.Demo, string) {
 	t.Helper()
+	d := launchDemo(t, cfg)
+	t.Cleanup(d.Close)
+	return d, "http://" + d.Addr
+}
+
+// launchDemo starts the demo as cfg says, on a free port of the loopback
+// when it names no address; the caller closes it (to restart it, or to
+// hand its directory to other servers).
+func launchDemo(t testing.TB, cfg app.DemoConfig) *app.Demo {
+	t.Helper()
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:0"
 	}
@@ -149,8 +160,30 @@ func startDemoWith(t testing.TB, cfg app.DemoConfig) (*app.Demo, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(d.Close)
-	return d, "http://" + d.Addr
+	return d
+}
+
+// demoIndex starts the demo as cfg says, reads every row of its index and
+// stops it.
+func demoIndex(t testing.TB, cfg app.DemoConfig) []record.Row {
+	t.Helper()
+	d := launchDemo(t, cfg)
+	rows, err := d.App.Index.All(context.Background())
+	d.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// demoSigner is the signer of a party's key among the demo's keys in dir.
+func demoSigner(t testing.TB, dir, party string) note.Signer {
+	t.Helper()
+	s, _, err := keyfile.LoadSigner(filepath.Join(dir, "keys", party+".key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // The dashboard in a real headless Chromium: every page loads without a
@@ -411,10 +444,7 @@ func TestDashboardInBrowser(t *testing.T) {
 			{"oman", "Mediator's view", ""},
 			{"us", "us's view", "enrichment_cap_pct &gt;= 3.67"},
 		} {
-			signer, _, err := keyfile.LoadSigner(filepath.Join(demoDir, "keys", who.key+".key"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			signer := demoSigner(t, demoDir, who.key)
 			if err := b.signIn(base, signer, "/talks/muscat-2025", "red-lines"); err != nil {
 				t.Fatalf("%s: %v", who.key, err)
 			}

@@ -20,7 +20,6 @@ import (
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/evidence"
-	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/store/storetest"
 )
@@ -65,10 +64,7 @@ func TestDemoServesTheAPI(t *testing.T) {
 		t := tb.(*testing.T)
 		dir := t.TempDir()
 		ctx := context.Background()
-		d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, DB: dsn, Addr: "127.0.0.1:0"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		d := launchDemo(t, app.DemoConfig{Dir: dir, DB: dsn})
 		base := "http://" + d.Addr
 		if d.Loaded < 40 || d.Skipped != 0 {
 			t.Fatalf("loaded %d, skipped %d", d.Loaded, d.Skipped)
@@ -155,10 +151,7 @@ func TestDemoServesTheAPI(t *testing.T) {
 		}
 
 		// Submit a record signed by the demo IAEA key; it comes back with a receipt.
-		signer, _, err := keyfile.LoadSigner(filepath.Join(dir, "keys", "iaea.key"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		signer := demoSigner(t, dir, "iaea")
 		body, _ := json.Marshal(record.FindingBody{Site: "Fordow", Date: "2026-02-01", Finding: "cameras restored", Verdict: "consistent"})
 		signed, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.InspectionFinding, ID: "test-finding", Author: "iaea", Created: time.Now().UTC(), Body: body}, signer)
 		if err != nil {
@@ -223,10 +216,7 @@ func TestDemoServesTheAPI(t *testing.T) {
 		d.Close()
 
 		// A restart reuses everything and adds nothing twice.
-		d2, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, DB: dsn, Addr: "127.0.0.1:0"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		d2 := launchDemo(t, app.DemoConfig{Dir: dir, DB: dsn})
 		defer d2.Close()
 		if d2.Loaded != 0 || d2.Skipped != d.Loaded {
 			t.Errorf("restart loaded %d, skipped %d; want 0 and %d", d2.Loaded, d2.Skipped, d.Loaded)

@@ -30,7 +30,6 @@ import (
 
 	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/client"
-	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/store/storetest"
@@ -88,6 +87,13 @@ func submitFinding(client *http.Client, base string, signer note.Signer, id stri
 // reporting every submission; a client whose request fails without an
 // answer pauses briefly (the server may be gone or restarting).
 func submitters(n int, base string, signer note.Signer, prefix string, stop <-chan struct{}, report func(submission)) *sync.WaitGroup {
+	return submittersTo(n, func() string { return base }, signer, prefix, stop, report)
+}
+
+// submittersTo is submitters sending each request to the server base
+// names at the time (the writer, as the test last found it); a client
+// pauses after a request without an answer or answered 503.
+func submittersTo(n int, base func() string, signer note.Signer, prefix string, stop <-chan struct{}, report func(submission)) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	for w := range n {
 		wg.Go(func() {
@@ -98,7 +104,7 @@ func submitters(n int, base string, signer note.Signer, prefix string, stop <-ch
 					return
 				default:
 				}
-				s := submitFinding(client, base, signer, fmt.Sprintf("%s-%d-%d", prefix, w, i))
+				s := submitFinding(client, base(), signer, fmt.Sprintf("%s-%d-%d", prefix, w, i))
 				report(s)
 				if s.status == 0 || s.status == 503 {
 					time.Sleep(20 * time.Millisecond)
@@ -114,11 +120,9 @@ func submitters(n int, base string, signer note.Signer, prefix string, stop <-ch
 func iaeaSession(t testing.TB, d *app.Demo, dir string) (base string, signer note.Signer, token string) {
 	t.Helper()
 	base = "http://" + d.Addr
-	signer, _, err := keyfile.LoadSigner(filepath.Join(dir, "keys", "iaea.key"))
+	signer = demoSigner(t, dir, "iaea")
+	token, err := client.ReadToken(context.Background(), base, signer)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if token, err = client.ReadToken(context.Background(), base, signer); err != nil {
 		t.Fatal(err)
 	}
 	return base, signer, token
@@ -182,10 +186,7 @@ func (l *ledgerOf) add(s submission) {
 func checkAcknowledged(t *testing.T, dir, db string, acked map[uint64]string, absent []string) uint64 {
 	t.Helper()
 	ctx := context.Background()
-	d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, DB: db, Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := launchDemo(t, app.DemoConfig{Dir: dir, DB: db})
 	checkPresent(t, d.App, acked)
 	size, err := d.App.Log().Reader().IntegratedSize(ctx)
 	if err != nil {
@@ -201,16 +202,7 @@ func checkAcknowledged(t *testing.T, dir, db string, acked map[uint64]string, ab
 	d.Close()
 
 	// An index rebuilt from the log equals the one that lived through the faults.
-	fresh := filepath.Join(t.TempDir(), "rebuilt.db")
-	d, err = app.StartDemo(ctx, app.DemoConfig{Dir: dir, DB: fresh, Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rebuilt, err := d.App.Index.All(ctx)
-	d.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rebuilt := demoIndex(t, app.DemoConfig{Dir: dir, DB: filepath.Join(t.TempDir(), "rebuilt.db")})
 	if !reflect.DeepEqual(rows, rebuilt) {
 		t.Errorf("the index (%d rows) differs from one rebuilt from the log (%d rows)", len(rows), len(rebuilt))
 	}
@@ -323,10 +315,7 @@ func TestKillNineServerLosesNoAcknowledgedRecord(t *testing.T) {
 			t.Fatalf("round %d: %v\n%s", round, err, out.String())
 		}
 		if signer == nil {
-			var err error
-			if signer, _, err = keyfile.LoadSigner(filepath.Join(dir, "keys", "iaea.key")); err != nil {
-				t.Fatal(err)
-			}
+			signer = demoSigner(t, dir, "iaea")
 		}
 		stop := make(chan struct{})
 		ackedThisRound := make(chan struct{}, 1)
@@ -359,29 +348,12 @@ func TestKillNineServerLosesNoAcknowledgedRecord(t *testing.T) {
 // A corrupted store is found at start and rebuilt from the log: rows
 // changed behind the server's back, then the SQLite file overwritten.
 func TestCorruptedStoreIsRebuiltAtStart(t *testing.T) {
-	ctx := context.Background()
 	dir := t.TempDir()
-	d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := d.App.Index.All(ctx)
-	d.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	want := demoIndex(t, app.DemoConfig{Dir: dir})
 	path := filepath.Join(dir, "index.db")
 	restart := func(t *testing.T) string {
 		var warnings bytes.Buffer
-		d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, Addr: "127.0.0.1:0", Log: slog.New(slog.NewTextHandler(&warnings, nil))})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer d.Close()
-		got, err := d.App.Index.All(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		got := demoIndex(t, app.DemoConfig{Dir: dir, Log: slog.New(slog.NewTextHandler(&warnings, nil))})
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("after the restart the index has %d rows and differs from the original %d", len(got), len(want))
 		}
@@ -520,12 +492,8 @@ func TestPostgresRestartUnderWriteLoad(t *testing.T) {
 		}
 	}
 
-	ctx := context.Background()
 	dir := t.TempDir()
-	d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, DB: proxied, Addr: "127.0.0.1:0", Rate: 1e6})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := launchDemo(t, app.DemoConfig{Dir: dir, DB: proxied, Rate: 1e6})
 	base, signer, tok := iaeaSession(t, d, dir)
 	read := func() int {
 		req, _ := http.NewRequest("GET", base+"/api/v1/records?limit=5", nil)
@@ -695,10 +663,7 @@ func ready(t *testing.T, client *http.Client, base string) readiness {
 // closed when it returns.
 func runDiskFull(t *testing.T, cfg app.DemoConfig, disk, prefix string, beforeFill func()) diskRun {
 	t.Helper()
-	d, err := app.StartDemo(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := launchDemo(t, cfg)
 	defer d.Close()
 	base, signer, _ := iaeaSession(t, d, cfg.Dir)
 	client := &http.Client{Timeout: 30 * time.Second}
@@ -835,12 +800,8 @@ func TestWitnessDownThroughTheServer(t *testing.T) {
 			h.ServeHTTP(w, r)
 		})
 	}
-	ctx := context.Background()
 	dir := t.TempDir()
-	d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, Addr: "127.0.0.1:0", Rate: 1e6, Witness: wrap})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := launchDemo(t, app.DemoConfig{Dir: dir, Rate: 1e6, Witness: wrap})
 	defer func() { d.Close() }()
 	base, signer, tok := iaeaSession(t, d, dir)
 	trust, err := ledger.TrustFromGenesis(d.App.Log().Genesis())

@@ -38,10 +38,7 @@ func BenchmarkLoad(b *testing.B) {
 		b := tb.(*testing.B)
 		dir := b.TempDir()
 		ctx := context.Background()
-		d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, DB: dsn, Addr: "127.0.0.1:0", Rate: 1e6})
-		if err != nil {
-			b.Fatal(err)
-		}
+		d := launchDemo(b, app.DemoConfig{Dir: dir, DB: dsn, Rate: 1e6})
 		defer d.Close()
 		base, signer, tok := iaeaSession(b, d, dir)
 		var memBefore runtime.MemStats

@@ -5,14 +5,12 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/record"
 )
 
@@ -24,10 +22,7 @@ func TestMetricsAreScraped(t *testing.T) {
 	d, base := startDemo(t, dir)
 	// A record signed by the demo IAEA key, submitted twice: accepted,
 	// then refused as a duplicate.
-	signer, _, err := keyfile.LoadSigner(filepath.Join(dir, "keys", "iaea.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	signer := demoSigner(t, dir, "iaea")
 	body, _ := json.Marshal(record.FindingBody{Site: "Fordow", Date: "2026-02-01", Finding: "seals intact", Verdict: "consistent"})
 	signed, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.InspectionFinding, ID: "metrics-finding", Author: "iaea", Created: time.Now().UTC(), Body: body}, signer)
 	if err != nil {

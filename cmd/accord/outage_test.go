@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -57,12 +56,8 @@ func getURL(route string) string {
 // answers as before.
 func TestEveryRouteAnswersUnavailableWhileTheIndexIsDown(t *testing.T) {
 	px, proxied := proxiedPostgres(t)
-	ctx := context.Background()
 	dir := t.TempDir()
-	d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, DB: proxied, Addr: "127.0.0.1:0", Rate: 1e6})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := launchDemo(t, app.DemoConfig{Dir: dir, DB: proxied, Rate: 1e6})
 	defer d.Close()
 	base, _, token := iaeaSession(t, d, dir)
 

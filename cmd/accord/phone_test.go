@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/accordverify/accord/internal/keyfile"
 )
 
 // fitScript measures the page as laid out: the document's scroll width,
@@ -165,10 +163,7 @@ func TestDashboardOnPhone(t *testing.T) {
 		check("", p)
 	}
 	for _, key := range []string{"oman", "us"} {
-		signer, _, err := keyfile.LoadSigner(filepath.Join(demoDir, "keys", key+".key"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		signer := demoSigner(t, demoDir, key)
 		if err := b.signIn(base, signer, "/talks", "rooms"); err != nil {
 			t.Fatalf("%s: %v", key, err)
 		}

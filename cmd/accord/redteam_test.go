@@ -15,7 +15,6 @@ import (
 
 	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/client"
-	"github.com/accordverify/accord/internal/keyfile"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -29,10 +28,7 @@ func TestRedTeam(t *testing.T) {
 	dir := t.TempDir()
 	_, base := startDemoWith(t, app.DemoConfig{Dir: dir, Rate: 10_000})
 	token := func(party string) string {
-		s, _, err := keyfile.LoadSigner(filepath.Join(dir, "keys", party+".key"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := demoSigner(t, dir, party)
 		c := client.New(base)
 		if err := c.SignIn(ctx, s); err != nil {
 			t.Fatal(err)
@@ -72,10 +68,7 @@ func TestRedTeam(t *testing.T) {
 			t.Errorf("HTTP %d %.300s; want %d naming %s", code, body, want, field)
 		}
 	}
-	iaea, _, err := keyfile.LoadSigner(filepath.Join(dir, "keys", "iaea.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	iaea := demoSigner(t, dir, "iaea")
 
 	attacks := []struct {
 		name   string

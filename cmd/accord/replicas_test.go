@@ -124,10 +124,7 @@ func testReplicaFailover(t *testing.T, dsn string) {
 	dir := t.TempDir()
 	// The demo makes the keys, the log and its records; then it stops and
 	// the servers take over its directory.
-	d, err := app.StartDemo(ctx, app.DemoConfig{Dir: dir, DB: dsn, Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := launchDemo(t, app.DemoConfig{Dir: dir, DB: dsn})
 	d.Close()
 	db := dsn
 	if db == "" {
@@ -174,10 +171,7 @@ func testReplicaFailover(t *testing.T, dsn string) {
 			t.Fatalf("server %d of %d is the %s, want the %s\n%s", i+1, n, got, want, r.out)
 		}
 	}
-	signer, _, err := keyfile.LoadSigner(filepath.Join(dir, "keys", "iaea.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	signer := demoSigner(t, dir, "iaea")
 	token, err := client.ReadToken(ctx, replicas[1].base, signer)
 	if err != nil {
 		t.Fatal(err)
@@ -200,38 +194,24 @@ func testReplicaFailover(t *testing.T, dsn string) {
 		notWriter []string // refused by a reader: must not be in the log
 	)
 	stop := make(chan struct{})
-	var submitting sync.WaitGroup
 	acks := make(chan struct{}, 1)
-	for w := range 3 {
-		submitting.Go(func() {
-			c := &http.Client{Timeout: 20 * time.Second}
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				s := submitFinding(c, *writerBase.Load(), signer, fmt.Sprintf("replica-%d-%d", w, i))
-				sent.add(s)
-				switch {
-				case s.acknowledged():
-					select {
-					case acks <- struct{}{}:
-					default:
-					}
-				case s.code == "not_writer":
-					mu.Lock()
-					notWriter = append(notWriter, s.id)
-					mu.Unlock()
-					findWriter()
-					time.Sleep(20 * time.Millisecond)
-				case s.status == 0 || s.status == 503:
-					findWriter()
-					time.Sleep(20 * time.Millisecond)
-				}
+	submitting := submittersTo(3, func() string { return *writerBase.Load() }, signer, "replica", stop, func(s submission) {
+		sent.add(s)
+		switch {
+		case s.acknowledged():
+			select {
+			case acks <- struct{}{}:
+			default:
 			}
-		})
-	}
+		case s.code == "not_writer": // answered 503: the client pauses
+			mu.Lock()
+			notWriter = append(notWriter, s.id)
+			mu.Unlock()
+			findWriter()
+		case s.status == 0 || s.status == 503:
+			findWriter()
+		}
+	})
 	waitAck := func(what string) {
 		select {
 		case <-acks:

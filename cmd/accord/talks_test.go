@@ -666,13 +666,7 @@ func TestTalksPageSignatureChecks(t *testing.T) {
 	dir := t.TempDir()
 	d, base := startDemo(t, dir)
 	const room = "muscat-2025-live"
-	signer := func(p string) note.Signer {
-		s, _, err := keyfile.LoadSigner(filepath.Join(dir, "keys", p+".key"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	signer := func(p string) note.Signer { return demoSigner(t, dir, p) }
 	token, err := client.ReadToken(context.Background(), base, signer("us"))
 	if err != nil {
 		t.Fatal(err)

@@ -19,7 +19,6 @@ import (
 	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/client"
 	"github.com/accordverify/accord/internal/compliance"
-	"github.com/accordverify/accord/internal/keyfile"
 	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/state"
 	"github.com/accordverify/accord/internal/warning"
@@ -194,10 +193,7 @@ func TestUsersReadNoInternalWords(t *testing.T) {
 	// The talks rooms, as a party and as the mediator see them.
 	tokens := []string{"", token}
 	for _, who := range []string{"us", "oman"} {
-		signer, _, err := keyfile.LoadSigner(filepath.Join(dir, "demo", "keys", who+".key"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		signer := demoSigner(t, filepath.Join(dir, "demo"), who)
 		tok, err := client.ReadToken(context.Background(), base, signer)
 		if err != nil {
 			t.Fatal(err)

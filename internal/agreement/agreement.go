@@ -310,7 +310,7 @@ func (a *Agreement) Validate() error {
 			if strings.TrimSpace(v.Basis) == "" || strings.TrimSpace(v.Source) == "" {
 				return input.Errorf(g, "basis and source are required")
 			}
-			if !slices.Contains([]string{"sourced", "derived", "unverified"}, v.Status) {
+			if !slices.Contains(state.Statuses, state.Status(v.Status)) {
 				return input.Errorf(g+".status", "must be sourced, derived or unverified, got %q", v.Status)
 			}
 		}
@@ -323,10 +323,9 @@ func (a *Agreement) Validate() error {
 	parties := map[string]bool{}
 	for i, p := range a.Parties {
 		f := fmt.Sprintf("parties[%d]", i)
-		if p.ID == "" || parties[p.ID] {
-			return input.Errorf(f+".id", "must be present and unique, got %q", p.ID)
+		if err := unique(parties, f+".id", p.ID); err != nil {
+			return err
 		}
-		parties[p.ID] = true
 		if len(p.Roles) == 0 {
 			return input.Errorf(f+".roles", "at least one of %s", strings.Join(Roles, ", "))
 		}
@@ -339,10 +338,9 @@ func (a *Agreement) Validate() error {
 	events := map[string]bool{}
 	for i, e := range a.Events {
 		f := fmt.Sprintf("events[%d]", i)
-		if e.ID == "" || events[e.ID] {
-			return input.Errorf(f+".id", "must be present and unique, got %q", e.ID)
+		if err := unique(events, f+".id", e.ID); err != nil {
+			return err
 		}
-		events[e.ID] = true
 		if e.Date.IsZero() {
 			return input.Errorf(f+".date", "is required (YYYY-MM-DD)")
 		}
@@ -355,7 +353,7 @@ func (a *Agreement) Validate() error {
 		if e.Source == "" {
 			return input.Errorf(f+".source", "is required: every event needs its source")
 		}
-		if !slices.Contains([]string{"sourced", "derived", "unverified"}, e.Status) {
+		if !slices.Contains(state.Statuses, state.Status(e.Status)) {
 			return input.Errorf(f+".status", "must be sourced, derived or unverified, got %q", e.Status)
 		}
 		if (e.Kind == KindWithdrawal || e.Kind == KindCessation || e.Kind == KindReimposition) && e.Party == "" {
@@ -365,10 +363,9 @@ func (a *Agreement) Validate() error {
 	ids := map[string]bool{}
 	for i, c := range a.Commitments {
 		f := fmt.Sprintf("commitments[%d]", i)
-		if c.ID == "" || ids[c.ID] {
-			return input.Errorf(f+".id", "must be present and unique, got %q", c.ID)
+		if err := unique(ids, f+".id", c.ID); err != nil {
+			return err
 		}
-		ids[c.ID] = true
 		if !parties[c.Obligor] {
 			return input.Errorf(f+".obligor", "unknown party %q", c.Obligor)
 		}
@@ -429,10 +426,9 @@ func (a *Agreement) Validate() error {
 	procs := map[string]bool{}
 	for i, p := range a.Procedures {
 		f := fmt.Sprintf("procedures[%d]", i)
-		if p.ID == "" || procs[p.ID] {
-			return input.Errorf(f+".id", "must be present and unique, got %q", p.ID)
+		if err := unique(procs, f+".id", p.ID); err != nil {
+			return err
 		}
-		procs[p.ID] = true
 		if p.Trigger == "" || len(p.Steps) == 0 {
 			return input.Errorf(f, "needs a trigger and at least one step")
 		}
@@ -456,6 +452,16 @@ func (a *Agreement) Validate() error {
 			return input.Errorf(fmt.Sprintf("events[%d].via", i), "unknown procedure %q", e.Via)
 		}
 	}
+	return nil
+}
+
+// unique adds id to seen, or is the error of an id at field that is
+// missing or already seen.
+func unique(seen map[string]bool, field, id string) error {
+	if id == "" || seen[id] {
+		return input.Errorf(field, "must be present and unique, got %q", id)
+	}
+	seen[id] = true
 	return nil
 }
 

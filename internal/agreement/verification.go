@@ -84,7 +84,7 @@ func (a Activity) Validate() error {
 		return input.Errorf("from", "is missing: the date the provision took effect")
 	case !a.To.IsZero() && !a.To.After(a.From):
 		return input.Errorf("to", "must be after from (%s), got %s", a.From, a.To)
-	case !slices.Contains([]state.Status{state.Sourced, state.Derived, state.Unverified}, a.Status):
+	case !slices.Contains(state.Statuses, a.Status):
 		return input.Errorf("status", "must be sourced, derived or unverified, got %q", a.Status)
 	case a.Provision == "" || a.Source == "":
 		return input.Errorf("source", "every activity names its provision and its source")

@@ -392,7 +392,7 @@ type ServerOptions struct {
 // Server is the API and dashboard over the app, for the built-in JCPOA and
 // the embedded public series.
 func (a *App) Server(o ServerOptions) *server.Server {
-	return server.New(server.Config{Log: a, Index: a, Auth: a, Keys: a, Rooms: a, Confidential: a, LogFiles: ledger.NewFiles(logFiles{a}), Replica: a,
+	return server.New(server.Config{Log: a, Index: a, Auth: a, Keys: a, Rooms: a, Confidential: a, LogFiles: a.LogFiles(), Replica: a,
 		Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), Logger: o.Logger,
 		RatePerSecond: o.RatePerSecond, Burst: o.Burst, Demo: o.Demo, Metrics: a.cfg.Metrics})
 }
@@ -500,6 +500,10 @@ func (a *App) notWriter() error {
 	return &server.Error{Code: "not_writer", Writer: w,
 		Message: "this server reads the log and another writes it (" + where + "): submit there, or try again shortly; nothing was stored"}
 }
+
+// LogFiles serves the files of the log the app has open at each request
+// (the writer's, or the reader's it reopens as writer).
+func (a *App) LogFiles() *ledger.Files { return ledger.NewFiles(logFiles{a}) }
 
 // logFiles reads the files of the log the app has open now.
 type logFiles struct{ a *App }

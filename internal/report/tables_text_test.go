@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
 
@@ -20,35 +21,23 @@ import (
 func TestTablesText(t *testing.T) {
 	date := calendar.MustParse("2025-02-08")
 	product, feed, tails := enrich.MustPercent(90), enrich.MustPercent(60), enrich.MustPercent(20)
-	for _, c := range []struct {
-		name   string
-		render func(*bytes.Buffer) error
-		want   string
-	}{
-		{"machines", func(b *bytes.Buffer) error {
+	checkRenderings(t, []rendering{
+		{"machines", func(b io.Writer) error {
 			return report.TextMachines(b, []breakout.Machine{{Type: "IR-1", SWUPerYear: 0.9, Range: []float64{0.75, 1}, Status: "sourced", Source: "ISIS"}, {Type: "IR-6", SWUPerYear: 6, Status: "derived", Source: "IAEA"}})
 		}, "MACHINE  SWU/YR  RANGE   STATUS   SOURCE\nIR-1     0.9     0.75-1  sourced  ISIS\nIR-6     6       -       derived  IAEA\n"},
-		{"reports", func(b *bytes.Buffer) error {
+		{"reports", func(b io.Writer) error {
 			return report.TextReports(b, []dataset.Report{{Row: 2, ReportDate: "2025-02-26", Document: "GOV/2025/8", AsOf: date,
 				Total: dataset.Cell{Present: true, KgU: 8294.4, Status: state.Sourced}, Conflicts: []string{"a", "b"}}})
 		}, "ROW  REPORT      DOCUMENT    AS OF       TOTAL kg U         UP TO 20 %  UP TO 60 %  NOTES\n" +
 			"2    2025-02-26  GOV/2025/8  2025-02-08  8,294.4 (sourced)  -           -           conflict: a; b\n"},
-		{"swu", func(b *bytes.Buffer) error {
+		{"swu", func(b io.Writer) error {
 			return report.TextSWU(b, report.SWUStep{ProductKgU: 1, FeedKgU: 1.75, TailsKgU: 0.75, SWU: 0.5, FeedPerProduct: 1.75, SWUPerKgProduct: 0.5, FeedKgUF6: 2.589}, product, feed, tails)
 		}, "Enriching " + feed.String() + " to " + product.String() + " with " + tails.String() + " tails (ideal cascade, masses in kg U)\n\n" +
 			"product          1 kg U      at " + product.String() + "\n" +
 			"feed             1.75 kg U   at " + feed.String() + "  (2.589 kg UF6 at 0.676 kg U per kg UF6)\n" +
 			"tails            0.75 kg U   at " + tails.String() + "\n" +
 			"separative work  0.5 kg-SWU    (0.5 kg-SWU and 1.75 kg U of feed per kg of product)\n"},
-	} {
-		var b bytes.Buffer
-		if err := c.render(&b); err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		if got := b.String(); got != c.want {
-			t.Errorf("%s: got\n%s\nwant\n%s", c.name, got, c.want)
-		}
-	}
+	})
 }
 
 // An agreement reads as its commitments, each with the window it is in

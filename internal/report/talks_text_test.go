@@ -15,11 +15,7 @@ import (
 func TestTalksText(t *testing.T) {
 	yes, no, left := true, false, 2
 	redLine := talks.Constraint{Subject: "enrichment_cap_pct", Op: "<=", Value: 3.67}
-	for _, c := range []struct {
-		name   string
-		render func(io.Writer) error
-		want   string
-	}{
+	checkRenderings(t, []rendering{
 		{"evaluation", func(w io.Writer) error {
 			ev := &talks.Evaluation{Model: "m1", Metrics: map[string]float64{talks.MetricBreakoutDays: 365.25, talks.MetricSQPermitted: 0.5}}
 			return report.TextEvaluation(w, "Muscat", ev, []*talks.Report{
@@ -55,15 +51,7 @@ func TestTalksText(t *testing.T) {
 		{"inbox", func(w io.Writer) error {
 			return report.TextInbox(w, []talks.Message{{ID: "m1", At: time.Date(2025, 4, 12, 10, 0, 0, 0, time.UTC), Kind: "question", From: "iran", To: []string{"oman"}, Body: "UF6 or U?"}})
 		}, "m1 2025-04-12T10:00:00Z question from iran to oman: UF6 or U?\n"},
-	} {
-		var b bytes.Buffer
-		if err := c.render(&b); err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		if got := b.String(); got != c.want {
-			t.Errorf("%s: got\n%s\nwant\n%s", c.name, got, c.want)
-		}
-	}
+	})
 }
 
 // A party's red lines print with their salt and the commitment to them.

@@ -1,6 +1,8 @@
 package report_test
 
 import (
+	"bytes"
+	"io"
 	"testing"
 
 	"github.com/accordverify/accord/internal/report"
@@ -27,6 +29,28 @@ func TestDaysText(t *testing.T) {
 	for days, want := range map[int]string{0: "0 days", 1: "1 day", 2: "2 days", 729: "729 days", 730: "2.0 years"} {
 		if got := state.Age(days); got != want {
 			t.Errorf("Age(%d) = %q, want %q", days, got, want)
+		}
+	}
+}
+
+// rendering is a text a case renders and the lines it must print.
+type rendering struct {
+	name   string
+	render func(io.Writer) error
+	want   string
+}
+
+// checkRenderings renders each case and compares its text with the lines
+// wanted.
+func checkRenderings(t *testing.T, cases []rendering) {
+	t.Helper()
+	for _, c := range cases {
+		var b bytes.Buffer
+		if err := c.render(&b); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got := b.String(); got != c.want {
+			t.Errorf("%s: got\n%s\nwant\n%s", c.name, got, c.want)
 		}
 	}
 }

@@ -29,7 +29,6 @@ import (
 	"github.com/accordverify/accord/internal/app"
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/keyfile"
-	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/server"
 	"github.com/accordverify/accord/internal/talks"
@@ -195,7 +194,7 @@ func TestOpenAPILive(t *testing.T) {
 	l := startLiveDemo(t)
 	a := l.d.App
 	cfg := func(c server.Config) *server.Server { return server.New(c) }
-	base := server.Config{Log: a, Index: a, Auth: a, Keys: a, Rooms: a, Confidential: a, LogFiles: ledger.NewFiles(ledgerFiles{a}),
+	base := server.Config{Log: a, Index: a, Auth: a, Keys: a, Rooms: a, Confidential: a, LogFiles: a.LogFiles(),
 		Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e6, Burst: 1e6}
 	reader, slow, bare, unready := base, base, base, base
 	reader.Replica = readerOnly{}
@@ -644,17 +643,4 @@ func truncate(s string) string {
 		return s[:600] + "..."
 	}
 	return s
-}
-
-// ledgerFiles reads the demo log's files, as the app's server does.
-type ledgerFiles struct{ a *app.App }
-
-func (f ledgerFiles) ReadCheckpoint(ctx context.Context) ([]byte, error) {
-	return f.a.Log().Reader().ReadCheckpoint(ctx)
-}
-func (f ledgerFiles) ReadTile(ctx context.Context, l, i uint64, p uint8) ([]byte, error) {
-	return f.a.Log().Reader().ReadTile(ctx, l, i, p)
-}
-func (f ledgerFiles) ReadEntryBundle(ctx context.Context, i uint64, p uint8) ([]byte, error) {
-	return f.a.Log().Reader().ReadEntryBundle(ctx, i, p)
 }

@@ -96,6 +96,9 @@ const (
 	Unverified Status = "unverified"
 )
 
+// Statuses are the statuses a figure may have, the most trusted first.
+var Statuses = []Status{Sourced, Derived, Unverified}
+
 // Qualifier says how a value bounds the truth.
 type Qualifier string
 
