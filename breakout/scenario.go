@@ -1,11 +1,8 @@
 package breakout
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -199,25 +196,9 @@ func ParseScenario(data []byte) (Scenario, error) {
 	if len(data) > maxScenarioBytes {
 		return Scenario{}, fmt.Errorf("scenario: larger than %d bytes", maxScenarioBytes)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
 	var s Scenario
-	if err := dec.Decode(&s); err != nil {
-		if errors.Is(err, io.EOF) {
-			return Scenario{}, errors.New("scenario: empty document")
-		}
-		var fe *FieldError
-		if errors.As(err, &fe) {
-			return Scenario{}, fe
-		}
-		if ue := input.UnknownField(err, &s); ue != nil {
-			return Scenario{}, ue
-		}
-		return Scenario{}, fmt.Errorf("scenario: %s", strings.TrimPrefix(err.Error(), "yaml: "))
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return Scenario{}, errors.New("scenario: more than one document")
+	if err := input.DecodeYAML("scenario", data, &s); err != nil {
+		return Scenario{}, err
 	}
 	if err := checkWholeCounts(data); err != nil {
 		return Scenario{}, err

@@ -8,13 +8,9 @@ package agreement
 import (
 	"bytes"
 	_ "embed"
-	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/input"
@@ -245,17 +241,9 @@ type Event struct {
 
 // Parse reads and validates an agreement file. Unknown fields are errors.
 func Parse(data []byte) (*Agreement, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
 	var a Agreement
-	if err := dec.Decode(&a); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, errors.New("agreement: empty document")
-		}
-		if ue := input.UnknownField(err, &a); ue != nil {
-			return nil, ue
-		}
-		return nil, fmt.Errorf("agreement: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+	if err := input.DecodeYAML("agreement", data, &a); err != nil {
+		return nil, err
 	}
 	if err := a.Validate(); err != nil {
 		return nil, err

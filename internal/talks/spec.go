@@ -1,10 +1,8 @@
 package talks
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
@@ -40,12 +38,8 @@ type Spec struct {
 // get a fresh one.
 func ParseSpec(data []byte) (*Spec, *Room, error) {
 	var s Spec
-	if err := decodeStrict(data, &s); err != nil && !errors.Is(err, io.EOF) {
-		var ue *input.Error
-		if errors.As(err, &ue) {
-			return nil, nil, ue
-		}
-		return nil, nil, fmt.Errorf("room file: %v", err)
+	if err := input.DecodeYAML("room file", data, &s); err != nil && !errors.Is(err, input.ErrEmpty) {
+		return nil, nil, err
 	}
 	if s.Format != SpecFormat {
 		return nil, nil, input.Errorf("format", "must be %s, got %q", SpecFormat, s.Format)
@@ -98,25 +92,13 @@ func (v *Value) UnmarshalYAML(n *yaml.Node) error {
 	return fmt.Errorf("line %d: a value is a number, a word or a list of phases", n.Line)
 }
 
-// decodeStrict decodes a YAML document into v (a pointer); a field that v
-// does not have is an *input.Error naming it.
-func decodeStrict(data []byte, v any) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	err := dec.Decode(v)
-	if ue := input.UnknownField(err, v); ue != nil {
-		return ue
-	}
-	return err
-}
-
 // ParseConstraints reads a party's red lines: constraints: [{subject, op,
 // value or text}].
 func ParseConstraints(data []byte) ([]Constraint, error) {
 	var in struct {
 		Constraints []Constraint `yaml:"constraints"`
 	}
-	err := decodeStrict(data, &in)
+	err := input.DecodeYAML("red lines", data, &in)
 	return in.Constraints, err
 }
 
@@ -127,7 +109,7 @@ func ParseText(data []byte) (Text, error) {
 		Clauses []Clause `yaml:"clauses"`
 		Values  Package  `yaml:"values"`
 	}
-	err := decodeStrict(data, &in)
+	err := input.DecodeYAML("text", data, &in)
 	return Text{Clauses: in.Clauses, Values: in.Values}, err
 }
 
