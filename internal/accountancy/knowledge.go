@@ -88,9 +88,12 @@ type StreamAt struct {
 
 // KnowledgeAt is every stream's continuity of knowledge at date, from the
 // monitoring events: what the CLI and the dashboard both show.
+//
+// Only the events on the record at the date count (see Known): the view
+// at a date is what was known then, on the evidence published by then.
 func KnowledgeAt(events []Event, date calendar.Date) []StreamAt {
 	var out []StreamAt
-	for _, s := range Continuity(events) {
+	for _, s := range Continuity(Known(events, date)) {
 		sa := StreamAt{Site: s.Site, Stream: s.Stream, State: NotMonitored, Evidence: []state.Evidence{}, Intervals: []Interval{}}
 		for _, iv := range s.Intervals {
 			if !iv.From.After(date) {
@@ -104,6 +107,19 @@ func KnowledgeAt(events []Event, date calendar.Date) []StreamAt {
 			sa.State, sa.Since, sa.Cause, sa.Evidence = iv.State, iv.From, iv.Cause, iv.Evidence
 		}
 		out = append(out, sa)
+	}
+	return out
+}
+
+// Known are the events on the record at date: those whose source was
+// published on or before it (an event with no publication date is on the
+// record from its own date).
+func Known(events []Event, date calendar.Date) []Event {
+	var out []Event
+	for _, e := range events {
+		if !e.Date.After(date) && !e.Evidence.Published.After(date) {
+			out = append(out, e)
+		}
 	}
 	return out
 }
@@ -133,7 +149,11 @@ func Continuity(events []Event) []Stream {
 	var out []Stream
 	for _, k := range keys {
 		evs := by[k]
-		slices.SortStableFunc(evs, func(a, b Event) int { return a.Date.Compare(b.Date) })
+		// By date; on one day, the latest published last, so that it
+		// decides.
+		slices.SortStableFunc(evs, func(a, b Event) int {
+			return cmp.Or(a.Date.Compare(b.Date), a.Evidence.Published.Compare(b.Evidence.Published))
+		})
 		s := Stream{Site: k.site, Stream: k.stream}
 		devices := map[string]Event{}
 		for i, e := range evs {
@@ -201,6 +221,42 @@ func Facts(streams []Stream) []state.Fact {
 				st = ev[0].Status
 			}
 			out = append(out, state.Fact{Metric: state.ContinuityOfKnowledge, Date: iv.From, Site: s.Site, Stream: s.Stream, Text: iv.State, Status: st, Evidence: ev})
+		}
+	}
+	return out
+}
+
+// KnownFacts are the continuity-of-knowledge facts of events as the record
+// stood at each date a source was published: for each such date, the facts
+// of the events published by then, marked Known from that date. A view at a
+// date (state.At) takes the latest of these revisions known by then, so it
+// never states or cites a finding published later. Events with no
+// publication date form one revision known from their own dates.
+func KnownFacts(events []Event) []state.Fact {
+	var dates []calendar.Date
+	for _, e := range events {
+		if p := e.Evidence.Published; !p.IsZero() && !slices.ContainsFunc(dates, p.Equal) {
+			dates = append(dates, p)
+		}
+	}
+	if len(dates) == 0 {
+		return Facts(Continuity(events))
+	}
+	slices.SortFunc(dates, calendar.Date.Compare)
+	var out []state.Fact
+	if unpublished := slices.DeleteFunc(slices.Clone(events), func(e Event) bool { return !e.Evidence.Published.IsZero() }); len(unpublished) > 0 {
+		out = Facts(Continuity(unpublished))
+	}
+	for _, d := range dates {
+		var known []Event
+		for _, e := range events {
+			if e.Evidence.Published.IsZero() || !e.Evidence.Published.After(d) {
+				known = append(known, e)
+			}
+		}
+		for _, f := range Facts(Continuity(known)) {
+			f.Known = d
+			out = append(out, f)
 		}
 	}
 	return out

@@ -17,6 +17,13 @@ import (
 // accessible, and when equipment was damaged or removed and knowledge was
 // declared lost.
 //
+// Each event carries the date its source was published (the column
+// published): a view at a date takes only the events on the record by then.
+// Where the source gives a span of days (statements of 13-23 June 2025) or
+// only a month, the date is the span's last day, so that no view cites a
+// document before it existed; the NEI Magazine report of the removals of
+// 8-9 June 2022 is taken as published on 9 June.
+//
 //go:embed knowledge-events.csv
 var knowledgeCSV []byte
 
@@ -34,7 +41,7 @@ type KnowledgeEvent struct {
 	Evidence state.Evidence `json:"evidence"`
 }
 
-var knowledgeColumns = []string{"date", "site", "stream", "device", "event", "detail", "source", "status"}
+var knowledgeColumns = []string{"date", "site", "stream", "device", "event", "detail", "source", "status", "published"}
 
 // knowledgeEventKinds are the monitoring events the record may use (those
 // of the monitoring_event record kind).
@@ -66,13 +73,20 @@ func parseKnowledge() ([]KnowledgeEvent, error) {
 		if !slices.Contains([]state.Status{state.Sourced, state.Derived, state.Unverified}, st) {
 			return nil, fail("status", "unknown status %q", rec[7])
 		}
+		published, err := calendar.Parse(rec[8])
+		if err != nil {
+			return nil, fail("published", "%v", err)
+		}
+		if published.Before(d) {
+			return nil, fail("published", "%s is before the event's date %s", published, d)
+		}
 		for j, col := range []string{"site", "stream", "device", "detail", "source"} {
 			if rec[[]int{1, 2, 3, 5, 6}[j]] == "" {
 				return nil, fail(col, "is required")
 			}
 		}
 		out = append(out, KnowledgeEvent{Date: d, Site: rec[1], Stream: rec[2], Device: rec[3], Event: rec[4], Detail: rec[5],
-			Evidence: state.Evidence{Kind: "dataset", Ref: fmt.Sprintf("%s event %d", KnowledgeName, row), Source: rec[6], Status: st, Note: rec[5]}})
+			Evidence: state.Evidence{Kind: "dataset", Ref: fmt.Sprintf("%s event %d", KnowledgeName, row), Source: rec[6], Status: st, Note: rec[5], Published: published}})
 	}
 	return out, nil
 }

@@ -182,7 +182,7 @@ func (l *Log) Add(index uint64, role string, r *record.Record) {
 // Facts are the facts of the records with the continuity of knowledge
 // their monitoring events give.
 func (l *Log) Facts() []state.Fact {
-	return append(slices.Clone(l.facts), accountancy.Facts(accountancy.Continuity(l.events))...)
+	return append(slices.Clone(l.facts), accountancy.KnownFacts(l.events)...)
 }
 
 // Events are the monitoring events of the records.
@@ -207,5 +207,5 @@ func PublicEvents(d *dataset.Dataset) []accountancy.Event {
 // Public are a series' facts with the continuity of knowledge its public
 // record gives (the embedded series has one; a user's series has none).
 func Public(d *dataset.Dataset) []state.Fact {
-	return append(d.Facts(), accountancy.Facts(accountancy.Continuity(PublicEvents(d)))...)
+	return append(d.Facts(), accountancy.KnownFacts(PublicEvents(d))...)
 }

@@ -2,9 +2,11 @@ package evidence_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/evidence"
@@ -72,5 +74,46 @@ func TestLogGathersFactsEventsAndBooks(t *testing.T) {
 	}
 	if public == 0 {
 		t.Error("the public record gives no continuity of knowledge")
+	}
+}
+
+// A view at a date cites only evidence published by then, and states what
+// was known then: in mid-2024 the loss of the enrichment monitors (June
+// 2022) rests on the report of their removal, not on the statements of
+// June 2025; in April 2021 the heavy-water stream, whose escrow the IAEA
+// first reported on 31 May 2021, is still maintained on the record.
+func TestPublicRecordCitesOnlyWhatWasPublishedByTheDate(t *testing.T) {
+	d := dataset.Embedded()
+	facts := evidence.Public(d)
+	events := evidence.PublicEvents(d)
+	for date := calendar.MustParse("2016-01-01"); date.Before(calendar.MustParse("2026-07-01")); date = date.AddDays(15) {
+		check := func(where string, ev []state.Evidence) {
+			for _, e := range ev {
+				if e.Published.After(date) {
+					t.Errorf("as of %s, %s cites %s (%s), published %s", date, where, e.Ref, e.Source, e.Published)
+				}
+			}
+		}
+		for _, c := range state.At(facts, date).Continuity {
+			check("the state's "+c.Stream, c.Evidence)
+		}
+		for _, s := range accountancy.KnowledgeAt(events, date) {
+			check("knowledge of "+s.Stream, s.Evidence)
+			for _, iv := range s.Intervals {
+				check("knowledge of "+s.Stream, iv.Evidence)
+			}
+		}
+	}
+	st := state.At(facts, calendar.MustParse("2024-06-01"))
+	c, lost := st.StreamLoss("enrichment monitoring")
+	if !lost || c.State != state.Lost || c.Since != calendar.MustParse("2022-06-08") || len(c.Evidence) != 1 || !strings.Contains(c.Evidence[0].Source, "NEI Magazine") {
+		t.Errorf("enrichment monitoring as of 2024-06-01: %+v", c)
+	}
+	st = state.At(facts, calendar.MustParse("2021-04-01"))
+	if c, lost := st.StreamLoss("heavy water"); lost {
+		t.Errorf("heavy water as of 2021-04-01, before any report of its escrow: %+v", c)
+	}
+	if c, _ := state.At(facts, calendar.MustParse("2021-06-01")).StreamLoss("heavy water"); c.State != state.Escrowed || c.Since != calendar.MustParse("2021-02-23") {
+		t.Errorf("heavy water as of 2021-06-01, after the report of 31 May 2021: %+v", c)
 	}
 }

@@ -290,7 +290,7 @@ func (r *Report) ExecuteHTML(t *template.Template, w io.Writer, o HTMLOptions) e
 	p := Page{Report: r, Options: o, Issuer: cmp.Or(o.Issuer, DefaultIssuer), Data: r.DataStatus(), Annex: r.AnnexDocuments(), Findings: r.FindingCounts()}
 	for _, line := range r.Summary {
 		if !slices.ContainsFunc(r.Sides, func(s Side) bool { return strings.HasPrefix(line, s.Name+": ") }) {
-			p.Headlines = append(p.Headlines, line)
+			p.Headlines = append(p.Headlines, sectioned(line))
 		}
 	}
 	if o.Stylesheet == "" {

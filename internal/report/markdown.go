@@ -72,7 +72,7 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 
 	p("## 1. Summary\n\n")
 	for _, s := range r.Summary {
-		p("- %s\n", s)
+		p("- %s\n", sectioned(s))
 	}
 
 	p("\n## 2. Verification activities\n\n")

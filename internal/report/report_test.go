@@ -44,7 +44,7 @@ func facts() []state.Fact {
 	for _, e := range d.Knowledge {
 		events = append(events, accountancy.Event{Date: e.Date, Site: e.Site, Stream: e.Stream, Device: e.Device, Kind: e.Event, Detail: e.Detail, Evidence: e.Evidence})
 	}
-	return append(d.Facts(), accountancy.Facts(accountancy.Continuity(events))...)
+	return append(d.Facts(), accountancy.KnownFacts(events)...)
 }
 
 func golden(t *testing.T, name string, got []byte) {

@@ -20,10 +20,14 @@ func WarningSentence(e *warning.Estimate) string {
 		line := fmt.Sprintf("Warning time as of %s: %s; 10th to 90th percentile %s to %s", e.AsOf, signedDays(w.P50), bandEnd(w.P10), bandEnd(w.P90))
 		p := *e.PCompleteBeforeDetection
 		switch {
+		case p >= 1:
+			line += "; a breakout would be done before the inspectorate could know of it in every sampled case"
+		case p >= 0.95:
+			line += fmt.Sprintf("; a breakout would almost certainly be done before the inspectorate could know of it (probability %s)", probText(p))
 		case p >= 0.5:
-			line += fmt.Sprintf("; a breakout would more likely than not be done before the inspectorate could know of it (probability %s)", Num(p, 2))
+			line += fmt.Sprintf("; a breakout would more likely than not be done before the inspectorate could know of it (probability %s)", probText(p))
 		case p > 0:
-			line += fmt.Sprintf("; the probability that a breakout is done before the inspectorate could know of it is %s", Num(p, 2))
+			line += fmt.Sprintf("; the probability that a breakout is done before the inspectorate could know of it is %s", probText(p))
 		default:
 			line += "; in every sample verification detects a breakout before it is done"
 		}
@@ -36,15 +40,22 @@ func WarningSentence(e *warning.Estimate) string {
 	return fmt.Sprintf("Warning time as of %s: unknown, because %s.", e.AsOf, e.Reason)
 }
 
-// WarningHeadline is the warning in one short sentence for a summary,
-// pointing at the section that gives its regime and sources.
+// warningWhat begins the warning's headline.
+const warningWhat = "Warning time (breakout time less the time to detect it)"
+
+// WarningHeadline is the warning in one short sentence for a summary: the
+// overview's as well as the report's, so it names no section (see
+// sectioned).
 func WarningHeadline(e *warning.Estimate) string {
-	const what = "Warning time (breakout time less the time to detect it; section 8)"
+	const what = warningWhat
 	switch e.Status {
 	case warning.Estimated:
 		line := fmt.Sprintf("%s: %s", what, signedDays(e.Warning.P50))
-		if p := *e.PCompleteBeforeDetection; p > 0 {
-			line += fmt.Sprintf("; a breakout would be done before it could be known with probability %s", Num(p, 2))
+		switch p := *e.PCompleteBeforeDetection; {
+		case p >= 1:
+			line += "; a breakout would be done before it could be known in every sampled case"
+		case p > 0:
+			line += fmt.Sprintf("; a breakout would be done before it could be known with probability %s", probText(p))
 		}
 		return line + "."
 	case warning.NoDetection:
@@ -53,6 +64,16 @@ func WarningHeadline(e *warning.Estimate) string {
 		return what + ": not applicable, since the known stock and centrifuges give no path to a significant quantity."
 	}
 	return what + ": unknown, because " + e.Reason + "."
+}
+
+// sectioned is a summary line as the report prints it: the warning's
+// headline points at the report's section that gives its regime and
+// sources.
+func sectioned(line string) string {
+	if rest, ok := strings.CutPrefix(line, warningWhat); ok {
+		return strings.TrimSuffix(warningWhat, ")") + "; section 8)" + rest
+	}
+	return line
 }
 
 // signedDays is "-12.9 days", "3 months (95 days)" or "never" for a nil
@@ -87,6 +108,28 @@ func DetectionWords(d *warning.Detection) string {
 		out += fmt.Sprintf("; never in %s %% of samples", Num(100*d.NeverFraction, 1))
 	}
 	return out
+}
+
+// probText is a probability strictly between 0 and 1 to two places, never
+// rounded to a certainty: "above 0.99", "below 0.01".
+func probText(p float64) string {
+	switch {
+	case p < 1 && p >= 0.995:
+		return "above 0.99"
+	case p > 0 && p < 0.005:
+		return "below 0.01"
+	}
+	return Num(p, 2)
+}
+
+// detectionText is the time to detect of an estimate in words: unknown,
+// with the reason, when the warning is unknown before any activity was
+// counted (no regime, or access not in the record), not "never".
+func detectionText(e *warning.Estimate) string {
+	if e.Detection == nil && e.Status == warning.UnknownWarning {
+		return "unknown, because " + e.Reason
+	}
+	return DetectionWords(e.Detection)
 }
 
 // ActivityTerms says an activity's frequency or latency and its
@@ -133,7 +176,7 @@ func TextWarning(w io.Writer, e *warning.Estimate) error {
 	default:
 		fmt.Fprintln(w, b.Status)
 	}
-	fmt.Fprintf(w, "Time to detect and report: %s\n", DetectionWords(e.Detection))
+	fmt.Fprintf(w, "Time to detect and report: %s\n", detectionText(e))
 	fmt.Fprintln(w, "IAEA timeliness detection goals:")
 	for _, g := range e.Timeliness {
 		mark := ""
@@ -181,7 +224,11 @@ func (r *Report) warningMarkdown(p func(string, ...any), chart func()) {
 	if d := e.Detection; d != nil {
 		p("| time to detect and report, days | %s | %s | %s |\n", opt(d.P10, 1), opt(d.P50, 1), opt(d.P90, 1))
 	} else {
-		p("| time to detect and report, days | never | never | never |\n")
+		never := "never"
+		if e.Status == warning.UnknownWarning {
+			never = "unknown"
+		}
+		p("| time to detect and report, days | %s | %s | %s |\n", never, never, never)
 	}
 	if q := e.Warning; q != nil {
 		p("| warning, days | %s | %s | %s |\n", opt(q.P10, 1), opt(q.P50, 1), opt(q.P90, 1))
@@ -252,9 +299,12 @@ func (r *Report) warningCSV(row func(section, item string, f Figure), raw func([
 	}
 	var d, q warning.Quantiles
 	never := "never: no activity in force can see a breakout at the declared plants"
-	if e.Detection != nil {
+	switch {
+	case e.Detection != nil:
 		d = e.Detection.Quantiles
 		never = "never in this share of samples"
+	case e.Status == warning.UnknownWarning:
+		never = detectionText(e)
 	}
 	if e.Warning != nil {
 		q = *e.Warning

@@ -132,6 +132,10 @@ type Evidence struct {
 	Source   string `json:"source"`
 	Status   Status `json:"status"`
 	Note     string `json:"note,omitempty"`
+	// Published is the date the source was published, when it is known
+	// (the public record's monitoring events): a view at an earlier date
+	// must not cite it.
+	Published calendar.Date `json:"published,omitzero"`
 }
 
 // Cited is how a reader sees the evidence: for a row of a public series,
@@ -178,6 +182,11 @@ type Fact struct {
 	// Report groups the facts of one report, so that stock levels are
 	// taken together.
 	Report string `json:"report,omitempty"`
+	// Known, when set, is the date from which the fact is on the record
+	// (its sources' publication): a view at an earlier date ignores it.
+	// Continuity facts come in revisions, one per such date, and a view
+	// takes the latest revision known by its date.
+	Known calendar.Date `json:"known,omitzero"`
 }
 
 // Value is a figure in the state: known with its date and evidence, or
@@ -369,7 +378,7 @@ func At(facts []Fact, date calendar.Date) *State {
 		var best *Fact
 		for i := range facts {
 			f := &facts[i]
-			if f.Date.After(date) || !keep(f) {
+			if f.Date.After(date) || f.Known.After(date) || !keep(f) {
 				continue
 			}
 			if best == nil || !f.Date.Before(best.Date) {
@@ -474,15 +483,22 @@ func At(facts []Fact, date calendar.Date) *State {
 	type stream struct{ site, stream string }
 	var streams []stream
 	for _, f := range facts {
-		if f.Metric == ContinuityOfKnowledge && !f.Date.After(date) {
+		if f.Metric == ContinuityOfKnowledge && !f.Date.After(date) && !f.Known.After(date) {
 			if k := (stream{f.Site, f.Stream}); !slices.Contains(streams, k) {
 				streams = append(streams, k)
 			}
 		}
 	}
 	for _, k := range streams {
+		// The latest revision of the stream's record known at the date.
+		var revision calendar.Date
+		for _, f := range facts {
+			if f.Metric == ContinuityOfKnowledge && f.Site == k.site && f.Stream == k.stream && !f.Known.After(date) && f.Known.After(revision) {
+				revision = f.Known
+			}
+		}
 		f := latest(func(f *Fact) bool {
-			return f.Metric == ContinuityOfKnowledge && f.Site == k.site && f.Stream == k.stream
+			return f.Metric == ContinuityOfKnowledge && f.Site == k.site && f.Stream == k.stream && f.Known.Equal(revision)
 		})
 		c := Continuity{StreamStatus: StreamStatus{Site: k.site, Stream: k.stream, State: f.Text, Since: f.Date}, Evidence: f.Evidence}
 		if f.Text != Maintained && len(f.Evidence) > 0 {
