@@ -386,7 +386,7 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=300")
 		_, _ = w.Write([]byte(report.Stylesheet))
 		_, _ = w.Write(phoneCSS)
-	case "whatif.js", "page.js", "sign.js":
+	case "whatif.js", "page.js", "key.js", "sign.js":
 		b, _ := web.ReadFile("web/" + r.PathValue("file"))
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 		w.Header().Set("Cache-Control", "public, max-age=300")
