@@ -727,7 +727,7 @@ type talksRoomView struct {
 func (s *Server) talksPage(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r)
 	if c.anonymous() {
-		s.render(w, r, http.StatusUnauthorized, "signin", "Sign in", signinView{Next: r.URL.RequestURI(), Reason: "talks rooms are for their participants: sign in with your key's read token"})
+		s.signinAgain(w, r, http.StatusUnauthorized, signinView{Next: r.URL.RequestURI(), Reason: "Talks rooms are for their participants: sign in with your key"})
 		return
 	}
 	entries, err := s.roomsOf(r.Context(), c.Party)
@@ -757,7 +757,7 @@ func (s *Server) talksRoomPage(use roomUse, act func(r *http.Request, c caller, 
 			return
 		}
 		if c.anonymous() {
-			s.render(w, r, http.StatusUnauthorized, "signin", "Sign in", signinView{Next: "/talks/" + r.PathValue("room"), Reason: "talks rooms are for their participants: sign in with your key's read token"})
+			s.signinAgain(w, r, http.StatusUnauthorized, signinView{Next: "/talks/" + r.PathValue("room"), Reason: "Talks rooms are for their participants: sign in with your key"})
 			return
 		}
 		rm, unlock, err := s.room(r.Context(), r.PathValue("room"))
