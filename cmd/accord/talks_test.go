@@ -300,16 +300,19 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-// A whole round of talks through the room's pages, by three people each
-// in a browser context of their own (their own sign-in): the US and Iran
-// submit red lines with the command their page shows, the mediator holds a
-// proposal on behalf of Iran under its own name and releases it with the
-// command its page shows, the US asks about it and writes to the mediator,
-// who relays the message to Iran (held, then released), writes the text,
-// and both parties confirm it with the command their pages show; the text
-// is then final on every page and in every page's title. A party never
-// sees the other's red lines, a held proposal, a proposal's origin or a
-// message not relayed to it; no page scrolls sideways on a phone.
+// A whole round of talks through the room's pages alone, by three people
+// each in a browser context of their own: each signs in on the sign-in
+// page with its key file (a key the log does not know is refused in words,
+// and its holder stays signed out); the US and Iran sign their red lines
+// in their pages with their key files, the mediator holds a proposal on
+// behalf of Iran under its own name and signs its release in its page,
+// the US asks about it and writes to the mediator, who relays the message
+// to Iran (held, then released), writes the text, and both parties sign
+// their confirmations in their pages; the text is then final on every page
+// and in every page's title. Every page still offers the command for each
+// signed step. A party never sees the other's red lines, a held proposal,
+// a proposal's origin or a message not relayed to it; no page scrolls
+// sideways on a phone; no key file leaves its page.
 func TestTalksRoundInBrowser(t *testing.T) {
 	b := newBrowser(t)
 	dir := t.TempDir()
@@ -346,13 +349,16 @@ func TestTalksRoundInBrowser(t *testing.T) {
 		if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 			t.Fatal(err)
 		}
-		signer, _, err := keyfile.LoadSigner(key(p))
-		if err != nil {
-			t.Fatal(err)
-		}
 		people[p] = &browser{ctx: ctx}
-		if err := people[p].signIn(base, signer, "/talks/"+room, "room-state"); err != nil {
-			t.Fatalf("%s signs in: %v", p, err)
+		if p == "us" {
+			signInRefused(t, people[p], base, room, shots)
+		}
+		if err := people[p].signInWithKeyFile(base, key(p), "/talks/"+room, "room-state"); err != nil {
+			said, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+			t.Fatalf("%s signs in with its key file: %v\n%.2000s", p, err, said)
+		}
+		if who := browse(t, people[p], chromedp.Text(chromedp.CSS("nav .who"))); !strings.Contains(who, "signed in: "+p) {
+			t.Errorf("%s after signing in with its key file: %q", p, who)
 		}
 		downloads[p] = t.TempDir()
 		if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow,
@@ -625,14 +631,18 @@ func TestTalksRoundInBrowser(t *testing.T) {
 	}
 	visible("once final")
 
-	// The key files were read in the pages and never left them: no posted
-	// body holds a key's secret, in the file's form or URL-encoded.
+	// The key files were read in the pages and never left them, to sign
+	// in or to sign a step: no posted body holds a key's secret, in the
+	// file's form or URL-encoded.
 	postedMu.Lock()
 	defer postedMu.Unlock()
-	signed := 0
+	signed, challenges := 0, 0
 	for _, body := range posted {
 		if strings.Contains(body, "/sign\n") {
 			signed++
+		}
+		if strings.Contains(body, "/api/v1/auth/token\n") && strings.Contains(body, "accord-read-token\n") {
+			challenges++
 		}
 		for _, p := range []string{"us", "iran", "oman"} {
 			b, err := os.ReadFile(key(p))
@@ -651,8 +661,72 @@ func TestTalksRoundInBrowser(t *testing.T) {
 			}
 		}
 	}
+	if challenges < 4 {
+		t.Errorf("%d signed challenges posted of the round's 4 (3 sign-ins, a key the log does not know): the check above saw too little", challenges)
+	}
 	if signed < 5 {
 		t.Errorf("%d posts to prepare a signed record seen of the round's 6 (2 red lines, a release, 2 confirmations, a refused key): the check above saw too little", signed)
+	}
+}
+
+// signInRefused tries to sign in with a key file of the right form and
+// name that the log does not know (a new key called "us"): the page says
+// in words that the key is not registered, and its holder is still signed
+// out. It keeps screenshots of the sign-in page, as a phone and a laptop
+// show it.
+func signInRefused(t *testing.T, b *browser, base, room, shots string) {
+	t.Helper()
+	skey, _, err := note.GenerateKey(nil, "us")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger := filepath.Join(t.TempDir(), "us.key")
+	if err := os.WriteFile(stranger, []byte(skey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	notKey := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(notKey, []byte("not a key\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]string{stranger: "the server does not know the key us", notKey: "This is not a private key file"} {
+		if err := chromedp.Do(b.ctx, chromedp.Navigate(base+"/signin?next=/talks/"+room),
+			chromedp.SetUploadFiles(chromedp.ID("key-file"), []string{file}),
+			chromedp.Click(chromedp.CSS("#key-signin button")), chromedp.WaitVisible(chromedp.CSS("#key-signin .sign-said.bad"))); err != nil {
+			t.Fatalf("signing in with %s: %v", filepath.Base(file), err)
+		}
+		if got := browse(t, b, chromedp.Text(chromedp.CSS("#key-signin .sign-said"))); !strings.Contains(got, want) || !strings.Contains(got, "not signed in") && want != "This is not a private key file" {
+			t.Errorf("signing in with %s: the page says %q, want %q", filepath.Base(file), got, want)
+		}
+	}
+	if who := browse(t, b, chromedp.Text(chromedp.CSS("nav .who"))); !strings.Contains(who, "Sign in") || strings.Contains(who, "signed in") {
+		t.Errorf("after a refused key file the page's header says %q", who)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(base+"/talks/"+room), chromedp.WaitVisible(chromedp.ID("key-signin"))); err != nil {
+		t.Errorf("after a refused key file the room does not ask to sign in: %v", err)
+	}
+	// The page as a laptop and as a phone show it, with its refusal.
+	if err := chromedp.Do(b.ctx, chromedp.SetUploadFiles(chromedp.ID("key-file"), []string{stranger}),
+		chromedp.Click(chromedp.CSS("#key-signin button")), chromedp.WaitVisible(chromedp.CSS("#key-signin .sign-said.bad"))); err != nil {
+		t.Fatal(err)
+	}
+	for _, width := range []int64{1280, 390} {
+		if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(width, 844)); err != nil {
+			t.Fatal(err)
+		}
+		f, err := chromedp.Run(b.ctx, chromedp.Evaluate[fit](fitScript))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.ScrollWidth > f.InnerWidth || len(f.Cut) > 0 {
+			t.Errorf("the sign-in page at %d px is %d px wide; cut: %v", width, f.ScrollWidth, f.Cut)
+		}
+		png := browse(t, b, chromedp.FullScreenshot(100))
+		if err := os.WriteFile(filepath.Join(shots, fmt.Sprintf("signin-key-refused-%d.png", width)), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
 	}
 }
 
