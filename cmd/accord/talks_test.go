@@ -73,6 +73,17 @@ func TestTalksRoundInTheDemo(t *testing.T) {
 	iranRL := write("iran.yaml", "constraints:\n  - {subject: enrichment_cap_pct, op: \">=\", value: 3.67}\n")
 	cli(as("us", "talks", "red-lines", "--file", usRL, "--out", filepath.Join(work, "us-keep.json"))...)
 	cli(as("iran", "talks", "red-lines", "--file", iranRL, "--out", filepath.Join(work, "iran-keep.json"))...)
+	// Submitting red lines twice changes nothing and says so in words,
+	// before anything is signed; no file is kept.
+	var againOut, againErr strings.Builder
+	if code := run(as("us", "talks", "red-lines", "--file", iranRL, "--out", filepath.Join(work, "us-again.json")), nil, &againOut, &againErr); code != 1 ||
+		!regexp.MustCompile(`you already submitted your red lines \(commitment [0-9a-f]{64}\); nothing was changed`).MatchString(againErr.String()) ||
+		strings.Contains(againErr.String(), "HTTP") || strings.Contains(againErr.String(), "constraints:") {
+		t.Errorf("submitting red lines twice: exit %d, %s", code, againErr.String())
+	}
+	if _, err := os.Stat(filepath.Join(work, "us-again.json")); !os.IsNotExist(err) {
+		t.Errorf("submitting red lines twice kept a file: %v", err)
+	}
 
 	out := cli(as("oman", "talks", "propose", "--origin", "iran", "--mask", "--set", "enrichment_cap_pct=3.67", "--set", "stockpile_cap_kg_u=200",
 		"--set", "centrifuges_IR-1=3000", "--set", "centrifuges_IR-6=0", "--set", "duration_years=10", "--set", "additional_protocol=yes",

@@ -469,6 +469,14 @@ func TestTalksAuthorization(t *testing.T) {
 	if code, b := page("us", "POST", "/talks/muscat/red-lines", "subject=breakout_days&op=%3E%3D&value=400&salt="+strings.Repeat("ab", 32)+"&commitment=x", true); code != 200 || !strings.Contains(b, "already") {
 		t.Errorf("the US submits red lines again from the page: HTTP %d", code)
 	}
+	// In words, as confirming twice is: the party, not the API's field.
+	for _, path := range []string{"/talks/muscat/sign", "/talks/muscat/red-lines"} {
+		form := "step=red-lines&subject=breakout_days&op=%3E%3D&value=400&salt=" + strings.Repeat("ab", 32) + "&commitment=x"
+		if _, b := page("us", "POST", path, form, true); !strings.Contains(b, "You already submitted your red lines (commitment ") ||
+			!strings.Contains(b, "nothing was changed") || strings.Contains(b, "constraints:") {
+			t.Errorf("the US submits red lines again at %s: %.300s", path, b)
+		}
+	}
 	if n := len(lastBackend.logged); n != logged {
 		t.Errorf("%d entries reached the log from refused page steps", n-logged)
 	}

@@ -103,7 +103,8 @@ async function prepare(form) {
     credentials: "same-origin",
   });
   const p = await resp.json();
-  if (!resp.ok) throw new Refused(p.message || p.detail || "the server refused: " + resp.status);
+  // The server's errors are {"error": {"code", "message", "field"}}.
+  if (!resp.ok) throw new Refused((p.error && p.error.message) || "The server refused to prepare the record (HTTP " + resp.status + "): nothing was signed.");
   return p;
 }
 

@@ -9,8 +9,9 @@
 // apiError is the server's words of a refused call, or its status.
 async function apiError(resp) {
   try {
-    const e = await resp.json();
-    return e.message || e.detail || "HTTP " + resp.status;
+    // The server's errors are {"error": {"code", "message", "field"}}.
+    const e = (await resp.json()).error || {};
+    return e.message || "HTTP " + resp.status;
   } catch {
     return "HTTP " + resp.status;
   }
