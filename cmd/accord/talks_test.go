@@ -371,6 +371,13 @@ func TestTalksRoundInBrowser(t *testing.T) {
 		if who := browse(t, people[p], chromedp.Text(chromedp.CSS("nav .who"))); !strings.Contains(who, "signed in: "+p) {
 			t.Errorf("%s after signing in with its key file: %q", p, who)
 		}
+		// The copy buttons write to the clipboard, which the test reads.
+		for _, name := range []string{"clipboard-read", "clipboard-write"} {
+			if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{Permission: &cdpbrowser.PermissionDescriptor{Name: name},
+				Setting: cdpbrowser.PermissionSettingGranted, Origin: base, BrowserContextID: chromedp.FromContext(ctx).BrowserContextID}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		downloads[p] = t.TempDir()
 		if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow,
 			BrowserContextID: chromedp.FromContext(ctx).BrowserContextID, DownloadPath: downloads[p]}); err != nil {
@@ -424,6 +431,32 @@ func TestTalksRoundInBrowser(t *testing.T) {
 		if err := chromedp.Do(pb.ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// copies taps, on a phone's screen with touch, the copy button beside
+	// the value sel shows on who's current page, and returns what the
+	// clipboard then holds.
+	copies := func(who, sel string) string {
+		t.Helper()
+		pb := people[who]
+		button := sel + " + button.copy"
+		if err := chromedp.Do(pb.ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch), chromedp.Tap(chromedp.CSS(button))); err != nil {
+			t.Fatalf("%s taps the copy button of %s: %v", who, sel, err)
+		}
+		var said string
+		for range 50 {
+			if said = browse(t, pb, chromedp.Text(chromedp.CSS(button))); said != "Copy" {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if said != "Copied" {
+			t.Errorf("%s's copy button of %s says %q", who, sel, said)
+		}
+		got := browse(t, pb, chromedp.Evaluate[string]("navigator.clipboard.readText()", chromedp.EvalAwaitPromise))
+		if err := chromedp.Do(pb.ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+			t.Fatal(err)
+		}
+		return got
 	}
 	// commandShown checks that who's page still offers the command for a
 	// signed step (id), its values filled in, for those who sign on their
@@ -479,6 +512,9 @@ func TestTalksRoundInBrowser(t *testing.T) {
 		if got := browse(t, people[who], chromedp.Text(chromedp.ID("check-signature"))); !strings.Contains(got, "Signature valid") || !strings.Contains(got, "key "+who) {
 			t.Errorf("%s's record of %s: %q", who, form, got)
 		}
+		if want := browse(t, people[who], chromedp.Text(chromedp.ID("entry-sha256"))); len(want) != 64 || copies(who, "#entry-sha256") != want {
+			t.Errorf("%s's record of %s: the copy button does not copy the entry's hash %q", who, form, want)
+		}
 	}
 	submit := func(who, form, done string) {
 		t.Helper()
@@ -491,8 +527,8 @@ func TestTalksRoundInBrowser(t *testing.T) {
 	}
 
 	// Red lines, each with the command its party's page shows.
-	if _, title := page("us"); !strings.Contains(title, "waiting for red lines (0 of 2 in)") {
-		t.Errorf("the title at the start: %q", title)
+	if html, title := page("us"); !strings.Contains(title, "waiting for red lines (0 of 2 in)") || !strings.Contains(html, "No party has published a commitment") {
+		t.Errorf("the title at the start: %q; commitments shown: %v", title, regexp.MustCompile(`id="commitments">[^<]*`).FindString(html))
 	}
 	fits("us", "before red lines")
 	commandShown("us", "cmd-red-lines")
@@ -538,6 +574,14 @@ func TestTalksRoundInBrowser(t *testing.T) {
 	}
 	if html, _ := page("us"); !strings.Contains(html, usLine) || strings.Contains(html, "cmd-red-lines") {
 		t.Errorf("the US page after its red lines: own shown %v, command still shown %v", strings.Contains(html, usLine), strings.Contains(html, "cmd-red-lines"))
+	}
+	// The room's hashes copy whole, those shown cut short too.
+	usCommitment := browse(t, people["us"], chromedp.Text(chromedp.CSS("#red-lines code.hash")))
+	if got := copies("us", "#red-lines code.hash"); len(usCommitment) != 64 || got != usCommitment {
+		t.Errorf("the US copies its commitment %q: %q", usCommitment, got)
+	}
+	if got := copies("us", `#commitments code[data-copy^="`+usCommitment[:16]+`"]`); got != usCommitment {
+		t.Errorf("the US copies its commitment as the evidence log's list shows it: %q, want %q", got, usCommitment)
 	}
 	visible("after the red lines")
 
