@@ -45,6 +45,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("key-signin");
   const tokenForm = document.getElementById("token-signin");
   if (!form || !tokenForm) return;
+  // Without this script the form could do nothing: it is shown here.
+  form.hidden = false;
   const input = form.querySelector("input.key-file");
   const said = form.querySelector(".sign-said");
   const button = form.querySelector("button");
