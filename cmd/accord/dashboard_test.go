@@ -494,6 +494,18 @@ func (b *browser) signIn(base string, signer note.Signer, next, ready string) er
 	)
 }
 
+// signInWithKeyFile signs in through the sign-in page with a key file,
+// which the page reads and signs a challenge with, and waits for the page
+// it goes to next to show ready.
+func (b *browser) signInWithKeyFile(base, keyFile, next, ready string) error {
+	return chromedp.Do(b.ctx,
+		chromedp.Navigate(base+"/signin?next="+next),
+		chromedp.SetUploadFiles(chromedp.ID("key-file"), []string{keyFile}),
+		chromedp.Click(chromedp.CSS("#key-signin button")),
+		chromedp.WaitVisible(chromedp.ID(ready)),
+	)
+}
+
 func browse[T any](t *testing.T, b *browser, a chromedp.Action[T]) T {
 	t.Helper()
 	v, err := chromedp.Run(b.ctx, a)

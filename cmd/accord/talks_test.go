@@ -73,6 +73,17 @@ func TestTalksRoundInTheDemo(t *testing.T) {
 	iranRL := write("iran.yaml", "constraints:\n  - {subject: enrichment_cap_pct, op: \">=\", value: 3.67}\n")
 	cli(as("us", "talks", "red-lines", "--file", usRL, "--out", filepath.Join(work, "us-keep.json"))...)
 	cli(as("iran", "talks", "red-lines", "--file", iranRL, "--out", filepath.Join(work, "iran-keep.json"))...)
+	// Submitting red lines twice changes nothing and says so in words,
+	// before anything is signed; no file is kept.
+	var againOut, againErr strings.Builder
+	if code := run(as("us", "talks", "red-lines", "--file", iranRL, "--out", filepath.Join(work, "us-again.json")), nil, &againOut, &againErr); code != 1 ||
+		!regexp.MustCompile(`you already submitted your red lines \(commitment [0-9a-f]{64}\); nothing was changed`).MatchString(againErr.String()) ||
+		strings.Contains(againErr.String(), "HTTP") || strings.Contains(againErr.String(), "constraints:") {
+		t.Errorf("submitting red lines twice: exit %d, %s", code, againErr.String())
+	}
+	if _, err := os.Stat(filepath.Join(work, "us-again.json")); !os.IsNotExist(err) {
+		t.Errorf("submitting red lines twice kept a file: %v", err)
+	}
 
 	out := cli(as("oman", "talks", "propose", "--origin", "iran", "--mask", "--set", "enrichment_cap_pct=3.67", "--set", "stockpile_cap_kg_u=200",
 		"--set", "centrifuges_IR-1=3000", "--set", "centrifuges_IR-6=0", "--set", "duration_years=10", "--set", "additional_protocol=yes",
@@ -300,16 +311,19 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-// A whole round of talks through the room's pages, by three people each
-// in a browser context of their own (their own sign-in): the US and Iran
-// submit red lines with the command their page shows, the mediator holds a
-// proposal on behalf of Iran under its own name and releases it with the
-// command its page shows, the US asks about it and writes to the mediator,
-// who relays the message to Iran (held, then released), writes the text,
-// and both parties confirm it with the command their pages show; the text
-// is then final on every page and in every page's title. A party never
-// sees the other's red lines, a held proposal, a proposal's origin or a
-// message not relayed to it; no page scrolls sideways on a phone.
+// A whole round of talks through the room's pages alone, by three people
+// each in a browser context of their own: each signs in on the sign-in
+// page with its key file (a key the log does not know is refused in words,
+// and its holder stays signed out); the US and Iran sign their red lines
+// in their pages with their key files, the mediator holds a proposal on
+// behalf of Iran under its own name and signs its release in its page,
+// the US asks about it and writes to the mediator, who relays the message
+// to Iran (held, then released), writes the text, and both parties sign
+// their confirmations in their pages; the text is then final on every page
+// and in every page's title. Every page still offers the command for each
+// signed step. A party never sees the other's red lines, a held proposal,
+// a proposal's origin or a message not relayed to it; no page scrolls
+// sideways on a phone; no key file leaves its page.
 func TestTalksRoundInBrowser(t *testing.T) {
 	b := newBrowser(t)
 	dir := t.TempDir()
@@ -346,13 +360,23 @@ func TestTalksRoundInBrowser(t *testing.T) {
 		if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 			t.Fatal(err)
 		}
-		signer, _, err := keyfile.LoadSigner(key(p))
-		if err != nil {
-			t.Fatal(err)
-		}
 		people[p] = &browser{ctx: ctx}
-		if err := people[p].signIn(base, signer, "/talks/"+room, "room-state"); err != nil {
-			t.Fatalf("%s signs in: %v", p, err)
+		if p == "us" {
+			signInRefused(t, people[p], base, room, shots)
+		}
+		if err := people[p].signInWithKeyFile(base, key(p), "/talks/"+room, "room-state"); err != nil {
+			said, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+			t.Fatalf("%s signs in with its key file: %v\n%.2000s", p, err, said)
+		}
+		if who := browse(t, people[p], chromedp.Text(chromedp.CSS("nav .who"))); !strings.Contains(who, "signed in: "+p) {
+			t.Errorf("%s after signing in with its key file: %q", p, who)
+		}
+		// The copy buttons write to the clipboard, which the test reads.
+		for _, name := range []string{"clipboard-read", "clipboard-write"} {
+			if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{Permission: &cdpbrowser.PermissionDescriptor{Name: name},
+				Setting: cdpbrowser.PermissionSettingGranted, Origin: base, BrowserContextID: chromedp.FromContext(ctx).BrowserContextID}); err != nil {
+				t.Fatal(err)
+			}
 		}
 		downloads[p] = t.TempDir()
 		if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow,
@@ -408,6 +432,32 @@ func TestTalksRoundInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// copies taps, on a phone's screen with touch, the copy button beside
+	// the value sel shows on who's current page, and returns what the
+	// clipboard then holds.
+	copies := func(who, sel string) string {
+		t.Helper()
+		pb := people[who]
+		button := sel + " + button.copy"
+		if err := chromedp.Do(pb.ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch), chromedp.Tap(chromedp.CSS(button))); err != nil {
+			t.Fatalf("%s taps the copy button of %s: %v", who, sel, err)
+		}
+		var said string
+		for range 50 {
+			if said = browse(t, pb, chromedp.Text(chromedp.CSS(button))); said != "Copy" {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if said != "Copied" {
+			t.Errorf("%s's copy button of %s says %q", who, sel, said)
+		}
+		got := browse(t, pb, chromedp.Evaluate[string]("navigator.clipboard.readText()", chromedp.EvalAwaitPromise))
+		if err := chromedp.Do(pb.ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
 	// commandShown checks that who's page still offers the command for a
 	// signed step (id), its values filled in, for those who sign on their
 	// own computer.
@@ -462,6 +512,9 @@ func TestTalksRoundInBrowser(t *testing.T) {
 		if got := browse(t, people[who], chromedp.Text(chromedp.ID("check-signature"))); !strings.Contains(got, "Signature valid") || !strings.Contains(got, "key "+who) {
 			t.Errorf("%s's record of %s: %q", who, form, got)
 		}
+		if want := browse(t, people[who], chromedp.Text(chromedp.ID("entry-sha256"))); len(want) != 64 || copies(who, "#entry-sha256") != want {
+			t.Errorf("%s's record of %s: the copy button does not copy the entry's hash %q", who, form, want)
+		}
 	}
 	submit := func(who, form, done string) {
 		t.Helper()
@@ -474,8 +527,8 @@ func TestTalksRoundInBrowser(t *testing.T) {
 	}
 
 	// Red lines, each with the command its party's page shows.
-	if _, title := page("us"); !strings.Contains(title, "waiting for red lines (0 of 2 in)") {
-		t.Errorf("the title at the start: %q", title)
+	if html, title := page("us"); !strings.Contains(title, "waiting for red lines (0 of 2 in)") || !strings.Contains(html, "No party has published a commitment") {
+		t.Errorf("the title at the start: %q; commitments shown: %v", title, regexp.MustCompile(`id="commitments">[^<]*`).FindString(html))
 	}
 	fits("us", "before red lines")
 	commandShown("us", "cmd-red-lines")
@@ -521,6 +574,14 @@ func TestTalksRoundInBrowser(t *testing.T) {
 	}
 	if html, _ := page("us"); !strings.Contains(html, usLine) || strings.Contains(html, "cmd-red-lines") {
 		t.Errorf("the US page after its red lines: own shown %v, command still shown %v", strings.Contains(html, usLine), strings.Contains(html, "cmd-red-lines"))
+	}
+	// The room's hashes copy whole, those shown cut short too.
+	usCommitment := browse(t, people["us"], chromedp.Text(chromedp.CSS("#red-lines code.hash")))
+	if got := copies("us", "#red-lines code.hash"); len(usCommitment) != 64 || got != usCommitment {
+		t.Errorf("the US copies its commitment %q: %q", usCommitment, got)
+	}
+	if got := copies("us", `#commitments code[data-copy^="`+usCommitment[:16]+`"]`); got != usCommitment {
+		t.Errorf("the US copies its commitment as the evidence log's list shows it: %q, want %q", got, usCommitment)
 	}
 	visible("after the red lines")
 
@@ -625,14 +686,18 @@ func TestTalksRoundInBrowser(t *testing.T) {
 	}
 	visible("once final")
 
-	// The key files were read in the pages and never left them: no posted
-	// body holds a key's secret, in the file's form or URL-encoded.
+	// The key files were read in the pages and never left them, to sign
+	// in or to sign a step: no posted body holds a key's secret, in the
+	// file's form or URL-encoded.
 	postedMu.Lock()
 	defer postedMu.Unlock()
-	signed := 0
+	signed, challenges := 0, 0
 	for _, body := range posted {
 		if strings.Contains(body, "/sign\n") {
 			signed++
+		}
+		if strings.Contains(body, "/api/v1/auth/token\n") && strings.Contains(body, "accord-read-token\n") {
+			challenges++
 		}
 		for _, p := range []string{"us", "iran", "oman"} {
 			b, err := os.ReadFile(key(p))
@@ -651,8 +716,72 @@ func TestTalksRoundInBrowser(t *testing.T) {
 			}
 		}
 	}
+	if challenges < 4 {
+		t.Errorf("%d signed challenges posted of the round's 4 (3 sign-ins, a key the log does not know): the check above saw too little", challenges)
+	}
 	if signed < 5 {
 		t.Errorf("%d posts to prepare a signed record seen of the round's 6 (2 red lines, a release, 2 confirmations, a refused key): the check above saw too little", signed)
+	}
+}
+
+// signInRefused tries to sign in with a key file of the right form and
+// name that the log does not know (a new key called "us"): the page says
+// in words that the key is not registered, and its holder is still signed
+// out. It keeps screenshots of the sign-in page, as a phone and a laptop
+// show it.
+func signInRefused(t *testing.T, b *browser, base, room, shots string) {
+	t.Helper()
+	skey, _, err := note.GenerateKey(nil, "us")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger := filepath.Join(t.TempDir(), "us.key")
+	if err := os.WriteFile(stranger, []byte(skey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	notKey := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(notKey, []byte("not a key\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]string{stranger: "the server does not know the key us", notKey: "This is not a private key file"} {
+		if err := chromedp.Do(b.ctx, chromedp.Navigate(base+"/signin?next=/talks/"+room),
+			chromedp.SetUploadFiles(chromedp.ID("key-file"), []string{file}),
+			chromedp.Click(chromedp.CSS("#key-signin button")), chromedp.WaitVisible(chromedp.CSS("#key-signin .sign-said.bad"))); err != nil {
+			t.Fatalf("signing in with %s: %v", filepath.Base(file), err)
+		}
+		if got := browse(t, b, chromedp.Text(chromedp.CSS("#key-signin .sign-said"))); !strings.Contains(got, want) || !strings.Contains(got, "not signed in") && want != "This is not a private key file" {
+			t.Errorf("signing in with %s: the page says %q, want %q", filepath.Base(file), got, want)
+		}
+	}
+	if who := browse(t, b, chromedp.Text(chromedp.CSS("nav .who"))); !strings.Contains(who, "Sign in") || strings.Contains(who, "signed in") {
+		t.Errorf("after a refused key file the page's header says %q", who)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(base+"/talks/"+room), chromedp.WaitVisible(chromedp.ID("key-signin"))); err != nil {
+		t.Errorf("after a refused key file the room does not ask to sign in: %v", err)
+	}
+	// The page as a laptop and as a phone show it, with its refusal.
+	if err := chromedp.Do(b.ctx, chromedp.SetUploadFiles(chromedp.ID("key-file"), []string{stranger}),
+		chromedp.Click(chromedp.CSS("#key-signin button")), chromedp.WaitVisible(chromedp.CSS("#key-signin .sign-said.bad"))); err != nil {
+		t.Fatal(err)
+	}
+	for _, width := range []int64{1280, 390} {
+		if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(width, 844)); err != nil {
+			t.Fatal(err)
+		}
+		f, err := chromedp.Run(b.ctx, chromedp.Evaluate[fit](fitScript))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.ScrollWidth > f.InnerWidth || len(f.Cut) > 0 {
+			t.Errorf("the sign-in page at %d px is %d px wide; cut: %v", width, f.ScrollWidth, f.Cut)
+		}
+		png := browse(t, b, chromedp.FullScreenshot(100))
+		if err := os.WriteFile(filepath.Join(shots, fmt.Sprintf("signin-key-refused-%d.png", width)), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -97,7 +98,17 @@ func (r *Room) commitRelease(ctx context.Context, round int, values talks.Packag
 
 // SubmitRedLines submits the key's red lines with the signed commitment to
 // them; the log's record of the commitment comes back.
+//
+// A party that has submitted its red lines already is told so in words
+// before anything is signed or sent.
 func (r *Room) SubmitRedLines(ctx context.Context, rl talks.RedLines) (commitment string, logged server.Submitted, err error) {
+	v, err := r.View(ctx)
+	if err != nil {
+		return "", server.Submitted{}, err
+	}
+	if c, done := v.Commitments[rl.Party]; done {
+		return "", server.Submitted{}, errors.New((&talks.RedLinesSubmitted{Party: rl.Party, Commitment: c}).Words())
+	}
 	signed, err := r.Commit(ctx, rl.Commitment())
 	if err != nil {
 		return "", server.Submitted{}, err

@@ -386,7 +386,7 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=300")
 		_, _ = w.Write([]byte(report.Stylesheet))
 		_, _ = w.Write(phoneCSS)
-	case "whatif.js", "page.js", "sign.js":
+	case "whatif.js", "page.js", "key.js", "sign.js", "signin.js":
 		b, _ := web.ReadFile("web/" + r.PathValue("file"))
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 		w.Header().Set("Cache-Control", "public, max-age=300")
@@ -710,7 +710,7 @@ func (s *Server) mayReadRecords(w http.ResponseWriter, r *http.Request, c caller
 	case err == nil:
 		return true
 	case c.anonymous():
-		s.render(w, r, http.StatusUnauthorized, "signin", "Sign in", signinView{Next: r.URL.RequestURI(), Reason: err.Error()})
+		s.signinAgain(w, r, http.StatusUnauthorized, signinView{Next: r.URL.RequestURI(), Reason: "This page shows the agreement's records, which its parties, its state and the inspectorate read once signed in"})
 	default:
 		s.pageError(w, r, err)
 	}
@@ -900,10 +900,19 @@ type signinView struct {
 	Next   string
 	Reason string
 	Err    string
+	// Server is this server's address as the request reached it, for
+	// the command that makes a read token.
+	Server string
 }
 
 func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, 200, "signin", "Sign in", signinView{Next: safeNext(r.URL.Query().Get("next"))})
+	s.signinAgain(w, r, 200, signinView{Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+// signinAgain renders the sign-in page with code.
+func (s *Server) signinAgain(w http.ResponseWriter, r *http.Request, code int, v signinView) {
+	v.Server = baseURL(r)
+	s.render(w, r, code, "signin", "Sign in", v)
 }
 
 // safeNext keeps a redirect on this site: next must be a clean local path,
@@ -955,7 +964,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 	tok := strings.TrimSpace(r.PostForm.Get("token"))
 	next := safeNext(r.PostForm.Get("next"))
 	if _, err := s.tokenCaller(r.Context(), tok); tok == "" || err != nil {
-		s.render(w, r, http.StatusUnauthorized, "signin", "Sign in", signinView{Next: next, Err: "token: unknown, expired or revoked; make one with accord token"})
+		s.signinAgain(w, r, http.StatusUnauthorized, signinView{Next: next, Err: "token: unknown, expired or revoked; make one with accord token, or sign in with your key file"})
 		return
 	}
 	// The cookie lasts no longer than a token can (the token's own expiry

@@ -220,3 +220,31 @@ func TestSignInRedirectsOnlyToLocalPaths(t *testing.T) {
 		}
 	}
 }
+
+// The sign-in page and the pages that send a signed-out reader to it speak
+// to people: they offer to sign in with a key file, show the command that
+// makes a read token with this server's address as the request reached it,
+// and name neither a placeholder address nor an API path.
+func TestSignInPageWords(t *testing.T) {
+	s, _ := setup(t)
+	for _, path := range []string{"/signin", "/balance", "/records", "/talks"} {
+		rec := page(s, "GET", path, "", func(r *http.Request) { r.Host = "accord.example:8443" })
+		body := rec.Body.String()
+		if !strings.Contains(body, `id="key-signin"`) || !strings.Contains(body, `src="/static/key.js"`) {
+			t.Errorf("%s: HTTP %d, no sign-in with a key file", path, rec.Code)
+		}
+		if !strings.Contains(body, "accord token --server http://accord.example:8443 --key") {
+			t.Errorf("%s: the command does not name the server as reached", path)
+		}
+		for _, dev := range []string{"HOST:PORT", "/api/v1/"} {
+			if strings.Contains(body, dev) {
+				t.Errorf("%s shows %q", path, dev)
+			}
+		}
+	}
+	for _, file := range []string{"key.js", "sign.js", "signin.js"} {
+		if rec := page(s, "GET", "/static/"+file, "", nil); rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/javascript") {
+			t.Errorf("/static/%s: HTTP %d %s", file, rec.Code, rec.Header().Get("Content-Type"))
+		}
+	}
+}

@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -727,7 +729,7 @@ type talksRoomView struct {
 func (s *Server) talksPage(w http.ResponseWriter, r *http.Request) {
 	c := callerOf(r)
 	if c.anonymous() {
-		s.render(w, r, http.StatusUnauthorized, "signin", "Sign in", signinView{Next: r.URL.RequestURI(), Reason: "talks rooms are for their participants: sign in with your key's read token"})
+		s.signinAgain(w, r, http.StatusUnauthorized, signinView{Next: r.URL.RequestURI(), Reason: "Talks rooms are for their participants: sign in with your key"})
 		return
 	}
 	entries, err := s.roomsOf(r.Context(), c.Party)
@@ -757,7 +759,7 @@ func (s *Server) talksRoomPage(use roomUse, act func(r *http.Request, c caller, 
 			return
 		}
 		if c.anonymous() {
-			s.render(w, r, http.StatusUnauthorized, "signin", "Sign in", signinView{Next: "/talks/" + r.PathValue("room"), Reason: "talks rooms are for their participants: sign in with your key's read token"})
+			s.signinAgain(w, r, http.StatusUnauthorized, signinView{Next: "/talks/" + r.PathValue("room"), Reason: "Talks rooms are for their participants: sign in with your key"})
 			return
 		}
 		rm, unlock, err := s.room(r.Context(), r.PathValue("room"))
@@ -867,6 +869,48 @@ func (s *Server) exclude(w http.ResponseWriter, r *http.Request, c caller, rm *t
 
 // Words says a red line in words, with the room's terms' titles and units.
 func (v *talksRoomView) Words(c talks.Constraint) string { return constraintWords(&v.View.Space, c) }
+
+// ValueWords says a proposal's values in words, in the order of the
+// room's terms (a value of a term the room does not name last, as given).
+func (v *talksRoomView) ValueWords(pkg talks.Package) []string {
+	return packageWords(&v.View.Space, pkg)
+}
+
+// packageWords says a package in words with the room's terms' titles and
+// units: "Enrichment cap: 3.67 %", "Apply the Additional Protocol: yes",
+// "Sanctions relief: iaea-verification, then un-relief, then us-relief".
+func packageWords(sp *talks.Space, pkg talks.Package) []string {
+	var out []string
+	say := func(id, title, unit string, x talks.Value) {
+		var value string
+		switch {
+		case x.Number != nil:
+			value = strconv.FormatFloat(*x.Number, 'f', -1, 64)
+			if unit != "" {
+				value += " " + unit
+			}
+		case len(x.Order) > 0:
+			value = strings.Join(x.Order, ", then ")
+		default:
+			value = x.Text
+		}
+		if title == "" {
+			title = id
+		}
+		out = append(out, title+": "+value)
+	}
+	for _, t := range sp.Terms {
+		if x, ok := pkg[t.ID]; ok {
+			say(t.ID, t.Title, t.Unit, x)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(pkg)) {
+		if _, known := sp.Term(id); !known {
+			say(id, "", "", pkg[id])
+		}
+	}
+	return out
+}
 
 // metricRow is a metric a red line may bound, for the red lines' form.
 type metricRow struct{ ID, Name, Unit string }

@@ -469,6 +469,14 @@ func TestTalksAuthorization(t *testing.T) {
 	if code, b := page("us", "POST", "/talks/muscat/red-lines", "subject=breakout_days&op=%3E%3D&value=400&salt="+strings.Repeat("ab", 32)+"&commitment=x", true); code != 200 || !strings.Contains(b, "already") {
 		t.Errorf("the US submits red lines again from the page: HTTP %d", code)
 	}
+	// In words, as confirming twice is: the party, not the API's field.
+	for _, path := range []string{"/talks/muscat/sign", "/talks/muscat/red-lines"} {
+		form := "step=red-lines&subject=breakout_days&op=%3E%3D&value=400&salt=" + strings.Repeat("ab", 32) + "&commitment=x"
+		if _, b := page("us", "POST", path, form, true); !strings.Contains(b, "You already submitted your red lines (commitment ") ||
+			!strings.Contains(b, "nothing was changed") || strings.Contains(b, "constraints:") {
+			t.Errorf("the US submits red lines again at %s: %.300s", path, b)
+		}
+	}
 	if n := len(lastBackend.logged); n != logged {
 		t.Errorf("%d entries reached the log from refused page steps", n-logged)
 	}
@@ -477,5 +485,44 @@ func TestTalksAuthorization(t *testing.T) {
 		if (strings.Contains(r, "/api/v1/talks/") || strings.Contains(r, " /talks")) && !covered[r] {
 			t.Errorf("talks route %s is not tested", r)
 		}
+	}
+}
+
+// The room page says in words what a raw view would show as terms: an
+// empty room has no commitment yet (rather than a list with nothing in
+// it), and a proposal's values read with the terms' titles and units.
+func TestTalksRoomPageInWords(t *testing.T) {
+	s, tokens := setup(t)
+	room := testRoom()
+	room["space"] = talks.Space{Version: 1, Terms: []talks.Term{
+		{ID: talks.TermEnrichmentCap, Title: "Enrichment cap", Kind: talks.Numeric, Unit: "%", Min: 0, Max: 20, Step: 1},
+		{ID: "additional_protocol", Title: "Apply the Additional Protocol", Kind: talks.YesNo},
+		{ID: "relief", Title: "Sanctions relief", Kind: talks.Schedule, Phases: []string{"iaea-verification", "un-relief"}},
+	}}
+	if code, m := call(t, s, tokens, "mediator", "POST", "/api/v1/talks/rooms", room); code != 201 {
+		t.Fatalf("open the room: HTTP %d %v", code, m)
+	}
+	view := func(role string) string {
+		t.Helper()
+		req := httptest.NewRequest("GET", "/talks/muscat", nil)
+		req.Header.Set("Authorization", "Bearer "+tokens[role])
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			t.Fatalf("%s's room page: HTTP %d", role, rec.Code)
+		}
+		return rec.Body.String()
+	}
+	if b := view("us"); !strings.Contains(b, "No party has published a commitment to its red lines in the evidence log yet.") || strings.Contains(b, "Commitments published in the evidence log: </p>") {
+		t.Errorf("the empty room's commitments: %s", regexp.MustCompile(`<p class="note" id="commitments">[^\n]*`).FindString(b))
+	}
+	values := talks.Package{talks.TermEnrichmentCap: talks.Num(3.67), "additional_protocol": {Text: "yes"}, "relief": {Order: []string{"iaea-verification", "un-relief"}}}
+	if code, m := call(t, s, tokens, "mediator", "POST", "/api/v1/talks/rooms/muscat/proposals", map[string]any{"values": values, "hold": true}); code != 201 {
+		t.Fatalf("hold a proposal: HTTP %d %v", code, m)
+	}
+	b := view("mediator")
+	want := "Enrichment cap: 3.67 %; Apply the Additional Protocol: yes; Sanctions relief: iaea-verification, then un-relief"
+	if !strings.Contains(b, want) || strings.Contains(b, "enrichment_cap_pct=") {
+		t.Errorf("the proposal's values: %s, want %q", regexp.MustCompile(`<td class="values">[^<]*`).FindString(b), want)
 	}
 }

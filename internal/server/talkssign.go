@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -92,6 +93,7 @@ func (s *Server) talksPrepare(w http.ResponseWriter, r *http.Request) {
 			if p.SHA256, err = redLinesHash(c, rm, rl); err == nil {
 				preimage = rl.Preimage()
 			}
+			err = submittedTwice(err)
 		}
 	case "release":
 		var pr talks.Proposal
@@ -161,6 +163,17 @@ func notTaken(err error) error {
 	return fmt.Errorf("your signed record was refused and nothing was kept: %w", err)
 }
 
+// submittedTwice says a party's second submission of its red lines in
+// words, as the page speaks to the party; other errors are unchanged.
+func submittedTwice(err error) error {
+	var twice *talks.RedLinesSubmitted
+	if !errors.As(err, &twice) {
+		return err
+	}
+	w := twice.Words()
+	return badRequest("red_lines", "%s", strings.ToUpper(w[:1])+w[1:])
+}
+
 // formCommitment is the signed record a form posts: a browser posts its
 // line ends as CRLF, which the signed note (a record's JSON holds no CR of
 // its own) had as LF.
@@ -206,6 +219,9 @@ func (s *Server) talksSignedRedLines(r *http.Request, c caller, rm *talks.Room, 
 		return false, err
 	}
 	commitment, sub, err := s.redLinesStep(r.Context(), c, rm, rl, formCommitment(r))
+	if twice := submittedTwice(err); twice != err {
+		return false, twice
+	}
 	if err != nil {
 		return false, notTaken(err)
 	}

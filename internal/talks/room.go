@@ -147,6 +147,25 @@ func (r *Room) isParty(p string) bool {
 	return slices.ContainsFunc(r.Parties, func(d Delegation) bool { return d.Party == p })
 }
 
+// RedLinesSubmitted is the error of a party's second submission of its
+// red lines: a party submits once. It is bad input that names the field
+// (an *input.Error); callers that speak to the party say it in words.
+type RedLinesSubmitted struct {
+	Party      string
+	Commitment string // of the red lines submitted first
+}
+
+func (e *RedLinesSubmitted) Error() string { return e.Unwrap().Error() }
+
+func (e *RedLinesSubmitted) Unwrap() error {
+	return input.Errorf("constraints", "%s has submitted its red lines already (commitment %s)", e.Party, e.Commitment)
+}
+
+// Words says it to the party: nothing was changed.
+func (e *RedLinesSubmitted) Words() string {
+	return "you already submitted your red lines (commitment " + e.Commitment + "); nothing was changed"
+}
+
 // SubmitRedLines stores a party's red lines (only the party submits its
 // own) and returns the commitment to publish in the evidence log. A party
 // submits once: moving a red line later would not match the commitment.
@@ -158,7 +177,7 @@ func (r *Room) SubmitRedLines(by string, rl RedLines) (string, error) {
 		return "", input.Errorf("room", "is %q, not this room %q", rl.Room, r.ID)
 	}
 	if _, done := r.redLines[by]; done {
-		return "", input.Errorf("constraints", "%s has submitted its red lines already (commitment %s)", by, r.Commitments[by])
+		return "", &RedLinesSubmitted{Party: by, Commitment: r.Commitments[by]}
 	}
 	if err := rl.Validate(&r.Space); err != nil {
 		return "", err

@@ -28,6 +28,38 @@ document.addEventListener("DOMContentLoaded", () => {
     }
     t.classList.add("stacks");
   }
+  // A long value (a hash, shown whole or cut short) has a button beside
+  // it that copies the whole value; a tap is a click.
+  for (const el of document.querySelectorAll("[data-copy]")) {
+    const value = el.dataset.copy || el.textContent.trim();
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "copy";
+    b.textContent = "Copy";
+    b.title = "Copy the whole value";
+    b.setAttribute("aria-label", "Copy the whole value " + value.slice(0, 12) + "…");
+    b.addEventListener("click", async () => {
+      let said = "Copied";
+      try {
+        await navigator.clipboard.writeText(value);
+      } catch {
+        // No clipboard (a page over plain HTTP from another computer):
+        // the browser's own copy of a selected text.
+        const t = document.createElement("textarea");
+        t.value = value;
+        t.setAttribute("readonly", "");
+        t.style.position = "fixed";
+        t.style.opacity = "0";
+        document.body.append(t);
+        t.select();
+        if (!document.execCommand("copy")) said = "Not copied: select the value and copy it";
+        t.remove();
+      }
+      b.textContent = said;
+      setTimeout(() => { b.textContent = "Copy"; }, 2500);
+    });
+    el.after(b);
+  }
   // A strip's segments name their status and dates on hover; a tap (or a
   // click) writes the same words under the strip.
   for (const strip of document.querySelectorAll(".strip")) {
