@@ -25,9 +25,15 @@ type clientFlags struct {
 }
 
 func (f *clientFlags) register(cmd *cobra.Command) {
+	f.registerServer(cmd)
+	cmd.Flags().StringVar(&f.room, "room", "", "the room's id")
+}
+
+// registerServer registers --server and --key only, for a command that
+// takes its room from a file.
+func (f *clientFlags) registerServer(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.server, "server", envOr("ACCORD_SERVER", ""), "the server's base URL [$ACCORD_SERVER]")
 	cmd.Flags().StringVar(&f.key, "key", "", "your private key file (a key registered in the log)")
-	cmd.Flags().StringVar(&f.room, "room", "", "the room's id")
 }
 
 // open signs in to the server with the key and returns the room.
@@ -96,7 +102,7 @@ func newTalksOpenCmd() *cobra.Command {
 			return say(cmd, view, "room %s opened, mediated by %s, parties %s", view.ID, view.Mediator, strings.Join(talks.PartyIDs(view.Parties), ", "))
 		},
 	}
-	f.register(cmd)
+	f.registerServer(cmd)
 	cmd.Flags().Bool("json", false, "print the result as JSON")
 	cmd.Flags().StringVar(&file, "file", "", "the room file, or a built-in room: muscat-2025, muscat-2025-no-zone, muscat-2025-verification")
 	return cmd
