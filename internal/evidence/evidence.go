@@ -145,8 +145,12 @@ func Event(index uint64, r *record.Record) (e accountancy.Event, ok bool) {
 		return e, false
 	}
 	t := b.At.UTC()
+	// A publication date the record states bounds the views that cite it,
+	// as the public record's (validation has checked it; a record read
+	// without validation and carrying a bad one is taken as unpublished).
+	published, _ := calendar.Parse(b.Published)
 	return accountancy.Event{Date: calendar.Of(t.Year(), t.Month(), t.Day()), Site: b.Site, Stream: b.Stream, Device: b.Device, Kind: b.Event, Detail: b.Detail,
-		Evidence: state.Evidence{Kind: "record", Ref: Ref(index), Document: r.ID, Source: "monitoring event by " + r.Author, Status: state.Sourced, Note: b.Detail}}, true
+		Evidence: state.Evidence{Kind: "record", Ref: Ref(index), Document: r.ID, Source: "monitoring event by " + r.Author, Status: state.Sourced, Note: b.Detail, Published: published}}, true
 }
 
 // Log gathers what a log's records give, in log order: facts, monitoring
@@ -181,8 +185,15 @@ func (l *Log) Add(index uint64, role string, r *record.Record) {
 
 // Facts are the facts of the records with the continuity of knowledge
 // their monitoring events give.
-func (l *Log) Facts() []state.Fact {
-	return append(slices.Clone(l.facts), accountancy.KnownFacts(l.events)...)
+func (l *Log) Facts() []state.Fact { return WithContinuity(l.facts, l.events) }
+
+// WithContinuity are facts with the continuity of knowledge that monitoring
+// events give, as the record stood at each date a source of them was
+// published: a view at a date (state.At) states and cites only the events
+// on the record by then, whether they come from a log or from the public
+// record.
+func WithContinuity(facts []state.Fact, events []accountancy.Event) []state.Fact {
+	return append(slices.Clone(facts), accountancy.KnownFacts(events)...)
 }
 
 // Events are the monitoring events of the records.
@@ -207,5 +218,5 @@ func PublicEvents(d *dataset.Dataset) []accountancy.Event {
 // Public are a series' facts with the continuity of knowledge its public
 // record gives (the embedded series has one; a user's series has none).
 func Public(d *dataset.Dataset) []state.Fact {
-	return append(d.Facts(), accountancy.KnownFacts(PublicEvents(d))...)
+	return WithContinuity(d.Facts(), PublicEvents(d))
 }

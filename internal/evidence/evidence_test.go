@@ -62,6 +62,18 @@ func TestLogGathersFactsEventsAndBooks(t *testing.T) {
 	if n := len(l.Events()); n != 1 || l.Err() != nil {
 		t.Fatalf("%d events, err %v", n, l.Err())
 	}
+	// An event taken from a published source is on the record from the
+	// source's publication: before it, the log does not know the loss.
+	l.Add(3, record.RoleInspectorate, rec(t, record.MonitoringEvent, record.MonitoringBody{Site: "Natanz", Device: "cam-3", Stream: "heavy water", Event: "equipment_removed", At: at, Published: "2022-09-07"}))
+	if e := l.Events()[1]; e.Evidence.Published != calendar.MustParse("2022-09-07") {
+		t.Errorf("published %q, want 2022-09-07", e.Evidence.Published)
+	}
+	if _, lost := state.At(l.Facts(), calendar.MustParse("2022-07-01")).StreamLoss("heavy water"); lost {
+		t.Error("as of 2022-07-01 the log knows a loss whose source was published on 2022-09-07")
+	}
+	if _, lost := state.At(l.Facts(), calendar.MustParse("2022-09-07")).StreamLoss("heavy water"); !lost {
+		t.Error("as of 2022-09-07 the log does not know the loss published that day")
+	}
 	s := state.At(l.Facts(), calendar.MustParse("2022-07-01"))
 	if c, ok := s.StreamLoss("enrichment monitoring"); !ok || c.State != state.Lost || c.Since.String() != "2022-06-08" {
 		t.Errorf("continuity from the log: %+v", s.Continuity)

@@ -493,6 +493,11 @@ type MonitoringBody struct {
 	Event  string    `json:"event" jsonschema:"enum=seal_applied,enum=seal_verified,enum=seal_broken,enum=recording_started,enum=recording_stopped,enum=media_retrieved,enum=media_withheld,enum=oem_reading,enum=heartbeat,enum=equipment_removed,enum=equipment_damaged,enum=access_denied,enum=continuity_lost"`
 	At     time.Time `json:"at" jsonschema:"pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
 	Detail string    `json:"detail,omitempty"`
+	// Published, when the event is taken from a published source (a
+	// report, a statement), is the date that source was published: a view
+	// at an earlier date does not cite the event. It is not before the
+	// event's own date.
+	Published string `json:"published,omitempty" jsonschema:"format=date,pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
 }
 
 // MonitoringEvents are the monitoring event types.
@@ -511,6 +516,14 @@ func (b *MonitoringBody) validate() error {
 	}
 	if err := calendar.CheckRange(b.At.UTC()); err != nil {
 		return input.Errorf("at", "%v, got %s", err, b.At.Format(time.RFC3339))
+	}
+	if b.Published != "" {
+		if err := date("published", b.Published); err != nil {
+			return err
+		}
+		if b.Published < b.At.UTC().Format(time.DateOnly) {
+			return input.Errorf("published", "must not be before the event's date %s, got %q", b.At.UTC().Format(time.DateOnly), b.Published)
+		}
 	}
 	return oneOf("event", b.Event, MonitoringEvents...)
 }
