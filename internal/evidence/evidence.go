@@ -75,7 +75,7 @@ func Subject(r *record.Record) (site, material, asOf string) {
 func Facts(index uint64, role string, rec *record.Record) ([]state.Fact, error) {
 	ref := Ref(index)
 	ev := func(source string, st state.Status, note string) []state.Evidence {
-		return []state.Evidence{{Kind: "record", Ref: ref, Document: rec.ID, Source: source, Status: st, Note: note}}
+		return []state.Evidence{{Kind: "record", Ref: ref, Source: source, Record: rec.ID, Status: st, Note: note}}
 	}
 	var out []state.Fact
 	switch rec.Kind {
@@ -93,6 +93,11 @@ func Facts(index uint64, role string, rec *record.Record) ([]state.Fact, error) 
 			fact := state.Fact{Metric: state.Metric(f.Metric), Date: d, Site: f.Site, Machine: f.Machine, LevelPct: f.LevelPct,
 				AssayPct: f.AssayPct, Value: f.Value, Text: f.Text, Qualifier: state.Qualifier(f.Qualifier), Status: st,
 				Evidence: ev(b.Source, st, f.Note)}
+			fact.Evidence[0].Document = b.Document
+			if f.Document != "" || f.Source != "" {
+				// The fact's own citation, in place of the body's.
+				fact.Evidence[0].Document, fact.Evidence[0].Source = f.Document, f.Source
+			}
 			if fact.Metric == state.EnrichedUraniumKgU {
 				fact.Report = ref
 			}
@@ -150,7 +155,7 @@ func Event(index uint64, r *record.Record) (e accountancy.Event, ok bool) {
 	// without validation and carrying a bad one is taken as unpublished).
 	published, _ := calendar.Parse(b.Published)
 	return accountancy.Event{Date: calendar.Of(t.Year(), t.Month(), t.Day()), Site: b.Site, Stream: b.Stream, Device: b.Device, Kind: b.Event, Detail: b.Detail,
-		Evidence: state.Evidence{Kind: "record", Ref: Ref(index), Document: r.ID, Source: "monitoring event by " + r.Author, Status: state.Sourced, Note: b.Detail, Published: published}}, true
+		Evidence: state.Evidence{Kind: "record", Ref: Ref(index), Record: r.ID, Source: "monitoring event by " + r.Author, Status: state.Sourced, Note: b.Detail, Published: published}}, true
 }
 
 // Log gathers what a log's records give, in log order: facts, monitoring

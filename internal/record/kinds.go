@@ -381,8 +381,12 @@ func (b *InventoryBody) validate() error {
 // with its date, qualifier and status: the form in which the public series
 // and its notes are loaded into a log.
 type FactsBody struct {
-	Source string `json:"source" jsonschema:"minLength=1"`
-	Facts  []Fact `json:"facts" jsonschema:"minItems=1"`
+	// Document, when the facts come from a published document (a report
+	// of the inspectorate), names it: "IAEA GOV/2024/26". Source is then
+	// where its figures were seen, when not in the document itself.
+	Document string `json:"document,omitempty"`
+	Source   string `json:"source" jsonschema:"minLength=1"`
+	Facts    []Fact `json:"facts" jsonschema:"minItems=1"`
 }
 
 // Fact is one figure (see package state for the metrics).
@@ -398,6 +402,10 @@ type Fact struct {
 	Qualifier string  `json:"qualifier,omitempty" jsonschema:"enum=,enum=above,enum=at_least,enum=at_most,enum=approx"`
 	Status    string  `json:"status" jsonschema:"enum=sourced,enum=derived,enum=unverified"`
 	Note      string  `json:"note,omitempty"`
+	// Document and Source, when set, are this fact's, where they are not
+	// the body's.
+	Document string `json:"document,omitempty"`
+	Source   string `json:"source,omitempty"`
 }
 
 // FactMetrics are the metrics a fact may carry.

@@ -211,11 +211,10 @@ func citeLinks(r *report.Report, ns []int) template.HTML {
 			return "/sources", "unknown source", strconv.Itoa(n)
 		}
 		src := r.Sources[n-1]
-		title = src.Ref + ": " + src.Source
-		if src.Document != "" && src.Document != src.Ref {
-			title = src.Ref + ", " + src.Document + ": " + src.Source
-		}
-		label = cmp.Or(src.Document, src.Ref)
+		title = src.Ref + ": " + src.Cited()
+		// A record is labelled by its id (the link opens it), a row of
+		// the public series by its document; the title says both.
+		label = cmp.Or(src.Record, src.Document, src.Ref)
 		if id, ok := strings.CutPrefix(src.Ref, report.RegimeRef); ok {
 			label = "regime: " + id // the provision is the title; too long a label
 		}
