@@ -304,7 +304,7 @@ func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 	for _, e := range dataset.Embedded().Knowledge {
 		row := strings.TrimPrefix(e.Evidence.Ref, dataset.KnowledgeName+" event ")
 		body, _ := json.Marshal(record.MonitoringBody{Site: e.Site, Device: e.Device, Stream: e.Stream, Event: e.Event, At: e.Date.Time(),
-			Detail: e.Detail + " (source: " + e.Evidence.Source + "; " + string(e.Evidence.Status) + ")", Published: e.Evidence.Published.String()})
+			Detail: e.Detail, Published: e.Evidence.Published.String(), Source: e.Evidence.Source, Status: string(e.Evidence.Status)})
 		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.MonitoringEvent, ID: "knowledge-row-" + row,
 			Author: "iaea", Created: e.Date.Time(), Body: body}, signers["iaea"])
 		if err != nil {

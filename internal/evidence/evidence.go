@@ -6,6 +6,7 @@
 package evidence
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -155,7 +156,8 @@ func Event(index uint64, r *record.Record) (e accountancy.Event, ok bool) {
 	// without validation and carrying a bad one is taken as unpublished).
 	published, _ := calendar.Parse(b.Published)
 	return accountancy.Event{Date: calendar.Of(t.Year(), t.Month(), t.Day()), Site: b.Site, Stream: b.Stream, Device: b.Device, Kind: b.Event, Detail: b.Detail,
-		Evidence: state.Evidence{Kind: "record", Ref: Ref(index), Record: r.ID, Source: "monitoring event by " + r.Author, Status: state.Sourced, Note: b.Detail, Published: published}}, true
+		Evidence: state.Evidence{Kind: "record", Ref: Ref(index), Record: r.ID, Source: cmp.Or(b.Source, "monitoring event by "+r.Author),
+			Status: cmp.Or(state.Status(b.Status), state.Sourced), Note: b.Detail, Published: published}}, true
 }
 
 // Log gathers what a log's records give, in log order: facts, monitoring

@@ -80,9 +80,13 @@ func TestLogGathersFactsEventsAndBooks(t *testing.T) {
 	}
 	// An event taken from a published source is on the record from the
 	// source's publication: before it, the log does not know the loss.
-	l.Add(3, record.RoleInspectorate, rec(t, record.MonitoringEvent, record.MonitoringBody{Site: "Natanz", Device: "cam-3", Stream: "heavy water", Event: "equipment_removed", At: at, Published: "2022-09-07"}))
-	if e := l.Events()[1]; e.Evidence.Published != calendar.MustParse("2022-09-07") {
-		t.Errorf("published %q, want 2022-09-07", e.Evidence.Published)
+	l.Add(3, record.RoleInspectorate, rec(t, record.MonitoringEvent, record.MonitoringBody{Site: "Natanz", Device: "cam-3", Stream: "heavy water", Event: "equipment_removed", At: at,
+		Published: "2022-09-07", Source: "a report", Status: "unverified"}))
+	if e := l.Events()[1].Evidence; e.Published != calendar.MustParse("2022-09-07") || e.Source != "a report" || e.Status != state.Unverified || e.Record != "r" {
+		t.Errorf("an event from a published source: %+v", e)
+	}
+	if e := l.Events()[0].Evidence; e.Source != "monitoring event by iaea" || e.Status != state.Sourced {
+		t.Errorf("the inspectorate's own event: %+v", e)
 	}
 	if _, lost := state.At(l.Facts(), calendar.MustParse("2022-07-01")).StreamLoss("heavy water"); lost {
 		t.Error("as of 2022-07-01 the log knows a loss whose source was published on 2022-09-07")

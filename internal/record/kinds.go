@@ -506,6 +506,11 @@ type MonitoringBody struct {
 	// at an earlier date does not cite the event. It is not before the
 	// event's own date.
 	Published string `json:"published,omitempty" jsonschema:"format=date,pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
+	// Source, for such an event, names the source; Status is how far it
+	// is confirmed (sourced when not given: the inspectorate's own
+	// observation, or a source that states it).
+	Source string `json:"source,omitempty"`
+	Status string `json:"status,omitempty" jsonschema:"enum=,enum=sourced,enum=derived,enum=unverified"`
 }
 
 // MonitoringEvents are the monitoring event types.
@@ -532,6 +537,9 @@ func (b *MonitoringBody) validate() error {
 		if b.Published < b.At.UTC().Format(time.DateOnly) {
 			return input.Errorf("published", "must not be before the event's date %s, got %q", b.At.UTC().Format(time.DateOnly), b.Published)
 		}
+	}
+	if err := oneOf("status", b.Status, "", "sourced", "derived", "unverified"); err != nil {
+		return err
 	}
 	return oneOf("event", b.Event, MonitoringEvents...)
 }

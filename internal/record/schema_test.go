@@ -133,6 +133,8 @@ func TestSchemasAgreeWithValidation(t *testing.T) {
 		{record.MonitoringEvent, `{"site":"A","device":"c","event":"seal_broken","at":"2026-01-01T00:00:00Z","published":"2026-02-01"}`, true},
 		{record.MonitoringEvent, `{"site":"A","device":"c","event":"seal_broken","at":"2026-01-01T00:00:00Z","published":"01/02/2026"}`, false},
 		{record.MonitoringEvent, `{"site":"A","device":"c","event":"seal_broken","at":"2026-01-01T00:00:00Z","published":"2101-01-01"}`, false},
+		{record.MonitoringEvent, `{"site":"A","device":"c","event":"seal_broken","at":"2026-01-01T00:00:00Z","source":"a report","status":"unverified"}`, true},
+		{record.MonitoringEvent, `{"site":"A","device":"c","event":"seal_broken","at":"2026-01-01T00:00:00Z","source":"a report","status":"rumoured"}`, false},
 		{record.AccessRequest, `{"site":"A","reason":"r","requested_on":"2026-01-01"}`, true},
 		{record.AccessResponse, `{"response":"granted","on":"2026-01-02"}`, true},
 		{record.AccessResponse, `{"response":"maybe","on":"2026-01-02"}`, false},
