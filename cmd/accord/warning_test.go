@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -70,8 +71,12 @@ func TestWarningCommand(t *testing.T) {
 // documents. The API's evidence points at the log (its kind, its ref the
 // log index, its record the record's id); the document is the real one in
 // both.
+//
+// With --log the command reads the same log as the server, and answers
+// exactly as the API does.
 func TestWarningAPIAndCommandAgree(t *testing.T) {
-	_, base := startDemo(t, t.TempDir())
+	dir := t.TempDir()
+	_, base := startDemo(t, dir)
 	for _, date := range []string{"2017-05-27", "2024-06-01", "2025-02-08"} {
 		var api, cli map[string]any
 		if code := get(t, base+"/api/v1/warning?as_of="+date, &api); code != 200 {
@@ -111,6 +116,24 @@ func TestWarningAPIAndCommandAgree(t *testing.T) {
 		for _, d := range diffJSON("", strip(api), strip(cli)) {
 			t.Errorf("%s: API and command differ at %s", date, d)
 		}
+		out.Reset()
+		var logged map[string]any
+		if code := run([]string{"warning", "--as-of", date, "--log", filepath.Join(dir, "log"), "--json"}, nil, &out, &errb); code != 0 {
+			t.Fatalf("%s --log: exit %d: %s", date, code, errb.String())
+		}
+		if err := json.Unmarshal(out.Bytes(), &logged); err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range diffJSON("", api, logged) {
+			t.Errorf("%s: API and command --log differ at %s", date, d)
+		}
+	}
+	var out, errb bytes.Buffer
+	if code := run([]string{"warning", "--as-of", "2024-06-01", "--log", filepath.Join(dir, "log"), "--data", "x.csv"}, nil, &out, &errb); code != 2 || !strings.Contains(errb.String(), "--log and --data") {
+		t.Errorf("--log with --data: exit %d, %q; want 2 naming both", code, errb.String())
+	}
+	if code := run([]string{"warning", "--as-of", "2024-06-01", "--log", t.TempDir()}, nil, &out, &errb); code != 1 || !strings.Contains(errb.String(), "not a published log") {
+		t.Errorf("--log of no log: exit %d, %q", code, errb.String())
 	}
 }
 
