@@ -81,6 +81,7 @@ func parseDashboard(demo bool) (*dashboard, error) {
 		}
 		return ""
 	}
+	funcs["heading"] = heading
 	funcs["anchor"] = anchor
 	funcs["fmtTime"] = func(t time.Time) string { return t.UTC().Format(time.DateTime) + " UTC" }
 	funcs["src"] = func(r *report.Report, ns []int) template.HTML { return citeLinks(r, ns) }
@@ -201,6 +202,23 @@ func sourceLink(s report.Source) string {
 		return "/sources#" + anchor("regime "+id)
 	}
 	return "/sources"
+}
+
+// isoDate is a date as a page's title writes it.
+var isoDate = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+
+// heading is a page's title with each date marked as one (a time
+// element, which the style keeps on one line).
+func heading(title string) template.HTML {
+	var b strings.Builder
+	last := 0
+	for _, m := range isoDate.FindAllStringIndex(title, -1) {
+		d := template.HTMLEscapeString(title[m[0]:m[1]])
+		b.WriteString(template.HTMLEscapeString(title[last:m[0]]) + `<time datetime="` + d + `">` + d + `</time>`)
+		last = m[1]
+	}
+	b.WriteString(template.HTMLEscapeString(title[last:]))
+	return template.HTML(b.String())
 }
 
 // citeLinks renders annex numbers as links straight to their evidence,
