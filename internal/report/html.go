@@ -51,6 +51,7 @@ func Funcs() template.FuncMap {
 		"num":             func(v float64, prec int) string { return Num(v, prec) },
 		"nump":            func(v *float64, prec int) string { return opt(v, prec) },
 		"days":            Days,
+		"dayNum":          func(v *float64) string { return optDayNum(v) },
 		"warnDays":        signedDays,
 		"warningSentence": func(w Warning) string { return WarningSentence(&w.Estimate) },
 		"activityTerms":   ActivityTerms,
