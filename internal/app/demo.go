@@ -71,9 +71,11 @@ type Demo struct {
 	Reader note.Signer
 	App    *App
 	// Loaded and Skipped count the demo records added now and found
-	// already in the log.
-	Loaded, Skipped int
-	shutdown        []func()
+	// already in the log; Outdated are those of the skipped whose id the
+	// log holds with other content (an earlier version's record, which
+	// the log keeps and the pages show).
+	Loaded, Skipped, Outdated int
+	shutdown                  []func()
 }
 
 // Close stops the server, the log and the witnesses.
@@ -197,6 +199,9 @@ func StartDemo(ctx context.Context, cfg DemoConfig) (d *Demo, err error) {
 		var re *ledger.RejectError
 		if errors.As(err, &re) && re.Code == "duplicate" {
 			d.Skipped++
+			if re.Field == "id" {
+				d.Outdated++
+			}
 			continue
 		}
 		if err != nil {
