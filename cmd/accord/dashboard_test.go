@@ -336,6 +336,19 @@ func TestDashboardInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := browse(t, b, chromedp.AttributeValue(chromedp.ID("result-days"), "data-value")).Value
+		// The script words the days as the server does ("3.0 to 8.7"):
+		// an update of the same scenario changes no word of the card.
+		card := `["result-days", "result-p10", "result-p90", "result-central"].map(id => document.getElementById(id).textContent).join(" | ")`
+		served := browse(t, b, chromedp.Evaluate[string](card))
+		if err := chromedp.Do(b.ctx,
+			chromedp.Evaluate[chromedp.Void](`document.getElementById("whatif").dispatchEvent(new Event("change"))`),
+			chromedp.Poll[chromedp.Void](`document.body.dataset.estimates !== undefined && document.getElementById("result-status").textContent.startsWith("Updated")`, chromedp.WithPollingTimeout(2*time.Minute)),
+		); err != nil {
+			t.Fatal(err)
+		}
+		if scripted := browse(t, b, chromedp.Evaluate[string](card)); scripted != served {
+			t.Errorf("the card reads %q as served, %q as the script updates it", served, scripted)
+		}
 		err := chromedp.Do(b.ctx,
 			chromedp.Clear(chromedp.ID("fleet_IR-6")),
 			chromedp.SendKeys(chromedp.ID("fleet_IR-6"), "2000"),

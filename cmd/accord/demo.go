@@ -45,6 +45,12 @@ directory and adds nothing twice.`,
 			u := "http://" + d.Addr
 			tok, _ := client.ReadToken(ctx, u, d.Reader) // none: the welcome says how to get one
 			_ = report.TextDemo(out, cfg.Dir, u, tok, d.Loaded, d.Skipped)
+			if d.Outdated > 0 {
+				// The log keeps every record it was given: the pages show
+				// the earlier ones.
+				fmt.Fprintf(cmd.ErrOrStderr(), "accord: note: %d demo records in %s are an earlier version's, which the log keeps and the pages show; to load this version's, stop the demo and remove %s\n",
+					d.Outdated, cfg.Dir, cfg.Dir)
+			}
 			<-ctx.Done()
 			fmt.Fprintln(out, "stopping")
 			return nil

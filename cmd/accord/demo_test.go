@@ -218,8 +218,8 @@ func TestDemoServesTheAPI(t *testing.T) {
 		// A restart reuses everything and adds nothing twice.
 		d2 := launchDemo(t, app.DemoConfig{Dir: dir, DB: dsn})
 		defer d2.Close()
-		if d2.Loaded != 0 || d2.Skipped != d.Loaded {
-			t.Errorf("restart loaded %d, skipped %d; want 0 and %d", d2.Loaded, d2.Skipped, d.Loaded)
+		if d2.Loaded != 0 || d2.Skipped != d.Loaded || d2.Outdated != 0 {
+			t.Errorf("restart loaded %d, skipped %d (%d outdated); want 0 and %d (none)", d2.Loaded, d2.Skipped, d2.Outdated, d.Loaded)
 		}
 	})
 }

@@ -95,7 +95,8 @@ func walk(cmd *cobra.Command, f func(*cobra.Command)) {
 
 // offline are the commands whose examples run without a server, a key or a
 // log: from any directory, on the built-in data and examples.
-var offline = []string{"swu", "breakout", "machines", "data", "status", "report", "timeline", "clock", "knowledge", "agreement", "talks evaluate", "talks zone", "talks commit", "version"}
+var offline = []string{"swu", "breakout", "machines", "data", "data list", "data show", "data export", "status", "report", "timeline", "clock",
+	"knowledge", "warning", "agreement", "agreement show", "agreement export-jcpoa", "talks evaluate", "talks zone", "talks commit", "version"}
 
 // Every command, group and the top level has examples in its help; every
 // example names a command, flags and arguments that exist; and every

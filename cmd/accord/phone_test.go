@@ -41,6 +41,24 @@ const fitScript = `(() => {
   return {scrollWidth: document.scrollingElement.scrollWidth, innerWidth: vw, cut: out};
 })()`
 
+// brokenDatesScript lists the dates (YYYY-MM-DD) of the page's main
+// heading that the layout breaks over two lines ("2024-06-" / "01").
+const brokenDatesScript = `(() => {
+  const out = [];
+  for (const h of document.querySelectorAll("h1")) {
+    const w = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+    for (let n = w.nextNode(); n; n = w.nextNode()) {
+      for (const m of n.textContent.matchAll(/\d{4}-\d{2}-\d{2}/g)) {
+        const r = document.createRange();
+        r.setStart(n, m.index);
+        r.setEnd(n, m.index + m[0].length);
+        if (new Set([...r.getClientRects()].map(x => Math.round(x.top))).size > 1) out.push(m[0]);
+      }
+    }
+  }
+  return out;
+})()`
+
 type fit struct {
 	ScrollWidth int      `json:"scrollWidth"`
 	InnerWidth  int      `json:"innerWidth"`
@@ -49,8 +67,9 @@ type fit struct {
 
 // The whole dashboard on a phone (390 x 844) and on a laptop (1280 px):
 // on every page, the signed-in talks views among them, nothing scrolls
-// sideways and no table, code or box is cut at the right edge; every
-// date input takes an ISO date whatever the browser's locale.
+// sideways and no table, code or box is cut at the right edge; a date in a
+// heading stays on one line; every date input takes an ISO date whatever
+// the browser's locale.
 func TestDashboardOnPhone(t *testing.T) {
 	b := newBrowser(t)
 	demoDir := t.TempDir()
@@ -63,6 +82,7 @@ func TestDashboardOnPhone(t *testing.T) {
 	}
 	public := []page{
 		{"overview", "/?as_of=2025-02-08", "#inventory", true},
+		{"overview-2024", "/?as_of=2024-06-01", "#inventory", true},
 		{"overview-2019", "/?as_of=2019-11-03", "#inventory", true},
 		{"trends", "/trends?as_of=2025-11-01", "#chart-breakout-days", true},
 		{"what-if", "/what-if?as_of=2025-02-08", "#result-days", false},
@@ -108,6 +128,15 @@ func TestDashboardOnPhone(t *testing.T) {
 			}
 			for _, c := range f.Cut {
 				t.Errorf("%s%s at %d px: %s", p.name, who, size[0], c)
+			}
+			// A date in the heading reads whole, never "2024-06-" and
+			// "01" on two lines.
+			broken, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](brokenDatesScript))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range broken {
+				t.Errorf("%s%s at %d px: the heading breaks the date %s over two lines", p.name, who, size[0], d)
 			}
 			// Every date input takes an ISO date as typed, not the
 			// browser locale's format.

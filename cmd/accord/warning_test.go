@@ -3,6 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -60,4 +64,139 @@ func TestWarningCommand(t *testing.T) {
 	if code := run([]string{"warning", "--as-of", "2024-13-01"}, nil, &out, &errb); code != 2 || !strings.Contains(errb.String(), "as-of") {
 		t.Errorf("a bad date: exit %d, %q; want 2 naming --as-of", code, errb.String())
 	}
+}
+
+// The API reads the demo's log and the command the public record, the
+// same evidence: at a date they give the same warning, citing the same
+// documents. The API's evidence points at the log (its kind, its ref the
+// log index, its record the record's id); the document is the real one in
+// both.
+//
+// With --log the command reads the same log as the server, and answers
+// exactly as the API does.
+func TestWarningAPIAndCommandAgree(t *testing.T) {
+	dir := t.TempDir()
+	_, base := startDemo(t, dir)
+	for _, date := range []string{"2017-05-27", "2024-06-01", "2025-02-08"} {
+		var api, cli map[string]any
+		if code := get(t, base+"/api/v1/warning?as_of="+date, &api); code != 200 {
+			t.Fatalf("%s: API status %d", date, code)
+		}
+		var out, errb bytes.Buffer
+		if code := run([]string{"warning", "--as-of", date, "--json"}, nil, &out, &errb); code != 0 {
+			t.Fatalf("%s: exit %d: %s", date, code, errb.String())
+		}
+		if err := json.Unmarshal(out.Bytes(), &cli); err != nil {
+			t.Fatal(err)
+		}
+		records := 0
+		var where func(path string, v any)
+		where = func(path string, v any) {
+			switch v := v.(type) {
+			case map[string]any:
+				if ref, ok := v["ref"].(string); ok && v["kind"] == "record" {
+					if !strings.HasPrefix(ref, "log index ") || v["record"] == "" || v["record"] == nil {
+						t.Errorf("%s: the API's evidence at %s does not point at a record: %v", date, path, v)
+					}
+					records++
+				}
+				for k, x := range v {
+					where(path+"/"+k, x)
+				}
+			case []any:
+				for i, x := range v {
+					where(fmt.Sprintf("%s/%d", path, i), x)
+				}
+			}
+		}
+		where("", api)
+		if records == 0 {
+			t.Errorf("%s: the API cites no record", date)
+		}
+		for _, d := range diffJSON("", strip(api), strip(cli)) {
+			t.Errorf("%s: API and command differ at %s", date, d)
+		}
+		out.Reset()
+		var logged map[string]any
+		if code := run([]string{"warning", "--as-of", date, "--log", filepath.Join(dir, "log"), "--json"}, nil, &out, &errb); code != 0 {
+			t.Fatalf("%s --log: exit %d: %s", date, code, errb.String())
+		}
+		if err := json.Unmarshal(out.Bytes(), &logged); err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range diffJSON("", api, logged) {
+			t.Errorf("%s: API and command --log differ at %s", date, d)
+		}
+	}
+	var out, errb bytes.Buffer
+	if code := run([]string{"warning", "--as-of", "2024-06-01", "--log", filepath.Join(dir, "log"), "--data", "x.csv"}, nil, &out, &errb); code != 2 || !strings.Contains(errb.String(), "--log and --data") {
+		t.Errorf("--log with --data: exit %d, %q; want 2 naming both", code, errb.String())
+	}
+	if code := run([]string{"warning", "--as-of", "2024-06-01", "--log", t.TempDir()}, nil, &out, &errb); code != 1 || !strings.Contains(errb.String(), "not a published log") {
+		t.Errorf("--log of no log: exit %d, %q", code, errb.String())
+	}
+}
+
+// strip removes from evidence what says where it is held (kind, ref,
+// record), which differs between a log and the public record.
+func strip(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		_, evidence := v["ref"]
+		for k, x := range v {
+			if evidence && (k == "kind" || k == "ref" || k == "record") {
+				continue
+			}
+			out[k] = strip(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = strip(x)
+		}
+		return out
+	}
+	return v
+}
+
+// diffJSON lists where two decoded JSON values differ.
+func diffJSON(path string, a, b any) []string {
+	switch a := a.(type) {
+	case map[string]any:
+		bm, ok := b.(map[string]any)
+		if !ok {
+			return []string{path}
+		}
+		var out []string
+		for k := range a {
+			if _, ok := bm[k]; !ok {
+				out = append(out, fmt.Sprintf("%s/%s (only in the API: %.200v)", path, k, a[k]))
+			}
+		}
+		for k, x := range bm {
+			if _, ok := a[k]; !ok {
+				out = append(out, fmt.Sprintf("%s/%s (only in the command: %.200v)", path, k, x))
+				continue
+			}
+			out = append(out, diffJSON(path+"/"+k, a[k], x)...)
+		}
+		slices.Sort(out)
+		return out
+	case []any:
+		bs, ok := b.([]any)
+		if !ok || len(a) != len(bs) {
+			return []string{fmt.Sprintf("%s (lengths %d and %d)", path, len(a), len(bs))}
+		}
+		var out []string
+		for i := range a {
+			out = append(out, diffJSON(fmt.Sprintf("%s/%d", path, i), a[i], bs[i])...)
+		}
+		return out
+	}
+	if !reflect.DeepEqual(a, b) {
+		return []string{fmt.Sprintf("%s: %.300v vs %.300v", path, a, b)}
+	}
+	return nil
 }

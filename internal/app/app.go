@@ -603,7 +603,7 @@ func (a *App) Facts(ctx context.Context) ([]state.Fact, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(facts, accountancy.KnownFacts(events)...), nil
+	return evidence.WithContinuity(facts, events), nil
 }
 
 // Events are the monitoring events of the index, in log order.

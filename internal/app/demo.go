@@ -71,9 +71,11 @@ type Demo struct {
 	Reader note.Signer
 	App    *App
 	// Loaded and Skipped count the demo records added now and found
-	// already in the log.
-	Loaded, Skipped int
-	shutdown        []func()
+	// already in the log; Outdated are those of the skipped whose id the
+	// log holds with other content (an earlier version's record, which
+	// the log keeps and the pages show).
+	Loaded, Skipped, Outdated int
+	shutdown                  []func()
 }
 
 // Close stops the server, the log and the witnesses.
@@ -197,6 +199,9 @@ func StartDemo(ctx context.Context, cfg DemoConfig) (d *Demo, err error) {
 		var re *ledger.RejectError
 		if errors.As(err, &re) && re.Code == "duplicate" {
 			d.Skipped++
+			if re.Field == "id" {
+				d.Outdated++
+			}
 			continue
 		}
 		if err != nil {
@@ -249,9 +254,9 @@ var unsafeID = regexp.MustCompile(`[^A-Za-z0-9._:-]+`)
 // the JCPOA's events of the demo parties into notifications they sign.
 func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 	type group struct {
-		ref, source string
-		facts       []record.Fact
-		date        string
+		ref, document, source string
+		facts                 []record.Fact
+		date                  string
 	}
 	var groups []*group
 	byRef := map[string]*group{}
@@ -261,21 +266,22 @@ func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 		if g == nil {
 			// The record cites the row's document and where it was
 			// seen, as the public series does.
-			g = &group{ref: ev.Ref, source: ev.Cited()}
+			g = &group{ref: ev.Ref, document: ev.Document, source: ev.Source}
 			byRef[ev.Ref] = g
 			groups = append(groups, g)
 		}
-		note := ev.Note
-		if c := ev.Cited(); c != g.source {
-			note = strings.TrimSpace(c + "; " + note)
+		fact := record.Fact{Metric: string(f.Metric), Date: f.Date.String(), Site: f.Site, Machine: f.Machine,
+			LevelPct: f.LevelPct, AssayPct: f.AssayPct, Value: f.Value, Text: f.Text, Qualifier: string(f.Qualifier), Status: string(f.Status), Note: ev.Note}
+		// A fact of the row seen elsewhere cites its own.
+		if ev.Document != g.document || ev.Source != g.source {
+			fact.Document, fact.Source = ev.Document, ev.Source
 		}
-		g.facts = append(g.facts, record.Fact{Metric: string(f.Metric), Date: f.Date.String(), Site: f.Site, Machine: f.Machine,
-			LevelPct: f.LevelPct, AssayPct: f.AssayPct, Value: f.Value, Text: f.Text, Qualifier: string(f.Qualifier), Status: string(f.Status), Note: note})
+		g.facts = append(g.facts, fact)
 		g.date = max(g.date, f.Date.String())
 	}
 	var out [][]byte
 	for _, g := range groups {
-		body, _ := json.Marshal(record.FactsBody{Source: g.source, Facts: g.facts})
+		body, _ := json.Marshal(record.FactsBody{Document: g.document, Source: g.source, Facts: g.facts})
 		created, _ := time.Parse(time.DateOnly, g.date)
 		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.VerifiedFacts, ID: "series-" + unsafeID.ReplaceAllString(g.ref, "-"),
 			Author: "iaea", Created: created, Body: body}, signers["iaea"])
@@ -303,7 +309,7 @@ func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 	for _, e := range dataset.Embedded().Knowledge {
 		row := strings.TrimPrefix(e.Evidence.Ref, dataset.KnowledgeName+" event ")
 		body, _ := json.Marshal(record.MonitoringBody{Site: e.Site, Device: e.Device, Stream: e.Stream, Event: e.Event, At: e.Date.Time(),
-			Detail: e.Detail + " (source: " + e.Evidence.Source + "; " + string(e.Evidence.Status) + ")"})
+			Detail: e.Detail, Published: e.Evidence.Published.String(), Source: e.Evidence.Source, Status: string(e.Evidence.Status)})
 		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.MonitoringEvent, ID: "knowledge-row-" + row,
 			Author: "iaea", Created: e.Date.Time(), Body: body}, signers["iaea"])
 		if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/state"
 )
 
 // AuditError is a log that does not pass its audit: nothing is computed
@@ -55,6 +56,21 @@ func ReadLog(ctx context.Context, dir string) (*evidence.Log, error) {
 		return nil, &AuditError{fmt.Errorf("the log at %s does not pass the audit, so nothing is computed from it: %s", dir, res.Problem.Error())}
 	}
 	return l, nil
+}
+
+// LogFacts are the facts of the audited log in dir with the continuity of
+// knowledge its monitoring events give (Log.Facts): what the server reads
+// from its index. A record that cannot be read is an error, since figures
+// left out would be taken for figures never reported.
+func LogFacts(ctx context.Context, dir string) ([]state.Fact, error) {
+	l, err := ReadLog(ctx, dir)
+	if err == nil {
+		err = l.Err()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return l.Facts(), nil
 }
 
 // ReadRecord reads the entry at index of the published log at dir as an

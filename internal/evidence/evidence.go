@@ -6,6 +6,7 @@
 package evidence
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -75,7 +76,7 @@ func Subject(r *record.Record) (site, material, asOf string) {
 func Facts(index uint64, role string, rec *record.Record) ([]state.Fact, error) {
 	ref := Ref(index)
 	ev := func(source string, st state.Status, note string) []state.Evidence {
-		return []state.Evidence{{Kind: "record", Ref: ref, Document: rec.ID, Source: source, Status: st, Note: note}}
+		return []state.Evidence{{Kind: "record", Ref: ref, Source: source, Record: rec.ID, Status: st, Note: note}}
 	}
 	var out []state.Fact
 	switch rec.Kind {
@@ -93,6 +94,11 @@ func Facts(index uint64, role string, rec *record.Record) ([]state.Fact, error) 
 			fact := state.Fact{Metric: state.Metric(f.Metric), Date: d, Site: f.Site, Machine: f.Machine, LevelPct: f.LevelPct,
 				AssayPct: f.AssayPct, Value: f.Value, Text: f.Text, Qualifier: state.Qualifier(f.Qualifier), Status: st,
 				Evidence: ev(b.Source, st, f.Note)}
+			fact.Evidence[0].Document = b.Document
+			if f.Document != "" || f.Source != "" {
+				// The fact's own citation, in place of the body's.
+				fact.Evidence[0].Document, fact.Evidence[0].Source = f.Document, f.Source
+			}
 			if fact.Metric == state.EnrichedUraniumKgU {
 				fact.Report = ref
 			}
@@ -145,8 +151,13 @@ func Event(index uint64, r *record.Record) (e accountancy.Event, ok bool) {
 		return e, false
 	}
 	t := b.At.UTC()
+	// A publication date the record states bounds the views that cite it,
+	// as the public record's (validation has checked it; a record read
+	// without validation and carrying a bad one is taken as unpublished).
+	published, _ := calendar.Parse(b.Published)
 	return accountancy.Event{Date: calendar.Of(t.Year(), t.Month(), t.Day()), Site: b.Site, Stream: b.Stream, Device: b.Device, Kind: b.Event, Detail: b.Detail,
-		Evidence: state.Evidence{Kind: "record", Ref: Ref(index), Document: r.ID, Source: "monitoring event by " + r.Author, Status: state.Sourced, Note: b.Detail}}, true
+		Evidence: state.Evidence{Kind: "record", Ref: Ref(index), Record: r.ID, Source: cmp.Or(b.Source, "monitoring event by "+r.Author),
+			Status: cmp.Or(state.Status(b.Status), state.Sourced), Note: b.Detail, Published: published}}, true
 }
 
 // Log gathers what a log's records give, in log order: facts, monitoring
@@ -181,8 +192,15 @@ func (l *Log) Add(index uint64, role string, r *record.Record) {
 
 // Facts are the facts of the records with the continuity of knowledge
 // their monitoring events give.
-func (l *Log) Facts() []state.Fact {
-	return append(slices.Clone(l.facts), accountancy.KnownFacts(l.events)...)
+func (l *Log) Facts() []state.Fact { return WithContinuity(l.facts, l.events) }
+
+// WithContinuity are facts with the continuity of knowledge that monitoring
+// events give, as the record stood at each date a source of them was
+// published: a view at a date (state.At) states and cites only the events
+// on the record by then, whether they come from a log or from the public
+// record.
+func WithContinuity(facts []state.Fact, events []accountancy.Event) []state.Fact {
+	return append(slices.Clone(facts), accountancy.KnownFacts(events)...)
 }
 
 // Events are the monitoring events of the records.
@@ -207,5 +225,5 @@ func PublicEvents(d *dataset.Dataset) []accountancy.Event {
 // Public are a series' facts with the continuity of knowledge its public
 // record gives (the embedded series has one; a user's series has none).
 func Public(d *dataset.Dataset) []state.Fact {
-	return append(d.Facts(), accountancy.KnownFacts(PublicEvents(d))...)
+	return WithContinuity(d.Facts(), PublicEvents(d))
 }

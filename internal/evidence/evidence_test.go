@@ -36,7 +36,7 @@ func TestFactsCiteTheRecordAndItsSigner(t *testing.T) {
 			t.Fatalf("%s: %v %v", c.role, fs, err)
 		}
 		for _, f := range fs {
-			if f.Status != c.status || f.Evidence[0].Ref != "log index 12" || f.Evidence[0].Document != "r" {
+			if f.Status != c.status || f.Evidence[0].Ref != "log index 12" || f.Evidence[0].Record != "r" || f.Evidence[0].Document != "" {
 				t.Errorf("signed by %s: %+v", c.role, f)
 			}
 		}
@@ -46,6 +46,22 @@ func TestFactsCiteTheRecordAndItsSigner(t *testing.T) {
 	fs, err := evidence.Facts(3, record.RoleInspectorate, inv)
 	if err != nil || len(fs) != 2 || fs[0].Value != 8294.4 || fs[1].LevelPct != 60 || fs[0].Report != "log index 3" {
 		t.Errorf("inventory: %+v %v", fs, err)
+	}
+	// Facts cite the document they come from, each apart from the
+	// record that states them; a fact may cite its own.
+	vf := rec(t, record.VerifiedFacts, record.FactsBody{Document: "IAEA GOV/2024/26", Source: "AP", Facts: []record.Fact{
+		{Metric: "enriched_uranium_kg_u", Date: "2024-05-11", Value: 6201.3, Status: "sourced"},
+		{Metric: "heavy_water_t", Date: "2024-05-11", Value: 1, Status: "sourced", Source: "Reuters"}}})
+	fs, err = evidence.Facts(26, record.RoleInspectorate, vf)
+	if err != nil || len(fs) != 2 {
+		t.Fatalf("verified facts: %+v %v", fs, err)
+	}
+	if e := fs[0].Evidence[0]; e.Document != "IAEA GOV/2024/26" || e.Source != "AP" || e.Record != "r" || e.Ref != "log index 26" ||
+		e.Cited() != "IAEA GOV/2024/26, as reported by AP (record r)" {
+		t.Errorf("verified facts cite %+v (%q)", e, e.Cited())
+	}
+	if e := fs[1].Evidence[0]; e.Document != "" || e.Source != "Reuters" {
+		t.Errorf("a fact with its own source cites %+v", e)
 	}
 	if site, material, asOf := evidence.Subject(inv); site != "" || material != "enriched uranium" || asOf != "2025-02-08" {
 		t.Errorf("subject %q %q %q", site, material, asOf)
@@ -61,6 +77,22 @@ func TestLogGathersFactsEventsAndBooks(t *testing.T) {
 	l.Add(2, record.RoleInspectorate, rec(t, record.MonitoringEvent, record.MonitoringBody{Site: "Natanz", Device: "cam-2", Event: "heartbeat", At: at})) // no stream: no event
 	if n := len(l.Events()); n != 1 || l.Err() != nil {
 		t.Fatalf("%d events, err %v", n, l.Err())
+	}
+	// An event taken from a published source is on the record from the
+	// source's publication: before it, the log does not know the loss.
+	l.Add(3, record.RoleInspectorate, rec(t, record.MonitoringEvent, record.MonitoringBody{Site: "Natanz", Device: "cam-3", Stream: "heavy water", Event: "equipment_removed", At: at,
+		Published: "2022-09-07", Source: "a report", Status: "unverified"}))
+	if e := l.Events()[1].Evidence; e.Published != calendar.MustParse("2022-09-07") || e.Source != "a report" || e.Status != state.Unverified || e.Record != "r" {
+		t.Errorf("an event from a published source: %+v", e)
+	}
+	if e := l.Events()[0].Evidence; e.Source != "monitoring event by iaea" || e.Status != state.Sourced {
+		t.Errorf("the inspectorate's own event: %+v", e)
+	}
+	if _, lost := state.At(l.Facts(), calendar.MustParse("2022-07-01")).StreamLoss("heavy water"); lost {
+		t.Error("as of 2022-07-01 the log knows a loss whose source was published on 2022-09-07")
+	}
+	if _, lost := state.At(l.Facts(), calendar.MustParse("2022-09-07")).StreamLoss("heavy water"); !lost {
+		t.Error("as of 2022-09-07 the log does not know the loss published that day")
 	}
 	s := state.At(l.Facts(), calendar.MustParse("2022-07-01"))
 	if c, ok := s.StreamLoss("enrichment monitoring"); !ok || c.State != state.Lost || c.Since.String() != "2022-06-08" {

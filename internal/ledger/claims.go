@@ -38,9 +38,9 @@ func conflictError(c *record.Conflict, claim record.Claim) error {
 	at := where(c.Index, c.Pending)
 	switch c.Field {
 	case "entry":
-		return reject("duplicate", fmt.Errorf("the same signed record is already %s", at))
+		return &RejectError{Code: "duplicate", Field: "entry", Err: fmt.Errorf("the same signed record is already %s", at)}
 	case "id":
-		return reject("duplicate", fmt.Errorf("record id %q is already %s", claim.ID, at))
+		return &RejectError{Code: "duplicate", Field: "id", Err: fmt.Errorf("record id %q is already %s", claim.ID, at)}
 	case "refs":
 		return reject("reference", fmt.Errorf("refs: no record %q in the log", c.Value))
 	default:

@@ -23,6 +23,15 @@ func wantReject(t *testing.T, what string, err error, code, says string) {
 	}
 }
 
+// wantField checks what a duplicate's refusal says the log holds.
+func wantField(t *testing.T, what string, err error, field string) {
+	t.Helper()
+	var re *ledger.RejectError
+	if !errors.As(err, &re) || re.Field != field {
+		t.Errorf("%s: %v, want a refusal of the %s", what, err, field)
+	}
+}
+
 // sameID is another record with the id of the last one f signed.
 func (f *fixture) sameID(t *testing.T) []byte {
 	t.Helper()
@@ -74,8 +83,12 @@ func TestDuplicatesRefusedAcrossARestart(t *testing.T) {
 		}
 		_, err = l.Append(ctx, finding)
 		wantReject(t, "the same record after a restart", err, "duplicate", "already at index 1")
+		wantField(t, "the same record after a restart", err, "entry")
 		_, err = l.Append(ctx, sameID)
 		wantReject(t, "its id after a restart", err, "duplicate", "already at index 1")
+		// A caller that loads its records again (the demo) tells a record
+		// already there from another version of it.
+		wantField(t, "its id after a restart", err, "id")
 		if _, err := l.Append(ctx, f.finding(t)); err != nil {
 			t.Errorf("a new record after a restart: %v", err)
 		}

@@ -161,7 +161,10 @@ func (o *Options) defaults() {
 // RejectError is a record the log refuses; nothing of it was stored.
 type RejectError struct {
 	Code string // "duplicate", "key", "invalid", "reference"
-	Err  error
+	// Field, for a duplicate, is what the log already holds: "entry"
+	// (the same signed record) or "id" (another record with its id).
+	Field string
+	Err   error
 }
 
 func (e *RejectError) Error() string { return e.Code + ": " + e.Err.Error() }

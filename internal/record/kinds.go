@@ -381,8 +381,12 @@ func (b *InventoryBody) validate() error {
 // with its date, qualifier and status: the form in which the public series
 // and its notes are loaded into a log.
 type FactsBody struct {
-	Source string `json:"source" jsonschema:"minLength=1"`
-	Facts  []Fact `json:"facts" jsonschema:"minItems=1"`
+	// Document, when the facts come from a published document (a report
+	// of the inspectorate), names it: "IAEA GOV/2024/26". Source is then
+	// where its figures were seen, when not in the document itself.
+	Document string `json:"document,omitempty"`
+	Source   string `json:"source" jsonschema:"minLength=1"`
+	Facts    []Fact `json:"facts" jsonschema:"minItems=1"`
 }
 
 // Fact is one figure (see package state for the metrics).
@@ -398,6 +402,10 @@ type Fact struct {
 	Qualifier string  `json:"qualifier,omitempty" jsonschema:"enum=,enum=above,enum=at_least,enum=at_most,enum=approx"`
 	Status    string  `json:"status" jsonschema:"enum=sourced,enum=derived,enum=unverified"`
 	Note      string  `json:"note,omitempty"`
+	// Document and Source, when set, are this fact's, where they are not
+	// the body's.
+	Document string `json:"document,omitempty"`
+	Source   string `json:"source,omitempty"`
 }
 
 // FactMetrics are the metrics a fact may carry.
@@ -493,6 +501,16 @@ type MonitoringBody struct {
 	Event  string    `json:"event" jsonschema:"enum=seal_applied,enum=seal_verified,enum=seal_broken,enum=recording_started,enum=recording_stopped,enum=media_retrieved,enum=media_withheld,enum=oem_reading,enum=heartbeat,enum=equipment_removed,enum=equipment_damaged,enum=access_denied,enum=continuity_lost"`
 	At     time.Time `json:"at" jsonschema:"pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
 	Detail string    `json:"detail,omitempty"`
+	// Published, when the event is taken from a published source (a
+	// report, a statement), is the date that source was published: a view
+	// at an earlier date does not cite the event. It is not before the
+	// event's own date.
+	Published string `json:"published,omitempty" jsonschema:"format=date,pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
+	// Source, for such an event, names the source; Status is how far it
+	// is confirmed (sourced when not given: the inspectorate's own
+	// observation, or a source that states it).
+	Source string `json:"source,omitempty"`
+	Status string `json:"status,omitempty" jsonschema:"enum=,enum=sourced,enum=derived,enum=unverified"`
 }
 
 // MonitoringEvents are the monitoring event types.
@@ -511,6 +529,17 @@ func (b *MonitoringBody) validate() error {
 	}
 	if err := calendar.CheckRange(b.At.UTC()); err != nil {
 		return input.Errorf("at", "%v, got %s", err, b.At.Format(time.RFC3339))
+	}
+	if b.Published != "" {
+		if err := date("published", b.Published); err != nil {
+			return err
+		}
+		if b.Published < b.At.UTC().Format(time.DateOnly) {
+			return input.Errorf("published", "must not be before the event's date %s, got %q", b.At.UTC().Format(time.DateOnly), b.Published)
+		}
+	}
+	if err := oneOf("status", b.Status, "", "sourced", "derived", "unverified"); err != nil {
+		return err
 	}
 	return oneOf("event", b.Event, MonitoringEvents...)
 }

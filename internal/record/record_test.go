@@ -67,6 +67,9 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"verified_inventory", `{"as_of":"08/02/2025","total_kg_u":100,"source":"x"}`, "body.as_of"},
 		{"centrifuge_installation", `{"as_of":"2021-03-15","site":"Natanz FEP","machine":"IR-1","installed":10,"enriching":11}`, "body.enriching"},
 		{"monitoring_event", `{"site":"A","device":"cam-1","event":"exploded","at":"2026-01-01T00:00:00Z"}`, "body.event"},
+		{"monitoring_event", `{"site":"A","device":"cam-1","event":"seal_broken","at":"2026-01-01T00:00:00Z","published":"2026-13-01"}`, "body.published"},
+		// A source cannot report an event before it happened.
+		{"monitoring_event", `{"site":"A","device":"cam-1","event":"seal_broken","at":"2026-01-02T00:00:00Z","published":"2026-01-01"}`, "body.published"},
 		{"access_response", `{"response":"granted","on":"2026-01-02"}`, "refs"},
 		{"talks_commitment", `{"room":"muscat","sha256":"abc"}`, "body.sha256"},
 		{"key_registration", `{"party":"iran","role":"king","key":"x"}`, "body.role"},

@@ -51,6 +51,7 @@ func Funcs() template.FuncMap {
 		"num":             func(v float64, prec int) string { return Num(v, prec) },
 		"nump":            func(v *float64, prec int) string { return opt(v, prec) },
 		"days":            Days,
+		"dayNum":          func(v *float64) string { return optDayNum(v) },
 		"warnDays":        signedDays,
 		"warningSentence": func(w Warning) string { return WarningSentence(&w.Estimate) },
 		"activityTerms":   ActivityTerms,
@@ -226,17 +227,16 @@ func (d AnnexDocument) Numbers() []int {
 }
 
 // AnnexDocuments groups the annex by document as cited (a record by the
-// document it carries), in the order of each document's first entry: a
+// document and source it carries), in the order of each document's first entry: a
 // document several figures rest on is listed once, with every entry
 // number that cites it.
 func (r *Report) AnnexDocuments() []AnnexDocument {
 	var out []AnnexDocument
 	at := map[string]int{}
 	for _, s := range r.Sources {
-		c := s.Cited()
-		if s.Kind == "record" && s.Source != "" {
-			c = s.Source // the record is named with the entry
-		}
+		doc := s
+		doc.Record = "" // the record is named with the entry
+		c := doc.Cited()
 		i, ok := at[c]
 		if !ok {
 			i = len(out)

@@ -286,11 +286,13 @@ type Source struct {
 	// Kind is dataset (a row of the public series), record (a log entry),
 	// agreement (an event of the agreement file) or catalogue (the machine
 	// catalogue).
-	Kind     string       `json:"kind"`
-	Ref      string       `json:"ref"`
-	Document string       `json:"document,omitempty"`
-	Source   string       `json:"source"`
-	Status   state.Status `json:"status,omitempty"`
+	Kind     string `json:"kind"`
+	Ref      string `json:"ref"`
+	Document string `json:"document,omitempty"`
+	Source   string `json:"source"`
+	// Record is the id of the log record that states it (kind record).
+	Record string       `json:"record,omitempty"`
+	Status state.Status `json:"status,omitempty"`
 }
 
 // Cited is how the annex words the source: the document, then where it
@@ -300,7 +302,7 @@ func (s Source) Cited() string {
 	if doc == s.Ref {
 		doc = ""
 	}
-	return state.Citation(s.Kind, doc, s.Source)
+	return state.Citation(s.Kind, doc, s.Source, s.Record)
 }
 
 // Options set how a report is built: its breakout figures (the significant
@@ -364,7 +366,7 @@ type builder struct {
 func (b *builder) cite(evs []state.Evidence) []int {
 	out := []int{}
 	for _, e := range evs {
-		n := b.add(Source{Kind: e.Kind, Ref: e.Ref, Document: e.Document, Source: e.Source, Status: e.Status})
+		n := b.add(Source{Kind: e.Kind, Ref: e.Ref, Document: e.Document, Source: e.Source, Record: e.Record, Status: e.Status})
 		if !slices.Contains(out, n) {
 			out = append(out, n)
 		}

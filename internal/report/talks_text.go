@@ -92,15 +92,21 @@ func TextZone(w io.Writer, title string, z *talks.Zone) error {
 		return nil
 	}
 	fmt.Fprintf(w, "The package farthest from every red line (smallest margin %s of each term's range or metric's threshold):\n", Num(z.Best.MinMargin, 3))
-	for _, id := range slices.Sorted(maps.Keys(z.Best.Values)) {
+	// One column of values, as wide as the longest term needs.
+	ids := slices.Sorted(maps.Keys(z.Best.Values))
+	width := 20
+	for _, id := range ids {
+		width = max(width, len(id))
+	}
+	for _, id := range ids {
 		v := z.Best.Values[id]
 		switch {
 		case v.Number != nil:
-			fmt.Fprintf(w, "  %-20s %s\n", id, Num(*v.Number, 2))
+			fmt.Fprintf(w, "  %-*s %s\n", width, id, Num(*v.Number, 2))
 		case v.Order != nil:
-			fmt.Fprintf(w, "  %-20s %s\n", id, strings.Join(v.Order, " -> "))
+			fmt.Fprintf(w, "  %-*s %s\n", width, id, strings.Join(v.Order, " -> "))
 		default:
-			fmt.Fprintf(w, "  %-20s %s\n", id, v.Text)
+			fmt.Fprintf(w, "  %-*s %s\n", width, id, v.Text)
 		}
 	}
 	breakoutText := Num(z.Best.Metrics[talks.MetricBreakoutDays], 0) + " days (every input at its central value)"

@@ -44,6 +44,15 @@ func TestTalksText(t *testing.T) {
 			"The package farthest from every red line (smallest margin 0.25 of each term's range or metric's threshold):\n" +
 			"  access               daily\n  enrichment_cap_pct   3.67\n  relief               a -> b\n" +
 			"  breakout not reached (no centrifuge may enrich), 0 SQ permitted\n"},
+		{"zone with a long term", func(w io.Writer) error {
+			return report.TextZone(w, "Muscat", &talks.Zone{Evaluated: 10, Feasible: 1, Best: &talks.Candidate{
+				Values:    talks.Package{"inspection_interval_days": talks.Num(1), "online_monitoring": {Text: "yes"}},
+				Metrics:   map[string]float64{talks.MetricBreakoutDays: 210, talks.MetricSQPermitted: 0},
+				MinMargin: 0.5}})
+		}, "Muscat: 10 packages in the grid, 1 meet every red line\n" +
+			"The package farthest from every red line (smallest margin 0.5 of each term's range or metric's threshold):\n" +
+			"  inspection_interval_days 1\n  online_monitoring        yes\n" +
+			"  breakout 210 days (every input at its central value), 0 SQ permitted\n"},
 		{"clauses", func(w io.Writer) error {
 			return report.TextClauses(w, talks.Text{Clauses: []talks.Clause{{ID: "c1", Text: "Cap at 3.67 %", Status: "agreed"}}})
 		}, "  [agreed] c1: Cap at 3.67 %\n"},

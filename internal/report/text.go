@@ -66,6 +66,14 @@ func DayNum(d float64) string {
 	return Num(math.Round(d), 0)
 }
 
+// optDayNum is DayNum of v, or "-" when v is unknown.
+func optDayNum(v *float64) string {
+	if v == nil {
+		return "-"
+	}
+	return DayNum(*v)
+}
+
 // Text is a figure in words: "about 8,294.4 kg U", or "unknown".
 func (f Figure) Text() string {
 	if f.Value == nil {

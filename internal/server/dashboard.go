@@ -81,6 +81,7 @@ func parseDashboard(demo bool) (*dashboard, error) {
 		}
 		return ""
 	}
+	funcs["heading"] = heading
 	funcs["anchor"] = anchor
 	funcs["fmtTime"] = func(t time.Time) string { return t.UTC().Format(time.DateTime) + " UTC" }
 	funcs["src"] = func(r *report.Report, ns []int) template.HTML { return citeLinks(r, ns) }
@@ -203,6 +204,23 @@ func sourceLink(s report.Source) string {
 	return "/sources"
 }
 
+// isoDate is a date as a page's title writes it.
+var isoDate = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+
+// heading is a page's title with each date marked as one (a time
+// element, which the style keeps on one line).
+func heading(title string) template.HTML {
+	var b strings.Builder
+	last := 0
+	for _, m := range isoDate.FindAllStringIndex(title, -1) {
+		d := template.HTMLEscapeString(title[m[0]:m[1]])
+		b.WriteString(template.HTMLEscapeString(title[last:m[0]]) + `<time datetime="` + d + `">` + d + `</time>`)
+		last = m[1]
+	}
+	b.WriteString(template.HTMLEscapeString(title[last:]))
+	return template.HTML(b.String())
+}
+
 // citeLinks renders annex numbers as links straight to their evidence,
 // labelled with the document.
 func citeLinks(r *report.Report, ns []int) template.HTML {
@@ -211,11 +229,10 @@ func citeLinks(r *report.Report, ns []int) template.HTML {
 			return "/sources", "unknown source", strconv.Itoa(n)
 		}
 		src := r.Sources[n-1]
-		title = src.Ref + ": " + src.Source
-		if src.Document != "" && src.Document != src.Ref {
-			title = src.Ref + ", " + src.Document + ": " + src.Source
-		}
-		label = cmp.Or(src.Document, src.Ref)
+		title = src.Ref + ": " + src.Cited()
+		// A record is labelled by its id (the link opens it), a row of
+		// the public series by its document; the title says both.
+		label = cmp.Or(src.Record, src.Document, src.Ref)
 		if id, ok := strings.CutPrefix(src.Ref, report.RegimeRef); ok {
 			label = "regime: " + id // the provision is the title; too long a label
 		}

@@ -127,36 +127,45 @@ type Evidence struct {
 	// entry).
 	Kind string `json:"kind"`
 	// Ref locates it: "iaea-iran row 25", or a log index.
-	Ref      string `json:"ref"`
+	Ref string `json:"ref"`
+	// Document is the published document the evidence comes from ("IAEA
+	// GOV/2024/26"), whichever way it reached Accord; Source is where it
+	// was seen.
 	Document string `json:"document,omitempty"`
 	Source   string `json:"source"`
-	Status   Status `json:"status"`
-	Note     string `json:"note,omitempty"`
+	// Record is the id of the log record that states it, for evidence
+	// from a log.
+	Record string `json:"record,omitempty"`
+	Status Status `json:"status"`
+	Note   string `json:"note,omitempty"`
 	// Published is the date the source was published, when it is known
 	// (the public record's monitoring events): a view at an earlier date
 	// must not cite it.
 	Published calendar.Date `json:"published,omitzero"`
 }
 
-// Cited is how a reader sees the evidence: for a row of a public series,
-// the primary document and where its figures were seen ("IAEA GOV/2025/50,
-// as reported by AP and Reuters"); for a log record, its source and the
-// record's id.
-func (e Evidence) Cited() string { return Citation(e.Kind, e.Document, e.Source) }
+// Cited is how a reader sees the evidence: the primary document and where
+// its figures were seen ("IAEA GOV/2025/50, as reported by AP and
+// Reuters"), then, for a log record, the record's id.
+func (e Evidence) Cited() string { return Citation(e.Kind, e.Document, e.Source, e.Record) }
 
 // Citation words a source of the given kind (see Evidence.Cited).
-func Citation(kind, document, source string) string {
+func Citation(kind, document, source, record string) string {
+	var s string
 	switch {
 	case document == "":
-		return source
+		s = source
 	case source == "":
-		return document
-	case kind == "dataset":
-		return document + ", as reported by " + source
-	case kind == "record":
-		return source + " (record " + document + ")"
+		s = document
+	case kind == "dataset" || kind == "record":
+		s = document + ", as reported by " + source
+	default:
+		s = document + ": " + source
 	}
-	return document + ": " + source
+	if record != "" {
+		s += " (record " + record + ")"
+	}
+	return s
 }
 
 // Fact is one reported figure.

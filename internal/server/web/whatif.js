@@ -75,11 +75,16 @@
   function fmt(v, prec) {
     return Number(v.toFixed(prec)).toLocaleString("en-US", { maximumFractionDigits: prec });
   }
+  // dayNum matches the server's report.DayNum: one decimal always shown
+  // under 100 ("3.0 to 8.7"), whole days from 100.
+  function dayNum(d) {
+    return Math.abs(d) < 99.95 ? d.toFixed(1) : fmt(Math.round(d), 0);
+  }
   function days(d) {
     if (d === null || d === undefined) return "not reached";
-    return d < 100 ? fmt(d, 1) + " days" : fmt(Math.round(d), 0) + " days";
+    return dayNum(d) + " days";
   }
-  const opt = (v) => (v === null || v === undefined ? "-" : fmt(v, 1));
+  const opt = (v) => (v === null || v === undefined ? "-" : dayNum(v));
 
   let seq = 0;
   let timer = null;

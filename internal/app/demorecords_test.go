@@ -1,0 +1,73 @@
+package app
+
+import (
+	"crypto/rand"
+	"testing"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/evidence"
+	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/state"
+)
+
+// The demo logs the public record's monitoring events with the dates their
+// sources were published, so that a view of the log at a date states and
+// cites what the public record does at that date: in mid-2024, the loss of
+// the enrichment monitors of June 2022 on the report of their removal, not
+// on the Director General's statements of June 2025.
+func TestDemoLogKnowsWhatThePublicRecordKnows(t *testing.T) {
+	signers := map[string]note.Signer{}
+	var verifiers []note.Verifier
+	roles := map[string]string{}
+	for _, m := range demoMembers {
+		skey, vkey, err := note.GenerateKey(rand.Reader, m.key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, _ := note.NewSigner(skey)
+		v, _ := note.NewVerifier(vkey)
+		signers[m.key], roles[m.key] = s, m.role
+		verifiers = append(verifiers, v)
+	}
+	entries, err := demoRecords(signers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := evidence.NewLog()
+	for i, e := range entries {
+		s, err := record.Open(e, note.VerifierList(verifiers...))
+		if err != nil {
+			t.Fatalf("entry %d: %v", i, err)
+		}
+		l.Add(uint64(i+1), roles[s.Signer.Name], s.Record)
+	}
+	if l.Err() != nil {
+		t.Fatal(l.Err())
+	}
+	logged, public := l.Facts(), evidence.Public(dataset.Embedded())
+	for date := calendar.MustParse("2016-01-01"); date.Before(calendar.MustParse("2026-07-01")); date = date.AddDays(15) {
+		want := map[string]state.Continuity{}
+		for _, c := range state.At(public, date).Continuity {
+			want[c.Site+"/"+c.Stream] = c
+		}
+		got := state.At(logged, date).Continuity
+		if len(got) != len(want) {
+			t.Errorf("as of %s: the log knows %d streams, the public record %d", date, len(got), len(want))
+		}
+		for _, c := range got {
+			w := want[c.Site+"/"+c.Stream]
+			if c.State != w.State || c.Since != w.Since || len(c.Evidence) != len(w.Evidence) {
+				t.Errorf("as of %s, %s at %s: the log says %s since %s on %d sources, the public record %s since %s on %d",
+					date, c.Stream, c.Site, c.State, c.Since, len(c.Evidence), w.State, w.Since, len(w.Evidence))
+			}
+			for _, e := range c.Evidence {
+				if e.Published.IsZero() || e.Published.After(date) {
+					t.Errorf("as of %s, %s at %s cites %s, published %q", date, c.Stream, c.Site, e.Ref, e.Published)
+				}
+			}
+		}
+	}
+}
