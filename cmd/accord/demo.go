@@ -44,13 +44,7 @@ directory and adds nothing twice.`,
 			defer d.Close()
 			u := "http://" + d.Addr
 			tok, _ := client.ReadToken(ctx, u, d.Reader) // none: the welcome says how to get one
-			_ = report.TextDemo(out, cfg.Dir, u, tok, d.Loaded, d.Skipped)
-			if d.Outdated > 0 {
-				// The log keeps every record it was given: the pages show
-				// the earlier ones.
-				fmt.Fprintf(cmd.ErrOrStderr(), "accord: note: %d demo records in %s are an earlier version's, which the log keeps and the pages show; to load this version's, stop the demo and remove %s\n",
-					d.Outdated, cfg.Dir, cfg.Dir)
-			}
+			_ = report.TextDemo(out, cmd.ErrOrStderr(), report.Demo{Dir: cfg.Dir, Base: u, Token: tok, Loaded: d.Loaded, Skipped: d.Skipped, Outdated: d.Outdated})
 			<-ctx.Done()
 			fmt.Fprintln(out, "stopping")
 			return nil

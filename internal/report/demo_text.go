@@ -9,22 +9,41 @@ import (
 	"path/filepath"
 )
 
+// Demo is what the demo's welcome tells.
+type Demo struct {
+	// Dir is the demo's data directory; Base the dashboard's address.
+	Dir, Base string
+	// Token is a read token of the IAEA's demo key, when there is one.
+	Token string
+	// Loaded records were added to the log now, Skipped were in it
+	// already, and Outdated of those are an earlier version's.
+	Loaded, Skipped, Outdated int
+}
+
 // TextDemo writes the demo's welcome: the records loaded and found already
-// in the log, the data directory dir, the dashboard at base and how to
-// sign in (with token, a read token of the IAEA's demo key, when there is
-// one), and commands to try against the API and the log.
-func TextDemo(w io.Writer, dir, base, token string, loaded, skipped int) error {
-	u := base
-	signin := "(sign in with: accord token --server " + u + " --key " + filepath.Join(dir, "keys", "iaea.key") + ")"
-	if token != "" {
-		signin = "read token of the IAEA's demo key, valid one hour: " + token
+// in the log, the data directory, the dashboard and how to sign in (with a
+// key file of the demo's parties in the page, or the token), and commands
+// to try against the API and the log. Records of an earlier version are
+// noted on warn.
+func TextDemo(w, warn io.Writer, d Demo) error {
+	u, keys := d.Base, filepath.Join(d.Dir, "keys")
+	token := "make one with: accord token --server " + u + " --key " + filepath.Join(keys, "iaea.key")
+	if d.Token != "" {
+		token = "the IAEA's demo key's, valid one hour: " + d.Token
+	}
+	if d.Outdated > 0 {
+		// The log keeps every record it was given: the pages show them.
+		fmt.Fprintf(warn, "accord: note: %d demo records in %s are an earlier version's, which the log keeps and the pages show; to load this version's, stop the demo and remove %s\n",
+			d.Outdated, d.Dir, d.Dir)
 	}
 	_, err := fmt.Fprintf(w, `
 Accord demo: %d records loaded, %d already there; data in %s
 
 Dashboard: %s/  (Ctrl-C to stop)
   overview %s/?as_of=2025-02-08, trends, what-if, agreement, report, sources;
-  the Records pages need a sign-in: %s
+  the Records and Talks pages need a sign-in: at %s/signin choose a key file
+  of %s (iaea.key, us.key, iran.key, e3.key, oman.key), or give a read token:
+  %s
 
 The API:
   curl '%s/api/v1/status?as_of=2025-02-08'
@@ -34,6 +53,6 @@ The API:
   TOKEN=$(accord token --server %s --key %s)
   curl -H "Authorization: Bearer $TOKEN" '%s/api/v1/records?kind=verified_facts&limit=5'
   accord audit --log %s
-`, loaded, skipped, dir, u, u, signin, u, u, u, u, u, filepath.Join(dir, "keys", "iaea.key"), u, filepath.Join(dir, "log"))
+`, d.Loaded, d.Skipped, d.Dir, u, u, u, keys, token, u, u, u, u, u, filepath.Join(keys, "iaea.key"), u, filepath.Join(d.Dir, "log"))
 	return err
 }

@@ -11,15 +11,17 @@ import (
 // The demo's welcome names its data, the dashboard, the sign-in and the
 // commands to try, every one at the demo's address and directory.
 func TestTextDemo(t *testing.T) {
-	var b bytes.Buffer
-	if err := report.TextDemo(&b, "/d", "http://127.0.0.1:9", "", 5, 2); err != nil {
+	var b, warn bytes.Buffer
+	d := report.Demo{Dir: "/d", Base: "http://127.0.0.1:9", Loaded: 5, Skipped: 2}
+	if err := report.TextDemo(&b, &warn, d); err != nil {
 		t.Fatal(err)
 	}
 	got := b.String()
 	for _, want := range []string{
 		"\nAccord demo: 5 records loaded, 2 already there; data in /d\n",
 		"Dashboard: http://127.0.0.1:9/  (Ctrl-C to stop)\n",
-		"  the Records pages need a sign-in: (sign in with: accord token --server http://127.0.0.1:9 --key /d/keys/iaea.key)\n",
+		"  the Records and Talks pages need a sign-in: at http://127.0.0.1:9/signin choose a key file\n  of /d/keys (iaea.key, us.key, iran.key, e3.key, oman.key), or give a read token:\n",
+		"  make one with: accord token --server http://127.0.0.1:9 --key /d/keys/iaea.key\n",
 		"  TOKEN=$(accord token --server http://127.0.0.1:9 --key /d/keys/iaea.key)\n",
 		"  accord audit --log /d/log\n",
 	} {
@@ -27,8 +29,15 @@ func TestTextDemo(t *testing.T) {
 			t.Errorf("the welcome lacks %q:\n%s", want, got)
 		}
 	}
+	if warn.Len() != 0 {
+		t.Errorf("a note with no earlier records: %s", warn.String())
+	}
 	b.Reset()
-	if err := report.TextDemo(&b, "/d", "http://127.0.0.1:9", "TOK", 5, 2); err != nil || !strings.Contains(b.String(), "  the Records pages need a sign-in: read token of the IAEA's demo key, valid one hour: TOK\n") {
+	d.Token, d.Outdated = "TOK", 3
+	if err := report.TextDemo(&b, &warn, d); err != nil || !strings.Contains(b.String(), "  the IAEA's demo key's, valid one hour: TOK\n") {
 		t.Errorf("with a token: %v\n%s", err, b.String())
+	}
+	if !strings.Contains(warn.String(), "3 demo records in /d are an earlier version's") {
+		t.Errorf("earlier records not noted: %q", warn.String())
 	}
 }
