@@ -25,9 +25,11 @@ func newRecordOpenCmd() *cobra.Command {
 and its inclusion in the latest checkpoint (as record show does), and
 decrypts it with the encryption key beside your signing key (PARTY.age
 beside PARTY.key). It prints the record the sealed one hides. Exit status
-3 when the log does not verify; 1 when the record is not sealed to you.`,
-		Example: `  accord record open --log demo/log --key demo/keys/us.key 161
-  accord record open --log demo/log --key demo/keys/oman.key 161 --json`,
+3 when the log does not verify; 1 when the record is not sealed to you.
+The dashboard's records page marks the sealed records; in a fresh demo the
+first is at index 195.`,
+		Example: `  accord record open --log ~/.local/share/accord/demo/log --key ~/.local/share/accord/demo/keys/us.key 195
+  accord record open --log ~/.local/share/accord/demo/log --key ~/.local/share/accord/demo/keys/oman.key 195 --json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if logDir == "" || keyFile == "" {

@@ -79,8 +79,8 @@ func newTalksOpenCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "open --server URL --key MEDIATOR.key --file ROOM.yaml",
 		Short: "Open a room on the server as its mediator, from a room file (its red lines are not sent: each party submits its own)",
-		Example: `  accord talks open --server http://127.0.0.1:8080 --key keys/oman.key --file muscat-2025
-  accord talks open --server http://127.0.0.1:8080 --key keys/oman.key --file my-room.yaml`,
+		Example: `  accord talks open --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/oman.key --file muscat-2025
+  accord talks open --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/oman.key --file my-room.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			spec, _, err := app.LoadRoom(file)
@@ -113,7 +113,7 @@ func newTalksRedLinesCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "red-lines --server URL --key PARTY.key --room ID --file RED-LINES.yaml --out KEEP.json",
 		Short: "Submit your party's red lines: their commitment goes into the evidence log, signed by your key",
-		Example: `  accord talks red-lines --server http://127.0.0.1:8080 --key keys/us.key --room muscat-2025-live \
+		Example: `  accord talks red-lines --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/us.key --room muscat-2025-live \
     --file us-red-lines.yaml --out us-red-lines.keep.json`,
 		Long: `red-lines reads your constraints (YAML: constraints: [{subject, op, value or
 text}]), adds a fresh salt, signs a talks_commitment record of their
@@ -154,7 +154,7 @@ func newTalksShowCmd() *cobra.Command {
 	return roomCmd(&cobra.Command{
 		Use:     "show --server URL --key KEY --room ID",
 		Short:   "Your view of a room on the server (JSON)",
-		Example: `  accord talks show --server http://127.0.0.1:8080 --key keys/us.key --room muscat-2025-live`,
+		Example: `  accord talks show --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/us.key --room muscat-2025-live`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		v, err := room.RawView(cmd.Context())
 		if err != nil {
@@ -171,9 +171,9 @@ func newTalksProposeCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "propose --server URL --key MEDIATOR.key --room ID --set TERM=VALUE ... [--origin PARTY] [--mask]",
 		Short: "Put a package to the room (the mediator), possibly relaying a party's proposal under the mediator's name",
-		Example: `  accord talks propose --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live \
+		Example: `  accord talks propose --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/oman.key --room muscat-2025-live \
     --set enrichment_cap_pct=3.67 --set stockpile_cap_kg_u=202.8
-  accord talks propose --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live \
+  accord talks propose --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/oman.key --room muscat-2025-live \
     --set enrichment_cap_pct=3.67 --origin iran --mask --hold`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		values, err := parseSets(sets)
@@ -202,8 +202,8 @@ func newTalksFeasibilityCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "feasibility --server URL --key KEY --room ID --proposal P [--json]",
 		Short: "Ask whether a proposal meets the red lines: you learn what your role allows (a party: its own), within your budget",
-		Example: `  accord talks feasibility --server http://127.0.0.1:8080 --key keys/us.key --room muscat-2025-live --proposal p1
-  accord talks feasibility --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --proposal p1 --json`,
+		Example: `  accord talks feasibility --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/us.key --room muscat-2025-live --proposal p1
+  accord talks feasibility --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/oman.key --room muscat-2025-live --proposal p1 --json`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		rep, err := room.Feasibility(cmd.Context(), proposal)
 		if err != nil {
@@ -223,7 +223,7 @@ func newTalksTextCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:     "text --server URL --key MEDIATOR.key --room ID --file TEXT.yaml",
 		Short:   "Record a version of the single negotiating text (the mediator): clauses with their status, and values",
-		Example: `  accord talks text --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --file text-v1.yaml`,
+		Example: `  accord talks text --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/oman.key --room muscat-2025-live --file text-v1.yaml`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		in, err := app.ParseFile(file, "", talks.ParseText)
 		if err != nil {
@@ -244,8 +244,8 @@ func newTalksConfirmCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "confirm --server URL --key PARTY.key --room ID --version N",
 		Short: "Confirm a version of the negotiating text: your signature over its hash goes into the evidence log",
-		Example: `  accord talks confirm --server http://127.0.0.1:8080 --key keys/us.key --room muscat-2025-live --version 1
-  accord talks confirm --server http://127.0.0.1:8080 --key keys/iran.key --room muscat-2025-live --version 1`,
+		Example: `  accord talks confirm --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/us.key --room muscat-2025-live --version 1
+  accord talks confirm --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/iran.key --room muscat-2025-live --version 1`,
 		Long: `confirm fetches the text, computes its hash here (it does not trust the
 server's), shows it, signs a talks_commitment record of the hash with your
 key and submits it.`,
@@ -281,7 +281,7 @@ func newTalksReleaseCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:     "release --server URL --key MEDIATOR.key --room ID --proposal P",
 		Short:   "Release a held proposal to every party at once (the mediator)",
-		Example: `  accord talks release --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --proposal p1`,
+		Example: `  accord talks release --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/oman.key --room muscat-2025-live --proposal p1`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		v, err := room.View(cmd.Context())
 		if err != nil {
@@ -305,7 +305,7 @@ func newTalksNoteCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:     "note --server URL --key MEDIATOR.key --room ID --text TEXT",
 		Short:   "Record a private note (the mediator; no party reads it)",
-		Example: `  accord talks note --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --text "Iran open to 3.67 % if relief is front-loaded"`,
+		Example: `  accord talks note --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/oman.key --room muscat-2025-live --text "Iran open to 3.67 % if relief is front-loaded"`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		if err := room.Note(cmd.Context(), text); err != nil {
 			return err
@@ -321,8 +321,8 @@ func newTalksSendCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "send --server URL --key PARTY.key --room ID --kind KIND --body TEXT [--proposal P]",
 		Short: "Write to the mediator (a party): a proposal, a question, a criticism or an acceptance",
-		Example: `  accord talks send --server http://127.0.0.1:8080 --key keys/iran.key --room muscat-2025-live --kind question --body "Is the cap in UF6 or in U?"
-  accord talks send --server http://127.0.0.1:8080 --key keys/us.key --room muscat-2025-live --kind acceptance --proposal p1 --body "Acceptable"`,
+		Example: `  accord talks send --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/iran.key --room muscat-2025-live --kind question --body "Is the cap in UF6 or in U?"
+  accord talks send --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/us.key --room muscat-2025-live --kind acceptance --proposal p1 --body "Acceptable"`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		m, err := room.Send(cmd.Context(), kind, body, proposal)
 		if err != nil {
@@ -344,8 +344,8 @@ func newTalksRelayCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:   "relay --server URL --key MEDIATOR.key --room ID --to PARTY [--of MESSAGE] [--body TEXT] [--mask] [--release]",
 		Short: "Relay a party's message, or write your own, to parties (the mediator); released to all at once",
-		Example: `  accord talks relay --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --to us --of m1 --mask --release
-  accord talks relay --server http://127.0.0.1:8080 --key keys/oman.key --room muscat-2025-live --to us --to iran --body "Next round on Saturday"`,
+		Example: `  accord talks relay --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/oman.key --room muscat-2025-live --to us --of m1 --mask --release
+  accord talks relay --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/oman.key --room muscat-2025-live --to us --to iran --body "Next round on Saturday"`,
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		m, err := room.Relay(cmd.Context(), of, body, to, mask)
 		if err != nil {
@@ -372,7 +372,7 @@ func newTalksInboxCmd() *cobra.Command {
 	cmd := roomCmd(&cobra.Command{
 		Use:     "inbox --server URL --key KEY --room ID [--json]",
 		Short:   "Your messages: a party's own and the relays released to it; the mediator's all",
-		Example: "  accord talks inbox --server http://127.0.0.1:8080 --key keys/us.key --room muscat-2025-live --json",
+		Example: "  accord talks inbox --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/us.key --room muscat-2025-live --json",
 	}, func(cmd *cobra.Command, room *client.Room) error {
 		messages, err := room.Inbox(cmd.Context())
 		if err != nil {
