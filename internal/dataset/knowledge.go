@@ -70,7 +70,7 @@ func parseKnowledge() ([]KnowledgeEvent, error) {
 			return nil, fail("event", "unknown event %q", rec[4])
 		}
 		st := state.Status(rec[7])
-		if !slices.Contains([]state.Status{state.Sourced, state.Derived, state.Unverified}, st) {
+		if !slices.Contains(state.Statuses, st) {
 			return nil, fail("status", "unknown status %q", rec[7])
 		}
 		published, err := calendar.Parse(rec[8])

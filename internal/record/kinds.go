@@ -194,6 +194,16 @@ func assay(field string, v float64) error {
 	return nil
 }
 
+// statuses are the statuses a figure may have (state.Statuses), as the
+// record format writes them.
+var statuses = func() []string {
+	var out []string
+	for _, s := range state.Statuses {
+		out = append(out, string(s))
+	}
+	return out
+}()
+
 func oneOf(field, v string, allowed ...string) error {
 	if !slices.Contains(allowed, v) {
 		return input.Errorf(field, "must be one of %s, got %q", strings.Join(allowed, ", "), v)
@@ -453,7 +463,7 @@ func (b *FactsBody) validate() error {
 		if err := oneOf(p+".qualifier", f.Qualifier, "", "above", "at_least", "at_most", "approx"); err != nil {
 			return err
 		}
-		if err := oneOf(p+".status", f.Status, "sourced", "derived", "unverified"); err != nil {
+		if err := oneOf(p+".status", f.Status, statuses...); err != nil {
 			return err
 		}
 	}
@@ -538,7 +548,7 @@ func (b *MonitoringBody) validate() error {
 			return input.Errorf("published", "must not be before the event's date %s, got %q", b.At.UTC().Format(time.DateOnly), b.Published)
 		}
 	}
-	if err := oneOf("status", b.Status, "", "sourced", "derived", "unverified"); err != nil {
+	if err := oneOf("status", b.Status, append([]string{""}, statuses...)...); err != nil {
 		return err
 	}
 	return oneOf("event", b.Event, MonitoringEvents...)
