@@ -189,7 +189,19 @@ func Open(signed []byte, known note.Verifiers) (*Signed, error) {
 	if len(signed) > MaxEntryBytes {
 		return nil, fmt.Errorf("record: %d bytes, more than %d", len(signed), MaxEntryBytes)
 	}
-	n, err := note.Open(signed, known)
+	text, sig, ok, err := openOneLine(signed, known)
+	if ok && err == nil {
+		r, err := Parse(text[:len(text)-1])
+		if err != nil {
+			return nil, err
+		}
+		return &Signed{Record: r, Bytes: signed, Signer: sig}, nil
+	}
+	// Any other note: note.Open says what is wrong with it, or opens it.
+	var n *note.Note
+	if !ok {
+		n, err = note.Open(signed, known)
+	}
 	if err != nil {
 		var unknown *note.UnverifiedNoteError
 		if errors.As(err, &unknown) {
@@ -204,13 +216,13 @@ func Open(signed []byte, known note.Verifiers) (*Signed, error) {
 	if len(n.Sigs) != 1 {
 		return nil, fmt.Errorf("record: want one trusted signature, got %d", len(n.Sigs))
 	}
-	text := strings.TrimSuffix(n.Text, "\n")
-	if strings.Contains(text, "\n") {
+	line := strings.TrimSuffix(n.Text, "\n")
+	if strings.Contains(line, "\n") {
 		return nil, errors.New("record: the signed text must be one line of JSON")
 	}
 	// A note is its text, then its signatures: the text is signed's
 	// prefix, which Parse reads without a copy of it.
-	r, err := Parse(signed[:len(text)])
+	r, err := Parse(signed[:len(line)])
 	if err != nil {
 		return nil, err
 	}
