@@ -196,9 +196,9 @@ type Log struct {
 	// waiter for a slot then allocates nothing, and nothing here needs
 	// weights.)
 	verifying chan struct{}
-	// settlers wait for tessera's answers for the appends that a caller
-	// may leave.
-	settlers *settlers
+	// answers waits for tessera's answers to the entries of the appends
+	// that change no key.
+	answers *answers
 	// gate orders key records against the others: a record being handed
 	// to tessera holds one unit, a key record all gateWidth of them.
 	gate *semaphore.Weighted
@@ -406,7 +406,8 @@ func open(ctx context.Context, s Storage, opts Options, g *record.GenesisBody) (
 	l := &Log{opts: opts, appender: appender, reader: reader, shutdown: shutdown, cancel: cancel, origin: opts.Operator.Name(),
 		published: newPublication(life, reader.ReadCheckpoint, publicationPoll),
 		verifying: verifySlots(), gate: semaphore.NewWeighted(gateWidth), flushing: semaphore.NewWeighted(1),
-		settlers: newSettlers(), tokenPrefix: rand.Text() + "-"}
+		tokenPrefix: rand.Text() + "-"}
+	l.answers = newAnswers(appender.Add, func(p *pending) { _, _ = l.settle(p.ctx, p.handedOver, p.got, p.err) })
 	if r, ok := opts.Index.(Reserver); ok {
 		l.claims = r
 	} else {
@@ -750,30 +751,46 @@ func (l *Log) Append(ctx context.Context, entry []byte) (Sequenced, error) {
 		return Sequenced{}, ErrNotWriter
 	}
 	// The checks and, for a record that changes no key, the hand-over run
-	// on the caller's goroutine (each wait honours ctx; its stack has grown
-	// to what they need); then a goroutine waits for tessera's answer, so
-	// that the caller can leave.
+	// on the caller's goroutine (each wait honours ctx); the log's answers
+	// wait for tessera's answer, so that the caller can leave.
 	snap, s, err := l.admit(ctx, entry)
 	if err != nil {
 		return Sequenced{}, err
 	}
+	if changesKeys(s.Record.Kind) {
+		return l.appendKey(ctx, snap, s, entry)
+	}
+	p, err := l.handOverShared(ctx, snap, s, entry)
+	if err != nil {
+		return Sequenced{}, err
+	}
+	select {
+	case <-p.answered:
+	case <-ctx.Done():
+		if p.leave() {
+			// The append is settled when tessera answers.
+			return Sequenced{}, mayBeInLog(ctx)
+		}
+		<-p.answered
+	}
+	return l.settle(ctx, p.handedOver, p.got, p.err)
+}
+
+// mayBeInLog is the error of an append that ctx ended once tessera had
+// the entry.
+func mayBeInLog(ctx context.Context) error {
+	return fmt.Errorf("ledger: %w while tessera was sequencing the entry: the record may be in the log (submitted again, it is refused as a duplicate if it is)", ctx.Err())
+}
+
+// appendKey appends a key record, on a goroutine of its own once it has
+// been checked, which the caller may leave.
+func (l *Log) appendKey(ctx context.Context, snap *registrySnapshot, s *record.Signed, entry []byte) (Sequenced, error) {
 	handed := make(chan struct{})
 	done := make(chan appended, 1)
-	if changesKeys(s.Record.Kind) {
-		go func() {
-			seq, err := l.appendAlone(ctx, snap, s, entry, handed)
-			done <- appended{seq, err}
-		}()
-	} else {
-		t, err := l.handOverShared(ctx, snap, s, entry, handed)
-		if err != nil {
-			return Sequenced{}, err
-		}
-		l.settlers.run(func() {
-			seq, err := l.settle(ctx, t)
-			done <- appended{seq, err}
-		})
-	}
+	go func() {
+		seq, err := l.appendAlone(ctx, snap, s, entry, handed)
+		done <- appended{seq, err}
+	}()
 	select {
 	case r := <-done:
 		return r.seq, r.err
@@ -790,7 +807,7 @@ func (l *Log) Append(ctx context.Context, entry []byte) (Sequenced, error) {
 	case r := <-done:
 		return r.seq, r.err
 	default:
-		return Sequenced{}, fmt.Errorf("ledger: %w while tessera was sequencing the entry: the record may be in the log (submitted again, it is refused as a duplicate if it is)", ctx.Err())
+		return Sequenced{}, mayBeInLog(ctx)
 	}
 }
 
@@ -859,49 +876,54 @@ func (l *Log) appendAlone(ctx context.Context, snap *registrySnapshot, s *record
 		return Sequenced{}, notStored(ctx)
 	}
 	defer l.gate.Release(gateWidth)
-	t, err := l.handOver(ctx, snap, s, entry, handed)
+	t, e, err := l.claim(ctx, snap, s, entry)
 	if err != nil {
 		return Sequenced{}, err
 	}
-	return l.settle(ctx, t)
+	future := l.appender.Add(ctx, e)
+	close(handed)
+	got, err := future()
+	return l.settle(ctx, t, got, err)
 }
 
 // handOverShared hands a record that changes no key to tessera, sharing
-// the gate with the other such records until tessera has its entry.
-func (l *Log) handOverShared(ctx context.Context, snap *registrySnapshot, s *record.Signed, entry []byte, handed chan<- struct{}) (*handedOver, error) {
+// the gate with the other such records until tessera has its entry; the
+// log's answers wait for tessera's answer.
+func (l *Log) handOverShared(ctx context.Context, snap *registrySnapshot, s *record.Signed, entry []byte) (*pending, error) {
 	if err := l.gate.Acquire(ctx, 1); err != nil {
 		return nil, notStored(ctx)
 	}
 	defer l.gate.Release(1)
-	return l.handOver(ctx, snap, s, entry, handed)
-}
-
-// handedOver is a record whose entry tessera has.
-type handedOver struct {
-	signed *record.Signed
-	// reg is the registry the record was finally checked against.
-	reg    *record.Registry
-	claim  record.Claim
-	future tessera.IndexFuture
-}
-
-// handOver reserves the record's id and entry hash and gives the entry to
-// tessera, unless ctx has ended; it closes handed once tessera has it.
-func (l *Log) handOver(ctx context.Context, snap *registrySnapshot, s *record.Signed, entry []byte, handed chan<- struct{}) (*handedOver, error) {
-	if ctx.Err() != nil {
-		return nil, notStored(ctx)
-	}
-	reg, s, claim, err := l.reserve(ctx, snap, s, entry)
+	t, e, err := l.claim(ctx, snap, s, entry)
 	if err != nil {
 		return nil, err
 	}
+	return l.answers.add(ctx, t, e), nil
+}
+
+// handedOver is a record on its way to tessera.
+type handedOver struct {
+	signed *record.Signed
+	// reg is the registry the record was finally checked against.
+	reg   *record.Registry
+	claim record.Claim
+}
+
+// claim reserves the record's id and entry hash, unless ctx has ended,
+// and returns the record as reserved and its tessera entry.
+func (l *Log) claim(ctx context.Context, snap *registrySnapshot, s *record.Signed, entry []byte) (*handedOver, *tessera.Entry, error) {
+	if ctx.Err() != nil {
+		return nil, nil, notStored(ctx)
+	}
+	reg, s, claim, err := l.reserve(ctx, snap, s, entry)
+	if err != nil {
+		return nil, nil, err
+	}
 	if ctx.Err() != nil {
 		l.release(claim)
-		return nil, notStored(ctx)
+		return nil, nil, notStored(ctx)
 	}
-	t := &handedOver{signed: s, reg: reg, claim: claim, future: l.appender.Add(ctx, tessera.NewEntry(entry))}
-	close(handed)
-	return t, nil
+	return &handedOver{signed: s, reg: reg, claim: claim}, tessera.NewEntry(entry), nil
 }
 
 // reserve checks the record again when a key record has changed the
@@ -969,13 +991,11 @@ func (l *Log) release(c record.Claim) {
 	}
 }
 
-// settle waits until tessera has sequenced the entry (tessera's future
-// takes no context: once it has the entry, its index must be known), then
-// changes the registry for a key record, and indexes the entry (with ctx:
-// if ctx has ended, the entry joins the backlog), which ends its
-// reservation. An entry tessera refused has its reservation released.
-func (l *Log) settle(ctx context.Context, t *handedOver) (Sequenced, error) {
-	got, err := t.future()
+// settle takes tessera's answer for an entry (got, err), then changes
+// the registry for a key record, and indexes the entry (with ctx: if ctx
+// has ended, the entry joins the backlog), which ends its reservation. An
+// entry tessera refused has its reservation released.
+func (l *Log) settle(ctx context.Context, t *handedOver, got tessera.Index, err error) (Sequenced, error) {
 	if err != nil {
 		l.release(t.claim)
 		if noSpace(err) {
@@ -1047,8 +1067,8 @@ func (l *Log) Close(ctx context.Context) error {
 	l.closeOnce.Do(func() {
 		l.closeErr = l.shutdown(ctx)
 		l.cancel()
-		if l.settlers != nil {
-			l.settlers.stop()
+		if l.answers != nil {
+			l.answers.stop()
 		}
 	})
 	return l.closeErr
