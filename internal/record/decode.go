@@ -40,7 +40,8 @@ func parseFast(data []byte) (r *Record, ok bool) {
 		return nil, false
 	}
 	r = &Record{}
-	var seen uint8
+	var buf [8]string
+	seen := buf[:0] // the keys read, none twice
 	d.ws()
 	if d.consume('}') {
 		return nil, false // no body: let the full path say so
@@ -50,36 +51,27 @@ func parseFast(data []byte) (r *Record, ok bool) {
 		if !ok {
 			return nil, false
 		}
-		var bit uint8
 		switch key {
 		case "schema":
-			bit = 1
 			r.Schema, ok = d.plainString()
 		case "kind":
-			bit = 2
 			var k string
 			k, ok = d.plainString()
 			r.Kind = Kind(k)
 		case "id":
-			bit = 4
 			r.ID, ok = d.plainString()
 		case "author":
-			bit = 8
 			r.Author, ok = d.plainString()
 		case "created":
-			bit = 16
 			start := d.pos
 			if _, ok = d.plainString(); ok {
 				ok = r.Created.UnmarshalJSON(d.data[start:d.pos]) == nil
 			}
 		case "refs":
-			bit = 32
 			r.Refs, ok = d.plainStrings()
 		case "corrects":
-			bit = 64
 			r.Corrects, ok = d.plainString()
 		case "body":
-			bit = 128
 			if d.peek() != '{' {
 				return nil, false
 			}
@@ -90,10 +82,10 @@ func parseFast(data []byte) (r *Record, ok bool) {
 		default:
 			return nil, false
 		}
-		if !ok || seen&bit != 0 {
+		if !ok || slices.Contains(seen, key) {
 			return nil, false
 		}
-		seen |= bit
+		seen = append(seen, key)
 		more, ok := d.next('}')
 		if !ok {
 			return nil, false
