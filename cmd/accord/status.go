@@ -89,12 +89,25 @@ func (f *evaluationFlags) load() (evaluation, error) {
 	return evaluation{agreement: a, facts: facts, date: date, breakout: opt}, err
 }
 
+// evaluationCmd completes cmd as a print command (printCmd) of what get
+// makes of the evaluation the flags choose.
+func evaluationCmd[T any](cmd *cobra.Command, get func(cmd *cobra.Command, e evaluation) (T, error), text func(w io.Writer, v T) error) *cobra.Command {
+	var f evaluationFlags
+	printCmd(cmd, func(cmd *cobra.Command) (T, error) {
+		e, err := f.load()
+		if err != nil {
+			var none T
+			return none, err
+		}
+		return get(cmd, e)
+	}, text)
+	f.register(cmd)
+	return cmd
+}
+
 func newStatusCmd() *cobra.Command {
-	var (
-		f    evaluationFlags
-		name string
-	)
-	cmd := printCmd(&cobra.Command{
+	var name string
+	return evaluationCmd(&cobra.Command{
 		Use:   "status --as-of DATE",
 		Short: "The stock, significant quantities, findings for every party, and breakout at a date",
 		Long: `status derives the state reported at a date from the series, evaluates every
@@ -111,15 +124,9 @@ figures) or unverified (the source could not be checked).`,
 		Example: `  accord status --as-of 2025-02-08
   accord status --as-of 2017-05-27 --json
   accord status --as-of 2025-06-13 --agreement hypothetical-2025`,
-	}, func(cmd *cobra.Command) (*compliance.Overview, error) {
-		e, err := f.load()
-		if err != nil {
-			return nil, err
-		}
+	}, func(cmd *cobra.Command, e evaluation) (*compliance.Overview, error) {
 		name = e.agreement.Name
 		defer progress.Spin(cmd.ErrOrStderr(), "evaluating the state and its breakout band")()
 		return compliance.OverviewAt(e.agreement, e.facts, e.date, e.breakout)
 	}, func(w io.Writer, o *compliance.Overview) error { return report.TextStatus(w, name, o) })
-	f.register(cmd)
-	return cmd
 }

@@ -24,18 +24,6 @@ type clientFlags struct {
 	server, key, room string
 }
 
-func (f *clientFlags) register(cmd *cobra.Command) {
-	f.registerServer(cmd)
-	cmd.Flags().StringVar(&f.room, "room", "", "the room's id")
-}
-
-// registerServer registers --server and --key only, for a command that
-// takes its room from a file.
-func (f *clientFlags) registerServer(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.server, "server", envOr("ACCORD_SERVER", ""), "the server's base URL [$ACCORD_SERVER]")
-	cmd.Flags().StringVar(&f.key, "key", "", "your private key file (a key registered in the log)")
-}
-
 // open signs in to the server with the key and returns the room.
 func (f *clientFlags) open(ctx context.Context) (*client.Room, error) {
 	if f.server == "" || f.key == "" || f.room == "" {
@@ -44,21 +32,32 @@ func (f *clientFlags) open(ctx context.Context) (*client.Room, error) {
 	return client.OpenRoom(ctx, f.server, f.key, f.room)
 }
 
+// serverCmd completes cmd as a command that acts on a server as one key:
+// it registers --server, --key and --json and runs run with the flags,
+// whose room run names (roomCmd: --room).
+func serverCmd(cmd *cobra.Command, run func(cmd *cobra.Command, f *clientFlags) error) *cobra.Command {
+	var f clientFlags
+	cmd.Flags().StringVar(&f.server, "server", envOr("ACCORD_SERVER", ""), "the server's base URL [$ACCORD_SERVER]")
+	cmd.Flags().StringVar(&f.key, "key", "", "your private key file (a key registered in the log)")
+	cmd.Flags().Bool("json", false, "print the result as JSON")
+	cmd.Args = cobra.NoArgs
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error { return run(cmd, &f) }
+	return cmd
+}
+
 // roomCmd completes cmd as a command that acts in a room on a server as one
 // key: it registers --server, --key and --room and runs run with the room.
 func roomCmd(cmd *cobra.Command, run func(cmd *cobra.Command, r *client.Room) error) *cobra.Command {
-	var f clientFlags
-	f.register(cmd)
-	cmd.Flags().Bool("json", false, "print the result as JSON")
-	cmd.Args = cobra.NoArgs
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+	var room string
+	cmd.Flags().StringVar(&room, "room", "", "the room's id")
+	return serverCmd(cmd, func(cmd *cobra.Command, f *clientFlags) error {
+		f.room = room
 		r, err := f.open(cmd.Context())
 		if err != nil {
 			return err
 		}
 		return run(cmd, r)
-	}
-	return cmd
+	})
 }
 
 func printJSON(cmd *cobra.Command, v any) error { return writeJSON(cmd.OutOrStdout(), v) }
@@ -74,36 +73,31 @@ func say(cmd *cobra.Command, v any, format string, a ...any) error {
 }
 
 func newTalksOpenCmd() *cobra.Command {
-	var f clientFlags
 	var file string
-	cmd := &cobra.Command{
+	cmd := serverCmd(&cobra.Command{
 		Use:   "open --server URL --key MEDIATOR.key --file ROOM.yaml",
 		Short: "Open a room on the server as its mediator, from a room file (its red lines are not sent: each party submits its own)",
 		Example: `  accord talks open --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/oman.key --file muscat-2025
   accord talks open --server http://127.0.0.1:8080 --key ~/.local/share/accord/demo/keys/oman.key --file my-room.yaml`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			spec, _, err := app.LoadRoom(file)
-			if err != nil {
-				return err
-			}
-			f.room = spec.ID
-			room, err := f.open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			view, err := room.Open(cmd.Context(), spec)
-			if err != nil {
-				return err
-			}
-			if len(spec.RedLines) > 0 {
-				fmt.Fprintf(cmd.ErrOrStderr(), "the red lines in %s were not sent: each party submits its own with accord talks red-lines\n", file)
-			}
-			return say(cmd, view, "room %s opened, mediated by %s, parties %s", view.ID, view.Mediator, strings.Join(talks.PartyIDs(view.Parties), ", "))
-		},
-	}
-	f.registerServer(cmd)
-	cmd.Flags().Bool("json", false, "print the result as JSON")
+	}, func(cmd *cobra.Command, f *clientFlags) error {
+		spec, _, err := app.LoadRoom(file)
+		if err != nil {
+			return err
+		}
+		f.room = spec.ID
+		room, err := f.open(cmd.Context())
+		if err != nil {
+			return err
+		}
+		view, err := room.Open(cmd.Context(), spec)
+		if err != nil {
+			return err
+		}
+		if len(spec.RedLines) > 0 {
+			fmt.Fprintf(cmd.ErrOrStderr(), "the red lines in %s were not sent: each party submits its own with accord talks red-lines\n", file)
+		}
+		return say(cmd, view, "room %s opened, mediated by %s, parties %s", view.ID, view.Mediator, strings.Join(talks.PartyIDs(view.Parties), ", "))
+	})
 	cmd.Flags().StringVar(&file, "file", "", "the room file, or a built-in room: muscat-2025, muscat-2025-no-zone, muscat-2025-verification")
 	return cmd
 }

@@ -12,11 +12,8 @@ import (
 )
 
 func newWarningCmd() *cobra.Command {
-	var (
-		f      evaluationFlags
-		logDir string
-	)
-	cmd := printCmd(&cobra.Command{
+	var logDir string
+	cmd := evaluationCmd(&cobra.Command{
 		Use:   "warning --as-of DATE [--log DIR] [--json]",
 		Short: "Would a breakout be caught before it is done? Breakout time minus time to detect",
 		Long: `warning puts the dated breakout estimate beside the verification regime in
@@ -46,15 +43,15 @@ activity able to see a breakout is in force it is none.`,
   accord warning --as-of 2024-06-01 --json
   accord warning --as-of 2026-06-01
   accord warning --as-of 2024-06-01 --log ~/.local/share/accord/demo/log`,
-	}, func(cmd *cobra.Command) (*warning.Estimate, error) {
-		if logDir != "" && f.src.data != "" {
-			return nil, usageError{errors.New("--log and --data both give the figures: give one")}
-		}
-		e, err := f.load()
-		if err != nil {
-			return nil, err
-		}
+		PreRunE: func(cmd *cobra.Command, _ []string) error {
+			if data, _ := cmd.Flags().GetString("data"); logDir != "" && data != "" {
+				return usageError{errors.New("--log and --data both give the figures: give one")}
+			}
+			return nil
+		},
+	}, func(cmd *cobra.Command, e evaluation) (*warning.Estimate, error) {
 		if logDir != "" {
+			var err error
 			if e.facts, err = app.LogFacts(cmd.Context(), logDir); err != nil {
 				return nil, err
 			}
@@ -64,7 +61,6 @@ activity able to see a breakout is in force it is none.`,
 		stop()
 		return w, flagError(err)
 	}, report.TextWarning)
-	f.register(cmd)
 	cmd.Flags().StringVar(&logDir, "log", "", "a log directory to read the figures and monitoring events from (default: the public record)")
 	return cmd
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/accordverify/accord/internal/lease"
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/metrics"
+	"github.com/accordverify/accord/internal/poll"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/server"
 	"github.com/accordverify/accord/internal/state"
@@ -246,45 +247,36 @@ func (a *App) openReader(ctx context.Context) (*ledger.Log, error) {
 // not); a reader asks for the lease every poll, and opens the log as its
 // writer once it has it.
 func (a *App) watch(ctx context.Context) {
-	t := time.NewTicker(a.cfg.LeasePoll)
-	defer t.Stop()
-	failing := false
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+	poll.Every(ctx, a.cfg.LeasePoll, func() error { return a.watchOnce(ctx) }, func(err error) {
+		a.cfg.Logger.Warn("cannot ask for the log's writer lease; retrying", "err", err)
+	}, nil)
+}
+
+// watchOnce is one poll of watch; its error is the reader's failure to
+// ask for the lease.
+func (a *App) watchOnce(ctx context.Context) error {
+	l := a.Log()
+	switch {
+	case l.Writing() && a.lease.Held():
+		if err := a.lease.Check(ctx); err != nil && ctx.Err() == nil {
+			a.cfg.Logger.Error("this process lost the log's writer lease: it appends nothing more and reads the log", "err", err)
+			a.demote(ctx)
 		}
-		l := a.Log()
-		switch {
-		case l.Writing() && a.lease.Held():
-			if err := a.lease.Check(ctx); err != nil && ctx.Err() == nil {
-				a.cfg.Logger.Error("this process lost the log's writer lease: it appends nothing more and reads the log", "err", err)
-				a.demote(ctx)
-			}
-		case l.Writing():
-			a.demote(ctx) // lost, and the reader could not open before
-		default:
-			held, err := a.lease.TryAcquire(ctx)
-			if ctx.Err() != nil {
-				return
-			}
-			if err != nil {
-				if !failing {
-					a.cfg.Logger.Warn("cannot ask for the log's writer lease; retrying", "err", err)
-				}
-				failing = true
-				continue
-			}
-			failing = false
-			if !held {
-				who := a.lease.Holder(ctx)
-				a.writer.Store(&who)
-				continue
-			}
-			a.promote(ctx)
+	case l.Writing():
+		a.demote(ctx) // lost, and the reader could not open before
+	default:
+		held, err := a.lease.TryAcquire(ctx)
+		if err != nil || ctx.Err() != nil {
+			return err
 		}
+		if !held {
+			who := a.lease.Holder(ctx)
+			a.writer.Store(&who)
+			return nil
+		}
+		a.promote(ctx)
 	}
+	return nil
 }
 
 // promote opens the log as its writer, from the log's state, once the

@@ -34,6 +34,7 @@ import (
 	"golang.org/x/sync/semaphore"
 	"k8s.io/klog/v2"
 
+	"github.com/accordverify/accord/internal/poll"
 	"github.com/accordverify/accord/internal/record"
 )
 
@@ -475,7 +476,7 @@ func (l *Log) Rebuilt() string { return l.rebuilt }
 // backlog after one.
 func (l *Log) retryIndexing(ctx context.Context) {
 	var waiting int
-	every(ctx, time.Second, func() error {
+	poll.Every(ctx, time.Second, func() error {
 		waiting = l.Unindexed()
 		return l.flush(ctx)
 	}, func(err error) {
@@ -483,31 +484,6 @@ func (l *Log) retryIndexing(ctx context.Context) {
 	}, func() {
 		l.opts.Logger.Info("ledger: the index took the entries that waited for it", "entries", waiting)
 	})
-}
-
-// every runs step every period until ctx ends, telling failed of the first
-// failure of a run and recovered (when set) of the first success after one.
-func every(ctx context.Context, period time.Duration, step func() error, failed func(error), recovered func()) {
-	t := time.NewTicker(period)
-	defer t.Stop()
-	failing := false
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		err := step()
-		switch {
-		case ctx.Err() != nil:
-			return
-		case err != nil && !failing:
-			failed(err)
-		case err == nil && failing && recovered != nil:
-			recovered()
-		}
-		failing = err != nil
-	}
 }
 
 // flush hands the backlog to the index, and releases the reservations

@@ -8,6 +8,8 @@ import (
 
 	f_log "github.com/transparency-dev/formats/log"
 	"golang.org/x/sync/semaphore"
+
+	"github.com/accordverify/accord/internal/poll"
 )
 
 // ErrNotWriter refuses an append to a log opened with OpenReader: another
@@ -50,7 +52,7 @@ func (l *Log) Writing() bool { return l.appender != nil }
 // follow brings a reader's key registry up to the published checkpoint
 // every period until ctx ends; it logs the first failure of a run.
 func (l *Log) follow(ctx context.Context, period time.Duration) {
-	every(ctx, period, func() error { return l.Refresh(ctx) }, func(err error) {
+	poll.Every(ctx, period, func() error { return l.Refresh(ctx) }, func(err error) {
 		l.opts.Logger.Warn("ledger: cannot follow the log's published entries; retrying", "err", err)
 	}, nil)
 }

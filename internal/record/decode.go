@@ -4,6 +4,7 @@ import (
 	"encoding"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,52 +40,38 @@ func parseFast(data []byte) (r *Record, ok bool) {
 		return nil, false
 	}
 	r = &Record{}
-	var seen uint8
+	var buf [8]string
+	seen := buf[:0] // the keys read, none twice
 	d.ws()
 	if d.consume('}') {
 		return nil, false // no body: let the full path say so
 	}
 	for {
-		d.ws()
-		key, ok := d.key()
+		key, ok := d.member()
 		if !ok {
 			return nil, false
 		}
-		d.ws()
-		if !d.consume(':') {
-			return nil, false
-		}
-		d.ws()
-		var bit uint8
 		switch key {
 		case "schema":
-			bit = 1
 			r.Schema, ok = d.plainString()
 		case "kind":
-			bit = 2
 			var k string
 			k, ok = d.plainString()
 			r.Kind = Kind(k)
 		case "id":
-			bit = 4
 			r.ID, ok = d.plainString()
 		case "author":
-			bit = 8
 			r.Author, ok = d.plainString()
 		case "created":
-			bit = 16
 			start := d.pos
 			if _, ok = d.plainString(); ok {
 				ok = r.Created.UnmarshalJSON(d.data[start:d.pos]) == nil
 			}
 		case "refs":
-			bit = 32
 			r.Refs, ok = d.plainStrings()
 		case "corrects":
-			bit = 64
 			r.Corrects, ok = d.plainString()
 		case "body":
-			bit = 128
 			if d.peek() != '{' {
 				return nil, false
 			}
@@ -95,18 +82,17 @@ func parseFast(data []byte) (r *Record, ok bool) {
 		default:
 			return nil, false
 		}
-		if !ok || seen&bit != 0 {
+		if !ok || slices.Contains(seen, key) {
 			return nil, false
 		}
-		seen |= bit
-		d.ws()
-		if d.consume(',') {
-			continue
-		}
-		if !d.consume('}') {
+		seen = append(seen, key)
+		more, ok := d.next('}')
+		if !ok {
 			return nil, false
 		}
-		break
+		if !more {
+			break
+		}
 	}
 	d.ws()
 	if d.pos != len(d.data) {
@@ -216,14 +202,37 @@ func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-// key reads an object key without escapes (an escaped key may equal
-// another once decoded: the full path decides).
-func (d *fastDecoder) key() (string, bool) {
-	s, escaped, ok := d.rawString()
-	if !ok || escaped {
+// member reads an object member's key, without escapes (an escaped key
+// may equal another once decoded: the full path decides), and the colon
+// after it, leaving d at the value.
+func (d *fastDecoder) member() (string, bool) {
+	d.ws()
+	k, ok := d.plainString()
+	if !ok {
 		return "", false
 	}
-	return string(s), true
+	d.ws()
+	if !d.consume(':') {
+		return "", false
+	}
+	d.ws()
+	return k, true
+}
+
+// next reads what follows an element of an array or a member of an
+// object: more when a comma says another follows; else ok is whether end
+// (] or }) ends the list.
+func (d *fastDecoder) next(end byte) (more, ok bool) {
+	d.ws()
+	switch d.peek() {
+	case ',':
+		d.pos++
+		return true, true
+	case end:
+		d.pos++
+		return false, true
+	}
+	return false, false
 }
 
 // plainString reads a string without escapes.
@@ -253,11 +262,9 @@ func (d *fastDecoder) plainStrings() ([]string, bool) {
 			return nil, false
 		}
 		out = append(out, s)
-		d.ws()
-		if d.consume(',') {
-			continue
+		if more, ok := d.next(']'); !more {
+			return out, ok
 		}
-		return out, d.consume(']')
 	}
 }
 
@@ -366,30 +373,17 @@ func (d *fastDecoder) skipValue(depth int) bool {
 			return true
 		}
 		for {
-			d.ws()
-			k, ok := d.key()
-			if !ok {
+			k, ok := d.member()
+			if !ok || slices.Contains(keys, k) {
 				return false
-			}
-			for _, seen := range keys {
-				if seen == k {
-					return false
-				}
 			}
 			keys = append(keys, k)
-			d.ws()
-			if !d.consume(':') {
-				return false
-			}
-			d.ws()
 			if !d.skipValue(depth + 1) {
 				return false
 			}
-			d.ws()
-			if d.consume(',') {
-				continue
+			if more, ok := d.next('}'); !more {
+				return ok
 			}
-			return d.consume('}')
 		}
 	case c == '[':
 		d.pos++
@@ -402,11 +396,9 @@ func (d *fastDecoder) skipValue(depth int) bool {
 			if !d.skipValue(depth + 1) {
 				return false
 			}
-			d.ws()
-			if d.consume(',') {
-				continue
+			if more, ok := d.next(']'); !more {
+				return ok
 			}
-			return d.consume(']')
 		}
 	case c == '"':
 		_, _, ok := d.rawString()
@@ -476,14 +468,13 @@ func (d *fastDecoder) decode(p *plan, v reflect.Value, depth int) bool {
 				if !d.decode(p.elem, s.Index(s.Len()-1), depth+1) {
 					return false
 				}
-				d.ws()
-				if d.consume(',') {
-					continue
-				}
-				if !d.consume(']') {
+				more, ok := d.next(']')
+				if !ok {
 					return false
 				}
-				break
+				if !more {
+					break
+				}
 			}
 		}
 		v.Set(s)
@@ -498,8 +489,7 @@ func (d *fastDecoder) decode(p *plan, v reflect.Value, depth int) bool {
 			return true
 		}
 		for {
-			d.ws()
-			k, ok := d.key()
+			k, ok := d.member()
 			if !ok {
 				return false
 			}
@@ -509,19 +499,12 @@ func (d *fastDecoder) decode(p *plan, v reflect.Value, depth int) bool {
 			}
 			seen |= 1 << i
 			f := p.field[i]
-			d.ws()
-			if !d.consume(':') {
-				return false
-			}
-			d.ws()
 			if d.peek() == 'n' || !d.decode(f.plan, v.Field(f.index), depth+1) {
 				return false
 			}
-			d.ws()
-			if d.consume(',') {
-				continue
+			if more, ok := d.next('}'); !more {
+				return ok
 			}
-			return d.consume('}')
 		}
 	}
 	return false

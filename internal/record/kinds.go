@@ -144,6 +144,17 @@ func DecodeBody[T any](r *Record) (*T, error) {
 	return &b, nil
 }
 
+// firstError returns the first error of a body's checks, given in the
+// order its fields are checked; nil when every check passes.
+func firstError(checks ...error) error {
+	for _, err := range checks {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func required(field, v string) error {
 	if strings.TrimSpace(v) == "" {
 		return input.Errorf(field, "is required")
@@ -194,6 +205,14 @@ func assay(field string, v float64) error {
 	return nil
 }
 
+// optionalAssay checks an assay that 0 leaves out.
+func optionalAssay(field string, v float64) error {
+	if v == 0 {
+		return nil
+	}
+	return assay(field, v)
+}
+
 // statuses are the statuses a figure may have (state.Statuses), as the
 // record format writes them.
 var statuses = func() []string {
@@ -207,6 +226,14 @@ var statuses = func() []string {
 func oneOf(field, v string, allowed ...string) error {
 	if !slices.Contains(allowed, v) {
 		return input.Errorf(field, "must be one of %s, got %q", strings.Join(allowed, ", "), v)
+	}
+	return nil
+}
+
+// verifierKey checks a note verifier key, "name+hash+base64".
+func verifierKey(field, v string) error {
+	if _, err := note.NewVerifier(v); err != nil {
+		return input.Errorf(field, "not a note verifier key: %v", err)
 	}
 	return nil
 }
@@ -254,16 +281,7 @@ func (b *GenesisBody) validate() error {
 	operators := 0
 	for i, m := range b.Members {
 		f := fmt.Sprintf("members[%d]", i)
-		if err := required(f+".party", m.Party); err != nil {
-			return err
-		}
-		if err := oneOf(f+".role", m.Role, Roles...); err != nil {
-			return err
-		}
-		if _, err := note.NewVerifier(m.Key); err != nil {
-			return input.Errorf(f+".key", "not a note verifier key: %v", err)
-		}
-		if err := recipient(f+".recipient", m.Recipient); err != nil {
+		if err := firstError(required(f+".party", m.Party), oneOf(f+".role", m.Role, Roles...), verifierKey(f+".key", m.Key), recipient(f+".recipient", m.Recipient)); err != nil {
 			return err
 		}
 		if m.Role == RoleOperator {
@@ -307,21 +325,12 @@ type MaterialItem struct {
 }
 
 func (b *DeclarationBody) validate() error {
-	if err := required("site", b.Site); err != nil {
-		return err
-	}
-	if err := required("statement", b.Statement); err != nil {
+	if err := firstError(required("site", b.Site), required("statement", b.Statement)); err != nil {
 		return err
 	}
 	for i, it := range b.Items {
 		f := fmt.Sprintf("items[%d]", i)
-		if err := required(f+".material", it.Material); err != nil {
-			return err
-		}
-		if err := mass(f+".mass_kg_u", it.MassKgU); err != nil {
-			return err
-		}
-		if err := assay(f+".assay_pct", it.AssayPct); err != nil {
+		if err := firstError(required(f+".material", it.Material), mass(f+".mass_kg_u", it.MassKgU), assay(f+".assay_pct", it.AssayPct)); err != nil {
 			return err
 		}
 	}
@@ -337,16 +346,8 @@ type FindingBody struct {
 }
 
 func (b *FindingBody) validate() error {
-	if err := required("site", b.Site); err != nil {
-		return err
-	}
-	if err := date("date", b.Date); err != nil {
-		return err
-	}
-	if err := required("finding", b.Finding); err != nil {
-		return err
-	}
-	return oneOf("verdict", b.Verdict, "consistent", "discrepancy", "anomaly", "unresolved")
+	return firstError(required("site", b.Site), date("date", b.Date), required("finding", b.Finding),
+		oneOf("verdict", b.Verdict, "consistent", "discrepancy", "anomaly", "unresolved"))
 }
 
 // InventoryBody is an inventory verified by the inspectorate.
@@ -364,19 +365,13 @@ type InventoryLevel struct {
 }
 
 func (b *InventoryBody) validate() error {
-	if err := date("as_of", b.AsOf); err != nil {
-		return err
-	}
-	if err := mass("total_kg_u", b.TotalKgU); err != nil {
+	if err := firstError(date("as_of", b.AsOf), mass("total_kg_u", b.TotalKgU)); err != nil {
 		return err
 	}
 	sum := 0.0
 	for i, l := range b.Levels {
 		f := fmt.Sprintf("levels[%d]", i)
-		if err := assay(f+".max_assay_pct", l.MaxAssayPct); err != nil {
-			return err
-		}
-		if err := mass(f+".mass_kg_u", l.MassKgU); err != nil {
+		if err := firstError(assay(f+".max_assay_pct", l.MaxAssayPct), mass(f+".mass_kg_u", l.MassKgU)); err != nil {
 			return err
 		}
 		sum += l.MassKgU
@@ -436,10 +431,7 @@ func (b *FactsBody) validate() error {
 	}
 	for i, f := range b.Facts {
 		p := fmt.Sprintf("facts[%d]", i)
-		if err := oneOf(p+".metric", f.Metric, FactMetrics...); err != nil {
-			return err
-		}
-		if err := date(p+".date", f.Date); err != nil {
+		if err := firstError(oneOf(p+".metric", f.Metric, FactMetrics...), date(p+".date", f.Date)); err != nil {
 			return err
 		}
 		if f.Metric == string(state.VerificationAccess) {
@@ -450,20 +442,8 @@ func (b *FactsBody) validate() error {
 		if math.IsNaN(f.Value) || math.IsInf(f.Value, 0) || f.Value < 0 || f.Value > MaxFactValue {
 			return input.Errorf(p+".value", "must be a number in [0, %g], got %v", MaxFactValue, f.Value)
 		}
-		if f.LevelPct != 0 {
-			if err := assay(p+".level_pct", f.LevelPct); err != nil {
-				return err
-			}
-		}
-		if f.AssayPct != 0 {
-			if err := assay(p+".assay_pct", f.AssayPct); err != nil {
-				return err
-			}
-		}
-		if err := oneOf(p+".qualifier", f.Qualifier, "", "above", "at_least", "at_most", "approx"); err != nil {
-			return err
-		}
-		if err := oneOf(p+".status", f.Status, statuses...); err != nil {
+		if err := firstError(optionalAssay(p+".level_pct", f.LevelPct), optionalAssay(p+".assay_pct", f.AssayPct),
+			oneOf(p+".qualifier", f.Qualifier, "", "above", "at_least", "at_most", "approx"), oneOf(p+".status", f.Status, statuses...)); err != nil {
 			return err
 		}
 	}
@@ -480,13 +460,7 @@ type CentrifugeBody struct {
 }
 
 func (b *CentrifugeBody) validate() error {
-	if err := date("as_of", b.AsOf); err != nil {
-		return err
-	}
-	if err := required("site", b.Site); err != nil {
-		return err
-	}
-	if err := required("machine", b.Machine); err != nil {
+	if err := firstError(date("as_of", b.AsOf), required("site", b.Site), required("machine", b.Machine)); err != nil {
 		return err
 	}
 	if b.Installed < 0 || b.Installed > MaxCentrifuges {
@@ -528,10 +502,7 @@ var MonitoringEvents = []string{"seal_applied", "seal_verified", "seal_broken", 
 	"media_retrieved", "media_withheld", "oem_reading", "heartbeat", "equipment_removed", "equipment_damaged", "access_denied", "continuity_lost"}
 
 func (b *MonitoringBody) validate() error {
-	if err := required("site", b.Site); err != nil {
-		return err
-	}
-	if err := required("device", b.Device); err != nil {
+	if err := firstError(required("site", b.Site), required("device", b.Device)); err != nil {
 		return err
 	}
 	if b.At.IsZero() {
@@ -562,13 +533,7 @@ type AccessRequestBody struct {
 }
 
 func (b *AccessRequestBody) validate() error {
-	if err := required("site", b.Site); err != nil {
-		return err
-	}
-	if err := required("reason", b.Reason); err != nil {
-		return err
-	}
-	return date("requested_on", b.RequestedOn)
+	return firstError(required("site", b.Site), required("reason", b.Reason), date("requested_on", b.RequestedOn))
 }
 
 // AccessResponseBody is a state's answer to an access request (in refs).
@@ -579,10 +544,7 @@ type AccessResponseBody struct {
 }
 
 func (b *AccessResponseBody) validate() error {
-	if err := oneOf("response", b.Response, "granted", "denied", "alternative"); err != nil {
-		return err
-	}
-	return date("on", b.On)
+	return firstError(oneOf("response", b.Response, "granted", "denied", "alternative"), date("on", b.On))
 }
 
 // NotificationBody is a formal notification under the agreement.
@@ -593,10 +555,7 @@ type NotificationBody struct {
 }
 
 func (b *NotificationBody) validate() error {
-	if err := required("subject", b.Subject); err != nil {
-		return err
-	}
-	return required("text", b.Text)
+	return firstError(required("subject", b.Subject), required("text", b.Text))
 }
 
 // ReliefBody is an action on a sanctions-relief measure.
@@ -607,13 +566,7 @@ type ReliefBody struct {
 }
 
 func (b *ReliefBody) validate() error {
-	if err := required("measure", b.Measure); err != nil {
-		return err
-	}
-	if err := oneOf("action", b.Action, "lifted", "suspended", "kept", "reimposed"); err != nil {
-		return err
-	}
-	return date("effective", b.Effective)
+	return firstError(required("measure", b.Measure), oneOf("action", b.Action, "lifted", "suspended", "kept", "reimposed"), date("effective", b.Effective))
 }
 
 // TalksCommitmentBody commits to private talks content by its salted hash.
@@ -645,16 +598,7 @@ type KeyRegistrationBody struct {
 }
 
 func (b *KeyRegistrationBody) validate() error {
-	if err := required("party", b.Party); err != nil {
-		return err
-	}
-	if err := oneOf("role", b.Role, Roles...); err != nil {
-		return err
-	}
-	if _, err := note.NewVerifier(b.Key); err != nil {
-		return input.Errorf("key", "not a note verifier key: %v", err)
-	}
-	return recipient("recipient", b.Recipient)
+	return firstError(required("party", b.Party), oneOf("role", b.Role, Roles...), verifierKey("key", b.Key), recipient("recipient", b.Recipient))
 }
 
 // recipient checks an optional encryption key.
@@ -676,13 +620,7 @@ type KeyRevocationBody struct {
 }
 
 func (b *KeyRevocationBody) validate() error {
-	if err := required("party", b.Party); err != nil {
-		return err
-	}
-	if err := required("key", b.Key); err != nil {
-		return err
-	}
-	return required("reason", b.Reason)
+	return firstError(required("party", b.Party), required("key", b.Key), required("reason", b.Reason))
 }
 
 // MBABody declares a material balance area and its key measurement points.
@@ -703,10 +641,7 @@ type KMPDecl struct {
 }
 
 func (b *MBABody) validate() error {
-	if err := required("mba", b.MBA); err != nil {
-		return err
-	}
-	if err := required("site", b.Site); err != nil {
+	if err := firstError(required("mba", b.MBA), required("site", b.Site)); err != nil {
 		return err
 	}
 	if len(b.KMPs) == 0 {
@@ -722,10 +657,7 @@ func (b *MBABody) validate() error {
 			return input.Errorf(f+".id", "%q repeats an earlier KMP", k.ID)
 		}
 		seen[k.ID] = true
-		if err := oneOf(f+".type", k.Type, "input", "output", "inventory"); err != nil {
-			return err
-		}
-		if err := required(f+".method", k.Method); err != nil {
+		if err := firstError(oneOf(f+".type", k.Type, "input", "output", "inventory"), required(f+".method", k.Method)); err != nil {
 			return err
 		}
 	}
@@ -755,18 +687,8 @@ type InventoryChangeBody struct {
 }
 
 func (b *InventoryChangeBody) validate() error {
-	for _, f := range []struct{ name, v string }{{"mba", b.MBA}, {"kmp", b.KMP}, {"batch", b.Batch}, {"method", b.Method}} {
-		if err := required(f.name, f.v); err != nil {
-			return err
-		}
-	}
-	if err := date("date", b.Date); err != nil {
-		return err
-	}
-	if err := oneOf("change", b.Change, "increase", "decrease"); err != nil {
-		return err
-	}
-	if err := mass("mass_kg_u", b.MassKgU); err != nil {
+	if err := firstError(required("mba", b.MBA), required("kmp", b.KMP), required("batch", b.Batch), required("method", b.Method),
+		date("date", b.Date), oneOf("change", b.Change, "increase", "decrease"), mass("mass_kg_u", b.MassKgU)); err != nil {
 		return err
 	}
 	if b.ShipperKgU != nil {
@@ -799,28 +721,20 @@ type InventoryItem struct {
 }
 
 func (b *PhysicalInventoryBody) validate() error {
-	if err := required("mba", b.MBA); err != nil {
-		return err
-	}
-	if err := date("date", b.Date); err != nil {
+	if err := firstError(required("mba", b.MBA), date("date", b.Date)); err != nil {
 		return err
 	}
 	seen := map[string]bool{}
 	for i, it := range b.Items {
 		f := fmt.Sprintf("items[%d]", i)
-		for _, g := range []struct{ name, v string }{{"kmp", it.KMP}, {"batch", it.Batch}, {"method", it.Method}} {
-			if err := required(f+"."+g.name, g.v); err != nil {
-				return err
-			}
+		if err := firstError(required(f+".kmp", it.KMP), required(f+".batch", it.Batch), required(f+".method", it.Method)); err != nil {
+			return err
 		}
 		if seen[it.Batch] {
 			return input.Errorf(f+".batch", "%q is listed twice", it.Batch)
 		}
 		seen[it.Batch] = true
-		if err := mass(f+".mass_kg_u", it.MassKgU); err != nil {
-			return err
-		}
-		if err := assay(f+".assay_pct", it.AssayPct); err != nil {
+		if err := firstError(mass(f+".mass_kg_u", it.MassKgU), assay(f+".assay_pct", it.AssayPct)); err != nil {
 			return err
 		}
 	}
@@ -845,25 +759,15 @@ type MaterialBalanceBody struct {
 }
 
 func (b *MaterialBalanceBody) validate() error {
-	if err := required("mba", b.MBA); err != nil {
-		return err
-	}
-	if err := date("from", b.From); err != nil {
-		return err
-	}
-	if err := date("to", b.To); err != nil {
+	if err := firstError(required("mba", b.MBA), date("from", b.From), date("to", b.To)); err != nil {
 		return err
 	}
 	if b.To <= b.From {
 		return input.Errorf("to", "must be after from (%s), got %s", b.From, b.To)
 	}
-	for _, f := range []struct {
-		name string
-		v    float64
-	}{{"beginning_kg_u", b.BeginningKgU}, {"increases_kg_u", b.IncreasesKgU}, {"decreases_kg_u", b.DecreasesKgU}, {"ending_physical_kg_u", b.EndingPhysicalKgU}} {
-		if err := mass(f.name, f.v); err != nil {
-			return err
-		}
+	if err := firstError(mass("beginning_kg_u", b.BeginningKgU), mass("increases_kg_u", b.IncreasesKgU), mass("decreases_kg_u", b.DecreasesKgU),
+		mass("ending_physical_kg_u", b.EndingPhysicalKgU)); err != nil {
+		return err
 	}
 	for _, f := range []struct {
 		name string
@@ -906,15 +810,8 @@ type MeasurementBody struct {
 }
 
 func (b *MeasurementBody) validate() error {
-	for _, f := range []struct{ name, v string }{{"mba", b.MBA}, {"kmp", b.KMP}, {"batch", b.Batch}, {"method", b.Method}} {
-		if err := required(f.name, f.v); err != nil {
-			return err
-		}
-	}
-	if err := date("date", b.Date); err != nil {
-		return err
-	}
-	if err := mass("mass_kg_u", b.MassKgU); err != nil {
+	if err := firstError(required("mba", b.MBA), required("kmp", b.KMP), required("batch", b.Batch), required("method", b.Method),
+		date("date", b.Date), mass("mass_kg_u", b.MassKgU)); err != nil {
 		return err
 	}
 	for _, f := range []struct {

@@ -153,8 +153,7 @@ type operation struct {
 	desc         string
 	access       access
 	params       []param
-	body         map[string]any // media type -> Go value or schema; nil: no body
-	bodyRequired bool
+	body         map[string]any // media type -> Go value or schema, the body required; nil: no body
 	bodyDesc     string
 	ok           map[int]docAnswer
 	errors       map[int]string // route-specific error statuses and what they mean here
@@ -196,6 +195,7 @@ var stateParams = append([]param{
 		schema: map[string]any{"type": "number", "minimum": 0, "maximum": 1}},
 }, breakoutParams...)
 
+// roomParam is the first parameter of every route of one room.
 var roomParam = param{name: "room", in: "path", required: true, desc: "The room's id.", schema: map[string]any{"type": "string", "minLength": 1}}
 
 func jsonBody(v any) map[string]any { return map[string]any{"application/json": v} }
@@ -240,15 +240,15 @@ func apiOperations() []operation {
 			desc: fmt.Sprintf("A one-time challenge, valid %s. Sign the text \"accord-read-token\\n<challenge>\\n\" as a signed note (golang.org/x/mod/sumdb/note) with a registered key and send it to POST /api/v1/auth/token. The route reads no body; one sent is read within the route's bound and ignored.", challengeTTL),
 			ok:   ok(200, "The challenge and when it expires.", challengeAnswer{})},
 		{pattern: "POST /api/v1/auth/token", id: "createToken", tag: "auth", summary: "A read token for a signed challenge",
-			desc: fmt.Sprintf("A read token, valid %s and bound to the key that signed the challenge: send it as Authorization: Bearer <token>. It stops working when the key is revoked. The signed request is at most %d bytes.", tokenTTL, maxTokenBody),
-			body: map[string]any{"text/plain": map[string]any{"type": "string", "minLength": 1}}, bodyRequired: true,
+			desc:     fmt.Sprintf("A read token, valid %s and bound to the key that signed the challenge: send it as Authorization: Bearer <token>. It stops working when the key is revoked. The signed request is at most %d bytes.", tokenTTL, maxTokenBody),
+			body:     map[string]any{"text/plain": map[string]any{"type": "string", "minLength": 1}},
 			bodyDesc: "The signed note of the text \"accord-read-token\\n<challenge>\\n\".",
 			ok:       ok(200, "The token, when it expires, and the party, role and key it stands for.", tokenAnswer{}),
 			errors:   map[int]string{400: "The signed text is not \"accord-read-token\\n<challenge>\\n\" (field body).", 401: "The note is not signed by a registered, unrevoked key, or the challenge is unknown, used or expired."}},
 
 		{pattern: "POST /api/v1/records", id: "submitRecord", tag: "records", summary: "Submit a signed record",
-			desc: "Appends a signed record (the bytes of accord record sign: the record and its author's signature, a signed note) to the log, indexes it and answers with its receipt once a checkpoint the witnesses cosigned covers it. The signature is checked against the key registry kept in the log; kind, units and ranges are validated; duplicates are refused. Only the log's writer accepts records.",
-			body: map[string]any{"text/plain": map[string]any{"type": "string", "minLength": 1}}, bodyRequired: true,
+			desc:     "Appends a signed record (the bytes of accord record sign: the record and its author's signature, a signed note) to the log, indexes it and answers with its receipt once a checkpoint the witnesses cosigned covers it. The signature is checked against the key registry kept in the log; kind, units and ranges are validated; duplicates are refused. Only the log's writer accepts records.",
+			body:     map[string]any{"text/plain": map[string]any{"type": "string", "minLength": 1}},
 			bodyDesc: "The signed record, byte for byte.",
 			ok: map[int]docAnswer{
 				201: {desc: "Logged and indexed, with its receipt.", schema: Submitted{}},
@@ -296,8 +296,8 @@ func apiOperations() []operation {
 			desc: "Would a breakout be caught before it is done: the breakout at the date, the verification regime in force (each activity in force, escrowed, lost or not in force, with its provision and source), the time to detect and report (p10, p50, p90), the warning time (breakout time minus time to detect) and the probability that the breakout is done first; status estimated, unknown, no-detection or not-reachable. The same JSON as accord warning --json.",
 			ok:   ok(200, "The warning estimate at the date.", warning.Estimate{}), errors: map[int]string{400: errorStatus[400]}},
 		{pattern: "POST /api/v1/breakout", id: "estimateScenario", tag: "state", summary: "What-if breakout for a scenario", params: breakoutParams,
-			desc: fmt.Sprintf("Estimates breakout for a posted scenario, as YAML or JSON: at most %d bytes, 100 fleet groups, 100 lots, 20 tails overrides and 20 cascade machine types (400 naming the list). The query's convention and sq override the scenario's.", maxScenarioBody),
-			body: map[string]any{"application/json": breakout.Scenario{}, "application/yaml": breakout.Scenario{}}, bodyRequired: true,
+			desc:     fmt.Sprintf("Estimates breakout for a posted scenario, as YAML or JSON: at most %d bytes, 100 fleet groups, 100 lots, 20 tails overrides and 20 cascade machine types (400 naming the list). The query's convention and sq override the scenario's.", maxScenarioBody),
+			body:     map[string]any{"application/json": breakout.Scenario{}, "application/yaml": breakout.Scenario{}},
 			bodyDesc: "The scenario: the same document as YAML or as JSON.",
 			ok:       ok(200, "The estimate.", scenarioAnswer{}),
 			errors:   map[int]string{400: errorStatus[400], 503: "The estimate was stopped: its time ran out or its client went (code timeout); or another outage of those every route may meet."}},
@@ -331,83 +331,83 @@ func apiOperations() []operation {
 			ok:   ok(200, "The rooms.", roomsAnswer{})},
 		{pattern: "POST /api/v1/talks/rooms", id: "createRoom", tag: "talks", summary: "Open a talks room", access: bearerOnly,
 			desc: "A mediator's key opens a room it mediates: id, title, parties, negotiation space (space), policy (standard or blind) and budget_per_round.",
-			body: jsonBody(roomRequest{}), bodyRequired: true,
-			ok: ok(201, "The mediator's view of the room.", talks.View{}),
+			body: jsonBody(roomRequest{}),
+			ok:   ok(201, "The mediator's view of the room.", talks.View{}),
 			errors: map[int]string{400: talksWrite[400], 403: "Only a mediator's key opens a room (code forbidden).", 404: "This server keeps no talks rooms (code not_found).",
 				409: "A room of this id exists (code duplicate, field id)."}},
 		{pattern: "GET /api/v1/talks/rooms/{room}", id: "getRoom", tag: "talks", summary: "The caller's view of a room", access: tokenNeeded,
-			desc:   "The room as the caller may see it: space, parties, round, commitments, proposals as attributed (their origin to the mediator only), texts, its own red lines (all of them to the mediator).",
-			params: []param{roomParam}, ok: ok(200, "The view.", talks.View{}), errors: talksRead},
+			desc: "The room as the caller may see it: space, parties, round, commitments, proposals as attributed (their origin to the mediator only), texts, its own red lines (all of them to the mediator).",
+			ok:   ok(200, "The view.", talks.View{}), errors: talksRead},
 		{pattern: "POST /api/v1/talks/rooms/{room}/red-lines", id: "submitRedLines", tag: "talks", summary: "Submit red lines", access: bearerOnly,
-			desc:   "A party submits its red lines with its signed talks_commitment record of their commitment, which goes into the evidence log; nothing is stored if the log refuses it.",
-			params: []param{roomParam}, body: jsonBody(redLinesRequest{}), bodyRequired: true,
-			ok: ok(201, "The commitment and the log's answer.", redLinesAnswer{}), errors: talksLogged},
+			desc: "A party submits its red lines with its signed talks_commitment record of their commitment, which goes into the evidence log; nothing is stored if the log refuses it.",
+			body: jsonBody(redLinesRequest{}),
+			ok:   ok(201, "The commitment and the log's answer.", redLinesAnswer{}), errors: talksLogged},
 		{pattern: "GET /api/v1/talks/rooms/{room}/red-lines/{party}", id: "getRedLines", tag: "talks", summary: "A party's red lines", access: tokenNeeded,
 			desc:   "A party's red lines: its own to a party, every party's to the mediator.",
-			params: []param{roomParam, {name: "party", in: "path", required: true, desc: "The party.", schema: map[string]any{"type": "string", "minLength": 1}}},
+			params: []param{{name: "party", in: "path", required: true, desc: "The party.", schema: map[string]any{"type": "string", "minLength": 1}}},
 			ok:     ok(200, "The red lines.", talks.RedLines{}), errors: talksRead},
 		{pattern: "POST /api/v1/talks/rooms/{room}/proposals", id: "propose", tag: "talks", summary: "A proposal", access: bearerOnly,
-			desc:   "The mediator puts a proposal (its own, or a party's, attributed to the mediator if asked): held for release later, or released at once with the mediator's signed talks_commitment record of its release hash, which is logged first.",
-			params: []param{roomParam}, body: jsonBody(proposalRequest{}), bodyRequired: true,
-			ok: ok(201, "The proposal and its release hash, with the log's answer when released.", proposalAnswer{}), errors: talksLogged},
+			desc: "The mediator puts a proposal (its own, or a party's, attributed to the mediator if asked): held for release later, or released at once with the mediator's signed talks_commitment record of its release hash, which is logged first.",
+			body: jsonBody(proposalRequest{}),
+			ok:   ok(201, "The proposal and its release hash, with the log's answer when released.", proposalAnswer{}), errors: talksLogged},
 		{pattern: "POST /api/v1/talks/rooms/{room}/proposals/{proposal}/release", id: "releaseProposal", tag: "talks", summary: "Release a held proposal", access: bearerOnly,
 			desc:   "The mediator releases a held proposal to every party at once, with its signed talks_commitment record of the release hash (logged).",
-			params: []param{roomParam, {name: "proposal", in: "path", required: true, desc: "The proposal's id.", schema: map[string]any{"type": "string", "minLength": 1}}},
-			body:   jsonBody(commitmentRequest{}), bodyRequired: true,
-			ok: ok(200, "The released proposal's id and the log's answer.", releasedProposalAnswer{}), errors: talksLogged},
+			params: []param{{name: "proposal", in: "path", required: true, desc: "The proposal's id.", schema: map[string]any{"type": "string", "minLength": 1}}},
+			body:   jsonBody(commitmentRequest{}),
+			ok:     ok(200, "The released proposal's id and the log's answer.", releasedProposalAnswer{}), errors: talksLogged},
 		{pattern: "POST /api/v1/talks/rooms/{room}/notes", id: "addNote", tag: "talks", summary: "A mediator's private note", access: bearerOnly,
-			desc:   "The mediator records a private note, in the mediator's view only.",
-			params: []param{roomParam}, body: jsonBody(noteRequest{}), bodyRequired: true,
-			ok: ok(201, "How many notes the room holds.", notesAnswer{}), errors: talksWrite},
+			desc: "The mediator records a private note, in the mediator's view only.",
+			body: jsonBody(noteRequest{}),
+			ok:   ok(201, "How many notes the room holds.", notesAnswer{}), errors: talksWrite},
 		{pattern: "POST /api/v1/talks/rooms/{room}/space", id: "reviseSpace", tag: "talks", summary: "Revise the negotiation space", access: bearerOnly,
-			desc:   "The mediator revises the terms of the negotiation space: in place while the version is open, as a new version once frozen; every red line must still hold.",
-			params: []param{roomParam}, body: jsonBody(spaceRequest{}), bodyRequired: true,
-			ok: ok(200, "The negotiation space.", talks.Space{}), errors: talksWrite},
+			desc: "The mediator revises the terms of the negotiation space: in place while the version is open, as a new version once frozen; every red line must still hold.",
+			body: jsonBody(spaceRequest{}),
+			ok:   ok(200, "The negotiation space.", talks.Space{}), errors: talksWrite},
 		{pattern: "POST /api/v1/talks/rooms/{room}/space/freeze", id: "freezeSpace", tag: "talks", summary: "Freeze the negotiation space", access: bearerOnly,
-			desc:   "The mediator freezes the current version of the negotiation space (its terms). The route reads no body.",
-			params: []param{roomParam},
-			ok:     ok(200, "The negotiation space.", talks.Space{}), errors: talksWrite},
+			desc: "The mediator freezes the current version of the negotiation space (its terms). The route reads no body.",
+			ok:   ok(200, "The negotiation space.", talks.Space{}), errors: talksWrite},
 		{pattern: "POST /api/v1/talks/rooms/{room}/exclusions", id: "exclude", tag: "talks", summary: "Exclude a topic", access: bearerOnly,
-			desc:   "A party records a topic that is not on the agenda for it.",
-			params: []param{roomParam}, body: jsonBody(exclusionRequest{}), bodyRequired: true,
-			ok: ok(201, "The excluded topics.", talks.Space{}.Excluded), errors: talksWrite},
+			desc: "A party records a topic that is not on the agenda for it.",
+			body: jsonBody(exclusionRequest{}),
+			ok:   ok(201, "The excluded topics.", talks.Space{}.Excluded), errors: talksWrite},
 		{pattern: "POST /api/v1/talks/rooms/{room}/feasibility", id: "askFeasibility", tag: "talks", summary: "Does a proposal meet the red lines", access: bearerOnly,
-			desc:   "A party asks whether a released proposal meets its red lines and how far it is from them; the question counts against its budget of the round, answered or not (the room's policy says how much the answer tells).",
-			params: []param{roomParam}, body: jsonBody(feasibilityRequest{}), bodyRequired: true,
-			ok: ok(200, "The report.", talks.Report{}), errors: talksWrite},
+			desc: "A party asks whether a released proposal meets its red lines and how far it is from them; the question counts against its budget of the round, answered or not (the room's policy says how much the answer tells).",
+			body: jsonBody(feasibilityRequest{}),
+			ok:   ok(200, "The report.", talks.Report{}), errors: talksWrite},
 		{pattern: "POST /api/v1/talks/rooms/{room}/zone", id: "exploreZone", tag: "talks", summary: "Explore the zone of agreement", access: bearerOnly,
-			desc:   "The mediator's zone-of-agreement explorer: the package with the largest smallest margin, or none. The search is sized before it runs: a term not fixed has at most 10,000 values, at most 50,000 packages of the caps and centrifuges are evaluated and red lines checked at most 500,000 times, else 400 naming fixed (or fixed.<term>). The exploration works on a copy of the room: the room answers other requests meanwhile.",
-			params: []param{roomParam}, body: jsonBody(zoneRequest{}), bodyRequired: true,
-			ok: ok(200, "The zone.", talks.Zone{}), errors: talksWrite},
+			desc: "The mediator's zone-of-agreement explorer: the package with the largest smallest margin, or none. The search is sized before it runs: a term not fixed has at most 10,000 values, at most 50,000 packages of the caps and centrifuges are evaluated and red lines checked at most 500,000 times, else 400 naming fixed (or fixed.<term>). The exploration works on a copy of the room: the room answers other requests meanwhile.",
+			body: jsonBody(zoneRequest{}),
+			ok:   ok(200, "The zone.", talks.Zone{}), errors: talksWrite},
 		{pattern: "POST /api/v1/talks/rooms/{room}/rounds", id: "nextRound", tag: "talks", summary: "Open the next round", access: bearerOnly,
-			desc:   "The mediator opens the next round: budgets start again. The route reads no body.",
-			params: []param{roomParam},
-			ok:     ok(200, "The round now open.", roundAnswer{}), errors: talksWrite},
+			desc: "The mediator opens the next round: budgets start again. The route reads no body.",
+			ok:   ok(200, "The round now open.", roundAnswer{}), errors: talksWrite},
 		{pattern: "POST /api/v1/talks/rooms/{room}/messages", id: "postMessage", tag: "talks", summary: "Write to the mediator, or relay", access: bearerOnly,
-			desc:   "A party writes to the mediator (proposal, question, criticism, acceptance); the mediator relays (relay_of, to, attribute_to_mediator). A message body is at most 16,384 bytes; a party sends at most 100 messages a round, the mediator at most 100 relays per party of the room a round. A message naming a proposal the party has not received, held or missing, gets the same 400.",
-			params: []param{roomParam}, body: jsonBody(messageRequest{}), bodyRequired: true,
-			ok: ok(201, "The message.", talks.Message{}), errors: talksWrite},
+			desc: "A party writes to the mediator (proposal, question, criticism, acceptance); the mediator relays (relay_of, to, attribute_to_mediator). A message body is at most 16,384 bytes; a party sends at most 100 messages a round, the mediator at most 100 relays per party of the room a round. A message naming a proposal the party has not received, held or missing, gets the same 400.",
+			body: jsonBody(messageRequest{}),
+			ok:   ok(201, "The message.", talks.Message{}), errors: talksWrite},
 		{pattern: "POST /api/v1/talks/rooms/{room}/messages/release", id: "releaseMessages", tag: "talks", summary: "Release relays", access: bearerOnly,
-			desc:   fmt.Sprintf("The mediator releases relays to all their recipients at once (at most %d ids).", maxReleaseIDs),
-			params: []param{roomParam}, body: jsonBody(releaseMessagesRequest{}), bodyRequired: true,
-			ok: ok(200, "The ids released.", releasedMessagesAnswer{}), errors: talksWrite},
+			desc: fmt.Sprintf("The mediator releases relays to all their recipients at once (at most %d ids).", maxReleaseIDs),
+			body: jsonBody(releaseMessagesRequest{}),
+			ok:   ok(200, "The ids released.", releasedMessagesAnswer{}), errors: talksWrite},
 		{pattern: "GET /api/v1/talks/rooms/{room}/messages", id: "getInbox", tag: "talks", summary: "The caller's messages", access: tokenNeeded,
-			desc:   "The caller's messages: a party its own and the released relays to it; the mediator all.",
-			params: []param{roomParam},
-			ok:     ok(200, "The messages.", inboxAnswer{}), errors: talksRead},
+			desc: "The caller's messages: a party its own and the released relays to it; the mediator all.",
+			ok:   ok(200, "The messages.", inboxAnswer{}), errors: talksRead},
 		{pattern: "POST /api/v1/talks/rooms/{room}/texts", id: "draftText", tag: "talks", summary: "A version of the negotiating text", access: bearerOnly,
-			desc:   "The mediator records a version of the single negotiating text: clauses agreed, bracketed or open, and values.",
-			params: []param{roomParam}, body: jsonBody(textRequest{}), bodyRequired: true,
-			ok: ok(201, "The text and its sha256.", textAnswer{}), errors: talksWrite},
+			desc: "The mediator records a version of the single negotiating text: clauses agreed, bracketed or open, and values.",
+			body: jsonBody(textRequest{}),
+			ok:   ok(201, "The text and its sha256.", textAnswer{}), errors: talksWrite},
 		{pattern: "POST /api/v1/talks/rooms/{room}/texts/{version}/confirm", id: "confirmText", tag: "talks", summary: "Confirm a version of the text", access: bearerOnly,
 			desc: "A party confirms a version whose every clause is agreed, with its signed talks_commitment record of the text's sha256, which goes into the evidence log.",
-			params: []param{roomParam, {name: "version", in: "path", required: true, desc: "The text's version, from 1.",
+			params: []param{{name: "version", in: "path", required: true, desc: "The text's version, from 1.",
 				schema: map[string]any{"type": "integer", "minimum": math.MinInt64, "maximum": math.MaxInt64}}},
-			body: jsonBody(commitmentRequest{}), bodyRequired: true,
-			ok: ok(200, "The version, its sha256, the log's answer, and whether the text is final.", confirmAnswer{}), errors: talksLogged},
+			body: jsonBody(commitmentRequest{}),
+			ok:   ok(200, "The version, its sha256, the log's answer, and whether the text is final.", confirmAnswer{}), errors: talksLogged},
 	}
 	for i := range ops {
 		ops[i].method, ops[i].path, _ = strings.Cut(ops[i].pattern, " ")
+		if strings.HasPrefix(ops[i].path, "/api/v1/talks/rooms/{room}") {
+			ops[i].params = append([]param{roomParam}, ops[i].params...)
+		}
 		if slices.Contains([]string{"POST /api/v1/records", "POST /api/v1/talks/rooms"}, ops[i].pattern) || strings.HasPrefix(ops[i].pattern, "POST /api/v1/talks/rooms/") && !strings.HasSuffix(ops[i].pattern, "/zone") {
 			// Only the log's writer changes the log and the rooms.
 			if ops[i].errors == nil {
@@ -751,7 +751,7 @@ func openAPIDocument() ([]byte, error) {
 			for media, v := range op.body {
 				content[media] = map[string]any{"schema": s.of(v, true)}
 			}
-			rb := map[string]any{"required": op.bodyRequired, "content": content}
+			rb := map[string]any{"required": true, "content": content}
 			if op.bodyDesc != "" {
 				rb["description"] = op.bodyDesc
 			}
