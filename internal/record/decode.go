@@ -1,10 +1,10 @@
 package record
 
 import (
+	"bytes"
 	"encoding"
 	"encoding/json"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,7 +40,7 @@ func parseFast(data []byte) (r *Record, ok bool) {
 		return nil, false
 	}
 	r = &Record{}
-	var buf [8]string
+	var buf [8][]byte
 	seen := buf[:0] // the keys read, none twice
 	d.ws()
 	if d.consume('}') {
@@ -51,12 +51,15 @@ func parseFast(data []byte) (r *Record, ok bool) {
 		if !ok {
 			return nil, false
 		}
-		switch key {
+		switch string(key) {
 		case "schema":
-			r.Schema, ok = d.plainString()
+			r.Schema, ok = d.interned(func(s []byte) (string, bool) { return Schema, string(s) == Schema })
 		case "kind":
 			var k string
-			k, ok = d.plainString()
+			k, ok = d.interned(func(s []byte) (string, bool) {
+				k, ok := kindNames[string(s)]
+				return string(k), ok
+			})
 			r.Kind = Kind(k)
 		case "id":
 			r.ID, ok = d.plainString()
@@ -82,7 +85,7 @@ func parseFast(data []byte) (r *Record, ok bool) {
 		default:
 			return nil, false
 		}
-		if !ok || slices.Contains(seen, key) {
+		if !ok || hasKey(seen, key) {
 			return nil, false
 		}
 		seen = append(seen, key)
@@ -204,19 +207,30 @@ func isHex(c byte) bool {
 
 // member reads an object member's key, without escapes (an escaped key
 // may equal another once decoded: the full path decides), and the colon
-// after it, leaving d at the value.
-func (d *fastDecoder) member() (string, bool) {
+// after it, leaving d at the value. The key is d's bytes, not a copy:
+// compared or looked up as string(key), it costs no allocation.
+func (d *fastDecoder) member() ([]byte, bool) {
 	d.ws()
-	k, ok := d.plainString()
-	if !ok {
-		return "", false
+	k, escaped, ok := d.rawString()
+	if !ok || escaped {
+		return nil, false
 	}
 	d.ws()
 	if !d.consume(':') {
-		return "", false
+		return nil, false
 	}
 	d.ws()
 	return k, true
+}
+
+// hasKey reports whether keys holds k.
+func hasKey(keys [][]byte, k []byte) bool {
+	for _, key := range keys {
+		if bytes.Equal(key, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // next reads what follows an element of an array or a member of an
@@ -240,6 +254,29 @@ func (d *fastDecoder) plainString() (string, bool) {
 	s, escaped, ok := d.rawString()
 	if !ok || escaped {
 		return "", false
+	}
+	return string(s), true
+}
+
+// kindNames are the known kinds by name.
+var kindNames = func() map[string]Kind {
+	m := make(map[string]Kind, len(kinds))
+	for k := range kinds {
+		m[string(k)] = k
+	}
+	return m
+}()
+
+// interned reads a string without escapes; intern returns the string it
+// holds already for the bytes read, if it does (the record's schema, a
+// kind), which then costs no allocation.
+func (d *fastDecoder) interned(intern func([]byte) (string, bool)) (string, bool) {
+	s, escaped, ok := d.rawString()
+	if !ok || escaped {
+		return "", false
+	}
+	if v, ok := intern(s); ok {
+		return v, true
 	}
 	return string(s), true
 }
@@ -366,7 +403,7 @@ func (d *fastDecoder) skipValue(depth int) bool {
 	switch c := d.peek(); {
 	case c == '{':
 		d.pos++
-		var buf [16]string
+		var buf [16][]byte
 		keys := buf[:0]
 		d.ws()
 		if d.consume('}') {
@@ -374,7 +411,7 @@ func (d *fastDecoder) skipValue(depth int) bool {
 		}
 		for {
 			k, ok := d.member()
-			if !ok || slices.Contains(keys, k) {
+			if !ok || hasKey(keys, k) {
 				return false
 			}
 			keys = append(keys, k)
@@ -493,7 +530,7 @@ func (d *fastDecoder) decode(p *plan, v reflect.Value, depth int) bool {
 			if !ok {
 				return false
 			}
-			i, ok := p.fields[k]
+			i, ok := p.fields[string(k)]
 			if !ok || seen&(1<<i) != 0 {
 				return false
 			}
