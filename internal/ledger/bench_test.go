@@ -367,6 +367,39 @@ func BenchmarkAudit(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/floor, "x-floor")
 		}
 	})
+	// The floor and the audit in turns, the order alternating: each
+	// turn's ratio compares two figures from the same second or so (see
+	// BenchmarkAppendTurns). x-floor is the median of the turns' ratios
+	// of elapsed time, x-floor-cpu of processor time.
+	b.Run("in-turns", func(b *testing.B) {
+		v, _ := record.NewVerifier(f.iaea.vkey)
+		floor := func() error { return concurrentlyVerify(entries, v) }
+		audit := func() error {
+			res, err := ledger.Audit(context.Background(), ledger.FSFetcher{FS: os.DirFS(f.dir)}, ledger.AuditOptions{})
+			if err == nil && res.Problem != nil {
+				err = fmt.Errorf("%v", res.Problem)
+			}
+			return err
+		}
+		var wall, cpu []float64
+		turn := 0
+		for b.Loop() {
+			var took, used [2]time.Duration // floor, audit
+			for k := range 2 {
+				j := (k + turn) % 2
+				start, c := time.Now(), cputime.Used()
+				if err := [2]func() error{floor, audit}[j](); err != nil {
+					b.Fatal(err)
+				}
+				took[j], used[j] = time.Since(start), cputime.Used()-c
+			}
+			turn++
+			wall = append(wall, took[1].Seconds()/took[0].Seconds())
+			cpu = append(cpu, used[1].Seconds()/used[0].Seconds())
+		}
+		b.ReportMetric(median(wall), "x-floor")
+		b.ReportMetric(median(cpu), "x-floor-cpu")
+	})
 	// The log grows by the records each run of "incremental" adds (-count
 	// runs it again on the same log): the next run adds ids after them.
 	logged := n
