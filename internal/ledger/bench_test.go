@@ -109,25 +109,14 @@ func concurrently(entries [][]byte, add func([]byte) error) error {
 // registry, validation, strict dedup, durable sequencing) with bare tessera
 // POSIX appends of the same bytes with the same batching, in one run.
 func BenchmarkAppend(b *testing.B) {
-	const batchAge = 50 * time.Millisecond
 	b.Run("bare-tessera", func(b *testing.B) {
 		f := newFixture(b, 0)
 		entries := records(b, f, b.N)
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		driver, err := posix.New(ctx, posix.Config{Path: b.TempDir()})
-		if err != nil {
-			b.Fatal(err)
-		}
-		app, shutdown, _, err := tessera.NewAppender(ctx, driver, tessera.NewAppendOptions().
-			WithCheckpointSigner(f.operator.signer).WithBatching(256, batchAge).WithCheckpointInterval(time.Second))
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer func() { _ = shutdown(ctx) }()
+		ctx := context.Background()
+		app := bareAppender(b, f)
 		b.ResetTimer()
 		cpu := cputime.Used()
-		err = concurrently(entries, func(e []byte) error {
+		err := concurrently(entries, func(e []byte) error {
 			_, err := app.Add(ctx, tessera.NewEntry(e))()
 			return err
 		})
@@ -181,31 +170,16 @@ func BenchmarkAppend(b *testing.B) {
 	signed := func(indexed bool) func(b *testing.B) {
 		return func(b *testing.B) {
 			f := newFixture(b, 0)
-			// The log starts with its genesis record and then the records
-			// of bundleFill, untimed: the timed entries start at index
-			// 256, on a bundle boundary, as the bare log's start at 0.
-			// (From index 1 every batch of 256 would span two bundles and
-			// tessera would write twice the bundle and tile files a batch
-			// that the bare side writes: a signed entry then cost some
-			// 20 us more of processor time in tessera itself.)
 			all := records(b, f, b.N+bundleFill)
-			fill, entries := all[:bundleFill], all[bundleFill:]
-			opts := f.options()
-			opts.BatchMaxAge, opts.CheckpointInterval = batchAge, time.Second
+			var index ledger.Indexer
 			if indexed {
-				opts.Index = f.index(b)
+				index = f.index(b)
 			}
-			l, err := ledger.Create(context.Background(), f.storage(), opts, f.genesis)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer l.Close(context.Background())
-			if err := concurrently(fill, func(e []byte) error { _, err := l.Append(context.Background(), e); return err }); err != nil {
-				b.Fatal(err)
-			}
+			l := signedLog(b, f, all[:bundleFill], index)
+			entries := all[bundleFill:]
 			b.ResetTimer()
 			cpu := cputime.Used()
-			err = concurrently(entries, func(e []byte) error {
+			err := concurrently(entries, func(e []byte) error {
 				_, err := l.Append(context.Background(), e)
 				return err
 			})
@@ -230,6 +204,55 @@ func BenchmarkAppend(b *testing.B) {
 	// indexed (and answered from the index's duplicate check, where the
 	// index has one) before it is acknowledged.
 	b.Run("signed-ledger-indexed", signed(true))
+}
+
+// benchBatchAge is the append benchmarks' longest wait for a batch: long
+// enough that their batches fill (256 entries).
+const benchBatchAge = 50 * time.Millisecond
+
+// bareAppender is a bare tessera POSIX appender with the signed log's
+// batching, shut down when the benchmark ends.
+func bareAppender(b *testing.B, f *fixture) *tessera.Appender {
+	b.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	driver, err := posix.New(ctx, posix.Config{Path: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	app, shutdown, _, err := tessera.NewAppender(ctx, driver, tessera.NewAppendOptions().
+		WithCheckpointSigner(f.operator.signer).WithBatching(256, benchBatchAge).WithCheckpointInterval(time.Second))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		_ = shutdown(ctx)
+		cancel()
+	})
+	return app
+}
+
+// signedLog creates a signed log (indexed by index, when set) with the
+// benchmarks' batching, closed when the benchmark ends, and appends fill
+// to it: its genesis record and then the bundleFill records of fill,
+// untimed, so that the timed entries start at index 256, on a bundle
+// boundary, as the bare log's start at 0. (From index 1 every batch of
+// 256 would span two bundles and tessera would write twice the bundle and
+// tile files a batch that the bare side writes: a signed entry then cost
+// some 20 us more of processor time in tessera itself.)
+func signedLog(b *testing.B, f *fixture, fill [][]byte, index ledger.Indexer) *ledger.Log {
+	b.Helper()
+	opts := f.options()
+	opts.BatchMaxAge, opts.CheckpointInterval = benchBatchAge, time.Second
+	opts.Index = index
+	l, err := ledger.Create(context.Background(), f.storage(), opts, f.genesis)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = l.Close(context.Background()) })
+	if err := concurrently(fill, func(e []byte) error { _, err := l.Append(context.Background(), e); return err }); err != nil {
+		b.Fatal(err)
+	}
+	return l
 }
 
 // bundleFill is how many records the signed benchmarks append, untimed,

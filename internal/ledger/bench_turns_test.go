@@ -9,10 +9,8 @@ import (
 	"time"
 
 	"github.com/transparency-dev/tessera"
-	"github.com/transparency-dev/tessera/storage/posix"
 
 	"github.com/accordverify/accord/internal/cputime"
-	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 )
 
@@ -33,7 +31,6 @@ const turnSize = 16 * 256
 // overhead-us/entry: a signed entry's processor time beyond the check's
 // and the bare entry's of the same turn), and the rates over all turns.
 func BenchmarkAppendTurns(b *testing.B) {
-	const batchAge = 50 * time.Millisecond
 	f := newFixture(b, 0)
 	all := records(b, f, b.N+bundleFill)
 	fill, entries := all[:bundleFill], all[bundleFill:]
@@ -43,30 +40,9 @@ func BenchmarkAppendTurns(b *testing.B) {
 		b.Fatal(err)
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	driver, err := posix.New(ctx, posix.Config{Path: b.TempDir()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	bare, shutdown, _, err := tessera.NewAppender(ctx, driver, tessera.NewAppendOptions().
-		WithCheckpointSigner(f.operator.signer).WithBatching(256, batchAge).WithCheckpointInterval(time.Second))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() { _ = shutdown(ctx) }()
-	opts := f.options()
-	opts.BatchMaxAge, opts.CheckpointInterval = batchAge, time.Second
-	signed, err := ledger.Create(ctx, f.storage(), opts, f.genesis)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer signed.Close(context.Background())
-	// As in BenchmarkAppend: the timed signed entries start on a bundle
-	// boundary, as the bare ones do.
-	if err := concurrently(fill, func(e []byte) error { _, err := signed.Append(ctx, e); return err }); err != nil {
-		b.Fatal(err)
-	}
+	ctx := context.Background()
+	bare := bareAppender(b, f)
+	signed := signedLog(b, f, fill, nil)
 
 	type side struct {
 		name string
