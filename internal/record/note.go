@@ -17,9 +17,10 @@ import (
 // signature; Open then asks note.Open, which says why. Otherwise it
 // returns what note.Open returns (a test holds the two to that): the text
 // (with its newline) and the signature, or note.Open's error for a
-// signature that does not verify (checked once, not again by note.Open). It makes one pass over the note and copies only the
-// signature line, where note.Open copies the text and builds two maps
-// for the duplicate signatures a log's record never has.
+// signature that does not verify (checked once, not again by note.Open).
+// It makes one pass over the note and copies only the signature line,
+// where note.Open copies the text and builds two maps for the duplicate
+// signatures a log's record never has.
 func openOneLine(msg []byte, known note.Verifiers) (text []byte, sig note.Signature, ok bool, err error) {
 	// note.Open's first rule: valid UTF-8 with no ASCII control character
 	// but the newline.
