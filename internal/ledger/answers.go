@@ -19,7 +19,7 @@ import (
 //
 // An append whose caller has left (its context ended) after the hand-over
 // is settled on a goroutine of its own once tessera has answered (see
-// pending.answer). After stop, an entry handed over is waited for on a
+// answers.answer). After stop, an entry handed over is waited for on a
 // goroutine of its own.
 type answers struct {
 	mu     sync.Mutex
@@ -46,8 +46,7 @@ type pending struct {
 	err      error
 	// state says who settles the append: its caller, unless the caller
 	// left before the answer (see leave).
-	state    atomic.Int32
-	orphaned func(*pending)
+	state atomic.Int32
 }
 
 // The states of a pending append.
@@ -69,12 +68,12 @@ func newAnswers(give func(context.Context, *tessera.Entry) tessera.IndexFuture, 
 // across both would stall every append while tessera's Add waits for its
 // sequencer to take a full batch.)
 func (a *answers) add(ctx context.Context, t *handedOver, e *tessera.Entry) *pending {
-	p := &pending{handedOver: t, ctx: ctx, answered: make(chan struct{}), orphaned: a.orphaned}
+	p := &pending{handedOver: t, ctx: ctx, answered: make(chan struct{})}
 	p.future = a.give(ctx, e)
 	a.mu.Lock()
 	if a.closed {
 		a.mu.Unlock()
-		go p.answer()
+		go a.answer(p)
 		return p
 	}
 	a.queue = append(a.queue, p)
@@ -108,7 +107,7 @@ func (a *answers) run() {
 		a.queue, a.spare = a.spare[:0], nil
 		a.mu.Unlock()
 		for i, p := range batch {
-			p.answer()
+			a.answer(p)
 			batch[i] = nil
 		}
 		a.mu.Lock()
@@ -117,14 +116,14 @@ func (a *answers) run() {
 	}
 }
 
-// answer waits for tessera's answer and tells the caller, or, if the
-// caller has left, settles the append on a goroutine of its own.
-func (p *pending) answer() {
+// answer waits for tessera's answer to p and tells its caller, or, if
+// the caller has left, settles the append on a goroutine of its own.
+func (a *answers) answer(p *pending) {
 	p.got, p.err = p.future()
 	waited := p.state.CompareAndSwap(unanswered, callerTold)
 	close(p.answered)
 	if !waited {
-		go p.orphaned(p)
+		go a.orphaned(p)
 	}
 }
 

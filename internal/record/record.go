@@ -189,13 +189,23 @@ func Open(signed []byte, known note.Verifiers) (*Signed, error) {
 	if len(signed) > MaxEntryBytes {
 		return nil, fmt.Errorf("record: %d bytes, more than %d", len(signed), MaxEntryBytes)
 	}
+	line, sig, err := openNote(signed, known)
+	if err != nil {
+		return nil, err
+	}
+	r, err := Parse(line)
+	if err != nil {
+		return nil, err
+	}
+	return &Signed{Record: r, Bytes: signed, Signer: sig}, nil
+}
+
+// openNote verifies a record's note and returns its line of JSON (a
+// prefix of signed, which Parse reads without a copy) and its signature.
+func openNote(signed []byte, known note.Verifiers) ([]byte, note.Signature, error) {
 	text, sig, ok, err := openOneLine(signed, known)
 	if ok && err == nil {
-		r, err := Parse(text[:len(text)-1])
-		if err != nil {
-			return nil, err
-		}
-		return &Signed{Record: r, Bytes: signed, Signer: sig}, nil
+		return text[:len(text)-1], sig, nil
 	}
 	// Any other note: note.Open says what is wrong with it, or opens it.
 	var n *note.Note
@@ -205,28 +215,23 @@ func Open(signed []byte, known note.Verifiers) (*Signed, error) {
 	if err != nil {
 		var unknown *note.UnverifiedNoteError
 		if errors.As(err, &unknown) {
-			return nil, &KeyError{Reason: "signed by no key the registry trusts"}
+			return nil, sig, &KeyError{Reason: "signed by no key the registry trusts"}
 		}
 		var ke *KeyError
 		if errors.As(err, &ke) {
-			return nil, ke
+			return nil, sig, ke
 		}
-		return nil, fmt.Errorf("record: signature: %v", err)
+		return nil, sig, fmt.Errorf("record: signature: %v", err)
 	}
 	if len(n.Sigs) != 1 {
-		return nil, fmt.Errorf("record: want one trusted signature, got %d", len(n.Sigs))
+		return nil, sig, fmt.Errorf("record: want one trusted signature, got %d", len(n.Sigs))
 	}
 	line := strings.TrimSuffix(n.Text, "\n")
 	if strings.Contains(line, "\n") {
-		return nil, errors.New("record: the signed text must be one line of JSON")
+		return nil, sig, errors.New("record: the signed text must be one line of JSON")
 	}
-	// A note is its text, then its signatures: the text is signed's
-	// prefix, which Parse reads without a copy of it.
-	r, err := Parse(signed[:len(line)])
-	if err != nil {
-		return nil, err
-	}
-	return &Signed{Record: r, Bytes: signed, Signer: n.Sigs[0]}, nil
+	// A note is its text, then its signatures: the text is signed's prefix.
+	return signed[:len(line)], n.Sigs[0], nil
 }
 
 // KeyError says why a record's key is not accepted.
