@@ -181,11 +181,11 @@ func TestFastestTakesADepthWhoseNeighboursAreFast(t *testing.T) {
 func BenchmarkVerifyPlacement(b *testing.B) {
 	key, msg, sig := placementKey(b)
 	p := calibrated(b)
-	var frame probe
-	fromDepth(0, func() { p.place(key, msg, sig, 0, &frame) })
-	var below probe
+	// fromDepth's frame: how far apart the callers stand.
+	var top, below probe
+	fromDepth(0, func() { p.place(key, msg, sig, 0, &top) })
 	fromDepth(1, func() { p.place(key, msg, sig, 0, &below) })
-	depths := 4096/int(frame.anchor-below.anchor) + 1
+	depths := 4096/int(top.anchor-below.anchor) + 1
 	for _, c := range []struct {
 		name  string
 		check func() bool
