@@ -12,7 +12,6 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -84,16 +83,16 @@ const legacyTable = "schema_migrations"
 
 // migrate applies the dialect's embedded migrations with goose, each in
 // one transaction, under a lock held for the whole run: a PostgreSQL
-// advisory lock (one per schema), or for SQLite a file lock beside the
-// database. Processes starting at once on an empty database take turns;
+// advisory lock (one per schema), or for SQLite the file lock Open holds
+// already. Processes starting at once on an empty database take turns;
 // the first applies the migrations and the others find nothing to do.
-func (s *Store) migrate(ctx context.Context, dsn string) error {
+func (s *Store) migrate(ctx context.Context) error {
 	fsys, err := dialectMigrations(s.dialect)
 	if err != nil {
 		return err
 	}
 	dialect := database.DialectSQLite3
-	var locker lock.SessionLocker = &fileLocker{path: dsn + "-migrate.lock"}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
 	if s.dialect == Postgres {
 		dialect = database.DialectPostgres
 		// The lock is the database's, shared by all its schemas; each
@@ -106,24 +105,25 @@ func (s *Store) migrate(ctx context.Context, dsn string) error {
 		h.Write([]byte("accord index migrations\x00" + schema.String))
 		// Try every second, for ten minutes at most: a migration holds it
 		// for well under a second on an index of any size seen so far.
-		if locker, err = lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64())), lock.WithLockTimeout(1, 600)); err != nil {
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64())), lock.WithLockTimeout(1, 600))
+		if err != nil {
 			return err
 		}
+		opts = append(opts, goose.WithSessionLocker(locker))
 	}
 	versions, err := database.NewStore(dialect, versionTable)
 	if err != nil {
 		return err
 	}
 	p, err := goose.NewProvider(goose.DialectCustom, s.db, fsys,
-		goose.WithStore(adopting{StoreExtender: versions.(database.StoreExtender), dialect: s.dialect}),
-		goose.WithSessionLocker(locker),
-		goose.WithDisableGlobalRegistry(true))
+		append(opts, goose.WithStore(adopting{StoreExtender: versions.(database.StoreExtender), dialect: s.dialect}))...)
 	if err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
 	}
-	// Status first: it takes the lock, and so the version table is made
-	// (and an earlier migrator's versions adopted) under it. Up would
-	// make it before taking the lock, leaving racing processes to retry.
+	// Status first: it takes PostgreSQL's lock (SQLite's is held
+	// already), and so the version table is made (and an earlier
+	// migrator's versions adopted) under it. Up would make it before
+	// taking the lock, leaving racing processes to retry.
 	if _, err := p.Status(ctx); err != nil {
 		return fmt.Errorf("store: migrations: %w", err)
 	}
@@ -161,51 +161,32 @@ func (a adopting) Insert(ctx context.Context, db database.DBTxConn, req database
 	return err
 }
 
-// fileLocker is the SQLite migrations' lock: an exclusive flock(2) on a
-// file beside the database, which excludes other processes and other
-// opens in the same process alike, and which the system releases when its
-// holder dies. The file stays: removing it would let two holders lock two
-// different files.
-type fileLocker struct {
-	path string
-	mu   sync.Mutex
-	f    *os.File
-}
-
-func (l *fileLocker) SessionLock(ctx context.Context, _ *sql.Conn) error {
-	f, err := os.OpenFile(l.path, os.O_RDWR|os.O_CREATE, 0o600)
+// lockFile takes the lock SQLite's Open holds from its first connection
+// to its last migration: an exclusive flock(2) on the file at path (made
+// if need be), beside the database, which excludes other processes and
+// other opens in the same process alike, and which the system releases
+// when its holder dies. It waits until ctx ends; closing the file returned
+// releases the lock. The file stays: removing it would let two holders
+// lock two different files.
+func lockFile(ctx context.Context, path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for {
 		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 		if err == nil {
-			break
+			return f, nil
 		}
 		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
 			f.Close()
-			return fmt.Errorf("lock %s: %w", l.path, err)
+			return nil, fmt.Errorf("lock %s: %w", path, err)
 		}
 		select {
 		case <-ctx.Done():
 			f.Close()
-			return ctx.Err()
+			return nil, ctx.Err()
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	l.mu.Lock()
-	l.f = f
-	l.mu.Unlock()
-	return nil
-}
-
-func (l *fileLocker) SessionUnlock(context.Context, *sql.Conn) error {
-	l.mu.Lock()
-	f := l.f
-	l.f = nil
-	l.mu.Unlock()
-	if f == nil {
-		return nil
-	}
-	return f.Close() // closing the last descriptor releases the lock
 }

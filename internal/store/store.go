@@ -41,7 +41,8 @@ type Store struct {
 // Open opens (creating if needed) the index at dsn: a postgres:// or
 // postgresql:// URL for PostgreSQL, anything else a SQLite file path. It
 // applies the embedded migrations of the dialect, each in one transaction,
-// under a lock (see migrate).
+// under a lock: PostgreSQL's (see migrate), or for SQLite a file lock
+// beside the database, held from the first connection on.
 func Open(ctx context.Context, dsn string) (*Store, error) {
 	s := &Store{dialect: SQLite}
 	var err error
@@ -60,10 +61,20 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		if err := private(dsn); err != nil {
 			return nil, fmt.Errorf("store: %w", err)
 		}
-		// A busy timeout instead of failing at once, set first: the
-		// next pragma writes to a new file, which a process starting at
-		// the same moment may hold; WAL for concurrent readers; FULL
-		// sync: an acknowledged row survives power loss.
+		// Processes starting at once take turns from the first
+		// connection to the last migration: the first connection to a
+		// new file turns it to WAL, which needs the file alone, and
+		// SQLite answers SQLITE_BUSY at once, without waiting out the
+		// busy timeout, to one of two connections that would otherwise
+		// wait for each other to get there.
+		lock, lockErr := lockFile(ctx, dsn+"-migrate.lock")
+		if lockErr != nil {
+			return nil, fmt.Errorf("store: %w", lockErr)
+		}
+		defer lock.Close() // releases the lock
+		// A busy timeout instead of failing at once, for the writers and
+		// readers that share the file once it is open; WAL for concurrent
+		// readers; FULL sync: an acknowledged row survives power loss.
 		s.db, err = sql.Open("sqlite", "file:"+dsn+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)")
 		if err == nil {
 			s.db.SetMaxOpenConns(1)
@@ -76,7 +87,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.db.Close()
 		return nil, fmt.Errorf("store: %s: %w", s.dialect, err)
 	}
-	if err := s.migrate(ctx, dsn); err != nil {
+	if err := s.migrate(ctx); err != nil {
 		s.db.Close()
 		return nil, err
 	}
