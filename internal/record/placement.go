@@ -112,16 +112,10 @@ func verifyAt(depth int, key *ed25519.ExpandedPublicKey, msg, sig []byte, at *pr
 // Each offset keeps its best time of several rounds, which the rest of
 // the process's work slows only now and then.
 func (p *placement) calibrate() {
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	key, msg, sig, err := sampleCheck()
 	if err != nil {
 		return
 	}
-	key, err := ed25519.NewExpandedPublicKey(pub)
-	if err != nil {
-		return
-	}
-	msg := make([]byte, 600)
-	sig := ed25519.Sign(priv, msg)
 	var top, below probe
 	p.place(key, msg, sig, 0, &top)
 	p.place(key, msg, sig, 1, &below)
@@ -129,7 +123,7 @@ func (p *placement) calibrate() {
 	if frame == 0 || frame > 4096 {
 		return
 	}
-	n := int((4096 + frame - 1) / frame)
+	n := depthsIn(frame)
 	best := make([]time.Duration, n)
 	const rounds, each = 3, 2
 	for range rounds {
@@ -145,6 +139,27 @@ func (p *placement) calibrate() {
 	}
 	p.frame, p.fast = frame, offsetAt(top.anchor, fastest(best), frame)
 	p.ready.Store(true)
+}
+
+// sampleCheck is a fresh key, a message of a record's size (600 bytes)
+// and the key's signature of it: the check calibrate times.
+func sampleCheck() (*ed25519.ExpandedPublicKey, []byte, []byte, error) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	key, err := ed25519.NewExpandedPublicKey(pub)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	msg := make([]byte, 600)
+	return key, msg, ed25519.Sign(priv, msg), nil
+}
+
+// depthsIn is how many depths, frame bytes apart, reach every offset
+// within 4 KiB: depthFor answers from 0 to depthsIn(frame)-1.
+func depthsIn(frame uintptr) int {
+	return int((4096 + frame - 1) / frame)
 }
 
 // fastest returns the depth whose time, and its neighbours' (the depths

@@ -1,7 +1,6 @@
 package record
 
 import (
-	"crypto/rand"
 	"slices"
 	"testing"
 	"time"
@@ -9,20 +8,15 @@ import (
 	"github.com/oasisprotocol/curve25519-voi/primitives/ed25519"
 )
 
-// placementKey is a key, a 600-byte message (a record's size) and its
-// signature.
+// placementKey is the check calibrate times: a fresh key, a message of
+// a record's size and its signature.
 func placementKey(t testing.TB) (*ed25519.ExpandedPublicKey, []byte, []byte) {
 	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	key, msg, sig, err := sampleCheck()
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := ed25519.NewExpandedPublicKey(pub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	msg := make([]byte, 600)
-	return key, msg, ed25519.Sign(priv, msg)
+	return key, msg, sig
 }
 
 // calibrated returns a placement that has timed the offsets.
@@ -65,7 +59,7 @@ func TestPlacedCheckAnswersAsTheLibrary(t *testing.T) {
 		if want != (c.name == "valid") {
 			t.Fatalf("%s: the library says %v", c.name, want)
 		}
-		for d := range 4096/int(p.frame) + 1 {
+		for d := range depthsIn(p.frame) {
 			if got := p.place(key, c.msg, c.sig, d, nil); got != want {
 				t.Fatalf("%s at depth %d: %v, the library %v", c.name, d, got, want)
 			}
@@ -110,12 +104,12 @@ func TestPlacedCheckLandsOnTheFastOffset(t *testing.T) {
 func TestPlacementGoesWhereItWasTimed(t *testing.T) {
 	key, msg, sig := placementKey(t)
 	p := calibrated(t)
-	n := 4096/int(p.frame) + 1
+	n := depthsIn(p.frame)
 	at := make([]probe, n)
 	for k := range n {
 		p.place(key, msg, sig, k, &at[k])
 	}
-	for k := range n - 1 {
+	for k := range n {
 		q := &placement{frame: p.frame, fast: offsetAt(at[k].anchor, k, p.frame)}
 		q.ready.Store(true)
 		var got probe
