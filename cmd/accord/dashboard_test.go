@@ -547,7 +547,6 @@ func formScenario(t *testing.T, b *browser) breakout.Scenario {
 	eff := f("efficiency")
 	sc := breakout.Scenario{Name: "what-if from the dashboard", TailsPct: map[string]float64{}, Convention: breakout.Convention(q.Get("convention")),
 		Target: breakout.Target{AssayPct: f("target_pct"), QuantitySQ: f("quantity_sq"), SQ: enrich.Convention(q.Get("sq"))}}
-	// A machine type whose count is the state's keeps the state's groups.
 	var base []breakout.Group
 	if err := json.Unmarshal([]byte(browse(t, b, chromedp.Evaluate[string](`document.getElementById("whatif").dataset.baseFleet`))), &base); err != nil {
 		t.Fatal(err)
@@ -560,24 +559,21 @@ func formScenario(t *testing.T, b *browser) breakout.Scenario {
 			sc.Inventory = append(sc.Inventory, breakout.Lot{MassKgU: m, AssayPct: l.assay})
 		}
 	}
-	for _, m := range breakout.Catalogue() {
-		n := int(f("fleet_" + m.Type))
-		if n <= 0 {
-			continue
-		}
-		var groups []breakout.Group
-		total := 0
-		for _, g := range base {
-			if g.Machine == m.Type {
-				groups, total = append(groups, g), total+g.Count
-			}
-		}
-		if total != n {
-			groups = []breakout.Group{{Machine: m.Type, Count: n}}
-		}
-		for _, g := range groups {
+	// The state's groups come first, in the state's order; a changed
+	// count is one group after them.
+	total := map[string]int{}
+	for _, g := range base {
+		total[g.Machine] += g.Count
+	}
+	for _, g := range base {
+		if n := int(f("fleet_" + g.Machine)); n > 0 && n == total[g.Machine] {
 			g.Efficiency = &eff
 			sc.Fleet = append(sc.Fleet, g)
+		}
+	}
+	for _, m := range breakout.Catalogue() {
+		if n := int(f("fleet_" + m.Type)); n > 0 && n != total[m.Type] {
+			sc.Fleet = append(sc.Fleet, breakout.Group{Machine: m.Type, Count: n, Efficiency: &eff})
 		}
 	}
 	return sc

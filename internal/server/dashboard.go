@@ -462,8 +462,8 @@ type whatIfMachine struct {
 	Status     string
 }
 
-// whatIfLevels are the stock levels of the what-if form, at the assays
-// the reported state uses.
+// whatIfLevels are the stock levels of the what-if form at their nominal
+// assays: those of a level the state does not report (see formLevels).
 var whatIfLevels = []whatIfLevel{{Key: "5", Label: "up to 5 %", AssayPct: 5}, {Key: "20", Label: "up to 20 %", AssayPct: 19.75}, {Key: "60", Label: "up to 60 %", AssayPct: 60}}
 
 func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request) {
@@ -481,11 +481,12 @@ func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request) {
 	if len(unknown) > 0 {
 		if b, err := compliance.BreakoutAt(facts, date, opt); err == nil && b.LastKnown != nil {
 			v.From = b.LastKnown.AsOf
-			sc, _, _, _ = compliance.BreakoutScenario(state.At(facts, v.From), opt)
+			st = state.At(facts, v.From)
+			sc, _, _, _ = compliance.BreakoutScenario(st, opt)
 			v.Note = fmt.Sprintf("The figures at %s are unknown (%s); the form starts from the last known state, as of %s.", date, b.Reason, v.From)
 		} else {
 			v.Note = fmt.Sprintf("The figures at %s are unknown: %s. Enter a stock and a fleet.", date, unknown[0])
-			sc = breakout.Scenario{}
+			st, sc = nil, breakout.Scenario{}
 		}
 	}
 	for field, feed := range map[string]float64{"tails_60": 60, "tails_20": 19.75, "tails_5": 5, "tails_nat": 0.711} {
@@ -493,14 +494,7 @@ func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request) {
 			v.DefaultTails[field] = t.Percent()
 		}
 	}
-	for _, l := range whatIfLevels {
-		for _, lot := range sc.Inventory {
-			if levelKey(lot.AssayPct) == l.Key {
-				l.MassKgU += lot.MassKgU
-			}
-		}
-		v.Levels = append(v.Levels, l)
-	}
+	v.Levels = formLevels(st)
 	v.base = sc.Fleet
 	for _, m := range breakout.Catalogue() {
 		wm := whatIfMachine{Machine: m.Type, SWUPerYear: m.SWUPerYear, Status: string(m.Status)}
@@ -537,15 +531,36 @@ func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, 200, "whatif", "What-if", v)
 }
 
-// levelKey is the what-if level of a lot's assay.
-func levelKey(assay float64) string {
-	switch {
-	case assay > 20:
-		return "60"
-	case assay > 5:
-		return "20"
+// formLevels are the what-if form's stock levels for the state st (nil:
+// none known): each level the state reports, at the assay the dated
+// estimate computes it at (the JCPOA's stock up to 5 % is counted at
+// 3.67 %, and the stock reported up to 60 % before any was made at 60 %
+// at the highest level made), so that the untouched form gives the
+// overview's estimate; the levels it does not report, empty, at their
+// nominal assays.
+func formLevels(st *state.State) []whatIfLevel {
+	levels := slices.Clone(whatIfLevels)
+	if st == nil {
+		return levels
 	}
-	return "5"
+	for _, l := range st.Inventory.ByLevel {
+		if !l.Mass.Known {
+			continue
+		}
+		key := strconv.FormatFloat(l.MaxAssayPct, 'g', -1, 64)
+		i := slices.IndexFunc(levels, func(w whatIfLevel) bool { return w.Key == key })
+		if i < 0 {
+			levels = append(levels, whatIfLevel{Key: key, Label: "up to " + key + " %"})
+			i = len(levels) - 1
+		}
+		levels[i].AssayPct, levels[i].MassKgU = l.AssayPct, l.Mass.Value
+	}
+	slices.SortStableFunc(levels, func(a, b whatIfLevel) int {
+		x, _ := strconv.ParseFloat(a.Key, 64)
+		y, _ := strconv.ParseFloat(b.Key, 64)
+		return cmp.Compare(x, y)
+	})
+	return levels
 }
 
 // read takes the form's values over the defaults; a bad value is an
@@ -640,8 +655,10 @@ func (v *whatIfView) read(get func(string) string, has func(string) bool) *Error
 
 // scenario is the breakout scenario the form describes; whatif.js builds
 // the same JSON in the browser. A machine type whose count is the state's
-// keeps the state's groups (sites and cascades); a changed count is one
-// group in cascades of the default size.
+// keeps the state's groups (sites and cascades), in the state's order, so
+// that the untouched form is the dated estimate's scenario, band and all;
+// a changed count is one group in cascades of the default size, after
+// them.
 func (v *whatIfView) scenario() breakout.Scenario {
 	sc := breakout.Scenario{Name: "what-if from the dashboard", Convention: breakout.Convention(v.Convention),
 		Target:   breakout.Target{AssayPct: v.TargetPct, QuantitySQ: v.Quantity, SQ: enrich.Convention(v.SQ)},
@@ -652,24 +669,23 @@ func (v *whatIfView) scenario() breakout.Scenario {
 		}
 	}
 	eff := v.Efficiency
+	stateCount := map[string]int{}
+	for _, g := range v.base {
+		stateCount[g.Machine] += g.Count
+	}
+	count := map[string]int{}
 	for _, m := range v.Machines {
-		if m.Count <= 0 {
-			continue
-		}
-		var groups []breakout.Group
-		total := 0
-		for _, g := range v.base {
-			if g.Machine == m.Machine {
-				groups = append(groups, g)
-				total += g.Count
-			}
-		}
-		if total != m.Count {
-			groups = []breakout.Group{{Machine: m.Machine, Count: m.Count}}
-		}
-		for _, g := range groups {
+		count[m.Machine] = m.Count
+	}
+	for _, g := range v.base {
+		if c := count[g.Machine]; c > 0 && c == stateCount[g.Machine] {
 			g.Efficiency = &eff
 			sc.Fleet = append(sc.Fleet, g)
+		}
+	}
+	for _, m := range v.Machines {
+		if m.Count > 0 && m.Count != stateCount[m.Machine] {
+			sc.Fleet = append(sc.Fleet, breakout.Group{Machine: m.Machine, Count: m.Count, Efficiency: &eff})
 		}
 	}
 	for _, t := range []struct{ feed, v string }{{"60", v.Tails60}, {"19.75", v.Tails20}, {"5", v.Tails5}, {"0.711", v.TailsNat}} {

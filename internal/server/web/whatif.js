@@ -28,15 +28,19 @@
     }
     const eff = num($("efficiency"));
     // A type whose count is the state's keeps the state's groups (sites
-    // and cascades); a changed count is one group.
+    // and cascades), in the state's order; a changed count is one group,
+    // after them.
+    const stateCount = {};
+    for (const g of baseFleet) stateCount[g.machine] = (stateCount[g.machine] || 0) + g.count;
+    const count = {};
+    for (const el of form.querySelectorAll("input[data-machine]")) count[el.dataset.machine] = num(el);
+    for (const g of baseFleet) {
+      const v = count[g.machine];
+      if (v !== null && v > 0 && v === stateCount[g.machine]) sc.fleet.push(Object.assign({}, g, { efficiency: eff }));
+    }
     for (const el of form.querySelectorAll("input[data-machine]")) {
-      const v = num(el);
-      if (v === null || v <= 0) continue;
-      const groups = baseFleet.filter((g) => g.machine === el.dataset.machine);
-      const total = groups.reduce((n, g) => n + g.count, 0);
-      if (total === v) {
-        for (const g of groups) sc.fleet.push(Object.assign({}, g, { efficiency: eff }));
-      } else {
+      const v = count[el.dataset.machine];
+      if (v !== null && v > 0 && v !== (stateCount[el.dataset.machine] || 0)) {
         sc.fleet.push({ machine: el.dataset.machine, count: v, efficiency: eff });
       }
     }
