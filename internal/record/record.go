@@ -125,9 +125,15 @@ func (r *Record) Validate() error {
 		if !isID(ref) {
 			return input.Errorf(fmt.Sprintf("refs[%d]", i), "must be a record id, got %q", ref)
 		}
+		if ref == r.ID {
+			return input.Errorf(fmt.Sprintf("refs[%d]", i), "must name an earlier record, not this one (%q)", ref)
+		}
 	}
 	if r.Corrects != "" && !isID(r.Corrects) {
 		return input.Errorf("corrects", "must be a record id, got %q", r.Corrects)
+	}
+	if r.Corrects == r.ID {
+		return input.Errorf("corrects", "must name an earlier record, not this one (%q)", r.Corrects)
 	}
 	if len(r.Body) == 0 {
 		return input.Errorf("body", "is required")

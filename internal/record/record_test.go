@@ -84,6 +84,16 @@ func TestValidationNamesTheField(t *testing.T) {
 			t.Errorf("%s %s: got %v, want an error naming %s", c.kind, c.body, err, c.field)
 		}
 	}
+	// A record names earlier records only: never itself.
+	finding := strings.Replace(strings.Replace(base, "KIND", "inspection_finding", 1), "BODY", `{"site":"A","date":"2026-01-01","finding":"x","verdict":"compliant"}`, 1)
+	for _, c := range []struct{ with, field string }{{`"refs":["r-0","r-1"]`, "refs[1]"}, {`"corrects":"r-1"`, "corrects"}} {
+		doc := strings.Replace(finding, `"id":"r-1"`, `"id":"r-1",`+c.with, 1)
+		_, err := record.Parse([]byte(doc))
+		var fe *input.Error
+		if !errors.As(err, &fe) || fe.Field != c.field {
+			t.Errorf("%s: got %v, want an error naming %s", c.with, err, c.field)
+		}
+	}
 	for _, doc := range []string{
 		strings.Replace(base, `"id":"r-1"`, `"id":"has space"`, 1),
 		strings.Replace(strings.Replace(base, "KIND", "notification", 1), "BODY", `{"subject":"x","text":"y","extra":1}`, 1),

@@ -130,14 +130,14 @@ func (s *Store) reserve(ctx context.Context, tx *sql.Tx, c record.Claim) (_ *rec
 		return &record.Conflict{Field: "id", Pending: true}, inserted, nil
 	}
 	for _, ref := range c.Refs {
-		if _, ok, err := s.author(ctx, tx, ref); err != nil {
+		if _, ok, err := s.author(ctx, tx, ref, c.Token); err != nil {
 			return nil, inserted, err
 		} else if !ok {
 			return &record.Conflict{Field: "refs", Value: ref}, inserted, nil
 		}
 	}
 	if c.Corrects != "" {
-		if author, ok, err := s.author(ctx, tx, c.Corrects); err != nil {
+		if author, ok, err := s.author(ctx, tx, c.Corrects, c.Token); err != nil {
 			return nil, inserted, err
 		} else if !ok || author != c.Author {
 			return &record.Conflict{Field: "corrects", Value: c.Corrects}, inserted, nil
@@ -160,10 +160,10 @@ func (s *Store) logged(ctx context.Context, tx *sql.Tx, cond string, arg any) (u
 }
 
 // author returns the author of the record id, in the log or being
-// appended (another reservation, not the caller's own).
-func (s *Store) author(ctx context.Context, tx *sql.Tx, id string) (string, bool, error) {
+// appended by another reservation than the caller's own (token).
+func (s *Store) author(ctx context.Context, tx *sql.Tx, id, token string) (string, bool, error) {
 	var author string
-	err := tx.QueryRowContext(ctx, s.q(`SELECT author FROM records WHERE record_id = ? UNION ALL SELECT author FROM reservations WHERE record_id = ?`), id, id).Scan(&author)
+	err := tx.QueryRowContext(ctx, s.q(`SELECT author FROM records WHERE record_id = ? UNION ALL SELECT author FROM reservations WHERE record_id = ? AND token <> ?`), id, id, token).Scan(&author)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return "", false, nil

@@ -110,6 +110,9 @@ func TestReservations(t *testing.T) {
 			{"refs none", record.Claim{ID: "r3", Author: "iaea", SHA256: "03", Refs: []string{"n-0", "nowhere"}, Token: "g"}, &record.Conflict{Field: "refs", Value: "nowhere"}},
 			{"corrects its author's", record.Claim{ID: "r4", Author: "iaea", SHA256: "04", Corrects: "f-1", Token: "g"}, nil},
 			{"corrects another author's", record.Claim{ID: "r5", Author: "iran", SHA256: "05", Corrects: "f-1", Token: "g"}, &record.Conflict{Field: "corrects", Value: "f-1"}},
+			// Its own reservation is no earlier record.
+			{"refs itself", record.Claim{ID: "r6", Author: "iaea", SHA256: "06", Refs: []string{"r6"}, Token: "g"}, &record.Conflict{Field: "refs", Value: "r6"}},
+			{"corrects itself", record.Claim{ID: "r7", Author: "iaea", SHA256: "07", Corrects: "r7", Token: "g"}, &record.Conflict{Field: "corrects", Value: "r7"}},
 		} {
 			if got := reserve(other, c.claim); !reflect.DeepEqual(got, c.want) {
 				t.Errorf("%s: got %+v, want %+v", c.name, got, c.want)
