@@ -87,6 +87,10 @@ type knowledgeView struct {
 	// Dark are the findings that rest on a stream whose knowledge is
 	// escrowed or lost: unknown, or a breach last confirmed before.
 	Dark []compliance.Finding
+	// Access is the inspectorate's access at the date, as the public
+	// record gives it: when it is none, every figure it verifies is
+	// unknown, whatever the streams below say.
+	Access state.Knowledge
 }
 
 type knowledgeStream struct {
@@ -124,6 +128,7 @@ func (s *Server) knowledgePage(w http.ResponseWriter, r *http.Request) {
 		v.Streams = append(v.Streams, knowledgeStream{StreamAt: sa, Segments: strip(periods, v.First, date)})
 	}
 	st := state.At(facts, date)
+	v.Access = st.Knowledge
 	for _, c := range s.cfg.Agreement.Commitments {
 		if c.Limit == nil || c.Limit.Stream == "" {
 			continue

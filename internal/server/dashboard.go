@@ -98,6 +98,8 @@ func parseDashboard(demo bool) (*dashboard, error) {
 	funcs["i2f"] = func(n int) float64 { return float64(n) }
 	funcs["plural"] = pluralWord
 	funcs["trimIndex"] = func(ref string) string { return strings.TrimPrefix(ref, "log index ") }
+	funcs["evidenceHref"] = func(e state.Evidence) string { return sourceLink(report.Source{Kind: e.Kind, Ref: e.Ref}) }
+	funcs["evidenceLabel"] = evidenceLabel
 	funcs["barPct"] = func(v, max float64) string {
 		if max <= 0 {
 			return "0"
@@ -230,15 +232,21 @@ func citeLinks(r *report.Report, ns []int) template.HTML {
 		}
 		src := r.Sources[n-1]
 		title = src.Ref + ": " + src.Cited()
-		// A record is labelled by its id (the link opens it), a row of
-		// the public series by its document; the title says both.
-		label = cmp.Or(src.Record, src.Document, src.Ref)
+		// Evidence is labelled by the document it comes from (an IAEA
+		// report's symbol), whether a log record states it or a row of
+		// the public series; without one, by the record's id. The link
+		// opens the record or the row; the title says both.
+		label = cmp.Or(src.Document, src.Record, src.Ref)
 		if id, ok := strings.CutPrefix(src.Ref, report.RegimeRef); ok {
 			label = "regime: " + id // the provision is the title; too long a label
 		}
 		return sourceLink(src), title, label
 	})
 }
+
+// evidenceLabel is how a link to evidence reads: the document it comes
+// from, else where it was seen, else the record's id or the row.
+func evidenceLabel(e state.Evidence) string { return cmp.Or(e.Document, e.Source, e.Record, e.Ref) }
 
 // linkCites turns the "[1, 4]" citations of a report's text into links to
 // their evidence.

@@ -17,6 +17,7 @@ import (
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/evidence"
+	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/server"
 	"github.com/accordverify/accord/internal/state"
 )
@@ -138,6 +139,39 @@ func (facts) Events(context.Context) ([]accountancy.Event, error) {
 	return evidence.PublicEvents(dataset.Embedded()), nil
 }
 
+// The knowledge page says when the inspectorate lost all access, which
+// no monitored stream shows (their knowledge was lost earlier), and its
+// evidence links read as the sources, not as rows of the public series.
+func TestKnowledgePageSaysWhenAccessWasLost(t *testing.T) {
+	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	for _, c := range []struct {
+		date string
+		lost bool
+	}{{"2024-06-01", false}, {"2025-06-12", false}, {"2025-09-01", true}, {"2026-06-01", true}} {
+		rec := page(s, "GET", "/knowledge?as_of="+c.date, "", nil)
+		body := rec.Body.String()
+		if rec.Code != 200 {
+			t.Fatalf("%s: HTTP %d", c.date, rec.Code)
+		}
+		notice := regexp.MustCompile(`(?s)<p [^>]*id="access-lost".*?</p>`).FindString(body)
+		if c.lost != (notice != "") {
+			t.Errorf("%s: access-lost notice %q, want one: %v", c.date, notice, c.lost)
+		}
+		if c.lost && (!strings.Contains(notice, "<time>2025-06-13</time>") || !strings.Contains(notice, `<a href="/sources#`)) {
+			t.Errorf("%s: the notice lacks the date of the loss or its source: %s", c.date, notice)
+		}
+		if c.date == "2026-06-01" && !strings.Contains(notice, ">IAEA GOV/2025/50") {
+			t.Errorf("%s: the notice does not cite the Agency's report of September 2025: %s", c.date, notice)
+		}
+		if m := regexp.MustCompile(`>[a-z-]+ (monitoring event|row) \d+</a>`).FindString(body); m != "" {
+			t.Errorf("%s: evidence reads as a row of the series: %s", c.date, m)
+		}
+		if strings.Contains(body, ">1 intervals<") {
+			t.Errorf("%s: \"1 intervals\"", c.date)
+		}
+	}
+}
+
 // The time to serve each page over the public series (the overview and
 // the report carry a 10,000-sample breakout band; trends renders three
 // charts).
@@ -155,6 +189,30 @@ func BenchmarkPages(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// An evidence link reads as the document the figure comes from (an IAEA
+// report's symbol), whether a log record states it or a row of the public
+// series does: never as the record's id, which names this system's own
+// rows. It opens the record or the row; the title names both.
+func TestEvidenceLinksNameTheDocument(t *testing.T) {
+	r := &report.Report{Sources: []report.Source{
+		{N: 1, Kind: "record", Ref: "log index 115", Record: "series-iaea-iran-row-33", Document: "IAEA GOV/2025/8", Source: "IAEA GOV/2025/8"},
+		{N: 2, Kind: "dataset", Ref: "iaea-iran row 33", Document: "IAEA GOV/2025/8", Source: "IAEA GOV/2025/8"},
+		{N: 3, Kind: "record", Ref: "log index 7", Record: "finding-fordow-1", Source: "an inspection"},
+	}}
+	got := string(server.CiteLinks(r, []int{1, 2, 3}))
+	for _, want := range []string{
+		`<a href="/records/115" title="log index 115: IAEA GOV/2025/8`, `>IAEA GOV/2025/8</a>`,
+		`<a href="/sources#`, `<a href="/records/7" title="log index 7: `, `>finding-fordow-1</a>`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the links lack %s:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, ">series-iaea-iran-row-33<") {
+		t.Errorf("a record with a document is labelled by its id:\n%s", got)
 	}
 }
 
