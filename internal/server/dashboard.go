@@ -823,6 +823,12 @@ type agreementView struct {
 	First     calendar.Date
 	Sides     []agreementSide
 	Deadlines []agreement.Deadline
+	// Events are the agreement's events up to AsOf, and Readings the
+	// disputed readings of those: the page at a date shows what had
+	// happened by then. Later counts the events after it.
+	Events   []agreement.Event
+	Readings []agreement.Reading
+	Later    int
 }
 
 type agreementSide struct {
@@ -899,6 +905,18 @@ func (s *Server) agreementPage(w http.ResponseWriter, r *http.Request) {
 		}
 		t.Points = nil // the page shows the periods
 		v.Sides[i].Tracks = append(v.Sides[i].Tracks, trackView{Track: t, Segments: strip(t.Periods, v.First, date)})
+	}
+	for _, e := range a.Events {
+		if e.Date.After(date) {
+			v.Later++
+			continue
+		}
+		v.Events = append(v.Events, e)
+	}
+	for _, rd := range a.Readings {
+		if slices.ContainsFunc(v.Events, func(e agreement.Event) bool { return e.ID == rd.Event }) {
+			v.Readings = append(v.Readings, rd)
+		}
 	}
 	var clocks []agreement.ClockEvent
 	for _, ce := range a.EventClocks() {

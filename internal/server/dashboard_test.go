@@ -15,6 +15,7 @@ import (
 
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/report"
@@ -168,6 +169,37 @@ func TestKnowledgePageSaysWhenAccessWasLost(t *testing.T) {
 		}
 		if strings.Contains(body, ">1 intervals<") {
 			t.Errorf("%s: \"1 intervals\"", c.date)
+		}
+	}
+}
+
+// The agreement page at a date shows the events that had happened by then,
+// and the readings of those only: at June 2016 neither the termination
+// of 2025 nor its disputed reading.
+func TestAgreementPageShowsEventsUpToItsDate(t *testing.T) {
+	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	var last string
+	for _, e := range agreement.JCPOA().Events {
+		last = max(last, e.Date.String())
+	}
+	for _, c := range []struct {
+		date  string
+		later bool
+	}{{"2016-06-01", true}, {last, false}} {
+		body := page(s, "GET", "/agreement?as_of="+c.date, "", nil).Body.String()
+		for _, e := range agreement.JCPOA().Events {
+			shown := strings.Contains(body, `id="event-`+e.ID+`"`)
+			if want := !e.Date.After(calendar.MustParse(c.date)); shown != want {
+				t.Errorf("at %s, event %s of %s: shown %v, want %v", c.date, e.ID, e.Date, shown, want)
+			}
+		}
+		for _, rd := range agreement.JCPOA().Readings {
+			if shown := strings.Contains(body, `id="reading-`+rd.ID+`"`); shown != strings.Contains(body, `id="event-`+rd.Event+`"`) {
+				t.Errorf("at %s, the reading %s of event %s: shown %v, and its event %v", c.date, rd.ID, rd.Event, shown, !shown)
+			}
+		}
+		if strings.Contains(body, `id="later-events"`) != c.later {
+			t.Errorf("at %s: a note of later events: %v, want %v", c.date, !c.later, c.later)
 		}
 	}
 }
