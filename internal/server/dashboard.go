@@ -51,18 +51,41 @@ var phoneCSS []byte
 // "content" inside web/layout.html.
 var pageNames = []string{"overview", "trends", "whatif", "records", "record", "agreement", "sources", "signin", "error", "balance", "knowledge", "talks", "talksroom"}
 
+// navItem is a page in the navigation bar; Dated pages show the state at
+// a date (as_of), which the bar keeps from page to page.
+type navItem struct {
+	Page, Path, Label string
+	Dated             bool
+}
+
 // navItems are the pages in the navigation bar.
-var navItems = []struct{ Page, Path, Label string }{
-	{"overview", "/", "Overview"},
-	{"trends", "/trends", "Trends"},
-	{"whatif", "/what-if", "What-if"},
-	{"records", "/records", "Records"},
-	{"agreement", "/agreement", "Agreement"},
-	{"knowledge", "/knowledge", "Knowledge"},
-	{"balance", "/balance", "Balance"},
-	{"talks", "/talks", "Talks"},
-	{"report", "/report", "Report"},
-	{"sources", "/sources", "Sources"},
+var navItems = []navItem{
+	{"overview", "/", "Overview", true},
+	{"trends", "/trends", "Trends", true},
+	{"whatif", "/what-if", "What-if", true},
+	{"records", "/records", "Records", false},
+	{"agreement", "/agreement", "Agreement", true},
+	{"knowledge", "/knowledge", "Knowledge", true},
+	{"balance", "/balance", "Balance", false},
+	{"talks", "/talks", "Talks", false},
+	{"report", "/report", "Report", true},
+	{"sources", "/sources", "Sources", false},
+}
+
+// nav is the navigation bar for r: a dated page's link keeps the date r
+// shows, if it names a valid one.
+func nav(r *http.Request) []navItem {
+	d, err := calendar.Parse(r.URL.Query().Get("as_of"))
+	if err != nil {
+		return navItems
+	}
+	items := slices.Clone(navItems)
+	for i := range items {
+		if items[i].Dated {
+			items[i].Path += "?as_of=" + d.String()
+		}
+	}
+	return items
 }
 
 type dashboard struct {
@@ -150,7 +173,7 @@ func securePage(w http.ResponseWriter) {
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) {
 	var buf bytes.Buffer
-	v := view{Page: page, Title: title, Nav: navItems, Caller: callerOf(r), Data: data}
+	v := view{Page: page, Title: title, Nav: nav(r), Caller: callerOf(r), Data: data}
 	if err := s.dash.pages[page].ExecuteTemplate(&buf, "layout", v); err != nil {
 		s.cfg.Logger.Error("render", "page", page, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)

@@ -204,6 +204,26 @@ func TestAgreementPageShowsEventsUpToItsDate(t *testing.T) {
 	}
 }
 
+// The navigation keeps the date a page shows on the pages that show one.
+func TestNavigationKeepsTheDate(t *testing.T) {
+	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	body := page(s, "GET", "/trends?as_of=2019-08-01", "", nil).Body.String()
+	nav := regexp.MustCompile(`(?s)<nav class="top".*?</nav>`).FindString(body)
+	for _, want := range []string{`href="/?as_of=2019-08-01"`, `href="/what-if?as_of=2019-08-01"`, `href="/agreement?as_of=2019-08-01"`,
+		`href="/knowledge?as_of=2019-08-01"`, `href="/report?as_of=2019-08-01"`, `href="/records"`, `href="/sources"`} {
+		if !strings.Contains(nav, want) {
+			t.Errorf("the navigation lacks %s:\n%s", want, nav)
+		}
+	}
+	// Without a date, or with one that is not, the links are plain.
+	for _, q := range []string{"", "?as_of=2019-02-30"} {
+		body := page(s, "GET", "/trends"+q, "", nil).Body.String()
+		if nav := regexp.MustCompile(`(?s)<nav class="top".*?</nav>`).FindString(body); strings.Contains(nav, "as_of") {
+			t.Errorf("/trends%s: the navigation carries a date:\n%s", q, nav)
+		}
+	}
+}
+
 // The time to serve each page over the public series (the overview and
 // the report carry a 10,000-sample breakout band; trends renders three
 // charts).
