@@ -188,7 +188,28 @@ type Procedure struct {
 	Steps    []Step   `yaml:"steps" json:"steps"`
 }
 
-// Step is a deadline: Days after the step named After (or the trigger).
+// From is the step that step i of p counts its days from: the step its
+// After names, else the step before it; nil for the first step, which
+// counts from the trigger.
+func (p Procedure) From(i int) *Step {
+	if i < 0 || i >= len(p.Steps) {
+		return nil
+	}
+	if a := p.Steps[i].After; a != "" {
+		for j := range p.Steps[:i] {
+			if p.Steps[j].ID == a {
+				return &p.Steps[j]
+			}
+		}
+	}
+	if i == 0 {
+		return nil
+	}
+	return &p.Steps[i-1]
+}
+
+// Step is a deadline: Days after the step named After, else after the
+// step before it (the first step: after the trigger).
 type Step struct {
 	ID    string `yaml:"id" json:"id"`
 	Name  string `yaml:"name" json:"name"`

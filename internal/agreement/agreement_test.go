@@ -2,6 +2,7 @@ package agreement_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -58,6 +59,41 @@ func TestInForceWindows(t *testing.T) {
 		if got := w.Contains(calendar.MustParse(d)); got != want {
 			t.Errorf("in force on %s = %v, want %v", d, got, want)
 		}
+	}
+}
+
+// Each step's clock runs from the step From names (the trigger for the
+// first): the words the agreement page prints are the clock's own.
+func TestStepsCountFromTheStepFromNames(t *testing.T) {
+	a := agreement.JCPOA()
+	trigger := calendar.MustParse("2020-01-01")
+	for _, p := range a.Procedures {
+		ds, err := a.Clocks([]agreement.ClockEvent{{Kind: p.Trigger, Date: trigger}}, trigger)
+		if err != nil {
+			t.Fatal(err)
+		}
+		due := map[string]calendar.Date{}
+		for _, d := range ds {
+			if d.Procedure == p.ID {
+				due[d.Step] = d.Due
+			}
+		}
+		for i, s := range p.Steps {
+			from := trigger
+			if f := p.From(i); f != nil {
+				from = due[f.ID]
+			}
+			if got, want := due[s.ID], from.AddDays(s.Days); got != want {
+				t.Errorf("%s, step %s: due %s, but %d days from what From names is %s", p.ID, s.ID, got, s.Days, want)
+			}
+		}
+	}
+	snapback := a.Procedures[slices.IndexFunc(a.Procedures, func(p agreement.Procedure) bool { return p.ID == "snapback" })]
+	if f := snapback.From(2); f == nil || f.ID != "vote" {
+		t.Errorf("the measures re-apply counting from %v, want the vote", f)
+	}
+	if f := snapback.From(0); f != nil {
+		t.Errorf("the first step counts from %v, want the trigger", f)
 	}
 }
 

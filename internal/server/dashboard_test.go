@@ -201,6 +201,10 @@ func TestAgreementPageShowsEventsUpToItsDate(t *testing.T) {
 		if strings.Contains(body, `id="later-events"`) != c.later {
 			t.Errorf("at %s: a note of later events: %v, want %v", c.date, !c.later, c.later)
 		}
+		// Each step says which step its days follow.
+		if !strings.Contains(body, "1 day after the step “Council votes on continuing the terminations”") {
+			t.Errorf("at %s: the snapback's last step does not say it follows the vote", c.date)
+		}
 	}
 }
 
