@@ -345,14 +345,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.cfg.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", rw.status, "caller", c.Role, "duration", took)
 }
 
+// statusWriter keeps an answer's status, and gives the answer whose
+// handler says nothing of caching the default (storeNothing) as its
+// headers are sent.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	sent   bool
 }
 
 func (w *statusWriter) WriteHeader(code int) {
+	if !w.sent {
+		w.sent = true
+		storeNothing(w.Header())
+	}
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if !w.sent {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -881,6 +896,9 @@ func (s *Server) logFiles(w http.ResponseWriter, r *http.Request) {
 	// Hash tiles and the checkpoint are public (receipts verify with
 	// them); entry bundles hold the records themselves.
 	err := s.cfg.LogFiles.ServeLogFile(w, r, r.PathValue("path"), func() error {
+		// An entry bundle is answered to record readers only: the answer
+		// depends on who asks.
+		w.Header().Add("Vary", vary)
 		return requireRecordReader(callerOf(r), false)
 	})
 	switch {
