@@ -254,6 +254,10 @@ func obtainToken(t testing.TB, s *server.Server, role string) string {
 	if err := json.Unmarshal(rec.Body.Bytes(), &tok); err != nil || tok.Token == "" {
 		t.Fatalf("token for %s: HTTP %d %s", role, rec.Code, rec.Body)
 	}
+	// A credential: no cache keeps it.
+	if cc := rec.Header().Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("token for %s: Cache-Control %q, want no-store", role, cc)
+	}
 	// The challenge is single use.
 	rec = httptest.NewRecorder()
 	s.ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/auth/token", strings.NewReader(role+"|"+ch.Challenge)))

@@ -54,6 +54,22 @@ const (
 	vary = "Authorization, Cookie"
 )
 
+// storeNothing gives an answer whose handler set no Cache-Control the
+// default of every answer: no cache stores it, and it varies by caller.
+// Only the answers that say they may be kept are: the tagged ones (public
+// to anonymous callers, private to members), the static files and the
+// log's files. Everything else (the talks, a read token, the sign-in
+// steps, the service routes, every error) is the caller's and of its
+// moment, and a route added later is too until it says otherwise.
+func storeNothing(h http.Header) {
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-store")
+	}
+	if h.Get("Cache-Control") == "no-store" && h.Get("Vary") == "" {
+		h.Set("Vary", vary)
+	}
+}
+
 // DefaultCacheBytes bounds the page cache when Config.CacheBytes is 0.
 const DefaultCacheBytes = 32 << 20
 

@@ -21,6 +21,7 @@ import (
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/talks"
 	"github.com/accordverify/accord/internal/warning"
 )
@@ -119,6 +120,9 @@ var errorStatus = map[int]string{
 	503: "Not now (Retry-After says when to try again): the index database is unavailable (code unavailable), the request ran out of its 60 s or its client went (code timeout), the record is in the log but not yet indexed (code not_indexed, with its index), or this server reads the log and another writes it (code not_writer, with the writer's address). Nothing was changed.",
 	507: "The log's disk is full (code storage_full): nothing was stored; submissions succeed again once the operator frees space.",
 }
+
+// queryStatus is the 400 of an API route that takes no other bad input.
+const queryStatus = "A query parameter the route does not take, one given more than once, or a query that is not name=value pairs (code invalid, field: the parameter, or query); nothing was changed."
 
 // Universal statuses: every route can answer them (a token that is not
 // valid, a body too large, a caller too fast, an internal error, an
@@ -259,12 +263,12 @@ func apiOperations() []operation {
 		{pattern: "GET /api/v1/records", id: "listRecords", tag: "records", summary: "Query records", access: tokenNeeded, cached: true,
 			desc: "The records the caller may read, in log order: parties, the state and the inspectorate read the agreement's records; private talks content is read by its author and the mediator (who reads only talks content). next_after is the index of the last record listed, so paging never names the position of a record the caller may not read.",
 			params: []param{
-				{name: "kind", in: "query", desc: "Only records of this kind.", schema: map[string]any{"type": "string"}},
+				{name: "kind", in: "query", desc: "Only records of this kind; another is 400 listing the kinds.", schema: map[string]any{"type": "string", "enum": record.KindNames()}},
 				{name: "author", in: "query", desc: "Only records by this party.", schema: map[string]any{"type": "string"}},
 				{name: "site", in: "query", desc: "Only records about this site.", schema: map[string]any{"type": "string"}},
 				{name: "material", in: "query", desc: "Only records about this material (UF6, UO2, enriched uranium...).", schema: map[string]any{"type": "string"}},
 				{name: "from", in: "query", desc: "Only records about a date from this one (inclusive), YYYY-MM-DD.", schema: dateSchema()},
-				{name: "to", in: "query", desc: "Only records about a date up to this one (inclusive), YYYY-MM-DD.", schema: dateSchema()},
+				{name: "to", in: "query", desc: "Only records about a date up to this one (inclusive), YYYY-MM-DD; not before from.", schema: dateSchema()},
 				{name: "after", in: "query", desc: "The log index to page after (the previous page's next_after).", schema: logIndexSchema()},
 				{name: "limit", in: "query", desc: "At most this many records (default 100).", schema: map[string]any{"type": "integer", "minimum": 1, "maximum": 1000}},
 			},
@@ -786,6 +790,9 @@ func openAPIDocument() ([]byte, error) {
 		for st, d := range op.errors {
 			errs[st] = d
 		}
+		if _, ok := errs[400]; !ok && strictQuery(op.pattern) {
+			errs[400] = queryStatus
+		}
 		for st, d := range errs {
 			r := map[string]any{"description": d, "content": errorContent()}
 			if st == 429 || st == 503 {
@@ -819,6 +826,7 @@ func openAPIDocument() ([]byte, error) {
 			"description": "Accord keeps an agreement's evidence in a tamper-evident log (c2sp.org/tlog-tiles) and derives from it the verified state, compliance with the agreement, breakout estimates and deadlines; it also keeps the rooms of mediated talks.\n\n" +
 				"Errors are {\"error\": {\"code\", \"message\", \"field\"}}, the status following from the code. " +
 				"Reading records (and the log's entry bundles) and the talks need a read token: POST /api/v1/auth/challenge, sign the text \"accord-read-token\\n<challenge>\\n\" as a signed note with a registered key, POST it to /api/v1/auth/token, then send Authorization: Bearer <token>. Parties, the state and the inspectorate read the agreement's records; private talks content is read by its author and the mediator; everything else is public. A token that is not valid is refused (401) on every route, public ones included.\n\n" +
+				"An API route (/api/v1/) takes only the query parameters it lists, each once unless it says it repeats: another, or a second value, is 400 naming the parameter; nothing is done. " +
 				"Each caller is rate limited (429, with Retry-After): by key with a token, by address without. Every request is bounded: a body larger than its route accepts is refused with 413 (code too_large, field body) before anything else, including the token. A JSON body is exactly one JSON value: unknown fields, or anything but white space after it, are 400 naming body. A request's work stops after 60 s or when its client goes (503, code timeout); nothing is changed. A server that reads a log another writes answers every read, and 503 not_writer, with the writer's address, to what would change the log or a room.",
 			"license": map[string]any{"name": "Apache-2.0", "identifier": "Apache-2.0"},
 		},
@@ -846,4 +854,49 @@ func openAPIDocument() ([]byte, error) {
 		return nil, err
 	}
 	return append(b, '\n'), nil
+}
+
+// The query parameters the API's routes take (apiQuery, which the server
+// checks every request against) are the ones the document describes, and
+// those the document says may repeat (an array) are the ones that may.
+func TestQueryParametersAreTheDocuments(t *testing.T) {
+	documented := map[string][]string{}
+	for _, op := range apiOperations() {
+		if !strictQuery(op.pattern) {
+			continue
+		}
+		names := []string{}
+		for _, p := range op.params {
+			if p.in != "query" {
+				continue
+			}
+			name := p.name
+			if p.schema["type"] == "array" {
+				name += "..."
+			}
+			names = append(names, name)
+		}
+		documented[op.pattern] = names
+	}
+	for _, r := range (&Server{}).routes() {
+		if !strictQuery(r.pattern) {
+			continue
+		}
+		takes := slices.Clone(apiQuery[r.pattern])
+		doc, ok := documented[r.pattern]
+		if !ok {
+			t.Errorf("%s is not in the document", r.pattern)
+			continue
+		}
+		slices.Sort(takes)
+		slices.Sort(doc)
+		if !slices.Equal(takes, doc) {
+			t.Errorf("%s takes the query parameters %q; the document describes %q", r.pattern, takes, doc)
+		}
+	}
+	for pattern := range apiQuery {
+		if _, ok := documented[pattern]; !ok {
+			t.Errorf("apiQuery names %s, which is not a route of the API", pattern)
+		}
+	}
 }

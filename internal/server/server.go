@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -196,7 +197,11 @@ func New(cfg Config) *Server {
 		s.cache = newPageCache(cfg.CacheBytes)
 	}
 	for _, r := range s.routes() {
-		s.mux.HandleFunc(r.pattern, r.handler)
+		h := r.handler
+		if strictQuery(r.pattern) {
+			h = s.checkQuery(r.pattern, h)
+		}
+		s.mux.HandleFunc(r.pattern, h)
 	}
 	return s
 }
@@ -345,14 +350,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.cfg.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "status", rw.status, "caller", c.Role, "duration", took)
 }
 
+// statusWriter keeps an answer's status, and gives the answer whose
+// handler says nothing of caching the default (storeNothing) as its
+// headers are sent.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	sent   bool
 }
 
 func (w *statusWriter) WriteHeader(code int) {
+	if !w.sent {
+		w.sent = true
+		storeNothing(w.Header())
+	}
 	w.status = code
 	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if !w.sent {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -538,12 +558,20 @@ func (s *Server) readableRows(ctx context.Context, c caller, f record.Filter) ([
 // page; errors name the parameter.
 func parseFilter(q url.Values) (record.Filter, error) {
 	f := record.Filter{Kind: q.Get("kind"), Author: q.Get("author"), Site: q.Get("site"), Material: q.Get("material"), From: q.Get("from"), To: q.Get("to")}
-	for _, d := range []struct{ name, v string }{{"from", f.From}, {"to", f.To}} {
+	if f.Kind != "" && !slices.Contains(record.KindNames(), f.Kind) {
+		return f, badRequest("kind", "unknown kind %q: the kinds are %s", f.Kind, strings.Join(record.KindNames(), ", "))
+	}
+	var dates [2]calendar.Date
+	for i, d := range []struct{ name, v string }{{"from", f.From}, {"to", f.To}} {
 		if d.v != "" {
-			if _, err := calendar.Parse(d.v); err != nil {
+			var err error
+			if dates[i], err = calendar.Parse(d.v); err != nil {
 				return f, badRequest(d.name, "%v", err)
 			}
 		}
+	}
+	if f.From != "" && f.To != "" && dates[1].Before(dates[0]) {
+		return f, badRequest("to", "%s is before from (%s): to must be on or after from", f.To, f.From)
 	}
 	if v := q.Get("after"); v != "" {
 		n, err := logIndex(v)
@@ -881,6 +909,9 @@ func (s *Server) logFiles(w http.ResponseWriter, r *http.Request) {
 	// Hash tiles and the checkpoint are public (receipts verify with
 	// them); entry bundles hold the records themselves.
 	err := s.cfg.LogFiles.ServeLogFile(w, r, r.PathValue("path"), func() error {
+		// An entry bundle is answered to record readers only: the answer
+		// depends on who asks.
+		w.Header().Add("Vary", vary)
 		return requireRecordReader(callerOf(r), false)
 	})
 	switch {
