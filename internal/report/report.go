@@ -710,13 +710,19 @@ func (b *builder) activities(r *Report, s *state.State, o *compliance.Overview) 
 		}
 		for _, e := range v.Evidence {
 			name := cmp.Or(e.Document, e.Source, e.Ref)
+			// The date of the figure in this document: the value's, unless
+			// the document gave it earlier and a later one confirmed it.
+			date := v.Date
+			if !e.AsOf.IsZero() {
+				date = e.AsOf
+			}
 			d, ok := docs[name]
 			if !ok {
-				d = &Document{Document: name, AsOf: v.Date, Sources: []int{}}
+				d = &Document{Document: name, AsOf: date, Sources: []int{}}
 				docs[name] = d
 			}
-			if v.Date.After(d.AsOf) {
-				d.AsOf = v.Date
+			if date.After(d.AsOf) {
+				d.AsOf = date
 			}
 			d.Figures++
 			d.Sources = appendNew(d.Sources, b.cite([]state.Evidence{e})...)

@@ -142,6 +142,11 @@ type Evidence struct {
 	// (the public record's monitoring events): a view at an earlier date
 	// must not cite it.
 	Published calendar.Date `json:"published,omitzero"`
+	// AsOf is the date of the figure this evidence gives, where it is
+	// earlier than the date of the value it supports: a level of
+	// enrichment first reported in 2021 and confirmed by a report of
+	// 2025 is a value of 2025 that the 2021 report gives as of 2021.
+	AsOf calendar.Date `json:"as_of,omitzero"`
 }
 
 // Cited is how a reader sees the evidence: the primary document and where
@@ -475,6 +480,11 @@ func At(facts []Fact, date calendar.Date) *State {
 				c := m
 				c.Date, c.Status = l.Mass.Date, weaker(m.Status, Derived)
 				c.Evidence = append(slices.Clone(m.Evidence), l.Mass.Evidence...)
+				for j := range len(m.Evidence) {
+					if c.Evidence[j].AsOf.IsZero() {
+						c.Evidence[j].AsOf = m.Date
+					}
+				}
 				for j := len(m.Evidence); j < len(c.Evidence); j++ {
 					c.Evidence[j].Note = fmt.Sprintf("confirms enrichment up to %g %%: %g kg U up to %g %% as of %s", m.Value, l.Mass.Value, l.MaxAssayPct, l.Mass.Date)
 				}
