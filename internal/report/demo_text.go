@@ -41,7 +41,7 @@ Accord demo: %d records loaded, %d already there; data in %s
 
 Dashboard: %s/  (Ctrl-C to stop)
   overview %s/?as_of=2025-02-08, trends, what-if, agreement, report, sources;
-  the Records and Talks pages need a sign-in: at %s/signin choose a key file
+  the Records, Balance and Talks pages need a sign-in: at %s/signin choose a key file
   of %s (iaea.key, us.key, iran.key, e3.key, oman.key), or give a read token:
   %s
 

@@ -20,7 +20,7 @@ func TestTextDemo(t *testing.T) {
 	for _, want := range []string{
 		"\nAccord demo: 5 records loaded, 2 already there; data in /d\n",
 		"Dashboard: http://127.0.0.1:9/  (Ctrl-C to stop)\n",
-		"  the Records and Talks pages need a sign-in: at http://127.0.0.1:9/signin choose a key file\n  of /d/keys (iaea.key, us.key, iran.key, e3.key, oman.key), or give a read token:\n",
+		"  the Records, Balance and Talks pages need a sign-in: at http://127.0.0.1:9/signin choose a key file\n  of /d/keys (iaea.key, us.key, iran.key, e3.key, oman.key), or give a read token:\n",
 		"  make one with: accord token --server http://127.0.0.1:9 --key /d/keys/iaea.key\n",
 		"  TOKEN=$(accord token --server http://127.0.0.1:9 --key /d/keys/iaea.key)\n",
 		"  accord audit --log /d/log\n",
