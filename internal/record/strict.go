@@ -1,96 +1,19 @@
 package record
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"strings"
 
 	"github.com/accordverify/accord/internal/input"
 )
 
-// checkStrict returns an error naming the first key that appears twice in
-// one object of data, anywhere in the document ("body.site"), or saying
-// that something follows the document's one JSON value. Go's decoder
-// keeps the last of two equal keys, so without this check one signed text
-// could be read two ways.
+// checkStrict is input.CheckJSON for a record: a key twice in one object
+// names its path; any other fault is the record's.
 func checkStrict(data []byte) error {
-	type frame struct {
-		object    bool
-		keys      map[string]bool
-		key       string // an object's current key
-		index     int    // an array's current element
-		expectKey bool
+	err := input.CheckJSON(data)
+	var fe *input.Error
+	if err == nil || errors.As(err, &fe) {
+		return err
 	}
-	var stack []*frame
-	path := func(last string) string {
-		var b strings.Builder
-		for _, f := range stack {
-			if f.object {
-				if b.Len() > 0 {
-					b.WriteByte('.')
-				}
-				b.WriteString(f.key)
-			} else {
-				fmt.Fprintf(&b, "[%d]", f.index)
-			}
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(last)
-		return b.String()
-	}
-	// value ends a value in the innermost container.
-	value := func() {
-		if len(stack) == 0 {
-			return
-		}
-		if top := stack[len(stack)-1]; top.object {
-			top.expectKey = true
-		} else {
-			top.index++
-		}
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	values := 0
-	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("record: %v", err)
-		}
-		if len(stack) == 0 {
-			if values++; values > 1 {
-				return errors.New("record: more than one JSON value")
-			}
-		}
-		if d, ok := tok.(json.Delim); ok {
-			switch d {
-			case '{', '[':
-				stack = append(stack, &frame{object: d == '{', keys: map[string]bool{}, expectKey: d == '{'})
-			default:
-				stack = stack[:len(stack)-1]
-				value()
-			}
-			continue
-		}
-		if top := len(stack) - 1; top >= 0 && stack[top].object && stack[top].expectKey {
-			f := stack[top]
-			key, _ := tok.(string)
-			if f.keys[key] {
-				stack = stack[:top]
-				p := path(key)
-				return input.Errorf(p, "the key %q appears twice in one object: give each key once", key)
-			}
-			f.keys[key], f.key, f.expectKey = true, key, false
-			continue
-		}
-		value()
-	}
+	return fmt.Errorf("record: %v", err)
 }

@@ -2,13 +2,18 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
+	"strings"
 	"time"
+
+	"github.com/accordverify/accord/internal/input"
 )
 
 // Bounds of a request. Every route reads its body through readBody (or
@@ -110,10 +115,18 @@ func decode(r *http.Request, v any) error {
 // decodeJSON decodes b, exactly one JSON value, into v strictly (see
 // decode).
 func decodeJSON(b []byte, v any) error {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return badRequest("body", "is empty: send one JSON value")
+	}
+	// A key given twice would be read as its last value, silently.
+	var fe *input.Error
+	if err := input.CheckJSON(b); errors.As(err, &fe) {
+		return badRequest(fe.Field, "%s", fe.Rule)
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return badRequest("body", "%v", err)
+		return decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return badRequest("body", "must be one JSON value, with nothing after it (at byte %d)", dec.InputOffset())
@@ -131,4 +144,50 @@ func parseForm(r *http.Request) error {
 		return badRequest("body", "cannot read the form")
 	}
 	return nil
+}
+
+// decodeError words a failed decoding of a request body by the field at
+// fault and the rule, in JSON's terms rather than Go's.
+func decodeError(err error) *Error {
+	var (
+		te *json.UnmarshalTypeError
+		se *json.SyntaxError
+		fe *input.Error
+	)
+	switch {
+	case errors.As(err, &fe):
+		return badRequest(fe.Field, "%s", fe.Rule)
+	case errors.As(err, &te):
+		return badRequest(cmp.Or(te.Field, "body"), "must be %s, got a JSON %s", jsonKind(te.Type), te.Value)
+	case errors.As(err, &se):
+		return badRequest("body", "is not valid JSON at byte %d: %s", se.Offset, strings.TrimPrefix(se.Error(), "json: "))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("body", "ends before its JSON value does")
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return badRequest(strings.Trim(name, `"`), "is not a field of this request")
+	}
+	return badRequest("body", "%s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// jsonKind is the JSON a Go type is read from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "another JSON value"
 }
