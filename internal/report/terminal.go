@@ -298,11 +298,23 @@ func TextTimeline(w io.Writer, name string, tracks []compliance.Track) error {
 			return err
 		}
 		for _, b := range t.Breaches {
-			end := fmt.Sprintf("not ended, last confirmed %s", b.ConfirmedUntil)
+			end := "not ended"
 			if !b.To.IsZero() {
-				end = fmt.Sprintf("ended %s (then %s), last confirmed %s", b.To, b.Then, b.ConfirmedUntil)
+				end = fmt.Sprintf("ended %s (then %s)", b.To, b.Then)
 			}
-			fmt.Fprintf(w, "  breach began %s, %s\n", b.From, end)
+			if !b.DisputedFrom.IsZero() {
+				// Under the readings that end the commitment, the breach
+				// ended that day; under the others it runs on.
+				end += fmt.Sprintf(", disputed from %s", b.DisputedFrom)
+				if n := len(t.Points); b.To.IsZero() && n > 0 && t.Points[n-1].Status == compliance.Disputed {
+					end = fmt.Sprintf("disputed from %s (ended then under some parties' reading, not ended under the others')", b.DisputedFrom)
+				}
+			}
+			shown := fmt.Sprintf("shown by an event of the agreement on %s", b.From)
+			if !b.ConfirmedUntil.IsZero() {
+				shown = fmt.Sprintf("last shown by a figure as of %s", b.ConfirmedUntil)
+			}
+			fmt.Fprintf(w, "  breach began %s, %s; %s\n", b.From, end, shown)
 		}
 	}
 	return nil
