@@ -70,16 +70,16 @@ func TextStatus(w io.Writer, name string, o *compliance.Overview) error {
 	fmt.Fprintln(tw, "level\tkg U\tas of\tSQ (IAEA)\tSQ (wgu25)\tstatus\t")
 	var unknown []string
 	for _, l := range o.Inventory.ByLevel {
-		mass, asOf, status := optSig(l.MassKgU, ""), l.AsOf.String(), string(l.Status)
+		mass, asOf, status := l.Qualifier.Symbol()+optSig(l.MassKgU, ""), l.AsOf.String(), string(l.Status)
 		if l.MassKgU == nil {
 			mass, asOf, status = "unknown", "-", "unknown"
 			unknown = append(unknown, fmt.Sprintf("up to %s %%: %s", Sig(l.MaxAssayPct), l.Unknown))
 		}
-		fmt.Fprintf(tw, "up to %s %%\t%s\t%s\t%s\t%s\t%s\t\n", Sig(l.MaxAssayPct), mass, asOf, optSig(l.SQIAEA, ""), optSig(l.SQWGU25, ""), status)
+		fmt.Fprintf(tw, "up to %s %%\t%s\t%s\t%s\t%s\t%s\t\n", Sig(l.MaxAssayPct), mass, asOf, l.Qualifier.Symbol()+optSig(l.SQIAEA, ""), l.Qualifier.Symbol()+optSig(l.SQWGU25, ""), status)
 	}
 	total, asOf, status := "unknown", "-", "unknown"
 	if t := o.Inventory.Total; o.Inventory.TotalKgU != nil {
-		total, asOf, status = Sig(*o.Inventory.TotalKgU), t.Date.String(), string(t.Status)
+		total, asOf, status = t.Qualifier.Symbol()+Sig(*o.Inventory.TotalKgU), t.Date.String(), string(t.Status)
 	} else {
 		unknown = append(unknown, "total: "+t.Unknown)
 	}

@@ -72,3 +72,30 @@ func TestTrendsBreachesAgreeWithTheOverview(t *testing.T) {
 		}
 	}
 }
+
+// A stock the IAEA reported only as "did not exceed 202.8 kg U" (or "more
+// than") is shown as that bound on the trends table, with the key to its
+// sign, and the overview words its ratio to the limit, its bar and its
+// significant quantities as bounds too.
+func TestTrendsAndOverviewShowBoundsAsBounds(t *testing.T) {
+	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	rec := page(s, "GET", "/trends?as_of=2019-12-01", "", nil)
+	body := rec.Body.String()
+	for _, want := range []string{
+		`<a href="/?as_of=2016-01-16"><time>2016-01-16</time></a></td><td class="n">≤ 202.8</td>`,
+		`<a href="/?as_of=2018-11-04"><time>2018-11-04</time></a></td><td class="n">≤ 202.8</td>`,
+		`<a href="/?as_of=2019-07-01"><time>2019-07-01</time></a></td><td class="n">&gt; 202.8</td>`,
+		`<p class="note" id="bounds-key">≤ (up to): the source reported only that the amount did not exceed the figure`,
+	} {
+		if rec.Code != 200 || !strings.Contains(body, want) {
+			t.Errorf("trends: no %q", want)
+		}
+	}
+	rec = page(s, "GET", "/?as_of=2016-06-01", "", nil)
+	body = rec.Body.String()
+	for _, want := range []string{"up to 1 × the limit of 202.8 kg U", `<div class="bar bound" role="img" aria-label="up to 202.8 kg U against 202.8 kg U">`, `<td class="n">≤ 0.099</td>`} {
+		if rec.Code != 200 || !strings.Contains(body, want) {
+			t.Errorf("overview: no %q", want)
+		}
+	}
+}
