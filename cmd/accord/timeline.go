@@ -20,7 +20,11 @@ func newTimelineCmd() *cobra.Command {
 deciding, and the start and end of each commitment under every reading of a
 disputed event. A breach ends only when a figure shows compliance or the
 commitment is no longer in force: when knowledge is lost it stays a breach,
-"not ended, last confirmed" on the date of its last figure.`,
+"not ended", last shown by a figure on the date of its last figure (a
+breach an event of the agreement shows, such as a withdrawal, is shown by
+that event). When the parties dispute whether the commitment still holds,
+the breach is "disputed from" that day: ended under some parties' reading,
+not under the others'.`,
 		Example: `  accord timeline
   accord timeline --to 2021-12-31
   accord timeline --json | jq '.[] | select(.breaches | length > 0) | {commitment, breaches}'`,

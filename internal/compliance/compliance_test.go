@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -85,10 +86,21 @@ func TestBreachesBeginWhenTheSeriesShowsThem(t *testing.T) {
 	// ended by the loss of access (unknown) nor by the dispute over
 	// Termination Day; it was last confirmed on 2025-06-13. No breach of
 	// any commitment ends into unknown or disputed.
+	//
+	// A breach shown only by an event of the agreement (the withdrawal,
+	// the cessation of the Additional Protocol) is confirmed by no
+	// figure: it has no date of last confirmation (not the last date
+	// evaluated, which confirms nothing). Every breach still running on
+	// Termination Day is disputed from that day.
+	byEvent := []string{"us-sanctions-relief", "additional-protocol"}
 	for _, tr := range tracks {
 		for _, b := range tr.Breaches {
-			if b.Then == compliance.Unknown || b.Then == compliance.Disputed || b.ConfirmedUntil.IsZero() {
+			if b.Then == compliance.Unknown || b.Then == compliance.Disputed || b.ConfirmedUntil.IsZero() != slices.Contains(byEvent, tr.Commitment) {
 				t.Errorf("%s: breach from %s ends %s into %s (confirmed until %s)", tr.Commitment, b.From, b.To, b.Then, b.ConfirmedUntil)
+			}
+			runs := b.To.IsZero() || b.To.After(calendar.MustParse("2025-10-18"))
+			if want := calendar.MustParse("2025-10-18"); runs && !b.DisputedFrom.Equal(want) || !runs && !b.DisputedFrom.IsZero() {
+				t.Errorf("%s: breach from %s to %s disputed from %s; want %s when it runs past Termination Day", tr.Commitment, b.From, b.To, b.DisputedFrom, want)
 			}
 		}
 		if tr.Commitment == "stockpile" {

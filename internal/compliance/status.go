@@ -77,6 +77,10 @@ type InventoryLine struct {
 	MaxAssayPct float64  `json:"max_assay_pct"`
 	AssayPct    float64  `json:"assay_pct"`
 	MassKgU     *float64 `json:"mass_kg_u"`
+	// Qualifier says when the mass is a bound ("at_most": the stock did
+	// not exceed it) or approximate; the significant quantities are then
+	// bounds or approximations too.
+	Qualifier state.Qualifier `json:"qualifier,omitempty"`
 	// SQIAEA counts U-235 contained: 25 kg at 20 % or more, 75 kg below.
 	SQIAEA *float64 `json:"sq_iaea"`
 	// SQWGU25 counts the 25-kg quantities of 90 % uranium the level yields
@@ -146,7 +150,7 @@ func inventory(s *state.State) Inventory {
 		inv.TotalKgU = &v
 	}
 	for _, l := range s.Inventory.ByLevel {
-		line := InventoryLine{MaxAssayPct: l.MaxAssayPct, AssayPct: l.AssayPct, Status: l.Mass.Status, AsOf: l.Mass.Date, Unknown: l.Mass.Unknown, Ref: l.Mass.Evidence}
+		line := InventoryLine{MaxAssayPct: l.MaxAssayPct, AssayPct: l.AssayPct, Qualifier: l.Mass.Qualifier, Status: l.Mass.Status, AsOf: l.Mass.Date, Unknown: l.Mass.Unknown, Ref: l.Mass.Evidence}
 		if len(l.Mass.Evidence) > 0 {
 			line.Source = l.Mass.Evidence[0].Source
 		}

@@ -42,12 +42,19 @@ type Period struct {
 	// Then is the status that followed (empty while ongoing).
 	Then Status `json:"then,omitempty"`
 	// ConfirmedUntil, for a breach, is the date of the last figure that
-	// showed it (of the last date evaluated, for a breach shown by an
-	// event such as a withdrawal).
+	// showed it; it is zero for a breach shown only by an event of the
+	// agreement (a withdrawal, a cessation), which shows it from From on
+	// and is not confirmed again by later dates.
 	// A breach that goes dark (unknown, or disputed in force) is not
 	// ended: it runs on, confirmed until that date, until a figure shows
 	// compliance or the commitment is no longer in force.
 	ConfirmedUntil calendar.Date `json:"confirmed_until,omitzero"`
+	// DisputedFrom, for a breach, is the first date from which the
+	// parties dispute whether the commitment is still in force: from it
+	// the breach runs on only under the readings that keep the
+	// commitment; under the others it ended that day. Zero when no
+	// dispute touched it.
+	DisputedFrom calendar.Date `json:"disputed_from,omitzero"`
 }
 
 // Timeline evaluates every commitment of a at each date of dates (sorted,
@@ -90,13 +97,18 @@ func breaches(points []Point) []Period {
 			if cur == nil {
 				cur = &Period{Status: Breach, From: p.Date}
 			}
-			// Confirmed by the figure's date, or, for a breach an event
-			// of the agreement shows, by the date evaluated.
-			confirmed := cmp.Or(p.LastConfirmed, p.ObservedAsOf, p.Date)
+			// Confirmed by the figure's date; a breach an event of the
+			// agreement shows has no figure, and the dates evaluated
+			// after the event confirm nothing new.
+			confirmed := cmp.Or(p.LastConfirmed, p.ObservedAsOf)
 			if confirmed.After(cur.ConfirmedUntil) {
 				cur.ConfirmedUntil = confirmed
 			}
-		case Unknown, Disputed:
+		case Disputed:
+			if cur != nil && cur.DisputedFrom.IsZero() {
+				cur.DisputedFrom = p.Date
+			}
+		case Unknown:
 		default:
 			if cur != nil {
 				cur.To, cur.Then = p.Date, p.Status

@@ -21,6 +21,7 @@ import (
 
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/state"
 	"github.com/accordverify/accord/internal/warning"
 )
 
@@ -46,9 +47,13 @@ func (r *Report) Charts() []Chart {
 	if r.Stockpile.LimitKgU != nil {
 		limit = "the agreement's limit of " + Num(*r.Stockpile.LimitKgU, 1) + " kg U (dashed)"
 	}
+	bounds := ""
+	if r.SeriesBounds() {
+		bounds = "; an open triangle is a bound the source gave instead of an amount (pointing down: up to; up: more than), which the line does not join"
+	}
 	return []Chart{
 		{ChartStock, "Enriched-uranium stock by level, kg U",
-			"The stock reported at each date, in total and by enrichment level, against " + limit + "; numbered lines mark the events listed below the chart."},
+			"The stock reported at each date, in total and by enrichment level, against " + limit + bounds + "; numbered lines mark the events listed below the chart."},
 		{ChartSixty, "Uranium enriched up to 60 %, kg U",
 			fmt.Sprintf("The stock of uranium enriched up to 60 %% at each reported date against one IAEA significant quantity, %s kg U at 60 %% (25 kg U-235, dashed).", Num(r.Stockpile.OneSQ60KgU, 1))},
 		{ChartBreakout, "Breakout time to one significant quantity, days (log scale)",
@@ -122,28 +127,22 @@ func (r *Report) chart(name string, narrow bool) (*chart, error) {
 			key   string
 		}{{"total", ""}, {"up to 5 %", "5"}, {"up to 20 %", "20"}, {"up to 60 %", "60"}}
 		for i, s := range series {
-			if err = r.addSeries(c, &drawn, s.label, palette[i], func(pt Point) (float64, bool) {
-				if s.key == "" {
-					if pt.TotalKgU == nil {
-						return 0, false
-					}
-					return *pt.TotalKgU, true
-				}
-				v, ok := pt.ByLevel[s.key]
-				return v, ok
+			if err = r.addSeries(c, &drawn, s.label, palette[i], func(pt Point) (float64, state.Qualifier, bool) {
+				return pt.Mass(s.key)
 			}); err != nil {
 				return nil, err
 			}
 		}
+		c.addBoundsKey()
 		if r.Stockpile.LimitKgU != nil {
 			err = r.addLevel(c, *r.Stockpile.LimitKgU, "limit "+Num(*r.Stockpile.LimitKgU, 1)+" kg U")
 		}
 	case ChartSixty:
 		p.Y.Label.Text = "kg U at up to 60 %"
-		if err = r.addSeries(c, &drawn, "up to 60 %", palette[3], func(pt Point) (float64, bool) {
-			v, ok := pt.ByLevel["60"]
-			return v, ok
+		if err = r.addSeries(c, &drawn, "up to 60 %", palette[3], func(pt Point) (float64, state.Qualifier, bool) {
+			return pt.Mass("60")
 		}); err == nil {
+			c.addBoundsKey()
 			err = r.addLevel(c, r.Stockpile.OneSQ60KgU, "1 SQ = "+Num(r.Stockpile.OneSQ60KgU, 1)+" kg U")
 		}
 	case ChartBreakout:
@@ -193,6 +192,7 @@ type chart struct {
 	legend []legendEntry
 	events []float64 // the x of each event marked, numbered from 1
 	narrow bool
+	bounds map[bool]bool // some point is a bound "up to" (true) or "more than" (false), drawn as an open triangle
 }
 
 type legendEntry struct {
@@ -216,7 +216,7 @@ func (c *chart) sizes() (tick, label, legend, event vg.Length) {
 // newChart is a plot in the charts' style: sans-serif text, yearly ticks,
 // plain numbers, a grid.
 func newChart(narrow bool) *chart {
-	c := &chart{p: plot.New(), narrow: narrow}
+	c := &chart{p: plot.New(), narrow: narrow, bounds: map[bool]bool{}}
 	p := c.p
 	tick, label, legend, _ := c.sizes()
 	sans := font.Font{Typeface: "Liberation", Variant: "Sans"}
@@ -444,29 +444,103 @@ func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
 }
 
 // addSeries draws the points get returns a value for, counting them in
-// drawn.
-func (r *Report) addSeries(c *chart, drawn *int, label string, col color.Color, get func(Point) (float64, bool)) error {
-	var xys plotter.XYs
+// drawn: the amounts joined by a line, and the bounds (a stock reported
+// only as "up to" or "more than" a figure) as open triangles off the
+// line, in the series' colour, for they are not amounts.
+func (r *Report) addSeries(c *chart, drawn *int, label string, col color.Color, get func(Point) (float64, state.Qualifier, bool)) error {
+	xys, bounds := r.splitBounds(get)
+	*drawn += len(xys) + len(bounds[true]) + len(bounds[false])
+	var thumbs []plot.Thumbnailer
+	if len(xys) > 0 {
+		l, s, err := plotter.NewLinePoints(xys)
+		if err != nil {
+			return err
+		}
+		l.Color, s.Color = col, col
+		l.Width = vg.Points(1.5)
+		s.Shape = draw.CircleGlyph{}
+		s.Radius = vg.Points(2)
+		c.p.Add(l, s)
+		thumbs = append(thumbs, l, s)
+	}
+	for _, down := range []bool{true, false} {
+		if len(bounds[down]) == 0 {
+			continue
+		}
+		m, err := plotter.NewScatter(bounds[down])
+		if err != nil {
+			return err
+		}
+		m.Shape, m.Color, m.Radius = openTriangle{down: down}, col, vg.Points(4)
+		c.p.Add(m)
+		if len(thumbs) == 0 {
+			thumbs = append(thumbs, m)
+		}
+		c.bounds[down] = true
+	}
+	if len(thumbs) > 0 {
+		c.addLegend(label, thumbs...)
+	}
+	return nil
+}
+
+// splitBounds returns the points get returns a value for: the amounts
+// (exact or approximate), which a line joins, and the bounds, by whether
+// they point down ("up to") or up ("more than", "at least").
+func (r *Report) splitBounds(get func(Point) (float64, state.Qualifier, bool)) (amounts plotter.XYs, bounds map[bool]plotter.XYs) {
+	bounds = map[bool]plotter.XYs{}
 	for _, pt := range r.Series {
-		if v, ok := get(pt); ok {
-			xys = append(xys, plotter.XY{X: unix(pt.Date), Y: v})
+		v, q, ok := get(pt)
+		if !ok {
+			continue
+		}
+		xy := plotter.XY{X: unix(pt.Date), Y: v}
+		switch q {
+		case state.AtMost:
+			bounds[true] = append(bounds[true], xy)
+		case state.Above, state.AtLeast:
+			bounds[false] = append(bounds[false], xy)
+		default:
+			amounts = append(amounts, xy)
 		}
 	}
-	if len(xys) == 0 {
-		return nil
+	return amounts, bounds
+}
+
+// addBoundsKey adds the legend entry of the open triangles, when the
+// chart draws any.
+func (c *chart) addBoundsKey() {
+	for _, down := range []bool{true, false} {
+		if !c.bounds[down] {
+			continue
+		}
+		label := "up to the figure: a bound, not an amount"
+		if !down {
+			label = "more than the figure: a bound, not an amount"
+		}
+		c.addLegend(label, &plotter.Scatter{GlyphStyle: draw.GlyphStyle{Color: grey, Radius: vg.Points(4), Shape: openTriangle{down: down}}})
 	}
-	*drawn += len(xys)
-	l, s, err := plotter.NewLinePoints(xys)
-	if err != nil {
-		return err
+}
+
+// openTriangle is the glyph of a bound: an open triangle pointing down
+// for "up to" (the amount lies at or below it) and up for "more than".
+type openTriangle struct{ down bool }
+
+// DrawGlyph implements draw.GlyphDrawer.
+func (g openTriangle) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+	c.SetLineStyle(draw.LineStyle{Color: sty.Color, Width: vg.Points(1.2)})
+	r := sty.Radius
+	dir := vg.Length(1)
+	if g.down {
+		dir = -1
 	}
-	l.Color, s.Color = col, col
-	l.Width = vg.Points(1.5)
-	s.Shape = draw.CircleGlyph{}
-	s.Radius = vg.Points(2)
-	c.p.Add(l, s)
-	c.addLegend(label, l, s)
-	return nil
+	half := r * vg.Length(math.Sqrt(3)/2)
+	var p vg.Path
+	p.Move(vg.Point{X: pt.X, Y: pt.Y + dir*r})
+	p.Line(vg.Point{X: pt.X - half, Y: pt.Y - dir*r/2})
+	p.Line(vg.Point{X: pt.X + half, Y: pt.Y - dir*r/2})
+	p.Close()
+	c.Stroke(p)
 }
 
 // xRange is the chart's time range: from the first of the series and the

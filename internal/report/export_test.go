@@ -1,5 +1,13 @@
 package report
 
+import (
+	"time"
+
+	"gonum.org/v1/plot/plotter"
+
+	"github.com/accordverify/accord/internal/state"
+)
+
 // ChartAxes builds the named chart as drawn on a page and returns the
 // end of its time axis and the labels of its y axis ticks.
 func (r *Report) ChartAxes(name string) (xmax float64, yticks []string, err error) {
@@ -14,4 +22,19 @@ func (r *Report) ChartAxes(name string) (xmax float64, yticks []string, err erro
 		}
 	}
 	return p.X.Max, yticks, nil
+}
+
+// StockChartPoints are the dates the stock chart draws for level key
+// ("" for the total): those its line joins, and those it draws as bounds
+// pointing down ("up to") and up ("more than").
+func (r *Report) StockChartPoints(key string) (line, down, up []string) {
+	amounts, bounds := r.splitBounds(func(p Point) (float64, state.Qualifier, bool) { return p.Mass(key) })
+	dates := func(xys plotter.XYs) []string {
+		var out []string
+		for _, xy := range xys {
+			out = append(out, time.Unix(int64(xy.X), 0).UTC().Format(time.DateOnly))
+		}
+		return out
+	}
+	return dates(amounts), dates(bounds[true]), dates(bounds[false])
 }

@@ -74,6 +74,9 @@ func Funcs() template.FuncMap {
 		"provenance":   func() []Term { return Provenance },
 		"findingTerms": func() []Term { return Findings },
 		"legendNote":   func() string { return LegendNote },
+		"boundKey":     func() string { return BoundKey },
+		"sign":         Sign,
+		"sq":           func(m Figure, v *float64, prec int) string { return sqCellPrec(m, v, prec) },
 	}
 }
 

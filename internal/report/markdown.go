@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/state"
 )
 
 // JSON writes the report as indented JSON (format Format).
@@ -125,11 +126,11 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	p("\n## 4. Stockpile by enrichment level\n\n")
 	st := r.Stockpile
 	p("Total: **%s** as of %s %s%s%s%s.\n\n", st.Total.Text(), st.Total.AsOf, Cite(st.Total.Sources),
-		optf("; limit %s kg U", st.LimitKgU, 1), optf(" (%s x)", st.Ratio, 1), unknownWhy(st.Total))
+		optf("; limit %s kg U", st.LimitKgU, 1), optf(" ("+st.Total.Qualifier.Words()+"%s x)", st.Ratio, 1), unknownWhy(st.Total))
 	if len(st.Levels) > 0 {
 		p("| level | kg U | SQ (IAEA) | SQ (wgu25) | status | sources |\n|---|--:|--:|--:|---|---|\n")
 		for _, l := range st.Levels {
-			p("| up to %g %% | %s | %s | %s | %s | %s |\n", l.MaxAssayPct, figureCell(l.Mass), opt(l.SQIAEA, 3), opt(l.SQWGU25, 3), statusOrUnknown(l.Mass), Cite(l.Mass.Sources))
+			p("| up to %g %% | %s | %s | %s | %s | %s |\n", l.MaxAssayPct, figureCell(l.Mass), sqCell(l.Mass, l.SQIAEA), sqCell(l.Mass, l.SQWGU25), statusOrUnknown(l.Mass), Cite(l.Mass.Sources))
 		}
 		p("\nSQ (IAEA): 25 kg U-235 contained in uranium at 20 %% or more, 75 kg below. SQ (wgu25): the 25-kg quantities of 90 %% uranium the level yields with the default tails. One IAEA significant quantity is %s kg U at 60 %%.\n", Num(st.OneSQ60KgU, 1))
 	}
@@ -235,7 +236,10 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	if len(r.Series) > 0 {
 		p("\nStock and breakout at each reported date (breakout: the median of the band, with its 10th to 90th percentile):\n\n| as of | total, kg U | up to 5 %% | up to 20 %% | up to 60 %% | breakout, days | sources |\n|---|--:|--:|--:|--:|--:|---|\n")
 		for _, s := range r.Series {
-			p("| %s | %s | %s | %s | %s | %s | %s |\n", s.Date, opt(s.TotalKgU, 1), level(s, "5"), level(s, "20"), level(s, "60"), SeriesDays(s), Cite(s.Sources))
+			p("| %s | %s | %s | %s | %s | %s | %s |\n", s.Date, level(s, ""), level(s, "5"), level(s, "20"), level(s, "60"), SeriesDays(s), Cite(s.Sources))
+		}
+		if r.SeriesBounds() {
+			p("\n%s\n", BoundKey)
 		}
 	}
 
@@ -262,18 +266,45 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	return bw.Flush()
 }
 
+// level is a series point's mass at level key ("" for the total) for a
+// table cell, with its qualifier's sign: "≤ 202.8" where only a bound
+// was reported; "-" where none was.
 func level(p Point, key string) string {
-	if v, ok := p.ByLevel[key]; ok {
-		return Num(v, 1)
+	v, q, ok := p.Mass(key)
+	if !ok {
+		return "-"
 	}
-	return "-"
+	return Sign(q) + Num(v, 1)
 }
+
+// Sign is the qualifier's sign before a figure in a table cell: "≤ "
+// (up to), "> " (more than), "≥ " (at least), "~ " (about), or "".
+func Sign(q state.Qualifier) string {
+	return map[state.Qualifier]string{state.AtMost: "≤ ", state.Above: "> ", state.AtLeast: "≥ ", state.Approx: "~ "}[q]
+}
+
+// BoundKey says what the signs of the series tables mean, and how the
+// stock chart draws a bound.
+const BoundKey = "≤ (up to): the source reported only that the amount did not exceed the figure, not what it was; " +
+	"> (more than): only that it exceeded the figure; ≥ (at least): the figure or more; ~ (about): an approximate figure. " +
+	"The stock chart draws a bound as an open triangle, pointing down for \"up to\" and up for \"more than\", and joins only the amounts reported by a line."
 
 func figureCell(f Figure) string {
 	if f.Value == nil {
 		return "unknown"
 	}
-	return f.Qualifier.Symbol() + Num(*f.Value, 1)
+	return Sign(f.Qualifier) + Num(*f.Value, 1)
+}
+
+// sqCell is the significant quantities of a level's mass m for a table
+// cell: a bound of the mass gives a bound of them ("≤ 0.099").
+func sqCell(m Figure, sq *float64) string { return sqCellPrec(m, sq, 3) }
+
+func sqCellPrec(m Figure, sq *float64, prec int) string {
+	if sq == nil {
+		return "-"
+	}
+	return Sign(m.Qualifier) + Num(*sq, prec)
 }
 
 func statusOrUnknown(f Figure) string {
@@ -313,7 +344,7 @@ func (r *Report) CSV(w io.Writer) error {
 			v    *float64
 		}{{"SQ (IAEA)", l.SQIAEA}, {"SQ (wgu25)", l.SQWGU25}} {
 			if sq.v != nil {
-				row("significant quantities", fmt.Sprintf("up to %g %%, %s", l.MaxAssayPct, sq.name), Figure{Value: sq.v, Unit: "SQ", AsOf: l.Mass.AsOf, Status: "derived", Sources: l.Mass.Sources})
+				row("significant quantities", fmt.Sprintf("up to %g %%, %s", l.MaxAssayPct, sq.name), Figure{Value: sq.v, Qualifier: l.Mass.Qualifier, Unit: "SQ", AsOf: l.Mass.AsOf, Status: "derived", Sources: l.Mass.Sources})
 			}
 		}
 	}

@@ -248,10 +248,16 @@ type Warning struct {
 type Point struct {
 	Date calendar.Date `json:"date"`
 	// TotalKgU is the reported total; nil when the report gives none.
-	TotalKgU *float64 `json:"total_kg_u"`
+	// TotalQualifier says when it is a bound, not an amount: "at_most"
+	// where the IAEA reported only that the stock did not exceed it,
+	// "above" where it reported only that the stock exceeded it.
+	TotalKgU       *float64        `json:"total_kg_u"`
+	TotalQualifier state.Qualifier `json:"total_qualifier,omitempty"`
 	// ByLevel maps a level ("5", "20", "60": up to that percent) to its
-	// mass in kg U.
-	ByLevel map[string]float64 `json:"by_level_kg_u"`
+	// mass in kg U; ByLevelQualifier the qualifier of each level's mass
+	// that is not exact (a bound, or "approx").
+	ByLevel          map[string]float64         `json:"by_level_kg_u"`
+	ByLevelQualifier map[string]state.Qualifier `json:"by_level_qualifier,omitempty"`
 	// BreakoutStatus is the status of the dated estimate at Date
 	// (estimated, unknown, not-reachable); BreakoutDays its headline
 	// (the median of its band) and the band's 10th and 90th percentiles,
@@ -268,6 +274,30 @@ type Point struct {
 	WarningP10Days *float64 `json:"warning_p10_days"`
 	WarningP90Days *float64 `json:"warning_p90_days"`
 	Sources        []int    `json:"sources"`
+}
+
+// Mass is the point's mass at level key ("5", "20", "60"; "" for the
+// total) with its qualifier; ok is false when the date gives none.
+func (p Point) Mass(key string) (v float64, q state.Qualifier, ok bool) {
+	if key == "" {
+		if p.TotalKgU == nil {
+			return 0, state.Exact, false
+		}
+		return *p.TotalKgU, p.TotalQualifier, true
+	}
+	v, ok = p.ByLevel[key]
+	return v, p.ByLevelQualifier[key], ok
+}
+
+// SeriesBounds reports whether any figure of the series is not exact: a
+// bound or an approximate figure, which the tables mark with a sign.
+func (r *Report) SeriesBounds() bool {
+	for _, p := range r.Series {
+		if p.TotalQualifier != state.Exact || len(p.ByLevelQualifier) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Event is an agreement event.
@@ -413,7 +443,7 @@ func (b *builder) stockpile(r *Report, a *agreement.Agreement, o *compliance.Ove
 	kg, _ := enrich.IAEA.ProductKgUPerSQ(enrich.MustPercent(60))
 	st.OneSQ60KgU = kg
 	for _, l := range o.Inventory.ByLevel {
-		v := state.Value{Known: l.MassKgU != nil, Status: l.Status, Unknown: l.Unknown, Evidence: l.Ref}
+		v := state.Value{Known: l.MassKgU != nil, Qualifier: l.Qualifier, Status: l.Status, Unknown: l.Unknown, Evidence: l.Ref}
 		if l.MassKgU != nil {
 			v.Value = *l.MassKgU
 		}
@@ -625,11 +655,18 @@ func (b *builder) series(r *Report, facts []state.Fact, opt compliance.BreakoutO
 		p := Point{Date: d, ByLevel: map[string]float64{}, Sources: b.cite(s.Inventory.Total.Evidence)}
 		if s.Inventory.Total.Known && s.Inventory.Total.Date.Equal(d) {
 			v := s.Inventory.Total.Value
-			p.TotalKgU = &v
+			p.TotalKgU, p.TotalQualifier = &v, s.Inventory.Total.Qualifier
 		}
 		for _, l := range s.Inventory.ByLevel {
 			if l.Mass.Known && l.Mass.Date.Equal(d) && !l.Carried() {
-				p.ByLevel[fmt.Sprint(l.MaxAssayPct)] = l.Mass.Value
+				key := fmt.Sprint(l.MaxAssayPct)
+				p.ByLevel[key] = l.Mass.Value
+				if q := l.Mass.Qualifier; q != state.Exact {
+					if p.ByLevelQualifier == nil {
+						p.ByLevelQualifier = map[string]state.Qualifier{}
+					}
+					p.ByLevelQualifier[key] = q
+				}
 			}
 		}
 		if p.TotalKgU == nil && len(p.ByLevel) == 0 {

@@ -70,16 +70,16 @@ func TextStatus(w io.Writer, name string, o *compliance.Overview) error {
 	fmt.Fprintln(tw, "level\tkg U\tas of\tSQ (IAEA)\tSQ (wgu25)\tstatus\t")
 	var unknown []string
 	for _, l := range o.Inventory.ByLevel {
-		mass, asOf, status := optSig(l.MassKgU, ""), l.AsOf.String(), string(l.Status)
+		mass, asOf, status := l.Qualifier.Symbol()+optSig(l.MassKgU, ""), l.AsOf.String(), string(l.Status)
 		if l.MassKgU == nil {
 			mass, asOf, status = "unknown", "-", "unknown"
 			unknown = append(unknown, fmt.Sprintf("up to %s %%: %s", Sig(l.MaxAssayPct), l.Unknown))
 		}
-		fmt.Fprintf(tw, "up to %s %%\t%s\t%s\t%s\t%s\t%s\t\n", Sig(l.MaxAssayPct), mass, asOf, optSig(l.SQIAEA, ""), optSig(l.SQWGU25, ""), status)
+		fmt.Fprintf(tw, "up to %s %%\t%s\t%s\t%s\t%s\t%s\t\n", Sig(l.MaxAssayPct), mass, asOf, l.Qualifier.Symbol()+optSig(l.SQIAEA, ""), l.Qualifier.Symbol()+optSig(l.SQWGU25, ""), status)
 	}
 	total, asOf, status := "unknown", "-", "unknown"
 	if t := o.Inventory.Total; o.Inventory.TotalKgU != nil {
-		total, asOf, status = Sig(*o.Inventory.TotalKgU), t.Date.String(), string(t.Status)
+		total, asOf, status = t.Qualifier.Symbol()+Sig(*o.Inventory.TotalKgU), t.Date.String(), string(t.Status)
 	} else {
 		unknown = append(unknown, "total: "+t.Unknown)
 	}
@@ -298,11 +298,23 @@ func TextTimeline(w io.Writer, name string, tracks []compliance.Track) error {
 			return err
 		}
 		for _, b := range t.Breaches {
-			end := fmt.Sprintf("not ended, last confirmed %s", b.ConfirmedUntil)
+			end := "not ended"
 			if !b.To.IsZero() {
-				end = fmt.Sprintf("ended %s (then %s), last confirmed %s", b.To, b.Then, b.ConfirmedUntil)
+				end = fmt.Sprintf("ended %s (then %s)", b.To, b.Then)
 			}
-			fmt.Fprintf(w, "  breach began %s, %s\n", b.From, end)
+			if !b.DisputedFrom.IsZero() {
+				// Under the readings that end the commitment, the breach
+				// ended that day; under the others it runs on.
+				end += fmt.Sprintf(", disputed from %s", b.DisputedFrom)
+				if n := len(t.Points); b.To.IsZero() && n > 0 && t.Points[n-1].Status == compliance.Disputed {
+					end = fmt.Sprintf("disputed from %s (ended then under some parties' reading, not ended under the others')", b.DisputedFrom)
+				}
+			}
+			shown := fmt.Sprintf("shown by an event of the agreement on %s", b.From)
+			if !b.ConfirmedUntil.IsZero() {
+				shown = fmt.Sprintf("last shown by a figure as of %s", b.ConfirmedUntil)
+			}
+			fmt.Fprintf(w, "  breach began %s, %s; %s\n", b.From, end, shown)
 		}
 	}
 	return nil

@@ -105,8 +105,8 @@ func summary(r *Report) []string {
 	st := r.Stockpile
 	switch {
 	case st.Total.Value != nil && st.LimitKgU != nil && st.Ratio != nil:
-		out = append(out, fmt.Sprintf("The enriched-uranium stock was %s as of %s %s: %s times the limit of %s kg U.",
-			st.Total.Text(), st.Total.AsOf, Cite(st.Total.Sources), Num(*st.Ratio, 1), Num(*st.LimitKgU, 1)))
+		out = append(out, fmt.Sprintf("The enriched-uranium stock was %s as of %s %s: %s%s times the limit of %s kg U.",
+			st.Total.Text(), st.Total.AsOf, Cite(st.Total.Sources), st.Total.Qualifier.Words(), Num(*st.Ratio, 1), Num(*st.LimitKgU, 1)))
 	case st.Total.Value != nil:
 		out = append(out, fmt.Sprintf("The enriched-uranium stock was %s as of %s %s.", st.Total.Text(), st.Total.AsOf, Cite(st.Total.Sources)))
 	default:

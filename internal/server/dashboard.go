@@ -340,10 +340,53 @@ type trendsView struct {
 	Breaches []breachLine
 }
 
+// breachLine is one period of breach of the timeline. Now is the
+// overview's finding at the page's date for a breach not ended: what the
+// page says of it (a breach, unknown or disputed with each reading) is
+// that finding, so that the trends page and the overview cannot disagree.
 type breachLine struct {
-	Title, Obligor      string
-	From, To, Confirmed calendar.Date
-	Then                compliance.Status
+	Commitment, Title, Obligor string
+	From, To, Confirmed        calendar.Date
+	DisputedFrom               calendar.Date
+	Then                       compliance.Status
+	Now                        *report.Finding
+}
+
+// Status is what the line says of the breach at the page's date: the
+// overview's status for a breach not ended, "ended" otherwise.
+func (b breachLine) Status() string {
+	switch {
+	case b.Now != nil:
+	case b.To.IsZero():
+		return string(compliance.Breach)
+	default:
+		return "ended"
+	}
+	return string(b.Now.Status)
+}
+
+// breachLines are the breaches of tracks, the earliest first, each not
+// ended with the finding of rep (the overview's) for its commitment.
+func breachLines(rep *report.Report, tracks []compliance.Track) []breachLine {
+	findings := map[string]*report.Finding{}
+	for i := range rep.Sides {
+		for j := range rep.Sides[i].Findings {
+			f := &rep.Sides[i].Findings[j]
+			findings[f.Commitment] = f
+		}
+	}
+	var out []breachLine
+	for _, t := range tracks {
+		for _, b := range t.Breaches {
+			l := breachLine{Commitment: t.Commitment, Title: t.Title, Obligor: t.Obligor, From: b.From, To: b.To, Then: b.Then, Confirmed: b.ConfirmedUntil, DisputedFrom: b.DisputedFrom}
+			if b.To.IsZero() {
+				l.Now = findings[t.Commitment]
+			}
+			out = append(out, l)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b breachLine) int { return a.From.Compare(b.From) })
+	return out
 }
 
 func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) {
@@ -363,12 +406,7 @@ func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := trendsView{Report: rep, Figures: figs}
-	for _, t := range compliance.Timeline(s.cfg.Agreement, facts, compliance.Dates(s.cfg.Agreement, facts, rep.AsOf)) {
-		for _, b := range t.Breaches {
-			v.Breaches = append(v.Breaches, breachLine{Title: t.Title, Obligor: t.Obligor, From: b.From, To: b.To, Then: b.Then, Confirmed: b.ConfirmedUntil})
-		}
-	}
-	slices.SortStableFunc(v.Breaches, func(a, b breachLine) int { return a.From.Compare(b.From) })
+	v.Breaches = breachLines(rep, compliance.Timeline(s.cfg.Agreement, facts, compliance.Dates(s.cfg.Agreement, facts, rep.AsOf)))
 	s.render(w, r, 200, "trends", "Trends to "+rep.AsOf.String(), v)
 }
 
