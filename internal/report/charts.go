@@ -60,10 +60,11 @@ func (r *Report) Charts() []Chart {
 			fmt.Sprintf("Days to one significant quantity of 90 %% uranium (%s, %s convention) from the stock and the centrifuges known at each reported date: "+
 				"the line is the median of the band, the shaded area its 10th to 90th percentile; where the figures are unknown the line stops, and the last known estimate is ringed. "+
 				"The scale is logarithmic.", r.SQ, r.Convention)},
-		{ChartWarning, "Warning time: breakout time less time to detect, days",
+		{ChartWarning, "Warning time: breakout time less time to detect, days (symmetric log scale)",
 			"Days between the moment verification could detect a breakout at the declared plants and report it, and the moment the breakout is done, at each reported date: " +
 				"the line is the median, the shaded area its 10th to 90th percentile; below the dashed zero line a breakout is done before it could be known. " +
-				"Where the warning is unknown the line stops; a cross marks a date at which no verification activity able to see a breakout was in force."},
+				"Where the warning is unknown the line stops; a cross marks a date at which no verification activity able to see a breakout was in force. " +
+				"The scale is logarithmic on both sides of zero, so that two weeks below zero read as clearly as a year above it."},
 	}
 }
 
@@ -151,7 +152,9 @@ func (r *Report) chart(name string, narrow bool) (*chart, error) {
 		p.Y.Tick.Marker = logTicks{}
 		err = r.addBreakout(c, &drawn)
 	case ChartWarning:
-		p.Y.Label.Text = "days of warning"
+		p.Y.Label.Text = "days of warning (symmetric log scale)"
+		p.Y.Scale = symLog{}
+		p.Y.Tick.Marker = symLogTicks{}
 		err = r.addWarning(c, &drawn)
 	default:
 		return nil, fmt.Errorf("report: no chart %q", name)
@@ -776,6 +779,52 @@ func reversed(xys plotter.XYs) plotter.XYs {
 
 // logTicks label a log axis at 1, 2 and 5 times each power of ten, so
 // that short times read off as well as long ones.
+// symLog is a logarithmic scale on both sides of zero, linear within a
+// day of it: sign(x) log10(1 + |x|). A warning time runs from hundreds of
+// days to weeks below zero; on a linear axis the weeks below zero sit on
+// the zero line.
+type symLog struct{}
+
+func symLogOf(x float64) float64 {
+	if x < 0 {
+		return -math.Log10(1 - x)
+	}
+	return math.Log10(1 + x)
+}
+
+func (symLog) Normalize(lo, hi, x float64) float64 {
+	a, b := symLogOf(lo), symLogOf(hi)
+	if b == a {
+		return 0.5
+	}
+	return (symLogOf(x) - a) / (b - a)
+}
+
+// symLogTicks marks zero and 1, 10, 30, 100, 300, ... days on either
+// side (3 would crowd 1 and 0).
+type symLogTicks struct{}
+
+func (symLogTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ticks []plot.Tick
+	add := func(v float64) {
+		if v >= lo-1e-9 && v <= hi+1e-9 {
+			ticks = append(ticks, plot.Tick{Value: v, Label: Num(v, 0)})
+		}
+	}
+	steps := []float64{1}
+	for e := 1.0; e <= 5; e++ {
+		steps = append(steps, math.Pow(10, e), 3*math.Pow(10, e))
+	}
+	for i := len(steps) - 1; i >= 0; i-- {
+		add(-steps[i])
+	}
+	add(0)
+	for _, v := range steps {
+		add(v)
+	}
+	return ticks
+}
+
 type logTicks struct{}
 
 func (logTicks) Ticks(lo, hi float64) []plot.Tick {
