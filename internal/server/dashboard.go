@@ -259,7 +259,7 @@ func citeLinks(r *report.Report, ns []int) template.HTML {
 		// report's symbol), whether a log record states it or a row of
 		// the public series; without one, by the record's id. The link
 		// opens the record or the row; the title says both.
-		label = cmp.Or(src.Document, src.Record, src.Ref)
+		label = cmp.Or(shortDocument(src.Document), src.Record, src.Ref)
 		if id, ok := strings.CutPrefix(src.Ref, report.RegimeRef); ok {
 			label = "regime: " + id // the provision is the title; too long a label
 		}
@@ -269,7 +269,20 @@ func citeLinks(r *report.Report, ns []int) template.HTML {
 
 // evidenceLabel is how a link to evidence reads: the document it comes
 // from, else where it was seen, else the record's id or the row.
-func evidenceLabel(e state.Evidence) string { return cmp.Or(e.Document, e.Source, e.Record, e.Ref) }
+func evidenceLabel(e state.Evidence) string {
+	return cmp.Or(shortDocument(e.Document), e.Source, e.Record, e.Ref)
+}
+
+// shortDocument is a document's name as a link reads it, without what
+// its name says of it in parentheses ("IAEA GOV/2025/8 (symbol not
+// checked against the document)"): the link's title and the sources
+// page say that.
+func shortDocument(doc string) string {
+	if i := strings.Index(doc, " ("); i > 0 && strings.HasSuffix(doc, ")") {
+		return doc[:i]
+	}
+	return doc
+}
 
 // linkCites turns the "[1, 4]" citations of a report's text into links to
 // their evidence.

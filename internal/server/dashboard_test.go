@@ -257,9 +257,13 @@ func TestEvidenceLinksNameTheDocument(t *testing.T) {
 		{N: 1, Kind: "record", Ref: "log index 115", Record: "series-iaea-iran-row-33", Document: "IAEA GOV/2025/8", Source: "IAEA GOV/2025/8"},
 		{N: 2, Kind: "dataset", Ref: "iaea-iran row 33", Document: "IAEA GOV/2025/8", Source: "IAEA GOV/2025/8"},
 		{N: 3, Kind: "record", Ref: "log index 7", Record: "finding-fordow-1", Source: "an inspection"},
+		{N: 4, Kind: "dataset", Ref: "iaea-iran row 20", Document: "IAEA GOV/2021/28 (symbol not checked against the document)", Source: "Janes"},
 	}}
-	got := string(server.CiteLinks(r, []int{1, 2, 3}))
+	got := string(server.CiteLinks(r, []int{1, 2, 3, 4}))
 	for _, want := range []string{
+		// What the document's name says of it in parentheses is in the
+		// title, not in the link.
+		`(symbol not checked against the document), as reported by Janes">IAEA GOV/2021/28</a>`,
 		`<a href="/records/115" title="log index 115: IAEA GOV/2025/8`, `>IAEA GOV/2025/8</a>`,
 		`<a href="/sources#`, `<a href="/records/7" title="log index 7: `, `>finding-fordow-1</a>`,
 	} {
