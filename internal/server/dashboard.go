@@ -254,12 +254,13 @@ func citeLinks(r *report.Report, ns []int) template.HTML {
 			return "/sources", "unknown source", strconv.Itoa(n)
 		}
 		src := r.Sources[n-1]
-		title = src.Ref + ": " + src.Cited()
+		title = src.Ref + ": " + strings.TrimSpace(src.Cited())
 		// Evidence is labelled by the document it comes from (an IAEA
 		// report's symbol), whether a log record states it or a row of
-		// the public series; without one, by the record's id. The link
-		// opens the record or the row; the title says both.
-		label = cmp.Or(shortDocument(src.Document), src.Record, src.Ref)
+		// the public series; without one, by where it was seen; never by
+		// the record's id if it has either. The link opens the record or
+		// the row; the title says both.
+		label = evidenceLabel(state.Evidence{Document: src.Document, Source: src.Source, Record: src.Record, Ref: src.Ref})
 		if id, ok := strings.CutPrefix(src.Ref, report.RegimeRef); ok {
 			label = "regime: " + id // the provision is the title; too long a label
 		}

@@ -249,30 +249,35 @@ func BenchmarkPages(b *testing.B) {
 }
 
 // An evidence link reads as the document the figure comes from (an IAEA
-// report's symbol), whether a log record states it or a row of the public
-// series does: never as the record's id, which names this system's own
-// rows. It opens the record or the row; the title names both.
+// report's symbol), or where it was seen, whether a log record states it
+// or a row of the public series does: not as the record's id, which
+// names this system's own rows, unless the record says nothing more. It opens the record or the row; the title names both.
 func TestEvidenceLinksNameTheDocument(t *testing.T) {
 	r := &report.Report{Sources: []report.Source{
 		{N: 1, Kind: "record", Ref: "log index 115", Record: "series-iaea-iran-row-33", Document: "IAEA GOV/2025/8", Source: "IAEA GOV/2025/8"},
 		{N: 2, Kind: "dataset", Ref: "iaea-iran row 33", Document: "IAEA GOV/2025/8", Source: "IAEA GOV/2025/8"},
 		{N: 3, Kind: "record", Ref: "log index 7", Record: "finding-fordow-1", Source: "an inspection"},
+		{N: 5, Kind: "record", Ref: "log index 8", Record: "finding-fordow-2"},
 		{N: 4, Kind: "dataset", Ref: "iaea-iran row 20", Document: "IAEA GOV/2021/28 (symbol not checked against the document)", Source: "Janes"},
 	}}
-	got := string(server.CiteLinks(r, []int{1, 2, 3, 4}))
+	got := string(server.CiteLinks(r, []int{1, 2, 3, 4, 5}))
 	for _, want := range []string{
 		// What the document's name says of it in parentheses is in the
 		// title, not in the link.
 		`(symbol not checked against the document), as reported by Janes">IAEA GOV/2021/28</a>`,
 		`<a href="/records/115" title="log index 115: IAEA GOV/2025/8`, `>IAEA GOV/2025/8</a>`,
-		`<a href="/sources#`, `<a href="/records/7" title="log index 7: `, `>finding-fordow-1</a>`,
+		`<a href="/sources#`, `<a href="/records/7" title="log index 7: `, `>an inspection</a>`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the links lack %s:\n%s", want, got)
 		}
 	}
-	if strings.Contains(got, ">series-iaea-iran-row-33<") {
-		t.Errorf("a record with a document is labelled by its id:\n%s", got)
+	if strings.Contains(got, ">series-iaea-iran-row-33<") || strings.Contains(got, ">finding-fordow-1<") {
+		t.Errorf("a record with a document or a source is labelled by its id:\n%s", got)
+	}
+	// With neither, the record's id is all there is.
+	if !strings.Contains(got, `<a href="/records/8" title="log index 8: (record finding-fordow-2)">finding-fordow-2</a>`) {
+		t.Errorf("a record with no document or source:\n%s", got)
 	}
 }
 
