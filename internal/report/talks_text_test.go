@@ -14,7 +14,7 @@ import (
 // the text a case renders, want the lines the commands print.
 func TestTalksText(t *testing.T) {
 	yes, no, left := true, false, 2
-	redLine := talks.Constraint{Subject: "enrichment_cap_pct", Op: "<=", Value: 3.67}
+	redLine := talks.Limit("enrichment_cap_pct", "<=", 3.67)
 	checkRenderings(t, []rendering{
 		{"evaluation", func(w io.Writer) error {
 			ev := &talks.Evaluation{Model: "m1", Metrics: map[string]float64{talks.MetricBreakoutDays: 365.25, talks.MetricSQPermitted: 0.5}}
@@ -65,7 +65,7 @@ func TestTalksText(t *testing.T) {
 
 // A party's red lines print with their salt and the commitment to them.
 func TestTextRedLines(t *testing.T) {
-	rl := talks.RedLines{Room: "r", Party: "us", Constraints: []talks.Constraint{{Subject: "enrichment_cap_pct", Op: "<=", Value: 3.67}}, Salt: "00"}
+	rl := talks.RedLines{Room: "r", Party: "us", Constraints: []talks.Constraint{talks.Limit("enrichment_cap_pct", "<=", 3.67)}, Salt: "00"}
 	var b bytes.Buffer
 	if err := report.TextRedLines(&b, "r", rl); err != nil {
 		t.Fatal(err)

@@ -29,8 +29,8 @@ func talksSetup(t *testing.T) (*server.Server, map[string]string) {
 		return m
 	}
 	must("mediator", "POST", base, testRoom(), 201)
-	usRL := rl("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 100})
-	iranRL := rl("iran", talks.Constraint{Subject: "centrifuges_IR-1", Op: ">=", Value: 5000})
+	usRL := rl("us", talks.Limit(talks.MetricBreakoutDays, ">=", 100))
+	iranRL := rl("iran", talks.Limit("centrifuges_IR-1", ">=", 5000))
 	must("us", "POST", base+"/muscat/red-lines", map[string]any{"red_lines": usRL, "commitment": commitment(t, "us", "muscat", usRL.Commitment())}, 201)
 	must("state", "POST", base+"/muscat/red-lines", map[string]any{"red_lines": iranRL, "commitment": commitment(t, "iran", "muscat", iranRL.Commitment())}, 201)
 	open := talks.Package{talks.TermEnrichmentCap: talks.Num(3.67), talks.TermStockpileCap: talks.Num(200)}

@@ -20,10 +20,10 @@ import (
 // own red lines.
 func TestFeasibilityTellsAPartyOnlyOfItsOwnRedLines(t *testing.T) {
 	open := talks.Package{talks.TermEnrichmentCap: talks.Num(3.67), talks.TermStockpileCap: talks.Num(202.8), "centrifuges_IR-6": talks.Num(0)}
-	iranLine := talks.Constraint{Subject: "centrifuges_IR-1", Op: ">=", Value: 5000}
+	iranLine := talks.Limit("centrifuges_IR-1", ">=", 5000)
 	for _, policy := range []talks.Policy{talks.Standard, talks.Blind} {
 		r := room(t, policy)
-		submitBoth(t, r, redLines("us", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: "<=", Value: 3.67}), redLines("iran", iranLine))
+		submitBoth(t, r, redLines("us", talks.Limit(talks.TermEnrichmentCap, "<=", 3.67)), redLines("iran", iranLine))
 		p, err := r.Propose("oman", "oman", open, false)
 		if err != nil {
 			t.Fatal(err)
@@ -49,7 +49,7 @@ func TestFeasibilityTellsAPartyOnlyOfItsOwnRedLines(t *testing.T) {
 			if a := answers["us"]; !*a.OwnMet || a.AllMet != nil || a.Failing != nil || a.Unchecked != nil {
 				t.Errorf("the US: %s", us)
 			}
-			if a := answers["iran"]; *a.OwnMet || len(a.Unchecked["iran"]) != 1 || a.Unchecked["iran"][0].Constraint != iranLine ||
+			if a := answers["iran"]; *a.OwnMet || len(a.Unchecked["iran"]) != 1 || a.Unchecked["iran"][0].Constraint.String() != iranLine.String() ||
 				!strings.Contains(a.Unchecked["iran"][0].Reason, "leaves centrifuges_IR-1 open") || len(a.Unchecked) != 1 {
 				t.Errorf("Iran is not told why its own red line fails: %+v", a)
 			}
@@ -73,8 +73,8 @@ func TestFeasibilityTellsAPartyOnlyOfItsOwnRedLines(t *testing.T) {
 // else.
 func TestEveryFeasibilityQueryCounts(t *testing.T) {
 	r := room(t, talks.Standard) // 3 queries a round
-	submitBoth(t, r, redLines("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 180}),
-		redLines("iran", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: ">=", Value: 3.67}))
+	submitBoth(t, r, redLines("us", talks.Limit(talks.MetricBreakoutDays, ">=", 180)),
+		redLines("iran", talks.Limit(talks.TermEnrichmentCap, ">=", 3.67)))
 	held, err := r.Hold("oman", "iran", jcpoaLike(), false, "")
 	if err != nil {
 		t.Fatal(err)
