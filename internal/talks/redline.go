@@ -213,10 +213,19 @@ type Check struct {
 	Margin     float64    `json:"margin"`
 }
 
-// evaluateConstraint checks c on a package and its metrics; scale
-// normalizes numeric margins (a term's range, or a metric's threshold).
-func evaluateConstraint(s *Space, c Constraint, p Package, metrics map[string]float64) (Check, error) {
+// evaluateConstraint checks c on a package and the model's evaluation of
+// it (nil for a red line on a term the model does not read); scale
+// normalizes numeric margins (a term's range, or a metric's threshold). A
+// red line that cannot be checked (a metric the model could not derive, a
+// term the package leaves open, a red line without its number) is an
+// error that says why, never a check that holds.
+func evaluateConstraint(s *Space, c Constraint, p Package, ev *Evaluation) (Check, error) {
 	ch := Check{Constraint: c}
+	var metrics map[string]float64
+	var unknown map[string]string
+	if ev != nil {
+		metrics, unknown = ev.Metrics, ev.Unknown
+	}
 	var v, scale float64
 	_, isMetric := MetricUnits[c.Subject]
 	t, isTerm := s.Term(c.Subject)
@@ -226,6 +235,8 @@ func evaluateConstraint(s *Space, c Constraint, p Package, metrics map[string]fl
 	}
 	if mv, ok := metrics[c.Subject]; ok {
 		v, scale = mv, math.Max(math.Abs(*c.Value), 1)
+	} else if why, ok := unknown[c.Subject]; ok {
+		return ch, input.Errorf("constraint", "%s is not known: %s", c.Subject, why)
 	} else if isMetric {
 		return ch, input.Errorf("constraint", "the model gave no %s for this proposal", c.Subject)
 	} else {

@@ -70,7 +70,8 @@ func TestModelAtTheJCPOALimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := state.At(dataset.Embedded().Facts(), calendar.MustParse("2025-02-08"))
-	ev, err := talks.Model{Baseline: base, SQ: enrich.WGU25}.Evaluate(jcpoaLike())
+	sp := space()
+	ev, err := talks.Model{Baseline: base, SQ: enrich.WGU25}.Evaluate(&sp, jcpoaLike())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,7 +338,7 @@ func TestRedLineOnWarningDaysReadsTheInspectionTerms(t *testing.T) {
 	at := time.Date(2025, 4, 12, 10, 0, 0, 0, time.UTC)
 	var warn [2]float64
 	for i, values := range []talks.Package{loose, tight} {
-		ev, err := talks.Model{SQ: enrich.WGU25}.Evaluate(values)
+		ev, err := talks.Model{SQ: enrich.WGU25}.Evaluate(&s, values)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -364,7 +365,7 @@ func TestRedLineOnWarningDaysReadsTheInspectionTerms(t *testing.T) {
 	bad := jcpoaLike()
 	bad[talks.TermInspectionInterval] = talks.Num(0)
 	var fe *input.Error
-	if _, err := (talks.Model{}).Evaluate(bad); !errors.As(err, &fe) || fe.Field != "values."+talks.TermInspectionInterval {
+	if _, err := (talks.Model{}).Evaluate(&s, bad); !errors.As(err, &fe) || fe.Field != "values."+talks.TermInspectionInterval {
 		t.Errorf("an interval of 0 days: %v; want an error naming values.%s", err, talks.TermInspectionInterval)
 	}
 }
