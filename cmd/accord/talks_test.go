@@ -548,7 +548,7 @@ func TestTalksRoundInBrowser(t *testing.T) {
 	sign("us", "submit-red-lines", "Your red lines are submitted", chromedp.SetValue(chromedp.ID("rl-breakout_days"), "365"))
 	sign("iran", "submit-red-lines", "Your red lines are submitted",
 		chromedp.SetValue(chromedp.ID("op-enrichment_cap_pct"), ">="), chromedp.SetValue(chromedp.ID("rl-enrichment_cap_pct"), "3.67"))
-	for who, line := range map[string]talks.Constraint{"us": {Subject: "breakout_days", Op: ">=", Value: 365}, "iran": {Subject: "enrichment_cap_pct", Op: ">=", Value: 3.67}} {
+	for who, line := range map[string]talks.Constraint{"us": talks.Limit("breakout_days", ">=", 365), "iran": talks.Limit("enrichment_cap_pct", ">=", 3.67)} {
 		var kept struct {
 			RedLines   talks.RedLines `json:"red_lines"`
 			Commitment string         `json:"commitment"`
@@ -565,7 +565,7 @@ func TestTalksRoundInBrowser(t *testing.T) {
 		if err := json.Unmarshal(b, &kept); err != nil {
 			t.Fatalf("%s's saved red lines: %v (%q)", who, err, b)
 		}
-		if len(kept.RedLines.Constraints) != 1 || kept.RedLines.Constraints[0] != line || !talks.VerifyReveal(kept.RedLines, kept.Commitment) || len(kept.RedLines.Salt) != 64 {
+		if len(kept.RedLines.Constraints) != 1 || kept.RedLines.Constraints[0].String() != line.String() || !talks.VerifyReveal(kept.RedLines, kept.Commitment) || len(kept.RedLines.Salt) != 64 {
 			t.Errorf("%s's saved red lines do not reveal its commitment: %+v", who, kept)
 		}
 	}
@@ -828,7 +828,7 @@ func TestTalksPageSignatureChecks(t *testing.T) {
 		if err := json.Unmarshal([]byte(b), &p); code != 200 || err != nil {
 			t.Fatalf("prepare: HTTP %d %s", code, b)
 		}
-		if !talks.VerifyReveal(talks.RedLines{Room: room, Party: "us", Constraints: []talks.Constraint{{Subject: "breakout_days", Op: ">=", Value: 365}}, Salt: strings.Repeat("5a", 32)}, p.SHA256) && form.Get("value") == "365" {
+		if !talks.VerifyReveal(talks.RedLines{Room: room, Party: "us", Constraints: []talks.Constraint{talks.Limit("breakout_days", ">=", 365)}, Salt: strings.Repeat("5a", 32)}, p.SHA256) && form.Get("value") == "365" {
 			t.Errorf("the prepared hash %s is not the red lines' commitment", p.SHA256)
 		}
 		return p.Record

@@ -24,7 +24,7 @@ func EvaluateProposal(room *talks.Room, values talks.Package) (talks.Package, *t
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	ev, err := room.Model.Evaluate(p.Values)
+	ev, err := room.Model.Evaluate(&room.Space, p.Values)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -23,6 +23,8 @@ func TextEvaluation(w io.Writer, title string, ev *talks.Evaluation, reports []*
 	for _, m := range []string{talks.MetricBreakoutDays, talks.MetricBreakoutP10, talks.MetricBreakoutP90, talks.MetricWarningDays, talks.MetricSQPermitted, talks.MetricReductionKgU, talks.MetricCentrifugesOut} {
 		if v, ok := ev.Metrics[m]; ok {
 			fmt.Fprintf(w, "  %-22s %s %s\n", m, Num(v, 2), talks.MetricUnits[m])
+		} else if why, ok := ev.Unknown[m]; ok {
+			fmt.Fprintf(w, "  %-22s unknown: %s\n", m, why)
 		}
 	}
 	fmt.Fprintln(w, "Feasibility, as each recipient would see it:")
@@ -36,7 +38,9 @@ func TextEvaluation(w io.Writer, title string, ev *talks.Evaluation, reports []*
 			var failing []string
 			for _, p := range slices.Sorted(maps.Keys(r.Failing)) {
 				for _, c := range r.Failing[p] {
-					failing = append(failing, p+": "+c.String())
+					if !unchecked(r, p, c) {
+						failing = append(failing, p+": "+c.String())
+					}
 				}
 			}
 			if len(failing) > 0 {
@@ -44,8 +48,19 @@ func TextEvaluation(w io.Writer, title string, ev *talks.Evaluation, reports []*
 			}
 			fmt.Fprintln(w, line)
 		}
+		for _, p := range slices.Sorted(maps.Keys(r.Unchecked)) {
+			for _, u := range r.Unchecked[p] {
+				fmt.Fprintf(w, "  %-8s not checked, so not met (%s): %s: %s\n", "", p, u.Constraint, u.Reason)
+			}
+		}
 	}
 	return nil
+}
+
+// unchecked reports whether party's red line c is among r's unchecked
+// ones: it is listed as such, not as failing.
+func unchecked(r *talks.Report, party string, c talks.Constraint) bool {
+	return slices.ContainsFunc(r.Unchecked[party], func(u talks.Unchecked) bool { return u.Constraint.String() == c.String() })
 }
 
 // TextFeasibility writes a feasibility answer in words: what the recipient
@@ -66,16 +81,21 @@ func TextFeasibility(w io.Writer, rep talks.Report) error {
 	}
 	for _, party := range slices.Sorted(maps.Keys(rep.Failing)) {
 		for _, c := range rep.Failing[party] {
-			fmt.Fprintf(w, "  failing (%s): %s\n", party, c)
+			if !unchecked(&rep, party, c) {
+				fmt.Fprintf(w, "  failing (%s): %s\n", party, c)
+			}
 		}
 	}
 	for _, party := range slices.Sorted(maps.Keys(rep.Unchecked)) {
 		for _, u := range rep.Unchecked[party] {
-			fmt.Fprintf(w, "  not checked, counted as failing (%s): %s: %s\n", party, u.Constraint, u.Reason)
+			fmt.Fprintf(w, "  not checked, so not met (%s): %s: %s\n", party, u.Constraint, u.Reason)
 		}
 	}
 	for _, m := range slices.Sorted(maps.Keys(rep.Metrics)) {
 		fmt.Fprintf(w, "  %s: %s\n", m, strconv.FormatFloat(rep.Metrics[m], 'g', 4, 64))
+	}
+	for _, m := range slices.Sorted(maps.Keys(rep.Unknown)) {
+		fmt.Fprintf(w, "  %s: unknown: %s\n", m, rep.Unknown[m])
 	}
 	if rep.Remaining != nil {
 		fmt.Fprintf(w, "  questions left this round: %d\n", *rep.Remaining)

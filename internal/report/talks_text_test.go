@@ -14,7 +14,7 @@ import (
 // the text a case renders, want the lines the commands print.
 func TestTalksText(t *testing.T) {
 	yes, no, left := true, false, 2
-	redLine := talks.Constraint{Subject: "enrichment_cap_pct", Op: "<=", Value: 3.67}
+	redLine := talks.Limit("enrichment_cap_pct", "<=", 3.67)
 	checkRenderings(t, []rendering{
 		{"evaluation", func(w io.Writer) error {
 			ev := &talks.Evaluation{Model: "m1", Metrics: map[string]float64{talks.MetricBreakoutDays: 365.25, talks.MetricSQPermitted: 0.5}}
@@ -28,6 +28,31 @@ func TestTalksText(t *testing.T) {
 			"Feasibility, as each recipient would see it:\n" +
 			"  oman     meets every red line: no (failing: us: enrichment_cap_pct <= 3.67)\n" +
 			"  us       meets its own red lines: yes\n"},
+		{"evaluation with a metric unknown", func(w io.Writer) error {
+			why := "the proposal leaves centrifuges_IR-1 open (no number of machines is assumed)"
+			breakout := talks.Limit(talks.MetricBreakoutDays, ">=", 365)
+			unchecked := map[string][]talks.Unchecked{"us": {{Constraint: breakout, Reason: "breakout_days is not known: " + why}}}
+			ev := &talks.Evaluation{Model: "m1", Metrics: map[string]float64{talks.MetricSQPermitted: 0.5}, Unknown: map[string]string{talks.MetricBreakoutDays: why}}
+			return report.TextEvaluation(w, "Muscat", ev, []*talks.Report{
+				{Recipient: "oman", AllMet: &no, Failing: map[string][]talks.Constraint{"us": {breakout, redLine}}, Unchecked: unchecked},
+				{Recipient: "us", OwnMet: &no, Unchecked: unchecked},
+			})
+		}, "Muscat: model m1\n" +
+			"  breakout_days          unknown: the proposal leaves centrifuges_IR-1 open (no number of machines is assumed)\n" +
+			"  sq_permitted           0.5 " + talks.MetricUnits[talks.MetricSQPermitted] + "\n" +
+			"Feasibility, as each recipient would see it:\n" +
+			"  oman     meets every red line: no (failing: us: enrichment_cap_pct <= 3.67)\n" +
+			"           not checked, so not met (us): breakout_days >= 365: breakout_days is not known: the proposal leaves centrifuges_IR-1 open (no number of machines is assumed)\n" +
+			"  us       meets its own red lines: no\n" +
+			"           not checked, so not met (us): breakout_days >= 365: breakout_days is not known: the proposal leaves centrifuges_IR-1 open (no number of machines is assumed)\n"},
+		{"feasibility with a metric unknown", func(w io.Writer) error {
+			breakout := talks.Limit(talks.MetricBreakoutDays, ">=", 365)
+			return report.TextFeasibility(w, talks.Report{Recipient: "us", Proposal: "p1", Model: "m1", OwnMet: &no,
+				Failing: map[string][]talks.Constraint{"us": {breakout}}, Unchecked: map[string][]talks.Unchecked{"us": {{Constraint: breakout, Reason: "breakout_days is not known: the proposal leaves centrifuges_IR-1 open"}}},
+				Metrics: map[string]float64{"sq_permitted": 0.5}, Unknown: map[string]string{"breakout_days": "the proposal leaves centrifuges_IR-1 open"}})
+		}, "proposal p1, for us (model m1)\n  your red lines: NOT all met\n" +
+			"  not checked, so not met (us): breakout_days >= 365: breakout_days is not known: the proposal leaves centrifuges_IR-1 open\n" +
+			"  sq_permitted: 0.5\n  breakout_days: unknown: the proposal leaves centrifuges_IR-1 open\n"},
 		{"feasibility", func(w io.Writer) error {
 			return report.TextFeasibility(w, talks.Report{Recipient: "us", Proposal: "p1", Model: "m1", OwnMet: &no,
 				Failing: map[string][]talks.Constraint{"us": {redLine}}, Metrics: map[string]float64{"breakout_days": 123.456}, Remaining: &left})
@@ -65,7 +90,7 @@ func TestTalksText(t *testing.T) {
 
 // A party's red lines print with their salt and the commitment to them.
 func TestTextRedLines(t *testing.T) {
-	rl := talks.RedLines{Room: "r", Party: "us", Constraints: []talks.Constraint{{Subject: "enrichment_cap_pct", Op: "<=", Value: 3.67}}, Salt: "00"}
+	rl := talks.RedLines{Room: "r", Party: "us", Constraints: []talks.Constraint{talks.Limit("enrichment_cap_pct", "<=", 3.67)}, Salt: "00"}
 	var b bytes.Buffer
 	if err := report.TextRedLines(&b, "r", rl); err != nil {
 		t.Fatal(err)

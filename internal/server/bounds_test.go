@@ -205,7 +205,7 @@ func TestZoneBoundsThroughTheAPI(t *testing.T) {
 		t.Fatalf("room: HTTP %d %v", code, m)
 	}
 	for party, role := range map[string]string{"us": "us", "iran": "state"} {
-		red := rl(party, talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 1})
+		red := rl(party, talks.Limit(talks.MetricBreakoutDays, ">=", 1))
 		if code, m := call(t, s, tokens, role, "POST", "/api/v1/talks/rooms/muscat/red-lines", map[string]any{"red_lines": red, "commitment": commitment(t, party, "muscat", red.Commitment())}); code != 201 {
 			t.Fatalf("red lines of %s: HTTP %d %v", party, code, m)
 		}

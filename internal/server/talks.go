@@ -958,8 +958,12 @@ func constraintWords(sp *talks.Space, c talks.Constraint) string {
 		op = c.Op
 	}
 	value := c.Text
-	if value == "" {
-		value = strconv.FormatFloat(c.Value, 'f', -1, 64)
+	switch {
+	case value != "":
+	case c.Value == nil:
+		value = "(no value)"
+	default:
+		value = strconv.FormatFloat(*c.Value, 'f', -1, 64)
 		if unit != "" {
 			value += " " + unit
 		}

@@ -13,8 +13,8 @@ import (
 	"github.com/accordverify/accord/internal/talks"
 )
 
-// talksSetup opens the test room with red lines (the US on breakout days,
-// Iran on centrifuges_IR-1), a released proposal p1 that leaves
+// talksSetup opens the test room with red lines (the US on the stockpile
+// cap, Iran on centrifuges_IR-1), a released proposal p1 that leaves
 // centrifuges_IR-1 open, and a held proposal p2.
 func talksSetup(t *testing.T) (*server.Server, map[string]string) {
 	t.Helper()
@@ -29,8 +29,8 @@ func talksSetup(t *testing.T) (*server.Server, map[string]string) {
 		return m
 	}
 	must("mediator", "POST", base, testRoom(), 201)
-	usRL := rl("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 100})
-	iranRL := rl("iran", talks.Constraint{Subject: "centrifuges_IR-1", Op: ">=", Value: 5000})
+	usRL := rl("us", talks.Limit(talks.TermStockpileCap, "<=", 300))
+	iranRL := rl("iran", talks.Limit("centrifuges_IR-1", ">=", 5000))
 	must("us", "POST", base+"/muscat/red-lines", map[string]any{"red_lines": usRL, "commitment": commitment(t, "us", "muscat", usRL.Commitment())}, 201)
 	must("state", "POST", base+"/muscat/red-lines", map[string]any{"red_lines": iranRL, "commitment": commitment(t, "iran", "muscat", iranRL.Commitment())}, 201)
 	open := talks.Package{talks.TermEnrichmentCap: talks.Num(3.67), talks.TermStockpileCap: talks.Num(200)}
@@ -51,6 +51,13 @@ func TestFeasibilityLeaksNoOtherRedLine(t *testing.T) {
 	s, tokens := talksSetup(t)
 	url := "/api/v1/talks/rooms/muscat/feasibility"
 	code, us := call(t, s, tokens, "us", "POST", url, map[string]any{"proposal": "p1"})
+	// The metrics that depend on the open term are unknown, and say so:
+	// the proposal alone tells that, to every recipient alike.
+	unknown, _ := us["unknown_metrics"].(map[string]any)
+	if why, _ := unknown[talks.MetricBreakoutDays].(string); !strings.Contains(why, "leaves centrifuges_IR-1 open") {
+		t.Errorf("the US's answer does not say why breakout days are unknown: %v", us)
+	}
+	delete(us, "unknown_metrics")
 	if b, _ := json.Marshal(us); code != 200 || strings.Contains(string(b), "IR-1") || strings.Contains(string(b), "cannot be checked") ||
 		us["own_red_lines_met"] != true || us["queries_remaining"] != 1.0 {
 		t.Errorf("the US's question: HTTP %d %s", code, b)

@@ -107,8 +107,8 @@ func TestTalksAuthorization(t *testing.T) {
 	}
 
 	// Red lines, with their commitments.
-	usRL := rl("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 400})
-	iranRL := rl("iran", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: ">=", Value: 3.67})
+	usRL := rl("us", talks.Limit(talks.MetricBreakoutDays, ">=", 400))
+	iranRL := rl("iran", talks.Limit(talks.TermEnrichmentCap, ">=", 3.67))
 	usC, iranC := usRL.Commitment(), iranRL.Commitment()
 	url := base + "/muscat/red-lines"
 	expect(R+"/red-lines", "us", "POST", url, map[string]any{"red_lines": usRL, "commitment": commitment(t, "us", "muscat", iranC)}, 400)

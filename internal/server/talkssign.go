@@ -204,7 +204,7 @@ func formRedLines(r *http.Request, c caller, rm *talks.Room) (talks.RedLines, er
 			if err != nil {
 				return talks.RedLines{}, badRequest("constraints", "%s needs a number, got %q", constraintWords(&rm.Space, talks.Constraint{Subject: subject, Op: ops[i], Text: "…"}), v)
 			}
-			con.Value = n
+			con.Value = &n
 		}
 		rl.Constraints = append(rl.Constraints, con)
 	}

@@ -80,7 +80,7 @@ func TestRedLinesBounded(t *testing.T) {
 	r := room(t, talks.Standard)
 	var cs []talks.Constraint
 	for range talks.MaxRedLines + 1 {
-		cs = append(cs, talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 1})
+		cs = append(cs, talks.Limit(talks.MetricBreakoutDays, ">=", 1))
 	}
 	_, err := r.SubmitRedLines("us", redLines("us", cs...))
 	wantField(t, "too many red lines", err, "constraints")
@@ -99,7 +99,7 @@ func TestZoneBoundsCheckedFirst(t *testing.T) {
 		_, err := r.ExploreZone("oman", fixed)
 		return err
 	}
-	breakoutDays := []talks.Constraint{{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 0}}
+	breakoutDays := []talks.Constraint{talks.Limit(talks.MetricBreakoutDays, ">=", 0)}
 	term := func(id string, f func(*talks.Term)) func(*talks.Room) {
 		return func(r *talks.Room) {
 			for i := range r.Space.Terms {
@@ -153,10 +153,10 @@ func worstZoneRoom(tb testing.TB) (*talks.Room, talks.Package) {
 		tb.Fatal(err)
 	}
 	r.Model = talks.Model{Baseline: state.At(dataset.Embedded().Facts(), calendar.MustParse("2025-02-08"))}
-	cs := []talks.Constraint{{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 0}}
+	cs := []talks.Constraint{talks.Limit(talks.MetricBreakoutDays, ">=", 0)}
 	for _, t := range terms {
 		if t.Kind == talks.Numeric && len(cs) < 5 {
-			cs = append(cs, talks.Constraint{Subject: t.ID, Op: ">=", Value: t.Min})
+			cs = append(cs, talks.Limit(t.ID, ">=", t.Min))
 		}
 	}
 	for _, p := range []string{"us", "iran"} {

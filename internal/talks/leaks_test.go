@@ -17,13 +17,26 @@ import (
 // centrifuges_IR-1 open, used to get "the proposal leaves centrifuges_IR-1
 // open: a red line on it cannot be checked": Iran's red line, and free of
 // charge. Now every recipient gets an answer, counted, that names only its
-// own red lines.
+// own red lines: the US's answer is the same whatever Iran's red line is
+// on, but for whether all are met under the blind policy. (It does say
+// that the metrics that depend on the open term are unknown, which the
+// proposal alone tells.)
 func TestFeasibilityTellsAPartyOnlyOfItsOwnRedLines(t *testing.T) {
 	open := talks.Package{talks.TermEnrichmentCap: talks.Num(3.67), talks.TermStockpileCap: talks.Num(202.8), "centrifuges_IR-6": talks.Num(0)}
-	iranLine := talks.Constraint{Subject: "centrifuges_IR-1", Op: ">=", Value: 5000}
+	iranLine := talks.Limit("centrifuges_IR-1", ">=", 5000)
 	for _, policy := range []talks.Policy{talks.Standard, talks.Blind} {
+		// The US's answer when Iran's red line is on a term the proposal sets.
+		other := room(t, policy)
+		submitBoth(t, other, redLines("us", talks.Limit(talks.TermEnrichmentCap, "<=", 3.67)), redLines("iran", talks.Limit(talks.TermStockpileCap, ">=", 0)))
+		if _, err := other.Propose("oman", "oman", open, false); err != nil {
+			t.Fatal(err)
+		}
+		usOther, err := other.Feasibility("us", "p1", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
 		r := room(t, policy)
-		submitBoth(t, r, redLines("us", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: "<=", Value: 3.67}), redLines("iran", iranLine))
+		submitBoth(t, r, redLines("us", talks.Limit(talks.TermEnrichmentCap, "<=", 3.67)), redLines("iran", iranLine))
 		p, err := r.Propose("oman", "oman", open, false)
 		if err != nil {
 			t.Fatal(err)
@@ -37,9 +50,16 @@ func TestFeasibilityTellsAPartyOnlyOfItsOwnRedLines(t *testing.T) {
 			}
 			answers[who] = rep
 		}
-		us, _ := json.Marshal(answers["us"])
-		if strings.Contains(string(us), "IR-1") || strings.Contains(string(us), "5000") {
-			t.Errorf("%s policy: the US learns of Iran's red line: %s", policy, us)
+		// Under the blind policy whether all are met is the answer, and
+		// depends on every red line; nothing else may.
+		usAnswer := *answers["us"]
+		if policy == talks.Blind {
+			usAnswer.AllMet, usOther.AllMet = nil, nil
+		}
+		us, _ := json.Marshal(usAnswer)
+		want, _ := json.Marshal(usOther)
+		if string(us) != string(want) || strings.Contains(string(us), "5000") {
+			t.Errorf("%s policy: the US learns of Iran's red line:\n%s\nwith Iran's red line on another term:\n%s", policy, us, want)
 		}
 		if n := len(r.Ledger); n != 3 {
 			t.Errorf("%s policy: %d queries logged, want 3", policy, n)
@@ -49,7 +69,7 @@ func TestFeasibilityTellsAPartyOnlyOfItsOwnRedLines(t *testing.T) {
 			if a := answers["us"]; !*a.OwnMet || a.AllMet != nil || a.Failing != nil || a.Unchecked != nil {
 				t.Errorf("the US: %s", us)
 			}
-			if a := answers["iran"]; *a.OwnMet || len(a.Unchecked["iran"]) != 1 || a.Unchecked["iran"][0].Constraint != iranLine ||
+			if a := answers["iran"]; *a.OwnMet || len(a.Unchecked["iran"]) != 1 || a.Unchecked["iran"][0].Constraint.String() != iranLine.String() ||
 				!strings.Contains(a.Unchecked["iran"][0].Reason, "leaves centrifuges_IR-1 open") || len(a.Unchecked) != 1 {
 				t.Errorf("Iran is not told why its own red line fails: %+v", a)
 			}
@@ -73,8 +93,8 @@ func TestFeasibilityTellsAPartyOnlyOfItsOwnRedLines(t *testing.T) {
 // else.
 func TestEveryFeasibilityQueryCounts(t *testing.T) {
 	r := room(t, talks.Standard) // 3 queries a round
-	submitBoth(t, r, redLines("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 180}),
-		redLines("iran", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: ">=", Value: 3.67}))
+	submitBoth(t, r, redLines("us", talks.Limit(talks.MetricBreakoutDays, ">=", 180)),
+		redLines("iran", talks.Limit(talks.TermEnrichmentCap, ">=", 3.67)))
 	held, err := r.Hold("oman", "iran", jcpoaLike(), false, "")
 	if err != nil {
 		t.Fatal(err)

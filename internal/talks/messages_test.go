@@ -266,8 +266,8 @@ func TestConfirmFinalText(t *testing.T) {
 // confirmations (messages are kept apart: TestRelay); a snapshot whose red lines were moved is refused.
 func TestSnapshotRoundTrip(t *testing.T) {
 	r := room(t, talks.Standard)
-	submitBoth(t, r, redLines("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 180}),
-		redLines("iran", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: ">=", Value: 3.67}))
+	submitBoth(t, r, redLines("us", talks.Limit(talks.MetricBreakoutDays, ">=", 180)),
+		redLines("iran", talks.Limit(talks.TermEnrichmentCap, ">=", 3.67)))
 	p, _ := r.Propose("oman", "iran", jcpoaLike(), true)
 	at := time.Date(2025, 4, 12, 10, 0, 0, 0, time.UTC)
 	if _, err := r.Feasibility("us", p.ID, at); err != nil {
@@ -310,8 +310,8 @@ func TestSnapshotRoundTrip(t *testing.T) {
 // the proposal is released.
 func TestHeldProposalsAndNotes(t *testing.T) {
 	r := room(t, talks.Standard)
-	submitBoth(t, r, redLines("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 180}),
-		redLines("iran", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: ">=", Value: 3.67}))
+	submitBoth(t, r, redLines("us", talks.Limit(talks.MetricBreakoutDays, ">=", 180)),
+		redLines("iran", talks.Limit(talks.TermEnrichmentCap, ">=", 3.67)))
 	p, err := r.Hold("oman", "oman", jcpoaLike(), false, "")
 	if err != nil {
 		t.Fatal(err)
@@ -354,8 +354,8 @@ func TestHeldProposalsAndNotes(t *testing.T) {
 // discuss.
 func TestSpaceVersions(t *testing.T) {
 	r := room(t, talks.Standard)
-	submitBoth(t, r, redLines("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 180}),
-		redLines("iran", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: ">=", Value: 3.67}))
+	submitBoth(t, r, redLines("us", talks.Limit(talks.MetricBreakoutDays, ">=", 180)),
+		redLines("iran", talks.Limit(talks.TermEnrichmentCap, ">=", 3.67)))
 	p, _ := r.Propose("oman", "oman", jcpoaLike(), false)
 	terms := space().Terms
 	if err := r.Revise("oman", terms[:5]); err != nil || r.Space.Version != 1 {

@@ -78,8 +78,14 @@ type Model struct {
 
 // Evaluation is a proposal's derived metrics.
 type Evaluation struct {
-	Model   string             `json:"model"`
+	Model string `json:"model"`
+	// Metrics are the metrics the model could derive; a metric that
+	// depends on a term the proposal leaves open is not among them but in
+	// Unknown.
 	Metrics map[string]float64 `json:"metrics"`
+	// Unknown are the metrics the model could not derive, each with the
+	// reason (the open terms it depends on).
+	Unknown map[string]string `json:"unknown_metrics,omitempty"`
 	// Notes say how the metrics were reached (assumptions, what the
 	// proposal leaves unlimited).
 	Notes []string `json:"notes"`
@@ -100,13 +106,22 @@ func ModelAt(baseline *state.State) Model {
 // significant quantities that stock holds; and, from the baseline, the
 // enriched uranium to ship out or down-blend and the centrifuges to
 // remove.
-func (m Model) Evaluate(p Package) (*Evaluation, error) { return m.evaluate(p, true) }
+//
+// The package is read as a proposal on space s: a centrifuge term of s
+// that the package leaves open is neither none nor unlimited but unknown,
+// and so is every metric that depends on it (the breakout days, their
+// band and the warning days when enrichment is permitted; the
+// centrifuges to remove when the baseline reports machines of that type).
+// Those metrics are left out of Metrics and listed in Unknown with the
+// open terms. A nil space is a package that leaves nothing open.
+func (m Model) Evaluate(s *Space, p Package) (*Evaluation, error) { return m.evaluate(s, p, true) }
 
 // evaluate is Evaluate; without notes it computes the metrics alone,
 // the breakout days without the estimate's steps and texts (the zone
 // explorer evaluates thousands of packages).
-func (m Model) evaluate(p Package, notes bool) (*Evaluation, error) {
+func (m Model) evaluate(s *Space, p Package, notes bool) (*Evaluation, error) {
 	ev := &Evaluation{Model: ModelVersion, Metrics: map[string]float64{}, Notes: []string{}}
+	open := openCentrifugeTerms(s, p)
 	capPct, ok := number(p, TermEnrichmentCap)
 	if !ok {
 		return nil, input.Errorf("values."+TermEnrichmentCap, "the model needs the enrichment cap (percent)")
@@ -148,7 +163,16 @@ func (m Model) evaluate(p Package, notes bool) (*Evaluation, error) {
 			sc.Fleet = append(sc.Fleet, breakout.Group{Machine: machine, Count: n})
 		}
 	}
-	if len(sc.Fleet) == 0 {
+	fleetUnknown := capPct > 0 && len(open) > 0
+	if fleetUnknown {
+		why := leavesOpen(open)
+		ev.unknown(MetricBreakoutDays, why)
+		if m.Samples > 0 {
+			ev.unknown(MetricBreakoutP10, why)
+			ev.unknown(MetricBreakoutP90, why)
+		}
+		ev.unknown(MetricWarningDays, why)
+	} else if len(sc.Fleet) == 0 {
 		ev.Metrics[MetricBreakoutDays] = UnreachedBreakoutDays
 		ev.Notes = append(ev.Notes, fmt.Sprintf("no centrifuge may enrich: breakout is not reached (counted as %d days)", UnreachedBreakoutDays))
 	} else if !notes {
@@ -176,7 +200,9 @@ func (m Model) evaluate(p Package, notes bool) (*Evaluation, error) {
 	if err != nil {
 		return nil, err
 	}
-	ev.Metrics[MetricWarningDays] = ev.Metrics[MetricBreakoutDays] - detect
+	if !fleetUnknown {
+		ev.Metrics[MetricWarningDays] = ev.Metrics[MetricBreakoutDays] - detect
+	}
 	if notes {
 		ev.Notes = append(ev.Notes, wnotes...)
 	}
@@ -202,6 +228,14 @@ func (m Model) evaluate(p Package, notes bool) (*Evaluation, error) {
 				types = append(types, c.Machine)
 			}
 		}
+		// A machine type the baseline reports and the proposal leaves
+		// open: how many of them are to go is not known.
+		var openReported []string
+		for _, id := range open {
+			if slices.Contains(types, strings.TrimPrefix(id, TermCentrifugesPrefix)) {
+				openReported = append(openReported, id)
+			}
+		}
 		for _, t := range types {
 			limit, limited := allowed[t]
 			if !limited {
@@ -211,12 +245,49 @@ func (m Model) evaluate(p Package, notes bool) (*Evaluation, error) {
 				remove += max(0, n.Value-limit)
 			}
 		}
-		ev.Metrics[MetricCentrifugesOut] = remove
+		if len(openReported) > 0 {
+			ev.unknown(MetricCentrifugesOut, leavesOpen(openReported))
+		} else {
+			ev.Metrics[MetricCentrifugesOut] = remove
+		}
 		if notes {
 			ev.Notes = append(ev.Notes, "reductions from the state reported as of "+b.AsOf.String())
 		}
 	}
 	return ev, nil
+}
+
+// unknown records that metric is not known, and why.
+func (ev *Evaluation) unknown(metric, why string) {
+	if ev.Unknown == nil {
+		ev.Unknown = map[string]string{}
+	}
+	ev.Unknown[metric] = why
+}
+
+// openCentrifugeTerms are the centrifuge terms of s (numeric terms
+// "centrifuges_<type>") that p leaves without a number, in the order of
+// the space.
+func openCentrifugeTerms(s *Space, p Package) []string {
+	if s == nil {
+		return nil
+	}
+	var open []string
+	for _, t := range s.Terms {
+		if t.Kind != Numeric || !strings.HasPrefix(t.ID, TermCentrifugesPrefix) {
+			continue
+		}
+		if _, ok := number(p, t.ID); !ok {
+			open = append(open, t.ID)
+		}
+	}
+	return open
+}
+
+// leavesOpen says why a metric that depends on the open terms ids is not
+// known.
+func leavesOpen(ids []string) string {
+	return fmt.Sprintf("the proposal leaves %s open (no number of machines is assumed)", strings.Join(ids, ", "))
 }
 
 func days(d *float64) float64 {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/accordverify/accord/internal/input"
 )
@@ -17,18 +18,49 @@ import (
 // value ("breakout_days >= 365", "enrichment_cap_pct >= 3.67",
 // "additional_protocol = yes").
 type Constraint struct {
-	Subject string  `json:"subject"`
-	Op      string  `json:"op"`
-	Value   float64 `json:"value,omitempty"`
+	Subject string `json:"subject"`
+	Op      string `json:"op"`
+	// Value is the number a metric or a numeric term is compared with;
+	// it is required there (0 is a number like any other) and left out
+	// for a yes/no or option term.
+	Value *float64 `json:"value,omitempty"`
 	// Text is the value of a yes/no or option term (with op "=").
 	Text string `json:"text,omitempty"`
 }
 
+// Limit is the red line subject op v ("breakout_days", ">=", 365).
+func Limit(subject, op string, v float64) Constraint {
+	return Constraint{Subject: subject, Op: op, Value: &v}
+}
+
 func (c Constraint) String() string {
-	if c.Text != "" {
+	switch {
+	case c.Text != "":
 		return fmt.Sprintf("%s %s %s", c.Subject, c.Op, c.Text)
+	case c.Value != nil:
+		return fmt.Sprintf("%s %s %g", c.Subject, c.Op, *c.Value)
 	}
-	return fmt.Sprintf("%s %s %g", c.Subject, c.Op, c.Value)
+	return fmt.Sprintf("%s %s (no value)", c.Subject, c.Op)
+}
+
+// Range is the closed interval a red line's number must lie in.
+type Range struct{ Min, Max float64 }
+
+// maxRedLineKgU is 100,000 t of uranium, more than the world mines in a
+// year (the bound of a mass in an evidence record).
+const maxRedLineKgU = 1e8
+
+// MetricRanges bound the number of a red line on each metric, in its
+// unit: breakout days from 0 to the count of a breakout never reached;
+// warning days as much below 0 (a breakout detected only after it is
+// done) as above; SQ, masses and machines from 0 to far beyond any
+// real figure. A number outside is a typing error, or a red line that
+// says nothing.
+var MetricRanges = map[string]Range{
+	MetricBreakoutDays: {0, UnreachedBreakoutDays}, MetricBreakoutP10: {0, UnreachedBreakoutDays}, MetricBreakoutP90: {0, UnreachedBreakoutDays},
+	MetricWarningDays:  {-UnreachedBreakoutDays, UnreachedBreakoutDays},
+	MetricSQPermitted:  {0, maxRedLineKgU / 25}, // that mass as weapon-grade uranium, 25 kg U-235 an SQ
+	MetricReductionKgU: {0, maxRedLineKgU}, MetricCentrifugesOut: {0, 1e8},
 }
 
 // MaxRedLines is the most red lines one party submits in a room.
@@ -108,12 +140,12 @@ func (r RedLines) Validate(s *Space) error {
 	}
 	for i, c := range r.Constraints {
 		f := fmt.Sprintf("constraints[%d]", i)
-		if _, metric := MetricUnits[c.Subject]; metric {
+		if unit, metric := MetricUnits[c.Subject]; metric {
 			if c.Op != ">=" && c.Op != "<=" {
 				return input.Errorf(f+".op", "must be >= or <= for a metric, got %q", c.Op)
 			}
-			if math.IsNaN(c.Value) || math.IsInf(c.Value, 0) {
-				return input.Errorf(f+".value", "must be a number, got %v", c.Value)
+			if err := checkNumber(f, c, MetricRanges[c.Subject], unit, "the metric's range"); err != nil {
+				return err
 			}
 			continue
 		}
@@ -126,9 +158,15 @@ func (r RedLines) Validate(s *Space) error {
 			if c.Op != ">=" && c.Op != "<=" {
 				return input.Errorf(f+".op", "must be >= or <= for a numeric term, got %q", c.Op)
 			}
+			if err := checkNumber(f, c, Range{t.Min, t.Max}, t.Unit, fmt.Sprintf("the term's range in version %d of the issue space", s.Version)); err != nil {
+				return err
+			}
 		case Option, YesNo:
 			if c.Op != "=" && c.Op != "!=" {
 				return input.Errorf(f+".op", "must be = or != for %s, got %q", t.ID, c.Op)
+			}
+			if c.Value != nil {
+				return input.Errorf(f+".value", "must be left out: %s takes a word as text (%s), not a number", t.ID, words(t))
 			}
 			if t.Kind == Option && !slices.Contains(t.Options, c.Text) || t.Kind == YesNo && c.Text != "yes" && c.Text != "no" {
 				return input.Errorf(f+".text", "is not a value of %s, got %q", t.ID, c.Text)
@@ -140,6 +178,32 @@ func (r RedLines) Validate(s *Space) error {
 	return nil
 }
 
+// checkNumber checks the number of red line c, field f, on a numeric
+// subject: given, with no text, within rg (in unit; what names the range).
+func checkNumber(f string, c Constraint, rg Range, unit, what string) error {
+	if c.Value == nil {
+		if c.Text != "" {
+			return input.Errorf(f+".value", "is required: a red line on %s compares it with a number (%s), not a word (text %q)", c.Subject, unit, c.Text)
+		}
+		return input.Errorf(f+".value", "is required: a red line on %s compares it with a number (%s)", c.Subject, unit)
+	}
+	if c.Text != "" {
+		return input.Errorf(f+".text", "must be left out: %s is compared with the number in value (%s), not a word, got %q", c.Subject, unit, c.Text)
+	}
+	if v := *c.Value; !(v >= rg.Min && v <= rg.Max) {
+		return input.Errorf(f+".value", "must be in [%v, %v] %s (%s), got %v", rg.Min, rg.Max, unit, what, v)
+	}
+	return nil
+}
+
+// words lists the values of an option or yes/no term.
+func words(t Term) string {
+	if t.Kind == YesNo {
+		return "yes or no"
+	}
+	return strings.Join(t.Options, ", ")
+}
+
 // Check is a constraint's result on one proposal: whether it holds and
 // its margin, the distance to the threshold in units of scale (positive
 // when it holds, negative when it fails).
@@ -149,17 +213,33 @@ type Check struct {
 	Margin     float64    `json:"margin"`
 }
 
-// evaluateConstraint checks c on a package and its metrics; scale
-// normalizes numeric margins (a term's range, or a metric's threshold).
-func evaluateConstraint(s *Space, c Constraint, p Package, metrics map[string]float64) (Check, error) {
+// evaluateConstraint checks c on a package and the model's evaluation of
+// it (nil for a red line on a term the model does not read); scale
+// normalizes numeric margins (a term's range, or a metric's threshold). A
+// red line that cannot be checked (a metric the model could not derive, a
+// term the package leaves open, a red line without its number) is an
+// error that says why, never a check that holds.
+func evaluateConstraint(s *Space, c Constraint, p Package, ev *Evaluation) (Check, error) {
 	ch := Check{Constraint: c}
+	var metrics map[string]float64
+	var unknown map[string]string
+	if ev != nil {
+		metrics, unknown = ev.Metrics, ev.Unknown
+	}
 	var v, scale float64
-	if mv, metric := metrics[c.Subject]; metric {
-		v, scale = mv, math.Max(math.Abs(c.Value), 1)
-	} else if _, isMetric := MetricUnits[c.Subject]; isMetric {
+	_, isMetric := MetricUnits[c.Subject]
+	t, isTerm := s.Term(c.Subject)
+	if c.Value == nil && (isMetric || isTerm && t.Kind == Numeric) {
+		// Only a red line kept from before its number was required.
+		return ch, input.Errorf("constraint", "the red line %s gives no number to compare %s with", c, c.Subject)
+	}
+	if mv, ok := metrics[c.Subject]; ok {
+		v, scale = mv, math.Max(math.Abs(*c.Value), 1)
+	} else if why, ok := unknown[c.Subject]; ok {
+		return ch, input.Errorf("constraint", "%s is not known: %s", c.Subject, why)
+	} else if isMetric {
 		return ch, input.Errorf("constraint", "the model gave no %s for this proposal", c.Subject)
 	} else {
-		t, _ := s.Term(c.Subject)
 		val, ok := p[c.Subject]
 		if !ok {
 			return ch, input.Errorf("values."+c.Subject, "the proposal leaves %s open: a red line on it cannot be checked", c.Subject)
@@ -177,9 +257,9 @@ func evaluateConstraint(s *Space, c Constraint, p Package, metrics map[string]fl
 	}
 	switch c.Op {
 	case ">=":
-		ch.Margin = (v - c.Value) / scale
+		ch.Margin = (v - *c.Value) / scale
 	case "<=":
-		ch.Margin = (c.Value - v) / scale
+		ch.Margin = (*c.Value - v) / scale
 	}
 	ch.Holds = ch.Margin >= -1e-12
 	return ch, nil

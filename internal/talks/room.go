@@ -334,6 +334,10 @@ type Report struct {
 	Proposal  string             `json:"proposal"`
 	Model     string             `json:"model"`
 	Metrics   map[string]float64 `json:"metrics"`
+	// Unknown are the metrics the model could not derive for the
+	// proposal, each with the reason (the terms it leaves open): a red
+	// line on one is not checked, and never met.
+	Unknown map[string]string `json:"unknown_metrics,omitempty"`
 	// OwnMet: the recipient party's red lines all hold (a party, standard
 	// policy).
 	OwnMet *bool `json:"own_red_lines_met,omitempty"`
@@ -344,9 +348,10 @@ type Report struct {
 	// policy only); a red line that cannot be checked fails.
 	Failing map[string][]Constraint `json:"failing,omitempty"`
 	// Unchecked are the red lines that could not be checked on the
-	// proposal (a term it leaves open, a metric the model did not give),
-	// by party, each counted as failing: the recipient's own (a party) or
-	// every party's (the mediator), under the standard policy only.
+	// proposal (a term it leaves open, a metric the model could not
+	// derive), by party, each counted as failing: the recipient's own (a
+	// party) or every party's (the mediator), under the standard policy
+	// only.
 	Unchecked map[string][]Unchecked `json:"unchecked,omitempty"`
 	// Remaining is the recipient's queries left this round (a party).
 	Remaining *int `json:"queries_remaining,omitempty"`
@@ -403,18 +408,18 @@ func (r *Room) Feasibility(recipient, proposalID string, at time.Time) (*Report,
 			return nil, input.Errorf("red_lines", "%s has not submitted its red lines yet", d.Party)
 		}
 	}
-	ev, err := r.Model.Evaluate(p.Values)
+	ev, err := r.Model.Evaluate(&r.Space, p.Values)
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Recipient: recipient, Proposal: p.ID, Model: ev.Model, Metrics: ev.Metrics}
+	rep := &Report{Recipient: recipient, Proposal: p.ID, Model: ev.Model, Metrics: ev.Metrics, Unknown: ev.Unknown}
 	all := true
 	failing := map[string][]Constraint{}
 	unchecked := map[string][]Unchecked{}
 	own := true
 	for _, d := range r.Parties {
 		for _, c := range r.redLines[d.Party].Constraints {
-			ch, err := evaluateConstraint(&r.Space, c, p.Values, ev.Metrics)
+			ch, err := evaluateConstraint(&r.Space, c, p.Values, ev)
 			if err != nil {
 				// Not shown to hold: it fails, and the reason is for the
 				// party's and the mediator's eyes only.

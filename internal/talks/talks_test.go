@@ -70,7 +70,8 @@ func TestModelAtTheJCPOALimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := state.At(dataset.Embedded().Facts(), calendar.MustParse("2025-02-08"))
-	ev, err := talks.Model{Baseline: base, SQ: enrich.WGU25}.Evaluate(jcpoaLike())
+	sp := space()
+	ev, err := talks.Model{Baseline: base, SQ: enrich.WGU25}.Evaluate(&sp, jcpoaLike())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,13 +99,13 @@ func redLines(party string, cs ...talks.Constraint) talks.RedLines {
 // A red line commits to its salted hash; the revealed red line verifies,
 // a moved one does not; the salt is required.
 func TestRedLineCommitment(t *testing.T) {
-	rl := redLines("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 365})
+	rl := redLines("us", talks.Limit(talks.MetricBreakoutDays, ">=", 365))
 	c := rl.Commitment()
 	if len(c) != 64 || !talks.VerifyReveal(rl, c) {
 		t.Fatalf("commitment %q does not verify", c)
 	}
 	moved := rl
-	moved.Constraints = []talks.Constraint{{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 300}}
+	moved.Constraints = []talks.Constraint{talks.Limit(talks.MetricBreakoutDays, ">=", 300)}
 	if talks.VerifyReveal(moved, c) {
 		t.Error("a moved red line verified against the commitment")
 	}
@@ -134,16 +135,16 @@ func submitBoth(t *testing.T, r *talks.Room, us, iran talks.RedLines) {
 // mediator about all and which fail, and under the blind policy everyone
 // only whether all are met.
 func TestFeasibilityDisclosesByRecipient(t *testing.T) {
-	us := redLines("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 400},
+	us := redLines("us", talks.Limit(talks.MetricBreakoutDays, ">=", 400),
 		talks.Constraint{Subject: "additional_protocol", Op: "=", Text: "yes"})
-	iran := redLines("iran", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: ">=", Value: 3.67})
+	iran := redLines("iran", talks.Limit(talks.TermEnrichmentCap, ">=", 3.67))
 	for _, policy := range []talks.Policy{talks.Standard, talks.Blind} {
 		r := room(t, policy)
 		submitBoth(t, r, us, iran)
 		if _, err := r.RedLinesOf("iran", "us"); !errors.Is(err, talks.ErrForbidden) {
 			t.Errorf("iran read the US red lines: %v", err)
 		}
-		if got, err := r.RedLinesOf("oman", "us"); err != nil || got.Constraints[0].Value != 400 {
+		if got, err := r.RedLinesOf("oman", "us"); err != nil || *got.Constraints[0].Value != 400 {
 			t.Errorf("the mediator cannot read the US red lines: %v", err)
 		}
 		if _, err := r.Propose("iran", "iran", jcpoaLike(), false); !errors.Is(err, talks.ErrForbidden) {
@@ -187,8 +188,8 @@ func TestFeasibilityDisclosesByRecipient(t *testing.T) {
 // the mediator's are not budgeted.
 func TestQueryBudget(t *testing.T) {
 	r := room(t, talks.Standard)
-	submitBoth(t, r, redLines("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 180}),
-		redLines("iran", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: ">=", Value: 3.67}))
+	submitBoth(t, r, redLines("us", talks.Limit(talks.MetricBreakoutDays, ">=", 180)),
+		redLines("iran", talks.Limit(talks.TermEnrichmentCap, ">=", 3.67)))
 	p, _ := r.Propose("oman", "oman", jcpoaLike(), false)
 	at := time.Now()
 	for i := range 3 {
@@ -225,8 +226,8 @@ func TestQueryBudget(t *testing.T) {
 func TestZoneOfAgreement(t *testing.T) {
 	fixed := talks.Package{"relief": {Order: []string{"verification", "un-relief", "us-relief"}}, "additional_protocol": {Text: "yes"}}
 	r := room(t, talks.Standard)
-	submitBoth(t, r, redLines("us", talks.Constraint{Subject: talks.MetricBreakoutDays, Op: ">=", Value: 180}, talks.Constraint{Subject: talks.TermEnrichmentCap, Op: "<=", Value: 5}),
-		redLines("iran", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: ">=", Value: 3.5}, talks.Constraint{Subject: "centrifuges_IR-1", Op: ">=", Value: 3000}))
+	submitBoth(t, r, redLines("us", talks.Limit(talks.MetricBreakoutDays, ">=", 180), talks.Limit(talks.TermEnrichmentCap, "<=", 5)),
+		redLines("iran", talks.Limit(talks.TermEnrichmentCap, ">=", 3.5), talks.Limit("centrifuges_IR-1", ">=", 3000)))
 	if _, err := r.ExploreZone("us", fixed); !errors.Is(err, talks.ErrForbidden) {
 		t.Error("a party explored the zone")
 	}
@@ -246,8 +247,8 @@ func TestZoneOfAgreement(t *testing.T) {
 		z.Feasible, z.Evaluated, capPct, *b.Values[talks.TermStockpileCap].Number, *b.Values["centrifuges_IR-1"].Number, *b.Values["centrifuges_IR-6"].Number, b.Metrics[talks.MetricBreakoutDays], b.MinMargin)
 
 	none := room(t, talks.Standard)
-	submitBoth(t, none, redLines("us", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: "<=", Value: 0}),
-		redLines("iran", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: ">=", Value: 3.67}))
+	submitBoth(t, none, redLines("us", talks.Limit(talks.TermEnrichmentCap, "<=", 0)),
+		redLines("iran", talks.Limit(talks.TermEnrichmentCap, ">=", 3.67)))
 	z, err = none.ExploreZone("oman", fixed)
 	if err != nil {
 		t.Fatal(err)
@@ -267,13 +268,13 @@ func TestBadInput(t *testing.T) {
 	if _, err := r.Propose("oman", "oman", talks.Package{"additional_protocol": {Text: "maybe"}}, false); !errors.As(err, &fe) || fe.Field != "values.additional_protocol" {
 		t.Errorf("maybe: %v", err)
 	}
-	if _, err := r.SubmitRedLines("us", redLines("us", talks.Constraint{Subject: "moon", Op: ">=", Value: 1})); !errors.As(err, &fe) || fe.Field != "constraints[0].subject" {
+	if _, err := r.SubmitRedLines("us", redLines("us", talks.Limit("moon", ">=", 1))); !errors.As(err, &fe) || fe.Field != "constraints[0].subject" {
 		t.Errorf("unknown subject: %v", err)
 	}
-	if _, err := r.SubmitRedLines("us", redLines("iran", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: ">=", Value: 1})); !errors.Is(err, talks.ErrForbidden) {
+	if _, err := r.SubmitRedLines("us", redLines("iran", talks.Limit(talks.TermEnrichmentCap, ">=", 1))); !errors.Is(err, talks.ErrForbidden) {
 		t.Errorf("the US submitted Iran's red lines: %v", err)
 	}
-	ok := redLines("us", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: "<=", Value: 3.67})
+	ok := redLines("us", talks.Limit(talks.TermEnrichmentCap, "<=", 3.67))
 	if _, err := r.SubmitRedLines("us", ok); err != nil {
 		t.Fatal(err)
 	}
@@ -328,8 +329,8 @@ func TestRedLineOnWarningDaysReadsTheInspectionTerms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	submitBoth(t, r, redLines("us", talks.Constraint{Subject: talks.MetricWarningDays, Op: ">=", Value: 368}),
-		redLines("iran", talks.Constraint{Subject: talks.TermEnrichmentCap, Op: ">=", Value: 3.67}))
+	submitBoth(t, r, redLines("us", talks.Limit(talks.MetricWarningDays, ">=", 368)),
+		redLines("iran", talks.Limit(talks.TermEnrichmentCap, ">=", 3.67)))
 	loose := jcpoaLike()
 	tight := jcpoaLike()
 	tight[talks.TermInspectionInterval] = talks.Num(1)
@@ -337,7 +338,7 @@ func TestRedLineOnWarningDaysReadsTheInspectionTerms(t *testing.T) {
 	at := time.Date(2025, 4, 12, 10, 0, 0, 0, time.UTC)
 	var warn [2]float64
 	for i, values := range []talks.Package{loose, tight} {
-		ev, err := talks.Model{SQ: enrich.WGU25}.Evaluate(values)
+		ev, err := talks.Model{SQ: enrich.WGU25}.Evaluate(&s, values)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -364,7 +365,7 @@ func TestRedLineOnWarningDaysReadsTheInspectionTerms(t *testing.T) {
 	bad := jcpoaLike()
 	bad[talks.TermInspectionInterval] = talks.Num(0)
 	var fe *input.Error
-	if _, err := (talks.Model{}).Evaluate(bad); !errors.As(err, &fe) || fe.Field != "values."+talks.TermInspectionInterval {
+	if _, err := (talks.Model{}).Evaluate(&s, bad); !errors.As(err, &fe) || fe.Field != "values."+talks.TermInspectionInterval {
 		t.Errorf("an interval of 0 days: %v; want an error naming values.%s", err, talks.TermInspectionInterval)
 	}
 }

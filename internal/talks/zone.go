@@ -228,14 +228,17 @@ func modelTerm(id string) bool {
 // check evaluates p with the model and against every red line, the
 // parties' in order, into *checks; ok is false at the first that fails.
 func (r *Room) check(m Model, p Package, checks *[]Check) (*Evaluation, bool, error) {
-	ev, err := m.evaluate(p, false)
+	ev, err := m.evaluate(&r.Space, p, false)
 	if err != nil {
 		return nil, false, err
 	}
 	*checks = (*checks)[:0]
 	for _, d := range r.Parties {
 		for _, con := range r.redLines[d.Party].Constraints {
-			ch, err := evaluateConstraint(&r.Space, con, p, ev.Metrics)
+			// The search sets every term, so no metric is unknown; were
+			// one, its red line would stop the search with the reason,
+			// never count as met.
+			ch, err := evaluateConstraint(&r.Space, con, p, ev)
 			if err != nil {
 				return nil, false, err
 			}
