@@ -800,8 +800,9 @@ func (symLog) Normalize(lo, hi, x float64) float64 {
 	return (symLogOf(x) - a) / (b - a)
 }
 
-// symLogTicks marks zero and 1, 10, 30, 100, 300, ... days on either
-// side (3 would crowd 1 and 0).
+// symLogTicks marks zero and 10, 30, 100, 300, ... days on either side;
+// 1 and 3 only on an axis within 30 days of zero, where they do not crowd
+// the zero.
 type symLogTicks struct{}
 
 func (symLogTicks) Ticks(lo, hi float64) []plot.Tick {
@@ -811,7 +812,10 @@ func (symLogTicks) Ticks(lo, hi float64) []plot.Tick {
 			ticks = append(ticks, plot.Tick{Value: v, Label: Num(v, 0)})
 		}
 	}
-	steps := []float64{1}
+	var steps []float64
+	if max(-lo, hi) <= 30 {
+		steps = append(steps, 1, 3)
+	}
 	for e := 1.0; e <= 5; e++ {
 		steps = append(steps, math.Pow(10, e), 3*math.Pow(10, e))
 	}

@@ -29,7 +29,15 @@ func TestSymmetricLogScale(t *testing.T) {
 	for _, tk := range ticks {
 		labels = append(labels, tk.Label)
 	}
-	if got := strings.Join(labels, " "); got != "-30 -10 -1 0 1 10 30 100 300" {
+	if got := strings.Join(labels, " "); got != "-30 -10 0 10 30 100 300" {
 		t.Errorf("ticks %s", got)
+	}
+	// Near zero, a day and three.
+	labels = nil
+	for _, tk := range (symLogTicks{}).Ticks(-5, 20) {
+		labels = append(labels, tk.Label)
+	}
+	if got := strings.Join(labels, " "); got != "-3 -1 0 1 3 10" {
+		t.Errorf("ticks within 30 days of zero: %s", got)
 	}
 }

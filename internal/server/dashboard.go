@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -147,7 +148,11 @@ func parseDashboard(demo bool) (*dashboard, error) {
 		}
 		d.pages[name] = t
 	}
-	if d.report, err = template.New("report").Funcs(funcs).Parse(report.ReportTemplate()); err != nil {
+	// The report cites by number, every figure to the annex on its page,
+	// as the printed report does; the other pages name the documents.
+	reportFuncs := maps.Clone(funcs)
+	reportFuncs["linkCites"] = report.Funcs()["linkCites"]
+	if d.report, err = template.New("report").Funcs(reportFuncs).Parse(report.ReportTemplate()); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -271,7 +276,8 @@ func citeLinks(r *report.Report, ns []int) template.HTML {
 // evidenceLabel is how a link to evidence reads: the document it comes
 // from, else where it was seen, else the record's id or the row.
 func evidenceLabel(e state.Evidence) string {
-	return cmp.Or(shortDocument(e.Document), e.Source, e.Record, e.Ref)
+	first, _, _ := strings.Cut(e.Source, "; ") // the first of the places it was seen
+	return cmp.Or(shortDocument(e.Document), first, e.Record, e.Ref)
 }
 
 // shortDocument is a document's name as a link reads it, without what

@@ -281,6 +281,22 @@ func TestEvidenceLinksNameTheDocument(t *testing.T) {
 	}
 }
 
+// The report page cites by number to the annex on the page, in its summary
+// as everywhere else in it, as the printed report does; the overview names
+// the documents.
+func TestReportCitesByNumber(t *testing.T) {
+	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	body := page(s, "GET", "/report?as_of=2025-02-08", "", nil).Body.String()
+	summary := regexp.MustCompile(`(?s)<ul class="summary">.*?</ul>`).FindString(body)
+	if !regexp.MustCompile(`<a href="#src-\d+" title="source \d+">\d+</a>`).MatchString(summary) || strings.Contains(summary, `href="/sources#`) {
+		t.Errorf("the report's summary does not cite by number:\n%s", summary)
+	}
+	overview := page(s, "GET", "/?as_of=2025-02-08", "", nil).Body.String()
+	if !strings.Contains(overview, `">IAEA GOV/2025/8</a>`) {
+		t.Error("the overview does not name the document its stock comes from")
+	}
+}
+
 // The what-if form, untouched, starts from the state the dated estimate
 // is computed from: its estimate is the API's (and the overview's) for the
 // same date, or, where the figures are unknown, the last estimate on known
