@@ -19,8 +19,16 @@ import (
 func talksSetup(t *testing.T) (*server.Server, map[string]string) {
 	t.Helper()
 	s, tokens := setup(t)
-	const base = "/api/v1/talks/rooms"
-	must := func(role, method, url string, body any, want int) map[string]any {
+	must := mustCall(t, s, tokens)
+	open := roomWithOpenProposal(t, must, rl("us", talks.Limit(talks.TermStockpileCap, "<=", 300)), rl("iran", talks.Limit("centrifuges_IR-1", ">=", 5000)))
+	must("mediator", "POST", "/api/v1/talks/rooms/muscat/proposals", map[string]any{"values": open, "hold": true}, 201)
+	return s, tokens
+}
+
+// mustCall calls s as role (call), and ends the test unless the answer
+// has the status want.
+func mustCall(t *testing.T, s *server.Server, tokens map[string]string) func(role, method, url string, body any, want int) map[string]any {
+	return func(role, method, url string, body any, want int) map[string]any {
 		t.Helper()
 		code, m := call(t, s, tokens, role, method, url, body)
 		if code != want {
@@ -28,17 +36,23 @@ func talksSetup(t *testing.T) (*server.Server, map[string]string) {
 		}
 		return m
 	}
+}
+
+// roomWithOpenProposal opens the test room (muscat) with the US's and
+// Iran's red lines, each with its commitment, and releases proposal p1,
+// which sets the caps and leaves centrifuges_IR-1 open; it returns p1's
+// values.
+func roomWithOpenProposal(t *testing.T, must func(role, method, url string, body any, want int) map[string]any, usRL, iranRL talks.RedLines) talks.Package {
+	t.Helper()
+	const base = "/api/v1/talks/rooms"
 	must("mediator", "POST", base, testRoom(), 201)
-	usRL := rl("us", talks.Limit(talks.TermStockpileCap, "<=", 300))
-	iranRL := rl("iran", talks.Limit("centrifuges_IR-1", ">=", 5000))
 	must("us", "POST", base+"/muscat/red-lines", map[string]any{"red_lines": usRL, "commitment": commitment(t, "us", "muscat", usRL.Commitment())}, 201)
 	must("state", "POST", base+"/muscat/red-lines", map[string]any{"red_lines": iranRL, "commitment": commitment(t, "iran", "muscat", iranRL.Commitment())}, 201)
 	open := talks.Package{talks.TermEnrichmentCap: talks.Num(3.67), talks.TermStockpileCap: talks.Num(200)}
 	salt := talks.NewSalt()
 	must("mediator", "POST", base+"/muscat/proposals", map[string]any{"values": open, "salt": salt,
 		"commitment": commitment(t, "oman", "muscat", talks.ReleaseHash("muscat", 1, open, "oman", "oman", salt))}, 201)
-	must("mediator", "POST", base+"/muscat/proposals", map[string]any{"values": open, "hold": true}, 201)
-	return s, tokens
+	return open
 }
 
 // The US asks about a proposal that leaves centrifuges_IR-1 open, on which

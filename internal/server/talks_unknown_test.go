@@ -16,23 +16,8 @@ import (
 func TestFeasibilityOnAnOpenCentrifugeTerm(t *testing.T) {
 	s, tokens := setup(t)
 	const base = "/api/v1/talks/rooms"
-	must := func(role, method, url string, body any, want int) map[string]any {
-		t.Helper()
-		code, m := call(t, s, tokens, role, method, url, body)
-		if code != want {
-			t.Fatalf("%s %s as %s: HTTP %d %v", method, url, role, code, m)
-		}
-		return m
-	}
-	must("mediator", "POST", base, testRoom(), 201)
-	usRL := rl("us", talks.Limit(talks.MetricBreakoutDays, ">=", 365))
-	iranRL := rl("iran", talks.Limit(talks.TermEnrichmentCap, ">=", 3.67))
-	must("us", "POST", base+"/muscat/red-lines", map[string]any{"red_lines": usRL, "commitment": commitment(t, "us", "muscat", usRL.Commitment())}, 201)
-	must("state", "POST", base+"/muscat/red-lines", map[string]any{"red_lines": iranRL, "commitment": commitment(t, "iran", "muscat", iranRL.Commitment())}, 201)
-	open := talks.Package{talks.TermEnrichmentCap: talks.Num(3.67), talks.TermStockpileCap: talks.Num(200)}
-	salt := talks.NewSalt()
-	must("mediator", "POST", base+"/muscat/proposals", map[string]any{"values": open, "salt": salt,
-		"commitment": commitment(t, "oman", "muscat", talks.ReleaseHash("muscat", 1, open, "oman", "oman", salt))}, 201)
+	must := mustCall(t, s, tokens)
+	roomWithOpenProposal(t, must, rl("us", talks.Limit(talks.MetricBreakoutDays, ">=", 365)), rl("iran", talks.Limit(talks.TermEnrichmentCap, ">=", 3.67)))
 
 	for _, c := range []struct{ role, met string }{{"us", "own_red_lines_met"}, {"mediator", "all_red_lines_met"}} {
 		m := must(c.role, "POST", base+"/muscat/feasibility", map[string]any{"proposal": "p1"}, 200)
