@@ -759,7 +759,7 @@ func (s *Server) talksRoomPage(use roomUse, act func(r *http.Request, c caller, 
 			return
 		}
 		if c.anonymous() {
-			s.signinAgain(w, r, http.StatusUnauthorized, signinView{Next: "/talks/" + r.PathValue("room"), Reason: "Talks rooms are for their participants: sign in with your key"})
+			s.signinAgain(w, r, http.StatusUnauthorized, signinView{Next: "/talks/" + pathSegment(r.PathValue("room")), Reason: "Talks rooms are for their participants: sign in with your key"})
 			return
 		}
 		rm, unlock, err := s.room(r.Context(), r.PathValue("room"))
