@@ -36,7 +36,10 @@ type Term struct {
 	Title string `json:"title"`
 	Kind  Kind   `json:"kind"`
 	// Unit, Min, Max and Step bound a numeric term; the zone explorer
-	// steps through [Min, Max] by Step.
+	// steps through [Min, Max] by Step. Step is the explorer's stride, not
+	// the grain of a value: a proposal takes any value in [Min, Max] (the
+	// JCPOA's 3.67 % lies between two steps of 0.5, its 5,060 IR-1 between
+	// two of 1,000), a whole number where the term counts machines.
 	Unit string  `json:"unit,omitempty"`
 	Min  float64 `json:"min,omitempty"`
 	Max  float64 `json:"max,omitempty"`
