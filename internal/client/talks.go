@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -29,7 +30,8 @@ func (c *Client) Room(id string, signer note.Signer) *Room {
 	return &Room{c: c, ID: id, signer: signer}
 }
 
-func (r *Room) path(rest string) string { return "/api/v1/talks/rooms/" + r.ID + rest }
+// path is the API's path of the room, its id one segment of it.
+func (r *Room) path(rest string) string { return "/api/v1/talks/rooms/" + url.PathEscape(r.ID) + rest }
 
 // Party is the name of the key that acts in the room.
 func (r *Room) Party() string { return r.signer.Name() }

@@ -61,6 +61,11 @@ const (
 // Roles lists every role.
 var Roles = []string{RoleInspectorate, RoleState, RoleParty, RoleMediator, RoleObserver, RoleOperator}
 
+// TalksPartyRoles are the roles of the keys with which a party sits in a
+// mediated talks room (the mediator's is RoleMediator): those that sign
+// a party's talks commitments.
+var TalksPartyRoles = []string{RoleState, RoleParty}
+
 type kindSpec struct {
 	// roles may author the kind.
 	roles []string
@@ -87,7 +92,7 @@ var kinds = map[Kind]kindSpec{
 	AccessResponse:         {roles: []string{RoleState}, body: func() validator { return new(AccessResponseBody) }, needsRef: true},
 	Notification:           {roles: []string{RoleInspectorate, RoleState, RoleParty, RoleMediator}, body: func() validator { return new(NotificationBody) }},
 	ReliefAction:           {roles: []string{RoleParty}, body: func() validator { return new(ReliefBody) }},
-	TalksCommitment:        {roles: []string{RoleState, RoleParty, RoleMediator}, body: func() validator { return new(TalksCommitmentBody) }},
+	TalksCommitment:        {roles: append(slices.Clone(TalksPartyRoles), RoleMediator), body: func() validator { return new(TalksCommitmentBody) }},
 	KeyRegistration:        {roles: allRoles, body: func() validator { return new(KeyRegistrationBody) }},
 	KeyRevocation:          {roles: allRoles, body: func() validator { return new(KeyRevocationBody) }},
 	Sealed:                 {roles: []string{RoleInspectorate, RoleState, RoleParty, RoleMediator}, body: func() validator { return new(SealedBody) }},

@@ -179,6 +179,12 @@ func (r *Registry) Check(entry []byte, index uint64) (*Signed, *Key, error) {
 	return s, k, nil
 }
 
+// HasCurrentKey reports whether party holds a key that is not revoked,
+// of one of roles.
+func (r *Registry) HasCurrentKey(party string, roles ...string) bool {
+	return slices.ContainsFunc(r.keys, func(k *Key) bool { return k.Party == party && !k.Revoked && slices.Contains(roles, k.Role) })
+}
+
 func (r *Registry) partyHasRole(party, role string) bool {
 	return slices.ContainsFunc(r.keys, func(k *Key) bool { return k.Party == party && k.Role == role })
 }

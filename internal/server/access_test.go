@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
@@ -13,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/agreement"
@@ -198,7 +201,51 @@ func (b *backend) Identify(signed []byte) (record.Identity, error) {
 }
 func (b *backend) Current(name string, _ uint32) bool { return name != "revoked" }
 
-func (b *backend) Registry() *record.Registry { return &record.Registry{} }
+func (b *backend) Registry() *record.Registry { return testRegistry() }
+
+// testRegistry is the test log's key registry: a key of each party of the
+// test tokens in its role, and a party "gone" whose only key is revoked.
+var testRegistry = sync.OnceValue(func() *record.Registry {
+	reg := &record.Registry{}
+	var next uint64
+	apply := func(entry []byte) {
+		s, _, err := reg.Check(entry, next)
+		if err == nil {
+			err = reg.Apply(s, next)
+		}
+		if err != nil {
+			panic(err)
+		}
+		next++
+	}
+	signers := map[string]note.Signer{}
+	g := record.GenesisBody{Origin: "accord.test/server"}
+	for _, m := range []struct{ party, role string }{{"operator", record.RoleOperator}, {"us", record.RoleParty}, {"e3", record.RoleParty},
+		{"iran", record.RoleState}, {"oman", record.RoleMediator}, {"iaea", record.RoleInspectorate}, {"press", record.RoleObserver}, {"gone", record.RoleParty}} {
+		skey, vkey, err := note.GenerateKey(rand.Reader, m.party)
+		if err != nil {
+			panic(err)
+		}
+		signers[m.party], _ = note.NewSigner(skey)
+		g.Members = append(g.Members, record.Member{Party: m.party, Role: m.role, Key: vkey})
+	}
+	sign := func(author string, kind record.Kind, body any) []byte {
+		b, _ := json.Marshal(body)
+		signed, err := record.Sign(&record.Record{Schema: record.Schema, Kind: kind, ID: string(kind) + "-" + author, Author: author,
+			Created: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Body: b}, signers[author])
+		if err != nil {
+			panic(err)
+		}
+		return signed
+	}
+	apply(sign("operator", record.Genesis, g))
+	for _, m := range g.Members {
+		if m.Party == "gone" {
+			apply(sign("gone", record.KeyRevocation, record.KeyRevocationBody{Party: "gone", Key: m.Key, Reason: "lost"}))
+		}
+	}
+	return reg
+})
 
 func (b *backend) OpenSealed(*record.Record) (*record.Record, error) {
 	return nil, record.ErrNotRecipient

@@ -106,6 +106,7 @@ func parseDashboard(demo bool) (*dashboard, error) {
 		return ""
 	}
 	funcs["heading"] = heading
+	funcs["pathSegment"] = pathSegment
 	funcs["anchor"] = anchor
 	funcs["fmtTime"] = func(t time.Time) string { return t.UTC().Format(time.DateTime) + " UTC" }
 	funcs["src"] = func(r *report.Report, ns []int) template.HTML { return citeLinks(r, ns) }
@@ -196,6 +197,18 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 	e := problem(s.cfg.Logger, r.URL.Path, err)
 	s.render(w, r, e.status(), "error", "Error", e)
+}
+
+// pathSegment escapes s as one segment of a URL's path, for links built
+// from ids (a room's): no character of s ends the segment or starts a
+// query or a fragment. A dot segment, which a browser resolves to the
+// directory above whatever its escaping, becomes "". The ids are checked
+// where they are made; this is the page's own defence.
+func pathSegment(s string) string {
+	if s == "." || s == ".." {
+		return ""
+	}
+	return url.PathEscape(s)
 }
 
 var nonAnchor = regexp.MustCompile(`[^A-Za-z0-9]+`)

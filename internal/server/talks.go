@@ -189,13 +189,16 @@ func (s *Server) talksRoute(use roomUse, h func(w http.ResponseWriter, r *http.R
 	}
 }
 
+// roomRequest opens a room; its schema says the bounds NewRoom checks
+// (talks.MaxNameLength, talks.MaxBudget).
 type roomRequest struct {
-	ID      string             `json:"id"`
-	Title   string             `json:"title"`
+	// ID names the room in URLs: an id as a record's is.
+	ID      string             `json:"id" jsonschema:"pattern=^[A-Za-z0-9][A-Za-z0-9._:-]{0\\,127}$"`
+	Title   string             `json:"title" jsonschema:"minLength=1,maxLength=200"`
 	Parties []talks.Delegation `json:"parties"`
 	Space   talks.Space        `json:"space"`
 	Policy  talks.Policy       `json:"policy"`
-	Budget  int                `json:"budget_per_round"`
+	Budget  int                `json:"budget_per_round" jsonschema:"minimum=1,maximum=1000"`
 }
 
 // createRoom: a mediator opens a room it mediates.
@@ -211,26 +214,47 @@ func (s *Server) createRoom(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = decode(r, &req)
 	}
+	// The room is checked whole before its id is used at all (a lock, a
+	// look in the store).
+	var rm *talks.Room
+	if err == nil {
+		rm, err = talks.NewRoom(req.ID, req.Title, c.Party, req.Parties, req.Space, req.Policy, req.Budget)
+	}
+	if err == nil {
+		err = s.registeredParties(req.Parties)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	unlock := s.roomLocks.lock(req.ID)
+	unlock := s.roomLocks.lock(rm.ID)
 	defer unlock()
-	if _, err := s.cfg.Rooms.LoadRoom(r.Context(), req.ID); err == nil {
-		s.fail(w, r, &Error{Code: "duplicate", Field: "id", Message: "a talks room " + strconv.Quote(req.ID) + " exists"})
+	if _, err := s.cfg.Rooms.LoadRoom(r.Context(), rm.ID); err == nil {
+		s.fail(w, r, &Error{Code: "duplicate", Field: "id", Message: "a talks room " + strconv.Quote(rm.ID) + " exists"})
 		return
 	}
-	rm, err := talks.NewRoom(req.ID, req.Title, c.Party, req.Parties, req.Space, req.Policy, req.Budget)
-	if err == nil {
-		err = s.saveRoom(r.Context(), rm)
-	}
-	if err != nil {
+	if err := s.saveRoom(r.Context(), rm); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	v, _ := rm.ViewFor(c.Party)
 	writeJSON(w, http.StatusCreated, v)
+}
+
+// registeredParties checks that every party of a new room holds a current
+// key of a party's role in the log's key registry: a party without one
+// could neither read the room nor sign its commitments.
+func (s *Server) registeredParties(ds []talks.Delegation) error {
+	if s.cfg.Confidential == nil {
+		return &Error{Code: "not_found", Message: "this server does not know the log's key registry, against which a room's parties are checked: it opens no talks rooms"}
+	}
+	reg := s.cfg.Confidential.Registry()
+	for i, d := range ds {
+		if !reg.HasCurrentKey(d.Party, record.TalksPartyRoles...) {
+			return badRequest(fmt.Sprintf("parties[%d].party", i), "%q holds no current key of role %s in the log's key registry: every party of a room is a registered party", d.Party, strings.Join(record.TalksPartyRoles, " or "))
+		}
+	}
+	return nil
 }
 
 // listRooms lists the rooms the caller takes part in.
@@ -759,7 +783,7 @@ func (s *Server) talksRoomPage(use roomUse, act func(r *http.Request, c caller, 
 			return
 		}
 		if c.anonymous() {
-			s.signinAgain(w, r, http.StatusUnauthorized, signinView{Next: "/talks/" + r.PathValue("room"), Reason: "Talks rooms are for their participants: sign in with your key"})
+			s.signinAgain(w, r, http.StatusUnauthorized, signinView{Next: "/talks/" + pathSegment(r.PathValue("room")), Reason: "Talks rooms are for their participants: sign in with your key"})
 			return
 		}
 		rm, unlock, err := s.room(r.Context(), r.PathValue("room"))

@@ -7,9 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/accordverify/accord/internal/input"
+	"github.com/accordverify/accord/internal/record"
 )
 
 // Roles of a delegation's members.
@@ -109,38 +113,90 @@ func (forbidden) Error() string { return "forbidden" }
 // ErrorCode classifies the error for callers that map errors to statuses.
 func (forbidden) ErrorCode() string { return "forbidden" }
 
-// NewRoom returns a room with a mediator, parties and an issue space.
+// Bounds of a room's setting.
+const (
+	// MaxBudget is the most feasibility questions a party may ask in a
+	// round. The budget is there against probing: every answer tells a
+	// party something of the others' red lines, and a thousand answers in
+	// one round (a sitting of hours) map them already; a larger budget is
+	// a slip of the keyboard or no budget at all.
+	MaxBudget = 1000
+	// MaxNameLength is the most characters of a room's title and of a
+	// delegation's or a member's name: a line of a page.
+	MaxNameLength = 200
+)
+
+// NewRoom returns a room with a mediator, parties and an issue space. The
+// room's id is an id as a record's is (record.IsID): it names the room in
+// a URL's path, one segment of it.
 func NewRoom(id, title, mediator string, parties []Delegation, space Space, policy Policy, budget int) (*Room, error) {
-	if id == "" || mediator == "" {
-		return nil, input.Errorf("room", "needs an id and a mediator")
+	if !record.IsID(id) {
+		return nil, input.Errorf("id", "%s; got %s", record.IDRule, quoteShort(id))
+	}
+	if err := checkName("title", title); err != nil {
+		return nil, err
+	}
+	if !record.IsID(mediator) {
+		return nil, input.Errorf("mediator", "must be a party id (%s); got %s", record.IDRule, quoteShort(mediator))
 	}
 	if len(parties) < 2 {
 		return nil, input.Errorf("parties", "a mediated room needs at least two parties")
 	}
 	for i, d := range parties {
-		if d.Party == "" || d.Party == mediator {
-			return nil, input.Errorf(fmt.Sprintf("parties[%d].party", i), "must be named and not the mediator")
+		f := fmt.Sprintf("parties[%d]", i)
+		if !record.IsID(d.Party) {
+			return nil, input.Errorf(f+".party", "must be a party id (%s); got %s", record.IDRule, quoteShort(d.Party))
+		}
+		if d.Party == mediator {
+			return nil, input.Errorf(f+".party", "must not be the mediator %q", mediator)
 		}
 		if slices.ContainsFunc(parties[:i], func(e Delegation) bool { return e.Party == d.Party }) {
-			return nil, input.Errorf(fmt.Sprintf("parties[%d].party", i), "%q is listed twice: list each party once", d.Party)
+			return nil, input.Errorf(f+".party", "%q is listed twice: list each party once", d.Party)
+		}
+		if err := checkName(f+".name", d.Name); err != nil {
+			return nil, err
 		}
 		for j, m := range d.Members {
+			if err := checkName(fmt.Sprintf("%s.members[%d].name", f, j), m.Name); err != nil {
+				return nil, err
+			}
 			if !slices.Contains(MemberRoles, m.Role) {
-				return nil, input.Errorf(fmt.Sprintf("parties[%d].members[%d].role", i, j), "must be principal, negotiator, expert or observer, got %q", m.Role)
+				return nil, input.Errorf(fmt.Sprintf("%s.members[%d].role", f, j), "must be principal, negotiator, expert or observer, got %q", m.Role)
 			}
 		}
 	}
 	if policy != Standard && policy != Blind {
 		return nil, input.Errorf("policy", "must be standard or blind, got %q", policy)
 	}
-	if budget < 1 {
-		return nil, input.Errorf("budget_per_round", "must be at least 1, got %d", budget)
+	if budget < 1 || budget > MaxBudget {
+		return nil, input.Errorf("budget_per_round", "must be from 1 to %d feasibility questions a round, got %d", MaxBudget, budget)
 	}
 	if err := space.Validate(); err != nil {
 		return nil, err
 	}
 	return &Room{Setting: Setting{ID: id, Title: title, Mediator: mediator, Parties: parties, Tracks: []string{"principals", "experts"}, Space: space,
 		Policy: policy, Budget: budget, Round: 1}, redLines: map[string]RedLines{}, Commitments: map[string]string{}}, nil
+}
+
+// checkName checks a title or a name: some words, at most MaxNameLength
+// characters.
+func checkName(field, s string) error {
+	if strings.TrimSpace(s) == "" {
+		return input.Errorf(field, "is required (some words)")
+	}
+	if n := utf8.RuneCountInString(s); n > MaxNameLength {
+		return input.Errorf(field, "must be at most %d characters, got %d", MaxNameLength, n)
+	}
+	return nil
+}
+
+// quoteShort quotes s for an error, its start only when it is long.
+func quoteShort(s string) string {
+	const show = 40
+	if r := []rune(s); len(r) > show {
+		return fmt.Sprintf("%q... (%d characters)", string(r[:show]), len(r))
+	}
+	return strconv.Quote(s)
 }
 
 func (r *Room) isParty(p string) bool {

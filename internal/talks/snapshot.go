@@ -68,7 +68,7 @@ func Restore(data []byte) (*Room, error) {
 	}
 	r, err := NewRoom(s.ID, s.Title, s.Mediator, s.Parties, s.Space, s.Policy, s.Budget)
 	if err != nil {
-		return nil, fmt.Errorf("talks: room snapshot %s: %w", s.ID, err)
+		return nil, fmt.Errorf("talks: room snapshot %s: %w", quoteShort(s.ID), err)
 	}
 	r.Tracks, r.Round, r.Ledger, r.Texts, r.Confirmations, r.Notes = s.Tracks, s.Round, s.Ledger, s.Texts, s.Confirmations, s.Notes
 	for party, rl := range s.RedLines {

@@ -36,7 +36,10 @@ type Term struct {
 	Title string `json:"title"`
 	Kind  Kind   `json:"kind"`
 	// Unit, Min, Max and Step bound a numeric term; the zone explorer
-	// steps through [Min, Max] by Step.
+	// steps through [Min, Max] by Step. Step is the explorer's stride, not
+	// the grain of a value: a proposal takes any value in [Min, Max] (the
+	// JCPOA's 3.67 % lies between two steps of 0.5, its 5,060 IR-1 between
+	// two of 1,000), a whole number where the term counts machines.
 	Unit string  `json:"unit,omitempty"`
 	Min  float64 `json:"min,omitempty"`
 	Max  float64 `json:"max,omitempty"`
@@ -114,20 +117,57 @@ func (s *Space) Validate() error {
 			if n := t.steps(); !(n <= MaxTermSteps) {
 				return input.Errorf(f+".step", "must step from min %v to max %v in at most %d values, got %v", t.Min, t.Max, MaxTermSteps, t.Step)
 			}
+			if t.countsMachines() {
+				for _, b := range []struct {
+					field string
+					v     float64
+				}{{"min", t.Min}, {"max", t.Max}, {"step", t.Step}} {
+					if b.v < 0 || b.v != math.Trunc(b.v) {
+						return input.Errorf(f+"."+b.field, "must be a whole number, not below 0 (the term counts machines), got %v", b.v)
+					}
+				}
+			}
 		case Option:
 			if len(t.Options) < 2 {
 				return input.Errorf(f+".options", "an option term needs at least two options")
+			}
+			if err := distinctWords(f+".options", t.Options); err != nil {
+				return err
 			}
 		case YesNo:
 		case Schedule:
 			if len(t.Phases) < 1 {
 				return input.Errorf(f+".phases", "a schedule term needs its phases")
 			}
+			if err := distinctWords(f+".phases", t.Phases); err != nil {
+				return err
+			}
 		default:
 			return input.Errorf(f+".kind", "must be numeric, option, yesno or schedule, got %q", t.Kind)
 		}
 	}
 	return nil
+}
+
+// distinctWords checks a term's options or phases: each a word, none
+// repeated (a value names each once).
+func distinctWords(field string, ws []string) error {
+	for j, w := range ws {
+		if strings.TrimSpace(w) == "" {
+			return input.Errorf(fmt.Sprintf("%s[%d]", field, j), "must be a word, got %q", w)
+		}
+		if slices.Contains(ws[:j], w) {
+			return input.Errorf(fmt.Sprintf("%s[%d]", field, j), "%q repeats an earlier one: name each once", w)
+		}
+	}
+	return nil
+}
+
+// countsMachines reports whether t is a number of machines: a numeric
+// centrifuge term, which the model reads as how many machines of a type
+// may enrich.
+func (t Term) countsMachines() bool {
+	return t.Kind == Numeric && strings.HasPrefix(t.ID, TermCentrifugesPrefix)
 }
 
 // Term returns the term with id.
@@ -170,6 +210,9 @@ func (s *Space) Check(p Package) error {
 			}
 			if *v.Number < t.Min || *v.Number > t.Max {
 				return input.Errorf(f, "must be in [%v, %v] %s, got %v", t.Min, t.Max, t.Unit, *v.Number)
+			}
+			if t.countsMachines() && *v.Number != math.Trunc(*v.Number) {
+				return input.Errorf(f, "must be a whole number of machines, got %v", *v.Number)
 			}
 		case Option:
 			if !slices.Contains(t.Options, v.Text) {

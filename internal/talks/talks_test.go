@@ -283,7 +283,7 @@ func TestBadInput(t *testing.T) {
 	}
 	bad := space()
 	bad.Terms[0].Step = 0
-	if _, err := talks.NewRoom("x", "", "oman", []talks.Delegation{{Party: "a"}, {Party: "b"}}, bad, talks.Standard, 1); !errors.As(err, &fe) || fe.Field != "terms[0].step" {
+	if _, err := talks.NewRoom("x", "t", "oman", []talks.Delegation{{Party: "a", Name: "A"}, {Party: "b", Name: "B"}}, bad, talks.Standard, 1); !errors.As(err, &fe) || fe.Field != "terms[0].step" {
 		t.Errorf("step 0: %v", err)
 	}
 }
@@ -303,7 +303,7 @@ func TestRoomFiles(t *testing.T) {
 	bad := []struct{ doc, want string }{
 		{"format: accord.talks.room/v1\nid: x\nmediator: m\nflavour: mint\n", "flavour: unknown field, line 4"},
 		{"format: accord.talks.room/v2\n", "format: must be accord.talks.room/v1"},
-		{"format: accord.talks.room/v1\nid: x\nmediator: m\npolicy: standard\nbudget_per_round: 1\nparties: [{party: a}, {party: b}]\nspace: {version: 1, terms: [{id: cap, kind: numeric, unit: '%', min: 0, max: 1, step: 1}]}\nred_lines: [{party: a, constraints: [{subject: moon, op: '>=', value: 1}]}]\n",
+		{"format: accord.talks.room/v1\nid: x\ntitle: t\nmediator: m\npolicy: standard\nbudget_per_round: 1\nparties: [{party: a, name: A}, {party: b, name: B}]\nspace: {version: 1, terms: [{id: cap, kind: numeric, unit: '%', min: 0, max: 1, step: 1}]}\nred_lines: [{party: a, constraints: [{subject: moon, op: '>=', value: 1}]}]\n",
 			"red_lines[0].constraints[0].subject"},
 	}
 	for _, c := range bad {
