@@ -16,7 +16,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -49,31 +48,6 @@ type Record struct {
 	// one corrects.
 	Corrects string          `json:"corrects,omitempty"`
 	Body     json.RawMessage `json:"body"`
-}
-
-// idPattern is what record ids and party ids match; IsID matches it
-// without the regexp engine (every record's id and author are checked).
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$`)
-
-// IDRule says in words what an id must be (IsID).
-const IDRule = "must be 1-128 characters of letters, digits and . _ : -, starting with a letter or digit"
-
-// IsID reports whether s is an id: of a record, of a party, of a talks
-// room. Such an id is safe as one segment of a URL's path: no slash, no
-// ? or #, no dot segment.
-func IsID(s string) bool {
-	if len(s) == 0 || len(s) > 128 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-		case i > 0 && (c == '.' || c == '_' || c == ':' || c == '-'):
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // Parse reads a record from JSON, strictly: unknown fields, a key given
@@ -115,10 +89,10 @@ func (r *Record) Validate() error {
 	if !ok {
 		return input.Errorf("kind", "unknown kind %q (one of %s)", r.Kind, strings.Join(KindNames(), ", "))
 	}
-	if !IsID(r.ID) {
-		return input.Errorf("id", "%s; got %q", IDRule, r.ID)
+	if !input.IsID(r.ID) {
+		return input.Errorf("id", "%s; got %q", input.IDRule, r.ID)
 	}
-	if !IsID(r.Author) {
+	if !input.IsID(r.Author) {
 		return input.Errorf("author", "must be a party id, got %q", r.Author)
 	}
 	if r.Created.IsZero() {
@@ -128,14 +102,14 @@ func (r *Record) Validate() error {
 		return input.Errorf("created", "%v, got %s", err, r.Created.Format(time.RFC3339))
 	}
 	for i, ref := range r.Refs {
-		if !IsID(ref) {
+		if !input.IsID(ref) {
 			return input.Errorf(fmt.Sprintf("refs[%d]", i), "must be a record id, got %q", ref)
 		}
 		if ref == r.ID {
 			return input.Errorf(fmt.Sprintf("refs[%d]", i), "must name an earlier record, not this one (%q)", ref)
 		}
 	}
-	if r.Corrects != "" && !IsID(r.Corrects) {
+	if r.Corrects != "" && !input.IsID(r.Corrects) {
 		return input.Errorf("corrects", "must be a record id, got %q", r.Corrects)
 	}
 	if r.Corrects == r.ID {

@@ -36,7 +36,7 @@ func (b *SealedBody) validate() error {
 		return input.Errorf("to", "names at least one recipient party")
 	}
 	for i, p := range b.To {
-		if !idPattern.MatchString(p) {
+		if !input.IsID(p) {
 			return input.Errorf(fmt.Sprintf("to[%d]", i), "must be a party id, got %q", p)
 		}
 		if i > 0 && b.To[i-1] >= p {

@@ -299,10 +299,14 @@ func (s *Server) roomsOf(ctx context.Context, party string) ([]roomEntry, error)
 	for _, id := range ids {
 		b, err := s.cfg.Rooms.LoadRoom(ctx, id)
 		if err != nil {
+			s.cfg.Logger.WarnContext(ctx, "a talks room does not load: it is left out of the list", "room", id, "err", err)
 			continue
 		}
 		rm, err := talks.Restore(b)
 		if err != nil {
+			// A room stored before a rule it breaks (a longer title, a
+			// larger budget) is kept, not listed; its error says why.
+			s.cfg.Logger.WarnContext(ctx, "a talks room does not read back: it is left out of the list", "room", id, "err", err)
 			continue
 		}
 		if v, err := rm.ViewFor(party); err == nil {

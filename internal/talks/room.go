@@ -13,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/accordverify/accord/internal/input"
-	"github.com/accordverify/accord/internal/record"
 )
 
 // Roles of a delegation's members.
@@ -127,25 +126,25 @@ const (
 )
 
 // NewRoom returns a room with a mediator, parties and an issue space. The
-// room's id is an id as a record's is (record.IsID): it names the room in
+// room's id is an id as a record's is (input.IsID): it names the room in
 // a URL's path, one segment of it.
 func NewRoom(id, title, mediator string, parties []Delegation, space Space, policy Policy, budget int) (*Room, error) {
-	if !record.IsID(id) {
-		return nil, input.Errorf("id", "%s; got %s", record.IDRule, quoteShort(id))
+	if !input.IsID(id) {
+		return nil, input.Errorf("id", "%s; got %s", input.IDRule, quoteShort(id))
 	}
 	if err := checkName("title", title); err != nil {
 		return nil, err
 	}
-	if !record.IsID(mediator) {
-		return nil, input.Errorf("mediator", "must be a party id (%s); got %s", record.IDRule, quoteShort(mediator))
+	if !input.IsID(mediator) {
+		return nil, input.Errorf("mediator", "must be a party id (%s); got %s", input.IDRule, quoteShort(mediator))
 	}
 	if len(parties) < 2 {
 		return nil, input.Errorf("parties", "a mediated room needs at least two parties")
 	}
 	for i, d := range parties {
 		f := fmt.Sprintf("parties[%d]", i)
-		if !record.IsID(d.Party) {
-			return nil, input.Errorf(f+".party", "must be a party id (%s); got %s", record.IDRule, quoteShort(d.Party))
+		if !input.IsID(d.Party) {
+			return nil, input.Errorf(f+".party", "must be a party id (%s); got %s", input.IDRule, quoteShort(d.Party))
 		}
 		if d.Party == mediator {
 			return nil, input.Errorf(f+".party", "must not be the mediator %q", mediator)
