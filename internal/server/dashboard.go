@@ -289,8 +289,11 @@ func citeLinks(r *report.Report, ns []int) template.HTML {
 // evidenceLabel is how a link to evidence reads: the document it comes
 // from, else where it was seen, else the record's id or the row.
 func evidenceLabel(e state.Evidence) string {
-	first, _, _ := strings.Cut(e.Source, "; ") // the first of the places it was seen
-	return cmp.Or(shortDocument(e.Document), first, e.Record, e.Ref)
+	// The first of the places it was seen, without what follows its name
+	// ("JCPOA para 34 (Implementation Day is ...)": "JCPOA para 34").
+	first, _, _ := strings.Cut(e.Source, "; ")
+	first, _, _ = strings.Cut(first, " (")
+	return cmp.Or(shortDocument(e.Document), strings.TrimSpace(first), e.Record, e.Ref)
 }
 
 // shortDocument is a document's name as a link reads it, without what

@@ -258,9 +258,10 @@ func TestEvidenceLinksNameTheDocument(t *testing.T) {
 		{N: 2, Kind: "dataset", Ref: "iaea-iran row 33", Document: "IAEA GOV/2025/8", Source: "IAEA GOV/2025/8"},
 		{N: 3, Kind: "record", Ref: "log index 7", Record: "finding-fordow-1", Source: "an inspection"},
 		{N: 5, Kind: "record", Ref: "log index 8", Record: "finding-fordow-2"},
+		{N: 6, Kind: "agreement", Ref: "jcpoa event implementation-day", Source: "JCPOA para 34 (Implementation Day is the IAEA-verified implementation of Iran's nuclear measures); IAEA report"},
 		{N: 4, Kind: "dataset", Ref: "iaea-iran row 20", Document: "IAEA GOV/2021/28 (symbol not checked against the document)", Source: "Janes"},
 	}}
-	got := string(server.CiteLinks(r, []int{1, 2, 3, 4, 5}))
+	got := string(server.CiteLinks(r, []int{1, 2, 3, 4, 5, 6}))
 	for _, want := range []string{
 		// What the document's name says of it in parentheses is in the
 		// title, not in the link.
@@ -274,6 +275,10 @@ func TestEvidenceLinksNameTheDocument(t *testing.T) {
 	}
 	if strings.Contains(got, ">series-iaea-iran-row-33<") || strings.Contains(got, ">finding-fordow-1<") {
 		t.Errorf("a record with a document or a source is labelled by its id:\n%s", got)
+	}
+	// Where it was seen, by its name: the rest is in the title.
+	if !strings.Contains(got, `">JCPOA para 34</a>`) {
+		t.Errorf("a source is not labelled by its name:\n%s", got)
 	}
 	// With neither, the record's id is all there is.
 	if !strings.Contains(got, `<a href="/records/8" title="log index 8: (record finding-fordow-2)">finding-fordow-2</a>`) {
