@@ -777,8 +777,6 @@ func reversed(xys plotter.XYs) plotter.XYs {
 	return out
 }
 
-// logTicks label a log axis at 1, 2 and 5 times each power of ten, so
-// that short times read off as well as long ones.
 // symLog is a logarithmic scale on both sides of zero, linear within a
 // day of it: sign(x) log10(1 + |x|). A warning time runs from hundreds of
 // days to weeks below zero; on a linear axis the weeks below zero sit on
@@ -829,6 +827,8 @@ func (symLogTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
+// logTicks label a log axis at 1, 2 and 5 times each power of ten, so
+// that short times read off as well as long ones.
 type logTicks struct{}
 
 func (logTicks) Ticks(lo, hi float64) []plot.Tick {

@@ -75,7 +75,7 @@ func Funcs() template.FuncMap {
 		"findingTerms": func() []Term { return Findings },
 		"legendNote":   func() string { return LegendNote },
 		"boundKey":     func() string { return BoundKey },
-		"sign":         Sign,
+		"sign":         state.Qualifier.Sign,
 		"sq":           func(m Figure, v *float64, prec int) string { return sqCellPrec(m, v, prec) },
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/accordverify/accord/internal/compliance"
-	"github.com/accordverify/accord/internal/state"
 )
 
 // JSON writes the report as indented JSON (format Format).
@@ -274,13 +273,7 @@ func level(p Point, key string) string {
 	if !ok {
 		return "-"
 	}
-	return Sign(q) + Num(v, 1)
-}
-
-// Sign is the qualifier's sign before a figure in a table cell: "≤ "
-// (up to), "> " (more than), "≥ " (at least), "~ " (about), or "".
-func Sign(q state.Qualifier) string {
-	return map[state.Qualifier]string{state.AtMost: "≤ ", state.Above: "> ", state.AtLeast: "≥ ", state.Approx: "~ "}[q]
+	return q.Sign() + Num(v, 1)
 }
 
 // BoundKey says what the signs of the series tables mean, and how the
@@ -293,7 +286,7 @@ func figureCell(f Figure) string {
 	if f.Value == nil {
 		return "unknown"
 	}
-	return Sign(f.Qualifier) + Num(*f.Value, 1)
+	return f.Qualifier.Sign() + Num(*f.Value, 1)
 }
 
 // sqCell is the significant quantities of a level's mass m for a table
@@ -304,7 +297,7 @@ func sqCellPrec(m Figure, sq *float64, prec int) string {
 	if sq == nil {
 		return "-"
 	}
-	return Sign(m.Qualifier) + Num(*sq, prec)
+	return m.Qualifier.Sign() + Num(*sq, prec)
 }
 
 func statusOrUnknown(f Figure) string {

@@ -116,9 +116,16 @@ func (q Qualifier) Words() string {
 	return map[Qualifier]string{Above: "more than ", AtLeast: "at least ", AtMost: "up to ", Approx: "about "}[q]
 }
 
-// Symbol is the qualifier's sign in a table: ">", ">=", "<=", "~", or "".
+// Symbol is the qualifier's sign in plain text (a terminal, a data
+// file): ">", ">=", "<=", "~", or "".
 func (q Qualifier) Symbol() string {
 	return map[Qualifier]string{Above: ">", AtLeast: ">=", AtMost: "<=", Approx: "~"}[q]
+}
+
+// Sign is the qualifier's sign before a figure in a document's table:
+// "≤ " (up to), "> " (more than), "≥ " (at least), "~ " (about), or "".
+func (q Qualifier) Sign() string {
+	return map[Qualifier]string{AtMost: "≤ ", Above: "> ", AtLeast: "≥ ", Approx: "~ "}[q]
 }
 
 // Evidence is where a figure comes from.
