@@ -408,7 +408,7 @@ func TextKnowledge(w io.Writer, v ContinuityView) error {
 			if len(iv.Evidence) > 0 {
 				refs := make([]string, len(iv.Evidence))
 				for i, e := range iv.Evidence {
-					refs[i] = e.Ref
+					refs[i] = citeShort(e)
 				}
 				ref = " [" + strings.Join(refs, "; ") + "]"
 			}
@@ -418,13 +418,24 @@ func TextKnowledge(w io.Writer, v ContinuityView) error {
 	return nil
 }
 
+// citeShort cites evidence in a line of text: by its document or where
+// it was seen, and for a log record by its index too, which `accord
+// record` and the dashboard open ("IAEA GOV/2021/10, log index 119").
+func citeShort(e state.Evidence) string {
+	label := e.Label()
+	if e.Kind == "record" && e.Ref != "" && label != e.Ref {
+		return label + ", " + e.Ref
+	}
+	return label
+}
+
 func valueText(v state.Value, unit string) string {
 	if !v.Known {
 		return "unknown: " + v.Unknown
 	}
 	ref := ""
 	if len(v.Evidence) > 0 {
-		ref = ", " + v.Evidence[0].Ref
+		ref = ", " + citeShort(v.Evidence[0])
 	}
 	return fmt.Sprintf("%s%s %s (%s, as of %s%s)", v.Qualifier.Words(), Sig(v.Value), unit, v.Status, v.Date, ref)
 }

@@ -124,7 +124,7 @@ func parseDashboard(demo bool) (*dashboard, error) {
 	funcs["plural"] = pluralWord
 	funcs["trimIndex"] = func(ref string) string { return strings.TrimPrefix(ref, "log index ") }
 	funcs["evidenceHref"] = func(e state.Evidence) string { return sourceLink(report.Source{Kind: e.Kind, Ref: e.Ref}) }
-	funcs["evidenceLabel"] = evidenceLabel
+	funcs["evidenceLabel"] = state.Evidence.Label
 	funcs["barPct"] = func(v, max float64) string {
 		if max <= 0 {
 			return "0"
@@ -278,33 +278,12 @@ func citeLinks(r *report.Report, ns []int) template.HTML {
 		// the public series; without one, by where it was seen; never by
 		// the record's id if it has either. The link opens the record or
 		// the row; the title says both.
-		label = evidenceLabel(state.Evidence{Document: src.Document, Source: src.Source, Record: src.Record, Ref: src.Ref})
+		label = state.Evidence{Document: src.Document, Source: src.Source, Record: src.Record, Ref: src.Ref}.Label()
 		if id, ok := strings.CutPrefix(src.Ref, report.RegimeRef); ok {
 			label = "regime: " + id // the provision is the title; too long a label
 		}
 		return sourceLink(src), title, label
 	})
-}
-
-// evidenceLabel is how a link to evidence reads: the document it comes
-// from, else where it was seen, else the record's id or the row.
-func evidenceLabel(e state.Evidence) string {
-	// The first of the places it was seen, without what follows its name
-	// ("JCPOA para 34 (Implementation Day is ...)": "JCPOA para 34").
-	first, _, _ := strings.Cut(e.Source, "; ")
-	first, _, _ = strings.Cut(first, " (")
-	return cmp.Or(shortDocument(e.Document), strings.TrimSpace(first), e.Record, e.Ref)
-}
-
-// shortDocument is a document's name as a link reads it, without what
-// its name says of it in parentheses ("IAEA GOV/2025/8 (symbol not
-// checked against the document)"): the link's title and the sources
-// page say that.
-func shortDocument(doc string) string {
-	if i := strings.Index(doc, " ("); i > 0 && strings.HasSuffix(doc, ")") {
-		return doc[:i]
-	}
-	return doc
 }
 
 // linkCites turns the "[1, 4]" citations of a report's text into links to
