@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/state"
 )
 
 // JSON writes the report as indented JSON (format Format).
@@ -76,7 +77,7 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	}
 
 	p("\n## 2. Verification activities\n\n")
-	p("Inspectorate access: **%s** since %s.\n\n", r.Activities.Access, r.Activities.AccessSince)
+	p("Inspectorate access: %s.\n\n", boldFirst(state.AccessSince(r.Activities.Access, r.Activities.AccessSince), r.Activities.Access))
 	if l := r.Activities.Latest; l != nil {
 		p("Latest evidence: %s, of %s, %s before this report's date %s.", l.Document, l.Date, l.Age, Cite(l.Sources))
 		if s := r.Activities.LatestStock; s != nil && s.AgeDays > 0 {
@@ -124,7 +125,11 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 
 	p("\n## 4. Stockpile by enrichment level\n\n")
 	st := r.Stockpile
-	p("Total: **%s** as of %s %s%s%s%s.\n\n", st.Total.Text(), st.Total.AsOf, Cite(st.Total.Sources),
+	total := "**" + st.Total.Text() + "**"
+	if !st.Total.AsOf.IsZero() {
+		total += " as of " + st.Total.AsOf.String()
+	}
+	p("Total: %s%s%s%s.\n\n", cited(total, st.Total.Sources),
 		optf("; limit %s kg U", st.LimitKgU, 1), optf(" ("+st.Total.Qualifier.Words()+"%s x)", st.Ratio, 1), unknownWhy(st.Total))
 	if len(st.Levels) > 0 {
 		p("| level | kg U | SQ (IAEA) | SQ (wgu25) | status | sources |\n|---|--:|--:|--:|---|---|\n")
@@ -138,7 +143,7 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 
 	p("\n## 5. Continuity of knowledge\n\n")
 	k := r.Knowledge
-	p("Access: **%s** since %s %s.", k.Access, k.Since, Cite(k.Sources))
+	p("Access: %s.", cited(boldFirst(state.AccessSince(k.Access, k.Since), k.Access), k.Sources))
 	if !k.Lost.IsZero() {
 		p(" Access was lost on %s: every figure the inspectorate verifies is unknown from that date.", k.Lost)
 	}
@@ -396,4 +401,13 @@ func citeList(ns []int) string {
 		parts[i] = strconv.Itoa(n)
 	}
 	return strings.Join(parts, " ")
+}
+
+// boldFirst sets the leading word of text in bold (the access in "full
+// since 2016-01-16").
+func boldFirst(text, word string) string {
+	if rest, ok := strings.CutPrefix(text, word); ok {
+		return "**" + word + "**" + rest
+	}
+	return text
 }

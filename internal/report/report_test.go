@@ -267,3 +267,27 @@ func BenchmarkBuild(b *testing.B) {
 		build(b, "2025-02-08")
 	}
 }
+
+// Before the record begins, what is unknown says so: no "since" or "as of"
+// with no date after it, no space before a full stop where a citation
+// would be, and no activity "unknown since" the day its provision began.
+func TestNoDatelessSince(t *testing.T) {
+	dangling := regexp.MustCompile(`(since|as of)\s*([.;,)]|\*\*|$)|\s\.(\s|$)|unknown since`)
+	for _, date := range []string{"1950-01-01", "2015-07-14"} {
+		r := build(t, date)
+		var md, text bytes.Buffer
+		if err := r.Markdown(&md, report.MarkdownOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range r.Summary {
+			text.WriteString(line + "\n")
+		}
+		for name, out := range map[string]string{"markdown": md.String(), "summary": text.String()} {
+			for _, line := range strings.Split(out, "\n") {
+				if m := dangling.FindString(line); m != "" {
+					t.Errorf("%s at %s: %q in %q", name, date, m, line)
+				}
+			}
+		}
+	}
+}

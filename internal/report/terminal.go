@@ -52,11 +52,7 @@ func optSig(p *float64, suffix string) string {
 
 func TextStatus(w io.Writer, name string, o *compliance.Overview) error {
 	fmt.Fprintf(w, "%s: status as of %s\n", name, o.AsOf)
-	access := o.Knowledge.Access
-	if !o.Knowledge.Since.IsZero() {
-		access += " since " + o.Knowledge.Since.String()
-	}
-	fmt.Fprintf(w, "Inspectorate access: %s\n", access)
+	fmt.Fprintf(w, "Inspectorate access: %s\n", state.AccessSince(o.Knowledge.Access, o.Knowledge.Since))
 	if l := o.Latest.Report; l != nil {
 		fmt.Fprintf(w, "Latest evidence: %s, of %s (%s before this date)\n", l.Evidence.Cited(), l.Date, state.Age(l.AgeDays))
 	}
@@ -449,11 +445,7 @@ func TextState(w io.Writer, s *state.State) error {
 	}
 	fmt.Fprintf(tw, "Highest enrichment\t%s\n", valueText(s.MaxEnrichment, "%"))
 	fmt.Fprintf(tw, "Heavy water\t%s\n", valueText(s.HeavyWater, "t"))
-	access := s.Knowledge.Access
-	if !s.Knowledge.Since.IsZero() {
-		access += " since " + s.Knowledge.Since.String()
-	}
-	fmt.Fprintf(tw, "Inspectorate access\t%s\n", access)
+	fmt.Fprintf(tw, "Inspectorate access\t%s\n", state.AccessSince(s.Knowledge.Access, s.Knowledge.Since))
 	if err := tw.Flush(); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/state"
 )
 
 // Num formats v with thousands separators and at most prec decimals,
@@ -87,6 +88,14 @@ func (f Figure) Text() string {
 	return f.Qualifier.Words() + Num(*f.Value, 1) + " " + f.Unit
 }
 
+// cited is text followed by its citation, if it has sources.
+func cited(text string, ns []int) string {
+	if len(ns) == 0 {
+		return text
+	}
+	return text + " " + Cite(ns)
+}
+
 // Cite is the annex numbers as "[1, 4]", or "" when there are none.
 func Cite(ns []int) string {
 	if len(ns) == 0 {
@@ -160,7 +169,7 @@ func summary(r *Report) []string {
 		out = append(out, fmt.Sprintf("The parties dispute %s: %d %s disputed, with the status under each party's reading in the findings.", q, disputed[q], map[bool]string{true: "commitment is", false: "commitments are"}[disputed[q] == 1]))
 	}
 	k := r.Knowledge
-	line := fmt.Sprintf("Inspectorate access: %s since %s %s.", k.Access, k.Since, Cite(k.Sources))
+	line := fmt.Sprintf("Inspectorate access: %s.", cited(state.AccessSince(k.Access, k.Since), k.Sources))
 	if !k.Lost.IsZero() {
 		line = fmt.Sprintf("The inspectorate lost access on %s %s: the figures it verifies are unknown from that date.", k.Lost, Cite(k.Sources))
 	}

@@ -442,3 +442,22 @@ func TestSignInPageWords(t *testing.T) {
 		}
 	}
 }
+
+// Before the record of the inspectorate's access begins, the overview
+// says there is no report of it, not "unknown since ." with no date.
+func TestOverviewAccessBeforeTheRecord(t *testing.T) {
+	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	for _, date := range []string{"1950-01-01", "2015-07-14"} {
+		rec := page(s, "GET", "/?as_of="+date, "", nil)
+		if rec.Code != 200 {
+			t.Fatalf("%s: HTTP %d", date, rec.Code)
+		}
+		text := regexp.MustCompile(`<[^>]+>`).ReplaceAllString(rec.Body.String(), "")
+		if m := regexp.MustCompile(`since\s*[.<]|since\s*$|since\s*\n`).FindString(text); m != "" {
+			t.Errorf("%s: a \"since\" with no date: %q", date, m)
+		}
+		if !strings.Contains(text, "no report of the inspectorate's access on or before this date") {
+			t.Errorf("%s: the overview does not say that no report of access is on the record", date)
+		}
+	}
+}

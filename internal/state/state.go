@@ -271,6 +271,16 @@ type Centrifuges struct {
 	CascadesEnriching Value `json:"cascades_enriching"`
 }
 
+// AccessSince says the inspectorate's access and since when ("reduced
+// since 2021-02-23"); with no date, that no report of it is on the
+// record by the view's date, rather than a "since" with nothing after it.
+func AccessSince(access string, since calendar.Date) string {
+	if since.IsZero() {
+		return access + ": no report of the inspectorate's access on or before this date"
+	}
+	return access + " since " + since.String()
+}
+
 // Knowledge is the inspectorate's access at the date.
 type Knowledge struct {
 	Access string        `json:"access"` // full, reduced, none or unknown

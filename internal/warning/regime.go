@@ -123,7 +123,9 @@ func RegimeAt(acts []Activity, s *state.State) Regime {
 			have, known := rank[r.Access]
 			switch {
 			case !known:
-				at.State, at.Reason = Unknown, "the inspectorate's access at this date is not in the record"
+				// Not "unknown since" the provision began: what is unknown
+				// is the access, at this date.
+				at.State, at.Since, at.Reason = Unknown, calendar.Date{}, "the inspectorate's access at this date is not in the record"
 			case have < rank[act.NeedsAccess]:
 				at.State, at.Since, at.Evidence = NotInForce, s.Knowledge.Since, s.Knowledge.Evidence
 				at.Reason = fmt.Sprintf("the inspectorate's access is %s since %s; this activity needs %s access", r.Access, s.Knowledge.Since, act.NeedsAccess)

@@ -230,6 +230,10 @@ func TestUnknownAccessIsUnknown(t *testing.T) {
 		if a.Counts() {
 			t.Errorf("%s counts at unknown access", a.ID)
 		}
+		// Unknown at this date, not "unknown since" its provision began.
+		if a.State == warning.Unknown && !a.Since.IsZero() {
+			t.Errorf("%s unknown since %s", a.ID, a.Since)
+		}
 	}
 	e, err := warning.At(context.Background(), nil, mustDate(t, "2017-05-27"), warning.Options{Samples: 100, Regime: jcpoa})
 	if err != nil {
