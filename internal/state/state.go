@@ -75,6 +75,28 @@ var units = map[Metric]string{
 // Unit returns the unit of m.
 func (m Metric) Unit() string { return units[m] }
 
+// names are the metrics as a sentence names them.
+var names = map[Metric]string{
+	EnrichedUraniumKgU:    "the enriched-uranium stock",
+	MaxEnrichmentPct:      "the highest enrichment level",
+	CentrifugesInstalled:  "the centrifuges installed",
+	CentrifugesEnriching:  "the centrifuges enriching",
+	CascadesInstalled:     "the cascades installed",
+	CascadesEnriching:     "the cascades enriching",
+	HeavyWaterT:           "the heavy-water stock",
+	VerificationAccess:    "the inspectorate's access",
+	ContinuityOfKnowledge: "continuity of knowledge",
+}
+
+// Name is m as a sentence names it ("the heavy-water stock"), not its
+// identifier in records and files ("heavy_water_t").
+func (m Metric) Name() string {
+	if n, ok := names[m]; ok {
+		return n
+	}
+	return string(m)
+}
+
 // MaxAge is how many days a reported figure of m stays current: a stock
 // about two quarterly reporting periods; ok is false for configuration
 // facts (centrifuges, enrichment level, access), which stay current until a
@@ -399,7 +421,7 @@ func (s *State) CentrifugeCount(m Metric, site string, machines []string) Value 
 		if site != "" {
 			where = site
 		}
-		return Value{Unknown: fmt.Sprintf("no report of %s at %s", m, where)}
+		return Value{Unknown: fmt.Sprintf("no report of %s at %s", m.Name(), where)}
 	}
 	if upTo && floor > 0 && floor < sum.Value {
 		// "at least" the certain parts: a count of which some parts are
@@ -461,7 +483,7 @@ func At(facts []Fact, date calendar.Date) *State {
 	}
 	value := func(f *Fact, m Metric) Value {
 		if f == nil {
-			return Value{Unknown: fmt.Sprintf("no report of %s on or before %s", m, date)}
+			return Value{Unknown: fmt.Sprintf("no report of %s on or before %s", m.Name(), date)}
 		}
 		v := Value{Known: true, Value: f.Value, Qualifier: f.Qualifier, Date: f.Date, Status: f.Status, Evidence: f.Evidence}
 		if max, ok := m.MaxAge(); ok && f.Date.DaysUntil(date) > max {

@@ -2,6 +2,7 @@ package state_test
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -150,4 +151,20 @@ func TestTotalWithoutBreakdownAtTheHighestLevel(t *testing.T) {
 func maxAge(m state.Metric) int {
 	d, _ := m.MaxAge()
 	return d
+}
+
+// A figure that is unknown says which in words, not by the identifier
+// records and files use ("no report of heavy_water_t").
+func TestUnknownNamesTheMetricInWords(t *testing.T) {
+	for _, m := range append(slices.Clone(state.Metrics), state.ContinuityOfKnowledge) {
+		if n := m.Name(); n == string(m) || strings.Contains(n, "_") {
+			t.Errorf("metric %s is named %q", m, n)
+		}
+	}
+	s := state.At(nil, calendar.MustParse("1950-01-01"))
+	for name, v := range map[string]state.Value{"stock": s.Inventory.Total, "enrichment": s.MaxEnrichment, "heavy water": s.HeavyWater} {
+		if v.Known || v.Unknown == "" || strings.Contains(v.Unknown, "_") {
+			t.Errorf("%s: %+v, want unknown with its reason in words", name, v)
+		}
+	}
 }
