@@ -181,15 +181,12 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 			if !f.Since.IsZero() {
 				since = f.Since.String()
 			}
-			observed := "-"
-			if f.Observed != nil {
-				observed = f.Qualifier.Words() + Num(*f.Observed, 2) + " " + f.Unit
-			}
+			observed := ObservedText(f.Finding, func(v float64) string { return Num(v, 2) })
 			limit := "-"
 			if f.Limit != nil {
 				limit = Num(*f.Limit, 2) + " " + f.Unit
 			}
-			p("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", cell(f.Title), cell(f.Ref), f.Status, since, cell(observed), cell(limit), opt(f.Ratio, 1), cell(f.Reason), Cite(f.Sources))
+			p("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", cell(f.Title), cell(f.Ref), f.Status, since, cell(observed), cell(limit), cell(RatioText(f.Finding, f.Qualifier.Sign(), func(v float64) string { return Num(v, 1) })), cell(f.Reason), Cite(f.Sources))
 		}
 	}
 
@@ -353,11 +350,16 @@ func (r *Report) CSV(w io.Writer) error {
 	}
 	for _, s := range r.Sides {
 		for _, f := range s.Findings {
-			v := ""
+			// The figure's own date, not the report's: a figure of 2019
+			// in a report of 2025 is not a 2025 value.
+			v, asOf := "", r.AsOf
 			if f.Observed != nil {
 				v = strconv.FormatFloat(*f.Observed, 'g', 10, 64)
+				if !f.ObservedAsOf.IsZero() {
+					asOf = f.ObservedAsOf
+				}
 			}
-			_ = cw.Write([]string{"finding: " + s.Party, f.Commitment, v, f.Unit, string(f.Qualifier), r.AsOf.String(), string(f.Status), citeList(f.Sources)})
+			_ = cw.Write([]string{"finding: " + s.Party, f.Commitment, v, f.Unit, string(f.Qualifier), asOf.String(), string(f.Status), citeList(f.Sources)})
 		}
 	}
 	bo := r.Breakout

@@ -92,12 +92,8 @@ func TextStatus(w io.Writer, name string, o *compliance.Overview) error {
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "COMMITMENT\tOBLIGOR\tSTATUS\tOBSERVED\tLIMIT\tRATIO\tWHY")
 	for _, f := range o.Findings {
-		ratio := "-"
-		if f.Ratio != nil {
-			ratio = Sig(*f.Ratio) + "x"
-		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.Commitment, f.Obligor, strings.ToUpper(string(f.Status)),
-			optSig(f.Observed, " "+f.Unit), optSig(f.Limit, " "+f.Unit), ratio, f.Reason)
+			ObservedText(f, Sig), optSig(f.Limit, " "+f.Unit), RatioText(f, f.Qualifier.Symbol(), Sig), f.Reason)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -404,7 +400,7 @@ func TextKnowledge(w io.Writer, v ContinuityView) error {
 			if len(iv.Evidence) > 0 {
 				refs := make([]string, len(iv.Evidence))
 				for i, e := range iv.Evidence {
-					refs[i] = citeShort(e)
+					refs[i] = citeShort(e, false)
 				}
 				ref = " [" + strings.Join(refs, "; ") + "]"
 			}
@@ -416,10 +412,11 @@ func TextKnowledge(w io.Writer, v ContinuityView) error {
 
 // citeShort cites evidence in a line of text: by its document or where
 // it was seen, and for a log record by its index too, which `accord
-// record` and the dashboard open ("IAEA GOV/2021/10, log index 119").
-func citeShort(e state.Evidence) string {
+// record` and the dashboard open ("IAEA GOV/2021/10, log index 119"); with
+// rows, a row of a series by its row too, which `accord data list` shows.
+func citeShort(e state.Evidence, rows bool) string {
 	label := e.Label()
-	if e.Kind == "record" && e.Ref != "" && label != e.Ref {
+	if (e.Kind == "record" || rows) && e.Ref != "" && label != e.Ref {
 		return label + ", " + e.Ref
 	}
 	return label
@@ -431,7 +428,7 @@ func valueText(v state.Value, unit string) string {
 	}
 	ref := ""
 	if len(v.Evidence) > 0 {
-		ref = ", " + citeShort(v.Evidence[0])
+		ref = ", " + citeShort(v.Evidence[0], true)
 	}
 	return fmt.Sprintf("%s%s %s (%s, as of %s%s)", v.Qualifier.Words(), Sig(v.Value), unit, v.Status, v.Date, ref)
 }

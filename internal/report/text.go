@@ -277,3 +277,28 @@ var Findings = []Term{
 // LegendNote is said with the legend: "verified" is the inspectorate's
 // word.
 const LegendNote = "\"Verified\" is said only of what the inspectorate itself reported as verified."
+
+// ObservedText is a finding's figure as a table shows it: with its bound
+// ("more than 202.8 kg U") and the date of the figure, so that a figure
+// last seen years before the finding's date does not read as today's;
+// "-" when the finding rests on no figure. num formats the number.
+func ObservedText(f compliance.Finding, num func(float64) string) string {
+	if f.Observed == nil {
+		return "-"
+	}
+	s := f.Qualifier.Words() + num(*f.Observed) + " " + f.Unit
+	if !f.ObservedAsOf.IsZero() {
+		s += ", as of " + f.ObservedAsOf.String()
+	}
+	return s
+}
+
+// RatioText is a finding's ratio to its limit, a bound when its figure is
+// one: sign is the bound's sign as the output writes it (">" in plain
+// text, "> " in a document); "-" when there is no ratio.
+func RatioText(f compliance.Finding, sign string, num func(float64) string) string {
+	if f.Ratio == nil {
+		return "-"
+	}
+	return sign + num(*f.Ratio) + "x"
+}
