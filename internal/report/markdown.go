@@ -348,11 +348,13 @@ func (r *Report) CSV(w io.Writer) error {
 	}
 	for _, s := range r.Sides {
 		for _, f := range s.Findings {
-			v := ""
+			// The figure observed is dated as of its own date, which is
+			// earlier than the report's when it no longer decides.
+			v, asOf := "", r.AsOf
 			if f.Observed != nil {
-				v = strconv.FormatFloat(*f.Observed, 'g', 10, 64)
+				v, asOf = strconv.FormatFloat(*f.Observed, 'g', 10, 64), f.ObservedAsOf
 			}
-			_ = cw.Write([]string{"finding: " + s.Party, f.Commitment, v, f.Unit, string(f.Qualifier), r.AsOf.String(), string(f.Status), citeList(f.Sources)})
+			_ = cw.Write([]string{"finding: " + s.Party, f.Commitment, v, f.Unit, string(f.Qualifier), asOf.String(), string(f.Status), citeList(f.Sources)})
 		}
 	}
 	bo := r.Breakout
