@@ -201,11 +201,12 @@ type ReportCheck struct {
 	From  string `json:"from"`
 	To    string `json:"to"`
 	// DeclaredMUFKgU is the report's MUF; DiffKgU the report minus the
-	// recomputed MUF.
-	DeclaredMUFKgU float64 `json:"declared_muf_kg_u"`
-	DiffKgU        float64 `json:"difference_kg_u"`
-	Agrees         bool    `json:"agrees"`
-	Note           string  `json:"note,omitempty"`
+	// recomputed MUF, nil when no listings bound the period (there is no
+	// recomputed MUF to compare with).
+	DeclaredMUFKgU float64  `json:"declared_muf_kg_u"`
+	DiffKgU        *float64 `json:"difference_kg_u"`
+	Agrees         bool     `json:"agrees"`
+	Note           string   `json:"note,omitempty"`
 }
 
 // CheckReports compares every material balance report of the area with
@@ -219,10 +220,11 @@ func (a *Area) CheckReports(s *Sequence) []ReportCheck {
 		if i < 0 {
 			c.Note = "no physical inventory listings bound this period"
 		} else {
-			c.DiffKgU = r.Body.MUFKgU - s.Balances[i].MUFKgU
-			c.Agrees = math.Abs(c.DiffKgU) < 1e-3
+			diff := r.Body.MUFKgU - s.Balances[i].MUFKgU
+			c.DiffKgU = &diff
+			c.Agrees = math.Abs(diff) < 1e-3
 			if !c.Agrees {
-				c.Note = "the report's MUF differs from the one its inventory changes and listings give by " + strconv.FormatFloat(c.DiffKgU, 'f', 3, 64) + " kg U"
+				c.Note = "the report's MUF differs from the one its inventory changes and listings give by " + strconv.FormatFloat(diff, 'f', 3, 64) + " kg U"
 			}
 		}
 		out = append(out, c)
@@ -233,18 +235,21 @@ func (a *Area) CheckReports(s *Sequence) []ReportCheck {
 // Difference is an operator-inspector difference: the inspectorate's
 // measurement of a declared batch against the operator's figure.
 type Difference struct {
-	Index       uint64  `json:"log_index"`
-	KMP         string  `json:"kmp"`
-	Batch       string  `json:"batch"`
-	Date        string  `json:"date"`
-	DeclaredKgU float64 `json:"declared_kg_u"`
-	MeasuredKgU float64 `json:"measured_kg_u"`
+	Index uint64 `json:"log_index"`
+	KMP   string `json:"kmp"`
+	Batch string `json:"batch"`
+	Date  string `json:"date"`
+	// DeclaredKgU is the operator's figure for the batch: nil when the
+	// operator declared no batch of this KMP, batch and date (Note says
+	// so), and with it the difference, its sigma and the verdict.
+	DeclaredKgU *float64 `json:"declared_kg_u"`
+	MeasuredKgU float64  `json:"measured_kg_u"`
 	// DiffKgU is declared minus measured; SigmaKgU combines both
 	// measurements' random and systematic uncertainties.
-	DiffKgU  float64 `json:"difference_kg_u"`
-	SigmaKgU float64 `json:"sigma_kg_u"`
+	DiffKgU  *float64 `json:"difference_kg_u"`
+	SigmaKgU *float64 `json:"sigma_kg_u"`
 	// Significant: |difference| > 3 sigma.
-	Significant bool   `json:"significant"`
+	Significant *bool  `json:"significant"`
 	Note        string `json:"note,omitempty"`
 }
 
@@ -274,12 +279,13 @@ func (a *Area) Differences(t Table) []Difference {
 			out = append(out, d)
 			continue
 		}
-		d.DeclaredKgU, d.DiffKgU = op.kg, op.kg-m.Body.MassKgU
+		declared, diff := op.kg, op.kg-m.Body.MassKgU
 		u := t.Methods[op.method]
 		opVar := op.kg * op.kg * (u.RandomRSD*u.RandomRSD + u.SystematicRSD*u.SystematicRSD)
 		ir, is := m.Body.RandomRSDPct/100, m.Body.SystematicRSDPct/100
-		d.SigmaKgU = math.Sqrt(opVar + m.Body.MassKgU*m.Body.MassKgU*(ir*ir+is*is))
-		d.Significant = d.SigmaKgU > 0 && math.Abs(d.DiffKgU) > 3*d.SigmaKgU
+		sigma := math.Sqrt(opVar + m.Body.MassKgU*m.Body.MassKgU*(ir*ir+is*is))
+		significant := sigma > 0 && math.Abs(diff) > 3*sigma
+		d.DeclaredKgU, d.DiffKgU, d.SigmaKgU, d.Significant = &declared, &diff, &sigma, &significant
 		if _, ok := t.Methods[op.method]; !ok {
 			d.Note = "the operator's method " + op.method + " has no uncertainty in the table: its term is left out"
 		}

@@ -74,6 +74,35 @@ func TestRecordsRoundTrip(t *testing.T) {
 	}
 }
 
+// An operator's report of a period the listings do not bound has no
+// recomputed MUF to compare with: its difference is not known (nil, not
+// 0) and it does not agree.
+func TestReportOfAPeriodNotBounded(t *testing.T) {
+	run, err := accountancy.Simulate(accountancy.Simulation{Plant: accountancy.NatanzJCPOA(), Months: 2, Seed: 3, Table: accountancy.ExampleTable()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := books(t, run).Areas["FEP-natanz"]
+	a.Reports = append(a.Reports, accountancy.Indexed[record.MaterialBalanceBody]{Index: 99, Body: record.MaterialBalanceBody{MBA: "FEP-natanz", From: "2040-01-01", To: "2040-02-01"}})
+	periods, _, err := a.Periods()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq, err := accountancy.Evaluate(periods, accountancy.ExampleTable())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := a.CheckReports(seq)
+	for _, c := range checks[:len(checks)-1] {
+		if c.DiffKgU == nil || !c.Agrees {
+			t.Errorf("report %s..%s: difference %v, agrees %v", c.From, c.To, c.DiffKgU, c.Agrees)
+		}
+	}
+	if c := checks[len(checks)-1]; c.DiffKgU != nil || c.Agrees || c.Note == "" {
+		t.Errorf("report of a period not bounded: difference %v, agrees %v, note %q; want no difference", c.DiffKgU, c.Agrees, c.Note)
+	}
+}
+
 // An inspectorate measurement of a declared batch gives an
 // operator-inspector difference with its combined sigma; a large one is
 // significant, and an undeclared batch is named.
@@ -94,12 +123,17 @@ func TestOperatorInspectorDifferences(t *testing.T) {
 	add(item.ID, item.KgU*0.9)
 	add("nothing-like-it", 10)
 	d := a.Differences(accountancy.ExampleTable())
-	if len(d) != 3 || d[0].Significant || !d[1].Significant || d[2].Note == "" {
+	if len(d) != 3 || d[0].Significant == nil || *d[0].Significant || d[1].Significant == nil || !*d[1].Significant || d[2].Note == "" {
 		t.Fatalf("differences %+v", d)
 	}
+	// An undeclared batch has no declared figure, difference or verdict:
+	// none of them is 0 or "not significant".
+	if u := d[2]; u.DeclaredKgU != nil || u.DiffKgU != nil || u.SigmaKgU != nil || u.Significant != nil {
+		t.Errorf("undeclared batch: declared %v, difference %v ± %v, significant %v; want none", u.DeclaredKgU, u.DiffKgU, u.SigmaKgU, u.Significant)
+	}
 	want := math.Sqrt(math.Pow(item.KgU, 2)*(0.002*0.002+0.001*0.001) + math.Pow(item.KgU*0.9, 2)*(0.005*0.005+0.002*0.002))
-	if math.Abs(d[1].SigmaKgU-want) > 1e-9 || math.Abs(d[1].DiffKgU-item.KgU*0.1) > 1e-9 {
-		t.Errorf("difference %v ± %v, want %v ± %v", d[1].DiffKgU, d[1].SigmaKgU, item.KgU*0.1, want)
+	if math.Abs(*d[1].SigmaKgU-want) > 1e-9 || math.Abs(*d[1].DiffKgU-item.KgU*0.1) > 1e-9 {
+		t.Errorf("difference %v ± %v, want %v ± %v", *d[1].DiffKgU, *d[1].SigmaKgU, item.KgU*0.1, want)
 	}
 }
 

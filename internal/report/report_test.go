@@ -262,6 +262,41 @@ func TestCSV(t *testing.T) {
 	}
 }
 
+// A finding's figure in the CSV is dated as of the figure, not of the
+// report: a figure last confirmed years before is not given as of the
+// report's date.
+func TestCSVDatesFindingsByTheirFigure(t *testing.T) {
+	r := build(t, "2022-01-01")
+	observed := map[string]string{}
+	stale := 0
+	for _, s := range r.Sides {
+		for _, f := range s.Findings {
+			if f.Observed != nil {
+				observed["finding: "+s.Party+"/"+f.Commitment] = f.ObservedAsOf.String()
+				if !f.LastConfirmed.IsZero() {
+					stale++
+				}
+			}
+		}
+	}
+	if stale == 0 {
+		t.Fatal("no finding at 2022-01-01 shows a figure last confirmed earlier")
+	}
+	var b bytes.Buffer
+	if err := r.CSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range rows {
+		if want, ok := observed[row[0]+"/"+row[1]]; ok && row[2] != "" && row[5] != want {
+			t.Errorf("%s %s: %s as of %s, want as of %s", row[0], row[1], row[2], row[5], want)
+		}
+	}
+}
+
 func BenchmarkBuild(b *testing.B) {
 	for b.Loop() {
 		build(b, "2025-02-08")

@@ -352,15 +352,16 @@ func TextBalance(w io.Writer, v *accountancy.Analysis) error {
 	}
 	fmt.Fprintf(w, "Operator's material balance reports: %d of %d agree with the recomputed balances\n", agree, len(v.Reports))
 	for _, d := range v.Verification {
+		if d.DeclaredKgU == nil {
+			fmt.Fprintf(w, "  inspectorate measurement at log index %d, %s %s: measured %s kg U: %s\n", d.Index, d.KMP, d.Batch, Num(d.MeasuredKgU, 2), d.Note)
+			continue
+		}
 		verdict := "within 3 sigma"
-		if d.Significant {
+		if *d.Significant {
 			verdict = "SIGNIFICANT"
 		}
-		if d.Note != "" && d.DeclaredKgU == 0 {
-			verdict = d.Note
-		}
 		fmt.Fprintf(w, "  inspectorate measurement at log index %d, %s %s: declared %s, measured %s kg U, difference %s ± %s kg U: %s\n",
-			d.Index, d.KMP, d.Batch, Num(d.DeclaredKgU, 2), Num(d.MeasuredKgU, 2), Num(d.DiffKgU, 2), Num(d.SigmaKgU, 2), verdict)
+			d.Index, d.KMP, d.Batch, Num(*d.DeclaredKgU, 2), Num(d.MeasuredKgU, 2), Num(*d.DiffKgU, 2), Num(*d.SigmaKgU, 2), verdict)
 	}
 	if v.Unbalanced > 0 {
 		fmt.Fprintf(w, "%d inventory changes fall outside the periods the listings bound\n", v.Unbalanced)

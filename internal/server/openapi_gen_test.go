@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"reflect"
@@ -288,7 +289,7 @@ func apiOperations() []operation {
 			errors: map[int]string{503: "This server does not publish the registry (code unavailable), or another outage of those every route may meet."}},
 
 		{pattern: "GET /api/v1/status", id: "getStatus", tag: "state", summary: "Status at a date", cached: true, params: stateParams,
-			desc: "The verified state, the findings against the agreement, the breakout estimate and the clocks at a date, from the indexed records: the same JSON as accord status --json.",
+			desc: "The verified state, the findings against the agreement, the breakout estimate and the clocks at a date, from the indexed records: the same JSON as accord status --json. A figure not known at the date (known false) has a null value and date, never 0 nor an older figure; the figure known before it, if any, is its last.",
 			ok:   ok(200, "The status.", compliance.Overview{}), errors: map[int]string{400: errorStatus[400]}},
 		{pattern: "GET /api/v1/timeline", id: "getTimeline", tag: "state", summary: "Each commitment's status over time", cached: true,
 			desc: "For each of the agreement's commitments, its status from one reported date to the next.",
@@ -517,22 +518,51 @@ type schemas struct {
 
 // schemaName names a Go type's component: its package's name and its own
 // (TalksReport, DatasetReport), but the server's own types by name alone.
+// The JSON form a type's JSONSchemaAlias gives (state's valueJSON) is named
+// as the type (StateValue).
 func schemaName(t reflect.Type) string {
 	pkg := t.PkgPath()[strings.LastIndex(t.PkgPath(), "/")+1:]
 	name := t.Name()
 	if pkg == "" {
 		return name
 	}
+	if base, ok := strings.CutSuffix(name, "JSON"); ok && base != "" && unicode.IsLower([]rune(base)[0]) {
+		name = base
+	}
+	if r := []rune(name); len(r) > 0 {
+		r[0] = unicode.ToUpper(r[0])
+		name = string(r)
+	}
 	if pkg == "server" {
-		if r := []rune(name); len(r) > 0 {
-			r[0] = unicode.ToUpper(r[0])
-			name = string(r)
-		}
 		return name
 	}
 	r := []rune(pkg)
 	r[0] = unicode.ToUpper(r[0])
 	return string(r) + name
+}
+
+// componentRules are what a component's Go type cannot say. A state
+// value (state.Value's MarshalJSON) has a number, and no last figure,
+// exactly when it is known; when it is not, its value and date are null.
+var componentRules = map[string]map[string]any{
+	"StateValue": {"oneOf": []any{
+		map[string]any{
+			"properties": map[string]any{"known": map[string]any{"enum": []any{true}}, "value": map[string]any{"type": "number"}},
+			"not":        map[string]any{"required": []any{"last"}},
+		},
+		map[string]any{
+			"properties": map[string]any{"known": map[string]any{"enum": []any{false}}, "value": map[string]any{"type": "null"}, "date": map[string]any{"type": "null"}},
+		},
+	}},
+}
+
+// aliasOf is the type whose schema is t's: the JSON form t's
+// JSONSchemaAlias method gives (the shape its MarshalJSON writes), or t.
+func aliasOf(t reflect.Type) reflect.Type {
+	if a, ok := reflect.New(t).Interface().(interface{ JSONSchemaAlias() any }); ok {
+		return reflect.TypeOf(a.JSONSchemaAlias())
+	}
+	return t
 }
 
 // mapType gives the schemas of the types that encode themselves.
@@ -611,6 +641,7 @@ func nullable(defs map[string]any, t reflect.Type, namer func(reflect.Type) stri
 	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
 		t = t.Elem()
 	}
+	t = aliasOf(t)
 	if t.Kind() != reflect.Struct || seen[t] {
 		return
 	}
@@ -815,6 +846,13 @@ func openAPIDocument() ([]byte, error) {
 	}
 	if s.err != nil {
 		return nil, s.err
+	}
+	for name, rule := range componentRules {
+		def, ok := s.out[name].(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("a rule for the component %s, which the document lacks", name)
+		}
+		maps.Copy(def, rule)
 	}
 	doc := map[string]any{
 		"openapi": "3.1.0",

@@ -326,6 +326,8 @@ func TestOpenAPILive(t *testing.T) {
 		{name: "keys, not published", h: bareSrv, method: "GET", url: "/api/v1/keys", status: 503},
 
 		{name: "status", method: "GET", url: "/api/v1/status?as_of=2025-05-17&samples=20&seed=3&machines=installed&surviving_fleet=0.5&remaining_stock=1&sq=iaea&convention=whole-fleet", status: 200},
+		{name: "status, before any report", method: "GET", url: "/api/v1/status?as_of=1950-01-01&samples=20", status: 200},
+		{name: "status, no access", method: "GET", url: "/api/v1/status?as_of=2026-06-01&samples=20", status: 200},
 		{name: "status, no date", method: "GET", url: "/api/v1/status", status: 400, request: invalid},
 		{name: "status, convention", method: "GET", url: "/api/v1/status?as_of=2025-05-17&convention=nato", status: 400, request: invalid},
 		{name: "status, samples", method: "GET", url: "/api/v1/status?as_of=2025-05-17&samples=20001", status: 400, request: invalid},

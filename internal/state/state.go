@@ -256,6 +256,12 @@ func shortDocument(doc string) string {
 
 // Value is a figure in the state: known with its date and evidence, or
 // unknown with the reason.
+//
+// An unknown value keeps the last figure known before, when there is one,
+// in Value, Qualifier, Date and Status (Date is zero when there is none),
+// so that a finding can say what it last confirmed. In JSON that figure is
+// never the value: an unknown value's "value" and "date" are null, and the
+// last figure is "last" (see MarshalJSON).
 type Value struct {
 	Known     bool          `json:"known"`
 	Value     float64       `json:"value"`
