@@ -21,13 +21,18 @@ func newDemoCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo [--dir DIR] [--addr HOST:PORT] [--db DSN]",
 		Short: "Set up and serve the demo: keys, witnesses, the log, the public series as signed records, the API",
-		Long: `demo creates (or reuses) a data directory with keys for the IAEA (inspectorate
-and log operator), Iran (state), the United States and the E3 (parties) and
-Oman (mediator); runs the two parties' witnesses in process; starts the
+		Long: `demo creates (or reuses) a data directory with keys for the log operator, the
+IAEA (inspectorate), Iran (state), the United States and the E3 (parties)
+and Oman (mediator); runs the two parties' witnesses in process; starts the
 evidence log; loads the public IAEA series and the JCPOA's events as signed
 records through the same submission path as any record; indexes them in
-SQLite (or PostgreSQL with --db); and serves the API. Restarting reuses the
-directory and adds nothing twice.`,
+SQLite (or PostgreSQL with --db); opens three talks rooms mediated by Oman;
+and serves the API. Restarting reuses the directory and adds nothing twice.
+
+The log operator is a party of its own, the neutral host of the log and of
+the talks' server: each talks commitment is sealed to its author, the
+mediator and the operator, so the IAEA, which takes no part in the talks,
+cannot open one.`,
 		Example: `  go run ./cmd/accord demo
   accord demo --dir /tmp/accord-demo --addr 127.0.0.1:9090
   accord demo --db postgres://postgres@127.0.0.1:5432/test`,
@@ -44,7 +49,7 @@ directory and adds nothing twice.`,
 			defer d.Close()
 			u := "http://" + d.Addr
 			tok, _ := client.ReadToken(ctx, u, d.Reader) // none: the welcome says how to get one
-			_ = report.TextDemo(out, cmd.ErrOrStderr(), report.Demo{Dir: cfg.Dir, Base: u, Token: tok, Loaded: d.Loaded, Skipped: d.Skipped, Outdated: d.Outdated})
+			_ = report.TextDemo(out, cmd.ErrOrStderr(), report.Demo{Dir: cfg.Dir, Base: u, Token: tok, Loaded: d.Loaded, Skipped: d.Skipped, Outdated: d.Outdated, SealWarning: d.SealWarning})
 			<-ctx.Done()
 			fmt.Fprintln(out, "stopping")
 			return nil

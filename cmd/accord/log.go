@@ -38,7 +38,9 @@ party. --confidential names the record kinds the log accepts only sealed
 (default: talks_commitment): every member copies the log, so content only
 some may read is kept in it encrypted to them. Each --witness FILE.pub=URL names a witness whose
 cosignature checkpoints need; --witnesses-required says how many (default:
-all). The operator key's name must be the origin.`,
+all). The operator key's name must be the origin; the operator is the party
+"operator", which no member may share: what is sealed to the operator (every
+talks commitment, which the server checks) opens with every key of its party.`,
 		Example: `  accord log init --log evidence --origin accord.example/jcpoa \
     --operator-key keys/accord.example_jcpoa.key \
     --member inspectorate:keys/iaea.pub --member state:keys/iran.pub \

@@ -107,6 +107,9 @@ few seconds and appends from where the log is.`,
 				return err
 			}
 			defer a.Close()
+			if w := a.SealWarning(); w != "" {
+				cfg.Warn(w)
+			}
 			logger.Info("serving", "addr", ln.Addr().String(), "dashboard", "http://"+ln.Addr().String()+"/", "advertise", advertise, "role", a.Role(), "log", lf.dir, "index", a.Index.Dialect())
 			return a.Server(app.ServerOptions{Logger: logger}).Run(ctx, ln)
 		},

@@ -257,14 +257,21 @@ values:
 		t.Errorf("the US's kept red lines do not verify against the logged commitment %q", logged)
 	}
 	// The US opens its own commitment offline from its copy of the log;
-	// Iran, not a recipient, cannot.
+	// Iran, not a recipient, cannot, nor can the IAEA, a member that takes
+	// no part in the talks: the log's operator, to which the commitment is
+	// sealed too, is a party of its own.
 	at := strconv.FormatUint(sealedAt[usID], 10)
 	if out := cli("record", "open", "--log", logDir, "--key", key("us"), at); !strings.Contains(out, kept.Commitment) || !strings.Contains(out, "talks_commitment") {
 		t.Errorf("record open as the US:\n%s", out)
 	}
-	errb.Reset()
-	if code := run([]string{"record", "open", "--log", logDir, "--key", key("iran"), at}, nil, io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "sealed to") {
-		t.Errorf("record open as Iran: exit %d %s", code, errb.String())
+	for _, p := range []string{"iran", "iaea"} {
+		errb.Reset()
+		if code := run([]string{"record", "open", "--log", logDir, "--key", key(p), at}, nil, io.Discard, &errb); code != 1 || !strings.Contains(errb.String(), "is sealed to oman, operator, us: not to the key") {
+			t.Errorf("record open as %s: exit %d %s", p, code, errb.String())
+		}
+	}
+	if got := opened("iaea"); len(got) != 0 {
+		t.Errorf("the IAEA opens %d talks commitments of the live room: %v", len(got), got)
 	}
 	for what, secret := range map[string]string{"the room": "muscat-2025-live", "the US's salt": kept.RedLines.Salt, "a red line's subject": "breakout_days",
 		"a message": "Would the cap be verified", "a clause": "The Additional Protocol applies", "the release salt": medView.Proposals[0].Salt,

@@ -425,6 +425,38 @@ func (a *App) ServerParty() string {
 	return ""
 }
 
+// SealWarning says, in words, when what the log seals to the server opens
+// with more than the server's keys: the log keeps talks commitments
+// confidential, each sealed to its author, the room's mediator and the
+// server's party, and that party also holds current keys of other roles
+// (an inspectorate's, a state's...). Whoever holds those keys then opens
+// every commitment from a copy of the log. "" when no such key exists.
+//
+// It is a warning, not a refusal: the log's members are fixed by its
+// genesis record, so a log made this way could never be served again.
+func (a *App) SealWarning() string {
+	party := a.ServerParty()
+	reg := a.Registry()
+	if party == "" || !reg.Genesis().IsConfidential(record.TalksCommitment) {
+		return ""
+	}
+	var others []string
+	for _, k := range record.Openers(reg.Keys(), party) {
+		if k.Role != record.RoleOperator {
+			others = append(others, fmt.Sprintf("the %s key %q", k.Role, k.Name))
+		}
+	}
+	if len(others) == 0 {
+		return ""
+	}
+	held, them := others[0], "that key"
+	if n := len(others); n > 1 {
+		held, them = strings.Join(others[:n-1], ", ")+" and "+others[n-1], "those keys"
+	}
+	return fmt.Sprintf("the log operator's party %q also holds %s: every talks commitment is sealed to the operator's party, so whoever holds %s opens every party's commitment from a copy of the log, not the server alone. "+
+		"A log's members are fixed when it is created: only a new log whose operator is a party of its own keeps each commitment to its author, the mediator and the server", party, held, them)
+}
+
 // Submit appends a signed record, indexes it and waits briefly for its
 // receipt. A rejection is an error with its code for the API.
 func (a *App) Submit(ctx context.Context, entry []byte) (server.Submitted, error) {

@@ -32,11 +32,16 @@ import (
 	"github.com/accordverify/accord/internal/talks"
 )
 
-// The demo's origin, and its members: party id, role, key name.
+// The demo's origin, and its members: party id, role, key name; the first
+// is the log operator's key. The operator is a party of its own, as accord
+// log init makes it: the neutral host of the log and of the talks' server,
+// to which every talks commitment is sealed besides its author and the
+// mediator. Were it the IAEA's party (as in directories made before), the
+// IAEA's inspectorate key would open every commitment.
 const demoOrigin = "accord.demo/jcpoa"
 
 var demoMembers = []struct{ party, role, key string }{
-	{"iaea", record.RoleOperator, demoOrigin},
+	{OperatorParty, record.RoleOperator, demoOrigin},
 	{"iaea", record.RoleInspectorate, "iaea"},
 	{"iran", record.RoleState, "iran"},
 	{"us", record.RoleParty, "us"},
@@ -67,9 +72,13 @@ type DemoConfig struct {
 type Demo struct {
 	// Addr is where the server listens.
 	Addr string
-	// Reader is the IAEA's demo key, which reads every record.
+	// Reader is the IAEA's demo key, which reads every record in clear
+	// (not the sealed ones: those open only to their recipients).
 	Reader note.Signer
 	App    *App
+	// SealWarning is App.SealWarning: set when the directory's log was
+	// made by an earlier version whose log operator was the IAEA's party.
+	SealWarning string
 	// Loaded and Skipped count the demo records added now and found
 	// already in the log; Outdated are those of the skipped whose id the
 	// log holds with other content (an earlier version's record, which
@@ -85,9 +94,10 @@ func (d *Demo) Close() {
 	}
 }
 
-// StartDemo creates (or reuses) the demo's directory: keys for the IAEA
-// (inspectorate and log operator), Iran (state), the United States and the
-// E3 (parties) and Oman (mediator); runs the two parties' witnesses in
+// StartDemo creates (or reuses) the demo's directory: keys for the log
+// operator (a party of its own, the neutral host of the log and the talks'
+// server), the IAEA (inspectorate), Iran (state), the United States and
+// the E3 (parties) and Oman (mediator); runs the two parties' witnesses in
 // process; opens the log over its index; loads the public IAEA series, the
 // JCPOA's events, the public record of monitoring and a synthetic plant's
 // accountancy as signed records through the submission path; opens the
@@ -173,7 +183,7 @@ func StartDemo(ctx context.Context, cfg DemoConfig) (d *Demo, err error) {
 			g.Members = append(g.Members, record.Member{Party: m.party, Role: m.role, Key: vkeys[m.key], Recipient: identities[m.key].Recipient().String()})
 		}
 		body, _ := json.Marshal(g)
-		acfg.Genesis, err = record.Sign(&record.Record{Schema: record.Schema, Kind: record.Genesis, ID: "genesis", Author: "iaea",
+		acfg.Genesis, err = record.Sign(&record.Record{Schema: record.Schema, Kind: record.Genesis, ID: "genesis", Author: demoMembers[0].party,
 			Created: time.Now().UTC().Truncate(time.Second), Body: body}, operator)
 		if err != nil {
 			return nil, err
@@ -185,6 +195,9 @@ func StartDemo(ctx context.Context, cfg DemoConfig) (d *Demo, err error) {
 	}
 	d.App = a
 	d.shutdown = append(d.shutdown, func() { _ = a.Close() })
+	// A directory made by an earlier version keeps its genesis record,
+	// whose log operator is the IAEA's party: the demo runs, and says so.
+	d.SealWarning = a.SealWarning()
 	l := a.Log()
 
 	// The public series and the agreement's events, as signed records.

@@ -36,15 +36,27 @@ type NewLog struct {
 	Required *int
 }
 
+// OperatorParty is the party of a log's operator in the logs Accord
+// creates: a party of its own, so that what is sealed to the operator (the
+// server checks every talks commitment) opens with the operator's keys
+// alone, not with a member's of another role.
+const OperatorParty = "operator"
+
 // CreateLog signs the genesis record that names the members and witnesses,
 // writes it as entry 0 of a new log, and waits up to five seconds for a
-// checkpoint to publish it; published says whether one did.
+// checkpoint to publish it; published says whether one did. The operator
+// is the party OperatorParty, which no member may share.
 func CreateLog(ctx context.Context, n NewLog) (g record.GenesisBody, published bool, err error) {
 	if n.Operator.Name() != n.Origin {
 		return g, false, fmt.Errorf("--operator-key: the key is named %q but the origin is %q (make the operator key with accord keygen --name %s)", n.Operator.Name(), n.Origin, n.Origin)
 	}
+	for _, m := range n.Members {
+		if m.Party == OperatorParty {
+			return g, false, fmt.Errorf("--member %s: a member's key named %q would belong to the log operator's party and open every record sealed to the operator, every talks commitment among them (make the member's key with another name: accord keygen --name)", m.Role, OperatorParty)
+		}
+	}
 	g = record.GenesisBody{Origin: n.Origin, Agreement: n.Agreement, Witnesses: n.Witnesses, Confidential: n.Confidential,
-		Members: append([]record.Member{{Party: "operator", Role: record.RoleOperator, Key: n.OperatorKey, Recipient: n.OperatorRecipient}}, n.Members...)}
+		Members: append([]record.Member{{Party: OperatorParty, Role: record.RoleOperator, Key: n.OperatorKey, Recipient: n.OperatorRecipient}}, n.Members...)}
 	if g.Confidential == nil {
 		g.Confidential = record.DefaultConfidential
 	}
@@ -53,7 +65,7 @@ func CreateLog(ctx context.Context, n NewLog) (g record.GenesisBody, published b
 		g.WitnessesRequired = *n.Required
 	}
 	body, _ := json.Marshal(g)
-	genesis, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.Genesis, ID: "genesis", Author: "operator",
+	genesis, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.Genesis, ID: "genesis", Author: OperatorParty,
 		Created: time.Now().UTC().Truncate(time.Second), Body: body}, n.Operator)
 	if err != nil {
 		return g, false, fmt.Errorf("genesis: %w", err)

@@ -225,21 +225,31 @@ func (r *Registry) Recipients(parties []string) ([]age.Recipient, error) {
 func Recipients(keys []Key, parties []string) ([]age.Recipient, error) {
 	var out []age.Recipient
 	for _, p := range parties {
-		n := 0
-		for _, k := range keys {
-			if k.Party != p || k.Revoked || k.Recipient == "" {
-				continue
-			}
+		openers := Openers(keys, p)
+		if len(openers) == 0 {
+			return nil, input.Errorf("to", "party %q has no current encryption key in the log's registry (register one with a key_registration record that carries a recipient)", p)
+		}
+		for _, k := range openers {
 			rc, err := ParseRecipient(k.Recipient)
 			if err != nil {
 				return nil, fmt.Errorf("key %s: encryption key: %v", k.Name, err)
 			}
 			out = append(out, rc)
-			n++
-		}
-		if n == 0 {
-			return nil, input.Errorf("to", "party %q has no current encryption key in the log's registry (register one with a key_registration record that carries a recipient)", p)
 		}
 	}
 	return out, nil
+}
+
+// Openers returns the keys among keys that open a record sealed to party:
+// every current key of the party with an encryption key, whatever its
+// role. A party that holds keys of several roles (a log operator that is
+// also an inspectorate) reads with each of them what is sealed to it.
+func Openers(keys []Key, party string) []Key {
+	var out []Key
+	for _, k := range keys {
+		if k.Party == party && !k.Revoked && k.Recipient != "" {
+			out = append(out, k)
+		}
+	}
+	return out
 }

@@ -226,3 +226,44 @@ func TestEncryptionKeysRotateWithTheirSigningKeys(t *testing.T) {
 		t.Errorf("a bad recipient: %v", err)
 	}
 }
+
+// A record sealed to a party opens with each current key of the party that
+// has an encryption key, whatever its role: Openers lists them, and
+// Recipients seals to exactly those.
+func TestOpenersAreEveryCurrentKeyOfTheParty(t *testing.T) {
+	op, insp, old, bare, other := newMember(t, "iaea", record.RoleOperator), newMember(t, "iaea", record.RoleInspectorate),
+		newMember(t, "iaea", record.RoleInspectorate), newMember(t, "iaea", record.RoleInspectorate), newMember(t, "iran", record.RoleState)
+	keys := []record.Key{
+		{Name: "op", Party: "iaea", Role: record.RoleOperator, Recipient: op.id.Recipient().String()},
+		{Name: "insp", Party: "iaea", Role: record.RoleInspectorate, Recipient: insp.id.Recipient().String()},
+		{Name: "old", Party: "iaea", Role: record.RoleInspectorate, Recipient: old.id.Recipient().String(), Revoked: true},
+		{Name: "bare", Party: "iaea", Role: record.RoleInspectorate},
+		{Name: "other", Party: "iran", Role: record.RoleState, Recipient: other.id.Recipient().String()},
+	}
+	var names []string
+	for _, k := range record.Openers(keys, "iaea") {
+		names = append(names, k.Name)
+	}
+	if got, want := strings.Join(names, " "), "op insp"; got != want {
+		t.Errorf("openers of iaea: %s, want %s", got, want)
+	}
+	rcpts, err := record.Recipients(keys, []string{"iaea"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &record.Record{Schema: record.Schema, Kind: record.TalksCommitment, ID: "talks-1", Author: "iran", Created: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+		Body: json.RawMessage(`{"room":"r","sha256":"` + strings.Repeat("ab", 32) + `"}`)}
+	s, err := record.Seal(r, []string{"iaea"}, rcpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []struct {
+		name  string
+		m     member
+		opens bool
+	}{{"operator", op, true}, {"inspectorate", insp, true}, {"revoked", old, false}, {"no encryption key", bare, false}, {"another party", other, false}} {
+		if _, err := record.OpenSealed(s, m.m.id); (err == nil) != m.opens {
+			t.Errorf("the %s key: %v, want it to open: %v", m.name, err, m.opens)
+		}
+	}
+}

@@ -18,13 +18,18 @@ type Demo struct {
 	// Loaded records were added to the log now, Skipped were in it
 	// already, and Outdated of those are an earlier version's.
 	Loaded, Skipped, Outdated int
+	// SealWarning, when set, says that keys other than the server's open
+	// the talks commitments sealed to the log operator (a directory made
+	// when the operator was the IAEA's party).
+	SealWarning string
 }
 
 // TextDemo writes the demo's welcome: the records loaded and found already
 // in the log, the data directory, the dashboard and how to sign in (with a
 // key file of the demo's parties in the page, or the token), and commands
-// to try against the API and the log. Records of an earlier version are
-// noted on warn.
+// to try against the API and the log; who hosts the log and the talks,
+// and who reads a talks commitment. Records of an earlier version, and a
+// log operator whose party holds other keys, are noted on warn.
 func TextDemo(w, warn io.Writer, d Demo) error {
 	u, keys := d.Base, filepath.Join(d.Dir, "keys")
 	token := "make one with: accord token --server " + u + " --key " + filepath.Join(keys, "iaea.key")
@@ -36,6 +41,15 @@ func TextDemo(w, warn io.Writer, d Demo) error {
 		fmt.Fprintf(warn, "accord: note: %d demo records in %s are an earlier version's, which the log keeps and the pages show; to load this version's, stop the demo and remove %s\n",
 			d.Outdated, d.Dir, d.Dir)
 	}
+	host := `
+The log and the talks' server are hosted by the log operator, a neutral party
+of its own: each talks commitment is sealed to its author, the mediator and
+the operator, and no other member's key opens it, the IAEA's included.
+`
+	if d.SealWarning != "" {
+		host = ""
+		fmt.Fprintf(warn, "accord: warning: %s; to start the demo afresh with the operator as a party of its own, stop it and remove %s\n", d.SealWarning, d.Dir)
+	}
 	_, err := fmt.Fprintf(w, `
 Accord demo: %d records loaded, %d already there; data in %s
 
@@ -44,7 +58,7 @@ Dashboard: %s/  (Ctrl-C to stop)
   the Records, Balance and Talks pages need a sign-in: at %s/signin choose a key file
   of %s (iaea.key, us.key, iran.key, e3.key, oman.key), or give a read token:
   %s
-
+%s
 The API:
   curl '%s/api/v1/status?as_of=2025-02-08'
   curl '%s/api/v1/checkpoint'
@@ -53,6 +67,6 @@ The API:
   TOKEN=$(accord token --server %s --key %s)
   curl -H "Authorization: Bearer $TOKEN" '%s/api/v1/records?kind=verified_facts&limit=5'
   accord audit --log %s
-`, d.Loaded, d.Skipped, d.Dir, u, u, u, keys, token, u, u, u, u, u, filepath.Join(keys, "iaea.key"), u, filepath.Join(d.Dir, "log"))
+`, d.Loaded, d.Skipped, d.Dir, u, u, u, keys, token, host, u, u, u, u, u, filepath.Join(keys, "iaea.key"), u, filepath.Join(d.Dir, "log"))
 	return err
 }

@@ -24,6 +24,7 @@ func TestTextDemo(t *testing.T) {
 		"  make one with: accord token --server http://127.0.0.1:9 --key /d/keys/iaea.key\n",
 		"  TOKEN=$(accord token --server http://127.0.0.1:9 --key /d/keys/iaea.key)\n",
 		"  accord audit --log /d/log\n",
+		"\nThe log and the talks' server are hosted by the log operator, a neutral party\nof its own: each talks commitment is sealed to its author, the mediator and\nthe operator, and no other member's key opens it, the IAEA's included.\n\nThe API:\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the welcome lacks %q:\n%s", want, got)
@@ -39,5 +40,17 @@ func TestTextDemo(t *testing.T) {
 	}
 	if !strings.Contains(warn.String(), "3 demo records in /d are an earlier version's") {
 		t.Errorf("earlier records not noted: %q", warn.String())
+	}
+	// A directory whose log operator is the IAEA's party: the welcome does
+	// not say that only the talks' participants read a commitment, and the
+	// warning says how to start afresh.
+	b.Reset()
+	warn.Reset()
+	d.SealWarning = "the log operator's party \"iaea\" also holds the inspectorate key \"iaea\": ..."
+	if err := report.TextDemo(&b, &warn, d); err != nil || strings.Contains(b.String(), "no other member's key opens it") {
+		t.Errorf("with a warning: %v\n%s", err, b.String())
+	}
+	if want := "accord: warning: " + d.SealWarning + "; to start the demo afresh with the operator as a party of its own, stop it and remove /d\n"; !strings.HasSuffix(warn.String(), want) {
+		t.Errorf("the warning:\n%s\nwant\n%s", warn.String(), want)
 	}
 }

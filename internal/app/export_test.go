@@ -1,0 +1,10 @@
+package app
+
+// DemoOperatorParty makes the demo's log operator a key of party p, as
+// demos made before the operator had a party of its own (p "iaea"), until
+// restore is called.
+func DemoOperatorParty(p string) (restore func()) {
+	old := demoMembers[0].party
+	demoMembers[0].party = p
+	return func() { demoMembers[0].party = old }
+}
