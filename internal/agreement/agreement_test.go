@@ -157,8 +157,21 @@ func TestClocks(t *testing.T) {
 	for _, d := range ds {
 		statuses = append(statuses, d.Step+" "+d.Due.String()+" "+d.Status)
 	}
-	if strings.Join(statuses, "; ") != "agree 2025-01-15 overdue; joint-commission 2025-01-22 closed; implement 2025-01-25 closed" {
+	// The first step was missed: late, closed after its date, no longer
+	// awaited; the others were closed in time.
+	if strings.Join(statuses, "; ") != "agree 2025-01-15 late; joint-commission 2025-01-22 closed; implement 2025-01-25 closed" {
 		t.Errorf("access clock: %s", strings.Join(statuses, "; "))
+	}
+	if got := ds[0].StatusText(); got != "late: the procedure closed on 2025-01-20" {
+		t.Errorf("the missed step reads %q", got)
+	}
+	if got := ds[1].StatusText(); got != "closed on 2025-01-20" {
+		t.Errorf("a closed step reads %q", got)
+	}
+	// Before access was granted, the missed step was overdue.
+	ds, _ = a.Clocks([]agreement.ClockEvent{ev("access-request:2025-01-01"), ev("access-granted:2025-01-20")}, calendar.MustParse("2025-01-17"))
+	if ds[0].Status != agreement.Overdue || ds[0].DaysLeft != -2 {
+		t.Errorf("at 2025-01-17 the first step is %s, %d days left; want overdue, -2", ds[0].Status, ds[0].DaysLeft)
 	}
 	// Dispute resolution: 15 + 15 + 5 = 35 days.
 	ds, _ = a.Clocks([]agreement.ClockEvent{ev("dispute:2020-01-14")}, calendar.MustParse("2020-01-14"))

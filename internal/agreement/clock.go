@@ -30,9 +30,13 @@ func ParseClockEvent(s string) (ClockEvent, error) {
 
 // Deadline statuses.
 const (
-	Pending    = "pending"     // due on or after the date asked about
-	Overdue    = "overdue"     // due before it, and the procedure was not closed in time
-	Closed     = "closed"      // a closing event came first
+	Pending = "pending" // due on or after the date asked about
+	Overdue = "overdue" // due before it, and the procedure was not closed in time
+	Closed  = "closed"  // a closing event came first
+	// Late: the step's date passed with no record of it, and a closing
+	// event ended the procedure after that date: no longer awaited, but
+	// not done in time either.
+	Late       = "late"
 	Done       = "done"        // an event records the step as done
 	TookEffect = "took-effect" // an automatic step whose date has passed
 	// Unrecorded: a step whose date has passed with no record of it,
@@ -52,8 +56,12 @@ type Deadline struct {
 	Due       calendar.Date `json:"due"`
 	Ref       string        `json:"ref"`
 	Status    string        `json:"status"`
-	// DoneOn is the date of the event that records the step as done.
+	// DoneOn is the date of the event that records the step as done: it
+	// was done by then (a vote records the draft it voted on).
 	DoneOn calendar.Date `json:"done_on,omitzero"`
+	// ClosedOn is the date of the event that closed the procedure, for a
+	// step it closed (closed, or late when it came after the step's date).
+	ClosedOn calendar.Date `json:"closed_on,omitzero"`
 	// DaysLeft is the days from the date asked about to Due (negative when
 	// past).
 	DaysLeft int `json:"days_left"`
@@ -121,18 +129,20 @@ func (a *Agreement) Clocks(events []ClockEvent, at calendar.Date) ([]Deadline, e
 						doneOn = e.Date
 					}
 				}
-				status := Pending
+				status, closed := Pending, calendar.Date{}
 				switch {
 				case !doneOn.IsZero():
 					status = Done
 				case !closedOn.IsZero() && !closedOn.After(d):
-					status = Closed
+					status, closed = Closed, closedOn
 				case !d.Before(at):
 				case s.Automatic:
 					status = TookEffect
 				case s.Extendable || len(s.DoneBy) > 0 || unrecorded[fromID]:
 					status = Unrecorded
 					unrecorded[s.ID] = true
+				case !closedOn.IsZero():
+					status, closed = Late, closedOn
 				default:
 					status = Overdue
 				}
@@ -141,7 +151,7 @@ func (a *Agreement) Clocks(events []ClockEvent, at calendar.Date) ([]Deadline, e
 					ref = p.Ref
 				}
 				out = append(out, Deadline{Procedure: p.ID, Name: p.Name, Trigger: trig, Step: s.ID, StepName: s.Name,
-					Due: d, Ref: ref, Status: status, DoneOn: doneOn, DaysLeft: at.DaysUntil(d)})
+					Due: d, Ref: ref, Status: status, DoneOn: doneOn, ClosedOn: closed, DaysLeft: at.DaysUntil(d)})
 			}
 		}
 	}
@@ -159,4 +169,19 @@ func (a *Agreement) EventClocks() []ClockEvent {
 		}
 	}
 	return out
+}
+
+// StatusText is the step's status as a table reads it: "done by
+// 2025-09-19" (the event that records it is dated then; the step may have
+// been done earlier), "late: closed on 2025-01-20", "closed on ...".
+func (d Deadline) StatusText() string {
+	switch {
+	case !d.DoneOn.IsZero():
+		return d.Status + " by " + d.DoneOn.String()
+	case d.Status == Late:
+		return "late: the procedure closed on " + d.ClosedOn.String()
+	case !d.ClosedOn.IsZero():
+		return d.Status + " on " + d.ClosedOn.String()
+	}
+	return d.Status
 }

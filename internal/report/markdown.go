@@ -100,11 +100,7 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	if len(r.Activities.Deadlines) > 0 {
 		p("\nClocks of procedures started in the year before %s:\n\n| procedure | started | step | due | status |\n|---|---|---|---|---|\n", r.AsOf)
 		for _, d := range r.Activities.Deadlines {
-			status := d.Status
-			if !d.DoneOn.IsZero() {
-				status += " on " + d.DoneOn.String()
-			}
-			p("| %s | %s | %s | %s | %s |\n", cell(d.Name), d.Trigger.Date, cell(d.StepName), d.Due, status)
+			p("| %s | %s | %s | %s | %s |\n", cell(d.Name), d.Trigger.Date, cell(d.StepName), d.Due, d.StatusText())
 		}
 	}
 

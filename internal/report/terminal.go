@@ -266,12 +266,9 @@ func TextDeadlines(w io.Writer, ds []agreement.Deadline) error {
 	fmt.Fprintln(tw, "PROCEDURE\tSTARTED\tSTEP\tDUE\tSTATUS\tDAYS LEFT\tREF")
 	for _, d := range ds {
 		// Days left count only for a step still awaited.
-		days, status := "-", d.Status
+		days, status := "-", d.StatusText()
 		if d.Status == agreement.Pending || d.Status == agreement.Overdue {
 			days = strconv.Itoa(d.DaysLeft)
-		}
-		if !d.DoneOn.IsZero() {
-			status += " on " + d.DoneOn.String()
 		}
 		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\t%s\t%s\n", d.Procedure, d.Trigger.Kind, d.Trigger.Date, d.StepName, d.Due, status, days, d.Ref)
 	}
