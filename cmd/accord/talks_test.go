@@ -403,7 +403,7 @@ func TestTalksRoundInBrowser(t *testing.T) {
 		return html, title
 	}
 	// The red lines in words, each party's own.
-	usLine, iranLine := "breakout time at least 365 days", "Enrichment cap at least 3.67 %"
+	usLine, iranLine := "breakout time (central estimate) at least 365 days", "Enrichment cap at least 3.67 %"
 	// visible checks what a party's page shows and never shows.
 	visible := func(when string) {
 		t.Helper()

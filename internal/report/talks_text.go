@@ -20,12 +20,15 @@ import (
 // each recipient would get, under the room's title.
 func TextEvaluation(w io.Writer, title string, ev *talks.Evaluation, reports []*talks.Report) error {
 	fmt.Fprintf(w, "%s: model %s\n", title, ev.Model)
-	for _, m := range []string{talks.MetricBreakoutDays, talks.MetricBreakoutP10, talks.MetricBreakoutP90, talks.MetricWarningDays, talks.MetricSQPermitted, talks.MetricReductionKgU, talks.MetricCentrifugesOut} {
+	for _, m := range talks.Metrics {
 		if v, ok := ev.Metrics[m]; ok {
 			fmt.Fprintf(w, "  %-22s %s %s\n", m, Num(v, 2), talks.MetricUnits[m])
 		} else if why, ok := ev.Unknown[m]; ok {
 			fmt.Fprintf(w, "  %-22s unknown: %s\n", m, why)
 		}
+	}
+	if _, ok := ev.Metrics[talks.MetricBreakoutP50]; ok {
+		fmt.Fprintf(w, "  (%s is the estimate with every input at its central value, which red lines read; the\n  band's median, %s, is the figure Accord's other breakout estimates quote)\n", talks.MetricBreakoutDays, talks.MetricBreakoutP50)
 	}
 	fmt.Fprintln(w, "Feasibility, as each recipient would see it:")
 	yes := map[bool]string{true: "yes", false: "no"}

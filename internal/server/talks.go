@@ -946,7 +946,7 @@ type metricRow struct{ ID, Name, Unit string }
 // Metrics are the metrics a red line may bound, breakout time first.
 func (v *talksRoomView) Metrics() []metricRow {
 	var out []metricRow
-	for _, m := range []string{talks.MetricBreakoutDays, talks.MetricWarningDays, talks.MetricSQPermitted, talks.MetricBreakoutP10, talks.MetricBreakoutP90, talks.MetricReductionKgU, talks.MetricCentrifugesOut} {
+	for _, m := range talks.Metrics {
 		out = append(out, metricRow{ID: m, Name: talks.MetricNames[m], Unit: talks.MetricUnits[m]})
 	}
 	return out
@@ -964,7 +964,7 @@ func (v *talksRoomView) Confirmable(t talks.Text) bool {
 }
 
 // constraintWords says a red line in words: "Enrichment cap at least
-// 3.67 %", "breakout time at least 365 days", "Additional Protocol is yes".
+// 3.67 %", "breakout time (central estimate) at least 365 days", "Additional Protocol is yes".
 func constraintWords(sp *talks.Space, c talks.Constraint) string {
 	name, unit := c.Subject, ""
 	if t, ok := sp.Term(c.Subject); ok {

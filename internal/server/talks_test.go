@@ -208,11 +208,11 @@ func TestTalksAuthorization(t *testing.T) {
 		}
 		return body
 	}
-	if b := usPage(); !strings.Contains(b, "breakout time at least 400 days") || strings.Contains(b, "enrichment_cap_pct at least 3.67 %") ||
+	if b := usPage(); !strings.Contains(b, "breakout time (central estimate) at least 400 days") || strings.Contains(b, "enrichment_cap_pct at least 3.67 %") ||
 		strings.Contains(b, "relief is phased") || strings.Contains(b, "<td>p2</td>") || strings.Contains(b, "<td>iran</td>") {
 		t.Error("the US page shows another party's red line, the mediator's notes, a held proposal or a proposal's origin")
 	}
-	if code, b := page("mediator", "GET", "/talks/muscat", "", false); code != 200 || !strings.Contains(b, "enrichment_cap_pct at least 3.67 %") || !strings.Contains(b, "breakout time at least 400 days") ||
+	if code, b := page("mediator", "GET", "/talks/muscat", "", false); code != 200 || !strings.Contains(b, "enrichment_cap_pct at least 3.67 %") || !strings.Contains(b, "breakout time (central estimate) at least 400 days") ||
 		!strings.Contains(b, "relief is phased") || !strings.Contains(b, "<td>p2</td>") {
 		t.Errorf("the mediator's page: HTTP %d", code)
 	}

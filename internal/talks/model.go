@@ -14,8 +14,9 @@ import (
 // ModelVersion names the evaluation model; a report carries it so that a
 // figure can be recomputed and contested. v2 assigns the fleet to the
 // steps by a breakout convention (the fleet in cascades by default); v1
-// put every machine on every step.
-const ModelVersion = "accord.talks.breakout-at-limits/v3"
+// put every machine on every step; v4 adds the band's median, the figure
+// the rest of Accord quotes.
+const ModelVersion = "accord.talks.breakout-at-limits/v4"
 
 // The terms the model reads.
 const (
@@ -30,6 +31,7 @@ const (
 const (
 	MetricBreakoutDays   = "breakout_days"
 	MetricBreakoutP10    = "breakout_days_p10"
+	MetricBreakoutP50    = "breakout_days_p50"
 	MetricBreakoutP90    = "breakout_days_p90"
 	MetricSQPermitted    = "sq_permitted"
 	MetricReductionKgU   = "reduction_kg_u"
@@ -42,18 +44,24 @@ const UnreachedBreakoutDays = 100_000
 
 // MetricUnits are the metrics' units.
 var MetricUnits = map[string]string{
-	MetricBreakoutDays: "days", MetricBreakoutP10: "days", MetricBreakoutP90: "days",
+	MetricBreakoutDays: "days", MetricBreakoutP10: "days", MetricBreakoutP50: "days", MetricBreakoutP90: "days",
 	MetricSQPermitted: "SQ (IAEA)", MetricReductionKgU: "kg U", MetricCentrifugesOut: "machines",
 	MetricWarningDays: "days",
 }
 
 // MetricNames name the metrics in words, for pages and red lines in words.
 var MetricNames = map[string]string{
-	MetricBreakoutDays: "breakout time", MetricBreakoutP10: "breakout time (10th percentile)",
-	MetricBreakoutP90: "breakout time (90th percentile)", MetricSQPermitted: "significant quantities permitted",
+	MetricBreakoutDays: "breakout time (central estimate)", MetricBreakoutP10: "breakout time (10th percentile)",
+	MetricBreakoutP50: "breakout time (median of the band)", MetricBreakoutP90: "breakout time (90th percentile)", MetricSQPermitted: "significant quantities permitted",
 	MetricReductionKgU: "reduction of the stockpile", MetricCentrifugesOut: "centrifuges to remove",
 	MetricWarningDays: "warning time (breakout time less the time to detect it)",
 }
+
+// Metrics are the model's metrics in the order pages and reports list
+// them: breakout time (central, then its band), warning time, then the
+// rest.
+var Metrics = []string{MetricBreakoutDays, MetricBreakoutP10, MetricBreakoutP50, MetricBreakoutP90, MetricWarningDays,
+	MetricSQPermitted, MetricReductionKgU, MetricCentrifugesOut}
 
 // Model sets how a proposal is evaluated.
 type Model struct {
@@ -102,7 +110,8 @@ func ModelAt(baseline *state.State) Model {
 // stockpile cap at the enrichment cap, with the centrifuges it allows
 // enriching (the catalogue's capacities and default tails, assigned to
 // the steps by the model's convention; breakout_days is the estimate with
-// every input at its central value, the p10 and p90 metrics its band); the
+// every input at its central value, which red lines and the zone explorer
+// read, the p10, p50 and p90 metrics its band); the
 // significant quantities that stock holds; and, from the baseline, the
 // enriched uranium to ship out or down-blend and the centrifuges to
 // remove.
@@ -169,6 +178,7 @@ func (m Model) evaluate(s *Space, p Package, notes bool) (*Evaluation, error) {
 		ev.unknown(MetricBreakoutDays, why)
 		if m.Samples > 0 {
 			ev.unknown(MetricBreakoutP10, why)
+			ev.unknown(MetricBreakoutP50, why)
 			ev.unknown(MetricBreakoutP90, why)
 		}
 		ev.unknown(MetricWarningDays, why)
@@ -194,6 +204,7 @@ func (m Model) evaluate(s *Space, p Package, notes bool) (*Evaluation, error) {
 				return nil, err
 			}
 			ev.Metrics[MetricBreakoutP10], ev.Metrics[MetricBreakoutP90] = days(band.P10Days), days(band.P90Days)
+			ev.Metrics[MetricBreakoutP50] = days(band.P50Days)
 		}
 	}
 	detect, wnotes, err := m.detection(p, stockKg)

@@ -57,7 +57,7 @@ const maxRedLineKgU = 1e8
 // real figure. A number outside is a typing error, or a red line that
 // says nothing.
 var MetricRanges = map[string]Range{
-	MetricBreakoutDays: {0, UnreachedBreakoutDays}, MetricBreakoutP10: {0, UnreachedBreakoutDays}, MetricBreakoutP90: {0, UnreachedBreakoutDays},
+	MetricBreakoutDays: {0, UnreachedBreakoutDays}, MetricBreakoutP10: {0, UnreachedBreakoutDays}, MetricBreakoutP50: {0, UnreachedBreakoutDays}, MetricBreakoutP90: {0, UnreachedBreakoutDays},
 	MetricWarningDays:  {-UnreachedBreakoutDays, UnreachedBreakoutDays},
 	MetricSQPermitted:  {0, maxRedLineKgU / 25}, // that mass as weapon-grade uranium, 25 kg U-235 an SQ
 	MetricReductionKgU: {0, maxRedLineKgU}, MetricCentrifugesOut: {0, 1e8},

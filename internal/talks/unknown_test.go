@@ -23,7 +23,7 @@ func TestOpenCentrifugeTermIsUnknown(t *testing.T) {
 	base := state.At(dataset.Embedded().Facts(), calendar.MustParse("2025-02-08"))
 	model := talks.ModelAt(base)
 	model.Samples = 50 // the band, cheaply
-	breakoutOnes := []string{talks.MetricBreakoutDays, talks.MetricBreakoutP10, talks.MetricBreakoutP90, talks.MetricWarningDays}
+	breakoutOnes := []string{talks.MetricBreakoutDays, talks.MetricBreakoutP10, talks.MetricBreakoutP50, talks.MetricBreakoutP90, talks.MetricWarningDays}
 	caps := func(capPct float64, more talks.Package) talks.Package {
 		p := talks.Package{talks.TermEnrichmentCap: talks.Num(capPct), talks.TermStockpileCap: talks.Num(200)}
 		maps.Copy(p, more)
@@ -64,7 +64,7 @@ func TestOpenCentrifugeTermIsUnknown(t *testing.T) {
 				}
 			}
 			for m := range talks.MetricUnits {
-				if _, unknown := ev.Unknown[m]; !unknown && m != talks.MetricBreakoutP10 && m != talks.MetricBreakoutP90 {
+				if _, unknown := ev.Unknown[m]; !unknown && m != talks.MetricBreakoutP10 && m != talks.MetricBreakoutP50 && m != talks.MetricBreakoutP90 {
 					if _, ok := ev.Metrics[m]; !ok {
 						t.Errorf("%s is neither a number nor unknown", m)
 					}
