@@ -34,12 +34,36 @@ var (
 func Parse(s string) (Date, error) {
 	t, err := time.Parse(layout, s)
 	if err != nil {
+		// In the form but not a day of the calendar: say which part.
+		if y, m, ok := yearMonth(s); ok {
+			if m < 1 || m > 12 {
+				return Date{}, fmt.Errorf("date %q: month %d does not exist (want 01 to 12)", s, m)
+			}
+			days := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+			return Date{}, fmt.Errorf("date %q: %s %d has %d days", s, time.Month(m), y, days)
+		}
 		return Date{}, fmt.Errorf("date %q: want YYYY-MM-DD", s)
 	}
 	if err := CheckRange(t); err != nil {
 		return Date{}, fmt.Errorf("date %q: %w", s, err)
 	}
 	return Date{t}, nil
+}
+
+// yearMonth reads the year and month of s when s has the form of a date,
+// YYYY-MM-DD in digits, whatever the numbers.
+func yearMonth(s string) (y, m int, ok bool) {
+	if len(s) != len(layout) || s[4] != '-' || s[7] != '-' {
+		return 0, 0, false
+	}
+	for i, c := range s {
+		if i != 4 && i != 7 && (c < '0' || c > '9') {
+			return 0, 0, false
+		}
+	}
+	y = int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
+	m = int(s[5]-'0')*10 + int(s[6]-'0')
+	return y, m, true
 }
 
 // CheckRange returns an error unless t lies within Earliest..Latest, both

@@ -51,3 +51,23 @@ func TestDateRange(t *testing.T) {
 		t.Errorf("the refusal does not state the range: %v", err)
 	}
 }
+
+// A date in the right form that the calendar lacks says what is wrong
+// with it, not that its form is.
+func TestParseSaysWhichPartIsWrong(t *testing.T) {
+	for in, want := range map[string]string{
+		"2025-02-30": `date "2025-02-30": February 2025 has 28 days`,
+		"2024-02-30": `date "2024-02-30": February 2024 has 29 days`,
+		"2025-04-31": `date "2025-04-31": April 2025 has 30 days`,
+		"2025-13-01": `date "2025-13-01": month 13 does not exist (want 01 to 12)`,
+		"2025-00-10": `date "2025-00-10": month 0 does not exist (want 01 to 12)`,
+		"2025-2-3":   `date "2025-2-3": want YYYY-MM-DD`,
+		"tomorrow":   `date "tomorrow": want YYYY-MM-DD`,
+		"2025-02-3x": `date "2025-02-3x": want YYYY-MM-DD`,
+	} {
+		_, err := calendar.Parse(in)
+		if err == nil || err.Error() != want {
+			t.Errorf("Parse(%q): %v, want %s", in, err, want)
+		}
+	}
+}
