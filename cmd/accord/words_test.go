@@ -28,7 +28,7 @@ import (
 // issues and file names stand in for the documents they should cite.
 var internalWords = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)shared reference`),
-	regexp.MustCompile(`(?i)\breference notes?\b`),
+	regexp.MustCompile(`(?i)\breference notes?\b|\bthe reference's\b`),
 	regexp.MustCompile(`(?i)\bissues? #?\d`),
 	regexp.MustCompile(`(?i)facts-from-notes|knowledge-events|iaea-iran-enriched-uranium|enrichment-and-jcpoa|DESIGN\.md|(?:^|[\s/(])jcpoa\.yaml`),
 	// "Verified" is the inspectorate's word, never Accord's.
@@ -48,7 +48,7 @@ func vocabulary() []string {
 	}
 	v = append(v, compliance.Estimated, compliance.UnknownEstimate, compliance.NotReachable)
 	v = append(v, warning.Estimated, warning.UnknownWarning, warning.NoDetection, warning.NotReachable)
-	v = append(v, agreement.Pending, agreement.Overdue, agreement.Closed, agreement.Done, agreement.TookEffect, agreement.Unrecorded)
+	v = append(v, agreement.Pending, agreement.Overdue, agreement.Closed, agreement.Late, agreement.Done, agreement.TookEffect, agreement.Unrecorded)
 	return append(v, state.Maintained, state.Escrowed, state.Lost)
 }
 
