@@ -474,6 +474,15 @@ func unique(seen map[string]bool, field, id string) error {
 	return nil
 }
 
+// EventName is how a sentence names the event id: its title
+// ("Implementation Day"), or the id when the agreement has no such event.
+func (a *Agreement) EventName(id string) string {
+	if e := a.Event(id); e != nil && e.Title != "" {
+		return e.Title
+	}
+	return id
+}
+
 // Event returns the event with the given id, or nil.
 func (a *Agreement) Event(id string) *Event {
 	for i := range a.Events {
@@ -513,7 +522,7 @@ func (a *Agreement) InForceExcept(c *Commitment, ignored map[string]bool) Window
 	if c.DurationYears > 0 {
 		years := int(c.DurationYears)
 		w.End = w.Start.AddYears(years).AddDays(int((c.DurationYears - float64(years)) * 365.25))
-		w.Ends = fmt.Sprintf("%g years from %s", c.DurationYears, c.Starts)
+		w.Ends = fmt.Sprintf("%g years from %s", c.DurationYears, a.EventName(c.Starts))
 	}
 	for _, e := range a.Events {
 		if e.Kind == KindTermination && !ignored[e.ID] && (w.End.IsZero() || e.Date.Before(w.End)) {

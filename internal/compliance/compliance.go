@@ -153,7 +153,7 @@ func evaluateUnder(a *agreement.Agreement, c *agreement.Commitment, s *state.Sta
 	if w := a.InForceExcept(c, ignored); !w.Contains(date) {
 		f.Status = NotInForce
 		if date.Before(w.Start) {
-			f.Reason = fmt.Sprintf("in force from %s (%s)", w.Start, c.Starts)
+			f.Reason = fmt.Sprintf("in force from %s (%s)", w.Start, a.EventName(c.Starts))
 		} else {
 			f.Reason = fmt.Sprintf("ended on %s (%s)", w.End, w.Ends)
 		}

@@ -53,6 +53,19 @@ func TestEveryCurbCompliantIn2017(t *testing.T) {
 	}
 }
 
+// When a commitment begins and ends is said with the event's name
+// ("Implementation Day"), not the agreement file's id for it.
+func TestWindowsNameTheirEvents(t *testing.T) {
+	before := finding(t, overview(t, agreement.JCPOA(), "2015-07-14").Findings, "stockpile")
+	if before.Reason != "in force from 2016-01-16 (Implementation Day)" {
+		t.Errorf("before Implementation Day: %q", before.Reason)
+	}
+	after := finding(t, overview(t, agreement.JCPOA(), "2026-06-01").Findings, "ir1-enrichment-capacity")
+	if !strings.Contains(after.Reason, "ended on 2026-01-16 (10 years from Implementation Day)") || strings.Contains(after.Reason, "implementation-day") {
+		t.Errorf("after ten years: %q", after.Reason)
+	}
+}
+
 func TestBreachesBeginWhenTheSeriesShowsThem(t *testing.T) {
 	a := agreement.JCPOA()
 	facts := dataset.Embedded().Facts()
