@@ -242,15 +242,7 @@ func TestReportWithoutFacts(t *testing.T) {
 
 // The CSV is one figure per row, every row the header's width.
 func TestCSV(t *testing.T) {
-	r := build(t, "2025-02-08")
-	var b bytes.Buffer
-	if err := r.CSV(&b); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(&b).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := csvRows(t, build(t, "2025-02-08"))
 	found := false
 	for _, row := range rows {
 		if row[0] == "stockpile" && row[1] == "up to 60 %" {
@@ -282,6 +274,16 @@ func TestCSVDatesFindingsByTheirFigure(t *testing.T) {
 	if stale == 0 {
 		t.Fatal("no finding at 2022-01-01 shows a figure last confirmed earlier")
 	}
+	for _, row := range csvRows(t, r) {
+		if want, ok := observed[row[0]+"/"+row[1]]; ok && row[2] != "" && row[5] != want {
+			t.Errorf("%s %s: %s as of %s, want as of %s", row[0], row[1], row[2], row[5], want)
+		}
+	}
+}
+
+// csvRows is the report as CSV, read back.
+func csvRows(t *testing.T, r *report.Report) [][]string {
+	t.Helper()
 	var b bytes.Buffer
 	if err := r.CSV(&b); err != nil {
 		t.Fatal(err)
@@ -290,11 +292,7 @@ func TestCSVDatesFindingsByTheirFigure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, row := range rows {
-		if want, ok := observed[row[0]+"/"+row[1]]; ok && row[2] != "" && row[5] != want {
-			t.Errorf("%s %s: %s as of %s, want as of %s", row[0], row[1], row[2], row[5], want)
-		}
-	}
+	return rows
 }
 
 func BenchmarkBuild(b *testing.B) {
