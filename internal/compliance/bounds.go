@@ -13,6 +13,9 @@ import (
 // a bound ("did not exceed 300 kg UF6", "more than 1,000 IR-1") or as
 // about a value, and how it bounds the estimate.
 type Bound struct {
+	// Input is "stock" for a stock level's mass, "fleet" for a number of
+	// machines or of cascades.
+	Input string `json:"input"`
 	// Figure names it: "the stock at up to 5 %", "the IR-1 enriching at
 	// Natanz FEP".
 	Figure string `json:"figure"`
@@ -57,12 +60,13 @@ func upper(q state.Qualifier) bool { return q == state.AtMost }
 // moves one way with them; more, only shorten it. Figures that bound it
 // both ways, or one that moves it no one way, leave it approximate.
 func bounds(sc breakout.Scenario, figs []boundFigure) (state.Qualifier, string, []Bound, error) {
-	if len(figs) == 0 {
-		return state.Exact, "", nil, nil
-	}
 	var out []Bound
 	for _, f := range figs {
-		b := Bound{Figure: f.figure, Value: f.v.Value, Qualifier: f.v.Qualifier, Unit: f.unit, AsOf: f.v.Date, Evidence: f.v.Evidence}
+		input := "stock"
+		if f.group >= 0 {
+			input = "fleet"
+		}
+		b := Bound{Input: input, Figure: f.figure, Value: f.v.Value, Qualifier: f.v.Qualifier, Unit: f.unit, AsOf: f.v.Date, Evidence: f.v.Evidence}
 		as := fmt.Sprintf("%s: %s%g %s as of %s%s", f.figure, f.v.Qualifier.Words(), f.v.Value, f.unit, f.v.Date, cited(f.v.Evidence))
 		more, less := "more stock", "less stock"
 		if f.group >= 0 {
@@ -106,31 +110,41 @@ func bounds(sc breakout.Scenario, figs []boundFigure) (state.Qualifier, string, 
 			// A number of cascades bounded on its own: with the machines
 			// as they are, fewer and larger cascades can shorten the
 			// high-enrichment steps, more and smaller ones lengthen them.
-			out = append(out, Bound{Figure: "the cascades of " + strings.TrimPrefix(f.figure, "the "), Value: k.Value, Qualifier: k.Qualifier, Unit: "cascades", AsOf: k.Date,
+			out = append(out, Bound{Input: "fleet", Figure: "the cascades of " + strings.TrimPrefix(f.figure, "the "), Value: k.Value, Qualifier: k.Qualifier, Unit: "cascades", AsOf: k.Date,
 				Effect: state.Approx, Evidence: k.Evidence,
 				Text: fmt.Sprintf("the cascades of %s: %s%g as of %s%s; the model does not move one way with the number of cascades a given number of machines forms",
 					strings.TrimPrefix(f.figure, "the "), k.Qualifier.Words(), k.Value, k.Date, cited(k.Evidence))})
 		}
 	}
-	if len(out) == 0 {
-		return state.Exact, "", nil, nil
+	q, why := CombineBounds(out, "breakout")
+	return q, why, out, nil
+}
+
+// CombineBounds is the qualifier of a figure that the bounds bs bound
+// each by its Effect, with the reason in words: AtLeast or AtMost when
+// they all bound it one way, Approx when they bound it both ways or one of
+// them no one way, Exact ("") when there are none. what names the figure
+// in the reason ("breakout", "the warning time").
+func CombineBounds(bs []Bound, what string) (state.Qualifier, string) {
+	if len(bs) == 0 {
+		return state.Exact, ""
 	}
 	effects := map[state.Qualifier]bool{}
 	var texts []string
-	for _, b := range out {
+	for _, b := range bs {
 		effects[b.Effect] = true
 		texts = append(texts, b.Text)
 	}
 	why := strings.Join(texts, "; ")
 	switch {
 	case len(effects) == 1 && effects[state.AtLeast]:
-		return state.AtLeast, "a lower bound: breakout on the true figures could only be longer: " + why, out, nil
+		return state.AtLeast, fmt.Sprintf("a lower bound: %s on the true figures could only be longer: %s", what, why)
 	case len(effects) == 1 && effects[state.AtMost]:
-		return state.AtMost, "an upper bound: breakout on the true figures could only be shorter: " + why, out, nil
+		return state.AtMost, fmt.Sprintf("an upper bound: %s on the true figures could only be shorter: %s", what, why)
 	case effects[state.AtLeast] && effects[state.AtMost]:
-		return state.Approx, "approximate: the figures bound it both ways: " + why, out, nil
+		return state.Approx, "approximate: the figures bound it both ways: " + why
 	}
-	return state.Approx, "approximate: " + why, out, nil
+	return state.Approx, "approximate: " + why
 }
 
 // cited is the first evidence of a figure in brackets, the document and
