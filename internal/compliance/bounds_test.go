@@ -202,3 +202,32 @@ func moved(t *testing.T, s breakout.Scenario, bd compliance.Bound, f float64) br
 	t.Fatalf("no lot or group of %q in the scenario", bd.Figure)
 	return s
 }
+
+// Every stock level Iran has reported moves breakout one way under either
+// convention: more of it never makes the estimate longer. A bound of any
+// of them would bound the estimate.
+func TestEveryReportedStockMovesBreakoutOneWay(t *testing.T) {
+	facts := dataset.Embedded().Facts()
+	lots := 0
+	for _, conv := range breakout.Conventions() {
+		opt, err := compliance.BreakoutOptions{Convention: conv}.Normalize()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range reportDates(facts) {
+			sc, _, _, unknown := compliance.BreakoutScenario(state.At(facts, d), opt)
+			if len(unknown) > 0 {
+				continue
+			}
+			for i, l := range sc.Inventory {
+				lots++
+				if tr, err := sc.LotTrend(i); err != nil || !tr.OneWay {
+					t.Errorf("%s %s: %s: %+v %v", d, conv, l.Label, tr, err)
+				}
+			}
+		}
+	}
+	if lots == 0 {
+		t.Fatal("no lot estimated")
+	}
+}
