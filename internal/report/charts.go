@@ -923,7 +923,7 @@ func (c *chart) addBoundMarks(m boundMarks, col color.Color, what string) error 
 	}{
 		{state.AtLeast, openTriangle{}, "at least: the " + what + " could only be longer on the true figures"},
 		{state.AtMost, openTriangle{down: true}, "up to: the " + what + " could only be shorter on the true figures"},
-		{state.Approx, draw.SquareGlyph{}, "approximate: figures bound the " + what + " both ways"},
+		{state.Approx, draw.SquareGlyph{}, "approximate: figures bound the " + what + " both ways, or no one way"},
 	} {
 		xys := m[k.q]
 		if k.q == state.AtLeast {

@@ -77,6 +77,7 @@ func Funcs() template.FuncMap {
 		"boundKey":     func() string { return BoundKey },
 		"sign":         state.Qualifier.Sign,
 		"signed":       signedOpt,
+		"boundBrief":   BoundBrief,
 		"sq":           func(m Figure, v *float64, prec int) string { return sqCellPrec(m, v, prec) },
 	}
 }

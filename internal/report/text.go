@@ -280,3 +280,20 @@ var Findings = []Term{
 // LegendNote is said with the legend: "verified" is the inspectorate's
 // word.
 const LegendNote = "\"Verified\" is said only of what the inspectorate itself reported as verified."
+
+// BoundBrief says in one short sentence that an estimate is only a bound
+// and on which figures, for a card whose page says why at length: "a
+// lower bound, band included, for figures it rests on were reported only
+// as bounds: the IR-1 enriching at Natanz FEP, up to 5060 machines as of
+// 2017-02-18". It is "" for an exact estimate.
+func BoundBrief(q state.Qualifier, bs []compliance.Bound) string {
+	kind := map[state.Qualifier]string{state.AtLeast: "a lower bound", state.AtMost: "an upper bound", state.Approx: "approximate"}[q]
+	if kind == "" || len(bs) == 0 {
+		return ""
+	}
+	var figs []string
+	for _, b := range bs {
+		figs = append(figs, fmt.Sprintf("%s, %s%g %s as of %s", b.Figure, b.Qualifier.Words(), b.Value, b.Unit, b.AsOf))
+	}
+	return fmt.Sprintf("%s, band included, for figures it rests on were reported only as bounds: %s", kind, strings.Join(figs, "; "))
+}
