@@ -70,6 +70,18 @@ type Breakout struct {
 	Machines       string              `json:"machines"`
 	// Estimate is the estimate with its band; nil when unknown.
 	Estimate *breakout.Result `json:"estimate"`
+	// HeadlineQualifier says how the estimate, its headline and each
+	// percentile of its band, stands to the breakout time the same model
+	// gives on the true figures, when figures it rests on were reported
+	// only as bounds: AtLeast, that time is no shorter (a stock that did
+	// not exceed its figure, fewer machines); AtMost, no longer; Approx,
+	// either (figures that bound it both ways, or one the model does not
+	// follow one way); Exact ("") when every figure is exact.
+	// HeadlineBound says why, citing the documents, and Bounds lists the
+	// figures.
+	HeadlineQualifier state.Qualifier `json:"headline_qualifier,omitempty"`
+	HeadlineBound     string          `json:"headline_bound,omitempty"`
+	Bounds            []Bound         `json:"bounds,omitempty"`
 	// Scenario is what the estimate was computed from.
 	Scenario *breakout.Scenario `json:"scenario,omitempty"`
 	// Notes say what the state gave and what was left out.
@@ -81,15 +93,22 @@ type Breakout struct {
 	// Since is the range of what may have changed since knowledge was
 	// lost, when it was.
 	Since *ChangeRange `json:"since_lost,omitempty"`
+
+	// figures are the figures behind Bounds, for the range since.
+	figures []boundFigure
 }
 
 // LastKnown is an earlier estimate made on known figures.
 type LastKnown struct {
-	AsOf         calendar.Date    `json:"as_of"`
-	HeadlineDays *float64         `json:"headline_days"`
-	P10Days      *float64         `json:"p10_days"`
-	P90Days      *float64         `json:"p90_days"`
-	Evidence     []state.Evidence `json:"evidence"`
+	AsOf         calendar.Date `json:"as_of"`
+	HeadlineDays *float64      `json:"headline_days"`
+	P10Days      *float64      `json:"p10_days"`
+	P90Days      *float64      `json:"p90_days"`
+	// HeadlineQualifier and HeadlineBound are those of that estimate
+	// (see Breakout).
+	HeadlineQualifier state.Qualifier  `json:"headline_qualifier,omitempty"`
+	HeadlineBound     string           `json:"headline_bound,omitempty"`
+	Evidence          []state.Evidence `json:"evidence"`
 }
 
 // ChangeRange runs from the last known state, nothing lost
@@ -99,8 +118,12 @@ type ChangeRange struct {
 	Lost     calendar.Date `json:"lost"`
 	FromDays *float64      `json:"from_days"`
 	ToDays   *float64      `json:"to_days"`
-	Damage   Damage        `json:"damage"`
-	Text     string        `json:"text"`
+	// FromQualifier and ToQualifier say when either end is a bound, as
+	// Breakout.HeadlineQualifier does.
+	FromQualifier state.Qualifier `json:"from_qualifier,omitempty"`
+	ToQualifier   state.Qualifier `json:"to_qualifier,omitempty"`
+	Damage        Damage          `json:"damage"`
+	Text          string          `json:"text"`
 }
 
 // Headline is the figure to quote: the estimate's headline, or nil.
@@ -181,7 +204,7 @@ func BreakoutAt(facts []state.Fact, date calendar.Date, opt BreakoutOptions) (*B
 			continue
 		}
 		e := prev.Estimate
-		b.LastKnown = &LastKnown{AsOf: d, HeadlineDays: e.HeadlineDays, Evidence: prev.Evidence}
+		b.LastKnown = &LastKnown{AsOf: d, HeadlineDays: e.HeadlineDays, HeadlineQualifier: prev.HeadlineQualifier, HeadlineBound: prev.HeadlineBound, Evidence: prev.Evidence}
 		if u := e.Uncertainty; u != nil {
 			b.LastKnown.P10Days, b.LastKnown.P90Days = u.P10Days, u.P90Days
 		}
@@ -213,7 +236,7 @@ func stockDates(facts []state.Fact, date calendar.Date) []calendar.Date {
 // assumptions.
 func sinceLost(known *Breakout, lost calendar.Date, opt BreakoutOptions) (*ChangeRange, error) {
 	d := *opt.Damage
-	r := &ChangeRange{Lost: lost, FromDays: known.Estimate.HeadlineDays, Damage: d}
+	r := &ChangeRange{Lost: lost, FromDays: known.Estimate.HeadlineDays, FromQualifier: known.HeadlineQualifier, Damage: d}
 	sc := *known.Scenario
 	sc.Name = "last known state with the damage assumptions"
 	sc.Inventory = slices.Clone(sc.Inventory)
@@ -234,33 +257,40 @@ func sinceLost(known *Breakout, lost calendar.Date, opt BreakoutOptions) (*Chang
 		return nil, err
 	}
 	r.ToDays = res.HeadlineDays
+	// The true figures scaled as the last known ones are: the same
+	// bounds, read on the scenario after the damage.
+	if r.ToQualifier, _, _, err = bounds(sc, known.figures); err != nil {
+		return nil, err
+	}
 	assume := fmt.Sprintf("%s of the last known fleet working and %s of the last known stock in place",
 		pct(d.FleetFraction), pct(d.StockFraction))
 	switch {
 	case r.ToDays == nil:
 		r.Text = fmt.Sprintf("since the inspectorate lost access on %s the figures are unknown: from %s (nothing lost since) to no path with the declared plants (%s); "+
-			"an undeclared plant is not in this estimate", lost, daysText(r.FromDays), assume)
+			"an undeclared plant is not in this estimate", lost, daysText(r.FromDays, r.FromQualifier), assume)
 	default:
 		r.Text = fmt.Sprintf("since the inspectorate lost access on %s the figures are unknown: from %s (nothing lost since) to %s (%s)",
-			lost, daysText(r.FromDays), daysText(r.ToDays), assume)
+			lost, daysText(r.FromDays, r.FromQualifier), daysText(r.ToDays, r.ToQualifier), assume)
 	}
 	return r, nil
 }
 
 func pct(f float64) string { return fmt.Sprintf("%g %%", f*100) }
 
-func daysText(d *float64) string {
+// daysText is days for people, with the words of their qualifier: "at
+// least 5.4 days".
+func daysText(d *float64, q state.Qualifier) string {
 	if d == nil {
 		return "no path"
 	}
-	return fmt.Sprintf("%.1f days", *d)
+	return fmt.Sprintf("%s%.1f days", q.Words(), *d)
 }
 
 // breakoutOf estimates from one state.
 func breakoutOf(s *state.State, opt BreakoutOptions) (*Breakout, error) {
 	b := &Breakout{AsOf: s.AsOf, Convention: opt.Convention, ConventionText: opt.Convention.Describe(), SQ: opt.SQ, Machines: opt.Machines,
 		Notes: []string{}, Evidence: []state.Evidence{}}
-	sc, notes, evidence, unknown := BreakoutScenario(s, opt)
+	sc, notes, evidence, unknown, figs := scenarioOf(s, opt)
 	b.Notes, b.Evidence = notes, evidence
 	if len(unknown) > 0 {
 		b.Status = UnknownEstimate
@@ -285,7 +315,12 @@ func breakoutOf(s *state.State, opt BreakoutOptions) (*Breakout, error) {
 	b.Status = Estimated
 	if res.FirstSQDays == nil {
 		b.Status, b.Reason = NotReachable, res.Unreachable
+		return b, nil
 	}
+	if b.HeadlineQualifier, b.HeadlineBound, b.Bounds, err = bounds(sc, figs); err != nil {
+		return nil, err
+	}
+	b.figures = figs
 	return b, nil
 }
 
@@ -296,6 +331,13 @@ func breakoutOf(s *state.State, opt BreakoutOptions) (*Breakout, error) {
 // (notes), the evidence used, and the figures whose absence makes the
 // estimate unknown.
 func BreakoutScenario(s *state.State, opt BreakoutOptions) (sc breakout.Scenario, notes []string, evidence []state.Evidence, unknown []string) {
+	sc, notes, evidence, unknown, _ = scenarioOf(s, opt)
+	return sc, notes, evidence, unknown
+}
+
+// scenarioOf is BreakoutScenario that also returns the figures used that
+// are not exact.
+func scenarioOf(s *state.State, opt BreakoutOptions) (sc breakout.Scenario, notes []string, evidence []state.Evidence, unknown []string, figs []boundFigure) {
 	sc = breakout.Scenario{
 		Name:       "the state reported as of " + s.AsOf.String(),
 		Convention: opt.Convention,
@@ -316,6 +358,7 @@ func BreakoutScenario(s *state.State, opt BreakoutOptions) (sc breakout.Scenario
 		evidence = append(evidence, m.Evidence...)
 		if m.Qualifier != state.Exact {
 			notes = append(notes, fmt.Sprintf("stock up to %g %%: %s%g kg U counted as %g", l.MaxAssayPct, m.Qualifier.Words(), m.Value, m.Value))
+			figs = append(figs, boundFigure{lot: len(sc.Inventory) - 1, group: -1, figure: fmt.Sprintf("the stock at up to %g %%", l.MaxAssayPct), v: m, unit: "kg U"})
 		}
 	}
 	if s.Inventory.Total.Known && len(s.Inventory.ByLevel) == 0 {
@@ -346,14 +389,21 @@ func BreakoutScenario(s *state.State, opt BreakoutOptions) (sc breakout.Scenario
 			continue
 		}
 		g := breakout.Group{Machine: c.Machine, Site: c.Site, Count: int(v.Value)}
+		fig := boundFigure{lot: -1, group: len(sc.Fleet), figure: fmt.Sprintf("the %s %s at %s", c.Machine, opt.Machines, c.Site), v: v, unit: "machines"}
 		if k := c.CascadesEnriching; basis == state.CentrifugesEnriching && k.Known && k.Value >= 1 && k.Value <= v.Value {
 			g.Cascades = int(k.Value)
 			evidence = append(evidence, k.Evidence...)
+			if k.Qualifier != state.Exact {
+				fig.cascades = &k
+			}
 		}
 		sc.Fleet = append(sc.Fleet, g)
 		evidence = append(evidence, v.Evidence...)
 		if v.Qualifier != state.Exact {
 			notes = append(notes, fmt.Sprintf("%s at %s: %s%g %s counted as %g", c.Machine, c.Site, v.Qualifier.Words(), v.Value, opt.Machines, v.Value))
+		}
+		if v.Qualifier != state.Exact || fig.cascades != nil {
+			figs = append(figs, fig)
 		}
 	}
 	if len(sc.Fleet) == 0 && len(unknown) == 0 {
@@ -363,7 +413,7 @@ func BreakoutScenario(s *state.State, opt BreakoutOptions) (sc breakout.Scenario
 			notes = append(notes, fmt.Sprintf("no %s centrifuges are reported at this date", opt.Machines))
 		}
 	}
-	return sc, notes, evidence, unknown
+	return sc, notes, evidence, unknown, figs
 }
 
 // LimitsBreakout is the breakout estimate at the most an agreement

@@ -58,12 +58,12 @@ func (r *Report) Charts() []Chart {
 			fmt.Sprintf("The stock of uranium enriched up to 60 %% at each reported date against one IAEA significant quantity, %s kg U at 60 %% (25 kg U-235, dashed).", Num(r.Stockpile.OneSQ60KgU, 1))},
 		{ChartBreakout, "Breakout time to one significant quantity, days (log scale)",
 			fmt.Sprintf("Days to one significant quantity of 90 %% uranium (%s, %s convention) from the stock and the centrifuges known at each reported date: "+
-				"the line is the median of the band, the shaded area its 10th to 90th percentile; where the figures are unknown the line stops, and the last known estimate is ringed. "+
-				"The scale is logarithmic.", r.SQ, r.Convention)},
+				"the line is the median of the band, the shaded area its 10th to 90th percentile; where the figures are unknown the line stops, and the last known estimate is ringed"+
+				"%s. The scale is logarithmic.", r.SQ, r.Convention, estimateBounds(r.seriesEstimateBounds()))},
 		{ChartWarning, "Warning time: breakout time less time to detect, days (symmetric log scale)",
 			"Days between the moment verification could detect a breakout at the declared plants and report it, and the moment the breakout is done, at each reported date: " +
 				"the line is the median, the shaded area its 10th to 90th percentile; below the dashed zero line a breakout is done before it could be known. " +
-				"Where the warning is unknown the line stops; a cross marks a date at which no verification activity able to see a breakout was in force. " +
+				"Where the warning is unknown the line stops; a cross marks a date at which no verification activity able to see a breakout was in force" + estimateBounds(r.seriesWarningBounds()) + ". " +
 				"The scale is logarithmic on both sides of zero, so that two weeks below zero read as clearly as a year above it."},
 	}
 }
@@ -196,6 +196,7 @@ type chart struct {
 	events []float64 // the x of each event marked, numbered from 1
 	narrow bool
 	bounds map[bool]bool // some point is a bound "up to" (true) or "more than" (false), drawn as an open triangle
+	marks  boundMarks    // the points of an estimate drawn as bounds
 }
 
 type legendEntry struct {
@@ -627,6 +628,7 @@ func (r *Report) addBreakout(c *chart, drawn *int) error {
 	}
 	var lastKnown *Point
 	unknownFrom := calendar.Date{}
+	marks := boundMarks{}
 	for i := range r.Series {
 		pt := &r.Series[i]
 		if pt.BreakoutStatus != compliance.Estimated || pt.BreakoutDays == nil || *pt.BreakoutDays <= 0 {
@@ -644,6 +646,7 @@ func (r *Report) addBreakout(c *chart, drawn *int) error {
 		}
 		x := unix(pt.Date)
 		runs[len(runs)-1] = append(runs[len(runs)-1], plotter.XY{X: x, Y: *pt.BreakoutDays})
+		marks.add(pt.BreakoutQualifier, plotter.XY{X: x, Y: *pt.BreakoutDays})
 		if pt.BreakoutP10Days != nil && pt.BreakoutP90Days != nil && *pt.BreakoutP10Days > 0 {
 			lo = append(lo, plotter.XY{X: x, Y: *pt.BreakoutP10Days})
 			hi = append(hi, plotter.XY{X: x, Y: *pt.BreakoutP90Days})
@@ -651,7 +654,11 @@ func (r *Report) addBreakout(c *chart, drawn *int) error {
 		lastKnown, unknownFrom = pt, calendar.Date{}
 	}
 	closeRun()
-	if err := c.addBanded(drawn, runs, bands, "breakout, days (median; band: 10th to 90th percentile)"); err != nil {
+	if err := c.addBanded(drawn, runs, bands, marks, "breakout, days (median; band: 10th to 90th percentile)"); err != nil {
+		return err
+	}
+	c.marks = marks
+	if err := c.addBoundMarks(marks, palette[0], "estimate"); err != nil {
 		return err
 	}
 	if lastKnown != nil && !unknownFrom.IsZero() {
@@ -671,6 +678,7 @@ func (r *Report) addBreakout(c *chart, drawn *int) error {
 func (r *Report) addWarning(c *chart, drawn *int) error {
 	var runs, bands []plotter.XYs
 	var run, lo, hi, none plotter.XYs
+	marks := boundMarks{}
 	closeBand := func() {
 		if len(lo) > 1 {
 			bands = append(bands, append(slices.Clone(lo), reversed(hi)...))
@@ -694,6 +702,7 @@ func (r *Report) addWarning(c *chart, drawn *int) error {
 			continue
 		}
 		run = append(run, plotter.XY{X: x, Y: *pt.WarningDays})
+		marks.add(pt.WarningQualifier, plotter.XY{X: x, Y: *pt.WarningDays})
 		if pt.WarningP10Days == nil || pt.WarningP90Days == nil {
 			closeBand()
 			continue
@@ -702,7 +711,11 @@ func (r *Report) addWarning(c *chart, drawn *int) error {
 		hi = append(hi, plotter.XY{X: x, Y: *pt.WarningP90Days})
 	}
 	closeRun()
-	if err := c.addBanded(drawn, runs, bands, "warning, days (median; band: 10th to 90th percentile)"); err != nil {
+	if err := c.addBanded(drawn, runs, bands, marks, "warning, days (median; band: 10th to 90th percentile)"); err != nil {
+		return err
+	}
+	c.marks = marks
+	if err := c.addBoundMarks(marks, palette[0], "warning"); err != nil {
 		return err
 	}
 	if len(none) > 0 {
@@ -734,8 +747,8 @@ func (c *chart) addMarks(pts plotter.XYs, shape draw.GlyphDrawer, label string) 
 
 // addBanded draws a median as lines (one per run of known points, counted
 // in drawn) over its 10th-90th percentile band, shaded, with one legend
-// entry.
-func (c *chart) addBanded(drawn *int, runs, bands []plotter.XYs, label string) error {
+// entry; a dot marks each point but those marks draws as bounds.
+func (c *chart) addBanded(drawn *int, runs, bands []plotter.XYs, marks boundMarks, label string) error {
 	for _, b := range bands {
 		if len(b) < 4 {
 			continue // one point: no area
@@ -754,17 +767,30 @@ func (c *chart) addBanded(drawn *int, runs, bands []plotter.XYs, label string) e
 			continue
 		}
 		*drawn += len(xys)
-		l, s, err := plotter.NewLinePoints(xys)
+		l, err := plotter.NewLine(xys)
 		if err != nil {
 			return err
 		}
-		l.Color, s.Color = palette[0], palette[0]
+		l.Color = palette[0]
 		l.Width = vg.Points(1.5)
-		s.Shape = draw.CircleGlyph{}
-		s.Radius = vg.Points(2)
-		c.p.Add(l, s)
+		c.p.Add(l)
+		dot := draw.GlyphStyle{Color: palette[0], Shape: draw.CircleGlyph{}, Radius: vg.Points(2)}
+		var dots plotter.XYs
+		for _, xy := range xys {
+			if !marks.has(xy) {
+				dots = append(dots, xy)
+			}
+		}
+		if len(dots) > 0 {
+			s, err := plotter.NewScatter(dots)
+			if err != nil {
+				return err
+			}
+			s.GlyphStyle = dot
+			c.p.Add(s)
+		}
 		if !legend {
-			c.addLegend(label, l, s)
+			c.addLegend(label, l, &plotter.Scatter{GlyphStyle: dot})
 			legend = true
 		}
 	}
@@ -863,4 +889,65 @@ func (r *Report) WriteCharts(dir string) error {
 		}
 	}
 	return nil
+}
+
+// boundMarks are the points of an estimate that is not exact, by its
+// qualifier: drawn as bounds, not as dots.
+type boundMarks map[state.Qualifier]plotter.XYs
+
+func (m boundMarks) add(q state.Qualifier, xy plotter.XY) {
+	if q != state.Exact {
+		m[q] = append(m[q], xy)
+	}
+}
+
+func (m boundMarks) has(xy plotter.XY) bool {
+	for _, xys := range m {
+		if slices.Contains(xys, xy) {
+			return true
+		}
+	}
+	return false
+}
+
+// addBoundMarks draws the points of an estimate (what) that figures
+// reported only as bounds leave a bound, as the stock chart draws a
+// bound: an open triangle pointing up where the estimate is a lower
+// bound, down where it is an upper bound; and an open square where they
+// leave it approximate. Each kind has a legend entry.
+func (c *chart) addBoundMarks(m boundMarks, col color.Color, what string) error {
+	for _, k := range []struct {
+		q     state.Qualifier
+		shape draw.GlyphDrawer
+		label string
+	}{
+		{state.AtLeast, openTriangle{}, "at least: the " + what + " could only be longer on the true figures"},
+		{state.AtMost, openTriangle{down: true}, "up to: the " + what + " could only be shorter on the true figures"},
+		{state.Approx, draw.SquareGlyph{}, "approximate: figures bound the " + what + " both ways, or no one way"},
+	} {
+		xys := m[k.q]
+		if k.q == state.AtLeast {
+			xys = append(slices.Clone(xys), m[state.Above]...)
+		}
+		if len(xys) == 0 {
+			continue
+		}
+		s, err := plotter.NewScatter(xys)
+		if err != nil {
+			return err
+		}
+		s.Shape, s.Color, s.Radius = k.shape, col, vg.Points(4)
+		c.p.Add(s)
+		c.addLegend(k.label, s)
+	}
+	return nil
+}
+
+// estimateBounds is the caption's note on the marks of estimates that
+// are only bounds, when the chart draws any.
+func estimateBounds(some bool) string {
+	if !some {
+		return ""
+	}
+	return "; an open triangle marks an estimate that figures reported only as bounds leave a bound (pointing up: at least; down: up to), an open square one they leave approximate"
 }

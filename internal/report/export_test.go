@@ -38,3 +38,19 @@ func (r *Report) StockChartPoints(key string) (line, down, up []string) {
 	}
 	return dates(amounts), dates(bounds[true]), dates(bounds[false])
 }
+
+// EstimateMarks are the dates the named chart (breakout or warning) draws
+// as bounds, by qualifier.
+func (r *Report) EstimateMarks(name string) (map[state.Qualifier][]string, error) {
+	c, err := r.chart(name, false)
+	if err != nil {
+		return nil, err
+	}
+	out := map[state.Qualifier][]string{}
+	for q, xys := range c.marks {
+		for _, xy := range xys {
+			out[q] = append(out[q], time.Unix(int64(xy.X), 0).UTC().Format(time.DateOnly))
+		}
+	}
+	return out, nil
+}

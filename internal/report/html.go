@@ -76,6 +76,8 @@ func Funcs() template.FuncMap {
 		"legendNote":   func() string { return LegendNote },
 		"boundKey":     func() string { return BoundKey },
 		"sign":         state.Qualifier.Sign,
+		"signed":       signedOpt,
+		"boundBrief":   BoundBrief,
 		"sq":           func(m Figure, v *float64, prec int) string { return sqCellPrec(m, v, prec) },
 	}
 }

@@ -192,7 +192,7 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	p("Convention: %s. Significant quantity: %s. Centrifuges counted: %s.\n\n", b.ConventionText, r.SQText, b.Machines)
 	if e := b.Estimate; e != nil {
 		if e.FirstSQDays != nil {
-			p("With every input at its central value: %s. %s.\n\n", Days(e.FirstSQDays), upperFirst(e.Timing.Text))
+			p("With every input at its central value: %s%s. %s.\n\n", b.HeadlineQualifier.Words(), Days(e.FirstSQDays), upperFirst(e.Timing.Text))
 		}
 		if len(e.Steps) > 0 {
 			p("| stage | feed | feed %% | product %% | product, kg U | tails %% | kg-SWU | machines | days at their capacity |\n|---|---|--:|--:|--:|--:|--:|---|--:|\n")
@@ -275,10 +275,13 @@ func level(p Point, key string) string {
 }
 
 // BoundKey says what the signs of the series tables mean, and how the
-// stock chart draws a bound.
+// charts draw a bound.
 const BoundKey = "≤ (up to): the source reported only that the amount did not exceed the figure, not what it was; " +
 	"> (more than): only that it exceeded the figure; ≥ (at least): the figure or more; ~ (about): an approximate figure. " +
-	"The stock chart draws a bound as an open triangle, pointing down for \"up to\" and up for \"more than\", and joins only the amounts reported by a line."
+	"The stock chart draws a bound as an open triangle, pointing down for \"up to\" and up for \"more than\", and joins only the amounts reported by a line. " +
+	"Before a breakout or warning time, the sign holds for its band too and says what figures reported only as bounds allow: " +
+	"≥, the time on the true figures could only be longer; ≤, only shorter; ~, either, for they bound it both ways or the model does not follow one of them one way. " +
+	"The breakout chart marks such an estimate with an open triangle (up: at least; down: up to) or an open square (approximate)."
 
 func figureCell(f Figure) string {
 	if f.Value == nil {
@@ -363,7 +366,7 @@ func (r *Report) CSV(w io.Writer) error {
 	headline := Figure{Unit: "days", AsOf: r.AsOf, Status: "derived", Sources: bo.Sources}
 	switch {
 	case bo.Status == compliance.Estimated:
-		headline.Value = bo.Estimate.HeadlineDays
+		headline.Value, headline.Qualifier = bo.Estimate.HeadlineDays, bo.HeadlineQualifier
 	case bo.Status == compliance.NotReachable:
 		headline.Unknown = "not reachable: " + bo.Reason
 	default:
@@ -376,11 +379,11 @@ func (r *Report) CSV(w io.Writer) error {
 			name string
 			v    *float64
 		}{{"p10", u.P10Days}, {"p50", u.P50Days}, {"p90", u.P90Days}} {
-			row("breakout", item+", "+q.name, Figure{Value: q.v, Unit: "days", AsOf: r.AsOf, Status: "derived", Sources: bo.Sources})
+			row("breakout", item+", "+q.name, Figure{Value: q.v, Qualifier: bo.HeadlineQualifier, Unit: "days", AsOf: r.AsOf, Status: "derived", Sources: bo.Sources})
 		}
 	}
 	if lk := bo.LastKnown; lk != nil {
-		row("breakout", item+", last known estimate", Figure{Value: lk.HeadlineDays, Unit: "days", AsOf: lk.AsOf, Status: "derived", Sources: bo.LastKnownSources})
+		row("breakout", item+", last known estimate", Figure{Value: lk.HeadlineDays, Qualifier: lk.HeadlineQualifier, Unit: "days", AsOf: lk.AsOf, Status: "derived", Sources: bo.LastKnownSources})
 	}
 	if l := bo.AtLimits; l != nil && l.Estimate != nil {
 		row("breakout", item+", at the agreement's limits", Figure{Value: l.Estimate.HeadlineDays, Unit: "days", AsOf: r.AsOf, Status: "derived", Sources: bo.AtLimitsSources})

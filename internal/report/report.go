@@ -266,6 +266,9 @@ type Point struct {
 	BreakoutDays    *float64 `json:"breakout_days"`
 	BreakoutP10Days *float64 `json:"breakout_p10_days"`
 	BreakoutP90Days *float64 `json:"breakout_p90_days"`
+	// BreakoutQualifier says when the estimate and its band are only a
+	// bound, as compliance.Breakout's HeadlineQualifier does.
+	BreakoutQualifier state.Qualifier `json:"breakout_qualifier,omitempty"`
 	// WarningStatus is the status of the warning estimate at Date
 	// (estimated, unknown, no-detection, not-reachable); WarningDays its
 	// median and the 10th and 90th percentiles, nil unless estimated.
@@ -273,7 +276,10 @@ type Point struct {
 	WarningDays    *float64 `json:"warning_days"`
 	WarningP10Days *float64 `json:"warning_p10_days"`
 	WarningP90Days *float64 `json:"warning_p90_days"`
-	Sources        []int    `json:"sources"`
+	// WarningQualifier says when the warning and its band are only a
+	// bound, as warning.Estimate's WarningQualifier does.
+	WarningQualifier state.Qualifier `json:"warning_qualifier,omitempty"`
+	Sources          []int           `json:"sources"`
 }
 
 // Mass is the point's mass at level key ("5", "20", "60"; "" for the
@@ -293,11 +299,17 @@ func (p Point) Mass(key string) (v float64, q state.Qualifier, ok bool) {
 // bound or an approximate figure, which the tables mark with a sign.
 func (r *Report) SeriesBounds() bool {
 	for _, p := range r.Series {
-		if p.TotalQualifier != state.Exact || len(p.ByLevelQualifier) > 0 {
+		if p.TotalQualifier != state.Exact || len(p.ByLevelQualifier) > 0 || p.BreakoutQualifier != state.Exact || p.WarningQualifier != state.Exact {
 			return true
 		}
 	}
 	return false
+}
+
+// seriesEstimateBounds reports whether any breakout estimate of the
+// series is not exact.
+func (r *Report) seriesEstimateBounds() bool {
+	return slices.ContainsFunc(r.Series, func(p Point) bool { return p.BreakoutQualifier != state.Exact })
 }
 
 // Event is an agreement event.
@@ -697,9 +709,13 @@ func (b *builder) point(p *Point, facts []state.Fact, opt compliance.BreakoutOpt
 	p.BreakoutStatus = e.Breakout.Status
 	band := e.BreakoutBand()
 	p.BreakoutDays, p.BreakoutP10Days, p.BreakoutP90Days = band.P50, band.P10, band.P90
+	if band.P50 != nil {
+		p.BreakoutQualifier = e.Breakout.HeadlineQualifier
+	}
 	p.WarningStatus = e.Status
 	if w := e.Warning; w != nil {
 		p.WarningDays, p.WarningP10Days, p.WarningP90Days = w.P50, w.P10, w.P90
+		p.WarningQualifier = e.WarningQualifier
 	}
 	return nil
 }
@@ -782,4 +798,10 @@ func (b *builder) activities(r *Report, s *state.State, o *compliance.Overview) 
 	slices.SortFunc(act.Documents, func(x, y Document) int {
 		return cmp.Or(y.AsOf.Compare(x.AsOf), strings.Compare(x.Document, y.Document))
 	})
+}
+
+// seriesWarningBounds reports whether any warning estimate of the series
+// is not exact.
+func (r *Report) seriesWarningBounds() bool {
+	return slices.ContainsFunc(r.Series, func(p Point) bool { return p.WarningQualifier != state.Exact })
 }

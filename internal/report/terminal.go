@@ -128,7 +128,7 @@ func TextDated(w io.Writer, b *compliance.Breakout) error {
 	TextDatedHeadline(w, b)
 	if b.Estimate != nil {
 		fmt.Fprintln(w)
-		if err := TextBreakout(w, *b.Scenario, b.Estimate); err != nil {
+		if err := textBreakout(w, *b.Scenario, b.Estimate, b.HeadlineQualifier); err != nil {
 			return err
 		}
 	}
@@ -144,13 +144,16 @@ func TextDated(w io.Writer, b *compliance.Breakout) error {
 // renderDatedHeadline writes the status and headline of a dated estimate.
 func TextDatedHeadline(w io.Writer, b *compliance.Breakout) {
 	fmt.Fprintf(w, "Breakout as of %s (%s convention, %s, %s centrifuges): %s\n", b.AsOf, b.Convention, b.SQ, b.Machines, BreakoutDays(b))
+	if b.Status == compliance.Estimated && b.HeadlineBound != "" {
+		fmt.Fprintf(w, "  %s\n", upperFirst(b.HeadlineBound))
+	}
 	switch b.Status {
 	case compliance.NotReachable:
 		fmt.Fprintf(w, "  not reachable: %s\n", b.Reason)
 	case compliance.UnknownEstimate:
 		fmt.Fprintf(w, "  unknown: %s\n", b.Reason)
 		if lk := b.LastKnown; lk != nil {
-			fmt.Fprintf(w, "  the last estimate on known figures, as of %s: %s\n", lk.AsOf, BreakoutDays(&compliance.Breakout{Status: compliance.Estimated,
+			fmt.Fprintf(w, "  the last estimate on known figures, as of %s: %s\n", lk.AsOf, BreakoutDays(&compliance.Breakout{Status: compliance.Estimated, HeadlineQualifier: lk.HeadlineQualifier,
 				Estimate: &breakout.Result{HeadlineDays: lk.HeadlineDays, Uncertainty: &breakout.Uncertainty{P10Days: lk.P10Days, P90Days: lk.P90Days}}}))
 		} else {
 			fmt.Fprintln(w, "  no earlier estimate on known figures")
@@ -168,7 +171,17 @@ func DaysOrNever(d *float64) string {
 	return Sig(*d)
 }
 
+// TextBreakout prints an estimate with its steps and assumptions.
 func TextBreakout(w io.Writer, s breakout.Scenario, r *breakout.Result) error {
+	return textBreakout(w, s, r, state.Exact)
+}
+
+// textBreakout is TextBreakout for an estimate that q says is only a
+// bound: the days to the first and to the target quantity, and their
+// band, carry its sign. The whole stock's conversion and the monthly
+// counts do not: more stock takes longer to convert, and a shorter
+// breakout makes more each month.
+func textBreakout(w io.Writer, s breakout.Scenario, r *breakout.Result, q state.Qualifier) error {
 	title := "Breakout estimate"
 	if s.Name != "" {
 		title += ": " + s.Name
@@ -178,13 +191,19 @@ func TextBreakout(w io.Writer, s breakout.Scenario, r *breakout.Result) error {
 	fmt.Fprintf(w, "One significant quantity (SQ) = %s kg U at %s %% (%s)\n\n", Sig(r.ProductKgUPerSQ), Sig(r.TargetPct), r.SQText)
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "Days to the first SQ\t%s", DaysOrNever(r.HeadlineDays))
+	signed := func(d *float64) string {
+		if d == nil {
+			return DaysOrNever(d)
+		}
+		return q.Symbol() + DaysOrNever(d)
+	}
+	fmt.Fprintf(tw, "Days to the first SQ\t%s", signed(r.HeadlineDays))
 	if u := r.Uncertainty; u != nil {
-		fmt.Fprintf(tw, "\t(median of %d samples, seed %d; p10 %s, p90 %s)", u.Samples, u.Seed, DaysOrNever(u.P10Days), DaysOrNever(u.P90Days))
+		fmt.Fprintf(tw, "\t(median of %d samples, seed %d; p10 %s, p90 %s)", u.Samples, u.Seed, signed(u.P10Days), signed(u.P90Days))
 	}
 	fmt.Fprintln(tw)
-	fmt.Fprintf(tw, "Every input at its central value\t%s\n", DaysOrNever(r.FirstSQDays))
-	fmt.Fprintf(tw, "Days to %s SQ (target)\t%s\n", Sig(r.QuantitySQ), DaysOrNever(r.TargetDays))
+	fmt.Fprintf(tw, "Every input at its central value\t%s\n", signed(r.FirstSQDays))
+	fmt.Fprintf(tw, "Days to %s SQ (target)\t%s\n", Sig(r.QuantitySQ), signed(r.TargetDays))
 	fmt.Fprintf(tw, "Separative work for the target\t%s kg-SWU\n", Sig(r.SWUTotal))
 	fmt.Fprintf(tw, "Fleet capacity\t%s SWU/yr (high-enrichment steps: %s SWU/yr)\n", Sig(r.CapacitySWUPerYear), Sig(r.HighCapacitySWUPerYear))
 	if err := tw.Flush(); err != nil {

@@ -190,13 +190,17 @@ func BreakoutSentence(b *compliance.Breakout, cite, lastCite string) string {
 	what := fmt.Sprintf("Breakout to one significant quantity (%s, %s convention)", b.SQ, b.Convention)
 	switch b.Status {
 	case compliance.Estimated:
-		return fmt.Sprintf("%s: %s, from the stock and the %s centrifuges known at the date %s.", what, BreakoutDays(b), b.Machines, cite)
+		line := fmt.Sprintf("%s: %s, from the stock and the %s centrifuges known at the date %s.", what, BreakoutDays(b), b.Machines, cite)
+		if b.HeadlineBound != "" {
+			line += " The figure and its band are " + b.HeadlineBound + "."
+		}
+		return line
 	case compliance.NotReachable:
 		return fmt.Sprintf("%s: not reachable with the known stock and centrifuges: %s %s.", what, b.Reason, cite)
 	}
 	line := fmt.Sprintf("%s: unknown, because %s.", what, b.Reason)
 	if lk := b.LastKnown; lk != nil {
-		line += fmt.Sprintf(" The last estimate on known figures, as of %s, was %s %s.", lk.AsOf, daysBand(lk.HeadlineDays, lk.P10Days, lk.P90Days), lastCite)
+		line += fmt.Sprintf(" The last estimate on known figures, as of %s, was %s %s.", lk.AsOf, daysBand(lk.HeadlineQualifier, lk.HeadlineDays, lk.P10Days, lk.P90Days), lastCite)
 	}
 	if s := b.Since; s != nil {
 		line += " " + upperFirst(s.Text) + "."
@@ -204,8 +208,9 @@ func BreakoutSentence(b *compliance.Breakout, cite, lastCite string) string {
 	return line
 }
 
-// BreakoutDays is an estimated breakout's headline with its band: "6.8
-// days (10th to 90th percentile 4.6 to 9.6)"; or "unknown" and "not
+// BreakoutDays is an estimated breakout's headline with its band, after
+// the words of its qualifier where it is a bound: "at least 6.8 days
+// (10th to 90th percentile 4.6 to 9.6)"; or "unknown" and "not
 // reachable".
 func BreakoutDays(b *compliance.Breakout) string {
 	switch {
@@ -219,23 +224,29 @@ func BreakoutDays(b *compliance.Breakout) string {
 	if u := e.Uncertainty; u != nil {
 		p10, p90 = u.P10Days, u.P90Days
 	}
-	return daysBand(e.HeadlineDays, p10, p90)
+	return daysBand(b.HeadlineQualifier, e.HeadlineDays, p10, p90)
 }
 
-func daysBand(d, p10, p90 *float64) string {
+// daysBand is days and their band, after the words of q: "at least 6.8
+// days (10th to 90th percentile 4.6 to 9.6 days)".
+func daysBand(q state.Qualifier, d, p10, p90 *float64) string {
 	out := Days(d)
+	if d != nil {
+		out = q.Words() + out
+	}
 	if p10 != nil && p90 != nil {
 		out += fmt.Sprintf(" (10th to 90th percentile %s to %s)", DayNum(*p10), Days(p90))
 	}
 	return out
 }
 
-// SeriesDays is a series point's breakout for a table cell: "6.8 (4.6 to
-// 9.6)", "unknown" or "not reachable".
+// SeriesDays is a series point's breakout for a table cell, with the sign
+// of its qualifier (which holds for the band too): "≥ 6.8 (4.6 to 9.6)",
+// "unknown" or "not reachable".
 func SeriesDays(p Point) string {
 	switch p.BreakoutStatus {
 	case compliance.Estimated:
-		out := DayNum(*p.BreakoutDays)
+		out := p.BreakoutQualifier.Sign() + DayNum(*p.BreakoutDays)
 		if p.BreakoutP10Days != nil && p.BreakoutP90Days != nil {
 			out += fmt.Sprintf(" (%s to %s)", DayNum(*p.BreakoutP10Days), DayNum(*p.BreakoutP90Days))
 		}
@@ -301,4 +312,21 @@ func RatioText(f compliance.Finding, sign string, num func(float64) string) stri
 		return "-"
 	}
 	return sign + num(*f.Ratio) + "x"
+}
+
+// BoundBrief says in one short sentence that an estimate is only a bound
+// and on which figures, for a card whose page says why at length: "a
+// lower bound, band included, for figures it rests on were reported only
+// as bounds: the IR-1 enriching at Natanz FEP, up to 5060 machines as of
+// 2017-02-18". It is "" for an exact estimate.
+func BoundBrief(q state.Qualifier, bs []compliance.Bound) string {
+	kind := map[state.Qualifier]string{state.AtLeast: "a lower bound", state.AtMost: "an upper bound", state.Approx: "approximate"}[q]
+	if kind == "" || len(bs) == 0 {
+		return ""
+	}
+	var figs []string
+	for _, b := range bs {
+		figs = append(figs, fmt.Sprintf("%s, %s%g %s as of %s", b.Figure, b.Qualifier.Words(), b.Value, b.Unit, b.AsOf))
+	}
+	return fmt.Sprintf("%s, band included, for figures it rests on were reported only as bounds: %s", kind, strings.Join(figs, "; "))
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/state"
 	"github.com/accordverify/accord/internal/warning"
 )
 
@@ -17,7 +18,7 @@ func WarningSentence(e *warning.Estimate) string {
 	switch e.Status {
 	case warning.Estimated:
 		w := e.Warning
-		line := fmt.Sprintf("Warning time as of %s: %s; 10th to 90th percentile %s to %s", e.AsOf, signedDays(w.P50), bandEnd(w.P10), bandEnd(w.P90))
+		line := fmt.Sprintf("Warning time as of %s: %s%s; 10th to 90th percentile %s to %s", e.AsOf, e.WarningQualifier.Words(), signedDays(w.P50), bandEnd(w.P10), bandEnd(w.P90))
 		p := *e.PCompleteBeforeDetection
 		switch {
 		case p >= 1:
@@ -30,6 +31,9 @@ func WarningSentence(e *warning.Estimate) string {
 			line += fmt.Sprintf("; the probability that a breakout is done before the inspectorate could know of it is %s", probText(p))
 		default:
 			line += "; in every sample verification detects a breakout before it is done"
+		}
+		if e.WarningBound != "" {
+			line += ". The warning and its band are " + e.WarningBound
 		}
 		return line + "."
 	case warning.NoDetection:
@@ -50,7 +54,7 @@ func WarningHeadline(e *warning.Estimate) string {
 	const what = warningWhat
 	switch e.Status {
 	case warning.Estimated:
-		line := fmt.Sprintf("%s: %s", what, signedDays(e.Warning.P50))
+		line := fmt.Sprintf("%s: %s%s", what, e.WarningQualifier.Words(), signedDays(e.Warning.P50))
 		switch p := *e.PCompleteBeforeDetection; {
 		case p >= 1:
 			line += "; a breakout would be done before it could be known in every sampled case"
@@ -219,8 +223,8 @@ func (r *Report) warningMarkdown(p func(string, ...any), chart func()) {
 	p("%s %s\n\n", WarningSentence(e), Cite(w.Sources))
 	p("Warning time is the breakout time less the time from the start of a breakout at the declared plants until the inspectorate could know of it and report it to the Board, drawn sample by sample (model %s).\n\n", e.Model)
 	p("| | 10th percentile | median | 90th percentile |\n|---|--:|--:|--:|\n")
-	b := e.BreakoutBand()
-	p("| breakout, days | %s | %s | %s |\n", opt(b.P10, 1), opt(b.P50, 1), opt(b.P90, 1))
+	b, bq, wq := e.BreakoutBand(), e.Breakout.HeadlineQualifier, e.WarningQualifier
+	p("| breakout, days | %s | %s | %s |\n", signedOpt(bq, b.P10, 1), signedOpt(bq, b.P50, 1), signedOpt(bq, b.P90, 1))
 	if d := e.Detection; d != nil {
 		p("| time to detect and report, days | %s | %s | %s |\n", opt(d.P10, 1), opt(d.P50, 1), opt(d.P90, 1))
 	} else {
@@ -231,7 +235,7 @@ func (r *Report) warningMarkdown(p func(string, ...any), chart func()) {
 		p("| time to detect and report, days | %s | %s | %s |\n", never, never, never)
 	}
 	if q := e.Warning; q != nil {
-		p("| warning, days | %s | %s | %s |\n", opt(q.P10, 1), opt(q.P50, 1), opt(q.P90, 1))
+		p("| warning, days | %s | %s | %s |\n", signedOpt(wq, q.P10, 1), signedOpt(wq, q.P50, 1), signedOpt(wq, q.P90, 1))
 	} else {
 		p("| warning, days | %s | %s | %s |\n", e.Status, e.Status, e.Status)
 	}
@@ -265,8 +269,18 @@ func (r *Report) warningMarkdown(p func(string, ...any), chart func()) {
 	}
 }
 
-// SeriesWarning is a series point's warning for a table cell: "-12.9
-// (-39.3 to -1.7)", or its status.
+// signedOpt is opt(v, prec) after the sign of q, for a table cell: "≥
+// 6.8", "-".
+func signedOpt(q state.Qualifier, v *float64, prec int) string {
+	if v == nil {
+		return opt(v, prec)
+	}
+	return q.Sign() + opt(v, prec)
+}
+
+// SeriesWarning is a series point's warning for a table cell, with the
+// sign of its qualifier (which holds for the band too): "-12.9 (-39.3 to
+// -1.7)", "≥ 391 (334 to 476)", or its status.
 func SeriesWarning(p Point) string {
 	if p.WarningStatus != warning.Estimated || p.WarningDays == nil {
 		if p.WarningStatus == "" {
@@ -274,7 +288,7 @@ func SeriesWarning(p Point) string {
 		}
 		return p.WarningStatus
 	}
-	out := Num(*p.WarningDays, 1)
+	out := p.WarningQualifier.Sign() + Num(*p.WarningDays, 1)
 	if p.WarningP10Days != nil && p.WarningP90Days != nil {
 		out += fmt.Sprintf(" (%s to %s)", Num(*p.WarningP10Days, 1), Num(*p.WarningP90Days, 1))
 	}
@@ -290,9 +304,9 @@ func (r *Report) warningCSV(row func(section, item string, f Figure), raw func([
 		return
 	}
 	e := &w.Estimate
-	put := func(item string, v *float64, instead string) {
+	put := func(item string, v *float64, q state.Qualifier, instead string) {
 		if v != nil {
-			row("warning", item, Figure{Value: v, Unit: "days", AsOf: r.AsOf, Status: "derived", Sources: w.Sources})
+			row("warning", item, Figure{Value: v, Qualifier: q, Unit: "days", AsOf: r.AsOf, Status: "derived", Sources: w.Sources})
 			return
 		}
 		raw([]string{"warning", item, "", "days", "", r.AsOf.String(), instead, citeList(w.Sources)})
@@ -317,7 +331,7 @@ func (r *Report) warningCSV(row func(section, item string, f Figure), raw func([
 		name         string
 		detect, warn *float64
 	}{{"p10", d.P10, q.P10}, {"p50", d.P50, q.P50}, {"p90", d.P90, q.P90}} {
-		put("time to detect and report, "+p.name, p.detect, never)
-		put("warning time, "+p.name, p.warn, why)
+		put("time to detect and report, "+p.name, p.detect, state.Exact, never)
+		put("warning time, "+p.name, p.warn, e.WarningQualifier, why)
 	}
 }

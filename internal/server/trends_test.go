@@ -99,3 +99,62 @@ func TestTrendsAndOverviewShowBoundsAsBounds(t *testing.T) {
 		}
 	}
 }
+
+// A breakout estimate made from figures reported only as bounds is shown
+// as a bound: the API says which way and why, the overview words it ("at
+// least", "about") with the reason, and the trends table puts the sign
+// before it, with the key. At 2019-07-01 the stock was "more than 202.8
+// kg U" and the IR-1 "at most 5,060": they bound it both ways; at
+// 2017-06-01 the fleet alone bounds it from below; the figures of
+// 2023-06-01 are exact.
+func TestBreakoutBoundsOnTheAPIAndThePages(t *testing.T) {
+	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	for _, c := range []struct {
+		date, qualifier, words, bound string
+	}{
+		{"2017-06-01", "at_least", "at least ", "a lower bound: breakout on the true figures could only be longer: the IR-1 enriching at Natanz FEP: up to 5060 machines"},
+		{"2019-07-01", "approx", "about ", "approximate: the figures bound it both ways: the stock at up to 5 %: more than 202.8 kg U"},
+		{"2023-06-01", "", "", ""},
+	} {
+		rec := page(s, "GET", "/api/v1/breakout?as_of="+c.date+"&samples=500", "", nil)
+		var b struct {
+			Status    string `json:"status"`
+			Qualifier string `json:"headline_qualifier"`
+			Bound     string `json:"headline_bound"`
+			Estimate  struct {
+				HeadlineDays *float64 `json:"headline_days"`
+			} `json:"estimate"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &b); err != nil || rec.Code != 200 {
+			t.Fatalf("%s: %d %v", c.date, rec.Code, err)
+		}
+		if b.Status != "estimated" || b.Estimate.HeadlineDays == nil || b.Qualifier != c.qualifier || !strings.HasPrefix(b.Bound, c.bound) || (c.bound == "") != (b.Bound == "") {
+			t.Errorf("api %s: %s, headline_qualifier %q, headline_bound %q; want %q, %q", c.date, b.Status, b.Qualifier, b.Bound, c.qualifier, c.bound)
+		}
+
+		body := html.UnescapeString(page(s, "GET", "/?as_of="+c.date, "", nil).Body.String())
+		card := regexp.MustCompile(`(?s)<div class="card status-estimated" id="card-breakout">.*?<div class="big">([^<]*)</div>`).FindStringSubmatch(body)
+		if card == nil || !strings.HasPrefix(card[1], c.words) || strings.HasPrefix(strings.TrimPrefix(card[1], c.words), "at least") {
+			t.Errorf("overview %s: breakout card %q, want it to begin %q", c.date, card, c.words)
+		}
+		if got := strings.Contains(body, `id="breakout-bound"`); got != (c.bound != "") || c.bound != "" && !strings.Contains(body, "The figure and its band are "+c.bound) {
+			t.Errorf("overview %s: the bound's reason shown %v, want %v (%q)", c.date, got, c.bound != "", c.bound)
+		}
+	}
+
+	body := page(s, "GET", "/trends?as_of=2019-12-01", "", nil).Body.String()
+	for _, want := range []string{
+		`<time>2017-05-27</time></a></td><td class="n">79.8</td><td class="n">79.8</td><td class="n">-</td><td class="n">-</td><td class="n">≥ 446 (387 to 533)</td>`,
+		`<time>2019-07-01</time></a></td><td class="n">&gt; 202.8</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">~ 399 (342 to 484)</td>`,
+		"Before a breakout or warning time, the sign holds for its band too",
+		"an open triangle marks an estimate that figures reported only as bounds leave a bound",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("trends: no %q", want)
+		}
+	}
+	body = page(s, "GET", "/trends?as_of=2023-06-01", "", nil).Body.String()
+	if row := regexp.MustCompile(`<time>2023-05-13</time>.*?</tr>`).FindString(body); row == "" || strings.ContainsAny(row, "≥≤~") {
+		t.Errorf("trends 2023-06-01: the estimate of 2023-05-13, from exact figures, is missing or carries a sign: %q", row)
+	}
+}

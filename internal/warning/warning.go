@@ -63,6 +63,17 @@ type Estimate struct {
 	// Warning is breakout time minus time to detect; nil unless
 	// Estimated.
 	Warning *Quantiles `json:"warning_days"`
+	// WarningQualifier says when the warning time is only a bound, and
+	// which way, as the breakout's HeadlineQualifier does, and
+	// WarningBound why: a bound of the breakout time bounds the warning
+	// the same way where the time to detect does not move with the
+	// figure. The fleet never moves it; the stock is also the loss the
+	// material balance would see, so a bound of the stock leaves the
+	// warning approximate where the balance is counted, unless the stock
+	// is above its figure and the balance detects that loss with
+	// certainty.
+	WarningQualifier state.Qualifier `json:"warning_qualifier,omitempty"`
+	WarningBound     string          `json:"warning_bound,omitempty"`
 	// PCompleteBeforeDetection is the probability that the breakout is
 	// done before the inspectorate could know of it; nil when unknown.
 	PCompleteBeforeDetection *float64 `json:"p_complete_before_detection"`
@@ -224,8 +235,47 @@ func At(ctx context.Context, facts []state.Fact, date calendar.Date, o Options) 
 	w, p := combine(bdays, e.Detection.days)
 	e.Status, e.Warning, e.PCompleteBeforeDetection = Estimated, &w, &p
 	e.Reason = "breakout time minus time to detect, sample by sample"
+	e.WarningQualifier, e.WarningBound = warningBound(b, e)
 	return e, nil
 }
+
+// warningBound is how the bounds of the breakout's figures bound the
+// warning time: each as it bounds the breakout, where the time to detect
+// does not move with it. The fleet never moves it. The stock is also the
+// loss the material balance would see, and the balance, whose inspection
+// may fall early in its period, detects first in some samples: a stock
+// that did not exceed its figure, a smaller loss, can be detected later,
+// so where the balance is counted such a bound leaves the warning
+// approximate; a stock above its figure only where the balance does not
+// already detect the figure's loss with certainty.
+func warningBound(b *compliance.Breakout, e *Estimate) (state.Qualifier, string) {
+	balance := 1.0 // the balance's probability of detecting the loss; 1 when not counted
+	counted := false
+	for _, a := range e.Detection.Activities {
+		if a.Kind == Accountancy && a.Probability != nil {
+			counted, balance = true, min(balance, *a.Probability)
+		}
+	}
+	var out []compliance.Bound
+	for _, bd := range b.Bounds {
+		if bd.Input == "stock" && counted && (bd.Effect == state.AtLeast || bd.Effect == state.AtMost) {
+			switch {
+			case !lower(bd.Qualifier):
+				bd.Effect, bd.Text = state.Approx, bd.Text+", but less stock would be a smaller loss for the material balance to detect, which can detect it later"
+			case balance < 1:
+				bd.Effect, bd.Text = state.Approx, bd.Text+", but more stock would be a larger loss for the material balance to detect, which can detect it sooner"
+			}
+		}
+		out = append(out, bd)
+	}
+	q, why := compliance.CombineBounds(out, "the warning time")
+	if q == state.AtLeast || q == state.AtMost {
+		why += " (the time to detect does not move with these figures)"
+	}
+	return q, why
+}
+
+func lower(q state.Qualifier) bool { return q == state.Above || q == state.AtLeast }
 
 // BreakoutBand is the breakout's headline (the median of its band, or the
 // central estimate without one) with the band's 10th and 90th

@@ -317,3 +317,72 @@ func TestSharedDetectionsGiveTheSameEstimates(t *testing.T) {
 		}
 	}
 }
+
+// The warning is breakout time less the time to detect: where the
+// breakout is a bound and the time to detect does not move with the
+// figures behind it (the fleet), the warning is the same bound; where
+// they bound it both ways it is approximate, as the breakout is; exact
+// figures give an exact warning. A stock that did not exceed its figure
+// (2016) lengthens breakout but is a smaller loss for the material
+// balance, which detects first in some samples: the warning is then
+// approximate, whatever the number of samples.
+func TestWarningIsABoundWhereTheBreakoutIs(t *testing.T) {
+	for _, c := range []struct {
+		date              string
+		breakout, warning state.Qualifier
+	}{
+		{"2016-06-01", state.AtLeast, state.Approx}, {"2017-06-01", state.AtLeast, state.AtLeast}, {"2019-07-01", state.Approx, state.Approx},
+		{"2023-06-01", state.Exact, state.Exact}, {"2025-02-08", state.AtLeast, state.AtLeast},
+	} {
+		for _, samples := range []int{2000, warning.DefaultSamples} {
+			e, err := warning.At(context.Background(), evidence.Public(dataset.Embedded()), mustDate(t, c.date), warning.Options{Samples: samples, Regime: jcpoa})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Status != warning.Estimated || e.Breakout.HeadlineQualifier != c.breakout || e.WarningQualifier != c.warning {
+				t.Errorf("%s, %d samples: %s, breakout %q, warning %q (%s); want estimated, %q and %q", c.date, samples, e.Status, e.Breakout.HeadlineQualifier, e.WarningQualifier, e.WarningBound, c.breakout, c.warning)
+			}
+			if (e.WarningBound == "") != (c.warning == state.Exact) {
+				t.Errorf("%s: warning bound %q", c.date, e.WarningBound)
+			}
+		}
+	}
+}
+
+// A stock that did not exceed its figure lengthens breakout but is a
+// smaller loss for the material balance to detect: the time to detect
+// moves with it and the warning is no bound; without the balance it keeps
+// the breakout's bound.
+func TestAStockBoundMovesTheTimeToDetectOnlyWithTheBalance(t *testing.T) {
+	var balance []warning.Activity
+	for _, a := range jcpoa {
+		if a.Kind == warning.Accountancy {
+			balance = append(balance, a)
+		}
+	}
+	if len(balance) == 0 {
+		t.Fatal("no material balance in the JCPOA's regime")
+	}
+	e, err := warning.At(context.Background(), evidence.Public(dataset.Embedded()), mustDate(t, "2016-06-01"), warning.Options{Samples: 2000, Regime: balance})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Status != warning.Estimated || e.Breakout.HeadlineQualifier != state.AtLeast || e.WarningQualifier != state.Approx ||
+		!strings.Contains(e.WarningBound, "smaller loss for the material balance") {
+		t.Errorf("%s: breakout %q, warning %q (%s); want the breakout at least and the warning approximate, naming the balance",
+			e.Status, e.Breakout.HeadlineQualifier, e.WarningQualifier, e.WarningBound)
+	}
+	var others []warning.Activity
+	for _, a := range jcpoa {
+		if a.Kind != warning.Accountancy {
+			others = append(others, a)
+		}
+	}
+	e, err = warning.At(context.Background(), evidence.Public(dataset.Embedded()), mustDate(t, "2016-06-01"), warning.Options{Samples: 2000, Regime: others})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Status != warning.Estimated || e.WarningQualifier != state.AtLeast {
+		t.Errorf("without the balance: %s, warning %q (%s); want at least", e.Status, e.WarningQualifier, e.WarningBound)
+	}
+}

@@ -1,0 +1,160 @@
+package compliance
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/state"
+)
+
+// Bound is a figure a dated estimate rests on that its source gave only as
+// a bound ("did not exceed 300 kg UF6", "more than 1,000 IR-1") or as
+// about a value, and how it bounds the estimate.
+type Bound struct {
+	// Input is "stock" for a stock level's mass, "fleet" for a number of
+	// machines or of cascades.
+	Input string `json:"input"`
+	// Figure names it: "the stock at up to 5 %", "the IR-1 enriching at
+	// Natanz FEP".
+	Figure string `json:"figure"`
+	// Value, Qualifier and Unit are the figure as its source gave it,
+	// AsOf its date.
+	Value     float64         `json:"value"`
+	Qualifier state.Qualifier `json:"qualifier"`
+	Unit      string          `json:"unit"`
+	AsOf      calendar.Date   `json:"as_of"`
+	// Effect is how the figure bounds the estimate: AtLeast, the breakout
+	// time on the true figure is no shorter than the estimate (a stock
+	// that did not exceed the figure, fewer machines); AtMost, no longer;
+	// Approx, no one way (an approximate figure, or one the model does not
+	// follow one way: Text says why).
+	Effect state.Qualifier `json:"effect"`
+	// Text says all this in words, citing the document.
+	Text     string           `json:"text"`
+	Evidence []state.Evidence `json:"evidence"`
+}
+
+// boundFigure is a figure of a dated scenario that is not exact: a lot
+// (lot >= 0) or a fleet group (group >= 0), with the cascades of the
+// group when they are used and not exact.
+type boundFigure struct {
+	lot, group int
+	figure     string
+	v          state.Value
+	unit       string
+	cascades   *state.Value
+}
+
+// lower and upper report whether a qualifier bounds the truth from below
+// or from above.
+func lower(q state.Qualifier) bool { return q == state.Above || q == state.AtLeast }
+func upper(q state.Qualifier) bool { return q == state.AtMost }
+
+// bounds says how the figures that are not exact bound the estimate of sc:
+// each figure's effect, from its qualifier and the way the model moves with
+// it (breakout.Scenario.LotTrend and GroupTrend), and the estimate's
+// qualifier with the reason in words. A stock that did not exceed its
+// figure, or fewer machines, can only lengthen breakout where the model
+// moves one way with them; more, only shorten it. Figures that bound it
+// both ways, or one that moves it no one way, leave it approximate.
+func bounds(sc breakout.Scenario, figs []boundFigure) (state.Qualifier, string, []Bound, error) {
+	var out []Bound
+	for _, f := range figs {
+		input := "stock"
+		if f.group >= 0 {
+			input = "fleet"
+		}
+		b := Bound{Input: input, Figure: f.figure, Value: f.v.Value, Qualifier: f.v.Qualifier, Unit: f.unit, AsOf: f.v.Date, Evidence: f.v.Evidence}
+		as := fmt.Sprintf("%s: %s%g %s as of %s%s", f.figure, f.v.Qualifier.Words(), f.v.Value, f.unit, f.v.Date, cited(f.v.Evidence))
+		more, less := "more stock", "less stock"
+		if f.group >= 0 {
+			more, less = "more machines", "fewer machines"
+		}
+		var trend breakout.Trend
+		var err error
+		switch {
+		case f.lot >= 0:
+			trend, err = sc.LotTrend(f.lot)
+		default:
+			trend, err = sc.GroupTrend(f.group, upper(f.v.Qualifier))
+		}
+		if err != nil {
+			return "", "", nil, err
+		}
+		k := f.cascades
+		joint := k != nil && (upper(k.Qualifier) && upper(f.v.Qualifier) || lower(k.Qualifier) && lower(f.v.Qualifier))
+		if joint {
+			// "Up to 1,724 machines in up to 10 cascades": cascades of
+			// the size reported, some of which may not run.
+			as = fmt.Sprintf("%s: %s%g %s in %s%g cascades as of %s%s, read as cascades of the size reported", f.figure, f.v.Qualifier.Words(), f.v.Value, f.unit,
+				k.Qualifier.Words(), k.Value, f.v.Date, cited(f.v.Evidence))
+		}
+		switch {
+		case f.v.Qualifier == state.Exact:
+			// Only the cascades are a bound: below.
+		case f.v.Qualifier == state.Approx:
+			b.Effect, b.Text = state.Approx, as
+		case !trend.OneWay:
+			b.Effect, b.Text = state.Approx, as+"; the model does not move one way with it: "+trend.Why
+		case upper(f.v.Qualifier):
+			b.Effect, b.Text = state.AtLeast, fmt.Sprintf("%s; %s can only lengthen breakout", as, less)
+		default:
+			b.Effect, b.Text = state.AtMost, fmt.Sprintf("%s; %s can only shorten breakout", as, more)
+		}
+		if b.Effect != "" {
+			out = append(out, b)
+		}
+		if k != nil && !joint {
+			// A number of cascades bounded on its own: with the machines
+			// as they are, fewer and larger cascades can shorten the
+			// high-enrichment steps, more and smaller ones lengthen them.
+			out = append(out, Bound{Input: "fleet", Figure: "the cascades of " + strings.TrimPrefix(f.figure, "the "), Value: k.Value, Qualifier: k.Qualifier, Unit: "cascades", AsOf: k.Date,
+				Effect: state.Approx, Evidence: k.Evidence,
+				Text: fmt.Sprintf("the cascades of %s: %s%g as of %s%s; the model does not move one way with the number of cascades a given number of machines forms",
+					strings.TrimPrefix(f.figure, "the "), k.Qualifier.Words(), k.Value, k.Date, cited(k.Evidence))})
+		}
+	}
+	q, why := CombineBounds(out, "breakout")
+	return q, why, out, nil
+}
+
+// CombineBounds is the qualifier of a figure that the bounds bs bound
+// each by its Effect, with the reason in words: AtLeast or AtMost when
+// they all bound it one way, Approx when they bound it both ways or one of
+// them no one way, Exact ("") when there are none. what names the figure
+// in the reason ("breakout", "the warning time").
+func CombineBounds(bs []Bound, what string) (state.Qualifier, string) {
+	if len(bs) == 0 {
+		return state.Exact, ""
+	}
+	effects := map[state.Qualifier]bool{}
+	var texts []string
+	for _, b := range bs {
+		effects[b.Effect] = true
+		texts = append(texts, b.Text)
+	}
+	why := strings.Join(texts, "; ")
+	switch {
+	case len(effects) == 1 && effects[state.AtLeast]:
+		return state.AtLeast, fmt.Sprintf("a lower bound: %s on the true figures could only be longer: %s", what, why)
+	case len(effects) == 1 && effects[state.AtMost]:
+		return state.AtMost, fmt.Sprintf("an upper bound: %s on the true figures could only be shorter: %s", what, why)
+	case effects[state.AtLeast] && effects[state.AtMost]:
+		return state.Approx, "approximate: the figures bound it both ways: " + why
+	}
+	return state.Approx, "approximate: " + why
+}
+
+// cited is the first evidence of a figure in brackets, the document and
+// where it was seen: " (IAEA report of 30 August 2018, as reported by the
+// Arms Control Association)". The same words whether the figure was read
+// from the public series or from a log record.
+func cited(ev []state.Evidence) string {
+	if len(ev) == 0 {
+		return ""
+	}
+	e := ev[0]
+	return " (" + state.Citation(e.Kind, e.Document, e.Source, "") + ")"
+}

@@ -1,0 +1,233 @@
+package compliance_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/state"
+)
+
+func breakoutAt(t *testing.T, facts []state.Fact, date string, opt compliance.BreakoutOptions) *compliance.Breakout {
+	t.Helper()
+	b, err := compliance.BreakoutAt(facts, calendar.MustParse(date), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// An estimate made from figures the IAEA gave only as bounds says so, and
+// which way: under the JCPOA the reports said the stock had not exceeded
+// 202.8 kg U and the IR-1 enriching at Natanz were at most 5,060, so the
+// estimate is a lower bound of breakout time; in July 2019 the stock was
+// "more than 202.8 kg U" while the fleet was still "at most 5,060", which
+// bound it both ways; from 2021 the figures are exact; from December 2024
+// Fordow's IR-6 are "up to 1,724 in up to 10 cascades".
+func TestDatedEstimateSaysWhenItIsABound(t *testing.T) {
+	facts := dataset.Embedded().Facts()
+	for _, c := range []struct {
+		date     string
+		machines string
+		want     state.Qualifier
+		says     []string // in the text, in this order
+	}{
+		{"2016-06-01", compliance.Enriching, state.AtLeast, []string{"a lower bound", "the stock at up to 5 %: up to 202.8 kg U as of 2016-05-27 (IAEA report of 27 May 2016",
+			"less stock can only lengthen breakout", "the IR-1 enriching at Natanz FEP: up to 5060 machines"}},
+		{"2017-06-01", compliance.Enriching, state.AtLeast, []string{"a lower bound", "the IR-1 enriching at Natanz FEP: up to 5060 machines as of 2017-02-18", "fewer machines can only lengthen breakout"}},
+		{"2019-07-01", compliance.Enriching, state.Approx, []string{"approximate: the figures bound it both ways", "the stock at up to 5 %: more than 202.8 kg U as of 2019-07-01",
+			"more stock can only shorten breakout", "the IR-1 enriching at Natanz FEP: up to 5060 machines as of 2018-08-30 (IAEA report of 30 August 2018", "fewer machines can only lengthen breakout"}},
+		{"2019-12-01", compliance.Enriching, state.Approx, []string{"both ways", "the IR-1 enriching at Fordow: more than 1000 machines", "IAEA GOV/2019/55"}},
+		{"2023-06-01", compliance.Enriching, state.Exact, nil},
+		{"2025-02-08", compliance.Enriching, state.AtLeast, []string{"a lower bound", "the IR-6 enriching at Fordow: up to 1724 machines in up to 10 cascades as of 2024-12-05",
+			"read as cascades of the size reported", "fewer machines can only lengthen breakout"}},
+		// The 33 IR-6 installed in May 2019 are the only advanced
+		// machines: without them every machine may run the
+		// high-enrichment steps, so "up to 33" bounds nothing.
+		{"2019-07-10", compliance.Installed, state.Approx, []string{"approximate", "the IR-6 installed at unspecified: up to 33 machines",
+			"the model does not move one way with it", "every machine may"}},
+	} {
+		b := breakoutAt(t, facts, c.date, compliance.BreakoutOptions{Machines: c.machines, Samples: 200, Seed: 1})
+		if b.Status != compliance.Estimated {
+			t.Fatalf("%s: %s, want estimated", c.date, b.Status)
+		}
+		if b.HeadlineQualifier != c.want {
+			t.Errorf("%s (%s): headline qualifier %q, want %q: %s", c.date, c.machines, b.HeadlineQualifier, c.want, b.HeadlineBound)
+		}
+		if (c.want == state.Exact) != (b.HeadlineBound == "" && len(b.Bounds) == 0) {
+			t.Errorf("%s: bound %q, %d figures; want them only for a bound", c.date, b.HeadlineBound, len(b.Bounds))
+		}
+		text := b.HeadlineBound
+		for _, s := range c.says {
+			i := strings.Index(text, s)
+			if i < 0 {
+				t.Errorf("%s: %q does not say %q next", c.date, b.HeadlineBound, s)
+				break
+			}
+			text = text[i+len(s):]
+		}
+		for _, bd := range b.Bounds {
+			if bd.Effect == "" || len(bd.Evidence) == 0 || bd.AsOf.IsZero() || bd.Qualifier == state.Exact {
+				t.Errorf("%s: bound %+v lacks its effect, evidence, date or qualifier", c.date, bd)
+			}
+		}
+	}
+}
+
+// A stock reported as more than a figure, with the rest exact, gives an
+// upper bound: July 2019 with the fleet's "at most" read as exact.
+func TestMoreStockGivesAnUpperBound(t *testing.T) {
+	facts := slices.Clone(dataset.Embedded().Facts())
+	for i, f := range facts {
+		if f.Metric == state.CentrifugesEnriching || f.Metric == state.CascadesEnriching {
+			facts[i].Qualifier = state.Exact
+		}
+	}
+	b := breakoutAt(t, facts, "2019-07-01", compliance.BreakoutOptions{Samples: 200, Seed: 1})
+	if b.HeadlineQualifier != state.AtMost || !strings.HasPrefix(b.HeadlineBound, "an upper bound") || len(b.Bounds) != 1 || b.Bounds[0].Qualifier != state.Above {
+		t.Errorf("headline qualifier %q (%s), bounds %+v; want at_most from the stock above 202.8 kg U", b.HeadlineQualifier, b.HeadlineBound, b.Bounds)
+	}
+}
+
+// An unknown estimate keeps the bound of its last known one, and the
+// range since says it.
+func TestLastKnownEstimateKeepsItsBound(t *testing.T) {
+	b := breakoutAt(t, dataset.Embedded().Facts(), "2025-09-01", compliance.BreakoutOptions{})
+	if b.Status != compliance.UnknownEstimate || b.HeadlineQualifier != state.Exact || b.LastKnown == nil || b.Since == nil {
+		t.Fatalf("status %s, qualifier %q, last known %v, since %v: want unknown with a last known estimate and a range", b.Status, b.HeadlineQualifier, b.LastKnown, b.Since)
+	}
+	if lk := b.LastKnown; lk.HeadlineQualifier != state.AtLeast || !strings.Contains(lk.HeadlineBound, "IR-6 enriching at Fordow") {
+		t.Errorf("last known: %q %q, want at_least from the IR-6 at Fordow", lk.HeadlineQualifier, lk.HeadlineBound)
+	}
+	if s := b.Since; s.FromQualifier != state.AtLeast || !strings.Contains(s.Text, "from at least ") {
+		t.Errorf("since: from %q, %q; want from at least", s.FromQualifier, s.Text)
+	}
+}
+
+// Each bound the dated estimates claim holds in the model: at every report
+// date, under both conventions and both counts of machines, moving a
+// figure within its bound (a stock that did not exceed its figure down to
+// none, one that exceeded it up to ten times; machines down to none or up
+// to ten times, with their cascades) moves the central estimate and each
+// percentile of the band only the way the estimate's qualifier says.
+func TestClaimedBoundsHoldInTheModel(t *testing.T) {
+	facts := dataset.Embedded().Facts()
+	claims := 0
+	for _, machines := range []string{compliance.Enriching, compliance.Installed} {
+		for _, conv := range breakout.Conventions() {
+			opt := compliance.BreakoutOptions{Machines: machines, Convention: conv, Samples: 500, Seed: 1}
+			for _, d := range reportDates(facts) {
+				b, err := compliance.BreakoutAt(facts, d, opt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if b.Status != compliance.Estimated {
+					continue
+				}
+				base := days(t, *b.Scenario)
+				for _, bd := range b.Bounds {
+					if bd.Effect != state.AtLeast && bd.Effect != state.AtMost {
+						continue
+					}
+					factors := []float64{0, 0.3, 0.9}
+					if bd.Qualifier != state.AtMost {
+						factors = []float64{1.1, 3, 10}
+					}
+					for _, f := range factors {
+						claims++
+						got := days(t, moved(t, *b.Scenario, bd, f))
+						for i := range base {
+							longer, shorter := got[i] > base[i]+1e-9, got[i] < base[i]-1e-9
+							if bd.Effect == state.AtLeast && shorter || bd.Effect == state.AtMost && longer {
+								t.Errorf("%s %s %s: %s x %g: days %v against %v, not %s", d, machines, conv, bd.Figure, f, got, base, bd.Effect)
+								break
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	if claims == 0 {
+		t.Fatal("no bound claimed")
+	}
+}
+
+// days is the central estimate and the band's percentiles of s (+Inf for
+// never).
+func days(t *testing.T, s breakout.Scenario) []float64 {
+	t.Helper()
+	r, err := breakout.Run(s, 500, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := []float64{never(r.FirstSQDays)}
+	if u := r.Uncertainty; u != nil {
+		out = append(out, never(u.P10Days), never(u.P50Days), never(u.P90Days))
+	}
+	return out
+}
+
+func never(d *float64) float64 {
+	if d == nil {
+		return 1e300
+	}
+	return *d
+}
+
+// moved is s with the figure of bd scaled by f: a lot's mass, or a group's
+// machines and their cascades.
+func moved(t *testing.T, s breakout.Scenario, bd compliance.Bound, f float64) breakout.Scenario {
+	t.Helper()
+	s.Inventory, s.Fleet = slices.Clone(s.Inventory), slices.Clone(s.Fleet)
+	if level, ok := strings.CutPrefix(bd.Figure, "the stock at "); ok {
+		for i, l := range s.Inventory {
+			if strings.HasPrefix(l.Label, level+" stock") {
+				s.Inventory[i].MassKgU *= f
+				return s
+			}
+		}
+	}
+	for i, g := range s.Fleet {
+		if strings.HasPrefix(bd.Figure, "the "+g.Machine+" ") && strings.HasSuffix(bd.Figure, " at "+g.Site) {
+			s.Fleet[i].Count = int(float64(g.Count) * f)
+			s.Fleet[i].Cascades = min(int(float64(g.Cascades)*f+0.5), s.Fleet[i].Count)
+			return s
+		}
+	}
+	t.Fatalf("no lot or group of %q in the scenario", bd.Figure)
+	return s
+}
+
+// Every stock level Iran has reported moves breakout one way under either
+// convention: more of it never makes the estimate longer. A bound of any
+// of them would bound the estimate.
+func TestEveryReportedStockMovesBreakoutOneWay(t *testing.T) {
+	facts := dataset.Embedded().Facts()
+	lots := 0
+	for _, conv := range breakout.Conventions() {
+		opt, err := compliance.BreakoutOptions{Convention: conv}.Normalize()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range reportDates(facts) {
+			sc, _, _, unknown := compliance.BreakoutScenario(state.At(facts, d), opt)
+			if len(unknown) > 0 {
+				continue
+			}
+			for i, l := range sc.Inventory {
+				lots++
+				if tr, err := sc.LotTrend(i); err != nil || !tr.OneWay {
+					t.Errorf("%s %s: %s: %+v %v", d, conv, l.Label, tr, err)
+				}
+			}
+		}
+	}
+	if lots == 0 {
+		t.Fatal("no lot estimated")
+	}
+}
