@@ -45,6 +45,9 @@ type boundFigure struct {
 	v          state.Value
 	unit       string
 	cascades   *state.Value
+	// noWay, when set, says why the figure bounds the estimate no one
+	// way although it is a bound.
+	noWay string
 }
 
 // lower and upper report whether a qualifier bounds the truth from below
@@ -96,6 +99,8 @@ func bounds(sc breakout.Scenario, figs []boundFigure) (state.Qualifier, string, 
 			// Only the cascades are a bound: below.
 		case f.v.Qualifier == state.Approx:
 			b.Effect, b.Text = state.Approx, as
+		case f.noWay != "":
+			b.Effect, b.Text = state.Approx, as+"; "+f.noWay
 		case !trend.OneWay:
 			b.Effect, b.Text = state.Approx, as+"; the model does not move one way with it: "+trend.Why
 		case upper(f.v.Qualifier):

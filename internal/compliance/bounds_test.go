@@ -231,3 +231,34 @@ func TestEveryReportedStockMovesBreakoutOneWay(t *testing.T) {
 		t.Fatal("no lot estimated")
 	}
 }
+
+// Installed machines are at least the machines enriching: where the IAEA
+// reported only those enriching at a site, the installed fleet counts
+// them, as a lower bound, rather than none. So at every report date the
+// installed fleet's capacity is at least the enriching fleet's.
+func TestInstalledCountsAtLeastTheMachinesEnriching(t *testing.T) {
+	facts := dataset.Embedded().Facts()
+	checked := 0
+	for _, date := range []string{"2017-06-01", "2020-01-01", "2021-06-01", "2023-06-01", "2025-02-08"} {
+		opt := compliance.BreakoutOptions{Samples: 0}
+		enriching := breakoutAt(t, facts, date, opt)
+		opt.Machines = compliance.Installed
+		installed := breakoutAt(t, facts, date, opt)
+		if enriching.Estimate == nil || installed.Estimate == nil {
+			continue
+		}
+		checked++
+		if e, i := enriching.Estimate.CapacitySWUPerYear, installed.Estimate.CapacitySWUPerYear; i < e {
+			t.Errorf("%s: installed capacity %.1f SWU/yr, below the enriching fleet's %.1f", date, i, e)
+		}
+	}
+	if checked < 3 {
+		t.Fatalf("only %d dates with both estimates", checked)
+	}
+	b := breakoutAt(t, facts, "2025-02-08", compliance.BreakoutOptions{Machines: compliance.Installed})
+	if !slices.ContainsFunc(b.Notes, func(n string) bool {
+		return strings.Contains(n, "IR-6 at Natanz FEP: no report of the machines installed; at least the 522 enriching")
+	}) {
+		t.Errorf("no note says the IR-6 at Natanz FEP are counted from those enriching: %q", b.Notes)
+	}
+}

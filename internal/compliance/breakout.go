@@ -370,9 +370,24 @@ func scenarioOf(s *state.State, opt BreakoutOptions) (sc breakout.Scenario, note
 		basis = state.CentrifugesInstalled
 	}
 	for _, c := range s.Centrifuges {
-		v := c.Enriching
+		v, fromEnriching := c.Enriching, false
 		if basis == state.CentrifugesInstalled {
 			v = c.Installed
+			if !v.Known && v.Evidence == nil {
+				// No report of the machines installed, only of those
+				// enriching: at least those are installed. Counting none
+				// would take machines known to exist for zero.
+				switch e := c.Enriching; {
+				case e.Known && e.Value > 0 && (e.Qualifier == state.Exact || e.Qualifier == state.AtLeast || e.Qualifier == state.Above):
+					v, fromEnriching = e, true
+					if v.Qualifier == state.Exact {
+						v.Qualifier = state.AtLeast
+					}
+					notes = append(notes, fmt.Sprintf("%s at %s: no report of the machines installed; at least the %g enriching (as of %s) counted", c.Machine, c.Site, e.Value, e.Date))
+				case e.Known && e.Value > 0:
+					notes = append(notes, fmt.Sprintf("%s at %s: no report of the machines installed, and the %s%g enriching (as of %s) bound them from neither side: not counted, so breakout may be shorter", c.Machine, c.Site, e.Qualifier.Words(), e.Value, e.Date))
+				}
+			}
 		}
 		if !v.Known && v.Evidence == nil {
 			continue // never reported for this basis
@@ -390,6 +405,12 @@ func scenarioOf(s *state.State, opt BreakoutOptions) (sc breakout.Scenario, note
 		}
 		g := breakout.Group{Machine: c.Machine, Site: c.Site, Count: int(v.Value)}
 		fig := boundFigure{lot: -1, group: len(sc.Fleet), figure: fmt.Sprintf("the %s %s at %s", c.Machine, opt.Machines, c.Site), v: v, unit: "machines"}
+		if fromEnriching {
+			// More machines than those enriching form more cascades of the
+			// default size, which the band does not follow one way.
+			fig.figure = fmt.Sprintf("the %s installed at %s, at least those enriching", c.Machine, c.Site)
+			fig.noWay = "the model does not move one way with the cascades more machines would form"
+		}
 		if k := c.CascadesEnriching; basis == state.CentrifugesEnriching && k.Known && k.Value >= 1 && k.Value <= v.Value {
 			g.Cascades = int(k.Value)
 			evidence = append(evidence, k.Evidence...)
@@ -399,7 +420,7 @@ func scenarioOf(s *state.State, opt BreakoutOptions) (sc breakout.Scenario, note
 		}
 		sc.Fleet = append(sc.Fleet, g)
 		evidence = append(evidence, v.Evidence...)
-		if v.Qualifier != state.Exact {
+		if v.Qualifier != state.Exact && !fromEnriching {
 			notes = append(notes, fmt.Sprintf("%s at %s: %s%g %s counted as %g", c.Machine, c.Site, v.Qualifier.Words(), v.Value, opt.Machines, v.Value))
 		}
 		if v.Qualifier != state.Exact || fig.cascades != nil {

@@ -247,25 +247,74 @@ func (m Model) evaluate(s *Space, p Package, notes bool) (*Evaluation, error) {
 				openReported = append(openReported, id)
 			}
 		}
+		var notKnown, atLeast []string
 		for _, t := range types {
 			limit, limited := allowed[t]
 			if !limited {
 				continue
 			}
-			if n := b.CentrifugeCount(state.CentrifugesInstalled, "", []string{t}); n.Known {
-				remove += max(0, n.Value-limit)
+			n, lower, why := installedAtLeast(b, t)
+			switch {
+			case why != "":
+				notKnown = append(notKnown, why)
+			default:
+				remove += max(0, n-limit)
+				if lower && n > limit {
+					atLeast = append(atLeast, t)
+				}
 			}
 		}
-		if len(openReported) > 0 {
+		switch {
+		case len(openReported) > 0:
 			ev.unknown(MetricCentrifugesOut, leavesOpen(openReported))
-		} else {
+		case len(notKnown) > 0:
+			ev.unknown(MetricCentrifugesOut, "the baseline does not give "+strings.Join(notKnown, "; "))
+		default:
 			ev.Metrics[MetricCentrifugesOut] = remove
+			if notes && len(atLeast) > 0 {
+				ev.Notes = append(ev.Notes, fmt.Sprintf("centrifuges_to_remove is at least %g: the baseline gives only a lower bound of the %s installed (where the IAEA reported only the machines enriching, those count)", remove, strings.Join(atLeast, " and ")))
+			}
 		}
 		if notes {
 			ev.Notes = append(ev.Notes, "reductions from the state reported as of "+b.AsOf.String())
 		}
 	}
 	return ev, nil
+}
+
+// installedAtLeast is how many machines of type t the baseline has
+// installed, at every site: the installed count where reported, else at
+// least the count enriching there; lower says the total is only a lower
+// bound. why says which site's count is not known (the baseline had
+// reported it, and no longer knows it).
+func installedAtLeast(b *state.State, t string) (n float64, lower bool, why string) {
+	for _, c := range b.Centrifuges {
+		if c.Machine != t {
+			continue
+		}
+		v := c.Installed
+		if !v.Known && v.Evidence == nil {
+			v = c.Enriching // never reported installed: at least those enriching
+			if v.Known {
+				lower = true
+			}
+		}
+		switch {
+		case !v.Known && v.Evidence == nil:
+			continue // neither reported at this site
+		case !v.Known:
+			return 0, false, fmt.Sprintf("the %s at %s: %s", t, c.Site, v.Unknown)
+		case v.Qualifier == state.AtMost || v.Qualifier == state.Approx:
+			// Not a lower bound: the part certainly there is unknown; its
+			// upper bound would overstate what is to go.
+			lower = true
+			continue
+		case v.Qualifier != state.Exact:
+			lower = true
+		}
+		n += v.Value
+	}
+	return n, lower, ""
 }
 
 // unknown records that metric is not known, and why.
