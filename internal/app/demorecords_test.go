@@ -3,14 +3,19 @@ package app
 import (
 	"crypto/rand"
 	"fmt"
+	"regexp"
+	"strings"
 	"testing"
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/record"
+	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/state"
 )
 
@@ -74,6 +79,56 @@ func TestDemoLogKnowsWhenFiguresWerePublished(t *testing.T) {
 		t.Errorf("the log has %d figures, the series %d", n, len(published))
 	}
 }
+
+// A view of the demo's log says, as a view of the embedded series does,
+// which of the figures it takes were not yet published at its date: on 10
+// February 2025, the stock of 8 February from GOV/2025/8 of 26 February;
+// on 15 March 2025, nothing.
+func TestDemoLogSaysWhatWasPublishedAfterTheDate(t *testing.T) {
+	logged, public := demoLog(t).Facts(), evidence.Public(dataset.Embedded())
+	for _, c := range []struct {
+		date  string
+		later string
+	}{
+		{"2025-02-10", "published 2025-02-26, after this date"},
+		{"2025-03-15", ""},
+		{"2025-06-20", "published in September 2025, after this date"},
+		{"2021-02-10", "published 2021-02-23, after this date"},
+	} {
+		date := calendar.MustParse(c.date)
+		var texts []string
+		for _, facts := range [][]state.Fact{public, logged} {
+			o, err := compliance.OverviewAt(agreement.JCPOA(), facts, date, compliance.BreakoutOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := o.Latest.Report.Evidence.Hindsight(date); got != c.later {
+				t.Errorf("as of %s: the latest evidence is %q, want %q", date, got, c.later)
+			}
+			var b strings.Builder
+			if err := report.TextStatus(&b, "JCPOA", o); err != nil {
+				t.Fatal(err)
+			}
+			var lines []string
+			for _, line := range strings.Split(b.String(), "\n") {
+				if strings.Contains(line, "after this date") || strings.Contains(line, report.LaterMark) {
+					// The log's citations name its records; the rest is the same.
+					lines = append(lines, recordID.ReplaceAllString(line, ""))
+				}
+			}
+			if (len(lines) > 0) != (c.later != "") {
+				t.Errorf("as of %s, the status says of later publication:\n%s", date, strings.Join(lines, "\n"))
+			}
+			texts = append(texts, strings.Join(lines, "\n"))
+		}
+		if texts[0] != texts[1] {
+			t.Errorf("as of %s, from the series:\n%s\nfrom the log:\n%s", date, texts[0], texts[1])
+		}
+	}
+}
+
+// recordID is how a citation names a log record.
+var recordID = regexp.MustCompile(` \(record [^)]*\)`)
 
 // demoLog is what the demo's records give, read as the index reads them.
 func demoLog(t *testing.T) *evidence.Log {

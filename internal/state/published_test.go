@@ -1,6 +1,7 @@
 package state_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/accordverify/accord/internal/state"
@@ -36,5 +37,25 @@ func TestHindsight(t *testing.T) {
 	}
 	if got := byMonth.Publication(); got != "published in September 2025" {
 		t.Errorf("publication by month: %q", got)
+	}
+}
+
+// A figure last reported in a document published after the view's date
+// is unknown at that date for its own reasons, and the reason says when
+// the figure was published: "last reported" must not read as reported by
+// then.
+func TestUnknownSaysWhenTheLastFigureWasPublished(t *testing.T) {
+	e := ev("r9")
+	e[0].PublishedMonth = "2025-09"
+	fs := []state.Fact{
+		{Metric: state.VerificationAccess, Date: day("2025-06-13"), Text: "none", Status: state.Sourced, Evidence: ev("a")},
+		{Metric: state.EnrichedUraniumKgU, Date: day("2025-06-13"), Value: 9874.9, Status: state.Sourced, Evidence: e, Report: "r9"},
+	}
+	got := state.At(fs, day("2025-06-20")).Inventory.Total.Unknown
+	if want := "last reported 9874.9 kg U as of 2025-06-13 (sourced; published in September 2025, after this date)"; !strings.Contains(got, want) {
+		t.Errorf("got %q, want it to say %q", got, want)
+	}
+	if got := state.At(fs, day("2025-10-20")).Inventory.Total.Unknown; strings.Contains(got, "published") {
+		t.Errorf("after its publication: %q", got)
 	}
 }

@@ -557,14 +557,14 @@ func At(facts []Fact, date calendar.Date) *State {
 		v := Value{Known: true, Value: f.Value, Qualifier: f.Qualifier, Date: f.Date, Status: f.Status, Evidence: f.Evidence}
 		if max, ok := m.MaxAge(); ok && f.Date.DaysUntil(date) > max {
 			v.Known = false
-			v.Unknown = fmt.Sprintf("last reported %g %s as of %s (%s), %s before this date: figures older than %d days are not current", f.Value, m.Unit(), f.Date, f.Status, Age(f.Date.DaysUntil(date)), max)
+			v.Unknown = fmt.Sprintf("last reported %g %s as of %s (%s), %s before this date: figures older than %d days are not current", f.Value, m.Unit(), f.Date, statusAt(f, date), Age(f.Date.DaysUntil(date)), max)
 		}
 		// After access is lost, figures verified up to that day are no
 		// longer current, except those that cannot undo themselves: the
 		// highest enrichment reached, the machines installed.
 		if lost := s.Knowledge.Lost; !lost.IsZero() && date.After(lost) && !f.Date.After(lost) && m != MaxEnrichmentPct && m != CentrifugesInstalled && m != CascadesInstalled {
 			v.Known = false
-			v.Unknown = fmt.Sprintf("the inspectorate lost access on %s; last reported %g %s as of %s (%s)", lost, f.Value, m.Unit(), f.Date, f.Status)
+			v.Unknown = fmt.Sprintf("the inspectorate lost access on %s; last reported %g %s as of %s (%s)", lost, f.Value, m.Unit(), f.Date, statusAt(f, date))
 		}
 		return v
 	}
@@ -679,6 +679,19 @@ func At(facts []Fact, date calendar.Date) *State {
 		s.Centrifuges = append(s.Centrifuges, c)
 	}
 	return s
+}
+
+// statusAt is a fact's status as a sentence gives it after the figure,
+// with, for a view at date, when its evidence was published where that
+// was after the date: "sourced", or "sourced; published in September
+// 2025, after this date".
+func statusAt(f *Fact, date calendar.Date) string {
+	for _, e := range f.Evidence {
+		if h := e.Hindsight(date); h != "" {
+			return string(f.Status) + "; " + h
+		}
+	}
+	return string(f.Status)
 }
 
 // lowerLevel returns the bound of the level below i (0 for the first), so
