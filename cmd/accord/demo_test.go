@@ -106,6 +106,29 @@ func TestDemoServesTheAPI(t *testing.T) {
 		if *got.Breakout.Estimate.HeadlineDays != *want.Breakout.Estimate.HeadlineDays {
 			t.Errorf("breakout %v vs %v", *got.Breakout.Estimate.HeadlineDays, *want.Breakout.Estimate.HeadlineDays)
 		}
+		// The records say when each figure was published, as the series
+		// does: on 10 February 2025 the latest figures, of 8 February, are
+		// GOV/2025/8's of 26 February, and the overview says so; on 15
+		// March, nothing is said.
+		var early compliance.Overview
+		if code := get(t, base+"/api/v1/status?as_of=2025-02-10&samples=10", &early); code != 200 {
+			t.Fatalf("status: HTTP %d", code)
+		}
+		if l := early.Latest.Report; l == nil || l.AfterAsOf == nil || !*l.AfterAsOf || l.Evidence.Published.String() != "2025-02-26" || early.Latest.Public == nil {
+			t.Errorf("the latest evidence at 2025-02-10: %+v", early.Latest)
+		}
+		for date, want := range map[string]bool{"2025-02-10": true, "2025-03-15": false} {
+			resp, err := http.Get(base + "/?as_of=" + date)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if got := strings.Contains(string(body), "published 2025-02-26, after this date"); got != want {
+				t.Errorf("the overview of %s says GOV/2025/8 was published after it: %v, want %v", date, got, want)
+			}
+		}
+
 		// The continuity of knowledge the monitoring events give leaves the
 		// heavy-water breach not known since, for that reason, from the
 		// records as from the public record.

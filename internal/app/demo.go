@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -267,34 +268,36 @@ var unsafeID = regexp.MustCompile(`[^A-Za-z0-9._:-]+`)
 // the JCPOA's events of the demo parties into notifications they sign.
 func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 	type group struct {
-		ref, document, source string
-		facts                 []record.Fact
-		date                  string
+		ref, document, source, published string
+		facts                            []record.Fact
+		date                             string
 	}
 	var groups []*group
 	byRef := map[string]*group{}
 	for _, f := range dataset.Embedded().Facts() {
 		ev := f.Evidence[0]
+		published := cmp.Or(ev.Published.String(), ev.PublishedMonth)
 		g := byRef[ev.Ref]
 		if g == nil {
-			// The record cites the row's document and where it was
-			// seen, as the public series does.
-			g = &group{ref: ev.Ref, document: ev.Document, source: ev.Source}
+			// The record cites the row's document, where it was seen
+			// and when it was published, as the public series does.
+			g = &group{ref: ev.Ref, document: ev.Document, source: ev.Source, published: published}
 			byRef[ev.Ref] = g
 			groups = append(groups, g)
 		}
 		fact := record.Fact{Metric: string(f.Metric), Date: f.Date.String(), Site: f.Site, Machine: f.Machine,
 			LevelPct: f.LevelPct, AssayPct: f.AssayPct, Value: f.Value, Text: f.Text, Qualifier: string(f.Qualifier), Status: string(f.Status), Note: ev.Note}
-		// A fact of the row seen elsewhere cites its own.
-		if ev.Document != g.document || ev.Source != g.source {
-			fact.Document, fact.Source = ev.Document, ev.Source
+		// A fact of the row seen elsewhere, or published otherwise,
+		// cites its own (and so takes nothing from the record's).
+		if ev.Document != g.document || ev.Source != g.source || published != g.published {
+			fact.Document, fact.Source, fact.Published = ev.Document, ev.Source, published
 		}
 		g.facts = append(g.facts, fact)
 		g.date = max(g.date, f.Date.String())
 	}
 	var out [][]byte
 	for _, g := range groups {
-		body, _ := json.Marshal(record.FactsBody{Document: g.document, Source: g.source, Facts: g.facts})
+		body, _ := json.Marshal(record.FactsBody{Document: g.document, Source: g.source, Published: g.published, Facts: g.facts})
 		created, _ := time.Parse(time.DateOnly, g.date)
 		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.VerifiedFacts, ID: "series-" + unsafeID.ReplaceAllString(g.ref, "-"),
 			Author: "iaea", Created: created, Body: body}, signers["iaea"])

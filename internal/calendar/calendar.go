@@ -66,6 +66,29 @@ func yearMonth(s string) (y, m int, ok bool) {
 	return y, m, true
 }
 
+// ParseMonth reads a month in ISO form, YYYY-MM, within Earliest..Latest,
+// and returns its first day: where a source gives only the month, the day
+// is for comparing, never for saying (see Month).
+func ParseMonth(s string) (Date, error) {
+	t, err := time.Parse("2006-01", s)
+	if err != nil {
+		return Date{}, fmt.Errorf("month %q: want YYYY-MM", s)
+	}
+	if err := CheckRange(t); err != nil {
+		return Date{}, fmt.Errorf("month %q: %w", s, err)
+	}
+	return Date{t}, nil
+}
+
+// Month says d's month in words: "September 2025".
+func (d Date) Month() string { return d.t.Format("January 2006") }
+
+// NextMonth returns the first day of the month after d's.
+func (d Date) NextMonth() Date {
+	y, m, _ := d.t.Date()
+	return Of(y, m+1, 1)
+}
+
 // CheckRange returns an error unless t lies within Earliest..Latest, both
 // days included (in UTC).
 func CheckRange(t time.Time) error {

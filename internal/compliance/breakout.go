@@ -286,12 +286,26 @@ func daysText(d *float64, q state.Qualifier) string {
 	return fmt.Sprintf("%s%.1f days", q.Words(), *d)
 }
 
+// LaterNotes say which documents of evs, whose figures are of dates on or
+// before date, were published only after it: "figures from IAEA
+// GOV/2025/8, published 2025-02-26, after this date".
+func LaterNotes(evs []state.Evidence, date calendar.Date) []string {
+	var out []string
+	for _, e := range state.PublishedLater(evs, date) {
+		out = append(out, "figures from "+e.Label()+", "+e.Hindsight(date))
+	}
+	return out
+}
+
 // breakoutOf estimates from one state.
 func breakoutOf(s *state.State, opt BreakoutOptions) (*Breakout, error) {
 	b := &Breakout{AsOf: s.AsOf, Convention: opt.Convention, ConventionText: opt.Convention.Describe(), SQ: opt.SQ, Machines: opt.Machines,
 		Notes: []string{}, Evidence: []state.Evidence{}}
 	sc, notes, evidence, unknown, figs := scenarioOf(s, opt)
 	b.Notes, b.Evidence = notes, evidence
+	// Figures of dates on or before this one that were published only
+	// after it: the estimate is of the state as measured, not as known.
+	b.Notes = append(b.Notes, LaterNotes(evidence, s.AsOf)...)
 	if len(unknown) > 0 {
 		b.Status = UnknownEstimate
 		b.Reason = unknown[0]

@@ -34,6 +34,11 @@ type Latest struct {
 	// there is none.
 	Report *LatestFigure `json:"report"`
 	Stock  *LatestFigure `json:"stock"`
+	// Public, when Report's evidence was published after the date (or
+	// perhaps after: only its month is known), is the latest reported fact
+	// whose evidence is known to have been published on or before it;
+	// nil otherwise, and when there is none.
+	Public *LatestFigure `json:"public,omitempty"`
 }
 
 // LatestFigure is one dated piece of evidence and its age at the date.
@@ -41,6 +46,20 @@ type LatestFigure struct {
 	Date     calendar.Date  `json:"date"`
 	AgeDays  int            `json:"age_days"`
 	Evidence state.Evidence `json:"evidence"`
+	// AfterAsOf is true when the evidence was published after the date,
+	// false when on or before it; absent when its publication is not
+	// known, or only its month, and the date falls in that month.
+	AfterAsOf *bool `json:"after_as_of,omitempty"`
+}
+
+// AfterAsOf says whether e was published after date: true or false where
+// that is known, nil where it is not.
+func AfterAsOf(e state.Evidence, date calendar.Date) *bool {
+	after, perhaps := e.PublishedAfter(date)
+	if !after && (perhaps || e.Publication() == "") {
+		return nil
+	}
+	return &after
 }
 
 // latestAt finds the latest evidence on or before date.
@@ -53,14 +72,23 @@ func latestAt(facts []state.Fact, date calendar.Date) Latest {
 		if *cur != nil && !f.Date.After((*cur).Date) {
 			return
 		}
-		*cur = &LatestFigure{Date: f.Date, AgeDays: f.Date.DaysUntil(date), Evidence: f.Evidence[0]}
+		*cur = &LatestFigure{Date: f.Date, AgeDays: f.Date.DaysUntil(date), Evidence: f.Evidence[0], AfterAsOf: AfterAsOf(f.Evidence[0], date)}
 	}
+	var public *LatestFigure
 	for i := range facts {
 		f := &facts[i]
 		pick(&out.Report, f)
 		if f.Metric == state.EnrichedUraniumKgU && f.LevelPct == 0 {
 			pick(&out.Stock, f)
 		}
+		if len(f.Evidence) > 0 {
+			if after := AfterAsOf(f.Evidence[0], date); after != nil && !*after {
+				pick(&public, f)
+			}
+		}
+	}
+	if r := out.Report; r != nil && r.Evidence.Hindsight(date) != "" {
+		out.Public = public
 	}
 	return out
 }

@@ -80,6 +80,41 @@ type Report struct {
 // Ref is how evidence cites the row.
 func (r *Report) Ref(series string) string { return fmt.Sprintf("%s row %d", series, r.Row) }
 
+// Published is when the row's report was published, as its report date
+// gives it: the day, or only the month ("2025-09") where the date gives
+// no day. A view at an earlier date that takes the row's figures (they
+// are as of an earlier date) says that they were not yet published.
+func (r *Report) Published() (day calendar.Date, month string) {
+	d, monthOnly, err := parseLooseDate(r.ReportDate)
+	switch {
+	case err != nil:
+		return calendar.Date{}, ""
+	case monthOnly:
+		return calendar.Date{}, r.ReportDate
+	}
+	return d, ""
+}
+
+// parsePublished reads a date of publication: YYYY-MM-DD, or YYYY-MM
+// where only the month is known.
+func parsePublished(s string) (day calendar.Date, month string, err error) {
+	if day, err = calendar.Parse(s); err == nil {
+		return day, "", nil
+	}
+	if _, err := calendar.ParseMonth(s); err == nil {
+		return calendar.Date{}, s, nil
+	}
+	return calendar.Date{}, "", fmt.Errorf("want a date YYYY-MM-DD or a month YYYY-MM, got %q", s)
+}
+
+// lastDay is the last day a publication of day or month may have been.
+func lastDay(day calendar.Date, month string) calendar.Date {
+	if m, err := calendar.ParseMonth(month); err == nil {
+		return m.NextMonth().AddDays(-1)
+	}
+	return day
+}
+
 // Cited names the row's primary document as a reader should see it: the
 // Agency's document symbol, said to be unchecked when the row marks it
 // UNVERIFIED (the figure was seen only as others reported it), or "" when

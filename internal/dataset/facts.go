@@ -28,7 +28,9 @@ var levels = []struct {
 }
 
 func (d *Dataset) evidence(r *Report, status state.Status, note string) []state.Evidence {
-	return []state.Evidence{{Kind: "dataset", Ref: r.Ref(d.Name), Document: r.Cited(), Source: r.Source, Status: status, Note: note}}
+	e := state.Evidence{Kind: "dataset", Ref: r.Ref(d.Name), Document: r.Cited(), Source: r.Source, Status: status, Note: note}
+	e.Published, e.PublishedMonth = r.Published()
+	return []state.Evidence{e}
 }
 
 // Facts returns every fact of the series: the stock of each report, total
@@ -87,7 +89,13 @@ func round(v float64) float64 {
 	return r
 }
 
-var noteColumns = []string{"report_date", "date", "metric", "site", "machine", "value", "qualifier", "status", "note", "source"}
+var noteColumns = []string{"report_date", "date", "metric", "site", "machine", "value", "qualifier", "status", "note", "source", "published"}
+
+// The column published is the date the fact was first published, as its
+// sources give it (YYYY-MM-DD, or YYYY-MM where they give only the
+// month). Left empty, it is the date of the fact's report row, where the
+// fact has one and is not dated after it (the row's report published it),
+// and otherwise not known.
 
 func parseNoteFacts(d *Dataset) ([]state.Fact, error) {
 	cr := csv.NewReader(bytes.NewReader(notesCSV))
@@ -109,8 +117,8 @@ func parseNoteFacts(d *Dataset) ([]state.Fact, error) {
 		// elsewhere (the JCPOA's definitions, a later report) cites
 		// this file's row.
 		ref, doc, group := fmt.Sprintf("%s fact %d", d.Name, line), "", d.Name+" facts"
+		var rep *Report
 		if rd := get("report_date"); rd != "" {
-			var rep *Report
 			for j := range d.Reports {
 				if d.Reports[j].ReportDate == rd {
 					rep = &d.Reports[j]
@@ -154,7 +162,18 @@ func parseNoteFacts(d *Dataset) ([]state.Fact, error) {
 		if !slices.Contains([]state.Status{state.Sourced, state.Derived, state.Unverified}, f.Status) {
 			return nil, fail("status", "unknown status %q", f.Status)
 		}
-		f.Evidence = []state.Evidence{{Kind: "dataset", Ref: ref, Document: doc, Source: source, Status: f.Status, Note: get("note")}}
+		ev := state.Evidence{Kind: "dataset", Ref: ref, Document: doc, Source: source, Status: f.Status, Note: get("note")}
+		switch published := get("published"); {
+		case published != "":
+			if ev.Published, ev.PublishedMonth, err = parsePublished(published); err != nil {
+				return nil, fail("published", "%v", err)
+			}
+		case rep != nil:
+			if day, month := rep.Published(); !f.Date.After(lastDay(day, month)) {
+				ev.Published, ev.PublishedMonth = day, month
+			}
+		}
+		f.Evidence = []state.Evidence{ev}
 		if f.Metric == state.EnrichedUraniumKgU {
 			f.Report = group + " " + f.Date.String()
 		}

@@ -94,11 +94,18 @@ func Facts(index uint64, role string, rec *record.Record) ([]state.Fact, error) 
 			fact := state.Fact{Metric: state.Metric(f.Metric), Date: d, Site: f.Site, Machine: f.Machine, LevelPct: f.LevelPct,
 				AssayPct: f.AssayPct, Value: f.Value, Text: f.Text, Qualifier: state.Qualifier(f.Qualifier), Status: st,
 				Evidence: ev(b.Source, st, f.Note)}
-			fact.Evidence[0].Document = b.Document
+			e := &fact.Evidence[0]
+			published := b.Published
+			e.Document = b.Document
 			if f.Document != "" || f.Source != "" {
 				// The fact's own citation, in place of the body's.
-				fact.Evidence[0].Document, fact.Evidence[0].Source = f.Document, f.Source
+				e.Document, e.Source, published = f.Document, f.Source, ""
 			}
+			// When it was published: the fact's own date, else the body's
+			// for a fact that cites the body's document. Validation has
+			// checked it; a record read without validation and carrying a
+			// bad one is taken as of unknown publication.
+			e.Published, e.PublishedMonth = publication(cmp.Or(f.Published, published))
 			if fact.Metric == state.EnrichedUraniumKgU {
 				fact.Report = ref
 			}
@@ -127,6 +134,18 @@ func Facts(index uint64, role string, rec *record.Record) ([]state.Fact, error) 
 			state.Fact{Metric: state.CentrifugesEnriching, Date: d, Site: b.Site, Machine: b.Machine, Value: float64(b.Enriching), Status: st, Evidence: ev(source, st, "")})
 	}
 	return out, nil
+}
+
+// publication reads a date of publication, YYYY-MM-DD or only the month
+// YYYY-MM; neither when s is neither.
+func publication(s string) (day calendar.Date, month string) {
+	if d, err := calendar.Parse(s); err == nil {
+		return d, ""
+	}
+	if _, err := calendar.ParseMonth(s); err == nil {
+		return calendar.Date{}, s
+	}
+	return calendar.Date{}, ""
 }
 
 // dated decodes rec's body as a T and parses the date asOf reads from it.

@@ -196,6 +196,21 @@ func date(field, v string) error {
 	return nil
 }
 
+// published checks an optional date of publication: a date, or a month
+// YYYY-MM where only the month is known.
+func published(field, v string) error {
+	if v == "" {
+		return nil
+	}
+	if _, err := calendar.ParseMonth(v); err == nil {
+		return nil
+	}
+	if _, err := time.Parse(time.DateOnly, v); err != nil {
+		return input.Errorf(field, "must be a date YYYY-MM-DD or a month YYYY-MM, got %q", v)
+	}
+	return date(field, v)
+}
+
 func mass(field string, v float64) error {
 	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > MaxMassKgU {
 		return input.Errorf(field, "must be a mass in [0, %g] kg U, got %v", MaxMassKgU, v)
@@ -396,7 +411,12 @@ type FactsBody struct {
 	// where its figures were seen, when not in the document itself.
 	Document string `json:"document,omitempty"`
 	Source   string `json:"source" jsonschema:"minLength=1"`
-	Facts    []Fact `json:"facts" jsonschema:"minItems=1"`
+	// Published, when known, is the date the facts were first published
+	// (the document's date): YYYY-MM-DD, or YYYY-MM where only the month
+	// is known. A view at an earlier date that takes a figure of an
+	// earlier date says that it was not yet published.
+	Published string `json:"published,omitempty" jsonschema:"pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$"`
+	Facts     []Fact `json:"facts" jsonschema:"minItems=1"`
 }
 
 // Fact is one figure (see package state for the metrics).
@@ -413,9 +433,11 @@ type Fact struct {
 	Status    string  `json:"status" jsonschema:"enum=sourced,enum=derived,enum=unverified"`
 	Note      string  `json:"note,omitempty"`
 	// Document and Source, when set, are this fact's, where they are not
-	// the body's.
-	Document string `json:"document,omitempty"`
-	Source   string `json:"source,omitempty"`
+	// the body's; so is Published, which the fact then takes from the body
+	// only if it gives neither.
+	Document  string `json:"document,omitempty"`
+	Source    string `json:"source,omitempty"`
+	Published string `json:"published,omitempty" jsonschema:"pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$"`
 }
 
 // FactMetrics are the metrics a fact may carry.
@@ -434,9 +456,12 @@ func (b *FactsBody) validate() error {
 	if len(b.Facts) == 0 {
 		return input.Errorf("facts", "at least one fact is required")
 	}
+	if err := published("published", b.Published); err != nil {
+		return err
+	}
 	for i, f := range b.Facts {
 		p := fmt.Sprintf("facts[%d]", i)
-		if err := firstError(oneOf(p+".metric", f.Metric, FactMetrics...), date(p+".date", f.Date)); err != nil {
+		if err := firstError(oneOf(p+".metric", f.Metric, FactMetrics...), date(p+".date", f.Date), published(p+".published", f.Published)); err != nil {
 			return err
 		}
 		if f.Metric == string(state.VerificationAccess) {

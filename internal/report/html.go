@@ -84,14 +84,22 @@ func Funcs() template.FuncMap {
 
 // citeHTML links annex numbers to the annex entries of the page.
 func citeHTML(ns []int) template.HTML {
-	return CiteLinks(ns, func(n int) (href, title, label string) {
-		return fmt.Sprintf("#src-%d", n), fmt.Sprintf("source %d", n), strconv.Itoa(n)
+	return CiteLinks(ns, func(n int) Link {
+		return Link{Href: fmt.Sprintf("#src-%d", n), Title: fmt.Sprintf("source %d", n), Label: strconv.Itoa(n)}
 	})
 }
 
+// Link is one citation's link: its address, title and label, and, for
+// evidence published after the page's date, LaterMark with Later saying
+// when it was published.
+type Link struct {
+	Href, Title, Label string
+	Later              string
+}
+
 // CiteLinks renders annex numbers as "[a, b]" links; link gives each
-// number's address, title and label.
-func CiteLinks(ns []int, link func(n int) (href, title, label string)) template.HTML {
+// number's link.
+func CiteLinks(ns []int, link func(n int) Link) template.HTML {
 	if len(ns) == 0 {
 		return ""
 	}
@@ -101,8 +109,11 @@ func CiteLinks(ns []int, link func(n int) (href, title, label string)) template.
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		href, title, label := link(n)
-		fmt.Fprintf(&b, `<a href="%s" title="%s">%s</a>`, template.HTMLEscapeString(href), template.HTMLEscapeString(title), template.HTMLEscapeString(label))
+		l := link(n)
+		fmt.Fprintf(&b, `<a href="%s" title="%s">%s</a>`, template.HTMLEscapeString(l.Href), template.HTMLEscapeString(l.Title), template.HTMLEscapeString(l.Label))
+		if l.Later != "" {
+			fmt.Fprintf(&b, `<span class="later" title="%s">%s</span>`, template.HTMLEscapeString(l.Later), LaterMark)
+		}
 	}
 	b.WriteString("]</span>")
 	return template.HTML(b.String())
@@ -220,6 +231,18 @@ func (r *Report) DataStatus() DataStatus {
 type AnnexDocument struct {
 	Cited   string
 	Entries []Source
+}
+
+// Words says when the document was published, and that this was after
+// asOf where it was: the first of its entries that says ("published
+// 2025-02-26, after this date"); "" when none does.
+func (d AnnexDocument) Words(asOf calendar.Date) string {
+	for _, e := range d.Entries {
+		if w := e.Words(asOf); w != "" {
+			return w
+		}
+	}
+	return ""
 }
 
 // Numbers are the annex numbers of the document's entries.

@@ -78,17 +78,13 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 
 	p("\n## 2. Verification activities\n\n")
 	p("Inspectorate access: %s.\n\n", boldFirst(state.AccessSince(r.Activities.Access, r.Activities.AccessSince), r.Activities.Access))
-	if l := r.Activities.Latest; l != nil {
-		p("Latest evidence: %s, of %s, %s before this report's date %s.", l.Document, l.Date, l.Age, Cite(l.Sources))
-		if s := r.Activities.LatestStock; s != nil && s.AgeDays > 0 {
-			p(" Latest figure of the stock: of %s, %s before %s.", s.Date, s.Age, Cite(s.Sources))
-		}
-		p("\n\n")
+	if line := r.LatestSentence(); line != "" {
+		p("%s\n\n", line)
 	}
 	if len(r.Activities.Documents) > 0 {
-		p("The state at %s rests on these documents:\n\n| document | latest figure as of | figures | sources |\n|---|---|--:|---|\n", r.AsOf)
+		p("The state at %s rests on these documents:\n\n| document | latest figure as of | published | figures | sources |\n|---|---|---|--:|---|\n", r.AsOf)
 		for _, d := range r.Activities.Documents {
-			p("| %s | %s | %d | %s |\n", cell(d.Document), d.AsOf, d.Figures, Cite(d.Sources))
+			p("| %s | %s | %s | %d | %s |\n", cell(d.Document), d.AsOf, d.When(r.AsOf), d.Figures, Cite(d.Sources))
 		}
 	}
 	if len(r.Activities.RecentEvents) > 0 {
@@ -257,6 +253,9 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 		p("%d. %s (%s", s.N, s.Cited(), s.Ref)
 		if s.Status != "" {
 			p("; %s", s.Status)
+		}
+		if w := s.Words(r.AsOf); w != "" {
+			p("; %s", w)
 		}
 		p(")\n")
 	}

@@ -77,6 +77,10 @@ type Activities struct {
 	// there is none).
 	Latest      *Latest `json:"latest_evidence"`
 	LatestStock *Latest `json:"latest_stock"`
+	// LatestPublic, when Latest was published after AsOf (or perhaps
+	// after), is the latest evidence known to have been published on or
+	// before it.
+	LatestPublic *Latest `json:"latest_public,omitempty"`
 	// Documents are the reports and records whose figures the state at
 	// AsOf takes, latest first.
 	Documents []Document `json:"documents"`
@@ -87,22 +91,73 @@ type Activities struct {
 	RecentEvents []Event `json:"recent_events"`
 }
 
-// Latest is one dated piece of evidence, its age at the report's date, and
-// the document it comes from in words.
+// Latest is one dated piece of evidence, its age at the report's date, the
+// document it comes from in words, and when that was published.
 type Latest struct {
 	Date     calendar.Date `json:"date"`
 	AgeDays  int           `json:"age_days"`
 	Age      string        `json:"age"`
 	Document string        `json:"document"`
-	Sources  []int         `json:"sources"`
+	Publication
+	Sources []int `json:"sources"`
 }
 
-// Document is a report or record the figures come from.
+// Document is a report or record the figures come from, and when it was
+// published.
 type Document struct {
 	Document string        `json:"document"`
 	AsOf     calendar.Date `json:"as_of"`
-	Figures  int           `json:"figures"`
-	Sources  []int         `json:"sources"`
+	Publication
+	Figures int   `json:"figures"`
+	Sources []int `json:"sources"`
+}
+
+// Publication is when a source was published, where the data give it,
+// and whether that was after the report's date. A figure as of a date on
+// or before the report's may come from a document published after it (an
+// inspectorate reports its measurements weeks later): the report takes
+// the figure, and says so.
+type Publication struct {
+	// Published is the date; PublishedMonth the month ("2025-09") where
+	// only that is known.
+	Published      calendar.Date `json:"published,omitzero"`
+	PublishedMonth string        `json:"published_month,omitempty"`
+	// AfterAsOf is true when the source was published after the report's
+	// date and false when on or before it; absent when its publication is
+	// not known, or only its month, and the report's date falls in it.
+	AfterAsOf *bool `json:"after_as_of,omitempty"`
+}
+
+func publicationOf(e state.Evidence, asOf calendar.Date) Publication {
+	return Publication{Published: e.Published, PublishedMonth: e.PublishedMonth, AfterAsOf: compliance.AfterAsOf(e, asOf)}
+}
+
+func (p Publication) evidence() state.Evidence {
+	return state.Evidence{Published: p.Published, PublishedMonth: p.PublishedMonth}
+}
+
+// When is the publication in a table's cell: "2024-11-19", "2025-02-26,
+// after this date", "September 2025", or "not known".
+func (p Publication) When(asOf calendar.Date) string {
+	w := strings.TrimPrefix(strings.TrimPrefix(p.Words(asOf), "published "), "in ")
+	return cmp.Or(w, "not known")
+}
+
+// Known reports whether the publication is known (to the day or the
+// month).
+func (p Publication) Known() bool { return p.evidence().Publication() != "" }
+
+// Hindsight says, at the report's date asOf, that the source was published
+// after it ("published 2025-02-26, after this date"; "published in
+// November 2025, perhaps after this date" where only the month is known
+// and asOf falls in it), or "".
+func (p Publication) Hindsight(asOf calendar.Date) string { return p.evidence().Hindsight(asOf) }
+
+// Words says when the source was published, and that this was after
+// asOf where it was: "published 2024-11-19", "published 2025-02-26, after
+// this date"; "" when not known.
+func (p Publication) Words(asOf calendar.Date) string {
+	return cmp.Or(p.Hindsight(asOf), p.evidence().Publication())
 }
 
 // Enrichment is the enrichment level and the centrifuges.
@@ -335,6 +390,13 @@ type Source struct {
 	// Record is the id of the log record that states it (kind record).
 	Record string       `json:"record,omitempty"`
 	Status state.Status `json:"status,omitempty"`
+	Publication
+}
+
+// Label names the source as a short citation does: its document, else
+// where it was seen, else the record or its place in the data.
+func (s Source) Label() string {
+	return state.Evidence{Document: s.Document, Source: s.Source, Record: s.Record, Ref: s.Ref}.Label()
 }
 
 // Cited is how the annex words the source: the document, then where it
@@ -388,8 +450,8 @@ func Build(a *agreement.Agreement, facts []state.Fact, date calendar.Date, opt O
 	}
 	b.events(r, a)
 	b.activities(r, s, o)
-	r.Summary = summary(r)
 	r.Sources = b.sources
+	r.Summary = summary(r)
 	return r, nil
 }
 
@@ -408,7 +470,7 @@ type builder struct {
 func (b *builder) cite(evs []state.Evidence) []int {
 	out := []int{}
 	for _, e := range evs {
-		n := b.add(Source{Kind: e.Kind, Ref: e.Ref, Document: e.Document, Source: e.Source, Record: e.Record, Status: e.Status})
+		n := b.add(Source{Kind: e.Kind, Ref: e.Ref, Document: e.Document, Source: e.Source, Record: e.Record, Status: e.Status, Publication: publicationOf(e, b.asOf)})
 		if !slices.Contains(out, n) {
 			out = append(out, n)
 		}
@@ -417,7 +479,7 @@ func (b *builder) cite(evs []state.Evidence) []int {
 }
 
 func (b *builder) add(s Source) int {
-	key := s.Kind + "\x00" + s.Ref + "\x00" + s.Source
+	key := s.Kind + "\x00" + s.Ref + "\x00" + s.Source + "\x00" + s.Published.String() + s.PublishedMonth
 	if n, ok := b.index[key]; ok {
 		return n
 	}
@@ -752,9 +814,10 @@ func (b *builder) activities(r *Report, s *state.State, o *compliance.Overview) 
 		if l == nil {
 			return nil
 		}
-		return &Latest{Date: l.Date, AgeDays: l.AgeDays, Age: state.Age(l.AgeDays), Document: l.Evidence.Cited(), Sources: b.cite([]state.Evidence{l.Evidence})}
+		return &Latest{Date: l.Date, AgeDays: l.AgeDays, Age: state.Age(l.AgeDays), Document: l.Evidence.Cited(), Publication: publicationOf(l.Evidence, r.AsOf),
+			Sources: b.cite([]state.Evidence{l.Evidence})}
 	}
-	act.Latest, act.LatestStock = latest(o.Latest.Report), latest(o.Latest.Stock)
+	act.Latest, act.LatestStock, act.LatestPublic = latest(o.Latest.Report), latest(o.Latest.Stock), latest(o.Latest.Public)
 	// The documents the state's figures come from.
 	docs := map[string]*Document{}
 	add := func(v state.Value) {
@@ -773,6 +836,9 @@ func (b *builder) activities(r *Report, s *state.State, o *compliance.Overview) 
 			if !ok {
 				d = &Document{Document: name, AsOf: date, Sources: []int{}}
 				docs[name] = d
+			}
+			if !d.Known() {
+				d.Publication = publicationOf(e, r.AsOf)
 			}
 			if date.After(d.AsOf) {
 				d.AsOf = date

@@ -50,32 +50,88 @@ func optSig(p *float64, suffix string) string {
 	return Sig(*p) + suffix
 }
 
-func TextStatus(w io.Writer, name string, o *compliance.Overview) error {
-	fmt.Fprintf(w, "%s: status as of %s\n", name, o.AsOf)
-	fmt.Fprintf(w, "Inspectorate access: %s\n", state.AccessSince(o.Knowledge.Access, o.Knowledge.Since))
+// LaterMark marks, in a table, a figure taken from a document published
+// after the view's date (or perhaps after: only its month is known); a key
+// line under the table names the documents (LaterKey).
+const LaterMark = "†"
+
+// laterMark is LaterMark when some of evs was (or perhaps was) published
+// after date, else "".
+func laterMark(evs []state.Evidence, date calendar.Date) string {
+	if len(state.PublishedLater(evs, date)) > 0 {
+		return LaterMark
+	}
+	return ""
+}
+
+// LaterKey is the key to LaterMark for the documents of evs published
+// after date: "† published after this date: IAEA GOV/2025/8 (published
+// 2025-02-26)"; "" when there is none.
+func LaterKey(evs []state.Evidence, date calendar.Date) string {
+	later := state.PublishedLater(evs, date)
+	if len(later) == 0 {
+		return ""
+	}
+	parts := make([]string, len(later))
+	for i, e := range later {
+		when := e.Publication()
+		if _, perhaps := e.PublishedAfter(date); perhaps {
+			when = e.Hindsight(date)
+		}
+		parts[i] = e.Label() + " (" + when + ")"
+	}
+	return LaterMark + " published after this date: " + strings.Join(parts, "; ")
+}
+
+// latestLines say what the latest evidence at the date is, how old, and,
+// where it was published after the date, so and what had been published
+// by then.
+func latestLines(w io.Writer, o *compliance.Overview) {
 	if l := o.Latest.Report; l != nil {
-		fmt.Fprintf(w, "Latest evidence: %s, of %s (%s before this date)\n", l.Evidence.Cited(), l.Date, state.Age(l.AgeDays))
+		if h := l.Evidence.Hindsight(o.AsOf); h != "" {
+			fmt.Fprintf(w, "Latest figures: of %s (%s before this date), from %s, %s\n", l.Date, state.Age(l.AgeDays), l.Evidence.Cited(), h)
+			if p := o.Latest.Public; p != nil {
+				fmt.Fprintf(w, "Latest published by this date: of %s (%s before it), from %s, %s\n", p.Date, state.Age(p.AgeDays), p.Evidence.Cited(), p.Evidence.Publication())
+			}
+		} else {
+			fmt.Fprintf(w, "Latest evidence: %s, of %s (%s before this date)\n", l.Evidence.Cited(), l.Date, state.Age(l.AgeDays))
+		}
 	}
 	if l := o.Latest.Stock; l != nil && l.AgeDays > 0 {
-		fmt.Fprintf(w, "Latest figure of the stock: of %s (%s before this date), from %s\n", l.Date, state.Age(l.AgeDays), l.Evidence.Cited())
+		fmt.Fprintf(w, "Latest figure of the stock: of %s (%s before this date), from %s", l.Date, state.Age(l.AgeDays), l.Evidence.Cited())
+		if h := l.Evidence.Hindsight(o.AsOf); h != "" {
+			fmt.Fprint(w, ", "+h)
+		}
+		fmt.Fprintln(w)
 	}
+}
+
+func TextStatus(w io.Writer, name string, o *compliance.Overview) error {
+	fmt.Fprintf(w, "%s: status as of %s\n", name, o.AsOf)
+	fmt.Fprintf(w, "Inspectorate access: %s%s\n", state.AccessSince(o.Knowledge.Access, o.Knowledge.Since), laterMark(o.Knowledge.Evidence, o.AsOf))
+	latestLines(w, o)
 	fmt.Fprintln(w)
 
 	fmt.Fprintln(w, "Enriched uranium")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "level\tkg U\tas of\tSQ (IAEA)\tSQ (wgu25)\tstatus\t")
 	var unknown []string
+	// The evidence of the figures shown, for the key to their marks.
+	cited := slices.Clone(o.Knowledge.Evidence)
 	for _, l := range o.Inventory.ByLevel {
-		mass, asOf, status := l.Qualifier.Symbol()+optSig(l.MassKgU, ""), l.AsOf.String(), string(l.Status)
+		mass, asOf, status := l.Qualifier.Symbol()+optSig(l.MassKgU, ""), l.AsOf.String()+laterMark(l.Ref, o.AsOf), string(l.Status)
 		if l.MassKgU == nil {
 			mass, asOf, status = "unknown", "-", "unknown"
 			unknown = append(unknown, fmt.Sprintf("up to %s %%: %s", Sig(l.MaxAssayPct), l.Unknown))
+		} else {
+			cited = append(cited, l.Ref...)
 		}
 		fmt.Fprintf(tw, "up to %s %%\t%s\t%s\t%s\t%s\t%s\t\n", Sig(l.MaxAssayPct), mass, asOf, l.Qualifier.Symbol()+optSig(l.SQIAEA, ""), l.Qualifier.Symbol()+optSig(l.SQWGU25, ""), status)
 	}
 	total, asOf, status := "unknown", "-", "unknown"
 	if t := o.Inventory.Total; o.Inventory.TotalKgU != nil {
-		total, asOf, status = t.Qualifier.Symbol()+Sig(*o.Inventory.TotalKgU), t.Date.String(), string(t.Status)
+		total, asOf, status = t.Qualifier.Symbol()+Sig(*o.Inventory.TotalKgU), t.Date.String()+laterMark(t.Evidence, o.AsOf), string(t.Status)
+		cited = append(cited, t.Evidence...)
 	} else {
 		unknown = append(unknown, "total: "+t.Unknown)
 	}
@@ -92,11 +148,19 @@ func TextStatus(w io.Writer, name string, o *compliance.Overview) error {
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "COMMITMENT\tOBLIGOR\tSTATUS\tOBSERVED\tLIMIT\tRATIO\tWHY")
 	for _, f := range o.Findings {
+		observed := ObservedText(f, Sig)
+		if f.Observed != nil {
+			observed += laterMark(f.Evidence, o.AsOf)
+			cited = append(cited, f.Evidence...)
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.Commitment, f.Obligor, strings.ToUpper(string(f.Status)),
-			ObservedText(f, Sig), optSig(f.Limit, " "+f.Unit), RatioText(f, f.Qualifier.Symbol(), Sig), f.Reason)
+			observed, optSig(f.Limit, " "+f.Unit), RatioText(f, f.Qualifier.Symbol(), Sig), f.Reason)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if key := LaterKey(cited, o.AsOf); key != "" {
+		fmt.Fprintf(w, "%s\n", key)
 	}
 	for _, r := range o.Reimposed {
 		fmt.Fprintf(w, "\nRe-imposed on %s (%s): %s\n", r.Date, strings.Join(r.Measures, ", "), r.Title)
@@ -126,26 +190,36 @@ func TextStatus(w io.Writer, name string, o *compliance.Overview) error {
 // estimate or what is known instead.
 func TextDated(w io.Writer, b *compliance.Breakout) error {
 	TextDatedHeadline(w, b)
+	// The headline says which figures were published after the date; the
+	// notes need not say it again.
+	later := compliance.LaterNotes(b.Evidence, b.AsOf)
 	if b.Estimate != nil {
 		fmt.Fprintln(w)
 		if err := textBreakout(w, *b.Scenario, b.Estimate, b.HeadlineQualifier); err != nil {
 			return err
 		}
 	}
-	if len(b.Notes) > 0 {
+	notes := slices.DeleteFunc(slices.Clone(b.Notes), func(n string) bool { return slices.Contains(later, n) })
+	if len(notes) > 0 {
 		fmt.Fprintln(w, "\nFrom the state")
-		for _, n := range b.Notes {
+		for _, n := range notes {
 			fmt.Fprintf(w, "  - %s\n", n)
 		}
 	}
 	return nil
 }
 
-// renderDatedHeadline writes the status and headline of a dated estimate.
+// TextDatedHeadline writes the status and headline of a dated estimate,
+// and which of its figures were published after its date.
 func TextDatedHeadline(w io.Writer, b *compliance.Breakout) {
 	fmt.Fprintf(w, "Breakout as of %s (%s convention, %s, %s centrifuges): %s\n", b.AsOf, b.Convention, b.SQ, b.Machines, BreakoutDays(b))
 	if b.Status == compliance.Estimated && b.HeadlineBound != "" {
 		fmt.Fprintf(w, "  %s\n", upperFirst(b.HeadlineBound))
+	}
+	// Figures published after the date are said beside the figure they
+	// make.
+	for _, n := range compliance.LaterNotes(b.Evidence, b.AsOf) {
+		fmt.Fprintf(w, "  %s\n", n)
 	}
 	switch b.Status {
 	case compliance.NotReachable:

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -108,9 +109,91 @@ func Cite(ns []int) string {
 	return "[" + strings.Join(parts, ", ") + "]"
 }
 
+// LaterDocument is a document the report cites whose figures, of dates
+// on or before the report's date, were published after it (or perhaps
+// after: only its month is known), with the annex entries that cite it.
+type LaterDocument struct {
+	// Label names the document as a short citation does ("IAEA
+	// GOV/2025/8"); Words says when it was published ("published
+	// 2025-02-26", or "published in November 2025, perhaps after this
+	// date").
+	Label, Words string
+	Sources      []int
+}
+
+// Later are the documents the report cites that were published after its
+// date, in the order of the annex.
+func (r *Report) Later() []LaterDocument {
+	var out []LaterDocument
+	for _, s := range r.Sources {
+		h := s.Hindsight(r.AsOf)
+		if h == "" {
+			continue
+		}
+		words := s.evidence().Publication()
+		if after, _ := s.evidence().PublishedAfter(r.AsOf); !after {
+			words = h
+		}
+		label := s.Label()
+		i := slices.IndexFunc(out, func(d LaterDocument) bool { return d.Label == label && d.Words == words })
+		if i < 0 {
+			i = len(out)
+			out = append(out, LaterDocument{Label: label, Words: words})
+		}
+		out[i].Sources = append(out[i].Sources, s.N)
+	}
+	return out
+}
+
+// LaterSentence says which documents the report's figures come from that
+// were published after its date; "" when none was.
+func (r *Report) LaterSentence() string {
+	later := r.Later()
+	if len(later) == 0 {
+		return ""
+	}
+	parts := make([]string, len(later))
+	for i, d := range later {
+		parts[i] = fmt.Sprintf("%s, %s %s", d.Label, d.Words, Cite(d.Sources))
+	}
+	return fmt.Sprintf("Some figures here, of dates on or before %s, come from documents published after it: %s.", r.AsOf, strings.Join(parts, "; "))
+}
+
+// LatestSentence says what the latest evidence on or before the report's
+// date is and how old; where it was published after that date, it says
+// so, and what had been published by then.
+func (r *Report) LatestSentence() string {
+	l := r.Activities.Latest
+	if l == nil {
+		return ""
+	}
+	var b strings.Builder
+	if h := l.Hindsight(r.AsOf); h != "" {
+		fmt.Fprintf(&b, "The latest figures on or before %s are of %s, %s before it, from %s, %s %s", r.AsOf, l.Date, l.Age, l.Document, h, Cite(l.Sources))
+		if p := r.Activities.LatestPublic; p != nil {
+			fmt.Fprintf(&b, "; the latest published by then are of %s, %s before it, from %s, %s %s", p.Date, p.Age, p.Document, p.Words(r.AsOf), Cite(p.Sources))
+		}
+		b.WriteString(".")
+	} else {
+		fmt.Fprintf(&b, "Latest evidence: %s, of %s, %s before this report's date %s.", l.Document, l.Date, l.Age, Cite(l.Sources))
+	}
+	if s := r.Activities.LatestStock; s != nil && s.AgeDays > 0 {
+		fmt.Fprintf(&b, " Latest figure of the stock: of %s, %s before %s", s.Date, s.Age, Cite(s.Sources))
+		if h := s.Hindsight(r.AsOf); h != "" {
+			b.WriteString(", " + h)
+		}
+		b.WriteString(".")
+	}
+	return b.String()
+}
+
 // summary says the report's main figures in plain language.
 func summary(r *Report) []string {
 	var out []string
+	// First, that some figures were not yet public at the date.
+	if line := r.LaterSentence(); line != "" {
+		out = append(out, line)
+	}
 	st := r.Stockpile
 	switch {
 	case st.Total.Value != nil && st.LimitKgU != nil && st.Ratio != nil:
@@ -191,6 +274,9 @@ func BreakoutSentence(b *compliance.Breakout, cite, lastCite string) string {
 	switch b.Status {
 	case compliance.Estimated:
 		line := fmt.Sprintf("%s: %s, from the stock and the %s centrifuges known at the date %s.", what, BreakoutDays(b), b.Machines, cite)
+		if later := compliance.LaterNotes(b.Evidence, b.AsOf); len(later) > 0 {
+			line = fmt.Sprintf("%s: %s, from the stock and the %s centrifuges reported as of the date %s; %s.", what, BreakoutDays(b), b.Machines, cite, strings.Join(later, "; "))
+		}
 		if b.HeadlineBound != "" {
 			line += " The figure and its band are " + b.HeadlineBound + "."
 		}

@@ -180,6 +180,9 @@ func TextWarning(w io.Writer, e *warning.Estimate) error {
 	default:
 		fmt.Fprintln(w, b.Status)
 	}
+	for _, n := range compliance.LaterNotes(b.Evidence, b.AsOf) {
+		fmt.Fprintf(w, "  %s\n", n)
+	}
 	fmt.Fprintf(w, "Time to detect and report: %s\n", detectionText(e))
 	fmt.Fprintln(w, "IAEA timeliness detection goals:")
 	for _, g := range e.Timeliness {

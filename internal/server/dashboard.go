@@ -111,6 +111,8 @@ func parseDashboard(demo bool) (*dashboard, error) {
 	funcs["fmtTime"] = func(t time.Time) string { return t.UTC().Format(time.DateTime) + " UTC" }
 	funcs["src"] = func(r *report.Report, ns []int) template.HTML { return citeLinks(r, ns) }
 	funcs["linkCites"] = linkCites
+	funcs["laterNotes"] = func(b report.Breakout) []string { return compliance.LaterNotes(b.Evidence, b.AsOf) }
+	funcs["laterMark"] = func() string { return report.LaterMark }
 	funcs["dec"] = func(n int) int { return n - 1 }
 	funcs["age"] = state.Age
 	funcs["deref1"] = func(b *bool) bool { return b != nil && *b }
@@ -267,22 +269,24 @@ func heading(title string) template.HTML {
 // citeLinks renders annex numbers as links straight to their evidence,
 // labelled with the document.
 func citeLinks(r *report.Report, ns []int) template.HTML {
-	return report.CiteLinks(ns, func(n int) (href, title, label string) {
+	return report.CiteLinks(ns, func(n int) report.Link {
 		if n < 1 || n > len(r.Sources) {
-			return "/sources", "unknown source", strconv.Itoa(n)
+			return report.Link{Href: "/sources", Title: "unknown source", Label: strconv.Itoa(n)}
 		}
 		src := r.Sources[n-1]
-		title = src.Ref + ": " + strings.TrimSpace(src.Cited())
+		title := src.Ref + ": " + strings.TrimSpace(src.Cited())
 		// Evidence is labelled by the document it comes from (an IAEA
 		// report's symbol), whether a log record states it or a row of
 		// the public series; without one, by where it was seen; never by
 		// the record's id if it has either. The link opens the record or
 		// the row; the title says both.
-		label = state.Evidence{Document: src.Document, Source: src.Source, Record: src.Record, Ref: src.Ref}.Label()
+		label := src.Label()
 		if id, ok := strings.CutPrefix(src.Ref, report.RegimeRef); ok {
 			label = "regime: " + id // the provision is the title; too long a label
 		}
-		return sourceLink(src), title, label
+		// Evidence published after the page's date is marked; the page's
+		// key says when each such document was published.
+		return report.Link{Href: sourceLink(src), Title: title, Label: label, Later: src.Hindsight(r.AsOf)}
 	})
 }
 

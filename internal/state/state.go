@@ -167,15 +167,78 @@ type Evidence struct {
 	Record string `json:"record,omitempty"`
 	Status Status `json:"status"`
 	Note   string `json:"note,omitempty"`
-	// Published is the date the source was published, when it is known
-	// (the public record's monitoring events): a view at an earlier date
-	// must not cite it.
-	Published calendar.Date `json:"published,omitzero"`
+	// Published is the date the evidence was first published, when it is
+	// known: a view at an earlier date cites a monitoring event of the
+	// public record only from that date on, and says of a figure it takes
+	// that it was published after the view's date. PublishedMonth is the
+	// month ("2025-09") where the source gives only that.
+	Published      calendar.Date `json:"published,omitzero"`
+	PublishedMonth string        `json:"published_month,omitempty"`
 	// AsOf is the date of the figure this evidence gives, where it is
 	// earlier than the date of the value it supports: a level of
 	// enrichment first reported in 2021 and confirmed by a report of
 	// 2025 is a value of 2025 that the 2021 report gives as of 2021.
 	AsOf calendar.Date `json:"as_of,omitzero"`
+}
+
+// PublishedAfter says whether the evidence was published after date:
+// after when it certainly was; perhaps when only its month is known and
+// date falls within that month. Both are false when it was published by
+// date, and when its publication is not known.
+func (e Evidence) PublishedAfter(date calendar.Date) (after, perhaps bool) {
+	if !e.Published.IsZero() {
+		return e.Published.After(date), false
+	}
+	first, err := calendar.ParseMonth(e.PublishedMonth)
+	if err != nil {
+		return false, false
+	}
+	if first.After(date) {
+		return true, false
+	}
+	return false, date.Before(first.NextMonth())
+}
+
+// Publication says when the evidence was published: "published
+// 2025-02-26", "published in September 2025", or "" when that is not
+// known.
+func (e Evidence) Publication() string {
+	if !e.Published.IsZero() {
+		return "published " + e.Published.String()
+	}
+	if m, err := calendar.ParseMonth(e.PublishedMonth); err == nil {
+		return "published in " + m.Month()
+	}
+	return ""
+}
+
+// Hindsight says, for a view at date, that the evidence was published
+// after that date: "published 2025-02-26, after this date", or, where only
+// the month is known and date falls in it, "published in November 2025,
+// perhaps after this date"; "" when it was published by then or when its
+// publication is not known.
+func (e Evidence) Hindsight(date calendar.Date) string {
+	switch after, perhaps := e.PublishedAfter(date); {
+	case after:
+		return e.Publication() + ", after this date"
+	case perhaps:
+		return e.Publication() + ", perhaps after this date"
+	}
+	return ""
+}
+
+// PublishedLater returns the evidence of evs that was (or perhaps was)
+// published after date, once for each document as a short citation names
+// it (Label) and each publication, in the order of evs.
+func PublishedLater(evs []Evidence, date calendar.Date) []Evidence {
+	var out []Evidence
+	for _, e := range evs {
+		if e.Hindsight(date) == "" || slices.ContainsFunc(out, func(o Evidence) bool { return o.Label() == e.Label() && o.Publication() == e.Publication() }) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // Cited is how a reader sees the evidence: the primary document and where
@@ -494,14 +557,14 @@ func At(facts []Fact, date calendar.Date) *State {
 		v := Value{Known: true, Value: f.Value, Qualifier: f.Qualifier, Date: f.Date, Status: f.Status, Evidence: f.Evidence}
 		if max, ok := m.MaxAge(); ok && f.Date.DaysUntil(date) > max {
 			v.Known = false
-			v.Unknown = fmt.Sprintf("last reported %g %s as of %s (%s), %s before this date: figures older than %d days are not current", f.Value, m.Unit(), f.Date, f.Status, Age(f.Date.DaysUntil(date)), max)
+			v.Unknown = fmt.Sprintf("last reported %g %s as of %s (%s), %s before this date: figures older than %d days are not current", f.Value, m.Unit(), f.Date, statusAt(f, date), Age(f.Date.DaysUntil(date)), max)
 		}
 		// After access is lost, figures verified up to that day are no
 		// longer current, except those that cannot undo themselves: the
 		// highest enrichment reached, the machines installed.
 		if lost := s.Knowledge.Lost; !lost.IsZero() && date.After(lost) && !f.Date.After(lost) && m != MaxEnrichmentPct && m != CentrifugesInstalled && m != CascadesInstalled {
 			v.Known = false
-			v.Unknown = fmt.Sprintf("the inspectorate lost access on %s; last reported %g %s as of %s (%s)", lost, f.Value, m.Unit(), f.Date, f.Status)
+			v.Unknown = fmt.Sprintf("the inspectorate lost access on %s; last reported %g %s as of %s (%s)", lost, f.Value, m.Unit(), f.Date, statusAt(f, date))
 		}
 		return v
 	}
@@ -616,6 +679,19 @@ func At(facts []Fact, date calendar.Date) *State {
 		s.Centrifuges = append(s.Centrifuges, c)
 	}
 	return s
+}
+
+// statusAt is a fact's status as a sentence gives it after the figure,
+// with, for a view at date, when its evidence was published where that
+// was after the date: "sourced", or "sourced; published in September
+// 2025, after this date".
+func statusAt(f *Fact, date calendar.Date) string {
+	for _, e := range f.Evidence {
+		if h := e.Hindsight(date); h != "" {
+			return string(f.Status) + "; " + h
+		}
+	}
+	return string(f.Status)
 }
 
 // lowerLevel returns the bound of the level below i (0 for the first), so
