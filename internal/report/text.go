@@ -223,7 +223,7 @@ func summary(r *Report) []string {
 		}
 		out = append(out, line+".")
 	}
-	out = append(out, BreakoutSentence(&r.Breakout.Breakout, Cite(r.Breakout.Sources), Cite(r.Breakout.LastKnownSources)))
+	out = append(out, breakoutSentence(&r.Breakout.Breakout, Cite(r.Breakout.Sources), Cite(r.Breakout.LastKnownSources), true))
 	if r.Warning.Model != "" {
 		out = append(out, WarningHeadline(&r.Warning.Estimate))
 	}
@@ -270,14 +270,29 @@ func plural(s compliance.Status, n int) string {
 // BreakoutSentence says a dated breakout estimate in plain words, with the
 // citations of its figures and of its last known estimate.
 func BreakoutSentence(b *compliance.Breakout, cite, lastCite string) string {
+	return breakoutSentence(b, cite, lastCite, false)
+}
+
+// breakoutSentence is BreakoutSentence; brief, for the summary, it names
+// the figures that make it a bound, leaving why to the breakout section,
+// and the documents published after the date to the summary's own line
+// about them.
+func breakoutSentence(b *compliance.Breakout, cite, lastCite string, brief bool) string {
 	what := fmt.Sprintf("Breakout to one significant quantity (%s, %s convention)", b.SQ, b.Convention)
 	switch b.Status {
 	case compliance.Estimated:
 		line := fmt.Sprintf("%s: %s, from the stock and the %s centrifuges known at the date %s.", what, BreakoutDays(b), b.Machines, cite)
 		if later := compliance.LaterNotes(b.Evidence, b.AsOf); len(later) > 0 {
-			line = fmt.Sprintf("%s: %s, from the stock and the %s centrifuges reported as of the date %s; %s.", what, BreakoutDays(b), b.Machines, cite, strings.Join(later, "; "))
+			line = fmt.Sprintf("%s: %s, from the stock and the %s centrifuges reported as of the date %s", what, BreakoutDays(b), b.Machines, cite)
+			if !brief {
+				line += "; " + strings.Join(later, "; ")
+			}
+			line += "."
 		}
-		if b.HeadlineBound != "" {
+		switch {
+		case brief && b.HeadlineBound != "":
+			line += " It is " + BoundBrief(b.HeadlineQualifier, b.Bounds) + "; section 7 says why."
+		case b.HeadlineBound != "":
 			line += " The figure and its band are " + b.HeadlineBound + "."
 		}
 		return line
