@@ -239,6 +239,10 @@ const (
 	KindReimposition   = "reimposition"
 	KindNotification   = "notification"
 	KindMilestone      = "milestone"
+	// KindPerformance: the party performed the listed action commitments
+	// (the act that lifted the sanctions, the report that the protocol is
+	// applied). A finding of compliance with an action rests on one.
+	KindPerformance = "performance"
 )
 
 // Event is something that happened, or a day the agreement defines.
@@ -249,7 +253,7 @@ type Event struct {
 	Party string        `yaml:"party,omitempty" json:"party,omitempty"`
 	Title string        `yaml:"title" json:"title"`
 	Ref   string        `yaml:"ref,omitempty" json:"ref,omitempty"`
-	// Commitments are those a cessation stops.
+	// Commitments are those a cessation stops, or a performance performs.
 	Commitments []string `yaml:"commitments,omitempty" json:"commitments,omitempty"`
 	// Measures are those a reimposition puts back.
 	Measures []string `yaml:"measures,omitempty" json:"measures,omitempty"`
@@ -365,8 +369,11 @@ func (a *Agreement) Validate() error {
 		if !slices.Contains(state.Statuses, state.Status(e.Status)) {
 			return input.Errorf(f+".status", "must be sourced, derived or unverified, got %q", e.Status)
 		}
-		if (e.Kind == KindWithdrawal || e.Kind == KindCessation || e.Kind == KindReimposition) && e.Party == "" {
+		if (e.Kind == KindWithdrawal || e.Kind == KindCessation || e.Kind == KindReimposition || e.Kind == KindPerformance) && e.Party == "" {
 			return input.Errorf(f+".party", "is required for a %s", e.Kind)
+		}
+		if e.Kind == KindPerformance && len(e.Commitments) == 0 {
+			return input.Errorf(f+".commitments", "is required for a %s: the commitments it performs", e.Kind)
 		}
 	}
 	ids := map[string]bool{}
@@ -426,9 +433,22 @@ func (a *Agreement) Validate() error {
 		}
 	}
 	for i, e := range a.Events {
-		for _, c := range e.Commitments {
-			if !ids[c] {
-				return input.Errorf(fmt.Sprintf("events[%d].commitments", i), "unknown commitment %q", c)
+		for _, id := range e.Commitments {
+			f := fmt.Sprintf("events[%d].commitments", i)
+			if !ids[id] {
+				return input.Errorf(f, "unknown commitment %q", id)
+			}
+			if e.Kind != KindPerformance {
+				continue
+			}
+			// A performance is evidence of an action by its obligor: a
+			// limit is decided by figures, and a party performs its own
+			// commitments only.
+			switch c := a.Commitment(id); {
+			case c.Action == nil:
+				return input.Errorf(f, "commitment %q is not an action; a performance records the act that performed an action", id)
+			case c.Obligor != e.Party:
+				return input.Errorf(f, "commitment %q is %s's; a performance by %s cannot perform it", id, c.Obligor, e.Party)
 			}
 		}
 	}
@@ -479,6 +499,16 @@ func (a *Agreement) Event(id string) *Event {
 	for i := range a.Events {
 		if a.Events[i].ID == id {
 			return &a.Events[i]
+		}
+	}
+	return nil
+}
+
+// Commitment returns the commitment with the given id, or nil.
+func (a *Agreement) Commitment(id string) *Commitment {
+	for i := range a.Commitments {
+		if a.Commitments[i].ID == id {
+			return &a.Commitments[i]
 		}
 	}
 	return nil

@@ -198,7 +198,12 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"limit: {metric: max_enrichment_pct, max: 3.67, unit: \"%\"}", "limit: {metric: purity, max: 3.67, unit: \"%\"}", "commitments[0].limit.metric"},
 		{"starts: implementation-day\n    duration_years: 15\n    limit: {metric: max_enrichment_pct", "starts: someday\n    duration_years: 15\n    limit: {metric: max_enrichment_pct", "commitments[0].starts"},
 		{"{id: iran, name: Islamic Republic of Iran, roles: [state]}", "{id: iran, name: Islamic Republic of Iran, roles: [king]}", "parties[0].roles"},
-		{"commitments: [additional-protocol]", "commitments: [additional-protocols]", "events[11].commitments"},
+		{"commitments: [additional-protocol]", "commitments: [additional-protocols]", "events[7].commitments"},
+		// A performance records the act that performed an action of its
+		// own party: not a limit, not another party's commitment.
+		{"party: iran\n    commitments: [additional-protocol]", "party: iran\n    commitments: [stockpile]", "events[7].commitments"},
+		{"party: eu\n    commitments: [eu-sanctions-relief]", "party: us\n    commitments: [eu-sanctions-relief]", "events[4].commitments"},
+		{"kind: performance\n    date: 2016-01-16\n    party: eu\n    commitments: [eu-sanctions-relief]", "kind: performance\n    date: 2016-01-16\n    party: eu", "events[4].commitments"},
 	}
 	for _, c := range cases {
 		if !strings.Contains(base, c.from) {

@@ -157,7 +157,7 @@ func evaluateUnder(a *agreement.Agreement, c *agreement.Commitment, s *state.Sta
 		} else {
 			f.Reason = fmt.Sprintf("ended on %s (%s)", w.End, w.Ends)
 		}
-		if c.Action != nil {
+		if c.Action != nil && !date.Before(w.Start) {
 			f.Evidence = eventEvidence(a, endingEvents(a, c, date))
 		}
 		return f
@@ -351,27 +351,68 @@ func qualified(q state.Qualifier, v float64, unit string) string {
 	return fmt.Sprintf("%s%g %s", q.Words(), v, unit)
 }
 
-// evalAction decides an action commitment from the agreement's events: a
-// withdrawal of the obligor, a cessation of the commitment, or a
-// re-imposition of the measure outside the agreement's procedures is a
-// breach; a re-imposition through a procedure of the agreement ends the
-// commitment.
+// evalAction decides an action commitment from the agreement's events.
+// A reimposition of its measure through a procedure of the agreement
+// (via) makes it not in force. Otherwise a withdrawal of the obligor, a
+// cessation of the commitment or a reimposition of its measure since the
+// last recorded performance is a breach. Compliance rests on a recorded
+// performance (the act that lifted the sanctions, the report that the
+// protocol is applied) with no such event since: with none recorded, the
+// finding is unknown, not compliant.
 func evalAction(a *agreement.Agreement, c *agreement.Commitment, date calendar.Date, f *Finding) {
 	ending := endingEvents(a, c, date)
-	if len(ending) == 0 {
-		f.Status = Compliant
-		f.Reason = "no recorded event of non-performance since " + a.InForce(c).Start.String()
-		return
-	}
-	e := ending[0]
-	f.Evidence = eventEvidence(a, ending)
-	if e.Kind == agreement.KindReimposition && e.Via != "" {
+	for i, e := range ending {
+		if e.Kind != agreement.KindReimposition || e.Via == "" {
+			continue
+		}
 		f.Status = NotInForce
+		f.Evidence = eventEvidence(a, ending[:i+1])
 		f.Reason = fmt.Sprintf("measures re-imposed on %s through the %s procedure: %s", e.Date, e.Via, e.Title)
 		return
 	}
-	f.Status = Breach
-	f.Reason = fmt.Sprintf("%s on %s: %s", e.Kind, e.Date, e.Title)
+	performed := performances(a, c, date)
+	var since calendar.Date
+	if n := len(performed); n > 0 {
+		since = performed[n-1].Date
+	}
+	// The events of non-performance since the last performance: a
+	// performance recorded after a breach ends it.
+	breaks := slices.DeleteFunc(ending, func(e agreement.Event) bool { return !since.IsZero() && e.Date.Before(since) })
+	switch {
+	case len(breaks) > 0:
+		e := breaks[0]
+		f.Status = Breach
+		f.Evidence = eventEvidence(a, breaks)
+		f.Reason = fmt.Sprintf("%s on %s: %s", e.Kind, e.Date, e.Title)
+	case len(performed) == 0:
+		f.Status = Unknown
+		f.Reason = fmt.Sprintf("no record of its performance: no act performing it is recorded since it began on %s (%s), nor any event of non-performance", a.InForce(c).Start, c.Starts)
+	default:
+		f.Status = Compliant
+		f.Evidence = eventEvidence(a, performed)
+		var parts []string
+		for i, e := range performed {
+			verb := "performed"
+			if i > 0 {
+				verb = "recorded again"
+			}
+			parts = append(parts, fmt.Sprintf("%s on %s: %s", verb, e.Date, strings.TrimSpace(e.Title)))
+		}
+		f.Reason = fmt.Sprintf("%s; no event of non-performance recorded since %s", strings.Join(parts, "; "), since)
+	}
+}
+
+// performances returns the performances of c recorded on or before date,
+// earliest first.
+func performances(a *agreement.Agreement, c *agreement.Commitment, date calendar.Date) []agreement.Event {
+	var out []agreement.Event
+	for _, e := range a.Events {
+		if e.Kind == agreement.KindPerformance && !e.Date.After(date) && e.Party == c.Obligor && slices.Contains(e.Commitments, c.ID) {
+			out = append(out, e)
+		}
+	}
+	slices.SortStableFunc(out, func(x, y agreement.Event) int { return x.Date.Compare(y.Date) })
+	return out
 }
 
 // endingEvents returns the events on or before date that stop c being

@@ -286,6 +286,80 @@ func TestTerminationDayIsDisputed(t *testing.T) {
 	}
 }
 
+// A finding of compliance with an action rests on the act that performed
+// it: the finding cites it and says no event of non-performance is
+// recorded since.
+func TestActionComplianceCitesItsPerformance(t *testing.T) {
+	a := agreement.JCPOA()
+	cases := []struct {
+		date, commitment string
+		events           []string // the evidence, in order
+		source           string   // in the first evidence's source
+	}{
+		{"2023-06-01", "eu-sanctions-relief", []string{"eu-relief-lifted"}, "Council Regulation (EU) 2015/1861"},
+		{"2025-02-08", "eu-sanctions-relief", []string{"eu-relief-lifted"}, "Council of the EU"},
+		{"2025-02-08", "un-sanctions-relief", []string{"un-terminations"}, "UNSCR 2231 para 7"},
+		{"2017-05-27", "us-sanctions-relief", []string{"us-relief-lifted"}, "Executive Order 13716"},
+		{"2017-05-27", "additional-protocol", []string{"ap-applied", "ap-applied-2016-09"}, "IAEA"},
+	}
+	for _, c := range cases {
+		f := finding(t, overview(t, a, c.date).Findings, c.commitment)
+		var refs []string
+		for _, e := range f.Evidence {
+			refs = append(refs, strings.TrimPrefix(e.Ref, "jcpoa event "))
+		}
+		if f.Status != compliance.Compliant || !slices.Equal(refs, c.events) || !strings.Contains(f.Evidence[0].Source, c.source) ||
+			!strings.HasPrefix(f.Reason, "performed on 2016-01-16: ") || !strings.Contains(f.Reason, "; no event of non-performance recorded since ") {
+			t.Errorf("%s at %s: %s %q citing %v; want compliant, citing %v (%s), performed on 2016-01-16", c.commitment, c.date, f.Status, f.Reason, refs, c.events, c.source)
+		}
+	}
+}
+
+// No finding is compliant without evidence, at any date worth evaluating:
+// every compliant finding cites what it rests on.
+func TestNoComplianceWithoutEvidence(t *testing.T) {
+	a := agreement.JCPOA()
+	facts := dataset.Embedded().Facts()
+	n := 0
+	for _, d := range compliance.Dates(a, facts, calendar.MustParse("2026-12-01")) {
+		for _, f := range compliance.Evaluate(a, state.At(facts, d)) {
+			if f.Status == compliance.Compliant {
+				n++
+				if len(f.Evidence) == 0 {
+					t.Errorf("%s at %s: compliant with no evidence: %s", f.Commitment, d, f.Reason)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no compliant finding at any date")
+	}
+}
+
+// An action with no recorded performance is unknown, not compliant: the
+// absence of an event of non-performance shows nothing.
+func TestActionWithoutPerformanceIsUnknown(t *testing.T) {
+	a := agreement.JCPOA()
+	a.Events = slices.DeleteFunc(a.Events, func(e agreement.Event) bool { return e.Kind == agreement.KindPerformance })
+	f := finding(t, compliance.Evaluate(a, state.At(dataset.Embedded().Facts(), calendar.MustParse("2017-05-27"))), "eu-sanctions-relief")
+	if f.Status != compliance.Unknown || !strings.HasPrefix(f.Reason, "no record of its performance") {
+		t.Errorf("EU relief with no performance recorded: %s %q, want unknown", f.Status, f.Reason)
+	}
+	// A performance recorded after a breach ends it.
+	a = agreement.JCPOA()
+	a.Events = append(a.Events, agreement.Event{ID: "us-returns", Kind: agreement.KindPerformance, Date: calendar.MustParse("2022-01-01"), Party: "us",
+		Commitments: []string{"us-sanctions-relief"}, Title: "invented for the test", Source: "invented", Status: "unverified"})
+	at := func(date string) compliance.Finding {
+		return finding(t, compliance.Evaluate(a, state.At(dataset.Embedded().Facts(), calendar.MustParse(date))), "us-sanctions-relief")
+	}
+	if f := at("2021-01-01"); f.Status != compliance.Breach {
+		t.Errorf("US relief before the invented return: %s", f.Status)
+	}
+	if f := at("2022-06-01"); f.Status != compliance.Compliant || f.Evidence[len(f.Evidence)-1].Ref != "jcpoa event us-returns" {
+		t.Errorf("US relief after the invented return: %s %q", f.Status, f.Reason)
+	}
+}
+
 // A figure older than the reporting interval no longer confirms
 // compliance: the IR-1 count of 2021-03-15 does not make 2025-02-08
 // compliant; a breach stays a breach, last confirmed on its date.
@@ -297,5 +371,37 @@ func TestStaleFiguresDoNotConfirmCompliance(t *testing.T) {
 	// 60 % production began on 2021-04-17 (IAEA statement).
 	if e := finding(t, overview(t, agreement.JCPOA(), "2021-05-01").Findings, "enrichment-level"); e.Observed == nil || *e.Observed != 60 || e.Status != compliance.Breach {
 		t.Errorf("enrichment at 2021-05-01: %v %s, want 60 %%, breach", e.Observed, e.Status)
+	}
+}
+
+// A period whose status rests on events of the agreement says what it
+// rests on: the EU's relief was compliant from Implementation Day to the
+// snapback on the acts that performed it.
+func TestTimelinePeriodsCiteTheirEvents(t *testing.T) {
+	a := agreement.JCPOA()
+	facts := dataset.Embedded().Facts()
+	seen := false
+	for _, tr := range compliance.Timeline(a, facts, compliance.Dates(a, facts, calendar.MustParse("2026-06-01"))) {
+		for _, p := range tr.Periods {
+			if p.Status == compliance.Compliant && tr.Commitment == "eu-sanctions-relief" {
+				seen = true
+				var refs []string
+				for _, e := range p.Events {
+					refs = append(refs, e.Ref)
+				}
+				if p.From.String() != "2016-01-16" || p.To.String() != "2025-09-29" ||
+					!slices.Equal(refs, []string{"jcpoa event eu-relief-lifted"}) ||
+					!strings.HasPrefix(p.Reason, "performed on 2016-01-16") {
+					t.Errorf("EU relief compliant %s to %s on %v: %q", p.From, p.To, refs, p.Reason)
+				}
+			}
+			// A period decided by figures cites them in its points, not here.
+			if tr.Commitment == "stockpile" && (p.Reason != "" || len(p.Events) > 0) {
+				t.Errorf("stockpile %s from %s: reason %q, events %v", p.Status, p.From, p.Reason, p.Events)
+			}
+		}
+	}
+	if !seen {
+		t.Error("the EU's relief is never compliant")
 	}
 }

@@ -270,7 +270,7 @@ var Findings = []Term{
 	{"breach", "a figure younger than the commitment's reporting interval, or an event of the agreement, shows the commitment broken; lost knowledge does not end it: it stays a breach, last confirmed on its date"},
 	{"disputed", "the parties read an event of the agreement differently; the finding gives the status under each reading and its basis"},
 	{"unknown", "no figure younger than the commitment's reporting interval decides it (the finding says when it was last confirmed), or the inspectorate lacks the knowledge"},
-	{"compliant", "a figure younger than the commitment's reporting interval shows the commitment kept"},
+	{"compliant", "a figure younger than the commitment's reporting interval shows the commitment kept; for an action (sanctions relief, the Additional Protocol), a recorded act performed it and no event of non-performance is recorded after that act"},
 	{"not-in-force", "the commitment has not begun, or has ended, under every reading"},
 }
 
