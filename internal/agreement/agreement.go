@@ -72,11 +72,26 @@ type Reading struct {
 type View struct {
 	Parties     []string `yaml:"parties" json:"parties"`
 	TakesEffect bool     `yaml:"takes_effect" json:"takes_effect"`
+	// Answer is the view's answer to the reading's question in a few
+	// words ("it did not"); empty, Said gives one from TakesEffect.
+	Answer string `yaml:"answer,omitempty" json:"answer,omitempty"`
 	// Basis is the argument in a sentence, with the document and paragraph
 	// it rests on; Source is where that position was stated.
 	Basis  string `yaml:"basis" json:"basis"`
 	Source string `yaml:"source" json:"source"`
 	Status string `yaml:"status" json:"status"`
+}
+
+// Said is the view's answer to its reading's question in words: Answer,
+// or whether the event took effect.
+func (v View) Said() string {
+	switch {
+	case v.Answer != "":
+		return v.Answer
+	case v.TakesEffect:
+		return "it took effect"
+	}
+	return "it did not take effect"
 }
 
 // BreakoutGoal is a stated design figure for breakout at the agreement's

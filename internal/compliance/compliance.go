@@ -64,14 +64,29 @@ type Finding struct {
 	Readings []FindingReading `json:"readings,omitempty"`
 }
 
-// FindingReading is a finding's status under one reading.
+// FindingReading is a finding's status under one reading: what the
+// evaluation of the agreement's record gives if the event is read as
+// Parties read it (Answer, TakesEffect). The status is the evaluation's,
+// not a position of the parties: a party that reads Termination Day as
+// ending nothing does not thereby call its own commitment broken.
 type FindingReading struct {
 	Reading string   `json:"reading"`
 	Parties []string `json:"parties"`
-	Status  Status   `json:"status"`
-	Reason  string   `json:"reason"`
-	Basis   string   `json:"basis"`
-	Source  string   `json:"source"`
+	// Answer is the reading's answer to the question in words ("it did
+	// not"), TakesEffect whether the event takes effect under it.
+	Answer      string `json:"answer"`
+	TakesEffect bool   `json:"takes_effect"`
+	Status      Status `json:"status"`
+	Reason      string `json:"reason"`
+	Basis       string `json:"basis"`
+	Source      string `json:"source"`
+}
+
+// Under says in words the status under the reading and whose reading it
+// is, as "breach if it did not (the reading of e3, us)": the status
+// follows from the answer, which the parties give.
+func (r FindingReading) Under(status string) string {
+	return fmt.Sprintf("%s if %s (the reading of %s)", status, r.Answer, strings.Join(r.Parties, ", "))
 }
 
 // Evaluate returns a finding for every commitment of a, in the agreement's
@@ -105,14 +120,15 @@ func evaluate(a *agreement.Agreement, c *agreement.Commitment, s *state.State) F
 			if len(views) > 0 && vf.Status != views[0].Status {
 				differ = true
 			}
-			views = append(views, FindingReading{Reading: r.ID, Parties: v.Parties, Status: vf.Status, Reason: vf.Reason, Basis: v.Basis, Source: v.Source})
+			views = append(views, FindingReading{Reading: r.ID, Parties: v.Parties, Answer: v.Said(), TakesEffect: v.TakesEffect,
+				Status: vf.Status, Reason: vf.Reason, Basis: v.Basis, Source: v.Source})
 		}
 		if !differ {
 			// The same status for different reasons: say both, so that
 			// no party's reading is given as the only one.
 			if reasons := readingReasons(views); len(reasons) > 1 {
 				f.Question, f.Readings = r.Question, views
-				f.Reason = fmt.Sprintf("%s under every reading of %s (%s)", strings.ReplaceAll(string(f.Status), "-", " "), r.Question, strings.Join(reasons, "; "))
+				f.Reason = fmt.Sprintf("%s under every reading of %s (%s)", words(f.Status), r.Question, strings.Join(reasons, "; "))
 			}
 			continue
 		}
@@ -122,24 +138,28 @@ func evaluate(a *agreement.Agreement, c *agreement.Commitment, s *state.State) F
 		f.Status, f.Question, f.Readings = Disputed, r.Question, views
 		var parts []string
 		for _, v := range views {
-			parts = append(parts, fmt.Sprintf("%s: %s", strings.Join(v.Parties, ", "), v.Status))
+			parts = append(parts, v.Under(words(v.Status)))
 		}
-		f.Reason = fmt.Sprintf("the parties dispute %s (%s)", r.Question, strings.Join(parts, "; "))
+		f.Reason = fmt.Sprintf("the parties dispute %s: %s", r.Question, strings.Join(parts, "; "))
 		f.Evidence = append(f.Evidence, state.Evidence{Kind: "agreement", Ref: a.ID + " event " + e.ID, Source: e.Source, Status: state.Status(e.Status), Note: e.Title})
 		break
 	}
 	return f
 }
 
-// readingReasons are the distinct reasons of the views, each with its
-// parties, or one entry when they all give the same reason.
+// words is a status as a sentence says it ("not in force").
+func words(s Status) string { return strings.ReplaceAll(string(s), "-", " ") }
+
+// readingReasons are the distinct reasons of the views, each with the
+// answer it follows from and whose reading that is, or one entry when
+// they all give the same reason.
 func readingReasons(views []FindingReading) []string {
 	var out []string
 	for _, v := range views {
 		if v.Reason != views[0].Reason {
 			out = nil
 			for _, v := range views {
-				out = append(out, fmt.Sprintf("%s: %s", strings.Join(v.Parties, ", "), v.Reason))
+				out = append(out, fmt.Sprintf("if %s (the reading of %s): %s", v.Answer, strings.Join(v.Parties, ", "), v.Reason))
 			}
 			return out
 		}

@@ -405,3 +405,21 @@ func TestTimelinePeriodsCiteTheirEvents(t *testing.T) {
 		t.Error("the EU's relief is never compliant")
 	}
 }
+
+// The status under a reading follows from the reading's answer, which the
+// parties give; it is not the parties' verdict. The United States reads
+// Termination Day as ending nothing; that does not make it say that its
+// own relief commitment is broken.
+func TestReadingsNameTheAnswerNotAVerdict(t *testing.T) {
+	f := finding(t, overview(t, agreement.JCPOA(), "2025-11-01").Findings, "us-sanctions-relief")
+	if f.Status != compliance.Disputed || strings.Contains(f.Reason, "e3, us: breach") ||
+		!strings.Contains(f.Reason, "breach if it did not (the reading of e3, us)") ||
+		!strings.Contains(f.Reason, "not in force if it did (the reading of iran, russia, china)") {
+		t.Errorf("US relief after Termination Day: %q", f.Reason)
+	}
+	for _, r := range f.Readings {
+		if r.Answer != map[bool]string{true: "it did", false: "it did not"}[r.TakesEffect] {
+			t.Errorf("reading of %v: answer %q, takes effect %v", r.Parties, r.Answer, r.TakesEffect)
+		}
+	}
+}
