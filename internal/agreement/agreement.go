@@ -60,7 +60,10 @@ type Agreement struct {
 
 // Reading is a question about an event's effect that parties answer
 // differently: each view names its parties, whether the event takes
-// effect under it, and its basis.
+// effect under it, and its basis. The event is a termination (does it end
+// the commitments?) or an event that claims one of the agreement's
+// procedures, Via (does the procedure cover it? if not, a cessation or a
+// reimposition is non-performance).
 type Reading struct {
 	ID       string `yaml:"id" json:"id"`
 	Event    string `yaml:"event" json:"event"`
@@ -318,8 +321,8 @@ func (a *Agreement) Validate() error {
 			return input.Errorf(f+".id", "is required")
 		case e == nil:
 			return input.Errorf(f+".event", "no event %q", r.Event)
-		case e.Kind != KindTermination:
-			return input.Errorf(f+".event", "event %q is of kind %s; readings apply to termination events", r.Event, e.Kind)
+		case e.Kind != KindTermination && !((e.Kind == KindCessation || e.Kind == KindReimposition) && e.Via != ""):
+			return input.Errorf(f+".event", "event %q is a %s%s; readings apply to termination events, and to cessations and reimpositions through a procedure (via)", r.Event, e.Kind, map[bool]string{true: " with no via", false: ""}[e.Via == ""])
 		case strings.TrimSpace(r.Question) == "":
 			return input.Errorf(f+".question", "is required")
 		case len(r.Views) < 2:
@@ -529,6 +532,16 @@ func (a *Agreement) Commitment(id string) *Commitment {
 	return nil
 }
 
+// Procedure returns the procedure with the given id, or nil.
+func (a *Agreement) Procedure(id string) *Procedure {
+	for i := range a.Procedures {
+		if a.Procedures[i].ID == id {
+			return &a.Procedures[i]
+		}
+	}
+	return nil
+}
+
 // Party returns the party with the given id, or nil.
 func (a *Agreement) Party(id string) *Party {
 	for i := range a.Parties {
@@ -552,7 +565,9 @@ type Window struct {
 func (a *Agreement) InForce(c *Commitment) Window { return a.InForceExcept(c, nil) }
 
 // InForceExcept is InForce with the termination events in ignored read as
-// taking no effect.
+// taking no effect. (Ignored events of other kinds do not change the
+// window: an event through a procedure read as not covered by it is
+// non-performance, which the evaluation of the commitment decides.)
 func (a *Agreement) InForceExcept(c *Commitment, ignored map[string]bool) Window {
 	w := Window{Start: a.Event(c.Starts).Date}
 	if c.DurationYears > 0 {

@@ -140,8 +140,17 @@ func evaluate(a *agreement.Agreement, c *agreement.Commitment, s *state.State) F
 		for _, v := range views {
 			parts = append(parts, v.Under(words(v.Status)))
 		}
-		f.Reason = fmt.Sprintf("the parties dispute %s: %s", r.Question, strings.Join(parts, "; "))
-		f.Evidence = append(f.Evidence, state.Evidence{Kind: "agreement", Ref: a.ID + " event " + e.ID, Source: e.Source, Status: state.Status(e.Status), Note: e.Title})
+		// A termination is named by the question; another event is said
+		// first, as a breach by an event is.
+		lead := ""
+		if e.Kind != agreement.KindTermination {
+			lead = fmt.Sprintf("%s on %s: %s; ", e.Kind, e.Date, strings.TrimSpace(e.Title))
+		}
+		f.Reason = fmt.Sprintf("%sthe parties dispute %s: %s", lead, r.Question, strings.Join(parts, "; "))
+		ref := a.ID + " event " + e.ID
+		if !slices.ContainsFunc(f.Evidence, func(ev state.Evidence) bool { return ev.Ref == ref }) {
+			f.Evidence = append(f.Evidence, state.Evidence{Kind: "agreement", Ref: ref, Source: e.Source, Status: state.Status(e.Status), Note: e.Title})
+		}
 		break
 	}
 	return f
@@ -167,6 +176,9 @@ func readingReasons(views []FindingReading) []string {
 	return []string{views[0].Reason}
 }
 
+// evaluateUnder decides c at s.AsOf with the events in ignored read as
+// taking no effect: a termination ends nothing, and a cessation or a
+// reimposition through a procedure is not covered by it.
 func evaluateUnder(a *agreement.Agreement, c *agreement.Commitment, s *state.State, ignored map[string]bool) Finding {
 	f := Finding{Commitment: c.ID, Title: c.Title, Obligor: c.Obligor, Ref: c.Ref, Verifier: c.Verifier, Evidence: []state.Evidence{}}
 	date := s.AsOf
@@ -193,7 +205,7 @@ func evaluateUnder(a *agreement.Agreement, c *agreement.Commitment, s *state.Sta
 		evalLimit(&f, s.CentrifugeCount(state.CentrifugesEnriching, c.Prohibition.EnrichmentAt, nil), 0)
 		stale(&f, c, date)
 	case c.Action != nil:
-		evalAction(a, c, date, &f)
+		evalAction(a, c, date, &f, ignored)
 	}
 	return f
 }
@@ -372,22 +384,31 @@ func qualified(q state.Qualifier, v float64, unit string) string {
 }
 
 // evalAction decides an action commitment from the agreement's events.
-// A reimposition of its measure through a procedure of the agreement
-// (via) makes it not in force. Otherwise a withdrawal of the obligor, a
-// cessation of the commitment or a reimposition of its measure since the
-// last recorded performance is a breach. Compliance rests on a recorded
-// performance (the act that lifted the sanctions, the report that the
-// protocol is applied) with no such event since: with none recorded, the
-// finding is unknown, not compliant.
-func evalAction(a *agreement.Agreement, c *agreement.Commitment, date calendar.Date, f *Finding) {
+// An event that ends the commitment through a procedure of the agreement
+// (a reimposition or a cessation with a via not in ignored) makes it not
+// in force. Otherwise a withdrawal of the obligor, a cessation of the
+// commitment or a reimposition of its measure since the last recorded
+// performance is a breach. Compliance rests on a recorded performance
+// (the act that lifted the sanctions, the report that the protocol is
+// applied) with no such event since: with none recorded, the finding is
+// unknown, not compliant.
+func evalAction(a *agreement.Agreement, c *agreement.Commitment, date calendar.Date, f *Finding, ignored map[string]bool) {
 	ending := endingEvents(a, c, date)
 	for i, e := range ending {
-		if e.Kind != agreement.KindReimposition || e.Via == "" {
+		if e.Via == "" || ignored[e.ID] {
 			continue
 		}
 		f.Status = NotInForce
 		f.Evidence = eventEvidence(a, ending[:i+1])
-		f.Reason = fmt.Sprintf("measures re-imposed on %s through the %s procedure: %s", e.Date, e.Via, e.Title)
+		ref := ""
+		if p := a.Procedure(e.Via); p != nil && p.Ref != "" {
+			ref = " (" + p.Ref + ")"
+		}
+		if e.Kind == agreement.KindReimposition {
+			f.Reason = fmt.Sprintf("measures re-imposed on %s through the %s procedure: %s", e.Date, e.Via, e.Title)
+		} else {
+			f.Reason = fmt.Sprintf("ceased on %s through the %s procedure%s: %s", e.Date, e.Via, ref, e.Title)
+		}
 		return
 	}
 	performed := performances(a, c, date)

@@ -44,8 +44,12 @@ func finding(t *testing.T, fs []compliance.Finding, id string) compliance.Findin
 func TestEveryCurbCompliantIn2017(t *testing.T) {
 	o := overview(t, agreement.JCPOA(), "2017-05-27")
 	for _, f := range o.Findings {
-		if f.Status != compliance.Compliant {
-			t.Errorf("%s (%s): %s: %s", f.Commitment, f.Obligor, f.Status, f.Reason)
+		want := compliance.Compliant
+		if f.Commitment == "eu-transition-relief" {
+			want = compliance.NotInForce // from Transition Day, 2023-10-18
+		}
+		if f.Status != want {
+			t.Errorf("%s (%s): %s, want %s: %s", f.Commitment, f.Obligor, f.Status, want, f.Reason)
 		}
 	}
 	if got := finding(t, o.Findings, "stockpile"); *got.Observed != 79.8 || len(got.Evidence) == 0 || got.Evidence[0].Ref != "iaea-iran row 4" {
@@ -141,7 +145,12 @@ func TestAfterTerminationDay(t *testing.T) {
 	// reading; every other one is disputed.
 	for _, f := range o.Findings {
 		want := compliance.Disputed
-		if f.Commitment == "un-sanctions-relief" || f.Commitment == "eu-sanctions-relief" {
+		switch f.Commitment {
+		case "un-sanctions-relief", "eu-sanctions-relief":
+			want = compliance.NotInForce
+		case "eu-transition-relief":
+			// Ceased through the dispute resolution mechanism under one
+			// reading, ended on Termination Day under the other.
 			want = compliance.NotInForce
 		}
 		if f.Status != want {
@@ -278,10 +287,11 @@ func TestTerminationDayIsDisputed(t *testing.T) {
 	if got["iran"] != compliance.NotInForce || got["e3"] != compliance.Breach {
 		t.Errorf("readings %v, want iran: not-in-force, e3: breach (last confirmed before the loss of access)", got)
 	}
-	// Before Termination Day nothing is disputed.
+	// Before Termination Day nothing is disputed but the EU's measures
+	// kept past Transition Day, which is another question.
 	for _, f := range overview(t, agreement.JCPOA(), "2025-10-01").Findings {
-		if f.Status == compliance.Disputed {
-			t.Errorf("%s disputed before Termination Day", f.Commitment)
+		if f.Status == compliance.Disputed && (f.Commitment != "eu-transition-relief" || strings.Contains(f.Question, "Termination Day")) {
+			t.Errorf("%s disputed before Termination Day: %s", f.Commitment, f.Question)
 		}
 	}
 }
@@ -297,7 +307,8 @@ func TestActionComplianceCitesItsPerformance(t *testing.T) {
 		source           string   // in the first evidence's source
 	}{
 		{"2023-06-01", "eu-sanctions-relief", []string{"eu-relief-lifted"}, "Council Regulation (EU) 2015/1861"},
-		{"2025-02-08", "eu-sanctions-relief", []string{"eu-relief-lifted"}, "Council of the EU"},
+		{"2024-01-01", "eu-sanctions-relief", []string{"eu-relief-lifted", "eu-relief-kept"}, "Council of the EU"},
+		{"2025-02-08", "eu-sanctions-relief", []string{"eu-relief-lifted", "eu-relief-kept"}, "Council of the EU"},
 		{"2025-02-08", "un-sanctions-relief", []string{"un-terminations"}, "UNSCR 2231 para 7"},
 		{"2017-05-27", "us-sanctions-relief", []string{"us-relief-lifted"}, "Executive Order 13716"},
 		{"2017-05-27", "additional-protocol", []string{"ap-applied", "ap-applied-2016-09"}, "IAEA"},
@@ -311,6 +322,26 @@ func TestActionComplianceCitesItsPerformance(t *testing.T) {
 		if f.Status != compliance.Compliant || !slices.Equal(refs, c.events) || !strings.Contains(f.Evidence[0].Source, c.source) ||
 			!strings.HasPrefix(f.Reason, "performed on 2016-01-16: ") || !strings.Contains(f.Reason, "; no event of non-performance recorded since ") {
 			t.Errorf("%s at %s: %s %q citing %v; want compliant, citing %v (%s), performed on 2016-01-16", c.commitment, c.date, f.Status, f.Reason, refs, c.events, c.source)
+		}
+	}
+	// The Council kept the measures it was to lift on Transition Day: the
+	// EU reads JCPOA para 36 as letting it, Iran and Russia call it a
+	// breach. The finding is disputed, citing the Council's decision,
+	// with each reading's basis and source.
+	for _, date := range []string{"2024-01-01", "2025-02-08"} {
+		f := finding(t, overview(t, a, date).Findings, "eu-transition-relief")
+		got := map[string]compliance.Status{}
+		for _, r := range f.Readings {
+			if r.Basis == "" || r.Source == "" || r.Answer == "" {
+				t.Errorf("%s: reading of %v without basis, source or answer", date, r.Parties)
+			}
+			got[r.Parties[0]] = r.Status
+		}
+		if f.Status != compliance.Disputed || got["e3"] != compliance.NotInForce || got["iran"] != compliance.Breach ||
+			len(f.Evidence) != 1 || f.Evidence[0].Ref != "jcpoa event eu-transition-measures-kept" ||
+			!strings.Contains(f.Evidence[0].Source, "Council of the EU press release of 17 October 2023") ||
+			!strings.Contains(f.Reason, "cessation on 2023-10-17") {
+			t.Errorf("eu-transition-relief at %s: %s %q, readings %v, evidence %v", date, f.Status, f.Reason, got, f.Evidence)
 		}
 	}
 }
@@ -360,6 +391,24 @@ func TestActionWithoutPerformanceIsUnknown(t *testing.T) {
 	}
 }
 
+// The status under a reading follows from the reading's answer, which the
+// parties give; it is not the parties' verdict. The United States reads
+// Termination Day as ending nothing; that does not make it say that its
+// own relief commitment is broken.
+func TestReadingsNameTheAnswerNotAVerdict(t *testing.T) {
+	f := finding(t, overview(t, agreement.JCPOA(), "2025-11-01").Findings, "us-sanctions-relief")
+	if f.Status != compliance.Disputed || strings.Contains(f.Reason, "e3, us: breach") ||
+		!strings.Contains(f.Reason, "breach if it did not (the reading of e3, us)") ||
+		!strings.Contains(f.Reason, "not in force if it did (the reading of iran, russia, china)") {
+		t.Errorf("US relief after Termination Day: %q", f.Reason)
+	}
+	for _, r := range f.Readings {
+		if r.Answer != map[bool]string{true: "it did", false: "it did not"}[r.TakesEffect] {
+			t.Errorf("reading of %v: answer %q, takes effect %v", r.Parties, r.Answer, r.TakesEffect)
+		}
+	}
+}
+
 // A figure older than the reporting interval no longer confirms
 // compliance: the IR-1 count of 2021-03-15 does not make 2025-02-08
 // compliant; a breach stays a breach, last confirmed on its date.
@@ -390,7 +439,7 @@ func TestTimelinePeriodsCiteTheirEvents(t *testing.T) {
 					refs = append(refs, e.Ref)
 				}
 				if p.From.String() != "2016-01-16" || p.To.String() != "2025-09-29" ||
-					!slices.Equal(refs, []string{"jcpoa event eu-relief-lifted"}) ||
+					!slices.Equal(refs, []string{"jcpoa event eu-relief-lifted", "jcpoa event eu-relief-kept"}) ||
 					!strings.HasPrefix(p.Reason, "performed on 2016-01-16") {
 					t.Errorf("EU relief compliant %s to %s on %v: %q", p.From, p.To, refs, p.Reason)
 				}
@@ -403,23 +452,5 @@ func TestTimelinePeriodsCiteTheirEvents(t *testing.T) {
 	}
 	if !seen {
 		t.Error("the EU's relief is never compliant")
-	}
-}
-
-// The status under a reading follows from the reading's answer, which the
-// parties give; it is not the parties' verdict. The United States reads
-// Termination Day as ending nothing; that does not make it say that its
-// own relief commitment is broken.
-func TestReadingsNameTheAnswerNotAVerdict(t *testing.T) {
-	f := finding(t, overview(t, agreement.JCPOA(), "2025-11-01").Findings, "us-sanctions-relief")
-	if f.Status != compliance.Disputed || strings.Contains(f.Reason, "e3, us: breach") ||
-		!strings.Contains(f.Reason, "breach if it did not (the reading of e3, us)") ||
-		!strings.Contains(f.Reason, "not in force if it did (the reading of iran, russia, china)") {
-		t.Errorf("US relief after Termination Day: %q", f.Reason)
-	}
-	for _, r := range f.Readings {
-		if r.Answer != map[bool]string{true: "it did", false: "it did not"}[r.TakesEffect] {
-			t.Errorf("reading of %v: answer %q, takes effect %v", r.Parties, r.Answer, r.TakesEffect)
-		}
 	}
 }
