@@ -60,7 +60,10 @@ type Agreement struct {
 
 // Reading is a question about an event's effect that parties answer
 // differently: each view names its parties, whether the event takes
-// effect under it, and its basis.
+// effect under it, and its basis. The event is a termination (does it end
+// the commitments?) or an event that claims one of the agreement's
+// procedures, Via (does the procedure cover it? if not, a cessation or a
+// reimposition is non-performance).
 type Reading struct {
 	ID       string `yaml:"id" json:"id"`
 	Event    string `yaml:"event" json:"event"`
@@ -72,11 +75,26 @@ type Reading struct {
 type View struct {
 	Parties     []string `yaml:"parties" json:"parties"`
 	TakesEffect bool     `yaml:"takes_effect" json:"takes_effect"`
+	// Answer is the view's answer to the reading's question in a few
+	// words ("it did not"); empty, Said gives one from TakesEffect.
+	Answer string `yaml:"answer,omitempty" json:"answer,omitempty"`
 	// Basis is the argument in a sentence, with the document and paragraph
 	// it rests on; Source is where that position was stated.
 	Basis  string `yaml:"basis" json:"basis"`
 	Source string `yaml:"source" json:"source"`
 	Status string `yaml:"status" json:"status"`
+}
+
+// Said is the view's answer to its reading's question in words: Answer,
+// or whether the event took effect.
+func (v View) Said() string {
+	switch {
+	case v.Answer != "":
+		return v.Answer
+	case v.TakesEffect:
+		return "it took effect"
+	}
+	return "it did not take effect"
 }
 
 // BreakoutGoal is a stated design figure for breakout at the agreement's
@@ -239,6 +257,10 @@ const (
 	KindReimposition   = "reimposition"
 	KindNotification   = "notification"
 	KindMilestone      = "milestone"
+	// KindPerformance: the party performed the listed action commitments
+	// (the act that lifted the sanctions, the report that the protocol is
+	// applied). A finding of compliance with an action rests on one.
+	KindPerformance = "performance"
 )
 
 // Event is something that happened, or a day the agreement defines.
@@ -249,7 +271,7 @@ type Event struct {
 	Party string        `yaml:"party,omitempty" json:"party,omitempty"`
 	Title string        `yaml:"title" json:"title"`
 	Ref   string        `yaml:"ref,omitempty" json:"ref,omitempty"`
-	// Commitments are those a cessation stops.
+	// Commitments are those a cessation stops, or a performance performs.
 	Commitments []string `yaml:"commitments,omitempty" json:"commitments,omitempty"`
 	// Measures are those a reimposition puts back.
 	Measures []string `yaml:"measures,omitempty" json:"measures,omitempty"`
@@ -299,8 +321,8 @@ func (a *Agreement) Validate() error {
 			return input.Errorf(f+".id", "is required")
 		case e == nil:
 			return input.Errorf(f+".event", "no event %q", r.Event)
-		case e.Kind != KindTermination:
-			return input.Errorf(f+".event", "event %q is of kind %s; readings apply to termination events", r.Event, e.Kind)
+		case e.Kind != KindTermination && !((e.Kind == KindCessation || e.Kind == KindReimposition) && e.Via != ""):
+			return input.Errorf(f+".event", "event %q is a %s%s; readings apply to termination events, and to cessations and reimpositions through a procedure (via)", r.Event, e.Kind, map[bool]string{true: " with no via", false: ""}[e.Via == ""])
 		case strings.TrimSpace(r.Question) == "":
 			return input.Errorf(f+".question", "is required")
 		case len(r.Views) < 2:
@@ -365,8 +387,11 @@ func (a *Agreement) Validate() error {
 		if !slices.Contains(state.Statuses, state.Status(e.Status)) {
 			return input.Errorf(f+".status", "must be sourced, derived or unverified, got %q", e.Status)
 		}
-		if (e.Kind == KindWithdrawal || e.Kind == KindCessation || e.Kind == KindReimposition) && e.Party == "" {
+		if (e.Kind == KindWithdrawal || e.Kind == KindCessation || e.Kind == KindReimposition || e.Kind == KindPerformance) && e.Party == "" {
 			return input.Errorf(f+".party", "is required for a %s", e.Kind)
+		}
+		if e.Kind == KindPerformance && len(e.Commitments) == 0 {
+			return input.Errorf(f+".commitments", "is required for a %s: the commitments it performs", e.Kind)
 		}
 	}
 	ids := map[string]bool{}
@@ -426,9 +451,22 @@ func (a *Agreement) Validate() error {
 		}
 	}
 	for i, e := range a.Events {
-		for _, c := range e.Commitments {
-			if !ids[c] {
-				return input.Errorf(fmt.Sprintf("events[%d].commitments", i), "unknown commitment %q", c)
+		for _, id := range e.Commitments {
+			f := fmt.Sprintf("events[%d].commitments", i)
+			if !ids[id] {
+				return input.Errorf(f, "unknown commitment %q", id)
+			}
+			if e.Kind != KindPerformance {
+				continue
+			}
+			// A performance is evidence of an action by its obligor: a
+			// limit is decided by figures, and a party performs its own
+			// commitments only.
+			switch c := a.Commitment(id); {
+			case c.Action == nil:
+				return input.Errorf(f, "commitment %q is not an action; a performance records the act that performed an action", id)
+			case c.Obligor != e.Party:
+				return input.Errorf(f, "commitment %q is %s's; a performance by %s cannot perform it", id, c.Obligor, e.Party)
 			}
 		}
 	}
@@ -493,6 +531,26 @@ func (a *Agreement) Event(id string) *Event {
 	return nil
 }
 
+// Commitment returns the commitment with the given id, or nil.
+func (a *Agreement) Commitment(id string) *Commitment {
+	for i := range a.Commitments {
+		if a.Commitments[i].ID == id {
+			return &a.Commitments[i]
+		}
+	}
+	return nil
+}
+
+// Procedure returns the procedure with the given id, or nil.
+func (a *Agreement) Procedure(id string) *Procedure {
+	for i := range a.Procedures {
+		if a.Procedures[i].ID == id {
+			return &a.Procedures[i]
+		}
+	}
+	return nil
+}
+
 // Party returns the party with the given id, or nil.
 func (a *Agreement) Party(id string) *Party {
 	for i := range a.Parties {
@@ -516,7 +574,9 @@ type Window struct {
 func (a *Agreement) InForce(c *Commitment) Window { return a.InForceExcept(c, nil) }
 
 // InForceExcept is InForce with the termination events in ignored read as
-// taking no effect.
+// taking no effect. (Ignored events of other kinds do not change the
+// window: an event through a procedure read as not covered by it is
+// non-performance, which the evaluation of the commitment decides.)
 func (a *Agreement) InForceExcept(c *Commitment, ignored map[string]bool) Window {
 	w := Window{Start: a.Event(c.Starts).Date}
 	if c.DurationYears > 0 {

@@ -22,7 +22,8 @@ func TestJCPOABuiltIn(t *testing.T) {
 		}
 	}
 	want := map[string]string{"us-withdrawal": "2018-05-08", "e3-dispute": "2020-01-14", "e3-snapback": "2025-08-28",
-		"un-measures-reapplied": "2025-09-28", "termination-day": "2025-10-18", "implementation-day": "2016-01-16"}
+		"un-measures-reapplied": "2025-09-28", "termination-day": "2025-10-18", "implementation-day": "2016-01-16",
+		"e3-transition-letter": "2023-09-14", "eu-transition-measures-kept": "2023-10-17", "transition-day": "2023-10-18"}
 	for id, d := range want {
 		if got := a.Event(id).Date.String(); got != d {
 			t.Errorf("%s on %s, want %s", id, got, d)
@@ -198,7 +199,15 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"limit: {metric: max_enrichment_pct, max: 3.67, unit: \"%\"}", "limit: {metric: purity, max: 3.67, unit: \"%\"}", "commitments[0].limit.metric"},
 		{"starts: implementation-day\n    duration_years: 15\n    limit: {metric: max_enrichment_pct", "starts: someday\n    duration_years: 15\n    limit: {metric: max_enrichment_pct", "commitments[0].starts"},
 		{"{id: iran, name: Islamic Republic of Iran, roles: [state]}", "{id: iran, name: Islamic Republic of Iran, roles: [king]}", "parties[0].roles"},
-		{"commitments: [additional-protocol]", "commitments: [additional-protocols]", "events[11].commitments"},
+		{"commitments: [additional-protocol]", "commitments: [additional-protocols]", "events[7].commitments"},
+		// A performance records the act that performed an action of its
+		// own party: not a limit, not another party's commitment.
+		{"party: iran\n    commitments: [additional-protocol]", "party: iran\n    commitments: [stockpile]", "events[7].commitments"},
+		{"party: eu\n    commitments: [eu-sanctions-relief]", "party: us\n    commitments: [eu-sanctions-relief]", "events[4].commitments"},
+		{"kind: performance\n    date: 2016-01-16\n    party: eu\n    commitments: [eu-sanctions-relief]", "kind: performance\n    date: 2016-01-16\n    party: eu", "events[4].commitments"},
+		// A reading applies to a termination, or to a cessation or a
+		// reimposition through a procedure.
+		{"    via: dispute-resolution\n", "", "readings[0].event"},
 	}
 	for _, c := range cases {
 		if !strings.Contains(base, c.from) {

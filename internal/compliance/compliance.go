@@ -64,14 +64,29 @@ type Finding struct {
 	Readings []FindingReading `json:"readings,omitempty"`
 }
 
-// FindingReading is a finding's status under one reading.
+// FindingReading is a finding's status under one reading: what the
+// evaluation of the agreement's record gives if the event is read as
+// Parties read it (Answer, TakesEffect). The status is the evaluation's,
+// not a position of the parties: a party that reads Termination Day as
+// ending nothing does not thereby call its own commitment broken.
 type FindingReading struct {
 	Reading string   `json:"reading"`
 	Parties []string `json:"parties"`
-	Status  Status   `json:"status"`
-	Reason  string   `json:"reason"`
-	Basis   string   `json:"basis"`
-	Source  string   `json:"source"`
+	// Answer is the reading's answer to the question in words ("it did
+	// not"), TakesEffect whether the event takes effect under it.
+	Answer      string `json:"answer"`
+	TakesEffect bool   `json:"takes_effect"`
+	Status      Status `json:"status"`
+	Reason      string `json:"reason"`
+	Basis       string `json:"basis"`
+	Source      string `json:"source"`
+}
+
+// Under says in words the status under the reading and whose reading it
+// is, as "breach if it did not (the reading of e3, us)": the status
+// follows from the answer, which the parties give.
+func (r FindingReading) Under(status string) string {
+	return fmt.Sprintf("%s if %s (the reading of %s)", status, r.Answer, strings.Join(r.Parties, ", "))
 }
 
 // Evaluate returns a finding for every commitment of a, in the agreement's
@@ -105,14 +120,15 @@ func evaluate(a *agreement.Agreement, c *agreement.Commitment, s *state.State) F
 			if len(views) > 0 && vf.Status != views[0].Status {
 				differ = true
 			}
-			views = append(views, FindingReading{Reading: r.ID, Parties: v.Parties, Status: vf.Status, Reason: vf.Reason, Basis: v.Basis, Source: v.Source})
+			views = append(views, FindingReading{Reading: r.ID, Parties: v.Parties, Answer: v.Said(), TakesEffect: v.TakesEffect,
+				Status: vf.Status, Reason: vf.Reason, Basis: v.Basis, Source: v.Source})
 		}
 		if !differ {
 			// The same status for different reasons: say both, so that
 			// no party's reading is given as the only one.
 			if reasons := readingReasons(views); len(reasons) > 1 {
 				f.Question, f.Readings = r.Question, views
-				f.Reason = fmt.Sprintf("%s under every reading of %s (%s)", strings.ReplaceAll(string(f.Status), "-", " "), r.Question, strings.Join(reasons, "; "))
+				f.Reason = fmt.Sprintf("%s under every reading of %s (%s)", words(f.Status), r.Question, strings.Join(reasons, "; "))
 			}
 			continue
 		}
@@ -122,24 +138,37 @@ func evaluate(a *agreement.Agreement, c *agreement.Commitment, s *state.State) F
 		f.Status, f.Question, f.Readings = Disputed, r.Question, views
 		var parts []string
 		for _, v := range views {
-			parts = append(parts, fmt.Sprintf("%s: %s", strings.Join(v.Parties, ", "), v.Status))
+			parts = append(parts, v.Under(words(v.Status)))
 		}
-		f.Reason = fmt.Sprintf("the parties dispute %s (%s)", r.Question, strings.Join(parts, "; "))
-		f.Evidence = append(f.Evidence, state.Evidence{Kind: "agreement", Ref: a.ID + " event " + e.ID, Source: e.Source, Status: state.Status(e.Status), Note: e.Title})
+		// A termination is named by the question; another event is said
+		// first, as a breach by an event is.
+		lead := ""
+		if e.Kind != agreement.KindTermination {
+			lead = fmt.Sprintf("%s on %s: %s; ", e.Kind, e.Date, strings.TrimSpace(e.Title))
+		}
+		f.Reason = fmt.Sprintf("%sthe parties dispute %s: %s", lead, r.Question, strings.Join(parts, "; "))
+		ref := a.ID + " event " + e.ID
+		if !slices.ContainsFunc(f.Evidence, func(ev state.Evidence) bool { return ev.Ref == ref }) {
+			f.Evidence = append(f.Evidence, state.Evidence{Kind: "agreement", Ref: ref, Source: e.Source, Status: state.Status(e.Status), Note: e.Title})
+		}
 		break
 	}
 	return f
 }
 
-// readingReasons are the distinct reasons of the views, each with its
-// parties, or one entry when they all give the same reason.
+// words is a status as a sentence says it ("not in force").
+func words(s Status) string { return strings.ReplaceAll(string(s), "-", " ") }
+
+// readingReasons are the distinct reasons of the views, each with the
+// answer it follows from and whose reading that is, or one entry when
+// they all give the same reason.
 func readingReasons(views []FindingReading) []string {
 	var out []string
 	for _, v := range views {
 		if v.Reason != views[0].Reason {
 			out = nil
 			for _, v := range views {
-				out = append(out, fmt.Sprintf("%s: %s", strings.Join(v.Parties, ", "), v.Reason))
+				out = append(out, fmt.Sprintf("if %s (the reading of %s): %s", v.Answer, strings.Join(v.Parties, ", "), v.Reason))
 			}
 			return out
 		}
@@ -147,6 +176,9 @@ func readingReasons(views []FindingReading) []string {
 	return []string{views[0].Reason}
 }
 
+// evaluateUnder decides c at s.AsOf with the events in ignored read as
+// taking no effect: a termination ends nothing, and a cessation or a
+// reimposition through a procedure is not covered by it.
 func evaluateUnder(a *agreement.Agreement, c *agreement.Commitment, s *state.State, ignored map[string]bool) Finding {
 	f := Finding{Commitment: c.ID, Title: c.Title, Obligor: c.Obligor, Ref: c.Ref, Verifier: c.Verifier, Evidence: []state.Evidence{}}
 	date := s.AsOf
@@ -157,7 +189,7 @@ func evaluateUnder(a *agreement.Agreement, c *agreement.Commitment, s *state.Sta
 		} else {
 			f.Reason = fmt.Sprintf("ended on %s (%s)", w.End, w.Ends)
 		}
-		if c.Action != nil {
+		if c.Action != nil && !date.Before(w.Start) {
 			f.Evidence = eventEvidence(a, endingEvents(a, c, date))
 		}
 		return f
@@ -173,7 +205,7 @@ func evaluateUnder(a *agreement.Agreement, c *agreement.Commitment, s *state.Sta
 		evalLimit(&f, s.CentrifugeCount(state.CentrifugesEnriching, c.Prohibition.EnrichmentAt, nil), 0)
 		stale(&f, c, date)
 	case c.Action != nil:
-		evalAction(a, c, date, &f)
+		evalAction(a, c, date, &f, ignored)
 	}
 	return f
 }
@@ -351,27 +383,77 @@ func qualified(q state.Qualifier, v float64, unit string) string {
 	return fmt.Sprintf("%s%g %s", q.Words(), v, unit)
 }
 
-// evalAction decides an action commitment from the agreement's events: a
-// withdrawal of the obligor, a cessation of the commitment, or a
-// re-imposition of the measure outside the agreement's procedures is a
-// breach; a re-imposition through a procedure of the agreement ends the
-// commitment.
-func evalAction(a *agreement.Agreement, c *agreement.Commitment, date calendar.Date, f *Finding) {
+// evalAction decides an action commitment from the agreement's events.
+// An event that ends the commitment through a procedure of the agreement
+// (a reimposition or a cessation with a via not in ignored) makes it not
+// in force. Otherwise a withdrawal of the obligor, a cessation of the
+// commitment or a reimposition of its measure since the last recorded
+// performance is a breach. Compliance rests on a recorded performance
+// (the act that lifted the sanctions, the report that the protocol is
+// applied) with no such event since: with none recorded, the finding is
+// unknown, not compliant.
+func evalAction(a *agreement.Agreement, c *agreement.Commitment, date calendar.Date, f *Finding, ignored map[string]bool) {
 	ending := endingEvents(a, c, date)
-	if len(ending) == 0 {
-		f.Status = Compliant
-		f.Reason = "no recorded event of non-performance since " + a.InForce(c).Start.String()
-		return
-	}
-	e := ending[0]
-	f.Evidence = eventEvidence(a, ending)
-	if e.Kind == agreement.KindReimposition && e.Via != "" {
+	for i, e := range ending {
+		if e.Via == "" || ignored[e.ID] {
+			continue
+		}
 		f.Status = NotInForce
-		f.Reason = fmt.Sprintf("measures re-imposed on %s through the %s procedure: %s", e.Date, e.Via, e.Title)
+		f.Evidence = eventEvidence(a, ending[:i+1])
+		ref := ""
+		if p := a.Procedure(e.Via); p != nil && p.Ref != "" {
+			ref = " (" + p.Ref + ")"
+		}
+		if e.Kind == agreement.KindReimposition {
+			f.Reason = fmt.Sprintf("measures re-imposed on %s through the %s procedure: %s", e.Date, e.Via, e.Title)
+		} else {
+			f.Reason = fmt.Sprintf("ceased on %s through the %s procedure%s: %s", e.Date, e.Via, ref, e.Title)
+		}
 		return
 	}
-	f.Status = Breach
-	f.Reason = fmt.Sprintf("%s on %s: %s", e.Kind, e.Date, e.Title)
+	performed := performances(a, c, date)
+	var since calendar.Date
+	if n := len(performed); n > 0 {
+		since = performed[n-1].Date
+	}
+	// The events of non-performance since the last performance: a
+	// performance recorded after a breach ends it.
+	breaks := slices.DeleteFunc(ending, func(e agreement.Event) bool { return !since.IsZero() && e.Date.Before(since) })
+	switch {
+	case len(breaks) > 0:
+		e := breaks[0]
+		f.Status = Breach
+		f.Evidence = eventEvidence(a, breaks)
+		f.Reason = fmt.Sprintf("%s on %s: %s", e.Kind, e.Date, e.Title)
+	case len(performed) == 0:
+		f.Status = Unknown
+		f.Reason = fmt.Sprintf("no record of its performance: no act performing it is recorded since it began on %s (%s), nor any event of non-performance", a.InForce(c).Start, c.Starts)
+	default:
+		f.Status = Compliant
+		f.Evidence = eventEvidence(a, performed)
+		var parts []string
+		for i, e := range performed {
+			verb := "performed"
+			if i > 0 {
+				verb = "recorded again"
+			}
+			parts = append(parts, fmt.Sprintf("%s on %s: %s", verb, e.Date, strings.TrimSpace(e.Title)))
+		}
+		f.Reason = fmt.Sprintf("%s; no event of non-performance recorded since %s", strings.Join(parts, "; "), since)
+	}
+}
+
+// performances returns the performances of c recorded on or before date,
+// earliest first.
+func performances(a *agreement.Agreement, c *agreement.Commitment, date calendar.Date) []agreement.Event {
+	var out []agreement.Event
+	for _, e := range a.Events {
+		if e.Kind == agreement.KindPerformance && !e.Date.After(date) && e.Party == c.Obligor && slices.Contains(e.Commitments, c.ID) {
+			out = append(out, e)
+		}
+	}
+	slices.SortStableFunc(out, func(x, y agreement.Event) int { return x.Date.Compare(y.Date) })
+	return out
 }
 
 // endingEvents returns the events on or before date that stop c being

@@ -44,8 +44,12 @@ func finding(t *testing.T, fs []compliance.Finding, id string) compliance.Findin
 func TestEveryCurbCompliantIn2017(t *testing.T) {
 	o := overview(t, agreement.JCPOA(), "2017-05-27")
 	for _, f := range o.Findings {
-		if f.Status != compliance.Compliant {
-			t.Errorf("%s (%s): %s: %s", f.Commitment, f.Obligor, f.Status, f.Reason)
+		want := compliance.Compliant
+		if f.Commitment == "eu-transition-relief" {
+			want = compliance.NotInForce // from Transition Day, 2023-10-18
+		}
+		if f.Status != want {
+			t.Errorf("%s (%s): %s, want %s: %s", f.Commitment, f.Obligor, f.Status, want, f.Reason)
 		}
 	}
 	if got := finding(t, o.Findings, "stockpile"); *got.Observed != 79.8 || len(got.Evidence) == 0 || got.Evidence[0].Ref != "iaea-iran row 4" {
@@ -154,7 +158,12 @@ func TestAfterTerminationDay(t *testing.T) {
 	// reading; every other one is disputed.
 	for _, f := range o.Findings {
 		want := compliance.Disputed
-		if f.Commitment == "un-sanctions-relief" || f.Commitment == "eu-sanctions-relief" {
+		switch f.Commitment {
+		case "un-sanctions-relief", "eu-sanctions-relief":
+			want = compliance.NotInForce
+		case "eu-transition-relief":
+			// Ceased through the dispute resolution mechanism under one
+			// reading, ended on Termination Day under the other.
 			want = compliance.NotInForce
 		}
 		if f.Status != want {
@@ -291,10 +300,124 @@ func TestTerminationDayIsDisputed(t *testing.T) {
 	if got["iran"] != compliance.NotInForce || got["e3"] != compliance.Breach {
 		t.Errorf("readings %v, want iran: not-in-force, e3: breach (last confirmed before the loss of access)", got)
 	}
-	// Before Termination Day nothing is disputed.
+	// Before Termination Day nothing is disputed but the EU's measures
+	// kept past Transition Day, which is another question.
 	for _, f := range overview(t, agreement.JCPOA(), "2025-10-01").Findings {
-		if f.Status == compliance.Disputed {
-			t.Errorf("%s disputed before Termination Day", f.Commitment)
+		if f.Status == compliance.Disputed && (f.Commitment != "eu-transition-relief" || strings.Contains(f.Question, "Termination Day")) {
+			t.Errorf("%s disputed before Termination Day: %s", f.Commitment, f.Question)
+		}
+	}
+}
+
+// A finding of compliance with an action rests on the act that performed
+// it: the finding cites it and says no event of non-performance is
+// recorded since.
+func TestActionComplianceCitesItsPerformance(t *testing.T) {
+	a := agreement.JCPOA()
+	cases := []struct {
+		date, commitment string
+		events           []string // the evidence, in order
+		source           string   // in the first evidence's source
+	}{
+		{"2023-06-01", "eu-sanctions-relief", []string{"eu-relief-lifted"}, "Council Regulation (EU) 2015/1861"},
+		{"2024-01-01", "eu-sanctions-relief", []string{"eu-relief-lifted", "eu-relief-kept"}, "Council of the EU"},
+		{"2025-02-08", "eu-sanctions-relief", []string{"eu-relief-lifted", "eu-relief-kept"}, "Council of the EU"},
+		{"2025-02-08", "un-sanctions-relief", []string{"un-terminations"}, "UNSCR 2231 para 7"},
+		{"2017-05-27", "us-sanctions-relief", []string{"us-relief-lifted"}, "Executive Order 13716"},
+		{"2017-05-27", "additional-protocol", []string{"ap-applied", "ap-applied-2016-09"}, "IAEA"},
+	}
+	for _, c := range cases {
+		f := finding(t, overview(t, a, c.date).Findings, c.commitment)
+		var refs []string
+		for _, e := range f.Evidence {
+			refs = append(refs, strings.TrimPrefix(e.Ref, "jcpoa event "))
+		}
+		if f.Status != compliance.Compliant || !slices.Equal(refs, c.events) || !strings.Contains(f.Evidence[0].Source, c.source) ||
+			!strings.HasPrefix(f.Reason, "performed on 2016-01-16: ") || !strings.Contains(f.Reason, "; no event of non-performance recorded since ") {
+			t.Errorf("%s at %s: %s %q citing %v; want compliant, citing %v (%s), performed on 2016-01-16", c.commitment, c.date, f.Status, f.Reason, refs, c.events, c.source)
+		}
+	}
+	// The Council kept the measures it was to lift on Transition Day: the
+	// EU reads JCPOA para 36 as letting it, Iran and Russia call it a
+	// breach. The finding is disputed, citing the Council's decision,
+	// with each reading's basis and source.
+	for _, date := range []string{"2024-01-01", "2025-02-08"} {
+		f := finding(t, overview(t, a, date).Findings, "eu-transition-relief")
+		got := map[string]compliance.Status{}
+		for _, r := range f.Readings {
+			if r.Basis == "" || r.Source == "" || r.Answer == "" {
+				t.Errorf("%s: reading of %v without basis, source or answer", date, r.Parties)
+			}
+			got[r.Parties[0]] = r.Status
+		}
+		if f.Status != compliance.Disputed || got["e3"] != compliance.NotInForce || got["iran"] != compliance.Breach ||
+			len(f.Evidence) != 1 || f.Evidence[0].Ref != "jcpoa event eu-transition-measures-kept" ||
+			!strings.Contains(f.Evidence[0].Source, "Council of the EU press release of 17 October 2023") ||
+			!strings.Contains(f.Reason, "cessation on 2023-10-17") {
+			t.Errorf("eu-transition-relief at %s: %s %q, readings %v, evidence %v", date, f.Status, f.Reason, got, f.Evidence)
+		}
+	}
+}
+
+// No finding is compliant without evidence, at any date worth evaluating:
+// every compliant finding cites what it rests on.
+func TestNoComplianceWithoutEvidence(t *testing.T) {
+	a := agreement.JCPOA()
+	facts := dataset.Embedded().Facts()
+	n := 0
+	for _, d := range compliance.Dates(a, facts, calendar.MustParse("2026-12-01")) {
+		for _, f := range compliance.Evaluate(a, state.At(facts, d)) {
+			if f.Status == compliance.Compliant {
+				n++
+				if len(f.Evidence) == 0 {
+					t.Errorf("%s at %s: compliant with no evidence: %s", f.Commitment, d, f.Reason)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no compliant finding at any date")
+	}
+}
+
+// An action with no recorded performance is unknown, not compliant: the
+// absence of an event of non-performance shows nothing.
+func TestActionWithoutPerformanceIsUnknown(t *testing.T) {
+	a := agreement.JCPOA()
+	a.Events = slices.DeleteFunc(a.Events, func(e agreement.Event) bool { return e.Kind == agreement.KindPerformance })
+	f := finding(t, compliance.Evaluate(a, state.At(dataset.Embedded().Facts(), calendar.MustParse("2017-05-27"))), "eu-sanctions-relief")
+	if f.Status != compliance.Unknown || !strings.HasPrefix(f.Reason, "no record of its performance") {
+		t.Errorf("EU relief with no performance recorded: %s %q, want unknown", f.Status, f.Reason)
+	}
+	// A performance recorded after a breach ends it.
+	a = agreement.JCPOA()
+	a.Events = append(a.Events, agreement.Event{ID: "us-returns", Kind: agreement.KindPerformance, Date: calendar.MustParse("2022-01-01"), Party: "us",
+		Commitments: []string{"us-sanctions-relief"}, Title: "invented for the test", Source: "invented", Status: "unverified"})
+	at := func(date string) compliance.Finding {
+		return finding(t, compliance.Evaluate(a, state.At(dataset.Embedded().Facts(), calendar.MustParse(date))), "us-sanctions-relief")
+	}
+	if f := at("2021-01-01"); f.Status != compliance.Breach {
+		t.Errorf("US relief before the invented return: %s", f.Status)
+	}
+	if f := at("2022-06-01"); f.Status != compliance.Compliant || f.Evidence[len(f.Evidence)-1].Ref != "jcpoa event us-returns" {
+		t.Errorf("US relief after the invented return: %s %q", f.Status, f.Reason)
+	}
+}
+
+// The status under a reading follows from the reading's answer, which the
+// parties give; it is not the parties' verdict. The United States reads
+// Termination Day as ending nothing; that does not make it say that its
+// own relief commitment is broken.
+func TestReadingsNameTheAnswerNotAVerdict(t *testing.T) {
+	f := finding(t, overview(t, agreement.JCPOA(), "2025-11-01").Findings, "us-sanctions-relief")
+	if f.Status != compliance.Disputed || strings.Contains(f.Reason, "e3, us: breach") ||
+		!strings.Contains(f.Reason, "breach if it did not (the reading of e3, us)") ||
+		!strings.Contains(f.Reason, "not in force if it did (the reading of iran, russia, china)") {
+		t.Errorf("US relief after Termination Day: %q", f.Reason)
+	}
+	for _, r := range f.Readings {
+		if r.Answer != map[bool]string{true: "it did", false: "it did not"}[r.TakesEffect] {
+			t.Errorf("reading of %v: answer %q, takes effect %v", r.Parties, r.Answer, r.TakesEffect)
 		}
 	}
 }
@@ -310,5 +433,37 @@ func TestStaleFiguresDoNotConfirmCompliance(t *testing.T) {
 	// 60 % production began on 2021-04-17 (IAEA statement).
 	if e := finding(t, overview(t, agreement.JCPOA(), "2021-05-01").Findings, "enrichment-level"); e.Observed == nil || *e.Observed != 60 || e.Status != compliance.Breach {
 		t.Errorf("enrichment at 2021-05-01: %v %s, want 60 %%, breach", e.Observed, e.Status)
+	}
+}
+
+// A period whose status rests on events of the agreement says what it
+// rests on: the EU's relief was compliant from Implementation Day to the
+// snapback on the acts that performed it.
+func TestTimelinePeriodsCiteTheirEvents(t *testing.T) {
+	a := agreement.JCPOA()
+	facts := dataset.Embedded().Facts()
+	seen := false
+	for _, tr := range compliance.Timeline(a, facts, compliance.Dates(a, facts, calendar.MustParse("2026-06-01"))) {
+		for _, p := range tr.Periods {
+			if p.Status == compliance.Compliant && tr.Commitment == "eu-sanctions-relief" {
+				seen = true
+				var refs []string
+				for _, e := range p.Events {
+					refs = append(refs, e.Ref)
+				}
+				if p.From.String() != "2016-01-16" || p.To.String() != "2025-09-29" ||
+					!slices.Equal(refs, []string{"jcpoa event eu-relief-lifted", "jcpoa event eu-relief-kept"}) ||
+					!strings.HasPrefix(p.Reason, "performed on 2016-01-16") {
+					t.Errorf("EU relief compliant %s to %s on %v: %q", p.From, p.To, refs, p.Reason)
+				}
+			}
+			// A period decided by figures cites them in its points, not here.
+			if tr.Commitment == "stockpile" && (p.Reason != "" || len(p.Events) > 0) {
+				t.Errorf("stockpile %s from %s: reason %q, events %v", p.Status, p.From, p.Reason, p.Events)
+			}
+		}
+	}
+	if !seen {
+		t.Error("the EU's relief is never compliant")
 	}
 }

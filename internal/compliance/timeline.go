@@ -55,6 +55,13 @@ type Period struct {
 	// commitment; under the others it ended that day. Zero when no
 	// dispute touched it.
 	DisputedFrom calendar.Date `json:"disputed_from,omitzero"`
+	// Reason and Events, for a status that rests on events of the
+	// agreement rather than on figures (an action: the act that performed
+	// it, the event that broke or ended it; the event in dispute), are
+	// the finding's reason at the last date of the period evaluated and
+	// the events cited at its dates.
+	Reason string           `json:"reason,omitempty"`
+	Events []state.Evidence `json:"events,omitempty"`
 }
 
 // Timeline evaluates every commitment of a at each date of dates (sorted,
@@ -64,25 +71,48 @@ func Timeline(a *agreement.Agreement, facts []state.Fact, dates []calendar.Date)
 	for i, c := range a.Commitments {
 		tracks[i] = Track{Commitment: c.ID, Title: c.Title, Obligor: c.Obligor, Points: []Point{}, Periods: []Period{}, Breaches: []Period{}}
 	}
+	findings := make([][]Finding, len(tracks))
 	for _, d := range dates {
 		for i, f := range Evaluate(a, state.At(facts, d)) {
 			tracks[i].Points = append(tracks[i].Points, Point{Date: d, Status: f.Status, Observed: f.Observed, Qualif: f.Qualifier, Ratio: f.Ratio, ObservedAsOf: f.ObservedAsOf, LastConfirmed: f.LastConfirmed})
+			findings[i] = append(findings[i], f)
 		}
 	}
 	for i := range tracks {
 		t := &tracks[i]
-		for _, p := range t.Points {
-			if n := len(t.Periods); n > 0 && t.Periods[n-1].Status == p.Status {
+		onEvents := false
+		for j, p := range t.Points {
+			if n := len(t.Periods); n == 0 || t.Periods[n-1].Status != p.Status {
+				if n > 0 {
+					t.Periods[n-1].To, t.Periods[n-1].Then = p.Date, p.Status
+				}
+				t.Periods = append(t.Periods, Period{Status: p.Status, From: p.Date})
+				onEvents = true
+			}
+			cur := &t.Periods[len(t.Periods)-1]
+			f := findings[i][j]
+			onEvents = onEvents && restsOnEvents(f)
+			if !onEvents {
+				cur.Reason, cur.Events = "", nil
 				continue
 			}
-			if n := len(t.Periods); n > 0 {
-				t.Periods[n-1].To, t.Periods[n-1].Then = p.Date, p.Status
+			cur.Reason = f.Reason
+			for _, e := range f.Evidence {
+				if !slices.ContainsFunc(cur.Events, func(c state.Evidence) bool { return c.Ref == e.Ref }) {
+					cur.Events = append(cur.Events, e)
+				}
 			}
-			t.Periods = append(t.Periods, Period{Status: p.Status, From: p.Date})
 		}
 		t.Breaches = breaches(t.Points)
 	}
 	return tracks
+}
+
+// restsOnEvents reports whether f rests on events of the agreement alone:
+// no figure, and evidence that is all the agreement's.
+func restsOnEvents(f Finding) bool {
+	return f.Observed == nil && len(f.Evidence) > 0 &&
+		!slices.ContainsFunc(f.Evidence, func(e state.Evidence) bool { return e.Kind != "agreement" })
 }
 
 // breaches are the breaches of a track: each from its first date to the

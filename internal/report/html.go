@@ -284,6 +284,9 @@ type SideCount struct {
 	Breaches []string
 }
 
+// Columns is how many columns the side's row of counts spans.
+func (s SideCount) Columns() int { return len(s.Counts) + 1 }
+
 // StatusCount is the number of findings with a status.
 type StatusCount struct {
 	Status compliance.Status

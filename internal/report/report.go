@@ -613,10 +613,7 @@ func (b *builder) disputes(r *Report, a *agreement.Agreement, o *compliance.Over
 			continue
 		}
 		for _, v := range rd.Views {
-			reading := "it took effect"
-			if !v.TakesEffect {
-				reading = "it did not take effect"
-			}
+			reading := v.Said()
 			n := b.add(Source{Kind: "agreement", Ref: a.ID + " reading " + rd.ID + " (" + strings.Join(v.Parties, ", ") + ")", Source: v.Source, Status: state.Status(v.Status)})
 			d.Views = append(d.Views, DisputeView{Parties: v.Parties, Reading: reading, Basis: v.Basis, Sources: []int{n}})
 		}

@@ -379,6 +379,21 @@ func TextTimeline(w io.Writer, name string, tracks []compliance.Track) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
+		// A status that rests on events of the agreement (the act that
+		// performed an action, the event that broke or ended it, the
+		// event in dispute) says what it rests on.
+		for _, p := range t.Periods {
+			if p.Reason == "" {
+				continue
+			}
+			var docs []string
+			for _, e := range p.Events {
+				if l := e.Label(); !slices.Contains(docs, l) {
+					docs = append(docs, l)
+				}
+			}
+			fmt.Fprintf(w, "  %s from %s: %s [%s]\n", p.Status, p.From, p.Reason, strings.Join(docs, "; "))
+		}
 		for _, b := range t.Breaches {
 			end := "not ended"
 			if !b.To.IsZero() {

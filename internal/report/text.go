@@ -249,7 +249,7 @@ func summary(r *Report) []string {
 		out = append(out, fmt.Sprintf("%s: %s.", s.Name, strings.Join(parts, ", ")))
 	}
 	for _, q := range disputes {
-		out = append(out, fmt.Sprintf("The parties dispute %s: %d %s disputed, with the status under each party's reading in the findings.", q, disputed[q], map[bool]string{true: "commitment is", false: "commitments are"}[disputed[q] == 1]))
+		out = append(out, fmt.Sprintf("The parties dispute %s: %d %s disputed; section 6 gives the status under each reading.", q, disputed[q], map[bool]string{true: "commitment is", false: "commitments are"}[disputed[q] == 1]))
 	}
 	k := r.Knowledge
 	line := fmt.Sprintf("Inspectorate access: %s.", cited(state.AccessSince(k.Access, k.Since), k.Sources))
@@ -273,14 +273,19 @@ func BreakoutSentence(b *compliance.Breakout, cite, lastCite string) string {
 	return breakoutSentence(b, cite, lastCite, false)
 }
 
-// breakoutSentence is BreakoutSentence; brief, for the summary, it names
-// the figures that make it a bound, leaving why to the breakout section,
-// and the documents published after the date to the summary's own line
-// about them.
+// breakoutSentence is BreakoutSentence; brief, for the summary, it
+// leaves its sources and why it is a bound to the breakout section, which
+// it names, and the documents published after the date to the summary's
+// own line about them.
 func breakoutSentence(b *compliance.Breakout, cite, lastCite string, brief bool) string {
 	what := fmt.Sprintf("Breakout to one significant quantity (%s, %s convention)", b.SQ, b.Convention)
 	switch b.Status {
 	case compliance.Estimated:
+		if brief {
+			// The summary leaves the many sources of an estimate to its
+			// section, which cites each.
+			cite = "(section 7)"
+		}
 		line := fmt.Sprintf("%s: %s, from the stock and the %s centrifuges known at the date %s.", what, BreakoutDays(b), b.Machines, cite)
 		if later := compliance.LaterNotes(b.Evidence, b.AsOf); len(later) > 0 {
 			line = fmt.Sprintf("%s: %s, from the stock and the %s centrifuges reported as of the date %s", what, BreakoutDays(b), b.Machines, cite)
@@ -291,7 +296,7 @@ func breakoutSentence(b *compliance.Breakout, cite, lastCite string, brief bool)
 		}
 		switch {
 		case brief && b.HeadlineBound != "":
-			line += " It is " + BoundBrief(b.HeadlineQualifier, b.Bounds) + "; section 7 says why."
+			line += " " + upperFirst(BoundBrief(b.HeadlineQualifier, b.Bounds)) + "."
 		case b.HeadlineBound != "":
 			line += " The figure and its band are " + b.HeadlineBound + "."
 		}
@@ -382,7 +387,7 @@ var Findings = []Term{
 	{"breach", "a figure younger than the commitment's reporting interval, or an event of the agreement, shows the commitment broken; lost knowledge does not end it: it stays a breach, last confirmed on its date"},
 	{"disputed", "the parties read an event of the agreement differently; the finding gives the status under each reading and its basis"},
 	{"unknown", "no figure younger than the commitment's reporting interval decides it (the finding says when it was last confirmed), or the inspectorate lacks the knowledge"},
-	{"compliant", "a figure younger than the commitment's reporting interval shows the commitment kept"},
+	{"compliant", "a figure younger than the commitment's reporting interval shows the commitment kept; for an action (sanctions relief, the Additional Protocol), a recorded act performed it and no event of non-performance is recorded after that act"},
 	{"not-in-force", "the commitment has not begun, or has ended, under every reading"},
 }
 

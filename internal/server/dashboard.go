@@ -234,6 +234,11 @@ func sourceLink(s report.Source) string {
 		if _, id, ok := strings.Cut(s.Ref, " event "); ok {
 			return "/agreement#event-" + anchor(id)
 		}
+		// A reading's view: "jcpoa reading transition-day-2023 (e3, eu)".
+		if _, rest, ok := strings.Cut(s.Ref, " reading "); ok {
+			id, _, _ := strings.Cut(rest, " (")
+			return "/agreement#reading-" + anchor(id)
+		}
 		switch {
 		case strings.HasSuffix(s.Ref, " breakout goal"):
 			return "/agreement#breakout-goal"

@@ -461,3 +461,25 @@ func TestOverviewAccessBeforeTheRecord(t *testing.T) {
 		}
 	}
 }
+
+// A reading's sources link to the reading on the agreement page, as an
+// event's link to the event: no citation on the overview links to the
+// sources page without saying where on it.
+func TestReadingSourcesLinkToTheReading(t *testing.T) {
+	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	for _, date := range []string{"2025-02-08", "2025-11-01"} {
+		body := page(s, "GET", "/?as_of="+date, "", nil).Body.String()
+		for _, cite := range regexp.MustCompile(`<span class="cite">.*?</span>`).FindAllString(body, -1) {
+			if strings.Contains(cite, `href="/sources"`) {
+				t.Errorf("%s: a citation links to the sources page with no anchor: %s", date, cite)
+			}
+		}
+	}
+	body := page(s, "GET", "/?as_of=2025-02-08", "", nil).Body.String()
+	if !strings.Contains(body, `href="/agreement#reading-transition-day-2023"`) {
+		t.Error("2025-02-08: the readings of the EU's measures kept past Transition Day do not link to the reading")
+	}
+	if !strings.Contains(page(s, "GET", "/agreement?as_of=2025-02-08", "", nil).Body.String(), `id="reading-transition-day-2023"`) {
+		t.Error("the agreement page has no anchor for the reading")
+	}
+}

@@ -56,7 +56,9 @@ func TestTrendsBreachesAgreeWithTheOverview(t *testing.T) {
 					t.Errorf("%s: the disputed breach of %s reads %q", date, id, text)
 				}
 				for _, r := range f.Readings {
-					if want := strings.Join(r.Parties, ", ") + ": " + string(r.Status); !strings.Contains(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(text, ""), want) {
+					// The status follows from the reading's answer, which
+					// the parties give: not their verdict.
+					if want := r.Under(string(r.Status)); !strings.Contains(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(text, ""), want) {
 						t.Errorf("%s: the disputed breach of %s does not give the reading %q: %q", date, id, want, text)
 					}
 				}
@@ -137,7 +139,7 @@ func TestBreakoutBoundsOnTheAPIAndThePages(t *testing.T) {
 		if card == nil || !strings.HasPrefix(card[1], c.words) || strings.HasPrefix(strings.TrimPrefix(card[1], c.words), "at least") {
 			t.Errorf("overview %s: breakout card %q, want it to begin %q", c.date, card, c.words)
 		}
-		if got := strings.Contains(body, `id="breakout-bound"`); got != (c.bound != "") || c.bound != "" && !strings.Contains(body, "It is "+strings.SplitN(c.bound, ":", 2)[0]) {
+		if got := strings.Contains(body, `id="breakout-bound"`); got != (c.bound != "") || c.bound != "" && !strings.Contains(body, strings.ToUpper(c.bound[:1])+strings.SplitN(c.bound, ":", 2)[0][1:]+", band included") {
 			t.Errorf("overview %s: the bound's reason shown %v, want %v (%q)", c.date, got, c.bound != "", c.bound)
 		}
 	}
