@@ -523,39 +523,29 @@ func (a *Agreement) EventName(id string) string {
 
 // Event returns the event with the given id, or nil.
 func (a *Agreement) Event(id string) *Event {
-	for i := range a.Events {
-		if a.Events[i].ID == id {
-			return &a.Events[i]
-		}
-	}
-	return nil
+	return byID(a.Events, id, func(e *Event) string { return e.ID })
 }
 
 // Commitment returns the commitment with the given id, or nil.
 func (a *Agreement) Commitment(id string) *Commitment {
-	for i := range a.Commitments {
-		if a.Commitments[i].ID == id {
-			return &a.Commitments[i]
-		}
-	}
-	return nil
+	return byID(a.Commitments, id, func(c *Commitment) string { return c.ID })
 }
 
 // Procedure returns the procedure with the given id, or nil.
 func (a *Agreement) Procedure(id string) *Procedure {
-	for i := range a.Procedures {
-		if a.Procedures[i].ID == id {
-			return &a.Procedures[i]
-		}
-	}
-	return nil
+	return byID(a.Procedures, id, func(p *Procedure) string { return p.ID })
 }
 
 // Party returns the party with the given id, or nil.
 func (a *Agreement) Party(id string) *Party {
-	for i := range a.Parties {
-		if a.Parties[i].ID == id {
-			return &a.Parties[i]
+	return byID(a.Parties, id, func(p *Party) string { return p.ID })
+}
+
+// byID returns the element of xs whose id is id, or nil.
+func byID[T any](xs []T, id string, idOf func(*T) string) *T {
+	for i := range xs {
+		if idOf(&xs[i]) == id {
+			return &xs[i]
 		}
 	}
 	return nil
