@@ -50,11 +50,6 @@ type boundFigure struct {
 	noWay string
 }
 
-// lower and upper report whether a qualifier bounds the truth from below
-// or from above.
-func lower(q state.Qualifier) bool { return q == state.Above || q == state.AtLeast }
-func upper(q state.Qualifier) bool { return q == state.AtMost }
-
 // bounds says how the figures that are not exact bound the estimate of sc:
 // each figure's effect, from its qualifier and the way the model moves with
 // it (breakout.Scenario.LotTrend and GroupTrend), and the estimate's
@@ -81,13 +76,13 @@ func bounds(sc breakout.Scenario, figs []boundFigure) (state.Qualifier, string, 
 		case f.lot >= 0:
 			trend, err = sc.LotTrend(f.lot)
 		default:
-			trend, err = sc.GroupTrend(f.group, upper(f.v.Qualifier))
+			trend, err = sc.GroupTrend(f.group, f.v.Qualifier.Upper())
 		}
 		if err != nil {
 			return "", "", nil, err
 		}
 		k := f.cascades
-		joint := k != nil && (upper(k.Qualifier) && upper(f.v.Qualifier) || lower(k.Qualifier) && lower(f.v.Qualifier))
+		joint := k != nil && (k.Qualifier.Upper() && f.v.Qualifier.Upper() || k.Qualifier.Lower() && f.v.Qualifier.Lower())
 		if joint {
 			// "Up to 1,724 machines in up to 10 cascades": cascades of
 			// the size reported, some of which may not run.
@@ -103,7 +98,7 @@ func bounds(sc breakout.Scenario, figs []boundFigure) (state.Qualifier, string, 
 			b.Effect, b.Text = state.Approx, as+"; "+f.noWay
 		case !trend.OneWay:
 			b.Effect, b.Text = state.Approx, as+"; the model does not move one way with it: "+trend.Why
-		case upper(f.v.Qualifier):
+		case f.v.Qualifier.Upper():
 			b.Effect, b.Text = state.AtLeast, fmt.Sprintf("%s; %s can only lengthen breakout", as, less)
 		default:
 			b.Effect, b.Text = state.AtMost, fmt.Sprintf("%s; %s can only shorten breakout", as, more)

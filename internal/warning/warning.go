@@ -260,7 +260,7 @@ func warningBound(b *compliance.Breakout, e *Estimate) (state.Qualifier, string)
 	for _, bd := range b.Bounds {
 		if bd.Input == "stock" && counted && (bd.Effect == state.AtLeast || bd.Effect == state.AtMost) {
 			switch {
-			case !lower(bd.Qualifier):
+			case !bd.Qualifier.Lower():
 				bd.Effect, bd.Text = state.Approx, bd.Text+", but less stock would be a smaller loss for the material balance to detect, which can detect it later"
 			case balance < 1:
 				bd.Effect, bd.Text = state.Approx, bd.Text+", but more stock would be a larger loss for the material balance to detect, which can detect it sooner"
@@ -274,8 +274,6 @@ func warningBound(b *compliance.Breakout, e *Estimate) (state.Qualifier, string)
 	}
 	return q, why
 }
-
-func lower(q state.Qualifier) bool { return q == state.Above || q == state.AtLeast }
 
 // BreakoutBand is the breakout's headline (the median of its band, or the
 // central estimate without one) with the band's 10th and 90th
