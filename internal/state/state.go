@@ -188,28 +188,6 @@ type Evidence struct {
 	AsOf calendar.Date `json:"as_of,omitzero"`
 }
 
-// Label is how a citation of the evidence reads where it is short (a
-// link, a bracket after a line): the document it comes from ("IAEA
-// GOV/2025/8"), else the first place it was seen ("JCPOA para 34"),
-// else the log record's id or the row. The full citation says the rest.
-func (e Evidence) Label() string {
-	// The first of the places it was seen, without what follows its name
-	// ("JCPOA para 34 (Implementation Day is ...)": "JCPOA para 34").
-	first, _, _ := strings.Cut(e.Source, "; ")
-	first, _, _ = strings.Cut(first, " (")
-	return cmp.Or(shortDocument(e.Document), strings.TrimSpace(first), e.Record, e.Ref)
-}
-
-// shortDocument is a document's name as a short citation reads it,
-// without what its name says of it in parentheses ("IAEA GOV/2025/8
-// (symbol not checked against the document)").
-func shortDocument(doc string) string {
-	if i := strings.Index(doc, " ("); i > 0 && strings.HasSuffix(doc, ")") {
-		return doc[:i]
-	}
-	return doc
-}
-
 // PublishedAfter says whether the evidence was published after date:
 // after when it certainly was; perhaps when only its month is known and
 // date falls within that month. Both are false when it was published by
@@ -322,6 +300,28 @@ type Fact struct {
 	// Continuity facts come in revisions, one per such date, and a view
 	// takes the latest revision known by its date.
 	Known calendar.Date `json:"known,omitzero"`
+}
+
+// Label is how a citation of the evidence reads where it is short (a
+// link, a bracket after a line): the document it comes from ("IAEA
+// GOV/2025/8"), else the first place it was seen ("JCPOA para 34"),
+// else the log record's id or the row. The full citation says the rest.
+func (e Evidence) Label() string {
+	// The first of the places it was seen, without what follows its name
+	// ("JCPOA para 34 (Implementation Day is ...)": "JCPOA para 34").
+	first, _, _ := strings.Cut(e.Source, "; ")
+	first, _, _ = strings.Cut(first, " (")
+	return cmp.Or(shortDocument(e.Document), strings.TrimSpace(first), e.Record, e.Ref)
+}
+
+// shortDocument is a document's name as a short citation reads it,
+// without what its name says of it in parentheses ("IAEA GOV/2025/8
+// (symbol not checked against the document)").
+func shortDocument(doc string) string {
+	if i := strings.Index(doc, " ("); i > 0 && strings.HasSuffix(doc, ")") {
+		return doc[:i]
+	}
+	return doc
 }
 
 // Value is a figure in the state: known with its date and evidence, or
