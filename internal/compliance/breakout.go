@@ -386,21 +386,15 @@ func scenarioOf(s *state.State, opt BreakoutOptions) (sc breakout.Scenario, note
 	for _, c := range s.Centrifuges {
 		v, fromEnriching := c.Enriching, false
 		if basis == state.CentrifugesInstalled {
-			v = c.Installed
-			if !v.Known && v.Evidence == nil {
-				// No report of the machines installed, only of those
-				// enriching: at least those are installed. Counting none
-				// would take machines known to exist for zero.
-				switch e := c.Enriching; {
-				case e.Known && e.Value > 0 && (e.Qualifier == state.Exact || e.Qualifier == state.AtLeast || e.Qualifier == state.Above):
-					v, fromEnriching = e, true
-					if v.Qualifier == state.Exact {
-						v.Qualifier = state.AtLeast
-					}
-					notes = append(notes, fmt.Sprintf("%s at %s: no report of the machines installed; at least the %g enriching (as of %s) counted", c.Machine, c.Site, e.Value, e.Date))
-				case e.Known && e.Value > 0:
-					notes = append(notes, fmt.Sprintf("%s at %s: no report of the machines installed, and the %s%g enriching (as of %s) bound them from neither side: not counted, so breakout may be shorter", c.Machine, c.Site, e.Qualifier.Words(), e.Value, e.Date))
-				}
+			// No report of the machines installed, only of those
+			// enriching: at least those are installed. Counting none
+			// would take machines known to exist for zero.
+			v, fromEnriching = c.InstalledAtLeast()
+			switch e := c.Enriching; {
+			case fromEnriching:
+				notes = append(notes, fmt.Sprintf("%s at %s: no report of the machines installed; at least the %g enriching (as of %s) counted", c.Machine, c.Site, e.Value, e.Date))
+			case !v.Known && v.Evidence == nil && e.Known && e.Value > 0:
+				notes = append(notes, fmt.Sprintf("%s at %s: no report of the machines installed, and the %s%g enriching (as of %s) bound them from neither side: not counted, so breakout may be shorter", c.Machine, c.Site, e.Qualifier.Words(), e.Value, e.Date))
 			}
 		}
 		if !v.Known && v.Evidence == nil {

@@ -369,6 +369,26 @@ type Centrifuges struct {
 	CascadesEnriching Value `json:"cascades_enriching"`
 }
 
+// InstalledAtLeast is the machines installed: the installed count where
+// one was reported; where none was, at least the machines enriching, when
+// their count bounds the installed ones from below (exact, at least or
+// more than), with fromEnriching set. Otherwise it is the installed value
+// as it stands (never reported: not Known, no Evidence).
+func (c Centrifuges) InstalledAtLeast() (v Value, fromEnriching bool) {
+	v = c.Installed
+	if v.Known || v.Evidence != nil {
+		return v, false
+	}
+	e := c.Enriching
+	if !e.Known || e.Value <= 0 || !(e.Qualifier == Exact || e.Qualifier.Lower()) {
+		return v, false
+	}
+	if e.Qualifier == Exact {
+		e.Qualifier = AtLeast
+	}
+	return e, true
+}
+
 // AccessSince says the inspectorate's access and since when ("reduced
 // since 2021-02-23"); with no date, that no report of it is on the
 // record by the view's date, rather than a "since" with nothing after it.

@@ -292,12 +292,13 @@ func installedAtLeast(b *state.State, t string) (n float64, lower bool, why stri
 		if c.Machine != t {
 			continue
 		}
-		v := c.Installed
-		if !v.Known && v.Evidence == nil {
-			v = c.Enriching // never reported installed: at least those enriching
-			if v.Known {
-				lower = true
-			}
+		v, fromEnriching := c.InstalledAtLeast()
+		if !fromEnriching && !v.Known && v.Evidence == nil {
+			// Installed never reported here, and the enriching count
+			// bounds them from neither side: the enriching one as it
+			// stands decides (unknown if no longer known; otherwise
+			// an at-most figure, a lower bound of the total below).
+			v = c.Enriching
 		}
 		switch {
 		case !v.Known && v.Evidence == nil:
