@@ -32,7 +32,7 @@ accord status.`,
   accord knowledge --as-of 2024-06-01 --json
   accord knowledge --as-of 2026-01-01 --log ~/.local/share/accord/demo/log`,
 	}, func(cmd *cobra.Command) (report.ContinuityView, error) {
-		date, err := dateFlag("as-of", asOf)
+		date, err := asOfFlag("as-of", asOf)
 		if err != nil {
 			return report.ContinuityView{}, err
 		}

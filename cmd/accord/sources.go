@@ -58,7 +58,7 @@ func (f *sourceFlags) load() (*agreement.Agreement, []state.Fact, error) {
 
 // factsAt reads the --as-of date and the series' facts.
 func (f *sourceFlags) factsAt(asOf string) (calendar.Date, []state.Fact, error) {
-	date, err := dateFlag("as-of", asOf)
+	date, err := asOfFlag("as-of", asOf)
 	if err != nil {
 		return date, nil, err
 	}
@@ -73,6 +73,19 @@ func dateFlag(name, value string) (calendar.Date, error) {
 	}
 	d, err := calendar.Parse(value)
 	if err != nil {
+		return d, usageError{fmt.Errorf("--%s: %v", name, err)}
+	}
+	return d, nil
+}
+
+// asOfFlag reads a required date a view is made as of: a date, and not
+// after today.
+func asOfFlag(name, value string) (calendar.Date, error) {
+	d, err := dateFlag(name, value)
+	if err != nil {
+		return d, err
+	}
+	if err := calendar.NotAfterToday(d); err != nil {
 		return d, usageError{fmt.Errorf("--%s: %v", name, err)}
 	}
 	return d, nil

@@ -81,7 +81,7 @@ func (f *evaluationFlags) load() (evaluation, error) {
 	if err != nil {
 		return evaluation{}, err
 	}
-	date, err := dateFlag("as-of", f.asOf)
+	date, err := asOfFlag("as-of", f.asOf)
 	if err != nil {
 		return evaluation{}, err
 	}

@@ -58,7 +58,7 @@ func (f *talksFlags) load() (*talks.Spec, *talks.Room, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	date, err := dateFlag("baseline", f.asOf)
+	date, err := asOfFlag("baseline", f.asOf)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -144,6 +144,16 @@ func Today() Date {
 	return Of(y, m, day)
 }
 
+// NotAfterToday refuses a date after today: what was known at a date that
+// has not come is not known yet, and a view of it would present today's
+// evidence as the future's.
+func NotAfterToday(d Date) error {
+	if today := Today(); d.After(today) {
+		return fmt.Errorf("%s is after today (%s): nothing is known yet of a date that has not come", d, today)
+	}
+	return nil
+}
+
 // MarshalJSON writes "YYYY-MM-DD", or null for the zero Date.
 func (d Date) MarshalJSON() ([]byte, error) {
 	if d.IsZero() {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/cputime"
 	"github.com/accordverify/accord/internal/server"
 	"github.com/accordverify/accord/internal/talks"
@@ -126,6 +127,27 @@ func TestQueryParametersWithinRange(t *testing.T) {
 	}
 	if code, _, _ := send(s, tokens, "inspectorate", "GET", "/api/v1/records?after=9223372036854775807", nil, nil); code != 200 {
 		t.Errorf("after=2^63-1: HTTP %d", code)
+	}
+}
+
+// A date that has not come is refused, on the API and on the pages: the
+// evidence reaches only to today, and a view of a later date would show
+// today's figures as the future's.
+func TestDatesAfterTodayAreRefused(t *testing.T) {
+	s, tokens := setup(t)
+	for _, url := range []string{"/api/v1/status?as_of=2099-01-01", "/api/v1/breakout?as_of=2099-01-01", "/api/v1/warning?as_of=2099-01-01", "/api/v1/charts/breakout?as_of=2099-01-01"} {
+		if code, ec, field := send(s, tokens, "inspectorate", "GET", url, nil, nil); code != 400 || ec != "invalid" || field != "as_of" {
+			t.Errorf("%s: HTTP %d %s %s, want 400 naming as_of", url, code, ec, field)
+		}
+	}
+	for _, path := range []string{"/?as_of=2099-01-01", "/trends?as_of=2099-01-01", "/report?as_of=2099-01-01", "/knowledge?as_of=2099-01-01"} {
+		rec := page(s, "GET", path, "", nil)
+		if rec.Code != 400 || !strings.Contains(rec.Body.String(), "as_of: 2099-01-01 is after today") {
+			t.Errorf("%s: HTTP %d, want 400 saying the date is after today:\n%.300s", path, rec.Code, rec.Body.String())
+		}
+	}
+	if code, _, _ := send(s, tokens, "inspectorate", "GET", "/api/v1/status?as_of="+calendar.Today().String(), nil, nil); code != 200 {
+		t.Errorf("as_of today: HTTP %d", code)
 	}
 }
 

@@ -322,11 +322,7 @@ func dateOrToday(r *http.Request) (calendar.Date, error) {
 	if v == "" {
 		return calendar.Today(), nil
 	}
-	d, err := calendar.Parse(v)
-	if err != nil {
-		return d, badRequest("as_of", "%v", err)
-	}
-	return d, nil
+	return parseAsOf(v)
 }
 
 // reportAt builds the report the overview, trends and report pages show;

@@ -191,7 +191,7 @@ var breakoutParams = []param{
 }
 
 var stateParams = append([]param{
-	{name: "as_of", in: "query", required: true, desc: "The date, YYYY-MM-DD, from 1945-01-01 to 2100-12-31.", schema: dateSchema()},
+	{name: "as_of", in: "query", required: true, desc: "The date, YYYY-MM-DD, from 1945-01-01 to today: a later date is refused, as nothing is known of it yet.", schema: dateSchema()},
 	{name: "machines", in: "query", desc: "The centrifuges counted: enriching (the default) or installed.",
 		schema: map[string]any{"type": "string", "enum": []string{compliance.Enriching, compliance.Installed}}},
 	{name: "surviving_fleet", in: "query", desc: fmt.Sprintf("After a loss of access: the share of the last verified fleet assumed to work (default %g).", compliance.DefaultDamage.FleetFraction),
@@ -325,7 +325,7 @@ func apiOperations() []operation {
 			desc: "A chart of the verification report at a date, as SVG.",
 			params: []param{
 				{name: "name", in: "path", required: true, desc: "The chart.", schema: map[string]any{"type": "string", "enum": []string{"stock-by-level.svg", "sixty-pct-vs-sq.svg", "breakout-days.svg"}}},
-				{name: "as_of", in: "query", desc: "The last date shown, YYYY-MM-DD (default: the latest reported stock).", schema: dateSchema()},
+				{name: "as_of", in: "query", desc: "The last date shown, YYYY-MM-DD, not after today (default: the latest reported stock).", schema: dateSchema()},
 			},
 			ok:     map[int]docAnswer{200: {desc: "The chart.", media: "image/svg+xml", schema: map[string]any{"type": "string"}}},
 			errors: map[int]string{400: errorStatus[400], 404: "No such chart (code not_found, field name)."}},

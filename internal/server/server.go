@@ -662,7 +662,15 @@ func asOf(r *http.Request) (calendar.Date, error) {
 	if v == "" {
 		return calendar.Date{}, badRequest("as_of", "is required (YYYY-MM-DD)")
 	}
+	return parseAsOf(v)
+}
+
+// parseAsOf reads an as_of: a date, and not after today.
+func parseAsOf(v string) (calendar.Date, error) {
 	d, err := calendar.Parse(v)
+	if err == nil {
+		err = calendar.NotAfterToday(d)
+	}
 	if err != nil {
 		return d, badRequest("as_of", "%v", err)
 	}
