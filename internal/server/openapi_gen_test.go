@@ -418,7 +418,7 @@ func apiOperations() []operation {
 			if ops[i].errors == nil {
 				ops[i].errors = map[int]string{}
 			} else {
-				ops[i].errors = cloneMap(ops[i].errors)
+				ops[i].errors = maps.Clone(ops[i].errors)
 			}
 			ops[i].errors[503] = "This server reads the log and another writes it (code not_writer, with the writer's address): send the request there; or another outage of those every route may meet. Nothing was changed."
 			if ops[i].pattern == "POST /api/v1/records" {
@@ -427,14 +427,6 @@ func apiOperations() []operation {
 		}
 	}
 	return append(ops, logFileOperations()...)
-}
-
-func cloneMap[K comparable, V any](m map[K]V) map[K]V {
-	out := make(map[K]V, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // maxTileIndexGroups is how many groups of three digits a tile index of
