@@ -654,11 +654,7 @@ func (r *Report) addBreakout(c *chart, drawn *int) error {
 		lastKnown, unknownFrom = pt, calendar.Date{}
 	}
 	closeRun()
-	if err := c.addBanded(drawn, runs, bands, marks, "breakout, days (median; band: 10th to 90th percentile)"); err != nil {
-		return err
-	}
-	c.marks = marks
-	if err := c.addBoundMarks(marks, palette[0], "estimate"); err != nil {
+	if err := c.addBanded(drawn, runs, bands, marks, "breakout, days (median; band: 10th to 90th percentile)", "estimate"); err != nil {
 		return err
 	}
 	if lastKnown != nil && !unknownFrom.IsZero() {
@@ -711,11 +707,7 @@ func (r *Report) addWarning(c *chart, drawn *int) error {
 		hi = append(hi, plotter.XY{X: x, Y: *pt.WarningP90Days})
 	}
 	closeRun()
-	if err := c.addBanded(drawn, runs, bands, marks, "warning, days (median; band: 10th to 90th percentile)"); err != nil {
-		return err
-	}
-	c.marks = marks
-	if err := c.addBoundMarks(marks, palette[0], "warning"); err != nil {
+	if err := c.addBanded(drawn, runs, bands, marks, "warning, days (median; band: 10th to 90th percentile)", "warning"); err != nil {
 		return err
 	}
 	if len(none) > 0 {
@@ -745,10 +737,11 @@ func (c *chart) addMarks(pts plotter.XYs, shape draw.GlyphDrawer, label string) 
 	return nil
 }
 
-// addBanded draws a median as lines (one per run of known points, counted
-// in drawn) over its 10th-90th percentile band, shaded, with one legend
-// entry; a dot marks each point but those marks draws as bounds.
-func (c *chart) addBanded(drawn *int, runs, bands []plotter.XYs, marks boundMarks, label string) error {
+// addBanded draws an estimate (what) as its median in lines (one per run
+// of known points, counted in drawn) over its 10th-90th percentile band,
+// shaded, with one legend entry; a dot marks each point but those marks
+// draws, and keeps in c.marks, as bounds.
+func (c *chart) addBanded(drawn *int, runs, bands []plotter.XYs, marks boundMarks, label, what string) error {
 	for _, b := range bands {
 		if len(b) < 4 {
 			continue // one point: no area
@@ -794,7 +787,8 @@ func (c *chart) addBanded(drawn *int, runs, bands []plotter.XYs, marks boundMark
 			legend = true
 		}
 	}
-	return nil
+	c.marks = marks
+	return c.addBoundMarks(marks, palette[0], what)
 }
 
 func reversed(xys plotter.XYs) plotter.XYs {

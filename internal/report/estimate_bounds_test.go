@@ -2,7 +2,6 @@ package report_test
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -49,16 +48,8 @@ func TestBreakoutBoundsAreShownAsBounds(t *testing.T) {
 		}
 	}
 
-	var cs bytes.Buffer
-	if err := r.CSV(&cs); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(&cs).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	breakoutRows := 0
-	for _, row := range rows {
+	for _, row := range csvRows(t, r) {
 		if row[0] == "breakout" && !strings.Contains(row[1], "at the agreement's limits") {
 			breakoutRows++
 			if row[4] != string(state.Approx) {

@@ -121,6 +121,18 @@ func TestRedLineCommitment(t *testing.T) {
 	}
 }
 
+// wantUnknown checks that metric m is not among the metrics but among the
+// unknown ones, for a reason that says because.
+func wantUnknown(t *testing.T, metrics map[string]float64, unknown map[string]string, m, because string) {
+	t.Helper()
+	if v, ok := metrics[m]; ok {
+		t.Errorf("%s is %v, want it unknown", m, v)
+	}
+	if why := unknown[m]; !strings.Contains(why, because) {
+		t.Errorf("%s unknown because %q, want it to say %q", m, why, because)
+	}
+}
+
 func submitBoth(t *testing.T, r *talks.Room, us, iran talks.RedLines) {
 	t.Helper()
 	for _, rl := range []talks.RedLines{us, iran} {

@@ -115,12 +115,7 @@ func TestRedLineOnAnUnknownMetricIsNotMet(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if v, ok := rep.Metrics[talks.MetricBreakoutDays]; ok {
-				t.Errorf("breakout_days is %v, want it unknown", v)
-			}
-			if why := rep.Unknown[talks.MetricBreakoutDays]; !strings.Contains(why, "centrifuges_IR-1") {
-				t.Errorf("breakout_days unknown because %q, want the open term named", why)
-			}
+			wantUnknown(t, rep.Metrics, rep.Unknown, talks.MetricBreakoutDays, "centrifuges_IR-1")
 			met := rep.AllMet
 			if rep.OwnMet != nil {
 				met = rep.OwnMet
