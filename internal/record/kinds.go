@@ -196,6 +196,18 @@ func date(field, v string) error {
 	return nil
 }
 
+// instant checks a time, RFC 3339 in the record, within
+// calendar.Earliest..Latest.
+func instant(field string, t time.Time) error {
+	if t.IsZero() {
+		return input.Errorf(field, "is required (RFC 3339 time)")
+	}
+	if err := calendar.CheckRange(t.UTC()); err != nil {
+		return input.Errorf(field, "%v, got %s", err, t.Format(time.RFC3339))
+	}
+	return nil
+}
+
 // published checks an optional date of publication: a date, or a month
 // YYYY-MM where only the month is known.
 func published(field, v string) error {
@@ -535,11 +547,8 @@ func (b *MonitoringBody) validate() error {
 	if err := firstError(required("site", b.Site), required("device", b.Device)); err != nil {
 		return err
 	}
-	if b.At.IsZero() {
-		return input.Errorf("at", "is required (RFC 3339 time)")
-	}
-	if err := calendar.CheckRange(b.At.UTC()); err != nil {
-		return input.Errorf("at", "%v, got %s", err, b.At.Format(time.RFC3339))
+	if err := instant("at", b.At); err != nil {
+		return err
 	}
 	if b.Published != "" {
 		if err := date("published", b.Published); err != nil {

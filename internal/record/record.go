@@ -21,7 +21,6 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
-	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/input"
 )
 
@@ -95,30 +94,35 @@ func (r *Record) Validate() error {
 	if !input.IsID(r.Author) {
 		return input.Errorf("author", "must be a party id, got %q", r.Author)
 	}
-	if r.Created.IsZero() {
-		return input.Errorf("created", "is required (RFC 3339 time)")
-	}
-	if err := calendar.CheckRange(r.Created.UTC()); err != nil {
-		return input.Errorf("created", "%v, got %s", err, r.Created.Format(time.RFC3339))
+	if err := instant("created", r.Created); err != nil {
+		return err
 	}
 	for i, ref := range r.Refs {
-		if !input.IsID(ref) {
-			return input.Errorf(fmt.Sprintf("refs[%d]", i), "must be a record id, got %q", ref)
-		}
-		if ref == r.ID {
-			return input.Errorf(fmt.Sprintf("refs[%d]", i), "must name an earlier record, not this one (%q)", ref)
+		if err := earlierRecord(fmt.Sprintf("refs[%d]", i), ref, r.ID); err != nil {
+			return err
 		}
 	}
-	if r.Corrects != "" && !input.IsID(r.Corrects) {
-		return input.Errorf("corrects", "must be a record id, got %q", r.Corrects)
-	}
-	if r.Corrects == r.ID {
-		return input.Errorf("corrects", "must name an earlier record, not this one (%q)", r.Corrects)
+	if r.Corrects != "" {
+		if err := earlierRecord("corrects", r.Corrects, r.ID); err != nil {
+			return err
+		}
 	}
 	if len(r.Body) == 0 {
 		return input.Errorf("body", "is required")
 	}
 	return spec.validate(r)
+}
+
+// earlierRecord checks a reference from the record id to another record:
+// a record id, and not id itself.
+func earlierRecord(field, ref, id string) error {
+	if !input.IsID(ref) {
+		return input.Errorf(field, "must be a record id, got %q", ref)
+	}
+	if ref == id {
+		return input.Errorf(field, "must name an earlier record, not this one (%q)", ref)
+	}
+	return nil
 }
 
 // Canonical returns the record's JSON in the one form Accord signs:
