@@ -53,6 +53,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	argumentsAreUsage(root)
 	err := root.Execute()
 	if err == nil {
 		return 0
@@ -72,6 +73,27 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	return 1
+}
+
+// argumentsAreUsage makes the positional-argument check of c and of every
+// command below it return a usage error, as a bad flag does: "accord status
+// foo" is a mistake in how the command was called.
+func argumentsAreUsage(c *cobra.Command) {
+	if check := c.Args; check != nil {
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				var ue usageError
+				if errors.As(err, &ue) {
+					return err
+				}
+				return usageError{err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		argumentsAreUsage(sub)
+	}
 }
 
 func newRootCmd() *cobra.Command {

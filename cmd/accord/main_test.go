@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -50,4 +51,36 @@ func TestScripts(t *testing.T) {
 			},
 		},
 	})
+}
+
+// A mistake in how a command is called exits 2 with the hint, whether it
+// is a flag's value out of its range or a word the command does not take;
+// an error in doing the work exits 1.
+func TestExitStatus(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"swu", "--product-pct", "120", "--tails-pct", "0.2"}, 2},
+		{[]string{"swu", "--product-pct", "3", "--feed-pct", "5", "--tails-pct", "0.2"}, 2},
+		{[]string{"swu", "--product-pct", "90", "--tails-pct", "0.2", "--product-kg-u", "-1"}, 2},
+		{[]string{"swu", "--product-pct", "90"}, 2},
+		{[]string{"status", "--as-of", "2025-02-08", "foo"}, 2},
+		{[]string{"machines", "IR-99"}, 2},
+		{[]string{"record", "show"}, 2},
+		{[]string{"breakout", "--as-of", "2025-02-08", "--surviving-fleet", "2"}, 2},
+		{[]string{"no-such-command"}, 2},
+		{[]string{"breakout", "--scenario", "no-such-scenario"}, 1},
+		{[]string{"audit", "--log", filepath.Join(t.TempDir(), "none")}, 1},
+		{[]string{"swu", "--product-pct", "90", "--tails-pct", "0.3"}, 0},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(c.args, nil, &stdout, &stderr)
+		if code != c.code {
+			t.Errorf("accord %s: exit %d, want %d; stderr:\n%s", strings.Join(c.args, " "), code, c.code, stderr.String())
+		}
+		if hint := strings.Contains(stderr.String(), "accord: hint:"); hint != (c.code == 2) {
+			t.Errorf("accord %s: hint shown %v, want %v", strings.Join(c.args, " "), hint, c.code == 2)
+		}
+	}
 }

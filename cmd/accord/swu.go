@@ -85,12 +85,13 @@ uranium (kg U). Give the product mass (default 1 kg U) or the feed mass.`,
 func flagAssay(flag string, pct float64) (enrich.Assay, error) {
 	a, err := enrich.Percent(pct)
 	if err != nil {
-		return a, fmt.Errorf("%s: must be in (0, 100) percent, got %v", flag, pct)
+		return a, usageError{fmt.Errorf("%s: must be in (0, 100) percent, got %v", flag, pct)}
 	}
 	return a, nil
 }
 
-// flagError rewrites an enrich input error to name the flag the user typed.
+// enrichFlagError makes an enrich input error a usage error naming the flag
+// the user typed.
 func enrichFlagError(err error) error {
 	var ie *enrich.InputError
 	if !errors.As(err, &ie) {
@@ -101,7 +102,7 @@ func enrichFlagError(err error) error {
 		"product mass": "--product-kg-u", "feed mass": "--feed-kg-u",
 	}
 	if f, ok := flags[ie.Arg]; ok {
-		return fmt.Errorf("%s: %s", f, ie.Rule)
+		return usageError{fmt.Errorf("%s: %s", f, ie.Rule)}
 	}
 	return err
 }
