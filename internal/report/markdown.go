@@ -314,9 +314,14 @@ func cell(s string) string {
 
 // CSV writes the report's figures one per row: section, item, value,
 // unit, qualifier, as of, status, sources (annex numbers separated by
-// spaces), and the annex itself.
+// spaces), and the annex itself, whose rows also say when each source was
+// published (a date, or a month where only that is known) and whether
+// that was after the report's date.
 func (r *Report) CSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
+	header := []string{"section", "item", "value", "unit", "qualifier", "as_of", "status", "sources", "published", "published_after_as_of"}
+	// write fills the columns a row does not use.
+	write := func(rec []string) { _ = cw.Write(append(rec, make([]string, len(header)-len(rec))...)) }
 	row := func(section, item string, f Figure) {
 		v := ""
 		if f.Value != nil {
@@ -326,9 +331,9 @@ func (r *Report) CSV(w io.Writer) error {
 		if f.Value == nil {
 			status = "unknown: " + f.Unknown
 		}
-		_ = cw.Write([]string{section, item, v, f.Unit, string(f.Qualifier), f.AsOf.String(), status, citeList(f.Sources)})
+		write([]string{section, item, v, f.Unit, string(f.Qualifier), f.AsOf.String(), status, citeList(f.Sources)})
 	}
-	_ = cw.Write([]string{"section", "item", "value", "unit", "qualifier", "as_of", "status", "sources"})
+	_ = cw.Write(header)
 	row("stockpile", "total", r.Stockpile.Total)
 	for _, l := range r.Stockpile.Levels {
 		row("stockpile", fmt.Sprintf("up to %g %%", l.MaxAssayPct), l.Mass)
@@ -357,7 +362,7 @@ func (r *Report) CSV(w io.Writer) error {
 					asOf = f.ObservedAsOf
 				}
 			}
-			_ = cw.Write([]string{"finding: " + s.Party, f.Commitment, v, f.Unit, string(f.Qualifier), asOf.String(), string(f.Status), citeList(f.Sources)})
+			write([]string{"finding: " + s.Party, f.Commitment, v, f.Unit, string(f.Qualifier), asOf.String(), string(f.Status), citeList(f.Sources)})
 		}
 	}
 	bo := r.Breakout
@@ -387,9 +392,16 @@ func (r *Report) CSV(w io.Writer) error {
 	if l := bo.AtLimits; l != nil && l.Estimate != nil {
 		row("breakout", item+", at the agreement's limits", Figure{Value: l.Estimate.HeadlineDays, Unit: "days", AsOf: r.AsOf, Status: "derived", Sources: bo.AtLimitsSources})
 	}
-	r.warningCSV(row, func(rec []string) { _ = cw.Write(rec) })
+	r.warningCSV(row, write)
 	for _, s := range r.Sources {
-		_ = cw.Write([]string{"source", strconv.Itoa(s.N), s.Ref, s.Document, "", "", string(s.Status), s.Source})
+		published, after := s.PublishedMonth, ""
+		if !s.Published.IsZero() {
+			published = s.Published.String()
+		}
+		if s.AfterAsOf != nil {
+			after = strconv.FormatBool(*s.AfterAsOf)
+		}
+		write([]string{"source", strconv.Itoa(s.N), s.Ref, s.Document, "", "", string(s.Status), s.Source, published, after})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -278,6 +279,40 @@ func TestCSVDatesFindingsByTheirFigure(t *testing.T) {
 		if want, ok := observed[row[0]+"/"+row[1]]; ok && row[2] != "" && row[5] != want {
 			t.Errorf("%s %s: %s as of %s, want as of %s", row[0], row[1], row[2], row[5], want)
 		}
+	}
+}
+
+// The CSV's sources say when each was published, and whether after the
+// report's date: at 2025-02-10 the figures of 2025-02-08 come from
+// GOV/2025/8, published on 2025-02-26.
+func TestCSVSourcesSayWhenPublished(t *testing.T) {
+	rows := csvRows(t, build(t, "2025-02-10"))
+	if got := rows[0][8:]; !slices.Equal(got, []string{"published", "published_after_as_of"}) {
+		t.Fatalf("header ends %q", got)
+	}
+	published, before := false, 0
+	for _, row := range rows[1:] {
+		if len(row) != 10 {
+			t.Fatalf("row of %d columns: %q", len(row), row)
+		}
+		if row[0] != "source" {
+			if row[8] != "" || row[9] != "" {
+				t.Errorf("a figure's row has a publication: %q", row)
+			}
+			continue
+		}
+		if strings.Contains(row[3], "GOV/2025/8") {
+			published = row[8] == "2025-02-26" && row[9] == "true"
+		}
+		if row[9] == "false" {
+			before++
+		}
+	}
+	if !published {
+		t.Error("no source row gives GOV/2025/8 as published 2025-02-26, after the report's date")
+	}
+	if before == 0 {
+		t.Error("no source row is published on or before the report's date")
 	}
 }
 
