@@ -98,18 +98,28 @@ type Link struct {
 }
 
 // CiteLinks renders annex numbers as "[a, b]" links; link gives each
-// number's link.
+// number's link. Entries that read the same (two figures of one IAEA
+// report) are one link, to the first, whose title names them all: a
+// reader sees each document once.
 func CiteLinks(ns []int, link func(n int) Link) template.HTML {
 	if len(ns) == 0 {
 		return ""
 	}
+	var links []Link
+	for _, n := range ns {
+		l := link(n)
+		if i := slices.IndexFunc(links, func(m Link) bool { return m.Label == l.Label && m.Later == l.Later }); i >= 0 {
+			links[i].Title += "; " + l.Title
+			continue
+		}
+		links = append(links, l)
+	}
 	var b strings.Builder
 	b.WriteString(`<span class="cite">[`)
-	for i, n := range ns {
+	for i, l := range links {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		l := link(n)
 		fmt.Fprintf(&b, `<a href="%s" title="%s">%s</a>`, template.HTMLEscapeString(l.Href), template.HTMLEscapeString(l.Title), template.HTMLEscapeString(l.Label))
 		if l.Later != "" {
 			fmt.Fprintf(&b, `<span class="later" title="%s">%s</span>`, template.HTMLEscapeString(l.Later), LaterMark)

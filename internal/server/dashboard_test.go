@@ -284,6 +284,15 @@ func TestEvidenceLinksNameTheDocument(t *testing.T) {
 	if !strings.Contains(got, `<a href="/records/8" title="log index 8: (record finding-fordow-2)">finding-fordow-2</a>`) {
 		t.Errorf("a record with no document or source:\n%s", got)
 	}
+	// Two entries of one document are one link, to the first, whose
+	// title names both: "[IAEA GOV/2025/8, IAEA GOV/2025/8]" read as two
+	// documents.
+	if n := strings.Count(got, ">IAEA GOV/2025/8</a>"); n != 1 {
+		t.Errorf("IAEA GOV/2025/8 is cited %d times, want once:\n%s", n, got)
+	}
+	if !regexp.MustCompile(`title="log index 115: [^"]*; iaea-iran row 33: [^"]*">IAEA GOV/2025/8</a>`).MatchString(got) {
+		t.Errorf("the one link to IAEA GOV/2025/8 does not name both entries:\n%s", got)
+	}
 }
 
 // The report page cites by number to the annex on the page, in its summary
