@@ -57,7 +57,10 @@ dispute (15 + 15 + 5 days, closed by dispute-resolved), snapback-notification
 			return nil, err
 		}
 		ds, err := a.Clocks(evs, date)
-		return &report.Clocks{At: date, Agreement: a.ID, Deadlines: ds, Name: a.Name}, err
+		if err != nil {
+			return nil, flagError(err)
+		}
+		return &report.Clocks{At: date, Agreement: a.ID, Deadlines: ds, Name: a.Name}, nil
 	}, report.TextClocks)
 	cmd.Flags().StringVar(&src.agreement, "agreement", "jcpoa", "agreement: jcpoa (built in), hypothetical-2025 (a built-in illustration) or a file in the agreement format")
 	cmd.Flags().StringArrayVar(&events, "event", nil, "procedural event KIND:YYYY-MM-DD (repeatable)")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/input"
 )
 
 // ClockEvent is a procedural event: its kind (a procedure's trigger or
@@ -68,13 +69,21 @@ type Deadline struct {
 }
 
 // TriggerKinds lists the event kinds that start a procedure, and those
-// that close one or record one of its steps as done.
+// that close one or record one of its steps as done, each once.
 func (a *Agreement) TriggerKinds() (triggers, closing []string) {
+	add := func(to []string, kinds ...string) []string {
+		for _, k := range kinds {
+			if !slices.Contains(to, k) {
+				to = append(to, k)
+			}
+		}
+		return to
+	}
 	for _, p := range a.Procedures {
-		triggers = append(triggers, p.Trigger)
-		closing = append(closing, p.ClosedBy...)
+		triggers = add(triggers, p.Trigger)
+		closing = add(closing, p.ClosedBy...)
 		for _, s := range p.Steps {
-			closing = append(closing, s.DoneBy...)
+			closing = add(closing, s.DoneBy...)
 		}
 	}
 	return triggers, closing
@@ -95,7 +104,7 @@ func (a *Agreement) Clocks(events []ClockEvent, at calendar.Date) ([]Deadline, e
 	}
 	for _, e := range events {
 		if !slices.Contains(triggers, e.Kind) && !slices.Contains(closing, e.Kind) {
-			return nil, fmt.Errorf("event kind %q: the agreement %s has no procedure it starts or closes (starts: %s; closes: %s)",
+			return nil, input.Errorf("event", "kind %q: the agreement %s has no procedure it starts or closes (starts: %s; closes: %s)",
 				e.Kind, a.ID, strings.Join(triggers, ", "), strings.Join(closing, ", "))
 		}
 	}

@@ -151,6 +151,21 @@ func TestDatesAfterTodayAreRefused(t *testing.T) {
 	}
 }
 
+// An event kind that no procedure has is refused naming the field once.
+func TestClockNamesAnUnknownEventKind(t *testing.T) {
+	s, _ := setup(t)
+	rec := page(s, "GET", "/api/v1/clock?event=coup:2025-01-01", "", nil)
+	var body struct {
+		Error struct{ Code, Field, Message string }
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+		t.Fatalf("HTTP %d: %v: %s", rec.Code, err, rec.Body)
+	}
+	if e := body.Error; rec.Code != 400 || e.Code != "invalid" || e.Field != "event" || !strings.HasPrefix(e.Message, `kind "coup": the agreement jcpoa has no procedure`) {
+		t.Errorf("HTTP %d %+v, want 400 naming event, the rule once", rec.Code, e)
+	}
+}
+
 // scenarioJSON is a scenario of lots lots and groups fleet groups.
 func scenarioJSON(lots, groups int) string {
 	s := breakout.Scenario{Target: breakout.Target{AssayPct: 90, QuantitySQ: 1, SQ: enrich.WGU25}}

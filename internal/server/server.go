@@ -890,7 +890,7 @@ func (s *Server) clock(w http.ResponseWriter, r *http.Request) {
 	}
 	ds, err := s.cfg.Agreement.Clocks(evs, at)
 	if err != nil {
-		s.fail(w, r, badRequest("event", "%v", err))
+		s.fail(w, r, err) // an event kind no procedure has: invalid, naming event
 		return
 	}
 	writeJSON(w, 200, map[string]any{"at": at, "deadlines": ds})
