@@ -87,7 +87,7 @@ damage assumptions (--surviving-fleet, --remaining-stock).`,
 			}
 			s, err := app.LoadScenario(cmd.InOrStdin(), scenarioPath)
 			if err != nil {
-				return err
+				return namedInputError("scenario", err)
 			}
 			if cmd.Flags().Changed("convention") {
 				s.Convention = opt.Convention

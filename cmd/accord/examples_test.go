@@ -198,7 +198,7 @@ func TestInputErrorsSayWhatToDo(t *testing.T) {
 		{[]string{"breakout", "--scenario", write("no-sq.yaml", "name: x\ntarget: {assay_pct: 90, sq: wgu25}\n")},
 			[]string{"target.quantity_sq: is missing"}},
 		{[]string{"breakout", "--scenario", "feb-2052"},
-			[]string{"feb-2052: no such file, and no built-in example of that name (built in: feb-2025, jcpoa-limits, pre-jcpoa)"}},
+			[]string{"--scenario: feb-2052: no such file, and no built-in example of that name (built in: feb-2025, jcpoa-limits, pre-jcpoa)"}},
 		{[]string{"talks", "evaluate", "--proposal", "jcpoa-limits", "--room", write("room.yaml", strings.Replace(room, "\ntitle:", "\ntitel:", 1))},
 			[]string{"titel: unknown field, line", "did you mean title?"}},
 	} {

@@ -44,6 +44,17 @@ func flagError(err error) error {
 	return err
 }
 
+// namedInputError makes a name given to flag that is neither a file nor a
+// built-in example a usage error naming the flag; other errors (a file that
+// does not parse) are returned as they are.
+func namedInputError(flag string, err error) error {
+	var ns *app.NoSuchInput
+	if errors.As(err, &ns) {
+		return usageError{fmt.Errorf("--%s: %w", flag, err)}
+	}
+	return err
+}
+
 // run executes the command line args and returns the exit code: 0 on
 // success, 1 on an error, 2 on a usage error.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {

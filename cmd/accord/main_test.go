@@ -70,7 +70,9 @@ func TestExitStatus(t *testing.T) {
 		{[]string{"record", "show"}, 2},
 		{[]string{"breakout", "--as-of", "2025-02-08", "--surviving-fleet", "2"}, 2},
 		{[]string{"no-such-command"}, 2},
-		{[]string{"breakout", "--scenario", "no-such-scenario"}, 1},
+		{[]string{"breakout", "--scenario", "no-such-scenario"}, 2},
+		{[]string{"talks", "zone", "--room", "no-such-room"}, 2},
+		{[]string{"breakout", "--scenario", filepath.Join("testdata", "script")}, 1}, // a directory: an error reading it
 		{[]string{"audit", "--log", filepath.Join(t.TempDir(), "none")}, 1},
 		{[]string{"swu", "--product-pct", "90", "--tails-pct", "0.3"}, 0},
 	} {

@@ -56,7 +56,7 @@ func (f *talksFlags) load() (*talks.Spec, *talks.Room, error) {
 	}
 	spec, room, err := app.LoadRoom(f.room)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, namedInputError("room", err)
 	}
 	date, err := asOfFlag("baseline", f.asOf)
 	if err != nil {

@@ -82,7 +82,7 @@ func newTalksOpenCmd() *cobra.Command {
 	}, func(cmd *cobra.Command, f *clientFlags) error {
 		spec, _, err := app.LoadRoom(file)
 		if err != nil {
-			return err
+			return namedInputError("file", err)
 		}
 		f.room = spec.ID
 		room, err := f.open(cmd.Context())

@@ -41,7 +41,18 @@ func ReadNamed(stdin io.Reader, path string, k examples.Kind) ([]byte, error) {
 	if b, ok := examples.Read(k, path); ok {
 		return b, nil
 	}
-	return nil, fmt.Errorf("%s: no such file, and no built-in example of that name (built in: %s)", path, strings.Join(examples.Names(k), ", "))
+	return nil, &NoSuchInput{Name: path, BuiltIn: examples.Names(k)}
+}
+
+// NoSuchInput is a name that is neither a file nor a built-in example: a
+// mistake in how a command was called.
+type NoSuchInput struct {
+	Name    string
+	BuiltIn []string
+}
+
+func (e *NoSuchInput) Error() string {
+	return fmt.Sprintf("%s: no such file, and no built-in example of that name (built in: %s)", e.Name, strings.Join(e.BuiltIn, ", "))
 }
 
 // ParseFile parses the file at path with parse; what ("" for nothing)
