@@ -508,8 +508,13 @@ type whatIfView struct {
 	// From is the date of the state the form starts from: AsOf, or the
 	// last date with known figures when they are unknown at AsOf; Note
 	// says so.
-	From       calendar.Date
-	Note       string
+	From calendar.Date
+	Note string
+	// Bound says how the figures the form starts from bound the estimate
+	// made on them, where some were reported only as bounds ("up to
+	// 1,724 IR-6"): the overview's "at least", which the form's figures,
+	// taken as they are, cannot say.
+	Bound      string
 	Levels     []whatIfLevel
 	Machines   []whatIfMachine
 	Efficiency float64
@@ -567,6 +572,18 @@ func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request) {
 	opt, _ := compliance.BreakoutOptions{}.Normalize()
 	st := state.At(facts, date)
 	sc, _, _, unknown := compliance.BreakoutScenario(st, opt)
+	if len(unknown) == 0 {
+		// The dated estimate as the overview and the API give it: with
+		// its band, whose median is the headline the form's result is.
+		banded := opt
+		banded.Samples, banded.Seed = breakout.DefaultSamples, breakout.DefaultSeed
+		if b, err := compliance.BreakoutAt(facts, date, banded); err == nil && b.Estimate != nil && b.Estimate.HeadlineDays != nil {
+			if brief := report.BoundBrief(b.HeadlineQualifier, b.Bounds); brief != "" {
+				v.Bound = fmt.Sprintf("On the figures as reported at %s, the estimate is %s%s days: %s. The form takes each such figure as it was given.",
+					date, b.HeadlineQualifier.Words(), report.Num(*b.Estimate.HeadlineDays, 1), brief)
+			}
+		}
+	}
 	if len(unknown) > 0 {
 		if b, err := compliance.BreakoutAt(facts, date, opt); err == nil && b.LastKnown != nil {
 			v.From = b.LastKnown.AsOf

@@ -316,11 +316,15 @@ func TestReportCitesByNumber(t *testing.T) {
 // same date, or, where the figures are unknown, the last estimate on known
 // figures. (The form once put the JCPOA's stock up to 5 % at 5 % rather
 // than 3.67 %, and the 2021 stock reported up to 60 % among the 20 %.)
+// Where the dated estimate is a bound, the page says so: the form takes
+// each figure as given, and its estimate alone read as exact.
 func TestWhatIfStartsFromTheDatedEstimate(t *testing.T) {
 	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
 	days := regexp.MustCompile(`id="result-days" data-value="([^"]*)"`)
-	for _, date := range []string{"2016-06-01", "2019-08-01", "2021-03-01", "2021-06-01", "2023-02-26", "2024-06-01", "2025-02-08", "2025-09-01"} {
+	bounded := 0
+	for _, date := range []string{"2016-06-01", "2017-06-01", "2019-08-01", "2021-03-01", "2021-06-01", "2023-02-26", "2024-06-01", "2025-02-08", "2025-09-01"} {
 		rec := page(s, "GET", "/what-if?as_of="+date, "", nil)
+		note := regexp.MustCompile(`<p class="note" id="bound-note">([^<]*)</p>`).FindStringSubmatch(rec.Body.String())
 		if rec.Code != 200 {
 			t.Fatalf("%s: what-if HTTP %d", date, rec.Code)
 		}
@@ -334,8 +338,9 @@ func TestWhatIfStartsFromTheDatedEstimate(t *testing.T) {
 		}
 		rec = page(s, "GET", "/api/v1/breakout?as_of="+date, "", nil)
 		var b struct {
-			Status   string
-			Estimate *struct {
+			Status    string
+			Qualifier string `json:"headline_qualifier"`
+			Estimate  *struct {
 				HeadlineDays *float64 `json:"headline_days"`
 			}
 			LastKnown *struct {
@@ -355,6 +360,23 @@ func TestWhatIfStartsFromTheDatedEstimate(t *testing.T) {
 		if math.Abs(form-*want.HeadlineDays) > 1e-9**want.HeadlineDays {
 			t.Errorf("%s: the untouched what-if form gives %.2f days, the dated estimate %.2f", date, form, *want.HeadlineDays)
 		}
+		words := map[string]string{"at_least": "at least ", "at_most": "at most ", "approx": "about "}[b.Qualifier]
+		switch {
+		case b.Estimate == nil || words == "":
+			if note != nil {
+				t.Errorf("%s: the dated estimate is %q, but the page says: %s", date, b.Qualifier, note[1])
+			}
+		case note == nil:
+			t.Errorf("%s: the dated estimate is %s, and the what-if page does not say so", date, b.Qualifier)
+		default:
+			bounded++
+			if !strings.Contains(note[1], "the estimate is "+words+report.Num(*b.Estimate.HeadlineDays, 1)+" days") || !strings.Contains(note[1], "reported only as bounds") {
+				t.Errorf("%s: the dated estimate is %s; the page says: %s", date, b.Qualifier, note[1])
+			}
+		}
+	}
+	if bounded == 0 {
+		t.Error("no date's dated estimate is a bound: the test checks nothing")
 	}
 }
 
