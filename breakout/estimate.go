@@ -879,7 +879,14 @@ func (p *plan) machines(cp capacity, high bool) string {
 		k := cp.highCascades[i]
 		if high && k > 0 {
 			n += k
-			parts = append(parts, fmt.Sprintf("%d x %s %s", k, num(math.Min(g.size, g.count)), where(g)))
+			size := math.Min(g.size, g.count)
+			if size == math.Trunc(size) {
+				parts = append(parts, fmt.Sprintf("%d x %s %s", k, num(size), where(g)))
+			} else {
+				// The group's machines shared out among its reported
+				// cascades: no cascade holds 172.4 machines.
+				parts = append(parts, fmt.Sprintf("%d x %s %s (machines a cascade on average)", k, num(size), where(g)))
+			}
 		}
 		if !high {
 			if rest := g.count - math.Min(g.count, float64(k)*g.size); rest > 0 {

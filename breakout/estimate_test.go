@@ -466,3 +466,26 @@ natural_uranium: unlimited
 		t.Errorf("natural_uranium: 5000 parsed as %+v (%v)", s.NaturalUranium, err)
 	}
 }
+
+// A group's machines shared out among its reported cascades are said to
+// be an average where they do not divide evenly: 1,724 IR-6 in 10
+// cascades are not cascades of 172.4 machines.
+func TestCascadeSizesSayWhenAverage(t *testing.T) {
+	fordow := machines("IR-6", 1724, 5)
+	fordow.Site, fordow.Cascades = "Fordow", 10
+	natanz := machines("IR-6", 522, 5)
+	natanz.Site, natanz.Cascades = "Natanz FEP", 3
+	s := withTails(scenario([]breakout.Lot{{MassKgU: 274.8, AssayPct: 60}}, fordow, natanz), "60", 20)
+	s.Convention = breakout.Cascades
+	var texts []string
+	for _, st := range estimate(t, s).Steps {
+		texts = append(texts, st.Machines)
+	}
+	all := strings.Join(texts, "\n")
+	if !strings.Contains(all, "x 172.4 IR-6 at Fordow (machines a cascade on average)") {
+		t.Errorf("the uneven cascades of Fordow are not said to be an average:\n%s", all)
+	}
+	if !strings.Contains(all, "x 174 IR-6 at Natanz FEP") || strings.Contains(all, "Natanz FEP (machines a cascade on average)") {
+		t.Errorf("the even cascades of Natanz FEP:\n%s", all)
+	}
+}
