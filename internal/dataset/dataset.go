@@ -283,13 +283,39 @@ func parseReport(line int, rec []string) (Report, error) {
 		}
 		*c.cell = Cell{Present: true, KgU: v, Qualifier: q, Status: st, Code: code, Raw: raw}
 	}
-	for _, clause := range strings.Split(r.Notes, ";") {
-		l := strings.ToLower(clause)
-		if strings.Contains(l, "conflict") || strings.Contains(l, "inconsistent") || strings.Contains(l, "disagree") {
-			r.Conflicts = append(r.Conflicts, strings.TrimSpace(clause))
+	r.Conflicts = conflictsIn(r.Notes)
+	return r, nil
+}
+
+// conflictsIn returns what notes record of a disagreement between sources:
+// of its clauses (separated by ";" outside parentheses, so that a
+// parenthesis is not cut in two), the sentences that say "conflict",
+// "inconsistent" or "disagree".
+func conflictsIn(notes string) []string {
+	var out []string
+	depth, start := 0, 0
+	clauses := []string{}
+	for i, c := range notes {
+		switch {
+		case c == '(':
+			depth++
+		case c == ')' && depth > 0:
+			depth--
+		case c == ';' && depth == 0:
+			clauses = append(clauses, notes[start:i])
+			start = i + 1
 		}
 	}
-	return r, nil
+	clauses = append(clauses, notes[start:])
+	for _, clause := range clauses {
+		for _, sentence := range strings.SplitAfter(clause, ". ") {
+			l := strings.ToLower(sentence)
+			if strings.Contains(l, "conflict") || strings.Contains(l, "inconsistent") || strings.Contains(l, "disagree") {
+				out = append(out, strings.TrimSpace(sentence))
+			}
+		}
+	}
+	return out
 }
 
 func orDefault(s, fallback string) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -65,6 +66,21 @@ func TestEmbeddedSeries(t *testing.T) {
 	for _, want := range []string{"CONFLICT: 60% = 17.7 kg (AFP/Times of Israel) vs 15.5 kg", "ISIS text says 1890 - inconsistent", "disagree"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("conflict %q not kept; have:\n%s", want, joined)
+		}
+	}
+	// Whole: a parenthesis is not cut at a ";" inside it, and a sentence
+	// of the same clause that records no disagreement is left out.
+	for _, want := range []string{
+		"LEU stock given as ~10000 kg (EPRS) vs 11500 kg (Kimball/ACA) - disagree, likely UF6 mass",
+		"rest <=4.5% = 1251.5 by subtraction (DERIVED; ISIS text says 1890 - inconsistent)",
+	} {
+		if !slices.Contains(conflicts, want) {
+			t.Errorf("conflict %q not kept whole; have:\n%s", want, joined)
+		}
+	}
+	for _, c := range conflicts {
+		if strings.Count(c, "(") != strings.Count(c, ")") {
+			t.Errorf("a conflict cut inside a parenthesis: %q", c)
 		}
 	}
 	// Rows without a full as-of date say what was used.

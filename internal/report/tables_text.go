@@ -24,7 +24,15 @@ func TextReports(w io.Writer, reports []dataset.Report) error {
 	for _, r := range reports {
 		notes := ""
 		if len(r.Conflicts) > 0 {
-			notes = "conflict: " + strings.Join(r.Conflicts, "; ")
+			var cs []string
+			for _, c := range r.Conflicts {
+				// "CONFLICT: 60 % = …" is not said twice.
+				if len(c) > len("conflict:") && strings.EqualFold(c[:len("conflict:")], "conflict:") {
+					c = strings.TrimSpace(c[len("conflict:"):])
+				}
+				cs = append(cs, c)
+			}
+			notes = "conflict: " + strings.Join(cs, "; ")
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Row, r.ReportDate, r.Document, r.AsOf,
 			reportedMass(r.Total), reportedMass(r.Upto20), reportedMass(r.Upto60), notes)

@@ -27,7 +27,7 @@ func TestTablesText(t *testing.T) {
 		}, "MACHINE  SWU/YR  RANGE   STATUS   SOURCE\nIR-1     0.9     0.75-1  sourced  ISIS\nIR-6     6       -       derived  IAEA\n"},
 		{"reports", func(b io.Writer) error {
 			return report.TextReports(b, []dataset.Report{{Row: 2, ReportDate: "2025-02-26", Document: "GOV/2025/8", AsOf: date,
-				Total: dataset.Cell{Present: true, KgU: 8294.4, Status: state.Sourced}, Conflicts: []string{"a", "b"}}})
+				Total: dataset.Cell{Present: true, KgU: 8294.4, Status: state.Sourced}, Conflicts: []string{"a", "CONFLICT: b"}}})
 		}, "ROW  REPORT      DOCUMENT    AS OF       TOTAL kg U         UP TO 20 %  UP TO 60 %  NOTES\n" +
 			"2    2025-02-26  GOV/2025/8  2025-02-08  8,294.4 (sourced)  -           -           conflict: a; b\n"},
 		{"swu", func(b io.Writer) error {
