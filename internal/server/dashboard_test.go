@@ -309,6 +309,11 @@ func TestReportCitesByNumber(t *testing.T) {
 	if !strings.Contains(overview, `">IAEA GOV/2025/8</a>`) {
 		t.Error("the overview does not name the document its stock comes from")
 	}
+	// Its links to records open for the log's members only: the page
+	// says so, and how, rather than promise what a reader then finds shut.
+	if !strings.Contains(overview, `its record in the evidence log, which the log's members open after they <a href="/signin">sign in</a>`) {
+		t.Error("the overview does not say that records open to the log's members once signed in")
+	}
 }
 
 // The what-if form, untouched, starts from the state the dated estimate
