@@ -786,7 +786,7 @@ func carryForward(facts []Fact, tf *Fact, given []Level, total Value) []Level {
 		v.Value = round6(rest * f.Value / share)
 		v.Status = Derived
 		note := fmt.Sprintf("carried forward: up to %g %% was %g kg U of %g kg U of levels not given again, as of %s; scaled to the %g kg U the report of %s leaves",
-			f.LevelPct, f.Value, share, f.Date, round6(rest), tf.Date)
+			f.LevelPct, f.Value, round6(share), f.Date, round6(rest), tf.Date)
 		v.Evidence = append(slices.Clone(total.Evidence), f.Evidence...)
 		for i := range v.Evidence {
 			v.Evidence[i].Status = Derived

@@ -2,6 +2,7 @@ package state_test
 
 import (
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -132,6 +133,32 @@ func TestPartialBreakdownCarriesTheRest(t *testing.T) {
 	}
 	if got, want := s.Inventory.ByLevel[1].Mass.Value, (9874.9-440.9)*274.5/(8564.5+274.5); math.Abs(got-want) > 1e-3 {
 		t.Errorf("20 %% level %g, want its May share of the rest, %g", got, want)
+	}
+}
+
+// The note of a carried level gives its figures as they were reported,
+// without the noise of a float sum ("of 2105.3999999999996 kg U").
+func TestCarriedLevelsSayTheirFiguresPlainly(t *testing.T) {
+	fs := []state.Fact{
+		{Metric: state.EnrichedUraniumKgU, Date: day("2020-08-25"), Value: 2105.4, Status: state.Sourced, Evidence: ev("aug"), Report: "aug"},
+		{Metric: state.EnrichedUraniumKgU, Date: day("2020-08-25"), LevelPct: 2, Value: 0.1, Status: state.Sourced, Evidence: ev("aug"), Report: "aug"},
+		{Metric: state.EnrichedUraniumKgU, Date: day("2020-08-25"), LevelPct: 5, Value: 0.2, Status: state.Sourced, Evidence: ev("aug"), Report: "aug"},
+		{Metric: state.EnrichedUraniumKgU, Date: day("2020-11-02"), Value: 2442.9, Status: state.Sourced, Evidence: ev("nov"), Report: "nov"},
+	}
+	noise := regexp.MustCompile(`\d\.\d{7,}`)
+	carried := 0
+	for _, l := range state.At(fs, day("2020-11-11")).Inventory.ByLevel {
+		for _, e := range l.Mass.Evidence {
+			if strings.HasPrefix(e.Note, "carried forward") {
+				carried++
+				if m := noise.FindString(e.Note); m != "" {
+					t.Errorf("up to %g %%: %q has %s", l.MaxAssayPct, e.Note, m)
+				}
+			}
+		}
+	}
+	if carried == 0 {
+		t.Fatal("no level was carried forward")
 	}
 }
 
