@@ -63,7 +63,21 @@ func TestSeriesBoundsAreNotAmounts(t *testing.T) {
 		}
 	}
 
-	line, down, up := r.StockChartPoints("")
+	lines, down, up := r.StockChartPoints("")
+	line := slices.Concat(lines...)
+	if len(lines) < 2 {
+		t.Errorf("stock chart: %d lines, want the series broken at its bounds", len(lines))
+	}
+	// A bound breaks the line: no line joins amounts on either side of
+	// one (the stock of June 2015 and that of February 2017, with "up to
+	// 202.8" on Implementation Day between them).
+	for _, l := range lines {
+		for _, b := range append(slices.Clone(down), up...) {
+			if l[0] < b && b < l[len(l)-1] {
+				t.Errorf("stock chart: a line from %s to %s runs across the bound of %s", l[0], l[len(l)-1], b)
+			}
+		}
+	}
 	for _, d := range append(slices.Clone(upTo), above...) {
 		if slices.Contains(line, d) {
 			t.Errorf("stock chart: the line joins the bound of %s as an amount", d)

@@ -450,12 +450,17 @@ func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
 // addSeries draws the points get returns a value for, counting them in
 // drawn: the amounts joined by a line, and the bounds (a stock reported
 // only as "up to" or "more than" a figure) as open triangles off the
-// line, in the series' colour, for they are not amounts.
+// line, in the series' colour, for they are not amounts. A bound breaks
+// the line: the amounts on either side of it are not joined, for the line
+// would say what the stock was in between (5,095 kg U in June 2015 and
+// 101.7 kg U in February 2017, with "up to 202.8" on Implementation Day
+// between them: the stock was shipped out at once, not run down).
 func (r *Report) addSeries(c *chart, drawn *int, label string, col color.Color, get func(Point) (float64, state.Qualifier, bool)) error {
-	xys, bounds := r.splitBounds(get)
-	*drawn += len(xys) + len(bounds[true]) + len(bounds[false])
+	runs, bounds := r.splitBounds(get)
+	*drawn += len(bounds[true]) + len(bounds[false])
 	var thumbs []plot.Thumbnailer
-	if len(xys) > 0 {
+	for _, xys := range runs {
+		*drawn += len(xys)
 		l, s, err := plotter.NewLinePoints(xys)
 		if err != nil {
 			return err
@@ -465,7 +470,9 @@ func (r *Report) addSeries(c *chart, drawn *int, label string, col color.Color, 
 		s.Shape = draw.CircleGlyph{}
 		s.Radius = vg.Points(2)
 		c.p.Add(l, s)
-		thumbs = append(thumbs, l, s)
+		if len(thumbs) == 0 {
+			thumbs = append(thumbs, l, s)
+		}
 	}
 	for _, down := range []bool{true, false} {
 		if len(bounds[down]) == 0 {
@@ -489,10 +496,12 @@ func (r *Report) addSeries(c *chart, drawn *int, label string, col color.Color, 
 }
 
 // splitBounds returns the points get returns a value for: the amounts
-// (exact or approximate), which a line joins, and the bounds, by whether
-// they point down ("up to") or up ("more than", "at least").
-func (r *Report) splitBounds(get func(Point) (float64, state.Qualifier, bool)) (amounts plotter.XYs, bounds map[bool]plotter.XYs) {
+// (exact or approximate), in runs a line joins, each broken by a bound;
+// and the bounds, by whether they point down ("up to") or up ("more
+// than", "at least").
+func (r *Report) splitBounds(get func(Point) (float64, state.Qualifier, bool)) (runs []plotter.XYs, bounds map[bool]plotter.XYs) {
 	bounds = map[bool]plotter.XYs{}
+	var run plotter.XYs
 	for _, pt := range r.Series {
 		v, q, ok := get(pt)
 		if !ok {
@@ -500,15 +509,20 @@ func (r *Report) splitBounds(get func(Point) (float64, state.Qualifier, bool)) (
 		}
 		xy := plotter.XY{X: unix(pt.Date), Y: v}
 		switch q {
-		case state.AtMost:
-			bounds[true] = append(bounds[true], xy)
-		case state.Above, state.AtLeast:
-			bounds[false] = append(bounds[false], xy)
+		case state.AtMost, state.Above, state.AtLeast:
+			down := q == state.AtMost
+			bounds[down] = append(bounds[down], xy)
+			if len(run) > 0 {
+				runs, run = append(runs, run), nil
+			}
 		default:
-			amounts = append(amounts, xy)
+			run = append(run, xy)
 		}
 	}
-	return amounts, bounds
+	if len(run) > 0 {
+		runs = append(runs, run)
+	}
+	return runs, bounds
 }
 
 // addBoundsKey adds the legend entry of the open triangles, when the

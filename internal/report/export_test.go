@@ -25,10 +25,10 @@ func (r *Report) ChartAxes(name string) (xmax float64, yticks []string, err erro
 }
 
 // StockChartPoints are the dates the stock chart draws for level key
-// ("" for the total): those its line joins, and those it draws as bounds
-// pointing down ("up to") and up ("more than").
-func (r *Report) StockChartPoints(key string) (line, down, up []string) {
-	amounts, bounds := r.splitBounds(func(p Point) (float64, state.Qualifier, bool) { return p.Mass(key) })
+// ("" for the total): those its lines join, each line's dates in turn, and
+// those it draws as bounds pointing down ("up to") and up ("more than").
+func (r *Report) StockChartPoints(key string) (lines [][]string, down, up []string) {
+	runs, bounds := r.splitBounds(func(p Point) (float64, state.Qualifier, bool) { return p.Mass(key) })
 	dates := func(xys plotter.XYs) []string {
 		var out []string
 		for _, xy := range xys {
@@ -36,7 +36,10 @@ func (r *Report) StockChartPoints(key string) (line, down, up []string) {
 		}
 		return out
 	}
-	return dates(amounts), dates(bounds[true]), dates(bounds[false])
+	for _, run := range runs {
+		lines = append(lines, dates(run))
+	}
+	return lines, dates(bounds[true]), dates(bounds[false])
 }
 
 // EstimateMarks are the dates the named chart (breakout or warning) draws
