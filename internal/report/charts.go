@@ -94,6 +94,7 @@ var palette = []color.Color{
 	color.RGBA{0x2e, 0x8b, 0x57, 0xff}, // up to 5 %: green
 	color.RGBA{0xd9, 0x82, 0x1e, 0xff}, // up to 20 %: orange
 	color.RGBA{0xb2, 0x22, 0x22, 0xff}, // up to 60 %: red
+	color.RGBA{0x7b, 0x4f, 0x9d, 0xff}, // up to 2 %: purple
 }
 
 var grey = color.RGBA{0x99, 0x99, 0x99, 0xff}
@@ -123,12 +124,18 @@ func (r *Report) chart(name string, narrow bool) (*chart, error) {
 	switch name {
 	case ChartStock:
 		p.Y.Label.Text = "kg U"
+		// Every level the series reports, so that the levels add up to
+		// the total where the reports break it down (up to 2 % from 2020).
 		series := []struct {
 			label string
 			key   string
-		}{{"total", ""}, {"up to 5 %", "5"}, {"up to 20 %", "20"}, {"up to 60 %", "60"}}
-		for i, s := range series {
-			if err = r.addSeries(c, &drawn, s.label, palette[i], func(pt Point) (float64, state.Qualifier, bool) {
+			col   color.Color
+		}{{"total", "", palette[0]}, {"up to 2 %", "2", palette[4]}, {"up to 5 %", "5", palette[1]}, {"up to 20 %", "20", palette[2]}, {"up to 60 %", "60", palette[3]}}
+		for _, s := range series {
+			if !slices.ContainsFunc(r.Series, func(pt Point) bool { _, _, ok := pt.Mass(s.key); return ok }) {
+				continue // a level no report of the period gives
+			}
+			if err = r.addSeries(c, &drawn, s.label, s.col, func(pt Point) (float64, state.Qualifier, bool) {
 				return pt.Mass(s.key)
 			}); err != nil {
 				return nil, err

@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"slices"
@@ -69,6 +70,29 @@ func TestChartsRender(t *testing.T) {
 				if err := os.WriteFile(filepath.Join(out, c.Name+suffix+".svg"), svg, 0o644); err != nil {
 					t.Fatal(err)
 				}
+			}
+		}
+	}
+}
+
+// The stock chart draws every level the reports of its period give, so
+// that the levels add up to the total where the reports break it down: up
+// to 2 % from 2020, none before.
+func TestStockChartDrawsEveryLevel(t *testing.T) {
+	for _, c := range []struct {
+		date string
+		two  bool
+	}{{"2017-06-01", false}, {"2025-02-08", true}} {
+		svg, err := build(t, c.date).SVG(report.ChartStock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := bytes.Contains(svg, []byte(">up to 2 %<")); got != c.two {
+			t.Errorf("%s: the stock chart draws up to 2 %%: %v, want %v", c.date, got, c.two)
+		}
+		for _, level := range []string{">total<", ">up to 5 %<"} {
+			if !bytes.Contains(svg, []byte(level)) {
+				t.Errorf("%s: the stock chart lacks %s", c.date, level)
 			}
 		}
 	}
