@@ -905,6 +905,17 @@ func (p *plan) machines(cp capacity, high bool) string {
 	return "the other machines (" + strings.Join(parts, ", ") + "), joined by the high-enrichment cascades when they have nothing else to do"
 }
 
+// medianOf says, of an input at v whose range is not centred on a sourced
+// figure, that v is the median of its range, not the range's most likely
+// value the source gives: "8 cascades (the median of 3 to 20, …)" where
+// the source says "central 4".
+func medianOf(r ranged, v float64) string {
+	if !r.varies() || v == r.mode {
+		return ""
+	}
+	return fmt.Sprintf(" (the median of %s to %s, most likely %s, which the estimate with every input at its central value takes)", num(r.low), num(r.high), num(r.mode))
+}
+
 func (p *plan) assumptions(in *inputs, cp capacity) []string {
 	s := p.s
 	a := []string{
@@ -912,8 +923,8 @@ func (p *plan) assumptions(in *inputs, cp capacity) []string {
 		"convention " + p.conv.Describe(),
 		"ideal-cascade separative work (value function on U-235 weight fractions), scaled by each group's efficiency",
 		"stock used highest assay first, then natural uranium (0.711 %), supply " + s.NaturalUranium.String(),
-		fmt.Sprintf("set-up of %s before separative work starts (%s); %g days a year, months of %g days",
-			dayCount(in.setupDays), p.setupSrc, DaysPerYear, DaysPerMonth),
+		fmt.Sprintf("set-up of %s%s before separative work starts (%s); %g days a year, months of %g days",
+			dayCount(in.setupDays), medianOf(p.setup, in.setupDays), p.setupSrc, DaysPerYear, DaysPerMonth),
 	}
 	if p.staged {
 		src := "scenario cascades.max"
@@ -922,8 +933,8 @@ func (p *plan) assumptions(in *inputs, cp capacity) []string {
 		}
 		a = append(a,
 			fmt.Sprintf("feed at %g %% or more goes straight into the high-enrichment cascades; lower feed is first enriched to %g %% on the other machines", HighFeedPct, IntermediatePct),
-			fmt.Sprintf("at most %d cascades on the high-enrichment steps, the most capable first (%s): here %s, %s SWU/yr",
-				in.cascades, src, p.machines(cp, true), num(cp.high)),
+			fmt.Sprintf("at most %d cascades%s on the high-enrichment steps, the most capable first (%s): here %s, %s SWU/yr",
+				in.cascades, medianOf(p.cascades, float64(in.cascades)), src, p.machines(cp, true), num(cp.high)),
 			"cascades of "+strconv.Itoa(DefaultCascadeSize)+" machines where the fleet gives no count of cascades ("+CascadeSizeSource+")")
 	}
 	for _, g := range p.groups {

@@ -489,3 +489,27 @@ func TestCascadeSizesSayWhenAverage(t *testing.T) {
 		t.Errorf("the even cascades of Natanz FEP:\n%s", all)
 	}
 }
+
+// Where the estimate with every input at its central value takes the
+// median of a range that is not centred on a sourced figure (the number of
+// cascades, the set-up), its assumptions say so beside the source's most
+// likely value: "8 cascades" beside "central 4" read as a contradiction.
+func TestAssumptionsSayWhenAnInputIsTheMedian(t *testing.T) {
+	s := withTails(scenario([]breakout.Lot{{MassKgU: 274.8, AssayPct: 60}}, machines("IR-6", 20*174, 5)), "60", 20)
+	s.Convention = breakout.Cascades
+	all := strings.Join(estimate(t, s).Assumptions, "\n")
+	for _, want := range []string{
+		"at most 8 cascades (the median of 3 to 20, most likely 4, which the estimate with every input at its central value takes)",
+		"set-up of 2.4 days (the median of 0 to 7, most likely 1, which",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the assumptions do not say %q:\n%s", want, all)
+		}
+	}
+	// An input at its source's value says nothing more.
+	four := machines("IR-6", 4*174, 5)
+	s.Fleet = []breakout.Group{four}
+	if all := strings.Join(estimate(t, s).Assumptions, "\n"); strings.Contains(all, "cascades (the median") {
+		t.Errorf("4 cascades, all there are, are said to be a median:\n%s", all)
+	}
+}
