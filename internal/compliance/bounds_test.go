@@ -38,9 +38,9 @@ func TestDatedEstimateSaysWhenItIsABound(t *testing.T) {
 	}{
 		{"2016-06-01", compliance.Enriching, state.AtLeast, []string{"a lower bound", "the stock at up to 5 %: up to 202.8 kg U as of 2016-05-27 (IAEA report of 27 May 2016",
 			"less stock can only lengthen breakout", "the IR-1 enriching at Natanz FEP: up to 5060 machines"}},
-		{"2017-06-01", compliance.Enriching, state.AtLeast, []string{"a lower bound", "the IR-1 enriching at Natanz FEP: up to 5060 machines as of 2017-02-18", "fewer machines can only lengthen breakout"}},
+		{"2017-06-01", compliance.Enriching, state.AtLeast, []string{"a lower bound", "the IR-1 enriching at Natanz FEP: up to 5060 machines as of 2017-05-27 (IAEA report of 2 June 2017", "fewer machines can only lengthen breakout"}},
 		{"2019-07-01", compliance.Enriching, state.Approx, []string{"approximate: the figures bound it both ways", "the stock at up to 5 %: more than 202.8 kg U as of 2019-07-01",
-			"more stock can only shorten breakout", "the IR-1 enriching at Natanz FEP: up to 5060 machines as of 2018-08-30 (IAEA report of 30 August 2018", "fewer machines can only lengthen breakout"}},
+			"more stock can only shorten breakout", "the IR-1 enriching at Natanz FEP: up to 5060 machines as of 2019-05-20 (IAEA report of 31 May 2019", "fewer machines can only lengthen breakout"}},
 		{"2019-12-01", compliance.Enriching, state.Approx, []string{"both ways", "the IR-1 enriching at Fordow: more than 1000 machines", "IAEA GOV/2019/55"}},
 		{"2023-06-01", compliance.Enriching, state.Exact, nil},
 		{"2025-02-08", compliance.Enriching, state.AtLeast, []string{"a lower bound", "the IR-6 enriching at Fordow: up to 1724 machines in up to 10 cascades as of 2024-12-05",

@@ -57,6 +57,49 @@ func TestEveryCurbCompliantIn2017(t *testing.T) {
 	}
 }
 
+// Every quarterly IAEA report from 2016 to May 2019 confirmed the
+// enrichment level, the IR-1 at Natanz, the absence of enrichment at
+// Fordow and of enrichment in advanced machines at the FEP: at the US
+// withdrawal and before Iran's staged reductions these commitments are
+// compliant on a report of the last two quarters, not unknown for want of
+// a figure since February 2017; and the breaches of July and November
+// 2019 still win over them.
+func TestQuarterlyReportsKeepTheCurbsKnown(t *testing.T) {
+	a := agreement.JCPOA()
+	curbs := []string{"enrichment-level", "ir1-enrichment-capacity", "advanced-centrifuges", "fordow"}
+	for _, c := range []struct{ date, since string }{
+		{"2016-12-01", "2016-09-08"}, // GOV/2016/46
+		{"2017-12-01", "2017-08-21"}, // the reports of 31 August and 13 November 2017
+		{"2018-05-08", "2017-11-05"}, // the US withdrawal: the report of 13 November 2017, and of 22 February 2018 for the IR-1
+		{"2018-12-01", "2018-08-30"},
+		{"2019-04-01", "2019-02-22"}, // the report of 22 February 2019
+		{"2019-06-01", "2019-05-20"}, // the report of 31 May 2019
+	} {
+		fs := overview(t, a, c.date).Findings
+		for _, id := range curbs {
+			f := finding(t, fs, id)
+			if f.Status != compliance.Compliant || f.ObservedAsOf.Before(calendar.MustParse(c.since)) {
+				t.Errorf("%s: %s %s as of %s, want compliant on a figure of %s or later: %s", c.date, id, f.Status, f.ObservedAsOf, c.since, f.Reason)
+				continue
+			}
+			for _, e := range f.Evidence {
+				if e.Published.IsZero() && e.PublishedMonth == "" || strings.Contains(e.Source, "ifpnews (IAEA quote)") {
+					t.Errorf("%s: %s cites %+v; want a dated report later than February 2017", c.date, id, e)
+				}
+			}
+		}
+	}
+	for _, c := range []struct{ date, id string }{
+		{"2019-07-10", "enrichment-level"},
+		{"2019-11-15", "fordow"},
+		{"2019-11-15", "advanced-centrifuges"},
+	} {
+		if f := finding(t, overview(t, a, c.date).Findings, c.id); f.Status != compliance.Breach {
+			t.Errorf("%s: %s %s, want the later breach to win: %s", c.date, c.id, f.Status, f.Reason)
+		}
+	}
+}
+
 // When a commitment begins and ends is said with the event's name
 // ("Implementation Day"), not the agreement file's id for it.
 func TestWindowsNameTheirEvents(t *testing.T) {
