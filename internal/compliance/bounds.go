@@ -11,7 +11,8 @@ import (
 
 // Bound is a figure a dated estimate rests on that its source gave only as
 // a bound ("did not exceed 300 kg UF6", "more than 1,000 IR-1") or as
-// about a value, and how it bounds the estimate.
+// about a value, or that was last reported too long before the estimate's
+// date to bound it one way (Stale), and how it bounds the estimate.
 type Bound struct {
 	// Input is "stock" for a stock level's mass, "fleet" for a number of
 	// machines or of cascades.
@@ -31,6 +32,11 @@ type Bound struct {
 	// Approx, no one way (an approximate figure, or one the model does not
 	// follow one way: Text says why).
 	Effect state.Qualifier `json:"effect"`
+	// Stale is set for a count of machines last reported longer before the
+	// estimate's date than it may be relied on to bound it one way
+	// (state.Metric.BoundsOneWayFor): machines may have been added or
+	// removed since, so it bounds the estimate no one way, exact or not.
+	Stale bool `json:"stale,omitempty"`
 	// Text says all this in words, citing the document.
 	Text     string           `json:"text"`
 	Evidence []state.Evidence `json:"evidence"`
@@ -48,6 +54,10 @@ type boundFigure struct {
 	// noWay, when set, says why the figure bounds the estimate no one
 	// way although it is a bound.
 	noWay string
+	// stale, when set, says when a count of machines relied on too long
+	// after it was reported was last reported ("last reported 2021-03-15,
+	// 3.9 years before this date"): it bounds the estimate no one way.
+	stale string
 }
 
 // bounds says how the figures that are not exact bound the estimate of sc:
@@ -61,10 +71,19 @@ func bounds(sc breakout.Scenario, figs []boundFigure) (state.Qualifier, string, 
 	var out []Bound
 	for _, f := range figs {
 		input := "stock"
-		if f.group >= 0 {
+		if f.lot < 0 {
 			input = "fleet"
 		}
 		b := Bound{Input: input, Figure: f.figure, Value: f.v.Value, Qualifier: f.v.Qualifier, Unit: f.unit, AsOf: f.v.Date, Evidence: f.v.Evidence}
+		if f.stale != "" {
+			// Whatever its qualifier and whichever way the model moves
+			// with it: the count of today may be more or fewer.
+			b.Stale, b.Effect = true, state.Approx
+			b.Text = fmt.Sprintf("%s: %s%g %s, %s%s; machines may have been added or removed since",
+				f.figure, f.v.Qualifier.Words(), f.v.Value, f.unit, f.stale, cited(f.v.Evidence))
+			out = append(out, b)
+			continue
+		}
 		as := fmt.Sprintf("%s: %s%g %s as of %s%s", f.figure, f.v.Qualifier.Words(), f.v.Value, f.unit, f.v.Date, cited(f.v.Evidence))
 		more, less := "more stock", "less stock"
 		if f.group >= 0 {

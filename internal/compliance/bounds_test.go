@@ -25,9 +25,11 @@ func breakoutAt(t *testing.T, facts []state.Fact, date string, opt compliance.Br
 // which way: under the JCPOA the reports said the stock had not exceeded
 // 202.8 kg U and the IR-1 enriching at Natanz were at most 5,060, so the
 // estimate is a lower bound of breakout time; in July 2019 the stock was
-// "more than 202.8 kg U" while the fleet was still "at most 5,060", which
-// bound it both ways; from 2021 the figures are exact; from December 2024
-// Fordow's IR-6 are "up to 1,724 in up to 10 cascades".
+// "more than 202.8 kg U" and the fleet's "at most 5,060" was last
+// reported in August 2018: approximate; from 2021 the figures are exact
+// but from 2023 some were last reported years before, and in December
+// 2024 Fordow's IR-6 are "up to 1,724 in up to 10 cascades" beside
+// counts of 2019 to 2022: approximate.
 func TestDatedEstimateSaysWhenItIsABound(t *testing.T) {
 	facts := dataset.Embedded().Facts()
 	for _, c := range []struct {
@@ -38,13 +40,19 @@ func TestDatedEstimateSaysWhenItIsABound(t *testing.T) {
 	}{
 		{"2016-06-01", compliance.Enriching, state.AtLeast, []string{"a lower bound", "the stock at up to 5 %: up to 202.8 kg U as of 2016-05-27 (IAEA report of 27 May 2016",
 			"less stock can only lengthen breakout", "the IR-1 enriching at Natanz FEP: up to 5060 machines"}},
-		{"2017-06-01", compliance.Enriching, state.AtLeast, []string{"a lower bound", "the IR-1 enriching at Natanz FEP: up to 5060 machines as of 2017-05-27 (IAEA report of 2 June 2017", "fewer machines can only lengthen breakout"}},
-		{"2019-07-01", compliance.Enriching, state.Approx, []string{"approximate: the figures bound it both ways", "the stock at up to 5 %: more than 202.8 kg U as of 2019-07-01",
-			"more stock can only shorten breakout", "the IR-1 enriching at Natanz FEP: up to 5060 machines as of 2019-05-20 (IAEA report of 31 May 2019", "fewer machines can only lengthen breakout"}},
-		{"2019-12-01", compliance.Enriching, state.Approx, []string{"both ways", "the IR-1 enriching at Fordow: more than 1000 machines", "IAEA GOV/2019/55"}},
-		{"2023-06-01", compliance.Enriching, state.Exact, nil},
-		{"2025-02-08", compliance.Enriching, state.AtLeast, []string{"a lower bound", "the IR-6 enriching at Fordow: up to 1724 machines in up to 10 cascades as of 2024-12-05",
-			"read as cascades of the size reported", "fewer machines can only lengthen breakout"}},
+		{"2017-06-01", compliance.Enriching, state.AtLeast, []string{"a lower bound", "the IR-1 enriching at Natanz FEP: up to 5060 machines as of 2017-02-18", "fewer machines can only lengthen breakout"}},
+		{"2019-07-01", compliance.Enriching, state.Approx, []string{"approximate: ", "the stock at up to 5 %: more than 202.8 kg U as of 2019-07-01",
+			"more stock can only shorten breakout", "the IR-1 enriching at Natanz FEP: up to 5060 machines, last reported 2018-08-30, 305 days before this date (IAEA report of 30 August 2018",
+			"machines may have been added or removed since"}},
+		{"2019-12-01", compliance.Enriching, state.Approx, []string{"approximate: ", "the IR-1 enriching at Fordow: more than 1000 machines", "IAEA GOV/2019/55", "more machines can only shorten breakout",
+			"the IR-1 enriching at Natanz FEP: up to 5060 machines, last reported 2018-08-30"}},
+		{"2021-06-01", compliance.Enriching, state.Approx, []string{"approximate: ", "the IR-2m enriching at Natanz PFEP: 164 machines, last reported 2019-11-03, 576 days before this date (IAEA GOV/2019/55",
+			"machines may have been added or removed since"}},
+		{"2023-06-01", compliance.Enriching, state.Approx, []string{"approximate: ", "the IR-6 enriching at Fordow: 332 machines, last reported 2022-11-22, 191 days before this date"}},
+		{"2025-02-08", compliance.Enriching, state.Approx, []string{"approximate: ", "the IR-1 enriching at Fordow: 1044 machines, last reported 2021-01-04, 4.1 years before this date (IAEA GOV/2021/10",
+			"machines may have been added or removed since", "the IR-6 enriching at Fordow: up to 1724 machines in up to 10 cascades as of 2024-12-05",
+			"read as cascades of the size reported", "fewer machines can only lengthen breakout",
+			"the IR-1 enriching at Natanz FEP: 5060 machines, last reported 2021-03-15, 3.9 years before this date", "the IR-6 enriching at Natanz FEP: 522 machines, last reported 2022-10-10"}},
 		// The 33 IR-6 installed in May 2019 are the only advanced
 		// machines: without them every machine may run the
 		// high-enrichment steps, so "up to 33" bounds nothing.
@@ -71,17 +79,21 @@ func TestDatedEstimateSaysWhenItIsABound(t *testing.T) {
 			text = text[i+len(s):]
 		}
 		for _, bd := range b.Bounds {
-			if bd.Effect == "" || len(bd.Evidence) == 0 || bd.AsOf.IsZero() || bd.Qualifier == state.Exact {
+			if bd.Effect == "" || len(bd.Evidence) == 0 || bd.AsOf.IsZero() || bd.Qualifier == state.Exact && !bd.Stale {
 				t.Errorf("%s: bound %+v lacks its effect, evidence, date or qualifier", c.date, bd)
+			}
+			if stale := calendar.MustParse(c.date).DaysUntil(bd.AsOf) < -190; bd.Input == "fleet" && stale != (bd.Stale && bd.Effect == state.Approx) {
+				t.Errorf("%s: bound %+v: a count last reported %s is stale only after 190 days, and then bounds the estimate no one way", c.date, bd, bd.AsOf)
 			}
 		}
 	}
 }
 
 // A stock reported as more than a figure, with the rest exact, gives an
-// upper bound: July 2019 with the fleet's "at most" read as exact.
+// upper bound: July 2019 with the fleet's "at most" read as exact and
+// reported again that day.
 func TestMoreStockGivesAnUpperBound(t *testing.T) {
-	facts := slices.Clone(dataset.Embedded().Facts())
+	facts := recounted(dataset.Embedded().Facts(), "2019-07-01")
 	for i, f := range facts {
 		if f.Metric == state.CentrifugesEnriching || f.Metric == state.CascadesEnriching {
 			facts[i].Qualifier = state.Exact
@@ -100,12 +112,91 @@ func TestLastKnownEstimateKeepsItsBound(t *testing.T) {
 	if b.Status != compliance.UnknownEstimate || b.HeadlineQualifier != state.Exact || b.LastKnown == nil || b.Since == nil {
 		t.Fatalf("status %s, qualifier %q, last known %v, since %v: want unknown with a last known estimate and a range", b.Status, b.HeadlineQualifier, b.LastKnown, b.Since)
 	}
-	if lk := b.LastKnown; lk.HeadlineQualifier != state.AtLeast || !strings.Contains(lk.HeadlineBound, "IR-6 enriching at Fordow") {
-		t.Errorf("last known: %q %q, want at_least from the IR-6 at Fordow", lk.HeadlineQualifier, lk.HeadlineBound)
+	// The estimate of 2025-06-13 rests on the IR-6 at Fordow, "up to
+	// 1,724", and on counts last reported from 2019 to 2022: approximate.
+	if lk := b.LastKnown; lk.HeadlineQualifier != state.Approx || !strings.Contains(lk.HeadlineBound, "IR-6 enriching at Fordow: up to 1724") ||
+		!strings.Contains(lk.HeadlineBound, "the IR-1 enriching at Natanz FEP: 5060 machines, last reported 2021-03-15") {
+		t.Errorf("last known: %q %q, want approx from the IR-6 at Fordow and the counts of 2019 to 2022", lk.HeadlineQualifier, lk.HeadlineBound)
 	}
-	if s := b.Since; s.FromQualifier != state.AtLeast || !strings.Contains(s.Text, "from at least ") {
-		t.Errorf("since: from %q, %q; want from at least", s.FromQualifier, s.Text)
+	if s := b.Since; s.FromQualifier != state.Approx || !strings.Contains(s.Text, "from about ") {
+		t.Errorf("since: from %q, %q; want from about", s.FromQualifier, s.Text)
 	}
+	// With every count reported again on that day, the estimate is the
+	// lower bound the IR-6 at Fordow give.
+	b = breakoutAt(t, recounted(dataset.Embedded().Facts(), "2025-06-13"), "2025-09-01", compliance.BreakoutOptions{})
+	if lk := b.LastKnown; lk == nil || lk.HeadlineQualifier != state.AtLeast || b.Since.FromQualifier != state.AtLeast || !strings.Contains(b.Since.Text, "from at least ") {
+		t.Errorf("recounted: last known %+v, since %+v; want at least", lk, b.Since)
+	}
+}
+
+// A count of machines stays current until a later report changes it, but
+// the estimate relies on it one way only for 190 days, two quarterly
+// reporting periods: an older count bounds the estimate no one way,
+// exact or not, and the estimate is then approximate. On 2025-02-08 the
+// reviewer's case: "at least 5.4 days" rested on 5,060 IR-1 of
+// 2021-03-15 and other counts of 2019 to 2022; reported again, the same
+// counts give the lower bound that the IR-6 at Fordow, "up to 1,724",
+// give.
+func TestStaleCountsBoundBreakoutNoWay(t *testing.T) {
+	facts := dataset.Embedded().Facts()
+	opt := compliance.BreakoutOptions{Samples: 200, Seed: 1}
+	b := breakoutAt(t, facts, "2025-02-08", opt)
+	if b.HeadlineQualifier != state.Approx {
+		t.Errorf("2025-02-08: headline %q, want approx: %s", b.HeadlineQualifier, b.HeadlineBound)
+	}
+	var ir1 *compliance.Bound
+	for i, bd := range b.Bounds {
+		if bd.Figure == "the IR-1 enriching at Natanz FEP" {
+			ir1 = &b.Bounds[i]
+		}
+	}
+	want := "the IR-1 enriching at Natanz FEP: 5060 machines, last reported 2021-03-15, 3.9 years before this date (IAEA ad hoc report to the Board"
+	if ir1 == nil || !ir1.Stale || ir1.Effect != state.Approx || ir1.Qualifier != state.Exact || ir1.Value != 5060 || !strings.HasPrefix(ir1.Text, want) ||
+		!strings.HasSuffix(ir1.Text, "; machines may have been added or removed since") || len(ir1.Evidence) == 0 {
+		t.Errorf("2025-02-08: the IR-1 at Natanz FEP: %+v; want a stale count of no one way: %q", ir1, want)
+	}
+
+	again := breakoutAt(t, recounted(facts, "2025-02-08"), "2025-02-08", opt)
+	if again.HeadlineQualifier != state.AtLeast || len(again.Bounds) != 1 || again.Bounds[0].Stale || !strings.Contains(again.Bounds[0].Figure, "IR-6 enriching at Fordow") {
+		t.Errorf("recounted on 2025-02-08: %q %+v; want at least, from the IR-6 at Fordow alone", again.HeadlineQualifier, again.Bounds)
+	}
+	// The same counts, 190 days later, still bound it (a day later the
+	// stock of that day is no longer current either; 2023-06-01 above has
+	// a count of 191 days).
+	f := slices.DeleteFunc(recounted(facts, "2025-02-08"), func(f state.Fact) bool {
+		return f.Date.After(calendar.MustParse("2025-02-08"))
+	})
+	if b := breakoutAt(t, f, "2025-08-17", opt); b.Status != compliance.Estimated || b.HeadlineQualifier != state.AtLeast {
+		t.Errorf("2025-08-17: %s %q, want at least: %s", b.Status, b.HeadlineQualifier, b.HeadlineBound)
+	}
+}
+
+// recounted is facts with every count of machines and cascades reported
+// again on date, as last reported before it: the same figures, current.
+func recounted(facts []state.Fact, date string) []state.Fact {
+	d := calendar.MustParse(date)
+	out := slices.Clone(facts)
+	type key struct {
+		m             state.Metric
+		site, machine string
+	}
+	latest := map[key]state.Fact{}
+	for _, f := range facts {
+		switch f.Metric {
+		case state.CentrifugesEnriching, state.CentrifugesInstalled, state.CascadesEnriching, state.CascadesInstalled:
+		default:
+			continue
+		}
+		k := key{f.Metric, f.Site, f.Machine}
+		if l, ok := latest[k]; !f.Date.After(d) && (!ok || !f.Date.Before(l.Date)) {
+			latest[k] = f
+		}
+	}
+	for _, f := range latest {
+		f.Date, f.Known = d, calendar.Date{}
+		out = append(out, f)
+	}
+	return out
 }
 
 // Each bound the dated estimates claim holds in the model: at every report

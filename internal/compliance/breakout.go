@@ -404,6 +404,12 @@ func scenarioOf(s *state.State, opt BreakoutOptions) (sc breakout.Scenario, note
 			unknown = append(unknown, fmt.Sprintf("the %s %s at %s are unknown: %s", opt.Machines, c.Machine, c.Site, v.Unknown))
 			continue
 		}
+		// A count reported too long before this date may have changed
+		// without a report: it bounds the estimate no one way.
+		stale := ""
+		if days, ok := basis.BoundsOneWayFor(); ok && v.Date.DaysUntil(s.AsOf) > days {
+			stale = fmt.Sprintf("last reported %s, %s before this date", v.Date, state.Age(v.Date.DaysUntil(s.AsOf)))
+		}
 		if v.Value <= 0 {
 			continue
 		}
@@ -412,7 +418,7 @@ func scenarioOf(s *state.State, opt BreakoutOptions) (sc breakout.Scenario, note
 			continue
 		}
 		g := breakout.Group{Machine: c.Machine, Site: c.Site, Count: int(v.Value)}
-		fig := boundFigure{lot: -1, group: len(sc.Fleet), figure: fmt.Sprintf("the %s %s at %s", c.Machine, opt.Machines, c.Site), v: v, unit: "machines"}
+		fig := boundFigure{lot: -1, group: len(sc.Fleet), figure: fmt.Sprintf("the %s %s at %s", c.Machine, opt.Machines, c.Site), v: v, unit: "machines", stale: stale}
 		if fromEnriching {
 			// More machines than those enriching form more cascades of the
 			// default size, which the band does not follow one way.
@@ -431,7 +437,7 @@ func scenarioOf(s *state.State, opt BreakoutOptions) (sc breakout.Scenario, note
 		if v.Qualifier != state.Exact && !fromEnriching {
 			notes = append(notes, fmt.Sprintf("%s at %s: %s%g %s counted as %g", c.Machine, c.Site, v.Qualifier.Words(), v.Value, opt.Machines, v.Value))
 		}
-		if v.Qualifier != state.Exact || fig.cascades != nil {
+		if v.Qualifier != state.Exact || fig.cascades != nil || stale != "" {
 			figs = append(figs, fig)
 		}
 	}

@@ -964,5 +964,5 @@ func estimateBounds(some bool) string {
 	if !some {
 		return ""
 	}
-	return "; an open triangle marks an estimate that figures reported only as bounds leave a bound (pointing up: at least; down: up to), an open square one they leave approximate"
+	return "; an open triangle marks an estimate that figures reported only as bounds leave a bound (pointing up: at least; down: up to), an open square one they, or counts of machines reported long before, leave approximate"
 }

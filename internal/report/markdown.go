@@ -278,8 +278,9 @@ func level(p Point, key string) string {
 const BoundKey = "≤ (up to): the source reported only that the amount did not exceed the figure, not what it was; " +
 	"> (more than): only that it exceeded the figure; ≥ (at least): the figure or more; ~ (about): an approximate figure. " +
 	"The stock chart draws a bound as an open triangle, pointing down for \"up to\" and up for \"more than\", and joins only the amounts reported by a line. " +
-	"Before a breakout or warning time, the sign holds for its band too and says what figures reported only as bounds allow: " +
-	"≥, the time on the true figures could only be longer; ≤, only shorter; ~, either, for they bound it both ways or the model does not follow one of them one way. " +
+	"Before a breakout or warning time, the sign holds for its band too and says what figures reported only as bounds, or long before the date, allow: " +
+	"≥, the time on the true figures could only be longer; ≤, only shorter; ~, either, for they bound it both ways, the model does not follow one of them one way, " +
+	"or a count of machines it rests on was last reported more than two quarterly reporting periods before the date (machines may have been added or removed since). " +
 	"The breakout chart marks such an estimate with an open triangle (up: at least; down: up to) or an open square (approximate)."
 
 func figureCell(f Figure) string {

@@ -424,15 +424,31 @@ func RatioText(f compliance.Finding, sign string, num func(float64) string) stri
 // and on which figures, for a card whose page says why at length: "a
 // lower bound, band included, for figures it rests on were reported only
 // as bounds: the IR-1 enriching at Natanz FEP, up to 5060 machines as of
-// 2017-02-18". It is "" for an exact estimate.
+// 2017-02-18", or "approximate, ... for figures it rests on were reported
+// long before the date: the IR-1 enriching at Natanz FEP, 5060 machines
+// last reported 2021-03-15". It is "" for an exact estimate.
 func BoundBrief(q state.Qualifier, bs []compliance.Bound) string {
 	kind := map[state.Qualifier]string{state.AtLeast: "a lower bound", state.AtMost: "an upper bound", state.Approx: "approximate"}[q]
 	if kind == "" || len(bs) == 0 {
 		return ""
 	}
 	var figs []string
+	bounded, stale := false, false
 	for _, b := range bs {
+		if b.Stale {
+			stale = true
+			figs = append(figs, fmt.Sprintf("%s, %s%g %s last reported %s", b.Figure, b.Qualifier.Words(), b.Value, b.Unit, b.AsOf))
+			continue
+		}
+		bounded = true
 		figs = append(figs, fmt.Sprintf("%s, %s%g %s as of %s", b.Figure, b.Qualifier.Words(), b.Value, b.Unit, b.AsOf))
 	}
-	return fmt.Sprintf("%s, band included, for figures it rests on were reported only as bounds: %s", kind, strings.Join(figs, "; "))
+	why := "were reported only as bounds"
+	switch {
+	case stale && bounded:
+		why = "were reported only as bounds or long before the date"
+	case stale:
+		why = "were reported long before the date"
+	}
+	return fmt.Sprintf("%s, band included, for figures it rests on %s: %s", kind, why, strings.Join(figs, "; "))
 }

@@ -109,6 +109,24 @@ func (m Metric) MaxAge() (days int, ok bool) {
 	return 0, false
 }
 
+// BoundsOneWayFor is how many days a reported count of m (machines or
+// cascades, by site and type) may be relied on to bound an estimate one
+// way; ok is false for the metrics it does not apply to (a stock goes
+// unknown after MaxAge instead). A count stays current until a later fact
+// changes it (MaxAge), but machines may be added or removed without a
+// report saying so: the IAEA reports on Iran's programme quarterly, to
+// each regular meeting of its Board of Governors, so a count older than
+// about two reporting periods (190 days, the stock's reporting interval)
+// has missed a report that could have changed it, and it bounds an
+// estimate that rests on it no one way.
+func (m Metric) BoundsOneWayFor() (days int, ok bool) {
+	switch m {
+	case CentrifugesInstalled, CentrifugesEnriching, CascadesInstalled, CascadesEnriching:
+		return 190, true
+	}
+	return 0, false
+}
+
 // Status says how far a figure can be trusted.
 type Status string
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -325,17 +326,35 @@ func TestSharedDetectionsGiveTheSameEstimates(t *testing.T) {
 // figures give an exact warning. A stock that did not exceed its figure
 // (2016) lengthens breakout but is a smaller loss for the material
 // balance, which detects first in some samples: the warning is then
-// approximate, whatever the number of samples.
+// approximate, whatever the number of samples. Counts of machines last
+// reported more than 190 days before (2023, 2025) bound it no one way:
+// approximate; reported again with the report of 2023-05-13 they are
+// exact and current.
 func TestWarningIsABoundWhereTheBreakoutIs(t *testing.T) {
+	public := evidence.Public(dataset.Embedded())
+	recounted := slices.Clone(public)
+	latest := map[[3]string]state.Fact{}
+	for _, f := range public {
+		if k := [3]string{string(f.Metric), f.Site, f.Machine}; (f.Metric == state.CentrifugesEnriching || f.Metric == state.CascadesEnriching) &&
+			f.Date.Before(mustDate(t, "2023-05-13")) && !f.Date.Before(latest[k].Date) {
+			latest[k] = f
+		}
+	}
+	for _, f := range latest {
+		f.Date = mustDate(t, "2023-05-13")
+		recounted = append(recounted, f)
+	}
 	for _, c := range []struct {
 		date              string
+		facts             []state.Fact
 		breakout, warning state.Qualifier
 	}{
-		{"2016-06-01", state.AtLeast, state.Approx}, {"2017-06-01", state.AtLeast, state.AtLeast}, {"2019-07-01", state.Approx, state.Approx},
-		{"2023-06-01", state.Exact, state.Exact}, {"2025-02-08", state.AtLeast, state.AtLeast},
+		{"2016-06-01", public, state.AtLeast, state.Approx}, {"2017-06-01", public, state.AtLeast, state.AtLeast}, {"2019-07-01", public, state.Approx, state.Approx},
+		{"2023-06-01", public, state.Approx, state.Approx}, {"2025-02-08", public, state.Approx, state.Approx},
+		{"2023-06-01", recounted, state.Exact, state.Exact},
 	} {
 		for _, samples := range []int{2000, warning.DefaultSamples} {
-			e, err := warning.At(context.Background(), evidence.Public(dataset.Embedded()), mustDate(t, c.date), warning.Options{Samples: samples, Regime: jcpoa})
+			e, err := warning.At(context.Background(), c.facts, mustDate(t, c.date), warning.Options{Samples: samples, Regime: jcpoa})
 			if err != nil {
 				t.Fatal(err)
 			}
