@@ -41,10 +41,13 @@ type Finding struct {
 	Status     Status          `json:"status"`
 	Observed   *float64        `json:"observed"`
 	Qualifier  state.Qualifier `json:"qualifier,omitempty"`
-	// ObservedAsOf is the date of the figure observed.
-	ObservedAsOf calendar.Date `json:"observed_as_of"`
-	Limit        *float64      `json:"limit"`
-	Unit         string        `json:"unit"`
+	// ObservedAsOf is the date of the figure observed: for a sum of
+	// counts of different dates, that of the oldest, with ObservedThrough
+	// that of the newest.
+	ObservedAsOf    calendar.Date `json:"observed_as_of"`
+	ObservedThrough calendar.Date `json:"observed_through,omitzero"`
+	Limit           *float64      `json:"limit"`
+	Unit            string        `json:"unit"`
 	// Ratio is observed / limit, when both are known, the limit is not 0
 	// and the metric is an amount (not an enrichment level in %).
 	Ratio *float64 `json:"ratio"`
@@ -198,11 +201,16 @@ func evaluateUnder(a *agreement.Agreement, c *agreement.Commitment, s *state.Sta
 	case c.Limit != nil:
 		l := c.Limit
 		f.Unit = l.Unit
-		evalLimit(&f, knowledgeOf(s, l, observe(s, l)), l.Max)
+		v := observe(s, l)
+		if m := state.Metric(l.Metric); m == state.CentrifugesEnriching || m == state.CentrifugesInstalled {
+			v = recentBreach(s, c, m, l.Site, l.Machines, v, l.Unit, l.Max)
+		}
+		evalLimit(&f, knowledgeOf(s, l, v), l.Max)
 		stale(&f, c, date)
 	case c.Prohibition != nil:
 		f.Unit = "machines enriching"
-		evalLimit(&f, s.CentrifugeCount(state.CentrifugesEnriching, c.Prohibition.EnrichmentAt, nil), 0)
+		v := s.CentrifugeCount(state.CentrifugesEnriching, c.Prohibition.EnrichmentAt, nil)
+		evalLimit(&f, recentBreach(s, c, state.CentrifugesEnriching, c.Prohibition.EnrichmentAt, nil, v, f.Unit, 0), 0)
 		stale(&f, c, date)
 	case c.Action != nil:
 		evalAction(a, c, date, &f, ignored)
@@ -227,16 +235,45 @@ func stale(f *Finding, c *agreement.Commitment, date calendar.Date) {
 		return
 	}
 	f.LastConfirmed = f.ObservedAsOf
-	since := fmt.Sprintf("%s, %s before this date; no figure since (figures older than %d days do not decide)", f.ObservedAsOf, state.Age(age), c.ReportingInterval())
+	on, old := "on "+f.ObservedAsOf.String(), state.Age(age)+" before this date"
+	if !f.ObservedThrough.IsZero() {
+		// A sum of counts is only as current as its oldest.
+		on, old = fmt.Sprintf("by counts of %s to %s", f.ObservedAsOf, f.ObservedThrough), "the oldest "+old
+	}
+	none := fmt.Sprintf("no figure since (figures older than %d days do not decide)", c.ReportingInterval())
 	switch f.Status {
 	case Compliant:
 		f.Status = Unknown
-		f.Reason = "last confirmed compliant on " + since
+		f.Reason = fmt.Sprintf("last confirmed compliant %s, %s; %s", on, old, none)
 	case Breach:
-		f.Reason += "; last confirmed on " + since
+		// A breach on old figures is not a current breach: it reads as
+		// one last confirmed and not known since, as after a loss of
+		// knowledge.
+		f.Reason = fmt.Sprintf("breach last confirmed %s, %s (%s); not known since: figures older than %d days do not decide", on, old, f.Reason, c.ReportingInterval())
 	case Unknown:
-		f.Reason += "; the figure is of " + since
+		f.Reason += fmt.Sprintf("; the figure is of %s, %s; %s", strings.TrimPrefix(strings.TrimPrefix(on, "on "), "by "), old, none)
 	}
+}
+
+// recentBreach is the count v of machines for c at the state's date, or,
+// where v sums counts of which the oldest is older than c's reporting
+// interval, the sum of the counts within it when they alone show a breach
+// of max: a breach shown by recent counts is current, whatever older
+// counts beside them say. Otherwise v, whose oldest count then decides
+// (stale).
+func recentBreach(s *state.State, c *agreement.Commitment, m state.Metric, site string, machines []string, v state.Value, unit string, max float64) state.Value {
+	if !v.Known || v.Date.DaysUntil(s.AsOf) <= c.ReportingInterval() {
+		return v
+	}
+	recent := s.CentrifugeCountSince(m, site, machines, s.AsOf.AddDays(-c.ReportingInterval()))
+	if !recent.Known {
+		return v
+	}
+	probe := Finding{Unit: unit}
+	if evalLimit(&probe, recent, max); probe.Status != Breach {
+		return v
+	}
+	return recent
 }
 
 // observe returns the state's value of a limit's metric.
@@ -311,7 +348,7 @@ func evalLimit(f *Finding, v state.Value, max float64) {
 		return
 	}
 	obs := v.Value
-	f.Observed, f.Qualifier, f.ObservedAsOf, f.Evidence = &obs, v.Qualifier, v.Date, append(f.Evidence, v.Evidence...)
+	f.Observed, f.Qualifier, f.ObservedAsOf, f.ObservedThrough, f.Evidence = &obs, v.Qualifier, v.Date, v.Through, append(f.Evidence, v.Evidence...)
 	// A ratio of enrichment levels (60 % against 3.67 %) means nothing: the
 	// material at 60 % is not "16 times" the material at 3.67 %. Levels are
 	// shown as the level and its limit; masses and counts get a ratio.
@@ -342,12 +379,12 @@ func evalLimit(f *Finding, v state.Value, max float64) {
 	}
 	switch f.Status {
 	case Breach:
-		f.Reason = fmt.Sprintf("%s as of %s exceeds the limit of %s", shown, v.Date, qualified(state.Exact, max, f.Unit))
+		f.Reason = fmt.Sprintf("%s %s exceeds the limit of %s", shown, v.AsOf(), qualified(state.Exact, max, f.Unit))
 	case Compliant:
-		f.Reason = fmt.Sprintf("%s as of %s is within the limit of %s", shown, v.Date, qualified(state.Exact, max, f.Unit))
+		f.Reason = fmt.Sprintf("%s %s is within the limit of %s", shown, v.AsOf(), qualified(state.Exact, max, f.Unit))
 	default:
 		f.Status = Unknown
-		f.Reason = fmt.Sprintf("%s as of %s does not decide against the limit of %s", shown, v.Date, qualified(state.Exact, max, f.Unit))
+		f.Reason = fmt.Sprintf("%s %s does not decide against the limit of %s", shown, v.AsOf(), qualified(state.Exact, max, f.Unit))
 	}
 }
 
@@ -364,18 +401,22 @@ func lastConfirmed(f *Finding, v state.Value, max float64) {
 	var then Finding
 	then.Unit = f.Unit
 	evalLimit(&then, last, max)
+	on := "on " + v.Date.String()
+	if !v.Through.IsZero() {
+		on = fmt.Sprintf("by counts of %s to %s", v.Date, v.Through)
+	}
 	switch then.Status {
 	case Breach:
 		f.Status = Breach
-		f.Reason = fmt.Sprintf("breach last confirmed on %s (%s); not known since: %s", v.Date, then.Reason, v.Unknown)
+		f.Reason = fmt.Sprintf("breach last confirmed %s (%s); not known since: %s", on, then.Reason, v.Unknown)
 	case Compliant:
-		f.Reason = fmt.Sprintf("last confirmed compliant on %s; not known since: %s", v.Date, v.Unknown)
+		f.Reason = fmt.Sprintf("last confirmed compliant %s; not known since: %s", on, v.Unknown)
 	default:
 		return
 	}
 	// The figure shown is the last one, dated, with LastConfirmed saying
 	// that it no longer decides.
-	f.Observed, f.Qualifier, f.ObservedAsOf, f.Ratio = then.Observed, then.Qualifier, then.ObservedAsOf, then.Ratio
+	f.Observed, f.Qualifier, f.ObservedAsOf, f.ObservedThrough, f.Ratio = then.Observed, then.Qualifier, then.ObservedAsOf, then.ObservedThrough, then.Ratio
 	f.LastConfirmed = v.Date
 }
 

@@ -510,3 +510,38 @@ func TestTimelinePeriodsCiteTheirEvents(t *testing.T) {
 		t.Error("the EU's relief is never compliant")
 	}
 }
+
+// A count of machines summed over sites is dated by its oldest counted
+// part, never by a part it leaves out, and a breach whose counts are
+// older than the reporting interval reads as last confirmed, not known
+// since; recent counts that alone show a breach keep it current. The
+// reviewer's case: on 2025-02-08 "at least 1,720 machines, as of
+// 2024-12-05" summed counts of 2019 to 2022, and "at least 1,044 at
+// Fordow, as of 2024-12-05" a count of 2021.
+func TestSummedCountsAreDatedByTheirParts(t *testing.T) {
+	a := agreement.JCPOA()
+	at := func(date, id string) compliance.Finding {
+		return finding(t, compliance.Evaluate(a, state.At(dataset.Embedded().Facts(), calendar.MustParse(date))), id)
+	}
+	for _, c := range []struct {
+		date, id, asOf, through, lastConfirmed, reason string
+	}{
+		{"2025-02-08", "advanced-centrifuges", "2019-11-03", "2022-10-10", "2019-11-03",
+			"breach last confirmed by counts of 2019-11-03 to 2022-10-10, the oldest 5.3 years before this date (at least 1720 machines from counts of 2019-11-03 to 2022-10-10 exceeds the limit of 0 machines); not known since"},
+		{"2025-02-08", "fordow", "2021-01-04", "", "2021-01-04", "breach last confirmed on 2021-01-04, 4.1 years before this date (at least 1044 machines enriching as of 2021-01-04"},
+		{"2024-12-10", "advanced-centrifuges", "2019-11-03", "2022-10-10", "2019-11-03", "breach last confirmed by counts of 2019-11-03 to 2022-10-10"},
+		{"2023-06-01", "fordow", "2021-01-04", "2022-11-22", "2021-01-04", "breach last confirmed by counts of 2021-01-04 to 2022-11-22, the oldest 2.4 years before this date"},
+		// The counts of 2021 alone show the breach: current, the PFEP's
+		// of 2019 left out.
+		{"2021-06-01", "advanced-centrifuges", "2021-03-15", "2021-03-31", "", "at least 870 machines from counts of 2021-03-15 to 2021-03-31 exceeds the limit of 0 machines"},
+		{"2020-01-01", "advanced-centrifuges", "2019-11-03", "", "", "at least 328 machines as of 2019-11-03 exceeds the limit of 0 machines"},
+		{"2025-06-20", "advanced-centrifuges", "2019-11-03", "2022-10-10", "2019-11-03", "breach last confirmed by counts of 2019-11-03 to 2022-10-10 (at least 1720 machines"},
+	} {
+		f := at(c.date, c.id)
+		if f.Status != compliance.Breach || f.ObservedAsOf.String() != c.asOf || (c.through == "") != f.ObservedThrough.IsZero() ||
+			c.through != "" && f.ObservedThrough.String() != c.through || (c.lastConfirmed == "") != f.LastConfirmed.IsZero() || !strings.HasPrefix(f.Reason, c.reason) {
+			t.Errorf("%s %s: %s as of %s through %s, last confirmed %s: %q; want breach as of %s through %q, last confirmed %q: %q",
+				c.date, c.id, f.Status, f.ObservedAsOf, f.ObservedThrough, f.LastConfirmed, f.Reason, c.asOf, c.through, c.lastConfirmed, c.reason)
+		}
+	}
+}

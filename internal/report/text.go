@@ -404,7 +404,10 @@ func ObservedText(f compliance.Finding, num func(float64) string) string {
 		return "-"
 	}
 	s := f.Qualifier.Words() + num(*f.Observed) + " " + f.Unit
-	if !f.ObservedAsOf.IsZero() {
+	switch {
+	case !f.ObservedThrough.IsZero():
+		s += ", from counts of " + f.ObservedAsOf.String() + " to " + f.ObservedThrough.String()
+	case !f.ObservedAsOf.IsZero():
 		s += ", as of " + f.ObservedAsOf.String()
 	}
 	return s

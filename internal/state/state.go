@@ -358,6 +358,22 @@ type Value struct {
 	Status    Status        `json:"status,omitempty"`
 	Evidence  []Evidence    `json:"evidence,omitempty"`
 	Unknown   string        `json:"unknown,omitempty"`
+	// Through, for a sum of figures of different dates (a count of
+	// machines at several sites), is the date of its newest part; Date is
+	// then that of its oldest, for a sum is only as current as its oldest
+	// part. Zero when the parts are of one date. (Not in JSON: the
+	// evidence gives each part's date.)
+	Through calendar.Date `json:"-"`
+}
+
+// AsOf says the date of the value in words: "as of 2021-03-15", or, for
+// a sum of parts of different dates, "from counts of 2019-11-03 to
+// 2022-10-10".
+func (v Value) AsOf() string {
+	if !v.Through.IsZero() && v.Through.After(v.Date) {
+		return fmt.Sprintf("from counts of %s to %s", v.Date, v.Through)
+	}
+	return "as of " + v.Date.String()
 }
 
 // Level is the stock at one enrichment level.
@@ -478,8 +494,27 @@ func (s *State) StreamLoss(stream string) (Continuity, bool) {
 // CentrifugeCount sums the machines of a metric (installed or enriching)
 // at a site (any site if ""), of the given types (any type if none). It is
 // unknown if any matching entry is unknown, or if none matches.
+//
+// Its Date is that of the oldest part it counts, and Through that of the
+// newest when they differ: the sum of 164 machines of 2019 and 522 of
+// 2022 holds only as long as the count of 2019 still does, so it is as
+// current as that count, and a rule on the age of figures (a commitment's
+// reporting interval) applies to it. A part given only as "up to", which
+// an "at least" leaves out, does not date it.
 func (s *State) CentrifugeCount(m Metric, site string, machines []string) Value {
+	return s.centrifugeCount(m, site, machines, calendar.Date{})
+}
+
+// CentrifugeCountSince is CentrifugeCount of the parts dated on or after
+// since only: at least that many when it leaves parts out (a count older
+// than since is not taken for zero, only left out of an "at least").
+func (s *State) CentrifugeCountSince(m Metric, site string, machines []string, since calendar.Date) Value {
+	return s.centrifugeCount(m, site, machines, since)
+}
+
+func (s *State) centrifugeCount(m Metric, site string, machines []string, since calendar.Date) Value {
 	sum := Value{Known: true}
+	left := false // parts older than since left out
 	matched := false
 	// unknown is the first part not known at the date: the sum is then
 	// unknown too, but keeps the sum of the last figures, for a finding
@@ -488,6 +523,7 @@ func (s *State) CentrifugeCount(m Metric, site string, machines []string) Value 
 	// floor is what the parts bound from below (all but the "up to"
 	// ones); when both kinds are summed, the floor is what is certain.
 	floor, upTo := 0.0, false
+	var floorDates, upToDates []calendar.Date
 	for _, c := range s.Centrifuges {
 		if site != "" && c.Site != site {
 			continue
@@ -501,6 +537,10 @@ func (s *State) CentrifugeCount(m Metric, site string, machines []string) Value 
 		}
 		if !v.Known && v.Evidence == nil {
 			continue // never reported for this metric (only for the other)
+		}
+		if !since.IsZero() && v.Date.Before(since) {
+			left = true
+			continue
 		}
 		matched = true
 		if !v.Known {
@@ -516,14 +556,13 @@ func (s *State) CentrifugeCount(m Metric, site string, machines []string) Value 
 			}
 		}
 		sum.Value += v.Value
+		sum.Evidence = append(sum.Evidence, v.Evidence...)
 		if v.Qualifier == AtMost {
 			upTo = true
+			upToDates = append(upToDates, v.Date)
 		} else {
 			floor += v.Value
-		}
-		sum.Evidence = append(sum.Evidence, v.Evidence...)
-		if v.Date.After(sum.Date) {
-			sum.Date = v.Date
+			floorDates = append(floorDates, v.Date)
 		}
 		if v.Qualifier != Exact {
 			sum.Qualifier = v.Qualifier
@@ -535,12 +574,32 @@ func (s *State) CentrifugeCount(m Metric, site string, machines []string) Value 
 		if site != "" {
 			where = site
 		}
+		if left {
+			return Value{Unknown: fmt.Sprintf("no report of %s at %s on or after %s", m.Name(), where, since)}
+		}
 		return Value{Unknown: fmt.Sprintf("no report of %s at %s", m.Name(), where)}
 	}
+	dates := append(floorDates, upToDates...)
 	if upTo && floor > 0 && floor < sum.Value {
 		// "at least" the certain parts: a count of which some parts are
-		// only upper bounds is at least the sum of the others.
+		// only upper bounds is at least the sum of the others, and is of
+		// their dates, not of the parts it leaves out.
 		sum.Value, sum.Qualifier = floor, AtLeast
+		dates = floorDates
+	}
+	if left && sum.Qualifier == Exact {
+		sum.Qualifier = AtLeast // the parts left out are not taken for none
+	}
+	if left && (sum.Qualifier == AtMost || sum.Qualifier == Approx) {
+		// "Up to" or about so many among the recent parts, with others
+		// left out, bounds the count neither way.
+		return Value{Unknown: fmt.Sprintf("only %s%g %s of %s on or after %s, beside older counts", sum.Qualifier.Words(), sum.Value, m.Unit(), m.Name(), since), Evidence: sum.Evidence}
+	}
+	if len(dates) > 0 {
+		sum.Date, sum.Through = slices.MinFunc(dates, calendar.Date.Compare), slices.MaxFunc(dates, calendar.Date.Compare)
+		if sum.Through.Equal(sum.Date) {
+			sum.Through = calendar.Date{}
+		}
 	}
 	if unknown != nil {
 		if unknown.Date.IsZero() {

@@ -195,3 +195,42 @@ func TestUnknownNamesTheMetricInWords(t *testing.T) {
 		}
 	}
 }
+
+// A count summed over parts of different dates is as current as its
+// oldest counted part, with the newest as Through; a part given only as
+// "up to", which an "at least" leaves out, dates it not at all. The
+// reviewer's case: 164 + 164 of 2019, 522 of 2022 and "up to 1,724" of
+// 2024 are at least 850, from counts of 2019 to 2022, not as of 2024.
+func TestCentrifugeCountIsDatedByItsCountedParts(t *testing.T) {
+	fs := []state.Fact{
+		{Metric: state.CentrifugesEnriching, Date: day("2019-11-03"), Site: "PFEP", Machine: "IR-2m", Value: 164, Status: state.Sourced, Evidence: ev("a")},
+		{Metric: state.CentrifugesEnriching, Date: day("2019-11-03"), Site: "PFEP", Machine: "IR-4", Value: 164, Status: state.Sourced, Evidence: ev("b")},
+		{Metric: state.CentrifugesEnriching, Date: day("2022-10-10"), Site: "FEP", Machine: "IR-6", Value: 522, Status: state.Sourced, Evidence: ev("c")},
+		{Metric: state.CentrifugesEnriching, Date: day("2024-12-05"), Site: "Fordow", Machine: "IR-6", Value: 1724, Qualifier: state.AtMost, Status: state.Sourced, Evidence: ev("d")},
+	}
+	s := state.At(fs, day("2025-02-08"))
+	v := s.CentrifugeCount(state.CentrifugesEnriching, "", nil)
+	if !v.Known || v.Value != 850 || v.Qualifier != state.AtLeast || !v.Date.Equal(day("2019-11-03")) || !v.Through.Equal(day("2022-10-10")) || len(v.Evidence) != 4 {
+		t.Errorf("got %+v; want at least 850 from counts of 2019-11-03 to 2022-10-10, with the evidence of all four parts", v)
+	}
+	if got, want := v.AsOf(), "from counts of 2019-11-03 to 2022-10-10"; got != want {
+		t.Errorf("AsOf %q, want %q", got, want)
+	}
+	// One counted part: its date, no range.
+	if v := s.CentrifugeCount(state.CentrifugesEnriching, "FEP", nil); !v.Date.Equal(day("2022-10-10")) || !v.Through.IsZero() || v.AsOf() != "as of 2022-10-10" {
+		t.Errorf("FEP: %+v, %q", v, v.AsOf())
+	}
+	// The parts since a date: at least those, the older left out.
+	if v := s.CentrifugeCountSince(state.CentrifugesEnriching, "", nil, day("2021-01-01")); !v.Known || v.Value != 522 || v.Qualifier != state.AtLeast || !v.Date.Equal(day("2022-10-10")) {
+		t.Errorf("since 2021: %+v; want at least 522 as of 2022-10-10", v)
+	}
+	if v := s.CentrifugeCountSince(state.CentrifugesEnriching, "", nil, day("2023-01-01")); v.Known {
+		t.Errorf("since 2023: %+v; want unknown: up to 1,724 beside older counts bounds the count neither way", v)
+	}
+	if v := s.CentrifugeCountSince(state.CentrifugesEnriching, "", []string{"IR-6", "IR-4"}, day("2019-01-01")); !v.Known || v.Value != 686 || v.Qualifier != state.AtLeast {
+		t.Errorf("IR-6 and IR-4 since 2019: %+v; want at least 686", v)
+	}
+	if v := s.CentrifugeCountSince(state.CentrifugesEnriching, "FEP", nil, day("2020-01-01")); !v.Known || v.Value != 522 || v.Qualifier != state.Exact {
+		t.Errorf("FEP since 2020: %+v; want exactly 522, nothing left out", v)
+	}
+}
