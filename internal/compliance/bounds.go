@@ -79,8 +79,8 @@ func bounds(sc breakout.Scenario, figs []boundFigure) (state.Qualifier, string, 
 			// Whatever its qualifier and whichever way the model moves
 			// with it: the count of today may be more or fewer.
 			b.Stale, b.Effect = true, state.Approx
-			b.Text = fmt.Sprintf("%s: %s%g %s, %s%s; machines may have been added or removed since",
-				f.figure, f.v.Qualifier.Words(), f.v.Value, f.unit, f.stale, cited(f.v.Evidence))
+			b.Text = fmt.Sprintf("%s: %s%g %s, %s%s%s",
+				f.figure, f.v.Qualifier.Words(), f.v.Value, f.unit, f.stale, cited(f.v.Evidence), staleWords)
 			out = append(out, b)
 			continue
 		}
@@ -139,6 +139,9 @@ func bounds(sc breakout.Scenario, figs []boundFigure) (state.Qualifier, string, 
 	return q, why, out, nil
 }
 
+// staleWords end the words of a stale count (Bound.Stale).
+const staleWords = "; machines may have been added or removed since"
+
 // CombineBounds is the qualifier of a figure that the bounds bs bound
 // each by its Effect, with the reason in words: AtLeast or AtMost when
 // they all bound it one way, Approx when they bound it both ways or one of
@@ -149,10 +152,21 @@ func CombineBounds(bs []Bound, what string) (state.Qualifier, string) {
 		return state.Exact, ""
 	}
 	effects := map[state.Qualifier]bool{}
-	var texts []string
+	var texts, stale []string
 	for _, b := range bs {
 		effects[b.Effect] = true
+		if t, ok := strings.CutSuffix(b.Text, staleWords); ok && b.Stale {
+			stale = append(stale, t)
+			continue
+		}
 		texts = append(texts, b.Text)
+	}
+	switch {
+	case len(stale) == 1:
+		texts = append(texts, stale[0]+staleWords)
+	case len(stale) > 1:
+		// Said once for them all.
+		texts = append(texts, "counts of machines last reported long before this date, which may have been added or removed since: "+strings.Join(stale, "; "))
 	}
 	why := strings.Join(texts, "; ")
 	switch {

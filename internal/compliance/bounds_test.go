@@ -46,12 +46,13 @@ func TestDatedEstimateSaysWhenItIsABound(t *testing.T) {
 			"machines may have been added or removed since"}},
 		{"2019-12-01", compliance.Enriching, state.Approx, []string{"approximate: ", "the IR-1 enriching at Fordow: more than 1000 machines", "IAEA GOV/2019/55", "more machines can only shorten breakout",
 			"the IR-1 enriching at Natanz FEP: up to 5060 machines, last reported 2018-08-30"}},
-		{"2021-06-01", compliance.Enriching, state.Approx, []string{"approximate: ", "the IR-2m enriching at Natanz PFEP: 164 machines, last reported 2019-11-03, 576 days before this date (IAEA GOV/2019/55",
-			"machines may have been added or removed since"}},
+		{"2021-06-01", compliance.Enriching, state.Approx, []string{"approximate: ", "counts of machines last reported long before this date, which may have been added or removed since: ",
+			"the IR-2m enriching at Natanz PFEP: 164 machines, last reported 2019-11-03, 576 days before this date (IAEA GOV/2019/55"}},
 		{"2023-06-01", compliance.Enriching, state.Approx, []string{"approximate: ", "the IR-6 enriching at Fordow: 332 machines, last reported 2022-11-22, 191 days before this date"}},
-		{"2025-02-08", compliance.Enriching, state.Approx, []string{"approximate: ", "the IR-1 enriching at Fordow: 1044 machines, last reported 2021-01-04, 4.1 years before this date (IAEA GOV/2021/10",
-			"machines may have been added or removed since", "the IR-6 enriching at Fordow: up to 1724 machines in up to 10 cascades as of 2024-12-05",
+		{"2025-02-08", compliance.Enriching, state.Approx, []string{"approximate: ", "the IR-6 enriching at Fordow: up to 1724 machines in up to 10 cascades as of 2024-12-05",
 			"read as cascades of the size reported", "fewer machines can only lengthen breakout",
+			"; counts of machines last reported long before this date, which may have been added or removed since: ",
+			"the IR-1 enriching at Fordow: 1044 machines, last reported 2021-01-04, 4.1 years before this date (IAEA GOV/2021/10",
 			"the IR-1 enriching at Natanz FEP: 5060 machines, last reported 2021-03-15, 3.9 years before this date", "the IR-6 enriching at Natanz FEP: 522 machines, last reported 2022-10-10"}},
 		// The 33 IR-6 installed in May 2019 are the only advanced
 		// machines: without them every machine may run the

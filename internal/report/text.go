@@ -436,21 +436,36 @@ func BoundBrief(q state.Qualifier, bs []compliance.Bound) string {
 		return ""
 	}
 	var figs []string
-	bounded, stale := false, false
+	var stale []compliance.Bound
 	for _, b := range bs {
 		if b.Stale {
-			stale = true
-			figs = append(figs, fmt.Sprintf("%s, %s%g %s last reported %s", b.Figure, b.Qualifier.Words(), b.Value, b.Unit, b.AsOf))
+			stale = append(stale, b)
 			continue
 		}
-		bounded = true
 		figs = append(figs, fmt.Sprintf("%s, %s%g %s as of %s", b.Figure, b.Qualifier.Words(), b.Value, b.Unit, b.AsOf))
 	}
 	why := "were reported only as bounds"
 	switch {
-	case stale && bounded:
+	case len(stale) == 1:
+		b := stale[0]
+		figs = append(figs, fmt.Sprintf("%s, %s%g %s last reported %s", b.Figure, b.Qualifier.Words(), b.Value, b.Unit, b.AsOf))
+	case len(stale) > 1:
+		// Briefly: the page lists them.
+		first, last := stale[0].AsOf, stale[0].AsOf
+		for _, b := range stale {
+			if b.AsOf.Before(first) {
+				first = b.AsOf
+			}
+			if b.AsOf.After(last) {
+				last = b.AsOf
+			}
+		}
+		figs = append(figs, fmt.Sprintf("%d counts of machines last reported from %s to %s", len(stale), first, last))
+	}
+	switch {
+	case len(stale) > 0 && len(figs) > 1:
 		why = "were reported only as bounds or long before the date"
-	case stale:
+	case len(stale) > 0:
 		why = "were reported long before the date"
 	}
 	return fmt.Sprintf("%s, band included, for figures it rests on %s: %s", kind, why, strings.Join(figs, "; "))
