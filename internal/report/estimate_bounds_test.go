@@ -21,20 +21,21 @@ import (
 // why, the series tables put the sign before it, the CSV and the JSON
 // carry the qualifier, and the charts draw it as an open triangle or
 // square instead of a dot. Under the JCPOA the fleet was "at most 5,060
-// IR-1": a lower bound; from 2019 that count was last reported in August
-// 2018, and in July 2019 the stock "more than 202.8 kg U" bounds it the
-// other way: approximate.
+// IR-1": a lower bound, while that count was reported within the last 190
+// days (the IAEA reported quarterly); in July 2019 the stock "more than
+// 202.8 kg U" bounds it the other way, and in December 2019 the count of
+// May 2019 is too old to bound it one way: approximate.
 func TestBreakoutBoundsAreShownAsBounds(t *testing.T) {
 	r := build(t, "2019-12-01")
-	want := map[string]state.Qualifier{"2016-05-27": state.AtLeast, "2017-05-27": state.AtLeast, "2019-07-01": state.Approx, "2019-08-19": state.Approx, "2019-11-03": state.Approx}
+	want := map[string]state.Qualifier{"2016-05-27": state.AtLeast, "2017-05-27": state.AtLeast, "2019-07-01": state.Approx, "2019-08-19": state.AtLeast, "2019-11-03": state.AtLeast}
 	for _, p := range r.Series {
 		if q, ok := want[p.Date.String()]; ok && p.BreakoutQualifier != q {
 			t.Errorf("%s: breakout qualifier %q, want %q", p.Date, p.BreakoutQualifier, q)
 		}
 	}
 	if r.Breakout.HeadlineQualifier != state.Approx || !strings.Contains(r.Breakout.HeadlineBound, "more than 1000 machines") ||
-		!strings.Contains(r.Breakout.HeadlineBound, "up to 5060 machines, last reported 2018-08-30") {
-		t.Errorf("2019-12-01: %q %q; want approximate, the Fordow fleet above 1000 and the FEP fleet at most 5060, last reported in 2018", r.Breakout.HeadlineQualifier, r.Breakout.HeadlineBound)
+		!strings.Contains(r.Breakout.HeadlineBound, "up to 5060 machines, last reported 2019-05-20, 195 days before this date") {
+		t.Errorf("2019-12-01: %q %q; want approximate, the Fordow fleet above 1000 and the FEP fleet at most 5060, last reported 195 days before", r.Breakout.HeadlineQualifier, r.Breakout.HeadlineBound)
 	}
 
 	var md bytes.Buffer
@@ -174,5 +175,28 @@ func TestTextDatedShowsTheBound(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "Whole stock to 90 %: >=") {
 		t.Error("terminal: the whole stock's conversion, which more stock lengthens, carries the bound")
+	}
+}
+
+// The report's warning, bound by the breakout's figures alone, refers to
+// section 7 for them rather than list them again; the command line's,
+// with no section 7, lists them.
+func TestReportWarningRefersToTheBreakoutBounds(t *testing.T) {
+	r := build(t, "2025-02-08")
+	var md bytes.Buffer
+	if err := r.Markdown(&md, report.MarkdownOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var line string
+	for l := range strings.Lines(md.String()) {
+		if strings.HasPrefix(l, "Warning time as of 2025-02-08:") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, "The warning and its band are approximate, for the figures section 7 names as bounding the breakout estimate") || strings.Contains(line, "IR-6 enriching at Fordow") {
+		t.Errorf("the report's warning:\n%s", line)
+	}
+	if s := report.WarningSentence(&r.Warning.Estimate); !strings.Contains(s, "the IR-6 enriching at Fordow: up to 1724 machines") {
+		t.Errorf("the warning on its own does not say its bounds:\n%s", s)
 	}
 }

@@ -53,7 +53,7 @@ func Funcs() template.FuncMap {
 		"days":            Days,
 		"dayNum":          func(v *float64) string { return optDayNum(v) },
 		"warnDays":        signedDays,
-		"warningSentence": func(w Warning) string { return WarningSentence(&w.Estimate) },
+		"warningSentence": func(w Warning) string { return reportWarningSentence(&w.Estimate) },
 		"activityTerms":   ActivityTerms,
 		"cite":            citeHTML,
 		"citeOne":         func(n int) []int { return []int{n} },

@@ -460,7 +460,11 @@ func BoundBrief(q state.Qualifier, bs []compliance.Bound) string {
 				last = b.AsOf
 			}
 		}
-		figs = append(figs, fmt.Sprintf("%d counts of machines last reported from %s to %s", len(stale), first, last))
+		when := fmt.Sprintf("from %s to %s", first, last)
+		if first == last {
+			when = "on " + first.String()
+		}
+		figs = append(figs, fmt.Sprintf("%d counts of machines last reported %s", len(stale), when))
 	}
 	switch {
 	case len(stale) > 0 && len(figs) > 1:

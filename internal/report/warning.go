@@ -14,7 +14,14 @@ import (
 )
 
 // WarningSentence says a warning estimate in plain words.
-func WarningSentence(e *warning.Estimate) string {
+func WarningSentence(e *warning.Estimate) string { return warningSentence(e, false) }
+
+// reportWarningSentence is WarningSentence in the report, whose section 7
+// says which figures bound the breakout estimate and how: a warning bound
+// by those figures alone refers to it rather than list them again.
+func reportWarningSentence(e *warning.Estimate) string { return warningSentence(e, true) }
+
+func warningSentence(e *warning.Estimate, inReport bool) string {
 	switch e.Status {
 	case warning.Estimated:
 		w := e.Warning
@@ -32,7 +39,11 @@ func WarningSentence(e *warning.Estimate) string {
 		default:
 			line += "; in every sample verification detects a breakout before it is done"
 		}
-		if e.WarningBound != "" {
+		switch kind, _, _ := strings.Cut(e.WarningBound, ":"); {
+		case e.WarningBound == "":
+		case inReport && !strings.Contains(e.WarningBound, "material balance"):
+			line += ". The warning and its band are " + kind + ", for the figures section 7 names as bounding the breakout estimate"
+		default:
 			line += ". The warning and its band are " + e.WarningBound
 		}
 		return line + "."
@@ -223,7 +234,7 @@ func (r *Report) warningMarkdown(p func(string, ...any), chart func()) {
 	}
 	e := &w.Estimate
 	p("\n## 8. Warning time\n\n")
-	p("%s %s\n\n", WarningSentence(e), Cite(w.Sources))
+	p("%s %s\n\n", reportWarningSentence(e), Cite(w.Sources))
 	p("Warning time is the breakout time less the time from the start of a breakout at the declared plants until the inspectorate could know of it and report it to the Board, drawn sample by sample (model %s).\n\n", e.Model)
 	p("| | 10th percentile | median | 90th percentile |\n|---|--:|--:|--:|\n")
 	b, bq, wq := e.BreakoutBand(), e.Breakout.HeadlineQualifier, e.WarningQualifier

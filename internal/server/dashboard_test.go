@@ -375,7 +375,7 @@ func TestWhatIfStartsFromTheDatedEstimate(t *testing.T) {
 			t.Errorf("%s: the dated estimate is %s, and the what-if page does not say so", date, b.Qualifier)
 		default:
 			bounded++
-			if !strings.Contains(note[1], "the estimate is "+words+report.Num(*b.Estimate.HeadlineDays, 1)+" days") || !strings.Contains(note[1], "reported only as bounds") {
+			if !strings.Contains(note[1], "the estimate is "+words+report.Num(*b.Estimate.HeadlineDays, 1)+" days") || !strings.Contains(note[1], "band included, for figures it rests on") {
 				t.Errorf("%s: the dated estimate is %s; the page says: %s", date, b.Qualifier, note[1])
 			}
 		}

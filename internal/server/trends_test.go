@@ -116,7 +116,7 @@ func TestBreakoutBoundsOnTheAPIAndThePages(t *testing.T) {
 		date, qualifier, words, bound string
 	}{
 		{"2017-06-01", "at_least", "at least ", "a lower bound: breakout on the true figures could only be longer: the IR-1 enriching at Natanz FEP: up to 5060 machines"},
-		{"2019-07-01", "approx", "about ", "approximate: the stock at up to 5 %: more than 202.8 kg U"},
+		{"2019-07-01", "approx", "about ", "approximate: the figures bound it both ways: the stock at up to 5 %: more than 202.8 kg U"},
 		{"2023-06-01", "approx", "about ", "approximate: counts of machines last reported long before this date, which may have been added or removed since: the IR-1 enriching at Fordow: 1044 machines, last reported 2021-01-04"},
 	} {
 		rec := page(s, "GET", "/api/v1/breakout?as_of="+c.date+"&samples=500", "", nil)
