@@ -579,7 +579,7 @@ func (s *State) centrifugeCount(m Metric, site string, machines []string, since 
 		}
 		return Value{Unknown: fmt.Sprintf("no report of %s at %s", m.Name(), where)}
 	}
-	dates := append(floorDates, upToDates...)
+	dates := slices.Concat(floorDates, upToDates)
 	if upTo && floor > 0 && floor < sum.Value {
 		// "at least" the certain parts: a count of which some parts are
 		// only upper bounds is at least the sum of the others, and is of
