@@ -235,10 +235,9 @@ func stale(f *Finding, c *agreement.Commitment, date calendar.Date) {
 		return
 	}
 	f.LastConfirmed = f.ObservedAsOf
-	on, old := "on "+f.ObservedAsOf.String(), state.Age(age)+" before this date"
+	on, old := f.observed().ConfirmedOn(), state.Age(age)+" before this date"
 	if !f.ObservedThrough.IsZero() {
-		// A sum of counts is only as current as its oldest.
-		on, old = fmt.Sprintf("by counts of %s to %s", f.ObservedAsOf, f.ObservedThrough), "the oldest "+old
+		old = "the oldest " + old // a sum of counts is only as current as its oldest
 	}
 	none := fmt.Sprintf("no figure since (figures older than %d days do not decide)", c.ReportingInterval())
 	switch f.Status {
@@ -253,6 +252,21 @@ func stale(f *Finding, c *agreement.Commitment, date calendar.Date) {
 	case Unknown:
 		f.Reason += fmt.Sprintf("; the figure is of %s, %s; %s", strings.TrimPrefix(strings.TrimPrefix(on, "on "), "by "), old, none)
 	}
+}
+
+// observed is the dates of the figure observed, as a value: for a sum of
+// counts of different dates, the oldest and the newest.
+func (f Finding) observed() state.Value {
+	return state.Value{Date: f.ObservedAsOf, Through: f.ObservedThrough}
+}
+
+// ObservedWhen says the date of the figure observed: "as of 2021-03-15",
+// or "from counts of 2019-11-03 to 2022-10-10"; "" when there is none.
+func (f Finding) ObservedWhen() string {
+	if f.ObservedAsOf.IsZero() {
+		return ""
+	}
+	return f.observed().AsOf()
 }
 
 // recentBreach is the count v of machines for c at the state's date, or,
@@ -401,10 +415,7 @@ func lastConfirmed(f *Finding, v state.Value, max float64) {
 	var then Finding
 	then.Unit = f.Unit
 	evalLimit(&then, last, max)
-	on := "on " + v.Date.String()
-	if !v.Through.IsZero() {
-		on = fmt.Sprintf("by counts of %s to %s", v.Date, v.Through)
-	}
+	on := v.ConfirmedOn()
 	switch then.Status {
 	case Breach:
 		f.Status = Breach

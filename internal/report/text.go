@@ -404,11 +404,8 @@ func ObservedText(f compliance.Finding, num func(float64) string) string {
 		return "-"
 	}
 	s := f.Qualifier.Words() + num(*f.Observed) + " " + f.Unit
-	switch {
-	case !f.ObservedThrough.IsZero():
-		s += ", from counts of " + f.ObservedAsOf.String() + " to " + f.ObservedThrough.String()
-	case !f.ObservedAsOf.IsZero():
-		s += ", as of " + f.ObservedAsOf.String()
+	if when := f.ObservedWhen(); when != "" {
+		s += ", " + when
 	}
 	return s
 }

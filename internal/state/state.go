@@ -376,6 +376,16 @@ func (v Value) AsOf() string {
 	return "as of " + v.Date.String()
 }
 
+// ConfirmedOn says when the value was last confirmed, as a finding on old
+// figures says it: "on 2021-03-15", or, for a sum of parts of different
+// dates, "by counts of 2019-11-03 to 2022-10-10".
+func (v Value) ConfirmedOn() string {
+	if !v.Through.IsZero() && v.Through.After(v.Date) {
+		return fmt.Sprintf("by counts of %s to %s", v.Date, v.Through)
+	}
+	return "on " + v.Date.String()
+}
+
 // Level is the stock at one enrichment level.
 type Level struct {
 	MaxAssayPct float64 `json:"max_assay_pct"`
