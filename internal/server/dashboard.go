@@ -512,8 +512,8 @@ type whatIfView struct {
 	Note string
 	// Bound says how the figures the form starts from bound the estimate
 	// made on them, where some were reported only as bounds ("up to
-	// 1,724 IR-6"): the overview's "at least", which the form's figures,
-	// taken as they are, cannot say.
+	// 1,724 IR-6") or long before the date: the overview's "at least" or
+	// "about", which the form's figures, taken as they are, cannot say.
 	Bound      string
 	Levels     []whatIfLevel
 	Machines   []whatIfMachine
@@ -572,28 +572,27 @@ func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request) {
 	opt, _ := compliance.BreakoutOptions{}.Normalize()
 	st := state.At(facts, date)
 	sc, _, _, unknown := compliance.BreakoutScenario(st, opt)
-	if len(unknown) == 0 {
-		// The dated estimate as the overview and the API give it: with
-		// its band, whose median is the headline the form's result is.
-		banded := opt
-		banded.Samples, banded.Seed = breakout.DefaultSamples, breakout.DefaultSeed
-		if b, err := compliance.BreakoutAt(facts, date, banded); err == nil && b.Estimate != nil && b.Estimate.HeadlineDays != nil {
-			if brief := report.BoundBrief(b.HeadlineQualifier, b.Bounds); brief != "" {
+	// The dated estimate as the overview and the API give it, with its
+	// band, whose median is the headline the untouched form's result is.
+	banded := opt
+	banded.Samples, banded.Seed = breakout.DefaultSamples, breakout.DefaultSeed
+	dated, err := compliance.BreakoutAt(facts, date, banded)
+	switch {
+	case len(unknown) == 0:
+		if err == nil && dated.Estimate != nil && dated.Estimate.HeadlineDays != nil {
+			if brief := report.BoundBrief(dated.HeadlineQualifier, dated.Bounds); brief != "" {
 				v.Bound = fmt.Sprintf("On the figures as reported at %s, the estimate is %s%s days: %s. The form takes each such figure as it was given.",
-					date, b.HeadlineQualifier.Words(), report.Num(*b.Estimate.HeadlineDays, 1), brief)
+					date, dated.HeadlineQualifier.Words(), report.Num(*dated.Estimate.HeadlineDays, 1), brief)
 			}
 		}
-	}
-	if len(unknown) > 0 {
-		if b, err := compliance.BreakoutAt(facts, date, opt); err == nil && b.LastKnown != nil {
-			v.From = b.LastKnown.AsOf
-			st = state.At(facts, v.From)
-			sc, _, _, _ = compliance.BreakoutScenario(st, opt)
-			v.Note = fmt.Sprintf("The figures at %s are unknown (%s); the form starts from the last known state, as of %s.", date, b.Reason, v.From)
-		} else {
-			v.Note = fmt.Sprintf("The figures at %s are unknown: %s. Enter a stock and a fleet.", date, unknown[0])
-			st, sc = nil, breakout.Scenario{}
-		}
+	case err == nil && dated.LastKnown != nil:
+		v.From = dated.LastKnown.AsOf
+		st = state.At(facts, v.From)
+		sc, _, _, _ = compliance.BreakoutScenario(st, opt)
+		v.Note = fmt.Sprintf("The figures at %s are unknown (%s); the form starts from the last known state, as of %s.", date, dated.Reason, v.From)
+	default:
+		v.Note = fmt.Sprintf("The figures at %s are unknown: %s. Enter a stock and a fleet.", date, unknown[0])
+		st, sc = nil, breakout.Scenario{}
 	}
 	for field, feed := range map[string]float64{"tails_60": 60, "tails_20": 19.75, "tails_5": 5, "tails_nat": 0.711} {
 		if t, _, ok := breakout.DefaultTailsFor(enrich.MustPercent(feed)); ok {
