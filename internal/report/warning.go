@@ -41,7 +41,7 @@ func warningSentence(e *warning.Estimate, inReport bool) string {
 		}
 		switch kind, _, _ := strings.Cut(e.WarningBound, ":"); {
 		case e.WarningBound == "":
-		case inReport && !strings.Contains(e.WarningBound, "material balance"):
+		case inReport && e.WarningBoundAsBreakout:
 			line += ". The warning and its band are " + kind + ", for the figures section 7 names as bounding the breakout estimate"
 		default:
 			line += ". The warning and its band are " + e.WarningBound

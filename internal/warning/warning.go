@@ -74,6 +74,11 @@ type Estimate struct {
 	// certainty.
 	WarningQualifier state.Qualifier `json:"warning_qualifier,omitempty"`
 	WarningBound     string          `json:"warning_bound,omitempty"`
+	// WarningBoundAsBreakout is set when the breakout's bounds bound the
+	// warning as they bound the breakout, the material balance changing
+	// none of them: a text that says the breakout's bounds may refer to
+	// them rather than list them again.
+	WarningBoundAsBreakout bool `json:"-"`
 	// PCompleteBeforeDetection is the probability that the breakout is
 	// done before the inspectorate could know of it; nil when unknown.
 	PCompleteBeforeDetection *float64 `json:"p_complete_before_detection"`
@@ -235,7 +240,7 @@ func At(ctx context.Context, facts []state.Fact, date calendar.Date, o Options) 
 	w, p := combine(bdays, e.Detection.days)
 	e.Status, e.Warning, e.PCompleteBeforeDetection = Estimated, &w, &p
 	e.Reason = "breakout time minus time to detect, sample by sample"
-	e.WarningQualifier, e.WarningBound = warningBound(b, e)
+	e.WarningQualifier, e.WarningBound, e.WarningBoundAsBreakout = warningBound(b, e)
 	return e, nil
 }
 
@@ -248,7 +253,7 @@ func At(ctx context.Context, facts []state.Fact, date calendar.Date, o Options) 
 // so where the balance is counted such a bound leaves the warning
 // approximate; a stock above its figure only where the balance does not
 // already detect the figure's loss with certainty.
-func warningBound(b *compliance.Breakout, e *Estimate) (state.Qualifier, string) {
+func warningBound(b *compliance.Breakout, e *Estimate) (q state.Qualifier, why string, asBreakout bool) {
 	balance := 1.0 // the balance's probability of detecting the loss; 1 when not counted
 	counted := false
 	for _, a := range e.Detection.Activities {
@@ -257,22 +262,25 @@ func warningBound(b *compliance.Breakout, e *Estimate) (state.Qualifier, string)
 		}
 	}
 	var out []compliance.Bound
+	asBreakout = true
 	for _, bd := range b.Bounds {
 		if bd.Input == "stock" && counted && (bd.Effect == state.AtLeast || bd.Effect == state.AtMost) {
 			switch {
 			case !bd.Qualifier.Lower():
 				bd.Effect, bd.Text = state.Approx, bd.Text+", but less stock would be a smaller loss for the material balance to detect, which can detect it later"
+				asBreakout = false
 			case balance < 1:
 				bd.Effect, bd.Text = state.Approx, bd.Text+", but more stock would be a larger loss for the material balance to detect, which can detect it sooner"
+				asBreakout = false
 			}
 		}
 		out = append(out, bd)
 	}
-	q, why := compliance.CombineBounds(out, "the warning time")
+	q, why = compliance.CombineBounds(out, "the warning time")
 	if q == state.AtLeast || q == state.AtMost {
 		why += " (the time to detect does not move with these figures)"
 	}
-	return q, why
+	return q, why, asBreakout
 }
 
 // BreakoutBand is the breakout's headline (the median of its band, or the
