@@ -125,16 +125,14 @@ func (r *Report) chart(name string, narrow bool) (*chart, error) {
 	case ChartStock:
 		p.Y.Label.Text = "kg U"
 		// Every level the series reports, so that the levels add up to
-		// the total where the reports break it down (up to 2 % from 2020).
+		// the total where the reports break it down (up to 2 % from 2020);
+		// a level no report of the period gives draws nothing.
 		series := []struct {
 			label string
 			key   string
 			col   color.Color
 		}{{"total", "", palette[0]}, {"up to 2 %", "2", palette[4]}, {"up to 5 %", "5", palette[1]}, {"up to 20 %", "20", palette[2]}, {"up to 60 %", "60", palette[3]}}
 		for _, s := range series {
-			if !slices.ContainsFunc(r.Series, func(pt Point) bool { _, _, ok := pt.Mass(s.key); return ok }) {
-				continue // a level no report of the period gives
-			}
 			if err = r.addSeries(c, &drawn, s.label, s.col, func(pt Point) (float64, state.Qualifier, bool) {
 				return pt.Mass(s.key)
 			}); err != nil {
