@@ -2,6 +2,7 @@ package compliance
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/accordverify/accord/breakout"
@@ -58,6 +59,11 @@ type boundFigure struct {
 	// after it was reported was last reported ("last reported 2021-03-15,
 	// 3.9 years before this date"): it bounds the estimate no one way.
 	stale string
+	// absent, for an old count of none, is a group of the machines it
+	// counts (a cascade's worth) that the scenario leaves out: machines
+	// can only have been added since, so the count bounds the estimate
+	// one way where the model moves one way with them from none.
+	absent *breakout.Group
 }
 
 // bounds says how the figures that are not exact bound the estimate of sc:
@@ -75,6 +81,22 @@ func bounds(sc breakout.Scenario, figs []boundFigure) (state.Qualifier, string, 
 			input = "fleet"
 		}
 		b := Bound{Input: input, Figure: f.figure, Value: f.v.Value, Qualifier: f.v.Qualifier, Unit: f.unit, AsOf: f.v.Date, Evidence: f.v.Evidence}
+		if f.stale != "" && f.absent != nil {
+			// A count of none can only have been wrong by machines added
+			// since: more machines, which can only shorten breakout where
+			// the model moves one way with them from none. It never
+			// supports an "at least".
+			b.Stale = true
+			b.Effect, b.Text = state.AtMost, fmt.Sprintf("%s: %g %s, %s%s%s", f.figure, f.v.Value, f.unit, f.stale, cited(f.v.Evidence), staleNoneWords)
+			if why, err := absentTrend(sc, *f.absent); err != nil {
+				return "", "", nil, err
+			} else if why != "" {
+				b.Effect, b.Text = state.Approx, fmt.Sprintf("%s: %g %s, %s%s; machines may have been added since; the model does not move one way with them: %s",
+					f.figure, f.v.Value, f.unit, f.stale, cited(f.v.Evidence), why)
+			}
+			out = append(out, b)
+			continue
+		}
 		if f.stale != "" {
 			// Whatever its qualifier and whichever way the model moves
 			// with it: the count of today may be more or fewer.
@@ -139,8 +161,30 @@ func bounds(sc breakout.Scenario, figs []boundFigure) (state.Qualifier, string, 
 	return q, why, out, nil
 }
 
-// staleWords end the words of a stale count (Bound.Stale).
-const staleWords = "; machines may have been added or removed since"
+// staleWords end the words of a stale count (Bound.Stale); staleNoneWords
+// those of a stale count of none that bounds the estimate from above.
+const (
+	staleWords     = "; machines may have been added or removed since"
+	staleNoneWords = "; machines may have been added since, which can only shorten breakout"
+)
+
+// absentTrend says why the estimate of sc does not move one way with
+// machines of g added where none were counted, or "" when it does (more
+// machines can only shorten breakout).
+func absentTrend(sc breakout.Scenario, g breakout.Group) (string, error) {
+	if _, ok := breakout.LookupMachine(g.Machine); !ok {
+		return "the " + g.Machine + " is not in the machine catalogue", nil
+	}
+	sc.Fleet = append(slices.Clone(sc.Fleet), g)
+	t, err := sc.GroupTrend(len(sc.Fleet)-1, true)
+	if err != nil || t.OneWay {
+		return "", err
+	}
+	// The one case GroupTrend names: the only advanced machines with a
+	// cascade run the high-enrichment steps alone.
+	return fmt.Sprintf("%s at %s added would be the only advanced machines with a cascade and alone run the high-enrichment steps, which every machine may run without them: that can make breakout longer",
+		g.Machine, g.Site), nil
+}
 
 // CombineBounds is the qualifier of a figure that the bounds bs bound
 // each by its Effect, with the reason in words: AtLeast or AtMost when
@@ -152,11 +196,15 @@ func CombineBounds(bs []Bound, what string) (state.Qualifier, string) {
 		return state.Exact, ""
 	}
 	effects := map[state.Qualifier]bool{}
-	var texts, stale []string
+	var texts, stale, none []string
 	for _, b := range bs {
 		effects[b.Effect] = true
 		if t, ok := strings.CutSuffix(b.Text, staleWords); ok && b.Stale {
 			stale = append(stale, t)
+			continue
+		}
+		if t, ok := strings.CutSuffix(b.Text, staleNoneWords); ok && b.Stale {
+			none = append(none, t)
 			continue
 		}
 		texts = append(texts, b.Text)
@@ -167,6 +215,12 @@ func CombineBounds(bs []Bound, what string) (state.Qualifier, string) {
 	case len(stale) > 1:
 		// Said once for them all.
 		texts = append(texts, "counts of machines last reported long before this date, which may have been added or removed since: "+strings.Join(stale, "; "))
+	}
+	switch {
+	case len(none) == 1:
+		texts = append(texts, none[0]+staleNoneWords)
+	case len(none) > 1:
+		texts = append(texts, "counts of no machines last reported long before this date, to which machines may have been added since, which can only shorten breakout: "+strings.Join(none, "; "))
 	}
 	why := strings.Join(texts, "; ")
 	switch {

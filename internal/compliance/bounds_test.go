@@ -82,7 +82,9 @@ func TestDatedEstimateSaysWhenItIsABound(t *testing.T) {
 			if bd.Effect == "" || len(bd.Evidence) == 0 || bd.AsOf.IsZero() || bd.Qualifier == state.Exact && !bd.Stale {
 				t.Errorf("%s: bound %+v lacks its effect, evidence, date or qualifier", c.date, bd)
 			}
-			if stale := calendar.MustParse(c.date).DaysUntil(bd.AsOf) < -190; bd.Input == "fleet" && stale != (bd.Stale && bd.Effect == state.Approx) {
+			// A stale count of none can only have been wrong by machines
+			// added since: at most, where the model moves one way with them.
+			if stale := calendar.MustParse(c.date).DaysUntil(bd.AsOf) < -190; bd.Input == "fleet" && stale != (bd.Stale && (bd.Effect == state.Approx || bd.Value == 0 && bd.Effect == state.AtMost)) {
 				t.Errorf("%s: bound %+v: a count last reported %s is stale only after 190 days, and then bounds the estimate no one way", c.date, bd, bd.AsOf)
 			}
 		}
@@ -168,6 +170,76 @@ func TestStaleCountsBoundBreakoutNoWay(t *testing.T) {
 	})
 	if b := breakoutAt(t, f, "2025-08-17", opt); b.Status != compliance.Estimated || b.HeadlineQualifier != state.AtLeast {
 		t.Errorf("2025-08-17: %s %q, want at least: %s", b.Status, b.HeadlineQualifier, b.HeadlineBound)
+	}
+}
+
+// A count of none last reported long before the date is an old count
+// like any other: named in the estimate with its date and document. It
+// can only have been wrong by machines added since, so it bounds breakout
+// from above where the model moves one way with them, and never supports
+// an "at least". On 2021-01-01 the IR-2m, IR-4 and IR-6 at Natanz FEP
+// were last counted as none on 2019-05-20 (IAEA report of 31 May 2019);
+// the estimate once left them out unnamed, as if that were current.
+func TestStaleZeroCountsAreNamed(t *testing.T) {
+	facts := dataset.Embedded().Facts()
+	opt := compliance.BreakoutOptions{Samples: 200, Seed: 1}
+	b := breakoutAt(t, facts, "2021-01-01", opt)
+	var ir6 *compliance.Bound
+	for i, bd := range b.Bounds {
+		if bd.Figure == "the IR-6 enriching at Natanz FEP" {
+			ir6 = &b.Bounds[i]
+		}
+	}
+	want := "the IR-6 enriching at Natanz FEP: 0 machines, last reported 2019-05-20, 592 days before this date (IAEA report of 31 May 2019"
+	if ir6 == nil || !ir6.Stale || ir6.Effect != state.AtMost || ir6.Value != 0 || ir6.AsOf != calendar.MustParse("2019-05-20") ||
+		!strings.HasPrefix(ir6.Text, want) || !strings.HasSuffix(ir6.Text, "machines may have been added since, which can only shorten breakout") || len(ir6.Evidence) == 0 {
+		t.Fatalf("2021-01-01: the IR-6 at Natanz FEP: %+v; want a stale count of none, at most: %q", ir6, want)
+	}
+	if !strings.Contains(b.HeadlineBound, "counts of no machines last reported long before this date, to which machines may have been added since") ||
+		!strings.Contains(b.HeadlineBound, strings.TrimSuffix(want, " (IAEA report of 31 May 2019")) {
+		t.Errorf("2021-01-01: the bound does not name the old counts of none: %s", b.HeadlineBound)
+	}
+
+	// With every other count current and exact, the old counts of none
+	// alone make the estimate an upper bound, not a lower one.
+	f := slices.DeleteFunc(recounted(facts, "2021-01-01"), func(f state.Fact) bool {
+		return f.Value == 0 && f.Date == calendar.MustParse("2021-01-01")
+	})
+	for i := range f {
+		if f[i].Metric == state.CentrifugesEnriching || f[i].Metric == state.CascadesEnriching {
+			f[i].Qualifier = state.Exact
+		}
+	}
+	only := breakoutAt(t, f, "2021-01-01", opt)
+	if only.HeadlineQualifier != state.AtMost || !strings.HasPrefix(only.HeadlineBound, "an upper bound") || len(only.Bounds) != 3 {
+		t.Errorf("old counts of none alone: %q %s (%d bounds); want an upper bound from the three", only.HeadlineQualifier, only.HeadlineBound, len(only.Bounds))
+	}
+
+	// With no advanced machine in the fleet, advanced ones added where
+	// none were counted would alone run the high-enrichment steps: the
+	// model does not move one way with them (2018-05-15: the counts of
+	// none of 2017-11-05 are 191 days old).
+	b = breakoutAt(t, facts, "2018-05-15", opt)
+	if b.HeadlineQualifier != state.Approx || !strings.Contains(b.HeadlineBound, "the IR-6 enriching at Natanz FEP: 0 machines, last reported 2017-11-05, 191 days before this date") ||
+		!strings.Contains(b.HeadlineBound, "IR-6 at Natanz FEP added would be the only advanced machines with a cascade") ||
+		!strings.Contains(b.HeadlineBound, "the IR-1 enriching at Fordow: 0 machines, last reported 2017-11-05, 191 days before this date (IAEA report of 13 November 2017") {
+		t.Errorf("2018-05-15: %q %s; want approximate, naming the counts of none of 2017-11-05", b.HeadlineQualifier, b.HeadlineBound)
+	}
+}
+
+// An estimate that finds no path because the only counts are old counts
+// of none says that it rests on them.
+func TestNoPathOnOldCountsOfNoneSaysSo(t *testing.T) {
+	ev := []state.Evidence{{Kind: "dataset", Ref: "test", Document: "IAEA GOV/2017/48", Status: state.Sourced}}
+	facts := []state.Fact{
+		{Metric: state.EnrichedUraniumKgU, Date: calendar.MustParse("2018-05-01"), Value: 100, Status: state.Sourced, Evidence: ev, Report: "r"},
+		{Metric: state.EnrichedUraniumKgU, Date: calendar.MustParse("2018-05-01"), LevelPct: 5, AssayPct: 3.67, Value: 100, Status: state.Sourced, Evidence: ev, Report: "r"},
+		{Metric: state.CentrifugesEnriching, Date: calendar.MustParse("2017-08-01"), Site: "Fordow", Machine: "IR-1", Value: 0, Status: state.Sourced, Evidence: ev},
+	}
+	b := breakoutAt(t, facts, "2018-05-10", compliance.BreakoutOptions{})
+	if b.Status != compliance.NotReachable || !strings.Contains(b.Reason, "counts of no machines last reported long before this date") ||
+		!strings.Contains(b.Reason, "the IR-1 enriching at Fordow: 0 machines, last reported 2017-08-01, 282 days before this date (IAEA GOV/2017/48)") {
+		t.Errorf("%s: %s; want no path resting on the count of none of 2017-08-01", b.Status, b.Reason)
 	}
 }
 
@@ -282,6 +354,14 @@ func moved(t *testing.T, s breakout.Scenario, bd compliance.Bound, f float64) br
 				return s
 			}
 		}
+	}
+	if bd.Stale && bd.Value == 0 {
+		// An old count of none: machines of its type added at its site,
+		// f cascades' worth.
+		name, site, _ := strings.Cut(strings.TrimPrefix(bd.Figure, "the "), " at ")
+		machine, _, _ := strings.Cut(name, " ")
+		s.Fleet = append(s.Fleet, breakout.Group{Machine: machine, Site: site, Count: int(f * breakout.DefaultCascadeSize)})
+		return s
 	}
 	for i, g := range s.Fleet {
 		if strings.HasPrefix(bd.Figure, "the "+g.Machine+" ") && strings.HasSuffix(bd.Figure, " at "+g.Site) {

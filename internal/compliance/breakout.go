@@ -329,6 +329,16 @@ func breakoutOf(s *state.State, opt BreakoutOptions) (*Breakout, error) {
 	b.Status = Estimated
 	if res.FirstSQDays == nil {
 		b.Status, b.Reason = NotReachable, res.Unreachable
+		// No path on counts of none that may no longer hold says so.
+		var old []string
+		for _, f := range figs {
+			if f.absent != nil {
+				old = append(old, fmt.Sprintf("%s: %g %s, %s%s", f.figure, f.v.Value, f.unit, f.stale, cited(f.v.Evidence)))
+			}
+		}
+		if len(old) > 0 {
+			b.Reason += "; it rests on counts of no machines last reported long before this date, to which machines may have been added since: " + strings.Join(old, "; ")
+		}
 		return b, nil
 	}
 	if b.HeadlineQualifier, b.HeadlineBound, b.Bounds, err = bounds(sc, figs); err != nil {
@@ -411,6 +421,13 @@ func scenarioOf(s *state.State, opt BreakoutOptions) (sc breakout.Scenario, note
 			stale = fmt.Sprintf("last reported %s, %s before this date", v.Date, state.Age(v.Date.DaysUntil(s.AsOf)))
 		}
 		if v.Value <= 0 {
+			if stale != "" {
+				// An old count of none leaves the group out of the fleet
+				// like a current one, but machines may have been added
+				// since: it is named, as other old counts are.
+				figs = append(figs, boundFigure{lot: -1, group: -1, figure: fmt.Sprintf("the %s %s at %s", c.Machine, opt.Machines, c.Site), v: v, unit: "machines", stale: stale,
+					absent: &breakout.Group{Machine: c.Machine, Site: c.Site, Count: breakout.DefaultCascadeSize}})
+			}
 			continue
 		}
 		if _, ok := breakout.LookupMachine(c.Machine); !ok {
