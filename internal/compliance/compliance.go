@@ -341,7 +341,7 @@ func knowledgeOf(s *state.State, l *agreement.Limit, v state.Value) state.Value 
 	}
 	last := "no figure reported before"
 	if !v.Date.IsZero() {
-		last = fmt.Sprintf("last reported %g %s as of %s (%s)", v.Value, l.Unit, v.Date, v.Status)
+		last = v.LastReported(l.Unit, s.AsOf)
 	}
 	// The last figure stays with the value (not known at the date) so that
 	// the finding can say what it last confirmed.

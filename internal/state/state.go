@@ -376,6 +376,29 @@ func (v Value) AsOf() string {
 	return "as of " + v.Date.String()
 }
 
+// Figure says the value's figure in words, with its qualifier, unit and
+// date: "up to 1724 machines as of 2024-12-05", "at least 1720 machines
+// from counts of 2019-11-03 to 2022-10-10". For an unknown value it is
+// the last figure known before.
+func (v Value) Figure(unit string) string {
+	return fmt.Sprintf("%s%g %s %s", v.Qualifier.Words(), v.Value, unit, v.AsOf())
+}
+
+// LastReported says, of a figure no longer known at date, what was last
+// reported: "last reported up to 1724 machines as of 2024-12-05
+// (sourced)", with, where its evidence was published after date, when
+// ("sourced; published in September 2025, after this date").
+func (v Value) LastReported(unit string, date calendar.Date) string {
+	status := string(v.Status)
+	for _, e := range v.Evidence {
+		if h := e.Hindsight(date); h != "" {
+			status += "; " + h
+			break
+		}
+	}
+	return fmt.Sprintf("last reported %s (%s)", v.Figure(unit), status)
+}
+
 // ConfirmedOn says when the value was last confirmed, as a finding on old
 // figures says it: "on 2021-03-15", or, for a sum of parts of different
 // dates, "by counts of 2019-11-03 to 2022-10-10".
@@ -671,14 +694,14 @@ func At(facts []Fact, date calendar.Date) *State {
 		v := Value{Known: true, Value: f.Value, Qualifier: f.Qualifier, Date: f.Date, Status: f.Status, Evidence: f.Evidence}
 		if max, ok := m.MaxAge(); ok && f.Date.DaysUntil(date) > max {
 			v.Known = false
-			v.Unknown = fmt.Sprintf("last reported %g %s as of %s (%s), %s before this date: figures older than %d days are not current", f.Value, m.Unit(), f.Date, statusAt(f, date), Age(f.Date.DaysUntil(date)), max)
+			v.Unknown = fmt.Sprintf("%s, %s before this date: figures older than %d days are not current", v.LastReported(m.Unit(), date), Age(f.Date.DaysUntil(date)), max)
 		}
 		// After access is lost, figures verified up to that day are no
 		// longer current, except those that cannot undo themselves: the
 		// highest enrichment reached, the machines installed.
 		if lost := s.Knowledge.Lost; !lost.IsZero() && date.After(lost) && !f.Date.After(lost) && m != MaxEnrichmentPct && m != CentrifugesInstalled && m != CascadesInstalled {
 			v.Known = false
-			v.Unknown = fmt.Sprintf("the inspectorate lost access on %s; last reported %g %s as of %s (%s)", lost, f.Value, m.Unit(), f.Date, statusAt(f, date))
+			v.Unknown = fmt.Sprintf("the inspectorate lost access on %s; %s", lost, v.LastReported(m.Unit(), date))
 		}
 		return v
 	}
@@ -793,19 +816,6 @@ func At(facts []Fact, date calendar.Date) *State {
 		s.Centrifuges = append(s.Centrifuges, c)
 	}
 	return s
-}
-
-// statusAt is a fact's status as a sentence gives it after the figure,
-// with, for a view at date, when its evidence was published where that
-// was after the date: "sourced", or "sourced; published in September
-// 2025, after this date".
-func statusAt(f *Fact, date calendar.Date) string {
-	for _, e := range f.Evidence {
-		if h := e.Hindsight(date); h != "" {
-			return string(f.Status) + "; " + h
-		}
-	}
-	return string(f.Status)
 }
 
 // lowerLevel returns the bound of the level below i (0 for the first), so

@@ -234,3 +234,17 @@ func TestCentrifugeCountIsDatedByItsCountedParts(t *testing.T) {
 		t.Errorf("FEP since 2020: %+v; want exactly 522, nothing left out", v)
 	}
 }
+
+// A figure no longer known says what was last reported with its
+// qualifier: "up to 1724 machines" is not "1724 machines", nor "more than
+// 202.8 kg U" "202.8 kg U".
+func TestLastReportedKeepsTheQualifier(t *testing.T) {
+	s := state.At(facts, day("2021-02-01")) // access lost on 2021-01-01
+	if got, want := s.CentrifugeCount(state.CentrifugesEnriching, "B", nil).Unknown, "the inspectorate lost access on 2021-01-01; last reported at least 166 machines as of 2019-06-01 (derived)"; !strings.HasSuffix(got, want) {
+		t.Errorf("the IR-6 at B: %q, want it to end %q", got, want)
+	}
+	s = state.At(facts, day("2020-12-01")) // the stock of 2020-04-01 is 244 days old
+	if got, want := s.Inventory.Total.Unknown, "last reported more than 202.8 kg U as of 2020-04-01 (sourced), 244 days before this date"; !strings.HasPrefix(got, want) {
+		t.Errorf("the stock: %q, want it to begin %q", got, want)
+	}
+}

@@ -25,7 +25,7 @@ func TestValueJSON(t *testing.T) {
 			`{"known":false,"value":null,"date":null,"unknown":"no report of the stock on or before 2019-01-01"}`},
 		{"lost after known", state.At(facts, day("2021-06-01")).Inventory.Total,
 			`{"known":false,"value":null,"date":null,"evidence":[{"kind":"dataset","ref":"r2","source":"test","status":"sourced"}],` +
-				`"unknown":"the inspectorate lost access on 2021-01-01; last reported 202.8 kg U as of 2020-04-01 (sourced)",` +
+				`"unknown":"the inspectorate lost access on 2021-01-01; last reported more than 202.8 kg U as of 2020-04-01 (sourced)",` +
 				`"last":{"value":202.8,"qualifier":"above","date":"2020-04-01","status":"sourced"}}`},
 	} {
 		b, err := json.Marshal(c.v)
