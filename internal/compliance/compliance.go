@@ -206,40 +206,133 @@ func evaluateUnder(a *agreement.Agreement, c *agreement.Commitment, s *state.Sta
 			v = recentBreach(s, c, m, l.Site, l.Machines, v, l.Unit, l.Max)
 		}
 		evalLimit(&f, knowledgeOf(s, l, v), l.Max)
-		stale(&f, c, date)
+		a := causeOf(s, l.Stream)
+		if m := state.Metric(l.Metric); m == state.CentrifugesEnriching || m == state.CentrifugesInstalled {
+			a.later = laterCounts(s, m, l.Site, l.Machines, f, l.Unit)
+		}
+		stale(&f, c, date, a)
 	case c.Prohibition != nil:
 		f.Unit = "machines enriching"
 		v := s.CentrifugeCount(state.CentrifugesEnriching, c.Prohibition.EnrichmentAt, nil)
 		evalLimit(&f, recentBreach(s, c, state.CentrifugesEnriching, c.Prohibition.EnrichmentAt, nil, v, f.Unit, 0), 0)
-		stale(&f, c, date)
+		a := causeOf(s, "")
+		a.later = laterCounts(s, state.CentrifugesEnriching, c.Prohibition.EnrichmentAt, nil, f, "machines")
+		stale(&f, c, date, a)
 	case c.Action != nil:
 		evalAction(a, c, date, &f, ignored)
 	}
 	return f
 }
 
+// aging is what a finding on an old figure says beside its age: the
+// later figures that do not decide it, and what else made figures
+// unknown at the date (a loss of access or of continuity of knowledge),
+// from when.
+type aging struct {
+	// later are the later counts that do not decide the finding without
+	// the older ones, each in words: "IR-6 at Fordow: up to 1724
+	// machines as of 2024-12-05".
+	later []string
+	// since and cause: the inspectorate's access or continuity of
+	// knowledge lost from since, in words ("the inspectorate lost access
+	// on 2025-06-13"); zero when neither applies at the date.
+	since calendar.Date
+	cause string
+}
+
+// causeOf is the loss of knowledge that makes figures unknown at the
+// state's date, the earliest first: of access, or of continuity of
+// knowledge of stream (none if "").
+func causeOf(s *state.State, stream string) aging {
+	var a aging
+	if lost := s.Knowledge.Lost; !lost.IsZero() && s.AsOf.After(lost) {
+		a.since, a.cause = lost, "the inspectorate lost access on "+lost.String()
+	}
+	if stream == "" {
+		return a
+	}
+	if c, lost := s.StreamLoss(stream); lost && (a.since.IsZero() || c.Since.Before(a.since)) {
+		a.since, a.cause = c.Since, fmt.Sprintf("continuity of knowledge of %s %s since %s (%s, %s)", stream, c.State, c.Since, c.Cause, c.Site)
+	}
+	return a
+}
+
+// laterCounts are the counts of m at site of the machines (any if none)
+// dated after the figure f observed, known at the date or not, each in
+// words with its qualifier: the parts a sum of counts leaves out of its
+// "at least" as only upper bounds ("IR-6 at Fordow: up to 1724 machines
+// as of 2024-12-05").
+func laterCounts(s *state.State, m state.Metric, site string, machines []string, f Finding, unit string) []string {
+	after := f.ObservedAsOf
+	if f.ObservedThrough.After(after) {
+		after = f.ObservedThrough
+	}
+	if after.IsZero() {
+		return nil
+	}
+	var out []string
+	for _, c := range s.Centrifuges {
+		if site != "" && c.Site != site || len(machines) > 0 && !slices.Contains(machines, c.Machine) {
+			continue
+		}
+		v := c.Enriching
+		if m == state.CentrifugesInstalled {
+			v = c.Installed
+		}
+		if v.Date.After(after) {
+			out = append(out, fmt.Sprintf("%s at %s: %s", c.Machine, c.Site, v.Figure(unit)))
+		}
+	}
+	return out
+}
+
 // stale ages a finding decided by a figure: a figure older than the
 // commitment's reporting interval no longer confirms compliance (the
 // finding becomes unknown, last confirmed compliant on its date); a breach
-// it showed stays a breach, last confirmed on its date.
-func stale(f *Finding, c *agreement.Commitment, date calendar.Date) {
+// it showed stays a breach, last confirmed on its date. The finding says
+// why no figure decides since: the interval, each later figure that does
+// not decide, and a loss of knowledge that came after the figure had
+// already stopped deciding.
+func stale(f *Finding, c *agreement.Commitment, date calendar.Date, a aging) {
 	if f.Observed == nil || f.ObservedAsOf.IsZero() {
 		return
 	}
 	age := f.ObservedAsOf.DaysUntil(date)
 	f.AgeDays = &age
-	if !f.LastConfirmed.IsZero() {
-		return // already judged as a figure no longer known
-	}
-	if age <= c.ReportingInterval() {
+	interval := c.ReportingInterval()
+	if age <= interval {
 		return
+	}
+	known := f.LastConfirmed.IsZero() // the figure is known at the date, only old
+	if !known {
+		// Already judged as a figure no longer known: the loss of
+		// knowledge is the reason, unless the figure had stopped
+		// deciding before it.
+		if a.since.IsZero() || !f.ObservedAsOf.AddDays(interval).Before(a.since) {
+			return
+		}
 	}
 	f.LastConfirmed = f.ObservedAsOf
 	on, old := f.observed().ConfirmedOn(), state.Age(age)+" before this date"
 	if !f.ObservedThrough.IsZero() {
 		old = "the oldest " + old // a sum of counts is only as current as its oldest
 	}
-	none := fmt.Sprintf("no figure since (figures older than %d days do not decide)", c.ReportingInterval())
+	since := fmt.Sprintf("figures older than %d days do not decide", interval)
+	none := fmt.Sprintf("no figure since (%s)", since)
+	switch len(a.later) {
+	case 0:
+	case 1:
+		since += fmt.Sprintf(", and the later count (%s) does not decide without the older ones", a.later[0])
+		none = fmt.Sprintf("no figure since decides: %s", since)
+	default:
+		since += fmt.Sprintf(", and the later counts (%s) do not decide without the older ones", strings.Join(a.later, "; "))
+		none = fmt.Sprintf("no figure since decides: %s", since)
+	}
+	if !known {
+		// The loss of knowledge came after the figure stopped deciding.
+		since += "; later, " + a.cause
+		none += "; later, " + a.cause
+	}
 	switch f.Status {
 	case Compliant:
 		f.Status = Unknown
@@ -247,10 +340,17 @@ func stale(f *Finding, c *agreement.Commitment, date calendar.Date) {
 	case Breach:
 		// A breach on old figures is not a current breach: it reads as
 		// one last confirmed and not known since, as after a loss of
-		// knowledge.
-		f.Reason = fmt.Sprintf("breach last confirmed %s, %s (%s); not known since: figures older than %d days do not decide", on, old, f.Reason, c.ReportingInterval())
+		// knowledge. The sentence that decided it, from the figure.
+		then := Finding{Unit: f.Unit}
+		evalLimit(&then, state.Value{Known: true, Value: *f.Observed, Qualifier: f.Qualifier, Date: f.ObservedAsOf, Through: f.ObservedThrough}, *f.Limit)
+		f.Reason = fmt.Sprintf("breach last confirmed %s, %s (%s); not known since: %s", on, old, then.Reason, since)
 	case Unknown:
-		f.Reason += fmt.Sprintf("; the figure is of %s, %s; %s", strings.TrimPrefix(strings.TrimPrefix(on, "on "), "by "), old, none)
+		if known {
+			f.Reason += fmt.Sprintf("; the figure is of %s, %s; %s", strings.TrimPrefix(strings.TrimPrefix(on, "on "), "by "), old, none)
+		} else {
+			// Last confirmed compliant, then not known.
+			f.Reason = fmt.Sprintf("last confirmed compliant %s, %s; %s", on, old, none)
+		}
 	}
 }
 

@@ -535,13 +535,54 @@ func TestSummedCountsAreDatedByTheirParts(t *testing.T) {
 		// of 2019 left out.
 		{"2021-06-01", "advanced-centrifuges", "2021-03-15", "2021-03-31", "", "at least 870 machines from counts of 2021-03-15 to 2021-03-31 exceeds the limit of 0 machines"},
 		{"2020-01-01", "advanced-centrifuges", "2019-11-03", "", "", "at least 328 machines as of 2019-11-03 exceeds the limit of 0 machines"},
-		{"2025-06-20", "advanced-centrifuges", "2019-11-03", "2022-10-10", "2019-11-03", "breach last confirmed by counts of 2019-11-03 to 2022-10-10 (at least 1720 machines"},
+		{"2025-06-20", "advanced-centrifuges", "2019-11-03", "2022-10-10", "2019-11-03", "breach last confirmed by counts of 2019-11-03 to 2022-10-10, the oldest 5.6 years before this date (at least 1720 machines"},
 	} {
 		f := at(c.date, c.id)
 		if f.Status != compliance.Breach || f.ObservedAsOf.String() != c.asOf || (c.through == "") != f.ObservedThrough.IsZero() ||
 			c.through != "" && f.ObservedThrough.String() != c.through || (c.lastConfirmed == "") != f.LastConfirmed.IsZero() || !strings.HasPrefix(f.Reason, c.reason) {
 			t.Errorf("%s %s: %s as of %s through %s, last confirmed %s: %q; want breach as of %s through %q, last confirmed %q: %q",
 				c.date, c.id, f.Status, f.ObservedAsOf, f.ObservedThrough, f.LastConfirmed, f.Reason, c.asOf, c.through, c.lastConfirmed, c.reason)
+		}
+	}
+}
+
+// A finding on old figures says the true reason no figure decides it
+// since: figures older than the reporting interval do not decide; a later
+// count that does not decide is stated as its source gave it ("up to
+// 1,724", not "1724"); and a loss of access after the figure had already
+// stopped deciding comes later, not as the reason. A figure still current
+// when access was lost keeps the loss as its reason.
+func TestStaleFindingsSayWhyNoFigureDecides(t *testing.T) {
+	a := agreement.JCPOA()
+	at := func(date, id string) compliance.Finding {
+		return finding(t, compliance.Evaluate(a, state.At(dataset.Embedded().Facts(), calendar.MustParse(date))), id)
+	}
+	later := "the later count (IR-6 at Fordow: up to 1724 machines as of 2024-12-05) does not decide without the older ones"
+	for _, c := range []struct {
+		date, id string
+		status   compliance.Status
+		says     []string
+	}{
+		{"2025-02-08", "advanced-centrifuges", compliance.Breach, []string{"breach last confirmed by counts of 2019-11-03 to 2022-10-10, the oldest 5.3 years before this date (",
+			"not known since: figures older than 190 days do not decide, and " + later}},
+		{"2025-07-01", "advanced-centrifuges", compliance.Breach, []string{"breach last confirmed by counts of 2019-11-03 to 2022-10-10, the oldest 5.7 years before this date (",
+			"not known since: figures older than 190 days do not decide, and " + later + "; later, the inspectorate lost access on 2025-06-13"}},
+		{"2025-07-01", "fordow", compliance.Breach, []string{"breach last confirmed on 2021-01-04, 4.5 years before this date (", later + "; later, the inspectorate lost access on 2025-06-13"}},
+		{"2025-07-01", "ir1-enrichment-capacity", compliance.Unknown, []string{"last confirmed compliant on 2021-03-15, 4.3 years before this date; no figure since (figures older than 190 days do not decide); later, the inspectorate lost access on 2025-06-13"}},
+		{"2025-07-01", "stockpile", compliance.Breach, []string{"breach last confirmed on 2025-06-13 (", "; not known since: the inspectorate lost access on 2025-06-13; last reported"}},
+	} {
+		f := at(c.date, c.id)
+		text := f.Reason
+		for _, s := range c.says {
+			i := strings.Index(text, s)
+			if i < 0 {
+				t.Errorf("%s %s: %q does not say %q next", c.date, c.id, f.Reason, s)
+				break
+			}
+			text = text[i+len(s):]
+		}
+		if f.Status != c.status || strings.Contains(f.Reason, "last reported 1724") || strings.Contains(f.Reason, later) && strings.Contains(f.Reason, "no figure since (") {
+			t.Errorf("%s %s: %s %q; want %s, every later figure with its qualifier", c.date, c.id, f.Status, f.Reason, c.status)
 		}
 	}
 }
