@@ -36,7 +36,10 @@ type Bound struct {
 	// Stale is set for a count of machines last reported longer before the
 	// estimate's date than it may be relied on to bound it one way
 	// (state.Metric.BoundsOneWayFor): machines may have been added or
-	// removed since, so it bounds the estimate no one way, exact or not.
+	// removed since, so it bounds the estimate no one way, exact or not;
+	// but a count of none (Value 0) can only have been wrong by machines
+	// added, so it bounds it from above (AtMost) where the model moves one
+	// way with them, and never from below.
 	Stale bool `json:"stale,omitempty"`
 	// Text says all this in words, citing the document.
 	Text     string           `json:"text"`
