@@ -247,19 +247,23 @@ func (m Model) evaluate(s *Space, p Package, notes bool) (*Evaluation, error) {
 				openReported = append(openReported, id)
 			}
 		}
-		var notKnown, atLeast []string
+		var notKnown, atLeast, old []string
 		for _, t := range types {
 			limit, limited := allowed[t]
 			if !limited {
 				continue
 			}
-			n, lower, why := installedAtLeast(b, t)
+			in := installedAtLeast(b, t)
 			switch {
-			case why != "":
-				notKnown = append(notKnown, why)
+			case in.why != "":
+				notKnown = append(notKnown, in.why)
 			default:
-				remove += max(0, n-limit)
-				if lower && n > limit {
+				remove += max(0, in.n-limit)
+				switch {
+				case len(in.old) > 0:
+					// Even none to remove rests on the old counts.
+					old = append(old, in.old...)
+				case in.lower && in.n > limit:
 					atLeast = append(atLeast, t)
 				}
 			}
@@ -271,7 +275,11 @@ func (m Model) evaluate(s *Space, p Package, notes bool) (*Evaluation, error) {
 			ev.unknown(MetricCentrifugesOut, "the baseline does not give "+strings.Join(notKnown, "; "))
 		default:
 			ev.Metrics[MetricCentrifugesOut] = remove
-			if notes && len(atLeast) > 0 {
+			switch {
+			case !notes:
+			case len(old) > 0:
+				ev.Notes = append(ev.Notes, fmt.Sprintf("centrifuges_to_remove is about %g, a bound neither way: it counts machines last reported long before the baseline's date, which may have been added or removed since: %s", remove, strings.Join(old, "; ")))
+			case len(atLeast) > 0:
 				ev.Notes = append(ev.Notes, fmt.Sprintf("centrifuges_to_remove is at least %g: the baseline gives only a lower bound of the %s installed (where the IAEA reported only the machines enriching, those count)", remove, strings.Join(atLeast, " and ")))
 			}
 		}
@@ -282,40 +290,65 @@ func (m Model) evaluate(s *Space, p Package, notes bool) (*Evaluation, error) {
 	return ev, nil
 }
 
-// installedAtLeast is how many machines of type t the baseline has
-// installed, at every site: the installed count where reported, else at
-// least the count enriching there; lower says the total is only a lower
-// bound. why says which site's count is not known (the baseline had
-// reported it, and no longer knows it).
-func installedAtLeast(b *state.State, t string) (n float64, lower bool, why string) {
+// installed is what the baseline says of the machines of one type
+// installed at every site.
+type installed struct {
+	// n is how many: the installed count where reported, else at least
+	// the count enriching there; lower says n is only a lower bound.
+	n     float64
+	lower bool
+	// old names each count n rests on that was reported too long before
+	// the baseline's date to bound anything one way (see
+	// state.Metric.BoundsOneWayFor): machines may have been added or
+	// removed since without a report saying so.
+	old []string
+	// why says which site's count is not known (the baseline had
+	// reported it, and no longer knows it); n is then meaningless.
+	why string
+}
+
+// installedAtLeast is what b says of the machines of type t installed.
+func installedAtLeast(b *state.State, t string) installed {
+	var in installed
 	for _, c := range b.Centrifuges {
 		if c.Machine != t {
 			continue
 		}
 		v, fromEnriching := c.InstalledAtLeast()
+		basis := state.CentrifugesInstalled
+		if fromEnriching {
+			basis = state.CentrifugesEnriching
+		}
 		if !fromEnriching && !v.Known && v.Evidence == nil {
 			// Installed never reported here, and the enriching count
 			// bounds them from neither side: the enriching one as it
 			// stands decides (unknown if no longer known; otherwise
 			// an at-most figure, a lower bound of the total below).
-			v = c.Enriching
+			v, basis = c.Enriching, state.CentrifugesEnriching
 		}
 		switch {
 		case !v.Known && v.Evidence == nil:
 			continue // neither reported at this site
 		case !v.Known:
-			return 0, false, fmt.Sprintf("the %s at %s: %s", t, c.Site, v.Unknown)
+			return installed{why: fmt.Sprintf("the %s at %s: %s", t, c.Site, v.Unknown)}
 		case v.Qualifier == state.AtMost || v.Qualifier == state.Approx:
 			// Not a lower bound: the part certainly there is unknown; its
 			// upper bound would overstate what is to go.
-			lower = true
+			in.lower = true
 			continue
 		case v.Qualifier != state.Exact:
-			lower = true
+			in.lower = true
 		}
-		n += v.Value
+		if days, ok := basis.BoundsOneWayFor(); ok && v.Date.DaysUntil(b.AsOf) > days {
+			fig := v.Figure("machines installed")
+			if basis == state.CentrifugesEnriching {
+				fig = c.Enriching.Figure("machines enriching")
+			}
+			in.old = append(in.old, fmt.Sprintf("the %s at %s: %s, %s before the baseline's date", t, c.Site, fig, state.Age(v.Date.DaysUntil(b.AsOf))))
+		}
+		in.n += v.Value
 	}
-	return n, lower, ""
+	return in
 }
 
 // unknown records that metric is not known, and why.
