@@ -84,3 +84,26 @@ func TestDaysIn(t *testing.T) {
 		t.Errorf("a note with no day names %v", got)
 	}
 }
+
+var isoDay = regexp.MustCompile(`\d{4}-\d{2}-\d{2}`)
+
+// Where a fact's source is "DOCUMENT; reported by WHERE", no report of the
+// document is dated before the document's publication.
+func TestNoReportPrecedesTheDocument(t *testing.T) {
+	checked := 0
+	for _, f := range dataset.Embedded().NoteFacts {
+		e := f.Evidence[0]
+		if e.Published.IsZero() || e.Document == "" {
+			continue
+		}
+		for _, d := range isoDay.FindAllString(e.Source, -1) {
+			checked++
+			if calendar.MustParse(d).Before(e.Published) {
+				t.Errorf("%s %s: %s is said published %s, but %q reported it on %s", e.Ref, f.Metric, e.Document, e.Published, e.Source, d)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no dated report of a document to check")
+	}
+}
