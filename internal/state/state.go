@@ -886,7 +886,10 @@ func unreported(facts []Fact, tf *Fact, given []Level, total Value, date calenda
 			continue
 		}
 		why := fmt.Sprintf("%s; last reported %g kg U as of %s (%s)", what, f.Value, f.Date, statusAt(f, date))
-		out = append(out, Level{MaxAssayPct: f.LevelPct, AssayPct: assayOf(f), Mass: Value{Unknown: why}, NotReported: true})
+		// Unknown at this date, with the last figure reported, as a
+		// figure no longer current is.
+		out = append(out, Level{MaxAssayPct: f.LevelPct, AssayPct: assayOf(f), NotReported: true,
+			Mass: Value{Unknown: why, Value: f.Value, Qualifier: f.Qualifier, Date: f.Date, Status: f.Status, Evidence: f.Evidence}})
 	}
 	return out
 }
