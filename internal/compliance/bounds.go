@@ -41,6 +41,11 @@ type Bound struct {
 	// added, so it bounds it from above (AtMost) where the model moves one
 	// way with them, and never from below.
 	Stale bool `json:"stale,omitempty"`
+	// LeftOut is set for a stock level not reported by level at the
+	// estimate's date: it is not in the scenario, and Value is the most
+	// it can be (Qualifier AtMost), the part of the total the levels
+	// reported leave.
+	LeftOut bool `json:"left_out,omitempty"`
 	// Text says all this in words, citing the document.
 	Text     string           `json:"text"`
 	Evidence []state.Evidence `json:"evidence"`
@@ -67,6 +72,10 @@ type boundFigure struct {
 	// can only have been added since, so the count bounds the estimate
 	// one way where the model moves one way with them from none.
 	absent *breakout.Group
+	// leftOut, when set, is a stock level not reported by level, left
+	// out of the scenario: v is the most it can be, and the lot the
+	// model's trend is read on.
+	leftOut *breakout.Lot
 }
 
 // bounds says how the figures that are not exact bound the estimate of sc:
@@ -80,10 +89,10 @@ func bounds(sc breakout.Scenario, figs []boundFigure) (state.Qualifier, string, 
 	var out []Bound
 	for _, f := range figs {
 		input := "stock"
-		if f.lot < 0 {
+		if f.lot < 0 && f.leftOut == nil {
 			input = "fleet"
 		}
-		b := Bound{Input: input, Figure: f.figure, Value: f.v.Value, Qualifier: f.v.Qualifier, Unit: f.unit, AsOf: f.v.Date, Evidence: f.v.Evidence}
+		b := Bound{Input: input, Figure: f.figure, Value: f.v.Value, Qualifier: f.v.Qualifier, Unit: f.unit, AsOf: f.v.Date, LeftOut: f.leftOut != nil, Evidence: f.v.Evidence}
 		if f.stale != "" && f.absent != nil {
 			// A count of none can only have been wrong by machines added
 			// since: more machines, which can only shorten breakout where
@@ -117,6 +126,10 @@ func bounds(sc breakout.Scenario, figs []boundFigure) (state.Qualifier, string, 
 		var trend breakout.Trend
 		var err error
 		switch {
+		case f.leftOut != nil:
+			with := sc
+			with.Inventory = append(slices.Clone(sc.Inventory), *f.leftOut)
+			trend, err = with.LotTrend(len(with.Inventory) - 1)
 		case f.lot >= 0:
 			trend, err = sc.LotTrend(f.lot)
 		default:
@@ -134,6 +147,10 @@ func bounds(sc breakout.Scenario, figs []boundFigure) (state.Qualifier, string, 
 				k.Qualifier.Words(), k.Value, f.v.Date, cited(f.v.Evidence))
 		}
 		switch {
+		case f.leftOut != nil && !trend.OneWay:
+			b.Effect, b.Text = state.Approx, fmt.Sprintf("%s: not reported by level as of %s, at most %g %s%s, left out; the model does not move one way with it: %s", f.figure, f.v.Date, f.v.Value, f.unit, cited(f.v.Evidence), trend.Why)
+		case f.leftOut != nil:
+			b.Effect, b.Text = state.AtMost, fmt.Sprintf("%s: not reported by level as of %s, at most %g %s%s, left out; more stock can only shorten breakout", f.figure, f.v.Date, f.v.Value, f.unit, cited(f.v.Evidence))
 		case f.v.Qualifier == state.Exact:
 			// Only the cascades are a bound: below.
 		case f.v.Qualifier == state.Approx:

@@ -123,11 +123,15 @@ func TestLastKnownEstimateKeepsItsBound(t *testing.T) {
 	if s := b.Since; s.FromQualifier != state.Approx || !strings.Contains(s.Text, "from about ") {
 		t.Errorf("since: from %q, %q; want from about", s.FromQualifier, s.Text)
 	}
-	// With every count reported again on that day, the estimate is the
-	// lower bound the IR-6 at Fordow give.
+	// With every count reported again on that day, the IR-6 at Fordow
+	// bound it from below, and the stock at the levels that day's report
+	// does not give, left out, from above: approximate still, both said.
 	b = breakoutAt(t, recounted(dataset.Embedded().Facts(), "2025-06-13"), "2025-09-01", compliance.BreakoutOptions{})
-	if lk := b.LastKnown; lk == nil || lk.HeadlineQualifier != state.AtLeast || b.Since.FromQualifier != state.AtLeast || !strings.Contains(b.Since.Text, "from at least ") {
-		t.Errorf("recounted: last known %+v, since %+v; want at least", lk, b.Since)
+	if lk := b.LastKnown; lk == nil || lk.HeadlineQualifier != state.Approx || !strings.HasPrefix(lk.HeadlineBound, "approximate: the figures bound it both ways") ||
+		!strings.Contains(lk.HeadlineBound, "IR-6 enriching at Fordow: up to 1724") ||
+		!strings.Contains(lk.HeadlineBound, "the stock at up to 5 %: not reported by level as of 2025-06-13, at most 9434 kg U") ||
+		b.Since.FromQualifier != state.Approx || !strings.Contains(b.Since.Text, "from about ") {
+		t.Errorf("recounted: last known %+v, since %+v; want approximate, bounded both ways", lk, b.Since)
 	}
 }
 
@@ -342,12 +346,22 @@ func never(d *float64) float64 {
 	return *d
 }
 
-// moved is s with the figure of bd scaled by f: a lot's mass, or a group's
-// machines and their cascades.
+// moved is s with the figure of bd scaled by f: a lot's mass (a lot left
+// out added with that share of its bound), or a group's machines and their
+// cascades.
 func moved(t *testing.T, s breakout.Scenario, bd compliance.Bound, f float64) breakout.Scenario {
 	t.Helper()
 	s.Inventory, s.Fleet = slices.Clone(s.Inventory), slices.Clone(s.Fleet)
 	if level, ok := strings.CutPrefix(bd.Figure, "the stock at "); ok {
+		if bd.LeftOut {
+			// Not in the scenario: added, at the level's nominal assay.
+			assay := map[string]float64{"up to 5 %": 5, "up to 20 %": 19.75}[level]
+			if assay == 0 {
+				t.Fatalf("no nominal assay for %q", level)
+			}
+			s.Inventory = append(s.Inventory, breakout.Lot{Label: level + " stock", MassKgU: bd.Value * f, AssayPct: assay})
+			return s
+		}
 		for i, l := range s.Inventory {
 			if strings.HasPrefix(l.Label, level+" stock") {
 				s.Inventory[i].MassKgU *= f

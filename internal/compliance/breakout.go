@@ -3,6 +3,7 @@ package compliance
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -371,7 +372,26 @@ func scenarioOf(s *state.State, opt BreakoutOptions) (sc breakout.Scenario, note
 	if !s.Inventory.Total.Known {
 		unknown = append(unknown, "the stock is unknown: "+s.Inventory.Total.Unknown)
 	}
+	// The part of the total the levels reported leave to those not
+	// reported, which bounds each of them.
+	rest := s.Inventory.Total.Value
 	for _, l := range s.Inventory.ByLevel {
+		if l.Mass.Known {
+			rest -= l.Mass.Value
+		}
+	}
+	for _, l := range s.Inventory.ByLevel {
+		if !l.Mass.Known && l.NotReported && s.Inventory.Total.Known && rest > 0 {
+			// Left out, not counted as none: the estimate says it could
+			// only be shorter with it, where the model moves one way.
+			t := s.Inventory.Total
+			rest := math.Round(rest*1e6) / 1e6
+			notes = append(notes, fmt.Sprintf("stock up to %g %%: not reported by level as of %s, left out (at most the %g kg U of the total the levels reported leave)", l.MaxAssayPct, t.Date, rest))
+			figs = append(figs, boundFigure{lot: -1, group: -1, leftOut: &breakout.Lot{MassKgU: rest, AssayPct: l.AssayPct},
+				figure: fmt.Sprintf("the stock at up to %g %%", l.MaxAssayPct), unit: "kg U",
+				v: state.Value{Known: true, Value: rest, Qualifier: state.AtMost, Date: t.Date, Status: state.Derived, Evidence: t.Evidence}})
+			continue
+		}
 		if !l.Mass.Known {
 			unknown = append(unknown, fmt.Sprintf("the stock up to %g %% is unknown: %s", l.MaxAssayPct, l.Mass.Unknown))
 			continue

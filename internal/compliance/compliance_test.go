@@ -240,10 +240,10 @@ func TestUserAgreementOnTheSameData(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := overview(t, a, "2025-06-13")
-	// The report of 2025-06-13 gives the total and the 60 % level; the
-	// others are carried forward from May, so every level counts.
-	if f := finding(t, o.Findings, "no-stock-above-3.67"); f.Status != compliance.Breach || *f.Observed != 9874.9 {
-		t.Errorf("no stock above 3.67 %%: %s, observed %v; want breach, 9874.9 kg U (60 %% reported, 5 and 20 %% carried forward)", f.Status, f.Observed)
+	// The report of 2025-06-13 gives the total and the 60 % level, not the
+	// others: the stock above 3.67 % is at least the 60 %, already a breach.
+	if f := finding(t, o.Findings, "no-stock-above-3.67"); f.Status != compliance.Breach || f.Observed == nil || *f.Observed != 440.9 || f.Qualifier != state.AtLeast {
+		t.Errorf("no stock above 3.67 %%: %s, observed %v %q (%s); want breach, at least 440.9 kg U (60 %% reported, 5 and 20 %% not)", f.Status, f.Observed, f.Qualifier, f.Reason)
 	}
 	o = overview(t, a, "2025-05-17")
 	if f := finding(t, o.Findings, "no-stock-above-3.67"); f.Status != compliance.NotInForce {

@@ -729,7 +729,7 @@ func (b *builder) series(r *Report, facts []state.Fact, opt compliance.BreakoutO
 			p.TotalKgU, p.TotalQualifier = &v, s.Inventory.Total.Qualifier
 		}
 		for _, l := range s.Inventory.ByLevel {
-			if l.Mass.Known && l.Mass.Date.Equal(d) && !l.Carried() {
+			if l.Mass.Known && l.Mass.Date.Equal(d) {
 				key := fmt.Sprint(l.MaxAssayPct)
 				p.ByLevel[key] = l.Mass.Value
 				if q := l.Mass.Qualifier; q != state.Exact {

@@ -377,7 +377,7 @@ type Term struct{ Word, Meaning string }
 // Provenance are the words that say how a figure is known.
 var Provenance = []Term{
 	{"sourced", "taken from the cited document (an IAEA report, a treaty text, a statement), as reported where the document itself was not seen"},
-	{"derived", "computed from sourced figures by the rule its note gives (a unit conversion, a remainder, an earlier breakdown scaled)"},
+	{"derived", "computed from sourced figures by the rule its note gives (a unit conversion, a remainder, the whole stock at the highest level produced when no breakdown is given)"},
 	{"unverified", "the source could not be checked, or the sources disagree: read it as a claim"},
 }
 

@@ -547,6 +547,10 @@ type whatIfLevel struct {
 	Label    string
 	AssayPct float64
 	MassKgU  float64
+	// NotReported, when set, says why the state gives the level no
+	// figure: the form shows none rather than a zero, and the estimate
+	// leaves the level out until one is entered.
+	NotReported string
 }
 
 type whatIfMachine struct {
@@ -649,7 +653,7 @@ func formLevels(st *state.State) []whatIfLevel {
 		return levels
 	}
 	for _, l := range st.Inventory.ByLevel {
-		if !l.Mass.Known {
+		if !l.Mass.Known && !l.NotReported {
 			continue
 		}
 		key := strconv.FormatFloat(l.MaxAssayPct, 'g', -1, 64)
@@ -657,6 +661,10 @@ func formLevels(st *state.State) []whatIfLevel {
 		if i < 0 {
 			levels = append(levels, whatIfLevel{Key: key, Label: "up to " + key + " %"})
 			i = len(levels) - 1
+		}
+		if !l.Mass.Known {
+			levels[i].AssayPct, levels[i].NotReported = l.AssayPct, l.Mass.Unknown
+			continue
 		}
 		levels[i].AssayPct, levels[i].MassKgU = l.AssayPct, l.Mass.Value
 	}

@@ -519,3 +519,26 @@ func TestReadingSourcesLinkToTheReading(t *testing.T) {
 		t.Error("the agreement page has no anchor for the reading")
 	}
 }
+
+// A level the report of the stock does not give is shown with no figure
+// on the what-if form, not as zero: on 2025-06-13 the IAEA gave the total
+// and the 60 % level only.
+func TestWhatIfShowsNoFigureForALevelNotReported(t *testing.T) {
+	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	rec := page(s, "GET", "/what-if?as_of=2025-06-13", "", nil)
+	if rec.Code != 200 {
+		t.Fatalf("what-if HTTP %d", rec.Code)
+	}
+	input := func(key string) string {
+		return regexp.MustCompile(`<input [^>]*id="stock_` + key + `"[^>]*>`).FindString(rec.Body.String())
+	}
+	for _, key := range []string{"5", "20"} {
+		in := input(key)
+		if in == "" || strings.Contains(in, "value=") || !strings.Contains(in, `placeholder="not reported"`) || !strings.Contains(in, "not reported by level as of 2025-06-13") {
+			t.Errorf("up to %s %%: %s, want no value, and the words that it was not reported", key, in)
+		}
+	}
+	if in := input("60"); !strings.Contains(in, `value="440.9"`) {
+		t.Errorf("up to 60 %%: %s, want 440.9", in)
+	}
+}

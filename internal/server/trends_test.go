@@ -148,7 +148,7 @@ func TestBreakoutBoundsOnTheAPIAndThePages(t *testing.T) {
 	body := page(s, "GET", "/trends?as_of=2019-12-01", "", nil).Body.String()
 	for _, want := range []string{
 		`<time>2017-05-27</time></a></td><td class="n">79.8</td><td class="n">79.8</td><td class="n">-</td><td class="n">-</td><td class="n">≥ 446 (387 to 533)</td>`,
-		`<time>2019-07-01</time></a></td><td class="n">&gt; 202.8</td><td class="n">-</td><td class="n">-</td><td class="n">-</td><td class="n">~ 399 (342 to 484)</td>`,
+		`<time>2019-07-01</time></a></td><td class="n">&gt; 202.8</td><td class="n">&gt; 202.8</td><td class="n">-</td><td class="n">-</td><td class="n">~ 399 (342 to 484)</td>`,
 		"Before a breakout or warning time, the sign holds for its band too",
 		"an open triangle marks an estimate that figures reported only as bounds leave a bound",
 	} {

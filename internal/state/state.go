@@ -416,6 +416,11 @@ type Level struct {
 	// highest level produced when that is lower).
 	AssayPct float64 `json:"assay_pct"`
 	Mass     Value   `json:"mass_kg_u"`
+	// NotReported is set for a level the report of the stock does not
+	// give although part of its total is left to the levels it leaves
+	// out: its mass is unknown (Mass says so in words), and no more than
+	// that part.
+	NotReported bool `json:"not_reported,omitempty"`
 }
 
 // Inventory is the enriched-uranium stock from one report.
@@ -706,9 +711,9 @@ func At(facts []Fact, date calendar.Date) *State {
 		return v
 	}
 
-	// Stock: the latest report with a total; its levels, and the levels it
-	// does not give carried forward from the latest earlier breakdown.
-	if tf := latest(func(f *Fact) bool { return f.Metric == EnrichedUraniumKgU && f.LevelPct == 0 }); tf != nil {
+	// Stock: the latest report with a total, and the levels it gives.
+	tf := latest(func(f *Fact) bool { return f.Metric == EnrichedUraniumKgU && f.LevelPct == 0 })
+	if tf != nil {
 		s.Inventory.Report = tf.Report
 		s.Inventory.Total = value(tf, EnrichedUraniumKgU)
 		for i := range facts {
@@ -717,15 +722,15 @@ func At(facts []Fact, date calendar.Date) *State {
 				s.Inventory.ByLevel = append(s.Inventory.ByLevel, Level{MaxAssayPct: f.LevelPct, AssayPct: assayOf(f), Mass: value(f, EnrichedUraniumKgU)})
 			}
 		}
-		s.Inventory.ByLevel = append(s.Inventory.ByLevel, carryForward(facts, tf, s.Inventory.ByLevel, s.Inventory.Total)...)
-		slices.SortFunc(s.Inventory.ByLevel, func(a, b Level) int { return cmp.Compare(a.MaxAssayPct, b.MaxAssayPct) })
 	} else {
 		s.Inventory.Total = Value{Unknown: "no report of the stock on or before " + date.String()}
 	}
 
 	s.MaxEnrichment = value(latest(func(f *Fact) bool { return f.Metric == MaxEnrichmentPct }), MaxEnrichmentPct)
-	// A total with no breakdown, ever, when nothing was enriched above 5 %:
-	// all of it is at the highest level produced.
+	// A total with no breakdown when nothing was enriched above 5 %: all
+	// of it is at the highest level produced. With something enriched
+	// above, the levels of the latest earlier breakdown that the report
+	// leaves out are unknown.
 	if t := s.Inventory.Total; len(s.Inventory.ByLevel) == 0 && len(t.Evidence) > 0 && s.MaxEnrichment.Known && s.MaxEnrichment.Value <= 5 {
 		v := t
 		v.Status = Derived
@@ -735,6 +740,9 @@ func At(facts []Fact, date calendar.Date) *State {
 			v.Evidence[i].Note = fmt.Sprintf("derived: no breakdown reported; the whole stock is at up to %g %%, the highest level produced as of %s", s.MaxEnrichment.Value, s.MaxEnrichment.Date)
 		}
 		s.Inventory.ByLevel = []Level{{MaxAssayPct: 5, AssayPct: s.MaxEnrichment.Value, Mass: v}}
+	} else if tf != nil {
+		s.Inventory.ByLevel = append(s.Inventory.ByLevel, unreported(facts, tf, s.Inventory.ByLevel, s.Inventory.Total, date)...)
+		slices.SortFunc(s.Inventory.ByLevel, func(a, b Level) int { return cmp.Compare(a.MaxAssayPct, b.MaxAssayPct) })
 	}
 	// A stock above 20 % reported later confirms the enrichment level
 	// that made it, as of its report: enrichment to "up to 60 %" is
@@ -743,7 +751,7 @@ func At(facts []Fact, date calendar.Date) *State {
 		for i, l := range s.Inventory.ByLevel {
 			// A level reported before access was lost still shows what
 			// had been made by its date.
-			if (l.Mass.Known || l.Mass.Evidence != nil) && l.Mass.Value > 0 && !l.Carried() && l.MaxAssayPct == m.Value && lowerLevel(s.Inventory.ByLevel, i) >= 20 && l.Mass.Date.After(m.Date) {
+			if (l.Mass.Known || l.Mass.Evidence != nil) && l.Mass.Value > 0 && l.MaxAssayPct == m.Value && lowerLevel(s.Inventory.ByLevel, i) >= 20 && l.Mass.Date.After(m.Date) {
 				c := m
 				c.Date, c.Status = l.Mass.Date, weaker(m.Status, Derived)
 				c.Evidence = append(slices.Clone(m.Evidence), l.Mass.Evidence...)
@@ -834,18 +842,22 @@ func assayOf(f *Fact) float64 {
 	return f.LevelPct
 }
 
-// carryForward returns the levels a report with total tf does not give,
-// from the latest earlier report that gives them: their share of the rest
-// of the total (the total less the levels given) as in that report, marked
-// derived. A report that gives no total for its levels, or a rest that
-// leaves nothing to share, carries nothing.
-func carryForward(facts []Fact, tf *Fact, given []Level, total Value) []Level {
+// unreported returns the levels a report with total tf does not give
+// although part of its total is left to them: those of the latest earlier
+// report that gives a level this one lacks, each unknown. No source gives
+// their mass at tf's date; sharing the rest of the total among them as the
+// earlier report did would make figures up. A report whose levels add up
+// to its total leaves nothing unreported.
+func unreported(facts []Fact, tf *Fact, given []Level, total Value, date calendar.Date) []Level {
 	rest := tf.Value
 	has := map[float64]bool{}
+	var gives []string
 	for _, l := range given {
 		has[l.MaxAssayPct] = true
 		if l.Mass.Known || len(l.Mass.Evidence) > 0 {
-			rest -= factValue(facts, tf.Report, l.MaxAssayPct)
+			v := factValue(facts, tf.Report, l.MaxAssayPct)
+			rest -= v
+			gives = append(gives, fmt.Sprintf("up to %g %%, %g kg U", l.MaxAssayPct, v))
 		}
 	}
 	if rest <= 1e-6*tf.Value {
@@ -855,7 +867,7 @@ func carryForward(facts []Fact, tf *Fact, given []Level, total Value) []Level {
 	var from *Fact
 	for i := range facts {
 		f := &facts[i]
-		if f.Metric != EnrichedUraniumKgU || f.LevelPct == 0 || f.Report == tf.Report || has[f.LevelPct] || f.Date.After(tf.Date) {
+		if f.Metric != EnrichedUraniumKgU || f.LevelPct == 0 || f.Report == tf.Report || has[f.LevelPct] || f.Date.After(tf.Date) || f.Known.After(date) {
 			continue
 		}
 		if from == nil || f.Date.After(from.Date) {
@@ -865,34 +877,29 @@ func carryForward(facts []Fact, tf *Fact, given []Level, total Value) []Level {
 	if from == nil {
 		return nil
 	}
-	var missing []*Fact
-	share := 0.0
-	for i := range facts {
-		f := &facts[i]
-		if f.Metric == EnrichedUraniumKgU && f.LevelPct > 0 && f.Report == from.Report && !has[f.LevelPct] {
-			missing = append(missing, f)
-			share += f.Value
-		}
+	what := fmt.Sprintf("not reported by level as of %s: the report gives only the total, %s%g kg U", tf.Date, tf.Qualifier.Words(), tf.Value)
+	if len(gives) > 0 {
+		what = fmt.Sprintf("not reported by level as of %s: the report gives the total, %s%g kg U, and %s, not the levels of the other %s%g kg U", tf.Date, tf.Qualifier.Words(), tf.Value, strings.Join(gives, " and "), tf.Qualifier.Words(), round6(rest))
 	}
-	if share <= 0 {
-		return nil
+	if !total.Known {
+		// The total's words already say what it was and why it is
+		// not current.
+		what = total.Unknown + "; that report gives only the total, not its levels"
+		if len(gives) > 0 {
+			what = fmt.Sprintf("%s; that report gives %s, not the levels of the other %s%g kg U", total.Unknown, strings.Join(gives, " and "), tf.Qualifier.Words(), round6(rest))
+		}
 	}
 	var out []Level
-	for _, f := range missing {
-		v := total
-		v.Value = round6(rest * f.Value / share)
-		v.Status = Derived
-		note := fmt.Sprintf("carried forward: up to %g %% was %g kg U of %g kg U of levels not given again, as of %s; scaled to the %g kg U the report of %s leaves",
-			f.LevelPct, f.Value, round6(share), f.Date, round6(rest), tf.Date)
-		v.Evidence = append(slices.Clone(total.Evidence), f.Evidence...)
-		for i := range v.Evidence {
-			v.Evidence[i].Status = Derived
-			v.Evidence[i].Note = note
+	for i := range facts {
+		f := &facts[i]
+		if f.Metric != EnrichedUraniumKgU || f.LevelPct == 0 || f.Report != from.Report || has[f.LevelPct] {
+			continue
 		}
-		if !v.Known {
-			v.Unknown = fmt.Sprintf("%s, of which up to %g %%: %.1f kg U (derived: the breakdown of %s scaled to that total)", total.Unknown, f.LevelPct, v.Value, f.Date)
-		}
-		out = append(out, Level{MaxAssayPct: f.LevelPct, AssayPct: assayOf(f), Mass: v})
+		// Unknown at this date, with the last figure reported, as a
+		// figure no longer current is.
+		last := Value{Value: f.Value, Qualifier: f.Qualifier, Date: f.Date, Status: f.Status, Evidence: f.Evidence}
+		last.Unknown = what + "; " + last.LastReported("kg U", date)
+		out = append(out, Level{MaxAssayPct: f.LevelPct, AssayPct: assayOf(f), NotReported: true, Mass: last})
 	}
 	return out
 }
@@ -909,17 +916,6 @@ func factValue(facts []Fact, report string, level float64) float64 {
 
 // round6 removes float noise from sums of one-decimal figures.
 func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
-
-// Carried reports whether the level was carried forward from an earlier
-// breakdown rather than reported at its date.
-func (l Level) Carried() bool {
-	for _, e := range l.Mass.Evidence {
-		if strings.HasPrefix(e.Note, "carried forward") {
-			return true
-		}
-	}
-	return false
-}
 
 // Age says an age in days for people: "1 day", "98 days", "3.9 years".
 func Age(days int) string {

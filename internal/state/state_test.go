@@ -1,7 +1,6 @@
 package state_test
 
 import (
-	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -21,8 +20,8 @@ var facts = []state.Fact{
 	{Metric: state.EnrichedUraniumKgU, Date: day("2020-01-01"), Value: 100, Status: state.Sourced, Evidence: ev("r1"), Report: "r1"},
 	{Metric: state.EnrichedUraniumKgU, Date: day("2020-01-01"), LevelPct: 5, Value: 90, Status: state.Sourced, Evidence: ev("r1"), Report: "r1"},
 	{Metric: state.EnrichedUraniumKgU, Date: day("2020-01-01"), LevelPct: 20, AssayPct: 19.75, Value: 10, Status: state.Sourced, Evidence: ev("r1"), Report: "r1"},
-	// A later report gives only the total: r1's breakdown is carried forward,
-	// scaled to it and marked derived.
+	// A later report gives only the total, after enrichment to 20 %: the
+	// levels of r1 are not reported at its date.
 	{Metric: state.EnrichedUraniumKgU, Date: day("2020-04-01"), Value: 202.8, Qualifier: state.Above, Status: state.Sourced, Evidence: ev("r2"), Report: "r2"},
 	{Metric: state.MaxEnrichmentPct, Date: day("2019-06-01"), Value: 4.5, Status: state.Sourced, Evidence: ev("n1")},
 	{Metric: state.MaxEnrichmentPct, Date: day("2020-01-01"), Value: 20, Status: state.Sourced, Evidence: ev("n1b")},
@@ -45,13 +44,12 @@ func TestLatestFactsAndOneReportForLevels(t *testing.T) {
 	}
 	s = state.At(facts, day("2020-05-01"))
 	if s.Inventory.Total.Value != 202.8 || s.Inventory.Total.Qualifier != state.Above || len(s.Inventory.ByLevel) != 2 {
-		t.Fatalf("after r2: %+v, want the r2 total and r1's two levels carried forward", s.Inventory)
+		t.Fatalf("after r2: %+v, want the r2 total and r1's two levels, unknown", s.Inventory)
 	}
-	for i, want := range []float64{182.52, 20.28} {
+	for i, last := range []string{"last reported 90 kg U as of 2020-01-01", "last reported 10 kg U as of 2020-01-01"} {
 		l := s.Inventory.ByLevel[i].Mass
-		if l.Value != want || l.Status != state.Derived || l.Qualifier != state.Above || !l.Date.Equal(day("2020-04-01")) ||
-			len(l.Evidence) != 2 || !strings.HasPrefix(l.Evidence[0].Note, "carried forward") {
-			t.Errorf("level %d carried forward as %+v, want more than %g kg U, derived, dated 2020-04-01, citing both reports", i, l, want)
+		if l.Known || !strings.Contains(l.Unknown, "not reported by level as of 2020-04-01: the report gives only the total, more than 202.8 kg U") || !strings.Contains(l.Unknown, last) {
+			t.Errorf("level %d as %+v, want unknown: not reported by level, %s", i, l, last)
 		}
 	}
 	if s := state.At(facts, day("2019-01-01")); s.Inventory.Total.Known || !strings.Contains(s.Inventory.Total.Unknown, "no report") {
@@ -112,53 +110,49 @@ func TestLostKnowledge(t *testing.T) {
 	}
 }
 
-// A report that gives some levels: the rest of its total is shared among
-// the levels it leaves out, as the last report that gave them shared them.
-func TestPartialBreakdownCarriesTheRest(t *testing.T) {
+// A report that gives some levels, not all of its total: the levels it
+// leaves out are unknown at its date, not the rest of the total shared as an
+// earlier report shared it; their words say what the report gives, in
+// figures as reported (not "9434.000000000002").
+func TestPartialBreakdownLeavesTheOtherLevelsUnknown(t *testing.T) {
 	fs := []state.Fact{
 		{Metric: state.EnrichedUraniumKgU, Date: day("2025-05-17"), Value: 9247.6, Status: state.Sourced, Evidence: ev("may"), Report: "may"},
 		{Metric: state.EnrichedUraniumKgU, Date: day("2025-05-17"), LevelPct: 5, Value: 8564.5, Status: state.Derived, Evidence: ev("may"), Report: "may"},
 		{Metric: state.EnrichedUraniumKgU, Date: day("2025-05-17"), LevelPct: 20, AssayPct: 19.75, Value: 274.5, Status: state.Unverified, Evidence: ev("may"), Report: "may"},
 		{Metric: state.EnrichedUraniumKgU, Date: day("2025-05-17"), LevelPct: 60, Value: 408.6, Status: state.Sourced, Evidence: ev("may"), Report: "may"},
+		{Metric: state.MaxEnrichmentPct, Date: day("2021-04-16"), Value: 60, Status: state.Sourced, Evidence: ev("m")},
 		{Metric: state.EnrichedUraniumKgU, Date: day("2025-06-13"), Value: 9874.9, Status: state.Sourced, Evidence: ev("june"), Report: "june"},
 		{Metric: state.EnrichedUraniumKgU, Date: day("2025-06-13"), LevelPct: 60, Value: 440.9, Status: state.Sourced, Evidence: ev("june"), Report: "june"},
 	}
 	s := state.At(fs, day("2025-06-13"))
-	sum := 0.0
-	for _, l := range s.Inventory.ByLevel {
-		sum += l.Mass.Value
+	if len(s.Inventory.ByLevel) != 3 {
+		t.Fatalf("levels %+v, want 5, 20 and 60 %%", s.Inventory.ByLevel)
 	}
-	if len(s.Inventory.ByLevel) != 3 || math.Abs(sum-9874.9) > 1e-6 || s.Inventory.ByLevel[2].Mass.Status != state.Sourced || s.Inventory.ByLevel[0].Mass.Status != state.Derived {
-		t.Errorf("levels %+v (sum %g), want 5 and 20 %% carried forward (derived) and 60 %% as reported, summing to the total", s.Inventory.ByLevel, sum)
-	}
-	if got, want := s.Inventory.ByLevel[1].Mass.Value, (9874.9-440.9)*274.5/(8564.5+274.5); math.Abs(got-want) > 1e-3 {
-		t.Errorf("20 %% level %g, want its May share of the rest, %g", got, want)
-	}
-}
-
-// The note of a carried level gives its figures as they were reported,
-// without the noise of a float sum ("of 2105.3999999999996 kg U").
-func TestCarriedLevelsSayTheirFiguresPlainly(t *testing.T) {
-	fs := []state.Fact{
-		{Metric: state.EnrichedUraniumKgU, Date: day("2020-08-25"), Value: 2105.4, Status: state.Sourced, Evidence: ev("aug"), Report: "aug"},
-		{Metric: state.EnrichedUraniumKgU, Date: day("2020-08-25"), LevelPct: 2, Value: 0.1, Status: state.Sourced, Evidence: ev("aug"), Report: "aug"},
-		{Metric: state.EnrichedUraniumKgU, Date: day("2020-08-25"), LevelPct: 5, Value: 0.2, Status: state.Sourced, Evidence: ev("aug"), Report: "aug"},
-		{Metric: state.EnrichedUraniumKgU, Date: day("2020-11-02"), Value: 2442.9, Status: state.Sourced, Evidence: ev("nov"), Report: "nov"},
+	if l := s.Inventory.ByLevel[2]; !l.Mass.Known || l.Mass.Value != 440.9 || l.Mass.Status != state.Sourced {
+		t.Errorf("60 %% level %+v, want 440.9 kg U as reported", l)
 	}
 	noise := regexp.MustCompile(`\d\.\d{7,}`)
-	carried := 0
-	for _, l := range state.At(fs, day("2020-11-11")).Inventory.ByLevel {
-		for _, e := range l.Mass.Evidence {
-			if strings.HasPrefix(e.Note, "carried forward") {
-				carried++
-				if m := noise.FindString(e.Note); m != "" {
-					t.Errorf("up to %g %%: %q has %s", l.MaxAssayPct, e.Note, m)
-				}
-			}
+	for i, last := range []string{"last reported 8564.5 kg U as of 2025-05-17 (derived)", "last reported 274.5 kg U as of 2025-05-17 (unverified)"} {
+		m := s.Inventory.ByLevel[i].Mass
+		// Unknown, the last figure kept as a figure no longer current is.
+		if m.Known || !s.Inventory.ByLevel[i].NotReported || !m.Date.Equal(day("2025-05-17")) || len(m.Evidence) != 1 || m.Evidence[0].Ref != "may" {
+			t.Errorf("up to %g %%: %+v, want unknown, not reported, last reported as of 2025-05-17", s.Inventory.ByLevel[i].MaxAssayPct, m)
+		}
+		want := "not reported by level as of 2025-06-13: the report gives the total, 9874.9 kg U, and up to 60 %, 440.9 kg U, not the levels of the other 9434 kg U; " + last
+		if m.Unknown != want {
+			t.Errorf("up to %g %%: %q, want %q", s.Inventory.ByLevel[i].MaxAssayPct, m.Unknown, want)
+		}
+		if n := noise.FindString(m.Unknown); n != "" {
+			t.Errorf("up to %g %%: %q has %s", s.Inventory.ByLevel[i].MaxAssayPct, m.Unknown, n)
 		}
 	}
-	if carried == 0 {
-		t.Fatal("no level was carried forward")
+	// Once access is lost, the words start with why the total is not
+	// current, and still say the levels were not reported.
+	fs = append(fs, state.Fact{Metric: state.VerificationAccess, Date: day("2025-06-13"), Text: "none", Status: state.Sourced, Evidence: ev("lost")})
+	l := state.At(fs, day("2025-07-01")).Inventory.ByLevel[0].Mass
+	if l.Known || !strings.HasPrefix(l.Unknown, "the inspectorate lost access on 2025-06-13; last reported 9874.9 kg U as of 2025-06-13") ||
+		!strings.Contains(l.Unknown, "that report gives up to 60 %, 440.9 kg U, not the levels of the other 9434 kg U") {
+		t.Errorf("up to 5 %% after access was lost: %+v", l)
 	}
 }
 

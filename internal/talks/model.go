@@ -219,19 +219,49 @@ func (m Model) evaluate(s *Space, p Package, notes bool) (*Evaluation, error) {
 	}
 	if b := m.Baseline; b != nil {
 		var above, below float64
+		// The levels the baseline's report does not give, on each side of
+		// the cap: together, the part of the total the others leave.
+		var notAbove, notBelow []string
+		var unknownWhy string
+		rest := b.Inventory.Total.Value
 		for _, l := range b.Inventory.ByLevel {
 			if !l.Mass.Known {
+				switch {
+				case !l.NotReported:
+					unknownWhy = fmt.Sprintf("the baseline's stock up to %g %% is unknown: %s", l.MaxAssayPct, l.Mass.Unknown)
+				case l.MaxAssayPct > capPct:
+					notAbove = append(notAbove, fmt.Sprintf("up to %g %%", l.MaxAssayPct))
+				default:
+					notBelow = append(notBelow, fmt.Sprintf("up to %g %%", l.MaxAssayPct))
+				}
 				continue
 			}
+			rest -= l.Mass.Value
 			if l.MaxAssayPct > capPct {
 				above += l.Mass.Value
 			} else {
 				below += l.Mass.Value
 			}
 		}
+		switch {
+		case unknownWhy != "":
+		case len(notAbove) > 0 && len(notBelow) > 0:
+			unknownWhy = fmt.Sprintf("the baseline's report of the stock does not give its levels %s, which lie on both sides of the %g %% cap", strings.Join(append(notBelow, notAbove...), " and "), capPct)
+		case !b.Inventory.Total.Known && len(notAbove)+len(notBelow) > 0:
+			unknownWhy = "the baseline's total is unknown: " + b.Inventory.Total.Unknown
+		case len(notAbove) > 0:
+			// Not reported by level, but all above the cap.
+			above += max(0, rest)
+		case len(notBelow) > 0:
+			below += max(0, rest)
+		}
 		// A level counts as above the cap when its upper bound is: the
 		// reports do not split "up to 5 %" at 3.67 %.
-		ev.Metrics[MetricReductionKgU] = above + max(0, below-stockKg)
+		if unknownWhy != "" {
+			ev.unknown(MetricReductionKgU, unknownWhy)
+		} else {
+			ev.Metrics[MetricReductionKgU] = above + max(0, below-stockKg)
+		}
 		remove := 0.0
 		var types []string
 		for _, c := range b.Centrifuges {

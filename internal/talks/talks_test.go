@@ -92,6 +92,32 @@ func TestModelAtTheJCPOALimits(t *testing.T) {
 	}
 }
 
+// The reduction from a baseline whose report gives the stock by level only
+// in part (13 June 2025: the total and up to 60 %): the levels not given
+// count with the part of the total they share when they all lie above the
+// cap, and leave the reduction unknown, not zero, when the cap splits them.
+func TestReductionFromABaselineNotReportedByLevel(t *testing.T) {
+	base := state.At(dataset.Embedded().Facts(), calendar.MustParse("2025-06-13"))
+	sp := space()
+	ev, err := talks.Model{Baseline: base, SQ: enrich.WGU25}.Evaluate(&sp, jcpoaLike())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Up to 5, 20 and 60 % all lie above 3.67 %: the whole 9,874.9 kg U.
+	if red, ok := ev.Metrics[talks.MetricReductionKgU]; !ok || math.Abs(red-9874.9) > 1e-6 {
+		t.Errorf("reduction %v kg U (%v), want 9874.9; unknown: %v", red, ok, ev.Unknown)
+	}
+	p := jcpoaLike()
+	p[talks.TermEnrichmentCap] = talks.Num(10)
+	ev, err = talks.Model{Baseline: base, SQ: enrich.WGU25}.Evaluate(&sp, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if red, ok := ev.Metrics[talks.MetricReductionKgU]; ok || !strings.Contains(ev.Unknown[talks.MetricReductionKgU], "up to 5 % and up to 20 %, which lie on both sides of the 10 % cap") {
+		t.Errorf("with a 10 %% cap: reduction %v (%v), unknown %q; want unknown, the levels not reported lying on both sides", red, ok, ev.Unknown[talks.MetricReductionKgU])
+	}
+}
+
 func redLines(party string, cs ...talks.Constraint) talks.RedLines {
 	return talks.RedLines{Room: "muscat", Party: party, Constraints: cs, Salt: "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"}
 }
