@@ -220,12 +220,13 @@ func BreakoutAt(facts []state.Fact, date calendar.Date, opt BreakoutOptions) (*B
 }
 
 // stockDates are the dates of stock figures on or before date, latest
-// first.
+// first: for a figure known only to its month, the month's last day, the
+// first on which a view takes it.
 func stockDates(facts []state.Fact, date calendar.Date) []calendar.Date {
 	var ds []calendar.Date
 	for _, f := range facts {
-		if f.Metric == state.EnrichedUraniumKgU && f.LevelPct == 0 && !f.Date.After(date) {
-			ds = append(ds, f.Date)
+		if f.Metric == state.EnrichedUraniumKgU && f.LevelPct == 0 && !f.Latest().After(date) {
+			ds = append(ds, f.Latest())
 		}
 	}
 	slices.SortFunc(ds, func(a, b calendar.Date) int { return b.Compare(a) })
