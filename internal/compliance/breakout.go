@@ -368,7 +368,7 @@ func scenarioOf(s *state.State, opt BreakoutOptions) (sc breakout.Scenario, note
 			continue
 		}
 		m := l.Mass
-		label := fmt.Sprintf("up to %g %% stock, %s%g kg U (%s), as of %s", l.MaxAssayPct, m.Qualifier.Words(), m.Value, m.Status, m.Date)
+		label := fmt.Sprintf("up to %g %% stock, %s%g kg U (%s), as of %s", l.MaxAssayPct, m.Qualifier.Words(), m.Value, m.Status, m.When())
 		sc.Inventory = append(sc.Inventory, breakout.Lot{Label: label, MassKgU: m.Value, AssayPct: l.AssayPct})
 		evidence = append(evidence, m.Evidence...)
 		if m.Qualifier != state.Exact {

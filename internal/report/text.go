@@ -439,7 +439,7 @@ func BoundBrief(q state.Qualifier, bs []compliance.Bound) string {
 			stale = append(stale, b)
 			continue
 		}
-		figs = append(figs, fmt.Sprintf("%s, %s%g %s as of %s", b.Figure, b.Qualifier.Words(), b.Value, b.Unit, b.AsOf))
+		figs = append(figs, fmt.Sprintf("%s, %s%g %s as of %s", b.Figure, b.Qualifier.Words(), b.Value, b.Unit, b.AsOfPrecision.Date(b.AsOf)))
 	}
 	why := "were reported only as bounds"
 	switch {
