@@ -13,12 +13,16 @@ import (
 // withheld; an enrichment monitor's reading or a heartbeat; equipment
 // removed or damaged; access denied; knowledge declared lost.
 type Event struct {
-	Date   calendar.Date `json:"date"`
-	Site   string        `json:"site"`
-	Stream string        `json:"stream"`
-	Device string        `json:"device"`
-	Kind   string        `json:"event"`
-	Detail string        `json:"detail,omitempty"`
+	Date calendar.Date `json:"date"`
+	// DatePrecision says how much Date is known: the day, only the month
+	// (Date is its first day), or no later than Date (the first report of
+	// the change, not its own day).
+	DatePrecision state.DatePrecision `json:"date_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
+	Site          string              `json:"site"`
+	Stream        string              `json:"stream"`
+	Device        string              `json:"device"`
+	Kind          string              `json:"event"`
+	Detail        string              `json:"detail,omitempty"`
 	// Evidence is where the event is recorded: a log record or a row of
 	// the public record.
 	Evidence state.Evidence `json:"evidence"`
@@ -45,12 +49,16 @@ var causes = map[string]struct{ state, cause string }{
 // Interval is a run of one state of knowledge: from From up to (not
 // including) To; To is zero while it lasts.
 type Interval struct {
-	State    string           `json:"state"`
-	From     calendar.Date    `json:"from"`
-	To       calendar.Date    `json:"to,omitzero"`
-	Cause    string           `json:"cause,omitempty"`
-	Detail   string           `json:"detail,omitempty"`
-	Evidence []state.Evidence `json:"evidence"`
+	State string        `json:"state"`
+	From  calendar.Date `json:"from"`
+	// FromPrecision and ToPrecision say how much From and To are known
+	// (those of the events that start and end the interval).
+	FromPrecision state.DatePrecision `json:"from_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
+	To            calendar.Date       `json:"to,omitzero"`
+	ToPrecision   state.DatePrecision `json:"to_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
+	Cause         string              `json:"cause,omitempty"`
+	Detail        string              `json:"detail,omitempty"`
+	Evidence      []state.Evidence    `json:"evidence"`
 }
 
 // Stream is the continuity of knowledge of one stream at one site.
@@ -77,13 +85,15 @@ const NotMonitored = "not yet monitored"
 // state then, since when and why, and the intervals begun by that date
 // (the last left open when it ran past the date).
 type StreamAt struct {
-	Site      string           `json:"site"`
-	Stream    string           `json:"stream"`
-	State     string           `json:"state"`
-	Since     calendar.Date    `json:"since,omitzero"`
-	Cause     string           `json:"cause,omitempty"`
-	Evidence  []state.Evidence `json:"evidence"`
-	Intervals []Interval       `json:"intervals"`
+	Site   string        `json:"site"`
+	Stream string        `json:"stream"`
+	State  string        `json:"state"`
+	Since  calendar.Date `json:"since,omitzero"`
+	// SincePrecision says how much Since is known.
+	SincePrecision state.DatePrecision `json:"since_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
+	Cause          string              `json:"cause,omitempty"`
+	Evidence       []state.Evidence    `json:"evidence"`
+	Intervals      []Interval          `json:"intervals"`
 }
 
 // KnowledgeAt is every stream's continuity of knowledge at date, from the
@@ -101,10 +111,10 @@ func KnowledgeAt(events []Event, date calendar.Date) []StreamAt {
 			}
 		}
 		if n := len(sa.Intervals); n > 0 && sa.Intervals[n-1].To.After(date) {
-			sa.Intervals[n-1].To = calendar.Date{} // as known at the date
+			sa.Intervals[n-1].To, sa.Intervals[n-1].ToPrecision = calendar.Date{}, state.Day // as known at the date
 		}
 		if iv, ok := s.At(date); ok {
-			sa.State, sa.Since, sa.Cause, sa.Evidence = iv.State, iv.From, iv.Cause, iv.Evidence
+			sa.State, sa.Since, sa.SincePrecision, sa.Cause, sa.Evidence = iv.State, iv.From, iv.FromPrecision, iv.Cause, iv.Evidence
 		}
 		out = append(out, sa)
 	}
@@ -113,11 +123,12 @@ func KnowledgeAt(events []Event, date calendar.Date) []StreamAt {
 
 // Known are the events on the record at date: those whose source was
 // published on or before it (an event with no publication date is on the
-// record from its own date).
+// record from its own date). An event known only to its month is taken
+// from the month's last day: before, it may not have happened yet.
 func Known(events []Event, date calendar.Date) []Event {
 	var out []Event
 	for _, e := range events {
-		if !e.Date.After(date) && !e.Evidence.Published.After(date) {
+		if !e.DatePrecision.Latest(e.Date).After(date) && !e.Evidence.Published.After(date) {
 			out = append(out, e)
 		}
 	}
@@ -171,7 +182,7 @@ func Continuity(events []Event) []Stream {
 				}
 			}
 			c := causes[worst.Kind]
-			iv := Interval{State: c.state, From: e.Date, Cause: c.cause, Detail: worst.Detail, Evidence: []state.Evidence{worst.Evidence}}
+			iv := Interval{State: c.state, From: e.Date, FromPrecision: e.DatePrecision, Cause: c.cause, Detail: worst.Detail, Evidence: []state.Evidence{worst.Evidence}}
 			if n := len(s.Intervals); n > 0 {
 				last := &s.Intervals[n-1]
 				if last.State == iv.State {
@@ -184,7 +195,7 @@ func Continuity(events []Event) []Stream {
 					}
 					continue
 				}
-				last.To = e.Date
+				last.To, last.ToPrecision = e.Date, e.DatePrecision
 			}
 			s.Intervals = append(s.Intervals, iv)
 		}
@@ -220,7 +231,7 @@ func Facts(streams []Stream) []state.Fact {
 			if len(ev) > 0 && ev[0].Status != "" {
 				st = ev[0].Status
 			}
-			out = append(out, state.Fact{Metric: state.ContinuityOfKnowledge, Date: iv.From, Site: s.Site, Stream: s.Stream, Text: iv.State, Status: st, Evidence: ev})
+			out = append(out, state.Fact{Metric: state.ContinuityOfKnowledge, Date: iv.From, DatePrecision: iv.FromPrecision, Site: s.Site, Stream: s.Stream, Text: iv.State, Status: st, Evidence: ev})
 		}
 	}
 	return out

@@ -59,3 +59,26 @@ func TestContinuityIntervals(t *testing.T) {
 		t.Errorf("state: %+v", s.Continuity)
 	}
 }
+
+// An event known only to its month is on the record from the month's
+// last day, and the intervals it starts and ends keep its precision.
+func TestEventDatePrecision(t *testing.T) {
+	lost := ev("2024-03-01", "camera-1", "continuity_lost")
+	lost.DatePrecision = state.MonthOnly
+	events := []accountancy.Event{ev("2021-01-01", "camera-1", "recording_started"), lost}
+	if got := accountancy.Known(events, calendar.MustParse("2024-03-15")); len(got) != 1 {
+		t.Errorf("a view within the month knows %d events, want 1 (not the month's)", len(got))
+	}
+	at := accountancy.KnowledgeAt(events, calendar.MustParse("2024-04-01"))
+	if len(at) != 1 || at[0].State != state.Lost || at[0].SincePrecision != state.MonthOnly {
+		t.Fatalf("%+v", at)
+	}
+	iv := at[0].Intervals
+	if len(iv) != 2 || iv[0].ToPrecision != state.MonthOnly || iv[1].FromPrecision != state.MonthOnly {
+		t.Errorf("intervals %+v", iv)
+	}
+	facts := accountancy.Facts(accountancy.Continuity(events))
+	if facts[len(facts)-1].DatePrecision != state.MonthOnly {
+		t.Errorf("fact %+v", facts[len(facts)-1])
+	}
+}

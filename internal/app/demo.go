@@ -285,7 +285,7 @@ func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 			byRef[ev.Ref] = g
 			groups = append(groups, g)
 		}
-		fact := record.Fact{Metric: string(f.Metric), Date: f.Date.String(), Site: f.Site, Machine: f.Machine,
+		fact := record.Fact{Metric: string(f.Metric), Date: f.Date.String(), DatePrecision: string(f.DatePrecision), Site: f.Site, Machine: f.Machine,
 			LevelPct: f.LevelPct, AssayPct: f.AssayPct, Value: f.Value, Text: f.Text, Qualifier: string(f.Qualifier), Status: string(f.Status), Note: ev.Note}
 		// A fact of the row seen elsewhere, or published otherwise,
 		// cites its own (and so takes nothing from the record's).
@@ -324,7 +324,7 @@ func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 	// monitoring events.
 	for _, e := range dataset.Embedded().Knowledge {
 		row := strings.TrimPrefix(e.Evidence.Ref, dataset.KnowledgeName+" event ")
-		body, _ := json.Marshal(record.MonitoringBody{Site: e.Site, Device: e.Device, Stream: e.Stream, Event: e.Event, At: e.Date.Time(),
+		body, _ := json.Marshal(record.MonitoringBody{Site: e.Site, Device: e.Device, Stream: e.Stream, Event: e.Event, At: e.Date.Time(), DatePrecision: string(e.DatePrecision),
 			Detail: e.Detail, Published: e.Evidence.Published.String(), Source: e.Evidence.Source, Status: string(e.Evidence.Status)})
 		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.MonitoringEvent, ID: "knowledge-row-" + row,
 			Author: "iaea", Created: e.Date.Time(), Body: body}, signers["iaea"])

@@ -27,6 +27,9 @@ type Bound struct {
 	Qualifier state.Qualifier `json:"qualifier"`
 	Unit      string          `json:"unit"`
 	AsOf      calendar.Date   `json:"as_of"`
+	// AsOfPrecision says how much AsOf is known: only the month, or no
+	// later than AsOf; absent for the day.
+	AsOfPrecision state.DatePrecision `json:"as_of_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
 	// Effect is how the figure bounds the estimate: AtLeast, the breakout
 	// time on the true figure is no shorter than the estimate (a stock
 	// that did not exceed the figure, fewer machines); AtMost, no longer;
@@ -92,7 +95,7 @@ func bounds(sc breakout.Scenario, figs []boundFigure) (state.Qualifier, string, 
 		if f.lot < 0 && f.leftOut == nil {
 			input = "fleet"
 		}
-		b := Bound{Input: input, Figure: f.figure, Value: f.v.Value, Qualifier: f.v.Qualifier, Unit: f.unit, AsOf: f.v.Date, LeftOut: f.leftOut != nil, Evidence: f.v.Evidence}
+		b := Bound{Input: input, Figure: f.figure, Value: f.v.Value, Qualifier: f.v.Qualifier, Unit: f.unit, AsOf: f.v.Date, AsOfPrecision: f.v.DatePrecision, LeftOut: f.leftOut != nil, Evidence: f.v.Evidence}
 		if f.stale != "" && f.absent != nil {
 			// A count of none can only have been wrong by machines added
 			// since: more machines, which can only shorten breakout where
@@ -118,7 +121,7 @@ func bounds(sc breakout.Scenario, figs []boundFigure) (state.Qualifier, string, 
 			out = append(out, b)
 			continue
 		}
-		as := fmt.Sprintf("%s: %s%g %s as of %s%s", f.figure, f.v.Qualifier.Words(), f.v.Value, f.unit, f.v.Date, cited(f.v.Evidence))
+		as := fmt.Sprintf("%s: %s%g %s as of %s%s", f.figure, f.v.Qualifier.Words(), f.v.Value, f.unit, f.v.When(), cited(f.v.Evidence))
 		more, less := "more stock", "less stock"
 		if f.group >= 0 {
 			more, less = "more machines", "fewer machines"

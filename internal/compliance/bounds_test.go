@@ -447,3 +447,21 @@ func TestInstalledCountsAtLeastTheMachinesEnriching(t *testing.T) {
 		t.Errorf("no note says the IR-6 at Natanz FEP are counted from those enriching: %q", b.Notes)
 	}
 }
+
+// A bound from a figure whose date is only the latest it can be of says
+// so, in its field and its words.
+func TestBoundSaysHowMuchItsDateIsKnown(t *testing.T) {
+	facts := recounted(dataset.Embedded().Facts(), "2019-07-01")
+	for i, f := range facts {
+		switch {
+		case f.Metric == state.CentrifugesEnriching || f.Metric == state.CascadesEnriching:
+			facts[i].Qualifier = state.Exact
+		case f.Metric == state.EnrichedUraniumKgU && f.Date.String() == "2019-07-01":
+			facts[i].DatePrecision = state.NoLaterThan
+		}
+	}
+	b := breakoutAt(t, facts, "2019-07-05", compliance.BreakoutOptions{Samples: 200, Seed: 1})
+	if len(b.Bounds) != 1 || b.Bounds[0].AsOfPrecision != state.NoLaterThan || !strings.Contains(b.Bounds[0].Text, "as of 2019-07-01 at the latest") {
+		t.Errorf("bounds %+v", b.Bounds)
+	}
+}

@@ -221,12 +221,13 @@ func BreakoutAt(facts []state.Fact, date calendar.Date, opt BreakoutOptions) (*B
 }
 
 // stockDates are the dates of stock figures on or before date, latest
-// first.
+// first: for a figure known only to its month, the month's last day, the
+// first on which a view takes it.
 func stockDates(facts []state.Fact, date calendar.Date) []calendar.Date {
 	var ds []calendar.Date
 	for _, f := range facts {
-		if f.Metric == state.EnrichedUraniumKgU && f.LevelPct == 0 && !f.Date.After(date) {
-			ds = append(ds, f.Date)
+		if f.Metric == state.EnrichedUraniumKgU && f.LevelPct == 0 && !f.Latest().After(date) {
+			ds = append(ds, f.Latest())
 		}
 	}
 	slices.SortFunc(ds, func(a, b calendar.Date) int { return b.Compare(a) })
@@ -397,7 +398,7 @@ func scenarioOf(s *state.State, opt BreakoutOptions) (sc breakout.Scenario, note
 			continue
 		}
 		m := l.Mass
-		label := fmt.Sprintf("up to %g %% stock, %s%g kg U (%s), as of %s", l.MaxAssayPct, m.Qualifier.Words(), m.Value, m.Status, m.Date)
+		label := fmt.Sprintf("up to %g %% stock, %s%g kg U (%s), as of %s", l.MaxAssayPct, m.Qualifier.Words(), m.Value, m.Status, m.When())
 		sc.Inventory = append(sc.Inventory, breakout.Lot{Label: label, MassKgU: m.Value, AssayPct: l.AssayPct})
 		evidence = append(evidence, m.Evidence...)
 		if m.Qualifier != state.Exact {

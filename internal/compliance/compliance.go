@@ -46,8 +46,11 @@ type Finding struct {
 	// that of the newest.
 	ObservedAsOf    calendar.Date `json:"observed_as_of"`
 	ObservedThrough calendar.Date `json:"observed_through,omitzero"`
-	Limit           *float64      `json:"limit"`
-	Unit            string        `json:"unit"`
+	// ObservedPrecision says how much ObservedAsOf is known: only the
+	// month, or no later than that date; absent for the day.
+	ObservedPrecision state.DatePrecision `json:"observed_as_of_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
+	Limit             *float64            `json:"limit"`
+	Unit              string              `json:"unit"`
 	// Ratio is observed / limit, when both are known, the limit is not 0
 	// and the metric is an amount (not an enrichment level in %).
 	Ratio *float64 `json:"ratio"`
@@ -313,7 +316,7 @@ func stale(f *Finding, c *agreement.Commitment, date calendar.Date, a aging) {
 		}
 	}
 	f.LastConfirmed = f.ObservedAsOf
-	on, old := f.observed().ConfirmedOn(), state.Age(age)+" before this date"
+	on, old := f.observed().ConfirmedOn(), f.ObservedPrecision.Before(f.ObservedAsOf, date)
 	if !f.ObservedThrough.IsZero() {
 		old = "the oldest " + old // a sum of counts is only as current as its oldest
 	}
@@ -357,16 +360,18 @@ func stale(f *Finding, c *agreement.Commitment, date calendar.Date, a aging) {
 // observed is the dates of the figure observed, as a value: for a sum of
 // counts of different dates, the oldest and the newest.
 func (f Finding) observed() state.Value {
-	return state.Value{Date: f.ObservedAsOf, Through: f.ObservedThrough}
+	return state.Value{Date: f.ObservedAsOf, DatePrecision: f.ObservedPrecision, Through: f.ObservedThrough}
 }
 
-// ObservedWhen says the date of the figure observed: "as of 2021-03-15",
-// or "from counts of 2019-11-03 to 2022-10-10"; "" when there is none.
+// ObservedWhen says the date of the figure observed, short enough for a
+// table: "as of 2021-03-15", "by 2021-09-07" (no later than), "as of
+// 2019-02 (month)", or "from counts of 2019-11-03 to 2022-10-10"; ""
+// when there is none.
 func (f Finding) ObservedWhen() string {
 	if f.ObservedAsOf.IsZero() {
 		return ""
 	}
-	return f.observed().AsOf()
+	return f.observed().AsOfShort()
 }
 
 // recentBreach is the count v of machines for c at the state's date, or,
@@ -455,7 +460,10 @@ func knowledgeOf(s *state.State, l *agreement.Limit, v state.Value) state.Value 
 		return v
 	}
 	c, lost := s.StreamLoss(l.Stream)
-	if !lost || (v.Known && v.Date.After(c.Since)) {
+	// Verified since only if surely after the loss: after the last day a
+	// loss known to its month may have been, and not a figure whose date
+	// is only the latest it can be of (it may be older).
+	if !lost || (v.Known && v.DatePrecision != state.NoLaterThan && v.Date.After(c.SincePrecision.Latest(c.Since))) {
 		return v
 	}
 	last := "no figure reported before"
@@ -464,8 +472,8 @@ func knowledgeOf(s *state.State, l *agreement.Limit, v state.Value) state.Value 
 	}
 	// The last figure stays with the value (not known at the date) so that
 	// the finding can say what it last confirmed.
-	return state.Value{Value: v.Value, Qualifier: v.Qualifier, Date: v.Date, Status: v.Status,
-		Unknown:  fmt.Sprintf("continuity of knowledge of %s %s since %s (%s, %s); %s", l.Stream, c.State, c.Since, c.Cause, c.Site, last),
+	return state.Value{Value: v.Value, Qualifier: v.Qualifier, Date: v.Date, DatePrecision: v.DatePrecision, Status: v.Status,
+		Unknown:  fmt.Sprintf("continuity of knowledge of %s %s since %s (%s, %s); %s", l.Stream, c.State, c.SincePrecision.Date(c.Since), c.Cause, c.Site, last),
 		Evidence: append(slices.Clone(c.Evidence), v.Evidence...)}
 }
 
@@ -481,7 +489,7 @@ func evalLimit(f *Finding, v state.Value, max float64) {
 		return
 	}
 	obs := v.Value
-	f.Observed, f.Qualifier, f.ObservedAsOf, f.ObservedThrough, f.Evidence = &obs, v.Qualifier, v.Date, v.Through, append(f.Evidence, v.Evidence...)
+	f.Observed, f.Qualifier, f.ObservedAsOf, f.ObservedThrough, f.ObservedPrecision, f.Evidence = &obs, v.Qualifier, v.Date, v.Through, v.DatePrecision, append(f.Evidence, v.Evidence...)
 	// A ratio of enrichment levels (60 % against 3.67 %) means nothing: the
 	// material at 60 % is not "16 times" the material at 3.67 %. Levels are
 	// shown as the level and its limit; masses and counts get a ratio.
@@ -546,7 +554,7 @@ func lastConfirmed(f *Finding, v state.Value, max float64) {
 	}
 	// The figure shown is the last one, dated, with LastConfirmed saying
 	// that it no longer decides.
-	f.Observed, f.Qualifier, f.ObservedAsOf, f.ObservedThrough, f.Ratio = then.Observed, then.Qualifier, then.ObservedAsOf, then.ObservedThrough, then.Ratio
+	f.Observed, f.Qualifier, f.ObservedAsOf, f.ObservedThrough, f.ObservedPrecision, f.Ratio = then.Observed, then.Qualifier, then.ObservedAsOf, then.ObservedThrough, then.ObservedPrecision, then.Ratio
 	f.LastConfirmed = v.Date
 }
 

@@ -586,3 +586,28 @@ func TestStaleFindingsSayWhyNoFigureDecides(t *testing.T) {
 		}
 	}
 }
+
+// A finding carries how much its figure's date is known and says so; a
+// figure whose date is only the latest it can be of, or a loss known only
+// to its month, does not show a figure verified after the loss.
+func TestFindingsSayHowMuchTheirDateIsKnown(t *testing.T) {
+	a := agreement.JCPOA()
+	ev := []state.Evidence{{Kind: "record", Ref: "log index 1", Source: "s", Status: state.Sourced}}
+	day := calendar.MustParse
+	facts := []state.Fact{
+		{Metric: state.EnrichedUraniumKgU, Date: day("2021-09-07"), DatePrecision: state.NoLaterThan, Value: 2441.3, Status: state.Sourced, Evidence: ev, Report: "r"},
+		{Metric: state.ContinuityOfKnowledge, Date: day("2016-01-16"), Site: "Arak", Stream: "heavy water", Text: state.Maintained, Status: state.Sourced, Evidence: ev},
+		{Metric: state.ContinuityOfKnowledge, Date: day("2024-03-01"), DatePrecision: state.MonthOnly, Site: "Arak", Stream: "heavy water", Text: state.Lost, Status: state.Sourced, Evidence: ev},
+		{Metric: state.HeavyWaterT, Date: day("2024-03-20"), Value: 120, Status: state.Sourced, Evidence: ev},
+	}
+	f := finding(t, compliance.Evaluate(a, state.At(facts, day("2021-10-01"))), "stockpile")
+	if f.ObservedPrecision != state.NoLaterThan || f.ObservedWhen() != "by 2021-09-07" || !strings.Contains(f.Reason, "as of 2021-09-07 at the latest") {
+		t.Errorf("stockpile: precision %q, when %q, reason %q", f.ObservedPrecision, f.ObservedWhen(), f.Reason)
+	}
+	// Knowledge lost some day in March 2024: a figure of 2024-03-20 may
+	// be from before the loss, and does not decide.
+	hw := finding(t, compliance.Evaluate(a, state.At(facts, day("2024-05-01"))), "heavy-water")
+	if hw.Status != compliance.Unknown || !strings.Contains(hw.Reason, "lost since 2024-03 (month only)") {
+		t.Errorf("heavy water after a loss known to the month: %s %q", hw.Status, hw.Reason)
+	}
+}

@@ -43,9 +43,13 @@ type Latest struct {
 
 // LatestFigure is one dated piece of evidence and its age at the date.
 type LatestFigure struct {
-	Date     calendar.Date  `json:"date"`
-	AgeDays  int            `json:"age_days"`
-	Evidence state.Evidence `json:"evidence"`
+	Date calendar.Date `json:"date"`
+	// DatePrecision says how much Date is known: only the month, or no
+	// later than Date (AgeDays is then the least it can be); absent for
+	// the day.
+	DatePrecision state.DatePrecision `json:"date_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
+	AgeDays       int                 `json:"age_days"`
+	Evidence      state.Evidence      `json:"evidence"`
 	// AfterAsOf is true when the evidence was published after the date,
 	// false when on or before it; absent when its publication is not
 	// known, or only its month, and the date falls in that month.
@@ -66,13 +70,13 @@ func AfterAsOf(e state.Evidence, date calendar.Date) *bool {
 func latestAt(facts []state.Fact, date calendar.Date) Latest {
 	var out Latest
 	pick := func(cur **LatestFigure, f *state.Fact) {
-		if f.Date.After(date) || f.Status == state.Derived || len(f.Evidence) == 0 {
+		if f.Latest().After(date) || f.Status == state.Derived || len(f.Evidence) == 0 {
 			return
 		}
 		if *cur != nil && !f.Date.After((*cur).Date) {
 			return
 		}
-		*cur = &LatestFigure{Date: f.Date, AgeDays: f.Date.DaysUntil(date), Evidence: f.Evidence[0], AfterAsOf: AfterAsOf(f.Evidence[0], date)}
+		*cur = &LatestFigure{Date: f.Date, DatePrecision: f.DatePrecision, AgeDays: f.Date.DaysUntil(date), Evidence: f.Evidence[0], AfterAsOf: AfterAsOf(f.Evidence[0], date)}
 	}
 	var public *LatestFigure
 	for i := range facts {
@@ -119,9 +123,12 @@ type InventoryLine struct {
 	// AsOf is the date of the figure: of the mass shown, or, when the
 	// mass is unknown at the date, of the last one reported (Unknown
 	// says why it no longer holds).
-	AsOf    calendar.Date    `json:"as_of,omitzero"`
-	Unknown string           `json:"unknown,omitempty"`
-	Ref     []state.Evidence `json:"evidence"`
+	AsOf calendar.Date `json:"as_of,omitzero"`
+	// AsOfPrecision says how much AsOf is known: only the month, or no
+	// later than AsOf; absent for the day.
+	AsOfPrecision state.DatePrecision `json:"as_of_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
+	Unknown       string              `json:"unknown,omitempty"`
+	Ref           []state.Evidence    `json:"evidence"`
 }
 
 // Reimposition is a measure put back in place.
@@ -178,7 +185,7 @@ func inventory(s *state.State) Inventory {
 		inv.TotalKgU = &v
 	}
 	for _, l := range s.Inventory.ByLevel {
-		line := InventoryLine{MaxAssayPct: l.MaxAssayPct, AssayPct: l.AssayPct, Qualifier: l.Mass.Qualifier, Status: l.Mass.Status, AsOf: l.Mass.Date, Unknown: l.Mass.Unknown, Ref: l.Mass.Evidence}
+		line := InventoryLine{MaxAssayPct: l.MaxAssayPct, AssayPct: l.AssayPct, Qualifier: l.Mass.Qualifier, Status: l.Mass.Status, AsOf: l.Mass.Date, AsOfPrecision: l.Mass.DatePrecision, Unknown: l.Mass.Unknown, Ref: l.Mass.Evidence}
 		if len(l.Mass.Evidence) > 0 {
 			line.Source = l.Mass.Evidence[0].Source
 		}

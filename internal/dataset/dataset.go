@@ -63,6 +63,10 @@ type Report struct {
 	Document   string        `json:"gov_doc,omitempty"`
 	DocStatus  string        `json:"gov_doc_status,omitempty"`
 	AsOf       calendar.Date `json:"as_of"`
+	// AsOfPrecision says how much AsOf is known: the day, only the month
+	// (AsOf is its first day), or no later than AsOf (the row gives no
+	// cut-off date and AsOf is the report's date).
+	AsOfPrecision state.DatePrecision `json:"as_of_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
 	// AsOfNote says how AsOf was obtained when the row gives no full date.
 	AsOfNote string `json:"as_of_note,omitempty"`
 	Total    Cell   `json:"total_kg_u"`
@@ -232,7 +236,7 @@ func parseReport(line int, rec []string) (Report, error) {
 	}
 	r := Report{Row: line, ReportDate: col("report_date"), Document: col("gov_doc"), DocStatus: col("gov_doc_status"),
 		Notes: col("centrifuges_and_notes"), Source: col("source")}
-	reportDay, _, err := parseLooseDate(r.ReportDate)
+	reportDay, reportMonthOnly, err := parseLooseDate(r.ReportDate)
 	if err != nil {
 		return r, fail("report_date", "%v", err)
 	}
@@ -241,8 +245,20 @@ func parseReport(line int, rec []string) (Report, error) {
 	}
 	switch asOf := col("as_of_date"); asOf {
 	case "UNVERIFIED", "n/a", "":
-		r.AsOf = reportDay
-		r.AsOfNote = fmt.Sprintf("as-of date %s; the report date %s is used", strings.ToLower(orDefault(asOf, "missing")), r.ReportDate)
+		// The figures are as of the report's cut-off date, which is
+		// before the report's own: the report's date bounds it from
+		// above, and no more.
+		r.AsOf, r.AsOfPrecision = reportDay, state.NoLaterThan
+		what := "is not given"
+		if asOf == "UNVERIFIED" {
+			what = "is unverified"
+		}
+		r.AsOfNote = fmt.Sprintf("as of %s at the latest: the date is the report's; its cut-off date %s, so the figures may be of an earlier day", r.ReportDate, what)
+		if reportMonthOnly {
+			// Of that month or earlier: no later than its last day.
+			r.AsOf = state.MonthOnly.Latest(reportDay)
+			r.AsOfNote = fmt.Sprintf("as of %s at the latest: the report is dated only to the month %s and its cut-off date %s", r.AsOf, r.ReportDate, what)
+		}
 	default:
 		d, monthOnly, err := parseLooseDate(asOf)
 		if err != nil {
@@ -250,7 +266,8 @@ func parseReport(line int, rec []string) (Report, error) {
 		}
 		r.AsOf = d
 		if monthOnly {
-			r.AsOfNote = "as-of month only; the first day of the month is used"
+			r.AsOfPrecision = state.MonthOnly
+			r.AsOfNote = fmt.Sprintf("as of %s (month only): the report gives only the month of its cut-off date, so the figures may be of any day of it", asOf)
 		}
 	}
 	if r.Source == "" {
@@ -316,13 +333,6 @@ func conflictsIn(notes string) []string {
 		}
 	}
 	return out
-}
-
-func orDefault(s, fallback string) string {
-	if s == "" {
-		return fallback
-	}
-	return s
 }
 
 // parseLooseDate reads YYYY-MM-DD or YYYY-MM (the first of the month).

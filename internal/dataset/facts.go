@@ -44,7 +44,7 @@ func (d *Dataset) Facts() []state.Fact {
 		}
 		ref := r.Ref(d.Name)
 		facts = append(facts, state.Fact{
-			Metric: state.EnrichedUraniumKgU, Date: r.AsOf, Value: r.Total.KgU, Qualifier: r.Total.Qualifier,
+			Metric: state.EnrichedUraniumKgU, Date: r.AsOf, DatePrecision: r.AsOfPrecision, Value: r.Total.KgU, Qualifier: r.Total.Qualifier,
 			Status: r.Total.Status, Evidence: d.evidence(r, r.Total.Status, r.AsOfNote), Report: ref,
 		})
 		var known float64
@@ -59,7 +59,7 @@ func (d *Dataset) Facts() []state.Fact {
 				note = join(note, "status of the row's total: the series has no separate status for this level")
 			}
 			facts = append(facts, state.Fact{
-				Metric: state.EnrichedUraniumKgU, Date: r.AsOf, LevelPct: l.levelPct, AssayPct: l.assayPct,
+				Metric: state.EnrichedUraniumKgU, Date: r.AsOf, DatePrecision: r.AsOfPrecision, LevelPct: l.levelPct, AssayPct: l.assayPct,
 				Value: c.KgU, Qualifier: c.Qualifier, Status: c.Status, Evidence: d.evidence(r, c.Status, note), Report: ref,
 			})
 		}
@@ -68,7 +68,7 @@ func (d *Dataset) Facts() []state.Fact {
 		if r.Total.Qualifier == state.Exact && !r.Upto2.Present && !r.Upto5.Present && r.Upto20.Present && r.Upto60.Present && r.Total.KgU >= known {
 			note := fmt.Sprintf("derived: total %s minus up to 20 %% %s and up to 60 %% %s", r.Total.Raw, r.Upto20.Raw, r.Upto60.Raw)
 			facts = append(facts, state.Fact{
-				Metric: state.EnrichedUraniumKgU, Date: r.AsOf, LevelPct: 5, AssayPct: 5,
+				Metric: state.EnrichedUraniumKgU, Date: r.AsOf, DatePrecision: r.AsOfPrecision, LevelPct: 5, AssayPct: 5,
 				Value: round(r.Total.KgU - known), Status: state.Derived, Evidence: d.evidence(r, state.Derived, join(r.AsOfNote, note)), Report: ref,
 			})
 		}
@@ -137,11 +137,17 @@ func parseNoteFacts(d *Dataset) ([]state.Fact, error) {
 				doc, source = d, by
 			}
 		}
+		// The date is the figure's day, or its month (YYYY-MM) where
+		// only that is known.
 		date, err := calendar.Parse(get("date"))
+		precision := state.Day
 		if err != nil {
-			return nil, fail("date", "%v", err)
+			if date, err = calendar.ParseMonth(get("date")); err != nil {
+				return nil, fail("date", "want a date YYYY-MM-DD or a month YYYY-MM, got %q", get("date"))
+			}
+			precision = state.MonthOnly
 		}
-		f := state.Fact{Metric: state.Metric(get("metric")), Date: date, Site: get("site"), Machine: get("machine"),
+		f := state.Fact{Metric: state.Metric(get("metric")), Date: date, DatePrecision: precision, Site: get("site"), Machine: get("machine"),
 			Qualifier: state.Qualifier(get("qualifier")), Status: state.Status(get("status"))}
 		switch f.Metric {
 		case state.VerificationAccess:
@@ -169,7 +175,7 @@ func parseNoteFacts(d *Dataset) ([]state.Fact, error) {
 				return nil, fail("published", "%v", err)
 			}
 		case rep != nil:
-			if day, month := rep.Published(); !f.Date.After(lastDay(day, month)) {
+			if day, month := rep.Published(); !f.Latest().After(lastDay(day, month)) {
 				ev.Published, ev.PublishedMonth = day, month
 			}
 		}
@@ -187,7 +193,7 @@ func (d *Dataset) ReportAt(date calendar.Date) *Report {
 	var best *Report
 	for i := range d.Reports {
 		r := &d.Reports[i]
-		if r.AsOf.After(date) || !r.Total.Present {
+		if r.AsOfPrecision.Latest(r.AsOf).After(date) || !r.Total.Present {
 			continue
 		}
 		if best == nil || !r.AsOf.Before(best.AsOf) {

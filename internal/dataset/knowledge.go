@@ -24,6 +24,11 @@ import (
 // document before it existed; the NEI Magazine report of the removals of
 // 8-9 June 2022 is taken as published on 9 June.
 //
+// The column date_precision says how much an event's date is known:
+// empty for the day; "month" where the source gives only the month (the
+// date is then YYYY-MM); "no_later_than" where the date is that of the
+// first report of the change, not the change's own day.
+//
 //go:embed knowledge-events.csv
 var knowledgeCSV []byte
 
@@ -32,16 +37,19 @@ const KnowledgeName = "iaea-iran monitoring"
 
 // KnowledgeEvent is one event of the public record.
 type KnowledgeEvent struct {
-	Date     calendar.Date  `json:"date"`
-	Site     string         `json:"site"`
-	Stream   string         `json:"stream"`
-	Device   string         `json:"device"`
-	Event    string         `json:"event"`
-	Detail   string         `json:"detail"`
-	Evidence state.Evidence `json:"evidence"`
+	Date calendar.Date `json:"date"`
+	// DatePrecision says how much Date is known (see the column
+	// date_precision).
+	DatePrecision state.DatePrecision `json:"date_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
+	Site          string              `json:"site"`
+	Stream        string              `json:"stream"`
+	Device        string              `json:"device"`
+	Event         string              `json:"event"`
+	Detail        string              `json:"detail"`
+	Evidence      state.Evidence      `json:"evidence"`
 }
 
-var knowledgeColumns = []string{"date", "site", "stream", "device", "event", "detail", "source", "status", "published"}
+var knowledgeColumns = []string{"date", "site", "stream", "device", "event", "detail", "source", "status", "published", "date_precision"}
 
 // knowledgeEventKinds are the monitoring events the record may use (those
 // of the monitoring_event record kind).
@@ -62,7 +70,16 @@ func parseKnowledge() ([]KnowledgeEvent, error) {
 		fail := func(col, format string, a ...any) error {
 			return &RowError{Row: row, Column: col, Rule: fmt.Sprintf(format, a...)}
 		}
+		precision := state.DatePrecision(rec[9])
+		if !precision.Valid() {
+			return nil, fail("date_precision", "want empty (the day), month or no_later_than, got %q", rec[9])
+		}
 		d, err := calendar.Parse(rec[0])
+		if precision == state.MonthOnly {
+			if d, err = calendar.ParseMonth(rec[0]); err != nil {
+				return nil, fail("date", "with date_precision month, want a month YYYY-MM, got %q", rec[0])
+			}
+		}
 		if err != nil {
 			return nil, fail("date", "%v", err)
 		}
@@ -77,7 +94,7 @@ func parseKnowledge() ([]KnowledgeEvent, error) {
 		if err != nil {
 			return nil, fail("published", "%v", err)
 		}
-		if published.Before(d) {
+		if published.Before(precision.Latest(d)) {
 			return nil, fail("published", "%s is before the event's date %s", published, d)
 		}
 		for j, col := range []string{"site", "stream", "device", "detail", "source"} {
@@ -85,7 +102,7 @@ func parseKnowledge() ([]KnowledgeEvent, error) {
 				return nil, fail(col, "is required")
 			}
 		}
-		out = append(out, KnowledgeEvent{Date: d, Site: rec[1], Stream: rec[2], Device: rec[3], Event: rec[4], Detail: rec[5],
+		out = append(out, KnowledgeEvent{Date: d, DatePrecision: precision, Site: rec[1], Stream: rec[2], Device: rec[3], Event: rec[4], Detail: rec[5],
 			Evidence: state.Evidence{Kind: "dataset", Ref: fmt.Sprintf("%s event %d", KnowledgeName, row), Source: rec[6], Status: st, Note: rec[5], Published: published}})
 	}
 	return out, nil

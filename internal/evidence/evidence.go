@@ -91,7 +91,7 @@ func Facts(index uint64, role string, rec *record.Record) ([]state.Fact, error) 
 				return nil, err
 			}
 			st := state.Status(f.Status)
-			fact := state.Fact{Metric: state.Metric(f.Metric), Date: d, Site: f.Site, Machine: f.Machine, LevelPct: f.LevelPct,
+			fact := state.Fact{Metric: state.Metric(f.Metric), Date: d, DatePrecision: state.DatePrecision(f.DatePrecision), Site: f.Site, Machine: f.Machine, LevelPct: f.LevelPct,
 				AssayPct: f.AssayPct, Value: f.Value, Text: f.Text, Qualifier: state.Qualifier(f.Qualifier), Status: st,
 				Evidence: ev(b.Source, st, f.Note)}
 			e := &fact.Evidence[0]
@@ -174,7 +174,7 @@ func Event(index uint64, r *record.Record) (e accountancy.Event, ok bool) {
 	// as the public record's (validation has checked it; a record read
 	// without validation and carrying a bad one is taken as unpublished).
 	published, _ := calendar.Parse(b.Published)
-	return accountancy.Event{Date: calendar.Of(t.Year(), t.Month(), t.Day()), Site: b.Site, Stream: b.Stream, Device: b.Device, Kind: b.Event, Detail: b.Detail,
+	return accountancy.Event{Date: calendar.Of(t.Year(), t.Month(), t.Day()), DatePrecision: state.DatePrecision(b.DatePrecision), Site: b.Site, Stream: b.Stream, Device: b.Device, Kind: b.Event, Detail: b.Detail,
 		Evidence: state.Evidence{Kind: "record", Ref: Ref(index), Record: r.ID, Source: cmp.Or(b.Source, "monitoring event by "+r.Author),
 			Status: cmp.Or(state.Status(b.Status), state.Sourced), Note: b.Detail, Published: published}}, true
 }
@@ -236,7 +236,7 @@ func (l *Log) Err() error { return l.err }
 func PublicEvents(d *dataset.Dataset) []accountancy.Event {
 	var out []accountancy.Event
 	for _, e := range d.Knowledge {
-		out = append(out, accountancy.Event{Date: e.Date, Site: e.Site, Stream: e.Stream, Device: e.Device, Kind: e.Event, Detail: e.Detail, Evidence: e.Evidence})
+		out = append(out, accountancy.Event{Date: e.Date, DatePrecision: e.DatePrecision, Site: e.Site, Stream: e.Stream, Device: e.Device, Kind: e.Event, Detail: e.Detail, Evidence: e.Evidence})
 	}
 	return out
 }

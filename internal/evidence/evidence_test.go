@@ -152,3 +152,28 @@ func TestPublicRecordCitesOnlyWhatWasPublishedByTheDate(t *testing.T) {
 		t.Errorf("heavy water as of 2021-06-01, after the report of 31 May 2021: %+v", c)
 	}
 }
+
+// How much a date is known travels from the record to the fact and to the
+// monitoring event; a record written without it reads as of the day.
+func TestRecordsCarryTheirDatesPrecision(t *testing.T) {
+	r := rec(t, record.VerifiedFacts, record.FactsBody{Source: "x", Facts: []record.Fact{
+		{Metric: "enriched_uranium_kg_u", Date: "2021-09-07", DatePrecision: "no_later_than", Value: 2441.3, Status: "sourced"},
+		{Metric: "heavy_water_t", Date: "2019-02-01", DatePrecision: "month", Value: 124.8, Status: "derived"},
+		{Metric: "heavy_water_t", Date: "2019-05-20", Value: 125.2, Status: "sourced"},
+	}})
+	facts, err := evidence.Facts(7, record.RoleInspectorate, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []state.DatePrecision{state.NoLaterThan, state.MonthOnly, state.Day} {
+		if facts[i].DatePrecision != want {
+			t.Errorf("fact %d: precision %q, want %q", i, facts[i].DatePrecision, want)
+		}
+	}
+	m := rec(t, record.MonitoringEvent, record.MonitoringBody{Site: "Karaj", Device: "camera", Stream: "centrifuge components", Event: "equipment_damaged",
+		At: time.Date(2021, 9, 8, 0, 0, 0, 0, time.UTC), DatePrecision: "no_later_than"})
+	e, ok := evidence.Event(8, m)
+	if !ok || e.DatePrecision != state.NoLaterThan {
+		t.Errorf("event %+v (%v)", e, ok)
+	}
+}

@@ -433,17 +433,23 @@ type FactsBody struct {
 
 // Fact is one figure (see package state for the metrics).
 type Fact struct {
-	Metric    string  `json:"metric" jsonschema:"enum=enriched_uranium_kg_u,enum=max_enrichment_pct,enum=centrifuges_installed,enum=centrifuges_enriching,enum=cascades_installed,enum=cascades_enriching,enum=heavy_water_t,enum=verification_access"`
-	Date      string  `json:"date" jsonschema:"format=date,pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
-	Site      string  `json:"site,omitempty"`
-	Machine   string  `json:"machine,omitempty"`
-	LevelPct  float64 `json:"level_pct,omitempty" jsonschema:"minimum=0,exclusiveMaximum=100"`
-	AssayPct  float64 `json:"assay_pct,omitempty" jsonschema:"minimum=0,exclusiveMaximum=100"`
-	Value     float64 `json:"value" jsonschema:"minimum=0,maximum=100000000"`
-	Text      string  `json:"text,omitempty"`
-	Qualifier string  `json:"qualifier,omitempty" jsonschema:"enum=,enum=above,enum=at_least,enum=at_most,enum=approx"`
-	Status    string  `json:"status" jsonschema:"enum=sourced,enum=derived,enum=unverified"`
-	Note      string  `json:"note,omitempty"`
+	Metric string `json:"metric" jsonschema:"enum=enriched_uranium_kg_u,enum=max_enrichment_pct,enum=centrifuges_installed,enum=centrifuges_enriching,enum=cascades_installed,enum=cascades_enriching,enum=heavy_water_t,enum=verification_access"`
+	Date   string `json:"date" jsonschema:"format=date,pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
+	// DatePrecision, when the date is not the figure's own day, says what
+	// it is: "month" (only the month is known; date is its first day) or
+	// "no_later_than" (the figure is of that date or earlier: the date of
+	// the report that gives it, whose cut-off date is not given). Records
+	// written before the field read as of the day.
+	DatePrecision string  `json:"date_precision,omitempty" jsonschema:"enum=,enum=month,enum=no_later_than"`
+	Site          string  `json:"site,omitempty"`
+	Machine       string  `json:"machine,omitempty"`
+	LevelPct      float64 `json:"level_pct,omitempty" jsonschema:"minimum=0,exclusiveMaximum=100"`
+	AssayPct      float64 `json:"assay_pct,omitempty" jsonschema:"minimum=0,exclusiveMaximum=100"`
+	Value         float64 `json:"value" jsonschema:"minimum=0,maximum=100000000"`
+	Text          string  `json:"text,omitempty"`
+	Qualifier     string  `json:"qualifier,omitempty" jsonschema:"enum=,enum=above,enum=at_least,enum=at_most,enum=approx"`
+	Status        string  `json:"status" jsonschema:"enum=sourced,enum=derived,enum=unverified"`
+	Note          string  `json:"note,omitempty"`
 	// Document and Source, when set, are this fact's, where they are not
 	// the body's; so is Published, which the fact then takes from the body
 	// only if it gives neither.
@@ -473,7 +479,8 @@ func (b *FactsBody) validate() error {
 	}
 	for i, f := range b.Facts {
 		p := fmt.Sprintf("facts[%d]", i)
-		if err := firstError(oneOf(p+".metric", f.Metric, FactMetrics...), date(p+".date", f.Date), published(p+".published", f.Published)); err != nil {
+		if err := firstError(oneOf(p+".metric", f.Metric, FactMetrics...), date(p+".date", f.Date), published(p+".published", f.Published),
+			datePrecision(p+".date_precision", f.DatePrecision, f.Date)); err != nil {
 			return err
 		}
 		if f.Metric == string(state.VerificationAccess) {
@@ -526,7 +533,12 @@ type MonitoringBody struct {
 	Stream string    `json:"stream,omitempty"`
 	Event  string    `json:"event" jsonschema:"enum=seal_applied,enum=seal_verified,enum=seal_broken,enum=recording_started,enum=recording_stopped,enum=media_retrieved,enum=media_withheld,enum=oem_reading,enum=heartbeat,enum=equipment_removed,enum=equipment_damaged,enum=access_denied,enum=continuity_lost"`
 	At     time.Time `json:"at" jsonschema:"pattern=^(194[5-9]|19[5-9][0-9]|20[0-9][0-9]|2100)-"`
-	Detail string    `json:"detail,omitempty"`
+	// DatePrecision, when at is not the event's own day, says what it is:
+	// "month" (only the month is known; at is its first day) or
+	// "no_later_than" (the event happened by then: the date of its first
+	// report). Records written before the field read as of the day.
+	DatePrecision string `json:"date_precision,omitempty" jsonschema:"enum=,enum=month,enum=no_later_than"`
+	Detail        string `json:"detail,omitempty"`
 	// Published, when the event is taken from a published source (a
 	// report, a statement), is the date that source was published: a view
 	// at an earlier date does not cite the event. It is not before the
@@ -548,6 +560,9 @@ func (b *MonitoringBody) validate() error {
 		return err
 	}
 	if err := instant("at", b.At); err != nil {
+		return err
+	}
+	if err := datePrecision("date_precision", b.DatePrecision, b.At.UTC().Format(time.DateOnly)); err != nil {
 		return err
 	}
 	if b.Published != "" {
@@ -860,6 +875,18 @@ func (b *MeasurementBody) validate() error {
 		if math.IsNaN(f.v) || f.v < 0 || f.v >= 100 {
 			return input.Errorf(f.name, "must be a percentage in [0, 100), got %v", f.v)
 		}
+	}
+	return nil
+}
+
+// datePrecision checks the precision of a date field: empty (the day),
+// month (the date must then be the month's first day) or no_later_than.
+func datePrecision(field, p, date string) error {
+	if err := oneOf(field, p, "", string(state.MonthOnly), string(state.NoLaterThan)); err != nil {
+		return err
+	}
+	if p == string(state.MonthOnly) && !strings.HasSuffix(date, "-01") {
+		return input.Errorf(field, "month: the date must be the month's first day, got %q", date)
 	}
 	return nil
 }

@@ -74,6 +74,11 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"talks_commitment", `{"room":"muscat","sha256":"abc"}`, "body.sha256"},
 		{"key_registration", `{"party":"iran","role":"king","key":"x"}`, "body.role"},
 		{"inspection_finding", `{"site":"A","date":"2026-01-01","finding":"x","verdict":"fine"}`, "body.verdict"},
+		// How much a date is known: one of the precisions, and a month
+		// is written as its first day.
+		{"verified_facts", `{"source":"x","facts":[{"metric":"heavy_water_t","date":"2019-02-01","date_precision":"about","value":1,"status":"sourced"}]}`, "body.facts[0].date_precision"},
+		{"verified_facts", `{"source":"x","facts":[{"metric":"heavy_water_t","date":"2019-02-14","date_precision":"month","value":1,"status":"sourced"}]}`, "body.facts[0].date_precision"},
+		{"monitoring_event", `{"site":"A","device":"cam-1","event":"seal_broken","at":"2026-01-01T00:00:00Z","date_precision":"week"}`, "body.date_precision"},
 		{"weather_report", `{}`, "kind"},
 	}
 	for _, c := range cases {

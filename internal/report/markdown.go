@@ -61,6 +61,19 @@ func unknownWhy(f Figure) string {
 func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, a ...any) { fmt.Fprintf(bw, format, a...) }
+	// precisions are those of the dates of the table being written;
+	// keyLine explains their short forms below it, and starts afresh.
+	var precisions []state.DatePrecision
+	keyLine := func(ps []state.DatePrecision, keys ...func(...state.DatePrecision) string) {
+		key := state.Key
+		if len(keys) > 0 {
+			key = keys[0]
+		}
+		if key := key(ps...); key != "" {
+			p("\nDates: %s.\n", key)
+		}
+		precisions = nil
+	}
 	chart := func(c Chart) {
 		if o.Charts != "" {
 			p("\n![%s](%s/%s.svg)\n\n*%s*\n", c.Title, strings.TrimSuffix(o.Charts, "/"), c.Name, c.Caption)
@@ -84,8 +97,10 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	if len(r.Activities.Documents) > 0 {
 		p("The state at %s rests on these documents:\n\n| document | latest figure as of | published | figures | sources |\n|---|---|---|--:|---|\n", r.AsOf)
 		for _, d := range r.Activities.Documents {
-			p("| %s | %s | %s | %d | %s |\n", cell(d.Document), d.AsOf, d.When(r.AsOf), d.Figures, Cite(d.Sources))
+			p("| %s | %s | %s | %d | %s |\n", cell(d.Document), d.AsOfPrecision.Short(d.AsOf), d.When(r.AsOf), d.Figures, Cite(d.Sources))
+			precisions = append(precisions, d.AsOfPrecision)
 		}
+		keyLine(precisions)
 	}
 	if len(r.Activities.RecentEvents) > 0 {
 		p("\nEvents of the year before %s:\n\n", r.AsOf)
@@ -107,19 +122,21 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	if len(e.Centrifuges) > 0 {
 		p("| site | machine | installed | enriching | as of | sources |\n|---|---|--:|--:|---|---|\n")
 		for _, c := range e.Centrifuges {
-			asOf := c.Installed.AsOf
-			if c.Enriching.AsOf.After(asOf) {
-				asOf = c.Enriching.AsOf
+			asOf := c.Installed
+			if c.Enriching.AsOf.After(asOf.AsOf) {
+				asOf = c.Enriching
 			}
-			p("| %s | %s | %s | %s | %s | %s |\n", cell(c.Site), c.Machine, figureCell(c.Installed), figureCell(c.Enriching), asOf, Cite(appendNew(slices.Clone(c.Installed.Sources), c.Enriching.Sources...)))
+			p("| %s | %s | %s | %s | %s | %s |\n", cell(c.Site), c.Machine, figureCell(c.Installed), figureCell(c.Enriching), asOf.AsOfPrecision.Short(asOf.AsOf), Cite(appendNew(slices.Clone(c.Installed.Sources), c.Enriching.Sources...)))
+			precisions = append(precisions, asOf.AsOfPrecision)
 		}
+		keyLine(precisions)
 	}
 
 	p("\n## 4. Stockpile by enrichment level\n\n")
 	st := r.Stockpile
 	total := "**" + st.Total.Text() + "**"
 	if !st.Total.AsOf.IsZero() {
-		total += " as of " + st.Total.AsOf.String()
+		total += " as of " + st.Total.AsOfPrecision.Date(st.Total.AsOf)
 	}
 	p("Total: %s%s%s%s.\n\n", cited(total, st.Total.Sources),
 		optf("; limit %s kg U", st.LimitKgU, 1), optf(" ("+st.Total.Qualifier.Words()+"%s x)", st.Ratio, 1), unknownWhy(st.Total))
@@ -149,8 +166,10 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	if len(k.Streams) > 0 {
 		p("\n| site | stream | knowledge | since | cause | sources |\n|---|---|---|---|---|---|\n")
 		for _, st := range k.Streams {
-			p("| %s | %s | %s | %s | %s | %s |\n", cell(st.Site), cell(st.Stream), st.State, st.Since, cell(st.Cause), Cite(st.Sources))
+			p("| %s | %s | %s | %s | %s | %s |\n", cell(st.Site), cell(st.Stream), st.State, st.SincePrecision.Short(st.Since), cell(st.Cause), Cite(st.Sources))
+			precisions = append(precisions, st.SincePrecision)
 		}
+		keyLine(precisions, state.ChangeKey)
 	}
 	if len(k.Unknown) > 0 {
 		p("\nNot known at %s:\n\n", r.AsOf)
@@ -229,8 +248,10 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	if len(r.Series) > 0 {
 		p("\nStock and breakout at each reported date (breakout: the median of the band, with its 10th to 90th percentile):\n\n| as of | total, kg U | up to 5 %% | up to 20 %% | up to 60 %% | breakout, days | sources |\n|---|--:|--:|--:|--:|--:|---|\n")
 		for _, s := range r.Series {
-			p("| %s | %s | %s | %s | %s | %s | %s |\n", s.Date, level(s, ""), level(s, "5"), level(s, "20"), level(s, "60"), SeriesDays(s), Cite(s.Sources))
+			p("| %s | %s | %s | %s | %s | %s | %s |\n", s.DatePrecision.Short(s.Date), level(s, ""), level(s, "5"), level(s, "20"), level(s, "60"), SeriesDays(s), Cite(s.Sources))
+			precisions = append(precisions, s.DatePrecision)
 		}
+		keyLine(precisions)
 		if r.SeriesBounds() {
 			p("\n%s\n", BoundKey)
 		}
@@ -317,10 +338,12 @@ func cell(s string) string {
 // unit, qualifier, as of, status, sources (annex numbers separated by
 // spaces), and the annex itself, whose rows also say when each source was
 // published (a date, or a month where only that is known) and whether
-// that was after the report's date.
+// that was after the report's date. The last column, as_of_precision,
+// says of a figure's as-of date how much is known: empty for the day,
+// "month", or "no_later_than" (the figure is of that date or earlier).
 func (r *Report) CSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	header := []string{"section", "item", "value", "unit", "qualifier", "as_of", "status", "sources", "published", "published_after_as_of"}
+	header := []string{"section", "item", "value", "unit", "qualifier", "as_of", "status", "sources", "published", "published_after_as_of", "as_of_precision"}
 	// write fills the columns a row does not use.
 	write := func(rec []string) { _ = cw.Write(append(rec, make([]string, len(header)-len(rec))...)) }
 	row := func(section, item string, f Figure) {
@@ -332,7 +355,7 @@ func (r *Report) CSV(w io.Writer) error {
 		if f.Value == nil {
 			status = "unknown: " + f.Unknown
 		}
-		write([]string{section, item, v, f.Unit, string(f.Qualifier), f.AsOf.String(), status, citeList(f.Sources)})
+		write([]string{section, item, v, f.Unit, string(f.Qualifier), f.AsOf.String(), status, citeList(f.Sources), "", "", string(f.AsOfPrecision)})
 	}
 	_ = cw.Write(header)
 	row("stockpile", "total", r.Stockpile.Total)
@@ -356,14 +379,14 @@ func (r *Report) CSV(w io.Writer) error {
 		for _, f := range s.Findings {
 			// The figure's own date, not the report's: a figure of 2019
 			// in a report of 2025 is not a 2025 value.
-			v, asOf := "", r.AsOf
+			v, asOf, precision := "", r.AsOf, state.Day
 			if f.Observed != nil {
 				v = strconv.FormatFloat(*f.Observed, 'g', 10, 64)
 				if !f.ObservedAsOf.IsZero() {
-					asOf = f.ObservedAsOf
+					asOf, precision = f.ObservedAsOf, f.ObservedPrecision
 				}
 			}
-			write([]string{"finding: " + s.Party, f.Commitment, v, f.Unit, string(f.Qualifier), asOf.String(), string(f.Status), citeList(f.Sources)})
+			write([]string{"finding: " + s.Party, f.Commitment, v, f.Unit, string(f.Qualifier), asOf.String(), string(f.Status), citeList(f.Sources), "", "", string(precision)})
 		}
 	}
 	bo := r.Breakout

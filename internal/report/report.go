@@ -94,10 +94,13 @@ type Activities struct {
 // Latest is one dated piece of evidence, its age at the report's date, the
 // document it comes from in words, and when that was published.
 type Latest struct {
-	Date     calendar.Date `json:"date"`
-	AgeDays  int           `json:"age_days"`
-	Age      string        `json:"age"`
-	Document string        `json:"document"`
+	Date calendar.Date `json:"date"`
+	// DatePrecision says how much Date is known: only the month, or no
+	// later than Date (AgeDays is then the least it can be; Age says so).
+	DatePrecision state.DatePrecision `json:"date_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
+	AgeDays       int                 `json:"age_days"`
+	Age           string              `json:"age"`
+	Document      string              `json:"document"`
 	Publication
 	Sources []int `json:"sources"`
 }
@@ -107,6 +110,9 @@ type Latest struct {
 type Document struct {
 	Document string        `json:"document"`
 	AsOf     calendar.Date `json:"as_of"`
+	// AsOfPrecision says how much AsOf is known: only the month, or no
+	// later than AsOf; absent for the day.
+	AsOfPrecision state.DatePrecision `json:"as_of_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
 	Publication
 	Figures int   `json:"figures"`
 	Sources []int `json:"sources"`
@@ -183,6 +189,10 @@ type Figure struct {
 	Qualifier state.Qualifier `json:"qualifier,omitempty"`
 	Unit      string          `json:"unit"`
 	AsOf      calendar.Date   `json:"as_of"`
+	// AsOfPrecision says how much AsOf is known: only the month, or no
+	// later than AsOf (AgeDays is then the least it can be); absent for
+	// the day.
+	AsOfPrecision state.DatePrecision `json:"as_of_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
 	// AgeDays is the age of the figure at the report's date.
 	AgeDays *int         `json:"age_days,omitempty"`
 	Status  state.Status `json:"status,omitempty"`
@@ -302,6 +312,10 @@ type Warning struct {
 // Point is the stock and breakout at one reported date.
 type Point struct {
 	Date calendar.Date `json:"date"`
+	// DatePrecision says how much Date, the figures' date, is known: only
+	// the month (the point is then evaluated at the month's last day, the
+	// first on which the figures are taken), or no later than Date.
+	DatePrecision state.DatePrecision `json:"date_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
 	// TotalKgU is the reported total; nil when the report gives none.
 	// TotalQualifier says when it is a bound, not an amount: "at_most"
 	// where the IAEA reported only that the stock did not exceed it,
@@ -490,7 +504,7 @@ func (b *builder) add(s Source) int {
 }
 
 func (b *builder) figure(v state.Value, unit string) Figure {
-	f := Figure{Qualifier: v.Qualifier, Unit: unit, AsOf: v.Date, Status: v.Status, Unknown: v.Unknown, Sources: b.cite(v.Evidence)}
+	f := Figure{Qualifier: v.Qualifier, Unit: unit, AsOf: v.Date, AsOfPrecision: v.DatePrecision, Status: v.Status, Unknown: v.Unknown, Sources: b.cite(v.Evidence)}
 	if !v.Date.IsZero() {
 		age := v.Date.DaysUntil(b.asOf)
 		f.AgeDays = &age
@@ -522,7 +536,7 @@ func (b *builder) stockpile(r *Report, a *agreement.Agreement, o *compliance.Ove
 			v.Value = *l.MassKgU
 		}
 		f := b.figure(v, "kg U")
-		f.AsOf = o.Inventory.Total.Date
+		f.AsOf, f.AsOfPrecision = o.Inventory.Total.Date, o.Inventory.Total.DatePrecision
 		st.Levels = append(st.Levels, Level{MaxAssayPct: l.MaxAssayPct, AssayPct: l.AssayPct, Mass: f, SQIAEA: l.SQIAEA, SQWGU25: l.SQWGU25})
 	}
 }
@@ -712,10 +726,12 @@ func appendNew(s []int, ns ...int) []int {
 // was reported, up to AsOf, and at AsOf itself when it falls later and the
 // estimate there is not known: the chart then shows the gap.
 func (b *builder) series(r *Report, facts []state.Fact, opt compliance.BreakoutOptions) error {
+	// A figure known only to its month is taken from the month's last
+	// day (state.At): its point is evaluated there, dated by its month.
 	var dates []calendar.Date
 	for _, f := range facts {
-		if f.Metric == state.EnrichedUraniumKgU && !f.Date.After(r.AsOf) {
-			dates = append(dates, f.Date)
+		if f.Metric == state.EnrichedUraniumKgU && !f.Latest().After(r.AsOf) {
+			dates = append(dates, f.Latest())
 		}
 	}
 	slices.SortFunc(dates, calendar.Date.Compare)
@@ -723,13 +739,15 @@ func (b *builder) series(r *Report, facts []state.Fact, opt compliance.BreakoutO
 	r.Series = []Point{}
 	for _, d := range dates {
 		s := state.At(facts, d)
-		p := Point{Date: d, ByLevel: map[string]float64{}, Sources: b.cite(s.Inventory.Total.Evidence)}
-		if s.Inventory.Total.Known && s.Inventory.Total.Date.Equal(d) {
-			v := s.Inventory.Total.Value
-			p.TotalKgU, p.TotalQualifier = &v, s.Inventory.Total.Qualifier
+		t := s.Inventory.Total
+		p := Point{Date: d, ByLevel: map[string]float64{}, Sources: b.cite(t.Evidence)}
+		if t.Known && t.DatePrecision.Latest(t.Date).Equal(d) {
+			v := t.Value
+			p.TotalKgU, p.TotalQualifier = &v, t.Qualifier
+			p.Date, p.DatePrecision = t.Date, t.DatePrecision
 		}
 		for _, l := range s.Inventory.ByLevel {
-			if l.Mass.Known && l.Mass.Date.Equal(d) {
+			if l.Mass.Known && l.Mass.DatePrecision.Latest(l.Mass.Date).Equal(d) {
 				key := fmt.Sprint(l.MaxAssayPct)
 				p.ByLevel[key] = l.Mass.Value
 				if q := l.Mass.Qualifier; q != state.Exact {
@@ -761,7 +779,7 @@ func (b *builder) series(r *Report, facts []state.Fact, opt compliance.BreakoutO
 func (b *builder) point(p *Point, facts []state.Fact, opt compliance.BreakoutOptions) error {
 	o := b.warningOptions(opt)
 	o.Detections = &b.detections
-	e, err := warning.At(context.Background(), facts, p.Date, o)
+	e, err := warning.At(context.Background(), facts, p.DatePrecision.Latest(p.Date), o)
 	if err != nil {
 		return err
 	}
@@ -811,7 +829,7 @@ func (b *builder) activities(r *Report, s *state.State, o *compliance.Overview) 
 		if l == nil {
 			return nil
 		}
-		return &Latest{Date: l.Date, AgeDays: l.AgeDays, Age: state.Age(l.AgeDays), Document: l.Evidence.Cited(), Publication: publicationOf(l.Evidence, r.AsOf),
+		return &Latest{Date: l.Date, DatePrecision: l.DatePrecision, AgeDays: l.AgeDays, Age: strings.TrimSuffix(l.DatePrecision.Before(l.Date, r.AsOf), " before this date"), Document: l.Evidence.Cited(), Publication: publicationOf(l.Evidence, r.AsOf),
 			Sources: b.cite([]state.Evidence{l.Evidence})}
 	}
 	act.Latest, act.LatestStock, act.LatestPublic = latest(o.Latest.Report), latest(o.Latest.Stock), latest(o.Latest.Public)
@@ -825,20 +843,20 @@ func (b *builder) activities(r *Report, s *state.State, o *compliance.Overview) 
 			name := cmp.Or(e.Document, e.Source, e.Ref)
 			// The date of the figure in this document: the value's, unless
 			// the document gave it earlier and a later one confirmed it.
-			date := v.Date
+			date, precision := v.Date, v.DatePrecision
 			if !e.AsOf.IsZero() {
-				date = e.AsOf
+				date, precision = e.AsOf, state.Day
 			}
 			d, ok := docs[name]
 			if !ok {
-				d = &Document{Document: name, AsOf: date, Sources: []int{}}
+				d = &Document{Document: name, AsOf: date, AsOfPrecision: precision, Sources: []int{}}
 				docs[name] = d
 			}
 			if !d.Known() {
 				d.Publication = publicationOf(e, r.AsOf)
 			}
 			if date.After(d.AsOf) {
-				d.AsOf = date
+				d.AsOf, d.AsOfPrecision = date, precision
 			}
 			d.Figures++
 			d.Sources = appendNew(d.Sources, b.cite([]state.Evidence{e})...)

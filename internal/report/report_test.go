@@ -287,12 +287,12 @@ func TestCSVDatesFindingsByTheirFigure(t *testing.T) {
 // GOV/2025/8, published on 2025-02-26.
 func TestCSVSourcesSayWhenPublished(t *testing.T) {
 	rows := csvRows(t, build(t, "2025-02-10"))
-	if got := rows[0][8:]; !slices.Equal(got, []string{"published", "published_after_as_of"}) {
+	if got := rows[0][8:]; !slices.Equal(got, []string{"published", "published_after_as_of", "as_of_precision"}) {
 		t.Fatalf("header ends %q", got)
 	}
 	published, before := false, 0
 	for _, row := range rows[1:] {
-		if len(row) != 10 {
+		if len(row) != 11 {
 			t.Fatalf("row of %d columns: %q", len(row), row)
 		}
 		if row[0] != "source" {
@@ -357,5 +357,26 @@ func TestNoDatelessSince(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The CSV says of each figure how much its as-of date is known, in its
+// last column: at 2021-10-01 the stock is of 2021-09-07 at the latest.
+func TestCSVSaysHowMuchAnAsOfDateIsKnown(t *testing.T) {
+	rows := csvRows(t, build(t, "2021-10-01"))
+	var total bool
+	for _, row := range rows[1:] {
+		if row[0] == "stockpile" && row[1] == "total" {
+			total = true
+			if row[5] != "2021-09-07" || row[10] != "no_later_than" {
+				t.Errorf("total as of %q, precision %q", row[5], row[10])
+			}
+		}
+		if row[0] == "finding: iran" && row[1] == "stockpile" && row[10] != "no_later_than" {
+			t.Errorf("stockpile finding: precision %q", row[10])
+		}
+	}
+	if !total {
+		t.Error("no row of the total")
 	}
 }

@@ -15,12 +15,14 @@ import (
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/state"
 )
 
 // TextReports writes the series one line per report.
 func TextReports(w io.Writer, reports []dataset.Report) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ROW\tREPORT\tDOCUMENT\tAS OF\tTOTAL kg U\tUP TO 20 %\tUP TO 60 %\tNOTES")
+	var precisions []state.DatePrecision
 	for _, r := range reports {
 		notes := ""
 		if len(r.Conflicts) > 0 {
@@ -34,10 +36,17 @@ func TextReports(w io.Writer, reports []dataset.Report) error {
 			}
 			notes = "conflict: " + strings.Join(cs, "; ")
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Row, r.ReportDate, r.Document, r.AsOf,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Row, r.ReportDate, r.Document, r.AsOfPrecision.Short(r.AsOf),
 			reportedMass(r.Total), reportedMass(r.Upto20), reportedMass(r.Upto60), notes)
+		precisions = append(precisions, r.AsOfPrecision)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if key := state.Key(precisions...); key != "" {
+		fmt.Fprintf(w, "%s\n", key)
+	}
+	return nil
 }
 
 // reportedMass formats a reported mass with its qualifier and status.

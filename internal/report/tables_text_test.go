@@ -30,6 +30,16 @@ func TestTablesText(t *testing.T) {
 				Total: dataset.Cell{Present: true, KgU: 8294.4, Status: state.Sourced}, Conflicts: []string{"a", "CONFLICT: b"}}})
 		}, "ROW  REPORT      DOCUMENT    AS OF       TOTAL kg U         UP TO 20 %  UP TO 60 %  NOTES\n" +
 			"2    2025-02-26  GOV/2025/8  2025-02-08  8,294.4 (sourced)  -           -           conflict: a; b\n"},
+		// A row without a cut-off date is as of its report's date at the
+		// latest, and one with only the month of it of that month.
+		{"reports-dates", func(b io.Writer) error {
+			return report.TextReports(b, []dataset.Report{
+				{Row: 5, ReportDate: "2019-02", AsOf: calendar.MustParse("2019-02-01"), AsOfPrecision: state.MonthOnly, Total: dataset.Cell{Present: true, KgU: 163.8, Status: state.Sourced}},
+				{Row: 18, ReportDate: "2021-09-07", AsOf: calendar.MustParse("2021-09-07"), AsOfPrecision: state.NoLaterThan, Total: dataset.Cell{Present: true, KgU: 2441.3, Status: state.Sourced}}})
+		}, "ROW  REPORT      DOCUMENT  AS OF            TOTAL kg U         UP TO 20 %  UP TO 60 %  NOTES\n" +
+			"5    2019-02               2019-02 (month)  163.8 (sourced)    -           -           \n" +
+			"18   2021-09-07            by 2021-09-07    2,441.3 (sourced)  -           -           \n" +
+			"by DATE: the figure is of that date or earlier (the date of the report that gives it; its cut-off date is not given); YYYY-MM (month): only the month of the figure is known\n"},
 		{"swu", func(b io.Writer) error {
 			return report.TextSWU(b, report.SWUStep{ProductKgU: 1, FeedKgU: 1.75, TailsKgU: 0.75, SWU: 0.5, FeedPerProduct: 1.75, SWUPerKgProduct: 0.5, FeedKgUF6: 2.589}, product, feed, tails)
 		}, "Enriching " + feed.String() + " to " + product.String() + " with " + tails.String() + " tails (ideal cascade, masses in kg U)\n\n" +

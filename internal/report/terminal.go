@@ -89,21 +89,33 @@ func LaterKey(evs []state.Evidence, date calendar.Date) string {
 func latestLines(w io.Writer, o *compliance.Overview) {
 	if l := o.Latest.Report; l != nil {
 		if h := l.Evidence.Hindsight(o.AsOf); h != "" {
-			fmt.Fprintf(w, "Latest figures: of %s (%s before this date), from %s, %s\n", l.Date, state.Age(l.AgeDays), l.Evidence.Cited(), h)
+			fmt.Fprintf(w, "Latest figures: of %s, from %s, %s\n", dateAndAge(l, o.AsOf, "this date"), l.Evidence.Cited(), h)
 			if p := o.Latest.Public; p != nil {
-				fmt.Fprintf(w, "Latest published by this date: of %s (%s before it), from %s, %s\n", p.Date, state.Age(p.AgeDays), p.Evidence.Cited(), p.Evidence.Publication())
+				fmt.Fprintf(w, "Latest published by this date: of %s, from %s, %s\n", dateAndAge(p, o.AsOf, "it"), p.Evidence.Cited(), p.Evidence.Publication())
 			}
 		} else {
-			fmt.Fprintf(w, "Latest evidence: %s, of %s (%s before this date)\n", l.Evidence.Cited(), l.Date, state.Age(l.AgeDays))
+			fmt.Fprintf(w, "Latest evidence: %s, of %s\n", l.Evidence.Cited(), dateAndAge(l, o.AsOf, "this date"))
 		}
 	}
 	if l := o.Latest.Stock; l != nil && l.AgeDays > 0 {
-		fmt.Fprintf(w, "Latest figure of the stock: of %s (%s before this date), from %s", l.Date, state.Age(l.AgeDays), l.Evidence.Cited())
+		fmt.Fprintf(w, "Latest figure of the stock: of %s, from %s", dateAndAge(l, o.AsOf, "this date"), l.Evidence.Cited())
 		if h := l.Evidence.Hindsight(o.AsOf); h != "" {
 			fmt.Fprint(w, ", "+h)
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// dateAndAge says a latest figure's date as far as it is known and its
+// age at date, before which (the date, or "it"): "2021-09-07 (24 days
+// before this date)", "2021-09-07 at the latest (at least 24 days before
+// this date)", "2019-02 (month only; 1 to 28 days before this date)".
+func dateAndAge(l *compliance.LatestFigure, date calendar.Date, which string) string {
+	age := strings.TrimSuffix(l.DatePrecision.Before(l.Date, date), " this date") + " " + which
+	if when := l.DatePrecision.Date(l.Date); strings.HasSuffix(when, ")") {
+		return strings.TrimSuffix(when, ")") + "; " + age + ")"
+	}
+	return l.DatePrecision.Date(l.Date) + " (" + age + ")"
 }
 
 func TextStatus(w io.Writer, name string, o *compliance.Overview) error {
@@ -116,22 +128,24 @@ func TextStatus(w io.Writer, name string, o *compliance.Overview) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "level\tkg U\tas of\tSQ (IAEA)\tSQ (wgu25)\tstatus\t")
 	var unknown []string
-	// The evidence of the figures shown, for the key to their marks.
+	// The evidence of the figures shown, for the key to their marks, and
+	// the precisions of their dates, for the key to those.
 	cited := slices.Clone(o.Knowledge.Evidence)
+	var precisions []state.DatePrecision
 	for _, l := range o.Inventory.ByLevel {
-		mass, asOf, status := l.Qualifier.Symbol()+optSig(l.MassKgU, ""), l.AsOf.String()+laterMark(l.Ref, o.AsOf), string(l.Status)
+		mass, asOf, status := l.Qualifier.Symbol()+optSig(l.MassKgU, ""), l.AsOfPrecision.Short(l.AsOf)+laterMark(l.Ref, o.AsOf), string(l.Status)
 		if l.MassKgU == nil {
 			mass, asOf, status = "unknown", "-", "unknown"
 			unknown = append(unknown, fmt.Sprintf("up to %s %%: %s", Sig(l.MaxAssayPct), l.Unknown))
 		} else {
-			cited = append(cited, l.Ref...)
+			cited, precisions = append(cited, l.Ref...), append(precisions, l.AsOfPrecision)
 		}
 		fmt.Fprintf(tw, "up to %s %%\t%s\t%s\t%s\t%s\t%s\t\n", Sig(l.MaxAssayPct), mass, asOf, l.Qualifier.Symbol()+optSig(l.SQIAEA, ""), l.Qualifier.Symbol()+optSig(l.SQWGU25, ""), status)
 	}
 	total, asOf, status := "unknown", "-", "unknown"
 	if t := o.Inventory.Total; o.Inventory.TotalKgU != nil {
-		total, asOf, status = t.Qualifier.Symbol()+Sig(*o.Inventory.TotalKgU), t.Date.String()+laterMark(t.Evidence, o.AsOf), string(t.Status)
-		cited = append(cited, t.Evidence...)
+		total, asOf, status = t.Qualifier.Symbol()+Sig(*o.Inventory.TotalKgU), t.DatePrecision.Short(t.Date)+laterMark(t.Evidence, o.AsOf), string(t.Status)
+		cited, precisions = append(cited, t.Evidence...), append(precisions, t.DatePrecision)
 	} else {
 		unknown = append(unknown, "total: "+t.Unknown)
 	}
@@ -143,21 +157,32 @@ func TextStatus(w io.Writer, name string, o *compliance.Overview) error {
 		fmt.Fprintf(w, "  %s\n", u)
 	}
 	fmt.Fprintln(w, "  SQ (IAEA): 25 kg U-235 contained at 20 % or more, 75 kg below; SQ (wgu25): 25-kg quantities of 90 % the level yields with default tails")
+	if key := state.Key(precisions...); key != "" {
+		fmt.Fprintf(w, "  %s\n", key)
+	}
 
 	fmt.Fprintln(w, "\nFindings")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var later []state.DatePrecision
 	fmt.Fprintln(tw, "COMMITMENT\tOBLIGOR\tSTATUS\tOBSERVED\tLIMIT\tRATIO\tWHY")
 	for _, f := range o.Findings {
 		observed := ObservedText(f, Sig)
 		if f.Observed != nil {
 			observed += laterMark(f.Evidence, o.AsOf)
 			cited = append(cited, f.Evidence...)
+			if !slices.Contains(precisions, f.ObservedPrecision) {
+				// Keyed below the findings, unless the stock's key has it.
+				later = append(later, f.ObservedPrecision)
+			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", f.Commitment, f.Obligor, strings.ToUpper(string(f.Status)),
 			observed, optSig(f.Limit, " "+f.Unit), RatioText(f, f.Qualifier.Symbol(), Sig), f.Reason)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if key := state.Key(later...); key != "" {
+		fmt.Fprintf(w, "%s\n", key)
 	}
 	if key := LaterKey(cited, o.AsOf); key != "" {
 		fmt.Fprintf(w, "%s\n", key)
@@ -481,22 +506,29 @@ func TextKnowledge(w io.Writer, v ContinuityView) error {
 	fmt.Fprintf(w, "Continuity of knowledge as of %s, from %s\n\n", v.AsOf, v.Source)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SITE\tSTREAM\tSTATE\tSINCE\tCAUSE")
+	var precisions []state.DatePrecision
 	for _, s := range v.Streams {
-		since := ""
-		if !s.Since.IsZero() {
-			since = s.Since.String()
-		}
+		since := s.SincePrecision.Short(s.Since) // "" when never monitored
+		precisions = append(precisions, s.SincePrecision)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Site, s.Stream, strings.ToUpper(s.State), since, s.Cause)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if key := state.ChangeKey(precisions...); key != "" {
+		fmt.Fprintf(w, "%s\n", key)
 	}
 	for _, s := range v.Streams {
 		fmt.Fprintf(w, "\n%s, %s:\n", s.Stream, s.Site)
 		for _, iv := range s.Intervals {
 			to := "ongoing"
 			if !iv.To.IsZero() {
-				to = "to " + iv.To.String()
+				to = "to " + iv.ToPrecision.Date(iv.To)
+			}
+			if iv.FromPrecision == state.NoLaterThan {
+				to = ", " + to // "from 2021-09-08 at the latest, ongoing"
+			} else {
+				to = " " + to
 			}
 			cause := ""
 			if iv.Cause != "" {
@@ -510,7 +542,7 @@ func TextKnowledge(w io.Writer, v ContinuityView) error {
 				}
 				ref = " [" + strings.Join(refs, "; ") + "]"
 			}
-			fmt.Fprintf(w, "  %-10s from %s %s%s%s\n", iv.State, iv.From, to, cause, ref)
+			fmt.Fprintf(w, "  %-10s from %s%s%s%s\n", iv.State, iv.FromPrecision.Date(iv.From), to, cause, ref)
 		}
 	}
 	return nil

@@ -169,16 +169,16 @@ func (r *Report) LatestSentence() string {
 	}
 	var b strings.Builder
 	if h := l.Hindsight(r.AsOf); h != "" {
-		fmt.Fprintf(&b, "The latest figures on or before %s are of %s, %s before it, from %s, %s %s", r.AsOf, l.Date, l.Age, l.Document, h, Cite(l.Sources))
+		fmt.Fprintf(&b, "The latest figures on or before %s are of %s, %s before it, from %s, %s %s", r.AsOf, l.DatePrecision.Date(l.Date), l.Age, l.Document, h, Cite(l.Sources))
 		if p := r.Activities.LatestPublic; p != nil {
-			fmt.Fprintf(&b, "; the latest published by then are of %s, %s before it, from %s, %s %s", p.Date, p.Age, p.Document, p.Words(r.AsOf), Cite(p.Sources))
+			fmt.Fprintf(&b, "; the latest published by then are of %s, %s before it, from %s, %s %s", p.DatePrecision.Date(p.Date), p.Age, p.Document, p.Words(r.AsOf), Cite(p.Sources))
 		}
 		b.WriteString(".")
 	} else {
-		fmt.Fprintf(&b, "Latest evidence: %s, of %s, %s before this report's date %s.", l.Document, l.Date, l.Age, Cite(l.Sources))
+		fmt.Fprintf(&b, "Latest evidence: %s, of %s, %s before this report's date %s.", l.Document, l.DatePrecision.Date(l.Date), l.Age, Cite(l.Sources))
 	}
 	if s := r.Activities.LatestStock; s != nil && s.AgeDays > 0 {
-		fmt.Fprintf(&b, " Latest figure of the stock: of %s, %s before %s", s.Date, s.Age, Cite(s.Sources))
+		fmt.Fprintf(&b, " Latest figure of the stock: of %s, %s before %s", s.DatePrecision.Date(s.Date), s.Age, Cite(s.Sources))
 		if h := s.Hindsight(r.AsOf); h != "" {
 			b.WriteString(", " + h)
 		}
@@ -439,7 +439,7 @@ func BoundBrief(q state.Qualifier, bs []compliance.Bound) string {
 			stale = append(stale, b)
 			continue
 		}
-		figs = append(figs, fmt.Sprintf("%s, %s%g %s as of %s", b.Figure, b.Qualifier.Words(), b.Value, b.Unit, b.AsOf))
+		figs = append(figs, fmt.Sprintf("%s, %s%g %s as of %s", b.Figure, b.Qualifier.Words(), b.Value, b.Unit, b.AsOfPrecision.Date(b.AsOf)))
 	}
 	why := "were reported only as bounds"
 	switch {

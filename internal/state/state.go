@@ -292,11 +292,14 @@ func Citation(kind, document, source, record string) string {
 
 // Fact is one reported figure.
 type Fact struct {
-	Metric   Metric        `json:"metric"`
-	Date     calendar.Date `json:"date"`
-	Site     string        `json:"site,omitempty"`
-	Machine  string        `json:"machine,omitempty"`
-	LevelPct float64       `json:"level_pct,omitempty"`
+	Metric Metric        `json:"metric"`
+	Date   calendar.Date `json:"date"`
+	// DatePrecision says how much Date is known: the day (""), only the
+	// month, or no later than Date.
+	DatePrecision DatePrecision `json:"date_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
+	Site          string        `json:"site,omitempty"`
+	Machine       string        `json:"machine,omitempty"`
+	LevelPct      float64       `json:"level_pct,omitempty"`
 	// AssayPct is the nominal assay of a stock level for calculations
 	// (19.75 for "up to 20 %"); 0 means LevelPct.
 	AssayPct float64 `json:"assay_pct,omitempty"`
@@ -319,6 +322,13 @@ type Fact struct {
 	// takes the latest revision known by its date.
 	Known calendar.Date `json:"known,omitzero"`
 }
+
+// Latest is the last day the fact may be of (see DatePrecision.Latest):
+// a view at an earlier date does not take it.
+func (f *Fact) Latest() calendar.Date { return f.DatePrecision.Latest(f.Date) }
+
+// When is the fact's date as far as it is known ("2024-03 (month only)").
+func (f *Fact) When() string { return f.DatePrecision.Date(f.Date) }
 
 // Label is how a citation of the evidence reads where it is short (a
 // link, a bracket after a line): the document it comes from ("IAEA
@@ -355,9 +365,12 @@ type Value struct {
 	Value     float64       `json:"value"`
 	Qualifier Qualifier     `json:"qualifier,omitempty"`
 	Date      calendar.Date `json:"date"`
-	Status    Status        `json:"status,omitempty"`
-	Evidence  []Evidence    `json:"evidence,omitempty"`
-	Unknown   string        `json:"unknown,omitempty"`
+	// DatePrecision says how much Date is known (of a sum, that of its
+	// oldest part).
+	DatePrecision DatePrecision `json:"date_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
+	Status        Status        `json:"status,omitempty"`
+	Evidence      []Evidence    `json:"evidence,omitempty"`
+	Unknown       string        `json:"unknown,omitempty"`
 	// Through, for a sum of figures of different dates (a count of
 	// machines at several sites), is the date of its newest part; Date is
 	// then that of its oldest, for a sum is only as current as its oldest
@@ -366,14 +379,14 @@ type Value struct {
 	Through calendar.Date `json:"-"`
 }
 
-// AsOf says the date of the value in words: "as of 2021-03-15", or, for
-// a sum of parts of different dates, "from counts of 2019-11-03 to
-// 2022-10-10".
+// AsOf says the date of the value in words: "as of 2021-03-15", "as of
+// 2021-09-07 at the latest", "as of 2019-02 (month only)", or, for a sum
+// of parts of different dates, "from counts of 2019-11-03 to 2022-10-10".
 func (v Value) AsOf() string {
 	if !v.Through.IsZero() && v.Through.After(v.Date) {
-		return fmt.Sprintf("from counts of %s to %s", v.Date, v.Through)
+		return fmt.Sprintf("from counts of %s to %s", v.DatePrecision.Date(v.Date), v.Through)
 	}
-	return "as of " + v.Date.String()
+	return "as of " + v.DatePrecision.Date(v.Date)
 }
 
 // Figure says the value's figure in words, with its qualifier, unit and
@@ -400,14 +413,28 @@ func (v Value) LastReported(unit string, date calendar.Date) string {
 }
 
 // ConfirmedOn says when the value was last confirmed, as a finding on old
-// figures says it: "on 2021-03-15", or, for a sum of parts of different
-// dates, "by counts of 2019-11-03 to 2022-10-10".
+// figures says it: "on 2021-03-15", "in 2019-02 (month only)", or, for a
+// sum of parts of different dates, "by counts of 2019-11-03 to
+// 2022-10-10".
 func (v Value) ConfirmedOn() string {
 	if !v.Through.IsZero() && v.Through.After(v.Date) {
-		return fmt.Sprintf("by counts of %s to %s", v.Date, v.Through)
+		return fmt.Sprintf("by counts of %s to %s", v.DatePrecision.Date(v.Date), v.Through)
 	}
-	return "on " + v.Date.String()
+	return v.DatePrecision.On(v.Date)
 }
+
+// AsOfShort is AsOf as a table's cell says it: "as of 2021-03-15", "by
+// 2021-09-07", "as of 2019-02 (month)" (see DatePrecision.Short).
+func (v Value) AsOfShort() string {
+	if !v.Through.IsZero() && v.Through.After(v.Date) {
+		return fmt.Sprintf("from counts of %s to %s", v.DatePrecision.Short(v.Date), v.Through)
+	}
+	return v.DatePrecision.AsOf(v.Date)
+}
+
+// When is the value's date as a sentence gives it: "2021-09-07",
+// "2021-09-07 at the latest", "2019-02 (month only)".
+func (v Value) When() string { return v.DatePrecision.Date(v.Date) }
 
 // Level is the stock at one enrichment level.
 type Level struct {
@@ -508,6 +535,8 @@ type StreamStatus struct {
 	Stream string        `json:"stream"`
 	State  string        `json:"state"`
 	Since  calendar.Date `json:"since"`
+	// SincePrecision says how much Since is known.
+	SincePrecision DatePrecision `json:"since_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
 	// Cause says why knowledge is escrowed or lost.
 	Cause string `json:"cause,omitempty"`
 }
@@ -562,6 +591,7 @@ func (s *State) centrifugeCount(m Metric, site string, machines []string, since 
 	// ones); when both kinds are summed, the floor is what is certain.
 	floor, upTo := 0.0, false
 	var floorDates, upToDates []calendar.Date
+	precisions := map[string]DatePrecision{} // of the parts' dates not known to the day
 	for _, c := range s.Centrifuges {
 		if site != "" && c.Site != site {
 			continue
@@ -595,6 +625,9 @@ func (s *State) centrifugeCount(m Metric, site string, machines []string, since 
 		}
 		sum.Value += v.Value
 		sum.Evidence = append(sum.Evidence, v.Evidence...)
+		if v.DatePrecision != Day {
+			precisions[v.Date.String()] = v.DatePrecision
+		}
 		if v.Qualifier == AtMost {
 			upTo = true
 			upToDates = append(upToDates, v.Date)
@@ -638,6 +671,7 @@ func (s *State) centrifugeCount(m Metric, site string, machines []string, since 
 		if sum.Through.Equal(sum.Date) {
 			sum.Through = calendar.Date{}
 		}
+		sum.DatePrecision = precisions[sum.Date.String()]
 	}
 	if unknown != nil {
 		if unknown.Date.IsZero() {
@@ -664,7 +698,7 @@ func At(facts []Fact, date calendar.Date) *State {
 		var best *Fact
 		for i := range facts {
 			f := &facts[i]
-			if f.Date.After(date) || f.Known.After(date) || !keep(f) {
+			if f.Latest().After(date) || f.Known.After(date) || !keep(f) {
 				continue
 			}
 			if best == nil || !f.Date.Before(best.Date) {
@@ -696,10 +730,13 @@ func At(facts []Fact, date calendar.Date) *State {
 		if f == nil {
 			return Value{Unknown: fmt.Sprintf("no report of %s on or before %s", m.Name(), date)}
 		}
-		v := Value{Known: true, Value: f.Value, Qualifier: f.Qualifier, Date: f.Date, Status: f.Status, Evidence: f.Evidence}
+		v := Value{Known: true, Value: f.Value, Qualifier: f.Qualifier, Date: f.Date, DatePrecision: f.DatePrecision, Status: f.Status, Evidence: f.Evidence}
+		// A figure known only to the month is as old as the month's first
+		// day, for all a reader knows: it stops being current from the
+		// day a figure of that day would.
 		if max, ok := m.MaxAge(); ok && f.Date.DaysUntil(date) > max {
 			v.Known = false
-			v.Unknown = fmt.Sprintf("%s, %s before this date: figures older than %d days are not current", v.LastReported(m.Unit(), date), Age(f.Date.DaysUntil(date)), max)
+			v.Unknown = fmt.Sprintf("%s, %s: figures older than %d days are not current", v.LastReported(m.Unit(), date), f.DatePrecision.Before(f.Date, date), max)
 		}
 		// After access is lost, figures verified up to that day are no
 		// longer current, except those that cannot undo themselves: the
@@ -737,7 +774,7 @@ func At(facts []Fact, date calendar.Date) *State {
 		v.Evidence = append(slices.Clone(t.Evidence), s.MaxEnrichment.Evidence...)
 		for i := range v.Evidence {
 			v.Evidence[i].Status = Derived
-			v.Evidence[i].Note = fmt.Sprintf("derived: no breakdown reported; the whole stock is at up to %g %%, the highest level produced as of %s", s.MaxEnrichment.Value, s.MaxEnrichment.Date)
+			v.Evidence[i].Note = fmt.Sprintf("derived: no breakdown reported; the whole stock is at up to %g %%, the highest level produced as of %s", s.MaxEnrichment.Value, s.MaxEnrichment.When())
 		}
 		s.Inventory.ByLevel = []Level{{MaxAssayPct: 5, AssayPct: s.MaxEnrichment.Value, Mass: v}}
 	} else if tf != nil {
@@ -753,7 +790,7 @@ func At(facts []Fact, date calendar.Date) *State {
 			// had been made by its date.
 			if (l.Mass.Known || l.Mass.Evidence != nil) && l.Mass.Value > 0 && l.MaxAssayPct == m.Value && lowerLevel(s.Inventory.ByLevel, i) >= 20 && l.Mass.Date.After(m.Date) {
 				c := m
-				c.Date, c.Status = l.Mass.Date, weaker(m.Status, Derived)
+				c.Date, c.DatePrecision, c.Status = l.Mass.Date, l.Mass.DatePrecision, weaker(m.Status, Derived)
 				c.Evidence = append(slices.Clone(m.Evidence), l.Mass.Evidence...)
 				for j := range len(m.Evidence) {
 					if c.Evidence[j].AsOf.IsZero() {
@@ -761,7 +798,7 @@ func At(facts []Fact, date calendar.Date) *State {
 					}
 				}
 				for j := len(m.Evidence); j < len(c.Evidence); j++ {
-					c.Evidence[j].Note = fmt.Sprintf("confirms enrichment up to %g %%: %g kg U up to %g %% as of %s", m.Value, l.Mass.Value, l.MaxAssayPct, l.Mass.Date)
+					c.Evidence[j].Note = fmt.Sprintf("confirms enrichment up to %g %%: %g kg U up to %g %% as of %s", m.Value, l.Mass.Value, l.MaxAssayPct, l.Mass.When())
 				}
 				s.MaxEnrichment = c
 			}
@@ -777,7 +814,7 @@ func At(facts []Fact, date calendar.Date) *State {
 	type stream struct{ site, stream string }
 	var streams []stream
 	for _, f := range facts {
-		if f.Metric == ContinuityOfKnowledge && !f.Date.After(date) && !f.Known.After(date) {
+		if f.Metric == ContinuityOfKnowledge && !f.Latest().After(date) && !f.Known.After(date) {
 			if k := (stream{f.Site, f.Stream}); !slices.Contains(streams, k) {
 				streams = append(streams, k)
 			}
@@ -794,7 +831,7 @@ func At(facts []Fact, date calendar.Date) *State {
 		f := latest(func(f *Fact) bool {
 			return f.Metric == ContinuityOfKnowledge && f.Site == k.site && f.Stream == k.stream && f.Known.Equal(revision)
 		})
-		c := Continuity{StreamStatus: StreamStatus{Site: k.site, Stream: k.stream, State: f.Text, Since: f.Date}, Evidence: f.Evidence}
+		c := Continuity{StreamStatus: StreamStatus{Site: k.site, Stream: k.stream, State: f.Text, Since: f.Date, SincePrecision: f.DatePrecision}, Evidence: f.Evidence}
 		if f.Text != Maintained && len(f.Evidence) > 0 {
 			c.Cause = f.Evidence[0].Note
 		}
@@ -804,7 +841,7 @@ func At(facts []Fact, date calendar.Date) *State {
 	type key struct{ site, machine string }
 	var keys []key
 	for _, f := range facts {
-		if (f.Metric == CentrifugesInstalled || f.Metric == CentrifugesEnriching || f.Metric == CascadesEnriching) && !f.Date.After(date) {
+		if (f.Metric == CentrifugesInstalled || f.Metric == CentrifugesEnriching || f.Metric == CascadesEnriching) && !f.Latest().After(date) {
 			if k := (key{f.Site, f.Machine}); !slices.Contains(keys, k) {
 				keys = append(keys, k)
 			}
@@ -897,7 +934,7 @@ func unreported(facts []Fact, tf *Fact, given []Level, total Value, date calenda
 		}
 		// Unknown at this date, with the last figure reported, as a
 		// figure no longer current is.
-		last := Value{Value: f.Value, Qualifier: f.Qualifier, Date: f.Date, Status: f.Status, Evidence: f.Evidence}
+		last := Value{Value: f.Value, Qualifier: f.Qualifier, Date: f.Date, DatePrecision: f.DatePrecision, Status: f.Status, Evidence: f.Evidence}
 		last.Unknown = what + "; " + last.LastReported("kg U", date)
 		out = append(out, Level{MaxAssayPct: f.LevelPct, AssayPct: assayOf(f), NotReported: true, Mass: last})
 	}

@@ -1,0 +1,72 @@
+package dataset_test
+
+import (
+	"testing"
+
+	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/state"
+)
+
+// A row without a cut-off date is as of its report's date at the latest;
+// a row with only the month of its cut-off is of that month; every fact of
+// the row carries that, and so do the facts its notes give only to the
+// month.
+func TestRowsSayHowMuchTheirDateIsKnown(t *testing.T) {
+	d := dataset.Embedded()
+	want := map[string]state.DatePrecision{"2021-09-07": state.NoLaterThan, "2022-03-03": state.NoLaterThan, "2022-09-07": state.NoLaterThan,
+		"2019-02": state.MonthOnly, "2025-02-26": state.Day}
+	seen := map[string]bool{}
+	for _, r := range d.Reports {
+		p, ok := want[r.ReportDate]
+		if !ok {
+			continue
+		}
+		seen[r.ReportDate] = true
+		if r.AsOfPrecision != p {
+			t.Errorf("row %d (%s): precision %q, want %q", r.Row, r.ReportDate, r.AsOfPrecision, p)
+		}
+		for _, f := range d.Facts() {
+			if f.Report == r.Ref(d.Name) && f.DatePrecision != p {
+				t.Errorf("row %d: fact %s %g%% has precision %q, want %q", r.Row, f.Metric, f.LevelPct, f.DatePrecision, p)
+			}
+		}
+	}
+	if len(seen) != len(want) {
+		t.Errorf("rows seen %v, want %v", seen, want)
+	}
+	var month bool
+	for _, f := range d.NoteFacts {
+		if f.Metric == state.HeavyWaterT && f.Date.String() == "2019-02-01" {
+			month = f.DatePrecision == state.MonthOnly
+		}
+	}
+	if !month {
+		t.Error("the heavy water of the 2019-02 report is not marked as of the month only")
+	}
+}
+
+// The public record of continuity of knowledge says which events are
+// dated by their first report (Karaj) and which only to the month (March
+// 2024).
+func TestKnowledgeEventsSayHowMuchTheirDateIsKnown(t *testing.T) {
+	var karaj, march int
+	for _, e := range dataset.Embedded().Knowledge {
+		switch {
+		case e.Site == "Karaj centrifuge-component workshop":
+			karaj++
+			if e.DatePrecision != state.NoLaterThan {
+				t.Errorf("Karaj event of %s: precision %q", e.Date, e.DatePrecision)
+			}
+		case e.Date.String()[:7] == "2024-03":
+			march++
+			if e.DatePrecision != state.MonthOnly || e.Date.String() != "2024-03-01" {
+				t.Errorf("March 2024 event: %s, precision %q", e.Date, e.DatePrecision)
+			}
+		case e.DatePrecision != state.Day:
+			t.Errorf("event of %s at %s: precision %q", e.Date, e.Site, e.DatePrecision)
+		}
+	}
+	if karaj == 0 || march == 0 {
+		t.Errorf("karaj %d, march %d events", karaj, march)
+	}
+}

@@ -1,0 +1,34 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/server"
+)
+
+// The dashboard shows a figure dated by its report (no cut-off date given)
+// and a change known only to its month as such, not as exact days.
+func TestDashboardSaysHowMuchADateIsKnown(t *testing.T) {
+	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	for _, c := range []struct {
+		target string
+		want   []string
+	}{
+		{"/?as_of=2021-10-01", []string{"as of <time>2021-09-07 at the latest</time>", "<time>by 2021-09-07</time>, at least 24 days old"}},
+		{"/knowledge?as_of=2024-06-01", []string{"since <time>2024-03 (month only)</time>", "from <time>2021-09-08 at the latest</time>"}},
+	} {
+		rec := page(s, "GET", c.target, "", nil)
+		body := rec.Body.String()
+		if rec.Code != 200 {
+			t.Fatalf("%s: HTTP %d", c.target, rec.Code)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s lacks %q", c.target, w)
+			}
+		}
+	}
+}
