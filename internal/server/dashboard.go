@@ -279,7 +279,7 @@ func citeLinks(r *report.Report, ns []int) template.HTML {
 			return report.Link{Href: "/sources", Title: "unknown source", Label: strconv.Itoa(n)}
 		}
 		src := r.Sources[n-1]
-		title := src.Ref + ": " + strings.TrimSpace(src.Cited())
+		title := src.Where() + ": " + strings.TrimSpace(src.Cited())
 		// Evidence is labelled by the document it comes from (an IAEA
 		// report's symbol), whether a log record states it or a row of
 		// the public series; without one, by where it was seen; never by
