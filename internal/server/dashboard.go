@@ -612,6 +612,11 @@ func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request) {
 	}
 	base, _ := json.Marshal(v.base)
 	v.BaseFleet = string(base)
+	if err := queryError("the page /what-if", v.fields(), r.URL.RawQuery); err != nil {
+		v.Err = err
+		s.render(w, r, http.StatusBadRequest, "whatif", "What-if", v)
+		return
+	}
 	q := r.URL.Query()
 	if err := v.read(q.Get, q.Has); err != nil {
 		v.Err = err
@@ -666,6 +671,28 @@ func formLevels(st *state.State) []whatIfLevel {
 		return cmp.Compare(x, y)
 	})
 	return levels
+}
+
+// fields are the names of the form's fields: those of whatIfQuery, with
+// each family's members the form shows (stock_5 and stock_60, not
+// stock_{level}), which are all read takes.
+func (v *whatIfView) fields() []string {
+	var out []string
+	for _, f := range whatIfQuery {
+		switch f {
+		case "stock_{level}":
+			for _, l := range v.Levels {
+				out = append(out, "stock_"+l.Key)
+			}
+		case "fleet_{machine}":
+			for _, m := range v.Machines {
+				out = append(out, "fleet_"+m.Machine)
+			}
+		default:
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // read takes the form's values over the defaults; a bad value is an
