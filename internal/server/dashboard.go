@@ -430,6 +430,14 @@ func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, 200, "trends", "Trends to "+rep.AsOf.String(), v)
 }
 
+// pageQueryOf is the report page's query for its links to the other
+// formats: as asked, with the date it shows (today, where none was asked).
+func pageQueryOf(r *http.Request, asOf calendar.Date) url.Values {
+	q := r.URL.Query()
+	q.Set("as_of", asOf.String())
+	return q
+}
+
 // reportPage serves the report at a date in any of its formats.
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	rep, err := s.reportAt(r, breakout.DefaultSamples, false)
@@ -441,7 +449,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	ctype := "text/html; charset=utf-8"
 	switch f := r.URL.Query().Get("format"); f {
 	case "", "html":
-		err = rep.ExecuteHTML(s.dash.report, &buf, report.HTMLOptions{SourceLink: sourceLink, Stylesheet: "/static/style.css", Home: "/", Issued: calendar.Today()})
+		err = rep.ExecuteHTML(s.dash.report, &buf, report.HTMLOptions{SourceLink: sourceLink, Stylesheet: "/static/style.css", Home: "/", Issued: calendar.Today(), Query: pageQueryOf(r, rep.AsOf)})
 		securePage(w)
 	case "md":
 		ctype = "text/markdown; charset=utf-8"

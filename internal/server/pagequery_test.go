@@ -174,3 +174,22 @@ func TestEveryLinkOfEveryPageIsTaken(t *testing.T) {
 		t.Errorf("followed %d pages signed in, want at least %d", n, 2*len(pages))
 	}
 }
+
+// The report page's links to its other formats ask the same question in
+// another format: the date and the breakout's assumptions the page was
+// asked with, not the defaults.
+func TestReportFormatLinksKeepTheQuestion(t *testing.T) {
+	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	body := page(s, "GET", "/report?as_of=2025-02-08&convention=whole-fleet&sq=iaea", "", nil).Body.String()
+	for _, f := range []string{"md", "json", "csv"} {
+		m := regexp.MustCompile(`href="(\?[^"]*format=` + f + `[^"]*)"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Errorf("the report page has no link to its %s", f)
+			continue
+		}
+		q, _ := url.ParseQuery(html.UnescapeString(m[1])[1:])
+		if q.Get("as_of") != "2025-02-08" || q.Get("convention") != "whole-fleet" || q.Get("sq") != "iaea" || q.Get("format") != f {
+			t.Errorf("the link to the %s asks %v, want as_of=2025-02-08, convention=whole-fleet, sq=iaea, format=%s", f, q, f)
+		}
+	}
+}
