@@ -138,14 +138,14 @@ func TestWarningAPIAndCommandAgree(t *testing.T) {
 }
 
 // strip removes from evidence what says where it is held (kind, ref,
-// record), which differs between a log and the public record.
+// entry, record), which differs between a log and the public record.
 func strip(v any) any {
 	switch v := v.(type) {
 	case map[string]any:
 		out := map[string]any{}
 		_, evidence := v["ref"]
 		for k, x := range v {
-			if evidence && (k == "kind" || k == "ref" || k == "record") {
+			if evidence && (k == "kind" || k == "ref" || k == "entry" || k == "record") {
 				continue
 			}
 			out[k] = strip(x)

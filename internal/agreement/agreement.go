@@ -263,6 +263,10 @@ const (
 	KindPerformance = "performance"
 )
 
+// Entry is how a reader finds the event: the Agreement page lists the
+// events by date ("agreement events, 2021-02-23").
+func (e Event) Entry() string { return "agreement events, " + e.Date.String() }
+
 // Event is something that happened, or a day the agreement defines.
 type Event struct {
 	ID    string        `yaml:"id" json:"id"`

@@ -155,7 +155,7 @@ func evaluate(a *agreement.Agreement, c *agreement.Commitment, s *state.State) F
 		f.Reason = fmt.Sprintf("%sthe parties dispute %s: %s", lead, r.Question, strings.Join(parts, "; "))
 		ref := a.ID + " event " + e.ID
 		if !slices.ContainsFunc(f.Evidence, func(ev state.Evidence) bool { return ev.Ref == ref }) {
-			f.Evidence = append(f.Evidence, state.Evidence{Kind: "agreement", Ref: ref, Source: e.Source, Status: state.Status(e.Status), Note: e.Title})
+			f.Evidence = append(f.Evidence, state.Evidence{Kind: "agreement", Ref: ref, Entry: e.Entry(), Source: e.Source, Status: state.Status(e.Status), Note: e.Title})
 		}
 		break
 	}
@@ -660,7 +660,7 @@ func endingEvents(a *agreement.Agreement, c *agreement.Commitment, date calendar
 func eventEvidence(a *agreement.Agreement, events []agreement.Event) []state.Evidence {
 	out := []state.Evidence{}
 	for _, e := range events {
-		out = append(out, state.Evidence{Kind: "agreement", Ref: a.ID + " event " + e.ID, Source: e.Source,
+		out = append(out, state.Evidence{Kind: "agreement", Ref: a.ID + " event " + e.ID, Entry: e.Entry(), Source: e.Source,
 			Status: state.Status(e.Status), Note: strings.TrimSpace(e.Title)})
 	}
 	return out

@@ -81,8 +81,24 @@ type Report struct {
 	Source    string   `json:"source"`
 }
 
-// Ref is how evidence cites the row.
+// Ref is how evidence cites the row for tools: its line in the series's
+// CSV.
 func (r *Report) Ref(series string) string { return fmt.Sprintf("%s row %d", series, r.Row) }
+
+// Entry is how a reader finds the row: the public series's by the date
+// of its report, which the Sources page lists and which is one row's
+// only; a user's own series by its row, the line of the user's file.
+func (r *Report) Entry(series string) string {
+	if series == Name {
+		return "public series, report of " + r.ReportDate
+	}
+	return fmt.Sprintf("series %s, row %d", series, r.Row)
+}
+
+// FactEntry is how a reader finds the fact at line of the facts read
+// from the notes: "public series, fact 62", the number the Sources page
+// gives it.
+func FactEntry(line int) string { return fmt.Sprintf("public series, fact %d", line) }
 
 // Published is when the row's report was published, as its report date
 // gives it: the day, or only the month ("2025-09") where the date gives

@@ -28,7 +28,7 @@ var levels = []struct {
 }
 
 func (d *Dataset) evidence(r *Report, status state.Status, note string) []state.Evidence {
-	e := state.Evidence{Kind: "dataset", Ref: r.Ref(d.Name), Document: r.Cited(), Source: r.Source, Status: status, Note: note}
+	e := state.Evidence{Kind: "dataset", Ref: r.Ref(d.Name), Entry: r.Entry(d.Name), Document: r.Cited(), Source: r.Source, Status: status, Note: note}
 	e.Published, e.PublishedMonth = r.Published()
 	return []state.Evidence{e}
 }
@@ -116,7 +116,7 @@ func parseNoteFacts(d *Dataset) ([]state.Fact, error) {
 		// A fact read from a report's notes cites that row; a fact from
 		// elsewhere (the JCPOA's definitions, a later report) cites
 		// this file's row.
-		ref, doc, group := fmt.Sprintf("%s fact %d", d.Name, line), "", d.Name+" facts"
+		ref, entry, doc, group := fmt.Sprintf("%s fact %d", d.Name, line), FactEntry(line), "", d.Name+" facts"
 		var rep *Report
 		if rd := get("report_date"); rd != "" {
 			for j := range d.Reports {
@@ -127,7 +127,7 @@ func parseNoteFacts(d *Dataset) ([]state.Fact, error) {
 			if rep == nil {
 				return nil, fail("report_date", "no report %q in the series", rd)
 			}
-			ref, doc, group = rep.Ref(d.Name)+" notes", rep.Cited(), rep.Ref(d.Name)
+			ref, entry, doc, group = rep.Ref(d.Name)+" notes", rep.Entry(d.Name)+", notes", rep.Cited(), rep.Ref(d.Name)
 		}
 		source := get("source")
 		if doc == "" {
@@ -168,7 +168,7 @@ func parseNoteFacts(d *Dataset) ([]state.Fact, error) {
 		if !slices.Contains([]state.Status{state.Sourced, state.Derived, state.Unverified}, f.Status) {
 			return nil, fail("status", "unknown status %q", f.Status)
 		}
-		ev := state.Evidence{Kind: "dataset", Ref: ref, Document: doc, Source: source, Status: f.Status, Note: get("note")}
+		ev := state.Evidence{Kind: "dataset", Ref: ref, Entry: entry, Document: doc, Source: source, Status: f.Status, Note: get("note")}
 		switch published := get("published"); {
 		case published != "":
 			if ev.Published, ev.PublishedMonth, err = parsePublished(published); err != nil {

@@ -35,6 +35,11 @@ var knowledgeCSV []byte
 // KnowledgeName names the public record in evidence references.
 const KnowledgeName = "iaea-iran monitoring"
 
+// KnowledgeEntry is how a reader finds the monitoring event at row of
+// the public record: "continuity of knowledge, event 12", the number the
+// Sources page gives it.
+func KnowledgeEntry(row int) string { return fmt.Sprintf("continuity of knowledge, event %d", row) }
+
 // KnowledgeEvent is one event of the public record.
 type KnowledgeEvent struct {
 	Date calendar.Date `json:"date"`
@@ -103,7 +108,7 @@ func parseKnowledge() ([]KnowledgeEvent, error) {
 			}
 		}
 		out = append(out, KnowledgeEvent{Date: d, DatePrecision: precision, Site: rec[1], Stream: rec[2], Device: rec[3], Event: rec[4], Detail: rec[5],
-			Evidence: state.Evidence{Kind: "dataset", Ref: fmt.Sprintf("%s event %d", KnowledgeName, row), Source: rec[6], Status: st, Note: rec[5], Published: published}})
+			Evidence: state.Evidence{Kind: "dataset", Ref: fmt.Sprintf("%s event %d", KnowledgeName, row), Entry: KnowledgeEntry(row), Source: rec[6], Status: st, Note: rec[5], Published: published}})
 	}
 	return out, nil
 }

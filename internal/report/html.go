@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -34,6 +35,10 @@ type HTMLOptions struct {
 	Stylesheet string
 	// Home, when set, is a link back to the dashboard.
 	Home string
+	// Query is the dashboard page's query, which the links to the
+	// report's other formats keep: the same date and the same breakout
+	// assumptions, in another format.
+	Query url.Values
 	// Issuer is who issues the report, said on its cover; empty is
 	// DefaultIssuer.
 	Issuer string
@@ -365,6 +370,17 @@ func (r *Report) Figures() ([]Figured, error) {
 // ReportTemplate is the report's HTML template source, for the dashboard
 // to parse with its own templates.
 func ReportTemplate() string { return reportTmpl }
+
+// Format is the link to the report in format f: the page's query with
+// format=f.
+func (o HTMLOptions) Format(f string) string {
+	q := url.Values{}
+	for k, v := range o.Query {
+		q[k] = v
+	}
+	q.Set("format", f)
+	return "?" + q.Encode()
+}
 
 // Link is the link of an annex entry under o, or "".
 func (o HTMLOptions) Link(s Source) string {

@@ -270,8 +270,9 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	p("\n%s\n", LegendNote)
 
 	p("\n## Annex: sources\n\n")
+	p("In brackets after each source, where its figure can be looked up (a report of the public series, a fact or a monitoring event as the dashboard's Sources page numbers them, an event of the agreement, the machine catalogue, or a record of the log by its index) and how it is known.\n\n")
 	for _, s := range r.Sources {
-		p("%d. %s (%s", s.N, s.Cited(), s.Ref)
+		p("%d. %s (%s", s.N, s.Cited(), s.Where())
 		if s.Status != "" {
 			p("; %s", s.Status)
 		}

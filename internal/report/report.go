@@ -397,8 +397,11 @@ type Source struct {
 	// Kind is dataset (a row of the public series), record (a log entry),
 	// agreement (an event of the agreement file) or catalogue (the machine
 	// catalogue).
-	Kind     string `json:"kind"`
+	Kind string `json:"kind"`
+	// Ref locates the source for tools ("iaea-iran row 33", "log index
+	// 12"); Entry says where a reader finds it ([state.Evidence.Entry]).
 	Ref      string `json:"ref"`
+	Entry    string `json:"entry,omitempty"`
 	Document string `json:"document,omitempty"`
 	Source   string `json:"source"`
 	// Record is the id of the log record that states it (kind record).
@@ -407,10 +410,13 @@ type Source struct {
 	Publication
 }
 
+// Where is where a reader finds the source: its Entry, else its Ref.
+func (s Source) Where() string { return cmp.Or(s.Entry, s.Ref) }
+
 // Label names the source as a short citation does: its document, else
 // where it was seen, else the record or its place in the data.
 func (s Source) Label() string {
-	return state.Evidence{Document: s.Document, Source: s.Source, Record: s.Record, Ref: s.Ref}.Label()
+	return state.Evidence{Document: s.Document, Source: s.Source, Record: s.Record, Ref: s.Where()}.Label()
 }
 
 // Cited is how the annex words the source: the document, then where it
@@ -484,7 +490,7 @@ type builder struct {
 func (b *builder) cite(evs []state.Evidence) []int {
 	out := []int{}
 	for _, e := range evs {
-		n := b.add(Source{Kind: e.Kind, Ref: e.Ref, Document: e.Document, Source: e.Source, Record: e.Record, Status: e.Status, Publication: publicationOf(e, b.asOf)})
+		n := b.add(Source{Kind: e.Kind, Ref: e.Ref, Entry: e.Entry, Document: e.Document, Source: e.Source, Record: e.Record, Status: e.Status, Publication: publicationOf(e, b.asOf)})
 		if !slices.Contains(out, n) {
 			out = append(out, n)
 		}
@@ -628,11 +634,22 @@ func (b *builder) disputes(r *Report, a *agreement.Agreement, o *compliance.Over
 		}
 		for _, v := range rd.Views {
 			reading := v.Said()
-			n := b.add(Source{Kind: "agreement", Ref: a.ID + " reading " + rd.ID + " (" + strings.Join(v.Parties, ", ") + ")", Source: v.Source, Status: state.Status(v.Status)})
+			n := b.add(Source{Kind: "agreement", Ref: a.ID + " reading " + rd.ID + " (" + strings.Join(v.Parties, ", ") + ")", Entry: readingEntry(a, rd, v), Source: v.Source, Status: state.Status(v.Status)})
 			d.Views = append(d.Views, DisputeView{Parties: v.Parties, Reading: reading, Basis: v.Basis, Sources: []int{n}})
 		}
 		r.Disputes = append(r.Disputes, d)
 	}
+}
+
+// readingEntry is how a reader finds a party's reading of a disputed
+// event: the Agreement page gives the readings with the event, which it
+// lists by date.
+func readingEntry(a *agreement.Agreement, rd agreement.Reading, v agreement.View) string {
+	on := ""
+	if e := a.Event(rd.Event); e != nil {
+		on = " of " + e.Date.String()
+	}
+	return "agreement disputes, the event" + on + ", reading of " + strings.Join(v.Parties, ", ")
 }
 
 func sideOf(r *Report, a *agreement.Agreement, party string) *Side {
@@ -665,9 +682,9 @@ func (b *builder) breakout(r *Report, a *agreement.Agreement, o *compliance.Over
 	}
 	if limits != nil {
 		bo.AtLimits = limits
-		bo.AtLimitsSources = []int{b.add(Source{Kind: "agreement", Ref: a.ID + " limits", Source: a.Source})}
+		bo.AtLimitsSources = []int{b.add(Source{Kind: "agreement", Ref: a.ID + " limits", Entry: "agreement commitments", Source: a.Source})}
 		if g := limits.Goal; g != nil {
-			bo.AtLimitsSources = appendNew(bo.AtLimitsSources, b.add(Source{Kind: "agreement", Ref: a.ID + " breakout goal", Source: g.Source}))
+			bo.AtLimitsSources = appendNew(bo.AtLimitsSources, b.add(Source{Kind: "agreement", Ref: a.ID + " breakout goal", Entry: "agreement breakout goal", Source: g.Source}))
 		}
 		for _, fl := range limits.Estimate.Fleet {
 			bo.AtLimitsSources = appendNew(bo.AtLimitsSources, b.machine(fl))
@@ -685,7 +702,7 @@ func (b *builder) warning(r *Report, facts []state.Fact, opt compliance.Breakout
 	w.Estimate = *e
 	w.RegimeSources = []int{}
 	for _, a := range e.Regime.Activities {
-		w.RegimeSources = appendNew(w.RegimeSources, b.add(Source{Kind: "agreement", Ref: RegimeRef + a.ID, Document: a.Provision, Source: a.Source, Status: a.Status}))
+		w.RegimeSources = appendNew(w.RegimeSources, b.add(Source{Kind: "agreement", Ref: RegimeRef + a.ID, Entry: "verification regime, " + a.Name, Document: a.Provision, Source: a.Source, Status: a.Status}))
 		w.RegimeSources = appendNew(w.RegimeSources, b.cite(a.Evidence)...)
 	}
 	slices.Sort(w.RegimeSources)
@@ -710,7 +727,7 @@ func (b *builder) warningOptions(opt compliance.BreakoutOptions) warning.Options
 
 // machine cites the catalogue entry of a fleet line.
 func (b *builder) machine(fl breakout.FleetLine) int {
-	return b.add(Source{Kind: "catalogue", Ref: "machine " + fl.Machine, Source: fl.Source})
+	return b.add(Source{Kind: "catalogue", Ref: "machine " + fl.Machine, Entry: "machine catalogue, " + fl.Machine, Source: fl.Source})
 }
 
 func appendNew(s []int, ns ...int) []int {
@@ -803,7 +820,7 @@ func (b *builder) events(r *Report, a *agreement.Agreement) {
 		if e.Date.After(r.AsOf) {
 			continue
 		}
-		n := b.add(Source{Kind: "agreement", Ref: a.ID + " event " + e.ID, Source: e.Source, Status: state.Status(e.Status)})
+		n := b.add(Source{Kind: "agreement", Ref: a.ID + " event " + e.ID, Entry: e.Entry(), Source: e.Source, Status: state.Status(e.Status)})
 		r.Events = append(r.Events, Event{ID: e.ID, Date: e.Date, Kind: e.Kind, Party: e.Party, Title: e.Title, Source: n})
 	}
 	slices.SortStableFunc(r.Events, func(x, y Event) int { return x.Date.Compare(y.Date) })

@@ -192,11 +192,16 @@ func TestCitationsResolve(t *testing.T) {
 		if s.N != i+1 || s.Ref == "" || s.Source == "" || s.Kind == "" {
 			t.Errorf("annex entry %d: %+v", i+1, s)
 		}
+		// Only a record of the log is found by its ref (its index);
+		// any other entry says in words where a reader finds it.
+		if s.Kind != "record" && s.Entry == "" {
+			t.Errorf("annex entry %d (%s) does not say where a reader finds it", s.N, s.Ref)
+		}
 	}
 	// The 60 % stock cites row 33 of the series (GOV/2025/8).
 	src := r.Sources[r.Stockpile.Levels[2].Mass.Sources[0]-1]
-	if src.Ref != "iaea-iran row 33" || !strings.HasPrefix(src.Cited(), "IAEA GOV/2025/8 (symbol not checked against the document), as reported by AP") {
-		t.Errorf("the 60 %% stock cites %+v (%q), want iaea-iran row 33, GOV/2025/8 as reported by AP", src, src.Cited())
+	if src.Ref != "iaea-iran row 33" || src.Entry != "public series, report of 2025-02-26" || !strings.HasPrefix(src.Cited(), "IAEA GOV/2025/8 (symbol not checked against the document), as reported by AP") {
+		t.Errorf("the 60 %% stock cites %+v (%q), want iaea-iran row 33 (public series, report of 2025-02-26), GOV/2025/8 as reported by AP", src, src.Cited())
 	}
 }
 

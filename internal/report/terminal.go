@@ -551,11 +551,13 @@ func TextKnowledge(w io.Writer, v ContinuityView) error {
 // citeShort cites evidence in a line of text: by its document or where
 // it was seen, and for a log record by its index too, which `accord
 // record` and the dashboard open ("IAEA GOV/2021/10, log index 119"); with
-// rows, a row of a series by its row too, which `accord data list` shows.
+// rows, a row of a series by where a reader finds it too ("public series,
+// report of 2021-02-23"), which `accord data list` and the dashboard's
+// Sources page show.
 func citeShort(e state.Evidence, rows bool) string {
 	label := e.Label()
-	if (e.Kind == "record" || rows) && e.Ref != "" && label != e.Ref {
-		return label + ", " + e.Ref
+	if where := e.Where(); (e.Kind == "record" || rows) && where != "" && label != where {
+		return label + ", " + where
 	}
 	return label
 }

@@ -279,7 +279,7 @@ func citeLinks(r *report.Report, ns []int) template.HTML {
 			return report.Link{Href: "/sources", Title: "unknown source", Label: strconv.Itoa(n)}
 		}
 		src := r.Sources[n-1]
-		title := src.Ref + ": " + strings.TrimSpace(src.Cited())
+		title := src.Where() + ": " + strings.TrimSpace(src.Cited())
 		// Evidence is labelled by the document it comes from (an IAEA
 		// report's symbol), whether a log record states it or a row of
 		// the public series; without one, by where it was seen; never by
@@ -430,6 +430,14 @@ func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, 200, "trends", "Trends to "+rep.AsOf.String(), v)
 }
 
+// pageQueryOf is the report page's query for its links to the other
+// formats: as asked, with the date it shows (today, where none was asked).
+func pageQueryOf(r *http.Request, asOf calendar.Date) url.Values {
+	q := r.URL.Query()
+	q.Set("as_of", asOf.String())
+	return q
+}
+
 // reportPage serves the report at a date in any of its formats.
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	rep, err := s.reportAt(r, breakout.DefaultSamples, false)
@@ -441,7 +449,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	ctype := "text/html; charset=utf-8"
 	switch f := r.URL.Query().Get("format"); f {
 	case "", "html":
-		err = rep.ExecuteHTML(s.dash.report, &buf, report.HTMLOptions{SourceLink: sourceLink, Stylesheet: "/static/style.css", Home: "/", Issued: calendar.Today()})
+		err = rep.ExecuteHTML(s.dash.report, &buf, report.HTMLOptions{SourceLink: sourceLink, Stylesheet: "/static/style.css", Home: "/", Issued: calendar.Today(), Query: pageQueryOf(r, rep.AsOf)})
 		securePage(w)
 	case "md":
 		ctype = "text/markdown; charset=utf-8"
@@ -616,6 +624,11 @@ func (s *Server) whatIfPage(w http.ResponseWriter, r *http.Request) {
 	}
 	base, _ := json.Marshal(v.base)
 	v.BaseFleet = string(base)
+	if err := queryError("the page /what-if", v.fields(), r.URL.RawQuery); err != nil {
+		v.Err = err
+		s.render(w, r, http.StatusBadRequest, "whatif", "What-if", v)
+		return
+	}
 	q := r.URL.Query()
 	if err := v.read(q.Get, q.Has); err != nil {
 		v.Err = err
@@ -674,6 +687,28 @@ func formLevels(st *state.State) []whatIfLevel {
 		return cmp.Compare(x, y)
 	})
 	return levels
+}
+
+// fields are the names of the form's fields: those of whatIfQuery, with
+// each family's members the form shows (stock_5 and stock_60, not
+// stock_{level}), which are all read takes.
+func (v *whatIfView) fields() []string {
+	var out []string
+	for _, f := range whatIfQuery {
+		switch f {
+		case "stock_{level}":
+			for _, l := range v.Levels {
+				out = append(out, "stock_"+l.Key)
+			}
+		case "fleet_{machine}":
+			for _, m := range v.Machines {
+				out = append(out, "fleet_"+m.Machine)
+			}
+		default:
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // read takes the form's values over the defaults; a bad value is an

@@ -28,53 +28,108 @@ var (
 	stateQuery = append([]string{"as_of", "machines", "surviving_fleet", "remaining_stock"}, breakoutQuery...)
 )
 
+// pageQuery names the query parameters of each page of the dashboard
+// that takes any; a page it does not name takes none. A name with a part
+// in braces is a family ("stock_{level}": stock_5, stock_60), whose
+// members the page checks against what it shows.
+var pageQuery = map[string][]string{
+	"GET /{$}":       stateQuery,
+	"GET /trends":    stateQuery,
+	"GET /report":    append(slices.Clone(stateQuery), "format"),
+	"GET /what-if":   whatIfQuery,
+	"GET /records":   {"kind", "author", "site", "material", "from", "to", "after"},
+	"GET /agreement": {"as_of"},
+	"GET /knowledge": {"as_of"},
+	"GET /balance":   {"mba"},
+	"GET /signin":    {"next"},
+}
+
+// whatIfQuery: the what-if form's fields, one stock a level and one
+// count a machine of those the form shows.
+var whatIfQuery = []string{"as_of", "stock_{level}", "fleet_{machine}", "efficiency", "target_pct", "quantity_sq",
+	"tails_60", "tails_20", "tails_5", "tails_nat", "cascades", "setup_days", "sq", "convention"}
+
+// lenientQuery are the routes that are neither the API nor a page: the
+// service's probes, the log's files and the static files, which answer
+// whatever their query.
+var lenientQuery = []string{"GET /healthz", "GET /readyz", "GET /metrics", "GET /log/{path...}", "GET /static/{file}"}
+
 // strictQuery reports whether a route refuses query parameters it does
-// not take: the API's routes do; the dashboard's pages take what links and
-// browsers add (utm_*, ...) and ignore it.
-func strictQuery(pattern string) bool {
+// not take: the API's routes and the dashboard's pages do. A typo on a
+// page (asof=2025-02-08) would otherwise show another date than the one
+// asked for, as silently as on the API.
+func strictQuery(pattern string) bool { return !slices.Contains(lenientQuery, pattern) }
+
+// apiRoute reports whether pattern is a route of the API (/api/v1/).
+func apiRoute(pattern string) bool {
 	_, path, _ := strings.Cut(pattern, " ")
 	return strings.HasPrefix(path, "/api/v1/")
 }
 
+// routeQuery is what a route takes and how its errors name it: the API's
+// route by its method and path, a page as "the page" and its path.
+func routeQuery(pattern string) (takes []string, name string) {
+	if apiRoute(pattern) {
+		return apiQuery[pattern], pattern
+	}
+	_, path, _ := strings.Cut(pattern, " ")
+	return pageQuery[pattern], "the page " + strings.TrimSuffix(path, "{$}")
+}
+
 // checkQuery serves h once the request's query holds only parameters of
 // the route's, each once unless it may repeat; otherwise it answers 400
-// naming the parameter and the rule, having done nothing. A typo
-// (knd=sealed) or a second value would otherwise be ignored, and the
-// answer would be for another question than the one asked.
+// naming the parameter and the rule, having done nothing: as JSON on the
+// API, as a page on the dashboard. A typo (knd=sealed) or a second value
+// would otherwise be ignored, and the answer would be for another
+// question than the one asked.
 func (s *Server) checkQuery(pattern string, h http.HandlerFunc) http.HandlerFunc {
-	takes := apiQuery[pattern]
+	takes, name := routeQuery(pattern)
+	fail := s.fail
+	if !apiRoute(pattern) {
+		fail = s.pageError
+	}
 	return func(w http.ResponseWriter, r *http.Request) {
-		if err := queryError(pattern, takes, r.URL.RawQuery); err != nil {
-			s.fail(w, r, err)
+		if err := queryError(name, takes, r.URL.RawQuery); err != nil {
+			fail(w, r, err)
 			return
 		}
 		h(w, r)
 	}
 }
 
-// queryError says what is wrong with a route's query, or nil.
-func queryError(pattern string, takes []string, raw string) *Error {
+// queryError says what is wrong with the query of the route called name,
+// or nil.
+func queryError(name string, takes []string, raw string) *Error {
 	q, err := url.ParseQuery(raw)
 	if err != nil {
 		return badRequest("query", "must be name=value pairs joined by &, percent-encoded: %v", err)
 	}
-	names := make([]string, 0, len(q))
-	for name := range q {
-		names = append(names, name)
+	params := make([]string, 0, len(q))
+	for param := range q {
+		params = append(params, param)
 	}
-	slices.Sort(names)
-	for _, name := range names {
+	slices.Sort(params)
+	for _, param := range params {
 		switch {
-		case name == "":
+		case param == "":
 			return badRequest("query", "has a value without a parameter name")
-		case slices.Contains(takes, name+"..."):
-		case !slices.Contains(takes, name):
-			return badRequest(name, "is not a parameter of %s: %s", pattern, takesWords(takes))
-		case len(q[name]) > 1:
-			return badRequest(name, "is given %d times: give it once", len(q[name]))
+		case slices.Contains(takes, param+"..."):
+		case !slices.Contains(takes, param) && !inFamily(takes, param):
+			return badRequest(param, "is not a parameter of %s: %s", name, takesWords(takes))
+		case len(q[param]) > 1:
+			return badRequest(param, "is given %d times: give it once", len(q[param]))
 		}
 	}
 	return nil
+}
+
+// inFamily reports whether param is of a family that takes names
+// ("stock_{level}" holds stock_60).
+func inFamily(takes []string, param string) bool {
+	return slices.ContainsFunc(takes, func(t string) bool {
+		prefix, _, ok := strings.Cut(t, "{")
+		return ok && strings.HasSuffix(t, "}") && len(param) > len(prefix) && strings.HasPrefix(param, prefix)
+	})
 }
 
 // takesWords says which parameters a route takes.

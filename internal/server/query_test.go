@@ -12,8 +12,8 @@ import (
 // The API answers the question asked or says why it cannot: a parameter
 // it does not take (a typo), one given twice, a kind it does not know or
 // a range that ends before it starts is 400 naming the parameter and the
-// rule, and nothing is done; the dashboard's pages ignore what links and
-// browsers add.
+// rule, and nothing is done. (The dashboard's pages follow the same rule:
+// TestPagesRefuseParametersTheyDoNotTake.)
 func TestQueryParametersAreChecked(t *testing.T) {
 	s, tokens := setup(t)
 	cases := []struct {
@@ -58,15 +58,15 @@ func TestQueryParametersAreChecked(t *testing.T) {
 		t.Errorf("%d records reached the log from refused requests", n-logged)
 	}
 	// What the routes take is still answered; a repeatable parameter
-	// repeats; the pages ignore what they do not take.
+	// repeats.
 	for _, url := range []string{
 		"/api/v1/records?kind=sealed&author=us&from=2025-01-01&to=2025-01-01&limit=5&after=0",
 		"/api/v1/records?kind=&from=&to=",
 		"/api/v1/breakout?as_of=2025-05-17&convention=whole-fleet&sq=iaea&samples=10&seed=1&machines=installed&surviving_fleet=0.5&remaining_stock=1",
 		"/api/v1/clock?event=dispute:2020-01-14&event=snapback-notification:2025-08-28&at=2026-02-01",
 		"/api/v1/charts/stock-by-level.svg?as_of=2025-02-08",
-		"/?utm_source=x&utm_source=y",
-		"/records?kind=sealed&utm_campaign=z",
+		"/?as_of=2025-02-08&convention=whole-fleet&sq=iaea",
+		"/records?kind=sealed&site=&material=",
 	} {
 		req := httptest.NewRequest("GET", url, nil)
 		req.Header.Set("Authorization", "Bearer "+tokens["inspectorate"])

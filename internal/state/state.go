@@ -180,8 +180,15 @@ type Evidence struct {
 	// Kind is "dataset" (a row of the public series) or "record" (a log
 	// entry).
 	Kind string `json:"kind"`
-	// Ref locates it: "iaea-iran row 25", or a log index.
+	// Ref locates it for tools: "iaea-iran row 25" (a row of the series
+	// as `accord data export` writes it), or a log index.
 	Ref string `json:"ref"`
+	// Entry is where a reader finds it, in words a reader can look up:
+	// the entry of the dashboard's Sources or Agreement page that lists
+	// it ("public series, report of 2025-02-26", "continuity of
+	// knowledge, event 12"). Empty where Ref is already such words (a
+	// log index); [Evidence.Where] gives either.
+	Entry string `json:"entry,omitempty"`
 	// Document is the published document the evidence comes from ("IAEA
 	// GOV/2024/26"), whichever way it reached Accord; Source is where it
 	// was seen.
@@ -329,6 +336,9 @@ func (f *Fact) Latest() calendar.Date { return f.DatePrecision.Latest(f.Date) }
 
 // When is the fact's date as far as it is known ("2024-03 (month only)").
 func (f *Fact) When() string { return f.DatePrecision.Date(f.Date) }
+
+// Where is where a reader finds the evidence: its Entry, else its Ref.
+func (e Evidence) Where() string { return cmp.Or(e.Entry, e.Ref) }
 
 // Label is how a citation of the evidence reads where it is short (a
 // link, a bracket after a line): the document it comes from ("IAEA
