@@ -49,7 +49,7 @@ cannot open one.`,
 			defer d.Close()
 			u := "http://" + d.Addr
 			tok, _ := client.ReadToken(ctx, u, d.Reader) // none: the welcome says how to get one
-			_ = report.TextDemo(out, cmd.ErrOrStderr(), report.Demo{Dir: cfg.Dir, Base: u, Token: tok, Loaded: d.Loaded, Skipped: d.Skipped, Outdated: d.Outdated, SealWarning: d.SealWarning})
+			_ = report.TextDemo(out, cmd.ErrOrStderr(), report.Demo{Dir: cfg.Dir, Base: u, Token: tok, Loaded: d.Loaded, Skipped: d.Skipped, Outdated: d.Outdated, Earlier: d.Earlier, SealWarning: d.SealWarning})
 			<-ctx.Done()
 			fmt.Fprintln(out, "stopping")
 			return nil

@@ -85,7 +85,11 @@ type Demo struct {
 	// log holds with other content (an earlier version's record, which
 	// the log keeps and the pages show).
 	Loaded, Skipped, Outdated int
-	shutdown                  []func()
+	// Earlier is set when the log holds an earlier version's records of
+	// the public series, under other ids: this version's are not loaded
+	// beside them.
+	Earlier  bool
+	shutdown []func()
 }
 
 // Close stops the server, the log and the witnesses.
@@ -206,6 +210,16 @@ func StartDemo(ctx context.Context, cfg DemoConfig) (d *Demo, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// A log made by an earlier version holds its records of the public
+	// series under other ids: this version's would stand beside them, and
+	// every figure twice. It keeps the earlier ones, and says so.
+	earlier, err := a.Query(ctx, record.Filter{Kind: string(record.VerifiedFacts), Author: "iaea", Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(earlier) > 0 && strings.HasPrefix(earlier[0].ID, earlierIDs) {
+		d.Earlier, entries = true, nil
+	}
 	var last uint64
 	appended := false
 	for _, e := range entries {
@@ -263,14 +277,30 @@ func StartDemo(ctx context.Context, cfg DemoConfig) (d *Demo, err error) {
 
 var unsafeID = regexp.MustCompile(`[^A-Za-z0-9._:-]+`)
 
+// entryID is the id of the demo's record of a row of the public record:
+// where a reader finds the row, as an id ("public series, report of
+// 2025-02-26": public-series-report-of-2025-02-26), so that a citation
+// of the record names what the Sources page shows.
+func entryID(entry string) string {
+	return strings.Trim(unsafeID.ReplaceAllString(strings.ToLower(entry), "-"), "-")
+}
+
+// seriesID is the id of the demo's record of the row ref of the public
+// series, which a reader finds as entry.
+var seriesID = func(ref, entry string) string { return entryID(entry) }
+
+// earlierIDs is the prefix of the ids an earlier version gave the demo's
+// records of the public series: their rows' numbers in the program's data.
+const earlierIDs = "series-iaea-iran-row-"
+
 // demoRecords turns the public series into verified_facts records signed
 // by the IAEA demo key, one per report row (and one per row's notes), and
 // the JCPOA's events of the demo parties into notifications they sign.
 func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 	type group struct {
-		ref, document, source, published string
-		facts                            []record.Fact
-		date                             string
+		ref, entry, document, source, published string
+		facts                                   []record.Fact
+		date                                    string
 	}
 	var groups []*group
 	byRef := map[string]*group{}
@@ -281,7 +311,7 @@ func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 		if g == nil {
 			// The record cites the row's document, where it was seen
 			// and when it was published, as the public series does.
-			g = &group{ref: ev.Ref, document: ev.Document, source: ev.Source, published: published}
+			g = &group{ref: ev.Ref, entry: ev.Entry, document: ev.Document, source: ev.Source, published: published}
 			byRef[ev.Ref] = g
 			groups = append(groups, g)
 		}
@@ -296,10 +326,18 @@ func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 		g.date = max(g.date, f.Date.String())
 	}
 	var out [][]byte
+	ids := map[string]bool{}
 	for _, g := range groups {
 		body, _ := json.Marshal(record.FactsBody{Document: g.document, Source: g.source, Published: g.published, Facts: g.facts})
 		created, _ := time.Parse(time.DateOnly, g.date)
-		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.VerifiedFacts, ID: "series-" + unsafeID.ReplaceAllString(g.ref, "-"),
+		id := seriesID(g.ref, g.entry)
+		if ids[id] {
+			// A second record under the id would be refused as a
+			// duplicate, and its facts lost.
+			return nil, fmt.Errorf("series %s: id %s names another row too", g.ref, id)
+		}
+		ids[id] = true
+		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.VerifiedFacts, ID: id,
 			Author: "iaea", Created: created, Body: body}, signers["iaea"])
 		if err != nil {
 			return nil, fmt.Errorf("series %s: %w", g.ref, err)
@@ -323,13 +361,12 @@ func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 	// The public record of continuity of knowledge, as the IAEA's
 	// monitoring events.
 	for _, e := range dataset.Embedded().Knowledge {
-		row := strings.TrimPrefix(e.Evidence.Ref, dataset.KnowledgeName+" event ")
 		body, _ := json.Marshal(record.MonitoringBody{Site: e.Site, Device: e.Device, Stream: e.Stream, Event: e.Event, At: e.Date.Time(), DatePrecision: string(e.DatePrecision),
 			Detail: e.Detail, Published: e.Evidence.Published.String(), Source: e.Evidence.Source, Status: string(e.Evidence.Status)})
-		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.MonitoringEvent, ID: "knowledge-row-" + row,
+		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.MonitoringEvent, ID: entryID(e.Evidence.Entry),
 			Author: "iaea", Created: e.Date.Time(), Body: body}, signers["iaea"])
 		if err != nil {
-			return nil, fmt.Errorf("knowledge row %s: %w", row, err)
+			return nil, fmt.Errorf("%s: %w", e.Evidence.Entry, err)
 		}
 		out = append(out, s)
 	}

@@ -89,6 +89,50 @@ func TestDemoOnAnEarlierDirectory(t *testing.T) {
 	}
 }
 
+// A directory whose log holds an earlier version's records of the public
+// series, under the ids that named the program's data rows, keeps them and
+// loads nothing beside them (every figure would stand twice), and says so;
+// a new directory's records are named by where a reader finds each row.
+func TestDemoKeepsAnEarlierVersionsSeries(t *testing.T) {
+	dir := t.TempDir()
+	restore := app.DemoEarlierSeriesIDs()
+	d := startTestDemo(t, dir)
+	d.Close()
+	restore()
+	if d.Earlier || d.Loaded == 0 {
+		t.Fatalf("a new directory: earlier %v, %d records loaded", d.Earlier, d.Loaded)
+	}
+
+	d = startTestDemo(t, dir)
+	defer d.Close()
+	if !d.Earlier || d.Loaded != 0 {
+		t.Errorf("the restart on an earlier version's log: earlier %v, %d records loaded; want it said, and none", d.Earlier, d.Loaded)
+	}
+	if ids := seriesIDs(t, d); len(ids) < 40 || slices.ContainsFunc(ids, func(id string) bool { return !strings.HasPrefix(id, "series-iaea-iran-") }) {
+		t.Errorf("the earlier version's log holds the records of the public series %q, want only its own", ids)
+	}
+
+	fresh := startTestDemo(t, t.TempDir())
+	defer fresh.Close()
+	if ids := seriesIDs(t, fresh); fresh.Earlier || len(ids) < 40 || slices.ContainsFunc(ids, func(id string) bool { return !strings.HasPrefix(id, "public-series-") }) {
+		t.Errorf("a new directory (earlier %v) holds the records of the public series %q, want them named by where a reader finds them", fresh.Earlier, ids)
+	}
+}
+
+// seriesIDs are the ids of the demo's records of the public series.
+func seriesIDs(t *testing.T, d *app.Demo) []string {
+	t.Helper()
+	rows, err := d.App.Query(context.Background(), record.Filter{Kind: string(record.VerifiedFacts), Author: "iaea", Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range rows {
+		ids = append(ids, r.ID)
+	}
+	return ids
+}
+
 func startTestDemo(t *testing.T, dir string) *app.Demo {
 	t.Helper()
 	d, err := app.StartDemo(context.Background(), app.DemoConfig{Dir: dir, Addr: "127.0.0.1:0"})

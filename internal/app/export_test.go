@@ -8,3 +8,11 @@ func DemoOperatorParty(p string) (restore func()) {
 	demoMembers[0].party = p
 	return func() { demoMembers[0].party = old }
 }
+
+// DemoEarlierSeriesIDs makes the demo's records of the public series take
+// the ids an earlier version gave them, until restore is called.
+func DemoEarlierSeriesIDs() (restore func()) {
+	old := seriesID
+	seriesID = func(ref, entry string) string { return "series-" + unsafeID.ReplaceAllString(ref, "-") }
+	return func() { seriesID = old }
+}

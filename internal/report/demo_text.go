@@ -18,6 +18,9 @@ type Demo struct {
 	// Loaded records were added to the log now, Skipped were in it
 	// already, and Outdated of those are an earlier version's.
 	Loaded, Skipped, Outdated int
+	// Earlier says the log holds an earlier version's records of the
+	// public series, and this version's were not loaded beside them.
+	Earlier bool
 	// SealWarning, when set, says that keys other than the server's open
 	// the talks commitments sealed to the log operator (a directory made
 	// when the operator was the IAEA's party).
@@ -35,6 +38,9 @@ func TextDemo(w, warn io.Writer, d Demo) error {
 	token := "make one with: accord token --server " + u + " --key " + filepath.Join(keys, "iaea.key")
 	if d.Token != "" {
 		token = "the IAEA's demo key's, valid one hour: " + d.Token
+	}
+	if d.Earlier {
+		fmt.Fprintf(warn, "accord: note: the log in %s was made by an earlier version of the demo: its records of the public record stay, and this version's were not loaded beside them; to load this version's, stop the demo and remove %s\n", d.Dir, d.Dir)
 	}
 	if d.Outdated > 0 {
 		// The log keeps every record it was given: the pages show them.

@@ -41,6 +41,12 @@ func TestTextDemo(t *testing.T) {
 	if !strings.Contains(warn.String(), "3 demo records in /d are an earlier version's") {
 		t.Errorf("earlier records not noted: %q", warn.String())
 	}
+	warn.Reset()
+	d.Outdated, d.Earlier = 0, true
+	if err := report.TextDemo(&b, &warn, d); err != nil || !strings.Contains(warn.String(), "the log in /d was made by an earlier version of the demo: its records of the public record stay, and this version's were not loaded beside them; to load this version's, stop the demo and remove /d") {
+		t.Errorf("an earlier version's public record not noted: %v %q", err, warn.String())
+	}
+	d.Earlier = false
 	// A directory whose log operator is the IAEA's party: the welcome does
 	// not say that only the talks' participants read a commitment, and the
 	// warning says how to start afresh.
