@@ -34,30 +34,24 @@ func (p DatePrecision) Valid() bool { return p == Day || p == MonthOnly || p == 
 // Date says d as far as p knows it, short enough for a table's cell:
 // "2021-09-07", "2021-09-07 at the latest", "2024-03 (month only)".
 func (p DatePrecision) Date(d calendar.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	switch p {
-	case MonthOnly:
-		return d.String()[:7] + " (month only)"
-	case NoLaterThan:
-		return d.String() + " at the latest"
-	}
-	return d.String()
+	return p.say(d, "%s (month only)", "%s at the latest")
 }
 
 // Short says d as a table's cell or a figure's label shows it:
 // "2021-09-07", "by 2021-09-07" (no later than), "2024-03 (month)". Key
 // explains the short forms below the table.
-func (p DatePrecision) Short(d calendar.Date) string {
-	if d.IsZero() {
+func (p DatePrecision) Short(d calendar.Date) string { return p.say(d, "%s (month)", "by %s") }
+
+// say words d as far as p knows it: the day alone, or month's or
+// noLater's words around the month or the day.
+func (p DatePrecision) say(d calendar.Date, month, noLater string) string {
+	switch {
+	case d.IsZero():
 		return ""
-	}
-	switch p {
-	case MonthOnly:
-		return d.String()[:7] + " (month)"
-	case NoLaterThan:
-		return "by " + d.String()
+	case p == MonthOnly:
+		return fmt.Sprintf(month, d.String()[:7])
+	case p == NoLaterThan:
+		return fmt.Sprintf(noLater, d.String())
 	}
 	return d.String()
 }
@@ -74,25 +68,24 @@ func (p DatePrecision) AsOf(d calendar.Date) string {
 // Key explains the short forms of the precisions among ps (Short), for a
 // line below a table: "" when all are of the day.
 func Key(ps ...DatePrecision) string {
-	var parts []string
-	if slices.Contains(ps, NoLaterThan) {
-		parts = append(parts, "by DATE: the figure is of that date or earlier (the date of the report that gives it; its cut-off date is not given)")
-	}
-	if slices.Contains(ps, MonthOnly) {
-		parts = append(parts, "YYYY-MM (month): only the month of the figure is known")
-	}
-	return strings.Join(parts, "; ")
+	return key(ps, "the figure is of that date or earlier (the date of the report that gives it; its cut-off date is not given)", "the figure")
 }
 
 // ChangeKey is Key for the dates of changes (of continuity of knowledge,
 // an event) rather than of figures.
 func ChangeKey(ps ...DatePrecision) string {
+	return key(ps, "the change happened on that date or earlier (the date of its first report)", "the change")
+}
+
+// key explains "by DATE" as byDate says, and "YYYY-MM (month)" as the
+// month of what, where ps hold them.
+func key(ps []DatePrecision, byDate, what string) string {
 	var parts []string
 	if slices.Contains(ps, NoLaterThan) {
-		parts = append(parts, "by DATE: the change happened on that date or earlier (the date of its first report)")
+		parts = append(parts, "by DATE: "+byDate)
 	}
 	if slices.Contains(ps, MonthOnly) {
-		parts = append(parts, "YYYY-MM (month): only the month of the change is known")
+		parts = append(parts, "YYYY-MM (month): only the month of "+what+" is known")
 	}
 	return strings.Join(parts, "; ")
 }
