@@ -445,7 +445,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		// breach, last confirmed, not known since.
 		dark := browse(t, b, chromedp.Text(chromedp.ID("dark-findings")))
 		if !strings.Contains(dark, "Heavy water") || !strings.Contains(dark, "breach last confirmed on 2019-11-17") ||
-			!strings.Contains(dark, "not known since: continuity of knowledge of heavy water lost since 2024-03 (month only)") {
+			!strings.Contains(dark, "not known since: figures older than 190 days do not decide; later, continuity of knowledge of heavy water lost since 2024-03 (month only)") {
 			t.Errorf("the knowledge page's findings without current evidence read %q", dark)
 		}
 	})

@@ -255,7 +255,7 @@ func causeOf(s *state.State, stream string) aging {
 		return a
 	}
 	if c, lost := s.StreamLoss(stream); lost && (a.since.IsZero() || c.Since.Before(a.since)) {
-		a.since, a.cause = c.Since, fmt.Sprintf("continuity of knowledge of %s %s since %s (%s, %s)", stream, c.State, c.Since, c.Cause, c.Site)
+		a.since, a.cause = c.Since, fmt.Sprintf("continuity of knowledge of %s %s since %s (%s, %s)", stream, c.State, c.SincePrecision.Date(c.Since), c.Cause, c.Site)
 	}
 	return a
 }
