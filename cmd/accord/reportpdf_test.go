@@ -137,7 +137,9 @@ func TestReportPDF(t *testing.T) {
 	// 18 pages at the last look (16 before the acts that performed the
 	// relief, the dispute over Transition Day, the bounds and the
 	// documents' dates of publication lengthened the findings and the
-	// annex, whose print lines were then set closer): cover, summary,
+	// annex, whose print lines were then set closer; 19 when dates said
+	// how much of them is known and old figures why they do not decide,
+	// until the findings' reasons were given a wider column): cover, summary,
 	// eight sections with four figures, the key and the annex; a page or
 	// two either way is layout.
 	if doc.Pages < 10 || doc.Pages > 18 {

@@ -90,7 +90,7 @@ func (r *Report) Ref(series string) string { return fmt.Sprintf("%s row %d", ser
 // only; a user's own series by its row, the line of the user's file.
 func (r *Report) Entry(series string) string {
 	if series == Name {
-		return "public series, report of " + r.ReportDate
+		return SeriesEntry + "report of " + r.ReportDate
 	}
 	return fmt.Sprintf("series %s, row %d", series, r.Row)
 }
@@ -98,7 +98,11 @@ func (r *Report) Entry(series string) string {
 // FactEntry is how a reader finds the fact at line of the facts read
 // from the notes: "public series, fact 62", the number the Sources page
 // gives it.
-func FactEntry(line int) string { return fmt.Sprintf("public series, fact %d", line) }
+func FactEntry(line int) string { return fmt.Sprintf("%sfact %d", SeriesEntry, line) }
+
+// SeriesEntry begins where a reader finds a report or a fact of the
+// public series (Report.Entry, FactEntry).
+const SeriesEntry = "public series, "
 
 // Published is when the row's report was published, as its report date
 // gives it: the day, or only the month ("2025-09") where the date gives

@@ -21,6 +21,7 @@ import (
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/state"
 	"github.com/accordverify/accord/internal/warning"
 )
@@ -412,6 +413,11 @@ type Source struct {
 
 // Where is where a reader finds the source: its Entry, else its Ref.
 func (s Source) Where() string { return cmp.Or(s.Entry, s.Ref) }
+
+// InAnnex is Where as the printed annex says it, whose note says once
+// that reports and facts are the public series' ("report of 2025-02-26",
+// "fact 62"), rather than before each of its hundred entries.
+func (s Source) InAnnex() string { return strings.TrimPrefix(s.Where(), dataset.SeriesEntry) }
 
 // Label names the source as a short citation does: its document, else
 // where it was seen, else the record or its place in the data.
