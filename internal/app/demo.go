@@ -278,16 +278,21 @@ func StartDemo(ctx context.Context, cfg DemoConfig) (d *Demo, err error) {
 var unsafeID = regexp.MustCompile(`[^A-Za-z0-9._:-]+`)
 
 // entryID is the id of the demo's record of a row of the public record:
-// where a reader finds the row, as an id ("public series, report of
-// 2025-02-26": public-series-report-of-2025-02-26), so that a citation
-// of the record names what the Sources page shows.
-func entryID(entry string) string {
-	return strings.Trim(unsafeID.ReplaceAllString(strings.ToLower(entry), "-"), "-")
+// where a reader finds the row, as a short id under prefix, so that a
+// citation of the record names what the Sources page shows ("public
+// series, report of 2025-02-26": series-2025-02-26; "public series, fact
+// 62": series-fact-62; "continuity of knowledge, event 12":
+// knowledge-event-12).
+func entryID(prefix, entry string) string {
+	for _, lead := range []string{dataset.SeriesEntry + "report of ", dataset.SeriesEntry, "continuity of knowledge, "} {
+		entry = strings.TrimPrefix(entry, lead)
+	}
+	return prefix + strings.Trim(unsafeID.ReplaceAllString(strings.ToLower(entry), "-"), "-")
 }
 
 // seriesID is the id of the demo's record of the row ref of the public
 // series, which a reader finds as entry.
-var seriesID = func(ref, entry string) string { return entryID(entry) }
+var seriesID = func(ref, entry string) string { return entryID("series-", entry) }
 
 // earlierIDs is the prefix of the ids an earlier version gave the demo's
 // records of the public series: their rows' numbers in the program's data.
@@ -363,7 +368,7 @@ func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 	for _, e := range dataset.Embedded().Knowledge {
 		body, _ := json.Marshal(record.MonitoringBody{Site: e.Site, Device: e.Device, Stream: e.Stream, Event: e.Event, At: e.Date.Time(), DatePrecision: string(e.DatePrecision),
 			Detail: e.Detail, Published: e.Evidence.Published.String(), Source: e.Evidence.Source, Status: string(e.Evidence.Status)})
-		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.MonitoringEvent, ID: entryID(e.Evidence.Entry),
+		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.MonitoringEvent, ID: entryID("knowledge-", e.Evidence.Entry),
 			Author: "iaea", Created: e.Date.Time(), Body: body}, signers["iaea"])
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", e.Evidence.Entry, err)
