@@ -924,9 +924,9 @@ func unreported(facts []Fact, tf *Fact, given []Level, total Value, date calenda
 	if from == nil {
 		return nil
 	}
-	what := fmt.Sprintf("not reported by level as of %s: the report gives only the total, %s%g kg U", tf.Date, tf.Qualifier.Words(), tf.Value)
+	what := fmt.Sprintf("not reported by level as of %s: the report gives only the total, %s%g kg U", tf.When(), tf.Qualifier.Words(), tf.Value)
 	if len(gives) > 0 {
-		what = fmt.Sprintf("not reported by level as of %s: the report gives the total, %s%g kg U, and %s, not the levels of the other %s%g kg U", tf.Date, tf.Qualifier.Words(), tf.Value, strings.Join(gives, " and "), tf.Qualifier.Words(), round6(rest))
+		what = fmt.Sprintf("not reported by level as of %s: the report gives the total, %s%g kg U, and %s, not the levels of the other %s%g kg U", tf.When(), tf.Qualifier.Words(), tf.Value, strings.Join(gives, " and "), tf.Qualifier.Words(), round6(rest))
 	}
 	if !total.Known {
 		// The total's words already say what it was and why it is
