@@ -5,10 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/accordverify/accord/internal/agreement"
-	"github.com/accordverify/accord/internal/dataset"
-	"github.com/accordverify/accord/internal/server"
 )
 
 // The program's own locators of a figure: a file and its row, or an id of
@@ -42,7 +38,7 @@ func elementText(body, id string) (text string, ok bool) {
 // program's own file and row; and it stays traceable: its link opens an
 // element of the page it names whose text holds what the words point at.
 func TestAnnexEntriesSayWhereToLookThemUp(t *testing.T) {
-	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	s := embeddedServer()
 	bodies := map[string]string{}
 	body := func(path string) string {
 		if b, ok := bodies[path]; ok {

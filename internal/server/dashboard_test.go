@@ -144,7 +144,7 @@ func (facts) Events(context.Context) ([]accountancy.Event, error) {
 // no monitored stream shows (their knowledge was lost earlier), and its
 // evidence links read as the sources, not as rows of the public series.
 func TestKnowledgePageSaysWhenAccessWasLost(t *testing.T) {
-	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	s := embeddedServer()
 	for _, c := range []struct {
 		date string
 		lost bool
@@ -177,7 +177,7 @@ func TestKnowledgePageSaysWhenAccessWasLost(t *testing.T) {
 // and the readings of those only: at June 2016 neither the termination
 // of 2025 nor its disputed reading.
 func TestAgreementPageShowsEventsUpToItsDate(t *testing.T) {
-	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	s := embeddedServer()
 	var last string
 	for _, e := range agreement.JCPOA().Events {
 		last = max(last, e.Date.String())
@@ -210,7 +210,7 @@ func TestAgreementPageShowsEventsUpToItsDate(t *testing.T) {
 
 // The navigation keeps the date a page shows on the pages that show one.
 func TestNavigationKeepsTheDate(t *testing.T) {
-	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	s := embeddedServer()
 	body := page(s, "GET", "/trends?as_of=2019-08-01", "", nil).Body.String()
 	nav := regexp.MustCompile(`(?s)<nav class="top".*?</nav>`).FindString(body)
 	for _, want := range []string{`href="/?as_of=2019-08-01"`, `href="/what-if?as_of=2019-08-01"`, `href="/agreement?as_of=2019-08-01"`,
@@ -232,7 +232,7 @@ func TestNavigationKeepsTheDate(t *testing.T) {
 // the report carry a 10,000-sample breakout band; trends renders three
 // charts).
 func BenchmarkPages(b *testing.B) {
-	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	s := embeddedServer()
 	for _, path := range []string{"/?as_of=2025-02-08", "/trends?as_of=2025-11-01", "/what-if?as_of=2025-02-08", "/agreement?as_of=2025-11-01", "/report?as_of=2025-02-08"} {
 		name := strings.TrimPrefix(strings.Split(path, "?")[0], "/")
 		if name == "" {
@@ -301,7 +301,7 @@ func TestEvidenceLinksNameTheDocument(t *testing.T) {
 // as everywhere else in it, as the printed report does; the overview names
 // the documents.
 func TestReportCitesByNumber(t *testing.T) {
-	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	s := embeddedServer()
 	body := page(s, "GET", "/report?as_of=2025-02-08", "", nil).Body.String()
 	summary := regexp.MustCompile(`(?s)<ul class="summary">.*?</ul>`).FindString(body)
 	if !regexp.MustCompile(`<a href="#src-\d+" title="source \d+">\d+</a>`).MatchString(summary) || strings.Contains(summary, `href="/sources#`) {
@@ -326,7 +326,7 @@ func TestReportCitesByNumber(t *testing.T) {
 // Where the dated estimate is a bound, the page says so: the form takes
 // each figure as given, and its estimate alone read as exact.
 func TestWhatIfStartsFromTheDatedEstimate(t *testing.T) {
-	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	s := embeddedServer()
 	days := regexp.MustCompile(`id="result-days" data-value="([^"]*)"`)
 	bounded := 0
 	for _, date := range []string{"2016-06-01", "2017-06-01", "2019-08-01", "2021-03-01", "2021-06-01", "2023-02-26", "2024-06-01", "2025-02-08", "2025-09-01"} {
@@ -394,7 +394,7 @@ func FuzzWhatIfForm(f *testing.F) {
 		"fleet_IR-1=1e9", "stock_5=NaN", "tails_nat=0", "target_pct=0.711", "fleet_IR-8=-0"} {
 		f.Add(q)
 	}
-	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	s := embeddedServer()
 	f.Fuzz(func(t *testing.T, query string) {
 		if _, err := url.ParseQuery(query); err != nil {
 			return
@@ -484,7 +484,7 @@ func TestSignInPageWords(t *testing.T) {
 // Before the record of the inspectorate's access begins, the overview
 // says there is no report of it, not "unknown since ." with no date.
 func TestOverviewAccessBeforeTheRecord(t *testing.T) {
-	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	s := embeddedServer()
 	for _, date := range []string{"1950-01-01", "2015-07-14"} {
 		rec := page(s, "GET", "/?as_of="+date, "", nil)
 		if rec.Code != 200 {
@@ -504,7 +504,7 @@ func TestOverviewAccessBeforeTheRecord(t *testing.T) {
 // event's link to the event: no citation on the overview links to the
 // sources page without saying where on it.
 func TestReadingSourcesLinkToTheReading(t *testing.T) {
-	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	s := embeddedServer()
 	for _, date := range []string{"2025-02-08", "2025-11-01"} {
 		body := page(s, "GET", "/?as_of="+date, "", nil).Body.String()
 		for _, cite := range regexp.MustCompile(`<span class="cite">.*?</span>`).FindAllString(body, -1) {
@@ -526,7 +526,7 @@ func TestReadingSourcesLinkToTheReading(t *testing.T) {
 // on the what-if form, not as zero: on 2025-06-13 the IAEA gave the total
 // and the 60 % level only.
 func TestWhatIfShowsNoFigureForALevelNotReported(t *testing.T) {
-	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	s := embeddedServer()
 	rec := page(s, "GET", "/what-if?as_of=2025-06-13", "", nil)
 	if rec.Code != 200 {
 		t.Fatalf("what-if HTTP %d", rec.Code)

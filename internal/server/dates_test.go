@@ -3,16 +3,12 @@ package server_test
 import (
 	"strings"
 	"testing"
-
-	"github.com/accordverify/accord/internal/agreement"
-	"github.com/accordverify/accord/internal/dataset"
-	"github.com/accordverify/accord/internal/server"
 )
 
 // The dashboard shows a figure dated by its report (no cut-off date given)
 // and a change known only to its month as such, not as exact days.
 func TestDashboardSaysHowMuchADateIsKnown(t *testing.T) {
-	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	s := embeddedServer()
 	for _, c := range []struct {
 		target string
 		want   []string

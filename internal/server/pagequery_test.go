@@ -8,10 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/accordverify/accord/internal/agreement"
-	"github.com/accordverify/accord/internal/dataset"
-	"github.com/accordverify/accord/internal/server"
 )
 
 // A page refuses a query parameter it does not take, as the API does: a
@@ -20,7 +16,7 @@ import (
 // ones the page takes; a parameter given twice is refused too. What the
 // page takes is still answered.
 func TestPagesRefuseParametersTheyDoNotTake(t *testing.T) {
-	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	s := embeddedServer()
 	for _, c := range []struct {
 		url  string
 		says []string
@@ -160,7 +156,7 @@ func TestEveryLinkOfEveryPageIsTaken(t *testing.T) {
 	for _, p := range []string{"/", "/trends", "/what-if", "/agreement", "/report", "/knowledge"} {
 		dated = append(dated, p+"?as_of=2025-02-08")
 	}
-	public := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	public := embeddedServer()
 	n := crawl(t, public, nil, slices.Concat(pages, dated)...)
 	if n < 2*len(pages) {
 		t.Errorf("followed %d pages, want at least %d", n, 2*len(pages))
@@ -179,7 +175,7 @@ func TestEveryLinkOfEveryPageIsTaken(t *testing.T) {
 // another format: the date and the breakout's assumptions the page was
 // asked with, not the defaults.
 func TestReportFormatLinksKeepTheQuestion(t *testing.T) {
-	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	s := embeddedServer()
 	body := page(s, "GET", "/report?as_of=2025-02-08&convention=whole-fleet&sq=iaea", "", nil).Body.String()
 	for _, f := range []string{"md", "json", "csv"} {
 		m := regexp.MustCompile(`href="(\?[^"]*format=` + f + `[^"]*)"`).FindStringSubmatch(body)

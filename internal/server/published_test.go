@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/accordverify/accord/internal/agreement"
-	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/server"
 )
 
@@ -35,7 +33,7 @@ func pageText(t *testing.T, s *server.Server, path, id string) string {
 // its key lists the document; the trends and the report say the same. On
 // 15 March 2025 nothing of the kind is said.
 func TestPagesSayWhatWasPublishedAfterTheirDate(t *testing.T) {
-	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	s := embeddedServer()
 
 	latest := pageText(t, s, "/?as_of=2025-02-10", "latest-evidence")
 	for _, want := range []string{

@@ -10,6 +10,7 @@ import (
 
 	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/dataset"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/server"
 	"github.com/accordverify/accord/internal/state"
@@ -86,4 +87,10 @@ func TestWhatIfBreakout(t *testing.T) {
 	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "sq=wgu25") {
 		t.Errorf("convention=wgu25: HTTP %d %s", rec.Code, rec.Body)
 	}
+}
+
+// embeddedServer is a server of the embedded public record and the JCPOA
+// with no records in its log, which no rate limit slows.
+func embeddedServer() *server.Server {
+	return server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
 }

@@ -7,10 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/compliance"
-	"github.com/accordverify/accord/internal/dataset"
-	"github.com/accordverify/accord/internal/server"
 )
 
 var breachRow = regexp.MustCompile(`(?s)<tr data-commitment="([^"]+)" data-status="([^"]+)">(.*?)</tr>`)
@@ -21,7 +18,7 @@ var breachRow = regexp.MustCompile(`(?s)<tr data-commitment="([^"]+)" data-statu
 // a breach that has not ended; every commitment in breach at the date has
 // a breach not ended.
 func TestTrendsBreachesAgreeWithTheOverview(t *testing.T) {
-	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	s := embeddedServer()
 	for _, date := range []string{"2018-06-01", "2019-12-01", "2021-03-01", "2025-06-20", "2025-10-17", "2025-11-01", "2026-06-01"} {
 		rec := page(s, "GET", "/api/v1/status?samples=100&as_of="+date, "", nil)
 		var o compliance.Overview
@@ -80,7 +77,7 @@ func TestTrendsBreachesAgreeWithTheOverview(t *testing.T) {
 // sign, and the overview words its ratio to the limit, its bar and its
 // significant quantities as bounds too.
 func TestTrendsAndOverviewShowBoundsAsBounds(t *testing.T) {
-	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	s := embeddedServer()
 	rec := page(s, "GET", "/trends?as_of=2019-12-01", "", nil)
 	body := rec.Body.String()
 	for _, want := range []string{
@@ -111,7 +108,7 @@ func TestTrendsAndOverviewShowBoundsAsBounds(t *testing.T) {
 // exact counts of 2023-06-01 include some reported years before, which
 // bound it no one way: approximate.
 func TestBreakoutBoundsOnTheAPIAndThePages(t *testing.T) {
-	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	s := embeddedServer()
 	for _, c := range []struct {
 		date, qualifier, words, bound string
 	}{

@@ -4,10 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
-
-	"github.com/accordverify/accord/internal/agreement"
-	"github.com/accordverify/accord/internal/dataset"
-	"github.com/accordverify/accord/internal/server"
 )
 
 // A figure not known at the date is never a number in an answer: before
@@ -16,7 +12,7 @@ import (
 // figure last known before, when there was one, is under "last" with its
 // own date.
 func TestUnknownFiguresAreNull(t *testing.T) {
-	s := server.New(server.Config{Log: fake{}, Index: facts{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	s := embeddedServer()
 	for _, c := range []struct {
 		date string
 		// last is whether some unknown figure was known before.
