@@ -138,7 +138,7 @@ func ReadRecord(ctx context.Context, dir string, index uint64) (*record.Signed, 
 // source.
 func MonitoringEvents(ctx context.Context, dir string) (source string, events []accountancy.Event, err error) {
 	if dir == "" {
-		return "the embedded public record (" + dataset.KnowledgeName + ")", evidence.PublicEvents(dataset.Embedded()), nil
+		return "the public record (IAEA reports and press reports of them, listed on the Sources page)", evidence.PublicEvents(dataset.Embedded()), nil
 	}
 	l, err := ReadLog(ctx, dir)
 	if err != nil {
