@@ -385,3 +385,14 @@ func TestCSVSaysHowMuchAnAsOfDateIsKnown(t *testing.T) {
 		t.Error("no row of the total")
 	}
 }
+
+// The summary says the stock's date as far as it is known: the figures of
+// the report of 7 September 2021 give no cut-off date, so they are of
+// that day at the latest, as the tables say.
+func TestSummarySaysHowMuchTheStocksDateIsKnown(t *testing.T) {
+	r := build(t, "2021-10-01")
+	want := "The enriched-uranium stock was 2,441.3 kg U as of 2021-09-07 at the latest"
+	if !slices.ContainsFunc(r.Summary, func(l string) bool { return strings.HasPrefix(l, want) }) {
+		t.Errorf("no summary line begins %q: %q", want, r.Summary)
+	}
+}

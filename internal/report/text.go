@@ -198,9 +198,9 @@ func summary(r *Report) []string {
 	switch {
 	case st.Total.Value != nil && st.LimitKgU != nil && st.Ratio != nil:
 		out = append(out, fmt.Sprintf("The enriched-uranium stock was %s as of %s %s: %s%s times the limit of %s kg U.",
-			st.Total.Text(), st.Total.AsOf, Cite(st.Total.Sources), st.Total.Qualifier.Words(), Num(*st.Ratio, 1), Num(*st.LimitKgU, 1)))
+			st.Total.Text(), st.Total.AsOfPrecision.Date(st.Total.AsOf), Cite(st.Total.Sources), st.Total.Qualifier.Words(), Num(*st.Ratio, 1), Num(*st.LimitKgU, 1)))
 	case st.Total.Value != nil:
-		out = append(out, fmt.Sprintf("The enriched-uranium stock was %s as of %s %s.", st.Total.Text(), st.Total.AsOf, Cite(st.Total.Sources)))
+		out = append(out, fmt.Sprintf("The enriched-uranium stock was %s as of %s %s.", st.Total.Text(), st.Total.AsOfPrecision.Date(st.Total.AsOf), Cite(st.Total.Sources)))
 	default:
 		out = append(out, "The enriched-uranium stock is unknown: "+st.Total.Unknown+".")
 	}
