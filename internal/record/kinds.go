@@ -879,11 +879,16 @@ func (b *MeasurementBody) validate() error {
 	return nil
 }
 
-// datePrecision checks the precision of a date field: empty (the day),
-// month (the date must then be the month's first day) or no_later_than.
+// datePrecision checks the precision of a date field: one of
+// state.DatePrecisions (empty for the day), and for month the month's
+// first day.
 func datePrecision(field, p, date string) error {
-	if err := oneOf(field, p, "", string(state.MonthOnly), string(state.NoLaterThan)); err != nil {
-		return err
+	if !state.DatePrecision(p).Valid() {
+		names := make([]string, len(state.DatePrecisions))
+		for i, dp := range state.DatePrecisions {
+			names[i] = string(dp)
+		}
+		return oneOf(field, p, names...)
 	}
 	if p == string(state.MonthOnly) && !strings.HasSuffix(date, "-01") {
 		return input.Errorf(field, "month: the date must be the month's first day, got %q", date)

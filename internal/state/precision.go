@@ -29,7 +29,7 @@ const (
 var DatePrecisions = []DatePrecision{Day, MonthOnly, NoLaterThan}
 
 // Valid reports whether p is one of DatePrecisions.
-func (p DatePrecision) Valid() bool { return p == Day || p == MonthOnly || p == NoLaterThan }
+func (p DatePrecision) Valid() bool { return slices.Contains(DatePrecisions, p) }
 
 // Date says d as far as p knows it, short enough for a table's cell:
 // "2021-09-07", "2021-09-07 at the latest", "2024-03 (month only)".
