@@ -438,7 +438,7 @@ func scenarioOf(s *state.State, opt BreakoutOptions) (sc breakout.Scenario, note
 		// A count reported too long before this date may have changed
 		// without a report: it bounds the estimate no one way.
 		stale := ""
-		if days, ok := basis.BoundsOneWayFor(); ok && v.Date.DaysUntil(s.AsOf) > days {
+		if basis.TooOldToBound(v, s.AsOf) {
 			stale = fmt.Sprintf("last reported %s, %s before this date", v.Date, state.Age(v.Date.DaysUntil(s.AsOf)))
 		}
 		if v.Value <= 0 {

@@ -127,6 +127,14 @@ func (m Metric) BoundsOneWayFor() (days int, ok bool) {
 	return 0, false
 }
 
+// TooOldToBound reports whether v, a figure of m, was reported too long
+// before date to bound an estimate that rests on it one way (see
+// BoundsOneWayFor).
+func (m Metric) TooOldToBound(v Value, date calendar.Date) bool {
+	days, ok := m.BoundsOneWayFor()
+	return ok && v.Date.DaysUntil(date) > days
+}
+
 // Status says how far a figure can be trusted.
 type Status string
 

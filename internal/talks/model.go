@@ -369,7 +369,7 @@ func installedAtLeast(b *state.State, t string) installed {
 		case v.Qualifier != state.Exact:
 			in.lower = true
 		}
-		if days, ok := basis.BoundsOneWayFor(); ok && v.Date.DaysUntil(b.AsOf) > days {
+		if basis.TooOldToBound(v, b.AsOf) {
 			fig := v.Figure("machines installed")
 			if basis == state.CentrifugesEnriching {
 				fig = c.Enriching.Figure("machines enriching")
