@@ -16,11 +16,11 @@ import (
 
 	"github.com/accordverify/accord/breakout"
 	"github.com/accordverify/accord/enrich"
-	"github.com/accordverify/accord/internal/accountancy"
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/evidence"
 	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/state"
 )
@@ -39,14 +39,7 @@ func build(t testing.TB, date string) *report.Report {
 
 // facts are the embedded series with the continuity of knowledge its
 // public record gives, as the CLI reads them.
-func facts() []state.Fact {
-	d := dataset.Embedded()
-	var events []accountancy.Event
-	for _, e := range d.Knowledge {
-		events = append(events, accountancy.Event{Date: e.Date, Site: e.Site, Stream: e.Stream, Device: e.Device, Kind: e.Event, Detail: e.Detail, Evidence: e.Evidence})
-	}
-	return append(d.Facts(), accountancy.KnownFacts(events)...)
-}
+func facts() []state.Fact { return evidence.Public(dataset.Embedded()) }
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
