@@ -63,6 +63,22 @@ func TestMonthOnlyFigureIsNotTakenWithinItsMonth(t *testing.T) {
 	}
 }
 
+// A figure of a day and a figure of its month given from the same first
+// day: within the month the view takes the day's, once the month is past
+// the month's, which may be of a later day, whichever is listed last.
+func TestMonthFigureOutdatesADayOfItsFirstDay(t *testing.T) {
+	month := state.Fact{Metric: state.CentrifugesEnriching, Site: "FEP", Machine: "IR-1", Date: day("2015-07-01"), DatePrecision: state.MonthOnly, Value: 9156, Status: state.Sourced, Evidence: ev("month")}
+	first := state.Fact{Metric: state.CentrifugesEnriching, Site: "FEP", Machine: "IR-1", Date: day("2015-07-01"), Value: 9156, Status: state.Derived, Evidence: ev("day")}
+	for _, facts := range [][]state.Fact{{month, first}, {first, month}} {
+		for date, want := range map[string]state.Status{"2015-07-14": state.Derived, "2015-07-31": state.Sourced} {
+			cs := state.At(facts, day(date)).Centrifuges
+			if len(cs) != 1 || cs[0].Enriching.Status != want {
+				t.Errorf("at %s with %s listed first: %+v, want the %s figure", date, facts[0].Evidence[0].Ref, cs, want)
+			}
+		}
+	}
+}
+
 // A figure whose date is only the latest it can be of says so, and so
 // does its age once it is stale.
 func TestNoLaterThanFigureSaysSo(t *testing.T) {

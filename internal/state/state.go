@@ -719,7 +719,10 @@ func At(facts []Fact, date calendar.Date) *State {
 			if f.Latest().After(date) || f.Known.After(date) || !keep(f) {
 				continue
 			}
-			if best == nil || !f.Date.Before(best.Date) {
+			// Of two figures of the same first day, the one that may be
+			// of a later day (its month's, against a day of it) is the
+			// more current; otherwise the later one listed.
+			if best == nil || f.Date.After(best.Date) || (f.Date.Equal(best.Date) && !f.Latest().Before(best.Latest())) {
 				best = f
 			}
 		}
