@@ -570,7 +570,7 @@ func valueText(v state.Value, unit string) string {
 	if len(v.Evidence) > 0 {
 		ref = ", " + citeShort(v.Evidence[0], true)
 	}
-	return fmt.Sprintf("%s%s %s (%s, as of %s%s)", v.Qualifier.Words(), Sig(v.Value), unit, v.Status, v.Date, ref)
+	return fmt.Sprintf("%s%s %s (%s, %s%s)", v.Qualifier.Words(), Sig(v.Value), unit, v.Status, v.DatePrecision.AsOf(v.Date), ref)
 }
 
 func TextState(w io.Writer, s *state.State) error {
@@ -586,14 +586,24 @@ func TextState(w io.Writer, s *state.State) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	ps := []state.DatePrecision{s.Inventory.Total.DatePrecision, s.MaxEnrichment.DatePrecision, s.HeavyWater.DatePrecision}
+	for _, l := range s.Inventory.ByLevel {
+		ps = append(ps, l.Mass.DatePrecision)
+	}
 	if len(s.Centrifuges) > 0 {
 		fmt.Fprintln(w, "\nCentrifuges")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "SITE\tMACHINE\tINSTALLED\tENRICHING")
 		for _, c := range s.Centrifuges {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Site, c.Machine, shortValue(c.Installed), shortValue(c.Enriching))
+			ps = append(ps, c.Installed.DatePrecision, c.Enriching.DatePrecision)
 		}
-		return tw.Flush()
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	if k := state.Key(ps...); k != "" {
+		fmt.Fprintln(w, "\n"+k)
 	}
 	return nil
 }
@@ -606,7 +616,7 @@ func shortValue(v state.Value) string {
 		}
 		return "unknown"
 	}
-	return fmt.Sprintf("%s%s (%s, %s)", v.Qualifier.Symbol(), Sig(v.Value), v.Date, v.Status)
+	return fmt.Sprintf("%s%s (%s, %s)", v.Qualifier.Symbol(), Sig(v.Value), v.DatePrecision.Short(v.Date), v.Status)
 }
 
 // Until is the end of a period in words.
