@@ -408,46 +408,7 @@ func observe(s *state.State, l *agreement.Limit) state.Value {
 		if l.AbovePct == 0 {
 			return s.Inventory.Total
 		}
-		sum := state.Value{Known: true, Date: s.Inventory.Total.Date}
-		matched, known, lower := false, false, true
-		var unreported *state.Value
-		for _, lv := range s.Inventory.ByLevel {
-			if lv.MaxAssayPct <= l.AbovePct {
-				continue
-			}
-			matched = true
-			if !lv.Mass.Known {
-				if !lv.NotReported {
-					return lv.Mass
-				}
-				// A level the report does not give: the levels it
-				// gives bound the sum from below.
-				if unreported == nil {
-					unreported = &lv.Mass
-				}
-				continue
-			}
-			if q := lv.Mass.Qualifier; q != state.Exact && q != state.AtLeast && q != state.Above {
-				lower = false
-			}
-			known = true
-			sum.Value += lv.Mass.Value
-			sum.Evidence = append(sum.Evidence, lv.Mass.Evidence...)
-			sum.Status = lv.Mass.Status
-		}
-		if unreported != nil {
-			if !known || !lower {
-				return *unreported
-			}
-			sum.Qualifier = state.AtLeast
-		}
-		if !matched {
-			if !s.Inventory.Total.Known {
-				return s.Inventory.Total
-			}
-			return state.Value{Unknown: fmt.Sprintf("the report of %s gives no stock by level above %g %%", s.Inventory.Total.Date, l.AbovePct)}
-		}
-		return sum
+		return s.StockAbove(l.AbovePct)
 	}
 	return state.Value{Unknown: "unknown metric " + l.Metric}
 }
