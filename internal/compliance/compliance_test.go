@@ -610,4 +610,17 @@ func TestFindingsSayHowMuchTheirDateIsKnown(t *testing.T) {
 	if hw.Status != compliance.Unknown || !strings.Contains(hw.Reason, "lost since 2024-03 (month only)") {
 		t.Errorf("heavy water after a loss known to the month: %s %q", hw.Status, hw.Reason)
 	}
+	// The timeline's points and the breach they show keep the figure's
+	// precision.
+	for _, tr := range compliance.Timeline(a, facts, []calendar.Date{day("2021-10-01")}) {
+		if tr.Commitment != "stockpile" {
+			continue
+		}
+		if p := tr.Points[0]; p.ObservedPrecision != state.NoLaterThan {
+			t.Errorf("stockpile point: precision %q", p.ObservedPrecision)
+		}
+		if len(tr.Breaches) != 1 || tr.Breaches[0].ConfirmedPrecision != state.NoLaterThan || !tr.Breaches[0].ConfirmedUntil.Equal(day("2021-09-07")) {
+			t.Errorf("stockpile breaches: %+v", tr.Breaches)
+		}
+	}
 }

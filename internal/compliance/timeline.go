@@ -26,8 +26,10 @@ type Point struct {
 	Observed *float64        `json:"observed"`
 	Qualif   state.Qualifier `json:"qualifier,omitempty"`
 	Ratio    *float64        `json:"ratio"`
-	// ObservedAsOf is the date of the figure observed.
-	ObservedAsOf calendar.Date `json:"observed_as_of,omitzero"`
+	// ObservedAsOf is the date of the figure observed, known as far as
+	// ObservedPrecision says.
+	ObservedAsOf      calendar.Date       `json:"observed_as_of,omitzero"`
+	ObservedPrecision state.DatePrecision `json:"observed_as_of_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
 	// LastConfirmed is set when the figure deciding the status is older
 	// than the commitment's reporting interval.
 	LastConfirmed calendar.Date `json:"last_confirmed,omitzero"`
@@ -49,6 +51,9 @@ type Period struct {
 	// ended: it runs on, confirmed until that date, until a figure shows
 	// compliance or the commitment is no longer in force.
 	ConfirmedUntil calendar.Date `json:"confirmed_until,omitzero"`
+	// ConfirmedPrecision says how much ConfirmedUntil is known: that of
+	// the figure's date.
+	ConfirmedPrecision state.DatePrecision `json:"confirmed_until_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
 	// DisputedFrom, for a breach, is the first date from which the
 	// parties dispute whether the commitment is still in force: from it
 	// the breach runs on only under the readings that keep the
@@ -74,7 +79,7 @@ func Timeline(a *agreement.Agreement, facts []state.Fact, dates []calendar.Date)
 	findings := make([][]Finding, len(tracks))
 	for _, d := range dates {
 		for i, f := range Evaluate(a, state.At(facts, d)) {
-			tracks[i].Points = append(tracks[i].Points, Point{Date: d, Status: f.Status, Observed: f.Observed, Qualif: f.Qualifier, Ratio: f.Ratio, ObservedAsOf: f.ObservedAsOf, LastConfirmed: f.LastConfirmed})
+			tracks[i].Points = append(tracks[i].Points, Point{Date: d, Status: f.Status, Observed: f.Observed, Qualif: f.Qualifier, Ratio: f.Ratio, ObservedAsOf: f.ObservedAsOf, ObservedPrecision: f.ObservedPrecision, LastConfirmed: f.LastConfirmed})
 			findings[i] = append(findings[i], f)
 		}
 	}
@@ -132,7 +137,7 @@ func breaches(points []Point) []Period {
 			// after the event confirm nothing new.
 			confirmed := cmp.Or(p.LastConfirmed, p.ObservedAsOf)
 			if confirmed.After(cur.ConfirmedUntil) {
-				cur.ConfirmedUntil = confirmed
+				cur.ConfirmedUntil, cur.ConfirmedPrecision = confirmed, p.ObservedPrecision
 			}
 		case Disputed:
 			if cur != nil && cur.DisputedFrom.IsZero() {

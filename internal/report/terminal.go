@@ -434,7 +434,7 @@ func TextTimeline(w io.Writer, name string, tracks []compliance.Track) error {
 			}
 			shown := fmt.Sprintf("shown by an event of the agreement on %s", b.From)
 			if !b.ConfirmedUntil.IsZero() {
-				shown = fmt.Sprintf("last shown by a figure as of %s", b.ConfirmedUntil)
+				shown = fmt.Sprintf("last shown by a figure as of %s", b.ConfirmedPrecision.Date(b.ConfirmedUntil))
 			}
 			fmt.Fprintf(w, "  breach began %s, %s; %s\n", b.From, end, shown)
 		}

@@ -367,6 +367,7 @@ type trendsView struct {
 type breachLine struct {
 	Commitment, Title, Obligor string
 	From, To, Confirmed        calendar.Date
+	ConfirmedPrecision         state.DatePrecision
 	DisputedFrom               calendar.Date
 	Then                       compliance.Status
 	Now                        *report.Finding
@@ -398,7 +399,7 @@ func breachLines(rep *report.Report, tracks []compliance.Track) []breachLine {
 	var out []breachLine
 	for _, t := range tracks {
 		for _, b := range t.Breaches {
-			l := breachLine{Commitment: t.Commitment, Title: t.Title, Obligor: t.Obligor, From: b.From, To: b.To, Then: b.Then, Confirmed: b.ConfirmedUntil, DisputedFrom: b.DisputedFrom}
+			l := breachLine{Commitment: t.Commitment, Title: t.Title, Obligor: t.Obligor, From: b.From, To: b.To, Then: b.Then, Confirmed: b.ConfirmedUntil, ConfirmedPrecision: b.ConfirmedPrecision, DisputedFrom: b.DisputedFrom}
 			if b.To.IsZero() {
 				l.Now = findings[t.Commitment]
 			}

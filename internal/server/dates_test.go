@@ -28,3 +28,12 @@ func TestDashboardSaysHowMuchADateIsKnown(t *testing.T) {
 		}
 	}
 }
+
+// The trends page's breaches say how much the date of the figure that
+// last showed each is known.
+func TestTrendsBreachSaysHowMuchItsLastFigureIsDated(t *testing.T) {
+	body := page(embeddedServer(), "GET", "/trends?as_of=2021-10-01", "", nil).Body.String()
+	if !strings.Contains(body, "last shown by a figure as of <time>2021-09-07 at the latest</time>") {
+		t.Errorf("the stockpile's breach does not say its last figure is of 2021-09-07 at the latest:\n%s", body)
+	}
+}
