@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -48,6 +51,26 @@ func TestScripts(t *testing.T) {
 				}
 				b[i] ^= 0x01
 				ts.Check(os.WriteFile(path, b, 0o644))
+			},
+			// waitaddr FILE VAR: wait until a server started in the
+			// background with --addr-file FILE listens, and set VAR to
+			// its address: servers listen on ports the system chooses,
+			// so that no other program holds theirs.
+			"waitaddr": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 2 {
+					ts.Fatalf("usage: waitaddr FILE VAR")
+				}
+				path := ts.MkAbs(args[0])
+				for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+					b, err := os.ReadFile(path)
+					if err == nil {
+						ts.Setenv(args[1], strings.TrimSpace(string(b)))
+						return
+					}
+					if !errors.Is(err, fs.ErrNotExist) || time.Now().After(deadline) {
+						ts.Fatalf("waitaddr: %v", err)
+					}
+				}
 			},
 		},
 	})

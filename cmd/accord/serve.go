@@ -150,7 +150,7 @@ is always safe; run it after restoring a database or on suspicion.`,
 }
 
 func newWitnessCmd() *cobra.Command {
-	var keyFile, logKey, stateFile, listen string
+	var keyFile, logKey, stateFile, listen, addrFile string
 	cmd := &cobra.Command{
 		Annotations: map[string]string{noEnv: "key,addr"},
 		Use:         "witness --key KEY --log-key OPERATOR.pub --state FILE --addr ADDR",
@@ -174,6 +174,12 @@ the state file (written before it answers). It refuses forks with HTTP 422.`,
 			if err != nil {
 				return err
 			}
+			if addrFile != "" {
+				if err := app.WriteAddr(addrFile, ln.Addr()); err != nil {
+					ln.Close()
+					return err
+				}
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			fmt.Fprintf(cmd.ErrOrStderr(), "witness %s for log %s on http://%s (cosigned size %d)\ncosignature key: %s\n", w.Name, w.LogName, ln.Addr(), w.Size(), w.CosignatureKey)
@@ -184,7 +190,8 @@ the state file (written before it answers). It refuses forks with HTTP 422.`,
 	fl.StringVar(&keyFile, "key", "", "the witness's private key file")
 	fl.StringVar(&logKey, "log-key", "", "the log operator's public key file")
 	fl.StringVar(&stateFile, "state", "", "file that keeps the last cosigned checkpoint")
-	fl.StringVar(&listen, "addr", "127.0.0.1:7001", "address to listen on")
+	fl.StringVar(&listen, "addr", "127.0.0.1:7001", "address to listen on (port 0: one the system chooses)")
+	fl.StringVar(&addrFile, "addr-file", "", "once listening, write the address listened on to this file (for --addr with port 0)")
 	alias(fl, "addr", "listen")
 	return cmd
 }

@@ -1,10 +1,13 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	f_note "github.com/transparency-dev/formats/note"
@@ -66,4 +69,24 @@ func (w *WitnessService) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	return nil
+}
+
+// WriteAddr writes addr to path, whole or not at all (a temporary file
+// renamed into place), so that a program waiting for the file never reads
+// half an address: how a caller learns the port the system chose for a
+// listener on port 0.
+func WriteAddr(path string, addr net.Addr) error {
+	dir, name := filepath.Split(path)
+	f, err := os.CreateTemp(cmp.Or(dir, "."), "."+name+"-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(addr.String() + "\n")
+	if err = errors.Join(err, f.Close()); err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
+	}
+	return err
 }
