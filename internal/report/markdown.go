@@ -339,12 +339,15 @@ func cell(s string) string {
 // unit, qualifier, as of, status, sources (annex numbers separated by
 // spaces), and the annex itself, whose rows also say when each source was
 // published (a date, or a month where only that is known) and whether
-// that was after the report's date. The last column, as_of_precision,
-// says of a figure's as-of date how much is known: empty for the day,
-// "month", or "no_later_than" (the figure is of that date or earlier).
+// that was after the report's date. The column as_of_precision says of a
+// figure's as-of date how much is known: empty for the day, "month", or
+// "no_later_than" (the figure is of that date or earlier). A source's row
+// gives in value where a reader finds it ("public series, report of
+// 2025-02-26", "log index 12"), and in the last column, ref, the locator
+// tools use ("iaea-iran row 33").
 func (r *Report) CSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	header := []string{"section", "item", "value", "unit", "qualifier", "as_of", "status", "sources", "published", "published_after_as_of", "as_of_precision"}
+	header := []string{"section", "item", "value", "unit", "qualifier", "as_of", "status", "sources", "published", "published_after_as_of", "as_of_precision", "ref"}
 	// write fills the columns a row does not use.
 	write := func(rec []string) { _ = cw.Write(append(rec, make([]string, len(header)-len(rec))...)) }
 	row := func(section, item string, f Figure) {
@@ -426,7 +429,7 @@ func (r *Report) CSV(w io.Writer) error {
 		if s.AfterAsOf != nil {
 			after = strconv.FormatBool(*s.AfterAsOf)
 		}
-		write([]string{"source", strconv.Itoa(s.N), s.Ref, s.Document, "", "", string(s.Status), s.Source, published, after})
+		write([]string{"source", strconv.Itoa(s.N), s.Where(), s.Document, "", "", string(s.Status), s.Source, published, after, "", s.Ref})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -285,12 +285,12 @@ func TestCSVDatesFindingsByTheirFigure(t *testing.T) {
 // GOV/2025/8, published on 2025-02-26.
 func TestCSVSourcesSayWhenPublished(t *testing.T) {
 	rows := csvRows(t, build(t, "2025-02-10"))
-	if got := rows[0][8:]; !slices.Equal(got, []string{"published", "published_after_as_of", "as_of_precision"}) {
+	if got := rows[0][8:]; !slices.Equal(got, []string{"published", "published_after_as_of", "as_of_precision", "ref"}) {
 		t.Fatalf("header ends %q", got)
 	}
 	published, before := false, 0
 	for _, row := range rows[1:] {
-		if len(row) != 11 {
+		if len(row) != 12 {
 			t.Fatalf("row of %d columns: %q", len(row), row)
 		}
 		if row[0] != "source" {
@@ -301,6 +301,10 @@ func TestCSVSourcesSayWhenPublished(t *testing.T) {
 		}
 		if strings.Contains(row[3], "GOV/2025/8") {
 			published = row[8] == "2025-02-26" && row[9] == "true"
+			// Where a reader finds it, and the tools' locator apart.
+			if row[2] != "public series, report of 2025-02-26" || row[11] != "iaea-iran row 33" {
+				t.Errorf("GOV/2025/8: found at %q, ref %q", row[2], row[11])
+			}
 		}
 		if row[9] == "false" {
 			before++
