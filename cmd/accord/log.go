@@ -102,16 +102,8 @@ talks commitment, which the server checks) opens with every key of its party.`,
 	fl.StringArrayVar(&witnesses, "witness", nil, "FILE.pub=URL, a witness's key and address (repeatable)")
 	fl.IntVar(&required, "witnesses-required", 0, "how many witnesses must cosign a checkpoint (default all)")
 	fl.StringVar(&agreementID, "agreement", "jcpoa", "the agreement the log records")
-	fl.StringSliceVar(&confidential, "confidential", kindNames(record.DefaultConfidential), "record kinds accepted only sealed to their recipients (repeatable)")
+	fl.StringSliceVar(&confidential, "confidential", record.Names(record.DefaultConfidential), "record kinds accepted only sealed to their recipients (repeatable)")
 	return cmd
-}
-
-func kindNames(ks []record.Kind) []string {
-	out := make([]string, len(ks))
-	for i, k := range ks {
-		out[i] = string(k)
-	}
-	return out
 }
 
 // exitCode is an error with a specific exit status.
