@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -189,12 +188,4 @@ checkpoints and the proof) written to the evidence file.`,
 	fl.BoolVar(&full, "full", false, "check every entry, not only those added since the last audit")
 	fl.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
-}
-
-func mustIndent(v any) []byte {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		panic(err)
-	}
-	return append(b, '\n')
 }
