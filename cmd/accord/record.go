@@ -182,20 +182,14 @@ genesis record (--log DIR) or are given (--operator-key, --witness-key,
 			if err != nil {
 				return err
 			}
-			var trust ledger.Trust
-			switch {
-			case logDir != "":
-				trust, err = app.TrustFromLog(cmd.Context(), logDir)
-			case operatorKey != "":
-				var req *int
-				if cmd.Flags().Changed("witnesses-required") {
-					req = &required
-				}
-				trust, err = app.TrustFromKeys(operatorKey, witnessKeys, req)
-			default:
-				return usageError{errors.New("give --log DIR, or --operator-key with the --witness-key files")}
+			keys := app.TrustKeys{Log: logDir, Operator: operatorKey, Witnesses: witnessKeys}
+			if cmd.Flags().Changed("witnesses-required") {
+				keys.Required = &required
 			}
-			if err != nil {
+			trust, err := app.Trust(cmd.Context(), keys)
+			if errors.Is(err, app.ErrNoTrust) {
+				return usageError{errors.New("give --log DIR, or --operator-key with the --witness-key files")}
+			} else if err != nil {
 				return err
 			}
 			cp, err := r.Verify(trust)
