@@ -426,7 +426,7 @@ func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := trendsView{Report: rep, Figures: figs}
-	v.Breaches = breachLines(rep, compliance.Timeline(s.cfg.Agreement, facts, compliance.Dates(s.cfg.Agreement, facts, rep.AsOf)))
+	v.Breaches = breachLines(rep, compliance.TimelineTo(s.cfg.Agreement, facts, rep.AsOf))
 	s.render(w, r, 200, "trends", "Trends to "+rep.AsOf.String(), v)
 }
 
