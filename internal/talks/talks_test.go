@@ -1,7 +1,6 @@
 package talks_test
 
 import (
-	"encoding/json"
 	"errors"
 	"math"
 	"strings"
@@ -121,25 +120,6 @@ func TestReductionFromABaselineNotReportedByLevel(t *testing.T) {
 
 func redLines(party string, cs ...talks.Constraint) talks.RedLines {
 	return talks.RedLines{Room: "muscat", Party: party, Constraints: cs, Salt: "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"}
-}
-
-// What a party keeps of its red lines is their commitment and the red
-// lines, salt included, under the names the kept file gives them; the red
-// lines kept verify against the commitment kept.
-func TestKeptRedLines(t *testing.T) {
-	rl := redLines("us", talks.Limit(talks.MetricBreakoutDays, ">=", 365))
-	k := rl.Keep()
-	if k.Commitment != rl.Commitment() || !talks.VerifyReveal(k.RedLines, k.Commitment) {
-		t.Fatalf("kept %+v", k)
-	}
-	b, err := json.Marshal(k)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rb, _ := json.Marshal(rl)
-	if want := `{"commitment":"` + rl.Commitment() + `","red_lines":` + string(rb) + `}`; string(b) != want {
-		t.Errorf("kept as %s, want %s", b, want)
-	}
 }
 
 // A red line commits to its salted hash; the revealed red line verifies,
