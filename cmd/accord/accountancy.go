@@ -98,7 +98,7 @@ refused.`,
 			}
 			w := cmd.OutOrStdout()
 			_ = report.TextSimulation(w, sim, run, diversion)
-			fmt.Fprintf(w, "%d records signed and logged in %s (keys in %s.keys)\nnext: accord balance --log %s\n", n, logDir, strings.TrimSuffix(logDir, "/"), logDir)
+			fmt.Fprintf(w, "%d records signed and logged in %s (keys in %s)\nnext: accord balance --log %s\n", n, logDir, app.SimulationKeys(logDir), logDir)
 			return nil
 		},
 	}

@@ -132,3 +132,13 @@ func TestTrustFromLog(t *testing.T) {
 		t.Errorf("trust of the log: %+v, %v", trust, err)
 	}
 }
+
+// A simulated log's keys are in DIR.keys beside it, a trailing slash or
+// not.
+func TestSimulationKeys(t *testing.T) {
+	for dir, want := range map[string]string{"plant": "plant.keys", "runs/plant/": "runs/plant.keys"} {
+		if got := app.SimulationKeys(dir); got != want {
+			t.Errorf("SimulationKeys(%q) = %q, want %q", dir, got, want)
+		}
+	}
+}
