@@ -98,7 +98,7 @@ refused.`,
 			}
 			w := cmd.OutOrStdout()
 			_ = report.TextSimulation(w, sim, run, diversion)
-			fmt.Fprintf(w, "%d records signed and logged in %s (keys in %s.keys)\nnext: accord balance --log %s\n", n, logDir, strings.TrimSuffix(logDir, "/"), logDir)
+			fmt.Fprintf(w, "%d records signed and logged in %s (keys in %s)\nnext: accord balance --log %s\n", n, logDir, app.SimulationKeys(logDir), logDir)
 			return nil
 		},
 	}
@@ -176,9 +176,9 @@ that loss (abrupt:KG_U@PERIOD or protracted:KG_U; periods count from 1).`,
 		if err != nil || detect == "" {
 			return v, err
 		}
-		loss, err := parseLoss(detect)
+		loss, err := accountancy.ParseLoss(detect)
 		if err != nil {
-			return nil, err
+			return nil, flagError(err) // --detect
 		}
 		if err := v.Detect(loss, opt); err != nil {
 			return nil, usageError{fmt.Errorf("--detect: %v", err)}
@@ -193,14 +193,4 @@ that loss (abrupt:KG_U@PERIOD or protracted:KG_U; periods count from 1).`,
 	f.Float64Var(&k, "k", 0.5, "reference value of Page's test, in standard deviations of SITMUF")
 	f.StringVar(&detect, "detect", "", "a loss whose detection probability to compute: abrupt:KG_U@PERIOD or protracted:KG_U")
 	return cmd
-}
-
-// parseLoss reads --detect: abrupt:KG_U@PERIOD (1-based) or
-// protracted:KG_U.
-func parseLoss(s string) (accountancy.Loss, error) {
-	d, err := accountancy.ParseDiversion(s)
-	if err != nil || d.SQ > 0 {
-		return accountancy.Loss{}, usageError{fmt.Errorf("--detect: want abrupt:KG_U@PERIOD or protracted:KG_U in kg U, got %q", s)}
-	}
-	return accountancy.Loss{Kind: d.Kind, KgU: d.KgU, Period: max(d.Month-1, 0)}, nil
 }

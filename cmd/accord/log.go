@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -102,16 +101,8 @@ talks commitment, which the server checks) opens with every key of its party.`,
 	fl.StringArrayVar(&witnesses, "witness", nil, "FILE.pub=URL, a witness's key and address (repeatable)")
 	fl.IntVar(&required, "witnesses-required", 0, "how many witnesses must cosign a checkpoint (default all)")
 	fl.StringVar(&agreementID, "agreement", "jcpoa", "the agreement the log records")
-	fl.StringSliceVar(&confidential, "confidential", kindNames(record.DefaultConfidential), "record kinds accepted only sealed to their recipients (repeatable)")
+	fl.StringSliceVar(&confidential, "confidential", record.Names(record.DefaultConfidential), "record kinds accepted only sealed to their recipients (repeatable)")
 	return cmd
-}
-
-func kindNames(ks []record.Kind) []string {
-	out := make([]string, len(ks))
-	for i, k := range ks {
-		out[i] = string(k)
-	}
-	return out
 }
 
 // exitCode is an error with a specific exit status.
@@ -197,12 +188,4 @@ checkpoints and the proof) written to the evidence file.`,
 	fl.BoolVar(&full, "full", false, "check every entry, not only those added since the last audit")
 	fl.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
-}
-
-func mustIndent(v any) []byte {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		panic(err)
-	}
-	return append(b, '\n')
 }

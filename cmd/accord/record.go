@@ -17,7 +17,6 @@ import (
 	"github.com/accordverify/accord/internal/ledger"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/report"
-	"github.com/accordverify/accord/internal/server"
 )
 
 func newRecordCmd() *cobra.Command {
@@ -85,13 +84,13 @@ not cosign in time, the record is stored and its receipt comes later
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if serverURL != "" {
 				c := client.New(serverURL)
-				return submitFiles(cmd, args, false, func(data []byte) (submitted, error) {
+				return submitFiles(cmd, args, false, func(data []byte) (app.Submission, error) {
 					out, err := c.Submit(cmd.Context(), data)
 					var ae *client.APIError
 					if errors.As(err, &ae) {
-						return submitted{}, rejected{fmt.Errorf("%s: %s", ae.Code, ae.Message)}
+						return app.Submission{}, app.Rejected{Err: fmt.Errorf("%s: %s", ae.Code, ae.Message)}
 					}
-					return submitted{Submitted: out, receipt: out.Receipt, pending: "its receipt comes once the witnesses cosign"}, err
+					return app.Submission{Submitted: out, Pending: "its receipt comes once the witnesses cosign"}, err
 				})
 			}
 			if logDir == "" || operatorKey == "" {
@@ -104,19 +103,7 @@ not cosign in time, the record is stored and its receipt comes later
 				return err
 			}
 			defer a.Close()
-			return submitFiles(cmd, args, asJSON, func(data []byte) (submitted, error) {
-				seq, r, err := a.Log().Submit(ctx, data, wait)
-				s := submitted{Submitted: server.Submitted{Index: seq.Index, ID: seq.ID, Kind: string(seq.Kind), Author: seq.Author}}
-				switch {
-				case errors.Is(err, ledger.ErrNotPublished):
-					s.pending = fmt.Sprintf("no checkpoint published within %s: the witnesses have not cosigned yet", wait)
-					return s, nil
-				case err != nil:
-					return s, rejected{err}
-				}
-				s.receipt = mustIndent(r)
-				return s, nil
-			})
+			return submitFiles(cmd, args, asJSON, func(data []byte) (app.Submission, error) { return a.SubmitWaiting(ctx, data, wait) })
 		},
 	}
 	fl := cmd.Flags()
@@ -195,20 +182,14 @@ genesis record (--log DIR) or are given (--operator-key, --witness-key,
 			if err != nil {
 				return err
 			}
-			var trust ledger.Trust
-			switch {
-			case logDir != "":
-				trust, err = app.TrustFromLog(cmd.Context(), logDir)
-			case operatorKey != "":
-				var req *int
-				if cmd.Flags().Changed("witnesses-required") {
-					req = &required
-				}
-				trust, err = app.TrustFromKeys(operatorKey, witnessKeys, req)
-			default:
-				return usageError{errors.New("give --log DIR, or --operator-key with the --witness-key files")}
+			keys := app.TrustKeys{Log: logDir, Operator: operatorKey, Witnesses: witnessKeys}
+			if cmd.Flags().Changed("witnesses-required") {
+				keys.Required = &required
 			}
-			if err != nil {
+			trust, err := app.Trust(cmd.Context(), keys)
+			if errors.Is(err, app.ErrNoTrust) {
+				return usageError{errors.New("give --log DIR, or --operator-key with the --witness-key files")}
+			} else if err != nil {
 				return err
 			}
 			cp, err := r.Verify(trust)
@@ -234,46 +215,28 @@ genesis record (--log DIR) or are given (--operator-key, --witness-key,
 	return verify
 }
 
-// submitted is what became of a record submitted: where it is in the
-// log, and its receipt to keep, or why none came yet (pending).
-type submitted struct {
-	server.Submitted
-	receipt []byte
-	pending string
-}
-
-// rejected is a record the log refused: nothing was stored.
-type rejected struct{ error }
-
-// submitFiles submits each signed record file with submit, writes each
-// receipt beside its file (FILE.receipt.json) and says what became of each
-// record, or with asJSON prints the receipts. A rejected record is counted
-// and the others go on; any other error stops.
-func submitFiles(cmd *cobra.Command, files []string, asJSON bool, submit func(data []byte) (submitted, error)) error {
+// submitFiles submits each signed record file with submit (app.SubmitFile
+// keeps each receipt beside its file, FILE.receipt.json) and says what
+// became of each record, or with asJSON prints the receipts. A rejected
+// record is counted and the others go on; any other error stops.
+func submitFiles(cmd *cobra.Command, files []string, asJSON bool, submit func(data []byte) (app.Submission, error)) error {
 	var receipts []json.RawMessage
 	failed := 0
 	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return err
-		}
-		s, err := submit(data)
-		var rej rejected
+		s, err := app.SubmitFile(file, submit)
+		var rej app.Rejected
 		switch {
 		case errors.As(err, &rej):
 			failed++
-			fmt.Fprintf(cmd.ErrOrStderr(), "accord: error: %s: rejected, nothing stored: %v\n", file, rej.error)
+			fmt.Fprintf(cmd.ErrOrStderr(), "accord: error: %s: rejected, nothing stored: %v\n", file, rej.Err)
 			continue
 		case err != nil:
-			return fmt.Errorf("%s: %w", file, err)
-		case s.receipt == nil:
-			fmt.Fprintf(cmd.ErrOrStderr(), "%s: stored at index %d (%s %s by %s); %s\n", file, s.Index, s.Kind, s.ID, s.Author, s.pending)
+			return err
+		case s.Receipt == nil:
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s: stored at index %d (%s %s by %s); %s\n", file, s.Index, s.Kind, s.ID, s.Author, s.Pending)
 			continue
 		}
-		receipts = append(receipts, s.receipt)
-		if err := os.WriteFile(file+".receipt.json", s.receipt, 0o644); err != nil {
-			return err
-		}
+		receipts = append(receipts, s.Receipt)
 		if !asJSON {
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: index %d (%s %s by %s), receipt in %s.receipt.json\n", file, s.Index, s.Kind, s.ID, s.Author, file)
 		}

@@ -58,13 +58,7 @@ uranium (kg U). Give the product mass (default 1 kg U) or the feed mass.`,
 			if err != nil {
 				return enrichFlagError(err)
 			}
-			f, _ := enrich.StepFactors(product, feed, tails) // checked above
-			uf6, _ := enrich.UF6FromU(b.Feed.MassKgU, enrich.RegulatoryUF6Factor)
-			out := report.SWUStep{
-				ProductPct: productPct, FeedPct: feedPct, TailsPct: tailsPct,
-				ProductKgU: b.Product.MassKgU, FeedKgU: b.Feed.MassKgU, TailsKgU: b.Tails.MassKgU,
-				SWU: b.SWU, FeedPerProduct: f.FeedPerProduct, SWUPerKgProduct: f.SWUPerProduct, FeedKgUF6: uf6,
-			}
+			out := report.SWUStepOf(b)
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), out)
 			}

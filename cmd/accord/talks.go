@@ -207,7 +207,6 @@ file (salt included) are the ones committed to: exit status 1 when not.`,
 		if err != nil {
 			return err
 		}
-		c := rl.Commitment()
 		if commitment != "" {
 			if !talks.VerifyReveal(rl, strings.ToLower(commitment)) {
 				return fmt.Errorf("the red lines of %s in %s do not match the commitment %s", party, f.room, commitment)
@@ -216,7 +215,7 @@ file (salt included) are the ones committed to: exit status 1 when not.`,
 			return nil
 		}
 		if f.asJSON {
-			return writeJSON(cmd.OutOrStdout(), map[string]any{"red_lines": rl, "commitment": c})
+			return writeJSON(cmd.OutOrStdout(), rl.Keep())
 		}
 		return report.TextRedLines(cmd.OutOrStdout(), room.ID, rl)
 	})

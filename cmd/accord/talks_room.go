@@ -127,7 +127,7 @@ did not move (accord talks commit --verify).`,
 			return err
 		}
 		rl := talks.RedLines{Room: room.ID, Party: room.Party(), Constraints: constraints, Salt: talks.NewSalt()}
-		keep, _ := json.MarshalIndent(map[string]any{"red_lines": rl, "commitment": rl.Commitment()}, "", "  ")
+		keep, _ := json.MarshalIndent(rl.Keep(), "", "  ")
 		if err := keyfile.WriteNew(out, append(keep, '\n'), 0o600); err != nil {
 			return fmt.Errorf("--out: %w", err)
 		}

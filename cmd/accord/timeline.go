@@ -40,7 +40,7 @@ not under the others'.`,
 			}
 		}
 		name = a.Name
-		return compliance.Timeline(a, facts, compliance.Dates(a, facts, until)), nil
+		return compliance.TimelineTo(a, facts, until), nil
 	}, func(w io.Writer, tracks []compliance.Track) error { return report.TextTimeline(w, name, tracks) })
 	cmd.Flags().StringVar(&to, "to", "", "last date evaluated, YYYY-MM-DD (default today)")
 	return cmd

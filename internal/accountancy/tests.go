@@ -275,6 +275,17 @@ type Loss struct {
 	Period int     `json:"period,omitempty"`
 }
 
+// ParseLoss reads a loss to detect: abrupt:KG_U@PERIOD (periods count
+// from 1) or protracted:KG_U, in kg U (not significant quantities). Bad
+// input is an *input.Error of the field detect, the flag that takes it.
+func ParseLoss(s string) (Loss, error) {
+	d, err := ParseDiversion(s)
+	if err != nil || d.SQ > 0 {
+		return Loss{}, input.Errorf("detect", "want abrupt:KG_U@PERIOD or protracted:KG_U in kg U, got %q", s)
+	}
+	return Loss{Kind: d.Kind, KgU: d.KgU, Period: max(d.Month-1, 0)}, nil
+}
+
 // Vector is the loss's expected MUF in each of n balances.
 func (l Loss) Vector(n int) ([]float64, error) {
 	if math.IsNaN(l.KgU) || l.KgU <= 0 || math.IsInf(l.KgU, 0) {

@@ -1,12 +1,40 @@
 package accountancy_test
 
 import (
+	"errors"
 	"math"
 	"strings"
 	"testing"
 
 	"github.com/accordverify/accord/internal/accountancy"
+	"github.com/accordverify/accord/internal/input"
 )
+
+// A loss to detect reads as abrupt:KG_U@PERIOD (periods from 1, kept from
+// 0) or protracted:KG_U; anything else, a mass in significant quantities
+// included, is bad input of the field detect with the rule it broke.
+func TestParseLoss(t *testing.T) {
+	for _, c := range []struct {
+		spec string
+		want accountancy.Loss
+	}{
+		{"abrupt:20@6", accountancy.Loss{Kind: "abrupt", KgU: 20, Period: 5}},
+		{"abrupt:41.7@1", accountancy.Loss{Kind: "abrupt", KgU: 41.7, Period: 0}},
+		{"protracted:12", accountancy.Loss{Kind: "protracted", KgU: 12}},
+	} {
+		got, err := accountancy.ParseLoss(c.spec)
+		if err != nil || got != c.want {
+			t.Errorf("ParseLoss(%q) = %+v, %v; want %+v", c.spec, got, err, c.want)
+		}
+	}
+	for _, bad := range []string{"abrupt:1sq@6", "protracted:2SQ", "sudden:10@2", "abrupt:10", "abrupt:0@2", "protracted:5@3", ""} {
+		_, err := accountancy.ParseLoss(bad)
+		var ie *input.Error
+		if !errors.As(err, &ie) || ie.Field != "detect" || ie.Rule != `want abrupt:KG_U@PERIOD or protracted:KG_U in kg U, got "`+bad+`"` {
+			t.Errorf("ParseLoss(%q): %v, want an input error of detect naming the form", bad, err)
+		}
+	}
+}
 
 // Page thresholds for a 5 % false-alarm probability match the reference's
 // derived table (section 2.4; its Monte Carlo error is about ±0.02).

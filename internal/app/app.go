@@ -506,12 +506,13 @@ func (a *App) submit(ctx context.Context, entry []byte) (server.Submitted, error
 		}
 		return server.Submitted{}, e
 	case errors.Is(err, ledger.ErrNotPublished):
-		return server.Submitted{Index: seq.Index, ID: seq.ID, Kind: string(seq.Kind), Author: seq.Author}, nil
+		return submitted(seq), nil
 	case err != nil:
 		return server.Submitted{}, err
 	}
-	b, _ := json.Marshal(r)
-	return server.Submitted{Index: seq.Index, ID: seq.ID, Kind: string(seq.Kind), Author: seq.Author, Receipt: b}, nil
+	s := submitted(seq)
+	s.Receipt, _ = json.Marshal(r)
+	return s, nil
 }
 
 // notWriter refuses a submission to a reader, naming the writer.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -77,8 +78,34 @@ func Witness(pubFile, u string) (record.WitnessEntry, error) {
 	return record.WitnessEntry{Party: v.Name(), Key: ckey, URL: u}, nil
 }
 
-// TrustFromLog is the trust the genesis record of the log in dir declares.
-func TrustFromLog(ctx context.Context, dir string) (ledger.Trust, error) {
+// TrustKeys say where the trust to check a receipt with comes from: the
+// genesis record of the log in Log or, without a log, the operator's
+// public key file and the witnesses', Required of which must have cosigned
+// (nil: all).
+type TrustKeys struct {
+	Log, Operator string
+	Witnesses     []string
+	Required      *int
+}
+
+// ErrNoTrust is the error of TrustKeys that name neither a log nor an
+// operator's key.
+var ErrNoTrust = errors.New("neither a log nor an operator's key to trust")
+
+// Trust is the trust ks name: the log's genesis record's when ks names a
+// log, else that of the key files; ErrNoTrust when they name neither.
+func Trust(ctx context.Context, ks TrustKeys) (ledger.Trust, error) {
+	switch {
+	case ks.Log != "":
+		return trustFromLog(ctx, ks.Log)
+	case ks.Operator != "":
+		return trustFromKeys(ks.Operator, ks.Witnesses, ks.Required)
+	}
+	return ledger.Trust{}, ErrNoTrust
+}
+
+// trustFromLog is the trust the genesis record of the log in dir declares.
+func trustFromLog(ctx context.Context, dir string) (ledger.Trust, error) {
 	g, err := ledger.ReadGenesis(ctx, tclient.FileFetcher{Root: dir})
 	if err != nil {
 		return ledger.Trust{}, err
@@ -86,10 +113,10 @@ func TrustFromLog(ctx context.Context, dir string) (ledger.Trust, error) {
 	return ledger.TrustFromGenesis(g)
 }
 
-// TrustFromKeys is the trust of an operator's public key file and
+// trustFromKeys is the trust of an operator's public key file and
 // witnesses' public key files; required is how many witnesses must have
 // cosigned (nil: all).
-func TrustFromKeys(operatorPub string, witnessPubs []string, required *int) (ledger.Trust, error) {
+func trustFromKeys(operatorPub string, witnessPubs []string, required *int) (ledger.Trust, error) {
 	var trust ledger.Trust
 	_, v, err := keyfile.LoadVerifier(operatorPub)
 	if err != nil {

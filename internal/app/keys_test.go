@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -48,9 +49,15 @@ func TestKeyFiles(t *testing.T) {
 		t.Errorf("witness: %+v, %v", we, err)
 	}
 	one := 1
-	trust, err := app.TrustFromKeys(op+".pub", []string{w + ".pub"}, &one)
-	if err != nil || trust.Required != 1 || len(trust.Witnesses) != 1 || trust.Operator.Name() != "accord.example/test" {
+	trust, err := app.Trust(context.Background(), app.TrustKeys{Operator: op + ".pub", Witnesses: []string{w + ".pub", w + ".pub"}, Required: &one})
+	if err != nil || trust.Required != 1 || len(trust.Witnesses) != 2 || trust.Operator.Name() != "accord.example/test" {
 		t.Errorf("trust: %+v, %v", trust, err)
+	}
+	if trust, err := app.Trust(context.Background(), app.TrustKeys{Operator: op + ".pub", Witnesses: []string{w + ".pub"}}); err != nil || trust.Required != 1 {
+		t.Errorf("trust of every witness given: %+v, %v", trust, err)
+	}
+	if _, err := app.Trust(context.Background(), app.TrustKeys{Witnesses: []string{w + ".pub"}}); !errors.Is(err, app.ErrNoTrust) {
+		t.Errorf("trust of no log nor operator key: %v, want ErrNoTrust", err)
 	}
 
 	ws, err := app.NewWitnessService(w+".key", op+".pub", filepath.Join(dir, "witness.json"))
@@ -108,5 +115,30 @@ func TestMakeKeys(t *testing.T) {
 	cfg, err := app.OperatorConfig("log", "", made.Key, map[string]string{"w": "http://127.0.0.1:1"})
 	if err != nil || cfg.Operator.Name() != "accord.example/jcpoa" || cfg.Identity == nil || cfg.Dir != "log" || cfg.WitnessURLs["w"] == "" {
 		t.Errorf("OperatorConfig = %+v, %v", cfg, err)
+	}
+}
+
+// The trust a log names is its genesis record's, whatever key files are
+// given besides.
+func TestTrustFromLog(t *testing.T) {
+	rl := newReplicaLog(t, "")
+	a := rl.open(t, "http://writer.test:8080", true)
+	if _, err := a.SubmitWaiting(context.Background(), rl.finding(t), 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	trust, err := app.Trust(context.Background(), app.TrustKeys{Log: rl.dir, Operator: filepath.Join(t.TempDir(), "none.pub")})
+	if err != nil || trust.Operator.Name() != "accord.test/replicas" || len(trust.Witnesses) != 1 || trust.Required != 1 {
+		t.Errorf("trust of the log: %+v, %v", trust, err)
+	}
+}
+
+// A simulated log's keys are in DIR.keys beside it, a trailing slash or
+// not.
+func TestSimulationKeys(t *testing.T) {
+	for dir, want := range map[string]string{"plant": "plant.keys", "runs/plant/": "runs/plant.keys"} {
+		if got := app.SimulationKeys(dir); got != want {
+			t.Errorf("SimulationKeys(%q) = %q, want %q", dir, got, want)
+		}
 	}
 }

@@ -16,12 +16,16 @@ import (
 	"github.com/accordverify/accord/internal/record"
 )
 
+// SimulationKeys is the directory of the keys WriteSimulation makes for a
+// log in dir: DIR.keys, beside it.
+func SimulationKeys(dir string) string { return strings.TrimSuffix(dir, "/") + ".keys" }
+
 // WriteSimulation makes keys beside dir (DIR.keys), creates a log there for
 // the plant's material balance area mba, and appends the drafts signed by
 // the plant's operator (the state); it returns how many it appended.
 // progress, when not nil, is told how many drafts are appended.
 func WriteSimulation(ctx context.Context, dir, mba string, drafts []accountancy.Draft, progress func(done, total int)) (int, error) {
-	keysDir := strings.TrimSuffix(dir, "/") + ".keys"
+	keysDir := SimulationKeys(dir)
 	if err := os.MkdirAll(keysDir, 0o700); err != nil {
 		return 0, err
 	}

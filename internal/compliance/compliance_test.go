@@ -113,6 +113,24 @@ func TestWindowsNameTheirEvents(t *testing.T) {
 	}
 }
 
+// TimelineTo evaluates every commitment at the dates Dates gives up to
+// until, the last of them until itself.
+func TestTimelineTo(t *testing.T) {
+	a := agreement.JCPOA()
+	facts := dataset.Embedded().Facts()
+	until := calendar.MustParse("2019-07-01")
+	got := compliance.TimelineTo(a, facts, until)
+	dates := compliance.Dates(a, facts, until)
+	if len(got) == 0 || len(got) != len(compliance.Timeline(a, facts, dates)) {
+		t.Fatalf("%d tracks", len(got))
+	}
+	for _, tr := range got {
+		if n := len(tr.Points); n != len(dates) || tr.Points[n-1].Date != until {
+			t.Errorf("%s: %d points, want %d ending on %s", tr.Commitment, n, len(dates), until)
+		}
+	}
+}
+
 func TestBreachesBeginWhenTheSeriesShowsThem(t *testing.T) {
 	a := agreement.JCPOA()
 	facts := dataset.Embedded().Facts()

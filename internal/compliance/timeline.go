@@ -69,6 +69,13 @@ type Period struct {
 	Events []state.Evidence `json:"events,omitempty"`
 }
 
+// TimelineTo is the Timeline of a at every date worth evaluating up to
+// until (Dates): what the timeline command, the API, the trends page and
+// the report show.
+func TimelineTo(a *agreement.Agreement, facts []state.Fact, until calendar.Date) []Track {
+	return Timeline(a, facts, Dates(a, facts, until))
+}
+
 // Timeline evaluates every commitment of a at each date of dates (sorted,
 // without duplicates) and summarises each commitment's periods and breaches.
 func Timeline(a *agreement.Agreement, facts []state.Fact, dates []calendar.Date) []Track {

@@ -63,6 +63,18 @@ func fieldsOf(t reflect.Type, name string, seen map[reflect.Type]bool) []string 
 	return nil
 }
 
+// JSONField is the name and options the json tag of a struct field gives
+// it (name "" where the tag gives none: the field's own name); ok is false
+// for a field encoding/json leaves out, one not exported or tagged "-".
+func JSONField(f reflect.StructField) (name, opts string, ok bool) {
+	tag := f.Tag.Get("json")
+	if !f.IsExported() || tag == "-" {
+		return "", "", false
+	}
+	name, opts, _ = strings.Cut(tag, ",")
+	return name, opts, true
+}
+
 // yamlNames lists the YAML names of a struct type's fields, inlined
 // structs included.
 func yamlNames(t reflect.Type) []string {

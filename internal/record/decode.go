@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/accordverify/accord/internal/input"
 )
 
 // The decoding below is a shortcut for the records every append reads: one
@@ -605,14 +607,10 @@ func makePlan(t reflect.Type, depth int) *plan {
 			if f.Anonymous {
 				return nil
 			}
-			if !f.IsExported() {
+			name, opts, ok := input.JSONField(f)
+			if !ok {
 				continue
 			}
-			tag := f.Tag.Get("json")
-			if tag == "-" {
-				continue
-			}
-			name, opts, _ := strings.Cut(tag, ",")
 			if opts != "" && opts != "omitempty" || name == "" {
 				return nil
 			}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -105,11 +106,17 @@ var kinds = map[Kind]kindSpec{
 
 // KindNames lists the kinds, sorted.
 func KindNames() []string {
-	var out []string
-	for k := range kinds {
-		out = append(out, string(k))
-	}
+	out := Names(slices.Collect(maps.Keys(kinds)))
 	slices.Sort(out)
+	return out
+}
+
+// Names are the names of the kinds ks, in their order.
+func Names(ks []Kind) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
 	return out
 }
 

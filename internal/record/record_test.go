@@ -3,6 +3,7 @@ package record_test
 import (
 	"crypto/rand"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -107,5 +108,17 @@ func TestValidationNamesTheField(t *testing.T) {
 		if _, err := record.Parse([]byte(doc)); err == nil {
 			t.Errorf("accepted %s", doc)
 		}
+	}
+}
+
+// Names gives the kinds' names in their order, and KindNames is every
+// kind's name, sorted and each once.
+func TestKindNames(t *testing.T) {
+	if got := record.Names([]record.Kind{record.TalksCommitment, record.Genesis}); !slices.Equal(got, []string{"talks_commitment", "genesis"}) {
+		t.Errorf("Names = %q", got)
+	}
+	all := record.KindNames()
+	if !slices.IsSorted(all) || len(slices.Compact(slices.Clone(all))) != len(all) || !slices.Contains(all, "genesis") || !slices.Contains(all, "talks_commitment") {
+		t.Errorf("KindNames = %q", all)
 	}
 }

@@ -612,7 +612,7 @@ func (b *builder) knowledge(r *Report, facts []state.Fact, s *state.State) {
 }
 
 func (b *builder) findings(r *Report, a *agreement.Agreement, facts []state.Fact, o *compliance.Overview) {
-	tracks := compliance.Timeline(a, facts, compliance.Dates(a, facts, r.AsOf))
+	tracks := compliance.TimelineTo(a, facts, r.AsOf)
 	r.Sides = []Side{}
 	for i, f := range o.Findings {
 		side := sideOf(r, a, f.Obligor)

@@ -108,6 +108,19 @@ type SWUStep struct {
 	FeedKgUF6 float64 `json:"feed_kg_uf6"`
 }
 
+// SWUStepOf is the step of the mass balance b: its assays and masses, its
+// separative work, the feed and work per kg of product, and the feed as
+// UF6.
+func SWUStepOf(b enrich.Balance) SWUStep {
+	f, _ := enrich.StepFactors(b.Product.Assay, b.Feed.Assay, b.Tails.Assay) // checked by the balance
+	uf6, _ := enrich.UF6FromU(b.Feed.MassKgU, enrich.RegulatoryUF6Factor)
+	return SWUStep{
+		ProductPct: b.Product.Assay.Percent(), FeedPct: b.Feed.Assay.Percent(), TailsPct: b.Tails.Assay.Percent(),
+		ProductKgU: b.Product.MassKgU, FeedKgU: b.Feed.MassKgU, TailsKgU: b.Tails.MassKgU,
+		SWU: b.SWU, FeedPerProduct: f.FeedPerProduct, SWUPerKgProduct: f.SWUPerProduct, FeedKgUF6: uf6,
+	}
+}
+
 // TextSWU writes an enrichment step's mass balance and separative work.
 func TextSWU(w io.Writer, o SWUStep, product, feed, tails enrich.Assay) error {
 	fmt.Fprintf(w, "Enriching %s to %s with %s tails (ideal cascade, masses in kg U)\n\n", feed, product, tails)

@@ -85,3 +85,24 @@ func TestTextSimulation(t *testing.T) {
 		}
 	}
 }
+
+// An enrichment step echoes its assays as given and carries the mass
+// balance's figures: the feed per kg of product, (xp-xt)/(xf-xt), the
+// work per kg of product, and the feed as UF6 at 0.676 kg U per kg UF6.
+func TestSWUStepOf(t *testing.T) {
+	product, _ := enrich.Percent(5)
+	feed, _ := enrich.Percent(0.711)
+	tails, _ := enrich.Percent(0.25)
+	b, err := enrich.ForProduct(10, product, feed, tails)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := report.SWUStepOf(b)
+	near := func(got, want float64) bool { return got-want < 1e-9*want && want-got < 1e-9*want }
+	feedPer := (5 - 0.25) / (0.711 - 0.25)
+	if s.ProductPct != 5 || s.FeedPct != 0.711 || s.TailsPct != 0.25 || s.ProductKgU != 10 || s.SWU != b.SWU ||
+		!near(s.FeedPerProduct, feedPer) || !near(s.FeedKgU, 10*feedPer) || !near(s.TailsKgU, 10*feedPer-10) ||
+		!near(s.SWUPerKgProduct, b.SWU/10) || !near(s.FeedKgUF6, 10*feedPer/0.676) {
+		t.Errorf("step %+v", s)
+	}
+}

@@ -328,11 +328,7 @@ func dateOrToday(r *http.Request) (calendar.Date, error) {
 // reportAt builds the report the overview, trends and report pages show;
 // samples is the size of the breakout band (0: none).
 func (s *Server) reportAt(r *http.Request, samples int, skipSeries bool) (*report.Report, error) {
-	facts, err := s.facts(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	date, err := dateOrToday(r)
+	facts, date, err := s.factsAndDate(r)
 	if err != nil {
 		return nil, err
 	}
@@ -427,7 +423,7 @@ func (s *Server) trendsPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := trendsView{Report: rep, Figures: figs}
-	v.Breaches = breachLines(rep, compliance.Timeline(s.cfg.Agreement, facts, compliance.Dates(s.cfg.Agreement, facts, rep.AsOf)))
+	v.Breaches = breachLines(rep, compliance.TimelineTo(s.cfg.Agreement, facts, rep.AsOf))
 	s.render(w, r, 200, "trends", "Trends to "+rep.AsOf.String(), v)
 }
 
@@ -1011,8 +1007,8 @@ func strip(periods []compliance.Period, from, to calendar.Date) []segment {
 	return out
 }
 
-// factsAndDate reads what the agreement and knowledge pages share: the
-// facts and the optional date (default today).
+// factsAndDate reads what the report, agreement and knowledge pages
+// share: the facts and the optional date (default today).
 func (s *Server) factsAndDate(r *http.Request) ([]state.Fact, calendar.Date, error) {
 	facts, err := s.facts(r.Context())
 	if err != nil {

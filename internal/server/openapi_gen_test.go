@@ -22,6 +22,7 @@ import (
 	"github.com/accordverify/accord/internal/agreement"
 	"github.com/accordverify/accord/internal/calendar"
 	"github.com/accordverify/accord/internal/compliance"
+	"github.com/accordverify/accord/internal/input"
 	"github.com/accordverify/accord/internal/record"
 	"github.com/accordverify/accord/internal/talks"
 	"github.com/accordverify/accord/internal/warning"
@@ -647,14 +648,10 @@ func nullable(defs map[string]any, t reflect.Type, namer func(reflect.Type) stri
 	walk = func(t reflect.Type) {
 		for i := range t.NumField() {
 			f := t.Field(i)
-			if !f.IsExported() {
+			name, opts, ok := input.JSONField(f)
+			if !ok {
 				continue
 			}
-			tag := f.Tag.Get("json")
-			if tag == "-" {
-				continue
-			}
-			name, opts, _ := strings.Cut(tag, ",")
 			ft := f.Type
 			if f.Anonymous && name == "" {
 				if ft.Kind() == reflect.Pointer {

@@ -778,7 +778,7 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, 200, compliance.Timeline(s.cfg.Agreement, facts, compliance.Dates(s.cfg.Agreement, facts, calendar.Today())))
+	writeJSON(w, 200, compliance.TimelineTo(s.cfg.Agreement, facts, calendar.Today()))
 }
 
 func (s *Server) breakoutAt(w http.ResponseWriter, r *http.Request) {

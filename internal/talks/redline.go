@@ -120,6 +120,16 @@ func (r RedLines) Preimage() []byte {
 	return append([]byte(commitmentHead), b...)
 }
 
+// Kept is what a party keeps of its red lines to reveal them later: the
+// red lines, salt included, and their commitment.
+type Kept struct {
+	Commitment string   `json:"commitment"`
+	RedLines   RedLines `json:"red_lines"`
+}
+
+// Keep is what a party keeps of r.
+func (r RedLines) Keep() Kept { return Kept{Commitment: r.Commitment(), RedLines: r} }
+
 // VerifyReveal reports whether revealed red lines are the ones committed
 // to.
 func VerifyReveal(revealed RedLines, commitment string) bool {

@@ -97,3 +97,22 @@ func TestRedLineOfZeroIsKept(t *testing.T) {
 		t.Errorf("the US's red line of zero enrichment on a restored room: %+v", rep)
 	}
 }
+
+// What a party keeps of its red lines is their commitment and the red
+// lines, salt included, under the names the kept file gives them; the red
+// lines kept verify against the commitment kept.
+func TestKeptRedLines(t *testing.T) {
+	rl := redLines("us", talks.Limit(talks.MetricBreakoutDays, ">=", 365))
+	k := rl.Keep()
+	if k.Commitment != rl.Commitment() || !talks.VerifyReveal(k.RedLines, k.Commitment) {
+		t.Fatalf("kept %+v", k)
+	}
+	b, err := json.Marshal(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, _ := json.Marshal(rl)
+	if want := `{"commitment":"` + rl.Commitment() + `","red_lines":` + string(rb) + `}`; string(b) != want {
+		t.Errorf("kept as %s, want %s", b, want)
+	}
+}
