@@ -13,6 +13,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -923,4 +924,43 @@ func TestWitnessDownThroughTheServer(t *testing.T) {
 	size := checkAcknowledged(t, dir, "", acked, absent)
 	t.Logf("witness down: published size %d before, %d while down (3 submissions answered %v), %d after it returned; each held record's receipt verifies; audit passes at size %d",
 		sizeUp, sizeDown, statuses, sizeBack, size)
+}
+
+// record submit --server calls "rejected, nothing stored" only what the
+// server refused (4xx); a record it stored but could not acknowledge
+// (503 not_indexed) is said to be in the log, and stops the command.
+func TestSubmitSaysRejectedOnlyOfARefusal(t *testing.T) {
+	answers := map[string]struct {
+		status int
+		body   string
+	}{
+		"refused.signed": {409, `{"error":{"code":"duplicate","message":"id iaea-1 is in the log at index 3"}}`},
+		"late.signed":    {503, `{"error":{"code":"not_indexed","index":7,"message":"the record is in the log at index 7 but the index database is unavailable, so it is not acknowledged yet"}}`},
+	}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		a := answers[string(body)]
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(a.status)
+		io.WriteString(w, a.body)
+	}))
+	defer ts.Close()
+	srv := ts.URL
+	dir := t.TempDir()
+	for name := range answers {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"record", "submit", "--server", srv, filepath.Join(dir, "refused.signed")}, nil, &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "refused.signed: rejected, nothing stored: duplicate") {
+		t.Errorf("a refusal: exit %d\n%s", code, stderr.String())
+	}
+	stderr.Reset()
+	code = run([]string{"record", "submit", "--server", srv, filepath.Join(dir, "late.signed")}, nil, &stdout, &stderr)
+	if code != 1 || strings.Contains(stderr.String(), "rejected") || strings.Contains(stderr.String(), "nothing stored") ||
+		!strings.Contains(stderr.String(), "in the log at index 7") {
+		t.Errorf("a record stored but not acknowledged: exit %d\n%s", code, stderr.String())
+	}
 }

@@ -86,8 +86,10 @@ not cosign in time, the record is stored and its receipt comes later
 				c := client.New(serverURL)
 				return submitFiles(cmd, args, false, func(data []byte) (app.Submission, error) {
 					out, err := c.Submit(cmd.Context(), data)
+					// A refusal (4xx) stored nothing; a record the server
+					// could not acknowledge (5xx) may be in the log.
 					var ae *client.APIError
-					if errors.As(err, &ae) {
+					if errors.As(err, &ae) && ae.Status < 500 {
 						return app.Submission{}, app.Rejected{Err: fmt.Errorf("%s: %s", ae.Code, ae.Message)}
 					}
 					return app.Submission{Submitted: out, Pending: "its receipt comes once the witnesses cosign"}, err

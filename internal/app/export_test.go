@@ -16,3 +16,6 @@ func DemoEarlierSeriesIDs() (restore func()) {
 	seriesID = func(ref, entry string) string { return "series-" + unsafeID.ReplaceAllString(ref, "-") }
 	return func() { seriesID = old }
 }
+
+// Submission is what SubmitWaiting returns for the log's answer.
+var Submission_ = submission

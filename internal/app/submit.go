@@ -28,16 +28,28 @@ func (r Rejected) Unwrap() error { return r.Err }
 // SubmitWaiting appends a signed record to the log a has open, waiting up
 // to wait for a published checkpoint, and returns its receipt indented as a
 // receipt file keeps it. A record stored before any checkpoint is published
-// is pending, saying so; any other error of the log is a Rejected.
+// is pending, saying so; a record the log refused (a *ledger.RejectError:
+// its signature, its body, a duplicate) is a Rejected, nothing stored. Any
+// other error is returned as it is: the record may be in the log (stored
+// but not yet indexed, or the wait for a receipt ended), and calling it
+// rejected would be false.
 func (a *App) SubmitWaiting(ctx context.Context, signed []byte, wait time.Duration) (Submission, error) {
 	seq, r, err := a.Log().Submit(ctx, signed, wait)
+	return submission(seq, r, err, wait)
+}
+
+// submission is what SubmitWaiting returns for the log's answer.
+func submission(seq ledger.Sequenced, r *ledger.Receipt, err error, wait time.Duration) (Submission, error) {
 	s := Submission{Submitted: submitted(seq)}
+	var rej *ledger.RejectError
 	switch {
 	case errors.Is(err, ledger.ErrNotPublished):
 		s.Pending = fmt.Sprintf("no checkpoint published within %s: the witnesses have not cosigned yet", wait)
 		return s, nil
-	case err != nil:
+	case errors.As(err, &rej):
 		return s, Rejected{err}
+	case err != nil:
+		return s, err
 	}
 	b, err := json.MarshalIndent(r, "", "  ")
 	s.Receipt = append(b, '\n')

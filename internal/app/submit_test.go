@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,5 +90,39 @@ func TestSubmitFile(t *testing.T) {
 	}
 	if _, err := app.SubmitFile(filepath.Join(dir, "missing"), nil); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a missing file: %v", err)
+	}
+}
+
+// Only a record the log refused is called rejected: one stored but not
+// yet indexed, or whose wait for a receipt ended, may be in the log.
+func TestSubmissionCallsRejectedOnlyWhatTheLogRefused(t *testing.T) {
+	seq := ledger.Sequenced{Index: 7, ID: "iaea-1", Kind: "inspection_finding", Author: "iaea"}
+	for _, c := range []struct {
+		name     string
+		err      error
+		rejected bool
+		pending  bool
+	}{
+		{"refused", &ledger.RejectError{Code: "duplicate", Err: errors.New("id iaea-1 is in the log")}, true, false},
+		{"stored, not indexed", &ledger.NotIndexedError{Index: 7, Err: errors.New("database is locked")}, false, false},
+		{"stored, the wait ended", fmt.Errorf("waiting for the receipt: %w", context.DeadlineExceeded), false, false},
+		{"stored, no checkpoint yet", ledger.ErrNotPublished, false, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := app.Submission_(seq, nil, c.err, time.Second)
+			var rej app.Rejected
+			if got := errors.As(err, &rej); got != c.rejected {
+				t.Errorf("rejected %v, want %v (%v)", got, c.rejected, err)
+			}
+			if c.pending != (err == nil && s.Pending != "") {
+				t.Errorf("pending %q, error %v", s.Pending, err)
+			}
+			if !c.pending && err == nil {
+				t.Error("no error")
+			}
+			if s.Index != 7 {
+				t.Errorf("index %d", s.Index)
+			}
+		})
 	}
 }
