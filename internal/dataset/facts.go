@@ -138,14 +138,32 @@ func parseNoteFacts(d *Dataset) ([]state.Fact, error) {
 			}
 		}
 		// The date is the figure's day, or its month (YYYY-MM) where
-		// only that is known.
-		date, err := calendar.Parse(get("date"))
-		precision := state.Day
-		if err != nil {
-			if date, err = calendar.ParseMonth(get("date")); err != nil {
-				return nil, fail("date", "want a date YYYY-MM-DD or a month YYYY-MM, got %q", get("date"))
+		// only that is known. Left empty on a row of a report, it is that
+		// report's date at the latest, as a row of the series without its
+		// cut-off date is: the report gives the figure and not its day.
+		var (
+			date      calendar.Date
+			precision = state.Day
+		)
+		switch {
+		case get("date") == "" && rep != nil:
+			day, month, err := parseLooseDate(rep.ReportDate)
+			if err != nil {
+				return nil, fail("report_date", "%v", err)
 			}
-			precision = state.MonthOnly
+			date, precision = day, state.NoLaterThan
+			if month {
+				date = state.MonthOnly.Latest(day)
+			}
+		case get("date") == "":
+			return nil, fail("date", "is required where the row cites no report: want a date YYYY-MM-DD or a month YYYY-MM")
+		default:
+			if date, err = calendar.Parse(get("date")); err != nil {
+				if date, err = calendar.ParseMonth(get("date")); err != nil {
+					return nil, fail("date", "want a date YYYY-MM-DD or a month YYYY-MM, got %q", get("date"))
+				}
+				precision = state.MonthOnly
+			}
 		}
 		f := state.Fact{Metric: state.Metric(get("metric")), Date: date, DatePrecision: precision, Site: get("site"), Machine: get("machine"),
 			Qualifier: state.Qualifier(get("qualifier")), Status: state.Status(get("status"))}

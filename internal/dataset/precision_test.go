@@ -43,6 +43,18 @@ func TestRowsSayHowMuchTheirDateIsKnown(t *testing.T) {
 	if !month {
 		t.Error("the heavy water of the 2019-02 report is not marked as of the month only")
 	}
+	// A fact of a report's notes given without its own date (GOV/2020/41:
+	// the heavy water "back within the JCPOA limits", no day given) is of
+	// the report's date at the latest.
+	var byReport bool
+	for _, f := range d.NoteFacts {
+		if f.Metric == state.HeavyWaterT && f.Date.String() == "2020-09-04" {
+			byReport = f.DatePrecision == state.NoLaterThan
+		}
+	}
+	if !byReport {
+		t.Error("the heavy water of the 2020-09-04 report, given without its date, is not marked as of that date at the latest")
+	}
 }
 
 // The public record of continuity of knowledge says which events are
