@@ -393,3 +393,34 @@ func TestSummarySaysHowMuchTheStocksDateIsKnown(t *testing.T) {
 		t.Errorf("no summary line begins %q: %q", want, r.Summary)
 	}
 }
+
+// The summary's count of significant quantities names what it counts: the
+// near-20 % level is below 20 %, where the IAEA counts 75 kg U-235 a
+// quantity, not 25; and the enrichment level's date is said as far as it
+// is known.
+func TestSummaryCountsSignificantQuantitiesAsItSays(t *testing.T) {
+	r := build(t, "2025-02-08")
+	i := slices.IndexFunc(r.Summary, func(l string) bool { return strings.Contains(l, "significant quantities") })
+	if i < 0 {
+		t.Fatalf("no summary line counts significant quantities: %q", r.Summary)
+	}
+	line := r.Summary[i]
+	for _, want := range []string{"near 20 % or more (606.8 kg U at up to 20 %, 274.8 kg U at up to 60 %)", "holds 8.19 significant quantities", "75 kg below"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("the line lacks %q: %s", want, line)
+		}
+	}
+	if strings.Contains(line, "stock at 20 % or more") {
+		t.Errorf("the line calls the near-20 %% level 20 %% or more: %s", line)
+	}
+	ev := []state.Evidence{{Kind: "dataset", Ref: "r", Source: "s", Status: state.Sourced}}
+	only := []state.Fact{{Metric: state.MaxEnrichmentPct, Date: calendar.MustParse("2021-09-07"), DatePrecision: state.NoLaterThan, Value: 60, Status: state.Sourced, Evidence: ev}}
+	r, err := report.Build(agreement.JCPOA(), only, calendar.MustParse("2021-10-01"), report.Options{BreakoutOptions: compliance.BreakoutOptions{SQ: enrich.WGU25, Samples: 100, Seed: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Uranium was enriched to 60 % as of 2021-09-07 at the latest"
+	if !slices.ContainsFunc(r.Summary, func(l string) bool { return strings.HasPrefix(l, want) }) {
+		t.Errorf("no summary line begins %q: %q", want, r.Summary)
+	}
+}

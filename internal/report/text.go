@@ -213,11 +213,13 @@ func summary(r *Report) []string {
 		}
 	}
 	if len(levels) > 0 {
-		out = append(out, fmt.Sprintf("The stock at 20 %% or more (%s) holds %s significant quantities by the IAEA's definition (25 kg U-235 each; one is %s kg U at 60 %%).",
+		// The "up to 20 %" level is near-20 % uranium, below 20 %: the
+		// IAEA counts 75 kg U-235 a quantity there, 25 kg at 20 % or more.
+		out = append(out, fmt.Sprintf("The stock enriched to near 20 %% or more (%s) holds %s significant quantities by the IAEA's definition (25 kg U-235 each in uranium enriched to 20 %% or more, 75 kg below; one is %s kg U at 60 %%).",
 			strings.Join(levels, ", "), Num(sq, 2), Num(st.OneSQ60KgU, 1)))
 	}
 	if e := r.Enrichment.MaxEnrichment; e.Value != nil {
-		line := fmt.Sprintf("Uranium was enriched to %s as of %s %s", e.Text(), e.AsOf, Cite(e.Sources))
+		line := fmt.Sprintf("Uranium was enriched to %s as of %s %s", e.Text(), e.AsOfPrecision.Date(e.AsOf), Cite(e.Sources))
 		if r.Enrichment.LimitPct != nil {
 			line += fmt.Sprintf(", against the limit of %s %%", Num(*r.Enrichment.LimitPct, 2))
 		}
