@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -35,5 +37,28 @@ func TestTrendsBreachSaysHowMuchItsLastFigureIsDated(t *testing.T) {
 	body := page(embeddedServer(), "GET", "/trends?as_of=2021-10-01", "", nil).Body.String()
 	if !strings.Contains(body, "last shown by a figure as of <time>2021-09-07 at the latest</time>") {
 		t.Errorf("the stockpile's breach does not say its last figure is of 2021-09-07 at the latest:\n%s", body)
+	}
+}
+
+// The what-if page gives the time to the number of significant quantities
+// asked for, not only to the first.
+func TestWhatIfGivesTheTimeToTheTarget(t *testing.T) {
+	body := page(embeddedServer(), "GET", "/what-if?as_of=2025-02-08&quantity_sq=3", "", nil).Body.String()
+	number := func(id string) float64 {
+		m := regexp.MustCompile(`id="` + id + `">([0-9.,]+)`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("no %s on the page", id)
+		}
+		v, err := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if q := number("result-quantity"); q != 3 {
+		t.Errorf("target %g significant quantities, want 3", q)
+	}
+	if first, target := number("result-central"), number("result-target-days"); !(target > first) {
+		t.Errorf("3 significant quantities in %g days, the first in %g", target, first)
 	}
 }

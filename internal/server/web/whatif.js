@@ -129,6 +129,8 @@
     $("result-high").textContent = fmt(r.high_capacity_swu_per_year, 0);
     $("result-timing").textContent = r.timing.text;
     $("result-swu").textContent = fmt(r.swu_total, 0);
+    $("result-quantity").textContent = fmt(r.quantity_sq, 2);
+    $("result-target-days").textContent = days(r.target_days);
     $("scenario").textContent = JSON.stringify(sc);
     $("result-status").textContent = "Updated for the values above.";
     document.body.dataset.estimates = String(mine);
