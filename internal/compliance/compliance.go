@@ -209,7 +209,7 @@ func evaluateUnder(a *agreement.Agreement, c *agreement.Commitment, s *state.Sta
 			v = recentBreach(s, c, m, l.Site, l.Machines, v, l.Unit, l.Max)
 		}
 		evalLimit(&f, knowledgeOf(s, l, v), l.Max)
-		a := causeOf(s, l.Stream)
+		a := causeOf(s, l.Stream, v.Date)
 		if m := state.Metric(l.Metric); m == state.CentrifugesEnriching || m == state.CentrifugesInstalled {
 			a.later = laterCounts(s, m, l.Site, l.Machines, f, l.Unit)
 		}
@@ -218,7 +218,7 @@ func evaluateUnder(a *agreement.Agreement, c *agreement.Commitment, s *state.Sta
 		f.Unit = "machines enriching"
 		v := s.CentrifugeCount(state.CentrifugesEnriching, c.Prohibition.EnrichmentAt, nil)
 		evalLimit(&f, recentBreach(s, c, state.CentrifugesEnriching, c.Prohibition.EnrichmentAt, nil, v, f.Unit, 0), 0)
-		a := causeOf(s, "")
+		a := causeOf(s, "", calendar.Date{})
 		a.later = laterCounts(s, state.CentrifugesEnriching, c.Prohibition.EnrichmentAt, nil, f, "machines")
 		stale(&f, c, date, a)
 	case c.Action != nil:
@@ -245,8 +245,8 @@ type aging struct {
 
 // causeOf is the loss of knowledge that makes figures unknown at the
 // state's date, the earliest first: of access, or of continuity of
-// knowledge of stream (none if "").
-func causeOf(s *state.State, stream string) aging {
+// knowledge of stream (none if "") as a figure of date seen sees it.
+func causeOf(s *state.State, stream string, seen calendar.Date) aging {
 	var a aging
 	if lost := s.Knowledge.Lost; !lost.IsZero() && s.AsOf.After(lost) {
 		a.since, a.cause = lost, "the inspectorate lost access on "+lost.String()
@@ -254,8 +254,11 @@ func causeOf(s *state.State, stream string) aging {
 	if stream == "" {
 		return a
 	}
-	if c, lost := s.StreamLoss(stream); lost && (a.since.IsZero() || c.Since.Before(a.since)) {
-		a.since, a.cause = c.Since, fmt.Sprintf("continuity of knowledge of %s %s since %s (%s, %s)", stream, c.State, c.SincePrecision.Date(c.Since), c.Cause, c.Site)
+	if c, lost := s.StreamLoss(stream); lost {
+		c = c.After(seen)
+		if start, _ := c.Start(); a.since.IsZero() || start.Before(a.since) {
+			a.since, a.cause = start, fmt.Sprintf("continuity of knowledge of %s %s (%s, %s)", stream, c.Words(), c.Cause, c.Site)
+		}
 	}
 	return a
 }
@@ -421,10 +424,13 @@ func knowledgeOf(s *state.State, l *agreement.Limit, v state.Value) state.Value 
 		return v
 	}
 	c, lost := s.StreamLoss(l.Stream)
-	// Verified since only if surely after the loss: after the last day a
-	// loss known to its month may have been, and not a figure whose date
-	// is only the latest it can be of (it may be older).
-	if !lost || (v.Known && v.DatePrecision != state.NoLaterThan && v.Date.After(c.SincePrecision.Latest(c.Since))) {
+	c = c.After(v.Date)
+	// Verified since only if surely after knowledge stopped being
+	// maintained: after the last day a loss known to its month may have
+	// been, and not a figure whose date is only the latest it can be of
+	// (it may be older).
+	start, precision := c.Start()
+	if !lost || (v.Known && v.DatePrecision != state.NoLaterThan && v.Date.After(precision.Latest(start))) {
 		return v
 	}
 	last := "no figure reported before"
@@ -434,7 +440,7 @@ func knowledgeOf(s *state.State, l *agreement.Limit, v state.Value) state.Value 
 	// The last figure stays with the value (not known at the date) so that
 	// the finding can say what it last confirmed.
 	return state.Value{Value: v.Value, Qualifier: v.Qualifier, Date: v.Date, DatePrecision: v.DatePrecision, Status: v.Status,
-		Unknown:  fmt.Sprintf("continuity of knowledge of %s %s since %s (%s, %s); %s", l.Stream, c.State, c.SincePrecision.Date(c.Since), c.Cause, c.Site, last),
+		Unknown:  fmt.Sprintf("continuity of knowledge of %s %s (%s, %s); %s", l.Stream, c.Words(), c.Cause, c.Site, last),
 		Evidence: append(slices.Clone(c.Evidence), v.Evidence...)}
 }
 

@@ -338,8 +338,14 @@ func TestLostKnowledgeMakesFindingsUnknown(t *testing.T) {
 	}
 	// A breach that then goes dark stays a breach, last confirmed.
 	dark := append(later, state.Fact{Metric: state.ContinuityOfKnowledge, Date: calendar.MustParse("2021-06-01"), Site: "Arak", Stream: "heavy water", Text: state.Lost, Status: state.Sourced, Evidence: ev("log index 5", "cameras removed")})
-	if f := at(dark, "2021-07-01"); f.Status != compliance.Breach || f.LastConfirmed.String() != "2021-04-01" || !strings.HasPrefix(f.Reason, "breach last confirmed on 2021-04-01 (140 t as of 2021-04-01 exceeds the limit of 130 t); not known since: continuity of knowledge of heavy water lost since 2021-06-01") {
+	if f := at(dark, "2021-07-01"); f.Status != compliance.Breach || f.LastConfirmed.String() != "2021-04-01" || !strings.HasPrefix(f.Reason, "breach last confirmed on 2021-04-01 (140 t as of 2021-04-01 exceeds the limit of 130 t); not known since: continuity of knowledge of heavy water lost since 2021-06-01 (") {
 		t.Errorf("a breach gone dark: %s %q (last confirmed %s)", f.Status, f.Reason, f.LastConfirmed)
+	}
+	// Escrowed, then lost without being maintained in between: not known
+	// since the escrow, years before the loss, which the reason says.
+	lost := append(slices.Clone(base), state.Fact{Metric: state.ContinuityOfKnowledge, Date: calendar.MustParse("2024-03-01"), DatePrecision: state.MonthOnly, Site: "Arak", Stream: "heavy water", Text: state.Lost, Status: state.Sourced, Evidence: ev("log index 6", "continuity declared lost")})
+	if f := at(lost, "2024-06-01"); f.Status != compliance.Unknown || !strings.Contains(f.Reason, "last confirmed compliant on 2021-01-10; not known since: continuity of knowledge of heavy water escrowed since 2021-02-23, lost since 2024-03 (month only) (continuity declared lost, Arak)") {
+		t.Errorf("escrowed, then lost: %s %q", f.Status, f.Reason)
 	}
 }
 

@@ -543,7 +543,40 @@ type State struct {
 // with its evidence.
 type Continuity struct {
 	StreamStatus
-	Evidence []Evidence `json:"evidence"`
+	// Earlier are the states other than maintained that came before this
+	// one without knowledge being maintained in between, oldest first
+	// (heavy water escrowed from 2021-02-23, before it was lost from
+	// 2024-03): knowledge stopped being maintained at the first.
+	Earlier  []StreamStatus `json:"earlier,omitempty"`
+	Evidence []Evidence     `json:"evidence"`
+}
+
+// After is c as a figure of date d sees it: without the earlier states
+// that began on or before d, which the figure, verified after they began,
+// outlived.
+func (c Continuity) After(d calendar.Date) Continuity {
+	c.Earlier = slices.DeleteFunc(slices.Clone(c.Earlier), func(e StreamStatus) bool { return !e.Since.After(d) })
+	return c
+}
+
+// Start is when knowledge of the stream stopped being maintained: the
+// first earlier state's date, else Since, with its precision.
+func (c Continuity) Start() (calendar.Date, DatePrecision) {
+	if len(c.Earlier) > 0 {
+		return c.Earlier[0].Since, c.Earlier[0].SincePrecision
+	}
+	return c.Since, c.SincePrecision
+}
+
+// Words says the stream's states since it stopped being maintained:
+// "escrowed since 2021-02-23, lost since 2024-03 (month only)", or "lost
+// since 2024-03 (month only)".
+func (c Continuity) Words() string {
+	var parts []string
+	for _, e := range append(slices.Clone(c.Earlier), c.StreamStatus) {
+		parts = append(parts, fmt.Sprintf("%s since %s", e.State, e.SincePrecision.Date(e.Since)))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // StreamStatus is the state of knowledge of one stream at one site
@@ -560,7 +593,7 @@ type StreamStatus struct {
 }
 
 // StreamLoss returns the escrowed or lost continuity of stream (at any
-// site) at the state's date, the earliest loss first; ok is false when
+// site) at the state's date, the one not maintained the longest first; ok is false when
 // knowledge of the stream is maintained or never recorded.
 func (s *State) StreamLoss(stream string) (Continuity, bool) {
 	var worst Continuity
@@ -569,7 +602,8 @@ func (s *State) StreamLoss(stream string) (Continuity, bool) {
 		if c.Stream != stream || c.State == Maintained {
 			continue
 		}
-		if !found || c.Since.Before(worst.Since) {
+		start, _ := c.Start()
+		if first, _ := worst.Start(); !found || start.Before(first) {
 			worst, found = c, true
 		}
 	}
@@ -855,6 +889,17 @@ func At(facts []Fact, date calendar.Date) *State {
 		c := Continuity{StreamStatus: StreamStatus{Site: k.site, Stream: k.stream, State: f.Text, Since: f.Date, SincePrecision: f.DatePrecision}, Evidence: f.Evidence}
 		if f.Text != Maintained && len(f.Evidence) > 0 {
 			c.Cause = f.Evidence[0].Note
+		}
+		// Back through the stream's earlier states while none was
+		// maintained: knowledge stopped being maintained at the first.
+		for prev := f; f.Text != Maintained; {
+			prev = latest(func(g *Fact) bool {
+				return g.Metric == ContinuityOfKnowledge && g.Site == k.site && g.Stream == k.stream && g.Known.Equal(revision) && g.Date.Before(prev.Date)
+			})
+			if prev == nil || prev.Text == Maintained {
+				break
+			}
+			c.Earlier = slices.Insert(c.Earlier, 0, StreamStatus{Site: k.site, Stream: k.stream, State: prev.Text, Since: prev.Date, SincePrecision: prev.DatePrecision})
 		}
 		s.Continuity = append(s.Continuity, c)
 	}

@@ -114,7 +114,7 @@ func RegimeAt(acts []Activity, s *state.State) Regime {
 				if c.State == state.Escrowed {
 					at.State = Escrowed
 				}
-				at.Reason = fmt.Sprintf("the %s stream is %s since %s", act.Stream, c.State, c.Since)
+				at.Reason = fmt.Sprintf("the %s stream is %s since %s", act.Stream, c.State, c.SincePrecision.Date(c.Since))
 				if c.Cause != "" {
 					at.Reason += ": " + c.Cause
 				}
