@@ -282,7 +282,8 @@ type DisputeView struct {
 type Finding struct {
 	compliance.Finding
 	// Since is the first date of the status's current run, from the
-	// timeline of every reported date.
+	// timeline of every reported date; zero when the status has held
+	// since the first date evaluated (before the record began).
 	Since   calendar.Date `json:"since,omitzero"`
 	Sources []int         `json:"sources"`
 }
@@ -617,7 +618,9 @@ func (b *builder) findings(r *Report, a *agreement.Agreement, facts []state.Fact
 	for i, f := range o.Findings {
 		side := sideOf(r, a, f.Obligor)
 		fd := Finding{Finding: f, Sources: b.cite(f.Evidence)}
-		if ps := tracks[i].Periods; len(ps) > 0 {
+		// A status that has held since the first date the record gives
+		// has no "since": it held before, as far as anyone can tell.
+		if ps := tracks[i].Periods; len(ps) > 1 {
 			fd.Since = ps[len(ps)-1].From
 		}
 		side.Findings = append(side.Findings, fd)

@@ -424,3 +424,25 @@ func TestSummaryCountsSignificantQuantitiesAsItSays(t *testing.T) {
 		t.Errorf("no summary line begins %q: %q", want, r.Summary)
 	}
 }
+
+// A status that has held since the first date evaluated has no "since":
+// Transition Day's relief was not in force before the agreement existed,
+// not "since 2015-06-30", the first date of the record; a status that
+// began later keeps its date.
+func TestFindingsSinceOnlyWhereTheStatusBegan(t *testing.T) {
+	r := build(t, "2017-05-27")
+	for _, s := range r.Sides {
+		for _, f := range s.Findings {
+			switch f.Commitment {
+			case "eu-transition-relief":
+				if !f.Since.IsZero() {
+					t.Errorf("%s: %s since %s", f.Commitment, f.Status, f.Since)
+				}
+			case "eu-sanctions-relief":
+				if f.Since.String() != "2016-01-16" {
+					t.Errorf("%s: %s since %q, want 2016-01-16", f.Commitment, f.Status, f.Since)
+				}
+			}
+		}
+	}
+}
