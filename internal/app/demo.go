@@ -205,8 +205,19 @@ func StartDemo(ctx context.Context, cfg DemoConfig) (d *Demo, err error) {
 	d.SealWarning = a.SealWarning()
 	l := a.Log()
 
-	// The public series and the agreement's events, as signed records.
-	entries, err := demoRecords(signers)
+	// The public series and the agreement's events, as signed records,
+	// signed as of the log's creation: when the demo first signed them,
+	// and the same bytes on every start, so that a restart finds them
+	// already in the log.
+	first, err := l.Entry(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	_, genesis, err := ledger.OpenGenesis(first)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := demoRecords(signers, genesis.Record.Created)
 	if err != nil {
 		return nil, err
 	}
@@ -300,12 +311,13 @@ const earlierIDs = "series-iaea-iran-row-"
 
 // demoRecords turns the public series into verified_facts records signed
 // by the IAEA demo key, one per report row (and one per row's notes), and
-// the JCPOA's events of the demo parties into notifications they sign.
-func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
+// the JCPOA's events of the demo parties into notifications they sign,
+// each created at signed (the time of signing, not the date of what it
+// states: that is in its body).
+func demoRecords(signers map[string]note.Signer, signed time.Time) ([][]byte, error) {
 	type group struct {
 		ref, entry, document, source, published string
 		facts                                   []record.Fact
-		date                                    string
 	}
 	var groups []*group
 	byRef := map[string]*group{}
@@ -328,13 +340,11 @@ func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 			fact.Document, fact.Source, fact.Published = ev.Document, ev.Source, published
 		}
 		g.facts = append(g.facts, fact)
-		g.date = max(g.date, f.Date.String())
 	}
 	var out [][]byte
 	ids := map[string]bool{}
 	for _, g := range groups {
 		body, _ := json.Marshal(record.FactsBody{Document: g.document, Source: g.source, Published: g.published, Facts: g.facts})
-		created, _ := time.Parse(time.DateOnly, g.date)
 		id := seriesID(g.ref, g.entry)
 		if ids[id] {
 			// A second record under the id would be refused as a
@@ -343,7 +353,7 @@ func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 		}
 		ids[id] = true
 		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.VerifiedFacts, ID: id,
-			Author: "iaea", Created: created, Body: body}, signers["iaea"])
+			Author: "iaea", Created: signed, Body: body}, signers["iaea"])
 		if err != nil {
 			return nil, fmt.Errorf("series %s: %w", g.ref, err)
 		}
@@ -354,10 +364,9 @@ func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 		if !ok || e.Party == "iaea" {
 			continue
 		}
-		body, _ := json.Marshal(record.NotificationBody{Subject: e.Kind, Text: e.Title + " (source: " + e.Source + ")", Paragraph: e.Ref})
-		created, _ := time.Parse(time.DateOnly, e.Date.String())
+		body, _ := json.Marshal(record.NotificationBody{Subject: e.Kind, Text: e.Date.String() + ": " + e.Title + " (source: " + e.Source + ")", Paragraph: e.Ref})
 		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.Notification, ID: "jcpoa-event-" + e.ID,
-			Author: e.Party, Created: created, Body: body}, signer)
+			Author: e.Party, Created: signed, Body: body}, signer)
 		if err != nil {
 			return nil, fmt.Errorf("event %s: %w", e.ID, err)
 		}
@@ -369,7 +378,7 @@ func demoRecords(signers map[string]note.Signer) ([][]byte, error) {
 		body, _ := json.Marshal(record.MonitoringBody{Site: e.Site, Device: e.Device, Stream: e.Stream, Event: e.Event, At: e.Date.Time(), DatePrecision: string(e.DatePrecision),
 			Detail: e.Detail, Published: e.Evidence.Published.String(), Source: e.Evidence.Source, Status: string(e.Evidence.Status)})
 		s, err := record.Sign(&record.Record{Schema: record.Schema, Kind: record.MonitoringEvent, ID: entryID("knowledge-", e.Evidence.Entry),
-			Author: "iaea", Created: e.Date.Time(), Body: body}, signers["iaea"])
+			Author: "iaea", Created: signed, Body: body}, signers["iaea"])
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", e.Evidence.Entry, err)
 		}

@@ -4,8 +4,10 @@ import (
 	"crypto/rand"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 
@@ -146,15 +148,23 @@ func demoLog(t *testing.T) *evidence.Log {
 		signers[m.key], roles[m.key] = s, m.role
 		verifiers = append(verifiers, v)
 	}
-	entries, err := demoRecords(signers)
+	entries, err := demoRecords(signers, time.Date(2026, 12, 4, 3, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}
 	l := evidence.NewLog()
+	signed := time.Date(2026, 12, 4, 3, 0, 0, 0, time.UTC)
 	for i, e := range entries {
 		s, err := record.Open(e, note.VerifierList(verifiers...))
 		if err != nil {
 			t.Fatalf("entry %d: %v", i, err)
+		}
+		// Signed when the demo signs them, not dated by what they state.
+		// (The synthetic plant's accountancy records are dated by the
+		// simulation.)
+		plant := []record.Kind{record.MaterialBalanceArea, record.InventoryChange, record.PhysicalInventory, record.MaterialBalance, record.Measurement}
+		if !slices.Contains(plant, s.Record.Kind) && !s.Record.Created.Equal(signed) {
+			t.Errorf("%s %s: created %s, want the time of signing %s", s.Record.Kind, s.Record.ID, s.Record.Created, signed)
 		}
 		l.Add(uint64(i+1), roles[s.Signer.Name], s.Record)
 	}
