@@ -1080,6 +1080,33 @@ type sourcesView struct {
 	Regime []warning.Activity
 }
 
+// ReportsKey, NotesKey and KnowledgeKey explain the short forms of the
+// dates not known to the day in each table ("by 2021-09-07", "2024-03
+// (month)"); empty when all are days.
+func (v sourcesView) ReportsKey() string {
+	var ps []state.DatePrecision
+	for _, r := range v.Reports {
+		ps = append(ps, r.AsOfPrecision)
+	}
+	return state.Key(ps...)
+}
+
+func (v sourcesView) NotesKey() string {
+	var ps []state.DatePrecision
+	for _, f := range v.Notes {
+		ps = append(ps, f.DatePrecision)
+	}
+	return state.Key(ps...)
+}
+
+func (v sourcesView) KnowledgeKey() string {
+	var ps []state.DatePrecision
+	for _, e := range v.Knowledge {
+		ps = append(ps, e.DatePrecision)
+	}
+	return state.ChangeKey(ps...)
+}
+
 func (s *Server) sourcesPage(w http.ResponseWriter, r *http.Request) {
 	v := sourcesView{Machines: breakout.Catalogue(), Regime: s.cfg.Agreement.Verification}
 	if s.cfg.Dataset != nil {

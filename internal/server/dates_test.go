@@ -62,3 +62,24 @@ func TestWhatIfGivesTheTimeToTheTarget(t *testing.T) {
 		t.Errorf("3 significant quantities in %g days, the first in %g", target, first)
 	}
 }
+
+// The Sources page says how much each date is known, with the key below
+// each table: a row without a cut-off date, a fact or a change known only
+// to the month.
+func TestSourcesSayHowMuchADateIsKnown(t *testing.T) {
+	body := page(embeddedServer(), "GET", "/sources", "", nil).Body.String()
+	for _, want := range []string{
+		"<time>by 2020-09-04</time>",
+		"<time>2019-02 (month)</time>",
+		"<time>2024-03 (month)</time>",
+		"by DATE: the figure is of that date or earlier",
+		"YYYY-MM (month): only the month of the change is known",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the Sources page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "<time>2024-03-01</time>") {
+		t.Error("the Sources page gives a change known only to its month as its first day")
+	}
+}
