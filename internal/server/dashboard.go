@@ -124,6 +124,9 @@ func parseDashboard(demo bool) (*dashboard, error) {
 	}
 	funcs["i2f"] = func(n int) float64 { return float64(n) }
 	funcs["plural"] = pluralWord
+	// kindWords says an event kind of the agreement format in words:
+	// "access-request" as "access request".
+	funcs["kindWords"] = func(kind string) string { return strings.NewReplacer("-", " ", "_", " ").Replace(kind) }
 	funcs["trimIndex"] = func(ref string) string { return strings.TrimPrefix(ref, "log index ") }
 	funcs["evidenceHref"] = func(e state.Evidence) string { return sourceLink(report.Source{Kind: e.Kind, Ref: e.Ref}) }
 	funcs["evidenceLabel"] = state.Evidence.Label

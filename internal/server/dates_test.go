@@ -83,3 +83,15 @@ func TestSourcesSayHowMuchADateIsKnown(t *testing.T) {
 		t.Error("the Sources page gives a change known only to its month as its first day")
 	}
 }
+
+// The agreement page says the procedures' events in words, not as the
+// agreement format's kinds.
+func TestAgreementPageSaysEventKindsInWords(t *testing.T) {
+	body := page(embeddedServer(), "GET", "/agreement", "", nil).Body.String()
+	if !strings.Contains(body, "started by an event “access request”") {
+		t.Error("the access procedure's trigger is not said in words")
+	}
+	if strings.Contains(body, "<code>access-request</code>") || strings.Contains(body, "<code>council-vote</code>") {
+		t.Error("the agreement page shows event kinds as code")
+	}
+}
