@@ -235,10 +235,13 @@ func TestAfterTerminationDay(t *testing.T) {
 		t.Errorf("re-imposed measures = %+v", o.Reimposed)
 	}
 	// Between snapback and Termination Day the UN relief ended through the
-	// procedure: not a breach.
+	// procedure under the E3's and the US's reading, and was broken by
+	// measures re-applied without ground under Iran's, Russia's and
+	// China's: disputed, never a bare breach.
 	o = overview(t, agreement.JCPOA(), "2025-10-01")
-	if f := finding(t, o.Findings, "un-sanctions-relief"); f.Status != compliance.NotInForce || len(f.Evidence) == 0 {
-		t.Errorf("UN relief on 2025-10-01: %s %q", f.Status, f.Reason)
+	if f := finding(t, o.Findings, "un-sanctions-relief"); f.Status != compliance.Disputed || len(f.Evidence) == 0 || len(f.Readings) != 2 ||
+		f.Readings[0].Parties[0] != "e3" || f.Readings[0].Status != compliance.NotInForce || f.Readings[1].Parties[0] != "iran" || f.Readings[1].Status != compliance.Breach {
+		t.Errorf("UN relief on 2025-10-01: %s %q %+v", f.Status, f.Reason, f.Readings)
 	}
 	// The stockpile breach went dark with the loss of access: it stays a
 	// breach, last confirmed on the last figure, not known since.
@@ -368,9 +371,11 @@ func TestTerminationDayIsDisputed(t *testing.T) {
 		t.Errorf("readings %v, want iran: not-in-force, e3: breach (last confirmed before the loss of access)", got)
 	}
 	// Before Termination Day nothing is disputed but the EU's measures
-	// kept past Transition Day, which is another question.
+	// kept past Transition Day and the snapback's measures, which are
+	// other questions.
+	others := map[string]string{"eu-transition-relief": "Transition Day", "un-sanctions-relief": "UN measures validly re-applied", "eu-sanctions-relief": "after the UN snapback"}
 	for _, f := range overview(t, agreement.JCPOA(), "2025-10-01").Findings {
-		if f.Status == compliance.Disputed && (f.Commitment != "eu-transition-relief" || strings.Contains(f.Question, "Termination Day")) {
+		if f.Status == compliance.Disputed && (others[f.Commitment] == "" || !strings.Contains(f.Question, others[f.Commitment]) || strings.Contains(f.Question, "Termination Day")) {
 			t.Errorf("%s disputed before Termination Day: %s", f.Commitment, f.Question)
 		}
 	}
