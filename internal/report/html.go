@@ -84,6 +84,7 @@ func Funcs() template.FuncMap {
 		"signed":       signedOpt,
 		"boundBrief":   BoundBrief,
 		"sq":           func(m Figure, v *float64, prec int) string { return sqCellPrec(m, v, prec) },
+		"count":        CountCell,
 	}
 }
 

@@ -120,26 +120,32 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	p("Highest enrichment level: **%s** %s%s%s.\n\n", e.MaxEnrichment.Text(), Cite(e.MaxEnrichment.Sources),
 		optf(" (limit %s %%)", e.LimitPct, 2), unknownWhy(e.MaxEnrichment))
 	if len(e.Centrifuges) > 0 {
-		p("| site | machine | installed | enriching | as of | sources |\n|---|---|--:|--:|---|---|\n")
+		p("| site | machine | installed | enriching | sources |\n|---|---|--:|--:|---|\n")
 		for _, c := range e.Centrifuges {
-			asOf := c.Installed
-			if c.Enriching.AsOf.After(asOf.AsOf) {
-				asOf = c.Enriching
-			}
-			p("| %s | %s | %s | %s | %s | %s |\n", cell(c.Site), c.Machine, figureCell(c.Installed), figureCell(c.Enriching), asOf.AsOfPrecision.Short(asOf.AsOf), Cite(appendNew(slices.Clone(c.Installed.Sources), c.Enriching.Sources...)))
-			precisions = append(precisions, asOf.AsOfPrecision)
+			p("| %s | %s | %s | %s | %s |\n", cell(c.Site), c.Machine, CountCell(c.Installed), CountCell(c.Enriching), Cite(appendNew(slices.Clone(c.Installed.Sources), c.Enriching.Sources...)))
 		}
-		keyLine(precisions)
+		if key := e.CentrifugeKey(); key != "" {
+			p("\n%s.\n", upperFirst(key))
+		}
 	}
 
 	p("\n## 4. Stockpile by enrichment level\n\n")
 	st := r.Stockpile
 	total := "**" + st.Total.Text() + "**"
-	if !st.Total.AsOf.IsZero() {
+	if st.Total.Value != nil && !st.Total.AsOf.IsZero() {
+		// An unknown total is not "unknown as of" the date of its last
+		// figure, which it was known on: the reason says what was last
+		// reported, and when.
 		total += " as of " + st.Total.AsOfPrecision.Date(st.Total.AsOf)
 	}
-	p("Total: %s%s%s%s.\n\n", cited(total, st.Total.Sources),
-		optf("; limit %s kg U", st.LimitKgU, 1), optf(" ("+st.Total.Qualifier.Words()+"%s x)", st.Ratio, 1), unknownWhy(st.Total))
+	if st.Total.Value == nil {
+		// Why it is unknown, with the last figure and its date, before
+		// the limit, as the overview's card says it.
+		p("Total: %s%s.\n\n", cited(total+unknownWhy(st.Total), st.Total.Sources), optf("; limit %s kg U", st.LimitKgU, 1))
+	} else {
+		p("Total: %s%s%s.\n\n", cited(total, st.Total.Sources),
+			optf("; limit %s kg U", st.LimitKgU, 1), optf(" ("+st.Total.Qualifier.Words()+"%s x)", st.Ratio, 1))
+	}
 	if len(st.Levels) > 0 {
 		p("| level | kg U | SQ (IAEA) | SQ (wgu25) | status | sources |\n|---|--:|--:|--:|---|---|\n")
 		for _, l := range st.Levels {
