@@ -2,9 +2,15 @@ package report_test
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/accordverify/accord/breakout"
+	"github.com/accordverify/accord/enrich"
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/report"
 )
 
@@ -54,5 +60,50 @@ func TestCentrifugeCountsSayTheirDate(t *testing.T) {
 	md, _ = renders(t, build(t, "2025-02-08"))
 	if !strings.Contains(md, "| Fordow | IR-6 | 1,724 (2024-08-17) | ≤ 1,724 (2024-12-05) |") {
 		t.Errorf("a recent count is not shown as current:\n%s", md[strings.Index(md, "## 3."):strings.Index(md, "## 4.")])
+	}
+}
+
+// Where the levels of an exact total fall short of it, the tables give
+// the difference as its own derived row, so that they add up: at
+// 2021-10-01 2,441.3 kg U less 503.8 + 1,774.8 + 84.3 + 10 is 68.4 kg U
+// in other forms than UF6. Where a level is not known, nothing.
+func TestStockLevelsAddUpToTheTotal(t *testing.T) {
+	r := build(t, "2021-10-01")
+	if o := r.Stockpile.OtherForms; o == nil || *o.Value != 68.4 || o.Status != "derived" {
+		t.Fatalf("other forms at 2021-10-01: %+v, want 68.4 kg U, derived", o)
+	}
+	md, html := renders(t, r)
+	if !strings.Contains(md, "| other forms or not given by level | 68.4 |  |  | derived | [1] |") {
+		t.Error("the Markdown stock table has no row of the other forms")
+	}
+	if n := strings.Count(html, `<tr class="other-forms"><th scope="row">other forms or not given by level</th><td class="n">68.4`); n != 2 {
+		t.Errorf("the HTML report gives the other forms in %d tables, want 2 (the summary's and the stock's)", n)
+	}
+	o, err := compliance.OverviewAt(agreement.JCPOA(), facts(), calendar.MustParse("2021-10-01"),
+		compliance.BreakoutOptions{SQ: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var status bytes.Buffer
+	if err := report.TextStatus(&status, "JCPOA", o); err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`other forms or not given by level +68\.4 +by 2021-09-07 +derived`).MatchString(status.String()) {
+		t.Errorf("the status table has no row of the other forms:\n%s", status.String())
+	}
+	if got := build(t, "2017-05-27").SeriesLevels(); strings.Join(got, " ") != "5 20 60" {
+		t.Errorf("series levels at 2017-05-27 %q, want 5 20 60", got)
+	}
+	for _, date := range []string{"2025-07-01", "2017-05-27"} {
+		if o := build(t, date).Stockpile.OtherForms; o != nil {
+			t.Errorf("%s: other forms %+v, where the levels are unknown or add up", date, *o.Value)
+		}
+	}
+	// The series table has a column for every level it gives.
+	if got := r.SeriesLevels(); strings.Join(got, " ") != "2 5 20 60" {
+		t.Errorf("series levels %q, want 2 5 20 60", got)
+	}
+	if !strings.Contains(md, "| as of | total, kg U | up to 2 % | up to 5 % | up to 20 % | up to 60 % | breakout, days | sources |") {
+		t.Error("the Markdown series table has no column of the stock up to 2 %")
 	}
 }

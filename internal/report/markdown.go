@@ -151,6 +151,12 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 		for _, l := range st.Levels {
 			p("| up to %g %% | %s | %s | %s | %s | %s |\n", l.MaxAssayPct, figureCell(l.Mass), sqCell(l.Mass, l.SQIAEA), sqCell(l.Mass, l.SQWGU25), statusOrUnknown(l.Mass), Cite(l.Mass.Sources))
 		}
+		if o := st.OtherForms; o != nil {
+			p("| %s | %s |  |  | %s | %s |\n", OtherFormsLabel, figureCell(*o), o.Status, Cite(o.Sources))
+		}
+		if st.OtherForms != nil {
+			p("\n%s\n", OtherFormsNote)
+		}
 		p("\nSQ (IAEA): 25 kg U-235 contained in uranium at 20 %% or more, 75 kg below. SQ (wgu25): the 25-kg quantities of 90 %% uranium the level yields with the default tails. One IAEA significant quantity is %s kg U at 60 %%.\n", Num(st.OneSQ60KgU, 1))
 	}
 	chart(charts[0])
@@ -252,9 +258,18 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	}
 	chart(charts[2])
 	if len(r.Series) > 0 {
-		p("\nStock and breakout at each reported date (breakout: the median of the band, with its 10th to 90th percentile):\n\n| as of | total, kg U | up to 5 %% | up to 20 %% | up to 60 %% | breakout, days | sources |\n|---|--:|--:|--:|--:|--:|---|\n")
+		levels := r.SeriesLevels()
+		p("\nStock and breakout at each reported date (breakout: the median of the band, with its 10th to 90th percentile):\n\n| as of | total, kg U |")
+		for _, l := range levels {
+			p(" up to %s %% |", l)
+		}
+		p(" breakout, days | sources |\n|---|--:|%s--:|---|\n", strings.Repeat("--:|", len(levels)))
 		for _, s := range r.Series {
-			p("| %s | %s | %s | %s | %s | %s | %s |\n", s.DatePrecision.Short(s.Date), level(s, ""), level(s, "5"), level(s, "20"), level(s, "60"), SeriesDays(s), Cite(s.Sources))
+			p("| %s | %s |", s.DatePrecision.Short(s.Date), level(s, ""))
+			for _, l := range levels {
+				p(" %s |", level(s, l))
+			}
+			p(" %s | %s |\n", SeriesDays(s), Cite(s.Sources))
 			precisions = append(precisions, s.DatePrecision)
 		}
 		keyLine(precisions)

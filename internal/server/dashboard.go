@@ -111,6 +111,8 @@ func parseDashboard(demo bool) (*dashboard, error) {
 	funcs["fmtTime"] = func(t time.Time) string { return t.UTC().Format(time.DateTime) + " UTC" }
 	funcs["src"] = func(r *report.Report, ns []int) template.HTML { return citeLinks(r, ns) }
 	funcs["linkCites"] = linkCites
+	funcs["otherFormsLabel"] = func() string { return report.OtherFormsLabel }
+	funcs["otherFormsNote"] = func() string { return report.OtherFormsNote }
 	funcs["laterNotes"] = func(b report.Breakout) []string { return compliance.LaterNotes(b.Evidence, b.AsOf) }
 	funcs["laterMark"] = func() string { return report.LaterMark }
 	funcs["dec"] = func(n int) int { return n - 1 }
