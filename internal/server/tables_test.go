@@ -6,6 +6,39 @@ import (
 	"testing"
 )
 
+// The overview's summary refers to the report's sections by their number
+// ("section 6 gives the status under each reading", "(section 7)"): the
+// overview has no numbered sections, so each is named as the report's and
+// links to it, at the same date and under the same assumptions.
+func TestOverviewLinksTheReportsSections(t *testing.T) {
+	s := embeddedServer()
+	// After Termination Day the summary points at the readings (section
+	// 6); with an estimate, at its sources (section 7).
+	for date, n := range map[string]string{"2025-11-01": "6", "2025-02-08": "7"} {
+		rec := page(s, "GET", "/?as_of="+date, "", nil)
+		if rec.Code != 200 {
+			t.Fatalf("overview HTTP %d", rec.Code)
+		}
+		body := rec.Body.String()
+		i, j := strings.Index(body, "<h2>Summary</h2>"), strings.Index(body, "<h2>Stock by enrichment level</h2>")
+		if i < 0 || j < i {
+			t.Fatal("the overview has no summary")
+		}
+		summary := body[i:j]
+		link := `<a href="/report?as_of=` + date + `&amp;convention=cascades&amp;sq=wgu25#s` + n + `">the report's section ` + n + `</a>`
+		if !strings.Contains(summary, link) {
+			t.Errorf("%s: the summary has no link %s", date, link)
+		}
+		if bare := regexp.MustCompile(`section \d`).FindAllString(strings.ReplaceAll(summary, "the report's section", ""), -1); len(bare) > 0 {
+			t.Errorf("%s: the summary refers to sections without naming the report's: %q", date, bare)
+		}
+		// The anchor is the report's own.
+		if rep := page(s, "GET", "/report?as_of="+date, "", nil).Body.String(); !strings.Contains(rep, `<h2 id="s`+n+`">`) {
+			t.Errorf("the report has no section s%s", n)
+		}
+	}
+}
+
 // Where the levels of an exact total fall short of it (uranium in other
 // chemical forms than UF6: at 2021-10-01 the levels sum to 2,372.9 kg U
 // of 2,441.3), the overview's table of the stock gives the difference, so
