@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"html"
 	"regexp"
 	"strings"
 	"testing"
@@ -36,6 +37,34 @@ func TestOverviewLinksTheReportsSections(t *testing.T) {
 		if rep := page(s, "GET", "/report?as_of="+date, "", nil).Body.String(); !strings.Contains(rep, `<h2 id="s`+n+`">`) {
 			t.Errorf("the report has no section s%s", n)
 		}
+	}
+}
+
+// A disputed finding on the overview gives each reading once, in its
+// list, and keeps of its reason what the list does not say: what the
+// parties dispute.
+func TestOverviewDisputedReadingsOnce(t *testing.T) {
+	s := embeddedServer()
+	body := page(s, "GET", "/?as_of=2025-11-01", "", nil).Body.String()
+	rows := regexp.MustCompile(`(?s)<tr id="finding-[^"]+">.*?</tr>`).FindAllString(body, -1)
+	disputed := 0
+	for _, row := range rows {
+		if !strings.Contains(row, `<span class="status disputed">`) {
+			continue
+		}
+		disputed++
+		text := html.UnescapeString(regexp.MustCompile(`<[^>]+>`).ReplaceAllString(row, " "))
+		for _, m := range regexp.MustCompile(`\(the reading of [^)]+\)`).FindAllString(text, -1) {
+			if n := strings.Count(text, m); n != 1 {
+				t.Errorf("a disputed finding says %q %d times: %s", m, n, text)
+			}
+		}
+		if !strings.Contains(text, "the parties dispute") {
+			t.Errorf("a disputed finding lost what is disputed: %s", text)
+		}
+	}
+	if disputed == 0 {
+		t.Fatal("no disputed finding on the overview at 2025-11-01")
 	}
 }
 
