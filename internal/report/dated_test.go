@@ -3,6 +3,7 @@ package report_test
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -78,6 +79,11 @@ func TestStockLevelsAddUpToTheTotal(t *testing.T) {
 	}
 	if n := strings.Count(html, `<tr class="other-forms"><th scope="row">other forms or not given by level</th><td class="n">68.4`); n != 2 {
 		t.Errorf("the HTML report gives the other forms in %d tables, want 2 (the summary's and the stock's)", n)
+	}
+	if !slices.ContainsFunc(csvRows(t, r), func(row []string) bool {
+		return row[0] == "stockpile" && row[1] == "other forms or not given by level" && row[2] == "68.4" && row[6] == "derived"
+	}) {
+		t.Error("the CSV has no row of the other forms")
 	}
 	o, err := compliance.OverviewAt(agreement.JCPOA(), facts(), calendar.MustParse("2021-10-01"),
 		compliance.BreakoutOptions{SQ: enrich.WGU25, Samples: breakout.DefaultSamples, Seed: breakout.DefaultSeed})

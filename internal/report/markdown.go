@@ -395,6 +395,9 @@ func (r *Report) CSV(w io.Writer) error {
 			}
 		}
 	}
+	if o := r.Stockpile.OtherForms; o != nil {
+		row("stockpile", OtherFormsLabel, *o)
+	}
 	row("enrichment", "highest level", r.Enrichment.MaxEnrichment)
 	for _, c := range r.Enrichment.Centrifuges {
 		row("centrifuges", c.Site+" "+c.Machine+" installed", c.Installed)
