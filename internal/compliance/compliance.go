@@ -95,6 +95,24 @@ func (r FindingReading) Under(status string) string {
 	return fmt.Sprintf("%s if %s (the reading of %s)", status, r.Answer, strings.Join(r.Parties, ", "))
 }
 
+// ReasonBeside is the finding's reason where a list of its readings
+// stands beside it, each with its status and whose reading it is: for a
+// disputed finding, the reason without those statuses, which the list
+// gives ("the parties dispute whether ..."); the reason itself otherwise.
+func (f Finding) ReasonBeside() string {
+	if f.Status != Disputed || len(f.Readings) == 0 {
+		return f.Reason
+	}
+	parts := make([]string, len(f.Readings))
+	for i, v := range f.Readings {
+		parts[i] = v.Under(words(v.Status))
+	}
+	if rest, ok := strings.CutSuffix(f.Reason, ": "+strings.Join(parts, "; ")); ok {
+		return rest
+	}
+	return f.Reason
+}
+
 // Evaluate returns a finding for every commitment of a, in the agreement's
 // order, for the state s at s.AsOf.
 func Evaluate(a *agreement.Agreement, s *state.State) []Finding {

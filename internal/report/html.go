@@ -72,18 +72,21 @@ func Funcs() template.FuncMap {
 		"breakoutSentence": func(b Breakout) template.HTML {
 			return LinkCites(BreakoutSentence(&b.Breakout, Cite(b.Sources), Cite(b.LastKnownSources)), citeHTML)
 		},
-		"breakoutDays": BreakoutDays,
-		"seriesDays":   SeriesDays,
-		"upperFirst":   upperFirst,
-		"join":         strings.Join,
-		"provenance":   func() []Term { return Provenance },
-		"findingTerms": func() []Term { return Findings },
-		"legendNote":   func() string { return LegendNote },
-		"boundKey":     func() string { return BoundKey },
-		"sign":         state.Qualifier.Sign,
-		"signed":       signedOpt,
-		"boundBrief":   BoundBrief,
-		"sq":           func(m Figure, v *float64, prec int) string { return sqCellPrec(m, v, prec) },
+		"breakoutDays":    BreakoutDays,
+		"seriesDays":      SeriesDays,
+		"upperFirst":      upperFirst,
+		"join":            strings.Join,
+		"provenance":      func() []Term { return Provenance },
+		"findingTerms":    func() []Term { return Findings },
+		"legendNote":      func() string { return LegendNote },
+		"boundKey":        func() string { return BoundKey },
+		"sign":            state.Qualifier.Sign,
+		"signed":          signedOpt,
+		"boundBrief":      BoundBrief,
+		"sq":              func(m Figure, v *float64, prec int) string { return sqCellPrec(m, v, prec) },
+		"count":           CountCell,
+		"otherFormsLabel": func() string { return OtherFormsLabel },
+		"otherFormsNote":  func() string { return OtherFormsNote },
 	}
 }
 

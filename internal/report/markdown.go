@@ -120,30 +120,42 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	p("Highest enrichment level: **%s** %s%s%s.\n\n", e.MaxEnrichment.Text(), Cite(e.MaxEnrichment.Sources),
 		optf(" (limit %s %%)", e.LimitPct, 2), unknownWhy(e.MaxEnrichment))
 	if len(e.Centrifuges) > 0 {
-		p("| site | machine | installed | enriching | as of | sources |\n|---|---|--:|--:|---|---|\n")
+		p("| site | machine | installed | enriching | sources |\n|---|---|--:|--:|---|\n")
 		for _, c := range e.Centrifuges {
-			asOf := c.Installed
-			if c.Enriching.AsOf.After(asOf.AsOf) {
-				asOf = c.Enriching
-			}
-			p("| %s | %s | %s | %s | %s | %s |\n", cell(c.Site), c.Machine, figureCell(c.Installed), figureCell(c.Enriching), asOf.AsOfPrecision.Short(asOf.AsOf), Cite(appendNew(slices.Clone(c.Installed.Sources), c.Enriching.Sources...)))
-			precisions = append(precisions, asOf.AsOfPrecision)
+			p("| %s | %s | %s | %s | %s |\n", cell(c.Site), c.Machine, CountCell(c.Installed), CountCell(c.Enriching), Cite(appendNew(slices.Clone(c.Installed.Sources), c.Enriching.Sources...)))
 		}
-		keyLine(precisions)
+		if key := e.CentrifugeKey(); key != "" {
+			p("\n%s.\n", upperFirst(key))
+		}
 	}
 
 	p("\n## 4. Stockpile by enrichment level\n\n")
 	st := r.Stockpile
 	total := "**" + st.Total.Text() + "**"
-	if !st.Total.AsOf.IsZero() {
+	if st.Total.Value != nil && !st.Total.AsOf.IsZero() {
+		// An unknown total is not "unknown as of" the date of its last
+		// figure, which it was known on: the reason says what was last
+		// reported, and when.
 		total += " as of " + st.Total.AsOfPrecision.Date(st.Total.AsOf)
 	}
-	p("Total: %s%s%s%s.\n\n", cited(total, st.Total.Sources),
-		optf("; limit %s kg U", st.LimitKgU, 1), optf(" ("+st.Total.Qualifier.Words()+"%s x)", st.Ratio, 1), unknownWhy(st.Total))
+	if st.Total.Value == nil {
+		// Why it is unknown, with the last figure and its date, before
+		// the limit, as the overview's card says it.
+		p("Total: %s%s.\n\n", cited(total+unknownWhy(st.Total), st.Total.Sources), optf("; limit %s kg U", st.LimitKgU, 1))
+	} else {
+		p("Total: %s%s%s.\n\n", cited(total, st.Total.Sources),
+			optf("; limit %s kg U", st.LimitKgU, 1), optf(" ("+st.Total.Qualifier.Words()+"%s x)", st.Ratio, 1))
+	}
 	if len(st.Levels) > 0 {
 		p("| level | kg U | SQ (IAEA) | SQ (wgu25) | status | sources |\n|---|--:|--:|--:|---|---|\n")
 		for _, l := range st.Levels {
 			p("| up to %g %% | %s | %s | %s | %s | %s |\n", l.MaxAssayPct, figureCell(l.Mass), sqCell(l.Mass, l.SQIAEA), sqCell(l.Mass, l.SQWGU25), statusOrUnknown(l.Mass), Cite(l.Mass.Sources))
+		}
+		if o := st.OtherForms; o != nil {
+			p("| %s | %s |  |  | %s | %s |\n", OtherFormsLabel, figureCell(*o), o.Status, Cite(o.Sources))
+		}
+		if st.OtherForms != nil {
+			p("\n%s\n", OtherFormsNote)
 		}
 		p("\nSQ (IAEA): 25 kg U-235 contained in uranium at 20 %% or more, 75 kg below. SQ (wgu25): the 25-kg quantities of 90 %% uranium the level yields with the default tails. One IAEA significant quantity is %s kg U at 60 %%.\n", Num(st.OneSQ60KgU, 1))
 	}
@@ -246,9 +258,18 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	}
 	chart(charts[2])
 	if len(r.Series) > 0 {
-		p("\nStock and breakout at each reported date (breakout: the median of the band, with its 10th to 90th percentile):\n\n| as of | total, kg U | up to 5 %% | up to 20 %% | up to 60 %% | breakout, days | sources |\n|---|--:|--:|--:|--:|--:|---|\n")
+		levels := r.SeriesLevels()
+		p("\nStock and breakout at each reported date (breakout: the median of the band, with its 10th to 90th percentile):\n\n| as of | total, kg U |")
+		for _, l := range levels {
+			p(" up to %s %% |", l)
+		}
+		p(" breakout, days | sources |\n|---|--:|%s--:|---|\n", strings.Repeat("--:|", len(levels)))
 		for _, s := range r.Series {
-			p("| %s | %s | %s | %s | %s | %s | %s |\n", s.DatePrecision.Short(s.Date), level(s, ""), level(s, "5"), level(s, "20"), level(s, "60"), SeriesDays(s), Cite(s.Sources))
+			p("| %s | %s |", s.DatePrecision.Short(s.Date), level(s, ""))
+			for _, l := range levels {
+				p(" %s |", level(s, l))
+			}
+			p(" %s | %s |\n", SeriesDays(s), Cite(s.Sources))
 			precisions = append(precisions, s.DatePrecision)
 		}
 		keyLine(precisions)
@@ -373,6 +394,9 @@ func (r *Report) CSV(w io.Writer) error {
 				row("significant quantities", fmt.Sprintf("up to %g %%, %s", l.MaxAssayPct, sq.name), Figure{Value: sq.v, Qualifier: l.Mass.Qualifier, Unit: "SQ", AsOf: l.Mass.AsOf, Status: "derived", Sources: l.Mass.Sources})
 			}
 		}
+	}
+	if o := r.Stockpile.OtherForms; o != nil {
+		row("stockpile", OtherFormsLabel, *o)
 	}
 	row("enrichment", "highest level", r.Enrichment.MaxEnrichment)
 	for _, c := range r.Enrichment.Centrifuges {

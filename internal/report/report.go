@@ -14,6 +14,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/accordverify/accord/breakout"
@@ -209,6 +210,12 @@ type Stockpile struct {
 	LimitKgU *float64 `json:"limit_kg_u"`
 	Ratio    *float64 `json:"ratio"`
 	Levels   []Level  `json:"by_level"`
+	// OtherForms is the part of an exact total its levels do not give
+	// (uranium in other chemical forms than the UF6 the levels count, or
+	// not given by level): the total less the levels, derived; absent
+	// where the levels add up to the total, or where a level is not
+	// known or is a bound.
+	OtherForms *Figure `json:"other_forms_kg_u,omitempty"`
 	// OneSQ60KgU is the mass of 60 % uranium holding one IAEA significant
 	// quantity (25 kg U-235): the line the 60 % stock is drawn against.
 	OneSQ60KgU float64 `json:"one_sq_at_60_pct_kg_u"`
@@ -364,6 +371,28 @@ func (p Point) Mass(key string) (v float64, q state.Qualifier, ok bool) {
 	}
 	v, ok = p.ByLevel[key]
 	return v, p.ByLevelQualifier[key], ok
+}
+
+// SeriesLevels are the columns of a table of the series: the levels of
+// the agreement's limits and the IAEA's reports (up to 5, 20 and 60 %),
+// and any other level some point of the series gives (up to 2 %, from
+// 2020), lowest first, so that a level reported at any date shown has
+// one.
+func (r *Report) SeriesLevels() []string {
+	pcts := []float64{5, 20, 60}
+	for _, p := range r.Series {
+		for k := range p.ByLevel {
+			if v, err := strconv.ParseFloat(k, 64); err == nil && !slices.Contains(pcts, v) {
+				pcts = append(pcts, v)
+			}
+		}
+	}
+	slices.Sort(pcts)
+	out := make([]string, len(pcts))
+	for i, v := range pcts {
+		out[i] = fmt.Sprint(v)
+	}
+	return out
 }
 
 // SeriesBounds reports whether any figure of the series is not exact: a
@@ -552,6 +581,7 @@ func (b *builder) stockpile(r *Report, a *agreement.Agreement, o *compliance.Ove
 		f.AsOf, f.AsOfPrecision = o.Inventory.Total.Date, o.Inventory.Total.DatePrecision
 		st.Levels = append(st.Levels, Level{MaxAssayPct: l.MaxAssayPct, AssayPct: l.AssayPct, Mass: f, SQIAEA: l.SQIAEA, SQWGU25: l.SQWGU25})
 	}
+	st.OtherForms = otherForms(o.Inventory, st.Total)
 }
 
 // limitOf returns the first commitment of a limiting metric m.

@@ -142,6 +142,12 @@ func TextStatus(w io.Writer, name string, o *compliance.Overview) error {
 		}
 		fmt.Fprintf(tw, "up to %s %%\t%s\t%s\t%s\t%s\t%s\t\n", Sig(l.MaxAssayPct), mass, asOf, l.Qualifier.Symbol()+optSig(l.SQIAEA, ""), l.Qualifier.Symbol()+optSig(l.SQWGU25, ""), status)
 	}
+	// What the levels leave of an exact total, so that the table adds up.
+	other, hasOther := OtherFormsKgU(o.Inventory)
+	if hasOther {
+		t := o.Inventory.Total
+		fmt.Fprintf(tw, "%s\t%s\t%s\t\t\t%s\t\n", OtherFormsLabel, Sig(other), t.DatePrecision.Short(t.Date)+laterMark(t.Evidence, o.AsOf), state.Derived)
+	}
 	total, asOf, status := "unknown", "-", "unknown"
 	if t := o.Inventory.Total; o.Inventory.TotalKgU != nil {
 		total, asOf, status = t.Qualifier.Symbol()+Sig(*o.Inventory.TotalKgU), t.DatePrecision.Short(t.Date)+laterMark(t.Evidence, o.AsOf), string(t.Status)
@@ -155,6 +161,9 @@ func TextStatus(w io.Writer, name string, o *compliance.Overview) error {
 	}
 	for _, u := range unknown {
 		fmt.Fprintf(w, "  %s\n", u)
+	}
+	if hasOther {
+		fmt.Fprintf(w, "  %s\n", OtherFormsNote)
 	}
 	fmt.Fprintln(w, "  SQ (IAEA): 25 kg U-235 contained at 20 % or more, 75 kg below; SQ (wgu25): 25-kg quantities of 90 % the level yields with default tails")
 	if key := state.Key(precisions...); key != "" {

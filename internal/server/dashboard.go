@@ -111,6 +111,9 @@ func parseDashboard(demo bool) (*dashboard, error) {
 	funcs["fmtTime"] = func(t time.Time) string { return t.UTC().Format(time.DateTime) + " UTC" }
 	funcs["src"] = func(r *report.Report, ns []int) template.HTML { return citeLinks(r, ns) }
 	funcs["linkCites"] = linkCites
+	funcs["summaryLine"] = summaryLine
+	funcs["otherFormsLabel"] = func() string { return report.OtherFormsLabel }
+	funcs["otherFormsNote"] = func() string { return report.OtherFormsNote }
 	funcs["laterNotes"] = func(b report.Breakout) []string { return compliance.LaterNotes(b.Evidence, b.AsOf) }
 	funcs["laterMark"] = func() string { return report.LaterMark }
 	funcs["dec"] = func(n int) int { return n - 1 }
@@ -302,6 +305,28 @@ func citeLinks(r *report.Report, ns []int) template.HTML {
 // their evidence.
 func linkCites(r *report.Report, text string) template.HTML {
 	return report.LinkCites(text, func(ns []int) template.HTML { return citeLinks(r, ns) })
+}
+
+// sectionRef is a reference of a summary's line to a section of the
+// report ("section 6 gives the status under each reading", "(section 7)").
+var sectionRef = regexp.MustCompile(`\bsection ([1-9])\b`)
+
+// summaryLine is a line of the report's summary as the overview gives it:
+// its citations linked to their evidence, and each section it refers to
+// named as the report's and linked to it, at the page's date and under
+// its assumptions (the overview has no numbered sections).
+func summaryLine(r *report.Report, text string) template.HTML {
+	var b strings.Builder
+	last := 0
+	for _, m := range sectionRef.FindAllStringSubmatchIndex(text, -1) {
+		b.WriteString(string(linkCites(r, text[last:m[0]])))
+		n := text[m[2]:m[3]]
+		q := url.Values{"as_of": {r.AsOf.String()}, "convention": {string(r.Convention)}, "sq": {string(r.SQ)}}
+		fmt.Fprintf(&b, `<a href="/report?%s#s%s">the report's section %s</a>`, template.HTMLEscapeString(q.Encode()), n, n)
+		last = m[1]
+	}
+	b.WriteString(string(linkCites(r, text[last:])))
+	return template.HTML(b.String())
 }
 
 // latestStock is the date of the latest reported stock, or today when

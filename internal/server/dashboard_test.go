@@ -524,7 +524,9 @@ func TestReadingSourcesLinkToTheReading(t *testing.T) {
 
 // A level the report of the stock does not give is shown with no figure
 // on the what-if form, not as zero: on 2025-06-13 the IAEA gave the total
-// and the 60 % level only.
+// and the 60 % level only. The field says so in words short enough for
+// it ("not reported" was cut to "not reportec" at 1280 px); its title
+// gives the whole reason.
 func TestWhatIfShowsNoFigureForALevelNotReported(t *testing.T) {
 	s := embeddedServer()
 	rec := page(s, "GET", "/what-if?as_of=2025-06-13", "", nil)
@@ -536,7 +538,7 @@ func TestWhatIfShowsNoFigureForALevelNotReported(t *testing.T) {
 	}
 	for _, key := range []string{"5", "20"} {
 		in := input(key)
-		if in == "" || strings.Contains(in, "value=") || !strings.Contains(in, `placeholder="not reported"`) || !strings.Contains(in, "not reported by level as of 2025-06-13") {
+		if in == "" || strings.Contains(in, "value=") || !strings.Contains(in, `placeholder="not given"`) || !strings.Contains(in, "not reported by level as of 2025-06-13") {
 			t.Errorf("up to %s %%: %s, want no value, and the words that it was not reported", key, in)
 		}
 	}
