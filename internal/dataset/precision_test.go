@@ -55,6 +55,18 @@ func TestRowsSayHowMuchTheirDateIsKnown(t *testing.T) {
 	if !byReport {
 		t.Error("the heavy water of the 2020-09-04 report, given without its date, is not marked as of that date at the latest")
 	}
+	// A fact read from the press on a report that gave it without its day
+	// (the stock of 123.9 kg U of the report of 24 May 2018) is of the
+	// report's date at the latest, though it cites no row of the series.
+	var pressReport bool
+	for _, f := range d.NoteFacts {
+		if f.Metric == state.EnrichedUraniumKgU && f.Date.String() == "2018-05-24" && f.Value == 123.9 {
+			pressReport = f.DatePrecision == state.NoLaterThan
+		}
+	}
+	if !pressReport {
+		t.Error("the stock of the report of 24 May 2018, given without its date, is not marked as of that date at the latest")
+	}
 }
 
 // The public record of continuity of knowledge says which events are
