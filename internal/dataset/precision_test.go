@@ -64,6 +64,18 @@ func TestRowsSayHowMuchTheirDateIsKnown(t *testing.T) {
 			pressReport = f.DatePrecision == state.NoLaterThan
 		}
 	}
+	// The highest enrichment of the IAEA's report of 29 May 2015, which
+	// gives it without its day, is of that day at the latest, not of a
+	// day after its sources were published.
+	var may2015 bool
+	for _, f := range d.NoteFacts {
+		if f.Metric == state.MaxEnrichmentPct && f.Value == 3.5 {
+			may2015 = f.Date.String() == "2015-05-29" && f.DatePrecision == state.NoLaterThan && !f.Date.After(f.Evidence[0].Published)
+		}
+	}
+	if !may2015 {
+		t.Error("the 3.5 % of the report of May 2015 is not of 2015-05-29 at the latest")
+	}
 	if !pressReport {
 		t.Error("the stock of the report of 24 May 2018, given without its date, is not marked as of that date at the latest")
 	}
