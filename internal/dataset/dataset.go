@@ -6,7 +6,9 @@
 // embedded unchanged. Its free-text notes also give centrifuge counts,
 // heavy water, enrichment levels and the inspectorate's access; those are
 // kept structured in facts-from-notes.csv, each row tied to the report it
-// was read from and quoting the note. [Dataset.Facts] turns both into the
+// was read from and quoting the note. Where a row gives no cut-off date
+// and a later source quotes it from the report, cut-off-dates.csv gives
+// it, with the words and their source. [Dataset.Facts] turns both into the
 // facts from which package state derives the state at a date.
 package dataset
 
@@ -67,7 +69,9 @@ type Report struct {
 	// (AsOf is its first day), or no later than AsOf (the row gives no
 	// cut-off date and AsOf is the report's date).
 	AsOfPrecision state.DatePrecision `json:"as_of_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
-	// AsOfNote says how AsOf was obtained when the row gives no full date.
+	// AsOfNote says how AsOf was obtained when the row gives no full date,
+	// or, for a row of the embedded series, where its cut-off date, which
+	// the row does not give, comes from.
 	AsOfNote string `json:"as_of_note,omitempty"`
 	Total    Cell   `json:"total_kg_u"`
 	Upto2    Cell   `json:"upto2_kg_u"`
@@ -191,6 +195,9 @@ func Embedded() *Dataset {
 	d, err := Parse(bytes.NewReader(seriesCSV), Name)
 	if err != nil {
 		panic("dataset: embedded series: " + err.Error())
+	}
+	if err = applyCutOffs(d); err != nil {
+		panic("dataset: embedded cut-off dates: " + err.Error())
 	}
 	if d.NoteFacts, err = parseNoteFacts(d); err != nil {
 		panic("dataset: embedded facts from notes: " + err.Error())

@@ -83,10 +83,19 @@ func TestEmbeddedSeries(t *testing.T) {
 			t.Errorf("a conflict cut inside a parenthesis: %q", c)
 		}
 	}
-	// Rows without a full as-of date say what was used.
+	// Rows without a full as-of date say what was used: the report's date
+	// at the latest, or the cut-off date a later source quotes from the
+	// report, with its words and source.
 	for _, r := range d.Reports {
-		if r.ReportDate == "2022-03-03" && !strings.Contains(r.AsOfNote, "unverified") {
-			t.Errorf("2022-03-03 as-of note = %q", r.AsOfNote)
+		switch r.ReportDate {
+		case "2025-11":
+			if r.AsOfPrecision != state.NoLaterThan || !strings.Contains(r.AsOfNote, "is not given") {
+				t.Errorf("2025-11 as of %s (%q): %q", r.AsOf, r.AsOfPrecision, r.AsOfNote)
+			}
+		case "2022-03-03":
+			if r.AsOf.String() != "2022-02-19" || r.AsOfPrecision != state.Day || !strings.Contains(r.AsOfNote, "as of Feb. 19") || !strings.Contains(r.AsOfNote, "Arms Control Association, 2022-03-04") {
+				t.Errorf("2022-03-03 as of %s (%q): %q", r.AsOf, r.AsOfPrecision, r.AsOfNote)
+			}
 		}
 	}
 }

@@ -89,13 +89,19 @@ func round(v float64) float64 {
 	return r
 }
 
-var noteColumns = []string{"report_date", "date", "metric", "site", "machine", "value", "qualifier", "status", "note", "source", "published"}
+var noteColumns = []string{"report_date", "date", "metric", "site", "machine", "value", "qualifier", "status", "note", "source", "published", "date_precision"}
 
 // The column published is the date the fact was first published, as its
 // sources give it (YYYY-MM-DD, or YYYY-MM where they give only the
 // month). Left empty, it is the date of the fact's report row, where the
 // fact has one and is not dated after it (the row's report published it),
 // and otherwise not known.
+//
+// The column date_precision says how much the date is known: empty for
+// the day (or the month, where the date is YYYY-MM); "no_later_than" where
+// the date is that of the report that gave the figure without its own day,
+// so that the figure is of that day or earlier. A row of a report with no
+// date is of the report's date at the latest without it.
 
 func parseNoteFacts(d *Dataset) ([]state.Fact, error) {
 	cr := csv.NewReader(bytes.NewReader(notesCSV))
@@ -164,6 +170,15 @@ func parseNoteFacts(d *Dataset) ([]state.Fact, error) {
 				}
 				precision = state.MonthOnly
 			}
+		}
+		switch p := state.DatePrecision(get("date_precision")); {
+		case p == state.Day:
+		case p == state.NoLaterThan && get("date") != "" && precision == state.Day:
+			precision = state.NoLaterThan
+		case p == state.NoLaterThan:
+			return nil, fail("date_precision", "no_later_than needs the day the figure is of at the latest, YYYY-MM-DD")
+		default:
+			return nil, fail("date_precision", "want empty or no_later_than, got %q", p)
 		}
 		f := state.Fact{Metric: state.Metric(get("metric")), Date: date, DatePrecision: precision, Site: get("site"), Machine: get("machine"),
 			Qualifier: state.Qualifier(get("qualifier")), Status: state.Status(get("status"))}

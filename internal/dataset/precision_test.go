@@ -8,13 +8,14 @@ import (
 )
 
 // A row without a cut-off date is as of its report's date at the latest;
-// a row with only the month of its cut-off is of that month; every fact of
-// the row carries that, and so do the facts its notes give only to the
-// month.
+// a row with only the month of its cut-off is of that month; a row whose
+// cut-off date a later source quotes from the report is of that day; every
+// fact of the row carries that, and so do the facts its notes give only to
+// the month.
 func TestRowsSayHowMuchTheirDateIsKnown(t *testing.T) {
 	d := dataset.Embedded()
-	want := map[string]state.DatePrecision{"2021-09-07": state.NoLaterThan, "2022-03-03": state.NoLaterThan, "2022-09-07": state.NoLaterThan,
-		"2019-02": state.MonthOnly, "2025-02-26": state.Day}
+	want := map[string]state.DatePrecision{"2021-09-07": state.Day, "2022-03-03": state.Day, "2022-09-07": state.Day,
+		"2025-11": state.NoLaterThan, "2019-02": state.MonthOnly, "2025-02-26": state.Day}
 	seen := map[string]bool{}
 	for _, r := range d.Reports {
 		p, ok := want[r.ReportDate]
@@ -33,6 +34,15 @@ func TestRowsSayHowMuchTheirDateIsKnown(t *testing.T) {
 	}
 	if len(seen) != len(want) {
 		t.Errorf("rows seen %v, want %v", seen, want)
+	}
+	// The cut-off dates the press quotes from the reports whose rows give
+	// none (AP of 2021-09-07 and 2022-09-07, AFP and the Arms Control
+	// Association of March 2022).
+	cutOff := map[string]string{"2021-09-07": "2021-08-30", "2022-03-03": "2022-02-19", "2022-09-07": "2022-08-21"}
+	for _, r := range d.Reports {
+		if day, ok := cutOff[r.ReportDate]; ok && (r.AsOf.String() != day || r.AsOfNote == "") {
+			t.Errorf("row %d (%s): as of %s, note %q; want %s and where it comes from", r.Row, r.ReportDate, r.AsOf, r.AsOfNote, day)
+		}
 	}
 	var month bool
 	for _, f := range d.NoteFacts {
@@ -54,6 +64,30 @@ func TestRowsSayHowMuchTheirDateIsKnown(t *testing.T) {
 	}
 	if !byReport {
 		t.Error("the heavy water of the 2020-09-04 report, given without its date, is not marked as of that date at the latest")
+	}
+	// A fact read from the press on a report that gave it without its day
+	// (the stock of 123.9 kg U of the report of 24 May 2018) is of the
+	// report's date at the latest, though it cites no row of the series.
+	var pressReport bool
+	for _, f := range d.NoteFacts {
+		if f.Metric == state.EnrichedUraniumKgU && f.Date.String() == "2018-05-24" && f.Value == 123.9 {
+			pressReport = f.DatePrecision == state.NoLaterThan
+		}
+	}
+	// The highest enrichment of the IAEA's report of 29 May 2015, which
+	// gives it without its day, is of that day at the latest, not of a
+	// day after its sources were published.
+	var may2015 bool
+	for _, f := range d.NoteFacts {
+		if f.Metric == state.MaxEnrichmentPct && f.Value == 3.5 {
+			may2015 = f.Date.String() == "2015-05-29" && f.DatePrecision == state.NoLaterThan && !f.Date.After(f.Evidence[0].Published)
+		}
+	}
+	if !may2015 {
+		t.Error("the 3.5 % of the report of May 2015 is not of 2015-05-29 at the latest")
+	}
+	if !pressReport {
+		t.Error("the stock of the report of 24 May 2018, given without its date, is not marked as of that date at the latest")
 	}
 }
 

@@ -363,14 +363,15 @@ func TestNoDatelessSince(t *testing.T) {
 }
 
 // The CSV says of each figure how much its as-of date is known, in its
-// last column: at 2021-10-01 the stock is of 2021-09-07 at the latest.
+// last column: at 2018-06-15 the stock is of 2018-05-24 at the latest (the
+// report of that day gives no cut-off date).
 func TestCSVSaysHowMuchAnAsOfDateIsKnown(t *testing.T) {
-	rows := csvRows(t, build(t, "2021-10-01"))
+	rows := csvRows(t, build(t, "2018-06-15"))
 	var total bool
 	for _, row := range rows[1:] {
 		if row[0] == "stockpile" && row[1] == "total" {
 			total = true
-			if row[5] != "2021-09-07" || row[10] != "no_later_than" {
+			if row[5] != "2018-05-24" || row[10] != "no_later_than" {
 				t.Errorf("total as of %q, precision %q", row[5], row[10])
 			}
 		}
@@ -383,12 +384,12 @@ func TestCSVSaysHowMuchAnAsOfDateIsKnown(t *testing.T) {
 	}
 }
 
-// The summary says the stock's date as far as it is known: the figures of
-// the report of 7 September 2021 give no cut-off date, so they are of
+// The summary says the stock's date as far as it is known: the figure of
+// the report of 24 May 2018 comes without its cut-off date, so it is of
 // that day at the latest, as the tables say.
 func TestSummarySaysHowMuchTheStocksDateIsKnown(t *testing.T) {
-	r := build(t, "2021-10-01")
-	want := "The enriched-uranium stock was 2,441.3 kg U as of 2021-09-07 at the latest"
+	r := build(t, "2018-06-15")
+	want := "The enriched-uranium stock was 123.9 kg U as of 2018-05-24 at the latest"
 	if !slices.ContainsFunc(r.Summary, func(l string) bool { return strings.HasPrefix(l, want) }) {
 		t.Errorf("no summary line begins %q: %q", want, r.Summary)
 	}

@@ -15,7 +15,7 @@ func TestDashboardSaysHowMuchADateIsKnown(t *testing.T) {
 		target string
 		want   []string
 	}{
-		{"/?as_of=2021-10-01", []string{"as of <time>2021-09-07 at the latest</time>", "<time>by 2021-09-07</time>, at least 24 days old"}},
+		{"/?as_of=2018-06-15", []string{"as of <time>2018-05-24 at the latest</time>", "<time>by 2018-05-24</time>, at least 22 days old"}},
 		{"/knowledge?as_of=2024-06-01", []string{"since <time>2024-03 (month only)</time>", "from <time>2021-09-08 at the latest</time>"}},
 	} {
 		rec := page(s, "GET", c.target, "", nil)
@@ -34,9 +34,9 @@ func TestDashboardSaysHowMuchADateIsKnown(t *testing.T) {
 // The trends page's breaches say how much the date of the figure that
 // last showed each is known.
 func TestTrendsBreachSaysHowMuchItsLastFigureIsDated(t *testing.T) {
-	body := page(embeddedServer(), "GET", "/trends?as_of=2021-10-01", "", nil).Body.String()
-	if !strings.Contains(body, "last shown by a figure as of <time>2021-09-07 at the latest</time>") {
-		t.Errorf("the stockpile's breach does not say its last figure is of 2021-09-07 at the latest:\n%s", body)
+	body := page(embeddedServer(), "GET", "/trends?as_of=2016-12-01", "", nil).Body.String()
+	if !strings.Contains(body, "last shown by a figure as of <time>2016-11-09 at the latest</time>") {
+		t.Errorf("the heavy water's breach does not say its last figure (130.1 t, of the report of 9 November 2016) is of 2016-11-09 at the latest:\n%s", body)
 	}
 }
 
