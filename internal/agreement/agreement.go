@@ -7,6 +7,7 @@ package agreement
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"fmt"
 	"slices"
@@ -126,8 +127,11 @@ const RoleCouncil = "council"
 
 // Party is a signatory, the inspectorate, or another body with a role.
 type Party struct {
-	ID      string   `yaml:"id" json:"id"`
-	Name    string   `yaml:"name" json:"name"`
+	ID   string `yaml:"id" json:"id"`
+	Name string `yaml:"name" json:"name"`
+	// Short is the name sentences use where they list parties ("Iran"
+	// for the Islamic Republic of Iran); Name when empty.
+	Short   string   `yaml:"short,omitempty" json:"short,omitempty"`
 	Roles   []string `yaml:"roles" json:"roles"`
 	Members []string `yaml:"members,omitempty" json:"members,omitempty"`
 }
@@ -543,6 +547,19 @@ func (a *Agreement) Procedure(id string) *Procedure {
 // Party returns the party with the given id, or nil.
 func (a *Agreement) Party(id string) *Party {
 	return byID(a.Parties, id, func(p *Party) string { return p.ID })
+}
+
+// PartyNames are the names sentences give the parties ids name: each
+// party's Short name, else its Name, else the id as it stands.
+func (a *Agreement) PartyNames(ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id
+		if p := a.Party(id); p != nil {
+			out[i] = cmp.Or(p.Short, p.Name, id)
+		}
+	}
+	return out
 }
 
 // byID returns the element of xs whose id is id, or nil.

@@ -198,7 +198,7 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"limit: {metric: max_enrichment_pct, max: 3.67, unit: \"%\"}", "limit: {metric: max_enrichment_pct, max: 3.67, unit: kg}", "commitments[0].limit.unit"},
 		{"limit: {metric: max_enrichment_pct, max: 3.67, unit: \"%\"}", "limit: {metric: purity, max: 3.67, unit: \"%\"}", "commitments[0].limit.metric"},
 		{"starts: implementation-day\n    duration_years: 15\n    limit: {metric: max_enrichment_pct", "starts: someday\n    duration_years: 15\n    limit: {metric: max_enrichment_pct", "commitments[0].starts"},
-		{"{id: iran, name: Islamic Republic of Iran, roles: [state]}", "{id: iran, name: Islamic Republic of Iran, roles: [king]}", "parties[0].roles"},
+		{"{id: iran, name: Islamic Republic of Iran, short: Iran, roles: [state]}", "{id: iran, name: Islamic Republic of Iran, short: Iran, roles: [king]}", "parties[0].roles"},
 		{"commitments: [additional-protocol]", "commitments: [additional-protocols]", "events[7].commitments"},
 		// A performance records the act that performed an action of its
 		// own party: not a limit, not another party's commitment.

@@ -78,6 +78,8 @@ type Finding struct {
 type FindingReading struct {
 	Reading string   `json:"reading"`
 	Parties []string `json:"parties"`
+	// Names are the parties' names as sentences give them ("Iran").
+	Names []string `json:"party_names"`
 	// Answer is the reading's answer to the question in words ("it did
 	// not"), TakesEffect whether the event takes effect under it.
 	Answer      string `json:"answer"`
@@ -92,7 +94,7 @@ type FindingReading struct {
 // is, as "breach if it did not (the reading of e3, us)": the status
 // follows from the answer, which the parties give.
 func (r FindingReading) Under(status string) string {
-	return fmt.Sprintf("%s if %s (the reading of %s)", status, r.Answer, strings.Join(r.Parties, ", "))
+	return fmt.Sprintf("%s if %s (the reading of %s)", status, r.Answer, strings.Join(r.Names, ", "))
 }
 
 // ReasonBeside is the finding's reason where a list of its readings
@@ -144,7 +146,7 @@ func evaluate(a *agreement.Agreement, c *agreement.Commitment, s *state.State) F
 			if len(views) > 0 && vf.Status != views[0].Status {
 				differ = true
 			}
-			views = append(views, FindingReading{Reading: r.ID, Parties: v.Parties, Answer: v.Said(), TakesEffect: v.TakesEffect,
+			views = append(views, FindingReading{Reading: r.ID, Parties: v.Parties, Names: a.PartyNames(v.Parties), Answer: v.Said(), TakesEffect: v.TakesEffect,
 				Status: vf.Status, Reason: vf.Reason, Basis: v.Basis, Source: v.Source})
 		}
 		if !differ {
@@ -192,7 +194,7 @@ func readingReasons(views []FindingReading) []string {
 		if v.Reason != views[0].Reason {
 			out = nil
 			for _, v := range views {
-				out = append(out, fmt.Sprintf("if %s (the reading of %s): %s", v.Answer, strings.Join(v.Parties, ", "), v.Reason))
+				out = append(out, fmt.Sprintf("if %s (the reading of %s): %s", v.Answer, strings.Join(v.Names, ", "), v.Reason))
 			}
 			return out
 		}

@@ -482,9 +482,9 @@ func TestActionWithoutPerformanceIsUnknown(t *testing.T) {
 // own relief commitment is broken.
 func TestReadingsNameTheAnswerNotAVerdict(t *testing.T) {
 	f := finding(t, overview(t, agreement.JCPOA(), "2025-11-01").Findings, "us-sanctions-relief")
-	if f.Status != compliance.Disputed || strings.Contains(f.Reason, "e3, us: breach") ||
-		!strings.Contains(f.Reason, "breach if it did not (the reading of e3, us)") ||
-		!strings.Contains(f.Reason, "not in force if it did (the reading of iran, russia, china)") {
+	if f.Status != compliance.Disputed || strings.Contains(f.Reason, "E3, US: breach") ||
+		!strings.Contains(f.Reason, "breach if it did not (the reading of E3, US)") ||
+		!strings.Contains(f.Reason, "not in force if it did (the reading of Iran, Russia, China)") {
 		t.Errorf("US relief after Termination Day: %q", f.Reason)
 	}
 	for _, r := range f.Readings {

@@ -194,7 +194,7 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	for _, d := range r.Disputes {
 		p("\nIn dispute since %s: %s. It bears on %d %s; each gives its status under every reading.\n\n", d.Date, d.Question, len(d.Commitments), map[bool]string{true: "finding", false: "findings"}[len(d.Commitments) == 1])
 		for _, v := range d.Views {
-			p("- %s: %s. %s %s\n", strings.Join(v.Parties, ", "), v.Reading, upperFirst(v.Basis), Cite(v.Sources))
+			p("- %s: %s. %s %s\n", strings.Join(v.Names, ", "), v.Reading, upperFirst(v.Basis), Cite(v.Sources))
 		}
 	}
 	for _, s := range r.Sides {

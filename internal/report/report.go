@@ -279,6 +279,8 @@ type Dispute struct {
 // DisputeView is one reading of a disputed event.
 type DisputeView struct {
 	Parties []string `json:"parties"`
+	// Names are the parties' names as sentences give them ("Iran").
+	Names []string `json:"party_names"`
 	// Reading says in words what the parties hold of the event.
 	Reading string `json:"reading"`
 	Basis   string `json:"basis"`
@@ -674,7 +676,7 @@ func (b *builder) disputes(r *Report, a *agreement.Agreement, o *compliance.Over
 		for _, v := range rd.Views {
 			reading := v.Said()
 			n := b.add(Source{Kind: "agreement", Ref: a.ID + " reading " + rd.ID + " (" + strings.Join(v.Parties, ", ") + ")", Entry: readingEntry(a, rd, v), Source: v.Source, Status: state.Status(v.Status)})
-			d.Views = append(d.Views, DisputeView{Parties: v.Parties, Reading: reading, Basis: v.Basis, Sources: []int{n}})
+			d.Views = append(d.Views, DisputeView{Parties: v.Parties, Names: a.PartyNames(v.Parties), Reading: reading, Basis: v.Basis, Sources: []int{n}})
 		}
 		r.Disputes = append(r.Disputes, d)
 	}
@@ -688,7 +690,7 @@ func readingEntry(a *agreement.Agreement, rd agreement.Reading, v agreement.View
 	if e := a.Event(rd.Event); e != nil {
 		on = " of " + e.Date.String()
 	}
-	return "agreement disputes, the event" + on + ", reading of " + strings.Join(v.Parties, ", ")
+	return "agreement disputes, the event" + on + ", reading of " + strings.Join(a.PartyNames(v.Parties), ", ")
 }
 
 func sideOf(r *Report, a *agreement.Agreement, party string) *Side {

@@ -94,4 +94,8 @@ func TestAgreementPageSaysEventKindsInWords(t *testing.T) {
 	if strings.Contains(body, "<code>access-request</code>") || strings.Contains(body, "<code>council-vote</code>") {
 		t.Error("the agreement page shows event kinds as code")
 	}
+	// The parties of a reading by their names, not their ids.
+	if !strings.Contains(body, "<strong>Iran, Russia, China</strong>") || strings.Contains(body, "<strong>iran, russia, china</strong>") {
+		t.Error("the agreement page does not name the parties of a reading")
+	}
 }
