@@ -195,7 +195,10 @@ type Figured struct {
 	N      int
 	SVG    template.HTML
 	Narrow template.HTML
-	Events []Event
+	// Events are the events numbered above the plot, listed under the
+	// first figure only; the later ones point to it (EventsUnder).
+	Events      []Event
+	EventsUnder *Chart
 }
 
 // Catalogue is the annex entry of a machine's catalogue line, cited
@@ -365,7 +368,13 @@ func (r *Report) Figures() ([]Figured, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Figured{Chart: c, N: i + 1, SVG: template.HTML(svg), Narrow: template.HTML(narrow), Events: r.ChartEvents()})
+		f := Figured{Chart: c, N: i + 1, SVG: template.HTML(svg), Narrow: template.HTML(narrow)}
+		if events := r.ChartEvents(); len(events) > 0 && i == 0 {
+			f.Events = events
+		} else if len(events) > 0 {
+			f.EventsUnder = &out[0].Chart
+		}
+		out = append(out, f)
 	}
 	return out, nil
 }

@@ -447,3 +447,16 @@ func TestFindingsSinceOnlyWhereTheStatusBegan(t *testing.T) {
 		}
 	}
 }
+
+// The events numbered on the charts are listed once, under the first
+// figure; the others point to that list rather than repeat it.
+func TestChartEventsListedOnce(t *testing.T) {
+	_, html := renders(t, build(t, "2025-02-08"))
+	if n := strings.Count(html, `<ol class="events" id="chart-events">`); n != 1 || strings.Count(html, `<ol class="events"`) != 1 {
+		t.Errorf("the events are listed %d times, want once", n)
+	}
+	figures := strings.Count(html, `<figure class="chart"`)
+	if n := strings.Count(html, `<a href="#chart-events">listed under Figure 1</a>`); figures < 2 || n != figures-1 {
+		t.Errorf("%d figures, %d pointing to the first's list of events", figures, n)
+	}
+}
