@@ -333,7 +333,7 @@ func demoRecords(signers map[string]note.Signer, signed time.Time) ([][]byte, er
 			groups = append(groups, g)
 		}
 		fact := record.Fact{Metric: string(f.Metric), Date: f.Date.String(), DatePrecision: string(f.DatePrecision), Site: f.Site, Machine: f.Machine,
-			LevelPct: f.LevelPct, AssayPct: f.AssayPct, Value: f.Value, Text: f.Text, Qualifier: string(f.Qualifier), Status: string(f.Status), Note: ev.Note}
+			LevelPct: f.LevelPct, AssayPct: f.AssayPct, Value: f.Value, Text: f.Text, Qualifier: string(f.Qualifier), AtLeast: f.Floor, Status: string(f.Status), Note: ev.Note}
 		// A fact of the row seen elsewhere, or published otherwise,
 		// cites its own (and so takes nothing from the record's).
 		if ev.Document != g.document || ev.Source != g.source || published != g.published {

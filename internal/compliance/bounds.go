@@ -25,8 +25,11 @@ type Bound struct {
 	// AsOf its date.
 	Value     float64         `json:"value"`
 	Qualifier state.Qualifier `json:"qualifier"`
-	Unit      string          `json:"unit"`
-	AsOf      calendar.Date   `json:"as_of"`
+	// AtLeast, of a figure "up to" Value, is the least it can be where
+	// its source bounds it from below too; the estimate rests on Value.
+	AtLeast float64       `json:"at_least,omitempty"`
+	Unit    string        `json:"unit"`
+	AsOf    calendar.Date `json:"as_of"`
 	// AsOfPrecision says how much AsOf is known: only the month, or no
 	// later than AsOf; absent for the day.
 	AsOfPrecision state.DatePrecision `json:"as_of_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
@@ -52,6 +55,12 @@ type Bound struct {
 	// Text says all this in words, citing the document.
 	Text     string           `json:"text"`
 	Evidence []state.Evidence `json:"evidence"`
+}
+
+// Amount is the figure with its qualifier, without unit: "up to 1724",
+// "at least 332 and up to 1724".
+func (b Bound) Amount() string {
+	return state.Value{Value: b.Value, Qualifier: b.Qualifier, Floor: b.AtLeast}.Amount()
 }
 
 // boundFigure is a figure of a dated scenario that is not exact: a lot
@@ -95,7 +104,7 @@ func bounds(sc breakout.Scenario, figs []boundFigure) (state.Qualifier, string, 
 		if f.lot < 0 && f.leftOut == nil {
 			input = "fleet"
 		}
-		b := Bound{Input: input, Figure: f.figure, Value: f.v.Value, Qualifier: f.v.Qualifier, Unit: f.unit, AsOf: f.v.Date, AsOfPrecision: f.v.DatePrecision, LeftOut: f.leftOut != nil, Evidence: f.v.Evidence}
+		b := Bound{Input: input, Figure: f.figure, Value: f.v.Value, Qualifier: f.v.Qualifier, AtLeast: f.v.Floor, Unit: f.unit, AsOf: f.v.Date, AsOfPrecision: f.v.DatePrecision, LeftOut: f.leftOut != nil, Evidence: f.v.Evidence}
 		if f.stale != "" && f.absent != nil {
 			// A count of none can only have been wrong by machines added
 			// since: more machines, which can only shorten breakout where
@@ -116,12 +125,12 @@ func bounds(sc breakout.Scenario, figs []boundFigure) (state.Qualifier, string, 
 			// Whatever its qualifier and whichever way the model moves
 			// with it: the count of today may be more or fewer.
 			b.Stale, b.Effect = true, state.Approx
-			b.Text = fmt.Sprintf("%s: %s%g %s, %s%s%s",
-				f.figure, f.v.Qualifier.Words(), f.v.Value, f.unit, f.stale, cited(f.v.Evidence), staleWords)
+			b.Text = fmt.Sprintf("%s: %s %s, %s%s%s",
+				f.figure, f.v.Amount(), f.unit, f.stale, cited(f.v.Evidence), staleWords)
 			out = append(out, b)
 			continue
 		}
-		as := fmt.Sprintf("%s: %s%g %s as of %s%s", f.figure, f.v.Qualifier.Words(), f.v.Value, f.unit, f.v.When(), cited(f.v.Evidence))
+		as := fmt.Sprintf("%s: %s %s as of %s%s", f.figure, f.v.Amount(), f.unit, f.v.When(), cited(f.v.Evidence))
 		more, less := "more stock", "less stock"
 		if f.group >= 0 {
 			more, less = "more machines", "fewer machines"
@@ -146,8 +155,8 @@ func bounds(sc breakout.Scenario, figs []boundFigure) (state.Qualifier, string, 
 		if joint {
 			// "Up to 1,724 machines in up to 10 cascades": cascades of
 			// the size reported, some of which may not run.
-			as = fmt.Sprintf("%s: %s%g %s in %s%g cascades as of %s%s, read as cascades of the size reported", f.figure, f.v.Qualifier.Words(), f.v.Value, f.unit,
-				k.Qualifier.Words(), k.Value, f.v.Date, cited(f.v.Evidence))
+			as = fmt.Sprintf("%s: %s %s in %s cascades as of %s%s, read as cascades of the size reported", f.figure, f.v.Amount(), f.unit,
+				k.Amount(), f.v.Date, cited(f.v.Evidence))
 		}
 		switch {
 		case f.leftOut != nil && !trend.OneWay:
@@ -174,10 +183,10 @@ func bounds(sc breakout.Scenario, figs []boundFigure) (state.Qualifier, string, 
 			// A number of cascades bounded on its own: with the machines
 			// as they are, fewer and larger cascades can shorten the
 			// high-enrichment steps, more and smaller ones lengthen them.
-			out = append(out, Bound{Input: "fleet", Figure: "the cascades of " + strings.TrimPrefix(f.figure, "the "), Value: k.Value, Qualifier: k.Qualifier, Unit: "cascades", AsOf: k.Date,
+			out = append(out, Bound{Input: "fleet", Figure: "the cascades of " + strings.TrimPrefix(f.figure, "the "), Value: k.Value, Qualifier: k.Qualifier, AtLeast: k.Floor, Unit: "cascades", AsOf: k.Date,
 				Effect: state.Approx, Evidence: k.Evidence,
-				Text: fmt.Sprintf("the cascades of %s: %s%g as of %s%s; the model does not move one way with the number of cascades a given number of machines forms",
-					strings.TrimPrefix(f.figure, "the "), k.Qualifier.Words(), k.Value, k.Date, cited(k.Evidence))})
+				Text: fmt.Sprintf("the cascades of %s: %s as of %s%s; the model does not move one way with the number of cascades a given number of machines forms",
+					strings.TrimPrefix(f.figure, "the "), k.Amount(), k.Date, cited(k.Evidence))})
 		}
 	}
 	q, why := CombineBounds(out, "breakout")

@@ -28,7 +28,8 @@ func breakoutAt(t *testing.T, facts []state.Fact, date string, opt compliance.Br
 // "more than 202.8 kg U" and the fleet's "at most 5,060" was last
 // reported in August 2018: approximate; from 2021 the figures are exact
 // but from 2023 some were last reported years before, and in December
-// 2024 Fordow's IR-6 are "up to 1,724 in up to 10 cascades" beside
+// 2024 Fordow's IR-6 are "at least 332 and up to 1,724 in at least 2 and
+// up to 10 cascades" beside
 // counts of 2019 to 2022: approximate.
 func TestDatedEstimateSaysWhenItIsABound(t *testing.T) {
 	facts := dataset.Embedded().Facts()
@@ -48,7 +49,7 @@ func TestDatedEstimateSaysWhenItIsABound(t *testing.T) {
 		{"2021-06-01", compliance.Enriching, state.Approx, []string{"approximate: ", "counts of machines last reported long before this date, which may have been added or removed since: ",
 			"the IR-2m enriching at Natanz PFEP: 164 machines, last reported 2019-11-03, 576 days before this date (IAEA GOV/2019/55"}},
 		{"2023-06-01", compliance.Enriching, state.Approx, []string{"approximate: ", "the IR-6 enriching at Fordow: 332 machines, last reported 2022-11-22, 191 days before this date"}},
-		{"2025-02-08", compliance.Enriching, state.Approx, []string{"approximate: ", "the IR-6 enriching at Fordow: up to 1724 machines in up to 10 cascades as of 2024-12-05",
+		{"2025-02-08", compliance.Enriching, state.Approx, []string{"approximate: ", "the IR-6 enriching at Fordow: at least 332 and up to 1724 machines in at least 2 and up to 10 cascades as of 2024-12-05",
 			"read as cascades of the size reported", "fewer machines can only lengthen breakout",
 			"; counts of machines last reported long before this date, which may have been added or removed since: ",
 			"the IR-1 enriching at Fordow: 1044 machines, last reported 2021-01-04, 4.1 years before this date (IAEA GOV/2021/10",
@@ -115,8 +116,9 @@ func TestLastKnownEstimateKeepsItsBound(t *testing.T) {
 		t.Fatalf("status %s, qualifier %q, last known %v, since %v: want unknown with a last known estimate and a range", b.Status, b.HeadlineQualifier, b.LastKnown, b.Since)
 	}
 	// The estimate of 2025-06-13 rests on the IR-6 at Fordow, "up to
-	// 1,724", and on counts last reported from 2019 to 2022: approximate.
-	if lk := b.LastKnown; lk.HeadlineQualifier != state.Approx || !strings.Contains(lk.HeadlineBound, "IR-6 enriching at Fordow: up to 1724") ||
+	// 1,724" (at least 332), and on counts last reported from 2019 to
+	// 2022: approximate.
+	if lk := b.LastKnown; lk.HeadlineQualifier != state.Approx || !strings.Contains(lk.HeadlineBound, "IR-6 enriching at Fordow: at least 332 and up to 1724") ||
 		!strings.Contains(lk.HeadlineBound, "the IR-1 enriching at Natanz FEP: 5060 machines, last reported 2021-03-15") {
 		t.Errorf("last known: %q %q, want approx from the IR-6 at Fordow and the counts of 2019 to 2022", lk.HeadlineQualifier, lk.HeadlineBound)
 	}
@@ -128,7 +130,7 @@ func TestLastKnownEstimateKeepsItsBound(t *testing.T) {
 	// does not give, left out, from above: approximate still, both said.
 	b = breakoutAt(t, recounted(dataset.Embedded().Facts(), "2025-06-13"), "2025-09-01", compliance.BreakoutOptions{})
 	if lk := b.LastKnown; lk == nil || lk.HeadlineQualifier != state.Approx || !strings.HasPrefix(lk.HeadlineBound, "approximate: the figures bound it both ways") ||
-		!strings.Contains(lk.HeadlineBound, "IR-6 enriching at Fordow: up to 1724") ||
+		!strings.Contains(lk.HeadlineBound, "IR-6 enriching at Fordow: at least 332 and up to 1724") ||
 		!strings.Contains(lk.HeadlineBound, "the stock at up to 5 %: not reported by level as of 2025-06-13, at most 9434 kg U") ||
 		b.Since.FromQualifier != state.Approx || !strings.Contains(b.Since.Text, "from about ") {
 		t.Errorf("recounted: last known %+v, since %+v; want approximate, bounded both ways", lk, b.Since)

@@ -41,6 +41,9 @@ type Finding struct {
 	Status     Status          `json:"status"`
 	Observed   *float64        `json:"observed"`
 	Qualifier  state.Qualifier `json:"qualifier,omitempty"`
+	// ObservedAtLeast, of a figure observed "up to" Observed, is the least
+	// it can be where its source bounds it from below too.
+	ObservedAtLeast float64 `json:"observed_at_least,omitempty"`
 	// ObservedAsOf is the date of the figure observed: for a sum of
 	// counts of different dates, that of the oldest, with ObservedThrough
 	// that of the newest.
@@ -368,7 +371,7 @@ func stale(f *Finding, c *agreement.Commitment, date calendar.Date, a aging) {
 		// one last confirmed and not known since, as after a loss of
 		// knowledge. The sentence that decided it, from the figure.
 		then := Finding{Unit: f.Unit}
-		evalLimit(&then, state.Value{Known: true, Value: *f.Observed, Qualifier: f.Qualifier, Date: f.ObservedAsOf, Through: f.ObservedThrough}, *f.Limit)
+		evalLimit(&then, state.Value{Known: true, Value: *f.Observed, Qualifier: f.Qualifier, Floor: f.ObservedAtLeast, Date: f.ObservedAsOf, Through: f.ObservedThrough}, *f.Limit)
 		f.Reason = fmt.Sprintf("breach last confirmed %s, %s (%s); not known since: %s", on, old, then.Reason, since)
 	case Unknown:
 		if known {
@@ -401,18 +404,36 @@ func (f Finding) ObservedWhen() string {
 // where v sums counts of which the oldest is older than c's reporting
 // interval, the sum of the counts within it when they alone show a breach
 // of max: a breach shown by recent counts is current, whatever older
-// counts beside them say. Otherwise v, whose oldest count then decides
-// (stale).
+// counts beside them say.
+//
+// Otherwise, where v is old or no longer known at the date (access
+// lost), it is the same as of v's newest count: the counts within the
+// interval before that one, when they alone showed a breach, which is
+// then last confirmed on their date rather than on a sum that holds only
+// as long as its oldest count. Otherwise v, whose oldest count then
+// decides (stale).
 func recentBreach(s *state.State, c *agreement.Commitment, m state.Metric, site string, machines []string, v state.Value, unit string, max float64) state.Value {
-	if !v.Known || v.Date.DaysUntil(s.AsOf) <= c.ReportingInterval() {
+	interval := c.ReportingInterval()
+	if v.Date.IsZero() || v.Known && v.Date.DaysUntil(s.AsOf) <= interval {
 		return v
 	}
-	recent := s.CentrifugeCountSince(m, site, machines, s.AsOf.AddDays(-c.ReportingInterval()))
-	if !recent.Known {
+	showsBreach := func(w state.Value) bool {
+		w.Known = true
+		probe := Finding{Unit: unit}
+		evalLimit(&probe, w, max)
+		return probe.Status == Breach
+	}
+	if v.Known {
+		if recent := s.CentrifugeCountSince(m, site, machines, s.AsOf.AddDays(-interval)); recent.Known && showsBreach(recent) {
+			return recent
+		}
+	}
+	newest := v.Through
+	if newest.IsZero() || v.Date.DaysUntil(newest) <= interval {
 		return v
 	}
-	probe := Finding{Unit: unit}
-	if evalLimit(&probe, recent, max); probe.Status != Breach {
+	recent := s.CentrifugeCountSince(m, site, machines, newest.AddDays(-interval))
+	if recent.Date.IsZero() || !showsBreach(recent) {
 		return v
 	}
 	return recent
@@ -459,14 +480,15 @@ func knowledgeOf(s *state.State, l *agreement.Limit, v state.Value) state.Value 
 	}
 	// The last figure stays with the value (not known at the date) so that
 	// the finding can say what it last confirmed.
-	return state.Value{Value: v.Value, Qualifier: v.Qualifier, Date: v.Date, DatePrecision: v.DatePrecision, Status: v.Status,
+	return state.Value{Value: v.Value, Qualifier: v.Qualifier, Floor: v.Floor, Date: v.Date, DatePrecision: v.DatePrecision, Status: v.Status,
 		Unknown:  fmt.Sprintf("continuity of knowledge of %s %s (%s, %s); %s", l.Stream, c.Words(), c.Cause, c.Site, last),
 		Evidence: append(slices.Clone(c.Evidence), v.Evidence...)}
 }
 
 // evalLimit compares an observed value with a maximum, honouring the
 // value's qualifier: "more than v" and "at least v" can prove a breach but
-// not compliance; "up to v" can prove compliance but not a breach.
+// not compliance; "up to v" can prove compliance, and a breach only where
+// its source bounds it from below too (its floor) above the maximum.
 func evalLimit(f *Finding, v state.Value, max float64) {
 	f.Limit = &max
 	if !v.Known {
@@ -476,6 +498,7 @@ func evalLimit(f *Finding, v state.Value, max float64) {
 		return
 	}
 	obs := v.Value
+	f.ObservedAtLeast = v.Floor
 	f.Observed, f.Qualifier, f.ObservedAsOf, f.ObservedThrough, f.ObservedPrecision, f.Evidence = &obs, v.Qualifier, v.Date, v.Through, v.DatePrecision, append(f.Evidence, v.Evidence...)
 	// A ratio of enrichment levels (60 % against 3.67 %) means nothing: the
 	// material at 60 % is not "16 times" the material at 3.67 %. Levels are
@@ -484,7 +507,7 @@ func evalLimit(f *Finding, v state.Value, max float64) {
 		r := obs / max
 		f.Ratio = &r
 	}
-	shown := qualified(v.Qualifier, obs, f.Unit)
+	shown := v.Amount() + " " + f.Unit
 	switch v.Qualifier {
 	case state.Above:
 		if obs >= max {
@@ -497,6 +520,8 @@ func evalLimit(f *Finding, v state.Value, max float64) {
 	case state.AtMost:
 		if obs <= max {
 			f.Status = Compliant
+		} else if v.Floor > max {
+			f.Status = Breach
 		}
 	default:
 		if obs > max {
@@ -541,6 +566,7 @@ func lastConfirmed(f *Finding, v state.Value, max float64) {
 	}
 	// The figure shown is the last one, dated, with LastConfirmed saying
 	// that it no longer decides.
+	f.ObservedAtLeast = v.Floor
 	f.Observed, f.Qualifier, f.ObservedAsOf, f.ObservedThrough, f.ObservedPrecision, f.Ratio = then.Observed, then.Qualifier, then.ObservedAsOf, then.ObservedThrough, then.ObservedPrecision, then.Ratio
 	f.LastConfirmed = v.Date
 }

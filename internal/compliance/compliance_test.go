@@ -549,24 +549,45 @@ func TestTimelinePeriodsCiteTheirEvents(t *testing.T) {
 // Fordow, as of 2024-12-05" a count of 2021.
 func TestSummedCountsAreDatedByTheirParts(t *testing.T) {
 	a := agreement.JCPOA()
-	at := func(date, id string) compliance.Finding {
-		return finding(t, compliance.Evaluate(a, state.At(dataset.Embedded().Facts(), calendar.MustParse(date))), id)
+	at := func(facts []state.Fact, date, id string) compliance.Finding {
+		return finding(t, compliance.Evaluate(a, state.At(facts, calendar.MustParse(date))), id)
 	}
+	real, upToOnly := dataset.Embedded().Facts(), withoutFloors(dataset.Embedded().Facts())
 	for _, c := range []struct {
+		facts                                          []state.Fact
 		date, id, asOf, through, lastConfirmed, reason string
 	}{
-		{"2025-02-08", "advanced-centrifuges", "2019-11-03", "2022-10-10", "2019-11-03",
-			"breach last confirmed by counts of 2019-11-03 to 2022-10-10, the oldest 5.3 years before this date (at least 1720 machines from counts of 2019-11-03 to 2022-10-10 exceeds the limit of 0 machines); not known since"},
-		{"2025-02-08", "fordow", "2021-01-04", "", "2021-01-04", "breach last confirmed on 2021-01-04, 4.1 years before this date (at least 1044 machines enriching as of 2021-01-04"},
-		{"2024-12-10", "advanced-centrifuges", "2019-11-03", "2022-10-10", "2019-11-03", "breach last confirmed by counts of 2019-11-03 to 2022-10-10"},
-		{"2023-06-01", "fordow", "2021-01-04", "2022-11-22", "2021-01-04", "breach last confirmed by counts of 2021-01-04 to 2022-11-22, the oldest 2.4 years before this date"},
+		// Had the count of December 2024 been only "up to 1,724", the
+		// older counts would decide, each as current as its oldest part.
+		// The breach is last confirmed by the counts that showed it alone
+		// within the reporting interval before the newest (the 522 IR-6
+		// of three cascades at the FEP, 2022-10-10), not by a sum as
+		// current as its count of 2019.
+		{upToOnly, "2025-02-08", "advanced-centrifuges", "2022-10-10", "", "2022-10-10",
+			"breach last confirmed on 2022-10-10, 2.3 years before this date (at least 522 machines as of 2022-10-10 exceeds the limit of 0 machines); not known since"},
+		{upToOnly, "2025-02-08", "fordow", "2021-01-04", "", "2021-01-04", "breach last confirmed on 2021-01-04, 4.1 years before this date (at least 1044 machines enriching as of 2021-01-04"},
+		{upToOnly, "2024-12-10", "advanced-centrifuges", "2022-10-10", "", "2022-10-10", "breach last confirmed on 2022-10-10"},
+		{upToOnly, "2025-06-20", "advanced-centrifuges", "2022-10-10", "", "2022-10-10", "breach last confirmed on 2022-10-10, 2.7 years before this date (at least 522 machines"},
+		// It is at least 332 too (the two interconnected cascades of 166
+		// enriching to 60 %): that alone shows the breach, current.
+		{real, "2025-02-08", "advanced-centrifuges", "2024-12-05", "", "", "at least 332 machines as of 2024-12-05 exceeds the limit of 0 machines"},
+		{real, "2025-02-08", "fordow", "2024-12-05", "", "", "at least 332 machines enriching as of 2024-12-05 exceeds the limit of 0 machines enriching"},
+		{real, "2024-12-10", "advanced-centrifuges", "2024-12-05", "", "", "at least 332 machines as of 2024-12-05 exceeds the limit of 0 machines"},
+		// Once access is lost, the breach is last confirmed by the counts
+		// that showed it alone, on their date, not by a sum dated by its
+		// count of 2019.
+		{real, "2025-06-20", "advanced-centrifuges", "2024-12-05", "", "2024-12-05", "breach last confirmed on 2024-12-05 (at least 332 machines as of 2024-12-05 exceeds the limit of 0 machines); not known since: IR-6 at Fordow: the inspectorate lost access on 2025-06-13; last reported at least 332 and up to 1724 machines"},
+		{real, "2023-06-01", "fordow", "2022-11-22", "", "2022-11-22", "breach last confirmed on 2022-11-22, 191 days before this date (at least 332 machines enriching as of 2022-11-22"},
+		// A sum of counts within the interval before the newest is as
+		// current as its oldest part.
+		{real, "2023-06-01", "advanced-centrifuges", "2022-10-10", "2022-11-22", "2022-10-10",
+			"breach last confirmed by counts of 2022-10-10 to 2022-11-22, the oldest 234 days before this date (at least 854 machines from counts of 2022-10-10 to 2022-11-22 exceeds the limit of 0 machines)"},
 		// The counts of 2021 alone show the breach: current, the PFEP's
 		// of 2019 left out.
-		{"2021-06-01", "advanced-centrifuges", "2021-03-15", "2021-03-31", "", "at least 870 machines from counts of 2021-03-15 to 2021-03-31 exceeds the limit of 0 machines"},
-		{"2020-01-01", "advanced-centrifuges", "2019-11-03", "", "", "at least 328 machines as of 2019-11-03 exceeds the limit of 0 machines"},
-		{"2025-06-20", "advanced-centrifuges", "2019-11-03", "2022-10-10", "2019-11-03", "breach last confirmed by counts of 2019-11-03 to 2022-10-10, the oldest 5.6 years before this date (at least 1720 machines"},
+		{real, "2021-06-01", "advanced-centrifuges", "2021-03-15", "2021-03-31", "", "at least 870 machines from counts of 2021-03-15 to 2021-03-31 exceeds the limit of 0 machines"},
+		{real, "2020-01-01", "advanced-centrifuges", "2019-11-03", "", "", "at least 328 machines as of 2019-11-03 exceeds the limit of 0 machines"},
 	} {
-		f := at(c.date, c.id)
+		f := at(c.facts, c.date, c.id)
 		if f.Status != compliance.Breach || f.ObservedAsOf.String() != c.asOf || (c.through == "") != f.ObservedThrough.IsZero() ||
 			c.through != "" && f.ObservedThrough.String() != c.through || (c.lastConfirmed == "") != f.LastConfirmed.IsZero() || !strings.HasPrefix(f.Reason, c.reason) {
 			t.Errorf("%s %s: %s as of %s through %s, last confirmed %s: %q; want breach as of %s through %q, last confirmed %q: %q",
@@ -581,10 +602,15 @@ func TestSummedCountsAreDatedByTheirParts(t *testing.T) {
 // 1,724", not "1724"); and a loss of access after the figure had already
 // stopped deciding comes later, not as the reason. A figure still current
 // when access was lost keeps the loss as its reason.
+//
+// The record's count of December 2024 decides these findings by its floor
+// (at least 332): the later count that does not decide is its "up to
+// 1,724" alone.
 func TestStaleFindingsSayWhyNoFigureDecides(t *testing.T) {
 	a := agreement.JCPOA()
+	facts := withoutFloors(dataset.Embedded().Facts())
 	at := func(date, id string) compliance.Finding {
-		return finding(t, compliance.Evaluate(a, state.At(dataset.Embedded().Facts(), calendar.MustParse(date))), id)
+		return finding(t, compliance.Evaluate(a, state.At(facts, calendar.MustParse(date))), id)
 	}
 	later := "the later count (IR-6 at Fordow: up to 1724 machines as of 2024-12-05) does not decide without the older ones"
 	for _, c := range []struct {
@@ -592,9 +618,9 @@ func TestStaleFindingsSayWhyNoFigureDecides(t *testing.T) {
 		status   compliance.Status
 		says     []string
 	}{
-		{"2025-02-08", "advanced-centrifuges", compliance.Breach, []string{"breach last confirmed by counts of 2019-11-03 to 2022-10-10, the oldest 5.3 years before this date (",
+		{"2025-02-08", "advanced-centrifuges", compliance.Breach, []string{"breach last confirmed on 2022-10-10, 2.3 years before this date (",
 			"not known since: figures older than 190 days do not decide, and " + later}},
-		{"2025-07-01", "advanced-centrifuges", compliance.Breach, []string{"breach last confirmed by counts of 2019-11-03 to 2022-10-10, the oldest 5.7 years before this date (",
+		{"2025-07-01", "advanced-centrifuges", compliance.Breach, []string{"breach last confirmed on 2022-10-10, 2.7 years before this date (",
 			"not known since: figures older than 190 days do not decide, and " + later + "; later, the inspectorate lost access on 2025-06-13"}},
 		{"2025-07-01", "fordow", compliance.Breach, []string{"breach last confirmed on 2021-01-04, 4.5 years before this date (", later + "; later, the inspectorate lost access on 2025-06-13"}},
 		{"2025-07-01", "ir1-enrichment-capacity", compliance.Unknown, []string{"last confirmed compliant on 2021-03-15, 4.3 years before this date; no figure since (figures older than 190 days do not decide); later, the inspectorate lost access on 2025-06-13"}},
@@ -652,4 +678,53 @@ func TestFindingsSayHowMuchTheirDateIsKnown(t *testing.T) {
 			t.Errorf("stockpile breaches: %+v", tr.Breaches)
 		}
 	}
+}
+
+// A figure "up to" its value shows a breach when its source bounds it
+// from below too, above the limit; below the limit, that floor decides
+// nothing, and the finding says both bounds.
+func TestUpToFigureWithAFloor(t *testing.T) {
+	a := agreement.JCPOA()
+	ev := []state.Evidence{{Kind: "record", Ref: "log index 1", Source: "s", Status: state.Sourced}}
+	day := calendar.MustParse
+	for _, c := range []struct {
+		floor  float64
+		status compliance.Status
+		reason string
+	}{
+		{131, compliance.Breach, "at least 131 and up to 140 t as of 2017-01-10 exceeds the limit of 130 t"},
+		{120, compliance.Unknown, "at least 120 and up to 140 t as of 2017-01-10 does not decide against the limit of 130 t"},
+		{0, compliance.Unknown, "up to 140 t as of 2017-01-10 does not decide against the limit of 130 t"},
+	} {
+		facts := []state.Fact{{Metric: state.HeavyWaterT, Date: day("2017-01-10"), Value: 140, Qualifier: state.AtMost, Floor: c.floor, Status: state.Sourced, Evidence: ev}}
+		f := finding(t, compliance.Evaluate(a, state.At(facts, day("2017-02-01"))), "heavy-water")
+		if f.Status != c.status || f.Reason != c.reason || f.ObservedAtLeast != c.floor {
+			t.Errorf("at least %g: %s %q (at least %g); want %s %q", c.floor, f.Status, f.Reason, f.ObservedAtLeast, c.status, c.reason)
+		}
+		// No longer current, the breach it showed is last confirmed, on
+		// both bounds.
+		if c.status == compliance.Breach {
+			f := finding(t, compliance.Evaluate(a, state.At(facts, day("2017-09-01"))), "heavy-water")
+			if want := "breach last confirmed on 2017-01-10 (at least 131 and up to 140 t as of 2017-01-10 exceeds the limit of 130 t); not known since: last reported at least 131 and up to 140 t"; f.Status != compliance.Breach || !strings.HasPrefix(f.Reason, want) {
+				t.Errorf("old: %s %q; want breach %q", f.Status, f.Reason, want)
+			}
+		}
+	}
+}
+
+// withoutFloors is facts with every figure given "up to" its value left
+// at that, without the least its source says it is.
+func withoutFloors(facts []state.Fact) []state.Fact {
+	out := slices.Clone(facts)
+	n := 0
+	for i := range out {
+		if out[i].Floor > 0 {
+			out[i].Floor = 0
+			n++
+		}
+	}
+	if n == 0 {
+		panic("no fact has a floor: the tests that take it away test nothing")
+	}
+	return out
 }

@@ -89,7 +89,7 @@ func round(v float64) float64 {
 	return r
 }
 
-var noteColumns = []string{"report_date", "date", "metric", "site", "machine", "value", "qualifier", "status", "note", "source", "published", "date_precision"}
+var noteColumns = []string{"report_date", "date", "metric", "site", "machine", "value", "qualifier", "status", "note", "source", "published", "date_precision", "at_least"}
 
 // The column published is the date the fact was first published, as its
 // sources give it (YYYY-MM-DD, or YYYY-MM where they give only the
@@ -102,6 +102,11 @@ var noteColumns = []string{"report_date", "date", "metric", "site", "machine", "
 // the date is that of the report that gave the figure without its own day,
 // so that the figure is of that day or earlier. A row of a report with no
 // date is of the report's date at the latest without it.
+//
+// The column at_least, on a row "up to" its value (qualifier at_most),
+// is the least the figure can be where the source bounds it from below
+// too ("up to 8 cascades of 174 and the two of 166 enriching": at least
+// 332 and up to 1,724 machines); empty otherwise.
 
 func parseNoteFacts(d *Dataset) ([]state.Fact, error) {
 	cr := csv.NewReader(bytes.NewReader(notesCSV))
@@ -200,6 +205,14 @@ func parseNoteFacts(d *Dataset) ([]state.Fact, error) {
 		}
 		if !slices.Contains([]state.Status{state.Sourced, state.Derived, state.Unverified}, f.Status) {
 			return nil, fail("status", "unknown status %q", f.Status)
+		}
+		if floor := get("at_least"); floor != "" {
+			if f.Qualifier != state.AtMost {
+				return nil, fail("at_least", "a lower bound goes only with qualifier at_most, the upper bound of the same figure")
+			}
+			if f.Floor, err = strconv.ParseFloat(floor, 64); err != nil || !(f.Floor > 0 && f.Floor < f.Value) {
+				return nil, fail("at_least", "want a number above 0 and below the value, %g, got %q", f.Value, floor)
+			}
 		}
 		ev := state.Evidence{Kind: "dataset", Ref: ref, Entry: entry, Document: doc, Source: source, Status: f.Status, Note: get("note")}
 		switch published := get("published"); {

@@ -92,7 +92,7 @@ func Facts(index uint64, role string, rec *record.Record) ([]state.Fact, error) 
 			}
 			st := state.Status(f.Status)
 			fact := state.Fact{Metric: state.Metric(f.Metric), Date: d, DatePrecision: state.DatePrecision(f.DatePrecision), Site: f.Site, Machine: f.Machine, LevelPct: f.LevelPct,
-				AssayPct: f.AssayPct, Value: f.Value, Text: f.Text, Qualifier: state.Qualifier(f.Qualifier), Status: st,
+				AssayPct: f.AssayPct, Value: f.Value, Text: f.Text, Qualifier: state.Qualifier(f.Qualifier), Floor: f.AtLeast, Status: st,
 				Evidence: ev(b.Source, st, f.Note)}
 			e := &fact.Evidence[0]
 			published := b.Published

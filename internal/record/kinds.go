@@ -455,8 +455,12 @@ type Fact struct {
 	Value         float64 `json:"value" jsonschema:"minimum=0,maximum=100000000"`
 	Text          string  `json:"text,omitempty"`
 	Qualifier     string  `json:"qualifier,omitempty" jsonschema:"enum=,enum=above,enum=at_least,enum=at_most,enum=approx"`
-	Status        string  `json:"status" jsonschema:"enum=sourced,enum=derived,enum=unverified"`
-	Note          string  `json:"note,omitempty"`
+	// AtLeast, on a figure "up to" its value (qualifier at_most), is the
+	// least it can be where the source bounds it from below too: up to
+	// 1,724 and at least 332 machines. Absent otherwise.
+	AtLeast float64 `json:"at_least,omitempty" jsonschema:"minimum=0,maximum=100000000"`
+	Status  string  `json:"status" jsonschema:"enum=sourced,enum=derived,enum=unverified"`
+	Note    string  `json:"note,omitempty"`
 	// Document and Source, when set, are this fact's, where they are not
 	// the body's; so is Published, which the fact then takes from the body
 	// only if it gives neither.
@@ -501,6 +505,14 @@ func (b *FactsBody) validate() error {
 		if err := firstError(optionalAssay(p+".level_pct", f.LevelPct), optionalAssay(p+".assay_pct", f.AssayPct),
 			oneOf(p+".qualifier", f.Qualifier, "", "above", "at_least", "at_most", "approx"), oneOf(p+".status", f.Status, statuses...)); err != nil {
 			return err
+		}
+		if f.AtLeast != 0 {
+			if f.Qualifier != string(state.AtMost) {
+				return input.Errorf(p+".at_least", "a lower bound goes only with qualifier at_most, the upper bound of the same figure")
+			}
+			if math.IsNaN(f.AtLeast) || !(f.AtLeast > 0 && f.AtLeast < f.Value) {
+				return input.Errorf(p+".at_least", "must be above 0 and below the value, %g, got %v", f.Value, f.AtLeast)
+			}
 		}
 	}
 	return nil

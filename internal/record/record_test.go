@@ -80,6 +80,10 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"verified_facts", `{"source":"x","facts":[{"metric":"heavy_water_t","date":"2019-02-01","date_precision":"about","value":1,"status":"sourced"}]}`, "body.facts[0].date_precision"},
 		{"verified_facts", `{"source":"x","facts":[{"metric":"heavy_water_t","date":"2019-02-14","date_precision":"month","value":1,"status":"sourced"}]}`, "body.facts[0].date_precision"},
 		{"monitoring_event", `{"site":"A","device":"cam-1","event":"seal_broken","at":"2026-01-01T00:00:00Z","date_precision":"week"}`, "body.date_precision"},
+		// A floor bounds an "up to" figure from below: only with at_most,
+		// and below the value.
+		{"verified_facts", `{"source":"x","facts":[{"metric":"centrifuges_enriching","date":"2024-12-05","value":1724,"at_least":332,"status":"sourced"}]}`, "body.facts[0].at_least"},
+		{"verified_facts", `{"source":"x","facts":[{"metric":"centrifuges_enriching","date":"2024-12-05","value":1724,"qualifier":"at_most","at_least":1724,"status":"sourced"}]}`, "body.facts[0].at_least"},
 		{"weather_report", `{}`, "kind"},
 	}
 	for _, c := range cases {

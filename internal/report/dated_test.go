@@ -59,7 +59,7 @@ func TestCentrifugeCountsSayTheirDate(t *testing.T) {
 	}
 	// A count within the reporting interval is current.
 	md, _ = renders(t, build(t, "2025-02-08"))
-	if !strings.Contains(md, "| Fordow | IR-6 | 1,724 (2024-08-17) | ≤ 1,724 (2024-12-05) |") {
+	if !strings.Contains(md, "| Fordow | IR-6 | 1,724 (2024-08-17) | ≥ 332, ≤ 1,724 (2024-12-05) |") {
 		t.Errorf("a recent count is not shown as current:\n%s", md[strings.Index(md, "## 3."):strings.Index(md, "## 4.")])
 	}
 }

@@ -198,7 +198,7 @@ func TestReportWarningRefersToTheBreakoutBounds(t *testing.T) {
 	if !strings.Contains(line, "The warning and its band are approximate, for the figures section 7 names as bounding the breakout estimate") || strings.Contains(line, "IR-6 enriching at Fordow") {
 		t.Errorf("the report's warning:\n%s", line)
 	}
-	if s := report.WarningSentence(&r.Warning.Estimate); !strings.Contains(s, "the IR-6 enriching at Fordow: up to 1724 machines") {
+	if s := report.WarningSentence(&r.Warning.Estimate); !strings.Contains(s, "the IR-6 enriching at Fordow: at least 332 and up to 1724 machines") {
 		t.Errorf("the warning on its own does not say its bounds:\n%s", s)
 	}
 }

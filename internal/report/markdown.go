@@ -330,6 +330,9 @@ func figureCell(f Figure) string {
 	if f.Value == nil {
 		return "unknown"
 	}
+	if f.Qualifier == state.AtMost && f.AtLeast > 0 {
+		return "≥ " + Num(f.AtLeast, 1) + ", " + f.Qualifier.Sign() + Num(*f.Value, 1)
+	}
 	return f.Qualifier.Sign() + Num(*f.Value, 1)
 }
 
@@ -364,11 +367,13 @@ func cell(s string) string {
 // figure's as-of date how much is known: empty for the day, "month", or
 // "no_later_than" (the figure is of that date or earlier). A source's row
 // gives in value where a reader finds it ("public series, report of
-// 2025-02-26", "log index 12"), and in the last column, ref, the locator
-// tools use ("iaea-iran row 33").
+// 2025-02-26", "log index 12"), and in the column ref the locator tools
+// use ("iaea-iran row 33"). The last column, at_least, is of a figure
+// "up to" its value (qualifier at_most) the least it can be, where its
+// source bounds it from below too.
 func (r *Report) CSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	header := []string{"section", "item", "value", "unit", "qualifier", "as_of", "status", "sources", "published", "published_after_as_of", "as_of_precision", "ref"}
+	header := []string{"section", "item", "value", "unit", "qualifier", "as_of", "status", "sources", "published", "published_after_as_of", "as_of_precision", "ref", "at_least"}
 	// write fills the columns a row does not use.
 	write := func(rec []string) { _ = cw.Write(append(rec, make([]string, len(header)-len(rec))...)) }
 	row := func(section, item string, f Figure) {
@@ -380,7 +385,11 @@ func (r *Report) CSV(w io.Writer) error {
 		if f.Value == nil {
 			status = "unknown: " + f.Unknown
 		}
-		write([]string{section, item, v, f.Unit, string(f.Qualifier), f.AsOf.String(), status, citeList(f.Sources), "", "", string(f.AsOfPrecision)})
+		floor := ""
+		if f.AtLeast > 0 {
+			floor = strconv.FormatFloat(f.AtLeast, 'g', 10, 64)
+		}
+		write([]string{section, item, v, f.Unit, string(f.Qualifier), f.AsOf.String(), status, citeList(f.Sources), "", "", string(f.AsOfPrecision), "", floor})
 	}
 	_ = cw.Write(header)
 	row("stockpile", "total", r.Stockpile.Total)

@@ -189,8 +189,11 @@ type Centrifuges struct {
 type Figure struct {
 	Value     *float64        `json:"value"`
 	Qualifier state.Qualifier `json:"qualifier,omitempty"`
-	Unit      string          `json:"unit"`
-	AsOf      calendar.Date   `json:"as_of"`
+	// AtLeast, of a figure "up to" Value, is the least it can be where
+	// its source bounds it from below too.
+	AtLeast float64       `json:"at_least,omitempty"`
+	Unit    string        `json:"unit"`
+	AsOf    calendar.Date `json:"as_of"`
 	// AsOfPrecision says how much AsOf is known: only the month, or no
 	// later than AsOf (AgeDays is then the least it can be); absent for
 	// the day.
@@ -548,7 +551,7 @@ func (b *builder) add(s Source) int {
 }
 
 func (b *builder) figure(v state.Value, unit string) Figure {
-	f := Figure{Qualifier: v.Qualifier, Unit: unit, AsOf: v.Date, AsOfPrecision: v.DatePrecision, Status: v.Status, Unknown: v.Unknown, Sources: b.cite(v.Evidence)}
+	f := Figure{Qualifier: v.Qualifier, AtLeast: v.Floor, Unit: unit, AsOf: v.Date, AsOfPrecision: v.DatePrecision, Status: v.Status, Unknown: v.Unknown, Sources: b.cite(v.Evidence)}
 	if !v.Date.IsZero() {
 		age := v.Date.DaysUntil(b.asOf)
 		f.AgeDays = &age

@@ -285,12 +285,22 @@ func TestCSVDatesFindingsByTheirFigure(t *testing.T) {
 // GOV/2025/8, published on 2025-02-26.
 func TestCSVSourcesSayWhenPublished(t *testing.T) {
 	rows := csvRows(t, build(t, "2025-02-10"))
-	if got := rows[0][8:]; !slices.Equal(got, []string{"published", "published_after_as_of", "as_of_precision", "ref"}) {
+	if got := rows[0][8:]; !slices.Equal(got, []string{"published", "published_after_as_of", "as_of_precision", "ref", "at_least"}) {
 		t.Fatalf("header ends %q", got)
 	}
-	published, before := false, 0
+	published, before, floors := false, 0, 0
 	for _, row := range rows[1:] {
-		if len(row) != 12 {
+		if len(row) != 13 {
+			t.Fatalf("row of %d columns: %q", len(row), row)
+		}
+		// The IR-6 enriching at Fordow: up to 1,724, at least 332.
+		if row[0] == "centrifuges" && row[12] != "" {
+			floors++
+			if row[1] != "Fordow IR-6 enriching" || row[2] != "1724" || row[4] != "at_most" || row[12] != "332" {
+				t.Errorf("a figure bounded both ways: %q", row)
+			}
+		}
+		if len(row) != 13 {
 			t.Fatalf("row of %d columns: %q", len(row), row)
 		}
 		if row[0] != "source" {
@@ -315,6 +325,9 @@ func TestCSVSourcesSayWhenPublished(t *testing.T) {
 	}
 	if before == 0 {
 		t.Error("no source row is published on or before the report's date")
+	}
+	if floors != 1 {
+		t.Errorf("%d rows bounded both ways, want 1 (the IR-6 enriching at Fordow)", floors)
 	}
 }
 

@@ -625,7 +625,11 @@ func shortValue(v state.Value) string {
 		}
 		return "unknown"
 	}
-	return fmt.Sprintf("%s%s (%s, %s)", v.Qualifier.Symbol(), Sig(v.Value), v.DatePrecision.Short(v.Date), v.Status)
+	floor := ""
+	if v.Qualifier == state.AtMost && v.Floor > 0 {
+		floor = state.AtLeast.Symbol() + Sig(v.Floor) + ", "
+	}
+	return fmt.Sprintf("%s%s%s (%s, %s)", floor, v.Qualifier.Symbol(), Sig(v.Value), v.DatePrecision.Short(v.Date), v.Status)
 }
 
 // Until is the end of a period in words.

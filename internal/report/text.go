@@ -441,13 +441,13 @@ func BoundBrief(q state.Qualifier, bs []compliance.Bound) string {
 			stale = append(stale, b)
 			continue
 		}
-		figs = append(figs, fmt.Sprintf("%s, %s%g %s as of %s", b.Figure, b.Qualifier.Words(), b.Value, b.Unit, b.AsOfPrecision.Date(b.AsOf)))
+		figs = append(figs, fmt.Sprintf("%s, %s %s as of %s", b.Figure, b.Amount(), b.Unit, b.AsOfPrecision.Date(b.AsOf)))
 	}
 	why := "were reported only as bounds"
 	switch {
 	case len(stale) == 1:
 		b := stale[0]
-		figs = append(figs, fmt.Sprintf("%s, %s%g %s last reported %s", b.Figure, b.Qualifier.Words(), b.Value, b.Unit, b.AsOf))
+		figs = append(figs, fmt.Sprintf("%s, %s %s last reported %s", b.Figure, b.Amount(), b.Unit, b.AsOf))
 	case len(stale) > 1:
 		// Briefly: the page lists them.
 		first, last := stale[0].AsOf, stale[0].AsOf

@@ -324,10 +324,15 @@ type Fact struct {
 	Text string `json:"text,omitempty"`
 	// Stream is the stream or equipment class of a ContinuityOfKnowledge
 	// fact.
-	Stream    string     `json:"stream,omitempty"`
-	Qualifier Qualifier  `json:"qualifier,omitempty"`
-	Status    Status     `json:"status"`
-	Evidence  []Evidence `json:"evidence"`
+	Stream    string    `json:"stream,omitempty"`
+	Qualifier Qualifier `json:"qualifier,omitempty"`
+	// Floor, for a figure given as "up to" Value (AtMost), is the least
+	// it can be where its source bounds it from below too ("up to 8
+	// cascades of 174 and the two of 166": at least 332 and up to 1,724
+	// machines); 0 where the source gives no such bound.
+	Floor    float64    `json:"at_least,omitempty"`
+	Status   Status     `json:"status"`
+	Evidence []Evidence `json:"evidence"`
 	// Report groups the facts of one report, so that stock levels are
 	// taken together.
 	Report string `json:"report,omitempty"`
@@ -379,10 +384,13 @@ func shortDocument(doc string) string {
 // never the value: an unknown value's "value" and "date" are null, and the
 // last figure is "last" (see MarshalJSON).
 type Value struct {
-	Known     bool          `json:"known"`
-	Value     float64       `json:"value"`
-	Qualifier Qualifier     `json:"qualifier,omitempty"`
-	Date      calendar.Date `json:"date"`
+	Known     bool      `json:"known"`
+	Value     float64   `json:"value"`
+	Qualifier Qualifier `json:"qualifier,omitempty"`
+	// Floor, of a value "up to" Value, is the least it can be, where its
+	// source says (see Fact.Floor); 0 otherwise.
+	Floor float64       `json:"at_least,omitempty"`
+	Date  calendar.Date `json:"date"`
 	// DatePrecision says how much Date is known (of a sum, that of its
 	// oldest part).
 	DatePrecision DatePrecision `json:"date_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
@@ -412,7 +420,17 @@ func (v Value) AsOf() string {
 // from counts of 2019-11-03 to 2022-10-10". For an unknown value it is
 // the last figure known before.
 func (v Value) Figure(unit string) string {
-	return fmt.Sprintf("%s%g %s %s", v.Qualifier.Words(), v.Value, unit, v.AsOf())
+	return fmt.Sprintf("%s %s %s", v.Amount(), unit, v.AsOf())
+}
+
+// Amount is the value's figure with its qualifier, without unit or date:
+// "up to 1724", "at least 332 and up to 1724" for a value bounded both
+// ways, "5060".
+func (v Value) Amount() string {
+	if v.Qualifier == AtMost && v.Floor > 0 {
+		return fmt.Sprintf("at least %g and up to %g", v.Floor, v.Value)
+	}
+	return fmt.Sprintf("%s%g", v.Qualifier.Words(), v.Value)
 }
 
 // LastReported says, of a figure no longer known at date, what was last
@@ -640,7 +658,8 @@ func (s *State) centrifugeCount(m Metric, site string, machines []string, since 
 	// to say what it last confirmed (unless a part was never reported).
 	var unknown *Value
 	// floor is what the parts bound from below (all but the "up to"
-	// ones); when both kinds are summed, the floor is what is certain.
+	// ones, and the floors of those that have one); when both kinds are
+	// summed, the floor is what is certain.
 	floor, upTo := 0.0, false
 	var floorDates, upToDates []calendar.Date
 	precisions := map[string]DatePrecision{} // of the parts' dates not known to the day
@@ -683,6 +702,12 @@ func (s *State) centrifugeCount(m Metric, site string, machines []string, since 
 		if v.Qualifier == AtMost {
 			upTo = true
 			upToDates = append(upToDates, v.Date)
+			// Where the source bounds it from below too, that much of
+			// it is certain.
+			if v.Floor > 0 {
+				floor += v.Floor
+				floorDates = append(floorDates, v.Date)
+			}
 		} else {
 			floor += v.Value
 			floorDates = append(floorDates, v.Date)
@@ -785,7 +810,7 @@ func At(facts []Fact, date calendar.Date) *State {
 		if f == nil {
 			return Value{Unknown: fmt.Sprintf("no report of %s on or before %s", m.Name(), date)}
 		}
-		v := Value{Known: true, Value: f.Value, Qualifier: f.Qualifier, Date: f.Date, DatePrecision: f.DatePrecision, Status: f.Status, Evidence: f.Evidence}
+		v := Value{Known: true, Value: f.Value, Qualifier: f.Qualifier, Floor: f.Floor, Date: f.Date, DatePrecision: f.DatePrecision, Status: f.Status, Evidence: f.Evidence}
 		// A figure known only to the month is as old as the month's first
 		// day, for all a reader knows: it stops being current from the
 		// day a figure of that day would.

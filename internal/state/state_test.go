@@ -1,6 +1,7 @@
 package state_test
 
 import (
+	"encoding/json"
 	"regexp"
 	"slices"
 	"strings"
@@ -240,5 +241,49 @@ func TestLastReportedKeepsTheQualifier(t *testing.T) {
 	s = state.At(facts, day("2020-12-01")) // the stock of 2020-04-01 is 244 days old
 	if got, want := s.Inventory.Total.Unknown, "last reported more than 202.8 kg U as of 2020-04-01 (sourced), 244 days before this date"; !strings.HasPrefix(got, want) {
 		t.Errorf("the stock: %q, want it to begin %q", got, want)
+	}
+}
+
+// A count given "up to" its value and at least a floor (up to 1,724, at
+// least the 332 of two cascades) is certain to its floor: a sum counts
+// the floor as it counts an exact part, dated by it, and the value says
+// both bounds in words and JSON.
+func TestCountBoundedBothWays(t *testing.T) {
+	fs := []state.Fact{
+		{Metric: state.CentrifugesEnriching, Date: day("2021-01-04"), Site: "Fordow", Machine: "IR-1", Value: 1044, Status: state.Sourced, Evidence: ev("a")},
+		{Metric: state.CentrifugesEnriching, Date: day("2024-12-05"), Site: "Fordow", Machine: "IR-6", Value: 1724, Qualifier: state.AtMost, Floor: 332, Status: state.Sourced, Evidence: ev("b")},
+	}
+	s := state.At(fs, day("2025-02-08"))
+	ir6 := s.CentrifugeCount(state.CentrifugesEnriching, "Fordow", []string{"IR-6"})
+	if !ir6.Known || ir6.Value != 332 || ir6.Qualifier != state.AtLeast || !ir6.Date.Equal(day("2024-12-05")) {
+		t.Errorf("IR-6: %+v; want at least 332 as of 2024-12-05", ir6)
+	}
+	if v := s.CentrifugeCountSince(state.CentrifugesEnriching, "Fordow", nil, day("2024-08-01")); !v.Known || v.Value != 332 || v.Qualifier != state.AtLeast {
+		t.Errorf("since 2024-08: %+v; want at least 332, the IR-1 of 2021 left out", v)
+	}
+	if v := s.CentrifugeCount(state.CentrifugesEnriching, "Fordow", nil); v.Value != 1376 || v.Qualifier != state.AtLeast || !v.Date.Equal(day("2021-01-04")) || !v.Through.Equal(day("2024-12-05")) {
+		t.Errorf("all: %+v; want at least 1376 from counts of 2021-01-04 to 2024-12-05", v)
+	}
+	// Without the floor, "up to" beside older counts bounds nothing.
+	fs[1].Floor = 0
+	if v := state.At(fs, day("2025-02-08")).CentrifugeCountSince(state.CentrifugesEnriching, "Fordow", nil, day("2024-08-01")); v.Known {
+		t.Errorf("since 2024-08 without the floor: %+v; want unknown", v)
+	}
+	var entry state.Value
+	for _, c := range s.Centrifuges {
+		if c.Machine == "IR-6" {
+			entry = c.Enriching
+		}
+	}
+	if got, want := entry.Figure("machines"), "at least 332 and up to 1724 machines as of 2024-12-05"; got != want {
+		t.Errorf("Figure %q, want %q", got, want)
+	}
+	b, err := json.Marshal(entry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back state.Value
+	if err := json.Unmarshal(b, &back); err != nil || back.Floor != 332 || back.Value != 1724 || back.Qualifier != state.AtMost || !strings.Contains(string(b), `"at_least":332`) {
+		t.Errorf("JSON %s read back as %+v (%v)", b, back, err)
 	}
 }

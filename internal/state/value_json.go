@@ -16,6 +16,7 @@ type valueJSON struct {
 	Known     bool            `json:"known"`
 	Value     *float64        `json:"value" jsonschema_description:"The figure at the date; null when it is not known then (never 0 for not known, nor a figure known earlier)."`
 	Qualifier Qualifier       `json:"qualifier,omitempty"`
+	Floor     float64         `json:"at_least,omitempty" jsonschema_description:"Of a figure given as up to its value, the least it can be where its source bounds it from below too; absent otherwise."`
 	Date      calendar.Date   `json:"date" jsonschema_description:"The date of the figure; null when it is not known."`
 	Precision DatePrecision   `json:"date_precision,omitempty" jsonschema:"enum=month,enum=no_later_than" jsonschema_description:"How much the date is known, when not to the day: month (only the month is known; the date is its first day) or no_later_than (the figure is of that date or earlier)."`
 	Status    Status          `json:"status,omitempty"`
@@ -29,6 +30,7 @@ type valueJSON struct {
 type lastFigureJSON struct {
 	Value     float64       `json:"value"`
 	Qualifier Qualifier     `json:"qualifier,omitempty"`
+	Floor     float64       `json:"at_least,omitempty"`
 	Date      calendar.Date `json:"date"`
 	Precision DatePrecision `json:"date_precision,omitempty" jsonschema:"enum=month,enum=no_later_than"`
 	Status    Status        `json:"status,omitempty"`
@@ -42,9 +44,9 @@ func (v Value) MarshalJSON() ([]byte, error) {
 	switch {
 	case v.Known:
 		x := v.Value
-		w.Value, w.Qualifier, w.Date, w.Precision, w.Status = &x, v.Qualifier, v.Date, v.DatePrecision, v.Status
+		w.Value, w.Qualifier, w.Floor, w.Date, w.Precision, w.Status = &x, v.Qualifier, v.Floor, v.Date, v.DatePrecision, v.Status
 	case !v.Date.IsZero():
-		w.Last = &lastFigureJSON{Value: v.Value, Qualifier: v.Qualifier, Date: v.Date, Precision: v.DatePrecision, Status: v.Status}
+		w.Last = &lastFigureJSON{Value: v.Value, Qualifier: v.Qualifier, Floor: v.Floor, Date: v.Date, Precision: v.DatePrecision, Status: v.Status}
 	}
 	return json.Marshal(w)
 }
@@ -57,7 +59,7 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	*v = Value{Known: w.Known, Qualifier: w.Qualifier, Date: w.Date, DatePrecision: w.Precision, Status: w.Status, Evidence: w.Evidence, Unknown: w.Unknown}
+	*v = Value{Known: w.Known, Qualifier: w.Qualifier, Floor: w.Floor, Date: w.Date, DatePrecision: w.Precision, Status: w.Status, Evidence: w.Evidence, Unknown: w.Unknown}
 	switch {
 	case w.Known && w.Value == nil:
 		return errors.New("state: a known value with a null value")
@@ -66,7 +68,7 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 	case w.Value != nil:
 		v.Value = *w.Value
 	case w.Last != nil:
-		v.Value, v.Qualifier, v.Date, v.DatePrecision, v.Status = w.Last.Value, w.Last.Qualifier, w.Last.Date, w.Last.Precision, w.Last.Status
+		v.Value, v.Qualifier, v.Floor, v.Date, v.DatePrecision, v.Status = w.Last.Value, w.Last.Qualifier, w.Last.Floor, w.Last.Date, w.Last.Precision, w.Last.Status
 	}
 	return nil
 }
