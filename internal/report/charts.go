@@ -57,11 +57,11 @@ func (r *Report) Charts() []Chart {
 		{ChartSixty, "Uranium enriched up to 60 %, kg U",
 			fmt.Sprintf("The stock of uranium enriched up to 60 %% at each reported date against one IAEA significant quantity, %s kg U at 60 %% (25 kg U-235, dashed).", Num(r.Stockpile.OneSQ60KgU, 1))},
 		{ChartBreakout, "Breakout time to one significant quantity, days (log scale)",
-			fmt.Sprintf("Days to one significant quantity of 90 %% uranium (%s, %s convention) from the stock and the centrifuges known at each reported date: "+
+			fmt.Sprintf("Days to one significant quantity of 90 %% uranium (%s, %s convention) from the stock and the centrifuges known at each reported date and on the agreement's days (its conclusion, adoption, implementation, transition and termination): "+
 				"the line is the median of the band, the shaded area its 10th to 90th percentile; where the figures are unknown the line stops, and the last known estimate is ringed"+
 				"%s. The scale is logarithmic.", r.SQ, r.Convention, estimateBounds(r.seriesEstimateBounds()))},
 		{ChartWarning, "Warning time: breakout time less time to detect, days (symmetric log scale)",
-			"Days between the moment verification could detect a breakout at the declared plants and report it, and the moment the breakout is done, at each reported date: " +
+			"Days between the moment verification could detect a breakout at the declared plants and report it, and the moment the breakout is done, at each reported date and on the agreement's days: " +
 				"the line is the median, the shaded area its 10th to 90th percentile; below the dashed zero line a breakout is done before it could be known. " +
 				"Where the warning is unknown the line stops; a cross marks a date at which no verification activity able to see a breakout was in force" + estimateBounds(r.seriesWarningBounds()) + ". " +
 				"The scale is logarithmic on both sides of zero, so that two weeks below zero read as clearly as a year above it."},

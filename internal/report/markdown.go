@@ -259,13 +259,17 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	chart(charts[2])
 	if len(r.Series) > 0 {
 		levels := r.SeriesLevels()
-		p("\nStock and breakout at each reported date (breakout: the median of the band, with its 10th to 90th percentile):\n\n| as of | total, kg U |")
+		p("\nStock and breakout at each reported date and on the agreement's days (breakout: the median of the band, with its 10th to 90th percentile):\n\n| as of | total, kg U |")
 		for _, l := range levels {
 			p(" up to %s %% |", l)
 		}
 		p(" breakout, days | sources |\n|---|--:|%s--:|---|\n", strings.Repeat("--:|", len(levels)))
 		for _, s := range r.Series {
-			p("| %s | %s |", s.DatePrecision.Short(s.Date), level(s, ""))
+			when := s.DatePrecision.Short(s.Date)
+			if s.Event != "" {
+				when += " (" + s.Event + ")"
+			}
+			p("| %s | %s |", cell(when), level(s, ""))
 			for _, l := range levels {
 				p(" %s |", level(s, l))
 			}

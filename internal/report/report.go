@@ -362,8 +362,19 @@ type Point struct {
 	// WarningQualifier says when the warning and its band are only a
 	// bound, as warning.Estimate's WarningQualifier does.
 	WarningQualifier state.Qualifier `json:"warning_qualifier,omitempty"`
-	Sources          []int           `json:"sources"`
+	// Event names the agreement's day the point falls on (its conclusion,
+	// adoption, implementation, transition or termination: "JCPOA
+	// finalised in Vienna"). A point of such a day on which no stock was
+	// reported gives the breakout and warning only, from the stock and
+	// the centrifuges known then.
+	Event   string `json:"event,omitempty"`
+	Sources []int  `json:"sources"`
 }
+
+// seriesDays are the kinds of the agreement's events at whose dates the
+// series is evaluated beside the dates a stock was reported: the days
+// that begin and end its phases, where analysts quote breakout time.
+var seriesDays = []string{"milestone", "adoption", "implementation", "transition", "termination"}
 
 // Mass is the point's mass at level key ("5", "20", "60"; "" for the
 // total) with its qualifier; ok is false when the date gives none.
@@ -505,7 +516,7 @@ func Build(a *agreement.Agreement, facts []state.Fact, date calendar.Date, opt O
 	}
 	r.Series = []Point{}
 	if !opt.SkipSeries {
-		if err := b.series(r, facts, opt.BreakoutOptions); err != nil {
+		if err := b.series(r, a, facts, opt.BreakoutOptions); err != nil {
 			return nil, err
 		}
 	}
@@ -784,9 +795,11 @@ func appendNew(s []int, ns ...int) []int {
 }
 
 // series evaluates the stock and the dated breakout at every date a stock
-// was reported, up to AsOf, and at AsOf itself when it falls later and the
-// estimate there is not known: the chart then shows the gap.
-func (b *builder) series(r *Report, facts []state.Fact, opt compliance.BreakoutOptions) error {
+// was reported, up to AsOf, at the agreement's days (seriesDays: the
+// breakout only, where no stock was reported that day), and at AsOf
+// itself when it falls later and the estimate there is not known: the
+// chart then shows the gap.
+func (b *builder) series(r *Report, a *agreement.Agreement, facts []state.Fact, opt compliance.BreakoutOptions) error {
 	// A figure known only to its month is taken from the month's last
 	// day (state.At): its point is evaluated there, dated by its month.
 	var dates []calendar.Date
@@ -827,6 +840,21 @@ func (b *builder) series(r *Report, facts []state.Fact, opt compliance.BreakoutO
 		}
 		r.Series = append(r.Series, p)
 	}
+	for _, e := range a.Events {
+		if !slices.Contains(seriesDays, e.Kind) || e.Date.After(r.AsOf) {
+			continue
+		}
+		if i := slices.IndexFunc(r.Series, func(p Point) bool { return p.Date.Equal(e.Date) }); i >= 0 {
+			r.Series[i].Event = e.Title
+			continue
+		}
+		p := Point{Date: e.Date, ByLevel: map[string]float64{}, Event: e.Title, Sources: []int{b.eventSource(a, e)}}
+		if err := b.point(&p, facts, opt); err != nil {
+			return err
+		}
+		r.Series = append(r.Series, p)
+	}
+	slices.SortStableFunc(r.Series, func(x, y Point) int { return x.Date.Compare(y.Date) })
 	if n := len(r.Series); n == 0 || r.Series[n-1].Date.Before(r.AsOf) {
 		if r.Breakout.Status == compliance.UnknownEstimate {
 			r.Series = append(r.Series, Point{Date: r.AsOf, ByLevel: map[string]float64{}, BreakoutStatus: compliance.UnknownEstimate, Sources: []int{}})
@@ -858,14 +886,18 @@ func (b *builder) point(p *Point, facts []state.Fact, opt compliance.BreakoutOpt
 	return nil
 }
 
+// eventSource is the annex number of an event of the agreement.
+func (b *builder) eventSource(a *agreement.Agreement, e agreement.Event) int {
+	return b.add(Source{Kind: "agreement", Ref: a.ID + " event " + e.ID, Entry: e.Entry(), Source: e.Source, Status: state.Status(e.Status)})
+}
+
 func (b *builder) events(r *Report, a *agreement.Agreement) {
 	r.Events = []Event{}
 	for _, e := range a.Events {
 		if e.Date.After(r.AsOf) {
 			continue
 		}
-		n := b.add(Source{Kind: "agreement", Ref: a.ID + " event " + e.ID, Entry: e.Entry(), Source: e.Source, Status: state.Status(e.Status)})
-		r.Events = append(r.Events, Event{ID: e.ID, Date: e.Date, Kind: e.Kind, Party: e.Party, Title: e.Title, Source: n})
+		r.Events = append(r.Events, Event{ID: e.ID, Date: e.Date, Kind: e.Kind, Party: e.Party, Title: e.Title, Source: b.eventSource(a, e)})
 	}
 	slices.SortStableFunc(r.Events, func(x, y Event) int { return x.Date.Compare(y.Date) })
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"flag"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -471,5 +472,40 @@ func TestChartEventsListedOnce(t *testing.T) {
 	figures := strings.Count(html, `<figure class="chart"`)
 	if n := strings.Count(html, `<a href="#chart-events">listed under Figure 1</a>`); figures < 2 || n != figures-1 {
 		t.Errorf("%d figures, %d pointing to the first's list of events", figures, n)
+	}
+}
+
+// The series is evaluated on the agreement's days too: on the day the
+// JCPOA was concluded no stock was reported, and the breakout from what
+// was known then (69 days, as `breakout --as-of 2015-07-14` gives) starts
+// the chart instead of the unknown estimate of the stock of June 2015; a
+// stock reported on such a day (Implementation Day) names it.
+func TestSeriesMarksTheAgreementsDays(t *testing.T) {
+	r := build(t, "2024-01-01")
+	days := map[string]report.Point{}
+	for i, p := range r.Series {
+		if i > 0 && !r.Series[i-1].Date.Before(p.Date) {
+			t.Errorf("series not in date order at %s", p.Date)
+		}
+		if p.Event != "" {
+			days[p.Date.String()] = p
+		}
+	}
+	want := map[string]string{"2015-07-14": "JCPOA finalised in Vienna", "2015-07-20": "UNSCR 2231 adopted 15-0", "2015-10-18": "Adoption Day (90 days after UNSCR 2231)",
+		"2016-01-16": "Implementation Day", "2023-10-18": "Transition Day (8 years after Adoption Day)"}
+	if len(days) != len(want) {
+		t.Errorf("points on the agreement's days: %v, want %v", slices.Sorted(maps.Keys(days)), slices.Sorted(maps.Keys(want)))
+	}
+	for d, title := range want {
+		if days[d].Event != title {
+			t.Errorf("%s: event %q, want %q", d, days[d].Event, title)
+		}
+	}
+	p := days["2015-07-14"]
+	if p.TotalKgU != nil || p.BreakoutDays == nil || math.Abs(*p.BreakoutDays-69.0) > 0.05 {
+		t.Errorf("2015-07-14: stock %v, breakout %v; want no stock and 69.0 days", p.TotalKgU, p.BreakoutDays)
+	}
+	if p := days["2016-01-16"]; p.TotalKgU == nil {
+		t.Error("Implementation Day lost its stock")
 	}
 }

@@ -276,9 +276,13 @@ func (r *Report) warningMarkdown(p func(string, ...any), chart func()) {
 	}
 	chart()
 	if len(r.Series) > 0 {
-		p("\nWarning at each reported date (median, with its 10th to 90th percentile):\n\n| as of | warning | days |\n|---|---|--:|\n")
+		p("\nWarning at each reported date and on the agreement's days (median, with its 10th to 90th percentile):\n\n| as of | warning | days |\n|---|---|--:|\n")
 		for _, s := range r.Series {
-			p("| %s | %s | %s |\n", s.Date, s.WarningStatus, SeriesWarning(s))
+			when := s.Date.String()
+			if s.Event != "" {
+				when += " (" + s.Event + ")"
+			}
+			p("| %s | %s | %s |\n", cell(when), s.WarningStatus, SeriesWarning(s))
 		}
 	}
 }

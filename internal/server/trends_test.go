@@ -81,7 +81,10 @@ func TestTrendsAndOverviewShowBoundsAsBounds(t *testing.T) {
 	rec := page(s, "GET", "/trends?as_of=2019-12-01", "", nil)
 	body := rec.Body.String()
 	for _, want := range []string{
-		`<a href="/?as_of=2016-01-16"><time>2016-01-16</time></a></td><td class="n">≤ 202.8</td>`,
+		`<a href="/?as_of=2016-01-16"><time>2016-01-16</time></a><br><small>Implementation Day</small></td><td class="n">≤ 202.8</td>`,
+		// The JCPOA's conclusion, when no stock was reported: the
+		// breakout from the centrifuges and stock known then.
+		`<a href="/?as_of=2015-07-14"><time>2015-07-14</time></a><br><small>JCPOA finalised in Vienna</small></td><td class="n">-</td>`,
 		`<a href="/?as_of=2018-11-04"><time>2018-11-04</time></a></td><td class="n">≤ 202.8</td>`,
 		`<a href="/?as_of=2019-07-01"><time>2019-07-01</time></a></td><td class="n">&gt; 202.8</td>`,
 		`<p class="note" id="bounds-key">≤ (up to): the source reported only that the amount did not exceed the figure`,
