@@ -86,6 +86,9 @@ func (f Figure) Text() string {
 	if f.Unit == "%" {
 		return f.Qualifier.Words() + Num(*f.Value, 2) + " %"
 	}
+	if f.Qualifier == state.AtMost && f.AtLeast > 0 {
+		return "at least " + Num(f.AtLeast, 1) + " and up to " + Num(*f.Value, 1) + " " + f.Unit
+	}
 	return f.Qualifier.Words() + Num(*f.Value, 1) + " " + f.Unit
 }
 
@@ -406,6 +409,9 @@ func ObservedText(f compliance.Finding, num func(float64) string) string {
 		return "-"
 	}
 	s := f.Qualifier.Words() + num(*f.Observed) + " " + f.Unit
+	if f.Qualifier == state.AtMost && f.ObservedAtLeast > 0 {
+		s = "at least " + num(f.ObservedAtLeast) + " and up to " + num(*f.Observed) + " " + f.Unit
+	}
 	if when := f.ObservedWhen(); when != "" {
 		s += ", " + when
 	}

@@ -5,6 +5,8 @@ import (
 	"io"
 	"testing"
 
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/compliance"
 	"github.com/accordverify/accord/internal/report"
 	"github.com/accordverify/accord/internal/state"
 )
@@ -52,5 +54,23 @@ func checkRenderings(t *testing.T, cases []rendering) {
 		if got := b.String(); got != c.want {
 			t.Errorf("%s: got\n%s\nwant\n%s", c.name, got, c.want)
 		}
+	}
+}
+
+// A figure its source bounds both ways says both bounds, in a finding's
+// cell and in a figure's text.
+func TestFiguresBoundedBothWays(t *testing.T) {
+	v := 140.0
+	f := compliance.Finding{Observed: &v, Qualifier: state.AtMost, ObservedAtLeast: 131, Unit: "t", ObservedAsOf: calendar.MustParse("2017-01-10")}
+	if got, want := report.ObservedText(f, func(x float64) string { return report.Num(x, 1) }), "at least 131 and up to 140 t, as of 2017-01-10"; got != want {
+		t.Errorf("ObservedText = %q, want %q", got, want)
+	}
+	fig := report.Figure{Value: &v, Qualifier: state.AtMost, AtLeast: 131, Unit: "t"}
+	if got, want := fig.Text(), "at least 131 and up to 140 t"; got != want {
+		t.Errorf("Figure.Text = %q, want %q", got, want)
+	}
+	fig.AtLeast = 0
+	if got, want := fig.Text(), "up to 140 t"; got != want {
+		t.Errorf("without a floor: %q, want %q", got, want)
 	}
 }

@@ -1,10 +1,17 @@
 package server_test
 
 import (
+	"context"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/accordverify/accord/internal/agreement"
+	"github.com/accordverify/accord/internal/calendar"
+	"github.com/accordverify/accord/internal/dataset"
+	"github.com/accordverify/accord/internal/server"
+	"github.com/accordverify/accord/internal/state"
 )
 
 // The dashboard shows a figure dated by its report (no cut-off date given)
@@ -99,5 +106,29 @@ func TestAgreementPageSaysEventKindsInWords(t *testing.T) {
 	// The parties of a reading by their names, not their ids.
 	if !strings.Contains(body, "<strong>Iran, Russia, China</strong>") || strings.Contains(body, "<strong>iran, russia, china</strong>") {
 		t.Error("the agreement page does not name the parties of a reading")
+	}
+}
+
+// heavyWaterRange is an Index whose only figure is heavy water reported
+// as at least 131 and up to 140 t.
+type heavyWaterRange struct{ facts }
+
+func (heavyWaterRange) Facts(context.Context) ([]state.Fact, error) {
+	ev := []state.Evidence{{Kind: "record", Ref: "log index 1", Source: "s", Status: state.Sourced}}
+	return []state.Fact{{Metric: state.HeavyWaterT, Date: calendar.MustParse("2017-01-10"), Value: 140, Qualifier: state.AtMost, Floor: 131, Status: state.Sourced, Evidence: ev}}, nil
+}
+
+// The overview's findings give both bounds of a figure bounded both ways.
+func TestOverviewFindingGivesBothBounds(t *testing.T) {
+	s := server.New(server.Config{Log: fake{}, Index: heavyWaterRange{}, Agreement: agreement.JCPOA(), Dataset: dataset.Embedded(), RatePerSecond: 1e9, Burst: 1e9})
+	body := page(s, "GET", "/?as_of=2017-02-01", "", nil).Body.String()
+	i := strings.Index(body, `id="finding-heavy-water"`)
+	if i < 0 {
+		t.Fatal("no heavy-water finding")
+	}
+	row := body[i:]
+	row = row[:strings.Index(row, "</tr>")]
+	if !strings.Contains(row, `<td class="n">at least 131 and up to 140 t`) || !strings.Contains(row, `class="status breach"`) {
+		t.Errorf("the heavy-water finding: %s", row)
 	}
 }
