@@ -371,10 +371,10 @@ type Point struct {
 	Sources []int  `json:"sources"`
 }
 
-// seriesDays are the kinds of the agreement's events at whose dates the
+// agreementDays are the kinds of the agreement's events at whose dates the
 // series is evaluated beside the dates a stock was reported: the days
 // that begin and end its phases, where analysts quote breakout time.
-var seriesDays = []string{"milestone", "adoption", "implementation", "transition", "termination"}
+var agreementDays = []string{"milestone", "adoption", "implementation", "transition", "termination"}
 
 // Mass is the point's mass at level key ("5", "20", "60"; "" for the
 // total) with its qualifier; ok is false when the date gives none.
@@ -795,7 +795,7 @@ func appendNew(s []int, ns ...int) []int {
 }
 
 // series evaluates the stock and the dated breakout at every date a stock
-// was reported, up to AsOf, at the agreement's days (seriesDays: the
+// was reported, up to AsOf, at the agreement's days (agreementDays: the
 // breakout only, where no stock was reported that day), and at AsOf
 // itself when it falls later and the estimate there is not known: the
 // chart then shows the gap.
@@ -841,7 +841,7 @@ func (b *builder) series(r *Report, a *agreement.Agreement, facts []state.Fact, 
 		r.Series = append(r.Series, p)
 	}
 	for _, e := range a.Events {
-		if !slices.Contains(seriesDays, e.Kind) || e.Date.After(r.AsOf) {
+		if !slices.Contains(agreementDays, e.Kind) || e.Date.After(r.AsOf) {
 			continue
 		}
 		if i := slices.IndexFunc(r.Series, func(p Point) bool { return p.Date.Equal(e.Date) }); i >= 0 {
