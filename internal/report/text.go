@@ -86,10 +86,17 @@ func (f Figure) Text() string {
 	if f.Unit == "%" {
 		return f.Qualifier.Words() + Num(*f.Value, 2) + " %"
 	}
-	if f.Qualifier == state.AtMost && f.AtLeast > 0 {
-		return "at least " + Num(f.AtLeast, 1) + " and up to " + Num(*f.Value, 1) + " " + f.Unit
+	return amount(f.Qualifier, *f.Value, f.AtLeast, func(v float64) string { return Num(v, 1) }) + " " + f.Unit
+}
+
+// amount is a figure with its qualifier in words, num formatting the
+// numbers: "up to 1,724", "at least 332 and up to 1,724" where an "up to"
+// figure has a floor (state.Value.Amount, formatted for a table).
+func amount(q state.Qualifier, v, floor float64, num func(float64) string) string {
+	if q == state.AtMost && floor > 0 {
+		return "at least " + num(floor) + " and up to " + num(v)
 	}
-	return f.Qualifier.Words() + Num(*f.Value, 1) + " " + f.Unit
+	return q.Words() + num(v)
 }
 
 // cited is text followed by its citation, if it has sources.
@@ -408,10 +415,7 @@ func ObservedText(f compliance.Finding, num func(float64) string) string {
 	if f.Observed == nil {
 		return "-"
 	}
-	s := f.Qualifier.Words() + num(*f.Observed) + " " + f.Unit
-	if f.Qualifier == state.AtMost && f.ObservedAtLeast > 0 {
-		s = "at least " + num(f.ObservedAtLeast) + " and up to " + num(*f.Observed) + " " + f.Unit
-	}
+	s := amount(f.Qualifier, *f.Observed, f.ObservedAtLeast, num) + " " + f.Unit
 	if when := f.ObservedWhen(); when != "" {
 		s += ", " + when
 	}
