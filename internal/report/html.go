@@ -56,6 +56,8 @@ func Funcs() template.FuncMap {
 		"num":             func(v float64, prec int) string { return Num(v, prec) },
 		"nump":            func(v *float64, prec int) string { return opt(v, prec) },
 		"days":            Days,
+		"accessScope":     state.AccessScope,
+		"accessWords":     state.AccessWords,
 		"dayNum":          func(v *float64) string { return optDayNum(v) },
 		"warnDays":        signedDays,
 		"warningSentence": func(w Warning) string { return reportWarningSentence(&w.Estimate) },

@@ -172,7 +172,7 @@ func (r *Report) Markdown(w io.Writer, o MarkdownOptions) error {
 	if len(k.Changes) > 0 {
 		p("\n| from | access | sources |\n|---|---|---|\n")
 		for _, c := range k.Changes {
-			p("| %s | %s | %s |\n", c.Date, c.Access, Cite(c.Sources))
+			p("| %s | %s | %s |\n", c.Date, state.AccessWords(c.Access), Cite(c.Sources))
 		}
 	}
 	if len(k.Streams) > 0 {

@@ -266,7 +266,7 @@ func summary(r *Report) []string {
 	k := r.Knowledge
 	line := fmt.Sprintf("Inspectorate access: %s.", cited(state.AccessSince(k.Access, k.Since), k.Sources))
 	if !k.Lost.IsZero() {
-		line = fmt.Sprintf("The inspectorate lost access on %s %s: the figures it verifies are unknown from that date.", k.Lost, Cite(k.Sources))
+		line = fmt.Sprintf("The inspectorate lost access %s on %s %s: the figures it verifies are unknown from that date.", state.AccessScope(k.Access), k.Lost, Cite(k.Sources))
 	}
 	return append(out, line)
 }

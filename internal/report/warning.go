@@ -203,7 +203,7 @@ func TextWarning(w io.Writer, e *warning.Estimate) error {
 		}
 		fmt.Fprintf(w, "  %d days for %s%s\n", g.Days, g.Material, mark)
 	}
-	fmt.Fprintf(w, "\nVerification regime as of %s (inspectorate access: %s)\n", e.Regime.AsOf, e.Regime.Access)
+	fmt.Fprintf(w, "\nVerification regime as of %s (inspectorate access: %s)\n", e.Regime.AsOf, state.AccessWords(e.Regime.Access))
 	for _, a := range e.Listed() {
 		state := a.State
 		if !a.Since.IsZero() {
@@ -258,7 +258,7 @@ func (r *Report) warningMarkdown(p func(string, ...any), chart func()) {
 			p("\nThe IAEA's timeliness goal for %s is %d days (%s).\n", g.Material, g.Days, e.TimelinessSource)
 		}
 	}
-	p("\nThe verification regime as of %s (inspectorate access: %s):\n\n| activity | state | since | terms | provision | status |\n|---|---|---|---|---|---|\n", e.Regime.AsOf, e.Regime.Access)
+	p("\nThe verification regime as of %s (inspectorate access: %s):\n\n| activity | state | since | terms | provision | status |\n|---|---|---|---|---|---|\n", e.Regime.AsOf, state.AccessWords(e.Regime.Access))
 	for _, a := range e.Listed() {
 		since := "-"
 		if !a.Since.IsZero() {

@@ -161,6 +161,11 @@ func TestKnowledgePageSaysWhenAccessWasLost(t *testing.T) {
 		if c.lost && (!strings.Contains(notice, "<time>2025-06-13</time>") || !strings.Contains(notice, `<a href="/sources#`)) {
 			t.Errorf("%s: the notice lacks the date of the loss or its source: %s", c.date, notice)
 		}
+		// After the strikes the IAEA inspected some facilities they did
+		// not affect: the notice says what it has no access to.
+		if c.lost && !strings.Contains(notice, "no access to the enrichment plants and the enriched uranium since") {
+			t.Errorf("%s: the notice does not say what the inspectorate has no access to: %s", c.date, notice)
+		}
 		if c.date == "2026-06-01" && !strings.Contains(notice, ">IAEA GOV/2025/50") {
 			t.Errorf("%s: the notice does not cite the Agency's report of September 2025: %s", c.date, notice)
 		}

@@ -529,9 +529,31 @@ func (c Centrifuges) InstalledAtLeast() (v Value, fromEnriching bool) {
 // record by the view's date, rather than a "since" with nothing after it.
 func AccessSince(access string, since calendar.Date) string {
 	if since.IsZero() {
-		return access + ": no report of the inspectorate's access on or before this date"
+		return AccessWords(access) + ": no report of the inspectorate's access on or before this date"
 	}
-	return access + " since " + since.String()
+	return AccessWords(access) + " since " + since.String()
+}
+
+// AccessScope is what an access level covers, in words, where the level
+// alone would say more than is known, and "" otherwise. Access "none" is
+// none to what the figures are of, the enrichment plants and the enriched
+// uranium, not to every facility: after the strikes of June 2025 the IAEA
+// had no access to the seven facilities they affected but inspected some
+// of the thirteen they did not (GOV/2025/65, 12 November 2025).
+func AccessScope(access string) string {
+	if access == "none" {
+		return "to the enrichment plants and the enriched uranium"
+	}
+	return ""
+}
+
+// AccessWords says an access level with its scope ("none to the
+// enrichment plants and the enriched uranium", "reduced").
+func AccessWords(access string) string {
+	if scope := AccessScope(access); scope != "" {
+		return access + " " + scope
+	}
+	return access
 }
 
 // Knowledge is the inspectorate's access at the date.

@@ -105,6 +105,15 @@ func TestLostKnowledge(t *testing.T) {
 	if v.Known || !strings.Contains(v.Unknown, "lost access on 2021-01-01") {
 		t.Errorf("after access is lost: %+v", v)
 	}
+	// Access "none" says what it covers: the IAEA inspected some
+	// facilities after the strikes of June 2025, not the enrichment plants
+	// or the enriched uranium.
+	if got, want := state.AccessSince(after.Knowledge.Access, after.Knowledge.Since), "none to the enrichment plants and the enriched uranium since 2021-01-01"; got != want {
+		t.Errorf("access in words: %q, want %q", got, want)
+	}
+	if got := state.AccessSince("reduced", day("2021-02-23")); got != "reduced since 2021-02-23" {
+		t.Errorf("reduced access in words: %q", got)
+	}
 	// What cannot undo itself stays known.
 	if !after.MaxEnrichment.Known || !after.CentrifugeCount(state.CentrifugesInstalled, "B", nil).Known {
 		t.Errorf("highest enrichment and installed machines should stay known: %+v", after.MaxEnrichment)

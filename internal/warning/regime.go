@@ -105,7 +105,7 @@ func RegimeAt(acts []Activity, s *state.State) Regime {
 		case act.Sees == Undeclared:
 			at.State, at.Reason = NotApplicable, "looks for undeclared material and activities, not a breakout at the declared plants"
 			if have, ok := rank[r.Access]; ok && have < rank[act.NeedsAccess] {
-				at.State, at.Since, at.Reason = NotInForce, s.Knowledge.Since, "the inspectorate's access is "+r.Access+" since "+s.Knowledge.Since.String()
+				at.State, at.Since, at.Reason = NotInForce, s.Knowledge.Since, "the inspectorate's access is "+state.AccessWords(r.Access)+" since "+s.Knowledge.Since.String()
 				at.Evidence = s.Knowledge.Evidence
 			}
 		default:
@@ -128,7 +128,7 @@ func RegimeAt(acts []Activity, s *state.State) Regime {
 				at.State, at.Since, at.Reason = Unknown, calendar.Date{}, "the inspectorate's access at this date is not in the record"
 			case have < rank[act.NeedsAccess]:
 				at.State, at.Since, at.Evidence = NotInForce, s.Knowledge.Since, s.Knowledge.Evidence
-				at.Reason = fmt.Sprintf("the inspectorate's access is %s since %s; this activity needs %s access", r.Access, s.Knowledge.Since, act.NeedsAccess)
+				at.Reason = fmt.Sprintf("the inspectorate's access is %s since %s; this activity needs %s access", state.AccessWords(r.Access), s.Knowledge.Since, act.NeedsAccess)
 			}
 		}
 		r.Activities = append(r.Activities, at)

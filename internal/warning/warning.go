@@ -216,7 +216,7 @@ func At(ctx context.Context, facts []state.Fact, date calendar.Date, o Options) 
 		one := 1.0
 		e.Status, e.PCompleteBeforeDetection = NoDetection, &one
 		e.Reason = fmt.Sprintf("no verification activity able to see a breakout at the declared plants is in force (the inspectorate's access is %s since %s): a breakout would not be detected by verification, whatever its length",
-			e.Regime.Access, st.Knowledge.Since)
+			state.AccessWords(e.Regime.Access), st.Knowledge.Since)
 		if b.Status == compliance.NotReachable {
 			e.PCompleteBeforeDetection = nil
 		}
