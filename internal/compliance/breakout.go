@@ -269,7 +269,7 @@ func sinceLost(known *Breakout, lost calendar.Date, opt BreakoutOptions) (*Chang
 	switch {
 	case r.ToDays == nil:
 		r.Text = fmt.Sprintf("since the inspectorate lost access on %s the figures are unknown: from %s (nothing lost since) to no path with the declared plants (%s); "+
-			"an undeclared plant is not in this estimate", lost, daysText(r.FromDays, r.FromQualifier), assume)
+			"a plant the inspectorate has not inspected, undeclared or declared, is not in this estimate", lost, daysText(r.FromDays, r.FromQualifier), assume)
 	default:
 		r.Text = fmt.Sprintf("since the inspectorate lost access on %s the figures are unknown: from %s (nothing lost since) to %s (%s)",
 			lost, daysText(r.FromDays, r.FromQualifier), daysText(r.ToDays, r.ToQualifier), assume)

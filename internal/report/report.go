@@ -508,7 +508,7 @@ func Build(a *agreement.Agreement, facts []state.Fact, date calendar.Date, opt O
 
 	b.stockpile(r, a, o)
 	b.enrichment(r, a, s)
-	b.knowledge(r, facts, s)
+	b.knowledge(r, s)
 	b.findings(r, a, facts, o)
 	b.breakout(r, a, o, limits)
 	if err := b.warning(r, facts, opt.BreakoutOptions); err != nil {
@@ -624,7 +624,7 @@ func (b *builder) enrichment(r *Report, a *agreement.Agreement, s *state.State) 
 	}
 }
 
-func (b *builder) knowledge(r *Report, facts []state.Fact, s *state.State) {
+func (b *builder) knowledge(r *Report, s *state.State) {
 	k := &r.Knowledge
 	k.Access, k.Since, k.Lost = s.Knowledge.Access, s.Knowledge.Since, s.Knowledge.Lost
 	k.Sources = b.cite(s.Knowledge.Evidence)
@@ -643,18 +643,8 @@ func (b *builder) knowledge(r *Report, facts []state.Fact, s *state.State) {
 		k.Streams = append(k.Streams, StreamKnowledge{StreamStatus: c.StreamStatus, Sources: b.cite(c.Evidence)})
 	}
 	k.Changes = []AccessChange{}
-	var access []state.Fact
-	for _, f := range facts {
-		if f.Metric == state.VerificationAccess && !f.Date.After(r.AsOf) {
-			access = append(access, f)
-		}
-	}
-	slices.SortStableFunc(access, func(x, y state.Fact) int { return x.Date.Compare(y.Date) })
-	for _, f := range access {
-		if n := len(k.Changes); n > 0 && k.Changes[n-1].Access == f.Text {
-			continue
-		}
-		k.Changes = append(k.Changes, AccessChange{Date: f.Date, Access: f.Text, Sources: b.cite(f.Evidence)})
+	for _, c := range s.Knowledge.Changes {
+		k.Changes = append(k.Changes, AccessChange{Date: c.Date, Access: c.Access, Sources: b.cite(c.Evidence)})
 	}
 }
 

@@ -564,6 +564,66 @@ type Knowledge struct {
 	// inspectorate verifies are unknown.
 	Lost     calendar.Date `json:"lost,omitempty"`
 	Evidence []Evidence    `json:"evidence,omitempty"`
+	// Changes are the access's changes up to the date, oldest first: from
+	// each change's date on, its access, until the next.
+	Changes []AccessChange `json:"changes,omitempty"`
+}
+
+// AccessChange is a change of the inspectorate's access: Access from Date
+// on, with the reports that give it.
+type AccessChange struct {
+	Date     calendar.Date `json:"date"`
+	Access   string        `json:"access"`
+	Evidence []Evidence    `json:"evidence,omitempty"`
+}
+
+// accessRank orders the access levels: what an activity needing one
+// level may do at a higher one.
+var accessRank = map[string]int{"none": 0, "reduced": 1, "full": 2}
+
+// AccessBelow reports whether access is known and below level (both of full,
+// reduced, none).
+func AccessBelow(access, level string) bool {
+	have, known := accessRank[access]
+	need, ok := accessRank[level]
+	return known && ok && have < need
+}
+
+// FellBelow is the change from which the access has stayed below level
+// until the date (the first of the run of changes below it), and false
+// if the access is not below level. Without the changes it is the
+// current access's own start.
+func (k Knowledge) FellBelow(level string) (AccessChange, bool) {
+	if !AccessBelow(k.Access, level) {
+		return AccessChange{}, false
+	}
+	fell := AccessChange{Date: k.Since, Access: k.Access, Evidence: k.Evidence}
+	for i := len(k.Changes) - 1; i >= 0 && AccessBelow(k.Changes[i].Access, level); i-- {
+		fell = k.Changes[i]
+	}
+	return fell, true
+}
+
+// accessChanges are the changes of access the facts known at date give,
+// oldest first; a later report of the same access does not change it but
+// adds to its evidence.
+func accessChanges(facts []Fact, date calendar.Date) []AccessChange {
+	var access []*Fact
+	for i := range facts {
+		if f := &facts[i]; f.Metric == VerificationAccess && !f.Latest().After(date) && !f.Known.After(date) {
+			access = append(access, f)
+		}
+	}
+	slices.SortStableFunc(access, func(x, y *Fact) int { return x.Date.Compare(y.Date) })
+	var out []AccessChange
+	for _, f := range access {
+		if n := len(out); n > 0 && out[n-1].Access == f.Text {
+			out[n-1].Evidence = append(out[n-1].Evidence, f.Evidence...)
+			continue
+		}
+		out = append(out, AccessChange{Date: f.Date, Access: f.Text, Evidence: slices.Clone(f.Evidence)})
+	}
+	return out
 }
 
 // State is the reported state at a date.
@@ -823,7 +883,7 @@ func At(facts []Fact, date calendar.Date) *State {
 			}
 			since, evidence = prev.Date, append(slices.Clone(prev.Evidence), evidence...)
 		}
-		s.Knowledge = Knowledge{Access: f.Text, Since: since, Evidence: evidence}
+		s.Knowledge = Knowledge{Access: f.Text, Since: since, Evidence: evidence, Changes: accessChanges(facts, date)}
 		if f.Text == "none" {
 			s.Knowledge.Lost = since
 		}

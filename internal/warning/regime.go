@@ -94,7 +94,6 @@ func (r Regime) InForce() []ActivityAt {
 // monitoring events).
 func RegimeAt(acts []Activity, s *state.State) Regime {
 	r := Regime{AsOf: s.AsOf, Access: s.Knowledge.Access}
-	rank := map[string]int{"none": 0, "reduced": 1, "full": 2}
 	for _, act := range acts {
 		at := ActivityAt{Activity: act, State: InForce, Since: act.From}
 		switch {
@@ -104,9 +103,8 @@ func RegimeAt(acts []Activity, s *state.State) Regime {
 			at.State, at.Since, at.Reason = NotInForce, act.To, "the provision ran until "+act.To.String()
 		case act.Sees == Undeclared:
 			at.State, at.Reason = NotApplicable, "looks for undeclared material and activities, not a breakout at the declared plants"
-			if have, ok := rank[r.Access]; ok && have < rank[act.NeedsAccess] {
-				at.State, at.Since, at.Reason = NotInForce, s.Knowledge.Since, "the inspectorate's access is "+state.AccessWords(r.Access)+" since "+s.Knowledge.Since.String()
-				at.Evidence = s.Knowledge.Evidence
+			if fell, below := s.Knowledge.FellBelow(act.NeedsAccess); below {
+				short(&at, s.Knowledge, fell, "")
 			}
 		default:
 			if c, lost := s.StreamLoss(act.Stream); act.Stream != "" && lost {
@@ -120,15 +118,12 @@ func RegimeAt(acts []Activity, s *state.State) Regime {
 				}
 				break
 			}
-			have, known := rank[r.Access]
-			switch {
-			case !known:
+			if !r.Known() {
 				// Not "unknown since" the provision began: what is unknown
 				// is the access, at this date.
 				at.State, at.Since, at.Reason = Unknown, calendar.Date{}, "the inspectorate's access at this date is not in the record"
-			case have < rank[act.NeedsAccess]:
-				at.State, at.Since, at.Evidence = NotInForce, s.Knowledge.Since, s.Knowledge.Evidence
-				at.Reason = fmt.Sprintf("the inspectorate's access is %s since %s; this activity needs %s access", state.AccessWords(r.Access), s.Knowledge.Since, act.NeedsAccess)
+			} else if fell, below := s.Knowledge.FellBelow(act.NeedsAccess); below {
+				short(&at, s.Knowledge, fell, "; this activity needs "+act.NeedsAccess+" access")
 			}
 		}
 		r.Activities = append(r.Activities, at)
@@ -149,4 +144,27 @@ func (e *Estimate) Listed() []ActivityAt {
 		}
 	}
 	return out
+}
+
+// short says why an activity is not carried out where the access is below
+// what it needs, from the change that took the access below it (fell):
+// not in force from a change to a lower level of access the state grants
+// (reduced: the Additional Protocol and the JCPOA's measures stopped on
+// 23 February 2021), lost from a loss of all access to the plants (none:
+// the strikes of June 2025), after which the agreement under which the
+// activity runs is in force all the same (the IAEA still inspected the
+// facilities the strikes did not affect, GOV/2025/65).
+func short(at *ActivityAt, k state.Knowledge, fell state.AccessChange, needs string) {
+	at.Since, at.Evidence = fell.Date, fell.Evidence
+	if fell.Access == "none" {
+		at.State = Lost
+		at.Reason = fmt.Sprintf("the inspectorate has had no access %s since %s", state.AccessScope("none"), fell.Date)
+		return
+	}
+	at.State = NotInForce
+	at.Reason = fmt.Sprintf("the inspectorate's access is %s since %s", state.AccessWords(fell.Access), fell.Date)
+	if k.Since != fell.Date {
+		at.Reason = fmt.Sprintf("the inspectorate's access fell to %s on %s, and is %s since %s", fell.Access, fell.Date, state.AccessWords(k.Access), k.Since)
+	}
+	at.Reason += needs
 }

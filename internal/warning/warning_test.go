@@ -190,6 +190,31 @@ func TestWarningOnThePublicRecord(t *testing.T) {
 		}
 	}
 
+	// Each activity is short of access from the change that took the
+	// access below what it needs, not from the latest change: the
+	// Additional Protocol and the JCPOA's daily access stopped on
+	// 2021-02-23; the safeguards agreement's inspections, in force all
+	// the while, lost the plants on 2025-06-13.
+	want := map[string]struct {
+		state, since string
+	}{
+		"daily-access":         {warning.NotInForce, "2021-02-23"},
+		"complementary-access": {warning.NotInForce, "2021-02-23"},
+		"csa-inspections":      {warning.Lost, "2025-06-13"},
+		"physical-inventory":   {warning.Lost, "2025-06-13"},
+	}
+	for _, date := range []string{"2024-06-01", "2026-06-01"} {
+		for _, a := range at(t, date).Regime.Activities {
+			w, ok := want[a.ID]
+			if !ok || (date == "2024-06-01" && w.since != "2021-02-23") {
+				continue
+			}
+			if a.State != w.state || a.Since.String() != w.since || len(a.Evidence) == 0 {
+				t.Errorf("%s: %s %s since %s (%d sources: %s); want %s since %s", date, a.ID, a.State, a.Since, len(a.Evidence), a.Reason, w.state, w.since)
+			}
+		}
+	}
+
 	after := at(t, "2026-06-01")
 	if after.Status != warning.NoDetection && after.Status != warning.UnknownWarning {
 		t.Errorf("2026-06-01: status %s; want no detection or unknown", after.Status)
