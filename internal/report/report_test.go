@@ -509,3 +509,31 @@ func TestSeriesMarksTheAgreementsDays(t *testing.T) {
 		t.Error("Implementation Day lost its stock")
 	}
 }
+
+// After Termination Day the record goes on: the year before mid-2026
+// holds the Board's resolution of November 2025 and the war that began on
+// 28 February 2026, and the access then rests on the Director General's
+// word that the IAEA had no staff in Iran, not only on the reports.
+func TestTheRecordGoesOnAfterTerminationDay(t *testing.T) {
+	r := build(t, "2026-06-15")
+	events := map[string]bool{}
+	for _, e := range r.Activities.RecentEvents {
+		events[e.ID] = e.Source > 0
+	}
+	for _, id := range []string{"board-resolution-november-2025", "war-february-2026", "cairo-arrangement"} {
+		if cited, ok := events[id]; !ok || !cited {
+			t.Errorf("events of the year before 2026-06-15: %s listed %v, cited %v; want both", id, ok, cited)
+		}
+	}
+	var staff bool
+	for _, c := range r.Knowledge.Changes {
+		for _, n := range c.Sources {
+			if s := r.Sources[n-1]; strings.Contains(s.Source, "AsiaOne") {
+				staff = c.Access == "none"
+			}
+		}
+	}
+	if !staff {
+		t.Errorf("the access of none does not cite the report of 2 March 2026 (Reuters, AsiaOne) that the IAEA had no staff in Iran: %+v", r.Knowledge.Changes)
+	}
+}
