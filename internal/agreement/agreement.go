@@ -147,6 +147,11 @@ type Commitment struct {
 	Starts string `yaml:"starts" json:"starts"`
 	// DurationYears counts from Starts; 0 runs until the agreement ends.
 	DurationYears float64 `yaml:"duration_years,omitempty" json:"duration_years,omitempty"`
+	// SurvivesTermination marks a commitment that its start event, a
+	// reimposition, imposes rather than the agreement (the suspension of
+	// enrichment that the Security Council's re-applied resolutions
+	// decide): the agreement's termination does not end it.
+	SurvivesTermination bool `yaml:"survives_termination,omitempty" json:"survives_termination,omitempty"`
 	// ReportingIntervalDays is how old the evidence of a figure may be and
 	// still decide the commitment; 0 is DefaultReportingIntervalDays.
 	ReportingIntervalDays int    `yaml:"reporting_interval_days,omitempty" json:"reporting_interval_days,omitempty"`
@@ -420,6 +425,9 @@ func (a *Agreement) Validate() error {
 		if !events[c.Starts] {
 			return input.Errorf(f+".starts", "must name an event, got %q", c.Starts)
 		}
+		if c.SurvivesTermination && a.Event(c.Starts).Kind != KindReimposition {
+			return input.Errorf(f+".survives_termination", "only a commitment that a reimposition imposes outlasts the agreement's termination; %q is a %s event", c.Starts, a.Event(c.Starts).Kind)
+		}
 		if c.DurationYears < 0 {
 			return input.Errorf(f+".duration_years", "must be >= 0, got %v", c.DurationYears)
 		}
@@ -573,11 +581,13 @@ func byID[T any](xs []T, id string, idOf func(*T) string) *T {
 }
 
 // Window is when a commitment is in force: from Start (inclusive) to End
-// (exclusive; zero for open-ended), and why it ends.
+// (exclusive; zero for open-ended), and why it ends. A window whose start
+// event is read as taking no effect is Void: never in force.
 type Window struct {
 	Start calendar.Date
 	End   calendar.Date
 	Ends  string
+	Void  bool
 }
 
 // InForce returns the window of commitment c: from its start event, for
@@ -585,18 +595,26 @@ type Window struct {
 func (a *Agreement) InForce(c *Commitment) Window { return a.InForceExcept(c, nil) }
 
 // InForceExcept is InForce with the termination events in ignored read as
-// taking no effect. (Ignored events of other kinds do not change the
+// taking no effect, and the commitment void if its start event is. (Ignored events of other kinds do not change the
 // window: an event through a procedure read as not covered by it is
 // non-performance, which the evaluation of the commitment decides.)
 func (a *Agreement) InForceExcept(c *Commitment, ignored map[string]bool) Window {
 	w := Window{Start: a.Event(c.Starts).Date}
+	if ignored[c.Starts] {
+		// A commitment that an event imposes (measures a reimposition
+		// puts back) never starts on the reading that the event took no
+		// effect.
+		w.End, w.Void = w.Start, true
+		w.Ends = a.EventName(c.Starts) + " took no effect"
+		return w
+	}
 	if c.DurationYears > 0 {
 		years := int(c.DurationYears)
 		w.End = w.Start.AddYears(years).AddDays(int((c.DurationYears - float64(years)) * 365.25))
 		w.Ends = fmt.Sprintf("%g years from %s", c.DurationYears, a.EventName(c.Starts))
 	}
 	for _, e := range a.Events {
-		if e.Kind == KindTermination && !ignored[e.ID] && (w.End.IsZero() || e.Date.Before(w.End)) {
+		if e.Kind == KindTermination && !c.SurvivesTermination && !ignored[e.ID] && (w.End.IsZero() || e.Date.Before(w.End)) {
 			w.End, w.Ends = e.Date, e.Title
 		}
 	}
@@ -605,5 +623,5 @@ func (a *Agreement) InForceExcept(c *Commitment, ignored map[string]bool) Window
 
 // Contains reports whether d lies in the window.
 func (w Window) Contains(d calendar.Date) bool {
-	return !d.Before(w.Start) && (w.End.IsZero() || d.Before(w.End))
+	return !w.Void && !d.Before(w.Start) && (w.End.IsZero() || d.Before(w.End))
 }

@@ -208,6 +208,8 @@ func TestValidationNamesTheField(t *testing.T) {
 		// A reading applies to a termination, or to a cessation or a
 		// reimposition through a procedure.
 		{"    via: dispute-resolution\n", "", "readings[0].event"},
+		// Only what a reimposition imposes outlasts the termination.
+		{"starts: implementation-day\n    duration_years: 15\n    limit: {metric: max_enrichment_pct", "starts: implementation-day\n    survives_termination: true\n    duration_years: 15\n    limit: {metric: max_enrichment_pct", "commitments[0].survives_termination"},
 	}
 	for _, c := range cases {
 		if !strings.Contains(base, c.from) {

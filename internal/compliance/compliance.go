@@ -213,9 +213,16 @@ func evaluateUnder(a *agreement.Agreement, c *agreement.Commitment, s *state.Sta
 	date := s.AsOf
 	if w := a.InForceExcept(c, ignored); !w.Contains(date) {
 		f.Status = NotInForce
-		if date.Before(w.Start) {
+		switch {
+		case w.Void:
+			f.Reason = "never in force: " + w.Ends
+		case date.Before(w.Start) && c.SurvivesTermination:
+			// The event that imposes it had not happened: a view of the
+			// date does not know that it would.
+			f.Reason = "not imposed at this date: it binds only once the measures it belongs to are re-imposed"
+		case date.Before(w.Start):
 			f.Reason = fmt.Sprintf("in force from %s (%s)", w.Start, a.EventName(c.Starts))
-		} else {
+		default:
 			f.Reason = fmt.Sprintf("ended on %s (%s)", w.End, w.Ends)
 		}
 		if c.Action != nil && !date.Before(w.Start) {
@@ -247,7 +254,25 @@ func evaluateUnder(a *agreement.Agreement, c *agreement.Commitment, s *state.Sta
 	case c.Action != nil:
 		evalAction(a, c, date, &f, ignored)
 	}
+	beforeStart(a, c, &f, a.InForceExcept(c, ignored).Start)
 	return f
+}
+
+// beforeStart makes unknown a finding that a figure from before the
+// commitment came into force (start) would decide: the figure can confirm
+// neither compliance with an obligation that did not yet bind nor its
+// breach (the suspension the re-applied UNSCR 1737 decides, on a count of
+// 2024).
+func beforeStart(a *agreement.Agreement, c *agreement.Commitment, f *Finding, start calendar.Date) {
+	newest := f.ObservedAsOf
+	if !f.ObservedThrough.IsZero() {
+		newest = f.ObservedThrough
+	}
+	if newest.IsZero() || !newest.Before(start) || (f.Status != Breach && f.Status != Compliant) {
+		return
+	}
+	f.Status, f.LastConfirmed = Unknown, calendar.Date{}
+	f.Reason = fmt.Sprintf("no figure since it came into force on %s (%s): the latest is %s", start, a.EventName(c.Starts), f.ObservedWhen())
 }
 
 // aging is what a finding on an old figure says beside its age: the

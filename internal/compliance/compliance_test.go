@@ -45,8 +45,11 @@ func TestEveryCurbCompliantIn2017(t *testing.T) {
 	o := overview(t, agreement.JCPOA(), "2017-05-27")
 	for _, f := range o.Findings {
 		want := compliance.Compliant
-		if f.Commitment == "eu-transition-relief" {
+		switch f.Commitment {
+		case "eu-transition-relief":
 			want = compliance.NotInForce // from Transition Day, 2023-10-18
+		case "un-enrichment-suspension":
+			want = compliance.NotInForce // imposed by the snapback of 2025
 		}
 		if f.Status != want {
 			t.Errorf("%s (%s): %s, want %s: %s", f.Commitment, f.Obligor, f.Status, want, f.Reason)
@@ -373,7 +376,8 @@ func TestTerminationDayIsDisputed(t *testing.T) {
 	// Before Termination Day nothing is disputed but the EU's measures
 	// kept past Transition Day and the snapback's measures, which are
 	// other questions.
-	others := map[string]string{"eu-transition-relief": "Transition Day", "un-sanctions-relief": "UN measures validly re-applied", "eu-sanctions-relief": "after the UN snapback"}
+	others := map[string]string{"eu-transition-relief": "Transition Day", "un-sanctions-relief": "UN measures validly re-applied", "eu-sanctions-relief": "after the UN snapback",
+		"un-enrichment-suspension": "UN measures validly re-applied"}
 	for _, f := range overview(t, agreement.JCPOA(), "2025-10-01").Findings {
 		if f.Status == compliance.Disputed && (others[f.Commitment] == "" || !strings.Contains(f.Question, others[f.Commitment]) || strings.Contains(f.Question, "Termination Day")) {
 			t.Errorf("%s disputed before Termination Day: %s", f.Commitment, f.Question)
@@ -727,4 +731,33 @@ func withoutFloors(facts []state.Fact) []state.Fact {
 		panic("no fact has a floor: the tests that take it away test nothing")
 	}
 	return out
+}
+
+// The suspension of enrichment that the re-applied UNSCR 1737 decides
+// binds on the reading that the snapback re-applied it, and survives
+// Termination Day there: nothing is known of the enrichment since the
+// IAEA lost access, and a count of 2024, before it bound, confirms no
+// breach of it. On the other reading it never came into force. Before
+// the snapback a view does not know that it would come.
+func TestTheReappliedSuspension(t *testing.T) {
+	a := agreement.JCPOA()
+	if f := finding(t, overview(t, a, "2025-06-01").Findings, "un-enrichment-suspension"); f.Status != compliance.NotInForce || strings.Contains(f.Reason, "2025-09-28") {
+		t.Errorf("2025-06-01: %s: %s; want not in force, without the date of an event still to come", f.Status, f.Reason)
+	}
+	for _, date := range []string{"2025-10-01", "2026-12-04"} {
+		f := finding(t, overview(t, a, date).Findings, "un-enrichment-suspension")
+		if f.Status != compliance.Disputed || !strings.Contains(f.Question, "UN measures validly re-applied") {
+			t.Fatalf("%s: %s (%s), want disputed on the snapback", date, f.Status, f.Question)
+		}
+		got := map[string]compliance.FindingReading{}
+		for _, r := range f.Readings {
+			got[r.Parties[0]] = r
+		}
+		if e3 := got["e3"]; e3.Status != compliance.Unknown || !strings.Contains(e3.Reason, "no figure since it came into force on 2025-09-28") {
+			t.Errorf("%s: on the E3's reading %s: %s; want unknown, no figure since 2025-09-28", date, e3.Status, e3.Reason)
+		}
+		if ir := got["iran"]; ir.Status != compliance.NotInForce || !strings.HasPrefix(ir.Reason, "never in force") {
+			t.Errorf("%s: on Iran's reading %s: %s; want never in force", date, ir.Status, ir.Reason)
+		}
+	}
 }
