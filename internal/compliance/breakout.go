@@ -268,10 +268,10 @@ func sinceLost(known *Breakout, lost calendar.Date, opt BreakoutOptions) (*Chang
 		pct(d.FleetFraction), pct(d.StockFraction))
 	switch {
 	case r.ToDays == nil:
-		r.Text = fmt.Sprintf("since the inspectorate lost access on %s the figures are unknown: from %s (nothing lost since) to no path with the declared plants (%s); "+
+		r.Text = fmt.Sprintf("since the inspectorate lost access on %s the figures are unknown: from %s if nothing was lost since (the last known plants and stock, untouched: a bound, not an estimate) to no path with the declared plants (%s); "+
 			"a plant the inspectorate has not inspected, undeclared or declared, is not in this estimate", lost, daysText(r.FromDays, r.FromQualifier), assume)
 	default:
-		r.Text = fmt.Sprintf("since the inspectorate lost access on %s the figures are unknown: from %s (nothing lost since) to %s (%s)",
+		r.Text = fmt.Sprintf("since the inspectorate lost access on %s the figures are unknown: from %s if nothing was lost since (the last known plants and stock, untouched: a bound, not an estimate) to %s (%s)",
 			lost, daysText(r.FromDays, r.FromQualifier), daysText(r.ToDays, r.ToQualifier), assume)
 	}
 	return r, nil
