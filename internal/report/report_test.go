@@ -520,7 +520,7 @@ func TestTheRecordGoesOnAfterTerminationDay(t *testing.T) {
 	for _, e := range r.Activities.RecentEvents {
 		events[e.ID] = e.Source > 0
 	}
-	for _, id := range []string{"board-resolution-november-2025", "war-february-2026", "cairo-arrangement"} {
+	for _, id := range []string{"board-resolution-november-2025", "war-february-2026", "cairo-arrangement", "cairo-arrangement-ended", "iran-suspends-cooperation-2025"} {
 		if cited, ok := events[id]; !ok || !cited {
 			t.Errorf("events of the year before 2026-06-15: %s listed %v, cited %v; want both", id, ok, cited)
 		}
