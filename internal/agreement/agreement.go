@@ -595,9 +595,10 @@ type Window struct {
 func (a *Agreement) InForce(c *Commitment) Window { return a.InForceExcept(c, nil) }
 
 // InForceExcept is InForce with the termination events in ignored read as
-// taking no effect, and the commitment void if its start event is. (Ignored events of other kinds do not change the
-// window: an event through a procedure read as not covered by it is
-// non-performance, which the evaluation of the commitment decides.)
+// taking no effect, and the commitment void if its start event is
+// ignored. (Other ignored events do not change the window: an event
+// through a procedure read as not covered by it is non-performance, which
+// the evaluation of the commitment decides.)
 func (a *Agreement) InForceExcept(c *Commitment, ignored map[string]bool) Window {
 	w := Window{Start: a.Event(c.Starts).Date}
 	if ignored[c.Starts] {
