@@ -605,8 +605,9 @@ func (a *Agreement) InForceExcept(c *Commitment, ignored map[string]bool) Window
 		// A commitment that an event imposes (measures a reimposition
 		// puts back) never starts on the reading that the event took no
 		// effect.
+		e := a.Event(c.Starts)
 		w.End, w.Void = w.Start, true
-		w.Ends = a.EventName(c.Starts) + " took no effect"
+		w.Ends = fmt.Sprintf("on this reading the %s of %s took no effect", e.Kind, e.Date)
 		return w
 	}
 	if c.DurationYears > 0 {

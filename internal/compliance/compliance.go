@@ -272,7 +272,7 @@ func beforeStart(a *agreement.Agreement, c *agreement.Commitment, f *Finding, st
 		return
 	}
 	f.Status, f.LastConfirmed = Unknown, calendar.Date{}
-	f.Reason = fmt.Sprintf("no figure since it came into force on %s (%s): the latest is %s", start, a.EventName(c.Starts), f.ObservedWhen())
+	f.Reason = fmt.Sprintf("no figure since it came into force on %s (the %s): the latest is %s", start, a.Event(c.Starts).Kind, f.ObservedWhen())
 }
 
 // aging is what a finding on an old figure says beside its age: the
