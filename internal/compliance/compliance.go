@@ -211,7 +211,8 @@ func readingReasons(views []FindingReading) []string {
 func evaluateUnder(a *agreement.Agreement, c *agreement.Commitment, s *state.State, ignored map[string]bool) Finding {
 	f := Finding{Commitment: c.ID, Title: c.Title, Obligor: c.Obligor, Ref: c.Ref, Verifier: c.Verifier, Evidence: []state.Evidence{}}
 	date := s.AsOf
-	if w := a.InForceExcept(c, ignored); !w.Contains(date) {
+	w := a.InForceExcept(c, ignored)
+	if !w.Contains(date) {
 		f.Status = NotInForce
 		switch {
 		case w.Void:
@@ -254,7 +255,7 @@ func evaluateUnder(a *agreement.Agreement, c *agreement.Commitment, s *state.Sta
 	case c.Action != nil:
 		evalAction(a, c, date, &f, ignored)
 	}
-	beforeStart(a, c, &f, a.InForceExcept(c, ignored).Start)
+	beforeStart(a, c, &f, w.Start)
 	return f
 }
 

@@ -870,22 +870,15 @@ func At(facts []Fact, date calendar.Date) *State {
 		return best
 	}
 
-	// Knowledge first: it decides what else is known.
+	// Knowledge first: it decides what else is known. The access is the
+	// latest change's: later reports that it still holds do not move its
+	// date, and add to its evidence.
 	s.Knowledge = Knowledge{Access: "unknown"}
-	if f := latest(func(f *Fact) bool { return f.Metric == VerificationAccess }); f != nil {
-		// Since is the start of the latest run of the same access: later
-		// reports that it still holds do not move it.
-		since, evidence := f.Date, f.Evidence
-		for {
-			prev := latest(func(g *Fact) bool { return g.Metric == VerificationAccess && g.Date.Before(since) })
-			if prev == nil || prev.Text != f.Text {
-				break
-			}
-			since, evidence = prev.Date, append(slices.Clone(prev.Evidence), evidence...)
-		}
-		s.Knowledge = Knowledge{Access: f.Text, Since: since, Evidence: evidence, Changes: accessChanges(facts, date)}
-		if f.Text == "none" {
-			s.Knowledge.Lost = since
+	if changes := accessChanges(facts, date); len(changes) > 0 {
+		last := changes[len(changes)-1]
+		s.Knowledge = Knowledge{Access: last.Access, Since: last.Date, Evidence: last.Evidence, Changes: changes}
+		if last.Access == "none" {
+			s.Knowledge.Lost = last.Date
 		}
 	}
 	value := func(f *Fact, m Metric) Value {
