@@ -78,8 +78,8 @@ func (a Activity) Validate() error {
 		return input.Errorf("kind", "must be %s, %s or %s, got %q", Continuous, Periodic, Accountancy, a.Kind)
 	case a.Sees != Declared && a.Sees != Undeclared:
 		return input.Errorf("sees", "must be %s or %s, got %q", Declared, Undeclared, a.Sees)
-	case a.NeedsAccess != "full" && a.NeedsAccess != "reduced":
-		return input.Errorf("needs_access", `must be "full" or "reduced", got %q`, a.NeedsAccess)
+	case a.NeedsAccess != state.AccessFull && a.NeedsAccess != state.AccessReduced:
+		return input.Errorf("needs_access", "must be %q or %q, got %q", state.AccessFull, state.AccessReduced, a.NeedsAccess)
 	case a.From.IsZero():
 		return input.Errorf("from", "is missing: the date the provision took effect")
 	case !a.To.IsZero() && !a.To.After(a.From):

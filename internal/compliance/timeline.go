@@ -174,7 +174,7 @@ func Dates(a *agreement.Agreement, facts []state.Fact, until calendar.Date) []ca
 	for _, f := range facts {
 		ds = append(ds, f.Date)
 		// The days a figure stops being current.
-		if f.Metric == state.VerificationAccess && f.Text == "none" {
+		if f.Metric == state.VerificationAccess && f.Text == state.AccessNone {
 			ds = append(ds, f.Date.AddDays(1))
 		}
 		if max, ok := f.Metric.MaxAge(); ok {

@@ -190,8 +190,8 @@ func parseNoteFacts(d *Dataset) ([]state.Fact, error) {
 		switch f.Metric {
 		case state.VerificationAccess:
 			f.Text = get("value")
-			if !slices.Contains([]string{"full", "reduced", "none"}, f.Text) {
-				return nil, fail("value", "access must be full, reduced or none")
+			if !slices.Contains(state.AccessLevels, f.Text) {
+				return nil, fail("value", "access must be one of %s", strings.Join(state.AccessLevels, ", "))
 			}
 		case state.MaxEnrichmentPct, state.CentrifugesInstalled, state.CentrifugesEnriching, state.CascadesInstalled, state.CascadesEnriching, state.HeavyWaterT, state.EnrichedUraniumKgU:
 			if f.Value, err = strconv.ParseFloat(get("value"), 64); err != nil {

@@ -495,7 +495,7 @@ func (b *FactsBody) validate() error {
 			return err
 		}
 		if f.Metric == string(state.VerificationAccess) {
-			if err := oneOf(p+".text", f.Text, "full", "reduced", "none"); err != nil {
+			if err := oneOf(p+".text", f.Text, state.AccessLevels...); err != nil {
 				return err
 			}
 		}

@@ -84,6 +84,7 @@ func TestValidationNamesTheField(t *testing.T) {
 		// and below the value.
 		{"verified_facts", `{"source":"x","facts":[{"metric":"centrifuges_enriching","date":"2024-12-05","value":1724,"at_least":332,"status":"sourced"}]}`, "body.facts[0].at_least"},
 		{"verified_facts", `{"source":"x","facts":[{"metric":"centrifuges_enriching","date":"2024-12-05","value":1724,"qualifier":"at_most","at_least":1724,"status":"sourced"}]}`, "body.facts[0].at_least"},
+		{"verified_facts", `{"source":"x","facts":[{"metric":"verification_access","date":"2025-11-12","text":"partial","value":0,"status":"sourced"}]}`, "body.facts[0].text"},
 		{"weather_report", `{}`, "kind"},
 	}
 	for _, c := range cases {

@@ -541,7 +541,7 @@ func AccessSince(access string, since calendar.Date) string {
 // had no access to the seven facilities they affected but inspected some
 // of the thirteen they did not (GOV/2025/65, 12 November 2025).
 func AccessScope(access string) string {
-	if access == "none" {
+	if access == AccessNone {
 		return "to the enrichment plants and the enriched uranium"
 	}
 	return ""
@@ -577,16 +577,24 @@ type AccessChange struct {
 	Evidence []Evidence    `json:"evidence,omitempty"`
 }
 
-// accessRank orders the access levels: what an activity needing one
-// level may do at a higher one.
-var accessRank = map[string]int{"none": 0, "reduced": 1, "full": 2}
+// The inspectorate's access levels (the text of a VerificationAccess
+// fact), least first in AccessLevels: what an activity needing one level
+// may do at a higher one.
+const (
+	AccessNone    = "none"
+	AccessReduced = "reduced"
+	AccessFull    = "full"
+)
 
-// AccessBelow reports whether access is known and below level (both of full,
-// reduced, none).
+// AccessLevels are the access levels, least first: the one list the
+// facts' formats and the agreement's verification regime check against.
+var AccessLevels = []string{AccessNone, AccessReduced, AccessFull}
+
+// AccessBelow reports whether access is known and below level (both of
+// AccessLevels).
 func AccessBelow(access, level string) bool {
-	have, known := accessRank[access]
-	need, ok := accessRank[level]
-	return known && ok && have < need
+	have, need := slices.Index(AccessLevels, access), slices.Index(AccessLevels, level)
+	return have >= 0 && need >= 0 && have < need
 }
 
 // FellBelow is the change from which the access has stayed below level
@@ -877,7 +885,7 @@ func At(facts []Fact, date calendar.Date) *State {
 	if changes := accessChanges(facts, date); len(changes) > 0 {
 		last := changes[len(changes)-1]
 		s.Knowledge = Knowledge{Access: last.Access, Since: last.Date, Evidence: last.Evidence, Changes: changes}
-		if last.Access == "none" {
+		if last.Access == AccessNone {
 			s.Knowledge.Lost = last.Date
 		}
 	}

@@ -156,9 +156,9 @@ func (e *Estimate) Listed() []ActivityAt {
 // facilities the strikes did not affect, GOV/2025/65).
 func short(at *ActivityAt, k state.Knowledge, fell state.AccessChange, needs string) {
 	at.Since, at.Evidence = fell.Date, fell.Evidence
-	if fell.Access == "none" {
+	if fell.Access == state.AccessNone {
 		at.State = Lost
-		at.Reason = fmt.Sprintf("the inspectorate has had no access %s since %s", state.AccessScope("none"), fell.Date)
+		at.Reason = fmt.Sprintf("the inspectorate has had no access %s since %s", state.AccessScope(state.AccessNone), fell.Date)
 		return
 	}
 	at.State = NotInForce
