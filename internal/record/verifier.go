@@ -14,7 +14,10 @@ import (
 // group order, and the check is cofactorless against R's encoding as
 // signed. The log's records are checked by these rules, so that every
 // auditor, whatever Ed25519 code it runs on Go's rules, accepts exactly
-// the records the log accepted.
+// the records the log accepted. For the same reason signatures are
+// checked one at a time: a batch check, at half the cost a signature,
+// rests on the cofactored equation and accepts signatures these rules
+// refuse (TestBatchVerificationAcceptsWhatTheLogRefuses).
 var stdlibRules = &ed25519.Options{Verify: ed25519.VerifyOptionsStdLib}
 
 // keyVerifier checks a registered key's signatures with the key expanded

@@ -13,6 +13,7 @@ import (
 
 	"github.com/oasisprotocol/curve25519-voi/curve"
 	"github.com/oasisprotocol/curve25519-voi/curve/scalar"
+	voied25519 "github.com/oasisprotocol/curve25519-voi/primitives/ed25519"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -222,4 +223,144 @@ func TestVerifierNamesTheKeyAsNoteDoes(t *testing.T) {
 	if _, err := NewVerifier("iaea+00000000+notbase64"); err == nil {
 		t.Error("a malformed key was accepted")
 	}
+}
+
+// cofactoredRules are the rules batch verification needs: the cofactored
+// equation [8]([S]B - R - [k]A) = 0. The log does not use them.
+var cofactoredRules = &voied25519.Options{Verify: voied25519.VerifyOptionsFIPS_186_5}
+
+// mixedOrderR signs msg with the private scalar a of pub, but with a
+// nonce point R = [r]B + T, T of small order: S = r + k a, k the challenge
+// of that R. Then [S]B - [k]A = R - T, not R: crypto/ed25519's
+// cofactorless check refuses it, and the cofactored one, whose factor of
+// eight cancels T, accepts it.
+func mixedOrderR(t *testing.T, rng *rand.ChaCha8, a *scalar.Scalar, pub []byte, tHex string, msg []byte) []byte {
+	t.Helper()
+	var bEnc curve.CompressedEdwardsY
+	copy(bEnc[:], curve.ED25519_BASEPOINT_COMPRESSED[:])
+	tEnc, _ := hex.DecodeString(tHex)
+	rs, _ := scalar.New().SetRandom(rng)
+	r := encode(curve.NewEdwardsPoint().Add(curve.NewEdwardsPoint().Mul(point(t, bEnc[:]), rs), point(t, tEnc)))
+	k := challenge(t, r, pub, msg)
+	var sb [32]byte
+	_ = scalar.New().Add(rs, scalar.New().Mul(k, a)).ToBytes(sb[:])
+	return append(r, sb[:]...)
+}
+
+// The log checks records one signature at a time, by crypto/ed25519's
+// rules, although a batch check costs under half as much a signature
+// (BenchmarkVerifyRules): batch verification rests on the cofactored
+// equation, which accepts signatures whose R carries a point of small
+// order. A member who signed such a record could have the log accept it
+// and every auditor on crypto/ed25519 refuse it, splitting the members'
+// view of the log. The test shows the batch accepting what the log's
+// check and crypto/ed25519 refuse, so that nobody mistakes the batch for
+// a faster equivalent.
+func TestBatchVerificationAcceptsWhatTheLogRefuses(t *testing.T) {
+	rng := rand.NewChaCha8([32]byte{'b', 'a', 't', 'c', 'h'})
+	seed := make([]byte, ed25519.SeedSize)
+	_, _ = rng.Read(seed)
+	priv := ed25519.NewKeyFromSeed(seed)
+	pub := priv.Public().(ed25519.PublicKey)
+	// The private scalar a of crypto/ed25519's key: SHA-512 of the seed,
+	// clamped (RFC 8032, 5.1.5).
+	a, err := scalar.New().SetBytesModOrder(clampedScalar(seed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := NewVerifier(vkeyOf(pub))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tHex := range smallOrder[1:] {
+		batch := voied25519.NewBatchVerifier()
+		for i := range 8 {
+			m := fmt.Appendf(nil, "{\"id\":\"batch-%d\"}\n", i)
+			batch.AddWithOptions(voied25519.PublicKey(pub), m, ed25519.Sign(priv, m), cofactoredRules)
+		}
+		m := []byte("{\"id\":\"crafted\"}\n")
+		sig := mixedOrderR(t, rng, a, pub, tHex, m)
+		batch.AddWithOptions(voied25519.PublicKey(pub), m, sig, cofactoredRules)
+		if ed25519.Verify(pub, m, sig) || v.Verify(m, sig) {
+			t.Errorf("T %s…: crypto/ed25519 %t, the log's check %t; want both to refuse", tHex[:8], ed25519.Verify(pub, m, sig), v.Verify(m, sig))
+		}
+		if !voied25519.VerifyWithOptions(voied25519.PublicKey(pub), m, sig, cofactoredRules) {
+			t.Errorf("T %s…: the cofactored check refuses the crafted signature; the test no longer shows the difference", tHex[:8])
+		}
+		if !batch.VerifyBatchOnly(nil) {
+			t.Errorf("T %s…: the batch refuses the crafted signature among eight valid ones", tHex[:8])
+		}
+	}
+}
+
+// clampedScalar is the private scalar's bytes of an Ed25519 seed.
+func clampedScalar(seed []byte) []byte {
+	h := sha512.Sum512(seed)
+	h[0] &= 248
+	h[31] &= 127
+	h[31] |= 64
+	return h[:32]
+}
+
+// BenchmarkVerifyRules measures the check of one signed record of about
+// 600 bytes: crypto/ed25519; the log's check (crypto/ed25519's rules, the
+// key expanded once, see NewVerifier); a batch of 64 by the cofactored
+// equation, which the log does not use
+// (TestBatchVerificationAcceptsWhatTheLogRefuses), per
+// signature; and the test that R has no small-order component, which a
+// batch would need for each signature to answer as crypto/ed25519 does.
+func BenchmarkVerifyRules(b *testing.B) {
+	seed := make([]byte, ed25519.SeedSize)
+	priv := ed25519.NewKeyFromSeed(seed)
+	pub := voied25519.PublicKey(priv.Public().(ed25519.PublicKey))
+	msg := make([]byte, 600)
+	sig := ed25519.Sign(priv, msg)
+	logCheck, err := NewVerifier(vkeyOf(pub))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("crypto-ed25519", func(b *testing.B) {
+		for b.Loop() {
+			if !ed25519.Verify(ed25519.PublicKey(pub), msg, sig) {
+				b.Fatal("does not verify")
+			}
+		}
+	})
+	b.Run("log-check", func(b *testing.B) {
+		for b.Loop() {
+			if !logCheck.Verify(msg, sig) {
+				b.Fatal("does not verify")
+			}
+		}
+	})
+	b.Run("batch-64-cofactored", func(b *testing.B) {
+		const size = 64
+		key, err := voied25519.NewExpandedPublicKey(pub)
+		if err != nil {
+			b.Fatal(err)
+		}
+		batch := voied25519.NewBatchVerifierWithCapacity(size)
+		for b.Loop() {
+			batch.Reset()
+			for range size {
+				batch.AddExpandedWithOptions(key, msg, sig, cofactoredRules)
+			}
+			if !batch.VerifyBatchOnly(nil) {
+				b.Fatal("does not verify")
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*size)/1e3, "us/signature")
+	})
+	b.Run("torsion-check-of-R", func(b *testing.B) {
+		var c curve.CompressedEdwardsY
+		if _, err := c.SetBytes(sig[:32]); err != nil {
+			b.Fatal(err)
+		}
+		var r curve.EdwardsPoint
+		for b.Loop() {
+			if _, err := r.SetCompressedY(&c); err != nil || !r.IsTorsionFree() {
+				b.Fatal("R is not a point of the prime-order subgroup")
+			}
+		}
+	})
 }
