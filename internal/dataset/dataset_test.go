@@ -152,8 +152,9 @@ func TestEvidenceCitesTheDocument(t *testing.T) {
 	want := map[string]string{
 		// A series row whose symbol is unverified.
 		"2021-05-22 enriched_uranium_kg_u": "IAEA GOV/2021/28 (symbol not checked against the document), as reported by",
-		// A fact from a later report, "DOCUMENT; reported by WHERE".
-		"2025-09-03 verification_access": "IAEA GOV/2025/50 (3 September 2025), as reported by AP and Reuters",
+		// A fact from a later report, "DOCUMENT; reported by WHERE", whose
+		// symbol only a party's note gives.
+		"2025-09-03 verification_access": "IAEA GOV/2025/50 (symbol not checked against the document), as reported by AP and Reuters",
 		// The series row of June 2024 (symbol given as checked).
 		"2024-05-11 enriched_uranium_kg_u": "IAEA GOV/2024/26, as reported by",
 	}
