@@ -234,6 +234,10 @@ func stockDates(facts []state.Fact, date calendar.Date) []calendar.Date {
 	return slices.CompactFunc(ds, calendar.Date.Equal)
 }
 
+// UninspectedPlants is what no breakout estimate counts: it rests on
+// the plants the inspectorate has seen.
+const UninspectedPlants = "a plant the inspectorate has not inspected, undeclared or declared, is not in this estimate"
+
 // sinceLost runs the last known estimate again under the damage
 // assumptions.
 func sinceLost(known *Breakout, lost calendar.Date, opt BreakoutOptions) (*ChangeRange, error) {
@@ -266,14 +270,12 @@ func sinceLost(known *Breakout, lost calendar.Date, opt BreakoutOptions) (*Chang
 	}
 	assume := fmt.Sprintf("%s of the last known fleet working and %s of the last known stock in place",
 		pct(d.FleetFraction), pct(d.StockFraction))
-	switch {
-	case r.ToDays == nil:
-		r.Text = fmt.Sprintf("since the inspectorate lost access on %s the figures are unknown: from %s if nothing was lost since (the last known plants and stock, untouched: a bound, not an estimate) to no path with the declared plants (%s); "+
-			"a plant the inspectorate has not inspected, undeclared or declared, is not in this estimate", lost, daysText(r.FromDays, r.FromQualifier), assume)
-	default:
-		r.Text = fmt.Sprintf("since the inspectorate lost access on %s the figures are unknown: from %s if nothing was lost since (the last known plants and stock, untouched: a bound, not an estimate) to %s (%s)",
-			lost, daysText(r.FromDays, r.FromQualifier), daysText(r.ToDays, r.ToQualifier), assume)
+	to := fmt.Sprintf("%s (%s)", daysText(r.ToDays, r.ToQualifier), assume)
+	if r.ToDays == nil {
+		to = fmt.Sprintf("no path with the declared plants (%s); %s", assume, UninspectedPlants)
 	}
+	r.Text = fmt.Sprintf("since the inspectorate lost access on %s the figures are unknown: from %s if nothing was lost since (the last known plants and stock, untouched: a bound, not an estimate) to %s",
+		lost, daysText(r.FromDays, r.FromQualifier), to)
 	return r, nil
 }
 

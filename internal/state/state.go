@@ -539,7 +539,7 @@ func AccessSince(access string, since calendar.Date) string {
 // none to what the figures are of, the enrichment plants and the enriched
 // uranium, not to every facility: after the strikes of June 2025 the IAEA
 // had no access to the seven facilities they affected but inspected some
-// of the thirteen they did not (GOV/2025/65, 12 November 2025).
+// of the thirteen they did not (its report of 12 November 2025).
 func AccessScope(access string) string {
 	if access == AccessNone {
 		return "to the enrichment plants and the enriched uranium"

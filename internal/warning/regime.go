@@ -153,7 +153,7 @@ func (e *Estimate) Listed() []ActivityAt {
 // 23 February 2021), lost from a loss of all access to the plants (none:
 // the strikes of June 2025), after which the agreement under which the
 // activity runs is in force all the same (the IAEA still inspected the
-// facilities the strikes did not affect, GOV/2025/65).
+// facilities the strikes did not affect: its report of 12 November 2025).
 func short(at *ActivityAt, k state.Knowledge, fell state.AccessChange, needs string) {
 	at.Since, at.Evidence = fell.Date, fell.Evidence
 	if fell.Access == state.AccessNone {

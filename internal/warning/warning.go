@@ -196,7 +196,7 @@ func At(ctx context.Context, facts []state.Fact, date calendar.Date, o Options) 
 	st := state.At(facts, date)
 	e.Regime = RegimeAt(o.Regime, st)
 	e.Assumptions = append(e.Assumptions,
-		"a breakout starts at the declared enrichment plants with the declared stock; a plant the inspectorate has not inspected, undeclared or declared, is not in this estimate",
+		"a breakout starts at the declared enrichment plants with the declared stock; "+compliance.UninspectedPlants,
 		"breakout: "+b.ConventionText,
 		ConfirmBasis)
 	for _, a := range e.Regime.Activities {
